@@ -1,0 +1,172 @@
+//! The one string catalogue of the playground, in English, Spanish and
+//! Portuguese. The engine narrates its traces through it, and the UI takes
+//! every label, help line and message from it, so a language switch reaches
+//! every string and a missing translation is caught by a test, not a user.
+
+mod catalogue;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A language of the playground.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+    Pt,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Es, Lang::Pt];
+
+    /// The short code used in URLs and `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+            Lang::Pt => "pt",
+        }
+    }
+
+    /// The language's own name, for the language picker.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Español",
+            Lang::Pt => "Português",
+        }
+    }
+
+    /// Parses `en`, `es-PE`, `pt_BR`, … (case-insensitive); `None` otherwise.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            "pt" => Some(Lang::Pt),
+            _ => None,
+        }
+    }
+
+    /// The first supported language of a browser's preference list.
+    pub fn pick<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
+        preferred.into_iter().find_map(Lang::from_tag).unwrap_or_default()
+    }
+
+    fn column(self) -> usize {
+        match self {
+            Lang::En => 0,
+            Lang::Es => 1,
+            Lang::Pt => 2,
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The text of `key` in `lang`. An unknown key comes back as itself, so a
+/// mistake shows on screen instead of crashing.
+pub fn t(lang: Lang, key: &str) -> &str {
+    match catalogue::ENTRIES.binary_search_by(|(k, _)| (*k).cmp(key)) {
+        Ok(i) => catalogue::ENTRIES[i].1[lang.column()],
+        Err(_) => key,
+    }
+}
+
+/// Whether the catalogue has `key`.
+pub fn has(key: &str) -> bool {
+    catalogue::ENTRIES.binary_search_by(|(k, _)| (*k).cmp(key)).is_ok()
+}
+
+/// `t` with `{name}` placeholders filled in.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
+    fill(t(lang, key), args)
+}
+
+/// Replaces each `{name}` in `template` by its value.
+pub fn fill(template: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|(n, _)| *n == name) {
+                    Some((_, v)) => out.push_str(&v.to_string()),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every key, for tests and tools.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    catalogue::ENTRIES.iter().map(|(k, _)| *k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_is_sorted_unique_and_complete() {
+        let entries = catalogue::ENTRIES;
+        for pair in entries.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "catalogue out of order or duplicated near {:?}", pair[1].0);
+        }
+        for (key, texts) in entries {
+            for (lang, text) in Lang::ALL.iter().zip(texts.iter()) {
+                assert!(!text.trim().is_empty(), "{key} has no {lang} text");
+            }
+            // Every language uses the same placeholders.
+            let holes = |s: &str| {
+                let mut v: Vec<String> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(holes(texts[0]), holes(texts[1]), "{key}: es placeholders differ");
+            assert_eq!(holes(texts[0]), holes(texts[2]), "{key}: pt placeholders differ");
+        }
+    }
+
+    #[test]
+    fn picks_from_browser_preferences() {
+        assert_eq!(Lang::pick(["fr-FR", "pt-BR", "en"]), Lang::Pt);
+        assert_eq!(Lang::pick(["de"]), Lang::En);
+        assert_eq!(Lang::from_tag("ES_pe"), Some(Lang::Es));
+    }
+
+    #[test]
+    fn fill_replaces_known_and_keeps_unknown() {
+        assert_eq!(fill("a {x} b {y} {", &[("x", &1)]), "a 1 b {y} {");
+    }
+
+    #[test]
+    fn unknown_key_comes_back() {
+        assert_eq!(t(Lang::Es, "no.such.key"), "no.such.key");
+    }
+}

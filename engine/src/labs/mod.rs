@@ -1,0 +1,157 @@
+//! The labs of the playground. Each lab is a scenario: a serde config,
+//! validated into a typed scenario, run as a [`crate::sim::Simulation`] that
+//! yields a trace and metrics. This module names the labs and gives the
+//! CLI (and tests) one way to run any of them to the end.
+
+pub mod retry;
+
+use crate::i18n::Lang;
+use crate::validate::ConfigError;
+use serde::{Deserialize, Serialize};
+
+/// Every lab the playground has or will have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum LabId {
+    Retry,
+    Replica,
+    Choreography,
+    Cqrs,
+    Availability,
+}
+
+impl LabId {
+    pub const ALL: [LabId; 5] = [LabId::Retry, LabId::Replica, LabId::Choreography, LabId::Cqrs, LabId::Availability];
+
+    /// The lab's name in URLs.
+    pub fn slug(self) -> &'static str {
+        match self {
+            LabId::Retry => "retry",
+            LabId::Replica => "replica",
+            LabId::Choreography => "choreography",
+            LabId::Cqrs => "cqrs",
+            LabId::Availability => "availability",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<LabId> {
+        LabId::ALL.into_iter().find(|l| l.slug() == s)
+    }
+
+    /// Whether the lab can be opened yet (the others show as "coming").
+    pub fn is_built(self) -> bool {
+        matches!(self, LabId::Retry)
+    }
+
+    pub fn title_key(self) -> String {
+        format!("lab.{}.title", self.slug())
+    }
+
+    pub fn summary_key(self) -> String {
+        format!("lab.{}.summary", self.slug())
+    }
+}
+
+/// A lab's configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabConfig {
+    Retry(retry::RetryConfig),
+}
+
+impl LabConfig {
+    pub fn lab(&self) -> LabId {
+        match self {
+            LabConfig::Retry(_) => LabId::Retry,
+        }
+    }
+
+    /// The default configuration of `lab`, if it is built.
+    pub fn default_for(lab: LabId) -> Option<LabConfig> {
+        match lab {
+            LabId::Retry => Some(LabConfig::Retry(retry::RetryConfig::default())),
+            _ => None,
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            LabConfig::Retry(c) => serde_json::to_value(c).expect("configs serialise"),
+        }
+    }
+
+    /// Reads `lab`'s configuration from JSON (without validating values).
+    pub fn from_json(lab: LabId, value: serde_json::Value) -> Result<LabConfig, ConfigError> {
+        let unreadable = |detail: String| ConfigError {
+            field: "config".into(),
+            problem: crate::validate::Problem::Unreadable { detail },
+        };
+        match lab {
+            LabId::Retry => serde_json::from_value(value).map(LabConfig::Retry).map_err(|e| unreadable(e.to_string())),
+            other => Err(unreadable(format!("the {} lab is not built yet", other.slug()))),
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
+        match self {
+            LabConfig::Retry(c) => c.validate(),
+        }
+    }
+
+    /// Runs to the end and reports, as the CLI prints it.
+    pub fn run(&self, seed: u64) -> Result<RunReport, Vec<ConfigError>> {
+        match self {
+            LabConfig::Retry(c) => {
+                let mut run = retry::RetryRun::new(c, seed)?;
+                run.run_to_end(u64::MAX);
+                let side = |s: &retry::RetrySim| SideReport {
+                    metrics: serde_json::to_value(s.model().stats().metrics()).expect("metrics serialise"),
+                    trace_hash: s.trace().digest_hex(),
+                    events: s.events(),
+                };
+                Ok(RunReport { lab: LabId::Retry, seed, a: side(&run.a), b: run.b.as_ref().map(side) })
+            }
+        }
+    }
+}
+
+/// The outcome of one side of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SideReport {
+    pub metrics: serde_json::Value,
+    pub trace_hash: String,
+    pub events: u64,
+}
+
+/// The outcome of a run, as the CLI prints it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunReport {
+    pub lab: LabId,
+    pub seed: u64,
+    #[serde(flatten)]
+    pub a: SideReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b: Option<SideReport>,
+}
+
+/// A preset of any lab.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preset {
+    pub lab: LabId,
+    pub id: &'static str,
+    pub seed: u64,
+    pub config: LabConfig,
+}
+
+impl Preset {
+    pub fn title(&self, lang: Lang) -> String {
+        crate::i18n::t(lang, &format!("preset.{}.{}.title", self.lab.slug(), self.id)).to_string()
+    }
+}
+
+/// Every preset of every built lab.
+pub fn presets() -> Vec<Preset> {
+    retry::presets::all()
+        .into_iter()
+        .map(|p| Preset { lab: LabId::Retry, id: p.id, seed: p.seed, config: LabConfig::Retry(p.config) })
+        .collect()
+}

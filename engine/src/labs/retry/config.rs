@@ -1,0 +1,436 @@
+//! The retry lab's configuration, as a user writes it (JSON, a share link, the
+//! controls panel), and its validation into a [`RetryScenario`] with typed
+//! durations that the model can trust.
+
+use crate::patterns::backoff::{Backoff, Jitter, WaitKind};
+use crate::patterns::budget::Refill;
+use crate::time::{SimDuration, SimTime};
+use crate::validate::{Checker, ConfigError};
+use serde::{Deserialize, Serialize};
+
+/// Everything that defines a retry-lab run, except the seed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryConfig {
+    pub workload: Workload,
+    pub service: ServiceConfig,
+    /// The client's strategy (side A).
+    pub strategy: Strategy,
+    /// A second strategy to run side by side on the same seed (side B).
+    pub compare: Option<Strategy>,
+    /// Fixed results for the first attempts of every request, for teaching
+    /// ("fail, fail, succeed"); later attempts are random.
+    pub script: Vec<Scripted>,
+}
+
+/// Who calls the service, and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Workload {
+    /// One client making one request: the classic demo, step by step.
+    Single,
+    /// `clients` clients, each sending requests at random (Poisson) with
+    /// `rate_per_client` requests a second, for `duration_ms`.
+    Poisson { clients: u32, rate_per_client: f64, duration_ms: u64 },
+    /// `clients` clients at t = 0 updating one record with optimistic
+    /// concurrency: read the version, write only if it did not change.
+    Herd { clients: u32 },
+}
+
+/// How response times are spread around the median.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LatencyShape {
+    /// Always the median.
+    Fixed,
+    /// Uniform between half and one and a half times the median.
+    Uniform,
+    /// Exponential with that mean.
+    Exponential,
+    /// Log-normal around the median (a long tail, as real services have).
+    #[default]
+    LogNormal,
+}
+
+/// A time window when the service (or one node) is down.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outage {
+    pub from_ms: u64,
+    pub to_ms: u64,
+    /// The node that is down (1-based); all of them when absent.
+    #[serde(default)]
+    pub node: Option<u32>,
+}
+
+/// The flaky dependency (the game-statistics database of the course text).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// Replicas that can serve a call (`node_1`, `node_2`, …).
+    pub nodes: u32,
+    /// Chance that a call fails with an error worth retrying.
+    pub transient_failure_rate: f64,
+    /// Chance that a call fails with an error no retry can fix (bad credentials).
+    pub permanent_failure_rate: f64,
+    pub latency_ms: u64,
+    pub latency_shape: LatencyShape,
+    /// Chance that a call is very slow (it may exceed the attempt timeout).
+    pub slow_rate: f64,
+    pub slow_ms: u64,
+    pub outages: Vec<Outage>,
+    /// Calls the service handles at once before it slows down and sheds
+    /// load (0 = unlimited). Over capacity, latency grows with the overload
+    /// and the excess share of calls fails.
+    pub capacity: u32,
+}
+
+/// A client's retry strategy and the optional cures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Strategy {
+    /// All attempts, the first included (tenacity's `stop_after_attempt`).
+    pub max_attempts: u32,
+    /// Give up when a request is this old (0 = no deadline).
+    pub deadline_ms: u64,
+    /// Abandon an attempt after this long (0 = wait forever).
+    pub attempt_timeout_ms: u64,
+    pub wait: WaitKind,
+    pub base_ms: u64,
+    pub multiplier: f64,
+    pub cap_ms: u64,
+    pub jitter: Jitter,
+    /// Cancel at once on a permanent error (the classifier). Turning this off
+    /// shows the anti-pattern: retrying what can never succeed.
+    pub cancel_on_permanent: bool,
+    /// Which node each attempt goes to.
+    pub target: Target,
+    pub budget: Option<BudgetConfig>,
+    pub breaker: Option<BreakerConfig>,
+}
+
+/// Which node an attempt is sent to (the hook the failover lab builds on).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// Every attempt goes to the request's primary node.
+    #[default]
+    Same,
+    /// Each retry goes to the next replica.
+    NextReplica,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BudgetConfig {
+    pub max_tokens: u32,
+    pub token_ratio: f64,
+    /// Retries stop when the bucket holds this share of `max_tokens` or less.
+    pub threshold: f64,
+    pub refill: Refill,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BreakerConfig {
+    /// Calls in the sliding window.
+    pub window: u32,
+    pub failure_ratio: f64,
+    pub min_calls: u32,
+    pub open_ms: u64,
+    pub half_open_probes: u32,
+}
+
+/// A fixed result for one attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scripted {
+    Succeed,
+    Fail,
+    Permanent,
+    Slow,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            workload: Workload::Single,
+            service: ServiceConfig::default(),
+            strategy: Strategy::default(),
+            compare: None,
+            script: vec![],
+        }
+    }
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload::Single
+    }
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        ServiceConfig {
+            nodes: 1,
+            transient_failure_rate: 0.5,
+            permanent_failure_rate: 0.0,
+            latency_ms: 120,
+            latency_shape: LatencyShape::LogNormal,
+            slow_rate: 0.0,
+            slow_ms: 5_000,
+            outages: vec![],
+            capacity: 0,
+        }
+    }
+}
+
+impl Default for Strategy {
+    /// tenacity's `wait_fixed(2)` + `stop_after_attempt(3)`.
+    fn default() -> Self {
+        Strategy {
+            max_attempts: 3,
+            deadline_ms: 0,
+            attempt_timeout_ms: 0,
+            wait: WaitKind::Fixed,
+            base_ms: 2_000,
+            multiplier: 2.0,
+            cap_ms: 10_000,
+            jitter: Jitter::None,
+            cancel_on_permanent: true,
+            target: Target::Same,
+            budget: None,
+            breaker: None,
+        }
+    }
+}
+
+impl Default for BudgetConfig {
+    fn default() -> Self {
+        BudgetConfig { max_tokens: 10, token_ratio: 0.1, threshold: 0.5, refill: Refill::OnSuccess }
+    }
+}
+
+impl Default for BreakerConfig {
+    fn default() -> Self {
+        BreakerConfig { window: 20, failure_ratio: 0.5, min_calls: 10, open_ms: 5_000, half_open_probes: 3 }
+    }
+}
+
+/// Upper bounds that keep any run finite and small enough for a browser tab.
+pub mod limits {
+    pub const MAX_CLIENTS: u64 = 5_000;
+    pub const MAX_RATE_PER_CLIENT: f64 = 100.0;
+    pub const MAX_DURATION_MS: u64 = 3_600_000;
+    /// Expected requests of a Poisson workload (clients × rate × duration).
+    pub const MAX_EXPECTED_REQUESTS: f64 = 1_000_000.0;
+    pub const MAX_ATTEMPTS: u64 = 50;
+    pub const MAX_WAIT_MS: u64 = 3_600_000;
+    pub const MAX_LATENCY_MS: u64 = 600_000;
+    pub const MAX_NODES: u64 = 8;
+    pub const MAX_OUTAGES: u64 = 20;
+    pub const MAX_SCRIPT: u64 = 50;
+}
+
+/// A checked retry-lab configuration, with typed durations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryScenario {
+    pub workload: Workload,
+    pub service: ServiceConfig,
+    pub strategy: StrategyPlan,
+    pub script: Vec<Scripted>,
+}
+
+/// A checked strategy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrategyPlan {
+    pub max_attempts: u32,
+    pub deadline: Option<SimDuration>,
+    pub attempt_timeout: Option<SimDuration>,
+    pub backoff: Backoff,
+    pub cancel_on_permanent: bool,
+    pub target: Target,
+    pub budget: Option<BudgetConfig>,
+    pub breaker: Option<BreakerConfig>,
+}
+
+impl RetryConfig {
+    /// Checks every field; the scenario for side A (or B, with `compare`).
+    pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
+        let mut c = Checker::default();
+        check_workload(&mut c, &self.workload);
+        check_service(&mut c, &self.service);
+        check_strategy(&mut c, "strategy", &self.strategy, self.service.nodes);
+        if let Some(b) = &self.compare {
+            check_strategy(&mut c, "compare", b, self.service.nodes);
+        }
+        c.int("script.length", self.script.len() as u64, 0, limits::MAX_SCRIPT);
+        c.finish()
+    }
+
+    /// The scenario of side A.
+    pub fn scenario(&self) -> Result<RetryScenario, Vec<ConfigError>> {
+        self.validate()?;
+        Ok(self.plan(&self.strategy))
+    }
+
+    /// The scenario of side B, if there is one.
+    pub fn compare_scenario(&self) -> Result<Option<RetryScenario>, Vec<ConfigError>> {
+        self.validate()?;
+        Ok(self.compare.as_ref().map(|s| self.plan(s)))
+    }
+
+    fn plan(&self, s: &Strategy) -> RetryScenario {
+        let nonzero = |ms: u64| (ms > 0).then(|| SimDuration::from_ms(ms));
+        RetryScenario {
+            workload: self.workload.clone(),
+            service: self.service.clone(),
+            strategy: StrategyPlan {
+                max_attempts: s.max_attempts,
+                deadline: nonzero(s.deadline_ms),
+                attempt_timeout: nonzero(s.attempt_timeout_ms),
+                backoff: Backoff {
+                    kind: s.wait,
+                    base: SimDuration::from_ms(s.base_ms),
+                    multiplier: s.multiplier,
+                    cap: SimDuration::from_ms(s.cap_ms.max(s.base_ms)),
+                    jitter: s.jitter,
+                },
+                cancel_on_permanent: s.cancel_on_permanent,
+                target: s.target,
+                budget: s.budget.clone(),
+                breaker: s.breaker.clone(),
+            },
+            script: self.script.clone(),
+        }
+    }
+}
+
+impl RetryScenario {
+    /// When arrivals stop (the end of the Poisson window), for charts.
+    pub fn arrival_window(&self) -> SimTime {
+        match &self.workload {
+            Workload::Poisson { duration_ms, .. } => SimTime::from_ms(*duration_ms),
+            _ => SimTime::ZERO,
+        }
+    }
+
+    pub fn clients(&self) -> u32 {
+        match &self.workload {
+            Workload::Single => 1,
+            Workload::Poisson { clients, .. } | Workload::Herd { clients } => *clients,
+        }
+    }
+}
+
+fn check_workload(c: &mut Checker, w: &Workload) {
+    match w {
+        Workload::Single => {}
+        Workload::Poisson { clients, rate_per_client, duration_ms } => {
+            c.int("workload.clients", *clients as u64, 1, limits::MAX_CLIENTS);
+            c.real("workload.rate_per_client", *rate_per_client, 0.001, limits::MAX_RATE_PER_CLIENT);
+            c.int("workload.duration_ms", *duration_ms, 1, limits::MAX_DURATION_MS);
+            let expected = *clients as f64 * rate_per_client * (*duration_ms as f64 / 1000.0);
+            c.require(
+                !(expected.is_finite() && expected > limits::MAX_EXPECTED_REQUESTS),
+                "workload",
+                "error.too_many_requests",
+            );
+        }
+        Workload::Herd { clients } => c.int("workload.clients", *clients as u64, 1, limits::MAX_CLIENTS),
+    }
+}
+
+fn check_service(c: &mut Checker, s: &ServiceConfig) {
+    c.int("service.nodes", s.nodes as u64, 1, limits::MAX_NODES);
+    c.real("service.transient_failure_rate", s.transient_failure_rate, 0.0, 1.0);
+    c.real("service.permanent_failure_rate", s.permanent_failure_rate, 0.0, 1.0);
+    c.require(
+        !(s.transient_failure_rate + s.permanent_failure_rate > 1.0 + 1e-9),
+        "service.permanent_failure_rate",
+        "error.rates_over_one",
+    );
+    c.int("service.latency_ms", s.latency_ms, 1, limits::MAX_LATENCY_MS);
+    c.real("service.slow_rate", s.slow_rate, 0.0, 1.0);
+    c.int("service.slow_ms", s.slow_ms, 1, limits::MAX_LATENCY_MS);
+    c.int("service.outages.length", s.outages.len() as u64, 0, limits::MAX_OUTAGES);
+    for (i, o) in s.outages.iter().enumerate() {
+        let f = format!("service.outages[{i}]");
+        c.int(&format!("{f}.from_ms"), o.from_ms, 0, limits::MAX_DURATION_MS);
+        c.int(&format!("{f}.to_ms"), o.to_ms, 0, limits::MAX_DURATION_MS);
+        c.require(o.to_ms > o.from_ms, &f, "error.outage_order");
+        if let Some(n) = o.node {
+            c.int(&format!("{f}.node"), n as u64, 1, s.nodes.max(1) as u64);
+        }
+    }
+    c.int("service.capacity", s.capacity as u64, 0, 1_000_000);
+}
+
+fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, nodes: u32) {
+    c.int(&format!("{at}.max_attempts"), s.max_attempts as u64, 1, limits::MAX_ATTEMPTS);
+    c.int(&format!("{at}.deadline_ms"), s.deadline_ms, 0, limits::MAX_WAIT_MS);
+    c.int(&format!("{at}.attempt_timeout_ms"), s.attempt_timeout_ms, 0, limits::MAX_LATENCY_MS);
+    c.int(&format!("{at}.base_ms"), s.base_ms, 0, limits::MAX_WAIT_MS);
+    c.int(&format!("{at}.cap_ms"), s.cap_ms, 0, limits::MAX_WAIT_MS);
+    c.real(&format!("{at}.multiplier"), s.multiplier, 1.0, 10.0);
+    if s.jitter == Jitter::Decorrelated {
+        c.require(s.base_ms > 0, &format!("{at}.base_ms"), "error.decorrelated_needs_base");
+    }
+    if s.target == Target::NextReplica {
+        c.require(nodes > 1, &format!("{at}.target"), "error.replica_needs_nodes");
+    }
+    if let Some(b) = &s.budget {
+        c.int(&format!("{at}.budget.max_tokens"), b.max_tokens as u64, 1, 1000);
+        c.real(&format!("{at}.budget.token_ratio"), b.token_ratio, 0.0, 10.0);
+        c.real(&format!("{at}.budget.threshold"), b.threshold, 0.0, 0.99);
+    }
+    if let Some(b) = &s.breaker {
+        c.int(&format!("{at}.breaker.window"), b.window as u64, 1, 1000);
+        c.real(&format!("{at}.breaker.failure_ratio"), b.failure_ratio, 0.01, 1.0);
+        c.int(&format!("{at}.breaker.min_calls"), b.min_calls as u64, 1, b.window.max(1) as u64);
+        c.int(&format!("{at}.breaker.open_ms"), b.open_ms, 1, limits::MAX_WAIT_MS);
+        c.int(&format!("{at}.breaker.half_open_probes"), b.half_open_probes as u64, 1, 100);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid_and_is_the_tenacity_demo() {
+        let cfg = RetryConfig::default();
+        assert!(cfg.validate().is_ok());
+        assert_eq!(cfg.strategy.max_attempts, 3);
+        assert_eq!(cfg.strategy.base_ms, 2000);
+    }
+
+    #[test]
+    fn hostile_values_are_named() {
+        let mut cfg = RetryConfig::default();
+        cfg.service.transient_failure_rate = 5.0;
+        cfg.strategy.max_attempts = 1_000_000;
+        let errors = cfg.validate().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"service.transient_failure_rate"));
+        assert!(fields.contains(&"strategy.max_attempts"));
+        let text = errors[0].to_string();
+        assert!(text.contains("service.transient_failure_rate") && text.contains('5'), "{text}");
+    }
+
+    #[test]
+    fn nan_is_rejected() {
+        let mut cfg = RetryConfig::default();
+        cfg.service.slow_rate = f64::NAN;
+        assert!(cfg.validate().is_err());
+    }
+
+    #[test]
+    fn huge_poisson_workloads_are_rejected() {
+        let cfg = RetryConfig {
+            workload: Workload::Poisson { clients: 5000, rate_per_client: 100.0, duration_ms: 3_600_000 },
+            ..RetryConfig::default()
+        };
+        assert!(cfg.validate().is_err());
+    }
+}

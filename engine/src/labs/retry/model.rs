@@ -1,0 +1,477 @@
+//! The retry lab's world: clients that call a flaky service and retry by a
+//! strategy, with an optional retry budget and circuit breaker shared by all
+//! of them (one client application serving many callers).
+//!
+//! The service keeps working on an attempt its client has abandoned (timed
+//! out): that is how retries feed overload, and why storms happen.
+
+use super::config::{LatencyShape, RetryScenario, Scripted, Target, Workload};
+use super::record::{CallError, GiveUpReason, RetryRecord};
+use super::stats::RetryStats;
+use crate::patterns::breaker::{Admission, BreakerState, CircuitBreaker, Transition};
+use crate::patterns::budget::RetryBudget;
+use crate::rng::SimRng;
+use crate::sim::{Ctx, Model};
+use crate::time::{SimDuration, SimTime};
+use std::collections::{BTreeMap, VecDeque};
+
+/// The events of the retry world.
+#[derive(Clone, Debug)]
+pub enum RetryEvent {
+    /// A Poisson client sends its next request.
+    Arrival { client: u32 },
+    /// A request sends an attempt (its first or a retry).
+    Attempt { req: u32 },
+    /// The client stops waiting for an attempt.
+    Timeout { req: u32, attempt: u32 },
+    /// The service finishes the work of an attempt.
+    ServiceDone { req: u32, attempt: u32, node: u32, result: Result<(), CallError> },
+    /// An open breaker's time is up.
+    BreakerTimer,
+}
+
+/// Where a request stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// An attempt is on its way or being served; the client hears back at `reply_at`.
+    InFlight { attempt: u32, node: u32, since: SimTime, reply_at: SimTime },
+    /// Waiting before the next attempt.
+    Waiting { next_attempt: u32, since: SimTime, until: SimTime },
+}
+
+/// How one attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpanResult {
+    Ok,
+    Failed(CallError),
+}
+
+/// One attempt on a request's timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub attempt: u32,
+    pub node: u32,
+    pub start: SimTime,
+    /// `None` while in flight.
+    pub end: Option<SimTime>,
+    pub result: Option<SpanResult>,
+}
+
+/// How a request ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Final {
+    Succeeded,
+    GaveUp(GiveUpReason),
+}
+
+/// A request and its attempts so far.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub id: u32,
+    pub client: u32,
+    pub arrived: SimTime,
+    pub primary: u32,
+    pub spans: Vec<Span>,
+    pub phase: Phase,
+    pub outcome: Option<(Final, SimTime)>,
+    previous_wait: SimDuration,
+    read_version: u64,
+}
+
+/// How many finished requests are kept for the timeline view.
+pub const KEPT_TIMELINES: usize = 200;
+
+pub struct RetryModel {
+    scenario: RetryScenario,
+    arrivals: Vec<SimRng>,
+    service_rng: SimRng,
+    backoff_rng: SimRng,
+    budget: Option<RetryBudget>,
+    breaker: Option<CircuitBreaker>,
+    active: BTreeMap<u32, Request>,
+    finished: VecDeque<Request>,
+    next_id: u32,
+    in_flight: Vec<u32>,
+    /// The herd's shared record version.
+    version: u64,
+    stats: RetryStats,
+}
+
+impl RetryModel {
+    pub fn new(scenario: RetryScenario, seed: u64) -> Self {
+        let root = SimRng::new(seed);
+        let clients = match &scenario.workload {
+            Workload::Poisson { clients, .. } => *clients,
+            _ => 0,
+        };
+        let nodes = scenario.service.nodes.max(1);
+        let plan = &scenario.strategy;
+        RetryModel {
+            arrivals: (0..clients).map(|c| root.derive_indexed("arrivals", c as u64)).collect(),
+            service_rng: root.derive("service"),
+            backoff_rng: root.derive("backoff"),
+            budget: plan.budget.as_ref().map(|b| RetryBudget::new(b.max_tokens, b.token_ratio, b.threshold, b.refill)),
+            breaker: plan.breaker.as_ref().map(|b| {
+                CircuitBreaker::new(b.window, b.failure_ratio, b.min_calls, SimDuration::from_ms(b.open_ms), b.half_open_probes)
+            }),
+            active: BTreeMap::new(),
+            finished: VecDeque::new(),
+            next_id: 0,
+            in_flight: vec![0; nodes as usize],
+            version: 0,
+            stats: RetryStats::new(&scenario),
+            scenario,
+        }
+    }
+
+    pub fn scenario(&self) -> &RetryScenario {
+        &self.scenario
+    }
+    pub fn stats(&self) -> &RetryStats {
+        &self.stats
+    }
+    /// Requests still going, by id.
+    pub fn active(&self) -> impl Iterator<Item = &Request> {
+        self.active.values()
+    }
+    /// The most recently finished requests, oldest first.
+    pub fn finished(&self) -> impl DoubleEndedIterator<Item = &Request> {
+        self.finished.iter()
+    }
+    /// Calls the service is working on, per node.
+    pub fn in_flight(&self) -> &[u32] {
+        &self.in_flight
+    }
+    pub fn breaker(&self) -> Option<&CircuitBreaker> {
+        self.breaker.as_ref()
+    }
+    pub fn budget(&self) -> Option<&RetryBudget> {
+        self.budget.as_ref()
+    }
+
+    fn new_request(&mut self, client: u32, now: SimTime) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let nodes = self.in_flight.len() as u32;
+        self.active.insert(
+            id,
+            Request {
+                id,
+                client,
+                arrived: now,
+                primary: id % nodes,
+                spans: Vec::new(),
+                phase: Phase::Waiting { next_attempt: 1, since: now, until: now },
+                outcome: None,
+                previous_wait: SimDuration::ZERO,
+                read_version: 0,
+            },
+        );
+        self.stats.on_arrival(now);
+        id
+    }
+
+    fn is_down(&self, node: u32, now: SimTime) -> bool {
+        let ms = now.as_ms();
+        self.scenario
+            .service
+            .outages
+            .iter()
+            .any(|o| o.node.is_none_or(|n| n == node + 1) && ms >= o.from_ms && ms < o.to_ms)
+    }
+
+    /// Draws the service's latency and verdict for one call. Always draws the
+    /// same amount from the stream, so one knob never reshuffles the others.
+    fn serve(&mut self, node: u32, attempt: u32, now: SimTime) -> (SimDuration, Result<(), CallError>) {
+        let svc = &self.scenario.service;
+        let rng = &mut self.service_rng;
+        let u_outcome = rng.unit();
+        let u_slow = rng.unit();
+        let u_overload = rng.unit();
+        let median = svc.latency_ms as f64;
+        let mut latency_ms = match svc.latency_shape {
+            LatencyShape::Fixed => {
+                let _ = rng.unit();
+                median
+            }
+            LatencyShape::Uniform => median * (0.5 + rng.unit()),
+            LatencyShape::Exponential => rng.exponential(median),
+            LatencyShape::LogNormal => rng.log_normal(median, 0.5),
+        };
+        let scripted = self.scenario.script.get(attempt as usize - 1).copied();
+        let mut result = match scripted {
+            Some(Scripted::Succeed) | Some(Scripted::Slow) => Ok(()),
+            Some(Scripted::Fail) => Err(CallError::Transient),
+            Some(Scripted::Permanent) => Err(CallError::Permanent),
+            None => {
+                if u_outcome < svc.permanent_failure_rate {
+                    Err(CallError::Permanent)
+                } else if u_outcome < svc.permanent_failure_rate + svc.transient_failure_rate {
+                    Err(CallError::Transient)
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        let slow = match scripted {
+            Some(s) => s == Scripted::Slow,
+            None => u_slow < svc.slow_rate,
+        };
+        if slow {
+            latency_ms = svc.slow_ms as f64;
+        }
+        let load = self.in_flight.iter().sum::<u32>();
+        if svc.capacity > 0 && load > svc.capacity {
+            let overload = load as f64 / svc.capacity as f64;
+            latency_ms *= overload;
+            if scripted.is_none() && result.is_ok() && u_overload < 1.0 - 1.0 / overload {
+                result = Err(CallError::Overloaded);
+            }
+        }
+        // A scripted attempt gets exactly the scripted result.
+        if scripted.is_none() && self.is_down(node, now) {
+            result = Err(CallError::Unavailable);
+        }
+        (SimDuration::from_ms_f64(latency_ms.max(0.001)), result)
+    }
+
+    fn trace_breaker(&mut self, t: Option<Transition>, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        if let Some(t) = t {
+            ctx.record(RetryRecord::Breaker { from: t.from, to: t.to });
+            self.stats.on_breaker(ctx.now(), t.to);
+            if t.to == BreakerState::Open {
+                let until = self.breaker.as_ref().map(|b| b.open_until()).unwrap_or(ctx.now());
+                ctx.schedule_at(until, RetryEvent::BreakerTimer);
+            }
+        }
+    }
+
+    fn attempt(&mut self, id: u32, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        let now = ctx.now();
+        let Some(req) = self.active.get(&id) else { return };
+        let attempt = req.spans.len() as u32 + 1;
+        let arrived = req.arrived;
+        let primary = req.primary;
+
+        if let Some(breaker) = self.breaker.as_mut() {
+            let (admission, transition) = breaker.admit(now);
+            self.trace_breaker(transition, ctx);
+            if admission == Admission::Rejected {
+                self.give_up(id, attempt - 1, GiveUpReason::BreakerOpen, ctx);
+                return;
+            }
+        }
+        if let Some(b) = self.budget.as_mut() {
+            b.on_call();
+        }
+        let nodes = self.in_flight.len() as u32;
+        let node = match self.scenario.strategy.target {
+            Target::Same => primary,
+            Target::NextReplica => (primary + attempt - 1) % nodes,
+        };
+        self.in_flight[node as usize] += 1;
+        let (latency, result) = self.serve(node, attempt, now);
+        self.stats.on_call(now, node, self.in_flight.iter().sum(), self.budget.as_ref());
+        if attempt > 1 {
+            self.stats.on_retry_call(now);
+        }
+
+        // The client waits at most the attempt timeout, and never past the deadline.
+        let plan = &self.scenario.strategy;
+        let mut patience = plan.attempt_timeout;
+        if let Some(d) = plan.deadline {
+            let left = (arrived + d).since(now);
+            patience = Some(patience.map_or(left, |p| p.min(left)));
+        }
+        let reply_in = match patience {
+            Some(p) if p < latency => {
+                ctx.schedule_in(p, RetryEvent::Timeout { req: id, attempt });
+                p
+            }
+            _ => latency,
+        };
+        ctx.schedule_in(latency, RetryEvent::ServiceDone { req: id, attempt, node, result });
+
+        let version = self.version;
+        let req = self.active.get_mut(&id).expect("request is active");
+        req.read_version = version;
+        req.spans.push(Span { attempt, node, start: now, end: None, result: None });
+        req.phase = Phase::InFlight { attempt, node, since: now, reply_at: now + reply_in };
+        ctx.record(RetryRecord::AttemptStarted { req: id, attempt, node });
+    }
+
+    fn service_done(
+        &mut self,
+        id: u32,
+        attempt: u32,
+        node: u32,
+        mut result: Result<(), CallError>,
+        ctx: &mut Ctx<'_, RetryEvent, RetryRecord>,
+    ) {
+        self.in_flight[node as usize] -= 1;
+        let herd = matches!(self.scenario.workload, Workload::Herd { .. });
+        let read_version = self.active.get(&id).map(|r| r.read_version);
+        if herd && result.is_ok() {
+            // The write lands even if the client stopped waiting for it.
+            match read_version {
+                Some(v) if v != self.version => result = Err(CallError::Conflict),
+                _ => self.version += 1,
+            }
+        }
+        let waiting = self
+            .active
+            .get(&id)
+            .is_some_and(|r| matches!(r.phase, Phase::InFlight { attempt: a, .. } if a == attempt));
+        if waiting {
+            self.reply(id, attempt, node, result, ctx);
+        }
+    }
+
+    fn reply(
+        &mut self,
+        id: u32,
+        attempt: u32,
+        node: u32,
+        result: Result<(), CallError>,
+        ctx: &mut Ctx<'_, RetryEvent, RetryRecord>,
+    ) {
+        let now = ctx.now();
+        let Some(req) = self.active.get_mut(&id) else { return };
+        let started = req.spans.last().map(|s| s.start).unwrap_or(now);
+        if let Some(span) = req.spans.last_mut() {
+            span.end = Some(now);
+            span.result = Some(match result {
+                Ok(()) => SpanResult::Ok,
+                Err(e) => SpanResult::Failed(e),
+            });
+        }
+        let arrived = req.arrived;
+        let previous_wait = req.previous_wait;
+        let error = match result {
+            Ok(()) => {
+                ctx.record(RetryRecord::AttemptSucceeded { req: id, attempt, node, latency_us: (now - started).as_micros() });
+                let t = self.breaker.as_mut().and_then(|b| b.record(now, true));
+                self.trace_breaker(t, ctx);
+                if let Some(b) = self.budget.as_mut() {
+                    b.on_success();
+                }
+                self.finish(id, Final::Succeeded, attempt, now);
+                return;
+            }
+            Err(e) => e,
+        };
+        ctx.record(RetryRecord::AttemptFailed { req: id, attempt, node, error });
+        self.stats.on_failed_call(now, node);
+        if error.is_retryable() {
+            if let Some(b) = self.budget.as_mut() {
+                b.on_failure();
+            }
+        }
+        if error.counts_against_service() {
+            let t = self.breaker.as_mut().and_then(|b| b.record(now, false));
+            self.trace_breaker(t, ctx);
+        }
+
+        let plan = &self.scenario.strategy;
+        let deadline_passed = plan.deadline.is_some_and(|d| now >= arrived + d);
+        if error == CallError::Permanent && plan.cancel_on_permanent {
+            return self.give_up(id, attempt, GiveUpReason::Permanent, ctx);
+        }
+        if deadline_passed {
+            return self.give_up(id, attempt, GiveUpReason::Deadline, ctx);
+        }
+        if attempt >= plan.max_attempts {
+            return self.give_up(id, attempt, GiveUpReason::Attempts, ctx);
+        }
+        let wait = plan.backoff.wait(attempt, previous_wait, &mut self.backoff_rng);
+        if plan.deadline.is_some_and(|d| now + wait >= arrived + d) {
+            return self.give_up(id, attempt, GiveUpReason::Deadline, ctx);
+        }
+        if self.budget.as_ref().is_some_and(|b| !b.allows_retry()) {
+            return self.give_up(id, attempt, GiveUpReason::Budget, ctx);
+        }
+        let req = self.active.get_mut(&id).expect("request is active");
+        req.previous_wait = wait;
+        req.phase = Phase::Waiting { next_attempt: attempt + 1, since: now, until: now + wait };
+        self.stats.on_retry_wait(wait);
+        ctx.record(RetryRecord::RetryScheduled { req: id, attempt: attempt + 1, wait_us: wait.as_micros() });
+        ctx.schedule_in(wait, RetryEvent::Attempt { req: id });
+    }
+
+    fn give_up(&mut self, id: u32, attempts: u32, reason: GiveUpReason, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        ctx.record(RetryRecord::GaveUp { req: id, attempts, reason });
+        self.finish(id, Final::GaveUp(reason), attempts, ctx.now());
+    }
+
+    fn finish(&mut self, id: u32, outcome: Final, attempts: u32, now: SimTime) {
+        if let Some(mut req) = self.active.remove(&id) {
+            req.outcome = Some((outcome, now));
+            self.stats.on_finish(&req, outcome, attempts, now);
+            if self.finished.len() == KEPT_TIMELINES {
+                self.finished.pop_front();
+            }
+            self.finished.push_back(req);
+        }
+    }
+
+    fn schedule_arrival(&mut self, client: u32, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        if let Workload::Poisson { rate_per_client, duration_ms, .. } = self.scenario.workload {
+            let gap_ms = self.arrivals[client as usize].exponential(1000.0 / rate_per_client);
+            let at = ctx.now() + SimDuration::from_ms_f64(gap_ms);
+            if at < SimTime::from_ms(duration_ms) {
+                ctx.schedule_at(at, RetryEvent::Arrival { client });
+            }
+        }
+    }
+}
+
+impl Model for RetryModel {
+    type Event = RetryEvent;
+    type Record = RetryRecord;
+
+    fn start(&mut self, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        match self.scenario.workload.clone() {
+            Workload::Single => {
+                let id = self.new_request(0, ctx.now());
+                ctx.record(RetryRecord::Arrived { req: id, client: 0 });
+                ctx.schedule_in(SimDuration::ZERO, RetryEvent::Attempt { req: id });
+            }
+            Workload::Herd { clients } => {
+                for client in 0..clients {
+                    let id = self.new_request(client, ctx.now());
+                    ctx.record(RetryRecord::Arrived { req: id, client });
+                    ctx.schedule_in(SimDuration::ZERO, RetryEvent::Attempt { req: id });
+                }
+            }
+            Workload::Poisson { clients, .. } => {
+                for client in 0..clients {
+                    self.schedule_arrival(client, ctx);
+                }
+            }
+        }
+    }
+
+    fn handle(&mut self, event: RetryEvent, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        match event {
+            RetryEvent::Arrival { client } => {
+                let id = self.new_request(client, ctx.now());
+                ctx.record(RetryRecord::Arrived { req: id, client });
+                self.attempt(id, ctx);
+                self.schedule_arrival(client, ctx);
+            }
+            RetryEvent::Attempt { req } => self.attempt(req, ctx),
+            RetryEvent::Timeout { req, attempt } => {
+                let node = match self.active.get(&req).map(|r| r.phase) {
+                    Some(Phase::InFlight { attempt: a, node, .. }) if a == attempt => node,
+                    _ => return,
+                };
+                self.reply(req, attempt, node, Err(CallError::Timeout), ctx);
+            }
+            RetryEvent::ServiceDone { req, attempt, node, result } => self.service_done(req, attempt, node, result, ctx),
+            RetryEvent::BreakerTimer => {
+                let t = self.breaker.as_mut().and_then(|b| b.tick(ctx.now()));
+                self.trace_breaker(t, ctx);
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The trace of a run: timestamped, typed records, each of which can narrate
+//! itself in plain language. What is kept for display is capped (a ring
+//! buffer, with a count of what was dropped); the digest covers every record
+//! ever pushed, so two runs can be compared however long they were.
+
+use crate::i18n::Lang;
+use crate::time::SimTime;
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+
+/// A record that can say what happened in a sentence.
+pub trait Narrate {
+    fn narrate(&self, lang: Lang) -> String;
+}
+
+/// FNV-1a, with `usize`/`isize` always written as 8 bytes so that a 32-bit
+/// WebAssembly build hashes exactly like a 64-bit native one.
+#[derive(Clone, Debug)]
+pub struct StableHasher(u64);
+
+impl Default for StableHasher {
+    fn default() -> Self {
+        StableHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for StableHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write(&(i as u64).to_le_bytes());
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write(&(i as i64).to_le_bytes());
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write(&i.to_le_bytes());
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write(&i.to_le_bytes());
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.write(&i.to_le_bytes());
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.write(&i.to_le_bytes());
+    }
+}
+
+/// One entry of the trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry<R> {
+    /// Position in the whole run (0 = first record ever pushed).
+    pub index: u64,
+    pub at: SimTime,
+    pub record: R,
+}
+
+/// The bounded trace of a run.
+#[derive(Clone, Debug)]
+pub struct Trace<R> {
+    kept: VecDeque<Entry<R>>,
+    capacity: usize,
+    total: u64,
+    digest: StableHasher,
+}
+
+/// How many records a trace keeps for display unless told otherwise.
+pub const DEFAULT_TRACE_CAPACITY: usize = 2_000;
+
+impl<R: Hash> Trace<R> {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Trace { kept: VecDeque::new(), capacity: capacity.max(1), total: 0, digest: StableHasher::default() }
+    }
+
+    pub fn push(&mut self, at: SimTime, record: R) {
+        at.hash(&mut self.digest);
+        record.hash(&mut self.digest);
+        if self.kept.len() == self.capacity {
+            self.kept.pop_front();
+        }
+        self.kept.push_back(Entry { index: self.total, at, record });
+        self.total += 1;
+    }
+
+    /// The records still kept, oldest first.
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &Entry<R>> + ExactSizeIterator {
+        self.kept.iter()
+    }
+
+    /// Records pushed since the run began (kept or not).
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Records no longer kept because of the cap.
+    pub fn dropped(&self) -> u64 {
+        self.total - self.kept.len() as u64
+    }
+
+    /// A hash of every record pushed so far, in order.
+    pub fn digest(&self) -> u64 {
+        self.digest.finish()
+    }
+
+    /// The digest as 16 hex digits.
+    pub fn digest_hex(&self) -> String {
+        format!("{:016x}", self.digest())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ring_keeps_the_newest_and_counts_the_dropped() {
+        let mut t = Trace::with_capacity(3);
+        for i in 0..10u32 {
+            t.push(SimTime(i as u64), i);
+        }
+        assert_eq!(t.total(), 10);
+        assert_eq!(t.dropped(), 7);
+        let kept: Vec<u32> = t.entries().map(|e| e.record).collect();
+        assert_eq!(kept, [7, 8, 9]);
+        assert_eq!(t.entries().next().unwrap().index, 7);
+    }
+
+    #[test]
+    fn digest_covers_dropped_records() {
+        let mut a = Trace::with_capacity(2);
+        let mut b = Trace::with_capacity(2);
+        for i in 0..5u32 {
+            a.push(SimTime(0), i);
+            b.push(SimTime(0), if i == 0 { 99 } else { i });
+        }
+        assert_ne!(a.digest(), b.digest());
+    }
+
+    #[test]
+    fn usize_hashes_like_u64() {
+        let mut a = StableHasher::default();
+        let mut b = StableHasher::default();
+        a.write_usize(5);
+        b.write_u64(5);
+        assert_eq!(a.finish(), b.finish());
+    }
+}

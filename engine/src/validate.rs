@@ -1,0 +1,99 @@
+//! Turning raw configuration into a scenario the engine can trust. Raw input
+//! (a URL, a JSON file, a `--set` override) is checked field by field; every
+//! problem becomes a [`ConfigError`] that names the field and says, in the
+//! user's language, what is wrong and what would be right.
+
+use crate::i18n::{tf, Lang};
+use std::fmt;
+
+/// One problem with one field of a configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    /// The field's path, e.g. `service.transient_failure_rate`.
+    pub field: String,
+    pub problem: Problem,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// A number outside its allowed range.
+    OutOfRange { min: f64, max: f64, got: f64 },
+    /// Two fields that do not fit together; the text key explains.
+    Inconsistent { key: &'static str },
+    /// The input could not be read at all (bad JSON, wrong type, …).
+    Unreadable { detail: String },
+}
+
+impl ConfigError {
+    pub fn describe(&self, lang: Lang) -> String {
+        match &self.problem {
+            Problem::OutOfRange { min, max, got } => tf(
+                lang,
+                "error.out_of_range",
+                &[("field", &self.field), ("min", &num(*min)), ("max", &num(*max)), ("got", &num(*got))],
+            ),
+            Problem::Inconsistent { key } => {
+                tf(lang, "error.inconsistent", &[("field", &self.field), ("why", &crate::i18n::t(lang, key))])
+            }
+            Problem::Unreadable { detail } => {
+                tf(lang, "error.unreadable", &[("field", &self.field), ("detail", detail)])
+            }
+        }
+    }
+}
+
+fn num(v: f64) -> String {
+    if v.is_finite() && libm::fabs(v - libm::round(v)) < 1e-9 && libm::fabs(v) < 1e15 {
+        format!("{}", v as i64)
+    } else if v.is_finite() {
+        format!("{v}")
+    } else {
+        "∞".to_string()
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(Lang::En))
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Collects the problems of a configuration as it is checked.
+#[derive(Default)]
+pub struct Checker {
+    errors: Vec<ConfigError>,
+}
+
+impl Checker {
+    pub fn int(&mut self, field: &str, got: u64, min: u64, max: u64) {
+        if got < min || got > max {
+            self.push(field, Problem::OutOfRange { min: min as f64, max: max as f64, got: got as f64 });
+        }
+    }
+
+    pub fn real(&mut self, field: &str, got: f64, min: f64, max: f64) {
+        if !(got.is_finite() && got >= min && got <= max) {
+            self.push(field, Problem::OutOfRange { min, max, got });
+        }
+    }
+
+    pub fn require(&mut self, ok: bool, field: &str, key: &'static str) {
+        if !ok {
+            self.push(field, Problem::Inconsistent { key });
+        }
+    }
+
+    pub fn push(&mut self, field: &str, problem: Problem) {
+        self.errors.push(ConfigError { field: field.to_string(), problem });
+    }
+
+    pub fn finish(self) -> Result<(), Vec<ConfigError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
