@@ -116,7 +116,9 @@ fn serve(p: &Project, args: &[String]) -> Res {
         "--port",
         &port.to_string(),
     ])
-    .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    .env("TRUNK_SKIP_VERSION_CHECK", "true")
+    // Trunk reports errors through anyhow: no backtrace noise (panics keep theirs).
+    .env("RUST_LIB_BACKTRACE", "0");
     if release {
         cmd.arg("--release");
     }
@@ -348,7 +350,9 @@ fn release_build(p: &Project, _: &mut Tally) -> Res {
     run(p
         .cmd("trunk")
         .args(["build", "--release"])
-        .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        // Trunk reports errors through anyhow: no backtrace noise (panics keep theirs).
+        .env("RUST_LIB_BACKTRACE", "0"))?;
     let dist = p.root.join("dist");
     let wasm = std::fs::read_dir(&dist)
         .map_err(|e| format!("no dist/: {e}"))?
