@@ -19,5 +19,8 @@ fn runs_in_a_real_browser_dom() {
     let body = document.body().expect("<body>");
     body.append_child(&p).expect("append");
     assert!(body.contains(Some(&p)));
-    assert_eq!(p.text_content().as_deref(), Some("hello from wasm-bindgen-test"));
+    assert_eq!(
+        p.text_content().as_deref(),
+        Some("hello from wasm-bindgen-test")
+    );
 }
