@@ -1,5 +1,7 @@
-use leptos::prelude::*;
+//! Entry point: install the panic hook and mount the app. Everything else
+//! lives in the library so component tests can reach it.
+
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(|| view! { <p>"Hello"</p> });
+    cloud_patterns_playground::panic::install();
+    leptos::mount::mount_to_body(cloud_patterns_playground::app::App);
 }

@@ -1,0 +1,154 @@
+//! The app root: reads the link (language, page, config), shows a clear
+//! message when the link was broken, switches pages when the fragment changes,
+//! and frames everything in the site chrome (hidden in embed mode).
+
+use crate::browser;
+use crate::embed::{self, EmbedMode};
+use crate::home::{Coming, Home};
+use crate::i18n::{tr, I18n};
+use crate::labs::retry::RetryLab;
+use engine::codec::{self, LinkError, Page};
+use engine::i18n::t;
+use engine::{LabConfig, Lang};
+use leptos::prelude::*;
+
+/// The routing state: which page, and what went wrong with the link, if anything.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub page: RwSignal<Page>,
+    pub problem: RwSignal<Option<LinkError>>,
+    /// Bumps on every navigation so a lab page restarts even for an equal state.
+    pub visit: RwSignal<u64>,
+}
+
+fn read_link(i18n: I18n, route: Route) {
+    let decoded = codec::decode(&browser::fragment());
+    if let Some(lang) = decoded.lang {
+        i18n.lang.set(lang);
+    }
+    route.problem.set(decoded.problem);
+    route.page.set(decoded.page);
+    route.visit.update(|v| *v += 1);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let decoded = codec::decode(&browser::fragment());
+    let lang = decoded.lang.unwrap_or_else(|| {
+        let prefs = browser::preferred_languages();
+        Lang::pick(prefs.iter().map(String::as_str))
+    });
+    let i18n = I18n::provide(lang);
+    let route = Route {
+        page: RwSignal::new(decoded.page),
+        problem: RwSignal::new(decoded.problem),
+        visit: RwSignal::new(0),
+    };
+    provide_context(route);
+    let mode = EmbedMode::from_url();
+    provide_context(mode);
+
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| read_link(i18n, route));
+    on_cleanup(move || listener.remove());
+
+    Effect::new(move |_| browser::set_document_lang(i18n.lang.get().code()));
+    // The home page keeps its language in the URL too.
+    Effect::new(move |_| {
+        let lang = i18n.lang.get();
+        if matches!(route.page.get(), Page::Home) {
+            browser::replace_fragment(&codec::home_fragment(lang));
+        }
+    });
+    if mode.embedded {
+        embed::report_height();
+    }
+
+    let page = move || {
+        route.visit.track();
+        match route.page.get() {
+            Page::Home => view! { <Home /> }.into_any(),
+            Page::Coming(lab) => view! { <Coming lab=lab /> }.into_any(),
+            Page::Lab(state) => match state.config {
+                LabConfig::Retry(config) => view! { <RetryLab config=config seed=state.seed /> }.into_any(),
+            },
+        }
+    };
+
+    view! {
+        <div class="app" class:embedded=mode.embedded>
+            <a class="skip-link" href="#main">{tr("ui.skip")}</a>
+            <Show when=move || !mode.embedded>
+                <SiteHeader />
+            </Show>
+            <LinkProblem />
+            {page}
+            <Show when=move || !mode.embedded>
+                <footer class="site-footer">
+                    <p>{tr("ui.footer")}</p>
+                </footer>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    view! {
+        <header class="site-header">
+            <a class="brand" href=move || format!("#/{}", i18n.lang.get().code())>
+                <span class="brand-mark" aria-hidden="true">"⟳"</span>
+                {tr("ui.brand")}
+            </a>
+            <LanguagePicker />
+        </header>
+    }
+}
+
+/// The language switch; the choice goes into the URL.
+#[component]
+pub fn LanguagePicker() -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    view! {
+        <label class="lang-picker">
+            <span class="visually-hidden">{tr("ui.language")}</span>
+            <span aria-hidden="true">"🌐"</span>
+            <select
+                data-testid="lang"
+                prop:value=move || i18n.lang.get().code().to_string()
+                on:change=move |ev| {
+                    if let Some(l) = Lang::from_tag(&event_target_value(&ev)) {
+                        i18n.lang.set(l);
+                    }
+                }
+            >
+                {Lang::ALL
+                    .into_iter()
+                    .map(|l| view! { <option value=l.code() selected=move || i18n.lang.get() == l>{l.native_name()}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The message shown when a link could not be used as it was.
+#[component]
+fn LinkProblem() -> impl IntoView {
+    let route = expect_context::<Route>();
+    let lang = crate::i18n::use_i18n().lang;
+    view! {
+        {move || {
+            route.problem.get().map(|p| {
+                let text = p.describe(lang.get());
+                view! {
+                    <div class="link-problem" role="alert" data-testid="link-problem">
+                        <strong>{t(lang.get(), "ui.link_problem_title").to_string()}</strong>
+                        <p class="pre">{text}</p>
+                        <p class="muted">{t(lang.get(), "ui.link_problem_defaults").to_string()}</p>
+                        <button class="btn" on:click=move |_| route.problem.set(None)>{t(lang.get(), "ui.dismiss").to_string()}</button>
+                    </div>
+                }
+            })
+        }}
+    }
+}

@@ -1,0 +1,85 @@
+//! The few facts the app reads from the browser, and the URL it writes back:
+//! the fragment (share state), the query (`embed`, `autoplay`), preferred
+//! languages, media preferences and the clock for animation frames.
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+/// The current fragment, without `#`.
+pub fn fragment() -> String {
+    window().location().hash().unwrap_or_default().trim_start_matches('#').to_string()
+}
+
+/// Replaces the fragment without adding a history entry (for knobs).
+pub fn replace_fragment(fragment: &str) {
+    if self::fragment() == fragment {
+        return;
+    }
+    let url = format!("{}#{}", base_url(), fragment);
+    let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+}
+
+/// The page's URL without its fragment (query kept).
+pub fn base_url() -> String {
+    let href = window().location().href().unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+/// The page's URL without query or fragment.
+pub fn clean_base_url() -> String {
+    let base = base_url();
+    base.split('?').next().unwrap_or_default().to_string()
+}
+
+/// A query parameter's value (`?embed=1` → `Some("1")`).
+pub fn query_param(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name)
+}
+
+/// Whether a query flag is on (`1`, `true`, or present and empty).
+pub fn query_flag(name: &str) -> bool {
+    matches!(query_param(name).as_deref(), Some("1") | Some("true") | Some(""))
+}
+
+/// The browser's preferred languages, best first.
+pub fn preferred_languages() -> Vec<String> {
+    let nav = window().navigator();
+    let list: Vec<String> = nav.languages().iter().filter_map(|v| v.as_string()).collect();
+    if list.is_empty() {
+        nav.language().into_iter().collect()
+    } else {
+        list
+    }
+}
+
+/// Whether the user asked for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .map(|m| m.matches())
+        .unwrap_or(false)
+}
+
+/// Milliseconds from the page's high-resolution clock (for frame deltas only:
+/// it never reaches the engine, which runs on simulated time).
+pub fn now_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Sets `<html lang>` so screen readers pronounce the page right.
+pub fn set_document_lang(code: &str) {
+    if let Some(el) = window().document().and_then(|d| d.document_element()) {
+        let _ = el.set_attribute("lang", code);
+    }
+}
+
+/// Copies text to the clipboard; `false` if the browser refused.
+pub async fn copy_text(text: String) -> bool {
+    let clipboard = window().navigator().clipboard();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok()
+}

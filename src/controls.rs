@@ -1,0 +1,171 @@
+//! Generic controls for a lab's config: every parameter shows its label, its
+//! value with units, and a one-line explanation. A field edits one value of a
+//! config through a getter and a setter, so a lab's panel is a list of fields
+//! and no field knows about patterns.
+
+use crate::i18n::{tr, use_i18n};
+use engine::i18n::t;
+use leptos::prelude::*;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+
+/// A unique DOM id for a label/input pair.
+pub fn field_id(prefix: &str) -> String {
+    format!("{prefix}-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A numeric field: a number box (and a slider when `slider` is on), clamped
+/// to `[min, max]`. `scale` turns the stored value into the shown one (e.g.
+/// 100 to show a 0–1 rate as %, 0.001 to show ms as seconds).
+#[component]
+pub fn NumberField(
+    /// Catalogue key of the label.
+    label: &'static str,
+    /// Catalogue key of the one-line help.
+    help: &'static str,
+    /// Catalogue key of the unit ("ms", "%", …), if any.
+    #[prop(optional)]
+    unit: Option<&'static str>,
+    #[prop(into)] value: Signal<f64>,
+    #[prop(into)] on_change: Callback<f64>,
+    min: f64,
+    max: f64,
+    #[prop(default = 1.0)] step: f64,
+    #[prop(default = 1.0)] scale: f64,
+    #[prop(optional)] slider: bool,
+    /// A stable test id.
+    #[prop(optional)]
+    testid: &'static str,
+) -> impl IntoView {
+    let id = field_id("f");
+    let help_id = format!("{id}-help");
+    let shown = move || {
+        let v = value.get() * scale;
+        let r = (v * 1000.0).round() / 1000.0;
+        r.to_string()
+    };
+    let commit = move |raw: String| {
+        let Ok(v) = raw.trim().replace(',', ".").parse::<f64>() else { return };
+        if !v.is_finite() {
+            return;
+        }
+        let v = (v / scale).clamp(min, max);
+        on_change.run(v);
+    };
+    let lo = min * scale;
+    let hi = max * scale;
+    let st = step * scale;
+    let help_id2 = help_id.clone();
+    view! {
+        <div class="field" data-testid=testid>
+            <label for=id.clone()>{tr(label)}</label>
+            <div class="field-input">
+                {slider.then(|| {
+                    let commit = commit;
+                    view! {
+                        <input
+                            type="range"
+                            min=lo
+                            max=hi
+                            step=st
+                            tabindex="-1"
+                            aria-hidden="true"
+                            prop:value=shown
+                            on:input=move |ev| commit(event_target_value(&ev))
+                        />
+                    }
+                })}
+                <input
+                    id=id
+                    type="number"
+                    min=lo
+                    max=hi
+                    step=st
+                    aria-describedby=help_id2
+                    prop:value=shown
+                    on:change=move |ev| commit(event_target_value(&ev))
+                />
+                {unit.map(|u| view! { <span class="unit">{tr(u)}</span> })}
+            </div>
+            <small id=help_id class="help">{tr(help)}</small>
+        </div>
+    }
+}
+
+/// A choice among a few options (a `<select>`). Options are `(value, label key)`.
+#[component]
+pub fn ChoiceField(
+    label: &'static str,
+    help: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_change: Callback<String>,
+    #[prop(optional)] testid: &'static str,
+) -> impl IntoView {
+    let id = field_id("c");
+    let help_id = format!("{id}-help");
+    let lang = use_i18n().lang;
+    view! {
+        <div class="field" data-testid=testid>
+            <label for=id.clone()>{tr(label)}</label>
+            <div class="field-input">
+                <select
+                    id=id
+                    aria-describedby=help_id.clone()
+                    on:change=move |ev| on_change.run(event_target_value(&ev))
+                    prop:value=move || value.get()
+                >
+                    {options
+                        .into_iter()
+                        .map(|(v, key)| {
+                            view! {
+                                <option value=v selected=move || value.get() == v>
+                                    {move || t(lang.get(), key).to_string()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <small id=help_id class="help">{tr(help)}</small>
+        </div>
+    }
+}
+
+/// An on/off switch (a checkbox).
+#[component]
+pub fn ToggleField(
+    label: &'static str,
+    help: &'static str,
+    #[prop(into)] value: Signal<bool>,
+    #[prop(into)] on_change: Callback<bool>,
+    #[prop(optional)] testid: &'static str,
+) -> impl IntoView {
+    let id = field_id("t");
+    let help_id = format!("{id}-help");
+    view! {
+        <div class="field toggle" data-testid=testid>
+            <input
+                id=id.clone()
+                type="checkbox"
+                aria-describedby=help_id.clone()
+                prop:checked=move || value.get()
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <label for=id>{tr(label)}</label>
+            <small id=help_id class="help">{tr(help)}</small>
+        </div>
+    }
+}
+
+/// A titled group of fields.
+#[component]
+pub fn FieldGroup(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <fieldset class="field-group">
+            <legend>{tr(title)}</legend>
+            {children()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,34 @@
+//! The lab page layout every lab reuses: a title and guide, a controls panel,
+//! the stage, the player bar, live metrics, charts and the narrated log. A lab
+//! fills the slots; the layout decides where they go at 360 px and at 1440 px.
+
+use leptos::prelude::*;
+
+/// The lab page skeleton. Each slot is a child view.
+#[component]
+pub fn LabLayout(
+    /// Heading, presets, guide.
+    header: AnyView,
+    controls: AnyView,
+    player: AnyView,
+    stage: AnyView,
+    metrics: AnyView,
+    charts: AnyView,
+    log: AnyView,
+) -> impl IntoView {
+    view! {
+        <main id="main" class="lab">
+            <div class="lab-header">{header}</div>
+            <div class="lab-grid">
+                <aside class="lab-controls" aria-labelledby="controls-title">{controls}</aside>
+                <section class="lab-main">
+                    <div class="lab-player">{player}</div>
+                    <div class="lab-stage">{stage}</div>
+                    <div class="lab-metrics">{metrics}</div>
+                    <div class="lab-charts">{charts}</div>
+                    <div class="lab-log">{log}</div>
+                </section>
+            </div>
+        </main>
+    }
+}

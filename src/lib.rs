@@ -1,0 +1,15 @@
+//! The browser app of Cloud Patterns Playground: Leptos components that
+//! render an engine run and edit a scenario config. No pattern logic lives
+//! here — the engine decides, the components show.
+
+pub mod app;
+pub mod browser;
+pub mod controls;
+pub mod embed;
+pub mod home;
+pub mod i18n;
+pub mod labs;
+pub mod layout;
+pub mod panic;
+pub mod player;
+pub mod share;
