@@ -24,10 +24,11 @@ pub struct RetryConfig {
 }
 
 /// Who calls the service, and when.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Workload {
     /// One client making one request: the classic demo, step by step.
+    #[default]
     Single,
     /// `clients` clients, each sending requests at random (Poisson) with
     /// `rate_per_client` requests a second, for `duration_ms`.
@@ -160,12 +161,6 @@ impl Default for RetryConfig {
             compare: None,
             script: vec![],
         }
-    }
-}
-
-impl Default for Workload {
-    fn default() -> Self {
-        Workload::Single
     }
 }
 
@@ -345,8 +340,10 @@ fn check_service(c: &mut Checker, s: &ServiceConfig) {
     c.int("service.nodes", s.nodes as u64, 1, limits::MAX_NODES);
     c.real("service.transient_failure_rate", s.transient_failure_rate, 0.0, 1.0);
     c.real("service.permanent_failure_rate", s.permanent_failure_rate, 0.0, 1.0);
+    // A NaN sum passes here: the range checks above already report it.
+    let failure_rate = s.transient_failure_rate + s.permanent_failure_rate;
     c.require(
-        !(s.transient_failure_rate + s.permanent_failure_rate > 1.0 + 1e-9),
+        failure_rate <= 1.0 + 1e-9 || failure_rate.is_nan(),
         "service.permanent_failure_rate",
         "error.rates_over_one",
     );
