@@ -11,6 +11,7 @@ pub mod labs;
 pub mod patterns;
 pub mod queue;
 pub mod rng;
+pub mod run_spec;
 pub mod sim;
 pub mod stats;
 pub mod time;

@@ -1,1 +1,229 @@
-fn main(){}
+//! `playground`: the engine from a terminal. It runs a lab to the end and
+//! prints its report, turns a config file into a share link and back, and
+//! lists the presets — the same engine, configs and links as the browser app,
+//! so a link pasted from the app gives the same trace hash here.
+//!
+//! This file is glue only: it reads the command line, hands the source to
+//! [`engine::run_spec`] (where files, links and `--set` overrides become a
+//! checked run), calls the engine and prints. Anything worth testing on its
+//! own lives in the library.
+
+use engine::codec::{self, LabState, Page};
+use engine::labs::presets;
+use engine::run_spec::{state_to_json_pretty, Override, RunSpec};
+use engine::Lang;
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+const HELP: &str = "\
+playground — run Cloud Patterns Playground labs from a terminal
+
+USAGE:
+    playground run <SOURCE> [OPTIONS]      run to the end; print the report as JSON
+    playground url <SOURCE> [OPTIONS]      print the share link of SOURCE
+    playground decode <SOURCE> [OPTIONS]   print SOURCE as a config file (JSON)
+    playground presets [--base URL] [--lang LANG]
+                                           list the presets: id, title, link (tab-separated)
+
+SOURCE is one of:
+    a config file    path to a JSON file (see CONFIG FILES)
+    a share link     anything with a `#`, e.g. 'http://127.0.0.1:8080/#/en/retry/1.…'
+    -                a config file read from standard input
+
+OPTIONS:
+    --set PATH=VALUE   change one field of the config (repeatable). PATH is dotted,
+                       with [i] or .i for list items; missing objects are created, so
+                       `--set strategy.budget.max_tokens=20` turns a budget on. VALUE is
+                       JSON (0.3, true, null, [..], {..}) or else a plain string, e.g.
+                         --set service.transient_failure_rate=0.3
+                         --set strategy.jitter=full --set workload.clients=100
+    --seed N           use seed N (a whole number) instead of the source's
+    --base URL         page the links point at [default: http://127.0.0.1:8080/]
+    --lang LANG        en, es or pt: the links' language and the error messages'
+                       [default: en]
+    -h, --help         show this help
+
+CONFIG FILES:
+    Either an envelope:    {\"lab\": \"retry\", \"seed\": 7, \"config\": {...}}
+    (lab defaults to \"retry\", seed to 1, config to the lab's defaults)
+    or a bare retry config: {\"workload\": {...}, \"service\": {...}, \"strategy\": {...}}
+    (seed 1). Fields left out take their defaults. `playground decode` prints the
+    envelope form, so its output can be edited and fed back to run or url.
+
+REPORT (run):
+    {\"lab\", \"seed\", \"metrics\", \"trace_hash\", \"events\"} for side A, plus \"b\" with
+    {\"metrics\", \"trace_hash\", \"events\"} when the config compares two strategies.
+    The same source and seed give the same trace_hash here and in the browser.
+
+EXIT STATUS:
+    0 on success; 2 when the command line, the file, the link or the config is
+    wrong (the reasons go to standard error; nothing runs with defaults instead).
+";
+
+const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
+
+/// What the user asked for.
+#[derive(Debug, PartialEq)]
+enum Command {
+    Run(String),
+    Url(String),
+    Decode(String),
+    Presets,
+    Help,
+}
+
+/// The command line, parsed but not yet acted on.
+#[derive(Debug)]
+struct Args {
+    command: Command,
+    overrides: Vec<Override>,
+    seed: Option<u64>,
+    base: String,
+    lang: Lang,
+}
+
+/// A problem to report on standard error, already in words.
+struct Failure(String);
+
+fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
+    let usage = |msg: String| Failure(format!("{msg}\n\nRun `playground --help` for usage."));
+    let mut positional = Vec::new();
+    let mut overrides = Vec::new();
+    let mut seed = None;
+    let mut base = DEFAULT_BASE.to_string();
+    let mut lang = Lang::En;
+    let mut help = false;
+    let mut raw = raw.into_iter();
+    while let Some(arg) = raw.next() {
+        // `--name value` and `--name=value` both work.
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline.clone().or_else(|| raw.next()).ok_or_else(|| usage(format!("{name} needs a value")))
+        };
+        match name.as_str() {
+            "-h" | "--help" => help = true,
+            "--set" => {
+                let v = value("--set")?;
+                overrides.push(Override::parse(&v).map_err(|e| Failure(e.describe(lang)))?);
+            }
+            "--seed" => {
+                let v = value("--seed")?;
+                seed = Some(v.parse().map_err(|_| usage(format!("--seed needs a whole number ≥ 0, got `{v}`")))?);
+            }
+            "--base" => base = value("--base")?,
+            "--lang" => {
+                let v = value("--lang")?;
+                lang = Lang::from_tag(&v).ok_or_else(|| usage(format!("--lang must be en, es or pt, got `{v}`")))?;
+            }
+            "-" => positional.push(arg),
+            s if s.starts_with('-') => return Err(usage(format!("unknown option `{arg}`"))),
+            _ => positional.push(arg),
+        }
+    }
+    let mut positional = positional.into_iter();
+    let command = match (positional.next().as_deref(), positional.next()) {
+        _ if help => Command::Help,
+        (None, _) => Command::Help,
+        (Some("run"), Some(src)) => Command::Run(src),
+        (Some("url"), Some(src)) => Command::Url(src),
+        (Some("decode"), Some(src)) => Command::Decode(src),
+        (Some("presets"), None) => Command::Presets,
+        (Some(c @ ("run" | "url" | "decode")), None) => return Err(usage(format!("`{c}` needs a config file or a link"))),
+        (Some(c), _) => return Err(usage(format!("unknown command or extra argument near `{c}`"))),
+    };
+    if let Some(extra) = positional.next() {
+        return Err(usage(format!("unexpected argument `{extra}`")));
+    }
+    if command == Command::Presets && (seed.is_some() || !overrides.is_empty()) {
+        return Err(usage("`presets` takes no --set or --seed".into()));
+    }
+    Ok(Args { command, overrides, seed, base, lang })
+}
+
+/// Reads a source (file, `-`, or link) into a spec, without checking it.
+fn load(source: &str, lang: Lang) -> Result<RunSpec, Failure> {
+    let file_text = |text: Result<String, std::io::Error>, what: &str| {
+        let text = text.map_err(|e| Failure(format!("cannot read {what}: {e}")))?;
+        RunSpec::from_json_text(&text).map_err(|e| Failure(format!("{what}: {}", e.describe(lang))))
+    };
+    if source == "-" {
+        let mut text = String::new();
+        let read = std::io::stdin().read_to_string(&mut text).map(|_| text);
+        return file_text(read, "standard input");
+    }
+    if std::path::Path::new(source).is_file() {
+        return file_text(std::fs::read_to_string(source), source);
+    }
+    if !source.contains('#') {
+        return Err(Failure(format!("no such file: {source} (a share link must contain `#`)")));
+    }
+    let decoded = codec::decode(source);
+    if let Some(problem) = decoded.problem {
+        return Err(Failure(problem.describe(lang)));
+    }
+    match decoded.page {
+        Page::Lab(state) => Ok(RunSpec::from_state(&state)),
+        Page::Home => Err(Failure("this link opens the home page, not a lab".into())),
+        Page::Coming(lab) => Err(Failure(format!("the {} lab is not built yet", lab.slug()))),
+    }
+}
+
+/// Loads a source, applies the overrides and the seed, and checks the result.
+fn checked_state(source: &str, args: &Args) -> Result<LabState, Failure> {
+    let mut spec = load(source, args.lang)?;
+    for o in &args.overrides {
+        spec.apply(o).map_err(|e| Failure(e.describe(args.lang)))?;
+    }
+    if let Some(seed) = args.seed {
+        spec.seed = seed;
+    }
+    spec.check().map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("• {}", e.describe(args.lang))).collect();
+        Failure(format!("the configuration is not valid:\n{}", lines.join("\n")))
+    })
+}
+
+fn execute(args: &Args) -> Result<String, Failure> {
+    Ok(match &args.command {
+        Command::Help => HELP.to_string(),
+        Command::Run(source) => {
+            let state = checked_state(source, args)?;
+            // A checked config always runs; the report is plain data.
+            let report = state.config.run(state.seed).map_err(|_| Failure("the configuration is not valid".into()))?;
+            serde_json::to_string_pretty(&report).expect("reports serialise")
+        }
+        Command::Url(source) => codec::share_url(&args.base, args.lang, &checked_state(source, args)?),
+        Command::Decode(source) => state_to_json_pretty(&checked_state(source, args)?),
+        Command::Presets => {
+            let lines: Vec<String> = presets()
+                .into_iter()
+                .map(|p| {
+                    let key = format!("preset.{}.{}.title", p.lab.slug(), p.id);
+                    let title = if engine::i18n::has(&key) { p.title(args.lang) } else { p.id.to_string() };
+                    let link = codec::share_url(&args.base, args.lang, &LabState { seed: p.seed, config: p.config });
+                    format!("{}\t{}\t{}", p.id, title, link)
+                })
+                .collect();
+            lines.join("\n")
+        }
+    })
+}
+
+fn main() -> ExitCode {
+    let outcome = parse_args(std::env::args().skip(1)).and_then(|args| execute(&args));
+    match outcome {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`playground presets | head -1`) is not an error.
+            let _ = writeln!(out, "{}", text.trim_end()).and_then(|_| out.flush());
+            ExitCode::SUCCESS
+        }
+        Err(Failure(msg)) => {
+            eprintln!("playground: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
