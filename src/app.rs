@@ -63,8 +63,12 @@ pub fn App() -> impl IntoView {
         embed::report_height();
     }
 
+    let bench = crate::browser::query_flag("bench");
     let page = move || {
         route.visit.track();
+        if bench {
+            return view! { <crate::bench::BenchPage /> }.into_any();
+        }
         match route.page.get() {
             Page::Home => view! { <Home /> }.into_any(),
             Page::Coming(lab) => view! { <Coming lab=lab /> }.into_any(),
@@ -112,7 +116,6 @@ pub fn LanguagePicker() -> impl IntoView {
     view! {
         <label class="lang-picker">
             <span class="visually-hidden">{tr("ui.language")}</span>
-            <span aria-hidden="true">"🌐"</span>
             <select
                 data-testid="lang"
                 prop:value=move || i18n.lang.get().code().to_string()

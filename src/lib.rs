@@ -3,7 +3,9 @@
 //! here — the engine decides, the components show.
 
 pub mod app;
+pub mod bench;
 pub mod browser;
+pub mod charts;
 pub mod controls;
 pub mod embed;
 pub mod home;

@@ -2,9 +2,13 @@
 //! cures for retry storms. This module wires the engine's `RetryRun` to the
 //! shared layout, player and share bar; the views it places render the run.
 
+pub mod charts;
 pub mod controls;
 pub mod log;
 pub mod metrics;
+pub mod stage;
+pub mod strips;
+pub mod timeline;
 
 use crate::embed::{self, EmbedMode};
 use crate::i18n::{tr, tr_owned, use_i18n};
