@@ -198,7 +198,7 @@ pub fn fmt_count(lang: Lang, n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -335,20 +335,26 @@ enum Mark {
     Band,
 }
 
-fn legend_mark(mark: Mark, hatch: &str) -> impl IntoView {
-    let hatch_fill = format!("url(#{hatch})");
+fn legend_mark(mark: Mark) -> impl IntoView {
+    // Self-contained (no pattern references), so a legend never depends on
+    // whether its chart's plot is drawn.
+    let stripes = "M8,13L14,1M13,13L19,1M3,13L9,1";
     let inner = match mark {
         Mark::Line(stroke, area) => view! {
-            <rect class="legend-area" x="0" y="6" width="28" height="8" opacity=if area { "1" } else { "0" } />
+            <rect class="legend-area" x="0" y="7" width="28" height="7" opacity=if area { "1" } else { "0" } />
             <line class=format!("legend-line {}", stroke.class()) x1="1" y1="7" x2="27" y2="7" />
         }
         .into_any(),
-        Mark::Bar(Fill::Solid) => view! { <rect class="legend-bar" x="6" y="1" width="14" height="12" /> }.into_any(),
-        Mark::Bar(Fill::Hatched) => view! {
-            <rect class="legend-bar legend-bar--hatched" x="6" y="1" width="14" height="12" fill=hatch_fill />
+        Mark::Bar(fill) => view! {
+            <rect class="legend-bar" x="6" y="1" width="14" height="12" />
+            <path class="legend-stripes" d=stripes opacity=if fill == Fill::Hatched { "1" } else { "0" } />
         }
         .into_any(),
-        Mark::Band => view! { <rect class="legend-band" x="4" y="1" width="20" height="12" fill=hatch_fill /> }.into_any(),
+        Mark::Band => view! {
+            <rect class="legend-band" x="4" y="1" width="20" height="12" />
+            <path class="legend-band-stripes" d="M4,9L12,1M9,13L21,1M17,13L24,6" />
+        }
+        .into_any(),
     };
     view! {
         <svg class="legend-mark" viewBox="0 0 28 14" width="28" height="14" aria-hidden="true">
@@ -357,14 +363,19 @@ fn legend_mark(mark: Mark, hatch: &str) -> impl IntoView {
     }
 }
 
-/// The hatch pattern used for hatched bars and shaded bands. Each chart has
-/// its own copy (ids are unique), so hiding one chart never breaks another.
+/// The chart's two stripe patterns: `{id}` lays background-coloured stripes
+/// over a coloured bar (hatched series); `{id}-band` is the faint stripes of a
+/// shaded band (an outage). Ids are unique per chart, so hiding one chart
+/// never breaks another.
 fn hatch_defs(id: String) -> impl IntoView {
+    let band = format!("{id}-band");
     view! {
         <defs>
             <pattern id=id width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                <rect class="hatch-bg" width="6" height="6" />
                 <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
+            </pattern>
+            <pattern id=band width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                <line class="band-line" x1="0" y1="0" x2="0" y2="8" />
             </pattern>
         </defs>
     }
@@ -420,7 +431,6 @@ pub fn LineChart(
     let node = NodeRef::<leptos::html::Div>::new();
     let width = use_element_width(node, 480.0);
     let hatch = unique_id("hatch");
-    let hatch_for_legend = hatch.clone();
 
     let legend = move || {
         data.with(|d| {
@@ -434,7 +444,7 @@ pub fn LineChart(
                 .map(|(label, tone, mark)| {
                     view! {
                         <li class=tone.class()>
-                            {legend_mark(mark, &hatch_for_legend)}
+                            {legend_mark(mark)}
                             <span>{label}</span>
                         </li>
                     }
@@ -446,7 +456,7 @@ pub fn LineChart(
     let plot = move || {
         let w = width.get().clamp(260.0, 1600.0);
         let h = height;
-        let hatch_fill = format!("url(#{hatch})");
+        let band_fill = format!("url(#{hatch}-band)");
         data.with(|d| {
             let lang = d.lang;
             let pw = w - PLOT_LEFT - PLOT_RIGHT;
@@ -470,7 +480,8 @@ pub fn LineChart(
                     let x1 = sx(b.to).max(x0 + 1.0);
                     view! {
                         <g class="chart-band">
-                            <rect x=fmt_coord(x0) y=fmt_coord(PLOT_TOP) width=fmt_coord(x1 - x0) height=fmt_coord(ph) fill=hatch_fill.clone() />
+                            <rect class="chart-band-tint" x=fmt_coord(x0) y=fmt_coord(PLOT_TOP) width=fmt_coord(x1 - x0) height=fmt_coord(ph) />
+                            <rect x=fmt_coord(x0) y=fmt_coord(PLOT_TOP) width=fmt_coord(x1 - x0) height=fmt_coord(ph) fill=band_fill.clone() />
                             <text x=fmt_coord(x0 + 3.0) y=fmt_coord(PLOT_TOP + 11.0) class="chart-band-label">
                                 {if x1 - x0 > 40.0 { b.label.clone() } else { String::new() }}
                             </text>
@@ -636,7 +647,6 @@ pub fn BarChart(
     let node = NodeRef::<leptos::html::Div>::new();
     let width = use_element_width(node, 360.0);
     let hatch = unique_id("hatch");
-    let hatch_for_legend = hatch.clone();
 
     let legend = move || {
         data.with(|d| {
@@ -648,7 +658,7 @@ pub fn BarChart(
                 .map(|s| {
                     view! {
                         <li class=s.tone.class()>
-                            {legend_mark(Mark::Bar(s.fill), &hatch_for_legend)}
+                            {legend_mark(Mark::Bar(s.fill))}
                             <span>{s.label.clone()}</span>
                         </li>
                     }
@@ -670,7 +680,7 @@ pub fn BarChart(
             let data_top = totals.iter().copied().fold(d.y_min_top, f64::max);
             let (y_top, y_ticks) = nice_ticks(data_top, if h < 180.0 { 3 } else { 4 });
             let slot = pw / n as f64;
-            let bar_w = (slot * 0.7).min(64.0).max(1.0);
+            let bar_w = (slot * 0.7).clamp(1.0, 64.0);
             let sy = move |y: f64| PLOT_TOP + ph - (y / y_top).clamp(0.0, 1.0) * ph;
             // Label every category when they fit, else every k-th.
             let every = ((22.0 / slot).ceil() as usize).max(1);
@@ -699,16 +709,16 @@ pub fn BarChart(
                             let y0 = sy(base);
                             let y1 = sy(base + v);
                             base += v;
-                            let fill = match s.fill {
-                                Fill::Solid => String::new(),
-                                Fill::Hatched => format!("url(#{hatch})"),
-                            };
-                            let class = match s.fill {
-                                Fill::Solid => format!("chart-bar {}", s.tone.class()),
-                                Fill::Hatched => format!("chart-bar chart-bar--hatched {}", s.tone.class()),
+                            let (x, y, bw, bh) = (fmt_coord(x), fmt_coord(y1), fmt_coord(bar_w), fmt_coord((y0 - y1).max(0.0)));
+                            let stripes = match s.fill {
+                                Fill::Solid => None,
+                                Fill::Hatched => Some(view! {
+                                    <rect class="chart-bar-stripes" x=x.clone() y=y.clone() width=bw.clone() height=bh.clone() fill=format!("url(#{hatch})") />
+                                }),
                             };
                             view! {
-                                <rect class=class x=fmt_coord(x) y=fmt_coord(y1) width=fmt_coord(bar_w) height=fmt_coord((y0 - y1).max(0.0)) fill=fill />
+                                <rect class=format!("chart-bar {}", s.tone.class()) x=x y=y width=bw height=bh />
+                                {stripes}
                             }
                         })
                         .collect::<Vec<_>>();
