@@ -1,0 +1,304 @@
+//! The request timeline: one row per recent request (newest first), with time
+//! since the request arrived running left to right. Each attempt is a bar,
+//! coloured and marked by how it ended (✓ ok, ✗ failed, → still in flight);
+//! the gaps between attempts are the waits, labelled with their length; the
+//! row ends with how the request ended, in words ("✅ after 2 attempts",
+//! "❌ gave up after 6 attempts: deadline passed").
+//!
+//! Rows are plain HTML (positioned by percentages), so text stays readable at
+//! any width. The list scrolls, and can be focused and scrolled with the
+//! keyboard; each bar carries its full description for screen readers.
+
+use super::stage::Side;
+use super::RetryView;
+use crate::charts::{fmt_count, fmt_ms, nice_ticks, Tone};
+use engine::i18n::{t, tf};
+use engine::labs::retry::model::{Final, Phase, Request, SpanResult};
+use engine::labs::retry::record::node_name;
+use engine::labs::retry::RetrySim;
+use engine::{Lang, SimTime};
+use leptos::prelude::*;
+
+/// How many requests the timeline shows.
+pub const ROWS: usize = 30;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Bar {
+    /// Left edge and width, in % of the track.
+    left: f64,
+    width: f64,
+    tone: Tone,
+    /// Class for the bar's pattern: `done`, `flight`.
+    state: &'static str,
+    /// Short visible text: `2 ✗`.
+    short: String,
+    /// The full sentence (tooltip and screen readers).
+    full: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Gap {
+    left: f64,
+    width: f64,
+    /// `2 s` — the wait's length (or what is left of it).
+    label: String,
+    full: String,
+    /// Still waiting (the gap grows toward its end).
+    current: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    id: u32,
+    head: String,
+    bars: Vec<Bar>,
+    gaps: Vec<Gap>,
+    status: String,
+    status_tone: Tone,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct TimelineFrame {
+    lang: Lang,
+    rows: Vec<Row>,
+    /// Axis ticks: (position in %, label).
+    ticks: Vec<(f64, String)>,
+    total: u64,
+}
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+fn span_full(lang: Lang, attempt: u32, node: u32, result: Option<SpanResult>, took: f64) -> String {
+    let node = node_name(node);
+    let took = fmt_ms(lang, took);
+    match result {
+        Some(SpanResult::Ok) => tf(lang, "retry.timeline.attempt_ok", &[("attempt", &attempt), ("node", &node), ("took", &took)]),
+        Some(SpanResult::Failed(e)) => tf(
+            lang,
+            "retry.timeline.attempt_failed",
+            &[("attempt", &attempt), ("node", &node), ("took", &took), ("error", &t(lang, e.key()))],
+        ),
+        None => tf(lang, "retry.timeline.attempt_in_flight", &[("attempt", &attempt), ("node", &node), ("took", &took)]),
+    }
+}
+
+fn status(lang: Lang, req: &Request, now_ms: f64) -> (String, Tone) {
+    let attempts = req.spans.len() as u32;
+    match (req.outcome, req.phase) {
+        (Some((Final::Succeeded, _)), _) if attempts <= 1 => (t(lang, "retry.timeline.ok_first").to_string(), Tone::Ok),
+        (Some((Final::Succeeded, _)), _) => (tf(lang, "retry.timeline.ok_after", &[("n", &attempts)]), Tone::Ok),
+        (Some((Final::GaveUp(reason), _)), _) if attempts == 0 => {
+            (tf(lang, "retry.timeline.not_sent", &[("reason", &t(lang, reason.key()))]), Tone::GiveUp)
+        }
+        (Some((Final::GaveUp(reason), _)), _) if attempts == 1 => {
+            (tf(lang, "retry.timeline.gave_up_one", &[("reason", &t(lang, reason.key()))]), Tone::GiveUp)
+        }
+        (Some((Final::GaveUp(reason), _)), _) => (
+            tf(lang, "retry.timeline.gave_up", &[("n", &attempts), ("reason", &t(lang, reason.key()))]),
+            Tone::GiveUp,
+        ),
+        (None, Phase::InFlight { attempt, .. }) => (tf(lang, "retry.timeline.in_flight", &[("attempt", &attempt)]), Tone::Info),
+        (None, Phase::Waiting { next_attempt, until, .. }) => (
+            tf(
+                lang,
+                "retry.timeline.waiting",
+                &[("attempt", &next_attempt), ("wait", &fmt_ms(lang, (ms(until) - now_ms).max(0.0)))],
+            ),
+            Tone::Wait,
+        ),
+    }
+}
+
+impl TimelineFrame {
+    fn of(sim: &RetrySim, lang: Lang) -> TimelineFrame {
+        let model = sim.model();
+        let now_ms = ms(sim.now());
+        // The newest requests, finished or not (ids grow with arrival).
+        let mut recent: Vec<&Request> = model.active().collect();
+        recent.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+        recent.truncate(ROWS);
+        recent.extend(model.finished().rev().take(ROWS));
+        recent.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+        recent.dedup_by_key(|r| r.id);
+        recent.truncate(ROWS);
+
+        // One scale for every row: the longest life shown, rounded up.
+        let life = |r: &Request| {
+            let end = match (r.outcome, r.phase) {
+                (Some((_, at)), _) => ms(at),
+                (None, Phase::Waiting { until, .. }) => ms(until).max(now_ms),
+                (None, Phase::InFlight { .. }) => now_ms,
+            };
+            end - ms(r.arrived)
+        };
+        let longest = recent.iter().map(|r| life(r)).fold(0.0, f64::max).max(1.0);
+        let (scale, tick_values) = nice_ticks(longest, 4);
+        let pct = |v: f64| (v / scale * 100.0).clamp(0.0, 100.0);
+
+        let rows = recent
+            .iter()
+            .map(|req| {
+                let start = ms(req.arrived);
+                let mut bars = Vec::with_capacity(req.spans.len());
+                let mut gaps = Vec::new();
+                let mut prev_end: Option<f64> = None;
+                for span in &req.spans {
+                    let s = ms(span.start) - start;
+                    let e = span.end.map_or(now_ms, ms) - start;
+                    if let Some(pe) = prev_end {
+                        if s - pe > 0.0005 {
+                            let wait = fmt_ms(lang, s - pe);
+                            gaps.push(Gap {
+                                left: pct(pe),
+                                width: pct(s) - pct(pe),
+                                full: tf(lang, "retry.timeline.waited", &[("wait", &wait)]),
+                                label: wait,
+                                current: false,
+                            });
+                        }
+                    }
+                    prev_end = Some(e);
+                    let (tone, mark, state) = match span.result {
+                        Some(SpanResult::Ok) => (Tone::Ok, "✓", "done"),
+                        Some(SpanResult::Failed(_)) => (Tone::Fail, "✗", "done"),
+                        None => (Tone::Info, "→", "flight"),
+                    };
+                    bars.push(Bar {
+                        left: pct(s),
+                        width: (pct(e) - pct(s)).max(0.4),
+                        tone,
+                        state,
+                        short: format!("{} {mark}", span.attempt),
+                        full: span_full(lang, span.attempt, span.node, span.result, e - s),
+                    });
+                }
+                if let (None, Phase::Waiting { since, until, .. }) = (req.outcome, req.phase) {
+                    let s = ms(since) - start;
+                    let e = ms(until) - start;
+                    let left = fmt_ms(lang, (ms(until) - now_ms).max(0.0));
+                    gaps.push(Gap {
+                        left: pct(s),
+                        width: (pct(e) - pct(s)).max(0.4),
+                        full: tf(lang, "retry.timeline.waiting_for", &[("wait", &fmt_ms(lang, e - s)), ("left", &left)]),
+                        label: format!("⏳ {left}"),
+                        current: true,
+                    });
+                }
+                let (status, status_tone) = status(lang, req, now_ms);
+                Row {
+                    id: req.id,
+                    head: tf(lang, "retry.timeline.request", &[("req", &req.id), ("client", &(req.client + 1))]),
+                    bars,
+                    gaps,
+                    status,
+                    status_tone,
+                }
+            })
+            .collect();
+        let ticks = tick_values.into_iter().map(|v| (pct(v), fmt_ms(lang, v))).collect();
+        TimelineFrame { lang, rows, ticks, total: model.stats().requests }
+    }
+}
+
+fn style_box(left: f64, width: f64) -> String {
+    format!("left:{left:.2}%;width:{width:.2}%")
+}
+
+fn draw_row(row: &Row) -> impl IntoView {
+    let bars = row
+        .bars
+        .iter()
+        .map(|b| {
+            view! {
+                <span
+                    class=format!("tl-bar tl-bar--{} {}", b.state, b.tone.class())
+                    style=style_box(b.left, b.width)
+                    title=b.full.clone()
+                >
+                    <span class="visually-hidden">{b.full.clone()}</span>
+                    <span class="tl-bar-text" aria-hidden="true">{b.short.clone()}</span>
+                </span>
+            }
+        })
+        .collect::<Vec<_>>();
+    let gaps = row
+        .gaps
+        .iter()
+        .map(|gap| {
+            view! {
+                <span
+                    class=if gap.current { "tl-gap tl-gap--current tone-wait" } else { "tl-gap tone-wait" }
+                    style=style_box(gap.left, gap.width)
+                    title=gap.full.clone()
+                >
+                    <span class="visually-hidden">{gap.full.clone()}</span>
+                    <span class="tl-gap-text" aria-hidden="true">{gap.label.clone()}</span>
+                </span>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <li class="tl-row" data-request=row.id>
+            <span class="tl-head">{row.head.clone()}</span>
+            <span class="tl-track">{gaps}{bars}</span>
+            <span class=format!("tl-status {}", row.status_tone.class())>{row.status.clone()}</span>
+        </li>
+    }
+}
+
+/// The most recent requests of one side, attempt by attempt.
+#[component]
+pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
+    let frame = Memo::new(move |_| {
+        let lang = view.lang.get();
+        view.with(|run| side.sim(run).map(|sim| TimelineFrame::of(sim, lang)))
+    });
+    let title_id = format!("timeline-title-{}", side.letter());
+    let lang = view.lang;
+
+    let body = move || {
+        frame.with(|f| {
+            f.as_ref().map(|f| {
+                let lang = f.lang;
+                let ticks = f
+                    .ticks
+                    .iter()
+                    .map(|(at, label)| {
+                        view! { <span class="tl-tick" style=format!("left:{at:.2}%")>{label.clone()}</span> }
+                    })
+                    .collect::<Vec<_>>();
+                let rows = f.rows.iter().map(draw_row).collect::<Vec<_>>();
+                let empty = f.rows.is_empty().then(|| view! { <p class="tl-empty">{t(lang, "retry.timeline.empty").to_string()}</p> });
+                let note = (f.total > f.rows.len() as u64 && !f.rows.is_empty()).then(|| {
+                    tf(
+                        lang,
+                        "retry.timeline.showing",
+                        &[("shown", &f.rows.len()), ("total", &fmt_count(lang, f.total))],
+                    )
+                });
+                view! {
+                    <div class="tl-axis" aria-hidden="true">
+                        <span class="tl-head"></span>
+                        <span class="tl-track">{ticks}</span>
+                        <span class="tl-status"></span>
+                    </div>
+                    {empty}
+                    <ol class="tl-rows">{rows}</ol>
+                    <p class="tl-note">{note}</p>
+                }
+            })
+        })
+    };
+
+    view! {
+        <section class="retry-timeline" data-testid="request-timeline" data-side=side.letter()>
+            <h3 class="tl-title" id=title_id.clone()>{move || t(lang.get(), "retry.timeline.title").to_string()}</h3>
+            <p class="tl-x-label">{move || t(lang.get(), "retry.timeline.x_axis").to_string()}</p>
+            <div class="tl-scroll" tabindex="0" role="region" aria-labelledby=title_id>
+                {body}
+            </div>
+        </section>
+    }
+}
