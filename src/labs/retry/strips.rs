@@ -1,0 +1,323 @@
+//! Live strips under the stage, over the same simulated time as the charts:
+//!
+//! - [`BreakerStrip`]: the circuit breaker's state over time, as a band of
+//!   closed / open / half-open stretches, each coloured *and* labelled (and
+//!   open ones hatched), with the state now in words.
+//! - [`BudgetStrip`]: the retry budget's level over time (the lowest level in
+//!   each slice of the series) against the threshold under which retries stop.
+//!
+//! Each strip renders nothing when its side's strategy has no breaker (or no
+//! budget). Both only read the engine's statistics.
+
+use super::charts::time_domain_s;
+use super::stage::Side;
+use super::RetryView;
+use crate::charts::{fmt_ms, fmt_number, Tone};
+use engine::i18n::{t, tf};
+use engine::labs::retry::record::breaker_state_key;
+use engine::patterns::breaker::BreakerState;
+use engine::Lang;
+use leptos::prelude::*;
+
+fn state_tone(s: BreakerState) -> Tone {
+    match s {
+        BreakerState::Closed => Tone::Ok,
+        BreakerState::Open => Tone::Fail,
+        BreakerState::HalfOpen => Tone::Wait,
+    }
+}
+
+/// A glyph per state, so the state reads without colour.
+fn state_icon(s: BreakerState) -> &'static str {
+    match s {
+        BreakerState::Closed => "●",
+        BreakerState::Open => "○",
+        BreakerState::HalfOpen => "◐",
+    }
+}
+
+fn state_class(s: BreakerState) -> &'static str {
+    match s {
+        BreakerState::Closed => "closed",
+        BreakerState::Open => "open",
+        BreakerState::HalfOpen => "half-open",
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Segment {
+    left: f64,
+    width: f64,
+    state: BreakerState,
+    /// The state's name, shown when the segment is wide enough.
+    label: String,
+    title: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct BreakerFrame {
+    lang: Lang,
+    segments: Vec<Segment>,
+    now_at: f64,
+    state: BreakerState,
+    summary: String,
+    end_label: String,
+}
+
+fn breaker_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BreakerFrame> {
+    view.with(|run| {
+        let sim = side.sim(run)?;
+        let breaker = sim.model().breaker()?;
+        let changes = &sim.model().stats().breaker_changes;
+        let x_max = time_domain_s(run);
+        let now = sim.now().as_micros() as f64 / 1e6;
+        let pct = |s: f64| (s / x_max * 100.0).clamp(0.0, 100.0);
+        let mut segments = Vec::with_capacity(changes.len());
+        let mut open_s = 0.0;
+        let mut opened = 0u32;
+        for (i, (at, state)) in changes.iter().enumerate() {
+            let from = at.as_micros() as f64 / 1e6;
+            let to = changes.get(i + 1).map_or(now, |(next, _)| next.as_micros() as f64 / 1e6).max(from);
+            if *state == BreakerState::Open {
+                open_s += to - from;
+                opened += 1;
+            }
+            let width = pct(to) - pct(from);
+            let name = t(lang, breaker_state_key(*state));
+            segments.push(Segment {
+                left: pct(from),
+                width,
+                state: *state,
+                label: if width >= 9.0 { name.to_string() } else { String::new() },
+                title: tf(
+                    lang,
+                    "retry.strip.breaker_segment",
+                    &[
+                        ("state", &name),
+                        ("from", &format!("{} s", fmt_number(lang, from))),
+                        ("to", &format!("{} s", fmt_number(lang, to))),
+                    ],
+                ),
+            });
+        }
+        let state = breaker.state();
+        let summary = tf(
+            lang,
+            "retry.strip.breaker_summary",
+            &[("n", &opened), ("open", &fmt_ms(lang, open_s * 1000.0)), ("state", &t(lang, breaker_state_key(state)))],
+        );
+        Some(BreakerFrame {
+            lang,
+            segments,
+            now_at: pct(now),
+            state,
+            summary,
+            end_label: format!("{} s", fmt_number(lang, x_max)),
+        })
+    })
+}
+
+/// The circuit breaker's state over time (nothing if the strategy has none).
+#[component]
+pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
+    let frame = Memo::new(move |_| breaker_frame(&view, side, view.lang.get()));
+    move || {
+        frame.with(|f| {
+            f.as_ref().map(|f| {
+                let lang = f.lang;
+                let segments = f
+                    .segments
+                    .iter()
+                    .map(|s| {
+                        view! {
+                            <span
+                                class=format!("strip-seg strip-seg--{} {}", state_class(s.state), state_tone(s.state).class())
+                                style=format!("left:{:.2}%;width:{:.2}%", s.left, s.width)
+                                title=s.title.clone()
+                            >
+                                {(!s.label.is_empty()).then(|| view! { <span class="strip-seg-label">{s.label.clone()}</span> })}
+                            </span>
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                let legend = [BreakerState::Closed, BreakerState::Open, BreakerState::HalfOpen]
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <li>
+                                <span class=format!("strip-swatch strip-swatch--{} {}", state_class(s), state_tone(s).class())></span>
+                                {t(lang, breaker_state_key(s)).to_string()}
+                            </li>
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                view! {
+                    <section class="strip strip--breaker" data-testid="breaker-strip">
+                        <header class="strip-head">
+                            <h3 class="strip-title">{t(lang, "retry.strip.breaker_title").to_string()}</h3>
+                            <p class=format!("strip-now {}", state_tone(f.state).class()) data-testid="breaker-now" aria-live="polite">
+                                <span aria-hidden="true">{state_icon(f.state)}" "</span>
+                                {tf(lang, "retry.strip.now", &[("state", &t(lang, breaker_state_key(f.state)))])}
+                            </p>
+                        </header>
+                        <div class="strip-track" aria-hidden="true">
+                            {segments}
+                            <span class="strip-now-line" style=format!("left:{:.2}%", f.now_at)></span>
+                        </div>
+                        <div class="strip-axis" aria-hidden="true">
+                            <span>"0 s"</span>
+                            <ul class="strip-legend">{legend}</ul>
+                            <span>{f.end_label.clone()}</span>
+                        </div>
+                        <p class="visually-hidden">{f.summary.clone()}</p>
+                    </section>
+                }
+            })
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct BudgetFrame {
+    lang: Lang,
+    /// The level's outline: an SVG path in a 100 × 40 box (runs of slices with calls).
+    path: String,
+    /// The threshold's height in the box.
+    threshold_y: f64,
+    now_at: f64,
+    level: f64,
+    max: f64,
+    threshold: f64,
+    allows: bool,
+    low: f64,
+    summary: String,
+    end_label: String,
+}
+
+const BUDGET_H: f64 = 40.0;
+
+fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame> {
+    view.with(|run| {
+        let sim = side.sim(run)?;
+        let budget = sim.model().budget()?;
+        let series = &sim.model().stats().series;
+        let x_max = time_domain_s(run);
+        let max = budget.max_milli_tokens() as f64 / 1000.0;
+        let threshold = budget.threshold_milli_tokens() as f64 / 1000.0;
+        let level = budget.milli_tokens() as f64 / 1000.0;
+        let width = series.width().as_micros() as f64 / 1e6;
+        let x = |s: f64| (s / x_max * 100.0).clamp(0.0, 100.0);
+        let y = |tokens: f64| BUDGET_H - (tokens / max.max(0.001)).clamp(0.0, 1.0) * BUDGET_H;
+
+        // A step outline per run of slices that saw calls, closed to the floor.
+        let mut path = String::new();
+        let mut run_start: Option<f64> = None;
+        let mut last_x = 0.0;
+        let mut low = max;
+        for (i, slice) in series.buckets().iter().enumerate() {
+            let x0 = x(i as f64 * width);
+            let x1 = x((i + 1) as f64 * width);
+            match slice.budget_low {
+                Some(milli) => {
+                    let tokens = milli as f64 / 1000.0;
+                    low = low.min(tokens);
+                    if run_start.is_none() {
+                        path.push_str(&format!("M{x0:.2},{BUDGET_H}"));
+                        run_start = Some(x0);
+                    }
+                    path.push_str(&format!("L{x0:.2},{:.2}L{x1:.2},{:.2}", y(tokens), y(tokens)));
+                    last_x = x1;
+                }
+                None => {
+                    if run_start.take().is_some() {
+                        path.push_str(&format!("L{last_x:.2},{BUDGET_H}Z"));
+                    }
+                }
+            }
+        }
+        if run_start.is_some() {
+            path.push_str(&format!("L{last_x:.2},{BUDGET_H}Z"));
+        }
+        let allows = budget.allows_retry();
+        let verdict = t(lang, if allows { "retry.strip.budget_allows" } else { "retry.strip.budget_blocks" });
+        let summary = tf(
+            lang,
+            "retry.strip.budget_summary",
+            &[
+                ("low", &fmt_number(lang, low)),
+                ("max", &fmt_number(lang, max)),
+                ("threshold", &fmt_number(lang, threshold)),
+                ("level", &fmt_number(lang, level)),
+                ("verdict", &verdict),
+            ],
+        );
+        Some(BudgetFrame {
+            lang,
+            path,
+            threshold_y: y(threshold),
+            now_at: x(sim.now().as_micros() as f64 / 1e6),
+            level,
+            max,
+            threshold,
+            allows,
+            low,
+            summary,
+            end_label: format!("{} s", fmt_number(lang, x_max)),
+        })
+    })
+}
+
+/// The retry budget's level over time (nothing if the strategy has none).
+#[component]
+pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
+    let frame = Memo::new(move |_| budget_frame(&view, side, view.lang.get()));
+    move || {
+        frame.with(|f| {
+            f.as_ref().map(|f| {
+                let lang = f.lang;
+                let tone = if f.allows { Tone::Ok } else { Tone::GiveUp };
+                let verdict = t(lang, if f.allows { "retry.strip.budget_allows" } else { "retry.strip.budget_blocks" });
+                view! {
+                    <section class="strip strip--budget" data-testid="budget-strip">
+                        <header class="strip-head">
+                            <h3 class="strip-title">{t(lang, "retry.strip.budget_title").to_string()}</h3>
+                            <p class=format!("strip-now {}", tone.class()) data-testid="budget-now">
+                                <span aria-hidden="true">{if f.allows { "✓ " } else { "⏸ " }}</span>
+                                {tf(
+                                    lang,
+                                    "retry.strip.budget_now",
+                                    &[("level", &fmt_number(lang, f.level)), ("max", &fmt_number(lang, f.max)), ("verdict", &verdict)],
+                                )}
+                            </p>
+                        </header>
+                        <div class="strip-budget" aria-hidden="true">
+                            <svg class="strip-budget-svg" viewBox=format!("0 0 100 {BUDGET_H}") preserveAspectRatio="none">
+                                <rect class="strip-budget-blocked" x="0" y=format!("{:.2}", f.threshold_y) width="100" height=format!("{:.2}", BUDGET_H - f.threshold_y) />
+                                <path class="strip-budget-level tone-info" d=f.path.clone() vector-effect="non-scaling-stroke" />
+                                <line
+                                    class="strip-budget-threshold"
+                                    x1="0"
+                                    x2="100"
+                                    y1=format!("{:.2}", f.threshold_y)
+                                    y2=format!("{:.2}", f.threshold_y)
+                                    vector-effect="non-scaling-stroke"
+                                />
+                                <line class="strip-budget-now" x1=format!("{:.2}", f.now_at) x2=format!("{:.2}", f.now_at) y1="0" y2=format!("{BUDGET_H}") vector-effect="non-scaling-stroke" />
+                            </svg>
+                            <span class="strip-budget-max">{tf(lang, "retry.strip.budget_max", &[("max", &fmt_number(lang, f.max))])}</span>
+                            <span class="strip-budget-threshold-label" style=format!("top:{:.1}%", f.threshold_y / BUDGET_H * 100.0)>
+                                {tf(lang, "retry.strip.budget_threshold", &[("threshold", &fmt_number(lang, f.threshold))])}
+                            </span>
+                        </div>
+                        <div class="strip-axis" aria-hidden="true">
+                            <span>"0 s"</span>
+                            <span class="strip-budget-low">{tf(lang, "retry.strip.budget_low", &[("low", &fmt_number(lang, f.low))])}</span>
+                            <span>{f.end_label.clone()}</span>
+                        </div>
+                        <p class="visually-hidden">{f.summary.clone()}</p>
+                    </section>
+                }
+            })
+        })
+    }
+}
