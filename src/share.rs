@@ -38,7 +38,7 @@ pub fn ShareButtons(#[prop(into)] fragment: Signal<String>, #[prop(into)] title:
                 {tr("ui.copy_link")}
             </button>
             <button class="btn" data-testid="embed" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
-                <span aria-hidden="true">"⧉"</span>
+                <span aria-hidden="true">"</>"</span>
                 " "
                 {tr("ui.embed")}
             </button>

@@ -61,9 +61,10 @@ fn side_report(sim: &RetrySim) -> SideReport {
 
 /// The run as the CLI reports it.
 pub fn report(view: &RetryView) -> RunReport {
+    let seed = view.seed.get_untracked();
     view.run.with_value(|run| RunReport {
         lab: LabId::Retry,
-        seed: 0,
+        seed,
         a: side_report(&run.a),
         b: run.b.as_ref().map(side_report),
     })

@@ -30,6 +30,8 @@ pub struct RetryView {
     pub run: StoredValue<RetryRun, LocalStorage>,
     pub tick: RwSignal<u64>,
     pub lang: Signal<engine::Lang>,
+    /// The run's seed.
+    pub seed: Signal<u64>,
 }
 
 impl RetryView {
@@ -72,7 +74,7 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
     let run = StoredValue::new_local(first);
     let config = RwSignal::new(config);
     let errors = RwSignal::new(Vec::<ConfigError>::new());
-    let view_ctx = RetryView { run, tick: clock.tick, lang: i18n.signal() };
+    let view_ctx = RetryView { run, tick: clock.tick, lang: i18n.signal(), seed: clock.seed.into() };
 
     // A new config or seed starts a new run (keeping play/pause as it was).
     Effect::new(move |prev: Option<()>| {

@@ -1,0 +1,226 @@
+// The retry lab, end to end, on the release build: open it from the home page,
+// play, step, change a knob and see the URL change, reopen the URL and get the
+// same config and metrics (and the CLI's numbers), compare A | B, switch
+// language, embed it, and survive hostile links.
+import { test, expect } from '../fixtures';
+import { type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The `playground` CLI built by `cargo test` (the xtask runs engine tests first). */
+function cli(): string {
+  const candidates = [
+    process.env.PLAYGROUND_CLI,
+    join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'playground'),
+  ].filter((p): p is string => !!p);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`the playground CLI is not built (looked at ${candidates.join(', ')}); run cargo build -p playground-engine`);
+  return found;
+}
+
+/** A share payload for any JSON, encoded exactly as the codec does (raw deflate + base64url). */
+function payload(json: unknown): string {
+  return deflateRawSync(Buffer.from(JSON.stringify(json))).toString('base64url');
+}
+
+async function openLab(page: Page, fragment = '/en/retry') {
+  await page.goto(`/#${fragment}`);
+  await expect(page.getByTestId('play')).toBeVisible();
+}
+
+async function runToEnd(page: Page) {
+  await page.getByTestId('speed').fill('3');
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 20_000 });
+}
+
+async function metricsJson(page: Page) {
+  const text = await page.getByTestId('metrics-json').textContent();
+  return JSON.parse(text ?? '{}');
+}
+
+test('home lists the five labs; only built ones are links', async ({ page, shot }) => {
+  await page.goto('/#/en');
+  const cards = page.locator('[data-testid=lab-list] > li');
+  await expect(cards).toHaveCount(5);
+  await expect(page.locator('.lab-card.coming')).toHaveCount(4);
+  await expect(page.locator('.lab-card.coming a')).toHaveCount(0);
+  await shot('home-1440');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await shot('home-360');
+  await page.getByTestId('open-retry').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retry');
+  await expect(page).toHaveURL(/#\/en\/retry\/1\./);
+});
+
+test('play, pause with the keyboard, and step one event at a time', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('preset-scripted').click();
+  await expect(page.getByTestId('guide')).toBeVisible();
+  const entries = page.getByTestId('log-a').getByTestId('log-entry');
+  const before = await entries.count();
+  await page.getByTestId('step').click();
+  await expect(entries).toHaveCount(before + 1);
+  // → steps too (focus on the page, not on a control).
+  await page.locator('h1').click();
+  await page.keyboard.press('ArrowRight');
+  await expect(entries).toHaveCount(before + 2);
+  // Space plays; the scripted story ends with success on attempt 3.
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('speed').fill('2');
+  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('log-a')).toContainText('attempt 3');
+  const m = await metricsJson(page);
+  expect(m.metrics.succeeded).toBe(1);
+  expect(m.metrics.calls).toBe(3);
+});
+
+test('a knob changes the URL; the URL reproduces config and metrics, as the CLI does', async ({ page, context, shot }) => {
+  await openLab(page);
+  const urlBefore = page.url();
+  const transient = page.getByTestId('transient').locator('input[type=number]');
+  await transient.fill('30');
+  await transient.press('Tab');
+  await expect.poll(() => page.url()).not.toBe(urlBefore);
+  const seed = page.getByTestId('seed');
+  await seed.fill('4242');
+  await seed.press('Enter');
+  await expect.poll(() => page.url()).toContain('/en/retry/1.');
+  const shared = page.url();
+  await runToEnd(page);
+  const first = await metricsJson(page);
+  expect(first.seed).toBe(4242);
+  await shot('retry-lab-finished');
+
+  const fresh = await context.newPage();
+  await fresh.goto(shared);
+  await expect(fresh.getByTestId('transient').locator('input[type=number]')).toHaveValue('30');
+  await expect(fresh.getByTestId('seed')).toHaveValue('4242');
+  await runToEnd(fresh);
+  const second = await metricsJson(fresh);
+  expect(second).toEqual(first);
+
+  // The CLI runs the same link to the same numbers and the same trace.
+  const out = JSON.parse(execFileSync(cli(), ['run', shared], { encoding: 'utf8' }));
+  expect(out.metrics).toEqual(first.metrics);
+  expect(out.trace_hash).toBe(first.trace_hash);
+  expect(out.events).toBe(first.events);
+});
+
+test('every preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
+  // `playground presets` prints: id <TAB> title <TAB> link.
+  const list = execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .map(([id, , link]) => ({ id, link }));
+  expect(list.length).toBeGreaterThanOrEqual(6);
+  for (const p of list) {
+    const fragment = p.link.slice(p.link.indexOf('#'));
+    await page.goto(`/${fragment}`);
+    await runToEnd(page);
+    const browser = await metricsJson(page);
+    const out = JSON.parse(execFileSync(cli(), ['run', p.link], { encoding: 'utf8' }));
+    expect(browser.metrics, p.id).toEqual(out.metrics);
+    expect(browser.trace_hash, p.id).toBe(out.trace_hash);
+    if (out.b) expect(browser.b.metrics, `${p.id} (B)`).toEqual(out.b.metrics);
+  }
+});
+
+test('A | B side by side on one clock', async ({ page, shot }) => {
+  await openLab(page);
+  await page.getByTestId('preset-storm_breaker').click();
+  await expect(page.locator('.side[data-side=B]')).toBeVisible();
+  await expect(page.getByTestId('metrics').locator('thead th')).toHaveCount(3);
+  await runToEnd(page);
+  const m = await metricsJson(page);
+  expect(m.b.metrics.load_amplification).toBeLessThan(m.metrics.load_amplification);
+  await expect(page.getByTestId('log-b')).toContainText(/circuit breaker/);
+  await shot('retry-storm-breaker-1440');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await shot('retry-storm-breaker-360');
+});
+
+test('language switch reaches every string and stays in the URL', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('lang').selectOption('es');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Reintentos (Retry)');
+  await expect(page.getByTestId('play')).toContainText('Reproducir');
+  await expect(page).toHaveURL(/#\/es\/retry\//);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Reintentos (Retry)');
+  await page.getByTestId('lang').selectOption('pt');
+  await expect(page.getByTestId('play')).toContainText('Reproduzir');
+});
+
+test('hostile and broken links show a message and safe defaults', async ({ page }) => {
+  const cases: [string, RegExp][] = [
+    ['/en/retry/1.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }), /transient_failure_rate.*between 0 and 1/],
+    ['/en/retry/1.' + payload({ seed: 1, config: { strategy: { max_attempts: 1e12 } } }), /max_attempts/],
+    ['/en/retry/1.' + payload({ seed: 1, config: { nonsense: true } }), /could not be read/],
+    ['/en/retry/9.' + payload({}), /version/],
+    ['/en/retry/1.eJyrVkrOzy0', /damaged/],
+    ['/en/retry/1.' + 'A'.repeat(20_000), /too long/],
+    ['/en/retry/1.' + deflateRawSync(Buffer.alloc(5_000_000, 32)).toString('base64url'), /far too much data/],
+    ['/en/nowhere', /no lab called/],
+  ];
+  for (const [fragment, message] of cases) {
+    await page.goto(`/#${fragment}`);
+    await expect(page.getByTestId('link-problem'), fragment.slice(0, 60)).toContainText(message);
+  }
+  // The defaults are shown and still work.
+  await page.goto('/#/en/retry/1.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }));
+  await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('50');
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('log-a').getByTestId('log-entry').first()).toBeVisible();
+});
+
+test('embed mode: no chrome, paused, height reported, snippet offered', async ({ page, baseURL }) => {
+  await page.goto('/?embed=1#/en/retry');
+  await expect(page.getByTestId('play')).toBeVisible();
+  await expect(page.locator('.site-header')).toHaveCount(0);
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('sim-time')).toHaveText('0 ms');
+  await page.getByTestId('embed').click();
+  const snippet = await page.getByTestId('embed-snippet').inputValue();
+  expect(snippet).toContain('<iframe');
+  expect(snippet).toContain('?embed=1#/en/retry/1.');
+  await expect(page.getByTestId('open-full')).toHaveAttribute('href', /^[^?]*#\/en\/retry\/1\./);
+
+  // In a frame: the parent hears the height; autoplay=1 plays.
+  const heights: number[] = [];
+  await page.exposeFunction('reportHeight', (h: number) => heights.push(h));
+  await page.goto('about:blank');
+  await page.evaluate((src) => {
+    window.addEventListener('message', (e) => {
+      if (e.data && e.data.type === 'cloud-patterns-playground:height') (window as any).reportHeight(e.data.height);
+    });
+    const f = document.createElement('iframe');
+    f.src = src;
+    f.style.width = '800px';
+    f.style.height = '600px';
+    document.body.appendChild(f);
+  }, new URL('/?embed=1&autoplay=1#/en/retry', baseURL).toString());
+  await expect.poll(() => heights.length).toBeGreaterThan(0);
+  expect(Math.max(...heights)).toBeGreaterThan(400);
+  const frame = page.frameLocator('iframe');
+  await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('WASM engine throughput (?bench=1), recorded for the notes', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/?bench=1');
+  const total = page.getByTestId('bench-total');
+  await expect(total).toBeVisible({ timeout: 100_000 });
+  console.log(`WASM throughput: ${await total.textContent()}`);
+  const events = Number(await total.getAttribute('data-events'));
+  expect(events).toBeGreaterThan(1000);
+});
