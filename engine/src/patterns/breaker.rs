@@ -6,7 +6,9 @@
 //!   share of failures reaches `failure_ratio`, the breaker opens.
 //! - **Open**: calls are rejected at once (fail fast) until `open_for` has passed.
 //! - **Half-open**: up to `probes` trial calls go through. One failure re-opens
-//!   the breaker; `probes` successes close it with a fresh window.
+//!   the breaker; `probes` successes close it with a fresh window. A probe
+//!   whose outcome says nothing about the service's health (a permanent
+//!   error) gives its slot back ([`CircuitBreaker::release_probe`]).
 
 use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
@@ -50,6 +52,8 @@ pub struct CircuitBreaker {
     open_until: SimTime,
     probes_sent: u32,
     probes_ok: u32,
+    /// How many times the breaker has gone half-open: names a round of probes.
+    round: u64,
 }
 
 impl CircuitBreaker {
@@ -66,6 +70,7 @@ impl CircuitBreaker {
             open_until: SimTime::ZERO,
             probes_sent: 0,
             probes_ok: 0,
+            round: 0,
         }
     }
 
@@ -76,6 +81,12 @@ impl CircuitBreaker {
     /// When an open breaker will let probes through.
     pub fn open_until(&self) -> SimTime {
         self.open_until
+    }
+
+    /// The current (or last) half-open round. A caller keeps it with each
+    /// [`Admission::Probe`] to tell that probe's outcome from a stale one.
+    pub fn round(&self) -> u64 {
+        self.round
     }
 
     /// Failures and calls currently in the sliding window.
@@ -90,6 +101,7 @@ impl CircuitBreaker {
             self.state = BreakerState::HalfOpen;
             self.probes_sent = 0;
             self.probes_ok = 0;
+            self.round += 1;
             return Some(Transition { from: BreakerState::Open, to: BreakerState::HalfOpen });
         }
         None
@@ -147,6 +159,17 @@ impl CircuitBreaker {
             }
             // A call admitted before the breaker opened may still report back.
             BreakerState::Open => None,
+        }
+    }
+
+    /// Gives back the slot of a probe admitted in `round` whose outcome is
+    /// neither a success nor a failure of the service (it answered, but with a
+    /// permanent error or a conflict), so another call can probe instead.
+    /// Without this, such probes would use up the slots for good and leave the
+    /// breaker half-open, rejecting every call, for the rest of the run.
+    pub fn release_probe(&mut self, round: u64) {
+        if self.state == BreakerState::HalfOpen && round == self.round {
+            self.probes_sent = self.probes_sent.saturating_sub(1);
         }
     }
 
@@ -214,6 +237,28 @@ mod tests {
         assert_eq!(b.admit(now).0, Admission::Probe);
         assert_eq!(b.admit(now).0, Admission::Probe);
         assert_eq!(b.admit(now).0, Admission::Rejected);
+    }
+
+    #[test]
+    fn a_released_probe_slot_can_be_used_again_in_the_same_round_only() {
+        let mut b = breaker();
+        run(&mut b, &[(0, false), (1, false), (2, false), (3, false)]);
+        let now = SimTime::from_ms(1500);
+        assert_eq!(b.admit(now).0, Admission::Probe);
+        let round = b.round();
+        assert_eq!(b.admit(now).0, Admission::Probe);
+        assert_eq!(b.admit(now).0, Admission::Rejected);
+        b.release_probe(round);
+        assert_eq!(b.admit(now).0, Admission::Probe);
+        assert_eq!(b.admit(now).0, Admission::Rejected);
+        // A probe of an earlier round frees nothing in this one.
+        b.record(now, false);
+        b.tick(SimTime::from_ms(5000));
+        assert_eq!(b.round(), round + 1);
+        b.admit(SimTime::from_ms(5000));
+        b.admit(SimTime::from_ms(5000));
+        b.release_probe(round);
+        assert_eq!(b.admit(SimTime::from_ms(5000)).0, Admission::Rejected);
     }
 
     #[test]

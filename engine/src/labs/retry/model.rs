@@ -76,6 +76,8 @@ pub struct Request {
     pub outcome: Option<(Final, SimTime)>,
     previous_wait: SimDuration,
     read_version: u64,
+    /// The breaker's half-open round, when the attempt in flight is a probe.
+    probe_round: Option<u64>,
 }
 
 /// How many finished requests are kept for the timeline view.
@@ -165,6 +167,7 @@ impl RetryModel {
                 outcome: None,
                 previous_wait: SimDuration::ZERO,
                 read_version: 0,
+                probe_round: None,
             },
         );
         self.stats.on_arrival(now);
@@ -253,8 +256,12 @@ impl RetryModel {
         let arrived = req.arrived;
         let primary = req.primary;
 
+        let mut probe_round = None;
         if let Some(breaker) = self.breaker.as_mut() {
             let (admission, transition) = breaker.admit(now);
+            if admission == Admission::Probe {
+                probe_round = Some(breaker.round());
+            }
             self.trace_breaker(transition, ctx);
             if admission == Admission::Rejected {
                 self.give_up(id, attempt - 1, GiveUpReason::BreakerOpen, ctx);
@@ -295,6 +302,7 @@ impl RetryModel {
         let version = self.version;
         let req = self.active.get_mut(&id).expect("request is active");
         req.read_version = version;
+        req.probe_round = probe_round;
         req.spans.push(Span { attempt, node, start: now, end: None, result: None });
         req.phase = Phase::InFlight { attempt, node, since: now, reply_at: now + reply_in };
         ctx.record(RetryRecord::AttemptStarted { req: id, attempt, node });
@@ -347,6 +355,7 @@ impl RetryModel {
         }
         let arrived = req.arrived;
         let previous_wait = req.previous_wait;
+        let probe_round = req.probe_round;
         let error = match result {
             Ok(()) => {
                 ctx.record(RetryRecord::AttemptSucceeded { req: id, attempt, node, latency_us: (now - started).as_micros() });
@@ -370,6 +379,9 @@ impl RetryModel {
         if error.counts_against_service() {
             let t = self.breaker.as_mut().and_then(|b| b.record(now, false));
             self.trace_breaker(t, ctx);
+        } else if let (Some(round), Some(b)) = (probe_round, self.breaker.as_mut()) {
+            // The service answered, so this probe proved nothing either way.
+            b.release_probe(round);
         }
 
         let plan = &self.scenario.strategy;
