@@ -249,6 +249,33 @@ impl RetryModel {
         }
     }
 
+    /// Tells the breaker how a call went: `Some(success)`, or `None` when the
+    /// outcome says nothing about the service's health. While half-open only
+    /// the round's own probes count: a slow call sent before the breaker opened
+    /// says nothing about whether the service has recovered since.
+    fn breaker_outcome(
+        &mut self,
+        probe_round: Option<u64>,
+        success: Option<bool>,
+        ctx: &mut Ctx<'_, RetryEvent, RetryRecord>,
+    ) {
+        let Some(breaker) = self.breaker.as_mut() else { return };
+        let current_probe = probe_round == Some(breaker.round());
+        if breaker.state() == BreakerState::HalfOpen && !current_probe {
+            return;
+        }
+        let transition = match (success, probe_round) {
+            (Some(ok), _) => breaker.record(ctx.now(), ok),
+            // The service answered, so this probe proved nothing either way.
+            (None, Some(round)) => {
+                breaker.release_probe(round);
+                None
+            }
+            (None, None) => None,
+        };
+        self.trace_breaker(transition, ctx);
+    }
+
     fn attempt(&mut self, id: u32, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
         let now = ctx.now();
         let Some(req) = self.active.get(&id) else { return };
@@ -359,8 +386,7 @@ impl RetryModel {
         let error = match result {
             Ok(()) => {
                 ctx.record(RetryRecord::AttemptSucceeded { req: id, attempt, node, latency_us: (now - started).as_micros() });
-                let t = self.breaker.as_mut().and_then(|b| b.record(now, true));
-                self.trace_breaker(t, ctx);
+                self.breaker_outcome(probe_round, Some(true), ctx);
                 if let Some(b) = self.budget.as_mut() {
                     b.on_success();
                 }
@@ -376,13 +402,8 @@ impl RetryModel {
                 b.on_failure();
             }
         }
-        if error.counts_against_service() {
-            let t = self.breaker.as_mut().and_then(|b| b.record(now, false));
-            self.trace_breaker(t, ctx);
-        } else if let (Some(round), Some(b)) = (probe_round, self.breaker.as_mut()) {
-            // The service answered, so this probe proved nothing either way.
-            b.release_probe(round);
-        }
+        // Errors that say nothing about the service's health are neither.
+        self.breaker_outcome(probe_round, error.counts_against_service().then_some(false), ctx);
 
         let plan = &self.scenario.strategy;
         let deadline_passed = plan.deadline.is_some_and(|d| now >= arrived + d);
