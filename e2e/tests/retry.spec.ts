@@ -224,3 +224,47 @@ test('WASM engine throughput (?bench=1), recorded for the notes', async ({ page 
   const events = Number(await total.getAttribute('data-events'));
   expect(events).toBeGreaterThan(1000);
 });
+
+test('big runs stay responsive: frame times while playing, recorded for the notes', async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  const sizes = [
+    [200, 60_000],
+    [1_000, 60_000],
+    [5_000, 60_000],
+  ];
+  for (const [clients, duration] of sizes) {
+    const link = execFileSync(
+      cli(),
+      ['url', '-', '--base', new URL('/', baseURL).toString(), '--set', `workload={"kind":"poisson","clients":${clients},"rate_per_client":1.0,"duration_ms":${duration}}`,
+        '--set', 'service.capacity=400', '--set', 'service.outages=[{"from_ms":20000,"to_ms":30000}]',
+        '--set', 'strategy.wait=exponential', '--set', 'strategy.base_ms=100', '--set', 'strategy.max_attempts=5', '--set', 'strategy.attempt_timeout_ms=1000'],
+      { encoding: 'utf8', input: '{}' },
+    ).trim();
+    const fragment = link.slice(link.indexOf('#'));
+    await page.goto(`/?autoplay=1${fragment}`);
+    await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+    // Count animation frames for 3 s of wall time; the page must keep painting.
+    const stats = await page.evaluate(
+      () =>
+        new Promise<{ frames: number; worst: number; p95: number }>((resolve) => {
+          const gaps: number[] = [];
+          let last = performance.now();
+          const start = last;
+          const tick = (t: number) => {
+            gaps.push(t - last);
+            last = t;
+            if (t - start < 3000) requestAnimationFrame(tick);
+            else {
+              gaps.sort((a, b) => a - b);
+              resolve({ frames: gaps.length, worst: gaps[gaps.length - 1], p95: gaps[Math.floor(gaps.length * 0.95)] });
+            }
+          };
+          requestAnimationFrame(tick);
+        }),
+    );
+    const simTime = await page.getByTestId('sim-time').textContent();
+    console.log(`smoothness ${clients} clients × ${duration / 1000} s: ${stats.frames} frames in 3 s, p95 frame ${stats.p95.toFixed(1)} ms, worst ${stats.worst.toFixed(1)} ms, simulated ${simTime}`);
+    // Never frozen: every frame came within a second.
+    expect(stats.worst).toBeLessThan(1000);
+  }
+});

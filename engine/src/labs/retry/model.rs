@@ -10,6 +10,7 @@ use super::record::{CallError, GiveUpReason, RetryRecord};
 use super::stats::RetryStats;
 use crate::patterns::breaker::{Admission, BreakerState, CircuitBreaker, Transition};
 use crate::patterns::budget::RetryBudget;
+use crate::patterns::routing::{NextReplica, RouteQuery, Router, SameNode};
 use crate::rng::SimRng;
 use crate::sim::{Ctx, Model};
 use crate::time::{SimDuration, SimTime};
@@ -90,6 +91,7 @@ pub struct RetryModel {
     backoff_rng: SimRng,
     budget: Option<RetryBudget>,
     breaker: Option<CircuitBreaker>,
+    router: Box<dyn Router>,
     active: BTreeMap<u32, Request>,
     finished: VecDeque<Request>,
     next_id: u32,
@@ -116,6 +118,10 @@ impl RetryModel {
             breaker: plan.breaker.as_ref().map(|b| {
                 CircuitBreaker::new(b.window, b.failure_ratio, b.min_calls, SimDuration::from_ms(b.open_ms), b.half_open_probes)
             }),
+            router: match plan.target {
+                Target::Same => Box::new(SameNode),
+                Target::NextReplica => Box::new(NextReplica),
+            },
             active: BTreeMap::new(),
             finished: VecDeque::new(),
             next_id: 0,
@@ -124,6 +130,12 @@ impl RetryModel {
             stats: RetryStats::new(&scenario),
             scenario,
         }
+    }
+
+    /// Replaces how attempts pick their node (the replica-failover lab's hook).
+    pub fn with_router(mut self, router: Box<dyn Router>) -> Self {
+        self.router = router;
+        self
     }
 
     pub fn scenario(&self) -> &RetryScenario {
@@ -299,10 +311,13 @@ impl RetryModel {
             b.on_call();
         }
         let nodes = self.in_flight.len() as u32;
-        let node = match self.scenario.strategy.target {
-            Target::Same => primary,
-            Target::NextReplica => (primary + attempt - 1) % nodes,
-        };
+        let failed: Vec<u32> = self.active[&id]
+            .spans
+            .iter()
+            .filter(|s| matches!(s.result, Some(SpanResult::Failed(_))))
+            .map(|s| s.node)
+            .collect();
+        let node = self.router.pick(RouteQuery { primary, attempt, nodes, failed: &failed }) % nodes;
         self.in_flight[node as usize] += 1;
         let (latency, result) = self.serve(node, attempt, now);
         self.stats.on_call(now, node, self.in_flight.iter().sum(), self.budget.as_ref());
