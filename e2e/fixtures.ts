@@ -47,7 +47,8 @@ export const test = base.extend<Fixtures>({
       }
     });
     page.on('pageerror', (err) => {
-      problems.push(`uncaught page error: ${err.stack ?? err.message}`);
+      const stack = err.stack && err.stack.includes(err.message) ? err.stack : '';
+      problems.push(`uncaught page error: ${stack || `${err.name}: ${err.message}`}`);
     });
     // Every request goes through here; anything off the origin is recorded and aborted.
     await page.context().route('**/*', async (route) => {

@@ -7,7 +7,7 @@ import { defineConfig } from '@playwright/test';
 const baseURL = process.env.E2E_BASE_URL;
 if (!baseURL) {
   throw new Error(
-    'E2E_BASE_URL is not set. Run the suite with `cargo xtask test` (or `cargo xtask e2e`), ' +
+    'E2E_BASE_URL is not set. Run the suite with `cargo xtask test` (or `cargo xtask test e2e`), ' +
       'or point it at a running server: E2E_BASE_URL=http://127.0.0.1:8080/ npx playwright test',
   );
 }
