@@ -1,0 +1,197 @@
+//! Test support shared by the integration tests: a proptest strategy that
+//! generates *valid* retry-lab configurations across the whole space the
+//! validator allows — every workload, latency shape, outage, budget and
+//! breaker on or off, a compare side or not, scripts — so round-trip and
+//! determinism properties are checked where users can actually go, edges
+//! included, not just around the defaults.
+//!
+//! [`Scale::Full`] reaches every limit (for tests that only encode and
+//! decode); [`Scale::Runnable`] keeps the request count small enough to run
+//! each case to the end in a debug build.
+
+#![allow(dead_code)] // Each test crate uses a different part of this module.
+
+use engine::labs::retry::config::*;
+use engine::patterns::backoff::{Jitter, WaitKind};
+use engine::patterns::budget::Refill;
+use proptest::prelude::{any, prop, prop_oneof, BoxedStrategy, Just};
+// `Strategy` is the retry lab's; proptest's is `Gen` here.
+use proptest::strategy::Strategy as Gen;
+
+/// How big the generated workloads may get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// Up to the validator's limits (a million expected requests).
+    Full,
+    /// At most a few hundred requests, to run in a test.
+    Runnable,
+}
+
+/// A rate in `[lo, hi]`, with the ends themselves often enough to matter.
+fn real(lo: f64, hi: f64) -> impl Gen<Value = f64> {
+    prop_oneof![1 => Just(lo), 1 => Just(hi), 6 => lo..=hi]
+}
+
+/// A whole number in `[lo, hi]`, with the ends often enough to matter.
+fn int(lo: u64, hi: u64) -> impl Gen<Value = u64> {
+    prop_oneof![1 => Just(lo), 1 => Just(hi), 6 => lo..=hi]
+}
+
+pub fn workloads(scale: Scale) -> BoxedStrategy<Workload> {
+    let (max_clients, max_expected) = match scale {
+        Scale::Full => (limits::MAX_CLIENTS, limits::MAX_EXPECTED_REQUESTS),
+        Scale::Runnable => (40, 300.0),
+    };
+    let poisson = (int(1, max_clients), real(0.001, limits::MAX_RATE_PER_CLIENT)).prop_flat_map(
+        move |(clients, rate_per_client)| {
+            // Keep clients × rate × duration within the validator's bound.
+            let most = (max_expected / (clients as f64 * rate_per_client) * 1000.0).floor();
+            let most = (most as u64).clamp(1, limits::MAX_DURATION_MS);
+            int(1, most).prop_map(move |duration_ms| Workload::Poisson {
+                clients: clients as u32,
+                rate_per_client,
+                duration_ms,
+            })
+        },
+    );
+    prop_oneof![
+        Just(Workload::Single),
+        poisson,
+        int(1, max_clients).prop_map(|clients| Workload::Herd { clients: clients as u32 }),
+    ]
+    .boxed()
+}
+
+fn shapes() -> impl Gen<Value = LatencyShape> {
+    prop_oneof![
+        Just(LatencyShape::Fixed),
+        Just(LatencyShape::Uniform),
+        Just(LatencyShape::Exponential),
+        Just(LatencyShape::LogNormal),
+    ]
+}
+
+fn outages(nodes: u32) -> impl Gen<Value = Vec<Outage>> {
+    let outage = (int(0, limits::MAX_DURATION_MS - 1), 1u64..=limits::MAX_DURATION_MS, prop::option::of(1..=nodes))
+        .prop_map(|(from_ms, length, node)| Outage {
+            from_ms,
+            to_ms: (from_ms + length).min(limits::MAX_DURATION_MS),
+            node,
+        });
+    prop::collection::vec(outage, 0..=limits::MAX_OUTAGES as usize)
+}
+
+pub fn services() -> BoxedStrategy<ServiceConfig> {
+    (1u32..=limits::MAX_NODES as u32, real(0.0, 1.0))
+        .prop_flat_map(|(nodes, transient_failure_rate)| {
+            let latency = (int(1, limits::MAX_LATENCY_MS), shapes(), real(0.0, 1.0), int(1, limits::MAX_LATENCY_MS));
+            (
+                Just(nodes),
+                Just(transient_failure_rate),
+                real(0.0, 1.0 - transient_failure_rate),
+                latency,
+                outages(nodes),
+                prop_oneof![Just(0u32), 1u32..=1_000_000],
+            )
+        })
+        .prop_map(
+            |(nodes, transient_failure_rate, permanent_failure_rate, (latency_ms, latency_shape, slow_rate, slow_ms), outages, capacity)| {
+                ServiceConfig {
+                    nodes,
+                    transient_failure_rate,
+                    permanent_failure_rate,
+                    latency_ms,
+                    latency_shape,
+                    slow_rate,
+                    slow_ms,
+                    outages,
+                    capacity,
+                }
+            },
+        )
+        .boxed()
+}
+
+fn budgets() -> impl Gen<Value = BudgetConfig> {
+    (int(1, 1000), real(0.0, 10.0), real(0.0, 0.99), any::<bool>()).prop_map(
+        |(max_tokens, token_ratio, threshold, per_call)| BudgetConfig {
+            max_tokens: max_tokens as u32,
+            token_ratio,
+            threshold,
+            refill: if per_call { Refill::PerCall } else { Refill::OnSuccess },
+        },
+    )
+}
+
+fn breakers() -> impl Gen<Value = BreakerConfig> {
+    int(1, 1000)
+        .prop_flat_map(|window| {
+            (Just(window), real(0.01, 1.0), int(1, window), int(1, limits::MAX_WAIT_MS), int(1, 100))
+        })
+        .prop_map(|(window, failure_ratio, min_calls, open_ms, probes)| BreakerConfig {
+            window: window as u32,
+            failure_ratio,
+            min_calls: min_calls as u32,
+            open_ms,
+            half_open_probes: probes as u32,
+        })
+}
+
+/// A strategy (the lab's, not proptest's) that is valid with `nodes` nodes.
+pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
+    let waits = prop_oneof![Just(WaitKind::Immediate), Just(WaitKind::Fixed), Just(WaitKind::Exponential)];
+    let jitters = prop_oneof![Just(Jitter::None), Just(Jitter::Full), Just(Jitter::Equal), Just(Jitter::Decorrelated)];
+    let targets = if nodes > 1 { prop_oneof![Just(Target::Same), Just(Target::NextReplica)].boxed() } else { Just(Target::Same).boxed() };
+    let timing = (
+        int(1, limits::MAX_ATTEMPTS),
+        prop_oneof![Just(0), int(1, limits::MAX_WAIT_MS)],
+        prop_oneof![Just(0), int(1, limits::MAX_LATENCY_MS)],
+    );
+    let backoff = (waits, int(0, limits::MAX_WAIT_MS), real(1.0, 10.0), int(0, limits::MAX_WAIT_MS), jitters);
+    let cures = (any::<bool>(), targets, prop::option::of(budgets()), prop::option::of(breakers()));
+    (timing, backoff, cures)
+        .prop_map(
+            |((max_attempts, deadline_ms, attempt_timeout_ms), (wait, base_ms, multiplier, cap_ms, jitter), (cancel, target, budget, breaker))| {
+                // Decorrelated jitter needs a base above zero.
+                let base_ms = if jitter == Jitter::Decorrelated { base_ms.max(1) } else { base_ms };
+                Strategy {
+                    max_attempts: max_attempts as u32,
+                    deadline_ms,
+                    attempt_timeout_ms,
+                    wait,
+                    base_ms,
+                    multiplier,
+                    cap_ms,
+                    jitter,
+                    cancel_on_permanent: cancel,
+                    target,
+                    budget,
+                    breaker,
+                }
+            },
+        )
+        .boxed()
+}
+
+fn scripts() -> impl Gen<Value = Vec<Scripted>> {
+    let step = prop_oneof![Just(Scripted::Succeed), Just(Scripted::Fail), Just(Scripted::Permanent), Just(Scripted::Slow)];
+    prop::collection::vec(step, 0..=limits::MAX_SCRIPT as usize)
+}
+
+/// Any configuration the validator accepts, up to `scale`.
+pub fn retry_configs(scale: Scale) -> BoxedStrategy<RetryConfig> {
+    (workloads(scale), services())
+        .prop_flat_map(|(workload, service)| {
+            let nodes = service.nodes;
+            (Just(workload), Just(service), strategies(nodes), prop::option::of(strategies(nodes)), scripts())
+        })
+        .prop_map(|(workload, service, strategy, compare, script)| RetryConfig {
+            workload,
+            service,
+            strategy,
+            compare,
+            script,
+        })
+        .boxed()
+}
+
