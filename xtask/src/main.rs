@@ -133,12 +133,21 @@ fn serve(p: &Project, args: &[String]) -> Res {
 
     // Tell the user once the app really answers.
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let mut said_broken = false;
     loop {
         if let Some(status) = trunk.child.try_wait().map_err(|e| e.to_string())? {
             return Err(format!("trunk serve exited ({status}) before serving"));
         }
-        if http_ok(addr, "/") {
-            break;
+        match http_status(addr, "/") {
+            Some(200) => break,
+            Some(_) if !said_broken => {
+                said_broken = true;
+                println!(
+                    "\n    trunk is listening on {url} but the build failed (see above);\n    \
+                     it rebuilds when you save a fix.\n"
+                );
+            }
+            _ => {}
         }
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -159,20 +168,20 @@ fn free_port() -> Res<u16> {
         .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
 }
 
-/// True when `GET path` answers 200.
-fn http_ok(addr: SocketAddr, path: &str) -> bool {
-    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
-        return false;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+/// The HTTP status of `GET path`, or None if nothing answers.
+fn http_status(addr: SocketAddr, path: &str) -> Option<u16> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    if s.write_all(req.as_bytes()).is_err() {
-        return false;
-    }
+    s.write_all(req.as_bytes()).ok()?;
     let mut head = [0u8; 32];
-    let n = s.read(&mut head).unwrap_or(0);
-    let head = String::from_utf8_lossy(&head[..n]);
-    head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200")
+    let n = s.read(&mut head).ok()?;
+    // "HTTP/1.1 200 OK"
+    String::from_utf8_lossy(&head[..n])
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 // ----------------------------------------------------------------------------------- test
