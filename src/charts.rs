@@ -232,6 +232,21 @@ pub fn fmt_ms(lang: Lang, ms: f64) -> String {
     decimal_mark(lang, &human_ms(ms.max(0.0)))
 }
 
+/// A countdown or a short wait, steady enough to read while it ticks:
+/// `850 ms`, `6.2 s`, `7 s`, `3 min 20 s`.
+pub fn fmt_countdown(lang: Lang, ms: f64) -> String {
+    let ms = ms.max(0.0);
+    if ms < 1_000.0 {
+        format!("{} ms", ms.round() as u64)
+    } else if ms < 60_000.0 {
+        let tenths = (ms / 100.0).round() / 10.0;
+        let text = if (tenths - tenths.round()).abs() < 1e-9 { format!("{tenths:.0} s") } else { format!("{tenths:.1} s") };
+        decimal_mark(lang, &text)
+    } else {
+        fmt_ms(lang, ms)
+    }
+}
+
 /// Swaps the decimal point for a comma in Spanish and Portuguese. Only for
 /// text with no thousands separators in it.
 fn decimal_mark(lang: Lang, text: &str) -> String {
@@ -323,9 +338,16 @@ pub fn use_element_width(node: NodeRef<leptos::html::Div>, fallback: f64) -> Rea
 // ------------------------------------------------------------------ shared pieces
 
 const PLOT_TOP: f64 = 12.0;
-const PLOT_LEFT: f64 = 48.0;
+/// Room above the plot for band labels.
+const PLOT_TOP_BANDS: f64 = 22.0;
 const PLOT_RIGHT: f64 = 12.0;
 const PLOT_BOTTOM: f64 = 40.0;
+
+/// Room left of the plot: the widest tick label, then the rotated axis label.
+fn plot_left(tick_labels: &[String]) -> f64 {
+    let widest = tick_labels.iter().map(|t| t.chars().count()).max().unwrap_or(1) as f64;
+    (widest * 6.8 + 30.0).max(44.0)
+}
 
 /// A legend entry's mark.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -459,8 +481,6 @@ pub fn LineChart(
         let band_fill = format!("url(#{hatch}-band)");
         data.with(|d| {
             let lang = d.lang;
-            let pw = w - PLOT_LEFT - PLOT_RIGHT;
-            let ph = h - PLOT_TOP - PLOT_BOTTOM;
             let x_max = if d.x_max > 0.0 { d.x_max } else { 1.0 };
             let data_top = d
                 .series
@@ -468,9 +488,14 @@ pub fn LineChart(
                 .flat_map(|s| s.points.iter().map(|p| p.1))
                 .fold(d.y_min_top, f64::max);
             let (y_top, y_ticks) = nice_ticks(data_top, if h < 180.0 { 3 } else { 4 });
+            let y_labels: Vec<String> = y_ticks.iter().map(|&v| d.y_unit.tick(lang, v)).collect();
+            let left = plot_left(&y_labels);
+            let top = if d.bands.is_empty() { PLOT_TOP } else { PLOT_TOP_BANDS };
+            let pw = w - left - PLOT_RIGHT;
+            let ph = h - top - PLOT_BOTTOM;
             let (_, x_ticks) = nice_ticks(x_max, ((pw / 90.0) as usize).clamp(2, 8));
-            let sx = move |x: f64| PLOT_LEFT + (x / x_max).clamp(0.0, 1.0) * pw;
-            let sy = move |y: f64| PLOT_TOP + ph - (y / y_top).clamp(0.0, 1.0) * ph;
+            let sx = move |x: f64| left + (x / x_max).clamp(0.0, 1.0) * pw;
+            let sy = move |y: f64| top + ph - (y / y_top).clamp(0.0, 1.0) * ph;
 
             let bands = d
                 .bands
@@ -480,10 +505,10 @@ pub fn LineChart(
                     let x1 = sx(b.to).max(x0 + 1.0);
                     view! {
                         <g class="chart-band">
-                            <rect class="chart-band-tint" x=fmt_coord(x0) y=fmt_coord(PLOT_TOP) width=fmt_coord(x1 - x0) height=fmt_coord(ph) />
-                            <rect x=fmt_coord(x0) y=fmt_coord(PLOT_TOP) width=fmt_coord(x1 - x0) height=fmt_coord(ph) fill=band_fill.clone() />
-                            <text x=fmt_coord(x0 + 3.0) y=fmt_coord(PLOT_TOP + 11.0) class="chart-band-label">
-                                {if x1 - x0 > 40.0 { b.label.clone() } else { String::new() }}
+                            <rect class="chart-band-tint" x=fmt_coord(x0) y=fmt_coord(top) width=fmt_coord(x1 - x0) height=fmt_coord(ph) />
+                            <rect x=fmt_coord(x0) y=fmt_coord(top) width=fmt_coord(x1 - x0) height=fmt_coord(ph) fill=band_fill.clone() />
+                            <text x=fmt_coord(x0 + 3.0) y=fmt_coord(top - 6.0) class="chart-band-label">
+                                {b.label.clone()}
                             </text>
                         </g>
                     }
@@ -491,12 +516,13 @@ pub fn LineChart(
                 .collect::<Vec<_>>();
             let grid = y_ticks
                 .iter()
-                .map(|&v| {
+                .zip(y_labels)
+                .map(|(&v, label)| {
                     let y = sy(v);
                     view! {
                         <g class="chart-grid">
-                            <line x1=fmt_coord(PLOT_LEFT) x2=fmt_coord(PLOT_LEFT + pw) y1=fmt_coord(y) y2=fmt_coord(y) />
-                            <text x=fmt_coord(PLOT_LEFT - 6.0) y=fmt_coord(y + 4.0) text-anchor="end">{d.y_unit.tick(lang, v)}</text>
+                            <line x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(y) y2=fmt_coord(y) />
+                            <text x=fmt_coord(left - 6.0) y=fmt_coord(y + 4.0) text-anchor="end">{label}</text>
                         </g>
                     }
                 })
@@ -508,8 +534,8 @@ pub fn LineChart(
                     let x = sx(v);
                     view! {
                         <g class="chart-tick">
-                            <line x1=fmt_coord(x) x2=fmt_coord(x) y1=fmt_coord(PLOT_TOP + ph) y2=fmt_coord(PLOT_TOP + ph + 4.0) />
-                            <text x=fmt_coord(x) y=fmt_coord(PLOT_TOP + ph + 16.0) text-anchor="middle">{d.x_unit.tick(lang, v)}</text>
+                            <line x1=fmt_coord(x) x2=fmt_coord(x) y1=fmt_coord(top + ph) y2=fmt_coord(top + ph + 4.0) />
+                            <text x=fmt_coord(x) y=fmt_coord(top + ph + 16.0) text-anchor="middle">{d.x_unit.tick(lang, v)}</text>
                         </g>
                     }
                 })
@@ -524,10 +550,10 @@ pub fn LineChart(
                         (true, Some(first), Some(last)) => format!(
                             "M{:.1},{:.1} L{} L{:.1},{:.1} Z",
                             first.0,
-                            PLOT_TOP + ph,
+                            top + ph,
                             line.replace(' ', " L"),
                             last.0,
-                            PLOT_TOP + ph
+                            top + ph
                         ),
                         _ => String::new(),
                     };
@@ -551,13 +577,13 @@ pub fn LineChart(
                     {hatch_defs(hatch.clone())}
                     {bands}
                     {grid}
-                    <line class="chart-axis" x1=fmt_coord(PLOT_LEFT) x2=fmt_coord(PLOT_LEFT + pw) y1=fmt_coord(PLOT_TOP + ph) y2=fmt_coord(PLOT_TOP + ph) />
+                    <line class="chart-axis" x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(top + ph) y2=fmt_coord(top + ph) />
                     {x_axis}
                     {lines}
-                    <text class="chart-axis-label" x=fmt_coord(PLOT_LEFT + pw / 2.0) y=fmt_coord(h - 4.0) text-anchor="middle">
+                    <text class="chart-axis-label" x=fmt_coord(left + pw / 2.0) y=fmt_coord(h - 4.0) text-anchor="middle">
                         {d.x_label.clone()}
                     </text>
-                    <text class="chart-axis-label" x="0" y="0" text-anchor="middle" transform=format!("translate(12 {:.1}) rotate(-90)", PLOT_TOP + ph / 2.0)>
+                    <text class="chart-axis-label" x="0" y="0" text-anchor="middle" transform=format!("translate(12 {:.1}) rotate(-90)", top + ph / 2.0)>
                         {d.y_label.clone()}
                     </text>
                 </svg>
@@ -672,34 +698,38 @@ pub fn BarChart(
         let h = height;
         data.with(|d| {
             let lang = d.lang;
-            let pw = w - PLOT_LEFT - PLOT_RIGHT;
-            let ph = h - PLOT_TOP - PLOT_BOTTOM;
             let n = d.categories.len().max(1);
             let totals: Vec<f64> =
                 (0..n).map(|i| d.series.iter().map(|s| s.values.get(i).copied().unwrap_or(0.0)).sum()).collect();
             let data_top = totals.iter().copied().fold(d.y_min_top, f64::max);
             let (y_top, y_ticks) = nice_ticks(data_top, if h < 180.0 { 3 } else { 4 });
+            let y_labels: Vec<String> = y_ticks.iter().map(|&v| d.y_unit.tick(lang, v)).collect();
+            let left = plot_left(&y_labels);
+            let top = PLOT_TOP + 6.0;
+            let pw = w - left - PLOT_RIGHT;
+            let ph = h - top - PLOT_BOTTOM;
             let slot = pw / n as f64;
             let bar_w = (slot * 0.7).clamp(1.0, 64.0);
-            let sy = move |y: f64| PLOT_TOP + ph - (y / y_top).clamp(0.0, 1.0) * ph;
+            let sy = move |y: f64| top + ph - (y / y_top).clamp(0.0, 1.0) * ph;
             // Label every category when they fit, else every k-th.
             let every = ((22.0 / slot).ceil() as usize).max(1);
 
             let grid = y_ticks
                 .iter()
-                .map(|&v| {
+                .zip(y_labels)
+                .map(|(&v, label)| {
                     let y = sy(v);
                     view! {
                         <g class="chart-grid">
-                            <line x1=fmt_coord(PLOT_LEFT) x2=fmt_coord(PLOT_LEFT + pw) y1=fmt_coord(y) y2=fmt_coord(y) />
-                            <text x=fmt_coord(PLOT_LEFT - 6.0) y=fmt_coord(y + 4.0) text-anchor="end">{d.y_unit.tick(lang, v)}</text>
+                            <line x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(y) y2=fmt_coord(y) />
+                            <text x=fmt_coord(left - 6.0) y=fmt_coord(y + 4.0) text-anchor="end">{label}</text>
                         </g>
                     }
                 })
                 .collect::<Vec<_>>();
             let bars = (0..n)
                 .map(|i| {
-                    let x = PLOT_LEFT + slot * i as f64 + (slot - bar_w) / 2.0;
+                    let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
                     let mut base = 0.0;
                     let layers = d
                         .series
@@ -731,7 +761,7 @@ pub fn BarChart(
                             <text class="chart-bar-label" x=fmt_coord(x + bar_w / 2.0) y=fmt_coord(sy(totals[i]) - 4.0) text-anchor="middle">
                                 {if show_label { label } else { String::new() }}
                             </text>
-                            <text class="chart-category" x=fmt_coord(x + bar_w / 2.0) y=fmt_coord(PLOT_TOP + ph + 16.0) text-anchor="middle">
+                            <text class="chart-category" x=fmt_coord(x + bar_w / 2.0) y=fmt_coord(top + ph + 16.0) text-anchor="middle">
                                 {category}
                             </text>
                         </g>
@@ -742,12 +772,12 @@ pub fn BarChart(
                 <svg class="chart-svg" viewBox=format!("0 0 {w} {h}") width=w height=h aria-hidden="true" focusable="false">
                     {hatch_defs(hatch.clone())}
                     {grid}
-                    <line class="chart-axis" x1=fmt_coord(PLOT_LEFT) x2=fmt_coord(PLOT_LEFT + pw) y1=fmt_coord(PLOT_TOP + ph) y2=fmt_coord(PLOT_TOP + ph) />
+                    <line class="chart-axis" x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(top + ph) y2=fmt_coord(top + ph) />
                     {bars}
-                    <text class="chart-axis-label" x=fmt_coord(PLOT_LEFT + pw / 2.0) y=fmt_coord(h - 4.0) text-anchor="middle">
+                    <text class="chart-axis-label" x=fmt_coord(left + pw / 2.0) y=fmt_coord(h - 4.0) text-anchor="middle">
                         {d.x_label.clone()}
                     </text>
-                    <text class="chart-axis-label" x="0" y="0" text-anchor="middle" transform=format!("translate(12 {:.1}) rotate(-90)", PLOT_TOP + ph / 2.0)>
+                    <text class="chart-axis-label" x="0" y="0" text-anchor="middle" transform=format!("translate(12 {:.1}) rotate(-90)", top + ph / 2.0)>
                         {d.y_label.clone()}
                     </text>
                 </svg>

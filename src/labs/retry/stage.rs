@@ -20,7 +20,7 @@
 //! This file only renders the run; the engine decides everything.
 
 use super::RetryView;
-use crate::charts::{fmt_count, fmt_ms, prefers_reduced_motion, unique_id, use_element_width};
+use crate::charts::{fmt_count, fmt_countdown, prefers_reduced_motion, unique_id, use_element_width};
 use engine::i18n::{t, tf};
 use engine::labs::retry::model::{Final, Phase, Request};
 use engine::labs::retry::record::node_name;
@@ -110,7 +110,7 @@ impl Geometry {
     /// The box of node `i` of `n`: (top, height).
     fn node_box(&self, i: u32, n: u32) -> (f64, f64) {
         let gap = 8.0;
-        let h = ((self.area_h - gap * (n as f64 - 1.0)) / n as f64).clamp(34.0, 64.0);
+        let h = ((self.area_h - gap * (n as f64 - 1.0)) / n as f64).clamp(34.0, 76.0);
         let stack = h * n as f64 + gap * (n as f64 - 1.0);
         let first = self.top + (self.area_h - stack) / 2.0;
         (first + i as f64 * (h + gap), h)
@@ -321,7 +321,7 @@ impl StageFrame {
                     let span = ms(until) - ms(since);
                     let p = if span > 0.0 { ((now_ms - ms(since)) / span).clamp(0.0, 1.0) } else { 1.0 };
                     let f = if reduced_motion { spread(req.id, 5) } else { p };
-                    let left = fmt_ms(lang, (ms(until) - now_ms).max(0.0));
+                    let left = fmt_countdown(lang, ms(until) - now_ms);
                     dots.push(Dot {
                         kind: DotKind::Waiting,
                         x: lerp(g.x0 + r, g.x1 - r, f),
@@ -392,7 +392,7 @@ impl StageFrame {
                     load: (load as f64 / gauge_max).min(1.0),
                     capacity_at: (capacity > 0).then_some(1.0 / 1.5),
                     over_capacity: capacity > 0 && total_in_flight > capacity,
-                    down: down_until.map(|to| tf(lang, "retry.stage.back_in", &[("wait", &fmt_ms(lang, to - now_ms))])),
+                    down: down_until.map(|to| tf(lang, "retry.stage.back_in", &[("wait", &fmt_countdown(lang, to - now_ms))])),
                 }
             })
             .collect::<Vec<_>>();
@@ -472,30 +472,43 @@ fn draw(f: &StageFrame, hatch: &str) -> impl IntoView {
                 if n.down.is_some() { " stage-node--down" } else { "" },
                 if n.over_capacity { " stage-node--over" } else { "" }
             );
-            let right = if n.down.is_some() { t(lang, "retry.stage.down").to_string() } else { fmt_count(lang, n.in_flight as u64) };
-            let back = match (&n.down, n.h >= 48.0) {
-                (Some(text), true) => text.clone(),
-                _ => String::new(),
+            // A node's count of calls in work, top right. When it is down, the
+            // gauge gives way to DOWN (and, if the box is tall enough, when it
+            // comes back), so nothing overlaps however narrow the box is.
+            let count = fmt_count(lang, n.in_flight as u64);
+            let tall = n.h >= 60.0;
+            let down_word = t(lang, "retry.stage.down").to_string();
+            let (down_text, down_x, down_y, down_anchor, back) = match (&n.down, tall) {
+                (Some(back), true) => (down_word, nx + g.node_w / 2.0, n.y + n.h / 2.0 + 6.0, "middle", back.clone()),
+                (Some(_), false) => (down_word, nx + 8.0, n.y + n.h - 7.0, "start", String::new()),
+                (None, _) => (String::new(), nx, n.y, "start", String::new()),
             };
-            let title = tf(lang, "retry.stage.node_title", &[("node", &n.name), ("n", &fmt_count(lang, n.in_flight as u64))]);
+            let gauge_opacity = if n.down.is_some() { "0" } else { "1" };
+            let mut title = tf(lang, "retry.stage.node_title", &[("node", &n.name), ("n", &count)]);
+            if let Some(back) = &n.down {
+                title = format!("{title} — {} ({back})", t(lang, "retry.stage.down"));
+            }
             view! {
                 <g class=class data-testid="stage-node" data-down=n.down.is_some().to_string()>
                     <title>{title}</title>
                     <rect class="stage-node-box" x=c(nx) y=c(n.y) width=c(g.node_w) height=c(n.h) rx="6" />
                     <rect class="stage-node-hatch" x=c(nx) y=c(n.y) width=c(g.node_w) height=c(n.h) rx="6" fill=hatch_fill.clone() />
                     <text class="stage-node-name" x=c(nx + 8.0) y=c(n.y + 15.0)>{n.name.clone()}</text>
-                    <text class="stage-node-count" x=c(nx + g.node_w - 8.0) y=c(n.y + 15.0) text-anchor="end">{right}</text>
-                    <text class="stage-node-back" x=c(nx + g.node_w / 2.0) y=c(n.y + n.h / 2.0 + 5.0) text-anchor="middle">{back}</text>
-                    <rect class="stage-gauge" x=c(gauge_x) y=c(gauge_y) width=c(gauge_w) height="6" rx="3" />
-                    <rect class="stage-gauge-fill" x=c(gauge_x) y=c(gauge_y) width=c(gauge_w * n.load) height="6" rx="3" />
-                    <line
-                        class="stage-capacity"
-                        x1=c(gauge_x + gauge_w * n.capacity_at.unwrap_or(0.0))
-                        x2=c(gauge_x + gauge_w * n.capacity_at.unwrap_or(0.0))
-                        y1=c(gauge_y - 3.0)
-                        y2=c(gauge_y + 9.0)
-                        opacity=if n.capacity_at.is_some() { "1" } else { "0" }
-                    />
+                    <text class="stage-node-count" x=c(nx + g.node_w - 8.0) y=c(n.y + 15.0) text-anchor="end">{count}</text>
+                    <text class="stage-node-down" x=c(down_x) y=c(down_y) text-anchor=down_anchor>{down_text}</text>
+                    <text class="stage-node-back" x=c(nx + g.node_w / 2.0) y=c(n.y + n.h / 2.0 + 20.0) text-anchor="middle">{back}</text>
+                    <g opacity=gauge_opacity>
+                        <rect class="stage-gauge" x=c(gauge_x) y=c(gauge_y) width=c(gauge_w) height="6" rx="3" />
+                        <rect class="stage-gauge-fill" x=c(gauge_x) y=c(gauge_y) width=c(gauge_w * n.load) height="6" rx="3" />
+                        <line
+                            class="stage-capacity"
+                            x1=c(gauge_x + gauge_w * n.capacity_at.unwrap_or(0.0))
+                            x2=c(gauge_x + gauge_w * n.capacity_at.unwrap_or(0.0))
+                            y1=c(gauge_y - 3.0)
+                            y2=c(gauge_y + 9.0)
+                            opacity=if n.capacity_at.is_some() { "1" } else { "0" }
+                        />
+                    </g>
                 </g>
             }
         })

@@ -11,7 +11,7 @@
 
 use super::stage::Side;
 use super::RetryView;
-use crate::charts::{fmt_count, fmt_ms, nice_ticks, Tone};
+use crate::charts::{fmt_count, fmt_countdown, fmt_ms, nice_ticks, Tone};
 use engine::i18n::{t, tf};
 use engine::labs::retry::model::{Final, Phase, Request, SpanResult};
 use engine::labs::retry::record::node_name;
@@ -104,7 +104,7 @@ fn status(lang: Lang, req: &Request, now_ms: f64) -> (String, Tone) {
             tf(
                 lang,
                 "retry.timeline.waiting",
-                &[("attempt", &next_attempt), ("wait", &fmt_ms(lang, (ms(until) - now_ms).max(0.0)))],
+                &[("attempt", &next_attempt), ("wait", &fmt_countdown(lang, ms(until) - now_ms))],
             ),
             Tone::Wait,
         ),
@@ -133,7 +133,9 @@ impl TimelineFrame {
             };
             end - ms(r.arrived)
         };
-        let longest = recent.iter().map(|r| life(r)).fold(0.0, f64::max).max(1.0);
+        // At least 100 ms, so requests that never got an attempt do not
+        // make a microsecond scale.
+        let longest = recent.iter().map(|r| life(r)).fold(0.0, f64::max).max(100.0);
         let (scale, tick_values) = nice_ticks(longest, 4);
         let pct = |v: f64| (v / scale * 100.0).clamp(0.0, 100.0);
 
@@ -177,7 +179,7 @@ impl TimelineFrame {
                 if let (None, Phase::Waiting { since, until, .. }) = (req.outcome, req.phase) {
                     let s = ms(since) - start;
                     let e = ms(until) - start;
-                    let left = fmt_ms(lang, (ms(until) - now_ms).max(0.0));
+                    let left = fmt_countdown(lang, ms(until) - now_ms);
                     gaps.push(Gap {
                         left: pct(s),
                         width: (pct(e) - pct(s)).max(0.4),
@@ -187,6 +189,17 @@ impl TimelineFrame {
                     });
                 }
                 let (status, status_tone) = status(lang, req, now_ms);
+                if req.spans.is_empty() && req.outcome.is_some() {
+                    // Turned away before any attempt (an open breaker): a mark at 0.
+                    bars.push(Bar {
+                        left: 0.0,
+                        width: 0.0,
+                        tone: Tone::GiveUp,
+                        state: "rejected",
+                        short: "✗".into(),
+                        full: status.clone(),
+                    });
+                }
                 Row {
                     id: req.id,
                     head: tf(lang, "retry.timeline.request", &[("req", &req.id), ("client", &(req.client + 1))]),
