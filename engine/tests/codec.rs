@@ -1,0 +1,399 @@
+//! The share codec under pressure. Links travel through chat apps, e-mail and
+//! hand edits, and some are made by people who want to break things, so:
+//!
+//! - every valid configuration survives encode → decode exactly (proptest
+//!   over the whole validated space);
+//! - nothing a user can paste — random text, random bytes behind a valid
+//!   prefix, valid base64 of random deflate data, real links cut short or
+//!   with characters flipped, hostile JSON — makes decoding panic, and a link
+//!   that cannot be used as it is always comes with a problem to show;
+//! - links made by this version keep decoding to the same configuration
+//!   forever (`tests/fixtures/links_v1.txt`), and presets fit in a URL.
+
+mod support;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use engine::codec::{decode, encode_fragment, share_url, Decoded, LabState, LinkError, Page, MAX_FRAGMENT};
+use engine::labs::{presets, LabConfig, LabId};
+use engine::run_spec::RunSpec;
+use engine::Lang;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use support::{retry_configs, Scale};
+
+fn langs() -> impl Strategy<Value = Lang> {
+    prop_oneof![Just(Lang::En), Just(Lang::Es), Just(Lang::Pt)]
+}
+
+/// `#/en/retry/1.<data>` for raw payload bytes (the JSON text, before deflate).
+fn link_with_json(json_text: &str) -> String {
+    link_with_compressed(&miniz_oxide::deflate::compress_to_vec(json_text.as_bytes(), 9))
+}
+
+fn link_with_compressed(bytes: &[u8]) -> String {
+    format!("#/en/retry/1.{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+fn defaults() -> LabState {
+    LabState::default_for(LabId::Retry).unwrap()
+}
+
+/// What every decode must satisfy, whatever the input: a page to show, a
+/// readable problem when there is one, and a valid lab state when there is not.
+fn check_invariants(input: &str, d: &Decoded) {
+    if let Some(problem) = &d.problem {
+        for lang in Lang::ALL {
+            let text = problem.describe(lang);
+            assert!(!text.trim().is_empty(), "{input:.80}: empty description");
+            assert!(text.chars().count() < 2_000, "{input:.80}: description too long to show");
+        }
+        if let Page::Lab(state) = &d.page {
+            assert_eq!(state, &LabState::default_for(state.lab()).unwrap(), "a broken link shows the defaults");
+        }
+    } else if let Page::Lab(state) = &d.page {
+        assert!(state.config.validate().is_ok(), "{input:.80}: decoded an invalid config without a problem");
+    }
+}
+
+fn decode_checked(input: &str) -> Decoded {
+    let d = decode(input);
+    check_invariants(input, &d);
+    d
+}
+
+fn the_state(d: &Decoded) -> Option<&LabState> {
+    match (&d.page, &d.problem) {
+        (Page::Lab(state), None) => Some(state),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_generator_only_makes_valid_configs() {
+    let mut runner = proptest::test_runner::TestRunner::default();
+    for scale in [Scale::Full, Scale::Runnable] {
+        runner
+            .run(&retry_configs(scale), |config| {
+                prop_assert!(config.validate().is_ok(), "{:?}", config.validate());
+                Ok(())
+            })
+            .unwrap();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any valid config, seed and language survive encode → decode exactly.
+    #[test]
+    fn any_valid_config_round_trips_exactly(config in retry_configs(Scale::Full), seed in any::<u64>(), lang in langs()) {
+        let state = LabState { seed, config: LabConfig::Retry(config) };
+        let url = share_url("https://example.org/playground/?x=1", lang, &state);
+        let d = decode(&url);
+        prop_assert_eq!(d.problem, None);
+        prop_assert_eq!(d.lang, Some(lang));
+        prop_assert_eq!(&d.page, &Page::Lab(state.clone()));
+        // Encoding is a function of the state: the same link every time.
+        prop_assert_eq!(encode_fragment(lang, &state), url.split_once('#').unwrap().1);
+        prop_assert!(url.len() <= MAX_FRAGMENT, "a valid config makes a link the codec accepts");
+    }
+
+    /// Random text never panics.
+    #[test]
+    fn random_text_never_panics(s in any::<String>()) {
+        decode_checked(&s);
+        decode_checked(&format!("#/en/retry/1.{s}"));
+    }
+
+    /// Text that looks like a link, nearly.
+    #[test]
+    fn link_shaped_text_never_panics(
+        s in "(https?://[a-z.]{1,12}/)?#?/{0,3}(en|es|pt|fr|)/{0,2}(retry|cqrs|replica|nope|)/{0,2}[0-9+-]{0,3}\\.?[A-Za-z0-9_=-]{0,400}",
+    ) {
+        decode_checked(&s);
+    }
+
+    /// Random bytes behind a valid prefix, as text and as base64.
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2_000)) {
+        decode_checked(&String::from_utf8_lossy(&bytes));
+        decode_checked(&link_with_compressed(&bytes));
+    }
+
+    /// Valid base64 of valid deflate data of random bytes: it inflates, then fails as JSON.
+    #[test]
+    fn random_deflate_data_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..4_000)) {
+        let d = decode_checked(&link_with_compressed(&miniz_oxide::deflate::compress_to_vec(&bytes, 6)));
+        prop_assert!(d.problem.is_some(), "random bytes are not a config");
+    }
+
+    /// A valid config's JSON with one node replaced by anything: the reader
+    /// and the validator see every kind of wrong value in every place.
+    #[test]
+    fn configs_with_a_wrong_value_anywhere_never_panic(
+        config in retry_configs(Scale::Full),
+        target in any::<usize>(),
+        replacement in json_values(),
+    ) {
+        let mut envelope = json!({ "seed": 1, "config": serde_json::to_value(&config).unwrap() });
+        replace_nth_node(&mut envelope, target, replacement);
+        let d = decode_checked(&link_with_json(&envelope.to_string()));
+        if let Some(state) = the_state(&d) {
+            prop_assert!(state.config.validate().is_ok());
+        }
+    }
+}
+
+/// Any JSON value, a few levels deep, with numbers at the edges.
+fn json_values() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from), // NaN and ±∞ become null, as in JSON.
+        prop_oneof![Just(-1.0), Just(0.0), Just(1.0), Just(1e300), Just(-1e-300), Just(0.5)].prop_map(Value::from),
+        prop_oneof![Just("NaN"), Just("Infinity"), Just("-1"), Just("full"), Just(""), Just("1e999")].prop_map(Value::from),
+        "\\PC{0,20}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map("[a-z_]{1,10}|kind|clients|nodes|from_ms", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Replaces the `n`-th node (pre-order, modulo the count) of `value`.
+fn replace_nth_node(value: &mut Value, n: usize, replacement: Value) {
+    fn count(v: &Value) -> usize {
+        1 + match v {
+            Value::Array(items) => items.iter().map(count).sum(),
+            Value::Object(map) => map.values().map(count).sum(),
+            _ => 0,
+        }
+    }
+    fn walk(v: &mut Value, n: &mut usize, replacement: &mut Option<Value>) {
+        if *n == 0 {
+            *v = replacement.take().unwrap_or(Value::Null);
+            return;
+        }
+        *n -= 1;
+        let children: Vec<&mut Value> = match v {
+            Value::Array(items) => items.iter_mut().collect(),
+            Value::Object(map) => map.values_mut().collect(),
+            _ => vec![],
+        };
+        for child in children {
+            if replacement.is_none() {
+                return;
+            }
+            walk(child, n, replacement);
+        }
+    }
+    let mut n = n % count(value);
+    walk(value, &mut n, &mut Some(replacement));
+}
+
+/// The links of `tests/fixtures/links_v1.txt` with their expected runs.
+fn fixtures() -> Vec<(String, Value)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/links_v1.txt");
+    let text = std::fs::read_to_string(path).expect("fixtures file");
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (link, expected) = l.split_once('\t').unwrap_or_else(|| panic!("fixture line without a tab: {l:.60}"));
+            (link.to_string(), serde_json::from_str(expected).unwrap_or_else(|e| panic!("{link:.60}: {e}")))
+        })
+        .collect()
+}
+
+#[test]
+fn links_made_by_version_1_still_decode_to_the_same_config() {
+    let fixtures = fixtures();
+    assert!(fixtures.len() >= presets().len() + 4);
+    for (link, expected) in fixtures {
+        let d = decode(&link);
+        assert_eq!(d.problem, None, "{link}");
+        let want = RunSpec::from_json(expected).unwrap().check().unwrap_or_else(|e| panic!("{link}: {e:?}"));
+        assert_eq!(d.page, Page::Lab(want), "{link}");
+    }
+}
+
+#[test]
+fn every_preset_link_fits_in_a_url() {
+    for p in presets() {
+        let state = LabState { seed: p.seed, config: p.config };
+        // A long real-world base, as a deployment under a project path would have.
+        let url = share_url("https://some-organisation.github.io/cloud-patterns-playground/", Lang::Pt, &state);
+        assert!(url.len() < 2_000, "preset {}: {} characters", p.id, url.len());
+        let decoded = decode(&url);
+        assert_eq!(decoded.page, Page::Lab(state), "preset {}", p.id);
+    }
+}
+
+#[test]
+fn real_links_cut_short_never_panic_and_never_change_meaning() {
+    for (link, _) in fixtures() {
+        let whole = decode(&link);
+        for end in (0..link.len()).filter(|i| link.is_char_boundary(*i)) {
+            let cut = &link[..end];
+            let d = decode_checked(cut);
+            // A cut link either still says the same thing, or says it is
+            // damaged, or (cut before its payload) opens the lab's defaults.
+            let has_payload = cut.split_once("/1.").is_some_and(|(_, data)| !data.is_empty());
+            if has_payload && the_state(&d).is_some() {
+                assert_eq!(d.page, whole.page, "cut at {end} silently changed the config: {cut}");
+            }
+        }
+    }
+}
+
+#[test]
+fn real_links_with_a_character_changed_never_panic() {
+    let mut silently_different = 0;
+    let mut tried = 0;
+    for (link, _) in fixtures().into_iter().take(6) {
+        let start = link.find("/1.").unwrap() + 3;
+        for i in (start..link.len()).step_by(3) {
+            for c in ['A', 'z', '-', '_', '0', '.', '#', '%', 'é'] {
+                let mut changed = link.clone();
+                changed.replace_range(i..i + 1, &c.to_string());
+                if changed == link {
+                    continue;
+                }
+                tried += 1;
+                let d = decode_checked(&changed);
+                if the_state(&d).is_some() && d.page != decode(&link).page {
+                    silently_different += 1;
+                }
+            }
+        }
+    }
+    // Deflate has no checksum, so a changed character can, rarely, still
+    // inflate to another valid config. Say so if that stops being rare.
+    assert!(silently_different * 20 < tried, "{silently_different} of {tried} damaged links decoded as valid");
+}
+
+#[test]
+fn real_links_with_a_bit_flipped_never_panic() {
+    for (link, _) in fixtures() {
+        let (prefix, data) = link.split_at(link.find("/1.").unwrap() + 3);
+        let bytes = URL_SAFE_NO_PAD.decode(data).unwrap();
+        for bit in 0..bytes.len() * 8 {
+            let mut flipped = bytes.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            decode_checked(&format!("{prefix}{}", URL_SAFE_NO_PAD.encode(&flipped)));
+        }
+    }
+}
+
+/// A hostile payload and what must come back.
+fn check(json_text: &str, want: ProblemTest, says: &str) {
+    let link = link_with_json(json_text);
+    let d = decode_checked(&link);
+    let problem = d.problem.unwrap_or_else(|| panic!("{json_text:.80}: accepted"));
+    let text = problem.describe(Lang::En);
+    assert!(want(&problem), "{json_text:.80}: unexpected problem {problem:?}");
+    assert!(text.contains(says), "{json_text:.80}: {text:?} should mention {says:?}");
+    assert_eq!(d.page, Page::Lab(defaults()));
+}
+
+/// Whether a problem is the expected one.
+type ProblemTest = fn(&LinkError) -> bool;
+
+fn invalid(p: &LinkError) -> bool {
+    matches!(p, LinkError::Invalid(_))
+}
+fn bad_json(p: &LinkError) -> bool {
+    matches!(p, LinkError::BadJson(_))
+}
+
+#[test]
+fn hostile_values_get_clear_messages() {
+    let cfg = |c: &str| format!(r#"{{"seed": 1, "config": {c}}}"#);
+    check(&cfg(r#"{"service": {"transient_failure_rate": 5}}"#), invalid, "transient_failure_rate must be between 0 and 1, got 5");
+    check(&cfg(r#"{"strategy": {"max_attempts": 1000000000000}}"#), invalid, "1000000000000");
+    check(&cfg(r#"{"strategy": {"max_attempts": 51}}"#), invalid, "strategy.max_attempts must be between 1 and 50, got 51");
+    check(&cfg(r#"{"service": {"latency_ms": -5}}"#), invalid, "-5");
+    check(&cfg(r#"{"service": {"slow_rate": -0.5}}"#), invalid, "slow_rate");
+    check(&cfg(r#"{"service": {"transient_failure_rate": "NaN"}}"#), invalid, "NaN");
+    check(&cfg(r#"{"service": {"transient_failure_rate": "Infinity"}}"#), invalid, "Infinity");
+    check(&cfg(r#"{"service": {"transient_failure_rate": NaN}}"#), bad_json, "could not be read");
+    check(&cfg(r#"{"service": {"transient_failure_rate": 1e999}}"#), bad_json, "out of range");
+    check(&cfg(r#"{"service": {"transient_failure_rate": 0.7, "permanent_failure_rate": 0.7}}"#), invalid, "add up to more than 1");
+    check(&cfg(r#"{"workload": {"kind": "poisson", "clients": 5000, "rate_per_client": 100, "duration_ms": 3600000}}"#), invalid, "million");
+    check(&cfg(r#"{"workload": {"kind": "stampede"}}"#), invalid, "stampede");
+    check(&cfg(r#"{"colour": "red"}"#), invalid, "colour");
+    check(&cfg("5"), invalid, "config");
+    check(r#"{"seed": -1}"#, bad_json, "seed");
+    check(r#"{"seed": 1.5}"#, bad_json, "seed");
+    check(r#"{"seed": "7"}"#, bad_json, "seed");
+    check(r#"{"seed": 18446744073709551616}"#, bad_json, "seed");
+    check(r#"{"seed": 1, "extra": true}"#, bad_json, "extra");
+    check("[1, 2, 3]", bad_json, "object");
+    check("", bad_json, "could not be read");
+    check("\u{feff}{}", bad_json, "could not be read");
+    // Huge arrays: over the validator's limits, or over the inflated-size guard.
+    let script = format!("[{}]", vec!["\"fail\""; 60].join(","));
+    check(&cfg(&format!(r#"{{"script": {script}}}"#)), invalid, "script.length must be between 0 and 50, got 60");
+    let outages = format!("[{}]", vec![r#"{"from_ms":0,"to_ms":1}"#; 1_000].join(","));
+    check(&cfg(&format!(r#"{{"service": {{"outages": {outages}}}}}"#)), invalid, "outages.length");
+    let numbers = format!("[{}]", vec!["1"; 20_000].join(","));
+    check(&cfg(&format!(r#"{{"script": {numbers}}}"#)), invalid, "invalid type: integer");
+    let big = format!("[{}]", vec!["1"; 100_000].join(","));
+    check(&cfg(&big), |p| *p == LinkError::TooLarge, "too much data");
+    // Deep nesting: serde_json's recursion limit, not a stack overflow.
+    check(&"[".repeat(50_000), bad_json, "recursion");
+    let deep = format!(r#"{{"seed": 1, "config": {{"workload": {}1{}}}}}"#, "{\"a\":".repeat(5_000), "}".repeat(5_000));
+    check(&deep, bad_json, "recursion");
+}
+
+#[test]
+fn malformed_links_get_the_right_problem() {
+    let cases: &[(&str, ProblemTest)] = &[
+        ("#/en/retry/9.abc", |p| matches!(p, LinkError::UnknownVersion(v) if v == "9")),
+        ("#/en/retry/0.abc", |p| matches!(p, LinkError::UnknownVersion(_))),
+        ("#/en/retry/-1.abc", |p| matches!(p, LinkError::UnknownVersion(_))),
+        ("#/en/retry/１.abc", |p| matches!(p, LinkError::UnknownVersion(_))),
+        ("#/en/retry/99999999999999999999.abc", |p| matches!(p, LinkError::UnknownVersion(_))),
+        ("#/en/retry/nodot", |p| matches!(p, LinkError::UnknownVersion(_))),
+        ("#/en/retry/1.", |p| *p == LinkError::BadEncoding),
+        ("#/en/retry/1.A", |p| *p == LinkError::BadEncoding),
+        ("#/en/retry/1.%20%20", |p| *p == LinkError::BadEncoding),
+        ("#/en/retry/1.ab+/", |p| *p == LinkError::BadEncoding),
+        ("#/en/ретро", |p| matches!(p, LinkError::UnknownLab(_))),
+        ("#/xx/retry", |p| matches!(p, LinkError::UnknownLab(l) if l == "xx")),
+    ];
+    for (link, want) in cases {
+        let d = decode_checked(link);
+        let problem = d.problem.clone().unwrap_or_else(|| panic!("{link}: no problem"));
+        assert!(want(&problem), "{link}: {problem:?}");
+    }
+    // Long input is refused before any work, however long.
+    let huge = format!("#/en/retry/1.{}", "A".repeat(1 << 20));
+    let started = std::time::Instant::now();
+    assert!(matches!(decode_checked(&huge).problem, Some(LinkError::TooLong { .. })));
+    assert!(matches!(decode_checked(&"é".repeat(1 << 20)).problem, Some(LinkError::TooLong { .. })));
+    assert!(started.elapsed().as_secs() < 2);
+    // An unknown lab's name is cut short in the message.
+    let long_lab = decode_checked(&format!("#/en/{}", "x".repeat(10_000)));
+    assert!(long_lab.problem.unwrap().describe(Lang::En).chars().count() < 200);
+}
+
+#[test]
+fn links_without_a_payload_open_pages_not_problems() {
+    assert_eq!(decode_checked("").page, Page::Home);
+    assert_eq!(decode_checked("#").page, Page::Home);
+    assert_eq!(decode_checked("#/").page, Page::Home);
+    assert_eq!(decode_checked("#/pt").lang, Some(Lang::Pt));
+    assert_eq!(decode_checked("#/es/retry").page, Page::Lab(defaults()));
+    assert_eq!(decode_checked("#/availability").page, Page::Coming(LabId::Availability));
+    assert_eq!(decode_checked("https://x.test/#/en/retry/").page, Page::Lab(defaults()));
+    let empty_object = decode_checked(&link_with_json("{}"));
+    assert_eq!(empty_object.page, Page::Lab(defaults()), "an empty payload means the defaults, seed 1");
+    assert_eq!(empty_object.problem, None);
+    assert_eq!(empty_object.page, Page::Lab(LabState::default_for(LabId::Retry).unwrap()));
+}
