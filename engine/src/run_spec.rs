@@ -9,11 +9,12 @@
 //!
 //! ```text
 //! {"lab": "retry", "seed": 7, "config": { …retry config… }}   an envelope (lab and seed optional)
-//! { …retry config… }                                           a bare retry config (seed 1)
+//! { …retry config… }                                           a bare retry config (default seed)
 //! ```
 //!
 //! An object with a `lab`, `seed` or `config` key is an envelope; anything else
-//! is a bare retry config. Missing config fields take their defaults.
+//! is a bare retry config. The seed defaults to [`DEFAULT_SEED`], as in a link
+//! without one; missing config fields take their defaults.
 
 use crate::codec::{LabState, DEFAULT_SEED};
 use crate::labs::{LabConfig, LabId};

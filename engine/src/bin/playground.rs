@@ -45,9 +45,9 @@ OPTIONS:
 
 CONFIG FILES:
     Either an envelope:    {\"lab\": \"retry\", \"seed\": 7, \"config\": {...}}
-    (lab defaults to \"retry\", seed to 1, config to the lab's defaults)
+    (lab defaults to \"retry\", seed to {default_seed}, config to the lab's defaults)
     or a bare retry config: {\"workload\": {...}, \"service\": {...}, \"strategy\": {...}}
-    (seed 1). Fields left out take their defaults. `playground decode` prints the
+    (seed {default_seed}). Fields left out take their defaults. `playground decode` prints the
     envelope form, so its output can be edited and fed back to run or url.
 
 REPORT (run):
@@ -188,7 +188,7 @@ fn checked_state(source: &str, args: &Args) -> Result<LabState, Failure> {
 
 fn execute(args: &Args) -> Result<String, Failure> {
     Ok(match &args.command {
-        Command::Help => HELP.to_string(),
+        Command::Help => HELP.replace("{default_seed}", &codec::DEFAULT_SEED.to_string()),
         Command::Run(source) => {
             let state = checked_state(source, args)?;
             // A checked config always runs; the report is plain data.

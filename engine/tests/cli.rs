@@ -1,0 +1,267 @@
+//! The `playground` binary, run as a user runs it: arguments in, JSON or a
+//! link out, reasons on standard error and exit status 2 when the input is
+//! wrong. The library behind it has its own tests; these check the glue —
+//! that each command reaches the engine with the right config and seed, and
+//! that the CLI and the browser agree (same link, same trace hash).
+
+use engine::codec::{self, LabState, Page};
+use engine::labs::presets;
+use engine::Lang;
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What one run of the binary gave.
+struct Ran {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    fn ok(self) -> String {
+        assert_eq!(self.status, 0, "expected success; stderr: {}", self.stderr);
+        assert!(self.stderr.is_empty(), "unexpected stderr: {}", self.stderr);
+        self.stdout
+    }
+    fn json(self) -> Value {
+        let out = self.ok();
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    }
+    /// Asserts a usage/input failure that mentions `says`, and returns stderr.
+    fn fails_with(self, says: &str) -> String {
+        assert_eq!(self.status, 2, "expected exit 2; stdout: {} stderr: {}", self.stdout, self.stderr);
+        assert!(self.stdout.is_empty(), "nothing is printed on failure: {}", self.stdout);
+        assert!(self.stderr.contains(says), "stderr should mention {says:?}: {}", self.stderr);
+        self.stderr
+    }
+}
+
+fn from_output(out: Output) -> Ran {
+    Ran {
+        status: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+fn playground(args: &[&str]) -> Ran {
+    from_output(Command::new(env!("CARGO_BIN_EXE_playground")).args(args).output().expect("run playground"))
+}
+
+fn playground_with_stdin(args: &[&str], stdin: &str) -> Ran {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playground"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run playground");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    from_output(child.wait_with_output().unwrap())
+}
+
+/// A config file in the temp directory, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(text: &str) -> TempFile {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("playground-cli-{}-{}.json", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, text).unwrap();
+        TempFile(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn preset_link(id: &str) -> (String, LabState) {
+    let p = presets().into_iter().find(|p| p.id == id).unwrap();
+    let state = LabState { seed: p.seed, config: p.config };
+    (codec::share_url("http://127.0.0.1:8080/", Lang::En, &state), state)
+}
+
+/// The report the library gives for `state`, as JSON.
+fn library_report(state: &LabState) -> Value {
+    serde_json::to_value(state.config.run(state.seed).unwrap()).unwrap()
+}
+
+#[test]
+fn help_explains_the_commands_and_the_file_format() {
+    for args in [&["--help"][..], &["-h"], &[], &["run", "--help"]] {
+        let out = playground(args).ok();
+        for word in ["run", "url", "decode", "presets", "--set", "--seed", "CONFIG FILES", "EXIT STATUS"] {
+            assert!(out.contains(word), "help lacks {word}");
+        }
+        assert!(out.contains(&format!("seed to {}", codec::DEFAULT_SEED)));
+    }
+}
+
+#[test]
+fn presets_lists_every_preset_with_a_working_link() {
+    let out = playground(&["presets"]).ok();
+    let lines: Vec<&str> = out.lines().collect();
+    let all = presets();
+    assert_eq!(lines.len(), all.len());
+    for (line, p) in lines.iter().zip(&all) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 3, "id, title, link: {line}");
+        assert_eq!(cols[0], p.id);
+        assert_eq!(cols[1], p.title(Lang::En));
+        assert!(cols[2].starts_with("http://127.0.0.1:8080/#/en/retry/1."), "{line}");
+        let d = codec::decode(cols[2]);
+        assert_eq!(d.problem, None);
+        assert_eq!(d.page, Page::Lab(LabState { seed: p.seed, config: p.config.clone() }));
+    }
+    let es = playground(&["presets", "--lang", "es", "--base", "https://x.test/p/"]).ok();
+    assert!(es.lines().all(|l| l.contains("\thttps://x.test/p/#/es/retry/1.")));
+    assert_eq!(es.lines().next().unwrap().split('\t').nth(1).unwrap(), all[0].title(Lang::Es));
+}
+
+#[test]
+fn run_of_a_preset_link_gives_the_library_report_and_the_golden_hash() {
+    let golden: Value =
+        serde_json::from_str(include_str!("golden/trace_hashes.json")).expect("golden file is JSON");
+    for id in ["tenacity", "storm_breaker"] {
+        let (link, state) = preset_link(id);
+        let report = playground(&["run", &link]).json();
+        assert_eq!(report, library_report(&state), "{id}");
+        assert_eq!(report, golden[id], "{id}: the CLI disagrees with the golden file");
+    }
+    // A compare preset reports side B too.
+    let (link, _) = preset_link("storm_breaker");
+    let report = playground(&["run", &link]).json();
+    for key in ["metrics", "trace_hash", "events"] {
+        assert!(report["b"].get(key).is_some(), "b lacks {key}");
+    }
+}
+
+#[test]
+fn run_reads_both_file_forms_and_stdin() {
+    let body = r#"{"service": {"transient_failure_rate": 0.3}, "strategy": {"max_attempts": 4}}"#;
+    let envelope = TempFile::new(&format!(r#"{{"lab": "retry", "seed": 9, "config": {body}}}"#));
+    let bare = TempFile::new(body);
+    let from_envelope = playground(&["run", envelope.path()]).json();
+    assert_eq!(from_envelope["seed"], 9);
+    assert_eq!(from_envelope["lab"], "retry");
+    // A bare config takes the default seed; --seed makes it the same run.
+    let from_bare = playground(&["run", bare.path()]).json();
+    assert_eq!(from_bare["seed"], codec::DEFAULT_SEED);
+    assert_eq!(playground(&["run", bare.path(), "--seed", "9"]).json(), from_envelope);
+    assert_eq!(playground_with_stdin(&["run", "-", "--seed=9"], body).json(), from_envelope);
+    assert!(from_envelope.get("b").is_none(), "no compare, no side B");
+}
+
+#[test]
+fn set_overrides_change_the_run_like_an_edited_file() {
+    let base = TempFile::new("{}");
+    let edited = TempFile::new(
+        r#"{"workload": {"kind": "poisson", "clients": 100, "rate_per_client": 0.5, "duration_ms": 10000},
+            "service": {"transient_failure_rate": 0.3}, "strategy": {"jitter": "full", "wait": "exponential"}}"#,
+    );
+    let overridden = playground(&[
+        "run",
+        base.path(),
+        "--set",
+        r#"workload={"kind": "poisson", "clients": 5, "rate_per_client": 0.5, "duration_ms": 10000}"#,
+        "--set",
+        "service.transient_failure_rate=0.3",
+        "--set=strategy.jitter=full",
+        "--set",
+        "strategy.wait=\"exponential\"",
+        "--set",
+        "workload.clients=100",
+    ])
+    .json();
+    assert_eq!(overridden, playground(&["run", edited.path()]).json());
+    assert!(overridden["metrics"]["requests"].as_u64().unwrap() > 100);
+    // An override turns a cure on, with its other fields at their defaults.
+    let with_budget = playground(&["decode", base.path(), "--set", "strategy.budget.max_tokens=20"]).json();
+    assert_eq!(with_budget["config"]["strategy"]["budget"]["max_tokens"], 20);
+    assert_eq!(with_budget["config"]["strategy"]["budget"]["refill"], "on_success");
+}
+
+#[test]
+fn url_and_decode_are_inverse() {
+    let (link, state) = preset_link("bigfs");
+    let decoded = playground(&["decode", &link]).ok();
+    let json: Value = serde_json::from_str(&decoded).unwrap();
+    assert_eq!(json["lab"], "retry");
+    assert_eq!(json["seed"], state.seed);
+    assert!(decoded.find("\"lab\"").unwrap() < decoded.find("\"config\"").unwrap(), "lab, seed, then config");
+    let file = TempFile::new(&decoded);
+    assert_eq!(playground(&["url", file.path()]).ok().trim(), link);
+    let es = playground(&["url", file.path(), "--lang", "es", "--base", "https://x.test/app/#old"]).ok();
+    assert!(es.starts_with("https://x.test/app/#/es/retry/1."), "{es}");
+    assert_eq!(codec::decode(es.trim()).page, Page::Lab(state));
+}
+
+#[test]
+fn broken_links_are_refused_not_replaced_by_defaults() {
+    let (link, _) = preset_link("storm_budget");
+    let cut = &link[..link.len() - 40];
+    for command in ["run", "url", "decode"] {
+        playground(&[command, cut]).fails_with("damaged");
+    }
+    playground(&["run", "#/en/retry/7.abc"]).fails_with("version");
+    playground(&["run", "#/en/nope/1.abc"]).fails_with("no lab");
+    playground(&["run", "#/en"]).fails_with("home page");
+    playground(&["run", "#/en/cqrs"]).fails_with("not built");
+    // The problem is described in the language asked for.
+    playground(&["run", cut, "--lang", "es"]).fails_with("dañado");
+}
+
+#[test]
+fn invalid_values_are_refused_with_the_validators_words() {
+    let file = TempFile::new("{}");
+    let stderr = playground(&[
+        "run",
+        file.path(),
+        "--set",
+        "service.transient_failure_rate=5",
+        "--set",
+        "strategy.max_attempts=51",
+    ])
+    .fails_with("service.transient_failure_rate must be between 0 and 1, got 5");
+    assert!(stderr.contains("strategy.max_attempts must be between 1 and 50, got 51"), "{stderr}");
+    playground(&["run", file.path(), "--set", "strategy.max_attempts=1000000000000"]).fails_with("1000000000000");
+    playground(&["run", file.path(), "--set", "strategy.jitter=sideways"]).fails_with("sideways");
+    playground(&["run", file.path(), "--set", "service.colour=red"]).fails_with("colour");
+    playground(&["run", file.path(), "--set", "service.latency_ms.x=1"]).fails_with("expected u64");
+    let explicit = TempFile::new(r#"{"service": {"latency_ms": 80}}"#);
+    playground(&["run", explicit.path(), "--set", "service.latency_ms.x=1"]).fails_with("is a number");
+    playground(&["run", file.path(), "--set", "noequals"]).fails_with("path=value");
+    let bad = TempFile::new(r#"{"seed": -3}"#);
+    playground(&["run", bad.path()]).fails_with("seed");
+    let not_json = TempFile::new("{ this is not json");
+    playground(&["run", not_json.path()]).fails_with("could not be read");
+}
+
+#[test]
+fn usage_mistakes_exit_2_with_a_hint() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["fly"], "unknown command"),
+        (&["run"], "needs a config file or a link"),
+        (&["run", "a.json", "b.json"], "unexpected argument"),
+        (&["run", "/no/such/file.json"], "no such file"),
+        (&["run", "x.json", "--seed"], "--seed needs a value"),
+        (&["run", "x.json", "--seed", "-1"], "whole number"),
+        (&["run", "x.json", "--lang", "fr"], "en, es or pt"),
+        (&["run", "x.json", "--verbose"], "unknown option"),
+        (&["presets", "--seed", "3"], "no --set or --seed"),
+    ];
+    for (args, says) in cases {
+        let stderr = playground(args).fails_with(says);
+        assert!(stderr.starts_with("playground: "), "{stderr}");
+    }
+}
