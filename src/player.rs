@@ -97,7 +97,8 @@ pub fn drive<D: Drive>(clock: Clock, run: StoredValue<D, LocalStorage>) {
 
 fn frame<D: Drive>(clock: Clock, run: StoredValue<D, LocalStorage>, gen: Rc<Cell<u64>>, me: u64, last: Rc<Cell<f64>>) {
     request_animation_frame(move || {
-        if gen.get() != me || !clock.playing.get_untracked() {
+        // The lab may have been left (its signals disposed) while this frame was pending.
+        if gen.get() != me || clock.playing.try_get_untracked() != Some(true) {
             return;
         }
         let now = browser::now_ms();
@@ -110,13 +111,13 @@ fn frame<D: Drive>(clock: Clock, run: StoredValue<D, LocalStorage>, gen: Rc<Cell
         }) else {
             return;
         };
-        clock.sim_ms.set(sim_ms);
-        clock.lagging.set(progress == Progress::Paused);
+        clock.sim_ms.try_set(sim_ms);
+        clock.lagging.try_set(progress == Progress::Paused);
         if progress == Progress::Finished {
-            clock.finished.set(true);
-            clock.playing.set(false);
+            clock.finished.try_set(true);
+            clock.playing.try_set(false);
         }
-        clock.bump();
+        clock.tick.try_update(|t| *t = t.wrapping_add(1));
         frame(clock, run, gen, me, last);
     });
 }

@@ -69,7 +69,8 @@ test('play, pause with the keyboard, and step one event at a time', async ({ pag
   // → steps too (focus on the page, not on a control).
   await page.locator('h1').click();
   await page.keyboard.press('ArrowRight');
-  await expect(entries).toHaveCount(before + 2);
+  // One event may narrate more than one line (a failure and the wait it causes).
+  await expect.poll(() => entries.count()).toBeGreaterThan(before + 1);
   // Space plays; the scripted story ends with success on attempt 3.
   await page.keyboard.press('Space');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
@@ -142,7 +143,8 @@ test('A | B side by side on one clock', async ({ page, shot }) => {
   await runToEnd(page);
   const m = await metricsJson(page);
   expect(m.b.metrics.load_amplification).toBeLessThan(m.metrics.load_amplification);
-  await expect(page.getByTestId('log-b')).toContainText(/circuit breaker/);
+  expect(m.b.metrics.gave_up.breaker_open).toBeGreaterThan(0);
+  expect(m.metrics.gave_up.breaker_open).toBe(0);
   await shot('retry-storm-breaker-1440');
   await page.setViewportSize({ width: 360, height: 800 });
   await shot('retry-storm-breaker-360');
@@ -195,20 +197,23 @@ test('embed mode: no chrome, paused, height reported, snippet offered', async ({
   expect(snippet).toContain('?embed=1#/en/retry/1.');
   await expect(page.getByTestId('open-full')).toHaveAttribute('href', /^[^?]*#\/en\/retry\/1\./);
 
-  // In a frame: the parent hears the height; autoplay=1 plays.
+  // In a frame: the parent hears the height; autoplay=1 plays. The parent is a page
+  // on the same origin (Chromium blocks a public page from framing localhost).
   const heights: number[] = [];
   await page.exposeFunction('reportHeight', (h: number) => heights.push(h));
-  await page.goto('about:blank');
-  await page.evaluate((src) => {
-    window.addEventListener('message', (e) => {
-      if (e.data && e.data.type === 'cloud-patterns-playground:height') (window as any).reportHeight(e.data.height);
-    });
-    const f = document.createElement('iframe');
-    f.src = src;
-    f.style.width = '800px';
-    f.style.height = '600px';
-    document.body.appendChild(f);
-  }, new URL('/?embed=1&autoplay=1#/en/retry', baseURL).toString());
+  const parentUrl = new URL('/course-page.html', baseURL).toString();
+  const src = new URL('/?embed=1&autoplay=1#/en/retry', baseURL).toString();
+  await page.route(parentUrl, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><title>course</title><script>
+        addEventListener('message', (e) => {
+          if (e.data && e.data.type === 'cloud-patterns-playground:height') window.reportHeight(e.data.height);
+        });
+      </script><iframe src="${src}" style="width:800px;height:600px;border:0"></iframe>`,
+    }),
+  );
+  await page.goto(parentUrl);
   await expect.poll(() => heights.length).toBeGreaterThan(0);
   expect(Math.max(...heights)).toBeGreaterThan(400);
   const frame = page.frameLocator('iframe');

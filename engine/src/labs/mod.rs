@@ -81,13 +81,16 @@ impl LabConfig {
 
     /// Reads `lab`'s configuration from JSON (without validating values).
     pub fn from_json(lab: LabId, value: serde_json::Value) -> Result<LabConfig, ConfigError> {
-        let unreadable = |detail: String| ConfigError {
-            field: "config".into(),
+        let unreadable = |field: String, detail: String| ConfigError {
+            field: if field.is_empty() || field == "." { "config".into() } else { field },
             problem: crate::validate::Problem::Unreadable { detail },
         };
         match lab {
-            LabId::Retry => serde_json::from_value(value).map(LabConfig::Retry).map_err(|e| unreadable(e.to_string())),
-            other => Err(unreadable(format!("the {} lab is not built yet", other.slug()))),
+            // The error names the field it failed on (`strategy.max_attempts`), not only the problem.
+            LabId::Retry => serde_path_to_error::deserialize(value)
+                .map(LabConfig::Retry)
+                .map_err(|e| unreadable(e.path().to_string(), e.into_inner().to_string())),
+            other => Err(unreadable(String::new(), format!("the {} lab is not built yet", other.slug()))),
         }
     }
 

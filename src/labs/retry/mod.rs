@@ -143,7 +143,7 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
             <h1>{tr("lab.retry.title")}</h1>
             <p class="lead">{tr("lab.retry.summary")}</p>
         </div>
-        <PresetPicker config=config seed=clock.seed current=current_preset.into() />
+        <PresetPicker config=config seed=clock.seed speed_log=clock.speed_log current=current_preset.into() />
         <ShareButtons fragment=fragment title=title />
     }
     .into_any();
@@ -178,7 +178,12 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
 
 /// The presets as buttons, with the current one's "try this" guide.
 #[component]
-fn PresetPicker(config: RwSignal<RetryConfig>, seed: RwSignal<u64>, current: Signal<Option<&'static str>>) -> impl IntoView {
+fn PresetPicker(
+    config: RwSignal<RetryConfig>,
+    seed: RwSignal<u64>,
+    speed_log: RwSignal<f64>,
+    current: Signal<Option<&'static str>>,
+) -> impl IntoView {
     let lang = use_i18n().lang;
     let all = presets::all();
     view! {
@@ -199,6 +204,7 @@ fn PresetPicker(config: RwSignal<RetryConfig>, seed: RwSignal<u64>, current: Sig
                                     data-testid=format!("preset-{id}")
                                     aria-pressed=move || (current.get() == Some(id)).to_string()
                                     on:click=move |_| {
+                                        speed_log.set(initial_speed_log(&cfg));
                                         seed.set(s);
                                         config.set(cfg.clone());
                                     }
