@@ -240,7 +240,11 @@ pub fn fmt_countdown(lang: Lang, ms: f64) -> String {
         format!("{} ms", ms.round() as u64)
     } else if ms < 60_000.0 {
         let tenths = (ms / 100.0).round() / 10.0;
-        let text = if (tenths - tenths.round()).abs() < 1e-9 { format!("{tenths:.0} s") } else { format!("{tenths:.1} s") };
+        let text = if (tenths - tenths.round()).abs() < 1e-9 {
+            format!("{tenths:.0} s")
+        } else {
+            format!("{tenths:.1} s")
+        };
         decimal_mark(lang, &text)
     } else {
         fmt_ms(lang, ms)
@@ -266,7 +270,11 @@ pub fn fmt_percent(lang: Lang, share: f64) -> String {
 /// A tidy top for an axis whose data reach `max`, and the ticks up to it
 /// (about `count` of them, at 1, 2, 2.5 or 5 times a power of ten).
 pub fn nice_ticks(max: f64, count: usize) -> (f64, Vec<f64>) {
-    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
+    let max = if max.is_finite() && max > 0.0 {
+        max
+    } else {
+        1.0
+    };
     let raw = max / count.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -345,7 +353,11 @@ const PLOT_BOTTOM: f64 = 40.0;
 
 /// Room left of the plot: the widest tick label, then the rotated axis label.
 fn plot_left(tick_labels: &[String]) -> f64 {
-    let widest = tick_labels.iter().map(|t| t.chars().count()).max().unwrap_or(1) as f64;
+    let widest = tick_labels
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(1) as f64;
     (widest * 6.8 + 30.0).max(44.0)
 }
 
@@ -456,8 +468,11 @@ pub fn LineChart(
 
     let legend = move || {
         data.with(|d| {
-            let mut items: Vec<(String, Tone, Mark)> =
-                d.series.iter().map(|s| (s.label.clone(), s.tone, Mark::Line(s.stroke, s.area))).collect();
+            let mut items: Vec<(String, Tone, Mark)> = d
+                .series
+                .iter()
+                .map(|s| (s.label.clone(), s.tone, Mark::Line(s.stroke, s.area)))
+                .collect();
             if let Some(b) = d.bands.first() {
                 items.push((b.label.clone(), Tone::Fail, Mark::Band));
             }
@@ -635,7 +650,12 @@ where
     P: Fn() -> PV + Send + Sync + 'static,
     PV: IntoView + 'static,
 {
-    let FrameParts { title, summary, empty, table } = parts;
+    let FrameParts {
+        title,
+        summary,
+        empty,
+        table,
+    } = parts;
     let has_data = move || empty.with(Option::is_none);
     view! {
         <figure class="chart" data-testid=testid>

@@ -72,9 +72,15 @@ impl Lab {
 
 /// A fresh container in the page.
 fn container() -> HtmlElement {
-    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
     let div = document.create_element("div").expect("create div");
-    document.body().expect("body").append_child(&div).expect("append");
+    document
+        .body()
+        .expect("body")
+        .append_child(&div)
+        .expect("append");
     div.unchecked_into()
 }
 
@@ -83,20 +89,29 @@ fn find(root: &Element, selector: &str) -> Option<Element> {
 }
 
 fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).and_then(|e| e.text_content()).unwrap_or_default()
+    find(root, selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
 }
 
 /// The texts of `parent`'s element children.
 fn child_texts(parent: &Element) -> Vec<String> {
     let children = parent.children();
-    (0..children.length()).filter_map(|i| children.item(i)).map(|c| c.text_content().unwrap_or_default()).collect()
+    (0..children.length())
+        .filter_map(|i| children.item(i))
+        .map(|c| c.text_content().unwrap_or_default())
+        .collect()
 }
 
 /// The (x, y) of a dot's `translate(x y)`.
 fn dot_position(dot: &Element) -> (f64, f64) {
     let transform = dot.get_attribute("transform").expect("dots are positioned");
-    let inner = transform.trim_start_matches("translate(").trim_end_matches(')');
-    let mut parts = inner.split_whitespace().map(|p| p.parse::<f64>().expect("a number"));
+    let inner = transform
+        .trim_start_matches("translate(")
+        .trim_end_matches(')');
+    let mut parts = inner
+        .split_whitespace()
+        .map(|p| p.parse::<f64>().expect("a number"));
     (parts.next().unwrap(), parts.next().unwrap())
 }
 
@@ -107,26 +122,51 @@ async fn stage_counts_match_the_engine_and_dots_are_drawn() {
     let lab = lab("storm_breaker");
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <RetryStage view=view side=Side::A /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryStage view=view side=Side::A /> },
+    );
     lab.advance_to(5_000);
     tick().await;
 
     let (in_flight, waiting, done) = view.run.with_value(|r| {
         let m = r.a.model();
-        let in_flight = m.active().filter(|q| matches!(q.phase, Phase::InFlight { .. })).count() as u64;
-        let waiting = m.active().filter(|q| matches!(q.phase, Phase::Waiting { .. })).count() as u64;
+        let in_flight = m
+            .active()
+            .filter(|q| matches!(q.phase, Phase::InFlight { .. }))
+            .count() as u64;
+        let waiting = m
+            .active()
+            .filter(|q| matches!(q.phase, Phase::Waiting { .. }))
+            .count() as u64;
         (in_flight, waiting, m.stats().finished)
     });
-    assert!(in_flight > 0, "at 5 s a 100 requests/s workload has calls in flight");
-    assert_eq!(text(&root, "[data-testid=count-in-flight]"), format!("{} in flight", fmt_count(Lang::En, in_flight)));
-    assert_eq!(text(&root, "[data-testid=count-waiting]"), format!("{} waiting", fmt_count(Lang::En, waiting)));
-    assert!(text(&root, "[data-testid=count-done]").starts_with(&format!("{} done", fmt_count(Lang::En, done))));
+    assert!(
+        in_flight > 0,
+        "at 5 s a 100 requests/s workload has calls in flight"
+    );
+    assert_eq!(
+        text(&root, "[data-testid=count-in-flight]"),
+        format!("{} in flight", fmt_count(Lang::En, in_flight))
+    );
+    assert_eq!(
+        text(&root, "[data-testid=count-waiting]"),
+        format!("{} waiting", fmt_count(Lang::En, waiting))
+    );
+    assert!(text(&root, "[data-testid=count-done]")
+        .starts_with(&format!("{} done", fmt_count(Lang::En, done))));
 
     let dots = find(&root, "[data-testid=stage-dots]").expect("the dots layer");
     let drawn = dots.child_element_count() as u64;
     assert!(drawn > 0, "requests are drawn");
-    assert!(drawn as usize <= MAX_DOTS + 60, "never more than the cap (plus flashes), drew {drawn}");
-    assert!(find(&root, ".dot--first").is_some(), "first attempts are circles");
+    assert!(
+        drawn as usize <= MAX_DOTS + 60,
+        "never more than the cap (plus flashes), drew {drawn}"
+    );
+    assert!(
+        find(&root, ".dot--first").is_some(),
+        "first attempts are circles"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -134,7 +174,10 @@ async fn stage_marks_nodes_down_during_the_outage_only() {
     let lab = lab("storm_breaker"); // outage of the whole service from 15 s to 25 s
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <RetryStage view=view side=Side::A /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryStage view=view side=Side::A /> },
+    );
 
     lab.advance_to(10_000);
     tick().await;
@@ -148,7 +191,10 @@ async fn stage_marks_nodes_down_during_the_outage_only() {
     assert_eq!(node.get_attribute("data-down").as_deref(), Some("true"));
     let label = node.text_content().unwrap_or_default();
     assert!(label.contains("DOWN"), "{label}");
-    assert!(label.contains("back in 7 s"), "the outage ends at 25 s: {label}");
+    assert!(
+        label.contains("back in 7 s"),
+        "the outage ends at 25 s: {label}"
+    );
 
     lab.advance_to(30_000);
     tick().await;
@@ -159,20 +205,37 @@ async fn stage_marks_nodes_down_during_the_outage_only() {
 #[wasm_bindgen_test]
 async fn stage_samples_dots_when_thousands_of_clients_call() {
     let p = presets::find("herd").unwrap();
-    let config = RetryConfig { workload: Workload::Herd { clients: 5_000 }, ..p.config };
+    let config = RetryConfig {
+        workload: Workload::Herd { clients: 5_000 },
+        ..p.config
+    };
     let lab = lab_from(&config, p.seed);
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <RetryStage view=view side=Side::A /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryStage view=view side=Side::A /> },
+    );
     lab.advance_to(10);
     tick().await;
 
     let active = view.run.with_value(|r| r.a.model().active().count());
     assert!(active > MAX_DOTS * 10, "{active} requests are active");
-    let drawn = find(&root, "[data-testid=stage-dots]").unwrap().child_element_count() as usize;
-    assert!(drawn <= MAX_DOTS + 60 && drawn > 0, "drew {drawn} dots for {active} requests");
+    let drawn = find(&root, "[data-testid=stage-dots]")
+        .unwrap()
+        .child_element_count() as usize;
+    assert!(
+        drawn <= MAX_DOTS + 60 && drawn > 0,
+        "drew {drawn} dots for {active} requests"
+    );
     let counts = text(&root, "[data-testid=stage-counts]");
-    assert!(counts.contains(&format!("of {} active requests", fmt_count(Lang::En, active as u64))), "{counts}");
+    assert!(
+        counts.contains(&format!(
+            "of {} active requests",
+            fmt_count(Lang::En, active as u64)
+        )),
+        "{counts}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -180,13 +243,18 @@ async fn an_attempt_travels_from_client_to_service() {
     let lab = lab("tenacity"); // one request; its first attempt takes ~120 ms
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <RetryStage view=view side=Side::A /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryStage view=view side=Side::A /> },
+    );
     lab.advance_to(0);
     tick().await;
-    let reply_ms = view.run.with_value(|r| match r.a.model().active().next().map(|q| q.phase) {
-        Some(Phase::InFlight { reply_at, .. }) => reply_at.as_micros() as f64 / 1000.0,
-        other => panic!("the first attempt is in flight at t=0, found {other:?}"),
-    });
+    let reply_ms = view
+        .run
+        .with_value(|r| match r.a.model().active().next().map(|q| q.phase) {
+            Some(Phase::InFlight { reply_at, .. }) => reply_at.as_micros() as f64 / 1000.0,
+            other => panic!("the first attempt is in flight at t=0, found {other:?}"),
+        });
     assert!(reply_ms > 4.0, "the attempt takes time ({reply_ms} ms)");
 
     let dot = find(&root, ".dot--first").expect("the attempt's dot");
@@ -195,8 +263,15 @@ async fn an_attempt_travels_from_client_to_service() {
     tick().await;
     let dot = find(&root, ".dot--first").expect("still in flight");
     let (x_later, _) = dot_position(&dot);
-    assert!(x_later > x_start + 20.0, "the dot moved right: {x_start} → {x_later}");
-    assert_eq!(text(&dot, ".dot-label"), "1", "a lone request shows its attempt number");
+    assert!(
+        x_later > x_start + 20.0,
+        "the dot moved right: {x_start} → {x_later}"
+    );
+    assert_eq!(
+        text(&dot, ".dot-label"),
+        "1",
+        "a lone request shows its attempt number"
+    );
 }
 
 // ------------------------------------------------------------------ timeline
@@ -206,7 +281,10 @@ async fn timeline_shows_attempts_waits_and_the_outcome() {
     let lab = lab("scripted"); // fail, fail, succeed; 2 s between attempts
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <RequestTimeline view=view side=Side::A /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RequestTimeline view=view side=Side::A /> },
+    );
     lab.run_to_end();
     tick().await;
 
@@ -215,15 +293,37 @@ async fn timeline_shows_attempts_waits_and_the_outcome() {
     let row = rows.first_element_child().unwrap();
     assert_eq!(text(&row, ".tl-status"), "✅ after 3 attempts");
     let track = find(&row, ".tl-track").unwrap();
-    let bars: Vec<String> = child_texts(&track).into_iter().filter(|t| t.contains("Attempt")).collect();
+    let bars: Vec<String> = child_texts(&track)
+        .into_iter()
+        .filter(|t| t.contains("Attempt"))
+        .collect();
     assert_eq!(bars.len(), 3, "{bars:?}");
-    assert!(bars[0].contains("Attempt 1 on node_1: transient error"), "{}", bars[0]);
-    assert!(bars[2].contains("Attempt 3 on node_1: succeeded"), "{}", bars[2]);
-    let waits: Vec<String> = child_texts(&track).into_iter().filter(|t| t.starts_with("Waited")).collect();
-    assert_eq!(waits.len(), 2, "two waits between three attempts: {waits:?}");
+    assert!(
+        bars[0].contains("Attempt 1 on node_1: transient error"),
+        "{}",
+        bars[0]
+    );
+    assert!(
+        bars[2].contains("Attempt 3 on node_1: succeeded"),
+        "{}",
+        bars[2]
+    );
+    let waits: Vec<String> = child_texts(&track)
+        .into_iter()
+        .filter(|t| t.starts_with("Waited"))
+        .collect();
+    assert_eq!(
+        waits.len(),
+        2,
+        "two waits between three attempts: {waits:?}"
+    );
     assert!(waits.iter().all(|w| w.contains("Waited 2 s")), "{waits:?}");
     let scroll = find(&root, ".tl-scroll").unwrap();
-    assert_eq!(scroll.get_attribute("tabindex").as_deref(), Some("0"), "the list can be focused and scrolled");
+    assert_eq!(
+        scroll.get_attribute("tabindex").as_deref(),
+        Some("0"),
+        "the list can be focused and scrolled"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -231,11 +331,20 @@ async fn timeline_gives_the_reason_for_giving_up() {
     let lab = lab("permanent"); // a permanent error: side A cancels at once
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <RequestTimeline view=view side=Side::A /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RequestTimeline view=view side=Side::A /> },
+    );
     lab.run_to_end();
     tick().await;
     let status = text(&root, ".tl-row .tl-status");
-    assert_eq!(status, format!("❌ gave up after 1 attempt: {}", t(Lang::En, "give_up.permanent")));
+    assert_eq!(
+        status,
+        format!(
+            "❌ gave up after 1 attempt: {}",
+            t(Lang::En, "give_up.permanent")
+        )
+    );
 }
 
 // ------------------------------------------------------------------ strips
@@ -245,25 +354,48 @@ async fn breaker_strip_shows_the_breaker_opening_in_the_outage() {
     let lab = lab("storm_breaker"); // side B has the breaker
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <BreakerStrip view=view side=Side::B /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <BreakerStrip view=view side=Side::B /> },
+    );
     lab.advance_to(10_000);
     tick().await;
-    assert!(find(&root, "[data-testid=breaker-strip]").is_some(), "the strategy has a breaker");
-    assert_eq!(text(&root, "[data-testid=breaker-now]").trim(), "● now: closed");
-    assert!(find(&root, ".strip-seg--open").is_none(), "healthy before the outage");
+    assert!(
+        find(&root, "[data-testid=breaker-strip]").is_some(),
+        "the strategy has a breaker"
+    );
+    assert_eq!(
+        text(&root, "[data-testid=breaker-now]").trim(),
+        "● now: closed"
+    );
+    assert!(
+        find(&root, ".strip-seg--open").is_none(),
+        "healthy before the outage"
+    );
 
     lab.advance_to(30_000);
     tick().await;
     let opened = view.run.with_value(|r| {
         let b = r.b.as_ref().expect("side B");
-        b.model().stats().breaker_changes.iter().filter(|(_, s)| *s == BreakerState::Open).count()
+        b.model()
+            .stats()
+            .breaker_changes
+            .iter()
+            .filter(|(_, s)| *s == BreakerState::Open)
+            .count()
     });
     assert!(opened > 0, "the engine opened the breaker");
     let open = find(&root, ".strip-seg--open").expect("an open stretch on the strip");
     let title = open.get_attribute("title").unwrap_or_default();
-    assert!(title.starts_with("open from 1"), "opened during the outage (15–25 s): {title}");
+    assert!(
+        title.starts_with("open from 1"),
+        "opened during the outage (15–25 s): {title}"
+    );
     let summary = text(&root, ".strip--breaker .visually-hidden");
-    assert!(summary.contains(&format!("Times the breaker opened: {opened}.")), "{summary}");
+    assert!(
+        summary.contains(&format!("Times the breaker opened: {opened}.")),
+        "{summary}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -296,20 +428,44 @@ async fn budget_strip_shows_the_level_against_the_threshold() {
     let lab = lab("storm_budget"); // side B: 20 tokens, retries stop at half
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <BudgetStrip view=view side=Side::B /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <BudgetStrip view=view side=Side::B /> },
+    );
     lab.advance_to(20_000);
     tick().await;
     let (level, allows) = view.run.with_value(|r| {
-        let b = r.b.as_ref().expect("side B").model().budget().expect("a budget");
+        let b =
+            r.b.as_ref()
+                .expect("side B")
+                .model()
+                .budget()
+                .expect("a budget");
         (b.milli_tokens() as f64 / 1000.0, b.allows_retry())
     });
     let now = text(&root, "[data-testid=budget-now]");
-    let verdict = if allows { "retries allowed" } else { "retries paused" };
+    let verdict = if allows {
+        "retries allowed"
+    } else {
+        "retries paused"
+    };
     assert!(now.contains(&format!("of 20 tokens · {verdict}")), "{now}");
-    assert!(now.contains(&cloud_patterns_playground::charts::fmt_number(Lang::En, level)), "level {level}: {now}");
+    assert!(
+        now.contains(&cloud_patterns_playground::charts::fmt_number(
+            Lang::En,
+            level
+        )),
+        "level {level}: {now}"
+    );
     assert!(text(&root, ".strip-budget-threshold-label").contains("retries stop at 10"));
-    let path = find(&root, ".strip-budget-level").unwrap().get_attribute("d").unwrap_or_default();
-    assert!(path.starts_with('M') && path.contains('L'), "the level is drawn: {path}");
+    let path = find(&root, ".strip-budget-level")
+        .unwrap()
+        .get_attribute("d")
+        .unwrap_or_default();
+    assert!(
+        path.starts_with('M') && path.contains('L'),
+        "the level is drawn: {path}"
+    );
 }
 
 // ------------------------------------------------------------------ charts
@@ -319,24 +475,41 @@ async fn histogram_table_matches_the_engine_counts() {
     let lab = lab("herd"); // 40 clients, up to 20 attempts each
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <RetryCharts view=view side=Side::A /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=view side=Side::A /> },
+    );
     lab.run_to_end();
     tick().await;
 
-    let attempts = view.run.with_value(|r| r.a.model().stats().attempts.clone());
+    let attempts = view
+        .run
+        .with_value(|r| r.a.model().stats().attempts.clone());
     let finished: u64 = attempts.iter().map(|r| r[0] + r[1]).sum();
     assert_eq!(finished, 40, "every client finished");
-    let body = find(&root, "[data-testid=chart-attempts] table tbody").expect("the histogram's table");
+    let body =
+        find(&root, "[data-testid=chart-attempts] table tbody").expect("the histogram's table");
     let rows = body.children();
     let mut seen = 0;
     for i in 0..rows.length() {
         let cells = child_texts(&rows.item(i).unwrap());
         let n: usize = cells[0].parse().expect("attempts count");
-        assert_eq!(cells[1], attempts[n][0].to_string(), "succeeded after {n} attempts");
-        assert_eq!(cells[2], attempts[n][1].to_string(), "gave up after {n} attempts");
+        assert_eq!(
+            cells[1],
+            attempts[n][0].to_string(),
+            "succeeded after {n} attempts"
+        );
+        assert_eq!(
+            cells[2],
+            attempts[n][1].to_string(),
+            "gave up after {n} attempts"
+        );
         seen += attempts[n][0] + attempts[n][1];
     }
-    assert_eq!(seen, finished, "the table accounts for every finished request");
+    assert_eq!(
+        seen, finished,
+        "the table accounts for every finished request"
+    );
     let summary = text(&root, "[data-testid=chart-attempts] .chart-summary");
     assert!(summary.starts_with("Finished requests: 40"), "{summary}");
 }
@@ -346,25 +519,43 @@ async fn load_chart_shades_the_outage_and_latency_chart_reports_percentiles() {
     let lab = lab("storm_breaker");
     let view = lab.view;
     let root = container();
-    let _mounted = mount_to(root.clone(), move || view! { <RetryCharts view=view side=Side::B /> });
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=view side=Side::B /> },
+    );
 
     // Before anything happened, the charts say so instead of drawing nothing.
     tick().await;
-    assert_eq!(text(&root, "[data-testid=chart-load] .chart-empty"), t(Lang::En, "chart.no_data"));
+    assert_eq!(
+        text(&root, "[data-testid=chart-load] .chart-empty"),
+        t(Lang::En, "chart.no_data")
+    );
 
     lab.advance_to(40_000);
     tick().await;
     let load = find(&root, "[data-testid=chart-load]").unwrap();
-    assert_eq!(load.query_selector_all_len(".chart-band"), 1, "one outage window");
+    assert_eq!(
+        load.query_selector_all_len(".chart-band"),
+        1,
+        "one outage window"
+    );
     assert!(text(&load, ".chart-legend").contains("service down"));
     assert!(text(&load, ".chart-legend").contains("calls sent /s (offered load)"));
     let polylines = load.query_selector_all_len("polyline");
     assert_eq!(polylines, 3, "succeeded, calls, new requests");
 
-    let m = view.run.with_value(|r| r.b.as_ref().unwrap().model().stats().metrics());
+    let m = view
+        .run
+        .with_value(|r| r.b.as_ref().unwrap().model().stats().metrics());
     let summary = text(&root, "[data-testid=chart-latency] .chart-summary");
-    assert!(summary.contains(&fmt_ms(Lang::En, m.p50_ms.unwrap())), "{summary}");
-    assert!(summary.contains(&fmt_ms(Lang::En, m.p99_ms.unwrap())), "{summary}");
+    assert!(
+        summary.contains(&fmt_ms(Lang::En, m.p50_ms.unwrap())),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&fmt_ms(Lang::En, m.p99_ms.unwrap())),
+        "{summary}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -393,16 +584,25 @@ async fn switching_language_relabels_every_view() {
 
     lab.lang.set(Lang::Es);
     tick().await;
-    assert_eq!(text(&root, "[data-testid=chart-load] .chart-title"), t(Lang::Es, "retry.charts.load_title"));
+    assert_eq!(
+        text(&root, "[data-testid=chart-load] .chart-title"),
+        t(Lang::Es, "retry.charts.load_title")
+    );
     assert!(text(&root, "[data-testid=count-in-flight]").ends_with("en curso"));
-    assert_eq!(text(&root, ".strip--budget .strip-title"), "Presupuesto de reintentos");
+    assert_eq!(
+        text(&root, ".strip--budget .strip-title"),
+        "Presupuesto de reintentos"
+    );
     assert_eq!(text(&root, ".tl-title"), "Solicitudes recientes");
 
     lab.lang.set(Lang::Pt);
     tick().await;
     assert_eq!(text(&root, ".tl-title"), "Requisições recentes");
     assert!(text(&root, "[data-testid=count-in-flight]").ends_with("em andamento"));
-    assert_ne!(text(&root, "[data-testid=chart-load] .chart-title"), english.0);
+    assert_ne!(
+        text(&root, "[data-testid=chart-load] .chart-title"),
+        english.0
+    );
 }
 
 /// Counting matches without `NodeList` (not among the enabled web-sys features).

@@ -16,8 +16,8 @@
 use super::stage::Side;
 use super::RetryView;
 use crate::charts::{
-    fmt_count, fmt_ms, fmt_number, BarChart, BarChartData, BarSeries, Band, DataTable, Fill, LineChart, LineChartData,
-    LineSeries, Stroke, Tone, Unit,
+    fmt_count, fmt_ms, fmt_number, Band, BarChart, BarChartData, BarSeries, DataTable, Fill,
+    LineChart, LineChartData, LineSeries, Stroke, Tone, Unit,
 };
 use engine::i18n::{t, tf};
 use engine::labs::retry::record::node_name;
@@ -61,13 +61,20 @@ fn complete_slices(sim: &RetrySim) -> Vec<Rates<'_>> {
         .buckets()
         .iter()
         .enumerate()
-        .map(|(i, slice)| Rates { from: i as f64 * width, width, slice })
+        .map(|(i, slice)| Rates {
+            from: i as f64 * width,
+            width,
+            slice,
+        })
         .filter(|r| finished || r.from + r.width <= now + 1e-9)
         .collect()
 }
 
 fn peak_call_rate(sim: &RetrySim) -> f64 {
-    complete_slices(sim).iter().map(|r| r.slice.calls as f64 / r.width).fold(0.0, f64::max)
+    complete_slices(sim)
+        .iter()
+        .map(|r| r.slice.calls as f64 / r.width)
+        .fold(0.0, f64::max)
 }
 
 fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
@@ -81,7 +88,12 @@ fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
         lang,
         ..LineChartData::default()
     };
-    let Some(sim) = side.sim(run) else { return LineChartData { empty: Some(t(lang, "chart.no_data").into()), ..base } };
+    let Some(sim) = side.sim(run) else {
+        return LineChartData {
+            empty: Some(t(lang, "chart.no_data").into()),
+            ..base
+        };
+    };
     let slices = complete_slices(sim);
     let stats = sim.model().stats();
     let outages = &sim.model().scenario().service.outages;
@@ -92,16 +104,27 @@ fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
             to: o.to_ms as f64 / 1000.0,
             label: match o.node {
                 None => t(lang, "retry.charts.outage").to_string(),
-                Some(n) => tf(lang, "retry.charts.node_outage", &[("node", &node_name(n - 1))]),
+                Some(n) => tf(
+                    lang,
+                    "retry.charts.node_outage",
+                    &[("node", &node_name(n - 1))],
+                ),
             },
         })
         .collect();
     if slices.is_empty() {
-        return LineChartData { bands, empty: Some(t(lang, "chart.no_data").into()), ..base };
+        return LineChartData {
+            bands,
+            empty: Some(t(lang, "chart.no_data").into()),
+            ..base
+        };
     }
 
     let line = |f: fn(&Slice) -> u32| -> Vec<(f64, f64)> {
-        slices.iter().map(|r| (r.from + r.width / 2.0, f(r.slice) as f64 / r.width)).collect()
+        slices
+            .iter()
+            .map(|r| (r.from + r.width / 2.0, f(r.slice) as f64 / r.width))
+            .collect()
     };
     let series = vec![
         LineSeries {
@@ -131,7 +154,13 @@ fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
     let (peak_at, peak) = slices
         .iter()
         .map(|r| (r, r.slice.calls as f64 / r.width))
-        .fold((None, 0.0), |(best, max), (r, v)| if v > max { (Some(r), v) } else { (best, max) });
+        .fold((None, 0.0), |(best, max), (r, v)| {
+            if v > max {
+                (Some(r), v)
+            } else {
+                (best, max)
+            }
+        });
     let summary = match peak_at {
         Some(r) => tf(
             lang,
@@ -144,7 +173,14 @@ fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
                 ("requests", &fmt_count(lang, stats.requests)),
                 (
                     "amp",
-                    &fmt_number(lang, if stats.requests > 0 { stats.calls as f64 / stats.requests as f64 } else { 0.0 }),
+                    &fmt_number(
+                        lang,
+                        if stats.requests > 0 {
+                            stats.calls as f64 / stats.requests as f64
+                        } else {
+                            0.0
+                        },
+                    ),
                 ),
             ],
         ),
@@ -158,9 +194,14 @@ fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
         .map(|chunk| {
             let from = chunk[0].from;
             let span: f64 = chunk.iter().map(|r| r.width).sum();
-            let sum = |f: fn(&Slice) -> u32| chunk.iter().map(|r| f(r.slice) as f64).sum::<f64>() / span;
+            let sum =
+                |f: fn(&Slice) -> u32| chunk.iter().map(|r| f(r.slice) as f64).sum::<f64>() / span;
             vec![
-                format!("{}–{} s", fmt_number(lang, from), fmt_number(lang, from + span)),
+                format!(
+                    "{}–{} s",
+                    fmt_number(lang, from),
+                    fmt_number(lang, from + span)
+                ),
                 fmt_number(lang, sum(|s| s.arrivals)),
                 fmt_number(lang, sum(|s| s.calls)),
                 fmt_number(lang, sum(|s| s.succeeded)),
@@ -169,15 +210,27 @@ fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
         .collect();
     let table = DataTable {
         caption: t(lang, "retry.charts.load_title").into(),
-        head: ["retry.charts.col_time", "retry.charts.col_arrivals", "retry.charts.col_calls", "retry.charts.col_succeeded"]
-            .iter()
-            .map(|k| t(lang, k).to_string())
-            .collect(),
+        head: [
+            "retry.charts.col_time",
+            "retry.charts.col_arrivals",
+            "retry.charts.col_calls",
+            "retry.charts.col_succeeded",
+        ]
+        .iter()
+        .map(|k| t(lang, k).to_string())
+        .collect(),
         rows,
     };
     // Both sides on one scale.
     let y_min_top = run.sides().map(peak_call_rate).fold(0.0, f64::max);
-    LineChartData { series, bands, summary, table, y_min_top, ..base }
+    LineChartData {
+        series,
+        bands,
+        summary,
+        table,
+        y_min_top,
+        ..base
+    }
 }
 
 fn attempts_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
@@ -189,14 +242,32 @@ fn attempts_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
         lang,
         ..BarChartData::default()
     };
-    let Some(sim) = side.sim(run) else { return BarChartData { empty: Some(t(lang, "chart.no_data").into()), ..base } };
+    let Some(sim) = side.sim(run) else {
+        return BarChartData {
+            empty: Some(t(lang, "chart.no_data").into()),
+            ..base
+        };
+    };
     let stats = sim.model().stats();
     if stats.finished == 0 {
-        return BarChartData { empty: Some(t(lang, "retry.charts.attempts_empty").into()), ..base };
+        return BarChartData {
+            empty: Some(t(lang, "retry.charts.attempts_empty").into()),
+            ..base
+        };
     }
     // Row 0 (gave up before any attempt: the breaker said no) only if used.
-    let first_row = if stats.attempts.first().is_some_and(|r| r[0] + r[1] > 0) { 0 } else { 1 };
-    let rows: Vec<(usize, [u64; 2])> = stats.attempts.iter().copied().enumerate().skip(first_row).collect();
+    let first_row = if stats.attempts.first().is_some_and(|r| r[0] + r[1] > 0) {
+        0
+    } else {
+        1
+    };
+    let rows: Vec<(usize, [u64; 2])> = stats
+        .attempts
+        .iter()
+        .copied()
+        .enumerate()
+        .skip(first_row)
+        .collect();
     let categories = rows.iter().map(|(n, _)| n.to_string()).collect();
     let succeeded_label = t(lang, "retry.charts.succeeded").to_string();
     let gave_up_label = t(lang, "retry.charts.gave_up").to_string();
@@ -216,7 +287,13 @@ fn attempts_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
     ];
     let bar_labels = rows
         .iter()
-        .map(|(_, r)| if r[0] + r[1] > 0 { fmt_count(lang, r[0] + r[1]) } else { String::new() })
+        .map(|(_, r)| {
+            if r[0] + r[1] > 0 {
+                fmt_count(lang, r[0] + r[1])
+            } else {
+                String::new()
+            }
+        })
         .collect();
     let first = stats.attempts.get(1).map_or(0, |r| r[0]);
     let summary = tf(
@@ -226,12 +303,19 @@ fn attempts_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
             ("finished", &fmt_count(lang, stats.finished)),
             ("first", &fmt_count(lang, first)),
             ("later", &fmt_count(lang, stats.succeeded - first)),
-            ("gave_up", &fmt_count(lang, stats.finished - stats.succeeded)),
+            (
+                "gave_up",
+                &fmt_count(lang, stats.finished - stats.succeeded),
+            ),
         ],
     );
     let table = DataTable {
         caption: t(lang, "retry.charts.attempts_title").into(),
-        head: vec![t(lang, "retry.charts.col_attempts").into(), succeeded_label, gave_up_label],
+        head: vec![
+            t(lang, "retry.charts.col_attempts").into(),
+            succeeded_label,
+            gave_up_label,
+        ],
         rows: rows
             .iter()
             .map(|(n, r)| vec![n.to_string(), fmt_count(lang, r[0]), fmt_count(lang, r[1])])
@@ -239,9 +323,24 @@ fn attempts_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
     };
     let y_min_top = run
         .sides()
-        .flat_map(|s| s.model().stats().attempts.iter().map(|r| (r[0] + r[1]) as f64).collect::<Vec<_>>())
+        .flat_map(|s| {
+            s.model()
+                .stats()
+                .attempts
+                .iter()
+                .map(|r| (r[0] + r[1]) as f64)
+                .collect::<Vec<_>>()
+        })
         .fold(0.0, f64::max);
-    BarChartData { categories, series, bar_labels, summary, table, y_min_top, ..base }
+    BarChartData {
+        categories,
+        series,
+        bar_labels,
+        summary,
+        table,
+        y_min_top,
+        ..base
+    }
 }
 
 fn latency_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
@@ -253,28 +352,55 @@ fn latency_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
         lang,
         ..BarChartData::default()
     };
-    let Some(sim) = side.sim(run) else { return BarChartData { empty: Some(t(lang, "chart.no_data").into()), ..base } };
+    let Some(sim) = side.sim(run) else {
+        return BarChartData {
+            empty: Some(t(lang, "chart.no_data").into()),
+            ..base
+        };
+    };
     let m = sim.model().stats().metrics();
     let (Some(p50), Some(p95), Some(p99)) = (m.p50_ms, m.p95_ms, m.p99_ms) else {
-        return BarChartData { empty: Some(t(lang, "retry.charts.latency_empty").into()), ..base };
+        return BarChartData {
+            empty: Some(t(lang, "retry.charts.latency_empty").into()),
+            ..base
+        };
     };
     let values = vec![p50, p95, p99];
     let names = ["retry.charts.p50", "retry.charts.p95", "retry.charts.p99"];
     let summary = tf(
         lang,
         "retry.charts.latency_summary",
-        &[("p50", &fmt_ms(lang, p50)), ("p95", &fmt_ms(lang, p95)), ("p99", &fmt_ms(lang, p99))],
+        &[
+            ("p50", &fmt_ms(lang, p50)),
+            ("p95", &fmt_ms(lang, p95)),
+            ("p99", &fmt_ms(lang, p99)),
+        ],
     );
     let table = DataTable {
         caption: t(lang, "retry.charts.latency_title").into(),
-        head: vec![t(lang, "retry.charts.col_percentile").into(), t(lang, "retry.charts.col_time_to_success").into()],
-        rows: names.iter().zip(&values).map(|(k, v)| vec![t(lang, k).to_string(), fmt_ms(lang, *v)]).collect(),
+        head: vec![
+            t(lang, "retry.charts.col_percentile").into(),
+            t(lang, "retry.charts.col_time_to_success").into(),
+        ],
+        rows: names
+            .iter()
+            .zip(&values)
+            .map(|(k, v)| vec![t(lang, k).to_string(), fmt_ms(lang, *v)])
+            .collect(),
     };
-    let y_min_top = run.sides().filter_map(|s| s.model().stats().metrics().p99_ms).fold(0.0, f64::max);
+    let y_min_top = run
+        .sides()
+        .filter_map(|s| s.model().stats().metrics().p99_ms)
+        .fold(0.0, f64::max);
     BarChartData {
         categories: vec!["p50".into(), "p95".into(), "p99".into()],
         bar_labels: values.iter().map(|v| fmt_ms(lang, *v)).collect(),
-        series: vec![BarSeries { label: t(lang, "retry.charts.latency_title").into(), tone: Tone::Info, fill: Fill::Solid, values }],
+        series: vec![BarSeries {
+            label: t(lang, "retry.charts.latency_title").into(),
+            tone: Tone::Info,
+            fill: Fill::Solid,
+            values,
+        }],
         summary,
         table,
         y_min_top,
@@ -299,11 +425,11 @@ pub fn RetryCharts(view: RetryView, side: Side) -> impl IntoView {
     });
     view! {
         <div class="retry-charts" data-testid="retry-charts" data-side=side.letter()>
-            <div class="retry-charts-wide">
-                <LineChart data=load testid="chart-load" />
+            <LineChart data=load testid="chart-load" />
+            <div class="retry-charts-pair">
+                <BarChart data=attempts testid="chart-attempts" />
+                <BarChart data=latency testid="chart-latency" />
             </div>
-            <BarChart data=attempts testid="chart-attempts" />
-            <BarChart data=latency testid="chart-latency" />
         </div>
     }
 }

@@ -20,7 +20,9 @@
 //! This file only renders the run; the engine decides everything.
 
 use super::RetryView;
-use crate::charts::{fmt_count, fmt_countdown, prefers_reduced_motion, unique_id, use_element_width};
+use crate::charts::{
+    fmt_count, fmt_countdown, prefers_reduced_motion, unique_id, use_element_width,
+};
 use engine::i18n::{t, tf};
 use engine::labs::retry::model::{Final, Phase, Request};
 use engine::labs::retry::record::node_name;
@@ -80,12 +82,12 @@ struct Geometry {
 impl Geometry {
     fn new(width: f64, nodes: u32) -> Geometry {
         let w = width.clamp(300.0, 1400.0);
-        let narrow = w < 520.0;
         let pad = 8.0;
         let top = 24.0;
         let area_h = (nodes as f64 * 42.0 - 8.0).max(140.0);
-        let client_w = if narrow { 64.0 } else { 88.0 };
-        let node_w = if narrow { 96.0 } else { 132.0 };
+        // Wide enough for "node_8  123" and "volta em 12,5 s" at 11-12 px.
+        let client_w = (w * 0.15).clamp(62.0, 96.0);
+        let node_w = (w * 0.22).clamp(104.0, 140.0);
         let lane_h = 32.0;
         let lane_y = top + area_h + 26.0;
         Geometry {
@@ -162,7 +164,12 @@ impl DotKind {
     fn shape(self, r: f64) -> String {
         match self {
             DotKind::FirstAttempt | DotKind::Waiting | DotKind::Succeeded => {
-                format!("M{:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0Z", -r, 2.0 * r, -2.0 * r)
+                format!(
+                    "M{:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0Z",
+                    -r,
+                    2.0 * r,
+                    -2.0 * r
+                )
             }
             DotKind::Retry => {
                 let s = r * 1.3;
@@ -170,7 +177,14 @@ impl DotKind {
             }
             DotKind::GaveUp => {
                 let s = r * 0.9;
-                format!("M{:.1},{:.1}h{:.1}v{:.1}h{:.1}Z", -s, -s, 2.0 * s, 2.0 * s, -2.0 * s)
+                format!(
+                    "M{:.1},{:.1}h{:.1}v{:.1}h{:.1}Z",
+                    -s,
+                    -s,
+                    2.0 * s,
+                    2.0 * s,
+                    -2.0 * s
+                )
             }
         }
     }
@@ -182,8 +196,18 @@ impl DotKind {
         }
         let a = r * 0.45;
         match self {
-            DotKind::Succeeded => format!("M{:.1},0L{:.1},{:.1}L{:.1},{:.1}", -a, -a * 0.2, a * 0.8, a, -a * 0.8),
-            DotKind::GaveUp => format!("M{:.1},{:.1}L{a:.1},{a:.1}M{a:.1},{:.1}L{:.1},{a:.1}", -a, -a, -a, -a),
+            DotKind::Succeeded => format!(
+                "M{:.1},0L{:.1},{:.1}L{:.1},{:.1}",
+                -a,
+                -a * 0.2,
+                a * 0.8,
+                a,
+                -a * 0.8
+            ),
+            DotKind::GaveUp => format!(
+                "M{:.1},{:.1}L{a:.1},{a:.1}M{a:.1},{:.1}L{:.1},{a:.1}",
+                -a, -a, -a, -a
+            ),
             _ => String::new(),
         }
     }
@@ -267,14 +291,22 @@ impl StageFrame {
             }
         }
         let every = active.len().div_ceil(MAX_DOTS).max(1) as u32;
-        let sampled: Vec<&Request> = active.iter().copied().filter(|r| r.id % every == 0).take(MAX_DOTS).collect();
+        let sampled: Vec<&Request> = active
+            .iter()
+            .copied()
+            .filter(|r| r.id % every == 0)
+            .take(MAX_DOTS)
+            .collect();
 
         // Recently finished requests flash for a moment of simulated time.
         let flash_ms = (scenario.service.latency_ms as f64 * 4.0).clamp(400.0, 2_000.0);
         let flashes: Vec<&Request> = model
             .finished()
             .rev()
-            .take_while(|r| r.outcome.is_some_and(|(_, at)| now_ms - at.as_micros() as f64 / 1000.0 <= flash_ms))
+            .take_while(|r| {
+                r.outcome
+                    .is_some_and(|(_, at)| now_ms - at.as_micros() as f64 / 1000.0 <= flash_ms)
+            })
             .filter(|r| r.id % every == 0)
             .take(MAX_FLASHES)
             .collect();
@@ -287,15 +319,28 @@ impl StageFrame {
             y + h / 2.0 + (spread(id, 2) - 0.5) * h * 0.6
         };
         let ms = |t: SimTime| t.as_micros() as f64 / 1000.0;
-        let waiting_notes = sampled.iter().filter(|r| matches!(r.phase, Phase::Waiting { .. })).count() <= 3;
+        let waiting_notes = sampled
+            .iter()
+            .filter(|r| matches!(r.phase, Phase::Waiting { .. }))
+            .count()
+            <= 3;
 
         let mut dots = Vec::with_capacity(sampled.len() + flashes.len());
         for req in &sampled {
             let cy = g.client_y(req.id);
             match req.phase {
-                Phase::InFlight { attempt, node, since, reply_at } => {
+                Phase::InFlight {
+                    attempt,
+                    node,
+                    since,
+                    reply_at,
+                } => {
                     let span = ms(reply_at) - ms(since);
-                    let f = if span > 0.0 { ((now_ms - ms(since)) / span).clamp(0.0, 1.0) } else { 1.0 };
+                    let f = if span > 0.0 {
+                        ((now_ms - ms(since)) / span).clamp(0.0, 1.0)
+                    } else {
+                        1.0
+                    };
                     let (x, y) = if reduced_motion {
                         // Parked by its node: "on its way to / at node k".
                         (g.x1 - 6.0 - spread(req.id, 3) * 28.0, node_y(node, req.id))
@@ -303,23 +348,43 @@ impl StageFrame {
                         (lerp(g.x0, g.x1, f), lerp(cy, node_y(node, req.id), f))
                     };
                     dots.push(Dot {
-                        kind: if attempt > 1 { DotKind::Retry } else { DotKind::FirstAttempt },
+                        kind: if attempt > 1 {
+                            DotKind::Retry
+                        } else {
+                            DotKind::FirstAttempt
+                        },
                         x,
                         y,
                         r,
                         opacity: 1.0,
-                        label: if few { attempt.to_string() } else { String::new() },
+                        label: if few {
+                            attempt.to_string()
+                        } else {
+                            String::new()
+                        },
                         title: tf(
                             lang,
                             "retry.stage.dot_in_flight",
-                            &[("req", &req.id), ("attempt", &attempt), ("node", &node_name(node))],
+                            &[
+                                ("req", &req.id),
+                                ("attempt", &attempt),
+                                ("node", &node_name(node)),
+                            ],
                         ),
                         note: String::new(),
                     });
                 }
-                Phase::Waiting { next_attempt, since, until } => {
+                Phase::Waiting {
+                    next_attempt,
+                    since,
+                    until,
+                } => {
                     let span = ms(until) - ms(since);
-                    let p = if span > 0.0 { ((now_ms - ms(since)) / span).clamp(0.0, 1.0) } else { 1.0 };
+                    let p = if span > 0.0 {
+                        ((now_ms - ms(since)) / span).clamp(0.0, 1.0)
+                    } else {
+                        1.0
+                    };
                     let f = if reduced_motion { spread(req.id, 5) } else { p };
                     let left = fmt_countdown(lang, ms(until) - now_ms);
                     dots.push(Dot {
@@ -328,25 +393,46 @@ impl StageFrame {
                         y: g.lane_y + 6.0 + spread(req.id, 4) * (g.lane_h - 12.0),
                         r,
                         opacity: 1.0,
-                        label: if few { next_attempt.to_string() } else { String::new() },
+                        label: if few {
+                            next_attempt.to_string()
+                        } else {
+                            String::new()
+                        },
                         title: tf(
                             lang,
                             "retry.stage.dot_waiting",
-                            &[("req", &req.id), ("attempt", &next_attempt), ("wait", &left)],
+                            &[
+                                ("req", &req.id),
+                                ("attempt", &next_attempt),
+                                ("wait", &left),
+                            ],
                         ),
-                        note: if waiting_notes { tf(lang, "retry.stage.retry_in", &[("wait", &left)]) } else { String::new() },
+                        note: if waiting_notes {
+                            tf(lang, "retry.stage.retry_in", &[("wait", &left)])
+                        } else {
+                            String::new()
+                        },
                     });
                 }
             }
         }
         for req in &flashes {
-            let Some((outcome, at)) = req.outcome else { continue };
+            let Some((outcome, at)) = req.outcome else {
+                continue;
+            };
             let age = (now_ms - ms(at)).max(0.0) / flash_ms;
             let (kind, title) = match outcome {
-                Final::Succeeded => (DotKind::Succeeded, tf(lang, "retry.stage.dot_succeeded", &[("req", &req.id)])),
+                Final::Succeeded => (
+                    DotKind::Succeeded,
+                    tf(lang, "retry.stage.dot_succeeded", &[("req", &req.id)]),
+                ),
                 Final::GaveUp(reason) => (
                     DotKind::GaveUp,
-                    tf(lang, "retry.stage.dot_gave_up", &[("req", &req.id), ("reason", &t(lang, reason.key()))]),
+                    tf(
+                        lang,
+                        "retry.stage.dot_gave_up",
+                        &[("req", &req.id), ("reason", &t(lang, reason.key()))],
+                    ),
                 ),
             };
             dots.push(Dot {
@@ -364,7 +450,13 @@ impl StageFrame {
         // The service: load per node against its share of the capacity.
         let capacity = scenario.service.capacity;
         let total_in_flight: u32 = model.in_flight().iter().sum();
-        let peak = stats.series.buckets().iter().map(|s| s.peak_in_flight).max().unwrap_or(0);
+        let peak = stats
+            .series
+            .buckets()
+            .iter()
+            .map(|s| s.peak_in_flight)
+            .max()
+            .unwrap_or(0);
         let gauge_max = if capacity > 0 {
             capacity as f64 / n_nodes as f64 * 1.5
         } else {
@@ -383,7 +475,9 @@ impl StageFrame {
                     .filter(|o| o.node.is_none_or(|n| n == i as u32 + 1))
                     .filter(|o| now_ms >= o.from_ms as f64 && now_ms < o.to_ms as f64)
                     .map(|o| o.to_ms as f64)
-                    .fold(None, |acc: Option<f64>, to| Some(acc.map_or(to, |a| a.max(to))));
+                    .fold(None, |acc: Option<f64>, to| {
+                        Some(acc.map_or(to, |a| a.max(to)))
+                    });
                 NodeBox {
                     name: node_name(i as u32),
                     y,
@@ -392,13 +486,23 @@ impl StageFrame {
                     load: (load as f64 / gauge_max).min(1.0),
                     capacity_at: (capacity > 0).then_some(1.0 / 1.5),
                     over_capacity: capacity > 0 && total_in_flight > capacity,
-                    down: down_until.map(|to| tf(lang, "retry.stage.back_in", &[("wait", &fmt_countdown(lang, to - now_ms))])),
+                    down: down_until.map(|to| {
+                        tf(
+                            lang,
+                            "retry.stage.back_in",
+                            &[("wait", &fmt_countdown(lang, to - now_ms))],
+                        )
+                    }),
                 }
             })
             .collect::<Vec<_>>();
 
         let clients = scenario.clients();
-        let down: Vec<String> = nodes.iter().filter(|n| n.down.is_some()).map(|n| n.name.clone()).collect();
+        let down: Vec<String> = nodes
+            .iter()
+            .filter(|n| n.down.is_some())
+            .map(|n| n.name.clone())
+            .collect();
         let mut summary = tf(
             lang,
             "retry.stage.summary",
@@ -411,7 +515,11 @@ impl StageFrame {
         );
         if !down.is_empty() {
             summary.push(' ');
-            summary.push_str(&tf(lang, "retry.stage.summary_down", &[("nodes", &down.join(", "))]));
+            summary.push_str(&tf(
+                lang,
+                "retry.stage.summary_down",
+                &[("nodes", &down.join(", "))],
+            ));
         }
         let gave_up = stats.finished - stats.succeeded;
         StageFrame {
@@ -528,11 +636,10 @@ fn draw(f: &StageFrame, hatch: &str) -> impl IntoView {
             }
         })
         .collect::<Vec<_>>();
-    let clients_word = if f.clients == 1 { t(lang, "retry.stage.client") } else { t(lang, "retry.stage.clients") };
-    let capacity = if f.capacity > 0 {
-        tf(lang, "retry.stage.capacity", &[("n", &fmt_count(lang, f.capacity as u64))])
+    let clients_word = if f.clients == 1 {
+        t(lang, "retry.stage.client")
     } else {
-        String::new()
+        t(lang, "retry.stage.clients")
     };
     let mid = g.top + g.area_h / 2.0;
     view! {
@@ -568,15 +675,27 @@ fn draw(f: &StageFrame, hatch: &str) -> impl IntoView {
             <text class="stage-lane-label" x=c(g.x0) y=c(g.lane_y - 7.0)>
                 {format!("⏳ {}", t(lang, "retry.stage.waiting_lane"))}
             </text>
-            <text class="stage-capacity-label" x=c(g.w - g.pad) y=c(g.lane_y - 7.0) text-anchor="end">{capacity}</text>
             <rect class="stage-lane" x=c(g.x0) y=c(g.lane_y) width=c(g.x1 - g.x0) height=c(g.lane_h) rx="6" />
             <g class="stage-dots" data-testid="stage-dots">{dots}</g>
         </svg>
     }
 }
 
-/// The legend: each shape, with what it means.
-fn legend(lang: Lang) -> impl IntoView {
+/// The legend: each shape, with what it means, and the capacity mark when
+/// the service has one.
+fn legend(lang: Lang, capacity: u32) -> impl IntoView {
+    let capacity = (capacity > 0).then(|| {
+        view! {
+            <li>
+                <svg class="legend-mark" viewBox="0 0 24 12" width="24" height="12" aria-hidden="true">
+                    <rect class="stage-gauge" x="0" y="3" width="24" height="6" rx="3" />
+                    <rect class="stage-gauge-fill" x="0" y="3" width="11" height="6" rx="3" />
+                    <line class="stage-capacity" x1="16" x2="16" y1="0" y2="12" />
+                </svg>
+                <span>{tf(lang, "retry.stage.capacity", &[("n", &fmt_count(lang, capacity as u64))])}</span>
+            </li>
+        }
+    });
     let items = [
         (DotKind::FirstAttempt, "retry.stage.legend_first"),
         (DotKind::Retry, "retry.stage.legend_retry"),
@@ -584,7 +703,7 @@ fn legend(lang: Lang) -> impl IntoView {
         (DotKind::Succeeded, "retry.stage.legend_succeeded"),
         (DotKind::GaveUp, "retry.stage.legend_gave_up"),
     ];
-    items
+    let items = items
         .into_iter()
         .map(|(kind, key)| {
             view! {
@@ -599,7 +718,8 @@ fn legend(lang: Lang) -> impl IntoView {
                 </li>
             }
         })
-        .collect::<Vec<_>>()
+        .collect::<Vec<_>>();
+    (items, capacity)
 }
 
 /// The clients, the service and the requests between them, for one side.
@@ -612,7 +732,10 @@ pub fn RetryStage(view: RetryView, side: Side) -> impl IntoView {
         let lang = view.lang.get();
         let w = width.get();
         let reduced = prefers_reduced_motion();
-        view.with(|run| side.sim(run).map(|sim| StageFrame::of(sim, w, lang, reduced)))
+        view.with(|run| {
+            side.sim(run)
+                .map(|sim| StageFrame::of(sim, w, lang, reduced))
+        })
     });
 
     let svg = move || frame.with(|f| f.as_ref().map(|f| draw(f, &hatch)));
@@ -653,7 +776,8 @@ pub fn RetryStage(view: RetryView, side: Side) -> impl IntoView {
             })
         })
     };
-    let legend = move || legend(view.lang.get());
+    let capacity = Memo::new(move |_| frame.with(|f| f.as_ref().map_or(0, |f| f.capacity)));
+    let legend = move || legend(view.lang.get(), capacity.get());
 
     view! {
         <figure class="retry-stage" data-testid="retry-stage" data-side=side.letter()>

@@ -49,8 +49,6 @@ struct Segment {
     left: f64,
     width: f64,
     state: BreakerState,
-    /// The state's name, shown when the segment is wide enough.
-    label: String,
     title: String,
 }
 
@@ -58,6 +56,8 @@ struct Segment {
 struct BreakerFrame {
     lang: Lang,
     segments: Vec<Segment>,
+    /// Names over the stretches wide enough to hold one: (centre %, text).
+    labels: Vec<(f64, String)>,
     now_at: f64,
     state: BreakerState,
     summary: String,
@@ -77,7 +77,10 @@ fn breaker_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BreakerFram
         let mut opened = 0u32;
         for (i, (at, state)) in changes.iter().enumerate() {
             let from = at.as_micros() as f64 / 1e6;
-            let to = changes.get(i + 1).map_or(now, |(next, _)| next.as_micros() as f64 / 1e6).max(from);
+            let to = changes
+                .get(i + 1)
+                .map_or(now, |(next, _)| next.as_micros() as f64 / 1e6)
+                .max(from);
             if *state == BreakerState::Open {
                 open_s += to - from;
                 opened += 1;
@@ -88,7 +91,6 @@ fn breaker_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BreakerFram
                 left: pct(from),
                 width,
                 state: *state,
-                label: if width >= 9.0 { name.to_string() } else { String::new() },
                 title: tf(
                     lang,
                     "retry.strip.breaker_segment",
@@ -100,21 +102,67 @@ fn breaker_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BreakerFram
                 ),
             });
         }
+        let labels = run_labels(&segments, lang);
         let state = breaker.state();
         let summary = tf(
             lang,
             "retry.strip.breaker_summary",
-            &[("n", &opened), ("open", &fmt_ms(lang, open_s * 1000.0)), ("state", &t(lang, breaker_state_key(state)))],
+            &[
+                ("n", &opened),
+                ("open", &fmt_ms(lang, open_s * 1000.0)),
+                ("state", &t(lang, breaker_state_key(state))),
+            ],
         );
         Some(BreakerFrame {
             lang,
             segments,
+            labels,
             now_at: pct(now),
             state,
             summary,
             end_label: format!("{} s", fmt_number(lang, x_max)),
         })
     })
+}
+
+/// Labels for runs of segments: a breaker that trips in an outage cycles
+/// open → half-open → open every few seconds, each stretch too thin to label,
+/// so the whole run (everything that is not closed) gets the name of the state
+/// it spent most time in.
+fn run_labels(segments: &[Segment], lang: Lang) -> Vec<(f64, String)> {
+    let mut labels = Vec::new();
+    let mut i = 0;
+    while i < segments.len() {
+        let closed = segments[i].state == BreakerState::Closed;
+        let mut j = i;
+        while j < segments.len() && (segments[j].state == BreakerState::Closed) == closed {
+            j += 1;
+        }
+        let run = &segments[i..j];
+        let from = run[0].left;
+        let to = run.last().map_or(from, |s| s.left + s.width);
+        if to - from >= 8.0 {
+            let time_in = |st: BreakerState| {
+                run.iter()
+                    .filter(|s| s.state == st)
+                    .map(|s| s.width)
+                    .sum::<f64>()
+            };
+            let state = if closed {
+                BreakerState::Closed
+            } else if time_in(BreakerState::Open) >= time_in(BreakerState::HalfOpen) {
+                BreakerState::Open
+            } else {
+                BreakerState::HalfOpen
+            };
+            labels.push((
+                (from + to) / 2.0,
+                t(lang, breaker_state_key(state)).to_string(),
+            ));
+        }
+        i = j;
+    }
+    labels
 }
 
 /// The circuit breaker's state over time (nothing if the strategy has none).
@@ -134,9 +182,7 @@ pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
                                 class=format!("strip-seg strip-seg--{} {}", state_class(s.state), state_tone(s.state).class())
                                 style=format!("left:{:.2}%;width:{:.2}%", s.left, s.width)
                                 title=s.title.clone()
-                            >
-                                {(!s.label.is_empty()).then(|| view! { <span class="strip-seg-label">{s.label.clone()}</span> })}
-                            </span>
+                            ></span>
                         }
                     })
                     .collect::<Vec<_>>();
@@ -162,6 +208,13 @@ pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
                         </header>
                         <div class="strip-track" aria-hidden="true">
                             {segments}
+                            {f
+                                .labels
+                                .iter()
+                                .map(|(at, text)| {
+                                    view! { <span class="strip-seg-label" style=format!("left:{at:.2}%")>{text.clone()}</span> }
+                                })
+                                .collect::<Vec<_>>()}
                             <span class="strip-now-line" style=format!("left:{:.2}%", f.now_at)></span>
                         </div>
                         <div class="strip-axis" aria-hidden="true">
@@ -225,7 +278,11 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
                         path.push_str(&format!("M{x0:.2},{BUDGET_H}"));
                         run_start = Some(x0);
                     }
-                    path.push_str(&format!("L{x0:.2},{:.2}L{x1:.2},{:.2}", y(tokens), y(tokens)));
+                    path.push_str(&format!(
+                        "L{x0:.2},{:.2}L{x1:.2},{:.2}",
+                        y(tokens),
+                        y(tokens)
+                    ));
                     last_x = x1;
                 }
                 None => {
@@ -239,7 +296,14 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
             path.push_str(&format!("L{last_x:.2},{BUDGET_H}Z"));
         }
         let allows = budget.allows_retry();
-        let verdict = t(lang, if allows { "retry.strip.budget_allows" } else { "retry.strip.budget_blocks" });
+        let verdict = t(
+            lang,
+            if allows {
+                "retry.strip.budget_allows"
+            } else {
+                "retry.strip.budget_blocks"
+            },
+        );
         let summary = tf(
             lang,
             "retry.strip.budget_summary",

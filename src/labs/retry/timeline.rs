@@ -74,37 +74,82 @@ fn span_full(lang: Lang, attempt: u32, node: u32, result: Option<SpanResult>, to
     let node = node_name(node);
     let took = fmt_ms(lang, took);
     match result {
-        Some(SpanResult::Ok) => tf(lang, "retry.timeline.attempt_ok", &[("attempt", &attempt), ("node", &node), ("took", &took)]),
+        Some(SpanResult::Ok) => tf(
+            lang,
+            "retry.timeline.attempt_ok",
+            &[("attempt", &attempt), ("node", &node), ("took", &took)],
+        ),
         Some(SpanResult::Failed(e)) => tf(
             lang,
             "retry.timeline.attempt_failed",
-            &[("attempt", &attempt), ("node", &node), ("took", &took), ("error", &t(lang, e.key()))],
+            &[
+                ("attempt", &attempt),
+                ("node", &node),
+                ("took", &took),
+                ("error", &t(lang, e.key())),
+            ],
         ),
-        None => tf(lang, "retry.timeline.attempt_in_flight", &[("attempt", &attempt), ("node", &node), ("took", &took)]),
+        None => tf(
+            lang,
+            "retry.timeline.attempt_in_flight",
+            &[("attempt", &attempt), ("node", &node), ("took", &took)],
+        ),
     }
 }
 
 fn status(lang: Lang, req: &Request, now_ms: f64) -> (String, Tone) {
     let attempts = req.spans.len() as u32;
     match (req.outcome, req.phase) {
-        (Some((Final::Succeeded, _)), _) if attempts <= 1 => (t(lang, "retry.timeline.ok_first").to_string(), Tone::Ok),
-        (Some((Final::Succeeded, _)), _) => (tf(lang, "retry.timeline.ok_after", &[("n", &attempts)]), Tone::Ok),
-        (Some((Final::GaveUp(reason), _)), _) if attempts == 0 => {
-            (tf(lang, "retry.timeline.not_sent", &[("reason", &t(lang, reason.key()))]), Tone::GiveUp)
+        (Some((Final::Succeeded, _)), _) if attempts <= 1 => {
+            (t(lang, "retry.timeline.ok_first").to_string(), Tone::Ok)
         }
-        (Some((Final::GaveUp(reason), _)), _) if attempts == 1 => {
-            (tf(lang, "retry.timeline.gave_up_one", &[("reason", &t(lang, reason.key()))]), Tone::GiveUp)
-        }
-        (Some((Final::GaveUp(reason), _)), _) => (
-            tf(lang, "retry.timeline.gave_up", &[("n", &attempts), ("reason", &t(lang, reason.key()))]),
+        (Some((Final::Succeeded, _)), _) => (
+            tf(lang, "retry.timeline.ok_after", &[("n", &attempts)]),
+            Tone::Ok,
+        ),
+        (Some((Final::GaveUp(reason), _)), _) if attempts == 0 => (
+            tf(
+                lang,
+                "retry.timeline.not_sent",
+                &[("reason", &t(lang, reason.key()))],
+            ),
             Tone::GiveUp,
         ),
-        (None, Phase::InFlight { attempt, .. }) => (tf(lang, "retry.timeline.in_flight", &[("attempt", &attempt)]), Tone::Info),
-        (None, Phase::Waiting { next_attempt, until, .. }) => (
+        (Some((Final::GaveUp(reason), _)), _) if attempts == 1 => (
+            tf(
+                lang,
+                "retry.timeline.gave_up_one",
+                &[("reason", &t(lang, reason.key()))],
+            ),
+            Tone::GiveUp,
+        ),
+        (Some((Final::GaveUp(reason), _)), _) => (
+            tf(
+                lang,
+                "retry.timeline.gave_up",
+                &[("n", &attempts), ("reason", &t(lang, reason.key()))],
+            ),
+            Tone::GiveUp,
+        ),
+        (None, Phase::InFlight { attempt, .. }) => (
+            tf(lang, "retry.timeline.in_flight", &[("attempt", &attempt)]),
+            Tone::Info,
+        ),
+        (
+            None,
+            Phase::Waiting {
+                next_attempt,
+                until,
+                ..
+            },
+        ) => (
             tf(
                 lang,
                 "retry.timeline.waiting",
-                &[("attempt", &next_attempt), ("wait", &fmt_countdown(lang, ms(until) - now_ms))],
+                &[
+                    ("attempt", &next_attempt),
+                    ("wait", &fmt_countdown(lang, ms(until) - now_ms)),
+                ],
             ),
             Tone::Wait,
         ),
@@ -135,7 +180,11 @@ impl TimelineFrame {
         };
         // At least 100 ms, so requests that never got an attempt do not
         // make a microsecond scale.
-        let longest = recent.iter().map(|r| life(r)).fold(0.0, f64::max).max(100.0);
+        let longest = recent
+            .iter()
+            .map(|r| life(r))
+            .fold(0.0, f64::max)
+            .max(100.0);
         let (scale, tick_values) = nice_ticks(longest, 4);
         let pct = |v: f64| (v / scale * 100.0).clamp(0.0, 100.0);
 
@@ -183,7 +232,11 @@ impl TimelineFrame {
                     gaps.push(Gap {
                         left: pct(s),
                         width: (pct(e) - pct(s)).max(0.4),
-                        full: tf(lang, "retry.timeline.waiting_for", &[("wait", &fmt_ms(lang, e - s)), ("left", &left)]),
+                        full: tf(
+                            lang,
+                            "retry.timeline.waiting_for",
+                            &[("wait", &fmt_ms(lang, e - s)), ("left", &left)],
+                        ),
                         label: format!("⏳ {left}"),
                         current: true,
                     });
@@ -202,7 +255,11 @@ impl TimelineFrame {
                 }
                 Row {
                     id: req.id,
-                    head: tf(lang, "retry.timeline.request", &[("req", &req.id), ("client", &(req.client + 1))]),
+                    head: tf(
+                        lang,
+                        "retry.timeline.request",
+                        &[("req", &req.id), ("client", &(req.client + 1))],
+                    ),
                     bars,
                     gaps,
                     status,
@@ -210,8 +267,16 @@ impl TimelineFrame {
                 }
             })
             .collect();
-        let ticks = tick_values.into_iter().map(|v| (pct(v), fmt_ms(lang, v))).collect();
-        TimelineFrame { lang, rows, ticks, total: model.stats().requests }
+        let ticks = tick_values
+            .into_iter()
+            .map(|v| (pct(v), fmt_ms(lang, v)))
+            .collect();
+        TimelineFrame {
+            lang,
+            rows,
+            ticks,
+            total: model.stats().requests,
+        }
     }
 }
 
