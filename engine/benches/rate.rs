@@ -38,15 +38,29 @@ fn main() {
     } else {
         ids.iter()
             .map(|id| {
-                let found = if id == "large_poisson" { Some(support::large_poisson()) } else { support::preset(id) };
+                let found = if id == "large_poisson" {
+                    Some(support::large_poisson())
+                } else {
+                    support::preset(id)
+                };
                 found.unwrap_or_else(|| {
-                    eprintln!("no preset called {id}; try one of: {}", support::all().iter().map(|w| w.name.as_str()).collect::<Vec<_>>().join(", "));
+                    eprintln!(
+                        "no preset called {id}; try one of: {}",
+                        support::all()
+                            .iter()
+                            .map(|w| w.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
                     std::process::exit(2)
                 })
             })
             .collect()
     };
-    println!("{:<16} {:>10} {:>10} {:>10} {:>14} {:>14}", "run", "events", "requests", "best", "events/s", "requests/s");
+    println!(
+        "{:<16} {:>10} {:>10} {:>10} {:>14} {:>14}",
+        "run", "events", "requests", "best", "events/s", "requests/s"
+    );
     for w in &benches {
         let (work, best, _reps) = measure(w);
         let secs = best.as_secs_f64();

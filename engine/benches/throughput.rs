@@ -19,7 +19,10 @@ use support::{large_poisson, preset, run, Workbench};
 fn bench_run(c: &mut Criterion, w: &Workbench, sample_size: usize) {
     let work = run(w);
     let mut group = c.benchmark_group("run_to_end");
-    group.sample_size(sample_size).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(sample_size)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(8));
     group.throughput(Throughput::Elements(work.events));
     group.bench_function(&w.name, |b| b.iter(|| black_box(run(black_box(w)))));
     group.finish();

@@ -45,7 +45,10 @@ impl LabState {
 
     /// The lab's defaults, or `None` if the lab is not built yet.
     pub fn default_for(lab: LabId) -> Option<LabState> {
-        LabConfig::default_for(lab).map(|config| LabState { seed: DEFAULT_SEED, config })
+        LabConfig::default_for(lab).map(|config| LabState {
+            seed: DEFAULT_SEED,
+            config,
+        })
     }
 }
 
@@ -117,7 +120,13 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// The fragment (without `#`) for a lab state.
 pub fn encode_fragment(lang: Lang, state: &LabState) -> String {
-    format!("/{}/{}/{}.{}", lang.code(), state.lab().slug(), CURRENT_VERSION, encode_payload(state))
+    format!(
+        "/{}/{}/{}.{}",
+        lang.code(),
+        state.lab().slug(),
+        CURRENT_VERSION,
+        encode_payload(state)
+    )
 }
 
 /// The fragment of the home page.
@@ -145,7 +154,11 @@ pub fn decode(input: &str) -> Decoded {
         None => input,
     };
     if fragment.len() > MAX_FRAGMENT {
-        return Decoded { lang: None, page: Page::Home, problem: Some(LinkError::TooLong { len: fragment.len() }) };
+        return Decoded {
+            lang: None,
+            page: Page::Home,
+            problem: Some(LinkError::TooLong { len: fragment.len() }),
+        };
     }
     let mut parts = fragment.trim_start_matches('/').split('/').filter(|p| !p.is_empty());
     let mut first = parts.next();
@@ -154,32 +167,60 @@ pub fn decode(input: &str) -> Decoded {
         first = parts.next();
     }
     let Some(slug) = first else {
-        return Decoded { lang, page: Page::Home, problem: None };
+        return Decoded {
+            lang,
+            page: Page::Home,
+            problem: None,
+        };
     };
     let Some(lab) = LabId::from_slug(slug) else {
-        return Decoded { lang, page: Page::Home, problem: Some(LinkError::UnknownLab(slug.to_string())) };
+        return Decoded {
+            lang,
+            page: Page::Home,
+            problem: Some(LinkError::UnknownLab(slug.to_string())),
+        };
     };
     let Some(defaults) = LabState::default_for(lab) else {
-        return Decoded { lang, page: Page::Coming(lab), problem: None };
+        return Decoded {
+            lang,
+            page: Page::Coming(lab),
+            problem: None,
+        };
     };
     let Some(payload) = parts.next() else {
-        return Decoded { lang, page: Page::Lab(defaults), problem: None };
+        return Decoded {
+            lang,
+            page: Page::Lab(defaults),
+            problem: None,
+        };
     };
     match decode_payload(lab, payload) {
-        Ok(state) => Decoded { lang, page: Page::Lab(state), problem: None },
-        Err(problem) => Decoded { lang, page: Page::Lab(defaults), problem: Some(problem) },
+        Ok(state) => Decoded {
+            lang,
+            page: Page::Lab(state),
+            problem: None,
+        },
+        Err(problem) => Decoded {
+            lang,
+            page: Page::Lab(defaults),
+            problem: Some(problem),
+        },
     }
 }
 
 /// Decodes `<version>.<data>` for `lab`.
 pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> {
-    let (version, data) = payload.split_once('.').ok_or_else(|| LinkError::UnknownVersion(payload.to_string()))?;
+    let (version, data) = payload
+        .split_once('.')
+        .ok_or_else(|| LinkError::UnknownVersion(payload.to_string()))?;
     let version: u32 = version
         .parse()
         .ok()
         .filter(|v| (1..=CURRENT_VERSION).contains(v))
         .ok_or_else(|| LinkError::UnknownVersion(version.to_string()))?;
-    let compressed = URL_SAFE_NO_PAD.decode(data.trim_end_matches('=')).map_err(|_| LinkError::BadEncoding)?;
+    let compressed = URL_SAFE_NO_PAD
+        .decode(data.trim_end_matches('='))
+        .map_err(|_| LinkError::BadEncoding)?;
     let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_PAYLOAD).map_err(|e| {
         if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
             LinkError::TooLarge
@@ -194,9 +235,13 @@ pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> 
     };
     let seed = match envelope.remove("seed") {
         None => DEFAULT_SEED,
-        Some(v) => v.as_u64().ok_or_else(|| LinkError::BadJson("seed must be a whole number ≥ 0".into()))?,
+        Some(v) => v
+            .as_u64()
+            .ok_or_else(|| LinkError::BadJson("seed must be a whole number ≥ 0".into()))?,
     };
-    let config_json = envelope.remove("config").unwrap_or(serde_json::Value::Object(Default::default()));
+    let config_json = envelope
+        .remove("config")
+        .unwrap_or(serde_json::Value::Object(Default::default()));
     if let Some(extra) = envelope.keys().next() {
         return Err(LinkError::BadJson(format!("unknown field `{extra}`")));
     }
@@ -220,7 +265,10 @@ mod tests {
     use crate::labs::retry::RetryConfig;
 
     fn state() -> LabState {
-        LabState { seed: 99, config: LabConfig::Retry(RetryConfig::default()) }
+        LabState {
+            seed: 99,
+            config: LabConfig::Retry(RetryConfig::default()),
+        }
     }
 
     #[test]
@@ -264,7 +312,10 @@ mod tests {
     fn out_of_range_values_name_the_field() {
         let mut cfg = RetryConfig::default();
         cfg.service.transient_failure_rate = 5.0;
-        let bad = LabState { seed: 1, config: LabConfig::Retry(cfg) };
+        let bad = LabState {
+            seed: 1,
+            config: LabConfig::Retry(cfg),
+        };
         let d = decode(&encode_fragment(Lang::En, &bad));
         assert_eq!(d.page, Page::Lab(state_default()));
         let text = d.problem.unwrap().describe(Lang::En);

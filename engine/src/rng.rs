@@ -36,7 +36,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 impl SimRng {
     /// The root stream of a run.
     pub fn new(seed: u64) -> Self {
-        SimRng { seed, inner: Pcg64Mcg::seed_from_u64(splitmix64(seed)) }
+        SimRng {
+            seed,
+            inner: Pcg64Mcg::seed_from_u64(splitmix64(seed)),
+        }
     }
 
     /// The seed this stream was created from.

@@ -47,7 +47,10 @@ enum Step {
 }
 
 fn unreadable(field: &str, detail: impl Into<String>) -> ConfigError {
-    ConfigError { field: field.to_string(), problem: Problem::Unreadable { detail: detail.into() } }
+    ConfigError {
+        field: field.to_string(),
+        problem: Problem::Unreadable { detail: detail.into() },
+    }
 }
 
 /// The envelope as it is printed: lab, seed, then config, in that order.
@@ -61,7 +64,11 @@ struct Envelope<'a, C: Serialize> {
 impl RunSpec {
     /// The default configuration of the retry lab, with the default seed.
     pub fn retry_defaults() -> RunSpec {
-        RunSpec { lab: LabId::Retry, seed: DEFAULT_SEED, config: Value::Object(Default::default()) }
+        RunSpec {
+            lab: LabId::Retry,
+            seed: DEFAULT_SEED,
+            config: Value::Object(Default::default()),
+        }
     }
 
     /// Reads a config file's text (either form described in the module doc).
@@ -77,12 +84,16 @@ impl RunSpec {
         };
         let is_envelope = ["lab", "seed", "config"].iter().any(|k| object.contains_key(*k));
         if !is_envelope {
-            return Ok(RunSpec { config: Value::Object(object), ..RunSpec::retry_defaults() });
+            return Ok(RunSpec {
+                config: Value::Object(object),
+                ..RunSpec::retry_defaults()
+            });
         }
         let lab = match object.remove("lab") {
             None => LabId::Retry,
-            Some(Value::String(slug)) => LabId::from_slug(&slug)
-                .ok_or_else(|| unreadable("lab", format!("there is no lab called `{slug}`")))?,
+            Some(Value::String(slug)) => {
+                LabId::from_slug(&slug).ok_or_else(|| unreadable("lab", format!("there is no lab called `{slug}`")))?
+            }
             Some(other) => return Err(unreadable("lab", format!("expected a lab name, got {other}"))),
         };
         if !lab.is_built() {
@@ -90,18 +101,27 @@ impl RunSpec {
         }
         let seed = match object.remove("seed") {
             None => DEFAULT_SEED,
-            Some(v) => v.as_u64().ok_or_else(|| unreadable("seed", format!("expected a whole number ≥ 0, got {v}")))?,
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| unreadable("seed", format!("expected a whole number ≥ 0, got {v}")))?,
         };
         let config = object.remove("config").unwrap_or(Value::Object(Default::default()));
         if let Some(extra) = object.keys().next() {
-            return Err(unreadable(extra, "unknown field (a run file has `lab`, `seed` and `config`)"));
+            return Err(unreadable(
+                extra,
+                "unknown field (a run file has `lab`, `seed` and `config`)",
+            ));
         }
         Ok(RunSpec { lab, seed, config })
     }
 
     /// The spec of an already checked state (a decoded link), to override further.
     pub fn from_state(state: &LabState) -> RunSpec {
-        RunSpec { lab: state.lab(), seed: state.seed, config: state.config.to_json() }
+        RunSpec {
+            lab: state.lab(),
+            seed: state.seed,
+            config: state.config.to_json(),
+        }
     }
 
     /// Applies one override to the configuration.
@@ -113,7 +133,10 @@ impl RunSpec {
     pub fn check(&self) -> Result<LabState, Vec<ConfigError>> {
         let config = LabConfig::from_json(self.lab, self.config.clone()).map_err(|e| vec![e])?;
         config.validate()?;
-        Ok(LabState { seed: self.seed, config })
+        Ok(LabState {
+            seed: self.seed,
+            config,
+        })
     }
 }
 
@@ -121,9 +144,11 @@ impl RunSpec {
 /// (`{"lab": …, "seed": …, "config": …}`), fields in a readable order.
 pub fn state_to_json_pretty(state: &LabState) -> String {
     let text = match &state.config {
-        LabConfig::Retry(c) => {
-            serde_json::to_string_pretty(&Envelope { lab: state.lab(), seed: state.seed, config: c })
-        }
+        LabConfig::Retry(c) => serde_json::to_string_pretty(&Envelope {
+            lab: state.lab(),
+            seed: state.seed,
+            config: c,
+        }),
     };
     text.expect("configs serialise")
 }
@@ -134,12 +159,18 @@ impl Override {
     /// `strategy.jitter=full` needs no quotes.
     pub fn parse(arg: &str) -> Result<Override, ConfigError> {
         let Some((path, raw)) = arg.split_once('=') else {
-            return Err(unreadable(arg, "expected path=value, e.g. service.transient_failure_rate=0.3"));
+            return Err(unreadable(
+                arg,
+                "expected path=value, e.g. service.transient_failure_rate=0.3",
+            ));
         };
         let path = path.trim();
         parse_path(path)?;
         let value = serde_json::from_str(raw.trim()).unwrap_or_else(|_| Value::String(raw.to_string()));
-        Ok(Override { path: path.to_string(), value })
+        Ok(Override {
+            path: path.to_string(),
+            value,
+        })
     }
 }
 
@@ -164,7 +195,9 @@ fn parse_path(path: &str) -> Result<Vec<Step>, ConfigError> {
         }
         while !rest.is_empty() {
             let close = rest.find(']').ok_or_else(|| bad("a `[` is not closed"))?;
-            let index = rest[1..close].parse().map_err(|_| bad("an index must be a whole number"))?;
+            let index = rest[1..close]
+                .parse()
+                .map_err(|_| bad("an index must be a whole number"))?;
             steps.push(Step::Index(index));
             rest = &rest[close + 1..];
             if !rest.is_empty() && !rest.starts_with('[') {
@@ -198,10 +231,18 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), Config
                 Step::Index(_) => Value::Array(Vec::new()),
             };
         }
-        let name = if walked.is_empty() { "the configuration".to_string() } else { format!("`{walked}`") };
+        let name = if walked.is_empty() {
+            "the configuration".to_string()
+        } else {
+            format!("`{walked}`")
+        };
         here = match (step, here) {
             (Step::Key(k), Value::Object(map)) => {
-                walked = if walked.is_empty() { k.clone() } else { format!("{walked}.{k}") };
+                walked = if walked.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{walked}.{k}")
+                };
                 map.entry(k).or_insert(Value::Null)
             }
             (Step::Index(i), Value::Array(items)) => {
@@ -210,15 +251,24 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), Config
                     items.push(Value::Null);
                 } else if i > items.len() {
                     let len = items.len();
-                    return Err(unreadable(path, format!("{name} has {len} items, so index {i} is out of range")));
+                    return Err(unreadable(
+                        path,
+                        format!("{name} has {len} items, so index {i} is out of range"),
+                    ));
                 }
                 &mut items[i]
             }
             (Step::Key(k), other) => {
-                return Err(unreadable(path, format!("{name} is {}, so it has no field `{k}`", kind(other))));
+                return Err(unreadable(
+                    path,
+                    format!("{name} is {}, so it has no field `{k}`", kind(other)),
+                ));
             }
             (Step::Index(i), other) => {
-                return Err(unreadable(path, format!("{name} is {}, so it has no item {i}", kind(other))));
+                return Err(unreadable(
+                    path,
+                    format!("{name} is {}, so it has no item {i}", kind(other)),
+                ));
             }
         };
     }
@@ -274,8 +324,14 @@ mod tests {
         assert_eq!(set(root.clone(), "service.outages.0.from_ms=5").unwrap(), want);
         let appended = set(root.clone(), "service.outages[1]={\"from_ms\": 2, \"to_ms\": 3}").unwrap();
         assert_eq!(appended["service"]["outages"][1]["to_ms"], json!(3));
-        assert_eq!(set(json!({}), "strategy.budget.max_tokens=20").unwrap(), json!({"strategy": {"budget": {"max_tokens": 20}}}));
-        assert_eq!(set(json!({"compare": null}), "compare.jitter=full").unwrap(), json!({"compare": {"jitter": "full"}}));
+        assert_eq!(
+            set(json!({}), "strategy.budget.max_tokens=20").unwrap(),
+            json!({"strategy": {"budget": {"max_tokens": 20}}})
+        );
+        assert_eq!(
+            set(json!({"compare": null}), "compare.jitter=full").unwrap(),
+            json!({"compare": {"jitter": "full"}})
+        );
     }
 
     #[test]
@@ -299,8 +355,7 @@ mod tests {
     #[test]
     fn both_file_forms_read_the_same() {
         let bare = RunSpec::from_json_text(r#"{"service": {"transient_failure_rate": 0.2}}"#).unwrap();
-        let wrapped =
-            RunSpec::from_json_text(r#"{"config": {"service": {"transient_failure_rate": 0.2}}}"#).unwrap();
+        let wrapped = RunSpec::from_json_text(r#"{"config": {"service": {"transient_failure_rate": 0.2}}}"#).unwrap();
         assert_eq!(bare, wrapped);
         assert_eq!(bare.seed, DEFAULT_SEED);
         let seeded = RunSpec::from_json_text(r#"{"lab": "retry", "seed": 9}"#).unwrap();
@@ -328,11 +383,13 @@ mod tests {
     #[test]
     fn overrides_are_validated_like_everything_else() {
         let mut spec = RunSpec::retry_defaults();
-        spec.apply(&Override::parse("service.transient_failure_rate=5").unwrap()).unwrap();
+        spec.apply(&Override::parse("service.transient_failure_rate=5").unwrap())
+            .unwrap();
         let errors = spec.check().unwrap_err();
         assert_eq!(errors[0].field, "service.transient_failure_rate");
         let mut spec = RunSpec::retry_defaults();
-        spec.apply(&Override::parse("strategy.max_attempts=1000000000000").unwrap()).unwrap();
+        spec.apply(&Override::parse("strategy.max_attempts=1000000000000").unwrap())
+            .unwrap();
         assert!(spec.check().unwrap_err()[0].to_string().contains("1000000000000"));
     }
 

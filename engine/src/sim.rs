@@ -73,9 +73,19 @@ impl<M: Model> Simulation<M> {
     pub fn with_trace_capacity(mut model: M, capacity: usize) -> Self {
         let mut queue = EventQueue::default();
         let mut trace = Trace::with_capacity(capacity);
-        let mut ctx = Ctx { now: SimTime::ZERO, queue: &mut queue, trace: &mut trace };
+        let mut ctx = Ctx {
+            now: SimTime::ZERO,
+            queue: &mut queue,
+            trace: &mut trace,
+        };
         model.start(&mut ctx);
-        Simulation { model, queue, trace, now: SimTime::ZERO, events: 0 }
+        Simulation {
+            model,
+            queue,
+            trace,
+            now: SimTime::ZERO,
+            events: 0,
+        }
     }
 
     pub fn model(&self) -> &M {
@@ -101,10 +111,16 @@ impl<M: Model> Simulation<M> {
 
     /// Handles the next event. Returns `false` when none is left.
     pub fn step(&mut self) -> bool {
-        let Some((at, event)) = self.queue.pop() else { return false };
+        let Some((at, event)) = self.queue.pop() else {
+            return false;
+        };
         self.now = self.now.max(at);
         self.events += 1;
-        let mut ctx = Ctx { now: self.now, queue: &mut self.queue, trace: &mut self.trace };
+        let mut ctx = Ctx {
+            now: self.now,
+            queue: &mut self.queue,
+            trace: &mut self.trace,
+        };
         self.model.handle(event, &mut ctx);
         true
     }

@@ -91,7 +91,10 @@ pub trait Bucket: Default + Clone {
 
 impl<B: Bucket> Series<B> {
     pub fn new(width: SimDuration) -> Self {
-        Series { width: SimDuration(width.as_micros().max(1)), buckets: Vec::new() }
+        Series {
+            width: SimDuration(width.as_micros().max(1)),
+            buckets: Vec::new(),
+        }
     }
 
     /// The bucket that holds instant `t`, created (and the series widened) as needed.

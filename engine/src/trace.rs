@@ -77,7 +77,12 @@ pub const DEFAULT_TRACE_CAPACITY: usize = 2_000;
 
 impl<R: Hash> Trace<R> {
     pub fn with_capacity(capacity: usize) -> Self {
-        Trace { kept: VecDeque::new(), capacity: capacity.max(1), total: 0, digest: StableHasher::default() }
+        Trace {
+            kept: VecDeque::new(),
+            capacity: capacity.max(1),
+            total: 0,
+            digest: StableHasher::default(),
+        }
     }
 
     pub fn push(&mut self, at: SimTime, record: R) {
@@ -86,7 +91,11 @@ impl<R: Hash> Trace<R> {
         if self.kept.len() == self.capacity {
             self.kept.pop_front();
         }
-        self.kept.push_back(Entry { index: self.total, at, record });
+        self.kept.push_back(Entry {
+            index: self.total,
+            at,
+            record,
+        });
         self.total += 1;
     }
 

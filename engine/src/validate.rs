@@ -30,11 +30,18 @@ impl ConfigError {
             Problem::OutOfRange { min, max, got } => tf(
                 lang,
                 "error.out_of_range",
-                &[("field", &self.field), ("min", &num(*min)), ("max", &num(*max)), ("got", &num(*got))],
+                &[
+                    ("field", &self.field),
+                    ("min", &num(*min)),
+                    ("max", &num(*max)),
+                    ("got", &num(*got)),
+                ],
             ),
-            Problem::Inconsistent { key } => {
-                tf(lang, "error.inconsistent", &[("field", &self.field), ("why", &crate::i18n::t(lang, key))])
-            }
+            Problem::Inconsistent { key } => tf(
+                lang,
+                "error.inconsistent",
+                &[("field", &self.field), ("why", &crate::i18n::t(lang, key))],
+            ),
             Problem::Unreadable { detail } => {
                 tf(lang, "error.unreadable", &[("field", &self.field), ("detail", detail)])
             }
@@ -69,7 +76,14 @@ pub struct Checker {
 impl Checker {
     pub fn int(&mut self, field: &str, got: u64, min: u64, max: u64) {
         if got < min || got > max {
-            self.push(field, Problem::OutOfRange { min: min as f64, max: max as f64, got: got as f64 });
+            self.push(
+                field,
+                Problem::OutOfRange {
+                    min: min as f64,
+                    max: max as f64,
+                    got: got as f64,
+                },
+            );
         }
     }
 
@@ -86,7 +100,10 @@ impl Checker {
     }
 
     pub fn push(&mut self, field: &str, problem: Problem) {
-        self.errors.push(ConfigError { field: field.to_string(), problem });
+        self.errors.push(ConfigError {
+            field: field.to_string(),
+            problem,
+        });
     }
 
     pub fn finish(self) -> Result<(), Vec<ConfigError>> {

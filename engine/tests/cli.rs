@@ -32,9 +32,17 @@ impl Ran {
     }
     /// Asserts a usage/input failure that mentions `says`, and returns stderr.
     fn fails_with(self, says: &str) -> String {
-        assert_eq!(self.status, 2, "expected exit 2; stdout: {} stderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.status, 2,
+            "expected exit 2; stdout: {} stderr: {}",
+            self.stdout, self.stderr
+        );
         assert!(self.stdout.is_empty(), "nothing is printed on failure: {}", self.stdout);
-        assert!(self.stderr.contains(says), "stderr should mention {says:?}: {}", self.stderr);
+        assert!(
+            self.stderr.contains(says),
+            "stderr should mention {says:?}: {}",
+            self.stderr
+        );
         self.stderr
     }
 }
@@ -48,7 +56,12 @@ fn from_output(out: Output) -> Ran {
 }
 
 fn playground(args: &[&str]) -> Ran {
-    from_output(Command::new(env!("CARGO_BIN_EXE_playground")).args(args).output().expect("run playground"))
+    from_output(
+        Command::new(env!("CARGO_BIN_EXE_playground"))
+            .args(args)
+            .output()
+            .expect("run playground"),
+    )
 }
 
 fn playground_with_stdin(args: &[&str], stdin: &str) -> Ran {
@@ -69,7 +82,11 @@ struct TempFile(PathBuf);
 impl TempFile {
     fn new(text: &str) -> TempFile {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let name = format!("playground-cli-{}-{}.json", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "playground-cli-{}-{}.json",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
         let path = std::env::temp_dir().join(name);
         std::fs::write(&path, text).unwrap();
         TempFile(path)
@@ -87,7 +104,10 @@ impl Drop for TempFile {
 
 fn preset_link(id: &str) -> (String, LabState) {
     let p = presets().into_iter().find(|p| p.id == id).unwrap();
-    let state = LabState { seed: p.seed, config: p.config };
+    let state = LabState {
+        seed: p.seed,
+        config: p.config,
+    };
     (codec::share_url("http://127.0.0.1:8080/", Lang::En, &state), state)
 }
 
@@ -100,7 +120,16 @@ fn library_report(state: &LabState) -> Value {
 fn help_explains_the_commands_and_the_file_format() {
     for args in [&["--help"][..], &["-h"], &[], &["run", "--help"]] {
         let out = playground(args).ok();
-        for word in ["run", "url", "decode", "presets", "--set", "--seed", "CONFIG FILES", "EXIT STATUS"] {
+        for word in [
+            "run",
+            "url",
+            "decode",
+            "presets",
+            "--set",
+            "--seed",
+            "CONFIG FILES",
+            "EXIT STATUS",
+        ] {
             assert!(out.contains(word), "help lacks {word}");
         }
         assert!(out.contains(&format!("seed to {}", codec::DEFAULT_SEED)));
@@ -121,17 +150,25 @@ fn presets_lists_every_preset_with_a_working_link() {
         assert!(cols[2].starts_with("http://127.0.0.1:8080/#/en/retry/1."), "{line}");
         let d = codec::decode(cols[2]);
         assert_eq!(d.problem, None);
-        assert_eq!(d.page, Page::Lab(LabState { seed: p.seed, config: p.config.clone() }));
+        assert_eq!(
+            d.page,
+            Page::Lab(LabState {
+                seed: p.seed,
+                config: p.config.clone()
+            })
+        );
     }
     let es = playground(&["presets", "--lang", "es", "--base", "https://x.test/p/"]).ok();
     assert!(es.lines().all(|l| l.contains("\thttps://x.test/p/#/es/retry/1.")));
-    assert_eq!(es.lines().next().unwrap().split('\t').nth(1).unwrap(), all[0].title(Lang::Es));
+    assert_eq!(
+        es.lines().next().unwrap().split('\t').nth(1).unwrap(),
+        all[0].title(Lang::Es)
+    );
 }
 
 #[test]
 fn run_of_a_preset_link_gives_the_library_report_and_the_golden_hash() {
-    let golden: Value =
-        serde_json::from_str(include_str!("golden/trace_hashes.json")).expect("golden file is JSON");
+    let golden: Value = serde_json::from_str(include_str!("golden/trace_hashes.json")).expect("golden file is JSON");
     for id in ["tenacity", "storm_breaker"] {
         let (link, state) = preset_link(id);
         let report = playground(&["run", &link]).json();
@@ -158,7 +195,10 @@ fn run_reads_both_file_forms_and_stdin() {
     let from_bare = playground(&["run", bare.path()]).json();
     assert_eq!(from_bare["seed"], codec::DEFAULT_SEED);
     assert_eq!(playground(&["run", bare.path(), "--seed", "9"]).json(), from_envelope);
-    assert_eq!(playground_with_stdin(&["run", "-", "--seed=9"], body).json(), from_envelope);
+    assert_eq!(
+        playground_with_stdin(&["run", "-", "--seed=9"], body).json(),
+        from_envelope
+    );
     assert!(from_envelope.get("b").is_none(), "no compare, no side B");
 }
 
@@ -198,7 +238,10 @@ fn url_and_decode_are_inverse() {
     let json: Value = serde_json::from_str(&decoded).unwrap();
     assert_eq!(json["lab"], "retry");
     assert_eq!(json["seed"], state.seed);
-    assert!(decoded.find("\"lab\"").unwrap() < decoded.find("\"config\"").unwrap(), "lab, seed, then config");
+    assert!(
+        decoded.find("\"lab\"").unwrap() < decoded.find("\"config\"").unwrap(),
+        "lab, seed, then config"
+    );
     let file = TempFile::new(&decoded);
     assert_eq!(playground(&["url", file.path()]).ok().trim(), link);
     let es = playground(&["url", file.path(), "--lang", "es", "--base", "https://x.test/app/#old"]).ok();
@@ -233,7 +276,10 @@ fn invalid_values_are_refused_with_the_validators_words() {
         "strategy.max_attempts=51",
     ])
     .fails_with("service.transient_failure_rate must be between 0 and 1, got 5");
-    assert!(stderr.contains("strategy.max_attempts must be between 1 and 50, got 51"), "{stderr}");
+    assert!(
+        stderr.contains("strategy.max_attempts must be between 1 and 50, got 51"),
+        "{stderr}"
+    );
     playground(&["run", file.path(), "--set", "strategy.max_attempts=1000000000000"]).fails_with("1000000000000");
     playground(&["run", file.path(), "--set", "strategy.jitter=sideways"]).fails_with("sideways");
     playground(&["run", file.path(), "--set", "service.colour=red"]).fails_with("colour");

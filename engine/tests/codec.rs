@@ -46,13 +46,23 @@ fn check_invariants(input: &str, d: &Decoded) {
         for lang in Lang::ALL {
             let text = problem.describe(lang);
             assert!(!text.trim().is_empty(), "{input:.80}: empty description");
-            assert!(text.chars().count() < 2_000, "{input:.80}: description too long to show");
+            assert!(
+                text.chars().count() < 2_000,
+                "{input:.80}: description too long to show"
+            );
         }
         if let Page::Lab(state) = &d.page {
-            assert_eq!(state, &LabState::default_for(state.lab()).unwrap(), "a broken link shows the defaults");
+            assert_eq!(
+                state,
+                &LabState::default_for(state.lab()).unwrap(),
+                "a broken link shows the defaults"
+            );
         }
     } else if let Page::Lab(state) = &d.page {
-        assert!(state.config.validate().is_ok(), "{input:.80}: decoded an invalid config without a problem");
+        assert!(
+            state.config.validate().is_ok(),
+            "{input:.80}: decoded an invalid config without a problem"
+        );
     }
 }
 
@@ -154,7 +164,15 @@ fn json_values() -> impl Strategy<Value = Value> {
         any::<u64>().prop_map(Value::from),
         any::<f64>().prop_map(Value::from), // NaN and ±∞ become null, as in JSON.
         prop_oneof![Just(-1.0), Just(0.0), Just(1.0), Just(1e300), Just(-1e-300), Just(0.5)].prop_map(Value::from),
-        prop_oneof![Just("NaN"), Just("Infinity"), Just("-1"), Just("full"), Just(""), Just("1e999")].prop_map(Value::from),
+        prop_oneof![
+            Just("NaN"),
+            Just("Infinity"),
+            Just("-1"),
+            Just("full"),
+            Just(""),
+            Just("1e999")
+        ]
+        .prop_map(Value::from),
         "\\PC{0,20}".prop_map(Value::from),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
@@ -204,8 +222,13 @@ fn fixtures() -> Vec<(String, Value)> {
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
-            let (link, expected) = l.split_once('\t').unwrap_or_else(|| panic!("fixture line without a tab: {l:.60}"));
-            (link.to_string(), serde_json::from_str(expected).unwrap_or_else(|e| panic!("{link:.60}: {e}")))
+            let (link, expected) = l
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("fixture line without a tab: {l:.60}"));
+            (
+                link.to_string(),
+                serde_json::from_str(expected).unwrap_or_else(|e| panic!("{link:.60}: {e}")),
+            )
         })
         .collect()
 }
@@ -217,7 +240,10 @@ fn links_made_by_version_1_still_decode_to_the_same_config() {
     for (link, expected) in fixtures {
         let d = decode(&link);
         assert_eq!(d.problem, None, "{link}");
-        let want = RunSpec::from_json(expected).unwrap().check().unwrap_or_else(|e| panic!("{link}: {e:?}"));
+        let want = RunSpec::from_json(expected)
+            .unwrap()
+            .check()
+            .unwrap_or_else(|e| panic!("{link}: {e:?}"));
         assert_eq!(d.page, Page::Lab(want), "{link}");
     }
 }
@@ -225,9 +251,16 @@ fn links_made_by_version_1_still_decode_to_the_same_config() {
 #[test]
 fn every_preset_link_fits_in_a_url() {
     for p in presets() {
-        let state = LabState { seed: p.seed, config: p.config };
+        let state = LabState {
+            seed: p.seed,
+            config: p.config,
+        };
         // A long real-world base, as a deployment under a project path would have.
-        let url = share_url("https://some-organisation.github.io/cloud-patterns-playground/", Lang::Pt, &state);
+        let url = share_url(
+            "https://some-organisation.github.io/cloud-patterns-playground/",
+            Lang::Pt,
+            &state,
+        );
         assert!(url.len() < 2_000, "preset {}: {} characters", p.id, url.len());
         let decoded = decode(&url);
         assert_eq!(decoded.page, Page::Lab(state), "preset {}", p.id);
@@ -274,7 +307,10 @@ fn real_links_with_a_character_changed_never_panic() {
     }
     // Deflate has no checksum, so a changed character can, rarely, still
     // inflate to another valid config. Say so if that stops being rare.
-    assert!(silently_different * 20 < tried, "{silently_different} of {tried} damaged links decoded as valid");
+    assert!(
+        silently_different * 20 < tried,
+        "{silently_different} of {tried} damaged links decoded as valid"
+    );
 }
 
 #[test]
@@ -314,17 +350,53 @@ fn bad_json(p: &LinkError) -> bool {
 #[test]
 fn hostile_values_get_clear_messages() {
     let cfg = |c: &str| format!(r#"{{"seed": 1, "config": {c}}}"#);
-    check(&cfg(r#"{"service": {"transient_failure_rate": 5}}"#), invalid, "transient_failure_rate must be between 0 and 1, got 5");
-    check(&cfg(r#"{"strategy": {"max_attempts": 1000000000000}}"#), invalid, "1000000000000");
-    check(&cfg(r#"{"strategy": {"max_attempts": 51}}"#), invalid, "strategy.max_attempts must be between 1 and 50, got 51");
+    check(
+        &cfg(r#"{"service": {"transient_failure_rate": 5}}"#),
+        invalid,
+        "transient_failure_rate must be between 0 and 1, got 5",
+    );
+    check(
+        &cfg(r#"{"strategy": {"max_attempts": 1000000000000}}"#),
+        invalid,
+        "1000000000000",
+    );
+    check(
+        &cfg(r#"{"strategy": {"max_attempts": 51}}"#),
+        invalid,
+        "strategy.max_attempts must be between 1 and 50, got 51",
+    );
     check(&cfg(r#"{"service": {"latency_ms": -5}}"#), invalid, "-5");
     check(&cfg(r#"{"service": {"slow_rate": -0.5}}"#), invalid, "slow_rate");
-    check(&cfg(r#"{"service": {"transient_failure_rate": "NaN"}}"#), invalid, "NaN");
-    check(&cfg(r#"{"service": {"transient_failure_rate": "Infinity"}}"#), invalid, "Infinity");
-    check(&cfg(r#"{"service": {"transient_failure_rate": NaN}}"#), bad_json, "could not be read");
-    check(&cfg(r#"{"service": {"transient_failure_rate": 1e999}}"#), bad_json, "out of range");
-    check(&cfg(r#"{"service": {"transient_failure_rate": 0.7, "permanent_failure_rate": 0.7}}"#), invalid, "add up to more than 1");
-    check(&cfg(r#"{"workload": {"kind": "poisson", "clients": 5000, "rate_per_client": 100, "duration_ms": 3600000}}"#), invalid, "million");
+    check(
+        &cfg(r#"{"service": {"transient_failure_rate": "NaN"}}"#),
+        invalid,
+        "NaN",
+    );
+    check(
+        &cfg(r#"{"service": {"transient_failure_rate": "Infinity"}}"#),
+        invalid,
+        "Infinity",
+    );
+    check(
+        &cfg(r#"{"service": {"transient_failure_rate": NaN}}"#),
+        bad_json,
+        "could not be read",
+    );
+    check(
+        &cfg(r#"{"service": {"transient_failure_rate": 1e999}}"#),
+        bad_json,
+        "out of range",
+    );
+    check(
+        &cfg(r#"{"service": {"transient_failure_rate": 0.7, "permanent_failure_rate": 0.7}}"#),
+        invalid,
+        "add up to more than 1",
+    );
+    check(
+        &cfg(r#"{"workload": {"kind": "poisson", "clients": 5000, "rate_per_client": 100, "duration_ms": 3600000}}"#),
+        invalid,
+        "million",
+    );
     check(&cfg(r#"{"workload": {"kind": "stampede"}}"#), invalid, "stampede");
     check(&cfg(r#"{"colour": "red"}"#), invalid, "colour");
     check(&cfg("5"), invalid, "config");
@@ -338,27 +410,48 @@ fn hostile_values_get_clear_messages() {
     check("\u{feff}{}", bad_json, "could not be read");
     // Huge arrays: over the validator's limits, or over the inflated-size guard.
     let script = format!("[{}]", vec!["\"fail\""; 60].join(","));
-    check(&cfg(&format!(r#"{{"script": {script}}}"#)), invalid, "script.length must be between 0 and 50, got 60");
+    check(
+        &cfg(&format!(r#"{{"script": {script}}}"#)),
+        invalid,
+        "script.length must be between 0 and 50, got 60",
+    );
     let outages = format!("[{}]", vec![r#"{"from_ms":0,"to_ms":1}"#; 1_000].join(","));
-    check(&cfg(&format!(r#"{{"service": {{"outages": {outages}}}}}"#)), invalid, "outages.length");
+    check(
+        &cfg(&format!(r#"{{"service": {{"outages": {outages}}}}}"#)),
+        invalid,
+        "outages.length",
+    );
     let numbers = format!("[{}]", vec!["1"; 20_000].join(","));
-    check(&cfg(&format!(r#"{{"script": {numbers}}}"#)), invalid, "invalid type: integer");
+    check(
+        &cfg(&format!(r#"{{"script": {numbers}}}"#)),
+        invalid,
+        "invalid type: integer",
+    );
     let big = format!("[{}]", vec!["1"; 100_000].join(","));
     check(&cfg(&big), |p| *p == LinkError::TooLarge, "too much data");
     // Deep nesting: serde_json's recursion limit, not a stack overflow.
     check(&"[".repeat(50_000), bad_json, "recursion");
-    let deep = format!(r#"{{"seed": 1, "config": {{"workload": {}1{}}}}}"#, "{\"a\":".repeat(5_000), "}".repeat(5_000));
+    let deep = format!(
+        r#"{{"seed": 1, "config": {{"workload": {}1{}}}}}"#,
+        "{\"a\":".repeat(5_000),
+        "}".repeat(5_000)
+    );
     check(&deep, bad_json, "recursion");
 }
 
 #[test]
 fn malformed_links_get_the_right_problem() {
     let cases: &[(&str, ProblemTest)] = &[
-        ("#/en/retry/9.abc", |p| matches!(p, LinkError::UnknownVersion(v) if v == "9")),
+        (
+            "#/en/retry/9.abc",
+            |p| matches!(p, LinkError::UnknownVersion(v) if v == "9"),
+        ),
         ("#/en/retry/0.abc", |p| matches!(p, LinkError::UnknownVersion(_))),
         ("#/en/retry/-1.abc", |p| matches!(p, LinkError::UnknownVersion(_))),
         ("#/en/retry/１.abc", |p| matches!(p, LinkError::UnknownVersion(_))),
-        ("#/en/retry/99999999999999999999.abc", |p| matches!(p, LinkError::UnknownVersion(_))),
+        ("#/en/retry/99999999999999999999.abc", |p| {
+            matches!(p, LinkError::UnknownVersion(_))
+        }),
         ("#/en/retry/nodot", |p| matches!(p, LinkError::UnknownVersion(_))),
         ("#/en/retry/1.", |p| *p == LinkError::BadEncoding),
         ("#/en/retry/1.A", |p| *p == LinkError::BadEncoding),
@@ -376,7 +469,10 @@ fn malformed_links_get_the_right_problem() {
     let huge = format!("#/en/retry/1.{}", "A".repeat(1 << 20));
     let started = std::time::Instant::now();
     assert!(matches!(decode_checked(&huge).problem, Some(LinkError::TooLong { .. })));
-    assert!(matches!(decode_checked(&"é".repeat(1 << 20)).problem, Some(LinkError::TooLong { .. })));
+    assert!(matches!(
+        decode_checked(&"é".repeat(1 << 20)).problem,
+        Some(LinkError::TooLong { .. })
+    ));
     assert!(started.elapsed().as_secs() < 2);
     // An unknown lab's name is cut short in the message.
     let long_lab = decode_checked(&format!("#/en/{}", "x".repeat(10_000)));
@@ -393,7 +489,14 @@ fn links_without_a_payload_open_pages_not_problems() {
     assert_eq!(decode_checked("#/availability").page, Page::Coming(LabId::Availability));
     assert_eq!(decode_checked("https://x.test/#/en/retry/").page, Page::Lab(defaults()));
     let empty_object = decode_checked(&link_with_json("{}"));
-    assert_eq!(empty_object.page, Page::Lab(defaults()), "an empty payload means the defaults, seed 1");
+    assert_eq!(
+        empty_object.page,
+        Page::Lab(defaults()),
+        "an empty payload means the defaults, seed 1"
+    );
     assert_eq!(empty_object.problem, None);
-    assert_eq!(empty_object.page, Page::Lab(LabState::default_for(LabId::Retry).unwrap()));
+    assert_eq!(
+        empty_object.page,
+        Page::Lab(LabState::default_for(LabId::Retry).unwrap())
+    );
 }

@@ -45,9 +45,19 @@ fn golden_path() -> PathBuf {
 fn reports() -> Map<String, Value> {
     let mut out = Map::new();
     for p in presets() {
-        let report = p.config.run(p.seed).unwrap_or_else(|e| panic!("preset {} is invalid: {e:?}", p.id));
-        let previous = out.insert(p.id.to_string(), serde_json::to_value(report).expect("reports serialise"));
-        assert!(previous.is_none(), "two presets are called {}: the golden file needs unique ids", p.id);
+        let report = p
+            .config
+            .run(p.seed)
+            .unwrap_or_else(|e| panic!("preset {} is invalid: {e:?}", p.id));
+        let previous = out.insert(
+            p.id.to_string(),
+            serde_json::to_value(report).expect("reports serialise"),
+        );
+        assert!(
+            previous.is_none(),
+            "two presets are called {}: the golden file needs unique ids",
+            p.id
+        );
     }
     out
 }
@@ -119,7 +129,10 @@ fn the_golden_file_is_plain_run_reports() {
             assert!(entry.get(key).is_some(), "{id} lacks {key}");
         }
         let hash = entry["trace_hash"].as_str().unwrap();
-        assert!(hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{id}: {hash}");
+        assert!(
+            hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+            "{id}: {hash}"
+        );
     }
 }
 
@@ -183,7 +196,13 @@ fn the_trace_capacity_changes_what_is_kept_not_the_digest() {
         let mut large = Simulation::with_trace_capacity(RetryModel::new(scenario, p.seed), 1 << 20);
         small.run_to_end(u64::MAX);
         large.run_to_end(u64::MAX);
-        assert_eq!(small.trace().digest(), large.trace().digest(), "preset {} (seed {})", p.id, p.seed);
+        assert_eq!(
+            small.trace().digest(),
+            large.trace().digest(),
+            "preset {} (seed {})",
+            p.id,
+            p.seed
+        );
         assert_eq!(small.trace().total(), large.trace().total());
     }
 }

@@ -19,7 +19,11 @@ pub struct Workbench {
 /// exponential backoff and full jitter. No compare side.
 pub fn large_poisson() -> Workbench {
     let config = RetryConfig {
-        workload: Workload::Poisson { clients: 1_000, rate_per_client: 2.0, duration_ms: 100_000 },
+        workload: Workload::Poisson {
+            clients: 1_000,
+            rate_per_client: 2.0,
+            duration_ms: 100_000,
+        },
         service: ServiceConfig {
             transient_failure_rate: 0.2,
             latency_ms: 80,
@@ -37,12 +41,20 @@ pub fn large_poisson() -> Workbench {
         compare: None,
         script: vec![],
     };
-    Workbench { name: "large_poisson".into(), config, seed: 1 }
+    Workbench {
+        name: "large_poisson".into(),
+        config,
+        seed: 1,
+    }
 }
 
 /// A retry preset, by id.
 pub fn preset(id: &str) -> Option<Workbench> {
-    presets::find(id).map(|p| Workbench { name: p.id.to_string(), config: p.config, seed: p.seed })
+    presets::find(id).map(|p| Workbench {
+        name: p.id.to_string(),
+        config: p.config,
+        seed: p.seed,
+    })
 }
 
 /// Every preset, then the large Poisson workload.

@@ -101,7 +101,10 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
             _ => (arg.clone(), None),
         };
         let mut value = |name: &str| {
-            inline.clone().or_else(|| raw.next()).ok_or_else(|| usage(format!("{name} needs a value")))
+            inline
+                .clone()
+                .or_else(|| raw.next())
+                .ok_or_else(|| usage(format!("{name} needs a value")))
         };
         match name.as_str() {
             "-h" | "--help" => help = true,
@@ -111,7 +114,10 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
             }
             "--seed" => {
                 let v = value("--seed")?;
-                seed = Some(v.parse().map_err(|_| usage(format!("--seed needs a whole number ≥ 0, got `{v}`")))?);
+                seed = Some(
+                    v.parse()
+                        .map_err(|_| usage(format!("--seed needs a whole number ≥ 0, got `{v}`")))?,
+                );
             }
             "--base" => base = value("--base")?,
             "--lang" => {
@@ -131,7 +137,9 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
         (Some("url"), Some(src)) => Command::Url(src),
         (Some("decode"), Some(src)) => Command::Decode(src),
         (Some("presets"), None) => Command::Presets,
-        (Some(c @ ("run" | "url" | "decode")), None) => return Err(usage(format!("`{c}` needs a config file or a link"))),
+        (Some(c @ ("run" | "url" | "decode")), None) => {
+            return Err(usage(format!("`{c}` needs a config file or a link")))
+        }
         (Some(c), _) => return Err(usage(format!("unknown command or extra argument near `{c}`"))),
     };
     if let Some(extra) = positional.next() {
@@ -140,7 +148,13 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
     if command == Command::Presets && (seed.is_some() || !overrides.is_empty()) {
         return Err(usage("`presets` takes no --set or --seed".into()));
     }
-    Ok(Args { command, overrides, seed, base, lang })
+    Ok(Args {
+        command,
+        overrides,
+        seed,
+        base,
+        lang,
+    })
 }
 
 /// Reads a source (file, `-`, or link) into a spec, without checking it.
@@ -158,7 +172,9 @@ fn load(source: &str, lang: Lang) -> Result<RunSpec, Failure> {
         return file_text(std::fs::read_to_string(source), source);
     }
     if !source.contains('#') {
-        return Err(Failure(format!("no such file: {source} (a share link must contain `#`)")));
+        return Err(Failure(format!(
+            "no such file: {source} (a share link must contain `#`)"
+        )));
     }
     let decoded = codec::decode(source);
     if let Some(problem) = decoded.problem {
@@ -192,7 +208,10 @@ fn execute(args: &Args) -> Result<String, Failure> {
         Command::Run(source) => {
             let state = checked_state(source, args)?;
             // A checked config always runs; the report is plain data.
-            let report = state.config.run(state.seed).map_err(|_| Failure("the configuration is not valid".into()))?;
+            let report = state
+                .config
+                .run(state.seed)
+                .map_err(|_| Failure("the configuration is not valid".into()))?;
             serde_json::to_string_pretty(&report).expect("reports serialise")
         }
         Command::Url(source) => codec::share_url(&args.base, args.lang, &checked_state(source, args)?),
@@ -202,8 +221,19 @@ fn execute(args: &Args) -> Result<String, Failure> {
                 .into_iter()
                 .map(|p| {
                     let key = format!("preset.{}.{}.title", p.lab.slug(), p.id);
-                    let title = if engine::i18n::has(&key) { p.title(args.lang) } else { p.id.to_string() };
-                    let link = codec::share_url(&args.base, args.lang, &LabState { seed: p.seed, config: p.config });
+                    let title = if engine::i18n::has(&key) {
+                        p.title(args.lang)
+                    } else {
+                        p.id.to_string()
+                    };
+                    let link = codec::share_url(
+                        &args.base,
+                        args.lang,
+                        &LabState {
+                            seed: p.seed,
+                            config: p.config,
+                        },
+                    );
                     format!("{}\t{}\t{}", p.id, title, link)
                 })
                 .collect();

@@ -132,7 +132,11 @@ mod tests {
     fn catalogue_is_sorted_unique_and_complete() {
         let entries = catalogue::ENTRIES;
         for pair in entries.windows(2) {
-            assert!(pair[0].0 < pair[1].0, "catalogue out of order or duplicated near {:?}", pair[1].0);
+            assert!(
+                pair[0].0 < pair[1].0,
+                "catalogue out of order or duplicated near {:?}",
+                pair[1].0
+            );
         }
         for (key, texts) in entries {
             for (lang, text) in Lang::ALL.iter().zip(texts.iter()) {

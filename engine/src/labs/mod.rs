@@ -21,7 +21,13 @@ pub enum LabId {
 }
 
 impl LabId {
-    pub const ALL: [LabId; 5] = [LabId::Retry, LabId::Replica, LabId::Choreography, LabId::Cqrs, LabId::Availability];
+    pub const ALL: [LabId; 5] = [
+        LabId::Retry,
+        LabId::Replica,
+        LabId::Choreography,
+        LabId::Cqrs,
+        LabId::Availability,
+    ];
 
     /// The lab's name in URLs.
     pub fn slug(self) -> &'static str {
@@ -82,7 +88,11 @@ impl LabConfig {
     /// Reads `lab`'s configuration from JSON (without validating values).
     pub fn from_json(lab: LabId, value: serde_json::Value) -> Result<LabConfig, ConfigError> {
         let unreadable = |field: String, detail: String| ConfigError {
-            field: if field.is_empty() || field == "." { "config".into() } else { field },
+            field: if field.is_empty() || field == "." {
+                "config".into()
+            } else {
+                field
+            },
             problem: crate::validate::Problem::Unreadable { detail },
         };
         match lab {
@@ -90,7 +100,10 @@ impl LabConfig {
             LabId::Retry => serde_path_to_error::deserialize(value)
                 .map(LabConfig::Retry)
                 .map_err(|e| unreadable(e.path().to_string(), e.into_inner().to_string())),
-            other => Err(unreadable(String::new(), format!("the {} lab is not built yet", other.slug()))),
+            other => Err(unreadable(
+                String::new(),
+                format!("the {} lab is not built yet", other.slug()),
+            )),
         }
     }
 
@@ -111,7 +124,12 @@ impl LabConfig {
                     trace_hash: s.trace().digest_hex(),
                     events: s.events(),
                 };
-                Ok(RunReport { lab: LabId::Retry, seed, a: side(&run.a), b: run.b.as_ref().map(side) })
+                Ok(RunReport {
+                    lab: LabId::Retry,
+                    seed,
+                    a: side(&run.a),
+                    b: run.b.as_ref().map(side),
+                })
             }
         }
     }
@@ -155,6 +173,11 @@ impl Preset {
 pub fn presets() -> Vec<Preset> {
     retry::presets::all()
         .into_iter()
-        .map(|p| Preset { lab: LabId::Retry, id: p.id, seed: p.seed, config: LabConfig::Retry(p.config) })
+        .map(|p| Preset {
+            lab: LabId::Retry,
+            id: p.id,
+            seed: p.seed,
+            config: LabConfig::Retry(p.config),
+        })
         .collect()
 }

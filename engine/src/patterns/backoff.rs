@@ -78,7 +78,11 @@ impl Backoff {
             Jitter::Equal => temp / 2 + rng.between(0, temp - temp / 2),
             Jitter::Decorrelated => {
                 let base = self.base.as_micros();
-                let prev = if retry <= 1 { base } else { previous.as_micros().max(base) };
+                let prev = if retry <= 1 {
+                    base
+                } else {
+                    previous.as_micros().max(base)
+                };
                 rng.between(base, prev.saturating_mul(3)).min(self.cap.as_micros())
             }
         };
@@ -104,20 +108,29 @@ mod tests {
     fn exponential_without_jitter_is_1_2_4_8_10_seconds() {
         let b = exp(Jitter::None);
         let mut rng = SimRng::new(0);
-        let waits: Vec<u64> = (1..=6).map(|n| b.wait(n, SimDuration::ZERO, &mut rng).as_ms()).collect();
+        let waits: Vec<u64> = (1..=6)
+            .map(|n| b.wait(n, SimDuration::ZERO, &mut rng).as_ms())
+            .collect();
         assert_eq!(waits, [1000, 2000, 4000, 8000, 10_000, 10_000]);
     }
 
     #[test]
     fn fixed_is_constant() {
-        let b = Backoff { kind: WaitKind::Fixed, base: SimDuration::from_ms(2000), ..exp(Jitter::None) };
+        let b = Backoff {
+            kind: WaitKind::Fixed,
+            base: SimDuration::from_ms(2000),
+            ..exp(Jitter::None)
+        };
         let mut rng = SimRng::new(0);
         assert!((1..5).all(|n| b.wait(n, SimDuration::ZERO, &mut rng) == SimDuration::from_ms(2000)));
     }
 
     #[test]
     fn immediate_never_waits() {
-        let b = Backoff { kind: WaitKind::Immediate, ..exp(Jitter::Full) };
+        let b = Backoff {
+            kind: WaitKind::Immediate,
+            ..exp(Jitter::Full)
+        };
         assert_eq!(b.wait(3, SimDuration::ZERO, &mut SimRng::new(1)), SimDuration::ZERO);
     }
 }

@@ -102,7 +102,10 @@ impl CircuitBreaker {
             self.probes_sent = 0;
             self.probes_ok = 0;
             self.round += 1;
-            return Some(Transition { from: BreakerState::Open, to: BreakerState::HalfOpen });
+            return Some(Transition {
+                from: BreakerState::Open,
+                to: BreakerState::HalfOpen,
+            });
         }
         None
     }
@@ -151,7 +154,10 @@ impl CircuitBreaker {
                         self.state = BreakerState::Closed;
                         self.outcomes.clear();
                         self.failures_in_window = 0;
-                        Some(Transition { from: BreakerState::HalfOpen, to: BreakerState::Closed })
+                        Some(Transition {
+                            from: BreakerState::HalfOpen,
+                            to: BreakerState::Closed,
+                        })
                     } else {
                         None
                     }
@@ -176,7 +182,10 @@ impl CircuitBreaker {
     fn open(&mut self, now: SimTime, from: BreakerState) -> Transition {
         self.state = BreakerState::Open;
         self.open_until = now + self.open_for;
-        Transition { from, to: BreakerState::Open }
+        Transition {
+            from,
+            to: BreakerState::Open,
+        }
     }
 }
 

@@ -50,9 +50,24 @@ mod tests {
     #[test]
     fn next_replica_walks_the_ring() {
         let picks: Vec<u32> = (1..=4)
-            .map(|attempt| NextReplica.pick(RouteQuery { primary: 1, attempt, nodes: 3, failed: &[] }))
+            .map(|attempt| {
+                NextReplica.pick(RouteQuery {
+                    primary: 1,
+                    attempt,
+                    nodes: 3,
+                    failed: &[],
+                })
+            })
             .collect();
         assert_eq!(picks, [1, 2, 0, 1]);
-        assert_eq!(SameNode.pick(RouteQuery { primary: 1, attempt: 3, nodes: 3, failed: &[] }), 1);
+        assert_eq!(
+            SameNode.pick(RouteQuery {
+                primary: 1,
+                attempt: 3,
+                nodes: 3,
+                failed: &[]
+            }),
+            1
+        );
     }
 }

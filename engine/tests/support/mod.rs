@@ -57,7 +57,9 @@ pub fn workloads(scale: Scale) -> BoxedStrategy<Workload> {
     prop_oneof![
         Just(Workload::Single),
         poisson,
-        int(1, max_clients).prop_map(|clients| Workload::Herd { clients: clients as u32 }),
+        int(1, max_clients).prop_map(|clients| Workload::Herd {
+            clients: clients as u32
+        }),
     ]
     .boxed()
 }
@@ -72,7 +74,11 @@ fn shapes() -> impl Gen<Value = LatencyShape> {
 }
 
 fn outages(nodes: u32) -> impl Gen<Value = Vec<Outage>> {
-    let outage = (int(0, limits::MAX_DURATION_MS - 1), 1u64..=limits::MAX_DURATION_MS, prop::option::of(1..=nodes))
+    let outage = (
+        int(0, limits::MAX_DURATION_MS - 1),
+        1u64..=limits::MAX_DURATION_MS,
+        prop::option::of(1..=nodes),
+    )
         .prop_map(|(from_ms, length, node)| Outage {
             from_ms,
             to_ms: (from_ms + length).min(limits::MAX_DURATION_MS),
@@ -84,7 +90,12 @@ fn outages(nodes: u32) -> impl Gen<Value = Vec<Outage>> {
 pub fn services() -> BoxedStrategy<ServiceConfig> {
     (1u32..=limits::MAX_NODES as u32, real(0.0, 1.0))
         .prop_flat_map(|(nodes, transient_failure_rate)| {
-            let latency = (int(1, limits::MAX_LATENCY_MS), shapes(), real(0.0, 1.0), int(1, limits::MAX_LATENCY_MS));
+            let latency = (
+                int(1, limits::MAX_LATENCY_MS),
+                shapes(),
+                real(0.0, 1.0),
+                int(1, limits::MAX_LATENCY_MS),
+            );
             (
                 Just(nodes),
                 Just(transient_failure_rate),
@@ -95,7 +106,14 @@ pub fn services() -> BoxedStrategy<ServiceConfig> {
             )
         })
         .prop_map(
-            |(nodes, transient_failure_rate, permanent_failure_rate, (latency_ms, latency_shape, slow_rate, slow_ms), outages, capacity)| {
+            |(
+                nodes,
+                transient_failure_rate,
+                permanent_failure_rate,
+                (latency_ms, latency_shape, slow_rate, slow_ms),
+                outages,
+                capacity,
+            )| {
                 ServiceConfig {
                     nodes,
                     transient_failure_rate,
@@ -126,7 +144,13 @@ fn budgets() -> impl Gen<Value = BudgetConfig> {
 fn breakers() -> impl Gen<Value = BreakerConfig> {
     int(1, 1000)
         .prop_flat_map(|window| {
-            (Just(window), real(0.01, 1.0), int(1, window), int(1, limits::MAX_WAIT_MS), int(1, 100))
+            (
+                Just(window),
+                real(0.01, 1.0),
+                int(1, window),
+                int(1, limits::MAX_WAIT_MS),
+                int(1, 100),
+            )
         })
         .prop_map(|(window, failure_ratio, min_calls, open_ms, probes)| BreakerConfig {
             window: window as u32,
@@ -139,21 +163,53 @@ fn breakers() -> impl Gen<Value = BreakerConfig> {
 
 /// A strategy (the lab's, not proptest's) that is valid with `nodes` nodes.
 pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
-    let waits = prop_oneof![Just(WaitKind::Immediate), Just(WaitKind::Fixed), Just(WaitKind::Exponential)];
-    let jitters = prop_oneof![Just(Jitter::None), Just(Jitter::Full), Just(Jitter::Equal), Just(Jitter::Decorrelated)];
-    let targets = if nodes > 1 { prop_oneof![Just(Target::Same), Just(Target::NextReplica)].boxed() } else { Just(Target::Same).boxed() };
+    let waits = prop_oneof![
+        Just(WaitKind::Immediate),
+        Just(WaitKind::Fixed),
+        Just(WaitKind::Exponential)
+    ];
+    let jitters = prop_oneof![
+        Just(Jitter::None),
+        Just(Jitter::Full),
+        Just(Jitter::Equal),
+        Just(Jitter::Decorrelated)
+    ];
+    let targets = if nodes > 1 {
+        prop_oneof![Just(Target::Same), Just(Target::NextReplica)].boxed()
+    } else {
+        Just(Target::Same).boxed()
+    };
     let timing = (
         int(1, limits::MAX_ATTEMPTS),
         prop_oneof![Just(0), int(1, limits::MAX_WAIT_MS)],
         prop_oneof![Just(0), int(1, limits::MAX_LATENCY_MS)],
     );
-    let backoff = (waits, int(0, limits::MAX_WAIT_MS), real(1.0, 10.0), int(0, limits::MAX_WAIT_MS), jitters);
-    let cures = (any::<bool>(), targets, prop::option::of(budgets()), prop::option::of(breakers()));
+    let backoff = (
+        waits,
+        int(0, limits::MAX_WAIT_MS),
+        real(1.0, 10.0),
+        int(0, limits::MAX_WAIT_MS),
+        jitters,
+    );
+    let cures = (
+        any::<bool>(),
+        targets,
+        prop::option::of(budgets()),
+        prop::option::of(breakers()),
+    );
     (timing, backoff, cures)
         .prop_map(
-            |((max_attempts, deadline_ms, attempt_timeout_ms), (wait, base_ms, multiplier, cap_ms, jitter), (cancel, target, budget, breaker))| {
+            |(
+                (max_attempts, deadline_ms, attempt_timeout_ms),
+                (wait, base_ms, multiplier, cap_ms, jitter),
+                (cancel, target, budget, breaker),
+            )| {
                 // Decorrelated jitter needs a base above zero.
-                let base_ms = if jitter == Jitter::Decorrelated { base_ms.max(1) } else { base_ms };
+                let base_ms = if jitter == Jitter::Decorrelated {
+                    base_ms.max(1)
+                } else {
+                    base_ms
+                };
                 Strategy {
                     max_attempts: max_attempts as u32,
                     deadline_ms,
@@ -174,7 +230,12 @@ pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
 }
 
 fn scripts() -> impl Gen<Value = Vec<Scripted>> {
-    let step = prop_oneof![Just(Scripted::Succeed), Just(Scripted::Fail), Just(Scripted::Permanent), Just(Scripted::Slow)];
+    let step = prop_oneof![
+        Just(Scripted::Succeed),
+        Just(Scripted::Fail),
+        Just(Scripted::Permanent),
+        Just(Scripted::Slow)
+    ];
     prop::collection::vec(step, 0..=limits::MAX_SCRIPT as usize)
 }
 
@@ -183,7 +244,13 @@ pub fn retry_configs(scale: Scale) -> BoxedStrategy<RetryConfig> {
     (workloads(scale), services())
         .prop_flat_map(|(workload, service)| {
             let nodes = service.nodes;
-            (Just(workload), Just(service), strategies(nodes), prop::option::of(strategies(nodes)), scripts())
+            (
+                Just(workload),
+                Just(service),
+                strategies(nodes),
+                prop::option::of(strategies(nodes)),
+                scripts(),
+            )
         })
         .prop_map(|(workload, service, strategy, compare, script)| RetryConfig {
             workload,
@@ -194,4 +261,3 @@ pub fn retry_configs(scale: Scale) -> BoxedStrategy<RetryConfig> {
         })
         .boxed()
 }
-

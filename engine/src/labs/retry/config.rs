@@ -32,7 +32,11 @@ pub enum Workload {
     Single,
     /// `clients` clients, each sending requests at random (Poisson) with
     /// `rate_per_client` requests a second, for `duration_ms`.
-    Poisson { clients: u32, rate_per_client: f64, duration_ms: u64 },
+    Poisson {
+        clients: u32,
+        rate_per_client: f64,
+        duration_ms: u64,
+    },
     /// `clients` clients at t = 0 updating one record with optimistic
     /// concurrency: read the version, write only if it did not change.
     Herd { clients: u32 },
@@ -202,13 +206,24 @@ impl Default for Strategy {
 
 impl Default for BudgetConfig {
     fn default() -> Self {
-        BudgetConfig { max_tokens: 10, token_ratio: 0.1, threshold: 0.5, refill: Refill::OnSuccess }
+        BudgetConfig {
+            max_tokens: 10,
+            token_ratio: 0.1,
+            threshold: 0.5,
+            refill: Refill::OnSuccess,
+        }
     }
 }
 
 impl Default for BreakerConfig {
     fn default() -> Self {
-        BreakerConfig { window: 20, failure_ratio: 0.5, min_calls: 10, open_ms: 5_000, half_open_probes: 3 }
+        BreakerConfig {
+            window: 20,
+            failure_ratio: 0.5,
+            min_calls: 10,
+            open_ms: 5_000,
+            half_open_probes: 3,
+        }
     }
 }
 
@@ -321,9 +336,18 @@ impl RetryScenario {
 fn check_workload(c: &mut Checker, w: &Workload) {
     match w {
         Workload::Single => {}
-        Workload::Poisson { clients, rate_per_client, duration_ms } => {
+        Workload::Poisson {
+            clients,
+            rate_per_client,
+            duration_ms,
+        } => {
             c.int("workload.clients", *clients as u64, 1, limits::MAX_CLIENTS);
-            c.real("workload.rate_per_client", *rate_per_client, 0.001, limits::MAX_RATE_PER_CLIENT);
+            c.real(
+                "workload.rate_per_client",
+                *rate_per_client,
+                0.001,
+                limits::MAX_RATE_PER_CLIENT,
+            );
             c.int("workload.duration_ms", *duration_ms, 1, limits::MAX_DURATION_MS);
             let expected = *clients as f64 * rate_per_client * (*duration_ms as f64 / 1000.0);
             c.require(
@@ -364,9 +388,19 @@ fn check_service(c: &mut Checker, s: &ServiceConfig) {
 }
 
 fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, nodes: u32) {
-    c.int(&format!("{at}.max_attempts"), s.max_attempts as u64, 1, limits::MAX_ATTEMPTS);
+    c.int(
+        &format!("{at}.max_attempts"),
+        s.max_attempts as u64,
+        1,
+        limits::MAX_ATTEMPTS,
+    );
     c.int(&format!("{at}.deadline_ms"), s.deadline_ms, 0, limits::MAX_WAIT_MS);
-    c.int(&format!("{at}.attempt_timeout_ms"), s.attempt_timeout_ms, 0, limits::MAX_LATENCY_MS);
+    c.int(
+        &format!("{at}.attempt_timeout_ms"),
+        s.attempt_timeout_ms,
+        0,
+        limits::MAX_LATENCY_MS,
+    );
     c.int(&format!("{at}.base_ms"), s.base_ms, 0, limits::MAX_WAIT_MS);
     c.int(&format!("{at}.cap_ms"), s.cap_ms, 0, limits::MAX_WAIT_MS);
     c.real(&format!("{at}.multiplier"), s.multiplier, 1.0, 10.0);
@@ -384,9 +418,19 @@ fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, nodes: u32) {
     if let Some(b) = &s.breaker {
         c.int(&format!("{at}.breaker.window"), b.window as u64, 1, 1000);
         c.real(&format!("{at}.breaker.failure_ratio"), b.failure_ratio, 0.01, 1.0);
-        c.int(&format!("{at}.breaker.min_calls"), b.min_calls as u64, 1, b.window.max(1) as u64);
+        c.int(
+            &format!("{at}.breaker.min_calls"),
+            b.min_calls as u64,
+            1,
+            b.window.max(1) as u64,
+        );
         c.int(&format!("{at}.breaker.open_ms"), b.open_ms, 1, limits::MAX_WAIT_MS);
-        c.int(&format!("{at}.breaker.half_open_probes"), b.half_open_probes as u64, 1, 100);
+        c.int(
+            &format!("{at}.breaker.half_open_probes"),
+            b.half_open_probes as u64,
+            1,
+            100,
+        );
     }
 }
 
@@ -412,7 +456,10 @@ mod tests {
         assert!(fields.contains(&"service.transient_failure_rate"));
         assert!(fields.contains(&"strategy.max_attempts"));
         let text = errors[0].to_string();
-        assert!(text.contains("service.transient_failure_rate") && text.contains('5'), "{text}");
+        assert!(
+            text.contains("service.transient_failure_rate") && text.contains('5'),
+            "{text}"
+        );
     }
 
     #[test]
@@ -425,7 +472,11 @@ mod tests {
     #[test]
     fn huge_poisson_workloads_are_rejected() {
         let cfg = RetryConfig {
-            workload: Workload::Poisson { clients: 5000, rate_per_client: 100.0, duration_ms: 3_600_000 },
+            workload: Workload::Poisson {
+                clients: 5000,
+                rate_per_client: 100.0,
+                duration_ms: 3_600_000,
+            },
             ..RetryConfig::default()
         };
         assert!(cfg.validate().is_err());

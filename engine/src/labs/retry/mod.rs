@@ -31,7 +31,9 @@ pub struct RetryRun {
 impl RetryRun {
     pub fn new(config: &RetryConfig, seed: u64) -> Result<Self, Vec<ConfigError>> {
         let a = Simulation::new(RetryModel::new(config.scenario()?, seed));
-        let b = config.compare_scenario()?.map(|sc| Simulation::new(RetryModel::new(sc, seed)));
+        let b = config
+            .compare_scenario()?
+            .map(|sc| Simulation::new(RetryModel::new(sc, seed)));
         Ok(RetryRun { a, b })
     }
 
@@ -70,9 +72,15 @@ impl RetryRun {
         match (next_a, next_b) {
             (None, None) => Progress::Finished,
             (Some(_), None) => self.a.step_record(max_events),
-            (None, Some(_)) => self.b.as_mut().map_or(Progress::Finished, |b| b.step_record(max_events)),
+            (None, Some(_)) => self
+                .b
+                .as_mut()
+                .map_or(Progress::Finished, |b| b.step_record(max_events)),
             (Some(ta), Some(tb)) if ta <= tb => self.a.step_record(max_events),
-            (Some(_), Some(_)) => self.b.as_mut().map_or(Progress::Finished, |b| b.step_record(max_events)),
+            (Some(_), Some(_)) => self
+                .b
+                .as_mut()
+                .map_or(Progress::Finished, |b| b.step_record(max_events)),
         }
     }
 }

@@ -26,7 +26,12 @@ pub enum RetryEvent {
     /// The client stops waiting for an attempt.
     Timeout { req: u32, attempt: u32 },
     /// The service finishes the work of an attempt.
-    ServiceDone { req: u32, attempt: u32, node: u32, result: Result<(), CallError> },
+    ServiceDone {
+        req: u32,
+        attempt: u32,
+        node: u32,
+        result: Result<(), CallError>,
+    },
     /// An open breaker's time is up.
     BreakerTimer,
 }
@@ -35,9 +40,18 @@ pub enum RetryEvent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     /// An attempt is on its way or being served; the client hears back at `reply_at`.
-    InFlight { attempt: u32, node: u32, since: SimTime, reply_at: SimTime },
+    InFlight {
+        attempt: u32,
+        node: u32,
+        since: SimTime,
+        reply_at: SimTime,
+    },
     /// Waiting before the next attempt.
-    Waiting { next_attempt: u32, since: SimTime, until: SimTime },
+    Waiting {
+        next_attempt: u32,
+        since: SimTime,
+        until: SimTime,
+    },
 }
 
 /// How one attempt ended.
@@ -111,12 +125,23 @@ impl RetryModel {
         let nodes = scenario.service.nodes.max(1);
         let plan = &scenario.strategy;
         RetryModel {
-            arrivals: (0..clients).map(|c| root.derive_indexed("arrivals", c as u64)).collect(),
+            arrivals: (0..clients)
+                .map(|c| root.derive_indexed("arrivals", c as u64))
+                .collect(),
             service_rng: root.derive("service"),
             backoff_rng: root.derive("backoff"),
-            budget: plan.budget.as_ref().map(|b| RetryBudget::new(b.max_tokens, b.token_ratio, b.threshold, b.refill)),
+            budget: plan
+                .budget
+                .as_ref()
+                .map(|b| RetryBudget::new(b.max_tokens, b.token_ratio, b.threshold, b.refill)),
             breaker: plan.breaker.as_ref().map(|b| {
-                CircuitBreaker::new(b.window, b.failure_ratio, b.min_calls, SimDuration::from_ms(b.open_ms), b.half_open_probes)
+                CircuitBreaker::new(
+                    b.window,
+                    b.failure_ratio,
+                    b.min_calls,
+                    SimDuration::from_ms(b.open_ms),
+                    b.half_open_probes,
+                )
             }),
             router: match plan.target {
                 Target::Same => Box::new(SameNode),
@@ -175,7 +200,11 @@ impl RetryModel {
                 arrived: now,
                 primary: id % nodes,
                 spans: Vec::new(),
-                phase: Phase::Waiting { next_attempt: 1, since: now, until: now },
+                phase: Phase::Waiting {
+                    next_attempt: 1,
+                    since: now,
+                    until: now,
+                },
                 outcome: None,
                 previous_wait: SimDuration::ZERO,
                 read_version: 0,
@@ -317,10 +346,16 @@ impl RetryModel {
             .filter(|s| matches!(s.result, Some(SpanResult::Failed(_))))
             .map(|s| s.node)
             .collect();
-        let node = self.router.pick(RouteQuery { primary, attempt, nodes, failed: &failed }) % nodes;
+        let node = self.router.pick(RouteQuery {
+            primary,
+            attempt,
+            nodes,
+            failed: &failed,
+        }) % nodes;
         self.in_flight[node as usize] += 1;
         let (latency, result) = self.serve(node, attempt, now);
-        self.stats.on_call(now, node, self.in_flight.iter().sum(), self.budget.as_ref());
+        self.stats
+            .on_call(now, node, self.in_flight.iter().sum(), self.budget.as_ref());
         if attempt > 1 {
             self.stats.on_retry_call(now);
         }
@@ -339,14 +374,33 @@ impl RetryModel {
             }
             _ => latency,
         };
-        ctx.schedule_in(latency, RetryEvent::ServiceDone { req: id, attempt, node, result });
+        ctx.schedule_in(
+            latency,
+            RetryEvent::ServiceDone {
+                req: id,
+                attempt,
+                node,
+                result,
+            },
+        );
 
         let version = self.version;
         let req = self.active.get_mut(&id).expect("request is active");
         req.read_version = version;
         req.probe_round = probe_round;
-        req.spans.push(Span { attempt, node, start: now, end: None, result: None });
-        req.phase = Phase::InFlight { attempt, node, since: now, reply_at: now + reply_in };
+        req.spans.push(Span {
+            attempt,
+            node,
+            start: now,
+            end: None,
+            result: None,
+        });
+        req.phase = Phase::InFlight {
+            attempt,
+            node,
+            since: now,
+            reply_at: now + reply_in,
+        };
         ctx.record(RetryRecord::AttemptStarted { req: id, attempt, node });
     }
 
@@ -400,7 +454,12 @@ impl RetryModel {
         let probe_round = req.probe_round;
         let error = match result {
             Ok(()) => {
-                ctx.record(RetryRecord::AttemptSucceeded { req: id, attempt, node, latency_us: (now - started).as_micros() });
+                ctx.record(RetryRecord::AttemptSucceeded {
+                    req: id,
+                    attempt,
+                    node,
+                    latency_us: (now - started).as_micros(),
+                });
                 self.breaker_outcome(probe_round, Some(true), ctx);
                 if let Some(b) = self.budget.as_mut() {
                     b.on_success();
@@ -410,7 +469,12 @@ impl RetryModel {
             }
             Err(e) => e,
         };
-        ctx.record(RetryRecord::AttemptFailed { req: id, attempt, node, error });
+        ctx.record(RetryRecord::AttemptFailed {
+            req: id,
+            attempt,
+            node,
+            error,
+        });
         self.stats.on_failed_call(now, node);
         if error.is_retryable() {
             if let Some(b) = self.budget.as_mut() {
@@ -440,14 +504,26 @@ impl RetryModel {
         }
         let req = self.active.get_mut(&id).expect("request is active");
         req.previous_wait = wait;
-        req.phase = Phase::Waiting { next_attempt: attempt + 1, since: now, until: now + wait };
+        req.phase = Phase::Waiting {
+            next_attempt: attempt + 1,
+            since: now,
+            until: now + wait,
+        };
         self.stats.on_retry_wait(wait);
-        ctx.record(RetryRecord::RetryScheduled { req: id, attempt: attempt + 1, wait_us: wait.as_micros() });
+        ctx.record(RetryRecord::RetryScheduled {
+            req: id,
+            attempt: attempt + 1,
+            wait_us: wait.as_micros(),
+        });
         ctx.schedule_in(wait, RetryEvent::Attempt { req: id });
     }
 
     fn give_up(&mut self, id: u32, attempts: u32, reason: GiveUpReason, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
-        ctx.record(RetryRecord::GaveUp { req: id, attempts, reason });
+        ctx.record(RetryRecord::GaveUp {
+            req: id,
+            attempts,
+            reason,
+        });
         self.finish(id, Final::GaveUp(reason), attempts, ctx.now());
     }
 
@@ -463,7 +539,12 @@ impl RetryModel {
     }
 
     fn schedule_arrival(&mut self, client: u32, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
-        if let Workload::Poisson { rate_per_client, duration_ms, .. } = self.scenario.workload {
+        if let Workload::Poisson {
+            rate_per_client,
+            duration_ms,
+            ..
+        } = self.scenario.workload
+        {
             let gap_ms = self.arrivals[client as usize].exponential(1000.0 / rate_per_client);
             let at = ctx.now() + SimDuration::from_ms_f64(gap_ms);
             if at < SimTime::from_ms(duration_ms) {
@@ -515,7 +596,12 @@ impl Model for RetryModel {
                 };
                 self.reply(req, attempt, node, Err(CallError::Timeout), ctx);
             }
-            RetryEvent::ServiceDone { req, attempt, node, result } => self.service_done(req, attempt, node, result, ctx),
+            RetryEvent::ServiceDone {
+                req,
+                attempt,
+                node,
+                result,
+            } => self.service_done(req, attempt, node, result, ctx),
             RetryEvent::BreakerTimer => {
                 let t = self.breaker.as_mut().and_then(|b| b.tick(ctx.now()));
                 self.trace_breaker(t, ctx);

@@ -25,29 +25,54 @@ impl RetryPreset {
 fn single(rate: f64) -> RetryConfig {
     RetryConfig {
         workload: Workload::Single,
-        service: ServiceConfig { transient_failure_rate: rate, ..ServiceConfig::default() },
+        service: ServiceConfig {
+            transient_failure_rate: rate,
+            ..ServiceConfig::default()
+        },
         ..RetryConfig::default()
     }
 }
 
 fn exponential(base_ms: u64, cap_ms: u64, max_attempts: u32, jitter: Jitter) -> Strategy {
-    Strategy { wait: WaitKind::Exponential, base_ms, cap_ms, multiplier: 2.0, max_attempts, jitter, ..Strategy::default() }
+    Strategy {
+        wait: WaitKind::Exponential,
+        base_ms,
+        cap_ms,
+        multiplier: 2.0,
+        max_attempts,
+        jitter,
+        ..Strategy::default()
+    }
 }
 
 /// A crowd of clients during an outage of a service with limited capacity.
 fn storm(b: Strategy) -> RetryConfig {
-    let a = Strategy { attempt_timeout_ms: 1_000, ..exponential(100, 5_000, 6, Jitter::None) };
+    let a = Strategy {
+        attempt_timeout_ms: 1_000,
+        ..exponential(100, 5_000, 6, Jitter::None)
+    };
     RetryConfig {
-        workload: Workload::Poisson { clients: 200, rate_per_client: 0.5, duration_ms: 60_000 },
+        workload: Workload::Poisson {
+            clients: 200,
+            rate_per_client: 0.5,
+            duration_ms: 60_000,
+        },
         service: ServiceConfig {
             transient_failure_rate: 0.02,
             latency_ms: 80,
             latency_shape: LatencyShape::LogNormal,
             capacity: 60,
-            outages: vec![Outage { from_ms: 15_000, to_ms: 25_000, node: None }],
+            outages: vec![Outage {
+                from_ms: 15_000,
+                to_ms: 25_000,
+                node: None,
+            }],
             ..ServiceConfig::default()
         },
-        compare: Some(Strategy { attempt_timeout_ms: 1_000, ..b }),
+        compare: Some(Strategy {
+            attempt_timeout_ms: 1_000,
+            ..b
+        }),
         strategy: a,
         script: vec![],
     }
@@ -55,29 +80,50 @@ fn storm(b: Strategy) -> RetryConfig {
 
 /// Every preset, in the order the lab lists them.
 pub fn all() -> Vec<RetryPreset> {
-    let storm_base = || Strategy { attempt_timeout_ms: 1_000, ..exponential(100, 5_000, 6, Jitter::None) };
+    let storm_base = || Strategy {
+        attempt_timeout_ms: 1_000,
+        ..exponential(100, 5_000, 6, Jitter::None)
+    };
     vec![
-        RetryPreset { id: "tenacity", seed: 3, config: single(0.5) },
+        RetryPreset {
+            id: "tenacity",
+            seed: 3,
+            config: single(0.5),
+        },
         RetryPreset {
             id: "exponential",
             seed: 10,
-            config: RetryConfig { strategy: exponential(2_000, 10_000, 3, Jitter::None), ..single(0.5) },
+            config: RetryConfig {
+                strategy: exponential(2_000, 10_000, 3, Jitter::None),
+                ..single(0.5)
+            },
         },
         RetryPreset {
             id: "scripted",
             seed: 1,
-            config: RetryConfig { script: vec![Scripted::Fail, Scripted::Fail, Scripted::Succeed], ..single(0.5) },
+            config: RetryConfig {
+                script: vec![Scripted::Fail, Scripted::Fail, Scripted::Succeed],
+                ..single(0.5)
+            },
         },
         RetryPreset {
             id: "bigfs",
             seed: 2024,
             config: RetryConfig {
-                workload: Workload::Poisson { clients: 4, rate_per_client: 2.0, duration_ms: 20_000 },
+                workload: Workload::Poisson {
+                    clients: 4,
+                    rate_per_client: 2.0,
+                    duration_ms: 20_000,
+                },
                 service: ServiceConfig {
                     nodes: 3,
                     transient_failure_rate: 0.15,
                     latency_ms: 200,
-                    outages: vec![Outage { from_ms: 4_000, to_ms: 12_000, node: Some(2) }],
+                    outages: vec![Outage {
+                        from_ms: 4_000,
+                        to_ms: 12_000,
+                        node: Some(2),
+                    }],
                     ..ServiceConfig::default()
                 },
                 strategy: Strategy {
@@ -93,8 +139,15 @@ pub fn all() -> Vec<RetryPreset> {
             id: "permanent",
             seed: 3,
             config: RetryConfig {
-                service: ServiceConfig { transient_failure_rate: 0.0, permanent_failure_rate: 1.0, ..ServiceConfig::default() },
-                compare: Some(Strategy { cancel_on_permanent: false, ..Strategy::default() }),
+                service: ServiceConfig {
+                    transient_failure_rate: 0.0,
+                    permanent_failure_rate: 1.0,
+                    ..ServiceConfig::default()
+                },
+                compare: Some(Strategy {
+                    cancel_on_permanent: false,
+                    ..Strategy::default()
+                }),
                 ..single(0.0)
             },
         },
@@ -114,12 +167,21 @@ pub fn all() -> Vec<RetryPreset> {
                 script: vec![],
             },
         },
-        RetryPreset { id: "storm_jitter", seed: 42, config: storm(exponential(100, 5_000, 6, Jitter::Full)) },
+        RetryPreset {
+            id: "storm_jitter",
+            seed: 42,
+            config: storm(exponential(100, 5_000, 6, Jitter::Full)),
+        },
         RetryPreset {
             id: "storm_budget",
             seed: 42,
             config: storm(Strategy {
-                budget: Some(BudgetConfig { max_tokens: 20, token_ratio: 0.1, threshold: 0.5, refill: Refill::OnSuccess }),
+                budget: Some(BudgetConfig {
+                    max_tokens: 20,
+                    token_ratio: 0.1,
+                    threshold: 0.5,
+                    refill: Refill::OnSuccess,
+                }),
                 ..storm_base()
             }),
         },
@@ -127,7 +189,13 @@ pub fn all() -> Vec<RetryPreset> {
             id: "storm_breaker",
             seed: 42,
             config: storm(Strategy {
-                breaker: Some(BreakerConfig { window: 50, failure_ratio: 0.5, min_calls: 20, open_ms: 3_000, half_open_probes: 5 }),
+                breaker: Some(BreakerConfig {
+                    window: 50,
+                    failure_ratio: 0.5,
+                    min_calls: 20,
+                    open_ms: 3_000,
+                    half_open_probes: 5,
+                }),
                 ..storm_base()
             }),
         },

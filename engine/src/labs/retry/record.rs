@@ -42,7 +42,10 @@ impl CallError {
 
     /// Whether the failure says the service is unhealthy (feeds the breaker).
     pub fn counts_against_service(self) -> bool {
-        matches!(self, CallError::Transient | CallError::Timeout | CallError::Unavailable | CallError::Overloaded)
+        matches!(
+            self,
+            CallError::Transient | CallError::Timeout | CallError::Unavailable | CallError::Overloaded
+        )
     }
 
     pub fn key(self) -> &'static str {
@@ -111,13 +114,41 @@ pub fn breaker_state_key(s: BreakerState) -> &'static str {
 /// One line of the retry lab's trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RetryRecord {
-    Arrived { req: u32, client: u32 },
-    AttemptStarted { req: u32, attempt: u32, node: u32 },
-    AttemptSucceeded { req: u32, attempt: u32, node: u32, latency_us: u64 },
-    AttemptFailed { req: u32, attempt: u32, node: u32, error: CallError },
-    RetryScheduled { req: u32, attempt: u32, wait_us: u64 },
-    GaveUp { req: u32, attempts: u32, reason: GiveUpReason },
-    Breaker { from: BreakerState, to: BreakerState },
+    Arrived {
+        req: u32,
+        client: u32,
+    },
+    AttemptStarted {
+        req: u32,
+        attempt: u32,
+        node: u32,
+    },
+    AttemptSucceeded {
+        req: u32,
+        attempt: u32,
+        node: u32,
+        latency_us: u64,
+    },
+    AttemptFailed {
+        req: u32,
+        attempt: u32,
+        node: u32,
+        error: CallError,
+    },
+    RetryScheduled {
+        req: u32,
+        attempt: u32,
+        wait_us: u64,
+    },
+    GaveUp {
+        req: u32,
+        attempts: u32,
+        reason: GiveUpReason,
+    },
+    Breaker {
+        from: BreakerState,
+        to: BreakerState,
+    },
 }
 
 /// `node_1`, `node_2`, … (1-based, as in the course text).
@@ -158,10 +189,17 @@ impl Narrate for RetryRecord {
             RetryRecord::Arrived { req, client } => {
                 tf(lang, "log.arrived", &[("req", &req), ("client", &(client + 1))])
             }
-            RetryRecord::AttemptStarted { req, attempt, node } => {
-                tf(lang, "log.attempt_started", &[("req", &req), ("attempt", &attempt), ("node", &node_name(node))])
-            }
-            RetryRecord::AttemptSucceeded { req, attempt, node, latency_us } => tf(
+            RetryRecord::AttemptStarted { req, attempt, node } => tf(
+                lang,
+                "log.attempt_started",
+                &[("req", &req), ("attempt", &attempt), ("node", &node_name(node))],
+            ),
+            RetryRecord::AttemptSucceeded {
+                req,
+                attempt,
+                node,
+                latency_us,
+            } => tf(
                 lang,
                 "log.attempt_ok",
                 &[
@@ -171,10 +209,20 @@ impl Narrate for RetryRecord {
                     ("latency", &human_ms(latency_us as f64 / 1000.0)),
                 ],
             ),
-            RetryRecord::AttemptFailed { req, attempt, node, error } => tf(
+            RetryRecord::AttemptFailed {
+                req,
+                attempt,
+                node,
+                error,
+            } => tf(
                 lang,
                 "log.attempt_failed",
-                &[("req", &req), ("attempt", &attempt), ("node", &node_name(node)), ("error", &t(lang, error.key()))],
+                &[
+                    ("req", &req),
+                    ("attempt", &attempt),
+                    ("node", &node_name(node)),
+                    ("error", &t(lang, error.key())),
+                ],
             ),
             RetryRecord::RetryScheduled { req, attempt, wait_us } => {
                 if wait_us == 0 {
@@ -190,12 +238,19 @@ impl Narrate for RetryRecord {
             RetryRecord::GaveUp { req, attempts, reason } => tf(
                 lang,
                 "log.gave_up",
-                &[("req", &req), ("attempts", &attempts), ("reason", &t(lang, reason.key()))],
+                &[
+                    ("req", &req),
+                    ("attempts", &attempts),
+                    ("reason", &t(lang, reason.key())),
+                ],
             ),
             RetryRecord::Breaker { from, to } => tf(
                 lang,
                 "log.breaker",
-                &[("from", &t(lang, breaker_state_key(from))), ("to", &t(lang, breaker_state_key(to)))],
+                &[
+                    ("from", &t(lang, breaker_state_key(from))),
+                    ("to", &t(lang, breaker_state_key(to))),
+                ],
             ),
         }
     }

@@ -111,7 +111,11 @@ impl RetryStats {
             node_failures: vec![0; nodes],
             attempts: vec![[0; 2]; sc.strategy.max_attempts as usize + 1],
             series: Series::new(SimDuration::from_ms(width)),
-            breaker_changes: if sc.strategy.breaker.is_some() { vec![(SimTime::ZERO, BreakerState::Closed)] } else { vec![] },
+            breaker_changes: if sc.strategy.breaker.is_some() {
+                vec![(SimTime::ZERO, BreakerState::Closed)]
+            } else {
+                vec![]
+            },
         }
     }
 
@@ -196,7 +200,11 @@ impl RetryStats {
             retry_wait_ms: round_to(self.retry_wait.as_ms_f64(), 1),
             gave_up: self.gave_up.clone(),
             node_failures: if self.node_failures.len() > 1 {
-                self.node_failures.iter().enumerate().map(|(i, n)| (super::record::node_name(i as u32), *n)).collect()
+                self.node_failures
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (super::record::node_name(i as u32), *n))
+                    .collect()
             } else {
                 BTreeMap::new()
             },

@@ -26,17 +26,30 @@ const EVENT_CAP: u64 = 20_000_000;
 
 /// Runs side A of `config` to the end, keeping every trace record.
 fn run_a(config: &RetryConfig, seed: u64) -> RetrySim {
-    let scenario = config.scenario().unwrap_or_else(|e| panic!("invalid test config: {e:?}"));
+    let scenario = config
+        .scenario()
+        .unwrap_or_else(|e| panic!("invalid test config: {e:?}"));
     let mut sim = Simulation::with_trace_capacity(RetryModel::new(scenario, seed), 1 << 20);
-    assert_eq!(sim.run_to_end(EVENT_CAP), Progress::Finished, "seed {seed}: run did not finish");
+    assert_eq!(
+        sim.run_to_end(EVENT_CAP),
+        Progress::Finished,
+        "seed {seed}: run did not finish"
+    );
     sim
 }
 
 /// Runs side B (the `compare` strategy) of `config` to the end.
 fn run_b(config: &RetryConfig, seed: u64) -> RetrySim {
-    let scenario = config.compare_scenario().unwrap().expect("config compares two strategies");
+    let scenario = config
+        .compare_scenario()
+        .unwrap()
+        .expect("config compares two strategies");
     let mut sim = Simulation::with_trace_capacity(RetryModel::new(scenario, seed), 1 << 20);
-    assert_eq!(sim.run_to_end(EVENT_CAP), Progress::Finished, "seed {seed}: side B did not finish");
+    assert_eq!(
+        sim.run_to_end(EVENT_CAP),
+        Progress::Finished,
+        "seed {seed}: side B did not finish"
+    );
     sim
 }
 
@@ -46,7 +59,9 @@ fn records(sim: &RetrySim) -> impl Iterator<Item = (SimTime, RetryRecord)> + '_ 
 }
 
 fn failures(sim: &RetrySim, error: CallError) -> usize {
-    records(sim).filter(|(_, r)| matches!(r, RetryRecord::AttemptFailed { error: e, .. } if *e == error)).count()
+    records(sim)
+        .filter(|(_, r)| matches!(r, RetryRecord::AttemptFailed { error: e, .. } if *e == error))
+        .count()
 }
 
 fn gave_up(sim: &RetrySim, reason: GiveUpReason) -> u64 {
@@ -61,14 +76,23 @@ fn preset(id: &str) -> presets::RetryPreset {
 /// cure, no deadline, no timeout: the textbook setting.
 fn independent(p: f64, max_attempts: u32, wait: WaitKind) -> RetryConfig {
     RetryConfig {
-        workload: Workload::Poisson { clients: 50, rate_per_client: 1.0, duration_ms: 100_000 },
+        workload: Workload::Poisson {
+            clients: 50,
+            rate_per_client: 1.0,
+            duration_ms: 100_000,
+        },
         service: ServiceConfig {
             transient_failure_rate: p,
             latency_ms: 40,
             latency_shape: LatencyShape::Fixed,
             ..ServiceConfig::default()
         },
-        strategy: Strategy { max_attempts, wait, base_ms: 200, ..Strategy::default() },
+        strategy: Strategy {
+            max_attempts,
+            wait,
+            base_ms: 200,
+            ..Strategy::default()
+        },
         ..RetryConfig::default()
     }
 }
@@ -104,12 +128,22 @@ fn success_and_load_match_theory_for_independent_failures() {
 
         // Success: a Bernoulli variable with q = 1 − pⁿ.
         let q = 1.0 - p.powi(n as i32);
-        assert_close(&format!("success rate ({case})"), s.succeeded as f64 / s.requests as f64, q, q * (1.0 - q), s.requests);
+        assert_close(
+            &format!("success rate ({case})"),
+            s.succeeded as f64 / s.requests as f64,
+            q,
+            q * (1.0 - q),
+            s.requests,
+        );
 
         // Calls per request: j calls with probability pʲ⁻¹(1 − p) for j < n, and n with pⁿ⁻¹.
         let dist: Vec<(f64, f64)> = (1..=n)
             .map(|j| {
-                let pj = if j < n { p.powi(j as i32 - 1) * (1.0 - p) } else { p.powi(n as i32 - 1) };
+                let pj = if j < n {
+                    p.powi(j as i32 - 1) * (1.0 - p)
+                } else {
+                    p.powi(n as i32 - 1)
+                };
                 (j as f64, pj)
             })
             .collect();
@@ -117,10 +151,20 @@ fn success_and_load_match_theory_for_independent_failures() {
         let var: f64 = dist.iter().map(|(j, pj)| (j - mean).powi(2) * pj).sum();
         let geometric: f64 = (0..n).map(|k| p.powi(k as i32)).sum();
         assert!((mean - geometric).abs() < 1e-12, "the two forms of the theory agree");
-        assert_close(&format!("load amplification ({case})"), s.calls as f64 / s.requests as f64, mean, var, s.requests);
+        assert_close(
+            &format!("load amplification ({case})"),
+            s.calls as f64 / s.requests as f64,
+            mean,
+            var,
+            s.requests,
+        );
 
         // Every request that did not succeed used every attempt.
-        assert_eq!(s.requests - s.succeeded, gave_up(&sim, GiveUpReason::Attempts), "{case}");
+        assert_eq!(
+            s.requests - s.succeeded,
+            gave_up(&sim, GiveUpReason::Attempts),
+            "{case}"
+        );
     }
 }
 
@@ -136,25 +180,49 @@ fn permanent_and_transient_failures_mix_as_theory_says() {
     let success = (1.0 - p - q) * reach;
     let permanent = q * reach;
     let rate = |x: u64| x as f64 / st.requests as f64;
-    assert_close("success", rate(st.succeeded), success, success * (1.0 - success), st.requests);
+    assert_close(
+        "success",
+        rate(st.succeeded),
+        success,
+        success * (1.0 - success),
+        st.requests,
+    );
     let gave_permanent = gave_up(&sim, GiveUpReason::Permanent);
-    assert_close("permanent give-ups", rate(gave_permanent), permanent, permanent * (1.0 - permanent), st.requests);
+    assert_close(
+        "permanent give-ups",
+        rate(gave_permanent),
+        permanent,
+        permanent * (1.0 - permanent),
+        st.requests,
+    );
 }
 
 #[test]
 fn permanent_errors_cancel_at_once_unless_told_otherwise() {
     let p = preset("permanent");
     let a = run_a(&p.config, p.seed);
-    let attempts: Vec<_> = records(&a).filter(|(_, r)| matches!(r, RetryRecord::AttemptStarted { .. })).collect();
+    let attempts: Vec<_> = records(&a)
+        .filter(|(_, r)| matches!(r, RetryRecord::AttemptStarted { .. }))
+        .collect();
     assert_eq!(attempts.len(), 1, "cancel_on_permanent: one attempt only");
     assert_eq!(gave_up(&a, GiveUpReason::Permanent), 1);
-    assert!(records(&a).any(|(_, r)| r == RetryRecord::GaveUp { req: 0, attempts: 1, reason: GiveUpReason::Permanent }));
+    assert!(records(&a).any(|(_, r)| r
+        == RetryRecord::GaveUp {
+            req: 0,
+            attempts: 1,
+            reason: GiveUpReason::Permanent
+        }));
 
     // Side B retries what can never succeed, and uses every attempt.
     let b = run_b(&p.config, p.seed);
     let max = p.config.compare.as_ref().unwrap().max_attempts;
     assert_eq!(failures(&b, CallError::Permanent), max as usize);
-    assert!(records(&b).any(|(_, r)| r == RetryRecord::GaveUp { req: 0, attempts: max, reason: GiveUpReason::Attempts }));
+    assert!(records(&b).any(|(_, r)| r
+        == RetryRecord::GaveUp {
+            req: 0,
+            attempts: max,
+            reason: GiveUpReason::Attempts
+        }));
     assert_eq!(b.model().stats().calls, max as u64);
 }
 
@@ -162,13 +230,28 @@ fn permanent_errors_cancel_at_once_unless_told_otherwise() {
 fn a_deadline_gives_up_with_reason_deadline() {
     // Attempts at ~0 s and ~2.1 s; a third would start after ~4.2 s, past the 3 s deadline.
     let config = RetryConfig {
-        service: ServiceConfig { transient_failure_rate: 1.0, latency_shape: LatencyShape::Fixed, ..ServiceConfig::default() },
-        strategy: Strategy { max_attempts: 5, deadline_ms: 3_000, ..Strategy::default() },
+        service: ServiceConfig {
+            transient_failure_rate: 1.0,
+            latency_shape: LatencyShape::Fixed,
+            ..ServiceConfig::default()
+        },
+        strategy: Strategy {
+            max_attempts: 5,
+            deadline_ms: 3_000,
+            ..Strategy::default()
+        },
         ..RetryConfig::default()
     };
     let sim = run_a(&config, 1);
     let last = records(&sim).last().unwrap().1;
-    assert_eq!(last, RetryRecord::GaveUp { req: 0, attempts: 2, reason: GiveUpReason::Deadline });
+    assert_eq!(
+        last,
+        RetryRecord::GaveUp {
+            req: 0,
+            attempts: 2,
+            reason: GiveUpReason::Deadline
+        }
+    );
     assert!(sim.now() <= SimTime::from_ms(3_000));
 
     // A deadline that falls while an attempt is in flight cuts it short.
@@ -176,7 +259,14 @@ fn a_deadline_gives_up_with_reason_deadline() {
     config.service.latency_ms = 10_000;
     let sim = run_a(&config, 1);
     let (at, last) = records(&sim).last().unwrap();
-    assert_eq!(last, RetryRecord::GaveUp { req: 0, attempts: 1, reason: GiveUpReason::Deadline });
+    assert_eq!(
+        last,
+        RetryRecord::GaveUp {
+            req: 0,
+            attempts: 1,
+            reason: GiveUpReason::Deadline
+        }
+    );
     assert_eq!(at, SimTime::from_ms(3_000));
     assert_eq!(failures(&sim, CallError::Timeout), 1);
 }
@@ -184,14 +274,23 @@ fn a_deadline_gives_up_with_reason_deadline() {
 #[test]
 fn an_attempt_timeout_turns_slow_responses_into_timeouts() {
     let config = RetryConfig {
-        workload: Workload::Poisson { clients: 10, rate_per_client: 1.0, duration_ms: 20_000 },
+        workload: Workload::Poisson {
+            clients: 10,
+            rate_per_client: 1.0,
+            duration_ms: 20_000,
+        },
         service: ServiceConfig {
             transient_failure_rate: 0.0,
             slow_rate: 1.0,
             slow_ms: 5_000,
             ..ServiceConfig::default()
         },
-        strategy: Strategy { max_attempts: 2, attempt_timeout_ms: 1_000, wait: WaitKind::Immediate, ..Strategy::default() },
+        strategy: Strategy {
+            max_attempts: 2,
+            attempt_timeout_ms: 1_000,
+            wait: WaitKind::Immediate,
+            ..Strategy::default()
+        },
         ..RetryConfig::default()
     };
     let sim = run_a(&config, 4);
@@ -215,15 +314,28 @@ fn an_attempt_timeout_turns_slow_responses_into_timeouts() {
 #[test]
 fn an_outage_gives_unavailable_and_next_replica_routes_around_it() {
     let config = |target: Target| RetryConfig {
-        workload: Workload::Poisson { clients: 20, rate_per_client: 1.0, duration_ms: 30_000 },
+        workload: Workload::Poisson {
+            clients: 20,
+            rate_per_client: 1.0,
+            duration_ms: 30_000,
+        },
         service: ServiceConfig {
             nodes: 3,
             transient_failure_rate: 0.0,
             latency_ms: 50,
-            outages: vec![Outage { from_ms: 0, to_ms: 30_000, node: Some(2) }],
+            outages: vec![Outage {
+                from_ms: 0,
+                to_ms: 30_000,
+                node: Some(2),
+            }],
             ..ServiceConfig::default()
         },
-        strategy: Strategy { max_attempts: 3, wait: WaitKind::Immediate, target, ..Strategy::default() },
+        strategy: Strategy {
+            max_attempts: 3,
+            wait: WaitKind::Immediate,
+            target,
+            ..Strategy::default()
+        },
         ..RetryConfig::default()
     };
     let same = run_a(&config(Target::Same), 6);
@@ -237,10 +349,21 @@ fn an_outage_gives_unavailable_and_next_replica_routes_around_it() {
     }
     // Staying on the dead node loses its third of the requests; the next replica saves them all.
     let (ms, mn) = (same.model().stats().metrics(), next.model().stats().metrics());
-    assert!((ms.success_rate - 2.0 / 3.0).abs() < 0.02, "same node: {}", ms.success_rate);
+    assert!(
+        (ms.success_rate - 2.0 / 3.0).abs() < 0.02,
+        "same node: {}",
+        ms.success_rate
+    );
     assert_eq!(mn.success_rate, 1.0);
     // A retry of a request whose primary is down goes to node_3 at once.
-    assert!(records(&next).any(|(_, r)| matches!(r, RetryRecord::AttemptSucceeded { attempt: 2, node: 2, .. })));
+    assert!(records(&next).any(|(_, r)| matches!(
+        r,
+        RetryRecord::AttemptSucceeded {
+            attempt: 2,
+            node: 2,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -248,7 +371,10 @@ fn a_herd_without_jitter_collides_far_more_than_with_full_jitter() {
     let p = preset("herd");
     let none = run_a(&p.config, p.seed);
     let full = run_b(&p.config, p.seed);
-    let (cn, cf) = (failures(&none, CallError::Conflict), failures(&full, CallError::Conflict));
+    let (cn, cf) = (
+        failures(&none, CallError::Conflict),
+        failures(&full, CallError::Conflict),
+    );
     let (kn, kf) = (none.model().stats().calls, full.model().stats().calls);
     assert!(cn >= 2 * cf, "conflicts: no jitter {cn}, full jitter {cf}");
     assert!(kn as f64 >= 1.5 * kf as f64, "calls: no jitter {kn}, full jitter {kf}");
@@ -287,10 +413,17 @@ fn the_storm_breaker_opens_during_the_outage_and_closes_after() {
             _ => None,
         })
         .collect();
-    let first_open = changes.iter().find(|c| (c.1, c.2) == (BreakerState::Closed, BreakerState::Open));
+    let first_open = changes
+        .iter()
+        .find(|c| (c.1, c.2) == (BreakerState::Closed, BreakerState::Open));
     let (opened_at, ..) = first_open.expect("the breaker opens");
-    assert!(*opened_at >= from && *opened_at < to, "opened at {opened_at}, outage {from}..{to}");
-    let closed_after = changes.iter().any(|c| c.0 >= to && (c.1, c.2) == (BreakerState::HalfOpen, BreakerState::Closed));
+    assert!(
+        *opened_at >= from && *opened_at < to,
+        "opened at {opened_at}, outage {from}..{to}"
+    );
+    let closed_after = changes
+        .iter()
+        .any(|c| c.0 >= to && (c.1, c.2) == (BreakerState::HalfOpen, BreakerState::Closed));
     assert!(closed_after, "the breaker closes again after the outage: {changes:?}");
     assert_eq!(b.model().breaker().unwrap().state(), BreakerState::Closed);
     assert!(gave_up(&b, GiveUpReason::BreakerOpen) > 0);
@@ -313,9 +446,19 @@ fn the_storm_budget_stays_between_empty_and_full_and_runs_dry_in_the_outage() {
         assert!(level <= max, "budget over its maximum at {}: {level}", sim.now());
         lowest = lowest.min(level);
     }
-    assert!(lowest <= threshold, "the outage drains the budget below its threshold (lowest {lowest})");
+    assert!(
+        lowest <= threshold,
+        "the outage drains the budget below its threshold (lowest {lowest})"
+    );
     assert!(gave_up(&sim, GiveUpReason::Budget) > 0);
-    let series_low = sim.model().stats().series.buckets().iter().filter_map(|s| s.budget_low).min();
+    let series_low = sim
+        .model()
+        .stats()
+        .series
+        .buckets()
+        .iter()
+        .filter_map(|s| s.budget_low)
+        .min();
     assert!(series_low.is_some_and(|l| l <= max));
 }
 
@@ -325,11 +468,30 @@ fn scripted_fail_fail_succeed_takes_exactly_three_attempts() {
     let sim = run_a(&p.config, p.seed);
     let outcomes: Vec<RetryRecord> = records(&sim)
         .map(|(_, r)| r)
-        .filter(|r| matches!(r, RetryRecord::AttemptFailed { .. } | RetryRecord::AttemptSucceeded { .. }))
+        .filter(|r| {
+            matches!(
+                r,
+                RetryRecord::AttemptFailed { .. } | RetryRecord::AttemptSucceeded { .. }
+            )
+        })
         .collect();
     assert_eq!(outcomes.len(), 3);
-    assert!(matches!(outcomes[0], RetryRecord::AttemptFailed { attempt: 1, error: CallError::Transient, .. }));
-    assert!(matches!(outcomes[1], RetryRecord::AttemptFailed { attempt: 2, error: CallError::Transient, .. }));
+    assert!(matches!(
+        outcomes[0],
+        RetryRecord::AttemptFailed {
+            attempt: 1,
+            error: CallError::Transient,
+            ..
+        }
+    ));
+    assert!(matches!(
+        outcomes[1],
+        RetryRecord::AttemptFailed {
+            attempt: 2,
+            error: CallError::Transient,
+            ..
+        }
+    ));
     assert!(matches!(outcomes[2], RetryRecord::AttemptSucceeded { attempt: 3, .. }));
     let m = sim.model().stats().metrics();
     assert_eq!((m.succeeded, m.calls, m.success_rate), (1, 3, 1.0));
@@ -343,7 +505,12 @@ fn scripted_fail_fail_succeed_takes_exactly_three_attempts() {
 fn every_preset_runs_to_the_end_with_sane_metrics() {
     for p in presets::all() {
         let mut run = RetryRun::new(&p.config, p.seed).unwrap();
-        assert_eq!(run.run_to_end(EVENT_CAP), Progress::Finished, "preset {} did not finish", p.id);
+        assert_eq!(
+            run.run_to_end(EVENT_CAP),
+            Progress::Finished,
+            "preset {} did not finish",
+            p.id
+        );
         for (side, sim) in ["A", "B"].iter().zip(run.sides()) {
             let what = format!("preset {} side {side} (seed {})", p.id, p.seed);
             let s = sim.model().stats();
@@ -351,23 +518,41 @@ fn every_preset_runs_to_the_end_with_sane_metrics() {
             assert!(m.requests > 0, "{what}: no requests");
             assert_eq!(s.finished, m.requests, "{what}: every request ends");
             assert_eq!(sim.model().active().count(), 0, "{what}");
-            assert!(sim.model().in_flight().iter().all(|n| *n == 0), "{what}: the service is idle at the end");
+            assert!(
+                sim.model().in_flight().iter().all(|n| *n == 0),
+                "{what}: the service is idle at the end"
+            );
             let gave_up: u64 = m.gave_up.values().sum();
-            assert_eq!(m.succeeded + gave_up, m.requests, "{what}: succeeded + gave up = requests");
+            assert_eq!(
+                m.succeeded + gave_up,
+                m.requests,
+                "{what}: succeeded + gave up = requests"
+            );
             for rate in [m.success_rate, m.first_try_success_rate] {
                 assert!((0.0..=1.0).contains(&rate), "{what}: rate {rate}");
             }
             assert!(m.first_try_success_rate <= m.success_rate, "{what}");
             // Every call belongs to exactly one attempt of one finished request.
-            let counted: u64 = s.attempts.iter().enumerate().map(|(i, [ok, ko])| i as u64 * (ok + ko)).sum();
+            let counted: u64 = s
+                .attempts
+                .iter()
+                .enumerate()
+                .map(|(i, [ok, ko])| i as u64 * (ok + ko))
+                .sum();
             assert_eq!(counted, m.calls, "{what}: calls = Σ attempts");
             let rejected_before_calling = s.attempts[0][1];
-            assert!(m.calls >= m.requests - rejected_before_calling, "{what}: calls ≥ requests that called");
+            assert!(
+                m.calls >= m.requests - rejected_before_calling,
+                "{what}: calls ≥ requests that called"
+            );
             if rejected_before_calling == 0 {
                 assert!(m.load_amplification >= 1.0, "{what}");
             }
             let max_attempts = sim.model().scenario().strategy.max_attempts as f64;
-            assert!(m.mean_attempts <= max_attempts && m.load_amplification <= max_attempts, "{what}");
+            assert!(
+                m.mean_attempts <= max_attempts && m.load_amplification <= max_attempts,
+                "{what}"
+            );
             let quantiles = [m.p50_ms, m.p95_ms, m.p99_ms];
             if m.succeeded > 0 {
                 let q: Vec<f64> = quantiles.iter().map(|q| q.expect("latency quantiles")).collect();
@@ -388,18 +573,32 @@ fn a_breaker_is_not_stuck_half_open_by_errors_that_do_not_count() {
     // ignores them; a half-open probe that ends in one must not use up the
     // probes for good, or the breaker rejects every call for the rest of the run.
     let config = RetryConfig {
-        workload: Workload::Poisson { clients: 20, rate_per_client: 2.0, duration_ms: 60_000 },
+        workload: Workload::Poisson {
+            clients: 20,
+            rate_per_client: 2.0,
+            duration_ms: 60_000,
+        },
         service: ServiceConfig {
             transient_failure_rate: 0.0,
             permanent_failure_rate: 0.3,
             latency_ms: 50,
-            outages: vec![Outage { from_ms: 5_000, to_ms: 10_000, node: None }],
+            outages: vec![Outage {
+                from_ms: 5_000,
+                to_ms: 10_000,
+                node: None,
+            }],
             ..ServiceConfig::default()
         },
         strategy: Strategy {
             max_attempts: 2,
             wait: WaitKind::Immediate,
-            breaker: Some(BreakerConfig { window: 20, failure_ratio: 0.5, min_calls: 10, open_ms: 1_000, half_open_probes: 5 }),
+            breaker: Some(BreakerConfig {
+                window: 20,
+                failure_ratio: 0.5,
+                min_calls: 10,
+                open_ms: 1_000,
+                half_open_probes: 5,
+            }),
             ..Strategy::default()
         },
         ..RetryConfig::default()
@@ -407,9 +606,22 @@ fn a_breaker_is_not_stuck_half_open_by_errors_that_do_not_count() {
     for seed in 0..5 {
         let sim = run_a(&config, seed);
         let breaker = sim.model().breaker().unwrap();
-        assert_eq!(breaker.state(), BreakerState::Closed, "seed {seed}: the breaker ends closed");
+        assert_eq!(
+            breaker.state(),
+            BreakerState::Closed,
+            "seed {seed}: the breaker ends closed"
+        );
         let late_rejections = records(&sim)
-            .filter(|(at, r)| *at > SimTime::from_ms(20_000) && matches!(r, RetryRecord::GaveUp { reason: GiveUpReason::BreakerOpen, .. }))
+            .filter(|(at, r)| {
+                *at > SimTime::from_ms(20_000)
+                    && matches!(
+                        r,
+                        RetryRecord::GaveUp {
+                            reason: GiveUpReason::BreakerOpen,
+                            ..
+                        }
+                    )
+            })
             .count();
         assert_eq!(late_rejections, 0, "seed {seed}: rejections long after the outage");
     }
@@ -419,11 +631,20 @@ fn a_breaker_is_not_stuck_half_open_by_errors_that_do_not_count() {
 // Properties of the patterns, over their whole input space.
 
 fn wait_kinds() -> impl Gen<Value = WaitKind> {
-    prop_oneof![Just(WaitKind::Immediate), Just(WaitKind::Fixed), Just(WaitKind::Exponential)]
+    prop_oneof![
+        Just(WaitKind::Immediate),
+        Just(WaitKind::Fixed),
+        Just(WaitKind::Exponential)
+    ]
 }
 
 fn jitters() -> impl Gen<Value = Jitter> {
-    prop_oneof![Just(Jitter::None), Just(Jitter::Full), Just(Jitter::Equal), Just(Jitter::Decorrelated)]
+    prop_oneof![
+        Just(Jitter::None),
+        Just(Jitter::Full),
+        Just(Jitter::Equal),
+        Just(Jitter::Decorrelated)
+    ]
 }
 
 /// A budget operation.
@@ -605,7 +826,11 @@ fn only_probes_decide_a_half_open_round() {
     // Slow calls sent while the breaker was closed may answer during a later
     // half-open round; the breaker's doc says the round's own probes decide it.
     let config = RetryConfig {
-        workload: Workload::Poisson { clients: 20, rate_per_client: 5.0, duration_ms: 60_000 },
+        workload: Workload::Poisson {
+            clients: 20,
+            rate_per_client: 5.0,
+            duration_ms: 60_000,
+        },
         service: ServiceConfig {
             transient_failure_rate: 0.4,
             latency_ms: 50,
@@ -616,7 +841,13 @@ fn only_probes_decide_a_half_open_round() {
         strategy: Strategy {
             max_attempts: 2,
             wait: WaitKind::Immediate,
-            breaker: Some(BreakerConfig { window: 20, failure_ratio: 0.4, min_calls: 10, open_ms: 1_000, half_open_probes: 3 }),
+            breaker: Some(BreakerConfig {
+                window: 20,
+                failure_ratio: 0.4,
+                min_calls: 10,
+                open_ms: 1_000,
+                half_open_probes: 3,
+            }),
             ..Strategy::default()
         },
         ..RetryConfig::default()
@@ -628,17 +859,29 @@ fn only_probes_decide_a_half_open_round() {
         let mut rounds = 0;
         for (_, r) in records(&sim) {
             match r {
-                RetryRecord::Breaker { to: BreakerState::HalfOpen, .. } => {
+                RetryRecord::Breaker {
+                    to: BreakerState::HalfOpen,
+                    ..
+                } => {
                     round_start = Some(());
                     started_in_round = 0;
                 }
                 RetryRecord::AttemptStarted { .. } if round_start.is_some() => started_in_round += 1,
-                RetryRecord::Breaker { from: BreakerState::HalfOpen, to: BreakerState::Closed } => {
-                    assert!(started_in_round >= 3, "seed {seed}: a round closed after {started_in_round} probes");
+                RetryRecord::Breaker {
+                    from: BreakerState::HalfOpen,
+                    to: BreakerState::Closed,
+                } => {
+                    assert!(
+                        started_in_round >= 3,
+                        "seed {seed}: a round closed after {started_in_round} probes"
+                    );
                     rounds += 1;
                     round_start = None;
                 }
-                RetryRecord::Breaker { from: BreakerState::HalfOpen, to: BreakerState::Open } => {
+                RetryRecord::Breaker {
+                    from: BreakerState::HalfOpen,
+                    to: BreakerState::Open,
+                } => {
                     assert!(started_in_round >= 1, "seed {seed}: a round reopened with no probe");
                     round_start = None;
                 }
