@@ -11,7 +11,7 @@
 
 use super::stage::Side;
 use super::RetryView;
-use crate::charts::{fmt_count, fmt_countdown, fmt_ms, nice_ticks, Tone};
+use crate::charts::{fmt_count, fmt_countdown, fmt_ms, nice_ticks, use_element_width, Tone};
 use engine::i18n::{t, tf};
 use engine::labs::retry::model::{Final, Phase, Request, SpanResult};
 use engine::labs::retry::record::node_name;
@@ -284,7 +284,25 @@ fn style_box(left: f64, width: f64) -> String {
     format!("left:{left:.2}%;width:{width:.2}%")
 }
 
-fn draw_row(row: &Row) -> impl IntoView {
+/// Whether `text` fits in `share` % of a track `track_px` wide (11 px bold
+/// digits are about 7 px). Text that does not fit stays in the tooltip and for
+/// screen readers, instead of showing as a clipped fragment.
+fn fits(text: &str, share: f64, track_px: f64) -> bool {
+    share / 100.0 * track_px >= text.chars().count() as f64 * 7.0 + 6.0
+}
+
+/// The track's width in a list `list_px` wide (see the grid in components.css:
+/// a head and a status column beside the track, or the track alone on a line
+/// below them when the list is narrow).
+fn track_width(list_px: f64) -> f64 {
+    if list_px <= 560.0 {
+        list_px - 18.0
+    } else {
+        list_px - 18.0 - 110.0 - (list_px * 0.3).clamp(120.0, 220.0) - 20.0
+    }
+}
+
+fn draw_row(row: &Row, track_px: f64) -> impl IntoView {
     let bars = row
         .bars
         .iter()
@@ -296,7 +314,9 @@ fn draw_row(row: &Row) -> impl IntoView {
                     title=b.full.clone()
                 >
                     <span class="visually-hidden">{b.full.clone()}</span>
-                    <span class="tl-bar-text" aria-hidden="true">{b.short.clone()}</span>
+                    <span class="tl-bar-text" aria-hidden="true">
+                        {if b.state == "rejected" || fits(&b.short, b.width, track_px) { b.short.clone() } else { String::new() }}
+                    </span>
                 </span>
             }
         })
@@ -312,7 +332,9 @@ fn draw_row(row: &Row) -> impl IntoView {
                     title=gap.full.clone()
                 >
                     <span class="visually-hidden">{gap.full.clone()}</span>
-                    <span class="tl-gap-text" aria-hidden="true">{gap.label.clone()}</span>
+                    <span class="tl-gap-text" aria-hidden="true">
+                        {if fits(&gap.label, gap.width, track_px) { gap.label.clone() } else { String::new() }}
+                    </span>
                 </span>
             }
         })
@@ -336,6 +358,8 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
     let title_id = format!("timeline-title-{}", side.letter());
     let lang = view.lang;
 
+    let list = NodeRef::<leptos::html::Div>::new();
+    let width = use_element_width(list, 720.0);
     let body = move || {
         frame.with(|f| {
             f.as_ref().map(|f| {
@@ -347,7 +371,8 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
                         view! { <span class="tl-tick" style=format!("left:{at:.2}%")>{label.clone()}</span> }
                     })
                     .collect::<Vec<_>>();
-                let rows = f.rows.iter().map(draw_row).collect::<Vec<_>>();
+                let track_px = track_width(width.get());
+                let rows = f.rows.iter().map(|r| draw_row(r, track_px)).collect::<Vec<_>>();
                 let empty = f.rows.is_empty().then(|| view! { <p class="tl-empty">{t(lang, "retry.timeline.empty").to_string()}</p> });
                 let note = (f.total > f.rows.len() as u64 && !f.rows.is_empty()).then(|| {
                     tf(
@@ -374,7 +399,7 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
         <section class="retry-timeline" data-testid="request-timeline" data-side=side.letter()>
             <h3 class="tl-title" id=title_id.clone()>{move || t(lang.get(), "retry.timeline.title").to_string()}</h3>
             <p class="tl-x-label">{move || t(lang.get(), "retry.timeline.x_axis").to_string()}</p>
-            <div class="tl-scroll" tabindex="0" role="region" aria-labelledby=title_id>
+            <div class="tl-scroll" tabindex="0" role="region" aria-labelledby=title_id node_ref=list>
                 {body}
             </div>
         </section>
