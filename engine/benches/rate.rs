@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Each run goes to the end (both sides of a compare preset) and is repeated
-//! for about a second; the best repetition is reported, the least disturbed
-//! by whatever else the machine is doing.
+//! for about a second. The rates come from the best repetition, the least
+//! disturbed by whatever else the machine is doing; the median is shown too,
+//! and a large gap between the two means the machine was busy.
 
 mod support;
 
@@ -16,18 +17,18 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 use support::Workbench;
 
-fn measure(w: &Workbench) -> (support::Work, Duration, u32) {
+/// The work of one run, and the best and median time of its repetitions.
+fn measure(w: &Workbench) -> (support::Work, Duration, Duration) {
     let work = support::run(w);
-    let mut best = Duration::MAX;
-    let mut reps = 0;
+    let mut times = Vec::new();
     let started = Instant::now();
-    while reps < 3 || (started.elapsed() < Duration::from_secs(1) && reps < 1_000) {
+    while times.len() < 3 || (started.elapsed() < Duration::from_secs(1) && times.len() < 1_000) {
         let t = Instant::now();
         black_box(support::run(black_box(w)));
-        best = best.min(t.elapsed());
-        reps += 1;
+        times.push(t.elapsed());
     }
-    (work, best, reps)
+    times.sort();
+    (work, times[0], times[times.len() / 2])
 }
 
 fn main() {
@@ -58,18 +59,19 @@ fn main() {
             .collect()
     };
     println!(
-        "{:<16} {:>10} {:>10} {:>10} {:>14} {:>14}",
-        "run", "events", "requests", "best", "events/s", "requests/s"
+        "{:<16} {:>10} {:>10} {:>10} {:>10} {:>14} {:>14}",
+        "run", "events", "requests", "best", "median", "events/s", "requests/s"
     );
     for w in &benches {
-        let (work, best, _reps) = measure(w);
+        let (work, best, median) = measure(w);
         let secs = best.as_secs_f64();
         println!(
-            "{:<16} {:>10} {:>10} {:>8.2}ms {:>14.0} {:>14.0}",
+            "{:<16} {:>10} {:>10} {:>8.2}ms {:>8.2}ms {:>14.0} {:>14.0}",
             w.name,
             work.events,
             work.requests,
             secs * 1000.0,
+            median.as_secs_f64() * 1000.0,
             work.events as f64 / secs,
             work.requests as f64 / secs
         );
