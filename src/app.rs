@@ -73,7 +73,9 @@ pub fn App() -> impl IntoView {
             Page::Home => view! { <Home /> }.into_any(),
             Page::Coming(lab) => view! { <Coming lab=lab /> }.into_any(),
             Page::Lab(state) => match state.config {
-                LabConfig::Retry(config) => view! { <RetryLab config=config seed=state.seed /> }.into_any(),
+                LabConfig::Retry(config) => {
+                    view! { <RetryLab config=config seed=state.seed /> }.into_any()
+                }
             },
         }
     };

@@ -40,7 +40,12 @@ pub fn measure(repeat: u32) -> Vec<BenchRow> {
                 let ms = browser::now_ms() - start;
                 let events = run.sides().map(|s| s.events()).sum();
                 let requests = run.sides().map(|s| s.model().stats().requests).sum();
-                let row = BenchRow { preset: p.id, events, requests, ms };
+                let row = BenchRow {
+                    preset: p.id,
+                    events,
+                    requests,
+                    ms,
+                };
                 if best.as_ref().is_none_or(|b| row.ms < b.ms) {
                     best = Some(row);
                 }
@@ -54,7 +59,10 @@ pub fn measure(repeat: u32) -> Vec<BenchRow> {
 pub fn BenchPage() -> impl IntoView {
     let rows = RwSignal::new(None::<Vec<BenchRow>>);
     // Let the page paint first, then measure.
-    set_timeout(move || rows.set(Some(measure(3))), std::time::Duration::from_millis(50));
+    set_timeout(
+        move || rows.set(Some(measure(3))),
+        std::time::Duration::from_millis(50),
+    );
     view! {
         <main id="main" class="home">
             <h1>"Engine throughput in this browser (WebAssembly)"</h1>

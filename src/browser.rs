@@ -8,7 +8,12 @@ fn window() -> web_sys::Window {
 
 /// The current fragment, without `#`.
 pub fn fragment() -> String {
-    window().location().hash().unwrap_or_default().trim_start_matches('#').to_string()
+    window()
+        .location()
+        .hash()
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string()
 }
 
 /// Replaces the fragment without adding a history entry (for knobs).
@@ -17,7 +22,9 @@ pub fn replace_fragment(fragment: &str) {
         return;
     }
     let url = format!("{}#{}", base_url(), fragment);
-    let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+    let _ = window()
+        .history()
+        .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
 }
 
 /// The page's URL without its fragment (query kept).
@@ -41,13 +48,20 @@ pub fn query_param(name: &str) -> Option<String> {
 
 /// Whether a query flag is on (`1`, `true`, or present and empty).
 pub fn query_flag(name: &str) -> bool {
-    matches!(query_param(name).as_deref(), Some("1") | Some("true") | Some(""))
+    matches!(
+        query_param(name).as_deref(),
+        Some("1") | Some("true") | Some("")
+    )
 }
 
 /// The browser's preferred languages, best first.
 pub fn preferred_languages() -> Vec<String> {
     let nav = window().navigator();
-    let list: Vec<String> = nav.languages().iter().filter_map(|v| v.as_string()).collect();
+    let list: Vec<String> = nav
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
     if list.is_empty() {
         nav.language().into_iter().collect()
     } else {
@@ -81,5 +95,7 @@ pub fn set_document_lang(code: &str) {
 /// Copies text to the clipboard; `false` if the browser refused.
 pub async fn copy_text(text: String) -> bool {
     let clipboard = window().navigator().clipboard();
-    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok()
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
+        .await
+        .is_ok()
 }

@@ -46,7 +46,9 @@ pub fn NumberField(
         r.to_string()
     };
     let commit = move |raw: String| {
-        let Ok(v) = raw.trim().replace(',', ".").parse::<f64>() else { return };
+        let Ok(v) = raw.trim().replace(',', ".").parse::<f64>() else {
+            return;
+        };
         if !v.is_finite() {
             return;
         }
@@ -62,7 +64,6 @@ pub fn NumberField(
             <label for=id.clone()>{tr(label)}</label>
             <div class="field-input">
                 {slider.then(|| {
-                    let commit = commit;
                     view! {
                         <input
                             type="range"

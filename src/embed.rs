@@ -16,7 +16,10 @@ pub struct EmbedMode {
 
 impl EmbedMode {
     pub fn from_url() -> Self {
-        EmbedMode { embedded: crate::browser::query_flag("embed"), autoplay: crate::browser::query_flag("autoplay") }
+        EmbedMode {
+            embedded: crate::browser::query_flag("embed"),
+            autoplay: crate::browser::query_flag("autoplay"),
+        }
     }
 }
 
@@ -25,11 +28,17 @@ pub const HEIGHT_MESSAGE: &str = "cloud-patterns-playground:height";
 
 /// Posts the document's height to the parent whenever it changes.
 pub fn report_height() {
-    let Some(window) = web_sys::window() else { return };
-    let Some(body) = window.document().and_then(|d| d.body()) else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(body) = window.document().and_then(|d| d.body()) else {
+        return;
+    };
     let post = move || {
         let Some(w) = web_sys::window() else { return };
-        let Some(doc) = w.document().and_then(|d| d.document_element()) else { return };
+        let Some(doc) = w.document().and_then(|d| d.document_element()) else {
+            return;
+        };
         let height = doc.scroll_height();
         let msg = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&msg, &"type".into(), &HEIGHT_MESSAGE.into());
@@ -66,7 +75,10 @@ pub fn pause_when_hidden(clock: Clock, element_id: &'static str) {
             }
         }
     });
-    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(element_id)) else {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(element_id))
+    else {
         return;
     };
     if let Ok(observer) = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()) {

@@ -13,7 +13,9 @@ pub struct I18n {
 
 impl I18n {
     pub fn provide(lang: Lang) -> I18n {
-        let i18n = I18n { lang: RwSignal::new(lang) };
+        let i18n = I18n {
+            lang: RwSignal::new(lang),
+        };
         provide_context(i18n);
         i18n
     }
@@ -25,7 +27,9 @@ impl I18n {
 
 /// The page language (panics outside the app, which is a programming error).
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| I18n { lang: RwSignal::new(Lang::En) })
+    use_context::<I18n>().unwrap_or_else(|| I18n {
+        lang: RwSignal::new(Lang::En),
+    })
 }
 
 /// A reactive translation of `key`.

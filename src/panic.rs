@@ -12,12 +12,16 @@ pub fn install() {
 }
 
 fn show_message(detail: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let Some(body) = doc.body() else { return };
     if doc.get_element_by_id("panic-message").is_some() {
         return;
     }
-    let Ok(el) = doc.create_element("div") else { return };
+    let Ok(el) = doc.create_element("div") else {
+        return;
+    };
     el.set_id("panic-message");
     let _ = el.set_attribute("role", "alert");
     let _ = el.set_attribute("class", "panic-message");

@@ -16,6 +16,8 @@ use std::rc::Rc;
 pub const EVENTS_PER_FRAME: u64 = 20_000;
 /// Longest wall-clock gap a frame may cover (a background tab, a slow frame).
 const MAX_FRAME_MS: f64 = 100.0;
+/// How often the heavy views refresh while playing.
+const SLOW_TICK_MS: f64 = 100.0;
 pub const MIN_SPEED_LOG: f64 = -1.0;
 pub const MAX_SPEED_LOG: f64 = 3.0;
 
@@ -29,8 +31,12 @@ pub struct Clock {
     pub finished: RwSignal<bool>,
     /// The last frame could not handle all its events: the run is behind.
     pub lagging: RwSignal<bool>,
-    /// Bumps whenever the run changes; views read it to re-render.
+    /// Bumps when the run changes, at most ~10 times a second while playing:
+    /// the heavy views (log, metrics, charts, timeline) follow it.
     pub tick: RwSignal<u64>,
+    /// Bumps every animation frame while playing (and with every `tick`): the
+    /// stage's moving dots follow it.
+    pub frame: RwSignal<u64>,
     /// Simulated time shown on the bar, in ms.
     pub sim_ms: RwSignal<f64>,
     pub seed: RwSignal<u64>,
@@ -44,6 +50,7 @@ impl Clock {
             finished: RwSignal::new(false),
             lagging: RwSignal::new(false),
             tick: RwSignal::new(0),
+            frame: RwSignal::new(0),
             sim_ms: RwSignal::new(0.0),
             seed: RwSignal::new(seed),
         }
@@ -55,6 +62,7 @@ impl Clock {
 
     pub fn bump(&self) {
         self.tick.update(|t| *t = t.wrapping_add(1));
+        self.frame.update(|t| *t = t.wrapping_add(1));
     }
 
     pub fn toggle(&self) {
@@ -88,14 +96,22 @@ pub fn drive<D: Drive>(clock: Clock, run: StoredValue<D, LocalStorage>) {
             let me = generation.get() + 1;
             generation.set(me);
             let last = Rc::new(Cell::new(browser::now_ms()));
-            frame(clock, run, generation.clone(), me, last);
+            let last_slow = Rc::new(Cell::new(f64::MIN));
+            frame(clock, run, generation.clone(), me, last, last_slow);
         } else {
             generation.set(generation.get() + 1);
         }
     });
 }
 
-fn frame<D: Drive>(clock: Clock, run: StoredValue<D, LocalStorage>, gen: Rc<Cell<u64>>, me: u64, last: Rc<Cell<f64>>) {
+fn frame<D: Drive>(
+    clock: Clock,
+    run: StoredValue<D, LocalStorage>,
+    gen: Rc<Cell<u64>>,
+    me: u64,
+    last: Rc<Cell<f64>>,
+    last_slow: Rc<Cell<f64>>,
+) {
     request_animation_frame(move || {
         // The lab may have been left (its signals disposed) while this frame was pending.
         if gen.get() != me || clock.playing.try_get_untracked() != Some(true) {
@@ -117,8 +133,12 @@ fn frame<D: Drive>(clock: Clock, run: StoredValue<D, LocalStorage>, gen: Rc<Cell
             clock.finished.try_set(true);
             clock.playing.try_set(false);
         }
-        clock.tick.try_update(|t| *t = t.wrapping_add(1));
-        frame(clock, run, gen, me, last);
+        clock.frame.try_update(|t| *t = t.wrapping_add(1));
+        if now - last_slow.get() >= SLOW_TICK_MS || progress == Progress::Finished {
+            last_slow.set(now);
+            clock.tick.try_update(|t| *t = t.wrapping_add(1));
+        }
+        frame(clock, run, gen, me, last, last_slow);
     });
 }
 
@@ -145,8 +165,14 @@ pub fn keyboard_shortcuts(on_toggle: impl Fn() + 'static, on_step: impl Fn() + '
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
             .map(|el| {
                 let tag = el.tag_name().to_ascii_lowercase();
-                matches!(tag.as_str(), "input" | "select" | "textarea" | "button" | "a" | "summary")
-                    || el.closest("[contenteditable], dialog").ok().flatten().is_some()
+                matches!(
+                    tag.as_str(),
+                    "input" | "select" | "textarea" | "button" | "a" | "summary"
+                ) || el
+                    .closest("[contenteditable], dialog")
+                    .ok()
+                    .flatten()
+                    .is_some()
             })
             .unwrap_or(false);
         if interactive {
@@ -177,7 +203,11 @@ pub fn PlayerBar(
 ) -> impl IntoView {
     let lang = use_i18n().lang;
     let play_label = move || {
-        let key = if clock.playing.get() { "ui.pause" } else { "ui.play" };
+        let key = if clock.playing.get() {
+            "ui.pause"
+        } else {
+            "ui.play"
+        };
         t(lang.get(), key).to_string()
     };
     let speed_text = move || {

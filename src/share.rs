@@ -9,7 +9,10 @@ use leptos::task::spawn_local;
 
 /// The iframe snippet for a fragment.
 pub fn embed_snippet(base: &str, fragment: &str, title: &str) -> String {
-    let title = title.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    let title = title
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
     format!(
         "<iframe src=\"{base}?embed=1#{fragment}\" title=\"{title}\" width=\"100%\" height=\"720\" \
          style=\"border:0;max-width:100%\" loading=\"lazy\"></iframe>"
@@ -18,7 +21,10 @@ pub fn embed_snippet(base: &str, fragment: &str, title: &str) -> String {
 
 /// "Copy link" and "Embed" for the current state. `fragment` is reactive.
 #[component]
-pub fn ShareButtons(#[prop(into)] fragment: Signal<String>, #[prop(into)] title: Signal<String>) -> impl IntoView {
+pub fn ShareButtons(
+    #[prop(into)] fragment: Signal<String>,
+    #[prop(into)] title: Signal<String>,
+) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
     let open = RwSignal::new(false);
     let link = move || format!("{}#{}", browser::clean_base_url(), fragment.get());

@@ -40,6 +40,10 @@ async function runToEnd(page: Page) {
 }
 
 async function metricsJson(page: Page) {
+  // The JSON is built only while its section is open.
+  const details = page.locator('details.metrics-json');
+  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
+  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
   const text = await page.getByTestId('metrics-json').textContent();
   return JSON.parse(text ?? '{}');
 }

@@ -40,7 +40,10 @@ fn bind(
     get: impl Fn(&RetryConfig) -> f64 + Send + Sync + 'static,
     set: impl Fn(&mut RetryConfig, f64) + Send + Sync + 'static,
 ) -> (Signal<f64>, Callback<f64>) {
-    (Signal::derive(move || config.with(&get)), Callback::new(move |v| config.update(|c| set(c, v))))
+    (
+        Signal::derive(move || config.with(&get)),
+        Callback::new(move |v| config.update(|c| set(c, v))),
+    )
 }
 
 fn wait_kind_str(w: WaitKind) -> &'static str {
@@ -65,7 +68,9 @@ pub fn parse_script(text: &str) -> Result<Vec<Scripted>, String> {
     text.split([',', ' ', ';'])
         .filter(|w| !w.trim().is_empty())
         .map(|w| match w.trim().to_ascii_lowercase().as_str() {
-            "succeed" | "success" | "ok" | "✓" | "exito" | "éxito" | "sucesso" => Ok(Scripted::Succeed),
+            "succeed" | "success" | "ok" | "✓" | "exito" | "éxito" | "sucesso" => {
+                Ok(Scripted::Succeed)
+            }
             "fail" | "error" | "✗" | "falla" | "falha" => Ok(Scripted::Fail),
             "permanent" | "permanente" => Ok(Scripted::Permanent),
             "slow" | "lento" => Ok(Scripted::Slow),
@@ -88,7 +93,10 @@ pub fn script_text(script: &[Scripted]) -> String {
 }
 
 #[component]
-pub fn RetryControls(config: RwSignal<RetryConfig>, errors: RwSignal<Vec<ConfigError>>) -> impl IntoView {
+pub fn RetryControls(
+    config: RwSignal<RetryConfig>,
+    errors: RwSignal<Vec<ConfigError>>,
+) -> impl IntoView {
     let lang = use_i18n().lang;
     let comparing = Signal::derive(move || config.with(|c| c.compare.is_some()));
     view! {
@@ -128,17 +136,22 @@ pub fn RetryControls(config: RwSignal<RetryConfig>, errors: RwSignal<Vec<ConfigE
 #[component]
 fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
     let kind = Signal::derive(move || {
-        config.with(|c| match c.workload {
-            Workload::Single => "single",
-            Workload::Poisson { .. } => "poisson",
-            Workload::Herd { .. } => "herd",
-        })
-        .to_string()
+        config
+            .with(|c| match c.workload {
+                Workload::Single => "single",
+                Workload::Poisson { .. } => "poisson",
+                Workload::Herd { .. } => "herd",
+            })
+            .to_string()
     });
     let set_kind = Callback::new(move |v: String| {
         config.update(|c| {
             c.workload = match v.as_str() {
-                "poisson" => Workload::Poisson { clients: 50, rate_per_client: 1.0, duration_ms: 30_000 },
+                "poisson" => Workload::Poisson {
+                    clients: 50,
+                    rate_per_client: 1.0,
+                    duration_ms: 30_000,
+                },
                 "herd" => Workload::Herd { clients: 20 },
                 _ => Workload::Single,
             }
@@ -157,16 +170,34 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
     );
     let (rate, set_rate) = bind(
         config,
-        |c| if let Workload::Poisson { rate_per_client, .. } = c.workload { rate_per_client } else { 1.0 },
+        |c| {
+            if let Workload::Poisson {
+                rate_per_client, ..
+            } = c.workload
+            {
+                rate_per_client
+            } else {
+                1.0
+            }
+        },
         |c, v| {
-            if let Workload::Poisson { rate_per_client, .. } = &mut c.workload {
+            if let Workload::Poisson {
+                rate_per_client, ..
+            } = &mut c.workload
+            {
                 *rate_per_client = v
             }
         },
     );
     let (duration, set_duration) = bind(
         config,
-        |c| if let Workload::Poisson { duration_ms, .. } = c.workload { duration_ms as f64 } else { 0.0 },
+        |c| {
+            if let Workload::Poisson { duration_ms, .. } = c.workload {
+                duration_ms as f64
+            } else {
+                0.0
+            }
+        },
         |c, v| {
             if let Workload::Poisson { duration_ms, .. } = &mut c.workload {
                 *duration_ms = v as u64
@@ -196,23 +227,36 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
 
 #[component]
 fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
-    let (transient, set_transient) = bind(config, |c| c.service.transient_failure_rate, |c, v| {
-        c.service.transient_failure_rate = v;
-        c.service.permanent_failure_rate = c.service.permanent_failure_rate.min(1.0 - v);
-    });
-    let (permanent, set_permanent) = bind(config, |c| c.service.permanent_failure_rate, |c, v| {
-        c.service.permanent_failure_rate = v;
-        c.service.transient_failure_rate = c.service.transient_failure_rate.min(1.0 - v);
-    });
-    let (latency, set_latency) = bind(config, |c| c.service.latency_ms as f64, |c, v| c.service.latency_ms = v as u64);
+    let (transient, set_transient) = bind(
+        config,
+        |c| c.service.transient_failure_rate,
+        |c, v| {
+            c.service.transient_failure_rate = v;
+            c.service.permanent_failure_rate = c.service.permanent_failure_rate.min(1.0 - v);
+        },
+    );
+    let (permanent, set_permanent) = bind(
+        config,
+        |c| c.service.permanent_failure_rate,
+        |c, v| {
+            c.service.permanent_failure_rate = v;
+            c.service.transient_failure_rate = c.service.transient_failure_rate.min(1.0 - v);
+        },
+    );
+    let (latency, set_latency) = bind(
+        config,
+        |c| c.service.latency_ms as f64,
+        |c, v| c.service.latency_ms = v as u64,
+    );
     let shape = Signal::derive(move || {
-        config.with(|c| match c.service.latency_shape {
-            LatencyShape::Fixed => "fixed",
-            LatencyShape::Uniform => "uniform",
-            LatencyShape::Exponential => "exponential",
-            LatencyShape::LogNormal => "log_normal",
-        })
-        .to_string()
+        config
+            .with(|c| match c.service.latency_shape {
+                LatencyShape::Fixed => "fixed",
+                LatencyShape::Uniform => "uniform",
+                LatencyShape::Exponential => "exponential",
+                LatencyShape::LogNormal => "log_normal",
+            })
+            .to_string()
     });
     let set_shape = Callback::new(move |v: String| {
         config.update(|c| {
@@ -224,29 +268,49 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
             }
         })
     });
-    let (slow_rate, set_slow_rate) = bind(config, |c| c.service.slow_rate, |c, v| c.service.slow_rate = v);
-    let (slow_ms, set_slow_ms) = bind(config, |c| c.service.slow_ms as f64, |c, v| c.service.slow_ms = v as u64);
-    let (capacity, set_capacity) = bind(config, |c| c.service.capacity as f64, |c, v| c.service.capacity = v as u32);
-    let (nodes, set_nodes) = bind(config, |c| c.service.nodes as f64, |c, v| {
-        c.service.nodes = v as u32;
-        let n = c.service.nodes;
-        for o in &mut c.service.outages {
-            if o.node.is_some_and(|x| x > n) {
-                o.node = None;
+    let (slow_rate, set_slow_rate) = bind(
+        config,
+        |c| c.service.slow_rate,
+        |c, v| c.service.slow_rate = v,
+    );
+    let (slow_ms, set_slow_ms) = bind(
+        config,
+        |c| c.service.slow_ms as f64,
+        |c, v| c.service.slow_ms = v as u64,
+    );
+    let (capacity, set_capacity) = bind(
+        config,
+        |c| c.service.capacity as f64,
+        |c, v| c.service.capacity = v as u32,
+    );
+    let (nodes, set_nodes) = bind(
+        config,
+        |c| c.service.nodes as f64,
+        |c, v| {
+            c.service.nodes = v as u32;
+            let n = c.service.nodes;
+            for o in &mut c.service.outages {
+                if o.node.is_some_and(|x| x > n) {
+                    o.node = None;
+                }
             }
-        }
-        if n < 2 {
-            c.strategy.target = Target::Same;
-            if let Some(b) = &mut c.compare {
-                b.target = Target::Same;
+            if n < 2 {
+                c.strategy.target = Target::Same;
+                if let Some(b) = &mut c.compare {
+                    b.target = Target::Same;
+                }
             }
-        }
-    });
+        },
+    );
     let has_outage = Signal::derive(move || config.with(|c| !c.service.outages.is_empty()));
     let set_outage = Callback::new(move |on: bool| {
         config.update(|c| {
             if on {
-                c.service.outages = vec![Outage { from_ms: 5_000, to_ms: 15_000, node: None }];
+                c.service.outages = vec![Outage {
+                    from_ms: 5_000,
+                    to_ms: 15_000,
+                    node: None,
+                }];
             } else {
                 c.service.outages.clear();
             }
@@ -318,9 +382,13 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
         // Stable test ids per side, leaked once per field (a handful per page).
         Box::leak(format!("{}-{name}", if slot == Slot::A { "a" } else { "b" }).into_boxed_str())
     };
-    let (attempts, set_attempts) =
-        bind(config, move |c| strategy(c, slot).max_attempts as f64, move |c, v| strategy_mut(c, slot).max_attempts = v as u32);
-    let wait = Signal::derive(move || config.with(|c| wait_kind_str(strategy(c, slot).wait).to_string()));
+    let (attempts, set_attempts) = bind(
+        config,
+        move |c| strategy(c, slot).max_attempts as f64,
+        move |c, v| strategy_mut(c, slot).max_attempts = v as u32,
+    );
+    let wait =
+        Signal::derive(move || config.with(|c| wait_kind_str(strategy(c, slot).wait).to_string()));
     let set_wait = Callback::new(move |v: String| {
         config.update(|c| {
             strategy_mut(c, slot).wait = match v.as_str() {
@@ -330,10 +398,23 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
             }
         })
     });
-    let (base, set_base) = bind(config, move |c| strategy(c, slot).base_ms as f64, move |c, v| strategy_mut(c, slot).base_ms = v as u64);
-    let (mult, set_mult) = bind(config, move |c| strategy(c, slot).multiplier, move |c, v| strategy_mut(c, slot).multiplier = v);
-    let (cap, set_cap) = bind(config, move |c| strategy(c, slot).cap_ms as f64, move |c, v| strategy_mut(c, slot).cap_ms = v as u64);
-    let jitter = Signal::derive(move || config.with(|c| jitter_str(strategy(c, slot).jitter).to_string()));
+    let (base, set_base) = bind(
+        config,
+        move |c| strategy(c, slot).base_ms as f64,
+        move |c, v| strategy_mut(c, slot).base_ms = v as u64,
+    );
+    let (mult, set_mult) = bind(
+        config,
+        move |c| strategy(c, slot).multiplier,
+        move |c, v| strategy_mut(c, slot).multiplier = v,
+    );
+    let (cap, set_cap) = bind(
+        config,
+        move |c| strategy(c, slot).cap_ms as f64,
+        move |c, v| strategy_mut(c, slot).cap_ms = v as u64,
+    );
+    let jitter =
+        Signal::derive(move || config.with(|c| jitter_str(strategy(c, slot).jitter).to_string()));
     let set_jitter = Callback::new(move |v: String| {
         config.update(|c| {
             let s = strategy_mut(c, slot);
@@ -348,14 +429,30 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
             }
         })
     });
-    let (timeout, set_timeout) =
-        bind(config, move |c| strategy(c, slot).attempt_timeout_ms as f64, move |c, v| strategy_mut(c, slot).attempt_timeout_ms = v as u64);
-    let (deadline, set_deadline) =
-        bind(config, move |c| strategy(c, slot).deadline_ms as f64, move |c, v| strategy_mut(c, slot).deadline_ms = v as u64);
+    let (timeout, set_timeout) = bind(
+        config,
+        move |c| strategy(c, slot).attempt_timeout_ms as f64,
+        move |c, v| strategy_mut(c, slot).attempt_timeout_ms = v as u64,
+    );
+    let (deadline, set_deadline) = bind(
+        config,
+        move |c| strategy(c, slot).deadline_ms as f64,
+        move |c, v| strategy_mut(c, slot).deadline_ms = v as u64,
+    );
     let cancel = Signal::derive(move || config.with(|c| strategy(c, slot).cancel_on_permanent));
-    let set_cancel = Callback::new(move |v: bool| config.update(|c| strategy_mut(c, slot).cancel_on_permanent = v));
+    let set_cancel = Callback::new(move |v: bool| {
+        config.update(|c| strategy_mut(c, slot).cancel_on_permanent = v)
+    });
     let target = Signal::derive(move || {
-        config.with(|c| if strategy(c, slot).target == Target::NextReplica { "next_replica" } else { "same" }).to_string()
+        config
+            .with(|c| {
+                if strategy(c, slot).target == Target::NextReplica {
+                    "next_replica"
+                } else {
+                    "same"
+                }
+            })
+            .to_string()
     });
     let set_target = Callback::new(move |v: String| {
         config.update(|c| {
@@ -363,7 +460,11 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
             if replica && c.service.nodes < 2 {
                 c.service.nodes = 3;
             }
-            strategy_mut(c, slot).target = if replica { Target::NextReplica } else { Target::Same };
+            strategy_mut(c, slot).target = if replica {
+                Target::NextReplica
+            } else {
+                Target::Same
+            };
         })
     });
     let has_budget = Signal::derive(move || config.with(|c| strategy(c, slot).budget.is_some()));
@@ -385,16 +486,21 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     let (ratio, set_ratio) = budget(|b| b.token_ratio, |b, v| b.token_ratio = v);
     let (threshold, set_threshold) = budget(|b| b.threshold, |b, v| b.threshold = v);
     let refill = Signal::derive(move || {
-        config.with(|c| match strategy(c, slot).budget.map(|b| b.refill) {
-            Some(Refill::PerCall) => "per_call",
-            _ => "on_success",
-        })
-        .to_string()
+        config
+            .with(|c| match strategy(c, slot).budget.map(|b| b.refill) {
+                Some(Refill::PerCall) => "per_call",
+                _ => "on_success",
+            })
+            .to_string()
     });
     let set_refill = Callback::new(move |v: String| {
         config.update(|c| {
             if let Some(b) = strategy_mut(c, slot).budget.as_mut() {
-                b.refill = if v == "per_call" { Refill::PerCall } else { Refill::OnSuccess };
+                b.refill = if v == "per_call" {
+                    Refill::PerCall
+                } else {
+                    Refill::OnSuccess
+                };
             }
         })
     });
@@ -418,7 +524,10 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     let (fratio, set_fratio) = breaker(|b| b.failure_ratio, |b, v| b.failure_ratio = v);
     let (min_calls, set_min_calls) = breaker(|b| b.min_calls as f64, |b, v| b.min_calls = v as u32);
     let (open_ms, set_open_ms) = breaker(|b| b.open_ms as f64, |b, v| b.open_ms = v as u64);
-    let (probes, set_probes) = breaker(|b| b.half_open_probes as f64, |b, v| b.half_open_probes = v as u32);
+    let (probes, set_probes) = breaker(
+        |b| b.half_open_probes as f64,
+        |b, v| b.half_open_probes = v as u32,
+    );
     let waits = move || wait.get() != "immediate";
     view! {
         <FieldGroup title=title>
@@ -488,7 +597,11 @@ fn ScriptField(config: RwSignal<RetryConfig>) -> impl IntoView {
     let text = RwSignal::new(config.with_untracked(|c| script_text(&c.script)));
     Effect::new(move |_| {
         let s = config.with(|c| script_text(&c.script));
-        if parse_script(&text.get_untracked()).ok().map(|p| script_text(&p)) != Some(s.clone()) {
+        if parse_script(&text.get_untracked())
+            .ok()
+            .map(|p| script_text(&p))
+            != Some(s.clone())
+        {
             text.set(s);
         }
     });

@@ -23,7 +23,14 @@ pub fn RetryLog(view: RetryView, playing: RwSignal<bool>) -> impl IntoView {
                     .entries()
                     .rev()
                     .take(SHOWN)
-                    .map(|e| (e.index, engine::time::human_ms(e.at.as_micros() as f64 / 1000.0), e.record.narrate(lang), e.record.tone()))
+                    .map(|e| {
+                        (
+                            e.index,
+                            engine::time::human_ms(e.at.as_micros() as f64 / 1000.0),
+                            e.record.narrate(lang),
+                            e.record.tone(),
+                        )
+                    })
                     .collect();
                 (rows, dropped, trace.total())
             })

@@ -22,18 +22,50 @@ fn opt_ms(v: Option<f64>) -> String {
 fn rows(m: &RetryMetrics) -> Vec<(&'static str, &'static str, String)> {
     let gave_up: u64 = m.gave_up.values().sum();
     let mut rows = vec![
-        ("metric.requests", "metric_help.requests", m.requests.to_string()),
-        ("metric.succeeded", "metric_help.succeeded", m.succeeded.to_string()),
-        ("metric.success_rate", "metric_help.success_rate", pct(m.success_rate)),
-        ("metric.first_try", "metric_help.first_try", pct(m.first_try_success_rate)),
+        (
+            "metric.requests",
+            "metric_help.requests",
+            m.requests.to_string(),
+        ),
+        (
+            "metric.succeeded",
+            "metric_help.succeeded",
+            m.succeeded.to_string(),
+        ),
+        (
+            "metric.success_rate",
+            "metric_help.success_rate",
+            pct(m.success_rate),
+        ),
+        (
+            "metric.first_try",
+            "metric_help.first_try",
+            pct(m.first_try_success_rate),
+        ),
         ("metric.calls", "metric_help.calls", m.calls.to_string()),
-        ("metric.load", "metric_help.load", format!("×{:.2}", m.load_amplification)),
-        ("metric.mean_attempts", "metric_help.mean_attempts", format!("{:.2}", m.mean_attempts)),
+        (
+            "metric.load",
+            "metric_help.load",
+            format!("×{:.2}", m.load_amplification),
+        ),
+        (
+            "metric.mean_attempts",
+            "metric_help.mean_attempts",
+            format!("{:.2}", m.mean_attempts),
+        ),
         ("metric.p50", "metric_help.p50", opt_ms(m.p50_ms)),
         ("metric.p95", "metric_help.p95", opt_ms(m.p95_ms)),
         ("metric.p99", "metric_help.p99", opt_ms(m.p99_ms)),
-        ("metric.completion", "metric_help.completion", human_ms(m.completion_ms)),
-        ("metric.retry_wait", "metric_help.retry_wait", human_ms(m.retry_wait_ms)),
+        (
+            "metric.completion",
+            "metric_help.completion",
+            human_ms(m.completion_ms),
+        ),
+        (
+            "metric.retry_wait",
+            "metric_help.retry_wait",
+            human_ms(m.retry_wait_ms),
+        ),
         ("metric.gave_up", "metric_help.gave_up", gave_up.to_string()),
     ];
     for (reason, key) in [
@@ -80,7 +112,13 @@ pub fn RetryMetricsTable(view: RetryView) -> impl IntoView {
             let nodes: Vec<(String, u64, Option<u64>)> = a
                 .node_failures
                 .iter()
-                .map(|(k, v)| (k.clone(), *v, b.as_ref().and_then(|b| b.node_failures.get(k).copied())))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        *v,
+                        b.as_ref().and_then(|b| b.node_failures.get(k).copied()),
+                    )
+                })
                 .collect();
             (a, b, nodes)
         });
@@ -129,14 +167,22 @@ pub fn RetryMetricsTable(view: RetryView) -> impl IntoView {
             </table>
         }
     };
+    // Only built while the section is open: it is the most expensive view.
+    let open = RwSignal::new(false);
     let json = move || {
+        if !open.get() {
+            return String::new();
+        }
         view.tick.track();
         serde_json::to_string_pretty(&report(&view)).unwrap_or_default()
     };
     view! {
         <div class="metrics">
             {table}
-            <details class="metrics-json">
+            <details class="metrics-json" on:toggle=move |ev| {
+                let el: web_sys::HtmlDetailsElement = wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::EventTarget>(&ev));
+                open.set(el.open());
+            }>
                 <summary>{tr("ui.metrics_json")}</summary>
                 <p class="help">{tr("ui.metrics_json_help")}</p>
                 <pre data-testid="metrics-json">{json}</pre>

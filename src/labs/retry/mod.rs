@@ -66,7 +66,10 @@ fn initial_speed_log(config: &RetryConfig) -> f64 {
 pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang;
-    let mode = use_context::<EmbedMode>().unwrap_or(EmbedMode { embedded: false, autoplay: false });
+    let mode = use_context::<EmbedMode>().unwrap_or(EmbedMode {
+        embedded: false,
+        autoplay: false,
+    });
     let clock = Clock::new(seed, initial_speed_log(&config));
     let first = RetryRun::new(&config, seed).unwrap_or_else(|_| {
         RetryRun::new(&RetryConfig::default(), seed).expect("the default config is valid")
@@ -74,7 +77,12 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
     let run = StoredValue::new_local(first);
     let config = RwSignal::new(config);
     let errors = RwSignal::new(Vec::<ConfigError>::new());
-    let view_ctx = RetryView { run, tick: clock.tick, lang: i18n.signal(), seed: clock.seed.into() };
+    let view_ctx = RetryView {
+        run,
+        tick: clock.tick,
+        lang: i18n.signal(),
+        seed: clock.seed.into(),
+    };
 
     // A new config or seed starts a new run (keeping play/pause as it was).
     Effect::new(move |prev: Option<()>| {
@@ -97,7 +105,10 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
     });
 
     let fragment = Signal::derive(move || {
-        let state = LabState { seed: clock.seed.get(), config: LabConfig::Retry(config.get()) };
+        let state = LabState {
+            seed: clock.seed.get(),
+            config: LabConfig::Retry(config.get()),
+        };
         codec::encode_fragment(lang.get(), &state)
     });
     // The URL always holds the current state (replaced, so knobs don't flood history).
@@ -131,7 +142,10 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
     let current_preset = Memo::new(move |_| {
         let cfg = config.get();
         let seed = clock.seed.get();
-        presets::all().into_iter().find(|p| p.config == cfg && p.seed == seed).map(|p| p.id)
+        presets::all()
+            .into_iter()
+            .find(|p| p.config == cfg && p.seed == seed)
+            .map(|p| p.id)
     });
     let title = Signal::derive(move || t(lang.get(), "lab.retry.title").to_string());
 
@@ -158,7 +172,12 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
         />
     }
     .into_any();
-    let stage = view! { <RetryStageArea view=view_ctx /> }.into_any();
+    // The stage animates every frame; everything else refreshes at the slower tick.
+    let stage_ctx = RetryView {
+        tick: clock.frame,
+        ..view_ctx
+    };
+    let stage = view! { <RetryStageArea view=view_ctx stage_view=stage_ctx /> }.into_any();
     let metrics_view = view! { <metrics::RetryMetricsTable view=view_ctx /> }.into_any();
     let charts = view! { <RetryChartsArea view=view_ctx /> }.into_any();
     let log_view = view! { <log::RetryLog view=view_ctx playing=clock.playing /> }.into_any();
@@ -235,20 +254,20 @@ fn PresetPicker(
 
 /// The stage(s): one per side, A | B when comparing.
 #[component]
-fn RetryStageArea(view: RetryView) -> impl IntoView {
+fn RetryStageArea(view: RetryView, stage_view: RetryView) -> impl IntoView {
     let has_b = move || view.with(|r| r.b.is_some());
     view! {
         <div class="sides" class:compare=has_b>
-            <SideStage view=view side=stage::Side::A />
+            <SideStage view=view stage_view=stage_view side=stage::Side::A />
             <Show when=has_b>
-                <SideStage view=view side=stage::Side::B />
+                <SideStage view=view stage_view=stage_view side=stage::Side::B />
             </Show>
         </div>
     }
 }
 
 #[component]
-fn SideStage(view: RetryView, side: stage::Side) -> impl IntoView {
+fn SideStage(view: RetryView, stage_view: RetryView, side: stage::Side) -> impl IntoView {
     let label = match side {
         stage::Side::A => "ui.side_a",
         stage::Side::B => "ui.side_b",
@@ -256,7 +275,7 @@ fn SideStage(view: RetryView, side: stage::Side) -> impl IntoView {
     view! {
         <section class="side" data-side=format!("{side:?}")>
             <h2 class="side-title">{tr(label)}</h2>
-            <stage::RetryStage view=view side=side />
+            <stage::RetryStage view=stage_view side=side />
             <strips::BreakerStrip view=view side=side />
             <strips::BudgetStrip view=view side=side />
             <timeline::RequestTimeline view=view side=side />

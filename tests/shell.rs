@@ -1,0 +1,192 @@
+//! Component tests of the app shell in headless Chromium: the home page, the
+//! generic controls, the player bar and the link-problem banner, mounted for
+//! real and checked through the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use cloud_patterns_playground::controls::NumberField;
+use cloud_patterns_playground::home::Home;
+use cloud_patterns_playground::i18n::I18n;
+use cloud_patterns_playground::player::{Clock, PlayerBar};
+use engine::Lang;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> web_sys::HtmlElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+async fn next_tick() {
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn home_lists_five_labs_and_only_built_ones_link() {
+    let root = container();
+    let lang = RwSignal::new(Lang::En);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n { lang });
+        view! { <Home /> }
+    });
+    next_tick().await;
+    let cards = root
+        .query_selector_all("[data-testid=lab-list] > li")
+        .unwrap();
+    assert_eq!(cards.length(), 5);
+    assert_eq!(
+        root.query_selector_all(".lab-card.coming")
+            .unwrap()
+            .length(),
+        4
+    );
+    assert_eq!(
+        root.query_selector_all(".lab-card.coming a")
+            .unwrap()
+            .length(),
+        0
+    );
+    let link = root
+        .query_selector("[data-testid=open-retry]")
+        .unwrap()
+        .expect("the retry lab is a link");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("#/en/retry"));
+    // Switching language rewrites titles and links.
+    lang.set(Lang::Pt);
+    next_tick().await;
+    assert_eq!(link.get_attribute("href").as_deref(), Some("#/pt/retry"));
+    assert!(root.text_content().unwrap().contains("Em breve"));
+}
+
+#[wasm_bindgen_test]
+async fn number_field_shows_scaled_values_and_clamps_input() {
+    let root = container();
+    let value = RwSignal::new(0.5);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n {
+            lang: RwSignal::new(Lang::Es),
+        });
+        view! {
+            <NumberField
+                label="ctl.transient"
+                help="help.transient"
+                unit="unit.percent"
+                value=value
+                on_change=Callback::new(move |v| value.set(v))
+                min=0.0
+                max=1.0
+                step=0.01
+                scale=100.0
+                testid="rate"
+            />
+        }
+    });
+    next_tick().await;
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=rate] input[type=number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(input.value(), "50");
+    assert!(
+        root.text_content()
+            .unwrap()
+            .contains("Tasa de fallo transitorio"),
+        "label in Spanish"
+    );
+    // The label points at the input, and the help is its description.
+    let label = root.query_selector("label").unwrap().unwrap();
+    assert_eq!(label.get_attribute("for"), Some(input.id()));
+    assert!(input.get_attribute("aria-describedby").is_some());
+    // 500 % is clamped to 100 %.
+    input.set_value("500");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1.0);
+    assert_eq!(input.value(), "100");
+    // Garbage is ignored.
+    input.set_value("abc");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1.0);
+}
+
+#[wasm_bindgen_test]
+async fn player_bar_toggles_steps_resets_and_takes_seeds() {
+    let root = container();
+    let clock = Clock::new(7, 0.0);
+    let steps = RwSignal::new(0);
+    let resets = RwSignal::new(0);
+    let seeds = RwSignal::new(Vec::<u64>::new());
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n {
+            lang: RwSignal::new(Lang::En),
+        });
+        view! {
+            <PlayerBar
+                clock=clock
+                on_step=move |_| steps.update(|s| *s += 1)
+                on_reset=move |_| resets.update(|s| *s += 1)
+                on_seed=move |s| seeds.update(|v| v.push(s))
+            />
+        }
+    });
+    next_tick().await;
+    let q = |sel: &str| -> web_sys::HtmlElement {
+        root.query_selector(sel).unwrap().unwrap().unchecked_into()
+    };
+    let play = q("[data-testid=play]");
+    assert!(play.text_content().unwrap().contains("Play"));
+    play.click();
+    next_tick().await;
+    assert!(clock.playing.get_untracked());
+    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert!(play.text_content().unwrap().contains("Pause"));
+    q("[data-testid=step]").click();
+    q("[data-testid=reset]").click();
+    assert_eq!((steps.get_untracked(), resets.get_untracked()), (1, 1));
+    let seed: web_sys::HtmlInputElement = q("[data-testid=seed]").unchecked_into();
+    assert_eq!(seed.value(), "7");
+    seed.set_value("12345");
+    seed.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    seed.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    next_tick().await;
+    assert_eq!(seeds.get_untracked(), vec![12345]);
+    seed.set_value("-3");
+    seed.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    seed.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    next_tick().await;
+    assert_eq!(seeds.get_untracked().len(), 1, "a negative seed is refused");
+    assert!(
+        root.query_selector("[role=alert]").unwrap().is_some(),
+        "and the refusal is said"
+    );
+    q("[data-testid=new-seed]").click();
+    assert_eq!(seeds.get_untracked().len(), 2);
+    // A finished run cannot be played.
+    clock.finished.set(true);
+    next_tick().await;
+    let play: web_sys::HtmlButtonElement = q("[data-testid=play]").unchecked_into();
+    assert!(play.disabled());
+}
+
+#[wasm_bindgen_test]
+fn a_broken_link_falls_back_with_a_message_in_wasm_too() {
+    let decoded = engine::codec::decode("#/es/retry/1.%%%");
+    assert_eq!(decoded.lang, Some(Lang::Es));
+    assert!(matches!(decoded.page, engine::codec::Page::Lab(_)));
+    let text = decoded.problem.expect("a problem").describe(Lang::Es);
+    assert!(text.contains("dañado"), "{text}");
+}
