@@ -129,6 +129,8 @@ test('every preset link reproduces the CLI metrics (A and B)', async ({ page, ba
   expect(list.length).toBeGreaterThanOrEqual(6);
   for (const p of list) {
     const fragment = p.link.slice(p.link.indexOf('#'));
+    // A fresh load per link, as a student opening it would.
+    await page.goto('about:blank');
     await page.goto(`/${fragment}`);
     await runToEnd(page);
     const browser = await metricsJson(page);
