@@ -49,7 +49,7 @@ fn exponential(base_ms: u64, cap_ms: u64, max_attempts: u32, jitter: Jitter) -> 
 fn storm(b: Strategy) -> RetryConfig {
     let a = Strategy {
         attempt_timeout_ms: 1_000,
-        ..exponential(100, 5_000, 6, Jitter::None)
+        ..exponential(100, 10_000, 8, Jitter::None)
     };
     RetryConfig {
         workload: Workload::Poisson {
@@ -61,7 +61,7 @@ fn storm(b: Strategy) -> RetryConfig {
             transient_failure_rate: 0.02,
             latency_ms: 80,
             latency_shape: LatencyShape::LogNormal,
-            capacity: 60,
+            capacity: 30,
             outages: vec![Outage {
                 from_ms: 15_000,
                 to_ms: 25_000,
@@ -82,7 +82,7 @@ fn storm(b: Strategy) -> RetryConfig {
 pub fn all() -> Vec<RetryPreset> {
     let storm_base = || Strategy {
         attempt_timeout_ms: 1_000,
-        ..exponential(100, 5_000, 6, Jitter::None)
+        ..exponential(100, 10_000, 8, Jitter::None)
     };
     vec![
         RetryPreset {
@@ -170,7 +170,7 @@ pub fn all() -> Vec<RetryPreset> {
         RetryPreset {
             id: "storm_jitter",
             seed: 42,
-            config: storm(exponential(100, 5_000, 6, Jitter::Full)),
+            config: storm(exponential(100, 10_000, 8, Jitter::Full)),
         },
         RetryPreset {
             id: "storm_budget",
