@@ -17,7 +17,7 @@
 
 use crate::i18n::{t, tf, Lang};
 use crate::labs::{LabConfig, LabId};
-use crate::validate::ConfigError;
+use crate::validate::{json_kind, ConfigError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
@@ -231,7 +231,10 @@ pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> 
     let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| LinkError::BadJson(e.to_string()))?;
     let value = migrate(lab, version, value)?;
     let serde_json::Value::Object(mut envelope) = value else {
-        return Err(LinkError::BadJson("expected an object".into()));
+        return Err(LinkError::BadJson(format!(
+            "expected an object {{\"seed\": …, \"config\": …}}, got {}",
+            json_kind(&value)
+        )));
     };
     let seed = match envelope.remove("seed") {
         None => DEFAULT_SEED,

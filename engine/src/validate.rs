@@ -59,6 +59,18 @@ fn num(v: f64) -> String {
     }
 }
 
+/// What kind of JSON value this is, for messages ("got a list").
+pub fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "true or false",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list […]",
+        serde_json::Value::Object(_) => "an object {…}",
+    }
+}
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.describe(Lang::En))

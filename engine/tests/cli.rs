@@ -287,6 +287,11 @@ fn invalid_values_are_refused_with_the_validators_words() {
     let explicit = TempFile::new(r#"{"service": {"latency_ms": 80}}"#);
     playground(&["run", explicit.path(), "--set", "service.latency_ms.x=1"]).fails_with("is a number");
     playground(&["run", file.path(), "--set", "noequals"]).fails_with("path=value");
+    // Each part of a config is an object, not a list of its fields.
+    playground(&["run", file.path(), "--set", "strategy=[5]"])
+        .fails_with("strategy could not be read: expected an object {…}, got a list […]");
+    let list = TempFile::new(r#"{"seed": 1, "config": []}"#);
+    playground(&["run", list.path()]).fails_with("config could not be read: expected an object");
     let bad = TempFile::new(r#"{"seed": -3}"#);
     playground(&["run", bad.path()]).fails_with("seed");
     let not_json = TempFile::new("{ this is not json");

@@ -406,6 +406,12 @@ fn hostile_values_get_clear_messages() {
     check(r#"{"seed": 18446744073709551616}"#, bad_json, "seed");
     check(r#"{"seed": 1, "extra": true}"#, bad_json, "extra");
     check("[1, 2, 3]", bad_json, "object");
+    check(
+        r#"[1, {"strategy": {}}]"#,
+        bad_json,
+        "expected an object {\"seed\": …, \"config\": …}, got a list",
+    );
+    check("7", bad_json, "got a number");
     check("", bad_json, "could not be read");
     check("\u{feff}{}", bad_json, "could not be read");
     // Huge arrays: over the validator's limits, or over the inflated-size guard.
@@ -437,6 +443,41 @@ fn hostile_values_get_clear_messages() {
         "}".repeat(5_000)
     );
     check(&deep, bad_json, "recursion");
+}
+
+/// serde reads a struct from a list of its fields in order, and a tagged
+/// enum from a list that starts with the tag; a config is made of objects, so
+/// these are refused, wherever they are, naming the place.
+#[test]
+fn configs_and_their_parts_must_be_objects() {
+    let cfg = |c: &str| format!(r#"{{"seed": 1, "config": {c}}}"#);
+    let cases = [
+        ("[]", "config"),
+        (r#"[{"kind": "herd", "clients": 40}]"#, "config"),
+        ("null", "config"),
+        (r#""retry""#, "config"),
+        (r#"{"service": []}"#, "service"),
+        (r#"{"service": [3, 0.5]}"#, "service"),
+        (r#"{"strategy": [5]}"#, "strategy"),
+        (r#"{"strategy": {"budget": [20]}}"#, "strategy.budget"),
+        (r#"{"strategy": {"breaker": []}}"#, "strategy.breaker"),
+        (r#"{"compare": [3]}"#, "compare"),
+        (r#"{"workload": ["herd", 40]}"#, "workload"),
+        (
+            r#"{"service": {"outages": [{"from_ms": 0, "to_ms": 5}, [0, 1000]]}}"#,
+            "service.outages[1]",
+        ),
+    ];
+    for (config, field) in cases {
+        check(&cfg(config), invalid, &format!("{field} could not be read"));
+        check(&cfg(config), invalid, "expected an object");
+    }
+    // The same parts written as objects are fine.
+    let fine = cfg(
+        r#"{"workload": {"kind": "herd", "clients": 40}, "strategy": {"max_attempts": 5, "budget": {}, "breaker": {}},
+            "compare": {}, "service": {"outages": [{"from_ms": 0, "to_ms": 1000}]}}"#,
+    );
+    assert_eq!(decode_checked(&link_with_json(&fine)).problem, None);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 pub mod retry;
 
 use crate::i18n::Lang;
-use crate::validate::ConfigError;
+use crate::validate::{json_kind, ConfigError};
 use serde::{Deserialize, Serialize};
 
 /// Every lab the playground has or will have.
@@ -86,6 +86,10 @@ impl LabConfig {
     }
 
     /// Reads `lab`'s configuration from JSON (without validating values).
+    ///
+    /// A configuration and each part of it (`service`, `strategy`, an outage…)
+    /// must be a JSON object: serde would also read a struct from a list of
+    /// its fields in order (`[1, 0.5, …]`), a form no one writes on purpose.
     pub fn from_json(lab: LabId, value: serde_json::Value) -> Result<LabConfig, ConfigError> {
         let unreadable = |field: String, detail: String| ConfigError {
             field: if field.is_empty() || field == "." {
@@ -95,16 +99,29 @@ impl LabConfig {
             },
             problem: crate::validate::Problem::Unreadable { detail },
         };
-        match lab {
-            // The error names the field it failed on (`strategy.max_attempts`), not only the problem.
-            LabId::Retry => serde_path_to_error::deserialize(value)
-                .map(LabConfig::Retry)
-                .map_err(|e| unreadable(e.path().to_string(), e.into_inner().to_string())),
-            other => Err(unreadable(
-                String::new(),
-                format!("the {} lab is not built yet", other.slug()),
-            )),
+        let not_an_object = |field: String, got: &serde_json::Value| {
+            unreadable(field, format!("expected an object {{…}}, got {}", json_kind(got)))
+        };
+        if !value.is_object() {
+            return Err(not_an_object(String::new(), &value));
         }
+        let config = match lab {
+            // The error names the field it failed on (`strategy.max_attempts`), not only the problem.
+            LabId::Retry => serde_path_to_error::deserialize(&value)
+                .map(LabConfig::Retry)
+                .map_err(|e| unreadable(e.path().to_string(), e.into_inner().to_string()))?,
+            other => {
+                return Err(unreadable(
+                    String::new(),
+                    format!("the {} lab is not built yet", other.slug()),
+                ))
+            }
+        };
+        // Where the config, written back, has an object, the input must have had one too.
+        if let Some((field, got)) = list_read_as_object(&value, &config.to_json(), String::new()) {
+            return Err(not_an_object(field, got));
+        }
+        Ok(config)
     }
 
     pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
@@ -180,4 +197,31 @@ pub fn presets() -> Vec<Preset> {
             config: LabConfig::Retry(p.config),
         })
         .collect()
+}
+
+/// The first place (path, value) where `input` has a list and `read`, the
+/// same config as it was read and written back, has an object there.
+fn list_read_as_object<'a>(
+    input: &'a serde_json::Value,
+    read: &serde_json::Value,
+    path: String,
+) -> Option<(String, &'a serde_json::Value)> {
+    use serde_json::Value;
+    match (input, read) {
+        (Value::Array(_), Value::Object(_)) => Some((path, input)),
+        (Value::Object(input), Value::Object(read)) => input.iter().find_map(|(key, value)| {
+            let path = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            read.get(key).and_then(|read| list_read_as_object(value, read, path))
+        }),
+        (Value::Array(input), Value::Array(read)) => input
+            .iter()
+            .zip(read)
+            .enumerate()
+            .find_map(|(i, (value, read))| list_read_as_object(value, read, format!("{path}[{i}]"))),
+        _ => None,
+    }
 }
