@@ -3,13 +3,22 @@
 //! ```text
 //! #/en                      the home page, in English
 //! #/es/retry                the retry lab with its defaults, in Spanish
-//! #/pt/retry/1.<payload>    a configured run; 1 = codec version
+//! #/pt/retry/2.<payload>    a configured run; 2 = codec version
 //! ```
 //!
-//! The payload is `{"seed": …, "config": …}` as JSON, deflated, in unpadded
-//! base64url. It lives in the fragment, so it never reaches a server. Every
-//! version ever issued keeps decoding: an old payload is migrated step by step
-//! to the current shape (see [`migrate`]), and fixtures of old links are tested.
+//! The payload is `{"seed": …, "config": …}` as JSON, compressed, in unpadded
+//! base64url. It lives in the fragment, so it never reaches a server. How the
+//! JSON is compressed depends on the version:
+//!
+//! - **2** (written today): the zlib format — DEFLATE with a header and an
+//!   Adler-32 checksum — so a damaged link (a flipped bit, a character changed
+//!   when copied) is reported as damaged instead of opening another config.
+//! - **1**: raw DEFLATE, with no checksum. Still decoded, exactly as before;
+//!   a damaged version-1 link can, rarely, inflate to another valid config.
+//!
+//! Every version ever issued keeps decoding: its payload is unpacked the way
+//! that version packed it, then its JSON is migrated step by step to the
+//! current shape (see [`migrate`]), and fixtures of old links are tested.
 //!
 //! Decoding never fails and never panics: a broken or hostile link gives the
 //! lab's defaults plus a [`LinkError`] that says, in the user's language, what
@@ -22,10 +31,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 /// The version this build writes.
-pub const CURRENT_VERSION: u32 = 1;
+pub const CURRENT_VERSION: u32 = 2;
 /// Longest fragment accepted (characters).
 pub const MAX_FRAGMENT: usize = 16_384;
-/// Largest inflated payload accepted (bytes): a guard against zip bombs.
+/// Largest inflated payload accepted (bytes), in every version: a guard
+/// against zip bombs.
 pub const MAX_PAYLOAD: usize = 64 * 1024;
 /// The seed a lab starts with when the link does not say (with the default
 /// config it tells the classic story: fail, fail, succeed).
@@ -144,7 +154,49 @@ pub fn share_url(base: &str, lang: Lang, state: &LabState) -> String {
 pub fn encode_payload(state: &LabState) -> String {
     let json = serde_json::json!({ "seed": state.seed, "config": state.config.to_json() });
     let bytes = serde_json::to_vec(&json).expect("JSON serialises");
-    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&bytes, 9))
+    URL_SAFE_NO_PAD.encode(Packing::of(CURRENT_VERSION).pack(&bytes))
+}
+
+/// How a version packs the payload's JSON into bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Packing {
+    /// Version 1: raw DEFLATE. No checksum, so damage can go unnoticed.
+    RawDeflate,
+    /// Version 2 on: zlib (DEFLATE with a header and an Adler-32 checksum).
+    Zlib,
+}
+
+impl Packing {
+    /// The packing of a known version (`1..=CURRENT_VERSION`).
+    fn of(version: u32) -> Packing {
+        match version {
+            1 => Packing::RawDeflate,
+            _ => Packing::Zlib,
+        }
+    }
+
+    fn pack(self, bytes: &[u8]) -> Vec<u8> {
+        match self {
+            Packing::RawDeflate => miniz_oxide::deflate::compress_to_vec(bytes, 9),
+            Packing::Zlib => miniz_oxide::deflate::compress_to_vec_zlib(bytes, 9),
+        }
+    }
+
+    /// Unpacks at most [`MAX_PAYLOAD`] bytes. Data that is not in this
+    /// packing, or (zlib) whose header or checksum does not match, is damaged.
+    fn unpack(self, bytes: &[u8]) -> Result<Vec<u8>, LinkError> {
+        let unpacked = match self {
+            Packing::RawDeflate => miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, MAX_PAYLOAD),
+            Packing::Zlib => miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(bytes, MAX_PAYLOAD),
+        };
+        unpacked.map_err(|e| {
+            if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
+                LinkError::TooLarge
+            } else {
+                LinkError::BadEncoding
+            }
+        })
+    }
 }
 
 /// Decodes a fragment, a whole URL, or anything else a user pastes.
@@ -221,13 +273,7 @@ pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> 
     let compressed = URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
         .map_err(|_| LinkError::BadEncoding)?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_PAYLOAD).map_err(|e| {
-        if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
-            LinkError::TooLarge
-        } else {
-            LinkError::BadEncoding
-        }
-    })?;
+    let bytes = Packing::of(version).unpack(&compressed)?;
     let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| LinkError::BadJson(e.to_string()))?;
     let value = migrate(lab, version, value)?;
     let serde_json::Value::Object(mut envelope) = value else {
@@ -253,13 +299,27 @@ pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> 
     Ok(LabState { seed, config })
 }
 
-/// Brings a payload of an older version up to the current shape. Each future
-/// version adds one step here (`1 → 2`, `2 → 3`, …) and never removes one.
-pub fn migrate(_lab: LabId, version: u32, value: serde_json::Value) -> Result<serde_json::Value, LinkError> {
-    match version {
-        1 => Ok(value),
-        v => Err(LinkError::UnknownVersion(v.to_string())),
+/// Brings a payload of an older version up to the current shape, one step
+/// at a time (`1 → 2`, then `2 → 3`, …). Each new version adds its step here
+/// and no step is ever removed, so links of every version keep opening.
+pub fn migrate(lab: LabId, version: u32, value: serde_json::Value) -> Result<serde_json::Value, LinkError> {
+    if !(1..=CURRENT_VERSION).contains(&version) {
+        return Err(LinkError::UnknownVersion(version.to_string()));
     }
+    let mut value = value;
+    for from in version..CURRENT_VERSION {
+        value = match from {
+            1 => migrate_1_to_2(lab, value),
+            v => return Err(LinkError::UnknownVersion(v.to_string())),
+        };
+    }
+    Ok(value)
+}
+
+/// Version 2 changed only the packing (raw DEFLATE → zlib, see [`Packing`]);
+/// the JSON inside is the same, for every lab.
+fn migrate_1_to_2(_lab: LabId, value: serde_json::Value) -> serde_json::Value {
+    value
 }
 
 #[cfg(test)]
@@ -286,7 +346,7 @@ mod tests {
     #[test]
     fn whole_urls_and_bare_paths() {
         let url = share_url("https://x.test/app/?embed=1", Lang::Pt, &state());
-        assert!(url.starts_with("https://x.test/app/?embed=1#/pt/retry/1."));
+        assert!(url.starts_with(&format!("https://x.test/app/?embed=1#/pt/retry/{CURRENT_VERSION}.")));
         assert_eq!(decode(&url).page, Page::Lab(state()));
         assert_eq!(decode("#/es").page, Page::Home);
         assert_eq!(decode("").page, Page::Home);
@@ -300,6 +360,9 @@ mod tests {
             ("#/en/retry/9.abc", "version"),
             ("#/en/retry/1.!!!", "encoding"),
             ("#/en/retry/1.eJyrVkrOzy0", "encoding"),
+            ("#/en/retry/2.!!!", "encoding"),
+            ("#/en/retry/2.eJyrVkrOzy0", "encoding"),
+            ("#/en/retry/2.q64FAA", "encoding"), // `{}` in raw DEFLATE: fine as version 1, not zlib
             ("#/en/nope", "lab"),
             ("#/en/retry/abc", "version"),
         ];
@@ -330,12 +393,79 @@ mod tests {
     }
 
     #[test]
-    fn zip_bombs_are_refused() {
+    fn zip_bombs_are_refused_in_every_version() {
         let bomb = vec![b' '; 10 * 1024 * 1024];
-        let data = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&bomb, 9));
-        assert!(data.len() < MAX_FRAGMENT);
-        let d = decode(&format!("#/en/retry/1.{data}"));
-        assert_eq!(d.problem, Some(LinkError::TooLarge));
+        for version in 1..=CURRENT_VERSION {
+            let data = URL_SAFE_NO_PAD.encode(Packing::of(version).pack(&bomb));
+            assert!(data.len() < MAX_FRAGMENT);
+            let d = decode(&format!("#/en/retry/{version}.{data}"));
+            assert_eq!(d.problem, Some(LinkError::TooLarge), "version {version}");
+        }
+    }
+
+    #[test]
+    fn new_links_are_version_2_zlib() {
+        assert_eq!(CURRENT_VERSION, 2);
+        let frag = encode_fragment(Lang::En, &state());
+        let data = frag.strip_prefix("/en/retry/2.").expect(&frag);
+        let bytes = URL_SAFE_NO_PAD.decode(data).unwrap();
+        let json = miniz_oxide::inflate::decompress_to_vec_zlib(&bytes).expect("zlib");
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(value["seed"], 99);
+    }
+
+    #[test]
+    fn version_1_payloads_decode_as_before() {
+        let json = serde_json::json!({ "seed": 99, "config": state().config.to_json() }).to_string();
+        let v1 = URL_SAFE_NO_PAD.encode(Packing::RawDeflate.pack(json.as_bytes()));
+        let d = decode(&format!("#/es/retry/1.{v1}"));
+        assert_eq!((d.page, d.problem), (Page::Lab(state()), None));
+        // Each version is unpacked its own way: the same bytes under the other number are damaged.
+        let v2 = URL_SAFE_NO_PAD.encode(Packing::Zlib.pack(json.as_bytes()));
+        assert_eq!(
+            decode(&format!("#/es/retry/2.{v1}")).problem,
+            Some(LinkError::BadEncoding)
+        );
+        assert_eq!(
+            decode(&format!("#/es/retry/1.{v2}")).problem,
+            Some(LinkError::BadEncoding)
+        );
+    }
+
+    #[test]
+    fn a_damaged_checksum_is_caught() {
+        let frag = encode_fragment(Lang::En, &state());
+        let (prefix, data) = frag.split_at(frag.find('.').unwrap() + 1);
+        let mut bytes = URL_SAFE_NO_PAD.decode(data).unwrap();
+        *bytes.last_mut().unwrap() ^= 1;
+        let d = decode(&format!("{prefix}{}", URL_SAFE_NO_PAD.encode(&bytes)));
+        assert_eq!(d.problem, Some(LinkError::BadEncoding));
+        assert!(d.problem.unwrap().describe(Lang::En).contains("damaged"));
+    }
+
+    #[test]
+    fn migration_is_a_chain_from_every_version() {
+        let value = serde_json::json!({ "seed": 1, "config": { "strategy": { "max_attempts": 4 } } });
+        for version in 1..=CURRENT_VERSION {
+            assert_eq!(migrate(LabId::Retry, version, value.clone()), Ok(value.clone()));
+        }
+        for version in [0, CURRENT_VERSION + 1] {
+            assert!(matches!(
+                migrate(LabId::Retry, version, value.clone()),
+                Err(LinkError::UnknownVersion(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn a_payload_that_is_not_an_object_is_refused() {
+        let json = "[99, {}]";
+        let data = URL_SAFE_NO_PAD.encode(Packing::Zlib.pack(json.as_bytes()));
+        let problem = decode(&format!("#/en/retry/2.{data}")).problem.unwrap();
+        assert!(
+            matches!(problem, LinkError::BadJson(ref d) if d.contains("got a list")),
+            "{problem:?}"
+        );
     }
 
     #[test]

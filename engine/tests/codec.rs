@@ -7,14 +7,19 @@
 //!   prefix, valid base64 of random deflate data, real links cut short or
 //!   with characters flipped, hostile JSON — makes decoding panic, and a link
 //!   that cannot be used as it is always comes with a problem to show;
-//! - links made by this version keep decoding to the same configuration
-//!   forever (`tests/fixtures/links_v1.txt`), and presets fit in a URL.
+//! - a damaged link of the current version (a bit flipped, a character
+//!   changed) never opens another config: zlib's checksum catches it. Version 1
+//!   (raw DEFLATE, no checksum) rarely lets one through, and always will;
+//! - links made by every version keep decoding to the same configuration
+//!   forever (`tests/fixtures/links_v{1,2}.txt`), and presets fit in a URL.
 
 mod support;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use engine::codec::{decode, encode_fragment, share_url, Decoded, LabState, LinkError, Page, MAX_FRAGMENT};
+use engine::codec::{
+    decode, encode_fragment, share_url, Decoded, LabState, LinkError, Page, CURRENT_VERSION, MAX_FRAGMENT,
+};
 use engine::labs::{presets, LabConfig, LabId};
 use engine::run_spec::RunSpec;
 use engine::Lang;
@@ -26,13 +31,34 @@ fn langs() -> impl Strategy<Value = Lang> {
     prop_oneof![Just(Lang::En), Just(Lang::Es), Just(Lang::Pt)]
 }
 
-/// `#/en/retry/1.<data>` for raw payload bytes (the JSON text, before deflate).
-fn link_with_json(json_text: &str) -> String {
-    link_with_compressed(&miniz_oxide::deflate::compress_to_vec(json_text.as_bytes(), 9))
+/// The versions a link can have, each with how it packs the JSON text.
+const VERSIONS: [u32; 2] = [1, 2];
+
+fn pack(version: u32, bytes: &[u8], level: u8) -> Vec<u8> {
+    match version {
+        1 => miniz_oxide::deflate::compress_to_vec(bytes, level),
+        _ => miniz_oxide::deflate::compress_to_vec_zlib(bytes, level),
+    }
 }
 
-fn link_with_compressed(bytes: &[u8]) -> String {
-    format!("#/en/retry/1.{}", URL_SAFE_NO_PAD.encode(bytes))
+/// `#/en/retry/2.<data>`, as this version writes it, for the JSON text of a payload.
+fn link_with_json(json_text: &str) -> String {
+    link_with_json_as(CURRENT_VERSION, json_text)
+}
+
+/// `#/en/retry/<version>.<data>`, packed as `version` packs it.
+fn link_with_json_as(version: u32, json_text: &str) -> String {
+    link_with_compressed(version, &pack(version, json_text.as_bytes(), 9))
+}
+
+fn link_with_compressed(version: u32, bytes: &[u8]) -> String {
+    format!("#/en/retry/{version}.{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Where a link's payload data starts: after the `.` of `/<version>.`.
+fn data_start(link: &str) -> usize {
+    let last_segment = link.rfind('/').expect("a link with a payload");
+    last_segment + link[last_segment..].find('.').expect("a versioned payload") + 1
 }
 
 fn defaults() -> LabState {
@@ -113,7 +139,9 @@ proptest! {
     #[test]
     fn random_text_never_panics(s in any::<String>()) {
         decode_checked(&s);
-        decode_checked(&format!("#/en/retry/1.{s}"));
+        for version in VERSIONS {
+            decode_checked(&format!("#/en/retry/{version}.{s}"));
+        }
     }
 
     /// Text that looks like a link, nearly.
@@ -128,14 +156,18 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2_000)) {
         decode_checked(&String::from_utf8_lossy(&bytes));
-        decode_checked(&link_with_compressed(&bytes));
+        for version in VERSIONS {
+            decode_checked(&link_with_compressed(version, &bytes));
+        }
     }
 
-    /// Valid base64 of valid deflate data of random bytes: it inflates, then fails as JSON.
+    /// Valid base64 of valid deflate (or zlib) data of random bytes: it inflates, then fails as JSON.
     #[test]
     fn random_deflate_data_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..4_000)) {
-        let d = decode_checked(&link_with_compressed(&miniz_oxide::deflate::compress_to_vec(&bytes, 6)));
-        prop_assert!(d.problem.is_some(), "random bytes are not a config");
+        for version in VERSIONS {
+            let d = decode_checked(&link_with_compressed(version, &pack(version, &bytes, 6)));
+            prop_assert!(d.problem.is_some(), "random bytes are not a config");
+        }
     }
 
     /// A valid config's JSON with one node replaced by anything: the reader
@@ -215,10 +247,10 @@ fn replace_nth_node(value: &mut Value, n: usize, replacement: Value) {
     walk(value, &mut n, &mut Some(replacement));
 }
 
-/// The links of `tests/fixtures/links_v1.txt` with their expected runs.
-fn fixtures() -> Vec<(String, Value)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/links_v1.txt");
-    let text = std::fs::read_to_string(path).expect("fixtures file");
+/// The links of `tests/fixtures/links_v<version>.txt` with their expected runs.
+fn fixtures(version: u32) -> Vec<(String, Value)> {
+    let path = format!("{}/tests/fixtures/links_v{version}.txt", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
@@ -233,11 +265,15 @@ fn fixtures() -> Vec<(String, Value)> {
         .collect()
 }
 
-#[test]
-fn links_made_by_version_1_still_decode_to_the_same_config() {
-    let fixtures = fixtures();
+/// Every fixture link decodes, without a problem, to its expected run.
+fn check_fixtures(version: u32) {
+    let fixtures = fixtures(version);
     assert!(fixtures.len() >= presets().len() + 4);
     for (link, expected) in fixtures {
+        assert!(
+            link.contains(&format!("/{version}.")),
+            "{link:.80}: not a version {version} link"
+        );
         let d = decode(&link);
         assert_eq!(d.problem, None, "{link}");
         let want = RunSpec::from_json(expected)
@@ -245,6 +281,34 @@ fn links_made_by_version_1_still_decode_to_the_same_config() {
             .check()
             .unwrap_or_else(|e| panic!("{link}: {e:?}"));
         assert_eq!(d.page, Page::Lab(want), "{link}");
+    }
+}
+
+#[test]
+fn links_made_by_version_1_still_decode_to_the_same_config() {
+    check_fixtures(1);
+}
+
+#[test]
+fn links_made_by_version_2_still_decode_to_the_same_config() {
+    check_fixtures(2);
+}
+
+/// The links of `links_v2.txt` are what this build writes (until version 3,
+/// when they become frozen history like `links_v1.txt`).
+#[test]
+fn version_2_fixtures_are_what_the_encoder_writes() {
+    if CURRENT_VERSION != 2 {
+        return;
+    }
+    for (link, _) in fixtures(2) {
+        let d = decode(&link);
+        let Page::Lab(state) = &d.page else {
+            panic!("{link}: not a lab")
+        };
+        let (base, fragment) = link.split_once('#').unwrap();
+        assert_eq!(share_url(base, d.lang.unwrap(), state), link);
+        assert!(fragment.contains("/2."));
     }
 }
 
@@ -269,28 +333,44 @@ fn every_preset_link_fits_in_a_url() {
 
 #[test]
 fn real_links_cut_short_never_panic_and_never_change_meaning() {
-    for (link, _) in fixtures() {
+    for (link, _) in VERSIONS.into_iter().flat_map(fixtures) {
         let whole = decode(&link);
+        let start = data_start(&link);
         for end in (0..link.len()).filter(|i| link.is_char_boundary(*i)) {
             let cut = &link[..end];
             let d = decode_checked(cut);
             // A cut link either still says the same thing, or says it is
             // damaged, or (cut before its payload) opens the lab's defaults.
-            let has_payload = cut.split_once("/1.").is_some_and(|(_, data)| !data.is_empty());
-            if has_payload && the_state(&d).is_some() {
+            if end > start && the_state(&d).is_some() {
                 assert_eq!(d.page, whole.page, "cut at {end} silently changed the config: {cut}");
             }
         }
     }
 }
 
+/// The characters tried in place of each payload character: the whole
+/// base64url alphabet, and some that do not belong in a payload.
+fn replacements() -> impl Iterator<Item = char> {
+    ('A'..='Z')
+        .chain('a'..='z')
+        .chain('0'..='9')
+        .chain(['-', '_', '.', '#', '%', '/', 'é'])
+}
+
+/// Decodes `damaged` (checking the invariants) and says whether it opened a
+/// valid state other than the undamaged link's.
+fn silently_different(damaged: &str, whole: &Decoded) -> bool {
+    let d = decode_checked(damaged);
+    the_state(&d).is_some() && d.page != whole.page
+}
+
 #[test]
-fn real_links_with_a_character_changed_never_panic() {
-    let mut silently_different = 0;
+fn version_1_links_with_a_character_changed_never_panic() {
+    let mut silently = 0;
     let mut tried = 0;
-    for (link, _) in fixtures().into_iter().take(6) {
-        let start = link.find("/1.").unwrap() + 3;
-        for i in (start..link.len()).step_by(3) {
+    for (link, _) in fixtures(1).into_iter().take(6) {
+        let whole = decode(&link);
+        for i in (data_start(&link)..link.len()).step_by(3) {
             for c in ['A', 'z', '-', '_', '0', '.', '#', '%', 'é'] {
                 let mut changed = link.clone();
                 changed.replace_range(i..i + 1, &c.to_string());
@@ -298,25 +378,23 @@ fn real_links_with_a_character_changed_never_panic() {
                     continue;
                 }
                 tried += 1;
-                let d = decode_checked(&changed);
-                if the_state(&d).is_some() && d.page != decode(&link).page {
-                    silently_different += 1;
-                }
+                silently += usize::from(silently_different(&changed, &whole));
             }
         }
     }
-    // Deflate has no checksum, so a changed character can, rarely, still
-    // inflate to another valid config. Say so if that stops being rare.
+    // Raw DEFLATE has no checksum, so a changed character can, rarely, still
+    // inflate to another valid config. That is how version 1 links behave,
+    // forever; say so if it stops being rare.
     assert!(
-        silently_different * 20 < tried,
-        "{silently_different} of {tried} damaged links decoded as valid"
+        silently * 20 < tried,
+        "{silently} of {tried} damaged links decoded as valid"
     );
 }
 
 #[test]
-fn real_links_with_a_bit_flipped_never_panic() {
-    for (link, _) in fixtures() {
-        let (prefix, data) = link.split_at(link.find("/1.").unwrap() + 3);
+fn version_1_links_with_a_bit_flipped_never_panic() {
+    for (link, _) in fixtures(1) {
+        let (prefix, data) = link.split_at(data_start(&link));
         let bytes = URL_SAFE_NO_PAD.decode(data).unwrap();
         for bit in 0..bytes.len() * 8 {
             let mut flipped = bytes.clone();
@@ -326,15 +404,81 @@ fn real_links_with_a_bit_flipped_never_panic() {
     }
 }
 
-/// A hostile payload and what must come back.
+/// Every character of every version 2 payload, replaced by every other one:
+/// the link is reported damaged (or, where the change does not alter the
+/// bytes that matter, opens the very same state). Never another config.
+#[test]
+fn version_2_links_with_a_character_changed_never_open_another_config() {
+    let mut tried = 0;
+    for (link, _) in fixtures(2) {
+        let whole = decode(&link);
+        for i in data_start(&link)..link.len() {
+            for c in replacements() {
+                let mut changed = link.clone();
+                changed.replace_range(i..i + 1, c.encode_utf8(&mut [0; 4]));
+                if changed == link {
+                    continue;
+                }
+                tried += 1;
+                assert!(
+                    !silently_different(&changed, &whole),
+                    "character {i} changed to {c:?} opened another config: {changed}"
+                );
+            }
+        }
+    }
+    assert!(tried > 100_000, "{tried}");
+}
+
+/// Every single bit of every version 2 payload, flipped: damaged, or the
+/// very same state (a flip in the padding bits after the last block), never
+/// another config.
+#[test]
+fn version_2_links_with_a_bit_flipped_never_open_another_config() {
+    let mut same = 0;
+    let mut tried = 0;
+    for (link, _) in fixtures(2) {
+        let whole = decode(&link);
+        let (prefix, data) = link.split_at(data_start(&link));
+        let bytes = URL_SAFE_NO_PAD.decode(data).unwrap();
+        for bit in 0..bytes.len() * 8 {
+            let mut flipped = bytes.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            let damaged = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(&flipped));
+            tried += 1;
+            let d = decode_checked(&damaged);
+            match &d.problem {
+                None => {
+                    assert_eq!(d.page, whole.page, "bit {bit} flipped opened another config: {damaged}");
+                    same += 1;
+                }
+                Some(problem) => assert_eq!(problem, &LinkError::BadEncoding, "bit {bit}: {damaged}"),
+            }
+        }
+    }
+    // Only the few padding bits at the end of each DEFLATE stream are free.
+    assert!(same * 100 < tried, "{same} of {tried} flips changed nothing");
+}
+
+/// A hostile payload and what must come back, in a link of every version.
 fn check(json_text: &str, want: ProblemTest, says: &str) {
-    let link = link_with_json(json_text);
-    let d = decode_checked(&link);
-    let problem = d.problem.unwrap_or_else(|| panic!("{json_text:.80}: accepted"));
-    let text = problem.describe(Lang::En);
-    assert!(want(&problem), "{json_text:.80}: unexpected problem {problem:?}");
-    assert!(text.contains(says), "{json_text:.80}: {text:?} should mention {says:?}");
-    assert_eq!(d.page, Page::Lab(defaults()));
+    for version in VERSIONS {
+        let link = link_with_json_as(version, json_text);
+        let d = decode_checked(&link);
+        let problem = d
+            .problem
+            .unwrap_or_else(|| panic!("v{version} {json_text:.80}: accepted"));
+        let text = problem.describe(Lang::En);
+        assert!(
+            want(&problem),
+            "v{version} {json_text:.80}: unexpected problem {problem:?}"
+        );
+        assert!(
+            text.contains(says),
+            "v{version} {json_text:.80}: {text:?} should mention {says:?}"
+        );
+        assert_eq!(d.page, Page::Lab(defaults()));
+    }
 }
 
 /// Whether a problem is the expected one.
@@ -477,7 +621,9 @@ fn configs_and_their_parts_must_be_objects() {
         r#"{"workload": {"kind": "herd", "clients": 40}, "strategy": {"max_attempts": 5, "budget": {}, "breaker": {}},
             "compare": {}, "service": {"outages": [{"from_ms": 0, "to_ms": 1000}]}}"#,
     );
-    assert_eq!(decode_checked(&link_with_json(&fine)).problem, None);
+    for version in VERSIONS {
+        assert_eq!(decode_checked(&link_with_json_as(version, &fine)).problem, None);
+    }
 }
 
 #[test]
@@ -498,6 +644,9 @@ fn malformed_links_get_the_right_problem() {
         ("#/en/retry/1.A", |p| *p == LinkError::BadEncoding),
         ("#/en/retry/1.%20%20", |p| *p == LinkError::BadEncoding),
         ("#/en/retry/1.ab+/", |p| *p == LinkError::BadEncoding),
+        ("#/en/retry/2.", |p| *p == LinkError::BadEncoding),
+        ("#/en/retry/2.A", |p| *p == LinkError::BadEncoding),
+        ("#/en/retry/2.eJyrVkrOzy0", |p| *p == LinkError::BadEncoding),
         ("#/en/ретро", |p| matches!(p, LinkError::UnknownLab(_))),
         ("#/xx/retry", |p| matches!(p, LinkError::UnknownLab(l) if l == "xx")),
     ];
@@ -506,6 +655,12 @@ fn malformed_links_get_the_right_problem() {
         let problem = d.problem.clone().unwrap_or_else(|| panic!("{link}: no problem"));
         assert!(want(&problem), "{link}: {problem:?}");
     }
+    // A version from the future, however well packed, is not guessed at.
+    let next = CURRENT_VERSION + 1;
+    assert_eq!(
+        decode_checked(&link_with_json_as(next, "{}")).problem,
+        Some(LinkError::UnknownVersion(next.to_string()))
+    );
     // Long input is refused before any work, however long.
     let huge = format!("#/en/retry/1.{}", "A".repeat(1 << 20));
     let started = std::time::Instant::now();

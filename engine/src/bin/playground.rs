@@ -27,7 +27,7 @@ USAGE:
 
 SOURCE is one of:
     a config file    path to a JSON file (see CONFIG FILES)
-    a share link     anything with a `#`, e.g. 'http://127.0.0.1:8080/#/en/retry/1.…'
+    a share link     anything with a `#`, e.g. 'http://127.0.0.1:8080/#/en/retry/2.…'
     -                a config file read from standard input
 
 OPTIONS:
