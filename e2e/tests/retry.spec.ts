@@ -6,7 +6,7 @@ import { test, expect } from '../fixtures';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, deflateSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,9 +23,19 @@ function cli(): string {
   return found;
 }
 
-/** A share payload for any JSON, encoded exactly as the codec does (raw deflate + base64url). */
-function payload(json: unknown): string {
-  return deflateRawSync(Buffer.from(JSON.stringify(json))).toString('base64url');
+/**
+ * A share payload for any JSON, packed exactly as codec `version` packs it, then base64url:
+ * version 2 (what the app writes today) is zlib, with a checksum; version 1 is raw deflate.
+ */
+function payload(json: unknown, version: 1 | 2 = 2): string {
+  const text = Buffer.from(JSON.stringify(json));
+  return (version === 1 ? deflateRawSync(text) : deflateSync(text)).toString('base64url');
+}
+
+/** `data` with one character changed, as a link damaged when copied would have. */
+function damaged(data: string): string {
+  const i = Math.floor(data.length / 2);
+  return data.slice(0, i) + (data[i] === 'A' ? 'B' : 'A') + data.slice(i + 1);
 }
 
 async function openLab(page: Page, fragment = '/en/retry') {
@@ -96,7 +106,7 @@ test('a knob changes the URL; the URL reproduces config and metrics, as the CLI 
   const seed = page.getByTestId('seed');
   await seed.fill('4242');
   await seed.press('Enter');
-  await expect.poll(() => page.url()).toContain('/en/retry/1.');
+  await expect.poll(() => page.url()).toContain('/en/retry/2.');
   const shared = page.url();
   await runToEnd(page);
   const first = await metricsJson(page);
@@ -169,11 +179,25 @@ test('language switch reaches every string and stays in the URL', async ({ page 
   await expect(page.getByTestId('play')).toContainText('Reproduzir');
 });
 
+test('a link made by version 1 (raw deflate) still opens its config', async ({ page }) => {
+  await openLab(page, '/en/retry/1.' + payload({ seed: 4242, config: { service: { transient_failure_rate: 0.3 } } }, 1));
+  await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('30');
+  await expect(page.getByTestId('seed')).toHaveValue('4242');
+  await expect(page.getByTestId('link-problem')).toHaveCount(0);
+});
+
 test('hostile and broken links show a message and safe defaults', async ({ page }) => {
   const cases: [string, RegExp][] = [
-    ['/en/retry/1.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }), /transient_failure_rate.*between 0 and 1/],
-    ['/en/retry/1.' + payload({ seed: 1, config: { strategy: { max_attempts: 1e12 } } }), /max_attempts/],
-    ['/en/retry/1.' + payload({ seed: 1, config: { nonsense: true } }), /could not be read/],
+    // Version 2 links (zlib), as the app writes them today.
+    ['/en/retry/2.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }), /transient_failure_rate.*between 0 and 1/],
+    ['/en/retry/2.' + payload({ seed: 1, config: { strategy: [5] } }), /strategy could not be read: expected an object/],
+    ['/en/retry/2.' + damaged(payload({ seed: 4242, config: { service: { transient_failure_rate: 0.3 } } })), /damaged/],
+    ['/en/retry/2.' + payload({ seed: 1, config: {} }, 1), /damaged/],
+    ['/en/retry/2.' + deflateSync(Buffer.alloc(5_000_000, 32)).toString('base64url'), /far too much data/],
+    // Version 1 links (raw deflate) still decode, so their hostile values are still caught.
+    ['/en/retry/1.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }, 1), /transient_failure_rate.*between 0 and 1/],
+    ['/en/retry/1.' + payload({ seed: 1, config: { strategy: { max_attempts: 1e12 } } }, 1), /max_attempts/],
+    ['/en/retry/1.' + payload({ seed: 1, config: { nonsense: true } }, 1), /could not be read/],
     ['/en/retry/9.' + payload({}), /version/],
     ['/en/retry/1.eJyrVkrOzy0', /damaged/],
     ['/en/retry/1.' + 'A'.repeat(20_000), /too long/],
@@ -185,7 +209,7 @@ test('hostile and broken links show a message and safe defaults', async ({ page 
     await expect(page.getByTestId('link-problem'), fragment.slice(0, 60)).toContainText(message);
   }
   // The defaults are shown and still work.
-  await page.goto('/#/en/retry/1.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }));
+  await page.goto('/#/en/retry/2.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }));
   await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('50');
   await page.getByTestId('step').click();
   await expect(page.getByTestId('log-a').getByTestId('log-entry').first()).toBeVisible();
@@ -200,8 +224,8 @@ test('embed mode: no chrome, paused, height reported, snippet offered', async ({
   await page.getByTestId('embed').click();
   const snippet = await page.getByTestId('embed-snippet').inputValue();
   expect(snippet).toContain('<iframe');
-  expect(snippet).toContain('?embed=1#/en/retry/1.');
-  await expect(page.getByTestId('open-full')).toHaveAttribute('href', /^[^?]*#\/en\/retry\/1\./);
+  expect(snippet).toContain('?embed=1#/en/retry/2.');
+  await expect(page.getByTestId('open-full')).toHaveAttribute('href', /^[^?]*#\/en\/retry\/2\./);
 
   // In a frame: the parent hears the height; autoplay=1 plays. The parent is a page
   // on the same origin (Chromium blocks a public page from framing localhost).
