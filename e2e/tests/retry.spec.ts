@@ -69,7 +69,7 @@ test('home lists the five labs; only built ones are links', async ({ page, shot 
   await shot('home-360');
   await page.getByTestId('open-retry').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retry');
-  await expect(page).toHaveURL(/#\/en\/retry\/1\./);
+  await expect(page).toHaveURL(/#\/en\/retry\/2\./);
 });
 
 test('play, pause with the keyboard, and step one event at a time', async ({ page }) => {
