@@ -10,6 +10,14 @@ use engine::labs::{LabId, RunReport, SideReport};
 use engine::time::human_ms;
 use leptos::prelude::*;
 
+/// "no attempts left" → "No attempts left" (reasons double as row labels).
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 fn pct(v: f64) -> String {
     format!("{:.1} %", v * 100.0)
 }
@@ -144,7 +152,7 @@ pub fn RetryMetricsTable(view: RetryView) -> impl IntoView {
                             let other = rows_b.as_ref().map(|r| r.iter().find(|x| x.0 == label).map_or("0".to_string(), |x| x.2.clone()));
                             view! {
                                 <tr data-metric=label>
-                                    <th scope="row" title=t(lang, help).to_string()>{t(lang, label).to_string()}</th>
+                                    <th scope="row" title=t(lang, help).to_string()>{capitalised(t(lang, label))}</th>
                                     <td class="mono" data-testid=format!("metric-a-{i}")>{value}</td>
                                     {other.map(|v| view! { <td class="mono">{v}</td> })}
                                 </tr>
