@@ -58,33 +58,46 @@ pub fn report_height() {
 }
 
 /// Pauses the clock while `element_id` is out of view; resumes if it paused it.
+/// Call it from the component that renders the element: the observer is attached
+/// on the next animation frame (once the element is in the DOM) and detached when
+/// that component goes away.
 pub fn pause_when_hidden(clock: Clock, element_id: &'static str) {
-    let paused_by_us = std::rc::Rc::new(std::cell::Cell::new(false));
-    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-        let visible = entries
-            .iter()
-            .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-            .any(|e| e.is_intersecting());
-        if !visible && clock.playing.get_untracked() {
-            paused_by_us.set(true);
-            clock.playing.set(false);
-        } else if visible && paused_by_us.get() {
-            paused_by_us.set(false);
-            if !clock.finished.get_untracked() {
-                clock.playing.set(true);
+    let owner = Owner::current();
+    request_animation_frame(move || {
+        let paused_by_us = std::rc::Rc::new(std::cell::Cell::new(false));
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let visible = entries
+                .iter()
+                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                .any(|e| e.is_intersecting());
+            let Some(playing) = clock.playing.try_get_untracked() else {
+                return;
+            };
+            if !visible && playing {
+                paused_by_us.set(true);
+                clock.playing.try_set(false);
+            } else if visible && paused_by_us.get() {
+                paused_by_us.set(false);
+                if clock.finished.try_get_untracked() == Some(false) {
+                    clock.playing.try_set(true);
+                }
+            }
+        });
+        let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(element_id))
+        else {
+            return;
+        };
+        if let Ok(observer) = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref())
+        {
+            observer.observe(&el);
+            let observer = send_wrapper::SendWrapper::new(observer);
+            match owner {
+                Some(owner) => owner.with(|| on_cleanup(move || observer.disconnect())),
+                None => std::mem::forget(observer),
             }
         }
+        callback.forget();
     });
-    let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(element_id))
-    else {
-        return;
-    };
-    if let Ok(observer) = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()) {
-        observer.observe(&el);
-        let observer = send_wrapper::SendWrapper::new(observer);
-        on_cleanup(move || observer.disconnect());
-    }
-    callback.forget();
 }

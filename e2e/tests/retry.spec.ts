@@ -232,7 +232,12 @@ test('embed mode: no chrome, paused, height reported, snippet offered', async ({
   const heights: number[] = [];
   await page.exposeFunction('reportHeight', (h: number) => heights.push(h));
   const parentUrl = new URL('/course-page.html', baseURL).toString();
-  const src = new URL('/?embed=1&autoplay=1#/en/retry', baseURL).toString();
+  // A long run (the storm preset, 60 simulated seconds), so it is still playing when scrolled.
+  const storm = execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.startsWith('storm_budget\t'))!
+    .split('\t')[2];
+  const src = new URL(`/?embed=1&autoplay=1${storm.slice(storm.indexOf('#'))}`, baseURL).toString();
   await page.route(parentUrl, (route) =>
     route.fulfill({
       contentType: 'text/html',
@@ -240,13 +245,19 @@ test('embed mode: no chrome, paused, height reported, snippet offered', async ({
         addEventListener('message', (e) => {
           if (e.data && e.data.type === 'cloud-patterns-playground:height') window.reportHeight(e.data.height);
         });
-      </script><iframe src="${src}" style="width:800px;height:600px;border:0"></iframe>`,
+      </script><iframe src="${src}" style="width:800px;height:600px;border:0"></iframe>
+      <div style="height:3000px"></div>`,
     }),
   );
   await page.goto(parentUrl);
   await expect.poll(() => heights.length).toBeGreaterThan(0);
   expect(Math.max(...heights)).toBeGreaterThan(400);
   const frame = page.frameLocator('iframe');
+  await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+  // Scrolled out of view it pauses; back in view it plays on.
+  await page.evaluate(() => window.scrollTo(0, 2500));
+  await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'false');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
 });
 
