@@ -11,7 +11,8 @@ pub fn install() {
     }));
 }
 
-fn show_message(detail: &str) {
+/// Puts the message on the page (once), with `detail` as plain text.
+pub fn show_message(detail: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

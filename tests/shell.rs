@@ -190,3 +190,26 @@ fn a_broken_link_falls_back_with_a_message_in_wasm_too() {
     let text = decoded.problem.expect("a problem").describe(Lang::Es);
     assert!(text.contains("dañado"), "{text}");
 }
+
+#[wasm_bindgen_test]
+fn a_panic_message_appears_in_the_page_as_plain_text() {
+    cloud_patterns_playground::panic::show_message("boom <b>not bold</b>");
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let el = doc
+        .get_element_by_id("panic-message")
+        .expect("the message is in the page");
+    assert_eq!(el.get_attribute("role").as_deref(), Some("alert"));
+    let text = el.text_content().unwrap();
+    assert!(text.contains("Something went wrong"), "{text}");
+    assert!(
+        text.contains("boom <b>not bold</b>"),
+        "the detail is text, not HTML: {text}"
+    );
+    assert!(el.query_selector("b").unwrap().is_none());
+    // A second panic does not stack a second message.
+    cloud_patterns_playground::panic::show_message("again");
+    assert_eq!(
+        doc.query_selector_all("#panic-message").unwrap().length(),
+        1
+    );
+}
