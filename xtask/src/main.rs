@@ -379,6 +379,16 @@ fn release_build(p: &Project, _: &mut Tally) -> Res {
 
 /// Serves dist/ on 127.0.0.1 (free port) and runs Playwright against it.
 fn e2e(p: &Project, t: &mut Tally) -> Res {
+    // The suite checks the browser's numbers against the `playground` CLI's: build it
+    // (a no-op when the native tests just did) so `cargo xtask test e2e` works alone.
+    run(p.cmd("cargo").args([
+        "build",
+        "--quiet",
+        "-p",
+        "playground-engine",
+        "--bin",
+        "playground",
+    ]))?;
     let mut server_cmd = p.cmd("node");
     server_cmd
         .args(["e2e/static-server.mjs", "dist", "0"])
