@@ -187,7 +187,7 @@ pub fn RetryMetricsTable(view: RetryView) -> impl IntoView {
     view! {
         <div class="metrics">
             {table}
-            <details class="metrics-json" on:toggle=move |ev| {
+            <details class="metrics-json" prop:open=move || open.get() on:toggle=move |ev| {
                 let el: web_sys::HtmlDetailsElement = wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::EventTarget>(&ev));
                 open.set(el.open());
             }>
