@@ -61,6 +61,11 @@ impl<E> EventQueue<E> {
         self.heap.pop().map(|s| (s.at, s.event))
     }
 
+    /// Drops every pending event.
+    pub fn clear(&mut self) {
+        self.heap.clear();
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len()
     }

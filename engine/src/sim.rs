@@ -43,6 +43,14 @@ pub trait Model {
     fn start(&mut self, ctx: &mut Ctx<'_, Self::Event, Self::Record>);
     /// Reacts to one event.
     fn handle(&mut self, event: Self::Event, ctx: &mut Ctx<'_, Self::Event, Self::Record>);
+
+    /// Whether nothing that is still pending can change what the run reports
+    /// (e.g. every request has finished and no more will arrive). The
+    /// simulation then drops the remaining events and the run is over, instead
+    /// of ticking on through work nobody waits for.
+    fn is_settled(&self) -> bool {
+        false
+    }
 }
 
 /// Why a bounded call returned.

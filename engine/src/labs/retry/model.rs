@@ -112,6 +112,8 @@ pub struct RetryModel {
     in_flight: Vec<u32>,
     /// The herd's shared record version.
     version: u64,
+    /// Poisson arrivals scheduled but not yet happened.
+    pending_arrivals: u32,
     stats: RetryStats,
 }
 
@@ -152,6 +154,7 @@ impl RetryModel {
             next_id: 0,
             in_flight: vec![0; nodes as usize],
             version: 0,
+            pending_arrivals: 0,
             stats: RetryStats::new(&scenario),
             scenario,
         }
@@ -548,6 +551,7 @@ impl RetryModel {
             let gap_ms = self.arrivals[client as usize].exponential(1000.0 / rate_per_client);
             let at = ctx.now() + SimDuration::from_ms_f64(gap_ms);
             if at < SimTime::from_ms(duration_ms) {
+                self.pending_arrivals += 1;
                 ctx.schedule_at(at, RetryEvent::Arrival { client });
             }
         }
@@ -558,18 +562,24 @@ impl Model for RetryModel {
     type Event = RetryEvent;
     type Record = RetryRecord;
 
+    /// Every request has finished and none will arrive: calls the service is
+    /// still working on were abandoned by their clients and change no result.
+    fn is_settled(&self) -> bool {
+        self.active.is_empty() && self.pending_arrivals == 0
+    }
+
     fn start(&mut self, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
         match self.scenario.workload.clone() {
             Workload::Single => {
                 let id = self.new_request(0, ctx.now());
                 ctx.record(RetryRecord::Arrived { req: id, client: 0 });
-                ctx.schedule_in(SimDuration::ZERO, RetryEvent::Attempt { req: id });
+                self.attempt(id, ctx);
             }
             Workload::Herd { clients } => {
                 for client in 0..clients {
                     let id = self.new_request(client, ctx.now());
                     ctx.record(RetryRecord::Arrived { req: id, client });
-                    ctx.schedule_in(SimDuration::ZERO, RetryEvent::Attempt { req: id });
+                    self.attempt(id, ctx);
                 }
             }
             Workload::Poisson { clients, .. } => {
@@ -583,6 +593,7 @@ impl Model for RetryModel {
     fn handle(&mut self, event: RetryEvent, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
         match event {
             RetryEvent::Arrival { client } => {
+                self.pending_arrivals -= 1;
                 let id = self.new_request(client, ctx.now());
                 ctx.record(RetryRecord::Arrived { req: id, client });
                 self.attempt(id, ctx);

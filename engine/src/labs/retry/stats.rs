@@ -188,8 +188,8 @@ impl RetryStats {
         RetryMetrics {
             requests: self.requests,
             succeeded: self.succeeded,
-            success_rate: ratio(self.succeeded, self.requests),
-            first_try_success_rate: ratio(self.first_try, self.requests),
+            success_rate: ratio(self.succeeded, self.finished),
+            first_try_success_rate: ratio(self.first_try, self.finished),
             calls: self.calls,
             load_amplification: ratio(self.calls, self.requests),
             mean_attempts: ratio(self.finished_attempts, self.finished),
@@ -217,7 +217,9 @@ impl RetryStats {
 pub struct RetryMetrics {
     pub requests: u64,
     pub succeeded: u64,
+    /// Of the requests that have finished (all of them, once the run is over).
     pub success_rate: f64,
+    /// Of the requests that have finished, those that needed no retry.
     pub first_try_success_rate: f64,
     pub calls: u64,
     pub load_amplification: f64,
