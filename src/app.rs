@@ -149,7 +149,17 @@ fn LinkProblem() -> impl IntoView {
                     <div class="link-problem" role="alert" data-testid="link-problem">
                         <strong>{t(lang.get(), "ui.link_problem_title").to_string()}</strong>
                         <p class="pre">{text}</p>
-                        <p class="muted">{t(lang.get(), "ui.link_problem_defaults").to_string()}</p>
+                        <p class="muted">
+                            {t(
+                                    lang.get(),
+                                    if matches!(route.page.get(), Page::Home) {
+                                        "ui.link_problem_home"
+                                    } else {
+                                        "ui.link_problem_defaults"
+                                    },
+                                )
+                                .to_string()}
+                        </p>
                         <button class="btn" on:click=move |_| route.problem.set(None)>{t(lang.get(), "ui.dismiss").to_string()}</button>
                     </div>
                 }

@@ -19,8 +19,9 @@ pub fn LabLayout(
     view! {
         <main id="main" class="lab">
             <div class="lab-header">{header}</div>
+            // The run comes first in the document (and so in the Tab order); on
+            // wide screens the grid puts the settings in the left column.
             <div class="lab-grid">
-                <aside class="lab-controls" aria-labelledby="controls-title">{controls}</aside>
                 <section class="lab-main">
                     <div class="lab-player">{player}</div>
                     <div class="lab-stage">{stage}</div>
@@ -28,6 +29,7 @@ pub fn LabLayout(
                     <div class="lab-charts">{charts}</div>
                     <div class="lab-log">{log}</div>
                 </section>
+                <aside class="lab-controls" aria-labelledby="controls-title">{controls}</aside>
             </div>
         </main>
     }

@@ -154,36 +154,34 @@ pub fn step_once<D: Drive>(clock: Clock, run: StoredValue<D, LocalStorage>) {
     }
 }
 
-/// Space toggles play/pause and → steps, unless the user is typing or on a control.
+/// Space toggles play/pause and → steps. Keys meant for a control stay with
+/// it: nothing is taken from text, number, range or select fields (→ moves a
+/// caret or a slider there), and Space on a button, link or summary keeps its
+/// own meaning (it presses that control). → on a button steps, so a keyboard
+/// user can press a preset and then step through it.
 pub fn keyboard_shortcuts(on_toggle: impl Fn() + 'static, on_step: impl Fn() + 'static) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
             return;
         }
-        let interactive = ev
+        let target = ev
             .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .map(|el| {
-                let tag = el.tag_name().to_ascii_lowercase();
-                matches!(
-                    tag.as_str(),
-                    "input" | "select" | "textarea" | "button" | "a" | "summary"
-                ) || el
-                    .closest("[contenteditable], dialog")
-                    .ok()
-                    .flatten()
-                    .is_some()
-            })
-            .unwrap_or(false);
-        if interactive {
-            return;
-        }
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let tag = target
+            .as_ref()
+            .map(|el| el.tag_name().to_ascii_lowercase())
+            .unwrap_or_default();
+        let in_field = matches!(tag.as_str(), "input" | "select" | "textarea")
+            || target
+                .as_ref()
+                .is_some_and(|el| el.closest("[contenteditable]").ok().flatten().is_some());
+        let on_control = matches!(tag.as_str(), "button" | "a" | "summary");
         match ev.key().as_str() {
-            " " | "Spacebar" => {
+            " " | "Spacebar" if !in_field && !on_control => {
                 ev.prevent_default();
                 on_toggle();
             }
-            "ArrowRight" => {
+            "ArrowRight" if !in_field => {
                 ev.prevent_default();
                 on_step();
             }
@@ -243,6 +241,7 @@ pub fn PlayerBar(
             <button
                 class="btn primary play"
                 data-testid="play"
+                aria-keyshortcuts="Space"
                 aria-pressed=move || clock.playing.get().to_string()
                 disabled=move || clock.finished.get()
                 on:click=move |_| clock.toggle()
@@ -252,7 +251,8 @@ pub fn PlayerBar(
                 " "
                 {play_label}
             </button>
-            <button class="btn" data-testid="step" on:click=move |_| on_step.run(()) title=tr("ui.step_hint")
+            <button class="btn" data-testid="step"
+                aria-keyshortcuts="ArrowRight" on:click=move |_| on_step.run(()) title=tr("ui.step_hint")
                 disabled=move || clock.finished.get()>
                 <span aria-hidden="true">"⏭"</span>
                 " "

@@ -7,7 +7,8 @@ use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// The iframe snippet for a fragment.
+/// The iframe snippet for a fragment: the frame, and a few lines of script
+/// that resize it to the height the lab reports (so it "resizes itself").
 pub fn embed_snippet(base: &str, fragment: &str, title: &str) -> String {
     let title = title
         .replace('&', "&amp;")
@@ -15,7 +16,11 @@ pub fn embed_snippet(base: &str, fragment: &str, title: &str) -> String {
         .replace('<', "&lt;");
     format!(
         "<iframe src=\"{base}?embed=1#{fragment}\" title=\"{title}\" width=\"100%\" height=\"720\" \
-         style=\"border:0;max-width:100%\" loading=\"lazy\"></iframe>"
+         style=\"border:0;max-width:100%\" loading=\"lazy\" data-cloud-patterns></iframe>\n\
+         <script>addEventListener(\"message\",function(e){{if(!e.data||e.data.type!==\"{msg}\")return;\
+         document.querySelectorAll(\"iframe[data-cloud-patterns]\").forEach(function(f){{\
+         if(f.contentWindow===e.source)f.style.height=e.data.height+\"px\";}});}});</script>",
+        msg = crate::embed::HEIGHT_MESSAGE
     )
 }
 

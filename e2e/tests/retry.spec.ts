@@ -79,13 +79,16 @@ test('play, pause with the keyboard, and step one event at a time', async ({ pag
   const entries = page.getByTestId('log-a').getByTestId('log-entry');
   const before = await entries.count();
   await page.getByTestId('step').click();
-  await expect(entries).toHaveCount(before + 1);
-  // → steps too (focus on the page, not on a control).
-  await page.locator('h1').click();
+  await expect.poll(() => entries.count()).toBeGreaterThan(before);
+  const afterStep = await entries.count();
+  // → steps too, even with focus on a button (the Step button was just pressed).
+  await expect(page.getByTestId('step')).toBeFocused();
   await page.keyboard.press('ArrowRight');
   // One event may narrate more than one line (a failure and the wait it causes).
-  await expect.poll(() => entries.count()).toBeGreaterThan(before + 1);
-  // Space plays; the scripted story ends with success on attempt 3.
+  await expect.poll(() => entries.count()).toBeGreaterThan(afterStep);
+  // Space plays (with focus off the buttons, where Space presses the button itself);
+  // the scripted story ends with success on attempt 3.
+  await page.locator('h1').click();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
   await page.getByTestId('speed').fill('2');
@@ -208,6 +211,10 @@ test('hostile and broken links show a message and safe defaults', async ({ page 
     await page.goto(`/#${fragment}`);
     await expect(page.getByTestId('link-problem'), fragment.slice(0, 60)).toContainText(message);
   }
+  // A query pasted inside the fragment is ignored, not misread as a lab.
+  await page.goto('/#/en/retry?embed=1');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retry');
+  await expect(page.getByTestId('link-problem')).toHaveCount(0);
   // The defaults are shown and still work.
   await page.goto('/#/en/retry/2.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }));
   await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('50');
@@ -225,6 +232,8 @@ test('embed mode: no chrome, paused, height reported, snippet offered', async ({
   const snippet = await page.getByTestId('embed-snippet').inputValue();
   expect(snippet).toContain('<iframe');
   expect(snippet).toContain('?embed=1#/en/retry/2.');
+  // The snippet resizes its frame to the height the lab reports.
+  expect(snippet).toContain('cloud-patterns-playground:height');
   await expect(page.getByTestId('open-full')).toHaveAttribute('href', /^[^?]*#\/en\/retry\/2\./);
 
   // In a frame: the parent hears the height; autoplay=1 plays. The parent is a page

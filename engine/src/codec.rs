@@ -212,6 +212,9 @@ pub fn decode(input: &str) -> Decoded {
             problem: Some(LinkError::TooLong { len: fragment.len() }),
         };
     }
+    // A query pasted inside the fragment (`#/en/retry?embed=1`) belongs to the
+    // page, not to the lab state: it is ignored here rather than misread.
+    let fragment = fragment.split('?').next().unwrap_or_default();
     let mut parts = fragment.trim_start_matches('/').split('/').filter(|p| !p.is_empty());
     let mut first = parts.next();
     let lang = first.and_then(Lang::from_tag);

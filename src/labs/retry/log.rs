@@ -38,14 +38,15 @@ pub fn RetryLog(view: RetryView, playing: RwSignal<bool>) -> impl IntoView {
     };
     let side = move |side_b: bool| {
         move || {
-            lines(side_b).map(|(rows, dropped, total)| {
+            lines(side_b).map(|(rows, _dropped, total)| {
+                let shown = rows.len();
                 let lang = view.lang.get();
                 view! {
                     <div class="log-side">
                         <h3 class="small-title">
                             {engine::i18n::t(lang, if side_b { "ui.side_b" } else { "ui.side_a" }).to_string()}
                             " · "
-                            {engine::i18n::tf(lang, "ui.log_count", &[("total", &total), ("dropped", &dropped)])}
+                            {engine::i18n::tf(lang, "ui.log_count", &[("total", &total), ("shown", &shown)])}
                         </h3>
                         <ol
                             class="log-lines"

@@ -26,40 +26,51 @@ fn opt_ms(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), human_ms)
 }
 
-/// The rows of the table: label key, help key, value.
-fn rows(m: &RetryMetrics) -> Vec<(&'static str, &'static str, String)> {
+/// The rows of the table: label key, help key, value. A give-up reason gets a
+/// row when either side has it (`shown`), so A | B always line up.
+fn rows(m: &RetryMetrics, shown: &[&'static str]) -> Vec<(&'static str, &'static str, String)> {
     let gave_up: u64 = m.gave_up.values().sum();
+    let finished = m.requests > 0 && (m.succeeded + gave_up) > 0;
+    let rate = |v: f64| if finished { pct(v) } else { "—".to_string() };
     let mut rows = vec![
         (
             "metric.requests",
             "metric_help.requests",
-            m.requests.to_string(),
+            fmt_int(m.requests),
         ),
         (
             "metric.succeeded",
             "metric_help.succeeded",
-            m.succeeded.to_string(),
+            fmt_int(m.succeeded),
         ),
         (
             "metric.success_rate",
             "metric_help.success_rate",
-            pct(m.success_rate),
+            rate(m.success_rate),
         ),
         (
             "metric.first_try",
             "metric_help.first_try",
-            pct(m.first_try_success_rate),
+            rate(m.first_try_success_rate),
         ),
-        ("metric.calls", "metric_help.calls", m.calls.to_string()),
+        ("metric.calls", "metric_help.calls", fmt_int(m.calls)),
         (
             "metric.load",
             "metric_help.load",
-            format!("×{:.2}", m.load_amplification),
+            if m.requests > 0 {
+                format!("×{:.2}", m.load_amplification)
+            } else {
+                "—".to_string()
+            },
         ),
         (
             "metric.mean_attempts",
             "metric_help.mean_attempts",
-            format!("{:.2}", m.mean_attempts),
+            if finished {
+                format!("{:.2}", m.mean_attempts)
+            } else {
+                "—".to_string()
+            },
         ),
         ("metric.p50", "metric_help.p50", opt_ms(m.p50_ms)),
         ("metric.p95", "metric_help.p95", opt_ms(m.p95_ms)),
@@ -74,21 +85,56 @@ fn rows(m: &RetryMetrics) -> Vec<(&'static str, &'static str, String)> {
             "metric_help.retry_wait",
             human_ms(m.retry_wait_ms),
         ),
-        ("metric.gave_up", "metric_help.gave_up", gave_up.to_string()),
+        ("metric.gave_up", "metric_help.gave_up", fmt_int(gave_up)),
     ];
-    for (reason, key) in [
-        ("attempts", "give_up.attempts"),
-        ("deadline", "give_up.deadline"),
-        ("permanent", "give_up.permanent"),
-        ("budget", "give_up.budget"),
-        ("breaker_open", "give_up.breaker_open"),
-    ] {
+    for reason in shown {
         let n = m.gave_up.get(reason).copied().unwrap_or(0);
-        if n > 0 {
-            rows.push((key, "metric_help.gave_up_reason", n.to_string()));
-        }
+        rows.push((reason_key(reason), "metric_help.gave_up_reason", fmt_int(n)));
     }
     rows
+}
+
+/// 12345 → "12 345" (a thin space groups thousands in every language).
+fn fmt_int(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+const REASONS: [&str; 5] = [
+    "attempts",
+    "deadline",
+    "permanent",
+    "budget",
+    "breaker_open",
+];
+
+fn reason_key(reason: &str) -> &'static str {
+    match reason {
+        "attempts" => "give_up.attempts",
+        "deadline" => "give_up.deadline",
+        "permanent" => "give_up.permanent",
+        "budget" => "give_up.budget",
+        _ => "give_up.breaker_open",
+    }
+}
+
+/// The give-up reasons that either side has.
+fn reasons_shown(a: &RetryMetrics, b: Option<&RetryMetrics>) -> Vec<&'static str> {
+    REASONS
+        .into_iter()
+        .filter(|r| {
+            std::iter::once(a)
+                .chain(b)
+                .any(|m| m.gave_up.get(*r).copied().unwrap_or(0) > 0)
+        })
+        .collect()
 }
 
 fn side_report(sim: &RetrySim) -> SideReport {
@@ -131,8 +177,9 @@ pub fn RetryMetricsTable(view: RetryView) -> impl IntoView {
             (a, b, nodes)
         });
         let lang = lang.get();
-        let rows_a = rows(&a);
-        let rows_b = b.as_ref().map(rows);
+        let shown = reasons_shown(&a, b.as_ref());
+        let rows_a = rows(&a, &shown);
+        let rows_b = b.as_ref().map(|b| rows(b, &shown));
         let has_b = rows_b.is_some();
         view! {
             <table class="metrics-table" data-testid="metrics">
@@ -165,8 +212,8 @@ pub fn RetryMetricsTable(view: RetryView) -> impl IntoView {
                             view! {
                                 <tr>
                                     <th scope="row">{engine::i18n::tf(lang, "metric.node_failures", &[("node", &node)])}</th>
-                                    <td class="mono">{a}</td>
-                                    {has_b.then(|| view! { <td class="mono">{b.unwrap_or(0)}</td> })}
+                                    <td class="mono">{fmt_int(a)}</td>
+                                    {has_b.then(|| view! { <td class="mono">{fmt_int(b.unwrap_or(0))}</td> })}
                                 </tr>
                             }
                         })

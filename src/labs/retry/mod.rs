@@ -155,6 +155,21 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
                 <a href=move || format!("#/{}", lang.get().code())>{tr("ui.all_labs")}</a>
             </p>
             <h1>{tr("lab.retry.title")}</h1>
+            {mode.embedded.then(|| {
+                view! {
+                    <p class="embed-open-full">
+                        <a
+                            href=move || format!("{}#{}", crate::browser::clean_base_url(), fragment.get())
+                            target="_blank"
+                            rel="noopener"
+                            data-testid="embed-open-full"
+                        >
+                            {tr("ui.open_full")}
+                            " ↗"
+                        </a>
+                    </p>
+                }
+            })}
             <p class="lead">{tr("lab.retry.summary")}</p>
         </div>
         <PresetPicker config=config seed=clock.seed speed_log=clock.speed_log current=current_preset.into() />
