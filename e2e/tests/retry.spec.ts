@@ -158,6 +158,9 @@ test('A | B side by side on one clock', async ({ page, shot }) => {
   await openLab(page);
   await page.getByTestId('preset-storm_breaker').click();
   await expect(page.locator('.side[data-side=B]')).toBeVisible();
+  // Each side says what it runs.
+  await expect(page.getByTestId('summary-A')).toHaveText('Exponential backoff · No jitter · up to 8 attempts');
+  await expect(page.getByTestId('summary-B')).toContainText('Circuit breaker');
   await expect(page.getByTestId('metrics').locator('thead th')).toHaveCount(3);
   await runToEnd(page);
   const m = await metricsJson(page);

@@ -210,6 +210,49 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
     }
 }
 
+/// "exponential backoff · no jitter · 8 attempts · retry budget" for a strategy.
+pub fn strategy_summary(
+    plan: &engine::labs::retry::config::StrategyPlan,
+    lang: engine::Lang,
+) -> String {
+    use engine::patterns::backoff::{Jitter, WaitKind};
+    let wait = match plan.backoff.kind {
+        WaitKind::Immediate => "opt.immediate",
+        WaitKind::Fixed => "opt.fixed",
+        WaitKind::Exponential => "opt.exponential",
+    };
+    let mut parts = vec![t(lang, wait).to_string()];
+    if plan.backoff.kind != WaitKind::Immediate {
+        parts.push(
+            t(
+                lang,
+                match plan.backoff.jitter {
+                    Jitter::None => "opt.jitter_none",
+                    Jitter::Full => "opt.jitter_full",
+                    Jitter::Equal => "opt.jitter_equal",
+                    Jitter::Decorrelated => "opt.jitter_decorrelated",
+                },
+            )
+            .to_string(),
+        );
+    }
+    parts.push(engine::i18n::tf(
+        lang,
+        "ui.attempts_n",
+        &[("n", &plan.max_attempts)],
+    ));
+    if !plan.cancel_on_permanent {
+        parts.push(t(lang, "ui.retries_permanent").to_string());
+    }
+    if plan.budget.is_some() {
+        parts.push(t(lang, "ctl.budget").to_string());
+    }
+    if plan.breaker.is_some() {
+        parts.push(t(lang, "ctl.breaker").to_string());
+    }
+    parts.join(" · ")
+}
+
 /// The presets as buttons, with the current one's "try this" guide.
 #[component]
 fn PresetPicker(
@@ -287,9 +330,18 @@ fn SideStage(view: RetryView, stage_view: RetryView, side: stage::Side) -> impl 
         stage::Side::A => "ui.side_a",
         stage::Side::B => "ui.side_b",
     };
+    // What this side runs, in a few words, so A | B say what they compare.
+    let summary = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            side.sim(run)
+                .map(|sim| strategy_summary(&sim.model().scenario().strategy, lang))
+        })
+    };
     view! {
         <section class="side" data-side=format!("{side:?}")>
             <h2 class="side-title">{tr(label)}</h2>
+            <span class="side-summary" data-testid=format!("summary-{side:?}")>{summary}</span>
             <stage::RetryStage view=stage_view side=side />
             <strips::BreakerStrip view=view side=side />
             <strips::BudgetStrip view=view side=side />
