@@ -104,7 +104,8 @@ pub fn RetryLab(config: RetryConfig, seed: u64) -> impl IntoView {
         }
     });
 
-    let fragment = Signal::derive(move || {
+    // A memo: the link is deflated once per change, however many views read it.
+    let fragment = Memo::new(move |_| {
         let state = LabState {
             seed: clock.seed.get(),
             config: LabConfig::Retry(config.get()),

@@ -106,6 +106,8 @@ pub struct RetryModel {
     budget: Option<RetryBudget>,
     breaker: Option<CircuitBreaker>,
     router: Box<dyn Router>,
+    /// Scratch space for the nodes a request already failed on.
+    route_scratch: Vec<u32>,
     active: BTreeMap<u32, Request>,
     finished: VecDeque<Request>,
     next_id: u32,
@@ -145,6 +147,7 @@ impl RetryModel {
                     b.half_open_probes,
                 )
             }),
+            route_scratch: Vec::new(),
             router: match plan.target {
                 Target::Same => Box::new(SameNode),
                 Target::NextReplica => Box::new(NextReplica),
@@ -343,18 +346,23 @@ impl RetryModel {
             b.on_call();
         }
         let nodes = self.in_flight.len() as u32;
-        let failed: Vec<u32> = self.active[&id]
-            .spans
-            .iter()
-            .filter(|s| matches!(s.result, Some(SpanResult::Failed(_))))
-            .map(|s| s.node)
-            .collect();
+        // A reused buffer: attempts are the hot path, so no allocation per call.
+        let mut failed = std::mem::take(&mut self.route_scratch);
+        failed.clear();
+        failed.extend(
+            self.active[&id]
+                .spans
+                .iter()
+                .filter(|s| matches!(s.result, Some(SpanResult::Failed(_))))
+                .map(|s| s.node),
+        );
         let node = self.router.pick(RouteQuery {
             primary,
             attempt,
             nodes,
             failed: &failed,
         }) % nodes;
+        self.route_scratch = failed;
         self.in_flight[node as usize] += 1;
         let (latency, result) = self.serve(node, attempt, now);
         self.stats
