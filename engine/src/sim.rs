@@ -130,6 +130,9 @@ impl<M: Model> Simulation<M> {
             trace: &mut self.trace,
         };
         self.model.handle(event, &mut ctx);
+        if self.model.is_settled() {
+            self.queue.clear();
+        }
         true
     }
 
@@ -229,6 +232,35 @@ mod tests {
         assert_eq!(sim.trace().total(), 3);
         assert_eq!(sim.run_until(SimTime::from_ms(10_000), 2), Progress::Paused);
         assert_eq!(sim.trace().total(), 5);
+    }
+
+    /// A ticker that is settled after its third tick: the rest of its queue is dropped.
+    struct Settling {
+        ticks: u32,
+    }
+    impl Model for Settling {
+        type Event = u32;
+        type Record = u32;
+        fn start(&mut self, ctx: &mut Ctx<'_, u32, u32>) {
+            for n in 0..10 {
+                ctx.schedule_in(SimDuration::from_ms(10 * (n as u64 + 1)), n);
+            }
+        }
+        fn handle(&mut self, n: u32, ctx: &mut Ctx<'_, u32, u32>) {
+            self.ticks += 1;
+            ctx.record(n);
+        }
+        fn is_settled(&self) -> bool {
+            self.ticks >= 3
+        }
+    }
+
+    #[test]
+    fn a_settled_model_ends_the_run() {
+        let mut sim = Simulation::new(Settling { ticks: 0 });
+        assert_eq!(sim.run_to_end(100), Progress::Finished);
+        assert_eq!(sim.events(), 3);
+        assert_eq!(sim.now(), SimTime::from_ms(30));
     }
 
     #[test]
