@@ -4,6 +4,9 @@
 //! CLI (and tests) one way to run any of them to the end.
 
 pub mod retry;
+pub mod run;
+
+pub use run::LabRun;
 
 use crate::i18n::Lang;
 use crate::validate::{json_kind, ConfigError};

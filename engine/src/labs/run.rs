@@ -1,0 +1,217 @@
+//! What every lab's run offers the page around it, whatever the lab.
+//!
+//! The lab page is one template for five labs: its player, scrubber, compact
+//! embed, verdict mini-charts, metrics table (with theory beside measurement),
+//! guided moments and exports never look inside a lab. They read a run through
+//! [`LabRun`] and the plain data types here, which say *what* to show (a
+//! number, its kind, whether it can still change, what theory predicts) and
+//! leave *how* (language, decimal mark, layout) to the page.
+//!
+//! A lab implements [`LabRun`] for its run type (side A, and side B when it
+//! compares); nothing else in the page needs to know the lab.
+
+use super::{LabId, RunReport};
+use crate::sim::Progress;
+use crate::time::SimTime;
+
+/// A run of any lab, as the page sees it. Side 0 is A, side 1 is B.
+pub trait LabRun {
+    fn lab(&self) -> LabId;
+    /// The later of the sides' clocks.
+    fn now(&self) -> SimTime;
+    /// Moves every side up to `until`, each handling at most `max_events`.
+    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress;
+    /// Moves to the next traced record (on the side whose next event is first).
+    fn step_record(&mut self, max_events: u64) -> Progress;
+    fn is_finished(&self) -> bool;
+    /// 1, or 2 when the run compares A with B.
+    fn side_count(&self) -> usize;
+    /// Events handled so far, all sides together.
+    fn events(&self) -> u64;
+    /// The run as `playground run` prints it.
+    fn report(&self, seed: u64) -> RunReport;
+    /// The quantity that decides the comparison, over time, for one side.
+    fn verdict(&self, side: usize) -> Verdict;
+    /// The metrics table's rows for one side (the same keys on every side).
+    fn metric_rows(&self, side: usize) -> Vec<MetricRow>;
+    /// Instants worth marking on the scrubber (outages, a breaker opening…).
+    fn marks(&self) -> Vec<Mark>;
+    /// Where the time axis of the run ends, in ms: the arrival window or as
+    /// far as any side has got, whichever is later. Sides share this axis.
+    fn time_domain_ms(&self) -> f64;
+    /// Where one side's own activity ends (for "zoom to the shorter run").
+    fn side_end_ms(&self, side: usize) -> f64;
+}
+
+/// How a metric's value is written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MetricValue {
+    /// Not defined yet (nothing has finished, say): written "—".
+    Missing,
+    Count(u64),
+    /// A share in 0‥1, written as a percentage.
+    Ratio(f64),
+    /// A duration, in ms.
+    Ms(f64),
+    /// A multiplier (×1.75).
+    Factor(f64),
+    /// A plain number with two decimals (mean attempts).
+    Number(f64),
+}
+
+impl MetricValue {
+    /// The value as a plain number (for CSV and for "how far from theory").
+    pub fn as_f64(self) -> Option<f64> {
+        match self {
+            MetricValue::Missing => None,
+            MetricValue::Count(n) => Some(n as f64),
+            MetricValue::Ratio(v) | MetricValue::Ms(v) | MetricValue::Factor(v) | MetricValue::Number(v) => Some(v),
+        }
+    }
+}
+
+/// What theory predicts for a metric under the run's own parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theory {
+    pub value: MetricValue,
+    /// Catalogue key of the formula, as a student would write it (`1 − pⁿ`).
+    pub formula_key: &'static str,
+    /// `None` when the model's assumptions hold for this run; otherwise the
+    /// catalogue key saying which does not (outages, capacity, correlation…),
+    /// so the difference is explained, not hidden.
+    pub caveat_key: Option<&'static str>,
+}
+
+/// One row of the metrics table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricRow {
+    /// The stable metric key (the JSON key of `playground run`), or a row id.
+    pub key: &'static str,
+    /// Catalogue key of the row label.
+    pub label_key: &'static str,
+    /// Catalogue key of the help line (the formula in words).
+    pub help_key: &'static str,
+    /// Placeholders of the label (`{node}`), if any.
+    pub label_args: Vec<(&'static str, String)>,
+    pub value: MetricValue,
+    /// The value can still change: the run is not over and it depends on
+    /// requests (orders, chunks…) that have not finished.
+    pub provisional: bool,
+    pub theory: Option<Theory>,
+}
+
+impl MetricRow {
+    pub fn new(key: &'static str, label_key: &'static str, help_key: &'static str, value: MetricValue) -> Self {
+        MetricRow {
+            key,
+            label_key,
+            help_key,
+            label_args: Vec::new(),
+            value,
+            provisional: false,
+            theory: None,
+        }
+    }
+
+    pub fn provisional(mut self, yes: bool) -> Self {
+        self.provisional = yes;
+        self
+    }
+
+    pub fn with_theory(mut self, theory: Option<Theory>) -> Self {
+        self.theory = theory;
+        self
+    }
+
+    pub fn with_arg(mut self, name: &'static str, value: String) -> Self {
+        self.label_args.push((name, value));
+        self
+    }
+}
+
+/// The colour family of a line (mapped to the Okabe–Ito palette by the page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Good outcomes (succeeded).
+    Ok,
+    /// Work sent (calls, messages).
+    Info,
+    /// Waiting, retries.
+    Wait,
+    /// Failures, giving up.
+    Bad,
+    /// Reference lines (arrivals).
+    Neutral,
+}
+
+/// One line of a verdict chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerdictLine {
+    /// Catalogue key of the line's name.
+    pub label_key: &'static str,
+    pub tone: Tone,
+    /// Drawn dashed (a shape, not only a colour, tells lines apart).
+    pub dashed: bool,
+    /// `(time in ms, value)`, in time order; only complete time slices.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A shaded stretch of time (an outage), with its label's catalogue key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerdictBand {
+    pub from_ms: f64,
+    pub to_ms: f64,
+    pub label_key: &'static str,
+    pub label_args: Vec<(&'static str, String)>,
+}
+
+/// The one quantity that decides a comparison, over time, for one side:
+/// what each stage card's mini chart draws.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Verdict {
+    /// Catalogue key of the chart's title ("calls sent vs requests succeeding").
+    pub title_key: &'static str,
+    /// Catalogue key of the y unit ("per second").
+    pub unit_key: &'static str,
+    pub lines: Vec<VerdictLine>,
+    pub bands: Vec<VerdictBand>,
+}
+
+impl Verdict {
+    /// The highest value of any line (to share a y scale between sides).
+    pub fn peak(&self) -> f64 {
+        self.lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .fold(0.0, f64::max)
+    }
+}
+
+/// What a scrubber mark stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    /// An outage starts (and runs to `until_ms`).
+    Outage,
+    /// A circuit breaker opens.
+    BreakerOpen,
+}
+
+/// An instant worth marking on the scrubber.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub at_ms: f64,
+    /// The end of a stretch (an outage), if the mark has one.
+    pub until_ms: Option<f64>,
+    pub kind: MarkKind,
+    /// Which side it happened on (`None`: the world, both sides).
+    pub side: Option<usize>,
+}
+
+/// A guided moment of a preset: at `at_ms` of simulated time, with the guide
+/// on, the player pauses and shows the caption on the stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub at_ms: u64,
+    /// Catalogue key of the caption.
+    pub caption_key: String,
+}
