@@ -99,3 +99,8 @@ pub async fn copy_text(text: String) -> bool {
         .await
         .is_ok()
 }
+
+/// The home page's address in `lang` (the "All labs" link).
+pub fn home_href(lang: engine::Lang) -> String {
+    format!("#/{}", lang.code())
+}

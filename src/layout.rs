@@ -9,21 +9,26 @@ use leptos::prelude::*;
 pub fn LabLayout(
     /// Heading, presets, guide.
     header: AnyView,
+    /// The try-this guide of the preset, and its guided moments.
+    guide: AnyView,
     controls: AnyView,
     player: AnyView,
     stage: AnyView,
     metrics: AnyView,
     charts: AnyView,
     log: AnyView,
+    /// The compact embed (course pages): the run and the guide, settings tucked away.
+    compact: bool,
 ) -> impl IntoView {
     view! {
-        <main id="main" class="lab">
+        <main id="main" class="lab" class:compact=compact>
             <div class="lab-header">{header}</div>
             // The run comes first in the document (and so in the Tab order); on
             // wide screens the grid puts the settings in the left column.
             <div class="lab-grid">
                 <section class="lab-main">
                     <div class="lab-player">{player}</div>
+                    <div class="lab-guide">{guide}</div>
                     <div class="lab-stage">{stage}</div>
                     <div class="lab-metrics">{metrics}</div>
                     <div class="lab-charts">{charts}</div>

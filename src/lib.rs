@@ -10,6 +10,7 @@ pub mod controls;
 pub mod embed;
 pub mod home;
 pub mod i18n;
+pub mod lab_page;
 pub mod labs;
 pub mod layout;
 pub mod panic;

@@ -19,6 +19,6 @@ pub mod trace;
 pub mod validate;
 
 pub use i18n::Lang;
-pub use labs::{LabConfig, LabId};
+pub use labs::{LabConfig, LabId, LabRun};
 pub use sim::{Model, Progress, Simulation};
 pub use time::{SimDuration, SimTime};

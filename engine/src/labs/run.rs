@@ -41,6 +41,21 @@ pub trait LabRun {
     fn time_domain_ms(&self) -> f64;
     /// Where one side's own activity ends (for "zoom to the shorter run").
     fn side_end_ms(&self, side: usize) -> f64;
+    /// How much of one side is decided: the units of work (requests, orders,
+    /// chunks…) that ended well, ended badly, and are still open.
+    fn outcomes(&self, side: usize) -> Option<Outcomes>;
+}
+
+/// How much of a side is decided, for the "still in progress" bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcomes {
+    pub ok: u64,
+    pub bad: u64,
+    pub open: u64,
+    /// Catalogue keys of the three words ("succeeded", "gave up", "in progress").
+    pub ok_key: &'static str,
+    pub bad_key: &'static str,
+    pub open_key: &'static str,
 }
 
 /// How a metric's value is written.

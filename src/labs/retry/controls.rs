@@ -99,6 +99,8 @@ pub fn RetryControls(
 ) -> impl IntoView {
     let lang = use_i18n().lang;
     let comparing = Signal::derive(move || config.with(|c| c.compare.is_some()));
+    // B's settings, kept while A | B is off, so turning it back on restores them.
+    let stashed_b = StoredValue::new(None::<engine::labs::retry::config::Strategy>);
     view! {
         <div class="controls-panel">
             <h2 id="controls-title" class="small-title">{tr("ui.controls")}</h2>
@@ -122,7 +124,14 @@ pub fn RetryControls(
                 testid="compare"
                 value=comparing
                 on_change=Callback::new(move |on: bool| {
-                    config.update(|c| c.compare = if on { Some(c.strategy.clone()) } else { None })
+                    config.update(|c| {
+                        if on {
+                            let b = stashed_b.get_value().unwrap_or_else(|| c.strategy.clone());
+                            c.compare = Some(b);
+                        } else {
+                            stashed_b.set_value(c.compare.take());
+                        }
+                    })
                 })
             />
             <Show when=move || comparing.get()>

@@ -3,7 +3,9 @@
 //! outages shaded), the metrics table's rows, and the scrubber's marks.
 
 use super::{RetryRun, RetrySim};
-use crate::labs::run::{LabRun, Mark, MarkKind, MetricRow, MetricValue, Tone, Verdict, VerdictBand, VerdictLine};
+use crate::labs::run::{
+    LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Tone, Verdict, VerdictBand, VerdictLine,
+};
 use crate::labs::{LabId, RunReport, SideReport};
 use crate::patterns::breaker::BreakerState;
 use crate::sim::Progress;
@@ -294,6 +296,18 @@ impl LabRun for RetryRun {
         (0..self.side_count())
             .map(|s| self.side_end_ms(s))
             .fold(1000.0, f64::max)
+    }
+
+    fn outcomes(&self, side: usize) -> Option<Outcomes> {
+        let stats = self.side(side)?.model().stats();
+        Some(Outcomes {
+            ok: stats.succeeded,
+            bad: stats.finished - stats.succeeded,
+            open: stats.requests - stats.finished,
+            ok_key: "retry.outcome.succeeded",
+            bad_key: "retry.outcome.gave_up",
+            open_key: "retry.outcome.in_progress",
+        })
     }
 
     fn side_end_ms(&self, side: usize) -> f64 {

@@ -1,0 +1,391 @@
+//! The lab page every lab shares: presets with their guides and guided
+//! moments, the player, the A | B stage cards with their verdict mini-charts,
+//! the metrics table (theory beside measurement), share, embed and export.
+//!
+//! What is special to a lab sits behind [`LabUi`]: its config type, how to
+//! start a run, its presets, and the few views only it can draw (the stage
+//! under each mini-chart, the controls, the full charts, the log). Everything
+//! else reads the run through the engine's [`LabRun`], so a new lab gets the
+//! whole page by implementing `LabUi` once.
+
+pub mod guide;
+pub mod metrics;
+pub mod verdict;
+
+use crate::embed::{self, EmbedMode};
+use crate::i18n::{tr, use_i18n};
+use crate::layout::LabLayout;
+use crate::player::{self, Clock, PlayerBar};
+use crate::share::ShareButtons;
+use engine::codec::{self, LabState};
+use engine::i18n::t;
+use engine::labs::run::Moment;
+use engine::validate::ConfigError;
+use engine::{LabConfig, LabId, LabRun, Lang};
+use leptos::prelude::*;
+
+/// A preset as the page shows it: its link state, and its guided moments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PagePreset<C> {
+    pub id: &'static str,
+    pub seed: u64,
+    pub config: C,
+    pub moments: Vec<Moment>,
+}
+
+/// What a lab tells the shared page. Implemented once per lab (a unit type).
+pub trait LabUi: 'static {
+    type Config: Clone + PartialEq + Send + Sync + 'static;
+    type Run: LabRun + 'static;
+    const ID: LabId;
+
+    /// The config as the share codec stores it.
+    fn wrap(config: Self::Config) -> LabConfig;
+    fn default_config() -> Self::Config;
+    fn new_run(config: &Self::Config, seed: u64) -> Result<Self::Run, Vec<ConfigError>>;
+    fn presets() -> Vec<PagePreset<Self::Config>>;
+    /// log10 of the starting speed (simulated seconds per real second).
+    fn initial_speed_log(config: &Self::Config) -> f64;
+    /// What side `side` runs, in a few words ("Exponential backoff · 8 attempts").
+    fn side_summary(run: &Self::Run, side: usize, lang: Lang) -> String;
+    /// The lab's own drawing of one side, under that side's mini-chart.
+    fn stage(view: RunView<Self::Run>, frame_view: RunView<Self::Run>, side: usize) -> AnyView;
+    fn controls(config: RwSignal<Self::Config>, errors: RwSignal<Vec<ConfigError>>) -> AnyView;
+    /// The full charts, below the metrics.
+    fn charts(view: RunView<Self::Run>) -> AnyView;
+    fn log(view: RunView<Self::Run>, playing: RwSignal<bool>) -> AnyView;
+}
+
+/// What every view of a run needs: the run, a tick that bumps when it
+/// changes, the language and the seed. Read `tick` first in a reactive
+/// closure (`with` does), then the run.
+pub struct RunView<R: 'static> {
+    pub run: StoredValue<R, LocalStorage>,
+    pub tick: RwSignal<u64>,
+    pub lang: Signal<Lang>,
+    pub seed: Signal<u64>,
+}
+
+impl<R: 'static> Clone for RunView<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R: 'static> Copy for RunView<R> {}
+
+impl<R: 'static> RunView<R> {
+    /// Reads the run reactively.
+    pub fn with<T>(&self, f: impl FnOnce(&R) -> T) -> T {
+        self.tick.track();
+        self.run.with_value(f)
+    }
+}
+
+/// Puts `f` off until the next animation frame has passed: for work that must
+/// see the page laid out (focus, measuring).
+fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(f);
+}
+
+/// The page of lab `L`, opened with `config` and `seed`.
+pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = i18n.lang;
+    let mode = use_context::<EmbedMode>().unwrap_or(EmbedMode {
+        embedded: false,
+        autoplay: false,
+    });
+    let clock = Clock::new(seed, L::initial_speed_log(&config));
+    let presets = StoredValue::new(L::presets());
+    let first = L::new_run(&config, seed)
+        .or_else(|_| L::new_run(&L::default_config(), seed))
+        .expect("the default config is valid");
+    let run = StoredValue::new_local(first);
+    // The preset the user started from, if any: an exact match when the page
+    // opens, or the one last picked. Its guide stays visible after edits.
+    let origin = RwSignal::new(presets.with_value(|ps| {
+        ps.iter()
+            .find(|p| p.config == config && p.seed == seed)
+            .map(|p| p.id)
+    }));
+    let config = RwSignal::new(config);
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let view_ctx = RunView {
+        run,
+        tick: clock.tick,
+        lang: i18n.signal(),
+        seed: clock.seed.into(),
+    };
+    let frame_ctx = RunView {
+        tick: clock.frame,
+        ..view_ctx
+    };
+
+    let restart = move |fresh: L::Run| {
+        run.set_value(fresh);
+        clock.finished.set(false);
+        clock.lagging.set(false);
+        clock.sim_ms.set(0.0);
+        clock.bump();
+    };
+    // A new config or seed starts a new run (keeping play/pause as it was).
+    Effect::new(move |prev: Option<()>| {
+        let cfg = config.get();
+        let seed = clock.seed.get();
+        if prev.is_none() {
+            return;
+        }
+        match L::new_run(&cfg, seed) {
+            Ok(fresh) => {
+                errors.set(vec![]);
+                restart(fresh);
+            }
+            Err(e) => errors.set(e),
+        }
+    });
+
+    // A memo: the link is deflated once per change, however many views read it.
+    let fragment = Memo::new(move |_| {
+        let state = LabState {
+            seed: clock.seed.get(),
+            config: L::wrap(config.get()),
+        };
+        codec::encode_fragment(lang.get(), &state)
+    });
+    // The URL always holds the current state (replaced, so knobs don't flood
+    // history), written once the knobs rest for a moment.
+    let pending_write = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move |_| {
+        let frag = fragment.get();
+        if !errors.with(Vec::is_empty) {
+            return;
+        }
+        let write = gloo_timers::callback::Timeout::new(120, move || {
+            crate::browser::replace_fragment(&frag)
+        });
+        // Dropping the previous timeout cancels it.
+        pending_write.set_value(Some(write));
+    });
+
+    // Which preset this is, exactly: derived, never stored.
+    let current_preset = Memo::new(move |_| {
+        let cfg = config.get();
+        let seed = clock.seed.get();
+        presets.with_value(|ps| {
+            ps.iter()
+                .find(|p| p.config == cfg && p.seed == seed)
+                .map(|p| p.id)
+        })
+    });
+    Effect::new(move |_| {
+        if let Some(id) = current_preset.get() {
+            origin.set(Some(id));
+        }
+    });
+    let guide_on = RwSignal::new(true);
+    let moments = Memo::new(move |_| {
+        let id = current_preset.get()?;
+        presets.with_value(|ps| ps.iter().find(|p| p.id == id).map(|p| p.moments.clone()))
+    });
+
+    player::drive(clock, run);
+    let on_step = move || player::step_once(clock, run);
+    player::keyboard_shortcuts(move || clock.toggle(), on_step);
+    let on_reset = move || {
+        clock.playing.set(false);
+        if let Ok(fresh) = L::new_run(&config.get_untracked(), clock.seed.get_untracked()) {
+            restart(fresh);
+        }
+    };
+    if mode.embedded {
+        embed::pause_when_hidden(clock, "main");
+    }
+    if mode.autoplay {
+        clock.playing.set(true);
+    }
+    // Arriving from another page, focus the title, so Tab starts at the top
+    // of the lab instead of wherever the previous page's focus was.
+    after_paint(|| {
+        if let Some(h1) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("main.lab h1").ok().flatten())
+        {
+            if let Ok(h1) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h1) {
+                let _ = h1.focus();
+            }
+        }
+    });
+
+    let title_key = format!("lab.{}.title", L::ID.slug());
+    let summary_key = format!("lab.{}.summary", L::ID.slug());
+    let title = {
+        let key = title_key.clone();
+        Signal::derive(move || t(lang.get(), &key).to_string())
+    };
+    let pick = Callback::new(move |id: &'static str| {
+        let Some(p) = presets.with_value(|ps| ps.iter().find(|p| p.id == id).cloned()) else {
+            return;
+        };
+        clock.playing.set(false);
+        clock.speed_log.set(L::initial_speed_log(&p.config));
+        origin.set(Some(id));
+        clock.seed.set(p.seed);
+        config.set(p.config);
+    });
+    let preset_ids = presets.with_value(|ps| ps.iter().map(|p| p.id).collect::<Vec<_>>());
+
+    let header = view! {
+        <div class="lab-title">
+            <p class="crumbs">
+                <a href=move || crate::browser::home_href(lang.get())>{tr("ui.all_labs")}</a>
+            </p>
+            <h1 tabindex="-1">{move || t(lang.get(), &title_key).to_string()}</h1>
+            {mode.embedded.then(|| {
+                view! {
+                    <p class="embed-open-full">
+                        <a
+                            href=move || format!("{}#{}", crate::browser::clean_base_url(), fragment.get())
+                            target="_blank"
+                            rel="noopener"
+                            data-testid="embed-open-full"
+                        >
+                            {tr("ui.open_full")}
+                            " ↗"
+                        </a>
+                    </p>
+                }
+            })}
+            <p class="lead">{move || t(lang.get(), &summary_key).to_string()}</p>
+        </div>
+        <guide::PresetPicker lab=L::ID ids=preset_ids current=current_preset.into() origin=origin.into() pick=pick />
+        <ShareButtons fragment=fragment title=title />
+    }
+    .into_any();
+
+    let guide_view = view! {
+        <guide::GuidePanel
+            lab=L::ID
+            current=current_preset.into()
+            origin=origin.into()
+            guide_on=guide_on
+            has_moments=Signal::derive(move || moments.with(|m| m.as_ref().is_some_and(|m| !m.is_empty())))
+            back=pick
+        />
+    }
+    .into_any();
+
+    let controls = L::controls(config, errors);
+    let player_view = view! {
+        <PlayerBar
+            clock=clock
+            on_step=move |_| on_step()
+            on_reset=move |_| on_reset()
+            on_seed=move |s| clock.seed.set(s)
+        />
+    }
+    .into_any();
+
+    let zoom = RwSignal::new(false);
+    let stage = view! {
+        <guide::MomentCaption moments=moments.into() guide_on=guide_on.into() clock=clock />
+        {stage_cards::<L>(view_ctx, frame_ctx, zoom)}
+    }
+    .into_any();
+    let metrics_view = view! { <metrics::MetricsTable view=view_ctx /> }.into_any();
+    let charts = L::charts(view_ctx);
+    let log_view = L::log(view_ctx, clock.playing);
+
+    view! {
+        <LabLayout
+            header=header
+            guide=guide_view
+            controls=controls
+            player=player_view
+            stage=stage
+            metrics=metrics_view
+            charts=charts
+            log=log_view
+            compact=mode.embedded
+        />
+    }
+}
+
+/// The stage cards, A | B side by side: each with what it runs, its verdict
+/// mini-chart on the shared time axis, and the lab's own stage.
+fn stage_cards<L: LabUi>(
+    view: RunView<L::Run>,
+    frame_view: RunView<L::Run>,
+    zoom: RwSignal<bool>,
+) -> impl IntoView {
+    let sides = Memo::new(move |_| view.with(|r| r.side_count()));
+    let has_b = move || sides.get() > 1;
+    // Both cards share one time axis and one y scale, so A and B compare by eye.
+    let axis = Memo::new(move |_| {
+        view.with(|run| {
+            let full = run.time_domain_ms();
+            let shorter = (0..run.side_count())
+                .map(|s| run.side_end_ms(s))
+                .fold(f64::INFINITY, f64::min);
+            let x_max = if zoom.get() && shorter.is_finite() && shorter > 0.0 {
+                shorter
+            } else {
+                full
+            };
+            let y_max = (0..run.side_count())
+                .map(|s| run.verdict(s).peak())
+                .fold(0.0, f64::max);
+            verdict::Axis {
+                x_max_ms: x_max.max(1.0),
+                y_max,
+                now_ms: run.now().as_micros() as f64 / 1000.0,
+            }
+        })
+    });
+    let card = move |side: usize| {
+        let label = if side == 0 { "ui.side_a" } else { "ui.side_b" };
+        let letter = if side == 0 { "A" } else { "B" };
+        let summary = move || {
+            let lang = view.lang.get();
+            view.with(|run| L::side_summary(run, side, lang))
+        };
+        let data = Memo::new(move |_| view.with(|run| run.verdict(side)));
+        view! {
+            <section class="side" data-side=letter>
+                <h2 class="side-title">{tr(label)}</h2>
+                <span class="side-summary" data-testid=format!("summary-{letter}")>{summary}</span>
+                <verdict::VerdictChart data=data.into() axis=axis.into() lang=view.lang side=letter />
+                {L::stage(view, frame_view, side)}
+            </section>
+        }
+    };
+    view! {
+        <div class="sides" class:compare=has_b>
+            {card(0)}
+            <Show when=has_b>{card(1)}</Show>
+        </div>
+        <Show when=has_b>
+            <label class="zoom-toggle">
+                <input type="checkbox" data-testid="zoom-shorter" prop:checked=move || zoom.get()
+                    on:change=move |ev| zoom.set(event_target_checked(&ev)) />
+                " "
+                {tr("ui.zoom_shorter")}
+            </label>
+        </Show>
+    }
+}
+
+/// Every lab's run plays on the shared player.
+impl<R: LabRun + 'static> player::Drive for R {
+    fn advance_to(&mut self, until_ms: f64, max_events: u64) -> engine::Progress {
+        self.run_until(
+            engine::SimTime((until_ms.max(0.0) * 1000.0) as u64),
+            max_events,
+        )
+    }
+    fn step(&mut self) -> engine::Progress {
+        self.step_record(1_000_000)
+    }
+    fn now_ms(&self) -> f64 {
+        self.now().as_micros() as f64 / 1000.0
+    }
+}

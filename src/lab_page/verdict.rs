@@ -1,0 +1,194 @@
+//! The verdict mini-chart on each stage card: the one quantity that decides
+//! the comparison (for retries: calls sent vs requests succeeding per
+//! second, outages shaded), drawn live as the run plays, on a time axis and
+//! y scale shared by A and B, so a student watching the animation sees the
+//! verdict form without scrolling to the full charts.
+
+use crate::charts::{fmt_ms, fmt_number, nice_ticks, use_element_width};
+use engine::i18n::{t, tf};
+use engine::labs::run::{Tone, Verdict};
+use engine::Lang;
+use leptos::prelude::*;
+
+/// The axes both sides share.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Axis {
+    pub x_max_ms: f64,
+    /// The highest value on either side (0: nothing yet).
+    pub y_max: f64,
+    /// Where the clock is, for the cursor.
+    pub now_ms: f64,
+}
+
+const H: f64 = 100.0;
+const LEFT: f64 = 30.0;
+const RIGHT: f64 = 6.0;
+const TOP: f64 = 8.0;
+const BOTTOM: f64 = 16.0;
+
+pub fn tone_class(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Ok => "tone-ok",
+        Tone::Info => "tone-info",
+        Tone::Wait => "tone-wait",
+        Tone::Bad => "tone-giveup",
+        Tone::Neutral => "tone-muted",
+    }
+}
+
+fn args_of<'a>(a: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a dyn std::fmt::Display)> {
+    a.iter()
+        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+        .collect()
+}
+
+/// One sentence for screen readers: the latest values of each line and the
+/// peak, so the chart's message does not depend on seeing it.
+fn summary(lang: Lang, data: &Verdict, side: &str) -> String {
+    let latest: Vec<String> = data
+        .lines
+        .iter()
+        .filter_map(|l| {
+            l.points
+                .last()
+                .map(|p| format!("{} {}", fmt_number(lang, p.1), t(lang, l.label_key)))
+        })
+        .collect();
+    if latest.is_empty() {
+        return tf(lang, "ui.verdict_empty", &[("side", &side)]);
+    }
+    let peaks: Vec<String> = data
+        .lines
+        .iter()
+        .map(|l| {
+            let peak = l.points.iter().map(|p| p.1).fold(0.0, f64::max);
+            format!("{} {}", fmt_number(lang, peak), t(lang, l.label_key))
+        })
+        .collect();
+    tf(
+        lang,
+        "ui.verdict_summary",
+        &[
+            ("side", &side),
+            ("title", &t(lang, data.title_key)),
+            ("latest", &latest.join(", ")),
+            ("peak", &peaks.join(", ")),
+        ],
+    )
+}
+
+#[component]
+pub fn VerdictChart(
+    data: Signal<Verdict>,
+    axis: Signal<Axis>,
+    lang: Signal<Lang>,
+    side: &'static str,
+) -> impl IntoView {
+    // The drawing is as wide as its box (measured), so text is never squeezed.
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = use_element_width(node, 320.0);
+    let plot_h = H - TOP - BOTTOM;
+    let body = move || {
+        let lang = lang.get();
+        let ax = axis.get();
+        let w_px = width.get().max(160.0);
+        let plot_w = w_px - LEFT - RIGHT;
+        data.with(|d| {
+            let (y_top, ticks) = nice_ticks(ax.y_max.max(1.0), 2);
+            let x = move |ms: f64| LEFT + (ms / ax.x_max_ms).clamp(0.0, 1.0) * plot_w;
+            let y = move |v: f64| TOP + plot_h - (v / y_top).clamp(0.0, 1.0) * plot_h;
+            let bands = d
+                .bands
+                .iter()
+                .filter(|b| b.from_ms < ax.x_max_ms)
+                .map(|b| {
+                    let x0 = x(b.from_ms);
+                    let x1 = x(b.to_ms.min(ax.x_max_ms));
+                    let label = tf(lang, b.label_key, &args_of(&b.label_args));
+                    view! {
+                        <g class="verdict-band">
+                            <rect x=format!("{x0:.1}") y=TOP width=format!("{:.1}", (x1 - x0).max(1.0)) height=plot_h />
+                            <text x=format!("{:.1}", x0 + 2.0) y=TOP + 9.0>{label}</text>
+                        </g>
+                    }
+                })
+                .collect_view();
+            let lines = d
+                .lines
+                .iter()
+                .map(|l| {
+                    let mut path = String::with_capacity(l.points.len() * 14);
+                    for (i, (t_ms, v)) in l.points.iter().filter(|p| p.0 <= ax.x_max_ms).enumerate() {
+                        path.push_str(&format!("{}{:.1},{:.1}", if i == 0 { 'M' } else { 'L' }, x(*t_ms), y(*v)));
+                    }
+                    view! {
+                        <path
+                            class=format!("verdict-line {}", tone_class(l.tone))
+                            class:dashed=l.dashed
+                            d=path
+                        />
+                    }
+                })
+                .collect_view();
+            let grid = ticks
+                .iter()
+                .map(|v| {
+                    let yy = y(*v);
+                    view! {
+                        <line class="verdict-grid" x1=LEFT x2=w_px - RIGHT y1=format!("{yy:.1}") y2=format!("{yy:.1}") />
+                        <text class="verdict-tick" x=LEFT - 3.0 y=format!("{:.1}", yy + 3.0) text-anchor="end">{fmt_number(lang, *v)}</text>
+                    }
+                })
+                .collect_view();
+            let now_x = x(ax.now_ms);
+            view! {
+                <g class="verdict-bands">{bands}</g>
+                <g>{grid}</g>
+                <g class="verdict-lines">{lines}</g>
+                <line class="verdict-now" x1=format!("{now_x:.1}") x2=format!("{now_x:.1}") y1=TOP y2=TOP + plot_h />
+                <text class="verdict-tick" x=LEFT y=H - 3.0>"0"</text>
+                <text class="verdict-tick" x=w_px - RIGHT y=H - 3.0 text-anchor="end">{fmt_ms(lang, ax.x_max_ms)}</text>
+                <text class="verdict-unit" x=LEFT + 4.0 y=H - 3.0>{t(lang, d.unit_key).to_string()}</text>
+            }
+        })
+    };
+    let legend = move || {
+        let lang = lang.get();
+        data.with(|d| {
+            d.lines
+                .iter()
+                .map(|l| {
+                    view! {
+                        <li class=tone_class(l.tone)>
+                            <svg viewBox="0 0 18 6" width="18" height="6" aria-hidden="true">
+                                <line class="verdict-line" class:dashed=l.dashed x1="0" x2="18" y1="3" y2="3" />
+                            </svg>
+                            " "
+                            {t(lang, l.label_key).to_string()}
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let label = move || data.with(|d| summary(lang.get(), d, side));
+    let title = move || data.with(|d| t(lang.get(), d.title_key).to_string());
+    view! {
+        <figure class="verdict" data-testid=format!("verdict-{side}")>
+            <figcaption class="verdict-title">{title}</figcaption>
+            <div class="verdict-plot" node_ref=node>
+                <svg
+                    class="verdict-svg"
+                    viewBox=move || format!("0 0 {:.0} {H}", width.get().max(160.0))
+                    height=H
+                    role="img"
+                    aria-label=label
+                    data-export="verdict"
+                >
+                    {body}
+                </svg>
+            </div>
+            <ul class="verdict-legend">{legend}</ul>
+        </figure>
+    }
+}
