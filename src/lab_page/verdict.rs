@@ -148,7 +148,6 @@ pub fn VerdictChart(
                 <line class="verdict-now" x1=format!("{now_x:.1}") x2=format!("{now_x:.1}") y1=TOP y2=TOP + plot_h />
                 <text class="verdict-tick" x=LEFT y=H - 3.0>"0"</text>
                 <text class="verdict-tick" x=w_px - RIGHT y=H - 3.0 text-anchor="end">{fmt_ms(lang, ax.x_max_ms)}</text>
-                <text class="verdict-unit" x=LEFT + 4.0 y=H - 3.0>{t(lang, d.unit_key).to_string()}</text>
             }
         })
     };
@@ -172,7 +171,10 @@ pub fn VerdictChart(
         })
     };
     let label = move || data.with(|d| summary(lang.get(), d, side));
-    let title = move || data.with(|d| t(lang.get(), d.title_key).to_string());
+    let title = move || {
+        let lang = lang.get();
+        data.with(|d| format!("{} ({})", t(lang, d.title_key), t(lang, d.unit_key)))
+    };
     view! {
         <figure class="verdict" data-testid=format!("verdict-{side}")>
             <figcaption class="verdict-title">{title}</figcaption>

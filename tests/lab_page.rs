@@ -1,0 +1,191 @@
+//! Component tests of the shared lab page (`src/lab_page/`), in headless
+//! Chromium: the metrics table (provisional values while running, final at
+//! the end, A | B aligned), the verdict mini-charts (one line per series,
+//! outage shaded, a text alternative), and the whole retry page's presets and
+//! guide (a guide that survives an edit, marked modified, with a way back;
+//! the phone select; A | B keeping B's settings).
+#![cfg(target_arch = "wasm32")]
+
+use cloud_patterns_playground::i18n::I18n;
+use cloud_patterns_playground::lab_page::metrics::MetricsTable;
+use cloud_patterns_playground::lab_page::verdict::{Axis, VerdictChart};
+use cloud_patterns_playground::lab_page::RunView;
+use cloud_patterns_playground::labs::retry::RetryLab;
+use engine::labs::retry::{presets, RetryRun};
+use engine::{LabRun, Lang, SimTime};
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> HtmlElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn q(root: &Element, sel: &str) -> Option<Element> {
+    root.query_selector(sel).unwrap()
+}
+
+fn count(root: &Element, sel: &str) -> u32 {
+    root.query_selector_all(sel).unwrap().length()
+}
+
+fn view_of(preset: &str) -> RunView<RetryRun> {
+    let p = presets::find(preset).unwrap();
+    RunView {
+        run: StoredValue::new_local(RetryRun::new(&p.config, p.seed).unwrap()),
+        tick: RwSignal::new(0),
+        lang: Signal::stored(Lang::En),
+        seed: Signal::stored(p.seed),
+    }
+}
+
+fn advance(view: RunView<RetryRun>, ms: Option<u64>) {
+    view.run.update_value(|r| {
+        match ms {
+            Some(ms) => r.run_until(SimTime::from_ms(ms), u64::MAX),
+            None => r.run_to_end(u64::MAX),
+        };
+    });
+    view.tick.update(|t| *t += 1);
+}
+
+#[wasm_bindgen_test]
+async fn metrics_are_provisional_while_running_and_final_at_the_end() {
+    let view = view_of("storm_budget");
+    let root = container();
+    let _m = leptos::mount::mount_to(root.clone(), move || view! { <MetricsTable view=view /> });
+    advance(view, Some(30_000));
+    tick().await;
+    assert!(q(&root, "[data-testid=provisional-note]").is_some(), "mid-run: the note says values can change");
+    assert!(count(&root, "td.provisional") > 0);
+    // The still-in-progress bar of each side counts what the engine counts.
+    let open = view.run.with_value(|r| r.outcomes(0).unwrap().open);
+    assert!(open > 0);
+    let bar = q(&root, "[data-testid=outcomes-a]").expect("a bar for side A").text_content().unwrap();
+    assert!(bar.contains("in progress"), "{bar}");
+    assert!(q(&root, "[data-testid=outcomes-b]").is_some());
+    // A | B: one column each, rows aligned by key.
+    let rows = view.run.with_value(|r| r.metric_rows(0).len()) as u32;
+    assert_eq!(count(&root, "tbody tr"), rows);
+    assert_eq!(count(&root, "tbody tr td"), rows * 2);
+
+    advance(view, None);
+    tick().await;
+    assert!(q(&root, "[data-testid=provisional-note]").is_none(), "at the end nothing is provisional");
+    assert_eq!(count(&root, "td.provisional"), 0);
+    assert!(q(&root, "[data-testid=outcomes-a]").is_none());
+    // The JSON block is exactly the CLI's report once opened.
+    let details: HtmlElement = q(&root, "details.metrics-json").unwrap().unchecked_into();
+    details.click();
+    q(&root, "details.metrics-json summary").unwrap().unchecked_into::<HtmlElement>().click();
+    tick().await;
+    let json = q(&root, "[data-testid=metrics-json]").unwrap().text_content().unwrap();
+    let shown: serde_json::Value = serde_json::from_str(&json).expect("the JSON block parses");
+    let report = view.run.with_value(|r| serde_json::to_value(r.report(view.seed.get_untracked())).unwrap());
+    assert_eq!(shown, report);
+}
+
+#[wasm_bindgen_test]
+async fn verdict_chart_draws_each_series_with_the_outage_shaded() {
+    let view = view_of("storm_jitter");
+    advance(view, Some(40_000));
+    let data = view.run.with_value(|r| r.verdict(0));
+    let axis = view.run.with_value(|r| Axis {
+        x_max_ms: r.time_domain_ms(),
+        y_max: r.verdict(0).peak().max(r.verdict(1).peak()),
+        now_ms: 40_000.0,
+    });
+    assert_eq!(data.lines.len(), 2);
+    assert!(data.lines.iter().all(|l| !l.points.is_empty()));
+    let root = container();
+    let d = data.clone();
+    let _m = leptos::mount::mount_to(root.clone(), move || {
+        view! { <VerdictChart data=Signal::stored(d.clone()) axis=Signal::stored(axis) lang=Signal::stored(Lang::En) side="A" /> }
+    });
+    tick().await;
+    assert_eq!(count(&root, ".verdict-line"), 2 + 2, "two lines, two legend swatches");
+    assert_eq!(count(&root, "path.verdict-line.dashed"), 1, "calls sent are dashed: shape, not only colour");
+    assert_eq!(count(&root, ".verdict-band"), 1, "the outage is shaded");
+    let label = q(&root, "svg.verdict-svg").unwrap().get_attribute("aria-label").unwrap();
+    assert!(label.starts_with("Side A"), "{label}");
+    assert!(label.contains("calls sent"), "{label}");
+    // The cursor sits at the clock's time on the shared axis.
+    let x: f64 = q(&root, ".verdict-now").unwrap().get_attribute("x1").unwrap().parse().unwrap();
+    assert!(x > 30.0, "{x}");
+}
+
+fn mount_page(preset: &str) -> (HtmlElement, impl Sized) {
+    let p = presets::find(preset).unwrap();
+    let root = container();
+    let (config, seed) = (p.config.clone(), p.seed);
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        I18n::provide(Lang::En);
+        view! { <RetryLab config=config.clone() seed=seed /> }
+    });
+    (root, handle)
+}
+
+#[wasm_bindgen_test]
+async fn the_guide_survives_an_edit_marked_modified_with_a_way_back() {
+    let (root, _h) = mount_page("tenacity");
+    tick().await;
+    let guide = q(&root, "[data-testid=guide]").expect("a preset opens with its guide");
+    assert_eq!(guide.get_attribute("data-preset").as_deref(), Some("tenacity"));
+    assert!(q(&root, "[data-testid=guide-modified]").is_none());
+    // Change the seed: the guide stays, marked modified.
+    let seed: HtmlInputElement = q(&root, "[data-testid=seed]").unwrap().unchecked_into();
+    seed.set_value("99");
+    seed.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    seed.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    tick().await;
+    assert!(q(&root, "[data-testid=guide]").is_some(), "the guide is still there");
+    assert!(q(&root, "[data-testid=guide-modified]").is_some());
+    // Back to the preset: same seed as the preset, not modified.
+    q(&root, "[data-testid=guide-back]").unwrap().unchecked_into::<HtmlElement>().click();
+    tick().await;
+    assert!(q(&root, "[data-testid=guide-modified]").is_none());
+    let seed: HtmlInputElement = q(&root, "[data-testid=seed]").unwrap().unchecked_into();
+    assert_eq!(seed.value(), presets::find("tenacity").unwrap().seed.to_string());
+}
+
+#[wasm_bindgen_test]
+async fn the_phone_select_picks_the_same_presets_as_the_chips() {
+    let (root, _h) = mount_page("tenacity");
+    tick().await;
+    let select: HtmlSelectElement = q(&root, "[data-testid=preset-select]").unwrap().unchecked_into();
+    // A placeholder plus one option per preset.
+    assert_eq!(select.length() as usize, presets::all().len() + 1);
+    select.set_value("storm_breaker");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    tick().await;
+    let pressed = q(&root, "[data-testid=preset-storm_breaker]").unwrap();
+    assert_eq!(pressed.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(q(&root, "[data-testid=guide]").unwrap().get_attribute("data-preset").as_deref(), Some("storm_breaker"));
+    // Both stage cards carry a verdict chart.
+    assert!(q(&root, "[data-testid=verdict-A]").is_some());
+    assert!(q(&root, "[data-testid=verdict-B]").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn turning_a_b_off_and_on_keeps_b_settings() {
+    let (root, _h) = mount_page("storm_breaker");
+    tick().await;
+    let summary_b = q(&root, "[data-testid=summary-B]").unwrap().text_content().unwrap();
+    assert!(summary_b.contains("breaker"), "{summary_b}");
+    let toggle: HtmlInputElement = q(&root, "[data-testid=compare] input").unwrap().unchecked_into();
+    toggle.click();
+    tick().await;
+    assert!(q(&root, "[data-testid=summary-B]").is_none(), "B is gone");
+    let toggle: HtmlInputElement = q(&root, "[data-testid=compare] input").unwrap().unchecked_into();
+    toggle.click();
+    tick().await;
+    let again = q(&root, "[data-testid=summary-B]").unwrap().text_content().unwrap();
+    assert_eq!(again, summary_b, "B comes back as it was, not as a copy of A");
+}
