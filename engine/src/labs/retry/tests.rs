@@ -221,8 +221,7 @@ fn the_retry_wait_per_request_matches_theory_for_every_backoff() {
         assert_eq!(theory.caveat, None);
         let waits = waits_per_request_ms(&sim);
         let n = waits.len() as u64;
-        let mean = waits.iter().sum::<f64>() / n as f64;
-        let var = waits.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let (mean, var) = mean_var(&waits);
         let case = format!("{wait:?} / {jitter:?}, cap {cap_ms} ms, seed {seed}");
         // The metric is exactly this mean (to 0.1 ms).
         let m = sim.model().stats().metrics();
@@ -234,6 +233,38 @@ fn the_retry_wait_per_request_matches_theory_for_every_backoff() {
             var,
             n,
         );
+    }
+}
+
+/// Mean and sample variance.
+fn mean_var(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    (mean, xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0))
+}
+
+#[test]
+fn the_tenacity_demo_over_many_seeds_gives_up_as_theory_says() {
+    // The guide's question: across seeds, how often does the demo still give
+    // up? Theory: 0.5³ = 12.5 %, with 1.75 calls and 1.5 s of waiting per run.
+    let p = preset("tenacity");
+    let theory = Prediction::of(&p.config.scenario().unwrap());
+    let (mut ok, mut calls, mut waits) = (vec![], vec![], vec![]);
+    for seed in 0..4_000 {
+        let sim = run_a(&p.config, seed);
+        let m = sim.model().stats().metrics();
+        ok.push(m.success_rate);
+        calls.push(m.load_amplification);
+        waits.push(m.retry_wait_ms);
+    }
+    let n = ok.len() as u64;
+    for (what, xs, want) in [
+        ("success", &ok, theory.success_rate),
+        ("calls", &calls, theory.calls_per_request),
+        ("retry wait", &waits, theory.retry_wait_per_request_ms),
+    ] {
+        let (mean, var) = mean_var(xs);
+        assert_close(&format!("tenacity over seeds: {what}"), mean, want, var, n);
     }
 }
 
@@ -1148,4 +1179,13 @@ fn narration_counts_attempts_and_writes_decimals_as_each_language_does() {
     };
     assert!(wait.narrate(Lang::Pt).contains("1,50 s"), "{}", wait.narrate(Lang::Pt));
     assert!(wait.narrate(Lang::En).contains("1.50 s"));
+    // So do the messages about a config value out of range (field names keep their dots).
+    let mut config = RetryConfig::default();
+    config.service.transient_failure_rate = 1.5;
+    let error = &config.validate().unwrap_err()[0];
+    assert_eq!(
+        error.describe(Lang::Es),
+        "service.transient_failure_rate debe estar entre 0 y 1, se recibió 1,5"
+    );
+    assert!(error.describe(Lang::En).ends_with("got 1.5"));
 }
