@@ -210,7 +210,7 @@ pub fn expected_waits_ms(b: &Backoff, retries: u32) -> Vec<f64> {
         return vec![0.0; retries as usize];
     }
     if b.jitter == Jitter::Decorrelated {
-        return decorrelated_means_us(b.base.as_micros() as f64, b.cap.as_micros() as f64, retries)
+        return decorrelated_means_cached(b.base.as_micros(), b.cap.as_micros(), retries)
             .into_iter()
             .map(|us| us / 1000.0)
             .collect();
@@ -229,6 +229,29 @@ pub fn expected_waits_ms(b: &Backoff, retries: u32) -> Vec<f64> {
             us / 1000.0
         })
         .collect()
+}
+
+/// [`decorrelated_means_us`], remembered for the last few schedules: the
+/// page asks for the metric rows of both sides several times a second, and
+/// the step-by-step computation is the one costly part of a prediction.
+fn decorrelated_means_cached(base_us: u64, cap_us: u64, retries: u32) -> Vec<f64> {
+    type Entry = ((u64, u64, u32), Vec<f64>);
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<Entry>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key = (base_us, cap_us, retries);
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some((_, means)) = recent.iter().find(|(k, _)| *k == key) {
+            return means.clone();
+        }
+        let means = decorrelated_means_us(base_us as f64, cap_us as f64, retries);
+        if recent.len() == 4 {
+            recent.remove(0);
+        }
+        recent.push((key, means.clone()));
+        means
+    })
 }
 
 /// The mean of decorrelated jitter's waits `w₁ … w_retries` (µs), where
