@@ -92,23 +92,50 @@ impl AddAssign for SimDuration {
     }
 }
 
-/// Formats a duration the way a person reads it: `850 ms`, `2.5 s`, `3 min 20 s`.
+/// Formats a duration the way a person reads it: `850 ms`, `2.50 s`,
+/// `3 min 20 s`, `15 h 28 min`. Each unit is used until its value would round
+/// to the next one (`999.6 ms` reads `1 s`, `59.999 s` reads `1 min`); minutes
+/// are written with seconds, hours with minutes, each rounded to the nearest.
+/// The decimal mark is a point: [`human_ms_in`] writes it as a language does.
 pub fn human_ms(ms: f64) -> String {
-    if ms < 1.0 && ms > 0.0 {
-        format!("{ms:.2} ms")
-    } else if ms < 1000.0 {
-        format!("{} ms", libm::round(ms) as u64)
-    } else if ms < 60_000.0 {
-        let s = ms / 1000.0;
-        if libm::fabs(s - libm::round(s)) < 0.005 {
-            format!("{} s", libm::round(s) as u64)
-        } else {
-            format!("{s:.2} s")
-        }
-    } else {
-        let total = libm::round(ms / 1000.0) as u64;
-        format!("{} min {} s", total / 60, total % 60)
+    let ms = if ms.is_finite() { ms.max(0.0) } else { 0.0 };
+    if ms > 0.0 && ms < 0.995 {
+        return format!("{ms:.2} ms");
     }
+    if libm::round(ms) < 1000.0 {
+        return format!("{} ms", libm::round(ms) as u64);
+    }
+    let s = ms / 1000.0;
+    let hundredths = libm::round(s * 100.0);
+    if hundredths < 6000.0 {
+        return if hundredths % 100.0 == 0.0 {
+            format!("{} s", (hundredths / 100.0) as u64)
+        } else {
+            format!("{:.2} s", hundredths / 100.0)
+        };
+    }
+    let total_s = libm::round(s) as u64;
+    if total_s < 3600 {
+        let (m, sec) = (total_s / 60, total_s % 60);
+        return if sec == 0 {
+            format!("{m} min")
+        } else {
+            format!("{m} min {sec} s")
+        };
+    }
+    let total_min = libm::round(s / 60.0) as u64;
+    let (h, m) = (total_min / 60, total_min % 60);
+    if m == 0 {
+        format!("{h} h")
+    } else {
+        format!("{h} h {m} min")
+    }
+}
+
+/// [`human_ms`] with the decimal mark of `lang` (`4.43 s`, `4,43 s`): what
+/// narration and any other text in a language uses.
+pub fn human_ms_in(lang: crate::i18n::Lang, ms: f64) -> String {
+    crate::i18n::format::decimal_mark(lang, &human_ms(ms))
 }
 
 impl fmt::Display for SimTime {
@@ -134,9 +161,43 @@ mod tests {
 
     #[test]
     fn human_formatting() {
+        assert_eq!(human_ms(0.0), "0 ms");
+        assert_eq!(human_ms(0.25), "0.25 ms");
         assert_eq!(human_ms(850.0), "850 ms");
         assert_eq!(human_ms(2000.0), "2 s");
         assert_eq!(human_ms(2500.0), "2.50 s");
+        assert_eq!(human_ms(4430.0), "4.43 s");
         assert_eq!(human_ms(200_000.0), "3 min 20 s");
+        assert_eq!(human_ms(120_000.0), "2 min");
+        // 927 min 42 s reads in hours.
+        assert_eq!(human_ms(55_662_000.0), "15 h 28 min");
+        assert_eq!(human_ms(3_600_000.0), "1 h");
+        assert_eq!(human_ms(7_530_000.0), "2 h 6 min"); // 125.5 min, rounded
+    }
+
+    #[test]
+    fn unit_boundaries_never_read_as_60_s_or_1000_ms() {
+        // Each unit hands over to the next where its rounded value would reach it.
+        assert_eq!(human_ms(0.996), "1 ms");
+        assert_eq!(human_ms(999.4), "999 ms");
+        assert_eq!(human_ms(999.6), "1 s");
+        assert_eq!(human_ms(59_994.0), "59.99 s");
+        assert_eq!(human_ms(59_996.0), "1 min");
+        assert_eq!(human_ms(60_000.0), "1 min");
+        assert_eq!(human_ms(61_000.0), "1 min 1 s");
+        assert_eq!(human_ms(3_599_400.0), "59 min 59 s");
+        assert_eq!(human_ms(3_599_600.0), "1 h");
+        assert_eq!(human_ms(3_630_000.0), "1 h 1 min");
+        assert_eq!(human_ms(-5.0), "0 ms");
+        assert_eq!(human_ms(f64::NAN), "0 ms");
+    }
+
+    #[test]
+    fn the_decimal_mark_follows_the_language() {
+        use crate::i18n::Lang;
+        assert_eq!(human_ms_in(Lang::En, 4430.0), "4.43 s");
+        assert_eq!(human_ms_in(Lang::Es, 4430.0), "4,43 s");
+        assert_eq!(human_ms_in(Lang::Pt, 0.25), "0,25 ms");
+        assert_eq!(human_ms_in(Lang::Es, 200_000.0), "3 min 20 s");
     }
 }

@@ -27,16 +27,20 @@ pub enum Problem {
 impl ConfigError {
     pub fn describe(&self, lang: Lang) -> String {
         match &self.problem {
-            Problem::OutOfRange { min, max, got } => tf(
-                lang,
-                "error.out_of_range",
-                &[
-                    ("field", &self.field),
-                    ("min", &num(*min)),
-                    ("max", &num(*max)),
-                    ("got", &num(*got)),
-                ],
-            ),
+            Problem::OutOfRange { min, max, got } => {
+                // In the decimal mark of the language (0.001 / 0,001).
+                let num = |v: f64| crate::i18n::format::decimal_mark(lang, &num(v));
+                tf(
+                    lang,
+                    "error.out_of_range",
+                    &[
+                        ("field", &self.field),
+                        ("min", &num(*min)),
+                        ("max", &num(*max)),
+                        ("got", &num(*got)),
+                    ],
+                )
+            }
             Problem::Inconsistent { key } => tf(
                 lang,
                 "error.inconsistent",

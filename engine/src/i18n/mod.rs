@@ -4,6 +4,7 @@
 //! every string and a missing translation is caught by a test, not a user.
 
 mod catalogue;
+pub mod format;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -87,6 +88,18 @@ pub fn has(key: &str) -> bool {
 /// `t` with `{name}` placeholders filled in.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
     fill(t(lang, key), args)
+}
+
+/// `tf` for a phrase that counts something: the text of `{key}.one` when
+/// `n` is 1 and that key exists, else of `key` ("1 attempt", "3 attempts").
+/// English, Spanish and Portuguese all put exactly one in the singular.
+pub fn tn(lang: Lang, key: &str, n: u64, args: &[(&str, &dyn fmt::Display)]) -> String {
+    let one = format!("{key}.one");
+    if n == 1 && has(&one) {
+        tf(lang, &one, args)
+    } else {
+        tf(lang, key, args)
+    }
 }
 
 /// Replaces each `{name}` in `template` by its value.

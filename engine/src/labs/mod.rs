@@ -181,6 +181,8 @@ pub struct Preset {
     pub id: &'static str,
     pub seed: u64,
     pub config: LabConfig,
+    /// Where the guide pauses and what its caption says, in time order.
+    pub moments: Vec<run::Moment>,
 }
 
 impl Preset {
@@ -198,6 +200,7 @@ pub fn presets() -> Vec<Preset> {
             id: p.id,
             seed: p.seed,
             config: LabConfig::Retry(p.config),
+            moments: p.moments,
         })
         .collect()
 }

@@ -11,6 +11,7 @@
 //! compares); nothing else in the page needs to know the lab.
 
 use super::{LabId, RunReport};
+use crate::i18n::Lang;
 use crate::sim::Progress;
 use crate::time::SimTime;
 
@@ -85,16 +86,54 @@ impl MetricValue {
     }
 }
 
+/// A value written into a formula's text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FormulaArg {
+    /// A probability or a plain number (`0.5`, `0,5`).
+    Number(f64),
+    /// A whole number (`3`).
+    Count(u64),
+    /// An exponent, in superscript digits (`³`).
+    Exponent(u32),
+    /// A duration, in ms (`2 s`, `1,50 s`).
+    Ms(f64),
+}
+
+impl FormulaArg {
+    /// The value as `lang` writes it.
+    pub fn text(self, lang: Lang) -> String {
+        match self {
+            FormulaArg::Number(v) => crate::i18n::format::decimal(lang, v, 4),
+            FormulaArg::Count(n) => n.to_string(),
+            FormulaArg::Exponent(n) => crate::i18n::format::superscript(n),
+            FormulaArg::Ms(ms) => crate::time::human_ms_in(lang, ms),
+        }
+    }
+}
+
 /// What theory predicts for a metric under the run's own parameters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Theory {
     pub value: MetricValue,
-    /// Catalogue key of the formula, as a student would write it (`1 − pⁿ`).
+    /// Catalogue key of the formula, as a student would write it, with the
+    /// run's values in placeholders (`1 − pⁿ = 1 − {p}{n}`): see [`Theory::formula`].
     pub formula_key: &'static str,
+    /// The values of the formula's placeholders.
+    pub formula_args: Vec<(&'static str, FormulaArg)>,
     /// `None` when the model's assumptions hold for this run; otherwise the
     /// catalogue key saying which does not (outages, capacity, correlation…),
     /// so the difference is explained, not hidden.
     pub caveat_key: Option<&'static str>,
+}
+
+impl Theory {
+    /// The formula with the run's values, in `lang` (`1 − pⁿ = 1 − 0.5³`).
+    pub fn formula(&self, lang: Lang) -> String {
+        let texts: Vec<(&str, String)> = self.formula_args.iter().map(|(k, v)| (*k, v.text(lang))).collect();
+        let args: Vec<(&str, &dyn std::fmt::Display)> =
+            texts.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        crate::i18n::tf(lang, self.formula_key, &args)
+    }
 }
 
 /// One row of the metrics table.

@@ -1,7 +1,9 @@
 //! The retry run as the shared lab page sees it ([`LabRun`]): the verdict
 //! series of each side (calls sent vs requests succeeding per second, the
-//! outages shaded), the metrics table's rows, and the scrubber's marks.
+//! outages shaded), the metrics table's rows (with what theory predicts
+//! beside them, [`super::theory`]), and the scrubber's marks.
 
+use super::theory::Prediction;
 use super::{RetryRun, RetrySim};
 use crate::labs::run::{
     LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Tone, Verdict, VerdictBand, VerdictLine,
@@ -143,17 +145,15 @@ impl LabRun for RetryRun {
         let Some(sim) = self.side(side) else {
             return vec![];
         };
-        let m = sim.model().stats().metrics();
+        let stats = sim.model().stats();
+        let m = stats.metrics();
         let gave_up: u64 = m.gave_up.values().sum();
-        let finished = m.succeeded + gave_up > 0;
+        let arrived = m.requests > 0;
+        let finished = stats.finished > 0;
         let over = sim.is_finished();
-        let rate = |v: f64| {
-            if finished {
-                MetricValue::Ratio(v)
-            } else {
-                MetricValue::Missing
-            }
-        };
+        let theory = Prediction::of(sim.model().scenario());
+        // Over the requests that arrived: defined as soon as one has.
+        let of_arrived = |v: MetricValue| if arrived { v } else { MetricValue::Missing };
         let opt_ms = |v: Option<f64>| v.map_or(MetricValue::Missing, MetricValue::Ms);
         let mut rows = vec![
             MetricRow::new(
@@ -169,19 +169,27 @@ impl LabRun for RetryRun {
                 MetricValue::Count(m.succeeded),
             ),
             MetricRow::new(
+                "in_progress",
+                "metric.in_progress",
+                "metric_help.in_progress",
+                MetricValue::Count(m.in_progress),
+            ),
+            MetricRow::new(
                 "success_rate",
                 "metric.success_rate",
                 "metric_help.success_rate",
-                rate(m.success_rate),
+                of_arrived(MetricValue::Ratio(m.success_rate)),
             )
-            .provisional(!over),
+            .provisional(!over)
+            .with_theory(Some(theory.success_theory())),
             MetricRow::new(
                 "first_try_success_rate",
                 "metric.first_try",
                 "metric_help.first_try",
-                rate(m.first_try_success_rate),
+                of_arrived(MetricValue::Ratio(m.first_try_success_rate)),
             )
-            .provisional(!over),
+            .provisional(!over)
+            .with_theory(Some(theory.first_try_theory())),
             MetricRow::new(
                 "calls",
                 "metric.calls",
@@ -192,13 +200,10 @@ impl LabRun for RetryRun {
                 "load_amplification",
                 "metric.load",
                 "metric_help.load",
-                if m.requests > 0 {
-                    MetricValue::Factor(m.load_amplification)
-                } else {
-                    MetricValue::Missing
-                },
+                of_arrived(MetricValue::Factor(m.load_amplification)),
             )
-            .provisional(!over),
+            .provisional(!over)
+            .with_theory(Some(theory.calls_theory(MetricValue::Factor))),
             MetricRow::new(
                 "mean_attempts",
                 "metric.mean_attempts",
@@ -209,7 +214,8 @@ impl LabRun for RetryRun {
                     MetricValue::Missing
                 },
             )
-            .provisional(!over),
+            .provisional(!over)
+            .with_theory(Some(theory.calls_theory(MetricValue::Number))),
             MetricRow::new("p50_ms", "metric.p50", "metric_help.p50", opt_ms(m.p50_ms)).provisional(!over),
             MetricRow::new("p95_ms", "metric.p95", "metric_help.p95", opt_ms(m.p95_ms)).provisional(!over),
             MetricRow::new("p99_ms", "metric.p99", "metric_help.p99", opt_ms(m.p99_ms)).provisional(!over),
@@ -218,13 +224,22 @@ impl LabRun for RetryRun {
                 "metric.completion",
                 "metric_help.completion",
                 MetricValue::Ms(m.completion_ms),
-            ),
+            )
+            .provisional(!over),
             MetricRow::new(
                 "retry_wait_ms",
                 "metric.retry_wait",
                 "metric_help.retry_wait",
                 MetricValue::Ms(m.retry_wait_ms),
             ),
+            MetricRow::new(
+                "retry_wait_per_request_ms",
+                "metric.retry_wait_per_request",
+                "metric_help.retry_wait_per_request",
+                of_arrived(MetricValue::Ms(m.retry_wait_per_request_ms)),
+            )
+            .provisional(!over)
+            .with_theory(Some(theory.wait_theory())),
             MetricRow::new(
                 "gave_up",
                 "metric.gave_up",

@@ -1,7 +1,10 @@
 //! The retry lab's presets: each is a share link students can open, and each
-//! has a short "try this" guide in the catalogue (`preset.retry.<id>.*`).
+//! has a short "try this" guide in the catalogue (`preset.retry.<id>.*`) and
+//! guided moments: instants, picked by running the preset, where the player
+//! pauses and a caption (`preset.retry.<id>.moment.<n>`) says what to look at.
 
 use super::config::*;
+use crate::labs::run::Moment;
 use crate::patterns::backoff::{Jitter, WaitKind};
 use crate::patterns::budget::Refill;
 
@@ -11,6 +14,21 @@ pub struct RetryPreset {
     pub id: &'static str,
     pub seed: u64,
     pub config: RetryConfig,
+    /// Where the guide pauses, in time order, each before the run ends.
+    pub moments: Vec<Moment>,
+}
+
+/// The moments of preset `id` at these simulated times (ms): captions
+/// `preset.retry.<id>.moment.1`, `.2`, …
+fn moments(id: &str, at_ms: &[u64]) -> Vec<Moment> {
+    at_ms
+        .iter()
+        .enumerate()
+        .map(|(i, at)| Moment {
+            at_ms: *at,
+            caption_key: format!("preset.retry.{id}.moment.{}", i + 1),
+        })
+        .collect()
 }
 
 impl RetryPreset {
@@ -87,11 +105,13 @@ pub fn all() -> Vec<RetryPreset> {
     vec![
         RetryPreset {
             id: "tenacity",
+            moments: moments("tenacity", &[150, 2_300, 4_300]),
             seed: 3,
             config: single(0.5),
         },
         RetryPreset {
             id: "exponential",
+            moments: moments("exponential", &[100, 2_210, 6_210]),
             seed: 10,
             config: RetryConfig {
                 strategy: exponential(2_000, 10_000, 3, Jitter::None),
@@ -100,6 +120,7 @@ pub fn all() -> Vec<RetryPreset> {
         },
         RetryPreset {
             id: "scripted",
+            moments: moments("scripted", &[80, 2_150, 4_150]),
             seed: 1,
             config: RetryConfig {
                 script: vec![Scripted::Fail, Scripted::Fail, Scripted::Succeed],
@@ -108,6 +129,7 @@ pub fn all() -> Vec<RetryPreset> {
         },
         RetryPreset {
             id: "bigfs",
+            moments: moments("bigfs", &[4_300, 5_350, 12_000]),
             seed: 2024,
             config: RetryConfig {
                 workload: Workload::Poisson {
@@ -137,6 +159,7 @@ pub fn all() -> Vec<RetryPreset> {
         },
         RetryPreset {
             id: "permanent",
+            moments: moments("permanent", &[150, 2_300, 4_300]),
             seed: 3,
             config: RetryConfig {
                 service: ServiceConfig {
@@ -153,6 +176,7 @@ pub fn all() -> Vec<RetryPreset> {
         },
         RetryPreset {
             id: "herd",
+            moments: moments("herd", &[30, 800, 4_300, 30_000]),
             seed: 5,
             config: RetryConfig {
                 workload: Workload::Herd { clients: 40 },
@@ -169,11 +193,13 @@ pub fn all() -> Vec<RetryPreset> {
         },
         RetryPreset {
             id: "storm_jitter",
+            moments: moments("storm_jitter", &[15_000, 25_000, 45_000, 60_000]),
             seed: 42,
             config: storm(exponential(100, 10_000, 8, Jitter::Full)),
         },
         RetryPreset {
             id: "storm_budget",
+            moments: moments("storm_budget", &[15_000, 15_200, 25_000, 59_500]),
             seed: 42,
             config: storm(Strategy {
                 budget: Some(BudgetConfig {
@@ -187,6 +213,7 @@ pub fn all() -> Vec<RetryPreset> {
         },
         RetryPreset {
             id: "storm_breaker",
+            moments: moments("storm_breaker", &[15_000, 15_300, 18_300, 27_700]),
             seed: 42,
             config: storm(Strategy {
                 breaker: Some(BreakerConfig {

@@ -1,9 +1,9 @@
 //! What the retry lab writes into its trace, and how each record reads in
 //! plain language (the log lines of the course text: ✅ ⚠️ ❌).
 
-use crate::i18n::{t, tf, Lang};
+use crate::i18n::{t, tf, tn, Lang};
 use crate::patterns::breaker::BreakerState;
-use crate::time::{human_ms, SimDuration};
+use crate::time::human_ms_in;
 use crate::trace::Narrate;
 use serde::Serialize;
 
@@ -206,7 +206,7 @@ impl Narrate for RetryRecord {
                     ("req", &req),
                     ("attempt", &attempt),
                     ("node", &node_name(node)),
-                    ("latency", &human_ms(latency_us as f64 / 1000.0)),
+                    ("latency", &human_ms_in(lang, latency_us as f64 / 1000.0)),
                 ],
             ),
             RetryRecord::AttemptFailed {
@@ -231,13 +231,29 @@ impl Narrate for RetryRecord {
                     tf(
                         lang,
                         "log.retry_later",
-                        &[("req", &req), ("attempt", &attempt), ("wait", &SimDuration(wait_us))],
+                        &[
+                            ("req", &req),
+                            ("attempt", &attempt),
+                            ("wait", &human_ms_in(lang, wait_us as f64 / 1000.0)),
+                        ],
                     )
                 }
             }
-            RetryRecord::GaveUp { req, attempts, reason } => tf(
+            // "after 1 attempt", "after 3 attempts"; none when the breaker
+            // turned the request away before its first call.
+            RetryRecord::GaveUp {
+                req,
+                attempts: 0,
+                reason,
+            } => tf(
+                lang,
+                "log.gave_up_unsent",
+                &[("req", &req), ("reason", &t(lang, reason.key()))],
+            ),
+            RetryRecord::GaveUp { req, attempts, reason } => tn(
                 lang,
                 "log.gave_up",
+                attempts as u64,
                 &[
                     ("req", &req),
                     ("attempts", &attempts),

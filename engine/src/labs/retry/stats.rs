@@ -181,15 +181,26 @@ impl RetryStats {
         self.series.at(now).retries += 1;
     }
 
+    /// Requests that have arrived and not finished yet.
+    pub fn in_progress(&self) -> u64 {
+        self.requests - self.finished
+    }
+
     /// The metrics so far (final once the run is over).
+    ///
+    /// Rates are over the requests that have *arrived*, so a request still
+    /// running counts as not (yet) succeeded: mid-run they can only grow, and
+    /// never flatter a side whose requests are stuck retrying. Once the run is
+    /// over every request has finished, and arrived = finished.
     pub fn metrics(&self) -> RetryMetrics {
         let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { round_to(a as f64 / b as f64, 4) };
         let ms = |d: Option<SimDuration>| d.map(|d| round_to(d.as_ms_f64(), 1));
         RetryMetrics {
             requests: self.requests,
             succeeded: self.succeeded,
-            success_rate: ratio(self.succeeded, self.finished),
-            first_try_success_rate: ratio(self.first_try, self.finished),
+            in_progress: self.in_progress(),
+            success_rate: ratio(self.succeeded, self.requests),
+            first_try_success_rate: ratio(self.first_try, self.requests),
             calls: self.calls,
             load_amplification: ratio(self.calls, self.requests),
             mean_attempts: ratio(self.finished_attempts, self.finished),
@@ -198,6 +209,11 @@ impl RetryStats {
             p99_ms: ms(self.latency.quantile(0.99)),
             completion_ms: round_to(self.last_finish.as_micros() as f64 / 1000.0, 1),
             retry_wait_ms: round_to(self.retry_wait.as_ms_f64(), 1),
+            retry_wait_per_request_ms: if self.requests == 0 {
+                0.0
+            } else {
+                round_to(self.retry_wait.as_ms_f64() / self.requests as f64, 1)
+            },
             gave_up: self.gave_up.clone(),
             node_failures: if self.node_failures.len() > 1 {
                 self.node_failures
@@ -217,18 +233,26 @@ impl RetryStats {
 pub struct RetryMetrics {
     pub requests: u64,
     pub succeeded: u64,
-    /// Of the requests that have finished (all of them, once the run is over).
+    /// Requests that have arrived and not finished (0 once the run is over).
+    pub in_progress: u64,
+    /// Succeeded ÷ requests that arrived: one still running counts as not
+    /// (yet) succeeded.
     pub success_rate: f64,
-    /// Of the requests that have finished, those that needed no retry.
+    /// Requests that succeeded on their first attempt ÷ requests that arrived.
     pub first_try_success_rate: f64,
     pub calls: u64,
+    /// Calls ÷ requests that arrived.
     pub load_amplification: f64,
+    /// Attempts of the finished requests ÷ finished requests (the same as
+    /// load amplification once the run is over).
     pub mean_attempts: f64,
     pub p50_ms: Option<f64>,
     pub p95_ms: Option<f64>,
     pub p99_ms: Option<f64>,
     pub completion_ms: f64,
     pub retry_wait_ms: f64,
+    /// Time spent waiting to retry ÷ requests that arrived.
+    pub retry_wait_per_request_ms: f64,
     pub gave_up: BTreeMap<&'static str, u64>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub node_failures: BTreeMap<String, u64>,

@@ -10,6 +10,7 @@
 use super::config::*;
 use super::presets;
 use super::record::{CallError, GiveUpReason, RetryRecord};
+use super::theory::Prediction;
 use super::{RetryModel, RetryRun, RetrySim};
 use crate::patterns::backoff::{Backoff, Jitter, WaitKind};
 use crate::patterns::breaker::{Admission, BreakerState, CircuitBreaker};
@@ -126,8 +127,13 @@ fn success_and_load_match_theory_for_independent_failures() {
         assert_eq!(s.finished, s.requests);
         let case = format!("p = {p}, {n} attempts, {wait:?}, seed {seed}");
 
+        // What the metrics table shows beside the measurement, with no caveat.
+        let theory = Prediction::of(sim.model().scenario());
+        assert_eq!(theory.caveat, None, "{case}: the textbook setting");
+
         // Success: a Bernoulli variable with q = 1 − pⁿ.
         let q = 1.0 - p.powi(n as i32);
+        assert!((theory.success_rate - q).abs() < 1e-12, "{case}");
         assert_close(
             &format!("success rate ({case})"),
             s.succeeded as f64 / s.requests as f64,
@@ -151,11 +157,23 @@ fn success_and_load_match_theory_for_independent_failures() {
         let var: f64 = dist.iter().map(|(j, pj)| (j - mean).powi(2) * pj).sum();
         let geometric: f64 = (0..n).map(|k| p.powi(k as i32)).sum();
         assert!((mean - geometric).abs() < 1e-12, "the two forms of the theory agree");
+        assert!((theory.calls_per_request - mean).abs() < 1e-12, "{case}");
         assert_close(
             &format!("load amplification ({case})"),
             s.calls as f64 / s.requests as f64,
             mean,
             var,
+            s.requests,
+        );
+
+        // First-try success: a Bernoulli variable with 1 − p.
+        let first = theory.first_try_success_rate;
+        assert!((first - (1.0 - p)).abs() < 1e-12, "{case}");
+        assert_close(
+            &format!("first-try success ({case})"),
+            s.first_try as f64 / s.requests as f64,
+            first,
+            first * (1.0 - first),
             s.requests,
         );
 
@@ -165,6 +183,88 @@ fn success_and_load_match_theory_for_independent_failures() {
             gave_up(&sim, GiveUpReason::Attempts),
             "{case}"
         );
+    }
+}
+
+/// Each request's total wait between attempts, from the trace (0 for none).
+fn waits_per_request_ms(sim: &RetrySim) -> Vec<f64> {
+    let mut waits = vec![0.0; sim.model().stats().requests as usize];
+    for (_, r) in records(sim) {
+        if let RetryRecord::RetryScheduled { req, wait_us, .. } = r {
+            waits[req as usize] += wait_us as f64 / 1000.0;
+        }
+    }
+    waits
+}
+
+#[test]
+fn the_retry_wait_per_request_matches_theory_for_every_backoff() {
+    // p = 0.5, 4 attempts, base 200 ms: the expected wait is Σ pᵏ·E[wₖ] over
+    // three retries, E[wₖ] from the schedule and the jitter's mean. The
+    // tolerance is five standard errors of the per-request waits measured.
+    let cases = [
+        (WaitKind::Fixed, Jitter::None, 10_000),
+        (WaitKind::Exponential, Jitter::None, 10_000),
+        (WaitKind::Exponential, Jitter::Full, 10_000),
+        (WaitKind::Exponential, Jitter::Equal, 500),
+        // The cap binds from the second retry on (200 ms · 3² > 1 s).
+        (WaitKind::Exponential, Jitter::Decorrelated, 1_000),
+        (WaitKind::Immediate, Jitter::None, 10_000),
+    ];
+    for (i, (wait, jitter, cap_ms)) in cases.into_iter().enumerate() {
+        let mut config = independent(0.5, 4, wait);
+        config.strategy.jitter = jitter;
+        config.strategy.cap_ms = cap_ms;
+        let seed = 300 + i as u64;
+        let sim = run_a(&config, seed);
+        let theory = Prediction::of(sim.model().scenario());
+        assert_eq!(theory.caveat, None);
+        let waits = waits_per_request_ms(&sim);
+        let n = waits.len() as u64;
+        let (mean, var) = mean_var(&waits);
+        let case = format!("{wait:?} / {jitter:?}, cap {cap_ms} ms, seed {seed}");
+        // The metric is exactly this mean (to 0.1 ms).
+        let m = sim.model().stats().metrics();
+        assert!((m.retry_wait_per_request_ms - mean).abs() <= 0.05 + 1e-9, "{case}");
+        assert_close(
+            &format!("retry wait per request ({case})"),
+            mean,
+            theory.retry_wait_per_request_ms,
+            var,
+            n,
+        );
+    }
+}
+
+/// Mean and sample variance.
+fn mean_var(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    (mean, xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0))
+}
+
+#[test]
+fn the_tenacity_demo_over_many_seeds_gives_up_as_theory_says() {
+    // The guide's question: across seeds, how often does the demo still give
+    // up? Theory: 0.5³ = 12.5 %, with 1.75 calls and 1.5 s of waiting per run.
+    let p = preset("tenacity");
+    let theory = Prediction::of(&p.config.scenario().unwrap());
+    let (mut ok, mut calls, mut waits) = (vec![], vec![], vec![]);
+    for seed in 0..4_000 {
+        let sim = run_a(&p.config, seed);
+        let m = sim.model().stats().metrics();
+        ok.push(m.success_rate);
+        calls.push(m.load_amplification);
+        waits.push(m.retry_wait_ms);
+    }
+    let n = ok.len() as u64;
+    for (what, xs, want) in [
+        ("success", &ok, theory.success_rate),
+        ("calls", &calls, theory.calls_per_request),
+        ("retry wait", &waits, theory.retry_wait_per_request_ms),
+    ] {
+        let (mean, var) = mean_var(xs);
+        assert_close(&format!("tenacity over seeds: {what}"), mean, want, var, n);
     }
 }
 
@@ -179,6 +279,9 @@ fn permanent_and_transient_failures_mix_as_theory_says() {
     let reach: f64 = (0..n).map(|k| p.powi(k as i32)).sum(); // expected attempts made
     let success = (1.0 - p - q) * reach;
     let permanent = q * reach;
+    let theory = Prediction::of(sim.model().scenario());
+    assert!((theory.success_rate - success).abs() < 1e-12);
+    assert!((theory.calls_per_request - reach).abs() < 1e-12);
     let rate = |x: u64| x as f64 / st.requests as f64;
     assert_close(
         "success",
@@ -889,4 +992,200 @@ fn only_probes_decide_a_half_open_round() {
         }
         assert!(rounds > 0, "seed {seed}: the breaker never closed again");
     }
+}
+
+// ---------------------------------------------------------------------------
+// What the page reads: metric rows mid-run, theory beside them, guided moments,
+// narration.
+
+#[test]
+fn mid_run_rates_count_unfinished_requests_as_not_yet_succeeded() {
+    use crate::labs::run::{LabRun, MetricValue};
+    // The storm with a budget, 32 s in: over *finished* requests A looked far
+    // better than B (94.6 % vs 68.6 %), the opposite of how the run ends.
+    let p = preset("storm_budget");
+    let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+    run.run_until(SimTime::from_ms(32_000), EVENT_CAP);
+    assert!(!LabRun::is_finished(&run));
+    let mid: Vec<_> = run.sides().map(|s| s.model().stats().metrics()).collect();
+    for (sim, m) in run.sides().zip(&mid) {
+        let s = sim.model().stats();
+        assert_eq!(m.in_progress, s.requests - s.finished);
+        assert_eq!(m.in_progress, sim.model().active().count() as u64);
+        let arrived = |x: u64| crate::stats::round_to(x as f64 / s.requests as f64, 4);
+        assert_eq!(m.success_rate, arrived(s.succeeded));
+        assert_eq!(m.first_try_success_rate, arrived(s.first_try));
+    }
+    assert!(mid[0].in_progress > 100, "A has a backlog of retrying requests");
+    assert!(
+        mid[0].success_rate < mid[1].success_rate,
+        "mid-run, A {} vs B {}: the same direction as at the end",
+        mid[0].success_rate,
+        mid[1].success_rate
+    );
+    for (side, m) in mid.iter().enumerate() {
+        let rows = run.metric_rows(side);
+        let keys: Vec<&str> = rows.iter().map(|r| r.key).collect();
+        assert_eq!(&keys[..4], ["requests", "succeeded", "in_progress", "success_rate"]);
+        let row = |k: &str| rows.iter().find(|r| r.key == k).unwrap();
+        assert_eq!(row("in_progress").value, MetricValue::Count(m.in_progress));
+        for k in [
+            "success_rate",
+            "first_try_success_rate",
+            "load_amplification",
+            "mean_attempts",
+            "retry_wait_per_request_ms",
+        ] {
+            assert!(row(k).provisional, "{k} is provisional mid-run");
+        }
+    }
+
+    // At the end every request has finished: nothing provisional, nothing in
+    // progress, and the rates are the same over arrived or finished requests.
+    run.run_to_end(EVENT_CAP);
+    for (side, sim) in run.sides().enumerate() {
+        let s = sim.model().stats();
+        let m = s.metrics();
+        assert_eq!((m.in_progress, s.finished), (0, s.requests));
+        assert_eq!(
+            m.success_rate,
+            crate::stats::round_to(s.succeeded as f64 / s.finished as f64, 4)
+        );
+        assert_eq!(m.mean_attempts, m.load_amplification);
+        assert!(run.metric_rows(side).iter().all(|r| !r.provisional));
+    }
+}
+
+#[test]
+fn theory_sits_beside_the_measurement_with_its_caveat() {
+    use crate::i18n::{has, Lang};
+    use crate::labs::run::{LabRun, MetricValue};
+    let p = preset("tenacity");
+    let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(EVENT_CAP);
+    let rows = run.metric_rows(0);
+    let theory = |k: &str| rows.iter().find(|r| r.key == k).unwrap().theory.clone().unwrap();
+    let success = theory("success_rate");
+    assert_eq!(success.value, MetricValue::Ratio(0.875));
+    assert_eq!(success.formula(Lang::En), "1 − pⁿ = 1 − 0.5³");
+    assert_eq!(success.caveat_key, None);
+    assert_eq!(theory("first_try_success_rate").value, MetricValue::Ratio(0.5));
+    assert_eq!(theory("load_amplification").value, MetricValue::Factor(1.75));
+    assert_eq!(theory("mean_attempts").value, MetricValue::Number(1.75));
+    assert_eq!(theory("retry_wait_per_request_ms").value, MetricValue::Ms(1500.0));
+    assert_eq!(
+        theory("retry_wait_per_request_ms").formula(Lang::Es),
+        "Σ pᵏ·wₖ para k = 1…2 (wₖ: la k-ésima espera; p = 0,5: la probabilidad de que un intento se reintente)"
+    );
+
+    // Every preset: each theory's formula and caveat read in every language,
+    // with no placeholder left; where assumptions break, the caveat says so.
+    for p in presets::all() {
+        let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(EVENT_CAP);
+        for side in 0..run.side_count() {
+            for row in run.metric_rows(side) {
+                let Some(t) = row.theory else { continue };
+                assert!(has(t.formula_key), "{}: {}", p.id, t.formula_key);
+                for lang in Lang::ALL {
+                    let text = t.formula(lang);
+                    assert!(!text.contains('{'), "{} {lang}: {text}", p.id);
+                }
+                if let Some(c) = t.caveat_key {
+                    assert!(has(c), "{}: {c}", p.id);
+                }
+            }
+        }
+    }
+    let storm = RetryRun::new(&preset("storm_jitter").config, 42).unwrap();
+    let caveat = storm.metric_rows(0)[3].theory.clone().unwrap().caveat_key;
+    assert_eq!(caveat, Some("theory.caveat.outage"));
+}
+
+#[test]
+fn every_preset_has_guided_moments_inside_its_run() {
+    use crate::i18n::{has, t, Lang};
+    use crate::labs::run::LabRun;
+    for p in presets::all() {
+        assert!(
+            (2..=4).contains(&p.moments.len()),
+            "{}: {} moments",
+            p.id,
+            p.moments.len()
+        );
+        let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(EVENT_CAP);
+        let end = run.now().as_micros() as f64 / 1000.0;
+        assert!(run.time_domain_ms() >= end);
+        let mut previous = None;
+        for m in &p.moments {
+            assert!(
+                (m.at_ms as f64) < end,
+                "{}: moment at {} ms, run ends at {end} ms",
+                p.id,
+                m.at_ms
+            );
+            assert!(previous < Some(m.at_ms), "{}: moments out of order", p.id);
+            previous = Some(m.at_ms);
+            assert!(m.caption_key.starts_with(&format!("preset.retry.{}.moment.", p.id)));
+            assert!(has(&m.caption_key), "{} is not in the catalogue", m.caption_key);
+            let texts: Vec<&str> = Lang::ALL.iter().map(|l| t(*l, &m.caption_key)).collect();
+            assert!(texts.iter().all(|s| !s.trim().is_empty()), "{}", m.caption_key);
+            assert!(
+                texts[0] != texts[1] && texts[0] != texts[2],
+                "{} is translated",
+                m.caption_key
+            );
+        }
+    }
+    // The page reads them for any lab through `labs::presets()`.
+    for p in crate::labs::presets() {
+        let retry = presets::find(p.id).unwrap();
+        assert_eq!(p.moments, retry.moments);
+    }
+}
+
+#[test]
+fn narration_counts_attempts_and_writes_decimals_as_each_language_does() {
+    use crate::i18n::Lang;
+    use crate::trace::Narrate;
+    let gave_up = |attempts| RetryRecord::GaveUp {
+        req: 7,
+        attempts,
+        reason: GiveUpReason::Attempts,
+    };
+    assert!(gave_up(1).narrate(Lang::En).contains("after 1 attempt:"));
+    assert!(gave_up(3).narrate(Lang::En).contains("after 3 attempts:"));
+    assert!(gave_up(1).narrate(Lang::Es).contains("tras 1 intento:"));
+    assert!(gave_up(1).narrate(Lang::Pt).contains("após 1 tentativa:"));
+    let unsent = RetryRecord::GaveUp {
+        req: 7,
+        attempts: 0,
+        reason: GiveUpReason::BreakerOpen,
+    };
+    assert!(unsent.narrate(Lang::En).contains("before its first call"));
+    let ok = RetryRecord::AttemptSucceeded {
+        req: 0,
+        attempt: 3,
+        node: 0,
+        latency_us: 4_430_000,
+    };
+    assert!(ok.narrate(Lang::En).contains("4.43 s"));
+    assert!(ok.narrate(Lang::Es).contains("4,43 s"));
+    let wait = RetryRecord::RetryScheduled {
+        req: 0,
+        attempt: 2,
+        wait_us: 1_500_000,
+    };
+    assert!(wait.narrate(Lang::Pt).contains("1,50 s"), "{}", wait.narrate(Lang::Pt));
+    assert!(wait.narrate(Lang::En).contains("1.50 s"));
+    // So do the messages about a config value out of range (field names keep their dots).
+    let mut config = RetryConfig::default();
+    config.service.transient_failure_rate = 1.5;
+    let error = &config.validate().unwrap_err()[0];
+    assert_eq!(
+        error.describe(Lang::Es),
+        "service.transient_failure_rate debe estar entre 0 y 1, se recibió 1,5"
+    );
+    assert!(error.describe(Lang::En).ends_with("got 1.5"));
 }
