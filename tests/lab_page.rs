@@ -63,12 +63,18 @@ async fn metrics_are_provisional_while_running_and_final_at_the_end() {
     let _m = leptos::mount::mount_to(root.clone(), move || view! { <MetricsTable view=view /> });
     advance(view, Some(30_000));
     tick().await;
-    assert!(q(&root, "[data-testid=provisional-note]").is_some(), "mid-run: the note says values can change");
+    assert!(
+        q(&root, "[data-testid=provisional-note]").is_some(),
+        "mid-run: the note says values can change"
+    );
     assert!(count(&root, "td.provisional") > 0);
     // The still-in-progress bar of each side counts what the engine counts.
     let open = view.run.with_value(|r| r.outcomes(0).unwrap().open);
     assert!(open > 0);
-    let bar = q(&root, "[data-testid=outcomes-a]").expect("a bar for side A").text_content().unwrap();
+    let bar = q(&root, "[data-testid=outcomes-a]")
+        .expect("a bar for side A")
+        .text_content()
+        .unwrap();
     assert!(bar.contains("in progress"), "{bar}");
     assert!(q(&root, "[data-testid=outcomes-b]").is_some());
     // A | B: one column each, rows aligned by key.
@@ -78,17 +84,28 @@ async fn metrics_are_provisional_while_running_and_final_at_the_end() {
 
     advance(view, None);
     tick().await;
-    assert!(q(&root, "[data-testid=provisional-note]").is_none(), "at the end nothing is provisional");
+    assert!(
+        q(&root, "[data-testid=provisional-note]").is_none(),
+        "at the end nothing is provisional"
+    );
     assert_eq!(count(&root, "td.provisional"), 0);
     assert!(q(&root, "[data-testid=outcomes-a]").is_none());
     // The JSON block is exactly the CLI's report once opened.
     let details: HtmlElement = q(&root, "details.metrics-json").unwrap().unchecked_into();
     details.click();
-    q(&root, "details.metrics-json summary").unwrap().unchecked_into::<HtmlElement>().click();
+    q(&root, "details.metrics-json summary")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
     tick().await;
-    let json = q(&root, "[data-testid=metrics-json]").unwrap().text_content().unwrap();
+    let json = q(&root, "[data-testid=metrics-json]")
+        .unwrap()
+        .text_content()
+        .unwrap();
     let shown: serde_json::Value = serde_json::from_str(&json).expect("the JSON block parses");
-    let report = view.run.with_value(|r| serde_json::to_value(r.report(view.seed.get_untracked())).unwrap());
+    let report = view
+        .run
+        .with_value(|r| serde_json::to_value(r.report(view.seed.get_untracked())).unwrap());
     assert_eq!(shown, report);
 }
 
@@ -110,14 +127,30 @@ async fn verdict_chart_draws_each_series_with_the_outage_shaded() {
         view! { <VerdictChart data=Signal::stored(d.clone()) axis=Signal::stored(axis) lang=Signal::stored(Lang::En) side="A" /> }
     });
     tick().await;
-    assert_eq!(count(&root, ".verdict-line"), 2 + 2, "two lines, two legend swatches");
-    assert_eq!(count(&root, "path.verdict-line.dashed"), 1, "calls sent are dashed: shape, not only colour");
+    assert_eq!(
+        count(&root, ".verdict-line"),
+        2 + 2,
+        "two lines, two legend swatches"
+    );
+    assert_eq!(
+        count(&root, "path.verdict-line.dashed"),
+        1,
+        "calls sent are dashed: shape, not only colour"
+    );
     assert_eq!(count(&root, ".verdict-band"), 1, "the outage is shaded");
-    let label = q(&root, "svg.verdict-svg").unwrap().get_attribute("aria-label").unwrap();
+    let label = q(&root, "svg.verdict-svg")
+        .unwrap()
+        .get_attribute("aria-label")
+        .unwrap();
     assert!(label.starts_with("Side A"), "{label}");
     assert!(label.contains("calls sent"), "{label}");
     // The cursor sits at the clock's time on the shared axis.
-    let x: f64 = q(&root, ".verdict-now").unwrap().get_attribute("x1").unwrap().parse().unwrap();
+    let x: f64 = q(&root, ".verdict-now")
+        .unwrap()
+        .get_attribute("x1")
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(x > 30.0, "{x}");
 }
 
@@ -137,37 +170,64 @@ async fn the_guide_survives_an_edit_marked_modified_with_a_way_back() {
     let (root, _h) = mount_page("tenacity");
     tick().await;
     let guide = q(&root, "[data-testid=guide]").expect("a preset opens with its guide");
-    assert_eq!(guide.get_attribute("data-preset").as_deref(), Some("tenacity"));
+    assert_eq!(
+        guide.get_attribute("data-preset").as_deref(),
+        Some("tenacity")
+    );
     assert!(q(&root, "[data-testid=guide-modified]").is_none());
     // Change the seed: the guide stays, marked modified.
     let seed: HtmlInputElement = q(&root, "[data-testid=seed]").unwrap().unchecked_into();
     seed.set_value("99");
-    seed.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-    seed.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    seed.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    seed.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     tick().await;
-    assert!(q(&root, "[data-testid=guide]").is_some(), "the guide is still there");
+    assert!(
+        q(&root, "[data-testid=guide]").is_some(),
+        "the guide is still there"
+    );
     assert!(q(&root, "[data-testid=guide-modified]").is_some());
     // Back to the preset: same seed as the preset, not modified.
-    q(&root, "[data-testid=guide-back]").unwrap().unchecked_into::<HtmlElement>().click();
+    q(&root, "[data-testid=guide-back]")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
     tick().await;
     assert!(q(&root, "[data-testid=guide-modified]").is_none());
     let seed: HtmlInputElement = q(&root, "[data-testid=seed]").unwrap().unchecked_into();
-    assert_eq!(seed.value(), presets::find("tenacity").unwrap().seed.to_string());
+    assert_eq!(
+        seed.value(),
+        presets::find("tenacity").unwrap().seed.to_string()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_phone_select_picks_the_same_presets_as_the_chips() {
     let (root, _h) = mount_page("tenacity");
     tick().await;
-    let select: HtmlSelectElement = q(&root, "[data-testid=preset-select]").unwrap().unchecked_into();
+    let select: HtmlSelectElement = q(&root, "[data-testid=preset-select]")
+        .unwrap()
+        .unchecked_into();
     // A placeholder plus one option per preset.
     assert_eq!(select.length() as usize, presets::all().len() + 1);
     select.set_value("storm_breaker");
-    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     tick().await;
     let pressed = q(&root, "[data-testid=preset-storm_breaker]").unwrap();
-    assert_eq!(pressed.get_attribute("aria-pressed").as_deref(), Some("true"));
-    assert_eq!(q(&root, "[data-testid=guide]").unwrap().get_attribute("data-preset").as_deref(), Some("storm_breaker"));
+    assert_eq!(
+        pressed.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        q(&root, "[data-testid=guide]")
+            .unwrap()
+            .get_attribute("data-preset")
+            .as_deref(),
+        Some("storm_breaker")
+    );
     // Both stage cards carry a verdict chart.
     assert!(q(&root, "[data-testid=verdict-A]").is_some());
     assert!(q(&root, "[data-testid=verdict-B]").is_some());
@@ -177,15 +237,28 @@ async fn the_phone_select_picks_the_same_presets_as_the_chips() {
 async fn turning_a_b_off_and_on_keeps_b_settings() {
     let (root, _h) = mount_page("storm_breaker");
     tick().await;
-    let summary_b = q(&root, "[data-testid=summary-B]").unwrap().text_content().unwrap();
+    let summary_b = q(&root, "[data-testid=summary-B]")
+        .unwrap()
+        .text_content()
+        .unwrap();
     assert!(summary_b.contains("breaker"), "{summary_b}");
-    let toggle: HtmlInputElement = q(&root, "[data-testid=compare] input").unwrap().unchecked_into();
+    let toggle: HtmlInputElement = q(&root, "[data-testid=compare] input")
+        .unwrap()
+        .unchecked_into();
     toggle.click();
     tick().await;
     assert!(q(&root, "[data-testid=summary-B]").is_none(), "B is gone");
-    let toggle: HtmlInputElement = q(&root, "[data-testid=compare] input").unwrap().unchecked_into();
+    let toggle: HtmlInputElement = q(&root, "[data-testid=compare] input")
+        .unwrap()
+        .unchecked_into();
     toggle.click();
     tick().await;
-    let again = q(&root, "[data-testid=summary-B]").unwrap().text_content().unwrap();
-    assert_eq!(again, summary_b, "B comes back as it was, not as a copy of A");
+    let again = q(&root, "[data-testid=summary-B]")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        again, summary_b,
+        "B comes back as it was, not as a copy of A"
+    );
 }

@@ -73,11 +73,11 @@ fn cell(
             format!(" [{n}]")
         });
         view! {
-            <span class="theory" data-testid=format!("theory-{side}-{i}") title=t(lang, th.formula_key).to_string()>
+            <span class="theory" data-testid=format!("theory-{side}-{i}")>
                 {t(lang, "ui.theory").to_string()}
                 " "
                 <span class="mono">{fmt_value(lang, th.value)}</span>
-                <span class="theory-formula">{format!(" ({})", t(lang, th.formula_key))}</span>
+                <span class="theory-formula">{format!(" ({})", th.formula(lang))}</span>
                 {mark.map(|m| view! { <sup class="theory-caveat">{m}</sup> })}
             </span>
         }

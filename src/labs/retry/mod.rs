@@ -53,7 +53,7 @@ impl LabUi for RetryUi {
                 id: p.id,
                 seed: p.seed,
                 config: p.config,
-                moments: vec![],
+                moments: p.moments,
             })
             .collect()
     }
@@ -122,9 +122,10 @@ pub fn strategy_summary(
             .to_string(),
         );
     }
-    parts.push(engine::i18n::tf(
+    parts.push(engine::i18n::tn(
         lang,
         "ui.attempts_n",
+        plan.max_attempts as u64,
         &[("n", &plan.max_attempts)],
     ));
     if !plan.cancel_on_permanent {
