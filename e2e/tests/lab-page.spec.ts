@@ -1,0 +1,91 @@
+// The shared lab page on the release build: the lesson is in the first screen
+// (both stage cards with their verdict mini-charts), numbers read mid-run are
+// marked provisional and point the same way as at the end, theory sits beside
+// the measurement, and the guide survives an edit.
+import { test, expect } from '../fixtures';
+import { type Page } from '@playwright/test';
+
+async function openPreset(page: Page, id: string) {
+  await page.goto('/#/en/retry');
+  await expect(page.getByTestId('play')).toBeVisible();
+  await page.getByTestId(`preset-${id}`).click();
+  await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', id);
+}
+
+test('both verdict mini-charts are in the first screen at 1440×900', async ({ page, shot }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openPreset(page, 'storm_budget');
+  for (const side of ['A', 'B']) {
+    const chart = page.getByTestId(`verdict-${side}`);
+    await expect(chart).toBeVisible();
+    const box = await chart.boundingBox();
+    expect(box, `verdict ${side} has a box`).not.toBeNull();
+    expect(box!.y + box!.height, `verdict ${side} ends inside the first screen`).toBeLessThanOrEqual(900);
+  }
+  // Both cards share one time axis: the same right-hand tick label.
+  const ends = await page.locator('.verdict-svg').evaluateAll((svgs) =>
+    svgs.map((s) => [...s.querySelectorAll('text.verdict-tick')].pop()?.textContent),
+  );
+  expect(ends[0]).toBe(ends[1]);
+  await shot('lab-page-first-screen-1440');
+});
+
+test('mid-run numbers are provisional and point the way the end does', async ({ page }) => {
+  await openPreset(page, 'storm_budget');
+  await page.getByTestId('speed').fill('3');
+  await page.getByTestId('guide-on').uncheck();
+  await page.getByTestId('play').click();
+  // Mid-run: the provisional note and the in-progress bars are there.
+  await expect(page.getByTestId('provisional-note')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('outcomes-a')).toContainText('still in progress');
+  await expect(page.locator('td.provisional').first()).toBeVisible();
+  // Success rate over arrived requests: B ahead of A mid-run, as at the end.
+  const rate = async (side: 'a' | 'b') => {
+    const row = page.locator('tr[data-metric=success_rate]');
+    const text = await row.getByTestId(new RegExp(`^metric-${side}-`)).locator('.measured').textContent();
+    return parseFloat((text ?? '').replace(',', '.'));
+  };
+  await page.waitForFunction(() => {
+    const t = document.querySelector('[data-testid=sim-time]')?.textContent ?? '';
+    return /(\d+(\.\d+)?) s/.test(t) && parseFloat(t) > 30;
+  }, null, { timeout: 20_000 });
+  const [midA, midB] = [await rate('a'), await rate('b')];
+  expect(midB, `mid-run B (${midB}) beats A (${midA})`).toBeGreaterThan(midA);
+  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('provisional-note')).toHaveCount(0);
+  await expect(page.locator('td.provisional')).toHaveCount(0);
+  const [endA, endB] = [await rate('a'), await rate('b')];
+  expect(endB).toBeGreaterThan(endA);
+});
+
+test('theory sits beside the measurement, with its caveat when assumptions fail', async ({ page }) => {
+  await openPreset(page, 'tenacity');
+  const success = page.locator('tr[data-metric=success_rate]');
+  await expect(success.locator('.theory')).toContainText('87.5 %');
+  await expect(success.locator('.theory-formula')).toContainText('1 − p');
+  // The storm has an outage: theory's assumptions do not hold, and it says so.
+  await page.getByTestId('preset-storm_jitter').click();
+  await expect(page.getByTestId('theory-notes')).toContainText(/outage/i);
+});
+
+test('the guide survives an edit, marked modified, and goes back to the preset', async ({ page }) => {
+  await openPreset(page, 'exponential');
+  await page.getByTestId('seed').fill('77');
+  await page.getByTestId('seed').press('Enter');
+  await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', 'exponential');
+  await expect(page.getByTestId('guide-modified')).toBeVisible();
+  await expect(page).toHaveURL(/#\/en\/retry\/2\./);
+  await page.getByTestId('guide-back').click();
+  await expect(page.getByTestId('guide-modified')).toHaveCount(0);
+  await expect(page.getByTestId('preset-exponential')).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('on a phone the presets are one select and the stage is in the first screen', async ({ page, shot }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/#/en/retry');
+  await expect(page.getByTestId('preset-select')).toBeVisible();
+  await expect(page.getByTestId('preset-tenacity')).toBeHidden();
+  await page.getByTestId('preset-select').selectOption('storm_breaker');
+  await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', 'storm_breaker');
+  await shot('lab-page-phone-390');
+});
