@@ -78,6 +78,7 @@ test('the guide survives an edit, marked modified, and goes back to the preset',
   await page.getByTestId('guide-back').click();
   await expect(page.getByTestId('guide-modified')).toHaveCount(0);
   await expect(page.getByTestId('preset-exponential')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('seed')).not.toHaveValue('77');
 });
 
 test('on a phone the presets are one select and the stage is in the first screen', async ({ page, shot }) => {
