@@ -3,6 +3,7 @@
 //! outages shaded), the metrics table's rows (with what theory predicts
 //! beside them, [`super::theory`]), and the scrubber's marks.
 
+use super::config::Workload;
 use super::theory::Prediction;
 use super::{RetryRun, RetrySim};
 use crate::labs::run::{
@@ -91,28 +92,57 @@ impl LabRun for RetryRun {
         let width_ms = series.width().as_micros() as f64 / 1000.0;
         let now = ms(sim.now());
         let done = sim.is_finished();
+        // Many clients: rates per second (a storm is the dashed line shooting
+        // up while the solid one falls). A single request or a herd has too
+        // few calls for a rate: running totals, as steps, say it better
+        // ("3 calls for 1 success", the herd's waves).
+        let rates = matches!(sim.model().scenario().workload, Workload::Poisson { .. });
         let per_s = 1000.0 / width_ms;
-        let mut calls = Vec::new();
-        let mut succeeded = Vec::new();
+        let (mut calls, mut succeeded) = (Vec::new(), Vec::new());
+        let (mut total_calls, mut total_ok) = (0u64, 0u64);
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
             // The slice the clock is in is still filling: it would make every line dive.
             if !done && from + width_ms > now + 1e-9 {
                 break;
             }
-            let mid = from + width_ms / 2.0;
-            calls.push((mid, slice.calls as f64 * per_s));
-            succeeded.push((mid, slice.succeeded as f64 * per_s));
+            if rates {
+                let mid = from + width_ms / 2.0;
+                calls.push((mid, slice.calls as f64 * per_s));
+                succeeded.push((mid, slice.succeeded as f64 * per_s));
+            } else {
+                // A step at the slice's start, level to its end.
+                calls.push((from, total_calls as f64));
+                succeeded.push((from, total_ok as f64));
+                total_calls += u64::from(slice.calls);
+                total_ok += u64::from(slice.succeeded);
+                calls.push((from, total_calls as f64));
+                succeeded.push((from, total_ok as f64));
+                calls.push((from + width_ms, total_calls as f64));
+                succeeded.push((from + width_ms, total_ok as f64));
+            }
+        }
+        if !rates {
+            verdict.title_key = "retry.verdict.title_totals";
+            verdict.unit_key = "retry.verdict.so_far";
         }
         verdict.lines = vec![
             VerdictLine {
-                label_key: "retry.charts.load_calls",
+                label_key: if rates {
+                    "retry.charts.load_calls"
+                } else {
+                    "retry.verdict.calls_total"
+                },
                 tone: Tone::Info,
                 dashed: true,
                 points: calls,
             },
             VerdictLine {
-                label_key: "retry.charts.load_succeeded",
+                label_key: if rates {
+                    "retry.charts.load_succeeded"
+                } else {
+                    "retry.verdict.succeeded_total"
+                },
                 tone: Tone::Ok,
                 dashed: false,
                 points: succeeded,
@@ -331,5 +361,92 @@ impl LabRun for RetryRun {
             let last = s.model().stats().last_finish;
             ms(window.max(last).max(if s.is_finished() { last } else { s.now() }))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labs::retry::presets;
+
+    fn run_of(id: &str) -> RetryRun {
+        let p = presets::find(id).unwrap();
+        let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        run
+    }
+
+    #[test]
+    fn a_single_request_shows_running_totals_that_end_at_the_metrics() {
+        let run = run_of("tenacity");
+        let v = LabRun::verdict(&run, 0);
+        assert_eq!(v.unit_key, "retry.verdict.so_far");
+        let m = run.a.model().stats().metrics();
+        let last = |i: usize| v.lines[i].points.last().unwrap().1;
+        assert_eq!(last(0), m.calls as f64);
+        assert_eq!(last(1), m.succeeded as f64);
+        for line in &v.lines {
+            assert!(
+                line.points.windows(2).all(|w| w[1].1 >= w[0].1 && w[1].0 >= w[0].0),
+                "totals never go down"
+            );
+        }
+    }
+
+    #[test]
+    fn many_clients_show_rates_and_the_outage() {
+        let run = run_of("storm_jitter");
+        for side in 0..2 {
+            let v = LabRun::verdict(&run, side);
+            assert_eq!(v.unit_key, "retry.charts.per_second");
+            assert_eq!(v.bands.len(), 1);
+            let width_s = run.a.model().stats().series.width().as_ms_f64() / 1000.0;
+            let calls: f64 = v.lines[0].points.iter().map(|p| p.1 * width_s).sum();
+            let m = run.side(side).unwrap().model().stats().metrics();
+            assert!(
+                (calls - m.calls as f64).abs() < 0.5,
+                "rates integrate to the calls metric"
+            );
+        }
+    }
+
+    #[test]
+    fn both_sides_have_the_same_rows_and_the_outcomes_add_up() {
+        let p = presets::find("storm_budget").unwrap();
+        let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+        run.run_until(SimTime::from_ms(30_000), u64::MAX);
+        let keys = |s| LabRun::metric_rows(&run, s).iter().map(|r| r.key).collect::<Vec<_>>();
+        assert_eq!(keys(0), keys(1));
+        for side in 0..2 {
+            let o = LabRun::outcomes(&run, side).unwrap();
+            let stats = run.side(side).unwrap().model().stats();
+            assert_eq!(o.ok + o.bad + o.open, stats.requests);
+            assert!(LabRun::metric_rows(&run, side).iter().any(|r| r.provisional));
+        }
+        run.run_to_end(u64::MAX);
+        assert!(LabRun::metric_rows(&run, 0).iter().all(|r| !r.provisional));
+        assert_eq!(LabRun::outcomes(&run, 0).unwrap().open, 0);
+    }
+
+    #[test]
+    fn marks_name_the_outage_and_every_breaker_opening() {
+        let run = run_of("storm_breaker");
+        let marks = LabRun::marks(&run);
+        assert!(marks
+            .iter()
+            .any(|m| m.kind == MarkKind::Outage && m.until_ms == Some(25_000.0)));
+        let opens = run
+            .b
+            .as_ref()
+            .unwrap()
+            .model()
+            .stats()
+            .breaker_changes
+            .iter()
+            .filter(|c| c.1 == BreakerState::Open)
+            .count();
+        assert!(opens > 0);
+        assert_eq!(marks.iter().filter(|m| m.kind == MarkKind::BreakerOpen).count(), opens);
+        assert!(marks.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
     }
 }
