@@ -203,17 +203,21 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
     if mode.autoplay {
         clock.playing.set(true);
     }
-    // Arriving from another page, focus the title, so Tab starts at the top
-    // of the lab instead of wherever the previous page's focus was.
-    after_paint(|| {
-        if let Some(h1) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector("main.lab h1").ok().flatten())
-        {
-            if let Ok(h1) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h1) {
-                let _ = h1.focus();
+    // Arriving from another page of the app, focus the title, so Tab starts
+    // at the top of the lab instead of where the previous page's focus was.
+    // Never in an embed: focusing would scroll the course page to the frame.
+    let navigated = use_context::<crate::app::Route>().is_some_and(|r| r.visit.get_untracked() > 0);
+    (navigated && !mode.embedded).then(|| {
+        after_paint(|| {
+            if let Some(h1) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("main.lab h1").ok().flatten())
+            {
+                if let Ok(h1) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h1) {
+                    let _ = h1.focus();
+                }
             }
-        }
+        })
     });
 
     let title_key = format!("lab.{}.title", L::ID.slug());
