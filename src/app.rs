@@ -1,16 +1,98 @@
 //! The app root: reads the link (language, page, config), shows a clear
 //! message when the link was broken, switches pages when the fragment changes,
 //! and frames everything in the site chrome (hidden in embed mode).
+//!
+//! The site is one HTML page and one wasm per lab plus a home page (see
+//! `src/bin/`): each binary mounts [`App`] with its own [`Site`], so it links only
+//! its own lab's code. A link meant for another page (an old `/#/en/retry/…`
+//! link on the home page, the "All labs" crumb on a lab page) goes there with
+//! `location.replace`, query and fragment kept; the pages' inline script does the
+//! same before any wasm loads.
 
 use crate::browser;
 use crate::embed::{self, EmbedMode};
 use crate::home::{Coming, Home};
 use crate::i18n::{tr, I18n};
-use crate::labs::retry::RetryLab;
-use engine::codec::{self, LinkError, Page};
+use engine::codec::{self, LabState, LinkError, Page};
 use engine::i18n::t;
-use engine::{LabConfig, Lang};
+use engine::{LabId, Lang};
 use leptos::prelude::*;
+
+/// What one page (one binary, one wasm) can show.
+#[derive(Clone, Copy)]
+pub enum Site {
+    /// `index.html`: the home page and the "coming" pages; no lab code.
+    Home,
+    /// `<slug>.html`: one lab.
+    Lab(LabSite),
+}
+
+/// A lab's page: which lab, how to render it, and (on one page) `?bench=1`.
+#[derive(Clone, Copy)]
+pub struct LabSite {
+    pub lab: LabId,
+    pub view: fn(LabState) -> AnyView,
+    pub bench: Option<fn() -> AnyView>,
+}
+
+/// The lab whose page runs `?bench=1` (it measures that lab's presets).
+pub const BENCH_LAB: LabId = LabId::Retry;
+
+impl Site {
+    /// The lab this page shows (`None`: the home page).
+    pub fn lab(self) -> Option<LabId> {
+        match self {
+            Site::Home => None,
+            Site::Lab(l) => Some(l.lab),
+        }
+    }
+}
+
+/// The page (relative to the site's root, so it works under any sub-path) that
+/// shows `lab`, or the home page for `None`.
+pub fn page_href(lab: Option<LabId>) -> String {
+    match lab {
+        Some(lab) => format!("{}.html", lab.slug()),
+        None => "./".to_string(),
+    }
+}
+
+/// Which page should show `page`: its lab's page, or home (home, coming labs,
+/// unknown labs). `?bench=1` belongs to [`BENCH_LAB`]'s page.
+pub fn page_for(page: &Page, bench: bool) -> Option<LabId> {
+    if bench {
+        return Some(BENCH_LAB);
+    }
+    match page {
+        Page::Lab(state) => Some(state.lab()),
+        Page::Home | Page::Coming(_) => None,
+    }
+}
+
+/// Goes to the page that shows `lab`, keeping query and fragment, without a new
+/// history entry.
+fn go_to_page(lab: Option<LabId>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let _ = location.replace(&format!("{}{search}{hash}", page_href(lab)));
+}
+
+/// Mounts the app for this page, replacing the loading message the HTML shows
+/// until the wasm runs (`#boot`).
+pub fn mount(site: Site) {
+    crate::panic::install();
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(move || view! { <App site=site /> });
+}
 
 /// The routing state: which page, and what went wrong with the link, if anything.
 #[derive(Clone, Copy)]
@@ -32,7 +114,12 @@ fn read_link(i18n: I18n, route: Route) {
 }
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(site: Site) -> impl IntoView {
+    // A lab page opened without a fragment (`retry.html`) shows its lab.
+    if let (Some(lab), "") = (site.lab(), browser::fragment().trim_matches('/')) {
+        let lang = Lang::pick(browser::preferred_languages().iter().map(String::as_str));
+        browser::replace_fragment(&format!("/{}/{}", lang.code(), lab.slug()));
+    }
     let decoded = codec::decode(&browser::fragment());
     let lang = decoded.lang.unwrap_or_else(|| {
         let prefs = browser::preferred_languages();
@@ -66,17 +153,23 @@ pub fn App() -> impl IntoView {
     let bench = crate::browser::query_flag("bench");
     let page = move || {
         route.visit.track();
-        if bench {
-            return view! { <crate::bench::BenchPage /> }.into_any();
+        let page = route.page.get();
+        let wanted = page_for(&page, bench);
+        if wanted != site.lab() {
+            go_to_page(wanted);
+            return ().into_any();
         }
-        match route.page.get() {
-            Page::Home => view! { <Home /> }.into_any(),
-            Page::Coming(lab) => view! { <Coming lab=lab /> }.into_any(),
-            Page::Lab(state) => match state.config {
-                LabConfig::Retry(config) => {
-                    view! { <RetryLab config=config seed=state.seed /> }.into_any()
-                }
-            },
+        match (site, page) {
+            (
+                Site::Lab(LabSite {
+                    bench: Some(bench_view),
+                    ..
+                }),
+                _,
+            ) if bench => bench_view(),
+            (Site::Lab(lab_site), Page::Lab(state)) => (lab_site.view)(state),
+            (_, Page::Coming(lab)) => view! { <Coming lab=lab /> }.into_any(),
+            _ => view! { <Home /> }.into_any(),
         }
     };
 
@@ -102,7 +195,7 @@ fn SiteHeader() -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     view! {
         <header class="site-header">
-            <a class="brand" href=move || format!("#/{}", i18n.lang.get().code())>
+            <a class="brand" href=move || format!("{}#/{}", page_href(None), i18n.lang.get().code())>
                 <span class="brand-mark" aria-hidden="true">"⟳"</span>
                 {tr("ui.brand")}
             </a>

@@ -1,6 +1,7 @@
 //! The home page: what the playground is, and the labs — open ones as links,
 //! the others shown as coming, never as dead links.
 
+use crate::app::page_href;
 use crate::i18n::{tr, tr_owned, use_i18n};
 use engine::codec::LabState;
 use engine::LabId;
@@ -25,7 +26,10 @@ pub fn Home() -> impl IntoView {
                         let summary = tr_owned(lab.summary_key());
                         let number = i + 1;
                         if LabState::default_for(lab).is_some() {
-                            let href = move || format!("#/{}/{}", lang.get().code(), lab.slug());
+                            // The lab's own page (its own wasm), under any sub-path.
+                            let href = move || {
+                                format!("{}#/{}/{}", page_href(Some(lab)), lang.get().code(), lab.slug())
+                            };
                             view! {
                                 <li class="lab-card open" data-lab=lab.slug()>
                                     <span class="lab-number" aria-hidden="true">{number}</span>
