@@ -13,7 +13,7 @@ use crate::browser;
 use crate::embed::{self, EmbedMode};
 use crate::home::{Coming, Home};
 use crate::i18n::{tr, I18n};
-use engine::codec::{self, LabState, LinkError, Page};
+use engine::codec::{self, Decoded, LabState, LinkError, Page};
 use engine::i18n::t;
 use engine::{LabId, Lang};
 use leptos::prelude::*;
@@ -33,6 +33,19 @@ pub struct LabSite {
     pub lab: LabId,
     pub view: fn(LabState) -> AnyView,
     pub bench: Option<fn() -> AnyView>,
+    /// Reads a link in full (payload included): `codec::decode`.
+    pub decode: fn(&str) -> Decoded,
+}
+
+impl LabSite {
+    pub fn new(lab: LabId, view: fn(LabState) -> AnyView) -> LabSite {
+        LabSite {
+            lab,
+            view,
+            bench: None,
+            decode: codec::decode,
+        }
+    }
 }
 
 /// The lab whose page runs `?bench=1` (it measures that lab's presets).
@@ -45,6 +58,60 @@ impl Site {
             Site::Home => None,
             Site::Lab(l) => Some(l.lab),
         }
+    }
+
+    /// Reads a link: in full on a lab page; on the home page only as far as
+    /// [`decode_route`] needs, so no payload decoding (JSON, inflate) is linked there.
+    pub fn decode(self, input: &str) -> Decoded {
+        match self {
+            Site::Home => decode_route(input),
+            Site::Lab(l) => (l.decode)(input),
+        }
+    }
+}
+
+/// A link read as far as the home page needs: the language, and which page (home, a
+/// lab — with its defaults: its own page reads the payload —, a coming lab, or an
+/// unknown one). Agrees with `codec::decode` on everything but the payload.
+pub fn decode_route(input: &str) -> Decoded {
+    let fragment = input.split_once('#').map_or(input, |(_, f)| f);
+    let home = |lang, problem| Decoded {
+        lang,
+        page: Page::Home,
+        problem,
+    };
+    if fragment.len() > codec::MAX_FRAGMENT {
+        return home(
+            None,
+            Some(LinkError::TooLong {
+                len: fragment.len(),
+            }),
+        );
+    }
+    let fragment = fragment.split('?').next().unwrap_or_default();
+    let mut parts = fragment
+        .trim_start_matches('/')
+        .split('/')
+        .filter(|p| !p.is_empty());
+    let mut first = parts.next();
+    let lang = first.and_then(Lang::from_tag);
+    if lang.is_some() {
+        first = parts.next();
+    }
+    let Some(slug) = first else {
+        return home(lang, None);
+    };
+    let Some(lab) = LabId::from_slug(slug) else {
+        return home(lang, Some(LinkError::UnknownLab(slug.to_string())));
+    };
+    let page = match LabState::default_for(lab) {
+        Some(state) => Page::Lab(state),
+        None => Page::Coming(lab),
+    };
+    Decoded {
+        lang,
+        page,
+        problem: None,
     }
 }
 
@@ -103,8 +170,8 @@ pub struct Route {
     pub visit: RwSignal<u64>,
 }
 
-fn read_link(i18n: I18n, route: Route) {
-    let decoded = codec::decode(&browser::fragment());
+fn read_link(site: Site, i18n: I18n, route: Route) {
+    let decoded = site.decode(&browser::fragment());
     if let Some(lang) = decoded.lang {
         i18n.lang.set(lang);
     }
@@ -120,7 +187,7 @@ pub fn App(site: Site) -> impl IntoView {
         let lang = Lang::pick(browser::preferred_languages().iter().map(String::as_str));
         browser::replace_fragment(&format!("/{}/{}", lang.code(), lab.slug()));
     }
-    let decoded = codec::decode(&browser::fragment());
+    let decoded = site.decode(&browser::fragment());
     let lang = decoded.lang.unwrap_or_else(|| {
         let prefs = browser::preferred_languages();
         Lang::pick(prefs.iter().map(String::as_str))
@@ -135,7 +202,9 @@ pub fn App(site: Site) -> impl IntoView {
     let mode = EmbedMode::from_url();
     provide_context(mode);
 
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| read_link(i18n, route));
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        read_link(site, i18n, route)
+    });
     on_cleanup(move || listener.remove());
 
     Effect::new(move |_| browser::set_document_lang(i18n.lang.get().code()));

@@ -20,8 +20,7 @@ fn bench() -> AnyView {
 
 fn main() {
     mount(Site::Lab(LabSite {
-        lab: LabId::Retry,
-        view: lab,
         bench: Some(bench),
+        ..LabSite::new(LabId::Retry, lab)
     }));
 }

@@ -78,6 +78,9 @@ pub fn trunk(p: &Project, verb: &str, page: &Page, release: bool) -> std::proces
         .arg(&page.file)
         .arg("--dist")
         .arg(staging(p, page))
+        // Trunk names its output index.html unless told otherwise.
+        .arg("--html-output")
+        .arg(&page.file)
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
         // Trunk reports errors through anyhow: no backtrace noise (panics keep theirs).
         .env("RUST_LIB_BACKTRACE", "0");
@@ -496,7 +499,7 @@ mod tests {
         assert!(total > 20_000, "random letters compress to ~5/8: {total}");
         let ok = check_budget(&dir, std::slice::from_ref(&page), total).unwrap();
         assert!(ok[0].starts_with("retry.html: "), "{ok:?}");
-        let err = check_budget(&dir, &[page.clone()], total - 1).unwrap_err();
+        let err = check_budget(&dir, std::slice::from_ref(&page), total - 1).unwrap_err();
         assert!(err.contains("retry.html"), "{err}");
         // A reference to a missing file is an error, not a smaller number.
         fs::remove_file(dir.join("retry-2.js")).unwrap();
