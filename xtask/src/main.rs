@@ -341,8 +341,9 @@ fn test(p: &Project, args: &[String]) -> ExitCode {
     println!("  total {:.1} min", started.elapsed().as_secs_f64() / 60.0);
     if !sizes.is_empty() {
         println!(
-            "  bundle, cold load per page (gzip -9, budget {}):",
-            site::kb(site::BUDGET)
+            "  bundle, cold load per page (gzip -9; limit {}, goal {}):",
+            site::kb(site::BUDGET),
+            site::kb(site::GOAL)
         );
         for line in &sizes {
             println!("    {line}");
