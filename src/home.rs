@@ -1,8 +1,8 @@
 //! The home page: what the playground is, and the labs — open ones as links,
 //! the others shown as coming, never as dead links.
 
-use crate::app::page_href;
 use crate::i18n::{tr, tr_owned, use_i18n};
+use crate::pages::page_href;
 use engine::codec::LabState;
 use engine::LabId;
 use leptos::prelude::*;

@@ -12,6 +12,7 @@ pub mod home;
 pub mod i18n;
 pub mod labs;
 pub mod layout;
+pub mod pages;
 pub mod panic;
 pub mod player;
 pub mod share;

@@ -2,7 +2,7 @@
 //! of a link (no payload decoding linked into its wasm) agreeing with the codec.
 #![cfg(target_arch = "wasm32")]
 
-use cloud_patterns_playground::app::{decode_route, page_for, page_href};
+use cloud_patterns_playground::pages::{decode_route, page_for, page_href};
 use engine::codec::{self, Page};
 use engine::LabId;
 use wasm_bindgen_test::*;

@@ -1,9 +1,9 @@
 //! `retry.html`: the retry lab's page (and `?bench=1`, which measures the retry
 //! presets). Only this binary links the retry lab's views.
 
-use cloud_patterns_playground::app::{mount, LabSite, Site};
 use cloud_patterns_playground::bench::BenchPage;
 use cloud_patterns_playground::labs::retry::RetryLab;
+use cloud_patterns_playground::pages::{mount, LabSite, Site};
 use engine::codec::LabState;
 use engine::{LabConfig, LabId};
 use leptos::prelude::*;
