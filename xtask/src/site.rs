@@ -252,28 +252,19 @@ pub fn precompress(dist: &Path) -> Res<usize> {
     Ok(n)
 }
 
-/// The files a page's HTML makes the browser fetch: quoted `./x.js`, `x_bg.wasm`, `x.css`
-/// names (Trunk writes `./`-relative names: `href="./main-1a2b.css"`,
-/// `from './retry-3c4d.js'`, `module_or_path: './retry-5e6f_bg.wasm'`).
+/// The files a page's HTML makes the browser fetch: every `./x.js`, `x_bg.wasm`, `x.css`
+/// name in it, quoted or not (Trunk writes `./`-relative names — `href="./main-1a2b.css"`,
+/// `from './retry-3c4d.js'`, `module_or_path: './retry-5e6f_bg.wasm'` — and its minifier
+/// drops or changes the quotes: `href=./main-1a2b.css`, `` `./retry-5e6f_bg.wasm` ``).
 pub fn referenced(html: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for quote in ['"', '\''] {
-        for (i, part) in html.split(quote).enumerate() {
-            // Odd parts are inside quotes.
-            if i % 2 == 0 {
-                continue;
-            }
-            let name = part.trim_start_matches("./");
-            let ok_ext = [".wasm", ".js", ".css"].iter().any(|x| name.ends_with(x));
-            let plain = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-                && !name.contains("..")
-                && !name.starts_with('/');
-            if ok_ext && plain && !out.iter().any(|n| n == name) {
-                out.push(name.to_string());
-            }
+    let is_name = |c: char| c.is_ascii_alphanumeric() || "-_./:".contains(c);
+    for token in html.split(|c: char| !is_name(c)) {
+        let name = token.trim_start_matches("./");
+        let ok_ext = [".wasm", ".js", ".css"].iter().any(|x| name.ends_with(x));
+        let local = !name.contains(':') && !name.contains("..") && !name.starts_with('/');
+        if ok_ext && local && !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
         }
     }
     out.sort();
@@ -403,6 +394,14 @@ mod tests {
             <a href="./">home</a> <a href="https://example.com/x.js">no</a> "../up.js" "/abs.css""#;
         assert_eq!(
             referenced(html),
+            vec!["main-1a.css", "retry-3c.js", "retry-5e_bg.wasm"]
+        );
+        // Trunk's minifier: unquoted attributes, template literals.
+        let min = "<link href=./main-1a.css integrity=sha384-x+y/z rel=stylesheet>\
+            <script type=module>import init,*as b from\"./retry-3c.js\";\
+            await init({module_or_path:`./retry-5e_bg.wasm`});</script>";
+        assert_eq!(
+            referenced(min),
             vec!["main-1a.css", "retry-3c.js", "retry-5e_bg.wasm"]
         );
     }
