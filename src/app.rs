@@ -1,15 +1,17 @@
 //! The app root: reads the link (language, page, config), shows a clear
 //! message when the link was broken, switches pages when the fragment changes,
 //! and frames everything in the site chrome (hidden in embed mode).
+//! It renders only what its page (`crate::pages::Site`) shows and sends other
+//! links to their page.
 
 use crate::browser;
 use crate::embed::{self, EmbedMode};
 use crate::home::{Coming, Home};
 use crate::i18n::{tr, I18n};
-use crate::labs::retry::RetryLab;
+use crate::pages::{go_to_page, page_for, page_href, LabSite, Site};
 use engine::codec::{self, LinkError, Page};
 use engine::i18n::t;
-use engine::{LabConfig, Lang};
+use engine::Lang;
 use leptos::prelude::*;
 
 /// The routing state: which page, and what went wrong with the link, if anything.
@@ -21,8 +23,8 @@ pub struct Route {
     pub visit: RwSignal<u64>,
 }
 
-fn read_link(i18n: I18n, route: Route) {
-    let decoded = codec::decode(&browser::fragment());
+fn read_link(site: Site, i18n: I18n, route: Route) {
+    let decoded = site.decode(&browser::fragment());
     if let Some(lang) = decoded.lang {
         i18n.lang.set(lang);
     }
@@ -32,8 +34,13 @@ fn read_link(i18n: I18n, route: Route) {
 }
 
 #[component]
-pub fn App() -> impl IntoView {
-    let decoded = codec::decode(&browser::fragment());
+pub fn App(site: Site) -> impl IntoView {
+    // A lab page opened without a fragment (`retry.html`) shows its lab.
+    if let (Some(lab), "") = (site.lab(), browser::fragment().trim_matches('/')) {
+        let lang = Lang::pick(browser::preferred_languages().iter().map(String::as_str));
+        browser::replace_fragment(&format!("/{}/{}", lang.code(), lab.slug()));
+    }
+    let decoded = site.decode(&browser::fragment());
     let lang = decoded.lang.unwrap_or_else(|| {
         let prefs = browser::preferred_languages();
         Lang::pick(prefs.iter().map(String::as_str))
@@ -48,7 +55,9 @@ pub fn App() -> impl IntoView {
     let mode = EmbedMode::from_url();
     provide_context(mode);
 
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| read_link(i18n, route));
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        read_link(site, i18n, route)
+    });
     on_cleanup(move || listener.remove());
 
     Effect::new(move |_| browser::set_document_lang(i18n.lang.get().code()));
@@ -66,17 +75,23 @@ pub fn App() -> impl IntoView {
     let bench = crate::browser::query_flag("bench");
     let page = move || {
         route.visit.track();
-        if bench {
-            return view! { <crate::bench::BenchPage /> }.into_any();
+        let page = route.page.get();
+        let wanted = page_for(&page, bench);
+        if wanted != site.lab() {
+            go_to_page(wanted);
+            return ().into_any();
         }
-        match route.page.get() {
-            Page::Home => view! { <Home /> }.into_any(),
-            Page::Coming(lab) => view! { <Coming lab=lab /> }.into_any(),
-            Page::Lab(state) => match state.config {
-                LabConfig::Retry(config) => {
-                    view! { <RetryLab config=config seed=state.seed /> }.into_any()
-                }
-            },
+        match (site, page) {
+            (
+                Site::Lab(LabSite {
+                    bench: Some(bench_view),
+                    ..
+                }),
+                _,
+            ) if bench => bench_view(),
+            (Site::Lab(lab_site), Page::Lab(state)) => (lab_site.view)(state),
+            (_, Page::Coming(lab)) => view! { <Coming lab=lab /> }.into_any(),
+            _ => view! { <Home /> }.into_any(),
         }
     };
 
@@ -102,7 +117,7 @@ fn SiteHeader() -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     view! {
         <header class="site-header">
-            <a class="brand" href=move || format!("#/{}", i18n.lang.get().code())>
+            <a class="brand" href=move || format!("{}#/{}", page_href(None), i18n.lang.get().code())>
                 <span class="brand-mark" aria-hidden="true">"⟳"</span>
                 {tr("ui.brand")}
             </a>

@@ -102,5 +102,5 @@ pub async fn copy_text(text: String) -> bool {
 
 /// The home page's address in `lang` (the "All labs" link).
 pub fn home_href(lang: engine::Lang) -> String {
-    format!("#/{}", lang.code())
+    format!("{}#/{}", crate::pages::page_href(None), lang.code())
 }

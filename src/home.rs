@@ -2,6 +2,7 @@
 //! the others shown as coming, never as dead links.
 
 use crate::i18n::{tr, tr_owned, use_i18n};
+use crate::pages::page_href;
 use engine::codec::LabState;
 use engine::LabId;
 use leptos::prelude::*;
@@ -25,7 +26,10 @@ pub fn Home() -> impl IntoView {
                         let summary = tr_owned(lab.summary_key());
                         let number = i + 1;
                         if LabState::default_for(lab).is_some() {
-                            let href = move || format!("#/{}/{}", lang.get().code(), lab.slug());
+                            // The lab's own page (its own wasm), under any sub-path.
+                            let href = move || {
+                                format!("{}#/{}/{}", page_href(Some(lab)), lang.get().code(), lab.slug())
+                            };
                             view! {
                                 <li class="lab-card open" data-lab=lab.slug()>
                                     <span class="lab-number" aria-hidden="true">{number}</span>

@@ -54,11 +54,17 @@ async fn home_lists_five_labs_and_only_built_ones_link() {
         .query_selector("[data-testid=open-retry]")
         .unwrap()
         .expect("the retry lab is a link");
-    assert_eq!(link.get_attribute("href").as_deref(), Some("#/en/retry"));
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("retry.html#/en/retry")
+    );
     // Switching language rewrites titles and links.
     lang.set(Lang::Pt);
     next_tick().await;
-    assert_eq!(link.get_attribute("href").as_deref(), Some("#/pt/retry"));
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("retry.html#/pt/retry")
+    );
     assert!(root.text_content().unwrap().contains("Em breve"));
 }
 

@@ -12,6 +12,8 @@ test('the app loads and renders without errors', async ({ page, shot }) => {
   const rendered = page.locator('body > :not(script):not(link):not(style)').first();
   await expect(rendered).toBeVisible();
   await expect(page.locator('body')).not.toHaveText(/^\s*$/);
+  // The wasm mounted the app: the loading frame the HTML shows until then is gone.
+  await expect(page.getByTestId('boot')).toHaveCount(0);
 
   await shot('smoke-home');
 });

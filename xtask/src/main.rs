@@ -1,14 +1,17 @@
 //! Project automation: `cargo xtask serve` and `cargo xtask test`.
 //!
 //! Both install what is missing first (and print what they install); see tools.rs.
-//! std only, so `cargo xtask` compiles in seconds on a fresh machine.
+//! The site is one page per lab plus the home page, each built by its own Trunk run and
+//! merged into dist/ (see site.rs). Dependencies: flate2 and brotli only (precompressed
+//! files and the bundle budget), so `cargo xtask` still compiles quickly.
 
 mod proc;
+mod site;
 mod tools;
 
 use proc::{run, run_counted, Background, Res, Tally};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 use tools::Project;
@@ -19,15 +22,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
   serve [--port N] [--release]   install what is missing (trunk, wasm-bindgen-cli,
-                                 wasm-opt), then `trunk serve` on 127.0.0.1 (port 8080,
-                                 or a free one if 8080 is taken) and print the address
+                                 wasm-opt), then build every page (`trunk watch`, one per
+                                 page: rebuilt on changes) and serve them on 127.0.0.1
+                                 (port 8080, or a free one if 8080 is taken)
   test                           install what is missing (the above, plus Chromium,
                                  ChromeDriver and Playwright), then run every test level,
                                  stopping at the first failure:
                                    lint       cargo fmt --check; cargo clippy -D warnings
                                    native     cargo test (workspace, minus the wasm-only app)
                                    component  cargo test --target wasm32 (headless Chromium)
-                                   e2e        trunk build --release; Playwright on dist/
+                                   e2e        trunk build --release (every page) into dist/,
+                                              bundle budget, then Playwright on dist/
   test <level>...                run only the given levels (lint, native, component, e2e)
   setup                          only install what `test` needs
 ";
@@ -104,61 +109,116 @@ fn serve(p: &Project, args: &[String]) -> Res {
         }
     };
     let url = format!("http://127.0.0.1:{port}/");
+    let pages = site::pages(&p.root)?;
+    site::check_lab_lists(&p.root, &pages)?;
     heading(&format!(
-        "Building ({}) and serving on {url} (the first build takes a few minutes)",
-        if release { "release" } else { "debug" }
+        "Building ({}) {} page(s) and serving them on {url} (the first build takes a few minutes)",
+        if release { "release" } else { "debug" },
+        pages.len()
     ));
-    let mut cmd = p.cmd("trunk");
-    cmd.args([
-        "serve",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-    ])
-    .env("TRUNK_SKIP_VERSION_CHECK", "true")
-    // Trunk reports errors through anyhow: no backtrace noise (panics keep theirs).
-    .env("RUST_LIB_BACKTRACE", "0");
-    if release {
-        cmd.arg("--release");
+    // One `trunk watch` per page, each into its own staging dir; rebuilt on changes.
+    let mut watchers = Vec::new();
+    let mut dirs = Vec::new();
+    for page in &pages {
+        let dir = site::staging(p, page);
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut cmd = site::trunk(p, "watch", page, release);
+        proc::announce(&cmd);
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("could not start trunk: {e}"))?;
+        watchers.push(Background {
+            name: format!("trunk watch {}", page.file),
+            child,
+        });
+        dirs.push(dir);
     }
-    proc::announce(&cmd);
-    let child = cmd
-        .spawn()
-        .map_err(|e| format!("could not start trunk: {e}"))?;
-    let mut trunk = Background {
-        name: "trunk serve".into(),
-        child,
-    };
-
-    // Tell the user once the app really answers.
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut said_broken = false;
-    loop {
-        if let Some(status) = trunk.child.try_wait().map_err(|e| e.to_string())? {
-            return Err(format!("trunk serve exited ({status}) before serving"));
+    // Serve the union of the staging dirs (what `cargo xtask test e2e` merges into dist/).
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let served = dirs.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dirs = served.clone();
+            std::thread::spawn(move || serve_file(stream, &dirs));
         }
-        match http_status(addr, "/") {
-            Some(200) => break,
-            Some(_) if !said_broken => {
-                said_broken = true;
-                println!(
-                    "\n    trunk is listening on {url} but the build failed (see above);\n    \
-                     it rebuilds when you save a fix.\n"
-                );
+    });
+
+    // Tell the user once every page is built.
+    let mut said = false;
+    loop {
+        for w in &mut watchers {
+            if let Some(status) = w.child.try_wait().map_err(|e| e.to_string())? {
+                return Err(format!("{} exited ({status})", w.name));
             }
-            _ => {}
+        }
+        let ready = pages
+            .iter()
+            .zip(&dirs)
+            .all(|(page, dir)| dir.join(&page.file).exists());
+        if ready && !said {
+            said = true;
+            println!(
+                "\n    Cloud Patterns Playground is being served at {url}\n    \
+                 (Ctrl-C to stop; every page is rebuilt on changes: reload to see them)\n"
+            );
+            let _ = std::io::stdout().flush();
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    println!("\n    Cloud Patterns Playground is being served at {url}\n    (Ctrl-C to stop; trunk rebuilds and reloads on changes)\n");
-    let _ = std::io::stdout().flush();
-    let status = trunk.child.wait().map_err(|e| e.to_string())?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("trunk serve exited ({status})"))
+}
+
+/// Answers one HTTP request with a file from the first dir that has it (`/` is
+/// `index.html`). GET and HEAD only; loopback only.
+fn serve_file(mut stream: TcpStream, dirs: &[std::path::PathBuf]) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut line = String::new();
+    if BufReader::new(&stream).read_line(&mut line).is_err() {
+        return;
     }
+    let mut words = line.split_whitespace();
+    let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or("/"));
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let mut rel = path.trim_start_matches('/').to_string();
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    let safe = !rel.split('/').any(|c| c == ".." || c.starts_with('.'));
+    let found = dirs
+        .iter()
+        .map(|d| d.join(&rel))
+        .find(|f| safe && f.is_file())
+        .and_then(|f| std::fs::read(&f).ok().map(|b| (f, b)));
+    let response = match (method, found) {
+        ("GET" | "HEAD", Some((file, body))) => {
+            let kind = match file.extension().and_then(|x| x.to_str()).unwrap_or("") {
+                "html" => "text/html; charset=utf-8",
+                "js" => "text/javascript; charset=utf-8",
+                "css" => "text/css; charset=utf-8",
+                "wasm" => "application/wasm",
+                "svg" => "image/svg+xml",
+                "json" => "application/json",
+                _ => "application/octet-stream",
+            };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
+                 Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let mut out = head.into_bytes();
+            if method == "GET" {
+                out.extend_from_slice(&body);
+            }
+            out
+        }
+        ("GET" | "HEAD", None) => {
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\nConnection: close\r\n\r\nnot found\n"
+                .to_vec()
+        }
+        _ => b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            .to_vec(),
+    };
+    let _ = stream.write_all(&response);
 }
 
 fn free_port() -> Res<u16> {
@@ -166,22 +226,6 @@ fn free_port() -> Res<u16> {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
-}
-
-/// The HTTP status of `GET path`, or None if nothing answers.
-fn http_status(addr: SocketAddr, path: &str) -> Option<u16> {
-    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).ok()?;
-    let mut head = [0u8; 32];
-    let n = s.read(&mut head).ok()?;
-    // "HTTP/1.1 200 OK"
-    String::from_utf8_lossy(&head[..n])
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 // ----------------------------------------------------------------------------------- test
@@ -253,6 +297,7 @@ fn test(p: &Project, args: &[String]) -> ExitCode {
         levels = LEVELS.iter().map(|(_, l)| *l).collect();
     }
     let wants = |l| levels.contains(&l);
+    let mut sizes: Vec<String> = Vec::new();
     let started = Instant::now();
     let mut r = Runner {
         p,
@@ -270,6 +315,10 @@ fn test(p: &Project, args: &[String]) -> ExitCode {
                 component_tests,
             ))
         && (!wants(Level::E2e) || r.step("release build: trunk build --release", release_build))
+        && (!wants(Level::E2e)
+            || r.step("bundle budget: cold load per page (gzip -9)", |p, _| {
+                budget(p, &mut sizes)
+            }))
         && (!wants(Level::E2e) || r.step("e2e: Playwright against dist/", e2e));
 
     heading("Summary");
@@ -290,6 +339,16 @@ fn test(p: &Project, args: &[String]) -> ExitCode {
         }
     }
     println!("  total {:.1} min", started.elapsed().as_secs_f64() / 60.0);
+    if !sizes.is_empty() {
+        println!(
+            "  bundle, cold load per page (gzip -9; limit {}, goal {}):",
+            site::kb(site::BUDGET),
+            site::kb(site::GOAL)
+        );
+        for line in &sizes {
+            println!("    {line}");
+        }
+    }
     let t = r.total;
     match failed {
         None => {
@@ -355,26 +414,50 @@ fn component_tests(p: &Project, t: &mut Tally) -> Res {
     Ok(())
 }
 
+/// Every page built by Trunk in release mode (wasm-opt -Oz), merged into dist/, with
+/// precompressed .gz/.br files beside the text and wasm files.
 fn release_build(p: &Project, _: &mut Tally) -> Res {
-    run(p
-        .cmd("trunk")
-        .args(["build", "--release"])
-        .env("TRUNK_SKIP_VERSION_CHECK", "true")
-        // Trunk reports errors through anyhow: no backtrace noise (panics keep theirs).
-        .env("RUST_LIB_BACKTRACE", "0"))?;
+    let pages = site::build(p, true)?;
     let dist = p.root.join("dist");
-    let wasm = std::fs::read_dir(&dist)
-        .map_err(|e| format!("no dist/: {e}"))?
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().extension().is_some_and(|x| x == "wasm"))
-        .ok_or("trunk build left no .wasm in dist/")?;
-    let size = wasm.metadata().map(|m| m.len()).unwrap_or(0);
+    let n = site::precompress(&dist)?;
     println!(
-        "dist/{}: {:.1} KiB (wasm-opt -Oz)",
-        wasm.file_name().to_string_lossy(),
-        size as f64 / 1024.0
+        "dist/: {} page(s) ({}), {n} file(s) precompressed (.gz, .br)",
+        pages.len(),
+        pages
+            .iter()
+            .map(|p| p.file.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok(())
+}
+
+/// What a cold load of each page fetches (its HTML and the wasm/js/css it references,
+/// gzipped -9) must stay within the budget.
+fn budget(p: &Project, sizes: &mut Vec<String>) -> Res {
+    let pages = site::pages(&p.root)?;
+    let lines = site::check_budget(&p.root.join("dist"), &pages, site::BUDGET);
+    match lines {
+        Ok(lines) => {
+            *sizes = lines;
+            Ok(())
+        }
+        Err(e) => {
+            // Still quote the sizes in the summary.
+            *sizes = pages
+                .iter()
+                .filter_map(|page| {
+                    site::cold_load(&p.root.join("dist"), page)
+                        .ok()
+                        .map(|f| (page, f))
+                })
+                .map(|(page, f)| {
+                    format!("{}: {}", page.file, site::kb(f.iter().map(|x| x.gz).sum()))
+                })
+                .collect();
+            Err(e)
+        }
+    }
 }
 
 /// Serves dist/ on 127.0.0.1 (free port) and runs Playwright against it.

@@ -1,0 +1,26 @@
+//! `retry.html`: the retry lab's page (and `?bench=1`, which measures the retry
+//! presets). Only this binary links the retry lab's views.
+
+use cloud_patterns_playground::bench::BenchPage;
+use cloud_patterns_playground::labs::retry::RetryLab;
+use cloud_patterns_playground::pages::{mount, LabSite, Site};
+use engine::codec::LabState;
+use engine::{LabConfig, LabId};
+use leptos::prelude::*;
+
+fn lab(state: LabState) -> AnyView {
+    match state.config {
+        LabConfig::Retry(config) => view! { <RetryLab config=config seed=state.seed /> }.into_any(),
+    }
+}
+
+fn bench() -> AnyView {
+    view! { <BenchPage /> }.into_any()
+}
+
+fn main() {
+    mount(Site::Lab(LabSite {
+        bench: Some(bench),
+        ..LabSite::new(LabId::Retry, lab)
+    }));
+}

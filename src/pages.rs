@@ -1,0 +1,153 @@
+//! The site's pages: one HTML page and one wasm per lab, plus the home page. Each
+//! binary in `src/bin/` mounts the app with its [`Site`], so it links only its own
+//! lab's code. A link meant for another page (an old `/#/en/retry/…` link on the home
+//! page, the "All labs" crumb on a lab page) goes there with `location.replace`, query
+//! and fragment kept; the pages' inline script does the same before any wasm loads.
+
+use crate::app::App;
+use engine::codec::{self, Decoded, LabState, LinkError, Page};
+use engine::{LabId, Lang};
+use leptos::prelude::*;
+
+/// What one page (one binary, one wasm) can show.
+#[derive(Clone, Copy)]
+pub enum Site {
+    /// `index.html`: the home page and the "coming" pages; no lab code.
+    Home,
+    /// `<slug>.html`: one lab.
+    Lab(LabSite),
+}
+
+/// A lab's page: which lab, how to render it, and (on one page) `?bench=1`.
+#[derive(Clone, Copy)]
+pub struct LabSite {
+    pub lab: LabId,
+    pub view: fn(LabState) -> AnyView,
+    pub bench: Option<fn() -> AnyView>,
+    /// Reads a link in full (payload included): `codec::decode`.
+    pub decode: fn(&str) -> Decoded,
+}
+
+impl LabSite {
+    pub fn new(lab: LabId, view: fn(LabState) -> AnyView) -> LabSite {
+        LabSite {
+            lab,
+            view,
+            bench: None,
+            decode: codec::decode,
+        }
+    }
+}
+
+/// The lab whose page runs `?bench=1` (it measures that lab's presets).
+pub const BENCH_LAB: LabId = LabId::Retry;
+
+impl Site {
+    /// The lab this page shows (`None`: the home page).
+    pub fn lab(self) -> Option<LabId> {
+        match self {
+            Site::Home => None,
+            Site::Lab(l) => Some(l.lab),
+        }
+    }
+
+    /// Reads a link: in full on a lab page; on the home page only as far as
+    /// [`decode_route`] needs, so no payload decoding (JSON, inflate) is linked there.
+    pub fn decode(self, input: &str) -> Decoded {
+        match self {
+            Site::Home => decode_route(input),
+            Site::Lab(l) => (l.decode)(input),
+        }
+    }
+}
+
+/// A link read as far as the home page needs: the language, and which page (home, a
+/// lab — with its defaults: its own page reads the payload —, a coming lab, or an
+/// unknown one). Agrees with `codec::decode` on everything but the payload.
+pub fn decode_route(input: &str) -> Decoded {
+    let fragment = input.split_once('#').map_or(input, |(_, f)| f);
+    let home = |lang, problem| Decoded {
+        lang,
+        page: Page::Home,
+        problem,
+    };
+    if fragment.len() > codec::MAX_FRAGMENT {
+        return home(
+            None,
+            Some(LinkError::TooLong {
+                len: fragment.len(),
+            }),
+        );
+    }
+    let fragment = fragment.split('?').next().unwrap_or_default();
+    let mut parts = fragment
+        .trim_start_matches('/')
+        .split('/')
+        .filter(|p| !p.is_empty());
+    let mut first = parts.next();
+    let lang = first.and_then(Lang::from_tag);
+    if lang.is_some() {
+        first = parts.next();
+    }
+    let Some(slug) = first else {
+        return home(lang, None);
+    };
+    let Some(lab) = LabId::from_slug(slug) else {
+        return home(lang, Some(LinkError::UnknownLab(slug.to_string())));
+    };
+    let page = match LabState::default_for(lab) {
+        Some(state) => Page::Lab(state),
+        None => Page::Coming(lab),
+    };
+    Decoded {
+        lang,
+        page,
+        problem: None,
+    }
+}
+
+/// The page (relative to the site's root, so it works under any sub-path) that
+/// shows `lab`, or the home page for `None`.
+pub fn page_href(lab: Option<LabId>) -> String {
+    match lab {
+        Some(lab) => format!("{}.html", lab.slug()),
+        None => "./".to_string(),
+    }
+}
+
+/// Which page should show `page`: its lab's page, or home (home, coming labs,
+/// unknown labs). `?bench=1` belongs to [`BENCH_LAB`]'s page.
+pub fn page_for(page: &Page, bench: bool) -> Option<LabId> {
+    if bench {
+        return Some(BENCH_LAB);
+    }
+    match page {
+        Page::Lab(state) => Some(state.lab()),
+        Page::Home | Page::Coming(_) => None,
+    }
+}
+
+/// Goes to the page that shows `lab`, keeping query and fragment, without a new
+/// history entry.
+pub fn go_to_page(lab: Option<LabId>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let _ = location.replace(&format!("{}{search}{hash}", page_href(lab)));
+}
+
+/// Mounts the app for this page, replacing the loading message the HTML shows
+/// until the wasm runs (`#boot`).
+pub fn mount(site: Site) {
+    crate::panic::install();
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(move || view! { <App site=site /> });
+}

@@ -1,0 +1,69 @@
+//! One page per lab: which page shows which link, and the home page's light reading
+//! of a link (no payload decoding linked into its wasm) agreeing with the codec.
+#![cfg(target_arch = "wasm32")]
+
+use cloud_patterns_playground::pages::{decode_route, page_for, page_href};
+use engine::codec::{self, Page};
+use engine::LabId;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn the_home_page_reads_links_as_the_codec_does() {
+    let long = format!("#/en/retry/2.{}", "A".repeat(20_000));
+    for link in [
+        "",
+        "#",
+        "#/",
+        "#/es",
+        "#/pt-BR",
+        "#/en/retry",
+        "#/retry",
+        "#/en/retry?embed=1",
+        "#/en/replica",
+        "#/cqrs",
+        "#/en/nowhere",
+        "#/xx/retry",
+        "http://host/sub/?embed=1#/es/retry",
+        long.as_str(),
+    ] {
+        assert_eq!(decode_route(link), codec::decode(link), "{link:?}");
+    }
+    // With a payload, the home page only needs the language and the page's lab: the
+    // lab's own page reads the payload.
+    for link in [
+        "#/es/retry/2.eJyrVkrOzy0",
+        "#/pt/retry/9.x",
+        "#/en/retry/1.%%%",
+    ] {
+        let (light, full) = (decode_route(link), codec::decode(link));
+        assert_eq!(light.lang, full.lang, "{link}");
+        assert_eq!(
+            page_for(&light.page, false),
+            page_for(&full.page, false),
+            "{link}"
+        );
+        assert_eq!(light.problem, None, "{link}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_link_has_one_page() {
+    let page = |link: &str| page_for(&codec::decode(link).page, false);
+    assert_eq!(page("#/en"), None);
+    assert_eq!(page("#/en/retry/2.eJyrVkrOzy0"), Some(LabId::Retry));
+    assert_eq!(
+        page("#/en/replica"),
+        None,
+        "coming labs show on the home page"
+    );
+    assert_eq!(page("#/en/nowhere"), None);
+    assert_eq!(
+        page_for(&Page::Home, true),
+        Some(LabId::Retry),
+        "?bench=1 is on the retry page"
+    );
+    assert_eq!(page_href(None), "./");
+    assert_eq!(page_href(Some(LabId::Retry)), "retry.html");
+}
