@@ -73,6 +73,25 @@ pub struct Simulation<M: Model> {
     events: u64,
 }
 
+/// A copy of a run as it stands — model, pending events, trace (digest
+/// included) and clock — that goes on exactly as the original would: the
+/// scrubber keeps such snapshots to seek back without replaying from zero.
+impl<M> Clone for Simulation<M>
+where
+    M: Model + Clone,
+    M::Event: Clone,
+{
+    fn clone(&self) -> Self {
+        Simulation {
+            model: self.model.clone(),
+            queue: self.queue.clone(),
+            trace: self.trace.clone(),
+            now: self.now,
+            events: self.events,
+        }
+    }
+}
+
 impl<M: Model> Simulation<M> {
     pub fn new(model: M) -> Self {
         Self::with_trace_capacity(model, DEFAULT_TRACE_CAPACITY)

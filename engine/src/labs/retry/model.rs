@@ -98,6 +98,8 @@ pub struct Request {
 /// How many finished requests are kept for the timeline view.
 pub const KEPT_TIMELINES: usize = 200;
 
+/// Clonable (a snapshot of a run copies it), router included.
+#[derive(Clone)]
 pub struct RetryModel {
     scenario: RetryScenario,
     arrivals: Vec<SimRng>,

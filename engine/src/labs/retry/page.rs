@@ -51,6 +51,9 @@ impl LabRun for RetryRun {
     fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
         RetryRun::run_until(self, until, max_events)
     }
+    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        RetryRun::run_to(self, until, until_events)
+    }
     fn step_record(&mut self, max_events: u64) -> Progress {
         RetryRun::step_record(self, max_events)
     }
@@ -61,7 +64,10 @@ impl LabRun for RetryRun {
         1 + usize::from(self.b.is_some())
     }
     fn events(&self) -> u64 {
-        self.sides().map(|s| s.events()).sum()
+        RetryRun::events(self)
+    }
+    fn records(&self) -> u64 {
+        RetryRun::records(self)
     }
 
     fn report(&self, seed: u64) -> RunReport {
