@@ -14,4 +14,5 @@ pub mod labs;
 pub mod layout;
 pub mod panic;
 pub mod player;
+pub mod scrub;
 pub mod share;
