@@ -21,8 +21,13 @@ use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
 
-/// Most events handled in one animation frame (per side).
+/// Most events handled in one animation frame while playing (all sides).
 pub const EVENTS_PER_FRAME: u64 = 20_000;
+/// A seek replays in chunks of this many events…
+pub const SEEK_CHUNK_EVENTS: u64 = 10_000;
+/// …as many as fit in this much of a frame (at least one), so a long seek
+/// is as fast as the device allows and still never one long task.
+pub const SEEK_FRAME_MS: f64 = 12.0;
 /// Longest wall-clock gap a frame may cover (a background tab, a slow frame).
 const MAX_FRAME_MS: f64 = 100.0;
 /// How often the heavy views refresh while playing.
@@ -303,14 +308,23 @@ impl<R: LabRun + Clone + 'static> Playback<R> {
         }
     }
 
-    /// One frame of a seek: at most [`EVENTS_PER_FRAME`] events; lands when done.
+    /// One frame of a seek: chunks of [`SEEK_CHUNK_EVENTS`] until
+    /// [`SEEK_FRAME_MS`] of the frame are used; lands when done.
     fn seek_work(&self) -> bool {
         let Some(mut seek) = self.seek.try_update_value(Option::take).flatten() else {
             return true;
         };
+        let started = browser::now_ms();
         let done = self
             .rewind
-            .try_update_value(|w| seek.advance(w, EVENTS_PER_FRAME))
+            .try_update_value(|w| loop {
+                if seek.advance(w, SEEK_CHUNK_EVENTS) {
+                    break true;
+                }
+                if browser::now_ms() - started >= SEEK_FRAME_MS {
+                    break false;
+                }
+            })
             .unwrap_or(true);
         if !done {
             self.seek.set_value(Some(seek));

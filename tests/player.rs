@@ -465,6 +465,12 @@ fn fresh_seeds_come_from_the_crypto_source() {
 
 // ------------------------------------------------------------------ the largest storm
 
+fn wasm_memory_bytes() -> u64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    buffer.byte_length() as u64
+}
+
 /// The storm with the most clients the validator allows.
 fn largest_storm() -> RetryConfig {
     let mut config = presets::find("storm_breaker").unwrap().config;
@@ -495,42 +501,69 @@ async fn the_largest_storm_seeks_in_capped_chunks() {
     }
     let played_ms = now_ms() - t0;
     let total = run.events();
+    // What one snapshot weighs at the height of the storm (wasm memory only grows:
+    // hold a few copies and see by how much).
+    let mut peak = RetryRun::new(&config, seed).unwrap();
+    peak.run_to(SimTime::from_ms(25_000), u64::MAX);
+    let before = wasm_memory_bytes();
+    let copies: Vec<RetryRun> = (0..4).map(|_| peak.clone()).collect();
+    let per_copy_kb = (wasm_memory_bytes() - before) as f64 / copies.len() as f64 / 1024.0;
+    let estimate_kb = peak.approx_bytes() as f64 / 1024.0;
+    drop(copies);
     assert!(rewind.len() <= engine::labs::rewind::MAX_SNAPSHOTS);
-    // …then seek back to many times, timing every chunk.
-    let mut worst_chunk = 0.0f64;
+    assert!(rewind.bytes() <= engine::labs::rewind::SNAPSHOT_BUDGET_BYTES);
+    // …then seek back to many times, as the page does: chunks of
+    // SEEK_CHUNK_EVENTS while the frame's SEEK_FRAME_MS last; time every frame.
+    let mut worst_frame = 0.0f64;
     let mut worst_seek = 0.0f64;
+    let mut most_frames = 0;
     let mut most_chunks = 0;
     for ms in [1_000, 17_000, 21_500, 24_900, 30_000, 45_000, 59_000] {
         let start = now_ms();
         let mut seek = rewind.seek(Goal::Time(SimTime::from_ms(ms)), &run);
-        let mut chunks = 0;
-        loop {
-            let c = now_ms();
-            let done = seek.advance(&mut rewind, player::EVENTS_PER_FRAME);
-            worst_chunk = worst_chunk.max(now_ms() - c);
-            chunks += 1;
-            if done {
-                break;
+        let (mut frames, mut chunks) = (0, 0);
+        let mut done = false;
+        while !done {
+            let f = now_ms();
+            frames += 1;
+            loop {
+                chunks += 1;
+                done = seek.advance(&mut rewind, player::SEEK_CHUNK_EVENTS);
+                if done || now_ms() - f >= player::SEEK_FRAME_MS {
+                    break;
+                }
             }
+            worst_frame = worst_frame.max(now_ms() - f);
         }
         worst_seek = worst_seek.max(now_ms() - start);
+        most_frames = most_frames.max(frames);
         most_chunks = most_chunks.max(chunks);
         let landed = seek.into_run();
         assert!(LabRun::now(&landed) <= SimTime::from_ms(ms));
     }
+    // The longest replay a seek can need: the widest gap between copies, or after the last.
+    let kept = rewind.kept_events();
+    let widest = kept
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .chain(std::iter::once(total - kept[kept.len() - 1]))
+        .max()
+        .unwrap();
     web_sys::console::log_1(
         &format!(
             "largest storm: {total} events, played in {played_ms:.0} ms; {} snapshots, spacing {} events; \
-             worst seek {worst_seek:.0} ms in {most_chunks} chunks, worst chunk {worst_chunk:.1} ms",
+             widest gap {widest} events; worst seek {worst_seek:.0} ms over {most_frames} frames \
+             ({most_chunks} chunks), worst frame {worst_frame:.1} ms; \
+             a snapshot at 25 s ≈ {per_copy_kb:.0} KB (estimated {estimate_kb:.0} KB); kept ≈ {} KB",
             rewind.len(),
-            rewind.spacing()
+            rewind.spacing(),
+            rewind.bytes() / 1024
         )
         .into(),
     );
-    // A seek never replays more than one spacing (plus the chunk it stops in).
+    // A seek never replays more than the widest gap (plus the chunk it stops in).
     assert!(
-        most_chunks as u64 <= rewind.spacing() / player::EVENTS_PER_FRAME + 2,
-        "{most_chunks} chunks for a spacing of {}",
-        rewind.spacing()
+        most_chunks as u64 <= widest / player::SEEK_CHUNK_EVENTS + 2,
+        "{most_chunks} chunks for a widest gap of {widest}"
     );
 }

@@ -254,6 +254,29 @@ fn snapshots_stay_few_and_spread_over_the_run() {
     );
 }
 
+#[test]
+fn snapshots_stay_within_their_memory_budget() {
+    let (config, seed) = preset("storm_breaker");
+    let mut peak = new_run(&config, seed);
+    peak.run_to(SimTime::from_ms(25_000), u64::MAX);
+    let heavy = peak.approx_bytes();
+    let mut run = new_run(&config, seed);
+    assert!(
+        heavy > 2 * run.approx_bytes(),
+        "a storm at its height weighs more than at the start"
+    );
+    let budget = 4 * heavy;
+    let mut rewind = Rewind::with_limits(&run, 500, 32).with_budget(budget);
+    play(&mut run, &mut rewind, SimTime(u64::MAX), SimTime::from_ms(50), 5_000);
+    assert!(rewind.bytes() <= budget, "{} > {budget}", rewind.bytes());
+    // Thinned far below the count limit, but a copy besides the start is kept.
+    assert!(rewind.len() >= 2 && rewind.len() < 32, "{:?}", rewind.kept_events());
+    // Fewer copies, but seeks still land where a straight run does.
+    let t = SimTime::from_ms(21_000);
+    let landed = rewind.seek(Goal::Time(t), &run).finish(&mut rewind);
+    assert_eq!(state(&landed), state(&straight_to(&config, seed, t)));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 

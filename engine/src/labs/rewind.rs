@@ -11,9 +11,16 @@
 //!
 //! Why it never blocks: a [`Seek`] does at most `max_events` of work per call
 //! ([`Seek::advance`]), so the page spreads a long seek over animation frames.
-//! Memory is bounded too: at most [`MAX_SNAPSHOTS`] copies, thinned (every
-//! other one dropped, the spacing doubled) when full, so a long run keeps
-//! copies spread evenly over its whole length.
+//! Memory is bounded too: at most [`MAX_SNAPSHOTS`] copies, thinned (the
+//! spacing doubled, copies closer than that dropped) when full, so a long run
+//! keeps copies spread evenly over its whole length; and at most
+//! [`SNAPSHOT_BUDGET_BYTES`] together (by [`LabRun::approx_bytes`]): a state
+//! heavier than its share of the budget is copied only that many spacings
+//! from the others, and when the budget is full a heavier copy makes room for
+//! a lighter one. So a heavy run (the 5,000-client storm holds ~50,000
+//! requests in flight at its height: ~30 MB a copy) keeps few copies where it
+//! is heavy, its seeks there take more frames, and it never copies 30 MB on
+//! every frame.
 
 use super::run::LabRun;
 use crate::sim::Progress;
@@ -23,11 +30,14 @@ use crate::time::SimTime;
 pub const SNAPSHOT_SPACING: u64 = 10_000;
 /// Most snapshots kept (the start of the run included).
 pub const MAX_SNAPSHOTS: usize = 32;
+/// Most memory the snapshots may take together (estimated), beyond the start.
+pub const SNAPSHOT_BUDGET_BYTES: usize = 48 << 20;
 
 struct Snapshot<R> {
     events: u64,
     records: u64,
     now: SimTime,
+    bytes: usize,
     run: R,
 }
 
@@ -37,6 +47,7 @@ impl<R: LabRun> Snapshot<R> {
             events: run.events(),
             records: run.records(),
             now: run.now(),
+            bytes: run.approx_bytes(),
             run,
         }
     }
@@ -61,6 +72,7 @@ pub struct Rewind<R> {
     snaps: Vec<Snapshot<R>>,
     spacing: u64,
     limit: usize,
+    budget: usize,
 }
 
 impl<R: LabRun + Clone> Rewind<R> {
@@ -75,7 +87,19 @@ impl<R: LabRun + Clone> Rewind<R> {
             snaps: vec![Snapshot::of(start.clone())],
             spacing: spacing.max(1),
             limit: limit.max(2),
+            budget: SNAPSHOT_BUDGET_BYTES,
         }
+    }
+
+    /// The same, with a memory budget for the copies other than the start.
+    pub fn with_budget(mut self, bytes: usize) -> Self {
+        self.budget = bytes;
+        self
+    }
+
+    /// The estimated memory the copies take (the start excluded).
+    pub fn bytes(&self) -> usize {
+        self.snaps.iter().skip(1).map(|s| s.bytes).sum()
     }
 
     /// Copies kept.
@@ -99,16 +123,49 @@ impl<R: LabRun + Clone> Rewind<R> {
     }
 
     /// Offers a state of the run: it is copied if no kept copy is within
-    /// `spacing` events of it. Cheap when it is not (two comparisons).
+    /// `spacing` events of it — or, for a heavy state (more than its share of
+    /// the memory budget), within that many spacings: copies are dense where
+    /// the run is light and sparse where it is heavy. Cheap when refused.
     pub fn offer(&mut self, run: &R) {
         let events = run.events();
         let at = self.snaps.partition_point(|s| s.events <= events);
-        let before_ok = at == 0 || events - self.snaps[at - 1].events >= self.spacing;
-        let after_ok = at == self.snaps.len() || self.snaps[at].events - events >= self.spacing;
-        if !(before_ok && after_ok) {
+        let gap_before = if at == 0 {
+            u64::MAX
+        } else {
+            events - self.snaps[at - 1].events
+        };
+        let gap_after = self.snaps.get(at).map_or(u64::MAX, |s| s.events - events);
+        let gap = gap_before.min(gap_after);
+        if gap < self.spacing {
             return;
         }
-        self.snaps.insert(at, Snapshot::of(run.clone()));
+        let bytes = run.approx_bytes();
+        let share = (self.budget / self.limit).max(1);
+        let weight = (bytes / share).max(1) as u64;
+        if gap < self.spacing.saturating_mul(weight) {
+            return;
+        }
+        // Over budget: heavier copies make room, or this one is not kept.
+        while self.bytes() + bytes > self.budget {
+            let heaviest = (1..self.snaps.len()).max_by_key(|&i| self.snaps[i].bytes);
+            match heaviest {
+                Some(i) if self.snaps[i].bytes > bytes => {
+                    self.snaps.remove(i);
+                }
+                _ => return,
+            }
+        }
+        let at = self.snaps.partition_point(|s| s.events <= events);
+        self.snaps.insert(
+            at,
+            Snapshot {
+                events,
+                records: run.records(),
+                now: run.now(),
+                bytes,
+                run: run.clone(),
+            },
+        );
         while self.snaps.len() > self.limit {
             self.thin();
         }

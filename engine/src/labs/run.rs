@@ -37,6 +37,11 @@ pub trait LabRun {
     fn events(&self) -> u64;
     /// Records traced so far, all sides together (what "step" counts).
     fn records(&self) -> u64;
+    /// Roughly how many bytes a copy of the run takes (0: unknown), so the
+    /// scrubber's snapshots stay within a memory budget.
+    fn approx_bytes(&self) -> usize {
+        0
+    }
     /// The run as `playground run` prints it.
     fn report(&self, seed: u64) -> RunReport;
     /// The quantity that decides the comparison, over time, for one side.

@@ -578,6 +578,19 @@ impl Model for RetryModel {
         self.active.is_empty() && self.pending_arrivals == 0
     }
 
+    /// Requests (with their attempt spans) dominate: a storm holds tens of thousands.
+    fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // A copy's vectors hold exactly their length; a B-tree entry costs about its key more.
+        let request = |r: &Request| size_of::<Request>() + 8 + r.spans.len() * size_of::<Span>();
+        self.active.values().map(request).sum::<usize>()
+            + self.finished.iter().map(request).sum::<usize>()
+            + self.arrivals.len() * size_of::<SimRng>()
+            + std::mem::size_of_val(self.stats.series.buckets())
+            + self.stats.breaker_changes.len() * size_of::<(SimTime, BreakerState)>()
+            + 16 * 1024
+    }
+
     fn start(&mut self, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
         match self.scenario.workload.clone() {
             Workload::Single => {

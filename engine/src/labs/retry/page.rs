@@ -69,6 +69,9 @@ impl LabRun for RetryRun {
     fn records(&self) -> u64 {
         RetryRun::records(self)
     }
+    fn approx_bytes(&self) -> usize {
+        self.sides().map(|s| s.approx_bytes()).sum()
+    }
 
     fn report(&self, seed: u64) -> RunReport {
         RunReport {
