@@ -518,7 +518,7 @@ async fn the_largest_storm_seeks_in_capped_chunks() {
     let mut worst_seek = 0.0f64;
     let mut most_frames = 0;
     let mut most_chunks = 0;
-    for ms in [1_000, 17_000, 21_500, 24_900, 30_000, 45_000, 59_000] {
+    for ms in [1_000, 24_900, 45_000, 59_000] {
         let start = now_ms();
         let mut seek = rewind.seek(Goal::Time(SimTime::from_ms(ms)), &run);
         let (mut frames, mut chunks) = (0, 0);
