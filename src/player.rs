@@ -517,7 +517,7 @@ pub fn fresh_seed() -> u64 {
 }
 
 /// The player bar: play/pause, step (and step back, when `on_back` is
-/// given), speed, reset, seed.
+/// given), speed, reset, seed; its children (the scrubber) on a row below.
 #[component]
 pub fn PlayerBar(
     clock: Clock,
@@ -527,6 +527,9 @@ pub fn PlayerBar(
     on_back: Option<Callback<()>>,
     #[prop(into)] on_reset: Callback<()>,
     #[prop(into)] on_seed: Callback<u64>,
+    /// Shown on a row of its own at the foot of the bar: the [`crate::scrub::Scrubber`].
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let lang = use_i18n().lang;
     let play_label = move || {
@@ -653,6 +656,7 @@ pub fn PlayerBar(
                     <span class="field-error" role="alert">{tr("ui.seed_invalid")}</span>
                 </Show>
             </form>
+            {children.map(|c| c())}
         </div>
     }
 }

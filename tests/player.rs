@@ -95,8 +95,9 @@ fn page_for(config: &RetryConfig, seed: u64) -> Page {
                 on_back=move |_| pb.step_back()
                 on_reset=move |_| pb.replace(RetryRun::new(&cfg, seed).unwrap())
                 on_seed=move |_| {}
-            />
-            <Scrubber playback=pb />
+            >
+                <Scrubber playback=pb />
+            </PlayerBar>
         }
     });
     Page {
