@@ -206,6 +206,9 @@ pub struct Playback<R: 'static> {
     pub run: StoredValue<R, LocalStorage>,
     rewind: StoredValue<Rewind<R>, LocalStorage>,
     seek: StoredValue<Option<Seek<R>>, LocalStorage>,
+    /// A new goal for the seek under way, applied at its next frame (a drag
+    /// sends many input events a frame: only the last one costs anything).
+    pending: StoredValue<Option<Goal>, LocalStorage>,
     /// Where a seek under way is going, in ms (the scrubber shows it).
     pub seek_target_ms: RwSignal<Option<f64>>,
     /// Bumps each time the run is replaced (new config, seed, reset).
@@ -228,6 +231,7 @@ impl<R: LabRun + Clone + 'static> Playback<R> {
             run,
             rewind: StoredValue::new_local(rewind),
             seek: StoredValue::new_local(None),
+            pending: StoredValue::new_local(None),
             seek_target_ms: RwSignal::new(None),
             epoch: RwSignal::new(0),
             seek_loop: StoredValue::new_local(false),
@@ -245,6 +249,7 @@ impl<R: LabRun + Clone + 'static> Playback<R> {
     /// snapshots afresh from it and resets the bar. (Prefer [`Playback::replace`].)
     pub fn restart(&self) {
         self.seek.set_value(None);
+        self.pending.set_value(None);
         self.seek_target_ms.set(None);
         let (rewind, now, finished) = self
             .run
@@ -290,27 +295,37 @@ impl<R: LabRun + Clone + 'static> Playback<R> {
     }
 
     fn seek_to(&self, goal: Goal, target_ms: Option<f64>) {
-        let Some(seek) = self.run.try_with_value(|current| {
-            let previous = self.seek.try_update_value(Option::take).flatten();
-            self.rewind.with_value(|w| match previous {
-                Some(s) => w.retarget(s, goal, current),
-                None => w.seek(goal, current),
-            })
-        }) else {
-            return;
-        };
-        self.seek.set_value(Some(seek));
         self.seek_target_ms.set(target_ms);
         self.clock.seeking.set(true);
+        // The seek's own frames pick the goal up (and start the seek if none is under way).
+        self.pending.set_value(Some(goal));
         if !self.seek_loop.get_value() {
             self.seek_loop.set_value(true);
             seek_frame(*self);
         }
     }
 
+    /// Points the seek under way (or a new one) at the latest goal asked for.
+    fn take_pending(&self) {
+        let Some(goal) = self.pending.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        let seek = self.run.try_with_value(|current| {
+            let previous = self.seek.try_update_value(Option::take).flatten();
+            self.rewind.with_value(|w| match previous {
+                Some(s) => w.retarget(s, goal, current),
+                None => w.seek(goal, current),
+            })
+        });
+        if let Some(seek) = seek {
+            self.seek.set_value(Some(seek));
+        }
+    }
+
     /// One frame of a seek: chunks of [`SEEK_CHUNK_EVENTS`] until
     /// [`SEEK_FRAME_MS`] of the frame are used; lands when done.
     fn seek_work(&self) -> bool {
+        self.take_pending();
         let Some(mut seek) = self.seek.try_update_value(Option::take).flatten() else {
             return true;
         };

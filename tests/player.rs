@@ -290,6 +290,15 @@ async fn the_scrubber_input_seeks_and_says_so() {
     key("Home", &range);
     until("seek", 500, || !page.clock().seeking.get_untracked()).await;
     assert_eq!(page.clock().sim_ms.get_untracked(), 0.0);
+    // A drag: many input events before a frame; the seek lands on the last.
+    for v in ["5000", "30000", "12000", "2750"] {
+        range.set_value(v);
+        range
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    }
+    until("drag", 500, || !page.clock().seeking.get_untracked()).await;
+    assert_eq!(page.state(), page.straight_to(2_750.0));
 }
 
 // ------------------------------------------------------------------ stepping

@@ -67,6 +67,15 @@ pub enum Goal {
     RecordBefore { records: u64 },
 }
 
+/// Whether a state at (`events`, `records`, `now`) lies at or before `goal`.
+fn fits(goal: Goal, events: u64, records: u64, now: SimTime) -> bool {
+    match goal {
+        Goal::Time(t) => now <= t,
+        Goal::Events(n) => events <= n,
+        Goal::RecordBefore { records: r } => records < r,
+    }
+}
+
 /// Copies of one run at points along it, for seeking.
 pub struct Rewind<R> {
     snaps: Vec<Snapshot<R>>,
@@ -189,20 +198,15 @@ impl<R: LabRun + Clone> Rewind<R> {
     /// copy, or one of `others` (the run on screen, a seek under way), that
     /// does not lie beyond it. The start of the run when none qualifies.
     fn start_for(&self, goal: Goal, others: &[&R]) -> R {
-        let fits = |events: u64, records: u64, now: SimTime| match goal {
-            Goal::Time(t) => now <= t,
-            Goal::Events(n) => events <= n,
-            Goal::RecordBefore { records: r } => records < r,
-        };
         let kept = self
             .snaps
             .iter()
             .rev()
-            .find(|s| fits(s.events, s.records, s.now))
+            .find(|s| fits(goal, s.events, s.records, s.now))
             .unwrap_or(&self.snaps[0]);
         let other = others
             .iter()
-            .filter(|r| fits(r.events(), r.records(), r.now()))
+            .filter(|r| fits(goal, r.events(), r.records(), r.now()))
             .max_by_key(|r| r.events());
         match other {
             Some(r) if r.events() >= kept.events => (*r).clone(),
@@ -222,8 +226,24 @@ impl<R: LabRun + Clone> Rewind<R> {
     /// Points a seek under way at a new goal (a scrubber being dragged),
     /// going on from where it got if that is nearer than any copy.
     pub fn retarget(&self, seek: Seek<R>, goal: Goal, current: &R) -> Seek<R> {
-        let work = self.start_for(goal, &[current, &seek.work]);
-        Seek { work, goal }
+        // Going on from the copy under way costs nothing; anything else is a copy.
+        let w = &seek.work;
+        if fits(goal, w.events(), w.records(), w.now()) {
+            let furthest_kept = self
+                .snaps
+                .iter()
+                .rev()
+                .find(|s| fits(goal, s.events, s.records, s.now))
+                .map_or(0, |s| s.events);
+            let current_fits = fits(goal, current.events(), current.records(), current.now());
+            if w.events() >= furthest_kept && (!current_fits || w.events() >= current.events()) {
+                return Seek { work: seek.work, goal };
+            }
+        }
+        Seek {
+            work: self.start_for(goal, &[current]),
+            goal,
+        }
     }
 }
 
