@@ -16,4 +16,5 @@ pub mod layout;
 pub mod pages;
 pub mod panic;
 pub mod player;
+pub mod scrub;
 pub mod share;

@@ -6,6 +6,7 @@ use crate::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+#[derive(Clone)]
 struct Scheduled<E> {
     at: SimTime,
     seq: u64,
@@ -30,7 +31,10 @@ impl<E> Ord for Scheduled<E> {
     }
 }
 
-/// Pending events, earliest first, ties broken by scheduling order.
+/// Pending events, earliest first, ties broken by scheduling order. A clone
+/// is an independent copy (the scrubber's snapshots): same events, same
+/// sequence numbers, so it pops in exactly the same order.
+#[derive(Clone)]
 pub struct EventQueue<E> {
     heap: BinaryHeap<Scheduled<E>>,
     next_seq: u64,

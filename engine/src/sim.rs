@@ -51,6 +51,12 @@ pub trait Model {
     fn is_settled(&self) -> bool {
         false
     }
+
+    /// Roughly how many bytes a copy of the model's heap data takes (what a
+    /// snapshot costs); 0 if unknown. Only an estimate, to bound memory.
+    fn approx_bytes(&self) -> usize {
+        0
+    }
 }
 
 /// Why a bounded call returned.
@@ -71,6 +77,25 @@ pub struct Simulation<M: Model> {
     trace: Trace<M::Record>,
     now: SimTime,
     events: u64,
+}
+
+/// A copy of a run as it stands — model, pending events, trace (digest
+/// included) and clock — that goes on exactly as the original would: the
+/// scrubber keeps such snapshots to seek back without replaying from zero.
+impl<M> Clone for Simulation<M>
+where
+    M: Model + Clone,
+    M::Event: Clone,
+{
+    fn clone(&self) -> Self {
+        Simulation {
+            model: self.model.clone(),
+            queue: self.queue.clone(),
+            trace: self.trace.clone(),
+            now: self.now,
+            events: self.events,
+        }
+    }
 }
 
 impl<M: Model> Simulation<M> {
@@ -112,6 +137,15 @@ impl<M: Model> Simulation<M> {
     pub fn is_finished(&self) -> bool {
         self.queue.is_empty()
     }
+    /// Roughly how many bytes a copy of this run takes: the model's own
+    /// estimate, the pending events and the kept trace.
+    pub fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.model.approx_bytes()
+            + self.queue.len() * (std::mem::size_of::<M::Event>() + 16)
+            + self.trace.entries().len() * std::mem::size_of::<crate::trace::Entry<M::Record>>()
+    }
+
     /// The instant of the next pending event.
     pub fn next_event_at(&self) -> Option<SimTime> {
         self.queue.peek_time()

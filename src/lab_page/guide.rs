@@ -6,7 +6,6 @@
 use crate::i18n::tr;
 use crate::player::Clock;
 use engine::i18n::t;
-use engine::labs::run::Moment;
 use engine::LabId;
 use leptos::prelude::*;
 
@@ -135,38 +134,31 @@ pub fn GuidePanel(
     }
 }
 
-/// The caption of the guided moment the run has reached (the player pauses
-/// there while the guide is on), shown on the stage.
+/// The caption of the guided moment the player paused on (with the guide
+/// on), shown over the stage cards until play is pressed again.
 #[component]
-pub fn MomentCaption(
-    moments: Signal<Option<Vec<Moment>>>,
-    guide_on: Signal<bool>,
-    clock: Clock,
-) -> impl IntoView {
+pub fn MomentCaption(clock: Clock) -> impl IntoView {
     let lang = crate::i18n::use_i18n().lang;
-    let current = Memo::new(move |_| {
-        if !guide_on.get() {
-            return None;
-        }
-        let now = clock.sim_ms.get();
-        moments.with(|m| {
-            let m = m.as_ref()?;
-            let i = m.iter().rposition(|mo| mo.at_ms as f64 <= now + 1e-6)?;
-            Some((i + 1, m.len(), m[i].clone()))
-        })
-    });
+    let guide = clock.guide;
     move || {
-        current.get().map(|(n, of, moment)| {
-            let lang = lang.get();
-            view! {
-                <div class="moment-caption" role="status" data-testid="moment-caption" data-at=moment.at_ms>
-                    <span class="moment-step">{format!("{n}/{of}")}</span>
-                    " "
-                    <span class="moment-time mono">{crate::charts::fmt_ms(lang, moment.at_ms as f64)}</span>
-                    " — "
-                    {t(lang, &moment.caption_key).to_string()}
-                </div>
-            }
+        let moment = guide.current.get()?;
+        let lang = lang.get();
+        let (n, of) = guide.moments.with(|ms| {
+            (
+                ms.iter().position(|m| *m == moment).map_or(0, |i| i + 1),
+                ms.len(),
+            )
+        });
+        Some(view! {
+            <div class="moment-caption" role="status" data-testid="moment-caption" data-at=moment.at_ms>
+                <span class="moment-step">{format!("{n}/{of}")}</span>
+                " "
+                <span class="moment-time mono">{crate::charts::fmt_ms(lang, moment.at_ms as f64)}</span>
+                " — "
+                {t(lang, &moment.caption_key).to_string()}
+                " "
+                <span class="moment-hint">{t(lang, "ui.moment_continue").to_string()}</span>
+            </div>
         })
     }
 }

@@ -36,7 +36,7 @@ pub struct PagePreset<C> {
 /// What a lab tells the shared page. Implemented once per lab (a unit type).
 pub trait LabUi: 'static {
     type Config: Clone + PartialEq + Send + Sync + 'static;
-    type Run: LabRun + 'static;
+    type Run: LabRun + Clone + 'static;
     const ID: LabId;
 
     /// The config as the share codec stores it.
@@ -121,13 +121,10 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
         ..view_ctx
     };
 
-    let restart = move |fresh: L::Run| {
-        run.set_value(fresh);
-        clock.finished.set(false);
-        clock.lagging.set(false);
-        clock.sim_ms.set(0.0);
-        clock.bump();
-    };
+    // The player owns the run from here on: snapshots for seeking, guided
+    // moments, the rAF loop. A new run goes through it (`replace`).
+    let pb = player::drive(clock, run);
+    let restart = move |fresh: L::Run| pb.replace(fresh);
     // A new config or seed starts a new run (keeping play/pause as it was).
     Effect::new(move |prev: Option<()>| {
         let cfg = config.get();
@@ -182,15 +179,17 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
             origin.set(Some(id));
         }
     });
-    let guide_on = RwSignal::new(true);
+    // The guide's moments are the exact preset's: an edited run has none.
+    let guide_on = clock.guide.on;
+    guide_on.set(true);
     let moments = Memo::new(move |_| {
         let id = current_preset.get()?;
         presets.with_value(|ps| ps.iter().find(|p| p.id == id).map(|p| p.moments.clone()))
     });
+    Effect::new(move |_| clock.guide.set_moments(moments.get().unwrap_or_default()));
 
-    player::drive(clock, run);
-    let on_step = move || player::step_once(clock, run);
-    player::keyboard_shortcuts(move || clock.toggle(), on_step);
+    let on_step = move || pb.step();
+    player::keyboard_shortcuts_with_back(move || clock.toggle(), on_step, move || pb.step_back());
     let on_reset = move || {
         clock.playing.set(false);
         if let Ok(fresh) = L::new_run(&config.get_untracked(), clock.seed.get_untracked()) {
@@ -283,15 +282,18 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
         <PlayerBar
             clock=clock
             on_step=move |_| on_step()
+            on_back=move |_| pb.step_back()
             on_reset=move |_| on_reset()
             on_seed=move |s| clock.seed.set(s)
-        />
+        >
+            <crate::scrub::Scrubber playback=pb />
+        </PlayerBar>
     }
     .into_any();
 
     let zoom = RwSignal::new(false);
     let stage = view! {
-        <guide::MomentCaption moments=moments.into() guide_on=guide_on.into() clock=clock />
+        <guide::MomentCaption clock=clock />
         {stage_cards::<L>(view_ctx, frame_ctx, zoom)}
     }
     .into_any();
@@ -375,21 +377,5 @@ fn stage_cards<L: LabUi>(
                 {tr("ui.zoom_shorter")}
             </label>
         </Show>
-    }
-}
-
-/// Every lab's run plays on the shared player.
-impl<R: LabRun + 'static> player::Drive for R {
-    fn advance_to(&mut self, until_ms: f64, max_events: u64) -> engine::Progress {
-        self.run_until(
-            engine::SimTime((until_ms.max(0.0) * 1000.0) as u64),
-            max_events,
-        )
-    }
-    fn step(&mut self) -> engine::Progress {
-        self.step_record(1_000_000)
-    }
-    fn now_ms(&self) -> f64 {
-        self.now().as_micros() as f64 / 1000.0
     }
 }

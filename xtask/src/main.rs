@@ -315,11 +315,12 @@ fn test(p: &Project, args: &[String]) -> ExitCode {
                 component_tests,
             ))
         && (!wants(Level::E2e) || r.step("release build: trunk build --release", release_build))
+        // Playwright first, so a page over budget still shows what its tests say.
+        && (!wants(Level::E2e) || r.step("e2e: Playwright against dist/", e2e))
         && (!wants(Level::E2e)
             || r.step("bundle budget: cold load per page (gzip -9)", |p, _| {
                 budget(p, &mut sizes)
-            }))
-        && (!wants(Level::E2e) || r.step("e2e: Playwright against dist/", e2e));
+            }));
 
     heading("Summary");
     let mut failed = None;

@@ -4,6 +4,7 @@
 //! CLI (and tests) one way to run any of them to the end.
 
 pub mod retry;
+pub mod rewind;
 pub mod run;
 
 pub use run::LabRun;

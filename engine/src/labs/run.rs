@@ -22,13 +22,27 @@ pub trait LabRun {
     fn now(&self) -> SimTime;
     /// Moves every side up to `until`, each handling at most `max_events`.
     fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress;
-    /// Moves to the next traced record (on the side whose next event is first).
+    /// Handles events in time order over all sides (side A first on a tie)
+    /// while the next is at or before `until` and `events()` is below
+    /// `until_events`; on reaching `until` every clock reads `until`. Every
+    /// state it leaves is one a straight run passes through, so a state is
+    /// named by its event count alone: the scrubber seeks with this.
+    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress;
+    /// Moves to the next traced record, handling events in the same time
+    /// order as [`LabRun::run_to`].
     fn step_record(&mut self, max_events: u64) -> Progress;
     fn is_finished(&self) -> bool;
     /// 1, or 2 when the run compares A with B.
     fn side_count(&self) -> usize;
     /// Events handled so far, all sides together.
     fn events(&self) -> u64;
+    /// Records traced so far, all sides together (what "step" counts).
+    fn records(&self) -> u64;
+    /// Roughly how many bytes a copy of the run takes (0: unknown), so the
+    /// scrubber's snapshots stay within a memory budget.
+    fn approx_bytes(&self) -> usize {
+        0
+    }
     /// The run as `playground run` prints it.
     fn report(&self, seed: u64) -> RunReport;
     /// The quantity that decides the comparison, over time, for one side.

@@ -19,8 +19,28 @@ pub struct RouteQuery<'a> {
 }
 
 /// Picks the node for an attempt. Must be deterministic (no hidden RNG).
-pub trait Router {
+///
+/// A router is part of a run's state, so it must be copyable with the run
+/// (the scrubber's snapshots): any `Clone` router is, through [`CloneRouter`].
+pub trait Router: CloneRouter {
     fn pick(&mut self, query: RouteQuery<'_>) -> u32;
+}
+
+/// Copies a boxed router (implemented for every `Router + Clone`).
+pub trait CloneRouter {
+    fn clone_box(&self) -> Box<dyn Router>;
+}
+
+impl<T: Router + Clone + 'static> CloneRouter for T {
+    fn clone_box(&self) -> Box<dyn Router> {
+        Box::new(self.clone())
+    }
+}
+
+impl Clone for Box<dyn Router> {
+    fn clone(&self) -> Self {
+        self.as_ref().clone_box()
+    }
 }
 
 /// Every attempt to the primary node.
@@ -60,6 +80,16 @@ mod tests {
             })
             .collect();
         assert_eq!(picks, [1, 2, 0, 1]);
+        // A boxed router copies with its state (here: none) and picks alike.
+        let mut boxed: Box<dyn Router> = Box::new(NextReplica);
+        let mut copy = boxed.clone();
+        let q = RouteQuery {
+            primary: 2,
+            attempt: 2,
+            nodes: 3,
+            failed: &[2],
+        };
+        assert_eq!(boxed.pick(q), copy.pick(q));
         assert_eq!(
             SameNode.pick(RouteQuery {
                 primary: 1,

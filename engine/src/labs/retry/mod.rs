@@ -24,7 +24,9 @@ use crate::validate::ConfigError;
 pub type RetrySim = Simulation<RetryModel>;
 
 /// A retry-lab run: side A, and side B when the config compares two
-/// strategies. Both sides share the seed and move on one clock.
+/// strategies. Both sides share the seed and move on one clock. A clone is a
+/// snapshot that goes on exactly as the original would.
+#[derive(Clone)]
 pub struct RetryRun {
     pub a: RetrySim,
     pub b: Option<RetrySim>,
@@ -66,23 +68,81 @@ impl RetryRun {
         combine(pa, pb)
     }
 
-    /// Steps to the next traced record on the side whose next event is
-    /// earliest, keeping the two clocks together.
-    pub fn step_record(&mut self, max_events: u64) -> Progress {
+    /// Traced records so far, both sides together.
+    pub fn records(&self) -> u64 {
+        self.sides().map(|s| s.trace().total()).sum()
+    }
+
+    /// Events handled so far, both sides together.
+    pub fn events(&self) -> u64 {
+        self.sides().map(|s| s.events()).sum()
+    }
+
+    /// The side whose next event comes first (A on a tie), and its instant.
+    fn next_side(&self) -> Option<(bool, SimTime)> {
         let next_a = self.a.next_event_at();
         let next_b = self.b.as_ref().and_then(|b| b.next_event_at());
         match (next_a, next_b) {
-            (None, None) => Progress::Finished,
-            (Some(_), None) => self.a.step_record(max_events),
-            (None, Some(_)) => self
-                .b
-                .as_mut()
-                .map_or(Progress::Finished, |b| b.step_record(max_events)),
-            (Some(ta), Some(tb)) if ta <= tb => self.a.step_record(max_events),
-            (Some(_), Some(_)) => self
-                .b
-                .as_mut()
-                .map_or(Progress::Finished, |b| b.step_record(max_events)),
+            (None, None) => None,
+            (Some(ta), None) => Some((false, ta)),
+            (None, Some(tb)) => Some((true, tb)),
+            (Some(ta), Some(tb)) if ta <= tb => Some((false, ta)),
+            (Some(_), Some(tb)) => Some((true, tb)),
+        }
+    }
+
+    /// Handles the next event of the run: the earliest of either side's
+    /// (A first on a tie). Returns `false` when none is left.
+    fn step_merged(&mut self) -> bool {
+        match self.next_side() {
+            None => false,
+            Some((false, _)) => self.a.step(),
+            Some((true, _)) => self.b.as_mut().is_some_and(|b| b.step()),
+        }
+    }
+
+    /// Handles events in time order over both sides (A first on a tie) while
+    /// the next is at or before `until` and fewer than `until_events` have
+    /// been handled in all. Every state this leaves is one a straight run
+    /// passes through, so it is named by its event count alone (what the
+    /// scrubber relies on). On reaching `until`, both clocks read `until`.
+    pub fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        let mut events = self.events();
+        loop {
+            match self.next_side() {
+                None => return Progress::Finished,
+                Some((_, t)) if t > until => {
+                    self.a.run_until(until, 0);
+                    if let Some(b) = self.b.as_mut() {
+                        b.run_until(until, 0);
+                    }
+                    return Progress::Reached;
+                }
+                Some(_) if events >= until_events => return Progress::Paused,
+                Some(_) => {
+                    self.step_merged();
+                    events += 1;
+                }
+            }
+        }
+    }
+
+    /// Steps to the next traced record of either side, handling events in
+    /// time order over both (A first on a tie), at most `max_events`.
+    pub fn step_record(&mut self, max_events: u64) -> Progress {
+        let before = self.records();
+        for _ in 0..max_events {
+            if !self.step_merged() {
+                return Progress::Finished;
+            }
+            if self.records() > before {
+                return Progress::Reached;
+            }
+        }
+        if self.is_finished() {
+            Progress::Finished
+        } else {
+            Progress::Paused
         }
     }
 }

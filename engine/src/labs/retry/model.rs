@@ -98,6 +98,8 @@ pub struct Request {
 /// How many finished requests are kept for the timeline view.
 pub const KEPT_TIMELINES: usize = 200;
 
+/// Clonable (a snapshot of a run copies it), router included.
+#[derive(Clone)]
 pub struct RetryModel {
     scenario: RetryScenario,
     arrivals: Vec<SimRng>,
@@ -574,6 +576,19 @@ impl Model for RetryModel {
     /// still working on were abandoned by their clients and change no result.
     fn is_settled(&self) -> bool {
         self.active.is_empty() && self.pending_arrivals == 0
+    }
+
+    /// Requests (with their attempt spans) dominate: a storm holds tens of thousands.
+    fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // A copy's vectors hold exactly their length; a B-tree entry costs about its key more.
+        let request = |r: &Request| size_of::<Request>() + 8 + r.spans.len() * size_of::<Span>();
+        self.active.values().map(request).sum::<usize>()
+            + self.finished.iter().map(request).sum::<usize>()
+            + self.arrivals.len() * size_of::<SimRng>()
+            + std::mem::size_of_val(self.stats.series.buckets())
+            + self.stats.breaker_changes.len() * size_of::<(SimTime, BreakerState)>()
+            + 16 * 1024
     }
 
     fn start(&mut self, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {

@@ -56,6 +56,9 @@ impl LabRun for RetryRun {
     fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
         RetryRun::run_until(self, until, max_events)
     }
+    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        RetryRun::run_to(self, until, until_events)
+    }
     fn step_record(&mut self, max_events: u64) -> Progress {
         RetryRun::step_record(self, max_events)
     }
@@ -66,7 +69,13 @@ impl LabRun for RetryRun {
         1 + usize::from(self.b.is_some())
     }
     fn events(&self) -> u64 {
-        self.sides().map(|s| s.events()).sum()
+        RetryRun::events(self)
+    }
+    fn records(&self) -> u64 {
+        RetryRun::records(self)
+    }
+    fn approx_bytes(&self) -> usize {
+        self.sides().map(|s| s.approx_bytes()).sum()
     }
 
     fn report(&self, seed: u64) -> RunReport {

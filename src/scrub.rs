@@ -1,0 +1,268 @@
+//! The scrubber: a range over the run's simulated time, from 0 to the end of
+//! its time axis (which grows while the run plays), with the run's marks —
+//! outages as shaded stretches, breaker openings as ticks, guided moments as
+//! dots — drawn behind it and listed for screen readers. Dragging, clicking
+//! or the range's keys (←/→ 1 % of the axis, Page Up/Down 10 %, Home/End) seek; the seek
+//! replays from the nearest snapshot in capped chunks across frames
+//! ([`Playback::seek_ms`]) and says "seeking…" while it runs.
+//!
+//! Lab-agnostic: it reads the run only through [`LabRun`] (`marks`,
+//! `time_domain_ms`), so every lab's page places it unchanged.
+
+use crate::i18n::{tr, trf, use_i18n};
+use crate::player::Playback;
+use engine::i18n::t;
+use engine::labs::run::{Mark, MarkKind};
+use engine::labs::LabRun;
+use engine::time::human_ms;
+use engine::Lang;
+use leptos::prelude::*;
+
+/// At most this many marks are drawn (a flapping breaker can open hundreds of times).
+pub const MAX_DRAWN_MARKS: usize = 400;
+/// At most this many breaker openings are read out per side.
+const MAX_READ_MARKS: usize = 8;
+
+/// Marks seen so far in this run, merged: a mark seen once stays (the run is
+/// deterministic, so a breaker opening seen before a seek back is still real).
+fn merge_marks(mut known: Vec<Mark>, fresh: Vec<Mark>) -> Vec<Mark> {
+    for m in fresh {
+        if known.len() >= MAX_DRAWN_MARKS {
+            break;
+        }
+        if !known.contains(&m) {
+            known.push(m);
+        }
+    }
+    known.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+    known
+}
+
+fn side_name(lang: Lang, side: Option<usize>) -> String {
+    match side {
+        Some(1) => t(lang, "ui.side_b").to_string(),
+        _ => t(lang, "ui.side_a").to_string(),
+    }
+}
+
+/// What the marks say, one sentence per outage and one per side's breaker.
+fn describe_marks(lang: Lang, marks: &[Mark]) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in marks.iter().filter(|m| m.kind == MarkKind::Outage) {
+        out.push(trf(
+            lang,
+            "scrub.mark_outage",
+            &[
+                ("from", &human_ms(m.at_ms)),
+                ("to", &human_ms(m.until_ms.unwrap_or(m.at_ms))),
+            ],
+        ));
+    }
+    for side in [None, Some(0), Some(1)] {
+        let times: Vec<f64> = marks
+            .iter()
+            .filter(|m| m.kind == MarkKind::BreakerOpen && m.side == side)
+            .map(|m| m.at_ms)
+            .collect();
+        if times.is_empty() {
+            continue;
+        }
+        let mut list: Vec<String> = times
+            .iter()
+            .take(MAX_READ_MARKS)
+            .map(|&ms| human_ms(ms))
+            .collect();
+        if times.len() > MAX_READ_MARKS {
+            list.push("…".to_string());
+        }
+        out.push(trf(
+            lang,
+            "scrub.mark_breaker",
+            &[
+                ("side", &side_name(lang, side)),
+                ("n", &times.len()),
+                ("times", &list.join(", ")),
+            ],
+        ));
+    }
+    out
+}
+
+fn pct(ms: f64, domain: f64) -> f64 {
+    (ms / domain.max(1.0) * 100.0).clamp(0.0, 100.0)
+}
+
+/// A keyboard step of about 1 % of the axis, in whole milliseconds.
+fn key_step(domain: f64) -> f64 {
+    (domain / 100.0).round().max(1.0)
+}
+
+/// The scrubber for a run driven by [`crate::player::drive`]. Place it in the
+/// player slot, beside the [`crate::player::PlayerBar`].
+#[component]
+pub fn Scrubber<R>(playback: Playback<R>) -> impl IntoView
+where
+    R: LabRun + Clone + 'static,
+{
+    let lang = use_i18n().lang;
+    let clock = playback.clock;
+    let run = playback.run;
+    // The axis: the furthest the run's time domain has reached in this run
+    // (it does not shrink when seeking back, so the thumb does not jump).
+    let domain = Memo::new(move |prev: Option<&(u64, f64)>| {
+        clock.tick.track();
+        let epoch = playback.epoch.get();
+        let d = run.with_value(|r| r.time_domain_ms());
+        match prev {
+            Some(&(e, p)) if e == epoch => (epoch, p.max(d)),
+            _ => (epoch, d),
+        }
+    });
+    let domain_ms = move || domain.get().1;
+    let marks = Memo::new(move |prev: Option<&(u64, Vec<Mark>)>| {
+        clock.tick.track();
+        let epoch = playback.epoch.get();
+        let fresh = run.with_value(|r| r.marks());
+        let known = match prev {
+            Some((e, known)) if *e == epoch => known.clone(),
+            _ => Vec::new(),
+        };
+        (epoch, merge_marks(known, fresh))
+    });
+    let shown_ms = move || {
+        playback
+            .seek_target_ms
+            .get()
+            .unwrap_or_else(|| clock.sim_ms.get())
+    };
+    let value_text = move || {
+        trf(
+            lang.get(),
+            "scrub.valuetext",
+            &[
+                ("at", &human_ms(shown_ms())),
+                ("end", &human_ms(domain_ms())),
+            ],
+        )
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+            playback.seek_ms(v);
+        }
+    };
+    // The range's keys, by hand: with `step="any"` (so the thumb shows the
+    // exact time, not the nearest step) the browser's own steps are too small.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let d = domain_ms();
+        let here = shown_ms();
+        let step = key_step(d);
+        let to = match ev.key().as_str() {
+            "ArrowLeft" | "ArrowDown" => here - step,
+            "ArrowRight" | "ArrowUp" => here + step,
+            "PageDown" => here - 10.0 * step,
+            "PageUp" => here + 10.0 * step,
+            "Home" => 0.0,
+            "End" => d,
+            _ => return,
+        };
+        ev.prevent_default();
+        playback.seek_ms(to.clamp(0.0, d));
+    };
+
+    let outages = move || {
+        let d = domain_ms();
+        marks.with(|(_, ms)| {
+            ms.iter()
+                .filter(|m| m.kind == MarkKind::Outage)
+                .map(|m| {
+                    let left = pct(m.at_ms, d);
+                    let right = pct(m.until_ms.unwrap_or(m.at_ms), d);
+                    view! {
+                        <span
+                            class="scrub-outage"
+                            data-testid="scrub-outage"
+                            style:left=format!("{left:.3}%")
+                            style:width=format!("{:.3}%", (right - left).max(0.4))
+                        ></span>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let breakers = move || {
+        let d = domain_ms();
+        marks.with(|(_, ms)| {
+            ms.iter()
+                .filter(|m| m.kind == MarkKind::BreakerOpen)
+                .map(|m| {
+                    let side = if m.side == Some(1) { "B" } else { "A" };
+                    view! {
+                        <span
+                            class="scrub-breaker"
+                            data-testid="scrub-breaker"
+                            data-side=side
+                            style:left=format!("{:.3}%", pct(m.at_ms, d))
+                        ></span>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let moments = move || {
+        let d = domain_ms();
+        clock.guide.moments.with(|ms| {
+            ms.iter()
+                .map(|m| {
+                    view! {
+                        <span
+                            class="scrub-moment"
+                            data-testid="scrub-moment"
+                            style:left=format!("{:.3}%", pct(m.at_ms as f64, d))
+                        ></span>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let described = move || {
+        let lang = lang.get();
+        marks.with(|(_, ms)| {
+            describe_marks(lang, ms)
+                .into_iter()
+                .map(|line| view! { <li>{line}</li> })
+                .collect_view()
+        })
+    };
+
+    view! {
+        <div class="scrubber" data-testid="scrubber" class:seeking=move || clock.seeking.get()>
+            <div class="scrub-rail">
+                <div class="scrub-marks" aria-hidden="true">
+                    {outages}
+                    {moments}
+                    {breakers}
+                </div>
+                <input
+                    type="range"
+                    class="scrub-range"
+                    data-testid="scrub"
+                    min="0"
+                    max=move || format!("{:.0}", domain_ms().ceil())
+                    step="any"
+                    prop:value=move || format!("{:.3}", shown_ms())
+                    aria-label=tr("scrub.label")
+                    aria-valuetext=value_text
+                    aria-describedby="scrub-marks"
+                    on:input=on_input
+                    on:keydown=on_key
+                />
+            </div>
+            <ul id="scrub-marks" class="visually-hidden" data-testid="scrub-marks">
+                {described}
+            </ul>
+            <span class="scrub-status" role="status" data-testid="seeking">
+                {move || clock.seeking.get().then(|| t(lang.get(), "scrub.seeking").to_string())}
+            </span>
+        </div>
+    }
+}
