@@ -11,7 +11,9 @@
 
 use cloud_patterns_playground::charts::{fmt_count, fmt_ms};
 use cloud_patterns_playground::labs::retry::charts::RetryCharts;
-use cloud_patterns_playground::labs::retry::stage::{RetryStage, Side, MAX_DOTS};
+use cloud_patterns_playground::labs::retry::stage::{
+    lane_fraction, lane_horizon_ms, DotKind, RetryStage, Side, LANE_STEPS, MAX_DOTS, MAX_FLASHES,
+};
 use cloud_patterns_playground::labs::retry::strips::{BreakerStrip, BudgetStrip};
 use cloud_patterns_playground::labs::retry::timeline::RequestTimeline;
 use cloud_patterns_playground::labs::retry::RetryView;
@@ -24,6 +26,7 @@ use engine::{Lang, SimTime};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
+use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -103,16 +106,69 @@ fn child_texts(parent: &Element) -> Vec<String> {
         .collect()
 }
 
-/// The (x, y) of a dot's `translate(x y)`.
-fn dot_position(dot: &Element) -> (f64, f64) {
-    let transform = dot.get_attribute("transform").expect("dots are positioned");
-    let inner = transform
-        .trim_start_matches("translate(")
-        .trim_end_matches(')');
-    let mut parts = inner
+/// The dots the stage's canvas drew, per kind (its `data-counts`).
+fn drawn_counts(root: &Element) -> BTreeMap<String, u32> {
+    let canvas = find(root, "[data-testid=stage-canvas]").expect("the dots' canvas");
+    canvas
+        .get_attribute("data-counts")
+        .expect("the canvas says what it drew")
         .split_whitespace()
-        .map(|p| p.parse::<f64>().expect("a number"));
-    (parts.next().unwrap(), parts.next().unwrap())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').expect("kind=count");
+            (k.to_string(), v.parse().expect("a count"))
+        })
+        .collect()
+}
+
+fn drawn_total(root: &Element) -> u32 {
+    drawn_counts(root).values().sum()
+}
+
+/// The dots the canvas drew: (kind, x, y, r), kinds numbered as `DotKind`.
+fn drawn_dots(root: &Element) -> Vec<(DotKind, f64, f64, f64)> {
+    let canvas = find(root, "[data-testid=stage-canvas]").expect("the dots' canvas");
+    let array: js_sys::Float64Array = js_sys::Reflect::get(&canvas, &"stageDots".into())
+        .expect("the stageDots hook")
+        .dyn_into()
+        .expect("a Float64Array");
+    array
+        .to_vec()
+        .chunks(4)
+        .map(|d| (DotKind::ALL[d[0] as usize], d[1], d[2], d[3]))
+        .collect()
+}
+
+fn mount_stage(lab: &Lab, reduced_motion: Option<bool>) -> (HtmlElement, impl Drop) {
+    let view = lab.view;
+    let root = container();
+    let mounted = mount_to(root.clone(), move || match reduced_motion {
+        Some(r) => view! { <RetryStage view=view side=Side::A reduced_motion=r /> }.into_any(),
+        None => view! { <RetryStage view=view side=Side::A /> }.into_any(),
+    });
+    (root, UnmountOnDrop(Some(mounted)))
+}
+
+struct UnmountOnDrop<T>(Option<T>);
+impl<T> Drop for UnmountOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.take();
+    }
+}
+
+/// Engine counts of side A's active requests: (first attempts in flight,
+/// retries in flight, waiting).
+fn engine_kinds(view: RetryView) -> (u32, u32, u32) {
+    view.run.with_value(|r| {
+        let mut k = (0, 0, 0);
+        for q in r.a.model().active() {
+            match q.phase {
+                Phase::InFlight { attempt: 1, .. } => k.0 += 1,
+                Phase::InFlight { .. } => k.1 += 1,
+                Phase::Waiting { .. } => k.2 += 1,
+            }
+        }
+        k
+    })
 }
 
 // ------------------------------------------------------------------ stage
@@ -120,27 +176,14 @@ fn dot_position(dot: &Element) -> (f64, f64) {
 #[wasm_bindgen_test]
 async fn stage_counts_match_the_engine_and_dots_are_drawn() {
     let lab = lab("storm_breaker");
+    let (root, _m) = mount_stage(&lab, None);
     let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RetryStage view=view side=Side::A /> },
-    );
     lab.advance_to(5_000);
     tick().await;
 
-    let (in_flight, waiting, done) = view.run.with_value(|r| {
-        let m = r.a.model();
-        let in_flight = m
-            .active()
-            .filter(|q| matches!(q.phase, Phase::InFlight { .. }))
-            .count() as u64;
-        let waiting = m
-            .active()
-            .filter(|q| matches!(q.phase, Phase::Waiting { .. }))
-            .count() as u64;
-        (in_flight, waiting, m.stats().finished)
-    });
+    let (first, retries, waiting) = engine_kinds(view);
+    let in_flight = (first + retries) as u64;
+    let done = view.run.with_value(|r| r.a.model().stats().finished);
     assert!(
         in_flight > 0,
         "at 5 s a 100 requests/s workload has calls in flight"
@@ -151,39 +194,70 @@ async fn stage_counts_match_the_engine_and_dots_are_drawn() {
     );
     assert_eq!(
         text(&root, "[data-testid=count-waiting]"),
-        format!("{} waiting", fmt_count(Lang::En, waiting))
+        format!("{} waiting", fmt_count(Lang::En, waiting as u64))
     );
     assert!(text(&root, "[data-testid=count-done]")
         .starts_with(&format!("{} done", fmt_count(Lang::En, done))));
 
-    let dots = find(&root, "[data-testid=stage-dots]").expect("the dots layer");
-    let drawn = dots.child_element_count() as u64;
-    assert!(drawn > 0, "requests are drawn");
+    let drawn = drawn_counts(&root);
+    // Fewer than MAX_DOTS active: every one of them is drawn, as what it is.
+    assert_eq!(drawn["first"], first, "{drawn:?}");
+    assert_eq!(drawn["retry"], retries, "{drawn:?}");
+    assert_eq!(drawn["waiting"], waiting, "{drawn:?}");
+    assert!(drawn["ok"] + drawn["giveup"] <= MAX_FLASHES as u32);
+    assert_eq!(drawn_dots(&root).len() as u32, drawn_total(&root));
+}
+
+#[wasm_bindgen_test]
+async fn stage_dom_size_does_not_grow_with_clients() {
+    let p = presets::find("herd").unwrap();
+    let mut sizes = Vec::new();
+    for clients in [10, 5_000] {
+        let config = RetryConfig {
+            workload: Workload::Herd { clients },
+            ..p.config.clone()
+        };
+        let lab = lab_from(&config, p.seed);
+        let (root, _m) = mount_stage(&lab, None);
+        for at in [10, 400] {
+            lab.advance_to(at);
+            tick().await;
+            sizes.push((
+                clients,
+                at,
+                root.query_selector_all_len("*"),
+                drawn_total(&root),
+            ));
+        }
+    }
+    let elements: Vec<u32> = sizes.iter().map(|s| s.2).collect();
     assert!(
-        drawn as usize <= MAX_DOTS + 60,
-        "never more than the cap (plus flashes), drew {drawn}"
+        elements.iter().all(|&n| n == elements[0]),
+        "the same elements for 10 and 5,000 clients: {sizes:?}"
     );
-    assert!(
-        find(&root, ".dot--first").is_some(),
-        "first attempts are circles"
-    );
+    // ...while the canvas draws many more dots for the big herd (a sample).
+    assert_eq!(sizes[0].3, 10, "{sizes:?}");
+    assert!(sizes[2].3 as usize >= MAX_DOTS / 2, "{sizes:?}");
+    assert!(sizes[2].3 as usize <= MAX_DOTS + MAX_FLASHES, "{sizes:?}");
 }
 
 #[wasm_bindgen_test]
 async fn stage_marks_nodes_down_during_the_outage_only() {
     let lab = lab("storm_breaker"); // outage of the whole service from 15 s to 25 s
-    let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RetryStage view=view side=Side::A /> },
-    );
+    let (root, _m) = mount_stage(&lab, None);
 
     lab.advance_to(10_000);
     tick().await;
     let node = find(&root, "[data-testid=stage-node]").expect("a node box");
     assert_eq!(node.get_attribute("data-down").as_deref(), Some("false"));
-    assert!(!node.text_content().unwrap_or_default().contains("DOWN"));
+    let label = node.text_content().unwrap_or_default();
+    assert!(!label.contains("DOWN"));
+    let working = text(&node, "[data-testid=stage-node-working]");
+    assert!(
+        working.starts_with("working on "),
+        "the count says what it counts: {working}"
+    );
+    assert!(label.contains("calls received"), "{label}");
 
     lab.advance_to(18_000);
     tick().await;
@@ -195,11 +269,43 @@ async fn stage_marks_nodes_down_during_the_outage_only() {
         label.contains("back in 7 s"),
         "the outage ends at 25 s: {label}"
     );
+    assert!(
+        !label.contains("working on"),
+        "a node that is down is not working on anything: {label}"
+    );
 
     lab.advance_to(30_000);
     tick().await;
     let node = find(&root, "[data-testid=stage-node]").expect("a node box");
     assert_eq!(node.get_attribute("data-down").as_deref(), Some("false"));
+}
+
+#[wasm_bindgen_test]
+async fn tapping_a_node_says_what_its_numbers_count() {
+    let lab = lab("storm_breaker");
+    let (root, _m) = mount_stage(&lab, None);
+    lab.advance_to(5_000);
+    tick().await;
+    assert!(text(&root, "[data-testid=stage-detail]").starts_with("Tap or point"));
+    let node = find(&root, ".stage-node-box").expect("a node box");
+    let rect = node.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() + rect.width() / 2.0) as i32);
+    init.set_client_y((rect.top() + rect.height() / 2.0) as i32);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    node.dispatch_event(&click).unwrap();
+    tick().await;
+    let calls = lab
+        .view
+        .run
+        .with_value(|r| r.a.model().stats().node_calls[0]);
+    let detail = text(&root, "[data-testid=stage-detail]");
+    assert!(detail.starts_with("node_1: working on "), "{detail}");
+    assert!(
+        detail.contains(&format!("{} calls received", fmt_count(Lang::En, calls))),
+        "{detail}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -210,22 +316,15 @@ async fn stage_samples_dots_when_thousands_of_clients_call() {
         ..p.config
     };
     let lab = lab_from(&config, p.seed);
-    let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RetryStage view=view side=Side::A /> },
-    );
+    let (root, _m) = mount_stage(&lab, None);
     lab.advance_to(10);
     tick().await;
 
-    let active = view.run.with_value(|r| r.a.model().active().count());
+    let active = lab.view.run.with_value(|r| r.a.model().active().count());
     assert!(active > MAX_DOTS * 10, "{active} requests are active");
-    let drawn = find(&root, "[data-testid=stage-dots]")
-        .unwrap()
-        .child_element_count() as usize;
+    let drawn = drawn_total(&root) as usize;
     assert!(
-        drawn <= MAX_DOTS + 60 && drawn > 0,
+        drawn <= MAX_DOTS + MAX_FLASHES && drawn > 0,
         "drew {drawn} dots for {active} requests"
     );
     let counts = text(&root, "[data-testid=stage-counts]");
@@ -241,12 +340,8 @@ async fn stage_samples_dots_when_thousands_of_clients_call() {
 #[wasm_bindgen_test]
 async fn an_attempt_travels_from_client_to_service() {
     let lab = lab("tenacity"); // one request; its first attempt takes ~120 ms
+    let (root, _m) = mount_stage(&lab, Some(false));
     let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RetryStage view=view side=Side::A /> },
-    );
     lab.advance_to(0);
     tick().await;
     let reply_ms = view
@@ -257,21 +352,94 @@ async fn an_attempt_travels_from_client_to_service() {
         });
     assert!(reply_ms > 4.0, "the attempt takes time ({reply_ms} ms)");
 
-    let dot = find(&root, ".dot--first").expect("the attempt's dot");
-    let (x_start, _) = dot_position(&dot);
+    let dots = drawn_dots(&root);
+    assert_eq!(dots.len(), 1, "{dots:?}");
+    assert_eq!(
+        dots[0].0,
+        DotKind::FirstAttempt,
+        "a first attempt is a circle"
+    );
+    let x_start = dots[0].1;
     lab.advance_to((reply_ms * 0.75) as u64);
     tick().await;
-    let dot = find(&root, ".dot--first").expect("still in flight");
-    let (x_later, _) = dot_position(&dot);
+    let dots = drawn_dots(&root);
+    assert_eq!(dots[0].0, DotKind::FirstAttempt, "still in flight");
+    let x_later = dots[0].1;
     assert!(
         x_later > x_start + 20.0,
         "the dot moved right: {x_start} → {x_later}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn reduced_motion_places_waiting_requests_by_time_left_in_steps() {
+    let lab = lab("herd"); // side A: 40 clients, no jitter, waits 100 ms → 2 s
+    let (root, _m) = mount_stage(&lab, Some(true));
+    let view = lab.view;
+    let horizon = view
+        .run
+        .with_value(|r| lane_horizon_ms(&r.a.model().scenario().strategy));
     assert_eq!(
-        text(&dot, ".dot-label"),
-        "1",
-        "a lone request shows its attempt number"
+        horizon, 2_000.0,
+        "the longest wait of 100 ms × 2ⁿ capped at 2 s"
     );
+
+    let mut checked = 0;
+    for at in [150, 420, 1_300, 3_100, 6_000] {
+        lab.advance_to(at);
+        tick().await;
+        let now = view
+            .run
+            .with_value(|r| r.a.now().as_micros() as f64 / 1000.0);
+        let mut expected: Vec<f64> = view.run.with_value(|r| {
+            r.a.model()
+                .active()
+                .filter_map(|q| match q.phase {
+                    Phase::Waiting { until, .. } => Some(until.as_micros() as f64 / 1000.0 - now),
+                    _ => None,
+                })
+                .collect()
+        });
+        let dots = drawn_dots(&root);
+        let mut waiting: Vec<f64> = dots
+            .iter()
+            .filter(|d| d.0 == DotKind::Waiting)
+            .map(|d| d.1)
+            .collect();
+        assert_eq!(
+            waiting.len(),
+            expected.len(),
+            "every waiting request is drawn at {at} ms"
+        );
+        let Some(r) = dots.first().map(|d| d.3) else {
+            continue;
+        };
+        // (Read now: the stage redraws its SVG when its width is measured.)
+        let lane = find(&root, ".stage-lane").expect("the waiting lane");
+        let attr = |name: &str| -> f64 { lane.get_attribute(name).unwrap().parse().unwrap() };
+        let (lane_x, lane_w) = (attr("x"), attr("width"));
+        let (from, to) = (lane_x + r + 2.0, lane_x + lane_w - r - 2.0);
+        // Each ring sits where its time left says, in steps of an eighth.
+        let mut want: Vec<f64> = expected
+            .drain(..)
+            .map(|left| {
+                let f = lane_fraction(left, horizon, true);
+                assert_eq!((f * LANE_STEPS as f64).fract(), 0.0, "a whole step");
+                from + (to - from) * f
+            })
+            .collect();
+        want.sort_by(f64::total_cmp);
+        waiting.sort_by(f64::total_cmp);
+        for (got, want) in waiting.iter().zip(&want) {
+            assert!(
+                (got - want).abs() < 0.01,
+                "at {at} ms: {waiting:?} vs {want:?}"
+            );
+        }
+        checked += waiting.len();
+    }
+    assert!(checked > 20, "the herd had requests waiting ({checked})");
+    assert_eq!(text(&root, "[data-testid=lane-far]"), "retry in 2 s");
 }
 
 // ------------------------------------------------------------------ timeline
