@@ -10,7 +10,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use cloud_patterns_playground::charts::{fmt_count, fmt_ms};
-use cloud_patterns_playground::labs::retry::charts::RetryCharts;
+use cloud_patterns_playground::labs::retry::charts::{
+    herd_slice_ms, RetryCharts, MIN_FOR_PERCENTILES,
+};
 use cloud_patterns_playground::labs::retry::stage::{
     lane_fraction, lane_horizon_ms, DotKind, RetryStage, Side, LANE_STEPS, MAX_DOTS, MAX_FLASHES,
 };
@@ -794,4 +796,247 @@ impl CountMatches for Element {
         }
         count
     }
+}
+
+// ------------------------------------------------------------------ issue 6: scales and small runs
+
+/// Adds the app's component stylesheet to the test page (once), so layout
+/// rules such as minimum widths can be measured.
+fn with_stylesheet() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id("components-css").is_some() {
+        return;
+    }
+    let style = document.create_element("style").unwrap();
+    style.set_id("components-css");
+    style.set_text_content(Some(include_str!("../style/components.css")));
+    document.head().unwrap().append_child(&style).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_and_b_timelines_share_one_time_axis() {
+    let lab = lab("herd"); // A (no jitter) runs ~32 s, B (full jitter) ~4 s
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <div class="side-a"><RequestTimeline view=view side=Side::A /></div>
+            <div class="side-b"><RequestTimeline view=view side=Side::B /></div>
+        }
+    });
+    lab.run_to_end();
+    tick().await;
+    let ticks = |side: &str| {
+        child_texts(
+            &find(
+                &root,
+                &format!(".side-{side} [data-testid=timeline-axis] .tl-track"),
+            )
+            .unwrap(),
+        )
+    };
+    let (a, b) = (ticks("a"), ticks("b"));
+    assert_eq!(a, b, "the same ticks on both sides");
+    let end_s = view
+        .run
+        .with_value(|r| r.a.model().stats().last_finish.as_micros() as f64 / 1e6);
+    assert!(end_s > 30.0, "A's herd takes over 30 s ({end_s})");
+    let last = a.last().unwrap().clone();
+    let last_s: f64 = last
+        .trim_end_matches(" s")
+        .parse()
+        .expect("ticks in whole seconds");
+    assert!(
+        last_s >= end_s,
+        "the axis reaches A's end: {last} vs {end_s} s"
+    );
+    assert!(
+        text(&root, ".side-b [data-testid=timeline-x-label]").contains("one axis for A and B"),
+        "the label says so"
+    );
+    // B's requests all end within its ~4 s: their bars sit in the first sixth.
+    let track = find(&root, ".side-b .tl-rows .tl-row .tl-track").unwrap();
+    let children = track.children();
+    for i in 0..children.length() {
+        let style = children
+            .item(i)
+            .unwrap()
+            .get_attribute("style")
+            .unwrap_or_default();
+        let left: f64 = style
+            .trim_start_matches("left:")
+            .split('%')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            left < 100.0 / 6.0,
+            "B's bars start early on the shared axis: {style}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_single_request_gets_no_rates_or_percentiles() {
+    let lab = lab("tenacity"); // one request
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=view side=Side::A /> },
+    );
+    lab.run_to_end();
+    tick().await;
+    assert!(
+        find(&root, "[data-testid=chart-load]").is_none(),
+        "no rate chart"
+    );
+    assert!(find(&root, "[data-testid=chart-load-skipped]").is_some());
+    let latency = find(&root, "[data-testid=chart-latency]").expect("the latency figure");
+    assert!(
+        find(&latency, "svg.chart-svg").is_none(),
+        "no p99 of one sample"
+    );
+    let took = view
+        .run
+        .with_value(|r| r.a.model().stats().metrics().p50_ms.unwrap());
+    let empty = text(&latency, ".chart-empty");
+    assert!(empty.starts_with("One request: it took"), "{empty}");
+    assert!(empty.contains(&fmt_ms(Lang::En, took)), "{empty}");
+}
+
+#[wasm_bindgen_test]
+async fn percentiles_wait_for_enough_successes() {
+    let lab = lab("storm_jitter");
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=view side=Side::A /> },
+    );
+    // Step until a few requests (but fewer than 20) have succeeded.
+    let mut at = 0;
+    loop {
+        at += 20;
+        lab.advance_to(at);
+        let ok = view.run.with_value(|r| r.a.model().stats().succeeded);
+        if ok >= 3 || at > 5_000 {
+            assert!(ok < MIN_FOR_PERCENTILES, "{ok} successes at {at} ms");
+            break;
+        }
+    }
+    tick().await;
+    let latency = find(&root, "[data-testid=chart-latency]").unwrap();
+    assert!(find(&latency, "svg.chart-svg").is_none());
+    assert!(text(&latency, ".chart-empty").contains("from 20 successful requests on"));
+    lab.advance_to(10_000);
+    tick().await;
+    let latency = find(&root, "[data-testid=chart-latency]").unwrap();
+    assert!(
+        find(&latency, "svg.chart-svg").is_some(),
+        "drawn once there are enough"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_herd_chart_counts_calls_in_slices_that_fit_the_run() {
+    let lab = lab("herd");
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <div class="side-a"><RetryCharts view=view side=Side::A /></div>
+            <div class="side-b"><RetryCharts view=view side=Side::B /></div>
+        }
+    });
+    // Early on: 10-ms slices (a herd's waves are a latency wide).
+    lab.advance_to(2_000);
+    tick().await;
+    let slice = view.run.with_value(herd_slice_ms);
+    assert_eq!(slice, 10.0, "the first 2 s fit 10-ms slices");
+    assert_eq!(
+        text(&root, ".side-b [data-testid=chart-herd] .chart-title"),
+        "Calls sent per 10 ms"
+    );
+    assert!(
+        find(&root, "[data-testid=chart-load]").is_none(),
+        "no per-second rates for a herd"
+    );
+
+    lab.run_to_end();
+    tick().await;
+    let slice = view.run.with_value(herd_slice_ms);
+    let (end_a, end_b, calls_a) = view.run.with_value(|r| {
+        let s = |sim: &engine::labs::retry::RetrySim| {
+            sim.model().stats().last_finish.as_micros() as f64 / 1000.0
+        };
+        (s(&r.a), s(r.b.as_ref().unwrap()), r.a.model().stats().calls)
+    });
+    // The slice fits the longer run in at most 240 slices, and is no wider than needed.
+    assert!(
+        end_a / slice <= 241.0 && end_a / (slice / 2.0) > 240.0,
+        "{slice} ms for {end_a} ms"
+    );
+    // Each side's x axis fits its own run: B's axis ends near 4 s, not at A's 32 s.
+    let b_label = text(&root, ".side-b [data-testid=chart-herd] .chart-axis-label");
+    assert!(
+        b_label.contains(&format!("0 to {}", fmt_ms(Lang::En, end_b))) && end_b < 5_000.0,
+        "{b_label} (B ends at {end_b} ms)"
+    );
+    // The hidden table accounts for every call.
+    let rows = find(&root, ".side-a [data-testid=chart-herd] table tbody")
+        .unwrap()
+        .children();
+    let total: u64 = (0..rows.length())
+        .map(|i| {
+            child_texts(&rows.item(i).unwrap())[1]
+                .replace(',', "")
+                .parse::<u64>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, calls_a);
+}
+
+#[wasm_bindgen_test]
+async fn half_open_stretches_are_at_least_three_pixels_with_marks_and_counts() {
+    with_stylesheet();
+    let lab = lab("storm_breaker"); // B: opens in the outage, probes every 3 s
+    let view = lab.view;
+    let root = container();
+    root.set_attribute("style", "width: 640px").unwrap();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <BreakerStrip view=view side=Side::B /> },
+    );
+    lab.run_to_end();
+    tick().await;
+    let (opened, half) = view.run.with_value(|r| {
+        let changes = &r.b.as_ref().unwrap().model().stats().breaker_changes;
+        let n = |s: BreakerState| changes.iter().filter(|(_, x)| *x == s).count();
+        (n(BreakerState::Open), n(BreakerState::HalfOpen))
+    });
+    assert!(half > 0, "the breaker probed");
+    assert_eq!(
+        text(&root, "[data-testid=breaker-counts]"),
+        format!("opened {opened}×, half-open {half}×")
+    );
+    let track = find(&root, ".strip-track").unwrap();
+    let children = track.children();
+    let mut seen = 0;
+    for i in 0..children.length() {
+        let seg = children.item(i).unwrap();
+        if seg.class_list().contains("strip-seg--half-open") {
+            let w = seg.get_bounding_client_rect().width();
+            assert!(w >= 2.99, "a half-open stretch {w} px wide");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, half, "every half-open stretch is drawn");
+    let marks = root.query_selector_all_len("[data-testid=half-open-mark]");
+    assert!(
+        marks >= 1 && marks as usize <= half,
+        "{marks} marks for {half} half-open stretches"
+    );
 }
