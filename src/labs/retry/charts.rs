@@ -132,22 +132,13 @@ fn herd_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
         }
         points
     };
-    let series = vec![
-        LineSeries {
-            label: tf(lang, "retry.charts.herd_calls", &[("slice", &slice)]),
-            tone: Tone::Info,
-            stroke: Stroke::Solid,
-            area: true,
-            points: steps(|c| c.calls),
-        },
-        LineSeries {
-            label: t(lang, "retry.charts.herd_retries").into(),
-            tone: Tone::Wait,
-            stroke: Stroke::Dashed,
-            area: false,
-            points: steps(|c| c.retries),
-        },
-    ];
+    let series = vec![LineSeries {
+        label: tf(lang, "retry.charts.herd_calls", &[("slice", &slice)]),
+        tone: Tone::Info,
+        stroke: Stroke::Solid,
+        area: true,
+        points: steps(|c| c.calls),
+    }];
     let (busiest_at, busiest) =
         slices.iter().enumerate().fold(
             (0, 0),

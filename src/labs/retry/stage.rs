@@ -1128,6 +1128,17 @@ fn draw_svg(
     };
     let mid = g.top + g.area_h / 2.0;
     let lane_axis_y = g.lane_y + g.lane_h + 13.0;
+    // The lane's two ends in words, or just the times when the lane is narrow.
+    let horizon = fmt_countdown(lang, l.horizon_ms);
+    let (lane_far, lane_now) = {
+        let far = tf(lang, "retry.stage.lane_far", &[("wait", &horizon)]);
+        let now = t(lang, "retry.stage.lane_now").to_string();
+        if text_width(&far, 11.0) + text_width(&now, 11.0) + 16.0 <= g.x1 - g.x0 {
+            (far, now)
+        } else {
+            (horizon, t(lang, "retry.stage.lane_now_short").to_string())
+        }
+    };
     view! {
         <svg
             class="stage-svg"
@@ -1163,10 +1174,10 @@ fn draw_svg(
             </text>
             <rect class="stage-lane" x=c(g.x0) y=c(g.lane_y) width=c(g.x1 - g.x0) height=c(g.lane_h) rx="6" />
             <text class="stage-lane-axis" data-testid="lane-far" x=c(g.x0) y=c(lane_axis_y)>
-                {tf(lang, "retry.stage.lane_far", &[("wait", &fmt_ms(lang, l.horizon_ms))])}
+                {lane_far}
             </text>
             <text class="stage-lane-axis" x=c(g.x1) y=c(lane_axis_y) text-anchor="end">
-                {t(lang, "retry.stage.lane_now").to_string()}
+                {lane_now}
             </text>
         </svg>
     }
