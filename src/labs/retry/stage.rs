@@ -36,7 +36,7 @@
 
 use super::RetryView;
 use crate::charts::{
-    fmt_count, fmt_countdown, fmt_ms, prefers_reduced_motion, unique_id, use_element_width,
+    fmt_count, fmt_countdown, prefers_reduced_motion, unique_id, use_element_width,
 };
 use engine::i18n::{t, tf};
 use engine::labs::retry::config::StrategyPlan;
