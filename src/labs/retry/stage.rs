@@ -380,24 +380,27 @@ impl StageFrame {
         };
 
         // Counts over every active request; dots for a stable sample of them.
+        // One walk over the active requests: counts for all of them, dots
+        // for a stable sample (every k-th id). The map knows its size, so the
+        // sampling step is known before the walk.
+        let active = match model.active().size_hint() {
+            (lo, Some(hi)) if lo == hi => lo,
+            _ => model.active().count(),
+        };
+        let every = active.div_ceil(MAX_DOTS).max(1) as u32;
         let mut in_flight = 0u64;
         let mut waiting = 0u64;
-        let mut active = 0usize;
+        let mut sampled: Vec<&Request> = Vec::with_capacity(active.min(MAX_DOTS));
         for r in model.active() {
-            active += 1;
             match r.phase {
                 Phase::InFlight { .. } => in_flight += 1,
                 Phase::Waiting { .. } => waiting += 1,
             }
+            if r.id % every == 0 && sampled.len() < MAX_DOTS {
+                sampled.push(r);
+            }
         }
-        let every = active.div_ceil(MAX_DOTS).max(1) as u32;
-        let sampled = || {
-            model
-                .active()
-                .filter(move |r| r.id % every == 0)
-                .take(MAX_DOTS)
-        };
-        let drawn_active = sampled().count();
+        let drawn_active = sampled.len();
 
         // Recently finished requests flash for a moment of simulated time.
         let flash_ms = (scenario.service.latency_ms as f64 * 4.0).clamp(400.0, 2_000.0);
@@ -416,7 +419,7 @@ impl StageFrame {
         };
 
         let mut dots = Vec::with_capacity(drawn_active + MAX_FLASHES);
-        for req in sampled() {
+        for req in sampled {
             let cy = g.client_y(req.id);
             match req.phase {
                 Phase::InFlight {

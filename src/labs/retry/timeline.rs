@@ -98,12 +98,16 @@ impl Axis {
     }
 }
 
-/// The newest requests, finished or not (ids grow with arrival).
+/// The newest requests, finished or not (ids grow with arrival). Active
+/// requests come in id order, so the newest are the last few: skipped to,
+/// never sorted (a storm has thousands active).
 fn recent(sim: &RetrySim) -> Vec<&Request> {
     let model = sim.model();
-    let mut recent: Vec<&Request> = model.active().collect();
-    recent.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
-    recent.truncate(ROWS);
+    let active = match model.active().size_hint() {
+        (lo, Some(hi)) if lo == hi => lo,
+        _ => model.active().count(),
+    };
+    let mut recent: Vec<&Request> = model.active().skip(active.saturating_sub(ROWS)).collect();
     recent.extend(model.finished().rev().take(ROWS));
     recent.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
     recent.dedup_by_key(|r| r.id);
