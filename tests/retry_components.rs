@@ -308,6 +308,27 @@ async fn tapping_a_node_says_what_its_numbers_count() {
         detail.contains(&format!("{} calls received", fmt_count(Lang::En, calls))),
         "{detail}"
     );
+
+    // A tap on empty space clears it; focusing the node (Tab) shows it again.
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() - 30.0) as i32);
+    init.set_client_y((rect.top() - 10.0).max(0.0) as i32);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    find(&root, ".stage-svg")
+        .unwrap()
+        .dispatch_event(&click)
+        .unwrap();
+    tick().await;
+    assert!(text(&root, "[data-testid=stage-detail]").starts_with("Tap or point"));
+    let group = find(&root, "[data-testid=stage-node]").unwrap();
+    let focus: js_sys::Function = js_sys::Reflect::get(&group, &"focus".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    focus.call0(&group).unwrap();
+    tick().await;
+    assert!(text(&root, "[data-testid=stage-detail]").starts_with("node_1: "));
 }
 
 #[wasm_bindgen_test]

@@ -1007,6 +1007,7 @@ fn draw_svg(
     nodes: Memo<Vec<NodeState>>,
     summary: Memo<String>,
     hatch: &str,
+    picked: RwSignal<Option<Picked>>,
 ) -> impl IntoView {
     let g = l.g;
     let lang = l.lang;
@@ -1070,7 +1071,13 @@ fn draw_svg(
             let back_y = if tall { y + 45.0 } else { y + h - 6.0 };
             let capacity_at = (l.capacity > 0).then_some(1.0 / 1.5);
             view! {
-                <g class=class data-testid="stage-node" data-down=move || is_down().to_string()>
+                <g
+                    class=class
+                    data-testid="stage-node"
+                    data-down=move || is_down().to_string()
+                    tabindex="0"
+                    on:focus=move |_| picked.set(Some(Picked::Node(i)))
+                >
                     <title>{read(|n| n.title.clone())}</title>
                     <rect class="stage-node-box" x=c(nx) y=c(y) width=c(g.node_w) height=c(h) rx="6" />
                     <rect class="stage-node-hatch" x=c(nx) y=c(y) width=c(g.node_w) height=c(h) rx="6" fill=hatch_fill.clone() />
@@ -1269,10 +1276,15 @@ pub fn RetryStage(
         });
     });
 
-    let svg = move || layout.with(|l| l.as_ref().map(|l| draw_svg(l, nodes, summary, &hatch)));
-
-    // Pointing at or tapping a node or a dot says what it is, below the stage.
+    // Pointing at, tapping or focusing (Tab) a node, or pointing at or
+    // tapping a dot, says what it is, below the stage.
     let picked = RwSignal::new(None::<Picked>);
+    let svg = move || {
+        layout.with(|l| {
+            l.as_ref()
+                .map(|l| draw_svg(l, nodes, summary, &hatch, picked))
+        })
+    };
     let pick_at = move |ev: &web_sys::MouseEvent| {
         let el = node.get_untracked()?;
         let rect = el.get_bounding_client_rect();
