@@ -312,13 +312,13 @@ async fn tapping_a_node_says_what_its_numbers_count() {
     // A tap on empty space clears it; focusing the node (Tab) shows it again.
     let init = web_sys::MouseEventInit::new();
     init.set_bubbles(true);
-    init.set_client_x((rect.left() - 30.0) as i32);
-    init.set_client_y((rect.top() - 10.0).max(0.0) as i32);
+    // (The clients' box: no dot is ever drawn there.)
+    let clients = find(&root, ".stage-client-box").unwrap();
+    let at = clients.get_bounding_client_rect();
+    init.set_client_x((at.left() + 6.0) as i32);
+    init.set_client_y((at.top() + 6.0) as i32);
     let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-    find(&root, ".stage-svg")
-        .unwrap()
-        .dispatch_event(&click)
-        .unwrap();
+    clients.dispatch_event(&click).unwrap();
     tick().await;
     assert!(text(&root, "[data-testid=stage-detail]").starts_with("Tap or point"));
     let group = find(&root, "[data-testid=stage-node]").unwrap();
