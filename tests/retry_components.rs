@@ -1061,3 +1061,27 @@ async fn half_open_stretches_are_at_least_three_pixels_with_marks_and_counts() {
         "{marks} marks for {half} half-open stretches"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_log_shows_fewer_lines_while_playing() {
+    use cloud_patterns_playground::labs::retry::log::{RetryLog, SHOWN, SHOWN_PLAYING};
+    let lab = lab("storm_jitter");
+    let view = lab.view;
+    let playing = RwSignal::new(true);
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryLog view=view playing=playing /> },
+    );
+    lab.advance_to(20_000);
+    tick().await;
+    let lines = |root: &Element| {
+        find(root, "[data-testid=log-a]")
+            .unwrap()
+            .query_selector_all_len("[data-testid=log-entry]") as usize
+    };
+    assert_eq!(lines(&root), SHOWN_PLAYING, "a short log while playing");
+    playing.set(false);
+    tick().await;
+    assert_eq!(lines(&root), SHOWN, "the full log when paused");
+}
