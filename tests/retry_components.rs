@@ -10,8 +10,12 @@
 #![cfg(target_arch = "wasm32")]
 
 use cloud_patterns_playground::charts::{fmt_count, fmt_ms};
-use cloud_patterns_playground::labs::retry::charts::RetryCharts;
-use cloud_patterns_playground::labs::retry::stage::{RetryStage, Side, MAX_DOTS};
+use cloud_patterns_playground::labs::retry::charts::{
+    herd_slice_ms, RetryCharts, MIN_FOR_PERCENTILES,
+};
+use cloud_patterns_playground::labs::retry::stage::{
+    lane_fraction, lane_horizon_ms, DotKind, RetryStage, Side, LANE_STEPS, MAX_DOTS, MAX_FLASHES,
+};
 use cloud_patterns_playground::labs::retry::strips::{BreakerStrip, BudgetStrip};
 use cloud_patterns_playground::labs::retry::timeline::RequestTimeline;
 use cloud_patterns_playground::labs::retry::RetryView;
@@ -24,6 +28,7 @@ use engine::{Lang, SimTime};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
+use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -103,16 +108,69 @@ fn child_texts(parent: &Element) -> Vec<String> {
         .collect()
 }
 
-/// The (x, y) of a dot's `translate(x y)`.
-fn dot_position(dot: &Element) -> (f64, f64) {
-    let transform = dot.get_attribute("transform").expect("dots are positioned");
-    let inner = transform
-        .trim_start_matches("translate(")
-        .trim_end_matches(')');
-    let mut parts = inner
+/// The dots the stage's canvas drew, per kind (its `data-counts`).
+fn drawn_counts(root: &Element) -> BTreeMap<String, u32> {
+    let canvas = find(root, "[data-testid=stage-canvas]").expect("the dots' canvas");
+    canvas
+        .get_attribute("data-counts")
+        .expect("the canvas says what it drew")
         .split_whitespace()
-        .map(|p| p.parse::<f64>().expect("a number"));
-    (parts.next().unwrap(), parts.next().unwrap())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').expect("kind=count");
+            (k.to_string(), v.parse().expect("a count"))
+        })
+        .collect()
+}
+
+fn drawn_total(root: &Element) -> u32 {
+    drawn_counts(root).values().sum()
+}
+
+/// The dots the canvas drew: (kind, x, y, r), kinds numbered as `DotKind`.
+fn drawn_dots(root: &Element) -> Vec<(DotKind, f64, f64, f64)> {
+    let canvas = find(root, "[data-testid=stage-canvas]").expect("the dots' canvas");
+    let array: js_sys::Float64Array = js_sys::Reflect::get(&canvas, &"stageDots".into())
+        .expect("the stageDots hook")
+        .dyn_into()
+        .expect("a Float64Array");
+    array
+        .to_vec()
+        .chunks(4)
+        .map(|d| (DotKind::ALL[d[0] as usize], d[1], d[2], d[3]))
+        .collect()
+}
+
+fn mount_stage(lab: &Lab, reduced_motion: Option<bool>) -> (HtmlElement, impl Drop) {
+    let view = lab.view;
+    let root = container();
+    let mounted = mount_to(root.clone(), move || match reduced_motion {
+        Some(r) => view! { <RetryStage view=view side=Side::A reduced_motion=r /> }.into_any(),
+        None => view! { <RetryStage view=view side=Side::A /> }.into_any(),
+    });
+    (root, UnmountOnDrop(Some(mounted)))
+}
+
+struct UnmountOnDrop<T>(Option<T>);
+impl<T> Drop for UnmountOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.take();
+    }
+}
+
+/// Engine counts of side A's active requests: (first attempts in flight,
+/// retries in flight, waiting).
+fn engine_kinds(view: RetryView) -> (u32, u32, u32) {
+    view.run.with_value(|r| {
+        let mut k = (0, 0, 0);
+        for q in r.a.model().active() {
+            match q.phase {
+                Phase::InFlight { attempt: 1, .. } => k.0 += 1,
+                Phase::InFlight { .. } => k.1 += 1,
+                Phase::Waiting { .. } => k.2 += 1,
+            }
+        }
+        k
+    })
 }
 
 // ------------------------------------------------------------------ stage
@@ -120,27 +178,14 @@ fn dot_position(dot: &Element) -> (f64, f64) {
 #[wasm_bindgen_test]
 async fn stage_counts_match_the_engine_and_dots_are_drawn() {
     let lab = lab("storm_breaker");
+    let (root, _m) = mount_stage(&lab, None);
     let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RetryStage view=view side=Side::A /> },
-    );
     lab.advance_to(5_000);
     tick().await;
 
-    let (in_flight, waiting, done) = view.run.with_value(|r| {
-        let m = r.a.model();
-        let in_flight = m
-            .active()
-            .filter(|q| matches!(q.phase, Phase::InFlight { .. }))
-            .count() as u64;
-        let waiting = m
-            .active()
-            .filter(|q| matches!(q.phase, Phase::Waiting { .. }))
-            .count() as u64;
-        (in_flight, waiting, m.stats().finished)
-    });
+    let (first, retries, waiting) = engine_kinds(view);
+    let in_flight = (first + retries) as u64;
+    let done = view.run.with_value(|r| r.a.model().stats().finished);
     assert!(
         in_flight > 0,
         "at 5 s a 100 requests/s workload has calls in flight"
@@ -151,39 +196,70 @@ async fn stage_counts_match_the_engine_and_dots_are_drawn() {
     );
     assert_eq!(
         text(&root, "[data-testid=count-waiting]"),
-        format!("{} waiting", fmt_count(Lang::En, waiting))
+        format!("{} waiting", fmt_count(Lang::En, waiting as u64))
     );
     assert!(text(&root, "[data-testid=count-done]")
         .starts_with(&format!("{} done", fmt_count(Lang::En, done))));
 
-    let dots = find(&root, "[data-testid=stage-dots]").expect("the dots layer");
-    let drawn = dots.child_element_count() as u64;
-    assert!(drawn > 0, "requests are drawn");
+    let drawn = drawn_counts(&root);
+    // Fewer than MAX_DOTS active: every one of them is drawn, as what it is.
+    assert_eq!(drawn["first"], first, "{drawn:?}");
+    assert_eq!(drawn["retry"], retries, "{drawn:?}");
+    assert_eq!(drawn["waiting"], waiting, "{drawn:?}");
+    assert!(drawn["ok"] + drawn["giveup"] <= MAX_FLASHES as u32);
+    assert_eq!(drawn_dots(&root).len() as u32, drawn_total(&root));
+}
+
+#[wasm_bindgen_test]
+async fn stage_dom_size_does_not_grow_with_clients() {
+    let p = presets::find("herd").unwrap();
+    let mut sizes = Vec::new();
+    for clients in [10, 5_000] {
+        let config = RetryConfig {
+            workload: Workload::Herd { clients },
+            ..p.config.clone()
+        };
+        let lab = lab_from(&config, p.seed);
+        let (root, _m) = mount_stage(&lab, None);
+        for at in [10, 400] {
+            lab.advance_to(at);
+            tick().await;
+            sizes.push((
+                clients,
+                at,
+                root.query_selector_all_len("*"),
+                drawn_total(&root),
+            ));
+        }
+    }
+    let elements: Vec<u32> = sizes.iter().map(|s| s.2).collect();
     assert!(
-        drawn as usize <= MAX_DOTS + 60,
-        "never more than the cap (plus flashes), drew {drawn}"
+        elements.iter().all(|&n| n == elements[0]),
+        "the same elements for 10 and 5,000 clients: {sizes:?}"
     );
-    assert!(
-        find(&root, ".dot--first").is_some(),
-        "first attempts are circles"
-    );
+    // ...while the canvas draws many more dots for the big herd (a sample).
+    assert_eq!(sizes[0].3, 10, "{sizes:?}");
+    assert!(sizes[2].3 as usize >= MAX_DOTS / 2, "{sizes:?}");
+    assert!(sizes[2].3 as usize <= MAX_DOTS + MAX_FLASHES, "{sizes:?}");
 }
 
 #[wasm_bindgen_test]
 async fn stage_marks_nodes_down_during_the_outage_only() {
     let lab = lab("storm_breaker"); // outage of the whole service from 15 s to 25 s
-    let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RetryStage view=view side=Side::A /> },
-    );
+    let (root, _m) = mount_stage(&lab, None);
 
     lab.advance_to(10_000);
     tick().await;
     let node = find(&root, "[data-testid=stage-node]").expect("a node box");
     assert_eq!(node.get_attribute("data-down").as_deref(), Some("false"));
-    assert!(!node.text_content().unwrap_or_default().contains("DOWN"));
+    let label = node.text_content().unwrap_or_default();
+    assert!(!label.contains("DOWN"));
+    let working = text(&node, "[data-testid=stage-node-working]");
+    assert!(
+        working.starts_with("working on "),
+        "the count says what it counts: {working}"
+    );
+    assert!(label.contains("calls received"), "{label}");
 
     lab.advance_to(18_000);
     tick().await;
@@ -195,11 +271,64 @@ async fn stage_marks_nodes_down_during_the_outage_only() {
         label.contains("back in 7 s"),
         "the outage ends at 25 s: {label}"
     );
+    assert!(
+        !label.contains("working on"),
+        "a node that is down is not working on anything: {label}"
+    );
 
     lab.advance_to(30_000);
     tick().await;
     let node = find(&root, "[data-testid=stage-node]").expect("a node box");
     assert_eq!(node.get_attribute("data-down").as_deref(), Some("false"));
+}
+
+#[wasm_bindgen_test]
+async fn tapping_a_node_says_what_its_numbers_count() {
+    let lab = lab("storm_breaker");
+    let (root, _m) = mount_stage(&lab, None);
+    lab.advance_to(5_000);
+    tick().await;
+    assert!(text(&root, "[data-testid=stage-detail]").starts_with("Tap or point"));
+    let node = find(&root, ".stage-node-box").expect("a node box");
+    let rect = node.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() + rect.width() / 2.0) as i32);
+    init.set_client_y((rect.top() + rect.height() / 2.0) as i32);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    node.dispatch_event(&click).unwrap();
+    tick().await;
+    let calls = lab
+        .view
+        .run
+        .with_value(|r| r.a.model().stats().node_calls[0]);
+    let detail = text(&root, "[data-testid=stage-detail]");
+    assert!(detail.starts_with("node_1: working on "), "{detail}");
+    assert!(
+        detail.contains(&format!("{} calls received", fmt_count(Lang::En, calls))),
+        "{detail}"
+    );
+
+    // A tap on empty space clears it; focusing the node (Tab) shows it again.
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    // (The clients' box: no dot is ever drawn there.)
+    let clients = find(&root, ".stage-client-box").unwrap();
+    let at = clients.get_bounding_client_rect();
+    init.set_client_x((at.left() + 6.0) as i32);
+    init.set_client_y((at.top() + 6.0) as i32);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    clients.dispatch_event(&click).unwrap();
+    tick().await;
+    assert!(text(&root, "[data-testid=stage-detail]").starts_with("Tap or point"));
+    let group = find(&root, "[data-testid=stage-node]").unwrap();
+    let focus: js_sys::Function = js_sys::Reflect::get(&group, &"focus".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    focus.call0(&group).unwrap();
+    tick().await;
+    assert!(text(&root, "[data-testid=stage-detail]").starts_with("node_1: "));
 }
 
 #[wasm_bindgen_test]
@@ -210,22 +339,15 @@ async fn stage_samples_dots_when_thousands_of_clients_call() {
         ..p.config
     };
     let lab = lab_from(&config, p.seed);
-    let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RetryStage view=view side=Side::A /> },
-    );
+    let (root, _m) = mount_stage(&lab, None);
     lab.advance_to(10);
     tick().await;
 
-    let active = view.run.with_value(|r| r.a.model().active().count());
+    let active = lab.view.run.with_value(|r| r.a.model().active().count());
     assert!(active > MAX_DOTS * 10, "{active} requests are active");
-    let drawn = find(&root, "[data-testid=stage-dots]")
-        .unwrap()
-        .child_element_count() as usize;
+    let drawn = drawn_total(&root) as usize;
     assert!(
-        drawn <= MAX_DOTS + 60 && drawn > 0,
+        drawn <= MAX_DOTS + MAX_FLASHES && drawn > 0,
         "drew {drawn} dots for {active} requests"
     );
     let counts = text(&root, "[data-testid=stage-counts]");
@@ -241,12 +363,8 @@ async fn stage_samples_dots_when_thousands_of_clients_call() {
 #[wasm_bindgen_test]
 async fn an_attempt_travels_from_client_to_service() {
     let lab = lab("tenacity"); // one request; its first attempt takes ~120 ms
+    let (root, _m) = mount_stage(&lab, Some(false));
     let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RetryStage view=view side=Side::A /> },
-    );
     lab.advance_to(0);
     tick().await;
     let reply_ms = view
@@ -257,21 +375,94 @@ async fn an_attempt_travels_from_client_to_service() {
         });
     assert!(reply_ms > 4.0, "the attempt takes time ({reply_ms} ms)");
 
-    let dot = find(&root, ".dot--first").expect("the attempt's dot");
-    let (x_start, _) = dot_position(&dot);
+    let dots = drawn_dots(&root);
+    assert_eq!(dots.len(), 1, "{dots:?}");
+    assert_eq!(
+        dots[0].0,
+        DotKind::FirstAttempt,
+        "a first attempt is a circle"
+    );
+    let x_start = dots[0].1;
     lab.advance_to((reply_ms * 0.75) as u64);
     tick().await;
-    let dot = find(&root, ".dot--first").expect("still in flight");
-    let (x_later, _) = dot_position(&dot);
+    let dots = drawn_dots(&root);
+    assert_eq!(dots[0].0, DotKind::FirstAttempt, "still in flight");
+    let x_later = dots[0].1;
     assert!(
         x_later > x_start + 20.0,
         "the dot moved right: {x_start} → {x_later}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn reduced_motion_places_waiting_requests_by_time_left_in_steps() {
+    let lab = lab("herd"); // side A: 40 clients, no jitter, waits 100 ms → 2 s
+    let (root, _m) = mount_stage(&lab, Some(true));
+    let view = lab.view;
+    let horizon = view
+        .run
+        .with_value(|r| lane_horizon_ms(&r.a.model().scenario().strategy));
     assert_eq!(
-        text(&dot, ".dot-label"),
-        "1",
-        "a lone request shows its attempt number"
+        horizon, 2_000.0,
+        "the longest wait of 100 ms × 2ⁿ capped at 2 s"
     );
+
+    let mut checked = 0;
+    for at in [150, 420, 1_300, 3_100, 6_000] {
+        lab.advance_to(at);
+        tick().await;
+        let now = view
+            .run
+            .with_value(|r| r.a.now().as_micros() as f64 / 1000.0);
+        let mut expected: Vec<f64> = view.run.with_value(|r| {
+            r.a.model()
+                .active()
+                .filter_map(|q| match q.phase {
+                    Phase::Waiting { until, .. } => Some(until.as_micros() as f64 / 1000.0 - now),
+                    _ => None,
+                })
+                .collect()
+        });
+        let dots = drawn_dots(&root);
+        let mut waiting: Vec<f64> = dots
+            .iter()
+            .filter(|d| d.0 == DotKind::Waiting)
+            .map(|d| d.1)
+            .collect();
+        assert_eq!(
+            waiting.len(),
+            expected.len(),
+            "every waiting request is drawn at {at} ms"
+        );
+        let Some(r) = dots.first().map(|d| d.3) else {
+            continue;
+        };
+        // (Read now: the stage redraws its SVG when its width is measured.)
+        let lane = find(&root, ".stage-lane").expect("the waiting lane");
+        let attr = |name: &str| -> f64 { lane.get_attribute(name).unwrap().parse().unwrap() };
+        let (lane_x, lane_w) = (attr("x"), attr("width"));
+        let (from, to) = (lane_x + r + 2.0, lane_x + lane_w - r - 2.0);
+        // Each ring sits where its time left says, in steps of an eighth.
+        let mut want: Vec<f64> = expected
+            .drain(..)
+            .map(|left| {
+                let f = lane_fraction(left, horizon, true);
+                assert_eq!((f * LANE_STEPS as f64).fract(), 0.0, "a whole step");
+                from + (to - from) * f
+            })
+            .collect();
+        want.sort_by(f64::total_cmp);
+        waiting.sort_by(f64::total_cmp);
+        for (got, want) in waiting.iter().zip(&want) {
+            assert!(
+                (got - want).abs() < 0.01,
+                "at {at} ms: {waiting:?} vs {want:?}"
+            );
+        }
+        checked += waiting.len();
+    }
+    assert!(checked > 20, "the herd had requests waiting ({checked})");
+    assert_eq!(text(&root, "[data-testid=lane-far]"), "retry in 2 s");
 }
 
 // ------------------------------------------------------------------ timeline
@@ -626,4 +817,271 @@ impl CountMatches for Element {
         }
         count
     }
+}
+
+// ------------------------------------------------------------------ issue 6: scales and small runs
+
+/// Adds the app's component stylesheet to the test page (once), so layout
+/// rules such as minimum widths can be measured.
+fn with_stylesheet() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id("components-css").is_some() {
+        return;
+    }
+    let style = document.create_element("style").unwrap();
+    style.set_id("components-css");
+    style.set_text_content(Some(include_str!("../style/components.css")));
+    document.head().unwrap().append_child(&style).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_and_b_timelines_share_one_time_axis() {
+    let lab = lab("herd"); // A (no jitter) runs ~32 s, B (full jitter) ~4 s
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <div class="side-a"><RequestTimeline view=view side=Side::A /></div>
+            <div class="side-b"><RequestTimeline view=view side=Side::B /></div>
+        }
+    });
+    lab.run_to_end();
+    tick().await;
+    let ticks = |side: &str| {
+        child_texts(
+            &find(
+                &root,
+                &format!(".side-{side} [data-testid=timeline-axis] .tl-track"),
+            )
+            .unwrap(),
+        )
+    };
+    let (a, b) = (ticks("a"), ticks("b"));
+    assert_eq!(a, b, "the same ticks on both sides");
+    let end_s = view
+        .run
+        .with_value(|r| r.a.model().stats().last_finish.as_micros() as f64 / 1e6);
+    assert!(end_s > 30.0, "A's herd takes over 30 s ({end_s})");
+    let last = a.last().unwrap().clone();
+    let last_s: f64 = last
+        .trim_end_matches(" s")
+        .parse()
+        .expect("ticks in whole seconds");
+    assert!(
+        last_s >= end_s,
+        "the axis reaches A's end: {last} vs {end_s} s"
+    );
+    assert!(
+        text(&root, ".side-b [data-testid=timeline-x-label]").contains("one axis for A and B"),
+        "the label says so"
+    );
+    // B's requests all end within its ~4 s: their bars sit in the first sixth.
+    let track = find(&root, ".side-b .tl-rows .tl-row .tl-track").unwrap();
+    let children = track.children();
+    for i in 0..children.length() {
+        let style = children
+            .item(i)
+            .unwrap()
+            .get_attribute("style")
+            .unwrap_or_default();
+        let left: f64 = style
+            .trim_start_matches("left:")
+            .split('%')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            left < 100.0 / 6.0,
+            "B's bars start early on the shared axis: {style}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_single_request_gets_no_rates_or_percentiles() {
+    let lab = lab("tenacity"); // one request
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=view side=Side::A /> },
+    );
+    lab.run_to_end();
+    tick().await;
+    assert!(
+        find(&root, "[data-testid=chart-load]").is_none(),
+        "no rate chart"
+    );
+    assert!(find(&root, "[data-testid=chart-load-skipped]").is_some());
+    let latency = find(&root, "[data-testid=chart-latency]").expect("the latency figure");
+    assert!(
+        find(&latency, "svg.chart-svg").is_none(),
+        "no p99 of one sample"
+    );
+    let took = view
+        .run
+        .with_value(|r| r.a.model().stats().metrics().p50_ms.unwrap());
+    let empty = text(&latency, ".chart-empty");
+    assert!(empty.starts_with("One request: it took"), "{empty}");
+    assert!(empty.contains(&fmt_ms(Lang::En, took)), "{empty}");
+}
+
+#[wasm_bindgen_test]
+async fn percentiles_wait_for_enough_successes() {
+    let lab = lab("storm_jitter");
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=view side=Side::A /> },
+    );
+    // Step until a few requests (but fewer than 20) have succeeded.
+    let mut at = 0;
+    loop {
+        at += 20;
+        lab.advance_to(at);
+        let ok = view.run.with_value(|r| r.a.model().stats().succeeded);
+        if ok >= 3 || at > 5_000 {
+            assert!(ok < MIN_FOR_PERCENTILES, "{ok} successes at {at} ms");
+            break;
+        }
+    }
+    tick().await;
+    let latency = find(&root, "[data-testid=chart-latency]").unwrap();
+    assert!(find(&latency, "svg.chart-svg").is_none());
+    assert!(text(&latency, ".chart-empty").contains("from 20 successful requests on"));
+    lab.advance_to(10_000);
+    tick().await;
+    let latency = find(&root, "[data-testid=chart-latency]").unwrap();
+    assert!(
+        find(&latency, "svg.chart-svg").is_some(),
+        "drawn once there are enough"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_herd_chart_counts_calls_in_slices_that_fit_the_run() {
+    let lab = lab("herd");
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <div class="side-a"><RetryCharts view=view side=Side::A /></div>
+            <div class="side-b"><RetryCharts view=view side=Side::B /></div>
+        }
+    });
+    // Early on: 10-ms slices (a herd's waves are a latency wide).
+    lab.advance_to(2_000);
+    tick().await;
+    let slice = view.run.with_value(herd_slice_ms);
+    assert_eq!(slice, 10.0, "the first 2 s fit 10-ms slices");
+    assert_eq!(
+        text(&root, ".side-b [data-testid=chart-herd] .chart-title"),
+        "Calls sent per 10 ms"
+    );
+    assert!(
+        find(&root, "[data-testid=chart-load]").is_none(),
+        "no per-second rates for a herd"
+    );
+
+    lab.run_to_end();
+    tick().await;
+    let slice = view.run.with_value(herd_slice_ms);
+    let (end_a, end_b, calls_a) = view.run.with_value(|r| {
+        let s = |sim: &engine::labs::retry::RetrySim| {
+            sim.model().stats().last_finish.as_micros() as f64 / 1000.0
+        };
+        (s(&r.a), s(r.b.as_ref().unwrap()), r.a.model().stats().calls)
+    });
+    // The slice fits the longer run in at most 240 slices, and is no wider than needed.
+    assert!(
+        end_a / slice <= 241.0 && end_a / (slice / 2.0) > 240.0,
+        "{slice} ms for {end_a} ms"
+    );
+    // Each side's x axis fits its own run: B's axis ends near 4 s, not at A's 32 s.
+    let b_label = text(&root, ".side-b [data-testid=chart-herd] .chart-axis-label");
+    assert!(
+        b_label.contains(&format!("0 to {}", fmt_ms(Lang::En, end_b))) && end_b < 5_000.0,
+        "{b_label} (B ends at {end_b} ms)"
+    );
+    // The hidden table accounts for every call.
+    let rows = find(&root, ".side-a [data-testid=chart-herd] table tbody")
+        .unwrap()
+        .children();
+    let total: u64 = (0..rows.length())
+        .map(|i| {
+            child_texts(&rows.item(i).unwrap())[1]
+                .replace(',', "")
+                .parse::<u64>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, calls_a);
+}
+
+#[wasm_bindgen_test]
+async fn half_open_stretches_are_at_least_three_pixels_with_marks_and_counts() {
+    with_stylesheet();
+    let lab = lab("storm_breaker"); // B: opens in the outage, probes every 3 s
+    let view = lab.view;
+    let root = container();
+    root.set_attribute("style", "width: 640px").unwrap();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <BreakerStrip view=view side=Side::B /> },
+    );
+    lab.run_to_end();
+    tick().await;
+    let (opened, half) = view.run.with_value(|r| {
+        let changes = &r.b.as_ref().unwrap().model().stats().breaker_changes;
+        let n = |s: BreakerState| changes.iter().filter(|(_, x)| *x == s).count();
+        (n(BreakerState::Open), n(BreakerState::HalfOpen))
+    });
+    assert!(half > 0, "the breaker probed");
+    assert_eq!(
+        text(&root, "[data-testid=breaker-counts]"),
+        format!("opened {opened}×, half-open {half}×")
+    );
+    let track = find(&root, ".strip-track").unwrap();
+    let children = track.children();
+    let mut seen = 0;
+    for i in 0..children.length() {
+        let seg = children.item(i).unwrap();
+        if seg.class_list().contains("strip-seg--half-open") {
+            let w = seg.get_bounding_client_rect().width();
+            assert!(w >= 2.99, "a half-open stretch {w} px wide");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, half, "every half-open stretch is drawn");
+    let marks = root.query_selector_all_len("[data-testid=half-open-mark]");
+    assert!(
+        marks >= 1 && marks as usize <= half,
+        "{marks} marks for {half} half-open stretches"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_log_shows_fewer_lines_while_playing() {
+    use cloud_patterns_playground::labs::retry::log::{RetryLog, SHOWN, SHOWN_PLAYING};
+    let lab = lab("storm_jitter");
+    let view = lab.view;
+    let playing = RwSignal::new(true);
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryLog view=view playing=playing /> },
+    );
+    lab.advance_to(20_000);
+    tick().await;
+    let lines = |root: &Element| {
+        find(root, "[data-testid=log-a]")
+            .unwrap()
+            .query_selector_all_len("[data-testid=log-entry]") as usize
+    };
+    assert_eq!(lines(&root), SHOWN_PLAYING, "a short log while playing");
+    playing.set(false);
+    tick().await;
+    assert_eq!(lines(&root), SHOWN, "the full log when paused");
 }

@@ -12,6 +12,14 @@
 //! When two strategies are compared, both sides' charts share their y scales,
 //! so A and B can be compared by eye. This file turns engine statistics into
 //! chart data; the drawing is `crate::charts`.
+//!
+//! Charts that a run is too small to have are not drawn: a single request
+//! has no rates over time (its attempts are on the request timeline), and
+//! percentiles need at least [`MIN_FOR_PERCENTILES`] successes. A thundering
+//! herd gets, instead of rates per second, **calls per slice of a few
+//! milliseconds** on a window that fits each side's run (Marc Brooker's
+//! picture of jitter): without jitter the calls come in waves, with jitter
+//! they spread out. Both sides use the same slice width and y scale.
 
 use super::stage::Side;
 use super::RetryView;
@@ -20,26 +28,176 @@ use crate::charts::{
     LineChart, LineChartData, LineSeries, Stroke, Tone, Unit,
 };
 use engine::i18n::{t, tf};
+use engine::labs::retry::config::Workload;
 use engine::labs::retry::record::node_name;
+use engine::labs::retry::stats::CallCount;
 use engine::labs::retry::stats::Slice;
 use engine::labs::retry::{RetryRun, RetrySim};
+use engine::labs::LabRun;
 use engine::Lang;
 use leptos::prelude::*;
 
 /// How many rows the hidden table of the load chart has at most.
 const LOAD_TABLE_ROWS: usize = 20;
 
+/// Percentiles are drawn from this many successes on (fewer make a p99 of
+/// a handful of samples).
+pub const MIN_FOR_PERCENTILES: u64 = 20;
+
 /// The span of simulated time the charts and strips cover, in seconds: the
-/// arrival window if there is one, or as far as either side has got.
+/// run's shared time axis (`LabRun::time_domain_ms`: the arrival window, or
+/// as far as either side has got), the same for A and B.
 pub fn time_domain_s(run: &RetryRun) -> f64 {
+    run.time_domain_ms() / 1000.0
+}
+
+/// Whether the run is a single request (no rates over time to chart).
+fn single_request(run: &RetryRun) -> bool {
+    matches!(run.a.model().scenario().workload, Workload::Single)
+}
+
+fn is_herd(run: &RetryRun) -> bool {
+    matches!(run.a.model().scenario().workload, Workload::Herd { .. })
+}
+
+/// The herd chart's slice width in ms: the finest width both sides have
+/// (each side's fine series widens as its run grows), so both sides count
+/// calls over slices of the same length.
+pub fn herd_slice_ms(run: &RetryRun) -> f64 {
     run.sides()
-        .map(|s| {
-            let window = s.model().scenario().arrival_window();
-            let last = s.model().stats().last_finish;
-            window.max(last).max(s.now()).as_micros() as f64 / 1e6
-        })
+        .map(|s| s.model().stats().fine_calls.width().as_micros() as f64 / 1000.0)
         .fold(0.0, f64::max)
-        .max(1.0)
+}
+
+/// One side's calls per slice of `width_ms`, from its fine series.
+fn herd_slices(sim: &RetrySim, width_ms: f64) -> Vec<CallCount> {
+    let fine = &sim.model().stats().fine_calls;
+    let own = fine.width().as_micros() as f64 / 1000.0;
+    let group = ((width_ms / own).round() as usize).max(1);
+    fine.buckets()
+        .chunks(group)
+        .map(|chunk| {
+            chunk.iter().fold(CallCount::default(), |mut acc, c| {
+                acc.calls += c.calls;
+                acc.retries += c.retries;
+                acc
+            })
+        })
+        .collect()
+}
+
+fn herd_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
+    let width_ms = herd_slice_ms(run);
+    let slice = fmt_ms(lang, width_ms);
+    let index = match side {
+        Side::A => 0,
+        Side::B => 1,
+    };
+    let end_s = (run.side_end_ms(index) / 1000.0).max(width_ms / 1000.0);
+    let base = LineChartData {
+        title: tf(lang, "retry.charts.herd_title", &[("slice", &slice)]),
+        x_label: tf(
+            lang,
+            "retry.charts.herd_axis",
+            &[("end", &fmt_ms(lang, end_s * 1000.0))],
+        ),
+        y_label: tf(lang, "retry.charts.herd_per_slice", &[("slice", &slice)]),
+        x_max: end_s,
+        x_unit: Unit::Seconds,
+        y_unit: Unit::Number,
+        lang,
+        ..LineChartData::default()
+    };
+    let Some(sim) = side.sim(run) else {
+        return LineChartData {
+            empty: Some(t(lang, "chart.no_data").into()),
+            ..base
+        };
+    };
+    let slices = herd_slices(sim, width_ms);
+    if slices.iter().all(|c| c.calls == 0) {
+        return LineChartData {
+            empty: Some(t(lang, "retry.charts.load_quiet").into()),
+            ..base
+        };
+    }
+    let w = width_ms / 1000.0;
+    // A step outline: each slice is a flat top over its own width.
+    let steps = |f: fn(&CallCount) -> u32| -> Vec<(f64, f64)> {
+        let mut points = Vec::with_capacity(slices.len() * 2);
+        for (i, c) in slices.iter().enumerate() {
+            let v = f(c) as f64;
+            points.push((i as f64 * w, v));
+            points.push(((i + 1) as f64 * w, v));
+        }
+        points
+    };
+    let series = vec![LineSeries {
+        label: tf(lang, "retry.charts.herd_calls", &[("slice", &slice)]),
+        tone: Tone::Info,
+        stroke: Stroke::Solid,
+        area: true,
+        points: steps(|c| c.calls),
+    }];
+    let (busiest_at, busiest) =
+        slices.iter().enumerate().fold(
+            (0, 0),
+            |best, (i, c)| if c.calls > best.1 { (i, c.calls) } else { best },
+        );
+    let busy = slices.iter().filter(|c| c.calls > 0).count();
+    let summary = tf(
+        lang,
+        "retry.charts.herd_summary",
+        &[
+            ("slice", &slice),
+            ("peak", &fmt_count(lang, busiest as u64)),
+            (
+                "at",
+                &format!("{} s", fmt_number(lang, busiest_at as f64 * w)),
+            ),
+            ("busy", &fmt_count(lang, busy as u64)),
+            ("slices", &fmt_count(lang, slices.len() as u64)),
+            ("calls", &fmt_count(lang, sim.model().stats().calls)),
+        ],
+    );
+    let group = slices.len().div_ceil(LOAD_TABLE_ROWS).max(1);
+    let rows = slices
+        .chunks(group)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let from = (k * group) as f64 * w;
+            let to = from + chunk.len() as f64 * w;
+            vec![
+                format!("{}–{} s", fmt_number(lang, from), fmt_number(lang, to)),
+                fmt_count(lang, chunk.iter().map(|c| c.calls as u64).sum()),
+                fmt_count(
+                    lang,
+                    chunk.iter().map(|c| c.calls as u64).max().unwrap_or(0),
+                ),
+            ]
+        })
+        .collect();
+    let table = DataTable {
+        caption: base.title.clone(),
+        head: vec![
+            t(lang, "retry.charts.col_time").into(),
+            t(lang, "retry.charts.col_herd_calls").into(),
+            tf(lang, "retry.charts.col_herd_peak", &[("slice", &slice)]),
+        ],
+        rows,
+    };
+    // Both sides on one y scale (the same slice width, so counts compare).
+    let y_min_top = run
+        .sides()
+        .flat_map(|s| herd_slices(s, width_ms).into_iter().map(|c| c.calls as f64))
+        .fold(0.0, f64::max);
+    LineChartData {
+        series,
+        summary,
+        table,
+        y_min_top,
+        ..base
+    }
 }
 
 /// One slice of the series with its time span, in seconds.
@@ -358,7 +516,30 @@ fn latency_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
             ..base
         };
     };
-    let m = sim.model().stats().metrics();
+    let stats = sim.model().stats();
+    let m = stats.metrics();
+    if stats.succeeded > 0 && stats.succeeded < MIN_FOR_PERCENTILES {
+        let empty = if stats.requests == 1 {
+            tf(
+                lang,
+                "retry.charts.latency_one",
+                &[("took", &fmt_ms(lang, m.p50_ms.unwrap_or(0.0)))],
+            )
+        } else {
+            tf(
+                lang,
+                "retry.charts.latency_few",
+                &[
+                    ("min", &MIN_FOR_PERCENTILES),
+                    ("n", &fmt_count(lang, stats.succeeded)),
+                ],
+            )
+        };
+        return BarChartData {
+            empty: Some(empty),
+            ..base
+        };
+    }
     let (Some(p50), Some(p95), Some(p99)) = (m.p50_ms, m.p95_ms, m.p99_ms) else {
         return BarChartData {
             empty: Some(t(lang, "retry.charts.latency_empty").into()),
@@ -390,6 +571,7 @@ fn latency_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
     };
     let y_min_top = run
         .sides()
+        .filter(|s| s.model().stats().succeeded >= MIN_FOR_PERCENTILES)
         .filter_map(|s| s.model().stats().metrics().p99_ms)
         .fold(0.0, f64::max);
     BarChartData {
@@ -408,12 +590,38 @@ fn latency_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
     }
 }
 
-/// The charts of one side: load over time, attempts histogram, percentiles.
+/// Which chart of calls over time a run gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OverTime {
+    /// Calls and successes per second (many requests over a window).
+    Rates,
+    /// Calls per few-ms slice, on a window that fits the run (a herd).
+    Herd,
+    /// Nothing: a single request has no rates (its timeline tells it all).
+    None,
+}
+
+fn over_time(run: &RetryRun) -> OverTime {
+    if single_request(run) {
+        OverTime::None
+    } else if is_herd(run) {
+        OverTime::Herd
+    } else {
+        OverTime::Rates
+    }
+}
+
+/// The charts of one side: load over time (or the herd's calls per slice;
+/// nothing for a single request), attempts histogram, percentiles.
 #[component]
 pub fn RetryCharts(view: RetryView, side: Side) -> impl IntoView {
+    let kind = Memo::new(move |_| view.with(over_time));
     let load = Memo::new(move |_| {
         let lang = view.lang.get();
-        view.with(|run| load_chart(run, side, lang))
+        view.with(|run| match over_time(run) {
+            OverTime::Herd => herd_chart(run, side, lang),
+            _ => load_chart(run, side, lang),
+        })
     });
     let attempts = Memo::new(move |_| {
         let lang = view.lang.get();
@@ -425,7 +633,16 @@ pub fn RetryCharts(view: RetryView, side: Side) -> impl IntoView {
     });
     view! {
         <div class="retry-charts" data-testid="retry-charts" data-side=side.letter()>
-            <LineChart data=load testid="chart-load" />
+            {move || match kind.get() {
+                OverTime::Rates => view! { <LineChart data=load testid="chart-load" /> }.into_any(),
+                OverTime::Herd => view! { <LineChart data=load testid="chart-herd" /> }.into_any(),
+                OverTime::None => view! {
+                    <p class="chart-skipped" data-testid="chart-load-skipped">
+                        {move || t(view.lang.get(), "retry.charts.no_rates_single").to_string()}
+                    </p>
+                }
+                .into_any(),
+            }}
             <div class="retry-charts-pair">
                 <BarChart data=attempts testid="chart-attempts" />
                 <BarChart data=latency testid="chart-latency" />

@@ -9,11 +9,15 @@ use leptos::prelude::*;
 
 /// Lines shown per side.
 pub const SHOWN: usize = 120;
+/// Lines shown per side while playing: the log is rebuilt at every tick and
+/// too fast to read then; pausing (or stepping) shows [`SHOWN`].
+pub const SHOWN_PLAYING: usize = 30;
 
 #[component]
 pub fn RetryLog(view: RetryView, playing: RwSignal<bool>) -> impl IntoView {
     let lines = move |side_b: bool| {
         let lang = view.lang.get();
+        let shown = if playing.get() { SHOWN_PLAYING } else { SHOWN };
         view.with(|run| {
             let sim = if side_b { run.b.as_ref() } else { Some(&run.a) };
             sim.map(|sim| {
@@ -22,7 +26,7 @@ pub fn RetryLog(view: RetryView, playing: RwSignal<bool>) -> impl IntoView {
                 let rows: Vec<(u64, String, String, &'static str)> = trace
                     .entries()
                     .rev()
-                    .take(SHOWN)
+                    .take(shown)
                     .map(|e| {
                         (
                             e.index,

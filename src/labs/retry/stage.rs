@@ -5,17 +5,32 @@
 //!   over `[since, reply_at]` — a circle for a first attempt, a diamond for a
 //!   retry.
 //! - A request waiting before its next attempt is a ring in the "waiting"
-//!   lane, sliding from left to right as its timer runs out. Without jitter,
-//!   rings move in clumps (everybody retries at once); with jitter they spread.
+//!   lane, placed by the time left until its retry: the lane is a clock that
+//!   runs from "retry in {the longest wait}" on the left to "retry now" by the
+//!   service. Without jitter, rings move in clumps (everybody retries at
+//!   once); with jitter they spread.
 //! - A request that just ended flashes by the clients: a ✓ disc if it
 //!   succeeded, a ✗ square if it gave up.
-//! - Each node is a box with a gauge of the calls it is working on and a
-//!   capacity mark; during an outage it is hatched and says DOWN.
+//! - Each node is a box that says how many calls it is working on (and how
+//!   many it has received), with a gauge and a capacity mark; during an
+//!   outage it is hatched and says DOWN and when it is back instead.
 //!
 //! Shapes and labels carry the meaning as well as colour. With thousands of
 //! clients only a sample of dots is drawn (at most [`MAX_DOTS`]), and a line
-//! of counts says what the whole population is doing. With reduced motion,
-//! nothing glides: dots sit at fixed places that say which state they are in.
+//! of counts says what the whole population is doing. With reduced motion
+//! nothing glides: attempts in flight are parked by their node and waiting
+//! rings move in steps of an eighth of the lane ([`LANE_STEPS`]).
+//!
+//! **Cost.** The dots are painted on a `<canvas>` (colours read from the
+//! stylesheet's custom properties once per colour scheme), while the nodes,
+//! labels and lanes are SVG whose elements are created once per layout and
+//! then only have their attributes and texts updated. So the stage's DOM size
+//! does not depend on the number of clients, and a frame allocates no string
+//! per dot. The canvas carries what it drew for tests and tools: a
+//! `data-counts` attribute (dots per kind) and a `stageDots` property (a
+//! `Float64Array` of `kind, x, y, r` per dot, kinds numbered as [`DotKind`]).
+//! Pointing at (or tapping) a node or a dot shows what it is in words below
+//! the stage, so the details are reachable by touch, not only by hover.
 //!
 //! This file only renders the run; the engine decides everything.
 
@@ -24,11 +39,15 @@ use crate::charts::{
     fmt_count, fmt_countdown, prefers_reduced_motion, unique_id, use_element_width,
 };
 use engine::i18n::{t, tf};
+use engine::labs::retry::config::StrategyPlan;
 use engine::labs::retry::model::{Final, Phase, Request};
 use engine::labs::retry::record::node_name;
 use engine::labs::retry::{RetryRun, RetrySim};
+use engine::patterns::backoff::{Jitter, WaitKind};
 use engine::{Lang, SimTime};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
 
 /// Which side of a comparison a view shows: A (the strategy), or B (the one
 /// it is compared with, when there is one).
@@ -58,7 +77,10 @@ impl Side {
 /// The most request dots drawn at once; beyond that a sample is drawn.
 pub const MAX_DOTS: usize = 200;
 /// The most "just finished" flashes drawn at once.
-const MAX_FLASHES: usize = 60;
+pub const MAX_FLASHES: usize = 60;
+/// With reduced motion, the waiting lane is cut into this many steps: a ring
+/// jumps one step at a time as its retry comes closer.
+pub const LANE_STEPS: u32 = 8;
 
 /// Where things go, in CSS pixels (the viewBox is as wide as the stage).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -79,20 +101,26 @@ struct Geometry {
     lane_h: f64,
 }
 
+/// The smallest node box: its name, what it is doing, and the gauge.
+const NODE_MIN_H: f64 = 46.0;
+/// A node box this tall also says how many calls it has received.
+const NODE_TALL_H: f64 = 62.0;
+
 impl Geometry {
     fn new(width: f64, nodes: u32) -> Geometry {
         let w = width.clamp(300.0, 1400.0);
         let pad = 8.0;
         let top = 24.0;
-        let area_h = (nodes as f64 * 42.0 - 8.0).max(140.0);
-        // Wide enough for "node_8  123" and "volta em 12,5 s" at 11-12 px.
+        let area_h = (nodes as f64 * (NODE_MIN_H + 8.0) - 8.0).max(140.0);
+        // Wide enough for "1,000 clients" and "working on 1,234".
         let client_w = (w * 0.15).clamp(62.0, 96.0);
-        let node_w = (w * 0.22).clamp(104.0, 140.0);
+        let node_w = (w * 0.24).clamp(112.0, 156.0);
         let lane_h = 32.0;
         let lane_y = top + area_h + 26.0;
         Geometry {
             w,
-            h: lane_y + lane_h + pad,
+            // The lane, then a row for its time labels.
+            h: lane_y + lane_h + 16.0 + pad,
             pad,
             top,
             area_h,
@@ -112,7 +140,7 @@ impl Geometry {
     /// The box of node `i` of `n`: (top, height).
     fn node_box(&self, i: u32, n: u32) -> (f64, f64) {
         let gap = 8.0;
-        let h = ((self.area_h - gap * (n as f64 - 1.0)) / n as f64).clamp(34.0, 76.0);
+        let h = ((self.area_h - gap * (n as f64 - 1.0)) / n as f64).clamp(NODE_MIN_H, 76.0);
         let stack = h * n as f64 + gap * (n as f64 - 1.0);
         let first = self.top + (self.area_h - stack) / 2.0;
         (first + i as f64 * (h + gap), h)
@@ -125,7 +153,7 @@ impl Geometry {
 }
 
 /// A stable, evenly spread number in [0, 1) for request `id`, so that a dot
-/// keeps its lane from frame to frame. Presentation only (not the engine's RNG).
+/// keeps its row from frame to frame. Presentation only (not the engine's RNG).
 fn spread(id: u32, salt: u64) -> f64 {
     let mut x = (id as u64) ^ (salt << 32);
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -139,17 +167,41 @@ fn lerp(a: f64, b: f64, f: f64) -> f64 {
     a + (b - a) * f
 }
 
-/// What a dot stands for.
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+/// What a dot stands for. The number is its code in the canvas's
+/// `stageDots` test hook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DotKind {
-    FirstAttempt,
-    Retry,
-    Waiting,
-    Succeeded,
-    GaveUp,
+pub enum DotKind {
+    FirstAttempt = 0,
+    Retry = 1,
+    Waiting = 2,
+    Succeeded = 3,
+    GaveUp = 4,
 }
 
 impl DotKind {
+    pub const ALL: [DotKind; 5] = [
+        DotKind::FirstAttempt,
+        DotKind::Retry,
+        DotKind::Waiting,
+        DotKind::Succeeded,
+        DotKind::GaveUp,
+    ];
+
+    /// Its name in the canvas's `data-counts` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            DotKind::FirstAttempt => "first",
+            DotKind::Retry => "retry",
+            DotKind::Waiting => "waiting",
+            DotKind::Succeeded => "ok",
+            DotKind::GaveUp => "giveup",
+        }
+    }
+
     fn class(self) -> &'static str {
         match self {
             DotKind::FirstAttempt => "dot dot--first tone-info",
@@ -160,17 +212,15 @@ impl DotKind {
         }
     }
 
-    /// The outline, centred on (0, 0), `r` across half.
-    fn shape(self, r: f64) -> String {
+    /// The outline as an SVG path (for the legend), centred on (0, 0).
+    fn svg_shape(self, r: f64) -> String {
         match self {
-            DotKind::FirstAttempt | DotKind::Waiting | DotKind::Succeeded => {
-                format!(
-                    "M{:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0Z",
-                    -r,
-                    2.0 * r,
-                    -2.0 * r
-                )
-            }
+            DotKind::FirstAttempt | DotKind::Waiting | DotKind::Succeeded => format!(
+                "M{:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0Z",
+                -r,
+                2.0 * r,
+                -2.0 * r
+            ),
             DotKind::Retry => {
                 let s = r * 1.3;
                 format!("M0,{:.1}L{s:.1},0L0,{s:.1}L{:.1},0Z", -s, -s)
@@ -189,11 +239,8 @@ impl DotKind {
         }
     }
 
-    /// The mark drawn over the shape (✓, ✗), when it is big enough to read.
-    fn mark(self, r: f64) -> String {
-        if r < 4.0 {
-            return String::new();
-        }
+    /// The mark over the shape (✓, ✗) as an SVG path (for the legend).
+    fn svg_mark(self, r: f64) -> String {
         let a = r * 0.45;
         match self {
             DotKind::Succeeded => format!(
@@ -213,52 +260,65 @@ impl DotKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// One dot of a frame: plain numbers, no text (text is made on demand).
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Dot {
     kind: DotKind,
     x: f64,
     y: f64,
-    r: f64,
     opacity: f64,
-    /// Text inside the dot (the attempt number), when there is room.
-    label: String,
-    /// Tooltip: which request, which attempt, where.
-    title: String,
-    /// Text beside the dot (a countdown), for a handful of dots.
-    note: String,
+    /// The request it stands for.
+    id: u32,
+    /// The attempt in flight, or the next one when waiting.
+    attempt: u32,
+    /// When waiting: ms left until the retry.
+    left_ms: f64,
 }
 
+/// What a node box shows at one instant.
 #[derive(Clone, Debug, PartialEq)]
-struct NodeBox {
-    name: String,
-    y: f64,
-    h: f64,
-    in_flight: u32,
+struct NodeState {
+    /// "working on 12" (empty while the node is down).
+    working: String,
+    /// "3,402 calls received".
+    received: String,
     /// Gauge fill, 0‥1.
     load: f64,
-    /// Where the capacity mark sits on the gauge, 0‥1.
-    capacity_at: Option<f64>,
     over_capacity: bool,
-    /// `Some(text)` while the node is down: "back in 4 s".
+    /// `Some("back in 4 s")` while the node is down.
     down: Option<String>,
+    /// The hover text: everything above in one sentence.
+    title: String,
 }
 
-/// Everything the stage draws at one instant.
+/// What changes only with the stage's size, the language or the run's setup.
 #[derive(Clone, Debug, PartialEq)]
-struct StageFrame {
+struct Layout {
     g: Geometry,
     lang: Lang,
     clients: u32,
-    nodes: Vec<NodeBox>,
+    /// Each node's box: (top, height).
+    nodes: Vec<(f64, f64)>,
+    capacity: u32,
+    /// The longest wait the strategy can make, in ms: the waiting lane's span.
+    horizon_ms: f64,
+}
+
+/// Everything the stage shows at one instant.
+#[derive(Clone, Debug, PartialEq)]
+struct StageFrame {
+    layout: Layout,
+    nodes: Vec<NodeState>,
     dots: Vec<Dot>,
+    /// The dot radius for this many dots.
+    r: f64,
     in_flight: u64,
     waiting: u64,
     succeeded: u64,
     gave_up: u64,
     active: usize,
     drawn_active: usize,
-    capacity: u32,
-    /// One sentence for the SVG's accessible name.
+    /// One sentence for the stage's accessible name.
     summary: String,
 }
 
@@ -270,63 +330,96 @@ fn dot_radius(drawn: usize) -> f64 {
     }
 }
 
+/// The longest wait `plan` can make before a retry, in ms (at least 100).
+pub fn lane_horizon_ms(plan: &StrategyPlan) -> f64 {
+    let b = &plan.backoff;
+    let longest = match (b.kind, b.jitter) {
+        (WaitKind::Immediate, _) => 0.0,
+        (_, Jitter::Decorrelated) => b.cap.as_micros() as f64 / 1000.0,
+        _ => {
+            (1..plan.max_attempts.max(2))
+                .map(|retry| b.ceiling(retry).as_micros())
+                .max()
+                .unwrap_or(0) as f64
+                / 1000.0
+        }
+    };
+    longest.max(100.0)
+}
+
+/// Where in the waiting lane (0: far left, 1: by the service) a request with
+/// `left_ms` until its retry sits, on a lane spanning `horizon_ms`. With
+/// reduced motion the place moves in [`LANE_STEPS`] steps (rounded up, so a
+/// ring reaches the end only when its retry is due).
+pub fn lane_fraction(left_ms: f64, horizon_ms: f64, reduced_motion: bool) -> f64 {
+    let share = (left_ms.max(0.0) / horizon_ms.max(1.0)).min(1.0);
+    if reduced_motion {
+        let steps = LANE_STEPS as f64;
+        1.0 - (share * steps).ceil() / steps
+    } else {
+        1.0 - share
+    }
+}
+
 impl StageFrame {
     fn of(sim: &RetrySim, width: f64, lang: Lang, reduced_motion: bool) -> StageFrame {
         let model = sim.model();
         let scenario = model.scenario();
         let stats = model.stats();
-        let now = sim.now();
-        let now_ms = now.as_micros() as f64 / 1000.0;
+        let now_ms = ms(sim.now());
         let n_nodes = model.in_flight().len().max(1) as u32;
         let g = Geometry::new(width, n_nodes);
+        let node_boxes: Vec<(f64, f64)> = (0..n_nodes).map(|i| g.node_box(i, n_nodes)).collect();
+        let layout = Layout {
+            g,
+            lang,
+            clients: scenario.clients(),
+            nodes: node_boxes.clone(),
+            capacity: scenario.service.capacity,
+            horizon_ms: lane_horizon_ms(&scenario.strategy),
+        };
 
         // Counts over every active request; dots for a stable sample of them.
+        // One walk over the active requests: counts for all of them, dots
+        // for a stable sample (every k-th id). The map knows its size, so the
+        // sampling step is known before the walk.
+        let active = match model.active().size_hint() {
+            (lo, Some(hi)) if lo == hi => lo,
+            _ => model.active().count(),
+        };
+        let every = active.div_ceil(MAX_DOTS).max(1) as u32;
         let mut in_flight = 0u64;
         let mut waiting = 0u64;
-        let active: Vec<&Request> = model.active().collect();
-        for r in &active {
+        let mut sampled: Vec<&Request> = Vec::with_capacity(active.min(MAX_DOTS));
+        for r in model.active() {
             match r.phase {
                 Phase::InFlight { .. } => in_flight += 1,
                 Phase::Waiting { .. } => waiting += 1,
             }
+            if r.id % every == 0 && sampled.len() < MAX_DOTS {
+                sampled.push(r);
+            }
         }
-        let every = active.len().div_ceil(MAX_DOTS).max(1) as u32;
-        let sampled: Vec<&Request> = active
-            .iter()
-            .copied()
-            .filter(|r| r.id % every == 0)
-            .take(MAX_DOTS)
-            .collect();
+        let drawn_active = sampled.len();
 
         // Recently finished requests flash for a moment of simulated time.
         let flash_ms = (scenario.service.latency_ms as f64 * 4.0).clamp(400.0, 2_000.0);
-        let flashes: Vec<&Request> = model
-            .finished()
-            .rev()
-            .take_while(|r| {
-                r.outcome
-                    .is_some_and(|(_, at)| now_ms - at.as_micros() as f64 / 1000.0 <= flash_ms)
-            })
-            .filter(|r| r.id % every == 0)
-            .take(MAX_FLASHES)
-            .collect();
-
-        let r = dot_radius(sampled.len() + flashes.len());
-        let few = sampled.len() <= 12;
-        let node_boxes: Vec<(f64, f64)> = (0..n_nodes).map(|i| g.node_box(i, n_nodes)).collect();
+        let flashes = || {
+            model
+                .finished()
+                .rev()
+                .take_while(move |r| r.outcome.is_some_and(|(_, at)| now_ms - ms(at) <= flash_ms))
+                .filter(move |r| r.id % every == 0)
+                .take(MAX_FLASHES)
+        };
+        let r = dot_radius(drawn_active + flashes().count());
         let node_y = |node: u32, id: u32| {
             let (y, h) = node_boxes[(node.min(n_nodes - 1)) as usize];
             y + h / 2.0 + (spread(id, 2) - 0.5) * h * 0.6
         };
-        let ms = |t: SimTime| t.as_micros() as f64 / 1000.0;
-        let waiting_notes = sampled
-            .iter()
-            .filter(|r| matches!(r.phase, Phase::Waiting { .. }))
-            .count()
-            <= 3;
 
-        let mut dots = Vec::with_capacity(sampled.len() + flashes.len());
-        for req in &sampled {
+        let mut dots = Vec::with_capacity(drawn_active + MAX_FLASHES);
+        for req in sampled {
             let cy = g.client_y(req.id);
             match req.phase {
                 Phase::InFlight {
@@ -355,159 +448,62 @@ impl StageFrame {
                         },
                         x,
                         y,
-                        r,
                         opacity: 1.0,
-                        label: if few {
-                            attempt.to_string()
-                        } else {
-                            String::new()
-                        },
-                        title: tf(
-                            lang,
-                            "retry.stage.dot_in_flight",
-                            &[
-                                ("req", &req.id),
-                                ("attempt", &attempt),
-                                ("node", &node_name(node)),
-                            ],
-                        ),
-                        note: String::new(),
+                        id: req.id,
+                        attempt,
+                        left_ms: 0.0,
                     });
                 }
                 Phase::Waiting {
                     next_attempt,
-                    since,
                     until,
+                    ..
                 } => {
-                    let span = ms(until) - ms(since);
-                    let p = if span > 0.0 {
-                        ((now_ms - ms(since)) / span).clamp(0.0, 1.0)
-                    } else {
-                        1.0
-                    };
-                    let f = if reduced_motion { spread(req.id, 5) } else { p };
-                    let left = fmt_countdown(lang, ms(until) - now_ms);
+                    let left_ms = (ms(until) - now_ms).max(0.0);
+                    let f = lane_fraction(left_ms, layout.horizon_ms, reduced_motion);
                     dots.push(Dot {
                         kind: DotKind::Waiting,
-                        x: lerp(g.x0 + r, g.x1 - r, f),
+                        x: lerp(g.x0 + r + 2.0, g.x1 - r - 2.0, f),
                         y: g.lane_y + 6.0 + spread(req.id, 4) * (g.lane_h - 12.0),
-                        r,
                         opacity: 1.0,
-                        label: if few {
-                            next_attempt.to_string()
-                        } else {
-                            String::new()
-                        },
-                        title: tf(
-                            lang,
-                            "retry.stage.dot_waiting",
-                            &[
-                                ("req", &req.id),
-                                ("attempt", &next_attempt),
-                                ("wait", &left),
-                            ],
-                        ),
-                        note: if waiting_notes {
-                            tf(lang, "retry.stage.retry_in", &[("wait", &left)])
-                        } else {
-                            String::new()
-                        },
+                        id: req.id,
+                        attempt: next_attempt,
+                        left_ms,
                     });
                 }
             }
         }
-        for req in &flashes {
+        for req in flashes() {
             let Some((outcome, at)) = req.outcome else {
                 continue;
             };
             let age = (now_ms - ms(at)).max(0.0) / flash_ms;
-            let (kind, title) = match outcome {
-                Final::Succeeded => (
-                    DotKind::Succeeded,
-                    tf(lang, "retry.stage.dot_succeeded", &[("req", &req.id)]),
-                ),
-                Final::GaveUp(reason) => (
-                    DotKind::GaveUp,
-                    tf(
-                        lang,
-                        "retry.stage.dot_gave_up",
-                        &[("req", &req.id), ("reason", &t(lang, reason.key()))],
-                    ),
-                ),
-            };
             dots.push(Dot {
-                kind,
+                kind: match outcome {
+                    Final::Succeeded => DotKind::Succeeded,
+                    Final::GaveUp(_) => DotKind::GaveUp,
+                },
                 x: g.x0 + r + spread(req.id, 6) * 18.0,
                 y: g.client_y(req.id),
-                r,
                 opacity: 1.0 - 0.7 * age.min(1.0),
-                label: String::new(),
-                title,
-                note: String::new(),
+                id: req.id,
+                attempt: req.spans.len() as u32,
+                left_ms: 0.0,
             });
         }
 
-        // The service: load per node against its share of the capacity.
-        let capacity = scenario.service.capacity;
-        let total_in_flight: u32 = model.in_flight().iter().sum();
-        let peak = stats
-            .series
-            .buckets()
-            .iter()
-            .map(|s| s.peak_in_flight)
-            .max()
-            .unwrap_or(0);
-        let gauge_max = if capacity > 0 {
-            capacity as f64 / n_nodes as f64 * 1.5
-        } else {
-            (peak as f64 / n_nodes as f64).max(4.0) * 1.25
-        };
-        let nodes = model
-            .in_flight()
-            .iter()
-            .enumerate()
-            .map(|(i, &load)| {
-                let (y, h) = node_boxes[i];
-                let down_until = scenario
-                    .service
-                    .outages
-                    .iter()
-                    .filter(|o| o.node.is_none_or(|n| n == i as u32 + 1))
-                    .filter(|o| now_ms >= o.from_ms as f64 && now_ms < o.to_ms as f64)
-                    .map(|o| o.to_ms as f64)
-                    .fold(None, |acc: Option<f64>, to| {
-                        Some(acc.map_or(to, |a| a.max(to)))
-                    });
-                NodeBox {
-                    name: node_name(i as u32),
-                    y,
-                    h,
-                    in_flight: load,
-                    load: (load as f64 / gauge_max).min(1.0),
-                    capacity_at: (capacity > 0).then_some(1.0 / 1.5),
-                    over_capacity: capacity > 0 && total_in_flight > capacity,
-                    down: down_until.map(|to| {
-                        tf(
-                            lang,
-                            "retry.stage.back_in",
-                            &[("wait", &fmt_countdown(lang, to - now_ms))],
-                        )
-                    }),
-                }
-            })
-            .collect::<Vec<_>>();
-
-        let clients = scenario.clients();
+        let nodes = node_states(sim, &layout, now_ms);
         let down: Vec<String> = nodes
             .iter()
-            .filter(|n| n.down.is_some())
-            .map(|n| n.name.clone())
+            .enumerate()
+            .filter(|(_, n)| n.down.is_some())
+            .map(|(i, _)| node_name(i as u32))
             .collect();
         let mut summary = tf(
             lang,
             "retry.stage.summary",
             &[
-                ("clients", &fmt_count(lang, clients as u64)),
+                ("clients", &fmt_count(lang, layout.clients as u64)),
                 ("nodes", &n_nodes),
                 ("in_flight", &fmt_count(lang, in_flight)),
                 ("waiting", &fmt_count(lang, waiting)),
@@ -521,127 +517,638 @@ impl StageFrame {
                 &[("nodes", &down.join(", "))],
             ));
         }
-        let gave_up = stats.finished - stats.succeeded;
         StageFrame {
-            g,
-            lang,
-            clients,
+            layout,
             nodes,
             dots,
+            r,
             in_flight,
             waiting,
             succeeded: stats.succeeded,
-            gave_up,
-            active: active.len(),
-            drawn_active: sampled.len(),
-            capacity,
+            gave_up: stats.finished - stats.succeeded,
+            active,
+            drawn_active,
             summary,
         }
     }
+}
+
+/// The service: load per node against its share of the capacity, in words.
+fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
+    let model = sim.model();
+    let scenario = model.scenario();
+    let stats = model.stats();
+    let lang = layout.lang;
+    let n_nodes = layout.nodes.len().max(1);
+    let capacity = layout.capacity;
+    let total_in_flight: u32 = model.in_flight().iter().sum();
+    let peak = stats
+        .series
+        .buckets()
+        .iter()
+        .map(|s| s.peak_in_flight)
+        .max()
+        .unwrap_or(0);
+    let gauge_max = if capacity > 0 {
+        capacity as f64 / n_nodes as f64 * 1.5
+    } else {
+        (peak as f64 / n_nodes as f64).max(4.0) * 1.25
+    };
+    model
+        .in_flight()
+        .iter()
+        .enumerate()
+        .map(|(i, &load)| {
+            let down_until = scenario
+                .service
+                .outages
+                .iter()
+                .filter(|o| o.node.is_none_or(|n| n == i as u32 + 1))
+                .filter(|o| now_ms >= o.from_ms as f64 && now_ms < o.to_ms as f64)
+                .map(|o| o.to_ms as f64)
+                .fold(None, |acc: Option<f64>, to| {
+                    Some(acc.map_or(to, |a| a.max(to)))
+                });
+            let name = node_name(i as u32);
+            let received_n = stats.node_calls.get(i).copied().unwrap_or(0);
+            let received = tf(
+                lang,
+                "retry.stage.node_received",
+                &[("n", &fmt_count(lang, received_n))],
+            );
+            let down = down_until.map(|to| {
+                tf(
+                    lang,
+                    "retry.stage.back_in",
+                    &[("wait", &fmt_countdown(lang, to - now_ms))],
+                )
+            });
+            let (working, title) = match &down {
+                // A node that is down is not working on anything: say so.
+                Some(back) => (
+                    String::new(),
+                    tf(
+                        lang,
+                        "retry.stage.node_title_down",
+                        &[("node", &name), ("back", back), ("received", &received)],
+                    ),
+                ),
+                None => {
+                    let n = fmt_count(lang, load as u64);
+                    (
+                        tf(lang, "retry.stage.node_working", &[("n", &n)]),
+                        tf(
+                            lang,
+                            "retry.stage.node_hover",
+                            &[("node", &name), ("n", &n), ("received", &received)],
+                        ),
+                    )
+                }
+            };
+            NodeState {
+                working,
+                received,
+                load: if down.is_some() {
+                    0.0
+                } else {
+                    (load as f64 / gauge_max).min(1.0)
+                },
+                over_capacity: capacity > 0 && total_in_flight > capacity,
+                down,
+                title,
+            }
+        })
+        .collect()
 }
 
 fn c(v: f64) -> String {
     format!("{v:.1}")
 }
 
-/// The SVG of one frame.
-fn draw(f: &StageFrame, hatch: &str) -> impl IntoView {
-    let g = f.g;
-    let lang = f.lang;
-    let hatch_fill = format!("url(#{hatch})");
+/// About how wide `text` is at `px` px (for squeezing a label that would
+/// overflow its box; digits and lower case are about 0.56 em).
+fn text_width(text: &str, px: f64) -> f64 {
+    text.chars().count() as f64 * px * 0.56
+}
+
+// ------------------------------------------------------------------ canvas
+
+/// The colours the canvas paints with, read from the stylesheet.
+#[derive(Clone, Debug, PartialEq)]
+struct Palette {
+    info: String,
+    wait: String,
+    ok: String,
+    giveup: String,
+    panel: String,
+    fg: String,
+}
+
+/// Reads the palette from `el`'s custom properties, once per colour scheme
+/// (light or dark): the canvas must match the SVG around it.
+fn palette(el: &web_sys::Element) -> Palette {
+    thread_local! {
+        static CACHE: RefCell<Option<(bool, Palette)>> = const { RefCell::new(None) };
+        static DARK: Option<web_sys::MediaQueryList> = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+    }
+    let dark = DARK.with(|q| q.as_ref().is_some_and(|q| q.matches()));
+    if let Some(p) = CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(d, _)| *d == dark)
+            .map(|(_, p)| p.clone())
+    }) {
+        return p;
+    }
+    let style = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
+    let read = |name: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(name).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let p = Palette {
+        info: read("--c-info", "#0072B2"),
+        wait: read("--c-wait", "#E69F00"),
+        ok: read("--c-ok", "#009E73"),
+        giveup: read("--c-giveup", "#CC79A7"),
+        panel: read("--panel", if dark { "#1b1e24" } else { "#ffffff" }),
+        fg: read("--fg", if dark { "#e7e9ec" } else { "#1b1f24" }),
+    };
+    // Only cache what came from a stylesheet (a test page may have none yet).
+    if style.is_some() {
+        CACHE.with(|c| *c.borrow_mut() = Some((dark, p.clone())));
+    }
+    p
+}
+
+/// Adds one dot's outline to the current path.
+fn trace_shape(ctx: &web_sys::CanvasRenderingContext2d, kind: DotKind, x: f64, y: f64, r: f64) {
+    match kind {
+        DotKind::FirstAttempt | DotKind::Waiting | DotKind::Succeeded => {
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+        }
+        DotKind::Retry => {
+            let s = r * 1.3;
+            ctx.move_to(x, y - s);
+            ctx.line_to(x + s, y);
+            ctx.line_to(x, y + s);
+            ctx.line_to(x - s, y);
+            ctx.close_path();
+        }
+        DotKind::GaveUp => {
+            let s = r * 0.9;
+            ctx.rect(x - s, y - s, 2.0 * s, 2.0 * s);
+        }
+    }
+}
+
+/// Adds the ✓ or ✗ over a dot to the current path.
+fn trace_mark(ctx: &web_sys::CanvasRenderingContext2d, kind: DotKind, x: f64, y: f64, r: f64) {
+    let a = r * 0.45;
+    match kind {
+        DotKind::Succeeded => {
+            ctx.move_to(x - a, y);
+            ctx.line_to(x - a * 0.2, y + a * 0.8);
+            ctx.line_to(x + a, y - a * 0.8);
+        }
+        DotKind::GaveUp => {
+            ctx.move_to(x - a, y - a);
+            ctx.line_to(x + a, y + a);
+            ctx.move_to(x + a, y - a);
+            ctx.line_to(x - a, y + a);
+        }
+        _ => {}
+    }
+}
+
+/// Paints one frame's dots: one path per kind (fading flashes one by one),
+/// then the few labels there is room for. Returns the dots per kind.
+fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
+    let mut counts = [0u32; 5];
+    for d in &f.dots {
+        counts[d.kind as usize] += 1;
+    }
+    let g = f.layout.g;
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 3.0);
+    let (bw, bh) = ((g.w * dpr).round() as u32, (g.h * dpr).round() as u32);
+    if canvas.width() != bw {
+        canvas.set_width(bw);
+    }
+    if canvas.height() != bh {
+        canvas.set_height(bh);
+    }
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return counts;
+    };
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, g.w, g.h);
+    let p = palette(canvas);
+    let r = f.r;
+    let tone = |kind: DotKind| match kind {
+        DotKind::FirstAttempt => &p.info,
+        DotKind::Retry | DotKind::Waiting => &p.wait,
+        DotKind::Succeeded => &p.ok,
+        DotKind::GaveUp => &p.giveup,
+    };
+    ctx.set_line_join("round");
+    ctx.set_line_cap("round");
+    for kind in DotKind::ALL {
+        if counts[kind as usize] == 0 {
+            continue;
+        }
+        let fading = matches!(kind, DotKind::Succeeded | DotKind::GaveUp);
+        let draw = |dots: &mut dyn Iterator<Item = &Dot>| {
+            ctx.begin_path();
+            for d in dots {
+                trace_shape(&ctx, kind, d.x, d.y, r);
+            }
+            if kind == DotKind::Waiting {
+                ctx.set_fill_style_str(&p.panel);
+                ctx.fill();
+                ctx.set_stroke_style_str(tone(kind));
+                ctx.set_line_width(2.0);
+                ctx.stroke();
+            } else {
+                ctx.set_fill_style_str(tone(kind));
+                ctx.fill();
+                ctx.set_stroke_style_str(&p.panel);
+                ctx.set_line_width(1.0);
+                ctx.stroke();
+            }
+        };
+        if fading {
+            for d in f.dots.iter().filter(|d| d.kind == kind) {
+                ctx.set_global_alpha(d.opacity);
+                draw(&mut std::iter::once(d));
+                if r >= 4.0 {
+                    ctx.begin_path();
+                    trace_mark(&ctx, kind, d.x, d.y, r);
+                    ctx.set_stroke_style_str("#fff");
+                    ctx.set_line_width(2.0);
+                    ctx.stroke();
+                }
+            }
+            ctx.set_global_alpha(1.0);
+        } else {
+            draw(&mut f.dots.iter().filter(|d| d.kind == kind));
+        }
+    }
+
+    // A handful of dots get their attempt number; up to three waiting ones
+    // say when they retry.
+    let active = f.dots.iter().filter(|d| {
+        matches!(
+            d.kind,
+            DotKind::FirstAttempt | DotKind::Retry | DotKind::Waiting
+        )
+    });
+    if f.drawn_active <= 12 {
+        ctx.set_font("700 10px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        for d in active.clone() {
+            ctx.set_fill_style_str(match d.kind {
+                DotKind::FirstAttempt => "#fff",
+                DotKind::Retry => "#1b1f24",
+                _ => &p.fg,
+            });
+            let _ = ctx.fill_text(&d.attempt.to_string(), d.x, d.y + 0.5);
+        }
+    }
+    let waiting: Vec<&Dot> = active.filter(|d| d.kind == DotKind::Waiting).collect();
+    if !waiting.is_empty() && waiting.len() <= 3 {
+        let lang = f.layout.lang;
+        ctx.set_font("600 11px system-ui, sans-serif");
+        ctx.set_text_align("left");
+        ctx.set_text_baseline("alphabetic");
+        ctx.set_line_width(3.0);
+        ctx.set_stroke_style_str(&p.panel);
+        ctx.set_fill_style_str(&p.fg);
+        for d in waiting {
+            let note = tf(
+                lang,
+                "retry.stage.retry_in",
+                &[("wait", &fmt_countdown(lang, d.left_ms))],
+            );
+            let (x, y) = (d.x + r + 4.0, d.y - r - 2.0);
+            let _ = ctx.stroke_text(&note, x, y);
+            let _ = ctx.fill_text(&note, x, y);
+        }
+    }
+    counts
+}
+
+/// Publishes what was drawn, for tests and tools: `data-counts` on the
+/// canvas, and its `stageDots` property (`kind, x, y, r` per dot).
+fn publish(
+    canvas: &web_sys::HtmlCanvasElement,
+    f: &StageFrame,
+    counts: [u32; 5],
+    last: &mut [u32; 5],
+) {
+    if *last != counts || canvas.get_attribute("data-counts").is_none() {
+        let text = DotKind::ALL
+            .iter()
+            .map(|k| format!("{}={}", k.code(), counts[*k as usize]))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = canvas.set_attribute("data-counts", &text);
+        *last = counts;
+    }
+    let mut flat = Vec::with_capacity(f.dots.len() * 4);
+    for d in &f.dots {
+        flat.extend_from_slice(&[d.kind as u32 as f64, d.x, d.y, f.r]);
+    }
+    let array = js_sys::Float64Array::from(flat.as_slice());
+    let _ = js_sys::Reflect::set(canvas, &"stageDots".into(), &array);
+}
+
+// ------------------------------------------------------------------ details
+
+/// What the reader pointed at or tapped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Picked {
+    Node(usize),
+    Request(u32),
+}
+
+/// The thing under (x, y) in stage coordinates: a node box, or the nearest
+/// dot within a few pixels.
+fn pick(f: &StageFrame, x: f64, y: f64) -> Option<Picked> {
+    let g = f.layout.g;
     let nx = g.node_x();
-    let guides = f
+    if let Some(i) = f
+        .layout
         .nodes
         .iter()
-        .map(|n| {
+        .position(|&(top, h)| x >= nx && x <= nx + g.node_w && y >= top && y <= top + h)
+    {
+        return Some(Picked::Node(i));
+    }
+    let reach = (f.r + 6.0).powi(2);
+    f.dots
+        .iter()
+        .map(|d| (d, (d.x - x).powi(2) + (d.y - y).powi(2)))
+        .filter(|(_, d2)| *d2 <= reach)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(d, _)| Picked::Request(d.id))
+}
+
+/// The words for what was picked, as it stands now.
+fn describe(sim: &RetrySim, picked: Picked, lang: Lang) -> String {
+    let model = sim.model();
+    let now_ms = ms(sim.now());
+    match picked {
+        Picked::Node(i) => {
+            let stats = model.stats();
+            let name = node_name(i as u32);
+            let received = tf(
+                lang,
+                "retry.stage.node_received",
+                &[(
+                    "n",
+                    &fmt_count(lang, stats.node_calls.get(i).copied().unwrap_or(0)),
+                )],
+            );
+            let failed = fmt_count(lang, stats.node_failures.get(i).copied().unwrap_or(0));
+            let down = model.scenario().service.outages.iter().any(|o| {
+                o.node.is_none_or(|n| n as usize == i + 1)
+                    && now_ms >= o.from_ms as f64
+                    && now_ms < o.to_ms as f64
+            });
+            let now = if down {
+                t(lang, "retry.stage.down").to_string()
+            } else {
+                tf(
+                    lang,
+                    "retry.stage.node_working",
+                    &[(
+                        "n",
+                        &fmt_count(lang, model.in_flight().get(i).copied().unwrap_or(0) as u64),
+                    )],
+                )
+            };
+            tf(
+                lang,
+                "retry.stage.node_detail",
+                &[
+                    ("node", &name),
+                    ("now", &now),
+                    ("received", &received),
+                    ("failed", &failed),
+                ],
+            )
+        }
+        Picked::Request(id) => {
+            let req: Option<&Request> = model
+                .active()
+                .find(|r| r.id == id)
+                .or_else(|| model.finished().rev().find(|r| r.id == id));
+            let Some(req) = req else {
+                return String::new();
+            };
+            match (req.outcome, req.phase) {
+                (Some((Final::Succeeded, _)), _) => {
+                    tf(lang, "retry.stage.dot_succeeded", &[("req", &req.id)])
+                }
+                (Some((Final::GaveUp(reason), _)), _) => tf(
+                    lang,
+                    "retry.stage.dot_gave_up",
+                    &[("req", &req.id), ("reason", &t(lang, reason.key()))],
+                ),
+                (None, Phase::InFlight { attempt, node, .. }) => tf(
+                    lang,
+                    "retry.stage.dot_in_flight",
+                    &[
+                        ("req", &req.id),
+                        ("attempt", &attempt),
+                        ("node", &node_name(node)),
+                    ],
+                ),
+                (
+                    None,
+                    Phase::Waiting {
+                        next_attempt,
+                        until,
+                        ..
+                    },
+                ) => tf(
+                    lang,
+                    "retry.stage.dot_waiting",
+                    &[
+                        ("req", &req.id),
+                        ("attempt", &next_attempt),
+                        ("wait", &fmt_countdown(lang, ms(until) - now_ms)),
+                    ],
+                ),
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ SVG
+
+/// The SVG around the dots: headings, clients, guides, nodes, the waiting
+/// lane. Built once per layout; per frame only node texts and gauges change.
+fn draw_svg(
+    l: &Layout,
+    nodes: Memo<Vec<NodeState>>,
+    summary: Memo<String>,
+    hatch: &str,
+    picked: RwSignal<Option<Picked>>,
+) -> impl IntoView {
+    let g = l.g;
+    let lang = l.lang;
+    let hatch_fill = format!("url(#{hatch})");
+    let nx = g.node_x();
+    let guides = l
+        .nodes
+        .iter()
+        .map(|&(y, h)| {
             let d = format!(
                 "M{},{}L{},{}M{},{}L{},{}",
                 c(g.x0),
                 c(g.top + 8.0),
                 c(g.x1),
-                c(n.y + n.h / 2.0),
+                c(y + h / 2.0),
                 c(g.x0),
                 c(g.top + g.area_h - 8.0),
                 c(g.x1),
-                c(n.y + n.h / 2.0)
+                c(y + h / 2.0)
             );
             view! { <path class="stage-guide" d=d /> }
         })
         .collect::<Vec<_>>();
-    let nodes = f
+    let text_room = g.node_w - 16.0;
+    let node_views = l
         .nodes
         .iter()
-        .map(|n| {
+        .enumerate()
+        .map(|(i, &(y, h))| {
+            let read = move |f: fn(&NodeState) -> String| {
+                move || nodes.with(|v| v.get(i).map(f).unwrap_or_default())
+            };
+            let is_down = move || nodes.with(|v| v.get(i).is_some_and(|n| n.down.is_some()));
+            let class = move || {
+                nodes.with(|v| {
+                    let n = v.get(i);
+                    format!(
+                        "stage-node{}{}",
+                        if n.is_some_and(|n| n.down.is_some()) { " stage-node--down" } else { "" },
+                        if n.is_some_and(|n| n.over_capacity) { " stage-node--over" } else { "" }
+                    )
+                })
+            };
+            // Squeeze a label that would overflow the box (a huge count on a phone).
+            let fit = move |f: fn(&NodeState) -> String, px: f64| {
+                move || {
+                    nodes.with(|v| {
+                        v.get(i)
+                            .map(f)
+                            .filter(|s| text_width(s, px) > text_room)
+                            .map(|_| c(text_room))
+                    })
+                }
+            };
             let gauge_x = nx + 8.0;
             let gauge_w = g.node_w - 16.0;
-            let gauge_y = n.y + n.h - 12.0;
-            let class = format!(
-                "stage-node{}{}",
-                if n.down.is_some() { " stage-node--down" } else { "" },
-                if n.over_capacity { " stage-node--over" } else { "" }
-            );
-            // A node's count of calls in work, top right. When it is down, the
-            // gauge gives way to DOWN (and, if the box is tall enough, when it
-            // comes back), so nothing overlaps however narrow the box is.
-            let count = fmt_count(lang, n.in_flight as u64);
-            let tall = n.h >= 60.0;
-            let down_word = t(lang, "retry.stage.down").to_string();
-            let (down_text, down_x, down_y, down_anchor, back) = match (&n.down, tall) {
-                (Some(back), true) => (down_word, nx + g.node_w / 2.0, n.y + n.h / 2.0 + 6.0, "middle", back.clone()),
-                (Some(_), false) => (down_word, nx + 8.0, n.y + n.h - 7.0, "start", String::new()),
-                (None, _) => (String::new(), nx, n.y, "start", String::new()),
-            };
-            let gauge_opacity = if n.down.is_some() { "0" } else { "1" };
-            let mut title = tf(lang, "retry.stage.node_title", &[("node", &n.name), ("n", &count)]);
-            if let Some(back) = &n.down {
-                title = format!("{title} — {} ({back})", t(lang, "retry.stage.down"));
-            }
+            let gauge_y = y + h - 12.0;
+            let tall = h >= NODE_TALL_H;
+            // While down: DOWN on the second line; when it is back on the
+            // third (or, in a short box, where the gauge was).
+            let back_y = if tall { y + 45.0 } else { y + h - 6.0 };
+            let capacity_at = (l.capacity > 0).then_some(1.0 / 1.5);
             view! {
-                <g class=class data-testid="stage-node" data-down=n.down.is_some().to_string()>
-                    <title>{title}</title>
-                    <rect class="stage-node-box" x=c(nx) y=c(n.y) width=c(g.node_w) height=c(n.h) rx="6" />
-                    <rect class="stage-node-hatch" x=c(nx) y=c(n.y) width=c(g.node_w) height=c(n.h) rx="6" fill=hatch_fill.clone() />
-                    <text class="stage-node-name" x=c(nx + 8.0) y=c(n.y + 15.0)>{n.name.clone()}</text>
-                    <text class="stage-node-count" x=c(nx + g.node_w - 8.0) y=c(n.y + 15.0) text-anchor="end">{count}</text>
-                    <text class="stage-node-down" x=c(down_x) y=c(down_y) text-anchor=down_anchor>{down_text}</text>
-                    <text class="stage-node-back" x=c(nx + g.node_w / 2.0) y=c(n.y + n.h / 2.0 + 20.0) text-anchor="middle">{back}</text>
-                    <g opacity=gauge_opacity>
+                <g
+                    class=class
+                    data-testid="stage-node"
+                    data-down=move || is_down().to_string()
+                    tabindex="0"
+                    on:focus=move |_| picked.set(Some(Picked::Node(i)))
+                >
+                    <title>{read(|n| n.title.clone())}</title>
+                    <rect class="stage-node-box" x=c(nx) y=c(y) width=c(g.node_w) height=c(h) rx="6" />
+                    <rect class="stage-node-hatch" x=c(nx) y=c(y) width=c(g.node_w) height=c(h) rx="6" fill=hatch_fill.clone() />
+                    <text class="stage-node-name" x=c(nx + 8.0) y=c(y + 15.0)>{node_name(i as u32)}</text>
+                    <text
+                        class="stage-node-working"
+                        data-testid="stage-node-working"
+                        x=c(nx + 8.0)
+                        y=c(y + 30.0)
+                        textLength=fit(|n| n.working.clone(), 11.5)
+                        lengthAdjust="spacingAndGlyphs"
+                    >
+                        {read(|n| n.working.clone())}
+                    </text>
+                    <text
+                        class="stage-node-received"
+                        x=c(nx + 8.0)
+                        y=c(y + 45.0)
+                        textLength=fit(|n| n.received.clone(), 11.0)
+                        lengthAdjust="spacingAndGlyphs"
+                        opacity=move || if tall && !is_down() { "1" } else { "0" }
+                    >
+                        {read(|n| n.received.clone())}
+                    </text>
+                    <text class="stage-node-down" x=c(nx + 8.0) y=c(y + 30.0)>
+                        {move || if is_down() { t(lang, "retry.stage.down").to_string() } else { String::new() }}
+                    </text>
+                    <text class="stage-node-back" x=c(nx + 8.0) y=c(back_y)>
+                        {read(|n| n.down.clone().unwrap_or_default())}
+                    </text>
+                    <g opacity=move || if is_down() { "0" } else { "1" }>
                         <rect class="stage-gauge" x=c(gauge_x) y=c(gauge_y) width=c(gauge_w) height="6" rx="3" />
-                        <rect class="stage-gauge-fill" x=c(gauge_x) y=c(gauge_y) width=c(gauge_w * n.load) height="6" rx="3" />
+                        <rect
+                            class="stage-gauge-fill"
+                            x=c(gauge_x)
+                            y=c(gauge_y)
+                            width=move || c(gauge_w * nodes.with(|v| v.get(i).map_or(0.0, |n| n.load)))
+                            height="6"
+                            rx="3"
+                        />
                         <line
                             class="stage-capacity"
-                            x1=c(gauge_x + gauge_w * n.capacity_at.unwrap_or(0.0))
-                            x2=c(gauge_x + gauge_w * n.capacity_at.unwrap_or(0.0))
+                            x1=c(gauge_x + gauge_w * capacity_at.unwrap_or(0.0))
+                            x2=c(gauge_x + gauge_w * capacity_at.unwrap_or(0.0))
                             y1=c(gauge_y - 3.0)
                             y2=c(gauge_y + 9.0)
-                            opacity=if n.capacity_at.is_some() { "1" } else { "0" }
+                            opacity=if capacity_at.is_some() { "1" } else { "0" }
                         />
                     </g>
                 </g>
             }
         })
         .collect::<Vec<_>>();
-    let dots = f
-        .dots
-        .iter()
-        .map(|d| {
-            view! {
-                <g class=d.kind.class() transform=format!("translate({} {})", c(d.x), c(d.y)) opacity=format!("{:.2}", d.opacity)>
-                    <title>{d.title.clone()}</title>
-                    <path class="dot-shape" d=d.kind.shape(d.r) />
-                    <path class="dot-mark" d=d.kind.mark(d.r) />
-                    <text class="dot-label" y="4" text-anchor="middle">{d.label.clone()}</text>
-                    <text class="dot-note" x=c(d.r + 4.0) y=c(-d.r - 2.0)>{d.note.clone()}</text>
-                </g>
-            }
-        })
-        .collect::<Vec<_>>();
-    let clients_word = if f.clients == 1 {
+    let clients_word = if l.clients == 1 {
         t(lang, "retry.stage.client")
     } else {
         t(lang, "retry.stage.clients")
     };
     let mid = g.top + g.area_h / 2.0;
+    let lane_axis_y = g.lane_y + g.lane_h + 13.0;
+    // The lane's two ends in words, or just the times when the lane is narrow.
+    let horizon = fmt_countdown(lang, l.horizon_ms);
+    let (lane_far, lane_now) = {
+        let far = tf(lang, "retry.stage.lane_far", &[("wait", &horizon)]);
+        let now = t(lang, "retry.stage.lane_now").to_string();
+        if text_width(&far, 11.0) + text_width(&now, 11.0) + 16.0 <= g.x1 - g.x0 {
+            (far, now)
+        } else {
+            (horizon, t(lang, "retry.stage.lane_now_short").to_string())
+        }
+    };
     view! {
         <svg
             class="stage-svg"
@@ -649,7 +1156,7 @@ fn draw(f: &StageFrame, hatch: &str) -> impl IntoView {
             width=c(g.w)
             height=c(g.h)
             role="img"
-            aria-label=f.summary.clone()
+            aria-label=move || summary.get()
         >
             <defs>
                 <pattern id=hatch.to_string() width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -664,19 +1171,24 @@ fn draw(f: &StageFrame, hatch: &str) -> impl IntoView {
             <g class="stage-clients">
                 <rect class="stage-client-box" x=c(g.pad) y=c(g.top) width=c(g.client_w) height=c(g.area_h) rx="8" />
                 <text class="stage-client-count" x=c(g.pad + g.client_w / 2.0) y=c(mid) text-anchor="middle">
-                    {fmt_count(lang, f.clients as u64)}
+                    {fmt_count(lang, l.clients as u64)}
                 </text>
                 <text class="stage-client-word" x=c(g.pad + g.client_w / 2.0) y=c(mid + 18.0) text-anchor="middle">
                     {clients_word.to_string()}
                 </text>
             </g>
             <g class="stage-guides">{guides}</g>
-            <g class="stage-nodes" data-testid="stage-nodes">{nodes}</g>
+            <g class="stage-nodes" data-testid="stage-nodes">{node_views}</g>
             <text class="stage-lane-label" x=c(g.x0) y=c(g.lane_y - 7.0)>
-                {format!("⏳ {}", t(lang, "retry.stage.waiting_lane"))}
+                {format!("⏳ {}", t(lang, "retry.stage.waiting_lane_by_time"))}
             </text>
             <rect class="stage-lane" x=c(g.x0) y=c(g.lane_y) width=c(g.x1 - g.x0) height=c(g.lane_h) rx="6" />
-            <g class="stage-dots" data-testid="stage-dots">{dots}</g>
+            <text class="stage-lane-axis" data-testid="lane-far" x=c(g.x0) y=c(lane_axis_y)>
+                {lane_far}
+            </text>
+            <text class="stage-lane-axis" x=c(g.x1) y=c(lane_axis_y) text-anchor="end">
+                {lane_now}
+            </text>
         </svg>
     }
 }
@@ -710,8 +1222,8 @@ fn legend(lang: Lang, capacity: u32) -> impl IntoView {
                 <li>
                     <svg class="legend-mark" viewBox="-8 -8 16 16" width="16" height="16" aria-hidden="true">
                         <g class=kind.class()>
-                            <path class="dot-shape" d=kind.shape(5.5) />
-                            <path class="dot-mark" d=kind.mark(5.5) />
+                            <path class="dot-shape" d=kind.svg_shape(5.5) />
+                            <path class="dot-mark" d=kind.svg_mark(5.5) />
                         </g>
                     </svg>
                     <span>{t(lang, key).to_string()}</span>
@@ -723,69 +1235,180 @@ fn legend(lang: Lang, capacity: u32) -> impl IntoView {
 }
 
 /// The clients, the service and the requests between them, for one side.
+/// `reduced_motion` overrides the reader's preference (for tests).
 #[component]
-pub fn RetryStage(view: RetryView, side: Side) -> impl IntoView {
+pub fn RetryStage(
+    view: RetryView,
+    side: Side,
+    #[prop(optional)] reduced_motion: Option<bool>,
+) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
+    let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let width = use_element_width(node, 640.0);
     let hatch = unique_id("stage-hatch");
     let frame = Memo::new(move |_| {
         let lang = view.lang.get();
         let w = width.get();
-        let reduced = prefers_reduced_motion();
+        let reduced = reduced_motion.unwrap_or_else(prefers_reduced_motion);
         view.with(|run| {
             side.sim(run)
                 .map(|sim| StageFrame::of(sim, w, lang, reduced))
         })
     });
+    let layout = Memo::new(move |_| frame.with(|f| f.as_ref().map(|f| f.layout.clone())));
+    let nodes =
+        Memo::new(move |_| frame.with(|f| f.as_ref().map(|f| f.nodes.clone()).unwrap_or_default()));
+    let summary = Memo::new(move |_| {
+        frame.with(|f| f.as_ref().map(|f| f.summary.clone()).unwrap_or_default())
+    });
 
-    let svg = move || frame.with(|f| f.as_ref().map(|f| draw(f, &hatch)));
-    let counts = move || {
+    // Paint the dots whenever the frame changes.
+    let last_counts = StoredValue::new([u32::MAX; 5]);
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
         frame.with(|f| {
-            f.as_ref().map(|f| {
-                let lang = f.lang;
-                let done = f.succeeded + f.gave_up;
-                let sampled = (f.drawn_active < f.active).then(|| {
-                    tf(
-                        lang,
-                        "retry.stage.sampled",
-                        &[("shown", &fmt_count(lang, f.drawn_active as u64)), ("total", &fmt_count(lang, f.active as u64))],
-                    )
-                });
-                view! {
-                    <span class="stage-count tone-info" data-testid="count-in-flight">
-                        {tf(lang, "retry.stage.count_in_flight", &[("n", &fmt_count(lang, f.in_flight))])}
-                    </span>
-                    " · "
-                    <span class="stage-count tone-wait" data-testid="count-waiting">
-                        {tf(lang, "retry.stage.count_waiting", &[("n", &fmt_count(lang, f.waiting))])}
-                    </span>
-                    " · "
-                    <span class="stage-count" data-testid="count-done">
-                        {tf(
-                            lang,
-                            "retry.stage.count_done",
-                            &[
-                                ("n", &fmt_count(lang, done)),
-                                ("ok", &fmt_count(lang, f.succeeded)),
-                                ("gave_up", &fmt_count(lang, f.gave_up)),
-                            ],
-                        )}
-                    </span>
-                    {sampled.map(|s| view! { <span class="stage-sampled">{s}</span> })}
-                }
-            })
+            if let Some(f) = f {
+                let counts = paint(&canvas, f);
+                last_counts.update_value(|last| publish(&canvas, f, counts, last));
+            }
+        });
+    });
+
+    // Pointing at, tapping or focusing (Tab) a node, or pointing at or
+    // tapping a dot, says what it is, below the stage.
+    let picked = RwSignal::new(None::<Picked>);
+    let svg = move || {
+        layout.with(|l| {
+            l.as_ref()
+                .map(|l| draw_svg(l, nodes, summary, &hatch, picked))
         })
     };
-    let capacity = Memo::new(move |_| frame.with(|f| f.as_ref().map_or(0, |f| f.capacity)));
+    let pick_at = move |ev: &web_sys::MouseEvent| {
+        let el = node.get_untracked()?;
+        let rect = el.get_bounding_client_rect();
+        frame.with_untracked(|f| {
+            let f = f.as_ref()?;
+            let scale = f.layout.g.w / rect.width().max(1.0);
+            let x = (ev.client_x() as f64 - rect.left()) * scale;
+            let y = (ev.client_y() as f64 - rect.top()) * scale;
+            pick(f, x, y)
+        })
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let hit = pick_at(&ev);
+        picked.set(hit);
+    };
+    let on_move = move |ev: web_sys::PointerEvent| {
+        if ev.pointer_type() != "mouse" {
+            return;
+        }
+        if let Some(hit) = pick_at(&ev) {
+            if picked.get_untracked() != Some(hit) {
+                picked.set(Some(hit));
+            }
+        }
+    };
+    let detail = move || {
+        let lang = view.lang.get();
+        match picked.get() {
+            None => t(lang, "retry.stage.tap_hint").to_string(),
+            Some(p) => view.with(|run| {
+                side.sim(run)
+                    .map(|sim| describe(sim, p, lang))
+                    .unwrap_or_default()
+            }),
+        }
+    };
+
+    let counts_memo = Memo::new(move |_| {
+        frame.with(|f| {
+            f.as_ref().map(|f| {
+                (
+                    f.layout.lang,
+                    f.in_flight,
+                    f.waiting,
+                    f.succeeded,
+                    f.gave_up,
+                    f.drawn_active,
+                    f.active,
+                )
+            })
+        })
+    });
+    // The same elements whatever the counts: only their texts change.
+    let count_text = move |which: u8| {
+        move || {
+            counts_memo.with(|c| {
+                let Some(&(lang, in_flight, waiting, ok, gave_up, drawn, active)) = c.as_ref()
+                else {
+                    return String::new();
+                };
+                match which {
+                    0 => tf(
+                        lang,
+                        "retry.stage.count_in_flight",
+                        &[("n", &fmt_count(lang, in_flight))],
+                    ),
+                    1 => tf(
+                        lang,
+                        "retry.stage.count_waiting",
+                        &[("n", &fmt_count(lang, waiting))],
+                    ),
+                    2 => tf(
+                        lang,
+                        "retry.stage.count_done",
+                        &[
+                            ("n", &fmt_count(lang, ok + gave_up)),
+                            ("ok", &fmt_count(lang, ok)),
+                            ("gave_up", &fmt_count(lang, gave_up)),
+                        ],
+                    ),
+                    _ if drawn < active => tf(
+                        lang,
+                        "retry.stage.sampled",
+                        &[
+                            ("shown", &fmt_count(lang, drawn as u64)),
+                            ("total", &fmt_count(lang, active as u64)),
+                        ],
+                    ),
+                    _ => String::new(),
+                }
+            })
+        }
+    };
+    let capacity = Memo::new(move |_| layout.with(|l| l.as_ref().map_or(0, |l| l.capacity)));
     let legend = move || legend(view.lang.get(), capacity.get());
 
     view! {
         <figure class="retry-stage" data-testid="retry-stage" data-side=side.letter()>
-            <div class="stage-plot" node_ref=node>
+            <div
+                class="stage-plot"
+                style="position:relative"
+                node_ref=node
+                on:click=on_click
+                on:pointermove=on_move
+            >
                 {svg}
+                <canvas
+                    class="stage-canvas"
+                    data-testid="stage-canvas"
+                    aria-hidden="true"
+                    style="position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none"
+                    node_ref=canvas_ref
+                ></canvas>
             </div>
             <figcaption>
-                <p class="stage-counts" data-testid="stage-counts">{counts}</p>
+                <p class="stage-detail" data-testid="stage-detail" aria-live="polite">{detail}</p>
+                <p class="stage-counts" data-testid="stage-counts">
+                    <span class="stage-count tone-info" data-testid="count-in-flight">{count_text(0)}</span>
+                    " · "
+                    <span class="stage-count tone-wait" data-testid="count-waiting">{count_text(1)}</span>
+                    " · "
+                    <span class="stage-count" data-testid="count-done">{count_text(2)}</span>
+                    <span class="stage-sampled">{count_text(3)}</span>
+                </p>
                 <ul class="stage-legend">{legend}</ul>
             </figcaption>
         </figure>

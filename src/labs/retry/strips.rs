@@ -2,7 +2,11 @@
 //!
 //! - [`BreakerStrip`]: the circuit breaker's state over time, as a band of
 //!   closed / open / half-open stretches, each coloured *and* labelled (and
-//!   open ones hatched), with the state now in words.
+//!   open ones hatched), with the state now in words. A half-open stretch
+//!   lasts a moment (a few probes), far less than a pixel of a long run, so
+//!   it is never drawn thinner than [`HALF_OPEN_MIN_PX`] (open stretches
+//!   never thinner than 2 px), gets a marker above the track, and the
+//!   caption counts how often the breaker opened and went half-open.
 //! - [`BudgetStrip`]: the retry budget's level over time (the lowest level in
 //!   each slice of the series) against the threshold under which retries stop.
 //!
@@ -44,6 +48,13 @@ fn state_class(s: BreakerState) -> &'static str {
     }
 }
 
+/// The thinnest a half-open stretch is drawn, in CSS pixels.
+pub const HALF_OPEN_MIN_PX: u32 = 3;
+/// The thinnest an open stretch is drawn, in CSS pixels.
+const OPEN_MIN_PX: u32 = 2;
+/// Half-open markers closer than this (in % of the track) share one mark.
+const MARK_MERGE_PCT: f64 = 1.0;
+
 #[derive(Clone, Debug, PartialEq)]
 struct Segment {
     left: f64,
@@ -58,8 +69,12 @@ struct BreakerFrame {
     segments: Vec<Segment>,
     /// Names over the stretches wide enough to hold one: (centre %, text).
     labels: Vec<(f64, String)>,
+    /// Markers over half-open stretches: (position in %, how many merged).
+    marks: Vec<(f64, u32)>,
     now_at: f64,
     state: BreakerState,
+    /// "opened 3×, half-open 3×".
+    counts: String,
     summary: String,
     end_label: String,
 }
@@ -75,6 +90,8 @@ fn breaker_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BreakerFram
         let mut segments = Vec::with_capacity(changes.len());
         let mut open_s = 0.0;
         let mut opened = 0u32;
+        let mut half_opened = 0u32;
+        let mut marks: Vec<(f64, u32)> = Vec::new();
         for (i, (at, state)) in changes.iter().enumerate() {
             let from = at.as_micros() as f64 / 1e6;
             let to = changes
@@ -84,6 +101,14 @@ fn breaker_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BreakerFram
             if *state == BreakerState::Open {
                 open_s += to - from;
                 opened += 1;
+            }
+            if *state == BreakerState::HalfOpen {
+                half_opened += 1;
+                let at = pct(from);
+                match marks.last_mut() {
+                    Some((last, n)) if at - *last < MARK_MERGE_PCT => *n += 1,
+                    _ => marks.push((at, 1)),
+                }
             }
             let width = pct(to) - pct(from);
             let name = t(lang, breaker_state_key(*state));
@@ -113,12 +138,19 @@ fn breaker_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BreakerFram
                 ("state", &t(lang, breaker_state_key(state))),
             ],
         );
+        let counts = tf(
+            lang,
+            "retry.strip.breaker_counts",
+            &[("open", &opened), ("half", &half_opened)],
+        );
         Some(BreakerFrame {
             lang,
             segments,
             labels,
+            marks,
             now_at: pct(now),
             state,
+            counts,
             summary,
             end_label: format!("{} s", fmt_number(lang, x_max)),
         })
@@ -173,16 +205,40 @@ pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
         frame.with(|f| {
             f.as_ref().map(|f| {
                 let lang = f.lang;
-                let segments = f
-                    .segments
-                    .iter()
+                // Closed first, then open, then half-open on top: a thin
+                // stretch that matters is never hidden under a wide one.
+                let layer = |st: BreakerState| match st {
+                    BreakerState::Closed => 0,
+                    BreakerState::Open => 1,
+                    BreakerState::HalfOpen => 2,
+                };
+                let mut ordered: Vec<&Segment> = f.segments.iter().collect();
+                ordered.sort_by_key(|s| layer(s.state));
+                let segments = ordered
+                    .into_iter()
                     .map(|s| {
+                        let width = match s.state {
+                            BreakerState::HalfOpen => format!("max({HALF_OPEN_MIN_PX}px,{:.3}%)", s.width),
+                            BreakerState::Open => format!("max({OPEN_MIN_PX}px,{:.3}%)", s.width),
+                            BreakerState::Closed => format!("{:.3}%", s.width),
+                        };
                         view! {
                             <span
                                 class=format!("strip-seg strip-seg--{} {}", state_class(s.state), state_tone(s.state).class())
-                                style=format!("left:{:.2}%;width:{:.2}%", s.left, s.width)
+                                style=format!("position:absolute;top:0;bottom:0;left:{:.3}%;width:{width}", s.left)
                                 title=s.title.clone()
                             ></span>
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                let marks = f
+                    .marks
+                    .iter()
+                    .map(|(at, n)| {
+                        view! {
+                            <span class="strip-mark tone-wait" data-testid="half-open-mark" data-count=*n style=format!("left:{at:.3}%")>
+                                "▼"
+                            </span>
                         }
                     })
                     .collect::<Vec<_>>();
@@ -206,6 +262,7 @@ pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
                                 {tf(lang, "retry.strip.now", &[("state", &t(lang, breaker_state_key(f.state)))])}
                             </p>
                         </header>
+                        <div class="strip-marks" aria-hidden="true">{marks}</div>
                         <div class="strip-track" aria-hidden="true">
                             {segments}
                             {f
@@ -222,6 +279,7 @@ pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
                             <ul class="strip-legend">{legend}</ul>
                             <span>{f.end_label.clone()}</span>
                         </div>
+                        <p class="strip-counts" data-testid="breaker-counts">{f.counts.clone()}</p>
                         <p class="visually-hidden">{f.summary.clone()}</p>
                     </section>
                 }

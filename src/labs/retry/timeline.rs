@@ -5,6 +5,13 @@
 //! row ends with how the request ended, in words ("✅ after 2 attempts",
 //! "❌ gave up after 6 attempts: deadline passed").
 //!
+//! A and B share one time scale. When every request arrives at the start (a
+//! single request, a herd), the axis is simulated time from 0 to the later
+//! side's end (`LabRun::time_domain_ms`), so a herd's attempts line up in
+//! waves across rows, and a side that finishes sooner is visibly shorter.
+//! When requests keep arriving (Poisson), the axis is the time since each
+//! request arrived, scaled to the longest life shown on either side.
+//!
 //! Rows are plain HTML (positioned by percentages), so text stays readable at
 //! any width. The list scrolls, and can be focused and scrolled with the
 //! keyboard; each bar carries its full description for screen readers.
@@ -13,9 +20,11 @@ use super::stage::Side;
 use super::RetryView;
 use crate::charts::{fmt_count, fmt_countdown, fmt_ms, nice_ticks, use_element_width, Tone};
 use engine::i18n::{t, tf};
+use engine::labs::retry::config::Workload;
 use engine::labs::retry::model::{Final, Phase, Request, SpanResult};
 use engine::labs::retry::record::node_name;
-use engine::labs::retry::RetrySim;
+use engine::labs::retry::{RetryRun, RetrySim};
+use engine::labs::LabRun;
 use engine::{Lang, SimTime};
 use leptos::prelude::*;
 
@@ -57,9 +66,69 @@ struct Row {
     status_tone: Tone,
 }
 
+/// The time axis both sides' timelines share.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Axis {
+    /// Simulated time, 0 to `end_ms` (every request arrived at the start).
+    Absolute { end_ms: f64 },
+    /// Time since each request arrived, up to `longest_ms`.
+    SinceArrival { longest_ms: f64 },
+}
+
+impl Axis {
+    /// The axis for `run`: the same for side A and side B.
+    pub fn of(run: &RetryRun) -> Axis {
+        match run.a.model().scenario().workload {
+            Workload::Poisson { .. } => Axis::SinceArrival {
+                longest_ms: run
+                    .sides()
+                    .map(|sim| {
+                        let now_ms = ms(sim.now());
+                        recent(sim)
+                            .iter()
+                            .map(|r| life(r, now_ms))
+                            .fold(0.0, f64::max)
+                    })
+                    .fold(0.0, f64::max),
+            },
+            _ => Axis::Absolute {
+                end_ms: run.time_domain_ms(),
+            },
+        }
+    }
+}
+
+/// The newest requests, finished or not (ids grow with arrival). Active
+/// requests come in id order, so the newest are the last few: skipped to,
+/// never sorted (a storm has thousands active).
+fn recent(sim: &RetrySim) -> Vec<&Request> {
+    let model = sim.model();
+    let active = match model.active().size_hint() {
+        (lo, Some(hi)) if lo == hi => lo,
+        _ => model.active().count(),
+    };
+    let mut recent: Vec<&Request> = model.active().skip(active.saturating_sub(ROWS)).collect();
+    recent.extend(model.finished().rev().take(ROWS));
+    recent.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+    recent.dedup_by_key(|r| r.id);
+    recent.truncate(ROWS);
+    recent
+}
+
+/// How long a request has lived (to its end, or to now / its next attempt).
+fn life(r: &Request, now_ms: f64) -> f64 {
+    let end = match (r.outcome, r.phase) {
+        (Some((_, at)), _) => ms(at),
+        (None, Phase::Waiting { until, .. }) => ms(until).max(now_ms),
+        (None, Phase::InFlight { .. }) => now_ms,
+    };
+    end - ms(r.arrived)
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct TimelineFrame {
     lang: Lang,
+    axis: Axis,
     rows: Vec<Row>,
     /// Axis ticks: (position in %, label).
     ticks: Vec<(f64, String)>,
@@ -157,41 +226,25 @@ fn status(lang: Lang, req: &Request, now_ms: f64) -> (String, Tone) {
 }
 
 impl TimelineFrame {
-    fn of(sim: &RetrySim, lang: Lang) -> TimelineFrame {
+    fn of(sim: &RetrySim, lang: Lang, axis: Axis) -> TimelineFrame {
         let model = sim.model();
         let now_ms = ms(sim.now());
-        // The newest requests, finished or not (ids grow with arrival).
-        let mut recent: Vec<&Request> = model.active().collect();
-        recent.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
-        recent.truncate(ROWS);
-        recent.extend(model.finished().rev().take(ROWS));
-        recent.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
-        recent.dedup_by_key(|r| r.id);
-        recent.truncate(ROWS);
+        let recent = recent(sim);
 
-        // One scale for every row: the longest life shown, rounded up.
-        let life = |r: &Request| {
-            let end = match (r.outcome, r.phase) {
-                (Some((_, at)), _) => ms(at),
-                (None, Phase::Waiting { until, .. }) => ms(until).max(now_ms),
-                (None, Phase::InFlight { .. }) => now_ms,
-            };
-            end - ms(r.arrived)
+        // One scale for every row, and for both sides. At least 100 ms, so
+        // requests that never got an attempt do not make a microsecond scale.
+        let (span, absolute) = match axis {
+            Axis::Absolute { end_ms } => (end_ms, true),
+            Axis::SinceArrival { longest_ms } => (longest_ms, false),
         };
-        // At least 100 ms, so requests that never got an attempt do not
-        // make a microsecond scale.
-        let longest = recent
-            .iter()
-            .map(|r| life(r))
-            .fold(0.0, f64::max)
-            .max(100.0);
-        let (scale, tick_values) = nice_ticks(longest, 4);
+        let (scale, tick_values) = nice_ticks(span.max(100.0), 4);
         let pct = |v: f64| (v / scale * 100.0).clamp(0.0, 100.0);
 
         let rows = recent
             .iter()
             .map(|req| {
-                let start = ms(req.arrived);
+                // Where this row's clock starts: 0, or when it arrived.
+                let start = if absolute { 0.0 } else { ms(req.arrived) };
                 let mut bars = Vec::with_capacity(req.spans.len());
                 let mut gaps = Vec::new();
                 let mut prev_end: Option<f64> = None;
@@ -273,6 +326,7 @@ impl TimelineFrame {
             .collect();
         TimelineFrame {
             lang,
+            axis,
             rows,
             ticks,
             total: model.stats().requests,
@@ -353,7 +407,10 @@ fn draw_row(row: &Row, track_px: f64) -> impl IntoView {
 pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
     let frame = Memo::new(move |_| {
         let lang = view.lang.get();
-        view.with(|run| side.sim(run).map(|sim| TimelineFrame::of(sim, lang)))
+        view.with(|run| {
+            let axis = Axis::of(run);
+            side.sim(run).map(|sim| TimelineFrame::of(sim, lang, axis))
+        })
     });
     let title_id = format!("timeline-title-{}", side.letter());
     let lang = view.lang;
@@ -382,7 +439,7 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
                     )
                 });
                 view! {
-                    <div class="tl-axis" aria-hidden="true">
+                    <div class="tl-axis" aria-hidden="true" data-testid="timeline-axis">
                         <span class="tl-head"></span>
                         <span class="tl-track">{ticks}</span>
                         <span class="tl-status"></span>
@@ -398,7 +455,15 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
     view! {
         <section class="retry-timeline" data-testid="request-timeline" data-side=side.letter()>
             <h3 class="tl-title" id=title_id.clone()>{move || t(lang.get(), "retry.timeline.title").to_string()}</h3>
-            <p class="tl-x-label">{move || t(lang.get(), "retry.timeline.x_axis").to_string()}</p>
+            <p class="tl-x-label" data-testid="timeline-x-label">
+                {move || {
+                    let key = match frame.with(|f| f.as_ref().map(|f| f.axis)) {
+                        Some(Axis::Absolute { .. }) => "retry.timeline.x_axis_shared",
+                        _ => "retry.timeline.x_axis_since_shared",
+                    };
+                    t(lang.get(), key).to_string()
+                }}
+            </p>
             <div class="tl-scroll" tabindex="0" role="region" aria-labelledby=title_id node_ref=list>
                 {body}
             </div>

@@ -65,6 +65,26 @@ impl Bucket for Slice {
     }
 }
 
+/// Calls sent in one fine slice of time (see [`RetryStats::fine_calls`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallCount {
+    /// Calls sent (first attempts and retries).
+    pub calls: u32,
+    /// Of those, retries.
+    pub retries: u32,
+}
+
+impl Bucket for CallCount {
+    fn merge(&mut self, o: &Self) {
+        self.calls += o.calls;
+        self.retries += o.retries;
+    }
+}
+
+/// The starting width of [`RetryStats::fine_calls`]: a thundering herd's
+/// waves are a service latency wide, tens of milliseconds.
+pub const FINE_SLICE_MS: u64 = 10;
+
 /// Running totals of a retry run.
 #[derive(Clone, Debug)]
 pub struct RetryStats {
@@ -85,6 +105,10 @@ pub struct RetryStats {
     pub series: Series<Slice>,
     /// Breaker state changes, for the live strip (capped).
     pub breaker_changes: Vec<(SimTime, BreakerState)>,
+    /// Calls per fine slice of time: 10 ms wide to start, widened (like
+    /// `series`) as the run grows, so a short run keeps its 10-ms waves and a
+    /// long one still fits. Only for views; no metric reads it.
+    pub fine_calls: Series<CallCount>,
 }
 
 const MAX_BREAKER_CHANGES: usize = 2_000;
@@ -116,6 +140,7 @@ impl RetryStats {
             } else {
                 vec![]
             },
+            fine_calls: Series::new(SimDuration::from_ms(FINE_SLICE_MS)),
         }
     }
 
@@ -130,6 +155,7 @@ impl RetryStats {
         let slice = self.series.at(now);
         slice.calls += 1;
         slice.peak_in_flight = slice.peak_in_flight.max(in_flight);
+        self.fine_calls.at(now).calls += 1;
         if let Some(b) = budget {
             let level = b.milli_tokens();
             slice.budget_low = Some(slice.budget_low.map_or(level, |l| l.min(level)));
@@ -179,6 +205,7 @@ impl RetryStats {
     /// Marks which calls were retries (the model calls this per retry).
     pub(super) fn on_retry_call(&mut self, now: SimTime) {
         self.series.at(now).retries += 1;
+        self.fine_calls.at(now).retries += 1;
     }
 
     /// Requests that have arrived and not finished yet.

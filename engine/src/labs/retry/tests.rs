@@ -1189,3 +1189,27 @@ fn narration_counts_attempts_and_writes_decimals_as_each_language_does() {
     );
     assert!(error.describe(Lang::En).ends_with("got 1.5"));
 }
+
+/// The fine call series (the herd's view) counts every call and every retry,
+/// keeps 10-ms slices for a 4-s run, and widens for a 32-s one.
+#[test]
+fn fine_call_slices_count_every_call_and_fit_the_run() {
+    let p = preset("herd");
+    let a = run_a(&p.config, p.seed);
+    let b = run_b(&p.config, p.seed);
+    for sim in [&a, &b] {
+        let stats = sim.model().stats();
+        let fine = &stats.fine_calls;
+        let calls: u64 = fine.buckets().iter().map(|c| c.calls as u64).sum();
+        let retries: u64 = fine.buckets().iter().map(|c| c.retries as u64).sum();
+        let coarse: u64 = stats.series.buckets().iter().map(|s| s.retries as u64).sum();
+        assert_eq!(calls, stats.calls, "every call is counted once");
+        assert_eq!(retries, coarse, "the same retries as the coarse series");
+        let end = stats.last_finish.as_micros();
+        let width = fine.width().as_micros();
+        assert!(width >= 10_000 && fine.buckets().len() as u64 * width > end / 2);
+    }
+    // B (full jitter) ends in ~4 s: slices of at most 20 ms; A's 32 s widen.
+    assert!(b.model().stats().fine_calls.width() <= SimDuration::from_ms(20));
+    assert!(a.model().stats().fine_calls.width() > b.model().stats().fine_calls.width());
+}
