@@ -5,6 +5,8 @@
 
 pub mod retry;
 pub mod run;
+pub mod seed_sweep;
+pub mod trace_lines;
 
 pub use run::LabRun;
 

@@ -9,6 +9,7 @@ mod page;
 pub mod presets;
 pub mod record;
 pub mod stats;
+pub mod trace_lines;
 
 pub use config::{RetryConfig, RetryScenario};
 pub use model::RetryModel;
