@@ -303,7 +303,10 @@ mod seed_tests {
         assert!(close(half, 1.4816, 1e-4), "{half}");
         assert_eq!(mean(&[]), None);
         assert_eq!(sample_std_dev(&[3.0]), None);
-        assert_eq!(mean_interval(&[3.0], Z_95), Some((3.0, Interval { low: 3.0, high: 3.0 })));
+        assert_eq!(
+            mean_interval(&[3.0], Z_95),
+            Some((3.0, Interval { low: 3.0, high: 3.0 }))
+        );
     }
 
     #[test]

@@ -281,7 +281,13 @@ mod tests {
         let (all, _, text) = export("herd", None);
         assert!(all.len() > 10);
         let (some, summary, _) = export("herd", Some(10));
-        assert_eq!(summary, TraceSummary { lines: 10, truncated: true });
+        assert_eq!(
+            summary,
+            TraceSummary {
+                lines: 10,
+                truncated: true
+            }
+        );
         assert_eq!(some[..], all[..10]);
         // A cap of exactly the line count is not a truncation.
         let (_, exact, _) = export("herd", Some(all.len() as u64));

@@ -74,7 +74,8 @@ impl SideTrace {
         let new = (trace.total() - self.seen) as usize;
         debug_assert!(new <= trace.entries().len(), "records dropped before they were read");
         self.seen = trace.total();
-        let mut fresh: Vec<(SimTime, RetryRecord)> = trace.entries().rev().take(new).map(|e| (e.at, e.record)).collect();
+        let mut fresh: Vec<(SimTime, RetryRecord)> =
+            trace.entries().rev().take(new).map(|e| (e.at, e.record)).collect();
         fresh.reverse();
         for (at, record) in fresh {
             let (req, result) = match record {
