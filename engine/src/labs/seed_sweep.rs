@@ -296,6 +296,10 @@ mod tests {
         }
         assert_eq!(one.metrics(), many.metrics());
         assert_eq!(one.events(), many.events());
-        assert_eq!(sweep_of("tenacity", 5..=4).total(), 0);
+        let (first, last) = (5, 4);
+        let mut empty = sweep_of("tenacity", first..=last);
+        assert_eq!(empty.total(), 0);
+        assert_eq!(empty.advance(100), 0);
+        assert!(empty.is_done());
     }
 }
