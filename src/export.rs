@@ -124,9 +124,12 @@ pub fn trace_command(link: &str) -> String {
 /// A chart found on the page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartRef {
-    /// The file name stem (`data-export`).
+    /// The file name stem: `data-export`, with `-2`, `-3`… when several
+    /// charts share one (side A and side B, say).
     pub name: String,
     pub title: String,
+    /// Its place among the marked charts, in page order.
+    pub index: usize,
 }
 
 fn document() -> web_sys::Document {
@@ -179,19 +182,34 @@ fn alternative(svg: &Element) -> (String, String) {
 
 /// The charts marked for export inside the element with id `container_id`.
 pub fn find_charts(container_id: &str) -> Vec<ChartRef> {
+    let mut seen: Vec<String> = Vec::new();
     svgs_in(container_id)
         .iter()
-        .map(|svg| ChartRef {
-            name: svg.get_attribute("data-export").unwrap_or_default(),
-            title: alternative(svg).0,
+        .enumerate()
+        .map(|(index, svg)| {
+            let base = svg.get_attribute("data-export").unwrap_or_default();
+            let base = if base.is_empty() {
+                "chart".to_string()
+            } else {
+                base
+            };
+            let n = seen.iter().filter(|s| **s == base).count();
+            seen.push(base.clone());
+            ChartRef {
+                name: if n == 0 {
+                    base
+                } else {
+                    format!("{base}-{}", n + 1)
+                },
+                title: alternative(svg).0,
+                index,
+            }
         })
         .collect()
 }
 
-fn chart_svg(container_id: &str, name: &str) -> Option<Element> {
-    svgs_in(container_id)
-        .into_iter()
-        .find(|s| s.get_attribute("data-export").as_deref() == Some(name))
+fn chart_svg(container_id: &str, chart: &ChartRef) -> Option<Element> {
+    svgs_in(container_id).into_iter().nth(chart.index)
 }
 
 /// The size a chart is drawn at, in CSS pixels.
@@ -440,11 +458,11 @@ pub async fn svg_to_png(svg: &str, width: f64, height: f64, scale: f64) -> Resul
 /// Exports one chart as SVG (`png: false`) or PNG.
 pub async fn export_chart(
     container_id: &str,
-    name: &str,
+    chart: &ChartRef,
     file_stem: &str,
     png: bool,
 ) -> Result<(), JsValue> {
-    let svg = chart_svg(container_id, name).ok_or("no such chart")?;
+    let svg = chart_svg(container_id, chart).ok_or("no such chart")?;
     let text = standalone_svg(&svg)?;
     if png {
         let (w, h) = svg_size(&svg);
@@ -551,17 +569,16 @@ pub fn ExportMenu(
     let chart_button = move |chart: ChartRef, png: bool| {
         let stem = format!("{}-{}", slug.get_value(), chart.name);
         let file = format!("{stem}.{}", if png { "png" } else { "svg" });
-        let name = chart.name.clone();
+        let testid = format!("export-{}-{}", if png { "png" } else { "svg" }, chart.name);
         let click = move |_| {
-            let (name, stem, file) = (name.clone(), stem.clone(), file.clone());
+            let (chart, stem, file) = (chart.clone(), stem.clone(), file.clone());
             spawn_local(async move {
-                match export_chart(&charts_id.get_value(), &name, &stem, png).await {
+                match export_chart(&charts_id.get_value(), &chart, &stem, png).await {
                     Ok(()) => saved(file),
                     Err(e) => report_failure(e),
                 }
             });
         };
-        let testid = format!("export-{}-{}", if png { "png" } else { "svg" }, chart.name);
         view! {
             <button class="btn export-btn" data-testid=testid on:click=click>
                 {if png { "PNG" } else { "SVG" }}

@@ -200,17 +200,17 @@ mod tests {
 // ------------------------------------------------------ across seeds (export)
 //
 // "Run 100 seeds": a metric measured on many seeds, summarised by its mean
-// and a 95 % interval. Two intervals, chosen by what the metric is:
+// and a 95 % interval over seeds (each seed is one independent run; requests
+// within a run are not independent — one outage fails many at once — so the
+// seed, not the request, is the unit of the interval):
 //
-// - a **rate** (a share in 0‥1) gets the Wilson score interval, with each
-//   seed's rate counted as one trial. A value in 0‥1 with mean p has a
-//   variance of at most p(1 − p), so this is the exact Wilson interval when
-//   each seed's rate is 0 or 1 (one request per run: "did it give up?") and a
-//   conservative one otherwise; unlike mean ± 1.96·s/√n it never collapses to
-//   a point when every seed agrees (100 successes out of 100 is not a proof
-//   that failure is impossible);
-// - any other number gets mean ± z·s/√n (s the sample standard deviation),
-//   the normal approximation, which is what 100 seeds can support.
+// - a **rate** whose every seed gives 0 or 1 (one request per run: "did it
+//   give up?") is a proportion of seeds and gets the Wilson score interval,
+//   which, unlike mean ± 1.96·s/√n, never collapses to a point when every
+//   seed agrees (100 successes out of 100 do not prove failure impossible);
+// - any other rate or number gets mean ± z·s/√n (s the sample standard
+//   deviation of the per-seed values), the normal approximation, a rate's
+//   interval clamped to 0‥1.
 
 /// The z value of a two-sided 95 % interval.
 pub const Z_95: f64 = 1.959_963_984_540_054;
@@ -276,10 +276,28 @@ pub fn wilson_interval(p_hat: f64, n: f64, z: f64) -> Option<Interval> {
     })
 }
 
-/// The mean of per-seed rates and its Wilson interval (each seed one trial).
-pub fn rate_interval(rates: &[f64], z: f64) -> Option<(f64, Interval)> {
+/// How [`rate_interval`] chose to compute an interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntervalMethod {
+    /// Wilson score interval: every value was 0 or 1, a proportion of seeds.
+    Wilson,
+    /// mean ± z·s/√n.
+    Normal,
+}
+
+/// The mean of per-seed rates and its interval: Wilson when every rate is 0
+/// or 1 (each seed one trial), else mean ± z·s/√n clamped to 0‥1.
+pub fn rate_interval(rates: &[f64], z: f64) -> Option<(f64, Interval, IntervalMethod)> {
     let m = mean(rates)?;
-    Some((m, wilson_interval(m, rates.len() as f64, z)?))
+    if rates.iter().all(|&r| r == 0.0 || r == 1.0) {
+        return Some((m, wilson_interval(m, rates.len() as f64, z)?, IntervalMethod::Wilson));
+    }
+    let (m, iv) = mean_interval(rates, z)?;
+    let clamped = Interval {
+        low: iv.low.max(0.0),
+        high: iv.high.min(1.0),
+    };
+    Some((m, clamped, IntervalMethod::Normal))
 }
 
 #[cfg(test)]
@@ -332,14 +350,32 @@ mod seed_tests {
     fn rate_interval_counts_each_seed_as_a_trial() {
         let mut rates = vec![1.0; 88];
         rates.extend(vec![0.0; 12]);
-        let (m, iv) = rate_interval(&rates, Z_95).unwrap();
+        let (m, iv, method) = rate_interval(&rates, Z_95).unwrap();
+        assert_eq!(method, IntervalMethod::Wilson);
         assert!(close(m, 0.88, 1e-12));
         let w = wilson_interval(0.88, 100.0, Z_95).unwrap();
         assert_eq!(iv, w);
         assert!(iv.contains(0.875) && !iv.contains(0.95));
         // Every seed succeeded: the interval still has width.
-        let (_, all) = rate_interval(&[1.0; 100], Z_95).unwrap();
+        let (_, all, _) = rate_interval(&[1.0; 100], Z_95).unwrap();
         assert_eq!(all.high, 1.0);
         assert!(all.low < 0.97 && all.low > 0.95, "{all:?}");
+    }
+
+    #[test]
+    fn rates_of_many_requests_per_seed_get_the_normal_interval_clamped() {
+        // Ten seeds of a run with many requests each: their rates vary little.
+        let rates = [0.80, 0.82, 0.78, 0.81, 0.79, 0.80, 0.83, 0.77, 0.80, 0.80];
+        let (m, iv, method) = rate_interval(&rates, Z_95).unwrap();
+        assert_eq!(method, IntervalMethod::Normal);
+        assert_eq!(Some((m, iv)), mean_interval(&rates, Z_95));
+        assert!(
+            iv.high - iv.low < 0.04,
+            "far narrower than Wilson over 10 trials: {iv:?}"
+        );
+        // Near the edge, the interval stays inside 0‥1.
+        let (_, edge, _) = rate_interval(&[0.999, 0.97, 1.0, 0.99], Z_95).unwrap();
+        assert_eq!(edge.high, 1.0);
+        assert!(edge.low > 0.9);
     }
 }

@@ -9,6 +9,7 @@
 //! never freezes; a run may span many calls and a call may finish many runs.
 
 use super::run::{LabRun, MetricValue};
+pub use crate::stats::IntervalMethod;
 use crate::stats::{mean_interval, rate_interval, Interval, Z_95};
 use crate::time::SimTime;
 use std::ops::RangeInclusive;
@@ -17,7 +18,7 @@ use std::ops::RangeInclusive;
 /// interval it gets).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SampleKind {
-    /// A share in 0‥1: the Wilson interval.
+    /// A share in 0‥1: Wilson when each seed gives 0 or 1, else normal.
     Rate,
     /// A duration in ms: mean ± z·s/√n.
     Ms,
@@ -37,15 +38,6 @@ impl SampleKind {
             MetricValue::Count(_) | MetricValue::Missing => None,
         }
     }
-}
-
-/// How an interval was computed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IntervalMethod {
-    /// Wilson score interval, each seed one trial.
-    Wilson,
-    /// mean ± 1.96·s/√n.
-    Normal,
 }
 
 /// A metric across the seeds of one side.
@@ -82,10 +74,7 @@ impl SweepMetric {
     pub fn estimate(&self, side: usize) -> Option<Estimate> {
         let xs = self.samples(side);
         let (mean, interval, method) = match self.kind {
-            SampleKind::Rate => {
-                let (m, iv) = rate_interval(xs, Z_95)?;
-                (m, iv, IntervalMethod::Wilson)
-            }
+            SampleKind::Rate => rate_interval(xs, Z_95)?,
             _ => {
                 let (m, iv) = mean_interval(xs, Z_95)?;
                 (m, iv, IntervalMethod::Normal)
