@@ -247,9 +247,22 @@ fn backdrop(svg: &Element) -> String {
 
 /// Copies the computed presentation of `from` onto `to` as attributes and
 /// an inline style, and drops what would not resolve outside the page.
-fn inline_style(window: &web_sys::Window, from: &Element, to: &Element) -> Result<(), JsValue> {
+///
+/// Below the root, a property is written only where it says something: an
+/// inherited one when it differs from the parent's, `opacity` when not 1,
+/// `display` when `none`.
+fn inline_style(
+    window: &web_sys::Window,
+    from: &Element,
+    to: &Element,
+    root: bool,
+) -> Result<(), JsValue> {
     let Some(computed) = window.get_computed_style(from)? else {
         return Ok(());
+    };
+    let parent = match (root, from.parent_element()) {
+        (false, Some(p)) => window.get_computed_style(&p)?,
+        _ => None,
     };
     let mut style = String::new();
     for prop in INLINED {
@@ -257,13 +270,24 @@ fn inline_style(window: &web_sys::Window, from: &Element, to: &Element) -> Resul
         if v.is_empty() || v.contains("var(") {
             continue;
         }
+        if let Some(attr) = to.get_attribute(prop) {
+            if attr != v {
+                to.set_attribute(prop, &v)?;
+            }
+        }
+        let said = match (prop, &parent) {
+            (_, None) => true,
+            ("opacity", _) => v != "1",
+            ("display", _) => v == "none",
+            (_, Some(parent)) => parent.get_property_value(prop)? != v,
+        };
+        if !said {
+            continue;
+        }
         style.push_str(prop);
         style.push(':');
         style.push_str(&v);
         style.push(';');
-        if to.has_attribute(prop) {
-            to.set_attribute(prop, &v)?;
-        }
     }
     // Any attribute still naming a custom property cannot resolve elsewhere.
     let names = to.get_attribute_names();
@@ -273,7 +297,11 @@ fn inline_style(window: &web_sys::Window, from: &Element, to: &Element) -> Resul
         }
     }
     to.remove_attribute("class")?;
-    to.set_attribute("style", &style)
+    if style.is_empty() {
+        to.remove_attribute("style")
+    } else {
+        to.set_attribute("style", &style)
+    }
 }
 
 /// A chart's `<svg>` as a standalone SVG document: every colour and font
@@ -284,13 +312,13 @@ pub fn standalone_svg(svg: &Element) -> Result<String, JsValue> {
     let copy: Element = svg.clone_node_with_deep(true)?.dyn_into()?;
     let originals = svg.query_selector_all("*")?;
     let copies = copy.query_selector_all("*")?;
-    inline_style(&window, svg, &copy)?;
+    inline_style(&window, svg, &copy, true)?;
     for i in 0..originals.length().min(copies.length()) {
         let (Some(a), Some(b)) = (originals.item(i), copies.item(i)) else {
             continue;
         };
         if let (Ok(a), Ok(b)) = (a.dyn_into::<Element>(), b.dyn_into::<Element>()) {
-            inline_style(&window, &a, &b)?;
+            inline_style(&window, &a, &b, false)?;
         }
     }
     let (w, h) = svg_size(svg);
@@ -527,14 +555,19 @@ pub fn ExportMenu(
     let found = RwSignal::new(Vec::<ChartRef>::new());
     let status = RwSignal::new(String::new());
     let trace_state = RwSignal::new(TraceState::Idle);
-    // A new run (a new link) makes an old "too long" or "written" stale.
-    Effect::new(move |_| {
-        link.track();
-        trace_state.set(TraceState::Idle);
-    });
     let writer: StoredValue<Option<TraceWriter<Vec<u8>>>, LocalStorage> =
         StoredValue::new_local(None);
     let generation = StoredValue::new(0u64);
+    // A new run (a new link) makes an old "too long" or "written" stale, and
+    // a trace still being written is for the old run: drop it.
+    Effect::new(move |prev: Option<()>| {
+        link.track();
+        if prev.is_some() {
+            generation.update_value(|g| *g += 1);
+            writer.set_value(None);
+            trace_state.set(TraceState::Idle);
+        }
+    });
     on_cleanup(move || generation.update_value(|g| *g += 1));
 
     let report_failure = move |e: JsValue| {

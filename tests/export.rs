@@ -407,6 +407,44 @@ async fn past_the_cap_the_trace_gives_the_cli_command() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn a_new_link_drops_a_trace_being_written() {
+    let (_, seed, config) = finished("storm_jitter");
+    let before = last_download();
+    let link = RwSignal::new("first".to_string());
+    let root = container();
+    let mounted = mount_to(root.clone(), move || {
+        let config = config.clone();
+        view! {
+            <ExportMenu
+                slug="retry"
+                link=link
+                report=|| String::new()
+                rows=Vec::new
+                charts="nothing-here"
+                trace=move || config.trace_export(seed).ok()
+                trace_events_per_frame=200
+            />
+        }
+    });
+    std::mem::forget(mounted);
+    tick().await;
+    click(&root, "[data-testid=export-trace]");
+    until("writing", || {
+        find(&root, "[data-testid=export-trace-status]")
+            .and_then(|s| s.text_content())
+            .is_some_and(|t| t.starts_with("Writing the trace"))
+    })
+    .await;
+    link.set("second".into());
+    tick().await;
+    sleep(300).await;
+    let status = find(&root, "[data-testid=export-trace-status]").unwrap().text_content().unwrap();
+    assert_eq!(status, "", "the old run's trace is dropped");
+    assert_eq!(last_download(), before, "and never downloaded");
+    assert!(!find(&root, "[data-testid=export-trace]").unwrap().has_attribute("disabled"));
+}
+
 // ------------------------------------------------------------------ seeds
 
 /// Mounts a sweep of preset `id` with a per-frame cap; returns the root, the
