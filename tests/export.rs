@@ -439,10 +439,15 @@ async fn a_new_link_drops_a_trace_being_written() {
     link.set("second".into());
     tick().await;
     sleep(300).await;
-    let status = find(&root, "[data-testid=export-trace-status]").unwrap().text_content().unwrap();
+    let status = find(&root, "[data-testid=export-trace-status]")
+        .unwrap()
+        .text_content()
+        .unwrap();
     assert_eq!(status, "", "the old run's trace is dropped");
     assert_eq!(last_download(), before, "and never downloaded");
-    assert!(!find(&root, "[data-testid=export-trace]").unwrap().has_attribute("disabled"));
+    assert!(!find(&root, "[data-testid=export-trace]")
+        .unwrap()
+        .has_attribute("disabled"));
 }
 
 // ------------------------------------------------------------------ seeds
