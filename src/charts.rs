@@ -299,6 +299,25 @@ pub fn prefers_reduced_motion() -> bool {
     QUERY.with(|q| q.as_ref().is_some_and(|q| q.matches()))
 }
 
+/// A chart's file name for exports: its title in lower case, words joined by
+/// dashes, ASCII only ("Time to success" → "time-to-success").
+pub fn export_name(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "chart".into()
+    } else {
+        out
+    }
+}
+
 /// A fresh id for SVG definitions (patterns), unique on the page.
 pub fn unique_id(prefix: &str) -> String {
     thread_local! { static NEXT: Cell<u32> = const { Cell::new(0) }; }
@@ -583,6 +602,7 @@ pub fn LineChart(
             view! {
                 <svg
                     class="chart-svg"
+                    data-export=export_name(&d.title)
                     viewBox=format!("0 0 {w} {h}")
                     width=w
                     height=h
@@ -789,7 +809,7 @@ pub fn BarChart(
                 })
                 .collect::<Vec<_>>();
             view! {
-                <svg class="chart-svg" viewBox=format!("0 0 {w} {h}") width=w height=h aria-hidden="true" focusable="false">
+                <svg class="chart-svg" data-export=export_name(&d.title) viewBox=format!("0 0 {w} {h}") width=w height=h aria-hidden="true" focusable="false">
                     {hatch_defs(hatch.clone())}
                     {grid}
                     <line class="chart-axis" x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(top + ph) y2=fmt_coord(top + ph) />

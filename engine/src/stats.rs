@@ -196,3 +196,186 @@ mod tests {
         assert!(s.width() >= SimDuration::from_ms(400));
     }
 }
+
+// ------------------------------------------------------ across seeds (export)
+//
+// "Run 100 seeds": a metric measured on many seeds, summarised by its mean
+// and a 95 % interval over seeds (each seed is one independent run; requests
+// within a run are not independent — one outage fails many at once — so the
+// seed, not the request, is the unit of the interval):
+//
+// - a **rate** whose every seed gives 0 or 1 (one request per run: "did it
+//   give up?") is a proportion of seeds and gets the Wilson score interval,
+//   which, unlike mean ± 1.96·s/√n, never collapses to a point when every
+//   seed agrees (100 successes out of 100 do not prove failure impossible);
+// - any other rate or number gets mean ± z·s/√n (s the sample standard
+//   deviation of the per-seed values), the normal approximation, a rate's
+//   interval clamped to 0‥1.
+
+/// The z value of a two-sided 95 % interval.
+pub const Z_95: f64 = 1.959_963_984_540_054;
+
+/// A closed interval `[low, high]`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Interval {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Interval {
+    pub fn contains(&self, v: f64) -> bool {
+        self.low <= v && v <= self.high
+    }
+}
+
+/// The arithmetic mean, or `None` for no values.
+pub fn mean(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    Some(values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// The sample standard deviation (divisor n − 1), or `None` below two values.
+pub fn sample_std_dev(values: &[f64]) -> Option<f64> {
+    if values.len() < 2 {
+        return None;
+    }
+    let m = mean(values)?;
+    let squares: f64 = values.iter().map(|v| (v - m) * (v - m)).sum();
+    Some(libm::sqrt(squares / (values.len() - 1) as f64))
+}
+
+/// `mean ± z·s/√n`. With one value the interval is that value.
+pub fn mean_interval(values: &[f64], z: f64) -> Option<(f64, Interval)> {
+    let m = mean(values)?;
+    let half = sample_std_dev(values).map_or(0.0, |s| z * s / libm::sqrt(values.len() as f64));
+    Some((
+        m,
+        Interval {
+            low: m - half,
+            high: m + half,
+        },
+    ))
+}
+
+/// The Wilson score interval of a proportion `p_hat` observed over `n`
+/// trials, clamped to 0‥1. `n` may be fractional (pooled weights).
+pub fn wilson_interval(p_hat: f64, n: f64, z: f64) -> Option<Interval> {
+    if n <= 0.0 || !p_hat.is_finite() {
+        return None;
+    }
+    let p = p_hat.clamp(0.0, 1.0);
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z / denom * libm::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+    Some(Interval {
+        low: (centre - half).max(0.0),
+        high: (centre + half).min(1.0),
+    })
+}
+
+/// How [`rate_interval`] chose to compute an interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntervalMethod {
+    /// Wilson score interval: every value was 0 or 1, a proportion of seeds.
+    Wilson,
+    /// mean ± z·s/√n.
+    Normal,
+}
+
+/// The mean of per-seed rates and its interval: Wilson when every rate is 0
+/// or 1 (each seed one trial), else mean ± z·s/√n clamped to 0‥1.
+pub fn rate_interval(rates: &[f64], z: f64) -> Option<(f64, Interval, IntervalMethod)> {
+    let m = mean(rates)?;
+    if rates.iter().all(|&r| r == 0.0 || r == 1.0) {
+        return Some((m, wilson_interval(m, rates.len() as f64, z)?, IntervalMethod::Wilson));
+    }
+    let (m, iv) = mean_interval(rates, z)?;
+    let clamped = Interval {
+        low: iv.low.max(0.0),
+        high: iv.high.min(1.0),
+    };
+    Some((m, clamped, IntervalMethod::Normal))
+}
+
+#[cfg(test)]
+mod seed_tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn mean_and_sample_std_dev_of_a_textbook_set() {
+        let xs = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        assert_eq!(mean(&xs), Some(5.0));
+        // Σ(x − 5)² = 32, so s = √(32/7).
+        assert!(close(sample_std_dev(&xs).unwrap(), (32.0f64 / 7.0).sqrt(), 1e-12));
+        let (m, iv) = mean_interval(&xs, Z_95).unwrap();
+        assert_eq!(m, 5.0);
+        let half = Z_95 * (32.0f64 / 7.0).sqrt() / 8.0f64.sqrt();
+        assert!(close(iv.low, 5.0 - half, 1e-12) && close(iv.high, 5.0 + half, 1e-12));
+        assert!(close(half, 1.4816, 1e-4), "{half}");
+        assert_eq!(mean(&[]), None);
+        assert_eq!(sample_std_dev(&[3.0]), None);
+        assert_eq!(
+            mean_interval(&[3.0], Z_95),
+            Some((3.0, Interval { low: 3.0, high: 3.0 }))
+        );
+    }
+
+    #[test]
+    fn wilson_matches_published_values() {
+        // 12 successes in 100 trials: 0.0700 – 0.1981 (Newcombe 1998's method 3).
+        let iv = wilson_interval(0.12, 100.0, Z_95).unwrap();
+        assert!(close(iv.low, 0.0700, 1e-4) && close(iv.high, 0.1981, 1e-4), "{iv:?}");
+        // 0 out of 10: 0 – 0.2775 (never a point at zero).
+        let iv = wilson_interval(0.0, 10.0, Z_95).unwrap();
+        assert_eq!(iv.low, 0.0);
+        assert!(close(iv.high, 0.2775, 1e-4), "{iv:?}");
+        // 81 of 263 (Newcombe's example): 0.2553 – 0.3662.
+        let iv = wilson_interval(81.0 / 263.0, 263.0, Z_95).unwrap();
+        assert!(close(iv.low, 0.2553, 1e-4) && close(iv.high, 0.3662, 1e-4), "{iv:?}");
+        // Symmetric: p and 1 − p give mirrored intervals.
+        let a = wilson_interval(0.3, 50.0, Z_95).unwrap();
+        let b = wilson_interval(0.7, 50.0, Z_95).unwrap();
+        assert!(close(a.low, 1.0 - b.high, 1e-12) && close(a.high, 1.0 - b.low, 1e-12));
+        assert_eq!(wilson_interval(0.5, 0.0, Z_95), None);
+    }
+
+    #[test]
+    fn rate_interval_counts_each_seed_as_a_trial() {
+        let mut rates = vec![1.0; 88];
+        rates.extend(vec![0.0; 12]);
+        let (m, iv, method) = rate_interval(&rates, Z_95).unwrap();
+        assert_eq!(method, IntervalMethod::Wilson);
+        assert!(close(m, 0.88, 1e-12));
+        let w = wilson_interval(0.88, 100.0, Z_95).unwrap();
+        assert_eq!(iv, w);
+        assert!(iv.contains(0.875) && !iv.contains(0.95));
+        // Every seed succeeded: the interval still has width.
+        let (_, all, _) = rate_interval(&[1.0; 100], Z_95).unwrap();
+        assert_eq!(all.high, 1.0);
+        assert!(all.low < 0.97 && all.low > 0.95, "{all:?}");
+    }
+
+    #[test]
+    fn rates_of_many_requests_per_seed_get_the_normal_interval_clamped() {
+        // Ten seeds of a run with many requests each: their rates vary little.
+        let rates = [0.80, 0.82, 0.78, 0.81, 0.79, 0.80, 0.83, 0.77, 0.80, 0.80];
+        let (m, iv, method) = rate_interval(&rates, Z_95).unwrap();
+        assert_eq!(method, IntervalMethod::Normal);
+        assert_eq!(Some((m, iv)), mean_interval(&rates, Z_95));
+        assert!(
+            iv.high - iv.low < 0.04,
+            "far narrower than Wilson over 10 trials: {iv:?}"
+        );
+        // Near the edge, the interval stays inside 0‥1.
+        let (_, edge, _) = rate_interval(&[0.999, 0.97, 1.0, 0.99], Z_95).unwrap();
+        assert_eq!(edge.high, 1.0);
+        assert!(edge.low > 0.9);
+    }
+}

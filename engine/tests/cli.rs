@@ -326,3 +326,79 @@ fn usage_mistakes_exit_2_with_a_hint() {
         assert!(stderr.starts_with("playground: "), "{stderr}");
     }
 }
+
+/// A path in the temp directory for an output file, removed when dropped.
+fn temp_out(name: &str) -> TempFile {
+    let file = TempFile::new("");
+    let path = file.0.with_extension(name);
+    let _ = std::fs::remove_file(&file.0);
+    TempFile(path)
+}
+
+#[test]
+fn run_trace_writes_one_json_line_per_call() {
+    for id in ["tenacity", "storm_breaker"] {
+        let (link, state) = preset_link(id);
+        let out = temp_out("jsonl");
+        let report = playground(&["run", &link, "--trace", out.path()]).json();
+        // The report is unchanged by --trace.
+        assert_eq!(report, library_report(&state), "{id}");
+        let text = std::fs::read_to_string(out.path()).expect("the trace file is written");
+        let mut per_side = [0u64, 0];
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{id}: not JSON ({e}): {line}"));
+            let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            assert_eq!(
+                sorted,
+                [
+                    "attempt",
+                    "end_ms",
+                    "node",
+                    "request",
+                    "result",
+                    "side",
+                    "start_ms",
+                    "wait_before_ms"
+                ],
+                "{id}: {line}"
+            );
+            assert!(v["node"].as_str().unwrap().starts_with("node_"), "{line}");
+            assert!(
+                v["end_ms"].as_f64().unwrap() >= v["start_ms"].as_f64().unwrap(),
+                "{line}"
+            );
+            match v["side"].as_str().unwrap() {
+                "a" => per_side[0] += 1,
+                "b" => per_side[1] += 1,
+                other => panic!("side {other}"),
+            }
+        }
+        assert_eq!(
+            per_side[0],
+            report["metrics"]["calls"].as_u64().unwrap(),
+            "{id}: lines of A vs calls"
+        );
+        let calls_b = report.get("b").map_or(0, |b| b["metrics"]["calls"].as_u64().unwrap());
+        assert_eq!(per_side[1], calls_b, "{id}: lines of B vs calls");
+        assert_eq!(text.lines().count() as u64, per_side[0] + per_side[1]);
+        // The same link writes the same file, byte for byte.
+        playground(&["run", &link, "--trace", out.path()]).ok();
+        assert_eq!(std::fs::read_to_string(out.path()).unwrap(), text, "{id}");
+    }
+}
+
+#[test]
+fn trace_is_explained_and_refused_where_it_makes_no_sense() {
+    let help = playground(&["--help"]).ok();
+    for word in ["--trace FILE", "TRACE FILES", "wait_before_ms", "JSON lines"] {
+        assert!(help.contains(word), "help lacks {word}");
+    }
+    let (link, _) = preset_link("tenacity");
+    let out = temp_out("jsonl");
+    playground(&["url", &link, "--trace", out.path()]).fails_with("only `run` takes --trace");
+    playground(&["run", &link, "--trace"]).fails_with("--trace needs a value");
+    let missing_dir = std::env::temp_dir().join("playground-no-such-dir").join("t.jsonl");
+    playground(&["run", &link, "--trace", missing_dir.to_str().unwrap()]).fails_with("cannot write the trace");
+}

@@ -297,8 +297,32 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
         {stage_cards::<L>(view_ctx, frame_ctx, zoom)}
     }
     .into_any();
-    let metrics_view = view! { <metrics::MetricsTable view=view_ctx /> }.into_any();
-    let charts = L::charts(view_ctx);
+    let share_link =
+        Signal::derive(move || format!("{}#{}", crate::browser::clean_base_url(), fragment.get()));
+    let metrics_view = view! {
+        <metrics::MetricsTable view=view_ctx />
+        <crate::export::ExportMenu
+            slug=L::ID.slug()
+            link=share_link
+            report=move || {
+                let seed = clock.seed.get_untracked();
+                serde_json::to_string_pretty(&run.with_value(|r| r.report(seed))).unwrap_or_default()
+            }
+            rows=move || run.with_value(|r| (0..r.side_count()).map(|s| r.metric_rows(s)).collect::<Vec<_>>())
+            charts="lab-charts"
+            trace=move || L::wrap(config.get_untracked()).trace_export(clock.seed.get_untracked()).ok()
+        />
+        <crate::seeds::SeedSweep
+            make=move |s| {
+                L::new_run(&config.get_untracked(), s)
+                    .or_else(|_| L::new_run(&L::default_config(), s))
+                    .expect("the default config is valid")
+            }
+            link=share_link
+        />
+    }
+    .into_any();
+    let charts = view! { <div id="lab-charts">{L::charts(view_ctx)}</div> }.into_any();
     let log_view = L::log(view_ctx, clock.playing);
 
     view! {

@@ -10,6 +10,7 @@
 
 use engine::codec::{self, LabState, Page};
 use engine::labs::presets;
+use engine::labs::trace_lines::write_trace;
 use engine::run_spec::{state_to_json_pretty, Override, RunSpec};
 use engine::Lang;
 use std::io::{Read, Write};
@@ -38,6 +39,8 @@ OPTIONS:
                          --set service.transient_failure_rate=0.3
                          --set strategy.jitter=full --set workload.clients=100
     --seed N           use seed N (a whole number) instead of the source's
+    --trace FILE       (run) also write every attempt to FILE as JSON lines, one per
+                       attempt in the order they end (see TRACE FILES)
     --base URL         page the links point at [default: http://127.0.0.1:8080/]
     --lang LANG        en, es or pt: the links' language and the error messages'
                        [default: en]
@@ -54,6 +57,15 @@ REPORT (run):
     {\"lab\", \"seed\", \"metrics\", \"trace_hash\", \"events\"} for side A, plus \"b\" with
     {\"metrics\", \"trace_hash\", \"events\"} when the config compares two strategies.
     The same source and seed give the same trace_hash here and in the browser.
+
+TRACE FILES (run --trace):
+    One JSON object per line, per attempt, the same layout as the browser's
+    \"Trace (JSON lines)\" export (which stops at a cap and gives this command):
+      {\"side\":\"a\",\"request\":0,\"attempt\":1,\"node\":\"node_1\",\"start_ms\":0.0,
+       \"end_ms\":100.0,\"result\":\"transient\",\"wait_before_ms\":0.0}
+    side is a or b; result is ok or why the attempt failed (transient, timeout,
+    unavailable, overloaded, permanent, conflict); wait_before_ms is the backoff
+    before the attempt. The file has as many lines as the calls metric (A + B).
 
 EXIT STATUS:
     0 on success; 2 when the command line, the file, the link or the config is
@@ -78,6 +90,8 @@ struct Args {
     command: Command,
     overrides: Vec<Override>,
     seed: Option<u64>,
+    /// `run --trace FILE`: where to write the attempts as JSON lines.
+    trace: Option<String>,
     base: String,
     lang: Lang,
 }
@@ -90,6 +104,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
     let mut positional = Vec::new();
     let mut overrides = Vec::new();
     let mut seed = None;
+    let mut trace = None;
     let mut base = DEFAULT_BASE.to_string();
     let mut lang = Lang::En;
     let mut help = false;
@@ -119,6 +134,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
                         .map_err(|_| usage(format!("--seed needs a whole number ≥ 0, got `{v}`")))?,
                 );
             }
+            "--trace" => trace = Some(value("--trace")?),
             "--base" => base = value("--base")?,
             "--lang" => {
                 let v = value("--lang")?;
@@ -148,10 +164,14 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
     if command == Command::Presets && (seed.is_some() || !overrides.is_empty()) {
         return Err(usage("`presets` takes no --set or --seed".into()));
     }
+    if trace.is_some() && !matches!(command, Command::Run(_) | Command::Help) {
+        return Err(usage("only `run` takes --trace".into()));
+    }
     Ok(Args {
         command,
         overrides,
         seed,
+        trace,
         base,
         lang,
     })
@@ -212,6 +232,9 @@ fn execute(args: &Args) -> Result<String, Failure> {
                 .config
                 .run(state.seed)
                 .map_err(|_| Failure("the configuration is not valid".into()))?;
+            if let Some(path) = &args.trace {
+                write_trace_file(&state, path)?;
+            }
             serde_json::to_string_pretty(&report).expect("reports serialise")
         }
         Command::Url(source) => codec::share_url(&args.base, args.lang, &checked_state(source, args)?),
@@ -240,6 +263,19 @@ fn execute(args: &Args) -> Result<String, Failure> {
             lines.join("\n")
         }
     })
+}
+
+/// Re-runs `state` and writes every attempt to `path` as JSON lines.
+fn write_trace_file(state: &LabState, path: &str) -> Result<(), Failure> {
+    let cannot = |e: std::io::Error| Failure(format!("cannot write the trace to {path}: {e}"));
+    let source = state
+        .config
+        .trace_export(state.seed)
+        .map_err(|_| Failure("the configuration is not valid".into()))?;
+    let file = std::fs::File::create(path).map_err(cannot)?;
+    let mut out = std::io::BufWriter::new(file);
+    write_trace(source, &mut out, None).map_err(cannot)?;
+    out.flush().map_err(cannot)
 }
 
 fn main() -> ExitCode {

@@ -6,6 +6,8 @@
 pub mod retry;
 pub mod rewind;
 pub mod run;
+pub mod seed_sweep;
+pub mod trace_lines;
 
 pub use run::LabRun;
 

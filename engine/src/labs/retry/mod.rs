@@ -10,6 +10,7 @@ pub mod presets;
 pub mod record;
 pub mod stats;
 pub mod theory;
+pub mod trace_lines;
 
 pub use config::{RetryConfig, RetryScenario};
 pub use model::RetryModel;
