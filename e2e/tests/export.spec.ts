@@ -42,7 +42,14 @@ async function openPreset(page: Page, id: string) {
   await page.getByTestId(`preset-${id}`).click();
 }
 
+/** Turns the guided pauses off (they stop the player at each moment of a preset). */
+async function noGuidedPauses(page: Page) {
+  const guide = page.getByTestId('guide-on');
+  if (await guide.isVisible()) await guide.uncheck();
+}
+
 async function runToEnd(page: Page) {
+  await noGuidedPauses(page);
   await page.getByTestId('speed').fill('3');
   await page.getByTestId('play').click();
   await expect(page.getByTestId('finished')).toBeVisible({ timeout: 20_000 });

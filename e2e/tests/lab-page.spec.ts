@@ -32,7 +32,7 @@ test('both verdict mini-charts are in the first screen at 1440×900', async ({ p
 
 test('mid-run numbers are provisional and point the way the end does', async ({ page }) => {
   await openPreset(page, 'storm_budget');
-  await page.getByTestId('speed').fill('3');
+  await page.getByTestId('speed').fill('1');
   await page.getByTestId('guide-on').uncheck();
   await page.getByTestId('play').click();
   // Mid-run: the provisional note and the in-progress bars are there.

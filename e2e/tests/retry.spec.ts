@@ -43,7 +43,14 @@ async function openLab(page: Page, fragment = '/en/retry') {
   await expect(page.getByTestId('play')).toBeVisible();
 }
 
+/** Turns the guided pauses off (they stop the player at each moment of a preset). */
+async function noGuidedPauses(page: Page) {
+  const guide = page.getByTestId('guide-on');
+  if (await guide.isVisible()) await guide.uncheck();
+}
+
 async function runToEnd(page: Page) {
+  await noGuidedPauses(page);
   await page.getByTestId('speed').fill('3');
   await page.getByTestId('play').click();
   await expect(page.getByTestId('finished')).toBeVisible({ timeout: 20_000 });
@@ -88,6 +95,7 @@ test('play, pause with the keyboard, and step one event at a time', async ({ pag
   await expect.poll(() => entries.count()).toBeGreaterThan(afterStep);
   // Space plays (with focus off the buttons, where Space presses the button itself);
   // the scripted story ends with success on attempt 3.
+  await noGuidedPauses(page);
   await page.locator('h1').click();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
@@ -106,9 +114,12 @@ test('a knob changes the URL; the URL reproduces config and metrics, as the CLI 
   await transient.fill('30');
   await transient.press('Tab');
   await expect.poll(() => page.url()).not.toBe(urlBefore);
+  const urlWithKnob = page.url();
   const seed = page.getByTestId('seed');
   await seed.fill('4242');
   await seed.press('Enter');
+  // URL writes wait for the knobs to rest (~120 ms): wait for this one.
+  await expect.poll(() => page.url()).not.toBe(urlWithKnob);
   await expect.poll(() => page.url()).toContain('/en/retry/2.');
   const shared = page.url();
   await runToEnd(page);

@@ -150,11 +150,16 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
         codec::encode_fragment(lang.get(), &state)
     });
     // The URL always holds the current state (replaced, so knobs don't flood
-    // history), written once the knobs rest for a moment.
+    // history): at once when the page opens, then once the knobs rest for a
+    // moment (a dragged slider writes once, not sixty times a second).
     let pending_write = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
-    Effect::new(move |_| {
+    Effect::new(move |prev: Option<()>| {
         let frag = fragment.get();
         if !errors.with(Vec::is_empty) {
+            return;
+        }
+        if prev.is_none() {
+            crate::browser::replace_fragment(&frag);
             return;
         }
         let write = gloo_timers::callback::Timeout::new(120, move || {

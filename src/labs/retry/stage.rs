@@ -571,9 +571,10 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
                 });
             let name = node_name(i as u32);
             let received_n = stats.node_calls.get(i).copied().unwrap_or(0);
-            let received = tf(
+            let received = engine::i18n::tn(
                 lang,
                 "retry.stage.node_received",
+                received_n,
                 &[("n", &fmt_count(lang, received_n))],
             );
             let down = down_until.map(|to| {
@@ -914,13 +915,12 @@ fn describe(sim: &RetrySim, picked: Picked, lang: Lang) -> String {
         Picked::Node(i) => {
             let stats = model.stats();
             let name = node_name(i as u32);
-            let received = tf(
+            let received_n = stats.node_calls.get(i).copied().unwrap_or(0);
+            let received = engine::i18n::tn(
                 lang,
                 "retry.stage.node_received",
-                &[(
-                    "n",
-                    &fmt_count(lang, stats.node_calls.get(i).copied().unwrap_or(0)),
-                )],
+                received_n,
+                &[("n", &fmt_count(lang, received_n))],
             );
             let failed = fmt_count(lang, stats.node_failures.get(i).copied().unwrap_or(0));
             let down = model.scenario().service.outages.iter().any(|o| {
