@@ -23,6 +23,11 @@ use std::rc::Rc;
 
 /// Most events handled in one animation frame while playing (all sides).
 pub const EVENTS_PER_FRAME: u64 = 20_000;
+/// The engine's share of a frame, in ms of wall-clock time (a 60 Hz frame is
+/// 16.7 ms; the rest is for the views, layout and paint).
+const FRAME_BUDGET_MS: f64 = 8.0;
+/// Events between two looks at the frame budget.
+const EVENTS_PER_CHUNK: u64 = 2_000;
 /// A seek replays in chunks of this many events…
 pub const SEEK_CHUNK_EVENTS: u64 = 10_000;
 /// …as many as fit in this much of a frame (at least one), so a long seek
@@ -420,7 +425,22 @@ fn frame<R: LabRun + Clone + 'static>(
             let until = stop
                 .as_ref()
                 .map_or(time_of(target), |m| SimTime::from_ms(m.at_ms));
-            let p = r.run_to(until, r.events() + EVENTS_PER_FRAME);
+            // Bounded twice: at most EVENTS_PER_FRAME events, and no more
+            // than FRAME_BUDGET_MS of work, checked between small chunks, so
+            // a heavy stretch (a storm's peak) slows the simulation down
+            // ("behind") instead of making the tab stutter. The chunking
+            // changes nothing in the run: a state is its event count.
+            let started = browser::now_ms();
+            let cap = r.events() + EVENTS_PER_FRAME;
+            let p = loop {
+                let p = r.run_to(until, (r.events() + EVENTS_PER_CHUNK).min(cap));
+                if p != Progress::Paused
+                    || r.events() >= cap
+                    || browser::now_ms() - started >= FRAME_BUDGET_MS
+                {
+                    break p;
+                }
+            };
             pb.rewind.update_value(|w| w.offer(r));
             (p, ms_of(r.now()), stop.filter(|_| p == Progress::Reached))
         }) else {

@@ -308,29 +308,34 @@ async fn svg_export_inlines_colours_and_carries_the_text_alternative() {
 async fn the_menu_lists_marked_charts_and_makes_svg_and_png() {
     let charts = mount_chart("export-charts-menu");
     tick().await;
-    find(&charts, "svg.chart-svg")
+    // Every chart names itself for export after its title.
+    let name = find(&charts, "svg.chart-svg")
         .unwrap()
-        .set_attribute("data-export", "load")
-        .unwrap();
+        .get_attribute("data-export")
+        .expect("charts carry data-export");
+    assert!(
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+        "{name}"
+    );
     let (root, _, _) = mount_menu("tenacity", "export-charts-menu", 1_000);
     tick().await;
     let details = find(&root, "[data-testid=export-menu]").unwrap();
     details.set_attribute("open", "").unwrap();
-    until("the chart list", || {
-        find(&root, "[data-testid=export-svg-load]").is_some()
-    })
-    .await;
-    click(&root, "[data-testid=export-svg-load]");
+    let svg_button = format!("[data-testid=export-svg-{name}]");
+    until("the chart list", || find(&root, &svg_button).is_some()).await;
+    click(&root, &svg_button);
+    let svg_file = format!("retry-{name}.svg");
     until("the SVG", || {
-        last_download().is_some_and(|d| d.name == "retry-load.svg")
+        last_download().is_some_and(|d| d.name == svg_file)
     })
     .await;
     let d = last_download().unwrap();
     assert!(d.mime.starts_with("image/svg+xml"));
     assert!(!d.text.unwrap().contains("var(--"));
-    click(&root, "[data-testid=export-png-load]");
+    click(&root, &format!("[data-testid=export-png-{name}]"));
+    let png_file = format!("retry-{name}.png");
     until("the PNG", || {
-        last_download().is_some_and(|d| d.name == "retry-load.png")
+        last_download().is_some_and(|d| d.name == png_file)
     })
     .await;
     let d = last_download().unwrap();

@@ -405,7 +405,14 @@ fn native_tests(p: &Project, t: &mut Tally) -> Res {
 fn component_tests(p: &Project, t: &mut Tally) -> Res {
     run_counted(
         p.cmd("cargo")
-            .args(["test", "--target", "wasm32-unknown-unknown", "-p", APP, "--no-fail-fast"])
+            .args([
+                "test",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                APP,
+                "--no-fail-fast",
+            ])
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
             // The runner's default 20 s per test file is tight on a loaded 2-core
             // machine (a seek over the 5,000-client storm, PNG exports).
