@@ -43,10 +43,12 @@ pub fn embed_frame(base: &str, fragment: &str, title: &str) -> String {
 /// frames to the height the lab reports (`embed::HEIGHT_MESSAGE`), accepting
 /// the message only from the app's origin and only for the frame that sent it.
 pub fn embed_resize_script(base: &str) -> String {
-    let origin = origin_of(base).unwrap_or("*").replace('"', "");
+    let from_app = origin_of(base)
+        .map(|o| format!("||e.origin!==\"{}\"", o.replace(['"', '<', '\\'], "")))
+        .unwrap_or_default();
     format!(
         "<script>addEventListener(\"message\",function(e){{\
-         var d=e.data;if(!d||d.type!==\"{msg}\"||(\"{origin}\"!==\"*\"&&e.origin!==\"{origin}\"))return;\
+         var d=e.data;if(!d||d.type!==\"{msg}\"{from_app})return;\
          document.querySelectorAll(\"iframe\").forEach(function(f){{\
          if(f.contentWindow===e.source)f.style.height=Math.max(100,Math.min(4000,d.height|0))+\"px\";}});}});</script>",
         msg = crate::embed::HEIGHT_MESSAGE,
@@ -67,11 +69,17 @@ fn CodeToCopy(
     let id = crate::controls::field_id("code");
     let help_id = format!("{id}-help");
     let copied = RwSignal::new(None::<bool>);
+    let area = NodeRef::<leptos::html::Textarea>::new();
     let copy = move |_| {
         let text = code.get_untracked();
         spawn_local(async move {
             let ok = browser::copy_text(text).await;
             copied.set(Some(ok));
+            // The message then says "the code is selected": make it true.
+            if let (false, Some(area)) = (ok, area.get_untracked()) {
+                let _ = area.focus();
+                area.select();
+            }
         });
     };
     let select_all = move |ev: leptos::ev::FocusEvent| {
@@ -88,6 +96,7 @@ fn CodeToCopy(
             <small id=help_id.clone() class="help">{tr(help)}</small>
             <div class="embed-code-row">
                 <textarea
+                    node_ref=area
                     id=id
                     readonly
                     rows=rows

@@ -74,6 +74,8 @@ fn the_optional_script_listens_only_to_the_app_origin() {
     assert!(script.contains(HEIGHT_MESSAGE));
     assert!(script.contains("\"http://127.0.0.1:8080\""), "{script}");
     assert!(!script.contains("/labs/\""));
+    // Without an absolute address there is no origin to check against.
+    assert!(!embed_resize_script("/labs/").contains("e.origin"));
 }
 
 #[wasm_bindgen_test]
