@@ -242,12 +242,15 @@ test('embed mode: no chrome, paused, height reported, snippet offered', async ({
   await expect(page.locator('.site-header')).toHaveCount(0);
   await page.waitForTimeout(500);
   await expect(page.getByTestId('sim-time')).toHaveText('0 ms');
+  // The compact embed has no share bar: the snippet is offered by the full page.
+  await expect(page.getByTestId('embed')).toBeHidden();
+  await page.goto('/#/en/retry');
   await page.getByTestId('embed').click();
   const snippet = await page.getByTestId('embed-snippet').inputValue();
   expect(snippet).toContain('<iframe');
   expect(snippet).toContain('?embed=1#/en/retry/2.');
-  // The snippet resizes its frame to the height the lab reports.
-  expect(snippet).toContain('cloud-patterns-playground:height');
+  // The optional script resizes its frame to the height the lab reports.
+  expect(await page.getByTestId('embed-script').inputValue()).toContain('cloud-patterns-playground:height');
   await expect(page.getByTestId('open-full')).toHaveAttribute('href', /^[^?]*#\/en\/retry\/2\./);
 
   // In a frame: the parent hears the height; autoplay=1 plays. The parent is a page

@@ -257,7 +257,7 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
                             rel="noopener"
                             data-testid="embed-open-full"
                         >
-                            {tr("ui.open_full")}
+                            {tr("ui.open_full_lab")}
                             " ↗"
                         </a>
                     </p>
@@ -290,9 +290,9 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
             on_back=move |_| pb.step_back()
             on_reset=move |_| on_reset()
             on_seed=move |s| clock.seed.set(s)
-        >
-            <crate::scrub::Scrubber playback=pb />
-        </PlayerBar>
+        />
+        // Beside the bar, not inside it: on phones the bar is one scrolling line.
+        <crate::scrub::Scrubber playback=pb />
     }
     .into_any();
 

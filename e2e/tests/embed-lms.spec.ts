@@ -1,0 +1,259 @@
+// The compact embed inside a course page, as a teacher would paste it: copy
+// the snippet from the lab's Embed panel, put it in a course page that strips
+// scripts (Canvas, Moodle: only the <iframe> is left) and in one that keeps
+// the optional resize script, and check that the lab fits its 720 px frame at
+// 820 px wide, shows both sides side by side, never changes height while it
+// plays, asks Canvas for its height (lti.frameResize), links to the full lab
+// and speaks the link's language. Then a narrow frame (390 px), and phones.
+import { test, expect } from '../fixtures';
+import { type Frame, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FIXTURES = join(ROOT, 'e2e', 'fixtures');
+/** The height the snippet gives its frame and a compact lab reports (embed::COMPACT_HEIGHT). */
+const FRAME_HEIGHT = 720;
+
+/** The `playground` CLI built by `cargo test` (the xtask runs engine tests first). */
+function cli(): string {
+  const candidates = [
+    process.env.PLAYGROUND_CLI,
+    join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'playground'),
+  ].filter((p): p is string => !!p);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`the playground CLI is not built (looked at ${candidates.join(', ')}); run cargo build -p playground-engine`);
+  return found;
+}
+
+/** A preset's fragment (`/{lang}/retry/2.…`), in `lang`. */
+function presetFragment(id: string, lang: string): string {
+  const line = execFileSync(cli(), ['presets', '--base', 'http://x/'], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.startsWith(`${id}\t`));
+  if (!line) throw new Error(`no preset ${id}`);
+  const fragment = line.split('\t')[2].split('#')[1];
+  return fragment.replace(/^\/en\//, `/${lang}/`);
+}
+
+/** The two embed codes the full lab offers for `fragment`. */
+async function embedCodes(page: Page, fragment: string): Promise<{ frame: string; script: string }> {
+  await page.goto(`/#${fragment}`);
+  await page.getByTestId('embed').click();
+  const frame = await page.getByTestId('embed-snippet').inputValue();
+  const script = await page.getByTestId('embed-script').inputValue();
+  return { frame, script };
+}
+
+type Course = 'stripped' | 'scripted';
+
+/**
+ * Serves a course-page fixture beside the app (same origin: Chromium will not let
+ * a public page frame 127.0.0.1) with the snippet pasted in, opens it, and returns
+ * the lab's frame once the lab is on screen.
+ */
+async function openCourse(page: Page, baseURL: string, course: Course, width: number, codes: { frame: string; script: string }): Promise<Frame> {
+  let snippet = `${codes.frame}\n${codes.script}`;
+  // What Canvas's and Moodle's sanitisers do to a pasted snippet.
+  if (course === 'stripped') snippet = snippet.replace(/<script[\s\S]*?<\/script>/gi, '');
+  const html = readFileSync(join(FIXTURES, `course-${course}.html`), 'utf8')
+    .replaceAll('{{WIDTH}}', String(width))
+    .replace('{{SNIPPET}}', snippet);
+  const url = new URL(`/course-${course}-${width}.html`, baseURL).toString();
+  await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto(url);
+  await expect.poll(() => page.frames().some((f) => f.url().includes('embed=1'))).toBe(true);
+  const frame = page.frames().find((f) => f.url().includes('embed=1'))!;
+  await expect(frame.getByTestId('play')).toBeVisible();
+  await expect(frame.locator('.lab-stage .side')).toHaveCount(2);
+  return frame;
+}
+
+/** What the test measures of the frame and of the lab inside it. */
+async function measure(page: Page, frame: Frame) {
+  const iframe = await page.locator('iframe').evaluate((f) => {
+    const r = f.getBoundingClientRect();
+    return { width: r.width, height: r.height };
+  });
+  const inside = await frame.evaluate(() => {
+    const doc = document.documentElement;
+    const cards = [...document.querySelectorAll('.lab-stage .side')].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    });
+    const svgs = [...document.querySelectorAll('.lab-stage .side')].map((el) => {
+      const r = (el.querySelector('svg') ?? el).getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: r.height };
+    });
+    const main = document.querySelector('main')!.getBoundingClientRect();
+    const stage = document.querySelector('.lab-stage')!.getBoundingClientRect();
+    return {
+      scrollHeight: doc.scrollHeight,
+      scrollWidth: doc.scrollWidth,
+      clientWidth: doc.clientWidth,
+      innerHeight: window.innerHeight,
+      mainHeight: main.height,
+      stageBottom: stage.bottom,
+      cards,
+      svgs,
+      lang: doc.lang,
+    };
+  });
+  return { iframe, ...inside };
+}
+
+/**
+ * Both stage cards side by side, each card's first drawing (its chart) in view
+ * without scrolling: inside the stage area and inside the first `limit` px.
+ */
+function expectTwoUp(m: Awaited<ReturnType<typeof measure>>, limit: number) {
+  const [a, b] = m.cards;
+  expect(a.right, 'side A is left of side B').toBeLessThanOrEqual(b.left + 1);
+  expect(Math.abs(a.top - b.top), 'A and B start at the same height').toBeLessThan(2);
+  expect(b.right).toBeLessThanOrEqual(m.clientWidth + 1);
+  for (const svg of m.svgs) {
+    expect(svg.height, 'the stage is drawn').toBeGreaterThan(40);
+    expect(svg.bottom, 'the whole drawing is within the first screen').toBeLessThanOrEqual(limit);
+    expect(svg.bottom, 'and in view in the stage area, not scrolled away').toBeLessThanOrEqual(m.stageBottom + 1);
+  }
+}
+
+// The browser prefers Portuguese: the embed must still speak the link's Spanish.
+test.use({ locale: 'pt-BR', viewport: { width: 1440, height: 900 } });
+
+for (const course of ['stripped', 'scripted'] as const) {
+  test(`compact embed in a course page that ${course === 'stripped' ? 'strips scripts (Canvas, Moodle)' : 'keeps the resize script'}`, async ({ page, baseURL, shot }) => {
+    test.setTimeout(90_000);
+    const fragment = presetFragment('storm_jitter', 'es');
+    const codes = await embedCodes(page, fragment);
+    // The snippet works without script: a plain iframe, fixed height, a title.
+    expect(codes.frame).toMatch(/^<iframe [^>]*><\/iframe>$/);
+    expect(codes.frame).not.toContain('<script');
+    expect(codes.frame).toContain(`height="${FRAME_HEIGHT}"`);
+    expect(codes.frame).toContain('title="Reintentos (Retry)"');
+    expect(codes.frame).toContain('allow="clipboard-write"');
+    expect(codes.frame).toContain('loading="lazy"');
+    expect(codes.frame).toContain(`?embed=1#${fragment}`);
+    expect(codes.script).toMatch(/^<script>[\s\S]*<\/script>$/);
+    expect(codes.script).toContain('cloud-patterns-playground:height');
+
+    const frame = await openCourse(page, baseURL!, course, 820, codes);
+    if (course === 'stripped') expect(await page.content()).not.toContain('cloud-patterns-playground:height');
+
+    // The link's language, not the browser's.
+    await expect(frame.locator('h1')).toHaveText('Reintentos (Retry)');
+    // Canvas's resize request reaches the parent (a JSON string Canvas parses), and the
+    // page's own height message too.
+    await expect
+      .poll(() => page.evaluate(() => (window as any).__messages.filter((m: unknown) => typeof m === 'string').map((m: string) => JSON.parse(m))))
+      .toContainEqual({ subject: 'lti.frameResize', height: FRAME_HEIGHT });
+    const own = await page.evaluate(() => (window as any).__messages.filter((m: any) => m && m.type === 'cloud-patterns-playground:height'));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((m: any) => m.height === FRAME_HEIGHT), 'a compact lab always reports its fixed height').toBe(true);
+
+    const before = await measure(page, frame);
+    expect(before.iframe.width).toBe(820);
+    expect(before.iframe.height).toBe(FRAME_HEIGHT);
+    expect(before.lang).toBe('es');
+    // The lab fits its frame: no scrollbar inside it.
+    expect(before.scrollHeight).toBeLessThanOrEqual(FRAME_HEIGHT);
+    expect(before.scrollWidth).toBeLessThanOrEqual(before.clientWidth);
+    expectTwoUp(before, FRAME_HEIGHT);
+    await shot(`embed-${course}-820-before`);
+
+    // Its height stays the same before, while and after playing.
+    await frame.getByTestId('play').click();
+    await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+    const heights = [before.iframe.height];
+    const scrollHeights = [before.scrollHeight];
+    const mainHeights = [before.mainHeight];
+    for (let i = 0; i < 8; i++) {
+      await page.waitForTimeout(400);
+      const m = await measure(page, frame);
+      heights.push(m.iframe.height);
+      scrollHeights.push(m.scrollHeight);
+      mainHeights.push(m.mainHeight);
+    }
+    expect(await frame.getByTestId('sim-time').textContent(), 'it really played').not.toBe('0 ms');
+    await shot(`embed-${course}-820-playing`);
+    await frame.getByTestId('play').click();
+    await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'false');
+    const after = await measure(page, frame);
+    heights.push(after.iframe.height);
+    scrollHeights.push(after.scrollHeight);
+    mainHeights.push(after.mainHeight);
+    expect(new Set(heights), `frame heights ${heights}`).toEqual(new Set([FRAME_HEIGHT]));
+    expect(Math.max(...scrollHeights)).toBeLessThanOrEqual(FRAME_HEIGHT);
+    expect(new Set(mainHeights).size, `lab heights ${mainHeights}`).toBe(1);
+    expectTwoUp(after, FRAME_HEIGHT);
+
+    // Settings open over the stage, without changing the height.
+    await frame.getByTestId('compact-settings').click();
+    await expect(frame.getByTestId('compact-settings-panel')).toBeVisible();
+    expect((await measure(page, frame)).scrollHeight).toBeLessThanOrEqual(FRAME_HEIGHT);
+    await frame.getByTestId('compact-settings').click();
+    await expect(frame.getByTestId('compact-settings-panel')).toBeHidden();
+
+    // "Open full lab" opens the full page (no ?embed) at the same state.
+    const open = frame.locator('.embed-open-full a, a.embed-open-full').first();
+    await expect(open).toBeVisible();
+    const href = new URL((await open.getAttribute('href'))!, frame.url());
+    expect(href.search).toBe('');
+    expect(href.pathname).toBe(new URL(frame.url()).pathname);
+    expect(decodeURIComponent(href.hash)).toBe(`#${fragment}`);
+    expect(await open.getAttribute('target')).toBe('_blank');
+  });
+}
+
+test('compact embed in a 390 px column: still two-up, nothing wider than the frame', async ({ page, baseURL, shot }) => {
+  const fragment = presetFragment('storm_jitter', 'es');
+  const codes = await embedCodes(page, fragment);
+  const frame = await openCourse(page, baseURL!, 'stripped', 390, codes);
+  const m = await measure(page, frame);
+  expect(m.iframe.width).toBe(390);
+  expect(m.scrollHeight).toBeLessThanOrEqual(FRAME_HEIGHT);
+  expect(m.scrollWidth, 'no sideways scrolling').toBeLessThanOrEqual(m.clientWidth);
+  expectTwoUp(m, FRAME_HEIGHT);
+  // The player is one line.
+  const player = await frame.locator('.player').evaluate((el) => el.getBoundingClientRect().height);
+  expect(player).toBeLessThan(64);
+  await shot('embed-stripped-390');
+});
+
+for (const [width, height] of [
+  [390, 844],
+  [360, 740],
+] as const) {
+  test(`phone ${width}×${height}: the stage is in the first screen, no sideways scrolling`, async ({ page, shot }) => {
+    await page.setViewportSize({ width, height });
+    await page.goto(`/#${presetFragment('storm_jitter', 'en')}`);
+    await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+    const layout = await page.evaluate(() => {
+      const cards = [...document.querySelectorAll('.lab-stage .side')].map((el) => el.getBoundingClientRect());
+      const player = document.querySelector('.player')!.getBoundingClientRect();
+      const buttons = [...document.querySelectorAll('.player button')].map((el) => el.getBoundingClientRect());
+      return {
+        cards: cards.map((r) => ({ top: r.top, left: r.left, right: r.right })),
+        player: { top: player.top, bottom: player.bottom, height: player.height },
+        smallestButton: Math.min(...buttons.map((r) => Math.min(r.width, r.height))),
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      };
+    });
+    // The stage starts in the first screen, with room to see it.
+    expect(layout.cards[0].top).toBeLessThan(height - 200);
+    // Two-up: A and B side by side.
+    expect(layout.cards[0].right).toBeLessThanOrEqual(layout.cards[1].left + 1);
+    expect(Math.abs(layout.cards[0].top - layout.cards[1].top)).toBeLessThan(2);
+    // A one-line player above the stage, not over it; touch-sized buttons.
+    expect(layout.player.height).toBeLessThan(64);
+    expect(layout.player.bottom).toBeLessThanOrEqual(layout.cards[0].top);
+    expect(layout.smallestButton).toBeGreaterThanOrEqual(40);
+    expect(layout.scrollWidth, 'no sideways scrolling').toBeLessThanOrEqual(layout.clientWidth);
+    // The settings' help lines are text on the page (reachable by touch), not hover-only titles.
+    await expect(page.locator('.lab-controls .field .help').first()).toBeVisible();
+    await shot(`phone-${width}`);
+  });
+}
