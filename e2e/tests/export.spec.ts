@@ -44,6 +44,9 @@ async function openPreset(page: Page, id: string) {
 
 /** Turns the guided pauses off (they stop the player at each moment of a preset). */
 async function noGuidedPauses(page: Page) {
+  // The lab must be up first (a link at the site's root is redirected to the lab page).
+  await expect(page.getByTestId('play')).toBeVisible();
+  await expect(page.getByTestId('sim-time')).toBeVisible();
   const guide = page.getByTestId('guide-on');
   if (await guide.isVisible()) await guide.uncheck();
 }
