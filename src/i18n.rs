@@ -103,7 +103,7 @@ pub fn switch(i18n: I18n, lang: Lang) {
         i18n.lang.set(lang);
         return;
     }
-    leptos::task::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         match load(lang).await {
             Ok(()) => i18n.lang.set(lang),
             Err(e) => {

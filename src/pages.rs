@@ -156,7 +156,7 @@ pub fn mount(site: Site) {
         mount_now(site);
         return;
     }
-    leptos::task::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         match crate::i18n::load(lang).await {
             Ok(()) => mount_now(site),
             Err(e) => show_boot_error(&e),
