@@ -26,7 +26,7 @@ pub struct Route {
 fn read_link(site: Site, i18n: I18n, route: Route) {
     let decoded = site.decode(&browser::fragment());
     if let Some(lang) = decoded.lang {
-        i18n.lang.set(lang);
+        crate::i18n::switch(i18n, lang);
     }
     route.problem.set(decoded.problem);
     route.page.set(decoded.page);
@@ -138,7 +138,7 @@ pub fn LanguagePicker() -> impl IntoView {
                 prop:value=move || i18n.lang.get().code().to_string()
                 on:change=move |ev| {
                     if let Some(l) = Lang::from_tag(&event_target_value(&ev)) {
-                        i18n.lang.set(l);
+                        crate::i18n::switch(i18n, l);
                     }
                 }
             >

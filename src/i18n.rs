@@ -49,3 +49,73 @@ pub fn tr_owned(key: String) -> impl Fn() -> String + Clone + Send + Sync + 'sta
 pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn Display)]) -> String {
     tf(lang, key, args)
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `fetch(url)` (declared here, so web-sys needs no `Response` feature).
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_url(url: &str) -> js_sys::Promise;
+    type FetchResponse;
+    #[wasm_bindgen(method, getter)]
+    fn ok(this: &FetchResponse) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &FetchResponse) -> u16;
+    #[wasm_bindgen(method)]
+    fn text(this: &FetchResponse) -> js_sys::Promise;
+}
+
+/// Makes sure `lang`'s texts are there: the browser build carries only the catalogue's
+/// keys and fetches the reader's language (`i18n/<lang>-<id>.txt`, written by `cargo
+/// xtask` beside the pages); elsewhere the texts are compiled in and this returns at
+/// once. The error says which file and why, for the page to show.
+pub async fn load(lang: Lang) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    if engine::i18n::is_loaded(lang) {
+        return Ok(());
+    }
+    let file = engine::i18n::texts_file(lang);
+    let why = |e: wasm_bindgen::JsValue| {
+        format!(
+            "{file}: {}",
+            e.as_string()
+                .or_else(|| e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message())))
+                .unwrap_or_default()
+        )
+    };
+    let response: FetchResponse = JsFuture::from(fetch_url(&file))
+        .await
+        .map_err(why)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{file}: HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text()).await.map_err(why)?;
+    engine::i18n::load(lang, &text.as_string().unwrap_or_default())
+}
+
+/// Switches the page to `lang`, once its texts are there (at once when they are). If
+/// they cannot be loaded, the page stays in its language and says why.
+pub fn switch(i18n: I18n, lang: Lang) {
+    if engine::i18n::is_loaded(lang) {
+        i18n.lang.set(lang);
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        match load(lang).await {
+            Ok(()) => i18n.lang.set(lang),
+            Err(e) => {
+                // Put the picker back on the language shown.
+                i18n.lang.update(|_| {});
+                let now = i18n.lang.get_untracked();
+                let message = format!("{}\n\n{e}", t(now, "ui.lang_load_failed"));
+                leptos::logging::error!("{message}");
+                if let Some(w) = web_sys::window() {
+                    let _ = w.alert_with_message(&message);
+                }
+            }
+        }
+    });
+}

@@ -140,14 +140,59 @@ pub fn go_to_page(lab: Option<LabId>) {
 }
 
 /// Mounts the app for this page, replacing the loading message the HTML shows
-/// until the wasm runs (`#boot`).
+/// until the wasm runs (`#boot`), once the reader's language is loaded (the browser
+/// build fetches its texts first: `crate::i18n::load`). If they cannot be loaded, the
+/// loading frame says so (its `[data-boot-error]` message) with the reason.
 pub fn mount(site: Site) {
     crate::panic::install();
-    if let Some(boot) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("boot"))
-    {
+    // The language `App` will pick: the link's, else the browser's.
+    let lang = decode_route(&crate::browser::fragment())
+        .lang
+        .unwrap_or_else(|| {
+            let prefs = crate::browser::preferred_languages();
+            Lang::pick(prefs.iter().map(String::as_str))
+        });
+    if engine::i18n::is_loaded(lang) {
+        mount_now(site);
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        match crate::i18n::load(lang).await {
+            Ok(()) => mount_now(site),
+            Err(e) => show_boot_error(&e),
+        }
+    });
+}
+
+fn boot_element(selector: &str) -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector(selector)
+        .ok()
+        .flatten()
+}
+
+fn mount_now(site: Site) {
+    if let Some(boot) = boot_element("#boot") {
         boot.remove();
     }
     leptos::mount::mount_to_body(move || view! { <App site=site /> });
+}
+
+/// Turns the loading message into the error message (both in the page's HTML, in the
+/// three languages), with the technical reason below it.
+fn show_boot_error(reason: &str) {
+    leptos::logging::error!("{reason}");
+    if let Some(status) = boot_element("#boot [role=status]") {
+        let _ = status.set_attribute("hidden", "");
+    }
+    if let Some(main) = boot_element("#boot main") {
+        let _ = main.set_attribute("aria-busy", "false");
+    }
+    if let Some(error) = boot_element("#boot [data-boot-error]") {
+        error.remove_attribute("hidden").ok();
+        if let Some(detail) = boot_element("#boot [data-boot-error] code") {
+            detail.set_text_content(Some(reason));
+        }
+    }
 }

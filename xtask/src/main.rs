@@ -133,6 +133,10 @@ fn serve(p: &Project, args: &[String]) -> Res {
         });
         dirs.push(dir);
     }
+    // The texts files the pages load (what `site::build` writes into dist/i18n/).
+    let texts = site::texts_staging(p);
+    site::write_texts(&p.root, &texts)?;
+    dirs.push(texts);
     // Serve the union of the staging dirs (what `cargo xtask test e2e` merges into dist/).
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;

@@ -5,7 +5,8 @@
 //! own `trunk build <page>.html` into `target/pages/<stem>/` and merged into `dist/`
 //! (file names are hashed per binary, so pages never collide). Then every text and wasm
 //! file gets precompressed `.gz` and `.br` siblings, and each page's cold load (its
-//! HTML plus the wasm/js/css it references, gzipped -9) is held to [`BUDGET`].
+//! HTML plus the wasm/js/css it references and the largest texts file `i18n/*.txt`,
+//! gzipped -9) is held to [`BUDGET`].
 
 use crate::proc::{run, Res};
 use crate::tools::Project;
@@ -23,7 +24,7 @@ pub const GOAL: u64 = 250 * 1000;
 pub const BUDGET: u64 = 390 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
-const COMPRESSED: [&str; 6] = ["html", "js", "css", "wasm", "svg", "json"];
+const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
 
 /// One page of the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +77,77 @@ pub fn staging(p: &Project, page: &Page) -> PathBuf {
     p.root.join("target").join("pages").join(&page.stem)
 }
 
+/// The catalogue's id, as engine/build.rs computes it (FNV-1a 64 over
+/// `key\ten\tes\tpt\n` per entry in key order), which names the texts files.
+pub fn catalogue_id(entries: &BTreeMap<String, Vec<String>>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (key, texts) in entries {
+        let line = format!("{key}\t{}\n", texts.join("\t"));
+        for b in line.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Reads engine/i18n/catalogue.tsv as engine/build.rs does: key → [en, es, pt].
+pub fn read_catalogue(tsv: &str) -> Res<BTreeMap<String, Vec<String>>> {
+    let mut entries = BTreeMap::new();
+    for (n, line) in tsv.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 4 {
+            return Err(format!("catalogue.tsv:{}: expected 4 columns", n + 1));
+        }
+        let texts = cols[1..].iter().map(|c| c.to_string()).collect();
+        if entries.insert(cols[0].trim().to_string(), texts).is_some() {
+            return Err(format!("catalogue.tsv:{}: duplicate key", n + 1));
+        }
+    }
+    Ok(entries)
+}
+
+/// The texts files the browser build loads (`engine::i18n::load`), one per language:
+/// `<lang>-<id>.txt` holds the catalogue's id, then one text per key in key order
+/// (`\n` escapes kept). Returns (file name, contents).
+pub fn texts_files(tsv: &str) -> Res<Vec<(String, String)>> {
+    let entries = read_catalogue(tsv)?;
+    let id = catalogue_id(&entries);
+    let mut out = Vec::new();
+    for (column, lang) in ["en", "es", "pt"].iter().enumerate() {
+        let mut text = format!("{id}\n");
+        for texts in entries.values() {
+            text.push_str(&texts[column]);
+            text.push('\n');
+        }
+        out.push((format!("{lang}-{id}.txt"), text));
+    }
+    Ok(out)
+}
+
+/// Writes the texts files into `<dir>/i18n/` (replacing what was there): `dist/` after
+/// a build, and a dir that `cargo xtask serve` serves beside the pages.
+pub fn write_texts(root: &Path, dir: &Path) -> Res {
+    let tsv_path = root.join("engine").join("i18n").join("catalogue.tsv");
+    let tsv = fs::read_to_string(&tsv_path)
+        .map_err(|e| format!("cannot read {}: {e}", tsv_path.display()))?;
+    let dir = dir.join("i18n");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for (name, text) in texts_files(&tsv)? {
+        fs::write(dir.join(&name), text).map_err(|e| format!("cannot write {name}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// `target/pages/texts/`: the texts files for `cargo xtask serve` (in `i18n/`).
+pub fn texts_staging(p: &Project) -> PathBuf {
+    p.root.join("target").join("pages").join("texts")
+}
+
 /// A `trunk` command for `page` (`build` or `watch`), into its staging dir.
 pub fn trunk(p: &Project, verb: &str, page: &Page, release: bool) -> std::process::Command {
     let mut cmd = p.cmd("trunk");
@@ -103,7 +175,9 @@ pub fn build(p: &Project, release: bool) -> Res<Vec<Page>> {
         run(&mut trunk(p, "build", page, release))?;
     }
     let dirs: Vec<PathBuf> = pages.iter().map(|page| staging(p, page)).collect();
-    merge(&dirs, &p.root.join("dist"))?;
+    let dist = p.root.join("dist");
+    merge(&dirs, &dist)?;
+    write_texts(&p.root, &dist)?;
     Ok(pages)
 }
 
@@ -301,6 +375,26 @@ pub fn cold_load(dist: &Path, page: &Page) -> Res<Vec<Sized>> {
             name,
         });
     }
+    // The texts of one language, fetched by the wasm before it mounts: count the largest.
+    let texts_dir = dist.join("i18n");
+    if let Ok(entries) = fs::read_dir(&texts_dir) {
+        let mut texts: Vec<Sized> = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".txt") {
+                continue;
+            }
+            let bytes = fs::read(entry.path()).map_err(|e| format!("cannot read {name}: {e}"))?;
+            texts.push(Sized {
+                raw: bytes.len() as u64,
+                gz: gzip(&bytes).len() as u64,
+                name: format!("i18n/{name}"),
+            });
+        }
+        if let Some(largest) = texts.into_iter().max_by_key(|s| s.gz) {
+            out.push(largest);
+        }
+    }
     if !out.iter().any(|s| s.name.ends_with(".wasm")) {
         return Err(format!(
             "dist/{} references no .wasm: is Trunk's script missing?",
@@ -382,6 +476,26 @@ mod tests {
     fn write(path: &Path, text: &str) {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn texts_files_hold_the_id_then_one_text_per_key_in_key_order() {
+        let tsv = "# c\nb.key\tB\tBe\tBê\n\na.key\tA\\nA\tAa\tAá\n";
+        let files = texts_files(tsv).unwrap();
+        let id = catalogue_id(&read_catalogue(tsv).unwrap());
+        assert_eq!(id.len(), 16);
+        assert_eq!(
+            files[0],
+            (format!("en-{id}.txt"), format!("{id}\nA\\nA\nB\n"))
+        );
+        assert_eq!(
+            files[2],
+            (format!("pt-{id}.txt"), format!("{id}\nAá\nBê\n"))
+        );
+        // Any change to a text changes the id, so a cached file is never reused.
+        let other = read_catalogue(&tsv.replace("Be", "Bé")).unwrap();
+        assert_ne!(catalogue_id(&other), id);
+        assert!(read_catalogue("k\tonly two").is_err());
     }
 
     #[test]

@@ -72,17 +72,99 @@ impl fmt::Display for Lang {
 }
 
 /// The text of `key` in `lang`. An unknown key comes back as itself, so a
-/// mistake shows on screen instead of crashing.
+/// mistake shows on screen instead of crashing. Without compiled-in texts (the
+/// browser build), a language not loaded yet falls back to one that is.
 pub fn t(lang: Lang, key: &str) -> &str {
-    match catalogue::ENTRIES.binary_search_by(|(k, _)| (*k).cmp(key)) {
-        Ok(i) => catalogue::ENTRIES[i].1[lang.column()],
+    match catalogue::KEYS.binary_search(&key) {
+        Ok(i) => text(lang, i).unwrap_or(key),
         Err(_) => key,
     }
 }
 
+#[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
+fn text(lang: Lang, i: usize) -> Option<&'static str> {
+    Some(catalogue::ENTRIES[i].1[lang.column()])
+}
+
+#[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
+fn text(lang: Lang, i: usize) -> Option<&'static str> {
+    std::iter::once(lang)
+        .chain(Lang::ALL)
+        .find_map(|l| LOADED[l.column()].get())
+        .map(|texts| texts[i])
+}
+
 /// Whether the catalogue has `key`.
 pub fn has(key: &str) -> bool {
-    catalogue::ENTRIES.binary_search_by(|(k, _)| (*k).cmp(key)).is_ok()
+    catalogue::KEYS.binary_search(&key).is_ok()
+}
+
+/// The texts loaded at run time, per language (browser build).
+#[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
+static LOADED: [std::sync::OnceLock<Vec<&'static str>>; 3] = [
+    std::sync::OnceLock::new(),
+    std::sync::OnceLock::new(),
+    std::sync::OnceLock::new(),
+];
+
+/// Whether `lang`'s texts are there (always, where they are compiled in).
+pub fn is_loaded(lang: Lang) -> bool {
+    #[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
+    {
+        let _ = lang;
+        true
+    }
+    #[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
+    {
+        LOADED[lang.column()].get().is_some()
+    }
+}
+
+/// Where the browser build finds `lang`'s texts, relative to the page: named by the
+/// catalogue's id, so a cached file never meets another build's keys.
+pub fn texts_file(lang: Lang) -> String {
+    format!("i18n/{}-{}.txt", lang.code(), catalogue::ID)
+}
+
+/// Reads a texts file (written by `cargo xtask` from the catalogue: the catalogue's
+/// id on the first line, then one text per key in key order, `\n` for a line break)
+/// and makes it `lang`'s texts. Where texts are compiled in, it only checks the file.
+pub fn load(lang: Lang, file: &str) -> Result<(), String> {
+    let mut lines = file.lines();
+    let id = lines.next().unwrap_or_default().trim();
+    if id != catalogue::ID {
+        return Err(format!(
+            "{}: catalogue {id:?}, expected {:?}",
+            texts_file(lang),
+            catalogue::ID
+        ));
+    }
+    let texts: Vec<String> = lines.map(|l| l.replace("\\n", "\n")).collect();
+    if texts.len() != catalogue::KEYS.len() {
+        return Err(format!(
+            "{}: {} texts for {} keys",
+            texts_file(lang),
+            texts.len(),
+            catalogue::KEYS.len()
+        ));
+    }
+    #[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
+    {
+        let texts: Vec<&'static str> = texts.into_iter().map(|s| &*Box::leak(s.into_boxed_str())).collect();
+        let _ = LOADED[lang.column()].set(texts);
+    }
+    Ok(())
+}
+
+/// `lang`'s texts file, as [`load`] reads it (natively: what `cargo xtask` writes).
+#[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
+pub fn texts_file_contents(lang: Lang) -> String {
+    let mut out = format!("{}\n", catalogue::ID);
+    for (_, texts) in catalogue::ENTRIES {
+        out.push_str(&texts[lang.column()].replace('\n', "\\n"));
+        out.push('\n');
+    }
+    out
 }
 
 /// `t` with `{name}` placeholders filled in.
@@ -134,7 +216,7 @@ pub fn fill(template: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
 
 /// Every key, for tests and tools.
 pub fn keys() -> impl Iterator<Item = &'static str> {
-    catalogue::ENTRIES.iter().map(|(k, _)| *k)
+    catalogue::KEYS.iter().copied()
 }
 
 #[cfg(test)]
@@ -180,6 +262,32 @@ mod tests {
     #[test]
     fn fill_replaces_known_and_keeps_unknown() {
         assert_eq!(fill("a {x} b {y} {", &[("x", &1)]), "a 1 b {y} {");
+    }
+
+    #[test]
+    fn texts_files_load_and_stale_ones_are_refused() {
+        for lang in Lang::ALL {
+            let file = texts_file_contents(lang);
+            assert_eq!(load(lang, &file), Ok(()));
+            assert!(texts_file(lang).starts_with(&format!("i18n/{}-", lang.code())));
+        }
+        let keys: Vec<&str> = keys().collect();
+        let entries: Vec<&str> = catalogue::ENTRIES.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, entries);
+        let stale = texts_file_contents(Lang::Es).replacen(catalogue::ID, "0123456789abcdef", 1);
+        assert!(load(Lang::Es, &stale).unwrap_err().contains("expected"));
+        let short: String = texts_file_contents(Lang::Pt)
+            .lines()
+            .take(3)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(load(Lang::Pt, &short).unwrap_err().contains("texts for"));
+        // A line break survives the file.
+        let multi = catalogue::ENTRIES.iter().position(|(_, t)| t[0].contains('\n'));
+        if let Some(i) = multi {
+            let line = texts_file_contents(Lang::En).lines().nth(i + 1).unwrap().to_string();
+            assert_eq!(line.replace("\\n", "\n"), catalogue::ENTRIES[i].1[0]);
+        }
     }
 
     #[test]
