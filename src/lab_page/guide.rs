@@ -153,7 +153,7 @@ pub fn MomentCaption(clock: Clock) -> impl IntoView {
             <div class="moment-caption" role="status" data-testid="moment-caption" data-at=moment.at_ms>
                 <span class="moment-step">{format!("{n}/{of}")}</span>
                 " "
-                <span class="moment-time mono">{crate::charts::fmt_ms(lang, moment.at_ms as f64)}</span>
+                <span class="moment-time">{crate::charts::fmt_ms(lang, moment.at_ms as f64)}</span>
                 " — "
                 {t(lang, &moment.caption_key).to_string()}
                 " "

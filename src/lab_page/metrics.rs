@@ -73,8 +73,9 @@ fn cell(
             format!(" [{n}]")
         });
         view! {
-            <span class="theory" data-testid=format!("theory-{side}-{i}")>
-                {t(lang, "ui.theory").to_string()}
+            <span class="theory" class:theory-off=th.caveat_key.is_some() data-testid=format!("theory-{side}-{i}")>
+                // When the run breaks theory's assumptions, say whose number it is.
+                {t(lang, if th.caveat_key.is_some() { "ui.theory_independent" } else { "ui.theory" }).to_string()}
                 " "
                 <span class="mono">{fmt_value(lang, th.value)}</span>
                 <span class="theory-formula">{format!(" ({})", th.formula(lang))}</span>

@@ -541,7 +541,14 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
     let lang = layout.lang;
     let n_nodes = layout.nodes.len().max(1);
     let capacity = layout.capacity;
-    let total_in_flight: u32 = model.in_flight().iter().sum();
+    // Once the run is over, whatever the service was still chewing on (calls
+    // its clients gave up on) no longer matters: nothing is "in progress".
+    let over = sim.is_finished();
+    let total_in_flight: u32 = if over {
+        0
+    } else {
+        model.in_flight().iter().sum()
+    };
     let peak = stats
         .series
         .buckets()
@@ -559,6 +566,7 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
         .iter()
         .enumerate()
         .map(|(i, &load)| {
+            let load = if over { 0 } else { load };
             let down_until = scenario
                 .service
                 .outages
@@ -936,7 +944,14 @@ fn describe(sim: &RetrySim, picked: Picked, lang: Lang) -> String {
                     "retry.stage.node_working",
                     &[(
                         "n",
-                        &fmt_count(lang, model.in_flight().get(i).copied().unwrap_or(0) as u64),
+                        &fmt_count(
+                            lang,
+                            if sim.is_finished() {
+                                0
+                            } else {
+                                model.in_flight().get(i).copied().unwrap_or(0) as u64
+                            },
+                        ),
                     )],
                 )
             };
