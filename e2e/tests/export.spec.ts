@@ -10,6 +10,7 @@
 // `seed-sweep-status`, `seed-sweep-table` (rows `tr[data-key]`, cells
 // `td[data-side=a|b]` with `data-mean`, `data-low`, `data-high`).
 import { test, expect } from '../fixtures';
+import { runToEnd } from '../lab';
 import { type Download, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -40,22 +41,6 @@ async function openPreset(page: Page, id: string) {
   await page.goto('/#/en/retry');
   await expect(page.getByTestId('play')).toBeVisible();
   await page.getByTestId(`preset-${id}`).click();
-}
-
-/** Turns the guided pauses off (they stop the player at each moment of a preset). */
-async function noGuidedPauses(page: Page) {
-  // The lab must be up first (a link at the site's root is redirected to the lab page).
-  await expect(page.getByTestId('play')).toBeVisible();
-  await expect(page.getByTestId('sim-time')).toBeVisible();
-  const guide = page.getByTestId('guide-on');
-  if (await guide.isVisible()) await guide.uncheck();
-}
-
-async function runToEnd(page: Page) {
-  await noGuidedPauses(page);
-  await page.getByTestId('speed').fill('3');
-  await page.getByTestId('play').click();
-  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 20_000 });
 }
 
 async function openMenu(page: Page) {

@@ -3,6 +3,7 @@
 // same config and metrics (and the CLI's numbers), compare A | B, switch
 // language, embed it, and survive hostile links.
 import { test, expect } from '../fixtures';
+import { noGuidedPauses, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,22 +42,6 @@ function damaged(data: string): string {
 async function openLab(page: Page, fragment = '/en/retry') {
   await page.goto(`/#${fragment}`);
   await expect(page.getByTestId('play')).toBeVisible();
-}
-
-/** Turns the guided pauses off (they stop the player at each moment of a preset). */
-async function noGuidedPauses(page: Page) {
-  // The lab must be up first (a link at the site's root is redirected to the lab page).
-  await expect(page.getByTestId('play')).toBeVisible();
-  await expect(page.getByTestId('sim-time')).toBeVisible();
-  const guide = page.getByTestId('guide-on');
-  if (await guide.isVisible()) await guide.uncheck();
-}
-
-async function runToEnd(page: Page) {
-  await noGuidedPauses(page);
-  await page.getByTestId('speed').fill('3');
-  await page.getByTestId('play').click();
-  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 20_000 });
 }
 
 async function metricsJson(page: Page) {
