@@ -6,9 +6,10 @@
 // plays, asks Canvas for its height (lti.frameResize), links to the full lab
 // and speaks the link's language. Then a narrow frame (390 px), and phones.
 import { test, expect } from '../fixtures';
+import { cli } from '../lab';
 import { type Frame, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,16 +18,6 @@ const FIXTURES = join(ROOT, 'e2e', 'fixtures');
 /** The height the snippet gives its frame and a compact lab reports (embed::COMPACT_HEIGHT). */
 const FRAME_HEIGHT = 720;
 
-/** The `playground` CLI built by `cargo test` (the xtask runs engine tests first). */
-function cli(): string {
-  const candidates = [
-    process.env.PLAYGROUND_CLI,
-    join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'playground'),
-  ].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the playground CLI is not built (looked at ${candidates.join(', ')}); run cargo build -p playground-engine`);
-  return found;
-}
 
 /** A preset's fragment (`/{lang}/retry/2.…`), in `lang`. */
 function presetFragment(id: string, lang: string): string {

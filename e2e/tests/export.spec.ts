@@ -10,27 +10,15 @@
 // `seed-sweep-status`, `seed-sweep-table` (rows `tr[data-key]`, cells
 // `td[data-side=a|b]` with `data-mean`, `data-low`, `data-high`).
 import { test, expect } from '../fixtures';
-import { runToEnd } from '../lab';
+import { cli, runToEnd } from '../lab';
 import { type Download, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { deflateSync } from 'node:zlib';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The `playground` CLI built by `cargo test` (the xtask runs engine tests first). */
-function cli(): string {
-  const candidates = [
-    process.env.PLAYGROUND_CLI,
-    join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'playground'),
-  ].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the playground CLI is not built (looked at ${candidates.join(', ')}); run cargo build -p playground-engine`);
-  return found;
-}
 
 /** A version-2 share payload (zlib, base64url) for a config envelope. */
 function payload(json: unknown): string {

@@ -3,26 +3,12 @@
 // same config and metrics (and the CLI's numbers), compare A | B, switch
 // language, embed it, and survive hostile links.
 import { test, expect } from '../fixtures';
-import { noGuidedPauses, runToEnd } from '../lab';
+import { cli, noGuidedPauses, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { deflateRawSync, deflateSync } from 'node:zlib';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The `playground` CLI built by `cargo test` (the xtask runs engine tests first). */
-function cli(): string {
-  const candidates = [
-    process.env.PLAYGROUND_CLI,
-    join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'playground'),
-  ].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the playground CLI is not built (looked at ${candidates.join(', ')}); run cargo build -p playground-engine`);
-  return found;
-}
 
 /**
  * A share payload for any JSON, packed exactly as codec `version` packs it, then base64url:
