@@ -15,11 +15,12 @@
 //! CSS custom properties (`--c-ok`, `--c-fail`, …: the Okabe-Ito palette),
 //! so light and dark mode are the stylesheet's business.
 
+use crate::markup::{num, Markup};
 use engine::time::human_ms;
 use engine::Lang;
-use leptos::either::Either;
 use leptos::prelude::*;
 use std::cell::Cell;
+use std::fmt::Write;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -388,87 +389,543 @@ enum Mark {
     Band,
 }
 
-fn legend_mark(mark: Mark) -> impl IntoView {
-    // Self-contained (no pattern references), so a legend never depends on
-    // whether its chart's plot is drawn.
-    let stripes = "M8,13L14,1M13,13L19,1M3,13L9,1";
-    let inner = match mark {
-        Mark::Line(stroke, area) => view! {
-            <rect class="legend-area" x="0" y="7" width="28" height="7" opacity=if area { "1" } else { "0" } />
-            <line class=format!("legend-line {}", stroke.class()) x1="1" y1="7" x2="27" y2="7" />
+/// A legend entry: its mark (self-contained, no pattern references, so a
+/// legend never depends on whether its chart's plot is drawn) and label.
+fn legend_item(m: &mut Markup, tone: Tone, mark: Mark, label: &str) {
+    m.open("li", &[("class", tone.class())]);
+    m.open(
+        "svg",
+        &[
+            ("class", "legend-mark"),
+            ("viewBox", "0 0 28 14"),
+            ("width", "28"),
+            ("height", "14"),
+            ("aria-hidden", "true"),
+        ],
+    );
+    let shown = |on: bool| if on { "1" } else { "0" };
+    match mark {
+        Mark::Line(stroke, area) => {
+            m.empty(
+                "rect",
+                &[
+                    ("class", "legend-area"),
+                    ("x", "0"),
+                    ("y", "7"),
+                    ("width", "28"),
+                    ("height", "7"),
+                    ("opacity", shown(area)),
+                ],
+            );
+            let class = format!("legend-line {}", stroke.class());
+            m.empty(
+                "line",
+                &[
+                    ("class", &class),
+                    ("x1", "1"),
+                    ("y1", "7"),
+                    ("x2", "27"),
+                    ("y2", "7"),
+                ],
+            );
         }
-        .into_any(),
-        Mark::Bar(fill) => view! {
-            <rect class="legend-bar" x="6" y="1" width="14" height="12" />
-            <path class="legend-stripes" d=stripes opacity=if fill == Fill::Hatched { "1" } else { "0" } />
+        Mark::Bar(fill) => {
+            m.empty(
+                "rect",
+                &[
+                    ("class", "legend-bar"),
+                    ("x", "6"),
+                    ("y", "1"),
+                    ("width", "14"),
+                    ("height", "12"),
+                ],
+            );
+            m.empty(
+                "path",
+                &[
+                    ("class", "legend-stripes"),
+                    ("d", "M8,13L14,1M13,13L19,1M3,13L9,1"),
+                    ("opacity", shown(fill == Fill::Hatched)),
+                ],
+            );
         }
-        .into_any(),
-        Mark::Band => view! {
-            <rect class="legend-band" x="4" y="1" width="20" height="12" />
-            <path class="legend-band-stripes" d="M4,9L12,1M9,13L21,1M17,13L24,6" />
+        Mark::Band => {
+            m.empty(
+                "rect",
+                &[
+                    ("class", "legend-band"),
+                    ("x", "4"),
+                    ("y", "1"),
+                    ("width", "20"),
+                    ("height", "12"),
+                ],
+            );
+            m.empty(
+                "path",
+                &[
+                    ("class", "legend-band-stripes"),
+                    ("d", "M4,9L12,1M9,13L21,1M17,13L24,6"),
+                ],
+            );
         }
-        .into_any(),
-    };
-    view! {
-        <svg class="legend-mark" viewBox="0 0 28 14" width="28" height="14" aria-hidden="true">
-            {inner}
-        </svg>
     }
+    m.close("svg");
+    m.elem("span", &[], label);
+    m.close("li");
 }
 
 /// The chart's two stripe patterns: `{id}` lays background-coloured stripes
 /// over a coloured bar (hatched series); `{id}-band` is the faint stripes of a
 /// shaded band (an outage). Ids are unique per chart, so hiding one chart
 /// never breaks another.
-fn hatch_defs(id: String) -> impl IntoView {
+fn hatch_defs(m: &mut Markup, id: &str) {
     let band = format!("{id}-band");
-    view! {
-        <defs>
-            <pattern id=id width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
-            </pattern>
-            <pattern id=band width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                <line class="band-line" x1="0" y1="0" x2="0" y2="8" />
-            </pattern>
-        </defs>
+    m.open("defs", &[]);
+    for (id, size) in [(id, "6"), (band.as_str(), "8")] {
+        m.open(
+            "pattern",
+            &[
+                ("id", id),
+                ("width", size),
+                ("height", size),
+                ("patternUnits", "userSpaceOnUse"),
+                ("patternTransform", "rotate(45)"),
+            ],
+        );
+        let class = if size == "6" {
+            "hatch-line"
+        } else {
+            "band-line"
+        };
+        m.empty(
+            "line",
+            &[
+                ("class", class),
+                ("x1", "0"),
+                ("y1", "0"),
+                ("x2", "0"),
+                ("y2", size),
+            ],
+        );
+        m.close("pattern");
+    }
+    m.close("defs");
+}
+
+/// The visually hidden table of a chart's numbers, as markup.
+pub fn data_table_markup(table: &DataTable) -> String {
+    let mut m = Markup::new();
+    m.open("table", &[("class", "visually-hidden chart-table")]);
+    m.elem("caption", &[], &table.caption);
+    m.open("thead", &[]).open("tr", &[]);
+    for h in &table.head {
+        m.elem("th", &[("scope", "col")], h);
+    }
+    m.close("tr").close("thead").open("tbody", &[]);
+    for row in &table.rows {
+        m.open("tr", &[]);
+        for (i, c) in row.iter().enumerate() {
+            if i == 0 {
+                m.elem("th", &[("scope", "row")], c);
+            } else {
+                m.elem("td", &[], c);
+            }
+        }
+        m.close("tr");
+    }
+    m.close("tbody").close("table");
+    m.finish()
+}
+
+/// The plot's frame: `<svg>` with the hatch patterns, y grid with its labels,
+/// x axis line and both axis labels. The caller adds the marks and closes it.
+struct Frame {
+    left: f64,
+    top: f64,
+    pw: f64,
+    ph: f64,
+    y_top: f64,
+}
+
+impl Frame {
+    fn sy(&self, y: f64) -> f64 {
+        self.top + self.ph - (y / self.y_top).clamp(0.0, 1.0) * self.ph
     }
 }
 
-/// The visually hidden table of a chart's numbers.
-pub fn data_table(table: &DataTable) -> impl IntoView {
-    let caption = table.caption.clone();
-    let head = table.head.clone();
-    let rows = table.rows.clone();
-    view! {
-        <table class="visually-hidden chart-table">
-            <caption>{caption}</caption>
-            <thead>
-                <tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect::<Vec<_>>()}</tr>
-            </thead>
-            <tbody>
-                {rows
-                    .into_iter()
-                    .map(|row| {
-                        let mut cells = row.into_iter();
-                        let first = cells.next().unwrap_or_default();
-                        view! {
-                            <tr>
-                                <th scope="row">{first}</th>
-                                {cells.map(|c| view! { <td>{c}</td> }).collect::<Vec<_>>()}
-                            </tr>
-                        }
-                    })
-                    .collect::<Vec<_>>()}
-            </tbody>
-        </table>
+#[allow(clippy::too_many_arguments)]
+fn open_plot(
+    m: &mut Markup,
+    title: &str,
+    (w, h): (f64, f64),
+    top: f64,
+    data_top: f64,
+    y_unit: Unit,
+    lang: Lang,
+    hatch: &str,
+    (x_label, y_label): (&str, &str),
+) -> Frame {
+    let (y_top, y_ticks) = nice_ticks(data_top, if h < 180.0 { 3 } else { 4 });
+    let y_labels: Vec<String> = y_ticks.iter().map(|&v| y_unit.tick(lang, v)).collect();
+    let left = plot_left(&y_labels);
+    let f = Frame {
+        left,
+        top,
+        pw: w - left - PLOT_RIGHT,
+        ph: h - top - PLOT_BOTTOM,
+        y_top,
+    };
+    let (ws, hs) = (format!("{w}"), format!("{h}"));
+    m.open(
+        "svg",
+        &[
+            ("class", "chart-svg"),
+            ("data-export", &export_name(title)),
+            ("viewBox", &format!("0 0 {w} {h}")),
+            ("width", &ws),
+            ("height", &hs),
+            ("aria-hidden", "true"),
+            ("focusable", "false"),
+        ],
+    );
+    hatch_defs(m, hatch);
+    for (&v, label) in y_ticks.iter().zip(&y_labels) {
+        let y = f.sy(v);
+        m.open("g", &[("class", "chart-grid")]);
+        m.empty(
+            "line",
+            &[
+                ("x1", &num(left)),
+                ("x2", &num(left + f.pw)),
+                ("y1", &num(y)),
+                ("y2", &num(y)),
+            ],
+        );
+        m.elem(
+            "text",
+            &[
+                ("x", &num(left - 6.0)),
+                ("y", &num(y + 4.0)),
+                ("text-anchor", "end"),
+            ],
+            label,
+        );
+        m.close("g");
     }
+    let axis_y = num(top + f.ph);
+    m.empty(
+        "line",
+        &[
+            ("class", "chart-axis"),
+            ("x1", &num(left)),
+            ("x2", &num(left + f.pw)),
+            ("y1", &axis_y),
+            ("y2", &axis_y),
+        ],
+    );
+    m.elem(
+        "text",
+        &[
+            ("class", "chart-axis-label"),
+            ("x", &num(left + f.pw / 2.0)),
+            ("y", &num(h - 4.0)),
+            ("text-anchor", "middle"),
+        ],
+        x_label,
+    );
+    m.elem(
+        "text",
+        &[
+            ("class", "chart-axis-label"),
+            ("x", "0"),
+            ("y", "0"),
+            ("text-anchor", "middle"),
+            (
+                "transform",
+                &format!("translate(12 {:.1}) rotate(-90)", top + f.ph / 2.0),
+            ),
+        ],
+        y_label,
+    );
+    f
 }
 
-fn fmt_coord(v: f64) -> String {
-    format!("{:.1}", v)
+/// The SVG of a line chart `w` × `h` pixels wide.
+pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str) -> String {
+    let lang = d.lang;
+    let x_max = if d.x_max > 0.0 { d.x_max } else { 1.0 };
+    let data_top = d
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(d.y_min_top, f64::max);
+    let top = if d.bands.is_empty() {
+        PLOT_TOP
+    } else {
+        PLOT_TOP_BANDS
+    };
+    let mut m = Markup::new();
+    let f = open_plot(
+        &mut m,
+        &d.title,
+        (w, h),
+        top,
+        data_top,
+        d.y_unit,
+        lang,
+        hatch,
+        (&d.x_label, &d.y_label),
+    );
+    let sx = |x: f64| f.left + (x / x_max).clamp(0.0, 1.0) * f.pw;
+    let band_fill = format!("url(#{hatch}-band)");
+    for b in &d.bands {
+        let x0 = sx(b.from);
+        let x1 = sx(b.to).max(x0 + 1.0);
+        let (x, y, bw, bh) = (num(x0), num(top), num(x1 - x0), num(f.ph));
+        m.open("g", &[("class", "chart-band")]);
+        m.empty(
+            "rect",
+            &[
+                ("class", "chart-band-tint"),
+                ("x", &x),
+                ("y", &y),
+                ("width", &bw),
+                ("height", &bh),
+            ],
+        );
+        m.empty(
+            "rect",
+            &[
+                ("x", &x),
+                ("y", &y),
+                ("width", &bw),
+                ("height", &bh),
+                ("fill", &band_fill),
+            ],
+        );
+        m.elem(
+            "text",
+            &[
+                ("x", &num(x0 + 3.0)),
+                ("y", &num(top - 6.0)),
+                ("class", "chart-band-label"),
+            ],
+            &b.label,
+        );
+        m.close("g");
+    }
+    let (_, x_ticks) = nice_ticks(x_max, ((f.pw / 90.0) as usize).clamp(2, 8));
+    for &v in x_ticks.iter().filter(|&&v| v <= x_max + 1e-9) {
+        let x = num(sx(v));
+        m.open("g", &[("class", "chart-tick")]);
+        m.empty(
+            "line",
+            &[
+                ("x1", &x),
+                ("x2", &x),
+                ("y1", &num(top + f.ph)),
+                ("y2", &num(top + f.ph + 4.0)),
+            ],
+        );
+        m.elem(
+            "text",
+            &[
+                ("x", &x),
+                ("y", &num(top + f.ph + 16.0)),
+                ("text-anchor", "middle"),
+            ],
+            &d.x_unit.tick(lang, v),
+        );
+        m.close("g");
+    }
+    for s in &d.series {
+        let mut line = String::with_capacity(s.points.len() * 12);
+        for (i, &(x, y)) in s.points.iter().enumerate() {
+            let _ = write!(
+                line,
+                "{}{:.1},{:.1}",
+                if i == 0 { "" } else { " " },
+                sx(x),
+                f.sy(y)
+            );
+        }
+        let area = match (s.area, s.points.first(), s.points.last()) {
+            (true, Some(first), Some(last)) => format!(
+                "M{:.1},{:.1} L{} L{:.1},{:.1} Z",
+                sx(first.0),
+                top + f.ph,
+                line.replace(' ', " L"),
+                sx(last.0),
+                top + f.ph
+            ),
+            _ => String::new(),
+        };
+        m.open(
+            "g",
+            &[("class", &format!("chart-series {}", s.tone.class()))],
+        );
+        m.empty("path", &[("class", "chart-area"), ("d", &area)]);
+        m.empty(
+            "polyline",
+            &[
+                ("class", &format!("chart-line {}", s.stroke.class())),
+                ("points", &line),
+            ],
+        );
+        m.close("g");
+    }
+    m.close("svg");
+    m.finish()
 }
 
-// ------------------------------------------------------------------ line chart
+/// The SVG of a bar chart `w` × `h` pixels wide.
+pub fn bar_chart_svg(d: &BarChartData, w: f64, h: f64, hatch: &str) -> String {
+    let lang = d.lang;
+    let n = d.categories.len().max(1);
+    let totals: Vec<f64> = (0..n)
+        .map(|i| {
+            d.series
+                .iter()
+                .map(|s| s.values.get(i).copied().unwrap_or(0.0))
+                .sum()
+        })
+        .collect();
+    let data_top = totals.iter().copied().fold(d.y_min_top, f64::max);
+    let top = PLOT_TOP + 6.0;
+    let mut m = Markup::new();
+    let f = open_plot(
+        &mut m,
+        &d.title,
+        (w, h),
+        top,
+        data_top,
+        d.y_unit,
+        lang,
+        hatch,
+        (&d.x_label, &d.y_label),
+    );
+    let slot = f.pw / n as f64;
+    let bar_w = (slot * 0.7).clamp(1.0, 64.0);
+    // Label every category when they fit, else every k-th.
+    let every = ((22.0 / slot).ceil() as usize).max(1);
+    let stripes_fill = format!("url(#{hatch})");
+    for (i, total) in totals.iter().enumerate() {
+        let x = f.left + slot * i as f64 + (slot - bar_w) / 2.0;
+        let mut base = 0.0;
+        m.open("g", &[("class", "chart-bar-group")]);
+        for s in &d.series {
+            let v = s.values.get(i).copied().unwrap_or(0.0);
+            let (y0, y1) = (f.sy(base), f.sy(base + v));
+            base += v;
+            let (xs, ys, bw, bh) = (num(x), num(y1), num(bar_w), num((y0 - y1).max(0.0)));
+            let class = format!("chart-bar {}", s.tone.class());
+            m.empty(
+                "rect",
+                &[
+                    ("class", &class),
+                    ("x", &xs),
+                    ("y", &ys),
+                    ("width", &bw),
+                    ("height", &bh),
+                ],
+            );
+            if s.fill == Fill::Hatched {
+                m.empty(
+                    "rect",
+                    &[
+                        ("class", "chart-bar-stripes"),
+                        ("x", &xs),
+                        ("y", &ys),
+                        ("width", &bw),
+                        ("height", &bh),
+                        ("fill", &stripes_fill),
+                    ],
+                );
+            }
+        }
+        let label = d.bar_labels.get(i).map_or("", String::as_str);
+        let show_label = slot >= 18.0 || label.len() <= 2;
+        let category = if i % every == 0 {
+            d.categories.get(i).map_or("", String::as_str)
+        } else {
+            ""
+        };
+        let cx = num(x + bar_w / 2.0);
+        m.elem(
+            "text",
+            &[
+                ("class", "chart-bar-label"),
+                ("x", &cx),
+                ("y", &num(f.sy(*total) - 4.0)),
+                ("text-anchor", "middle"),
+            ],
+            if show_label { label } else { "" },
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "chart-category"),
+                ("x", &cx),
+                ("y", &num(top + f.ph + 16.0)),
+                ("text-anchor", "middle"),
+            ],
+            category,
+        );
+        m.close("g");
+    }
+    m.close("svg");
+    m.finish()
+}
+
+// ------------------------------------------------------------------ the figure
+
+/// What a chart's `<figure>` shows besides its plot.
+struct FrameParts {
+    title: Signal<String>,
+    summary: Signal<String>,
+    legend: Signal<String>,
+    empty: Signal<Option<String>>,
+    table: Signal<String>,
+}
+
+/// `<figure>`: title and hidden summary, legend, plot (or the empty message),
+/// hidden table. `plot` gets the measured width and returns the SVG markup.
+fn chart_figure(
+    parts: FrameParts,
+    plot: Box<dyn Fn(f64) -> String + Send + Sync>,
+    fallback_width: f64,
+    testid: String,
+) -> AnyView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = use_element_width(node, fallback_width);
+    let FrameParts {
+        title,
+        summary,
+        legend,
+        empty,
+        table,
+    } = parts;
+    let body = move || match empty.get() {
+        None => plot(width.get()),
+        Some(message) => {
+            let mut m = Markup::new();
+            m.elem("p", &[("class", "chart-empty")], &message);
+            m.finish()
+        }
+    };
+    view! {
+        <figure class="chart" data-testid=testid>
+            <figcaption>
+                <span class="chart-title">{move || title.get()}</span>
+                <span class="visually-hidden chart-summary">{move || summary.get()}</span>
+            </figcaption>
+            <ul class="chart-legend" aria-hidden="true" inner_html=move || legend.get()></ul>
+            <div class="chart-plot" node_ref=node inner_html=body></div>
+            <div class="chart-table-box" inner_html=move || table.get()></div>
+        </figure>
+    }
+    .into_any()
+}
 
 /// A line (and area) chart over a 0-based x axis, with shaded bands.
 #[component]
@@ -481,226 +938,29 @@ pub fn LineChart(
     height: f64,
     #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Div>::new();
-    let width = use_element_width(node, 480.0);
     let hatch = unique_id("hatch");
-
-    let legend = move || {
-        data.with(|d| {
-            let mut items: Vec<(String, Tone, Mark)> = d
-                .series
-                .iter()
-                .map(|s| (s.label.clone(), s.tone, Mark::Line(s.stroke, s.area)))
-                .collect();
-            if let Some(b) = d.bands.first() {
-                items.push((b.label.clone(), Tone::Fail, Mark::Band));
-            }
-            items
-                .into_iter()
-                .map(|(label, tone, mark)| {
-                    view! {
-                        <li class=tone.class()>
-                            {legend_mark(mark)}
-                            <span>{label}</span>
-                        </li>
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-
-    let plot = move || {
-        let w = width.get().clamp(260.0, 1600.0);
-        let h = height;
-        let band_fill = format!("url(#{hatch}-band)");
-        data.with(|d| {
-            let lang = d.lang;
-            let x_max = if d.x_max > 0.0 { d.x_max } else { 1.0 };
-            let data_top = d
-                .series
-                .iter()
-                .flat_map(|s| s.points.iter().map(|p| p.1))
-                .fold(d.y_min_top, f64::max);
-            let (y_top, y_ticks) = nice_ticks(data_top, if h < 180.0 { 3 } else { 4 });
-            let y_labels: Vec<String> = y_ticks.iter().map(|&v| d.y_unit.tick(lang, v)).collect();
-            let left = plot_left(&y_labels);
-            let top = if d.bands.is_empty() { PLOT_TOP } else { PLOT_TOP_BANDS };
-            let pw = w - left - PLOT_RIGHT;
-            let ph = h - top - PLOT_BOTTOM;
-            let (_, x_ticks) = nice_ticks(x_max, ((pw / 90.0) as usize).clamp(2, 8));
-            let sx = move |x: f64| left + (x / x_max).clamp(0.0, 1.0) * pw;
-            let sy = move |y: f64| top + ph - (y / y_top).clamp(0.0, 1.0) * ph;
-
-            let bands = d
-                .bands
-                .iter()
-                .map(|b| {
-                    let x0 = sx(b.from);
-                    let x1 = sx(b.to).max(x0 + 1.0);
-                    view! {
-                        <g class="chart-band">
-                            <rect class="chart-band-tint" x=fmt_coord(x0) y=fmt_coord(top) width=fmt_coord(x1 - x0) height=fmt_coord(ph) />
-                            <rect x=fmt_coord(x0) y=fmt_coord(top) width=fmt_coord(x1 - x0) height=fmt_coord(ph) fill=band_fill.clone() />
-                            <text x=fmt_coord(x0 + 3.0) y=fmt_coord(top - 6.0) class="chart-band-label">
-                                {b.label.clone()}
-                            </text>
-                        </g>
-                    }
-                })
-                .collect::<Vec<_>>();
-            let grid = y_ticks
-                .iter()
-                .zip(y_labels)
-                .map(|(&v, label)| {
-                    let y = sy(v);
-                    view! {
-                        <g class="chart-grid">
-                            <line x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(y) y2=fmt_coord(y) />
-                            <text x=fmt_coord(left - 6.0) y=fmt_coord(y + 4.0) text-anchor="end">{label}</text>
-                        </g>
-                    }
-                })
-                .collect::<Vec<_>>();
-            let x_axis = x_ticks
-                .iter()
-                .filter(|&&v| v <= x_max + 1e-9)
-                .map(|&v| {
-                    let x = sx(v);
-                    view! {
-                        <g class="chart-tick">
-                            <line x1=fmt_coord(x) x2=fmt_coord(x) y1=fmt_coord(top + ph) y2=fmt_coord(top + ph + 4.0) />
-                            <text x=fmt_coord(x) y=fmt_coord(top + ph + 16.0) text-anchor="middle">{d.x_unit.tick(lang, v)}</text>
-                        </g>
-                    }
-                })
-                .collect::<Vec<_>>();
-            let lines = d
-                .series
-                .iter()
-                .map(|s| {
-                    let pts: Vec<(f64, f64)> = s.points.iter().map(|&(x, y)| (sx(x), sy(y))).collect();
-                    let line = pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
-                    let area = match (s.area, pts.first(), pts.last()) {
-                        (true, Some(first), Some(last)) => format!(
-                            "M{:.1},{:.1} L{} L{:.1},{:.1} Z",
-                            first.0,
-                            top + ph,
-                            line.replace(' ', " L"),
-                            last.0,
-                            top + ph
-                        ),
-                        _ => String::new(),
-                    };
-                    view! {
-                        <g class=format!("chart-series {}", s.tone.class())>
-                            <path class="chart-area" d=area />
-                            <polyline class=format!("chart-line {}", s.stroke.class()) points=line />
-                        </g>
-                    }
-                })
-                .collect::<Vec<_>>();
-            view! {
-                <svg
-                    class="chart-svg"
-                    data-export=export_name(&d.title)
-                    viewBox=format!("0 0 {w} {h}")
-                    width=w
-                    height=h
-                    aria-hidden="true"
-                    focusable="false"
-                >
-                    {hatch_defs(hatch.clone())}
-                    {bands}
-                    {grid}
-                    <line class="chart-axis" x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(top + ph) y2=fmt_coord(top + ph) />
-                    {x_axis}
-                    {lines}
-                    <text class="chart-axis-label" x=fmt_coord(left + pw / 2.0) y=fmt_coord(h - 4.0) text-anchor="middle">
-                        {d.x_label.clone()}
-                    </text>
-                    <text class="chart-axis-label" x="0" y="0" text-anchor="middle" transform=format!("translate(12 {:.1}) rotate(-90)", top + ph / 2.0)>
-                        {d.y_label.clone()}
-                    </text>
-                </svg>
-            }
-        })
-    };
-
-    chart_figure(data_parts(data), legend, plot, node, testid)
-}
-
-/// The parts of a chart's frame that do not depend on its kind.
-struct FrameParts {
-    title: Signal<String>,
-    summary: Signal<String>,
-    empty: Signal<Option<String>>,
-    table: Signal<DataTable>,
-}
-
-fn data_parts(data: Signal<LineChartData>) -> FrameParts {
-    FrameParts {
+    let parts = FrameParts {
         title: Signal::derive(move || data.with(|d| d.title.clone())),
         summary: Signal::derive(move || data.with(|d| d.summary.clone())),
+        legend: Signal::derive(move || {
+            data.with(|d| {
+                let mut m = Markup::new();
+                for s in &d.series {
+                    legend_item(&mut m, s.tone, Mark::Line(s.stroke, s.area), &s.label);
+                }
+                if let Some(b) = d.bands.first() {
+                    legend_item(&mut m, Tone::Fail, Mark::Band, &b.label);
+                }
+                m.finish()
+            })
+        }),
         empty: Signal::derive(move || data.with(|d| d.empty.clone())),
-        table: Signal::derive(move || data.with(|d| d.table.clone())),
-    }
+        table: Signal::derive(move || data.with(|d| data_table_markup(&d.table))),
+    };
+    let plot =
+        move |w: f64| data.with(|d| line_chart_svg(d, w.clamp(260.0, 1600.0), height, &hatch));
+    chart_figure(parts, Box::new(plot), 480.0, testid)
 }
-
-fn bar_parts(data: Signal<BarChartData>) -> FrameParts {
-    FrameParts {
-        title: Signal::derive(move || data.with(|d| d.title.clone())),
-        summary: Signal::derive(move || data.with(|d| d.summary.clone())),
-        empty: Signal::derive(move || data.with(|d| d.empty.clone())),
-        table: Signal::derive(move || data.with(|d| d.table.clone())),
-    }
-}
-
-/// `<figure>`: title and hidden summary, legend, plot (or the empty message),
-/// hidden table.
-fn chart_figure<L, LV, P, PV>(
-    parts: FrameParts,
-    legend: L,
-    plot: P,
-    node: NodeRef<leptos::html::Div>,
-    testid: String,
-) -> impl IntoView
-where
-    L: Fn() -> LV + Send + Sync + 'static,
-    LV: IntoView + 'static,
-    P: Fn() -> PV + Send + Sync + 'static,
-    PV: IntoView + 'static,
-{
-    let FrameParts {
-        title,
-        summary,
-        empty,
-        table,
-    } = parts;
-    let has_data = move || empty.with(Option::is_none);
-    view! {
-        <figure class="chart" data-testid=testid>
-            <figcaption>
-                <span class="chart-title">{move || title.get()}</span>
-                <span class="visually-hidden chart-summary">{move || summary.get()}</span>
-            </figcaption>
-            <ul class="chart-legend" aria-hidden="true">
-                {legend}
-            </ul>
-            <div class="chart-plot" node_ref=node>
-                {move || {
-                    if has_data() {
-                        Either::Left(plot())
-                    } else {
-                        Either::Right(view! { <p class="chart-empty">{empty.get()}</p> })
-                    }
-                }}
-            </div>
-            {move || table.with(data_table)}
-        </figure>
-    }
-}
-
-// ------------------------------------------------------------------ bar chart
 
 /// A bar chart: one bar per category, its layers stacked. With counts per
 /// number of attempts it is a histogram.
@@ -710,120 +970,25 @@ pub fn BarChart(
     #[prop(default = 200.0)] height: f64,
     #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Div>::new();
-    let width = use_element_width(node, 360.0);
     let hatch = unique_id("hatch");
-
-    let legend = move || {
-        data.with(|d| {
-            if d.series.len() < 2 {
-                return Vec::new();
-            }
-            d.series
-                .iter()
-                .map(|s| {
-                    view! {
-                        <li class=s.tone.class()>
-                            {legend_mark(Mark::Bar(s.fill))}
-                            <span>{s.label.clone()}</span>
-                        </li>
+    let parts = FrameParts {
+        title: Signal::derive(move || data.with(|d| d.title.clone())),
+        summary: Signal::derive(move || data.with(|d| d.summary.clone())),
+        legend: Signal::derive(move || {
+            data.with(|d| {
+                let mut m = Markup::new();
+                if d.series.len() >= 2 {
+                    for s in &d.series {
+                        legend_item(&mut m, s.tone, Mark::Bar(s.fill), &s.label);
                     }
-                })
-                .collect::<Vec<_>>()
-        })
+                }
+                m.finish()
+            })
+        }),
+        empty: Signal::derive(move || data.with(|d| d.empty.clone())),
+        table: Signal::derive(move || data.with(|d| data_table_markup(&d.table))),
     };
-
-    let plot = move || {
-        let w = width.get().clamp(240.0, 1200.0);
-        let h = height;
-        data.with(|d| {
-            let lang = d.lang;
-            let n = d.categories.len().max(1);
-            let totals: Vec<f64> =
-                (0..n).map(|i| d.series.iter().map(|s| s.values.get(i).copied().unwrap_or(0.0)).sum()).collect();
-            let data_top = totals.iter().copied().fold(d.y_min_top, f64::max);
-            let (y_top, y_ticks) = nice_ticks(data_top, if h < 180.0 { 3 } else { 4 });
-            let y_labels: Vec<String> = y_ticks.iter().map(|&v| d.y_unit.tick(lang, v)).collect();
-            let left = plot_left(&y_labels);
-            let top = PLOT_TOP + 6.0;
-            let pw = w - left - PLOT_RIGHT;
-            let ph = h - top - PLOT_BOTTOM;
-            let slot = pw / n as f64;
-            let bar_w = (slot * 0.7).clamp(1.0, 64.0);
-            let sy = move |y: f64| top + ph - (y / y_top).clamp(0.0, 1.0) * ph;
-            // Label every category when they fit, else every k-th.
-            let every = ((22.0 / slot).ceil() as usize).max(1);
-
-            let grid = y_ticks
-                .iter()
-                .zip(y_labels)
-                .map(|(&v, label)| {
-                    let y = sy(v);
-                    view! {
-                        <g class="chart-grid">
-                            <line x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(y) y2=fmt_coord(y) />
-                            <text x=fmt_coord(left - 6.0) y=fmt_coord(y + 4.0) text-anchor="end">{label}</text>
-                        </g>
-                    }
-                })
-                .collect::<Vec<_>>();
-            let bars = (0..n)
-                .map(|i| {
-                    let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
-                    let mut base = 0.0;
-                    let layers = d
-                        .series
-                        .iter()
-                        .map(|s| {
-                            let v = s.values.get(i).copied().unwrap_or(0.0);
-                            let y0 = sy(base);
-                            let y1 = sy(base + v);
-                            base += v;
-                            let (x, y, bw, bh) = (fmt_coord(x), fmt_coord(y1), fmt_coord(bar_w), fmt_coord((y0 - y1).max(0.0)));
-                            let stripes = match s.fill {
-                                Fill::Solid => None,
-                                Fill::Hatched => Some(view! {
-                                    <rect class="chart-bar-stripes" x=x.clone() y=y.clone() width=bw.clone() height=bh.clone() fill=format!("url(#{hatch})") />
-                                }),
-                            };
-                            view! {
-                                <rect class=format!("chart-bar {}", s.tone.class()) x=x y=y width=bw height=bh />
-                                {stripes}
-                            }
-                        })
-                        .collect::<Vec<_>>();
-                    let label = d.bar_labels.get(i).cloned().unwrap_or_default();
-                    let show_label = slot >= 18.0 || label.len() <= 2;
-                    let category = if i % every == 0 { d.categories.get(i).cloned().unwrap_or_default() } else { String::new() };
-                    view! {
-                        <g class="chart-bar-group">
-                            {layers}
-                            <text class="chart-bar-label" x=fmt_coord(x + bar_w / 2.0) y=fmt_coord(sy(totals[i]) - 4.0) text-anchor="middle">
-                                {if show_label { label } else { String::new() }}
-                            </text>
-                            <text class="chart-category" x=fmt_coord(x + bar_w / 2.0) y=fmt_coord(top + ph + 16.0) text-anchor="middle">
-                                {category}
-                            </text>
-                        </g>
-                    }
-                })
-                .collect::<Vec<_>>();
-            view! {
-                <svg class="chart-svg" data-export=export_name(&d.title) viewBox=format!("0 0 {w} {h}") width=w height=h aria-hidden="true" focusable="false">
-                    {hatch_defs(hatch.clone())}
-                    {grid}
-                    <line class="chart-axis" x1=fmt_coord(left) x2=fmt_coord(left + pw) y1=fmt_coord(top + ph) y2=fmt_coord(top + ph) />
-                    {bars}
-                    <text class="chart-axis-label" x=fmt_coord(left + pw / 2.0) y=fmt_coord(h - 4.0) text-anchor="middle">
-                        {d.x_label.clone()}
-                    </text>
-                    <text class="chart-axis-label" x="0" y="0" text-anchor="middle" transform=format!("translate(12 {:.1}) rotate(-90)", top + ph / 2.0)>
-                        {d.y_label.clone()}
-                    </text>
-                </svg>
-            }
-        })
-    };
-
-    chart_figure(bar_parts(data), legend, plot, node, testid)
+    let plot =
+        move |w: f64| data.with(|d| bar_chart_svg(d, w.clamp(240.0, 1200.0), height, &hatch));
+    chart_figure(parts, Box::new(plot), 360.0, testid)
 }

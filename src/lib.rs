@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod lab_page;
 pub mod labs;
 pub mod layout;
+pub mod markup;
 pub mod pages;
 pub mod panic;
 pub mod player;

@@ -254,3 +254,26 @@ async fn turning_a_b_off_and_on_keeps_b_settings() {
         "B comes back as it was, not as a copy of A"
     );
 }
+
+/// Views written as markup (charts, strips, the metrics table) escape every
+/// text and attribute: a label can never become markup.
+#[wasm_bindgen_test]
+fn markup_escapes_text_and_attributes() {
+    use cloud_patterns_playground::markup::Markup;
+    let mut m = Markup::new();
+    m.elem("text", &[("x", "1"), ("class", "a\"b")], "<b> & co");
+    assert_eq!(
+        m.finish(),
+        r#"<text x="1" class="a&quot;b">&lt;b&gt; &amp; co</text>"#
+    );
+    let root = container();
+    let mut m = Markup::new();
+    m.elem(
+        "p",
+        &[("title", "<img src=x onerror=alert(1)>")],
+        "<script>1</script>",
+    );
+    root.set_inner_html(&m.finish());
+    assert_eq!(root.query_selector_all("img, script").unwrap().length(), 0);
+    assert_eq!(root.text_content().unwrap(), "<script>1</script>");
+}

@@ -7,8 +7,9 @@
 use super::RunView;
 use crate::charts::{fmt_count, fmt_ms, fmt_percent};
 use crate::i18n::tr;
+use crate::markup::Markup;
 use engine::i18n::{t, tf};
-use engine::labs::run::{MetricRow, MetricValue, Outcomes, Theory};
+use engine::labs::run::{MetricRow, MetricValue, Outcomes};
 use engine::{LabRun, Lang};
 use leptos::prelude::*;
 
@@ -52,16 +53,63 @@ fn label(lang: Lang, row: &MetricRow) -> String {
 
 /// One side's column: measured value, and theory's prediction under it.
 fn cell(
+    m: &mut Markup,
     lang: Lang,
     row: Option<&MetricRow>,
     side: &'static str,
     i: usize,
     notes: &mut Vec<String>,
-) -> impl IntoView {
+) {
     let value = row.map_or(MetricValue::Count(0), |r| r.value);
     let provisional = row.is_some_and(|r| r.provisional);
-    let theory = row.and_then(|r| r.theory.clone()).map(|th: Theory| {
-        let mark = th.caveat_key.map(|key| {
+    m.open(
+        "td",
+        &[
+            (
+                "class",
+                if provisional {
+                    "mono provisional"
+                } else {
+                    "mono"
+                },
+            ),
+            ("data-testid", &format!("metric-{side}-{i}")),
+        ],
+    );
+    m.elem("span", &[("class", "measured")], &fmt_value(lang, value));
+    if provisional {
+        m.elem(
+            "span",
+            &[("class", "visually-hidden")],
+            &format!(" ({})", t(lang, "ui.provisional")),
+        );
+    }
+    if let Some(th) = row.and_then(|r| r.theory.as_ref()) {
+        let off = th.caveat_key.is_some();
+        m.open(
+            "span",
+            &[
+                ("class", if off { "theory theory-off" } else { "theory" }),
+                ("data-testid", &format!("theory-{side}-{i}")),
+            ],
+        );
+        // When the run breaks theory's assumptions, say whose number it is.
+        m.text(t(
+            lang,
+            if off {
+                "ui.theory_independent"
+            } else {
+                "ui.theory"
+            },
+        ))
+        .text(" ");
+        m.elem("span", &[("class", "mono")], &fmt_value(lang, th.value));
+        m.elem(
+            "span",
+            &[("class", "theory-formula")],
+            &format!(" ({})", th.formula(lang)),
+        );
+        if let Some(key) = th.caveat_key {
             let text = t(lang, key).to_string();
             let n = match notes.iter().position(|x| *x == text) {
                 Some(n) => n + 1,
@@ -70,31 +118,16 @@ fn cell(
                     notes.len()
                 }
             };
-            format!(" [{n}]")
-        });
-        view! {
-            <span class="theory" class:theory-off=th.caveat_key.is_some() data-testid=format!("theory-{side}-{i}")>
-                // When the run breaks theory's assumptions, say whose number it is.
-                {t(lang, if th.caveat_key.is_some() { "ui.theory_independent" } else { "ui.theory" }).to_string()}
-                " "
-                <span class="mono">{fmt_value(lang, th.value)}</span>
-                <span class="theory-formula">{format!(" ({})", th.formula(lang))}</span>
-                {mark.map(|m| view! { <sup class="theory-caveat">{m}</sup> })}
-            </span>
+            m.elem("sup", &[("class", "theory-caveat")], &format!(" [{n}]"));
         }
-    });
-    view! {
-        <td class="mono" class:provisional=provisional data-testid=format!("metric-{side}-{i}")>
-            <span class="measured">{fmt_value(lang, value)}</span>
-            {provisional.then(|| view! { <span class="visually-hidden">{format!(" ({})", t(lang, "ui.provisional"))}</span> })}
-            {theory}
-        </td>
+        m.close("span");
     }
+    m.close("td");
 }
 
 /// How much of the run is decided: a bar of done-well, done-badly and still
 /// open, with the open count in words.
-fn outcomes_bar(lang: Lang, side: &'static str, o: &Outcomes) -> impl IntoView {
+fn outcomes_bar(m: &mut Markup, lang: Lang, side: &'static str, o: &Outcomes) {
     let total = (o.ok + o.bad + o.open).max(1) as f64;
     let w = |n: u64| format!("width:{:.2}%", n as f64 * 100.0 / total);
     let text = tf(
@@ -109,94 +142,131 @@ fn outcomes_bar(lang: Lang, side: &'static str, o: &Outcomes) -> impl IntoView {
             ("open_word", &t(lang, o.open_key)),
         ],
     );
-    view! {
-        <div class="outcomes" data-testid=format!("outcomes-{side}")>
-            <span class="outcomes-side">{side.to_uppercase()}</span>
-            <div class="outcomes-bar" aria-hidden="true">
-                <span class="outcomes-ok tone-ok" style=w(o.ok)></span>
-                <span class="outcomes-bad tone-giveup" style=w(o.bad)></span>
-                <span class="outcomes-open" style=w(o.open)></span>
-            </div>
-            <span class="outcomes-text">{text}</span>
-        </div>
+    m.open(
+        "div",
+        &[
+            ("class", "outcomes"),
+            ("data-testid", &format!("outcomes-{side}")),
+        ],
+    );
+    m.elem("span", &[("class", "outcomes-side")], &side.to_uppercase());
+    m.open("div", &[("class", "outcomes-bar"), ("aria-hidden", "true")]);
+    m.elem(
+        "span",
+        &[("class", "outcomes-ok tone-ok"), ("style", &w(o.ok))],
+        "",
+    );
+    m.elem(
+        "span",
+        &[("class", "outcomes-bad tone-giveup"), ("style", &w(o.bad))],
+        "",
+    );
+    m.elem(
+        "span",
+        &[("class", "outcomes-open"), ("style", &w(o.open))],
+        "",
+    );
+    m.close("div");
+    m.elem("span", &[("class", "outcomes-text")], &text);
+    m.close("div");
+}
+
+/// The table, the outcomes bars while running, and theory's footnotes, as
+/// markup: rebuilt whole at every redraw, so written as text (one parse in
+/// the browser instead of hundreds of calls across the wasm boundary).
+pub fn metrics_markup<R: LabRun>(run: &R, lang: Lang) -> String {
+    let rows_a = run.metric_rows(0);
+    let rows_b = (run.side_count() > 1).then(|| run.metric_rows(1));
+    let finished = run.is_finished();
+    let outcomes: Vec<Outcomes> = (0..run.side_count())
+        .filter_map(|s| run.outcomes(s))
+        .collect();
+    let has_b = rows_b.is_some();
+    let any_provisional = !finished
+        && rows_a
+            .iter()
+            .chain(rows_b.iter().flatten())
+            .any(|r| r.provisional);
+    let mut notes = Vec::new();
+    let mut m = Markup::new();
+    m.open(
+        "table",
+        &[
+            (
+                "class",
+                if finished {
+                    "metrics-table"
+                } else {
+                    "metrics-table running"
+                },
+            ),
+            ("data-testid", "metrics"),
+        ],
+    );
+    m.open("caption", &[("class", "small-title")])
+        .text(t(lang, "ui.metrics"));
+    if any_provisional {
+        m.elem(
+            "span",
+            &[
+                ("class", "provisional-note"),
+                ("data-testid", "provisional-note"),
+            ],
+            t(lang, "ui.provisional_note"),
+        );
     }
+    m.close("caption").open("thead", &[]).open("tr", &[]);
+    m.elem("th", &[("scope", "col")], t(lang, "ui.metric"));
+    m.elem(
+        "th",
+        &[("scope", "col")],
+        t(lang, if has_b { "ui.side_a" } else { "ui.value" }),
+    );
+    if has_b {
+        m.elem("th", &[("scope", "col")], t(lang, "ui.side_b"));
+    }
+    m.close("tr").close("thead").open("tbody", &[]);
+    for (i, row) in rows_a.iter().enumerate() {
+        m.open("tr", &[("data-metric", row.key)]);
+        m.open("th", &[("scope", "row")]).text(&label(lang, row));
+        m.elem("span", &[("class", "metric-help")], t(lang, row.help_key));
+        m.close("th");
+        cell(&mut m, lang, Some(row), "a", i, &mut notes);
+        if let Some(rs) = &rows_b {
+            // The same key (and label arguments) on the other side; a row
+            // missing there counts as zero (a give-up reason B never had).
+            let other = rs
+                .iter()
+                .find(|x| x.key == row.key && x.label_args == row.label_args);
+            cell(&mut m, lang, other, "b", i, &mut notes);
+        }
+        m.close("tr");
+    }
+    m.close("tbody").close("table");
+    if !finished {
+        for (o, s) in outcomes.iter().zip(["a", "b"]) {
+            outcomes_bar(&mut m, lang, s, o);
+        }
+    }
+    if !notes.is_empty() {
+        m.open(
+            "ol",
+            &[("class", "theory-notes"), ("data-testid", "theory-notes")],
+        );
+        for n in &notes {
+            m.elem("li", &[], n);
+        }
+        m.close("ol");
+    }
+    m.finish()
 }
 
 #[component]
 pub fn MetricsTable<R: LabRun + 'static>(view: RunView<R>) -> impl IntoView {
     let lang = view.lang;
     let table = move || {
-        let (rows_a, rows_b, finished, outcomes) = view.with(|run| {
-            let b = (run.side_count() > 1).then(|| run.metric_rows(1));
-            let outcomes: Vec<Outcomes> = (0..run.side_count())
-                .filter_map(|s| run.outcomes(s))
-                .collect();
-            (run.metric_rows(0), b, run.is_finished(), outcomes)
-        });
         let lang = lang.get();
-        let has_b = rows_b.is_some();
-        let any_provisional = !finished
-            && rows_a
-                .iter()
-                .chain(rows_b.iter().flatten())
-                .any(|r| r.provisional);
-        let mut notes = Vec::new();
-        let body = rows_a
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                // The same key (and label arguments) on the other side; a row
-                // missing there counts as zero (a give-up reason B never had).
-                let other = rows_b.as_ref().map(|rs| {
-                    rs.iter()
-                        .find(|x| x.key == row.key && x.label_args == row.label_args)
-                });
-                let a = cell(lang, Some(row), "a", i, &mut notes);
-                let b = other.map(|o| cell(lang, o, "b", i, &mut notes));
-                view! {
-                    <tr data-metric=row.key>
-                        <th scope="row">
-                            {label(lang, row)}
-                            <span class="metric-help">{t(lang, row.help_key).to_string()}</span>
-                        </th>
-                        {a}
-                        {b}
-                    </tr>
-                }
-            })
-            .collect_view();
-        let bars = (!finished && !outcomes.is_empty()).then(|| {
-            let letters = ["a", "b"];
-            outcomes
-                .iter()
-                .zip(letters)
-                .map(|(o, s)| outcomes_bar(lang, s, o))
-                .collect_view()
-        });
-        view! {
-            <table class="metrics-table" class:running=!finished data-testid="metrics">
-                <caption class="small-title">
-                    {t(lang, "ui.metrics").to_string()}
-                    {any_provisional.then(|| view! {
-                        <span class="provisional-note" data-testid="provisional-note">{t(lang, "ui.provisional_note").to_string()}</span>
-                    })}
-                </caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t(lang, "ui.metric").to_string()}</th>
-                        <th scope="col">{t(lang, if has_b { "ui.side_a" } else { "ui.value" }).to_string()}</th>
-                        {has_b.then(|| view! { <th scope="col">{t(lang, "ui.side_b").to_string()}</th> })}
-                    </tr>
-                </thead>
-                <tbody>{body}</tbody>
-            </table>
-            {bars}
-            {(!notes.is_empty()).then(|| view! {
-                <ol class="theory-notes" data-testid="theory-notes">
-                    {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
-                </ol>
-            })}
-        }
+        view.with(|run| metrics_markup(run, lang))
     };
     // Only built while the section is open: it is the most expensive view.
     let open = RwSignal::new(false);
@@ -209,7 +279,7 @@ pub fn MetricsTable<R: LabRun + 'static>(view: RunView<R>) -> impl IntoView {
     };
     view! {
         <div class="metrics">
-            {table}
+            <div class="metrics-body" inner_html=table></div>
             <details class="metrics-json" prop:open=move || open.get() on:toggle=move |ev| {
                 let el: web_sys::HtmlDetailsElement = wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::EventTarget>(&ev));
                 open.set(el.open());

@@ -5,10 +5,12 @@
 //! verdict form without scrolling to the full charts.
 
 use crate::charts::{fmt_ms, fmt_number, nice_ticks, use_element_width};
+use crate::markup::{num, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::run::{Tone, Verdict};
 use engine::Lang;
 use leptos::prelude::*;
+use std::fmt::Write;
 
 /// The axes both sides share.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -77,6 +79,113 @@ fn summary(lang: Lang, data: &Verdict, side: &str) -> String {
     )
 }
 
+/// The plot's marks (bands, grid, lines, the clock's cursor, the axis ends)
+/// as SVG markup, `w_px` wide.
+pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
+    let plot_h = H - TOP - BOTTOM;
+    let plot_w = w_px - LEFT - RIGHT;
+    let (y_top, ticks) = nice_ticks(ax.y_max.max(1.0), 2);
+    let x = move |ms: f64| LEFT + (ms / ax.x_max_ms).clamp(0.0, 1.0) * plot_w;
+    let y = move |v: f64| TOP + plot_h - (v / y_top).clamp(0.0, 1.0) * plot_h;
+    let mut m = Markup::new();
+    m.open("g", &[("class", "verdict-bands")]);
+    for b in d.bands.iter().filter(|b| b.from_ms < ax.x_max_ms) {
+        let x0 = x(b.from_ms);
+        let x1 = x(b.to_ms.min(ax.x_max_ms));
+        m.open("g", &[("class", "verdict-band")]);
+        m.empty(
+            "rect",
+            &[
+                ("x", &num(x0)),
+                ("y", &num(TOP)),
+                ("width", &num((x1 - x0).max(1.0))),
+                ("height", &num(plot_h)),
+            ],
+        );
+        m.elem(
+            "text",
+            &[("x", &num(x0 + 2.0)), ("y", &num(TOP + 9.0))],
+            &tf(lang, b.label_key, &args_of(&b.label_args)),
+        );
+        m.close("g");
+    }
+    m.close("g").open("g", &[]);
+    for v in &ticks {
+        let yy = num(y(*v));
+        m.empty(
+            "line",
+            &[
+                ("class", "verdict-grid"),
+                ("x1", &num(LEFT)),
+                ("x2", &num(w_px - RIGHT)),
+                ("y1", &yy),
+                ("y2", &yy),
+            ],
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "verdict-tick"),
+                ("x", &num(LEFT - 3.0)),
+                ("y", &num(y(*v) + 3.0)),
+                ("text-anchor", "end"),
+            ],
+            &fmt_number(lang, *v),
+        );
+    }
+    m.close("g").open("g", &[("class", "verdict-lines")]);
+    for l in &d.lines {
+        let mut path = String::with_capacity(l.points.len() * 14);
+        for (i, (t_ms, v)) in l.points.iter().filter(|p| p.0 <= ax.x_max_ms).enumerate() {
+            let _ = write!(
+                path,
+                "{}{:.1},{:.1}",
+                if i == 0 { 'M' } else { 'L' },
+                x(*t_ms),
+                y(*v)
+            );
+        }
+        let class = format!(
+            "verdict-line {}{}",
+            tone_class(l.tone),
+            if l.dashed { " dashed" } else { "" }
+        );
+        m.empty("path", &[("class", &class), ("d", &path)]);
+    }
+    m.close("g");
+    let now_x = num(x(ax.now_ms));
+    m.empty(
+        "line",
+        &[
+            ("class", "verdict-now"),
+            ("x1", &now_x),
+            ("x2", &now_x),
+            ("y1", &num(TOP)),
+            ("y2", &num(TOP + plot_h)),
+        ],
+    );
+    m.elem(
+        "text",
+        &[
+            ("class", "verdict-tick"),
+            ("x", &num(LEFT)),
+            ("y", &num(H - 3.0)),
+        ],
+        "0",
+    );
+    m.elem(
+        "text",
+        &[
+            ("class", "verdict-tick"),
+            ("x", &num(w_px - RIGHT)),
+            ("y", &num(H - 3.0)),
+            ("text-anchor", "end"),
+        ],
+        &fmt_ms(lang, ax.x_max_ms),
+    );
+    m.finish()
+}
+
 #[component]
 pub fn VerdictChart(
     data: Signal<Verdict>,
@@ -87,87 +196,48 @@ pub fn VerdictChart(
     // The drawing is as wide as its box (measured), so text is never squeezed.
     let node = NodeRef::<leptos::html::Div>::new();
     let width = use_element_width(node, 320.0);
-    let plot_h = H - TOP - BOTTOM;
     let body = move || {
         let lang = lang.get();
         let ax = axis.get();
         let w_px = width.get().max(160.0);
-        let plot_w = w_px - LEFT - RIGHT;
-        data.with(|d| {
-            let (y_top, ticks) = nice_ticks(ax.y_max.max(1.0), 2);
-            let x = move |ms: f64| LEFT + (ms / ax.x_max_ms).clamp(0.0, 1.0) * plot_w;
-            let y = move |v: f64| TOP + plot_h - (v / y_top).clamp(0.0, 1.0) * plot_h;
-            let bands = d
-                .bands
-                .iter()
-                .filter(|b| b.from_ms < ax.x_max_ms)
-                .map(|b| {
-                    let x0 = x(b.from_ms);
-                    let x1 = x(b.to_ms.min(ax.x_max_ms));
-                    let label = tf(lang, b.label_key, &args_of(&b.label_args));
-                    view! {
-                        <g class="verdict-band">
-                            <rect x=format!("{x0:.1}") y=TOP width=format!("{:.1}", (x1 - x0).max(1.0)) height=plot_h />
-                            <text x=format!("{:.1}", x0 + 2.0) y=TOP + 9.0>{label}</text>
-                        </g>
-                    }
-                })
-                .collect_view();
-            let lines = d
-                .lines
-                .iter()
-                .map(|l| {
-                    let mut path = String::with_capacity(l.points.len() * 14);
-                    for (i, (t_ms, v)) in l.points.iter().filter(|p| p.0 <= ax.x_max_ms).enumerate() {
-                        path.push_str(&format!("{}{:.1},{:.1}", if i == 0 { 'M' } else { 'L' }, x(*t_ms), y(*v)));
-                    }
-                    view! {
-                        <path
-                            class=format!("verdict-line {}", tone_class(l.tone))
-                            class:dashed=l.dashed
-                            d=path
-                        />
-                    }
-                })
-                .collect_view();
-            let grid = ticks
-                .iter()
-                .map(|v| {
-                    let yy = y(*v);
-                    view! {
-                        <line class="verdict-grid" x1=LEFT x2=w_px - RIGHT y1=format!("{yy:.1}") y2=format!("{yy:.1}") />
-                        <text class="verdict-tick" x=LEFT - 3.0 y=format!("{:.1}", yy + 3.0) text-anchor="end">{fmt_number(lang, *v)}</text>
-                    }
-                })
-                .collect_view();
-            let now_x = x(ax.now_ms);
-            view! {
-                <g class="verdict-bands">{bands}</g>
-                <g>{grid}</g>
-                <g class="verdict-lines">{lines}</g>
-                <line class="verdict-now" x1=format!("{now_x:.1}") x2=format!("{now_x:.1}") y1=TOP y2=TOP + plot_h />
-                <text class="verdict-tick" x=LEFT y=H - 3.0>"0"</text>
-                <text class="verdict-tick" x=w_px - RIGHT y=H - 3.0 text-anchor="end">{fmt_ms(lang, ax.x_max_ms)}</text>
-            }
-        })
+        data.with(|d| verdict_svg(lang, d, ax, w_px))
     };
     let legend = move || {
         let lang = lang.get();
         data.with(|d| {
-            d.lines
-                .iter()
-                .map(|l| {
-                    view! {
-                        <li class=tone_class(l.tone)>
-                            <svg viewBox="0 0 18 6" width="18" height="6" aria-hidden="true">
-                                <line class="verdict-line" class:dashed=l.dashed x1="0" x2="18" y1="3" y2="3" />
-                            </svg>
-                            " "
-                            {t(lang, l.label_key).to_string()}
-                        </li>
-                    }
-                })
-                .collect_view()
+            let mut m = Markup::new();
+            for l in &d.lines {
+                m.open("li", &[("class", tone_class(l.tone))]);
+                m.open(
+                    "svg",
+                    &[
+                        ("viewBox", "0 0 18 6"),
+                        ("width", "18"),
+                        ("height", "6"),
+                        ("aria-hidden", "true"),
+                    ],
+                );
+                let class = if l.dashed {
+                    "verdict-line dashed"
+                } else {
+                    "verdict-line"
+                };
+                m.empty(
+                    "line",
+                    &[
+                        ("class", class),
+                        ("x1", "0"),
+                        ("x2", "18"),
+                        ("y1", "3"),
+                        ("y2", "3"),
+                    ],
+                );
+                m.close("svg")
+                    .text(" ")
+                    .text(t(lang, l.label_key))
+                    .close("li");
+            }
+            m.finish()
         })
     };
     let label = move || data.with(|d| summary(lang.get(), d, side));
@@ -186,11 +256,10 @@ pub fn VerdictChart(
                     role="img"
                     aria-label=label
                     data-export="verdict"
-                >
-                    {body}
-                </svg>
+                    inner_html=body
+                ></svg>
             </div>
-            <ul class="verdict-legend">{legend}</ul>
+            <ul class="verdict-legend" inner_html=legend></ul>
         </figure>
     }
 }

@@ -17,6 +17,7 @@ use super::charts::time_domain_s;
 use super::stage::Side;
 use super::RetryView;
 use crate::charts::{fmt_ms, fmt_number, Tone};
+use crate::markup::Markup;
 use engine::i18n::{t, tf};
 use engine::labs::retry::record::breaker_state_key;
 use engine::patterns::breaker::BreakerState;
@@ -197,93 +198,155 @@ fn run_labels(segments: &[Segment], lang: Lang) -> Vec<(f64, String)> {
     labels
 }
 
+/// The strip's track, marks, axis and counts as markup: the part redrawn at
+/// every frame change (written as text: one parse instead of a typed view).
+fn breaker_markup(f: &BreakerFrame) -> String {
+    let lang = f.lang;
+    // Closed first, then open, then half-open on top: a thin stretch that
+    // matters is never hidden under a wide one.
+    let layer = |st: BreakerState| match st {
+        BreakerState::Closed => 0,
+        BreakerState::Open => 1,
+        BreakerState::HalfOpen => 2,
+    };
+    let mut ordered: Vec<&Segment> = f.segments.iter().collect();
+    ordered.sort_by_key(|s| layer(s.state));
+    let mut m = Markup::new();
+    m.open("div", &[("class", "strip-marks"), ("aria-hidden", "true")]);
+    for (at, n) in &f.marks {
+        m.elem(
+            "span",
+            &[
+                ("class", "strip-mark tone-wait"),
+                ("data-testid", "half-open-mark"),
+                ("data-count", &n.to_string()),
+                ("style", &format!("left:{at:.3}%")),
+            ],
+            "▼",
+        );
+    }
+    m.close("div")
+        .open("div", &[("class", "strip-track"), ("aria-hidden", "true")]);
+    for s in ordered {
+        let width = match s.state {
+            BreakerState::HalfOpen => format!("max({HALF_OPEN_MIN_PX}px,{:.3}%)", s.width),
+            BreakerState::Open => format!("max({OPEN_MIN_PX}px,{:.3}%)", s.width),
+            BreakerState::Closed => format!("{:.3}%", s.width),
+        };
+        m.elem(
+            "span",
+            &[
+                (
+                    "class",
+                    &format!(
+                        "strip-seg strip-seg--{} {}",
+                        state_class(s.state),
+                        state_tone(s.state).class()
+                    ),
+                ),
+                (
+                    "style",
+                    &format!(
+                        "position:absolute;top:0;bottom:0;left:{:.3}%;width:{width}",
+                        s.left
+                    ),
+                ),
+                ("title", &s.title),
+            ],
+            "",
+        );
+    }
+    for (at, text) in &f.labels {
+        m.elem(
+            "span",
+            &[
+                ("class", "strip-seg-label"),
+                ("style", &format!("left:{at:.2}%")),
+            ],
+            text,
+        );
+    }
+    m.elem(
+        "span",
+        &[
+            ("class", "strip-now-line"),
+            ("style", &format!("left:{:.2}%", f.now_at)),
+        ],
+        "",
+    );
+    m.close("div")
+        .open("div", &[("class", "strip-axis"), ("aria-hidden", "true")]);
+    m.elem("span", &[], "0 s")
+        .open("ul", &[("class", "strip-legend")]);
+    for s in [
+        BreakerState::Closed,
+        BreakerState::Open,
+        BreakerState::HalfOpen,
+    ] {
+        m.open("li", &[]);
+        m.elem(
+            "span",
+            &[(
+                "class",
+                &format!(
+                    "strip-swatch strip-swatch--{} {}",
+                    state_class(s),
+                    state_tone(s).class()
+                ),
+            )],
+            "",
+        );
+        m.text(t(lang, breaker_state_key(s))).close("li");
+    }
+    m.close("ul").elem("span", &[], &f.end_label).close("div");
+    m.elem(
+        "p",
+        &[("class", "strip-counts"), ("data-testid", "breaker-counts")],
+        &f.counts,
+    );
+    m.elem("p", &[("class", "visually-hidden")], &f.summary);
+    m.finish()
+}
+
 /// The circuit breaker's state over time (nothing if the strategy has none).
+/// The heading and the live "now" line stay in place (so a screen reader
+/// hears each change); the track below is redrawn as markup.
 #[component]
 pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
     let frame = Memo::new(move |_| breaker_frame(&view, side, view.lang.get()));
-    move || {
+    let shown = Memo::new(move |_| frame.with(Option::is_some));
+    let lang = view.lang;
+    let now = move || {
         frame.with(|f| {
             f.as_ref().map(|f| {
                 let lang = f.lang;
-                // Closed first, then open, then half-open on top: a thin
-                // stretch that matters is never hidden under a wide one.
-                let layer = |st: BreakerState| match st {
-                    BreakerState::Closed => 0,
-                    BreakerState::Open => 1,
-                    BreakerState::HalfOpen => 2,
-                };
-                let mut ordered: Vec<&Segment> = f.segments.iter().collect();
-                ordered.sort_by_key(|s| layer(s.state));
-                let segments = ordered
-                    .into_iter()
-                    .map(|s| {
-                        let width = match s.state {
-                            BreakerState::HalfOpen => format!("max({HALF_OPEN_MIN_PX}px,{:.3}%)", s.width),
-                            BreakerState::Open => format!("max({OPEN_MIN_PX}px,{:.3}%)", s.width),
-                            BreakerState::Closed => format!("{:.3}%", s.width),
-                        };
-                        view! {
-                            <span
-                                class=format!("strip-seg strip-seg--{} {}", state_class(s.state), state_tone(s.state).class())
-                                style=format!("position:absolute;top:0;bottom:0;left:{:.3}%;width:{width}", s.left)
-                                title=s.title.clone()
-                            ></span>
-                        }
-                    })
-                    .collect::<Vec<_>>();
-                let marks = f
-                    .marks
-                    .iter()
-                    .map(|(at, n)| {
-                        view! {
-                            <span class="strip-mark tone-wait" data-testid="half-open-mark" data-count=*n style=format!("left:{at:.3}%")>
-                                "▼"
-                            </span>
-                        }
-                    })
-                    .collect::<Vec<_>>();
-                let legend = [BreakerState::Closed, BreakerState::Open, BreakerState::HalfOpen]
-                    .into_iter()
-                    .map(|s| {
-                        view! {
-                            <li>
-                                <span class=format!("strip-swatch strip-swatch--{} {}", state_class(s), state_tone(s).class())></span>
-                                {t(lang, breaker_state_key(s)).to_string()}
-                            </li>
-                        }
-                    })
-                    .collect::<Vec<_>>();
-                view! {
-                    <section class="strip strip--breaker" data-testid="breaker-strip">
-                        <header class="strip-head">
-                            <h3 class="strip-title">{t(lang, "retry.strip.breaker_title").to_string()}</h3>
-                            <p class=format!("strip-now {}", state_tone(f.state).class()) data-testid="breaker-now" aria-live="polite">
-                                <span aria-hidden="true">{state_icon(f.state)}" "</span>
-                                {tf(lang, "retry.strip.now", &[("state", &t(lang, breaker_state_key(f.state)))])}
-                            </p>
-                        </header>
-                        <div class="strip-marks" aria-hidden="true">{marks}</div>
-                        <div class="strip-track" aria-hidden="true">
-                            {segments}
-                            {f
-                                .labels
-                                .iter()
-                                .map(|(at, text)| {
-                                    view! { <span class="strip-seg-label" style=format!("left:{at:.2}%")>{text.clone()}</span> }
-                                })
-                                .collect::<Vec<_>>()}
-                            <span class="strip-now-line" style=format!("left:{:.2}%", f.now_at)></span>
-                        </div>
-                        <div class="strip-axis" aria-hidden="true">
-                            <span>"0 s"</span>
-                            <ul class="strip-legend">{legend}</ul>
-                            <span>{f.end_label.clone()}</span>
-                        </div>
-                        <p class="strip-counts" data-testid="breaker-counts">{f.counts.clone()}</p>
-                        <p class="visually-hidden">{f.summary.clone()}</p>
-                    </section>
-                }
+                (
+                    format!("strip-now {}", state_tone(f.state).class()),
+                    state_icon(f.state),
+                    tf(
+                        lang,
+                        "retry.strip.now",
+                        &[("state", &t(lang, breaker_state_key(f.state)))],
+                    ),
+                )
             })
+        })
+    };
+    let body = move || frame.with(|f| f.as_ref().map(breaker_markup).unwrap_or_default());
+    move || {
+        shown.get().then(|| {
+            view! {
+                <section class="strip strip--breaker" data-testid="breaker-strip">
+                    <header class="strip-head">
+                        <h3 class="strip-title">{move || t(lang.get(), "retry.strip.breaker_title").to_string()}</h3>
+                        <p class=move || now().map(|n| n.0).unwrap_or_default() data-testid="breaker-now" aria-live="polite">
+                            <span aria-hidden="true">{move || now().map(|n| format!("{} ", n.1))}</span>
+                            {move || now().map(|n| n.2)}
+                        </p>
+                    </header>
+                    <div class="strip-body" inner_html=body></div>
+                </section>
+            }
         })
     }
 }
@@ -389,57 +452,153 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
     })
 }
 
+/// The budget's level drawing, axis and summary as markup.
+fn budget_markup(f: &BudgetFrame) -> String {
+    let lang = f.lang;
+    let ty = format!("{:.2}", f.threshold_y);
+    let now = format!("{:.2}", f.now_at);
+    let mut m = Markup::new();
+    m.open("div", &[("class", "strip-budget"), ("aria-hidden", "true")]);
+    m.open(
+        "svg",
+        &[
+            ("class", "strip-budget-svg"),
+            ("viewBox", &format!("0 0 100 {BUDGET_H}")),
+            ("preserveAspectRatio", "none"),
+        ],
+    );
+    m.empty(
+        "rect",
+        &[
+            ("class", "strip-budget-blocked"),
+            ("x", "0"),
+            ("y", &ty),
+            ("width", "100"),
+            ("height", &format!("{:.2}", BUDGET_H - f.threshold_y)),
+        ],
+    );
+    m.empty(
+        "path",
+        &[
+            ("class", "strip-budget-level tone-info"),
+            ("d", &f.path),
+            ("vector-effect", "non-scaling-stroke"),
+        ],
+    );
+    m.empty(
+        "line",
+        &[
+            ("class", "strip-budget-threshold"),
+            ("x1", "0"),
+            ("x2", "100"),
+            ("y1", &ty),
+            ("y2", &ty),
+            ("vector-effect", "non-scaling-stroke"),
+        ],
+    );
+    m.empty(
+        "line",
+        &[
+            ("class", "strip-budget-now"),
+            ("x1", &now),
+            ("x2", &now),
+            ("y1", "0"),
+            ("y2", &format!("{BUDGET_H}")),
+            ("vector-effect", "non-scaling-stroke"),
+        ],
+    );
+    m.close("svg");
+    m.elem(
+        "span",
+        &[("class", "strip-budget-max")],
+        &tf(
+            lang,
+            "retry.strip.budget_max",
+            &[("max", &fmt_number(lang, f.max))],
+        ),
+    );
+    m.elem(
+        "span",
+        &[
+            ("class", "strip-budget-threshold-label"),
+            (
+                "style",
+                &format!("top:{:.1}%", f.threshold_y / BUDGET_H * 100.0),
+            ),
+        ],
+        &tf(
+            lang,
+            "retry.strip.budget_threshold",
+            &[("threshold", &fmt_number(lang, f.threshold))],
+        ),
+    );
+    m.close("div")
+        .open("div", &[("class", "strip-axis"), ("aria-hidden", "true")]);
+    m.elem("span", &[], "0 s");
+    m.elem(
+        "span",
+        &[("class", "strip-budget-low")],
+        &tf(
+            lang,
+            "retry.strip.budget_low",
+            &[("low", &fmt_number(lang, f.low))],
+        ),
+    );
+    m.elem("span", &[], &f.end_label).close("div");
+    m.elem("p", &[("class", "visually-hidden")], &f.summary);
+    m.finish()
+}
+
 /// The retry budget's level over time (nothing if the strategy has none).
 #[component]
 pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
     let frame = Memo::new(move |_| budget_frame(&view, side, view.lang.get()));
-    move || {
+    let shown = Memo::new(move |_| frame.with(Option::is_some));
+    let lang = view.lang;
+    let now = move || {
         frame.with(|f| {
             f.as_ref().map(|f| {
                 let lang = f.lang;
                 let tone = if f.allows { Tone::Ok } else { Tone::GiveUp };
-                let verdict = t(lang, if f.allows { "retry.strip.budget_allows" } else { "retry.strip.budget_blocks" });
-                view! {
-                    <section class="strip strip--budget" data-testid="budget-strip">
-                        <header class="strip-head">
-                            <h3 class="strip-title">{t(lang, "retry.strip.budget_title").to_string()}</h3>
-                            <p class=format!("strip-now {}", tone.class()) data-testid="budget-now">
-                                <span aria-hidden="true">{if f.allows { "✓ " } else { "⏸ " }}</span>
-                                {tf(
-                                    lang,
-                                    "retry.strip.budget_now",
-                                    &[("level", &fmt_number(lang, f.level)), ("max", &fmt_number(lang, f.max)), ("verdict", &verdict)],
-                                )}
-                            </p>
-                        </header>
-                        <div class="strip-budget" aria-hidden="true">
-                            <svg class="strip-budget-svg" viewBox=format!("0 0 100 {BUDGET_H}") preserveAspectRatio="none">
-                                <rect class="strip-budget-blocked" x="0" y=format!("{:.2}", f.threshold_y) width="100" height=format!("{:.2}", BUDGET_H - f.threshold_y) />
-                                <path class="strip-budget-level tone-info" d=f.path.clone() vector-effect="non-scaling-stroke" />
-                                <line
-                                    class="strip-budget-threshold"
-                                    x1="0"
-                                    x2="100"
-                                    y1=format!("{:.2}", f.threshold_y)
-                                    y2=format!("{:.2}", f.threshold_y)
-                                    vector-effect="non-scaling-stroke"
-                                />
-                                <line class="strip-budget-now" x1=format!("{:.2}", f.now_at) x2=format!("{:.2}", f.now_at) y1="0" y2=format!("{BUDGET_H}") vector-effect="non-scaling-stroke" />
-                            </svg>
-                            <span class="strip-budget-max">{tf(lang, "retry.strip.budget_max", &[("max", &fmt_number(lang, f.max))])}</span>
-                            <span class="strip-budget-threshold-label" style=format!("top:{:.1}%", f.threshold_y / BUDGET_H * 100.0)>
-                                {tf(lang, "retry.strip.budget_threshold", &[("threshold", &fmt_number(lang, f.threshold))])}
-                            </span>
-                        </div>
-                        <div class="strip-axis" aria-hidden="true">
-                            <span>"0 s"</span>
-                            <span class="strip-budget-low">{tf(lang, "retry.strip.budget_low", &[("low", &fmt_number(lang, f.low))])}</span>
-                            <span>{f.end_label.clone()}</span>
-                        </div>
-                        <p class="visually-hidden">{f.summary.clone()}</p>
-                    </section>
-                }
+                let verdict = t(
+                    lang,
+                    if f.allows {
+                        "retry.strip.budget_allows"
+                    } else {
+                        "retry.strip.budget_blocks"
+                    },
+                );
+                (
+                    format!("strip-now {}", tone.class()),
+                    if f.allows { "✓ " } else { "⏸ " },
+                    tf(
+                        lang,
+                        "retry.strip.budget_now",
+                        &[
+                            ("level", &fmt_number(lang, f.level)),
+                            ("max", &fmt_number(lang, f.max)),
+                            ("verdict", &verdict),
+                        ],
+                    ),
+                )
             })
+        })
+    };
+    let body = move || frame.with(|f| f.as_ref().map(budget_markup).unwrap_or_default());
+    move || {
+        shown.get().then(|| {
+            view! {
+                <section class="strip strip--budget" data-testid="budget-strip">
+                    <header class="strip-head">
+                        <h3 class="strip-title">{move || t(lang.get(), "retry.strip.budget_title").to_string()}</h3>
+                        <p class=move || now().map(|n| n.0).unwrap_or_default() data-testid="budget-now">
+                            <span aria-hidden="true">{move || now().map(|n| n.1)}</span>
+                            {move || now().map(|n| n.2)}
+                        </p>
+                    </header>
+                    <div class="strip-body" inner_html=body></div>
+                </section>
+            }
         })
     }
 }

@@ -19,6 +19,7 @@
 use super::stage::Side;
 use super::RetryView;
 use crate::charts::{fmt_count, fmt_countdown, fmt_ms, nice_ticks, use_element_width, Tone};
+use crate::markup::Markup;
 use engine::i18n::{t, tf};
 use engine::labs::retry::config::Workload;
 use engine::labs::retry::model::{Final, Phase, Request, SpanResult};
@@ -356,50 +357,121 @@ fn track_width(list_px: f64) -> f64 {
     }
 }
 
-fn draw_row(row: &Row, track_px: f64) -> impl IntoView {
-    let bars = row
-        .bars
-        .iter()
-        .map(|b| {
-            view! {
-                <span
-                    class=format!("tl-bar tl-bar--{} {}", b.state, b.tone.class())
-                    style=style_box(b.left, b.width)
-                    title=b.full.clone()
-                >
-                    <span class="visually-hidden">{b.full.clone()}</span>
-                    <span class="tl-bar-text" aria-hidden="true">
-                        {if b.state == "rejected" || fits(&b.short, b.width, track_px) { b.short.clone() } else { String::new() }}
-                    </span>
-                </span>
-            }
-        })
-        .collect::<Vec<_>>();
-    let gaps = row
-        .gaps
-        .iter()
-        .map(|gap| {
-            view! {
-                <span
-                    class=if gap.current { "tl-gap tl-gap--current tone-wait" } else { "tl-gap tone-wait" }
-                    style=style_box(gap.left, gap.width)
-                    title=gap.full.clone()
-                >
-                    <span class="visually-hidden">{gap.full.clone()}</span>
-                    <span class="tl-gap-text" aria-hidden="true">
-                        {if fits(&gap.label, gap.width, track_px) { gap.label.clone() } else { String::new() }}
-                    </span>
-                </span>
-            }
-        })
-        .collect::<Vec<_>>();
-    view! {
-        <li class="tl-row" data-request=row.id>
-            <span class="tl-head">{row.head.clone()}</span>
-            <span class="tl-track">{gaps}{bars}</span>
-            <span class=format!("tl-status {}", row.status_tone.class())>{row.status.clone()}</span>
-        </li>
+fn draw_row(m: &mut Markup, row: &Row, track_px: f64) {
+    m.open(
+        "li",
+        &[("class", "tl-row"), ("data-request", &row.id.to_string())],
+    );
+    m.elem("span", &[("class", "tl-head")], &row.head);
+    m.open("span", &[("class", "tl-track")]);
+    for gap in &row.gaps {
+        let class = if gap.current {
+            "tl-gap tl-gap--current tone-wait"
+        } else {
+            "tl-gap tone-wait"
+        };
+        m.open(
+            "span",
+            &[
+                ("class", class),
+                ("style", &style_box(gap.left, gap.width)),
+                ("title", &gap.full),
+            ],
+        );
+        m.elem("span", &[("class", "visually-hidden")], &gap.full);
+        let shown = if fits(&gap.label, gap.width, track_px) {
+            gap.label.as_str()
+        } else {
+            ""
+        };
+        m.elem(
+            "span",
+            &[("class", "tl-gap-text"), ("aria-hidden", "true")],
+            shown,
+        );
+        m.close("span");
     }
+    for b in &row.bars {
+        let class = format!("tl-bar tl-bar--{} {}", b.state, b.tone.class());
+        m.open(
+            "span",
+            &[
+                ("class", &class),
+                ("style", &style_box(b.left, b.width)),
+                ("title", &b.full),
+            ],
+        );
+        m.elem("span", &[("class", "visually-hidden")], &b.full);
+        let shown = if b.state == "rejected" || fits(&b.short, b.width, track_px) {
+            b.short.as_str()
+        } else {
+            ""
+        };
+        m.elem(
+            "span",
+            &[("class", "tl-bar-text"), ("aria-hidden", "true")],
+            shown,
+        );
+        m.close("span");
+    }
+    m.close("span");
+    m.elem(
+        "span",
+        &[("class", &format!("tl-status {}", row.status_tone.class()))],
+        &row.status,
+    );
+    m.close("li");
+}
+
+/// The axis, rows and note of a frame, as markup (redrawn whole each frame).
+fn timeline_markup(f: &TimelineFrame, list_px: f64) -> String {
+    let lang = f.lang;
+    let mut m = Markup::new();
+    m.open(
+        "div",
+        &[
+            ("class", "tl-axis"),
+            ("aria-hidden", "true"),
+            ("data-testid", "timeline-axis"),
+        ],
+    );
+    m.elem("span", &[("class", "tl-head")], "")
+        .open("span", &[("class", "tl-track")]);
+    for (at, label) in &f.ticks {
+        m.elem(
+            "span",
+            &[("class", "tl-tick"), ("style", &format!("left:{at:.2}%"))],
+            label,
+        );
+    }
+    m.close("span")
+        .elem("span", &[("class", "tl-status")], "")
+        .close("div");
+    if f.rows.is_empty() {
+        m.elem(
+            "p",
+            &[("class", "tl-empty")],
+            t(lang, "retry.timeline.empty"),
+        );
+    }
+    let track_px = track_width(list_px);
+    m.open("ol", &[("class", "tl-rows")]);
+    for r in &f.rows {
+        draw_row(&mut m, r, track_px);
+    }
+    m.close("ol").open("p", &[("class", "tl-note")]);
+    if f.total > f.rows.len() as u64 && !f.rows.is_empty() {
+        m.text(&tf(
+            lang,
+            "retry.timeline.showing",
+            &[
+                ("shown", &f.rows.len()),
+                ("total", &fmt_count(lang, f.total)),
+            ],
+        ));
+    }
+    m.close("p");
+    m.finish()
 }
 
 /// The most recent requests of one side, attempt by attempt.
@@ -418,37 +490,11 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
     let list = NodeRef::<leptos::html::Div>::new();
     let width = use_element_width(list, 720.0);
     let body = move || {
+        let list_px = width.get();
         frame.with(|f| {
-            f.as_ref().map(|f| {
-                let lang = f.lang;
-                let ticks = f
-                    .ticks
-                    .iter()
-                    .map(|(at, label)| {
-                        view! { <span class="tl-tick" style=format!("left:{at:.2}%")>{label.clone()}</span> }
-                    })
-                    .collect::<Vec<_>>();
-                let track_px = track_width(width.get());
-                let rows = f.rows.iter().map(|r| draw_row(r, track_px)).collect::<Vec<_>>();
-                let empty = f.rows.is_empty().then(|| view! { <p class="tl-empty">{t(lang, "retry.timeline.empty").to_string()}</p> });
-                let note = (f.total > f.rows.len() as u64 && !f.rows.is_empty()).then(|| {
-                    tf(
-                        lang,
-                        "retry.timeline.showing",
-                        &[("shown", &f.rows.len()), ("total", &fmt_count(lang, f.total))],
-                    )
-                });
-                view! {
-                    <div class="tl-axis" aria-hidden="true" data-testid="timeline-axis">
-                        <span class="tl-head"></span>
-                        <span class="tl-track">{ticks}</span>
-                        <span class="tl-status"></span>
-                    </div>
-                    {empty}
-                    <ol class="tl-rows">{rows}</ol>
-                    <p class="tl-note">{note}</p>
-                }
-            })
+            f.as_ref()
+                .map(|f| timeline_markup(f, list_px))
+                .unwrap_or_default()
         })
     };
 
@@ -464,9 +510,7 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
                     t(lang.get(), key).to_string()
                 }}
             </p>
-            <div class="tl-scroll" tabindex="0" role="region" aria-labelledby=title_id node_ref=list>
-                {body}
-            </div>
+            <div class="tl-scroll" tabindex="0" role="region" aria-labelledby=title_id node_ref=list inner_html=body></div>
         </section>
     }
 }
