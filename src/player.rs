@@ -53,6 +53,11 @@ pub struct Clock {
     /// Bumps when the run changes, at most ~10 times a second while playing:
     /// the heavy views (log, metrics, charts, timeline) follow it.
     pub tick: RwSignal<u64>,
+    /// The same as `tick` for the heavier views below the stage (the charts,
+    /// then the log), bumped on the next frames after it while playing: the
+    /// ~10 Hz refresh is spread over three frames, so no frame does all of it.
+    /// A step, a seek or the end bumps all three at once.
+    pub tick_later: [RwSignal<u64>; 2],
     /// Bumps every animation frame while playing (and with every `tick`): the
     /// stage's moving dots follow it.
     pub frame: RwSignal<u64>,
@@ -73,6 +78,7 @@ impl Clock {
             finished: RwSignal::new(false),
             lagging: RwSignal::new(false),
             tick: RwSignal::new(0),
+            tick_later: [RwSignal::new(0), RwSignal::new(0)],
             frame: RwSignal::new(0),
             sim_ms: RwSignal::new(0.0),
             seed: RwSignal::new(seed),
@@ -87,7 +93,23 @@ impl Clock {
 
     pub fn bump(&self) {
         self.tick.update(|t| *t = t.wrapping_add(1));
+        for t in self.tick_later {
+            t.update(|t| *t = t.wrapping_add(1));
+        }
         self.frame.update(|t| *t = t.wrapping_add(1));
+    }
+
+    /// Bumps the heavy views' tick, or — on the frames after it — the later
+    /// groups' (`phase` counts the frames since `tick`; 0 bumps nothing).
+    fn bump_heavy(&self, phase: usize) {
+        let signal = match phase {
+            0 => None,
+            1 => Some(self.tick),
+            n => self.tick_later.get(n - 2).copied(),
+        };
+        if let Some(s) = signal {
+            s.try_update(|t| *t = t.wrapping_add(1));
+        }
     }
 
     pub fn toggle(&self) {
@@ -389,9 +411,12 @@ pub fn drive<R: LabRun + Clone + 'static>(
             generation.set(me);
             let last = Rc::new(Cell::new(browser::now_ms()));
             let last_slow = Rc::new(Cell::new(f64::MIN));
-            frame(pb, generation.clone(), me, last, last_slow);
+            let phase = Rc::new(Cell::new(0));
+            frame(pb, generation.clone(), me, last, (last_slow, phase));
         } else {
             generation.set(generation.get() + 1);
+            // Paused between the staggered refreshes: every view catches up.
+            clock.bump();
         }
     });
     pb
@@ -402,7 +427,8 @@ fn frame<R: LabRun + Clone + 'static>(
     gen: Rc<Cell<u64>>,
     me: u64,
     last: Rc<Cell<f64>>,
-    last_slow: Rc<Cell<f64>>,
+    // When the heavy views last refreshed, and which group is due next.
+    slow: (Rc<Cell<f64>>, Rc<Cell<usize>>),
 ) {
     let clock = pb.clock;
     request_animation_frame(move || {
@@ -415,9 +441,10 @@ fn frame<R: LabRun + Clone + 'static>(
         last.set(now);
         // A seek has the run this frame; playing goes on from where it lands.
         if clock.seeking.get_untracked() {
-            frame(pb, gen, me, last, last_slow);
+            frame(pb, gen, me, last, slow);
             return;
         }
+        let (last_slow, phase) = (&slow.0, &slow.1);
         let Some((progress, sim_ms, stop)) = pb.run.try_update_value(|r| {
             let from = ms_of(r.now());
             let target = from + dt * clock.speed();
@@ -457,14 +484,20 @@ fn frame<R: LabRun + Clone + 'static>(
             clock.playing.set(false);
             clock.guide.arrived(moment);
             last_slow.set(now);
-            clock.tick.update(|t| *t = t.wrapping_add(1));
+            clock.bump();
             return;
         }
-        if now - last_slow.get() >= SLOW_TICK_MS || progress == Progress::Finished {
+        if progress == Progress::Finished {
+            clock.bump();
+        } else if now - last_slow.get() >= SLOW_TICK_MS {
             last_slow.set(now);
-            clock.tick.try_update(|t| *t = t.wrapping_add(1));
+            phase.set(1);
+            clock.bump_heavy(1);
+        } else if (1..=clock.tick_later.len()).contains(&phase.get()) {
+            phase.set(phase.get() + 1);
+            clock.bump_heavy(phase.get());
         }
-        frame(pb, gen, me, last, last_slow);
+        frame(pb, gen, me, last, slow);
     });
 }
 

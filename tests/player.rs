@@ -577,3 +577,52 @@ async fn the_largest_storm_seeks_in_capped_chunks() {
         "{most_chunks} chunks for a widest gap of {widest}"
     );
 }
+
+/// While playing, the ~10 Hz refresh of the heavy views is spread over
+/// three frames (metrics, then charts, then log), so no frame redraws them
+/// all; pausing, and the end of the run, bring every group up to date.
+#[wasm_bindgen_test]
+async fn heavy_views_refresh_on_successive_frames_and_catch_up_on_pause() {
+    let page = page("storm_jitter");
+    let clock = page.clock();
+    let read = || {
+        (
+            clock.tick.get_untracked(),
+            clock.tick_later[0].get_untracked(),
+            clock.tick_later[1].get_untracked(),
+        )
+    };
+    clock.speed_log.set(0.0);
+    clock.playing.set(true);
+    let mut prev = read();
+    let (mut frames, mut refreshes) = (0, 0);
+    while frames < 240 && refreshes < 6 {
+        next_frame().await;
+        frames += 1;
+        let now = read();
+        let bumped = [now.0 != prev.0, now.1 != prev.1, now.2 != prev.2];
+        assert!(
+            bumped.iter().filter(|b| **b).count() <= 1,
+            "frame {frames}: more than one heavy group refreshed at once ({bumped:?})"
+        );
+        refreshes += bumped.iter().filter(|b| **b).count();
+        prev = now;
+    }
+    assert!(
+        refreshes >= 6,
+        "the heavy views refreshed while playing ({refreshes} in {frames} frames)"
+    );
+    clock.playing.set(false);
+    next_frame().await;
+    let (a, b, c) = read();
+    assert!(
+        b >= prev.1 && c >= prev.2 && a > prev.0,
+        "pausing bumps every group"
+    );
+    // Every group has seen at least as many refreshes as the first had.
+    assert!(
+        b + 1 >= a && c + 1 >= a,
+        "no group is left behind: {a} {b} {c}"
+    );
+    page.root.remove();
+}
