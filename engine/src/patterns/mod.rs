@@ -7,3 +7,4 @@ pub mod backoff;
 pub mod breaker;
 pub mod budget;
 pub mod routing;
+pub mod service;

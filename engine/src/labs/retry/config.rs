@@ -4,6 +4,7 @@
 
 use crate::patterns::backoff::{Backoff, Jitter, WaitKind};
 use crate::patterns::budget::Refill;
+pub use crate::patterns::service::{LatencyShape, Outage, ServiceConfig};
 use crate::time::{SimDuration, SimTime};
 use crate::validate::{Checker, ConfigError};
 use serde::{Deserialize, Serialize};
@@ -40,54 +41,6 @@ pub enum Workload {
     /// `clients` clients at t = 0 updating one record with optimistic
     /// concurrency: read the version, write only if it did not change.
     Herd { clients: u32 },
-}
-
-/// How response times are spread around the median.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum LatencyShape {
-    /// Always the median.
-    Fixed,
-    /// Uniform between half and one and a half times the median.
-    Uniform,
-    /// Exponential with that mean.
-    Exponential,
-    /// Log-normal around the median (a long tail, as real services have).
-    #[default]
-    LogNormal,
-}
-
-/// A time window when the service (or one node) is down.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Outage {
-    pub from_ms: u64,
-    pub to_ms: u64,
-    /// The node that is down (1-based); all of them when absent.
-    #[serde(default)]
-    pub node: Option<u32>,
-}
-
-/// The flaky dependency (the game-statistics database of the course text).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ServiceConfig {
-    /// Replicas that can serve a call (`node_1`, `node_2`, …).
-    pub nodes: u32,
-    /// Chance that a call fails with an error worth retrying.
-    pub transient_failure_rate: f64,
-    /// Chance that a call fails with an error no retry can fix (bad credentials).
-    pub permanent_failure_rate: f64,
-    pub latency_ms: u64,
-    pub latency_shape: LatencyShape,
-    /// Chance that a call is very slow (it may exceed the attempt timeout).
-    pub slow_rate: f64,
-    pub slow_ms: u64,
-    pub outages: Vec<Outage>,
-    /// Calls the service handles at once before it slows down and sheds
-    /// load (0 = unlimited). Over capacity, latency grows with the overload
-    /// and the excess share of calls fails.
-    pub capacity: u32,
 }
 
 /// A client's retry strategy and the optional cures.
@@ -168,22 +121,6 @@ impl Default for RetryConfig {
     }
 }
 
-impl Default for ServiceConfig {
-    fn default() -> Self {
-        ServiceConfig {
-            nodes: 1,
-            transient_failure_rate: 0.5,
-            permanent_failure_rate: 0.0,
-            latency_ms: 120,
-            latency_shape: LatencyShape::LogNormal,
-            slow_rate: 0.0,
-            slow_ms: 5_000,
-            outages: vec![],
-            capacity: 0,
-        }
-    }
-}
-
 impl Default for Strategy {
     /// tenacity's `wait_fixed(2)` + `stop_after_attempt(3)`.
     fn default() -> Self {
@@ -236,9 +173,7 @@ pub mod limits {
     pub const MAX_EXPECTED_REQUESTS: f64 = 1_000_000.0;
     pub const MAX_ATTEMPTS: u64 = 50;
     pub const MAX_WAIT_MS: u64 = 3_600_000;
-    pub const MAX_LATENCY_MS: u64 = 600_000;
-    pub const MAX_NODES: u64 = 8;
-    pub const MAX_OUTAGES: u64 = 20;
+    pub use crate::patterns::service::limits::{MAX_LATENCY_MS, MAX_NODES, MAX_OUTAGES};
     pub const MAX_SCRIPT: u64 = 50;
 }
 
@@ -269,7 +204,7 @@ impl RetryConfig {
     pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
         let mut c = Checker::default();
         check_workload(&mut c, &self.workload);
-        check_service(&mut c, &self.service);
+        self.service.check(&mut c, "service");
         check_strategy(&mut c, "strategy", &self.strategy, self.service.nodes);
         if let Some(b) = &self.compare {
             check_strategy(&mut c, "compare", b, self.service.nodes);
@@ -358,33 +293,6 @@ fn check_workload(c: &mut Checker, w: &Workload) {
         }
         Workload::Herd { clients } => c.int("workload.clients", *clients as u64, 1, limits::MAX_CLIENTS),
     }
-}
-
-fn check_service(c: &mut Checker, s: &ServiceConfig) {
-    c.int("service.nodes", s.nodes as u64, 1, limits::MAX_NODES);
-    c.real("service.transient_failure_rate", s.transient_failure_rate, 0.0, 1.0);
-    c.real("service.permanent_failure_rate", s.permanent_failure_rate, 0.0, 1.0);
-    // A NaN sum passes here: the range checks above already report it.
-    let failure_rate = s.transient_failure_rate + s.permanent_failure_rate;
-    c.require(
-        failure_rate <= 1.0 + 1e-9 || failure_rate.is_nan(),
-        "service.permanent_failure_rate",
-        "error.rates_over_one",
-    );
-    c.int("service.latency_ms", s.latency_ms, 1, limits::MAX_LATENCY_MS);
-    c.real("service.slow_rate", s.slow_rate, 0.0, 1.0);
-    c.int("service.slow_ms", s.slow_ms, 1, limits::MAX_LATENCY_MS);
-    c.int("service.outages.length", s.outages.len() as u64, 0, limits::MAX_OUTAGES);
-    for (i, o) in s.outages.iter().enumerate() {
-        let f = format!("service.outages[{i}]");
-        c.int(&format!("{f}.from_ms"), o.from_ms, 0, limits::MAX_DURATION_MS);
-        c.int(&format!("{f}.to_ms"), o.to_ms, 0, limits::MAX_DURATION_MS);
-        c.require(o.to_ms > o.from_ms, &f, "error.outage_order");
-        if let Some(n) = o.node {
-            c.int(&format!("{f}.node"), n as u64, 1, s.nodes.max(1) as u64);
-        }
-    }
-    c.int("service.capacity", s.capacity as u64, 0, 1_000_000);
 }
 
 fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, nodes: u32) {

@@ -5,12 +5,13 @@
 //! The service keeps working on an attempt its client has abandoned (timed
 //! out): that is how retries feed overload, and why storms happen.
 
-use super::config::{LatencyShape, RetryScenario, Scripted, Target, Workload};
+use super::config::{RetryScenario, Scripted, Target, Workload};
 use super::record::{CallError, GiveUpReason, RetryRecord};
 use super::stats::RetryStats;
 use crate::patterns::breaker::{Admission, BreakerState, CircuitBreaker, Transition};
 use crate::patterns::budget::RetryBudget;
 use crate::patterns::routing::{NextReplica, RouteQuery, Router, SameNode};
+use crate::patterns::service::{Forced, Service};
 use crate::rng::SimRng;
 use crate::sim::{Ctx, Model};
 use crate::time::{SimDuration, SimTime};
@@ -103,7 +104,7 @@ pub const KEPT_TIMELINES: usize = 200;
 pub struct RetryModel {
     scenario: RetryScenario,
     arrivals: Vec<SimRng>,
-    service_rng: SimRng,
+    service: Service,
     backoff_rng: SimRng,
     budget: Option<RetryBudget>,
     breaker: Option<CircuitBreaker>,
@@ -113,7 +114,6 @@ pub struct RetryModel {
     active: BTreeMap<u32, Request>,
     finished: VecDeque<Request>,
     next_id: u32,
-    in_flight: Vec<u32>,
     /// The herd's shared record version.
     version: u64,
     /// Poisson arrivals scheduled but not yet happened.
@@ -128,13 +128,12 @@ impl RetryModel {
             Workload::Poisson { clients, .. } => *clients,
             _ => 0,
         };
-        let nodes = scenario.service.nodes.max(1);
         let plan = &scenario.strategy;
         RetryModel {
             arrivals: (0..clients)
                 .map(|c| root.derive_indexed("arrivals", c as u64))
                 .collect(),
-            service_rng: root.derive("service"),
+            service: Service::new(scenario.service.clone(), root.derive("service")),
             backoff_rng: root.derive("backoff"),
             budget: plan
                 .budget
@@ -157,7 +156,6 @@ impl RetryModel {
             active: BTreeMap::new(),
             finished: VecDeque::new(),
             next_id: 0,
-            in_flight: vec![0; nodes as usize],
             version: 0,
             pending_arrivals: 0,
             stats: RetryStats::new(&scenario),
@@ -187,7 +185,7 @@ impl RetryModel {
     }
     /// Calls the service is working on, per node.
     pub fn in_flight(&self) -> &[u32] {
-        &self.in_flight
+        self.service.in_flight()
     }
     pub fn breaker(&self) -> Option<&CircuitBreaker> {
         self.breaker.as_ref()
@@ -199,7 +197,7 @@ impl RetryModel {
     fn new_request(&mut self, client: u32, now: SimTime) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
-        let nodes = self.in_flight.len() as u32;
+        let nodes = self.service.nodes();
         self.active.insert(
             id,
             Request {
@@ -221,70 +219,6 @@ impl RetryModel {
         );
         self.stats.on_arrival(now);
         id
-    }
-
-    fn is_down(&self, node: u32, now: SimTime) -> bool {
-        let ms = now.as_ms();
-        self.scenario
-            .service
-            .outages
-            .iter()
-            .any(|o| o.node.is_none_or(|n| n == node + 1) && ms >= o.from_ms && ms < o.to_ms)
-    }
-
-    /// Draws the service's latency and verdict for one call. Always draws the
-    /// same amount from the stream, so one knob never reshuffles the others.
-    fn serve(&mut self, node: u32, attempt: u32, now: SimTime) -> (SimDuration, Result<(), CallError>) {
-        let svc = &self.scenario.service;
-        let rng = &mut self.service_rng;
-        let u_outcome = rng.unit();
-        let u_slow = rng.unit();
-        let u_overload = rng.unit();
-        let median = svc.latency_ms as f64;
-        let mut latency_ms = match svc.latency_shape {
-            LatencyShape::Fixed => {
-                let _ = rng.unit();
-                median
-            }
-            LatencyShape::Uniform => median * (0.5 + rng.unit()),
-            LatencyShape::Exponential => rng.exponential(median),
-            LatencyShape::LogNormal => rng.log_normal(median, 0.5),
-        };
-        let scripted = self.scenario.script.get(attempt as usize - 1).copied();
-        let mut result = match scripted {
-            Some(Scripted::Succeed) | Some(Scripted::Slow) => Ok(()),
-            Some(Scripted::Fail) => Err(CallError::Transient),
-            Some(Scripted::Permanent) => Err(CallError::Permanent),
-            None => {
-                if u_outcome < svc.permanent_failure_rate {
-                    Err(CallError::Permanent)
-                } else if u_outcome < svc.permanent_failure_rate + svc.transient_failure_rate {
-                    Err(CallError::Transient)
-                } else {
-                    Ok(())
-                }
-            }
-        };
-        let slow = match scripted {
-            Some(s) => s == Scripted::Slow,
-            None => u_slow < svc.slow_rate,
-        };
-        if slow {
-            latency_ms = svc.slow_ms as f64;
-        }
-        let load = self.in_flight.iter().sum::<u32>();
-        if svc.capacity > 0 && load > svc.capacity {
-            let overload = load as f64 / svc.capacity as f64;
-            latency_ms *= overload;
-            if scripted.is_none() && result.is_ok() && u_overload < 1.0 - 1.0 / overload {
-                result = Err(CallError::Overloaded);
-            }
-        }
-        // A scripted attempt gets exactly the scripted result.
-        if scripted.is_none() && self.is_down(node, now) {
-            result = Err(CallError::Unavailable);
-        }
-        (SimDuration::from_ms_f64(latency_ms.max(0.001)), result)
     }
 
     fn trace_breaker(&mut self, t: Option<Transition>, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
@@ -347,7 +281,7 @@ impl RetryModel {
         if let Some(b) = self.budget.as_mut() {
             b.on_call();
         }
-        let nodes = self.in_flight.len() as u32;
+        let nodes = self.service.nodes();
         // A reused buffer: attempts are the hot path, so no allocation per call.
         let mut failed = std::mem::take(&mut self.route_scratch);
         failed.clear();
@@ -365,10 +299,14 @@ impl RetryModel {
             failed: &failed,
         }) % nodes;
         self.route_scratch = failed;
-        self.in_flight[node as usize] += 1;
-        let (latency, result) = self.serve(node, attempt, now);
-        self.stats
-            .on_call(now, node, self.in_flight.iter().sum(), self.budget.as_ref());
+        let forced = self.scenario.script.get(attempt as usize - 1).map(|s| match s {
+            Scripted::Succeed => Forced::Succeed,
+            Scripted::Fail => Forced::Fail,
+            Scripted::Permanent => Forced::Permanent,
+            Scripted::Slow => Forced::Slow,
+        });
+        let (latency, result) = self.service.call(node, now, forced);
+        self.stats.on_call(now, node, self.service.load(), self.budget.as_ref());
         if attempt > 1 {
             self.stats.on_retry_call(now);
         }
@@ -425,7 +363,7 @@ impl RetryModel {
         mut result: Result<(), CallError>,
         ctx: &mut Ctx<'_, RetryEvent, RetryRecord>,
     ) {
-        self.in_flight[node as usize] -= 1;
+        self.service.done(node);
         let herd = matches!(self.scenario.workload, Workload::Herd { .. });
         let read_version = self.active.get(&id).map(|r| r.read_version);
         if herd && result.is_ok() {
