@@ -336,9 +336,9 @@ mod tests {
             nodes: 2,
             ..ServiceConfig::default()
         });
-        s.call(0, SimTime::ZERO, None);
-        s.call(1, SimTime::ZERO, None);
-        s.call(1, SimTime::ZERO, None);
+        let _ = s.call(0, SimTime::ZERO, None);
+        let _ = s.call(1, SimTime::ZERO, None);
+        let _ = s.call(1, SimTime::ZERO, None);
         assert_eq!((s.in_flight(), s.load()), (&[1, 2][..], 3));
         s.done(1);
         assert_eq!((s.in_flight(), s.load()), (&[1, 1][..], 2));
@@ -379,7 +379,7 @@ mod tests {
                 latency_shape: shape,
                 ..ServiceConfig::default()
             });
-            s.call(0, SimTime::ZERO, forced);
+            let _ = s.call(0, SimTime::ZERO, forced);
             s.rng.next_u64()
         };
         // Fixed, uniform and exponential draw one number for the latency.
@@ -405,8 +405,8 @@ mod tests {
             ..ServiceConfig::default()
         });
         let (first, _) = s.call(0, SimTime::ZERO, None);
-        s.call(0, SimTime::ZERO, None);
-        s.call(0, SimTime::ZERO, None);
+        let _ = s.call(0, SimTime::ZERO, None);
+        let _ = s.call(0, SimTime::ZERO, None);
         let mut shed = 0;
         for _ in 0..200 {
             // Load 4 on capacity 2: twice as slow, half the calls shed.
