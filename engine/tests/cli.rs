@@ -327,6 +327,78 @@ fn usage_mistakes_exit_2_with_a_hint() {
     }
 }
 
+/// `#/en/retry/2.<data>` for the JSON text of a payload, as version 2 packs it.
+fn link_with_json(json_text: &str) -> String {
+    use base64::Engine;
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(json_text.as_bytes(), 9);
+    format!(
+        "http://127.0.0.1:8080/#/en/retry/2.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    )
+}
+
+#[test]
+fn bad_sources_and_overrides_are_named() {
+    // A directory is not "no such file".
+    let dir = std::env::temp_dir();
+    let dir = dir.to_str().unwrap();
+    playground(&["run", dir]).fails_with("is a directory");
+    playground(&["url", dir]).fails_with("is a directory");
+    // `--set =1` names the argument and the problem, not an empty field.
+    let stderr = playground(&["run", "#/en/retry", "--set", "=1"]).fails_with("--set =1");
+    assert!(stderr.contains("the field is missing before `=`"), "{stderr}");
+    // A field the workload does not have is refused, not ignored.
+    playground(&["run", "#/en/retry", "--set", "workload.clients=100"])
+        .fails_with("workload.clients could not be read: unknown field: a `single` workload has no other field");
+    playground(&["run", "#/en/retry", "--set", "workload={\"clients\": 100}"]).fails_with("workload.kind");
+    playground(&[
+        "run",
+        "#/en/retry",
+        "--set",
+        "workload={\"kind\": \"poisson\", \"clients\": \"many\", \"rate_per_client\": 1, \"duration_ms\": 10}",
+    ])
+    .fails_with("workload.clients could not be read: invalid type: string");
+    playground(&["run", "#/en/retry", "--set", "workload={\"kind\": \"herd\"}"])
+        .fails_with("workload.clients could not be read: missing field");
+}
+
+#[test]
+fn old_links_with_unknown_fields_are_refused_with_the_field_named() {
+    // Such a link used to open silently without its `colour`; now it says why it cannot.
+    let link = link_with_json(
+        r#"{"seed": 1, "config": {"workload": {"kind": "poisson", "clients": 50, "rate_per_client": 1, "duration_ms": 1000, "colour": "red"}}}"#,
+    );
+    playground(&["run", &link]).fails_with("workload.colour");
+    let link = link_with_json(r#"{"seed": 1, "config": {"workload": {"kind": "single", "clients": 5000}}}"#);
+    playground(&["decode", &link]).fails_with("workload.clients");
+}
+
+#[test]
+fn a_lost_output_is_an_error_but_a_closed_pipe_is_not() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // no /dev/full on this system
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_playground"))
+        .args(["presets"])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run playground");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("cannot write to standard output"), "{stderr}");
+    // A reader that stops early (`| head -1`) is not a failure.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playground"))
+        .args(["presets"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run playground");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
 /// A path in the temp directory for an output file, removed when dropped.
 fn temp_out(name: &str) -> TempFile {
     let file = TempFile::new("");

@@ -68,8 +68,10 @@ TRACE FILES (run --trace):
     before the attempt. The file has as many lines as the calls metric (A + B).
 
 EXIT STATUS:
-    0 on success; 2 when the command line, the file, the link or the config is
-    wrong (the reasons go to standard error; nothing runs with defaults instead).
+    0 on success (also when standard output is a pipe closed early, as by `head`);
+    1 when the output cannot be written (e.g. a full disk); 2 when the command
+    line, the file, the link or the config is wrong (the reasons go to standard
+    error; nothing runs with defaults instead).
 ";
 
 const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
@@ -188,8 +190,19 @@ fn load(source: &str, lang: Lang) -> Result<RunSpec, Failure> {
         let read = std::io::stdin().read_to_string(&mut text).map(|_| text);
         return file_text(read, "standard input");
     }
-    if std::path::Path::new(source).is_file() {
+    let path = std::path::Path::new(source);
+    if path.is_file() {
         return file_text(std::fs::read_to_string(source), source);
+    }
+    if path.is_dir() {
+        return Err(Failure(format!(
+            "{source} is a directory: give a config file (JSON), a share link or - for standard input"
+        )));
+    }
+    if path.exists() {
+        return Err(Failure(format!(
+            "{source} is not a regular file: give a config file (JSON), a share link or - for standard input"
+        )));
     }
     if !source.contains('#') {
         return Err(Failure(format!(
@@ -283,9 +296,16 @@ fn main() -> ExitCode {
     match outcome {
         Ok(text) => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (`playground presets | head -1`) is not an error.
-            let _ = writeln!(out, "{}", text.trim_end()).and_then(|_| out.flush());
-            ExitCode::SUCCESS
+            match writeln!(out, "{}", text.trim_end()).and_then(|_| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                // A closed pipe (`playground presets | head -1`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                // Anything else (a full disk: `> /dev/full`) lost the output.
+                Err(e) => {
+                    eprintln!("playground: cannot write to standard output: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Err(Failure(msg)) => {
             eprintln!("playground: {msg}");

@@ -6,7 +6,7 @@ use crate::patterns::backoff::{Backoff, Jitter, WaitKind};
 use crate::patterns::budget::Refill;
 pub use crate::patterns::service::{LatencyShape, Outage, ServiceConfig};
 use crate::time::{SimDuration, SimTime};
-use crate::validate::{Checker, ConfigError};
+use crate::validate::{json_kind, Checker, ConfigError, Problem};
 use serde::{Deserialize, Serialize};
 
 /// Everything that defines a retry-lab run, except the seed.
@@ -25,8 +25,13 @@ pub struct RetryConfig {
 }
 
 /// Who calls the service, and when.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+///
+/// Written as `{"kind": "poisson", "clients": …}`. It is read by
+/// [`Workload::from_json`], not by serde's internally tagged enums: those
+/// let a unit variant (`single`) accept any other field without a word, and
+/// lose the field's name in errors (`workload` instead of `workload.clients`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Workload {
     /// One client making one request: the classic demo, step by step.
     #[default]
@@ -41,6 +46,139 @@ pub enum Workload {
     /// `clients` clients at t = 0 updating one record with optimistic
     /// concurrency: read the version, write only if it did not change.
     Herd { clients: u32 },
+}
+
+/// The fields of a Poisson workload, as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoissonFields {
+    clients: u32,
+    rate_per_client: f64,
+    duration_ms: u64,
+}
+
+/// The fields of a herd, as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HerdFields {
+    clients: u32,
+}
+
+impl Workload {
+    /// The workload kinds, as `kind` names them, and the fields each has
+    /// besides `kind`: `(name, required)`.
+    const KINDS: [(&'static str, &'static [(&'static str, bool)]); 3] = [
+        ("single", &[]),
+        (
+            "poisson",
+            &[("clients", true), ("rate_per_client", true), ("duration_ms", true)],
+        ),
+        ("herd", &[("clients", true)]),
+    ];
+
+    /// Reads a workload from JSON. Every problem names its field under
+    /// `workload` (`workload.kind`, `workload.clients`): a missing `kind` or
+    /// field, a field the kind does not have (refused, never ignored), a
+    /// wrong type and a number out of the type's range.
+    pub fn from_json(value: serde_json::Value) -> Result<Workload, ConfigError> {
+        let bad = |field: &str, detail: String| ConfigError {
+            field: if field.is_empty() {
+                "workload".to_string()
+            } else {
+                format!("workload.{field}")
+            },
+            problem: Problem::Unreadable { detail },
+        };
+        let serde_json::Value::Object(mut fields) = value else {
+            return Err(bad("", format!("expected an object {{…}}, got {}", json_kind(&value))));
+        };
+        let kinds = || {
+            Workload::KINDS
+                .iter()
+                .map(|(k, _)| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let kind = match fields.remove("kind") {
+            None => return Err(bad("kind", format!("missing field `kind` (one of {})", kinds()))),
+            Some(serde_json::Value::String(k)) => k,
+            Some(other) => {
+                return Err(bad(
+                    "kind",
+                    format!("expected one of {}, got {}", kinds(), json_kind(&other)),
+                ))
+            }
+        };
+        let Some((kind, allowed)) = Workload::KINDS.iter().find(|(k, _)| *k == kind) else {
+            return Err(bad(
+                "kind",
+                format!("unknown variant `{kind}`, expected one of {}", kinds()),
+            ));
+        };
+        if let Some(extra) = fields.keys().find(|k| !allowed.iter().any(|(a, _)| a == k)) {
+            let has = if allowed.is_empty() {
+                "no other field".to_string()
+            } else {
+                allowed
+                    .iter()
+                    .map(|(a, _)| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            return Err(bad(
+                extra,
+                format!("unknown field: a `{kind}` workload has {has} besides `kind`"),
+            ));
+        }
+        if let Some((missing, _)) = allowed
+            .iter()
+            .find(|(a, required)| *required && !fields.contains_key(*a))
+        {
+            return Err(bad(
+                missing,
+                format!("missing field `{missing}` (a `{kind}` workload needs it)"),
+            ));
+        }
+        let rest = serde_json::Value::Object(fields);
+        fn read<T: serde::de::DeserializeOwned>(
+            rest: &serde_json::Value,
+            bad: impl Fn(&str, String) -> ConfigError,
+        ) -> Result<T, ConfigError> {
+            serde_path_to_error::deserialize(rest).map_err(|e| {
+                let path = e.path().to_string();
+                bad(if path == "." { "" } else { &path }, e.into_inner().to_string())
+            })
+        }
+        Ok(match *kind {
+            "single" => Workload::Single,
+            "poisson" => {
+                let f: PoissonFields = read(&rest, bad)?;
+                Workload::Poisson {
+                    clients: f.clients,
+                    rate_per_client: f.rate_per_client,
+                    duration_ms: f.duration_ms,
+                }
+            }
+            _ => {
+                let f: HerdFields = read(&rest, bad)?;
+                Workload::Herd { clients: f.clients }
+            }
+        })
+    }
+}
+
+/// Read through [`Workload::from_json`]; an error's text starts with the field.
+impl<'de> Deserialize<'de> for Workload {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Workload::from_json(value).map_err(|e| {
+            let detail = match &e.problem {
+                Problem::Unreadable { detail } => detail.clone(),
+                _ => e.to_string(),
+            };
+            serde::de::Error::custom(format!("{}: {detail}", e.field))
+        })
+    }
 }
 
 /// A client's retry strategy and the optional cures.
@@ -200,6 +338,30 @@ pub struct StrategyPlan {
 }
 
 impl RetryConfig {
+    /// Reads a configuration from a JSON object (values not yet checked);
+    /// an error names its field, inside `workload` too (`workload.clients`).
+    pub fn from_json(value: serde_json::Value) -> Result<RetryConfig, ConfigError> {
+        let mut value = value;
+        let workload = value.as_object_mut().and_then(|o| o.remove("workload"));
+        let mut config: RetryConfig = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            ConfigError {
+                field: if path.is_empty() || path == "." {
+                    "config".into()
+                } else {
+                    path
+                },
+                problem: Problem::Unreadable {
+                    detail: e.into_inner().to_string(),
+                },
+            }
+        })?;
+        if let Some(w) = workload {
+            config.workload = Workload::from_json(w)?;
+        }
+        Ok(config)
+    }
+
     /// Checks every field; the scenario for side A (or B, with `compare`).
     pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
         let mut c = Checker::default();
@@ -388,5 +550,104 @@ mod tests {
             ..RetryConfig::default()
         };
         assert!(cfg.validate().is_err());
+    }
+
+    /// The field a JSON config is refused at, and the message.
+    fn refused(json: serde_json::Value) -> (String, String) {
+        let e = RetryConfig::from_json(json).expect_err("refused");
+        (e.field.clone(), e.to_string())
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_everywhere_and_named() {
+        use serde_json::json;
+        let cases = [
+            (
+                json!({"workload": {"kind": "single", "clients": 100}}),
+                "workload.clients",
+            ),
+            (
+                json!({"workload": {"kind": "poisson", "clients": 5000, "rate_per_client": 1, "duration_ms": 10, "colour": "red"}}),
+                "workload.colour",
+            ),
+            (
+                json!({"workload": {"kind": "herd", "clients": 5, "rate_per_client": 1}}),
+                "workload.rate_per_client",
+            ),
+            (json!({"colour": 1}), "colour"),
+            (json!({"service": {"colour": 1}}), "service.colour"),
+            (json!({"strategy": {"budget": {"colour": 1}}}), "strategy.budget.colour"),
+            (json!({"compare": {"colour": 1}}), "compare.colour"),
+            (
+                json!({"service": {"outages": [{"from_ms": 1, "to_ms": 2, "colour": 1}]}}),
+                "service.outages[0].colour",
+            ),
+        ];
+        for (json, field) in cases {
+            let (got, text) = refused(json.clone());
+            assert_eq!(got, field, "{json}: {text}");
+            assert!(text.contains("unknown field"), "{json}: {text}");
+            // serde alone (not through `from_json`) refuses them too.
+            assert!(serde_json::from_value::<RetryConfig>(json).is_err());
+        }
+        let e =
+            serde_json::from_value::<RetryConfig>(json!({"workload": {"kind": "single", "clients": 1}})).unwrap_err();
+        assert!(e.to_string().contains("workload.clients"), "{e}");
+    }
+
+    #[test]
+    fn problems_inside_the_workload_name_the_field() {
+        use serde_json::json;
+        let poisson = |clients: serde_json::Value| json!({"workload": {"kind": "poisson", "clients": clients, "rate_per_client": 1.0, "duration_ms": 1000}});
+        let cases = [
+            (poisson(json!("many")), "workload.clients", "invalid type: string"),
+            (poisson(json!(-1)), "workload.clients", "invalid value"),
+            (poisson(json!(5_000_000_000u64)), "workload.clients", "invalid value"),
+            (poisson(json!(1.5)), "workload.clients", "invalid type"),
+            (
+                json!({"workload": {"kind": "poisson", "clients": 1, "duration_ms": 1000}}),
+                "workload.rate_per_client",
+                "missing field",
+            ),
+            (
+                json!({"workload": {"kind": "herd"}}),
+                "workload.clients",
+                "missing field",
+            ),
+            (
+                json!({"workload": {"clients": 100}}),
+                "workload.kind",
+                "missing field `kind`",
+            ),
+            (
+                json!({"workload": {"kind": "storm"}}),
+                "workload.kind",
+                "unknown variant `storm`",
+            ),
+            (json!({"workload": {"kind": 3}}), "workload.kind", "got a number"),
+            (json!({"workload": [1, 2]}), "workload", "expected an object"),
+        ];
+        for (json, field, says) in cases {
+            let (got, text) = refused(json.clone());
+            assert_eq!(got, field, "{json}: {text}");
+            assert!(text.contains(says), "{json}: {text}");
+        }
+    }
+
+    #[test]
+    fn every_workload_reads_back_from_its_own_json() {
+        for w in [
+            Workload::Single,
+            Workload::Poisson {
+                clients: 3,
+                rate_per_client: 0.5,
+                duration_ms: 10,
+            },
+            Workload::Herd { clients: 7 },
+        ] {
+            let json = serde_json::to_value(&w).unwrap();
+            assert_eq!(Workload::from_json(json.clone()), Ok(w.clone()));
+            assert_eq!(serde_json::from_value::<Workload>(json).unwrap(), w);
+        }
     }
 }

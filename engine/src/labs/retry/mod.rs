@@ -29,6 +29,10 @@ impl Lab for RetryLab {
     const ID: LabId = LabId::Retry;
     type Config = RetryConfig;
 
+    fn read(value: serde_json::Value) -> Result<RetryConfig, ConfigError> {
+        RetryConfig::from_json(value)
+    }
+
     fn validate(config: &RetryConfig) -> Result<(), Vec<ConfigError>> {
         config.validate()
     }
