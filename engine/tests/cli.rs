@@ -283,11 +283,11 @@ fn invalid_values_are_refused_with_the_validators_words() {
         "--set",
         "service.transient_failure_rate=5",
         "--set",
-        "strategy.max_attempts=51",
+        "strategy.max_attempts=10001",
     ])
     .fails_with("service.transient_failure_rate must be between 0 and 1, got 5");
     assert!(
-        stderr.contains("strategy.max_attempts must be between 1 and 50, got 51"),
+        stderr.contains("strategy.max_attempts must be between 0 and 10000, got 10001"),
         "{stderr}"
     );
     playground(&["run", file.path(), "--set", "strategy.max_attempts=1000000000000"]).fails_with("1000000000000");

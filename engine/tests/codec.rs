@@ -505,9 +505,9 @@ fn hostile_values_get_clear_messages() {
         "1000000000000",
     );
     check(
-        &cfg(r#"{"strategy": {"max_attempts": 51}}"#),
+        &cfg(r#"{"strategy": {"max_attempts": 10001}}"#),
         invalid,
-        "strategy.max_attempts must be between 1 and 50, got 51",
+        "strategy.max_attempts must be between 0 and 10000, got 10001",
     );
     check(&cfg(r#"{"service": {"latency_ms": -5}}"#), invalid, "-5");
     check(&cfg(r#"{"service": {"slow_rate": -0.5}}"#), invalid, "slow_rate");

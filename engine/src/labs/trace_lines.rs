@@ -291,7 +291,10 @@ mod tests {
         let (c, seed) = config("herd");
         let LabConfig::Retry(mut rc) = c;
         // Its start alone traces 2 × 1,200 records, more than the ring keeps.
-        rc.workload = crate::labs::retry::config::Workload::Herd { clients: 1_200 };
+        rc.workload = crate::labs::retry::config::Workload::Herd {
+            clients: 1_200,
+            read_write: false,
+        };
         let c = LabConfig::Retry(rc);
         let mut out = Vec::new();
         let summary = write_trace(c.trace_export(seed).unwrap(), &mut out, None).unwrap();

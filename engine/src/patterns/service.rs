@@ -34,6 +34,10 @@ pub enum LatencyShape {
     /// Log-normal around the median (a long tail, as real services have).
     #[default]
     LogNormal,
+    /// Normal with mean `latency_ms` and standard deviation `latency_sd_ms`,
+    /// truncated at zero (a draw below zero is drawn again): the shape most
+    /// published simulations use.
+    Normal,
 }
 
 /// A time window when the service (or one node) is down.
@@ -58,8 +62,13 @@ pub struct ServiceConfig {
     pub transient_failure_rate: f64,
     /// Chance that a call fails with an error no retry can fix (bad credentials).
     pub permanent_failure_rate: f64,
+    /// The median (the mean for the exponential and normal shapes); 0 for
+    /// an idealised service that answers at once.
     pub latency_ms: u64,
     pub latency_shape: LatencyShape,
+    /// The standard deviation of the normal shape (no other shape has one).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub latency_sd_ms: u64,
     /// Chance that a call is very slow (it may exceed the attempt timeout).
     pub slow_rate: f64,
     pub slow_ms: u64,
@@ -70,6 +79,10 @@ pub struct ServiceConfig {
     pub capacity: u32,
 }
 
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
 impl Default for ServiceConfig {
     fn default() -> Self {
         ServiceConfig {
@@ -78,6 +91,7 @@ impl Default for ServiceConfig {
             permanent_failure_rate: 0.0,
             latency_ms: 120,
             latency_shape: LatencyShape::LogNormal,
+            latency_sd_ms: 0,
             slow_rate: 0.0,
             slow_ms: 5_000,
             outages: vec![],
@@ -121,7 +135,18 @@ impl ServiceConfig {
             &format!("{at}.permanent_failure_rate"),
             "error.rates_over_one",
         );
-        c.int(&format!("{at}.latency_ms"), s.latency_ms, 1, limits::MAX_LATENCY_MS);
+        c.int(&format!("{at}.latency_ms"), s.latency_ms, 0, limits::MAX_LATENCY_MS);
+        c.int(
+            &format!("{at}.latency_sd_ms"),
+            s.latency_sd_ms,
+            0,
+            limits::MAX_LATENCY_MS,
+        );
+        c.require(
+            s.latency_sd_ms == 0 || s.latency_shape == LatencyShape::Normal,
+            &format!("{at}.latency_sd_ms"),
+            "error.sd_needs_normal",
+        );
         c.real(&format!("{at}.slow_rate"), s.slow_rate, 0.0, 1.0);
         c.int(&format!("{at}.slow_ms"), s.slow_ms, 1, limits::MAX_LATENCY_MS);
         c.int(
@@ -208,6 +233,41 @@ pub enum Forced {
     Slow,
 }
 
+/// A normal number with this mean and standard deviation, truncated at zero:
+/// a draw below zero is drawn again. With a mean ≥ 0 at least half the
+/// draws are kept, so 64 tries fail with a chance of 2⁻⁶⁴; then the mean is
+/// taken (a bound on work, not a case that happens).
+pub fn truncated_normal(rng: &mut SimRng, mean: f64, sd: f64) -> f64 {
+    for _ in 0..64 {
+        let x = mean + sd * rng.normal();
+        if x >= 0.0 {
+            return x;
+        }
+    }
+    mean.max(0.0)
+}
+
+/// The mean of a normal (mean, sd) truncated at zero: μ + σ·φ(α)/(1 − Φ(α)),
+/// α = −μ/σ.
+pub fn truncated_normal_mean(mean: f64, sd: f64) -> f64 {
+    if sd <= 0.0 {
+        return mean.max(0.0);
+    }
+    let alpha = -mean / sd;
+    let pdf = libm::exp(-0.5 * alpha * alpha) / libm::sqrt(2.0 * core::f64::consts::PI);
+    let survive = 0.5 * libm::erfc(alpha / core::f64::consts::SQRT_2);
+    mean + sd * pdf / survive
+}
+
+/// The chance that a normal (mean, sd) truncated at zero is above `t` (≥ 0).
+pub fn truncated_normal_above(mean: f64, sd: f64, t: f64) -> f64 {
+    if sd <= 0.0 {
+        return f64::from(u8::from(mean > t));
+    }
+    let above = |x: f64| 0.5 * libm::erfc((x - mean) / (sd * core::f64::consts::SQRT_2));
+    (above(t.max(0.0)) / above(0.0)).clamp(0.0, 1.0)
+}
+
 /// A service running: calls in flight per node and its own random stream.
 #[derive(Clone, Debug)]
 pub struct Service {
@@ -259,8 +319,10 @@ impl Service {
 
     /// Starts a call on `node` at `now`: it counts as in flight (until
     /// [`Service::done`]) and its latency and verdict are drawn. The latency
-    /// is at least 1 µs. Draws the same amount from the stream whatever the
-    /// failure rates, the load, the outages and `forced`.
+    /// is at least 1 µs (0 when the service has no latency). Draws the same
+    /// amount from the stream whatever the failure rates, the load, the
+    /// outages and `forced` (the normal shape redraws below zero, so its
+    /// count depends on its mean and deviation only).
     pub fn call(&mut self, node: u32, now: SimTime, forced: Option<Forced>) -> (SimDuration, Result<(), CallError>) {
         self.in_flight[node as usize] += 1;
         self.load += 1;
@@ -278,6 +340,7 @@ impl Service {
             LatencyShape::Uniform => median * (0.5 + rng.unit()),
             LatencyShape::Exponential => rng.exponential(median),
             LatencyShape::LogNormal => rng.log_normal(median, 0.5),
+            LatencyShape::Normal => truncated_normal(rng, median, svc.latency_sd_ms as f64),
         };
         let mut result = match forced {
             Some(Forced::Succeed) | Some(Forced::Slow) => Ok(()),
@@ -312,7 +375,9 @@ impl Service {
         if forced.is_none() && self.is_down(node, now) {
             result = Err(CallError::Unavailable);
         }
-        (SimDuration::from_ms_f64(latency_ms.max(0.001)), result)
+        // At least 1 µs, except for an idealised service with no latency at all.
+        let floor = if svc.latency_ms == 0 && !slow { 0.0 } else { 0.001 };
+        (SimDuration::from_ms_f64(latency_ms.max(floor)), result)
     }
 
     /// The service has finished a call on `node`.
@@ -417,5 +482,72 @@ mod tests {
         }
         assert_eq!(first, SimDuration::from_ms(100));
         assert!((70..130).contains(&shed), "{shed}");
+    }
+
+    /// The mean of many draws is what the truncated normal's formula gives,
+    /// far from zero (μ = 100, σ = 50: 102.76) and at zero (μ = 0, σ = 50:
+    /// σ·√(2/π) = 39.89).
+    #[test]
+    fn normal_latency_truncated_at_zero_has_the_formulas_mean() {
+        for (mean, sd, want) in [(100.0, 50.0, 102.76), (0.0, 50.0, 39.894)] {
+            assert!((truncated_normal_mean(mean, sd) - want).abs() < 0.01, "{mean} {sd}");
+            let mut rng = SimRng::new(11);
+            let n = 200_000;
+            let draws: Vec<f64> = (0..n).map(|_| truncated_normal(&mut rng, mean, sd)).collect();
+            assert!(draws.iter().all(|x| *x >= 0.0));
+            let got = draws.iter().sum::<f64>() / n as f64;
+            // Within 4 standard errors (σ/√n ≈ 0.11).
+            assert!((got - want).abs() < 0.5, "{mean} {sd}: {got} vs {want}");
+            let above = draws.iter().filter(|x| **x > 150.0).count() as f64 / n as f64;
+            let p = truncated_normal_above(mean, sd, 150.0);
+            assert!((above - p).abs() < 0.005, "{above} vs {p}");
+        }
+    }
+
+    #[test]
+    fn a_service_can_answer_at_once() {
+        for shape in [
+            LatencyShape::Fixed,
+            LatencyShape::Uniform,
+            LatencyShape::Exponential,
+            LatencyShape::LogNormal,
+            LatencyShape::Normal,
+        ] {
+            let mut s = service(ServiceConfig {
+                latency_ms: 0,
+                latency_shape: shape,
+                ..ServiceConfig::default()
+            });
+            assert_eq!(s.call(0, SimTime::ZERO, None).0, SimDuration::ZERO, "{shape:?}");
+        }
+        // A slow call is still slow.
+        let mut s = service(ServiceConfig {
+            latency_ms: 0,
+            slow_rate: 1.0,
+            slow_ms: 50,
+            ..ServiceConfig::default()
+        });
+        assert_eq!(s.call(0, SimTime::ZERO, None).0, SimDuration::from_ms(50));
+    }
+
+    #[test]
+    fn a_standard_deviation_needs_the_normal_shape() {
+        let mut c = Checker::default();
+        ServiceConfig {
+            latency_sd_ms: 10,
+            ..ServiceConfig::default()
+        }
+        .check(&mut c, "service");
+        let errors = c.finish().unwrap_err();
+        assert_eq!(errors[0].field, "service.latency_sd_ms");
+        let mut c = Checker::default();
+        ServiceConfig {
+            latency_sd_ms: 10,
+            latency_shape: LatencyShape::Normal,
+            latency_ms: 0,
+            ..ServiceConfig::default()
+        }
+        .check(&mut c, "service");
+        assert!(c.finish().is_ok());
     }
 }

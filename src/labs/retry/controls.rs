@@ -161,7 +161,10 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                     rate_per_client: 1.0,
                     duration_ms: 30_000,
                 },
-                "herd" => Workload::Herd { clients: 20 },
+                "herd" => Workload::Herd {
+                    clients: 20,
+                    read_write: false,
+                },
                 _ => Workload::Single,
             }
         })
@@ -169,11 +172,13 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
     let (clients, set_clients) = bind(
         config,
         |c| match c.workload {
-            Workload::Poisson { clients, .. } | Workload::Herd { clients } => clients as f64,
+            Workload::Poisson { clients, .. } | Workload::Herd { clients, .. } => clients as f64,
             Workload::Single => 1.0,
         },
         |c, v| match &mut c.workload {
-            Workload::Poisson { clients, .. } | Workload::Herd { clients } => *clients = v as u32,
+            Workload::Poisson { clients, .. } | Workload::Herd { clients, .. } => {
+                *clients = v as u32
+            }
             Workload::Single => {}
         },
     );
@@ -264,6 +269,7 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                 LatencyShape::Uniform => "uniform",
                 LatencyShape::Exponential => "exponential",
                 LatencyShape::LogNormal => "log_normal",
+                LatencyShape::Normal => "normal",
             })
             .to_string()
     });
@@ -273,10 +279,24 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                 "fixed" => LatencyShape::Fixed,
                 "uniform" => LatencyShape::Uniform,
                 "exponential" => LatencyShape::Exponential,
+                "normal" => LatencyShape::Normal,
                 _ => LatencyShape::LogNormal,
-            }
+            };
+            // Only the normal shape has a standard deviation (the validator refuses one elsewhere).
+            c.service.latency_sd_ms = match c.service.latency_shape {
+                LatencyShape::Normal if c.service.latency_sd_ms == 0 => c.service.latency_ms / 4,
+                LatencyShape::Normal => c.service.latency_sd_ms,
+                _ => 0,
+            };
         })
     });
+    let is_normal =
+        Signal::derive(move || config.with(|c| c.service.latency_shape == LatencyShape::Normal));
+    let (latency_sd, set_latency_sd) = bind(
+        config,
+        |c| c.service.latency_sd_ms as f64,
+        |c, v| c.service.latency_sd_ms = v as u64,
+    );
     let (slow_rate, set_slow_rate) = bind(
         config,
         |c| c.service.slow_rate,
@@ -358,14 +378,17 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
         <FieldGroup title="ctl.group_service">
             <NumberField label="ctl.transient" help="help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="transient" />
             <NumberField label="ctl.permanent" help="help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="permanent" />
-            <NumberField label="ctl.latency" help="help.latency" unit="unit.ms" value=latency on_change=set_latency min=1.0 max=600_000.0 testid="latency" />
+            <NumberField label="ctl.latency" help="help.latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="latency" />
             <ChoiceField
                 label="ctl.latency_shape"
                 help="help.latency_shape"
-                options=vec![("fixed", "opt.fixed_latency"), ("uniform", "opt.uniform"), ("exponential", "opt.exponential_latency"), ("log_normal", "opt.log_normal")]
+                options=vec![("fixed", "opt.fixed_latency"), ("uniform", "opt.uniform"), ("exponential", "opt.exponential_latency"), ("log_normal", "opt.log_normal"), ("normal", "opt.normal_latency")]
                 value=shape
                 on_change=set_shape
             />
+            <Show when=move || is_normal.get()>
+                <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=latency_sd on_change=set_latency_sd min=0.0 max=600_000.0 testid="latency-sd" />
+            </Show>
             <NumberField label="ctl.slow_rate" help="help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid="slow-rate" />
             <NumberField label="ctl.slow_ms" help="help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 />
             <NumberField label="ctl.capacity" help="help.capacity" unit="unit.calls" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid="capacity" />

@@ -3,7 +3,9 @@
 //! durations that the model can trust.
 
 use crate::patterns::backoff::{Backoff, Jitter, WaitKind};
+use crate::patterns::breaker::BreakerKind;
 use crate::patterns::budget::Refill;
+use crate::patterns::quota::QuotaScope;
 pub use crate::patterns::service::{LatencyShape, Outage, ServiceConfig};
 use crate::time::{SimDuration, SimTime};
 use crate::validate::{json_kind, Checker, ConfigError, Problem};
@@ -45,7 +47,24 @@ pub enum Workload {
     },
     /// `clients` clients at t = 0 updating one record with optimistic
     /// concurrency: read the version, write only if it did not change.
-    Herd { clients: u32 },
+    ///
+    /// With `read_write`, each attempt is two calls, a read and then a write
+    /// (a conflict costs the next attempt's read before its write), and the
+    /// clients start within one network hop (the service's latency) of each
+    /// other, at instants drawn from the world's stream, instead of all at 0.
+    Herd {
+        clients: u32,
+        #[serde(skip_serializing_if = "is_false")]
+        read_write: bool,
+    },
+}
+
+fn is_false(v: &bool) -> bool {
+    !*v
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
 /// The fields of a Poisson workload, as written.
@@ -62,6 +81,8 @@ struct PoissonFields {
 #[serde(deny_unknown_fields)]
 struct HerdFields {
     clients: u32,
+    #[serde(default)]
+    read_write: bool,
 }
 
 impl Workload {
@@ -73,7 +94,7 @@ impl Workload {
             "poisson",
             &[("clients", true), ("rate_per_client", true), ("duration_ms", true)],
         ),
-        ("herd", &[("clients", true)]),
+        ("herd", &[("clients", true), ("read_write", false)]),
     ];
 
     /// Reads a workload from JSON. Every problem names its field under
@@ -161,7 +182,10 @@ impl Workload {
             }
             _ => {
                 let f: HerdFields = read(&rest, bad)?;
-                Workload::Herd { clients: f.clients }
+                Workload::Herd {
+                    clients: f.clients,
+                    read_write: f.read_write,
+                }
             }
         })
     }
@@ -185,7 +209,8 @@ impl<'de> Deserialize<'de> for Workload {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Strategy {
-    /// All attempts, the first included (tenacity's `stop_after_attempt`).
+    /// All attempts, the first included (tenacity's `stop_after_attempt`);
+    /// 0 = unlimited (only with a deadline, see [`limits::MAX_ATTEMPTS`]).
     pub max_attempts: u32,
     /// Give up when a request is this old (0 = no deadline).
     pub deadline_ms: u64,
@@ -201,8 +226,42 @@ pub struct Strategy {
     pub cancel_on_permanent: bool,
     /// Which node each attempt goes to.
     pub target: Target,
+    /// gRPC's retry throttling: failed calls spend tokens.
     pub budget: Option<BudgetConfig>,
+    /// The AWS SDKs' retry quota: retries spend tokens (the other kind of
+    /// retry budget; one kind at a time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_quota: Option<RetryQuotaConfig>,
     pub breaker: Option<BreakerConfig>,
+}
+
+/// The AWS SDKs' retry quota (standard retry mode), see
+/// [`crate::patterns::quota`]. Defaults are the SDKs'.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryQuotaConfig {
+    /// Tokens in a full bucket (the SDKs: 500).
+    pub capacity: f64,
+    /// What a retry costs (5).
+    pub retry_cost: f64,
+    /// What a retry after a timeout costs (10).
+    pub timeout_cost: f64,
+    /// What a first-try success puts back (1). A successful retry gets its cost back.
+    pub success_deposit: f64,
+    /// One bucket per client, or one for all.
+    pub scope: QuotaScope,
+}
+
+impl Default for RetryQuotaConfig {
+    fn default() -> Self {
+        RetryQuotaConfig {
+            capacity: 500.0,
+            retry_cost: 5.0,
+            timeout_cost: 10.0,
+            success_deposit: 1.0,
+            scope: QuotaScope::PerClient,
+        }
+    }
 }
 
 /// Which node an attempt is sent to (the hook the failover lab builds on).
@@ -229,6 +288,9 @@ pub struct BudgetConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BreakerConfig {
+    /// The full breaker (every call) or the retries-only one.
+    #[serde(skip_serializing_if = "is_default")]
+    pub kind: BreakerKind,
     /// Calls in the sliding window.
     pub window: u32,
     pub failure_ratio: f64,
@@ -274,6 +336,7 @@ impl Default for Strategy {
             cancel_on_permanent: true,
             target: Target::Same,
             budget: None,
+            retry_quota: None,
             breaker: None,
         }
     }
@@ -293,6 +356,7 @@ impl Default for BudgetConfig {
 impl Default for BreakerConfig {
     fn default() -> Self {
         BreakerConfig {
+            kind: BreakerKind::Full,
             window: 20,
             failure_ratio: 0.5,
             min_calls: 10,
@@ -309,7 +373,9 @@ pub mod limits {
     pub const MAX_DURATION_MS: u64 = 3_600_000;
     /// Expected requests of a Poisson workload (clients × rate × duration).
     pub const MAX_EXPECTED_REQUESTS: f64 = 1_000_000.0;
-    pub const MAX_ATTEMPTS: u64 = 50;
+    /// Attempts per request (0 = unlimited, which needs a deadline and a
+    /// run that advances: latency or a wait above 0).
+    pub const MAX_ATTEMPTS: u64 = 10_000;
     pub const MAX_WAIT_MS: u64 = 3_600_000;
     pub use crate::patterns::service::limits::{MAX_LATENCY_MS, MAX_NODES, MAX_OUTAGES};
     pub const MAX_SCRIPT: u64 = 50;
@@ -334,7 +400,15 @@ pub struct StrategyPlan {
     pub cancel_on_permanent: bool,
     pub target: Target,
     pub budget: Option<BudgetConfig>,
+    pub retry_quota: Option<RetryQuotaConfig>,
     pub breaker: Option<BreakerConfig>,
+}
+
+impl StrategyPlan {
+    /// Whether a request may send attempt number `attempt` (from 1).
+    pub fn allows_attempt(&self, attempt: u32) -> bool {
+        self.max_attempts == 0 || attempt <= self.max_attempts
+    }
 }
 
 impl RetryConfig {
@@ -367,9 +441,9 @@ impl RetryConfig {
         let mut c = Checker::default();
         check_workload(&mut c, &self.workload);
         self.service.check(&mut c, "service");
-        check_strategy(&mut c, "strategy", &self.strategy, self.service.nodes);
+        check_strategy(&mut c, "strategy", &self.strategy, &self.service);
         if let Some(b) = &self.compare {
-            check_strategy(&mut c, "compare", b, self.service.nodes);
+            check_strategy(&mut c, "compare", b, &self.service);
         }
         c.int("script.length", self.script.len() as u64, 0, limits::MAX_SCRIPT);
         c.finish()
@@ -406,6 +480,7 @@ impl RetryConfig {
                 cancel_on_permanent: s.cancel_on_permanent,
                 target: s.target,
                 budget: s.budget.clone(),
+                retry_quota: s.retry_quota.clone(),
                 breaker: s.breaker.clone(),
             },
             script: self.script.clone(),
@@ -425,7 +500,7 @@ impl RetryScenario {
     pub fn clients(&self) -> u32 {
         match &self.workload {
             Workload::Single => 1,
-            Workload::Poisson { clients, .. } | Workload::Herd { clients } => *clients,
+            Workload::Poisson { clients, .. } | Workload::Herd { clients, .. } => *clients,
         }
     }
 }
@@ -453,17 +528,32 @@ fn check_workload(c: &mut Checker, w: &Workload) {
                 "error.too_many_requests",
             );
         }
-        Workload::Herd { clients } => c.int("workload.clients", *clients as u64, 1, limits::MAX_CLIENTS),
+        Workload::Herd { clients, .. } => c.int("workload.clients", *clients as u64, 1, limits::MAX_CLIENTS),
     }
 }
 
-fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, nodes: u32) {
+fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, service: &ServiceConfig) {
+    let nodes = service.nodes;
     c.int(
         &format!("{at}.max_attempts"),
         s.max_attempts as u64,
-        1,
+        0,
         limits::MAX_ATTEMPTS,
     );
+    if s.max_attempts == 0 {
+        // Unlimited attempts end only at the deadline, and only if time moves on.
+        c.require(
+            s.deadline_ms > 0,
+            &format!("{at}.max_attempts"),
+            "error.unlimited_needs_deadline",
+        );
+        let waits = s.wait != WaitKind::Immediate && s.base_ms > 0;
+        c.require(
+            service.latency_ms > 0 || waits,
+            &format!("{at}.max_attempts"),
+            "error.unlimited_needs_time",
+        );
+    }
     c.int(&format!("{at}.deadline_ms"), s.deadline_ms, 0, limits::MAX_WAIT_MS);
     c.int(
         &format!("{at}.attempt_timeout_ms"),
@@ -484,6 +574,27 @@ fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, nodes: u32) {
         c.int(&format!("{at}.budget.max_tokens"), b.max_tokens as u64, 1, 1000);
         c.real(&format!("{at}.budget.token_ratio"), b.token_ratio, 0.0, 10.0);
         c.real(&format!("{at}.budget.threshold"), b.threshold, 0.0, 0.99);
+    }
+    if let Some(q) = &s.retry_quota {
+        c.require(
+            s.budget.is_none(),
+            &format!("{at}.retry_quota"),
+            "error.one_budget_kind",
+        );
+        c.real(&format!("{at}.retry_quota.capacity"), q.capacity, 1.0, 100_000.0);
+        c.real(&format!("{at}.retry_quota.retry_cost"), q.retry_cost, 0.0, 100_000.0);
+        c.real(
+            &format!("{at}.retry_quota.timeout_cost"),
+            q.timeout_cost,
+            0.0,
+            100_000.0,
+        );
+        c.real(
+            &format!("{at}.retry_quota.success_deposit"),
+            q.success_deposit,
+            0.0,
+            100_000.0,
+        );
     }
     if let Some(b) = &s.breaker {
         c.int(&format!("{at}.breaker.window"), b.window as u64, 1, 1000);
@@ -643,7 +754,10 @@ mod tests {
                 rate_per_client: 0.5,
                 duration_ms: 10,
             },
-            Workload::Herd { clients: 7 },
+            Workload::Herd {
+                clients: 7,
+                read_write: true,
+            },
         ] {
             let json = serde_json::to_value(&w).unwrap();
             assert_eq!(Workload::from_json(json.clone()), Ok(w.clone()));

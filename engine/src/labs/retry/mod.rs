@@ -202,3 +202,5 @@ fn combine(a: Progress, b: Option<Progress>) -> Progress {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_models;

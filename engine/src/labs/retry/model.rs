@@ -8,8 +8,9 @@
 use super::config::{RetryScenario, Scripted, Target, Workload};
 use super::record::{CallError, GiveUpReason, RetryRecord};
 use super::stats::RetryStats;
-use crate::patterns::breaker::{Admission, BreakerState, CircuitBreaker, Transition};
+use crate::patterns::breaker::{Admission, BreakerKind, BreakerState, CircuitBreaker, Transition};
 use crate::patterns::budget::RetryBudget;
+use crate::patterns::quota::{QuotaScope, RetryQuota};
 use crate::patterns::routing::{NextReplica, RouteQuery, Router, SameNode};
 use crate::patterns::service::{Forced, Service};
 use crate::rng::SimRng;
@@ -26,7 +27,16 @@ pub enum RetryEvent {
     Attempt { req: u32 },
     /// The client stops waiting for an attempt.
     Timeout { req: u32, attempt: u32 },
-    /// The service finishes the work of an attempt.
+    /// A read-write herd client starts (its first read).
+    HerdStart { client: u32 },
+    /// The service finishes the read of a read-write attempt.
+    ReadDone {
+        req: u32,
+        attempt: u32,
+        node: u32,
+        result: Result<(), CallError>,
+    },
+    /// The service finishes the work of an attempt (the write, in a read-write herd).
     ServiceDone {
         req: u32,
         attempt: u32,
@@ -94,6 +104,8 @@ pub struct Request {
     read_version: u64,
     /// The breaker's half-open round, when the attempt in flight is a probe.
     probe_round: Option<u64>,
+    /// What the request's last retry took from the retry quota (refunded if it succeeds).
+    quota_cost: Option<u64>,
 }
 
 /// How many finished requests are kept for the timeline view.
@@ -107,7 +119,13 @@ pub struct RetryModel {
     service: Service,
     backoff_rng: SimRng,
     budget: Option<RetryBudget>,
+    /// The AWS retry quota: one bucket per client, or one shared (empty: none).
+    quotas: Vec<RetryQuota>,
     breaker: Option<CircuitBreaker>,
+    /// Which calls the breaker may stop.
+    breaker_kind: BreakerKind,
+    /// The world's own stream (a read-write herd's start times).
+    world_rng: SimRng,
     router: Box<dyn Router>,
     /// Scratch space for the nodes a request already failed on.
     route_scratch: Vec<u32>,
@@ -139,6 +157,19 @@ impl RetryModel {
                 .budget
                 .as_ref()
                 .map(|b| RetryBudget::new(b.max_tokens, b.token_ratio, b.threshold, b.refill)),
+            quotas: match &plan.retry_quota {
+                None => vec![],
+                Some(q) => {
+                    let buckets = match q.scope {
+                        QuotaScope::Shared => 1,
+                        QuotaScope::PerClient => scenario.clients().max(1),
+                    };
+                    let bucket = RetryQuota::new(q.capacity, q.retry_cost, q.timeout_cost, q.success_deposit);
+                    vec![bucket; buckets as usize]
+                }
+            },
+            breaker_kind: plan.breaker.as_ref().map(|b| b.kind).unwrap_or_default(),
+            world_rng: root.derive("world"),
             breaker: plan.breaker.as_ref().map(|b| {
                 CircuitBreaker::new(
                     b.window,
@@ -215,10 +246,26 @@ impl RetryModel {
                 previous_wait: SimDuration::ZERO,
                 read_version: 0,
                 probe_round: None,
+                quota_cost: None,
             },
         );
         self.stats.on_arrival(now);
         id
+    }
+
+    /// The retry quota bucket of `client` (the shared one, with one bucket).
+    fn quota_of(&mut self, client: u32) -> Option<&mut RetryQuota> {
+        let n = self.quotas.len();
+        match n {
+            0 => None,
+            1 => self.quotas.first_mut(),
+            _ => self.quotas.get_mut(client as usize % n),
+        }
+    }
+
+    /// Whether a request in a read-write herd makes each attempt a read then a write.
+    fn read_write(&self) -> bool {
+        matches!(self.scenario.workload, Workload::Herd { read_write: true, .. })
     }
 
     fn trace_breaker(&mut self, t: Option<Transition>, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
@@ -267,7 +314,9 @@ impl RetryModel {
         let primary = req.primary;
 
         let mut probe_round = None;
-        if let Some(breaker) = self.breaker.as_mut() {
+        // A retries-only breaker lets every first attempt through.
+        let gated = self.breaker_kind == BreakerKind::Full || attempt > 1;
+        if let Some(breaker) = self.breaker.as_mut().filter(|_| gated) {
             let (admission, transition) = breaker.admit(now);
             if admission == Admission::Probe {
                 probe_round = Some(breaker.round());
@@ -309,6 +358,8 @@ impl RetryModel {
         self.stats.on_call(now, node, self.service.load(), self.budget.as_ref());
         if attempt > 1 {
             self.stats.on_retry_call(now);
+        } else {
+            self.stats.first_attempts += 1;
         }
 
         // The client waits at most the attempt timeout, and never past the deadline.
@@ -318,22 +369,35 @@ impl RetryModel {
             let left = (arrived + d).since(now);
             patience = Some(patience.map_or(left, |p| p.min(left)));
         }
+        let read_write = self.read_write();
         let reply_in = match patience {
             Some(p) if p < latency => {
                 ctx.schedule_in(p, RetryEvent::Timeout { req: id, attempt });
                 p
             }
+            // A read-write attempt's length is known only after its read.
+            Some(p) if read_write => {
+                ctx.schedule_in(p, RetryEvent::Timeout { req: id, attempt });
+                latency
+            }
             _ => latency,
         };
-        ctx.schedule_in(
-            latency,
+        let done = if read_write {
+            RetryEvent::ReadDone {
+                req: id,
+                attempt,
+                node,
+                result,
+            }
+        } else {
             RetryEvent::ServiceDone {
                 req: id,
                 attempt,
                 node,
                 result,
-            },
-        );
+            }
+        };
+        ctx.schedule_in(latency, done);
 
         let version = self.version;
         let req = self.active.get_mut(&id).expect("request is active");
@@ -353,6 +417,64 @@ impl RetryModel {
             reply_at: now + reply_in,
         };
         ctx.record(RetryRecord::AttemptStarted { req: id, attempt, node });
+    }
+
+    /// The read of a read-write attempt is back: a failed read fails the
+    /// attempt; otherwise the client notes the version it read and writes.
+    fn read_done(
+        &mut self,
+        id: u32,
+        attempt: u32,
+        node: u32,
+        result: Result<(), CallError>,
+        ctx: &mut Ctx<'_, RetryEvent, RetryRecord>,
+    ) {
+        self.service.done(node);
+        let Some(req) = self.active.get(&id) else { return };
+        let Phase::InFlight { attempt: a, since, .. } = req.phase else {
+            return;
+        };
+        if a != attempt {
+            return;
+        }
+        if result.is_err() {
+            return self.reply(id, attempt, node, result, ctx);
+        }
+        let now = ctx.now();
+        let forced = self.scenario.script.get(attempt as usize - 1).map(|s| match s {
+            // The read took the slow time; the write is an ordinary success.
+            Scripted::Succeed | Scripted::Slow => Forced::Succeed,
+            Scripted::Fail => Forced::Fail,
+            Scripted::Permanent => Forced::Permanent,
+        });
+        let (latency, result) = self.service.call(node, now, forced);
+        ctx.schedule_in(
+            latency,
+            RetryEvent::ServiceDone {
+                req: id,
+                attempt,
+                node,
+                result,
+            },
+        );
+        let version = self.version;
+        let req = self.active.get_mut(&id).expect("request is active");
+        req.read_version = version;
+        // The client hears back at the write's end, or at its timeout or deadline if sooner.
+        let plan = &self.scenario.strategy;
+        let mut reply_at = now + latency;
+        if let Some(p) = plan.attempt_timeout {
+            reply_at = reply_at.min(since + p);
+        }
+        if let Some(d) = plan.deadline {
+            reply_at = reply_at.min(req.arrived + d);
+        }
+        req.phase = Phase::InFlight {
+            attempt,
+            node,
+            since,
+            reply_at,
+        };
     }
 
     fn service_done(
@@ -415,6 +537,10 @@ impl RetryModel {
                 if let Some(b) = self.budget.as_mut() {
                     b.on_success();
                 }
+                let (client, quota_cost) = self.active.get(&id).map_or((0, None), |r| (r.client, r.quota_cost));
+                if let Some(q) = self.quota_of(client) {
+                    q.on_success(quota_cost);
+                }
                 self.finish(id, Final::Succeeded, attempt, now);
                 return;
             }
@@ -443,7 +569,7 @@ impl RetryModel {
         if deadline_passed {
             return self.give_up(id, attempt, GiveUpReason::Deadline, ctx);
         }
-        if attempt >= plan.max_attempts {
+        if !plan.allows_attempt(attempt + 1) {
             return self.give_up(id, attempt, GiveUpReason::Attempts, ctx);
         }
         let wait = plan.backoff.wait(attempt, previous_wait, &mut self.backoff_rng);
@@ -453,7 +579,18 @@ impl RetryModel {
         if self.budget.as_ref().is_some_and(|b| !b.allows_retry()) {
             return self.give_up(id, attempt, GiveUpReason::Budget, ctx);
         }
+        let client = self.active.get(&id).map_or(0, |r| r.client);
+        let mut quota_cost = None;
+        if let Some(q) = self.quota_of(client) {
+            match q.acquire(error == CallError::Timeout) {
+                None => return self.give_up(id, attempt, GiveUpReason::Budget, ctx),
+                cost => quota_cost = cost,
+            }
+        }
         let req = self.active.get_mut(&id).expect("request is active");
+        if quota_cost.is_some() {
+            req.quota_cost = quota_cost;
+        }
         req.previous_wait = wait;
         req.phase = Phase::Waiting {
             next_attempt: attempt + 1,
@@ -470,6 +607,9 @@ impl RetryModel {
     }
 
     fn give_up(&mut self, id: u32, attempts: u32, reason: GiveUpReason, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        if matches!(reason, GiveUpReason::Budget | GiveUpReason::BreakerOpen) {
+            self.stats.refused += 1;
+        }
         ctx.record(RetryRecord::GaveUp {
             req: id,
             attempts,
@@ -536,7 +676,19 @@ impl Model for RetryModel {
                 ctx.record(RetryRecord::Arrived { req: id, client: 0 });
                 self.attempt(id, ctx);
             }
-            Workload::Herd { clients } => {
+            Workload::Herd {
+                clients,
+                read_write: true,
+            } => {
+                // Each client starts within one network hop (the service's latency).
+                let hop_ms = self.scenario.service.latency_ms as f64;
+                for client in 0..clients {
+                    let at = SimDuration::from_ms_f64(self.world_rng.unit() * hop_ms);
+                    self.pending_arrivals += 1;
+                    ctx.schedule_in(at, RetryEvent::HerdStart { client });
+                }
+            }
+            Workload::Herd { clients, .. } => {
                 for client in 0..clients {
                     let id = self.new_request(client, ctx.now());
                     ctx.record(RetryRecord::Arrived { req: id, client });
@@ -560,7 +712,19 @@ impl Model for RetryModel {
                 self.attempt(id, ctx);
                 self.schedule_arrival(client, ctx);
             }
+            RetryEvent::HerdStart { client } => {
+                self.pending_arrivals -= 1;
+                let id = self.new_request(client, ctx.now());
+                ctx.record(RetryRecord::Arrived { req: id, client });
+                self.attempt(id, ctx);
+            }
             RetryEvent::Attempt { req } => self.attempt(req, ctx),
+            RetryEvent::ReadDone {
+                req,
+                attempt,
+                node,
+                result,
+            } => self.read_done(req, attempt, node, result, ctx),
             RetryEvent::Timeout { req, attempt } => {
                 let node = match self.active.get(&req).map(|r| r.phase) {
                     Some(Phase::InFlight { attempt: a, node, .. }) if a == attempt => node,
