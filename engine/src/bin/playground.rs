@@ -67,6 +67,13 @@ TRACE FILES (run --trace):
     unavailable, overloaded, permanent, conflict); wait_before_ms is the backoff
     before the attempt. The file has as many lines as the calls metric (A + B).
 
+LIMITS:
+    A run may send at most 10,000,000 calls, have at most 1,000,000 calls in the
+    service at once (abandoned ones included) and hold at most 1,000,000 attempt
+    records, counted in the worst case (every attempt failing, both sides); a
+    config beyond that is refused with the fields to lower. The CLI and the
+    browser use the same limits.
+
 EXIT STATUS:
     0 on success (also when standard output is a pipe closed early, as by `head`);
     1 when the output cannot be written (e.g. a full disk); 2 when the command

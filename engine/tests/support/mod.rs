@@ -296,12 +296,58 @@ pub fn retry_configs(scale: Scale) -> BoxedStrategy<RetryConfig> {
                 scripts(),
             )
         })
-        .prop_map(|(workload, service, strategy, compare, script)| RetryConfig {
-            workload,
-            service,
-            strategy,
-            compare,
-            script,
+        .prop_map(|(workload, service, strategy, compare, script)| {
+            within_work_bound(RetryConfig {
+                workload,
+                service,
+                strategy,
+                compare,
+                script,
+            })
         })
         .boxed()
+}
+
+/// `config`, made smaller until the validator's bound on its work holds:
+/// fewer attempts (down to 3), then a shorter or smaller workload, then
+/// fewer attempts still, then a shorter latency.
+pub fn within_work_bound(mut c: RetryConfig) -> RetryConfig {
+    let fits = |c: &RetryConfig| {
+        let w = c.work_bound();
+        w.calls <= limits::MAX_CALLS && w.in_flight <= limits::MAX_IN_FLIGHT && w.records <= limits::MAX_RECORDS
+    };
+    fn halve_attempts(s: &mut Strategy, floor: u32) -> bool {
+        if s.max_attempts > floor {
+            s.max_attempts = (s.max_attempts / 2).max(floor);
+            return true;
+        }
+        false
+    }
+    for _ in 0..200 {
+        if fits(&c) {
+            break;
+        }
+        let mut changed = halve_attempts(&mut c.strategy, 3);
+        if let Some(b) = c.compare.as_mut() {
+            changed |= halve_attempts(b, 3);
+        }
+        if changed {
+            continue;
+        }
+        match &mut c.workload {
+            Workload::Poisson { duration_ms, .. } if *duration_ms > 1 => *duration_ms /= 2,
+            Workload::Herd { clients, .. } if *clients > 1 => *clients /= 2,
+            _ => {
+                let mut changed = halve_attempts(&mut c.strategy, 1);
+                if let Some(b) = c.compare.as_mut() {
+                    changed |= halve_attempts(b, 1);
+                }
+                if !changed {
+                    c.service.latency_ms /= 2;
+                    c.service.slow_ms = (c.service.slow_ms / 2).max(1);
+                }
+            }
+        }
+    }
+    c
 }

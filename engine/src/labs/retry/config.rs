@@ -379,6 +379,31 @@ pub mod limits {
     pub const MAX_WAIT_MS: u64 = 3_600_000;
     pub use crate::patterns::service::limits::{MAX_LATENCY_MS, MAX_NODES, MAX_OUTAGES};
     pub const MAX_SCRIPT: u64 = 50;
+    /// Calls a run may send, both sides together (bounds its CPU time).
+    pub const MAX_CALLS: f64 = 10_000_000.0;
+    /// Calls the service may be working on at once, both sides together:
+    /// each is a queued completion, abandoned or not (bounds memory).
+    pub const MAX_IN_FLIGHT: f64 = 1_000_000.0;
+    /// Attempt records that unfinished requests may hold at once, both sides
+    /// together (bounds memory).
+    pub const MAX_RECORDS: f64 = 1_000_000.0;
+}
+
+/// An upper bound on the work a run of a config may do: what the validator
+/// compares with [`limits::MAX_CALLS`], [`limits::MAX_IN_FLIGHT`] and
+/// [`limits::MAX_RECORDS`], so every config it accepts runs in bounded time
+/// and memory (in a tab too). Worst cases: every attempt fails and is
+/// retried, a Poisson workload brings five standard deviations more
+/// requests than its mean, every call takes the service's long latency (the
+/// slow latency when there are slow calls).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorkBound {
+    /// Calls sent (attempts; a read-write herd's attempt is two calls).
+    pub calls: f64,
+    /// Calls the service may be working on at once.
+    pub in_flight: f64,
+    /// Attempt records unfinished requests may hold at once.
+    pub records: f64,
 }
 
 /// A checked retry-lab configuration, with typed durations.
@@ -446,7 +471,171 @@ impl RetryConfig {
             check_strategy(&mut c, "compare", b, &self.service);
         }
         c.int("script.length", self.script.len() as u64, 0, limits::MAX_SCRIPT);
+        // The work bound only means something once every value is in range.
+        c.finish()?;
+        let mut c = Checker::default();
+        self.check_work(&mut c);
         c.finish()
+    }
+
+    /// The work bound of both sides together.
+    pub fn work_bound(&self) -> WorkBound {
+        let a = self.side_work(&self.strategy);
+        match &self.compare {
+            None => a,
+            Some(b) => {
+                let b = self.side_work(b);
+                WorkBound {
+                    calls: a.calls + b.calls,
+                    in_flight: a.in_flight + b.in_flight,
+                    records: a.records + b.records,
+                }
+            }
+        }
+    }
+
+    fn check_work(&self, c: &mut Checker) {
+        let bound = self.work_bound();
+        let sides: Vec<&str> = std::iter::once("strategy")
+            .chain(self.compare.as_ref().map(|_| "compare"))
+            .collect();
+        let workload: &[&str] = match self.workload {
+            Workload::Single => &[],
+            Workload::Poisson { .. } => &["workload.clients", "workload.rate_per_client", "workload.duration_ms"],
+            Workload::Herd { .. } => &["workload.clients"],
+        };
+        let per_side = |fields: &[&str]| -> Vec<String> {
+            sides
+                .iter()
+                .flat_map(|side| fields.iter().map(move |f| format!("{side}.{f}")))
+                .collect()
+        };
+        let attempts = per_side(&["max_attempts"]);
+        let mut lower_calls: Vec<String> = workload.iter().map(|f| f.to_string()).collect();
+        lower_calls.extend(attempts.iter().cloned());
+        if self.strategy.max_attempts == 0 || self.compare.as_ref().is_some_and(|b| b.max_attempts == 0) {
+            lower_calls.extend(per_side(&["deadline_ms"]));
+        }
+        let mut lower_in_flight = lower_calls.clone();
+        lower_in_flight.push("service.latency_ms".to_string());
+        if self.service.slow_rate > 0.0 {
+            lower_in_flight.push("service.slow_ms".to_string());
+        }
+        let mut lower_records = lower_calls.clone();
+        if !lower_records.iter().any(|f| f.ends_with("deadline_ms")) {
+            lower_records.extend(per_side(&["deadline_ms"]));
+        }
+        let checks = [
+            ("error.work_calls", bound.calls, limits::MAX_CALLS, lower_calls),
+            (
+                "error.work_in_flight",
+                bound.in_flight,
+                limits::MAX_IN_FLIGHT,
+                lower_in_flight,
+            ),
+            ("error.work_records", bound.records, limits::MAX_RECORDS, lower_records),
+        ];
+        for (key, got, max, lower) in checks {
+            if got.is_nan() || got > max {
+                c.push("config", Problem::TooMuchWork { key, got, max, lower });
+            }
+        }
+    }
+
+    /// The work bound of one side (strategy `s`).
+    fn side_work(&self, s: &Strategy) -> WorkBound {
+        let svc = &self.service;
+        // Requests: all at once (single, herd) or spread over the window.
+        let (requests, window_ms) = match &self.workload {
+            Workload::Single => (1.0, 0.0),
+            Workload::Herd { clients, .. } => (*clients as f64, 0.0),
+            Workload::Poisson {
+                clients,
+                rate_per_client,
+                duration_ms,
+            } => {
+                let mean = *clients as f64 * rate_per_client * (*duration_ms as f64 / 1000.0);
+                (mean + 5.0 * libm::sqrt(mean) + 5.0, *duration_ms as f64)
+            }
+        };
+        let calls_per_attempt = match self.workload {
+            Workload::Herd { read_write: true, .. } => 2.0,
+            _ => 1.0,
+        };
+        // The longest a call takes (ms), and how long the client waits for it.
+        let m = svc.latency_ms as f64;
+        let mut long = match svc.latency_shape {
+            LatencyShape::Fixed => m,
+            LatencyShape::Uniform => 1.5 * m,
+            LatencyShape::Exponential => m * libm::log(1e6),
+            LatencyShape::LogNormal => m * libm::exp(0.5 * 4.75),
+            LatencyShape::Normal => m + 5.0 * svc.latency_sd_ms as f64,
+        };
+        if svc.slow_rate > 0.0 {
+            long = long.max(svc.slow_ms as f64);
+        }
+        let longest_wait = match s.wait {
+            WaitKind::Immediate => 0.0,
+            _ => s.cap_ms.max(s.base_ms) as f64,
+        };
+        // Attempts per request: the limit, or what fits in the deadline.
+        let attempts = if s.max_attempts > 0 {
+            s.max_attempts as f64
+        } else {
+            // Unlimited: each attempt takes at least its wait and, on
+            // average, the mean latency (or the timeout, if shorter).
+            let mean = match svc.latency_shape {
+                LatencyShape::LogNormal => m * libm::exp(0.125),
+                LatencyShape::Normal => crate::patterns::service::truncated_normal_mean(m, svc.latency_sd_ms as f64),
+                _ => m,
+            } * calls_per_attempt;
+            let mean = if s.attempt_timeout_ms > 0 {
+                mean.min(s.attempt_timeout_ms as f64)
+            } else {
+                mean
+            };
+            let shortest_wait = match (s.wait, s.jitter) {
+                (WaitKind::Immediate, _) | (_, Jitter::Full) => 0.0,
+                (_, Jitter::Equal) => s.base_ms as f64 / 2.0,
+                _ => s.base_ms as f64,
+            };
+            let step = mean + shortest_wait;
+            if step > 0.0 {
+                libm::floor(s.deadline_ms as f64 / step) + 1.0
+            } else {
+                f64::INFINITY
+            }
+        };
+        let calls = requests * attempts * calls_per_attempt;
+        // Over capacity a call is slowed by the overload (load ÷ capacity).
+        if svc.capacity > 0 {
+            long *= (calls / svc.capacity as f64).max(1.0);
+        }
+        let call_ms = long * calls_per_attempt;
+        let waited_ms = if s.attempt_timeout_ms > 0 {
+            call_ms.min(s.attempt_timeout_ms as f64)
+        } else {
+            call_ms
+        };
+        // A request lives at most through all its attempts and waits (or its deadline).
+        let mut life_ms = attempts * waited_ms + (attempts - 1.0).max(0.0) * longest_wait;
+        if s.deadline_ms > 0 {
+            life_ms = life_ms.min(s.deadline_ms as f64);
+        }
+        // What is alive at once: everything, or what a window of its lifetime holds.
+        let share = |lasts_ms: f64| {
+            if window_ms <= 0.0 {
+                1.0
+            } else {
+                (lasts_ms / window_ms + 1.0 / requests.max(1.0)).min(1.0)
+            }
+        };
+        WorkBound {
+            calls,
+            // A call stays with the service for its whole latency, abandoned or not.
+            in_flight: calls * share(call_ms + life_ms),
+            records: requests * attempts * share(life_ms),
+        }
     }
 
     /// The scenario of side A.
