@@ -518,7 +518,7 @@ impl RetryConfig {
         }
         let mut lower_in_flight = lower_calls.clone();
         lower_in_flight.push("service.latency_ms".to_string());
-        if self.service.slow_rate > 0.0 {
+        if self.service.slow_rate > 0.0 || self.script.contains(&Scripted::Slow) {
             lower_in_flight.push("service.slow_ms".to_string());
         }
         let mut lower_records = lower_calls.clone();
@@ -571,7 +571,8 @@ impl RetryConfig {
             LatencyShape::LogNormal => m * libm::exp(0.5 * 4.75),
             LatencyShape::Normal => m + 5.0 * svc.latency_sd_ms as f64,
         };
-        if svc.slow_rate > 0.0 {
+        // Slow calls (at random, or scripted) take the slow latency.
+        if svc.slow_rate > 0.0 || self.script.contains(&Scripted::Slow) {
             long = long.max(svc.slow_ms as f64);
         }
         let longest_wait = match s.wait {
@@ -622,19 +623,20 @@ impl RetryConfig {
         if s.deadline_ms > 0 {
             life_ms = life_ms.min(s.deadline_ms as f64);
         }
-        // What is alive at once: everything, or what a window of its lifetime holds.
-        let share = |lasts_ms: f64| {
+        // Requests alive at once: all of them, or those arriving within one
+        // lifetime (a Poisson count: its mean plus five standard deviations).
+        let alive = |lasts_ms: f64| {
             if window_ms <= 0.0 {
-                1.0
-            } else {
-                (lasts_ms / window_ms + 1.0 / requests.max(1.0)).min(1.0)
+                return requests;
             }
+            let mean = requests * lasts_ms / window_ms;
+            (mean + 5.0 * libm::sqrt(mean) + 5.0).min(requests)
         };
         WorkBound {
             calls,
             // A call stays with the service for its whole latency, abandoned or not.
-            in_flight: calls * share(call_ms + life_ms),
-            records: requests * attempts * share(life_ms),
+            in_flight: alive(call_ms + life_ms) * attempts * calls_per_attempt,
+            records: alive(life_ms) * attempts,
         }
     }
 
