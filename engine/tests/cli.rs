@@ -474,3 +474,79 @@ fn trace_is_explained_and_refused_where_it_makes_no_sense() {
     let missing_dir = std::env::temp_dir().join("playground-no-such-dir").join("t.jsonl");
     playground(&["run", &link, "--trace", missing_dir.to_str().unwrap()]).fails_with("cannot write the trace");
 }
+
+/// Parses the sweep's CSV (no quoted cells in these tests) into a header and rows.
+fn csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut lines = text
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
+    let header = lines.next().expect("a header");
+    let rows: Vec<Vec<String>> = lines.collect();
+    assert!(rows.iter().all(|r| r.len() == header.len()), "ragged CSV: {text}");
+    (header, rows)
+}
+
+#[test]
+fn sweep_prints_one_row_per_run_in_grid_order_with_the_run_reports() {
+    let out = playground(&[
+        "sweep",
+        "#/en/retry",
+        "--set",
+        "service.transient_failure_rate=0.7",
+        "--vary",
+        "strategy.max_attempts=1,4",
+        "--vary",
+        "strategy.wait=immediate,fixed",
+        "--seeds",
+        "3",
+    ])
+    .ok();
+    let (header, rows) = csv(&out);
+    assert_eq!(header[..3], ["strategy.max_attempts", "strategy.wait", "seed"]);
+    assert!(header.contains(&"gave_up.attempts".to_string()));
+    assert_eq!(rows.len(), 2 * 2 * 3);
+    let keys: Vec<String> = rows.iter().map(|r| r[..3].join(" ")).collect();
+    assert_eq!(keys[0], "1 immediate 0");
+    assert_eq!(keys[4], "1 fixed 1");
+    assert_eq!(keys[11], "4 fixed 2");
+    // A row is exactly what `run` reports for that point and seed.
+    let report = playground(&[
+        "run",
+        "#/en/retry",
+        "--set",
+        "service.transient_failure_rate=0.7",
+        "--set",
+        "strategy.max_attempts=4",
+        "--set",
+        "strategy.wait=immediate",
+        "--seed",
+        "2",
+    ])
+    .json();
+    let row = &rows[2 * 3 + 2];
+    for (name, value) in [
+        ("calls", &report["metrics"]["calls"]),
+        ("success_rate", &report["metrics"]["success_rate"]),
+    ] {
+        let col = header.iter().position(|h| h == name).unwrap();
+        assert_eq!(row[col], value.to_string(), "{name}");
+    }
+}
+
+#[test]
+fn sweep_names_side_b_and_refuses_what_it_cannot_run() {
+    let (header, rows) =
+        csv(&playground(&["sweep", "#/en/retry", "--set", "compare.jitter=full", "--seeds", "2"]).ok());
+    assert_eq!(rows.len(), 2);
+    assert!(header.contains(&"b.success_rate".to_string()) && header.contains(&"success_rate".to_string()));
+    let first_b = header.iter().position(|h| h.starts_with("b.")).unwrap();
+    assert!(header[first_b..].iter().all(|h| h.starts_with("b.")));
+    // A bad point is named and nothing is printed.
+    playground(&["sweep", "#/en/retry", "--vary", "strategy.max_attempts=2,20000"])
+        .fails_with("strategy.max_attempts (at strategy.max_attempts=20000) must be between 0 and 10000");
+    playground(&["sweep", "#/en/retry"]).fails_with("needs --vary");
+    playground(&["sweep", "#/en/retry", "--seeds", "0"]).fails_with("--seeds needs a whole number ≥ 1");
+    playground(&["run", "#/en/retry", "--vary", "strategy.max_attempts=1,2"]).fails_with("only `sweep`");
+    playground(&["sweep", "#/en/retry", "--vary", "=1,2"])
+        .fails_with("--vary =1,2 could not be read: the field is missing");
+}
