@@ -3,6 +3,7 @@
 //! optionally held back by a retry budget and a circuit breaker. Many clients
 //! at once show retry storms and their cures.
 
+mod active;
 pub mod config;
 pub mod model;
 mod page;

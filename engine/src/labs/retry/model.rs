@@ -5,6 +5,7 @@
 //! The service keeps working on an attempt its client has abandoned (timed
 //! out): that is how retries feed overload, and why storms happen.
 
+use super::active::ActiveRequests;
 use super::config::{RetryScenario, Scripted, Target, Workload};
 use super::record::{CallError, GiveUpReason, RetryRecord};
 use super::stats::RetryStats;
@@ -16,7 +17,7 @@ use crate::patterns::service::{Forced, Service};
 use crate::rng::SimRng;
 use crate::sim::{Ctx, Model};
 use crate::time::{SimDuration, SimTime};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// The events of the retry world.
 #[derive(Clone, Debug)]
@@ -108,6 +109,29 @@ pub struct Request {
     quota_cost: Option<u64>,
 }
 
+impl Request {
+    /// A request that just arrived, before its first attempt.
+    pub fn new(id: u32, client: u32, now: SimTime, primary: u32) -> Request {
+        Request {
+            id,
+            client,
+            arrived: now,
+            primary,
+            spans: Vec::new(),
+            phase: Phase::Waiting {
+                next_attempt: 1,
+                since: now,
+                until: now,
+            },
+            outcome: None,
+            previous_wait: SimDuration::ZERO,
+            read_version: 0,
+            probe_round: None,
+            quota_cost: None,
+        }
+    }
+}
+
 /// How many finished requests are kept for the timeline view.
 pub const KEPT_TIMELINES: usize = 200;
 
@@ -129,7 +153,7 @@ pub struct RetryModel {
     router: Box<dyn Router>,
     /// Scratch space for the nodes a request already failed on.
     route_scratch: Vec<u32>,
-    active: BTreeMap<u32, Request>,
+    active: ActiveRequests,
     finished: VecDeque<Request>,
     next_id: u32,
     /// The herd's shared record version.
@@ -184,7 +208,7 @@ impl RetryModel {
                 Target::Same => Box::new(SameNode),
                 Target::NextReplica => Box::new(NextReplica),
             },
-            active: BTreeMap::new(),
+            active: ActiveRequests::default(),
             finished: VecDeque::new(),
             next_id: 0,
             version: 0,
@@ -229,26 +253,7 @@ impl RetryModel {
         let id = self.next_id;
         self.next_id += 1;
         let nodes = self.service.nodes();
-        self.active.insert(
-            id,
-            Request {
-                id,
-                client,
-                arrived: now,
-                primary: id % nodes,
-                spans: Vec::new(),
-                phase: Phase::Waiting {
-                    next_attempt: 1,
-                    since: now,
-                    until: now,
-                },
-                outcome: None,
-                previous_wait: SimDuration::ZERO,
-                read_version: 0,
-                probe_round: None,
-                quota_cost: None,
-            },
-        );
+        self.active.insert(id, Request::new(id, client, now, id % nodes));
         self.stats.on_arrival(now);
         id
     }
@@ -659,9 +664,10 @@ impl Model for RetryModel {
     /// Requests (with their attempt spans) dominate: a storm holds tens of thousands.
     fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        // A copy's vectors hold exactly their length; a B-tree entry costs about its key more.
-        let request = |r: &Request| size_of::<Request>() + 8 + r.spans.len() * size_of::<Span>();
+        // A copy's vectors hold exactly their length; an active request also has its slot.
+        let request = |r: &Request| size_of::<Request>() + r.spans.len() * size_of::<Span>();
         self.active.values().map(request).sum::<usize>()
+            + self.active.slots() * 8
             + self.finished.iter().map(request).sum::<usize>()
             + self.arrivals.len() * size_of::<SimRng>()
             + std::mem::size_of_val(self.stats.series.buckets())
