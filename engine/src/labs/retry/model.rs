@@ -336,23 +336,12 @@ impl RetryModel {
             b.on_call();
         }
         let nodes = self.service.nodes();
-        // A reused buffer: attempts are the hot path, so no allocation per call.
-        let mut failed = std::mem::take(&mut self.route_scratch);
-        failed.clear();
-        failed.extend(
-            self.active[&id]
-                .spans
-                .iter()
-                .filter(|s| matches!(s.result, Some(SpanResult::Failed(_))))
-                .map(|s| s.node),
-        );
-        let node = self.router.pick(RouteQuery {
-            primary,
-            attempt,
-            nodes,
-            failed: &failed,
-        }) % nodes;
-        self.route_scratch = failed;
+        // With one node every router picks it: no need to ask.
+        let node = if nodes == 1 {
+            0
+        } else {
+            self.route(id, primary, attempt, nodes)
+        };
         let forced = self.scenario.script.get(attempt as usize - 1).map(|s| match s {
             Scripted::Succeed => Forced::Succeed,
             Scripted::Fail => Forced::Fail,
@@ -480,6 +469,28 @@ impl RetryModel {
             since,
             reply_at,
         };
+    }
+
+    /// Where attempt `attempt` of request `id` goes, by the router.
+    fn route(&mut self, id: u32, primary: u32, attempt: u32, nodes: u32) -> u32 {
+        // A reused buffer: attempts are the hot path, so no allocation per call.
+        let mut failed = std::mem::take(&mut self.route_scratch);
+        failed.clear();
+        failed.extend(
+            self.active[&id]
+                .spans
+                .iter()
+                .filter(|s| matches!(s.result, Some(SpanResult::Failed(_))))
+                .map(|s| s.node),
+        );
+        let node = self.router.pick(RouteQuery {
+            primary,
+            attempt,
+            nodes,
+            failed: &failed,
+        }) % nodes;
+        self.route_scratch = failed;
+        node
     }
 
     fn service_done(
