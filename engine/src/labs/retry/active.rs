@@ -19,7 +19,7 @@ pub struct ActiveRequests {
 
 impl ActiveRequests {
     /// Adds request `id`, which must be the next id after every one added so far.
-    pub fn insert(&mut self, id: u32, request: Request) {
+    pub fn insert(&mut self, id: u32, request: Box<Request>) {
         if self.slots.is_empty() {
             self.oldest = id;
         }
@@ -28,7 +28,7 @@ impl ActiveRequests {
             self.oldest as usize + self.slots.len(),
             "ids come in order"
         );
-        self.slots.push_back(Some(Box::new(request)));
+        self.slots.push_back(Some(request));
         self.len += 1;
     }
 
@@ -46,8 +46,8 @@ impl ActiveRequests {
         self.slot(*id).and_then(|i| self.slots[i].as_deref_mut())
     }
 
-    /// Takes request `id` out; the oldest empty slots are let go.
-    pub fn remove(&mut self, id: &u32) -> Option<Request> {
+    /// Takes request `id` out (still boxed); the oldest empty slots are let go.
+    pub fn remove(&mut self, id: &u32) -> Option<Box<Request>> {
         let i = self.slot(*id)?;
         let request = self.slots[i].take()?;
         self.len -= 1;
@@ -55,7 +55,7 @@ impl ActiveRequests {
             self.slots.pop_front();
             self.oldest += 1;
         }
-        Some(*request)
+        Some(request)
     }
 
     /// The requests in id order.
@@ -86,8 +86,8 @@ mod tests {
     use crate::labs::retry::model::Phase;
     use crate::time::{SimDuration, SimTime};
 
-    fn request(id: u32) -> Request {
-        Request::new(id, 0, SimTime::ZERO, 0)
+    fn request(id: u32) -> Box<Request> {
+        Box::new(Request::new(id, 0, SimTime::ZERO, 0))
     }
 
     #[test]

@@ -154,7 +154,10 @@ pub struct RetryModel {
     /// Scratch space for the nodes a request already failed on.
     route_scratch: Vec<u32>,
     active: ActiveRequests,
-    finished: VecDeque<Request>,
+    /// Boxed as they were while active: finishing moves a pointer, not a request.
+    finished: VecDeque<Box<Request>>,
+    /// The box of the last timeline let go, reused by the next request.
+    spare: Option<Box<Request>>,
     next_id: u32,
     /// The herd's shared record version.
     version: u64,
@@ -210,6 +213,7 @@ impl RetryModel {
             },
             active: ActiveRequests::default(),
             finished: VecDeque::new(),
+            spare: None,
             next_id: 0,
             version: 0,
             pending_arrivals: 0,
@@ -236,7 +240,7 @@ impl RetryModel {
     }
     /// The most recently finished requests, oldest first.
     pub fn finished(&self) -> impl DoubleEndedIterator<Item = &Request> {
-        self.finished.iter()
+        self.finished.iter().map(|r| &**r)
     }
     /// Calls the service is working on, per node.
     pub fn in_flight(&self) -> &[u32] {
@@ -253,7 +257,17 @@ impl RetryModel {
         let id = self.next_id;
         self.next_id += 1;
         let nodes = self.service.nodes();
-        self.active.insert(id, Request::new(id, client, now, id % nodes));
+        let fresh = Request::new(id, client, now, id % nodes);
+        let request = match self.spare.take() {
+            Some(mut boxed) => {
+                let mut spans = std::mem::take(&mut boxed.spans);
+                spans.clear();
+                *boxed = Request { spans, ..fresh };
+                boxed
+            }
+            None => Box::new(fresh),
+        };
+        self.active.insert(id, request);
         self.stats.on_arrival(now);
         id
     }
@@ -639,7 +653,8 @@ impl RetryModel {
             req.outcome = Some((outcome, now));
             self.stats.on_finish(&req, outcome, attempts, now);
             if self.finished.len() == KEPT_TIMELINES {
-                self.finished.pop_front();
+                // Its box and its spans' buffer serve the next request.
+                self.spare = self.finished.pop_front();
             }
             self.finished.push_back(req);
         }
@@ -679,7 +694,7 @@ impl Model for RetryModel {
         let request = |r: &Request| size_of::<Request>() + r.spans.len() * size_of::<Span>();
         self.active.values().map(request).sum::<usize>()
             + self.active.slots() * 8
-            + self.finished.iter().map(request).sum::<usize>()
+            + self.finished.iter().map(|r| request(r)).sum::<usize>()
             + self.arrivals.len() * size_of::<SimRng>()
             + std::mem::size_of_val(self.stats.series.buckets())
             + self.stats.breaker_changes.len() * size_of::<(SimTime, BreakerState)>()
