@@ -371,3 +371,32 @@ fn theory_of_unlimited_attempts_is_the_limit() {
         Some("theory.caveat.budget")
     );
 }
+
+/// Theory for 10,000 attempts (the most a strategy may have) with every
+/// jitter scheme is computed in bounded time, and near-certain failure
+/// (p = 0.999) still gets 1 − pⁿ right at that n.
+#[test]
+fn theory_of_many_attempts_is_exact_and_quick() {
+    use super::theory::Prediction;
+    use crate::patterns::backoff::Jitter;
+    for jitter in [Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated] {
+        let mut config = RetryConfig {
+            strategy: immediate(10_000),
+            ..RetryConfig::default()
+        };
+        config.service.transient_failure_rate = 0.999;
+        config.strategy.wait = WaitKind::Exponential;
+        config.strategy.jitter = jitter;
+        config.strategy.base_ms = 10;
+        config.strategy.cap_ms = 1_000;
+        let p = Prediction::of(&config.scenario().unwrap());
+        // (1 − p)(1 + p + … + pⁿ⁻¹) = 1 − pⁿ: 0.99995 here, where n = 1,000 would give 0.63.
+        let want = 1.0 - 0.999f64.powi(10_000);
+        assert!(
+            (p.success_rate - want).abs() < 1e-9,
+            "{jitter:?}: {} vs {want}",
+            p.success_rate
+        );
+        assert!(p.retry_wait_per_request_ms.is_finite() && p.retry_wait_per_request_ms > 0.0);
+    }
+}

@@ -210,7 +210,7 @@ pub fn theory_attempts(max_attempts: u32) -> u32 {
 }
 
 /// See [`theory_attempts`].
-pub const THEORY_ATTEMPTS: u32 = 1_000;
+pub const THEORY_ATTEMPTS: u32 = 10_000;
 
 /// `1 + r + … + rⁿ⁻¹`: the expected number of attempts when each is retried
 /// with chance `r`, at most `n` of them.
@@ -319,7 +319,18 @@ pub fn decorrelated_means_us(base: f64, cap: f64, retries: u32) -> Vec<f64> {
                 at_cap += m * (hi - cap) / width;
             }
         }
-        out.push(moment.iter().sum::<f64>() + at_cap * cap);
+        let mean = moment.iter().sum::<f64>() + at_cap * cap;
+        // Once capped, the waits settle to a steady distribution: when the
+        // mean stops moving, every later wait has that mean (this keeps 10,000
+        // retries as cheap as a few hundred).
+        if out
+            .last()
+            .is_some_and(|last: &f64| libm::fabs(mean - last) <= 1e-12 * mean)
+        {
+            out.resize(retries as usize, mean);
+            break;
+        }
+        out.push(mean);
         sources = mass
             .iter()
             .zip(moment.iter())
