@@ -216,7 +216,10 @@ async fn stage_dom_size_does_not_grow_with_clients() {
     let mut sizes = Vec::new();
     for clients in [10, 5_000] {
         let config = RetryConfig {
-            workload: Workload::Herd { clients },
+            workload: Workload::Herd {
+                clients,
+                read_write: false,
+            },
             ..p.config.clone()
         };
         let lab = lab_from(&config, p.seed);
@@ -335,7 +338,10 @@ async fn tapping_a_node_says_what_its_numbers_count() {
 async fn stage_samples_dots_when_thousands_of_clients_call() {
     let p = presets::find("herd").unwrap();
     let config = RetryConfig {
-        workload: Workload::Herd { clients: 5_000 },
+        workload: Workload::Herd {
+            clients: 5_000,
+            read_write: false,
+        },
         ..p.config
     };
     let lab = lab_from(&config, p.seed);

@@ -14,6 +14,7 @@ pub mod rng;
 pub mod run_spec;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 pub mod time;
 pub mod trace;
 pub mod validate;

@@ -143,14 +143,12 @@ impl RunSpec {
 /// The JSON of a checked state, in the envelope form a config file takes
 /// (`{"lab": …, "seed": …, "config": …}`), fields in a readable order.
 pub fn state_to_json_pretty(state: &LabState) -> String {
-    let text = match &state.config {
-        LabConfig::Retry(c) => serde_json::to_string_pretty(&Envelope {
-            lab: state.lab(),
-            seed: state.seed,
-            config: c,
-        }),
-    };
-    text.expect("configs serialise")
+    serde_json::to_string_pretty(&Envelope {
+        lab: state.lab(),
+        seed: state.seed,
+        config: &state.config,
+    })
+    .expect("configs serialise")
 }
 
 impl Override {
@@ -165,6 +163,12 @@ impl Override {
             ));
         };
         let path = path.trim();
+        if path.is_empty() {
+            return Err(unreadable(
+                &format!("--set {arg}"),
+                "the field is missing before `=`: expected path=value, e.g. service.transient_failure_rate=0.3",
+            ));
+        }
         parse_path(path)?;
         let value = serde_json::from_str(raw.trim()).unwrap_or_else(|_| Value::String(raw.to_string()));
         Ok(Override {
@@ -340,7 +344,8 @@ mod tests {
         let cases = [
             ("service.latency_ms.x=1", "is a number"),
             ("service.outages[3]=1", "index 3 is out of range"),
-            ("=1", "empty"),
+            ("=1", "the field is missing before `=`"),
+            (" =1", "--set  =1"),
             ("a..b=1", "missing"),
             ("a[x]=1", "whole number"),
             ("a[1=1", "not closed"),

@@ -131,6 +131,10 @@ impl<M: Model> Simulation<M> {
         self.now
     }
     /// Events handled so far.
+    /// Events scheduled and not yet handled (the queue's length).
+    pub fn pending(&self) -> usize {
+        self.queue.len()
+    }
     pub fn events(&self) -> u64 {
         self.events
     }

@@ -82,6 +82,10 @@ pub const MAX_BUCKETS: usize = 240;
 pub struct Series<B> {
     width: SimDuration,
     buckets: Vec<B>,
+    /// The bucket last looked up and its span `[from, to)` in µs: time
+    /// mostly stands still or moves forward a little, so most lookups land
+    /// there again and skip the division.
+    last: (u64, u64, usize),
 }
 
 /// What a series bucket must know: how to merge with its neighbour.
@@ -94,11 +98,17 @@ impl<B: Bucket> Series<B> {
         Series {
             width: SimDuration(width.as_micros().max(1)),
             buckets: Vec::new(),
+            last: (0, 0, 0),
         }
     }
 
     /// The bucket that holds instant `t`, created (and the series widened) as needed.
     pub fn at(&mut self, t: SimTime) -> &mut B {
+        let us = t.as_micros();
+        let (from, to, last) = self.last;
+        if us >= from && us < to {
+            return &mut self.buckets[last];
+        }
         let mut i = (t.as_micros() / self.width.as_micros()) as usize;
         while i >= MAX_BUCKETS {
             self.widen();
@@ -107,6 +117,8 @@ impl<B: Bucket> Series<B> {
         if self.buckets.len() <= i {
             self.buckets.resize(i + 1, B::default());
         }
+        let width = self.width.as_micros();
+        self.last = (i as u64 * width, (i as u64 + 1) * width, i);
         &mut self.buckets[i]
     }
 
@@ -124,6 +136,7 @@ impl<B: Bucket> Series<B> {
             .collect();
         self.buckets = merged;
         self.width = SimDuration(self.width.as_micros() * 2);
+        self.last = (0, 0, 0);
     }
 
     pub fn width(&self) -> SimDuration {

@@ -22,6 +22,15 @@ pub enum Problem {
     Inconsistent { key: &'static str },
     /// The input could not be read at all (bad JSON, wrong type, …).
     Unreadable { detail: String },
+    /// The run could do more work than any run may (`key` says which kind:
+    /// calls, calls in flight, attempt records), up to `got` where `max` is
+    /// allowed; `lower` names the fields that would bring it down.
+    TooMuchWork {
+        key: &'static str,
+        got: f64,
+        max: f64,
+        lower: Vec<String>,
+    },
 }
 
 impl ConfigError {
@@ -48,6 +57,25 @@ impl ConfigError {
             ),
             Problem::Unreadable { detail } => {
                 tf(lang, "error.unreadable", &[("field", &self.field), ("detail", detail)])
+            }
+            Problem::TooMuchWork { key, got, max, lower } => {
+                let whole = |v: f64| crate::i18n::format::decimal_mark(lang, &format!("{:.0}", v));
+                let or = crate::i18n::t(lang, "error.work_or");
+                let lower = match lower.split_last() {
+                    Some((last, [])) => last.clone(),
+                    Some((last, rest)) => format!("{} {or} {last}", rest.join(", ")),
+                    None => String::new(),
+                };
+                tf(
+                    lang,
+                    key,
+                    &[
+                        ("field", &self.field),
+                        ("got", &whole(*got)),
+                        ("max", &whole(*max)),
+                        ("lower", &lower),
+                    ],
+                )
             }
         }
     }

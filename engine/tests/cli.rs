@@ -283,11 +283,11 @@ fn invalid_values_are_refused_with_the_validators_words() {
         "--set",
         "service.transient_failure_rate=5",
         "--set",
-        "strategy.max_attempts=51",
+        "strategy.max_attempts=10001",
     ])
     .fails_with("service.transient_failure_rate must be between 0 and 1, got 5");
     assert!(
-        stderr.contains("strategy.max_attempts must be between 1 and 50, got 51"),
+        stderr.contains("strategy.max_attempts must be between 0 and 10000, got 10001"),
         "{stderr}"
     );
     playground(&["run", file.path(), "--set", "strategy.max_attempts=1000000000000"]).fails_with("1000000000000");
@@ -325,6 +325,78 @@ fn usage_mistakes_exit_2_with_a_hint() {
         let stderr = playground(args).fails_with(says);
         assert!(stderr.starts_with("playground: "), "{stderr}");
     }
+}
+
+/// `#/en/retry/2.<data>` for the JSON text of a payload, as version 2 packs it.
+fn link_with_json(json_text: &str) -> String {
+    use base64::Engine;
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(json_text.as_bytes(), 9);
+    format!(
+        "http://127.0.0.1:8080/#/en/retry/2.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    )
+}
+
+#[test]
+fn bad_sources_and_overrides_are_named() {
+    // A directory is not "no such file".
+    let dir = std::env::temp_dir();
+    let dir = dir.to_str().unwrap();
+    playground(&["run", dir]).fails_with("is a directory");
+    playground(&["url", dir]).fails_with("is a directory");
+    // `--set =1` names the argument and the problem, not an empty field.
+    let stderr = playground(&["run", "#/en/retry", "--set", "=1"]).fails_with("--set =1");
+    assert!(stderr.contains("the field is missing before `=`"), "{stderr}");
+    // A field the workload does not have is refused, not ignored.
+    playground(&["run", "#/en/retry", "--set", "workload.clients=100"])
+        .fails_with("workload.clients could not be read: unknown field: a `single` workload has no other field");
+    playground(&["run", "#/en/retry", "--set", "workload={\"clients\": 100}"]).fails_with("workload.kind");
+    playground(&[
+        "run",
+        "#/en/retry",
+        "--set",
+        "workload={\"kind\": \"poisson\", \"clients\": \"many\", \"rate_per_client\": 1, \"duration_ms\": 10}",
+    ])
+    .fails_with("workload.clients could not be read: invalid type: string");
+    playground(&["run", "#/en/retry", "--set", "workload={\"kind\": \"herd\"}"])
+        .fails_with("workload.clients could not be read: missing field");
+}
+
+#[test]
+fn old_links_with_unknown_fields_are_refused_with_the_field_named() {
+    // Such a link used to open silently without its `colour`; now it says why it cannot.
+    let link = link_with_json(
+        r#"{"seed": 1, "config": {"workload": {"kind": "poisson", "clients": 50, "rate_per_client": 1, "duration_ms": 1000, "colour": "red"}}}"#,
+    );
+    playground(&["run", &link]).fails_with("workload.colour");
+    let link = link_with_json(r#"{"seed": 1, "config": {"workload": {"kind": "single", "clients": 5000}}}"#);
+    playground(&["decode", &link]).fails_with("workload.clients");
+}
+
+#[test]
+fn a_lost_output_is_an_error_but_a_closed_pipe_is_not() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // no /dev/full on this system
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_playground"))
+        .args(["presets"])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run playground");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("cannot write to standard output"), "{stderr}");
+    // A reader that stops early (`| head -1`) is not a failure.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playground"))
+        .args(["presets"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run playground");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
 
 /// A path in the temp directory for an output file, removed when dropped.
@@ -401,4 +473,80 @@ fn trace_is_explained_and_refused_where_it_makes_no_sense() {
     playground(&["run", &link, "--trace"]).fails_with("--trace needs a value");
     let missing_dir = std::env::temp_dir().join("playground-no-such-dir").join("t.jsonl");
     playground(&["run", &link, "--trace", missing_dir.to_str().unwrap()]).fails_with("cannot write the trace");
+}
+
+/// Parses the sweep's CSV (no quoted cells in these tests) into a header and rows.
+fn csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut lines = text
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
+    let header = lines.next().expect("a header");
+    let rows: Vec<Vec<String>> = lines.collect();
+    assert!(rows.iter().all(|r| r.len() == header.len()), "ragged CSV: {text}");
+    (header, rows)
+}
+
+#[test]
+fn sweep_prints_one_row_per_run_in_grid_order_with_the_run_reports() {
+    let out = playground(&[
+        "sweep",
+        "#/en/retry",
+        "--set",
+        "service.transient_failure_rate=0.7",
+        "--vary",
+        "strategy.max_attempts=1,4",
+        "--vary",
+        "strategy.wait=immediate,fixed",
+        "--seeds",
+        "3",
+    ])
+    .ok();
+    let (header, rows) = csv(&out);
+    assert_eq!(header[..3], ["strategy.max_attempts", "strategy.wait", "seed"]);
+    assert!(header.contains(&"gave_up.attempts".to_string()));
+    assert_eq!(rows.len(), 2 * 2 * 3);
+    let keys: Vec<String> = rows.iter().map(|r| r[..3].join(" ")).collect();
+    assert_eq!(keys[0], "1 immediate 0");
+    assert_eq!(keys[4], "1 fixed 1");
+    assert_eq!(keys[11], "4 fixed 2");
+    // A row is exactly what `run` reports for that point and seed.
+    let report = playground(&[
+        "run",
+        "#/en/retry",
+        "--set",
+        "service.transient_failure_rate=0.7",
+        "--set",
+        "strategy.max_attempts=4",
+        "--set",
+        "strategy.wait=immediate",
+        "--seed",
+        "2",
+    ])
+    .json();
+    let row = &rows[2 * 3 + 2];
+    for (name, value) in [
+        ("calls", &report["metrics"]["calls"]),
+        ("success_rate", &report["metrics"]["success_rate"]),
+    ] {
+        let col = header.iter().position(|h| h == name).unwrap();
+        assert_eq!(row[col], value.to_string(), "{name}");
+    }
+}
+
+#[test]
+fn sweep_names_side_b_and_refuses_what_it_cannot_run() {
+    let (header, rows) =
+        csv(&playground(&["sweep", "#/en/retry", "--set", "compare.jitter=full", "--seeds", "2"]).ok());
+    assert_eq!(rows.len(), 2);
+    assert!(header.contains(&"b.success_rate".to_string()) && header.contains(&"success_rate".to_string()));
+    let first_b = header.iter().position(|h| h.starts_with("b.")).unwrap();
+    assert!(header[first_b..].iter().all(|h| h.starts_with("b.")));
+    // A bad point is named and nothing is printed.
+    playground(&["sweep", "#/en/retry", "--vary", "strategy.max_attempts=2,20000"])
+        .fails_with("strategy.max_attempts (at strategy.max_attempts=20000) must be between 0 and 10000");
+    playground(&["sweep", "#/en/retry"]).fails_with("needs --vary");
+    playground(&["sweep", "#/en/retry", "--seeds", "0"]).fails_with("--seeds needs a whole number ≥ 1");
+    playground(&["run", "#/en/retry", "--vary", "strategy.max_attempts=1,2"]).fails_with("only `sweep`");
+    playground(&["sweep", "#/en/retry", "--vary", "=1,2"])
+        .fails_with("--vary =1,2 could not be read: the field is missing");
 }

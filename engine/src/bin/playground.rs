@@ -12,6 +12,7 @@ use engine::codec::{self, LabState, Page};
 use engine::labs::presets;
 use engine::labs::trace_lines::write_trace;
 use engine::run_spec::{state_to_json_pretty, Override, RunSpec};
+use engine::sweep::{Sweep, Vary};
 use engine::Lang;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ USAGE:
     playground run <SOURCE> [OPTIONS]      run to the end; print the report as JSON
     playground url <SOURCE> [OPTIONS]      print the share link of SOURCE
     playground decode <SOURCE> [OPTIONS]   print SOURCE as a config file (JSON)
+    playground sweep <SOURCE> --vary PATH=A,B,… [--vary …] [--seeds N] [OPTIONS]
+                                           run a grid of configs on all cores; print CSV
     playground presets [--base URL] [--lang LANG]
                                            list the presets: id, title, link (tab-separated)
 
@@ -39,6 +42,11 @@ OPTIONS:
                          --set service.transient_failure_rate=0.3
                          --set strategy.jitter=full --set workload.clients=100
     --seed N           use seed N (a whole number) instead of the source's
+    --vary PATH=A,B,…  (sweep) run with PATH at each value (repeatable: the grid is the
+                       product, the first --vary outermost). Values as in --set; commas
+                       inside [..], {..} or \"..\" belong to the value
+    --seeds N          (sweep) run every point with seeds 0…N−1 (default: the source's
+                       seed, or --seed)
     --trace FILE       (run) also write every attempt to FILE as JSON lines, one per
                        attempt in the order they end (see TRACE FILES)
     --base URL         page the links point at [default: http://127.0.0.1:8080/]
@@ -58,6 +66,15 @@ REPORT (run):
     {\"metrics\", \"trace_hash\", \"events\"} when the config compares two strategies.
     The same source and seed give the same trace_hash here and in the browser.
 
+SWEEPS (sweep):
+    One CSV row per run, in grid order (varied values, then seeds), after a header:
+    the varied paths, seed, then every metric of side A by its dotted name
+    (success_rate, gave_up.attempts, …) and, when the config compares two
+    strategies, side B's with a b. prefix (b.success_rate, …). Runs go in parallel
+    on all cores; the table is the same whatever their number. Every point is
+    checked first: a bad one is named and nothing runs. At most 100000 runs.
+      playground sweep config.json --vary strategy.max_attempts=1,2,3,4 --seeds 20
+
 TRACE FILES (run --trace):
     One JSON object per line, per attempt, the same layout as the browser's
     \"Trace (JSON lines)\" export (which stops at a cap and gives this command):
@@ -67,9 +84,18 @@ TRACE FILES (run --trace):
     unavailable, overloaded, permanent, conflict); wait_before_ms is the backoff
     before the attempt. The file has as many lines as the calls metric (A + B).
 
+LIMITS:
+    A run may send at most 10,000,000 calls, have at most 1,000,000 calls in the
+    service at once (abandoned ones included) and hold at most 1,000,000 attempt
+    records, counted in the worst case (every attempt failing, both sides); a
+    config beyond that is refused with the fields to lower. The CLI and the
+    browser use the same limits.
+
 EXIT STATUS:
-    0 on success; 2 when the command line, the file, the link or the config is
-    wrong (the reasons go to standard error; nothing runs with defaults instead).
+    0 on success (also when standard output is a pipe closed early, as by `head`);
+    1 when the output cannot be written (e.g. a full disk); 2 when the command
+    line, the file, the link or the config is wrong (the reasons go to standard
+    error; nothing runs with defaults instead).
 ";
 
 const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
@@ -80,6 +106,7 @@ enum Command {
     Run(String),
     Url(String),
     Decode(String),
+    Sweep(String),
     Presets,
     Help,
 }
@@ -90,6 +117,10 @@ struct Args {
     command: Command,
     overrides: Vec<Override>,
     seed: Option<u64>,
+    /// `sweep --vary`: the fields varied and their values.
+    vary: Vec<Vary>,
+    /// `sweep --seeds N`.
+    seeds: Option<u64>,
     /// `run --trace FILE`: where to write the attempts as JSON lines.
     trace: Option<String>,
     base: String,
@@ -104,6 +135,8 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
     let mut positional = Vec::new();
     let mut overrides = Vec::new();
     let mut seed = None;
+    let mut vary = Vec::new();
+    let mut seeds = None;
     let mut trace = None;
     let mut base = DEFAULT_BASE.to_string();
     let mut lang = Lang::En;
@@ -134,6 +167,19 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
                         .map_err(|_| usage(format!("--seed needs a whole number ≥ 0, got `{v}`")))?,
                 );
             }
+            "--vary" => {
+                let v = value("--vary")?;
+                vary.push(Vary::parse(&v).map_err(|e| Failure(e.describe(lang)))?);
+            }
+            "--seeds" => {
+                let v = value("--seeds")?;
+                seeds = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|n| *n >= 1)
+                        .ok_or_else(|| usage(format!("--seeds needs a whole number ≥ 1, got `{v}`")))?,
+                );
+            }
             "--trace" => trace = Some(value("--trace")?),
             "--base" => base = value("--base")?,
             "--lang" => {
@@ -152,8 +198,9 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
         (Some("run"), Some(src)) => Command::Run(src),
         (Some("url"), Some(src)) => Command::Url(src),
         (Some("decode"), Some(src)) => Command::Decode(src),
+        (Some("sweep"), Some(src)) => Command::Sweep(src),
         (Some("presets"), None) => Command::Presets,
-        (Some(c @ ("run" | "url" | "decode")), None) => {
+        (Some(c @ ("run" | "url" | "decode" | "sweep")), None) => {
             return Err(usage(format!("`{c}` needs a config file or a link")))
         }
         (Some(c), _) => return Err(usage(format!("unknown command or extra argument near `{c}`"))),
@@ -164,6 +211,13 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
     if command == Command::Presets && (seed.is_some() || !overrides.is_empty()) {
         return Err(usage("`presets` takes no --set or --seed".into()));
     }
+    let sweeping = matches!(command, Command::Sweep(_) | Command::Help);
+    if (!vary.is_empty() || seeds.is_some()) && !sweeping {
+        return Err(usage("only `sweep` takes --vary and --seeds".into()));
+    }
+    if matches!(command, Command::Sweep(_)) && vary.is_empty() && seeds.is_none() {
+        return Err(usage("`sweep` needs --vary PATH=A,B,… or --seeds N".into()));
+    }
     if trace.is_some() && !matches!(command, Command::Run(_) | Command::Help) {
         return Err(usage("only `run` takes --trace".into()));
     }
@@ -171,6 +225,8 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
         command,
         overrides,
         seed,
+        vary,
+        seeds,
         trace,
         base,
         lang,
@@ -188,8 +244,19 @@ fn load(source: &str, lang: Lang) -> Result<RunSpec, Failure> {
         let read = std::io::stdin().read_to_string(&mut text).map(|_| text);
         return file_text(read, "standard input");
     }
-    if std::path::Path::new(source).is_file() {
+    let path = std::path::Path::new(source);
+    if path.is_file() {
         return file_text(std::fs::read_to_string(source), source);
+    }
+    if path.is_dir() {
+        return Err(Failure(format!(
+            "{source} is a directory: give a config file (JSON), a share link or - for standard input"
+        )));
+    }
+    if path.exists() {
+        return Err(Failure(format!(
+            "{source} is not a regular file: give a config file (JSON), a share link or - for standard input"
+        )));
     }
     if !source.contains('#') {
         return Err(Failure(format!(
@@ -207,8 +274,8 @@ fn load(source: &str, lang: Lang) -> Result<RunSpec, Failure> {
     }
 }
 
-/// Loads a source, applies the overrides and the seed, and checks the result.
-fn checked_state(source: &str, args: &Args) -> Result<LabState, Failure> {
+/// Loads a source and applies the overrides and the seed, unchecked.
+fn overridden_spec(source: &str, args: &Args) -> Result<RunSpec, Failure> {
     let mut spec = load(source, args.lang)?;
     for o in &args.overrides {
         spec.apply(o).map_err(|e| Failure(e.describe(args.lang)))?;
@@ -216,10 +283,19 @@ fn checked_state(source: &str, args: &Args) -> Result<LabState, Failure> {
     if let Some(seed) = args.seed {
         spec.seed = seed;
     }
-    spec.check().map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|e| format!("• {}", e.describe(args.lang))).collect();
-        Failure(format!("the configuration is not valid:\n{}", lines.join("\n")))
-    })
+    Ok(spec)
+}
+
+fn not_valid(errors: Vec<engine::validate::ConfigError>, lang: Lang) -> Failure {
+    let lines: Vec<String> = errors.iter().map(|e| format!("• {}", e.describe(lang))).collect();
+    Failure(format!("the configuration is not valid:\n{}", lines.join("\n")))
+}
+
+/// Loads a source, applies the overrides and the seed, and checks the result.
+fn checked_state(source: &str, args: &Args) -> Result<LabState, Failure> {
+    overridden_spec(source, args)?
+        .check()
+        .map_err(|errors| not_valid(errors, args.lang))
 }
 
 fn execute(args: &Args) -> Result<String, Failure> {
@@ -236,6 +312,14 @@ fn execute(args: &Args) -> Result<String, Failure> {
                 write_trace_file(&state, path)?;
             }
             serde_json::to_string_pretty(&report).expect("reports serialise")
+        }
+        Command::Sweep(source) => {
+            let spec = overridden_spec(source, args)?;
+            // The base itself must be valid, so its own problems are not blamed on a point.
+            spec.check().map_err(|errors| not_valid(errors, args.lang))?;
+            let sweep = Sweep::new(&spec, args.vary.clone(), args.seeds).map_err(|e| not_valid(e, args.lang))?;
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            sweep.run(threads).to_csv()
         }
         Command::Url(source) => codec::share_url(&args.base, args.lang, &checked_state(source, args)?),
         Command::Decode(source) => state_to_json_pretty(&checked_state(source, args)?),
@@ -283,9 +367,16 @@ fn main() -> ExitCode {
     match outcome {
         Ok(text) => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (`playground presets | head -1`) is not an error.
-            let _ = writeln!(out, "{}", text.trim_end()).and_then(|_| out.flush());
-            ExitCode::SUCCESS
+            match writeln!(out, "{}", text.trim_end()).and_then(|_| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                // A closed pipe (`playground presets | head -1`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                // Anything else (a full disk: `> /dev/full`) lost the output.
+                Err(e) => {
+                    eprintln!("playground: cannot write to standard output: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Err(Failure(msg)) => {
             eprintln!("playground: {msg}");

@@ -1,7 +1,8 @@
 //! The labs of the playground. Each lab is a scenario: a serde config,
 //! validated into a typed scenario, run as a [`crate::sim::Simulation`] that
-//! yields a trace and metrics. This module names the labs and gives the
-//! CLI (and tests) one way to run any of them to the end.
+//! yields a trace and metrics. This module names the labs, registers the
+//! built ones (the [`Lab`] trait and one line in the `labs!` registry) and
+//! gives the CLI (and tests) one way to run any of them to the end.
 
 pub mod retry;
 pub mod rewind;
@@ -10,6 +11,7 @@ pub mod seed_sweep;
 pub mod trace_lines;
 
 pub use run::LabRun;
+pub use trace_lines::TraceExport;
 
 use crate::i18n::Lang;
 use crate::validate::{json_kind, ConfigError};
@@ -52,7 +54,7 @@ impl LabId {
 
     /// Whether the lab can be opened yet (the others show as "coming").
     pub fn is_built(self) -> bool {
-        matches!(self, LabId::Retry)
+        BUILT.contains(&self)
     }
 
     pub fn title_key(self) -> String {
@@ -64,31 +66,147 @@ impl LabId {
     }
 }
 
-/// A lab's configuration.
+/// What a lab gives the engine: its id, its configuration type, and how to
+/// read, check and run a configuration, export its trace and list its
+/// presets. Adding a lab is one `impl Lab` in `labs/<name>/` and one line in
+/// the `labs!` registry below; every `match` over labs ([`LabConfig`]'s methods,
+/// [`presets`], [`LabId::is_built`]) is written by the macro.
+pub trait Lab {
+    const ID: LabId;
+    /// Everything that defines a run except the seed, as a link carries it.
+    type Config: Clone + std::fmt::Debug + PartialEq + Default + Serialize + serde::de::DeserializeOwned;
+
+    /// Reads a configuration from JSON (an object; values not yet checked).
+    /// An error names the field it failed on (`strategy.max_attempts`).
+    fn read(value: serde_json::Value) -> Result<Self::Config, ConfigError> {
+        serde_path_to_error::deserialize(&value)
+            .map_err(|e| unreadable(e.path().to_string(), e.into_inner().to_string()))
+    }
+
+    /// Checks every value; every problem names its field.
+    fn validate(config: &Self::Config) -> Result<(), Vec<ConfigError>>;
+
+    /// Runs to the end: side A, and side B when the config compares two.
+    fn run(config: &Self::Config, seed: u64) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>>;
+
+    /// A fresh re-run of this config and seed for the trace export.
+    fn trace_export(config: &Self::Config, seed: u64) -> Result<Box<dyn TraceExport>, Vec<ConfigError>>;
+
+    /// The lab's presets, with their guided moments.
+    fn presets() -> Vec<LabPreset<Self::Config>>;
+}
+
+/// A preset of one lab, before [`presets`] wraps its config in [`LabConfig`].
 #[derive(Clone, Debug, PartialEq)]
-pub enum LabConfig {
-    Retry(retry::RetryConfig),
+pub struct LabPreset<C> {
+    pub id: &'static str,
+    pub seed: u64,
+    pub config: C,
+    pub moments: Vec<run::Moment>,
+}
+
+/// A problem reading a configuration, at `field` (the whole config when empty).
+fn unreadable(field: String, detail: String) -> ConfigError {
+    ConfigError {
+        field: if field.is_empty() || field == "." {
+            "config".into()
+        } else {
+            field
+        },
+        problem: crate::validate::Problem::Unreadable { detail },
+    }
+}
+
+/// The registry of built labs: `Variant => the type implementing [`Lab`]`.
+/// It writes [`LabConfig`] (one variant per lab), its methods, the list of
+/// built labs and [`presets`].
+macro_rules! labs {
+    ($($variant:ident => $lab:ty),+ $(,)?) => {
+        /// A lab's configuration.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum LabConfig {
+            $($variant(<$lab as Lab>::Config),)+
+        }
+
+        /// The labs that are built, in the registry's order.
+        const BUILT: &[LabId] = &[$(<$lab as Lab>::ID),+];
+
+        impl LabConfig {
+            pub fn lab(&self) -> LabId {
+                match self {
+                    $(LabConfig::$variant(_) => <$lab as Lab>::ID,)+
+                }
+            }
+
+            /// The default configuration of `lab`, if it is built.
+            pub fn default_for(lab: LabId) -> Option<LabConfig> {
+                $(if lab == <$lab as Lab>::ID {
+                    return Some(LabConfig::$variant(Default::default()));
+                })+
+                None
+            }
+
+            /// `lab`'s reader, if it is built.
+            fn read(lab: LabId, value: serde_json::Value) -> Option<Result<LabConfig, ConfigError>> {
+                $(if lab == <$lab as Lab>::ID {
+                    return Some(<$lab as Lab>::read(value).map(LabConfig::$variant));
+                })+
+                None
+            }
+
+            pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
+                match self {
+                    $(LabConfig::$variant(c) => <$lab as Lab>::validate(c),)+
+                }
+            }
+
+            /// Runs to the end and reports, as the CLI prints it.
+            pub fn run(&self, seed: u64) -> Result<RunReport, Vec<ConfigError>> {
+                let (a, b) = match self {
+                    $(LabConfig::$variant(c) => <$lab as Lab>::run(c, seed)?,)+
+                };
+                Ok(RunReport { lab: self.lab(), seed, a, b })
+            }
+
+            /// A fresh re-run of this config and seed for the trace export.
+            pub fn trace_export(&self, seed: u64) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
+                match self {
+                    $(LabConfig::$variant(c) => <$lab as Lab>::trace_export(c, seed),)+
+                }
+            }
+        }
+
+        /// A configuration serialises as the lab's own config.
+        impl Serialize for LabConfig {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(LabConfig::$variant(c) => c.serialize(s),)+
+                }
+            }
+        }
+
+        /// Every preset of every built lab.
+        pub fn presets() -> Vec<Preset> {
+            let mut out = Vec::new();
+            $(out.extend(<$lab as Lab>::presets().into_iter().map(|p| Preset {
+                lab: <$lab as Lab>::ID,
+                id: p.id,
+                seed: p.seed,
+                config: LabConfig::$variant(p.config),
+                moments: p.moments,
+            }));)+
+            out
+        }
+    };
+}
+
+labs! {
+    Retry => retry::RetryLab,
 }
 
 impl LabConfig {
-    pub fn lab(&self) -> LabId {
-        match self {
-            LabConfig::Retry(_) => LabId::Retry,
-        }
-    }
-
-    /// The default configuration of `lab`, if it is built.
-    pub fn default_for(lab: LabId) -> Option<LabConfig> {
-        match lab {
-            LabId::Retry => Some(LabConfig::Retry(retry::RetryConfig::default())),
-            _ => None,
-        }
-    }
-
     pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            LabConfig::Retry(c) => serde_json::to_value(c).expect("configs serialise"),
-        }
+        serde_json::to_value(self).expect("configs serialise")
     }
 
     /// Reads `lab`'s configuration from JSON (without validating values).
@@ -97,64 +215,23 @@ impl LabConfig {
     /// must be a JSON object: serde would also read a struct from a list of
     /// its fields in order (`[1, 0.5, …]`), a form no one writes on purpose.
     pub fn from_json(lab: LabId, value: serde_json::Value) -> Result<LabConfig, ConfigError> {
-        let unreadable = |field: String, detail: String| ConfigError {
-            field: if field.is_empty() || field == "." {
-                "config".into()
-            } else {
-                field
-            },
-            problem: crate::validate::Problem::Unreadable { detail },
-        };
         let not_an_object = |field: String, got: &serde_json::Value| {
             unreadable(field, format!("expected an object {{…}}, got {}", json_kind(got)))
         };
         if !value.is_object() {
             return Err(not_an_object(String::new(), &value));
         }
-        let config = match lab {
-            // The error names the field it failed on (`strategy.max_attempts`), not only the problem.
-            LabId::Retry => serde_path_to_error::deserialize(&value)
-                .map(LabConfig::Retry)
-                .map_err(|e| unreadable(e.path().to_string(), e.into_inner().to_string()))?,
-            other => {
-                return Err(unreadable(
-                    String::new(),
-                    format!("the {} lab is not built yet", other.slug()),
-                ))
-            }
-        };
+        let config = LabConfig::read(lab, value.clone()).unwrap_or_else(|| {
+            Err(unreadable(
+                String::new(),
+                format!("the {} lab is not built yet", lab.slug()),
+            ))
+        })?;
         // Where the config, written back, has an object, the input must have had one too.
         if let Some((field, got)) = list_read_as_object(&value, &config.to_json(), String::new()) {
             return Err(not_an_object(field, got));
         }
         Ok(config)
-    }
-
-    pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
-        match self {
-            LabConfig::Retry(c) => c.validate(),
-        }
-    }
-
-    /// Runs to the end and reports, as the CLI prints it.
-    pub fn run(&self, seed: u64) -> Result<RunReport, Vec<ConfigError>> {
-        match self {
-            LabConfig::Retry(c) => {
-                let mut run = retry::RetryRun::new(c, seed)?;
-                run.run_to_end(u64::MAX);
-                let side = |s: &retry::RetrySim| SideReport {
-                    metrics: serde_json::to_value(s.model().stats().metrics()).expect("metrics serialise"),
-                    trace_hash: s.trace().digest_hex(),
-                    events: s.events(),
-                };
-                Ok(RunReport {
-                    lab: LabId::Retry,
-                    seed,
-                    a: side(&run.a),
-                    b: run.b.as_ref().map(side),
-                })
-            }
-        }
     }
 }
 
@@ -194,20 +271,6 @@ impl Preset {
     }
 }
 
-/// Every preset of every built lab.
-pub fn presets() -> Vec<Preset> {
-    retry::presets::all()
-        .into_iter()
-        .map(|p| Preset {
-            lab: LabId::Retry,
-            id: p.id,
-            seed: p.seed,
-            config: LabConfig::Retry(p.config),
-            moments: p.moments,
-        })
-        .collect()
-}
-
 /// The first place (path, value) where `input` has a list and `read`, the
 /// same config as it was read and written back, has an object there.
 fn list_read_as_object<'a>(
@@ -232,5 +295,33 @@ fn list_read_as_object<'a>(
             .enumerate()
             .find_map(|(i, (value, read))| list_read_as_object(value, read, format!("{path}[{i}]"))),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the registry writes holds for every built lab: defaults that are
+    /// valid and read back from their own JSON, presets that belong to it.
+    #[test]
+    fn every_registered_lab_is_whole() {
+        assert!(!BUILT.is_empty());
+        for &lab in BUILT {
+            assert!(lab.is_built());
+            let config = LabConfig::default_for(lab).expect("a built lab has defaults");
+            assert_eq!(config.lab(), lab);
+            assert_eq!(config.validate(), Ok(()));
+            assert_eq!(LabConfig::from_json(lab, config.to_json()), Ok(config.clone()));
+            let report = config.run(3).expect("defaults run");
+            assert_eq!(report.lab, lab);
+            assert!(config.trace_export(3).is_ok());
+            assert!(presets().iter().any(|p| p.lab == lab && p.config.lab() == lab));
+        }
+        for lab in LabId::ALL.into_iter().filter(|l| !BUILT.contains(l)) {
+            assert!(!lab.is_built() && LabConfig::default_for(lab).is_none());
+            let err = LabConfig::from_json(lab, serde_json::json!({})).unwrap_err();
+            assert!(err.to_string().contains("not built"), "{err}");
+        }
     }
 }

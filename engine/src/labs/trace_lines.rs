@@ -24,11 +24,9 @@
 //!   a first attempt).
 //!
 //! A lab offers its lines by implementing [`TraceExport`] for a fresh re-run
-//! of its config, and registering it in [`LabConfig::trace_export`].
+//! of its config, returned by its [`super::Lab::trace_export`].
 
-use super::LabConfig;
 use crate::sim::Progress;
-use crate::validate::ConfigError;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 
@@ -71,15 +69,6 @@ pub trait TraceExport {
     /// `emit` each attempt that ended, in the order they ended. `Finished`
     /// once the run is over.
     fn next_attempts(&mut self, max_events: u64, emit: &mut dyn FnMut(AttemptLine)) -> Progress;
-}
-
-impl LabConfig {
-    /// A fresh re-run of this config and seed for the trace export.
-    pub fn trace_export(&self, seed: u64) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
-        match self {
-            LabConfig::Retry(c) => Ok(Box::new(super::retry::trace_lines::RetryTrace::new(c, seed)?)),
-        }
-    }
 }
 
 /// What a finished export wrote.
@@ -191,6 +180,7 @@ pub fn write_trace(
 mod tests {
     use super::*;
     use crate::labs::retry::presets;
+    use crate::labs::LabConfig;
 
     fn config(id: &str) -> (LabConfig, u64) {
         let p = presets::find(id).expect("preset exists");
@@ -301,7 +291,10 @@ mod tests {
         let (c, seed) = config("herd");
         let LabConfig::Retry(mut rc) = c;
         // Its start alone traces 2 × 1,200 records, more than the ring keeps.
-        rc.workload = crate::labs::retry::config::Workload::Herd { clients: 1_200 };
+        rc.workload = crate::labs::retry::config::Workload::Herd {
+            clients: 1_200,
+            read_write: false,
+        };
         let c = LabConfig::Retry(rc);
         let mut out = Vec::new();
         let summary = write_trace(c.trace_export(seed).unwrap(), &mut out, None).unwrap();

@@ -14,6 +14,28 @@ use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
+/// Which calls a breaker may stop. Both kinds share the window, the
+/// threshold, the cool-down and the probes; they differ in what an open
+/// breaker refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerKind {
+    /// The classic breaker (Nygard's *Release It!*, resilience4j, Polly):
+    /// while open, every call fails fast, first attempts included.
+    #[default]
+    Full,
+    /// The breaker many retry guides mean (and the AWS SDKs' retry quota
+    /// approximates): while the failure rate is over the threshold only
+    /// *retries* stop; first attempts always go, and still count in the window.
+    RetriesOnly,
+}
+
+impl BreakerKind {
+    pub fn is_full(&self) -> bool {
+        *self == BreakerKind::Full
+    }
+}
+
 /// The three states, as shown in the UI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -6,4 +6,6 @@
 pub mod backoff;
 pub mod breaker;
 pub mod budget;
+pub mod quota;
 pub mod routing;
+pub mod service;

@@ -13,7 +13,9 @@
 
 use engine::labs::retry::config::*;
 use engine::patterns::backoff::{Jitter, WaitKind};
+use engine::patterns::breaker::BreakerKind;
 use engine::patterns::budget::Refill;
+use engine::patterns::quota::QuotaScope;
 use proptest::prelude::{any, prop, prop_oneof, BoxedStrategy, Just};
 // `Strategy` is the retry lab's; proptest's is `Gen` here.
 use proptest::strategy::Strategy as Gen;
@@ -57,8 +59,9 @@ pub fn workloads(scale: Scale) -> BoxedStrategy<Workload> {
     prop_oneof![
         Just(Workload::Single),
         poisson,
-        int(1, max_clients).prop_map(|clients| Workload::Herd {
-            clients: clients as u32
+        (int(1, max_clients), any::<bool>()).prop_map(|(clients, read_write)| Workload::Herd {
+            clients: clients as u32,
+            read_write,
         }),
     ]
     .boxed()
@@ -70,6 +73,7 @@ fn shapes() -> impl Gen<Value = LatencyShape> {
         Just(LatencyShape::Uniform),
         Just(LatencyShape::Exponential),
         Just(LatencyShape::LogNormal),
+        Just(LatencyShape::Normal),
     ]
 }
 
@@ -91,8 +95,7 @@ pub fn services() -> BoxedStrategy<ServiceConfig> {
     (1u32..=limits::MAX_NODES as u32, real(0.0, 1.0))
         .prop_flat_map(|(nodes, transient_failure_rate)| {
             let latency = (
-                int(1, limits::MAX_LATENCY_MS),
-                shapes(),
+                (int(0, limits::MAX_LATENCY_MS), shapes(), int(0, limits::MAX_LATENCY_MS)),
                 real(0.0, 1.0),
                 int(1, limits::MAX_LATENCY_MS),
             );
@@ -110,7 +113,7 @@ pub fn services() -> BoxedStrategy<ServiceConfig> {
                 nodes,
                 transient_failure_rate,
                 permanent_failure_rate,
-                (latency_ms, latency_shape, slow_rate, slow_ms),
+                ((latency_ms, latency_shape, sd), slow_rate, slow_ms),
                 outages,
                 capacity,
             )| {
@@ -120,6 +123,8 @@ pub fn services() -> BoxedStrategy<ServiceConfig> {
                     permanent_failure_rate,
                     latency_ms,
                     latency_shape,
+                    // Only the normal shape has a standard deviation.
+                    latency_sd_ms: if latency_shape == LatencyShape::Normal { sd } else { 0 },
                     slow_rate,
                     slow_ms,
                     outages,
@@ -141,10 +146,34 @@ fn budgets() -> impl Gen<Value = BudgetConfig> {
     )
 }
 
+fn quotas() -> impl Gen<Value = RetryQuotaConfig> {
+    (
+        real(1.0, 100_000.0),
+        real(0.0, 100_000.0),
+        real(0.0, 100_000.0),
+        real(0.0, 100_000.0),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(capacity, retry_cost, timeout_cost, success_deposit, shared)| RetryQuotaConfig {
+                capacity,
+                retry_cost,
+                timeout_cost,
+                success_deposit,
+                scope: if shared {
+                    QuotaScope::Shared
+                } else {
+                    QuotaScope::PerClient
+                },
+            },
+        )
+}
+
 fn breakers() -> impl Gen<Value = BreakerConfig> {
     int(1, 1000)
         .prop_flat_map(|window| {
             (
+                any::<bool>(),
                 Just(window),
                 real(0.01, 1.0),
                 int(1, window),
@@ -152,13 +181,20 @@ fn breakers() -> impl Gen<Value = BreakerConfig> {
                 int(1, 100),
             )
         })
-        .prop_map(|(window, failure_ratio, min_calls, open_ms, probes)| BreakerConfig {
-            window: window as u32,
-            failure_ratio,
-            min_calls: min_calls as u32,
-            open_ms,
-            half_open_probes: probes as u32,
-        })
+        .prop_map(
+            |(retries_only, window, failure_ratio, min_calls, open_ms, probes)| BreakerConfig {
+                kind: if retries_only {
+                    BreakerKind::RetriesOnly
+                } else {
+                    BreakerKind::Full
+                },
+                window: window as u32,
+                failure_ratio,
+                min_calls: min_calls as u32,
+                open_ms,
+                half_open_probes: probes as u32,
+            },
+        )
 }
 
 /// A strategy (the lab's, not proptest's) that is valid with `nodes` nodes.
@@ -179,8 +215,10 @@ pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
     } else {
         Just(Target::Same).boxed()
     };
+    // Far more than 50 attempts and unlimited ones have unit tests of their own:
+    // here, the range every old link had.
     let timing = (
-        int(1, limits::MAX_ATTEMPTS),
+        int(1, 50),
         prop_oneof![Just(0), int(1, limits::MAX_WAIT_MS)],
         prop_oneof![Just(0), int(1, limits::MAX_LATENCY_MS)],
     );
@@ -194,7 +232,12 @@ pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
     let cures = (
         any::<bool>(),
         targets,
-        prop::option::of(budgets()),
+        // No budget, gRPC's, or the AWS quota (one kind at a time).
+        prop_oneof![
+            Just((None, None)),
+            budgets().prop_map(|b| (Some(b), None)),
+            quotas().prop_map(|q| (None, Some(q))),
+        ],
         prop::option::of(breakers()),
     );
     (timing, backoff, cures)
@@ -202,7 +245,7 @@ pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
             |(
                 (max_attempts, deadline_ms, attempt_timeout_ms),
                 (wait, base_ms, multiplier, cap_ms, jitter),
-                (cancel, target, budget, breaker),
+                (cancel, target, (budget, retry_quota), breaker),
             )| {
                 // Decorrelated jitter needs a base above zero.
                 let base_ms = if jitter == Jitter::Decorrelated {
@@ -222,6 +265,7 @@ pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
                     cancel_on_permanent: cancel,
                     target,
                     budget,
+                    retry_quota,
                     breaker,
                 }
             },
@@ -252,12 +296,58 @@ pub fn retry_configs(scale: Scale) -> BoxedStrategy<RetryConfig> {
                 scripts(),
             )
         })
-        .prop_map(|(workload, service, strategy, compare, script)| RetryConfig {
-            workload,
-            service,
-            strategy,
-            compare,
-            script,
+        .prop_map(|(workload, service, strategy, compare, script)| {
+            within_work_bound(RetryConfig {
+                workload,
+                service,
+                strategy,
+                compare,
+                script,
+            })
         })
         .boxed()
+}
+
+/// `config`, made smaller until the validator's bound on its work holds:
+/// fewer attempts (down to 3), then a shorter or smaller workload, then
+/// fewer attempts still, then a shorter latency.
+pub fn within_work_bound(mut c: RetryConfig) -> RetryConfig {
+    let fits = |c: &RetryConfig| {
+        let w = c.work_bound();
+        w.calls <= limits::MAX_CALLS && w.in_flight <= limits::MAX_IN_FLIGHT && w.records <= limits::MAX_RECORDS
+    };
+    fn halve_attempts(s: &mut Strategy, floor: u32) -> bool {
+        if s.max_attempts > floor {
+            s.max_attempts = (s.max_attempts / 2).max(floor);
+            return true;
+        }
+        false
+    }
+    for _ in 0..200 {
+        if fits(&c) {
+            break;
+        }
+        let mut changed = halve_attempts(&mut c.strategy, 3);
+        if let Some(b) = c.compare.as_mut() {
+            changed |= halve_attempts(b, 3);
+        }
+        if changed {
+            continue;
+        }
+        match &mut c.workload {
+            Workload::Poisson { duration_ms, .. } if *duration_ms > 1 => *duration_ms /= 2,
+            Workload::Herd { clients, .. } if *clients > 1 => *clients /= 2,
+            _ => {
+                let mut changed = halve_attempts(&mut c.strategy, 1);
+                if let Some(b) = c.compare.as_mut() {
+                    changed |= halve_attempts(b, 1);
+                }
+                if !changed {
+                    c.service.latency_ms /= 2;
+                    c.service.slow_ms = (c.service.slow_ms / 2).max(1);
+                }
+            }
+        }
+    }
+    c
 }

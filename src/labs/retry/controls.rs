@@ -6,7 +6,9 @@ use crate::controls::{ChoiceField, FieldGroup, NumberField, ToggleField};
 use crate::i18n::{tr, use_i18n};
 use engine::labs::retry::config::*;
 use engine::patterns::backoff::{Jitter, WaitKind};
+use engine::patterns::breaker::BreakerKind;
 use engine::patterns::budget::Refill;
+use engine::patterns::quota::QuotaScope;
 use engine::validate::ConfigError;
 use leptos::prelude::*;
 
@@ -161,7 +163,10 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                     rate_per_client: 1.0,
                     duration_ms: 30_000,
                 },
-                "herd" => Workload::Herd { clients: 20 },
+                "herd" => Workload::Herd {
+                    clients: 20,
+                    read_write: false,
+                },
                 _ => Workload::Single,
             }
         })
@@ -169,11 +174,13 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
     let (clients, set_clients) = bind(
         config,
         |c| match c.workload {
-            Workload::Poisson { clients, .. } | Workload::Herd { clients } => clients as f64,
+            Workload::Poisson { clients, .. } | Workload::Herd { clients, .. } => clients as f64,
             Workload::Single => 1.0,
         },
         |c, v| match &mut c.workload {
-            Workload::Poisson { clients, .. } | Workload::Herd { clients } => *clients = v as u32,
+            Workload::Poisson { clients, .. } | Workload::Herd { clients, .. } => {
+                *clients = v as u32
+            }
             Workload::Single => {}
         },
     );
@@ -213,6 +220,24 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
             }
         },
     );
+    let read_write = Signal::derive(move || {
+        config.with(|c| {
+            matches!(
+                c.workload,
+                Workload::Herd {
+                    read_write: true,
+                    ..
+                }
+            )
+        })
+    });
+    let set_read_write = Callback::new(move |on: bool| {
+        config.update(|c| {
+            if let Workload::Herd { read_write, .. } = &mut c.workload {
+                *read_write = on;
+            }
+        })
+    });
     view! {
         <FieldGroup title="ctl.group_workload">
             <ChoiceField
@@ -229,6 +254,9 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
             <Show when=move || kind.get() == "poisson">
                 <NumberField label="ctl.rate" help="help.rate" unit="unit.per_s" value=rate on_change=set_rate min=0.01 max=100.0 step=0.01 testid="rate" />
                 <NumberField label="ctl.duration" help="help.duration" unit="unit.s" value=duration on_change=set_duration min=1000.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
+            </Show>
+            <Show when=move || kind.get() == "herd">
+                <ToggleField label="ctl.read_write" help="help.read_write" value=read_write on_change=set_read_write testid="read-write" />
             </Show>
         </FieldGroup>
     }
@@ -264,6 +292,7 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                 LatencyShape::Uniform => "uniform",
                 LatencyShape::Exponential => "exponential",
                 LatencyShape::LogNormal => "log_normal",
+                LatencyShape::Normal => "normal",
             })
             .to_string()
     });
@@ -273,10 +302,24 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                 "fixed" => LatencyShape::Fixed,
                 "uniform" => LatencyShape::Uniform,
                 "exponential" => LatencyShape::Exponential,
+                "normal" => LatencyShape::Normal,
                 _ => LatencyShape::LogNormal,
-            }
+            };
+            // Only the normal shape has a standard deviation (the validator refuses one elsewhere).
+            c.service.latency_sd_ms = match c.service.latency_shape {
+                LatencyShape::Normal if c.service.latency_sd_ms == 0 => c.service.latency_ms / 4,
+                LatencyShape::Normal => c.service.latency_sd_ms,
+                _ => 0,
+            };
         })
     });
+    let is_normal =
+        Signal::derive(move || config.with(|c| c.service.latency_shape == LatencyShape::Normal));
+    let (latency_sd, set_latency_sd) = bind(
+        config,
+        |c| c.service.latency_sd_ms as f64,
+        |c, v| c.service.latency_sd_ms = v as u64,
+    );
     let (slow_rate, set_slow_rate) = bind(
         config,
         |c| c.service.slow_rate,
@@ -358,14 +401,17 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
         <FieldGroup title="ctl.group_service">
             <NumberField label="ctl.transient" help="help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="transient" />
             <NumberField label="ctl.permanent" help="help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="permanent" />
-            <NumberField label="ctl.latency" help="help.latency" unit="unit.ms" value=latency on_change=set_latency min=1.0 max=600_000.0 testid="latency" />
+            <NumberField label="ctl.latency" help="help.latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="latency" />
             <ChoiceField
                 label="ctl.latency_shape"
                 help="help.latency_shape"
-                options=vec![("fixed", "opt.fixed_latency"), ("uniform", "opt.uniform"), ("exponential", "opt.exponential_latency"), ("log_normal", "opt.log_normal")]
+                options=vec![("fixed", "opt.fixed_latency"), ("uniform", "opt.uniform"), ("exponential", "opt.exponential_latency"), ("log_normal", "opt.log_normal"), ("normal", "opt.normal_latency")]
                 value=shape
                 on_change=set_shape
             />
+            <Show when=move || is_normal.get()>
+                <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=latency_sd on_change=set_latency_sd min=0.0 max=600_000.0 testid="latency-sd" />
+            </Show>
             <NumberField label="ctl.slow_rate" help="help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid="slow-rate" />
             <NumberField label="ctl.slow_ms" help="help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 />
             <NumberField label="ctl.capacity" help="help.capacity" unit="unit.calls" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid="capacity" />
@@ -478,7 +524,59 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     });
     let has_budget = Signal::derive(move || config.with(|c| strategy(c, slot).budget.is_some()));
     let set_has_budget = Callback::new(move |on: bool| {
-        config.update(|c| strategy_mut(c, slot).budget = on.then(BudgetConfig::default))
+        config.update(|c| {
+            let s = strategy_mut(c, slot);
+            s.budget = on.then(BudgetConfig::default);
+            // One kind of retry budget at a time.
+            if on {
+                s.retry_quota = None;
+            }
+        })
+    });
+    let has_quota =
+        Signal::derive(move || config.with(|c| strategy(c, slot).retry_quota.is_some()));
+    let set_has_quota = Callback::new(move |on: bool| {
+        config.update(|c| {
+            let s = strategy_mut(c, slot);
+            s.retry_quota = on.then(RetryQuotaConfig::default);
+            if on {
+                s.budget = None;
+            }
+        })
+    });
+    let quota = |get: fn(&RetryQuotaConfig) -> f64, set: fn(&mut RetryQuotaConfig, f64)| {
+        bind(
+            config,
+            move |c| strategy(c, slot).retry_quota.as_ref().map_or(0.0, get),
+            move |c, v| {
+                if let Some(q) = strategy_mut(c, slot).retry_quota.as_mut() {
+                    set(q, v)
+                }
+            },
+        )
+    };
+    let (q_capacity, set_q_capacity) = quota(|q| q.capacity, |q, v| q.capacity = v);
+    let (q_retry_cost, set_q_retry_cost) = quota(|q| q.retry_cost, |q, v| q.retry_cost = v);
+    let (q_timeout_cost, set_q_timeout_cost) = quota(|q| q.timeout_cost, |q, v| q.timeout_cost = v);
+    let (q_deposit, set_q_deposit) = quota(|q| q.success_deposit, |q, v| q.success_deposit = v);
+    let q_scope = Signal::derive(move || {
+        config
+            .with(|c| match strategy(c, slot).retry_quota.map(|q| q.scope) {
+                Some(QuotaScope::Shared) => "shared",
+                _ => "per_client",
+            })
+            .to_string()
+    });
+    let set_q_scope = Callback::new(move |v: String| {
+        config.update(|c| {
+            if let Some(q) = strategy_mut(c, slot).retry_quota.as_mut() {
+                q.scope = if v == "shared" {
+                    QuotaScope::Shared
+                } else {
+                    QuotaScope::PerClient
+                };
+            }
+        })
     });
     let budget = |get: fn(&BudgetConfig) -> f64, set: fn(&mut BudgetConfig, f64)| {
         bind(
@@ -533,6 +631,25 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     let (fratio, set_fratio) = breaker(|b| b.failure_ratio, |b, v| b.failure_ratio = v);
     let (min_calls, set_min_calls) = breaker(|b| b.min_calls as f64, |b, v| b.min_calls = v as u32);
     let (open_ms, set_open_ms) = breaker(|b| b.open_ms as f64, |b, v| b.open_ms = v as u64);
+    let breaker_kind = Signal::derive(move || {
+        config
+            .with(|c| match strategy(c, slot).breaker.map(|b| b.kind) {
+                Some(BreakerKind::RetriesOnly) => "retries_only",
+                _ => "full",
+            })
+            .to_string()
+    });
+    let set_breaker_kind = Callback::new(move |v: String| {
+        config.update(|c| {
+            if let Some(b) = strategy_mut(c, slot).breaker.as_mut() {
+                b.kind = if v == "retries_only" {
+                    BreakerKind::RetriesOnly
+                } else {
+                    BreakerKind::Full
+                };
+            }
+        })
+    });
     let (probes, set_probes) = breaker(
         |b| b.half_open_probes as f64,
         |b, v| b.half_open_probes = v as u32,
@@ -540,7 +657,7 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     let waits = move || wait.get() != "immediate";
     view! {
         <FieldGroup title=title>
-            <NumberField label="ctl.max_attempts" help="help.max_attempts" value=attempts on_change=set_attempts min=1.0 max=50.0 testid=tid("max-attempts") />
+            <NumberField label="ctl.max_attempts" help="help.max_attempts" value=attempts on_change=set_attempts min=0.0 max=10_000.0 testid=tid("max-attempts") />
             <ChoiceField
                 label="ctl.wait"
                 help="help.wait"
@@ -589,8 +706,29 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     on_change=set_refill
                 />
             </Show>
+            <ToggleField label="ctl.retry_quota" help="help.retry_quota" value=has_quota on_change=set_has_quota testid=tid("retry-quota") />
+            <Show when=move || has_quota.get()>
+                <NumberField label="ctl.quota_capacity" help="help.quota_capacity" unit="unit.tokens" value=q_capacity on_change=set_q_capacity min=1.0 max=100_000.0 />
+                <NumberField label="ctl.quota_retry_cost" help="help.quota_retry_cost" unit="unit.tokens" value=q_retry_cost on_change=set_q_retry_cost min=0.0 max=100_000.0 />
+                <NumberField label="ctl.quota_timeout_cost" help="help.quota_timeout_cost" unit="unit.tokens" value=q_timeout_cost on_change=set_q_timeout_cost min=0.0 max=100_000.0 />
+                <NumberField label="ctl.quota_deposit" help="help.quota_deposit" unit="unit.tokens" value=q_deposit on_change=set_q_deposit min=0.0 max=100_000.0 step=0.1 />
+                <ChoiceField
+                    label="ctl.quota_scope"
+                    help="help.quota_scope"
+                    options=vec![("per_client", "opt.quota_per_client"), ("shared", "opt.quota_shared")]
+                    value=q_scope
+                    on_change=set_q_scope
+                />
+            </Show>
             <ToggleField label="ctl.breaker" help="help.breaker" value=has_breaker on_change=set_has_breaker testid=tid("breaker") />
             <Show when=move || has_breaker.get()>
+                <ChoiceField
+                    label="ctl.breaker_kind"
+                    help="help.breaker_kind"
+                    options=vec![("full", "opt.breaker_full"), ("retries_only", "opt.breaker_retries_only")]
+                    value=breaker_kind
+                    on_change=set_breaker_kind
+                />
                 <NumberField label="ctl.window" help="help.window" unit="unit.calls" value=window on_change=set_window min=1.0 max=1000.0 />
                 <NumberField label="ctl.failure_ratio" help="help.failure_ratio" unit="unit.percent" value=fratio on_change=set_fratio min=0.01 max=1.0 step=0.01 scale=100.0 />
                 <NumberField label="ctl.min_calls" help="help.min_calls" unit="unit.calls" value=min_calls on_change=set_min_calls min=1.0 max=1000.0 />

@@ -122,12 +122,16 @@ pub fn strategy_summary(
             .to_string(),
         );
     }
-    parts.push(engine::i18n::tn(
-        lang,
-        "ui.attempts_n",
-        plan.max_attempts as u64,
-        &[("n", &plan.max_attempts)],
-    ));
+    parts.push(if plan.max_attempts == 0 {
+        t(lang, "ui.attempts_unlimited").to_string()
+    } else {
+        engine::i18n::tn(
+            lang,
+            "ui.attempts_n",
+            plan.max_attempts as u64,
+            &[("n", &plan.max_attempts)],
+        )
+    });
     if !plan.cancel_on_permanent {
         parts.push(t(lang, "ui.retries_permanent").to_string());
     }

@@ -337,7 +337,13 @@ pub fn lane_horizon_ms(plan: &StrategyPlan) -> f64 {
         (WaitKind::Immediate, _) => 0.0,
         (_, Jitter::Decorrelated) => b.cap.as_micros() as f64 / 1000.0,
         _ => {
-            (1..plan.max_attempts.max(2))
+            // The ceiling stops growing at the cap well before 64 retries;
+            // unlimited attempts (0) wait up to the same ceiling.
+            let retries = match plan.max_attempts {
+                0 => 64,
+                n => n.clamp(2, 64),
+            };
+            (1..retries)
                 .map(|retry| b.ceiling(retry).as_micros())
                 .max()
                 .unwrap_or(0) as f64

@@ -3,9 +3,12 @@
 //! durations that the model can trust.
 
 use crate::patterns::backoff::{Backoff, Jitter, WaitKind};
+use crate::patterns::breaker::BreakerKind;
 use crate::patterns::budget::Refill;
+use crate::patterns::quota::QuotaScope;
+pub use crate::patterns::service::{LatencyShape, Outage, ServiceConfig};
 use crate::time::{SimDuration, SimTime};
-use crate::validate::{Checker, ConfigError};
+use crate::validate::{json_kind, Checker, ConfigError, Problem};
 use serde::{Deserialize, Serialize};
 
 /// Everything that defines a retry-lab run, except the seed.
@@ -24,8 +27,13 @@ pub struct RetryConfig {
 }
 
 /// Who calls the service, and when.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+///
+/// Written as `{"kind": "poisson", "clients": …}`. It is read by
+/// [`Workload::from_json`], not by serde's internally tagged enums: those
+/// let a unit variant (`single`) accept any other field without a word, and
+/// lose the field's name in errors (`workload` instead of `workload.clients`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Workload {
     /// One client making one request: the classic demo, step by step.
     #[default]
@@ -39,62 +47,170 @@ pub enum Workload {
     },
     /// `clients` clients at t = 0 updating one record with optimistic
     /// concurrency: read the version, write only if it did not change.
-    Herd { clients: u32 },
+    ///
+    /// With `read_write`, each attempt is two calls, a read and then a write
+    /// (a conflict costs the next attempt's read before its write), and the
+    /// clients start within one network hop (the service's latency) of each
+    /// other, at instants drawn from the world's stream, instead of all at 0.
+    Herd {
+        clients: u32,
+        #[serde(skip_serializing_if = "is_false")]
+        read_write: bool,
+    },
 }
 
-/// How response times are spread around the median.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum LatencyShape {
-    /// Always the median.
-    Fixed,
-    /// Uniform between half and one and a half times the median.
-    Uniform,
-    /// Exponential with that mean.
-    Exponential,
-    /// Log-normal around the median (a long tail, as real services have).
-    #[default]
-    LogNormal,
+fn is_false(v: &bool) -> bool {
+    !*v
 }
 
-/// A time window when the service (or one node) is down.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// The fields of a Poisson workload, as written.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Outage {
-    pub from_ms: u64,
-    pub to_ms: u64,
-    /// The node that is down (1-based); all of them when absent.
-    #[serde(default)]
-    pub node: Option<u32>,
+struct PoissonFields {
+    clients: u32,
+    rate_per_client: f64,
+    duration_ms: u64,
 }
 
-/// The flaky dependency (the game-statistics database of the course text).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ServiceConfig {
-    /// Replicas that can serve a call (`node_1`, `node_2`, …).
-    pub nodes: u32,
-    /// Chance that a call fails with an error worth retrying.
-    pub transient_failure_rate: f64,
-    /// Chance that a call fails with an error no retry can fix (bad credentials).
-    pub permanent_failure_rate: f64,
-    pub latency_ms: u64,
-    pub latency_shape: LatencyShape,
-    /// Chance that a call is very slow (it may exceed the attempt timeout).
-    pub slow_rate: f64,
-    pub slow_ms: u64,
-    pub outages: Vec<Outage>,
-    /// Calls the service handles at once before it slows down and sheds
-    /// load (0 = unlimited). Over capacity, latency grows with the overload
-    /// and the excess share of calls fails.
-    pub capacity: u32,
+/// The fields of a herd, as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HerdFields {
+    clients: u32,
+    #[serde(default)]
+    read_write: bool,
+}
+
+impl Workload {
+    /// The workload kinds, as `kind` names them, and the fields each has
+    /// besides `kind`: `(name, required)`.
+    const KINDS: [(&'static str, &'static [(&'static str, bool)]); 3] = [
+        ("single", &[]),
+        (
+            "poisson",
+            &[("clients", true), ("rate_per_client", true), ("duration_ms", true)],
+        ),
+        ("herd", &[("clients", true), ("read_write", false)]),
+    ];
+
+    /// Reads a workload from JSON. Every problem names its field under
+    /// `workload` (`workload.kind`, `workload.clients`): a missing `kind` or
+    /// field, a field the kind does not have (refused, never ignored), a
+    /// wrong type and a number out of the type's range.
+    pub fn from_json(value: serde_json::Value) -> Result<Workload, ConfigError> {
+        let bad = |field: &str, detail: String| ConfigError {
+            field: if field.is_empty() {
+                "workload".to_string()
+            } else {
+                format!("workload.{field}")
+            },
+            problem: Problem::Unreadable { detail },
+        };
+        let serde_json::Value::Object(mut fields) = value else {
+            return Err(bad("", format!("expected an object {{…}}, got {}", json_kind(&value))));
+        };
+        let kinds = || {
+            Workload::KINDS
+                .iter()
+                .map(|(k, _)| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let kind = match fields.remove("kind") {
+            None => return Err(bad("kind", format!("missing field `kind` (one of {})", kinds()))),
+            Some(serde_json::Value::String(k)) => k,
+            Some(other) => {
+                return Err(bad(
+                    "kind",
+                    format!("expected one of {}, got {}", kinds(), json_kind(&other)),
+                ))
+            }
+        };
+        let Some((kind, allowed)) = Workload::KINDS.iter().find(|(k, _)| *k == kind) else {
+            return Err(bad(
+                "kind",
+                format!("unknown variant `{kind}`, expected one of {}", kinds()),
+            ));
+        };
+        if let Some(extra) = fields.keys().find(|k| !allowed.iter().any(|(a, _)| a == k)) {
+            let has = if allowed.is_empty() {
+                "no other field".to_string()
+            } else {
+                allowed
+                    .iter()
+                    .map(|(a, _)| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            return Err(bad(
+                extra,
+                format!("unknown field: a `{kind}` workload has {has} besides `kind`"),
+            ));
+        }
+        if let Some((missing, _)) = allowed
+            .iter()
+            .find(|(a, required)| *required && !fields.contains_key(*a))
+        {
+            return Err(bad(
+                missing,
+                format!("missing field `{missing}` (a `{kind}` workload needs it)"),
+            ));
+        }
+        let rest = serde_json::Value::Object(fields);
+        fn read<T: serde::de::DeserializeOwned>(
+            rest: &serde_json::Value,
+            bad: impl Fn(&str, String) -> ConfigError,
+        ) -> Result<T, ConfigError> {
+            serde_path_to_error::deserialize(rest).map_err(|e| {
+                let path = e.path().to_string();
+                bad(if path == "." { "" } else { &path }, e.into_inner().to_string())
+            })
+        }
+        Ok(match *kind {
+            "single" => Workload::Single,
+            "poisson" => {
+                let f: PoissonFields = read(&rest, bad)?;
+                Workload::Poisson {
+                    clients: f.clients,
+                    rate_per_client: f.rate_per_client,
+                    duration_ms: f.duration_ms,
+                }
+            }
+            _ => {
+                let f: HerdFields = read(&rest, bad)?;
+                Workload::Herd {
+                    clients: f.clients,
+                    read_write: f.read_write,
+                }
+            }
+        })
+    }
+}
+
+/// Read through [`Workload::from_json`]; an error's text starts with the field.
+impl<'de> Deserialize<'de> for Workload {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Workload::from_json(value).map_err(|e| {
+            let detail = match &e.problem {
+                Problem::Unreadable { detail } => detail.clone(),
+                _ => e.to_string(),
+            };
+            serde::de::Error::custom(format!("{}: {detail}", e.field))
+        })
+    }
 }
 
 /// A client's retry strategy and the optional cures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Strategy {
-    /// All attempts, the first included (tenacity's `stop_after_attempt`).
+    /// All attempts, the first included (tenacity's `stop_after_attempt`);
+    /// 0 = unlimited (only with a deadline, see [`limits::MAX_ATTEMPTS`]).
     pub max_attempts: u32,
     /// Give up when a request is this old (0 = no deadline).
     pub deadline_ms: u64,
@@ -110,8 +226,42 @@ pub struct Strategy {
     pub cancel_on_permanent: bool,
     /// Which node each attempt goes to.
     pub target: Target,
+    /// gRPC's retry throttling: failed calls spend tokens.
     pub budget: Option<BudgetConfig>,
+    /// The AWS SDKs' retry quota: retries spend tokens (the other kind of
+    /// retry budget; one kind at a time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_quota: Option<RetryQuotaConfig>,
     pub breaker: Option<BreakerConfig>,
+}
+
+/// The AWS SDKs' retry quota (standard retry mode), see
+/// [`crate::patterns::quota`]. Defaults are the SDKs'.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryQuotaConfig {
+    /// Tokens in a full bucket (the SDKs: 500).
+    pub capacity: f64,
+    /// What a retry costs (5).
+    pub retry_cost: f64,
+    /// What a retry after a timeout costs (10).
+    pub timeout_cost: f64,
+    /// What a first-try success puts back (1). A successful retry gets its cost back.
+    pub success_deposit: f64,
+    /// One bucket per client, or one for all.
+    pub scope: QuotaScope,
+}
+
+impl Default for RetryQuotaConfig {
+    fn default() -> Self {
+        RetryQuotaConfig {
+            capacity: 500.0,
+            retry_cost: 5.0,
+            timeout_cost: 10.0,
+            success_deposit: 1.0,
+            scope: QuotaScope::PerClient,
+        }
+    }
 }
 
 /// Which node an attempt is sent to (the hook the failover lab builds on).
@@ -138,6 +288,9 @@ pub struct BudgetConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BreakerConfig {
+    /// The full breaker (every call) or the retries-only one.
+    #[serde(skip_serializing_if = "is_default")]
+    pub kind: BreakerKind,
     /// Calls in the sliding window.
     pub window: u32,
     pub failure_ratio: f64,
@@ -168,22 +321,6 @@ impl Default for RetryConfig {
     }
 }
 
-impl Default for ServiceConfig {
-    fn default() -> Self {
-        ServiceConfig {
-            nodes: 1,
-            transient_failure_rate: 0.5,
-            permanent_failure_rate: 0.0,
-            latency_ms: 120,
-            latency_shape: LatencyShape::LogNormal,
-            slow_rate: 0.0,
-            slow_ms: 5_000,
-            outages: vec![],
-            capacity: 0,
-        }
-    }
-}
-
 impl Default for Strategy {
     /// tenacity's `wait_fixed(2)` + `stop_after_attempt(3)`.
     fn default() -> Self {
@@ -199,6 +336,7 @@ impl Default for Strategy {
             cancel_on_permanent: true,
             target: Target::Same,
             budget: None,
+            retry_quota: None,
             breaker: None,
         }
     }
@@ -218,6 +356,7 @@ impl Default for BudgetConfig {
 impl Default for BreakerConfig {
     fn default() -> Self {
         BreakerConfig {
+            kind: BreakerKind::Full,
             window: 20,
             failure_ratio: 0.5,
             min_calls: 10,
@@ -234,12 +373,37 @@ pub mod limits {
     pub const MAX_DURATION_MS: u64 = 3_600_000;
     /// Expected requests of a Poisson workload (clients × rate × duration).
     pub const MAX_EXPECTED_REQUESTS: f64 = 1_000_000.0;
-    pub const MAX_ATTEMPTS: u64 = 50;
+    /// Attempts per request (0 = unlimited, which needs a deadline and a
+    /// run that advances: latency or a wait above 0).
+    pub const MAX_ATTEMPTS: u64 = 10_000;
     pub const MAX_WAIT_MS: u64 = 3_600_000;
-    pub const MAX_LATENCY_MS: u64 = 600_000;
-    pub const MAX_NODES: u64 = 8;
-    pub const MAX_OUTAGES: u64 = 20;
+    pub use crate::patterns::service::limits::{MAX_LATENCY_MS, MAX_NODES, MAX_OUTAGES};
     pub const MAX_SCRIPT: u64 = 50;
+    /// Calls a run may send, both sides together (bounds its CPU time).
+    pub const MAX_CALLS: f64 = 10_000_000.0;
+    /// Calls the service may be working on at once, both sides together:
+    /// each is a queued completion, abandoned or not (bounds memory).
+    pub const MAX_IN_FLIGHT: f64 = 1_000_000.0;
+    /// Attempt records that unfinished requests may hold at once, both sides
+    /// together (bounds memory).
+    pub const MAX_RECORDS: f64 = 1_000_000.0;
+}
+
+/// An upper bound on the work a run of a config may do: what the validator
+/// compares with [`limits::MAX_CALLS`], [`limits::MAX_IN_FLIGHT`] and
+/// [`limits::MAX_RECORDS`], so every config it accepts runs in bounded time
+/// and memory (in a tab too). Worst cases: every attempt fails and is
+/// retried, a Poisson workload brings five standard deviations more
+/// requests than its mean, every call takes the service's long latency (the
+/// slow latency when there are slow calls).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorkBound {
+    /// Calls sent (attempts; a read-write herd's attempt is two calls).
+    pub calls: f64,
+    /// Calls the service may be working on at once.
+    pub in_flight: f64,
+    /// Attempt records unfinished requests may hold at once.
+    pub records: f64,
 }
 
 /// A checked retry-lab configuration, with typed durations.
@@ -261,21 +425,219 @@ pub struct StrategyPlan {
     pub cancel_on_permanent: bool,
     pub target: Target,
     pub budget: Option<BudgetConfig>,
+    pub retry_quota: Option<RetryQuotaConfig>,
     pub breaker: Option<BreakerConfig>,
 }
 
+impl StrategyPlan {
+    /// Whether a request may send attempt number `attempt` (from 1).
+    pub fn allows_attempt(&self, attempt: u32) -> bool {
+        self.max_attempts == 0 || attempt <= self.max_attempts
+    }
+}
+
 impl RetryConfig {
+    /// Reads a configuration from a JSON object (values not yet checked);
+    /// an error names its field, inside `workload` too (`workload.clients`).
+    pub fn from_json(value: serde_json::Value) -> Result<RetryConfig, ConfigError> {
+        let mut value = value;
+        let workload = value.as_object_mut().and_then(|o| o.remove("workload"));
+        let mut config: RetryConfig = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            ConfigError {
+                field: if path.is_empty() || path == "." {
+                    "config".into()
+                } else {
+                    path
+                },
+                problem: Problem::Unreadable {
+                    detail: e.into_inner().to_string(),
+                },
+            }
+        })?;
+        if let Some(w) = workload {
+            config.workload = Workload::from_json(w)?;
+        }
+        Ok(config)
+    }
+
     /// Checks every field; the scenario for side A (or B, with `compare`).
     pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
         let mut c = Checker::default();
         check_workload(&mut c, &self.workload);
-        check_service(&mut c, &self.service);
-        check_strategy(&mut c, "strategy", &self.strategy, self.service.nodes);
+        self.service.check(&mut c, "service");
+        check_strategy(&mut c, "strategy", &self.strategy, &self.service);
         if let Some(b) = &self.compare {
-            check_strategy(&mut c, "compare", b, self.service.nodes);
+            check_strategy(&mut c, "compare", b, &self.service);
         }
         c.int("script.length", self.script.len() as u64, 0, limits::MAX_SCRIPT);
+        // The work bound only means something once every value is in range.
+        c.finish()?;
+        let mut c = Checker::default();
+        self.check_work(&mut c);
         c.finish()
+    }
+
+    /// The work bound of both sides together.
+    pub fn work_bound(&self) -> WorkBound {
+        let a = self.side_work(&self.strategy);
+        match &self.compare {
+            None => a,
+            Some(b) => {
+                let b = self.side_work(b);
+                WorkBound {
+                    calls: a.calls + b.calls,
+                    in_flight: a.in_flight + b.in_flight,
+                    records: a.records + b.records,
+                }
+            }
+        }
+    }
+
+    fn check_work(&self, c: &mut Checker) {
+        let bound = self.work_bound();
+        let sides: Vec<&str> = std::iter::once("strategy")
+            .chain(self.compare.as_ref().map(|_| "compare"))
+            .collect();
+        let workload: &[&str] = match self.workload {
+            Workload::Single => &[],
+            Workload::Poisson { .. } => &["workload.clients", "workload.rate_per_client", "workload.duration_ms"],
+            Workload::Herd { .. } => &["workload.clients"],
+        };
+        let per_side = |fields: &[&str]| -> Vec<String> {
+            sides
+                .iter()
+                .flat_map(|side| fields.iter().map(move |f| format!("{side}.{f}")))
+                .collect()
+        };
+        let attempts = per_side(&["max_attempts"]);
+        let mut lower_calls: Vec<String> = workload.iter().map(|f| f.to_string()).collect();
+        lower_calls.extend(attempts.iter().cloned());
+        if self.strategy.max_attempts == 0 || self.compare.as_ref().is_some_and(|b| b.max_attempts == 0) {
+            lower_calls.extend(per_side(&["deadline_ms"]));
+        }
+        let mut lower_in_flight = lower_calls.clone();
+        lower_in_flight.push("service.latency_ms".to_string());
+        if self.service.slow_rate > 0.0 || self.script.contains(&Scripted::Slow) {
+            lower_in_flight.push("service.slow_ms".to_string());
+        }
+        let mut lower_records = lower_calls.clone();
+        if !lower_records.iter().any(|f| f.ends_with("deadline_ms")) {
+            lower_records.extend(per_side(&["deadline_ms"]));
+        }
+        let checks = [
+            ("error.work_calls", bound.calls, limits::MAX_CALLS, lower_calls),
+            (
+                "error.work_in_flight",
+                bound.in_flight,
+                limits::MAX_IN_FLIGHT,
+                lower_in_flight,
+            ),
+            ("error.work_records", bound.records, limits::MAX_RECORDS, lower_records),
+        ];
+        for (key, got, max, lower) in checks {
+            if got.is_nan() || got > max {
+                c.push("config", Problem::TooMuchWork { key, got, max, lower });
+            }
+        }
+    }
+
+    /// The work bound of one side (strategy `s`).
+    fn side_work(&self, s: &Strategy) -> WorkBound {
+        let svc = &self.service;
+        // Requests: all at once (single, herd) or spread over the window.
+        let (requests, window_ms) = match &self.workload {
+            Workload::Single => (1.0, 0.0),
+            Workload::Herd { clients, .. } => (*clients as f64, 0.0),
+            Workload::Poisson {
+                clients,
+                rate_per_client,
+                duration_ms,
+            } => {
+                let mean = *clients as f64 * rate_per_client * (*duration_ms as f64 / 1000.0);
+                (mean + 5.0 * libm::sqrt(mean) + 5.0, *duration_ms as f64)
+            }
+        };
+        let calls_per_attempt = match self.workload {
+            Workload::Herd { read_write: true, .. } => 2.0,
+            _ => 1.0,
+        };
+        // The longest a call takes (ms), and how long the client waits for it.
+        let m = svc.latency_ms as f64;
+        let mut long = match svc.latency_shape {
+            LatencyShape::Fixed => m,
+            LatencyShape::Uniform => 1.5 * m,
+            LatencyShape::Exponential => m * libm::log(1e6),
+            LatencyShape::LogNormal => m * libm::exp(0.5 * 4.75),
+            LatencyShape::Normal => m + 5.0 * svc.latency_sd_ms as f64,
+        };
+        // Slow calls (at random, or scripted) take the slow latency.
+        if svc.slow_rate > 0.0 || self.script.contains(&Scripted::Slow) {
+            long = long.max(svc.slow_ms as f64);
+        }
+        let longest_wait = match s.wait {
+            WaitKind::Immediate => 0.0,
+            _ => s.cap_ms.max(s.base_ms) as f64,
+        };
+        // Attempts per request: the limit, or what fits in the deadline.
+        let attempts = if s.max_attempts > 0 {
+            s.max_attempts as f64
+        } else {
+            // Unlimited: each attempt takes at least its wait and, on
+            // average, the mean latency (or the timeout, if shorter).
+            let mean = match svc.latency_shape {
+                LatencyShape::LogNormal => m * libm::exp(0.125),
+                LatencyShape::Normal => crate::patterns::service::truncated_normal_mean(m, svc.latency_sd_ms as f64),
+                _ => m,
+            } * calls_per_attempt;
+            let mean = if s.attempt_timeout_ms > 0 {
+                mean.min(s.attempt_timeout_ms as f64)
+            } else {
+                mean
+            };
+            let shortest_wait = match (s.wait, s.jitter) {
+                (WaitKind::Immediate, _) | (_, Jitter::Full) => 0.0,
+                (_, Jitter::Equal) => s.base_ms as f64 / 2.0,
+                _ => s.base_ms as f64,
+            };
+            let step = mean + shortest_wait;
+            if step > 0.0 {
+                libm::floor(s.deadline_ms as f64 / step) + 1.0
+            } else {
+                f64::INFINITY
+            }
+        };
+        let calls = requests * attempts * calls_per_attempt;
+        // Over capacity a call is slowed by the overload (load ÷ capacity).
+        if svc.capacity > 0 {
+            long *= (calls / svc.capacity as f64).max(1.0);
+        }
+        let call_ms = long * calls_per_attempt;
+        let waited_ms = if s.attempt_timeout_ms > 0 {
+            call_ms.min(s.attempt_timeout_ms as f64)
+        } else {
+            call_ms
+        };
+        // A request lives at most through all its attempts and waits (or its deadline).
+        let mut life_ms = attempts * waited_ms + (attempts - 1.0).max(0.0) * longest_wait;
+        if s.deadline_ms > 0 {
+            life_ms = life_ms.min(s.deadline_ms as f64);
+        }
+        // Requests alive at once: all of them, or those arriving within one
+        // lifetime (a Poisson count: its mean plus five standard deviations).
+        let alive = |lasts_ms: f64| {
+            if window_ms <= 0.0 {
+                return requests;
+            }
+            let mean = requests * lasts_ms / window_ms;
+            (mean + 5.0 * libm::sqrt(mean) + 5.0).min(requests)
+        };
+        WorkBound {
+            calls,
+            // A call stays with the service for its whole latency, abandoned or not.
+            in_flight: alive(call_ms + life_ms) * attempts * calls_per_attempt,
+            records: alive(life_ms) * attempts,
+        }
     }
 
     /// The scenario of side A.
@@ -309,6 +671,7 @@ impl RetryConfig {
                 cancel_on_permanent: s.cancel_on_permanent,
                 target: s.target,
                 budget: s.budget.clone(),
+                retry_quota: s.retry_quota.clone(),
                 breaker: s.breaker.clone(),
             },
             script: self.script.clone(),
@@ -328,7 +691,7 @@ impl RetryScenario {
     pub fn clients(&self) -> u32 {
         match &self.workload {
             Workload::Single => 1,
-            Workload::Poisson { clients, .. } | Workload::Herd { clients } => *clients,
+            Workload::Poisson { clients, .. } | Workload::Herd { clients, .. } => *clients,
         }
     }
 }
@@ -356,44 +719,32 @@ fn check_workload(c: &mut Checker, w: &Workload) {
                 "error.too_many_requests",
             );
         }
-        Workload::Herd { clients } => c.int("workload.clients", *clients as u64, 1, limits::MAX_CLIENTS),
+        Workload::Herd { clients, .. } => c.int("workload.clients", *clients as u64, 1, limits::MAX_CLIENTS),
     }
 }
 
-fn check_service(c: &mut Checker, s: &ServiceConfig) {
-    c.int("service.nodes", s.nodes as u64, 1, limits::MAX_NODES);
-    c.real("service.transient_failure_rate", s.transient_failure_rate, 0.0, 1.0);
-    c.real("service.permanent_failure_rate", s.permanent_failure_rate, 0.0, 1.0);
-    // A NaN sum passes here: the range checks above already report it.
-    let failure_rate = s.transient_failure_rate + s.permanent_failure_rate;
-    c.require(
-        failure_rate <= 1.0 + 1e-9 || failure_rate.is_nan(),
-        "service.permanent_failure_rate",
-        "error.rates_over_one",
-    );
-    c.int("service.latency_ms", s.latency_ms, 1, limits::MAX_LATENCY_MS);
-    c.real("service.slow_rate", s.slow_rate, 0.0, 1.0);
-    c.int("service.slow_ms", s.slow_ms, 1, limits::MAX_LATENCY_MS);
-    c.int("service.outages.length", s.outages.len() as u64, 0, limits::MAX_OUTAGES);
-    for (i, o) in s.outages.iter().enumerate() {
-        let f = format!("service.outages[{i}]");
-        c.int(&format!("{f}.from_ms"), o.from_ms, 0, limits::MAX_DURATION_MS);
-        c.int(&format!("{f}.to_ms"), o.to_ms, 0, limits::MAX_DURATION_MS);
-        c.require(o.to_ms > o.from_ms, &f, "error.outage_order");
-        if let Some(n) = o.node {
-            c.int(&format!("{f}.node"), n as u64, 1, s.nodes.max(1) as u64);
-        }
-    }
-    c.int("service.capacity", s.capacity as u64, 0, 1_000_000);
-}
-
-fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, nodes: u32) {
+fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, service: &ServiceConfig) {
+    let nodes = service.nodes;
     c.int(
         &format!("{at}.max_attempts"),
         s.max_attempts as u64,
-        1,
+        0,
         limits::MAX_ATTEMPTS,
     );
+    if s.max_attempts == 0 {
+        // Unlimited attempts end only at the deadline, and only if time moves on.
+        c.require(
+            s.deadline_ms > 0,
+            &format!("{at}.max_attempts"),
+            "error.unlimited_needs_deadline",
+        );
+        let waits = s.wait != WaitKind::Immediate && s.base_ms > 0;
+        c.require(
+            service.latency_ms > 0 || waits,
+            &format!("{at}.max_attempts"),
+            "error.unlimited_needs_time",
+        );
+    }
     c.int(&format!("{at}.deadline_ms"), s.deadline_ms, 0, limits::MAX_WAIT_MS);
     c.int(
         &format!("{at}.attempt_timeout_ms"),
@@ -414,6 +765,27 @@ fn check_strategy(c: &mut Checker, at: &str, s: &Strategy, nodes: u32) {
         c.int(&format!("{at}.budget.max_tokens"), b.max_tokens as u64, 1, 1000);
         c.real(&format!("{at}.budget.token_ratio"), b.token_ratio, 0.0, 10.0);
         c.real(&format!("{at}.budget.threshold"), b.threshold, 0.0, 0.99);
+    }
+    if let Some(q) = &s.retry_quota {
+        c.require(
+            s.budget.is_none(),
+            &format!("{at}.retry_quota"),
+            "error.one_budget_kind",
+        );
+        c.real(&format!("{at}.retry_quota.capacity"), q.capacity, 1.0, 100_000.0);
+        c.real(&format!("{at}.retry_quota.retry_cost"), q.retry_cost, 0.0, 100_000.0);
+        c.real(
+            &format!("{at}.retry_quota.timeout_cost"),
+            q.timeout_cost,
+            0.0,
+            100_000.0,
+        );
+        c.real(
+            &format!("{at}.retry_quota.success_deposit"),
+            q.success_deposit,
+            0.0,
+            100_000.0,
+        );
     }
     if let Some(b) = &s.breaker {
         c.int(&format!("{at}.breaker.window"), b.window as u64, 1, 1000);
@@ -480,5 +852,107 @@ mod tests {
             ..RetryConfig::default()
         };
         assert!(cfg.validate().is_err());
+    }
+
+    /// The field a JSON config is refused at, and the message.
+    fn refused(json: serde_json::Value) -> (String, String) {
+        let e = RetryConfig::from_json(json).expect_err("refused");
+        (e.field.clone(), e.to_string())
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_everywhere_and_named() {
+        use serde_json::json;
+        let cases = [
+            (
+                json!({"workload": {"kind": "single", "clients": 100}}),
+                "workload.clients",
+            ),
+            (
+                json!({"workload": {"kind": "poisson", "clients": 5000, "rate_per_client": 1, "duration_ms": 10, "colour": "red"}}),
+                "workload.colour",
+            ),
+            (
+                json!({"workload": {"kind": "herd", "clients": 5, "rate_per_client": 1}}),
+                "workload.rate_per_client",
+            ),
+            (json!({"colour": 1}), "colour"),
+            (json!({"service": {"colour": 1}}), "service.colour"),
+            (json!({"strategy": {"budget": {"colour": 1}}}), "strategy.budget.colour"),
+            (json!({"compare": {"colour": 1}}), "compare.colour"),
+            (
+                json!({"service": {"outages": [{"from_ms": 1, "to_ms": 2, "colour": 1}]}}),
+                "service.outages[0].colour",
+            ),
+        ];
+        for (json, field) in cases {
+            let (got, text) = refused(json.clone());
+            assert_eq!(got, field, "{json}: {text}");
+            assert!(text.contains("unknown field"), "{json}: {text}");
+            // serde alone (not through `from_json`) refuses them too.
+            assert!(serde_json::from_value::<RetryConfig>(json).is_err());
+        }
+        let e =
+            serde_json::from_value::<RetryConfig>(json!({"workload": {"kind": "single", "clients": 1}})).unwrap_err();
+        assert!(e.to_string().contains("workload.clients"), "{e}");
+    }
+
+    #[test]
+    fn problems_inside_the_workload_name_the_field() {
+        use serde_json::json;
+        let poisson = |clients: serde_json::Value| json!({"workload": {"kind": "poisson", "clients": clients, "rate_per_client": 1.0, "duration_ms": 1000}});
+        let cases = [
+            (poisson(json!("many")), "workload.clients", "invalid type: string"),
+            (poisson(json!(-1)), "workload.clients", "invalid value"),
+            (poisson(json!(5_000_000_000u64)), "workload.clients", "invalid value"),
+            (poisson(json!(1.5)), "workload.clients", "invalid type"),
+            (
+                json!({"workload": {"kind": "poisson", "clients": 1, "duration_ms": 1000}}),
+                "workload.rate_per_client",
+                "missing field",
+            ),
+            (
+                json!({"workload": {"kind": "herd"}}),
+                "workload.clients",
+                "missing field",
+            ),
+            (
+                json!({"workload": {"clients": 100}}),
+                "workload.kind",
+                "missing field `kind`",
+            ),
+            (
+                json!({"workload": {"kind": "storm"}}),
+                "workload.kind",
+                "unknown variant `storm`",
+            ),
+            (json!({"workload": {"kind": 3}}), "workload.kind", "got a number"),
+            (json!({"workload": [1, 2]}), "workload", "expected an object"),
+        ];
+        for (json, field, says) in cases {
+            let (got, text) = refused(json.clone());
+            assert_eq!(got, field, "{json}: {text}");
+            assert!(text.contains(says), "{json}: {text}");
+        }
+    }
+
+    #[test]
+    fn every_workload_reads_back_from_its_own_json() {
+        for w in [
+            Workload::Single,
+            Workload::Poisson {
+                clients: 3,
+                rate_per_client: 0.5,
+                duration_ms: 10,
+            },
+            Workload::Herd {
+                clients: 7,
+                read_write: true,
+            },
+        ] {
+            let json = serde_json::to_value(&w).unwrap();
+            assert_eq!(Workload::from_json(json.clone()), Ok(w.clone()));
+            assert_eq!(serde_json::from_value::<Workload>(json).unwrap(), w);
+        }
     }
 }

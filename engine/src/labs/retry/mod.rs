@@ -3,6 +3,7 @@
 //! optionally held back by a retry budget and a circuit breaker. Many clients
 //! at once show retry storms and their cures.
 
+mod active;
 pub mod config;
 pub mod model;
 mod page;
@@ -17,9 +18,53 @@ pub use model::RetryModel;
 pub use record::RetryRecord;
 pub use stats::RetryMetrics;
 
+use crate::labs::{Lab, LabId, LabPreset, SideReport, TraceExport};
 use crate::sim::{Progress, Simulation};
 use crate::time::SimTime;
 use crate::validate::ConfigError;
+
+/// The retry lab, as the lab registry (`labs!` in `labs/mod.rs`) knows it.
+pub struct RetryLab;
+
+impl Lab for RetryLab {
+    const ID: LabId = LabId::Retry;
+    type Config = RetryConfig;
+
+    fn read(value: serde_json::Value) -> Result<RetryConfig, ConfigError> {
+        RetryConfig::from_json(value)
+    }
+
+    fn validate(config: &RetryConfig) -> Result<(), Vec<ConfigError>> {
+        config.validate()
+    }
+
+    fn run(config: &RetryConfig, seed: u64) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>> {
+        let mut run = RetryRun::new(config, seed)?;
+        run.run_to_end(u64::MAX);
+        let side = |s: &RetrySim| SideReport {
+            metrics: serde_json::to_value(s.model().stats().metrics()).expect("metrics serialise"),
+            trace_hash: s.trace().digest_hex(),
+            events: s.events(),
+        };
+        Ok((side(&run.a), run.b.as_ref().map(side)))
+    }
+
+    fn trace_export(config: &RetryConfig, seed: u64) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
+        Ok(Box::new(trace_lines::RetryTrace::new(config, seed)?))
+    }
+
+    fn presets() -> Vec<LabPreset<RetryConfig>> {
+        presets::all()
+            .into_iter()
+            .map(|p| LabPreset {
+                id: p.id,
+                seed: p.seed,
+                config: p.config,
+                moments: p.moments,
+            })
+            .collect()
+    }
+}
 
 /// One side of a retry-lab run (A, or B when comparing).
 pub type RetrySim = Simulation<RetryModel>;
@@ -158,3 +203,5 @@ fn combine(a: Progress, b: Option<Progress>) -> Progress {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_models;

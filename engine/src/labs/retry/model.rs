@@ -5,16 +5,19 @@
 //! The service keeps working on an attempt its client has abandoned (timed
 //! out): that is how retries feed overload, and why storms happen.
 
-use super::config::{LatencyShape, RetryScenario, Scripted, Target, Workload};
+use super::active::ActiveRequests;
+use super::config::{RetryScenario, Scripted, Target, Workload};
 use super::record::{CallError, GiveUpReason, RetryRecord};
 use super::stats::RetryStats;
-use crate::patterns::breaker::{Admission, BreakerState, CircuitBreaker, Transition};
+use crate::patterns::breaker::{Admission, BreakerKind, BreakerState, CircuitBreaker, Transition};
 use crate::patterns::budget::RetryBudget;
+use crate::patterns::quota::{QuotaScope, RetryQuota};
 use crate::patterns::routing::{NextReplica, RouteQuery, Router, SameNode};
+use crate::patterns::service::{Forced, Service};
 use crate::rng::SimRng;
 use crate::sim::{Ctx, Model};
 use crate::time::{SimDuration, SimTime};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// The events of the retry world.
 #[derive(Clone, Debug)]
@@ -25,7 +28,16 @@ pub enum RetryEvent {
     Attempt { req: u32 },
     /// The client stops waiting for an attempt.
     Timeout { req: u32, attempt: u32 },
-    /// The service finishes the work of an attempt.
+    /// A read-write herd client starts (its first read).
+    HerdStart { client: u32 },
+    /// The service finishes the read of a read-write attempt.
+    ReadDone {
+        req: u32,
+        attempt: u32,
+        node: u32,
+        result: Result<(), CallError>,
+    },
+    /// The service finishes the work of an attempt (the write, in a read-write herd).
     ServiceDone {
         req: u32,
         attempt: u32,
@@ -93,6 +105,31 @@ pub struct Request {
     read_version: u64,
     /// The breaker's half-open round, when the attempt in flight is a probe.
     probe_round: Option<u64>,
+    /// What the request's last retry took from the retry quota (refunded if it succeeds).
+    quota_cost: Option<u64>,
+}
+
+impl Request {
+    /// A request that just arrived, before its first attempt.
+    pub fn new(id: u32, client: u32, now: SimTime, primary: u32) -> Request {
+        Request {
+            id,
+            client,
+            arrived: now,
+            primary,
+            spans: Vec::new(),
+            phase: Phase::Waiting {
+                next_attempt: 1,
+                since: now,
+                until: now,
+            },
+            outcome: None,
+            previous_wait: SimDuration::ZERO,
+            read_version: 0,
+            probe_round: None,
+            quota_cost: None,
+        }
+    }
 }
 
 /// How many finished requests are kept for the timeline view.
@@ -103,17 +140,25 @@ pub const KEPT_TIMELINES: usize = 200;
 pub struct RetryModel {
     scenario: RetryScenario,
     arrivals: Vec<SimRng>,
-    service_rng: SimRng,
+    service: Service,
     backoff_rng: SimRng,
     budget: Option<RetryBudget>,
+    /// The AWS retry quota: one bucket per client, or one shared (empty: none).
+    quotas: Vec<RetryQuota>,
     breaker: Option<CircuitBreaker>,
+    /// Which calls the breaker may stop.
+    breaker_kind: BreakerKind,
+    /// The world's own stream (a read-write herd's start times).
+    world_rng: SimRng,
     router: Box<dyn Router>,
     /// Scratch space for the nodes a request already failed on.
     route_scratch: Vec<u32>,
-    active: BTreeMap<u32, Request>,
-    finished: VecDeque<Request>,
+    active: ActiveRequests,
+    /// Boxed as they were while active: finishing moves a pointer, not a request.
+    finished: VecDeque<Box<Request>>,
+    /// The box of the last timeline let go, reused by the next request.
+    spare: Option<Box<Request>>,
     next_id: u32,
-    in_flight: Vec<u32>,
     /// The herd's shared record version.
     version: u64,
     /// Poisson arrivals scheduled but not yet happened.
@@ -128,18 +173,30 @@ impl RetryModel {
             Workload::Poisson { clients, .. } => *clients,
             _ => 0,
         };
-        let nodes = scenario.service.nodes.max(1);
         let plan = &scenario.strategy;
         RetryModel {
             arrivals: (0..clients)
                 .map(|c| root.derive_indexed("arrivals", c as u64))
                 .collect(),
-            service_rng: root.derive("service"),
+            service: Service::new(scenario.service.clone(), root.derive("service")),
             backoff_rng: root.derive("backoff"),
             budget: plan
                 .budget
                 .as_ref()
                 .map(|b| RetryBudget::new(b.max_tokens, b.token_ratio, b.threshold, b.refill)),
+            quotas: match &plan.retry_quota {
+                None => vec![],
+                Some(q) => {
+                    let buckets = match q.scope {
+                        QuotaScope::Shared => 1,
+                        QuotaScope::PerClient => scenario.clients().max(1),
+                    };
+                    let bucket = RetryQuota::new(q.capacity, q.retry_cost, q.timeout_cost, q.success_deposit);
+                    vec![bucket; buckets as usize]
+                }
+            },
+            breaker_kind: plan.breaker.as_ref().map(|b| b.kind).unwrap_or_default(),
+            world_rng: root.derive("world"),
             breaker: plan.breaker.as_ref().map(|b| {
                 CircuitBreaker::new(
                     b.window,
@@ -154,10 +211,10 @@ impl RetryModel {
                 Target::Same => Box::new(SameNode),
                 Target::NextReplica => Box::new(NextReplica),
             },
-            active: BTreeMap::new(),
+            active: ActiveRequests::default(),
             finished: VecDeque::new(),
+            spare: None,
             next_id: 0,
-            in_flight: vec![0; nodes as usize],
             version: 0,
             pending_arrivals: 0,
             stats: RetryStats::new(&scenario),
@@ -183,11 +240,11 @@ impl RetryModel {
     }
     /// The most recently finished requests, oldest first.
     pub fn finished(&self) -> impl DoubleEndedIterator<Item = &Request> {
-        self.finished.iter()
+        self.finished.iter().map(|r| &**r)
     }
     /// Calls the service is working on, per node.
     pub fn in_flight(&self) -> &[u32] {
-        &self.in_flight
+        self.service.in_flight()
     }
     pub fn breaker(&self) -> Option<&CircuitBreaker> {
         self.breaker.as_ref()
@@ -199,92 +256,35 @@ impl RetryModel {
     fn new_request(&mut self, client: u32, now: SimTime) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
-        let nodes = self.in_flight.len() as u32;
-        self.active.insert(
-            id,
-            Request {
-                id,
-                client,
-                arrived: now,
-                primary: id % nodes,
-                spans: Vec::new(),
-                phase: Phase::Waiting {
-                    next_attempt: 1,
-                    since: now,
-                    until: now,
-                },
-                outcome: None,
-                previous_wait: SimDuration::ZERO,
-                read_version: 0,
-                probe_round: None,
-            },
-        );
+        let nodes = self.service.nodes();
+        let fresh = Request::new(id, client, now, id % nodes);
+        let request = match self.spare.take() {
+            Some(mut boxed) => {
+                let mut spans = std::mem::take(&mut boxed.spans);
+                spans.clear();
+                *boxed = Request { spans, ..fresh };
+                boxed
+            }
+            None => Box::new(fresh),
+        };
+        self.active.insert(id, request);
         self.stats.on_arrival(now);
         id
     }
 
-    fn is_down(&self, node: u32, now: SimTime) -> bool {
-        let ms = now.as_ms();
-        self.scenario
-            .service
-            .outages
-            .iter()
-            .any(|o| o.node.is_none_or(|n| n == node + 1) && ms >= o.from_ms && ms < o.to_ms)
+    /// The retry quota bucket of `client` (the shared one, with one bucket).
+    fn quota_of(&mut self, client: u32) -> Option<&mut RetryQuota> {
+        let n = self.quotas.len();
+        match n {
+            0 => None,
+            1 => self.quotas.first_mut(),
+            _ => self.quotas.get_mut(client as usize % n),
+        }
     }
 
-    /// Draws the service's latency and verdict for one call. Always draws the
-    /// same amount from the stream, so one knob never reshuffles the others.
-    fn serve(&mut self, node: u32, attempt: u32, now: SimTime) -> (SimDuration, Result<(), CallError>) {
-        let svc = &self.scenario.service;
-        let rng = &mut self.service_rng;
-        let u_outcome = rng.unit();
-        let u_slow = rng.unit();
-        let u_overload = rng.unit();
-        let median = svc.latency_ms as f64;
-        let mut latency_ms = match svc.latency_shape {
-            LatencyShape::Fixed => {
-                let _ = rng.unit();
-                median
-            }
-            LatencyShape::Uniform => median * (0.5 + rng.unit()),
-            LatencyShape::Exponential => rng.exponential(median),
-            LatencyShape::LogNormal => rng.log_normal(median, 0.5),
-        };
-        let scripted = self.scenario.script.get(attempt as usize - 1).copied();
-        let mut result = match scripted {
-            Some(Scripted::Succeed) | Some(Scripted::Slow) => Ok(()),
-            Some(Scripted::Fail) => Err(CallError::Transient),
-            Some(Scripted::Permanent) => Err(CallError::Permanent),
-            None => {
-                if u_outcome < svc.permanent_failure_rate {
-                    Err(CallError::Permanent)
-                } else if u_outcome < svc.permanent_failure_rate + svc.transient_failure_rate {
-                    Err(CallError::Transient)
-                } else {
-                    Ok(())
-                }
-            }
-        };
-        let slow = match scripted {
-            Some(s) => s == Scripted::Slow,
-            None => u_slow < svc.slow_rate,
-        };
-        if slow {
-            latency_ms = svc.slow_ms as f64;
-        }
-        let load = self.in_flight.iter().sum::<u32>();
-        if svc.capacity > 0 && load > svc.capacity {
-            let overload = load as f64 / svc.capacity as f64;
-            latency_ms *= overload;
-            if scripted.is_none() && result.is_ok() && u_overload < 1.0 - 1.0 / overload {
-                result = Err(CallError::Overloaded);
-            }
-        }
-        // A scripted attempt gets exactly the scripted result.
-        if scripted.is_none() && self.is_down(node, now) {
-            result = Err(CallError::Unavailable);
-        }
-        (SimDuration::from_ms_f64(latency_ms.max(0.001)), result)
+    /// Whether a request in a read-write herd makes each attempt a read then a write.
+    fn read_write(&self) -> bool {
+        matches!(self.scenario.workload, Workload::Herd { read_write: true, .. })
     }
 
     fn trace_breaker(&mut self, t: Option<Transition>, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
@@ -333,7 +333,9 @@ impl RetryModel {
         let primary = req.primary;
 
         let mut probe_round = None;
-        if let Some(breaker) = self.breaker.as_mut() {
+        // A retries-only breaker lets every first attempt through.
+        let gated = self.breaker_kind == BreakerKind::Full || attempt > 1;
+        if let Some(breaker) = self.breaker.as_mut().filter(|_| gated) {
             let (admission, transition) = breaker.admit(now);
             if admission == Admission::Probe {
                 probe_round = Some(breaker.round());
@@ -347,30 +349,25 @@ impl RetryModel {
         if let Some(b) = self.budget.as_mut() {
             b.on_call();
         }
-        let nodes = self.in_flight.len() as u32;
-        // A reused buffer: attempts are the hot path, so no allocation per call.
-        let mut failed = std::mem::take(&mut self.route_scratch);
-        failed.clear();
-        failed.extend(
-            self.active[&id]
-                .spans
-                .iter()
-                .filter(|s| matches!(s.result, Some(SpanResult::Failed(_))))
-                .map(|s| s.node),
-        );
-        let node = self.router.pick(RouteQuery {
-            primary,
-            attempt,
-            nodes,
-            failed: &failed,
-        }) % nodes;
-        self.route_scratch = failed;
-        self.in_flight[node as usize] += 1;
-        let (latency, result) = self.serve(node, attempt, now);
-        self.stats
-            .on_call(now, node, self.in_flight.iter().sum(), self.budget.as_ref());
+        let nodes = self.service.nodes();
+        // With one node every router picks it: no need to ask.
+        let node = if nodes == 1 {
+            0
+        } else {
+            self.route(id, primary, attempt, nodes)
+        };
+        let forced = self.scenario.script.get(attempt as usize - 1).map(|s| match s {
+            Scripted::Succeed => Forced::Succeed,
+            Scripted::Fail => Forced::Fail,
+            Scripted::Permanent => Forced::Permanent,
+            Scripted::Slow => Forced::Slow,
+        });
+        let (latency, result) = self.service.call(node, now, forced);
+        self.stats.on_call(now, node, self.service.load(), self.budget.as_ref());
         if attempt > 1 {
             self.stats.on_retry_call(now);
+        } else {
+            self.stats.first_attempts += 1;
         }
 
         // The client waits at most the attempt timeout, and never past the deadline.
@@ -380,22 +377,35 @@ impl RetryModel {
             let left = (arrived + d).since(now);
             patience = Some(patience.map_or(left, |p| p.min(left)));
         }
+        let read_write = self.read_write();
         let reply_in = match patience {
             Some(p) if p < latency => {
                 ctx.schedule_in(p, RetryEvent::Timeout { req: id, attempt });
                 p
             }
+            // A read-write attempt's length is known only after its read.
+            Some(p) if read_write => {
+                ctx.schedule_in(p, RetryEvent::Timeout { req: id, attempt });
+                latency
+            }
             _ => latency,
         };
-        ctx.schedule_in(
-            latency,
+        let done = if read_write {
+            RetryEvent::ReadDone {
+                req: id,
+                attempt,
+                node,
+                result,
+            }
+        } else {
             RetryEvent::ServiceDone {
                 req: id,
                 attempt,
                 node,
                 result,
-            },
-        );
+            }
+        };
+        ctx.schedule_in(latency, done);
 
         let version = self.version;
         let req = self.active.get_mut(&id).expect("request is active");
@@ -417,6 +427,86 @@ impl RetryModel {
         ctx.record(RetryRecord::AttemptStarted { req: id, attempt, node });
     }
 
+    /// The read of a read-write attempt is back: a failed read fails the
+    /// attempt; otherwise the client notes the version it read and writes.
+    fn read_done(
+        &mut self,
+        id: u32,
+        attempt: u32,
+        node: u32,
+        result: Result<(), CallError>,
+        ctx: &mut Ctx<'_, RetryEvent, RetryRecord>,
+    ) {
+        self.service.done(node);
+        let Some(req) = self.active.get(&id) else { return };
+        let Phase::InFlight { attempt: a, since, .. } = req.phase else {
+            return;
+        };
+        if a != attempt {
+            return;
+        }
+        if result.is_err() {
+            return self.reply(id, attempt, node, result, ctx);
+        }
+        let now = ctx.now();
+        let forced = self.scenario.script.get(attempt as usize - 1).map(|s| match s {
+            // The read took the slow time; the write is an ordinary success.
+            Scripted::Succeed | Scripted::Slow => Forced::Succeed,
+            Scripted::Fail => Forced::Fail,
+            Scripted::Permanent => Forced::Permanent,
+        });
+        let (latency, result) = self.service.call(node, now, forced);
+        ctx.schedule_in(
+            latency,
+            RetryEvent::ServiceDone {
+                req: id,
+                attempt,
+                node,
+                result,
+            },
+        );
+        let version = self.version;
+        let req = self.active.get_mut(&id).expect("request is active");
+        req.read_version = version;
+        // The client hears back at the write's end, or at its timeout or deadline if sooner.
+        let plan = &self.scenario.strategy;
+        let mut reply_at = now + latency;
+        if let Some(p) = plan.attempt_timeout {
+            reply_at = reply_at.min(since + p);
+        }
+        if let Some(d) = plan.deadline {
+            reply_at = reply_at.min(req.arrived + d);
+        }
+        req.phase = Phase::InFlight {
+            attempt,
+            node,
+            since,
+            reply_at,
+        };
+    }
+
+    /// Where attempt `attempt` of request `id` goes, by the router.
+    fn route(&mut self, id: u32, primary: u32, attempt: u32, nodes: u32) -> u32 {
+        // A reused buffer: attempts are the hot path, so no allocation per call.
+        let mut failed = std::mem::take(&mut self.route_scratch);
+        failed.clear();
+        failed.extend(
+            self.active[&id]
+                .spans
+                .iter()
+                .filter(|s| matches!(s.result, Some(SpanResult::Failed(_))))
+                .map(|s| s.node),
+        );
+        let node = self.router.pick(RouteQuery {
+            primary,
+            attempt,
+            nodes,
+            failed: &failed,
+        }) % nodes;
+        self.route_scratch = failed;
+        node
+    }
+
     fn service_done(
         &mut self,
         id: u32,
@@ -425,7 +515,7 @@ impl RetryModel {
         mut result: Result<(), CallError>,
         ctx: &mut Ctx<'_, RetryEvent, RetryRecord>,
     ) {
-        self.in_flight[node as usize] -= 1;
+        self.service.done(node);
         let herd = matches!(self.scenario.workload, Workload::Herd { .. });
         let read_version = self.active.get(&id).map(|r| r.read_version);
         if herd && result.is_ok() {
@@ -477,6 +567,10 @@ impl RetryModel {
                 if let Some(b) = self.budget.as_mut() {
                     b.on_success();
                 }
+                let (client, quota_cost) = self.active.get(&id).map_or((0, None), |r| (r.client, r.quota_cost));
+                if let Some(q) = self.quota_of(client) {
+                    q.on_success(quota_cost);
+                }
                 self.finish(id, Final::Succeeded, attempt, now);
                 return;
             }
@@ -505,7 +599,7 @@ impl RetryModel {
         if deadline_passed {
             return self.give_up(id, attempt, GiveUpReason::Deadline, ctx);
         }
-        if attempt >= plan.max_attempts {
+        if !plan.allows_attempt(attempt + 1) {
             return self.give_up(id, attempt, GiveUpReason::Attempts, ctx);
         }
         let wait = plan.backoff.wait(attempt, previous_wait, &mut self.backoff_rng);
@@ -515,7 +609,18 @@ impl RetryModel {
         if self.budget.as_ref().is_some_and(|b| !b.allows_retry()) {
             return self.give_up(id, attempt, GiveUpReason::Budget, ctx);
         }
+        let client = self.active.get(&id).map_or(0, |r| r.client);
+        let mut quota_cost = None;
+        if let Some(q) = self.quota_of(client) {
+            match q.acquire(error == CallError::Timeout) {
+                None => return self.give_up(id, attempt, GiveUpReason::Budget, ctx),
+                cost => quota_cost = cost,
+            }
+        }
         let req = self.active.get_mut(&id).expect("request is active");
+        if quota_cost.is_some() {
+            req.quota_cost = quota_cost;
+        }
         req.previous_wait = wait;
         req.phase = Phase::Waiting {
             next_attempt: attempt + 1,
@@ -532,6 +637,9 @@ impl RetryModel {
     }
 
     fn give_up(&mut self, id: u32, attempts: u32, reason: GiveUpReason, ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        if matches!(reason, GiveUpReason::Budget | GiveUpReason::BreakerOpen) {
+            self.stats.refused += 1;
+        }
         ctx.record(RetryRecord::GaveUp {
             req: id,
             attempts,
@@ -545,7 +653,8 @@ impl RetryModel {
             req.outcome = Some((outcome, now));
             self.stats.on_finish(&req, outcome, attempts, now);
             if self.finished.len() == KEPT_TIMELINES {
-                self.finished.pop_front();
+                // Its box and its spans' buffer serve the next request.
+                self.spare = self.finished.pop_front();
             }
             self.finished.push_back(req);
         }
@@ -581,10 +690,11 @@ impl Model for RetryModel {
     /// Requests (with their attempt spans) dominate: a storm holds tens of thousands.
     fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        // A copy's vectors hold exactly their length; a B-tree entry costs about its key more.
-        let request = |r: &Request| size_of::<Request>() + 8 + r.spans.len() * size_of::<Span>();
+        // A copy's vectors hold exactly their length; an active request also has its slot.
+        let request = |r: &Request| size_of::<Request>() + r.spans.len() * size_of::<Span>();
         self.active.values().map(request).sum::<usize>()
-            + self.finished.iter().map(request).sum::<usize>()
+            + self.active.slots() * 8
+            + self.finished.iter().map(|r| request(r)).sum::<usize>()
             + self.arrivals.len() * size_of::<SimRng>()
             + std::mem::size_of_val(self.stats.series.buckets())
             + self.stats.breaker_changes.len() * size_of::<(SimTime, BreakerState)>()
@@ -598,7 +708,19 @@ impl Model for RetryModel {
                 ctx.record(RetryRecord::Arrived { req: id, client: 0 });
                 self.attempt(id, ctx);
             }
-            Workload::Herd { clients } => {
+            Workload::Herd {
+                clients,
+                read_write: true,
+            } => {
+                // Each client starts within one network hop (the service's latency).
+                let hop_ms = self.scenario.service.latency_ms as f64;
+                for client in 0..clients {
+                    let at = SimDuration::from_ms_f64(self.world_rng.unit() * hop_ms);
+                    self.pending_arrivals += 1;
+                    ctx.schedule_in(at, RetryEvent::HerdStart { client });
+                }
+            }
+            Workload::Herd { clients, .. } => {
                 for client in 0..clients {
                     let id = self.new_request(client, ctx.now());
                     ctx.record(RetryRecord::Arrived { req: id, client });
@@ -622,7 +744,19 @@ impl Model for RetryModel {
                 self.attempt(id, ctx);
                 self.schedule_arrival(client, ctx);
             }
+            RetryEvent::HerdStart { client } => {
+                self.pending_arrivals -= 1;
+                let id = self.new_request(client, ctx.now());
+                ctx.record(RetryRecord::Arrived { req: id, client });
+                self.attempt(id, ctx);
+            }
             RetryEvent::Attempt { req } => self.attempt(req, ctx),
+            RetryEvent::ReadDone {
+                req,
+                attempt,
+                node,
+                result,
+            } => self.read_done(req, attempt, node, result, ctx),
             RetryEvent::Timeout { req, attempt } => {
                 let node = match self.active.get(&req).map(|r| r.phase) {
                     Some(Phase::InFlight { attempt: a, node, .. }) if a == attempt => node,

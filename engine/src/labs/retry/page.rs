@@ -236,6 +236,24 @@ impl LabRun for RetryRun {
                 MetricValue::Count(m.calls),
             ),
             MetricRow::new(
+                "first_attempts",
+                "metric.first_attempts",
+                "metric_help.first_attempts",
+                MetricValue::Count(m.first_attempts),
+            ),
+            MetricRow::new(
+                "retries",
+                "metric.retries",
+                "metric_help.retries",
+                MetricValue::Count(m.retries),
+            ),
+            MetricRow::new(
+                "refused",
+                "metric.refused",
+                "metric_help.refused",
+                MetricValue::Count(m.refused),
+            ),
+            MetricRow::new(
                 "load_amplification",
                 "metric.load",
                 "metric_help.load",
@@ -243,6 +261,17 @@ impl LabRun for RetryRun {
             )
             .provisional(!over)
             .with_theory(Some(theory.calls_theory(MetricValue::Factor))),
+            MetricRow::new(
+                "calls_per_first_attempt",
+                "metric.calls_per_first_attempt",
+                "metric_help.calls_per_first_attempt",
+                if m.first_attempts > 0 {
+                    MetricValue::Factor(m.calls_per_first_attempt)
+                } else {
+                    MetricValue::Missing
+                },
+            )
+            .provisional(!over),
             MetricRow::new(
                 "mean_attempts",
                 "metric.mean_attempts",

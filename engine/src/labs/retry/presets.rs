@@ -179,7 +179,10 @@ pub fn all() -> Vec<RetryPreset> {
             moments: moments("herd", &[30, 800, 4_300, 30_000]),
             seed: 5,
             config: RetryConfig {
-                workload: Workload::Herd { clients: 40 },
+                workload: Workload::Herd {
+                    clients: 40,
+                    read_write: false,
+                },
                 service: ServiceConfig {
                     transient_failure_rate: 0.0,
                     latency_ms: 50,
@@ -217,6 +220,7 @@ pub fn all() -> Vec<RetryPreset> {
             seed: 42,
             config: storm(Strategy {
                 breaker: Some(BreakerConfig {
+                    kind: Default::default(),
                     window: 50,
                     failure_ratio: 0.5,
                     min_calls: 20,

@@ -7,58 +7,7 @@ use crate::time::human_ms_in;
 use crate::trace::Narrate;
 use serde::Serialize;
 
-/// Why one call failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallError {
-    /// A passing fault: worth retrying.
-    Transient,
-    /// A fault no retry can fix (bad credentials).
-    Permanent,
-    /// The client stopped waiting.
-    Timeout,
-    /// The node is down (an outage).
-    Unavailable,
-    /// The service shed the call because it had more work than capacity.
-    Overloaded,
-    /// Optimistic concurrency: the record changed between read and write.
-    Conflict,
-}
-
-impl CallError {
-    pub const ALL: [CallError; 6] = [
-        CallError::Transient,
-        CallError::Permanent,
-        CallError::Timeout,
-        CallError::Unavailable,
-        CallError::Overloaded,
-        CallError::Conflict,
-    ];
-
-    /// Whether a retry can help (the classifier).
-    pub fn is_retryable(self) -> bool {
-        self != CallError::Permanent
-    }
-
-    /// Whether the failure says the service is unhealthy (feeds the breaker).
-    pub fn counts_against_service(self) -> bool {
-        matches!(
-            self,
-            CallError::Transient | CallError::Timeout | CallError::Unavailable | CallError::Overloaded
-        )
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            CallError::Transient => "call_error.transient",
-            CallError::Permanent => "call_error.permanent",
-            CallError::Timeout => "call_error.timeout",
-            CallError::Unavailable => "call_error.unavailable",
-            CallError::Overloaded => "call_error.overloaded",
-            CallError::Conflict => "call_error.conflict",
-        }
-    }
-}
+pub use crate::patterns::service::CallError;
 
 /// Why a request stopped trying.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -93,6 +93,11 @@ pub struct RetryStats {
     pub succeeded: u64,
     pub first_try: u64,
     pub calls: u64,
+    /// Calls that were a request's first attempt.
+    pub first_attempts: u64,
+    /// Attempts a budget, a retry quota or an open breaker refused to send
+    /// (each ends its request).
+    pub refused: u64,
     pub finished_attempts: u64,
     pub gave_up: BTreeMap<&'static str, u64>,
     pub latency: Histogram,
@@ -113,6 +118,15 @@ pub struct RetryStats {
 
 const MAX_BREAKER_CHANGES: usize = 2_000;
 
+/// Rows of [`RetryStats::attempts`] past row 0: one per attempt count up to
+/// 50; beyond that (or unlimited, 0) the last row counts 50 or more.
+fn attempt_rows(max_attempts: u32) -> usize {
+    match max_attempts {
+        0 => 50,
+        n => n.min(50) as usize,
+    }
+}
+
 impl RetryStats {
     pub fn new(sc: &RetryScenario) -> Self {
         let nodes = sc.service.nodes.max(1) as usize;
@@ -126,6 +140,8 @@ impl RetryStats {
             succeeded: 0,
             first_try: 0,
             calls: 0,
+            first_attempts: 0,
+            refused: 0,
             finished_attempts: 0,
             gave_up: GiveUpReason::ALL.iter().map(|r| (r.metric(), 0)).collect(),
             latency: Histogram::default(),
@@ -133,7 +149,8 @@ impl RetryStats {
             retry_wait: SimDuration::ZERO,
             node_calls: vec![0; nodes],
             node_failures: vec![0; nodes],
-            attempts: vec![[0; 2]; sc.strategy.max_attempts as usize + 1],
+            // Rows 1…n, the last one also counting longer requests when n is large or unlimited.
+            attempts: vec![[0; 2]; attempt_rows(sc.strategy.max_attempts) + 1],
             series: Series::new(SimDuration::from_ms(width)),
             breaker_changes: if sc.strategy.breaker.is_some() {
                 vec![(SimTime::ZERO, BreakerState::Closed)]
@@ -229,7 +246,11 @@ impl RetryStats {
             success_rate: ratio(self.succeeded, self.requests),
             first_try_success_rate: ratio(self.first_try, self.requests),
             calls: self.calls,
+            first_attempts: self.first_attempts,
+            retries: self.calls - self.first_attempts,
+            refused: self.refused,
             load_amplification: ratio(self.calls, self.requests),
+            calls_per_first_attempt: ratio(self.calls, self.first_attempts),
             mean_attempts: ratio(self.finished_attempts, self.finished),
             p50_ms: ms(self.latency.quantile(0.50)),
             p95_ms: ms(self.latency.quantile(0.95)),
@@ -268,8 +289,17 @@ pub struct RetryMetrics {
     /// Requests that succeeded on their first attempt ÷ requests that arrived.
     pub first_try_success_rate: f64,
     pub calls: u64,
+    /// Calls that were a request's first attempt.
+    pub first_attempts: u64,
+    /// Calls that were retries (calls − first attempts).
+    pub retries: u64,
+    /// Attempts a budget, a retry quota or an open breaker refused to send.
+    pub refused: u64,
     /// Calls ÷ requests that arrived.
     pub load_amplification: f64,
+    /// Calls ÷ first attempts: the load figure the literature quotes (a
+    /// request turned away before any call adds to neither).
+    pub calls_per_first_attempt: f64,
     /// Attempts of the finished requests ÷ finished requests (the same as
     /// load amplification once the run is over).
     pub mean_attempts: f64,

@@ -695,6 +695,7 @@ fn a_breaker_is_not_stuck_half_open_by_errors_that_do_not_count() {
             max_attempts: 2,
             wait: WaitKind::Immediate,
             breaker: Some(BreakerConfig {
+                kind: Default::default(),
                 window: 20,
                 failure_ratio: 0.5,
                 min_calls: 10,
@@ -944,6 +945,7 @@ fn only_probes_decide_a_half_open_round() {
             max_attempts: 2,
             wait: WaitKind::Immediate,
             breaker: Some(BreakerConfig {
+                kind: Default::default(),
                 window: 20,
                 failure_ratio: 0.4,
                 min_calls: 10,

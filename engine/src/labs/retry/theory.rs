@@ -30,6 +30,7 @@
 use super::config::{LatencyShape, RetryScenario, Workload};
 use crate::labs::run::{FormulaArg, MetricValue, Theory};
 use crate::patterns::backoff::{Backoff, Jitter, WaitKind};
+use crate::patterns::service;
 
 /// Below this chance per attempt, timeouts are too rare to matter.
 const NEGLIGIBLE: f64 = 1e-3;
@@ -62,7 +63,7 @@ impl Prediction {
     pub fn of(sc: &RetryScenario) -> Prediction {
         let p = sc.service.transient_failure_rate;
         let q = sc.service.permanent_failure_rate;
-        let n = sc.strategy.max_attempts;
+        let n = theory_attempts(sc.strategy.max_attempts);
         let cancel = sc.strategy.cancel_on_permanent;
         let r = retried(p, q, cancel);
         let reach = geometric_sum(r, n);
@@ -197,6 +198,20 @@ fn retried(p: f64, q: f64, cancel_on_permanent: bool) -> f64 {
     }
 }
 
+/// The attempts theory counts with: the limit, or for an unlimited (0) or
+/// very high one, [`THEORY_ATTEMPTS`] — beyond it rᵏ is negligible unless r
+/// is close to 1, and then the deadline (which unlimited attempts need)
+/// ends requests first, a caveat the table shows.
+pub fn theory_attempts(max_attempts: u32) -> u32 {
+    match max_attempts {
+        0 => THEORY_ATTEMPTS,
+        n => n.min(THEORY_ATTEMPTS),
+    }
+}
+
+/// See [`theory_attempts`].
+pub const THEORY_ATTEMPTS: u32 = 10_000;
+
 /// `1 + r + … + rⁿ⁻¹`: the expected number of attempts when each is retried
 /// with chance `r`, at most `n` of them.
 pub fn geometric_sum(r: f64, n: u32) -> f64 {
@@ -304,7 +319,18 @@ pub fn decorrelated_means_us(base: f64, cap: f64, retries: u32) -> Vec<f64> {
                 at_cap += m * (hi - cap) / width;
             }
         }
-        out.push(moment.iter().sum::<f64>() + at_cap * cap);
+        let mean = moment.iter().sum::<f64>() + at_cap * cap;
+        // Once capped, the waits settle to a steady distribution: when the
+        // mean stops moving, every later wait has that mean (this keeps 10,000
+        // retries as cheap as a few hundred).
+        if out
+            .last()
+            .is_some_and(|last: &f64| libm::fabs(mean - last) <= 1e-12 * mean)
+        {
+            out.resize(retries as usize, mean);
+            break;
+        }
+        out.push(mean);
         sources = mass
             .iter()
             .zip(moment.iter())
@@ -321,6 +347,9 @@ pub fn p_slower_than(sc: &RetryScenario, t_ms: f64) -> f64 {
     let svc = &sc.service;
     let m = svc.latency_ms as f64;
     let base = match svc.latency_shape {
+        // An idealised service that answers at once is never slower than t ≥ 0.
+        _ if m == 0.0 && svc.latency_shape != LatencyShape::Normal => 0.0,
+        LatencyShape::Normal => service::truncated_normal_above(m, svc.latency_sd_ms as f64, t_ms),
         LatencyShape::Fixed => f64::from(u8::from(m > t_ms)),
         LatencyShape::Uniform => ((1.5 * m - t_ms) / m).clamp(0.0, 1.0),
         LatencyShape::Exponential => libm::exp(-t_ms / m),
@@ -343,6 +372,7 @@ fn mean_latency_ms(sc: &RetryScenario) -> f64 {
     let m = svc.latency_ms as f64;
     let base = match svc.latency_shape {
         LatencyShape::LogNormal => m * libm::exp(0.125),
+        LatencyShape::Normal => service::truncated_normal_mean(m, svc.latency_sd_ms as f64),
         _ => m,
     };
     (1.0 - svc.slow_rate) * base + svc.slow_rate * svc.slow_ms as f64
@@ -357,6 +387,7 @@ fn long_latency_ms(sc: &RetryScenario) -> f64 {
         LatencyShape::Uniform => 1.5 * m,
         LatencyShape::Exponential => m * libm::log(1000.0),
         LatencyShape::LogNormal => m * libm::exp(0.5 * 3.09),
+        LatencyShape::Normal => m + 3.09 * svc.latency_sd_ms as f64,
     };
     if svc.slow_rate > NEGLIGIBLE {
         long = long.max(svc.slow_ms as f64);
@@ -371,7 +402,7 @@ fn long_latency_ms(sc: &RetryScenario) -> f64 {
 /// `sc` breaks, or `None` when they all hold.
 pub fn caveat(sc: &RetryScenario) -> Option<&'static str> {
     let plan = &sc.strategy;
-    let n = plan.max_attempts;
+    let n = theory_attempts(plan.max_attempts);
     if !sc.script.is_empty() {
         return Some("theory.caveat.scripted");
     }
@@ -387,13 +418,17 @@ pub fn caveat(sc: &RetryScenario) -> Option<&'static str> {
     if plan.breaker.is_some() {
         return Some("theory.caveat.breaker");
     }
-    if plan.budget.is_some() && n > 1 {
+    if (plan.budget.is_some() || plan.retry_quota.is_some()) && n > 1 {
         return Some("theory.caveat.budget");
     }
     if let Some(timeout) = plan.attempt_timeout {
         if p_slower_than(sc, timeout.as_ms_f64()) > NEGLIGIBLE {
             return Some("theory.caveat.timeout");
         }
+    }
+    // Unlimited attempts end only at the deadline.
+    if plan.max_attempts == 0 {
+        return Some("theory.caveat.deadline");
     }
     if let Some(deadline) = plan.deadline {
         let waits: f64 = (1..n).map(|k| longest_wait_ms(&plan.backoff, k)).sum();
@@ -425,19 +460,19 @@ fn may_overload(sc: &RetryScenario) -> bool {
             sc.service.permanent_failure_rate,
             sc.strategy.cancel_on_permanent,
         ),
-        sc.strategy.max_attempts,
+        theory_attempts(sc.strategy.max_attempts),
     );
     match sc.workload {
         // One request: its calls follow each other, unless timed-out ones pile up.
         Workload::Single => {
             let most = if sc.strategy.attempt_timeout.is_some() {
-                sc.strategy.max_attempts as f64
+                theory_attempts(sc.strategy.max_attempts) as f64
             } else {
                 1.0
             };
             most > capacity
         }
-        Workload::Herd { clients } => clients as f64 > capacity,
+        Workload::Herd { clients, .. } => clients as f64 > capacity,
         Workload::Poisson {
             clients,
             rate_per_client,
@@ -611,7 +646,10 @@ mod tests {
         c.script = vec![Scripted::Fail];
         assert_eq!(of(&c), Some("theory.caveat.scripted"));
         let mut c = base();
-        c.workload = Workload::Herd { clients: 5 };
+        c.workload = Workload::Herd {
+            clients: 5,
+            read_write: false,
+        };
         assert_eq!(of(&c), Some("theory.caveat.herd"));
         let mut c = base();
         c.service.outages = vec![Outage {
