@@ -41,7 +41,7 @@ OPTIONS:
                        `--set strategy.budget.max_tokens=20` turns a budget on. VALUE is
                        JSON (0.3, true, null, [..], {..}) or else a plain string, e.g.
                          --set service.transient_failure_rate=0.3
-                         --set strategy.jitter=full --set workload.clients=100
+                         --set strategy.jitter=full --set strategy.max_attempts=5
     --seed N           use seed N (a whole number) instead of the source's
     --vary PATH=A,B,…  (sweep) run with PATH at each value (repeatable: the grid is the
                        product, the first --vary outermost). Values as in --set; commas
