@@ -26,7 +26,7 @@
 
 use crate::i18n::{t, tf, Lang};
 use crate::labs::{LabConfig, LabId};
-use crate::validate::{json_kind, ConfigError};
+use crate::validate::{json_kind, ConfigError, Problem, WorkLimits};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
@@ -114,6 +114,18 @@ impl LinkError {
                 if errors.len() > 8 {
                     s.push_str(&format!("\n• … (+{})", errors.len() - 8));
                 }
+                // Too many calls for a tab may still be fine on the command line
+                // (which allows more calls, not more memory).
+                let cli_runs_it = errors.iter().all(|e| match &e.problem {
+                    Problem::TooMuchWork { key, got, .. } => {
+                        *key == "error.work_calls" && *got <= WorkLimits::CLI.calls
+                    }
+                    _ => false,
+                });
+                if cli_runs_it {
+                    s.push('\n');
+                    s.push_str(t(lang, "link.too_much_work_cli"));
+                }
                 s
             }
         }
@@ -199,8 +211,15 @@ impl Packing {
     }
 }
 
-/// Decodes a fragment, a whole URL, or anything else a user pastes.
+/// Decodes a fragment, a whole URL, or anything else a user pastes,
+/// refusing runs beyond a link's limits.
 pub fn decode(input: &str) -> Decoded {
+    decode_within(input, WorkLimits::LINK)
+}
+
+/// [`decode`], with the run's work checked against `limits` (the command
+/// line runs links the browser refuses as too large).
+pub fn decode_within(input: &str, limits: WorkLimits) -> Decoded {
     let fragment = match input.find('#') {
         Some(i) => &input[i + 1..],
         None => input,
@@ -249,7 +268,7 @@ pub fn decode(input: &str) -> Decoded {
             problem: None,
         };
     };
-    match decode_payload(lab, payload) {
+    match decode_payload_within(lab, payload, limits) {
         Ok(state) => Decoded {
             lang,
             page: Page::Lab(state),
@@ -263,8 +282,13 @@ pub fn decode(input: &str) -> Decoded {
     }
 }
 
-/// Decodes `<version>.<data>` for `lab`.
+/// Decodes `<version>.<data>` for `lab`, within a link's limits.
 pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> {
+    decode_payload_within(lab, payload, WorkLimits::LINK)
+}
+
+/// Decodes `<version>.<data>` for `lab`, within `limits`.
+pub fn decode_payload_within(lab: LabId, payload: &str, limits: WorkLimits) -> Result<LabState, LinkError> {
     let (version, data) = payload
         .split_once('.')
         .ok_or_else(|| LinkError::UnknownVersion(payload.to_string()))?;
@@ -298,7 +322,7 @@ pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> 
         return Err(LinkError::BadJson(format!("unknown field `{extra}`")));
     }
     let config = LabConfig::from_json(lab, config_json).map_err(|e| LinkError::Invalid(vec![e]))?;
-    config.validate().map_err(LinkError::Invalid)?;
+    config.validate_within(limits).map_err(LinkError::Invalid)?;
     Ok(LabState { seed, config })
 }
 

@@ -18,7 +18,7 @@
 
 use crate::codec::{LabState, DEFAULT_SEED};
 use crate::labs::{LabConfig, LabId};
-use crate::validate::{ConfigError, Problem};
+use crate::validate::{ConfigError, Problem, WorkLimits};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -129,10 +129,15 @@ impl RunSpec {
         set_path(&mut self.config, &o.path, o.value.clone())
     }
 
-    /// Reads and validates the configuration.
+    /// Reads and validates the configuration, within a link's limits.
     pub fn check(&self) -> Result<LabState, Vec<ConfigError>> {
+        self.check_within(WorkLimits::LINK)
+    }
+
+    /// Reads and validates the configuration, within `limits`.
+    pub fn check_within(&self, limits: WorkLimits) -> Result<LabState, Vec<ConfigError>> {
         let config = LabConfig::from_json(self.lab, self.config.clone()).map_err(|e| vec![e])?;
-        config.validate()?;
+        config.validate_within(limits)?;
         Ok(LabState {
             seed: self.seed,
             config,

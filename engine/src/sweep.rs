@@ -17,7 +17,7 @@
 
 use crate::labs::RunReport;
 use crate::run_spec::{Override, RunSpec};
-use crate::validate::{ConfigError, Problem};
+use crate::validate::{ConfigError, Problem, WorkLimits};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -109,6 +109,8 @@ pub struct Sweep {
     seeds: Vec<u64>,
     /// One checked state per point (combination of varied values).
     points: Vec<(Vec<Value>, crate::codec::LabState)>,
+    /// What the points were checked against (and run within).
+    limits: WorkLimits,
 }
 
 /// What a sweep printed: a header and rows, as CSV text.
@@ -121,7 +123,13 @@ pub struct SweepTable {
 impl Sweep {
     /// Builds and validates the grid of `base` with `vary`; `seeds` is the
     /// number of seeds (`0…N−1`), or `None` for the base's own seed.
-    pub fn new(base: &RunSpec, vary: Vec<Vary>, seeds: Option<u64>) -> Result<Sweep, Vec<ConfigError>> {
+    /// Every point is checked against `limits`.
+    pub fn new(
+        base: &RunSpec,
+        vary: Vec<Vary>,
+        seeds: Option<u64>,
+        limits: WorkLimits,
+    ) -> Result<Sweep, Vec<ConfigError>> {
         let seeds: Vec<u64> = match seeds {
             Some(n) => (0..n).collect(),
             None => vec![base.seed],
@@ -156,7 +164,7 @@ impl Sweep {
                     errors.push(e);
                 }
             }
-            match spec.check() {
+            match spec.check_within(limits) {
                 Ok(state) => points.push((combo, state)),
                 Err(es) => errors.extend(es.into_iter().map(|mut e| {
                     e.field = format!("{} (at {})", e.field, at.join(" "));
@@ -170,7 +178,12 @@ impl Sweep {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Sweep { vary, seeds, points })
+        Ok(Sweep {
+            vary,
+            seeds,
+            points,
+            limits,
+        })
     }
 
     /// How many runs the sweep makes.
@@ -194,7 +207,10 @@ impl Sweep {
                     let (_, state) = &self.points[i / self.seeds.len()];
                     let seed = self.seeds[i % self.seeds.len()];
                     // Every point was validated when the sweep was built.
-                    let report = state.config.run(seed).expect("a checked config runs");
+                    let report = state
+                        .config
+                        .run_within(seed, self.limits)
+                        .expect("a checked config runs");
                     results.lock().expect("no worker panics while holding the lock")[i] = Some(report);
                 });
             }
@@ -354,7 +370,7 @@ mod tests {
 
     fn sweep(vary: &[&str], seeds: Option<u64>) -> Result<Sweep, Vec<ConfigError>> {
         let vary = vary.iter().map(|v| Vary::parse(v).unwrap()).collect();
-        Sweep::new(&RunSpec::retry_defaults(), vary, seeds)
+        Sweep::new(&RunSpec::retry_defaults(), vary, seeds, WorkLimits::LINK)
     }
 
     #[test]

@@ -111,6 +111,34 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// How much work a run may do. Links (what the browser opens) get
+/// [`WorkLimits::LINK`]; the command line, whose memory stays as flat,
+/// allows ten times the calls ([`WorkLimits::CLI`]): more CPU time, the same
+/// memory. Each lab checks its own bound on a run's work against these.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorkLimits {
+    /// Calls a run may send (its CPU time).
+    pub calls: f64,
+    /// Calls the service may be working on at once (memory).
+    pub in_flight: f64,
+    /// Attempt records unfinished requests may hold at once (memory).
+    pub records: f64,
+}
+
+impl WorkLimits {
+    /// A link, a file or the controls: fits a browser tab (and 256 MB natively).
+    pub const LINK: WorkLimits = WorkLimits {
+        calls: 10_000_000.0,
+        in_flight: 1_000_000.0,
+        records: 1_000_000.0,
+    };
+    /// `playground run` and `sweep`: ten times the calls, the same memory.
+    pub const CLI: WorkLimits = WorkLimits {
+        calls: 100_000_000.0,
+        ..WorkLimits::LINK
+    };
+}
+
 /// Collects the problems of a configuration as it is checked.
 #[derive(Default)]
 pub struct Checker {

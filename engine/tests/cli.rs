@@ -550,3 +550,17 @@ fn sweep_names_side_b_and_refuses_what_it_cannot_run() {
     playground(&["sweep", "#/en/retry", "--vary", "=1,2"])
         .fails_with("--vary =1,2 could not be read: the field is missing");
 }
+
+#[test]
+fn the_command_line_takes_links_too_long_for_a_tab() {
+    // 20 million quick calls: refused as a link, decoded and accepted here; `url` keeps to a link's limits.
+    let file = TempFile::new(
+        r#"{"workload": {"kind": "poisson", "clients": 5000, "rate_per_client": 1, "duration_ms": 200000},
+            "service": {"latency_ms": 1, "latency_shape": "fixed"},
+            "strategy": {"max_attempts": 20, "wait": "immediate"}}"#,
+    );
+    let decoded = playground(&["decode", file.path()]).ok();
+    assert!(decoded.contains("\"max_attempts\": 20"), "{decoded}");
+    playground(&["url", file.path()]).fails_with("more than the 10000000 a run may");
+    assert!(playground(&["--help"]).ok().contains("100,000,000"));
+}

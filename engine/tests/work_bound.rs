@@ -139,3 +139,59 @@ fn presets_are_well_within_the_bound() {
         assert!(w.records <= limits::MAX_RECORDS, "{}: {w:?}", p.id);
     }
 }
+
+/// A million requests of 20 quick attempts: 20 million calls, too many for a
+/// link but little memory — the command line's limits take it, a link's do not.
+#[test]
+fn the_command_line_allows_more_calls_not_more_memory() {
+    use engine::codec::{decode, decode_within, encode_fragment, LabState, Page};
+    use engine::validate::WorkLimits;
+    use engine::{LabConfig, Lang};
+    let config = RetryConfig {
+        workload: Workload::Poisson {
+            clients: 5000,
+            rate_per_client: 1.0,
+            duration_ms: 200_000,
+        },
+        service: ServiceConfig {
+            latency_ms: 1,
+            latency_shape: LatencyShape::Fixed,
+            ..ServiceConfig::default()
+        },
+        strategy: Strategy {
+            max_attempts: 20,
+            wait: WaitKind::Immediate,
+            ..Strategy::default()
+        },
+        ..RetryConfig::default()
+    };
+    let why = refused(&config);
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert!(why[0].contains("calls,"), "{why:?}");
+    assert_eq!(config.validate_within(WorkLimits::CLI), Ok(()));
+    // The link says so, and the command line decodes it.
+    let state = LabState {
+        seed: 1,
+        config: LabConfig::Retry(config.clone()),
+    };
+    let link = encode_fragment(Lang::En, &state);
+    let text = decode(&link).problem.expect("refused").describe(Lang::En);
+    assert!(text.contains("playground run"), "{text}");
+    assert_eq!(decode_within(&link, WorkLimits::CLI).page, Page::Lab(state));
+    // Memory is not traded: the abandoned-calls link is refused on the command line too.
+    let mut heavy = config;
+    heavy.service.latency_ms = 600_000;
+    heavy.strategy.attempt_timeout_ms = 1;
+    assert!(heavy.validate_within(WorkLimits::CLI).is_err());
+    let text = decode(&encode_fragment(
+        Lang::En,
+        &LabState {
+            seed: 1,
+            config: LabConfig::Retry(heavy),
+        },
+    ))
+    .problem
+    .unwrap()
+    .describe(Lang::En);
+    assert!(!text.contains("playground run"), "{text}");
+}

@@ -13,6 +13,7 @@ use engine::labs::presets;
 use engine::labs::trace_lines::write_trace;
 use engine::run_spec::{state_to_json_pretty, Override, RunSpec};
 use engine::sweep::{Sweep, Vary};
+use engine::validate::WorkLimits;
 use engine::Lang;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -40,7 +41,7 @@ OPTIONS:
                        `--set strategy.budget.max_tokens=20` turns a budget on. VALUE is
                        JSON (0.3, true, null, [..], {..}) or else a plain string, e.g.
                          --set service.transient_failure_rate=0.3
-                         --set strategy.jitter=full --set workload.clients=100
+                         --set strategy.jitter=full --set strategy.max_attempts=5
     --seed N           use seed N (a whole number) instead of the source's
     --vary PATH=A,B,…  (sweep) run with PATH at each value (repeatable: the grid is the
                        product, the first --vary outermost). Values as in --set; commas
@@ -85,11 +86,13 @@ TRACE FILES (run --trace):
     before the attempt. The file has as many lines as the calls metric (A + B).
 
 LIMITS:
-    A run may send at most 10,000,000 calls, have at most 1,000,000 calls in the
-    service at once (abandoned ones included) and hold at most 1,000,000 attempt
-    records, counted in the worst case (every attempt failing, both sides); a
-    config beyond that is refused with the fields to lower. The CLI and the
-    browser use the same limits.
+    A run may have at most 1,000,000 calls in the service at once (abandoned
+    ones included) and hold at most 1,000,000 attempt records, counted in the
+    worst case (every attempt failing, both sides): that bounds its memory. A
+    link (the browser) may send at most 10,000,000 calls; run, decode, sweep and
+    --trace here allow 100,000,000, as their memory stays as flat — so a link the
+    browser refuses as too long can still run here. `url` keeps to a link's
+    limits. A config beyond them is refused with the fields to lower.
 
 EXIT STATUS:
     0 on success (also when standard output is a pipe closed early, as by `head`);
@@ -263,7 +266,7 @@ fn load(source: &str, lang: Lang) -> Result<RunSpec, Failure> {
             "no such file: {source} (a share link must contain `#`)"
         )));
     }
-    let decoded = codec::decode(source);
+    let decoded = codec::decode_within(source, WorkLimits::CLI);
     if let Some(problem) = decoded.problem {
         return Err(Failure(problem.describe(lang)));
     }
@@ -291,10 +294,15 @@ fn not_valid(errors: Vec<engine::validate::ConfigError>, lang: Lang) -> Failure 
     Failure(format!("the configuration is not valid:\n{}", lines.join("\n")))
 }
 
-/// Loads a source, applies the overrides and the seed, and checks the result.
+/// Loads a source, applies the overrides and the seed, and checks the
+/// result: within the command line's limits, or a link's for `url`.
 fn checked_state(source: &str, args: &Args) -> Result<LabState, Failure> {
+    let limits = match args.command {
+        Command::Url(_) => WorkLimits::LINK,
+        _ => WorkLimits::CLI,
+    };
     overridden_spec(source, args)?
-        .check()
+        .check_within(limits)
         .map_err(|errors| not_valid(errors, args.lang))
 }
 
@@ -306,7 +314,7 @@ fn execute(args: &Args) -> Result<String, Failure> {
             // A checked config always runs; the report is plain data.
             let report = state
                 .config
-                .run(state.seed)
+                .run_within(state.seed, WorkLimits::CLI)
                 .map_err(|_| Failure("the configuration is not valid".into()))?;
             if let Some(path) = &args.trace {
                 write_trace_file(&state, path)?;
@@ -316,8 +324,10 @@ fn execute(args: &Args) -> Result<String, Failure> {
         Command::Sweep(source) => {
             let spec = overridden_spec(source, args)?;
             // The base itself must be valid, so its own problems are not blamed on a point.
-            spec.check().map_err(|errors| not_valid(errors, args.lang))?;
-            let sweep = Sweep::new(&spec, args.vary.clone(), args.seeds).map_err(|e| not_valid(e, args.lang))?;
+            spec.check_within(WorkLimits::CLI)
+                .map_err(|errors| not_valid(errors, args.lang))?;
+            let sweep = Sweep::new(&spec, args.vary.clone(), args.seeds, WorkLimits::CLI)
+                .map_err(|e| not_valid(e, args.lang))?;
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             sweep.run(threads).to_csv()
         }
@@ -354,7 +364,7 @@ fn write_trace_file(state: &LabState, path: &str) -> Result<(), Failure> {
     let cannot = |e: std::io::Error| Failure(format!("cannot write the trace to {path}: {e}"));
     let source = state
         .config
-        .trace_export(state.seed)
+        .trace_export_within(state.seed, WorkLimits::CLI)
         .map_err(|_| Failure("the configuration is not valid".into()))?;
     let file = std::fs::File::create(path).map_err(cannot)?;
     let mut out = std::io::BufWriter::new(file);

@@ -14,7 +14,7 @@ pub use run::LabRun;
 pub use trace_lines::TraceExport;
 
 use crate::i18n::Lang;
-use crate::validate::{json_kind, ConfigError};
+use crate::validate::{json_kind, ConfigError, WorkLimits};
 use serde::{Deserialize, Serialize};
 
 /// Every lab the playground has or will have.
@@ -83,14 +83,23 @@ pub trait Lab {
             .map_err(|e| unreadable(e.path().to_string(), e.into_inner().to_string()))
     }
 
-    /// Checks every value; every problem names its field.
-    fn validate(config: &Self::Config) -> Result<(), Vec<ConfigError>>;
+    /// Checks every value, and the run's work against `limits`; every
+    /// problem names its field.
+    fn validate(config: &Self::Config, limits: WorkLimits) -> Result<(), Vec<ConfigError>>;
 
     /// Runs to the end: side A, and side B when the config compares two.
-    fn run(config: &Self::Config, seed: u64) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>>;
+    fn run(
+        config: &Self::Config,
+        seed: u64,
+        limits: WorkLimits,
+    ) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>>;
 
     /// A fresh re-run of this config and seed for the trace export.
-    fn trace_export(config: &Self::Config, seed: u64) -> Result<Box<dyn TraceExport>, Vec<ConfigError>>;
+    fn trace_export(
+        config: &Self::Config,
+        seed: u64,
+        limits: WorkLimits,
+    ) -> Result<Box<dyn TraceExport>, Vec<ConfigError>>;
 
     /// The lab's presets, with their guided moments.
     fn presets() -> Vec<LabPreset<Self::Config>>;
@@ -154,24 +163,45 @@ macro_rules! labs {
                 None
             }
 
+            /// Checks every value and the run's work, within a link's limits.
             pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
+                self.validate_within(WorkLimits::LINK)
+            }
+
+            /// Checks every value and the run's work, within `limits`.
+            pub fn validate_within(&self, limits: WorkLimits) -> Result<(), Vec<ConfigError>> {
                 match self {
-                    $(LabConfig::$variant(c) => <$lab as Lab>::validate(c),)+
+                    $(LabConfig::$variant(c) => <$lab as Lab>::validate(c, limits),)+
                 }
             }
 
-            /// Runs to the end and reports, as the CLI prints it.
+            /// Runs to the end and reports, as the CLI prints it (within a link's limits).
             pub fn run(&self, seed: u64) -> Result<RunReport, Vec<ConfigError>> {
+                self.run_within(seed, WorkLimits::LINK)
+            }
+
+            /// Runs to the end and reports, within `limits`.
+            pub fn run_within(&self, seed: u64, limits: WorkLimits) -> Result<RunReport, Vec<ConfigError>> {
                 let (a, b) = match self {
-                    $(LabConfig::$variant(c) => <$lab as Lab>::run(c, seed)?,)+
+                    $(LabConfig::$variant(c) => <$lab as Lab>::run(c, seed, limits)?,)+
                 };
                 Ok(RunReport { lab: self.lab(), seed, a, b })
             }
 
-            /// A fresh re-run of this config and seed for the trace export.
+            /// A fresh re-run of this config and seed for the trace export
+            /// (within a link's limits).
             pub fn trace_export(&self, seed: u64) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
+                self.trace_export_within(seed, WorkLimits::LINK)
+            }
+
+            /// A fresh re-run for the trace export, within `limits`.
+            pub fn trace_export_within(
+                &self,
+                seed: u64,
+                limits: WorkLimits,
+            ) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
                 match self {
-                    $(LabConfig::$variant(c) => <$lab as Lab>::trace_export(c, seed),)+
+                    $(LabConfig::$variant(c) => <$lab as Lab>::trace_export(c, seed, limits),)+
                 }
             }
         }

@@ -8,7 +8,7 @@ use crate::patterns::budget::Refill;
 use crate::patterns::quota::QuotaScope;
 pub use crate::patterns::service::{LatencyShape, Outage, ServiceConfig};
 use crate::time::{SimDuration, SimTime};
-use crate::validate::{json_kind, Checker, ConfigError, Problem};
+use crate::validate::{json_kind, Checker, ConfigError, Problem, WorkLimits};
 use serde::{Deserialize, Serialize};
 
 /// Everything that defines a retry-lab run, except the seed.
@@ -379,14 +379,15 @@ pub mod limits {
     pub const MAX_WAIT_MS: u64 = 3_600_000;
     pub use crate::patterns::service::limits::{MAX_LATENCY_MS, MAX_NODES, MAX_OUTAGES};
     pub const MAX_SCRIPT: u64 = 50;
-    /// Calls a run may send, both sides together (bounds its CPU time).
-    pub const MAX_CALLS: f64 = 10_000_000.0;
+    /// Calls a link's run may send, both sides together (bounds its CPU
+    /// time; the command line allows more, see [`crate::validate::WorkLimits`]).
+    pub const MAX_CALLS: f64 = crate::validate::WorkLimits::LINK.calls;
     /// Calls the service may be working on at once, both sides together:
     /// each is a queued completion, abandoned or not (bounds memory).
-    pub const MAX_IN_FLIGHT: f64 = 1_000_000.0;
+    pub const MAX_IN_FLIGHT: f64 = crate::validate::WorkLimits::LINK.in_flight;
     /// Attempt records that unfinished requests may hold at once, both sides
     /// together (bounds memory).
-    pub const MAX_RECORDS: f64 = 1_000_000.0;
+    pub const MAX_RECORDS: f64 = crate::validate::WorkLimits::LINK.records;
 }
 
 /// An upper bound on the work a run of a config may do: what the validator
@@ -461,8 +462,13 @@ impl RetryConfig {
         Ok(config)
     }
 
-    /// Checks every field; the scenario for side A (or B, with `compare`).
+    /// Checks every field and the run's work against a link's limits.
     pub fn validate(&self) -> Result<(), Vec<ConfigError>> {
+        self.validate_within(WorkLimits::LINK)
+    }
+
+    /// Checks every field and the run's work against `allowed`.
+    pub fn validate_within(&self, allowed: WorkLimits) -> Result<(), Vec<ConfigError>> {
         let mut c = Checker::default();
         check_workload(&mut c, &self.workload);
         self.service.check(&mut c, "service");
@@ -474,7 +480,7 @@ impl RetryConfig {
         // The work bound only means something once every value is in range.
         c.finish()?;
         let mut c = Checker::default();
-        self.check_work(&mut c);
+        self.check_work(&mut c, allowed);
         c.finish()
     }
 
@@ -494,7 +500,7 @@ impl RetryConfig {
         }
     }
 
-    fn check_work(&self, c: &mut Checker) {
+    fn check_work(&self, c: &mut Checker, allowed: WorkLimits) {
         let bound = self.work_bound();
         let sides: Vec<&str> = std::iter::once("strategy")
             .chain(self.compare.as_ref().map(|_| "compare"))
@@ -526,14 +532,14 @@ impl RetryConfig {
             lower_records.extend(per_side(&["deadline_ms"]));
         }
         let checks = [
-            ("error.work_calls", bound.calls, limits::MAX_CALLS, lower_calls),
+            ("error.work_calls", bound.calls, allowed.calls, lower_calls),
             (
                 "error.work_in_flight",
                 bound.in_flight,
-                limits::MAX_IN_FLIGHT,
+                allowed.in_flight,
                 lower_in_flight,
             ),
-            ("error.work_records", bound.records, limits::MAX_RECORDS, lower_records),
+            ("error.work_records", bound.records, allowed.records, lower_records),
         ];
         for (key, got, max, lower) in checks {
             if got.is_nan() || got > max {
@@ -640,15 +646,25 @@ impl RetryConfig {
         }
     }
 
-    /// The scenario of side A.
+    /// The scenario of side A (checked against a link's limits).
     pub fn scenario(&self) -> Result<RetryScenario, Vec<ConfigError>> {
-        self.validate()?;
+        self.scenario_within(WorkLimits::LINK)
+    }
+
+    /// The scenario of side B, if there is one (checked against a link's limits).
+    pub fn compare_scenario(&self) -> Result<Option<RetryScenario>, Vec<ConfigError>> {
+        self.compare_scenario_within(WorkLimits::LINK)
+    }
+
+    /// The scenario of side A, checked against `allowed`.
+    pub fn scenario_within(&self, allowed: WorkLimits) -> Result<RetryScenario, Vec<ConfigError>> {
+        self.validate_within(allowed)?;
         Ok(self.plan(&self.strategy))
     }
 
-    /// The scenario of side B, if there is one.
-    pub fn compare_scenario(&self) -> Result<Option<RetryScenario>, Vec<ConfigError>> {
-        self.validate()?;
+    /// The scenario of side B, if there is one, checked against `allowed`.
+    pub fn compare_scenario_within(&self, allowed: WorkLimits) -> Result<Option<RetryScenario>, Vec<ConfigError>> {
+        self.validate_within(allowed)?;
         Ok(self.compare.as_ref().map(|s| self.plan(s)))
     }
 

@@ -21,7 +21,7 @@ pub use stats::RetryMetrics;
 use crate::labs::{Lab, LabId, LabPreset, SideReport, TraceExport};
 use crate::sim::{Progress, Simulation};
 use crate::time::SimTime;
-use crate::validate::ConfigError;
+use crate::validate::{ConfigError, WorkLimits};
 
 /// The retry lab, as the lab registry (`labs!` in `labs/mod.rs`) knows it.
 pub struct RetryLab;
@@ -34,12 +34,16 @@ impl Lab for RetryLab {
         RetryConfig::from_json(value)
     }
 
-    fn validate(config: &RetryConfig) -> Result<(), Vec<ConfigError>> {
-        config.validate()
+    fn validate(config: &RetryConfig, limits: WorkLimits) -> Result<(), Vec<ConfigError>> {
+        config.validate_within(limits)
     }
 
-    fn run(config: &RetryConfig, seed: u64) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>> {
-        let mut run = RetryRun::new(config, seed)?;
+    fn run(
+        config: &RetryConfig,
+        seed: u64,
+        limits: WorkLimits,
+    ) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>> {
+        let mut run = RetryRun::new_within(config, seed, limits)?;
         run.run_to_end(u64::MAX);
         let side = |s: &RetrySim| SideReport {
             metrics: serde_json::to_value(s.model().stats().metrics()).expect("metrics serialise"),
@@ -49,8 +53,12 @@ impl Lab for RetryLab {
         Ok((side(&run.a), run.b.as_ref().map(side)))
     }
 
-    fn trace_export(config: &RetryConfig, seed: u64) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
-        Ok(Box::new(trace_lines::RetryTrace::new(config, seed)?))
+    fn trace_export(
+        config: &RetryConfig,
+        seed: u64,
+        limits: WorkLimits,
+    ) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
+        Ok(Box::new(trace_lines::RetryTrace::new_within(config, seed, limits)?))
     }
 
     fn presets() -> Vec<LabPreset<RetryConfig>> {
@@ -79,10 +87,16 @@ pub struct RetryRun {
 }
 
 impl RetryRun {
+    /// A run of `config`, checked against a link's limits (what the page runs).
     pub fn new(config: &RetryConfig, seed: u64) -> Result<Self, Vec<ConfigError>> {
-        let a = Simulation::new(RetryModel::new(config.scenario()?, seed));
+        RetryRun::new_within(config, seed, WorkLimits::LINK)
+    }
+
+    /// A run of `config`, checked against `limits`.
+    pub fn new_within(config: &RetryConfig, seed: u64, limits: WorkLimits) -> Result<Self, Vec<ConfigError>> {
+        let a = Simulation::new(RetryModel::new(config.scenario_within(limits)?, seed));
         let b = config
-            .compare_scenario()?
+            .compare_scenario_within(limits)?
             .map(|sc| Simulation::new(RetryModel::new(sc, seed)));
         Ok(RetryRun { a, b })
     }

@@ -127,8 +127,20 @@ pub struct RetryTrace {
 
 impl RetryTrace {
     pub fn new(config: &RetryConfig, seed: u64) -> Result<Self, Vec<ConfigError>> {
-        let mut sides = vec![SideTrace::new(Side::A, RetryModel::new(config.scenario()?, seed))];
-        if let Some(b) = config.compare_scenario()? {
+        RetryTrace::new_within(config, seed, crate::validate::WorkLimits::LINK)
+    }
+
+    /// A fresh re-run of `config`, checked against `limits`.
+    pub fn new_within(
+        config: &RetryConfig,
+        seed: u64,
+        limits: crate::validate::WorkLimits,
+    ) -> Result<Self, Vec<ConfigError>> {
+        let mut sides = vec![SideTrace::new(
+            Side::A,
+            RetryModel::new(config.scenario_within(limits)?, seed),
+        )];
+        if let Some(b) = config.compare_scenario_within(limits)? {
             sides.push(SideTrace::new(Side::B, RetryModel::new(b, seed)));
         }
         Ok(RetryTrace { sides })
