@@ -39,13 +39,6 @@ pub struct Page {
     pub stem: String,
 }
 
-impl Page {
-    /// The lab this page shows (`None` for the home page, `index.html`).
-    pub fn lab(&self) -> Option<&str> {
-        (self.stem != "index").then_some(self.stem.as_str())
-    }
-}
-
 /// One line of `site/pages.tsv`: what the template needs to write one page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageSpec {
@@ -719,8 +712,6 @@ mod tests {
         assert_eq!(specs[1].stem, "retry");
         assert_eq!(specs[1].loading[1], "Cargando reintentos…");
         assert_eq!(specs[1].page().file, "retry.html");
-        assert_eq!(specs[1].page().lab(), Some("retry"));
-        assert_eq!(specs[0].page().lab(), None);
         // Home must come first; a page is listed once; every column is filled.
         let err = read_pages(&TSV.lines().skip(2).collect::<Vec<_>>().join("\n")).unwrap_err();
         assert!(err.contains("home page"), "{err}");
