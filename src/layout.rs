@@ -8,7 +8,8 @@
 //! that open the settings or the results over the stage. Its height is the
 //! frame's and never changes while a run plays: the stage area and the guide
 //! box have fixed shares of it and scroll inside themselves, and nothing below
-//! them grows (see `style/main.css`, "Compact embed").
+//! them grows; a guided moment's caption shares the guide's row instead of
+//! covering it (see `style/main.css`, "Compact embed").
 
 use crate::i18n::tr;
 use leptos::prelude::*;
@@ -64,8 +65,8 @@ fn full_layout(
             <div class="lab-grid">
                 <section class="lab-main">
                     <div class="lab-player">{player}</div>
-                    // The guide reads before the stage; on phones CSS shows it
-                    // below the stage so the stage is in the first screen.
+                    // The guide reads before the stage; on phones in a few
+                    // lines, so the stage is in the first screen too.
                     <div class="lab-guide" data-testid="lab-guide">{guide}</div>
                     <div class="lab-stage" data-testid="lab-stage">{stage}</div>
                     <div class="lab-metrics">{metrics}</div>
@@ -146,13 +147,16 @@ fn compact_layout(
         <main id="main" class="lab compact" data-testid="lab-compact" on:keydown=on_keydown>
             <div class="lab-header">{header}</div>
             <div class="lab-player">{player}</div>
+            // Beside the title in a wide frame, beside the guide in a narrow one.
+            <div class="compact-tools" role="group">
+                <PanelButton panel=Panel::Settings icon="⚙" open=open />
+                <PanelButton panel=Panel::Results icon="▦" open=open />
+            </div>
             <div class="lab-stage" data-testid="lab-stage">{stage}</div>
-            <div class="compact-foot">
+            // The guide; while the player waits at a guided moment, its caption
+            // takes the other half of this row (see style/main.css).
+            <div class="compact-foot" data-testid="compact-foot">
                 <div class="lab-guide" data-testid="lab-guide">{guide}</div>
-                <div class="compact-tools" role="group">
-                    <PanelButton panel=Panel::Settings icon="⚙" open=open />
-                    <PanelButton panel=Panel::Results icon="▦" open=open />
-                </div>
             </div>
             // Both panels lie over the stage and the guide, in the same grid
             // cell, and scroll inside it: opening one never changes the height.
