@@ -361,7 +361,7 @@ test.describe('phones', () => {
       // The settings' help lines are text on the page (reachable by touch), not hover-only titles.
       await expect(page.locator('.lab-controls .field .help').first()).toBeVisible();
       // Tapping a node on the stage says what it is, in words under the stage (not a hover title).
-      await page.locator('.lab-stage .side[data-side=A] .stage-node-box').first().tap();
+      await page.locator('.lab-stage .side[data-side=A] [data-testid=stage-node]').first().tap();
       await expect(page.locator('.lab-stage .side[data-side=A] [data-testid=stage-detail]')).toContainText('node_1');
       await shot(`phone-${width}`);
     });
