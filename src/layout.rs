@@ -8,7 +8,8 @@
 //! that open the settings or the results over the stage. Its height is the
 //! frame's and never changes while a run plays: the stage area and the guide
 //! box have fixed shares of it and scroll inside themselves, and nothing below
-//! them grows (see `style/main.css`, "Compact embed").
+//! them grows; a guided moment's caption shares the guide's row instead of
+//! covering it (see `style/main.css`, "Compact embed").
 
 use crate::i18n::tr;
 use leptos::prelude::*;
@@ -64,8 +65,8 @@ fn full_layout(
             <div class="lab-grid">
                 <section class="lab-main">
                     <div class="lab-player">{player}</div>
-                    // The guide reads before the stage; on phones CSS shows it
-                    // below the stage so the stage is in the first screen.
+                    // The guide reads before the stage; on phones in a few
+                    // lines, so the stage is in the first screen too.
                     <div class="lab-guide" data-testid="lab-guide">{guide}</div>
                     <div class="lab-stage" data-testid="lab-stage">{stage}</div>
                     <div class="lab-metrics">{metrics}</div>
@@ -85,6 +86,44 @@ enum Panel {
     Results,
 }
 
+impl Panel {
+    /// Its name in test ids and element ids (`compact-settings`, `compact-settings-panel`).
+    fn slug(self) -> &'static str {
+        match self {
+            Panel::Settings => "settings",
+            Panel::Results => "results",
+        }
+    }
+
+    /// The catalogue key of its title.
+    fn title(self) -> &'static str {
+        match self {
+            Panel::Settings => "ui.settings",
+            Panel::Results => "ui.results",
+        }
+    }
+}
+
+/// The button that opens `panel` over the stage, or closes it when it is the
+/// one open (pressing another button switches panels).
+#[component]
+fn PanelButton(panel: Panel, icon: &'static str, open: RwSignal<Option<Panel>>) -> impl IntoView {
+    let shown = move || open.get() == Some(panel);
+    view! {
+        <button
+            class="btn"
+            data-testid=format!("compact-{}", panel.slug())
+            aria-controls=format!("compact-{}-panel", panel.slug())
+            aria-expanded=move || shown().to_string()
+            on:click=move |_| open.update(|o| *o = if *o == Some(panel) { None } else { Some(panel) })
+        >
+            <span aria-hidden="true">{icon}</span>
+            " "
+            {tr(panel.title())}
+        </button>
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn compact_layout(
     header: AnyView,
@@ -97,9 +136,6 @@ fn compact_layout(
     log: AnyView,
 ) -> impl IntoView {
     let open = RwSignal::new(None::<Panel>);
-    let toggle = move |p: Panel| open.update(|o| *o = if *o == Some(p) { None } else { Some(p) });
-    let shown = move |p: Panel| move || open.get() == Some(p);
-    let hidden = move |p: Panel| move || open.get() != Some(p);
     // Escape closes an open panel (and keeps the key for nobody else).
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" && open.get_untracked().is_some() {
@@ -111,73 +147,52 @@ fn compact_layout(
         <main id="main" class="lab compact" data-testid="lab-compact" on:keydown=on_keydown>
             <div class="lab-header">{header}</div>
             <div class="lab-player">{player}</div>
+            // Beside the title in a wide frame, beside the guide in a narrow one.
+            <div class="compact-tools" role="group">
+                <PanelButton panel=Panel::Settings icon="⚙" open=open />
+                <PanelButton panel=Panel::Results icon="▦" open=open />
+            </div>
             <div class="lab-stage" data-testid="lab-stage">{stage}</div>
-            <div class="compact-foot">
+            // The guide; while the player waits at a guided moment, its caption
+            // takes the other half of this row (see style/main.css).
+            <div class="compact-foot" data-testid="compact-foot">
                 <div class="lab-guide" data-testid="lab-guide">{guide}</div>
-                <div class="compact-tools" role="group">
-                    <button
-                        class="btn"
-                        data-testid="compact-settings"
-                        aria-controls="compact-settings-panel"
-                        aria-expanded=move || shown(Panel::Settings)().to_string()
-                        on:click=move |_| toggle(Panel::Settings)
-                    >
-                        <span aria-hidden="true">"⚙"</span>
-                        " "
-                        {tr("ui.settings")}
-                    </button>
-                    <button
-                        class="btn"
-                        data-testid="compact-results"
-                        aria-controls="compact-results-panel"
-                        aria-expanded=move || shown(Panel::Results)().to_string()
-                        on:click=move |_| toggle(Panel::Results)
-                    >
-                        <span aria-hidden="true">"▦"</span>
-                        " "
-                        {tr("ui.results")}
-                    </button>
-                </div>
             </div>
             // Both panels lie over the stage and the guide, in the same grid
             // cell, and scroll inside it: opening one never changes the height.
-            <section
-                id="compact-settings-panel"
-                class="compact-panel"
-                data-testid="compact-settings-panel"
-                aria-label=tr("ui.settings")
-                hidden=hidden(Panel::Settings)
-            >
-                <PanelHead title="ui.settings" on_close=move || open.set(None) />
+            <CompactPanel panel=Panel::Settings open=open>
                 <aside class="lab-controls" aria-labelledby="controls-title">{controls}</aside>
-            </section>
-            <section
-                id="compact-results-panel"
-                class="compact-panel"
-                data-testid="compact-results-panel"
-                aria-label=tr("ui.results")
-                hidden=hidden(Panel::Results)
-            >
-                <PanelHead title="ui.results" on_close=move || open.set(None) />
+            </CompactPanel>
+            <CompactPanel panel=Panel::Results open=open>
                 <div class="lab-metrics">{metrics}</div>
                 <div class="lab-charts">{charts}</div>
                 <div class="lab-log">{log}</div>
-            </section>
+            </CompactPanel>
         </main>
     }
 }
 
-/// A panel's title and its close button.
+/// A panel over the stage: its title, a close button, and what it holds.
+/// Hidden (not removed) while closed, so its state survives closing.
 #[component]
-fn PanelHead(title: &'static str, on_close: impl Fn() + 'static) -> impl IntoView {
+fn CompactPanel(panel: Panel, open: RwSignal<Option<Panel>>, children: Children) -> impl IntoView {
     view! {
-        <div class="compact-panel-head">
-            <h2 class="small-title">{tr(title)}</h2>
-            <button class="btn" data-testid="compact-close" on:click=move |_| on_close()>
-                <span aria-hidden="true">"✕"</span>
-                " "
-                {tr("ui.close")}
-            </button>
-        </div>
+        <section
+            id=format!("compact-{}-panel", panel.slug())
+            class="compact-panel"
+            data-testid=format!("compact-{}-panel", panel.slug())
+            aria-label=tr(panel.title())
+            hidden=move || open.get() != Some(panel)
+        >
+            <div class="compact-panel-head">
+                <h2 class="small-title">{tr(panel.title())}</h2>
+                <button class="btn" data-testid="compact-close" on:click=move |_| open.set(None)>
+                    <span aria-hidden="true">"✕"</span>
+                    " "
+                    {tr("ui.close")}
+                </button>
+            </div>
+            {children()}
+        </section>
     }
 }

@@ -335,6 +335,64 @@ async fn tapping_a_node_says_what_its_numbers_count() {
 }
 
 #[wasm_bindgen_test]
+async fn a_narrow_stage_sets_its_text_larger_and_gives_the_number_its_own_line() {
+    // A phone's two-up card: the stage is drawn in about 170 px.
+    let lab = lab("storm_breaker");
+    let root = container();
+    root.style().set_property("width", "170px").unwrap();
+    let view = lab.view;
+    let _m = UnmountOnDrop(Some(mount_to(root.clone(), move || {
+        view! { <RetryStage view=view side=Side::A /> }
+    })));
+    lab.advance_to(5_000);
+    tick().await;
+    // Give the width observer a moment to report the element's size.
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+    lab.advance_to(5_100);
+    tick().await;
+    let svg = find(&root, ".stage-svg").expect("the stage's drawing");
+    let style = svg.get_attribute("style").unwrap_or_default();
+    let k: f64 = style
+        .strip_prefix("--k:")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("a narrow stage sets --k: {style:?}"));
+    let view_w: f64 = svg
+        .get_attribute("viewBox")
+        .and_then(|v| v.split(' ').nth(2).and_then(|w| w.parse().ok()))
+        .expect("a viewBox");
+    // Text k times larger makes up for the drawing being scaled down.
+    assert!(
+        (k - view_w / 170.0).abs() < 0.05,
+        "k {k} for {view_w} units in 170 px"
+    );
+    let node = find(&root, "[data-testid=stage-node]").expect("a node box");
+    assert_eq!(
+        text(&node, "[data-testid=stage-node-working]"),
+        "working on"
+    );
+    let in_flight = lab.view.run.with_value(|r| r.a.model().in_flight()[0]);
+    assert_eq!(
+        text(&node, "[data-testid=stage-node-count]"),
+        fmt_count(Lang::En, in_flight as u64),
+        "the number on its own line, under what it counts"
+    );
+
+    // A wide stage is drawn as before: no --k, the count in its sentence.
+    let (wide, _w) = mount_stage(&lab, None);
+    tick().await;
+    let svg = find(&wide, ".stage-svg").expect("the stage's drawing");
+    assert_eq!(svg.get_attribute("style"), None);
+    assert!(find(&wide, "[data-testid=stage-node-count]").is_none());
+    assert!(text(&wide, "[data-testid=stage-node-working]").starts_with("working on "));
+}
+
+#[wasm_bindgen_test]
 async fn stage_samples_dots_when_thousands_of_clients_call() {
     let p = presets::find("herd").unwrap();
     let config = RetryConfig {

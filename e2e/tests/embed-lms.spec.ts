@@ -213,38 +213,157 @@ test('compact embed in a 390 px column: still two-up, nothing wider than the fra
   await shot('embed-stripped-390');
 });
 
-for (const [width, height] of [
-  [390, 844],
-  [360, 740],
-] as const) {
-  test(`phone ${width}×${height}: the stage is in the first screen, no sideways scrolling`, async ({ page, shot }) => {
-    await page.setViewportSize({ width, height });
-    await page.goto(`/#${presetFragment('storm_jitter', 'en')}`);
-    await expect(page.locator('.lab-stage .side')).toHaveCount(2);
-    const layout = await page.evaluate(() => {
-      const cards = [...document.querySelectorAll('.lab-stage .side')].map((el) => el.getBoundingClientRect());
-      const player = document.querySelector('.player')!.getBoundingClientRect();
-      const buttons = [...document.querySelectorAll('.player button')].map((el) => el.getBoundingClientRect());
-      return {
-        cards: cards.map((r) => ({ top: r.top, left: r.left, right: r.right })),
-        player: { top: player.top, bottom: player.bottom, height: player.height },
-        smallestButton: Math.min(...buttons.map((r) => Math.min(r.width, r.height))),
-        scrollWidth: document.documentElement.scrollWidth,
-        clientWidth: document.documentElement.clientWidth,
-      };
-    });
-    // The stage starts in the first screen, with room to see it.
-    expect(layout.cards[0].top).toBeLessThan(height - 200);
-    // Two-up: A and B side by side.
-    expect(layout.cards[0].right).toBeLessThanOrEqual(layout.cards[1].left + 1);
-    expect(Math.abs(layout.cards[0].top - layout.cards[1].top)).toBeLessThan(2);
-    // A one-line player above the stage, not over it; touch-sized buttons.
-    expect(layout.player.height).toBeLessThan(64);
-    expect(layout.player.bottom).toBeLessThanOrEqual(layout.cards[0].top);
-    expect(layout.smallestButton).toBeGreaterThanOrEqual(40);
-    expect(layout.scrollWidth, 'no sideways scrolling').toBeLessThanOrEqual(layout.clientWidth);
-    // The settings' help lines are text on the page (reachable by touch), not hover-only titles.
-    await expect(page.locator('.lab-controls .field .help').first()).toBeVisible();
-    await shot(`phone-${width}`);
+/**
+ * Whether the element's first line of text is on top at its own position (nothing
+ * covers it), and its box: for "the caption and the guide are both readable".
+ */
+async function uncovered(frame: Frame, selector: string) {
+  return frame.evaluate((sel) => {
+    const el = document.querySelector(sel) as HTMLElement | null;
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    const probe = (x: number, y: number) => {
+      const hit = document.elementFromPoint(x, y);
+      return !!hit && (el === hit || el.contains(hit));
+    };
+    // A few points along the first line, and the middle of the visible box.
+    const y = r.top + 8;
+    const visibleBottom = Math.min(r.bottom, window.innerHeight);
+    return {
+      top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height,
+      firstLine: [0.1, 0.5, 0.9].every((f) => probe(r.left + r.width * f, y)),
+      middle: probe(r.left + r.width / 2, (r.top + visibleBottom) / 2),
+    };
+  }, selector);
+}
+
+for (const width of [820, 390] as const) {
+  test(`compact embed at ${width} px paused at a guided moment: the caption and the guide both readable, neither over the other`, async ({ page, baseURL, shot }) => {
+    test.setTimeout(90_000);
+    const fragment = presetFragment('storm_jitter', 'en');
+    const codes = await embedCodes(page, fragment);
+    const frame = await openCourse(page, baseURL!, 'stripped', width, codes);
+    const before = await measure(page, frame);
+    // Fast, so the player soon reaches the first moment and waits there.
+    await frame.getByTestId('speed').fill('3');
+    await frame.getByTestId('play').click();
+    await expect(frame.getByTestId('moment-caption')).toBeVisible({ timeout: 30_000 });
+    await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'false');
+    const caption = await uncovered(frame, '[data-testid=moment-caption]');
+    const guide = await uncovered(frame, '[data-testid=guide] p');
+    expect(caption && guide, 'both are on the page').toBeTruthy();
+    for (const [name, box] of [['caption', caption!], ['guide', guide!]] as const) {
+      expect(box.firstLine, `nothing covers the ${name}'s first line`).toBe(true);
+      expect(box.middle, `nothing covers the middle of the ${name}`).toBe(true);
+      expect(box.top, `the ${name} is in the frame`).toBeGreaterThanOrEqual(0);
+      expect(box.top + 60, `the ${name} shows a few lines`).toBeLessThanOrEqual(FRAME_HEIGHT);
+      expect(box.width, `the ${name} has room to be read`).toBeGreaterThan(width >= 640 ? 300 : 250);
+    }
+    // The two boxes do not overlap.
+    const overlapX = Math.min(caption!.right, guide!.right) - Math.max(caption!.left, guide!.left);
+    const overlapY = Math.min(caption!.bottom, guide!.bottom) - Math.max(caption!.top, guide!.top);
+    expect(overlapX <= 0 || overlapY <= 0, `caption ${JSON.stringify(caption)} and guide ${JSON.stringify(guide)} overlap`).toBe(true);
+    // And the embed's height has not changed.
+    const at = await measure(page, frame);
+    expect(at.iframe.height).toBe(FRAME_HEIGHT);
+    expect(at.scrollHeight).toBeLessThanOrEqual(FRAME_HEIGHT);
+    expect(at.mainHeight).toBe(before.mainHeight);
+    // Both stage cards are still in view (at least their tops).
+    for (const card of at.cards) expect(card.top).toBeLessThan(at.stageBottom - 40);
+    await shot(`embed-moment-${width}`);
   });
 }
+
+test.describe('phones', () => {
+  // A phone: touch, so taps are taps and hover is not there.
+  test.use({ hasTouch: true, isMobile: true });
+  for (const [width, height] of [
+    [390, 844],
+    [360, 740],
+  ] as const) {
+    test(`phone ${width}×${height}: the stage and the guide are in the first screen, legible, nothing cut off`, async ({ page, shot }) => {
+      await page.setViewportSize({ width, height });
+      await page.goto(`/#${presetFragment('storm_jitter', 'en')}`);
+      await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+      const layout = await page.evaluate(() => {
+        const cards = [...document.querySelectorAll('.lab-stage .side')].map((el) => el.getBoundingClientRect());
+        const player = document.querySelector('.player')!.getBoundingClientRect();
+        const buttons = [...document.querySelectorAll('.player button')].map((el) => el.getBoundingClientRect());
+        return {
+          cards: cards.map((r) => ({ top: r.top, left: r.left, right: r.right })),
+          player: { top: player.top, bottom: player.bottom, height: player.height },
+          smallestButton: Math.min(...buttons.map((r) => Math.min(r.width, r.height))),
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+        };
+      });
+      // The stage starts in the first screen, with room to see it.
+      expect(layout.cards[0].top).toBeLessThan(height - 200);
+      // Two-up: A and B side by side.
+      expect(layout.cards[0].right).toBeLessThanOrEqual(layout.cards[1].left + 1);
+      expect(Math.abs(layout.cards[0].top - layout.cards[1].top)).toBeLessThan(2);
+      // A one-line player above the stage, not over it; touch-sized buttons.
+      expect(layout.player.height).toBeLessThan(64);
+      expect(layout.player.bottom).toBeLessThanOrEqual(layout.cards[0].top);
+      expect(layout.smallestButton).toBeGreaterThanOrEqual(40);
+      expect(layout.scrollWidth, 'no sideways scrolling').toBeLessThanOrEqual(layout.clientWidth);
+      // The try-this guide is in the first screen, before the stage (not below both cards).
+      const guide = await page.getByTestId('guide').boundingBox();
+      expect(guide, 'the guide is shown').not.toBeNull();
+      expect(guide!.y, 'the guide starts in the first screen').toBeLessThan(height - 100);
+      expect(guide!.y + guide!.height, 'the guide comes before the stage').toBeLessThanOrEqual(layout.cards[0].top + 1);
+      // Nothing in the two-up cards is cut off: every text inside its card and its box.
+      const clipped = await page.evaluate(() => {
+        const out: string[] = [];
+        for (const card of document.querySelectorAll('.lab-stage .side')) {
+          const c = card.getBoundingClientRect();
+          const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (!n.textContent?.trim()) continue;
+            const el = n.parentElement!;
+            if (el.closest('svg, .visually-hidden') || !el.getClientRects().length) continue;
+            const range = document.createRange();
+            range.selectNodeContents(n);
+            const r = range.getBoundingClientRect();
+            if (r.width === 0) continue;
+            if (r.left < c.left - 1 || r.right > c.right + 1) out.push(`"${n.textContent.trim()}" sticks out of its card`);
+          }
+          for (const el of card.querySelectorAll<HTMLElement>('*')) {
+            if (el.closest('svg') || !el.textContent?.trim()) continue;
+            const style = getComputedStyle(el);
+            if (style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) out.push(`"${el.textContent.trim().slice(0, 40)}" is cut (scrollWidth ${el.scrollWidth} > ${el.clientWidth})`);
+          }
+          // The drawing's labels stay inside the drawing.
+          for (const svg of card.querySelectorAll('svg')) {
+            const s = svg.getBoundingClientRect();
+            for (const t of svg.querySelectorAll('text')) {
+              if (!t.textContent?.trim()) continue;
+              const r = t.getBoundingClientRect();
+              if (r.left < s.left - 1 || r.right > s.right + 1) out.push(`"${t.textContent.trim()}" runs off its drawing`);
+            }
+          }
+        }
+        return out;
+      });
+      expect(clipped).toEqual([]);
+      // The stage's labels read at 10 px or more on screen, however small the drawing.
+      const sizes = await page.locator('.lab-stage .stage-svg').evaluateAll((svgs) =>
+        svgs.flatMap((svg) => {
+          const scale = svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width;
+          return [...svg.querySelectorAll('text')]
+            .filter((t) => t.textContent?.trim() && getComputedStyle(t).opacity !== '0')
+            .map((t) => ({ text: t.textContent!.trim(), px: parseFloat(getComputedStyle(t).fontSize) * scale }));
+        }),
+      );
+      expect(sizes.length).toBeGreaterThan(4);
+      const small = sizes.filter((s) => s.px < 10);
+      expect(small, 'stage text smaller than 10 px on screen').toEqual([]);
+      // The settings' help lines are text on the page (reachable by touch), not hover-only titles.
+      await expect(page.locator('.lab-controls .field .help').first()).toBeVisible();
+      // Tapping a node on the stage says what it is, in words under the stage (not a hover title).
+      await page.locator('.lab-stage .side[data-side=A] [data-testid=stage-node]').first().tap();
+      await expect(page.locator('.lab-stage .side[data-side=A] [data-testid=stage-detail]')).toContainText('node_1');
+      await shot(`phone-${width}`);
+    });
+  }
+});

@@ -4,6 +4,18 @@
 import { test, expect } from '../fixtures';
 import { type Page, type Request } from '@playwright/test';
 import { deflateSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The pages the xtask writes from site/page.html: one per line of site/pages.tsv. */
+const PAGES = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'site', 'pages.tsv'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() && !l.startsWith('#'))
+  .map((l) => {
+    const [stem, bin, title, en, es, pt] = l.split('\t');
+    return { stem, bin, title, loading: { en, es, pt } };
+  });
 
 /** A version-2 share payload (zlib + base64url), as the app writes it. */
 function payload(json: unknown): string {
@@ -143,4 +155,28 @@ test('each page shows its frame and a loading message before any wasm', async ({
   await page.goto('/#/en');
   await expect(page.getByTestId('lab-list')).toBeVisible();
   await expect(page.getByTestId('boot')).toHaveCount(0);
+});
+
+test('every page in site/pages.tsv is built from the one template, and every lab is reachable from every page', async ({ page, request }) => {
+  expect(PAGES[0].stem).toBe('index');
+  expect(PAGES.length).toBeGreaterThan(1);
+  const labs = PAGES.slice(1).map((p) => p.stem);
+  for (const p of PAGES) {
+    const file = p.stem === 'index' ? '/' : `/${p.stem}.html`;
+    const res = await request.get(file);
+    expect(res.ok(), file).toBeTruthy();
+    const html = await res.text();
+    // Its own title, loading message in the three languages, binary, and the shared frame.
+    expect(html, file).toContain(`<title>${p.title.replaceAll('&', '&amp;')}</title>`);
+    for (const text of Object.values(p.loading)) expect(html, file).toContain(text);
+    expect(html, file).toMatch(new RegExp(`${p.bin}-[0-9a-f]+_bg\\.wasm`));
+    expect(html, file).toContain('<noscript>');
+    expect(html, file).not.toContain('{{');
+    // Every page sends every lab's old link to that lab's page (the template's LABS).
+    for (const lab of labs) {
+      await page.goto(`${file}#/en/${lab}`);
+      await expect(page.getByTestId('play')).toBeVisible();
+      expect(new URL(page.url()).pathname, `${file} → ${lab}`).toMatch(new RegExp(`/${lab}\\.html$`));
+    }
+  }
 });

@@ -101,8 +101,8 @@ pub fn GuidePanel(
             <div class="guide" class:modified=modified data-testid="guide" data-preset=id>
                 <h3 class="small-title">
                     {tr("ui.try_this")}
-                    " — "
-                    <span class="guide-preset">{title}</span>
+                    // On a phone the preset select just above names the preset.
+                    <span class="guide-preset">" — " {title}</span>
                     {modified.then(|| view! {
                         <span class="badge warn" data-testid="guide-modified">{tr("ui.modified")}</span>
                     })}

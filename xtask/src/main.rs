@@ -110,7 +110,6 @@ fn serve(p: &Project, args: &[String]) -> Res {
     };
     let url = format!("http://127.0.0.1:{port}/");
     let pages = site::pages(&p.root)?;
-    site::check_lab_lists(&p.root, &pages)?;
     heading(&format!(
         "Building ({}) {} page(s) and serving them on {url} (the first build takes a few minutes)",
         if release { "release" } else { "debug" },
@@ -148,9 +147,26 @@ fn serve(p: &Project, args: &[String]) -> Res {
         }
     });
 
-    // Tell the user once every page is built.
+    // Tell the user once every page is built. The pages are written again from
+    // site/page.html and site/pages.tsv when those change (Trunk watches
+    // target/site/, so the page is rebuilt); a broken edit is reported once.
     let mut said = false;
+    let mut reported: Option<String> = None;
     loop {
+        let problem = match site::generate(&p.root) {
+            Ok(now) if now == pages => None,
+            Ok(_) => Some(format!(
+                "{} changed its list of pages: restart `cargo xtask serve` to build them",
+                site::PAGE_LIST
+            )),
+            Err(e) => Some(format!("error: {e}")),
+        };
+        if problem != reported {
+            if let Some(message) = &problem {
+                eprintln!("{message}");
+            }
+            reported = problem;
+        }
         for w in &mut watchers {
             if let Some(status) = w.child.try_wait().map_err(|e| e.to_string())? {
                 return Err(format!("{} exited ({status})", w.name));

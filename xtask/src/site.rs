@@ -1,12 +1,15 @@
 //! The site: one HTML page and one wasm per lab, plus the home page (`index.html`).
 //!
-//! Trunk builds one page per run and cannot split a wasm, so every `*.html` at the
-//! workspace root that holds a `<link data-trunk rel="rust" …>` is a page, built by its
-//! own `trunk build <page>.html` into `target/pages/<stem>/` and merged into `dist/`
-//! (file names are hashed per binary, so pages never collide). Then every text and wasm
-//! file gets precompressed `.gz` and `.br` siblings, and each page's cold load (its
-//! HTML plus the wasm/js/css it references and the largest texts file `i18n/*.txt`,
-//! gzipped -9) is held to [`BUDGET`].
+//! Trunk builds one page per run and cannot split a wasm, so every page is built by
+//! its own `trunk build` into `target/pages/<page>/` and merged into `dist/` (file names
+//! are hashed per binary, so pages never collide). The pages are not written by hand:
+//! `site/pages.tsv` lists them (home, then one line per lab: its binary, title and
+//! loading message) and [`generate`] writes `target/site/<page>.html` for each from the
+//! one template, `site/page.html`, with every page's redirect script listing every lab
+//! page — so adding a lab never means copying an HTML file, and the lists cannot
+//! disagree. Then every text and wasm file gets precompressed `.gz` and `.br` siblings,
+//! and each page's cold load (its HTML plus the wasm/js/css it references and the
+//! largest texts file `i18n/*.txt`, gzipped -9) is held to [`BUDGET`].
 
 use crate::proc::{run, Res};
 use crate::tools::Project;
@@ -36,41 +39,232 @@ pub struct Page {
     pub stem: String,
 }
 
-impl Page {
-    /// The lab this page shows (`None` for the home page, `index.html`).
-    pub fn lab(&self) -> Option<&str> {
-        (self.stem != "index").then_some(self.stem.as_str())
+/// One line of `site/pages.tsv`: what the template needs to write one page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageSpec {
+    /// `index` (home) or the lab's slug: the page is `<stem>.html`.
+    pub stem: String,
+    /// Its binary, `src/bin/<bin>.rs`.
+    pub bin: String,
+    /// The document's `<title>`.
+    pub title: String,
+    /// The loading message shown until the wasm mounts, in en, es, pt.
+    pub loading: [String; 3],
+}
+
+impl PageSpec {
+    fn page(&self) -> Page {
+        Page {
+            file: format!("{}.html", self.stem),
+            stem: self.stem.clone(),
+        }
     }
 }
 
-/// The pages at the workspace root, home first, then labs by name.
-pub fn pages(root: &Path) -> Res<Vec<Page>> {
-    let mut pages = Vec::new();
-    let entries = fs::read_dir(root).map_err(|e| format!("cannot list {}: {e}", root.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_none_or(|x| x != "html") {
+/// The template every page is written from, relative to the workspace root.
+pub const TEMPLATE: &str = "site/page.html";
+/// The list of pages, relative to the workspace root.
+pub const PAGE_LIST: &str = "site/pages.tsv";
+
+/// `target/site/`: where [`generate`] writes the pages that Trunk builds.
+pub fn generated_dir(root: &Path) -> PathBuf {
+    root.join("target").join("site")
+}
+
+/// Reads `site/pages.tsv`: home (`index`) first, then the labs, each once.
+pub fn read_pages(tsv: &str) -> Res<Vec<PageSpec>> {
+    let mut specs: Vec<PageSpec> = Vec::new();
+    for (n, line) in tsv.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let text = fs::read_to_string(&path).unwrap_or_default();
-        if !is_page(&text) {
-            continue;
+        let at = |e: &str| format!("{PAGE_LIST}:{}: {e}", n + 1);
+        let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let [stem, bin, title, en, es, pt] = cols[..] else {
+            return Err(at(&format!(
+                "expected 6 tab-separated columns (page, binary, title, loading en, es, pt), found {}",
+                cols.len()
+            )));
+        };
+        let slug = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        };
+        if !slug(stem) || !slug(bin) {
+            return Err(at(
+                "page and binary names are lower-case letters, digits, - and _",
+            ));
         }
-        let file = entry.file_name().to_string_lossy().into_owned();
-        let stem = file.trim_end_matches(".html").to_string();
-        pages.push(Page { file, stem });
+        if [title, en, es, pt].iter().any(|s| s.is_empty()) {
+            return Err(at(
+                "every page needs a title and a loading message in en, es and pt",
+            ));
+        }
+        if specs.iter().any(|s| s.stem == stem) {
+            return Err(at(&format!("page {stem:?} is listed twice")));
+        }
+        specs.push(PageSpec {
+            stem: stem.into(),
+            bin: bin.into(),
+            title: title.into(),
+            loading: [en.into(), es.into(), pt.into()],
+        });
     }
-    pages.sort_by_key(|p| (p.stem != "index", p.stem.clone()));
-    if pages.first().is_none_or(|p| p.stem != "index") {
-        return Err(
-            "no index.html page (with a <link data-trunk rel=\"rust\">) at the root".into(),
-        );
+    if specs.first().is_none_or(|s| s.stem != "index") {
+        return Err(format!(
+            "{PAGE_LIST}: the first page must be the home page, `index`"
+        ));
+    }
+    Ok(specs)
+}
+
+/// `&`, `<`, `>` and `"` as HTML entities: for text and attribute values.
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One page from the template: `{{TITLE}}`, `{{HERE}}`, `{{LABS}}` (a JS array of every
+/// lab page), `{{BIN}}`, `{{LOADING_EN}}`/`_ES`/`_PT`, `{{ROOT}}` (the way from the
+/// generated file back to the workspace root, for Trunk's asset paths) and `{{LAB_CSS}}`
+/// (the lab page's stylesheet; its line is dropped on the home page). A placeholder
+/// left unfilled is an error, so a typo in the template cannot ship.
+pub fn render(template: &str, spec: &PageSpec, all: &[PageSpec], root: &str) -> Res<String> {
+    let is_lab = spec.stem != "index";
+    let labs = all
+        .iter()
+        .filter(|s| s.stem != "index")
+        .map(|s| format!("\"{}\"", s.stem))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let lab_css = if is_lab {
+        format!("<link data-trunk rel=\"css\" href=\"{root}style/lab-page.css\" />")
+    } else {
+        String::new()
+    };
+    let values: [(&str, String); 9] = [
+        ("TITLE", escape_html(&spec.title)),
+        (
+            "HERE",
+            if is_lab {
+                spec.stem.clone()
+            } else {
+                String::new()
+            },
+        ),
+        ("LABS", format!("[{labs}]")),
+        ("BIN", spec.bin.clone()),
+        ("LOADING_EN", escape_html(&spec.loading[0])),
+        ("LOADING_ES", escape_html(&spec.loading[1])),
+        ("LOADING_PT", escape_html(&spec.loading[2])),
+        ("ROOT", root.to_string()),
+        ("LAB_CSS", lab_css),
+    ];
+    let mut out = String::with_capacity(template.len() + 256);
+    for (i, raw) in template.lines().enumerate() {
+        let mut line = raw.to_string();
+        for (key, value) in &values {
+            line = line.replace(&format!("{{{{{key}}}}}"), value);
+        }
+        if let Some(at) = line.find("{{") {
+            let name: String = line[at..].chars().take_while(|c| *c != '}').collect();
+            return Err(format!(
+                "{TEMPLATE}:{}: unknown placeholder {name}}}}}",
+                i + 1
+            ));
+        }
+        // A placeholder alone on its line that came out empty leaves no blank line.
+        if line.trim().is_empty() && !raw.trim().is_empty() {
+            continue;
+        }
+        out.push_str(&line);
+        out.push('\n');
+        // Say where the page came from, right after the doctype.
+        if i == 0 {
+            out.push_str(&format!(
+                "<!-- Written by `cargo xtask` from {TEMPLATE} and {PAGE_LIST}: edit those, not this file. -->\n"
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The binaries under `src/bin/` (file stems), sorted.
+fn binaries(root: &Path) -> Res<Vec<String>> {
+    let dir = root.join("src").join("bin");
+    let entries = fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut bins: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".rs").map(str::to_string)
+        })
+        .collect();
+    bins.sort();
+    Ok(bins)
+}
+
+/// Every page and every binary go together: a page's binary exists, and a binary
+/// with no page is a lab someone forgot to list.
+fn check_binaries(specs: &[PageSpec], bins: &[String]) -> Res {
+    for spec in specs {
+        if !bins.contains(&spec.bin) {
+            return Err(format!(
+                "{PAGE_LIST}: page {:?} is built from src/bin/{}.rs, which does not exist",
+                spec.stem, spec.bin
+            ));
+        }
+    }
+    for bin in bins {
+        if !specs.iter().any(|s| &s.bin == bin) {
+            return Err(format!(
+                "src/bin/{bin}.rs has no page: add a line for it to {PAGE_LIST}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `target/site/<page>.html` for every page in `site/pages.tsv` (a file is only
+/// rewritten when its text changes, so `trunk watch` rebuilds only on a real change)
+/// and returns the pages, home first.
+pub fn generate(root: &Path) -> Res<Vec<Page>> {
+    let read = |rel: &str| {
+        fs::read_to_string(root.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"))
+    };
+    let (template, tsv) = (read(TEMPLATE)?, read(PAGE_LIST)?);
+    let specs = read_pages(&tsv)?;
+    check_binaries(&specs, &binaries(root)?)?;
+    let dir = generated_dir(root);
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut pages = Vec::new();
+    for spec in &specs {
+        let page = spec.page();
+        let html = render(&template, spec, &specs, "../../")?;
+        let path = dir.join(&page.file);
+        if fs::read_to_string(&path).ok().as_deref() != Some(html.as_str()) {
+            fs::write(&path, html).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        pages.push(page);
+    }
+    // A page dropped from the list leaves no stale file behind.
+    if let Ok(entries) = fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".html") && !pages.iter().any(|p| p.file == name) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
     }
     Ok(pages)
 }
 
-fn is_page(html: &str) -> bool {
-    html.contains("data-trunk") && html.contains("rel=\"rust\"")
+/// The site's pages, home first: written from the template (see [`generate`]).
+pub fn pages(root: &Path) -> Res<Vec<Page>> {
+    generate(root)
 }
 
 /// `target/pages/<stem>/`: where Trunk builds one page.
@@ -153,7 +347,7 @@ pub fn texts_staging(p: &Project) -> PathBuf {
 pub fn trunk(p: &Project, verb: &str, page: &Page, release: bool) -> std::process::Command {
     let mut cmd = p.cmd("trunk");
     cmd.arg(verb)
-        .arg(&page.file)
+        .arg(generated_dir(&p.root).join(&page.file))
         .arg("--dist")
         .arg(staging(p, page))
         // Trunk names its output index.html unless told otherwise.
@@ -170,8 +364,7 @@ pub fn trunk(p: &Project, verb: &str, page: &Page, release: bool) -> std::proces
 
 /// Builds every page with Trunk, one after the other, and merges them into `dist/`.
 pub fn build(p: &Project, release: bool) -> Res<Vec<Page>> {
-    let pages = pages(&p.root)?;
-    check_lab_lists(&p.root, &pages)?;
+    let pages = generate(&p.root)?;
     for page in &pages {
         run(&mut trunk(p, "build", page, release))?;
     }
@@ -180,51 +373,6 @@ pub fn build(p: &Project, release: bool) -> Res<Vec<Page>> {
     merge(&dirs, &dist)?;
     write_texts(&p.root, &dist)?;
     Ok(pages)
-}
-
-/// Every page's inline redirect script lists the lab pages (`var LABS = ["retry"]`) and
-/// names itself (`HERE = "retry"`, `""` for home); both must match the pages that exist.
-pub fn check_lab_lists(root: &Path, pages: &[Page]) -> Res {
-    let labs: Vec<&str> = pages.iter().filter_map(Page::lab).collect();
-    for page in pages {
-        let html = fs::read_to_string(root.join(&page.file))
-            .map_err(|e| format!("cannot read {}: {e}", page.file))?;
-        let listed = js_string_list(&html, "LABS = [").ok_or_else(|| {
-            format!(
-                "{}: no `var LABS = [...]` in its redirect script",
-                page.file
-            )
-        })?;
-        if listed != labs {
-            return Err(format!(
-                "{}: its redirect script lists the lab pages {listed:?}, but the pages are {labs:?}; \
-                 update `LABS` in every page",
-                page.file
-            ));
-        }
-        let here = js_string_list(&html, "HERE = ").unwrap_or_default();
-        let expected: Vec<&str> = vec![page.lab().unwrap_or("")];
-        if here != expected {
-            return Err(format!(
-                "{}: its redirect script says HERE = {here:?}, expected {expected:?}",
-                page.file
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The double-quoted strings right after `marker` up to the next `]` or `,`/`;` (for a
-/// single string), e.g. `LABS = ["a", "b"]` → `["a", "b"]`, `HERE = "x",` → `["x"]`.
-fn js_string_list<'a>(text: &'a str, marker: &str) -> Option<Vec<&'a str>> {
-    let start = text.find(marker)? + marker.len();
-    let rest = &text[start..];
-    let end = if marker.ends_with('[') {
-        rest.find(']')?
-    } else {
-        rest.find([',', ';'])?
-    };
-    Some(rest[..end].split('"').skip(1).step_by(2).collect())
 }
 
 /// Replaces `dist` with the union of `dirs`. The same file name in two dirs must have
@@ -553,40 +701,110 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
     }
 
-    #[test]
-    fn pages_are_found_home_first_and_lab_lists_checked() {
-        let dir = temp("pages");
-        let page = |labs: &str, here: &str| {
-            format!(
-                "<script>var LABS = [{labs}], HERE = \"{here}\", BENCH = \"retry\";</script>\
-                 <link data-trunk rel=\"rust\" href=\"Cargo.toml\" />"
-            )
-        };
-        write(&dir.join("retry.html"), &page("\"retry\"", "retry"));
-        write(&dir.join("index.html"), &page("\"retry\"", ""));
-        write(&dir.join("notes.html"), "<p>not a page</p>");
-        let found = pages(&dir).unwrap();
-        let files: Vec<&str> = found.iter().map(|p| p.file.as_str()).collect();
-        assert_eq!(files, vec!["index.html", "retry.html"]);
-        assert_eq!(found[1].lab(), Some("retry"));
-        check_lab_lists(&dir, &found).unwrap();
+    const TSV: &str = "# comment\n\
+        index\thome\tPlayground\tLoading…\tCargando…\tCarregando…\n\
+        retry\tretry\tRetry · Playground\tLoading the retry lab…\tCargando reintentos…\tCarregando retentativas…\n";
 
-        // A new lab page that the others do not list yet is caught.
-        write(&dir.join("cqrs.html"), &page("\"cqrs\", \"retry\"", "cqrs"));
-        let found = pages(&dir).unwrap();
-        let err = check_lab_lists(&dir, &found).unwrap_err();
-        assert!(err.contains("index.html"), "{err}");
-        // A page naming the wrong lab as itself is caught.
-        for f in ["index.html", "retry.html"] {
-            let here = if f == "index.html" { "" } else { "retry" };
-            write(&dir.join(f), &page("\"cqrs\", \"retry\"", here));
-        }
-        write(
-            &dir.join("cqrs.html"),
-            &page("\"cqrs\", \"retry\"", "retry"),
+    #[test]
+    fn pages_are_read_home_first_and_checked() {
+        let specs = read_pages(TSV).unwrap();
+        assert_eq!(specs.len(), 2);
+        assert_eq!(specs[1].stem, "retry");
+        assert_eq!(specs[1].loading[1], "Cargando reintentos…");
+        assert_eq!(specs[1].page().file, "retry.html");
+        // Home must come first; a page is listed once; every column is filled.
+        let err = read_pages(&TSV.lines().skip(2).collect::<Vec<_>>().join("\n")).unwrap_err();
+        assert!(err.contains("home page"), "{err}");
+        let twice = format!("{TSV}retry\tretry\tR\ta\tb\tc\n");
+        assert!(read_pages(&twice).unwrap_err().contains("twice"));
+        let short = TSV.replace("\tCarregando…", "");
+        assert!(read_pages(&short)
+            .unwrap_err()
+            .contains("6 tab-separated columns"));
+        let bad = TSV.replace("retry\tretry", "Re try\tretry");
+        assert!(read_pages(&bad).is_err());
+        // A page's binary must exist, and a binary must have a page.
+        let bins = |b: &[&str]| b.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        check_binaries(&specs, &bins(&["home", "retry"])).unwrap();
+        let err = check_binaries(&specs, &bins(&["home"])).unwrap_err();
+        assert!(err.contains("src/bin/retry.rs"), "{err}");
+        let err = check_binaries(&specs, &bins(&["cqrs", "home", "retry"])).unwrap_err();
+        assert!(err.contains("src/bin/cqrs.rs has no page"), "{err}");
+    }
+
+    #[test]
+    fn the_template_writes_every_page_with_the_same_lab_list() {
+        let template = "<!doctype html>\n<title>{{TITLE}}</title>\n\
+            <script>var LABS = {{LABS}}, HERE = \"{{HERE}}\";</script>\n\
+            <link href=\"{{ROOT}}style/main.css\">\n    {{LAB_CSS}}\n\
+            <link data-trunk rel=\"rust\" href=\"{{ROOT}}Cargo.toml\" data-bin=\"{{BIN}}\">\n\
+            <p>{{LOADING_EN}}|{{LOADING_ES}}|{{LOADING_PT}}</p>\n";
+        let tsv = format!(
+            "{TSV}cqrs\tcqrs\tCQRS & <you>\tLoading CQRS…\tCargando CQRS…\tCarregando CQRS…\n"
         );
-        let err = check_lab_lists(&dir, &pages(&dir).unwrap()).unwrap_err();
-        assert!(err.contains("cqrs.html") && err.contains("HERE"), "{err}");
+        let specs = read_pages(&tsv).unwrap();
+        let home = render(template, &specs[0], &specs, "../../").unwrap();
+        let retry = render(template, &specs[1], &specs, "../../").unwrap();
+        let cqrs = render(template, &specs[2], &specs, "../../").unwrap();
+        // A new lab line is listed by every page, old ones included.
+        for html in [&home, &retry, &cqrs] {
+            assert!(html.contains(r#"var LABS = ["retry", "cqrs"], "#), "{html}");
+            assert!(html.contains(r#"href="../../style/main.css""#), "{html}");
+            assert!(
+                html.contains("Written by `cargo xtask` from site/page.html"),
+                "{html}"
+            );
+            assert!(!html.contains("{{"), "{html}");
+        }
+        assert!(home.contains(r#"HERE = """#) && home.contains(r#"data-bin="home""#));
+        assert!(retry.contains(r#"HERE = "retry""#) && retry.contains(r#"data-bin="retry""#));
+        // Labs get the lab page's stylesheet; home gets no blank line in its place.
+        assert!(retry.contains(r#"href="../../style/lab-page.css""#));
+        assert!(
+            !home.contains("lab-page.css") && !home.contains("\n    \n"),
+            "{home}"
+        );
+        assert!(home.contains("<p>Loading…|Cargando…|Carregando…</p>"));
+        assert!(
+            cqrs.contains("<title>CQRS &amp; &lt;you&gt;</title>"),
+            "{cqrs}"
+        );
+        // A placeholder the generator does not know fails loudly.
+        let err = render("<x>{{TITEL}}</x>", &specs[0], &specs, "").unwrap_err();
+        assert!(
+            err.contains("{{TITEL}}") && err.contains("page.html:1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_site_is_generated_into_target_site() {
+        let dir = temp("generate");
+        let template = "<!doctype html>\n<title>{{TITLE}}</title>\n{{LAB_CSS}}\n\
+            <script>var LABS = {{LABS}}, HERE = \"{{HERE}}\";</script>\n\
+            <i>{{BIN}} {{ROOT}} {{LOADING_EN}} {{LOADING_ES}} {{LOADING_PT}}</i>\n";
+        write(&dir.join(TEMPLATE), template);
+        write(&dir.join(PAGE_LIST), TSV);
+        write(&dir.join("src/bin/home.rs"), "");
+        write(&dir.join("src/bin/retry.rs"), "");
+        write(
+            &dir.join("target/site/gone.html"),
+            "a page no longer listed",
+        );
+        let pages = generate(&dir).unwrap();
+        let files: Vec<&str> = pages.iter().map(|p| p.file.as_str()).collect();
+        assert_eq!(files, vec!["index.html", "retry.html"]);
+        let out = generated_dir(&dir);
+        let retry = fs::read_to_string(out.join("retry.html")).unwrap();
+        assert!(
+            retry.contains("<title>Retry · Playground</title>"),
+            "{retry}"
+        );
+        assert!(!out.join("gone.html").exists());
+        // A binary without a page is refused, naming the list to edit.
+        write(&dir.join("src/bin/cqrs.rs"), "");
+        let err = generate(&dir).unwrap_err();
+        assert!(err.contains("site/pages.tsv"), "{err}");
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -99,6 +99,13 @@ struct Geometry {
     x1: f64,
     lane_y: f64,
     lane_h: f64,
+    /// Where the waiting lane starts (`x0`, or the left edge when narrow).
+    lane_x0: f64,
+    /// Text scale: SVG units per CSS pixel of text. Drawn narrower than the
+    /// 300 units the drawing needs (a phone's two-up card), the whole stage is
+    /// scaled down; its text is set `k` times larger (`--k` in the stylesheet)
+    /// so it keeps its size on screen, and the boxes make room for it.
+    k: f64,
 }
 
 /// The smallest node box: its name, what it is doing, and the gauge.
@@ -109,6 +116,10 @@ const NODE_TALL_H: f64 = 62.0;
 impl Geometry {
     fn new(width: f64, nodes: u32) -> Geometry {
         let w = width.clamp(300.0, 1400.0);
+        let k = (w / width.max(1.0)).clamp(1.0, 2.2);
+        if k > 1.0 {
+            return Geometry::narrow(w, k, nodes);
+        }
         let pad = 8.0;
         let top = 24.0;
         let area_h = (nodes as f64 * (NODE_MIN_H + 8.0) - 8.0).max(140.0);
@@ -117,6 +128,7 @@ impl Geometry {
         let node_w = (w * 0.24).clamp(112.0, 156.0);
         let lane_h = 32.0;
         let lane_y = top + area_h + 26.0;
+        let x0 = pad + client_w + 12.0;
         Geometry {
             w,
             // The lane, then a row for its time labels.
@@ -126,10 +138,66 @@ impl Geometry {
             area_h,
             client_w,
             node_w,
-            x0: pad + client_w + 12.0,
+            x0,
             x1: w - pad - node_w - 12.0,
             lane_y,
             lane_h,
+            lane_x0: x0,
+            k,
+        }
+    }
+
+    /// The stage drawn narrower than its 300 units, text `k` times larger:
+    /// the clients' box holds just the count (the heading names it), a node
+    /// box says what its number counts on a line of its own (three lines:
+    /// name, "working on", the number), the wire is shorter and the waiting
+    /// lane starts at the left edge.
+    fn narrow(w: f64, k: f64, nodes: u32) -> Geometry {
+        let pad = 6.0;
+        let top = 11.0 * k + 10.0;
+        let area_h = (nodes as f64 * (Self::node_min_h(k) + 8.0) - 8.0).max(140.0);
+        let client_w = 76.0;
+        // "working on" at 11.5 px: about 6.5 em.
+        let node_w = (11.5 * k * 5.6 + 16.0).clamp(112.0, 156.0);
+        let lane_h = 32.0;
+        let lane_y = top + area_h + 11.0 * k + 14.0;
+        Geometry {
+            w,
+            h: lane_y + lane_h + 11.0 * k + 6.0 + pad,
+            pad,
+            top,
+            area_h,
+            client_w,
+            node_w,
+            x0: pad + client_w + 10.0,
+            x1: w - pad - node_w - 10.0,
+            lane_y,
+            lane_h,
+            lane_x0: pad,
+            k,
+        }
+    }
+
+    fn is_narrow(&self) -> bool {
+        self.k > 1.0
+    }
+
+    /// The smallest node box at text scale `k`.
+    fn node_min_h(k: f64) -> f64 {
+        if k > 1.0 {
+            // Three lines and the gauge.
+            40.0 * k + 14.0
+        } else {
+            NODE_MIN_H
+        }
+    }
+
+    /// The baseline of text line `n` (1, 2, 3) in a node box at `top`.
+    fn node_line(&self, top: f64, n: u32) -> f64 {
+        if self.is_narrow() {
+            top + (13.0 * n as f64 - 1.0) * self.k
+        } else {
+            top + 15.0 * n as f64
         }
     }
 
@@ -140,7 +208,8 @@ impl Geometry {
     /// The box of node `i` of `n`: (top, height).
     fn node_box(&self, i: u32, n: u32) -> (f64, f64) {
         let gap = 8.0;
-        let h = ((self.area_h - gap * (n as f64 - 1.0)) / n as f64).clamp(NODE_MIN_H, 76.0);
+        let min_h = Self::node_min_h(self.k);
+        let h = ((self.area_h - gap * (n as f64 - 1.0)) / n as f64).clamp(min_h, min_h.max(76.0));
         let stack = h * n as f64 + gap * (n as f64 - 1.0);
         let first = self.top + (self.area_h - stack) / 2.0;
         (first + i as f64 * (h + gap), h)
@@ -280,6 +349,9 @@ struct Dot {
 struct NodeState {
     /// "working on 12" (empty while the node is down).
     working: String,
+    /// Just the number, "12" (empty while the node is down): a narrow stage
+    /// puts it on its own line, under "working on".
+    count: String,
     /// "3,402 calls received".
     received: String,
     /// Gauge fill, 0‥1.
@@ -418,7 +490,9 @@ impl StageFrame {
                 .filter(move |r| r.id % every == 0)
                 .take(MAX_FLASHES)
         };
-        let r = dot_radius(drawn_active + flashes().count());
+        // A narrow stage draws its dots larger too (less than its text), so
+        // an attempt number still fits inside one.
+        let r = dot_radius(drawn_active + flashes().count()) * g.k.sqrt();
         let node_y = |node: u32, id: u32| {
             let (y, h) = node_boxes[(node.min(n_nodes - 1)) as usize];
             y + h / 2.0 + (spread(id, 2) - 0.5) * h * 0.6
@@ -469,7 +543,7 @@ impl StageFrame {
                     let f = lane_fraction(left_ms, layout.horizon_ms, reduced_motion);
                     dots.push(Dot {
                         kind: DotKind::Waiting,
-                        x: lerp(g.x0 + r + 2.0, g.x1 - r - 2.0, f),
+                        x: lerp(g.lane_x0 + r + 2.0, g.x1 - r - 2.0, f),
                         y: g.lane_y + 6.0 + spread(req.id, 4) * (g.lane_h - 12.0),
                         opacity: 1.0,
                         id: req.id,
@@ -598,9 +672,10 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
                     &[("wait", &fmt_countdown(lang, to - now_ms))],
                 )
             });
-            let (working, title) = match &down {
+            let (working, count, title) = match &down {
                 // A node that is down is not working on anything: say so.
                 Some(back) => (
+                    String::new(),
                     String::new(),
                     tf(
                         lang,
@@ -612,6 +687,7 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
                     let n = fmt_count(lang, load as u64);
                     (
                         tf(lang, "retry.stage.node_working", &[("n", &n)]),
+                        n.clone(),
                         tf(
                             lang,
                             "retry.stage.node_hover",
@@ -622,6 +698,7 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
             };
             NodeState {
                 working,
+                count,
                 received,
                 load: if down.is_some() {
                     0.0
@@ -830,7 +907,7 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
         )
     });
     if f.drawn_active <= 12 {
-        ctx.set_font("700 10px system-ui, sans-serif");
+        ctx.set_font(&format!("700 {:.1}px system-ui, sans-serif", 10.0 * g.k));
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
         for d in active.clone() {
@@ -845,7 +922,8 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
     let waiting: Vec<&Dot> = active.filter(|d| d.kind == DotKind::Waiting).collect();
     if !waiting.is_empty() && waiting.len() <= 3 {
         let lang = f.layout.lang;
-        ctx.set_font("600 11px system-ui, sans-serif");
+        let note_px = 11.0 * g.k;
+        ctx.set_font(&format!("600 {note_px:.1}px system-ui, sans-serif"));
         ctx.set_text_align("left");
         ctx.set_text_baseline("alphabetic");
         ctx.set_line_width(3.0);
@@ -857,7 +935,14 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
                 "retry.stage.retry_in",
                 &[("wait", &fmt_countdown(lang, d.left_ms))],
             );
-            let (x, y) = (d.x + r + 4.0, d.y - r - 2.0);
+            // Right of the ring, or left of it when it would run off the stage.
+            let width = text_width(&note, note_px);
+            let x = if d.x + r + 4.0 + width <= g.w - g.pad {
+                d.x + r + 4.0
+            } else {
+                (d.x - r - 4.0 - width).max(g.pad)
+            };
+            let y = d.y - r - 2.0;
             let _ = ctx.stroke_text(&note, x, y);
             let _ = ctx.fill_text(&note, x, y);
         }
@@ -1053,6 +1138,14 @@ fn draw_svg(
         })
         .collect::<Vec<_>>();
     let text_room = g.node_w - 16.0;
+    let k = g.k;
+    let narrow = g.is_narrow();
+    // Narrow, a node's number goes on a line of its own, under what it counts.
+    let working_label = narrow.then(|| {
+        tf(lang, "retry.stage.node_working", &[("n", &"")])
+            .trim()
+            .to_string()
+    });
     let node_views = l
         .nodes
         .iter()
@@ -1078,7 +1171,7 @@ fn draw_svg(
                     nodes.with(|v| {
                         v.get(i)
                             .map(f)
-                            .filter(|s| text_width(s, px) > text_room)
+                            .filter(|s| text_width(s, px * k) > text_room)
                             .map(|_| c(text_room))
                     })
                 }
@@ -1086,10 +1179,31 @@ fn draw_svg(
             let gauge_x = nx + 8.0;
             let gauge_w = g.node_w - 16.0;
             let gauge_y = y + h - 12.0;
-            let tall = h >= NODE_TALL_H;
+            let tall = h >= NODE_TALL_H && !narrow;
             // While down: DOWN on the second line; when it is back on the
             // third (or, in a short box, where the gauge was).
-            let back_y = if tall { y + 45.0 } else { y + h - 6.0 };
+            let back_y = if tall || narrow { g.node_line(y, 3) } else { y + h - 6.0 };
+            let label = working_label.clone();
+            let working = move || match &label {
+                Some(label) if !is_down() => label.clone(),
+                Some(_) => String::new(),
+                None => nodes.with(|v| v.get(i).map(|n| n.working.clone()).unwrap_or_default()),
+            };
+            let label = working_label.clone();
+            let working_fit = move || {
+                let text = match &label {
+                    Some(label) => label.clone(),
+                    None => nodes.with(|v| v.get(i).map(|n| n.working.clone()).unwrap_or_default()),
+                };
+                (text_width(&text, 11.5 * k) > text_room).then(|| c(text_room))
+            };
+            let count = narrow.then(|| {
+                view! {
+                    <text class="stage-node-count" data-testid="stage-node-count" x=c(nx + 8.0) y=c(g.node_line(y, 3))>
+                        {read(|n| n.count.clone())}
+                    </text>
+                }
+            });
             let capacity_at = (l.capacity > 0).then_some(1.0 / 1.5);
             view! {
                 <g
@@ -1102,31 +1216,38 @@ fn draw_svg(
                     <title>{read(|n| n.title.clone())}</title>
                     <rect class="stage-node-box" x=c(nx) y=c(y) width=c(g.node_w) height=c(h) rx="6" />
                     <rect class="stage-node-hatch" x=c(nx) y=c(y) width=c(g.node_w) height=c(h) rx="6" fill=hatch_fill.clone() />
-                    <text class="stage-node-name" x=c(nx + 8.0) y=c(y + 15.0)>{node_name(i as u32)}</text>
+                    <text class="stage-node-name" x=c(nx + 8.0) y=c(g.node_line(y, 1))>{node_name(i as u32)}</text>
                     <text
                         class="stage-node-working"
                         data-testid="stage-node-working"
                         x=c(nx + 8.0)
-                        y=c(y + 30.0)
-                        textLength=fit(|n| n.working.clone(), 11.5)
+                        y=c(g.node_line(y, 2))
+                        textLength=working_fit
                         lengthAdjust="spacingAndGlyphs"
                     >
-                        {read(|n| n.working.clone())}
+                        {working}
                     </text>
+                    {count}
                     <text
                         class="stage-node-received"
                         x=c(nx + 8.0)
-                        y=c(y + 45.0)
+                        y=c(g.node_line(y, 3))
                         textLength=fit(|n| n.received.clone(), 11.0)
                         lengthAdjust="spacingAndGlyphs"
                         opacity=move || if tall && !is_down() { "1" } else { "0" }
                     >
                         {read(|n| n.received.clone())}
                     </text>
-                    <text class="stage-node-down" x=c(nx + 8.0) y=c(y + 30.0)>
+                    <text class="stage-node-down" x=c(nx + 8.0) y=c(g.node_line(y, 2))>
                         {move || if is_down() { t(lang, "retry.stage.down").to_string() } else { String::new() }}
                     </text>
-                    <text class="stage-node-back" x=c(nx + 8.0) y=c(back_y)>
+                    <text
+                        class="stage-node-back"
+                        x=c(nx + 8.0)
+                        y=c(back_y)
+                        textLength=fit(|n| n.down.clone().unwrap_or_default(), 11.0)
+                        lengthAdjust="spacingAndGlyphs"
+                    >
                         {read(|n| n.down.clone().unwrap_or_default())}
                     </text>
                     <g opacity=move || if is_down() { "0" } else { "1" }>
@@ -1158,13 +1279,23 @@ fn draw_svg(
         t(lang, "retry.stage.clients")
     };
     let mid = g.top + g.area_h / 2.0;
-    let lane_axis_y = g.lane_y + g.lane_h + 13.0;
+    let heading_y = 11.0 * k + 3.0;
+    let lane_axis_y = g.lane_y + g.lane_h + 11.0 * k + 2.0;
+    // Narrow: the short name of the lane, squeezed if it still does not fit.
+    let lane_label = if narrow {
+        format!("⏳ {}", t(lang, "retry.stage.waiting_lane"))
+    } else {
+        format!("⏳ {}", t(lang, "retry.stage.waiting_lane_by_time"))
+    };
+    let lane_label_room = g.w - g.pad - g.lane_x0;
+    let lane_label_fit =
+        (narrow && text_width(&lane_label, 12.0 * k) > lane_label_room).then(|| c(lane_label_room));
     // The lane's two ends in words, or just the times when the lane is narrow.
     let horizon = fmt_countdown(lang, l.horizon_ms);
     let (lane_far, lane_now) = {
         let far = tf(lang, "retry.stage.lane_far", &[("wait", &horizon)]);
         let now = t(lang, "retry.stage.lane_now").to_string();
-        if text_width(&far, 11.0) + text_width(&now, 11.0) + 16.0 <= g.x1 - g.x0 {
+        if text_width(&far, 11.0 * k) + text_width(&now, 11.0 * k) + 16.0 <= g.x1 - g.lane_x0 {
             (far, now)
         } else {
             (horizon, t(lang, "retry.stage.lane_now_short").to_string())
@@ -1178,33 +1309,41 @@ fn draw_svg(
             height=c(g.h)
             role="img"
             aria-label=move || summary.get()
+            style=narrow.then(|| format!("--k:{k:.2}"))
         >
             <defs>
                 <pattern id=hatch.to_string() width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                     <line class="hatch-line" x1="0" y1="0" x2="0" y2="7" />
                 </pattern>
             </defs>
-            <text class="stage-heading" x=c(g.pad) y="14">{t(lang, "retry.stage.clients_heading").to_string()}</text>
-            <text class="stage-heading" x=c((g.x0 + g.x1) / 2.0) y="14" text-anchor="middle">
-                {t(lang, "retry.stage.wire").to_string()}
+            <text class="stage-heading" x=c(g.pad) y=c(heading_y)>{t(lang, "retry.stage.clients_heading").to_string()}</text>
+            <text class="stage-heading" x=c((g.x0 + g.x1) / 2.0) y=c(heading_y) text-anchor="middle">
+                {(!narrow).then(|| t(lang, "retry.stage.wire").to_string())}
             </text>
-            <text class="stage-heading" x=c(g.w - g.pad) y="14" text-anchor="end">{t(lang, "retry.stage.service").to_string()}</text>
+            <text class="stage-heading" x=c(g.w - g.pad) y=c(heading_y) text-anchor="end">{t(lang, "retry.stage.service").to_string()}</text>
             <g class="stage-clients">
                 <rect class="stage-client-box" x=c(g.pad) y=c(g.top) width=c(g.client_w) height=c(g.area_h) rx="8" />
                 <text class="stage-client-count" x=c(g.pad + g.client_w / 2.0) y=c(mid) text-anchor="middle">
                     {fmt_count(lang, l.clients as u64)}
                 </text>
+                // Narrow, the heading above the box names them.
                 <text class="stage-client-word" x=c(g.pad + g.client_w / 2.0) y=c(mid + 18.0) text-anchor="middle">
-                    {clients_word.to_string()}
+                    {(!narrow).then(|| clients_word.to_string())}
                 </text>
             </g>
             <g class="stage-guides">{guides}</g>
             <g class="stage-nodes" data-testid="stage-nodes">{node_views}</g>
-            <text class="stage-lane-label" x=c(g.x0) y=c(g.lane_y - 7.0)>
-                {format!("⏳ {}", t(lang, "retry.stage.waiting_lane_by_time"))}
+            <text
+                class="stage-lane-label"
+                x=c(g.lane_x0)
+                y=c(g.lane_y - 7.0)
+                textLength=lane_label_fit
+                lengthAdjust="spacingAndGlyphs"
+            >
+                {lane_label}
             </text>
-            <rect class="stage-lane" x=c(g.x0) y=c(g.lane_y) width=c(g.x1 - g.x0) height=c(g.lane_h) rx="6" />
-            <text class="stage-lane-axis" data-testid="lane-far" x=c(g.x0) y=c(lane_axis_y)>
+            <rect class="stage-lane" x=c(g.lane_x0) y=c(g.lane_y) width=c(g.x1 - g.lane_x0) height=c(g.lane_h) rx="6" />
+            <text class="stage-lane-axis" data-testid="lane-far" x=c(g.lane_x0) y=c(lane_axis_y)>
                 {lane_far}
             </text>
             <text class="stage-lane-axis" x=c(g.x1) y=c(lane_axis_y) text-anchor="end">
