@@ -135,6 +135,9 @@ impl Request {
 /// How many finished requests are kept for the timeline view.
 pub const KEPT_TIMELINES: usize = 200;
 
+/// How many let-go request boxes are kept for reuse.
+const SPARE_REQUESTS: usize = 32;
+
 /// Clonable (a snapshot of a run copies it), router included.
 #[derive(Clone)]
 pub struct RetryModel {
@@ -156,8 +159,10 @@ pub struct RetryModel {
     active: ActiveRequests,
     /// Boxed as they were while active: finishing moves a pointer, not a request.
     finished: VecDeque<Box<Request>>,
-    /// The box of the last timeline let go, reused by the next request.
-    spare: Option<Box<Request>>,
+    /// Boxes of timelines let go, reused by the next requests (at most
+    /// [`SPARE_REQUESTS`]: finishes and arrivals come in bursts, and one
+    /// spare was dropped and reallocated for every other request).
+    spare: Vec<Box<Request>>,
     next_id: u32,
     /// The herd's shared record version.
     version: u64,
@@ -213,7 +218,7 @@ impl RetryModel {
             },
             active: ActiveRequests::default(),
             finished: VecDeque::new(),
-            spare: None,
+            spare: Vec::new(),
             next_id: 0,
             version: 0,
             pending_arrivals: 0,
@@ -258,7 +263,7 @@ impl RetryModel {
         self.next_id += 1;
         let nodes = self.service.nodes();
         let fresh = Request::new(id, client, now, id % nodes);
-        let request = match self.spare.take() {
+        let request = match self.spare.pop() {
             Some(mut boxed) => {
                 let mut spans = std::mem::take(&mut boxed.spans);
                 spans.clear();
@@ -653,8 +658,12 @@ impl RetryModel {
             req.outcome = Some((outcome, now));
             self.stats.on_finish(&req, outcome, attempts, now);
             if self.finished.len() == KEPT_TIMELINES {
-                // Its box and its spans' buffer serve the next request.
-                self.spare = self.finished.pop_front();
+                // Its box and its spans' buffer serve a next request.
+                if let Some(old) = self.finished.pop_front() {
+                    if self.spare.len() < SPARE_REQUESTS {
+                        self.spare.push(old);
+                    }
+                }
             }
             self.finished.push_back(req);
         }
