@@ -3,7 +3,11 @@
 //! of them (one client application serving many callers).
 //!
 //! The service keeps working on an attempt its client has abandoned (timed
-//! out): that is how retries feed overload, and why storms happen.
+//! out): that is how retries feed overload, and why storms happen. Such a
+//! call's completion is only "the node lets go of a call": it is queued as a
+//! tag (the node's number, 16 bytes) rather than a full event, at the same
+//! time and in the same order, so results are the same and a storm's
+//! abandoned calls take half the queue space.
 
 use super::active::ActiveRequests;
 use super::config::{RetryScenario, Scripted, Target, Workload};
@@ -168,6 +172,9 @@ pub struct RetryModel {
     version: u64,
     /// Poisson arrivals scheduled but not yet happened.
     pending_arrivals: u32,
+    /// Whether an abandoned call's completion is queued as a tag (always,
+    /// except to test that it changes nothing).
+    tag_abandoned: bool,
     stats: RetryStats,
 }
 
@@ -222,6 +229,7 @@ impl RetryModel {
             next_id: 0,
             version: 0,
             pending_arrivals: 0,
+            tag_abandoned: true,
             stats: RetryStats::new(&scenario),
             scenario,
         }
@@ -230,6 +238,14 @@ impl RetryModel {
     /// Replaces how attempts pick their node (the replica-failover lab's hook).
     pub fn with_router(mut self, router: Box<dyn Router>) -> Self {
         self.router = router;
+        self
+    }
+
+    /// Queues abandoned calls' completions as full events, as before they
+    /// were tags: the same run, in more queue space (for tests).
+    #[doc(hidden)]
+    pub fn with_abandoned_as_events(mut self) -> Self {
+        self.tag_abandoned = false;
         self
     }
 
@@ -383,6 +399,7 @@ impl RetryModel {
             patience = Some(patience.map_or(left, |p| p.min(left)));
         }
         let read_write = self.read_write();
+        let abandoned = matches!(patience, Some(p) if p < latency);
         let reply_in = match patience {
             Some(p) if p < latency => {
                 ctx.schedule_in(p, RetryEvent::Timeout { req: id, attempt });
@@ -410,7 +427,15 @@ impl RetryModel {
                 result,
             }
         };
-        ctx.schedule_in(latency, done);
+        // A call the client will abandon (its timeout comes first) ends, for
+        // the model, with the node letting go of it: outside a herd (where a
+        // late write still lands) that is all its completion does, so it is
+        // queued as a tag, in the place the full event would take.
+        let herd = matches!(self.scenario.workload, Workload::Herd { .. });
+        let tagged = abandoned && !herd && self.tag_abandoned && ctx.schedule_tag_in(latency, node);
+        if !tagged {
+            ctx.schedule_in(latency, done);
+        }
 
         let version = self.version;
         let req = self.active.get_mut(&id).expect("request is active");
@@ -784,5 +809,11 @@ impl Model for RetryModel {
                 self.trace_breaker(t, ctx);
             }
         }
+    }
+
+    /// An abandoned call's completion: its node lets go of it (what
+    /// [`RetryEvent::ServiceDone`] does for a call nobody waits for).
+    fn handle_tag(&mut self, node: u32, _ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        self.service.done(node);
     }
 }
