@@ -166,6 +166,8 @@ pub struct RetryModel {
     /// Boxes of timelines let go, reused by the next requests (at most
     /// [`SPARE_REQUESTS`]: finishes and arrivals come in bursts, and one
     /// spare was dropped and reallocated for every other request).
+    // Boxed on purpose: a box moves between `active`, `finished` and here as a pointer.
+    #[allow(clippy::vec_box)]
     spare: Vec<Box<Request>>,
     next_id: u32,
     /// The herd's shared record version.
