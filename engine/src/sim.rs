@@ -4,7 +4,7 @@
 //! up to an instant, or to the end — always with a cap on how much work one
 //! call may do, so a caller (an animation frame) is never blocked for long.
 
-use crate::queue::EventQueue;
+use crate::queue::{EventQueue, Popped};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{Trace, DEFAULT_TRACE_CAPACITY};
 use std::hash::Hash;
@@ -28,6 +28,13 @@ impl<E, R: Hash> Ctx<'_, E, R> {
     pub fn schedule_at(&mut self, at: SimTime, event: E) {
         self.queue.push(at.max(self.now), event);
     }
+    /// Schedules a tag — an event that is only a small number, handed to
+    /// [`Model::handle_tag`] — after `delay`, in the place an event scheduled
+    /// now would take, in half the queue space. Returns `false` (nothing
+    /// scheduled) when the tag does not fit: schedule a full event instead.
+    pub fn schedule_tag_in(&mut self, delay: SimDuration, tag: u32) -> bool {
+        self.queue.push_tag(self.now + delay, tag)
+    }
     /// Adds a record to the trace, stamped now.
     pub fn record(&mut self, record: R) {
         self.trace.push(self.now, record);
@@ -43,6 +50,12 @@ pub trait Model {
     fn start(&mut self, ctx: &mut Ctx<'_, Self::Event, Self::Record>);
     /// Reacts to one event.
     fn handle(&mut self, event: Self::Event, ctx: &mut Ctx<'_, Self::Event, Self::Record>);
+
+    /// Reacts to a tag scheduled with [`Ctx::schedule_tag_in`] (only models
+    /// that schedule tags get any).
+    fn handle_tag(&mut self, tag: u32, ctx: &mut Ctx<'_, Self::Event, Self::Record>) {
+        let _ = (tag, ctx);
+    }
 
     /// Whether nothing that is still pending can change what the run reports
     /// (e.g. every request has finished and no more will arrive). The
@@ -130,11 +143,19 @@ impl<M: Model> Simulation<M> {
     pub fn now(&self) -> SimTime {
         self.now
     }
-    /// Events handled so far.
-    /// Events scheduled and not yet handled (the queue's length).
+    /// Events (tags included) scheduled and not yet handled (the queue's length).
     pub fn pending(&self) -> usize {
         self.queue.len()
     }
+    /// Of the pending events, the tags (see [`Ctx::schedule_tag_in`]).
+    pub fn pending_tags(&self) -> usize {
+        self.queue.tags()
+    }
+    /// Bytes the pending events and tags take in the queue.
+    pub fn pending_bytes(&self) -> usize {
+        self.queue.bytes()
+    }
+    /// Events handled so far (tags included).
     pub fn events(&self) -> u64 {
         self.events
     }
@@ -146,7 +167,7 @@ impl<M: Model> Simulation<M> {
     pub fn approx_bytes(&self) -> usize {
         std::mem::size_of::<Self>()
             + self.model.approx_bytes()
-            + self.queue.len() * (std::mem::size_of::<M::Event>() + 16)
+            + self.queue.bytes()
             + self.trace.entries().len() * std::mem::size_of::<crate::trace::Entry<M::Record>>()
     }
 
@@ -157,7 +178,7 @@ impl<M: Model> Simulation<M> {
 
     /// Handles the next event. Returns `false` when none is left.
     pub fn step(&mut self) -> bool {
-        let Some((at, event)) = self.queue.pop() else {
+        let Some((at, popped)) = self.queue.pop() else {
             return false;
         };
         self.now = self.now.max(at);
@@ -167,7 +188,10 @@ impl<M: Model> Simulation<M> {
             queue: &mut self.queue,
             trace: &mut self.trace,
         };
-        self.model.handle(event, &mut ctx);
+        match popped {
+            Popped::Event(event) => self.model.handle(event, &mut ctx),
+            Popped::Tag(tag) => self.model.handle_tag(tag, &mut ctx),
+        }
         if self.model.is_settled() {
             self.queue.clear();
         }

@@ -103,16 +103,24 @@ impl<B: Bucket> Series<B> {
     }
 
     /// The bucket that holds instant `t`, created (and the series widened) as needed.
+    #[inline]
     pub fn at(&mut self, t: SimTime) -> &mut B {
         let us = t.as_micros();
         let (from, to, last) = self.last;
         if us >= from && us < to {
             return &mut self.buckets[last];
         }
-        let mut i = (t.as_micros() / self.width.as_micros()) as usize;
+        self.at_slow(us)
+    }
+
+    /// [`Series::at`] off the last bucket: found by division (not inlined:
+    /// most lookups never get here).
+    #[inline(never)]
+    fn at_slow(&mut self, us: u64) -> &mut B {
+        let mut i = (us / self.width.as_micros()) as usize;
         while i >= MAX_BUCKETS {
             self.widen();
-            i = (t.as_micros() / self.width.as_micros()) as usize;
+            i = (us / self.width.as_micros()) as usize;
         }
         if self.buckets.len() <= i {
             self.buckets.resize(i + 1, B::default());

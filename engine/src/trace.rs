@@ -5,7 +5,6 @@
 
 use crate::i18n::Lang;
 use crate::time::SimTime;
-use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
 /// A record that can say what happened in a sentence.
@@ -102,11 +101,41 @@ pub struct Entry<R> {
 /// The bounded trace of a run.
 #[derive(Clone, Debug)]
 pub struct Trace<R> {
-    kept: VecDeque<Entry<R>>,
+    /// A ring: until it holds `capacity` entries it only grows; then a new
+    /// entry overwrites the oldest, at `head` (one write, where a deque
+    /// popped the front and pushed the back).
+    kept: Vec<Entry<R>>,
+    /// The oldest entry once the ring is full (0 until then).
+    head: usize,
     capacity: usize,
     total: u64,
     digest: StableHasher,
 }
+
+/// The kept entries, oldest first: the ring's two halves in turn.
+pub struct Entries<'a, R> {
+    older: std::slice::Iter<'a, Entry<R>>,
+    newer: std::slice::Iter<'a, Entry<R>>,
+}
+
+impl<'a, R> Iterator for Entries<'a, R> {
+    type Item = &'a Entry<R>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.older.next().or_else(|| self.newer.next())
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.older.len() + self.newer.len();
+        (n, Some(n))
+    }
+}
+
+impl<R> DoubleEndedIterator for Entries<'_, R> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.newer.next_back().or_else(|| self.older.next_back())
+    }
+}
+
+impl<R> ExactSizeIterator for Entries<'_, R> {}
 
 /// How many records a trace keeps for display unless told otherwise.
 pub const DEFAULT_TRACE_CAPACITY: usize = 2_000;
@@ -114,7 +143,8 @@ pub const DEFAULT_TRACE_CAPACITY: usize = 2_000;
 impl<R: Hash> Trace<R> {
     pub fn with_capacity(capacity: usize) -> Self {
         Trace {
-            kept: VecDeque::new(),
+            kept: Vec::new(),
+            head: 0,
             capacity: capacity.max(1),
             total: 0,
             digest: StableHasher::default(),
@@ -124,20 +154,30 @@ impl<R: Hash> Trace<R> {
     pub fn push(&mut self, at: SimTime, record: R) {
         at.hash(&mut self.digest);
         record.hash(&mut self.digest);
-        if self.kept.len() == self.capacity {
-            self.kept.pop_front();
-        }
-        self.kept.push_back(Entry {
+        let entry = Entry {
             index: self.total,
             at,
             record,
-        });
+        };
+        if self.kept.len() < self.capacity {
+            self.kept.push(entry);
+        } else {
+            self.kept[self.head] = entry;
+            self.head += 1;
+            if self.head == self.capacity {
+                self.head = 0;
+            }
+        }
         self.total += 1;
     }
 
     /// The records still kept, oldest first.
-    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &Entry<R>> + ExactSizeIterator {
-        self.kept.iter()
+    pub fn entries(&self) -> Entries<'_, R> {
+        let (newer, older) = self.kept.split_at(self.head);
+        Entries {
+            older: older.iter(),
+            newer: newer.iter(),
+        }
     }
 
     /// Records pushed since the run began (kept or not).
@@ -176,6 +216,24 @@ mod tests {
         let kept: Vec<u32> = t.entries().map(|e| e.record).collect();
         assert_eq!(kept, [7, 8, 9]);
         assert_eq!(t.entries().next().unwrap().index, 7);
+    }
+
+    #[test]
+    fn the_ring_reads_oldest_first_both_ways_wherever_it_wrapped() {
+        for pushed in 0..12u32 {
+            let mut t = Trace::with_capacity(4);
+            for i in 0..pushed {
+                t.push(SimTime(i as u64), i);
+            }
+            let want: Vec<u32> = (pushed.saturating_sub(4)..pushed).collect();
+            let kept: Vec<u32> = t.entries().map(|e| e.record).collect();
+            assert_eq!(kept, want);
+            let mut back: Vec<u32> = t.entries().rev().map(|e| e.record).collect();
+            back.reverse();
+            assert_eq!(back, want);
+            assert_eq!(t.entries().len(), want.len());
+            assert!(t.entries().zip(&want).all(|(e, w)| e.index == *w as u64));
+        }
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! of them (one client application serving many callers).
 //!
 //! The service keeps working on an attempt its client has abandoned (timed
-//! out): that is how retries feed overload, and why storms happen.
+//! out): that is how retries feed overload, and why storms happen. Such a
+//! call's completion is only "the node lets go of a call": it is queued as a
+//! tag (the node's number, 16 bytes) rather than a full event, at the same
+//! time and in the same order, so results are the same and a storm's
+//! abandoned calls take half the queue space.
 
 use super::active::ActiveRequests;
 use super::config::{RetryScenario, Scripted, Target, Workload};
@@ -135,6 +139,9 @@ impl Request {
 /// How many finished requests are kept for the timeline view.
 pub const KEPT_TIMELINES: usize = 200;
 
+/// How many let-go request boxes are kept for reuse.
+const SPARE_REQUESTS: usize = 32;
+
 /// Clonable (a snapshot of a run copies it), router included.
 #[derive(Clone)]
 pub struct RetryModel {
@@ -156,13 +163,20 @@ pub struct RetryModel {
     active: ActiveRequests,
     /// Boxed as they were while active: finishing moves a pointer, not a request.
     finished: VecDeque<Box<Request>>,
-    /// The box of the last timeline let go, reused by the next request.
-    spare: Option<Box<Request>>,
+    /// Boxes of timelines let go, reused by the next requests (at most
+    /// [`SPARE_REQUESTS`]: finishes and arrivals come in bursts, and one
+    /// spare was dropped and reallocated for every other request).
+    // Boxed on purpose: a box moves between `active`, `finished` and here as a pointer.
+    #[allow(clippy::vec_box)]
+    spare: Vec<Box<Request>>,
     next_id: u32,
     /// The herd's shared record version.
     version: u64,
     /// Poisson arrivals scheduled but not yet happened.
     pending_arrivals: u32,
+    /// Whether an abandoned call's completion is queued as a tag (always,
+    /// except to test that it changes nothing).
+    tag_abandoned: bool,
     stats: RetryStats,
 }
 
@@ -213,10 +227,11 @@ impl RetryModel {
             },
             active: ActiveRequests::default(),
             finished: VecDeque::new(),
-            spare: None,
+            spare: Vec::new(),
             next_id: 0,
             version: 0,
             pending_arrivals: 0,
+            tag_abandoned: true,
             stats: RetryStats::new(&scenario),
             scenario,
         }
@@ -225,6 +240,14 @@ impl RetryModel {
     /// Replaces how attempts pick their node (the replica-failover lab's hook).
     pub fn with_router(mut self, router: Box<dyn Router>) -> Self {
         self.router = router;
+        self
+    }
+
+    /// Queues abandoned calls' completions as full events, as before they
+    /// were tags: the same run, in more queue space (for tests).
+    #[doc(hidden)]
+    pub fn with_abandoned_as_events(mut self) -> Self {
+        self.tag_abandoned = false;
         self
     }
 
@@ -258,7 +281,7 @@ impl RetryModel {
         self.next_id += 1;
         let nodes = self.service.nodes();
         let fresh = Request::new(id, client, now, id % nodes);
-        let request = match self.spare.take() {
+        let request = match self.spare.pop() {
             Some(mut boxed) => {
                 let mut spans = std::mem::take(&mut boxed.spans);
                 spans.clear();
@@ -378,6 +401,7 @@ impl RetryModel {
             patience = Some(patience.map_or(left, |p| p.min(left)));
         }
         let read_write = self.read_write();
+        let abandoned = matches!(patience, Some(p) if p < latency);
         let reply_in = match patience {
             Some(p) if p < latency => {
                 ctx.schedule_in(p, RetryEvent::Timeout { req: id, attempt });
@@ -405,7 +429,15 @@ impl RetryModel {
                 result,
             }
         };
-        ctx.schedule_in(latency, done);
+        // A call the client will abandon (its timeout comes first) ends, for
+        // the model, with the node letting go of it: outside a herd (where a
+        // late write still lands) that is all its completion does, so it is
+        // queued as a tag, in the place the full event would take.
+        let herd = matches!(self.scenario.workload, Workload::Herd { .. });
+        let tagged = abandoned && !herd && self.tag_abandoned && ctx.schedule_tag_in(latency, node);
+        if !tagged {
+            ctx.schedule_in(latency, done);
+        }
 
         let version = self.version;
         let req = self.active.get_mut(&id).expect("request is active");
@@ -653,8 +685,12 @@ impl RetryModel {
             req.outcome = Some((outcome, now));
             self.stats.on_finish(&req, outcome, attempts, now);
             if self.finished.len() == KEPT_TIMELINES {
-                // Its box and its spans' buffer serve the next request.
-                self.spare = self.finished.pop_front();
+                // Its box and its spans' buffer serve a next request.
+                if let Some(old) = self.finished.pop_front() {
+                    if self.spare.len() < SPARE_REQUESTS {
+                        self.spare.push(old);
+                    }
+                }
             }
             self.finished.push_back(req);
         }
@@ -775,5 +811,11 @@ impl Model for RetryModel {
                 self.trace_breaker(t, ctx);
             }
         }
+    }
+
+    /// An abandoned call's completion: its node lets go of it (what
+    /// [`RetryEvent::ServiceDone`] does for a call nobody waits for).
+    fn handle_tag(&mut self, node: u32, _ctx: &mut Ctx<'_, RetryEvent, RetryRecord>) {
+        self.service.done(node);
     }
 }
