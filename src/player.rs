@@ -16,7 +16,7 @@ use engine::i18n::t;
 use engine::labs::rewind::{Goal, Rewind, Seek};
 use engine::labs::run::Moment;
 use engine::labs::LabRun;
-use engine::{Progress, SimTime};
+use engine::{Lang, Progress, SimTime};
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -599,12 +599,17 @@ pub fn PlayerBar(
     };
     let speed_text = move || {
         let s = libm_pow10(clock.speed_log.get());
-        if s >= 10.0 {
+        let text = if s >= 10.0 {
             format!("×{:.0}", s)
         } else if s >= 1.0 {
             format!("×{:.1}", s)
         } else {
             format!("×{:.2}", s)
+        };
+        // The language's decimal mark: ×6.0 in English, ×6,0 in Spanish and Portuguese.
+        match lang.get() {
+            Lang::En => text,
+            _ => text.replace('.', ","),
         }
     };
     let time_text = move || engine::time::human_ms(clock.sim_ms.get());
