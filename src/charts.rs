@@ -262,8 +262,14 @@ fn decimal_mark(lang: Lang, text: &str) -> String {
 }
 
 /// A share as a percentage: `12.5 %` / `12,5 %`.
+/// A share as a percentage with one decimal, so a column lines up ("24.0 %"
+/// beside "24.6 %"); exactly none and all read "0 %" and "100 %".
 pub fn fmt_percent(lang: Lang, share: f64) -> String {
-    format!("{} %", fmt_number(lang, (share * 1000.0).round() / 10.0))
+    let p = (share * 1000.0).round() / 10.0;
+    if !p.is_finite() || p == 0.0 || p == 100.0 {
+        return format!("{} %", fmt_number(lang, p));
+    }
+    format!("{} %", decimal_mark(lang, &format!("{p:.1}")))
 }
 
 // ------------------------------------------------------------------ scales
