@@ -333,18 +333,42 @@ pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
         })
     };
     let body = move || frame.with(|f| f.as_ref().map(breaker_markup).unwrap_or_default());
+    strip_shell(
+        ("breaker", "retry.strip.breaker_title", true),
+        shown,
+        lang,
+        Signal::derive(move || now().map(|(class, icon, text)| (class, format!("{icon} "), text))),
+        Signal::derive(body),
+    )
+}
+
+/// A strip's frame, the same for every strip: its heading and the "now"
+/// line stay in place (a live region when `live`); the markup below them is
+/// redrawn whole. `kind` names it in classes and test ids (`breaker-strip`,
+/// `breaker-now`).
+fn strip_shell(
+    (kind, title_key, live): (&'static str, &'static str, bool),
+    shown: Memo<bool>,
+    lang: Signal<Lang>,
+    now: Signal<Option<(String, String, String)>>,
+    body: Signal<String>,
+) -> impl IntoView {
     move || {
         shown.get().then(|| {
             view! {
-                <section class="strip strip--breaker" data-testid="breaker-strip">
+                <section class=format!("strip strip--{kind}") data-testid=format!("{kind}-strip")>
                     <header class="strip-head">
-                        <h3 class="strip-title">{move || t(lang.get(), "retry.strip.breaker_title").to_string()}</h3>
-                        <p class=move || now().map(|n| n.0).unwrap_or_default() data-testid="breaker-now" aria-live="polite">
-                            <span aria-hidden="true">{move || now().map(|n| format!("{} ", n.1))}</span>
-                            {move || now().map(|n| n.2)}
+                        <h3 class="strip-title">{move || t(lang.get(), title_key).to_string()}</h3>
+                        <p
+                            class=move || now.with(|n| n.as_ref().map(|n| n.0.clone()).unwrap_or_default())
+                            data-testid=format!("{kind}-now")
+                            aria-live=live.then_some("polite")
+                        >
+                            <span aria-hidden="true">{move || now.with(|n| n.as_ref().map(|n| n.1.clone()))}</span>
+                            {move || now.with(|n| n.as_ref().map(|n| n.2.clone()))}
                         </p>
                     </header>
-                    <div class="strip-body" inner_html=body></div>
+                    <div class="strip-body" inner_html=move || body.get()></div>
                 </section>
             }
         })
@@ -585,20 +609,11 @@ pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
         })
     };
     let body = move || frame.with(|f| f.as_ref().map(budget_markup).unwrap_or_default());
-    move || {
-        shown.get().then(|| {
-            view! {
-                <section class="strip strip--budget" data-testid="budget-strip">
-                    <header class="strip-head">
-                        <h3 class="strip-title">{move || t(lang.get(), "retry.strip.budget_title").to_string()}</h3>
-                        <p class=move || now().map(|n| n.0).unwrap_or_default() data-testid="budget-now">
-                            <span aria-hidden="true">{move || now().map(|n| n.1)}</span>
-                            {move || now().map(|n| n.2)}
-                        </p>
-                    </header>
-                    <div class="strip-body" inner_html=body></div>
-                </section>
-            }
-        })
-    }
+    strip_shell(
+        ("budget", "retry.strip.budget_title", false),
+        shown,
+        lang,
+        Signal::derive(move || now().map(|(class, icon, text)| (class, icon.to_string(), text))),
+        Signal::derive(body),
+    )
 }
