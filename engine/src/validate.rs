@@ -129,7 +129,7 @@ impl WorkLimits {
     /// A link, a file or the controls: fits a browser tab (and 256 MB natively).
     pub const LINK: WorkLimits = WorkLimits {
         calls: 10_000_000.0,
-        in_flight: 1_000_000.0,
+        in_flight: 2_500_000.0,
         records: 1_000_000.0,
     };
     /// `playground run` and `sweep`: ten times the calls, the same memory.

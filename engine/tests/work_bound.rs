@@ -195,3 +195,91 @@ fn the_command_line_allows_more_calls_not_more_memory() {
     .describe(Lang::En);
     assert!(!text.contains("playground run"), "{text}");
 }
+
+fn preset(id: &str) -> RetryConfig {
+    engine::labs::retry::presets::all()
+        .into_iter()
+        .find(|p| p.id == id)
+        .expect("preset")
+        .config
+}
+
+fn with_clients(mut config: RetryConfig, n: u32) -> RetryConfig {
+    match &mut config.workload {
+        Workload::Poisson { clients, .. } | Workload::Herd { clients, .. } => *clients = n,
+        Workload::Single => {}
+    }
+    config
+}
+
+/// The retry storms ran with up to 5,000 clients (the most a workload has)
+/// before the work bound came in; they run again: a request's backoff waits
+/// are summed from its schedule (100 ms, 200 ms, … not the 10 s cap every
+/// time), and the limit on calls in the service at once reflects what an
+/// abandoned call costs (16 bytes: 2.5 million of them are 40 MB).
+#[test]
+fn storms_of_5000_clients_are_accepted() {
+    for id in ["storm_jitter", "storm_budget", "storm_breaker"] {
+        let config = with_clients(preset(id), limits::MAX_CLIENTS as u32);
+        assert_eq!(config.validate(), Ok(()), "{id}");
+        // Still refused beyond: twice the rate is too many calls at once.
+        let mut busier = config.clone();
+        if let Workload::Poisson { rate_per_client, .. } = &mut busier.workload {
+            *rate_per_client *= 2.0;
+        }
+        let why = refused(&busier);
+        assert!(why.iter().any(|w| w.contains("calls at once")), "{id}: {why:?}");
+    }
+}
+
+/// Where the bound is tightest — overload that stretches latencies,
+/// abandoned calls piling up behind 1 ms timeouts, long backoff schedules —
+/// real runs stay under it, counted at every event.
+#[test]
+fn the_bound_holds_where_it_is_tight() {
+    let mut configs: Vec<RetryConfig> = ["storm_jitter", "storm_budget", "storm_breaker", "herd", "bigfs"]
+        .into_iter()
+        .map(|id| with_clients(preset(id), 100))
+        .collect();
+    for json in [
+        // Every attempt abandoned: 20 attempts 1 ms apart on a service that takes a minute.
+        r#"{"workload":{"kind":"poisson","clients":20,"rate_per_client":50,"duration_ms":300},"service":{"latency_ms":60000,"latency_shape":"fixed"},"strategy":{"max_attempts":20,"wait":"immediate","attempt_timeout_ms":1}}"#,
+        // Overload: a small capacity, timeouts shorter than the stretched latency.
+        r#"{"workload":{"kind":"poisson","clients":40,"rate_per_client":20,"duration_ms":3000},"service":{"transient_failure_rate":0.3,"latency_ms":50,"latency_shape":"exponential","capacity":5},"strategy":{"max_attempts":6,"wait":"exponential","base_ms":10,"multiplier":3.0,"cap_ms":400,"jitter":"decorrelated","attempt_timeout_ms":80}}"#,
+        // No timeout: one call per request at most, however slow the service.
+        r#"{"workload":{"kind":"poisson","clients":30,"rate_per_client":5,"duration_ms":4000},"service":{"transient_failure_rate":0.8,"latency_ms":400,"latency_shape":"log_normal","capacity":10},"strategy":{"max_attempts":10,"wait":"fixed","base_ms":50}}"#,
+    ] {
+        configs.push(serde_json::from_str(json).unwrap());
+    }
+    for config in &configs {
+        assert_eq!(config.validate(), Ok(()));
+        let bound = config.work_bound();
+        for seed in [1, 2, 3] {
+            let peak = peaks(config, seed);
+            assert!(peak.calls as f64 <= bound.calls, "{peak:?} vs {bound:?}");
+            assert!(peak.in_flight as f64 <= bound.in_flight, "{peak:?} vs {bound:?}");
+            assert!(peak.records as f64 <= bound.records, "{peak:?} vs {bound:?}");
+        }
+    }
+}
+
+/// Without a timeout a client waits for each call, so a request has at most
+/// one call in the service: the bound on calls at once is one per request
+/// alive, not one per attempt.
+#[test]
+fn without_a_timeout_a_request_has_one_call_at_once() {
+    let config: RetryConfig = serde_json::from_str(
+        r#"{"workload":{"kind":"herd","clients":1000},"service":{"latency_ms":600000,"latency_shape":"fixed"},"strategy":{"max_attempts":50,"wait":"immediate"}}"#,
+    )
+    .unwrap();
+    let bound = config.work_bound();
+    assert_eq!(bound.calls, 50_000.0);
+    assert_eq!(bound.in_flight, 1000.0);
+    // With a 1 s timeout, the attempts of 50 s overlap: all 50 of them.
+    let mut abandoning = config.clone();
+    abandoning.strategy.attempt_timeout_ms = 1000;
+    assert_eq!(abandoning.work_bound().in_flight, 50_000.0);
+    // With a 100 s timeout, a call's 600 s hold at most 7 attempts.
+    abandoning.strategy.attempt_timeout_ms = 100_000;
+    assert_eq!(abandoning.work_bound().in_flight, 7_000.0);
+}

@@ -86,7 +86,7 @@ TRACE FILES (run --trace):
     before the attempt. The file has as many lines as the calls metric (A + B).
 
 LIMITS:
-    A run may have at most 1,000,000 calls in the service at once (abandoned
+    A run may have at most 2,500,000 calls in the service at once (abandoned
     ones included) and hold at most 1,000,000 attempt records, counted in the
     worst case (every attempt failing, both sides): that bounds its memory. A
     link (the browser) may send at most 10,000,000 calls; run, decode, sweep and

@@ -581,10 +581,6 @@ impl RetryConfig {
         if svc.slow_rate > 0.0 || self.script.contains(&Scripted::Slow) {
             long = long.max(svc.slow_ms as f64);
         }
-        let longest_wait = match s.wait {
-            WaitKind::Immediate => 0.0,
-            _ => s.cap_ms.max(s.base_ms) as f64,
-        };
         // Attempts per request: the limit, or what fits in the deadline.
         let attempts = if s.max_attempts > 0 {
             s.max_attempts as f64
@@ -614,21 +610,27 @@ impl RetryConfig {
             }
         };
         let calls = requests * attempts * calls_per_attempt;
-        // Over capacity a call is slowed by the overload (load ÷ capacity).
-        if svc.capacity > 0 {
-            long *= (calls / svc.capacity as f64).max(1.0);
-        }
-        let call_ms = long * calls_per_attempt;
-        let waited_ms = if s.attempt_timeout_ms > 0 {
-            call_ms.min(s.attempt_timeout_ms as f64)
-        } else {
-            call_ms
+        // The waits a request may sit through, all at their longest: the sum of
+        // the backoff schedule's ceilings (a jittered wait is at most its
+        // ceiling; a decorrelated one at most 3× the last, under the cap).
+        let waits_ms = {
+            let retries = (attempts - 1.0).max(0.0);
+            let (base, cap) = (s.base_ms as f64, s.cap_ms.max(s.base_ms) as f64);
+            let (growth, first) = match (s.wait, s.jitter) {
+                (WaitKind::Immediate, _) => (1.0, 0.0),
+                (_, Jitter::Decorrelated) => (3.0, (3.0 * base).min(cap)),
+                (WaitKind::Fixed, _) => (1.0, base.min(cap)),
+                (WaitKind::Exponential, _) => (s.multiplier.max(1.0), base.min(cap)),
+            };
+            // Geometric until the cap, then the cap for every retry left.
+            let (mut sum, mut wait, mut k) = (0.0, first, 0.0);
+            while k < retries && wait < cap && wait > 0.0 && growth > 1.0 {
+                sum += wait;
+                wait = (wait * growth).min(cap);
+                k += 1.0;
+            }
+            sum + (retries - k) * wait
         };
-        // A request lives at most through all its attempts and waits (or its deadline).
-        let mut life_ms = attempts * waited_ms + (attempts - 1.0).max(0.0) * longest_wait;
-        if s.deadline_ms > 0 {
-            life_ms = life_ms.min(s.deadline_ms as f64);
-        }
         // Requests alive at once: all of them, or those arriving within one
         // lifetime (a Poisson count: its mean plus five standard deviations).
         let alive = |lasts_ms: f64| {
@@ -638,11 +640,64 @@ impl RetryConfig {
             let mean = requests * lasts_ms / window_ms;
             (mean + 5.0 * libm::sqrt(mean) + 5.0).min(requests)
         };
+        // One request's calls in the service at once: one, unless its client
+        // abandons attempts (a timeout) and retries while the service still
+        // works on them — then the attempts of the last `call_ms`, started at
+        // least a timeout (and the shortest wait) apart.
+        let shortest_wait = match (s.wait, s.jitter) {
+            (WaitKind::Immediate, _) | (_, Jitter::Full) => 0.0,
+            (_, Jitter::Equal) => s.base_ms as f64 / 2.0,
+            _ => s.base_ms as f64,
+        };
+        let per_request = |call_ms: f64| {
+            if s.attempt_timeout_ms > 0 {
+                let spacing = s.attempt_timeout_ms as f64 + shortest_wait;
+                (libm::floor(call_ms / spacing) + 1.0).min(attempts)
+            } else {
+                1.0
+            }
+        };
+        // The bound at a given peak load: a call's latency grows with the
+        // overload (load ÷ capacity), so the longest call, the lifetimes and
+        // the calls at once all follow from the load.
+        let at_load = |load: f64| {
+            let overload = if svc.capacity > 0 {
+                (load / svc.capacity as f64).max(1.0)
+            } else {
+                1.0
+            };
+            let call_ms = long * overload * calls_per_attempt;
+            let waited_ms = if s.attempt_timeout_ms > 0 {
+                call_ms.min(s.attempt_timeout_ms as f64)
+            } else {
+                call_ms
+            };
+            // A request lives at most through all its attempts and waits (or its deadline).
+            let mut life_ms = attempts * waited_ms + waits_ms;
+            if s.deadline_ms > 0 {
+                life_ms = life_ms.min(s.deadline_ms as f64);
+            }
+            // A call stays with the service for its whole latency, abandoned or not.
+            let in_flight = (alive(call_ms + life_ms) * per_request(call_ms) * calls_per_attempt).min(calls);
+            let records = alive(life_ms) * attempts;
+            (in_flight, records)
+        };
+        // The peak load is at most every call at once; and at most what the
+        // bound gives at that load (the load can only be reached by calls it
+        // lets in). From the first, each step gives a smaller bound that still
+        // holds, down to the largest load that explains itself.
+        let (mut in_flight, mut records) = at_load(calls);
+        for _ in 0..64 {
+            let (next, r) = at_load(in_flight);
+            if !(next < in_flight) {
+                break;
+            }
+            (in_flight, records) = (next, r);
+        }
         WorkBound {
             calls,
-            // A call stays with the service for its whole latency, abandoned or not.
-            in_flight: alive(call_ms + life_ms) * attempts * calls_per_attempt,
-            records: alive(life_ms) * attempts,
+            in_flight,
+            records,
         }
     }
 
