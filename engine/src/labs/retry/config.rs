@@ -689,7 +689,7 @@ impl RetryConfig {
         let (mut in_flight, mut records) = at_load(calls);
         for _ in 0..64 {
             let (next, r) = at_load(in_flight);
-            if !(next < in_flight) {
+            if next.is_nan() || next >= in_flight {
                 break;
             }
             (in_flight, records) = (next, r);
