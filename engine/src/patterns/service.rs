@@ -40,6 +40,37 @@ pub enum LatencyShape {
     Normal,
 }
 
+impl LatencyShape {
+    /// One latency in ms of this shape around `median_ms` (the mean for the
+    /// exponential and normal shapes; `sd_ms` only for the normal one). Every
+    /// shape but the normal draws exactly one number (fixed draws one it does
+    /// not use), so switching between them never shifts later draws.
+    pub fn draw(self, rng: &mut SimRng, median_ms: f64, sd_ms: f64) -> f64 {
+        match self {
+            LatencyShape::Fixed => {
+                let _ = rng.unit();
+                median_ms
+            }
+            LatencyShape::Uniform => median_ms * (0.5 + rng.unit()),
+            LatencyShape::Exponential => rng.exponential(median_ms),
+            LatencyShape::LogNormal => rng.log_normal(median_ms, 0.5),
+            LatencyShape::Normal => truncated_normal(rng, median_ms, sd_ms),
+        }
+    }
+
+    /// A latency (ms) that no draw of this shape exceeds in practice (one in
+    /// a million), for bounds on a run's length.
+    pub fn longest(self, median_ms: f64, sd_ms: f64) -> f64 {
+        match self {
+            LatencyShape::Fixed => median_ms,
+            LatencyShape::Uniform => 1.5 * median_ms,
+            LatencyShape::Exponential => median_ms * libm::log(1e6),
+            LatencyShape::LogNormal => median_ms * libm::exp(0.5 * 4.75),
+            LatencyShape::Normal => median_ms + 5.0 * sd_ms,
+        }
+    }
+}
+
 /// A time window when the service (or one node) is down.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -331,17 +362,7 @@ impl Service {
         let u_outcome = rng.unit();
         let u_slow = rng.unit();
         let u_overload = rng.unit();
-        let median = svc.latency_ms as f64;
-        let mut latency_ms = match svc.latency_shape {
-            LatencyShape::Fixed => {
-                let _ = rng.unit();
-                median
-            }
-            LatencyShape::Uniform => median * (0.5 + rng.unit()),
-            LatencyShape::Exponential => rng.exponential(median),
-            LatencyShape::LogNormal => rng.log_normal(median, 0.5),
-            LatencyShape::Normal => truncated_normal(rng, median, svc.latency_sd_ms as f64),
-        };
+        let mut latency_ms = svc.latency_shape.draw(rng, svc.latency_ms as f64, svc.latency_sd_ms as f64);
         let mut result = match forced {
             Some(Forced::Succeed) | Some(Forced::Slow) => Ok(()),
             Some(Forced::Fail) => Err(CallError::Transient),

@@ -570,13 +570,7 @@ impl RetryConfig {
         };
         // The longest a call takes (ms), and how long the client waits for it.
         let m = svc.latency_ms as f64;
-        let mut long = match svc.latency_shape {
-            LatencyShape::Fixed => m,
-            LatencyShape::Uniform => 1.5 * m,
-            LatencyShape::Exponential => m * libm::log(1e6),
-            LatencyShape::LogNormal => m * libm::exp(0.5 * 4.75),
-            LatencyShape::Normal => m + 5.0 * svc.latency_sd_ms as f64,
-        };
+        let mut long = svc.latency_shape.longest(m, svc.latency_sd_ms as f64);
         // Slow calls (at random, or scripted) take the slow latency.
         if svc.slow_rate > 0.0 || self.script.contains(&Scripted::Slow) {
             long = long.max(svc.slow_ms as f64);
