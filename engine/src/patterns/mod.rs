@@ -6,6 +6,7 @@
 pub mod backoff;
 pub mod breaker;
 pub mod budget;
+pub mod bus;
 pub mod quota;
 pub mod routing;
 pub mod service;
