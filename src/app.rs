@@ -91,6 +91,10 @@ pub fn App(site: Site) -> impl IntoView {
             ) if bench => bench_view(),
             (Site::Lab(lab_site), Page::Lab(state)) => (lab_site.view)(state),
             (_, Page::Coming(lab)) => view! { <Coming lab=lab /> }.into_any(),
+            // A lab the engine runs but that has no page yet.
+            (_, Page::Lab(state)) if !crate::pages::has_page(state.lab()) => {
+                view! { <Coming lab=state.lab() /> }.into_any()
+            }
             _ => view! { <Home /> }.into_any(),
         }
     };

@@ -5,7 +5,6 @@
 
 use crate::browser;
 use engine::labs::retry::RetryRun;
-use engine::labs::{presets, LabConfig};
 use leptos::prelude::*;
 
 /// One measured preset.
@@ -26,12 +25,12 @@ impl BenchRow {
     }
 }
 
-/// Runs every preset to the end `repeat` times and keeps the fastest run.
+/// Runs every retry preset to the end `repeat` times and keeps the fastest run.
 pub fn measure(repeat: u32) -> Vec<BenchRow> {
-    presets()
+    engine::labs::retry::presets::all()
         .into_iter()
         .map(|p| {
-            let LabConfig::Retry(cfg) = &p.config;
+            let cfg = &p.config;
             let mut best: Option<BenchRow> = None;
             for _ in 0..repeat.max(1) {
                 let start = browser::now_ms();

@@ -3,7 +3,6 @@
 
 use crate::i18n::{tr, tr_owned, use_i18n};
 use crate::pages::page_href;
-use engine::codec::LabState;
 use engine::LabId;
 use leptos::prelude::*;
 
@@ -25,7 +24,7 @@ pub fn Home() -> impl IntoView {
                         let title = tr_owned(lab.title_key());
                         let summary = tr_owned(lab.summary_key());
                         let number = i + 1;
-                        if LabState::default_for(lab).is_some() {
+                        if crate::pages::has_page(lab) {
                             // The lab's own page (its own wasm), under any sub-path.
                             let href = move || {
                                 format!("{}#/{}/{}", page_href(Some(lab)), lang.get().code(), lab.slug())

@@ -96,14 +96,24 @@ pub fn decode_route(input: &str) -> Decoded {
         return home(lang, Some(LinkError::UnknownLab(slug.to_string())));
     };
     let page = match LabState::default_for(lab) {
-        Some(state) => Page::Lab(state),
-        None => Page::Coming(lab),
+        Some(state) if has_page(lab) => Page::Lab(state),
+        _ => Page::Coming(lab),
     };
     Decoded {
         lang,
         page,
         problem: None,
     }
+}
+
+/// The labs this app has a page for (one line each in `site/pages.tsv`, and a
+/// binary in `src/bin/`). A lab the engine runs (the CLI has it) but that has
+/// no page yet shows as coming.
+pub const LAB_PAGES: &[LabId] = &[LabId::Retry];
+
+/// Whether `lab` has its own page in this app.
+pub fn has_page(lab: LabId) -> bool {
+    LAB_PAGES.contains(&lab)
 }
 
 /// The page (relative to the site's root, so it works under any sub-path) that
@@ -122,8 +132,8 @@ pub fn page_for(page: &Page, bench: bool) -> Option<LabId> {
         return Some(BENCH_LAB);
     }
     match page {
-        Page::Lab(state) => Some(state.lab()),
-        Page::Home | Page::Coming(_) => None,
+        Page::Lab(state) if has_page(state.lab()) => Some(state.lab()),
+        Page::Lab(_) | Page::Home | Page::Coming(_) => None,
     }
 }
 

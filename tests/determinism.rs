@@ -40,7 +40,9 @@ fn the_same_run_driven_in_frame_sized_chunks_gives_the_same_trace() {
         .into_iter()
         .find(|p| p.id == "storm_breaker")
         .expect("preset exists");
-    let engine::LabConfig::Retry(cfg) = &preset.config;
+    let engine::LabConfig::Retry(cfg) = &preset.config else {
+        unreachable!("storm_breaker is a retry preset")
+    };
     let mut chunked = engine::labs::retry::RetryRun::new(cfg, preset.seed).unwrap();
     let mut t = 0u64;
     while chunked.run_until(engine::SimTime(t), 20_000) != engine::Progress::Finished {

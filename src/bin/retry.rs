@@ -3,6 +3,7 @@
 
 use cloud_patterns_playground::bench::BenchPage;
 use cloud_patterns_playground::labs::retry::RetryLab;
+use cloud_patterns_playground::home::Coming;
 use cloud_patterns_playground::pages::{mount, LabSite, Site};
 use engine::codec::LabState;
 use engine::{LabConfig, LabId};
@@ -11,6 +12,8 @@ use leptos::prelude::*;
 fn lab(state: LabState) -> AnyView {
     match state.config {
         LabConfig::Retry(config) => view! { <RetryLab config=config seed=state.seed /> }.into_any(),
+        // Other labs' links are routed to their own pages before this.
+        other => view! { <Coming lab=other.lab() /> }.into_any(),
     }
 }
 

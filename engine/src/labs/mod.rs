@@ -4,6 +4,7 @@
 //! built ones (the [`Lab`] trait and one line in the `labs!` registry) and
 //! gives the CLI (and tests) one way to run any of them to the end.
 
+pub mod choreography;
 pub mod retry;
 pub mod rewind;
 pub mod run;
@@ -131,8 +132,10 @@ fn unreadable(field: String, detail: String) -> ConfigError {
 /// built labs and [`presets`].
 macro_rules! labs {
     ($($variant:ident => $lab:ty),+ $(,)?) => {
-        /// A lab's configuration.
+        /// A lab's configuration. (Configs differ in size; one is made per
+        /// link or preset, never in bulk, so none is boxed.)
         #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum LabConfig {
             $($variant(<$lab as Lab>::Config),)+
         }
@@ -232,6 +235,7 @@ macro_rules! labs {
 
 labs! {
     Retry => retry::RetryLab,
+    Choreography => choreography::ChoreographyLab,
 }
 
 impl LabConfig {

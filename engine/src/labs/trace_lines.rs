@@ -289,7 +289,9 @@ mod tests {
     #[test]
     fn a_herd_larger_than_the_ring_loses_no_attempt() {
         let (c, seed) = config("herd");
-        let LabConfig::Retry(mut rc) = c;
+        let LabConfig::Retry(mut rc) = c else {
+            unreachable!("herd is a retry preset")
+        };
         // Its start alone traces 2 × 1,200 records, more than the ring keeps.
         rc.workload = crate::labs::retry::config::Workload::Herd {
             clients: 1_200,

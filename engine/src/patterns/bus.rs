@@ -114,7 +114,12 @@ impl BusConfig {
     /// Checks every field; `at` is where the bus sits in the lab's config.
     pub fn check(&self, c: &mut Checker, at: &str) {
         c.int(&format!("{at}.latency_ms"), self.latency_ms, 0, limits::MAX_LATENCY_MS);
-        c.int(&format!("{at}.latency_sd_ms"), self.latency_sd_ms, 0, limits::MAX_LATENCY_MS);
+        c.int(
+            &format!("{at}.latency_sd_ms"),
+            self.latency_sd_ms,
+            0,
+            limits::MAX_LATENCY_MS,
+        );
         c.require(
             self.latency_sd_ms == 0 || self.latency_shape == LatencyShape::Normal,
             &format!("{at}.latency_sd_ms"),
@@ -129,7 +134,9 @@ impl BusConfig {
     /// the longest wait for an outage to end.
     pub fn longest_ms(&self) -> f64 {
         let outage = self.outages.iter().map(|w| (w.to_ms - w.from_ms) as f64).sum::<f64>();
-        self.latency_shape.longest(self.latency_ms as f64, self.latency_sd_ms as f64) + outage
+        self.latency_shape
+            .longest(self.latency_ms as f64, self.latency_sd_ms as f64)
+            + outage
     }
 }
 

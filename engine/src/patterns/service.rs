@@ -362,7 +362,9 @@ impl Service {
         let u_outcome = rng.unit();
         let u_slow = rng.unit();
         let u_overload = rng.unit();
-        let mut latency_ms = svc.latency_shape.draw(rng, svc.latency_ms as f64, svc.latency_sd_ms as f64);
+        let mut latency_ms = svc
+            .latency_shape
+            .draw(rng, svc.latency_ms as f64, svc.latency_sd_ms as f64);
         let mut result = match forced {
             Some(Forced::Succeed) | Some(Forced::Slow) => Ok(()),
             Some(Forced::Fail) => Err(CallError::Transient),

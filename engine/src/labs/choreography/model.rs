@@ -1,0 +1,1121 @@
+//! The order flow on the shared clock, coordinated one of two ways.
+//!
+//! **Choreography**: the order API publishes `order_placed`; each service
+//! reacts to the topics it listens to (the wiring), does its step and
+//! publishes what happened. A handler that fails is redelivered after a
+//! backoff wait (at-least-once), up to the retry policy's attempts; then the
+//! message is dead-lettered and, unless a timeout watcher notices, the order
+//! silently stops where it was. No one holds the order's state: the model
+//! keeps a god's-eye view only to report and to check invariants.
+//!
+//! **Orchestration**: an orchestrator (itself a service with a latency, a
+//! capacity and outages) sends each service a command and waits for the
+//! reply, with a per-step timeout and the same retry policy; a rejection or
+//! a step that cannot be done before the pivot (payment) compensates the
+//! completed steps in reverse order; after the pivot, delivery is retried
+//! and never compensated.
+//!
+//! Both sides meet the same world: the same orders at the same times, the
+//! same rejected payments and cancellations (drawn per order), and the same
+//! fault for the same step of the same order on the same attempt (drawn from
+//! a stream keyed by order, step and attempt), whatever else happened.
+
+use super::config::{ChoreographyConfig, Mode, OrderWorkload, ServiceId, Step, Topic};
+use super::record::ChoreoRecord;
+use super::stats::ChoreoStats;
+use crate::patterns::backoff::Backoff;
+use crate::patterns::bus::{Bus, Consumer, Published, Window};
+use crate::rng::SimRng;
+use crate::sim::{Ctx, Model};
+use crate::time::{SimDuration, SimTime};
+
+/// Consumers: the four services, then the orchestrator.
+pub const ORCHESTRATOR: usize = 4;
+const CONSUMERS: usize = 5;
+
+/// What travels on the bus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// An event (choreography).
+    Event(Topic),
+    /// A command from the orchestrator.
+    Command(Step),
+    /// A service's answer to a command.
+    Reply(Step, Answer),
+    /// The customer's cancellation, to the orchestrator.
+    CancelRequest,
+}
+
+/// A service's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Answer {
+    Done,
+    OutOfStock,
+    Rejected,
+    /// The step failed: `permanent` when no retry can fix it.
+    Failed {
+        permanent: bool,
+    },
+}
+
+impl Kind {
+    /// A number per kind, for channels and stream keys.
+    fn index(self) -> usize {
+        match self {
+            Kind::Event(t) => t.index(),
+            Kind::Command(s) => 10 + s.index() as usize,
+            Kind::Reply(s, _) => 17 + s.index() as usize,
+            Kind::CancelRequest => 24,
+        }
+    }
+}
+const KINDS: usize = 25;
+
+/// One message: `id` is its identity for deduplication (a redelivery or a
+/// duplicate keeps it), `attempt` counts the tries of its step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Msg {
+    pub id: u64,
+    pub order: u32,
+    pub kind: Kind,
+    pub to: u8,
+    pub attempt: u32,
+}
+
+/// The events of the world.
+#[derive(Clone, Debug)]
+pub enum ChoreoEvent {
+    Place {
+        order: u32,
+    },
+    Arrive(Msg),
+    Handled {
+        msg: Msg,
+        answer: Answer,
+        started: SimTime,
+    },
+    Redeliver(Msg),
+    CustomerCancels {
+        order: u32,
+    },
+    Ship {
+        order: u32,
+    },
+    /// The orchestrator's timer for `attempt` of the order's current step.
+    StepTimeout {
+        order: u32,
+        step: Step,
+        attempt: u32,
+    },
+    /// The orchestrator tries the order's current step again.
+    Retry {
+        order: u32,
+    },
+    /// The choreography's timeout watcher looks at an order.
+    Watch {
+        order: u32,
+    },
+}
+
+/// The orchestrator's view of one order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Running {
+        step: Step,
+        attempt: u32,
+    },
+    /// Undoing `done` from the top, in reverse order.
+    Compensating {
+        step: Step,
+        attempt: u32,
+    },
+    Finished,
+}
+
+/// How an order stands at the end (or now).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Standing {
+    Completed,
+    CancelledByCustomer,
+    Compensated,
+    OutOfStock,
+    InProgress,
+    Stuck,
+}
+
+/// One order: its business state as the services hold it (counts of what
+/// each did, so a double refund shows), and what the model knows about it.
+#[derive(Clone, Debug)]
+pub struct Order {
+    pub placed: SimTime,
+    pub reserved: u32,
+    pub released: u32,
+    pub charged: u32,
+    pub refunded: u32,
+    pub scheduled: u32,
+    pub delivery_cancelled: u32,
+    pub out_of_stock: bool,
+    pub rejected: bool,
+    /// The customer asked to cancel (and the order had not shipped).
+    pub cancelled: bool,
+    pub shipped: bool,
+    /// Some service or the orchestrator gave the order up (a dead letter, a
+    /// permanent failure): it will not complete.
+    pub failed: bool,
+    /// The timeout watcher flagged it and had it cancelled.
+    pub flagged: bool,
+    /// Per service: it knows the order is over (cancelled, rejected) and
+    /// ignores late triggers.
+    pub closed: [bool; 4],
+    /// Messages and timers still to come for this order.
+    pub outstanding: u32,
+    pub last_progress: SimTime,
+    /// When the order first completed (delivery scheduled).
+    pub completed_at: Option<SimTime>,
+    /// When its last compensation was done.
+    pub compensated_at: Option<SimTime>,
+    /// When someone (the orchestrator, the watcher) first noticed it stalled,
+    /// and how long after its last progress.
+    pub noticed: Option<SimDuration>,
+    /// Orchestration: the orchestrator's state, and the steps it has done.
+    pub phase: Phase,
+    pub done: Vec<Step>,
+    /// How many times each topic was published for this order (stream keys).
+    publishes: [u16; KINDS],
+}
+
+impl Order {
+    fn new(placed: SimTime) -> Order {
+        Order {
+            placed,
+            reserved: 0,
+            released: 0,
+            charged: 0,
+            refunded: 0,
+            scheduled: 0,
+            delivery_cancelled: 0,
+            out_of_stock: false,
+            rejected: false,
+            cancelled: false,
+            shipped: false,
+            failed: false,
+            flagged: false,
+            closed: [false; 4],
+            outstanding: 0,
+            last_progress: placed,
+            completed_at: None,
+            compensated_at: None,
+            noticed: None,
+            phase: Phase::Running {
+                step: Step::Reserve,
+                attempt: 1,
+            },
+            done: Vec::new(),
+            publishes: [0; KINDS],
+        }
+    }
+
+    /// What is held for the order: (stock reserved, money charged, delivery booked).
+    pub fn net(&self) -> (i64, i64, i64) {
+        (
+            self.reserved as i64 - self.released as i64,
+            self.charged as i64 - self.refunded as i64,
+            self.scheduled as i64 - self.delivery_cancelled as i64,
+        )
+    }
+
+    /// How the order ended, by what happened to it (whether what it holds
+    /// is right is [`Order::is_inconsistent`]'s question): completed; else
+    /// still moving while something is on its way for it; else ended by a
+    /// cancellation, the watcher, missing stock, a rejected payment or (with
+    /// an orchestrator) a step given up on; else stuck: nothing will move it
+    /// and no one decided its end.
+    pub fn standing(&self) -> Standing {
+        let ended_badly = self.cancelled || self.flagged || self.out_of_stock || self.rejected;
+        if self.completed_at.is_some() && !ended_badly {
+            return Standing::Completed;
+        }
+        if self.outstanding > 0 {
+            return Standing::InProgress;
+        }
+        // What the business decided first outranks a cancellation racing it.
+        if self.out_of_stock {
+            Standing::OutOfStock
+        } else if self.flagged || self.rejected {
+            Standing::Compensated
+        } else if self.cancelled {
+            Standing::CancelledByCustomer
+        } else if self.failed && self.phase == Phase::Finished {
+            Standing::Compensated
+        } else {
+            Standing::Stuck
+        }
+    }
+
+    /// Business state that breaks an invariant once nothing more will
+    /// happen: something held for an order that did not complete (stock
+    /// reserved for a cancelled order), or done twice or undone twice (a
+    /// double charge, a double refund).
+    pub fn is_inconsistent(&self) -> bool {
+        let (a, b, c) = self.net();
+        let bad = |v: i64| !(0..=1).contains(&v);
+        if bad(a) || bad(b) || bad(c) || self.released > self.reserved || self.refunded > self.charged {
+            return true;
+        }
+        match self.standing() {
+            Standing::Completed => (a, b, c) != (1, 1, 1),
+            Standing::InProgress => false,
+            _ => (a, b, c) != (0, 0, 0),
+        }
+    }
+}
+
+/// The choreography lab's world, one side.
+#[derive(Clone, Debug)]
+pub struct ChoreoModel {
+    config: ChoreographyConfig,
+    mode: Mode,
+    backoff: Backoff,
+    world: SimRng,
+    bus: Bus,
+    consumers: Vec<Consumer<Msg>>,
+    /// Per topic, the consumers listening (choreography).
+    listeners: Vec<Vec<u8>>,
+    orders: Vec<Order>,
+    stock: u32,
+    stats: ChoreoStats,
+    next_id: u64,
+}
+
+fn channel(kind: Kind, to: u8) -> usize {
+    kind.index() * CONSUMERS + to as usize
+}
+
+impl ChoreoModel {
+    pub fn new(config: ChoreographyConfig, mode: Mode, seed: u64) -> Self {
+        let world = SimRng::new(seed);
+        let mut listeners = vec![Vec::new(); Topic::ALL.len()];
+        for l in &config.wiring {
+            listeners[l.on.index()].push(l.service.index() as u8);
+        }
+        let mut consumers: Vec<Consumer<Msg>> = ServiceId::ALL
+            .iter()
+            .map(|&s| Consumer::new(config.services.of(s).capacity))
+            .collect();
+        consumers.push(Consumer::new(config.services.orchestrator.capacity));
+        ChoreoModel {
+            backoff: config.retry.backoff(),
+            bus: Bus::new(config.bus.clone(), KINDS * CONSUMERS),
+            stock: config.stock,
+            stats: ChoreoStats::default(),
+            mode,
+            world,
+            consumers,
+            listeners,
+            orders: Vec::new(),
+            next_id: 1,
+            config,
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+    pub fn config(&self) -> &ChoreographyConfig {
+        &self.config
+    }
+    pub fn orders(&self) -> &[Order] {
+        &self.orders
+    }
+    pub fn stock(&self) -> u32 {
+        self.stock
+    }
+    pub fn bus(&self) -> &Bus {
+        &self.bus
+    }
+    pub fn consumer(&self, i: usize) -> &Consumer<Msg> {
+        &self.consumers[i]
+    }
+    pub fn stats(&self) -> &ChoreoStats {
+        &self.stats
+    }
+
+    /// The stream for a draw about `what` of `order`, keyed by what it is.
+    fn keyed(&self, name: &str, order: u32, what: u64, attempt: u32) -> SimRng {
+        self.world.derive_indexed(
+            name,
+            ((order as u64) << 32) | ((what & 0xff_ffff) << 8) | (attempt as u64 & 0xff),
+        )
+    }
+
+    fn progress(&mut self, order: u32, now: SimTime) {
+        self.orders[order as usize].last_progress = now;
+    }
+
+    /// Publishes `kind` for `order` to `to` (one or several consumers).
+    fn publish(
+        &mut self,
+        order: u32,
+        kind: Kind,
+        to: &[u8],
+        attempt: u32,
+        id: Option<u64>,
+        ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>,
+    ) {
+        let o = &mut self.orders[order as usize];
+        let n = o.publishes[kind.index()];
+        o.publishes[kind.index()] = n.saturating_add(1);
+        let id = id.unwrap_or_else(|| {
+            self.next_id += 1;
+            self.next_id
+        });
+        let mut rng = self.keyed("bus", order, kind.index() as u64 * 64 + n as u64 % 64, attempt);
+        let channels: Vec<usize> = to.iter().map(|&t| channel(kind, t)).collect();
+        self.stats.messages += channels.len() as u64;
+        match self.bus.publish(ctx.now(), &channels, &mut rng) {
+            Published::Lost => {
+                self.stats.lost += 1;
+                ctx.record(ChoreoRecord::Lost {
+                    order,
+                    kind: kind.index() as u8,
+                });
+            }
+            Published::Delivered(d) => {
+                for (ch, at) in d {
+                    let msg = Msg {
+                        id,
+                        order,
+                        kind,
+                        to: (ch % CONSUMERS) as u8,
+                        attempt,
+                    };
+                    self.orders[order as usize].outstanding += 1;
+                    ctx.schedule_at(at, ChoreoEvent::Arrive(msg));
+                }
+            }
+        }
+    }
+
+    /// Publishes an event to its listeners (choreography).
+    fn emit(&mut self, order: u32, topic: Topic, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        ctx.record(ChoreoRecord::Published { order, topic });
+        let to = self.listeners[topic.index()].clone();
+        if to.is_empty() {
+            return;
+        }
+        self.publish(order, Kind::Event(topic), &to, 1, None, ctx);
+    }
+
+    /// A message reaches its consumer: it starts now or waits in the queue.
+    fn arrive(&mut self, msg: Msg, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        if let Some(m) = self.consumers[msg.to as usize].arrive(msg) {
+            self.start(m, ctx);
+        }
+    }
+
+    /// A consumer starts handling `msg`: draws its time and fault.
+    fn start(&mut self, msg: Msg, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let now = ctx.now();
+        if msg.to as usize == ORCHESTRATOR {
+            // The orchestrator is not faulty, only slow or down: a message
+            // waits for it to come back.
+            let svc = &self.config.services.orchestrator;
+            let mut rng = self.keyed("orchestrator", msg.order, msg.kind.index() as u64, msg.attempt);
+            let ms = svc
+                .latency_shape
+                .draw(&mut rng, svc.latency_ms as f64, svc.latency_sd_ms as f64);
+            let begin = self.orchestrator_up(now);
+            let at = begin + SimDuration::from_ms_f64(ms);
+            ctx.schedule_at(
+                at,
+                ChoreoEvent::Handled {
+                    msg,
+                    answer: Answer::Done,
+                    started: begin,
+                },
+            );
+            return;
+        }
+        let service = ServiceId::ALL[msg.to as usize];
+        let step = match msg.kind {
+            Kind::Event(t) => service.reaction(t).expect("listeners react"),
+            Kind::Command(s) => s,
+            _ => unreachable!("services receive events and commands"),
+        };
+        let svc = self.config.services.of(service);
+        let mut rng = self.keyed("handle", msg.order, step.index(), msg.attempt);
+        let u_outcome = rng.unit();
+        let u_slow = rng.unit();
+        let mut ms = svc
+            .latency_shape
+            .draw(&mut rng, svc.latency_ms as f64, svc.latency_sd_ms as f64);
+        if u_slow < svc.slow_rate {
+            ms = svc.slow_ms as f64;
+        }
+        let down = svc.outages.iter().any(|o| {
+            let t = now.as_micros() / 1000;
+            t >= o.from_ms && t < o.to_ms
+        });
+        let answer = if down || u_outcome < svc.transient_failure_rate {
+            Answer::Failed { permanent: false }
+        } else if u_outcome < svc.transient_failure_rate + svc.permanent_failure_rate {
+            Answer::Failed { permanent: true }
+        } else {
+            Answer::Done
+        };
+        ctx.schedule_in(
+            SimDuration::from_ms_f64(ms),
+            ChoreoEvent::Handled {
+                msg,
+                answer,
+                started: now,
+            },
+        );
+    }
+
+    /// A consumer finished `msg`.
+    fn handled(&mut self, msg: Msg, answer: Answer, started: SimTime, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let order = msg.order;
+        let took_us = ctx.now().since(started).as_micros();
+        self.orders[order as usize].outstanding -= 1;
+        let ok = !matches!(answer, Answer::Failed { .. });
+        if let Some(next) = self.consumers[msg.to as usize].finish(ok) {
+            self.start(next, ctx);
+        }
+        if msg.to as usize == ORCHESTRATOR {
+            return self.orchestrate(msg, ctx);
+        }
+        let service = ServiceId::ALL[msg.to as usize];
+        let step = match msg.kind {
+            Kind::Event(t) => service.reaction(t).expect("listeners react"),
+            Kind::Command(s) => s,
+            _ => unreachable!(),
+        };
+        if let Answer::Failed { permanent } = answer {
+            ctx.record(ChoreoRecord::StepFailed {
+                order,
+                step,
+                attempt: msg.attempt,
+                permanent,
+                took_us,
+            });
+            match self.mode {
+                Mode::Choreography => {
+                    if !permanent && msg.attempt < self.config.retry.max_attempts {
+                        let wait = self.wait(order, step, msg.attempt);
+                        self.orders[order as usize].outstanding += 1;
+                        ctx.schedule_in(
+                            wait,
+                            ChoreoEvent::Redeliver(Msg {
+                                attempt: msg.attempt + 1,
+                                ..msg
+                            }),
+                        );
+                    } else {
+                        self.stats.dead_letters += 1;
+                        if step != Step::Notify {
+                            self.orders[order as usize].failed = true;
+                        }
+                        ctx.record(ChoreoRecord::DeadLetter { order, step });
+                    }
+                }
+                Mode::Orchestration => {
+                    let reply = Kind::Reply(step, answer);
+                    self.publish(order, reply, &[ORCHESTRATOR as u8], msg.attempt, None, ctx);
+                }
+            }
+            return;
+        }
+        // Idempotent services ignore a message they have handled.
+        let first = self.consumers[msg.to as usize].first_time(msg.id);
+        if !first && self.config.idempotent {
+            ctx.record(ChoreoRecord::Ignored { order, step });
+            if let (Mode::Orchestration, Some(a)) = (self.mode, self.repeat_answer(order, step)) {
+                self.publish(
+                    order,
+                    Kind::Reply(step, a),
+                    &[ORCHESTRATOR as u8],
+                    msg.attempt,
+                    None,
+                    ctx,
+                );
+            }
+            return;
+        }
+        if !first && step != Step::Notify {
+            self.stats.duplicate_effects += 1;
+        }
+        let answer = self.apply(order, step, msg.attempt, took_us, ctx);
+        match self.mode {
+            Mode::Choreography => {
+                if let Some(topic) = answer {
+                    self.emit(order, topic, ctx);
+                }
+            }
+            Mode::Orchestration => {
+                if step != Step::Notify {
+                    let a = match answer {
+                        Some(Topic::OutOfStock) => Answer::OutOfStock,
+                        Some(Topic::PaymentRejected) => Answer::Rejected,
+                        _ => Answer::Done,
+                    };
+                    self.publish(
+                        order,
+                        Kind::Reply(step, a),
+                        &[ORCHESTRATOR as u8],
+                        msg.attempt,
+                        None,
+                        ctx,
+                    );
+                }
+            }
+        }
+    }
+
+    /// What an idempotent service answers a repeated command (what it did the first time).
+    fn repeat_answer(&self, order: u32, step: Step) -> Option<Answer> {
+        let o = &self.orders[order as usize];
+        match step {
+            Step::Notify => None,
+            Step::Reserve if o.out_of_stock => Some(Answer::OutOfStock),
+            Step::Charge if o.rejected => Some(Answer::Rejected),
+            _ => Some(Answer::Done),
+        }
+    }
+
+    fn wait(&mut self, order: u32, step: Step, attempt: u32) -> SimDuration {
+        let mut rng = self.keyed("backoff", order, step.index(), attempt);
+        self.backoff.wait(attempt, SimDuration::ZERO, &mut rng)
+    }
+
+    /// A service does `step` for `order`; returns the event that tells what happened.
+    fn apply(
+        &mut self,
+        order: u32,
+        step: Step,
+        attempt: u32,
+        took_us: u64,
+        ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>,
+    ) -> Option<Topic> {
+        let now = ctx.now();
+        let choreo = self.mode == Mode::Choreography;
+        let svc = step.service().index();
+        let o = &mut self.orders[order as usize];
+        // In choreography a service that knows the order is over ignores late triggers.
+        if choreo && o.closed[svc] && !step.is_compensation() && step != Step::Notify {
+            ctx.record(ChoreoRecord::Ignored { order, step });
+            return None;
+        }
+        o.last_progress = now;
+        let idempotent = self.config.idempotent;
+        // Whether the step changed anything, and what to tell the others.
+        let (effect, topic) = match step {
+            Step::Notify => {
+                self.stats.notifications += 1;
+                (true, None)
+            }
+            Step::Reserve => {
+                if self.stock > 0 {
+                    self.stock -= 1;
+                    o.reserved += 1;
+                    (true, Some(Topic::InventoryReserved))
+                } else {
+                    o.out_of_stock = true;
+                    o.closed[svc] = true;
+                    (false, Some(Topic::OutOfStock))
+                }
+            }
+            Step::Charge => {
+                let rejected = self.world.derive_indexed("reject", order as u64).unit() < self.config.reject_rate;
+                if rejected {
+                    o.rejected = true;
+                    o.closed[svc] = true;
+                    (false, Some(Topic::PaymentRejected))
+                } else {
+                    o.charged += 1;
+                    (true, Some(Topic::PaymentProcessed))
+                }
+            }
+            Step::Schedule => {
+                o.scheduled += 1;
+                (true, Some(Topic::DeliveryScheduled))
+            }
+            // A compensation undoes what its service did for the order, if
+            // anything (a non-idempotent one whenever it is told to), and
+            // passes the word on either way: the next service back may have
+            // something to undo.
+            Step::Release => {
+                o.closed[svc] = true;
+                if o.reserved > 0 && (o.released < o.reserved || !idempotent) {
+                    o.released += 1;
+                    self.stock += 1;
+                    (true, Some(Topic::InventoryReleased))
+                } else {
+                    (false, None)
+                }
+            }
+            Step::Refund => {
+                o.closed[svc] = true;
+                let undo = o.charged > 0 && (o.refunded < o.charged || !idempotent);
+                if undo {
+                    o.refunded += 1;
+                }
+                (undo, Some(Topic::PaymentRefunded))
+            }
+            Step::CancelDelivery => {
+                if o.shipped {
+                    // Too late: the parcel has left.
+                    ctx.record(ChoreoRecord::CancelRefused { order });
+                    return None;
+                }
+                o.closed[svc] = true;
+                let undo = o.scheduled > 0 && (o.delivery_cancelled < o.scheduled || !idempotent);
+                if undo {
+                    o.delivery_cancelled += 1;
+                }
+                (undo, Some(Topic::DeliveryCancelled))
+            }
+        };
+        if effect {
+            ctx.record(ChoreoRecord::StepDone {
+                order,
+                step,
+                attempt,
+                took_us,
+            });
+        } else if !matches!(step, Step::Reserve | Step::Charge) {
+            // A compensation with nothing to undo.
+            ctx.record(ChoreoRecord::Ignored { order, step });
+        }
+        if effect && step.is_compensation() {
+            self.stats.compensations += 1;
+            o.compensated_at = Some(now);
+        }
+        if step == Step::Schedule {
+            if o.completed_at.is_none() {
+                o.completed_at = Some(now);
+                self.stats.on_complete(now.since(o.placed));
+                ctx.record(ChoreoRecord::Completed { order });
+            }
+            o.outstanding += 1;
+            ctx.schedule_in(
+                SimDuration::from_ms(self.config.ship_after_ms),
+                ChoreoEvent::Ship { order },
+            );
+        }
+        topic
+    }
+
+    // ---------------------------------------------------------------- orchestration
+
+    /// The order API hands the orchestrator a request directly (a call, not
+    /// a message on the bus: it is not lost or duplicated).
+    fn call_orchestrator(&mut self, order: u32, kind: Kind, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        self.next_id += 1;
+        let msg = Msg {
+            id: self.next_id,
+            order,
+            kind,
+            to: ORCHESTRATOR as u8,
+            attempt: 1,
+        };
+        self.orders[order as usize].outstanding += 1;
+        self.arrive(msg, ctx);
+    }
+
+    /// When the orchestrator is next up, from `t` (its own timers wait for it too).
+    fn orchestrator_up(&self, t: SimTime) -> SimTime {
+        let windows: Vec<Window> = self
+            .config
+            .services
+            .orchestrator
+            .outages
+            .iter()
+            .map(|o| Window {
+                from_ms: o.from_ms,
+                to_ms: o.to_ms,
+            })
+            .collect();
+        Window::after_all(&windows, t)
+    }
+
+    /// Sends the command for the order's current step.
+    fn command(&mut self, order: u32, step: Step, attempt: u32, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        ctx.record(ChoreoRecord::Command { order, step, attempt });
+        // Retries of a command keep its identity: an idempotent service
+        // recognises the second copy.
+        let id = (1 << 62) | ((order as u64) << 8) | step.index();
+        self.publish(
+            order,
+            Kind::Command(step),
+            &[step.service().index() as u8],
+            attempt,
+            Some(id),
+            ctx,
+        );
+        self.orders[order as usize].outstanding += 1;
+        ctx.schedule_in(
+            SimDuration::from_ms(self.config.step_timeout_ms),
+            ChoreoEvent::StepTimeout { order, step, attempt },
+        );
+    }
+
+    /// The orchestrator tells the notification service (fire and forget).
+    fn notify(&mut self, order: u32, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let n = self.orders[order as usize].publishes[Kind::Command(Step::Notify).index()] as u64;
+        let id = (1 << 63) | ((order as u64) << 20) | n;
+        self.publish(
+            order,
+            Kind::Command(Step::Notify),
+            &[ServiceId::Notification.index() as u8],
+            1,
+            Some(id),
+            ctx,
+        );
+    }
+
+    /// The orchestrator handles a message (a new order, a reply, a cancellation).
+    fn orchestrate(&mut self, msg: Msg, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let order = msg.order;
+        match msg.kind {
+            Kind::CancelRequest => self.cancel_orchestrated(order, ctx),
+            Kind::Reply(step, answer) => self.reply(order, step, msg.attempt, answer, ctx),
+            Kind::Event(Topic::OrderPlaced) => {
+                self.notify(order, ctx);
+                self.command(order, Step::Reserve, 1, ctx);
+            }
+            _ => {}
+        }
+    }
+
+    fn reply(
+        &mut self,
+        order: u32,
+        step: Step,
+        attempt: u32,
+        answer: Answer,
+        ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>,
+    ) {
+        let now = ctx.now();
+        let (current, current_attempt, compensating) = match self.orders[order as usize].phase {
+            Phase::Running { step, attempt } => (step, attempt, false),
+            Phase::Compensating { step, attempt } => (step, attempt, true),
+            Phase::Finished => return,
+        };
+        // A late reply to an attempt already given up on changes nothing.
+        if step != current || attempt != current_attempt {
+            return;
+        }
+        self.progress(order, now);
+        match answer {
+            Answer::Done => {
+                self.orders[order as usize].done.push(step);
+                self.notify(order, ctx);
+                if compensating {
+                    return self.next_compensation(order, ctx);
+                }
+                if self.orders[order as usize].cancelled {
+                    return self.start_compensating(order, ctx);
+                }
+                let next = match step {
+                    Step::Reserve => Some(Step::Charge),
+                    Step::Charge => Some(Step::Schedule),
+                    _ => None,
+                };
+                match next {
+                    Some(n) => {
+                        self.orders[order as usize].phase = Phase::Running { step: n, attempt: 1 };
+                        self.command(order, n, 1, ctx);
+                    }
+                    None => {
+                        // Completed: the delivery is booked (shipping is the delivery's business).
+                        self.orders[order as usize].phase = Phase::Finished;
+                    }
+                }
+            }
+            Answer::OutOfStock | Answer::Rejected => {
+                self.notify(order, ctx);
+                self.start_compensating(order, ctx);
+            }
+            Answer::Failed { permanent } => self.step_failed(order, step, attempt, permanent, compensating, ctx),
+        }
+    }
+
+    /// The current step failed (a failure reply, or its timeout).
+    fn step_failed(
+        &mut self,
+        order: u32,
+        step: Step,
+        attempt: u32,
+        permanent: bool,
+        compensating: bool,
+        ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>,
+    ) {
+        if !permanent && attempt < self.config.retry.max_attempts {
+            let wait = self.wait(order, step, attempt);
+            let o = &mut self.orders[order as usize];
+            o.phase = if compensating {
+                Phase::Compensating {
+                    step,
+                    attempt: attempt + 1,
+                }
+            } else {
+                Phase::Running {
+                    step,
+                    attempt: attempt + 1,
+                }
+            };
+            o.outstanding += 1;
+            ctx.schedule_in(wait, ChoreoEvent::Retry { order });
+            return;
+        }
+        ctx.record(ChoreoRecord::GaveUp { order, step });
+        let pivot_passed = matches!(step, Step::Schedule);
+        if compensating || pivot_passed {
+            // A compensation that cannot be done, or a delivery that cannot be
+            // booked after the payment: left for a human (the order is stuck,
+            // but the orchestrator knows it).
+            let o = &mut self.orders[order as usize];
+            o.phase = Phase::Finished;
+            o.failed = true;
+            return;
+        }
+        self.orders[order as usize].failed = true;
+        self.start_compensating(order, ctx);
+    }
+
+    fn start_compensating(&mut self, order: u32, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        self.next_compensation(order, ctx);
+    }
+
+    /// Undoes the last step done that is not undone yet, or finishes.
+    fn next_compensation(&mut self, order: u32, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let o = &mut self.orders[order as usize];
+        // The most recent step done whose compensation is not done yet.
+        let pending = o
+            .done
+            .iter()
+            .rev()
+            .filter_map(|s| s.compensation())
+            .find(|c| !o.done.contains(c));
+        match pending {
+            Some(c) => {
+                o.phase = Phase::Compensating { step: c, attempt: 1 };
+                self.command(order, c, 1, ctx);
+            }
+            None => {
+                o.phase = Phase::Finished;
+            }
+        }
+    }
+
+    fn cancel_orchestrated(&mut self, order: u32, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let o = &mut self.orders[order as usize];
+        if o.shipped || o.cancelled {
+            ctx.record(ChoreoRecord::CancelRefused { order });
+            return;
+        }
+        if matches!(o.phase, Phase::Compensating { .. }) {
+            return;
+        }
+        o.cancelled = true;
+        if o.phase == Phase::Finished {
+            if o.failed || o.out_of_stock || o.rejected {
+                return;
+            }
+            self.start_compensating(order, ctx);
+        }
+        // Otherwise the step in flight finishes first; its reply starts the compensation.
+    }
+
+    // ---------------------------------------------------------------- the watcher
+
+    fn watch(&mut self, order: u32, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let now = ctx.now();
+        let limit = SimDuration::from_ms(self.config.watcher_ms);
+        let o = &mut self.orders[order as usize];
+        let over = o.completed_at.is_some()
+            || matches!(
+                o.standing(),
+                Standing::OutOfStock | Standing::Compensated | Standing::CancelledByCustomer
+            );
+        if over || o.cancelled {
+            return;
+        }
+        let quiet = now.since(o.last_progress);
+        if quiet < limit {
+            o.outstanding += 1;
+            ctx.schedule_at(o.last_progress + limit, ChoreoEvent::Watch { order });
+            return;
+        }
+        // No progress for the limit: flag it and cancel it, so every
+        // service undoes what it did.
+        if o.noticed.is_none() {
+            o.noticed = Some(quiet);
+            self.stats.on_detect(quiet);
+        }
+        o.cancelled = true;
+        o.flagged = true;
+        ctx.record(ChoreoRecord::Flagged { order });
+        self.emit(order, Topic::OrderCancelled, ctx);
+    }
+
+    fn arrival_times(&self) -> Vec<SimTime> {
+        match &self.config.workload {
+            OrderWorkload::Single => vec![SimTime::ZERO],
+            OrderWorkload::Burst { orders, within_ms } => (0..*orders)
+                .map(|i| {
+                    SimTime::ZERO + SimDuration::from_micros(*within_ms * 1000 * i as u64 / (*orders).max(1) as u64)
+                })
+                .collect(),
+            OrderWorkload::Poisson {
+                rate_per_s,
+                duration_ms,
+            } => {
+                let mut rng = self.world.derive("arrivals");
+                let mut out = Vec::new();
+                if *rate_per_s <= 0.0 {
+                    return out;
+                }
+                let mut t = 0.0;
+                loop {
+                    t += rng.exponential(1000.0 / rate_per_s);
+                    if t >= *duration_ms as f64 {
+                        return out;
+                    }
+                    out.push(SimTime::ZERO + SimDuration::from_micros((t * 1000.0) as u64));
+                }
+            }
+        }
+    }
+}
+
+impl Model for ChoreoModel {
+    type Event = ChoreoEvent;
+    type Record = ChoreoRecord;
+
+    fn start(&mut self, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        for (i, at) in self.arrival_times().into_iter().enumerate() {
+            ctx.schedule_at(at, ChoreoEvent::Place { order: i as u32 });
+        }
+    }
+
+    fn handle(&mut self, event: ChoreoEvent, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let now = ctx.now();
+        match event {
+            ChoreoEvent::Place { order } => {
+                debug_assert_eq!(order as usize, self.orders.len());
+                self.orders.push(Order::new(now));
+                self.stats.orders += 1;
+                ctx.record(ChoreoRecord::Placed { order });
+                let mut rng = self.world.derive_indexed("cancel", order as u64);
+                if rng.unit() < self.config.cancel_rate {
+                    self.orders[order as usize].outstanding += 1;
+                    ctx.schedule_in(
+                        SimDuration::from_ms(self.config.cancel_after_ms),
+                        ChoreoEvent::CustomerCancels { order },
+                    );
+                }
+                match self.mode {
+                    Mode::Choreography => {
+                        self.emit(order, Topic::OrderPlaced, ctx);
+                        if self.config.watcher_ms > 0 {
+                            self.orders[order as usize].outstanding += 1;
+                            ctx.schedule_in(
+                                SimDuration::from_ms(self.config.watcher_ms),
+                                ChoreoEvent::Watch { order },
+                            );
+                        }
+                    }
+                    // The order API calls the orchestrator (placeOrder()), not the bus.
+                    Mode::Orchestration => self.call_orchestrator(order, Kind::Event(Topic::OrderPlaced), ctx),
+                }
+            }
+            ChoreoEvent::Arrive(msg) => self.arrive(msg, ctx),
+            ChoreoEvent::Handled { msg, answer, started } => self.handled(msg, answer, started, ctx),
+            ChoreoEvent::Redeliver(msg) => {
+                self.orders[msg.order as usize].outstanding -= 1;
+                // The broker hands the same message back to the same consumer.
+                self.orders[msg.order as usize].outstanding += 1;
+                self.arrive(msg, ctx);
+            }
+            ChoreoEvent::CustomerCancels { order } => {
+                self.orders[order as usize].outstanding -= 1;
+                ctx.record(ChoreoRecord::CustomerCancels { order });
+                self.stats.cancel_requests += 1;
+                if self.orders[order as usize].shipped {
+                    ctx.record(ChoreoRecord::CancelRefused { order });
+                    return;
+                }
+                match self.mode {
+                    Mode::Choreography => {
+                        self.orders[order as usize].cancelled = true;
+                        self.emit(order, Topic::OrderCancelled, ctx);
+                    }
+                    Mode::Orchestration => self.call_orchestrator(order, Kind::CancelRequest, ctx),
+                }
+            }
+            ChoreoEvent::Ship { order } => {
+                let o = &mut self.orders[order as usize];
+                o.outstanding -= 1;
+                if o.net().2 > 0 {
+                    o.shipped = true;
+                    ctx.record(ChoreoRecord::Shipped { order });
+                }
+            }
+            ChoreoEvent::StepTimeout { order, step, attempt } => {
+                // A timer of an orchestrator that is down goes off when it is back.
+                let up = self.orchestrator_up(now);
+                if up > now {
+                    ctx.schedule_at(up, ChoreoEvent::StepTimeout { order, step, attempt });
+                    return;
+                }
+                self.orders[order as usize].outstanding -= 1;
+                let o = &self.orders[order as usize];
+                let (current, a, compensating) = match o.phase {
+                    Phase::Running { step, attempt } => (step, attempt, false),
+                    Phase::Compensating { step, attempt } => (step, attempt, true),
+                    Phase::Finished => return,
+                };
+                let answered = o.done.contains(&step);
+                if current != step || a != attempt || answered {
+                    return;
+                }
+                let quiet = now.since(o.last_progress);
+                if o.noticed.is_none() {
+                    self.orders[order as usize].noticed = Some(quiet);
+                    self.stats.on_detect(quiet);
+                }
+                ctx.record(ChoreoRecord::TimedOut { order, step, attempt });
+                self.step_failed(order, step, attempt, false, compensating, ctx);
+            }
+            ChoreoEvent::Retry { order } => {
+                let up = self.orchestrator_up(now);
+                if up > now {
+                    ctx.schedule_at(up, ChoreoEvent::Retry { order });
+                    return;
+                }
+                self.orders[order as usize].outstanding -= 1;
+                match self.orders[order as usize].phase {
+                    Phase::Running { step, attempt } | Phase::Compensating { step, attempt } => {
+                        self.command(order, step, attempt, ctx)
+                    }
+                    Phase::Finished => {}
+                }
+            }
+            ChoreoEvent::Watch { order } => {
+                self.orders[order as usize].outstanding -= 1;
+                self.watch(order, ctx);
+            }
+        }
+    }
+
+    fn approx_bytes(&self) -> usize {
+        self.orders.len() * std::mem::size_of::<Order>()
+            + self
+                .consumers
+                .iter()
+                .map(|c| c.queued() * std::mem::size_of::<Msg>())
+                .sum::<usize>()
+    }
+}

@@ -1,0 +1,339 @@
+//! The saga's promises, checked over random seeds and fault settings, in
+//! both modes: every order ends all done, or a prefix done and exactly those
+//! steps undone in reverse; a rejection at the pivot undoes exactly what came
+//! before it; failures after the pivot are retried, never compensated; with
+//! no loss and idempotent consumers both modes end every order in the same
+//! business state; stock is conserved; with loss, choreography leaves stuck
+//! orders that the orchestrator's timeouts detect.
+
+use super::config::*;
+use super::model::{ChoreoModel, Order, Standing};
+use super::record::ChoreoRecord;
+use super::ChoreoRun;
+use crate::patterns::bus::BusConfig;
+use crate::patterns::service::{LatencyShape, Outage};
+use crate::sim::Simulation;
+use proptest::prelude::*;
+
+/// Runs one side to the end, keeping every record; returns the model and,
+/// per order, the steps that changed something, in order.
+fn run_side(config: &ChoreographyConfig, mode: Mode, seed: u64) -> (ChoreoModel, Vec<Vec<Step>>) {
+    config.validate_within(crate::validate::WorkLimits::LINK).unwrap();
+    let mut sim = Simulation::with_trace_capacity(ChoreoModel::new(config.clone(), mode, seed), 2_000_000);
+    sim.run_to_end(u64::MAX);
+    assert!(sim.is_finished());
+    let mut steps = vec![Vec::new(); sim.model().orders().len()];
+    for e in sim.trace().entries() {
+        if let ChoreoRecord::StepDone { order, step, .. } = e.record {
+            if step != Step::Notify {
+                steps[order as usize].push(step);
+            }
+        }
+    }
+    assert_eq!(sim.trace().dropped(), 0);
+    (sim.model().clone(), steps)
+}
+
+/// The saga's shape: forward steps a prefix of reserve, charge, schedule,
+/// then (unless completed) exactly their compensations, most recent first.
+fn saga_shape_holds(order: &Order, steps: &[Step]) -> Result<(), String> {
+    let forward: Vec<Step> = steps.iter().copied().filter(|s| !s.is_compensation()).collect();
+    let back: Vec<Step> = steps.iter().copied().filter(|s| s.is_compensation()).collect();
+    let all = [Step::Reserve, Step::Charge, Step::Schedule];
+    if forward.as_slice() != &all[..forward.len().min(3)] || forward.len() > 3 {
+        return Err(format!("forward steps {forward:?} are not a prefix"));
+    }
+    // Every compensation comes after every forward step.
+    let first_back = steps.iter().position(|s| s.is_compensation()).unwrap_or(steps.len());
+    if steps[first_back..].iter().any(|s| !s.is_compensation()) {
+        return Err(format!("a forward step after a compensation: {steps:?}"));
+    }
+    match order.standing() {
+        Standing::Completed => {
+            if forward.len() != 3 || !back.is_empty() {
+                return Err(format!("completed with {steps:?}"));
+            }
+        }
+        _ => {
+            let want: Vec<Step> = forward.iter().rev().filter_map(|s| s.compensation()).collect();
+            if back != want {
+                return Err(format!("{:?}: undid {back:?}, wanted {want:?}", order.standing()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn world(seed_faults: (f64, f64, f64, f64), orders: u32) -> ChoreographyConfig {
+    let (reject, cancel, inventory_fail, delivery_fail) = seed_faults;
+    let mut c = ChoreographyConfig {
+        workload: OrderWorkload::Burst {
+            orders,
+            within_ms: 3_000,
+        },
+        reject_rate: reject,
+        cancel_rate: cancel,
+        cancel_after_ms: 200,
+        // Cancellations always come before shipping.
+        ship_after_ms: 600_000,
+        stock: orders,
+        bus: BusConfig {
+            latency_ms: 20,
+            latency_shape: LatencyShape::Exponential,
+            keep_order: true,
+            ..BusConfig::default()
+        },
+        ..ChoreographyConfig::default()
+    };
+    c.services.inventory.transient_failure_rate = inventory_fail;
+    c.services.delivery.transient_failure_rate = delivery_fail;
+    // Enough tries that no step runs out of them (0.3^20 is negligible).
+    c.retry.max_attempts = 20;
+    c.retry.cap_ms = 1_000;
+    c.step_timeout_ms = 60_000;
+    c
+}
+
+fn faults() -> impl Strategy<Value = (f64, f64, f64, f64)> {
+    (0.0..=1.0f64, 0.0..=0.6f64, 0.0..=0.3f64, 0.0..=0.3f64)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Every order, in both modes: all steps done, or a prefix done and
+    /// exactly those steps undone in reverse order; nothing held by an order
+    /// that did not complete; no order left stuck.
+    #[test]
+    fn every_order_completes_or_is_undone_in_reverse(f in faults(), seed in any::<u64>()) {
+        let config = world(f, 40);
+        for mode in [Mode::Choreography, Mode::Orchestration] {
+            let (model, steps) = run_side(&config, mode, seed);
+            for (i, o) in model.orders().iter().enumerate() {
+                prop_assert!(saga_shape_holds(o, &steps[i]).is_ok(), "{mode:?} order {i}: {:?}", saga_shape_holds(o, &steps[i]));
+                prop_assert!(!o.is_inconsistent(), "{mode:?} order {i}: {:?} net {:?}", o.standing(), o.net());
+                prop_assert!(!matches!(o.standing(), Standing::Stuck | Standing::InProgress), "{mode:?} order {i}: {:?}", o.standing());
+            }
+            // Stock is conserved: what is left plus what orders hold is what there was.
+            let held: i64 = model.orders().iter().map(|o| o.net().0).sum();
+            prop_assert_eq!(model.stock() as i64 + held, config.stock as i64);
+        }
+    }
+
+    /// With no loss and idempotent services, both modes end every order in
+    /// the same business state — only the coordination differs.
+    #[test]
+    fn both_modes_reach_the_same_business_state(f in faults(), dup in 0.0..=0.5f64, seed in any::<u64>()) {
+        let mut config = world(f, 30);
+        config.bus.duplicate_rate = dup;
+        let (a, _) = run_side(&config, Mode::Choreography, seed);
+        let (b, _) = run_side(&config, Mode::Orchestration, seed);
+        // The business state: what each order holds, and whether it completed.
+        // (Why an order that did not complete ended can differ: a customer's
+        // cancellation may reach the orchestrator before it asks for the
+        // payment, and the payment service after it has declined the card.)
+        for (i, (x, y)) in a.orders().iter().zip(b.orders()).enumerate() {
+            prop_assert_eq!(x.net(), y.net(), "order {}", i);
+            prop_assert_eq!(x.standing() == Standing::Completed, y.standing() == Standing::Completed, "order {}", i);
+        }
+        prop_assert_eq!(a.metrics().duplicate_effects, 0);
+    }
+}
+
+/// A rejection at the pivot undoes exactly what came before it: the stock.
+#[test]
+fn a_rejected_payment_undoes_exactly_the_reservation() {
+    let config = world((1.0, 0.0, 0.0, 0.0), 20);
+    for mode in [Mode::Choreography, Mode::Orchestration] {
+        let (model, steps) = run_side(&config, mode, 7);
+        for (i, o) in model.orders().iter().enumerate() {
+            assert_eq!(steps[i], [Step::Reserve, Step::Release], "{mode:?} order {i}");
+            assert_eq!(o.standing(), Standing::Compensated);
+            assert_eq!((o.charged, o.scheduled), (0, 0));
+        }
+        assert_eq!(model.stock(), 20);
+    }
+}
+
+/// Delivery, after the pivot, fails half the time: it is retried until it
+/// works and nothing is ever compensated.
+#[test]
+fn failures_after_the_pivot_are_retried_never_compensated() {
+    let mut config = world((0.0, 0.0, 0.0, 0.5), 40);
+    config.retry.max_attempts = 20;
+    for mode in [Mode::Choreography, Mode::Orchestration] {
+        let (model, steps) = run_side(&config, mode, 11);
+        let m = model.metrics();
+        assert_eq!(m.completed, 40, "{mode:?}");
+        assert_eq!(m.compensations, 0, "{mode:?}");
+        assert!(model.consumer(ServiceId::Delivery.index()).failed > 10, "{mode:?}");
+        assert!(steps
+            .iter()
+            .all(|s| s == &[Step::Reserve, Step::Charge, Step::Schedule]));
+    }
+}
+
+/// A customer's cancellation before shipping undoes every completed step,
+/// in reverse order: cancel the delivery, refund, release.
+#[test]
+fn a_cancellation_after_completion_undoes_everything_in_reverse() {
+    let mut config = world((0.0, 1.0, 0.0, 0.0), 10);
+    config.cancel_after_ms = 5_000;
+    for mode in [Mode::Choreography, Mode::Orchestration] {
+        let (model, steps) = run_side(&config, mode, 3);
+        for (i, o) in model.orders().iter().enumerate() {
+            assert_eq!(
+                steps[i],
+                [
+                    Step::Reserve,
+                    Step::Charge,
+                    Step::Schedule,
+                    Step::CancelDelivery,
+                    Step::Refund,
+                    Step::Release
+                ],
+                "{mode:?} order {i}"
+            );
+            assert_eq!(o.standing(), Standing::CancelledByCustomer);
+        }
+    }
+}
+
+/// Finite stock: orders beyond it are refused cleanly (nothing charged),
+/// and stock never goes below zero.
+#[test]
+fn orders_beyond_the_stock_are_refused_cleanly() {
+    let mut config = world((0.0, 0.0, 0.0, 0.0), 30);
+    config.stock = 10;
+    for mode in [Mode::Choreography, Mode::Orchestration] {
+        let (model, _) = run_side(&config, mode, 5);
+        let m = model.metrics();
+        assert_eq!((m.completed, m.out_of_stock, m.inconsistent), (10, 20, 0), "{mode:?}");
+        assert_eq!(model.stock(), 0);
+        assert!(model.orders().iter().filter(|o| o.out_of_stock).all(|o| o.charged == 0));
+    }
+}
+
+/// With lost events, choreography leaves orders stuck with no one the
+/// wiser; the orchestrator's timeouts notice every loss and retry, so none
+/// is stuck. The timeout watcher notices choreography's stalls too.
+#[test]
+fn with_loss_choreography_stalls_silently_and_orchestration_detects() {
+    let mut config = world((0.0, 0.0, 0.0, 0.0), 200);
+    config.bus.loss_rate = 0.1;
+    config.step_timeout_ms = 1_000;
+    let (chor, _) = run_side(&config, Mode::Choreography, 9);
+    let (orch, _) = run_side(&config, Mode::Orchestration, 9);
+    let (c, o) = (chor.metrics(), orch.metrics());
+    assert!(c.stuck > 10, "{c:?}");
+    assert_eq!(c.detected, 0);
+    assert_eq!(o.stuck, 0, "{o:?}");
+    assert!(o.detected > 10, "{o:?}");
+    config.watcher_ms = 2_000;
+    let (watched, _) = run_side(&config, Mode::Choreography, 9);
+    let w = watched.metrics();
+    assert!(w.detected > 10 && w.stuck < c.stuck, "{w:?}");
+}
+
+/// Duplicates with a non-idempotent refund refund twice; idempotent
+/// services ignore the second copy.
+#[test]
+fn duplicates_double_refund_unless_idempotent() {
+    let mut config = world((0.0, 1.0, 0.0, 0.0), 30);
+    config.cancel_after_ms = 5_000;
+    config.bus.duplicate_rate = 0.5;
+    config.idempotent = false;
+    let (model, _) = run_side(&config, Mode::Choreography, 4);
+    assert!(model.orders().iter().any(|o| o.refunded > o.charged), "a double refund");
+    assert!(model.metrics().duplicate_effects > 0 && model.metrics().inconsistent > 0);
+    config.idempotent = true;
+    let (model, _) = run_side(&config, Mode::Choreography, 4);
+    assert_eq!(model.metrics().duplicate_effects, 0);
+    assert_eq!(model.metrics().inconsistent, 0);
+}
+
+/// A service down for a window: choreography redelivers until it gives up
+/// (the orders stall, silently); the orchestrator gives up too, but
+/// compensates what it did.
+#[test]
+fn a_service_outage_stalls_choreography_and_the_orchestrator_compensates() {
+    let mut config = world((0.0, 0.0, 0.0, 0.0), 50);
+    config.retry.max_attempts = 3;
+    config.retry.cap_ms = 200;
+    config.step_timeout_ms = 1_000;
+    config.services.payment.outages = vec![Outage {
+        from_ms: 0,
+        to_ms: 60_000,
+        node: None,
+    }];
+    let (chor, _) = run_side(&config, Mode::Choreography, 2);
+    let (orch, _) = run_side(&config, Mode::Orchestration, 2);
+    assert_eq!(chor.metrics().stuck, 50);
+    assert_eq!(chor.metrics().dead_letters, 50);
+    assert_eq!(orch.metrics().compensated, 50);
+    assert_eq!(orch.metrics().inconsistent, 0);
+    assert_eq!(orch.stock(), 50);
+}
+
+/// The world is the same on both sides of a run: orders at the same times,
+/// the same payments rejected.
+#[test]
+fn both_sides_meet_the_same_world() {
+    let config = ChoreographyConfig {
+        workload: OrderWorkload::Poisson {
+            rate_per_s: 20.0,
+            duration_ms: 2_000,
+        },
+        reject_rate: 0.3,
+        ..ChoreographyConfig::default()
+    };
+    let mut run = ChoreoRun::new(&config, 8).unwrap();
+    run.run_to_end(u64::MAX);
+    let (a, b) = (run.sides[0].model(), run.sides[1].model());
+    assert_eq!(a.orders().len(), b.orders().len());
+    for (x, y) in a.orders().iter().zip(b.orders()) {
+        assert_eq!(x.placed, y.placed);
+        assert_eq!(x.rejected, y.rejected);
+    }
+}
+
+/// Bad configurations name the field.
+#[test]
+fn bad_configs_name_their_field() {
+    let bad = |c: ChoreographyConfig| -> Vec<String> {
+        c.validate_within(crate::validate::WorkLimits::LINK)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    };
+    let mut c = ChoreographyConfig::default();
+    c.wiring.push(Listen {
+        service: ServiceId::Delivery,
+        on: Topic::InventoryReserved,
+    });
+    assert_eq!(bad(c), [format!("wiring[{}].on", chained_wiring().len())]);
+    let mut c = ChoreographyConfig::default();
+    c.services.payment.nodes = 2;
+    assert_eq!(bad(c), ["services.payment.nodes"]);
+    let c = ChoreographyConfig {
+        reject_rate: 1.5,
+        ..ChoreographyConfig::default()
+    };
+    assert_eq!(bad(c), ["reject_rate"]);
+    let c = ChoreographyConfig {
+        workload: OrderWorkload::Burst {
+            orders: 100_000,
+            within_ms: 0,
+        },
+        ..ChoreographyConfig::default()
+    };
+    assert_eq!(bad(c), ["config"]);
+    // Unknown fields are refused when reading.
+    let err = crate::labs::LabConfig::from_json(
+        crate::labs::LabId::Choreography,
+        serde_json::json!({"stock": 5, "colour": "red"}),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("colour"), "{err}");
+}
