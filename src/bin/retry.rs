@@ -2,8 +2,8 @@
 //! presets). Only this binary links the retry lab's views.
 
 use cloud_patterns_playground::bench::BenchPage;
-use cloud_patterns_playground::labs::retry::RetryLab;
 use cloud_patterns_playground::home::Coming;
+use cloud_patterns_playground::labs::retry::RetryLab;
 use cloud_patterns_playground::pages::{mount, LabSite, Site};
 use engine::codec::LabState;
 use engine::{LabConfig, LabId};

@@ -337,3 +337,65 @@ fn bad_configs_name_their_field() {
     .unwrap_err();
     assert!(err.to_string().contains("colour"), "{err}");
 }
+
+/// Theory, exactly: with fixed times and no faults, an order's messages and
+/// its time to complete follow from the flow's shape. Choreography: four
+/// events, each to its listeners (order_placed, inventory_reserved and
+/// payment_processed to their step and to notifications, delivery_scheduled
+/// to notifications): 7 messages; done after 3 hops and the three steps.
+/// Orchestration: a command and a reply per step (6) and a notification at
+/// the start and after each step (4): 10 messages; each step costs a hop
+/// there, a hop back and the orchestrator's turn: 5 hops and 3 turns more.
+#[test]
+fn messages_and_completion_time_follow_the_flow() {
+    let (hop, inv, pay, del, orch) = (20.0, 40.0, 80.0, 60.0, 5.0);
+    let mut c = ChoreographyConfig {
+        workload: OrderWorkload::Burst {
+            orders: 50,
+            within_ms: 50_000,
+        },
+        ..ChoreographyConfig::default()
+    };
+    c.bus.latency_shape = LatencyShape::Fixed;
+    c.bus.latency_ms = hop as u64;
+    for (s, ms) in [
+        (&mut c.services.inventory, inv),
+        (&mut c.services.payment, pay),
+        (&mut c.services.delivery, del),
+        (&mut c.services.orchestrator, orch),
+    ] {
+        s.latency_shape = LatencyShape::Fixed;
+        s.latency_ms = ms as u64;
+    }
+    let chor = run_side(&c, Mode::Choreography, 1).0.metrics();
+    let orch_m = run_side(&c, Mode::Orchestration, 1).0.metrics();
+    assert_eq!(chor.messages_per_order, 7.0);
+    assert_eq!(orch_m.messages_per_order, 10.0);
+    let chor_ms = 3.0 * hop + inv + pay + del;
+    let orch_ms = orch + 5.0 * hop + inv + pay + del + 2.0 * orch;
+    // The histogram's buckets are within 1 % of the value.
+    assert!((chor.p50_ms.unwrap() - chor_ms).abs() <= chor_ms * 0.01, "{chor:?}");
+    assert!((orch_m.p50_ms.unwrap() - orch_ms).abs() <= orch_ms * 0.01, "{orch_m:?}");
+    assert_eq!(chor.p50_ms, chor.p99_ms);
+}
+
+/// Theory: with independent failures at rate p per handling and n tries,
+/// a step runs out of tries with chance pⁿ, so over many orders the dead
+/// letters of choreography's first step match N·pⁿ (two standard
+/// deviations).
+#[test]
+fn dead_letters_match_p_to_the_n() {
+    let (p, n, orders) = (0.5, 3u32, 4_000u32);
+    let mut c = world((0.0, 0.0, p, 0.0), orders);
+    c.retry.max_attempts = n;
+    let m = run_side(&c, Mode::Choreography, 21).0.metrics();
+    let expect = orders as f64 * libm::pow(p, n as f64);
+    let sd = libm::sqrt(orders as f64 * libm::pow(p, n as f64) * (1.0 - libm::pow(p, n as f64)));
+    assert!(
+        (m.dead_letters as f64 - expect).abs() <= 2.0 * sd,
+        "{} dead letters, expected {expect:.0} ± {:.0}",
+        m.dead_letters,
+        2.0 * sd
+    );
+    assert_eq!(m.stuck, m.dead_letters);
+}
