@@ -25,7 +25,7 @@
 //! was wrong with it.
 
 use crate::i18n::{t, tf, Lang};
-use crate::labs::{LabConfig, LabId};
+use crate::labs::{read_config, Lab, LabConfig, LabId};
 use crate::validate::{json_kind, ConfigError, Problem, WorkLimits};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -72,6 +72,9 @@ pub enum Page {
     Lab(LabState),
     /// A lab that exists in the catalogue but is not built yet.
     Coming(LabId),
+    /// A built lab this page does not read ([`decode_only`]): its own page
+    /// reads the link.
+    Elsewhere(LabId),
 }
 
 /// What a link decodes to. `problem` is set when the link was not fully
@@ -142,12 +145,19 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// The fragment (without `#`) for a lab state.
 pub fn encode_fragment(lang: Lang, state: &LabState) -> String {
+    fragment_from_json(lang, state.lab(), state.seed, state.config.to_json())
+}
+
+/// The fragment (without `#`) for `lab` with `seed` and a config already
+/// written as JSON (what a page that knows only its own lab's config type
+/// calls: `serde_json::to_value(&config)`).
+pub fn fragment_from_json(lang: Lang, lab: LabId, seed: u64, config: serde_json::Value) -> String {
     format!(
         "/{}/{}/{}.{}",
         lang.code(),
-        state.lab().slug(),
+        lab.slug(),
         CURRENT_VERSION,
-        encode_payload(state)
+        payload_from_json(seed, config)
     )
 }
 
@@ -164,7 +174,11 @@ pub fn share_url(base: &str, lang: Lang, state: &LabState) -> String {
 
 /// The payload part of a fragment.
 pub fn encode_payload(state: &LabState) -> String {
-    let json = serde_json::json!({ "seed": state.seed, "config": state.config.to_json() });
+    payload_from_json(state.seed, state.config.to_json())
+}
+
+fn payload_from_json(seed: u64, config: serde_json::Value) -> String {
+    let json = serde_json::json!({ "seed": seed, "config": config });
     let bytes = serde_json::to_vec(&json).expect("JSON serialises");
     URL_SAFE_NO_PAD.encode(Packing::of(CURRENT_VERSION).pack(&bytes))
 }
@@ -220,6 +234,42 @@ pub fn decode(input: &str) -> Decoded {
 /// [`decode`], with the run's work checked against `limits` (the command
 /// line runs links the browser refuses as too large).
 pub fn decode_within(input: &str, limits: WorkLimits) -> Decoded {
+    decode_with(input, &|lab| LabState::default_for(lab), &|lab, payload| {
+        decode_payload_within(lab, payload, limits)
+    })
+}
+
+/// Decodes a link as lab `L`'s page does: a link to `L` in full (payload
+/// included, within a link's limits), a link to another built lab only as
+/// far as [`Page::Elsewhere`] — so the page links only `L`'s reader, checks
+/// and defaults, not every lab's.
+pub fn decode_only<L: Lab>(input: &str) -> Decoded
+where
+    LabConfig: From<L::Config>,
+{
+    let defaults = || LabState {
+        seed: DEFAULT_SEED,
+        config: LabConfig::from(L::Config::default()),
+    };
+    decode_with(input, &|lab| (lab == L::ID).then(defaults), &|_, payload| {
+        let (seed, config) = read_payload(L::ID, payload)?;
+        let config = read_config::<L>(config).map_err(|e| LinkError::Invalid(vec![e]))?;
+        L::validate(&config, WorkLimits::LINK).map_err(LinkError::Invalid)?;
+        Ok(LabState {
+            seed,
+            config: LabConfig::from(config),
+        })
+    })
+}
+
+/// The route of a link (language, lab), with `defaults` for the labs the
+/// caller reads (`None`: a lab it does not read — not built, or built
+/// elsewhere) and `payload` to read a configured run.
+fn decode_with(
+    input: &str,
+    defaults: &dyn Fn(LabId) -> Option<LabState>,
+    payload: &dyn Fn(LabId, &str) -> Result<LabState, LinkError>,
+) -> Decoded {
     let fragment = match input.find('#') {
         Some(i) => &input[i + 1..],
         None => input,
@@ -254,21 +304,25 @@ pub fn decode_within(input: &str, limits: WorkLimits) -> Decoded {
             problem: Some(LinkError::UnknownLab(slug.to_string())),
         };
     };
-    let Some(defaults) = LabState::default_for(lab) else {
+    let Some(defaults) = defaults(lab) else {
         return Decoded {
             lang,
-            page: Page::Coming(lab),
+            page: if lab.is_built() {
+                Page::Elsewhere(lab)
+            } else {
+                Page::Coming(lab)
+            },
             problem: None,
         };
     };
-    let Some(payload) = parts.next() else {
+    let Some(payload_text) = parts.next() else {
         return Decoded {
             lang,
             page: Page::Lab(defaults),
             problem: None,
         };
     };
-    match decode_payload_within(lab, payload, limits) {
+    match payload(lab, payload_text) {
         Ok(state) => Decoded {
             lang,
             page: Page::Lab(state),
@@ -289,6 +343,15 @@ pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> 
 
 /// Decodes `<version>.<data>` for `lab`, within `limits`.
 pub fn decode_payload_within(lab: LabId, payload: &str, limits: WorkLimits) -> Result<LabState, LinkError> {
+    let (seed, config_json) = read_payload(lab, payload)?;
+    let config = LabConfig::from_json(lab, config_json).map_err(|e| LinkError::Invalid(vec![e]))?;
+    config.validate_within(limits).map_err(LinkError::Invalid)?;
+    Ok(LabState { seed, config })
+}
+
+/// The seed and the config's JSON (migrated to the current shape) of
+/// `<version>.<data>`, not yet read as `lab`'s config.
+fn read_payload(lab: LabId, payload: &str) -> Result<(u64, serde_json::Value), LinkError> {
     let (version, data) = payload
         .split_once('.')
         .ok_or_else(|| LinkError::UnknownVersion(payload.to_string()))?;
@@ -321,9 +384,7 @@ pub fn decode_payload_within(lab: LabId, payload: &str, limits: WorkLimits) -> R
     if let Some(extra) = envelope.keys().next() {
         return Err(LinkError::BadJson(format!("unknown field `{extra}`")));
     }
-    let config = LabConfig::from_json(lab, config_json).map_err(|e| LinkError::Invalid(vec![e]))?;
-    config.validate_within(limits).map_err(LinkError::Invalid)?;
-    Ok(LabState { seed, config })
+    Ok((seed, config_json))
 }
 
 /// Brings a payload of an older version up to the current shape, one step
@@ -499,5 +560,71 @@ mod tests {
     fn overlong_fragments_are_refused_early() {
         let d = decode(&format!("#/en/retry/1.{}", "A".repeat(MAX_FRAGMENT)));
         assert!(matches!(d.problem, Some(LinkError::TooLong { .. })));
+    }
+}
+
+/// A page that reads only its own lab's links reads them exactly as
+/// [`decode`] does, and sends the others on.
+#[cfg(test)]
+mod decode_only_tests {
+    use super::*;
+    use crate::labs::choreography::{ChoreographyConfig, ChoreographyLab};
+    use crate::labs::retry::{RetryConfig, RetryLab};
+
+    #[test]
+    fn one_labs_page_reads_its_links_as_decode_does_and_sends_others_on() {
+        let retry = LabState {
+            seed: 5,
+            config: LabConfig::Retry(RetryConfig::default()),
+        };
+        let choreo = LabState {
+            seed: 6,
+            config: LabConfig::Choreography(ChoreographyConfig::default()),
+        };
+        for state in [&retry, &choreo] {
+            let link = encode_fragment(Lang::Pt, state);
+            let full = decode(&link);
+            let (mine, other) = if state.lab() == LabId::Retry {
+                (decode_only::<RetryLab>(&link), decode_only::<ChoreographyLab>(&link))
+            } else {
+                (decode_only::<ChoreographyLab>(&link), decode_only::<RetryLab>(&link))
+            };
+            assert_eq!(mine, full);
+            assert_eq!(other.page, Page::Elsewhere(state.lab()));
+            assert_eq!((other.lang, other.problem), (Some(Lang::Pt), None));
+        }
+        // Bare routes and broken payloads, the same way too.
+        for link in [
+            "#/es/retry",
+            "#/es/retry/2.AAAA",
+            "#/retry/9.x",
+            "#/en",
+            "#/en/cqrs",
+            "#/en/nope",
+        ] {
+            assert_eq!(decode_only::<RetryLab>(link), decode(link), "{link}");
+        }
+        // A bad value is refused naming its field, as decode does.
+        let mut bad = RetryConfig::default();
+        bad.service.transient_failure_rate = 2.0;
+        let link = encode_fragment(
+            Lang::En,
+            &LabState {
+                seed: 1,
+                config: LabConfig::Retry(bad),
+            },
+        );
+        assert_eq!(decode_only::<RetryLab>(&link), decode(&link));
+        assert!(decode(&link).problem.is_some());
+        // fragment_from_json writes what encode_fragment writes.
+        assert_eq!(
+            fragment_from_json(
+                Lang::Pt,
+                LabId::Retry,
+                5,
+                serde_json::to_value(RetryConfig::default()).unwrap()
+            ),
+            encode_fragment(Lang::Pt, &retry)
+        );
     }
 }

@@ -95,6 +95,16 @@ fn check_invariants(input: &str, d: &Decoded) {
 fn decode_checked(input: &str) -> Decoded {
     let d = decode(input);
     check_invariants(input, &d);
+    // The retry page reads only retry links, exactly as decode does; another
+    // built lab's link it sends on, reading nothing.
+    let only = engine::codec::decode_only::<engine::labs::retry::RetryLab>(input);
+    match &d.page {
+        Page::Lab(state) if state.lab() != engine::LabId::Retry => {
+            assert_eq!(only.page, Page::Elsewhere(state.lab()), "{input:.80}");
+            assert_eq!((only.lang, &only.problem), (d.lang, &None));
+        }
+        _ => assert_eq!(only, d, "{input:.80}"),
+    }
     d
 }
 
@@ -147,7 +157,7 @@ proptest! {
     /// Text that looks like a link, nearly.
     #[test]
     fn link_shaped_text_never_panics(
-        s in "(https?://[a-z.]{1,12}/)?#?/{0,3}(en|es|pt|fr|)/{0,2}(retry|cqrs|replica|nope|)/{0,2}[0-9+-]{0,3}\\.?[A-Za-z0-9_=-]{0,400}",
+        s in "(https?://[a-z.]{1,12}/)?#?/{0,3}(en|es|pt|fr|)/{0,2}(retry|choreography|cqrs|replica|nope|)/{0,2}[0-9+-]{0,3}\\.?[A-Za-z0-9_=-]{0,400}",
     ) {
         decode_checked(&s);
     }

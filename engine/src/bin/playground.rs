@@ -274,6 +274,8 @@ fn load(source: &str, lang: Lang) -> Result<RunSpec, Failure> {
         Page::Lab(state) => Ok(RunSpec::from_state(&state)),
         Page::Home => Err(Failure("this link opens the home page, not a lab".into())),
         Page::Coming(lab) => Err(Failure(format!("the {} lab is not built yet", lab.slug()))),
+        // decode_within reads every built lab, so it never says "elsewhere".
+        Page::Elsewhere(lab) => Err(Failure(format!("the {} lab's link was not read", lab.slug()))),
     }
 }
 

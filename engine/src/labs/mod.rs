@@ -161,7 +161,7 @@ macro_rules! labs {
             /// `lab`'s reader, if it is built.
             fn read(lab: LabId, value: serde_json::Value) -> Option<Result<LabConfig, ConfigError>> {
                 $(if lab == <$lab as Lab>::ID {
-                    return Some(<$lab as Lab>::read(value).map(LabConfig::$variant));
+                    return Some(read_config::<$lab>(value).map(LabConfig::$variant));
                 })+
                 None
             }
@@ -209,6 +209,12 @@ macro_rules! labs {
             }
         }
 
+        $(impl From<<$lab as Lab>::Config> for LabConfig {
+            fn from(config: <$lab as Lab>::Config) -> LabConfig {
+                LabConfig::$variant(config)
+            }
+        })+
+
         /// A configuration serialises as the lab's own config.
         impl Serialize for LabConfig {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -238,34 +244,49 @@ labs! {
     Choreography => choreography::ChoreographyLab,
 }
 
+/// Reads lab `L`'s configuration from JSON (without validating values): the
+/// whole of [`LabConfig::from_json`] for one lab, so a page that reads only
+/// its own lab's links links only that lab's reader.
+///
+/// A configuration and each part of it (`service`, `strategy`, an outage…)
+/// must be a JSON object: serde would also read a struct from a list of its
+/// fields in order (`[1, 0.5, …]`), a form no one writes on purpose.
+pub fn read_config<L: Lab>(value: serde_json::Value) -> Result<L::Config, ConfigError> {
+    let not_an_object = |field: String, got: &serde_json::Value| {
+        unreadable(field, format!("expected an object {{…}}, got {}", json_kind(got)))
+    };
+    if !value.is_object() {
+        return Err(not_an_object(String::new(), &value));
+    }
+    let config = L::read(value.clone())?;
+    // Where the config, written back, has an object, the input must have had one too.
+    let written = serde_json::to_value(&config).expect("configs serialise");
+    if let Some((field, got)) = list_read_as_object(&value, &written, String::new()) {
+        return Err(not_an_object(field, got));
+    }
+    Ok(config)
+}
+
 impl LabConfig {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("configs serialise")
     }
 
-    /// Reads `lab`'s configuration from JSON (without validating values).
-    ///
-    /// A configuration and each part of it (`service`, `strategy`, an outage…)
-    /// must be a JSON object: serde would also read a struct from a list of
-    /// its fields in order (`[1, 0.5, …]`), a form no one writes on purpose.
+    /// Reads `lab`'s configuration from JSON (without validating values),
+    /// as [`read_config`] does for one lab.
     pub fn from_json(lab: LabId, value: serde_json::Value) -> Result<LabConfig, ConfigError> {
-        let not_an_object = |field: String, got: &serde_json::Value| {
-            unreadable(field, format!("expected an object {{…}}, got {}", json_kind(got)))
-        };
         if !value.is_object() {
-            return Err(not_an_object(String::new(), &value));
+            return Err(unreadable(
+                String::new(),
+                format!("expected an object {{…}}, got {}", json_kind(&value)),
+            ));
         }
-        let config = LabConfig::read(lab, value.clone()).unwrap_or_else(|| {
+        LabConfig::read(lab, value).unwrap_or_else(|| {
             Err(unreadable(
                 String::new(),
                 format!("the {} lab is not built yet", lab.slug()),
             ))
-        })?;
-        // Where the config, written back, has an object, the input must have had one too.
-        if let Some((field, got)) = list_read_as_object(&value, &config.to_json(), String::new()) {
-            return Err(not_an_object(field, got));
-        }
-        Ok(config)
+        })
     }
 }
 
