@@ -95,6 +95,7 @@ pub fn App(site: Site) -> impl IntoView {
             (_, Page::Lab(state)) if !crate::pages::has_page(state.lab()) => {
                 view! { <Coming lab=state.lab() /> }.into_any()
             }
+            (_, Page::Elsewhere(lab)) => view! { <Coming lab=lab /> }.into_any(),
             _ => view! { <Home /> }.into_any(),
         }
     };

@@ -24,17 +24,22 @@ pub struct LabSite {
     pub lab: LabId,
     pub view: fn(LabState) -> AnyView,
     pub bench: Option<fn() -> AnyView>,
-    /// Reads a link in full (payload included): `codec::decode`.
+    /// Reads a link: its own lab's in full (payload included), another
+    /// lab's only as far as which page it is for (`codec::decode_only`).
     pub decode: fn(&str) -> Decoded,
 }
 
 impl LabSite {
-    pub fn new(lab: LabId, view: fn(LabState) -> AnyView) -> LabSite {
+    /// The page of engine lab `L`: it links `L`'s reader and checks only.
+    pub fn new<L: engine::labs::Lab>(view: fn(LabState) -> AnyView) -> LabSite
+    where
+        engine::LabConfig: From<L::Config>,
+    {
         LabSite {
-            lab,
+            lab: L::ID,
             view,
             bench: None,
-            decode: codec::decode,
+            decode: codec::decode_only::<L>,
         }
     }
 }
@@ -95,9 +100,11 @@ pub fn decode_route(input: &str) -> Decoded {
     let Some(lab) = LabId::from_slug(slug) else {
         return home(lang, Some(LinkError::UnknownLab(slug.to_string())));
     };
-    let page = match LabState::default_for(lab) {
-        Some(state) if has_page(lab) => Page::Lab(state),
-        _ => Page::Coming(lab),
+    // The home page reads no lab's config: a built lab's link is for its page.
+    let page = if lab.is_built() && has_page(lab) {
+        Page::Elsewhere(lab)
+    } else {
+        Page::Coming(lab)
     };
     Decoded {
         lang,
@@ -133,7 +140,8 @@ pub fn page_for(page: &Page, bench: bool) -> Option<LabId> {
     }
     match page {
         Page::Lab(state) if has_page(state.lab()) => Some(state.lab()),
-        Page::Lab(_) | Page::Home | Page::Coming(_) => None,
+        Page::Elsewhere(lab) if has_page(*lab) => Some(*lab),
+        Page::Lab(_) | Page::Elsewhere(_) | Page::Home | Page::Coming(_) => None,
     }
 }
 

@@ -6,7 +6,7 @@ use cloud_patterns_playground::home::Coming;
 use cloud_patterns_playground::labs::retry::RetryLab;
 use cloud_patterns_playground::pages::{mount, LabSite, Site};
 use engine::codec::LabState;
-use engine::{LabConfig, LabId};
+use engine::LabConfig;
 use leptos::prelude::*;
 
 fn lab(state: LabState) -> AnyView {
@@ -24,6 +24,6 @@ fn bench() -> AnyView {
 fn main() {
     mount(Site::Lab(LabSite {
         bench: Some(bench),
-        ..LabSite::new(LabId::Retry, lab)
+        ..LabSite::new::<engine::labs::retry::RetryLab>(lab)
     }));
 }

@@ -17,11 +17,11 @@ use crate::i18n::{tr, use_i18n};
 use crate::layout::LabLayout;
 use crate::player::{self, Clock, PlayerBar};
 use crate::share::ShareButtons;
-use engine::codec::{self, LabState};
+use engine::codec;
 use engine::i18n::t;
 use engine::labs::run::Moment;
 use engine::validate::ConfigError;
-use engine::{LabConfig, LabId, LabRun, Lang};
+use engine::{LabId, LabRun, Lang};
 use leptos::prelude::*;
 
 /// A preset as the page shows it: its link state, and its guided moments.
@@ -35,12 +35,13 @@ pub struct PagePreset<C> {
 
 /// What a lab tells the shared page. Implemented once per lab (a unit type).
 pub trait LabUi: 'static {
-    type Config: Clone + PartialEq + Send + Sync + 'static;
+    type Config: Clone + PartialEq + Send + Sync + serde::Serialize + 'static;
     type Run: LabRun + Clone + 'static;
+    /// The lab as the engine knows it (its reader, checks, trace export): the
+    /// page uses this lab's alone, so its wasm links no other lab's.
+    type Lab: engine::labs::Lab<Config = Self::Config>;
     const ID: LabId;
 
-    /// The config as the share codec stores it.
-    fn wrap(config: Self::Config) -> LabConfig;
     fn default_config() -> Self::Config;
     fn new_run(config: &Self::Config, seed: u64) -> Result<Self::Run, Vec<ConfigError>>;
     fn presets() -> Vec<PagePreset<Self::Config>>;
@@ -143,11 +144,8 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
 
     // A memo: the link is deflated once per change, however many views read it.
     let fragment = Memo::new(move |_| {
-        let state = LabState {
-            seed: clock.seed.get(),
-            config: L::wrap(config.get()),
-        };
-        codec::encode_fragment(lang.get(), &state)
+        let json = config.with(|c| serde_json::to_value(c).expect("configs serialise"));
+        codec::fragment_from_json(lang.get(), L::ID, clock.seed.get(), json)
     });
     // The URL always holds the current state (replaced, so knobs don't flood
     // history): at once when the page opens, then once the knobs rest for a
@@ -315,7 +313,10 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
             }
             rows=move || run.with_value(|r| (0..r.side_count()).map(|s| r.metric_rows(s)).collect::<Vec<_>>())
             charts="lab-charts"
-            trace=move || L::wrap(config.get_untracked()).trace_export(clock.seed.get_untracked()).ok()
+            trace=move || {
+                let (config, seed) = (config.get_untracked(), clock.seed.get_untracked());
+                <L::Lab as engine::labs::Lab>::trace_export(&config, seed, engine::validate::WorkLimits::LINK).ok()
+            }
         />
         <crate::seeds::SeedSweep
             make=move |s| {

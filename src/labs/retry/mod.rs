@@ -15,7 +15,7 @@ use engine::i18n::t;
 use engine::labs::retry::config::Workload;
 use engine::labs::retry::{presets, RetryConfig, RetryRun};
 use engine::validate::ConfigError;
-use engine::{LabConfig, LabId, Lang};
+use engine::{LabId, Lang};
 use leptos::prelude::*;
 
 /// What every retry view reads: the run, its tick, the language, the seed.
@@ -35,11 +35,9 @@ pub struct RetryUi;
 impl LabUi for RetryUi {
     type Config = RetryConfig;
     type Run = RetryRun;
+    type Lab = engine::labs::retry::RetryLab;
     const ID: LabId = LabId::Retry;
 
-    fn wrap(config: RetryConfig) -> LabConfig {
-        LabConfig::Retry(config)
-    }
     fn default_config() -> RetryConfig {
         RetryConfig::default()
     }
