@@ -2,8 +2,8 @@
 //! of a link (no payload decoding linked into its wasm) agreeing with the codec.
 #![cfg(target_arch = "wasm32")]
 
-use cloud_patterns_playground::pages::{decode_route, page_for, page_href};
-use engine::codec::{self, Page};
+use cloud_patterns_playground::pages::{decode_route, has_page, page_for, page_href, LAB_PAGES};
+use engine::codec::{self, Decoded, Page};
 use engine::LabId;
 use wasm_bindgen_test::*;
 
@@ -23,12 +23,25 @@ fn the_home_page_reads_links_as_the_codec_does() {
         "#/en/retry?embed=1",
         "#/en/replica",
         "#/cqrs",
+        "#/es/choreography",
         "#/en/nowhere",
         "#/xx/retry",
         "http://host/sub/?embed=1#/es/retry",
         long.as_str(),
     ] {
-        assert_eq!(decode_route(link), codec::decode(link), "{link:?}");
+        // The same, except that the home page reads no lab's config: a link to
+        // a lab with a page is for that page (`Elsewhere`), one to a lab without
+        // a page yet shows as coming.
+        let full = codec::decode(link);
+        let want = Decoded {
+            page: match full.page {
+                Page::Lab(state) if has_page(state.lab()) => Page::Elsewhere(state.lab()),
+                Page::Lab(state) => Page::Coming(state.lab()),
+                other => other,
+            },
+            ..full
+        };
+        assert_eq!(decode_route(link), want, "{link:?}");
     }
     // With a payload, the home page only needs the language and the page's lab: the
     // lab's own page reads the payload.
@@ -66,4 +79,21 @@ fn every_link_has_one_page() {
     );
     assert_eq!(page_href(None), "./");
     assert_eq!(page_href(Some(LabId::Retry)), "retry.html");
+    // A lab the engine runs but with no page yet (the CLI has it) shows as coming.
+    assert_eq!(page("#/en/choreography"), None);
+    assert_eq!(page("#/en/choreography/2.eJyrVkrOzy0"), None);
+}
+
+/// The labs with a page are exactly the lab lines of site/pages.tsv (what the
+/// xtask builds and the pages' inline redirect knows).
+#[wasm_bindgen_test]
+fn lab_pages_match_the_pages_built() {
+    let built: Vec<&str> = include_str!("../site/pages.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').next().unwrap())
+        .filter(|page| *page != "index")
+        .collect();
+    let pages: Vec<&str> = LAB_PAGES.iter().map(|l| l.slug()).collect();
+    assert_eq!(pages, built);
 }

@@ -481,11 +481,12 @@ fn wasm_memory_bytes() -> u64 {
     buffer.byte_length() as u64
 }
 
-/// The storm with the most clients the validator allows.
-/// (The work bound decides how many: the most, in steps of 250, up to 5,000.)
+/// A storm as large as a debug build can play in this test's time: the most
+/// clients the validator allows, in steps of 250, up to 2,500 (the work bound
+/// allows 5,000 now; the release build's e2e plays that one, in a real page).
 fn largest_storm() -> RetryConfig {
     let base = presets::find("storm_breaker").unwrap().config;
-    (1..=20)
+    (1..=10)
         .rev()
         .map(|k| {
             let mut config = base.clone();
@@ -508,6 +509,9 @@ async fn the_largest_storm_seeks_in_capped_chunks() {
     let t0 = now_ms();
     let mut t = 0u64;
     loop {
+        // Hand the browser every frame, as the player does: a debug build of
+        // the whole storm in one go starves the renderer (and the test runner).
+        next_frame().await;
         let p = run.run_to(SimTime::from_ms(t), run.events() + player::EVENTS_PER_FRAME);
         rewind.offer(&run);
         if p == engine::Progress::Finished {
@@ -522,7 +526,10 @@ async fn the_largest_storm_seeks_in_capped_chunks() {
     // What one snapshot weighs at the height of the storm (wasm memory only grows:
     // hold a few copies and see by how much).
     let mut peak = RetryRun::new(&config, seed).unwrap();
-    peak.run_to(SimTime::from_ms(25_000), u64::MAX);
+    while peak.run_to(SimTime::from_ms(25_000), peak.events() + 50_000) == engine::Progress::Paused
+    {
+        next_frame().await;
+    }
     let before = wasm_memory_bytes();
     let copies: Vec<RetryRun> = (0..4).map(|_| peak.clone()).collect();
     let per_copy_kb = (wasm_memory_bytes() - before) as f64 / copies.len() as f64 / 1024.0;
@@ -552,6 +559,7 @@ async fn the_largest_storm_seeks_in_capped_chunks() {
                 }
             }
             worst_frame = worst_frame.max(now_ms() - f);
+            next_frame().await;
         }
         worst_seek = worst_seek.max(now_ms() - start);
         most_frames = most_frames.max(frames);
