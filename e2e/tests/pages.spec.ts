@@ -89,6 +89,14 @@ test('a lab page sends other pages\' links home, and its links lead home', async
   await page.goto('/retry.html#/en/replica');
   await expect(page.locator('.coming-page')).toBeVisible();
   expect(new URL(page.url()).pathname).not.toMatch(/retry\.html$/);
+  // A lab the engine and the CLI run but with no page yet: its configured link
+  // (what `playground url` prints) opens the "coming" page, not a missing one.
+  const choreography = '/en/choreography/2.' + payload({ seed: 1, config: { stock: 5 } });
+  for (const start of ['/retry.html', '/']) {
+    await page.goto(`${start}#${choreography}`);
+    await expect(page.locator('.coming-page')).toBeVisible();
+    expect(new URL(page.url()).hash).toBe(`#${choreography}`);
+  }
 
   // A lab page opened with no fragment shows its lab.
   await page.goto('/retry.html');
