@@ -685,12 +685,14 @@ pub fn PlayerBar(
                 <span class="muted">{tr("ui.sim_time")}</span>
                 " "
                 <strong class="mono" data-testid="sim-time">{time_text}</strong>
-                <Show when=move || clock.lagging.get()>
-                    <span class="badge warn" title=tr("ui.lagging_hint")>{tr("ui.lagging")}</span>
-                </Show>
-                <Show when=move || clock.finished.get()>
-                    <span class="badge done" data-testid="finished">{tr("ui.finished")}</span>
-                </Show>
+                {crate::show::show(
+                    move || clock.lagging.get(),
+                    || view! { <span class="badge warn" title=tr("ui.lagging_hint")>{tr("ui.lagging")}</span> }.into_any(),
+                )}
+                {crate::show::show(
+                    move || clock.finished.get(),
+                    || view! { <span class="badge done" data-testid="finished">{tr("ui.finished")}</span> }.into_any(),
+                )}
             </div>
             <form class="seed" on:submit=move |ev| {
                 ev.prevent_default();
@@ -714,9 +716,10 @@ pub fn PlayerBar(
                     " "
                     {tr("ui.new_seed")}
                 </button>
-                <Show when=move || seed_error.get()>
-                    <span class="field-error" role="alert">{tr("ui.seed_invalid")}</span>
-                </Show>
+                {crate::show::show(
+                    move || seed_error.get(),
+                    || view! { <span class="field-error" role="alert">{tr("ui.seed_invalid")}</span> }.into_any(),
+                )}
             </form>
             {children.map(|c| c())}
         </div>

@@ -293,12 +293,12 @@ where
                 <button class="btn primary" data-testid="seed-sweep-run" disabled=running on:click=start>
                     {move || tf(lang.get(), "seeds.run", &[("n", &count.get())])}
                 </button>
-                <Show when=running>
+                {crate::show::show(running, move || view! {
                     <button class="btn" data-testid="seed-sweep-cancel" on:click=cancel>
                         {tr("seeds.cancel")}
                     </button>
-                </Show>
-                <Show when=move || { progress.get().total > 0 }>
+                }.into_any())}
+                {crate::show::show(move || { progress.get().total > 0 }, move || view! {
                     <progress
                         data-testid="seed-sweep-progress"
                         max=move || progress.get().total.to_string()
@@ -312,18 +312,19 @@ where
                             tf(lang.get(), key, &[("done", &p.done), ("total", &p.total)])
                         }}
                     </span>
-                </Show>
+                }.into_any())}
             </div>
             <p class="seeds-help">{tr("seeds.help")}</p>
-            <Show when=has_results>
+            {crate::show::show(has_results, move || view! {
                 <table class="seeds-table" data-testid="seed-sweep-table">
                     <thead>
                         <tr>
                             <th scope="col">{tr("seeds.metric")}</th>
                             <th scope="col">"A"</th>
-                            <Show when=move || { sides.get() > 1 }>
-                                <th scope="col">"B"</th>
-                            </Show>
+                            {crate::show::show(
+                                move || { sides.get() > 1 },
+                                || view! { <th scope="col">"B"</th> }.into_any(),
+                            )}
                         </tr>
                     </thead>
                     <tbody>
@@ -348,7 +349,7 @@ where
                     <summary>{tr("seeds.more")}</summary>
                     <div class="seeds-picks">{picker}</div>
                 </details>
-            </Show>
+            }.into_any())}
         </section>
     }
 }
