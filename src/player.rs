@@ -172,7 +172,7 @@ impl Guide {
 
     /// New moments (a preset was picked): sorted, all armed, no caption.
     pub fn set_moments(&self, mut moments: Vec<Moment>) {
-        moments.sort_by_key(|m| m.at_ms);
+        engine::order::sort_by(&mut moments, |a, b| a.at_ms.cmp(&b.at_ms));
         self.moments.set(moments);
         self.next.set(0);
         self.current.set(None);

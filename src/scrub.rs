@@ -34,7 +34,7 @@ fn merge_marks(mut known: Vec<Mark>, fresh: Vec<Mark>) -> Vec<Mark> {
             known.push(m);
         }
     }
-    known.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+    engine::order::sort_by(&mut known, |a, b| a.at_ms.total_cmp(&b.at_ms));
     known
 }
 
