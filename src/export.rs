@@ -216,7 +216,7 @@ fn chart_svg(container_id: &str, chart: &ChartRef) -> Option<Element> {
 fn svg_size(svg: &Element) -> (f64, f64) {
     let attr = |n: &str| {
         svg.get_attribute(n)
-            .and_then(|v| v.trim().parse::<f64>().ok())
+            .and_then(|v| crate::browser::parse_f64(v.trim()))
     };
     let rect = svg.get_bounding_client_rect();
     let w = attr("width").filter(|v| *v > 0.0).unwrap_or(rect.width());

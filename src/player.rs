@@ -673,7 +673,7 @@ pub fn PlayerBar(
                     step="0.1"
                     prop:value=move || clock.speed_log.get().to_string()
                     on:input=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        if let Some(v) = crate::browser::parse_f64(&event_target_value(&ev)) {
                             clock.speed_log.set(v.clamp(MIN_SPEED_LOG, MAX_SPEED_LOG));
                         }
                     }

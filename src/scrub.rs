@@ -146,7 +146,7 @@ where
         )
     };
     let on_input = move |ev: leptos::ev::Event| {
-        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+        if let Some(v) = crate::browser::parse_f64(&event_target_value(&ev)) {
             playback.seek_ms(v);
         }
     };
