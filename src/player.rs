@@ -121,7 +121,7 @@ impl Clock {
 }
 
 fn libm_pow10(x: f64) -> f64 {
-    10f64.powf(x)
+    libm::pow(10.0, x)
 }
 
 fn ms_of(t: SimTime) -> f64 {
