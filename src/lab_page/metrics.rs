@@ -154,7 +154,11 @@ fn outcomes_bar(m: &mut Markup, lang: Lang, side: &'static str, o: &Outcomes) {
             ("data-testid", &format!("outcomes-{side}")),
         ],
     );
-    m.elem("span", &[("class", "outcomes-side")], &side.to_ascii_uppercase());
+    m.elem(
+        "span",
+        &[("class", "outcomes-side")],
+        &side.to_ascii_uppercase(),
+    );
     m.open("div", &[("class", "outcomes-bar"), ("aria-hidden", "true")]);
     m.elem(
         "span",

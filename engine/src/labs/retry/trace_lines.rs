@@ -45,10 +45,7 @@ struct Pending {
 impl SideTrace {
     /// The request's entry, made if it has none.
     fn pending(&mut self, req: u32) -> &mut Pending {
-        if !self.pending.contains_key(&req) {
-            self.pending.insert(req, Pending::default());
-        }
-        self.pending.get_mut(&req).expect("just inserted")
+        self.pending.entry(req).or_default()
     }
 
     /// Drops the request's entry once it holds nothing.
