@@ -103,16 +103,18 @@ pub fn App(site: Site) -> impl IntoView {
     view! {
         <div class="app" class:embedded=mode.embedded>
             <a class="skip-link" href="#main">{tr("ui.skip")}</a>
-            <Show when=move || !mode.embedded>
-                <SiteHeader />
-            </Show>
+            {crate::show::show(move || !mode.embedded, || view! { <SiteHeader /> }.into_any())}
             <LinkProblem />
             {page}
-            <Show when=move || !mode.embedded>
-                <footer class="site-footer">
-                    <p>{tr("ui.footer")}</p>
-                </footer>
-            </Show>
+            {crate::show::show(
+                move || !mode.embedded,
+                || view! {
+                    <footer class="site-footer">
+                        <p>{tr("ui.footer")}</p>
+                    </footer>
+                }
+                .into_any(),
+            )}
         </div>
     }
 }

@@ -104,3 +104,45 @@ pub async fn copy_text(text: String) -> bool {
 pub fn home_href(lang: engine::Lang) -> String {
     format!("{}#/{}", crate::pages::page_href(None), lang.code())
 }
+
+/// `s` as a number, exactly as `s.parse::<f64>()` reads it — the same
+/// grammar (`-1.5e3`, `.5`, `2.`, `inf`, `NaN`; no spaces, no `_`) and the same
+/// value — with the conversion done by the browser's `parseFloat`, which rounds
+/// a decimal to the nearest `f64` as Rust does. Rust's own parser brings about
+/// 10 KB of tables into the wasm, for four number fields.
+pub fn parse_f64(s: &str) -> Option<f64> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let negative = s.starts_with('-');
+    let special = match body.to_ascii_lowercase().as_str() {
+        "inf" | "infinity" => Some(f64::INFINITY),
+        "nan" => Some(f64::NAN),
+        _ => None,
+    };
+    if let Some(v) = special {
+        return Some(if negative { -v } else { v });
+    }
+    let b = body.as_bytes();
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let int = digits(0);
+    let mut i = int;
+    let mut frac = 0;
+    if b.get(i) == Some(&b'.') {
+        frac = digits(i + 1);
+        i += 1 + frac;
+    }
+    if int + frac == 0 {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let exp = digits(i);
+        if exp == 0 {
+            return None;
+        }
+        i += exp;
+    }
+    (i == b.len()).then(|| js_sys::Number::parse_float(s))
+}

@@ -283,7 +283,7 @@ pub fn nice_ticks(max: f64, count: usize) -> (f64, Vec<f64>) {
         1.0
     };
     let raw = max / count.max(1) as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
+    let magnitude = libm::pow(10.0, raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)

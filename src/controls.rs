@@ -46,7 +46,7 @@ pub fn NumberField(
         r.to_string()
     };
     let commit = move |raw: String| {
-        let Ok(v) = raw.trim().replace(',', ".").parse::<f64>() else {
+        let Some(v) = crate::browser::parse_f64(&raw.trim().replace(',', ".")) else {
             return;
         };
         if !v.is_finite() {

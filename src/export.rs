@@ -216,7 +216,7 @@ fn chart_svg(container_id: &str, chart: &ChartRef) -> Option<Element> {
 fn svg_size(svg: &Element) -> (f64, f64) {
     let attr = |n: &str| {
         svg.get_attribute(n)
-            .and_then(|v| v.trim().parse::<f64>().ok())
+            .and_then(|v| crate::browser::parse_f64(v.trim()))
     };
     let rect = svg.get_bounding_client_rect();
     let w = attr("width").filter(|v| *v > 0.0).unwrap_or(rect.width());
@@ -722,10 +722,9 @@ pub fn ExportMenu(
                 </section>
                 <section class="export-group">
                     <h3>{tr("export.charts")}</h3>
-                    <Show
-                        when=move || found.with(|f| !f.is_empty())
-                        fallback=move || view! { <p class="export-note">{tr("export.no_charts")}</p> }
-                    >
+                    {crate::show::show_or(
+                        move || found.with(|f| !f.is_empty()),
+                        move || view! {
                         <ul class="export-charts">
                             {move || {
                                 found
@@ -743,9 +742,11 @@ pub fn ExportMenu(
                                     .collect::<Vec<_>>()
                             }}
                         </ul>
-                    </Show>
+                        }.into_any(),
+                        move || view! { <p class="export-note">{tr("export.no_charts")}</p> }.into_any(),
+                    )}
                 </section>
-                <Show when=move || trace.is_some()>
+                {crate::show::show(move || trace.is_some(), move || view! {
                     <section class="export-group">
                         <h3>{tr("export.trace")}</h3>
                         <button
@@ -758,11 +759,12 @@ pub fn ExportMenu(
                         </button>
                         <p class="export-note">{tr("export.trace_help")}</p>
                         <p class="export-note" role="status" data-testid="export-trace-status">{trace_line}</p>
-                        <Show when=move || trace_state.get() == TraceState::TooLong>
-                            <pre class="export-command" data-testid="export-trace-command"><code>{command}</code></pre>
-                        </Show>
+                        {crate::show::show(
+                            move || trace_state.get() == TraceState::TooLong,
+                            move || view! { <pre class="export-command" data-testid="export-trace-command"><code>{command}</code></pre> }.into_any(),
+                        )}
                     </section>
-                </Show>
+                }.into_any())}
                 <p class="export-status" role="status" data-testid="export-status">{move || status.get()}</p>
             </div>
         </details>

@@ -21,3 +21,4 @@ pub mod player;
 pub mod scrub;
 pub mod seeds;
 pub mod share;
+pub mod show;

@@ -121,7 +121,7 @@ impl Clock {
 }
 
 fn libm_pow10(x: f64) -> f64 {
-    10f64.powf(x)
+    libm::pow(10.0, x)
 }
 
 fn ms_of(t: SimTime) -> f64 {
@@ -172,7 +172,7 @@ impl Guide {
 
     /// New moments (a preset was picked): sorted, all armed, no caption.
     pub fn set_moments(&self, mut moments: Vec<Moment>) {
-        moments.sort_by_key(|m| m.at_ms);
+        engine::order::sort_by(&mut moments, |a, b| a.at_ms.cmp(&b.at_ms));
         self.moments.set(moments);
         self.next.set(0);
         self.current.set(None);
@@ -673,7 +673,7 @@ pub fn PlayerBar(
                     step="0.1"
                     prop:value=move || clock.speed_log.get().to_string()
                     on:input=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        if let Some(v) = crate::browser::parse_f64(&event_target_value(&ev)) {
                             clock.speed_log.set(v.clamp(MIN_SPEED_LOG, MAX_SPEED_LOG));
                         }
                     }
@@ -685,12 +685,14 @@ pub fn PlayerBar(
                 <span class="muted">{tr("ui.sim_time")}</span>
                 " "
                 <strong class="mono" data-testid="sim-time">{time_text}</strong>
-                <Show when=move || clock.lagging.get()>
-                    <span class="badge warn" title=tr("ui.lagging_hint")>{tr("ui.lagging")}</span>
-                </Show>
-                <Show when=move || clock.finished.get()>
-                    <span class="badge done" data-testid="finished">{tr("ui.finished")}</span>
-                </Show>
+                {crate::show::show(
+                    move || clock.lagging.get(),
+                    || view! { <span class="badge warn" title=tr("ui.lagging_hint")>{tr("ui.lagging")}</span> }.into_any(),
+                )}
+                {crate::show::show(
+                    move || clock.finished.get(),
+                    || view! { <span class="badge done" data-testid="finished">{tr("ui.finished")}</span> }.into_any(),
+                )}
             </div>
             <form class="seed" on:submit=move |ev| {
                 ev.prevent_default();
@@ -714,9 +716,10 @@ pub fn PlayerBar(
                     " "
                     {tr("ui.new_seed")}
                 </button>
-                <Show when=move || seed_error.get()>
-                    <span class="field-error" role="alert">{tr("ui.seed_invalid")}</span>
-                </Show>
+                {crate::show::show(
+                    move || seed_error.get(),
+                    || view! { <span class="field-error" role="alert">{tr("ui.seed_invalid")}</span> }.into_any(),
+                )}
             </form>
             {children.map(|c| c())}
         </div>

@@ -34,7 +34,7 @@ fn merge_marks(mut known: Vec<Mark>, fresh: Vec<Mark>) -> Vec<Mark> {
             known.push(m);
         }
     }
-    known.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+    engine::order::sort_by(&mut known, |a, b| a.at_ms.total_cmp(&b.at_ms));
     known
 }
 
@@ -146,7 +146,7 @@ where
         )
     };
     let on_input = move |ev: leptos::ev::Event| {
-        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+        if let Some(v) = crate::browser::parse_f64(&event_target_value(&ev)) {
             playback.seek_ms(v);
         }
     };

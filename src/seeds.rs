@@ -11,6 +11,7 @@
 use crate::charts::{fmt_ms, fmt_number, fmt_percent};
 use crate::export::{each_frame, row_label};
 use crate::i18n::use_i18n;
+use crate::markup::Markup;
 use engine::i18n::{t, tf, Lang};
 use engine::labs::run::{LabRun, MetricRow, MetricValue};
 use engine::labs::seed_sweep::{Estimate, SampleKind, SeedSweep as Sweep, SweepMetric};
@@ -200,8 +201,9 @@ where
             .filter(|r| chosen.iter().any(|c| *c == r.key || *c == r.id))
             .collect::<Vec<_>>()
     };
-    let cell = move |row: &SummaryRow, side: usize| {
-        let l = lang.get();
+    // The table's rows as markup, written whole on each change (the sweep
+    // publishes every frame while it runs).
+    let cell = move |m: &mut Markup, l: Lang, row: &SummaryRow, side: usize| {
         let side_name = if side == 0 { "a" } else { "b" };
         let est = row.sides.get(side).copied().flatten();
         let text = est.map_or_else(
@@ -218,23 +220,47 @@ where
                 )
             },
         );
-        let theory = row.theory.get(side).copied().flatten().map(|v| {
-            view! {
-                <span class="seeds-theory">{tf(l, "seeds.theory", &[("value", &fmt_value(l, row.kind, v))])}</span>
-            }
+        let data = est.map(|e| {
+            [
+                e.mean.to_string(),
+                e.interval.low.to_string(),
+                e.interval.high.to_string(),
+                e.n.to_string(),
+            ]
         });
-        view! {
-            <td
-                data-side=side_name
-                data-mean=est.map(|e| e.mean.to_string())
-                data-low=est.map(|e| e.interval.low.to_string())
-                data-high=est.map(|e| e.interval.high.to_string())
-                data-n=est.map(|e| e.n.to_string())
-            >
-                {text}
-                {theory}
-            </td>
+        let mut attrs = vec![("data-side", side_name)];
+        if let Some([mean, low, high, n]) = &data {
+            attrs.extend([
+                ("data-mean", mean.as_str()),
+                ("data-low", low.as_str()),
+                ("data-high", high.as_str()),
+                ("data-n", n.as_str()),
+            ]);
         }
+        m.open("td", &attrs).text(&text);
+        if let Some(v) = row.theory.get(side).copied().flatten() {
+            m.elem(
+                "span",
+                &[("class", "seeds-theory")],
+                &tf(l, "seeds.theory", &[("value", &fmt_value(l, row.kind, v))]),
+            );
+        }
+        m.close("td");
+    };
+    let body = move || {
+        let l = lang.get();
+        let both = sides.get() > 1;
+        let mut m = Markup::new();
+        for row in shown() {
+            m.open("tr", &[("data-key", &row.id)]);
+            m.elem("th", &[("scope", "row")], &row.label(l));
+            cell(&mut m, l, &row, 0);
+            if both {
+                cell(&mut m, l, &row, 1);
+            }
+            m.close("tr");
+        }
+        m.finish()
     };
     let picker = move || {
         results
@@ -293,12 +319,12 @@ where
                 <button class="btn primary" data-testid="seed-sweep-run" disabled=running on:click=start>
                     {move || tf(lang.get(), "seeds.run", &[("n", &count.get())])}
                 </button>
-                <Show when=running>
+                {crate::show::show(running, move || view! {
                     <button class="btn" data-testid="seed-sweep-cancel" on:click=cancel>
                         {tr("seeds.cancel")}
                     </button>
-                </Show>
-                <Show when=move || { progress.get().total > 0 }>
+                }.into_any())}
+                {crate::show::show(move || { progress.get().total > 0 }, move || view! {
                     <progress
                         data-testid="seed-sweep-progress"
                         max=move || progress.get().total.to_string()
@@ -312,43 +338,28 @@ where
                             tf(lang.get(), key, &[("done", &p.done), ("total", &p.total)])
                         }}
                     </span>
-                </Show>
+                }.into_any())}
             </div>
             <p class="seeds-help">{tr("seeds.help")}</p>
-            <Show when=has_results>
+            {crate::show::show(has_results, move || view! {
                 <table class="seeds-table" data-testid="seed-sweep-table">
                     <thead>
                         <tr>
                             <th scope="col">{tr("seeds.metric")}</th>
                             <th scope="col">"A"</th>
-                            <Show when=move || { sides.get() > 1 }>
-                                <th scope="col">"B"</th>
-                            </Show>
+                            {crate::show::show(
+                                move || { sides.get() > 1 },
+                                || view! { <th scope="col">"B"</th> }.into_any(),
+                            )}
                         </tr>
                     </thead>
-                    <tbody>
-                        {move || {
-                            shown()
-                                .into_iter()
-                                .map(|row| {
-                                    let b = (sides.get() > 1).then(|| cell(&row, 1));
-                                    view! {
-                                        <tr data-key=row.id.clone()>
-                                            <th scope="row">{row.label(lang.get())}</th>
-                                            {cell(&row, 0)}
-                                            {b}
-                                        </tr>
-                                    }
-                                })
-                                .collect::<Vec<_>>()
-                        }}
-                    </tbody>
+                    <tbody inner_html=body></tbody>
                 </table>
                 <details class="seeds-more">
                     <summary>{tr("seeds.more")}</summary>
                     <div class="seeds-picks">{picker}</div>
                 </details>
-            </Show>
+            }.into_any())}
         </section>
     }
 }

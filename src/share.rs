@@ -160,10 +160,11 @@ pub fn ShareButtons(
                     None => String::new(),
                 }}
             </span>
-            <Show when=move || copied.get() == Some(false)>
-                <input class="share-fallback" readonly prop:value=link aria-label=tr("ui.link") />
-            </Show>
-            <Show when=move || open.get()>
+            {crate::show::show(
+                move || copied.get() == Some(false),
+                move || view! { <input class="share-fallback" readonly prop:value=link aria-label=tr("ui.link") /> }.into_any(),
+            )}
+            {crate::show::show(move || open.get(), move || view! {
                 <div class="embed-panel" data-testid="embed-panel">
                     <CodeToCopy label="ui.embed_code" help="ui.embed_frame_help" code=frame testid="embed-snippet" rows=3 />
                     <CodeToCopy label="ui.embed_script" help="ui.embed_script_help" code=script testid="embed-script" rows=3 />
@@ -174,7 +175,7 @@ pub fn ShareButtons(
                         </a>
                     </p>
                 </div>
-            </Show>
+            }.into_any())}
         </div>
     }
 }

@@ -219,3 +219,71 @@ fn a_panic_message_appears_in_the_page_as_plain_text() {
         1
     );
 }
+
+#[wasm_bindgen_test]
+fn number_fields_read_numbers_exactly_as_rust_does() {
+    use cloud_patterns_playground::browser::parse_f64;
+    let inputs = [
+        "0",
+        "-0",
+        "+0",
+        "1",
+        "12",
+        "-12",
+        "+12",
+        "1.5",
+        ".5",
+        "5.",
+        "-.5",
+        "1e3",
+        "1E3",
+        "1e+3",
+        "1e-3",
+        "2.5e-7",
+        "0.1",
+        "0.2",
+        "0.30000000000000004",
+        "123456789012345678901234567890",
+        "1.7976931348623157e308",
+        "1.8e308",
+        "1e-400",
+        "5e-324",
+        "2.2250738585072014e-308",
+        "9007199254740993",
+        "0.000001",
+        "3600000",
+        "inf",
+        "-inf",
+        "Infinity",
+        "INF",
+        "nan",
+        "NaN",
+        "",
+        " ",
+        " 1",
+        "1 ",
+        "1,5",
+        "1_000",
+        ".",
+        "-",
+        "+",
+        "e5",
+        "1e",
+        "1e+",
+        "1.2.3",
+        "0x10",
+        "1d",
+        "--1",
+        "+-1",
+        "١",
+    ];
+    for s in inputs {
+        let ours = parse_f64(s);
+        let rust = s.parse::<f64>().ok();
+        match (ours, rust) {
+            (Some(a), Some(b)) if a.is_nan() && b.is_nan() => {}
+            (Some(a), Some(b)) => assert_eq!(a.to_bits(), b.to_bits(), "{s:?}: {a} vs {b}"),
+            (a, b) => assert_eq!(a, b, "{s:?}"),
+        }
+    }
+}

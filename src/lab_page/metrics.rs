@@ -14,11 +14,16 @@ use engine::{LabRun, Lang};
 use leptos::prelude::*;
 
 /// "no attempts left" → "No attempts left" (reasons double as row labels).
+/// Beyond ASCII the browser upper-cases the letter (the same Unicode mapping as
+/// `char::to_uppercase`, whose table would cost the wasm about 10 KB).
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    let first = match chars.next() {
+        None => return String::new(),
+        Some(c) if c.is_ascii() => c.to_ascii_uppercase().to_string(),
+        Some(c) => String::from(js_sys::JsString::from(c.to_string().as_str()).to_upper_case()),
+    };
+    first + chars.as_str()
 }
 
 /// A metric value as the reader's language writes it.
@@ -149,7 +154,11 @@ fn outcomes_bar(m: &mut Markup, lang: Lang, side: &'static str, o: &Outcomes) {
             ("data-testid", &format!("outcomes-{side}")),
         ],
     );
-    m.elem("span", &[("class", "outcomes-side")], &side.to_uppercase());
+    m.elem(
+        "span",
+        &[("class", "outcomes-side")],
+        &side.to_ascii_uppercase(),
+    );
     m.open("div", &[("class", "outcomes-bar"), ("aria-hidden", "true")]);
     m.elem(
         "span",

@@ -407,15 +407,15 @@ fn stage_cards<L: LabUi>(
     view! {
         <div class="sides" class:compare=has_b>
             {card(0)}
-            <Show when=has_b>{card(1)}</Show>
+            {crate::show::show(has_b, move || card(1).into_any())}
         </div>
-        <Show when=has_b>
+        {crate::show::show(has_b, move || view! {
             <label class="zoom-toggle">
                 <input type="checkbox" data-testid="zoom-shorter" prop:checked=move || zoom.get()
                     on:change=move |ev| zoom.set(event_target_checked(&ev)) />
                 " "
                 {tr("ui.zoom_shorter")}
             </label>
-        </Show>
+        }.into_any())}
     }
 }

@@ -136,9 +136,9 @@ pub fn RetryControls(
                     })
                 })
             />
-            <Show when=move || comparing.get()>
+            {crate::show::show(move || comparing.get(), move || view! {
                 <StrategyFields config=config which=Slot::B />
-            </Show>
+            }.into_any())}
             <ScriptField config=config />
         </div>
     }
@@ -248,16 +248,16 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                 value=kind
                 on_change=set_kind
             />
-            <Show when=move || kind.get() != "single">
+            {crate::show::show(move || kind.get() != "single", move || view! {
                 <NumberField label="ctl.clients" help="help.clients" value=clients on_change=set_clients min=1.0 max=5000.0 testid="clients" />
-            </Show>
-            <Show when=move || kind.get() == "poisson">
+            }.into_any())}
+            {crate::show::show(move || kind.get() == "poisson", move || view! {
                 <NumberField label="ctl.rate" help="help.rate" unit="unit.per_s" value=rate on_change=set_rate min=0.01 max=100.0 step=0.01 testid="rate" />
                 <NumberField label="ctl.duration" help="help.duration" unit="unit.s" value=duration on_change=set_duration min=1000.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
-            </Show>
-            <Show when=move || kind.get() == "herd">
+            }.into_any())}
+            {crate::show::show(move || kind.get() == "herd", move || view! {
                 <ToggleField label="ctl.read_write" help="help.read_write" value=read_write on_change=set_read_write testid="read-write" />
-            </Show>
+            }.into_any())}
         </FieldGroup>
     }
 }
@@ -409,19 +409,19 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                 value=shape
                 on_change=set_shape
             />
-            <Show when=move || is_normal.get()>
+            {crate::show::show(move || is_normal.get(), move || view! {
                 <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=latency_sd on_change=set_latency_sd min=0.0 max=600_000.0 testid="latency-sd" />
-            </Show>
+            }.into_any())}
             <NumberField label="ctl.slow_rate" help="help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid="slow-rate" />
             <NumberField label="ctl.slow_ms" help="help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 />
             <NumberField label="ctl.capacity" help="help.capacity" unit="unit.calls" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid="capacity" />
             <NumberField label="ctl.nodes" help="help.nodes" value=nodes on_change=set_nodes min=1.0 max=8.0 testid="nodes" />
             <ToggleField label="ctl.outage" help="help.outage" value=has_outage on_change=set_outage testid="outage" />
-            <Show when=move || has_outage.get()>
+            {crate::show::show(move || has_outage.get(), move || view! {
                 <NumberField label="ctl.outage_from" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
                 <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=1.0 max=3_600_000.0 step=1000.0 scale=0.001 />
                 <NumberField label="ctl.outage_node" help="help.outage_node" value=down_node on_change=set_down_node min=0.0 max=8.0 />
-            </Show>
+            }.into_any())}
         </FieldGroup>
     }
 }
@@ -666,14 +666,14 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                 value=wait
                 on_change=set_wait
             />
-            <Show when=waits>
+            {crate::show::show(waits, move || view! {
                 <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=3_600_000.0 step=10.0 testid=tid("base") />
-            </Show>
-            <Show when=move || wait.get() == "exponential">
+            }.into_any())}
+            {crate::show::show(move || wait.get() == "exponential", move || view! {
                 <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 />
                 <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=3_600_000.0 step=100.0 />
-            </Show>
-            <Show when=waits>
+            }.into_any())}
+            {crate::show::show(waits, move || view! {
                 <ChoiceField
                     label="ctl.jitter"
                     help="help.jitter"
@@ -682,7 +682,7 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     value=jitter
                     on_change=set_jitter
                 />
-            </Show>
+            }.into_any())}
             <NumberField label="ctl.timeout" help="help.timeout" unit="unit.ms" value=timeout on_change=set_timeout min=0.0 max=600_000.0 step=100.0 />
             <NumberField label="ctl.deadline" help="help.deadline" unit="unit.ms" value=deadline on_change=set_deadline min=0.0 max=3_600_000.0 step=100.0 />
             <ToggleField label="ctl.cancel_permanent" help="help.cancel_permanent" value=cancel on_change=set_cancel testid=tid("cancel") />
@@ -694,7 +694,7 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                 on_change=set_target
             />
             <ToggleField label="ctl.budget" help="help.budget" value=has_budget on_change=set_has_budget testid=tid("budget") />
-            <Show when=move || has_budget.get()>
+            {crate::show::show(move || has_budget.get(), move || view! {
                 <NumberField label="ctl.max_tokens" help="help.max_tokens" unit="unit.tokens" value=tokens on_change=set_tokens min=1.0 max=1000.0 />
                 <NumberField label="ctl.token_ratio" help="help.token_ratio" unit="unit.tokens" value=ratio on_change=set_ratio min=0.0 max=10.0 step=0.01 />
                 <NumberField label="ctl.threshold" help="help.threshold" unit="unit.percent" value=threshold on_change=set_threshold min=0.0 max=0.99 step=0.01 scale=100.0 />
@@ -705,9 +705,9 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     value=refill
                     on_change=set_refill
                 />
-            </Show>
+            }.into_any())}
             <ToggleField label="ctl.retry_quota" help="help.retry_quota" value=has_quota on_change=set_has_quota testid=tid("retry-quota") />
-            <Show when=move || has_quota.get()>
+            {crate::show::show(move || has_quota.get(), move || view! {
                 <NumberField label="ctl.quota_capacity" help="help.quota_capacity" unit="unit.tokens" value=q_capacity on_change=set_q_capacity min=1.0 max=100_000.0 />
                 <NumberField label="ctl.quota_retry_cost" help="help.quota_retry_cost" unit="unit.tokens" value=q_retry_cost on_change=set_q_retry_cost min=0.0 max=100_000.0 />
                 <NumberField label="ctl.quota_timeout_cost" help="help.quota_timeout_cost" unit="unit.tokens" value=q_timeout_cost on_change=set_q_timeout_cost min=0.0 max=100_000.0 />
@@ -719,9 +719,9 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     value=q_scope
                     on_change=set_q_scope
                 />
-            </Show>
+            }.into_any())}
             <ToggleField label="ctl.breaker" help="help.breaker" value=has_breaker on_change=set_has_breaker testid=tid("breaker") />
-            <Show when=move || has_breaker.get()>
+            {crate::show::show(move || has_breaker.get(), move || view! {
                 <ChoiceField
                     label="ctl.breaker_kind"
                     help="help.breaker_kind"
@@ -734,7 +734,7 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                 <NumberField label="ctl.min_calls" help="help.min_calls" unit="unit.calls" value=min_calls on_change=set_min_calls min=1.0 max=1000.0 />
                 <NumberField label="ctl.open_ms" help="help.open_ms" unit="unit.ms" value=open_ms on_change=set_open_ms min=1.0 max=3_600_000.0 step=100.0 />
                 <NumberField label="ctl.probes" help="help.probes" unit="unit.calls" value=probes on_change=set_probes min=1.0 max=100.0 />
-            </Show>
+            }.into_any())}
         </FieldGroup>
     }
 }

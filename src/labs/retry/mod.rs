@@ -151,12 +151,12 @@ fn RetryChartsArea(view: RetryView) -> impl IntoView {
                 <h2 class="side-title">{tr("ui.charts_a")}</h2>
                 <charts::RetryCharts view=view side=stage::Side::A />
             </section>
-            <Show when=has_b>
+            {crate::show::show(has_b, move || view! {
                 <section class="side">
                     <h2 class="side-title">{tr("ui.charts_b")}</h2>
                     <charts::RetryCharts view=view side=stage::Side::B />
                 </section>
-            </Show>
+            }.into_any())}
         </div>
     }
 }

@@ -38,6 +38,7 @@ use super::RetryView;
 use crate::charts::{
     fmt_count, fmt_countdown, prefers_reduced_motion, unique_id, use_element_width,
 };
+use crate::markup::Markup;
 use engine::i18n::{t, tf};
 use engine::labs::retry::config::StrategyPlan;
 use engine::labs::retry::model::{Final, Phase, Request};
@@ -1107,180 +1108,294 @@ fn describe(sim: &RetrySim, picked: Picked, lang: Lang) -> String {
 // ------------------------------------------------------------------ SVG
 
 /// The SVG around the dots: headings, clients, guides, nodes, the waiting
-/// lane. Built once per layout; per frame only node texts and gauges change.
-fn draw_svg(
-    l: &Layout,
-    nodes: Memo<Vec<NodeState>>,
-    summary: Memo<String>,
-    hatch: &str,
-    picked: RwSignal<Option<Picked>>,
-) -> impl IntoView {
+/// lane, written as markup once per layout. The nodes' texts and gauges are
+/// left empty here: [`NodeEls::show`] fills them in, and then only changes
+/// what changed, frame by frame.
+fn svg_markup(l: &Layout, hatch: &str) -> String {
     let g = l.g;
     let lang = l.lang;
     let hatch_fill = format!("url(#{hatch})");
     let nx = g.node_x();
-    let guides = l
-        .nodes
-        .iter()
-        .map(|&(y, h)| {
-            let d = format!(
-                "M{},{}L{},{}M{},{}L{},{}",
-                c(g.x0),
-                c(g.top + 8.0),
-                c(g.x1),
-                c(y + h / 2.0),
-                c(g.x0),
-                c(g.top + g.area_h - 8.0),
-                c(g.x1),
-                c(y + h / 2.0)
-            );
-            view! { <path class="stage-guide" d=d /> }
-        })
-        .collect::<Vec<_>>();
-    let text_room = g.node_w - 16.0;
-    let k = g.k;
     let narrow = g.is_narrow();
-    // Narrow, a node's number goes on a line of its own, under what it counts.
-    let working_label = narrow.then(|| {
-        tf(lang, "retry.stage.node_working", &[("n", &"")])
-            .trim()
-            .to_string()
-    });
-    let node_views = l
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, &(y, h))| {
-            let read = move |f: fn(&NodeState) -> String| {
-                move || nodes.with(|v| v.get(i).map(f).unwrap_or_default())
-            };
-            let is_down = move || nodes.with(|v| v.get(i).is_some_and(|n| n.down.is_some()));
-            let class = move || {
-                nodes.with(|v| {
-                    let n = v.get(i);
-                    format!(
-                        "stage-node{}{}",
-                        if n.is_some_and(|n| n.down.is_some()) { " stage-node--down" } else { "" },
-                        if n.is_some_and(|n| n.over_capacity) { " stage-node--over" } else { "" }
-                    )
-                })
-            };
-            // Squeeze a label that would overflow the box (a huge count on a phone).
-            let fit = move |f: fn(&NodeState) -> String, px: f64| {
-                move || {
-                    nodes.with(|v| {
-                        v.get(i)
-                            .map(f)
-                            .filter(|s| text_width(s, px * k) > text_room)
-                            .map(|_| c(text_room))
-                    })
-                }
-            };
-            let gauge_x = nx + 8.0;
-            let gauge_w = g.node_w - 16.0;
-            let gauge_y = y + h - 12.0;
-            let tall = h >= NODE_TALL_H && !narrow;
-            // While down: DOWN on the second line; when it is back on the
-            // third (or, in a short box, where the gauge was).
-            let back_y = if tall || narrow { g.node_line(y, 3) } else { y + h - 6.0 };
-            let label = working_label.clone();
-            let working = move || match &label {
-                Some(label) if !is_down() => label.clone(),
-                Some(_) => String::new(),
-                None => nodes.with(|v| v.get(i).map(|n| n.working.clone()).unwrap_or_default()),
-            };
-            let label = working_label.clone();
-            let working_fit = move || {
-                let text = match &label {
-                    Some(label) => label.clone(),
-                    None => nodes.with(|v| v.get(i).map(|n| n.working.clone()).unwrap_or_default()),
-                };
-                (text_width(&text, 11.5 * k) > text_room).then(|| c(text_room))
-            };
-            let count = narrow.then(|| {
-                view! {
-                    <text class="stage-node-count" data-testid="stage-node-count" x=c(nx + 8.0) y=c(g.node_line(y, 3))>
-                        {read(|n| n.count.clone())}
-                    </text>
-                }
-            });
-            let capacity_at = (l.capacity > 0).then_some(1.0 / 1.5);
-            view! {
-                <g
-                    class=class
-                    data-testid="stage-node"
-                    data-down=move || is_down().to_string()
-                    tabindex="0"
-                    on:focus=move |_| picked.set(Some(Picked::Node(i)))
-                >
-                    <title>{read(|n| n.title.clone())}</title>
-                    <rect class="stage-node-box" x=c(nx) y=c(y) width=c(g.node_w) height=c(h) rx="6" />
-                    <rect class="stage-node-hatch" x=c(nx) y=c(y) width=c(g.node_w) height=c(h) rx="6" fill=hatch_fill.clone() />
-                    <text class="stage-node-name" x=c(nx + 8.0) y=c(g.node_line(y, 1))>{node_name(i as u32)}</text>
-                    <text
-                        class="stage-node-working"
-                        data-testid="stage-node-working"
-                        x=c(nx + 8.0)
-                        y=c(g.node_line(y, 2))
-                        textLength=working_fit
-                        lengthAdjust="spacingAndGlyphs"
-                    >
-                        {working}
-                    </text>
-                    {count}
-                    <text
-                        class="stage-node-received"
-                        x=c(nx + 8.0)
-                        y=c(g.node_line(y, 3))
-                        textLength=fit(|n| n.received.clone(), 11.0)
-                        lengthAdjust="spacingAndGlyphs"
-                        opacity=move || if tall && !is_down() { "1" } else { "0" }
-                    >
-                        {read(|n| n.received.clone())}
-                    </text>
-                    <text class="stage-node-down" x=c(nx + 8.0) y=c(g.node_line(y, 2))>
-                        {move || if is_down() { t(lang, "retry.stage.down").to_string() } else { String::new() }}
-                    </text>
-                    <text
-                        class="stage-node-back"
-                        x=c(nx + 8.0)
-                        y=c(back_y)
-                        textLength=fit(|n| n.down.clone().unwrap_or_default(), 11.0)
-                        lengthAdjust="spacingAndGlyphs"
-                    >
-                        {read(|n| n.down.clone().unwrap_or_default())}
-                    </text>
-                    <g opacity=move || if is_down() { "0" } else { "1" }>
-                        <rect class="stage-gauge" x=c(gauge_x) y=c(gauge_y) width=c(gauge_w) height="6" rx="3" />
-                        <rect
-                            class="stage-gauge-fill"
-                            x=c(gauge_x)
-                            y=c(gauge_y)
-                            width=move || c(gauge_w * nodes.with(|v| v.get(i).map_or(0.0, |n| n.load)))
-                            height="6"
-                            rx="3"
-                        />
-                        <line
-                            class="stage-capacity"
-                            x1=c(gauge_x + gauge_w * capacity_at.unwrap_or(0.0))
-                            x2=c(gauge_x + gauge_w * capacity_at.unwrap_or(0.0))
-                            y1=c(gauge_y - 3.0)
-                            y2=c(gauge_y + 9.0)
-                            opacity=if capacity_at.is_some() { "1" } else { "0" }
-                        />
-                    </g>
-                </g>
-            }
-        })
-        .collect::<Vec<_>>();
+    let k = g.k;
+    let mut m = Markup::new();
+    let view_box = format!("0 0 {} {}", c(g.w), c(g.h));
+    let (w, h) = (c(g.w), c(g.h));
+    let style = format!("--k:{k:.2}");
+    let mut attrs = vec![
+        ("class", "stage-svg"),
+        ("viewBox", view_box.as_str()),
+        ("width", w.as_str()),
+        ("height", h.as_str()),
+        ("role", "img"),
+    ];
+    if narrow {
+        attrs.push(("style", style.as_str()));
+    }
+    m.open("svg", &attrs);
+    m.open("defs", &[]).open(
+        "pattern",
+        &[
+            ("id", hatch),
+            ("width", "7"),
+            ("height", "7"),
+            ("patternUnits", "userSpaceOnUse"),
+            ("patternTransform", "rotate(45)"),
+        ],
+    );
+    m.empty(
+        "line",
+        &[
+            ("class", "hatch-line"),
+            ("x1", "0"),
+            ("y1", "0"),
+            ("x2", "0"),
+            ("y2", "7"),
+        ],
+    );
+    m.close("pattern").close("defs");
+    let heading_y = c(11.0 * k + 3.0);
+    let heading = |m: &mut Markup, x: f64, anchor: Option<&str>, text: &str| {
+        let x = c(x);
+        let mut a = vec![
+            ("class", "stage-heading"),
+            ("x", x.as_str()),
+            ("y", heading_y.as_str()),
+        ];
+        if let Some(anchor) = anchor {
+            a.push(("text-anchor", anchor));
+        }
+        m.elem("text", &a, text);
+    };
+    heading(&mut m, g.pad, None, t(lang, "retry.stage.clients_heading"));
+    heading(
+        &mut m,
+        (g.x0 + g.x1) / 2.0,
+        Some("middle"),
+        if narrow {
+            ""
+        } else {
+            t(lang, "retry.stage.wire")
+        },
+    );
+    heading(
+        &mut m,
+        g.w - g.pad,
+        Some("end"),
+        t(lang, "retry.stage.service"),
+    );
+
+    let mid = g.top + g.area_h / 2.0;
     let clients_word = if l.clients == 1 {
         t(lang, "retry.stage.client")
     } else {
         t(lang, "retry.stage.clients")
     };
-    let mid = g.top + g.area_h / 2.0;
-    let heading_y = 11.0 * k + 3.0;
-    let lane_axis_y = g.lane_y + g.lane_h + 11.0 * k + 2.0;
+    let cx = c(g.pad + g.client_w / 2.0);
+    m.open("g", &[("class", "stage-clients")]);
+    m.empty(
+        "rect",
+        &[
+            ("class", "stage-client-box"),
+            ("x", &c(g.pad)),
+            ("y", &c(g.top)),
+            ("width", &c(g.client_w)),
+            ("height", &c(g.area_h)),
+            ("rx", "8"),
+        ],
+    );
+    m.elem(
+        "text",
+        &[
+            ("class", "stage-client-count"),
+            ("x", &cx),
+            ("y", &c(mid)),
+            ("text-anchor", "middle"),
+        ],
+        &fmt_count(lang, l.clients as u64),
+    );
+    // Narrow, the heading above the box names them.
+    m.elem(
+        "text",
+        &[
+            ("class", "stage-client-word"),
+            ("x", &cx),
+            ("y", &c(mid + 18.0)),
+            ("text-anchor", "middle"),
+        ],
+        if narrow { "" } else { clients_word },
+    );
+    m.close("g");
+
+    m.open("g", &[("class", "stage-guides")]);
+    for &(y, h) in &l.nodes {
+        let d = format!(
+            "M{},{}L{},{}M{},{}L{},{}",
+            c(g.x0),
+            c(g.top + 8.0),
+            c(g.x1),
+            c(y + h / 2.0),
+            c(g.x0),
+            c(g.top + g.area_h - 8.0),
+            c(g.x1),
+            c(y + h / 2.0)
+        );
+        m.empty("path", &[("class", "stage-guide"), ("d", &d)]);
+    }
+    m.close("g");
+
+    m.open(
+        "g",
+        &[("class", "stage-nodes"), ("data-testid", "stage-nodes")],
+    );
+    let capacity_at = if l.capacity > 0 { 1.0 / 1.5 } else { 0.0 };
+    for (i, &(y, h)) in l.nodes.iter().enumerate() {
+        let (x, yy, nw, nh) = (c(nx), c(y), c(g.node_w), c(h));
+        let tx = c(nx + 8.0);
+        let tall = h >= NODE_TALL_H && !narrow;
+        // While down: DOWN on the second line; when it is back on the
+        // third (or, in a short box, where the gauge was).
+        let back_y = if tall || narrow {
+            g.node_line(y, 3)
+        } else {
+            y + h - 6.0
+        };
+        let gauge_x = nx + 8.0;
+        let gauge_w = g.node_w - 16.0;
+        let gauge_y = y + h - 12.0;
+        m.open(
+            "g",
+            &[
+                ("class", "stage-node"),
+                ("data-testid", "stage-node"),
+                ("data-down", "false"),
+                ("tabindex", "0"),
+            ],
+        );
+        m.elem("title", &[], "");
+        let box_attrs = [
+            ("x", x.as_str()),
+            ("y", yy.as_str()),
+            ("width", nw.as_str()),
+            ("height", nh.as_str()),
+            ("rx", "6"),
+        ];
+        m.empty(
+            "rect",
+            &[&[("class", "stage-node-box")][..], &box_attrs].concat(),
+        );
+        m.empty(
+            "rect",
+            &[
+                &[("class", "stage-node-hatch")][..],
+                &box_attrs,
+                &[("fill", hatch_fill.as_str())],
+            ]
+            .concat(),
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "stage-node-name"),
+                ("x", &tx),
+                ("y", &c(g.node_line(y, 1))),
+            ],
+            &node_name(i as u32),
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "stage-node-working"),
+                ("data-testid", "stage-node-working"),
+                ("x", &tx),
+                ("y", &c(g.node_line(y, 2))),
+                ("lengthAdjust", "spacingAndGlyphs"),
+            ],
+            "",
+        );
+        if narrow {
+            m.elem(
+                "text",
+                &[
+                    ("class", "stage-node-count"),
+                    ("data-testid", "stage-node-count"),
+                    ("x", &tx),
+                    ("y", &c(g.node_line(y, 3))),
+                ],
+                "",
+            );
+        }
+        m.elem(
+            "text",
+            &[
+                ("class", "stage-node-received"),
+                ("x", &tx),
+                ("y", &c(g.node_line(y, 3))),
+                ("lengthAdjust", "spacingAndGlyphs"),
+                ("opacity", if tall { "1" } else { "0" }),
+            ],
+            "",
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "stage-node-down"),
+                ("x", &tx),
+                ("y", &c(g.node_line(y, 2))),
+            ],
+            "",
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "stage-node-back"),
+                ("x", &tx),
+                ("y", &c(back_y)),
+                ("lengthAdjust", "spacingAndGlyphs"),
+            ],
+            "",
+        );
+        let (gx, gy, gw) = (c(gauge_x), c(gauge_y), c(gauge_w));
+        m.open("g", &[("opacity", "1")]);
+        m.empty(
+            "rect",
+            &[
+                ("class", "stage-gauge"),
+                ("x", &gx),
+                ("y", &gy),
+                ("width", &gw),
+                ("height", "6"),
+                ("rx", "3"),
+            ],
+        );
+        m.empty(
+            "rect",
+            &[
+                ("class", "stage-gauge-fill"),
+                ("x", &gx),
+                ("y", &gy),
+                ("width", "0.0"),
+                ("height", "6"),
+                ("rx", "3"),
+            ],
+        );
+        let cap_x = c(gauge_x + gauge_w * capacity_at);
+        m.empty(
+            "line",
+            &[
+                ("class", "stage-capacity"),
+                ("x1", &cap_x),
+                ("x2", &cap_x),
+                ("y1", &c(gauge_y - 3.0)),
+                ("y2", &c(gauge_y + 9.0)),
+                ("opacity", if l.capacity > 0 { "1" } else { "0" }),
+            ],
+        );
+        m.close("g").close("g");
+    }
+    m.close("g");
+
+    let lane_axis_y = c(g.lane_y + g.lane_h + 11.0 * k + 2.0);
     // Narrow: the short name of the lane, squeezed if it still does not fit.
     let lane_label = if narrow {
         format!("⏳ {}", t(lang, "retry.stage.waiting_lane"))
@@ -1288,8 +1403,30 @@ fn draw_svg(
         format!("⏳ {}", t(lang, "retry.stage.waiting_lane_by_time"))
     };
     let lane_label_room = g.w - g.pad - g.lane_x0;
-    let lane_label_fit =
-        (narrow && text_width(&lane_label, 12.0 * k) > lane_label_room).then(|| c(lane_label_room));
+    let lane_x0 = c(g.lane_x0);
+    let lane_label_y = c(g.lane_y - 7.0);
+    let room = c(lane_label_room);
+    let mut a = vec![
+        ("class", "stage-lane-label"),
+        ("x", lane_x0.as_str()),
+        ("y", lane_label_y.as_str()),
+    ];
+    if narrow && text_width(&lane_label, 12.0 * k) > lane_label_room {
+        a.push(("textLength", room.as_str()));
+    }
+    a.push(("lengthAdjust", "spacingAndGlyphs"));
+    m.elem("text", &a, &lane_label);
+    m.empty(
+        "rect",
+        &[
+            ("class", "stage-lane"),
+            ("x", &lane_x0),
+            ("y", &c(g.lane_y)),
+            ("width", &c(g.x1 - g.lane_x0)),
+            ("height", &c(g.lane_h)),
+            ("rx", "6"),
+        ],
+    );
     // The lane's two ends in words, or just the times when the lane is narrow.
     let horizon = fmt_countdown(lang, l.horizon_ms);
     let (lane_far, lane_now) = {
@@ -1301,73 +1438,167 @@ fn draw_svg(
             (horizon, t(lang, "retry.stage.lane_now_short").to_string())
         }
     };
-    view! {
-        <svg
-            class="stage-svg"
-            viewBox=format!("0 0 {} {}", c(g.w), c(g.h))
-            width=c(g.w)
-            height=c(g.h)
-            role="img"
-            aria-label=move || summary.get()
-            style=narrow.then(|| format!("--k:{k:.2}"))
-        >
-            <defs>
-                <pattern id=hatch.to_string() width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                    <line class="hatch-line" x1="0" y1="0" x2="0" y2="7" />
-                </pattern>
-            </defs>
-            <text class="stage-heading" x=c(g.pad) y=c(heading_y)>{t(lang, "retry.stage.clients_heading").to_string()}</text>
-            <text class="stage-heading" x=c((g.x0 + g.x1) / 2.0) y=c(heading_y) text-anchor="middle">
-                {(!narrow).then(|| t(lang, "retry.stage.wire").to_string())}
-            </text>
-            <text class="stage-heading" x=c(g.w - g.pad) y=c(heading_y) text-anchor="end">{t(lang, "retry.stage.service").to_string()}</text>
-            <g class="stage-clients">
-                <rect class="stage-client-box" x=c(g.pad) y=c(g.top) width=c(g.client_w) height=c(g.area_h) rx="8" />
-                <text class="stage-client-count" x=c(g.pad + g.client_w / 2.0) y=c(mid) text-anchor="middle">
-                    {fmt_count(lang, l.clients as u64)}
-                </text>
-                // Narrow, the heading above the box names them.
-                <text class="stage-client-word" x=c(g.pad + g.client_w / 2.0) y=c(mid + 18.0) text-anchor="middle">
-                    {(!narrow).then(|| clients_word.to_string())}
-                </text>
-            </g>
-            <g class="stage-guides">{guides}</g>
-            <g class="stage-nodes" data-testid="stage-nodes">{node_views}</g>
-            <text
-                class="stage-lane-label"
-                x=c(g.lane_x0)
-                y=c(g.lane_y - 7.0)
-                textLength=lane_label_fit
-                lengthAdjust="spacingAndGlyphs"
-            >
-                {lane_label}
-            </text>
-            <rect class="stage-lane" x=c(g.lane_x0) y=c(g.lane_y) width=c(g.x1 - g.lane_x0) height=c(g.lane_h) rx="6" />
-            <text class="stage-lane-axis" data-testid="lane-far" x=c(g.lane_x0) y=c(lane_axis_y)>
-                {lane_far}
-            </text>
-            <text class="stage-lane-axis" x=c(g.x1) y=c(lane_axis_y) text-anchor="end">
-                {lane_now}
-            </text>
-        </svg>
+    m.elem(
+        "text",
+        &[
+            ("class", "stage-lane-axis"),
+            ("data-testid", "lane-far"),
+            ("x", &lane_x0),
+            ("y", &lane_axis_y),
+        ],
+        &lane_far,
+    );
+    m.elem(
+        "text",
+        &[
+            ("class", "stage-lane-axis"),
+            ("x", &c(g.x1)),
+            ("y", &lane_axis_y),
+            ("text-anchor", "end"),
+        ],
+        &lane_now,
+    );
+    m.close("svg");
+    m.finish()
+}
+
+/// One node box's elements that change frame by frame, and what they show.
+struct NodeEls {
+    group: web_sys::Element,
+    title: web_sys::Element,
+    working: web_sys::Element,
+    count: Option<web_sys::Element>,
+    received: web_sys::Element,
+    down: web_sys::Element,
+    back: web_sys::Element,
+    gauge: web_sys::Element,
+    fill: web_sys::Element,
+    shown: Option<NodeState>,
+}
+
+/// Sets an attribute, or removes it for `None`.
+fn set_attr(el: &web_sys::Element, name: &str, value: Option<&str>) {
+    let _ = match value {
+        Some(v) => el.set_attribute(name, v),
+        None => el.remove_attribute(name),
+    };
+}
+
+impl NodeEls {
+    /// The elements of the `[data-testid=stage-node]` group `group`, as
+    /// [`svg_markup`] wrote them.
+    fn find(group: web_sys::Element) -> Option<NodeEls> {
+        let q = |sel: &str| group.query_selector(sel).ok().flatten();
+        Some(NodeEls {
+            title: q("title")?,
+            working: q(".stage-node-working")?,
+            count: q(".stage-node-count"),
+            received: q(".stage-node-received")?,
+            down: q(".stage-node-down")?,
+            back: q(".stage-node-back")?,
+            gauge: q(".stage-gauge")?.parent_element()?,
+            fill: q(".stage-gauge-fill")?,
+            group,
+            shown: None,
+        })
+    }
+
+    /// Shows `n`, touching only what differs from what is shown.
+    fn show(&mut self, l: &Layout, i: usize, n: &NodeState) {
+        let g = l.g;
+        let old = self.shown.take();
+        let changed = |f: fn(&NodeState) -> String| old.as_ref().is_none_or(|o| f(o) != f(n));
+        let text_room = g.node_w - 16.0;
+        let k = g.k;
+        // Squeeze a label that would overflow the box (a huge count on a phone).
+        let fit = |s: &str, px: f64| (text_width(s, px * k) > text_room).then(|| c(text_room));
+        let narrow = g.is_narrow();
+        let tall = l.nodes.get(i).is_some_and(|&(_, h)| h >= NODE_TALL_H) && !narrow;
+        let is_down = n.down.is_some();
+        let was_down = old.as_ref().map(|o| o.down.is_some());
+        if changed(|n| format!("{}{}", n.down.is_some(), n.over_capacity)) {
+            let class = format!(
+                "stage-node{}{}",
+                if is_down { " stage-node--down" } else { "" },
+                if n.over_capacity {
+                    " stage-node--over"
+                } else {
+                    ""
+                }
+            );
+            let _ = self.group.set_attribute("class", &class);
+            let _ = self
+                .group
+                .set_attribute("data-down", if is_down { "true" } else { "false" });
+        }
+        if changed(|n| n.title.clone()) {
+            self.title.set_text_content(Some(&n.title));
+        }
+        // Narrow, a node's number goes on a line of its own, under what it counts.
+        let working = |n: &NodeState| match narrow {
+            true if n.down.is_none() => tf(l.lang, "retry.stage.node_working", &[("n", &"")])
+                .trim()
+                .to_string(),
+            true => String::new(),
+            false => n.working.clone(),
+        };
+        if old.as_ref().is_none_or(|o| working(o) != working(n)) {
+            let text = working(n);
+            self.working.set_text_content(Some(&text));
+            let label = if narrow {
+                tf(l.lang, "retry.stage.node_working", &[("n", &"")])
+                    .trim()
+                    .to_string()
+            } else {
+                text
+            };
+            set_attr(&self.working, "textLength", fit(&label, 11.5).as_deref());
+        }
+        if let Some(count) = &self.count {
+            if changed(|n| n.count.clone()) {
+                count.set_text_content(Some(&n.count));
+            }
+        }
+        if changed(|n| n.received.clone()) {
+            self.received.set_text_content(Some(&n.received));
+            set_attr(
+                &self.received,
+                "textLength",
+                fit(&n.received, 11.0).as_deref(),
+            );
+        }
+        if was_down != Some(is_down) {
+            let _ = self
+                .received
+                .set_attribute("opacity", if tall && !is_down { "1" } else { "0" });
+            let down = if is_down {
+                t(l.lang, "retry.stage.down")
+            } else {
+                ""
+            };
+            self.down.set_text_content(Some(down));
+            let _ = self
+                .gauge
+                .set_attribute("opacity", if is_down { "0" } else { "1" });
+        }
+        if changed(|n| n.down.clone().unwrap_or_default()) {
+            let back = n.down.clone().unwrap_or_default();
+            self.back.set_text_content(Some(&back));
+            set_attr(&self.back, "textLength", fit(&back, 11.0).as_deref());
+        }
+        if old.as_ref().is_none_or(|o| o.load != n.load) {
+            let _ = self
+                .fill
+                .set_attribute("width", &c((g.node_w - 16.0) * n.load));
+        }
+        self.shown = Some(n.clone());
     }
 }
 
-/// The legend: each shape, with what it means, and the capacity mark when
-/// the service has one.
-fn legend(lang: Lang, capacity: u32) -> impl IntoView {
-    let capacity = (capacity > 0).then(|| {
-        view! {
-            <li>
-                <svg class="legend-mark" viewBox="0 0 24 12" width="24" height="12" aria-hidden="true">
-                    <rect class="stage-gauge" x="0" y="3" width="24" height="6" rx="3" />
-                    <rect class="stage-gauge-fill" x="0" y="3" width="11" height="6" rx="3" />
-                    <line class="stage-capacity" x1="16" x2="16" y1="0" y2="12" />
-                </svg>
-                <span>{tf(lang, "retry.stage.capacity", &[("n", &fmt_count(lang, capacity as u64))])}</span>
-            </li>
-        }
-    });
+/// The legend, as markup: each shape, with what it means, and the capacity
+/// mark when the service has one.
+fn legend(lang: Lang, capacity: u32) -> String {
+    let mut m = Markup::new();
     let items = [
         (DotKind::FirstAttempt, "retry.stage.legend_first"),
         (DotKind::Retry, "retry.stage.legend_retry"),
@@ -1375,23 +1606,83 @@ fn legend(lang: Lang, capacity: u32) -> impl IntoView {
         (DotKind::Succeeded, "retry.stage.legend_succeeded"),
         (DotKind::GaveUp, "retry.stage.legend_gave_up"),
     ];
-    let items = items
-        .into_iter()
-        .map(|(kind, key)| {
-            view! {
-                <li>
-                    <svg class="legend-mark" viewBox="-8 -8 16 16" width="16" height="16" aria-hidden="true">
-                        <g class=kind.class()>
-                            <path class="dot-shape" d=kind.svg_shape(5.5) />
-                            <path class="dot-mark" d=kind.svg_mark(5.5) />
-                        </g>
-                    </svg>
-                    <span>{t(lang, key).to_string()}</span>
-                </li>
-            }
-        })
-        .collect::<Vec<_>>();
-    (items, capacity)
+    for (kind, key) in items {
+        m.open("li", &[]).open(
+            "svg",
+            &[
+                ("class", "legend-mark"),
+                ("viewBox", "-8 -8 16 16"),
+                ("width", "16"),
+                ("height", "16"),
+                ("aria-hidden", "true"),
+            ],
+        );
+        m.open("g", &[("class", kind.class())])
+            .empty(
+                "path",
+                &[("class", "dot-shape"), ("d", &kind.svg_shape(5.5))],
+            )
+            .empty("path", &[("class", "dot-mark"), ("d", &kind.svg_mark(5.5))])
+            .close("g")
+            .close("svg");
+        m.elem("span", &[], t(lang, key)).close("li");
+    }
+    if capacity > 0 {
+        m.open("li", &[]).open(
+            "svg",
+            &[
+                ("class", "legend-mark"),
+                ("viewBox", "0 0 24 12"),
+                ("width", "24"),
+                ("height", "12"),
+                ("aria-hidden", "true"),
+            ],
+        );
+        m.empty(
+            "rect",
+            &[
+                ("class", "stage-gauge"),
+                ("x", "0"),
+                ("y", "3"),
+                ("width", "24"),
+                ("height", "6"),
+                ("rx", "3"),
+            ],
+        )
+        .empty(
+            "rect",
+            &[
+                ("class", "stage-gauge-fill"),
+                ("x", "0"),
+                ("y", "3"),
+                ("width", "11"),
+                ("height", "6"),
+                ("rx", "3"),
+            ],
+        )
+        .empty(
+            "line",
+            &[
+                ("class", "stage-capacity"),
+                ("x1", "16"),
+                ("x2", "16"),
+                ("y1", "0"),
+                ("y2", "12"),
+            ],
+        )
+        .close("svg");
+        m.elem(
+            "span",
+            &[],
+            &tf(
+                lang,
+                "retry.stage.capacity",
+                &[("n", &fmt_count(lang, capacity as u64))],
+            ),
+        )
+        .close("li");
+    }
+    m.finish()
 }
 
 /// The clients, the service and the requests between them, for one side.
@@ -1439,11 +1730,56 @@ pub fn RetryStage(
     // Pointing at, tapping or focusing (Tab) a node, or pointing at or
     // tapping a dot, says what it is, below the stage.
     let picked = RwSignal::new(None::<Picked>);
-    let svg = move || {
+    // The SVG: written whole when the layout changes, then only its nodes'
+    // texts and gauges (and its accessible name) are updated.
+    let drawn = StoredValue::new_local(None::<(Layout, web_sys::Element, Vec<NodeEls>)>);
+    Effect::new(move |_| {
+        let Some(plot) = node.get() else {
+            return;
+        };
         layout.with(|l| {
-            l.as_ref()
-                .map(|l| draw_svg(l, nodes, summary, &hatch, picked))
-        })
+            drawn.update_value(|d| {
+                if d.as_ref().map(|d| &d.0) != l.as_ref() {
+                    if let Some((_, svg, _)) = d.take() {
+                        svg.remove();
+                    }
+                    if let Some(l) = l {
+                        let _ = plot.insert_adjacent_html("afterbegin", &svg_markup(l, &hatch));
+                        *d = plot.first_element_child().map(|svg| {
+                            let groups = svg.query_selector_all("[data-testid=stage-node]").ok();
+                            let els = (0..groups.as_ref().map_or(0, |g| g.length()))
+                                .filter_map(|i| groups.as_ref()?.item(i)?.dyn_into().ok())
+                                .filter_map(NodeEls::find)
+                                .collect();
+                            (l.clone(), svg, els)
+                        });
+                    }
+                }
+                if let Some((l, svg, els)) = d {
+                    let _ = svg.set_attribute("aria-label", &summary.get());
+                    nodes.with(|ns| {
+                        for (i, (el, n)) in els.iter_mut().zip(ns).enumerate() {
+                            el.show(l, i, n);
+                        }
+                    });
+                }
+            })
+        });
+    });
+    // Tab onto a node: it says what it is, as a tap would.
+    let on_focus = move |ev: web_sys::FocusEvent| {
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()) else {
+            return;
+        };
+        let hit = drawn.with_value(|d| {
+            d.as_ref()?
+                .2
+                .iter()
+                .position(|el| el.group.contains(Some(&target)))
+        });
+        if let Some(i) = hit {
+            picked.set(Some(Picked::Node(i)));
+        }
     };
     let pick_at = move |ev: &web_sys::MouseEvent| {
         let el = node.get_untracked()?;
@@ -1549,8 +1885,8 @@ pub fn RetryStage(
                 node_ref=node
                 on:click=on_click
                 on:pointermove=on_move
+                on:focusin=on_focus
             >
-                {svg}
                 <canvas
                     class="stage-canvas"
                     data-testid="stage-canvas"
@@ -1569,7 +1905,7 @@ pub fn RetryStage(
                     <span class="stage-count" data-testid="count-done">{count_text(2)}</span>
                     <span class="stage-sampled">{count_text(3)}</span>
                 </p>
-                <ul class="stage-legend">{legend}</ul>
+                <ul class="stage-legend" inner_html=legend></ul>
             </figcaption>
         </figure>
     }

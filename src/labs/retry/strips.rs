@@ -210,7 +210,7 @@ fn breaker_markup(f: &BreakerFrame) -> String {
         BreakerState::HalfOpen => 2,
     };
     let mut ordered: Vec<&Segment> = f.segments.iter().collect();
-    ordered.sort_by_key(|s| layer(s.state));
+    engine::order::sort_by(&mut ordered, |a, b| layer(a.state).cmp(&layer(b.state)));
     let mut m = Markup::new();
     m.open("div", &[("class", "strip-marks"), ("aria-hidden", "true")]);
     for (at, n) in &f.marks {

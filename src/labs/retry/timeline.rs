@@ -110,7 +110,7 @@ fn recent(sim: &RetrySim) -> Vec<&Request> {
     };
     let mut recent: Vec<&Request> = model.active().skip(active.saturating_sub(ROWS)).collect();
     recent.extend(model.finished().rev().take(ROWS));
-    recent.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+    engine::order::sort_by(&mut recent, |a, b| b.id.cmp(&a.id));
     recent.dedup_by_key(|r| r.id);
     recent.truncate(ROWS);
     recent

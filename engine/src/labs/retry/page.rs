@@ -371,7 +371,7 @@ impl LabRun for RetryRun {
                 }
             }
         }
-        marks.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        crate::order::sort_by(&mut marks, |a, b| a.at_ms.total_cmp(&b.at_ms));
         marks
     }
 

@@ -143,7 +143,10 @@ impl RetryStats {
             first_attempts: 0,
             refused: 0,
             finished_attempts: 0,
-            gave_up: GiveUpReason::ALL.iter().map(|r| (r.metric(), 0)).collect(),
+            gave_up: GiveUpReason::ALL.iter().fold(BTreeMap::new(), |mut m, r| {
+                m.insert(r.metric(), 0);
+                m
+            }),
             latency: Histogram::default(),
             last_finish: SimTime::ZERO,
             retry_wait: SimDuration::ZERO,
@@ -264,11 +267,12 @@ impl RetryStats {
             },
             gave_up: self.gave_up.clone(),
             node_failures: if self.node_failures.len() > 1 {
-                self.node_failures
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| (super::record::node_name(i as u32), *n))
-                    .collect()
+                // Inserted one by one: `collect` would compile a sort for it.
+                let mut by_node = BTreeMap::new();
+                for (i, n) in self.node_failures.iter().enumerate() {
+                    by_node.insert(super::record::node_name(i as u32), *n);
+                }
+                by_node
             } else {
                 BTreeMap::new()
             },

@@ -30,9 +30,34 @@ struct SideTrace {
     sim: RetrySim,
     /// Trace records already read.
     seen: u64,
-    open: BTreeMap<u32, Open>,
-    /// The wait scheduled before each request's next attempt.
-    waits: BTreeMap<u32, u64>,
+    /// Per request still to be read to its end: the wait scheduled before its
+    /// next attempt, and its attempt under way. One map for both (dropped when
+    /// both are gone), so the browser's wasm compiles one kind of map, not two.
+    pending: BTreeMap<u32, Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    wait_us: Option<u64>,
+    open: Option<Open>,
+}
+
+impl SideTrace {
+    /// The request's entry, made if it has none.
+    fn pending(&mut self, req: u32) -> &mut Pending {
+        self.pending.entry(req).or_default()
+    }
+
+    /// Drops the request's entry once it holds nothing.
+    fn tidy(&mut self, req: u32) {
+        if self
+            .pending
+            .get(&req)
+            .is_some_and(|p| p.wait_us.is_none() && p.open.is_none())
+        {
+            self.pending.remove(&req);
+        }
+    }
 }
 
 fn ms(t: SimTime) -> f64 {
@@ -60,8 +85,7 @@ impl SideTrace {
             side,
             sim: Simulation::with_trace_capacity(model, capacity),
             seen: 0,
-            open: BTreeMap::new(),
-            waits: BTreeMap::new(),
+            pending: BTreeMap::new(),
         };
         // Nothing ends at the start, but attempts begin.
         this.read(&mut |_| {});
@@ -80,31 +104,34 @@ impl SideTrace {
         for (at, record) in fresh {
             let (req, result) = match record {
                 RetryRecord::RetryScheduled { req, wait_us, .. } => {
-                    self.waits.insert(req, wait_us);
+                    self.pending(req).wait_us = Some(wait_us);
                     continue;
                 }
                 RetryRecord::AttemptStarted { req, attempt, node } => {
-                    let wait_before_us = self.waits.remove(&req).unwrap_or(0);
-                    self.open.insert(
-                        req,
-                        Open {
-                            attempt,
-                            node,
-                            start: at,
-                            wait_before_us,
-                        },
-                    );
+                    let entry = self.pending(req);
+                    let wait_before_us = entry.wait_us.take().unwrap_or(0);
+                    entry.open = Some(Open {
+                        attempt,
+                        node,
+                        start: at,
+                        wait_before_us,
+                    });
                     continue;
                 }
                 RetryRecord::GaveUp { req, .. } => {
-                    self.waits.remove(&req);
+                    if let Some(p) = self.pending.get_mut(&req) {
+                        p.wait_us = None;
+                    }
+                    self.tidy(req);
                     continue;
                 }
                 RetryRecord::AttemptSucceeded { req, .. } => (req, "ok"),
                 RetryRecord::AttemptFailed { req, error, .. } => (req, error_name(error)),
                 RetryRecord::Arrived { .. } | RetryRecord::Breaker { .. } => continue,
             };
-            if let Some(open) = self.open.remove(&req) {
+            let open = self.pending.get_mut(&req).and_then(|p| p.open.take());
+            self.tidy(req);
+            if let Some(open) = open {
                 emit(AttemptLine {
                     side: self.side,
                     request: req as u64,
