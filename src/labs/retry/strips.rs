@@ -15,6 +15,7 @@
 
 use super::charts::time_domain_s;
 use super::stage::Side;
+use super::tips::Tips;
 use super::RetryView;
 use crate::charts::{fmt_ms, fmt_number, Tone};
 use crate::markup::Markup;
@@ -202,15 +203,9 @@ fn run_labels(segments: &[Segment], lang: Lang) -> Vec<(f64, String)> {
 /// every frame change (written as text: one parse instead of a typed view).
 fn breaker_markup(f: &BreakerFrame) -> String {
     let lang = f.lang;
-    // Closed first, then open, then half-open on top: a thin stretch that
-    // matters is never hidden under a wide one.
-    let layer = |st: BreakerState| match st {
-        BreakerState::Closed => 0,
-        BreakerState::Open => 1,
-        BreakerState::HalfOpen => 2,
-    };
-    let mut ordered: Vec<&Segment> = f.segments.iter().collect();
-    ordered.sort_by_key(|s| layer(s.state));
+    // Drawn in time order, so ← → step through the stretches as they came;
+    // open and half-open ones are lifted above closed ones by their classes'
+    // z-index (components.css), so a thin stretch that matters is never hidden.
     let mut m = Markup::new();
     m.open("div", &[("class", "strip-marks"), ("aria-hidden", "true")]);
     for (at, n) in &f.marks {
@@ -227,7 +222,7 @@ fn breaker_markup(f: &BreakerFrame) -> String {
     }
     m.close("div")
         .open("div", &[("class", "strip-track"), ("aria-hidden", "true")]);
-    for s in ordered {
+    for s in &f.segments {
         let width = match s.state {
             BreakerState::HalfOpen => format!("max({HALF_OPEN_MIN_PX}px,{:.3}%)", s.width),
             BreakerState::Open => format!("max({OPEN_MIN_PX}px,{:.3}%)", s.width),
@@ -252,6 +247,8 @@ fn breaker_markup(f: &BreakerFrame) -> String {
                     ),
                 ),
                 ("title", &s.title),
+                ("data-tip", &s.title),
+                ("data-testid", "breaker-seg"),
             ],
             "",
         );
@@ -337,6 +334,7 @@ pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
         ("breaker", "retry.strip.breaker_title", true),
         shown,
         lang,
+        Some(Tips::new()),
         Signal::derive(move || now().map(|(class, icon, text)| (class, format!("{icon} "), text))),
         Signal::derive(body),
     )
@@ -350,11 +348,33 @@ fn strip_shell(
     (kind, title_key, live): (&'static str, &'static str, bool),
     shown: Memo<bool>,
     lang: Signal<Lang>,
+    tips: Option<Tips>,
     now: Signal<Option<(String, String, String)>>,
     body: Signal<String>,
 ) -> impl IntoView {
     move || {
         shown.get().then(|| {
+            let node = NodeRef::<leptos::html::Div>::new();
+            let el = move || node.get_untracked().map(web_sys::Element::from);
+            let body_view = match tips {
+                // Its stretches are told by tap, click or ← → (tips.rs).
+                Some(tips) => view! {
+                    <div
+                        class="strip-body tips"
+                        tabindex="0"
+                        role="group"
+                        aria-label=move || t(lang.get(), title_key).to_string()
+                        data-testid=format!("{kind}-body")
+                        node_ref=node
+                        on:click=move |ev| tips.click(el(), &ev)
+                        on:keydown=move |ev| tips.key(el(), &ev)
+                        inner_html=move || body.get()
+                    ></div>
+                    {tips.line(lang, "strip-tip")}
+                }
+                .into_any(),
+                None => view! { <div class="strip-body" inner_html=move || body.get()></div> }.into_any(),
+            };
             view! {
                 <section class=format!("strip strip--{kind}") data-testid=format!("{kind}-strip")>
                     <header class="strip-head">
@@ -368,7 +388,7 @@ fn strip_shell(
                             {move || now.with(|n| n.as_ref().map(|n| n.2.clone()))}
                         </p>
                     </header>
-                    <div class="strip-body" inner_html=move || body.get()></div>
+                    {body_view}
                 </section>
             }
         })
@@ -613,6 +633,7 @@ pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
         ("budget", "retry.strip.budget_title", false),
         shown,
         lang,
+        None,
         Signal::derive(move || now().map(|(class, icon, text)| (class, icon.to_string(), text))),
         Signal::derive(body),
     )
