@@ -17,7 +17,7 @@ use super::charts::time_domain_s;
 use super::stage::Side;
 use super::tips::Tips;
 use super::RetryView;
-use crate::charts::{fmt_ms, fmt_number, Tone};
+use crate::charts::{fmt_count, fmt_ms, fmt_number, Tone};
 use crate::markup::Markup;
 use engine::i18n::{t, tf};
 use engine::labs::retry::record::breaker_state_key;
@@ -408,11 +408,25 @@ struct BudgetFrame {
     threshold: f64,
     allows: bool,
     low: f64,
+    /// Retries the budget refused so far.
+    refused: u64,
+    /// The run is over: the level has refilled, so the strip says what happened.
+    ended: bool,
     summary: String,
     end_label: String,
 }
 
 const BUDGET_H: f64 = 40.0;
+
+/// Retries a budget or a quota refused so far (both give up as `budget`).
+fn refused_retries(sim: &engine::labs::retry::RetrySim) -> u64 {
+    sim.model()
+        .stats()
+        .gave_up
+        .get("budget")
+        .copied()
+        .unwrap_or(0)
+}
 
 fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame> {
     view.with(|run| {
@@ -461,6 +475,7 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
             path.push_str(&format!("L{last_x:.2},{BUDGET_H}Z"));
         }
         let allows = budget.allows_retry();
+        let refused = refused_retries(sim);
         let verdict = t(
             lang,
             if allows {
@@ -478,6 +493,7 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
                 ("threshold", &fmt_number(lang, threshold)),
                 ("level", &fmt_number(lang, level)),
                 ("verdict", &verdict),
+                ("refused", &fmt_count(lang, refused)),
             ],
         );
         Some(BudgetFrame {
@@ -490,6 +506,8 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
             threshold,
             allows,
             low,
+            refused,
+            ended: sim.is_finished(),
             summary,
             end_label: format!("{} s", fmt_number(lang, x_max)),
         })
@@ -561,10 +579,12 @@ fn budget_markup(f: &BudgetFrame) -> String {
             &[("max", &fmt_number(lang, f.max))],
         ),
     );
+    // The threshold line says what it means, in words, where it is drawn.
     m.elem(
         "span",
         &[
             ("class", "strip-budget-threshold-label"),
+            ("data-testid", "budget-threshold-label"),
             (
                 "style",
                 &format!("top:{:.1}%", f.threshold_y / BUDGET_H * 100.0),
@@ -585,7 +605,10 @@ fn budget_markup(f: &BudgetFrame) -> String {
         &tf(
             lang,
             "retry.strip.budget_low",
-            &[("low", &fmt_number(lang, f.low))],
+            &[
+                ("low", &fmt_number(lang, f.low)),
+                ("refused", &fmt_count(lang, f.refused)),
+            ],
         ),
     );
     m.elem("span", &[], &f.end_label).close("div");
@@ -593,29 +616,176 @@ fn budget_markup(f: &BudgetFrame) -> String {
     m.finish()
 }
 
-/// The retry budget's level over time (nothing if the strategy has none).
+/// The AWS-style retry quota now: the level of its bucket (the lowest one
+/// when each client has its own) against what a retry costs.
+#[derive(Clone, Debug, PartialEq)]
+struct QuotaFrame {
+    lang: Lang,
+    buckets: usize,
+    level: f64,
+    capacity: f64,
+    cost: f64,
+    timeout_cost: f64,
+    /// Buckets that cannot pay for a retry now.
+    short: usize,
+    refused: u64,
+    summary: String,
+}
+
+fn quota_frame(view: &RetryView, side: Side, lang: Lang) -> Option<QuotaFrame> {
+    view.with(|run| {
+        let sim = side.sim(run)?;
+        let quotas = sim.model().retry_quotas();
+        let lowest = quotas.iter().min_by_key(|q| q.milli_tokens())?;
+        let tokens = |milli: u64| milli as f64 / 1000.0;
+        let level = tokens(lowest.milli_tokens());
+        let capacity = tokens(lowest.capacity_milli_tokens());
+        let cost = tokens(lowest.retry_cost_milli_tokens());
+        let timeout_cost = tokens(lowest.timeout_cost_milli_tokens());
+        let short = quotas.iter().filter(|q| !q.allows_retry(false)).count();
+        let refused = refused_retries(sim);
+        let summary = tf(
+            lang,
+            "retry.strip.quota_summary",
+            &[
+                ("level", &fmt_number(lang, level)),
+                ("capacity", &fmt_number(lang, capacity)),
+                ("cost", &fmt_number(lang, cost)),
+                ("timeout_cost", &fmt_number(lang, timeout_cost)),
+                ("refused", &fmt_count(lang, refused)),
+            ],
+        );
+        Some(QuotaFrame {
+            lang,
+            buckets: quotas.len(),
+            level,
+            capacity,
+            cost,
+            timeout_cost,
+            short,
+            refused,
+            summary,
+        })
+    })
+}
+
+/// The quota's gauge: the level as a bar across the capacity, the cost of
+/// a retry marked and named, and how many retries it refused.
+fn quota_markup(f: &QuotaFrame) -> String {
+    let lang = f.lang;
+    let pct = |v: f64| (v / f.capacity.max(0.001) * 100.0).clamp(0.0, 100.0);
+    let mut m = Markup::new();
+    m.open("div", &[("class", "strip-quota"), ("aria-hidden", "true")]);
+    m.elem(
+        "span",
+        &[
+            ("class", "strip-quota-level tone-info"),
+            ("data-testid", "quota-level"),
+            ("style", &format!("width:{:.2}%", pct(f.level))),
+        ],
+        "",
+    );
+    m.elem(
+        "span",
+        &[
+            ("class", "strip-quota-cost"),
+            ("style", &format!("left:{:.2}%", pct(f.cost))),
+        ],
+        "",
+    );
+    m.close("div")
+        .open("div", &[("class", "strip-axis"), ("aria-hidden", "true")]);
+    m.elem("span", &[], "0");
+    m.elem(
+        "span",
+        &[],
+        &if f.buckets > 1 {
+            tf(
+                lang,
+                "retry.strip.quota_buckets",
+                &[
+                    ("n", &fmt_count(lang, f.buckets as u64)),
+                    ("short", &fmt_count(lang, f.short as u64)),
+                ],
+            )
+        } else {
+            tf(
+                lang,
+                "retry.strip.quota_refused",
+                &[("refused", &fmt_count(lang, f.refused))],
+            )
+        },
+    );
+    m.elem("span", &[], &fmt_number(lang, f.capacity))
+        .close("div");
+    m.elem(
+        "p",
+        &[
+            ("class", "strip-counts strip-quota-cost-label"),
+            ("data-testid", "quota-cost"),
+        ],
+        &tf(
+            lang,
+            "retry.strip.quota_cost",
+            &[
+                ("cost", &fmt_number(lang, f.cost)),
+                ("timeout_cost", &fmt_number(lang, f.timeout_cost)),
+            ],
+        ),
+    );
+    m.elem("p", &[("class", "visually-hidden")], &f.summary);
+    m.finish()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Bucket {
+    Budget(BudgetFrame),
+    Quota(QuotaFrame),
+}
+
+/// The retry budget's level over time, or the retry quota's level now
+/// (nothing if the strategy has neither).
 #[component]
 pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
-    let frame = Memo::new(move |_| budget_frame(&view, side, view.lang.get()));
+    let frame = Memo::new(move |_| {
+        let lang = view.lang.get();
+        budget_frame(&view, side, lang)
+            .map(Bucket::Budget)
+            .or_else(|| quota_frame(&view, side, lang).map(Bucket::Quota))
+    });
     let shown = Memo::new(move |_| frame.with(Option::is_some));
+    let is_quota = Memo::new(move |_| frame.with(|f| matches!(f, Some(Bucket::Quota(_)))));
     let lang = view.lang;
     let now = move || {
         frame.with(|f| {
             f.as_ref().map(|f| {
-                let lang = f.lang;
-                let tone = if f.allows { Tone::Ok } else { Tone::GiveUp };
+                let (lang, allows) = match f {
+                    Bucket::Budget(f) => (f.lang, f.allows),
+                    Bucket::Quota(f) => (f.lang, f.short == 0),
+                };
+                let tone = if allows { Tone::Ok } else { Tone::GiveUp };
                 let verdict = t(
                     lang,
-                    if f.allows {
+                    if allows {
                         "retry.strip.budget_allows"
                     } else {
                         "retry.strip.budget_blocks"
                     },
                 );
-                (
-                    format!("strip-now {}", tone.class()),
-                    if f.allows { "✓ " } else { "⏸ " },
-                    tf(
+                let text = match f {
+                    // At the end the bucket has refilled: say how low it went
+                    // and what it refused, not only "20 of 20".
+                    Bucket::Budget(f) if f.ended => tf(
+                        lang,
+                        "retry.strip.budget_end",
+                        &[
+                            ("level", &fmt_number(lang, f.level)),
+                            ("max", &fmt_number(lang, f.max)),
+                            ("low", &fmt_number(lang, f.low)),
+                            ("refused", &fmt_count(lang, f.refused)),
+                        ],
+                    ),
+                    Bucket::Budget(f) => tf(
                         lang,
                         "retry.strip.budget_now",
                         &[
@@ -624,17 +794,60 @@ pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
                             ("verdict", &verdict),
                         ],
                     ),
+                    Bucket::Quota(f) => tf(
+                        lang,
+                        if f.buckets > 1 {
+                            "retry.strip.quota_now_lowest"
+                        } else {
+                            "retry.strip.budget_now"
+                        },
+                        &[
+                            ("level", &fmt_number(lang, f.level)),
+                            ("max", &fmt_number(lang, f.capacity)),
+                            ("verdict", &verdict),
+                        ],
+                    ),
+                };
+                let ended = matches!(f, Bucket::Budget(f) if f.ended);
+                (
+                    format!(
+                        "strip-now {}",
+                        if ended { "tone-info" } else { tone.class() }
+                    ),
+                    if ended {
+                        "■ "
+                    } else if allows {
+                        "✓ "
+                    } else {
+                        "⏸ "
+                    },
+                    text,
                 )
             })
         })
     };
-    let body = move || frame.with(|f| f.as_ref().map(budget_markup).unwrap_or_default());
-    strip_shell(
-        ("budget", "retry.strip.budget_title", false),
-        shown,
-        lang,
-        None,
-        Signal::derive(move || now().map(|(class, icon, text)| (class, icon.to_string(), text))),
-        Signal::derive(body),
-    )
+    let body = move || {
+        frame.with(|f| match f {
+            Some(Bucket::Budget(f)) => budget_markup(f),
+            Some(Bucket::Quota(f)) => quota_markup(f),
+            None => String::new(),
+        })
+    };
+    move || {
+        let title = if is_quota.get() {
+            "retry.strip.quota_title"
+        } else {
+            "retry.strip.budget_title"
+        };
+        strip_shell(
+            ("budget", title, false),
+            shown,
+            lang,
+            None,
+            Signal::derive(move || {
+                now().map(|(class, icon, text)| (class, icon.to_string(), text))
+            }),
+            Signal::derive(body),
+        )
+    }
 }
