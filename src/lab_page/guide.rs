@@ -8,6 +8,8 @@ use crate::player::Clock;
 use engine::i18n::t;
 use engine::LabId;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 fn preset_key(lab: LabId, id: &str, what: &str) -> String {
     format!("preset.{}.{}.{}", lab.slug(), id, what)
@@ -79,6 +81,124 @@ pub fn PresetPicker(
     }
 }
 
+/// Calls `measure` now, whenever `el` changes size, and on `el`'s scroll
+/// events, until the owner is cleaned up.
+fn watch(el: &web_sys::Element, measure: impl Fn() + 'static) {
+    let measure = std::rc::Rc::new(measure);
+    measure();
+    let on_resize = {
+        let m = measure.clone();
+        Closure::<dyn FnMut()>::new(move || m())
+    };
+    let on_scroll = {
+        let m = measure.clone();
+        Closure::<dyn FnMut()>::new(move || m())
+    };
+    let _ = el.add_event_listener_with_callback("scroll", on_scroll.as_ref().unchecked_ref());
+    if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        observer.observe(el);
+        let kept = send_wrapper::SendWrapper::new((observer, on_resize, on_scroll, el.clone()));
+        on_cleanup(move || {
+            let (observer, _resize, scroll, el) = kept.take();
+            observer.disconnect();
+            let _ =
+                el.remove_event_listener_with_callback("scroll", scroll.as_ref().unchecked_ref());
+        });
+    }
+}
+
+/// The guide's text, in a box that may be shorter than the text (a phone,
+/// the compact embed): while more of it lies below what is shown, a fade and
+/// a "more ↓" button say so, and the button scrolls the rest into view — so
+/// the guide's conclusion, its last lines, is never silently out of sight.
+#[component]
+fn GuideText(text: String) -> impl IntoView {
+    let lang = crate::i18n::use_i18n().lang;
+    let node = NodeRef::<leptos::html::P>::new();
+    let more = RwSignal::new(false);
+    Effect::new(move |_| {
+        let Some(p) = node.get() else { return };
+        let el: web_sys::Element = p.into();
+        let measure = {
+            let el = el.clone();
+            move || {
+                let below = el.scroll_height() - el.client_height() - el.scroll_top();
+                let now = below > 2;
+                if more.get_untracked() != now {
+                    more.set(now);
+                }
+            }
+        };
+        watch(&el, measure);
+    });
+    let scroll_on = move |_| {
+        if let Some(p) = node.get_untracked() {
+            let el: web_sys::Element = p.into();
+            // Most of a box's height at a time, so a line stays for context.
+            let step = (el.client_height() as f64 * 0.8).max(16.0);
+            // (Smoothly, by the box's `scroll-behavior`, unless motion is reduced.)
+            el.set_scroll_top(el.scroll_top() + step as i32);
+        }
+    };
+    view! {
+        <div class="guide-text" class:has-more=move || more.get()>
+            <p node_ref=node data-testid="guide-text">{text}</p>
+            <Show when=move || more.get()>
+                <button
+                    class="guide-more"
+                    data-testid="guide-more"
+                    aria-label=move || t(lang.get(), "ui.guide_more_label").to_string()
+                    on:click=scroll_on
+                >
+                    {tr("ui.guide_more")}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+/// The preset's name after "Try this —": one line, cut with an ellipsis
+/// where it does not fit (the compact embed's half row), and then the whole
+/// name on hover (a title) and on focus or tap (it unfolds; it is focusable
+/// only while cut).
+#[component]
+fn GuidePreset(title: String) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Span>::new();
+    let cut = RwSignal::new(false);
+    Effect::new(move |_| {
+        let Some(span) = node.get() else { return };
+        let el: web_sys::Element = span.into();
+        let measure = {
+            let el = el.clone();
+            move || {
+                // Unfolded on focus, it is not cut while it has focus.
+                let focused = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element())
+                    .is_some_and(|a| a == el);
+                let now = focused || el.scroll_width() > el.client_width() + 1;
+                if cut.get_untracked() != now {
+                    cut.set(now);
+                }
+            }
+        };
+        watch(&el, measure);
+    });
+    let full = title.clone();
+    view! {
+        <span
+            class="guide-preset"
+            data-testid="guide-preset"
+            node_ref=node
+            title=move || cut.get().then(|| full.clone())
+            tabindex=move || cut.get().then_some("0")
+        >
+            <span aria-hidden="true">" — "</span>
+            {title}
+        </span>
+    }
+}
+
 /// The "try this" guide of the preset the user started from. After an edit
 /// it stays, marked modified, with a button back to the preset as it was.
 #[component]
@@ -100,14 +220,14 @@ pub fn GuidePanel(
         Some(view! {
             <div class="guide" class:modified=modified data-testid="guide" data-preset=id>
                 <h3 class="small-title">
-                    {tr("ui.try_this")}
+                    <span class="guide-try">{tr("ui.try_this")}</span>
                     // On a phone the preset select just above names the preset.
-                    <span class="guide-preset">" — " {title}</span>
+                    <GuidePreset title=title />
                     {modified.then(|| view! {
                         <span class="badge warn" data-testid="guide-modified">{tr("ui.modified")}</span>
                     })}
                 </h3>
-                <p>{text}</p>
+                <GuideText text=text />
                 <div class="guide-actions">
                     {modified.then(|| view! {
                         <button class="btn" data-testid="guide-back" on:click=move |_| back.run(id)>
