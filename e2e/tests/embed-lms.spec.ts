@@ -272,7 +272,14 @@ for (const width of [820, 390] as const) {
     for (const card of at.cards) expect(card.top).toBeLessThan(at.stageBottom - 40);
     // And the stage drawings too, under the cards' charts: most of each is in
     // view in the stage area, and nothing (the caption) lies over it.
-    for (const svg of at.svgs) {
+    const drawings = await frame.locator('.lab-stage .stage-svg').evaluateAll((svgs) =>
+      svgs.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, height: r.height };
+      }),
+    );
+    expect(drawings).toHaveLength(2);
+    for (const svg of drawings) {
       const shown = Math.min(svg.bottom, at.stageBottom) - svg.top;
       expect(shown / svg.height, `the stage drawing is in view (${shown} of ${svg.height} px)`).toBeGreaterThanOrEqual(0.6);
     }
