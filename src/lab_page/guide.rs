@@ -111,8 +111,10 @@ fn watch(el: &web_sys::Element, measure: impl Fn() + 'static) {
 /// the compact embed): while more of it lies below what is shown, a fade and
 /// a "more ↓" button say so, and the button scrolls the rest into view — so
 /// the guide's conclusion, its last lines, is never silently out of sight.
+/// The same watch tells whether the preset's name in the title is `cut`
+/// (the compact embed keeps it to one line, with an ellipsis).
 #[component]
-fn GuideText(text: String) -> impl IntoView {
+fn GuideText(text: String, cut: RwSignal<bool>) -> impl IntoView {
     let lang = crate::i18n::use_i18n().lang;
     let node = NodeRef::<leptos::html::P>::new();
     let more = RwSignal::new(false);
@@ -127,6 +129,21 @@ fn GuideText(text: String) -> impl IntoView {
                 if more.get_untracked() != now {
                     more.set(now);
                 }
+                // Unfolded while it has focus, so it counts as cut then too.
+                let name = el
+                    .parent_element()
+                    .and_then(|g| g.parent_element())
+                    .and_then(|g| g.query_selector(".guide-preset").ok().flatten());
+                if let Some(name) = name {
+                    let focused = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.active_element())
+                        .is_some_and(|a| a == name);
+                    let now = focused || name.scroll_width() > name.client_width() + 1;
+                    if cut.get_untracked() != now {
+                        cut.set(now);
+                    }
+                }
             }
         };
         watch(&el, measure);
@@ -134,16 +151,16 @@ fn GuideText(text: String) -> impl IntoView {
     let scroll_on = move |_| {
         if let Some(p) = node.get_untracked() {
             let el: web_sys::Element = p.into();
-            // Most of a box's height at a time, so a line stays for context.
+            // Most of a box's height at a time, so a line stays for context
+            // (smoothly, by the box's `scroll-behavior`, unless motion is reduced).
             let step = (el.client_height() as f64 * 0.8).max(16.0);
-            // (Smoothly, by the box's `scroll-behavior`, unless motion is reduced.)
             el.set_scroll_top(el.scroll_top() + step as i32);
         }
     };
     view! {
         <div class="guide-text" class:has-more=move || more.get()>
             <p node_ref=node data-testid="guide-text">{text}</p>
-            <Show when=move || more.get()>
+            {move || more.get().then(|| view! {
                 <button
                     class="guide-more"
                     data-testid="guide-more"
@@ -152,50 +169,8 @@ fn GuideText(text: String) -> impl IntoView {
                 >
                     {tr("ui.guide_more")}
                 </button>
-            </Show>
+            })}
         </div>
-    }
-}
-
-/// The preset's name after "Try this —": one line, cut with an ellipsis
-/// where it does not fit (the compact embed's half row), and then the whole
-/// name on hover (a title) and on focus or tap (it unfolds; it is focusable
-/// only while cut).
-#[component]
-fn GuidePreset(title: String) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Span>::new();
-    let cut = RwSignal::new(false);
-    Effect::new(move |_| {
-        let Some(span) = node.get() else { return };
-        let el: web_sys::Element = span.into();
-        let measure = {
-            let el = el.clone();
-            move || {
-                // Unfolded on focus, it is not cut while it has focus.
-                let focused = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.active_element())
-                    .is_some_and(|a| a == el);
-                let now = focused || el.scroll_width() > el.client_width() + 1;
-                if cut.get_untracked() != now {
-                    cut.set(now);
-                }
-            }
-        };
-        watch(&el, measure);
-    });
-    let full = title.clone();
-    view! {
-        <span
-            class="guide-preset"
-            data-testid="guide-preset"
-            node_ref=node
-            title=move || cut.get().then(|| full.clone())
-            tabindex=move || cut.get().then_some("0")
-        >
-            <span aria-hidden="true">" — "</span>
-            {title}
-        </span>
     }
 }
 
@@ -217,17 +192,29 @@ pub fn GuidePanel(
         let lang_now = lang.get();
         let title = t(lang_now, &preset_key(lab, id, "title")).to_string();
         let text = t(lang_now, &preset_key(lab, id, "guide")).to_string();
+        let cut = RwSignal::new(false);
+        let full = title.clone();
         Some(view! {
             <div class="guide" class:modified=modified data-testid="guide" data-preset=id>
                 <h3 class="small-title">
                     <span class="guide-try">{tr("ui.try_this")}</span>
                     // On a phone the preset select just above names the preset.
-                    <GuidePreset title=title />
+                    // Cut to one line in the compact embed: then whole on hover
+                    // (a title) and on focus (it unfolds; focusable only while cut).
+                    <span
+                        class="guide-preset"
+                        data-testid="guide-preset"
+                        title=move || cut.get().then(|| full.clone())
+                        tabindex=move || cut.get().then_some("0")
+                    >
+                        <span aria-hidden="true">" — "</span>
+                        {title}
+                    </span>
                     {modified.then(|| view! {
                         <span class="badge warn" data-testid="guide-modified">{tr("ui.modified")}</span>
                     })}
                 </h3>
-                <GuideText text=text />
+                <GuideText text=text cut=cut />
                 <div class="guide-actions">
                     {modified.then(|| view! {
                         <button class="btn" data-testid="guide-back" on:click=move |_| back.run(id)>
