@@ -712,7 +712,11 @@ async fn budget_strip_shows_the_level_against_the_threshold() {
         )),
         "level {level}: {now}"
     );
-    assert!(text(&root, ".strip-budget-threshold-label").contains("retries stop at 10"));
+    // The threshold line says what it means, in words.
+    assert_eq!(
+        text(&root, ".strip-budget-threshold-label"),
+        "10 tokens or fewer: retries refused"
+    );
     let path = find(&root, ".strip-budget-level")
         .unwrap()
         .get_attribute("d")
@@ -721,6 +725,137 @@ async fn budget_strip_shows_the_level_against_the_threshold() {
         path.starts_with('M') && path.contains('L'),
         "the level is drawn: {path}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn budget_strip_at_the_end_says_how_low_it_went_and_what_it_refused() {
+    let lab = lab("storm_budget");
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <BudgetStrip view=view side=Side::B /> },
+    );
+    lab.run_to_end();
+    tick().await;
+    let refused = view.run.with_value(|r| {
+        let b = r.b.as_ref().expect("side B");
+        b.model()
+            .stats()
+            .gave_up
+            .get("budget")
+            .copied()
+            .unwrap_or(0)
+    });
+    assert!(refused > 0, "the budget refused retries in the outage");
+    let now = text(&root, "[data-testid=budget-now]");
+    // Refilled by the end: not a bare "20 of 20 tokens", but what happened.
+    assert!(now.contains("run over: refilled to 20 of 20"), "{now}");
+    assert!(now.contains("it fell to "), "{now}");
+    assert!(
+        now.contains(&format!("{} retries refused", fmt_count(Lang::En, refused))),
+        "{now}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn quota_strip_shows_the_aws_quota_level_and_the_cost_of_a_retry() {
+    let mut config = presets::find("storm_budget").expect("preset").config;
+    let b = config.compare.as_mut().expect("side B");
+    b.budget = None;
+    b.retry_quota = Some(
+        serde_json::from_str(
+            r#"{"capacity":500,"retry_cost":5,"timeout_cost":10,"success_deposit":1,"scope":"shared"}"#,
+        )
+        .expect("a quota"),
+    );
+    let lab = lab_from(&config, 42);
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <BudgetStrip view=view side=Side::B /> },
+    );
+    lab.advance_to(20_000);
+    tick().await;
+    let level = view.run.with_value(|r| {
+        let q = r.b.as_ref().expect("side B").model().retry_quotas();
+        assert_eq!(q.len(), 1, "one shared bucket");
+        q[0].milli_tokens() as f64 / 1000.0
+    });
+    assert!(level < 500.0, "the outage drained the quota: {level}");
+    assert_eq!(text(&root, ".strip-title"), "Retry quota (AWS SDKs)");
+    let now = text(&root, "[data-testid=budget-now]");
+    assert!(
+        now.contains(&format!(
+            "{} of 500 tokens",
+            cloud_patterns_playground::charts::fmt_number(Lang::En, level)
+        )),
+        "{now}"
+    );
+    assert!(text(&root, "[data-testid=quota-cost]")
+        .starts_with("a retry costs 5 tokens (10 after a timeout)"));
+    let width = find(&root, "[data-testid=quota-level]")
+        .and_then(|e| e.get_attribute("style"))
+        .unwrap_or_default();
+    assert_eq!(
+        width,
+        format!("width:{:.2}%", level / 5.0),
+        "the bar is the level"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn breaker_stretches_tell_what_they_are_by_click_and_by_keyboard() {
+    let lab = lab("storm_breaker");
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <BreakerStrip view=view side=Side::B /> },
+    );
+    lab.advance_to(30_000);
+    tick().await;
+    let hint = text(&root, "[data-testid=strip-tip]");
+    assert!(hint.contains("← →"), "how to read a stretch: {hint}");
+    // A click (or a tap) on a stretch writes its text under the strip.
+    let open = find(&root, ".strip-seg--open").expect("an open stretch");
+    open.unchecked_ref::<HtmlElement>().click();
+    tick().await;
+    assert_eq!(
+        text(&root, "[data-testid=strip-tip]"),
+        open.get_attribute("data-tip").unwrap_or_default()
+    );
+    assert!(open.class_list().contains("tip-picked"));
+    // The keyboard: Home, then → goes to the next stretch, in time order.
+    let body = find(&root, "[data-testid=breaker-body]").expect("the strip's body");
+    assert_eq!(body.get_attribute("tabindex").as_deref(), Some("0"));
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_bubbles(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        body.dispatch_event(&ev).unwrap();
+    };
+    let tips: Vec<String> = root
+        .query_selector_all("[data-testid=breaker-seg]")
+        .map(|list| {
+            (0..list.length())
+                .filter_map(|i| list.item(i))
+                .filter_map(|n| n.dyn_into::<Element>().ok())
+                .filter_map(|e| e.get_attribute("data-tip"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(tips.len() >= 2, "closed, then open: {tips:?}");
+    key("Home");
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=strip-tip]"), tips[0]);
+    assert!(tips[0].starts_with("closed from 0 s"), "{}", tips[0]);
+    key("ArrowRight");
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=strip-tip]"), tips[1]);
 }
 
 // ------------------------------------------------------------------ charts

@@ -270,6 +270,63 @@ for (const width of [820, 390] as const) {
     expect(at.mainHeight).toBe(before.mainHeight);
     // Both stage cards are still in view (at least their tops).
     for (const card of at.cards) expect(card.top).toBeLessThan(at.stageBottom - 40);
+    // And the stage drawings too, under the cards' charts: most of each is in
+    // view in the stage area, and nothing (the caption) lies over it.
+    const drawings = await frame.locator('.lab-stage .stage-svg').evaluateAll((svgs) =>
+      svgs.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, height: r.height };
+      }),
+    );
+    expect(drawings).toHaveLength(2);
+    for (const svg of drawings) {
+      const shown = Math.min(svg.bottom, at.stageBottom) - svg.top;
+      expect(shown / svg.height, `the stage drawing is in view (${shown} of ${svg.height} px)`).toBeGreaterThanOrEqual(0.6);
+    }
+    const drawingOnTop = await frame.evaluate(() =>
+      [...document.querySelectorAll('.lab-stage .stage-plot')].every((plot) => {
+        const r = plot.getBoundingClientRect();
+        const stage = document.querySelector('.lab-stage')!.getBoundingClientRect();
+        const y = (r.top + Math.min(r.bottom, stage.bottom)) / 2;
+        const hit = document.elementFromPoint(r.left + r.width / 2, y);
+        return !!hit && plot.contains(hit);
+      }),
+    );
+    expect(drawingOnTop, 'nothing covers the stage drawing').toBe(true);
+    // The guide's title is one line (the preset's name cut, whole on hover and focus)...
+    const title = await frame.evaluate(() => {
+      const h3 = document.querySelector('[data-testid=guide] h3')!;
+      const name = document.querySelector('[data-testid=guide-preset]') as HTMLElement;
+      const line = parseFloat(getComputedStyle(name).lineHeight) || parseFloat(getComputedStyle(name).fontSize) * 1.3;
+      return { height: name.getBoundingClientRect().height, h3: h3.getBoundingClientRect().height, line, title: name.getAttribute('title'), text: name.textContent };
+    });
+    expect(title.height, `the preset's name is one line (${JSON.stringify(title)})`).toBeLessThan(title.line * 1.5);
+    expect(title.h3, 'the title row is one line (or as tall as the pause toggle beside it)').toBeLessThanOrEqual(36);
+    if (title.title !== null) {
+      expect(title.text).toContain(title.title);
+      await frame.getByTestId('guide-preset').focus();
+      await expect.poll(() => frame.getByTestId('guide-preset').evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+      await frame.getByTestId('guide-preset').blur();
+    }
+    // ...and the guide's conclusion is reachable: "more ↓" scrolls to it.
+    const more = frame.getByTestId('guide-more');
+    if ((await more.count()) > 0) {
+      for (let i = 0; i < 10 && (await more.count()) > 0; i++) {
+        await more.click();
+        await frame.waitForTimeout(450);
+      }
+      await expect(more).toHaveCount(0);
+      const end = await frame.evaluate(() => {
+        const p = document.querySelector('[data-testid=guide] p') as HTMLElement;
+        const range = document.createRange();
+        range.selectNodeContents(p);
+        const rects = range.getClientRects();
+        const last = rects[rects.length - 1];
+        const box = p.getBoundingClientRect();
+        return last.bottom <= box.bottom + 1 && last.top >= box.top - 1;
+      });
+      expect(end, "the guide's last line is in view after \"more\"").toBe(true);
+    }
     await shot(`embed-moment-${width}`);
   });
 }
@@ -299,6 +356,10 @@ test.describe('phones', () => {
       });
       // The stage starts in the first screen, with room to see it.
       expect(layout.cards[0].top).toBeLessThan(height - 200);
+      // And so does the stage drawing itself, under the cards' charts: at least its top.
+      const drawing = await page.locator('.lab-stage .stage-svg').first().boundingBox();
+      expect(drawing, 'the stage is drawn').not.toBeNull();
+      expect(drawing!.y + 40, 'the top of the stage drawing is in the first screen').toBeLessThanOrEqual(height);
       // Two-up: A and B side by side.
       expect(layout.cards[0].right).toBeLessThanOrEqual(layout.cards[1].left + 1);
       expect(Math.abs(layout.cards[0].top - layout.cards[1].top)).toBeLessThan(2);

@@ -8,6 +8,8 @@ use crate::player::Clock;
 use engine::i18n::t;
 use engine::LabId;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 fn preset_key(lab: LabId, id: &str, what: &str) -> String {
     format!("preset.{}.{}.{}", lab.slug(), id, what)
@@ -79,6 +81,99 @@ pub fn PresetPicker(
     }
 }
 
+/// Calls `measure` now, whenever `el` changes size, and on `el`'s scroll
+/// events, until the owner is cleaned up.
+fn watch(el: &web_sys::Element, measure: impl Fn() + 'static) {
+    let measure = std::rc::Rc::new(measure);
+    measure();
+    let on_resize = {
+        let m = measure.clone();
+        Closure::<dyn FnMut()>::new(move || m())
+    };
+    let on_scroll = {
+        let m = measure.clone();
+        Closure::<dyn FnMut()>::new(move || m())
+    };
+    let _ = el.add_event_listener_with_callback("scroll", on_scroll.as_ref().unchecked_ref());
+    if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        observer.observe(el);
+        let kept = send_wrapper::SendWrapper::new((observer, on_resize, on_scroll, el.clone()));
+        on_cleanup(move || {
+            let (observer, _resize, scroll, el) = kept.take();
+            observer.disconnect();
+            let _ =
+                el.remove_event_listener_with_callback("scroll", scroll.as_ref().unchecked_ref());
+        });
+    }
+}
+
+/// The guide's text, in a box that may be shorter than the text (a phone,
+/// the compact embed): while more of it lies below what is shown, a fade and
+/// a "more ↓" button say so, and the button scrolls the rest into view — so
+/// the guide's conclusion, its last lines, is never silently out of sight.
+/// The same watch tells whether the preset's name in the title is `cut`
+/// (the compact embed keeps it to one line, with an ellipsis).
+#[component]
+fn GuideText(text: String, cut: RwSignal<bool>) -> impl IntoView {
+    let lang = crate::i18n::use_i18n().lang;
+    let node = NodeRef::<leptos::html::P>::new();
+    let more = RwSignal::new(false);
+    Effect::new(move |_| {
+        let Some(p) = node.get() else { return };
+        let el: web_sys::Element = p.into();
+        let measure = {
+            let el = el.clone();
+            move || {
+                let below = el.scroll_height() - el.client_height() - el.scroll_top();
+                let now = below > 2;
+                if more.get_untracked() != now {
+                    more.set(now);
+                }
+                // Unfolded while it has focus, so it counts as cut then too.
+                let name = el
+                    .parent_element()
+                    .and_then(|g| g.parent_element())
+                    .and_then(|g| g.query_selector(".guide-preset").ok().flatten());
+                if let Some(name) = name {
+                    let focused = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.active_element())
+                        .is_some_and(|a| a == name);
+                    let now = focused || name.scroll_width() > name.client_width() + 1;
+                    if cut.get_untracked() != now {
+                        cut.set(now);
+                    }
+                }
+            }
+        };
+        watch(&el, measure);
+    });
+    let scroll_on = move |_| {
+        if let Some(p) = node.get_untracked() {
+            let el: web_sys::Element = p.into();
+            // Most of a box's height at a time, so a line stays for context
+            // (smoothly, by the box's `scroll-behavior`, unless motion is reduced).
+            let step = (el.client_height() as f64 * 0.8).max(16.0);
+            el.set_scroll_top(el.scroll_top() + step as i32);
+        }
+    };
+    view! {
+        <div class="guide-text" class:has-more=move || more.get()>
+            <p node_ref=node data-testid="guide-text">{text}</p>
+            {move || more.get().then(|| view! {
+                <button
+                    class="guide-more"
+                    data-testid="guide-more"
+                    aria-label=move || t(lang.get(), "ui.guide_more_label").to_string()
+                    on:click=scroll_on
+                >
+                    {tr("ui.guide_more")}
+                </button>
+            })}
+        </div>
+    }
+}
+
 /// The "try this" guide of the preset the user started from. After an edit
 /// it stays, marked modified, with a button back to the preset as it was.
 #[component]
@@ -97,17 +192,29 @@ pub fn GuidePanel(
         let lang_now = lang.get();
         let title = t(lang_now, &preset_key(lab, id, "title")).to_string();
         let text = t(lang_now, &preset_key(lab, id, "guide")).to_string();
+        let cut = RwSignal::new(false);
+        let full = title.clone();
         Some(view! {
             <div class="guide" class:modified=modified data-testid="guide" data-preset=id>
                 <h3 class="small-title">
-                    {tr("ui.try_this")}
+                    <span class="guide-try">{tr("ui.try_this")}</span>
                     // On a phone the preset select just above names the preset.
-                    <span class="guide-preset">" — " {title}</span>
+                    // Cut to one line in the compact embed: then whole on hover
+                    // (a title) and on focus (it unfolds; focusable only while cut).
+                    <span
+                        class="guide-preset"
+                        data-testid="guide-preset"
+                        title=move || cut.get().then(|| full.clone())
+                        tabindex=move || cut.get().then_some("0")
+                    >
+                        <span aria-hidden="true">" — "</span>
+                        {title}
+                    </span>
                     {modified.then(|| view! {
                         <span class="badge warn" data-testid="guide-modified">{tr("ui.modified")}</span>
                     })}
                 </h3>
-                <p>{text}</p>
+                <GuideText text=text cut=cut />
                 <div class="guide-actions">
                     {modified.then(|| view! {
                         <button class="btn" data-testid="guide-back" on:click=move |_| back.run(id)>

@@ -91,6 +91,23 @@ impl RetryQuota {
     pub fn capacity_milli_tokens(&self) -> u64 {
         self.capacity_milli
     }
+    /// What a retry costs, in thousandths (after a timeout: [`Self::timeout_cost_milli_tokens`]).
+    pub fn retry_cost_milli_tokens(&self) -> u64 {
+        self.retry_cost_milli
+    }
+    pub fn timeout_cost_milli_tokens(&self) -> u64 {
+        self.timeout_cost_milli
+    }
+    /// Whether the bucket holds enough for a retry now (read only: what
+    /// [`Self::acquire`] would decide, without taking anything).
+    pub fn allows_retry(&self, after_timeout: bool) -> bool {
+        let cost = if after_timeout {
+            self.timeout_cost_milli
+        } else {
+            self.retry_cost_milli
+        };
+        self.available_milli >= cost
+    }
 }
 
 #[cfg(test)]
@@ -114,8 +131,10 @@ mod tests {
     #[test]
     fn a_retry_is_refused_when_the_bucket_holds_less_than_its_cost() {
         let mut q = RetryQuota::new(12.0, 5.0, 10.0, 1.0);
+        assert!(q.allows_retry(true));
         assert_eq!(q.acquire(true), Some(10_000));
         // 2 left: a retry costs 5, so it is refused and nothing is taken.
+        assert!(!q.allows_retry(false));
         assert_eq!(q.acquire(false), None);
         assert_eq!(q.milli_tokens(), 2_000);
         for _ in 0..3 {

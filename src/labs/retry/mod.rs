@@ -8,6 +8,7 @@ pub mod log;
 pub mod stage;
 pub mod strips;
 pub mod timeline;
+mod tips;
 
 use crate::i18n::tr;
 use crate::lab_page::{lab_page, LabUi, PagePreset, RunView};

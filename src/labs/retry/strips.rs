@@ -15,8 +15,9 @@
 
 use super::charts::time_domain_s;
 use super::stage::Side;
+use super::tips::Tips;
 use super::RetryView;
-use crate::charts::{fmt_ms, fmt_number, Tone};
+use crate::charts::{fmt_count, fmt_ms, fmt_number, Tone};
 use crate::markup::Markup;
 use engine::i18n::{t, tf};
 use engine::labs::retry::record::breaker_state_key;
@@ -202,15 +203,9 @@ fn run_labels(segments: &[Segment], lang: Lang) -> Vec<(f64, String)> {
 /// every frame change (written as text: one parse instead of a typed view).
 fn breaker_markup(f: &BreakerFrame) -> String {
     let lang = f.lang;
-    // Closed first, then open, then half-open on top: a thin stretch that
-    // matters is never hidden under a wide one.
-    let layer = |st: BreakerState| match st {
-        BreakerState::Closed => 0,
-        BreakerState::Open => 1,
-        BreakerState::HalfOpen => 2,
-    };
-    let mut ordered: Vec<&Segment> = f.segments.iter().collect();
-    engine::order::sort_by(&mut ordered, |a, b| layer(a.state).cmp(&layer(b.state)));
+    // Drawn in time order, so ← → step through the stretches as they came;
+    // open and half-open ones are lifted above closed ones by their classes'
+    // z-index (components.css), so a thin stretch that matters is never hidden.
     let mut m = Markup::new();
     m.open("div", &[("class", "strip-marks"), ("aria-hidden", "true")]);
     for (at, n) in &f.marks {
@@ -227,7 +222,7 @@ fn breaker_markup(f: &BreakerFrame) -> String {
     }
     m.close("div")
         .open("div", &[("class", "strip-track"), ("aria-hidden", "true")]);
-    for s in ordered {
+    for s in &f.segments {
         let width = match s.state {
             BreakerState::HalfOpen => format!("max({HALF_OPEN_MIN_PX}px,{:.3}%)", s.width),
             BreakerState::Open => format!("max({OPEN_MIN_PX}px,{:.3}%)", s.width),
@@ -252,6 +247,8 @@ fn breaker_markup(f: &BreakerFrame) -> String {
                     ),
                 ),
                 ("title", &s.title),
+                ("data-tip", &s.title),
+                ("data-testid", "breaker-seg"),
             ],
             "",
         );
@@ -337,6 +334,7 @@ pub fn BreakerStrip(view: RetryView, side: Side) -> impl IntoView {
         ("breaker", "retry.strip.breaker_title", true),
         shown,
         lang,
+        Some(Tips::new()),
         Signal::derive(move || now().map(|(class, icon, text)| (class, format!("{icon} "), text))),
         Signal::derive(body),
     )
@@ -350,11 +348,33 @@ fn strip_shell(
     (kind, title_key, live): (&'static str, &'static str, bool),
     shown: Memo<bool>,
     lang: Signal<Lang>,
+    tips: Option<Tips>,
     now: Signal<Option<(String, String, String)>>,
     body: Signal<String>,
 ) -> impl IntoView {
     move || {
         shown.get().then(|| {
+            let node = NodeRef::<leptos::html::Div>::new();
+            let el = move || node.get_untracked().map(web_sys::Element::from);
+            let body_view = match tips {
+                // Its stretches are told by tap, click or ← → (tips.rs).
+                Some(tips) => view! {
+                    <div
+                        class="strip-body tips"
+                        tabindex="0"
+                        role="group"
+                        aria-label=move || t(lang.get(), title_key).to_string()
+                        data-testid=format!("{kind}-body")
+                        node_ref=node
+                        on:click=move |ev| tips.click(el(), &ev)
+                        on:keydown=move |ev| tips.key(el(), &ev)
+                        inner_html=move || body.get()
+                    ></div>
+                    {tips.line(lang, "strip-tip")}
+                }
+                .into_any(),
+                None => view! { <div class="strip-body" inner_html=move || body.get()></div> }.into_any(),
+            };
             view! {
                 <section class=format!("strip strip--{kind}") data-testid=format!("{kind}-strip")>
                     <header class="strip-head">
@@ -368,7 +388,7 @@ fn strip_shell(
                             {move || now.with(|n| n.as_ref().map(|n| n.2.clone()))}
                         </p>
                     </header>
-                    <div class="strip-body" inner_html=move || body.get()></div>
+                    {body_view}
                 </section>
             }
         })
@@ -388,11 +408,25 @@ struct BudgetFrame {
     threshold: f64,
     allows: bool,
     low: f64,
+    /// Retries the budget refused so far.
+    refused: u64,
+    /// The run is over: the level has refilled, so the strip says what happened.
+    ended: bool,
     summary: String,
     end_label: String,
 }
 
 const BUDGET_H: f64 = 40.0;
+
+/// Retries a budget or a quota refused so far (both give up as `budget`).
+fn refused_retries(sim: &engine::labs::retry::RetrySim) -> u64 {
+    sim.model()
+        .stats()
+        .gave_up
+        .get("budget")
+        .copied()
+        .unwrap_or(0)
+}
 
 fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame> {
     view.with(|run| {
@@ -441,6 +475,7 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
             path.push_str(&format!("L{last_x:.2},{BUDGET_H}Z"));
         }
         let allows = budget.allows_retry();
+        let refused = refused_retries(sim);
         let verdict = t(
             lang,
             if allows {
@@ -458,6 +493,7 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
                 ("threshold", &fmt_number(lang, threshold)),
                 ("level", &fmt_number(lang, level)),
                 ("verdict", &verdict),
+                ("refused", &fmt_count(lang, refused)),
             ],
         );
         Some(BudgetFrame {
@@ -470,6 +506,8 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
             threshold,
             allows,
             low,
+            refused,
+            ended: sim.is_finished(),
             summary,
             end_label: format!("{} s", fmt_number(lang, x_max)),
         })
@@ -541,10 +579,12 @@ fn budget_markup(f: &BudgetFrame) -> String {
             &[("max", &fmt_number(lang, f.max))],
         ),
     );
+    // The threshold line says what it means, in words, where it is drawn.
     m.elem(
         "span",
         &[
             ("class", "strip-budget-threshold-label"),
+            ("data-testid", "budget-threshold-label"),
             (
                 "style",
                 &format!("top:{:.1}%", f.threshold_y / BUDGET_H * 100.0),
@@ -565,7 +605,10 @@ fn budget_markup(f: &BudgetFrame) -> String {
         &tf(
             lang,
             "retry.strip.budget_low",
-            &[("low", &fmt_number(lang, f.low))],
+            &[
+                ("low", &fmt_number(lang, f.low)),
+                ("refused", &fmt_count(lang, f.refused)),
+            ],
         ),
     );
     m.elem("span", &[], &f.end_label).close("div");
@@ -573,29 +616,176 @@ fn budget_markup(f: &BudgetFrame) -> String {
     m.finish()
 }
 
-/// The retry budget's level over time (nothing if the strategy has none).
+/// The AWS-style retry quota now: the level of its bucket (the lowest one
+/// when each client has its own) against what a retry costs.
+#[derive(Clone, Debug, PartialEq)]
+struct QuotaFrame {
+    lang: Lang,
+    buckets: usize,
+    level: f64,
+    capacity: f64,
+    cost: f64,
+    timeout_cost: f64,
+    /// Buckets that cannot pay for a retry now.
+    short: usize,
+    refused: u64,
+    summary: String,
+}
+
+fn quota_frame(view: &RetryView, side: Side, lang: Lang) -> Option<QuotaFrame> {
+    view.with(|run| {
+        let sim = side.sim(run)?;
+        let quotas = sim.model().retry_quotas();
+        let lowest = quotas.iter().min_by_key(|q| q.milli_tokens())?;
+        let tokens = |milli: u64| milli as f64 / 1000.0;
+        let level = tokens(lowest.milli_tokens());
+        let capacity = tokens(lowest.capacity_milli_tokens());
+        let cost = tokens(lowest.retry_cost_milli_tokens());
+        let timeout_cost = tokens(lowest.timeout_cost_milli_tokens());
+        let short = quotas.iter().filter(|q| !q.allows_retry(false)).count();
+        let refused = refused_retries(sim);
+        let summary = tf(
+            lang,
+            "retry.strip.quota_summary",
+            &[
+                ("level", &fmt_number(lang, level)),
+                ("capacity", &fmt_number(lang, capacity)),
+                ("cost", &fmt_number(lang, cost)),
+                ("timeout_cost", &fmt_number(lang, timeout_cost)),
+                ("refused", &fmt_count(lang, refused)),
+            ],
+        );
+        Some(QuotaFrame {
+            lang,
+            buckets: quotas.len(),
+            level,
+            capacity,
+            cost,
+            timeout_cost,
+            short,
+            refused,
+            summary,
+        })
+    })
+}
+
+/// The quota's gauge: the level as a bar across the capacity, the cost of
+/// a retry marked and named, and how many retries it refused.
+fn quota_markup(f: &QuotaFrame) -> String {
+    let lang = f.lang;
+    let pct = |v: f64| (v / f.capacity.max(0.001) * 100.0).clamp(0.0, 100.0);
+    let mut m = Markup::new();
+    m.open("div", &[("class", "strip-quota"), ("aria-hidden", "true")]);
+    m.elem(
+        "span",
+        &[
+            ("class", "strip-quota-level tone-info"),
+            ("data-testid", "quota-level"),
+            ("style", &format!("width:{:.2}%", pct(f.level))),
+        ],
+        "",
+    );
+    m.elem(
+        "span",
+        &[
+            ("class", "strip-quota-cost"),
+            ("style", &format!("left:{:.2}%", pct(f.cost))),
+        ],
+        "",
+    );
+    m.close("div")
+        .open("div", &[("class", "strip-axis"), ("aria-hidden", "true")]);
+    m.elem("span", &[], "0");
+    m.elem(
+        "span",
+        &[],
+        &if f.buckets > 1 {
+            tf(
+                lang,
+                "retry.strip.quota_buckets",
+                &[
+                    ("n", &fmt_count(lang, f.buckets as u64)),
+                    ("short", &fmt_count(lang, f.short as u64)),
+                ],
+            )
+        } else {
+            tf(
+                lang,
+                "retry.strip.quota_refused",
+                &[("refused", &fmt_count(lang, f.refused))],
+            )
+        },
+    );
+    m.elem("span", &[], &fmt_number(lang, f.capacity))
+        .close("div");
+    m.elem(
+        "p",
+        &[
+            ("class", "strip-counts strip-quota-cost-label"),
+            ("data-testid", "quota-cost"),
+        ],
+        &tf(
+            lang,
+            "retry.strip.quota_cost",
+            &[
+                ("cost", &fmt_number(lang, f.cost)),
+                ("timeout_cost", &fmt_number(lang, f.timeout_cost)),
+            ],
+        ),
+    );
+    m.elem("p", &[("class", "visually-hidden")], &f.summary);
+    m.finish()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Bucket {
+    Budget(BudgetFrame),
+    Quota(QuotaFrame),
+}
+
+/// The retry budget's level over time, or the retry quota's level now
+/// (nothing if the strategy has neither).
 #[component]
 pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
-    let frame = Memo::new(move |_| budget_frame(&view, side, view.lang.get()));
+    let frame = Memo::new(move |_| {
+        let lang = view.lang.get();
+        budget_frame(&view, side, lang)
+            .map(Bucket::Budget)
+            .or_else(|| quota_frame(&view, side, lang).map(Bucket::Quota))
+    });
     let shown = Memo::new(move |_| frame.with(Option::is_some));
+    let is_quota = Memo::new(move |_| frame.with(|f| matches!(f, Some(Bucket::Quota(_)))));
     let lang = view.lang;
     let now = move || {
         frame.with(|f| {
             f.as_ref().map(|f| {
-                let lang = f.lang;
-                let tone = if f.allows { Tone::Ok } else { Tone::GiveUp };
+                let (lang, allows) = match f {
+                    Bucket::Budget(f) => (f.lang, f.allows),
+                    Bucket::Quota(f) => (f.lang, f.short == 0),
+                };
+                let tone = if allows { Tone::Ok } else { Tone::GiveUp };
                 let verdict = t(
                     lang,
-                    if f.allows {
+                    if allows {
                         "retry.strip.budget_allows"
                     } else {
                         "retry.strip.budget_blocks"
                     },
                 );
-                (
-                    format!("strip-now {}", tone.class()),
-                    if f.allows { "✓ " } else { "⏸ " },
-                    tf(
+                let text = match f {
+                    // At the end the bucket has refilled: say how low it went
+                    // and what it refused, not only "20 of 20".
+                    Bucket::Budget(f) if f.ended => tf(
+                        lang,
+                        "retry.strip.budget_end",
+                        &[
+                            ("level", &fmt_number(lang, f.level)),
+                            ("max", &fmt_number(lang, f.max)),
+                            ("low", &fmt_number(lang, f.low)),
+                            ("refused", &fmt_count(lang, f.refused)),
+                        ],
+                    ),
+                    Bucket::Budget(f) => tf(
                         lang,
                         "retry.strip.budget_now",
                         &[
@@ -604,16 +794,60 @@ pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
                             ("verdict", &verdict),
                         ],
                     ),
+                    Bucket::Quota(f) => tf(
+                        lang,
+                        if f.buckets > 1 {
+                            "retry.strip.quota_now_lowest"
+                        } else {
+                            "retry.strip.budget_now"
+                        },
+                        &[
+                            ("level", &fmt_number(lang, f.level)),
+                            ("max", &fmt_number(lang, f.capacity)),
+                            ("verdict", &verdict),
+                        ],
+                    ),
+                };
+                let ended = matches!(f, Bucket::Budget(f) if f.ended);
+                (
+                    format!(
+                        "strip-now {}",
+                        if ended { "tone-info" } else { tone.class() }
+                    ),
+                    if ended {
+                        "■ "
+                    } else if allows {
+                        "✓ "
+                    } else {
+                        "⏸ "
+                    },
+                    text,
                 )
             })
         })
     };
-    let body = move || frame.with(|f| f.as_ref().map(budget_markup).unwrap_or_default());
-    strip_shell(
-        ("budget", "retry.strip.budget_title", false),
-        shown,
-        lang,
-        Signal::derive(move || now().map(|(class, icon, text)| (class, icon.to_string(), text))),
-        Signal::derive(body),
-    )
+    let body = move || {
+        frame.with(|f| match f {
+            Some(Bucket::Budget(f)) => budget_markup(f),
+            Some(Bucket::Quota(f)) => quota_markup(f),
+            None => String::new(),
+        })
+    };
+    move || {
+        let title = if is_quota.get() {
+            "retry.strip.quota_title"
+        } else {
+            "retry.strip.budget_title"
+        };
+        strip_shell(
+            ("budget", title, false),
+            shown,
+            lang,
+            None,
+            Signal::derive(move || {
+                now().map(|(class, icon, text)| (class, icon.to_string(), text))
+            }),
+            Signal::derive(body),
+        )
+    }
 }

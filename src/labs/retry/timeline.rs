@@ -376,6 +376,7 @@ fn draw_row(m: &mut Markup, row: &Row, track_px: f64) {
                 ("class", class),
                 ("style", &style_box(gap.left, gap.width)),
                 ("title", &gap.full),
+                ("data-tip", &gap.full),
             ],
         );
         m.elem("span", &[("class", "visually-hidden")], &gap.full);
@@ -399,6 +400,7 @@ fn draw_row(m: &mut Markup, row: &Row, track_px: f64) {
                 ("class", &class),
                 ("style", &style_box(b.left, b.width)),
                 ("title", &b.full),
+                ("data-tip", &b.full),
             ],
         );
         m.elem("span", &[("class", "visually-hidden")], &b.full);
@@ -489,6 +491,8 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
 
     let list = NodeRef::<leptos::html::Div>::new();
     let width = use_element_width(list, 720.0);
+    let tips = super::tips::Tips::new();
+    let list_el = move || list.get_untracked().map(web_sys::Element::from);
     let body = move || {
         let list_px = width.get();
         frame.with(|f| {
@@ -510,7 +514,18 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
                     t(lang.get(), key).to_string()
                 }}
             </p>
-            <div class="tl-scroll" tabindex="0" role="region" aria-labelledby=title_id node_ref=list inner_html=body></div>
+            // A bar's or a wait's text by tap, click or ← →, not only by hover (tips.rs).
+            <div
+                class="tl-scroll tips"
+                tabindex="0"
+                role="region"
+                aria-labelledby=title_id
+                node_ref=list
+                on:click=move |ev| tips.click(list_el(), &ev)
+                on:keydown=move |ev| tips.key(list_el(), &ev)
+                inner_html=body
+            ></div>
+            {tips.line(lang, "timeline-tip")}
         </section>
     }
 }

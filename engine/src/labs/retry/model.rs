@@ -275,6 +275,11 @@ impl RetryModel {
     pub fn budget(&self) -> Option<&RetryBudget> {
         self.budget.as_ref()
     }
+    /// The retry quota's buckets, read only: one per client, or one shared
+    /// (empty: no quota). Client `c` spends from bucket `c % len`.
+    pub fn retry_quotas(&self) -> &[RetryQuota] {
+        &self.quotas
+    }
 
     fn new_request(&mut self, client: u32, now: SimTime) -> u32 {
         let id = self.next_id;
