@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod model;
+mod page;
 pub mod presets;
 pub mod record;
 pub mod stats;
@@ -114,6 +115,69 @@ impl ChoreoRun {
             }
         }
         all
+    }
+
+    /// Traced records so far, all sides together.
+    pub fn records(&self) -> u64 {
+        self.sides.iter().map(|s| s.trace().total()).sum()
+    }
+
+    /// Moves every side up to `until`, each handling at most `max_events`.
+    pub fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
+        let mut all = Progress::Finished;
+        for s in &mut self.sides {
+            match s.run_until(until, max_events) {
+                Progress::Paused => all = Progress::Paused,
+                Progress::Reached if all == Progress::Finished => all = Progress::Reached,
+                _ => {}
+            }
+        }
+        all
+    }
+
+    /// Handles events in time order over all sides (A first on a tie) while
+    /// the next is at or before `until` and fewer than `until_events` have
+    /// been handled in all; on reaching `until`, every clock reads `until`.
+    /// Every state it leaves is one a straight run passes through, so it is
+    /// named by its event count alone (what the scrubber relies on).
+    pub fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        let mut events = self.events();
+        loop {
+            let next = self.sides.iter().filter_map(|s| s.next_event_at()).min();
+            match next {
+                None => return Progress::Finished,
+                Some(t) if t > until => {
+                    for s in &mut self.sides {
+                        s.run_until(until, 0);
+                    }
+                    return Progress::Reached;
+                }
+                Some(_) if events >= until_events => return Progress::Paused,
+                Some(_) => {
+                    self.step_merged();
+                    events += 1;
+                }
+            }
+        }
+    }
+
+    /// Steps to the next traced record of any side, in the same order as
+    /// [`ChoreoRun::run_to`], at most `max_events`.
+    pub fn step_record(&mut self, max_events: u64) -> Progress {
+        let before = self.records();
+        for _ in 0..max_events {
+            if self.step_merged().is_none() {
+                return Progress::Finished;
+            }
+            if self.records() > before {
+                return Progress::Reached;
+            }
+        }
+        if self.is_finished() {
+            Progress::Finished
+        } else {
+            Progress::Paused
+        }
     }
 
     /// Handles the earliest event of either side (A first on a tie).

@@ -372,6 +372,7 @@ impl ChoreoModel {
         let mut rng = self.keyed("bus", order, kind.index() as u64 * 64 + n as u64 % 64, attempt);
         let channels: Vec<usize> = to.iter().map(|&t| channel(kind, t)).collect();
         self.stats.messages += channels.len() as u64;
+        self.stats.slice(ctx.now()).messages += channels.len() as u32;
         match self.bus.publish(ctx.now(), &channels, &mut rng) {
             Published::Lost => {
                 self.stats.lost += 1;
@@ -689,12 +690,14 @@ impl ChoreoModel {
         }
         if effect && step.is_compensation() {
             self.stats.compensations += 1;
+            self.stats.slice(now).compensations += 1;
             o.compensated_at = Some(now);
         }
         if step == Step::Schedule {
             if o.completed_at.is_none() {
                 o.completed_at = Some(now);
                 self.stats.on_complete(now.since(o.placed));
+                self.stats.slice(now).completed += 1;
                 ctx.record(ChoreoRecord::Completed { order });
             }
             o.outstanding += 1;
@@ -1007,6 +1010,7 @@ impl Model for ChoreoModel {
                 debug_assert_eq!(order as usize, self.orders.len());
                 self.orders.push(Order::new(now));
                 self.stats.orders += 1;
+                self.stats.slice(now).placed += 1;
                 ctx.record(ChoreoRecord::Placed { order });
                 let mut rng = self.world.derive_indexed("cancel", order as u64);
                 if rng.unit() < self.config.cancel_rate {

@@ -2,13 +2,32 @@
 
 use super::config::ServiceId;
 use super::model::{ChoreoModel, Standing, ORCHESTRATOR};
-use crate::stats::Histogram;
-use crate::time::SimDuration;
+use crate::stats::{Bucket, Histogram, Series};
+use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// One slice of time: what happened to orders in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Slice {
+    pub placed: u32,
+    pub completed: u32,
+    /// Steps undone (release, refund, cancel delivery) that undid something.
+    pub compensations: u32,
+    pub messages: u32,
+}
+
+impl Bucket for Slice {
+    fn merge(&mut self, o: &Self) {
+        self.placed += o.placed;
+        self.completed += o.completed;
+        self.compensations += o.compensations;
+        self.messages += o.messages;
+    }
+}
+
 /// Counters a run keeps as it goes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ChoreoStats {
     pub orders: u64,
     pub messages: u64,
@@ -22,9 +41,32 @@ pub struct ChoreoStats {
     pub completion: Histogram,
     /// From an order's last progress to someone noticing it stalled.
     pub detection: Histogram,
+    /// Over time (widening as the run goes on), for the charts.
+    pub series: Series<Slice>,
+}
+
+impl Default for ChoreoStats {
+    fn default() -> Self {
+        ChoreoStats {
+            orders: 0,
+            messages: 0,
+            lost: 0,
+            dead_letters: 0,
+            duplicate_effects: 0,
+            compensations: 0,
+            notifications: 0,
+            cancel_requests: 0,
+            completion: Histogram::default(),
+            detection: Histogram::default(),
+            series: Series::new(SimDuration::from_ms(100)),
+        }
+    }
 }
 
 impl ChoreoStats {
+    pub fn slice(&mut self, t: SimTime) -> &mut Slice {
+        self.series.at(t)
+    }
     pub fn on_complete(&mut self, d: SimDuration) {
         self.completion.record(d);
     }

@@ -1,0 +1,353 @@
+//! The choreography run as the shared lab page sees it ([`LabRun`]): each
+//! side's verdict (orders placed vs orders completed, as running totals —
+//! the gap that never closes is the orders no one finished), the metrics
+//! table's rows (with the flow's exact message count beside the measured
+//! one when nothing can disturb it), the outcomes bar and the scrubber's
+//! marks (every outage: a service's, the bus's, the orchestrator's).
+
+use super::config::Mode;
+use super::{ChoreoRun, ChoreoSim};
+use crate::labs::run::{
+    FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
+    VerdictLine,
+};
+use crate::labs::{LabId, RunReport, SideReport};
+use crate::sim::Progress;
+use crate::time::SimTime;
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+fn side_report(sim: &ChoreoSim) -> SideReport {
+    SideReport {
+        metrics: serde_json::to_value(sim.model().metrics()).expect("metrics serialise"),
+        trace_hash: sim.trace().digest_hex(),
+        events: sim.events(),
+    }
+}
+
+/// The outage windows a side meets, with their labels: every service's, the
+/// bus's, and (orchestration only) the orchestrator's.
+fn outages(sim: &ChoreoSim) -> Vec<(f64, f64, &'static str)> {
+    let m = sim.model();
+    let c = m.config();
+    let mut out = Vec::new();
+    for (key, s) in [
+        ("choreo.outage.inventory", &c.services.inventory),
+        ("choreo.outage.payment", &c.services.payment),
+        ("choreo.outage.delivery", &c.services.delivery),
+        ("choreo.outage.notification", &c.services.notification),
+    ] {
+        out.extend(s.outages.iter().map(|o| (o.from_ms as f64, o.to_ms as f64, key)));
+    }
+    out.extend(
+        c.bus
+            .outages
+            .iter()
+            .map(|w| (w.from_ms as f64, w.to_ms as f64, "choreo.outage.bus")),
+    );
+    if m.mode() == Mode::Orchestration {
+        let o = &c.services.orchestrator.outages;
+        out.extend(
+            o.iter()
+                .map(|o| (o.from_ms as f64, o.to_ms as f64, "choreo.outage.orchestrator")),
+        );
+    }
+    out
+}
+
+/// When the last order arrives (ms): the workload's window.
+fn arrival_window_ms(run: &ChoreoRun) -> f64 {
+    use super::config::OrderWorkload;
+    match &run.sides[0].model().config().workload {
+        OrderWorkload::Single => 0.0,
+        OrderWorkload::Poisson { duration_ms, .. } => *duration_ms as f64,
+        OrderWorkload::Burst { within_ms, .. } => *within_ms as f64,
+    }
+}
+
+impl LabRun for ChoreoRun {
+    fn lab(&self) -> LabId {
+        LabId::Choreography
+    }
+    fn now(&self) -> SimTime {
+        ChoreoRun::now(self)
+    }
+    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
+        ChoreoRun::run_until(self, until, max_events)
+    }
+    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        ChoreoRun::run_to(self, until, until_events)
+    }
+    fn step_record(&mut self, max_events: u64) -> Progress {
+        ChoreoRun::step_record(self, max_events)
+    }
+    fn is_finished(&self) -> bool {
+        ChoreoRun::is_finished(self)
+    }
+    fn side_count(&self) -> usize {
+        self.sides.len()
+    }
+    fn events(&self) -> u64 {
+        ChoreoRun::events(self)
+    }
+    fn records(&self) -> u64 {
+        ChoreoRun::records(self)
+    }
+    fn approx_bytes(&self) -> usize {
+        self.sides.iter().map(|s| s.approx_bytes()).sum()
+    }
+
+    fn report(&self, seed: u64) -> RunReport {
+        RunReport {
+            lab: LabId::Choreography,
+            seed,
+            a: side_report(&self.sides[0]),
+            b: self.sides.get(1).map(side_report),
+        }
+    }
+
+    fn verdict(&self, side: usize) -> Verdict {
+        let mut verdict = Verdict {
+            title_key: "choreo.verdict.title",
+            unit_key: "choreo.verdict.orders",
+            lines: vec![],
+            bands: vec![],
+        };
+        let Some(sim) = self.sides.get(side) else {
+            return verdict;
+        };
+        let series = &sim.model().stats().series;
+        let width_ms = series.width().as_micros() as f64 / 1000.0;
+        let now = ms(sim.now());
+        let done = sim.is_finished();
+        let (mut placed, mut completed) = (Vec::new(), Vec::new());
+        let (mut total_placed, mut total_completed) = (0u64, 0u64);
+        for (i, slice) in series.buckets().iter().enumerate() {
+            let from = i as f64 * width_ms;
+            // The slice the clock is in is still filling.
+            if !done && from + width_ms > now + 1e-9 {
+                break;
+            }
+            // Steps: level through the slice, up at its end.
+            placed.push((from, total_placed as f64));
+            completed.push((from, total_completed as f64));
+            total_placed += u64::from(slice.placed);
+            total_completed += u64::from(slice.completed);
+            placed.push((from + width_ms, total_placed as f64));
+            completed.push((from + width_ms, total_completed as f64));
+        }
+        verdict.lines = vec![
+            VerdictLine {
+                label_key: "choreo.verdict.placed",
+                tone: Tone::Neutral,
+                dashed: true,
+                points: placed,
+            },
+            VerdictLine {
+                label_key: "choreo.verdict.completed",
+                tone: Tone::Ok,
+                dashed: false,
+                points: completed,
+            },
+        ];
+        verdict.bands = outages(sim)
+            .into_iter()
+            .map(|(from_ms, to_ms, label_key)| VerdictBand {
+                from_ms,
+                to_ms,
+                label_key,
+                label_args: vec![],
+            })
+            .collect();
+        verdict
+    }
+
+    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
+        let Some(sim) = self.sides.get(side) else {
+            return vec![];
+        };
+        let model = sim.model();
+        let m = model.metrics();
+        let over = sim.is_finished();
+        let any = m.orders > 0;
+        let opt_ms = |v: Option<f64>| v.map_or(MetricValue::Missing, MetricValue::Ms);
+        let count = |key: &'static str, label: &'static str, help: &'static str, v: u64| {
+            MetricRow::new(key, label, help, MetricValue::Count(v))
+        };
+        // What the flow's shape gives exactly, when nothing can change it: no
+        // fault, no cancellation, stock for all, no duplicates, every order
+        // hearing every event as the default wiring has it.
+        let c = model.config();
+        let calm = c.reject_rate == 0.0
+            && c.cancel_rate == 0.0
+            && c.bus.loss_rate == 0.0
+            && c.bus.duplicate_rate == 0.0
+            && c.bus.outages.is_empty()
+            && c.stock as u64 >= m.orders
+            && c.wiring == super::config::chained_wiring()
+            && [
+                &c.services.inventory,
+                &c.services.payment,
+                &c.services.delivery,
+                &c.services.notification,
+            ]
+            .iter()
+            .all(|s| s.transient_failure_rate == 0.0 && s.permanent_failure_rate == 0.0 && s.outages.is_empty());
+        let flow_messages = match model.mode() {
+            Mode::Choreography => 7.0,
+            Mode::Orchestration => 10.0,
+        };
+        let theory = Theory {
+            value: MetricValue::Number(flow_messages),
+            formula_key: match model.mode() {
+                Mode::Choreography => "choreo.theory.messages_choreography",
+                Mode::Orchestration => "choreo.theory.messages_orchestration",
+            },
+            formula_args: vec![("n", FormulaArg::Count(flow_messages as u64))],
+            caveat_key: (!calm).then_some("choreo.caveat.disturbed"),
+        };
+        vec![
+            count("orders", "choreo.metric.orders", "choreo.help.orders", m.orders),
+            count(
+                "completed",
+                "choreo.metric.completed",
+                "choreo.help.completed",
+                m.completed,
+            ),
+            count(
+                "compensated",
+                "choreo.metric.compensated",
+                "choreo.help.compensated",
+                m.compensated,
+            ),
+            count(
+                "cancelled_by_customer",
+                "choreo.metric.cancelled_by_customer",
+                "choreo.help.cancelled_by_customer",
+                m.cancelled_by_customer,
+            ),
+            count(
+                "out_of_stock",
+                "choreo.metric.out_of_stock",
+                "choreo.help.out_of_stock",
+                m.out_of_stock,
+            ),
+            count(
+                "in_progress",
+                "choreo.metric.in_progress",
+                "choreo.help.in_progress",
+                m.in_progress,
+            ),
+            count("stuck", "choreo.metric.stuck", "choreo.help.stuck", m.stuck).provisional(!over),
+            count(
+                "inconsistent",
+                "choreo.metric.inconsistent",
+                "choreo.help.inconsistent",
+                m.inconsistent,
+            )
+            .provisional(!over),
+            count("messages", "choreo.metric.messages", "choreo.help.messages", m.messages),
+            MetricRow::new(
+                "messages_per_order",
+                "choreo.metric.messages_per_order",
+                "choreo.help.messages_per_order",
+                if any {
+                    MetricValue::Number(m.messages_per_order)
+                } else {
+                    MetricValue::Missing
+                },
+            )
+            .provisional(!over)
+            .with_theory(Some(theory)),
+            count(
+                "lost_messages",
+                "choreo.metric.lost_messages",
+                "choreo.help.lost_messages",
+                m.lost_messages,
+            ),
+            count(
+                "dead_letters",
+                "choreo.metric.dead_letters",
+                "choreo.help.dead_letters",
+                m.dead_letters,
+            ),
+            count(
+                "compensations",
+                "choreo.metric.compensations",
+                "choreo.help.compensations",
+                m.compensations,
+            ),
+            count(
+                "duplicate_effects",
+                "choreo.metric.duplicate_effects",
+                "choreo.help.duplicate_effects",
+                m.duplicate_effects,
+            ),
+            count("detected", "choreo.metric.detected", "choreo.help.detected", m.detected),
+            MetricRow::new(
+                "detection_p50_ms",
+                "choreo.metric.detection_p50",
+                "choreo.help.detection",
+                opt_ms(m.detection_p50_ms),
+            ),
+            MetricRow::new(
+                "p50_ms",
+                "choreo.metric.p50",
+                "choreo.help.completion_time",
+                opt_ms(m.p50_ms),
+            )
+            .provisional(!over),
+            MetricRow::new(
+                "p95_ms",
+                "choreo.metric.p95",
+                "choreo.help.completion_time",
+                opt_ms(m.p95_ms),
+            )
+            .provisional(!over),
+        ]
+    }
+
+    fn marks(&self) -> Vec<Mark> {
+        let mut out = Vec::new();
+        for (i, sim) in self.sides.iter().enumerate() {
+            for (from, to, key) in outages(sim) {
+                // The world's outages are the same on both sides: marked once.
+                let orchestrator = key == "choreo.outage.orchestrator";
+                if i > 0 && !orchestrator {
+                    continue;
+                }
+                out.push(Mark {
+                    at_ms: from,
+                    until_ms: Some(to),
+                    kind: MarkKind::Outage,
+                    side: orchestrator.then_some(i),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        out
+    }
+
+    fn time_domain_ms(&self) -> f64 {
+        let furthest = self.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
+        arrival_window_ms(self).max(furthest)
+    }
+
+    fn side_end_ms(&self, side: usize) -> f64 {
+        self.sides.get(side).map_or(0.0, |s| ms(s.now()))
+    }
+
+    fn outcomes(&self, side: usize) -> Option<Outcomes> {
+        let m = self.sides.get(side)?.model().metrics();
+        Some(Outcomes {
+            ok: m.completed,
+            bad: m.compensated + m.cancelled_by_customer + m.out_of_stock + m.stuck,
+            open: m.in_progress,
+            ok_key: "choreo.outcome.completed",
+            bad_key: "choreo.outcome.not_completed",
+            open_key: "choreo.outcome.in_progress",
+        })
+    }
+}
