@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 pub const GOAL: u64 = 250 * 1000;
 
 /// The enforced ceiling until the goal is met: just above today's retry page (about
-/// 461 KB with the lab page template, scrubber, exports, seed sweep, the guide's
+/// 462 KB with the lab page template, scrubber, exports, seed sweep, the guide's
 /// "more" cue, tap tips and the quota strip), so the bundle cannot grow unnoticed. It
 /// is a ratchet, not the goal: lower it as the pages shrink; at [`GOAL`], fold the two
 /// together.
