@@ -186,13 +186,30 @@ impl Bus {
     /// draw for loss, then per channel a latency and a duplicate chance (and
     /// a second latency for a duplicate).
     pub fn publish(&mut self, now: SimTime, channels: &[usize], rng: &mut SimRng) -> Published {
+        let mut out = Vec::with_capacity(channels.len());
+        if self.publish_into(now, channels, rng, &mut out) {
+            Published::Delivered(out)
+        } else {
+            Published::Lost
+        }
+    }
+
+    /// [`Bus::publish`] into a buffer the caller reuses (cleared first):
+    /// `false` when the message was lost. The same draws, the same deliveries.
+    pub fn publish_into(
+        &mut self,
+        now: SimTime,
+        channels: &[usize],
+        rng: &mut SimRng,
+        out: &mut Vec<(usize, SimTime)>,
+    ) -> bool {
+        out.clear();
         self.published += 1;
         if rng.chance(self.config.loss_rate) {
             self.lost += 1;
-            return Published::Lost;
+            return false;
         }
         let start = Window::after_all(&self.config.outages, now);
-        let mut out = Vec::with_capacity(channels.len());
         for &ch in channels {
             let copies = if rng.chance(self.config.duplicate_rate) { 2 } else { 1 };
             if copies == 2 {
@@ -210,7 +227,7 @@ impl Bus {
                 self.delivered += 1;
             }
         }
-        Published::Delivered(out)
+        true
     }
 }
 

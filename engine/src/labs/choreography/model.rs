@@ -24,7 +24,7 @@ use super::config::{ChoreographyConfig, Mode, OrderWorkload, ServiceId, Step, To
 use super::record::ChoreoRecord;
 use super::stats::ChoreoStats;
 use crate::patterns::backoff::Backoff;
-use crate::patterns::bus::{Bus, Consumer, Published, Window};
+use crate::patterns::bus::{Bus, Consumer, Window};
 use crate::rng::SimRng;
 use crate::sim::{Ctx, Model};
 use crate::time::{SimDuration, SimTime};
@@ -285,6 +285,9 @@ pub struct ChoreoModel {
     stock: u32,
     stats: ChoreoStats,
     next_id: u64,
+    /// Buffers reused by every publish (empty between events).
+    scratch_channels: Vec<usize>,
+    scratch_deliveries: Vec<(usize, SimTime)>,
 }
 
 fn channel(kind: Kind, to: u8) -> usize {
@@ -314,6 +317,8 @@ impl ChoreoModel {
             listeners,
             orders: Vec::new(),
             next_id: 1,
+            scratch_channels: Vec::new(),
+            scratch_deliveries: Vec::new(),
             config,
         }
     }
@@ -370,41 +375,43 @@ impl ChoreoModel {
             self.next_id
         });
         let mut rng = self.keyed("bus", order, kind.index() as u64 * 64 + n as u64 % 64, attempt);
-        let channels: Vec<usize> = to.iter().map(|&t| channel(kind, t)).collect();
+        let mut channels = std::mem::take(&mut self.scratch_channels);
+        let mut deliveries = std::mem::take(&mut self.scratch_deliveries);
+        channels.clear();
+        channels.extend(to.iter().map(|&t| channel(kind, t)));
         self.stats.messages += channels.len() as u64;
         self.stats.slice(ctx.now()).messages += channels.len() as u32;
-        match self.bus.publish(ctx.now(), &channels, &mut rng) {
-            Published::Lost => {
-                self.stats.lost += 1;
-                ctx.record(ChoreoRecord::Lost {
+        if self.bus.publish_into(ctx.now(), &channels, &mut rng, &mut deliveries) {
+            for &(ch, at) in &deliveries {
+                let msg = Msg {
+                    id,
                     order,
-                    kind: kind.index() as u8,
-                });
+                    kind,
+                    to: (ch % CONSUMERS) as u8,
+                    attempt,
+                };
+                self.orders[order as usize].outstanding += 1;
+                ctx.schedule_at(at, ChoreoEvent::Arrive(msg));
             }
-            Published::Delivered(d) => {
-                for (ch, at) in d {
-                    let msg = Msg {
-                        id,
-                        order,
-                        kind,
-                        to: (ch % CONSUMERS) as u8,
-                        attempt,
-                    };
-                    self.orders[order as usize].outstanding += 1;
-                    ctx.schedule_at(at, ChoreoEvent::Arrive(msg));
-                }
-            }
+        } else {
+            self.stats.lost += 1;
+            ctx.record(ChoreoRecord::Lost {
+                order,
+                kind: kind.index() as u8,
+            });
         }
+        deliveries.clear();
+        (self.scratch_channels, self.scratch_deliveries) = (channels, deliveries);
     }
 
     /// Publishes an event to its listeners (choreography).
     fn emit(&mut self, order: u32, topic: Topic, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
         ctx.record(ChoreoRecord::Published { order, topic });
-        let to = self.listeners[topic.index()].clone();
-        if to.is_empty() {
-            return;
+        let to = std::mem::take(&mut self.listeners[topic.index()]);
+        if !to.is_empty() {
+            self.publish(order, Kind::Event(topic), &to, 1, None, ctx);
         }
-        self.publish(order, Kind::Event(topic), &to, 1, None, ctx);
+        self.listeners[topic.index()] = to;
     }
 
     /// A message reaches its consumer: it starts now or waits in the queue.
