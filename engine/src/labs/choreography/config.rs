@@ -23,6 +23,12 @@ pub enum Topic {
     DeliveryCancelled,
     PaymentRefunded,
     InventoryReleased,
+    // The larger flow's events (a fraud check, loyalty points, invoices).
+    FraudCleared,
+    PointsAwarded,
+    PointsRevoked,
+    InvoiceIssued,
+    InvoiceVoided,
 }
 
 impl Topic {
@@ -38,6 +44,21 @@ impl Topic {
         Topic::PaymentRefunded,
         Topic::InventoryReleased,
     ];
+    /// The larger flow's events, published only by its extra services.
+    pub const EXTRA: [Topic; 5] = [
+        Topic::FraudCleared,
+        Topic::PointsAwarded,
+        Topic::PointsRevoked,
+        Topic::InvoiceIssued,
+        Topic::InvoiceVoided,
+    ];
+    /// How many topics there are (the order flow's and the larger flow's).
+    pub const COUNT: usize = 15;
+
+    /// Every topic: the order flow's, then the larger flow's.
+    pub fn every() -> impl Iterator<Item = Topic> {
+        Topic::ALL.into_iter().chain(Topic::EXTRA)
+    }
 
     pub fn index(self) -> usize {
         self as usize
@@ -55,11 +76,17 @@ impl Topic {
             Topic::DeliveryCancelled => "delivery_cancelled",
             Topic::PaymentRefunded => "payment_refunded",
             Topic::InventoryReleased => "inventory_released",
+            Topic::FraudCleared => "fraud_cleared",
+            Topic::PointsAwarded => "points_awarded",
+            Topic::PointsRevoked => "points_revoked",
+            Topic::InvoiceIssued => "invoice_issued",
+            Topic::InvoiceVoided => "invoice_voided",
         }
     }
 }
 
-/// The services of the flow.
+/// The services of the flow: the text's four, and the four a larger flow
+/// adds (each only when its config is set: `services.fraud`, …).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceId {
@@ -67,18 +94,50 @@ pub enum ServiceId {
     Payment,
     Delivery,
     Notification,
+    /// Checks an order for fraud between stock and payment.
+    Fraud,
+    /// Awards loyalty points for a paid order (revokes them on a refund).
+    Loyalty,
+    /// Issues the invoice for a paid order (voids it on a refund).
+    Invoicing,
+    /// Records every event, like notifications.
+    Analytics,
 }
 
 impl ServiceId {
+    /// The text's four services.
     pub const ALL: [ServiceId; 4] = [
         ServiceId::Inventory,
         ServiceId::Payment,
         ServiceId::Delivery,
         ServiceId::Notification,
     ];
+    /// The larger flow's services, in the order they join it.
+    pub const EXTRA: [ServiceId; 4] = [
+        ServiceId::Fraud,
+        ServiceId::Loyalty,
+        ServiceId::Invoicing,
+        ServiceId::Analytics,
+    ];
 
+    /// The service's consumer on the bus: the text's four are 0–3, the
+    /// orchestrator is 4, the larger flow's services 5–8.
     pub fn index(self) -> usize {
-        self as usize
+        match self {
+            ServiceId::Inventory => 0,
+            ServiceId::Payment => 1,
+            ServiceId::Delivery => 2,
+            ServiceId::Notification => 3,
+            ServiceId::Fraud => 5,
+            ServiceId::Loyalty => 6,
+            ServiceId::Invoicing => 7,
+            ServiceId::Analytics => 8,
+        }
+    }
+
+    /// The service of consumer `i` (None: the orchestrator, or no one).
+    pub fn of_consumer(i: usize) -> Option<ServiceId> {
+        Self::ALL.into_iter().chain(Self::EXTRA).find(|s| s.index() == i)
     }
 
     pub fn key(self) -> &'static str {
@@ -87,6 +146,10 @@ impl ServiceId {
             ServiceId::Payment => "payment",
             ServiceId::Delivery => "delivery",
             ServiceId::Notification => "notification",
+            ServiceId::Fraud => "fraud",
+            ServiceId::Loyalty => "loyalty",
+            ServiceId::Invoicing => "invoicing",
+            ServiceId::Analytics => "analytics",
         }
     }
 
@@ -97,9 +160,15 @@ impl ServiceId {
         use Topic::*;
         match (self, topic) {
             (Notification, _) => Some(Step::Notify),
+            (Analytics, _) => Some(Step::Record),
             (Inventory, OrderPlaced) => Some(Step::Reserve),
             (Inventory, PaymentRejected | PaymentRefunded | OrderCancelled) => Some(Step::Release),
-            (Payment, InventoryReserved | OrderPlaced) => Some(Step::Charge),
+            (Fraud, InventoryReserved | OrderPlaced) => Some(Step::Screen),
+            (Payment, InventoryReserved | OrderPlaced | FraudCleared) => Some(Step::Charge),
+            (Loyalty, PaymentProcessed) => Some(Step::Award),
+            (Loyalty, PaymentRefunded | OrderCancelled) => Some(Step::Revoke),
+            (Invoicing, PaymentProcessed) => Some(Step::Invoice),
+            (Invoicing, PaymentRefunded | OrderCancelled) => Some(Step::Void),
             (Payment, DeliveryCancelled | OrderCancelled) => Some(Step::Refund),
             (Delivery, PaymentProcessed | OrderPlaced) => Some(Step::Schedule),
             (Delivery, OrderCancelled) => Some(Step::CancelDelivery),
@@ -121,6 +190,15 @@ pub enum Step {
     Refund,
     CancelDelivery,
     Notify,
+    // The larger flow's steps.
+    /// Check the order for fraud (nothing to undo).
+    Screen,
+    Award,
+    Invoice,
+    Revoke,
+    Void,
+    /// Record an event (analytics).
+    Record,
 }
 
 impl Step {
@@ -134,6 +212,10 @@ impl Step {
             Step::Charge | Step::Refund => ServiceId::Payment,
             Step::Schedule | Step::CancelDelivery => ServiceId::Delivery,
             Step::Notify => ServiceId::Notification,
+            Step::Screen => ServiceId::Fraud,
+            Step::Award | Step::Revoke => ServiceId::Loyalty,
+            Step::Invoice | Step::Void => ServiceId::Invoicing,
+            Step::Record => ServiceId::Analytics,
         }
     }
 
@@ -143,12 +225,27 @@ impl Step {
             Step::Reserve => Some(Step::Release),
             Step::Charge => Some(Step::Refund),
             Step::Schedule => Some(Step::CancelDelivery),
+            Step::Award => Some(Step::Revoke),
+            Step::Invoice => Some(Step::Void),
             _ => None,
         }
     }
 
     pub fn is_compensation(self) -> bool {
-        matches!(self, Step::Release | Step::Refund | Step::CancelDelivery)
+        matches!(
+            self,
+            Step::Release | Step::Refund | Step::CancelDelivery | Step::Revoke | Step::Void
+        )
+    }
+
+    /// A step that only tells (notifications, analytics): no business state.
+    pub fn is_side_note(self) -> bool {
+        matches!(self, Step::Notify | Step::Record)
+    }
+
+    /// A forward step after the pivot (the payment): retried, never compensated.
+    pub fn after_pivot(self) -> bool {
+        matches!(self, Step::Schedule | Step::Award | Step::Invoice)
     }
 
     pub fn key(self) -> &'static str {
@@ -160,6 +257,12 @@ impl Step {
             Step::Refund => "refund",
             Step::CancelDelivery => "cancel_delivery",
             Step::Notify => "notify",
+            Step::Screen => "screen",
+            Step::Award => "award",
+            Step::Invoice => "invoice",
+            Step::Revoke => "revoke",
+            Step::Void => "void",
+            Step::Record => "record",
         }
     }
 }
@@ -209,6 +312,15 @@ pub struct Services {
     pub notification: ServiceConfig,
     /// The orchestrator (orchestration only).
     pub orchestrator: ServiceConfig,
+    /// The larger flow's services: each takes part only when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fraud: Option<ServiceConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loyalty: Option<ServiceConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoicing: Option<ServiceConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytics: Option<ServiceConfig>,
 }
 
 /// A service that handles a message in `ms` (log-normal) and never fails.
@@ -229,18 +341,65 @@ impl Default for Services {
             delivery: reliable(60),
             notification: reliable(10),
             orchestrator: reliable(5),
+            fraud: None,
+            loyalty: None,
+            invoicing: None,
+            analytics: None,
         }
     }
 }
 
 impl Services {
-    pub fn of(&self, s: ServiceId) -> &ServiceConfig {
+    /// Service `s`'s config, if it takes part in the flow.
+    pub fn get(&self, s: ServiceId) -> Option<&ServiceConfig> {
         match s {
-            ServiceId::Inventory => &self.inventory,
-            ServiceId::Payment => &self.payment,
-            ServiceId::Delivery => &self.delivery,
-            ServiceId::Notification => &self.notification,
+            ServiceId::Inventory => Some(&self.inventory),
+            ServiceId::Payment => Some(&self.payment),
+            ServiceId::Delivery => Some(&self.delivery),
+            ServiceId::Notification => Some(&self.notification),
+            ServiceId::Fraud => self.fraud.as_ref(),
+            ServiceId::Loyalty => self.loyalty.as_ref(),
+            ServiceId::Invoicing => self.invoicing.as_ref(),
+            ServiceId::Analytics => self.analytics.as_ref(),
         }
+    }
+
+    /// Service `s`'s config; the larger flow's services must be in the flow.
+    pub fn of(&self, s: ServiceId) -> &ServiceConfig {
+        self.get(s).expect("the service takes part in the flow")
+    }
+
+    /// The services taking part, the text's four first.
+    pub fn in_flow(&self) -> Vec<ServiceId> {
+        ServiceId::ALL
+            .into_iter()
+            .chain(ServiceId::EXTRA.into_iter().filter(|&s| self.get(s).is_some()))
+            .collect()
+    }
+
+    /// The forward steps an orchestrator runs, in order: stock, the fraud
+    /// check, the payment (the pivot), points, the invoice, the delivery.
+    pub fn forward_steps(&self) -> Vec<Step> {
+        [
+            Step::Reserve,
+            Step::Screen,
+            Step::Charge,
+            Step::Award,
+            Step::Invoice,
+            Step::Schedule,
+        ]
+        .into_iter()
+        .filter(|s| self.get(s.service()).is_some())
+        .collect()
+    }
+
+    /// Who is told of every state change: notifications, and analytics when it takes part.
+    pub fn side_notes(&self) -> Vec<Step> {
+        let mut out = vec![Step::Notify];
+        if self.analytics.is_some() {
+            out.push(Step::Record);
+        }
+        out
     }
 }
 
@@ -402,6 +561,35 @@ pub fn text_wiring() -> Vec<Listen> {
     w
 }
 
+/// The larger flow's wiring (eight services): a fraud check between stock
+/// and payment, loyalty points and an invoice for every paid order (undone
+/// on a refund), and analytics beside notifications on every event.
+pub fn eight_service_wiring() -> Vec<Listen> {
+    use ServiceId::*;
+    use Topic::*;
+    let mut w: Vec<Listen> = [
+        (Inventory, OrderPlaced),
+        (Fraud, InventoryReserved),
+        (Payment, FraudCleared),
+        (Delivery, PaymentProcessed),
+        (Loyalty, PaymentProcessed),
+        (Invoicing, PaymentProcessed),
+        (Inventory, PaymentRejected),
+        (Delivery, OrderCancelled),
+        (Payment, DeliveryCancelled),
+        (Inventory, PaymentRefunded),
+        (Loyalty, PaymentRefunded),
+        (Invoicing, PaymentRefunded),
+    ]
+    .into_iter()
+    .map(|(service, on)| Listen { service, on })
+    .collect();
+    for service in [Notification, Analytics] {
+        w.extend(Topic::every().map(|on| Listen { service, on }));
+    }
+    w
+}
+
 impl Default for ChoreographyConfig {
     fn default() -> Self {
         ChoreographyConfig {
@@ -464,9 +652,11 @@ impl ChoreographyConfig {
     pub fn max_messages_per_order(&self) -> f64 {
         let attempts = self.retry.max_attempts.max(1) as f64;
         let copies = if self.bus.duplicate_rate > 0.0 { 2.0 } else { 1.0 };
-        // 6 steps (3 forward, 3 back) and a customer's cancellation.
+        // 6 steps (3 forward, 3 back) and a customer's cancellation; each
+        // service of the larger flow adds at most two steps and a listener.
+        let extra = (self.services.in_flow().len() - ServiceId::ALL.len()) as f64;
         let choreo = (self.wiring.len() as f64 + 1.0) * attempts * copies * 2.0;
-        let orch = 7.0 * attempts * copies * 3.0 * 2.0;
+        let orch = (7.0 + 2.0 * extra) * attempts * copies * 3.0 * 2.0 * (1.0 + extra);
         choreo.max(orch)
     }
 
@@ -504,8 +694,20 @@ impl ChoreographyConfig {
             // One node: a second would be ignored, and nothing is ignored.
             c.require(s.nodes == 1, &format!("{at}.nodes"), "error.one_node");
         }
+        for sid in ServiceId::EXTRA {
+            if let Some(s) = self.services.get(sid) {
+                let at = format!("services.{}", sid.key());
+                s.check(&mut c, &at);
+                c.require(s.nodes == 1, &format!("{at}.nodes"), "error.one_node");
+            }
+        }
         c.int("wiring.length", self.wiring.len() as u64, 0, limits::MAX_WIRING);
         for (i, l) in self.wiring.iter().enumerate() {
+            c.require(
+                self.services.get(l.service).is_some(),
+                &format!("wiring[{i}].service"),
+                "error.not_in_flow",
+            );
             c.require(
                 l.service.reaction(l.on).is_some(),
                 &format!("wiring[{i}].on"),

@@ -21,6 +21,9 @@
 //! a stream keyed by order, step and attempt), whatever else happened.
 
 use super::config::{ChoreographyConfig, Mode, OrderWorkload, ServiceId, Step, Topic};
+
+// The numbering above depends on these counts.
+const _: () = assert!(Topic::ALL.len() == 10 && Topic::COUNT == 15);
 use super::record::ChoreoRecord;
 use super::stats::ChoreoStats;
 use crate::patterns::backoff::Backoff;
@@ -29,9 +32,10 @@ use crate::rng::SimRng;
 use crate::sim::{Ctx, Model};
 use crate::time::{SimDuration, SimTime};
 
-/// Consumers: the four services, then the orchestrator.
+/// Consumers: the text's four services, the orchestrator, then the larger
+/// flow's four (see [`ServiceId::index`]).
 pub const ORCHESTRATOR: usize = 4;
-const CONSUMERS: usize = 5;
+pub const CONSUMERS: usize = 9;
 
 /// What travels on the bus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,17 +63,23 @@ pub enum Answer {
 }
 
 impl Kind {
-    /// A number per kind, for channels and stream keys.
-    fn index(self) -> usize {
+    /// A number per kind, for channels and stream keys. The text's flow
+    /// keeps its first numbers (0–24, so its runs draw what they always
+    /// drew); the larger flow's kinds come after.
+    pub fn index(self) -> usize {
+        let (t, s) = (Topic::ALL.len(), 7);
         match self {
-            Kind::Event(t) => t.index(),
-            Kind::Command(s) => 10 + s.index() as usize,
-            Kind::Reply(s, _) => 17 + s.index() as usize,
+            Kind::Event(topic) if topic.index() < t => topic.index(),
+            Kind::Command(step) if (step.index() as usize) < s => t + step.index() as usize,
+            Kind::Reply(step, _) if (step.index() as usize) < s => t + s + step.index() as usize,
             Kind::CancelRequest => 24,
+            Kind::Event(topic) => 25 + topic.index() - t,
+            Kind::Command(step) => 30 + step.index() as usize - s,
+            Kind::Reply(step, _) => 36 + step.index() as usize - s,
         }
     }
 }
-const KINDS: usize = 25;
+const KINDS: usize = 42;
 
 /// One message: `id` is its identity for deduplication (a redelivery or a
 /// duplicate keeps it), `attempt` counts the tries of its step.
@@ -154,6 +164,14 @@ pub struct Order {
     pub refunded: u32,
     pub scheduled: u32,
     pub delivery_cancelled: u32,
+    /// The larger flow's business state: loyalty points and the invoice.
+    pub awarded: u32,
+    pub revoked: u32,
+    pub invoiced: u32,
+    pub voided: u32,
+    /// Which of the larger flow's holdings a completed order must have
+    /// (points, invoice): set when the order is placed, from the flow.
+    pub expects: (bool, bool),
     pub out_of_stock: bool,
     pub rejected: bool,
     /// The customer asked to cancel (and the order had not shipped).
@@ -166,7 +184,7 @@ pub struct Order {
     pub flagged: bool,
     /// Per service: it knows the order is over (cancelled, rejected) and
     /// ignores late triggers.
-    pub closed: [bool; 4],
+    pub closed: [bool; CONSUMERS],
     /// Messages and timers still to come for this order.
     pub outstanding: u32,
     pub last_progress: SimTime,
@@ -185,7 +203,7 @@ pub struct Order {
 }
 
 impl Order {
-    fn new(placed: SimTime) -> Order {
+    fn new(placed: SimTime, expects: (bool, bool)) -> Order {
         Order {
             placed,
             reserved: 0,
@@ -194,13 +212,18 @@ impl Order {
             refunded: 0,
             scheduled: 0,
             delivery_cancelled: 0,
+            awarded: 0,
+            revoked: 0,
+            invoiced: 0,
+            voided: 0,
+            expects,
             out_of_stock: false,
             rejected: false,
             cancelled: false,
             shipped: false,
             failed: false,
             flagged: false,
-            closed: [false; 4],
+            closed: [false; CONSUMERS],
             outstanding: 0,
             last_progress: placed,
             completed_at: None,
@@ -221,6 +244,14 @@ impl Order {
             self.reserved as i64 - self.released as i64,
             self.charged as i64 - self.refunded as i64,
             self.scheduled as i64 - self.delivery_cancelled as i64,
+        )
+    }
+
+    /// What the larger flow holds for the order: (loyalty points, invoices).
+    pub fn net_extras(&self) -> (i64, i64) {
+        (
+            self.awarded as i64 - self.revoked as i64,
+            self.invoiced as i64 - self.voided as i64,
         )
     }
 
@@ -258,14 +289,24 @@ impl Order {
     /// double charge, a double refund).
     pub fn is_inconsistent(&self) -> bool {
         let (a, b, c) = self.net();
+        let (d, e) = self.net_extras();
         let bad = |v: i64| !(0..=1).contains(&v);
-        if bad(a) || bad(b) || bad(c) || self.released > self.reserved || self.refunded > self.charged {
+        if bad(a) || bad(b) || bad(c) || bad(d) || bad(e) {
+            return true;
+        }
+        if self.released > self.reserved
+            || self.refunded > self.charged
+            || self.revoked > self.awarded
+            || self.voided > self.invoiced
+        {
             return true;
         }
         match self.standing() {
-            Standing::Completed => (a, b, c) != (1, 1, 1),
+            // A completed order holds stock, money and a delivery, and in the
+            // larger flow its points and its invoice.
+            Standing::Completed => (a, b, c) != (1, 1, 1) || (d, e) != (self.expects.0 as i64, self.expects.1 as i64),
             Standing::InProgress => false,
-            _ => (a, b, c) != (0, 0, 0),
+            _ => (a, b, c, d, e) != (0, 0, 0, 0, 0),
         }
     }
 }
@@ -281,6 +322,8 @@ pub struct ChoreoModel {
     consumers: Vec<Consumer<Msg>>,
     /// Per topic, the consumers listening (choreography).
     listeners: Vec<Vec<u8>>,
+    /// The orchestrator's forward steps, in order.
+    forward: Vec<Step>,
     orders: Vec<Order>,
     stock: u32,
     stats: ChoreoStats,
@@ -297,15 +340,21 @@ fn channel(kind: Kind, to: u8) -> usize {
 impl ChoreoModel {
     pub fn new(config: ChoreographyConfig, mode: Mode, seed: u64) -> Self {
         let world = SimRng::new(seed);
-        let mut listeners = vec![Vec::new(); Topic::ALL.len()];
+        let mut listeners = vec![Vec::new(); Topic::COUNT];
         for l in &config.wiring {
             listeners[l.on.index()].push(l.service.index() as u8);
         }
-        let mut consumers: Vec<Consumer<Msg>> = ServiceId::ALL
-            .iter()
-            .map(|&s| Consumer::new(config.services.of(s).capacity))
+        // One consumer per number; a service not in the flow gets none of the messages.
+        let consumers: Vec<Consumer<Msg>> = (0..CONSUMERS)
+            .map(|i| {
+                let svc = match ServiceId::of_consumer(i) {
+                    Some(s) => config.services.get(s),
+                    None if i == ORCHESTRATOR => Some(&config.services.orchestrator),
+                    None => None,
+                };
+                Consumer::new(svc.map_or(0, |s| s.capacity))
+            })
             .collect();
-        consumers.push(Consumer::new(config.services.orchestrator.capacity));
         ChoreoModel {
             backoff: config.retry.backoff(),
             bus: Bus::new(config.bus.clone(), KINDS * CONSUMERS),
@@ -315,6 +364,7 @@ impl ChoreoModel {
             world,
             consumers,
             listeners,
+            forward: config.services.forward_steps(),
             orders: Vec::new(),
             next_id: 1,
             scratch_channels: Vec::new(),
@@ -421,6 +471,16 @@ impl ChoreoModel {
         }
     }
 
+    /// The step a service's message asks of it.
+    fn step_of(&self, msg: Msg) -> Step {
+        let service = ServiceId::of_consumer(msg.to as usize).expect("a service's message");
+        match msg.kind {
+            Kind::Event(t) => service.reaction(t).expect("listeners react"),
+            Kind::Command(s) => s,
+            _ => unreachable!("services receive events and commands"),
+        }
+    }
+
     /// A consumer starts handling `msg`: draws its time and fault.
     fn start(&mut self, msg: Msg, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
         let now = ctx.now();
@@ -444,13 +504,8 @@ impl ChoreoModel {
             );
             return;
         }
-        let service = ServiceId::ALL[msg.to as usize];
-        let step = match msg.kind {
-            Kind::Event(t) => service.reaction(t).expect("listeners react"),
-            Kind::Command(s) => s,
-            _ => unreachable!("services receive events and commands"),
-        };
-        let svc = self.config.services.of(service);
+        let step = self.step_of(msg);
+        let svc = self.config.services.of(step.service());
         let mut rng = self.keyed("handle", msg.order, step.index(), msg.attempt);
         let u_outcome = rng.unit();
         let u_slow = rng.unit();
@@ -493,12 +548,7 @@ impl ChoreoModel {
         if msg.to as usize == ORCHESTRATOR {
             return self.orchestrate(msg, ctx);
         }
-        let service = ServiceId::ALL[msg.to as usize];
-        let step = match msg.kind {
-            Kind::Event(t) => service.reaction(t).expect("listeners react"),
-            Kind::Command(s) => s,
-            _ => unreachable!(),
-        };
+        let step = self.step_of(msg);
         if let Answer::Failed { permanent } = answer {
             ctx.record(ChoreoRecord::StepFailed {
                 order,
@@ -521,7 +571,7 @@ impl ChoreoModel {
                         );
                     } else {
                         self.stats.dead_letters += 1;
-                        if step != Step::Notify {
+                        if !step.is_side_note() {
                             self.orders[order as usize].failed = true;
                         }
                         ctx.record(ChoreoRecord::DeadLetter { order, step });
@@ -550,7 +600,7 @@ impl ChoreoModel {
             }
             return;
         }
-        if !first && step != Step::Notify {
+        if !first && !step.is_side_note() {
             self.stats.duplicate_effects += 1;
         }
         let answer = self.apply(order, step, msg.attempt, took_us, ctx);
@@ -561,7 +611,7 @@ impl ChoreoModel {
                 }
             }
             Mode::Orchestration => {
-                if step != Step::Notify {
+                if !step.is_side_note() {
                     let a = match answer {
                         Some(Topic::OutOfStock) => Answer::OutOfStock,
                         Some(Topic::PaymentRejected) => Answer::Rejected,
@@ -584,7 +634,7 @@ impl ChoreoModel {
     fn repeat_answer(&self, order: u32, step: Step) -> Option<Answer> {
         let o = &self.orders[order as usize];
         match step {
-            Step::Notify => None,
+            Step::Notify | Step::Record => None,
             Step::Reserve if o.out_of_stock => Some(Answer::OutOfStock),
             Step::Charge if o.rejected => Some(Answer::Rejected),
             _ => Some(Answer::Done),
@@ -610,7 +660,7 @@ impl ChoreoModel {
         let svc = step.service().index();
         let o = &mut self.orders[order as usize];
         // In choreography a service that knows the order is over ignores late triggers.
-        if choreo && o.closed[svc] && !step.is_compensation() && step != Step::Notify {
+        if choreo && o.closed[svc] && !step.is_compensation() && !step.is_side_note() {
             ctx.record(ChoreoRecord::Ignored { order, step });
             return None;
         }
@@ -621,6 +671,34 @@ impl ChoreoModel {
             Step::Notify => {
                 self.stats.notifications += 1;
                 (true, None)
+            }
+            Step::Record => (true, None),
+            Step::Screen => (true, Some(Topic::FraudCleared)),
+            Step::Award => {
+                o.awarded += 1;
+                (true, Some(Topic::PointsAwarded))
+            }
+            Step::Invoice => {
+                o.invoiced += 1;
+                (true, Some(Topic::InvoiceIssued))
+            }
+            Step::Revoke => {
+                o.closed[svc] = true;
+                if o.awarded > 0 && (o.revoked < o.awarded || !idempotent) {
+                    o.revoked += 1;
+                    (true, Some(Topic::PointsRevoked))
+                } else {
+                    (false, None)
+                }
+            }
+            Step::Void => {
+                o.closed[svc] = true;
+                if o.invoiced > 0 && (o.voided < o.invoiced || !idempotent) {
+                    o.voided += 1;
+                    (true, Some(Topic::InvoiceVoided))
+                } else {
+                    (false, None)
+                }
             }
             Step::Reserve => {
                 if self.stock > 0 {
@@ -770,18 +848,25 @@ impl ChoreoModel {
         );
     }
 
-    /// The orchestrator tells the notification service (fire and forget).
+    /// The orchestrator tells the notification service (fire and forget),
+    /// and analytics when it takes part.
     fn notify(&mut self, order: u32, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
-        let n = self.orders[order as usize].publishes[Kind::Command(Step::Notify).index()] as u64;
-        let id = (1 << 63) | ((order as u64) << 20) | n;
-        self.publish(
-            order,
-            Kind::Command(Step::Notify),
-            &[ServiceId::Notification.index() as u8],
-            1,
-            Some(id),
-            ctx,
-        );
+        let with_analytics = self.config.services.analytics.is_some();
+        for step in [Step::Notify, Step::Record] {
+            if step == Step::Record && !with_analytics {
+                break;
+            }
+            let n = self.orders[order as usize].publishes[Kind::Command(step).index()] as u64;
+            let id = (1 << 63) | ((order as u64) << 20) | n;
+            self.publish(
+                order,
+                Kind::Command(step),
+                &[step.service().index() as u8],
+                1,
+                Some(id),
+                ctx,
+            );
+        }
     }
 
     /// The orchestrator handles a message (a new order, a reply, a cancellation).
@@ -827,11 +912,7 @@ impl ChoreoModel {
                 if self.orders[order as usize].cancelled {
                     return self.start_compensating(order, ctx);
                 }
-                let next = match step {
-                    Step::Reserve => Some(Step::Charge),
-                    Step::Charge => Some(Step::Schedule),
-                    _ => None,
-                };
+                let next = self.next_forward(step);
                 match next {
                     Some(n) => {
                         self.orders[order as usize].phase = Phase::Running { step: n, attempt: 1 };
@@ -880,7 +961,7 @@ impl ChoreoModel {
             return;
         }
         ctx.record(ChoreoRecord::GaveUp { order, step });
-        let pivot_passed = matches!(step, Step::Schedule);
+        let pivot_passed = step.after_pivot();
         if compensating || pivot_passed {
             // A compensation that cannot be done, or a delivery that cannot be
             // booked after the payment: left for a human (the order is stuck,
@@ -892,6 +973,13 @@ impl ChoreoModel {
         }
         self.orders[order as usize].failed = true;
         self.start_compensating(order, ctx);
+    }
+
+    /// The forward step after `step` in the orchestrator's sequence.
+    fn next_forward(&self, step: Step) -> Option<Step> {
+        let steps = &self.forward;
+        let i = steps.iter().position(|&s| s == step)?;
+        steps.get(i + 1).copied()
     }
 
     fn start_compensating(&mut self, order: u32, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
@@ -1015,7 +1103,9 @@ impl Model for ChoreoModel {
         match event {
             ChoreoEvent::Place { order } => {
                 debug_assert_eq!(order as usize, self.orders.len());
-                self.orders.push(Order::new(now));
+                let s = &self.config.services;
+                self.orders
+                    .push(Order::new(now, (s.loyalty.is_some(), s.invoicing.is_some())));
                 self.stats.orders += 1;
                 self.stats.slice(now).placed += 1;
                 ctx.record(ChoreoRecord::Placed { order });

@@ -5,7 +5,7 @@
 //! one when nothing can disturb it), the outcomes bar and the scrubber's
 //! marks (every outage: a service's, the bus's, the orchestrator's).
 
-use super::config::Mode;
+use super::config::{ChoreographyConfig, Mode, ServiceId, Step, Topic};
 use super::{ChoreoRun, ChoreoSim};
 use crate::labs::run::{
     FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
@@ -33,12 +33,9 @@ fn outages(sim: &ChoreoSim) -> Vec<(f64, f64, &'static str)> {
     let m = sim.model();
     let c = m.config();
     let mut out = Vec::new();
-    for (key, s) in [
-        ("choreo.outage.inventory", &c.services.inventory),
-        ("choreo.outage.payment", &c.services.payment),
-        ("choreo.outage.delivery", &c.services.delivery),
-        ("choreo.outage.notification", &c.services.notification),
-    ] {
+    for sid in c.services.in_flow() {
+        let key = outage_key(sid);
+        let s = c.services.of(sid);
         out.extend(s.outages.iter().map(|o| (o.from_ms as f64, o.to_ms as f64, key)));
     }
     out.extend(
@@ -55,6 +52,63 @@ fn outages(sim: &ChoreoSim) -> Vec<(f64, f64, &'static str)> {
         );
     }
     out
+}
+
+/// The label of service `s`'s outage band.
+pub fn outage_key(s: ServiceId) -> &'static str {
+    match s {
+        ServiceId::Inventory => "choreo.outage.inventory",
+        ServiceId::Payment => "choreo.outage.payment",
+        ServiceId::Delivery => "choreo.outage.delivery",
+        ServiceId::Notification => "choreo.outage.notification",
+        ServiceId::Fraud => "choreo.outage.fraud",
+        ServiceId::Loyalty => "choreo.outage.loyalty",
+        ServiceId::Invoicing => "choreo.outage.invoicing",
+        ServiceId::Analytics => "choreo.outage.analytics",
+    }
+}
+
+/// The messages one order costs when nothing disturbs it, and the parts of
+/// the sum: choreography, (events published, their listeners' copies);
+/// orchestration, (forward steps, notifications): a command and a reply per
+/// step, and one notification (and analytics record) per state change.
+pub fn flow_messages(c: &ChoreographyConfig, mode: Mode) -> (u64, u64, u64) {
+    match mode {
+        Mode::Choreography => {
+            // Follow the happy path through the wiring: every event a service
+            // publishes when its step succeeds, and who hears it.
+            let mut published = vec![Topic::OrderPlaced];
+            let mut i = 0;
+            while i < published.len() {
+                let topic = published[i];
+                for l in c.wiring.iter().filter(|l| l.on == topic) {
+                    let next = match l.service.reaction(topic) {
+                        Some(Step::Reserve) => Some(Topic::InventoryReserved),
+                        Some(Step::Screen) => Some(Topic::FraudCleared),
+                        Some(Step::Charge) => Some(Topic::PaymentProcessed),
+                        Some(Step::Award) => Some(Topic::PointsAwarded),
+                        Some(Step::Invoice) => Some(Topic::InvoiceIssued),
+                        Some(Step::Schedule) => Some(Topic::DeliveryScheduled),
+                        _ => None,
+                    };
+                    if let Some(t) = next.filter(|t| !published.contains(t)) {
+                        published.push(t);
+                    }
+                }
+                i += 1;
+            }
+            let copies = published
+                .iter()
+                .map(|&t| c.wiring.iter().filter(|l| l.on == t).count() as u64)
+                .sum();
+            (published.len() as u64, copies, 0)
+        }
+        Mode::Orchestration => {
+            let steps = c.services.forward_steps().len() as u64;
+            let notes = (steps + 1) * c.services.side_notes().len() as u64;
+            (steps, 2 * steps + notes, notes)
+        }
+    }
 }
 
 /// When the last order arrives (ms): the workload's window.
@@ -186,26 +240,26 @@ impl LabRun for ChoreoRun {
             && c.bus.duplicate_rate == 0.0
             && c.bus.outages.is_empty()
             && c.stock as u64 >= m.orders
-            && c.wiring == super::config::chained_wiring()
-            && [
-                &c.services.inventory,
-                &c.services.payment,
-                &c.services.delivery,
-                &c.services.notification,
-            ]
-            .iter()
-            .all(|s| s.transient_failure_rate == 0.0 && s.permanent_failure_rate == 0.0 && s.outages.is_empty());
-        let flow_messages = match model.mode() {
-            Mode::Choreography => 7.0,
-            Mode::Orchestration => 10.0,
-        };
+            && (c.wiring == super::config::chained_wiring() || c.wiring == super::config::eight_service_wiring())
+            && c.services.in_flow().iter().all(|&sid| {
+                let s = c.services.of(sid);
+                s.transient_failure_rate == 0.0 && s.permanent_failure_rate == 0.0 && s.outages.is_empty()
+            });
+        let (parts, total, notes) = flow_messages(c, model.mode());
         let theory = Theory {
-            value: MetricValue::Number(flow_messages),
+            value: MetricValue::Number(total as f64),
             formula_key: match model.mode() {
                 Mode::Choreography => "choreo.theory.messages_choreography",
                 Mode::Orchestration => "choreo.theory.messages_orchestration",
             },
-            formula_args: vec![("n", FormulaArg::Count(flow_messages as u64))],
+            formula_args: match model.mode() {
+                Mode::Choreography => vec![("events", FormulaArg::Count(parts)), ("n", FormulaArg::Count(total))],
+                Mode::Orchestration => vec![
+                    ("steps", FormulaArg::Count(parts)),
+                    ("notes", FormulaArg::Count(notes)),
+                    ("n", FormulaArg::Count(total)),
+                ],
+            },
             caveat_key: (!calm).then_some("choreo.caveat.disturbed"),
         };
         vec![
@@ -249,6 +303,12 @@ impl LabRun for ChoreoRun {
             )
             .provisional(!over),
             count("messages", "choreo.metric.messages", "choreo.help.messages", m.messages),
+            count(
+                "subscriptions",
+                "choreo.metric.subscriptions",
+                "choreo.help.subscriptions",
+                m.subscriptions,
+            ),
             MetricRow::new(
                 "messages_per_order",
                 "choreo.metric.messages_per_order",

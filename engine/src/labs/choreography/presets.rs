@@ -79,6 +79,14 @@ pub fn all() -> Vec<LabPreset<ChoreographyConfig>> {
         from_ms: 3_000,
         to_ms: 6_000,
     }];
+    // The larger flow: eight services, the same order.
+    let mut larger = base();
+    larger.workload = poisson(2.0, 10_000);
+    larger.services.fraud = Some(reliable(50));
+    larger.services.loyalty = Some(reliable(20));
+    larger.services.invoicing = Some(reliable(30));
+    larger.services.analytics = Some(reliable(5));
+    larger.wiring = eight_service_wiring();
     vec![
         // The text's demo: one order, the same console story both ways.
         preset("demo", 1, base()),
@@ -117,5 +125,7 @@ pub fn all() -> Vec<LabPreset<ChoreographyConfig>> {
         preset("orchestrator_down", 10, orchestrator_down),
         preset("parallel_steps", 11, parallel),
         preset("bus_down", 12, bus_down),
+        // Eight services: count who listens to what, and the messages per order.
+        preset("larger_flow", 13, larger),
     ]
 }

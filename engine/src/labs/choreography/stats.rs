@@ -1,6 +1,5 @@
 //! The choreography lab's counters and its metrics (stable JSON keys).
 
-use super::config::ServiceId;
 use super::model::{ChoreoModel, Standing, ORCHESTRATOR};
 use crate::stats::{Bucket, Histogram, Series};
 use crate::time::{SimDuration, SimTime};
@@ -108,6 +107,9 @@ pub struct ChoreoMetrics {
     pub p95_ms: Option<f64>,
     pub p99_ms: Option<f64>,
     pub stock_left: u64,
+    /// Rows of "who listens to what" the flow needs: the wiring's in
+    /// choreography, none in orchestration (the flow is the orchestrator's).
+    pub subscriptions: u64,
     pub services: BTreeMap<&'static str, ServiceMetrics>,
 }
 
@@ -125,7 +127,7 @@ impl ChoreoModel {
         let n = |k: &str| count.get(k).copied().unwrap_or(0);
         let ms = |h: &Histogram, q: f64| h.quantile(q).map(|d| round1(d.as_ms_f64()));
         let mut services = BTreeMap::new();
-        for sid in ServiceId::ALL {
+        for sid in self.config().services.in_flow() {
             let c = self.consumer(sid.index());
             services.insert(
                 sid.key(),
@@ -174,6 +176,10 @@ impl ChoreoModel {
             p95_ms: ms(&s.completion, 0.95),
             p99_ms: ms(&s.completion, 0.99),
             stock_left: self.stock() as u64,
+            subscriptions: match self.mode() {
+                super::config::Mode::Choreography => self.config().wiring.len() as u64,
+                super::config::Mode::Orchestration => 0,
+            },
             services,
         }
     }
