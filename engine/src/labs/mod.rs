@@ -9,6 +9,7 @@ pub mod retry;
 pub mod rewind;
 pub mod run;
 pub mod seed_sweep;
+pub mod sides;
 pub mod trace_lines;
 
 pub use run::LabRun;

@@ -18,7 +18,7 @@ pub use record::ChoreoRecord;
 pub use stats::ChoreoMetrics;
 
 use crate::labs::trace_lines::{AttemptLine, Side};
-use crate::labs::{Lab, LabId, LabPreset, SideReport, TraceExport};
+use crate::labs::{sides, Lab, LabId, LabPreset, SideReport, TraceExport};
 use crate::sim::{Progress, Simulation};
 use crate::time::SimTime;
 use crate::validate::{ConfigError, WorkLimits};
@@ -94,102 +94,44 @@ impl ChoreoRun {
     }
 
     pub fn now(&self) -> SimTime {
-        self.sides.iter().map(|s| s.now()).max().unwrap_or_default()
+        sides::now(&self.sides)
     }
 
     pub fn is_finished(&self) -> bool {
-        self.sides.iter().all(|s| s.is_finished())
+        sides::is_finished(&self.sides)
     }
 
     pub fn events(&self) -> u64 {
-        self.sides.iter().map(|s| s.events()).sum()
+        sides::events(&self.sides)
     }
 
     pub fn run_to_end(&mut self, max_events: u64) -> Progress {
-        let mut all = Progress::Finished;
-        for s in &mut self.sides {
-            match s.run_to_end(max_events) {
-                Progress::Paused => all = Progress::Paused,
-                Progress::Reached if all == Progress::Finished => all = Progress::Reached,
-                _ => {}
-            }
-        }
-        all
+        sides::run_to_end(&mut self.sides, max_events)
     }
 
     /// Traced records so far, all sides together.
     pub fn records(&self) -> u64 {
-        self.sides.iter().map(|s| s.trace().total()).sum()
+        sides::records(&self.sides)
     }
 
     /// Moves every side up to `until`, each handling at most `max_events`.
     pub fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
-        let mut all = Progress::Finished;
-        for s in &mut self.sides {
-            match s.run_until(until, max_events) {
-                Progress::Paused => all = Progress::Paused,
-                Progress::Reached if all == Progress::Finished => all = Progress::Reached,
-                _ => {}
-            }
-        }
-        all
+        sides::run_until(&mut self.sides, until, max_events)
     }
 
-    /// Handles events in time order over all sides (A first on a tie) while
-    /// the next is at or before `until` and fewer than `until_events` have
-    /// been handled in all; on reaching `until`, every clock reads `until`.
-    /// Every state it leaves is one a straight run passes through, so it is
-    /// named by its event count alone (what the scrubber relies on).
+    /// Handles events in time order over all sides ([`sides::run_to`]).
     pub fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
-        let mut events = self.events();
-        loop {
-            let next = self.sides.iter().filter_map(|s| s.next_event_at()).min();
-            match next {
-                None => return Progress::Finished,
-                Some(t) if t > until => {
-                    for s in &mut self.sides {
-                        s.run_until(until, 0);
-                    }
-                    return Progress::Reached;
-                }
-                Some(_) if events >= until_events => return Progress::Paused,
-                Some(_) => {
-                    self.step_merged();
-                    events += 1;
-                }
-            }
-        }
+        sides::run_to(&mut self.sides, until, until_events)
     }
 
-    /// Steps to the next traced record of any side, in the same order as
-    /// [`ChoreoRun::run_to`], at most `max_events`.
+    /// Steps to the next traced record of any side, in the same order.
     pub fn step_record(&mut self, max_events: u64) -> Progress {
-        let before = self.records();
-        for _ in 0..max_events {
-            if self.step_merged().is_none() {
-                return Progress::Finished;
-            }
-            if self.records() > before {
-                return Progress::Reached;
-            }
-        }
-        if self.is_finished() {
-            Progress::Finished
-        } else {
-            Progress::Paused
-        }
+        sides::step_record(&mut self.sides, max_events)
     }
 
-    /// Handles the earliest event of either side (A first on a tie).
+    /// Handles the earliest event of any side; which side it was.
     fn step_merged(&mut self) -> Option<usize> {
-        let next = self
-            .sides
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.next_event_at().map(|t| (t, i)))
-            .min()?;
-        self.sides[next.1].step();
-        Some(next.1)
+        sides::step_merged(&mut self.sides)
     }
 }
 

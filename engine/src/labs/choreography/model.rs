@@ -311,6 +311,17 @@ impl Order {
     }
 }
 
+/// Undoes one of what was `done` (counting it in `undone`) if anything is
+/// left to undo — or, for a service that is not idempotent, whenever it is
+/// told to. Whether it undid something.
+fn undo(done: u32, undone: &mut u32, idempotent: bool) -> bool {
+    let undo = done > 0 && (*undone < done || !idempotent);
+    if undo {
+        *undone += 1;
+    }
+    undo
+}
+
 /// The choreography lab's world, one side.
 #[derive(Clone, Debug)]
 pub struct ChoreoModel {
@@ -577,10 +588,7 @@ impl ChoreoModel {
                         ctx.record(ChoreoRecord::DeadLetter { order, step });
                     }
                 }
-                Mode::Orchestration => {
-                    let reply = Kind::Reply(step, answer);
-                    self.publish(order, reply, &[ORCHESTRATOR as u8], msg.attempt, None, ctx);
-                }
+                Mode::Orchestration => self.answer(order, step, answer, msg.attempt, ctx),
             }
             return;
         }
@@ -589,14 +597,7 @@ impl ChoreoModel {
         if !first && self.config.idempotent {
             ctx.record(ChoreoRecord::Ignored { order, step });
             if let (Mode::Orchestration, Some(a)) = (self.mode, self.repeat_answer(order, step)) {
-                self.publish(
-                    order,
-                    Kind::Reply(step, a),
-                    &[ORCHESTRATOR as u8],
-                    msg.attempt,
-                    None,
-                    ctx,
-                );
+                self.answer(order, step, a, msg.attempt, ctx);
             }
             return;
         }
@@ -617,17 +618,29 @@ impl ChoreoModel {
                         Some(Topic::PaymentRejected) => Answer::Rejected,
                         _ => Answer::Done,
                     };
-                    self.publish(
-                        order,
-                        Kind::Reply(step, a),
-                        &[ORCHESTRATOR as u8],
-                        msg.attempt,
-                        None,
-                        ctx,
-                    );
+                    self.answer(order, step, a, msg.attempt, ctx);
                 }
             }
         }
+    }
+
+    /// A service answers the orchestrator's command for `step`.
+    fn answer(
+        &mut self,
+        order: u32,
+        step: Step,
+        answer: Answer,
+        attempt: u32,
+        ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>,
+    ) {
+        self.publish(
+            order,
+            Kind::Reply(step, answer),
+            &[ORCHESTRATOR as u8],
+            attempt,
+            None,
+            ctx,
+        );
     }
 
     /// What an idempotent service answers a repeated command (what it did the first time).
@@ -684,21 +697,13 @@ impl ChoreoModel {
             }
             Step::Revoke => {
                 o.closed[svc] = true;
-                if o.awarded > 0 && (o.revoked < o.awarded || !idempotent) {
-                    o.revoked += 1;
-                    (true, Some(Topic::PointsRevoked))
-                } else {
-                    (false, None)
-                }
+                let undone = undo(o.awarded, &mut o.revoked, idempotent);
+                (undone, undone.then_some(Topic::PointsRevoked))
             }
             Step::Void => {
                 o.closed[svc] = true;
-                if o.invoiced > 0 && (o.voided < o.invoiced || !idempotent) {
-                    o.voided += 1;
-                    (true, Some(Topic::InvoiceVoided))
-                } else {
-                    (false, None)
-                }
+                let undone = undo(o.invoiced, &mut o.voided, idempotent);
+                (undone, undone.then_some(Topic::InvoiceVoided))
             }
             Step::Reserve => {
                 if self.stock > 0 {
@@ -732,21 +737,18 @@ impl ChoreoModel {
             // something to undo.
             Step::Release => {
                 o.closed[svc] = true;
-                if o.reserved > 0 && (o.released < o.reserved || !idempotent) {
-                    o.released += 1;
+                let undone = undo(o.reserved, &mut o.released, idempotent);
+                if undone {
                     self.stock += 1;
-                    (true, Some(Topic::InventoryReleased))
-                } else {
-                    (false, None)
                 }
+                (undone, undone.then_some(Topic::InventoryReleased))
             }
             Step::Refund => {
                 o.closed[svc] = true;
-                let undo = o.charged > 0 && (o.refunded < o.charged || !idempotent);
-                if undo {
-                    o.refunded += 1;
-                }
-                (undo, Some(Topic::PaymentRefunded))
+                (
+                    undo(o.charged, &mut o.refunded, idempotent),
+                    Some(Topic::PaymentRefunded),
+                )
             }
             Step::CancelDelivery => {
                 if o.shipped {
@@ -755,11 +757,8 @@ impl ChoreoModel {
                     return None;
                 }
                 o.closed[svc] = true;
-                let undo = o.scheduled > 0 && (o.delivery_cancelled < o.scheduled || !idempotent);
-                if undo {
-                    o.delivery_cancelled += 1;
-                }
-                (undo, Some(Topic::DeliveryCancelled))
+                let undone = undo(o.scheduled, &mut o.delivery_cancelled, idempotent);
+                (undone, Some(Topic::DeliveryCancelled))
             }
         };
         if effect {

@@ -18,7 +18,7 @@ pub use model::RetryModel;
 pub use record::RetryRecord;
 pub use stats::RetryMetrics;
 
-use crate::labs::{Lab, LabId, LabPreset, SideReport, TraceExport};
+use crate::labs::{sides, Lab, LabId, LabPreset, SideReport, TraceExport};
 use crate::sim::{Progress, Simulation};
 use crate::time::SimTime;
 use crate::validate::{ConfigError, WorkLimits};
@@ -105,113 +105,53 @@ impl RetryRun {
         std::iter::once(&self.a).chain(self.b.as_ref())
     }
 
+    fn sides_mut(&mut self) -> Vec<&mut RetrySim> {
+        std::iter::once(&mut self.a).chain(self.b.as_mut()).collect()
+    }
+
+    fn all(&self) -> Vec<&RetrySim> {
+        self.sides().collect()
+    }
+
     /// The later of the two clocks.
     pub fn now(&self) -> SimTime {
-        self.sides().map(|s| s.now()).max().unwrap_or_default()
+        sides::now(&self.all())
     }
 
     pub fn is_finished(&self) -> bool {
-        self.sides().all(|s| s.is_finished())
+        sides::is_finished(&self.all())
     }
 
     /// Moves both sides up to `until`, each doing at most `max_events`.
     pub fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
-        let pa = self.a.run_until(until, max_events);
-        let pb = self.b.as_mut().map(|b| b.run_until(until, max_events));
-        combine(pa, pb)
+        sides::run_until(&mut self.sides_mut(), until, max_events)
     }
 
     /// Runs both sides to the end (each at most `max_events` events).
     pub fn run_to_end(&mut self, max_events: u64) -> Progress {
-        let pa = self.a.run_to_end(max_events);
-        let pb = self.b.as_mut().map(|b| b.run_to_end(max_events));
-        combine(pa, pb)
+        sides::run_to_end(&mut self.sides_mut(), max_events)
     }
 
     /// Traced records so far, both sides together.
     pub fn records(&self) -> u64 {
-        self.sides().map(|s| s.trace().total()).sum()
+        sides::records(&self.all())
     }
 
     /// Events handled so far, both sides together.
     pub fn events(&self) -> u64 {
-        self.sides().map(|s| s.events()).sum()
-    }
-
-    /// The side whose next event comes first (A on a tie), and its instant.
-    fn next_side(&self) -> Option<(bool, SimTime)> {
-        let next_a = self.a.next_event_at();
-        let next_b = self.b.as_ref().and_then(|b| b.next_event_at());
-        match (next_a, next_b) {
-            (None, None) => None,
-            (Some(ta), None) => Some((false, ta)),
-            (None, Some(tb)) => Some((true, tb)),
-            (Some(ta), Some(tb)) if ta <= tb => Some((false, ta)),
-            (Some(_), Some(tb)) => Some((true, tb)),
-        }
-    }
-
-    /// Handles the next event of the run: the earliest of either side's
-    /// (A first on a tie). Returns `false` when none is left.
-    fn step_merged(&mut self) -> bool {
-        match self.next_side() {
-            None => false,
-            Some((false, _)) => self.a.step(),
-            Some((true, _)) => self.b.as_mut().is_some_and(|b| b.step()),
-        }
+        sides::events(&self.all())
     }
 
     /// Handles events in time order over both sides (A first on a tie) while
     /// the next is at or before `until` and fewer than `until_events` have
-    /// been handled in all. Every state this leaves is one a straight run
-    /// passes through, so it is named by its event count alone (what the
-    /// scrubber relies on). On reaching `until`, both clocks read `until`.
+    /// been handled in all ([`sides::run_to`]).
     pub fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
-        let mut events = self.events();
-        loop {
-            match self.next_side() {
-                None => return Progress::Finished,
-                Some((_, t)) if t > until => {
-                    self.a.run_until(until, 0);
-                    if let Some(b) = self.b.as_mut() {
-                        b.run_until(until, 0);
-                    }
-                    return Progress::Reached;
-                }
-                Some(_) if events >= until_events => return Progress::Paused,
-                Some(_) => {
-                    self.step_merged();
-                    events += 1;
-                }
-            }
-        }
+        sides::run_to(&mut self.sides_mut(), until, until_events)
     }
 
-    /// Steps to the next traced record of either side, handling events in
-    /// time order over both (A first on a tie), at most `max_events`.
+    /// Steps to the next traced record of either side, in the same order.
     pub fn step_record(&mut self, max_events: u64) -> Progress {
-        let before = self.records();
-        for _ in 0..max_events {
-            if !self.step_merged() {
-                return Progress::Finished;
-            }
-            if self.records() > before {
-                return Progress::Reached;
-            }
-        }
-        if self.is_finished() {
-            Progress::Finished
-        } else {
-            Progress::Paused
-        }
-    }
-}
-
-fn combine(a: Progress, b: Option<Progress>) -> Progress {
-    match (a, b) {
-        (Progress::Paused, _) | (_, Some(Progress::Paused)) => Progress::Paused,
-        (Progress::Finished, None) | (Progress::Finished, Some(Progress::Finished)) => Progress::Finished,
-        _ => Progress::Reached,
+        sides::step_record(&mut self.sides_mut(), max_events)
     }
 }
 
