@@ -476,46 +476,33 @@ pub struct ChoreographyConfig {
     pub watcher_ms: u64,
 }
 
+/// Rows of "who listens to what", then `every` listening to every event of the text's flow.
+fn wiring(rows: &[(ServiceId, Topic)], every: &[ServiceId], topics: &[Topic]) -> Vec<Listen> {
+    let mut w: Vec<Listen> = rows.iter().map(|&(service, on)| Listen { service, on }).collect();
+    for &service in every {
+        w.extend(topics.iter().map(|&on| Listen { service, on }));
+    }
+    w
+}
+
 /// The text's flow: each step listens to the one before it, compensations
 /// run backwards, notifications hear everything.
 pub fn chained_wiring() -> Vec<Listen> {
     use ServiceId::*;
     use Topic::*;
-    let mut w = vec![
-        Listen {
-            service: Inventory,
-            on: OrderPlaced,
-        },
-        Listen {
-            service: Payment,
-            on: InventoryReserved,
-        },
-        Listen {
-            service: Delivery,
-            on: PaymentProcessed,
-        },
-        Listen {
-            service: Inventory,
-            on: PaymentRejected,
-        },
-        Listen {
-            service: Delivery,
-            on: OrderCancelled,
-        },
-        Listen {
-            service: Payment,
-            on: DeliveryCancelled,
-        },
-        Listen {
-            service: Inventory,
-            on: PaymentRefunded,
-        },
-    ];
-    w.extend(Topic::ALL.iter().map(|&on| Listen {
-        service: Notification,
-        on,
-    }));
-    w
+    wiring(
+        &[
+            (Inventory, OrderPlaced),
+            (Payment, InventoryReserved),
+            (Delivery, PaymentProcessed),
+            (Inventory, PaymentRejected),
+            (Delivery, OrderCancelled),
+            (Payment, DeliveryCancelled),
+            (Inventory, PaymentRefunded),
+        ],
+        &[Notification],
+        &Topic::ALL,
+    )
 }
 
 /// The course text's own wiring: every service listens to `order_placed`
@@ -524,41 +511,19 @@ pub fn chained_wiring() -> Vec<Listen> {
 pub fn text_wiring() -> Vec<Listen> {
     use ServiceId::*;
     use Topic::*;
-    let mut w = vec![
-        Listen {
-            service: Inventory,
-            on: OrderPlaced,
-        },
-        Listen {
-            service: Payment,
-            on: OrderPlaced,
-        },
-        Listen {
-            service: Delivery,
-            on: OrderPlaced,
-        },
-        Listen {
-            service: Inventory,
-            on: PaymentRejected,
-        },
-        Listen {
-            service: Inventory,
-            on: OrderCancelled,
-        },
-        Listen {
-            service: Payment,
-            on: OrderCancelled,
-        },
-        Listen {
-            service: Delivery,
-            on: OrderCancelled,
-        },
-    ];
-    w.extend(Topic::ALL.iter().map(|&on| Listen {
-        service: Notification,
-        on,
-    }));
-    w
+    wiring(
+        &[
+            (Inventory, OrderPlaced),
+            (Payment, OrderPlaced),
+            (Delivery, OrderPlaced),
+            (Inventory, PaymentRejected),
+            (Inventory, OrderCancelled),
+            (Payment, OrderCancelled),
+            (Delivery, OrderCancelled),
+        ],
+        &[Notification],
+        &Topic::ALL,
+    )
 }
 
 /// The larger flow's wiring (eight services): a fraud check between stock
@@ -567,27 +532,25 @@ pub fn text_wiring() -> Vec<Listen> {
 pub fn eight_service_wiring() -> Vec<Listen> {
     use ServiceId::*;
     use Topic::*;
-    let mut w: Vec<Listen> = [
-        (Inventory, OrderPlaced),
-        (Fraud, InventoryReserved),
-        (Payment, FraudCleared),
-        (Delivery, PaymentProcessed),
-        (Loyalty, PaymentProcessed),
-        (Invoicing, PaymentProcessed),
-        (Inventory, PaymentRejected),
-        (Delivery, OrderCancelled),
-        (Payment, DeliveryCancelled),
-        (Inventory, PaymentRefunded),
-        (Loyalty, PaymentRefunded),
-        (Invoicing, PaymentRefunded),
-    ]
-    .into_iter()
-    .map(|(service, on)| Listen { service, on })
-    .collect();
-    for service in [Notification, Analytics] {
-        w.extend(Topic::every().map(|on| Listen { service, on }));
-    }
-    w
+    let every: Vec<Topic> = Topic::every().collect();
+    wiring(
+        &[
+            (Inventory, OrderPlaced),
+            (Fraud, InventoryReserved),
+            (Payment, FraudCleared),
+            (Delivery, PaymentProcessed),
+            (Loyalty, PaymentProcessed),
+            (Invoicing, PaymentProcessed),
+            (Inventory, PaymentRejected),
+            (Delivery, OrderCancelled),
+            (Payment, DeliveryCancelled),
+            (Inventory, PaymentRefunded),
+            (Loyalty, PaymentRefunded),
+            (Invoicing, PaymentRefunded),
+        ],
+        &[Notification, Analytics],
+        &every,
+    )
 }
 
 impl Default for ChoreographyConfig {

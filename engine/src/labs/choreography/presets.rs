@@ -23,6 +23,15 @@ fn poisson(rate_per_s: f64, duration_ms: u64) -> OrderWorkload {
     }
 }
 
+/// A service (its one node) down from `from_ms` to `to_ms`.
+fn down(from_ms: u64, to_ms: u64) -> Outage {
+    Outage {
+        from_ms,
+        to_ms,
+        node: None,
+    }
+}
+
 pub fn all() -> Vec<LabPreset<ChoreographyConfig>> {
     let base = ChoreographyConfig::default;
     let mut flaky_delivery = base();
@@ -36,11 +45,7 @@ pub fn all() -> Vec<LabPreset<ChoreographyConfig>> {
     watched.watcher_ms = 3_000;
     let mut inventory_down = base();
     inventory_down.workload = poisson(5.0, 20_000);
-    inventory_down.services.inventory.outages = vec![Outage {
-        from_ms: 5_000,
-        to_ms: 15_000,
-        node: None,
-    }];
+    inventory_down.services.inventory.outages = vec![down(5_000, 15_000)];
     let mut double_refund = base();
     double_refund.workload = poisson(2.0, 10_000);
     double_refund.cancel_rate = 1.0;
@@ -63,11 +68,7 @@ pub fn all() -> Vec<LabPreset<ChoreographyConfig>> {
         within_ms: 2_000,
     };
     orchestrator_down.stock = 1_000;
-    orchestrator_down.services.orchestrator.outages = vec![Outage {
-        from_ms: 500,
-        to_ms: 4_000,
-        node: None,
-    }];
+    orchestrator_down.services.orchestrator.outages = vec![down(500, 4_000)];
     let mut parallel = base();
     parallel.workload = poisson(5.0, 10_000);
     parallel.wiring = text_wiring();
