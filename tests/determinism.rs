@@ -21,8 +21,8 @@ fn every_preset_matches_the_native_golden_run() {
     assert!(!all.is_empty());
     for preset in all {
         let expected = golden
-            .get(preset.id)
-            .unwrap_or_else(|| panic!("no golden entry for preset {}", preset.id));
+            .get(preset.key())
+            .unwrap_or_else(|| panic!("no golden entry for preset {}", preset.key()));
         let report = preset.config.run(preset.seed).expect("presets are valid");
         let actual = serde_json::to_value(&report).expect("reports serialise");
         assert_eq!(

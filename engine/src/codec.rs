@@ -439,7 +439,7 @@ mod tests {
         assert_eq!(decode("#/es").page, Page::Home);
         assert_eq!(decode("").page, Page::Home);
         assert_eq!(decode("#/retry").lang, None);
-        assert_eq!(decode("#/en/cqrs").page, Page::Coming(LabId::Cqrs));
+        assert_eq!(decode("#/en/replica").page, Page::Coming(LabId::Replica));
     }
 
     #[test]
@@ -599,7 +599,7 @@ mod decode_only_tests {
             "#/es/retry/2.AAAA",
             "#/retry/9.x",
             "#/en",
-            "#/en/cqrs",
+            "#/en/replica",
             "#/en/nope",
         ] {
             assert_eq!(decode_only::<RetryLab>(link), decode(link), "{link}");

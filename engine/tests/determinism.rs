@@ -49,14 +49,11 @@ fn reports() -> Map<String, Value> {
             .config
             .run(p.seed)
             .unwrap_or_else(|e| panic!("preset {} is invalid: {e:?}", p.id));
-        let previous = out.insert(
-            p.id.to_string(),
-            serde_json::to_value(report).expect("reports serialise"),
-        );
+        let previous = out.insert(p.key(), serde_json::to_value(report).expect("reports serialise"));
         assert!(
             previous.is_none(),
             "two presets are called {}: the golden file needs unique ids",
-            p.id
+            p.key()
         );
     }
     out
@@ -94,8 +91,8 @@ fn presets_match_the_golden_trace_hashes() {
     let golden: Map<String, Value> = serde_json::from_str(&text).expect("the golden file is a JSON object");
     let mut problems = Vec::new();
     for p in presets() {
-        let got = &now[p.id];
-        match golden.get(p.id) {
+        let got = &now[&p.key()];
+        match golden.get(&p.key()) {
             None => problems.push(format!("preset {} (seed {}) is missing from the golden file", p.id, p.seed)),
             Some(want) if want != got => problems.push(format!(
                 "preset {} (seed {}) no longer matches: {}\n  reproduce: cargo run -p playground-engine --bin playground -- run '{}'",

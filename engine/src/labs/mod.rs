@@ -5,6 +5,7 @@
 //! gives the CLI (and tests) one way to run any of them to the end.
 
 pub mod choreography;
+pub mod cqrs;
 pub mod retry;
 pub mod rewind;
 pub mod run;
@@ -243,6 +244,7 @@ macro_rules! labs {
 labs! {
     Retry => retry::RetryLab,
     Choreography => choreography::ChoreographyLab,
+    Cqrs => cqrs::CqrsLab,
 }
 
 /// Reads lab `L`'s configuration from JSON (without validating values): the
@@ -322,6 +324,11 @@ pub struct Preset {
 }
 
 impl Preset {
+    /// The preset's name across labs (`retry/tenacity`): ids are unique within a lab.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.lab.slug(), self.id)
+    }
+
     pub fn title(&self, lang: Lang) -> String {
         crate::i18n::t(lang, &format!("preset.{}.{}.title", self.lab.slug(), self.id)).to_string()
     }

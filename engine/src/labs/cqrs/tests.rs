@@ -1,0 +1,473 @@
+//! The CQRS lab against theory and against its promises: Little's law for
+//! the backlog, the M/M/1 mean lag of a queue projector, a backlog that
+//! grows linearly when the projector is slower than the writes, a fixed
+//! delay that makes every read within it stale and none after,
+//! read-your-writes and monotonic reads never going back, the text's demo
+//! line by line, the stock queue's oversell and drift and their fixes, and
+//! bad configs naming their field.
+
+use super::config::*;
+use super::model::CqrsModel;
+use super::record::{CqrsRecord, ReadOutcome};
+use super::CqrsRun;
+use crate::patterns::bus::Window;
+use crate::patterns::projector::{ProjectorConfig, SyncMode};
+use crate::patterns::service::LatencyShape;
+use crate::sim::{Model, Simulation};
+use crate::validate::WorkLimits;
+
+fn run_side(config: &CqrsConfig, side: CqrsSide, seed: u64) -> Simulation<CqrsModel> {
+    config.validate_within(WorkLimits::CLI).unwrap();
+    let mut sim = Simulation::with_trace_capacity(CqrsModel::new(config.clone(), side, seed), 1_000_000);
+    sim.run_to_end(u64::MAX);
+    assert!(sim.is_finished());
+    sim
+}
+
+fn writes_only(writes_per_s: f64, duration_ms: u64) -> CqrsWorkload {
+    CqrsWorkload::Poisson {
+        writes_per_s,
+        reads_per_s: 0.0,
+        duration_ms,
+        users: 10,
+        update_share: 0.0,
+        cancel_share: 0.0,
+    }
+}
+
+fn mm1(service_ms: u64) -> ProjectorConfig {
+    ProjectorConfig {
+        mode: SyncMode::Queue,
+        service_ms,
+        service_shape: LatencyShape::Exponential,
+        batch: 1,
+        ..ProjectorConfig::default()
+    }
+}
+
+/// A projector with Poisson writes (λ = 50/s) and exponential service
+/// (μ = 100/s) is an M/M/1 queue: mean lag 1/(μ − λ) = 20 ms; and Little's
+/// law holds: the time-averaged backlog is λ × the mean lag.
+#[test]
+fn a_queue_projector_is_mm1_and_keeps_littles_law() {
+    let mut c = CqrsConfig {
+        workload: writes_only(50.0, 2_000_000),
+        projector: mm1(10),
+        ..CqrsConfig::default()
+    };
+    c.store.write_ms = 0;
+    let sim = run_side(&c, CqrsSide::default(), 7);
+    let m = sim.model().metrics(sim.now());
+    let lag = m.lag_mean_ms.unwrap();
+    assert!((lag - 20.0).abs() < 20.0 * 0.05, "mean lag {lag} ms, M/M/1 says 20");
+    let lambda = m.commands as f64 / 2_000.0;
+    let little = lambda * lag / 1000.0;
+    let backlog = sim.model().backlog_mean(sim.now());
+    assert!(
+        (backlog - little).abs() < little * 0.03,
+        "backlog {backlog} vs λ·lag {little}"
+    );
+}
+
+/// With the projector slower than the writes (μ < λ), the backlog grows
+/// linearly at λ − μ.
+#[test]
+fn a_slow_projector_falls_behind_linearly() {
+    let mut c = CqrsConfig {
+        workload: writes_only(100.0, 60_000),
+        projector: mm1(12),
+        ..CqrsConfig::default()
+    };
+    c.store.write_ms = 0;
+    let sim = run_side(&c, CqrsSide::default(), 3);
+    let m = sim.model().metrics(sim.now());
+    // The backlog at time t, from the series: commits minus changes applied.
+    let series = &sim.model().stats().series;
+    let width = series.width().as_ms_f64();
+    let backlog_at = |t: f64| {
+        let (mut commits, mut applied) = (0i64, 0i64);
+        for (i, s) in series.buckets().iter().enumerate() {
+            if (i as f64 + 1.0) * width > t + 1e-9 {
+                break;
+            }
+            commits += s.commits as i64;
+            applied += s.applied as i64;
+        }
+        (commits - applied) as f64
+    };
+    // About (100 − 83.3)·t changes wait at time t: a straight line.
+    let rate = 100.0 - 1000.0 / 12.0;
+    for t in [15_000.0, 30_000.0, 45_000.0, 60_000.0] {
+        let want = rate * t / 1000.0;
+        let got = backlog_at(t);
+        assert!(
+            (got - want).abs() < want * 0.2 + 40.0,
+            "at {t} ms: {got} waiting, λ − μ says {want}"
+        );
+    }
+    assert!(m.backlog_peak as f64 >= rate * 60.0 * 0.8);
+}
+
+/// With a fixed delay d, a read of an order within d of its latest change
+/// is stale (or not found) and one after d is fresh: exactly, for every read.
+#[test]
+fn a_fixed_delay_makes_every_read_within_it_stale_and_none_after() {
+    let mut c = CqrsConfig {
+        workload: CqrsWorkload::Poisson {
+            writes_per_s: 20.0,
+            reads_per_s: 200.0,
+            duration_ms: 20_000,
+            users: 10,
+            update_share: 0.5,
+            cancel_share: 0.0,
+        },
+        ..CqrsConfig::default()
+    };
+    c.projector.delay_ms = 500;
+    c.store.read_ms = 0;
+    let sim = run_side(&c, CqrsSide::default(), 11);
+    let model = sim.model();
+    let mut checked = 0;
+    for e in sim.trace().entries() {
+        let CqrsRecord::Read { order, outcome, .. } = e.record else {
+            continue;
+        };
+        // The latest change of the order committed before this read.
+        let latest = model
+            .log
+            .iter()
+            .filter(|l| l.order == order && l.at <= e.at)
+            .map(|l| l.at)
+            .max()
+            .expect("reads ask for existing orders");
+        let since = e.at.since(latest).as_ms_f64();
+        let stale = matches!(outcome, ReadOutcome::Stale | ReadOutcome::NotFound);
+        if since < 500.0 - 1e-6 {
+            assert!(stale, "read {since} ms after a change answered {outcome:?}");
+        } else {
+            assert!(!stale, "read {since} ms after a change answered {outcome:?}");
+        }
+        checked += 1;
+    }
+    assert!(checked > 2_000);
+}
+
+/// Read-your-writes never shows a reader an older version than their own
+/// write; monotonic reads never show a reader an older version than one
+/// they saw — across replicas with different lags.
+#[test]
+fn read_your_writes_and_monotonic_reads_never_go_back() {
+    let mut c = CqrsConfig {
+        workload: CqrsWorkload::Poisson {
+            writes_per_s: 5.0,
+            reads_per_s: 40.0,
+            duration_ms: 30_000,
+            users: 4,
+            update_share: 0.6,
+            cancel_share: 0.0,
+        },
+        read_after_write_ms: Some(0),
+        replicas_lag_ms: vec![50, 1_500],
+        ryw_timeout_ms: 10_000,
+        ..CqrsConfig::default()
+    };
+    c.projector.delay_ms = 300;
+    let eventual = run_side(&c, CqrsSide::default(), 5);
+    let m = eventual.model().metrics(eventual.now());
+    assert!(m.own_stale_reads > 50 && m.monotonic_violations > 10, "{m:?}");
+    let ryw = run_side(
+        &c,
+        CqrsSide {
+            consistency: Consistency::ReadYourWrites,
+            ..CqrsSide::default()
+        },
+        5,
+    );
+    let m = ryw.model().metrics(ryw.now());
+    assert_eq!(m.own_stale_reads, 0);
+    assert!(m.own_reads > 100 && m.ryw_waits > 50);
+    let mono = run_side(
+        &c,
+        CqrsSide {
+            consistency: Consistency::Monotonic,
+            ..CqrsSide::default()
+        },
+        5,
+    );
+    let m = mono.model().metrics(mono.now());
+    assert_eq!(m.monotonic_violations, 0);
+    assert!(m.ryw_waits > 0);
+}
+
+/// A read-your-writes wait that times out falls back to the write store
+/// (fresh, load there) or answers an error — never stale data.
+#[test]
+fn a_timed_out_wait_falls_back_or_errs() {
+    let mut c = CqrsConfig {
+        workload: writes_only(5.0, 10_000),
+        read_after_write_ms: Some(0),
+        ryw_timeout_ms: 200,
+        side: CqrsSide {
+            consistency: Consistency::ReadYourWrites,
+            ..CqrsSide::default()
+        },
+        ..CqrsConfig::default()
+    };
+    c.projector.delay_ms = 1_000;
+    let sim = run_side(&c, c.side.clone(), 2);
+    let m = sim.model().metrics(sim.now());
+    assert_eq!(m.ryw_timeouts, m.own_reads);
+    assert_eq!(m.write_store_reads, m.own_reads);
+    assert_eq!((m.own_stale_reads, m.read_errors), (0, 0));
+    c.ryw_fallback = Fallback::Error;
+    let sim = run_side(&c, c.side.clone(), 2);
+    let m = sim.model().metrics(sim.now());
+    assert_eq!(m.read_errors, m.own_reads);
+    assert_eq!(m.stale_reads + m.not_found_reads, 0);
+}
+
+/// The text's demo, as the text means it: not found, then found (Pending);
+/// after the change to Shipped, Pending (stale), then Shipped.
+#[test]
+fn the_text_demo_reads_as_the_text_says() {
+    let sim = run_side(&CqrsConfig::default(), CqrsSide::default(), 1);
+    let reads: Vec<(ReadOutcome, Status)> = sim
+        .trace()
+        .entries()
+        .filter_map(|e| match e.record {
+            CqrsRecord::Read { outcome, status, .. } => Some((outcome, status)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        reads,
+        [
+            (ReadOutcome::NotFound, Status::Pending),
+            (ReadOutcome::Fresh, Status::Pending),
+            (ReadOutcome::Stale, Status::Pending),
+            (ReadOutcome::Fresh, Status::Shipped),
+        ]
+    );
+    // The text's code: the copy inside the command; the writer's own read
+    // right after it returns is never stale, and every command takes 2 s.
+    let preset = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "code_as_written")
+        .unwrap();
+    let mut run = CqrsRun::new(&preset.config, preset.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let (a, b) = (
+        run.sides[0].model().metrics(run.now()),
+        run.sides[1].model().metrics(run.now()),
+    );
+    assert_eq!(a.own_stale_reads, a.own_reads);
+    assert_eq!(b.own_stale_reads, 0);
+    assert!(b.command_p50_ms.unwrap() >= 2_000.0 && a.command_p50_ms.unwrap() < 100.0);
+}
+
+/// A pause of 10 s at 80 % load takes about pause × λ/(μ − λ) = 40 s to
+/// catch up — several times the pause.
+#[test]
+fn catching_up_after_a_pause_takes_several_times_the_pause() {
+    let mut c = CqrsConfig {
+        workload: writes_only(80.0, 200_000),
+        projector: ProjectorConfig {
+            pauses: vec![Window {
+                from_ms: 20_000,
+                to_ms: 30_000,
+            }],
+            ..mm1(10)
+        },
+        ..CqrsConfig::default()
+    };
+    c.store.write_ms = 0;
+    let sim = run_side(&c, CqrsSide::default(), 9);
+    let m = sim.model().metrics(sim.now());
+    let catch_up = m.catch_up_ms.unwrap();
+    assert!((20_000.0..70_000.0).contains(&catch_up), "catch-up {catch_up} ms");
+    assert!(m.backlog_peak >= 750, "{}", m.backlog_peak);
+}
+
+/// A crash rebuilds the copy from the log while the old copy serves; once
+/// swapped in, the copy has every change.
+#[test]
+fn a_rebuild_replays_everything_and_swaps_in() {
+    let preset = super::presets::all().into_iter().find(|p| p.id == "rebuild").unwrap();
+    let sim = run_side(&preset.config, CqrsSide::default(), preset.seed);
+    let model = sim.model();
+    let m = model.metrics(sim.now());
+    assert!(m.rebuild_ms.unwrap() > 0.0);
+    let rows = &model.projections[0].rows;
+    for (i, o) in model.orders.iter().enumerate() {
+        assert_eq!(rows[i].version, o.version, "order {i}");
+    }
+    assert!(sim
+        .trace()
+        .entries()
+        .any(|e| matches!(e.record, CqrsRecord::Rebuilt { .. })));
+}
+
+/// Text 004's stock queue: a stale copy of the stock oversells and a
+/// duplicated update makes the stock drift low; a reservation on the write
+/// side and idempotent updates fix both.
+#[test]
+fn the_stock_queue_oversells_and_drifts_until_fixed() {
+    let preset = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "stock_queue")
+        .unwrap();
+    let mut run = CqrsRun::new(&preset.config, preset.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let a = run.sides[0].model().metrics(run.now());
+    let b = run.sides[1].model().metrics(run.now());
+    assert!(a.oversold > 0 && a.stock_drift > 0, "{a:?}");
+    assert_eq!((b.oversold, b.stock_drift), (0, 0));
+    assert_eq!(run.sides[1].model().sold, 100);
+}
+
+/// Under a read-heavy load one CRUD store makes writes wait behind reads;
+/// split stores keep commands fast, and pay with stale reads.
+#[test]
+fn crud_vs_cqrs_measures_benefit_and_cost() {
+    let preset = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "crud_vs_cqrs")
+        .unwrap();
+    let mut run = CqrsRun::new(&preset.config, preset.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let crud = run.sides[0].model().metrics(run.now());
+    let cqrs = run.sides[1].model().metrics(run.now());
+    assert!(crud.command_p95_ms.unwrap() > 1.5 * cqrs.command_p95_ms.unwrap());
+    assert_eq!(crud.stale_reads + crud.not_found_reads, 0);
+    assert!(cqrs.stale_reads + cqrs.not_found_reads > 100);
+}
+
+/// Both sides of an A | B see the same traffic: the same commands at the
+/// same times, whatever the pattern.
+#[test]
+fn both_sides_meet_the_same_traffic() {
+    for p in super::presets::all().into_iter().filter(|p| p.config.compare.is_some()) {
+        let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        let (a, b) = (run.sides[0].model(), run.sides[1].model());
+        assert_eq!(a.stats().commands, b.stats().commands, "{}", p.id);
+        assert_eq!(
+            a.stats().queries - a.stats().own_reads,
+            b.stats().queries - b.stats().own_reads,
+            "{}",
+            p.id
+        );
+    }
+}
+
+/// Every bad value names its field.
+#[test]
+fn bad_configs_name_their_field() {
+    type Break = Box<dyn Fn(&mut CqrsConfig)>;
+    let cases: Vec<(&str, Break)> = vec![
+        ("projector.batch", Box::new(|c| c.projector.batch = 0)),
+        (
+            "projector.mode",
+            Box::new(|c| c.projector.pauses = vec![Window { from_ms: 1, to_ms: 2 }]),
+        ),
+        (
+            "workload.steps[1].order",
+            Box::new(|c| {
+                c.workload = CqrsWorkload::Script {
+                    steps: vec![
+                        Scripted::Create { at_ms: 0, user: 1 },
+                        Scripted::Read {
+                            at_ms: 1,
+                            user: 1,
+                            order: 2,
+                        },
+                    ],
+                }
+            }),
+        ),
+        (
+            "workload.steps[1].at_ms",
+            Box::new(|c| {
+                c.workload = CqrsWorkload::Script {
+                    steps: vec![
+                        Scripted::Create { at_ms: 5, user: 1 },
+                        Scripted::Create { at_ms: 1, user: 1 },
+                    ],
+                }
+            }),
+        ),
+        (
+            "workload.cancel_share",
+            Box::new(|c| {
+                c.workload = CqrsWorkload::Poisson {
+                    writes_per_s: 1.0,
+                    reads_per_s: 1.0,
+                    duration_ms: 1_000,
+                    users: 1,
+                    update_share: 0.7,
+                    cancel_share: 0.7,
+                }
+            }),
+        ),
+        ("replicas_lag_ms[0]", Box::new(|c| c.replicas_lag_ms = vec![u64::MAX])),
+        (
+            "stock.duplicate_rate",
+            Box::new(|c| {
+                c.stock = Some(StockQueue {
+                    duplicate_rate: 2.0,
+                    ..StockQueue::default()
+                })
+            }),
+        ),
+        (
+            "config",
+            Box::new(|c| {
+                c.workload = CqrsWorkload::Poisson {
+                    writes_per_s: 100_000.0,
+                    reads_per_s: 100_000.0,
+                    duration_ms: 3_600_000,
+                    users: 1,
+                    update_share: 0.0,
+                    cancel_share: 0.0,
+                }
+            }),
+        ),
+    ];
+    for (field, f) in cases {
+        let mut c = CqrsConfig::default();
+        f(&mut c);
+        let errs = c.validate_within(WorkLimits::LINK).unwrap_err();
+        assert!(errs.iter().any(|e| e.field == field), "{field}: {errs:?}");
+    }
+    // Unknown fields are refused, naming where.
+    let v = serde_json::json!({"store": {"write_ms": 5, "colour": "red"}});
+    let e = crate::labs::read_config::<super::CqrsLab>(v).unwrap_err();
+    assert!(e.field.starts_with("store"), "{e:?}");
+}
+
+/// A million commands run with bounded memory: the log, one row per order
+/// and per copy, nothing per read.
+#[test]
+fn a_long_run_keeps_memory_bounded() {
+    let mut c = CqrsConfig {
+        workload: CqrsWorkload::Poisson {
+            writes_per_s: 2_000.0,
+            reads_per_s: 2_000.0,
+            duration_ms: 100_000,
+            users: 1_000,
+            update_share: 0.3,
+            cancel_share: 0.05,
+        },
+        projector: mm1(0),
+        ..CqrsConfig::default()
+    };
+    c.store.write_ms = 0;
+    c.store.read_ms = 0;
+    let mut sim = Simulation::new(CqrsModel::new(c.clone(), CqrsSide::default(), 1));
+    sim.run_to_end(u64::MAX);
+    let commands = sim.model().stats().commands;
+    assert!(commands > 190_000);
+    // Per command: a log entry and a row (≈ 40 bytes), whatever the reads.
+    let per = sim.model().approx_bytes() as f64 / commands as f64;
+    assert!(per < 80.0, "{per} bytes per command");
+}
