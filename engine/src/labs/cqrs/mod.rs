@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod model;
+mod page;
 pub mod presets;
 pub mod record;
 pub mod stats;

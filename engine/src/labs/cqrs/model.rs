@@ -804,6 +804,11 @@ impl CqrsModel {
             return;
         }
         self.stats.query_time.record(now.since(q.asked));
+        if matches!(outcome, ReadOutcome::Fresh | ReadOutcome::Absent) {
+            self.stats.final_fresh += 1;
+        } else {
+            self.stats.final_out_of_date += 1;
+        }
     }
 
     /// Copy `copy` has a new version of `order`: queries waiting for it go on.

@@ -2,17 +2,27 @@
 //! then as its code does it), then what the texts only warn about.
 
 use super::config::*;
+use crate::labs::run::Moment;
 use crate::labs::LabPreset;
 use crate::patterns::bus::Window;
 use crate::patterns::projector::{ProjectorConfig, SyncMode};
 use crate::patterns::service::LatencyShape;
 
-fn preset(id: &'static str, seed: u64, config: CqrsConfig) -> LabPreset<CqrsConfig> {
+/// Preset `id` with its guided moments at these simulated times (ms):
+/// captions `preset.cqrs.<id>.moment.1`, `.2`, …
+fn preset(id: &'static str, seed: u64, config: CqrsConfig, at_ms: &[u64]) -> LabPreset<CqrsConfig> {
     LabPreset {
         id,
         seed,
         config,
-        moments: vec![],
+        moments: at_ms
+            .iter()
+            .enumerate()
+            .map(|(i, at)| Moment {
+                at_ms: *at,
+                caption_key: format!("preset.cqrs.{id}.moment.{}", i + 1),
+            })
+            .collect(),
     }
 }
 
@@ -145,15 +155,15 @@ pub fn all() -> Vec<LabPreset<CqrsConfig>> {
 
     vec![
         // The text's demo as it means it: a copy 2 s after each change.
-        preset("demo", 1, base()),
-        preset("code_as_written", 2, code),
-        preset("slow_projector", 3, slow),
-        preset("paused", 4, paused),
-        preset("read_your_writes", 5, ryw),
-        preset("two_projections", 6, two),
-        preset("stock_queue", 7, stock),
-        preset("crud_vs_cqrs", 8, crud),
-        preset("replicas", 9, replicas),
-        preset("rebuild", 10, rebuild),
+        preset("demo", 1, base(), &[120, 3_120, 4_120, 7_090]),
+        preset("code_as_written", 2, code, &[3_000, 15_000]),
+        preset("slow_projector", 3, slow, &[5_000, 20_000, 30_000]),
+        preset("paused", 4, paused, &[10_000, 20_000, 35_000]),
+        preset("read_your_writes", 5, ryw, &[3_000, 15_000]),
+        preset("two_projections", 6, two, &[5_000]),
+        preset("stock_queue", 7, stock, &[1_500, 4_000]),
+        preset("crud_vs_cqrs", 8, crud, &[3_000]),
+        preset("replicas", 9, replicas, &[8_000]),
+        preset("rebuild", 10, rebuild, &[10_000, 12_000]),
     ]
 }

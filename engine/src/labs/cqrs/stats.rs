@@ -46,6 +46,10 @@ pub struct CqrsStats {
     /// showed an older version than the one they wrote (or nothing).
     pub own_reads: u64,
     pub own_stale_reads: u64,
+    /// Queries whose final answer was up to date, or not (stale, not
+    /// found, an error).
+    pub final_fresh: u64,
+    pub final_out_of_date: u64,
     /// How long a stale answer had been out of date.
     pub staleness: Histogram,
     /// From asking to the final answer (waits and polls included).
@@ -73,6 +77,8 @@ impl Default for CqrsStats {
             mixed_screens: 0,
             own_reads: 0,
             own_stale_reads: 0,
+            final_fresh: 0,
+            final_out_of_date: 0,
             staleness: Histogram::default(),
             query_time: Histogram::default(),
             command_time: Histogram::default(),

@@ -1,0 +1,355 @@
+//! The CQRS run as the shared lab page sees it ([`LabRun`]): each side's
+//! verdict (reads per second, and how many of them answered out of date —
+//! the price of a read side that lags), the metrics table's rows (with the
+//! lag theory predicts beside the measured one, and Little's law beside the
+//! backlog), the outcomes bar and the scrubber's marks (projector pauses and
+//! rebuilds).
+
+use super::config::CqrsWorkload;
+use super::{CqrsRun, CqrsSim};
+use crate::labs::run::{
+    FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
+    VerdictLine,
+};
+use crate::labs::{LabId, RunReport, SideReport};
+use crate::patterns::projector::SyncMode;
+use crate::patterns::service::LatencyShape;
+use crate::sim::Progress;
+use crate::time::SimTime;
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+fn side_report(sim: &CqrsSim) -> SideReport {
+    super::side_report(sim)
+}
+
+/// The projector's pauses and its rebuild (from the crash until the fresh
+/// copy is in), with their labels.
+fn bands(sim: &CqrsSim) -> Vec<(f64, f64, &'static str)> {
+    let m = sim.model();
+    if m.is_crud() {
+        return vec![];
+    }
+    let p = &m.projections[0].projector;
+    let mut out: Vec<(f64, f64, &'static str)> = p
+        .config()
+        .pauses
+        .iter()
+        .map(|w| (w.from_ms as f64, w.to_ms as f64, "cqrs.band.paused"))
+        .collect();
+    let crash = p.config().crash_at_ms as f64;
+    if crash > 0.0 && ms(sim.now()) >= crash {
+        let until = p.rebuild_ms.map_or(ms(sim.now()), |r| crash + r);
+        out.push((crash, until, "cqrs.band.rebuilding"));
+    }
+    out
+}
+
+/// What M/M/1 (or the fixed delay) predicts for the mean lag, when the
+/// run is one theory covers.
+fn lag_theory(sim: &CqrsSim) -> Option<Theory> {
+    let m = sim.model();
+    let c = m.config();
+    let p = m.projections[0].projector.config();
+    let mode = m.side().sync.unwrap_or(p.mode);
+    if m.is_crud() {
+        return None;
+    }
+    match mode {
+        SyncMode::Delay | SyncMode::Inline => Some(Theory {
+            value: MetricValue::Ms(p.delay_ms as f64),
+            formula_key: "cqrs.theory.lag_delay",
+            formula_args: vec![("d", FormulaArg::Ms(p.delay_ms as f64))],
+            caveat_key: None,
+        }),
+        SyncMode::Queue => {
+            let CqrsWorkload::Poisson { writes_per_s, .. } = &c.workload else {
+                return None;
+            };
+            let mu = if p.service_ms == 0 {
+                return None;
+            } else {
+                1000.0 / p.service_ms as f64
+            };
+            // Commits arrive at most at the command rate.
+            let lambda = *writes_per_s;
+            if lambda >= mu {
+                return None;
+            }
+            let fits = p.service_shape == LatencyShape::Exponential
+                && p.batch == 1
+                && p.pauses.is_empty()
+                && p.crash_at_ms == 0
+                && p.transport_ms == 0;
+            Some(Theory {
+                value: MetricValue::Ms(1000.0 / (mu - lambda)),
+                formula_key: "cqrs.theory.lag_mm1",
+                formula_args: vec![("mu", FormulaArg::Number(mu)), ("lambda", FormulaArg::Number(lambda))],
+                caveat_key: (!fits).then_some("cqrs.caveat.mm1"),
+            })
+        }
+    }
+}
+
+impl LabRun for CqrsRun {
+    fn lab(&self) -> LabId {
+        LabId::Cqrs
+    }
+    fn now(&self) -> SimTime {
+        CqrsRun::now(self)
+    }
+    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
+        CqrsRun::run_until(self, until, max_events)
+    }
+    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        CqrsRun::run_to(self, until, until_events)
+    }
+    fn step_record(&mut self, max_events: u64) -> Progress {
+        CqrsRun::step_record(self, max_events)
+    }
+    fn is_finished(&self) -> bool {
+        CqrsRun::is_finished(self)
+    }
+    fn side_count(&self) -> usize {
+        self.sides.len()
+    }
+    fn events(&self) -> u64 {
+        CqrsRun::events(self)
+    }
+    fn records(&self) -> u64 {
+        CqrsRun::records(self)
+    }
+    fn approx_bytes(&self) -> usize {
+        self.sides.iter().map(|s| s.approx_bytes()).sum()
+    }
+
+    fn report(&self, seed: u64) -> RunReport {
+        RunReport {
+            lab: LabId::Cqrs,
+            seed,
+            a: side_report(&self.sides[0]),
+            b: self.sides.get(1).map(side_report),
+        }
+    }
+
+    fn verdict(&self, side: usize) -> Verdict {
+        let mut verdict = Verdict {
+            title_key: "cqrs.verdict.title",
+            unit_key: "cqrs.verdict.per_second",
+            lines: vec![],
+            bands: vec![],
+        };
+        let Some(sim) = self.sides.get(side) else {
+            return verdict;
+        };
+        let series = &sim.model().stats().series;
+        let width_ms = series.width().as_micros() as f64 / 1000.0;
+        let per_s = 1000.0 / width_ms;
+        let now = ms(sim.now());
+        let done = sim.is_finished();
+        let (mut reads, mut stale) = (Vec::new(), Vec::new());
+        for (i, slice) in series.buckets().iter().enumerate() {
+            let from = i as f64 * width_ms;
+            if !done && from + width_ms > now + 1e-9 {
+                break;
+            }
+            let mid = from + width_ms / 2.0;
+            reads.push((mid, slice.reads as f64 * per_s));
+            stale.push((mid, slice.stale as f64 * per_s));
+        }
+        verdict.lines = vec![
+            VerdictLine {
+                label_key: "cqrs.verdict.reads",
+                tone: Tone::Neutral,
+                dashed: true,
+                points: reads,
+            },
+            VerdictLine {
+                label_key: "cqrs.verdict.stale",
+                tone: Tone::Bad,
+                dashed: false,
+                points: stale,
+            },
+        ];
+        verdict.bands = bands(sim)
+            .into_iter()
+            .map(|(from_ms, to_ms, label_key)| VerdictBand {
+                from_ms,
+                to_ms,
+                label_key,
+                label_args: vec![],
+            })
+            .collect();
+        verdict
+    }
+
+    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
+        let Some(sim) = self.sides.get(side) else {
+            return vec![];
+        };
+        let model = sim.model();
+        let m = model.metrics(sim.now());
+        let over = sim.is_finished();
+        let opt_ms = |v: Option<f64>| v.map_or(MetricValue::Missing, MetricValue::Ms);
+        let count = |key: &'static str, v: u64| {
+            let (label, help) = keys(key);
+            MetricRow::new(key, label, help, MetricValue::Count(v))
+        };
+        let row = |key: &'static str, v: MetricValue| {
+            let (label, help) = keys(key);
+            MetricRow::new(key, label, help, v)
+        };
+        // Little's law: the mean backlog is the commit rate times the mean lag.
+        let secs = ms(sim.now()) / 1000.0;
+        let committed = model.projections[0].projector.committed() as f64;
+        let little = m
+            .lag_mean_ms
+            .filter(|_| secs > 0.0 && !model.is_crud())
+            .map(|lag| Theory {
+                value: MetricValue::Number(committed / secs * lag / 1000.0),
+                formula_key: "cqrs.theory.little",
+                formula_args: vec![
+                    ("lambda", FormulaArg::Number(committed / secs)),
+                    ("lag", FormulaArg::Ms(lag)),
+                ],
+                caveat_key: (!over).then_some("cqrs.caveat.little_running"),
+            });
+        let mut rows = vec![
+            count("commands", m.commands),
+            count("rejected_commands", m.rejected_commands),
+            count("queries", m.queries),
+            count("stale_reads", m.stale_reads).provisional(!over),
+            row(
+                "stale_read_rate",
+                if m.answers == 0 {
+                    MetricValue::Missing
+                } else {
+                    MetricValue::Ratio(m.stale_read_rate)
+                },
+            )
+            .provisional(!over),
+            count("not_found_reads", m.not_found_reads).provisional(!over),
+            row("staleness_p95_ms", opt_ms(m.staleness_p95_ms)).provisional(!over),
+            row("lag_mean_ms", opt_ms(m.lag_mean_ms))
+                .provisional(!over)
+                .with_theory(lag_theory(sim)),
+            row("lag_max_ms", opt_ms(m.lag_max_ms)).provisional(!over),
+            row("backlog_mean", MetricValue::Number(m.backlog_mean))
+                .provisional(!over)
+                .with_theory(little),
+            count("backlog_peak", m.backlog_peak),
+            row("query_p95_ms", opt_ms(m.query_p95_ms)).provisional(!over),
+            row("command_p95_ms", opt_ms(m.command_p95_ms)).provisional(!over),
+        ];
+        let c = model.config();
+        if c.read_after_write_ms.is_some() {
+            rows.push(count("own_reads", m.own_reads));
+            rows.push(count("own_stale_reads", m.own_stale_reads).provisional(!over));
+        }
+        if m.ryw_waits > 0 || m.ryw_timeouts > 0 {
+            rows.push(count("ryw_waits", m.ryw_waits));
+            rows.push(count("ryw_timeouts", m.ryw_timeouts));
+            rows.push(count("write_store_reads", m.write_store_reads));
+        }
+        if !c.replicas_lag_ms.is_empty() {
+            rows.push(count("monotonic_violations", m.monotonic_violations));
+        }
+        if c.history.is_some() {
+            rows.push(count("mixed_screens", m.mixed_screens));
+        }
+        if !model.projections[0].projector.config().pauses.is_empty() {
+            rows.push(row("catch_up_ms", opt_ms(m.catch_up_ms)).provisional(!over));
+        }
+        if model.projections[0].projector.config().crash_at_ms > 0 {
+            rows.push(row("rebuild_ms", opt_ms(m.rebuild_ms)).provisional(!over));
+        }
+        if c.stock.is_some() {
+            rows.push(count("oversold", m.oversold));
+            rows.push(row("stock_drift", MetricValue::Number(m.stock_drift as f64)).provisional(!over));
+        }
+        rows
+    }
+
+    fn marks(&self) -> Vec<Mark> {
+        let mut out = Vec::new();
+        for (i, sim) in self.sides.iter().enumerate() {
+            for (from, to, _) in bands(sim) {
+                out.push(Mark {
+                    at_ms: from,
+                    until_ms: Some(to),
+                    kind: MarkKind::Outage,
+                    side: Some(i),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        out
+    }
+
+    fn time_domain_ms(&self) -> f64 {
+        let furthest = self.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
+        let window = match &self.sides[0].model().config().workload {
+            CqrsWorkload::Poisson { duration_ms, .. } => *duration_ms as f64,
+            CqrsWorkload::Script { steps } => steps.last().map_or(0.0, |s| s.at_ms() as f64),
+        };
+        window.max(furthest)
+    }
+
+    fn side_end_ms(&self, side: usize) -> f64 {
+        self.sides.get(side).map_or(0.0, |s| ms(s.now()))
+    }
+
+    fn outcomes(&self, side: usize) -> Option<Outcomes> {
+        let sim = self.sides.get(side)?;
+        let s = sim.model().stats();
+        let answered = s.final_fresh + s.final_out_of_date;
+        Some(Outcomes {
+            ok: s.final_fresh,
+            bad: s.final_out_of_date,
+            open: s.queries.saturating_sub(answered),
+            ok_key: "cqrs.outcome.fresh",
+            bad_key: "cqrs.outcome.out_of_date",
+            open_key: "cqrs.outcome.waiting",
+        })
+    }
+}
+
+/// A metric's label and help keys.
+fn keys(key: &'static str) -> (&'static str, &'static str) {
+    macro_rules! k {
+        ($($name:literal),+ $(,)?) => {
+            match key {
+                $($name => (concat!("cqrs.metric.", $name), concat!("cqrs.help.", $name)),)+
+                _ => unreachable!("every metric row has texts"),
+            }
+        };
+    }
+    k!(
+        "commands",
+        "rejected_commands",
+        "queries",
+        "stale_reads",
+        "stale_read_rate",
+        "not_found_reads",
+        "staleness_p95_ms",
+        "lag_mean_ms",
+        "lag_max_ms",
+        "backlog_mean",
+        "backlog_peak",
+        "query_p95_ms",
+        "command_p95_ms",
+        "own_reads",
+        "own_stale_reads",
+        "ryw_waits",
+        "ryw_timeouts",
+        "write_store_reads",
+        "monotonic_violations",
+        "mixed_screens",
+        "catch_up_ms",
+        "rebuild_ms",
+        "oversold",
+        "stock_drift",
+    )
+}
