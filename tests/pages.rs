@@ -67,7 +67,7 @@ fn every_link_has_one_page() {
     assert_eq!(page("#/en"), None);
     assert_eq!(page("#/en/retry/2.eJyrVkrOzy0"), Some(LabId::Retry));
     assert_eq!(
-        page("#/en/replica"),
+        page("#/en/availability"),
         None,
         "coming labs show on the home page"
     );

@@ -439,7 +439,7 @@ mod tests {
         assert_eq!(decode("#/es").page, Page::Home);
         assert_eq!(decode("").page, Page::Home);
         assert_eq!(decode("#/retry").lang, None);
-        assert_eq!(decode("#/en/replica").page, Page::Coming(LabId::Replica));
+        assert_eq!(decode("#/en/availability").page, Page::Coming(LabId::Availability));
     }
 
     #[test]
@@ -599,7 +599,7 @@ mod decode_only_tests {
             "#/es/retry/2.AAAA",
             "#/retry/9.x",
             "#/en",
-            "#/en/replica",
+            "#/en/availability",
             "#/en/nope",
         ] {
             assert_eq!(decode_only::<RetryLab>(link), decode(link), "{link}");

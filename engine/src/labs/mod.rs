@@ -6,6 +6,7 @@
 
 pub mod choreography;
 pub mod cqrs;
+pub mod replica;
 pub mod retry;
 pub mod rewind;
 pub mod run;
@@ -245,6 +246,7 @@ labs! {
     Retry => retry::RetryLab,
     Choreography => choreography::ChoreographyLab,
     Cqrs => cqrs::CqrsLab,
+    Replica => replica::ReplicaLab,
 }
 
 /// Reads lab `L`'s configuration from JSON (without validating values): the

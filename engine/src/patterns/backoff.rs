@@ -134,3 +134,42 @@ mod tests {
         assert_eq!(b.wait(3, SimDuration::ZERO, &mut SimRng::new(1)), SimDuration::ZERO);
     }
 }
+
+/// A retry policy as labs configure it: up to `max_attempts` tries in all,
+/// each retry after a backoff wait (the choreography lab's redelivery and
+/// orchestrator, the replica lab's chunk transfers).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub wait: WaitKind,
+    pub base_ms: u64,
+    pub multiplier: f64,
+    pub cap_ms: u64,
+    pub jitter: Jitter,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            wait: WaitKind::Exponential,
+            base_ms: 200,
+            multiplier: 2.0,
+            cap_ms: 5_000,
+            jitter: Jitter::Full,
+        }
+    }
+}
+
+impl RetryPolicy {
+    pub fn backoff(&self) -> Backoff {
+        Backoff {
+            kind: self.wait,
+            base: SimDuration::from_ms(self.base_ms),
+            multiplier: self.multiplier,
+            cap: SimDuration::from_ms(self.cap_ms.max(self.base_ms)),
+            jitter: self.jitter,
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod backoff;
 pub mod breaker;
 pub mod budget;
 pub mod bus;
+pub mod detector;
 pub mod projector;
 pub mod quota;
 pub mod routing;

@@ -2,10 +2,8 @@
 //! rejected payments, customers who cancel, a bus and four services with
 //! their faults), who listens to what, and how the flow is coordinated.
 
-use crate::patterns::backoff::{Backoff, Jitter, WaitKind};
 use crate::patterns::bus::BusConfig;
 use crate::patterns::service::{LatencyShape, ServiceConfig};
-use crate::time::SimDuration;
 use crate::validate::{Checker, ConfigError, Problem, WorkLimits};
 use serde::{Deserialize, Serialize};
 
@@ -403,44 +401,9 @@ impl Services {
     }
 }
 
-/// How a failed step is tried again: by redelivery (choreography) or by the
-/// orchestrator (orchestration), after a backoff wait, up to `max_attempts`
-/// in total.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RetryPolicy {
-    pub max_attempts: u32,
-    pub wait: WaitKind,
-    pub base_ms: u64,
-    pub multiplier: f64,
-    pub cap_ms: u64,
-    pub jitter: Jitter,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 5,
-            wait: WaitKind::Exponential,
-            base_ms: 200,
-            multiplier: 2.0,
-            cap_ms: 5_000,
-            jitter: Jitter::Full,
-        }
-    }
-}
-
-impl RetryPolicy {
-    pub fn backoff(&self) -> Backoff {
-        Backoff {
-            kind: self.wait,
-            base: SimDuration::from_ms(self.base_ms),
-            multiplier: self.multiplier,
-            cap: SimDuration::from_ms(self.cap_ms.max(self.base_ms)),
-            jitter: self.jitter,
-        }
-    }
-}
+/// How a failed step is tried again (redelivery or the orchestrator): the
+/// shared retry policy.
+pub use crate::patterns::backoff::RetryPolicy;
 
 /// A choreography-lab configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,1017 @@
+//! One side of the replica-failover lab on the shared clock.
+//!
+//! A client moves a file in chunks with W workers. **Upload**: for each
+//! chunk a worker asks the metadata server where it goes (the server picks
+//! `replication` nodes by its placement rule, skipping nodes it suspects
+//! or was told about), sends it to a node, and — with the primary ack —
+//! counts it stored when that node has it; the node copies it to the other
+//! replicas in the background (the risk window: the chunk is
+//! under-replicated until they have it). **Download**: the client fetched
+//! the chunk map at the start and reads each chunk from a replica,
+//! verifying its checksum. A failed attempt (node down, an error, the
+//! attempt's timeout) is reported to the metadata server, waited out with
+//! the retry policy's backoff, and tried again on the same node or the next
+//! replica; after `max_attempts` the chunk fails.
+//!
+//! The **metadata server** hears every node's heartbeat (a failure
+//! detector: suspect, then dead), re-replicates the chunks of a dead node
+//! (most-missing first, a few clones at a time at a clone rate) and
+//! replaces replicas found corrupt. It can itself be down: lookups and
+//! reports wait for it.
+//!
+//! Every draw is keyed by what it is about (chunk, attempt, node), so both
+//! sides of an A | B meet the same failures.
+
+use super::config::{Ack, ClientSide, Placement, ReplicaConfig, Route, Transfer};
+use super::record::{Failure, ReplicaRecord};
+use crate::patterns::backoff::Backoff;
+use crate::patterns::bus::Window;
+use crate::patterns::detector::{Detector, Health};
+use crate::rng::SimRng;
+use crate::sim::{Ctx, Model};
+use crate::stats::{Bucket, Histogram, Series};
+use crate::time::{SimDuration, SimTime};
+use std::collections::{BTreeSet, VecDeque};
+
+/// A replica of a chunk on a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Copy {
+    Healthy,
+    /// Its bytes are wrong; only a checksum tells.
+    Corrupt,
+}
+
+/// Where a chunk stands for the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChunkStatus {
+    Waiting,
+    Working,
+    Ok,
+    Failed,
+    /// Never tried: the transfer was aborted first.
+    Skipped,
+}
+
+#[derive(Clone, Debug)]
+pub struct Chunk {
+    /// The nodes the metadata server placed it on, in order (primary first).
+    pub placement: Vec<u32>,
+    /// The replicas that exist, by node.
+    pub replicas: Vec<(u32, Copy)>,
+    pub status: ChunkStatus,
+    pub attempts: u32,
+    /// Since the first attempt started.
+    pub started: Option<SimTime>,
+    /// Clones on their way to nodes.
+    pub cloning: Vec<u32>,
+    pub lost: bool,
+    /// Every node that ever held a replica.
+    pub held: Vec<u32>,
+}
+
+impl Chunk {
+    pub fn healthy(&self) -> usize {
+        self.replicas.iter().filter(|r| r.1 == Copy::Healthy).count()
+    }
+    fn add(&mut self, node: u32, copy: Copy) {
+        self.replicas.push((node, copy));
+        if !self.held.contains(&node) {
+            self.held.push(node);
+        }
+    }
+    fn has(&self, node: u32) -> bool {
+        self.replicas.iter().any(|r| r.0 == node) || self.cloning.contains(&node)
+    }
+}
+
+/// Where a worker's time went.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WorkerTime {
+    pub transfer_us: u64,
+    pub backoff_us: u64,
+    pub metadata_us: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Metadata,
+    Transfer,
+    Backoff,
+}
+
+#[derive(Clone, Debug)]
+pub struct Worker {
+    pub chunk: Option<u32>,
+    pub phase: Phase,
+    pub since: SimTime,
+    pub time: WorkerTime,
+}
+
+#[derive(Clone, Debug)]
+pub enum ReplicaEvent {
+    FileStart {
+        file: u32,
+    },
+    /// A lookup reaches the metadata server (or the chunk map, for a download).
+    Lookup {
+        worker: u32,
+        chunk: u32,
+    },
+    LookupDone {
+        worker: u32,
+        chunk: u32,
+    },
+    /// An attempt of a chunk ends.
+    AttemptDone {
+        worker: u32,
+        chunk: u32,
+        attempt: u32,
+        node: u32,
+        failure: Option<Failure>,
+    },
+    Retry {
+        worker: u32,
+        chunk: u32,
+    },
+    /// A node finished copying a chunk to another replica.
+    CopyDone {
+        chunk: u32,
+        node: u32,
+    },
+    Heartbeat {
+        node: u32,
+    },
+    Check {
+        node: u32,
+    },
+    /// A client's failure report (or corrupt-replica report) reaches the metadata server.
+    Report {
+        node: u32,
+        chunk: Option<u32>,
+    },
+    CloneDone {
+        chunk: u32,
+        node: u32,
+    },
+}
+
+/// One slice of time, for the charts.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Slice {
+    pub chunks_ok: u32,
+    pub mb: f64,
+    /// The most chunks under-replicated at once in the slice.
+    pub under_replicated: u32,
+}
+
+impl Bucket for Slice {
+    fn merge(&mut self, o: &Self) {
+        self.chunks_ok += o.chunks_ok;
+        self.mb += o.mb;
+        self.under_replicated = self.under_replicated.max(o.under_replicated);
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ReplicaStats {
+    pub attempts: u64,
+    pub first_try_ok: u64,
+    pub reports_sent: u64,
+    pub corrupt_reads_caught: u64,
+    pub corrupt_delivered: u64,
+    pub retry_us: u64,
+    pub node_failures: Vec<u64>,
+    pub under_replicated_peak: u64,
+    pub clones: u64,
+    pub detection: Histogram,
+    pub repair: Histogram,
+    pub first_start: Option<SimTime>,
+    pub last_done: Option<SimTime>,
+    pub aborted: bool,
+    pub series: Series<Slice>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReplicaModel {
+    config: ReplicaConfig,
+    side: ClientSide,
+    backoff: Backoff,
+    world: SimRng,
+    pub chunks: Vec<Chunk>,
+    pub workers: Vec<Worker>,
+    queue: VecDeque<u32>,
+    pub detector: Detector,
+    /// Nodes a client reported since they were last heard from.
+    reported: Vec<bool>,
+    /// Chunks waiting for a clone, and clones under way.
+    repair_queue: BTreeSet<(usize, u32)>,
+    clones_running: u32,
+    /// Since when some chunk has been under-replicated after a node died.
+    repair_since: Option<SimTime>,
+    /// Per node: failures in a row, and until when its breaker is open.
+    breaker: Vec<(u32, SimTime)>,
+    pub stats: ReplicaStats,
+    /// Copies and clones under way.
+    copies_running: u32,
+    /// Which chunks are under-replicated, and how many.
+    under: Vec<bool>,
+    under_count: u64,
+    /// Nodes whose heartbeats the run no longer simulates (it is winding down).
+    stopped: Vec<bool>,
+    /// The last time anything changed (a chunk, a replica, a verdict).
+    last_change: SimTime,
+}
+
+fn up_in(windows: &[(u64, u64)], t: SimTime) -> bool {
+    let ms = t.as_micros() / 1000;
+    !windows.iter().any(|&(a, b)| ms >= a && ms < b)
+}
+
+impl ReplicaModel {
+    pub fn new(config: ReplicaConfig, side: ClientSide, seed: u64) -> Self {
+        let n = config.nodes.count as usize;
+        let chunks = config.chunks() as usize;
+        ReplicaModel {
+            backoff: side.retry.backoff(),
+            world: SimRng::new(seed),
+            chunks: vec![
+                Chunk {
+                    placement: vec![],
+                    replicas: vec![],
+                    status: ChunkStatus::Waiting,
+                    attempts: 0,
+                    started: None,
+                    cloning: vec![],
+                    lost: false,
+                    held: vec![],
+                };
+                chunks
+            ],
+            workers: vec![
+                Worker {
+                    chunk: None,
+                    phase: Phase::Idle,
+                    since: SimTime::ZERO,
+                    time: WorkerTime::default(),
+                };
+                side.workers as usize
+            ],
+            queue: VecDeque::new(),
+            detector: Detector::new(config.metadata.heartbeat.clone(), n),
+            reported: vec![false; n],
+            repair_queue: BTreeSet::new(),
+            clones_running: 0,
+            repair_since: None,
+            breaker: vec![(0, SimTime::ZERO); n],
+            stats: ReplicaStats {
+                attempts: 0,
+                first_try_ok: 0,
+                reports_sent: 0,
+                corrupt_reads_caught: 0,
+                corrupt_delivered: 0,
+                retry_us: 0,
+                node_failures: vec![0; n],
+                under_replicated_peak: 0,
+                clones: 0,
+                detection: Histogram::default(),
+                repair: Histogram::default(),
+                first_start: None,
+                last_done: None,
+                aborted: false,
+                series: Series::new(SimDuration::from_ms(250)),
+            },
+            copies_running: 0,
+            under: vec![false; chunks],
+            under_count: 0,
+            stopped: vec![false; n],
+            last_change: SimTime::ZERO,
+            side,
+            config,
+        }
+    }
+
+    pub fn config(&self) -> &ReplicaConfig {
+        &self.config
+    }
+    pub fn side(&self) -> &ClientSide {
+        &self.side
+    }
+
+    /// The windows when node `n` (0-based) is down, its rack's included.
+    pub fn node_windows(&self, n: u32) -> Vec<(u64, u64)> {
+        let rack = self.config.rack_of(n) + 1;
+        self.config
+            .nodes
+            .outages
+            .iter()
+            .filter(|o| o.node == n + 1)
+            .map(|o| (o.from_ms, o.to_ms))
+            .chain(
+                self.config
+                    .nodes
+                    .rack_outages
+                    .iter()
+                    .filter(|o| o.rack == rack)
+                    .map(|o| (o.from_ms, o.to_ms)),
+            )
+            .collect()
+    }
+
+    pub fn node_up(&self, n: u32, t: SimTime) -> bool {
+        up_in(&self.node_windows(n), t)
+    }
+
+    /// The next instant after `t` when a node or the metadata server goes down or comes back.
+    fn next_outage_after(&self, t: SimTime) -> Option<SimTime> {
+        let ms = t.as_micros() / 1000;
+        let n = &self.config.nodes;
+        n.outages
+            .iter()
+            .flat_map(|o| [o.from_ms, o.to_ms])
+            .chain(n.rack_outages.iter().flat_map(|o| [o.from_ms, o.to_ms]))
+            .chain(self.config.metadata.outages.iter().flat_map(|o| [o.from_ms, o.to_ms]))
+            .filter(|&x| x > ms)
+            .min()
+            .map(SimTime::from_ms)
+    }
+
+    fn metadata_up_at(&self, t: SimTime) -> SimTime {
+        Window::after_all(&self.config.metadata.outages, t)
+    }
+
+    /// Chunks with fewer healthy replicas than the replication asks (of those stored).
+    pub fn under_replicated(&self) -> u64 {
+        self.under_count
+    }
+
+    /// Notes whether chunk `c` is under-replicated now (after its replicas changed).
+    fn refresh(&mut self, c: u32) {
+        let want = self.config.metadata.replication as usize;
+        let ch = &self.chunks[c as usize];
+        let under = (!ch.replicas.is_empty() || ch.lost) && ch.healthy() < want;
+        let was = &mut self.under[c as usize];
+        if under != *was {
+            *was = under;
+            if under {
+                self.under_count += 1;
+            } else {
+                self.under_count -= 1;
+            }
+        }
+    }
+
+    fn note_replication(&mut self, now: SimTime) {
+        self.last_change = self.last_change.max(now);
+        let under = self.under_replicated();
+        self.stats.under_replicated_peak = self.stats.under_replicated_peak.max(under);
+        let s = self.stats.series.at(now);
+        s.under_replicated = s.under_replicated.max(under as u32);
+        if under == 0 {
+            if let Some(since) = self.repair_since.take() {
+                self.stats.repair.record(now.since(since));
+            }
+        }
+    }
+
+    fn keyed(&self, what: &str, a: u64, b: u64) -> SimRng {
+        self.world.derive_indexed(what, (a << 24) ^ b)
+    }
+
+    /// Whether the metadata server would send new work to node `n`.
+    fn usable(&self, n: u32) -> bool {
+        self.detector.health(n as usize) == Health::Alive && !self.reported[n as usize]
+    }
+
+    /// The metadata server's placement of chunk `c`.
+    fn place(&self, c: u32) -> Vec<u32> {
+        let count = self.config.nodes.count;
+        let want = self.config.metadata.replication as usize;
+        let start = c % count;
+        let order: Vec<u32> = (0..count).map(|i| (start + i) % count).collect();
+        let mut pick: Vec<u32> = Vec::new();
+        let candidates: Vec<u32> = order.iter().copied().filter(|&n| self.usable(n)).collect();
+        // With too few usable nodes, the suspected ones still serve.
+        let pool = if candidates.len() >= want { candidates } else { order };
+        match self.config.metadata.placement {
+            Placement::Spread => pick.extend(pool.iter().take(want)),
+            Placement::RackAware => {
+                // One replica in the first node's rack, the others together in another rack.
+                let first = pool[0];
+                pick.push(first);
+                let rack = self.config.rack_of(first);
+                let other = pool.iter().map(|&n| self.config.rack_of(n)).find(|&r| r != rack);
+                for &n in &pool {
+                    if pick.len() >= want {
+                        break;
+                    }
+                    if Some(self.config.rack_of(n)) == other && !pick.contains(&n) {
+                        pick.push(n);
+                    }
+                }
+                for &n in &pool {
+                    if pick.len() >= want {
+                        break;
+                    }
+                    if !pick.contains(&n) {
+                        pick.push(n);
+                    }
+                }
+            }
+        }
+        pick
+    }
+
+    fn transfer_ms(&self, chunk: u32, attempt: u32, node: u32) -> f64 {
+        let n = &self.config.nodes;
+        let mut rng = self.keyed("latency", chunk as u64 * 64 + attempt as u64, node as u64);
+        let start = n.latency_shape.draw(&mut rng, n.latency_ms as f64, 0.0);
+        let slow = if n.slow.contains(&(node + 1)) {
+            n.slow_ms as f64
+        } else {
+            0.0
+        };
+        start + self.config.workload.chunk_mb / n.mb_per_s * 1000.0 + slow
+    }
+
+    fn set_phase(&mut self, w: u32, phase: Phase, now: SimTime) {
+        let worker = &mut self.workers[w as usize];
+        let spent = now.since(worker.since).as_micros();
+        match worker.phase {
+            Phase::Transfer => worker.time.transfer_us += spent,
+            Phase::Backoff => worker.time.backoff_us += spent,
+            Phase::Metadata => worker.time.metadata_us += spent,
+            Phase::Idle => {}
+        }
+        worker.phase = phase;
+        worker.since = now;
+    }
+
+    // ------------------------------------------------------------ the client
+
+    fn next_chunk(&mut self, w: u32, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        let Some(c) = self.queue.pop_front() else {
+            self.workers[w as usize].chunk = None;
+            self.set_phase(w, Phase::Idle, now);
+            return;
+        };
+        self.workers[w as usize].chunk = Some(c);
+        self.chunks[c as usize].status = ChunkStatus::Working;
+        self.chunks[c as usize].started = Some(now);
+        self.stats.first_start.get_or_insert(now);
+        match self.config.workload.transfer {
+            Transfer::Upload => {
+                self.set_phase(w, Phase::Metadata, now);
+                ctx.schedule_in(SimDuration::ZERO, ReplicaEvent::Lookup { worker: w, chunk: c });
+            }
+            // The chunk map came with the download's start.
+            Transfer::Download => {
+                self.set_phase(w, Phase::Transfer, now);
+                self.attempt(w, c, ctx);
+            }
+        }
+    }
+
+    fn wake_workers(&mut self, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        for w in 0..self.workers.len() as u32 {
+            if self.workers[w as usize].chunk.is_none() && !self.queue.is_empty() && !self.stats.aborted {
+                self.next_chunk(w, ctx);
+            }
+        }
+    }
+
+    /// The node attempt `attempt` of chunk `c` goes to, skipping nodes whose breaker is open.
+    fn target(&self, c: u32, attempt: u32, now: SimTime) -> u32 {
+        let chunk = &self.chunks[c as usize];
+        let list: Vec<u32> = match self.config.workload.transfer {
+            Transfer::Upload => chunk.placement.clone(),
+            Transfer::Download => chunk.placement.clone(),
+        };
+        let k = match self.side.route {
+            Route::SameNode => 0,
+            Route::NextReplica => (attempt as usize - 1) % list.len(),
+        };
+        for i in 0..list.len() {
+            let n = list[(k + i) % list.len()];
+            if self.breaker[n as usize].1 <= now {
+                return n;
+            }
+        }
+        list[k]
+    }
+
+    fn attempt(&mut self, w: u32, c: u32, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        let chunk = &mut self.chunks[c as usize];
+        chunk.attempts += 1;
+        let attempt = chunk.attempts;
+        self.stats.attempts += 1;
+        let node = self.target(c, attempt, now);
+        let timeout = self.side.attempt_timeout_ms as f64;
+        let nodes: Vec<u32> = match (self.config.workload.transfer, self.side.ack) {
+            (Transfer::Upload, Ack::AllReplicas) => {
+                let p = &self.chunks[c as usize].placement;
+                let i = p.iter().position(|&n| n == node).unwrap_or(0);
+                p[i..].iter().chain(&p[..i]).copied().collect()
+            }
+            _ => vec![node],
+        };
+        // A pipeline passes the chunk node to node: its time is the sum, and any failure fails it.
+        let mut ms = 0.0;
+        let mut failure = None;
+        for (hop, &n) in nodes.iter().enumerate() {
+            let mut rng = self.keyed("attempt", c as u64 * 64 + attempt as u64, n as u64 + 1000 * hop as u64);
+            let fails = rng.chance(self.config.nodes.failure_rate);
+            if !self.node_up(n, now + SimDuration::from_ms_f64(ms)) {
+                ms += self.config.nodes.latency_ms as f64;
+                failure = Some((n, Failure::Unavailable));
+                break;
+            }
+            let t = self.transfer_ms(c, attempt, n);
+            // The node going down during the transfer fails it then.
+            let at = now.as_micros() as f64 / 1000.0 + ms;
+            let down = self
+                .node_windows(n)
+                .iter()
+                .map(|w| w.0 as f64)
+                .filter(|&from| from > at && from < at + t)
+                .fold(f64::INFINITY, f64::min);
+            if down.is_finite() && down - at + ms <= timeout {
+                ms += down - at;
+                failure = Some((n, Failure::Unavailable));
+                break;
+            }
+            if ms + t > timeout {
+                ms = timeout;
+                failure = Some((n, Failure::TimedOut));
+                break;
+            }
+            ms += t;
+            if fails {
+                failure = Some((n, Failure::Error));
+                break;
+            }
+        }
+        let (node, failure) = match failure {
+            Some((n, f)) => (n, Some(f)),
+            None => (node, None),
+        };
+        ctx.record(ReplicaRecord::Attempt {
+            chunk: c,
+            attempt,
+            node,
+        });
+        ctx.schedule_in(
+            SimDuration::from_ms_f64(ms.min(timeout)),
+            ReplicaEvent::AttemptDone {
+                worker: w,
+                chunk: c,
+                attempt,
+                node,
+                failure,
+            },
+        );
+    }
+
+    fn attempt_done(
+        &mut self,
+        w: u32,
+        c: u32,
+        attempt: u32,
+        node: u32,
+        mut failure: Option<Failure>,
+        ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>,
+    ) {
+        let now = ctx.now();
+        if self.config.workload.transfer == Transfer::Download && failure.is_none() {
+            // Read the replica: is it there, and is it right?
+            match self.chunks[c as usize]
+                .replicas
+                .iter()
+                .find(|r| r.0 == node)
+                .map(|r| r.1)
+            {
+                None => failure = Some(Failure::Missing),
+                Some(Copy::Corrupt) if self.side.verify_checksum => {
+                    self.stats.corrupt_reads_caught += 1;
+                    failure = Some(Failure::Checksum);
+                }
+                Some(Copy::Corrupt) => self.stats.corrupt_delivered += 1,
+                Some(Copy::Healthy) => {}
+            }
+        }
+        // Time in attempts after the first is time spent retrying.
+        if attempt > 1 {
+            self.stats.retry_us += now.since(self.workers[w as usize].since).as_micros();
+        }
+        match failure {
+            None => {
+                self.breaker[node as usize].0 = 0;
+                if attempt == 1 {
+                    self.stats.first_try_ok += 1;
+                }
+                ctx.record(ReplicaRecord::ChunkOk {
+                    chunk: c,
+                    node,
+                    attempt,
+                });
+                if self.config.workload.transfer == Transfer::Upload {
+                    self.stored(c, node, now, ctx);
+                }
+                let chunk = &mut self.chunks[c as usize];
+                chunk.status = ChunkStatus::Ok;
+                let s = self.stats.series.at(now);
+                s.chunks_ok += 1;
+                s.mb += self.config.workload.chunk_mb;
+                self.stats.last_done = Some(now);
+                self.last_change = now;
+                self.set_phase(w, Phase::Idle, now);
+                self.next_chunk(w, ctx);
+            }
+            Some(f) => {
+                self.stats.node_failures[node as usize] += 1;
+                ctx.record(ReplicaRecord::AttemptFailed {
+                    chunk: c,
+                    attempt,
+                    node,
+                    why: f,
+                });
+                let b = &mut self.breaker[node as usize];
+                b.0 += 1;
+                if self.side.breaker_failures > 0 && b.0 >= self.side.breaker_failures {
+                    b.1 = now + SimDuration::from_ms(self.side.breaker_open_ms);
+                    b.0 = 0;
+                    ctx.record(ReplicaRecord::BreakerOpen { node });
+                }
+                if self.side.report_failures {
+                    self.stats.reports_sent += 1;
+                    let corrupt = (f == Failure::Checksum).then_some(c);
+                    let at = self.metadata_up_at(now) + SimDuration::from_ms(self.config.metadata.latency_ms);
+                    ctx.schedule_at(at, ReplicaEvent::Report { node, chunk: corrupt });
+                }
+                if attempt >= self.side.retry.max_attempts {
+                    self.chunks[c as usize].status = ChunkStatus::Failed;
+                    self.stats.last_done = Some(now);
+                    self.last_change = now;
+                    ctx.record(ReplicaRecord::ChunkFailed {
+                        chunk: c,
+                        attempts: attempt,
+                    });
+                    if self.side.abort_on_failure {
+                        self.stats.aborted = true;
+                        for q in self.queue.drain(..) {
+                            self.chunks[q as usize].status = ChunkStatus::Skipped;
+                        }
+                        ctx.record(ReplicaRecord::Aborted { chunk: c });
+                    }
+                    self.set_phase(w, Phase::Idle, now);
+                    self.next_chunk(w, ctx);
+                    return;
+                }
+                let mut rng = self.keyed("backoff", c as u64, attempt as u64);
+                let wait = self.backoff.wait(attempt, SimDuration::ZERO, &mut rng);
+                self.set_phase(w, Phase::Backoff, now);
+                ctx.schedule_in(wait, ReplicaEvent::Retry { worker: w, chunk: c });
+            }
+        }
+    }
+
+    /// Chunk `c` is on `node` (the upload's first replica): the node copies
+    /// it to the other placed replicas in the background (or, with a
+    /// pipeline, they have it already).
+    fn stored(&mut self, c: u32, node: u32, now: SimTime, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let placement = self.chunks[c as usize].placement.clone();
+        let pipeline = self.side.ack == Ack::AllReplicas;
+        let copy = self.copy_kind(c, node);
+        self.chunks[c as usize].add(node, copy);
+        for &n in placement.iter().filter(|&&n| n != node) {
+            if pipeline {
+                let copy = self.copy_kind(c, n);
+                self.chunks[c as usize].add(n, copy);
+            } else {
+                let ms = self.transfer_ms(c, 0, n);
+                self.chunks[c as usize].cloning.push(n);
+                self.copies_running += 1;
+                ctx.schedule_in(
+                    SimDuration::from_ms_f64(ms),
+                    ReplicaEvent::CopyDone { chunk: c, node: n },
+                );
+            }
+        }
+        self.refresh(c);
+        self.note_replication(now);
+    }
+
+    /// Whether the replica of `c` on `node` is written right.
+    pub fn copy_kind(&self, c: u32, node: u32) -> Copy {
+        let per_file = self.config.workload.chunks_per_file;
+        if c < per_file && self.config.nodes.corrupt_chunks.contains(&(c + 1)) {
+            return Copy::Corrupt;
+        }
+        let mut rng = self.keyed("corrupt", c as u64, node as u64);
+        if rng.chance(self.config.nodes.corrupt_rate) {
+            Copy::Corrupt
+        } else {
+            Copy::Healthy
+        }
+    }
+
+    // ------------------------------------------------------------ the metadata server
+
+    fn report(&mut self, node: u32, chunk: Option<u32>, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        ctx.record(ReplicaRecord::Reported { node, chunk });
+        match chunk {
+            // A corrupt replica: drop it, and clone a good one in its place.
+            Some(c) => {
+                let ch = &mut self.chunks[c as usize];
+                ch.replicas.retain(|r| !(r.0 == node && r.1 == Copy::Corrupt));
+                self.refresh(c);
+                if self.config.metadata.repair {
+                    self.enqueue_repair(c);
+                    self.repair_since.get_or_insert(now);
+                }
+                self.note_replication(now);
+                self.run_repairs(ctx);
+            }
+            None => self.reported[node as usize] = true,
+        }
+    }
+
+    fn heartbeat(&mut self, node: u32, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        let interval = SimDuration::from_ms(self.config.metadata.heartbeat.interval_ms);
+        // Heartbeats go on while anything is happening, and `settle_ms` after.
+        let active = !self.queue.is_empty()
+            || self.workers.iter().any(|w| w.chunk.is_some())
+            || !self.repair_queue.is_empty()
+            || self.copies_running > 0
+            || self.clones_running > 0;
+        let settle = SimDuration::from_ms(self.config.settle_ms);
+        let pending_outage = self
+            .next_outage_after(now)
+            .is_some_and(|t| t < self.last_change + settle);
+        if active || now + interval <= self.last_change + settle || pending_outage {
+            ctx.schedule_in(interval, ReplicaEvent::Heartbeat { node });
+        } else {
+            // The run is over for this node: its silence from now on means nothing.
+            self.stopped[node as usize] = true;
+        }
+        // A heartbeat needs the node and the metadata server up.
+        if !self.node_up(node, now) || self.metadata_up_at(now) > now {
+            return;
+        }
+        self.reported[node as usize] = false;
+        if let Some(v) = self.detector.heard(node as usize, now) {
+            self.last_change = now;
+            ctx.record(ReplicaRecord::Health { node, health: v.to });
+        }
+        if let Some(at) = self.detector.check_at(node as usize) {
+            ctx.schedule_at(at, ReplicaEvent::Check { node });
+        }
+    }
+
+    fn check(&mut self, node: u32, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        if self.stopped[node as usize] {
+            return;
+        }
+        // A stale check (the node was heard from since) changes nothing.
+        let Some(v) = self.detector.check(node as usize, now) else {
+            return;
+        };
+        self.last_change = now;
+        ctx.record(ReplicaRecord::Health { node, health: v.to });
+        if v.to == Health::Suspect {
+            if let Some(at) = self.detector.check_at(node as usize) {
+                ctx.schedule_at(at, ReplicaEvent::Check { node });
+            }
+            return;
+        }
+        // Dead: when did it really go down?
+        let ms = now.as_micros() / 1000;
+        if let Some(&(from, _)) = self.node_windows(node).iter().filter(|w| w.0 <= ms).max_by_key(|w| w.0) {
+            self.stats.detection.record(now.since(SimTime::from_ms(from)));
+            self.repair_since.get_or_insert(SimTime::from_ms(from));
+        }
+        // Its replicas are gone for the metadata server: re-replicate.
+        for c in 0..self.chunks.len() as u32 {
+            let ch = &mut self.chunks[c as usize];
+            if ch.replicas.iter().any(|r| r.0 == node) {
+                ch.replicas.retain(|r| r.0 != node);
+                self.refresh(c);
+                if self.config.metadata.repair {
+                    self.enqueue_repair(c);
+                }
+            }
+        }
+        self.note_replication(now);
+        self.run_repairs(ctx);
+    }
+
+    fn enqueue_repair(&mut self, c: u32) {
+        let missing = self.config.metadata.replication as usize
+            - self.chunks[c as usize]
+                .healthy()
+                .min(self.config.metadata.replication as usize);
+        self.repair_queue.retain(|&(_, x)| x != c);
+        if missing > 0 {
+            // Most missing first: the set is ordered by (replication − missing, chunk).
+            self.repair_queue
+                .insert((self.config.metadata.replication as usize - missing, c));
+        }
+    }
+
+    fn run_repairs(&mut self, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        if self.metadata_up_at(now) > now {
+            return;
+        }
+        while self.clones_running < self.config.metadata.max_clones {
+            let Some(&(have, c)) = self.repair_queue.iter().next() else {
+                return;
+            };
+            self.repair_queue.remove(&(have, c));
+            let chunk = &self.chunks[c as usize];
+            let source = chunk
+                .replicas
+                .iter()
+                .find(|r| r.1 == Copy::Healthy && self.node_up(r.0, now))
+                .map(|r| r.0);
+            let Some(_source) = source else {
+                if chunk.healthy() == 0 && !chunk.lost {
+                    self.chunks[c as usize].lost = true;
+                    self.refresh(c);
+                    self.last_change = now;
+                    ctx.record(ReplicaRecord::Lost { chunk: c });
+                }
+                continue;
+            };
+            let count = self.config.nodes.count;
+            let target = (0..count)
+                .map(|i| (c + 1 + i) % count)
+                .find(|&n| self.usable(n) && self.node_up(n, now) && !chunk.has(n));
+            let Some(target) = target else {
+                continue;
+            };
+            self.clones_running += 1;
+            self.chunks[c as usize].cloning.push(target);
+            let ms = self.config.workload.chunk_mb / self.config.metadata.clone_mb_per_s * 1000.0;
+            ctx.schedule_in(
+                SimDuration::from_ms_f64(ms),
+                ReplicaEvent::CloneDone { chunk: c, node: target },
+            );
+        }
+    }
+
+    fn clone_done(&mut self, c: u32, node: u32, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        self.clones_running -= 1;
+        self.stats.clones += 1;
+        let up = self.node_up(node, now);
+        let ch = &mut self.chunks[c as usize];
+        ch.cloning.retain(|&n| n != node);
+        if up {
+            ch.add(node, Copy::Healthy);
+            ctx.record(ReplicaRecord::Cloned { chunk: c, node });
+        }
+        self.refresh(c);
+        self.enqueue_repair(c);
+        self.note_replication(now);
+        self.run_repairs(ctx);
+    }
+
+    /// Places every chunk with full replication (a download's file, stored before the run).
+    fn store_all(&mut self) {
+        for c in 0..self.chunks.len() as u32 {
+            let p = self.place(c);
+            let replicas = p.iter().map(|&n| (n, self.copy_kind(c, n))).collect();
+            let ch = &mut self.chunks[c as usize];
+            ch.held = p.clone();
+            ch.placement = p;
+            ch.replicas = replicas;
+            self.refresh(c);
+        }
+    }
+
+    /// The chunks no healthy replica on a node that is up can serve, now.
+    pub fn lost_chunks(&self, now: SimTime) -> u64 {
+        self.chunks
+            .iter()
+            .filter(|c| !c.replicas.is_empty() || c.lost)
+            .filter(|c| {
+                !c.replicas
+                    .iter()
+                    .any(|r| r.1 == Copy::Healthy && self.node_up(r.0, now))
+            })
+            .count() as u64
+    }
+}
+
+impl Model for ReplicaModel {
+    type Event = ReplicaEvent;
+    type Record = ReplicaRecord;
+
+    fn start(&mut self, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        if self.config.workload.transfer == Transfer::Download {
+            self.store_all();
+        }
+        for f in 0..self.config.workload.files {
+            ctx.schedule_at(
+                SimTime::from_ms(self.config.workload.every_ms * f as u64),
+                ReplicaEvent::FileStart { file: f },
+            );
+        }
+        let interval = self.config.metadata.heartbeat.interval_ms;
+        for n in 0..self.config.nodes.count {
+            // Spread the first heartbeats over one interval, the same on every side.
+            let mut rng = self.keyed("heartbeat_phase", n as u64, 0);
+            let phase = rng.below(interval.max(1) * 1000);
+            ctx.schedule_at(
+                SimTime::ZERO + SimDuration::from_micros(phase),
+                ReplicaEvent::Heartbeat { node: n },
+            );
+            // A node that never sends a heartbeat is still looked at.
+            if let Some(at) = self.detector.check_at(n as usize) {
+                ctx.schedule_at(at, ReplicaEvent::Check { node: n });
+            }
+        }
+    }
+
+    fn handle(&mut self, event: ReplicaEvent, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        match event {
+            ReplicaEvent::FileStart { file } => {
+                let per = self.config.workload.chunks_per_file;
+                if !self.stats.aborted {
+                    self.queue.extend(file * per..(file + 1) * per);
+                }
+                self.wake_workers(ctx);
+            }
+            ReplicaEvent::Lookup { worker, chunk } => {
+                let up = self.metadata_up_at(now);
+                if up > now {
+                    ctx.record(ReplicaRecord::MetadataWait { chunk });
+                    ctx.schedule_at(up, ReplicaEvent::Lookup { worker, chunk });
+                    return;
+                }
+                ctx.schedule_in(
+                    SimDuration::from_ms(self.config.metadata.latency_ms),
+                    ReplicaEvent::LookupDone { worker, chunk },
+                );
+            }
+            ReplicaEvent::LookupDone { worker, chunk } => {
+                if self.chunks[chunk as usize].placement.is_empty() {
+                    self.chunks[chunk as usize].placement = self.place(chunk);
+                }
+                self.set_phase(worker, Phase::Transfer, now);
+                self.attempt(worker, chunk, ctx);
+            }
+            ReplicaEvent::AttemptDone {
+                worker,
+                chunk,
+                attempt,
+                node,
+                failure,
+            } => self.attempt_done(worker, chunk, attempt, node, failure, ctx),
+            ReplicaEvent::Retry { worker, chunk } => {
+                let spent = self.workers[worker as usize].since;
+                self.stats.retry_us += now.since(spent).as_micros();
+                // An upload asks the metadata server again (it may place the chunk elsewhere).
+                self.set_phase(worker, Phase::Transfer, now);
+                self.attempt(worker, chunk, ctx);
+            }
+            ReplicaEvent::CopyDone { chunk, node } => {
+                self.copies_running -= 1;
+                let ch = &mut self.chunks[chunk as usize];
+                ch.cloning.retain(|&n| n != node);
+                if self.node_up(node, now) {
+                    let copy = self.copy_kind(chunk, node);
+                    self.chunks[chunk as usize].add(node, copy);
+                    self.refresh(chunk);
+                } else if self.config.metadata.repair {
+                    self.enqueue_repair(chunk);
+                    self.repair_since.get_or_insert(now);
+                    self.run_repairs(ctx);
+                }
+                self.note_replication(now);
+            }
+            ReplicaEvent::Heartbeat { node } => self.heartbeat(node, ctx),
+            ReplicaEvent::Check { node } => self.check(node, ctx),
+            ReplicaEvent::Report { node, chunk } => {
+                let up = self.metadata_up_at(now);
+                if up > now {
+                    ctx.schedule_at(up, ReplicaEvent::Report { node, chunk });
+                    return;
+                }
+                self.report(node, chunk, ctx);
+            }
+            ReplicaEvent::CloneDone { chunk, node } => self.clone_done(chunk, node, ctx),
+        }
+    }
+
+    fn approx_bytes(&self) -> usize {
+        self.chunks.len() * (std::mem::size_of::<Chunk>() + 64)
+    }
+}

@@ -1,0 +1,307 @@
+//! The replica-failover run as the shared lab page sees it ([`LabRun`]):
+//! each side's verdict (chunks done so far, and chunks under-replicated —
+//! the risk window — with node and metadata outages shaded), the metrics
+//! table's rows (the geometric law's first-try rate and mean attempts
+//! beside the measured ones, the detector's window beside the detection
+//! time), outcomes and scrubber marks.
+
+use super::model::ChunkStatus;
+use super::{ReplicaRun, ReplicaSim};
+use crate::labs::run::{
+    FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
+    VerdictLine,
+};
+use crate::labs::{LabId, RunReport};
+use crate::sim::Progress;
+use crate::time::SimTime;
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+/// A shaded stretch: from, to (ms), its label's key and the label's values.
+type Band = (f64, f64, &'static str, Vec<(&'static str, String)>);
+
+/// Outages on a side: every node's (and rack's) and the metadata server's.
+fn outages(sim: &ReplicaSim) -> Vec<Band> {
+    let m = sim.model();
+    let c = m.config();
+    let mut out = Vec::new();
+    for o in &c.nodes.outages {
+        out.push((
+            o.from_ms as f64,
+            o.to_ms as f64,
+            "replica.band.node_down",
+            vec![("node", format!("node_{}", o.node))],
+        ));
+    }
+    for o in &c.nodes.rack_outages {
+        out.push((
+            o.from_ms as f64,
+            o.to_ms as f64,
+            "replica.band.rack_down",
+            vec![("rack", o.rack.to_string())],
+        ));
+    }
+    for w in &c.metadata.outages {
+        out.push((w.from_ms as f64, w.to_ms as f64, "replica.band.metadata_down", vec![]));
+    }
+    out
+}
+
+impl LabRun for ReplicaRun {
+    fn lab(&self) -> LabId {
+        LabId::Replica
+    }
+    fn now(&self) -> SimTime {
+        ReplicaRun::now(self)
+    }
+    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
+        ReplicaRun::run_until(self, until, max_events)
+    }
+    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        ReplicaRun::run_to(self, until, until_events)
+    }
+    fn step_record(&mut self, max_events: u64) -> Progress {
+        ReplicaRun::step_record(self, max_events)
+    }
+    fn is_finished(&self) -> bool {
+        ReplicaRun::is_finished(self)
+    }
+    fn side_count(&self) -> usize {
+        self.sides.len()
+    }
+    fn events(&self) -> u64 {
+        ReplicaRun::events(self)
+    }
+    fn records(&self) -> u64 {
+        ReplicaRun::records(self)
+    }
+    fn approx_bytes(&self) -> usize {
+        self.sides.iter().map(|s| s.approx_bytes()).sum()
+    }
+
+    fn report(&self, seed: u64) -> RunReport {
+        RunReport {
+            lab: LabId::Replica,
+            seed,
+            a: super::side_report(&self.sides[0]),
+            b: self.sides.get(1).map(super::side_report),
+        }
+    }
+
+    fn verdict(&self, side: usize) -> Verdict {
+        let mut verdict = Verdict {
+            title_key: "replica.verdict.title",
+            unit_key: "replica.verdict.chunks",
+            lines: vec![],
+            bands: vec![],
+        };
+        let Some(sim) = self.sides.get(side) else {
+            return verdict;
+        };
+        let series = &sim.model().stats.series;
+        let width_ms = series.width().as_micros() as f64 / 1000.0;
+        let now = ms(sim.now());
+        let done = sim.is_finished();
+        let (mut ok, mut under) = (Vec::new(), Vec::new());
+        let mut total = 0u64;
+        for (i, slice) in series.buckets().iter().enumerate() {
+            let from = i as f64 * width_ms;
+            if !done && from + width_ms > now + 1e-9 {
+                break;
+            }
+            total += u64::from(slice.chunks_ok);
+            ok.push((from + width_ms, total as f64));
+            under.push((from + width_ms, f64::from(slice.under_replicated)));
+        }
+        verdict.lines = vec![
+            VerdictLine {
+                label_key: "replica.verdict.done",
+                tone: Tone::Ok,
+                dashed: false,
+                points: ok,
+            },
+            VerdictLine {
+                label_key: "replica.verdict.under_replicated",
+                tone: Tone::Bad,
+                dashed: true,
+                points: under,
+            },
+        ];
+        verdict.bands = outages(sim)
+            .into_iter()
+            .map(|(from_ms, to_ms, label_key, label_args)| VerdictBand {
+                from_ms,
+                to_ms,
+                label_key,
+                label_args,
+            })
+            .collect();
+        verdict
+    }
+
+    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
+        let Some(sim) = self.sides.get(side) else {
+            return vec![];
+        };
+        let model = sim.model();
+        let m = model.metrics(sim.now());
+        let c = model.config();
+        let over = sim.is_finished();
+        let opt_ms = |v: Option<f64>| v.map_or(MetricValue::Missing, MetricValue::Ms);
+        let row = |key: &'static str, v: MetricValue| {
+            let (label, help) = keys(key);
+            MetricRow::new(key, label, help, v)
+        };
+        let count = |key: &'static str, v: u64| row(key, MetricValue::Count(v));
+        // Independent failures only (no outages, slow or corrupt nodes): the geometric law.
+        let p = c.nodes.failure_rate;
+        let n = model.side().retry.max_attempts;
+        let independent = c.nodes.outages.is_empty()
+            && c.nodes.rack_outages.is_empty()
+            && c.nodes.slow.is_empty()
+            && c.nodes.corrupt_rate == 0.0
+            && c.nodes.corrupt_chunks.is_empty();
+        let caveat = (!independent).then_some("replica.caveat.independent");
+        let first_try = Theory {
+            value: MetricValue::Ratio(1.0 - p),
+            formula_key: "replica.theory.first_try",
+            formula_args: vec![("p", FormulaArg::Number(p))],
+            caveat_key: caveat,
+        };
+        // E[attempts] of a geometric law cut at n tries: (1 − pⁿ) ÷ (1 − p).
+        let mean = if p >= 1.0 {
+            n as f64
+        } else {
+            (1.0 - libm::pow(p, n as f64)) / (1.0 - p)
+        };
+        let mean_attempts = Theory {
+            value: MetricValue::Number(mean),
+            formula_key: "replica.theory.mean_attempts",
+            formula_args: vec![("p", FormulaArg::Number(p)), ("n", FormulaArg::Exponent(n))],
+            caveat_key: caveat,
+        };
+        let hb = &c.metadata.heartbeat;
+        let detection = Theory {
+            value: MetricValue::Ms(hb.dead_after_ms as f64),
+            formula_key: "replica.theory.detection",
+            formula_args: vec![
+                (
+                    "low",
+                    FormulaArg::Ms(hb.dead_after_ms.saturating_sub(hb.interval_ms) as f64),
+                ),
+                ("high", FormulaArg::Ms(hb.dead_after_ms as f64)),
+            ],
+            caveat_key: None,
+        };
+        let mut rows = vec![
+            count("chunks_ok", m.chunks_ok).provisional(!over),
+            count("chunks_failed", m.chunks_failed).provisional(!over),
+            row(
+                "first_try_success_rate",
+                if m.chunks_ok + m.chunks_failed == 0 {
+                    MetricValue::Missing
+                } else {
+                    MetricValue::Ratio(m.first_try_success_rate)
+                },
+            )
+            .provisional(!over)
+            .with_theory(Some(first_try)),
+            row("mean_attempts", MetricValue::Number(m.mean_attempts))
+                .provisional(!over)
+                .with_theory(Some(mean_attempts)),
+            row("retry_time_ms", MetricValue::Ms(m.retry_time_ms)).provisional(!over),
+            row("transfer_ms", opt_ms(m.transfer_ms)).provisional(!over),
+            count("reports_sent", m.reports_sent),
+            count("under_replicated_peak", m.under_replicated_peak),
+            count("under_replicated_end", m.under_replicated_end).provisional(!over),
+            row("detection_ms", opt_ms(m.detection_ms)).with_theory(m.detection_ms.map(|_| detection)),
+            row("repair_ms", opt_ms(m.repair_ms)).provisional(!over),
+            count("data_lost_chunks", m.data_lost_chunks).provisional(!over),
+        ];
+        if m.chunks_skipped > 0 {
+            rows.insert(2, count("chunks_skipped", m.chunks_skipped));
+        }
+        if c.nodes.corrupt_rate > 0.0 || !c.nodes.corrupt_chunks.is_empty() {
+            rows.push(count("corrupt_reads_caught", m.corrupt_reads_caught));
+            rows.push(count("corrupt_delivered", m.corrupt_delivered));
+        }
+        if let Some((node, failures)) = m.problem_nodes.first() {
+            rows.push(count("problem_nodes", *failures).with_arg("node", node.clone()));
+        }
+        rows
+    }
+
+    fn marks(&self) -> Vec<Mark> {
+        let Some(sim) = self.sides.first() else {
+            return vec![];
+        };
+        let mut out: Vec<Mark> = outages(sim)
+            .into_iter()
+            .map(|(from, to, _, _)| Mark {
+                at_ms: from,
+                until_ms: Some(to),
+                kind: MarkKind::Outage,
+                side: None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        out
+    }
+
+    fn time_domain_ms(&self) -> f64 {
+        let furthest = self.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
+        let w = &self.sides[0].model().config().workload;
+        (w.every_ms as f64 * w.files.saturating_sub(1) as f64).max(furthest)
+    }
+
+    fn side_end_ms(&self, side: usize) -> f64 {
+        self.sides.get(side).map_or(0.0, |s| ms(s.now()))
+    }
+
+    fn outcomes(&self, side: usize) -> Option<Outcomes> {
+        let model = self.sides.get(side)?.model();
+        let count = |st: ChunkStatus| model.chunks.iter().filter(|c| c.status == st).count() as u64;
+        let ok = count(ChunkStatus::Ok);
+        let bad = count(ChunkStatus::Failed) + count(ChunkStatus::Skipped);
+        Some(Outcomes {
+            ok,
+            bad,
+            open: model.chunks.len() as u64 - ok - bad,
+            ok_key: "replica.outcome.done",
+            bad_key: "replica.outcome.failed",
+            open_key: "replica.outcome.open",
+        })
+    }
+}
+
+/// A metric's label and help keys.
+fn keys(key: &'static str) -> (&'static str, &'static str) {
+    macro_rules! k {
+        ($($name:literal),+ $(,)?) => {
+            match key {
+                $($name => (concat!("replica.metric.", $name), concat!("replica.help.", $name)),)+
+                _ => unreachable!("every metric row has texts"),
+            }
+        };
+    }
+    k!(
+        "chunks_ok",
+        "chunks_failed",
+        "chunks_skipped",
+        "first_try_success_rate",
+        "mean_attempts",
+        "retry_time_ms",
+        "transfer_ms",
+        "reports_sent",
+        "under_replicated_peak",
+        "under_replicated_end",
+        "detection_ms",
+        "repair_ms",
+        "data_lost_chunks",
+        "corrupt_reads_caught",
+        "corrupt_delivered",
+        "problem_nodes",
+    )
+}

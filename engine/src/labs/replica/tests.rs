@@ -1,0 +1,373 @@
+//! The replica-failover lab against theory and its promises: attempts per
+//! chunk follow the geometric law under independent failures; repairs never
+//! run faster than the clones and their rate allow; no chunk is ever
+//! reported good with a bad checksum; a chunk is lost only when every
+//! replica it had is gone, and nothing the client was told is uploaded is
+//! lost while one replica survives; the text's demo reads like the text.
+
+use super::config::*;
+use super::model::{ChunkStatus, Copy, ReplicaModel};
+use super::record::{Failure, ReplicaRecord};
+use super::ReplicaRun;
+use crate::labs::run::LabRun;
+use crate::sim::Simulation;
+use crate::validate::WorkLimits;
+use proptest::prelude::*;
+
+fn run_side(config: &ReplicaConfig, side: ClientSide, seed: u64) -> Simulation<ReplicaModel> {
+    config.validate_within(WorkLimits::CLI).unwrap();
+    let mut sim = Simulation::with_trace_capacity(ReplicaModel::new(config.clone(), side, seed), 2_000_000);
+    sim.run_to_end(u64::MAX);
+    assert!(sim.is_finished());
+    sim
+}
+
+/// With independent failures p and n tries, a chunk needs k tries with
+/// probability pᵏ⁻¹(1 − p): first-try rate 1 − p, mean (1 − pⁿ)/(1 − p),
+/// failed share pⁿ.
+#[test]
+fn attempts_follow_the_geometric_law() {
+    let mut c = ReplicaConfig::default();
+    c.workload.transfer = Transfer::Download;
+    c.workload.chunks_per_file = 20_000;
+    c.workload.chunk_mb = 1.0;
+    c.nodes.failure_rate = 0.4;
+    c.client.workers = 64;
+    c.client.retry.max_attempts = 4;
+    c.client.retry.base_ms = 10;
+    c.client.report_failures = false;
+    c.settle_ms = 0;
+    let sim = run_side(&c, c.client.clone(), 3);
+    let m = sim.model().metrics(sim.now());
+    let p: f64 = 0.4;
+    let within = |got: f64, want: f64, what: &str| {
+        assert!((got - want).abs() < want * 0.03, "{what}: {got} vs {want}");
+    };
+    within(m.first_try_success_rate, 1.0 - p, "first try");
+    within(m.mean_attempts, (1.0 - p.powi(4)) / (1.0 - p), "mean attempts");
+    // A rarer event: within four binomial standard deviations.
+    let (n, q) = (m.chunks as f64, p.powi(4));
+    let failed = m.chunks_failed as f64;
+    assert!(
+        (failed - n * q).abs() < 4.0 * (n * q * (1.0 - q)).sqrt(),
+        "failed {failed} vs {}",
+        n * q
+    );
+    // The page shows the same predictions beside the measurements, without a caveat.
+    let mut run = ReplicaRun::new_within(&c, 3, WorkLimits::CLI).unwrap();
+    run.run_to_end(u64::MAX);
+    let rows = run.metric_rows(0);
+    let theory = rows
+        .iter()
+        .find(|r| r.key == "mean_attempts")
+        .and_then(|r| r.theory.clone())
+        .unwrap();
+    within(
+        theory.value.as_f64().unwrap(),
+        (1.0 - p.powi(4)) / (1.0 - p),
+        "theory row",
+    );
+    assert_eq!(theory.caveat_key, None);
+}
+
+/// A repair never runs faster than `max_clones` clones at `clone_mb_per_s`
+/// each allow, and every chunk is back to full replication after it.
+#[test]
+fn repairs_never_beat_the_clone_bandwidth() {
+    let preset = super::presets::all().into_iter().find(|p| p.id == "rack_down").unwrap();
+    let c = &preset.config;
+    let sim = run_side(c, c.client.clone(), preset.seed);
+    let m = sim.model().metrics(sim.now());
+    let per_clone_ms = c.workload.chunk_mb / c.metadata.clone_mb_per_s * 1000.0;
+    let fastest = m.clones as f64 * per_clone_ms / c.metadata.max_clones as f64;
+    let repair = m.repair_ms.unwrap();
+    // Clones start when the first node is declared dead (the rack failed at 1 s).
+    let first_dead = sim
+        .trace()
+        .entries()
+        .find(|e| {
+            matches!(
+                e.record,
+                ReplicaRecord::Health {
+                    health: crate::patterns::detector::Health::Dead,
+                    ..
+                }
+            )
+        })
+        .map(|e| e.at.as_micros() as f64 / 1000.0 - 1_000.0)
+        .unwrap();
+    assert!(
+        repair >= first_dead + fastest - 1.0,
+        "repair {repair} < {first_dead} + {fastest}"
+    );
+    assert!(m.detection_ms.unwrap() <= c.metadata.heartbeat.dead_after_ms as f64);
+    assert_eq!((m.under_replicated_end, m.data_lost_chunks), (0, 0));
+    assert!(m.clones >= 40);
+}
+
+/// Whatever is corrupt, a chunk is never reported good from a corrupt
+/// replica while checksums are verified.
+#[test]
+fn no_chunk_is_ok_with_a_bad_checksum() {
+    for seed in 0..5 {
+        let mut c = ReplicaConfig::default();
+        c.workload.transfer = Transfer::Download;
+        c.workload.chunks_per_file = 200;
+        c.nodes.corrupt_rate = 0.3;
+        let sim = run_side(&c, c.client.clone(), seed);
+        let model = sim.model();
+        let mut caught = 0;
+        for e in sim.trace().entries() {
+            match e.record {
+                ReplicaRecord::ChunkOk { chunk, node, .. } => {
+                    assert_eq!(
+                        model.copy_kind(chunk, node),
+                        Copy::Healthy,
+                        "chunk {chunk} from node {node}"
+                    );
+                }
+                ReplicaRecord::AttemptFailed {
+                    why: Failure::Checksum, ..
+                } => caught += 1,
+                _ => {}
+            }
+        }
+        let m = model.metrics(sim.now());
+        assert_eq!(m.corrupt_delivered, 0);
+        assert!(caught > 10 && m.corrupt_reads_caught == caught);
+    }
+}
+
+/// The text's demo, read like the text: chunk 1 fails on node_2, is
+/// reported, and goes to node_3 on attempt 2; every chunk is uploaded; its
+/// "before" fails the file instead.
+#[test]
+fn the_text_demo_fails_over_and_its_before_does_not() {
+    let all = super::presets::all();
+    let demo = all.iter().find(|p| p.id == "demo").unwrap();
+    let sim = run_side(&demo.config, demo.config.client.clone(), demo.seed);
+    let records: Vec<ReplicaRecord> = sim.trace().entries().map(|e| e.record).collect();
+    assert!(records.contains(&ReplicaRecord::AttemptFailed {
+        chunk: 1,
+        attempt: 1,
+        node: 1,
+        why: Failure::Unavailable
+    }));
+    assert!(records.contains(&ReplicaRecord::ChunkOk {
+        chunk: 1,
+        node: 2,
+        attempt: 2
+    }));
+    let m = sim.model().metrics(sim.now());
+    assert_eq!((m.chunks_ok, m.chunks_failed, m.reports_sent), (8, 0, 1));
+    assert_eq!(m.problem_nodes, vec![("node_2".to_string(), 1)]);
+    use crate::trace::Narrate;
+    let line = ReplicaRecord::ChunkOk {
+        chunk: 1,
+        node: 2,
+        attempt: 2,
+    }
+    .narrate(crate::i18n::Lang::Pt);
+    assert!(
+        line.contains("chunk 1") && line.contains("node_3") && line.contains("tentativa 2"),
+        "{line}"
+    );
+    let before = all.iter().find(|p| p.id == "before").unwrap();
+    let sim = run_side(&before.config, before.config.client.clone(), before.seed);
+    let m = sim.model().metrics(sim.now());
+    assert_eq!(m.chunks_failed, 1);
+    assert!(m.chunks_skipped > 0 && m.chunks_ok + m.chunks_failed + m.chunks_skipped == 8);
+}
+
+/// Every replica of a chunk corrupt: its tries are spent on checksums, it
+/// fails and is lost; no other chunk is.
+#[test]
+fn a_chunk_corrupt_everywhere_is_lost_alone() {
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "all_corrupt")
+        .unwrap();
+    let sim = run_side(&p.config, p.config.client.clone(), p.seed);
+    let model = sim.model();
+    let m = model.metrics(sim.now());
+    assert_eq!((m.chunks_failed, m.data_lost_chunks), (1, 1));
+    assert_eq!(model.chunks[3].status, ChunkStatus::Failed);
+    assert_eq!(m.corrupt_reads_caught, 3);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Nodes die for good at random times during an upload: a chunk is
+    /// lost only when every node that ever held it is down; a chunk the
+    /// client was told is uploaded and that still has a replica up is not.
+    #[test]
+    fn a_chunk_is_lost_only_when_every_replica_is_gone(
+        deaths in proptest::collection::vec((1u32..=8, 0u64..6_000), 1..5),
+        seed in any::<u64>(),
+        repair in any::<bool>(),
+    ) {
+        let mut c = ReplicaConfig::default();
+        c.nodes.count = 8;
+        c.workload.chunks_per_file = 40;
+        c.workload.chunk_mb = 16.0;
+        c.metadata.repair = repair;
+        c.nodes.outages = deaths.iter().map(|&(node, from_ms)| NodeOutage { node, from_ms, to_ms: 600_000 }).collect();
+        let sim = run_side(&c, c.client.clone(), seed);
+        let model = sim.model();
+        let now = sim.now();
+        for (i, ch) in model.chunks.iter().enumerate() {
+            let up_replica = ch.replicas.iter().any(|r| r.1 == Copy::Healthy && model.node_up(r.0, now));
+            let lost = !up_replica && (!ch.replicas.is_empty() || ch.lost);
+            if lost {
+                prop_assert!(ch.held.iter().all(|&n| !model.node_up(n, now)), "chunk {i} lost with {:?} held", ch.held);
+            }
+            if ch.status == ChunkStatus::Ok && ch.held.iter().any(|&n| model.node_up(n, now)) && repair {
+                prop_assert!(!lost, "chunk {i}");
+            }
+        }
+        prop_assert_eq!(model.metrics(now).data_lost_chunks, model.chunks.iter().filter(|ch| {
+            (!ch.replicas.is_empty() || ch.lost) && !ch.replicas.iter().any(|r| r.1 == Copy::Healthy && model.node_up(r.0, now))
+        }).count() as u64);
+    }
+}
+
+/// What the shared page reads agrees with the run, for every preset:
+/// chunked like the player, the same report; outcomes add up; every row is
+/// a metric key with texts in every language; moments inside the run.
+#[test]
+fn the_page_reads_the_run_consistently() {
+    use crate::i18n::{t, Lang};
+    use crate::time::SimTime;
+    for p in super::presets::all() {
+        let mut straight = ReplicaRun::new(&p.config, p.seed).unwrap();
+        straight.run_to_end(u64::MAX);
+        let mut chunked = ReplicaRun::new(&p.config, p.seed).unwrap();
+        let mut at = 0;
+        while chunked.run_to(SimTime::from_ms(at), chunked.events() + 97) != crate::sim::Progress::Finished {
+            at += 100;
+        }
+        assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
+        for side in 0..straight.side_count() {
+            let sim = &straight.sides[side];
+            let m = sim.model().metrics(sim.now());
+            let o = straight.outcomes(side).unwrap();
+            assert_eq!(o.ok + o.bad + o.open, m.chunks, "{}", p.id);
+            assert_eq!(o.open, 0, "{}", p.id);
+            let json = serde_json::to_value(&m).unwrap();
+            for row in straight.metric_rows(side) {
+                assert!(json.get(row.key).is_some(), "{}: {}", p.id, row.key);
+                let mut keys = vec![row.label_key, row.help_key];
+                if let Some(th) = &row.theory {
+                    keys.push(th.formula_key);
+                    keys.extend(th.caveat_key);
+                }
+                for key in keys {
+                    for lang in [Lang::En, Lang::Es, Lang::Pt] {
+                        assert_ne!(t(lang, key), key, "{key} in {lang:?}");
+                    }
+                }
+            }
+            let v = straight.verdict(side);
+            for key in [o.ok_key, o.bad_key, o.open_key, v.title_key, v.unit_key]
+                .into_iter()
+                .chain(v.lines.iter().map(|l| l.label_key))
+                .chain(v.bands.iter().map(|b| b.label_key))
+            {
+                assert_ne!(t(Lang::Pt, key), key, "{key}");
+            }
+            for e in sim.trace().entries().take(300) {
+                use crate::trace::Narrate;
+                let line = e.record.narrate(Lang::Es);
+                assert!(
+                    !line.contains("log.replica") && !line.contains("replica.failure"),
+                    "{line}"
+                );
+            }
+        }
+        let texts = [
+            format!("preset.replica.{}.title", p.id),
+            format!("preset.replica.{}.guide", p.id),
+        ];
+        for key in texts.iter().chain(p.moments.iter().map(|m| &m.caption_key)) {
+            for lang in [Lang::En, Lang::Es, Lang::Pt] {
+                assert_ne!(t(lang, key), key.as_str(), "{key} in {lang:?}");
+            }
+        }
+        let end = straight.now().as_micros() / 1000;
+        assert!(p.moments.iter().all(|m| m.at_ms < end), "{}", p.id);
+    }
+}
+
+/// Both sides of an A | B meet the same cluster: the same placements.
+#[test]
+fn both_sides_meet_the_same_cluster() {
+    for p in super::presets::all().into_iter().filter(|p| p.config.compare.is_some()) {
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        let (a, b) = (run.sides[0].model(), run.sides[1].model());
+        assert_eq!(a.chunks.len(), b.chunks.len(), "{}", p.id);
+        if p.config.workload.transfer == Transfer::Download {
+            for (x, y) in a.chunks.iter().zip(&b.chunks) {
+                assert_eq!(x.placement, y.placement, "{}", p.id);
+            }
+        }
+    }
+}
+
+/// Every bad value names its field.
+#[test]
+fn bad_configs_name_their_field() {
+    type Break = Box<dyn Fn(&mut ReplicaConfig)>;
+    let cases: Vec<(&str, Break)> = vec![
+        (
+            "nodes.outages[0].node",
+            Box::new(|c| {
+                c.nodes.outages = vec![NodeOutage {
+                    node: 99,
+                    from_ms: 0,
+                    to_ms: 1,
+                }]
+            }),
+        ),
+        ("metadata.replication", Box::new(|c| c.metadata.replication = 9)),
+        (
+            "metadata.placement",
+            Box::new(|c| c.metadata.placement = Placement::RackAware),
+        ),
+        (
+            "metadata.heartbeat.dead_after_ms",
+            Box::new(|c| c.metadata.heartbeat.dead_after_ms = 1),
+        ),
+        (
+            "client.retry.max_attempts",
+            Box::new(|c| c.client.retry.max_attempts = 0),
+        ),
+        (
+            "compare.workers",
+            Box::new(|c| {
+                c.compare = Some(ClientSide {
+                    workers: 0,
+                    ..ClientSide::default()
+                })
+            }),
+        ),
+        (
+            "nodes.corrupt_chunks[0]",
+            Box::new(|c| c.nodes.corrupt_chunks = vec![100]),
+        ),
+        (
+            "workload",
+            Box::new(|c| {
+                c.workload.files = 100;
+                c.workload.chunks_per_file = 10_000;
+            }),
+        ),
+    ];
+    for (field, f) in cases {
+        let mut c = ReplicaConfig::default();
+        f(&mut c);
+        let errs = c.validate_within(WorkLimits::LINK).unwrap_err();
+        assert!(errs.iter().any(|e| e.field == field), "{field}: {errs:?}");
+    }
+}

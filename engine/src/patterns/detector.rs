@@ -1,0 +1,191 @@
+//! A failure detector: what a metadata server (or a monitor) concludes from
+//! heartbeats. Each watched member sends a heartbeat every `interval_ms`
+//! while it is up; a member not heard from for `suspect_after_ms` is
+//! *suspect*, for `dead_after_ms` *dead*; a heartbeat from a suspect or dead
+//! member makes it *alive* again. Suspicion is cheap and reversible (stop
+//! sending it new work); death is what starts repairs. The lab schedules the
+//! heartbeats and asks [`Detector::check_at`] when to look next.
+
+use crate::time::{SimDuration, SimTime};
+use crate::validate::Checker;
+use serde::{Deserialize, Serialize};
+
+/// A failure detector as a user configures it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DetectorConfig {
+    pub interval_ms: u64,
+    pub suspect_after_ms: u64,
+    pub dead_after_ms: u64,
+}
+
+impl Default for DetectorConfig {
+    fn default() -> Self {
+        DetectorConfig {
+            interval_ms: 1_000,
+            suspect_after_ms: 3_000,
+            dead_after_ms: 10_000,
+        }
+    }
+}
+
+impl DetectorConfig {
+    pub fn check(&self, c: &mut Checker, at: &str) {
+        c.int(&format!("{at}.interval_ms"), self.interval_ms, 10, 600_000);
+        c.int(&format!("{at}.suspect_after_ms"), self.suspect_after_ms, 1, 3_600_000);
+        c.int(&format!("{at}.dead_after_ms"), self.dead_after_ms, 1, 3_600_000);
+        c.require(
+            self.suspect_after_ms > self.interval_ms,
+            &format!("{at}.suspect_after_ms"),
+            "error.suspect_after_interval",
+        );
+        c.require(
+            self.dead_after_ms > self.suspect_after_ms,
+            &format!("{at}.dead_after_ms"),
+            "error.dead_after_suspect",
+        );
+    }
+}
+
+/// What the detector thinks of a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Health {
+    Alive,
+    Suspect,
+    Dead,
+}
+
+/// A change of mind about a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub member: usize,
+    pub from: Health,
+    pub to: Health,
+}
+
+#[derive(Clone, Debug)]
+pub struct Detector {
+    config: DetectorConfig,
+    last_heard: Vec<SimTime>,
+    health: Vec<Health>,
+    pub suspicions: u64,
+    pub deaths: u64,
+}
+
+impl Detector {
+    /// Watches `members`, all heard from at time 0.
+    pub fn new(config: DetectorConfig, members: usize) -> Detector {
+        Detector {
+            config,
+            last_heard: vec![SimTime::ZERO; members],
+            health: vec![Health::Alive; members],
+            suspicions: 0,
+            deaths: 0,
+        }
+    }
+
+    pub fn config(&self) -> &DetectorConfig {
+        &self.config
+    }
+
+    pub fn health(&self, member: usize) -> Health {
+        self.health[member]
+    }
+
+    pub fn last_heard(&self, member: usize) -> SimTime {
+        self.last_heard[member]
+    }
+
+    /// How long since `member` was last heard from.
+    pub fn silence(&self, member: usize, now: SimTime) -> SimDuration {
+        now.since(self.last_heard[member])
+    }
+
+    /// A heartbeat from `member` at `now`: a change of mind if it was not alive.
+    pub fn heard(&mut self, member: usize, now: SimTime) -> Option<Verdict> {
+        self.last_heard[member] = now;
+        let from = self.health[member];
+        (from != Health::Alive).then(|| {
+            self.health[member] = Health::Alive;
+            Verdict {
+                member,
+                from,
+                to: Health::Alive,
+            }
+        })
+    }
+
+    /// When to look at `member` next: when its silence would cross the
+    /// next threshold (None once it is dead).
+    pub fn check_at(&self, member: usize) -> Option<SimTime> {
+        let after = match self.health[member] {
+            Health::Alive => self.config.suspect_after_ms,
+            Health::Suspect => self.config.dead_after_ms,
+            Health::Dead => return None,
+        };
+        Some(self.last_heard[member] + SimDuration::from_ms(after))
+    }
+
+    /// Looks at `member` at `now`: a change of mind if its silence crossed a threshold.
+    pub fn check(&mut self, member: usize, now: SimTime) -> Option<Verdict> {
+        let silence = self.silence(member, now).as_micros();
+        let from = self.health[member];
+        let to = if silence >= self.config.dead_after_ms * 1000 {
+            Health::Dead
+        } else if silence >= self.config.suspect_after_ms * 1000 {
+            Health::Suspect
+        } else {
+            Health::Alive
+        };
+        // Only a heartbeat brings a member back.
+        if to == from || (to == Health::Alive) || (from == Health::Dead) {
+            return None;
+        }
+        if to == Health::Suspect {
+            self.suspicions += 1;
+        } else {
+            self.deaths += 1;
+        }
+        self.health[member] = to;
+        Some(Verdict { member, from, to })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silence_makes_a_member_suspect_then_dead_and_a_heartbeat_brings_it_back() {
+        let mut d = Detector::new(DetectorConfig::default(), 2);
+        d.heard(0, SimTime::from_ms(1_000));
+        assert_eq!(d.check_at(0), Some(SimTime::from_ms(4_000)));
+        assert_eq!(d.check(0, SimTime::from_ms(3_999)), None);
+        let v = d.check(0, SimTime::from_ms(4_000)).unwrap();
+        assert_eq!((v.from, v.to), (Health::Alive, Health::Suspect));
+        assert_eq!(d.check_at(0), Some(SimTime::from_ms(11_000)));
+        let v = d.check(0, SimTime::from_ms(11_000)).unwrap();
+        assert_eq!(v.to, Health::Dead);
+        assert_eq!(d.check_at(0), None);
+        let v = d.heard(0, SimTime::from_ms(20_000)).unwrap();
+        assert_eq!((v.from, v.to), (Health::Dead, Health::Alive));
+        assert_eq!((d.suspicions, d.deaths), (1, 1));
+        // The other member was never heard from after 0: its own clock.
+        assert_eq!(d.check(1, SimTime::from_ms(3_000)).unwrap().to, Health::Suspect);
+    }
+
+    #[test]
+    fn thresholds_must_be_in_order() {
+        let mut c = Checker::default();
+        DetectorConfig {
+            interval_ms: 1_000,
+            suspect_after_ms: 500,
+            dead_after_ms: 400,
+        }
+        .check(&mut c, "metadata.heartbeat");
+        let errs = c.finish().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"metadata.heartbeat.suspect_after_ms"));
+        assert!(fields.contains(&"metadata.heartbeat.dead_after_ms"));
+    }
+}
