@@ -40,7 +40,11 @@ impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = String::new();
         write_fixed(&mut s, self.0, self.1);
-        f.pad(&s)
+        if f.width().is_none() {
+            f.write_str(&s)
+        } else {
+            f.pad(&s)
+        }
     }
 }
 
@@ -80,34 +84,57 @@ pub fn write_fixed(out: &mut String, v: f64, prec: usize) {
     } else {
         (frac | (1 << 52), biased - 1075)
     };
-    let digits = if prec <= 19 && exp < 0 {
-        // Fast path: mant · 10^prec < 2^53 · 2^64 fits a u128.
-        let n = mant as u128 * 10u128.pow(prec as u32);
+    // The digits of round(|v| · 10^prec), right-aligned in `buf` (every |v| < 2^52 at
+    // up to 19 decimals: no allocation, shifts and u64 arithmetic only).
+    let mut buf = [b'0'; 40];
+    let mut start = buf.len();
+    let big;
+    let digits: &[u8] = if prec <= 19 && exp < 0 {
+        // mant · 10^prec < 2^53 · 2^64 fits a u128.
+        let n = mant as u128 * 10u64.pow(prec as u32) as u128;
         let s = (-exp) as u32;
-        let q = if s >= 128 { 0 } else { n >> s };
-        let r = if s >= 128 { n } else { n - (q << s) };
-        // half = 2^(s-1); n < 2^117, so with s ≥ 118 the remainder is below half.
-        let up = if s >= 118 {
-            false
+        // half = 2^(s-1); n < 2^117, so with s ≥ 118 the quotient is 0 and the
+        // remainder below half.
+        let q = if s >= 118 {
+            0
         } else {
+            let q = n >> s;
+            let r = n - (q << s);
             let half = 1u128 << (s - 1);
-            r > half || (r == half && q & 1 == 1)
+            q + (r > half || (r == half && q & 1 == 1)) as u128
         };
-        (q + up as u128).to_string()
+        let push = |buf: &mut [u8; 40], start: &mut usize, d: u8| {
+            *start -= 1;
+            buf[*start] = b'0' + d;
+        };
+        if let Ok(mut q) = u64::try_from(q) {
+            loop {
+                push(&mut buf, &mut start, (q % 10) as u8);
+                q /= 10;
+                if q == 0 {
+                    break;
+                }
+            }
+        } else {
+            let mut q = q;
+            while q > 0 {
+                push(&mut buf, &mut start, (q % 10) as u8);
+                q /= 10;
+            }
+        }
+        &buf[start..]
     } else {
-        big_fixed(mant, exp, prec)
+        big = big_fixed(mant, exp, prec);
+        big.as_bytes()
     };
     // At least one digit before the point.
-    let mut padded = String::new();
-    for _ in digits.len()..prec + 1 {
-        padded.push('0');
-    }
-    padded.push_str(&digits);
-    let (int, dec) = padded.split_at(padded.len() - prec);
-    out.push_str(int);
-    if prec > 0 {
-        out.push('.');
-        out.push_str(dec);
+    let zeros = (prec + 1).saturating_sub(digits.len());
+    let int_len = digits.len() + zeros - prec;
+    for i in 0..digits.len() + zeros {
+        if i == int_len {
+            out.push('.');
+        }
+        out.push(if i < zeros { '0' } else { digits[i - zeros] as char });
     }
 }
 
@@ -376,6 +403,10 @@ mod tests {
 
     #[test]
     fn fixed_is_std_fixed() {
+        assert_eq!(fixed(0.04, 1), "0.0");
+        assert_eq!(fixed(-0.04, 1), "-0.0");
+        assert_eq!(fixed(12.345, 0), "12");
+        assert_eq!(fixed(0.001, 3), "0.001");
         for v in values() {
             for prec in [0, 1, 2, 3, 4, 6, 19, 20, 25] {
                 let want = format!("{v:.prec$}");
