@@ -9,7 +9,8 @@
 //! page — so adding a lab never means copying an HTML file, and the lists cannot
 //! disagree. Then every text and wasm file gets precompressed `.gz` and `.br` siblings,
 //! and each page's cold load (its HTML plus the wasm/js/css it references and the
-//! largest texts file `i18n/*.txt`, gzipped -9) is held to [`BUDGET`].
+//! largest of its texts files `i18n/<lang>-<page>-<id>.txt`, gzipped -9) is held to
+//! [`BUDGET`].
 
 use crate::proc::{run, Res};
 use crate::tools::Project;
@@ -22,11 +23,12 @@ use std::path::{Path, PathBuf};
 pub const GOAL: u64 = 250 * 1000;
 
 /// The enforced ceiling until the goal is met: just above today's retry page (about
-/// 462 KB with the lab page template, scrubber, exports, seed sweep, the guide's
-/// "more" cue, tap tips and the quota strip), so the bundle cannot grow unnoticed. It
-/// is a ratchet, not the goal: lower it as the pages shrink; at [`GOAL`], fold the two
-/// together.
-pub const BUDGET: u64 = 465 * 1000;
+/// 452 KB with the lab page template, scrubber, exports, seed sweep, the guide's
+/// "more" cue, tap tips and the quota strip; 462 KB before floats were written through
+/// `engine::num` and each page got its own texts file), so the bundle cannot grow
+/// unnoticed. It is a ratchet, not the goal: lower it as the pages shrink; at [`GOAL`],
+/// fold the two together.
+pub const BUDGET: u64 = 455 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
