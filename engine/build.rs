@@ -2,7 +2,8 @@
 //! catalogue is one line per string to edit and a binary search to read.
 //! It writes the keys (`KEYS`), the catalogue's id (`ID`: a hash of every used line,
 //! which names the per-language text files the browser build loads) and the texts
-//! (`ENTRIES`, compiled in natively and with the `texts` feature).
+//! (`ENTRIES`, compiled in natively and with the `texts` feature), and which keys only
+//! one lab's page shows (`LAB_PREFIXES`, from the `#lab` lines).
 //! A malformed line (wrong number of columns, a duplicate key) stops the build
 //! with the line number.
 
@@ -14,7 +15,21 @@ fn main() {
     println!("cargo:rerun-if-changed={src}");
     let text = fs::read_to_string(src).expect("read i18n/catalogue.tsv");
     let mut entries = BTreeMap::new();
+    // `#lab<TAB>slug<TAB>prefix…`: the keys only that lab's page shows.
+    let mut labs: Vec<(String, Vec<String>)> = Vec::new();
     for (n, line) in text.lines().enumerate() {
+        if let Some(rest) = line.strip_prefix("#lab\t") {
+            let mut cols = rest.split('\t').map(str::trim);
+            let slug = cols.next().unwrap_or_default().to_string();
+            let prefixes: Vec<String> = cols.map(str::to_string).collect();
+            assert!(
+                !slug.is_empty() && !prefixes.is_empty() && prefixes.iter().all(|p| p.ends_with('.')),
+                "{src}:{}: expected #lab<TAB>slug<TAB>prefix. (each ending in a dot)",
+                n + 1
+            );
+            labs.push((slug, prefixes));
+            continue;
+        }
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
@@ -32,11 +47,20 @@ fn main() {
             n + 1
         );
     }
-    // FNV-1a 64 over `key\ten\tes\tpt\n` per entry in key order: `cargo xtask`
+    // FNV-1a 64 over `key\ten\tes\tpt\n` per entry in key order, then each `#lab` line
+    // as written back below: `cargo xtask`
     // (xtask/src/site.rs, `catalogue_id`) computes the same id for the file names.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for (key, texts) in &entries {
         let line = format!("{key}\t{}\t{}\t{}\n", texts[0], texts[1], texts[2]);
+        for b in line.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    // The labs' prefixes too: they decide which texts each page's file holds.
+    for (slug, prefixes) in &labs {
+        let line = format!("#lab\t{slug}\t{}\n", prefixes.join("\t"));
         for b in line.bytes() {
             hash ^= u64::from(b);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -47,6 +71,10 @@ fn main() {
     );
     for key in entries.keys() {
         keys.push_str(&format!("    {key:?},\n"));
+    }
+    keys.push_str("];\npub(super) static LAB_PREFIXES: &[(&str, &[&str])] = &[\n");
+    for (slug, prefixes) in &labs {
+        keys.push_str(&format!("    ({slug:?}, &{prefixes:?}),\n"));
     }
     keys.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("keys.rs");

@@ -34,7 +34,8 @@ pub fn measure(repeat: u32) -> Vec<BenchRow> {
             let mut best: Option<BenchRow> = None;
             for _ in 0..repeat.max(1) {
                 let start = browser::now_ms();
-                let mut run = RetryRun::new(cfg, p.seed).expect("presets are valid");
+                let mut run =
+                    RetryRun::new(cfg, p.seed).unwrap_or_else(|_| panic!("presets are valid"));
                 run.run_to_end(u64::MAX);
                 let ms = browser::now_ms() - start;
                 let events = run.sides().map(|s| s.events()).sum();
@@ -80,9 +81,9 @@ pub fn BenchPage() -> impl IntoView {
                                         <th scope="row">{r.preset}</th>
                                         <td>{r.events}</td>
                                         <td>{r.requests}</td>
-                                        <td>{format!("{:.1}", r.ms)}</td>
-                                        <td data-testid="eps">{format!("{:.0}", r.events_per_s())}</td>
-                                        <td>{format!("{:.0}", r.requests_per_s())}</td>
+                                        <td>{engine::num::fixed(r.ms, 1)}</td>
+                                        <td data-testid="eps">{engine::num::fixed(r.events_per_s(), 0)}</td>
+                                        <td>{engine::num::fixed(r.requests_per_s(), 0)}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -90,9 +91,8 @@ pub fn BenchPage() -> impl IntoView {
                         <p data-testid="bench-total"
                             data-events=total_events
                             data-requests=total_requests
-                            data-ms=format!("{total_ms:.1}")>
-                            {format!("total: {total_events} events, {total_requests} requests in {total_ms:.0} ms → {:.0} events/s, {:.0} requests/s",
-                                total_events as f64 / (total_ms / 1000.0), total_requests as f64 / (total_ms / 1000.0))}
+                            data-ms=engine::num::fixed(total_ms, 1)>
+                            {format!("total: {total_events} events, {total_requests} requests in {} ms → {} events/s, {} requests/s", engine::num::Fixed(total_ms, 0), engine::num::Fixed(total_events as f64 / (total_ms / 1000.0), 0), engine::num::Fixed(total_requests as f64 / (total_ms / 1000.0), 0))}
                         </p>
                     }.into_any()
                 }

@@ -219,9 +219,9 @@ pub fn fmt_number(lang: Lang, v: f64) -> String {
         return format!("{sign}{}", fmt_count(lang, a.round() as u64));
     }
     let text = if a >= 10.0 {
-        format!("{a:.1}")
+        engine::num::fixed(a, 1)
     } else {
-        let s = format!("{a:.2}");
+        let s = engine::num::fixed(a, 2);
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     };
     format!("{sign}{}", decimal_mark(lang, &text))
@@ -242,9 +242,9 @@ pub fn fmt_countdown(lang: Lang, ms: f64) -> String {
     } else if ms < 60_000.0 {
         let tenths = (ms / 100.0).round() / 10.0;
         let text = if (tenths - tenths.round()).abs() < 1e-9 {
-            format!("{tenths:.0} s")
+            format!("{} s", engine::num::Fixed(tenths, 0))
         } else {
-            format!("{tenths:.1} s")
+            format!("{} s", engine::num::Fixed(tenths, 1))
         };
         decimal_mark(lang, &text)
     } else {
@@ -269,7 +269,7 @@ pub fn fmt_percent(lang: Lang, share: f64) -> String {
     if !p.is_finite() || p == 0.0 || p == 100.0 {
         return format!("{} %", fmt_number(lang, p));
     }
-    format!("{} %", decimal_mark(lang, &format!("{p:.1}")))
+    format!("{} %", decimal_mark(lang, &engine::num::fixed(p, 1)))
 }
 
 // ------------------------------------------------------------------ scales
@@ -581,13 +581,16 @@ fn open_plot(
         ph: h - top - PLOT_BOTTOM,
         y_top,
     };
-    let (ws, hs) = (format!("{w}"), format!("{h}"));
+    let (ws, hs) = (
+        engine::num::Short(w).to_string(),
+        engine::num::Short(h).to_string(),
+    );
     m.open(
         "svg",
         &[
             ("class", "chart-svg"),
             ("data-export", &export_name(title)),
-            ("viewBox", &format!("0 0 {w} {h}")),
+            ("viewBox", &format!("0 0 {ws} {hs}")),
             ("width", &ws),
             ("height", &hs),
             ("aria-hidden", "true"),
@@ -648,7 +651,10 @@ fn open_plot(
             ("text-anchor", "middle"),
             (
                 "transform",
-                &format!("translate(12 {:.1}) rotate(-90)", top + f.ph / 2.0),
+                &format!(
+                    "translate(12 {}) rotate(-90)",
+                    engine::num::Fixed(top + f.ph / 2.0, 1)
+                ),
             ),
         ],
         y_label,
@@ -749,20 +755,20 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str) -> String 
         for (i, &(x, y)) in s.points.iter().enumerate() {
             let _ = write!(
                 line,
-                "{}{:.1},{:.1}",
+                "{}{},{}",
                 if i == 0 { "" } else { " " },
-                sx(x),
-                f.sy(y)
+                engine::num::Fixed(sx(x), 1),
+                engine::num::Fixed(f.sy(y), 1)
             );
         }
         let area = match (s.area, s.points.first(), s.points.last()) {
             (true, Some(first), Some(last)) => format!(
-                "M{:.1},{:.1} L{} L{:.1},{:.1} Z",
-                sx(first.0),
-                top + f.ph,
+                "M{},{} L{} L{},{} Z",
+                engine::num::Fixed(sx(first.0), 1),
+                engine::num::Fixed(top + f.ph, 1),
                 line.replace(' ', " L"),
-                sx(last.0),
-                top + f.ph
+                engine::num::Fixed(sx(last.0), 1),
+                engine::num::Fixed(top + f.ph, 1)
             ),
             _ => String::new(),
         };

@@ -43,7 +43,7 @@ pub fn NumberField(
     let shown = move || {
         let v = value.get() * scale;
         let r = (v * 1000.0).round() / 1000.0;
-        r.to_string()
+        engine::num::Short(r).to_string()
     };
     let commit = move |raw: String| {
         let Some(v) = crate::browser::parse_f64(&raw.trim().replace(',', ".")) else {
@@ -52,12 +52,13 @@ pub fn NumberField(
         if !v.is_finite() {
             return;
         }
-        let v = (v / scale).clamp(min, max);
+        let v = engine::num::clamp(v / scale, min, max);
         on_change.run(v);
     };
-    let lo = min * scale;
-    let hi = max * scale;
-    let st = step * scale;
+    // As text: an f64 attribute would format through std's float printer.
+    let lo = engine::num::Short(min * scale).to_string();
+    let hi = engine::num::Short(max * scale).to_string();
+    let st = engine::num::Short(step * scale).to_string();
     let help_id2 = help_id.clone();
     view! {
         <div class="field" data-testid=testid>
@@ -67,9 +68,9 @@ pub fn NumberField(
                     view! {
                         <input
                             type="range"
-                            min=lo
-                            max=hi
-                            step=st
+                            min=lo.clone()
+                            max=hi.clone()
+                            step=st.clone()
                             tabindex="-1"
                             aria-hidden="true"
                             prop:value=shown

@@ -91,7 +91,7 @@ pub fn metrics_csv(lang: Lang, sides: &[Vec<MetricRow>]) -> String {
     out.push('\n');
     let value = |row: Option<&MetricRow>| {
         row.and_then(|r| r.value.as_f64())
-            .map_or_else(String::new, |v| format!("{v}"))
+            .map_or_else(String::new, |v| engine::num::Short(v).to_string())
     };
     for row in sides.first().map(Vec::as_slice).unwrap_or_default() {
         out.push_str(&csv_field(row.key));
@@ -322,6 +322,7 @@ pub fn standalone_svg(svg: &Element) -> Result<String, JsValue> {
         }
     }
     let (w, h) = svg_size(svg);
+    let (w, h) = (engine::num::Short(w), engine::num::Short(h));
     copy.set_attribute("xmlns", SVG_NS)?;
     copy.set_attribute("width", &format!("{w}"))?;
     copy.set_attribute("height", &format!("{h}"))?;

@@ -64,8 +64,19 @@ extern "C" {
     fn text(this: &FetchResponse) -> js_sys::Promise;
 }
 
+thread_local! {
+    /// This page's lab (`None`: the home page): which texts file [`load`] fetches.
+    static PAGE: std::cell::Cell<Option<engine::LabId>> = const { std::cell::Cell::new(None) };
+}
+
+/// Tells [`load`] which page this is, so it fetches that page's texts (its own
+/// lab's and the shared ones): `pages::mount` calls it first.
+pub fn set_page(lab: Option<engine::LabId>) {
+    PAGE.with(|p| p.set(lab));
+}
+
 /// Makes sure `lang`'s texts are there: the browser build carries only the catalogue's
-/// keys and fetches the reader's language (`i18n/<lang>-<id>.txt`, written by `cargo
+/// keys and fetches the reader's language for this page (`i18n/<lang>-<page>-<id>.txt`, written by `cargo
 /// xtask` beside the pages); elsewhere the texts are compiled in and this returns at
 /// once. The error says which file and why, for the page to show.
 pub async fn load(lang: Lang) -> Result<(), String> {
@@ -74,7 +85,8 @@ pub async fn load(lang: Lang) -> Result<(), String> {
     if engine::i18n::is_loaded(lang) {
         return Ok(());
     }
-    let file = engine::i18n::texts_file(lang);
+    let page = PAGE.with(std::cell::Cell::get);
+    let file = engine::i18n::texts_file(lang, page);
     let why = |e: wasm_bindgen::JsValue| {
         format!(
             "{file}: {}",
@@ -93,7 +105,7 @@ pub async fn load(lang: Lang) -> Result<(), String> {
         return Err(format!("{file}: HTTP {}", response.status()));
     }
     let text = JsFuture::from(response.text()).await.map_err(why)?;
-    engine::i18n::load(lang, &text.as_string().unwrap_or_default())
+    engine::i18n::load(lang, page, &text.as_string().unwrap_or_default())
 }
 
 /// Switches the page to `lang`, once its texts are there (at once when they are). If

@@ -90,5 +90,5 @@ fn escape_into(out: &mut String, s: &str) {
 
 /// A coordinate with one decimal.
 pub fn num(v: f64) -> String {
-    format!("{v:.1}")
+    engine::num::fixed(v, 1)
 }

@@ -163,6 +163,7 @@ pub fn go_to_page(lab: Option<LabId>) {
 /// loading frame says so (its `[data-boot-error]` message) with the reason.
 pub fn mount(site: Site) {
     crate::panic::install();
+    crate::i18n::set_page(site.lab());
     // The language `App` will pick: the link's, else the browser's.
     let lang = decode_route(&crate::browser::fragment())
         .lang

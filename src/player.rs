@@ -600,11 +600,11 @@ pub fn PlayerBar(
     let speed_text = move || {
         let s = libm_pow10(clock.speed_log.get());
         let text = if s >= 10.0 {
-            format!("×{:.0}", s)
+            format!("×{}", engine::num::Fixed(s, 0))
         } else if s >= 1.0 {
-            format!("×{:.1}", s)
+            format!("×{}", engine::num::Fixed(s, 1))
         } else {
-            format!("×{:.2}", s)
+            format!("×{}", engine::num::Fixed(s, 2))
         };
         // The language's decimal mark: ×6.0 in English, ×6,0 in Spanish and Portuguese.
         match lang.get() {
@@ -668,10 +668,10 @@ pub fn PlayerBar(
                 <input
                     type="range"
                     data-testid="speed"
-                    min=MIN_SPEED_LOG
-                    max=MAX_SPEED_LOG
+                    min=engine::num::Short(MIN_SPEED_LOG).to_string()
+                    max=engine::num::Short(MAX_SPEED_LOG).to_string()
                     step="0.1"
-                    prop:value=move || clock.speed_log.get().to_string()
+                    prop:value=move || engine::num::Short(clock.speed_log.get()).to_string()
                     on:input=move |ev| {
                         if let Some(v) = crate::browser::parse_f64(&event_target_value(&ev)) {
                             clock.speed_log.set(v.clamp(MIN_SPEED_LOG, MAX_SPEED_LOG));

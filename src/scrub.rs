@@ -166,7 +166,7 @@ where
             _ => return,
         };
         ev.prevent_default();
-        playback.seek_ms(to.clamp(0.0, d));
+        playback.seek_ms(engine::num::clamp(to, 0.0, d));
     };
 
     let outages = move || {
@@ -181,8 +181,8 @@ where
                         <span
                             class="scrub-outage"
                             data-testid="scrub-outage"
-                            style:left=format!("{left:.3}%")
-                            style:width=format!("{:.3}%", (right - left).max(0.4))
+                            style:left=format!("{}%", engine::num::Fixed(left, 3))
+                            style:width=format!("{}%", engine::num::Fixed((right - left).max(0.4), 3))
                         ></span>
                     }
                 })
@@ -201,7 +201,7 @@ where
                             class="scrub-breaker"
                             data-testid="scrub-breaker"
                             data-side=side
-                            style:left=format!("{:.3}%", pct(m.at_ms, d))
+                            style:left=format!("{}%", engine::num::Fixed(pct(m.at_ms, d), 3))
                         ></span>
                     }
                 })
@@ -217,7 +217,7 @@ where
                         <span
                             class="scrub-moment"
                             data-testid="scrub-moment"
-                            style:left=format!("{:.3}%", pct(m.at_ms as f64, d))
+                            style:left=format!("{}%", engine::num::Fixed(pct(m.at_ms as f64, d), 3))
                         ></span>
                     }
                 })
@@ -247,9 +247,9 @@ where
                     class="scrub-range"
                     data-testid="scrub"
                     min="0"
-                    max=move || format!("{:.0}", domain_ms().ceil())
+                    max=move || engine::num::fixed(domain_ms().ceil(), 0)
                     step="any"
-                    prop:value=move || format!("{:.3}", shown_ms())
+                    prop:value=move || engine::num::fixed(shown_ms(), 3)
                     aria-label=tr("scrub.label")
                     aria-valuetext=value_text
                     aria-describedby="scrub-marks"

@@ -222,9 +222,9 @@ where
         );
         let data = est.map(|e| {
             [
-                e.mean.to_string(),
-                e.interval.low.to_string(),
-                e.interval.high.to_string(),
+                engine::num::Short(e.mean).to_string(),
+                engine::num::Short(e.interval.low).to_string(),
+                engine::num::Short(e.interval.high).to_string(),
                 e.n.to_string(),
             ]
         });

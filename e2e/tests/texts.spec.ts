@@ -1,5 +1,6 @@
 // The browser build carries only the catalogue's keys; each page fetches its reader's
-// language (i18n/<lang>-<id>.txt) before it mounts, and another one on a switch.
+// language for that page (i18n/<lang>-<page>-<id>.txt: the shared texts and its own lab's)
+// before it mounts, and another one on a switch.
 //
 // These tests use Playwright's own `test`, not ../fixtures: the first makes the texts
 // fail on purpose (the browser then reports the 404 and the page logs why on the
@@ -20,16 +21,16 @@ test('a page that cannot load its texts says so in its language, never a blank p
 test('a page fetches only its reader\'s language, and the next one on a switch', async ({ page }) => {
   const texts: string[] = [];
   page.on('request', (r) => {
-    if (r.url().includes('/i18n/')) texts.push(r.url().split('/').pop()!.slice(0, 3));
+    if (r.url().includes('/i18n/')) texts.push(r.url().split('/').pop()!.slice(0, 9));
   });
   await page.goto('retry.html#/pt/retry');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retentativas (Retry)');
-  expect(texts).toEqual(['pt-']);
+  expect(texts).toEqual(['pt-retry-']);
   await page.getByTestId('lang').selectOption('en');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retry');
   await expect(page.getByTestId('play')).toContainText('Play');
-  expect(texts).toEqual(['pt-', 'en-']);
+  expect(texts).toEqual(['pt-retry-', 'en-retry-']);
   await page.getByTestId('lang').selectOption('pt');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retentativas (Retry)');
-  expect(texts).toEqual(['pt-', 'en-']);
+  expect(texts).toEqual(['pt-retry-', 'en-retry-']);
 });

@@ -8,6 +8,7 @@
 pub mod codec;
 pub mod i18n;
 pub mod labs;
+pub mod num;
 pub mod order;
 pub mod patterns;
 pub mod queue;

@@ -100,7 +100,7 @@ impl AddAssign for SimDuration {
 pub fn human_ms(ms: f64) -> String {
     let ms = if ms.is_finite() { ms.max(0.0) } else { 0.0 };
     if ms > 0.0 && ms < 0.995 {
-        return format!("{ms:.2} ms");
+        return format!("{} ms", crate::num::Fixed(ms, 2));
     }
     if libm::round(ms) < 1000.0 {
         return format!("{} ms", libm::round(ms) as u64);
@@ -111,7 +111,7 @@ pub fn human_ms(ms: f64) -> String {
         return if hundredths % 100.0 == 0.0 {
             format!("{} s", (hundredths / 100.0) as u64)
         } else {
-            format!("{:.2} s", hundredths / 100.0)
+            format!("{} s", crate::num::Fixed(hundredths / 100.0, 2))
         };
     }
     let total_s = libm::round(s) as u64;

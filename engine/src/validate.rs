@@ -59,7 +59,7 @@ impl ConfigError {
                 tf(lang, "error.unreadable", &[("field", &self.field), ("detail", detail)])
             }
             Problem::TooMuchWork { key, got, max, lower } => {
-                let whole = |v: f64| crate::i18n::format::decimal_mark(lang, &format!("{:.0}", v));
+                let whole = |v: f64| crate::i18n::format::decimal_mark(lang, &crate::num::fixed(v, 0));
                 let or = crate::i18n::t(lang, "error.work_or");
                 let lower = match lower.split_last() {
                     Some((last, [])) => last.clone(),
@@ -85,7 +85,7 @@ fn num(v: f64) -> String {
     if v.is_finite() && libm::fabs(v - libm::round(v)) < 1e-9 && libm::fabs(v) < 1e15 {
         format!("{}", v as i64)
     } else if v.is_finite() {
-        format!("{v}")
+        crate::num::Short(v).to_string()
     } else {
         "∞".to_string()
     }

@@ -40,7 +40,7 @@ pub fn fmt_value(lang: Lang, v: MetricValue) -> String {
 
 /// Two decimals, with the language's decimal mark.
 fn fmt_fixed2(lang: Lang, v: f64) -> String {
-    let s = format!("{v:.2}");
+    let s = engine::num::fixed(v, 2);
     match lang {
         Lang::En => s,
         _ => s.replace('.', ","),
@@ -134,7 +134,7 @@ fn cell(
 /// open, with the open count in words.
 fn outcomes_bar(m: &mut Markup, lang: Lang, side: &'static str, o: &Outcomes) {
     let total = (o.ok + o.bad + o.open).max(1) as f64;
-    let w = |n: u64| format!("width:{:.2}%", n as f64 * 100.0 / total);
+    let w = |n: u64| format!("width:{}%", engine::num::Fixed(n as f64 * 100.0 / total, 2));
     let text = tf(
         lang,
         "ui.outcomes_line",

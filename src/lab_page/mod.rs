@@ -82,6 +82,13 @@ impl<R: 'static> RunView<R> {
     }
 }
 
+/// The default config failed its own checks: a bug. The panic names the fields
+/// (not `{:?}` of the errors, which would link `std`'s float printer).
+fn invalid_default(errors: &[ConfigError]) -> ! {
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    panic!("the default config is valid (not: {})", fields.join(", "))
+}
+
 /// Puts `f` off until the next animation frame has passed: for work that must
 /// see the page laid out (focus, measuring).
 fn after_paint(f: impl FnOnce() + 'static) {
@@ -100,7 +107,7 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
     let presets = StoredValue::new(L::presets());
     let first = L::new_run(&config, seed)
         .or_else(|_| L::new_run(&L::default_config(), seed))
-        .expect("the default config is valid");
+        .unwrap_or_else(|e| invalid_default(&e));
     let run = StoredValue::new_local(first);
     // The preset the user started from, if any: an exact match when the page
     // opens, or the one last picked. Its guide stays visible after edits.
@@ -322,7 +329,7 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
             make=move |s| {
                 L::new_run(&config.get_untracked(), s)
                     .or_else(|_| L::new_run(&L::default_config(), s))
-                    .expect("the default config is valid")
+                    .unwrap_or_else(|e| invalid_default(&e))
             }
             link=share_link
         />

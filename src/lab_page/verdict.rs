@@ -23,6 +23,9 @@ pub struct Axis {
 }
 
 const H: f64 = 100.0;
+/// [`H`] as markup writes it (formatting the float would link `std`'s float printer).
+const H_TEXT: &str = "100";
+const _: () = assert!(H == 100.0);
 const LEFT: f64 = 30.0;
 const RIGHT: f64 = 6.0;
 const TOP: f64 = 8.0;
@@ -139,10 +142,10 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
         for (i, (t_ms, v)) in l.points.iter().filter(|p| p.0 <= ax.x_max_ms).enumerate() {
             let _ = write!(
                 path,
-                "{}{:.1},{:.1}",
+                "{}{},{}",
                 if i == 0 { 'M' } else { 'L' },
-                x(*t_ms),
-                y(*v)
+                engine::num::Fixed(x(*t_ms), 1),
+                engine::num::Fixed(y(*v), 1)
             );
         }
         let class = format!(
@@ -251,8 +254,8 @@ pub fn VerdictChart(
             <div class="verdict-plot" node_ref=node>
                 <svg
                     class="verdict-svg"
-                    viewBox=move || format!("0 0 {:.0} {H}", width.get().max(160.0))
-                    height=H
+                    viewBox=move || format!("0 0 {} {H_TEXT}", engine::num::Fixed(width.get().max(160.0), 0))
+                    height=H_TEXT
                     role="img"
                     aria-label=label
                     data-export="verdict"

@@ -19,7 +19,7 @@ pub fn decimal(lang: Lang, v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".into();
     }
-    let mut text = format!("{v:.decimals$}");
+    let mut text = crate::num::fixed(v, decimals);
     if text.contains('.') {
         text = text.trim_end_matches('0').trim_end_matches('.').to_string();
     }

@@ -6,6 +6,7 @@
 mod catalogue;
 pub mod format;
 
+use crate::labs::LabId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -120,22 +121,43 @@ pub fn is_loaded(lang: Lang) -> bool {
     }
 }
 
-/// Where the browser build finds `lang`'s texts, relative to the page: named by the
-/// catalogue's id, so a cached file never meets another build's keys.
-pub fn texts_file(lang: Lang) -> String {
-    format!("i18n/{}-{}.txt", lang.code(), catalogue::ID)
+/// The lab whose page alone shows `key` (by the catalogue's `#lab` prefixes), if any.
+pub fn key_lab(key: &str) -> Option<LabId> {
+    catalogue::LAB_PREFIXES
+        .iter()
+        .find(|(_, prefixes)| prefixes.iter().any(|p| key.starts_with(p)))
+        .and_then(|(slug, _)| LabId::from_slug(slug))
+}
+
+/// Whether the page of `page` (`None`: the home page) shows `key`: every key but
+/// those only another lab's page shows.
+pub fn page_shows(page: Option<LabId>, key: &str) -> bool {
+    key_lab(key).is_none_or(|lab| Some(lab) == page)
+}
+
+/// Where the browser build finds `lang`'s texts for the page of `page` (`None`: the
+/// home page), relative to the page: named by the catalogue's id, so a cached file
+/// never meets another build's keys.
+pub fn texts_file(lang: Lang, page: Option<LabId>) -> String {
+    format!(
+        "i18n/{}-{}-{}.txt",
+        lang.code(),
+        page.map_or("home", LabId::slug),
+        catalogue::ID
+    )
 }
 
 /// Reads a texts file (written by `cargo xtask` from the catalogue: the catalogue's
-/// id on the first line, then one text per key in key order, `\n` for a line break)
-/// and makes it `lang`'s texts. Where texts are compiled in, it only checks the file.
-pub fn load(lang: Lang, file: &str) -> Result<(), String> {
+/// id on the first line, then one text per key in key order, `\n` for a line break,
+/// an empty line for a text the page of `page` does not show) and makes it `lang`'s
+/// texts. Where texts are compiled in, it only checks the file.
+pub fn load(lang: Lang, page: Option<LabId>, file: &str) -> Result<(), String> {
     let mut lines = file.lines();
     let id = lines.next().unwrap_or_default().trim();
     if id != catalogue::ID {
         return Err(format!(
             "{}: catalogue {id:?}, expected {:?}",
-            texts_file(lang),
+            texts_file(lang, page),
             catalogue::ID
         ));
     }
@@ -143,7 +165,7 @@ pub fn load(lang: Lang, file: &str) -> Result<(), String> {
     if texts.len() != catalogue::KEYS.len() {
         return Err(format!(
             "{}: {} texts for {} keys",
-            texts_file(lang),
+            texts_file(lang, page),
             texts.len(),
             catalogue::KEYS.len()
         ));
@@ -156,12 +178,15 @@ pub fn load(lang: Lang, file: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `lang`'s texts file, as [`load`] reads it (natively: what `cargo xtask` writes).
+/// `lang`'s texts file for the page of `page`, as [`load`] reads it (natively: what
+/// `cargo xtask` writes).
 #[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
-pub fn texts_file_contents(lang: Lang) -> String {
+pub fn texts_file_contents(lang: Lang, page: Option<LabId>) -> String {
     let mut out = format!("{}\n", catalogue::ID);
-    for (_, texts) in catalogue::ENTRIES {
-        out.push_str(&texts[lang.column()].replace('\n', "\\n"));
+    for (key, texts) in catalogue::ENTRIES {
+        if page_shows(page, key) {
+            out.push_str(&texts[lang.column()].replace('\n', "\\n"));
+        }
         out.push('\n');
     }
     out
@@ -267,27 +292,55 @@ mod tests {
     #[test]
     fn texts_files_load_and_stale_ones_are_refused() {
         for lang in Lang::ALL {
-            let file = texts_file_contents(lang);
-            assert_eq!(load(lang, &file), Ok(()));
-            assert!(texts_file(lang).starts_with(&format!("i18n/{}-", lang.code())));
+            for page in [None, Some(LabId::Retry), Some(LabId::Choreography)] {
+                let file = texts_file_contents(lang, page);
+                assert_eq!(load(lang, page, &file), Ok(()));
+            }
+            assert!(texts_file(lang, None).starts_with(&format!("i18n/{}-home-", lang.code())));
+            assert!(texts_file(lang, Some(LabId::Retry)).starts_with(&format!("i18n/{}-retry-", lang.code())));
         }
         let keys: Vec<&str> = keys().collect();
         let entries: Vec<&str> = catalogue::ENTRIES.iter().map(|(k, _)| *k).collect();
         assert_eq!(keys, entries);
-        let stale = texts_file_contents(Lang::Es).replacen(catalogue::ID, "0123456789abcdef", 1);
-        assert!(load(Lang::Es, &stale).unwrap_err().contains("expected"));
-        let short: String = texts_file_contents(Lang::Pt)
+        let stale = texts_file_contents(Lang::Es, None).replacen(catalogue::ID, "0123456789abcdef", 1);
+        assert!(load(Lang::Es, None, &stale).unwrap_err().contains("expected"));
+        let short: String = texts_file_contents(Lang::Pt, None)
             .lines()
             .take(3)
             .map(|l| format!("{l}\n"))
             .collect();
-        assert!(load(Lang::Pt, &short).unwrap_err().contains("texts for"));
+        assert!(load(Lang::Pt, None, &short).unwrap_err().contains("texts for"));
         // A line break survives the file.
         let multi = catalogue::ENTRIES.iter().position(|(_, t)| t[0].contains('\n'));
         if let Some(i) = multi {
-            let line = texts_file_contents(Lang::En).lines().nth(i + 1).unwrap().to_string();
+            let line = texts_file_contents(Lang::En, None)
+                .lines()
+                .nth(i + 1)
+                .unwrap()
+                .to_string();
             assert_eq!(line.replace("\\n", "\n"), catalogue::ENTRIES[i].1[0]);
         }
+    }
+
+    #[test]
+    fn each_page_has_its_own_texts_and_the_shared_ones() {
+        // Every `#lab` line names a lab, and owns keys.
+        for (slug, _) in catalogue::LAB_PREFIXES {
+            let lab = LabId::from_slug(slug).expect("a #lab line names a lab");
+            assert!(keys().any(|k| key_lab(k) == Some(lab)), "{slug} owns no key");
+        }
+        let pages = [None, Some(LabId::Retry), Some(LabId::Choreography)];
+        for page in pages {
+            let file = texts_file_contents(Lang::En, page);
+            for (i, (key, texts)) in catalogue::ENTRIES.iter().enumerate() {
+                let line = file.lines().nth(i + 1).unwrap().replace("\\n", "\n");
+                let shown = key_lab(key).is_none_or(|lab| Some(lab) == page);
+                assert_eq!(line, if shown { texts[0] } else { "" }, "{key} on {page:?}");
+            }
+        }
+        assert_eq!(key_lab("preset.retry.storm.title"), Some(LabId::Retry));
+        assert_eq!(key_lab("log.choreo.placed"), Some(LabId::Choreography));
+        assert_eq!(key_lab("lab.retry.title"), None);
     }
 
     #[test]

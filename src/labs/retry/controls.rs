@@ -42,8 +42,19 @@ fn bind(
     get: impl Fn(&RetryConfig) -> f64 + Send + Sync + 'static,
     set: impl Fn(&mut RetryConfig, f64) + Send + Sync + 'static,
 ) -> (Signal<f64>, Callback<f64>) {
+    bind_dyn(config, Box::new(get), Box::new(set))
+}
+
+/// [`bind`]'s body, compiled once: its two dozen fields share one derived
+/// signal and one callback instead of a copy of each per field.
+#[allow(clippy::type_complexity)]
+fn bind_dyn(
+    config: RwSignal<RetryConfig>,
+    get: Box<dyn Fn(&RetryConfig) -> f64 + Send + Sync>,
+    set: Box<dyn Fn(&mut RetryConfig, f64) + Send + Sync>,
+) -> (Signal<f64>, Callback<f64>) {
     (
-        Signal::derive(move || config.with(&get)),
+        Signal::derive(move || config.with(|c| get(c))),
         Callback::new(move |v| config.update(|c| set(c, v))),
     )
 }

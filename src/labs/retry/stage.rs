@@ -210,7 +210,11 @@ impl Geometry {
     fn node_box(&self, i: u32, n: u32) -> (f64, f64) {
         let gap = 8.0;
         let min_h = Self::node_min_h(self.k);
-        let h = ((self.area_h - gap * (n as f64 - 1.0)) / n as f64).clamp(min_h, min_h.max(76.0));
+        let h = engine::num::clamp(
+            (self.area_h - gap * (n as f64 - 1.0)) / n as f64,
+            min_h,
+            min_h.max(76.0),
+        );
         let stack = h * n as f64 + gap * (n as f64 - 1.0);
         let first = self.top + (self.area_h - stack) / 2.0;
         (first + i as f64 * (h + gap), h)
@@ -286,24 +290,34 @@ impl DotKind {
     fn svg_shape(self, r: f64) -> String {
         match self {
             DotKind::FirstAttempt | DotKind::Waiting | DotKind::Succeeded => format!(
-                "M{:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0a{r:.1},{r:.1} 0 1,0 {:.1},0Z",
-                -r,
-                2.0 * r,
-                -2.0 * r
+                "M{},0a{},{} 0 1,0 {},0a{},{} 0 1,0 {},0Z",
+                engine::num::Fixed(-r, 1),
+                engine::num::Fixed(r, 1),
+                engine::num::Fixed(r, 1),
+                engine::num::Fixed(2.0 * r, 1),
+                engine::num::Fixed(r, 1),
+                engine::num::Fixed(r, 1),
+                engine::num::Fixed(-2.0 * r, 1)
             ),
             DotKind::Retry => {
                 let s = r * 1.3;
-                format!("M0,{:.1}L{s:.1},0L0,{s:.1}L{:.1},0Z", -s, -s)
+                format!(
+                    "M0,{}L{},0L0,{}L{},0Z",
+                    engine::num::Fixed(-s, 1),
+                    engine::num::Fixed(s, 1),
+                    engine::num::Fixed(s, 1),
+                    engine::num::Fixed(-s, 1)
+                )
             }
             DotKind::GaveUp => {
                 let s = r * 0.9;
                 format!(
-                    "M{:.1},{:.1}h{:.1}v{:.1}h{:.1}Z",
-                    -s,
-                    -s,
-                    2.0 * s,
-                    2.0 * s,
-                    -2.0 * s
+                    "M{},{}h{}v{}h{}Z",
+                    engine::num::Fixed(-s, 1),
+                    engine::num::Fixed(-s, 1),
+                    engine::num::Fixed(2.0 * s, 1),
+                    engine::num::Fixed(2.0 * s, 1),
+                    engine::num::Fixed(-2.0 * s, 1)
                 )
             }
         }
@@ -314,16 +328,23 @@ impl DotKind {
         let a = r * 0.45;
         match self {
             DotKind::Succeeded => format!(
-                "M{:.1},0L{:.1},{:.1}L{:.1},{:.1}",
-                -a,
-                -a * 0.2,
-                a * 0.8,
-                a,
-                -a * 0.8
+                "M{},0L{},{}L{},{}",
+                engine::num::Fixed(-a, 1),
+                engine::num::Fixed(-a * 0.2, 1),
+                engine::num::Fixed(a * 0.8, 1),
+                engine::num::Fixed(a, 1),
+                engine::num::Fixed(-a * 0.8, 1)
             ),
             DotKind::GaveUp => format!(
-                "M{:.1},{:.1}L{a:.1},{a:.1}M{a:.1},{:.1}L{:.1},{a:.1}",
-                -a, -a, -a, -a
+                "M{},{}L{},{}M{},{}L{},{}",
+                engine::num::Fixed(-a, 1),
+                engine::num::Fixed(-a, 1),
+                engine::num::Fixed(a, 1),
+                engine::num::Fixed(a, 1),
+                engine::num::Fixed(a, 1),
+                engine::num::Fixed(-a, 1),
+                engine::num::Fixed(-a, 1),
+                engine::num::Fixed(a, 1)
             ),
             _ => String::new(),
         }
@@ -715,7 +736,7 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
 }
 
 fn c(v: f64) -> String {
-    format!("{v:.1}")
+    engine::num::fixed(v, 1)
 }
 
 /// About how wide `text` is at `px` px (for squeezing a label that would
@@ -908,7 +929,10 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
         )
     });
     if f.drawn_active <= 12 {
-        ctx.set_font(&format!("700 {:.1}px system-ui, sans-serif", 10.0 * g.k));
+        ctx.set_font(&format!(
+            "700 {}px system-ui, sans-serif",
+            engine::num::Fixed(10.0 * g.k, 1)
+        ));
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
         for d in active.clone() {
@@ -924,7 +948,10 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
     if !waiting.is_empty() && waiting.len() <= 3 {
         let lang = f.layout.lang;
         let note_px = 11.0 * g.k;
-        ctx.set_font(&format!("600 {note_px:.1}px system-ui, sans-serif"));
+        ctx.set_font(&format!(
+            "600 {}px system-ui, sans-serif",
+            engine::num::Fixed(note_px, 1)
+        ));
         ctx.set_text_align("left");
         ctx.set_text_baseline("alphabetic");
         ctx.set_line_width(3.0);
@@ -1121,7 +1148,7 @@ fn svg_markup(l: &Layout, hatch: &str) -> String {
     let mut m = Markup::new();
     let view_box = format!("0 0 {} {}", c(g.w), c(g.h));
     let (w, h) = (c(g.w), c(g.h));
-    let style = format!("--k:{k:.2}");
+    let style = format!("--k:{}", engine::num::Fixed(k, 2));
     let mut attrs = vec![
         ("class", "stage-svg"),
         ("viewBox", view_box.as_str()),

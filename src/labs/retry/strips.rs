@@ -215,7 +215,7 @@ fn breaker_markup(f: &BreakerFrame) -> String {
                 ("class", "strip-mark tone-wait"),
                 ("data-testid", "half-open-mark"),
                 ("data-count", &n.to_string()),
-                ("style", &format!("left:{at:.3}%")),
+                ("style", &format!("left:{}%", engine::num::Fixed(*at, 3))),
             ],
             "▼",
         );
@@ -224,9 +224,14 @@ fn breaker_markup(f: &BreakerFrame) -> String {
         .open("div", &[("class", "strip-track"), ("aria-hidden", "true")]);
     for s in &f.segments {
         let width = match s.state {
-            BreakerState::HalfOpen => format!("max({HALF_OPEN_MIN_PX}px,{:.3}%)", s.width),
-            BreakerState::Open => format!("max({OPEN_MIN_PX}px,{:.3}%)", s.width),
-            BreakerState::Closed => format!("{:.3}%", s.width),
+            BreakerState::HalfOpen => format!(
+                "max({HALF_OPEN_MIN_PX}px,{}%)",
+                engine::num::Fixed(s.width, 3)
+            ),
+            BreakerState::Open => {
+                format!("max({OPEN_MIN_PX}px,{}%)", engine::num::Fixed(s.width, 3))
+            }
+            BreakerState::Closed => format!("{}%", engine::num::Fixed(s.width, 3)),
         };
         m.elem(
             "span",
@@ -242,8 +247,8 @@ fn breaker_markup(f: &BreakerFrame) -> String {
                 (
                     "style",
                     &format!(
-                        "position:absolute;top:0;bottom:0;left:{:.3}%;width:{width}",
-                        s.left
+                        "position:absolute;top:0;bottom:0;left:{}%;width:{width}",
+                        engine::num::Fixed(s.left, 3)
                     ),
                 ),
                 ("title", &s.title),
@@ -258,7 +263,7 @@ fn breaker_markup(f: &BreakerFrame) -> String {
             "span",
             &[
                 ("class", "strip-seg-label"),
-                ("style", &format!("left:{at:.2}%")),
+                ("style", &format!("left:{}%", engine::num::Fixed(*at, 2))),
             ],
             text,
         );
@@ -267,7 +272,10 @@ fn breaker_markup(f: &BreakerFrame) -> String {
         "span",
         &[
             ("class", "strip-now-line"),
-            ("style", &format!("left:{:.2}%", f.now_at)),
+            (
+                "style",
+                &format!("left:{}%", engine::num::Fixed(f.now_at, 2)),
+            ),
         ],
         "",
     );
@@ -417,6 +425,9 @@ struct BudgetFrame {
 }
 
 const BUDGET_H: f64 = 40.0;
+/// [`BUDGET_H`] as markup writes it (formatting the float would link `std`'s float printer).
+const BUDGET_H_TEXT: &str = "40";
+const _: () = assert!(BUDGET_H == 40.0);
 
 /// Retries a budget or a quota refused so far (both give up as `budget`).
 fn refused_retries(sim: &engine::labs::retry::RetrySim) -> u64 {
@@ -454,25 +465,33 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
                     let tokens = milli as f64 / 1000.0;
                     low = low.min(tokens);
                     if run_start.is_none() {
-                        path.push_str(&format!("M{x0:.2},{BUDGET_H}"));
+                        path.push_str(&format!("M{},{BUDGET_H_TEXT}", engine::num::Fixed(x0, 2)));
                         run_start = Some(x0);
                     }
                     path.push_str(&format!(
-                        "L{x0:.2},{:.2}L{x1:.2},{:.2}",
-                        y(tokens),
-                        y(tokens)
+                        "L{},{}L{},{}",
+                        engine::num::Fixed(x0, 2),
+                        engine::num::Fixed(y(tokens), 2),
+                        engine::num::Fixed(x1, 2),
+                        engine::num::Fixed(y(tokens), 2)
                     ));
                     last_x = x1;
                 }
                 None => {
                     if run_start.take().is_some() {
-                        path.push_str(&format!("L{last_x:.2},{BUDGET_H}Z"));
+                        path.push_str(&format!(
+                            "L{},{BUDGET_H_TEXT}Z",
+                            engine::num::Fixed(last_x, 2)
+                        ));
                     }
                 }
             }
         }
         if run_start.is_some() {
-            path.push_str(&format!("L{last_x:.2},{BUDGET_H}Z"));
+            path.push_str(&format!(
+                "L{},{BUDGET_H_TEXT}Z",
+                engine::num::Fixed(last_x, 2)
+            ));
         }
         let allows = budget.allows_retry();
         let refused = refused_retries(sim);
@@ -517,15 +536,15 @@ fn budget_frame(view: &RetryView, side: Side, lang: Lang) -> Option<BudgetFrame>
 /// The budget's level drawing, axis and summary as markup.
 fn budget_markup(f: &BudgetFrame) -> String {
     let lang = f.lang;
-    let ty = format!("{:.2}", f.threshold_y);
-    let now = format!("{:.2}", f.now_at);
+    let ty = engine::num::fixed(f.threshold_y, 2);
+    let now = engine::num::fixed(f.now_at, 2);
     let mut m = Markup::new();
     m.open("div", &[("class", "strip-budget"), ("aria-hidden", "true")]);
     m.open(
         "svg",
         &[
             ("class", "strip-budget-svg"),
-            ("viewBox", &format!("0 0 100 {BUDGET_H}")),
+            ("viewBox", &format!("0 0 100 {BUDGET_H_TEXT}")),
             ("preserveAspectRatio", "none"),
         ],
     );
@@ -536,7 +555,7 @@ fn budget_markup(f: &BudgetFrame) -> String {
             ("x", "0"),
             ("y", &ty),
             ("width", "100"),
-            ("height", &format!("{:.2}", BUDGET_H - f.threshold_y)),
+            ("height", &engine::num::fixed(BUDGET_H - f.threshold_y, 2)),
         ],
     );
     m.empty(
@@ -565,7 +584,7 @@ fn budget_markup(f: &BudgetFrame) -> String {
             ("x1", &now),
             ("x2", &now),
             ("y1", "0"),
-            ("y2", &format!("{BUDGET_H}")),
+            ("y2", BUDGET_H_TEXT),
             ("vector-effect", "non-scaling-stroke"),
         ],
     );
@@ -587,7 +606,10 @@ fn budget_markup(f: &BudgetFrame) -> String {
             ("data-testid", "budget-threshold-label"),
             (
                 "style",
-                &format!("top:{:.1}%", f.threshold_y / BUDGET_H * 100.0),
+                &format!(
+                    "top:{}%",
+                    engine::num::Fixed(f.threshold_y / BUDGET_H * 100.0, 1)
+                ),
             ),
         ],
         &tf(
@@ -681,7 +703,10 @@ fn quota_markup(f: &QuotaFrame) -> String {
         &[
             ("class", "strip-quota-level tone-info"),
             ("data-testid", "quota-level"),
-            ("style", &format!("width:{:.2}%", pct(f.level))),
+            (
+                "style",
+                &format!("width:{}%", engine::num::Fixed(pct(f.level), 2)),
+            ),
         ],
         "",
     );
@@ -689,7 +714,10 @@ fn quota_markup(f: &QuotaFrame) -> String {
         "span",
         &[
             ("class", "strip-quota-cost"),
-            ("style", &format!("left:{:.2}%", pct(f.cost))),
+            (
+                "style",
+                &format!("left:{}%", engine::num::Fixed(pct(f.cost), 2)),
+            ),
         ],
         "",
     );

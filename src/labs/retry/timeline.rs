@@ -336,7 +336,11 @@ impl TimelineFrame {
 }
 
 fn style_box(left: f64, width: f64) -> String {
-    format!("left:{left:.2}%;width:{width:.2}%")
+    format!(
+        "left:{}%;width:{}%",
+        engine::num::Fixed(left, 2),
+        engine::num::Fixed(width, 2)
+    )
 }
 
 /// Whether `text` fits in `share` % of a track `track_px` wide (11 px bold
@@ -442,7 +446,10 @@ fn timeline_markup(f: &TimelineFrame, list_px: f64) -> String {
     for (at, label) in &f.ticks {
         m.elem(
             "span",
-            &[("class", "tl-tick"), ("style", &format!("left:{at:.2}%"))],
+            &[
+                ("class", "tl-tick"),
+                ("style", &format!("left:{}%", engine::num::Fixed(*at, 2))),
+            ],
             label,
         );
     }
