@@ -379,7 +379,6 @@ mod tests {
         let cases = [
             ("[1]", "object"),
             ("{", "EOF"),
-            (r#"{"lab": "availability"}"#, "not built"),
             (r#"{"lab": "nope"}"#, "no lab"),
             (r#"{"seed": -1}"#, "whole number"),
             (r#"{"seed": 1, "colour": 1}"#, "unknown field"),

@@ -93,6 +93,9 @@ LIMITS:
     --trace here allow 100,000,000, as their memory stays as flat — so a link the
     browser refuses as too long can still run here. `url` keeps to a link's
     limits. A config beyond them is refused with the fields to lower.
+    Each lab counts its own work: the CQRS lab commands and reads, the replica
+    lab chunks and heartbeats, the availability lab requests and pings (a link
+    4,000,000; here up to 600,000,000: a simulated month at 100 requests/s).
 
 EXIT STATUS:
     0 on success (also when standard output is a pipe closed early, as by `head`);

@@ -4,6 +4,7 @@
 //! built ones (the [`Lab`] trait and one line in the `labs!` registry) and
 //! gives the CLI (and tests) one way to run any of them to the end.
 
+pub mod availability;
 pub mod choreography;
 pub mod cqrs;
 pub mod replica;
@@ -247,6 +248,7 @@ labs! {
     Choreography => choreography::ChoreographyLab,
     Cqrs => cqrs::CqrsLab,
     Replica => replica::ReplicaLab,
+    Availability => availability::AvailabilityLab,
 }
 
 /// Reads lab `L`'s configuration from JSON (without validating values): the

@@ -189,3 +189,144 @@ mod tests {
         assert!(fields.contains(&"metadata.heartbeat.dead_after_ms"));
     }
 }
+
+/// Ping-echo, as a monitor does it: a ping every interval, an echo expected
+/// within `timeout`; `k` pings in a row without their echo make the member
+/// *down* (one makes it *suspect*); an echo makes it *up* again.
+#[derive(Clone, Debug)]
+pub struct PingEcho {
+    pub k: u32,
+    misses: u32,
+    health: Health,
+}
+
+impl PingEcho {
+    pub fn new(k: u32) -> PingEcho {
+        PingEcho {
+            k: k.max(1),
+            misses: 0,
+            health: Health::Alive,
+        }
+    }
+
+    pub fn health(&self) -> Health {
+        self.health
+    }
+
+    pub fn misses(&self) -> u32 {
+        self.misses
+    }
+
+    /// A ping's deadline passed: `answered` says whether its echo came in
+    /// time. A change of mind, if any (member 0).
+    pub fn deadline(&mut self, answered: bool) -> Option<Verdict> {
+        let from = self.health;
+        if answered {
+            self.misses = 0;
+            self.health = Health::Alive;
+        } else {
+            self.misses += 1;
+            self.health = if self.misses >= self.k {
+                Health::Dead
+            } else {
+                Health::Suspect
+            };
+        }
+        (self.health != from).then_some(Verdict {
+            member: 0,
+            from,
+            to: self.health,
+        })
+    }
+}
+
+/// The φ-accrual failure detector (Hayashibara et al.): from a window of
+/// heartbeat inter-arrival times, how unlikely the current silence is,
+/// φ = −log10 P(a gap this long), with a normal law of the window's mean
+/// and standard deviation (at least `min_sd_ms`) plus an acceptable pause.
+#[derive(Clone, Debug)]
+pub struct PhiAccrual {
+    window: std::collections::VecDeque<f64>,
+    size: usize,
+    min_sd_ms: f64,
+    pause_ms: f64,
+    last: Option<SimTime>,
+}
+
+impl PhiAccrual {
+    /// `first_gap_ms` seeds the window (the heartbeat interval).
+    pub fn new(size: usize, min_sd_ms: f64, pause_ms: f64, first_gap_ms: f64) -> PhiAccrual {
+        let mut window = std::collections::VecDeque::new();
+        window.push_back(first_gap_ms);
+        PhiAccrual {
+            window,
+            size: size.max(2),
+            min_sd_ms,
+            pause_ms,
+            last: None,
+        }
+    }
+
+    pub fn heard(&mut self, now: SimTime) {
+        if let Some(last) = self.last {
+            if self.window.len() == self.size {
+                self.window.pop_front();
+            }
+            self.window.push_back(now.since(last).as_micros() as f64 / 1000.0);
+        }
+        self.last = Some(now);
+    }
+
+    /// φ at `now` (0 before the first heartbeat).
+    pub fn phi(&self, now: SimTime) -> f64 {
+        let Some(last) = self.last else {
+            return 0.0;
+        };
+        let n = self.window.len() as f64;
+        let mean = self.window.iter().sum::<f64>() / n;
+        let var = self.window.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
+        let sd = libm::sqrt(var).max(self.min_sd_ms);
+        let t = now.since(last).as_micros() as f64 / 1000.0;
+        let y = (t - mean - self.pause_ms) / sd;
+        // P(X > t) for a normal law, through the logistic approximation
+        // Akka uses (error below 1e-3 everywhere that matters).
+        let e = libm::exp(-y * (1.5976 + 0.070566 * y * y));
+        let p = if t > mean + self.pause_ms {
+            e / (1.0 + e)
+        } else {
+            1.0 - 1.0 / (1.0 + e)
+        };
+        -libm::log10(p.max(1e-300))
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn ping_echo_counts_misses_in_a_row() {
+        let mut p = PingEcho::new(3);
+        assert_eq!(p.deadline(false).unwrap().to, Health::Suspect);
+        assert_eq!(p.deadline(false), None);
+        assert_eq!(p.deadline(false).unwrap().to, Health::Dead);
+        assert_eq!(p.deadline(true).unwrap().to, Health::Alive);
+        // A miss, an echo: the count starts again.
+        p.deadline(false);
+        p.deadline(true);
+        assert_eq!(p.misses(), 0);
+    }
+
+    #[test]
+    fn phi_grows_with_silence_and_steady_heartbeats_keep_it_low() {
+        let mut d = PhiAccrual::new(100, 50.0, 0.0, 1_000.0);
+        for i in 0..50 {
+            d.heard(SimTime::from_ms(1_000 * i));
+        }
+        let last = SimTime::from_ms(49_000);
+        let at = |ms: u64| d.phi(last + SimDuration::from_ms(ms));
+        assert!(at(500) < 0.5, "{}", at(500));
+        assert!(at(1_100) < at(1_300) && at(1_300) < at(2_000));
+        assert!(at(2_000) > 8.0, "{}", at(2_000));
+    }
+}

@@ -1,0 +1,666 @@
+//! One side of the availability lab on the shared clock.
+//!
+//! Requests (a JMeter-like load: Poisson, ramping up) reach the API gateway,
+//! which routes commands (`/api-commands/users`) to the registration
+//! service's active instance and queries (`/api-queries/users`) to the
+//! user-queries service, answering 502 when the backend refuses or has
+//! crashed, 503 when no backend is routed (a failover under way) and 504
+//! when the backend does not answer within the route's timeout.
+//!
+//! A monitor pings the registration primary (ping-echo, or φ-accrual over
+//! the echoes; `patterns::detector`) over a network with latency, jitter and
+//! loss. When it declares the primary down, the gateway stops routing
+//! commands to it and a passive backup takes over (after a cold start, or
+//! at once when warm), logging the writes it takes; when the primary is back
+//! it resyncs those writes (or rejoins at once, missing them) and the
+//! gateway fails back. Without fencing, a primary that was only hung keeps
+//! committing the writes it had been sent after the failover: split brain.
+//!
+//! Draws are keyed by what they are about (the n-th request, the n-th
+//! ping, the n-th crash), so both sides meet the same load and crashes.
+
+use super::config::{AvailabilityConfig, Crashes, DetectorKind, Redundancy, Tactics};
+use super::record::{AvailabilityRecord, Backend, Code};
+use crate::patterns::detector::{Health, PhiAccrual, PingEcho};
+use crate::patterns::projector::Projector;
+use crate::rng::SimRng;
+use crate::sim::{Ctx, Model};
+use crate::stats::{Bucket, Histogram, Series};
+use crate::time::{SimDuration, SimTime};
+
+/// A stretch when an instance is down (or hung), in µs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Down {
+    pub from: u64,
+    pub to: u64,
+    pub hang: bool,
+}
+
+/// The crash windows of a service over `horizon_us`.
+pub fn crash_windows(crashes: &Crashes, world: &SimRng, name: &str, horizon_us: u64) -> Vec<Down> {
+    match crashes {
+        Crashes::Fixed { crashes } => crashes
+            .iter()
+            .map(|c| Down {
+                from: c.at_ms * 1000,
+                to: (c.at_ms + c.restart_ms) * 1000,
+                hang: c.hang,
+            })
+            .collect(),
+        Crashes::Random { mttf_ms, mttr_ms } => {
+            let mut out = Vec::new();
+            let mut t = 0.0;
+            let mut i = 0u64;
+            loop {
+                let mut rng = world.derive_indexed(name, i);
+                let up = rng.exponential(*mttf_ms as f64 * 1000.0);
+                let down = rng.exponential(*mttr_ms as f64 * 1000.0).max(1.0);
+                let from = t + up;
+                if from >= horizon_us as f64 {
+                    return out;
+                }
+                out.push(Down {
+                    from: from as u64,
+                    to: (from + down) as u64,
+                    hang: false,
+                });
+                t = from + down;
+                i += 1;
+            }
+        }
+    }
+}
+
+fn state_at(windows: &[Down], t: SimTime) -> Option<Down> {
+    let us = t.as_micros();
+    // Windows are in time order: the last one starting at or before t.
+    let i = windows.partition_point(|w| w.from <= us);
+    i.checked_sub(1).map(|i| windows[i]).filter(|w| us < w.to)
+}
+
+/// Who takes commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Active {
+    Primary,
+    /// Declared down; the backup is starting (no backend routed).
+    FailingOver,
+    Backup,
+    /// The primary is back and copying the backup's writes; the backup still serves.
+    Resyncing,
+}
+
+#[derive(Clone, Debug)]
+pub enum AvailabilityEvent {
+    NextRequest,
+    /// A request's answer reaches the gateway (or its timeout does first).
+    Answer {
+        id: u64,
+        command: bool,
+        code: Option<Code>,
+        sent: SimTime,
+        backend: Backend,
+    },
+    /// A late write lands on the primary after the client gave up (a hung primary).
+    LateWrite {
+        at_failover_epoch: u32,
+    },
+    Ping {
+        n: u64,
+    },
+    Echo {
+        n: u64,
+    },
+    PingDeadline {
+        n: u64,
+    },
+    BackupReady {
+        epoch: u32,
+    },
+    ResyncDone {
+        epoch: u32,
+    },
+    Deliver {
+        seq: u64,
+    },
+    /// The primary crashes, hangs or comes back (a crash window's edge).
+    PrimaryEdge {
+        up: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Slice {
+    pub commands: u32,
+    pub commands_ok: u32,
+    pub queries: u32,
+    pub queries_ok: u32,
+}
+
+impl Bucket for Slice {
+    fn merge(&mut self, o: &Self) {
+        self.commands += o.commands;
+        self.commands_ok += o.commands_ok;
+        self.queries += o.queries;
+        self.queries_ok += o.queries_ok;
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AvailabilityStats {
+    pub commands: u64,
+    pub commands_ok: u64,
+    pub queries: u64,
+    pub queries_ok: u64,
+    pub e502: u64,
+    pub e503: u64,
+    pub e504: u64,
+    pub failovers: u64,
+    pub false_suspicions: u64,
+    pub flaps: u64,
+    pub writes_lost: u64,
+    pub writes_diverged: u64,
+    pub response: Histogram,
+    pub detection: Histogram,
+    pub failover: Histogram,
+    pub resync_us: u64,
+    /// Time (µs) with no command backend serving.
+    pub downtime_us: u64,
+    pub series: Series<Slice>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AvailabilityModel {
+    config: AvailabilityConfig,
+    tactics: Tactics,
+    world: SimRng,
+    pub primary_down: Vec<Down>,
+    pub queries_down: Vec<Down>,
+    pub active: Active,
+    /// Counts failovers, so a stale timer is recognised.
+    epoch: u32,
+    declared_at: Option<SimTime>,
+    last_failback: Option<SimTime>,
+    /// Writes the backup took since the failover (to resync).
+    backup_writes: u64,
+    ping: PingEcho,
+    phi: PhiAccrual,
+    /// Pings answered (by number), for their deadlines.
+    answered: std::collections::BTreeSet<u64>,
+    requests: u64,
+    end: SimTime,
+    projector: Projector,
+    seq: u64,
+    /// Since when no backend serves commands.
+    down_since: Option<SimTime>,
+    pub stats: AvailabilityStats,
+}
+
+impl AvailabilityModel {
+    pub fn new(config: AvailabilityConfig, tactics: Tactics, seed: u64) -> Self {
+        let world = SimRng::new(seed);
+        let horizon = config.load.duration_ms * 1000;
+        let primary_down = crash_windows(&config.registration.crashes, &world, "registration_crash", horizon);
+        let queries_down = crash_windows(&config.queries.crashes, &world, "queries_crash", horizon);
+        AvailabilityModel {
+            ping: PingEcho::new(tactics.k),
+            phi: PhiAccrual::new(
+                tactics.phi_window as usize,
+                tactics.phi_min_sd_ms as f64,
+                tactics.phi_pause_ms as f64,
+                tactics.interval_ms as f64,
+            ),
+            projector: Projector::new(config.projector.clone()),
+            end: SimTime::from_ms(config.load.duration_ms),
+            primary_down,
+            queries_down,
+            active: Active::Primary,
+            epoch: 0,
+            declared_at: None,
+            last_failback: None,
+            backup_writes: 0,
+            answered: Default::default(),
+            requests: 0,
+            seq: 0,
+            down_since: None,
+            stats: AvailabilityStats {
+                commands: 0,
+                commands_ok: 0,
+                queries: 0,
+                queries_ok: 0,
+                e502: 0,
+                e503: 0,
+                e504: 0,
+                failovers: 0,
+                false_suspicions: 0,
+                flaps: 0,
+                writes_lost: 0,
+                writes_diverged: 0,
+                response: Histogram::default(),
+                detection: Histogram::default(),
+                failover: Histogram::default(),
+                resync_us: 0,
+                downtime_us: 0,
+                series: Series::new(SimDuration::from_ms(1_000)),
+            },
+            world,
+            tactics,
+            config,
+        }
+    }
+
+    pub fn config(&self) -> &AvailabilityConfig {
+        &self.config
+    }
+    pub fn tactics(&self) -> &Tactics {
+        &self.tactics
+    }
+
+    /// The primary's state at `t`: None when it is up.
+    pub fn primary_state(&self, t: SimTime) -> Option<Down> {
+        state_at(&self.primary_down, t)
+    }
+
+    /// Whether a command backend serves now.
+    fn serving(&self) -> bool {
+        match self.active {
+            Active::FailingOver => false,
+            Active::Backup | Active::Resyncing => true,
+            // Without a failover, the primary serves when it is up (not hung).
+            Active::Primary => true,
+        }
+    }
+
+    /// Updates the downtime clock: no backend serving commands, or the
+    /// routed primary crashed or hung.
+    fn account(&mut self, now: SimTime) {
+        let primary_ok = self.primary_state(now).is_none();
+        let up = self.serving() && (self.active != Active::Primary || primary_ok);
+        match (up, self.down_since) {
+            (false, None) => self.down_since = Some(now),
+            (true, Some(since)) => {
+                self.stats.downtime_us += now.since(since).as_micros();
+                self.down_since = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn keyed(&self, what: &str, n: u64) -> SimRng {
+        self.world.derive_indexed(what, n)
+    }
+
+    fn service_ms(&self, command: bool, id: u64) -> f64 {
+        let s = if command {
+            &self.config.registration
+        } else {
+            &self.config.queries
+        };
+        let mut rng = self.keyed("service_time", id);
+        s.latency_shape.draw(&mut rng, s.latency_ms as f64, 0.0)
+    }
+
+    // ------------------------------------------------------------ requests
+
+    fn next_request(&mut self, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        let l = &self.config.load;
+        let n = self.requests;
+        self.requests += 1;
+        let mut rng = self.keyed("request", n);
+        let u_ramp = rng.unit();
+        let u_kind = rng.unit();
+        let gap = rng.exponential(1000.0 / l.requests_per_s.max(1e-9));
+        // Thinning: the rate ramps up linearly to full over the ramp-up.
+        let ramp = if l.ramp_up_ms == 0 {
+            1.0
+        } else {
+            (now.as_micros() as f64 / (l.ramp_up_ms as f64 * 1000.0)).min(1.0)
+        };
+        if u_ramp < ramp {
+            self.request(n, u_kind < l.command_share, ctx);
+        }
+        let next = now + SimDuration::from_ms_f64(gap);
+        if next < self.end {
+            ctx.schedule_at(next, AvailabilityEvent::NextRequest);
+        }
+    }
+
+    /// The gateway routes request `id`.
+    fn request(&mut self, id: u64, command: bool, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        let timeout_ms = if command {
+            self.config.command_timeout_ms
+        } else {
+            self.config.query_timeout_ms
+        } as f64;
+        let (backend, down) = if command {
+            match self.active {
+                Active::FailingOver => {
+                    return self.answer(id, true, Some(Code::NoBackend), now, Backend::None, ctx);
+                }
+                Active::Primary => (Backend::Primary, self.primary_state(now)),
+                Active::Backup | Active::Resyncing => (Backend::Backup, None),
+            }
+        } else {
+            (Backend::Queries, state_at(&self.queries_down, now))
+        };
+        let ms = self.service_ms(command, id);
+        let (after, code) = match down {
+            // Crashed: the connection is refused at once.
+            Some(d) if !d.hang => (1.0, Some(Code::Refused)),
+            Some(_) => {
+                let hang = self.config.registration.hang_ms as f64 + ms;
+                if command && backend == Backend::Primary {
+                    // The hung primary still commits it, late.
+                    ctx.schedule_in(
+                        SimDuration::from_ms_f64(hang),
+                        AvailabilityEvent::LateWrite {
+                            at_failover_epoch: self.epoch,
+                        },
+                    );
+                }
+                (hang.min(timeout_ms), (hang > timeout_ms).then_some(Code::TimedOut))
+            }
+            None if ms > timeout_ms => (timeout_ms, Some(Code::TimedOut)),
+            None => (ms, None),
+        };
+        if command && code.is_none() {
+            self.write(backend, ctx);
+        }
+        ctx.schedule_in(
+            SimDuration::from_ms_f64(after),
+            AvailabilityEvent::Answer {
+                id,
+                command,
+                code,
+                sent: now,
+                backend,
+            },
+        );
+    }
+
+    /// A registration is written by `backend`.
+    fn write(&mut self, backend: Backend, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        if backend == Backend::Backup {
+            self.backup_writes += 1;
+        }
+        // The queries service's copy follows through the projector.
+        self.seq += 1;
+        let mut rng = self.keyed("projector", self.seq);
+        if let Some(at) = self.projector.commit(self.seq, ctx.now(), &mut rng) {
+            ctx.schedule_at(at, AvailabilityEvent::Deliver { seq: self.seq });
+        }
+    }
+
+    fn answer(
+        &mut self,
+        id: u64,
+        command: bool,
+        code: Option<Code>,
+        sent: SimTime,
+        backend: Backend,
+        ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>,
+    ) {
+        let now = ctx.now();
+        let s = self.stats.series.at(sent);
+        if command {
+            s.commands += 1;
+            s.commands_ok += code.is_none() as u32;
+        } else {
+            s.queries += 1;
+            s.queries_ok += code.is_none() as u32;
+        }
+        let st = &mut self.stats;
+        if command {
+            st.commands += 1;
+            st.commands_ok += code.is_none() as u64;
+        } else {
+            st.queries += 1;
+            st.queries_ok += code.is_none() as u64;
+        }
+        match code {
+            Some(Code::Refused) => st.e502 += 1,
+            Some(Code::NoBackend) => st.e503 += 1,
+            Some(Code::TimedOut) => st.e504 += 1,
+            None => {}
+        }
+        st.response.record(now.since(sent));
+        if let Some(code) = code {
+            ctx.record(AvailabilityRecord::Error {
+                request: id,
+                command,
+                code,
+                backend,
+            });
+        }
+    }
+
+    // ------------------------------------------------------------ the monitor
+
+    fn ping(&mut self, n: u64, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        let interval = SimDuration::from_ms(self.tactics.interval_ms);
+        if now + interval < self.end {
+            ctx.schedule_in(interval, AvailabilityEvent::Ping { n: n + 1 });
+        }
+        ctx.schedule_in(
+            SimDuration::from_ms(self.tactics.timeout_ms),
+            AvailabilityEvent::PingDeadline { n },
+        );
+        if self.tactics.detector == DetectorKind::PhiAccrual {
+            self.judge_phi(ctx);
+        }
+        let net = &self.config.network;
+        let mut rng = self.keyed("ping", n);
+        let lost = rng.chance(net.loss_rate) || rng.chance(net.loss_rate);
+        let mut hop = || net.latency_ms as f64 + (rng.unit() * 2.0 - 1.0) * net.jitter_ms as f64;
+        let rtt = (hop() + hop()).max(0.0);
+        let state = self.primary_state(now);
+        let echo_ms = match state {
+            Some(d) if !d.hang => return,
+            Some(_) => rtt + self.config.registration.hang_ms as f64,
+            None => rtt,
+        };
+        if !lost {
+            ctx.schedule_in(SimDuration::from_ms_f64(echo_ms), AvailabilityEvent::Echo { n });
+        }
+    }
+
+    fn echo(&mut self, n: u64, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        self.answered.insert(n);
+        self.phi.heard(now);
+        // An echo from a primary declared down: it is back.
+        if self.tactics.detector == DetectorKind::PhiAccrual && self.ping.health() != Health::Alive {
+            self.ping.deadline(true);
+            self.primary_back(ctx);
+        }
+    }
+
+    fn deadline(&mut self, n: u64, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        if self.tactics.detector != DetectorKind::PingEcho {
+            self.answered.remove(&n);
+            return;
+        }
+        let answered = self.answered.remove(&n);
+        let Some(v) = self.ping.deadline(answered) else {
+            return;
+        };
+        match v.to {
+            Health::Dead => self.declare_down(ctx),
+            Health::Alive if v.from == Health::Dead => self.primary_back(ctx),
+            Health::Suspect => ctx.record(AvailabilityRecord::Suspect),
+            _ => {}
+        }
+    }
+
+    fn judge_phi(&mut self, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let phi = self.phi.phi(ctx.now());
+        if phi > self.tactics.phi_threshold && self.ping.health() != Health::Dead {
+            // Record the verdict in the same place ping-echo keeps it.
+            while self.ping.health() != Health::Dead {
+                self.ping.deadline(false);
+            }
+            self.declare_down(ctx);
+        }
+    }
+
+    /// The monitor declares the primary down: fail over.
+    fn declare_down(&mut self, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        ctx.record(AvailabilityRecord::DeclaredDown);
+        match self.primary_state(now) {
+            None => self.stats.false_suspicions += 1,
+            Some(d) => self
+                .stats
+                .detection
+                .record(now.since(SimTime::ZERO + SimDuration::from_micros(d.from))),
+        }
+        if self.active != Active::Primary || self.tactics.redundancy == Redundancy::None {
+            return;
+        }
+        self.account(now);
+        self.epoch += 1;
+        self.stats.failovers += 1;
+        if let Some(back) = self.last_failback {
+            if now.since(back) < SimDuration::from_ms(60_000) {
+                self.stats.flaps += 1;
+            }
+        }
+        self.declared_at = Some(now);
+        self.backup_writes = 0;
+        self.active = Active::FailingOver;
+        self.account(now);
+        let spin = match self.tactics.redundancy {
+            Redundancy::Warm => 0,
+            _ => self.tactics.spin_up_ms,
+        };
+        ctx.schedule_in(
+            SimDuration::from_ms(spin),
+            AvailabilityEvent::BackupReady { epoch: self.epoch },
+        );
+    }
+
+    fn backup_ready(&mut self, epoch: u32, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        if epoch != self.epoch || self.active != Active::FailingOver {
+            return;
+        }
+        self.active = Active::Backup;
+        self.account(now);
+        if let Some(at) = self.declared_at {
+            self.stats.failover.record(now.since(at));
+        }
+        ctx.record(AvailabilityRecord::BackupServing);
+        // The primary may have come back while the backup started.
+        if self.ping.health() == Health::Alive {
+            self.primary_back(ctx);
+        }
+    }
+
+    /// The monitor hears the primary again.
+    fn primary_back(&mut self, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        ctx.record(AvailabilityRecord::PrimaryBack);
+        if self.active != Active::Backup {
+            return;
+        }
+        if self.tactics.resync {
+            self.active = Active::Resyncing;
+            let ms = self.backup_writes as f64 / self.tactics.resync_per_s * 1000.0;
+            self.stats.resync_us += (ms * 1000.0) as u64;
+            ctx.schedule_in(
+                SimDuration::from_ms_f64(ms),
+                AvailabilityEvent::ResyncDone { epoch: self.epoch },
+            );
+        } else {
+            // Rejoins at once: what the backup took is missing on it.
+            self.stats.writes_lost += self.backup_writes;
+            self.failback(now, ctx);
+        }
+    }
+
+    fn failback(&mut self, now: SimTime, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        self.active = Active::Primary;
+        self.backup_writes = 0;
+        self.last_failback = Some(now);
+        self.account(now);
+        ctx.record(AvailabilityRecord::FailedBack);
+    }
+}
+
+impl Model for AvailabilityModel {
+    type Event = AvailabilityEvent;
+    type Record = AvailabilityRecord;
+
+    fn start(&mut self, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        if self.config.load.requests_per_s > 0.0 {
+            ctx.schedule_at(SimTime::ZERO, AvailabilityEvent::NextRequest);
+        }
+        ctx.schedule_at(SimTime::ZERO, AvailabilityEvent::Ping { n: 0 });
+        for w in &self.primary_down {
+            ctx.schedule_at(
+                SimTime::ZERO + SimDuration::from_micros(w.from),
+                AvailabilityEvent::PrimaryEdge { up: false },
+            );
+            ctx.schedule_at(
+                SimTime::ZERO + SimDuration::from_micros(w.to),
+                AvailabilityEvent::PrimaryEdge { up: true },
+            );
+        }
+    }
+
+    fn handle(&mut self, event: AvailabilityEvent, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        self.account(now);
+        match event {
+            AvailabilityEvent::NextRequest => self.next_request(ctx),
+            AvailabilityEvent::Answer {
+                id,
+                command,
+                code,
+                sent,
+                backend,
+            } => self.answer(id, command, code, sent, backend, ctx),
+            AvailabilityEvent::LateWrite { at_failover_epoch } => {
+                // A hung primary commits a write it was sent: after a
+                // failover, unless fenced, it diverges from the backup.
+                if self.epoch > at_failover_epoch || self.active != Active::Primary {
+                    if self.tactics.fencing {
+                        ctx.record(AvailabilityRecord::Fenced);
+                    } else {
+                        self.stats.writes_diverged += 1;
+                        ctx.record(AvailabilityRecord::Diverged);
+                    }
+                }
+            }
+            AvailabilityEvent::Ping { n } => self.ping(n, ctx),
+            AvailabilityEvent::Echo { n } => self.echo(n, ctx),
+            AvailabilityEvent::PingDeadline { n } => self.deadline(n, ctx),
+            AvailabilityEvent::BackupReady { epoch } => self.backup_ready(epoch, ctx),
+            AvailabilityEvent::ResyncDone { epoch } => {
+                if epoch == self.epoch && self.active == Active::Resyncing {
+                    self.failback(now, ctx);
+                }
+            }
+            AvailabilityEvent::Deliver { seq } => self.projector.apply_now(seq, now, now),
+            AvailabilityEvent::PrimaryEdge { up } => ctx.record(if up {
+                AvailabilityRecord::Restarted
+            } else {
+                AvailabilityRecord::Crashed
+            }),
+        }
+        self.account(now);
+    }
+
+    fn approx_bytes(&self) -> usize {
+        (self.primary_down.len() + self.queries_down.len()) * std::mem::size_of::<Down>()
+    }
+}
+
+impl AvailabilityModel {
+    /// Downtime so far, the stretch still open included (µs).
+    pub fn downtime_us(&self, now: SimTime) -> u64 {
+        self.stats.downtime_us + self.down_since.map_or(0, |s| now.since(s).as_micros())
+    }
+}

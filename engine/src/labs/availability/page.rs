@@ -1,0 +1,312 @@
+//! The availability run as the shared lab page sees it ([`LabRun`]): each
+//! side's verdict (commands per second, and how many succeeded, with the
+//! primary's crashes shaded), the metrics table's rows (availability beside
+//! MTTF ÷ (MTTF + MTTR), the detector's bounds beside the detection time,
+//! the nines as downtime per month), outcomes and scrubber marks.
+
+use super::config::{Crashes, DetectorKind, Redundancy};
+use super::{AvailabilityRun, AvailabilitySim};
+use crate::labs::run::{
+    FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
+    VerdictLine,
+};
+use crate::labs::{LabId, RunReport};
+use crate::sim::Progress;
+use crate::time::SimTime;
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+/// The mean time commands are down per crash of mean restart `mttr_ms`:
+/// with no backup the restart; with one, detection D (ping-echo: uniform
+/// over [(k − 1)·interval + timeout, k·interval + timeout], the crash
+/// falling anywhere in a ping cycle) or the restart if it comes first, plus
+/// a cold start once the failover has begun: E[min(D, R)] + spin·P(R ≥ D),
+/// with E[e^(−D/m)] = m ÷ (b − a) · (e^(−a/m) − e^(−b/m)).
+pub fn mean_outage(t: &super::config::Tactics, redundancy: Redundancy, mttr_ms: f64) -> f64 {
+    if redundancy == Redundancy::None {
+        return mttr_ms;
+    }
+    let i = t.interval_ms as f64;
+    let a = (t.k as f64 - 1.0) * i + t.timeout_ms as f64;
+    let b = a + i;
+    let m = mttr_ms;
+    let e = m / (b - a) * (libm::exp(-a / m) - libm::exp(-b / m));
+    let spin = if redundancy == Redundancy::Cold {
+        t.spin_up_ms as f64
+    } else {
+        0.0
+    };
+    m * (1.0 - e) + spin * e
+}
+
+/// The primary's crash windows (ms), up to `until`, with their labels.
+fn crashes(sim: &AvailabilitySim, until: f64) -> Vec<(f64, f64, &'static str)> {
+    sim.model()
+        .primary_down
+        .iter()
+        .map(|d| (d.from as f64 / 1000.0, d.to as f64 / 1000.0, d.hang))
+        .filter(|w| w.0 <= until)
+        .map(|(a, b, hang)| {
+            (
+                a,
+                b,
+                if hang {
+                    "availability.band.hung"
+                } else {
+                    "availability.band.crashed"
+                },
+            )
+        })
+        .collect()
+}
+
+impl LabRun for AvailabilityRun {
+    fn lab(&self) -> LabId {
+        LabId::Availability
+    }
+    fn now(&self) -> SimTime {
+        AvailabilityRun::now(self)
+    }
+    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
+        AvailabilityRun::run_until(self, until, max_events)
+    }
+    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        AvailabilityRun::run_to(self, until, until_events)
+    }
+    fn step_record(&mut self, max_events: u64) -> Progress {
+        AvailabilityRun::step_record(self, max_events)
+    }
+    fn is_finished(&self) -> bool {
+        AvailabilityRun::is_finished(self)
+    }
+    fn side_count(&self) -> usize {
+        self.sides.len()
+    }
+    fn events(&self) -> u64 {
+        AvailabilityRun::events(self)
+    }
+    fn records(&self) -> u64 {
+        AvailabilityRun::records(self)
+    }
+    fn approx_bytes(&self) -> usize {
+        self.sides.iter().map(|s| s.approx_bytes()).sum()
+    }
+
+    fn report(&self, seed: u64) -> RunReport {
+        RunReport {
+            lab: LabId::Availability,
+            seed,
+            a: super::side_report(&self.sides[0]),
+            b: self.sides.get(1).map(super::side_report),
+        }
+    }
+
+    fn verdict(&self, side: usize) -> Verdict {
+        let mut verdict = Verdict {
+            title_key: "availability.verdict.title",
+            unit_key: "availability.verdict.per_second",
+            lines: vec![],
+            bands: vec![],
+        };
+        let Some(sim) = self.sides.get(side) else {
+            return verdict;
+        };
+        let series = &sim.model().stats.series;
+        let width_ms = series.width().as_micros() as f64 / 1000.0;
+        let per_s = 1000.0 / width_ms;
+        let now = ms(sim.now());
+        let done = sim.is_finished();
+        let (mut sent, mut ok) = (Vec::new(), Vec::new());
+        for (i, slice) in series.buckets().iter().enumerate() {
+            let from = i as f64 * width_ms;
+            if !done && from + width_ms > now + 1e-9 {
+                break;
+            }
+            let mid = from + width_ms / 2.0;
+            sent.push((mid, slice.commands as f64 * per_s));
+            ok.push((mid, slice.commands_ok as f64 * per_s));
+        }
+        verdict.lines = vec![
+            VerdictLine {
+                label_key: "availability.verdict.commands",
+                tone: Tone::Neutral,
+                dashed: true,
+                points: sent,
+            },
+            VerdictLine {
+                label_key: "availability.verdict.ok",
+                tone: Tone::Ok,
+                dashed: false,
+                points: ok,
+            },
+        ];
+        verdict.bands = crashes(sim, now.max(if done { f64::INFINITY } else { now }))
+            .into_iter()
+            .map(|(from_ms, to_ms, label_key)| VerdictBand {
+                from_ms,
+                to_ms,
+                label_key,
+                label_args: vec![],
+            })
+            .collect();
+        verdict
+    }
+
+    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
+        let Some(sim) = self.sides.get(side) else {
+            return vec![];
+        };
+        let model = sim.model();
+        let c = model.config();
+        let t = model.tactics();
+        let m = model.metrics(sim.now());
+        let over = sim.is_finished();
+        let row = |key: &'static str, v: MetricValue| {
+            let (label, help) = keys(key);
+            MetricRow::new(key, label, help, v)
+        };
+        let count = |key: &'static str, v: u64| row(key, MetricValue::Count(v));
+        let opt_ms = |v: Option<f64>| v.map_or(MetricValue::Missing, MetricValue::Ms);
+        let ratio = |v: Option<f64>| v.map_or(MetricValue::Missing, MetricValue::Ratio);
+        // Ping-echo: detection within [(k − 1)·interval + timeout, k·interval + timeout].
+        let detection = (t.detector == DetectorKind::PingEcho).then(|| Theory {
+            value: MetricValue::Ms((t.k as f64) * t.interval_ms as f64 + t.timeout_ms as f64),
+            formula_key: "availability.theory.detection",
+            formula_args: vec![
+                (
+                    "low",
+                    FormulaArg::Ms((t.k - 1) as f64 * t.interval_ms as f64 + t.timeout_ms as f64),
+                ),
+                (
+                    "high",
+                    FormulaArg::Ms(t.k as f64 * t.interval_ms as f64 + t.timeout_ms as f64),
+                ),
+            ],
+            caveat_key: (c.network.loss_rate > 0.0
+                || c.network.jitter_ms * 2 + c.network.latency_ms * 2 > t.timeout_ms)
+                .then_some("availability.caveat.network"),
+        });
+        // Random crashes: availability = MTTF ÷ (MTTF + MTTR).
+        let uptime = match &c.registration.crashes {
+            Crashes::Random { mttf_ms, mttr_ms } => {
+                let outage = mean_outage(t, t.redundancy, *mttr_ms as f64);
+                let a = 1.0 - outage / (*mttf_ms as f64 + *mttr_ms as f64);
+                Some(Theory {
+                    value: MetricValue::Ratio(a),
+                    formula_key: "availability.theory.uptime",
+                    formula_args: vec![
+                        ("mttf", FormulaArg::Ms(*mttf_ms as f64)),
+                        ("mttr", FormulaArg::Ms(*mttr_ms as f64)),
+                        ("outage", FormulaArg::Ms(outage)),
+                        ("month", FormulaArg::Ms((1.0 - a) * 30.0 * 24.0 * 3_600_000.0)),
+                    ],
+                    caveat_key: Some("availability.caveat.random"),
+                })
+            }
+            Crashes::Fixed { .. } => None,
+        };
+        vec![
+            count("requests", m.requests),
+            row("command_availability", ratio(m.command_availability)).provisional(!over),
+            row("query_availability", ratio(m.query_availability)).provisional(!over),
+            row("uptime_ratio", MetricValue::Ratio(m.uptime_ratio))
+                .provisional(!over)
+                .with_theory(uptime),
+            row("downtime_ms", MetricValue::Ms(m.downtime_ms)).provisional(!over),
+            row("detection_ms", opt_ms(m.detection_ms)).with_theory(m.detection_ms.and(detection)),
+            row("failover_ms", opt_ms(m.failover_ms)),
+            count("errors_502", m.errors.e502),
+            count("errors_503", m.errors.e503),
+            count("errors_504", m.errors.e504),
+            count("false_suspicions", m.false_suspicions),
+            count("failovers", m.failovers),
+            count("flaps", m.flaps),
+            row("resync_ms", MetricValue::Ms(m.resync_ms)),
+            count("writes_lost", m.writes_lost),
+            count("writes_diverged", m.writes_diverged),
+            row(
+                "error_budget_used",
+                m.error_budget_used.map_or(MetricValue::Missing, MetricValue::Factor),
+            )
+            .provisional(!over)
+            .with_arg(
+                "slo",
+                crate::i18n::format::decimal(crate::i18n::Lang::En, c.slo * 100.0, 3),
+            ),
+            row("p95_ms", opt_ms(m.p95_ms)).provisional(!over),
+        ]
+    }
+
+    fn marks(&self) -> Vec<Mark> {
+        let Some(sim) = self.sides.first() else {
+            return vec![];
+        };
+        crashes(sim, f64::INFINITY)
+            .into_iter()
+            .take(200)
+            .map(|(from, to, _)| Mark {
+                at_ms: from,
+                until_ms: Some(to),
+                kind: MarkKind::Outage,
+                side: None,
+            })
+            .collect()
+    }
+
+    fn time_domain_ms(&self) -> f64 {
+        let furthest = self.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
+        (self.sides[0].model().config().load.duration_ms as f64).max(furthest)
+    }
+
+    fn side_end_ms(&self, side: usize) -> f64 {
+        self.sides.get(side).map_or(0.0, |s| ms(s.now()))
+    }
+
+    fn outcomes(&self, side: usize) -> Option<Outcomes> {
+        let s = &self.sides.get(side)?.model().stats;
+        let answered = s.commands + s.queries;
+        let ok = s.commands_ok + s.queries_ok;
+        Some(Outcomes {
+            ok,
+            bad: answered - ok,
+            open: 0,
+            ok_key: "availability.outcome.ok",
+            bad_key: "availability.outcome.error",
+            open_key: "availability.outcome.waiting",
+        })
+    }
+}
+
+/// A metric's label and help keys.
+fn keys(key: &'static str) -> (&'static str, &'static str) {
+    macro_rules! k {
+        ($($name:literal),+ $(,)?) => {
+            match key {
+                $($name => (concat!("availability.metric.", $name), concat!("availability.help.", $name)),)+
+                _ => unreachable!("every metric row has texts"),
+            }
+        };
+    }
+    k!(
+        "requests",
+        "command_availability",
+        "query_availability",
+        "uptime_ratio",
+        "downtime_ms",
+        "detection_ms",
+        "failover_ms",
+        "errors_502",
+        "errors_503",
+        "errors_504",
+        "false_suspicions",
+        "failovers",
+        "flaps",
+        "resync_ms",
+        "writes_lost",
+        "writes_diverged",
+        "error_budget_used",
+        "p95_ms",
+    )
+}

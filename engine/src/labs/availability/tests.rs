@@ -1,0 +1,318 @@
+//! The availability lab against theory and its promises: detection time
+//! within ping-echo's bounds; time-based availability at MTTF ÷ (MTTF +
+//! MTTR) over many random crashes; with fencing no write lost or diverged;
+//! a resynced primary never serves without the backup's writes.
+
+use super::config::*;
+use super::model::AvailabilityModel;
+use super::record::AvailabilityRecord;
+use super::AvailabilityRun;
+use crate::labs::run::LabRun;
+use crate::sim::Simulation;
+use crate::validate::WorkLimits;
+use proptest::prelude::*;
+
+fn run_side(config: &AvailabilityConfig, tactics: Tactics, seed: u64) -> Simulation<AvailabilityModel> {
+    config.validate_within(WorkLimits::CLI).unwrap();
+    let mut sim = Simulation::with_trace_capacity(AvailabilityModel::new(config.clone(), tactics, seed), 500_000);
+    sim.run_to_end(u64::MAX);
+    sim
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// With no loss and a timeout shorter than the interval, a crash is
+    /// declared within [(k − 1)·interval + timeout − rtt, k·interval + timeout].
+    #[test]
+    fn detection_stays_within_ping_echos_bounds(
+        at in 5_000u64..50_000,
+        k in 1u32..5,
+        interval in 200u64..2_000,
+        timeout_share in 0.1f64..0.9,
+        seed in any::<u64>(),
+    ) {
+        let timeout = ((interval as f64 * timeout_share) as u64).max(10);
+        let mut c = AvailabilityConfig::default();
+        c.load.requests_per_s = 0.0;
+        c.load.duration_ms = at + 60_000;
+        c.registration.crashes = Crashes::Fixed { crashes: vec![Crash { at_ms: at, restart_ms: 1_000_000, hang: false }] };
+        c.network = Network { latency_ms: 2, jitter_ms: 1, loss_rate: 0.0 };
+        let t = Tactics { interval_ms: interval, timeout_ms: timeout, k, ..Tactics::default() };
+        let sim = run_side(&c, t, seed);
+        let m = sim.model().metrics(sim.now());
+        let d = m.detection_ms.unwrap();
+        let rtt = 6.0;
+        let (lo, hi) = ((k - 1) as f64 * interval as f64 + timeout as f64 - rtt, k as f64 * interval as f64 + timeout as f64);
+        prop_assert!(d >= lo - 0.1 && d <= hi + 0.1, "detection {} not in [{}, {}]", d, lo, hi);
+        prop_assert_eq!(m.false_suspicions, 0);
+    }
+}
+
+/// Over thousands of random crashes without load, the time-based
+/// availability is MTTF ÷ (MTTF + MTTR): with no redundancy MTTR is the
+/// restart; with a warm backup it is the detection time.
+#[test]
+fn availability_matches_mttf_over_mttf_plus_mttr() {
+    let mut c = AvailabilityConfig::default();
+    c.load.requests_per_s = 0.0;
+    c.load.duration_ms = 31 * 24 * 3_600_000;
+    let (mttf, mttr) = (200_000.0, 20_000.0);
+    c.registration.crashes = Crashes::Random {
+        mttf_ms: mttf as u64,
+        mttr_ms: mttr as u64,
+    };
+    let t = Tactics {
+        interval_ms: 10_000,
+        timeout_ms: 5_000,
+        k: 1,
+        redundancy: Redundancy::None,
+        ..Tactics::default()
+    };
+    let sim = run_side(&c, t.clone(), 11);
+    let crashes = sim.model().primary_down.len();
+    assert!(crashes >= 10_000, "{crashes} crashes");
+    let m = sim.model().metrics(sim.now());
+    let want = 1.0 - mttf / (mttf + mttr);
+    let got = 1.0 - m.uptime_ratio;
+    assert!((got - want).abs() < want * 0.03, "unavailability {got} vs {want}");
+    // A warm backup: down only until the crash is detected, or until the
+    // primary is back if that comes first: E[min(D, R)] with D uniform over
+    // [timeout, interval + timeout] (k = 1) and R exponential.
+    let sim = run_side(
+        &c,
+        Tactics {
+            redundancy: Redundancy::Warm,
+            ..t.clone()
+        },
+        11,
+    );
+    let m = sim.model().metrics(sim.now());
+    let outage = super::page::mean_outage(&t, Redundancy::Warm, mttr);
+    // The cycle is still MTTF + MTTR long; only part of the restart is down.
+    let want = outage / (mttf + mttr);
+    let got = 1.0 - m.uptime_ratio;
+    assert!(
+        (got - want).abs() < want * 0.05,
+        "unavailability with a backup {got} vs {want}"
+    );
+}
+
+/// With fencing, no write is lost or diverged — whatever crashes, hangs or
+/// false suspicions happen; without it, a hung primary diverges.
+#[test]
+fn fencing_keeps_every_write() {
+    let split = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "split_brain")
+        .unwrap();
+    let mut run = AvailabilityRun::new(&split.config, split.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let (a, b) = (
+        run.sides[0].model().metrics(run.now()),
+        run.sides[1].model().metrics(run.now()),
+    );
+    assert!(a.writes_diverged > 0);
+    assert_eq!((b.writes_diverged, b.writes_lost), (0, 0));
+    for seed in 0..20 {
+        let mut c = AvailabilityConfig::default();
+        c.load.command_share = 0.7;
+        c.registration.crashes = Crashes::Fixed {
+            crashes: vec![
+                Crash {
+                    at_ms: 10_000 + seed * 500,
+                    restart_ms: 15_000,
+                    hang: seed % 2 == 0,
+                },
+                Crash {
+                    at_ms: 60_000,
+                    restart_ms: 20_000,
+                    hang: seed % 3 == 0,
+                },
+            ],
+        };
+        c.network = Network {
+            latency_ms: 50,
+            jitter_ms: 100,
+            loss_rate: 0.05,
+        };
+        let t = Tactics {
+            fencing: true,
+            resync: true,
+            redundancy: Redundancy::Warm,
+            timeout_ms: 300,
+            k: 2,
+            ..Tactics::default()
+        };
+        let sim = run_side(&c, t, seed);
+        let m = sim.model().metrics(sim.now());
+        assert_eq!((m.writes_diverged, m.writes_lost), (0, 0), "seed {seed}");
+    }
+}
+
+/// A primary that resyncs serves again only after the copy is done (never
+/// without the backup's writes); one that rejoins at once misses them.
+#[test]
+fn a_resynced_primary_never_serves_stale_state() {
+    let p = super::presets::all().into_iter().find(|p| p.id == "rejoin").unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let a = run.sides[0].model().metrics(run.now());
+    let b = run.sides[1].model().metrics(run.now());
+    assert_eq!(a.writes_lost, 0);
+    assert!(a.resync_ms > 0.0);
+    assert!(b.writes_lost > 100);
+    // In A's log the primary is back before it serves, with the resync between.
+    let records: Vec<AvailabilityRecord> = run.sides[0].trace().entries().map(|e| e.record).collect();
+    let back = records
+        .iter()
+        .position(|r| *r == AvailabilityRecord::PrimaryBack)
+        .unwrap();
+    let failback = records
+        .iter()
+        .position(|r| *r == AvailabilityRecord::FailedBack)
+        .unwrap();
+    assert!(back < failback);
+}
+
+/// The text's experiment: the primary crashes under load; queries never notice.
+#[test]
+fn the_text_experiment_fails_over_and_queries_never_notice() {
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "experiment")
+        .unwrap();
+    let sim = run_side(&p.config, p.config.tactics.clone(), p.seed);
+    let m = sim.model().metrics(sim.now());
+    assert_eq!(m.query_availability, Some(1.0));
+    assert_eq!(m.failovers, 1);
+    assert!(m.command_availability.unwrap() < 1.0 && m.command_availability.unwrap() > 0.9);
+    // Down from the crash to the backup serving: detection + the cold start.
+    let t = &p.config.tactics;
+    assert!((m.downtime_ms - (m.detection_ms.unwrap() + t.spin_up_ms as f64)).abs() < 1.0);
+    let none = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "no_redundancy")
+        .unwrap();
+    let sim = run_side(&none.config, none.config.tactics.clone(), none.seed);
+    assert_eq!(sim.model().metrics(sim.now()).downtime_ms, 40_000.0);
+}
+
+/// What the shared page reads agrees with the run, for every preset.
+#[test]
+fn the_page_reads_the_run_consistently() {
+    use crate::i18n::{t, Lang};
+    use crate::time::SimTime;
+    for p in super::presets::all() {
+        let mut straight = AvailabilityRun::new(&p.config, p.seed).unwrap();
+        straight.run_to_end(u64::MAX);
+        let mut chunked = AvailabilityRun::new(&p.config, p.seed).unwrap();
+        let mut at = 0;
+        while chunked.run_to(SimTime::from_ms(at), chunked.events() + 9_973) != crate::sim::Progress::Finished {
+            at += 3_000_000;
+        }
+        assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
+        for side in 0..straight.side_count() {
+            let sim = &straight.sides[side];
+            let m = sim.model().metrics(sim.now());
+            let o = straight.outcomes(side).unwrap();
+            assert_eq!(o.ok + o.bad + o.open, m.requests, "{}", p.id);
+            let json = serde_json::to_value(&m).unwrap();
+            for row in straight.metric_rows(side) {
+                assert!(
+                    json.get(row.key).is_some() || row.key.starts_with("errors_"),
+                    "{}: {}",
+                    p.id,
+                    row.key
+                );
+                let mut keys = vec![row.label_key, row.help_key];
+                if let Some(th) = &row.theory {
+                    keys.push(th.formula_key);
+                    keys.extend(th.caveat_key);
+                }
+                for key in keys {
+                    for lang in [Lang::En, Lang::Es, Lang::Pt] {
+                        assert_ne!(t(lang, key), key, "{key} in {lang:?}");
+                    }
+                }
+            }
+            let v = straight.verdict(side);
+            for key in [o.ok_key, o.bad_key, o.open_key, v.title_key, v.unit_key]
+                .into_iter()
+                .chain(v.lines.iter().map(|l| l.label_key))
+                .chain(v.bands.iter().map(|b| b.label_key))
+            {
+                assert_ne!(t(Lang::Pt, key), key, "{key}");
+            }
+            for e in sim.trace().entries().take(200) {
+                use crate::trace::Narrate;
+                let line = e.record.narrate(Lang::Pt);
+                assert!(
+                    !line.contains("log.availability") && !line.contains("availability.backend"),
+                    "{line}"
+                );
+            }
+        }
+        let texts = [
+            format!("preset.availability.{}.title", p.id),
+            format!("preset.availability.{}.guide", p.id),
+        ];
+        for key in texts.iter().chain(p.moments.iter().map(|m| &m.caption_key)) {
+            for lang in [Lang::En, Lang::Es, Lang::Pt] {
+                assert_ne!(t(lang, key), key.as_str(), "{key} in {lang:?}");
+            }
+        }
+    }
+}
+
+/// Every bad value names its field.
+#[test]
+fn bad_configs_name_their_field() {
+    type Break = Box<dyn Fn(&mut AvailabilityConfig)>;
+    let cases: Vec<(&str, Break)> = vec![
+        ("load.command_share", Box::new(|c| c.load.command_share = 1.5)),
+        ("tactics.k", Box::new(|c| c.tactics.k = 0)),
+        (
+            "compare.interval_ms",
+            Box::new(|c| {
+                c.compare = Some(Tactics {
+                    interval_ms: 1,
+                    ..Tactics::default()
+                })
+            }),
+        ),
+        ("network.loss_rate", Box::new(|c| c.network.loss_rate = -0.1)),
+        (
+            "registration.crashes.crashes[1].at_ms",
+            Box::new(|c| {
+                c.registration.crashes = Crashes::Fixed {
+                    crashes: vec![
+                        Crash {
+                            at_ms: 1_000,
+                            restart_ms: 5_000,
+                            hang: false,
+                        },
+                        Crash {
+                            at_ms: 2_000,
+                            restart_ms: 5_000,
+                            hang: false,
+                        },
+                    ],
+                }
+            }),
+        ),
+        (
+            "config",
+            Box::new(|c| {
+                c.load.requests_per_s = 10_000.0;
+                c.load.duration_ms = 3_600_000;
+            }),
+        ),
+    ];
+    for (field, f) in cases {
+        let mut c = AvailabilityConfig::default();
+        f(&mut c);
+        let errs = c.validate_within(WorkLimits::LINK).unwrap_err();
+        assert!(errs.iter().any(|e| e.field == field), "{field}: {errs:?}");
+    }
+}
