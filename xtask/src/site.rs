@@ -22,11 +22,13 @@ use std::path::{Path, PathBuf};
 pub const GOAL: u64 = 250 * 1000;
 
 /// The enforced ceiling until the goal is met: just above today's retry page (about
-/// 462 KB with the lab page template, scrubber, exports, seed sweep, the guide's
-/// "more" cue, tap tips and the quota strip), so the bundle cannot grow unnoticed. It
-/// is a ratchet, not the goal: lower it as the pages shrink; at [`GOAL`], fold the two
-/// together.
-pub const BUDGET: u64 = 465 * 1000;
+/// 467 KB with the lab page template, scrubber, exports, seed sweep, the guide's
+/// "more" cue, tap tips and the quota strip — and, since every page downloads every
+/// lab's texts, the choreography page's texts, guides and guided moments: +4.1 KB of
+/// texts and +0.8 KB of keys), so the bundle cannot grow unnoticed. It is a ratchet, not
+/// the goal: lower it as the pages shrink (texts per page would take those 5 KB back);
+/// at [`GOAL`], fold the two together.
+pub const BUDGET: u64 = 470 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
