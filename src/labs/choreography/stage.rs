@@ -15,18 +15,18 @@ use crate::markup::{num, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::choreography::config::{Mode, Topic};
 use engine::labs::choreography::view::{self as cv, HopLabel, Lane, RowKind, Status};
-use engine::labs::choreography::ChoreoSim;
+use engine::labs::choreography::{ChoreoModel, ChoreoSim};
 use engine::time::{SimDuration, SimTime};
 use engine::Lang;
 use leptos::prelude::*;
 
-const W: f64 = 640.0;
-const H: f64 = 300.0;
-const BUS_Y: f64 = 150.0;
-const BOX_W: f64 = 118.0;
-const BOX_H: f64 = 58.0;
 /// Tokens drawn at most (the newest hops).
 pub const MAX_TOKENS: usize = 80;
+/// Tokens that carry their message's name (beyond, only the order's number; the
+/// picked order's always do).
+const LABELLED_TOKENS: usize = 4;
+/// Below this width (CSS px) the lanes stack around a vertical bus.
+const NARROW: f64 = 420.0;
 
 /// A colour per order (its correlation id): hues spread by the golden angle.
 pub fn order_colour(order: u32) -> String {
@@ -34,62 +34,170 @@ pub fn order_colour(order: u32) -> String {
     format!("hsl({:.0} 70% 45%)", hue)
 }
 
-/// Where each lane sits.
-fn place(lanes: &[Lane]) -> Vec<(Lane, f64, f64)> {
-    let services: Vec<Lane> = lanes
-        .iter()
-        .copied()
-        .filter(|l| matches!(l, Lane::Service(_)))
-        .collect();
-    let n = services.len().max(1) as f64;
-    let mut out = vec![];
-    for l in lanes {
-        match l {
-            Lane::Customer => out.push((*l, 70.0, 60.0)),
-            Lane::Watcher => out.push((*l, 70.0, 240.0)),
-            Lane::Orchestrator => out.push((*l, 330.0, BUS_Y)),
-            Lane::Service(_) => {}
+/// Where the stage's pieces go for a drawing `w` CSS px wide: the viewBox is as wide
+/// as the element, so text keeps its size on a phone and on a wide screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    pub w: f64,
+    pub h: f64,
+    pub narrow: bool,
+    pub box_w: f64,
+    pub box_h: f64,
+}
+
+impl Layout {
+    pub fn for_width(w: f64, lanes: usize) -> Layout {
+        let w = w.max(160.0);
+        if w < NARROW {
+            // Two columns of boxes either side of a vertical bus, a row per two lanes.
+            let rows = lanes.div_ceil(2).max(1) as f64;
+            let box_h = 40.0;
+            Layout {
+                w,
+                h: 16.0 + rows * (box_h + 14.0),
+                narrow: true,
+                box_w: ((w - 36.0) / 2.0).min(150.0),
+                box_h,
+            }
+        } else {
+            Layout {
+                w,
+                h: 230.0,
+                narrow: false,
+                box_w: ((w - 40.0) / 4.0 - 10.0).clamp(90.0, 140.0),
+                box_h: 46.0,
+            }
         }
     }
-    // Services alternate above and below the bus, left to right.
-    let cols = (n / 2.0).ceil();
-    for (i, l) in services.iter().enumerate() {
-        let col = (i / 2) as f64;
-        let x = 200.0 + (col + 0.5) * (W - 200.0 - 10.0) / cols;
-        let y = if i % 2 == 0 { 60.0 } else { 240.0 };
-        out.push((*l, x, y));
+
+    /// The bus: horizontal at mid-height, or vertical down the middle.
+    fn bus(&self) -> ((f64, f64), (f64, f64)) {
+        if self.narrow {
+            ((self.w / 2.0, 8.0), (self.w / 2.0, self.h - 8.0))
+        } else {
+            (
+                (self.box_w + 30.0, self.h / 2.0),
+                (self.w - 8.0, self.h / 2.0),
+            )
+        }
     }
-    out
+
+    /// Each lane's centre.
+    fn place(&self, lanes: &[Lane]) -> Vec<(Lane, f64, f64)> {
+        let services: Vec<Lane> = lanes
+            .iter()
+            .copied()
+            .filter(|l| matches!(l, Lane::Service(_)))
+            .collect();
+        let edges: Vec<Lane> = lanes
+            .iter()
+            .copied()
+            .filter(|l| matches!(l, Lane::Customer | Lane::Watcher))
+            .collect();
+        let hub = lanes.contains(&Lane::Orchestrator);
+        let mut out = vec![];
+        if self.narrow {
+            // Left column then right column, row by row: the customer, the
+            // orchestrator (or the watcher), then the services.
+            let mut order: Vec<Lane> = edges;
+            if hub {
+                order.insert(1.min(order.len()), Lane::Orchestrator);
+            }
+            order.extend(services);
+            let row_h = self.box_h + 14.0;
+            let mut slots = (0..).map(|i: usize| {
+                let x = if i % 2 == 0 {
+                    8.0 + self.box_w / 2.0
+                } else {
+                    self.w - 8.0 - self.box_w / 2.0
+                };
+                (x, 8.0 + self.box_h / 2.0 + (i / 2) as f64 * row_h)
+            });
+            for l in order {
+                let (x, y) = slots.next().expect("endless");
+                out.push((l, x, y));
+            }
+            return out;
+        }
+        let mid = self.h / 2.0;
+        let top = 8.0 + self.box_h / 2.0;
+        let bottom = self.h - 8.0 - self.box_h / 2.0;
+        for (i, l) in edges.iter().enumerate() {
+            out.push((
+                *l,
+                8.0 + self.box_w / 2.0,
+                if i == 0 { top } else { bottom },
+            ));
+        }
+        if hub {
+            out.push((Lane::Orchestrator, (self.box_w + 30.0 + self.w) / 2.0, mid));
+        }
+        // Services alternate above and below the bus, left to right.
+        let n = services.len().max(1) as f64;
+        let cols = (n / 2.0).ceil();
+        let left = self.box_w + 30.0;
+        let span = self.w - left - 8.0;
+        for (i, l) in services.iter().enumerate() {
+            let col = (i / 2) as f64;
+            let x = left + (col + 0.5) * span / cols;
+            out.push((*l, x, if i % 2 == 0 { top } else { bottom }));
+        }
+        out
+    }
+
+    /// The path a hop travels, from box edge to box edge.
+    fn path(&self, mode: Mode, from: (f64, f64), to: (f64, f64)) -> Vec<(f64, f64)> {
+        let mut pts = self.centre_path(mode, from, to);
+        let n = pts.len();
+        if n >= 2 {
+            pts[0] = self.clip(pts[0], pts[1]);
+            pts[n - 1] = self.clip(pts[n - 1], pts[n - 2]);
+        }
+        pts
+    }
+
+    /// Where the segment from a box's centre `c` towards `p` leaves the box.
+    fn clip(&self, c: (f64, f64), p: (f64, f64)) -> (f64, f64) {
+        let (dx, dy) = (p.0 - c.0, p.1 - c.1);
+        let tx = if dx.abs() > 1e-9 {
+            self.box_w / 2.0 / dx.abs()
+        } else {
+            f64::INFINITY
+        };
+        let ty = if dy.abs() > 1e-9 {
+            self.box_h / 2.0 / dy.abs()
+        } else {
+            f64::INFINITY
+        };
+        let t = tx.min(ty).min(1.0);
+        (c.0 + dx * t, c.1 + dy * t)
+    }
+
+    /// The path between two boxes' centres: onto the bus and along it
+    /// (choreography), or straight.
+    fn centre_path(&self, mode: Mode, from: (f64, f64), to: (f64, f64)) -> Vec<(f64, f64)> {
+        match mode {
+            Mode::Choreography if self.narrow => {
+                let bx = self.w / 2.0;
+                vec![from, (bx, from.1), (bx, to.1), to]
+            }
+            Mode::Choreography => {
+                let by = self.h / 2.0;
+                vec![from, (from.0, by), (to.0, by), to]
+            }
+            Mode::Orchestration => vec![from, to],
+        }
+    }
 }
 
 fn at(places: &[(Lane, f64, f64)], lane: Lane) -> (f64, f64) {
     places
         .iter()
         .find(|(l, _, _)| *l == lane)
-        .map_or((W / 2.0, BUS_Y), |(_, x, y)| (*x, *y))
+        .map_or((0.0, 0.0), |(_, x, y)| (*x, *y))
 }
 
-/// The path a hop travels: via the bus (choreography) or straight.
-fn path(mode: Mode, from: (f64, f64), to: (f64, f64)) -> Vec<(f64, f64)> {
-    let edge = |(x, y): (f64, f64)| {
-        if y < BUS_Y {
-            (x, y + BOX_H / 2.0)
-        } else if y > BUS_Y {
-            (x, y - BOX_H / 2.0)
-        } else {
-            (x, y)
-        }
-    };
-    match mode {
-        Mode::Choreography => {
-            let (a, b) = (edge(from), edge(to));
-            vec![a, (a.0, BUS_Y), (b.0, BUS_Y), b]
-        }
-        Mode::Orchestration => vec![from, to],
-    }
-}
-
-/// The point a fraction `p` along a polyline, and its length.
+/// The point a fraction `p` along a polyline.
 fn along(points: &[(f64, f64)], p: f64) -> (f64, f64) {
     let lens: Vec<f64> = points
         .windows(2)
@@ -129,12 +237,13 @@ fn short_label(lang: Lang, label: HopLabel) -> String {
     }
 }
 
-/// The stage of one side, as SVG markup.
-pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
+/// The stage of one side, as SVG markup, `width` CSS px wide.
+pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -> String {
     let model = sim.model();
     let mode = model.mode();
     let lanes = cv::lanes(model);
-    let places = place(&lanes);
+    let lay = Layout::for_width(width, lanes.len());
+    let places = lay.place(&lanes);
     let now = sim.now();
     let now_ms = ms(now);
     let travel = travel_ms(sim);
@@ -143,15 +252,16 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
         "svg",
         &[
             ("class", "stage-svg choreo-svg"),
-            ("viewBox", &format!("0 0 {W} {H}")),
+            ("viewBox", &format!("0 0 {:.0} {:.0}", lay.w, lay.h)),
             ("role", "img"),
             ("aria-label", t(lang, "choreo.stage.label")),
         ],
     );
-    // The bus, or the orchestrator's hub.
+    // The bus, or the orchestrator's spokes.
     match mode {
         Mode::Choreography => {
             let down = model.bus().is_down(now);
+            let (a, b) = lay.bus();
             m.empty(
                 "line",
                 &[
@@ -163,29 +273,44 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
                             "choreo-bus"
                         },
                     ),
-                    ("x1", "140"),
-                    ("x2", &num(W - 8.0)),
-                    ("y1", &num(BUS_Y)),
-                    ("y2", &num(BUS_Y)),
+                    ("x1", &num(a.0)),
+                    ("y1", &num(a.1)),
+                    ("x2", &num(b.0)),
+                    ("y2", &num(b.1)),
                 ],
             );
-            let label = if down {
-                t(lang, "choreo.stage.bus_down").to_string()
+            let label = t(
+                lang,
+                if down {
+                    "choreo.stage.bus_down"
+                } else {
+                    "choreo.stage.bus"
+                },
+            );
+            let (lx, ly, anchor) = if lay.narrow {
+                (a.0, lay.h - 2.0, "middle")
             } else {
-                t(lang, "choreo.stage.bus").to_string()
+                (a.0, a.1 - 6.0, "start")
             };
             m.elem(
                 "text",
                 &[
-                    ("class", "choreo-bus-label"),
-                    ("x", "140"),
-                    ("y", &num(BUS_Y - 8.0)),
+                    (
+                        "class",
+                        if down {
+                            "choreo-bus-label choreo-lane-down"
+                        } else {
+                            "choreo-bus-label"
+                        },
+                    ),
+                    ("x", &num(lx)),
+                    ("y", &num(ly)),
+                    ("text-anchor", anchor),
                 ],
-                &label,
+                label,
             );
         }
         Mode::Orchestration => {
-            // Spokes from the orchestrator to every lane.
             let hub = at(&places, Lane::Orchestrator);
             for (l, x, y) in &places {
                 if *l != Lane::Orchestrator {
@@ -203,96 +328,19 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
             }
         }
     }
-    // Lanes.
-    for (lane, x, y) in &places {
-        let down = cv::is_down(model, *lane, now);
-        let (queued, busy) = cv::queue_depth(model, *lane);
-        let class = match (lane, down) {
-            (_, true) => "choreo-box choreo-box--down",
-            (Lane::Orchestrator, _) => "choreo-box choreo-box--hub",
-            (Lane::Customer | Lane::Watcher, _) => "choreo-box choreo-box--edge",
-            _ => "choreo-box",
-        };
-        let key = match lane {
-            Lane::Service(s) => s.key(),
-            Lane::Orchestrator => "orchestrator",
-            Lane::Customer => "customer",
-            Lane::Watcher => "watcher",
-        };
-        m.open("g", &[("class", "choreo-lane"), ("data-lane", key)]);
-        m.empty(
-            "rect",
-            &[
-                ("class", class),
-                ("x", &num(x - BOX_W / 2.0)),
-                ("y", &num(y - BOX_H / 2.0)),
-                ("width", &num(BOX_W)),
-                ("height", &num(BOX_H)),
-                ("rx", "8"),
-            ],
-        );
-        m.elem(
-            "text",
-            &[
-                ("class", "choreo-lane-name"),
-                ("x", &num(*x)),
-                ("y", &num(y - 10.0)),
-                ("text-anchor", "middle"),
-            ],
-            t(lang, lane.name_key()),
-        );
-        if matches!(lane, Lane::Service(_) | Lane::Orchestrator) {
-            let line = if down {
-                t(lang, "choreo.stage.down").to_string()
-            } else {
-                tf(
-                    lang,
-                    "choreo.stage.queue",
-                    &[
-                        ("queued", &queued),
-                        ("busy", &busy),
-                        ("done", &cv::processed(model, *lane)),
-                    ],
-                )
-            };
-            m.elem(
-                "text",
-                &[
-                    (
-                        "class",
-                        if down {
-                            "choreo-lane-down"
-                        } else {
-                            "choreo-lane-queue"
-                        },
-                    ),
-                    ("x", &num(*x)),
-                    ("y", &num(y + 8.0)),
-                    ("text-anchor", "middle"),
-                ],
-                &line,
-            );
-            // The queue as a bar: one tick per waiting message, up to the box's width.
-            let bar = (queued as f64 * 4.0).min(BOX_W - 16.0);
-            if bar > 0.0 {
-                m.empty(
-                    "rect",
-                    &[
-                        ("class", "choreo-queue-bar"),
-                        ("x", &num(x - BOX_W / 2.0 + 8.0)),
-                        ("y", &num(y + 15.0)),
-                        ("width", &num(bar)),
-                        ("height", "6"),
-                    ],
-                );
-            }
-        }
-        m.close("g");
-    }
-    // Tokens: the newest hops still travelling.
+    // Trails first, then the boxes over them, then the tokens over everything.
     let since = SimTime::ZERO + SimDuration::from_ms_f64((now_ms - travel).max(0.0));
     let rows = cv::recent_rows(sim, since, 400);
-    let mut tokens = 0;
+    struct Token {
+        order: u32,
+        x: f64,
+        y: f64,
+        back: bool,
+        lost: bool,
+        lost_shown: bool,
+        label: String,
+    }
+    let mut tokens: Vec<Token> = vec![];
     for row in rows.iter().rev() {
         let RowKind::Hop {
             from,
@@ -309,16 +357,14 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
             continue;
         }
         let colour = order_colour(row.order);
-        let text = short_label(lang, *label);
         for target in to {
-            if tokens >= MAX_TOKENS {
+            if tokens.len() >= MAX_TOKENS {
                 break;
             }
-            tokens += 1;
-            let pts = path(mode, at(&places, *from), at(&places, *target));
+            let pts = lay.path(mode, at(&places, *from), at(&places, *target));
             // A lost message stops on the bus, half way.
             let p = if *lost { (age * 2.0).min(0.5) } else { age };
-            let (tx, ty) = along(&pts, p);
+            let (x, y) = along(&pts, p);
             let d: String = pts
                 .iter()
                 .enumerate()
@@ -339,86 +385,219 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
                     ("style", &format!("--order:{colour}")),
                 ],
             );
-            let order_text = (row.order + 1).to_string();
-            m.open(
-                "g",
+            tokens.push(Token {
+                order: row.order,
+                x,
+                y,
+                back: *backward,
+                lost: *lost,
+                lost_shown: *lost && age >= 0.25,
+                label: short_label(lang, *label),
+            });
+        }
+    }
+    for (lane, x, y) in &places {
+        lane_box(&mut m, model, &lay, *lane, *x, *y, now, lang);
+    }
+    let labelled = tokens.len() <= LABELLED_TOKENS;
+    for tk in &tokens {
+        let colour = order_colour(tk.order);
+        m.open(
+            "g",
+            &[
+                (
+                    "class",
+                    if tk.back {
+                        "choreo-token choreo-token--back"
+                    } else {
+                        "choreo-token"
+                    },
+                ),
+                ("data-order", &tk.order.to_string()),
+                ("data-testid", "token"),
+                ("style", &format!("--order:{colour}")),
+            ],
+        );
+        let (tx, ty) = (tk.x, tk.y);
+        if tk.back {
+            m.empty(
+                "rect",
                 &[
-                    (
-                        "class",
-                        if *backward {
-                            "choreo-token choreo-token--back"
-                        } else {
-                            "choreo-token"
-                        },
-                    ),
-                    ("data-order", &row.order.to_string()),
-                    ("data-testid", "token"),
-                    ("style", &format!("--order:{colour}")),
+                    ("x", &num(tx - 8.0)),
+                    ("y", &num(ty - 8.0)),
+                    ("width", "16"),
+                    ("height", "16"),
+                    ("transform", &format!("rotate(45 {tx:.1} {ty:.1})")),
                 ],
             );
-            if *backward {
-                m.empty(
-                    "rect",
-                    &[
-                        ("x", &num(tx - 8.0)),
-                        ("y", &num(ty - 8.0)),
-                        ("width", "16"),
-                        ("height", "16"),
-                        ("transform", &format!("rotate(45 {tx:.1} {ty:.1})")),
-                    ],
-                );
-            } else {
-                m.empty("circle", &[("cx", &num(tx)), ("cy", &num(ty)), ("r", "9")]);
-            }
-            m.elem(
-                "text",
-                &[
-                    ("class", "choreo-token-id"),
-                    ("x", &num(tx)),
-                    ("y", &num(ty + 3.5)),
-                    ("text-anchor", "middle"),
-                ],
-                &order_text,
-            );
+        } else {
+            m.empty("circle", &[("cx", &num(tx)), ("cy", &num(ty)), ("r", "9")]);
+        }
+        m.elem(
+            "text",
+            &[
+                ("class", "choreo-token-id"),
+                ("x", &num(tx)),
+                ("y", &num(ty + 3.5)),
+                ("text-anchor", "middle"),
+            ],
+            &(tk.order + 1).to_string(),
+        );
+        if labelled || picked == Some(tk.order) {
+            let right = tx < lay.w * 0.6;
             m.elem(
                 "text",
                 &[
                     ("class", "choreo-token-label"),
-                    ("x", &num(tx + 12.0)),
-                    ("y", &num(ty - 8.0)),
+                    ("x", &num(if right { tx + 12.0 } else { tx - 12.0 })),
+                    ("y", &num(ty - 9.0)),
+                    ("text-anchor", if right { "start" } else { "end" }),
                 ],
-                &text,
+                &tk.label,
             );
-            if *lost && age >= 0.25 {
-                m.elem(
-                    "text",
-                    &[
-                        ("class", "choreo-lost"),
-                        ("x", &num(tx)),
-                        ("y", &num(ty + 24.0)),
-                        ("text-anchor", "middle"),
-                    ],
-                    t(lang, "choreo.stage.lost"),
-                );
-            }
-            m.close("g");
         }
+        if tk.lost_shown {
+            m.elem(
+                "text",
+                &[
+                    ("class", "choreo-lost"),
+                    ("x", &num(tx)),
+                    ("y", &num(ty + 22.0)),
+                    ("text-anchor", "middle"),
+                ],
+                &format!("✕ {}", t(lang, "choreo.stage.lost")),
+            );
+        }
+        let _ = tk.lost;
+        m.close("g");
     }
     m.close("svg");
     m.finish()
+}
+
+/// One lane's box: its name, its queue and what it has done, DOWN in an outage.
+#[allow(clippy::too_many_arguments)]
+fn lane_box(
+    m: &mut Markup,
+    model: &ChoreoModel,
+    lay: &Layout,
+    lane: Lane,
+    x: f64,
+    y: f64,
+    now: SimTime,
+    lang: Lang,
+) {
+    let down = cv::is_down(model, lane, now);
+    let (queued, busy) = cv::queue_depth(model, lane);
+    let class = match (lane, down) {
+        (_, true) => "choreo-box choreo-box--down",
+        (Lane::Orchestrator, _) => "choreo-box choreo-box--hub",
+        (Lane::Customer | Lane::Watcher, _) => "choreo-box choreo-box--edge",
+        _ => "choreo-box",
+    };
+    let key = match lane {
+        Lane::Service(s) => s.key(),
+        Lane::Orchestrator => "orchestrator",
+        Lane::Customer => "customer",
+        Lane::Watcher => "watcher",
+    };
+    let (bw, bh) = (lay.box_w, lay.box_h);
+    m.open("g", &[("class", "choreo-lane"), ("data-lane", key)]);
+    m.empty(
+        "rect",
+        &[
+            ("class", class),
+            ("x", &num(x - bw / 2.0)),
+            ("y", &num(y - bh / 2.0)),
+            ("width", &num(bw)),
+            ("height", &num(bh)),
+            ("rx", "8"),
+        ],
+    );
+    let has_queue = matches!(lane, Lane::Service(_) | Lane::Orchestrator);
+    m.elem(
+        "text",
+        &[
+            ("class", "choreo-lane-name"),
+            ("x", &num(x)),
+            ("y", &num(if has_queue { y - 4.0 } else { y + 4.0 })),
+            ("text-anchor", "middle"),
+        ],
+        t(
+            lang,
+            if lay.box_w < 135.0 {
+                lane.short_key()
+            } else {
+                lane.name_key()
+            },
+        ),
+    );
+    if has_queue {
+        let line = if down {
+            t(lang, "choreo.stage.down").to_string()
+        } else {
+            tf(
+                lang,
+                if lay.narrow {
+                    "choreo.stage.queue_short"
+                } else {
+                    "choreo.stage.queue"
+                },
+                &[
+                    ("queued", &(queued + busy as usize)),
+                    ("done", &cv::processed(model, lane)),
+                ],
+            )
+        };
+        m.elem(
+            "text",
+            &[
+                (
+                    "class",
+                    if down {
+                        "choreo-lane-down"
+                    } else {
+                        "choreo-lane-queue"
+                    },
+                ),
+                ("x", &num(x)),
+                ("y", &num(y + 11.0)),
+                ("text-anchor", "middle"),
+            ],
+            &line,
+        );
+        // The queue as a bar: 3 px per message waiting, up to the box's width.
+        let bar = (queued as f64 * 3.0).min(bw - 12.0);
+        if bar > 0.0 {
+            m.empty(
+                "rect",
+                &[
+                    ("class", "choreo-queue-bar"),
+                    ("x", &num(x - bw / 2.0 + 6.0)),
+                    ("y", &num(y + bh / 2.0 - 7.0)),
+                    ("width", &num(bar)),
+                    ("height", "4"),
+                ],
+            );
+        }
+    }
+    m.close("g");
 }
 
 /// The stage of one side; a click on a token picks its order.
 #[component]
 pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
     let picked = picked();
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = crate::charts::use_element_width(node, 560.0);
     let svg = move || {
         let lang = view.lang.get();
         let p = picked.get();
+        let w = width.get();
         view.with(|run| {
             run.sides
                 .get(side)
-                .map(|sim| stage_svg(sim, lang, p))
+                .map(|sim| stage_svg(sim, lang, p, w))
                 .unwrap_or_default()
         })
     };
@@ -441,11 +620,12 @@ pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
         }
     };
     view! {
+        // The orders' status first: the count that tells the two sides apart.
+        <StatusStrip view=view side=side />
         <figure class="choreo-stage" data-testid=format!("choreo-stage-{side}")>
-            <div class="stage-plot" inner_html=svg on:click=on_click></div>
+            <div class="stage-plot" node_ref=node inner_html=svg on:click=on_click></div>
             <figcaption class="help">{tr("choreo.stage.help")}</figcaption>
         </figure>
-        <StatusStrip view=view side=side />
     }
 }
 

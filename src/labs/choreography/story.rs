@@ -371,31 +371,37 @@ fn where_markup(d: &StoryData, lang: Lang) -> String {
 #[component]
 fn SequenceDiagram(data: Memo<Option<StoryData>>) -> impl IntoView {
     let lang = use_i18n().lang;
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = crate::charts::use_element_width(node, 560.0);
     let html = move || {
         let lang = lang.get();
+        let w = width.get();
         data.with(|d| {
             d.as_ref()
-                .map(|d| sequence_svg(d, lang))
+                .map(|d| sequence_svg(d, lang, w))
                 .unwrap_or_default()
         })
     };
     view! {
         <figure class="choreo-sequence" data-testid="sequence">
             <figcaption class="small-title">{tr("choreo.seq.title")}</figcaption>
-            <div class="choreo-seq-plot" inner_html=html></div>
+            <div class="choreo-seq-plot" node_ref=node inner_html=html></div>
         </figure>
     }
 }
 
-const SEQ_W: f64 = 640.0;
+/// The narrowest column a lane gets (CSS px); a narrower box scrolls sideways.
+const MIN_COL: f64 = 86.0;
 const ROW_H: f64 = 22.0;
 const TOP: f64 = 34.0;
 
 /// The diagram as SVG: one column per lane, one row per hop or mark, and a
 /// red dashed arrow for each hop that should have happened and did not.
-pub fn sequence_svg(d: &StoryData, lang: Lang) -> String {
+pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
     let lanes = &d.lanes;
-    let left = 70.0;
+    let left = 54.0;
+    #[allow(non_snake_case)]
+    let SEQ_W = width.max(left + 20.0 + MIN_COL * lanes.len() as f64);
     let col = (SEQ_W - left - 20.0) / lanes.len().max(1) as f64;
     let x_of = |l: Lane| {
         let i = lanes.iter().position(|x| *x == l).unwrap_or(0);
@@ -415,8 +421,10 @@ pub fn sequence_svg(d: &StoryData, lang: Lang) -> String {
     m.open(
         "svg",
         &[
-            ("class", "stage-svg choreo-seq-svg"),
-            ("viewBox", &format!("0 0 {SEQ_W} {h:.0}")),
+            ("class", "choreo-seq-svg"),
+            ("viewBox", &format!("0 0 {SEQ_W:.0} {h:.0}")),
+            ("width", &format!("{SEQ_W:.0}")),
+            ("height", &format!("{h:.0}")),
             ("role", "img"),
             (
                 "aria-label",
@@ -439,7 +447,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang) -> String {
                 ("y", "16"),
                 ("text-anchor", "middle"),
             ],
-            t(lang, l.name_key()),
+            t(lang, l.short_key()),
         );
         m.empty(
             "line",
@@ -563,7 +571,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang) -> String {
                         ("r", "5"),
                     ],
                 );
-                let right = x < SEQ_W - 160.0;
+                let right = x < SEQ_W - 150.0;
                 m.elem(
                     "text",
                     &[
@@ -623,8 +631,13 @@ pub fn sequence_svg(d: &StoryData, lang: Lang) -> String {
         );
         m.elem(
             "text",
-            &[("x", &num(x1.min(x2) + 4.0)), ("y", &num(y - 4.0))],
-            &format!("{} — {}", hop.topic.key(), t(lang, "choreo.seq.never")),
+            &[("x", &num(left)), ("y", &num(y - 5.0))],
+            &format!(
+                "✗ {} → {} — {}",
+                hop.topic.key(),
+                t(lang, Lane::Service(hop.to).short_key()),
+                t(lang, "choreo.seq.never")
+            ),
         );
         m.close("g");
         y += ROW_H;

@@ -28,6 +28,15 @@ pub enum Lane {
 }
 
 impl Lane {
+    /// A catalogue key for the lane's short name (a narrow drawing).
+    pub fn short_key(self) -> &'static str {
+        match self {
+            Lane::Customer => "choreo.lane.customer_short",
+            Lane::Watcher => "choreo.lane.watcher_short",
+            other => other.name_key(),
+        }
+    }
+
     /// A catalogue key for the lane's name.
     pub fn name_key(self) -> &'static str {
         match self {
@@ -164,10 +173,12 @@ pub fn rows<'a>(
     let orch = Lane::Orchestrator;
     for (i, &(at, r)) in records.iter().enumerate() {
         let order = r.order();
-        // A message the bus dropped is recorded right after its publish.
-        let lost = records
-            .get(i + 1)
-            .is_some_and(|(_, n)| matches!(n, ChoreoRecord::Lost { order: o, .. } if *o == order));
+        // A message the bus dropped is recorded right after its publish, at the
+        // same instant (a call to the orchestrator is not on the bus).
+        let lost = !matches!(r, ChoreoRecord::Placed { .. } | ChoreoRecord::CustomerCancels { .. })
+            && records
+                .get(i + 1)
+                .is_some_and(|(t, n)| *t == at && matches!(n, ChoreoRecord::Lost { order: o, .. } if *o == order));
         let hop = |from, to: Vec<Lane>, label, backward| RowKind::Hop {
             from,
             to,
@@ -593,7 +604,7 @@ pub fn where_is(model: &ChoreoModel, story: &OrderStory) -> WhereIs {
             let ChoreoRecord::Published { topic, .. } = r else {
                 continue;
             };
-            let lost = matches!(records.get(i + 1), Some((_, ChoreoRecord::Lost { .. })));
+            let lost = matches!(records.get(i + 1), Some((t, ChoreoRecord::Lost { .. })) if *t == at);
             for s in listeners(model.config(), topic) {
                 if s == ServiceId::Notification {
                     continue;
