@@ -605,31 +605,115 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
         },
     );
     let orchestrator = slot == 4;
-    let tid = move |f: &str| format!("{key}-{f}");
     view! {
         <details class="service-fields" data-testid=format!("service-{key}")>
             <summary>{tr(name)}</summary>
-            <NumberField label="choreo.ctl.handle_ms" help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=leak(tid("latency")) />
-            <ChoiceField label="ctl.latency_shape" help="choreo.help.handle_shape" options=shape_options() value=shape on_change=set_shape testid=leak(tid("shape")) />
-            <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=leak(tid("latency-sd")) />
+            <NumberField label="choreo.ctl.handle_ms" help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=tid(slot, "latency") />
+            <ChoiceField label="ctl.latency_shape" help="choreo.help.handle_shape" options=shape_options() value=shape on_change=set_shape testid=tid(slot, "shape") />
+            <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
             {(!orchestrator).then(|| view! {
-                <NumberField label="ctl.transient" help="choreo.help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 testid=leak(tid("transient")) />
-                <NumberField label="ctl.permanent" help="choreo.help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 testid=leak(tid("permanent")) />
-                <NumberField label="ctl.slow_rate" help="choreo.help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid=leak(tid("slow-rate")) />
-                <NumberField label="ctl.slow_ms" help="choreo.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=0.0 max=600_000.0 testid=leak(tid("slow-ms")) />
+                <NumberField label="ctl.transient" help="choreo.help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "transient") />
+                <NumberField label="ctl.permanent" help="choreo.help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "permanent") />
+                <NumberField label="ctl.slow_rate" help="choreo.help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "slow-rate") />
+                <NumberField label="ctl.slow_ms" help="choreo.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=0.0 max=600_000.0 testid=tid(slot, "slow-ms") />
             })}
-            <NumberField label="choreo.ctl.capacity" help="choreo.help.capacity" unit="choreo.unit.messages" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid=leak(tid("capacity")) />
-            <ToggleField label="ctl.outage" help="choreo.help.outage" value=down on_change=set_down testid=leak(tid("down")) />
+            <NumberField label="choreo.ctl.capacity" help="choreo.help.capacity" unit="choreo.unit.messages" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid=tid(slot, "capacity") />
+            <ToggleField label="ctl.outage" help="choreo.help.outage" value=down on_change=set_down testid=tid(slot, "down") />
             {crate::show::show(move || down.get(), move || view! {
-                <NumberField label="ctl.outage_from" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=leak(tid("down-from")) />
-                <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=leak(tid("down-to")) />
+                <NumberField label="ctl.outage_from" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-from") />
+                <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-to") />
             }.into_any())}
         </details>
     }
 }
 
-/// Test ids are `&'static str` in the shared fields; the panel's few
-/// per-service ids are made once per page.
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
+/// The per-service fields' test ids (`<service>-<field>`), one row per slot.
+const FIELDS: [&str; 11] = [
+    "latency",
+    "shape",
+    "latency-sd",
+    "transient",
+    "permanent",
+    "slow-rate",
+    "slow-ms",
+    "capacity",
+    "down",
+    "down-from",
+    "down-to",
+];
+static TEST_IDS: [[&str; 11]; 5] = [
+    [
+        "inventory-latency",
+        "inventory-shape",
+        "inventory-latency-sd",
+        "inventory-transient",
+        "inventory-permanent",
+        "inventory-slow-rate",
+        "inventory-slow-ms",
+        "inventory-capacity",
+        "inventory-down",
+        "inventory-down-from",
+        "inventory-down-to",
+    ],
+    [
+        "payment-latency",
+        "payment-shape",
+        "payment-latency-sd",
+        "payment-transient",
+        "payment-permanent",
+        "payment-slow-rate",
+        "payment-slow-ms",
+        "payment-capacity",
+        "payment-down",
+        "payment-down-from",
+        "payment-down-to",
+    ],
+    [
+        "delivery-latency",
+        "delivery-shape",
+        "delivery-latency-sd",
+        "delivery-transient",
+        "delivery-permanent",
+        "delivery-slow-rate",
+        "delivery-slow-ms",
+        "delivery-capacity",
+        "delivery-down",
+        "delivery-down-from",
+        "delivery-down-to",
+    ],
+    [
+        "notification-latency",
+        "notification-shape",
+        "notification-latency-sd",
+        "notification-transient",
+        "notification-permanent",
+        "notification-slow-rate",
+        "notification-slow-ms",
+        "notification-capacity",
+        "notification-down",
+        "notification-down-from",
+        "notification-down-to",
+    ],
+    [
+        "orchestrator-latency",
+        "orchestrator-shape",
+        "orchestrator-latency-sd",
+        "orchestrator-transient",
+        "orchestrator-permanent",
+        "orchestrator-slow-rate",
+        "orchestrator-slow-ms",
+        "orchestrator-capacity",
+        "orchestrator-down",
+        "orchestrator-down-from",
+        "orchestrator-down-to",
+    ],
+];
+
+/// The test id of `field` in slot `slot`'s fields.
+fn tid(slot: usize, field: &str) -> &'static str {
+    let i = FIELDS
+        .iter()
+        .position(|f| *f == field)
+        .expect("a known field");
+    TEST_IDS[slot][i]
 }

@@ -25,6 +25,8 @@ pub const MAX_TOKENS: usize = 80;
 /// Tokens that carry their message's name (beyond, only the order's number; the
 /// picked order's always do).
 const LABELLED_TOKENS: usize = 4;
+/// Between two rows of boxes in the narrow layout (CSS px).
+const ROW_GAP: f64 = 10.0;
 /// Below this width (CSS px) the lanes stack around a vertical bus.
 const NARROW: f64 = 420.0;
 
@@ -51,10 +53,10 @@ impl Layout {
         if w < NARROW {
             // Two columns of boxes either side of a vertical bus, a row per two lanes.
             let rows = lanes.div_ceil(2).max(1) as f64;
-            let box_h = 40.0;
+            let box_h = 36.0;
             Layout {
                 w,
-                h: 16.0 + rows * (box_h + 14.0),
+                h: 16.0 + rows * (box_h + ROW_GAP),
                 narrow: true,
                 box_w: ((w - 36.0) / 2.0).min(150.0),
                 box_h,
@@ -75,8 +77,9 @@ impl Layout {
         if self.narrow {
             ((self.w / 2.0, 8.0), (self.w / 2.0, self.h - 8.0))
         } else {
+            // From under the customer (and the watcher) to the right edge.
             (
-                (self.box_w + 30.0, self.h / 2.0),
+                (8.0 + self.box_w / 2.0, self.h / 2.0),
                 (self.w - 8.0, self.h / 2.0),
             )
         }
@@ -104,9 +107,9 @@ impl Layout {
                 order.insert(1.min(order.len()), Lane::Orchestrator);
             }
             order.extend(services);
-            let row_h = self.box_h + 14.0;
+            let row_h = self.box_h + ROW_GAP;
             let mut slots = (0..).map(|i: usize| {
-                let x = if i % 2 == 0 {
+                let x = if i.is_multiple_of(2) {
                     8.0 + self.box_w / 2.0
                 } else {
                     self.w - 8.0 - self.box_w / 2.0
@@ -279,6 +282,21 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
                     ("y2", &num(b.1)),
                 ],
             );
+            // Each lane's tap onto the bus.
+            for (_, x, y) in &places {
+                let pts = lay.path(mode, (*x, *y), (*x, *y));
+                let (p0, p1) = (pts[0], pts[1]);
+                m.empty(
+                    "line",
+                    &[
+                        ("class", "choreo-spoke"),
+                        ("x1", &num(p0.0)),
+                        ("y1", &num(p0.1)),
+                        ("x2", &num(p1.0)),
+                        ("y2", &num(p1.1)),
+                    ],
+                );
+            }
             let label = t(
                 lang,
                 if down {
@@ -290,7 +308,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
             let (lx, ly, anchor) = if lay.narrow {
                 (a.0, lay.h - 2.0, "middle")
             } else {
-                (a.0, a.1 - 6.0, "start")
+                (a.0 + lay.box_w / 2.0 + 8.0, a.1 - 6.0, "start")
             };
             m.elem(
                 "text",
@@ -525,7 +543,7 @@ fn lane_box(
         ],
         t(
             lang,
-            if lay.box_w < 135.0 {
+            if lay.narrow || lay.box_w < 135.0 {
                 lane.short_key()
             } else {
                 lane.name_key()
@@ -574,9 +592,9 @@ fn lane_box(
                 &[
                     ("class", "choreo-queue-bar"),
                     ("x", &num(x - bw / 2.0 + 6.0)),
-                    ("y", &num(y + bh / 2.0 - 7.0)),
+                    ("y", &num(y + bh / 2.0 - 4.0)),
                     ("width", &num(bar)),
-                    ("height", "4"),
+                    ("height", "3"),
                 ],
             );
         }

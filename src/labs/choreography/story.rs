@@ -391,7 +391,7 @@ fn SequenceDiagram(data: Memo<Option<StoryData>>) -> impl IntoView {
 }
 
 /// The narrowest column a lane gets (CSS px); a narrower box scrolls sideways.
-const MIN_COL: f64 = 86.0;
+const MIN_COL: f64 = 72.0;
 const ROW_H: f64 = 22.0;
 const TOP: f64 = 34.0;
 
@@ -399,10 +399,10 @@ const TOP: f64 = 34.0;
 /// red dashed arrow for each hop that should have happened and did not.
 pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
     let lanes = &d.lanes;
-    let left = 54.0;
+    let left = 44.0;
     #[allow(non_snake_case)]
-    let SEQ_W = width.max(left + 20.0 + MIN_COL * lanes.len() as f64);
-    let col = (SEQ_W - left - 20.0) / lanes.len().max(1) as f64;
+    let SEQ_W = width.max(left + 8.0 + MIN_COL * lanes.len() as f64);
+    let col = (SEQ_W - left - 8.0) / lanes.len().max(1) as f64;
     let x_of = |l: Lane| {
         let i = lanes.iter().position(|x| *x == l).unwrap_or(0);
         left + col * (i as f64 + 0.5)
