@@ -222,6 +222,16 @@ async fn where_is_shows_the_missing_hop_of_a_lost_event_and_the_orchestrators_st
     tick().await;
     assert!(text(&a, ".choreo-where h3").contains("#1"));
     assert!(text(&b, ".choreo-where h3").contains("#1"));
+    // A new world (another preset) forgets the picked order.
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "watcher")
+        .unwrap();
+    view.run
+        .set_value(ChoreoRun::new(&p.config, p.seed).unwrap());
+    view.tick.update(|t| *t += 1);
+    tick().await;
+    assert_eq!(picked.get_untracked(), None);
 }
 
 #[wasm_bindgen_test]

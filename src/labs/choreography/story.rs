@@ -103,6 +103,22 @@ pub fn OrderViews(view: ChoreoView, side: usize) -> impl IntoView {
 #[component]
 fn OrderPicker(view: ChoreoView) -> impl IntoView {
     let picked = picked();
+    // A new config or seed (a preset picked, a knob moved) is a new world: its
+    // order #N is another order, so the views go back to the most telling one.
+    let world = StoredValue::new(None::<(engine::labs::choreography::ChoreographyConfig, u64)>);
+    Effect::new(move |_| {
+        let seed = view.seed.get();
+        let now = view.with(|run| {
+            run.sides
+                .first()
+                .map(|s| (s.model().config().clone(), seed))
+        });
+        let changed = world.with_value(|w| w.is_some() && *w != now);
+        world.set_value(now);
+        if changed {
+            picked.set(None);
+        }
+    });
     let id = crate::controls::field_id("order");
     let shown = move || {
         followed(view, picked)
