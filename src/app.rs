@@ -76,7 +76,13 @@ pub fn App(site: Site) -> impl IntoView {
     let page = move || {
         route.visit.track();
         let page = route.page.get();
-        let wanted = page_for(&page, bench);
+        // `?bench=1` on a page that has its own bench stays there.
+        let own_bench = matches!(site, Site::Lab(LabSite { bench: Some(_), .. }));
+        let wanted = if bench && own_bench {
+            site.lab()
+        } else {
+            page_for(&page, bench)
+        };
         if wanted != site.lab() {
             go_to_page(wanted);
             return ().into_any();

@@ -44,7 +44,8 @@ impl LabSite {
     }
 }
 
-/// The lab whose page runs `?bench=1` (it measures that lab's presets).
+/// The lab whose page runs `?bench=1` opened on the home page (it measures that lab's
+/// presets); a lab page with its own bench (`LabSite::bench`) runs that one instead.
 pub const BENCH_LAB: LabId = LabId::Retry;
 
 impl Site {
@@ -116,7 +117,7 @@ pub fn decode_route(input: &str) -> Decoded {
 /// The labs this app has a page for (one line each in `site/pages.tsv`, and a
 /// binary in `src/bin/`). A lab the engine runs (the CLI has it) but that has
 /// no page yet shows as coming.
-pub const LAB_PAGES: &[LabId] = &[LabId::Retry];
+pub const LAB_PAGES: &[LabId] = &[LabId::Retry, LabId::Choreography];
 
 /// Whether `lab` has its own page in this app.
 pub fn has_page(lab: LabId) -> bool {
@@ -133,7 +134,8 @@ pub fn page_href(lab: Option<LabId>) -> String {
 }
 
 /// Which page should show `page`: its lab's page, or home (home, coming labs,
-/// unknown labs). `?bench=1` belongs to [`BENCH_LAB`]'s page.
+/// unknown labs). `?bench=1` belongs to [`BENCH_LAB`]'s page, unless the page it is
+/// opened on has its own (`App` keeps it there).
 pub fn page_for(page: &Page, bench: bool) -> Option<LabId> {
     if bench {
         return Some(BENCH_LAB);

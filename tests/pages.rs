@@ -79,9 +79,13 @@ fn every_link_has_one_page() {
     );
     assert_eq!(page_href(None), "./");
     assert_eq!(page_href(Some(LabId::Retry)), "retry.html");
-    // A lab the engine runs but with no page yet (the CLI has it) shows as coming.
-    assert_eq!(page("#/en/choreography"), None);
-    assert_eq!(page("#/en/choreography/2.eJyrVkrOzy0"), None);
+    // The choreography lab has its own page, for its bare and its configured links.
+    assert_eq!(page_href(Some(LabId::Choreography)), "choreography.html");
+    assert_eq!(page("#/en/choreography"), Some(LabId::Choreography));
+    assert_eq!(
+        page("#/es/choreography/2.eJyrVkrOzy0"),
+        Some(LabId::Choreography)
+    );
 }
 
 /// The labs with a page are exactly the lab lines of site/pages.tsv (what the

@@ -38,11 +38,12 @@ async fn home_lists_five_labs_and_only_built_ones_link() {
         .query_selector_all("[data-testid=lab-list] > li")
         .unwrap();
     assert_eq!(cards.length(), 5);
+    // Retry and choreography have pages; the other three are coming.
     assert_eq!(
         root.query_selector_all(".lab-card.coming")
             .unwrap()
             .length(),
-        4
+        3
     );
     assert_eq!(
         root.query_selector_all(".lab-card.coming a")
@@ -57,6 +58,14 @@ async fn home_lists_five_labs_and_only_built_ones_link() {
     assert_eq!(
         link.get_attribute("href").as_deref(),
         Some("retry.html#/en/retry")
+    );
+    let choreography = root
+        .query_selector("[data-testid=open-choreography]")
+        .unwrap()
+        .expect("the choreography lab is a link");
+    assert_eq!(
+        choreography.get_attribute("href").as_deref(),
+        Some("choreography.html#/en/choreography")
     );
     // Switching language rewrites titles and links.
     lang.set(Lang::Pt);

@@ -89,13 +89,16 @@ test('a lab page sends other pages\' links home, and its links lead home', async
   await page.goto('/retry.html#/en/replica');
   await expect(page.locator('.coming-page')).toBeVisible();
   expect(new URL(page.url()).pathname).not.toMatch(/retry\.html$/);
-  // A lab the engine and the CLI run but with no page yet: its configured link
-  // (what `playground url` prints) opens the "coming" page, not a missing one.
+  // A lab with its own page: its configured link (what `playground url` prints) sent
+  // to a page that is not its own goes to its page, fragment kept.
   const choreography = '/en/choreography/2.' + payload({ seed: 1, config: { stock: 5 } });
   for (const start of ['/retry.html', '/']) {
     await page.goto(`${start}#${choreography}`);
-    await expect(page.locator('.coming-page')).toBeVisible();
-    expect(new URL(page.url()).hash).toBe(`#${choreography}`);
+    await expect(page.getByTestId('choreo-stage-0')).toBeVisible();
+    expect(new URL(page.url()).pathname).toMatch(/\/choreography\.html$/);
+    // Its config was read (the page then writes the whole config back into the URL).
+    await expect(page.getByTestId('stock').locator('input[type=number]')).toHaveValue('5');
+    expect(new URL(page.url()).hash).toMatch(/^#\/en\/choreography\/2\./);
   }
 
   // A lab page opened with no fragment shows its lab.

@@ -1,4 +1,5 @@
 //! One module per lab: its page (wiring the shared layout, player and share
 //! bar to the engine's run) and its lab-specific views.
 
+pub mod choreography;
 pub mod retry;

@@ -53,6 +53,10 @@ pub struct PageSpec {
     pub title: String,
     /// The loading message shown until the wasm mounts, in en, es, pt.
     pub loading: [String; 3],
+    /// The lab has its own stylesheet, `style/lab-<stem>.css`, linked after the lab
+    /// page's (set by [`generate`] when the file exists), so one lab's styles are not
+    /// in every page's download.
+    pub own_css: bool,
 }
 
 impl PageSpec {
@@ -112,6 +116,7 @@ pub fn read_pages(tsv: &str) -> Res<Vec<PageSpec>> {
             bin: bin.into(),
             title: title.into(),
             loading: [en.into(), es.into(), pt.into()],
+            own_css: false,
         });
     }
     if specs.first().is_none_or(|s| s.stem != "index") {
@@ -144,7 +149,15 @@ pub fn render(template: &str, spec: &PageSpec, all: &[PageSpec], root: &str) -> 
         .collect::<Vec<_>>()
         .join(", ");
     let lab_css = if is_lab {
-        format!("<link data-trunk rel=\"css\" href=\"{root}style/lab-page.css\" />")
+        let mut links =
+            format!("<link data-trunk rel=\"css\" href=\"{root}style/lab-page.css\" />");
+        if spec.own_css {
+            links.push_str(&format!(
+                "<link data-trunk rel=\"css\" href=\"{root}style/lab-{}.css\" />",
+                spec.stem
+            ));
+        }
+        links
     } else {
         String::new()
     };
@@ -239,7 +252,11 @@ pub fn generate(root: &Path) -> Res<Vec<Page>> {
         fs::read_to_string(root.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"))
     };
     let (template, tsv) = (read(TEMPLATE)?, read(PAGE_LIST)?);
-    let specs = read_pages(&tsv)?;
+    let mut specs = read_pages(&tsv)?;
+    for spec in &mut specs {
+        spec.own_css =
+            spec.stem != "index" && root.join(format!("style/lab-{}.css", spec.stem)).is_file();
+    }
     check_binaries(&specs, &binaries(root)?)?;
     let dir = generated_dir(root);
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -847,7 +864,8 @@ mod tests {
         let tsv = format!(
             "{TSV}cqrs\tcqrs\tCQRS & <you>\tLoading CQRS…\tCargando CQRS…\tCarregando CQRS…\n"
         );
-        let specs = read_pages(&tsv).unwrap();
+        let mut specs = read_pages(&tsv).unwrap();
+        specs[2].own_css = true;
         let home = render(template, &specs[0], &specs, "../../").unwrap();
         let retry = render(template, &specs[1], &specs, "../../").unwrap();
         let cqrs = render(template, &specs[2], &specs, "../../").unwrap();
@@ -869,6 +887,12 @@ mod tests {
             !home.contains("lab-page.css") && !home.contains("\n    \n"),
             "{home}"
         );
+        // A lab with its own stylesheet links it too; the others do not.
+        assert!(
+            cqrs.contains(r#"href="../../style/lab-cqrs.css""#),
+            "{cqrs}"
+        );
+        assert!(!retry.contains("lab-retry.css") && !home.contains("lab-cqrs.css"));
         assert!(home.contains("<p>Loading…|Cargando…|Carregando…</p>"));
         assert!(
             cqrs.contains("<title>CQRS &amp; &lt;you&gt;</title>"),

@@ -3,6 +3,7 @@
 //! choreography (A) with orchestration (B) in the same world.
 
 use super::config::*;
+use crate::labs::run::Moment;
 use crate::labs::LabPreset;
 use crate::patterns::bus::{BusConfig, Window};
 use crate::patterns::service::{LatencyShape, Outage};
@@ -11,8 +12,55 @@ fn preset(id: &'static str, seed: u64, config: ChoreographyConfig) -> LabPreset<
     LabPreset {
         id,
         seed,
+        moments: moments(id, moment_times(id)),
         config,
-        moments: vec![],
+    }
+}
+
+/// The moments of preset `id` at these simulated times (ms): captions
+/// `preset.choreography.<id>.moment.1`, `.2`, …
+fn moments(id: &str, at_ms: &[u64]) -> Vec<Moment> {
+    at_ms
+        .iter()
+        .enumerate()
+        .map(|(i, &at_ms)| Moment {
+            at_ms,
+            caption_key: format!("preset.choreography.{id}.moment.{}", i + 1),
+        })
+        .collect()
+}
+
+/// When each preset's guided moments come, picked by running the preset (its
+/// seed) so each lands just after the thing it points at happens (the
+/// `moments_land_where_things_happen` test checks the records are there).
+fn moment_times(id: &str) -> &'static [u64] {
+    match id {
+        // inventory_reserved (A 45.5 ms), payment processed (A 137.6), both completed (B 288.1).
+        "demo" => &[46, 138, 290],
+        "notifications" => &[330, 6_000],
+        // payment_rejected published (A 271.1), released (A 351.3), released (B 474.7).
+        "payment_rejected" => &[272, 352, 476],
+        // the cancellation (150), delivery cancelled with nothing to undo (A 190.7), both done (B 411.1).
+        "customer_cancels" => &[150, 191, 412],
+        // A loses order 22's payment_processed (3267.9); it is stuck; the end.
+        "event_lost" => &[3_268, 4_700, 13_285],
+        // the same loss; the watcher flags it (6267.9); released (6673.1).
+        "watcher" => &[3_268, 6_268, 6_674],
+        // first failure (5190.8), A's dead letter (6501.5), B gives up (6775.3).
+        "inventory_down" => &[5_191, 6_502, 6_776],
+        "delivery_retried" => &[605, 5_000],
+        // first cancellation (1225.3), refund (1495.7), the end.
+        "double_refund" => &[1_226, 1_496, 12_135],
+        // cancellation before the reservation (126.9), reserved after it (227.0), released (378.9).
+        "reordered" => &[127, 228, 379],
+        "orchestrator_down" => &[500, 2_000, 4_000],
+        // delivery scheduled first (217.3), a rejection (1982.0), out of stock (3764.7).
+        "parallel_steps" => &[218, 1_982, 3_765],
+        // the bus goes down (3000), B times out (4174.7), the bus is back (6000).
+        "bus_down" => &[3_000, 4_175, 6_000],
+        // the first order half-way through eight services; most orders done.
+        "larger_flow" => &[700, 9_000],
+        _ => &[],
     }
 }
 

@@ -1,0 +1,156 @@
+// The choreography lab, end to end, on the release build: every preset opened from
+// its link shows the CLI's numbers (A and B, and the trace hash); a knob goes into the
+// URL and the reopened URL gives the same run; the stage draws a lane per service; a
+// lost event shows as the hop that never happened in choreography and as the
+// orchestrator's state in orchestration; the compact embed fits a 720 px frame; the
+// page speaks Spanish; and ?bench=1 measures a 10,000-order run each way.
+import { test, expect } from '../fixtures';
+import { cli, noGuidedPauses, runToEnd } from '../lab';
+import { type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+function presetLinks(baseURL: string | undefined): { id: string; link: string }[] {
+  // `playground presets` prints: id <TAB> title <TAB> link.
+  return execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .map(([id, , link]) => ({ id, link }))
+    .filter((p) => p.link.includes('/choreography/'));
+}
+
+async function metricsJson(page: Page) {
+  // The JSON is built only while its section is open.
+  const details = page.locator('details.metrics-json');
+  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
+  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
+  const text = await page.getByTestId('metrics-json').textContent();
+  return JSON.parse(text ?? '{}');
+}
+
+test('every choreography preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
+  test.setTimeout(240_000);
+  const list = presetLinks(baseURL);
+  expect(list.length).toBeGreaterThanOrEqual(13);
+  for (const p of list) {
+    const fragment = p.link.slice(p.link.indexOf('#'));
+    // A fresh load per link, as a student opening it would (the home page sends it on).
+    await page.goto('about:blank');
+    await page.goto(`/${fragment}`);
+    await expect(page).toHaveURL(/\/choreography\.html/);
+    // Its guide is shown.
+    await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', p.id);
+    await expect(page.getByTestId('guide-text')).not.toBeEmpty();
+    await runToEnd(page);
+    const browser = await metricsJson(page);
+    const out = JSON.parse(execFileSync(cli(), ['run', p.link], { encoding: 'utf8' }));
+    expect(browser.metrics, p.id).toEqual(out.metrics);
+    expect(browser.trace_hash, p.id).toBe(out.trace_hash);
+    expect(out.b, p.id).toBeTruthy();
+    expect(browser.b.metrics, `${p.id} (B)`).toEqual(out.b.metrics);
+    expect(browser.b.trace_hash, `${p.id} (B)`).toBe(out.b.trace_hash);
+  }
+});
+
+test('a knob goes into the URL, and the reopened URL gives the same run', async ({ page }) => {
+  await page.goto('/choreography.html#/en/choreography');
+  await noGuidedPauses(page);
+  const before = page.url();
+  const stock = page.getByTestId('stock').locator('input[type=number]');
+  await stock.fill('0');
+  await stock.press('Enter');
+  await expect.poll(() => page.url()).not.toBe(before);
+  const link = page.url();
+  expect(link).toMatch(/#\/en\/choreography\/2\./);
+  // Reopened: the knob is there, and the run is the CLI's run of the same link.
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('stock').locator('input[type=number]')).toHaveValue('0');
+  await runToEnd(page);
+  const browser = await metricsJson(page);
+  const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
+  expect(browser.metrics).toEqual(out.metrics);
+  expect(browser.metrics.out_of_stock).toBe(1);
+  expect(browser.b.metrics).toEqual(out.b.metrics);
+  // A value the engine refuses is named, with its field.
+  await page.getByTestId('max-attempts').locator('input[type=number]').fill('0');
+  await page.getByTestId('max-attempts').locator('input[type=number]').press('Enter');
+  await expect(page.getByTestId('config-errors')).toContainText('retry.max_attempts');
+});
+
+test('the stage draws every service; a lost event is the hop that never happened', async ({ page, baseURL, shot }) => {
+  const lost = presetLinks(baseURL).find((p) => p.id === 'event_lost')!;
+  await page.goto(lost.link.slice(lost.link.indexOf('#')).replace(/^#/, '/choreography.html#'));
+  for (const lane of ['customer', 'inventory', 'payment', 'delivery', 'notification']) {
+    await expect(page.getByTestId('choreo-stage-0').locator(`[data-lane=${lane}]`)).toHaveCount(1);
+  }
+  // Orchestration draws the orchestrator in the middle instead of the bus.
+  await expect(page.getByTestId('choreo-stage-1').locator('[data-lane=orchestrator]')).toHaveCount(1);
+  await runToEnd(page);
+  // The most telling order (a stuck one) is followed by default on both sides.
+  const a = page.getByTestId('story-0');
+  await expect(a.getByTestId('where-status')).toHaveText('stuck');
+  await expect(a.getByTestId('missing-hop').first()).toHaveAttribute('data-why', 'lost');
+  await expect(a.getByTestId('seq-missing').first()).toBeVisible();
+  const b = page.getByTestId('story-1');
+  await expect(b.getByTestId('orchestrator-state')).toBeVisible();
+  await expect(b.getByTestId('missing-hop')).toHaveCount(0);
+  // Status bars count the stuck orders the metrics report.
+  const m = await metricsJson(page);
+  await expect(page.getByTestId('status-0').locator('[data-status=stuck]')).toContainText(String(m.metrics.stuck));
+  // Typing an order number follows that order.
+  await page.getByTestId('order-input').fill('2');
+  await page.getByTestId('order-input').press('Enter');
+  await expect(a.locator('.choreo-where h3')).toContainText('#2');
+  await expect(a.getByTestId('sequence').locator('svg')).toBeVisible();
+  await shot('choreo-event-lost-1440');
+});
+
+test('compact embed fits a 720 px frame', async ({ page }) => {
+  await page.setViewportSize({ width: 720, height: 720 });
+  await page.goto('/choreography.html?embed=1#/en/choreography');
+  await expect(page.getByTestId('play')).toBeVisible();
+  await expect(page.locator('.site-header')).toHaveCount(0);
+  const m = await page.evaluate(() => {
+    const doc = document.documentElement;
+    const stages = [...document.querySelectorAll('.choreo-stage svg')].map((s) => s.getBoundingClientRect().bottom);
+    return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, stages };
+  });
+  expect(m.scrollWidth).toBeLessThanOrEqual(m.clientWidth + 1);
+  expect(m.stages.length).toBe(2);
+  for (const bottom of m.stages) expect(bottom).toBeLessThanOrEqual(720);
+});
+
+test('the page speaks Spanish', async ({ page }) => {
+  await page.goto('/choreography.html#/es/choreography');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Coreografía vs orquestación');
+  await expect(page.getByTestId('play')).toContainText('Reproducir');
+  await expect(page.getByTestId('choreo-stage-0')).toContainText('Inventario');
+  await expect(page.getByTestId('summary-A')).toContainText('Coreografía');
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('log-a').getByTestId('log-entry').first()).toContainText('pedido');
+  await expect(page).toHaveURL(/#\/es\/choreography\//);
+});
+
+test('choreography WASM throughput (?bench=1), recorded for the notes', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/choreography.html?bench=1');
+  await expect(page.getByTestId('bench-total')).toBeVisible({ timeout: 150_000 });
+  const rows = await page.locator('[data-testid=bench] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      run: tr.getAttribute('data-run'),
+      orders: Number(tr.getAttribute('data-orders')),
+      events: Number(tr.getAttribute('data-events')),
+      ms: Number(tr.getAttribute('data-ms')),
+    })),
+  );
+  expect(rows.map((r) => r.run)).toEqual(['choreography', 'orchestration']);
+  for (const r of rows) {
+    expect(r.orders).toBe(10_000);
+    expect(r.ms).toBeGreaterThan(0);
+    console.log(
+      `choreography bench (Chromium, wasm): ${r.run}: ${r.orders} orders, ${r.events} events in ${r.ms} ms → ` +
+        `${Math.round(r.orders / (r.ms / 1000))} orders/s, ${Math.round(r.events / (r.ms / 1000))} events/s`,
+    );
+  }
+});

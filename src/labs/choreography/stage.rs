@@ -1,0 +1,781 @@
+//! The stage: the flow at a glance. Services sit in fixed lanes around the
+//! bus (choreography) or around the orchestrator (orchestration); the
+//! customer on the left. Events travel as tokens coloured by their order (its
+//! correlation id) and labelled with what they say; compensations are drawn
+//! in their own colour with a dashed trail, flowing back; a message the bus
+//! drops stops on the bus with a cross. Each service shows its queue, what it
+//! has handled, and a DOWN sign during its outage. The drawing is one SVG
+//! written as text (`markup.rs`), with a bounded number of tokens, so its size
+//! does not grow with the number of orders. Clicking a token picks its order
+//! for the story views below.
+
+use super::{picked, ChoreoView};
+use crate::i18n::tr;
+use crate::markup::{num, Markup};
+use engine::i18n::{t, tf};
+use engine::labs::choreography::config::{Mode, Topic};
+use engine::labs::choreography::view::{self as cv, HopLabel, Lane, RowKind, Status};
+use engine::labs::choreography::{ChoreoModel, ChoreoSim};
+use engine::time::{SimDuration, SimTime};
+use engine::Lang;
+use leptos::prelude::*;
+
+/// Tokens drawn at most (the newest hops).
+pub const MAX_TOKENS: usize = 80;
+/// Tokens that carry their message's name (beyond, only the order's number; the
+/// picked order's always do).
+const LABELLED_TOKENS: usize = 4;
+/// Between two rows of boxes in the narrow layout (CSS px).
+const ROW_GAP: f64 = 10.0;
+/// Below this width (CSS px) the lanes stack around a vertical bus.
+const NARROW: f64 = 420.0;
+
+/// A colour per order (its correlation id): hues spread by the golden angle.
+pub fn order_colour(order: u32) -> String {
+    let hue = (order as f64 * 137.508) % 360.0;
+    format!("hsl({:.0} 70% 45%)", hue)
+}
+
+/// Where the stage's pieces go for a drawing `w` CSS px wide: the viewBox is as wide
+/// as the element, so text keeps its size on a phone and on a wide screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    pub w: f64,
+    pub h: f64,
+    pub narrow: bool,
+    pub box_w: f64,
+    pub box_h: f64,
+}
+
+impl Layout {
+    pub fn for_width(w: f64, lanes: usize) -> Layout {
+        let w = w.max(160.0);
+        if w < NARROW {
+            // Two columns of boxes either side of a vertical bus, a row per two lanes.
+            let rows = lanes.div_ceil(2).max(1) as f64;
+            let box_h = 36.0;
+            Layout {
+                w,
+                h: 16.0 + rows * (box_h + ROW_GAP),
+                narrow: true,
+                box_w: ((w - 36.0) / 2.0).min(150.0),
+                box_h,
+            }
+        } else {
+            Layout {
+                w,
+                h: 230.0,
+                narrow: false,
+                // More than four services (the larger flow) need narrower boxes:
+                // their columns share the width right of the customer.
+                box_w: {
+                    let cols = lanes.saturating_sub(1).div_ceil(2).max(2) as f64;
+                    let fit = (w - 40.0) / (cols + 1.0) - 10.0;
+                    ((w - 40.0) / 4.0 - 10.0)
+                        .clamp(90.0, 140.0)
+                        .min(fit.max(56.0))
+                },
+                box_h: 46.0,
+            }
+        }
+    }
+
+    /// The bus: horizontal at mid-height, or vertical down the middle.
+    fn bus(&self) -> ((f64, f64), (f64, f64)) {
+        if self.narrow {
+            ((self.w / 2.0, 8.0), (self.w / 2.0, self.h - 8.0))
+        } else {
+            // From under the customer (and the watcher) to the right edge.
+            (
+                (8.0 + self.box_w / 2.0, self.h / 2.0),
+                (self.w - 8.0, self.h / 2.0),
+            )
+        }
+    }
+
+    /// Each lane's centre.
+    fn place(&self, lanes: &[Lane]) -> Vec<(Lane, f64, f64)> {
+        let services: Vec<Lane> = lanes
+            .iter()
+            .copied()
+            .filter(|l| matches!(l, Lane::Service(_)))
+            .collect();
+        let edges: Vec<Lane> = lanes
+            .iter()
+            .copied()
+            .filter(|l| matches!(l, Lane::Customer | Lane::Watcher))
+            .collect();
+        let hub = lanes.contains(&Lane::Orchestrator);
+        let mut out = vec![];
+        if self.narrow {
+            // Left column then right column, row by row: the customer, the
+            // orchestrator (or the watcher), then the services.
+            let mut order: Vec<Lane> = edges;
+            if hub {
+                order.insert(1.min(order.len()), Lane::Orchestrator);
+            }
+            order.extend(services);
+            let row_h = self.box_h + ROW_GAP;
+            let mut slots = (0..).map(|i: usize| {
+                let x = if i.is_multiple_of(2) {
+                    8.0 + self.box_w / 2.0
+                } else {
+                    self.w - 8.0 - self.box_w / 2.0
+                };
+                (x, 8.0 + self.box_h / 2.0 + (i / 2) as f64 * row_h)
+            });
+            for l in order {
+                let (x, y) = slots.next().expect("endless");
+                out.push((l, x, y));
+            }
+            return out;
+        }
+        let mid = self.h / 2.0;
+        let top = 8.0 + self.box_h / 2.0;
+        let bottom = self.h - 8.0 - self.box_h / 2.0;
+        for (i, l) in edges.iter().enumerate() {
+            out.push((
+                *l,
+                8.0 + self.box_w / 2.0,
+                if i == 0 { top } else { bottom },
+            ));
+        }
+        if hub {
+            out.push((Lane::Orchestrator, (self.box_w + 30.0 + self.w) / 2.0, mid));
+        }
+        // Services alternate above and below the bus, left to right.
+        let n = services.len().max(1) as f64;
+        let cols = (n / 2.0).ceil();
+        let left = self.box_w + 30.0;
+        let span = self.w - left - 8.0;
+        for (i, l) in services.iter().enumerate() {
+            let col = (i / 2) as f64;
+            let x = left + (col + 0.5) * span / cols;
+            out.push((*l, x, if i % 2 == 0 { top } else { bottom }));
+        }
+        out
+    }
+
+    /// The path a hop travels, from box edge to box edge.
+    fn path(&self, mode: Mode, from: (f64, f64), to: (f64, f64)) -> Vec<(f64, f64)> {
+        let mut pts = self.centre_path(mode, from, to);
+        let n = pts.len();
+        if n >= 2 {
+            pts[0] = self.clip(pts[0], pts[1]);
+            pts[n - 1] = self.clip(pts[n - 1], pts[n - 2]);
+        }
+        pts
+    }
+
+    /// Where the segment from a box's centre `c` towards `p` leaves the box.
+    fn clip(&self, c: (f64, f64), p: (f64, f64)) -> (f64, f64) {
+        let (dx, dy) = (p.0 - c.0, p.1 - c.1);
+        let tx = if dx.abs() > 1e-9 {
+            self.box_w / 2.0 / dx.abs()
+        } else {
+            f64::INFINITY
+        };
+        let ty = if dy.abs() > 1e-9 {
+            self.box_h / 2.0 / dy.abs()
+        } else {
+            f64::INFINITY
+        };
+        let t = tx.min(ty).min(1.0);
+        (c.0 + dx * t, c.1 + dy * t)
+    }
+
+    /// The path between two boxes' centres: onto the bus and along it
+    /// (choreography), or straight.
+    fn centre_path(&self, mode: Mode, from: (f64, f64), to: (f64, f64)) -> Vec<(f64, f64)> {
+        match mode {
+            Mode::Choreography if self.narrow => {
+                let bx = self.w / 2.0;
+                vec![from, (bx, from.1), (bx, to.1), to]
+            }
+            Mode::Choreography => {
+                let by = self.h / 2.0;
+                vec![from, (from.0, by), (to.0, by), to]
+            }
+            Mode::Orchestration => vec![from, to],
+        }
+    }
+}
+
+fn at(places: &[(Lane, f64, f64)], lane: Lane) -> (f64, f64) {
+    places
+        .iter()
+        .find(|(l, _, _)| *l == lane)
+        .map_or((0.0, 0.0), |(_, x, y)| (*x, *y))
+}
+
+/// The point a fraction `p` along a polyline.
+fn along(points: &[(f64, f64)], p: f64) -> (f64, f64) {
+    let lens: Vec<f64> = points
+        .windows(2)
+        .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
+        .collect();
+    let total: f64 = lens.iter().sum();
+    let mut left = p.clamp(0.0, 1.0) * total;
+    for (i, l) in lens.iter().enumerate() {
+        if left <= *l || i == lens.len() - 1 {
+            let f = if *l > 0.0 { (left / l).min(1.0) } else { 1.0 };
+            let (a, b) = (points[i], points[i + 1]);
+            return (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+        }
+        left -= l;
+    }
+    points.last().copied().unwrap_or((0.0, 0.0))
+}
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+/// How long a token takes to cross the stage, in simulated ms: a few bus hops.
+fn travel_ms(sim: &ChoreoSim) -> f64 {
+    let c = sim.model().config();
+    (c.bus.latency_ms as f64 * 3.0).max(250.0)
+}
+
+fn short_label(lang: Lang, label: HopLabel) -> String {
+    match label {
+        HopLabel::Event(topic) => topic.key().to_string(),
+        HopLabel::Command(step) => t(lang, &format!("choreo.step.{}", step.key())).to_string(),
+        HopLabel::Reply { ok: true, .. } => t(lang, "choreo.hop.reply_ok").to_string(),
+        HopLabel::Reply { ok: false, .. } => t(lang, "choreo.hop.reply_failed").to_string(),
+        HopLabel::Call { cancel: false } => "placeOrder()".to_string(),
+        HopLabel::Call { cancel: true } => "cancelOrder()".to_string(),
+    }
+}
+
+/// The stage of one side, as SVG markup, `width` CSS px wide.
+pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -> String {
+    let model = sim.model();
+    let mode = model.mode();
+    let lanes = cv::lanes(model);
+    let lay = Layout::for_width(width, lanes.len());
+    let places = lay.place(&lanes);
+    let now = sim.now();
+    let now_ms = ms(now);
+    let travel = travel_ms(sim);
+    let mut m = Markup::new();
+    m.open(
+        "svg",
+        &[
+            ("class", "stage-svg choreo-svg"),
+            ("viewBox", &format!("0 0 {:.0} {:.0}", lay.w, lay.h)),
+            ("role", "img"),
+            ("aria-label", t(lang, "choreo.stage.label")),
+        ],
+    );
+    // The bus, or the orchestrator's spokes.
+    match mode {
+        Mode::Choreography => {
+            let down = model.bus().is_down(now);
+            let (a, b) = lay.bus();
+            m.empty(
+                "line",
+                &[
+                    (
+                        "class",
+                        if down {
+                            "choreo-bus choreo-bus--down"
+                        } else {
+                            "choreo-bus"
+                        },
+                    ),
+                    ("x1", &num(a.0)),
+                    ("y1", &num(a.1)),
+                    ("x2", &num(b.0)),
+                    ("y2", &num(b.1)),
+                ],
+            );
+            // Each lane's tap onto the bus.
+            for (_, x, y) in &places {
+                let pts = lay.path(mode, (*x, *y), (*x, *y));
+                let (p0, p1) = (pts[0], pts[1]);
+                m.empty(
+                    "line",
+                    &[
+                        ("class", "choreo-spoke"),
+                        ("x1", &num(p0.0)),
+                        ("y1", &num(p0.1)),
+                        ("x2", &num(p1.0)),
+                        ("y2", &num(p1.1)),
+                    ],
+                );
+            }
+            let label = t(
+                lang,
+                if down {
+                    "choreo.stage.bus_down"
+                } else {
+                    "choreo.stage.bus"
+                },
+            );
+            let (lx, ly, anchor) = if lay.narrow {
+                (a.0, lay.h - 2.0, "middle")
+            } else {
+                (a.0 + lay.box_w / 2.0 + 8.0, a.1 - 6.0, "start")
+            };
+            m.elem(
+                "text",
+                &[
+                    (
+                        "class",
+                        if down {
+                            "choreo-bus-label choreo-lane-down"
+                        } else {
+                            "choreo-bus-label"
+                        },
+                    ),
+                    ("x", &num(lx)),
+                    ("y", &num(ly)),
+                    ("text-anchor", anchor),
+                ],
+                label,
+            );
+        }
+        Mode::Orchestration => {
+            let hub = at(&places, Lane::Orchestrator);
+            for (l, x, y) in &places {
+                if *l != Lane::Orchestrator {
+                    m.empty(
+                        "line",
+                        &[
+                            ("class", "choreo-spoke"),
+                            ("x1", &num(hub.0)),
+                            ("y1", &num(hub.1)),
+                            ("x2", &num(*x)),
+                            ("y2", &num(*y)),
+                        ],
+                    );
+                }
+            }
+        }
+    }
+    // Trails first, then the boxes over them, then the tokens over everything.
+    let since = SimTime::ZERO + SimDuration::from_ms_f64((now_ms - travel).max(0.0));
+    let rows = cv::recent_rows(sim, since, 400);
+    struct Token {
+        order: u32,
+        x: f64,
+        y: f64,
+        back: bool,
+        lost: bool,
+        lost_shown: bool,
+        label: String,
+    }
+    let mut tokens: Vec<Token> = vec![];
+    for row in rows.iter().rev() {
+        let RowKind::Hop {
+            from,
+            to,
+            label,
+            backward,
+            lost,
+        } = &row.kind
+        else {
+            continue;
+        };
+        let age = (now_ms - ms(row.at)) / travel;
+        if !(0.0..=1.0).contains(&age) {
+            continue;
+        }
+        let colour = order_colour(row.order);
+        for target in to {
+            if tokens.len() >= MAX_TOKENS {
+                break;
+            }
+            let pts = lay.path(mode, at(&places, *from), at(&places, *target));
+            // A lost message stops on the bus, half way.
+            let p = if *lost { (age * 2.0).min(0.5) } else { age };
+            let (x, y) = along(&pts, p);
+            let d: String = pts
+                .iter()
+                .enumerate()
+                .map(|(i, (x, y))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x, y))
+                .collect();
+            let selected = picked == Some(row.order);
+            let class = match (backward, selected) {
+                (true, true) => "choreo-trail choreo-trail--back choreo-trail--picked",
+                (true, false) => "choreo-trail choreo-trail--back",
+                (false, true) => "choreo-trail choreo-trail--picked",
+                (false, false) => "choreo-trail",
+            };
+            m.empty(
+                "path",
+                &[
+                    ("class", class),
+                    ("d", &d),
+                    ("style", &format!("--order:{colour}")),
+                ],
+            );
+            tokens.push(Token {
+                order: row.order,
+                x,
+                y,
+                back: *backward,
+                lost: *lost,
+                lost_shown: *lost && age >= 0.25,
+                label: short_label(lang, *label),
+            });
+        }
+    }
+    for (lane, x, y) in &places {
+        lane_box(&mut m, model, &lay, *lane, *x, *y, now, lang);
+    }
+    let labelled = tokens.len() <= LABELLED_TOKENS;
+    for tk in &tokens {
+        let colour = order_colour(tk.order);
+        m.open(
+            "g",
+            &[
+                (
+                    "class",
+                    if tk.back {
+                        "choreo-token choreo-token--back"
+                    } else {
+                        "choreo-token"
+                    },
+                ),
+                ("data-order", &tk.order.to_string()),
+                ("data-testid", "token"),
+                ("style", &format!("--order:{colour}")),
+            ],
+        );
+        let (tx, ty) = (tk.x, tk.y);
+        if tk.back {
+            m.empty(
+                "rect",
+                &[
+                    ("x", &num(tx - 8.0)),
+                    ("y", &num(ty - 8.0)),
+                    ("width", "16"),
+                    ("height", "16"),
+                    ("transform", &format!("rotate(45 {tx:.1} {ty:.1})")),
+                ],
+            );
+        } else {
+            m.empty("circle", &[("cx", &num(tx)), ("cy", &num(ty)), ("r", "9")]);
+        }
+        m.elem(
+            "text",
+            &[
+                ("class", "choreo-token-id"),
+                ("x", &num(tx)),
+                ("y", &num(ty + 3.5)),
+                ("text-anchor", "middle"),
+            ],
+            &(tk.order + 1).to_string(),
+        );
+        if labelled || picked == Some(tk.order) {
+            let right = tx < lay.w * 0.6;
+            m.elem(
+                "text",
+                &[
+                    ("class", "choreo-token-label"),
+                    ("x", &num(if right { tx + 12.0 } else { tx - 12.0 })),
+                    ("y", &num(ty - 9.0)),
+                    ("text-anchor", if right { "start" } else { "end" }),
+                ],
+                &tk.label,
+            );
+        }
+        if tk.lost_shown {
+            m.elem(
+                "text",
+                &[
+                    ("class", "choreo-lost"),
+                    ("x", &num(tx)),
+                    ("y", &num(ty + 22.0)),
+                    ("text-anchor", "middle"),
+                ],
+                &format!("✕ {}", t(lang, "choreo.stage.lost")),
+            );
+        }
+        let _ = tk.lost;
+        m.close("g");
+    }
+    m.close("svg");
+    m.finish()
+}
+
+/// One lane's box: its name, its queue and what it has done, DOWN in an outage.
+#[allow(clippy::too_many_arguments)]
+fn lane_box(
+    m: &mut Markup,
+    model: &ChoreoModel,
+    lay: &Layout,
+    lane: Lane,
+    x: f64,
+    y: f64,
+    now: SimTime,
+    lang: Lang,
+) {
+    let down = cv::is_down(model, lane, now);
+    let (queued, busy) = cv::queue_depth(model, lane);
+    let class = match (lane, down) {
+        (_, true) => "choreo-box choreo-box--down",
+        (Lane::Orchestrator, _) => "choreo-box choreo-box--hub",
+        (Lane::Customer | Lane::Watcher, _) => "choreo-box choreo-box--edge",
+        _ => "choreo-box",
+    };
+    let key = match lane {
+        Lane::Service(s) => s.key(),
+        Lane::Orchestrator => "orchestrator",
+        Lane::Customer => "customer",
+        Lane::Watcher => "watcher",
+    };
+    let (bw, bh) = (lay.box_w, lay.box_h);
+    m.open("g", &[("class", "choreo-lane"), ("data-lane", key)]);
+    m.empty(
+        "rect",
+        &[
+            ("class", class),
+            ("x", &num(x - bw / 2.0)),
+            ("y", &num(y - bh / 2.0)),
+            ("width", &num(bw)),
+            ("height", &num(bh)),
+            ("rx", "8"),
+        ],
+    );
+    let has_queue = matches!(lane, Lane::Service(_) | Lane::Orchestrator);
+    m.elem(
+        "text",
+        &[
+            ("class", "choreo-lane-name"),
+            ("x", &num(x)),
+            ("y", &num(if has_queue { y - 4.0 } else { y + 4.0 })),
+            ("text-anchor", "middle"),
+        ],
+        t(
+            lang,
+            if lay.narrow || lay.box_w < 135.0 {
+                lane.short_key()
+            } else {
+                lane.name_key()
+            },
+        ),
+    );
+    if has_queue {
+        let line = if down {
+            t(lang, "choreo.stage.down").to_string()
+        } else {
+            tf(
+                lang,
+                if lay.narrow {
+                    "choreo.stage.queue_short"
+                } else {
+                    "choreo.stage.queue"
+                },
+                &[
+                    ("queued", &(queued + busy as usize)),
+                    ("done", &cv::processed(model, lane)),
+                ],
+            )
+        };
+        m.elem(
+            "text",
+            &[
+                (
+                    "class",
+                    if down {
+                        "choreo-lane-down"
+                    } else {
+                        "choreo-lane-queue"
+                    },
+                ),
+                ("x", &num(x)),
+                ("y", &num(y + 11.0)),
+                ("text-anchor", "middle"),
+            ],
+            &line,
+        );
+        // The queue as a bar: 3 px per message waiting, up to the box's width.
+        let bar = (queued as f64 * 3.0).min(bw - 12.0);
+        if bar > 0.0 {
+            m.empty(
+                "rect",
+                &[
+                    ("class", "choreo-queue-bar"),
+                    ("x", &num(x - bw / 2.0 + 6.0)),
+                    ("y", &num(y + bh / 2.0 - 4.0)),
+                    ("width", &num(bar)),
+                    ("height", "3"),
+                ],
+            );
+        }
+    }
+    m.close("g");
+}
+
+/// The stage of one side; a click on a token picks its order.
+#[component]
+pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
+    let picked = picked();
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = crate::charts::use_element_width(node, 560.0);
+    let svg = move || {
+        let lang = view.lang.get();
+        let p = picked.get();
+        let w = width.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|sim| stage_svg(sim, lang, p, w))
+                .unwrap_or_default()
+        })
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        if let Some(order) = target
+            .closest("[data-order]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.get_attribute("data-order"))
+            .and_then(|s| s.parse::<u32>().ok())
+        {
+            picked.set(Some(order));
+        }
+    };
+    view! {
+        // The orders' status first: the count that tells the two sides apart.
+        <StatusStrip view=view side=side />
+        <figure class="choreo-stage" data-testid=format!("choreo-stage-{side}")>
+            <div class="stage-plot" node_ref=node inner_html=svg on:click=on_click></div>
+            <figcaption class="help">{tr("choreo.stage.help")}</figcaption>
+        </figure>
+    }
+}
+
+/// Status cells drawn at most (the newest orders).
+pub const MAX_CELLS: usize = 240;
+
+/// Per-order status: a stacked bar of counts (pending, completing,
+/// compensating, completed, compensated, stuck) and one cell per order (the
+/// newest [`MAX_CELLS`]); a cell picks its order.
+#[component]
+pub fn StatusStrip(view: ChoreoView, side: usize) -> impl IntoView {
+    let picked = picked();
+    let html = move || {
+        let lang = view.lang.get();
+        let p = picked.get();
+        view.with(|run| {
+            let Some(sim) = run.sides.get(side) else {
+                return String::new();
+            };
+            status_markup(sim, lang, p)
+        })
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        if let Some(order) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-order]").ok().flatten())
+            .and_then(|e| e.get_attribute("data-order"))
+            .and_then(|s| s.parse::<u32>().ok())
+        {
+            picked.set(Some(order));
+        }
+    };
+    view! { <div class="choreo-status" data-testid=format!("status-{side}") inner_html=html on:click=on_click></div> }
+}
+
+fn status_markup(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
+    let model = sim.model();
+    let counts = cv::status_counts(model);
+    let total: u64 = counts.iter().sum();
+    let mut m = Markup::new();
+    m.open(
+        "div",
+        &[
+            ("class", "choreo-status-bar"),
+            ("role", "img"),
+            ("aria-label", &status_sentence(&counts, lang)),
+        ],
+    );
+    for s in Status::ALL {
+        let n = counts[s.index()];
+        if n == 0 {
+            continue;
+        }
+        let share = n as f64 / total.max(1) as f64 * 100.0;
+        m.open(
+            "span",
+            &[
+                ("class", &format!("choreo-status-seg st-{}", s.key())),
+                ("style", &format!("flex-grow:{share:.3}")),
+                ("data-status", s.key()),
+            ],
+        );
+        m.text(&format!(
+            "{} {}",
+            n,
+            t(lang, &format!("choreo.status.{}", s.key()))
+        ));
+        m.close("span");
+    }
+    m.close("div");
+    let orders = model.orders();
+    let first = orders.len().saturating_sub(MAX_CELLS);
+    m.open("div", &[("class", "choreo-cells"), ("aria-hidden", "true")]);
+    for (i, o) in orders.iter().enumerate().skip(first) {
+        let s = cv::status(o);
+        let class = if picked == Some(i as u32) {
+            format!("choreo-cell st-{} picked", s.key())
+        } else {
+            format!("choreo-cell st-{}", s.key())
+        };
+        m.open(
+            "span",
+            &[
+                ("class", &class),
+                ("data-order", &i.to_string()),
+                (
+                    "title",
+                    &format!(
+                        "#{} · {}",
+                        i + 1,
+                        t(lang, &format!("choreo.status.{}", s.key()))
+                    ),
+                ),
+            ],
+        );
+        m.close("span");
+    }
+    m.close("div");
+    m.finish()
+}
+
+/// "3 completed, 1 stuck" (the status bar's text alternative).
+pub fn status_sentence(counts: &[u64; 6], lang: Lang) -> String {
+    let parts: Vec<String> = Status::ALL
+        .iter()
+        .filter(|s| counts[s.index()] > 0)
+        .map(|s| {
+            format!(
+                "{} {}",
+                counts[s.index()],
+                t(lang, &format!("choreo.status.{}", s.key()))
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        t(lang, "choreo.status.none").to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Whether a topic is one the stage draws going back (for tests and legends).
+pub fn is_backward(topic: Topic) -> bool {
+    cv::is_backward_topic(topic)
+}

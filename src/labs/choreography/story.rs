@@ -1,0 +1,675 @@
+//! One order's story, on each side: "Where is order #N?" and its sequence
+//! diagram. In choreography no one holds an order's state, so "where is it"
+//! is assembled from each service's own log lines by the order's correlation
+//! id, and the hop that never happened is marked; in orchestration it is the
+//! orchestrator's state for the order. The sequence diagram has one lane per
+//! participant (the customer, the orchestrator or the watcher, each service),
+//! time going down. The order is picked by clicking a token or a status cell,
+//! or by typing its number; until then the most telling one is shown (the
+//! first stuck order, else the first undone one). The engine assembles both
+//! (`view::where_is`, `view::rows`, replaying the side when its trace ring no
+//! longer holds the whole story); this module only draws them.
+
+use super::stage::order_colour;
+use super::{picked, ChoreoView};
+use crate::i18n::{tr, use_i18n};
+use crate::markup::{num, Markup};
+use engine::i18n::{t, tf};
+use engine::labs::choreography::config::{Mode, Step};
+use engine::labs::choreography::model::Phase;
+use engine::labs::choreography::record::ChoreoRecord;
+use engine::labs::choreography::view::{
+    self as cv, HopLabel, Lane, Missing, OrderStory, Row, RowKind, WhereIs,
+};
+use engine::time::{human_ms, SimTime};
+use engine::Lang;
+use leptos::prelude::*;
+
+/// Replayed events per refresh when a story has to be rebuilt (a long run).
+const REPLAY_BUDGET: u64 = 60_000;
+/// Rows the sequence diagram draws at most (the first ones: the story's start).
+pub const MAX_ROWS: usize = 48;
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+/// What both story views of a side show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryData {
+    pub order: u32,
+    pub mode: Mode,
+    pub lanes: Vec<Lane>,
+    pub rows: Vec<Row>,
+    pub where_is: WhereIs,
+    pub behind: bool,
+    pub truncated: bool,
+}
+
+/// The order both sides follow: the picked one, else side A's most telling one.
+fn followed(view: ChoreoView, picked: RwSignal<Option<u32>>) -> Option<u32> {
+    picked
+        .get()
+        .or_else(|| view.with(|run| run.sides.first().and_then(|s| cv::notable_order(s.model()))))
+}
+
+/// "Where is order #N?" and the order's sequence diagram, for one side.
+#[component]
+pub fn OrderViews(view: ChoreoView, side: usize) -> impl IntoView {
+    let picked = picked();
+    let story = StoredValue::new_local(None::<OrderStory>);
+    let data = Memo::new(move |_| {
+        let order = followed(view, picked)?;
+        let seed = view.seed.get();
+        view.with(|run| {
+            let sim = run.sides.get(side)?;
+            story.update_value(|s| {
+                if s.as_ref().is_none_or(|s| s.order != order) {
+                    *s = Some(OrderStory::new(order));
+                }
+                if let Some(s) = s {
+                    s.follow(sim, seed, REPLAY_BUDGET);
+                }
+            });
+            story.with_value(|s| {
+                let s = s.as_ref()?;
+                let model = sim.model();
+                Some(StoryData {
+                    order,
+                    mode: model.mode(),
+                    lanes: cv::lanes(model),
+                    rows: cv::rows(
+                        model.config(),
+                        model.mode(),
+                        s.records().iter().map(|(at, r)| (*at, r)),
+                    ),
+                    where_is: cv::where_is(model, s),
+                    behind: s.behind,
+                    truncated: s.truncated,
+                })
+            })
+        })
+    });
+    view! {
+        <div class="choreo-story" data-testid=format!("story-{side}")>
+            {(side == 0).then(|| view! { <OrderPicker view=view /> })}
+            <WhereIsOrder data=data />
+            <SequenceDiagram data=data />
+        </div>
+    }
+}
+
+/// Type an order number, or go back to the most telling order.
+#[component]
+fn OrderPicker(view: ChoreoView) -> impl IntoView {
+    let picked = picked();
+    // A new config or seed (a preset picked, a knob moved) is a new world: its
+    // order #N is another order, so the views go back to the most telling one.
+    let world = StoredValue::new(None::<(engine::labs::choreography::ChoreographyConfig, u64)>);
+    Effect::new(move |_| {
+        let seed = view.seed.get();
+        let now = view.with(|run| {
+            run.sides
+                .first()
+                .map(|s| (s.model().config().clone(), seed))
+        });
+        let changed = world.with_value(|w| w.is_some() && *w != now);
+        world.set_value(now);
+        if changed {
+            picked.set(None);
+        }
+    });
+    let id = crate::controls::field_id("order");
+    let shown = move || {
+        followed(view, picked)
+            .map(|o| (o + 1).to_string())
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="choreo-picker">
+            <label for=id.clone()>{tr("choreo.story.pick")}</label>
+            <input
+                id=id
+                type="number"
+                min="1"
+                data-testid="order-input"
+                prop:value=shown
+                on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
+                        picked.set(Some(n.saturating_sub(1)));
+                    }
+                }
+            />
+            <button class="btn" data-testid="order-auto" on:click=move |_| picked.set(None)>
+                {tr("choreo.story.auto")}
+            </button>
+        </div>
+    }
+}
+
+fn step_name(lang: Lang, s: Step) -> String {
+    t(lang, &format!("choreo.step.{}", s.key())).to_string()
+}
+
+/// A short line for a mark in a lane (the log says it in full).
+fn mark_text(lang: Lang, r: &ChoreoRecord) -> String {
+    use ChoreoRecord::*;
+    match *r {
+        Placed { .. } => t(lang, "choreo.mark.placed").to_string(),
+        StepDone { step, .. } => format!("✓ {}", step_name(lang, step)),
+        StepFailed { step, attempt, .. } => format!("✗ {} (#{attempt})", step_name(lang, step)),
+        DeadLetter { step, .. } => tf(
+            lang,
+            "choreo.mark.dead_letter",
+            &[("step", &step_name(lang, step))],
+        ),
+        Ignored { step, .. } => tf(
+            lang,
+            "choreo.mark.ignored",
+            &[("step", &step_name(lang, step))],
+        ),
+        Completed { .. } => t(lang, "choreo.mark.completed").to_string(),
+        CustomerCancels { .. } => t(lang, "choreo.mark.cancels").to_string(),
+        CancelRefused { .. } => t(lang, "choreo.mark.cancel_refused").to_string(),
+        Shipped { .. } => t(lang, "choreo.mark.shipped").to_string(),
+        Command { step, .. } => step_name(lang, step),
+        TimedOut { step, .. } => tf(
+            lang,
+            "choreo.mark.timed_out",
+            &[("step", &step_name(lang, step))],
+        ),
+        GaveUp { step, .. } => tf(
+            lang,
+            "choreo.mark.gave_up",
+            &[("step", &step_name(lang, step))],
+        ),
+        Flagged { .. } => t(lang, "choreo.mark.flagged").to_string(),
+        Published { topic, .. } => topic.key().to_string(),
+        Lost { .. } => t(lang, "choreo.stage.lost").to_string(),
+    }
+}
+
+fn hop_text(lang: Lang, label: HopLabel) -> String {
+    match label {
+        HopLabel::Event(topic) => topic.key().to_string(),
+        HopLabel::Command(step) => format!("→ {}", step_name(lang, step)),
+        HopLabel::Reply { step, ok } => format!(
+            "{} {}",
+            if ok { "✓" } else { "✗" },
+            tf(
+                lang,
+                "choreo.hop.reply",
+                &[("step", &step_name(lang, step))]
+            )
+        ),
+        HopLabel::Call { cancel: false } => "placeOrder()".to_string(),
+        HopLabel::Call { cancel: true } => "cancelOrder()".to_string(),
+    }
+}
+
+fn missing_text(lang: Lang, why: Missing) -> &'static str {
+    match why {
+        Missing::Lost => t(lang, "choreo.where.lost"),
+        Missing::GaveUp => t(lang, "choreo.where.gave_up"),
+        Missing::NotYet => t(lang, "choreo.where.not_yet"),
+    }
+}
+
+/// "Where is order #N?" for one side.
+#[component]
+fn WhereIsOrder(data: Memo<Option<StoryData>>) -> impl IntoView {
+    let lang = use_i18n().lang;
+    let html = move || {
+        let lang = lang.get();
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| where_markup(d, lang))
+                .unwrap_or_default()
+        })
+    };
+    view! { <section class="choreo-where" data-testid="where-is" aria-live="polite" inner_html=html></section> }
+}
+
+fn where_markup(d: &StoryData, lang: Lang) -> String {
+    let w = &d.where_is;
+    let n = d.order + 1;
+    let mut m = Markup::new();
+    m.open("h3", &[("class", "small-title")]);
+    m.text(&tf(lang, "choreo.where.title", &[("order", &n)]));
+    m.raw(" ");
+    match w.status {
+        Some(s) => {
+            m.elem(
+                "span",
+                &[
+                    ("class", &format!("badge st-{}", s.key())),
+                    ("data-testid", "where-status"),
+                ],
+                t(lang, &format!("choreo.status.{}", s.key())),
+            );
+        }
+        None => {
+            m.elem(
+                "span",
+                &[("class", "badge")],
+                t(lang, "choreo.where.not_placed"),
+            );
+        }
+    }
+    m.close("h3");
+    if w.status.is_none() {
+        return m.finish();
+    }
+    match w.mode {
+        Mode::Choreography => {
+            m.elem(
+                "p",
+                &[("class", "help")],
+                &tf(lang, "choreo.where.assembled", &[("order", &n)]),
+            );
+            m.open("ul", &[("class", "choreo-fragments")]);
+            for (service, lines) in &w.fragments {
+                m.open("li", &[("data-service", service.key())]);
+                m.elem("strong", &[], t(lang, Lane::Service(*service).name_key()));
+                m.raw(": ");
+                if lines.is_empty() {
+                    m.elem(
+                        "span",
+                        &[("class", "muted")],
+                        t(lang, "choreo.where.nothing"),
+                    );
+                } else {
+                    let texts: Vec<String> = lines
+                        .iter()
+                        .rev()
+                        .take(3)
+                        .rev()
+                        .map(|(at, r)| format!("{} {}", human_ms(ms(*at)), mark_text(lang, r)))
+                        .collect();
+                    m.text(&texts.join(" · "));
+                }
+                m.close("li");
+            }
+            m.close("ul");
+            for hop in &w.missing {
+                m.open(
+                    "p",
+                    &[
+                        (
+                            "class",
+                            if hop.why == Missing::NotYet {
+                                "choreo-missing not-yet"
+                            } else {
+                                "choreo-missing"
+                            },
+                        ),
+                        ("data-testid", "missing-hop"),
+                        (
+                            "data-why",
+                            match hop.why {
+                                Missing::Lost => "lost",
+                                Missing::GaveUp => "gave_up",
+                                Missing::NotYet => "not_yet",
+                            },
+                        ),
+                    ],
+                );
+                m.text(&tf(
+                    lang,
+                    "choreo.where.missing",
+                    &[
+                        ("topic", &hop.topic.key()),
+                        ("service", &t(lang, Lane::Service(hop.to).name_key())),
+                        ("at", &human_ms(ms(hop.at))),
+                        ("why", &missing_text(lang, hop.why)),
+                    ],
+                ));
+                m.close("p");
+            }
+            if w.missing.iter().all(|h| h.why == Missing::NotYet)
+                && w.status == Some(cv::Status::Stuck)
+            {
+                m.elem(
+                    "p",
+                    &[("class", "choreo-missing")],
+                    t(lang, "choreo.where.stuck_unknown"),
+                );
+            }
+        }
+        Mode::Orchestration => {
+            let state = match &w.phase {
+                Some(Phase::Running { step, attempt }) => tf(
+                    lang,
+                    "choreo.where.running",
+                    &[("step", &step_name(lang, *step)), ("attempt", attempt)],
+                ),
+                Some(Phase::Compensating { step, attempt }) => tf(
+                    lang,
+                    "choreo.where.compensating",
+                    &[("step", &step_name(lang, *step)), ("attempt", attempt)],
+                ),
+                Some(Phase::Finished) | None => t(lang, "choreo.where.finished").to_string(),
+            };
+            m.open(
+                "p",
+                &[
+                    ("class", "choreo-orch-state"),
+                    ("data-testid", "orchestrator-state"),
+                ],
+            );
+            m.elem("strong", &[], t(lang, "choreo.where.orchestrator_holds"));
+            m.raw(" ");
+            m.text(&state);
+            m.close("p");
+            let done: Vec<String> = w.done.iter().map(|s| step_name(lang, *s)).collect();
+            m.elem(
+                "p",
+                &[("class", "help")],
+                &tf(
+                    lang,
+                    "choreo.where.done",
+                    &[(
+                        "steps",
+                        &if done.is_empty() {
+                            "—".to_string()
+                        } else {
+                            done.join(" → ")
+                        },
+                    )],
+                ),
+            );
+        }
+    }
+    m.finish()
+}
+
+/// The sequence diagram of the followed order on one side.
+#[component]
+fn SequenceDiagram(data: Memo<Option<StoryData>>) -> impl IntoView {
+    let lang = use_i18n().lang;
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = crate::charts::use_element_width(node, 560.0);
+    let html = move || {
+        let lang = lang.get();
+        let w = width.get();
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| sequence_svg(d, lang, w))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <figure class="choreo-sequence" data-testid="sequence">
+            <figcaption class="small-title">{tr("choreo.seq.title")}</figcaption>
+            <div class="choreo-seq-plot" node_ref=node inner_html=html></div>
+        </figure>
+    }
+}
+
+/// The narrowest column a lane gets (CSS px); a narrower box scrolls sideways.
+const MIN_COL: f64 = 72.0;
+const ROW_H: f64 = 22.0;
+const TOP: f64 = 34.0;
+
+/// The diagram as SVG: one column per lane, one row per hop or mark, and a
+/// red dashed arrow for each hop that should have happened and did not.
+pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
+    let lanes = &d.lanes;
+    let left = 44.0;
+    #[allow(non_snake_case)]
+    let SEQ_W = width.max(left + 8.0 + MIN_COL * lanes.len() as f64);
+    let col = (SEQ_W - left - 8.0) / lanes.len().max(1) as f64;
+    let x_of = |l: Lane| {
+        let i = lanes.iter().position(|x| *x == l).unwrap_or(0);
+        left + col * (i as f64 + 0.5)
+    };
+    let shown: Vec<&Row> = d.rows.iter().take(MAX_ROWS).collect();
+    let missing: Vec<_> = d
+        .where_is
+        .missing
+        .iter()
+        .filter(|h| h.why != Missing::NotYet)
+        .collect();
+    let n_rows = shown.len() + missing.len() + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
+    let h = TOP + ROW_H * (n_rows.max(1) as f64) + 16.0;
+    let colour = order_colour(d.order);
+    let mut m = Markup::new();
+    m.open(
+        "svg",
+        &[
+            ("class", "choreo-seq-svg"),
+            ("viewBox", &format!("0 0 {SEQ_W:.0} {h:.0}")),
+            ("width", &format!("{SEQ_W:.0}")),
+            ("height", &format!("{h:.0}")),
+            ("role", "img"),
+            (
+                "aria-label",
+                &tf(
+                    lang,
+                    "choreo.seq.label",
+                    &[("order", &(d.order + 1)), ("n", &d.rows.len())],
+                ),
+            ),
+            ("style", &format!("--order:{colour}")),
+        ],
+    );
+    for l in lanes {
+        let x = x_of(*l);
+        m.elem(
+            "text",
+            &[
+                ("class", "choreo-seq-head"),
+                ("x", &num(x)),
+                ("y", "16"),
+                ("text-anchor", "middle"),
+            ],
+            t(lang, l.short_key()),
+        );
+        m.empty(
+            "line",
+            &[
+                ("class", "choreo-seq-life"),
+                ("x1", &num(x)),
+                ("x2", &num(x)),
+                ("y1", "22"),
+                ("y2", &num(h - 6.0)),
+            ],
+        );
+    }
+    let mut y = TOP;
+    for row in &shown {
+        m.elem(
+            "text",
+            &[
+                ("class", "choreo-seq-time"),
+                ("x", "4"),
+                ("y", &num(y + 4.0)),
+            ],
+            &human_ms(ms(row.at)),
+        );
+        match &row.kind {
+            RowKind::Hop {
+                from,
+                to,
+                label,
+                backward,
+                lost,
+            } => {
+                let x1 = x_of(*from);
+                let class = match (backward, lost) {
+                    (_, true) => "choreo-seq-hop lost",
+                    (true, false) => "choreo-seq-hop back",
+                    (false, false) => "choreo-seq-hop",
+                };
+                for target in to {
+                    let x2 = x_of(*target);
+                    let end = if *lost { x1 + (x2 - x1) / 2.0 } else { x2 };
+                    m.empty(
+                        "line",
+                        &[
+                            ("class", class),
+                            ("x1", &num(x1)),
+                            ("y1", &num(y)),
+                            ("x2", &num(end)),
+                            ("y2", &num(y)),
+                            ("marker-end", if *lost { "" } else { "url(#arrow)" }),
+                        ],
+                    );
+                    if *lost {
+                        m.elem(
+                            "text",
+                            &[
+                                ("class", "choreo-lost"),
+                                ("x", &num(end)),
+                                ("y", &num(y + 4.0)),
+                                ("text-anchor", "middle"),
+                            ],
+                            "✕",
+                        );
+                    } else {
+                        m.empty(
+                            "circle",
+                            &[
+                                ("class", "choreo-seq-head-dot"),
+                                ("cx", &num(x2)),
+                                ("cy", &num(y)),
+                                ("r", "3"),
+                            ],
+                        );
+                    }
+                }
+                let mut text = hop_text(lang, *label);
+                if *lost {
+                    text.push_str(" — ");
+                    text.push_str(t(lang, "choreo.stage.lost"));
+                }
+                let tx = to.iter().map(|l| x_of(*l)).fold(x1, f64::min).min(x1) + 4.0;
+                m.elem(
+                    "text",
+                    &[
+                        (
+                            "class",
+                            if *backward {
+                                "choreo-seq-label back"
+                            } else {
+                                "choreo-seq-label"
+                            },
+                        ),
+                        ("x", &num(tx)),
+                        ("y", &num(y - 4.0)),
+                    ],
+                    &text,
+                );
+            }
+            RowKind::Mark { lane, record } => {
+                let x = x_of(*lane);
+                let bad = matches!(
+                    record,
+                    ChoreoRecord::StepFailed { .. }
+                        | ChoreoRecord::DeadLetter { .. }
+                        | ChoreoRecord::TimedOut { .. }
+                        | ChoreoRecord::GaveUp { .. }
+                        | ChoreoRecord::Flagged { .. }
+                );
+                m.empty(
+                    "circle",
+                    &[
+                        (
+                            "class",
+                            if bad {
+                                "choreo-seq-mark bad"
+                            } else {
+                                "choreo-seq-mark"
+                            },
+                        ),
+                        ("cx", &num(x)),
+                        ("cy", &num(y)),
+                        ("r", "5"),
+                    ],
+                );
+                let right = x < SEQ_W - 150.0;
+                m.elem(
+                    "text",
+                    &[
+                        (
+                            "class",
+                            if bad {
+                                "choreo-seq-label bad"
+                            } else {
+                                "choreo-seq-label"
+                            },
+                        ),
+                        ("x", &num(if right { x + 8.0 } else { x - 8.0 })),
+                        ("y", &num(y + 4.0)),
+                        ("text-anchor", if right { "start" } else { "end" }),
+                    ],
+                    &mark_text(lang, record),
+                );
+            }
+        }
+        y += ROW_H;
+    }
+    if d.rows.len() > MAX_ROWS || d.truncated {
+        m.elem(
+            "text",
+            &[
+                ("class", "choreo-seq-time"),
+                ("x", &num(left)),
+                ("y", &num(y + 4.0)),
+            ],
+            &tf(
+                lang,
+                "choreo.seq.more",
+                &[("n", &d.rows.len().saturating_sub(MAX_ROWS))],
+            ),
+        );
+        y += ROW_H;
+    }
+    // The hops that never happened: where the story should have gone on.
+    for hop in missing {
+        let x1 = x_of(cv::publisher(hop.topic));
+        let x2 = x_of(Lane::Service(hop.to));
+        m.open(
+            "g",
+            &[
+                ("class", "choreo-seq-missing"),
+                ("data-testid", "seq-missing"),
+            ],
+        );
+        m.empty(
+            "line",
+            &[
+                ("x1", &num(x1)),
+                ("y1", &num(y)),
+                ("x2", &num(x2)),
+                ("y2", &num(y)),
+            ],
+        );
+        m.elem(
+            "text",
+            &[("x", &num(left)), ("y", &num(y - 5.0))],
+            &format!(
+                "✗ {} → {} — {}",
+                hop.topic.key(),
+                t(lang, Lane::Service(hop.to).short_key()),
+                t(lang, "choreo.seq.never")
+            ),
+        );
+        m.close("g");
+        y += ROW_H;
+    }
+    m.raw(r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="choreo-arrow"/></marker></defs>"#);
+    if d.behind {
+        m.elem(
+            "text",
+            &[
+                ("class", "choreo-seq-time"),
+                ("x", &num(left)),
+                ("y", &num(h - 2.0)),
+            ],
+            t(lang, "choreo.seq.catching_up"),
+        );
+    }
+    m.close("svg");
+    m.finish()
+}

@@ -1,0 +1,328 @@
+//! Component tests of the choreography lab's views, in a real browser: each test
+//! builds a run from an engine preset, mounts one view into its own `<div>`, moves
+//! the run on, bumps the tick as the player would, waits a tick for effects, and
+//! checks the DOM against the engine's own state.
+//!
+//! wasm32 only: `cargo test --target wasm32-unknown-unknown -p
+//! cloud-patterns-playground --test choreography_components` (headless Chromium via
+//! wasm-bindgen-test-runner; `CHROMEDRIVER=/usr/bin/chromedriver`).
+#![cfg(target_arch = "wasm32")]
+
+use cloud_patterns_playground::labs::choreography::controls::ChoreoControls;
+use cloud_patterns_playground::labs::choreography::stage::{ChoreoStage, MAX_CELLS, MAX_TOKENS};
+use cloud_patterns_playground::labs::choreography::story::OrderViews;
+use cloud_patterns_playground::labs::choreography::{ChoreoView, Picked};
+use engine::labs::choreography::config::ServiceId;
+use engine::labs::choreography::view::{self as cv, Status};
+use engine::labs::choreography::{presets, ChoreoRun, ChoreographyConfig};
+use engine::validate::ConfigError;
+use engine::{Lang, SimTime};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn view_of(config: &ChoreographyConfig, seed: u64) -> ChoreoView {
+    ChoreoView {
+        run: StoredValue::new_local(ChoreoRun::new(config, seed).expect("valid config")),
+        tick: RwSignal::new(0),
+        lang: Signal::stored(Lang::En),
+        seed: Signal::stored(seed),
+    }
+}
+
+fn preset(id: &str) -> ChoreoView {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == id)
+        .expect("preset exists");
+    view_of(&p.config, p.seed)
+}
+
+fn advance_to(view: ChoreoView, ms: u64) {
+    view.run.update_value(|r| {
+        r.run_to(SimTime::from_ms(ms), u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+}
+
+fn run_to_end(view: ChoreoView) {
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+}
+
+fn container() -> HtmlElement {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let div = document.create_element("div").expect("create div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&div)
+        .expect("append");
+    div.unchecked_into()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Mounts `f` with a shared picked order, as the page provides it.
+fn mount(f: impl FnOnce() -> AnyView + 'static) -> (HtmlElement, RwSignal<Option<u32>>, impl Drop) {
+    let root = container();
+    let picked = RwSignal::new(None);
+    let handle = mount_to(root.clone(), move || {
+        provide_context(Picked(picked));
+        f()
+    });
+    (root, picked, Unmount(Some(handle)))
+}
+
+struct Unmount<T>(Option<T>);
+impl<T> Drop for Unmount<T> {
+    fn drop(&mut self) {
+        self.0.take();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_stage_draws_a_lane_per_service_of_the_run_on_both_sides() {
+    let view = preset("demo");
+    let (root, _, _keep) = mount(move || {
+        view! { <ChoreoStage view=view side=0 /><ChoreoStage view=view side=1 /> }.into_any()
+    });
+    tick().await;
+    let services = view.run.with_value(|r| cv::services(r.sides[0].model()));
+    assert_eq!(services.len(), ServiceId::ALL.len());
+    for side in 0..2 {
+        let stage = root
+            .query_selector(&format!("[data-testid=choreo-stage-{side}]"))
+            .unwrap()
+            .expect("the stage");
+        for s in &services {
+            assert_eq!(
+                all(&stage, &format!("[data-lane={}]", s.key())).len(),
+                1,
+                "side {side}: lane {}",
+                s.key()
+            );
+        }
+        // The customer on both; the orchestrator only where it runs.
+        assert_eq!(all(&stage, "[data-lane=customer]").len(), 1);
+        assert_eq!(all(&stage, "[data-lane=orchestrator]").len(), side);
+    }
+    // Once the order is placed, its first event travels as a token numbered 1.
+    advance_to(view, 10);
+    tick().await;
+    let a = root
+        .query_selector("[data-testid=choreo-stage-0]")
+        .unwrap()
+        .unwrap();
+    let tokens = all(&a, "[data-testid=token]");
+    assert!(!tokens.is_empty(), "a token is on its way");
+    assert!(tokens
+        .iter()
+        .all(|t| t.get_attribute("data-order").as_deref() == Some("0")));
+    assert!(a.text_content().unwrap().contains("order_placed"));
+}
+
+#[wasm_bindgen_test]
+async fn the_stage_and_status_strip_stay_bounded_with_many_orders() {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "orchestrator_down")
+        .unwrap();
+    let view = view_of(&p.config, p.seed);
+    let (root, _, _keep) = mount(move || view! { <ChoreoStage view=view side=0 /> }.into_any());
+    advance_to(view, 1_500);
+    tick().await;
+    let orders = view.run.with_value(|r| r.sides[0].model().orders().len());
+    assert!(orders > 100, "{orders} orders placed");
+    assert!(all(&root, "[data-testid=token]").len() <= MAX_TOKENS);
+    assert!(all(&root, ".choreo-cell").len() <= MAX_CELLS);
+    // The status bar's counts are the engine's.
+    let counts = view
+        .run
+        .with_value(|r| cv::status_counts(r.sides[0].model()));
+    for s in Status::ALL {
+        let seg = text(&root, &format!("[data-status={}]", s.key()));
+        if counts[s.index()] > 0 {
+            assert!(
+                seg.starts_with(&counts[s.index()].to_string()),
+                "{}: {seg}",
+                s.key()
+            );
+        } else {
+            assert!(seg.is_empty());
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn where_is_shows_the_missing_hop_of_a_lost_event_and_the_orchestrators_state() {
+    let view = preset("event_lost");
+    let (root, picked, _keep) = mount(move || {
+        view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+    });
+    run_to_end(view);
+    tick().await;
+    // No order picked: the most telling one, side A's first stuck order.
+    let stuck = view
+        .run
+        .with_value(|r| cv::notable_order(r.sides[0].model()))
+        .unwrap();
+    let status = view
+        .run
+        .with_value(|r| cv::status(&r.sides[0].model().orders()[stuck as usize]));
+    assert_eq!(status, Status::Stuck);
+    let a = root
+        .query_selector("[data-testid=story-0]")
+        .unwrap()
+        .unwrap();
+    assert!(text(&a, ".choreo-where h3").contains(&format!("#{}", stuck + 1)));
+    assert_eq!(text(&a, "[data-testid=where-status]"), "stuck");
+    let missing = all(&a, "[data-testid=missing-hop]");
+    assert!(!missing.is_empty());
+    assert_eq!(
+        missing[0].get_attribute("data-why").as_deref(),
+        Some("lost")
+    );
+    // The sequence diagram draws it as the hop that never happened.
+    assert!(!all(&a, "[data-testid=seq-missing]").is_empty());
+    // Each service's own fragment is listed.
+    assert_eq!(all(&a, ".choreo-fragments li").len(), ServiceId::ALL.len());
+    // Orchestration: the orchestrator's state for the same order; no missing hop.
+    let b = root
+        .query_selector("[data-testid=story-1]")
+        .unwrap()
+        .unwrap();
+    assert!(text(&b, ".choreo-where h3").contains(&format!("#{}", stuck + 1)));
+    assert!(!text(&b, "[data-testid=orchestrator-state]").is_empty());
+    assert!(all(&b, "[data-testid=missing-hop]").is_empty());
+    // Picking another order shows it on both sides.
+    picked.set(Some(0));
+    tick().await;
+    assert!(text(&a, ".choreo-where h3").contains("#1"));
+    assert!(text(&b, ".choreo-where h3").contains("#1"));
+    // A new world (another preset) forgets the picked order.
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "watcher")
+        .unwrap();
+    view.run
+        .set_value(ChoreoRun::new(&p.config, p.seed).unwrap());
+    view.tick.update(|t| *t += 1);
+    tick().await;
+    assert_eq!(picked.get_untracked(), None);
+}
+
+#[wasm_bindgen_test]
+async fn the_sequence_diagram_of_a_chosen_order_has_a_lane_per_participant() {
+    let view = preset("payment_rejected");
+    let (root, picked, _keep) = mount(move || {
+        view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+    });
+    picked.set(Some(0));
+    run_to_end(view);
+    tick().await;
+    for side in 0..2 {
+        let story = root
+            .query_selector(&format!("[data-testid=story-{side}]"))
+            .unwrap()
+            .unwrap();
+        let heads: Vec<String> = all(&story, ".choreo-seq-head")
+            .iter()
+            .map(|e| e.text_content().unwrap_or_default())
+            .collect();
+        let lanes = view.run.with_value(|r| cv::lanes(r.sides[side].model()));
+        assert_eq!(heads.len(), lanes.len(), "side {side}: {heads:?}");
+        assert!(heads.contains(&"Inventory".to_string()));
+        assert_eq!(heads.contains(&"Orchestrator".to_string()), side == 1);
+        // The rejection and the release that undoes the reservation, drawn going back.
+        let svg = story
+            .query_selector("[data-testid=sequence] svg")
+            .unwrap()
+            .unwrap();
+        let labels = svg.text_content().unwrap();
+        assert!(
+            labels.contains("release the stock"),
+            "side {side}: {labels}"
+        );
+        assert!(!all(&svg, ".choreo-seq-hop.back").is_empty(), "side {side}");
+    }
+    let a = root
+        .query_selector("[data-testid=story-0]")
+        .unwrap()
+        .unwrap();
+    assert!(text(&a, "[data-testid=sequence]").contains("payment_rejected"));
+}
+
+#[wasm_bindgen_test]
+async fn controls_show_the_engines_errors_naming_the_field() {
+    let config = RwSignal::new(ChoreographyConfig::default());
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _, _keep) =
+        mount(move || view! { <ChoreoControls config=config errors=errors /> }.into_any());
+    tick().await;
+    assert!(all(&root, "[data-testid=config-errors]").is_empty());
+    // Every field has a help line.
+    for field in all(&root, ".field") {
+        assert!(
+            field.query_selector(".help").unwrap().is_some(),
+            "{:?}",
+            field.outer_html()
+        );
+    }
+    // What the page does with a config the engine refuses: its errors, by field.
+    let mut bad = ChoreographyConfig::default();
+    bad.retry.max_attempts = 0;
+    bad.services.payment.latency_sd_ms = 30;
+    let e = ChoreoRun::new(&bad, 1).err().expect("refused");
+    errors.set(e);
+    tick().await;
+    let shown = text(&root, "[data-testid=config-errors]");
+    assert!(shown.contains("retry.max_attempts"), "{shown}");
+    assert!(shown.contains("services.payment.latency_sd_ms"), "{shown}");
+    // A knob edits the config: the stock field, and a box of the wiring table.
+    let stock: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=stock] input[type=number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    stock.set_value("7");
+    stock
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    assert_eq!(config.with_untracked(|c| c.stock), 7);
+    let wire: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=wire-payment-inventory_reserved]")
+        .unwrap()
+        .expect("payment listens to inventory_reserved by default")
+        .unchecked_into();
+    assert!(wire.checked());
+    wire.click();
+    tick().await;
+    assert!(
+        config.with_untracked(|c| !c.wiring.iter().any(|l| l.service == ServiceId::Payment
+            && l.on == engine::labs::choreography::config::Topic::InventoryReserved))
+    );
+}
