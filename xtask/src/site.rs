@@ -715,11 +715,17 @@ mod tests {
         assert_eq!(id.len(), 16);
         assert_eq!(
             files[0],
-            (format!("en-home-{id}.txt"), format!("{id}\na.key\tA\\nA\nb.key\tB\n"))
+            (
+                format!("en-home-{id}.txt"),
+                format!("{id}\na.key\tA\\nA\nb.key\tB\n")
+            )
         );
         assert_eq!(
             files[2],
-            (format!("pt-home-{id}.txt"), format!("{id}\na.key\tAá\nb.key\tBê\n"))
+            (
+                format!("pt-home-{id}.txt"),
+                format!("{id}\na.key\tAá\nb.key\tBê\n")
+            )
         );
         assert_eq!(files[3].0, format!("en-retry-{id}.txt"));
         // Any change to a text changes the id, so a cached file is never reused.
@@ -754,8 +760,14 @@ mod tests {
         };
         // Another lab's keys are not in a page's file at all.
         assert_eq!(file("home"), format!("{id}\nui.w\tU\n"));
-        assert_eq!(file("retry"), format!("{id}\npreset.retry.y\tP\nretry.z\tR\nui.w\tU\n"));
-        assert_eq!(file("choreography"), format!("{id}\nchoreo.x\tC\nui.w\tU\n"));
+        assert_eq!(
+            file("retry"),
+            format!("{id}\npreset.retry.y\tP\nretry.z\tR\nui.w\tU\n")
+        );
+        assert_eq!(
+            file("choreography"),
+            format!("{id}\nchoreo.x\tC\nui.w\tU\n")
+        );
     }
 
     #[test]

@@ -88,7 +88,10 @@ pub fn t(lang: Lang, key: &str) -> &str {
 #[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
 pub fn t(lang: Lang, key: &str) -> &str {
     // A language not loaded yet falls back to one that is.
-    let Some(texts) = std::iter::once(lang).chain(Lang::ALL).find_map(|l| LOADED[l.column()].get()) else {
+    let Some(texts) = std::iter::once(lang)
+        .chain(Lang::ALL)
+        .find_map(|l| LOADED[l.column()].get())
+    else {
         return key;
     };
     match texts.binary_search_by(|(k, _)| (*k).cmp(key)) {
@@ -179,7 +182,11 @@ pub fn load(lang: Lang, page: Option<LabId>, file: &str) -> Result<(), String> {
             return Err(format!("{}: line {} has no key", texts_file(lang, page), n + 2));
         };
         if texts.last().is_some_and(|(last, _)| last.as_str() >= key) {
-            return Err(format!("{}: line {} is out of key order", texts_file(lang, page), n + 2));
+            return Err(format!(
+                "{}: line {} is out of key order",
+                texts_file(lang, page),
+                n + 2
+            ));
         }
         texts.push((key.to_string(), text.replace("\\n", "\n")));
     }
@@ -328,10 +335,16 @@ mod tests {
         let stale = texts_file_contents(Lang::Es, None).replacen(catalogue::ID, "0123456789abcdef", 1);
         assert!(load(Lang::Es, None, &stale).unwrap_err().contains("expected"));
         // A line without its key, or out of order, is refused.
-        let mut lines: Vec<String> = texts_file_contents(Lang::Pt, None).lines().map(str::to_string).collect();
+        let mut lines: Vec<String> = texts_file_contents(Lang::Pt, None)
+            .lines()
+            .map(str::to_string)
+            .collect();
         lines[1] = lines[1].split_once('\t').unwrap().1.to_string();
         assert!(load(Lang::Pt, None, &lines.join("\n")).unwrap_err().contains("no key"));
-        let mut lines: Vec<String> = texts_file_contents(Lang::Pt, None).lines().map(str::to_string).collect();
+        let mut lines: Vec<String> = texts_file_contents(Lang::Pt, None)
+            .lines()
+            .map(str::to_string)
+            .collect();
         lines.swap(1, 2);
         assert!(load(Lang::Pt, None, &lines.join("\n")).unwrap_err().contains("order"));
         // A line break survives the file.
