@@ -326,3 +326,57 @@ async fn controls_show_the_engines_errors_naming_the_field() {
             && l.on == engine::labs::choreography::config::Topic::InventoryReserved))
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_larger_flows_services_join_from_the_controls_and_get_lanes() {
+    let config = RwSignal::new(ChoreographyConfig::default());
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _, _keep) =
+        mount(move || view! { <ChoreoControls config=config errors=errors /> }.into_any());
+    tick().await;
+    // Out of the flow: no knobs beyond the switch, its wiring row hidden and off.
+    assert!(all(&root, "[data-testid=fraud-latency]").is_empty());
+    let wire = |id: &str| -> web_sys::HtmlInputElement {
+        root.query_selector(&format!("[data-testid={id}]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("{id}"))
+            .unchecked_into()
+    };
+    assert!(wire("wire-fraud-inventory_reserved").disabled());
+    // The switch puts it in the flow with its knobs; its row can be wired.
+    let switch = root
+        .query_selector("[data-testid=fraud-in-flow] input")
+        .unwrap()
+        .expect("the switch");
+    switch.unchecked_ref::<web_sys::HtmlElement>().click();
+    tick().await;
+    assert!(config.with_untracked(|c| c.services.fraud.is_some()));
+    assert_eq!(all(&root, "[data-testid=fraud-latency]").len(), 1);
+    assert!(!wire("wire-fraud-inventory_reserved").disabled());
+    // "The larger flow" wires all eight, a config the engine runs.
+    root.query_selector("[data-testid=wiring-eight]")
+        .unwrap()
+        .unwrap()
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    tick().await;
+    let c = config.get_untracked();
+    assert_eq!(c.services.in_flow().len(), 8);
+    assert_eq!(
+        c.wiring,
+        engine::labs::choreography::config::eight_service_wiring()
+    );
+    let run = ChoreoRun::new(&c, 1).expect("the larger flow runs");
+    assert_eq!(cv::services(run.sides[0].model()).len(), 8);
+    // Out again: its wiring rows go with it, and the config stays valid.
+    let switch = root
+        .query_selector("[data-testid=analytics-in-flow] input")
+        .unwrap()
+        .expect("the switch");
+    switch.unchecked_ref::<web_sys::HtmlElement>().click();
+    tick().await;
+    let c = config.get_untracked();
+    assert!(c.services.analytics.is_none());
+    assert!(!c.wiring.iter().any(|l| l.service == ServiceId::Analytics));
+    ChoreoRun::new(&c, 1).expect("still valid");
+}

@@ -364,10 +364,10 @@ pub fn texts_page(stem: &str) -> &str {
 }
 
 /// The texts files the browser build loads (`engine::i18n::load`), one per page and
-/// language: `<lang>-<page>-<id>.txt` holds the catalogue's id, then one text per key
-/// in key order (`\n` escapes kept), an empty line where the key is another lab's
-/// (the catalogue's `#lab` prefixes), so each page downloads its own lab's texts and
-/// the shared ones only. `pages` are page stems (`index`, `retry`, …). Returns (file
+/// language: `<lang>-<page>-<id>.txt` holds the catalogue's id, then `key<TAB>text`
+/// in key order (`\n` escapes kept) for the keys the page shows — not another lab's
+/// (the catalogue's `#lab` prefixes) — so each page downloads, and its wasm holds,
+/// only its own lab's keys and texts and the shared ones. `pages` are page stems (`index`, `retry`, …). Returns (file
 /// name, contents).
 pub fn texts_files(tsv: &str, pages: &[&str]) -> Res<Vec<(String, String)>> {
     let entries = read_catalogue(tsv)?;
@@ -385,9 +385,11 @@ pub fn texts_files(tsv: &str, pages: &[&str]) -> Res<Vec<(String, String)>> {
             let mut text = format!("{id}\n");
             for (key, texts) in &entries {
                 if owner(key).is_none_or(|lab| lab == page) {
+                    text.push_str(key);
+                    text.push('\t');
                     text.push_str(&texts[column]);
+                    text.push('\n');
                 }
-                text.push('\n');
             }
             out.push((format!("{lang}-{page}-{id}.txt"), text));
         }
@@ -706,18 +708,24 @@ mod tests {
     }
 
     #[test]
-    fn texts_files_hold_the_id_then_one_text_per_key_in_key_order() {
+    fn texts_files_hold_the_id_then_each_key_and_its_text_in_key_order() {
         let tsv = "# c\nb.key\tB\tBe\tBê\n\na.key\tA\\nA\tAa\tAá\n";
         let files = texts_files(tsv, &["index", "retry"]).unwrap();
         let id = catalogue_id(&read_catalogue(tsv).unwrap(), &[]);
         assert_eq!(id.len(), 16);
         assert_eq!(
             files[0],
-            (format!("en-home-{id}.txt"), format!("{id}\nA\\nA\nB\n"))
+            (
+                format!("en-home-{id}.txt"),
+                format!("{id}\na.key\tA\\nA\nb.key\tB\n")
+            )
         );
         assert_eq!(
             files[2],
-            (format!("pt-home-{id}.txt"), format!("{id}\nAá\nBê\n"))
+            (
+                format!("pt-home-{id}.txt"),
+                format!("{id}\na.key\tAá\nb.key\tBê\n")
+            )
         );
         assert_eq!(files[3].0, format!("en-retry-{id}.txt"));
         // Any change to a text changes the id, so a cached file is never reused.
@@ -750,9 +758,16 @@ mod tests {
                 .1
                 .clone()
         };
-        assert_eq!(file("home"), format!("{id}\n\n\n\nU\n"));
-        assert_eq!(file("retry"), format!("{id}\n\nP\nR\nU\n"));
-        assert_eq!(file("choreography"), format!("{id}\nC\n\n\nU\n"));
+        // Another lab's keys are not in a page's file at all.
+        assert_eq!(file("home"), format!("{id}\nui.w\tU\n"));
+        assert_eq!(
+            file("retry"),
+            format!("{id}\npreset.retry.y\tP\nretry.z\tR\nui.w\tU\n")
+        );
+        assert_eq!(
+            file("choreography"),
+            format!("{id}\nchoreo.x\tC\nui.w\tU\n")
+        );
     }
 
     #[test]

@@ -75,34 +75,49 @@ impl fmt::Display for Lang {
 /// The text of `key` in `lang`. An unknown key comes back as itself, so a
 /// mistake shows on screen instead of crashing. Without compiled-in texts (the
 /// browser build), a language not loaded yet falls back to one that is.
+#[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
 pub fn t(lang: Lang, key: &str) -> &str {
     match catalogue::KEYS.binary_search(&key) {
-        Ok(i) => text(lang, i).unwrap_or(key),
+        Ok(i) => catalogue::ENTRIES[i].1[lang.column()],
         Err(_) => key,
     }
 }
 
-#[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
-fn text(lang: Lang, i: usize) -> Option<&'static str> {
-    Some(catalogue::ENTRIES[i].1[lang.column()])
-}
-
+/// The text of `key` in `lang` (browser build: from the page's loaded texts,
+/// which hold the keys too — a page carries only the keys it shows).
 #[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
-fn text(lang: Lang, i: usize) -> Option<&'static str> {
-    std::iter::once(lang)
+pub fn t(lang: Lang, key: &str) -> &str {
+    // A language not loaded yet falls back to one that is.
+    let Some(texts) = std::iter::once(lang)
         .chain(Lang::ALL)
         .find_map(|l| LOADED[l.column()].get())
-        .map(|texts| texts[i])
+    else {
+        return key;
+    };
+    match texts.binary_search_by(|(k, _)| (*k).cmp(key)) {
+        Ok(i) => texts[i].1,
+        Err(_) => key,
+    }
 }
 
-/// Whether the catalogue has `key`.
+/// Whether the catalogue has `key` (browser build: the page's texts have it).
 pub fn has(key: &str) -> bool {
-    catalogue::KEYS.binary_search(&key).is_ok()
+    #[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
+    {
+        catalogue::KEYS.binary_search(&key).is_ok()
+    }
+    #[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
+    {
+        t(Lang::En, key) != key
+    }
 }
 
-/// The texts loaded at run time, per language (browser build).
+/// The texts loaded at run time, per language (browser build): (key, text),
+/// in key order.
 #[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
-static LOADED: [std::sync::OnceLock<Vec<&'static str>>; 3] = [
+type Loaded = Vec<(&'static str, &'static str)>;
+#[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
+static LOADED: [std::sync::OnceLock<Loaded>; 3] = [
     std::sync::OnceLock::new(),
     std::sync::OnceLock::new(),
     std::sync::OnceLock::new(),
@@ -148,9 +163,9 @@ pub fn texts_file(lang: Lang, page: Option<LabId>) -> String {
 }
 
 /// Reads a texts file (written by `cargo xtask` from the catalogue: the catalogue's
-/// id on the first line, then one text per key in key order, `\n` for a line break,
-/// an empty line for a text the page of `page` does not show) and makes it `lang`'s
-/// texts. Where texts are compiled in, it only checks the file.
+/// id on the first line, then `key<TAB>text` for every key the page of `page`
+/// shows, in key order, `\n` for a line break — another lab's keys are not in it)
+/// and makes it `lang`'s texts. Where texts are compiled in, it only checks the file.
 pub fn load(lang: Lang, page: Option<LabId>, file: &str) -> Result<(), String> {
     let mut lines = file.lines();
     let id = lines.next().unwrap_or_default().trim();
@@ -161,18 +176,30 @@ pub fn load(lang: Lang, page: Option<LabId>, file: &str) -> Result<(), String> {
             catalogue::ID
         ));
     }
-    let texts: Vec<String> = lines.map(|l| l.replace("\\n", "\n")).collect();
-    if texts.len() != catalogue::KEYS.len() {
-        return Err(format!(
-            "{}: {} texts for {} keys",
-            texts_file(lang, page),
-            texts.len(),
-            catalogue::KEYS.len()
-        ));
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for (n, line) in lines.enumerate() {
+        let Some((key, text)) = line.split_once('\t') else {
+            return Err(format!("{}: line {} has no key", texts_file(lang, page), n + 2));
+        };
+        if texts.last().is_some_and(|(last, _)| last.as_str() >= key) {
+            return Err(format!(
+                "{}: line {} is out of key order",
+                texts_file(lang, page),
+                n + 2
+            ));
+        }
+        texts.push((key.to_string(), text.replace("\\n", "\n")));
+    }
+    #[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
+    {
+        if let Some((key, _)) = texts.iter().find(|(k, _)| !has(k)) {
+            return Err(format!("{}: unknown key {key}", texts_file(lang, page)));
+        }
     }
     #[cfg(not(any(feature = "texts", not(target_arch = "wasm32"))))]
     {
-        let texts: Vec<&'static str> = texts.into_iter().map(|s| &*Box::leak(s.into_boxed_str())).collect();
+        let leak = |s: String| &*Box::leak(s.into_boxed_str());
+        let texts: Loaded = texts.into_iter().map(|(k, t)| (leak(k), leak(t))).collect();
         let _ = LOADED[lang.column()].set(texts);
     }
     Ok(())
@@ -185,9 +212,11 @@ pub fn texts_file_contents(lang: Lang, page: Option<LabId>) -> String {
     let mut out = format!("{}\n", catalogue::ID);
     for (key, texts) in catalogue::ENTRIES {
         if page_shows(page, key) {
+            out.push_str(key);
+            out.push('\t');
             out.push_str(&texts[lang.column()].replace('\n', "\\n"));
+            out.push('\n');
         }
-        out.push('\n');
     }
     out
 }
@@ -240,6 +269,7 @@ pub fn fill(template: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
 }
 
 /// Every key, for tests and tools.
+#[cfg(any(feature = "texts", not(target_arch = "wasm32")))]
 pub fn keys() -> impl Iterator<Item = &'static str> {
     catalogue::KEYS.iter().copied()
 }
@@ -304,21 +334,25 @@ mod tests {
         assert_eq!(keys, entries);
         let stale = texts_file_contents(Lang::Es, None).replacen(catalogue::ID, "0123456789abcdef", 1);
         assert!(load(Lang::Es, None, &stale).unwrap_err().contains("expected"));
-        let short: String = texts_file_contents(Lang::Pt, None)
+        // A line without its key, or out of order, is refused.
+        let mut lines: Vec<String> = texts_file_contents(Lang::Pt, None)
             .lines()
-            .take(3)
-            .map(|l| format!("{l}\n"))
+            .map(str::to_string)
             .collect();
-        assert!(load(Lang::Pt, None, &short).unwrap_err().contains("texts for"));
+        lines[1] = lines[1].split_once('\t').unwrap().1.to_string();
+        assert!(load(Lang::Pt, None, &lines.join("\n")).unwrap_err().contains("no key"));
+        let mut lines: Vec<String> = texts_file_contents(Lang::Pt, None)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        lines.swap(1, 2);
+        assert!(load(Lang::Pt, None, &lines.join("\n")).unwrap_err().contains("order"));
         // A line break survives the file.
-        let multi = catalogue::ENTRIES.iter().position(|(_, t)| t[0].contains('\n'));
-        if let Some(i) = multi {
-            let line = texts_file_contents(Lang::En, None)
-                .lines()
-                .nth(i + 1)
-                .unwrap()
-                .to_string();
-            assert_eq!(line.replace("\\n", "\n"), catalogue::ENTRIES[i].1[0]);
+        let multi = catalogue::ENTRIES.iter().find(|(_, t)| t[0].contains('\n'));
+        if let Some((key, texts)) = multi {
+            let file = texts_file_contents(Lang::En, None);
+            let line = file.lines().find(|l| l.starts_with(&format!("{key}\t"))).unwrap();
+            assert_eq!(line.split_once('\t').unwrap().1.replace("\\n", "\n"), texts[0]);
         }
     }
 
@@ -332,10 +366,16 @@ mod tests {
         let pages = [None, Some(LabId::Retry), Some(LabId::Choreography)];
         for page in pages {
             let file = texts_file_contents(Lang::En, page);
-            for (i, (key, texts)) in catalogue::ENTRIES.iter().enumerate() {
-                let line = file.lines().nth(i + 1).unwrap().replace("\\n", "\n");
-                let shown = key_lab(key).is_none_or(|lab| Some(lab) == page);
-                assert_eq!(line, if shown { texts[0] } else { "" }, "{key} on {page:?}");
+            let lines: Vec<(&str, &str)> = file.lines().skip(1).map(|l| l.split_once('\t').unwrap()).collect();
+            // Exactly the keys the page shows, in key order, each with its text.
+            let shown: Vec<&(&str, [&str; 3])> = catalogue::ENTRIES
+                .iter()
+                .filter(|(key, _)| key_lab(key).is_none_or(|lab| Some(lab) == page))
+                .collect();
+            assert_eq!(lines.len(), shown.len(), "{page:?}");
+            for ((key, text), (want_key, texts)) in lines.iter().zip(shown) {
+                assert_eq!(key, want_key);
+                assert_eq!(text.replace("\\n", "\n"), texts[0], "{key} on {page:?}");
             }
         }
         assert_eq!(key_lab("preset.retry.storm.title"), Some(LabId::Retry));

@@ -96,23 +96,42 @@ fn shape_options() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// The services a panel edits: the flow's four, then the orchestrator.
-const SERVICE_SLOTS: [(&str, &str); 5] = [
+/// The services a panel edits: the flow's four, the orchestrator, then the
+/// larger flow's four (each only in the flow when switched on).
+const SERVICE_SLOTS: [(&str, &str); 9] = [
     ("inventory", "choreo.lane.inventory"),
     ("payment", "choreo.lane.payment"),
     ("delivery", "choreo.lane.delivery"),
     ("notification", "choreo.lane.notification"),
     ("orchestrator", "choreo.lane.orchestrator"),
+    ("fraud", "choreo.lane.fraud"),
+    ("loyalty", "choreo.lane.loyalty"),
+    ("invoicing", "choreo.lane.invoicing"),
+    ("analytics", "choreo.lane.analytics"),
 ];
 
-fn service(c: &Cfg, slot: usize) -> &ServiceConfig {
+/// The larger flow's service in slot `slot` (5 to 8).
+fn extra(slot: usize) -> Option<ServiceId> {
+    slot.checked_sub(5).map(|i| ServiceId::EXTRA[i])
+}
+
+/// What a service of the larger flow starts with when it joins the flow.
+fn joining() -> ServiceConfig {
+    engine::labs::choreography::config::reliable(20)
+}
+
+fn service(c: &Cfg, slot: usize) -> ServiceConfig {
     let s = &c.services;
     match slot {
-        0 => &s.inventory,
-        1 => &s.payment,
-        2 => &s.delivery,
-        3 => &s.notification,
-        _ => &s.orchestrator,
+        0 => s.inventory.clone(),
+        1 => s.payment.clone(),
+        2 => s.delivery.clone(),
+        3 => s.notification.clone(),
+        4 => s.orchestrator.clone(),
+        _ => s
+            .get(extra(slot).expect("a slot"))
+            .cloned()
+            .unwrap_or_else(joining),
     }
 }
 
@@ -123,7 +142,27 @@ fn service_mut(c: &mut Cfg, slot: usize) -> &mut ServiceConfig {
         1 => &mut s.payment,
         2 => &mut s.delivery,
         3 => &mut s.notification,
-        _ => &mut s.orchestrator,
+        4 => &mut s.orchestrator,
+        5 => s.fraud.get_or_insert_with(joining),
+        6 => s.loyalty.get_or_insert_with(joining),
+        7 => s.invoicing.get_or_insert_with(joining),
+        _ => s.analytics.get_or_insert_with(joining),
+    }
+}
+
+/// Puts the larger flow's service `id` in the flow or takes it out (and its
+/// wiring rows with it: a row for a service not in the flow is an error).
+fn set_in_flow(c: &mut Cfg, id: ServiceId, on: bool) {
+    let s = &mut c.services;
+    let slot = match id {
+        ServiceId::Fraud => &mut s.fraud,
+        ServiceId::Loyalty => &mut s.loyalty,
+        ServiceId::Invoicing => &mut s.invoicing,
+        _ => &mut s.analytics,
+    };
+    *slot = on.then(joining);
+    if !on {
+        c.wiring.retain(|l| l.service != id);
     }
 }
 
@@ -391,16 +430,22 @@ fn BusFields(config: RwSignal<Cfg>) -> impl IntoView {
 #[component]
 fn WiringTable(config: RwSignal<Cfg>) -> impl IntoView {
     let lang = use_i18n().lang;
-    let head = Topic::ALL
-        .iter()
-        .map(|t| view! { <th scope="col" class="wiring-topic"><span>{t.key()}</span></th> })
+    // The larger flow's topics and services show once one of its services is in the flow.
+    let larger = move || config.with(|c| c.services.in_flow().len() > ServiceId::ALL.len());
+    let head = Topic::every()
+        .map(|t| {
+            let extra = !Topic::ALL.contains(&t);
+            view! { <th scope="col" class="wiring-topic" class:hidden=move || extra && !larger()><span>{t.key()}</span></th> }
+        })
         .collect_view();
     let rows = ServiceId::ALL
         .iter()
+        .chain(ServiceId::EXTRA.iter())
         .map(|&s| {
-            let cells = Topic::ALL
-                .iter()
-                .map(|&topic| {
+            let in_flow = move || config.with(|c| c.services.get(s).is_some());
+            let cells = Topic::every()
+                .map(|topic| {
+                    let extra = !Topic::ALL.contains(&topic);
                     let can = s.reaction(topic).is_some();
                     let listen = Listen {
                         service: s,
@@ -410,13 +455,14 @@ fn WiringTable(config: RwSignal<Cfg>) -> impl IntoView {
                     let label =
                         move || format!("{} ← {}", t(lang.get(), crate_lane_key(s)), topic.key());
                     view! {
-                        <td>
+                        <td class:hidden=move || extra && !larger()>
                             {can.then(|| view! {
                                 <input
                                     type="checkbox"
                                     data-testid=format!("wire-{}-{}", s.key(), topic.key())
                                     aria-label=label
                                     prop:checked=checked
+                                    prop:disabled=move || !in_flow()
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         config.update(|c| {
@@ -432,7 +478,7 @@ fn WiringTable(config: RwSignal<Cfg>) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            view! { <tr><th scope="row">{tr(crate_lane_key(s))}</th>{cells}</tr> }
+            view! { <tr class:hidden=move || !in_flow()><th scope="row">{tr(crate_lane_key(s))}</th>{cells}</tr> }
         })
         .collect_view();
     view! {
@@ -450,6 +496,16 @@ fn WiringTable(config: RwSignal<Cfg>) -> impl IntoView {
                 </button>
                 <button class="btn" data-testid="wiring-text" on:click=move |_| config.update(|c| c.wiring = text_wiring())>
                     {tr("choreo.ctl.wiring_text")}
+                </button>
+                <button class="btn" data-testid="wiring-eight" on:click=move |_| config.update(|c| {
+                    for id in ServiceId::EXTRA {
+                        if c.services.get(id).is_none() {
+                            set_in_flow(c, id, true);
+                        }
+                    }
+                    c.wiring = eight_service_wiring();
+                })>
+                    {tr("choreo.ctl.wiring_eight")}
                 </button>
             </div>
         </FieldGroup>
@@ -548,7 +604,7 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
     let num = |get: fn(&ServiceConfig) -> f64, set: fn(&mut ServiceConfig, f64)| {
         bind(
             config,
-            move |c| get(service(c, slot)),
+            move |c| get(&service(c, slot)),
             move |c, v| set(service_mut(c, slot), v),
         )
     };
@@ -605,9 +661,20 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
         },
     );
     let orchestrator = slot == 4;
+    // The larger flow's services: a switch first, their knobs only when in the flow.
+    let joins = extra(slot).map(|id| {
+        let on = Signal::derive(move || config.with(|c| c.services.get(id).is_some()));
+        let set_on = Callback::new(move |v: bool| config.update(|c| set_in_flow(c, id, v)));
+        (on, set_on)
+    });
+    let in_flow = move || joins.is_none_or(|(on, _)| on.get());
     view! {
         <details class="service-fields" data-testid=format!("service-{key}")>
             <summary>{tr(name)}</summary>
+            {joins.map(|(on, set_on)| view! {
+                <ToggleField label="choreo.ctl.in_flow" help="choreo.help.in_flow" value=on on_change=set_on testid=tid(slot, "in-flow") />
+            })}
+            {crate::show::show(in_flow, move || view! {
             <NumberField label="choreo.ctl.handle_ms" help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=tid(slot, "latency") />
             <ChoiceField label="ctl.latency_shape" help="choreo.help.handle_shape" options=shape_options() value=shape on_change=set_shape testid=tid(slot, "shape") />
             <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
@@ -623,12 +690,13 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
                 <NumberField label="ctl.outage_from" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-from") />
                 <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-to") />
             }.into_any())}
+            }.into_any())}
         </details>
     }
 }
 
 /// The per-service fields' test ids (`<service>-<field>`), one row per slot.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "latency",
     "shape",
     "latency-sd",
@@ -640,8 +708,9 @@ const FIELDS: [&str; 11] = [
     "down",
     "down-from",
     "down-to",
+    "in-flow",
 ];
-static TEST_IDS: [[&str; 11]; 5] = [
+static TEST_IDS: [[&str; 12]; 9] = [
     [
         "inventory-latency",
         "inventory-shape",
@@ -654,6 +723,7 @@ static TEST_IDS: [[&str; 11]; 5] = [
         "inventory-down",
         "inventory-down-from",
         "inventory-down-to",
+        "inventory-in-flow",
     ],
     [
         "payment-latency",
@@ -667,6 +737,7 @@ static TEST_IDS: [[&str; 11]; 5] = [
         "payment-down",
         "payment-down-from",
         "payment-down-to",
+        "payment-in-flow",
     ],
     [
         "delivery-latency",
@@ -680,6 +751,7 @@ static TEST_IDS: [[&str; 11]; 5] = [
         "delivery-down",
         "delivery-down-from",
         "delivery-down-to",
+        "delivery-in-flow",
     ],
     [
         "notification-latency",
@@ -693,6 +765,7 @@ static TEST_IDS: [[&str; 11]; 5] = [
         "notification-down",
         "notification-down-from",
         "notification-down-to",
+        "notification-in-flow",
     ],
     [
         "orchestrator-latency",
@@ -706,6 +779,63 @@ static TEST_IDS: [[&str; 11]; 5] = [
         "orchestrator-down",
         "orchestrator-down-from",
         "orchestrator-down-to",
+        "orchestrator-in-flow",
+    ],
+    [
+        "fraud-latency",
+        "fraud-shape",
+        "fraud-latency-sd",
+        "fraud-transient",
+        "fraud-permanent",
+        "fraud-slow-rate",
+        "fraud-slow-ms",
+        "fraud-capacity",
+        "fraud-down",
+        "fraud-down-from",
+        "fraud-down-to",
+        "fraud-in-flow",
+    ],
+    [
+        "loyalty-latency",
+        "loyalty-shape",
+        "loyalty-latency-sd",
+        "loyalty-transient",
+        "loyalty-permanent",
+        "loyalty-slow-rate",
+        "loyalty-slow-ms",
+        "loyalty-capacity",
+        "loyalty-down",
+        "loyalty-down-from",
+        "loyalty-down-to",
+        "loyalty-in-flow",
+    ],
+    [
+        "invoicing-latency",
+        "invoicing-shape",
+        "invoicing-latency-sd",
+        "invoicing-transient",
+        "invoicing-permanent",
+        "invoicing-slow-rate",
+        "invoicing-slow-ms",
+        "invoicing-capacity",
+        "invoicing-down",
+        "invoicing-down-from",
+        "invoicing-down-to",
+        "invoicing-in-flow",
+    ],
+    [
+        "analytics-latency",
+        "analytics-shape",
+        "analytics-latency-sd",
+        "analytics-transient",
+        "analytics-permanent",
+        "analytics-slow-rate",
+        "analytics-slow-ms",
+        "analytics-capacity",
+        "analytics-down",
+        "analytics-down-from",
+        "analytics-down-to",
+        "analytics-in-flow",
     ],
 ];
 
