@@ -23,13 +23,13 @@ use std::path::{Path, PathBuf};
 pub const GOAL: u64 = 250 * 1000;
 
 /// The enforced ceiling until the goal is met: just above today's retry page (about
-/// 456 KB with the lab page template, scrubber, exports, seed sweep, the guide's "more"
+/// 454 KB with the lab page template, scrubber, exports, seed sweep, the guide's "more"
 /// cue, tap tips and the quota strip; 462 KB before floats went through `engine::num`
 /// and each page got its own texts — and since then its own keys, so another lab's
 /// keys and texts reach neither its wasm nor its file), so the bundle cannot grow
 /// unnoticed. It is a ratchet, not the goal: lower it as the pages shrink; at [`GOAL`],
 /// fold the two together.
-pub const BUDGET: u64 = 460 * 1000;
+pub const BUDGET: u64 = 456 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];

@@ -564,7 +564,8 @@ fn lane_box(
         } else {
             tf(
                 lang,
-                if lay.narrow {
+                // Narrow boxes (a phone, or the larger flow's eight lanes) get the short counts.
+                if lay.narrow || lay.box_w < 110.0 {
                     "choreo.stage.queue_short"
                 } else {
                     "choreo.stage.queue"
