@@ -100,3 +100,236 @@ pub fn step_record<M: Model, S: BorrowMut<Simulation<M>>>(sides: &mut [S], max_e
         Progress::Paused
     }
 }
+
+use crate::labs::run::{LabRun, Mark, MetricRow, Outcomes, Verdict};
+use crate::labs::trace_lines::AttemptLine;
+use crate::labs::{LabId, RunReport, SideReport, TraceExport};
+use crate::validate::{ConfigError, WorkLimits};
+
+/// What a lab's model tells the shared A | B run ([`Sides`]): how a config
+/// becomes its sides, the metrics a side reports, the trace export's lines.
+pub trait SideModel: Model + Clone + Sized {
+    const LAB: LabId;
+    type Config: Clone;
+    /// What tells one side from the other (a mode, a pattern, tactics).
+    type Side;
+    fn validate(config: &Self::Config, limits: WorkLimits) -> Result<(), Vec<ConfigError>>;
+    /// Side A, and side B when the config compares two.
+    fn sides(config: &Self::Config) -> Vec<Self::Side>;
+    fn new(config: Self::Config, side: Self::Side, seed: u64) -> Self;
+    /// The side's metrics at `now`, under their stable keys.
+    fn metrics_json(&self, now: SimTime) -> serde_json::Value;
+    /// What the trace export remembers between records (when attempts started, say).
+    type TraceState: Default;
+    /// The trace export's line for a record of side `side` (0: A), if that record has one.
+    fn attempt_line(
+        state: &mut Self::TraceState,
+        side: usize,
+        at: SimTime,
+        record: &Self::Record,
+    ) -> Option<AttemptLine>;
+}
+
+/// What the shared lab page reads of a run that only a lab knows how to draw
+/// (the rest of [`LabRun`] is the same for every lab run on [`Sides`]).
+pub trait SidesView: SideModel {
+    fn verdict(run: &Sides<Self>, side: usize) -> Verdict;
+    fn metric_rows(run: &Sides<Self>, side: usize) -> Vec<MetricRow>;
+    fn marks(run: &Sides<Self>) -> Vec<Mark>;
+    fn time_domain_ms(run: &Sides<Self>) -> f64;
+    fn side_end_ms(run: &Sides<Self>, side: usize) -> f64;
+    fn outcomes(run: &Sides<Self>, side: usize) -> Option<Outcomes>;
+}
+
+/// A lab's run: side A, and side B when the config compares two patterns.
+/// The sides share the seed (the same world) and one clock.
+pub struct Sides<M: Model> {
+    pub sides: Vec<Simulation<M>>,
+}
+
+impl<M: Model> Clone for Sides<M>
+where
+    Simulation<M>: Clone,
+{
+    fn clone(&self) -> Self {
+        Sides {
+            sides: self.sides.clone(),
+        }
+    }
+}
+
+impl<M: SideModel> Sides<M> {
+    pub fn new(config: &M::Config, seed: u64) -> Result<Self, Vec<ConfigError>> {
+        Self::new_within(config, seed, WorkLimits::LINK)
+    }
+
+    pub fn new_within(config: &M::Config, seed: u64, limits: WorkLimits) -> Result<Self, Vec<ConfigError>> {
+        M::validate(config, limits)?;
+        let sides = M::sides(config)
+            .into_iter()
+            .map(|side| Simulation::new(M::new(config.clone(), side, seed)))
+            .collect();
+        Ok(Sides { sides })
+    }
+
+    pub fn now(&self) -> SimTime {
+        now(&self.sides)
+    }
+    pub fn is_finished(&self) -> bool {
+        is_finished(&self.sides)
+    }
+    pub fn events(&self) -> u64 {
+        events(&self.sides)
+    }
+    pub fn records(&self) -> u64 {
+        records(&self.sides)
+    }
+    pub fn run_to_end(&mut self, max_events: u64) -> Progress {
+        run_to_end(&mut self.sides, max_events)
+    }
+    pub fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
+        run_until(&mut self.sides, until, max_events)
+    }
+    pub fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        run_to(&mut self.sides, until, until_events)
+    }
+    pub fn step_record(&mut self, max_events: u64) -> Progress {
+        step_record(&mut self.sides, max_events)
+    }
+
+    /// One side as `playground run` prints it.
+    pub fn side_report(sim: &Simulation<M>) -> SideReport {
+        SideReport {
+            metrics: sim.model().metrics_json(sim.now()),
+            trace_hash: sim.trace().digest_hex(),
+            events: sim.events(),
+        }
+    }
+
+    /// [`crate::labs::Lab::run`]: the whole run, to the end.
+    pub fn run_reports(
+        config: &M::Config,
+        seed: u64,
+        limits: WorkLimits,
+    ) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>> {
+        let mut run = Self::new_within(config, seed, limits)?;
+        run.run_to_end(u64::MAX);
+        Ok((
+            Self::side_report(&run.sides[0]),
+            run.sides.get(1).map(Self::side_report),
+        ))
+    }
+
+    /// [`crate::labs::Lab::trace_export`]: a fresh re-run, written as it goes.
+    pub fn trace_export(
+        config: &M::Config,
+        seed: u64,
+        limits: WorkLimits,
+    ) -> Result<Box<dyn TraceExport>, Vec<ConfigError>>
+    where
+        M: 'static,
+    {
+        let run = Self::new_within(config, seed, limits)?;
+        let seen = vec![0; run.sides.len()];
+        Ok(Box::new(SidesTrace {
+            run,
+            seen,
+            state: M::TraceState::default(),
+        }))
+    }
+}
+
+/// The trace export of a [`Sides`] run: events in the run's one time order,
+/// each side's new records turned into lines by the lab's model.
+struct SidesTrace<M: SideModel> {
+    run: Sides<M>,
+    /// Records of each side already read.
+    seen: Vec<u64>,
+    state: M::TraceState,
+}
+
+impl<M: SideModel> TraceExport for SidesTrace<M> {
+    fn next_attempts(&mut self, max_events: u64, emit: &mut dyn FnMut(AttemptLine)) -> Progress {
+        for _ in 0..max_events {
+            let Some(side) = step_merged(&mut self.run.sides) else {
+                return Progress::Finished;
+            };
+            let trace = self.run.sides[side].trace();
+            let total = trace.total();
+            let new = (total - self.seen[side]) as usize;
+            self.seen[side] = total;
+            // One event adds a handful of records, far fewer than the trace keeps.
+            let mut fresh: Vec<_> = trace.entries().rev().take(new).collect();
+            fresh.reverse();
+            for e in fresh {
+                if let Some(line) = M::attempt_line(&mut self.state, side, e.at, &e.record) {
+                    emit(line);
+                }
+            }
+        }
+        if self.run.is_finished() {
+            Progress::Finished
+        } else {
+            Progress::Paused
+        }
+    }
+}
+
+impl<M: SidesView> LabRun for Sides<M> {
+    fn lab(&self) -> LabId {
+        M::LAB
+    }
+    fn now(&self) -> SimTime {
+        Sides::now(self)
+    }
+    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
+        Sides::run_until(self, until, max_events)
+    }
+    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
+        Sides::run_to(self, until, until_events)
+    }
+    fn step_record(&mut self, max_events: u64) -> Progress {
+        Sides::step_record(self, max_events)
+    }
+    fn is_finished(&self) -> bool {
+        Sides::is_finished(self)
+    }
+    fn side_count(&self) -> usize {
+        self.sides.len()
+    }
+    fn events(&self) -> u64 {
+        Sides::events(self)
+    }
+    fn records(&self) -> u64 {
+        Sides::records(self)
+    }
+    fn approx_bytes(&self) -> usize {
+        self.sides.iter().map(|s| s.approx_bytes()).sum()
+    }
+    fn report(&self, seed: u64) -> RunReport {
+        RunReport {
+            lab: M::LAB,
+            seed,
+            a: Self::side_report(&self.sides[0]),
+            b: self.sides.get(1).map(Self::side_report),
+        }
+    }
+    fn verdict(&self, side: usize) -> Verdict {
+        M::verdict(self, side)
+    }
+    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
+        M::metric_rows(self, side)
+    }
+    fn marks(&self) -> Vec<Mark> {
+        M::marks(self)
+    }
+    fn time_domain_ms(&self) -> f64 {
+        M::time_domain_ms(self)
+    }
+    fn side_end_ms(&self, side: usize) -> f64 {
+        M::side_end_ms(self, side)
+    }
+    fn outcomes(&self, side: usize) -> Option<Outcomes> {
+        M::outcomes(self, side)
+    }
+}

@@ -5,13 +5,13 @@
 //! the nines as downtime per month), outcomes and scrubber marks.
 
 use super::config::{Crashes, DetectorKind, Redundancy};
+use super::AvailabilityModel;
 use super::{AvailabilityRun, AvailabilitySim};
 use crate::labs::run::{
-    FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
-    VerdictLine,
+    FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
 };
-use crate::labs::{LabId, RunReport};
-use crate::sim::Progress;
+use crate::labs::sides::SidesView;
+
 use crate::time::SimTime;
 
 fn ms(t: SimTime) -> f64 {
@@ -62,55 +62,15 @@ fn crashes(sim: &AvailabilitySim, until: f64) -> Vec<(f64, f64, &'static str)> {
         .collect()
 }
 
-impl LabRun for AvailabilityRun {
-    fn lab(&self) -> LabId {
-        LabId::Availability
-    }
-    fn now(&self) -> SimTime {
-        AvailabilityRun::now(self)
-    }
-    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
-        AvailabilityRun::run_until(self, until, max_events)
-    }
-    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
-        AvailabilityRun::run_to(self, until, until_events)
-    }
-    fn step_record(&mut self, max_events: u64) -> Progress {
-        AvailabilityRun::step_record(self, max_events)
-    }
-    fn is_finished(&self) -> bool {
-        AvailabilityRun::is_finished(self)
-    }
-    fn side_count(&self) -> usize {
-        self.sides.len()
-    }
-    fn events(&self) -> u64 {
-        AvailabilityRun::events(self)
-    }
-    fn records(&self) -> u64 {
-        AvailabilityRun::records(self)
-    }
-    fn approx_bytes(&self) -> usize {
-        self.sides.iter().map(|s| s.approx_bytes()).sum()
-    }
-
-    fn report(&self, seed: u64) -> RunReport {
-        RunReport {
-            lab: LabId::Availability,
-            seed,
-            a: super::side_report(&self.sides[0]),
-            b: self.sides.get(1).map(super::side_report),
-        }
-    }
-
-    fn verdict(&self, side: usize) -> Verdict {
+impl SidesView for AvailabilityModel {
+    fn verdict(run: &AvailabilityRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
             title_key: "availability.verdict.title",
             unit_key: "availability.verdict.per_second",
             lines: vec![],
             bands: vec![],
         };
-        let Some(sim) = self.sides.get(side) else {
+        let Some(sim) = run.sides.get(side) else {
             return verdict;
         };
         let series = &sim.model().stats.series;
@@ -154,8 +114,8 @@ impl LabRun for AvailabilityRun {
         verdict
     }
 
-    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
-        let Some(sim) = self.sides.get(side) else {
+    fn metric_rows(run: &AvailabilityRun, side: usize) -> Vec<MetricRow> {
+        let Some(sim) = run.sides.get(side) else {
             return vec![];
         };
         let model = sim.model();
@@ -239,8 +199,8 @@ impl LabRun for AvailabilityRun {
         ]
     }
 
-    fn marks(&self) -> Vec<Mark> {
-        let Some(sim) = self.sides.first() else {
+    fn marks(run: &AvailabilityRun) -> Vec<Mark> {
+        let Some(sim) = run.sides.first() else {
             return vec![];
         };
         crashes(sim, f64::INFINITY)
@@ -255,17 +215,17 @@ impl LabRun for AvailabilityRun {
             .collect()
     }
 
-    fn time_domain_ms(&self) -> f64 {
-        let furthest = self.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
-        (self.sides[0].model().config().load.duration_ms as f64).max(furthest)
+    fn time_domain_ms(run: &AvailabilityRun) -> f64 {
+        let furthest = run.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
+        (run.sides[0].model().config().load.duration_ms as f64).max(furthest)
     }
 
-    fn side_end_ms(&self, side: usize) -> f64 {
-        self.sides.get(side).map_or(0.0, |s| ms(s.now()))
+    fn side_end_ms(run: &AvailabilityRun, side: usize) -> f64 {
+        run.sides.get(side).map_or(0.0, |s| ms(s.now()))
     }
 
-    fn outcomes(&self, side: usize) -> Option<Outcomes> {
-        let s = &self.sides.get(side)?.model().stats;
+    fn outcomes(run: &AvailabilityRun, side: usize) -> Option<Outcomes> {
+        let s = &run.sides.get(side)?.model().stats;
         let answered = s.commands + s.queries;
         let ok = s.commands_ok + s.queries_ok;
         Some(Outcomes {

@@ -6,25 +6,16 @@
 //! marks (every outage: a service's, the bus's, the orchestrator's).
 
 use super::config::{ChoreographyConfig, Mode, ServiceId, Step, Topic};
+use super::ChoreoModel;
 use super::{ChoreoRun, ChoreoSim};
 use crate::labs::run::{
-    FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
-    VerdictLine,
+    FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
 };
-use crate::labs::{LabId, RunReport, SideReport};
-use crate::sim::Progress;
+use crate::labs::sides::SidesView;
 use crate::time::SimTime;
 
 fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
-}
-
-fn side_report(sim: &ChoreoSim) -> SideReport {
-    SideReport {
-        metrics: serde_json::to_value(sim.model().metrics()).expect("metrics serialise"),
-        trace_hash: sim.trace().digest_hex(),
-        events: sim.events(),
-    }
 }
 
 /// The outage windows a side meets, with their labels: every service's, the
@@ -121,55 +112,15 @@ fn arrival_window_ms(run: &ChoreoRun) -> f64 {
     }
 }
 
-impl LabRun for ChoreoRun {
-    fn lab(&self) -> LabId {
-        LabId::Choreography
-    }
-    fn now(&self) -> SimTime {
-        ChoreoRun::now(self)
-    }
-    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
-        ChoreoRun::run_until(self, until, max_events)
-    }
-    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
-        ChoreoRun::run_to(self, until, until_events)
-    }
-    fn step_record(&mut self, max_events: u64) -> Progress {
-        ChoreoRun::step_record(self, max_events)
-    }
-    fn is_finished(&self) -> bool {
-        ChoreoRun::is_finished(self)
-    }
-    fn side_count(&self) -> usize {
-        self.sides.len()
-    }
-    fn events(&self) -> u64 {
-        ChoreoRun::events(self)
-    }
-    fn records(&self) -> u64 {
-        ChoreoRun::records(self)
-    }
-    fn approx_bytes(&self) -> usize {
-        self.sides.iter().map(|s| s.approx_bytes()).sum()
-    }
-
-    fn report(&self, seed: u64) -> RunReport {
-        RunReport {
-            lab: LabId::Choreography,
-            seed,
-            a: side_report(&self.sides[0]),
-            b: self.sides.get(1).map(side_report),
-        }
-    }
-
-    fn verdict(&self, side: usize) -> Verdict {
+impl SidesView for ChoreoModel {
+    fn verdict(run: &ChoreoRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
             title_key: "choreo.verdict.title",
             unit_key: "choreo.verdict.orders",
             lines: vec![],
             bands: vec![],
         };
-        let Some(sim) = self.sides.get(side) else {
+        let Some(sim) = run.sides.get(side) else {
             return verdict;
         };
         let series = &sim.model().stats().series;
@@ -218,8 +169,8 @@ impl LabRun for ChoreoRun {
         verdict
     }
 
-    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
-        let Some(sim) = self.sides.get(side) else {
+    fn metric_rows(run: &ChoreoRun, side: usize) -> Vec<MetricRow> {
+        let Some(sim) = run.sides.get(side) else {
             return vec![];
         };
         let model = sim.model();
@@ -369,9 +320,9 @@ impl LabRun for ChoreoRun {
         ]
     }
 
-    fn marks(&self) -> Vec<Mark> {
+    fn marks(run: &ChoreoRun) -> Vec<Mark> {
         let mut out = Vec::new();
-        for (i, sim) in self.sides.iter().enumerate() {
+        for (i, sim) in run.sides.iter().enumerate() {
             for (from, to, key) in outages(sim) {
                 // The world's outages are the same on both sides: marked once.
                 let orchestrator = key == "choreo.outage.orchestrator";
@@ -390,17 +341,17 @@ impl LabRun for ChoreoRun {
         out
     }
 
-    fn time_domain_ms(&self) -> f64 {
-        let furthest = self.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
-        arrival_window_ms(self).max(furthest)
+    fn time_domain_ms(run: &ChoreoRun) -> f64 {
+        let furthest = run.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
+        arrival_window_ms(run).max(furthest)
     }
 
-    fn side_end_ms(&self, side: usize) -> f64 {
-        self.sides.get(side).map_or(0.0, |s| ms(s.now()))
+    fn side_end_ms(run: &ChoreoRun, side: usize) -> f64 {
+        run.sides.get(side).map_or(0.0, |s| ms(s.now()))
     }
 
-    fn outcomes(&self, side: usize) -> Option<Outcomes> {
-        let m = self.sides.get(side)?.model().metrics();
+    fn outcomes(run: &ChoreoRun, side: usize) -> Option<Outcomes> {
+        let m = run.sides.get(side)?.model().metrics();
         Some(Outcomes {
             ok: m.completed,
             bad: m.compensated + m.cancelled_by_customer + m.out_of_stock + m.stuck,

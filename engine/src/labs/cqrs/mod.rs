@@ -17,22 +17,15 @@ pub use model::CqrsModel;
 pub use record::CqrsRecord;
 pub use stats::CqrsMetrics;
 
+use crate::labs::sides::{SideModel, Sides};
 use crate::labs::trace_lines::{AttemptLine, Side};
-use crate::labs::{sides, Lab, LabId, LabPreset, SideReport, TraceExport};
-use crate::sim::{Progress, Simulation};
+use crate::labs::{Lab, LabId, LabPreset, SideReport, TraceExport};
+use crate::sim::Simulation;
 use crate::time::SimTime;
 use crate::validate::{ConfigError, WorkLimits};
 
 /// The CQRS lab, as the lab registry knows it.
 pub struct CqrsLab;
-
-fn side_report(sim: &CqrsSim) -> SideReport {
-    SideReport {
-        metrics: serde_json::to_value(sim.model().metrics(sim.now())).expect("metrics serialise"),
-        trace_hash: sim.trace().digest_hex(),
-        events: sim.events(),
-    }
-}
 
 impl Lab for CqrsLab {
     const ID: LabId = LabId::Cqrs;
@@ -47,9 +40,7 @@ impl Lab for CqrsLab {
         seed: u64,
         limits: WorkLimits,
     ) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>> {
-        let mut run = CqrsRun::new_within(config, seed, limits)?;
-        run.run_to_end(u64::MAX);
-        Ok((side_report(&run.sides[0]), run.sides.get(1).map(side_report)))
+        CqrsRun::run_reports(config, seed, limits)
     }
 
     fn trace_export(
@@ -57,10 +48,7 @@ impl Lab for CqrsLab {
         seed: u64,
         limits: WorkLimits,
     ) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
-        Ok(Box::new(CqrsTrace {
-            run: CqrsRun::new_within(config, seed, limits)?,
-            seen: vec![0; 2],
-        }))
+        CqrsRun::trace_export(config, seed, limits)
     }
 
     fn presets() -> Vec<LabPreset<CqrsConfig>> {
@@ -73,99 +61,51 @@ pub type CqrsSim = Simulation<CqrsModel>;
 
 /// A CQRS-lab run: side A, and side B when the config compares two
 /// patterns. Both sides share the seed (the same traffic) and one clock.
-#[derive(Clone)]
-pub struct CqrsRun {
-    pub sides: Vec<CqrsSim>,
-}
-
-impl CqrsRun {
-    pub fn new(config: &CqrsConfig, seed: u64) -> Result<Self, Vec<ConfigError>> {
-        Self::new_within(config, seed, WorkLimits::LINK)
-    }
-
-    pub fn new_within(config: &CqrsConfig, seed: u64, limits: WorkLimits) -> Result<Self, Vec<ConfigError>> {
-        config.validate_within(limits)?;
-        let sides = config
-            .sides()
-            .into_iter()
-            .map(|side| Simulation::new(CqrsModel::new(config.clone(), side, seed)))
-            .collect();
-        Ok(CqrsRun { sides })
-    }
-
-    pub fn now(&self) -> SimTime {
-        sides::now(&self.sides)
-    }
-    pub fn is_finished(&self) -> bool {
-        sides::is_finished(&self.sides)
-    }
-    pub fn events(&self) -> u64 {
-        sides::events(&self.sides)
-    }
-    pub fn records(&self) -> u64 {
-        sides::records(&self.sides)
-    }
-    pub fn run_to_end(&mut self, max_events: u64) -> Progress {
-        sides::run_to_end(&mut self.sides, max_events)
-    }
-    pub fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
-        sides::run_until(&mut self.sides, until, max_events)
-    }
-    pub fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
-        sides::run_to(&mut self.sides, until, until_events)
-    }
-    pub fn step_record(&mut self, max_events: u64) -> Progress {
-        sides::step_record(&mut self.sides, max_events)
-    }
-}
+pub type CqrsRun = Sides<CqrsModel>;
 
 /// The trace export: one line per answered query: `request` is the order,
 /// `attempt` the user, `node` the copy that answered, `result` how fresh the
 /// answer was (`fresh`, `stale`, `not_found`, `absent`, `error`).
-struct CqrsTrace {
-    run: CqrsRun,
-    seen: Vec<u64>,
-}
+impl SideModel for CqrsModel {
+    const LAB: LabId = LabId::Cqrs;
+    type Config = CqrsConfig;
+    type Side = config::CqrsSide;
+    type TraceState = ();
 
-impl TraceExport for CqrsTrace {
-    fn next_attempts(&mut self, max_events: u64, emit: &mut dyn FnMut(AttemptLine)) -> Progress {
-        for _ in 0..max_events {
-            let Some(side) = sides::step_merged(&mut self.run.sides) else {
-                return Progress::Finished;
-            };
-            let trace = self.run.sides[side].trace();
-            let total = trace.total();
-            let new = (total - self.seen[side]) as usize;
-            self.seen[side] = total;
-            let fresh: Vec<(SimTime, CqrsRecord)> = trace.entries().rev().take(new).map(|e| (e.at, e.record)).collect();
-            for (at, r) in fresh.into_iter().rev() {
-                if let CqrsRecord::Read {
-                    user,
-                    order,
-                    outcome,
-                    took_us,
-                    ..
-                } = r
-                {
-                    let end_ms = at.as_micros() as f64 / 1000.0;
-                    emit(AttemptLine {
-                        side: Side::from_index(side),
-                        request: order as u64 + 1,
-                        attempt: user,
-                        node: "read_side".into(),
-                        start_ms: end_ms - took_us as f64 / 1000.0,
-                        end_ms,
-                        result: outcome.key().to_string(),
-                        wait_before_ms: 0.0,
-                    });
-                }
-            }
-        }
-        if self.run.is_finished() {
-            Progress::Finished
-        } else {
-            Progress::Paused
-        }
+    fn validate(config: &CqrsConfig, limits: WorkLimits) -> Result<(), Vec<ConfigError>> {
+        config.validate_within(limits)
+    }
+    fn sides(config: &CqrsConfig) -> Vec<config::CqrsSide> {
+        config.sides()
+    }
+    fn new(config: CqrsConfig, side: config::CqrsSide, seed: u64) -> Self {
+        CqrsModel::new(config, side, seed)
+    }
+    fn metrics_json(&self, now: SimTime) -> serde_json::Value {
+        serde_json::to_value(self.metrics(now)).expect("metrics serialise")
+    }
+    fn attempt_line(_: &mut (), side: usize, at: SimTime, record: &CqrsRecord) -> Option<AttemptLine> {
+        let CqrsRecord::Read {
+            user,
+            order,
+            outcome,
+            took_us,
+            ..
+        } = *record
+        else {
+            return None;
+        };
+        let end_ms = at.as_micros() as f64 / 1000.0;
+        Some(AttemptLine {
+            side: Side::from_index(side),
+            request: order as u64 + 1,
+            attempt: user,
+            node: "read_side".into(),
+            start_ms: end_ms - took_us as f64 / 1000.0,
+            end_ms,
+            result: outcome.key().to_string(),
+            wait_before_ms: 0.0,
+        })
     }
 }
 

@@ -6,23 +6,17 @@
 //! rebuilds).
 
 use super::config::CqrsWorkload;
-use super::{CqrsRun, CqrsSim};
+use super::{CqrsModel, CqrsRun, CqrsSim};
 use crate::labs::run::{
-    FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
-    VerdictLine,
+    FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
 };
-use crate::labs::{LabId, RunReport, SideReport};
+use crate::labs::sides::SidesView;
 use crate::patterns::projector::SyncMode;
 use crate::patterns::service::LatencyShape;
-use crate::sim::Progress;
 use crate::time::SimTime;
 
 fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
-}
-
-fn side_report(sim: &CqrsSim) -> SideReport {
-    super::side_report(sim)
 }
 
 /// The projector's pauses and its rebuild (from the crash until the fresh
@@ -93,55 +87,15 @@ fn lag_theory(sim: &CqrsSim) -> Option<Theory> {
     }
 }
 
-impl LabRun for CqrsRun {
-    fn lab(&self) -> LabId {
-        LabId::Cqrs
-    }
-    fn now(&self) -> SimTime {
-        CqrsRun::now(self)
-    }
-    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
-        CqrsRun::run_until(self, until, max_events)
-    }
-    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
-        CqrsRun::run_to(self, until, until_events)
-    }
-    fn step_record(&mut self, max_events: u64) -> Progress {
-        CqrsRun::step_record(self, max_events)
-    }
-    fn is_finished(&self) -> bool {
-        CqrsRun::is_finished(self)
-    }
-    fn side_count(&self) -> usize {
-        self.sides.len()
-    }
-    fn events(&self) -> u64 {
-        CqrsRun::events(self)
-    }
-    fn records(&self) -> u64 {
-        CqrsRun::records(self)
-    }
-    fn approx_bytes(&self) -> usize {
-        self.sides.iter().map(|s| s.approx_bytes()).sum()
-    }
-
-    fn report(&self, seed: u64) -> RunReport {
-        RunReport {
-            lab: LabId::Cqrs,
-            seed,
-            a: side_report(&self.sides[0]),
-            b: self.sides.get(1).map(side_report),
-        }
-    }
-
-    fn verdict(&self, side: usize) -> Verdict {
+impl SidesView for CqrsModel {
+    fn verdict(run: &CqrsRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
             title_key: "cqrs.verdict.title",
             unit_key: "cqrs.verdict.per_second",
             lines: vec![],
             bands: vec![],
         };
-        let Some(sim) = self.sides.get(side) else {
+        let Some(sim) = run.sides.get(side) else {
             return verdict;
         };
         let series = &sim.model().stats().series;
@@ -185,8 +139,8 @@ impl LabRun for CqrsRun {
         verdict
     }
 
-    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
-        let Some(sim) = self.sides.get(side) else {
+    fn metric_rows(run: &CqrsRun, side: usize) -> Vec<MetricRow> {
+        let Some(sim) = run.sides.get(side) else {
             return vec![];
         };
         let model = sim.model();
@@ -272,9 +226,9 @@ impl LabRun for CqrsRun {
         rows
     }
 
-    fn marks(&self) -> Vec<Mark> {
+    fn marks(run: &CqrsRun) -> Vec<Mark> {
         let mut out = Vec::new();
-        for (i, sim) in self.sides.iter().enumerate() {
+        for (i, sim) in run.sides.iter().enumerate() {
             for (from, to, _) in bands(sim) {
                 out.push(Mark {
                     at_ms: from,
@@ -288,21 +242,21 @@ impl LabRun for CqrsRun {
         out
     }
 
-    fn time_domain_ms(&self) -> f64 {
-        let furthest = self.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
-        let window = match &self.sides[0].model().config().workload {
+    fn time_domain_ms(run: &CqrsRun) -> f64 {
+        let furthest = run.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
+        let window = match &run.sides[0].model().config().workload {
             CqrsWorkload::Poisson { duration_ms, .. } => *duration_ms as f64,
             CqrsWorkload::Script { steps } => steps.last().map_or(0.0, |s| s.at_ms() as f64),
         };
         window.max(furthest)
     }
 
-    fn side_end_ms(&self, side: usize) -> f64 {
-        self.sides.get(side).map_or(0.0, |s| ms(s.now()))
+    fn side_end_ms(run: &CqrsRun, side: usize) -> f64 {
+        run.sides.get(side).map_or(0.0, |s| ms(s.now()))
     }
 
-    fn outcomes(&self, side: usize) -> Option<Outcomes> {
-        let sim = self.sides.get(side)?;
+    fn outcomes(run: &CqrsRun, side: usize) -> Option<Outcomes> {
+        let sim = run.sides.get(side)?;
         let s = sim.model().stats();
         let answered = s.final_fresh + s.final_out_of_date;
         Some(Outcomes {

@@ -18,22 +18,15 @@ pub use model::ReplicaModel;
 pub use record::ReplicaRecord;
 pub use stats::ReplicaMetrics;
 
+use crate::labs::sides::{SideModel, Sides};
 use crate::labs::trace_lines::{AttemptLine, Side};
-use crate::labs::{sides, Lab, LabId, LabPreset, SideReport, TraceExport};
-use crate::sim::{Progress, Simulation};
+use crate::labs::{Lab, LabId, LabPreset, SideReport, TraceExport};
+use crate::sim::Simulation;
 use crate::time::SimTime;
 use crate::validate::{ConfigError, WorkLimits};
 
 /// The replica-failover lab, as the lab registry knows it.
 pub struct ReplicaLab;
-
-fn side_report(sim: &ReplicaSim) -> SideReport {
-    SideReport {
-        metrics: serde_json::to_value(sim.model().metrics(sim.now())).expect("metrics serialise"),
-        trace_hash: sim.trace().digest_hex(),
-        events: sim.events(),
-    }
-}
 
 impl Lab for ReplicaLab {
     const ID: LabId = LabId::Replica;
@@ -48,9 +41,7 @@ impl Lab for ReplicaLab {
         seed: u64,
         limits: WorkLimits,
     ) -> Result<(SideReport, Option<SideReport>), Vec<ConfigError>> {
-        let mut run = ReplicaRun::new_within(config, seed, limits)?;
-        run.run_to_end(u64::MAX);
-        Ok((side_report(&run.sides[0]), run.sides.get(1).map(side_report)))
+        ReplicaRun::run_reports(config, seed, limits)
     }
 
     fn trace_export(
@@ -58,11 +49,7 @@ impl Lab for ReplicaLab {
         seed: u64,
         limits: WorkLimits,
     ) -> Result<Box<dyn TraceExport>, Vec<ConfigError>> {
-        Ok(Box::new(ReplicaTrace {
-            run: ReplicaRun::new_within(config, seed, limits)?,
-            seen: vec![0; 2],
-            started: Default::default(),
-        }))
+        ReplicaRun::trace_export(config, seed, limits)
     }
 
     fn presets() -> Vec<LabPreset<ReplicaConfig>> {
@@ -74,106 +61,60 @@ impl Lab for ReplicaLab {
 pub type ReplicaSim = Simulation<ReplicaModel>;
 
 /// A replica-lab run: side A, and side B when the config compares two clients.
-#[derive(Clone)]
-pub struct ReplicaRun {
-    pub sides: Vec<ReplicaSim>,
-}
+pub type ReplicaRun = Sides<ReplicaModel>;
 
-impl ReplicaRun {
-    pub fn new(config: &ReplicaConfig, seed: u64) -> Result<Self, Vec<ConfigError>> {
-        Self::new_within(config, seed, WorkLimits::LINK)
-    }
+impl SideModel for ReplicaModel {
+    const LAB: LabId = LabId::Replica;
+    type Config = ReplicaConfig;
+    type Side = config::ClientSide;
+    type TraceState = std::collections::BTreeMap<(usize, u32, u32), SimTime>;
 
-    pub fn new_within(config: &ReplicaConfig, seed: u64, limits: WorkLimits) -> Result<Self, Vec<ConfigError>> {
-        config.validate_within(limits)?;
-        let sides = config
-            .sides()
-            .into_iter()
-            .map(|side| Simulation::new(ReplicaModel::new(config.clone(), side, seed)))
-            .collect();
-        Ok(ReplicaRun { sides })
+    fn validate(config: &ReplicaConfig, limits: WorkLimits) -> Result<(), Vec<ConfigError>> {
+        config.validate_within(limits)
     }
-
-    pub fn now(&self) -> SimTime {
-        sides::now(&self.sides)
+    fn sides(config: &ReplicaConfig) -> Vec<config::ClientSide> {
+        config.sides()
     }
-    pub fn is_finished(&self) -> bool {
-        sides::is_finished(&self.sides)
+    fn new(config: ReplicaConfig, side: config::ClientSide, seed: u64) -> Self {
+        ReplicaModel::new(config, side, seed)
     }
-    pub fn events(&self) -> u64 {
-        sides::events(&self.sides)
+    fn metrics_json(&self, now: SimTime) -> serde_json::Value {
+        serde_json::to_value(self.metrics(now)).expect("metrics serialise")
     }
-    pub fn records(&self) -> u64 {
-        sides::records(&self.sides)
-    }
-    pub fn run_to_end(&mut self, max_events: u64) -> Progress {
-        sides::run_to_end(&mut self.sides, max_events)
-    }
-    pub fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
-        sides::run_until(&mut self.sides, until, max_events)
-    }
-    pub fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
-        sides::run_to(&mut self.sides, until, until_events)
-    }
-    pub fn step_record(&mut self, max_events: u64) -> Progress {
-        sides::step_record(&mut self.sides, max_events)
-    }
-}
-
-/// The trace export: one line per attempt of a chunk: `request` is the
-/// chunk, `node` the storage node, `result` `ok` or why it failed.
-struct ReplicaTrace {
-    run: ReplicaRun,
-    seen: Vec<u64>,
-    /// When each side's attempts started, by (chunk, attempt).
-    started: std::collections::BTreeMap<(usize, u32, u32), SimTime>,
-}
-
-impl TraceExport for ReplicaTrace {
-    fn next_attempts(&mut self, max_events: u64, emit: &mut dyn FnMut(AttemptLine)) -> Progress {
-        for _ in 0..max_events {
-            let Some(side) = sides::step_merged(&mut self.run.sides) else {
-                return Progress::Finished;
-            };
-            let trace = self.run.sides[side].trace();
-            let total = trace.total();
-            let new = (total - self.seen[side]) as usize;
-            self.seen[side] = total;
-            let fresh: Vec<(SimTime, ReplicaRecord)> =
-                trace.entries().rev().take(new).map(|e| (e.at, e.record)).collect();
-            for (at, r) in fresh.into_iter().rev() {
-                let (chunk, attempt, node, result) = match r {
-                    ReplicaRecord::Attempt { chunk, attempt, .. } => {
-                        self.started.insert((side, chunk, attempt), at);
-                        continue;
-                    }
-                    ReplicaRecord::ChunkOk { chunk, node, attempt } => (chunk, attempt, node, "ok"),
-                    ReplicaRecord::AttemptFailed {
-                        chunk,
-                        attempt,
-                        node,
-                        why,
-                    } => (chunk, attempt, node, why.key()),
-                    _ => continue,
-                };
-                let start = self.started.remove(&(side, chunk, attempt)).unwrap_or(at);
-                emit(AttemptLine {
-                    side: Side::from_index(side),
-                    request: chunk as u64,
-                    attempt,
-                    node: format!("node_{}", node + 1),
-                    start_ms: start.as_micros() as f64 / 1000.0,
-                    end_ms: at.as_micros() as f64 / 1000.0,
-                    result: result.to_string(),
-                    wait_before_ms: 0.0,
-                });
+    /// One line per attempt of a chunk: `request` is the chunk, `node` the
+    /// storage node, `result` `ok` or why it failed (its start remembered
+    /// from the attempt's own record).
+    fn attempt_line(
+        started: &mut std::collections::BTreeMap<(usize, u32, u32), SimTime>,
+        side: usize,
+        at: SimTime,
+        record: &ReplicaRecord,
+    ) -> Option<AttemptLine> {
+        let (chunk, attempt, node, result) = match *record {
+            ReplicaRecord::Attempt { chunk, attempt, .. } => {
+                started.insert((side, chunk, attempt), at);
+                return None;
             }
-        }
-        if self.run.is_finished() {
-            Progress::Finished
-        } else {
-            Progress::Paused
-        }
+            ReplicaRecord::ChunkOk { chunk, node, attempt } => (chunk, attempt, node, "ok"),
+            ReplicaRecord::AttemptFailed {
+                chunk,
+                attempt,
+                node,
+                why,
+            } => (chunk, attempt, node, why.key()),
+            _ => return None,
+        };
+        let start = started.remove(&(side, chunk, attempt)).unwrap_or(at);
+        Some(AttemptLine {
+            side: Side::from_index(side),
+            request: chunk as u64,
+            attempt,
+            node: format!("node_{}", node + 1),
+            start_ms: start.as_micros() as f64 / 1000.0,
+            end_ms: at.as_micros() as f64 / 1000.0,
+            result: result.to_string(),
+            wait_before_ms: 0.0,
+        })
     }
 }
 

@@ -6,13 +6,13 @@
 //! time), outcomes and scrubber marks.
 
 use super::model::ChunkStatus;
+use super::ReplicaModel;
 use super::{ReplicaRun, ReplicaSim};
 use crate::labs::run::{
-    FormulaArg, LabRun, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
-    VerdictLine,
+    FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
 };
-use crate::labs::{LabId, RunReport};
-use crate::sim::Progress;
+use crate::labs::sides::SidesView;
+
 use crate::time::SimTime;
 
 fn ms(t: SimTime) -> f64 {
@@ -49,55 +49,15 @@ fn outages(sim: &ReplicaSim) -> Vec<Band> {
     out
 }
 
-impl LabRun for ReplicaRun {
-    fn lab(&self) -> LabId {
-        LabId::Replica
-    }
-    fn now(&self) -> SimTime {
-        ReplicaRun::now(self)
-    }
-    fn run_until(&mut self, until: SimTime, max_events: u64) -> Progress {
-        ReplicaRun::run_until(self, until, max_events)
-    }
-    fn run_to(&mut self, until: SimTime, until_events: u64) -> Progress {
-        ReplicaRun::run_to(self, until, until_events)
-    }
-    fn step_record(&mut self, max_events: u64) -> Progress {
-        ReplicaRun::step_record(self, max_events)
-    }
-    fn is_finished(&self) -> bool {
-        ReplicaRun::is_finished(self)
-    }
-    fn side_count(&self) -> usize {
-        self.sides.len()
-    }
-    fn events(&self) -> u64 {
-        ReplicaRun::events(self)
-    }
-    fn records(&self) -> u64 {
-        ReplicaRun::records(self)
-    }
-    fn approx_bytes(&self) -> usize {
-        self.sides.iter().map(|s| s.approx_bytes()).sum()
-    }
-
-    fn report(&self, seed: u64) -> RunReport {
-        RunReport {
-            lab: LabId::Replica,
-            seed,
-            a: super::side_report(&self.sides[0]),
-            b: self.sides.get(1).map(super::side_report),
-        }
-    }
-
-    fn verdict(&self, side: usize) -> Verdict {
+impl SidesView for ReplicaModel {
+    fn verdict(run: &ReplicaRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
             title_key: "replica.verdict.title",
             unit_key: "replica.verdict.chunks",
             lines: vec![],
             bands: vec![],
         };
-        let Some(sim) = self.sides.get(side) else {
+        let Some(sim) = run.sides.get(side) else {
             return verdict;
         };
         let series = &sim.model().stats.series;
@@ -141,8 +101,8 @@ impl LabRun for ReplicaRun {
         verdict
     }
 
-    fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
-        let Some(sim) = self.sides.get(side) else {
+    fn metric_rows(run: &ReplicaRun, side: usize) -> Vec<MetricRow> {
+        let Some(sim) = run.sides.get(side) else {
             return vec![];
         };
         let model = sim.model();
@@ -233,8 +193,8 @@ impl LabRun for ReplicaRun {
         rows
     }
 
-    fn marks(&self) -> Vec<Mark> {
-        let Some(sim) = self.sides.first() else {
+    fn marks(run: &ReplicaRun) -> Vec<Mark> {
+        let Some(sim) = run.sides.first() else {
             return vec![];
         };
         let mut out: Vec<Mark> = outages(sim)
@@ -250,18 +210,18 @@ impl LabRun for ReplicaRun {
         out
     }
 
-    fn time_domain_ms(&self) -> f64 {
-        let furthest = self.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
-        let w = &self.sides[0].model().config().workload;
+    fn time_domain_ms(run: &ReplicaRun) -> f64 {
+        let furthest = run.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
+        let w = &run.sides[0].model().config().workload;
         (w.every_ms as f64 * w.files.saturating_sub(1) as f64).max(furthest)
     }
 
-    fn side_end_ms(&self, side: usize) -> f64 {
-        self.sides.get(side).map_or(0.0, |s| ms(s.now()))
+    fn side_end_ms(run: &ReplicaRun, side: usize) -> f64 {
+        run.sides.get(side).map_or(0.0, |s| ms(s.now()))
     }
 
-    fn outcomes(&self, side: usize) -> Option<Outcomes> {
-        let model = self.sides.get(side)?.model();
+    fn outcomes(run: &ReplicaRun, side: usize) -> Option<Outcomes> {
+        let model = run.sides.get(side)?.model();
         let count = |st: ChunkStatus| model.chunks.iter().filter(|c| c.status == st).count() as u64;
         let ok = count(ChunkStatus::Ok);
         let bad = count(ChunkStatus::Failed) + count(ChunkStatus::Skipped);
