@@ -283,3 +283,18 @@ pub struct Moment {
     /// Catalogue key of the caption.
     pub caption_key: String,
 }
+
+impl Moment {
+    /// The moments of `lab`'s preset `id` at these simulated times (ms):
+    /// captions `preset.<lab>.<id>.moment.1`, `.2`, …
+    pub fn at(lab: crate::labs::LabId, id: &str, at_ms: &[u64]) -> Vec<Moment> {
+        at_ms
+            .iter()
+            .enumerate()
+            .map(|(i, &at_ms)| Moment {
+                at_ms,
+                caption_key: format!("preset.{}.{id}.moment.{}", lab.slug(), i + 1),
+            })
+            .collect()
+    }
+}

@@ -333,3 +333,115 @@ impl<M: SidesView> LabRun for Sides<M> {
         M::outcomes(self, side)
     }
 }
+
+/// What every lab's tests check of the page's reading of its presets.
+#[cfg(test)]
+pub mod checks {
+    use super::*;
+    use crate::i18n::{t, Lang};
+    use crate::labs::LabPreset;
+    use crate::trace::Narrate;
+
+    /// How a lab's presets are checked by [`page_reads_every_preset`].
+    pub struct PageCheck<'a, M: SideModel> {
+        /// The chunked run's steps: simulated ms and events per call.
+        pub step_ms: u64,
+        pub step_events: u64,
+        /// The units of work a side's outcomes add up to (requests, orders…).
+        pub units: &'a dyn Fn(&Simulation<M>) -> u64,
+        /// Whether every unit is decided once the run is over.
+        pub all_decided: bool,
+        /// Metric rows whose key is not itself a metric key (a breakdown, say).
+        pub derived_row: &'a dyn Fn(&str) -> bool,
+        /// Parts of a catalogue key that must never show in a narrated line.
+        pub raw_keys: &'a [&'a str],
+        /// More checks of one side of one preset's finished run.
+        pub side: &'a dyn Fn(&LabPreset<M::Config>, &Sides<M>, usize),
+    }
+
+    fn texts_exist(keys: &[&str], langs: &[Lang]) {
+        for key in keys {
+            for &lang in langs {
+                assert_ne!(t(lang, key), *key, "{key} in {lang:?}");
+            }
+        }
+    }
+
+    /// For every preset: a run chunked by time and events as the player and
+    /// the scrubber move it reports what a straight run does; the outcomes
+    /// add up; each metric row is a metric (final once the run is over) with
+    /// its texts in every language, as are the verdict's and the outcomes'
+    /// words, the narrated records, the preset's title, guide and moments;
+    /// the moments come in time order within the run.
+    pub fn page_reads_every_preset<M>(presets: Vec<LabPreset<M::Config>>, check: PageCheck<'_, M>)
+    where
+        M: SidesView,
+        M::Record: Narrate,
+    {
+        let all = [Lang::En, Lang::Es, Lang::Pt];
+        let lab = M::LAB.slug();
+        for p in &presets {
+            let mut straight = Sides::<M>::new(&p.config, p.seed).unwrap();
+            straight.run_to_end(u64::MAX);
+            let mut chunked = Sides::<M>::new(&p.config, p.seed).unwrap();
+            let mut at = 0;
+            while chunked.run_to(SimTime::from_ms(at), chunked.events() + check.step_events) != Progress::Finished {
+                at += check.step_ms;
+            }
+            assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
+            for side in 0..straight.side_count() {
+                let sim = &straight.sides[side];
+                let o = straight.outcomes(side).unwrap();
+                assert_eq!(o.ok + o.bad + o.open, (check.units)(sim), "{}", p.id);
+                if check.all_decided {
+                    assert_eq!(o.open, 0, "{}: the run is over", p.id);
+                }
+                let json = sim.model().metrics_json(sim.now());
+                for row in straight.metric_rows(side) {
+                    assert!(
+                        json.get(row.key).is_some() || (check.derived_row)(row.key),
+                        "{}: {} is a metric key",
+                        p.id,
+                        row.key
+                    );
+                    assert!(!row.provisional, "{}: {} is final at the end", p.id, row.key);
+                    let mut keys = vec![row.label_key, row.help_key];
+                    if let Some(th) = &row.theory {
+                        keys.push(th.formula_key);
+                        keys.extend(th.caveat_key);
+                        let _ = th.formula(Lang::Es);
+                    }
+                    texts_exist(&keys, &all);
+                }
+                let v = straight.verdict(side);
+                let words: Vec<&str> = [o.ok_key, o.bad_key, o.open_key, v.title_key, v.unit_key]
+                    .into_iter()
+                    .chain(v.lines.iter().map(|l| l.label_key))
+                    .chain(v.bands.iter().map(|b| b.label_key))
+                    .collect();
+                texts_exist(&words, &all);
+                for e in sim.trace().entries().take(200) {
+                    for lang in all {
+                        let line = e.record.narrate(lang);
+                        assert!(!check.raw_keys.iter().any(|k| line.contains(k)), "{line}");
+                    }
+                }
+                (check.side)(p, &straight, side);
+            }
+            let (title, guide) = (
+                format!("preset.{lab}.{}.title", p.id),
+                format!("preset.{lab}.{}.guide", p.id),
+            );
+            let mut keys = vec![title.as_str(), guide.as_str()];
+            keys.extend(p.moments.iter().map(|m| m.caption_key.as_str()));
+            texts_exist(&keys, &all);
+            let end = straight.now().as_micros();
+            assert!(p.moments.windows(2).all(|w| w[0].at_ms < w[1].at_ms), "{}", p.id);
+            assert!(
+                p.moments.iter().all(|m| m.at_ms * 1000 < end),
+                "{}: moments within the run (it ends at {end} µs; the player drops a moment at or after the last event)",
+                p.id
+            );
+        }
+    }
+}

@@ -5,19 +5,13 @@ use super::config::*;
 use crate::labs::run::Moment;
 use crate::labs::LabPreset;
 
+/// Preset `id` with its guided moments at these simulated times (ms).
 fn preset(id: &'static str, seed: u64, config: AvailabilityConfig, at_ms: &[u64]) -> LabPreset<AvailabilityConfig> {
     LabPreset {
         id,
         seed,
         config,
-        moments: at_ms
-            .iter()
-            .enumerate()
-            .map(|(i, at)| Moment {
-                at_ms: *at,
-                caption_key: format!("preset.availability.{id}.moment.{}", i + 1),
-            })
-            .collect(),
+        moments: Moment::at(crate::labs::LabId::Availability, id, at_ms),
     }
 }
 

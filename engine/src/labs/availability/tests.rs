@@ -7,7 +7,6 @@ use super::config::*;
 use super::model::AvailabilityModel;
 use super::record::AvailabilityRecord;
 use super::AvailabilityRun;
-use crate::labs::run::LabRun;
 use crate::sim::Simulation;
 use crate::validate::WorkLimits;
 use proptest::prelude::*;
@@ -201,68 +200,20 @@ fn the_text_experiment_fails_over_and_queries_never_notice() {
 /// What the shared page reads agrees with the run, for every preset.
 #[test]
 fn the_page_reads_the_run_consistently() {
-    use crate::i18n::{t, Lang};
-    use crate::time::SimTime;
-    for p in super::presets::all() {
-        let mut straight = AvailabilityRun::new(&p.config, p.seed).unwrap();
-        straight.run_to_end(u64::MAX);
-        let mut chunked = AvailabilityRun::new(&p.config, p.seed).unwrap();
-        let mut at = 0;
-        while chunked.run_to(SimTime::from_ms(at), chunked.events() + 9_973) != crate::sim::Progress::Finished {
-            at += 3_000_000;
-        }
-        assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
-        for side in 0..straight.side_count() {
-            let sim = &straight.sides[side];
-            let m = sim.model().metrics(sim.now());
-            let o = straight.outcomes(side).unwrap();
-            assert_eq!(o.ok + o.bad + o.open, m.requests, "{}", p.id);
-            let json = serde_json::to_value(&m).unwrap();
-            for row in straight.metric_rows(side) {
-                assert!(
-                    json.get(row.key).is_some() || row.key.starts_with("errors_"),
-                    "{}: {}",
-                    p.id,
-                    row.key
-                );
-                let mut keys = vec![row.label_key, row.help_key];
-                if let Some(th) = &row.theory {
-                    keys.push(th.formula_key);
-                    keys.extend(th.caveat_key);
-                }
-                for key in keys {
-                    for lang in [Lang::En, Lang::Es, Lang::Pt] {
-                        assert_ne!(t(lang, key), key, "{key} in {lang:?}");
-                    }
-                }
-            }
-            let v = straight.verdict(side);
-            for key in [o.ok_key, o.bad_key, o.open_key, v.title_key, v.unit_key]
-                .into_iter()
-                .chain(v.lines.iter().map(|l| l.label_key))
-                .chain(v.bands.iter().map(|b| b.label_key))
-            {
-                assert_ne!(t(Lang::Pt, key), key, "{key}");
-            }
-            for e in sim.trace().entries().take(200) {
-                use crate::trace::Narrate;
-                let line = e.record.narrate(Lang::Pt);
-                assert!(
-                    !line.contains("log.availability") && !line.contains("availability.backend"),
-                    "{line}"
-                );
-            }
-        }
-        let texts = [
-            format!("preset.availability.{}.title", p.id),
-            format!("preset.availability.{}.guide", p.id),
-        ];
-        for key in texts.iter().chain(p.moments.iter().map(|m| &m.caption_key)) {
-            for lang in [Lang::En, Lang::Es, Lang::Pt] {
-                assert_ne!(t(lang, key), key.as_str(), "{key} in {lang:?}");
-            }
-        }
-    }
+    use crate::labs::sides::checks::{page_reads_every_preset, PageCheck};
+    page_reads_every_preset::<super::AvailabilityModel>(
+        super::presets::all(),
+        PageCheck {
+            step_ms: 3_000_000,
+            step_events: 9_973,
+            units: &|sim| sim.model().metrics(sim.now()).requests,
+            all_decided: false,
+            // The errors by code are rows of one metric (`errors`).
+            derived_row: &|key| key.starts_with("errors_"),
+            raw_keys: &["log.availability", "availability.backend"],
+            side: &|_, _, _| {},
+        },
+    );
 }
 
 /// Every bad value names its field.

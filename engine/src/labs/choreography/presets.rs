@@ -17,17 +17,8 @@ fn preset(id: &'static str, seed: u64, config: ChoreographyConfig) -> LabPreset<
     }
 }
 
-/// The moments of preset `id` at these simulated times (ms): captions
-/// `preset.choreography.<id>.moment.1`, `.2`, …
 fn moments(id: &str, at_ms: &[u64]) -> Vec<Moment> {
-    at_ms
-        .iter()
-        .enumerate()
-        .map(|(i, &at_ms)| Moment {
-            at_ms,
-            caption_key: format!("preset.choreography.{id}.moment.{}", i + 1),
-        })
-        .collect()
+    Moment::at(crate::labs::LabId::Choreography, id, at_ms)
 }
 
 /// When each preset's guided moments come, picked by running the preset (its

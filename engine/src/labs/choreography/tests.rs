@@ -578,60 +578,34 @@ fn dead_letters_match_p_to_the_n() {
 /// when the run can disturb it.
 #[test]
 fn the_page_reads_the_run_consistently() {
-    use crate::i18n::{t, Lang};
     use crate::labs::run::LabRun;
-    use crate::time::SimTime;
-    for p in super::presets::all() {
-        let mut straight = ChoreoRun::new(&p.config, p.seed).unwrap();
-        straight.run_to_end(u64::MAX);
-        // Chunked by time and by events, as the player and the scrubber do.
-        let mut chunked = ChoreoRun::new(&p.config, p.seed).unwrap();
-        let mut at = 0;
-        while chunked.run_to(SimTime::from_ms(at), chunked.events() + 97) != crate::sim::Progress::Finished {
-            at += 50;
-        }
-        assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
-        for side in 0..straight.side_count() {
-            let m = straight.sides[side].model().metrics();
-            let o = straight.outcomes(side).unwrap();
-            assert_eq!(o.ok + o.bad + o.open, m.orders, "{}", p.id);
-            assert_eq!(o.open, 0, "{}: the run is over", p.id);
-            let v = straight.verdict(side);
-            let last = |i: usize| v.lines[i].points.last().map_or(0.0, |p| p.1);
-            assert_eq!(last(0), m.orders as f64, "{}", p.id);
-            // Completions as they happened (a later cancellation does not take one back).
-            let ever = straight.sides[side]
-                .model()
-                .orders()
-                .iter()
-                .filter(|o| o.completed_at.is_some())
-                .count();
-            assert_eq!(last(1), ever as f64, "{}", p.id);
-            assert!(ever as u64 >= m.completed);
-            let json = serde_json::to_value(&m).unwrap();
-            for row in straight.metric_rows(side) {
-                assert!(json.get(row.key).is_some(), "{}: {} is a metric key", p.id, row.key);
-                assert!(!row.provisional, "{}: {} is final at the end", p.id, row.key);
-                let mut keys = vec![row.label_key, row.help_key];
-                if let Some(th) = &row.theory {
-                    keys.push(th.formula_key);
-                    keys.extend(th.caveat_key);
-                }
-                for key in keys {
-                    for lang in [Lang::En, Lang::Es, Lang::Pt] {
-                        assert_ne!(t(lang, key), key, "{key} in {lang:?}");
-                    }
-                }
-            }
-            for key in [o.ok_key, o.bad_key, o.open_key, v.title_key, v.unit_key]
-                .into_iter()
-                .chain(v.lines.iter().map(|l| l.label_key))
-                .chain(v.bands.iter().map(|b| b.label_key))
-            {
-                assert_ne!(t(Lang::Pt, key), key, "{key}");
-            }
-        }
-    }
+    use crate::labs::sides::checks::{page_reads_every_preset, PageCheck};
+    page_reads_every_preset::<super::ChoreoModel>(
+        super::presets::all(),
+        PageCheck {
+            step_ms: 50,
+            step_events: 97,
+            units: &|sim| sim.model().metrics().orders,
+            all_decided: true,
+            derived_row: &|_| false,
+            raw_keys: &["log.choreo", "choreo.step"],
+            side: &|p, run, side| {
+                let m = run.sides[side].model().metrics();
+                let v = run.verdict(side);
+                let last = |i: usize| v.lines[i].points.last().map_or(0.0, |p| p.1);
+                assert_eq!(last(0), m.orders as f64, "{}", p.id);
+                // Completions as they happened (a later cancellation does not take one back).
+                let ever = run.sides[side]
+                    .model()
+                    .orders()
+                    .iter()
+                    .filter(|o| o.completed_at.is_some())
+                    .count();
+                assert_eq!(last(1), ever as f64, "{}", p.id);
+                assert!(ever as u64 >= m.completed);
+            },
+        },
+    );
     // The calm demo: the flow's count, measured and predicted, without a caveat.
     let demo = super::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
     let mut run = ChoreoRun::new(&demo.config, demo.seed).unwrap();

@@ -8,21 +8,13 @@ use crate::patterns::bus::Window;
 use crate::patterns::projector::{ProjectorConfig, SyncMode};
 use crate::patterns::service::LatencyShape;
 
-/// Preset `id` with its guided moments at these simulated times (ms):
-/// captions `preset.cqrs.<id>.moment.1`, `.2`, …
+/// Preset `id` with its guided moments at these simulated times (ms).
 fn preset(id: &'static str, seed: u64, config: CqrsConfig, at_ms: &[u64]) -> LabPreset<CqrsConfig> {
     LabPreset {
         id,
         seed,
         config,
-        moments: at_ms
-            .iter()
-            .enumerate()
-            .map(|(i, at)| Moment {
-                at_ms: *at,
-                caption_key: format!("preset.cqrs.{id}.moment.{}", i + 1),
-            })
-            .collect(),
+        moments: Moment::at(crate::labs::LabId::Cqrs, id, at_ms),
     }
 }
 

@@ -478,71 +478,20 @@ fn a_long_run_keeps_memory_bounded() {
 /// texts in every language; the lag beside its theory.
 #[test]
 fn the_page_reads_the_run_consistently() {
-    use crate::i18n::{t, Lang};
     use crate::labs::run::LabRun;
-    use crate::time::SimTime;
-    for p in super::presets::all() {
-        let mut straight = CqrsRun::new(&p.config, p.seed).unwrap();
-        straight.run_to_end(u64::MAX);
-        let mut chunked = CqrsRun::new(&p.config, p.seed).unwrap();
-        let mut at = 0;
-        while chunked.run_to(SimTime::from_ms(at), chunked.events() + 997) != crate::sim::Progress::Finished {
-            at += 250;
-        }
-        assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
-        for side in 0..straight.side_count() {
-            let sim = &straight.sides[side];
-            let m = sim.model().metrics(sim.now());
-            let o = straight.outcomes(side).unwrap();
-            assert_eq!(o.ok + o.bad + o.open, m.queries, "{}", p.id);
-            assert_eq!(o.open, 0, "{}: the run is over", p.id);
-            let v = straight.verdict(side);
-            let json = serde_json::to_value(&m).unwrap();
-            for row in straight.metric_rows(side) {
-                assert!(json.get(row.key).is_some(), "{}: {} is a metric key", p.id, row.key);
-                assert!(!row.provisional, "{}: {} is final at the end", p.id, row.key);
-                let mut keys = vec![row.label_key, row.help_key];
-                if let Some(th) = &row.theory {
-                    keys.push(th.formula_key);
-                    keys.extend(th.caveat_key);
-                    let _ = th.formula(Lang::Es);
-                }
-                for key in keys {
-                    for lang in [Lang::En, Lang::Es, Lang::Pt] {
-                        assert_ne!(t(lang, key), key, "{key} in {lang:?}");
-                    }
-                }
-            }
-            for key in [o.ok_key, o.bad_key, o.open_key, v.title_key, v.unit_key]
-                .into_iter()
-                .chain(v.lines.iter().map(|l| l.label_key))
-                .chain(v.bands.iter().map(|b| b.label_key))
-            {
-                assert_ne!(t(Lang::Pt, key), key, "{key}");
-            }
-            // Every record narrates in every language without a raw key.
-            for e in sim.trace().entries().take(200) {
-                use crate::trace::Narrate;
-                for lang in [Lang::En, Lang::Es, Lang::Pt] {
-                    let line = e.record.narrate(lang);
-                    assert!(!line.contains("log.cqrs") && !line.contains("cqrs.status"), "{line}");
-                }
-            }
-        }
-        let texts = [
-            format!("preset.cqrs.{}.title", p.id),
-            format!("preset.cqrs.{}.guide", p.id),
-        ];
-        for key in texts.iter().chain(p.moments.iter().map(|m| &m.caption_key)) {
-            for lang in [Lang::En, Lang::Es, Lang::Pt] {
-                assert_ne!(t(lang, key), key.as_str(), "{key} in {lang:?}");
-            }
-        }
-        // Every moment is inside the run, in time order.
-        let end = straight.now().as_micros() / 1000;
-        assert!(p.moments.windows(2).all(|w| w[0].at_ms < w[1].at_ms), "{}", p.id);
-        assert!(p.moments.iter().all(|m| m.at_ms < end), "{}", p.id);
-    }
+    use crate::labs::sides::checks::{page_reads_every_preset, PageCheck};
+    page_reads_every_preset::<super::CqrsModel>(
+        super::presets::all(),
+        PageCheck {
+            step_ms: 250,
+            step_events: 997,
+            units: &|sim| sim.model().metrics(sim.now()).queries,
+            all_decided: true,
+            derived_row: &|_| false,
+            raw_keys: &["log.cqrs", "cqrs.status"],
+            side: &|_, _, _| {},
+        },
+    );
     // The demo: the lag is the fixed delay, as theory says, without a caveat.
     let mut run = CqrsRun::new(&CqrsConfig::default(), 1).unwrap();
     run.run_to_end(u64::MAX);

@@ -8,21 +8,13 @@ use crate::labs::LabPreset;
 use crate::patterns::backoff::{Jitter, RetryPolicy, WaitKind};
 use crate::patterns::bus::Window;
 
-/// Preset `id` with guided moments at these simulated times (ms): captions
-/// `preset.replica.<id>.moment.1`, `.2`, …
+/// Preset `id` with its guided moments at these simulated times (ms).
 fn preset(id: &'static str, seed: u64, config: ReplicaConfig, at_ms: &[u64]) -> LabPreset<ReplicaConfig> {
     LabPreset {
         id,
         seed,
         config,
-        moments: at_ms
-            .iter()
-            .enumerate()
-            .map(|(i, at)| Moment {
-                at_ms: *at,
-                caption_key: format!("preset.replica.{id}.moment.{}", i + 1),
-            })
-            .collect(),
+        moments: Moment::at(crate::labs::LabId::Replica, id, at_ms),
     }
 }
 

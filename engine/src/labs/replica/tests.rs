@@ -237,66 +237,19 @@ proptest! {
 /// a metric key with texts in every language; moments inside the run.
 #[test]
 fn the_page_reads_the_run_consistently() {
-    use crate::i18n::{t, Lang};
-    use crate::time::SimTime;
-    for p in super::presets::all() {
-        let mut straight = ReplicaRun::new(&p.config, p.seed).unwrap();
-        straight.run_to_end(u64::MAX);
-        let mut chunked = ReplicaRun::new(&p.config, p.seed).unwrap();
-        let mut at = 0;
-        while chunked.run_to(SimTime::from_ms(at), chunked.events() + 97) != crate::sim::Progress::Finished {
-            at += 100;
-        }
-        assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
-        for side in 0..straight.side_count() {
-            let sim = &straight.sides[side];
-            let m = sim.model().metrics(sim.now());
-            let o = straight.outcomes(side).unwrap();
-            assert_eq!(o.ok + o.bad + o.open, m.chunks, "{}", p.id);
-            assert_eq!(o.open, 0, "{}", p.id);
-            let json = serde_json::to_value(&m).unwrap();
-            for row in straight.metric_rows(side) {
-                assert!(json.get(row.key).is_some(), "{}: {}", p.id, row.key);
-                let mut keys = vec![row.label_key, row.help_key];
-                if let Some(th) = &row.theory {
-                    keys.push(th.formula_key);
-                    keys.extend(th.caveat_key);
-                }
-                for key in keys {
-                    for lang in [Lang::En, Lang::Es, Lang::Pt] {
-                        assert_ne!(t(lang, key), key, "{key} in {lang:?}");
-                    }
-                }
-            }
-            let v = straight.verdict(side);
-            for key in [o.ok_key, o.bad_key, o.open_key, v.title_key, v.unit_key]
-                .into_iter()
-                .chain(v.lines.iter().map(|l| l.label_key))
-                .chain(v.bands.iter().map(|b| b.label_key))
-            {
-                assert_ne!(t(Lang::Pt, key), key, "{key}");
-            }
-            for e in sim.trace().entries().take(300) {
-                use crate::trace::Narrate;
-                let line = e.record.narrate(Lang::Es);
-                assert!(
-                    !line.contains("log.replica") && !line.contains("replica.failure"),
-                    "{line}"
-                );
-            }
-        }
-        let texts = [
-            format!("preset.replica.{}.title", p.id),
-            format!("preset.replica.{}.guide", p.id),
-        ];
-        for key in texts.iter().chain(p.moments.iter().map(|m| &m.caption_key)) {
-            for lang in [Lang::En, Lang::Es, Lang::Pt] {
-                assert_ne!(t(lang, key), key.as_str(), "{key} in {lang:?}");
-            }
-        }
-        let end = straight.now().as_micros() / 1000;
-        assert!(p.moments.iter().all(|m| m.at_ms < end), "{}", p.id);
-    }
+    use crate::labs::sides::checks::{page_reads_every_preset, PageCheck};
+    page_reads_every_preset::<super::ReplicaModel>(
+        super::presets::all(),
+        PageCheck {
+            step_ms: 100,
+            step_events: 97,
+            units: &|sim| sim.model().metrics(sim.now()).chunks,
+            all_decided: true,
+            derived_row: &|_| false,
+            raw_keys: &["log.replica", "replica.failure"],
+            side: &|_, _, _| {},
+        },
+    );
 }
 
 /// Both sides of an A | B meet the same cluster: the same placements.

@@ -18,17 +18,8 @@ pub struct RetryPreset {
     pub moments: Vec<Moment>,
 }
 
-/// The moments of preset `id` at these simulated times (ms): captions
-/// `preset.retry.<id>.moment.1`, `.2`, …
 fn moments(id: &str, at_ms: &[u64]) -> Vec<Moment> {
-    at_ms
-        .iter()
-        .enumerate()
-        .map(|(i, at)| Moment {
-            at_ms: *at,
-            caption_key: format!("preset.retry.{id}.moment.{}", i + 1),
-        })
-        .collect()
+    Moment::at(crate::labs::LabId::Retry, id, at_ms)
 }
 
 impl RetryPreset {
