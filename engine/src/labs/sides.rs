@@ -342,6 +342,9 @@ pub mod checks {
     use crate::labs::LabPreset;
     use crate::trace::Narrate;
 
+    /// More checks of one side (its index) of one preset's finished run.
+    pub type SideCheck<'a, M> = &'a dyn Fn(&LabPreset<<M as SideModel>::Config>, &Sides<M>, usize);
+
     /// How a lab's presets are checked by [`page_reads_every_preset`].
     pub struct PageCheck<'a, M: SideModel> {
         /// The chunked run's steps: simulated ms and events per call.
@@ -355,8 +358,7 @@ pub mod checks {
         pub derived_row: &'a dyn Fn(&str) -> bool,
         /// Parts of a catalogue key that must never show in a narrated line.
         pub raw_keys: &'a [&'a str],
-        /// More checks of one side of one preset's finished run.
-        pub side: &'a dyn Fn(&LabPreset<M::Config>, &Sides<M>, usize),
+        pub side: SideCheck<'a, M>,
     }
 
     fn texts_exist(keys: &[&str], langs: &[Lang]) {
