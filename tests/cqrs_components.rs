@@ -251,7 +251,10 @@ async fn charts_have_text_alternatives_and_shade_the_pause() {
         );
     }
     let summary = text(&root, "[data-testid=chart-backlog] .chart-summary");
-    assert!(summary.contains("Side A"), "{summary}");
+    assert!(
+        summary.contains("A: ") && summary.contains("waiting now"),
+        "{summary}"
+    );
     // The pause band is in the backlog chart's legend.
     assert!(text(&root, "[data-testid=chart-backlog] .chart-legend").contains("projector stopped"));
 }
