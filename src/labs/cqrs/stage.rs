@@ -271,13 +271,20 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
     }
     // Probes: one per answered query, across the lanes.
     let label_probes = tl.probes.len() <= PROBE_LABELS;
+    // Labels take the first of three rows where they do not run into the previous one.
+    let mut row_ends = [f64::NEG_INFINITY; 3];
+    let dense = if tl.probes.len() > 2 * PROBE_LABELS {
+        " cqrs-probe--dense"
+    } else {
+        ""
+    };
     for p in &tl.probes {
         let x = lay.x(p.at_ms);
         let class = probe_class(p);
         m.open(
             "g",
             &[
-                ("class", &format!("cqrs-probe cqrs-probe--{class}")),
+                ("class", &format!("cqrs-probe cqrs-probe--{class}{dense}")),
                 ("data-outcome", p.outcome.key()),
             ],
         );
@@ -315,14 +322,27 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
         );
         if label_probes {
             let text = probe_label(p, lang);
-            let anchor = if x > w - 90.0 { "end" } else { "start" };
+            // About 6 px a character at 10 px bold.
+            let width = text.chars().count() as f64 * 6.0;
+            let anchor = if x + width > w - lay.pad {
+                "end"
+            } else {
+                "start"
+            };
             let dx = if anchor == "end" { -4.0 } else { 4.0 };
+            let (left, right) = if anchor == "end" {
+                (x - width - 4.0, x)
+            } else {
+                (x, x + width + 4.0)
+            };
+            let row = row_ends.iter().position(|&end| end < left).unwrap_or(2);
+            row_ends[row] = right;
             m.elem(
                 "text",
                 &[
                     ("class", "cqrs-probe-label"),
                     ("x", &num(x + dx)),
-                    ("y", &num(GAP_TOP + 10.0)),
+                    ("y", &num(GAP_TOP + 10.0 + row as f64 * 11.0)),
                     ("text-anchor", anchor),
                 ],
                 &text,
@@ -419,9 +439,8 @@ fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) {
                     "cqrs-gap-label"
                 },
             ),
-            ("x", &num(lay.w - lay.pad)),
+            ("x", &num(lay.pad)),
             ("y", &num(GAP_LABEL)),
-            ("text-anchor", "end"),
         ],
         &tf(
             lang,

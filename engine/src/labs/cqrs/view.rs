@@ -27,6 +27,14 @@ fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
 }
 
+/// At most `cap` of `n` items, evenly spread and always the newest: their
+/// indices, oldest first.
+fn sample(n: usize, cap: usize) -> impl Iterator<Item = usize> {
+    let stride = n.div_ceil(cap.max(1)).max(1);
+    let count = n.div_ceil(stride);
+    (0..count).rev().map(move |k| n - 1 - k * stride)
+}
+
 /// The log entry (and its sequence number) of `order`'s version `version`.
 pub fn entry_of(model: &CqrsModel, order: u32, version: u32) -> Option<(u64, &LogEntry)> {
     let mut seq = model.orders.get(order as usize)?.latest;
@@ -86,7 +94,7 @@ pub struct Timelines {
     pub head: u64,
     pub cursor: u64,
     pub backlog: u64,
-    /// Commits in the window (the newest [`MAX_TICKS`] of them are in `commits`).
+    /// Commits in the window (at most [`MAX_TICKS`] of them, evenly spread, are in `commits`).
     pub commits_in_window: usize,
     pub commits: Vec<Tick>,
     pub applies: Vec<Tick>,
@@ -160,15 +168,15 @@ pub fn timelines(sim: &CqrsSim) -> Timelines {
     let log = &model.log;
     let first = log.partition_point(|e| ms(e.at) < from);
     let commits_in_window = log.len() - first;
-    let start = log.len().saturating_sub(MAX_TICKS).max(first);
-    let commits = log[start..]
-        .iter()
-        .enumerate()
-        .map(|(i, e)| Tick {
-            at_ms: ms(e.at),
-            seq: (start + i + 1) as u64,
-            order: e.order,
-            version: e.version,
+    let commits = sample(commits_in_window, MAX_TICKS)
+        .map(|i| {
+            let e = &log[first + i];
+            Tick {
+                at_ms: ms(e.at),
+                seq: (first + i + 1) as u64,
+                order: e.order,
+                version: e.version,
+            }
         })
         .collect();
     let crud = model.is_crud();
@@ -178,52 +186,59 @@ pub fn timelines(sim: &CqrsSim) -> Timelines {
     } else {
         (projector.committed(), projector.applied_up_to(), projector.backlog())
     };
-    // Applies and probes from the trace (the newest records it still holds).
+    // Applies and probes from the trace (the records it still holds in the window).
     let trace = sim.trace();
     let oldest = trace.entries().next().map_or(0.0, |e| ms(e.at));
-    let mut applies = Vec::new();
-    let mut probes = Vec::new();
-    let mut applied_after: Vec<f64> = Vec::new();
+    let mut applied: Vec<(SimTime, u32, u32)> = Vec::new();
+    let mut reads = Vec::new();
     for e in trace.entries().rev() {
-        let at = ms(e.at);
-        if at < from {
+        if ms(e.at) < from {
             break;
         }
         match e.record {
-            CqrsRecord::Applied { order, version, .. } => {
-                applied_after.push(at);
-                if applies.len() < MAX_TICKS {
-                    if let Some((seq, _)) = entry_of(model, order, version) {
-                        applies.push(Tick {
-                            at_ms: at,
-                            seq,
-                            order,
-                            version,
-                        });
-                    }
-                }
-            }
-            CqrsRecord::Read {
-                user,
+            CqrsRecord::Applied { order, version, .. } => applied.push((e.at, order, version)),
+            CqrsRecord::Read { .. } => reads.push((e.at, e.record)),
+            _ => {}
+        }
+    }
+    applied.reverse();
+    reads.reverse();
+    let applied_after: Vec<f64> = applied.iter().rev().map(|a| ms(a.0)).collect();
+    let applies = sample(applied.len(), MAX_TICKS)
+        .filter_map(|i| {
+            let (at, order, version) = applied[i];
+            entry_of(model, order, version).map(|(seq, _)| Tick {
+                at_ms: ms(at),
+                seq,
                 order,
-                outcome,
                 version,
-                status,
-                ..
-            } if probes.len() < MAX_PROBES => probes.push(Probe {
-                at_ms: at,
+            })
+        })
+        .collect();
+    let probes = sample(reads.len(), MAX_PROBES)
+        .filter_map(|i| match reads[i] {
+            (
+                at,
+                CqrsRecord::Read {
+                    user,
+                    order,
+                    outcome,
+                    version,
+                    status,
+                    ..
+                },
+            ) => Some(Probe {
+                at_ms: ms(at),
                 outcome,
-                behind_ms: behind_ms(model, order, version, outcome, e.at),
+                behind_ms: behind_ms(model, order, version, outcome, at),
                 user,
                 order,
                 version,
                 status,
             }),
-            _ => {}
-        }
-    }
-    applies.reverse();
-    probes.reverse();
+            _ => None,
+        })
+        .collect();
     // The backlog at instants of the window: commits by then minus applies by
     // then (applies by now, less those the trace shows after).
     let mut backlog_steps = Vec::new();
@@ -572,6 +587,16 @@ mod tests {
         let mut r = CqrsRun::new(&p.config, p.seed).expect("valid");
         r.run_to(SimTime::from_ms(until_ms), u64::MAX);
         r
+    }
+
+    #[test]
+    fn samples_are_capped_even_and_end_at_the_newest() {
+        assert_eq!(sample(0, 60).count(), 0);
+        assert_eq!(sample(5, 60).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        let s: Vec<usize> = sample(130, 60).collect();
+        assert!(s.len() <= 60 && s.len() >= 40, "{}", s.len());
+        assert_eq!(s.last(), Some(&129));
+        assert!(s.windows(2).all(|w| w[1] - w[0] == 3));
     }
 
     #[test]
