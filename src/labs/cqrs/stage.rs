@@ -96,6 +96,8 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
         to: tl.to_ms,
     };
     let now = sim.now().as_micros() as f64 / 1000.0;
+    // A phone (or a card of an A | B pair): the lanes' short names.
+    let narrow = w < 480.0;
     let mut m = Markup::new();
     m.open(
         "svg",
@@ -153,7 +155,11 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
             ],
             &tf(
                 lang,
-                "cqrs.stage.one_store",
+                if narrow {
+                    "cqrs.stage.one_store_short"
+                } else {
+                    "cqrs.stage.one_store"
+                },
                 &[("seq", &fmt_count(lang, tl.head))],
             ),
         );
@@ -188,7 +194,11 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
             ],
             &tf(
                 lang,
-                "cqrs.stage.write_log",
+                if narrow {
+                    "cqrs.stage.write_log_short"
+                } else {
+                    "cqrs.stage.write_log"
+                },
                 &[("seq", &fmt_count(lang, tl.head))],
             ),
         );
@@ -201,7 +211,11 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
             ],
             &tf(
                 lang,
-                "cqrs.stage.read_model",
+                if narrow {
+                    "cqrs.stage.read_model_short"
+                } else {
+                    "cqrs.stage.read_model"
+                },
                 &[("seq", &fmt_count(lang, tl.cursor))],
             ),
         );
