@@ -11,6 +11,7 @@ mod page;
 pub mod presets;
 pub mod record;
 pub mod stats;
+pub mod view;
 
 pub use config::CqrsConfig;
 pub use model::CqrsModel;

@@ -1,0 +1,189 @@
+// The CQRS lab, end to end, on the release build: every preset opened from its link
+// shows the CLI's numbers (A and B, and the trace hash); a knob goes into the URL and
+// the reopened URL gives the same run; the stage shows the text's demo (not found,
+// then a stale Pending); the compact embed fits a 720 px frame; the page speaks
+// Spanish; and ?bench=1 measures a run of a million commands.
+import { test, expect } from '../fixtures';
+import { cli, noGuidedPauses, runToEnd } from '../lab';
+import { type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+function presetLinks(baseURL: string | undefined): { id: string; link: string }[] {
+  // `playground presets` prints: id <TAB> title <TAB> link.
+  return execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .map(([id, , link]) => ({ id, link }))
+    .filter((p) => p.link.includes('/cqrs/'));
+}
+
+async function metricsJson(page: Page) {
+  // The JSON is built only while its section is open.
+  const details = page.locator('details.metrics-json');
+  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
+  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
+  const text = await page.getByTestId('metrics-json').textContent();
+  return JSON.parse(text ?? '{}');
+}
+
+test('every CQRS preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
+  test.setTimeout(300_000);
+  const list = presetLinks(baseURL);
+  expect(list.length).toBeGreaterThanOrEqual(8);
+  for (const p of list) {
+    const fragment = p.link.slice(p.link.indexOf('#'));
+    // A fresh load per link, as a student opening it would (the home page sends it on).
+    await page.goto('about:blank');
+    await page.goto(`/${fragment}`);
+    await expect(page).toHaveURL(/\/cqrs\.html/);
+    await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', p.id);
+    await expect(page.getByTestId('guide-text')).not.toBeEmpty();
+    await runToEnd(page);
+    const browser = await metricsJson(page);
+    const out = JSON.parse(execFileSync(cli(), ['run', p.link], { encoding: 'utf8' }));
+    expect(browser.metrics, p.id).toEqual(out.metrics);
+    expect(browser.trace_hash, p.id).toBe(out.trace_hash);
+    if (out.b) {
+      expect(browser.b.metrics, `${p.id} (B)`).toEqual(out.b.metrics);
+      expect(browser.b.trace_hash, `${p.id} (B)`).toBe(out.b.trace_hash);
+    } else {
+      expect(browser.b ?? null, p.id).toBeNull();
+    }
+  }
+});
+
+test('a knob goes into the URL, and the reopened URL gives the same run', async ({ page }) => {
+  await page.goto('/cqrs.html#/en/cqrs');
+  await noGuidedPauses(page);
+  const before = page.url();
+  const delay = page.getByTestId('p0-delay').locator('input[type=number]');
+  await delay.fill('500');
+  await delay.press('Enter');
+  await expect.poll(() => page.url()).not.toBe(before);
+  const link = page.url();
+  expect(link).toMatch(/#\/en\/cqrs\/2\./);
+  // Reopened: the knob is there, and the run is the CLI's run of the same link.
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('p0-delay').locator('input[type=number]')).toHaveValue('500');
+  await runToEnd(page);
+  const browser = await metricsJson(page);
+  const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
+  expect(browser.metrics).toEqual(out.metrics);
+  expect(browser.trace_hash).toBe(out.trace_hash);
+  // A 0.5 s copy: the read 3 s later finds the order, and the read at once still does not.
+  expect(browser.metrics.not_found_reads).toBe(1);
+  // A value the engine refuses is named, with its field.
+  await page.getByTestId('p0-mode').locator('select').selectOption('queue');
+  // A pause that ends before it starts.
+  await page.getByTestId('p0-pause').locator('input').check();
+  await page.getByTestId('p0-pause-to').locator('input[type=number]').fill('1');
+  await page.getByTestId('p0-pause-to').locator('input[type=number]').press('Enter');
+  await expect(page.getByTestId('config-errors')).toContainText('projector.pauses');
+});
+
+test('the stage tells the text\'s demo: not found, found, a stale Pending', async ({ page, shot }) => {
+  await page.goto('/cqrs.html#/en/cqrs');
+  await noGuidedPauses(page);
+  const stage = page.getByTestId('cqrs-stage-0');
+  // Step until the first read has been answered.
+  for (let i = 0; i < 8 && (await stage.locator('.cqrs-probe').count()) === 0; i++) {
+    await page.getByTestId('step').click();
+  }
+  await expect(stage.locator('.cqrs-probe').first()).toHaveAttribute('data-outcome', 'not_found');
+  await expect(page.getByTestId('telling-0')).toContainText('not found');
+  await expect(page.getByTestId('stores-0').locator('td[data-state=missing]')).toHaveCount(1);
+  await runToEnd(page);
+  const outcomes = await stage.locator('.cqrs-probe').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-outcome')));
+  expect(outcomes).toEqual(['not_found', 'fresh', 'stale', 'fresh']);
+  await expect(page.getByTestId('log-a')).toContainText('order not found');
+  await expect(page.getByTestId('log-a')).toContainText('query database updated');
+  await shot('cqrs-demo-end-1440');
+});
+
+test('compact embed fits a 720 px frame', async ({ page }) => {
+  await page.setViewportSize({ width: 720, height: 720 });
+  await page.goto('/cqrs.html?embed=1#/en/cqrs');
+  await expect(page.getByTestId('play')).toBeVisible();
+  await expect(page.locator('.site-header')).toHaveCount(0);
+  const m = await page.evaluate(() => {
+    const doc = document.documentElement;
+    const stages = [...document.querySelectorAll('.cqrs-svg')].map((s) => s.getBoundingClientRect().bottom);
+    return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, stages };
+  });
+  expect(m.scrollWidth).toBeLessThanOrEqual(m.clientWidth + 1);
+  expect(m.stages.length).toBe(1);
+  for (const bottom of m.stages) expect(bottom).toBeLessThanOrEqual(720);
+});
+
+test('the page speaks Spanish', async ({ page }) => {
+  await page.goto('/cqrs.html#/es/cqrs');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('CQRS');
+  await expect(page.getByTestId('play')).toContainText('Reproducir');
+  await expect(page.getByTestId('timelines-0')).toContainText('Log de escritura');
+  await expect(page.getByTestId('summary-A')).toContainText('copia tras');
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('log-a').getByTestId('log-entry').first()).toContainText('pedido');
+  await expect(page).toHaveURL(/#\/es\/cqrs\//);
+});
+
+test('CQRS WASM throughput (?bench=1), recorded for the notes', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/cqrs.html?bench=1');
+  await expect(page.getByTestId('bench-total')).toBeVisible({ timeout: 220_000 });
+  const rows = await page.locator('[data-testid=bench] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      run: tr.getAttribute('data-run'),
+      commands: Number(tr.getAttribute('data-commands')),
+      events: Number(tr.getAttribute('data-events')),
+      ms: Number(tr.getAttribute('data-ms')),
+    })),
+  );
+  expect(rows.map((r) => r.run)).toEqual(['cqrs_1m_commands']);
+  for (const r of rows) {
+    expect(r.commands).toBeGreaterThan(990_000);
+    expect(r.ms).toBeGreaterThan(0);
+    console.log(
+      `cqrs bench (Chromium, wasm): ${r.commands} commands, ${r.events} events in ${r.ms} ms → ` +
+        `${Math.round(r.commands / (r.ms / 1000))} commands/s, ${Math.round(r.events / (r.ms / 1000))} events/s`,
+    );
+  }
+});
+
+test('big CQRS runs stay responsive: frame times while playing, recorded for the notes', async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  for (const rate of [1_000, 3_000, 10_000]) {
+    const link = execFileSync(
+      cli(),
+      ['url', '-', '--base', new URL('/', baseURL).toString(), '--set',
+        `workload={"kind":"poisson","writes_per_s":${rate},"reads_per_s":${rate},"duration_ms":60000,"users":1000,"update_share":0.3,"cancel_share":0.05}`],
+      { encoding: 'utf8', input: '{"lab":"cqrs","config":{}}' },
+    ).trim();
+    await page.goto(`/cqrs.html?autoplay=1${link.slice(link.indexOf('#'))}`);
+    await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+    // Count animation frames for 3 s of wall time; the page must keep painting.
+    const stats = await page.evaluate(
+      () =>
+        new Promise<{ frames: number; worst: number; p95: number }>((resolve) => {
+          const gaps: number[] = [];
+          let last = performance.now();
+          const start = last;
+          const tick = (t: number) => {
+            gaps.push(t - last);
+            last = t;
+            if (t - start < 3000) requestAnimationFrame(tick);
+            else {
+              gaps.sort((a, b) => a - b);
+              resolve({ frames: gaps.length, worst: gaps[gaps.length - 1], p95: gaps[Math.floor(gaps.length * 0.95)] });
+            }
+          };
+          requestAnimationFrame(tick);
+        }),
+    );
+    const simTime = await page.getByTestId('sim-time').textContent();
+    console.log(`cqrs smoothness ${rate} commands/s + ${rate} reads/s × 60 s: ${stats.frames} frames in 3 s, p95 frame ${stats.p95.toFixed(1)} ms, worst ${stats.worst.toFixed(1)} ms, simulated ${simTime}`);
+    // Never frozen: every frame came within a second.
+    expect(stats.worst).toBeLessThan(1000);
+  }
+});

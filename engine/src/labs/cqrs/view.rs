@@ -1,0 +1,660 @@
+//! What the CQRS page draws, read-only, from a side's model and trace: the
+//! two timelines (the write log's commits by sequence number and the read
+//! model's "applied up to" cursor, the backlog between them, each query a
+//! probe judged by how stale its answer was), the two stores side by side,
+//! the projector's queue as a tank with Little's law checked live, lag and
+//! backlog over time, the staleness distribution and the stock queue's
+//! counts. Every list is capped, so what a page draws does not grow with the
+//! run. Nothing here changes a run.
+
+use super::config::{CqrsWorkload, Status};
+use super::model::{CqrsModel, LogEntry};
+use super::record::{CqrsRecord, ReadOutcome};
+use super::CqrsSim;
+use crate::patterns::projector::SyncMode;
+use crate::time::SimTime;
+
+/// Commits (and applies) drawn at most on a timeline.
+pub const MAX_TICKS: usize = 60;
+/// Query probes drawn at most.
+pub const MAX_PROBES: usize = 40;
+/// Rows the store tables show at most.
+pub const MAX_ROWS: usize = 8;
+/// Points of the backlog strip under the timelines.
+pub const BACKLOG_POINTS: usize = 60;
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+/// At most `cap` of `n` items, evenly spread and always the newest: their
+/// indices, oldest first.
+fn sample(n: usize, cap: usize) -> impl Iterator<Item = usize> {
+    let stride = n.div_ceil(cap.max(1)).max(1);
+    let count = n.div_ceil(stride);
+    (0..count).rev().map(move |k| n - 1 - k * stride)
+}
+
+/// The log entry (and its sequence number) of `order`'s version `version`.
+pub fn entry_of(model: &CqrsModel, order: u32, version: u32) -> Option<(u64, &LogEntry)> {
+    let mut seq = model.orders.get(order as usize)?.latest;
+    while seq > 0 {
+        let e = model.log.get(seq as usize - 1)?;
+        if e.version == version {
+            return Some((seq, e));
+        }
+        if e.version < version {
+            return None;
+        }
+        seq = e.prev;
+    }
+    None
+}
+
+/// How long an answer of `order` at `version`, given at `at`, had been out of
+/// date: since the next version was committed (a stale answer), since the
+/// order was created (not found), 0 otherwise.
+pub fn behind_ms(model: &CqrsModel, order: u32, version: u32, outcome: ReadOutcome, at: SimTime) -> f64 {
+    let since = match outcome {
+        ReadOutcome::Stale => entry_of(model, order, version + 1),
+        ReadOutcome::NotFound => entry_of(model, order, 1),
+        _ => None,
+    };
+    since.map_or(0.0, |(_, e)| (ms(at) - ms(e.at)).max(0.0))
+}
+
+/// A commit on the write log, or an apply on the read model, at a time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tick {
+    pub at_ms: f64,
+    pub seq: u64,
+    pub order: u32,
+    pub version: u32,
+}
+
+/// A query's answer on the timelines.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Probe {
+    pub at_ms: f64,
+    pub outcome: ReadOutcome,
+    /// How long the answer had been out of date (0: up to date).
+    pub behind_ms: f64,
+    pub user: u32,
+    pub order: u32,
+    pub version: u32,
+    pub status: Status,
+}
+
+/// The two stacked timelines of one side over a window of time.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timelines {
+    pub from_ms: f64,
+    pub to_ms: f64,
+    /// The write log's last sequence number, and the read model's cursor.
+    pub head: u64,
+    pub cursor: u64,
+    pub backlog: u64,
+    /// Commits in the window (at most [`MAX_TICKS`] of them, evenly spread, are in `commits`).
+    pub commits_in_window: usize,
+    pub commits: Vec<Tick>,
+    pub applies: Vec<Tick>,
+    pub probes: Vec<Probe>,
+    /// The backlog at instants of the window (only where the trace still
+    /// holds the applies), oldest first.
+    pub backlog_steps: Vec<(f64, u64)>,
+    /// Projector pauses (and a rebuild) overlapping the window.
+    pub bands: Vec<(f64, f64)>,
+    /// One store for both (no read copy, nothing to lag).
+    pub crud: bool,
+}
+
+/// The stretch of time the timelines show: a script's whole span (so
+/// everything stays in place), or a trailing window short enough for the
+/// trace to hold its records.
+pub fn window_ms(model: &CqrsModel) -> f64 {
+    match &model.config().workload {
+        CqrsWorkload::Script { steps } => {
+            let last = steps.last().map_or(0, |s| s.at_ms()) as f64;
+            let delay = model.projections[0].projector.config().delay_ms as f64;
+            (last + delay.max(1_000.0)).max(4_000.0)
+        }
+        CqrsWorkload::Poisson {
+            writes_per_s,
+            reads_per_s,
+            duration_ms,
+            ..
+        } => {
+            // About three records per command, one per read: keep ~1,500 in view.
+            let per_s = (writes_per_s * 3.0 + reads_per_s).max(1.0);
+            let fit = 1_500.0 / per_s * 1000.0;
+            let span = (libm::round(fit / 1000.0) * 1000.0).clamp(2_000.0, 10_000.0);
+            span.min((*duration_ms as f64).max(2_000.0))
+        }
+    }
+}
+
+/// Bands (projector pauses, the rebuild) of one side, in ms.
+pub fn bands(sim: &CqrsSim) -> Vec<(f64, f64)> {
+    let m = sim.model();
+    if m.is_crud() {
+        return vec![];
+    }
+    let p = &m.projections[0].projector;
+    let mut out: Vec<(f64, f64)> = p
+        .config()
+        .pauses
+        .iter()
+        .map(|w| (w.from_ms as f64, w.to_ms as f64))
+        .collect();
+    let crash = p.config().crash_at_ms as f64;
+    let now = ms(sim.now());
+    if crash > 0.0 && now >= crash {
+        out.push((crash, p.rebuild_ms.map_or(now, |r| crash + r)));
+    }
+    out
+}
+
+/// The timelines of one side as of now.
+pub fn timelines(sim: &CqrsSim) -> Timelines {
+    let model = sim.model();
+    let now = ms(sim.now());
+    let span = window_ms(model);
+    let scripted = matches!(model.config().workload, CqrsWorkload::Script { .. });
+    let (from, to) = if scripted || now <= span {
+        (0.0, span.max(now))
+    } else {
+        (now - span, now)
+    };
+    let log = &model.log;
+    let first = log.partition_point(|e| ms(e.at) < from);
+    let commits_in_window = log.len() - first;
+    let commits = sample(commits_in_window, MAX_TICKS)
+        .map(|i| {
+            let e = &log[first + i];
+            Tick {
+                at_ms: ms(e.at),
+                seq: (first + i + 1) as u64,
+                order: e.order,
+                version: e.version,
+            }
+        })
+        .collect();
+    let crud = model.is_crud();
+    let projector = &model.projections[0].projector;
+    let (head, cursor, backlog) = if crud {
+        (log.len() as u64, log.len() as u64, 0)
+    } else {
+        (projector.committed(), projector.applied_up_to(), projector.backlog())
+    };
+    // Applies and probes from the trace (the records it still holds in the window).
+    let trace = sim.trace();
+    let oldest = trace.entries().next().map_or(0.0, |e| ms(e.at));
+    let mut applied: Vec<(SimTime, u32, u32)> = Vec::new();
+    let mut reads = Vec::new();
+    for e in trace.entries().rev() {
+        if ms(e.at) < from {
+            break;
+        }
+        match e.record {
+            CqrsRecord::Applied { order, version, .. } => applied.push((e.at, order, version)),
+            CqrsRecord::Read { .. } => reads.push((e.at, e.record)),
+            _ => {}
+        }
+    }
+    applied.reverse();
+    reads.reverse();
+    let applied_after: Vec<f64> = applied.iter().rev().map(|a| ms(a.0)).collect();
+    let applies = sample(applied.len(), MAX_TICKS)
+        .filter_map(|i| {
+            let (at, order, version) = applied[i];
+            entry_of(model, order, version).map(|(seq, _)| Tick {
+                at_ms: ms(at),
+                seq,
+                order,
+                version,
+            })
+        })
+        .collect();
+    let probes = sample(reads.len(), MAX_PROBES)
+        .filter_map(|i| match reads[i] {
+            (
+                at,
+                CqrsRecord::Read {
+                    user,
+                    order,
+                    outcome,
+                    version,
+                    status,
+                    ..
+                },
+            ) => Some(Probe {
+                at_ms: ms(at),
+                outcome,
+                behind_ms: behind_ms(model, order, version, outcome, at),
+                user,
+                order,
+                version,
+                status,
+            }),
+            _ => None,
+        })
+        .collect();
+    // The backlog at instants of the window: commits by then minus applies by
+    // then (applies by now, less those the trace shows after).
+    let mut backlog_steps = Vec::new();
+    if !crud {
+        let applied_now = projector.committed() - projector.backlog();
+        let since = from.max(oldest);
+        let step = (to - from) / BACKLOG_POINTS as f64;
+        // `applied_after` is newest first.
+        for k in 0..=BACKLOG_POINTS {
+            let t = from + k as f64 * step;
+            if t < since || t > now {
+                continue;
+            }
+            let committed = log.partition_point(|e| ms(e.at) <= t) as u64;
+            let later = applied_after.partition_point(|&a| a > t) as u64;
+            let applied = applied_now.saturating_sub(later);
+            backlog_steps.push((t, committed.saturating_sub(applied)));
+        }
+        if now >= since {
+            backlog_steps.push((now, backlog));
+        }
+    }
+    let bands = bands(sim).into_iter().filter(|&(a, b)| b > from && a < to).collect();
+    Timelines {
+        from_ms: from,
+        to_ms: to,
+        head,
+        cursor,
+        backlog,
+        commits_in_window,
+        commits,
+        applies,
+        probes,
+        backlog_steps,
+        bands,
+        crud,
+    }
+}
+
+/// Which copy a store-table column shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyKind {
+    /// The order-details projection (the query database).
+    Details,
+    /// The user's order history (a second projection).
+    History,
+    /// Read replica `i` of the details.
+    Replica(u8),
+}
+
+/// A row of an order in the write store, beside the read side's copies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreRow {
+    pub order: u32,
+    pub user: u32,
+    pub version: u32,
+    pub status: Status,
+    /// Per copy: `None` not there yet, else its version and status.
+    pub copies: Vec<Option<(u32, Status)>>,
+    /// The details copy got this row's latest change within the last second.
+    pub just_applied: bool,
+}
+
+/// The two stores side by side: the orders changed most recently.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stores {
+    pub copies: Vec<CopyKind>,
+    pub rows: Vec<StoreRow>,
+    pub orders: usize,
+    pub crud: bool,
+}
+
+/// The stores of one side: up to [`MAX_ROWS`] orders, the most recently
+/// changed ones, in order number.
+pub fn stores(sim: &CqrsSim) -> Stores {
+    let model = sim.model();
+    let crud = model.is_crud();
+    let mut copies = vec![];
+    if !crud {
+        copies.push(CopyKind::Details);
+        if model.projections.len() > 1 {
+            copies.push(CopyKind::History);
+        }
+        for r in 0..model.replicas.len() {
+            copies.push(CopyKind::Replica(r as u8));
+        }
+    }
+    let mut picked: Vec<u32> = Vec::with_capacity(MAX_ROWS);
+    for e in model.log.iter().rev().take(400) {
+        if !picked.contains(&e.order) {
+            picked.push(e.order);
+            if picked.len() == MAX_ROWS {
+                break;
+            }
+        }
+    }
+    picked.sort_unstable();
+    let now = ms(sim.now());
+    let recent: Vec<(u32, u32)> = sim
+        .trace()
+        .entries()
+        .rev()
+        .take_while(|e| now - ms(e.at) <= 1_000.0)
+        .filter_map(|e| match e.record {
+            CqrsRecord::Applied { order, version, .. } => Some((order, version)),
+            _ => None,
+        })
+        .collect();
+    let rows = picked
+        .into_iter()
+        .map(|order| {
+            let w = model.orders[order as usize];
+            let copies = copies
+                .iter()
+                .map(|c| {
+                    let rows = match c {
+                        CopyKind::Details => &model.projections[0].rows,
+                        CopyKind::History => &model.projections[1].rows,
+                        CopyKind::Replica(r) => &model.replicas[*r as usize],
+                    };
+                    rows.get(order as usize)
+                        .filter(|r| r.version > 0)
+                        .map(|r| (r.version, r.status))
+                })
+                .collect();
+            StoreRow {
+                order,
+                user: w.user,
+                version: w.version,
+                status: w.status,
+                copies,
+                just_applied: recent.iter().any(|&(o, _)| o == order),
+            }
+        })
+        .collect();
+    Stores {
+        copies,
+        rows,
+        orders: model.orders.len(),
+        crud,
+    }
+}
+
+/// The projector's queue as a tank: what flows in, what it can serve, what
+/// waits, and Little's law checked on the run so far.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tank {
+    pub mode: SyncMode,
+    /// Changes committed per second so far (λ).
+    pub arrival_per_s: f64,
+    /// What the projector can apply per second (queue mode: μ).
+    pub service_per_s: Option<f64>,
+    /// The fixed delay (inline or delay mode).
+    pub delay_ms: Option<f64>,
+    pub backlog: u64,
+    pub backlog_peak: u64,
+    /// Time-averaged backlog so far (L).
+    pub backlog_mean: f64,
+    /// Mean lag of the changes applied so far (W).
+    pub lag_mean_ms: Option<f64>,
+    /// λ × W: what Little's law says L is.
+    pub little: Option<f64>,
+    pub paused: bool,
+    pub rebuilding: bool,
+    pub crud: bool,
+}
+
+impl Tank {
+    /// λ ÷ μ (queue mode).
+    pub fn load(&self) -> Option<f64> {
+        self.service_per_s
+            .filter(|mu| *mu > 0.0)
+            .map(|mu| self.arrival_per_s / mu)
+    }
+
+    /// Whether L and λ × W agree within 10 % (or a tenth of a change).
+    pub fn little_holds(&self) -> Option<bool> {
+        self.little
+            .map(|l| (l - self.backlog_mean).abs() <= (0.1 * l.max(self.backlog_mean)).max(0.1))
+    }
+}
+
+pub fn tank(sim: &CqrsSim) -> Tank {
+    let model = sim.model();
+    let now = sim.now();
+    let secs = now.as_secs_f64();
+    let p = &model.projections[0].projector;
+    let c = p.config();
+    let mode = model.side().sync.unwrap_or(c.mode);
+    let committed = p.committed() as f64;
+    let arrival_per_s = if secs > 0.0 { committed / secs } else { 0.0 };
+    let lag_mean_ms = p.lag_mean_ms();
+    let backlog_mean = p.backlog_mean(now);
+    let nowms = ms(now);
+    Tank {
+        mode,
+        arrival_per_s,
+        service_per_s: (mode == SyncMode::Queue).then(|| {
+            if c.service_ms == 0 {
+                f64::INFINITY
+            } else {
+                1000.0 / c.service_ms as f64 * c.batch as f64
+            }
+        }),
+        delay_ms: (mode != SyncMode::Queue).then_some(c.delay_ms as f64),
+        backlog: p.backlog(),
+        backlog_peak: p.backlog_peak,
+        backlog_mean,
+        lag_mean_ms,
+        little: lag_mean_ms.filter(|_| secs > 0.0).map(|w| arrival_per_s * w / 1000.0),
+        paused: c
+            .pauses
+            .iter()
+            .any(|w| (w.from_ms as f64) <= nowms && nowms < w.to_ms as f64),
+        rebuilding: p.is_rebuilding(),
+        crud: model.is_crud(),
+    }
+}
+
+/// Backlog and lag over time: per slice of the run, the changes committed
+/// and not yet applied, and how long the oldest of them had been waiting
+/// (0 when none waited) — the vertical and horizontal gaps between the
+/// commits' and the applies' running totals.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Flow {
+    /// (end of slice in ms, backlog, lag in ms)
+    pub points: Vec<(f64, u64, f64)>,
+}
+
+pub fn flow(sim: &CqrsSim) -> Flow {
+    let model = sim.model();
+    if model.is_crud() {
+        return Flow::default();
+    }
+    let now = ms(sim.now());
+    let series = &model.stats().series;
+    let width = series.width().as_micros() as f64 / 1000.0;
+    let log = &model.log;
+    let mut applied = 0u64;
+    let mut points = Vec::with_capacity(series.buckets().len());
+    for (i, b) in series.buckets().iter().enumerate() {
+        applied += u64::from(b.applied);
+        let end = ((i + 1) as f64 * width).min(now);
+        let committed = log.partition_point(|e| ms(e.at) <= end) as u64;
+        let backlog = committed.saturating_sub(applied);
+        let lag = if backlog > 0 {
+            log.get(applied as usize).map_or(0.0, |e| (end - ms(e.at)).max(0.0))
+        } else {
+            0.0
+        };
+        points.push((end, backlog, lag));
+        if end >= now {
+            break;
+        }
+    }
+    Flow { points }
+}
+
+/// Quantiles of how out of date stale answers were (ms): p50, p75, p90,
+/// p95, p99 and the longest.
+pub const STALENESS_QUANTILES: [f64; 6] = [0.5, 0.75, 0.9, 0.95, 0.99, 1.0];
+
+pub fn staleness(model: &CqrsModel) -> Option<[f64; 6]> {
+    let h = &model.stats().staleness;
+    if h.count() == 0 {
+        return None;
+    }
+    let mut out = [0.0; 6];
+    for (o, q) in out.iter_mut().zip(STALENESS_QUANTILES) {
+        *o = h.quantile(q).map_or(0.0, |d| d.as_ms_f64());
+    }
+    Some(out)
+}
+
+/// Text 004's stock, as each service counts it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stock {
+    pub units: i64,
+    pub sold: u64,
+    /// What the orders service's copy shows.
+    pub copy: i64,
+    /// What the products service counts.
+    pub products: i64,
+    /// What is really left (units − sold; below 0: oversold).
+    pub truth: i64,
+    pub oversold: u64,
+    /// truth − products: above 0, duplicates took too much.
+    pub drift: i64,
+}
+
+pub fn stock(model: &CqrsModel) -> Option<Stock> {
+    let s = model.config().stock.as_ref()?;
+    let units = s.units as i64;
+    let truth = units - model.sold as i64;
+    Some(Stock {
+        units,
+        sold: model.sold,
+        copy: model.stock_copy,
+        products: model.products_stock,
+        truth,
+        oversold: (-truth).max(0) as u64,
+        drift: truth - model.products_stock,
+    })
+}
+
+/// The most telling read so far (the newest stale or not-found answer in
+/// the trace, else the newest answer): the stage's caption.
+pub fn telling_read(sim: &CqrsSim) -> Option<Probe> {
+    let model = sim.model();
+    let mut newest = None;
+    for e in sim.trace().entries().rev().take(400) {
+        if let CqrsRecord::Read {
+            user,
+            order,
+            outcome,
+            version,
+            status,
+            ..
+        } = e.record
+        {
+            let p = Probe {
+                at_ms: ms(e.at),
+                outcome,
+                behind_ms: behind_ms(model, order, version, outcome, e.at),
+                user,
+                order,
+                version,
+                status,
+            };
+            if matches!(outcome, ReadOutcome::Stale | ReadOutcome::NotFound) {
+                return Some(p);
+            }
+            newest.get_or_insert(p);
+        }
+    }
+    newest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labs::cqrs::{presets, CqrsRun};
+
+    fn run(id: &str, until_ms: u64) -> CqrsRun {
+        let p = presets::all().into_iter().find(|p| p.id == id).expect("preset");
+        let mut r = CqrsRun::new(&p.config, p.seed).expect("valid");
+        r.run_to(SimTime::from_ms(until_ms), u64::MAX);
+        r
+    }
+
+    #[test]
+    fn samples_are_capped_even_and_end_at_the_newest() {
+        assert_eq!(sample(0, 60).count(), 0);
+        assert_eq!(sample(5, 60).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        let s: Vec<usize> = sample(130, 60).collect();
+        assert!(s.len() <= 60 && s.len() >= 40, "{}", s.len());
+        assert_eq!(s.last(), Some(&129));
+        assert!(s.windows(2).all(|w| w[1] - w[0] == 3));
+    }
+
+    #[test]
+    fn the_demo_reads_not_found_then_stale() {
+        let r = run("demo", 4_200);
+        let t = timelines(&r.sides[0]);
+        assert_eq!(t.from_ms, 0.0);
+        assert_eq!(t.head, 2);
+        let outcomes: Vec<ReadOutcome> = t.probes.iter().map(|p| p.outcome).collect();
+        assert_eq!(
+            outcomes,
+            vec![ReadOutcome::NotFound, ReadOutcome::Fresh, ReadOutcome::Stale]
+        );
+        // Not found ~0.1 s after the create; stale ~0.1 s after the update.
+        assert!(t.probes[0].behind_ms > 50.0 && t.probes[0].behind_ms < 200.0);
+        assert!(t.probes[2].behind_ms > 50.0 && t.probes[2].behind_ms < 200.0);
+        let s = stores(&r.sides[0]);
+        assert_eq!(s.rows.len(), 1);
+        assert_eq!(s.rows[0].version, 2);
+        assert_eq!(s.rows[0].copies, vec![Some((1, Status::Pending))]);
+    }
+
+    #[test]
+    fn a_slow_projector_s_backlog_grows_and_little_s_law_holds() {
+        let r = run("slow_projector", 20_000);
+        let sim = &r.sides[0];
+        let t = timelines(sim);
+        assert!(t.commits.len() <= MAX_TICKS && t.applies.len() <= MAX_TICKS && t.probes.len() <= MAX_PROBES);
+        assert!(t.backlog > 200, "{}", t.backlog);
+        assert_eq!(t.head - t.cursor, t.backlog);
+        let last = t.backlog_steps.last().expect("steps");
+        assert_eq!(last.1, t.backlog);
+        let f = flow(sim);
+        let (_, b, lag) = *f.points.last().expect("points");
+        assert!(b > 200 && lag > 1_000.0, "{b} {lag}");
+        let k = tank(sim);
+        assert!(k.load().expect("queue") > 1.0);
+        assert_eq!(k.little_holds(), Some(true), "{k:?}");
+    }
+
+    #[test]
+    fn stock_counts_agree_with_the_metrics() {
+        let r = run("stock_queue", 10_000);
+        let mut sim = r.sides[0].clone();
+        sim.run_to_end(u64::MAX);
+        let s = stock(sim.model()).expect("stock");
+        let m = sim.model().metrics(sim.now());
+        assert_eq!(s.oversold, m.oversold);
+        assert_eq!(s.drift, m.stock_drift);
+        assert!(s.oversold > 0 && s.drift > 0);
+    }
+
+    #[test]
+    fn crud_has_no_copies_and_no_flow() {
+        let r = run("crud_vs_cqrs", 2_000);
+        assert!(stores(&r.sides[0]).copies.is_empty());
+        assert!(flow(&r.sides[0]).points.is_empty());
+        assert_eq!(stores(&r.sides[1]).copies, vec![CopyKind::Details]);
+        assert!(!flow(&r.sides[1]).points.is_empty());
+    }
+}

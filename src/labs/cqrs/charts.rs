@@ -1,0 +1,250 @@
+//! The CQRS lab's full charts: the backlog and the lag over time (both
+//! sides, projector pauses and rebuilds shaded) and how out of date the stale
+//! answers were (quantiles, both sides). Every chart has a one-sentence
+//! summary and a hidden table (`src/charts.rs`).
+
+use super::CqrsView;
+use crate::charts::{
+    fmt_count, fmt_ms, Band, BarChart, BarChartData, BarSeries, DataTable, Fill, LineChart,
+    LineChartData, LineSeries, Stroke, Tone, Unit,
+};
+use crate::i18n::tr;
+use engine::i18n::{t, tf};
+use engine::labs::cqrs::view::{self as cv, STALENESS_QUANTILES};
+use engine::labs::cqrs::CqrsRun;
+use engine::Lang;
+use leptos::prelude::*;
+
+/// Rows of a chart's hidden table at most.
+const TABLE_ROWS: usize = 12;
+
+fn side_name(lang: Lang, side: usize) -> String {
+    t(lang, if side == 0 { "ui.side_a" } else { "ui.side_b" }).to_string()
+}
+
+fn bands(run: &CqrsRun, lang: Lang) -> Vec<Band> {
+    let mut out: Vec<Band> = vec![];
+    for sim in &run.sides {
+        for (a, b) in cv::bands(sim) {
+            if !out
+                .iter()
+                .any(|x| x.from == a / 1000.0 && x.to == b / 1000.0)
+            {
+                out.push(Band {
+                    from: a / 1000.0,
+                    to: b / 1000.0,
+                    label: t(lang, "cqrs.band.paused_short").into(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Backlog (`lag == false`) or lag (`lag == true`) over time, every side.
+pub fn flow_chart(run: &CqrsRun, lang: Lang, lag: bool) -> LineChartData {
+    let mut series = vec![];
+    let mut summary = vec![];
+    let mut head = vec![t(lang, "cqrs.charts.time_axis").to_string()];
+    let mut columns: Vec<Vec<(f64, f64)>> = vec![];
+    let mut x_max: f64 = 0.001;
+    for (side, sim) in run.sides.iter().enumerate() {
+        x_max = x_max.max(sim.now().as_micros() as f64 / 1e6);
+        let label = side_name(lang, side);
+        if sim.model().is_crud() {
+            summary.push(tf(lang, "cqrs.charts.side_crud", &[("side", &label)]));
+            continue;
+        }
+        let f = cv::flow(sim);
+        let points: Vec<(f64, f64)> = f
+            .points
+            .iter()
+            .map(|&(t_ms, b, l)| (t_ms / 1000.0, if lag { l } else { b as f64 }))
+            .collect();
+        let peak = points.iter().map(|p| p.1).fold(0.0, f64::max);
+        let last = points.last().map_or(0.0, |p| p.1);
+        summary.push(if lag {
+            tf(
+                lang,
+                "cqrs.charts.lag_side",
+                &[
+                    ("side", &label),
+                    ("now", &fmt_ms(lang, last)),
+                    ("peak", &fmt_ms(lang, peak)),
+                ],
+            )
+        } else {
+            tf(
+                lang,
+                "cqrs.charts.backlog_side",
+                &[
+                    ("side", &label),
+                    ("now", &fmt_count(lang, last as u64)),
+                    ("peak", &fmt_count(lang, peak as u64)),
+                ],
+            )
+        });
+        head.push(label.clone());
+        columns.push(points.clone());
+        series.push(LineSeries {
+            label,
+            tone: if side == 0 { Tone::Wait } else { Tone::Info },
+            stroke: if side == 0 {
+                Stroke::Solid
+            } else {
+                Stroke::Dashed
+            },
+            area: side == 0,
+            points,
+        });
+    }
+    let rows_n = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let step = rows_n.div_ceil(TABLE_ROWS).max(1);
+    let table_rows = (0..rows_n)
+        .step_by(step)
+        .map(|i| {
+            let x = columns.iter().find_map(|c| c.get(i)).map_or(0.0, |p| p.0);
+            let mut row = vec![format!("{} s", engine::num::fixed(x, 1))];
+            for c in &columns {
+                row.push(c.get(i).map_or(String::new(), |p| {
+                    if lag {
+                        fmt_ms(lang, p.1)
+                    } else {
+                        fmt_count(lang, p.1 as u64)
+                    }
+                }));
+            }
+            row
+        })
+        .collect();
+    let empty = series.iter().all(|s| s.points.is_empty());
+    let (title, axis, key) = if lag {
+        (
+            "cqrs.charts.lag_title",
+            "cqrs.charts.lag_axis",
+            "cqrs.charts.lag_summary",
+        )
+    } else {
+        (
+            "cqrs.charts.backlog_title",
+            "cqrs.charts.backlog_axis",
+            "cqrs.charts.backlog_summary",
+        )
+    };
+    LineChartData {
+        title: t(lang, title).into(),
+        x_label: t(lang, "cqrs.charts.time_axis").into(),
+        y_label: t(lang, axis).into(),
+        x_max,
+        y_min_top: if lag { 100.0 } else { 1.0 },
+        series,
+        bands: bands(run, lang),
+        x_unit: Unit::Seconds,
+        y_unit: if lag { Unit::Millis } else { Unit::Number },
+        summary: tf(lang, key, &[("sides", &summary.join("; "))]),
+        table: DataTable {
+            caption: t(lang, title).into(),
+            head,
+            rows: table_rows,
+        },
+        empty: empty.then(|| t(lang, "chart.no_data").into()),
+        lang,
+    }
+}
+
+/// How out of date side `side`'s stale answers were: p50 … the longest.
+pub fn staleness_chart(run: &CqrsRun, side: usize, lang: Lang) -> BarChartData {
+    let Some(sim) = run.sides.get(side) else {
+        return BarChartData::default();
+    };
+    let names = ["p50", "p75", "p90", "p95", "p99", "max"];
+    debug_assert_eq!(names.len(), STALENESS_QUANTILES.len());
+    let label = side_name(lang, side);
+    let stale = sim.model().stats().stale_reads;
+    let q = cv::staleness(sim.model());
+    let title = tf(lang, "cqrs.charts.staleness_title", &[("side", &label)]);
+    let summary = match q {
+        Some(q) => tf(
+            lang,
+            "cqrs.charts.staleness_side",
+            &[
+                ("side", &label),
+                ("n", &fmt_count(lang, stale)),
+                ("p50", &fmt_ms(lang, q[0])),
+                ("max", &fmt_ms(lang, q[5])),
+            ],
+        ),
+        None => tf(lang, "cqrs.charts.staleness_none", &[("side", &label)]),
+    };
+    let values = q.map(|q| q.to_vec()).unwrap_or_default();
+    BarChartData {
+        title: title.clone(),
+        x_label: t(lang, "cqrs.charts.quantile").into(),
+        y_label: t(lang, "cqrs.charts.staleness_axis").into(),
+        categories: names.iter().map(|s| s.to_string()).collect(),
+        bar_labels: values.iter().map(|v| fmt_ms(lang, *v)).collect(),
+        series: if values.is_empty() {
+            vec![]
+        } else {
+            vec![BarSeries {
+                label: label.clone(),
+                tone: if side == 0 { Tone::Wait } else { Tone::Info },
+                fill: if side == 0 {
+                    Fill::Solid
+                } else {
+                    Fill::Hatched
+                },
+                values: values.clone(),
+            }]
+        },
+        y_min_top: 100.0,
+        y_unit: Unit::Millis,
+        summary,
+        table: DataTable {
+            caption: title,
+            head: vec![t(lang, "cqrs.charts.quantile").to_string(), label],
+            rows: names
+                .iter()
+                .zip(&values)
+                .map(|(n, v)| vec![n.to_string(), fmt_ms(lang, *v)])
+                .collect(),
+        },
+        empty: values
+            .is_empty()
+            .then(|| t(lang, "cqrs.charts.no_stale").into()),
+        lang,
+    }
+}
+
+#[component]
+pub fn CqrsCharts(view: CqrsView) -> impl IntoView {
+    let sides = Memo::new(move |_| view.with(|r| r.sides.len()));
+    let backlog = Memo::new(move |_| {
+        let lang = view.lang.get();
+        view.with(|run| flow_chart(run, lang, false))
+    });
+    let lag = Memo::new(move |_| {
+        let lang = view.lang.get();
+        view.with(|run| flow_chart(run, lang, true))
+    });
+    let stale = move |side: usize| {
+        Memo::new(move |_| {
+            let lang = view.lang.get();
+            view.with(|run| staleness_chart(run, side, lang))
+        })
+    };
+    let (a, b) = (stale(0), stale(1));
+    view! {
+        <div class="cqrs-charts" data-testid="cqrs-charts">
+            <h2 class="small-title">{tr("cqrs.charts.title")}</h2>
+            <LineChart data=backlog testid="chart-backlog" />
+            <LineChart data=lag testid="chart-lag" />
+            <div class="sides" class:compare={move || sides.get() > 1}>
+                <section class="side"><BarChart data=a testid="chart-staleness-a" /></section>
+                {crate::show::show(move || sides.get() > 1, move || view! {
+                    <section class="side"><BarChart data=b testid="chart-staleness-b" /></section>
+                }.into_any())}
+            </div>
+        </div>
+    }
+}

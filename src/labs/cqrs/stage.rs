@@ -1,0 +1,897 @@
+//! The stage of one side: what a student should see at a glance.
+//!
+//! - **Two stacked timelines** in fixed lanes: the write log (each commit a
+//!   tick with its sequence number) above, the read model's "applied up to"
+//!   cursor below, and between them the backlog — the changes committed and
+//!   not yet applied — shaded. Each query is a vertical probe across them,
+//!   coloured by how stale its answer was (up to date, stale by how long, not
+//!   found). Projector pauses and a rebuild are shaded bands.
+//! - **The two stores side by side**: the write store's row beside each read
+//!   copy's row (versions and statuses), stale cells marked, a row appearing
+//!   on the read side when the projector applies it.
+//! - **The queue as a tank**: changes in per second, what the projector can
+//!   serve, the backlog, and Little's law checked live (mean backlog = rate ×
+//!   mean lag).
+//! - **The stock** of text 004 (when configured): sold, what each service
+//!   counts, oversold and lost to duplicates.
+//!
+//! The timelines are one SVG written as text with at most `MAX_TICKS` ticks
+//! per lane and `MAX_PROBES` probes; the tables show at most `MAX_ROWS`
+//! orders: the page's size does not grow with the run. Nothing moves by
+//! animation: every frame draws the state, so reduced motion loses nothing.
+
+use super::CqrsView;
+use crate::charts::{fmt_count, fmt_ms, fmt_number};
+use crate::i18n::tr;
+use crate::markup::{num, Markup};
+use engine::i18n::{t, tf};
+use engine::labs::cqrs::config::Status;
+use engine::labs::cqrs::record::ReadOutcome;
+use engine::labs::cqrs::view::{self as cv, CopyKind, Probe, Timelines};
+use engine::labs::cqrs::CqrsSim;
+use engine::patterns::projector::SyncMode;
+use engine::Lang;
+use leptos::prelude::*;
+
+pub use engine::labs::cqrs::view::{MAX_PROBES, MAX_ROWS, MAX_TICKS};
+
+/// Ticks that carry their sequence number (beyond, ticks only).
+const LABELLED: usize = 24;
+/// Probes that carry what they answered.
+const PROBE_LABELS: usize = 8;
+
+/// The class of a probe: its colour says how stale its answer was.
+pub fn probe_class(p: &Probe) -> &'static str {
+    match p.outcome {
+        ReadOutcome::Fresh => "fresh",
+        ReadOutcome::Absent => "absent",
+        ReadOutcome::Error => "error",
+        ReadOutcome::NotFound => "not-found",
+        ReadOutcome::Stale if p.behind_ms < 500.0 => "stale-1",
+        ReadOutcome::Stale if p.behind_ms < 2_000.0 => "stale-2",
+        ReadOutcome::Stale => "stale-3",
+    }
+}
+
+pub fn status_name(lang: Lang, s: Status) -> String {
+    t(lang, &format!("cqrs.status.{}", s.key())).to_string()
+}
+
+/// Where the timelines' pieces go, for a drawing `w` CSS px wide.
+struct Lay {
+    w: f64,
+    pad: f64,
+    from: f64,
+    to: f64,
+}
+
+impl Lay {
+    fn x(&self, t_ms: f64) -> f64 {
+        let span = (self.to - self.from).max(1.0);
+        self.pad + (t_ms - self.from).clamp(0.0, span) / span * (self.w - 2.0 * self.pad)
+    }
+}
+
+// Fixed rows (y, CSS px).
+const LOG_LABEL: f64 = 12.0;
+const LOG_TOP: f64 = 17.0;
+const LOG_BOTTOM: f64 = 39.0;
+const GAP_LABEL: f64 = 54.0;
+const GAP_TOP: f64 = 58.0;
+const GAP_BOTTOM: f64 = 92.0;
+const READ_LABEL: f64 = 108.0;
+const READ_TOP: f64 = 113.0;
+const READ_BOTTOM: f64 = 135.0;
+const AXIS: f64 = 150.0;
+const HEIGHT: f64 = 156.0;
+
+/// The two stacked timelines of one side, as SVG text.
+pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
+    let tl = cv::timelines(sim);
+    let w = width.max(240.0);
+    let lay = Lay {
+        w,
+        pad: 10.0,
+        from: tl.from_ms,
+        to: tl.to_ms,
+    };
+    let now = sim.now().as_micros() as f64 / 1000.0;
+    // A phone (or a card of an A | B pair): the lanes' short names.
+    let narrow = w < 480.0;
+    let mut m = Markup::new();
+    m.open(
+        "svg",
+        &[
+            ("class", "stage-svg cqrs-svg"),
+            ("viewBox", &format!("0 0 {} {}", num(w), num(HEIGHT))),
+            ("role", "img"),
+            ("aria-label", &timelines_sentence(&tl, lang)),
+        ],
+    );
+    // Bands first, under everything.
+    for &(a, b) in &tl.bands {
+        let (xa, xb) = (lay.x(a), lay.x(b.min(now)));
+        if xb <= xa {
+            continue;
+        }
+        m.empty(
+            "rect",
+            &[
+                ("class", "cqrs-band"),
+                ("x", &num(xa)),
+                ("y", &num(LOG_TOP)),
+                ("width", &num(xb - xa)),
+                ("height", &num(READ_BOTTOM - LOG_TOP)),
+            ],
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "cqrs-band-label"),
+                ("x", &num(xa + 3.0)),
+                ("y", &num(GAP_TOP + 12.0)),
+            ],
+            t(lang, "cqrs.band.paused_short"),
+        );
+    }
+    // Lane tracks.
+    if tl.crud {
+        m.empty(
+            "rect",
+            &[
+                ("class", "cqrs-track"),
+                ("x", &num(lay.pad)),
+                ("y", &num(LOG_TOP)),
+                ("width", &num(w - 2.0 * lay.pad)),
+                ("height", &num(LOG_BOTTOM - LOG_TOP)),
+            ],
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "cqrs-lane-label"),
+                ("x", &num(lay.pad)),
+                ("y", &num(LOG_LABEL)),
+            ],
+            &tf(
+                lang,
+                if narrow {
+                    "cqrs.stage.one_store_short"
+                } else {
+                    "cqrs.stage.one_store"
+                },
+                &[("seq", &fmt_count(lang, tl.head))],
+            ),
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "cqrs-gap-label"),
+                ("x", &num(lay.pad)),
+                ("y", &num(GAP_LABEL + 14.0)),
+            ],
+            t(lang, "cqrs.stage.no_copy"),
+        );
+    } else {
+        for (top, bottom) in [(LOG_TOP, LOG_BOTTOM), (READ_TOP, READ_BOTTOM)] {
+            m.empty(
+                "rect",
+                &[
+                    ("class", "cqrs-track"),
+                    ("x", &num(lay.pad)),
+                    ("y", &num(top)),
+                    ("width", &num(w - 2.0 * lay.pad)),
+                    ("height", &num(bottom - top)),
+                ],
+            );
+        }
+        m.elem(
+            "text",
+            &[
+                ("class", "cqrs-lane-label"),
+                ("x", &num(lay.pad)),
+                ("y", &num(LOG_LABEL)),
+            ],
+            &tf(
+                lang,
+                if narrow {
+                    "cqrs.stage.write_log_short"
+                } else {
+                    "cqrs.stage.write_log"
+                },
+                &[("seq", &fmt_count(lang, tl.head))],
+            ),
+        );
+        m.elem(
+            "text",
+            &[
+                ("class", "cqrs-lane-label"),
+                ("x", &num(lay.pad)),
+                ("y", &num(READ_LABEL)),
+            ],
+            &tf(
+                lang,
+                if narrow {
+                    "cqrs.stage.read_model_short"
+                } else {
+                    "cqrs.stage.read_model"
+                },
+                &[("seq", &fmt_count(lang, tl.cursor))],
+            ),
+        );
+        backlog_strip(&mut m, &tl, &lay, lang);
+    }
+    // Commit → apply connectors, when few enough to follow one by one.
+    let few = tl.commits.len() <= LABELLED && !tl.crud;
+    if few {
+        for c in &tl.commits {
+            if let Some(a) = tl.applies.iter().find(|a| a.seq == c.seq) {
+                m.empty(
+                    "line",
+                    &[
+                        ("class", "cqrs-link"),
+                        ("x1", &num(lay.x(c.at_ms))),
+                        ("y1", &num(LOG_BOTTOM)),
+                        ("x2", &num(lay.x(a.at_ms))),
+                        ("y2", &num(READ_TOP)),
+                    ],
+                );
+            }
+        }
+    }
+    // Ticks: commits on the write log, applies on the read model.
+    let mut lanes: Vec<(&[cv::Tick], f64, f64, &str)> = vec![(
+        tl.commits.as_slice(),
+        LOG_TOP,
+        LOG_BOTTOM,
+        "cqrs-tick cqrs-tick--commit",
+    )];
+    if !tl.crud {
+        lanes.push((
+            tl.applies.as_slice(),
+            READ_TOP,
+            READ_BOTTOM,
+            "cqrs-tick cqrs-tick--apply",
+        ));
+    }
+    for (ticks, top, bottom, class) in lanes {
+        let label = ticks.len() <= LABELLED;
+        let mut last_label = f64::NEG_INFINITY;
+        for tk in ticks {
+            let x = lay.x(tk.at_ms);
+            m.empty(
+                "line",
+                &[
+                    ("class", class),
+                    ("x1", &num(x)),
+                    ("y1", &num(top + 2.0)),
+                    ("x2", &num(x)),
+                    ("y2", &num(bottom - 2.0)),
+                ],
+            );
+            if label && x - last_label >= 22.0 {
+                last_label = x;
+                m.elem(
+                    "text",
+                    &[
+                        ("class", "cqrs-seq"),
+                        ("x", &num(x + 2.0)),
+                        ("y", &num(bottom - 5.0)),
+                    ],
+                    &format!("#{}", tk.seq),
+                );
+            }
+        }
+    }
+    // Probes: one per answered query, across the lanes.
+    let label_probes = tl.probes.len() <= PROBE_LABELS;
+    // Labels take the first of three rows where they do not run into the previous one.
+    let mut row_ends = [f64::NEG_INFINITY; 3];
+    let dense = if tl.probes.len() > 2 * PROBE_LABELS {
+        " cqrs-probe--dense"
+    } else {
+        ""
+    };
+    for p in &tl.probes {
+        let x = lay.x(p.at_ms);
+        let class = probe_class(p);
+        m.open(
+            "g",
+            &[
+                ("class", &format!("cqrs-probe cqrs-probe--{class}{dense}")),
+                ("data-outcome", p.outcome.key()),
+            ],
+        );
+        m.elem("title", &[], &probe_sentence(p, lang));
+        m.empty(
+            "line",
+            &[
+                ("x1", &num(x)),
+                ("y1", &num(LOG_TOP - 2.0)),
+                ("x2", &num(x)),
+                (
+                    "y2",
+                    &num(if tl.crud {
+                        LOG_BOTTOM + 6.0
+                    } else {
+                        READ_BOTTOM + 2.0
+                    }),
+                ),
+            ],
+        );
+        m.empty(
+            "circle",
+            &[
+                ("cx", &num(x)),
+                (
+                    "cy",
+                    &num(if tl.crud {
+                        LOG_BOTTOM + 6.0
+                    } else {
+                        READ_BOTTOM + 2.0
+                    }),
+                ),
+                ("r", "3.5"),
+            ],
+        );
+        if label_probes {
+            let text = probe_label(p, lang);
+            // About 6 px a character at 10 px bold.
+            let width = text.chars().count() as f64 * 6.0;
+            let anchor = if x + width > w - lay.pad {
+                "end"
+            } else {
+                "start"
+            };
+            let dx = if anchor == "end" { -4.0 } else { 4.0 };
+            let (left, right) = if anchor == "end" {
+                (x - width - 4.0, x)
+            } else {
+                (x, x + width + 4.0)
+            };
+            let row = row_ends.iter().position(|&end| end < left).unwrap_or(2);
+            row_ends[row] = right;
+            m.elem(
+                "text",
+                &[
+                    ("class", "cqrs-probe-label"),
+                    ("x", &num(x + dx)),
+                    ("y", &num(GAP_TOP + 10.0 + row as f64 * 11.0)),
+                    ("text-anchor", anchor),
+                ],
+                &text,
+            );
+        }
+        m.close("g");
+    }
+    // Now, and the axis.
+    if now >= tl.from_ms && now <= tl.to_ms {
+        let x = lay.x(now);
+        m.empty(
+            "line",
+            &[
+                ("class", "cqrs-now"),
+                ("x1", &num(x)),
+                ("y1", &num(LOG_TOP - 4.0)),
+                ("x2", &num(x)),
+                ("y2", &num(READ_BOTTOM + 4.0)),
+            ],
+        );
+    }
+    m.elem(
+        "text",
+        &[
+            ("class", "cqrs-axis"),
+            ("x", &num(lay.pad)),
+            ("y", &num(AXIS)),
+        ],
+        &fmt_ms(lang, tl.from_ms),
+    );
+    m.elem(
+        "text",
+        &[
+            ("class", "cqrs-axis"),
+            ("x", &num(w - lay.pad)),
+            ("y", &num(AXIS)),
+            ("text-anchor", "end"),
+        ],
+        &fmt_ms(lang, tl.to_ms),
+    );
+    m.close("svg");
+    m.finish()
+}
+
+/// The backlog between the lanes: an area over the window, and its count.
+fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) {
+    let peak = tl
+        .backlog_steps
+        .iter()
+        .map(|s| s.1)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let h = GAP_BOTTOM - GAP_TOP;
+    if tl.backlog_steps.len() >= 2 {
+        let mut d = String::new();
+        let first = tl.backlog_steps[0].0;
+        d.push_str(&format!("M{} {}", num(lay.x(first)), num(GAP_BOTTOM)));
+        let mut prev_y = GAP_BOTTOM;
+        for &(t, b) in &tl.backlog_steps {
+            let y = GAP_BOTTOM - b as f64 / peak * h;
+            // Steps: hold the previous level until this instant.
+            d.push_str(&format!(
+                " L{} {} L{} {}",
+                num(lay.x(t)),
+                num(prev_y),
+                num(lay.x(t)),
+                num(y)
+            ));
+            prev_y = y;
+        }
+        let last = tl.backlog_steps[tl.backlog_steps.len() - 1].0;
+        d.push_str(&format!(" L{} {} Z", num(lay.x(last)), num(GAP_BOTTOM)));
+        m.empty("path", &[("class", "cqrs-backlog"), ("d", &d)]);
+    }
+    m.empty(
+        "line",
+        &[
+            ("class", "cqrs-gap-base"),
+            ("x1", &num(lay.pad)),
+            ("y1", &num(GAP_BOTTOM)),
+            ("x2", &num(lay.w - lay.pad)),
+            ("y2", &num(GAP_BOTTOM)),
+        ],
+    );
+    m.elem(
+        "text",
+        &[
+            (
+                "class",
+                if tl.backlog > 0 {
+                    "cqrs-gap-label cqrs-gap-label--on"
+                } else {
+                    "cqrs-gap-label"
+                },
+            ),
+            ("x", &num(lay.pad)),
+            ("y", &num(GAP_LABEL)),
+        ],
+        &tf(
+            lang,
+            "cqrs.stage.backlog",
+            &[("n", &fmt_count(lang, tl.backlog))],
+        ),
+    );
+}
+
+/// What a probe answered, in a few words ("not found", "Pending · 2 s old").
+pub fn probe_label(p: &Probe, lang: Lang) -> String {
+    match p.outcome {
+        ReadOutcome::NotFound | ReadOutcome::Absent => t(lang, "cqrs.stage.not_found").to_string(),
+        ReadOutcome::Error => t(lang, "cqrs.stage.error").to_string(),
+        ReadOutcome::Fresh => status_name(lang, p.status),
+        ReadOutcome::Stale => tf(
+            lang,
+            "cqrs.stage.stale_label",
+            &[
+                ("status", &status_name(lang, p.status)),
+                ("age", &fmt_ms(lang, p.behind_ms)),
+            ],
+        ),
+    }
+}
+
+/// A probe as a sentence (its tooltip, and the stage's caption).
+pub fn probe_sentence(p: &Probe, lang: Lang) -> String {
+    let args: [(&str, &dyn std::fmt::Display); 5] = [
+        ("user", &p.user),
+        ("order", &(p.order + 1)),
+        ("status", &status_name(lang, p.status)),
+        ("v", &p.version),
+        ("age", &fmt_ms(lang, p.behind_ms)),
+    ];
+    let key = match p.outcome {
+        ReadOutcome::Fresh => "cqrs.stage.read_fresh",
+        ReadOutcome::Stale => "cqrs.stage.read_stale",
+        ReadOutcome::NotFound => "cqrs.stage.read_not_found",
+        ReadOutcome::Absent => "cqrs.stage.read_absent",
+        ReadOutcome::Error => "cqrs.stage.read_error",
+    };
+    tf(lang, key, &args)
+}
+
+/// The timelines as a sentence (the SVG's text alternative).
+pub fn timelines_sentence(tl: &Timelines, lang: Lang) -> String {
+    let mut counts = [0usize; 3];
+    for p in &tl.probes {
+        match p.outcome {
+            ReadOutcome::Stale => counts[1] += 1,
+            ReadOutcome::NotFound => counts[2] += 1,
+            _ => counts[0] += 1,
+        }
+    }
+    tf(
+        lang,
+        if tl.crud {
+            "cqrs.stage.sentence_crud"
+        } else {
+            "cqrs.stage.sentence"
+        },
+        &[
+            ("head", &tl.head),
+            ("cursor", &tl.cursor),
+            ("backlog", &tl.backlog),
+            ("fresh", &counts[0]),
+            ("stale", &counts[1]),
+            ("missing", &counts[2]),
+        ],
+    )
+}
+
+/// The two stores side by side, as an HTML table.
+pub fn stores_markup(sim: &CqrsSim, lang: Lang) -> String {
+    let s = cv::stores(sim);
+    let mut m = Markup::new();
+    m.open(
+        "table",
+        &[
+            ("class", "cqrs-stores"),
+            ("data-rows", &s.rows.len().to_string()),
+        ],
+    );
+    m.elem(
+        "caption",
+        &[],
+        &tf(
+            lang,
+            "cqrs.stores.caption",
+            &[
+                ("shown", &s.rows.len()),
+                ("orders", &fmt_count(lang, s.orders as u64)),
+            ],
+        ),
+    );
+    m.open("thead", &[]).open("tr", &[]);
+    m.elem("th", &[("scope", "col")], t(lang, "cqrs.stores.order"));
+    m.elem(
+        "th",
+        &[("scope", "col")],
+        t(
+            lang,
+            if s.crud {
+                "cqrs.stores.one_store"
+            } else {
+                "cqrs.stores.write"
+            },
+        ),
+    );
+    for c in &s.copies {
+        let name = match c {
+            CopyKind::Details => t(lang, "cqrs.stores.details").to_string(),
+            CopyKind::History => t(lang, "cqrs.stores.history").to_string(),
+            CopyKind::Replica(r) => tf(lang, "cqrs.stores.replica", &[("n", &(r + 1))]),
+        };
+        m.elem("th", &[("scope", "col")], &name);
+    }
+    m.close("tr").close("thead");
+    m.open("tbody", &[]);
+    if s.rows.is_empty() {
+        m.open("tr", &[]);
+        m.elem(
+            "td",
+            &[
+                ("colspan", &(2 + s.copies.len()).to_string()),
+                ("class", "cqrs-empty"),
+            ],
+            t(lang, "cqrs.stores.empty"),
+        );
+        m.close("tr");
+    }
+    for r in &s.rows {
+        m.open("tr", &[("data-order", &(r.order + 1).to_string())]);
+        m.elem(
+            "th",
+            &[("scope", "row")],
+            &tf(
+                lang,
+                "cqrs.stores.order_row",
+                &[("order", &(r.order + 1)), ("user", &r.user)],
+            ),
+        );
+        m.elem(
+            "td",
+            &[("class", "cqrs-cell")],
+            &format!("v{} {}", r.version, status_name(lang, r.status)),
+        );
+        for (i, c) in r.copies.iter().enumerate() {
+            match c {
+                None => {
+                    m.elem(
+                        "td",
+                        &[
+                            ("class", "cqrs-cell cqrs-cell--missing"),
+                            ("data-state", "missing"),
+                        ],
+                        t(lang, "cqrs.stores.missing"),
+                    );
+                }
+                Some((v, st)) => {
+                    let stale = *v < r.version;
+                    let mut class = String::from("cqrs-cell");
+                    if stale {
+                        class.push_str(" cqrs-cell--stale");
+                    }
+                    if i == 0 && r.just_applied {
+                        class.push_str(" cqrs-cell--new");
+                    }
+                    let text = if stale {
+                        tf(
+                            lang,
+                            "cqrs.stores.stale_cell",
+                            &[("v", v), ("status", &status_name(lang, *st))],
+                        )
+                    } else {
+                        format!("v{} {}", v, status_name(lang, *st))
+                    };
+                    m.elem(
+                        "td",
+                        &[
+                            ("class", &class),
+                            ("data-state", if stale { "stale" } else { "fresh" }),
+                        ],
+                        &text,
+                    );
+                }
+            }
+        }
+        m.close("tr");
+    }
+    m.close("tbody").close("table");
+    m.finish()
+}
+
+/// The projector's queue as a tank, and Little's law checked live.
+pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
+    let k = cv::tank(sim);
+    let mut m = Markup::new();
+    if k.crud {
+        m.elem(
+            "p",
+            &[("class", "cqrs-tank-note")],
+            t(lang, "cqrs.tank.crud"),
+        );
+        return m.finish();
+    }
+    let level = if k.backlog_peak == 0 {
+        0.0
+    } else {
+        k.backlog as f64 / k.backlog_peak as f64
+    };
+    m.open("div", &[("class", "cqrs-tank-row")]);
+    // In.
+    m.elem(
+        "span",
+        &[("class", "cqrs-flow cqrs-flow--in")],
+        &tf(
+            lang,
+            "cqrs.tank.in",
+            &[("rate", &fmt_number(lang, k.arrival_per_s))],
+        ),
+    );
+    // The tank: its fill is the backlog against its peak so far.
+    m.open(
+        "div",
+        &[
+            (
+                "class",
+                if k.paused || k.rebuilding {
+                    "cqrs-tank cqrs-tank--stopped"
+                } else {
+                    "cqrs-tank"
+                },
+            ),
+            ("role", "img"),
+            (
+                "aria-label",
+                &tf(
+                    lang,
+                    "cqrs.tank.label",
+                    &[
+                        ("n", &fmt_count(lang, k.backlog)),
+                        ("peak", &fmt_count(lang, k.backlog_peak)),
+                    ],
+                ),
+            ),
+        ],
+    );
+    m.empty(
+        "span",
+        &[
+            ("class", "cqrs-tank-fill"),
+            (
+                "style",
+                &format!("height:{}%", engine::num::fixed(level * 100.0, 1)),
+            ),
+        ],
+    );
+    m.elem(
+        "span",
+        &[
+            ("class", "cqrs-tank-count"),
+            ("data-testid", "tank-backlog"),
+        ],
+        &fmt_count(lang, k.backlog),
+    );
+    m.close("div");
+    // Out.
+    let out = if k.paused {
+        t(lang, "cqrs.tank.paused").to_string()
+    } else if k.rebuilding {
+        t(lang, "cqrs.tank.rebuilding").to_string()
+    } else {
+        match (k.mode, k.service_per_s, k.delay_ms) {
+            (SyncMode::Queue, Some(mu), _) if mu.is_finite() => tf(
+                lang,
+                "cqrs.tank.out_rate",
+                &[("rate", &fmt_number(lang, mu))],
+            ),
+            (SyncMode::Queue, _, _) => t(lang, "cqrs.tank.out_instant").to_string(),
+            (_, _, d) => tf(
+                lang,
+                "cqrs.tank.out_delay",
+                &[("d", &fmt_ms(lang, d.unwrap_or(0.0)))],
+            ),
+        }
+    };
+    m.elem("span", &[("class", "cqrs-flow cqrs-flow--out")], &out);
+    m.close("div");
+    // The numbers, and the law.
+    m.open("dl", &[("class", "cqrs-tank-facts")]);
+    if let Some(load) = k.load().filter(|l| l.is_finite()) {
+        m.elem("dt", &[], t(lang, "cqrs.tank.load"));
+        m.elem(
+            "dd",
+            &[("class", if load >= 1.0 { "cqrs-over" } else { "" })],
+            &tf(
+                lang,
+                if load >= 1.0 {
+                    "cqrs.tank.load_over"
+                } else {
+                    "cqrs.tank.load_value"
+                },
+                &[("load", &crate::charts::fmt_percent(lang, load))],
+            ),
+        );
+    }
+    m.elem("dt", &[], t(lang, "cqrs.tank.little"));
+    let law = match k.little {
+        None => t(lang, "cqrs.tank.little_none").to_string(),
+        Some(l) => tf(
+            lang,
+            if k.little_holds() == Some(true) {
+                "cqrs.tank.little_holds"
+            } else {
+                "cqrs.tank.little_differs"
+            },
+            &[
+                ("mean", &fmt_number(lang, k.backlog_mean)),
+                ("rate", &fmt_number(lang, k.arrival_per_s)),
+                ("lag", &fmt_ms(lang, k.lag_mean_ms.unwrap_or(0.0))),
+                ("product", &fmt_number(lang, l)),
+            ],
+        ),
+    };
+    m.elem(
+        "dd",
+        &[
+            ("data-testid", "little"),
+            (
+                "data-holds",
+                if k.little_holds() == Some(true) {
+                    "yes"
+                } else {
+                    "no"
+                },
+            ),
+        ],
+        &law,
+    );
+    m.close("dl");
+    m.finish()
+}
+
+/// Text 004's stock as each service counts it.
+pub fn stock_markup(sim: &CqrsSim, lang: Lang) -> String {
+    let Some(s) = cv::stock(sim.model()) else {
+        return String::new();
+    };
+    let mut m = Markup::new();
+    m.elem(
+        "h3",
+        &[("class", "small-title")],
+        t(lang, "cqrs.stock.title"),
+    );
+    m.open("dl", &[("class", "cqrs-stock"), ("data-testid", "stock")]);
+    let rows: [(&str, String, &str); 6] = [
+        ("cqrs.stock.sold", format!("{} / {}", s.sold, s.units), ""),
+        ("cqrs.stock.copy", s.copy.to_string(), ""),
+        ("cqrs.stock.products", s.products.to_string(), ""),
+        ("cqrs.stock.truth", s.truth.to_string(), ""),
+        (
+            "cqrs.stock.oversold",
+            s.oversold.to_string(),
+            if s.oversold > 0 { "cqrs-bad" } else { "" },
+        ),
+        (
+            "cqrs.stock.drift",
+            s.drift.to_string(),
+            if s.drift != 0 { "cqrs-bad" } else { "" },
+        ),
+    ];
+    for (key, value, class) in rows {
+        m.elem("dt", &[], t(lang, key));
+        m.elem("dd", &[("class", class)], &value);
+    }
+    m.close("dl");
+    m.finish()
+}
+
+/// The stage of one side: the caption, the timelines (redrawn each frame),
+/// the stores, the tank and the stock (at the views' pace).
+#[component]
+pub fn CqrsStage(view: CqrsView, frame_view: CqrsView, side: usize) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = crate::charts::use_element_width(node, 520.0);
+    let svg = move || {
+        let lang = frame_view.lang.get();
+        let w = width.get();
+        frame_view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|sim| timelines_svg(sim, lang, w))
+                .unwrap_or_default()
+        })
+    };
+    let caption = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            let sim = run.sides.get(side)?;
+            cv::telling_read(sim).map(|p| (probe_class(&p), probe_sentence(&p, lang)))
+        })
+    };
+    let part = move |f: fn(&CqrsSim, Lang) -> String| {
+        move || {
+            let lang = view.lang.get();
+            view.with(|run| run.sides.get(side).map(|s| f(s, lang)).unwrap_or_default())
+        }
+    };
+    view! {
+        <div class="cqrs-stage" data-testid=format!("cqrs-stage-{side}")>
+            <p class="cqrs-telling" data-testid=format!("telling-{side}") aria-live="off">
+                {move || caption().map(|(class, text)| view! {
+                    <span class=format!("cqrs-dot cqrs-probe--{class}") aria-hidden="true"></span>
+                    " "
+                    {text}
+                })}
+            </p>
+            <figure class="cqrs-timelines">
+                <div class="stage-plot" node_ref=node inner_html=svg data-testid=format!("timelines-{side}")></div>
+                <figcaption class="cqrs-legend help">
+                    <span><i class="cqrs-key cqrs-probe--fresh"></i>{tr("cqrs.legend.fresh")}</span>
+                    <span><i class="cqrs-key cqrs-probe--stale-1"></i>{tr("cqrs.legend.stale_1")}</span>
+                    <span><i class="cqrs-key cqrs-probe--stale-3"></i>{tr("cqrs.legend.stale_3")}</span>
+                    <span><i class="cqrs-key cqrs-probe--not-found"></i>{tr("cqrs.legend.not_found")}</span>
+                    <span><i class="cqrs-key cqrs-key--backlog"></i>{tr("cqrs.legend.backlog")}</span>
+                </figcaption>
+            </figure>
+            <div class="cqrs-below">
+                <div class="cqrs-stores-box" data-testid=format!("stores-{side}") inner_html=part(stores_markup)></div>
+                <div class="cqrs-tank-box">
+                    <h3 class="small-title">{tr("cqrs.tank.title")}</h3>
+                    <div data-testid=format!("tank-{side}") inner_html=part(tank_markup)></div>
+                    <div inner_html=part(stock_markup)></div>
+                </div>
+            </div>
+        </div>
+    }
+}

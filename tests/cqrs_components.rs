@@ -1,0 +1,344 @@
+//! Component tests of the CQRS lab's views, in a real browser: each test builds
+//! a run from an engine preset, mounts one view into its own `<div>`, moves the
+//! run on, bumps the tick as the player would, waits a tick for effects, and
+//! checks the DOM against the engine's own state.
+//!
+//! wasm32 only: `cargo test --target wasm32-unknown-unknown -p
+//! cloud-patterns-playground --test cqrs_components` (headless Chromium via
+//! wasm-bindgen-test-runner; `CHROMEDRIVER=/usr/bin/chromedriver`).
+#![cfg(target_arch = "wasm32")]
+
+use cloud_patterns_playground::labs::cqrs::charts::CqrsCharts;
+use cloud_patterns_playground::labs::cqrs::controls::CqrsControls;
+use cloud_patterns_playground::labs::cqrs::log::CqrsLog;
+use cloud_patterns_playground::labs::cqrs::stage::{CqrsStage, MAX_PROBES, MAX_ROWS, MAX_TICKS};
+use cloud_patterns_playground::labs::cqrs::CqrsView;
+use engine::labs::cqrs::config::CqrsWorkload;
+use engine::labs::cqrs::view as cv;
+use engine::labs::cqrs::{presets, CqrsConfig, CqrsRun};
+use engine::validate::ConfigError;
+use engine::{Lang, SimTime};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn view_of(config: &CqrsConfig, seed: u64) -> CqrsView {
+    CqrsView {
+        run: StoredValue::new_local(CqrsRun::new(config, seed).expect("valid config")),
+        tick: RwSignal::new(0),
+        lang: Signal::stored(Lang::En),
+        seed: Signal::stored(seed),
+    }
+}
+
+fn preset(id: &str) -> CqrsView {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == id)
+        .expect("preset exists");
+    view_of(&p.config, p.seed)
+}
+
+fn advance_to(view: CqrsView, ms: u64) {
+    view.run.update_value(|r| {
+        r.run_to(SimTime::from_ms(ms), u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+}
+
+fn container() -> HtmlElement {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let div = document.create_element("div").expect("create div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&div)
+        .expect("append");
+    div.unchecked_into()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn mount(f: impl FnOnce() -> AnyView + 'static) -> (HtmlElement, impl Drop) {
+    let root = container();
+    let handle = mount_to(root.clone(), f);
+    (root, Unmount(Some(handle)))
+}
+
+struct Unmount<T>(Option<T>);
+impl<T> Drop for Unmount<T> {
+    fn drop(&mut self) {
+        self.0.take();
+    }
+}
+
+fn stage(view: CqrsView, side: usize) -> (HtmlElement, impl Drop) {
+    mount(move || view! { <CqrsStage view=view frame_view=view side=side /> }.into_any())
+}
+
+#[wasm_bindgen_test]
+async fn the_demo_shows_not_found_then_found_then_a_stale_pending() {
+    let view = preset("demo");
+    let (root, _keep) = stage(view, 0);
+    // Just after the first read: the order is in the write log, not on the read side.
+    advance_to(view, 150);
+    tick().await;
+    let probes = all(&root, ".cqrs-probe");
+    assert_eq!(probes.len(), 1);
+    assert_eq!(
+        probes[0].get_attribute("data-outcome").as_deref(),
+        Some("not_found")
+    );
+    assert!(text(&root, "[data-testid=telling-0]").contains("not found"));
+    assert_eq!(all(&root, ".cqrs-tick--commit").len(), 1);
+    assert_eq!(all(&root, ".cqrs-tick--apply").len(), 0);
+    let missing = all(&root, "[data-testid=stores-0] td[data-state=missing]");
+    assert_eq!(missing.len(), 1, "the read side has no row yet");
+    // After the update to Shipped and the read right after it: a stale Pending.
+    advance_to(view, 4_200);
+    tick().await;
+    let outcomes: Vec<String> = all(&root, ".cqrs-probe")
+        .iter()
+        .filter_map(|p| p.get_attribute("data-outcome"))
+        .collect();
+    assert_eq!(outcomes, ["not_found", "fresh", "stale"]);
+    let stale = all(&root, "[data-testid=stores-0] td[data-state=stale]");
+    assert_eq!(stale.len(), 1);
+    assert!(stale[0]
+        .text_content()
+        .unwrap_or_default()
+        .contains("Pending"));
+    assert!(text(&root, "[data-testid=stores-0] tbody tr").contains("v2 Shipped"));
+    // The applied cursor and the backlog say what the engine says.
+    let (head, cursor, backlog) = view.run.with_value(|r| {
+        let t = cv::timelines(&r.sides[0]);
+        (t.head, t.cursor, t.backlog)
+    });
+    assert_eq!((head, cursor, backlog), (2, 1, 1));
+    let svg = text(&root, "[data-testid=timelines-0]");
+    assert!(
+        svg.contains("up to #2") && svg.contains("applied up to #1"),
+        "{svg}"
+    );
+    assert!(svg.contains("backlog: 1 not yet copied"), "{svg}");
+}
+
+#[wasm_bindgen_test]
+async fn the_stage_stays_bounded_and_the_tank_checks_littles_law() {
+    let view = preset("slow_projector");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, 25_000);
+    tick().await;
+    assert!(all(&root, ".cqrs-tick--commit").len() <= MAX_TICKS);
+    assert!(all(&root, ".cqrs-tick--apply").len() <= MAX_TICKS);
+    let probes = all(&root, ".cqrs-probe").len();
+    assert!(probes > 0 && probes <= MAX_PROBES, "{probes}");
+    assert!(all(&root, "[data-testid=stores-0] tbody tr").len() <= MAX_ROWS);
+    let nodes = root.query_selector_all("*").unwrap().length();
+    // Later, many more commands: the drawing does not grow.
+    advance_to(view, 30_000);
+    tick().await;
+    let later = root.query_selector_all("*").unwrap().length();
+    assert!(later <= nodes + 40, "{nodes} → {later}");
+    // The tank shows the engine's backlog, the load over 1, and Little's law holding.
+    let backlog = view.run.with_value(|r| cv::tank(&r.sides[0]).backlog);
+    assert!(backlog > 300, "{backlog}");
+    assert_eq!(
+        text(&root, "[data-testid=tank-backlog]").replace(',', ""),
+        backlog.to_string()
+    );
+    assert!(text(&root, "[data-testid=tank-0]").contains("grows without end"));
+    let little = root
+        .query_selector("[data-testid=little]")
+        .unwrap()
+        .expect("the law");
+    assert_eq!(little.get_attribute("data-holds").as_deref(), Some("yes"));
+}
+
+#[wasm_bindgen_test]
+async fn crud_has_one_store_and_cqrs_a_copy_side_by_side() {
+    let view = preset("crud_vs_cqrs");
+    let (root, _keep) = mount(move || {
+        view! { <CqrsStage view=view frame_view=view side=0 /><CqrsStage view=view frame_view=view side=1 /> }
+            .into_any()
+    });
+    advance_to(view, 1_000);
+    tick().await;
+    let a = root
+        .query_selector("[data-testid=cqrs-stage-0]")
+        .unwrap()
+        .unwrap();
+    let b = root
+        .query_selector("[data-testid=cqrs-stage-1]")
+        .unwrap()
+        .unwrap();
+    assert!(text(&a, "[data-testid=timelines-0]").contains("One store"));
+    assert_eq!(all(&a, ".cqrs-tick--apply").len(), 0);
+    assert_eq!(all(&a, "[data-testid=stores-0] thead th").len(), 2);
+    assert_eq!(all(&b, "[data-testid=stores-1] thead th").len(), 3);
+    // CRUD answers are never stale; the CQRS side's copy lags a second.
+    assert!(all(&a, ".cqrs-probe")
+        .iter()
+        .all(|p| p.get_attribute("data-outcome").as_deref() == Some("fresh")));
+    assert!(text(&a, "[data-testid=tank-0]").contains("no projector"));
+}
+
+#[wasm_bindgen_test]
+async fn the_stock_panel_counts_oversold_and_drift_as_the_metrics_do() {
+    let view = preset("stock_queue");
+    let (root, _keep) = mount(move || {
+        view! { <CqrsStage view=view frame_view=view side=0 /><CqrsStage view=view frame_view=view side=1 /> }
+            .into_any()
+    });
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+    tick().await;
+    let (a, b) = view.run.with_value(|r| {
+        (
+            r.sides[0].model().metrics(r.sides[0].now()),
+            r.sides[1].model().metrics(r.sides[1].now()),
+        )
+    });
+    assert!(a.oversold > 0 && b.oversold == 0);
+    let panels = all(&root, "[data-testid=stock]");
+    assert_eq!(panels.len(), 2);
+    let bad: Vec<String> = all(&panels[0], "dd.cqrs-bad")
+        .iter()
+        .filter_map(|d| d.text_content())
+        .collect();
+    assert_eq!(bad, [a.oversold.to_string(), a.stock_drift.to_string()]);
+    assert!(all(&panels[1], "dd.cqrs-bad").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn charts_have_text_alternatives_and_shade_the_pause() {
+    let view = preset("paused");
+    let (root, _keep) = mount(move || view! { <CqrsCharts view=view /> }.into_any());
+    advance_to(view, 25_000);
+    tick().await;
+    tick().await;
+    for id in ["chart-backlog", "chart-lag", "chart-staleness-a"] {
+        let fig = root
+            .query_selector(&format!("[data-testid={id}]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("{id}"));
+        assert!(!text(&fig, ".chart-summary").is_empty(), "{id}");
+        assert!(
+            fig.query_selector("table").unwrap().is_some(),
+            "{id}: a hidden table"
+        );
+    }
+    let summary = text(&root, "[data-testid=chart-backlog] .chart-summary");
+    assert!(
+        summary.contains("A: ") && summary.contains("waiting now"),
+        "{summary}"
+    );
+    // The pause band is in the backlog chart's legend.
+    assert!(text(&root, "[data-testid=chart-backlog] .chart-legend").contains("projector stopped"));
+}
+
+#[wasm_bindgen_test]
+async fn the_log_narrates_in_the_texts_words() {
+    let view = preset("demo");
+    let playing = RwSignal::new(false);
+    let (root, _keep) = mount(move || view! { <CqrsLog view=view playing=playing /> }.into_any());
+    advance_to(view, 4_200);
+    tick().await;
+    let log = text(&root, "[data-testid=log-a]");
+    for words in [
+        "order 1 created",
+        "order not found",
+        "query database updated",
+        "status Pending",
+    ] {
+        assert!(log.contains(words), "{words}: {log}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn controls_edit_every_group_and_show_the_engines_errors() {
+    let config = RwSignal::new(CqrsConfig::default());
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _keep) =
+        mount(move || view! { <CqrsControls config=config errors=errors /> }.into_any());
+    tick().await;
+    // Every field has a help line.
+    for field in all(&root, ".field") {
+        assert!(
+            field.query_selector(".help").unwrap().is_some(),
+            "{:?}",
+            field.outer_html()
+        );
+    }
+    // The script's steps are listed with their times.
+    assert_eq!(all(&root, "[data-testid=script-steps] li").len(), 6);
+    // Switching to random traffic shows its knobs; a knob edits the config.
+    let workload = root
+        .query_selector("[data-testid=workload] select")
+        .unwrap()
+        .unwrap();
+    js_sys::Reflect::set(&workload, &"value".into(), &"poisson".into()).unwrap();
+    workload
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    let writes: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=writes-per-s] input[type=number]")
+        .unwrap()
+        .expect("the Poisson knobs")
+        .unchecked_into();
+    writes.set_value("55");
+    writes
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    assert!(matches!(
+        config.with_untracked(|c| c.workload.clone()),
+        CqrsWorkload::Poisson { writes_per_s, .. } if writes_per_s == 55.0
+    ));
+    // Compare on: side B's fields appear.
+    let compare: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=compare] input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    compare.click();
+    tick().await;
+    assert!(config.with_untracked(|c| c.compare.is_some()));
+    assert!(root
+        .query_selector("[data-testid=b-consistency]")
+        .unwrap()
+        .is_some());
+    // What the page does with a config the engine refuses: its errors, by field.
+    let mut bad = config.get_untracked();
+    bad.projector.batch = 0;
+    bad.replicas_lag_ms = vec![100; 9];
+    let e = CqrsRun::new(&bad, 1).err().expect("refused");
+    errors.set(e);
+    tick().await;
+    let shown = text(&root, "[data-testid=config-errors]");
+    assert!(shown.contains("projector.batch"), "{shown}");
+    assert!(shown.contains("replicas_lag_ms.length"), "{shown}");
+}
