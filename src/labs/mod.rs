@@ -2,4 +2,5 @@
 //! bar to the engine's run) and its lab-specific views.
 
 pub mod choreography;
+pub mod replica;
 pub mod retry;
