@@ -51,7 +51,7 @@ test('every replica preset link reproduces the CLI metrics (A and B)', async ({ 
       expect(browser.b ?? null, p.id).toBeNull();
     }
     // The progress bar says what the metrics say.
-    await expect(page.getByTestId('replica-stage-0').locator('[data-status=ok]')).toContainText(String(out.metrics.chunks_ok));
+    await expect(page.getByTestId('replica-stage-0').getByTestId('progress').locator('[data-status=ok]')).toContainText(String(out.metrics.chunks_ok));
   }
 });
 

@@ -12,7 +12,9 @@ use leptos::prelude::*;
 
 fn lab(state: LabState) -> AnyView {
     match state.config {
-        LabConfig::Replica(config) => view! { <ReplicaLab config=config seed=state.seed /> }.into_any(),
+        LabConfig::Replica(config) => {
+            view! { <ReplicaLab config=config seed=state.seed /> }.into_any()
+        }
         // Other labs' links are routed to their own pages before this.
         other => view! { <Coming lab=other.lab() /> }.into_any(),
     }

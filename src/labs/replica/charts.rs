@@ -5,7 +5,10 @@
 //! table (`src/charts.rs`).
 
 use super::ReplicaView;
-use crate::charts::{fmt_count, fmt_number, Band, DataTable, LineChart, LineChartData, LineSeries, Stroke, Tone, Unit};
+use crate::charts::{
+    fmt_count, fmt_number, Band, DataTable, LineChart, LineChartData, LineSeries, Stroke, Tone,
+    Unit,
+};
 use crate::i18n::tr;
 use engine::i18n::{t, tf};
 use engine::labs::replica::view as rv;
@@ -37,17 +40,37 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
     for (side, sim) in run.sides.iter().enumerate() {
         let pts: Vec<(f64, f64)> = rv::series(sim.model(), sim.now(), sim.is_finished())
             .into_iter()
-            .map(|(x, under, mbps)| (x / 1000.0, if which == Which::UnderReplicated { under } else { mbps }))
+            .map(|(x, under, mbps)| {
+                (
+                    x / 1000.0,
+                    if which == Which::UnderReplicated {
+                        under
+                    } else {
+                        mbps
+                    },
+                )
+            })
             .collect();
         x_max = x_max.max(sim.now().as_micros() as f64 / 1e6);
         let label = side_name(lang, side);
         let peak = pts.iter().map(|p| p.1).fold(0.0, f64::max);
-        summary.push(format!("{label}: {}", fmt_number(lang, (peak * 10.0).round() / 10.0)));
+        summary.push(format!(
+            "{label}: {}",
+            fmt_number(lang, (peak * 10.0).round() / 10.0)
+        ));
         head.push(label.clone());
         series.push(LineSeries {
             label,
-            tone: if which == Which::UnderReplicated { Tone::Fail } else { Tone::Ok },
-            stroke: if side == 0 { Stroke::Solid } else { Stroke::Dashed },
+            tone: if which == Which::UnderReplicated {
+                Tone::Fail
+            } else {
+                Tone::Ok
+            },
+            stroke: if side == 0 {
+                Stroke::Solid
+            } else {
+                Stroke::Dashed
+            },
             area: side == 0,
             points: pts.clone(),
         });
@@ -60,7 +83,11 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
         .map(|i| {
             let x = columns.iter().find_map(|c| c.get(i)).map_or(0.0, |p| p.0);
             std::iter::once(format!("{} s", fmt_number(lang, x)))
-                .chain(columns.iter().map(|c| c.get(i).map_or(String::new(), |p| fmt_number(lang, p.1))))
+                .chain(
+                    columns
+                        .iter()
+                        .map(|c| c.get(i).map_or(String::new(), |p| fmt_number(lang, p.1))),
+                )
                 .collect()
         })
         .collect();
@@ -73,13 +100,19 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
                 .outages
                 .iter()
                 .map(|o| (o.from_ms, o.to_ms, format!("node_{}", o.node)))
-                .chain(c.nodes.rack_outages.iter().map(|o| (o.from_ms, o.to_ms, format!("rack {}", o.rack))))
                 .chain(
-                    c.metadata
-                        .outages
+                    c.nodes
+                        .rack_outages
                         .iter()
-                        .map(|o| (o.from_ms, o.to_ms, t(lang, "replica.stage.metadata").to_string())),
+                        .map(|o| (o.from_ms, o.to_ms, format!("rack {}", o.rack))),
                 )
+                .chain(c.metadata.outages.iter().map(|o| {
+                    (
+                        o.from_ms,
+                        o.to_ms,
+                        t(lang, "replica.stage.metadata").to_string(),
+                    )
+                }))
                 .map(|(from, to, label)| Band {
                     from: from as f64 / 1000.0,
                     to: (to as f64 / 1000.0).min(x_max),
@@ -130,14 +163,28 @@ pub fn problem_markup(run: &ReplicaRun, lang: Lang) -> String {
     for (side, sim) in run.sides.iter().enumerate() {
         let rows = rv::problem_nodes(sim.model());
         let total: u64 = rows.iter().map(|r| r.1).sum();
-        m.open("table", &[("class", "metrics-table replica-problems"), ("data-side", &side.to_string())]);
+        m.open(
+            "table",
+            &[
+                ("class", "metrics-table replica-problems"),
+                ("data-side", &side.to_string()),
+            ],
+        );
         m.elem(
             "caption",
             &[],
-            &tf(lang, "replica.problems.caption", &[("side", &side_name(lang, side))]),
+            &tf(
+                lang,
+                "replica.problems.caption",
+                &[("side", &side_name(lang, side))],
+            ),
         );
         m.open("thead", &[]).open("tr", &[]);
-        for k in ["replica.problems.node", "replica.problems.failures", "replica.problems.share"] {
+        for k in [
+            "replica.problems.node",
+            "replica.problems.failures",
+            "replica.problems.share",
+        ] {
             m.elem("th", &[("scope", "col")], t(lang, k));
         }
         m.close("tr").close("thead").open("tbody", &[]);
@@ -149,7 +196,11 @@ pub fn problem_markup(run: &ReplicaRun, lang: Lang) -> String {
         for (node, failures) in rows.iter().take(MAX_PROBLEM_ROWS) {
             m.open("tr", &[("data-node", &(node + 1).to_string())]);
             m.elem("th", &[("scope", "row")], &format!("node_{}", node + 1));
-            m.elem("td", &[("data-failures", &failures.to_string())], &fmt_count(lang, *failures));
+            m.elem(
+                "td",
+                &[("data-failures", &failures.to_string())],
+                &fmt_count(lang, *failures),
+            );
             m.elem(
                 "td",
                 &[],

@@ -148,19 +148,31 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
             }
         },
     );
-    let (files, set_files) = bind(config, |c| c.workload.files as f64, |c, v| c.workload.files = v as u32);
+    let (files, set_files) = bind(
+        config,
+        |c| c.workload.files as f64,
+        |c, v| c.workload.files = v as u32,
+    );
     let (chunks, set_chunks) = bind(
         config,
         |c| c.workload.chunks_per_file as f64,
         |c, v| c.workload.chunks_per_file = v as u32,
     );
-    let (mb, set_mb) = bind(config, |c| c.workload.chunk_mb, |c, v| c.workload.chunk_mb = v);
+    let (mb, set_mb) = bind(
+        config,
+        |c| c.workload.chunk_mb,
+        |c, v| c.workload.chunk_mb = v,
+    );
     let (every, set_every) = bind(
         config,
         |c| c.workload.every_ms as f64,
         |c, v| c.workload.every_ms = v as u64,
     );
-    let (settle, set_settle) = bind(config, |c| c.settle_ms as f64, |c, v| c.settle_ms = v as u64);
+    let (settle, set_settle) = bind(
+        config,
+        |c| c.settle_ms as f64,
+        |c, v| c.settle_ms = v as u64,
+    );
     view! {
         <FieldGroup title="replica.group.workload">
             <ChoiceField
@@ -183,16 +195,31 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
 #[component]
 fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
     let num = move |get: fn(&ClientSide) -> f64, set: fn(&mut ClientSide, f64)| {
-        bind(config, move |c| get(&client(c, side)), move |c, v| set(client_mut(c, side), v))
+        bind(
+            config,
+            move |c| get(&client(c, side)),
+            move |c, v| set(client_mut(c, side), v),
+        )
     };
     let flag = move |get: fn(&ClientSide) -> bool, set: fn(&mut ClientSide, bool)| {
-        bind_bool(config, move |c| get(&client(c, side)), move |c, v| set(client_mut(c, side), v))
+        bind_bool(
+            config,
+            move |c| get(&client(c, side)),
+            move |c, v| set(client_mut(c, side), v),
+        )
     };
     let choice = move |get: fn(&ClientSide) -> &'static str, set: fn(&mut ClientSide, &str)| {
-        bind_choice(config, move |c| get(&client(c, side)), move |c, v| set(client_mut(c, side), v))
+        bind_choice(
+            config,
+            move |c| get(&client(c, side)),
+            move |c, v| set(client_mut(c, side), v),
+        )
     };
     let (workers, set_workers) = num(|s| s.workers as f64, |s, v| s.workers = v as u32);
-    let (attempts, set_attempts) = num(|s| s.retry.max_attempts as f64, |s, v| s.retry.max_attempts = v as u32);
+    let (attempts, set_attempts) = num(
+        |s| s.retry.max_attempts as f64,
+        |s, v| s.retry.max_attempts = v as u32,
+    );
     let (wait, set_wait) = choice(
         |s| match s.retry.wait {
             WaitKind::Immediate => "immediate",
@@ -207,7 +234,10 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
             }
         },
     );
-    let (base, set_base) = num(|s| s.retry.base_ms as f64, |s, v| s.retry.base_ms = v as u64);
+    let (base, set_base) = num(
+        |s| s.retry.base_ms as f64,
+        |s, v| s.retry.base_ms = v as u64,
+    );
     let (mult, set_mult) = num(|s| s.retry.multiplier, |s, v| s.retry.multiplier = v);
     let (cap, set_cap) = num(|s| s.retry.cap_ms as f64, |s, v| s.retry.cap_ms = v as u64);
     let (jitter, set_jitter) = choice(
@@ -226,7 +256,10 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
             }
         },
     );
-    let (timeout, set_timeout) = num(|s| s.attempt_timeout_ms as f64, |s, v| s.attempt_timeout_ms = v as u64);
+    let (timeout, set_timeout) = num(
+        |s| s.attempt_timeout_ms as f64,
+        |s, v| s.attempt_timeout_ms = v as u64,
+    );
     let (route, set_route) = choice(
         |s| match s.route {
             Route::SameNode => "same_node",
@@ -256,8 +289,14 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
         },
     );
     let (abort, set_abort) = flag(|s| s.abort_on_failure, |s, v| s.abort_on_failure = v);
-    let (bf, set_bf) = num(|s| s.breaker_failures as f64, |s, v| s.breaker_failures = v as u32);
-    let (bo, set_bo) = num(|s| s.breaker_open_ms as f64, |s, v| s.breaker_open_ms = v as u64);
+    let (bf, set_bf) = num(
+        |s| s.breaker_failures as f64,
+        |s, v| s.breaker_failures = v as u32,
+    );
+    let (bo, set_bo) = num(
+        |s| s.breaker_open_ms as f64,
+        |s, v| s.breaker_open_ms = v as u64,
+    );
     let tid = move |f: &'static str| -> &'static str {
         if side == 0 {
             f
@@ -317,18 +356,42 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
 
 #[component]
 fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
-    let (count, set_count) = bind(config, |c| c.nodes.count as f64, |c, v| c.nodes.count = v as u32);
-    let (racks, set_racks) = bind(config, |c| c.nodes.racks as f64, |c, v| c.nodes.racks = v as u32);
-    let (latency, set_latency) = bind(config, |c| c.nodes.latency_ms as f64, |c, v| c.nodes.latency_ms = v as u64);
+    let (count, set_count) = bind(
+        config,
+        |c| c.nodes.count as f64,
+        |c, v| c.nodes.count = v as u32,
+    );
+    let (racks, set_racks) = bind(
+        config,
+        |c| c.nodes.racks as f64,
+        |c, v| c.nodes.racks = v as u32,
+    );
+    let (latency, set_latency) = bind(
+        config,
+        |c| c.nodes.latency_ms as f64,
+        |c, v| c.nodes.latency_ms = v as u64,
+    );
     let (shape, set_shape) = bind_choice(
         config,
         |c| shape_str(c.nodes.latency_shape),
         |c, v| c.nodes.latency_shape = shape_from(v),
     );
     let (rate, set_rate) = bind(config, |c| c.nodes.mb_per_s, |c, v| c.nodes.mb_per_s = v);
-    let (fail, set_fail) = bind(config, |c| c.nodes.failure_rate, |c, v| c.nodes.failure_rate = v);
-    let (slow_ms, set_slow_ms) = bind(config, |c| c.nodes.slow_ms as f64, |c, v| c.nodes.slow_ms = v as u64);
-    let (corrupt, set_corrupt) = bind(config, |c| c.nodes.corrupt_rate, |c, v| c.nodes.corrupt_rate = v);
+    let (fail, set_fail) = bind(
+        config,
+        |c| c.nodes.failure_rate,
+        |c, v| c.nodes.failure_rate = v,
+    );
+    let (slow_ms, set_slow_ms) = bind(
+        config,
+        |c| c.nodes.slow_ms as f64,
+        |c, v| c.nodes.slow_ms = v as u64,
+    );
+    let (corrupt, set_corrupt) = bind(
+        config,
+        |c| c.nodes.corrupt_rate,
+        |c, v| c.nodes.corrupt_rate = v,
+    );
     view! {
         <FieldGroup title="replica.group.nodes">
             <NumberField label="replica.ctl.nodes" help="replica.help.nodes" unit="replica.unit.nodes" value=count on_change=set_count min=0.0 max=10_000.0 testid="nodes" />
@@ -411,7 +474,8 @@ fn MetadataFields(config: RwSignal<Cfg>) -> impl IntoView {
         |c| c.metadata.heartbeat.dead_after_ms as f64,
         |c, v| c.metadata.heartbeat.dead_after_ms = v as u64,
     );
-    let (repair, set_repair) = bind_bool(config, |c| c.metadata.repair, |c, v| c.metadata.repair = v);
+    let (repair, set_repair) =
+        bind_bool(config, |c| c.metadata.repair, |c, v| c.metadata.repair = v);
     let (clones, set_clones) = bind(
         config,
         |c| c.metadata.max_clones as f64,
@@ -505,7 +569,8 @@ fn WindowsField(
     let help_ref = help_id.clone();
     let rows = Memo::new(move |_| config.with(get));
     let edit = move |i: usize, k: usize, raw: String| {
-        let Some(v) = crate::browser::parse_f64(raw.trim()).filter(|v| v.is_finite() && *v >= 0.0) else {
+        let Some(v) = crate::browser::parse_f64(raw.trim()).filter(|v| v.is_finite() && *v >= 0.0)
+        else {
             return;
         };
         config.update(|c| {

@@ -23,16 +23,29 @@ use leptos::prelude::*;
 /// What every replica view reads: the run, its tick, the language, the seed.
 pub type ReplicaView = RunView<ReplicaRun>;
 
-/// A starting speed that plays a run in about ten seconds of real time (log10 of ×):
-/// the text's demo slowly enough to read each attempt.
+/// A starting speed that plays a run in about twenty seconds of real time (log10 of ×),
+/// a node's death included: the text's demo at ×0.5, slowly enough to read each attempt.
 pub fn initial_speed_log(config: &ReplicaConfig) -> f64 {
     let c = config;
     let w = &c.workload;
     // A rough length: the chunks' transfers shared by the workers, plus the outages.
     let per_chunk = c.nodes.latency_ms as f64 + w.chunk_mb / c.nodes.mb_per_s.max(1e-9) * 1000.0;
     let work = per_chunk * c.chunks() as f64 / c.client.workers.max(1) as f64;
-    let span = (w.every_ms as f64 * w.files.saturating_sub(1) as f64 + work).max(1_000.0);
-    engine::num::clamp((span / 10_000.0).log10(), -0.7, 3.0)
+    // Past the last outage's start, the metadata server still has to declare the node dead.
+    let outage = c
+        .nodes
+        .outages
+        .iter()
+        .map(|o| o.from_ms)
+        .chain(c.nodes.rack_outages.iter().map(|o| o.from_ms))
+        .max()
+        .map_or(0.0, |from| {
+            (from + c.metadata.heartbeat.dead_after_ms) as f64
+        });
+    let span = (w.every_ms as f64 * w.files.saturating_sub(1) as f64 + work)
+        .max(outage)
+        .max(1_000.0);
+    engine::num::clamp((span / 20_000.0).log10(), -0.7, 3.0)
 }
 
 /// "Next replica · 3 attempts · 4 workers" for a side.
@@ -51,7 +64,11 @@ pub fn side_summary(run: &ReplicaRun, side: usize, lang: Lang) -> String {
             },
         )
         .to_string(),
-        tf(lang, "replica.summary.attempts", &[("n", &s.retry.max_attempts)]),
+        tf(
+            lang,
+            "replica.summary.attempts",
+            &[("n", &s.retry.max_attempts)],
+        ),
         tf(lang, "replica.summary.workers", &[("n", &s.workers)]),
     ];
     if m.config().workload.transfer == Transfer::Upload && s.ack == Ack::AllReplicas {

@@ -60,8 +60,12 @@ struct Grid {
 impl Grid {
     fn new(w: f64, nodes: u32, marks: usize, row_h: f64) -> Grid {
         let left = LABEL_W + MARK_W * marks.clamp(1, MAX_MARKS) as f64 + 4.0;
-        let cell_w = ((w - left - 4.0) / nodes.max(1) as f64).clamp(3.0, 44.0);
-        Grid { left, cell_w, row_h }
+        let cell_w = ((w - left - 4.0) / nodes.max(1) as f64).clamp(3.0, 72.0);
+        Grid {
+            left,
+            cell_w,
+            row_h,
+        }
     }
     fn x(&self, n: usize) -> f64 {
         self.left + n as f64 * self.cell_w
@@ -77,14 +81,27 @@ fn health_key(h: Health) -> &'static str {
 }
 
 /// A node's sentence (its column head's text alternative).
-fn node_sentence(lang: Lang, n: usize, v: &NodeView) -> String {
+fn node_sentence(lang: Lang, n: usize, v: &NodeView, windows: &[(u64, u64)]) -> String {
     let mut s = tf(
         lang,
         "replica.node.sentence",
         &[
             ("node", &format!("node_{}", n + 1)),
-            ("state", &t(lang, if v.up { "replica.node.up" } else { "replica.node.down" })),
-            ("health", &t(lang, &format!("replica.health.{}", health_key(v.health)))),
+            (
+                "state",
+                &t(
+                    lang,
+                    if v.up {
+                        "replica.node.up"
+                    } else {
+                        "replica.node.down"
+                    },
+                ),
+            ),
+            (
+                "health",
+                &t(lang, &format!("replica.health.{}", health_key(v.health))),
+            ),
             ("silence", &fmt_ms(lang, v.silence_ms)),
             ("replicas", &v.replicas),
             ("failures", &v.failures),
@@ -93,6 +110,17 @@ fn node_sentence(lang: Lang, n: usize, v: &NodeView) -> String {
     if v.slow {
         s.push_str(" · ");
         s.push_str(t(lang, "replica.node.slow"));
+    }
+    for (from, to) in windows {
+        s.push_str(" · ");
+        s.push_str(&tf(
+            lang,
+            "replica.node.outage",
+            &[
+                ("from", &fmt_ms(lang, *from as f64)),
+                ("to", &fmt_ms(lang, *to as f64)),
+            ],
+        ));
     }
     s
 }
@@ -124,7 +152,11 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         ],
     );
     // The node strip.
-    s.elem("text", &[("class", "replica-head-label"), ("x", "0"), ("y", "12")], t(lang, "replica.stage.node"));
+    s.elem(
+        "text",
+        &[("class", "replica-head-label"), ("x", "0"), ("y", "12")],
+        t(lang, "replica.stage.node"),
+    );
     s.elem(
         "text",
         &[("class", "replica-head-label"), ("x", "0"), ("y", "52")],
@@ -137,32 +169,86 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         s.open(
             "g",
             &[
-                ("class", &format!("replica-node h-{} {}", health_key(v.health), if v.up { "up" } else { "down" })),
+                (
+                    "class",
+                    &format!(
+                        "replica-node h-{} {}",
+                        health_key(v.health),
+                        if v.up { "up" } else { "down" }
+                    ),
+                ),
                 ("data-node", &(n + 1).to_string()),
                 ("data-health", health_key(v.health)),
                 ("data-up", if v.up { "1" } else { "0" }),
             ],
         );
-        s.elem("title", &[], &node_sentence(lang, n, v));
+        s.elem(
+            "title",
+            &[],
+            &node_sentence(lang, n, v, &m.node_windows(n as u32)),
+        );
         if cw >= 14.0 {
             s.elem(
                 "text",
-                &[("class", "replica-node-name"), ("x", &num(cx)), ("y", "12"), ("text-anchor", "middle")],
+                &[
+                    ("class", "replica-node-name"),
+                    ("x", &num(cx)),
+                    ("y", "12"),
+                    ("text-anchor", "middle"),
+                ],
                 &(n + 1).to_string(),
+            );
+        }
+        // The world's truth, which the metadata server learns only from silence.
+        if !v.up {
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-node-down"),
+                    ("x", &num(cx)),
+                    ("y", &num(HEAD - 4.0)),
+                    ("text-anchor", "middle"),
+                ],
+                if cw >= 34.0 {
+                    t(lang, "replica.node.down")
+                } else {
+                    "↓"
+                },
             );
         }
         // The metadata server's verdict: alive a dot, suspect a dashed ring with "?", dead a cross.
         let r = (cw / 2.0 - 2.0).clamp(2.0, 7.0);
         match v.health {
             Health::Alive => {
-                s.empty("circle", &[("class", "replica-alive"), ("cx", &num(cx)), ("cy", "23"), ("r", &num(r))]);
+                s.empty(
+                    "circle",
+                    &[
+                        ("class", "replica-alive"),
+                        ("cx", &num(cx)),
+                        ("cy", "23"),
+                        ("r", &num(r)),
+                    ],
+                );
             }
             Health::Suspect => {
-                s.empty("circle", &[("class", "replica-suspect"), ("cx", &num(cx)), ("cy", "23"), ("r", &num(r))]);
+                s.empty(
+                    "circle",
+                    &[
+                        ("class", "replica-suspect"),
+                        ("cx", &num(cx)),
+                        ("cy", "23"),
+                        ("r", &num(r)),
+                    ],
+                );
                 if r >= 5.0 {
                     s.elem(
                         "text",
-                        &[("class", "replica-suspect-q"), ("x", &num(cx)), ("y", "27"), ("text-anchor", "middle")],
+                        &[
+                            ("class", "replica-suspect-q"),
+                            ("x", &num(cx)),
+                            ("y", "27"),
+                            ("text-anchor", "middle"),
+                        ],
                         "?",
                     );
                 }
@@ -172,7 +258,13 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                 let (top, bottom) = (num(23.0 - r), num(23.0 + r));
                 s.empty(
                     "path",
-                    &[("class", "replica-dead"), ("d", &format!("M{a} {top}L{b} {bottom}M{b} {top}L{a} {bottom}"))],
+                    &[
+                        ("class", "replica-dead"),
+                        (
+                            "d",
+                            &format!("M{a} {top}L{b} {bottom}M{b} {top}L{a} {bottom}"),
+                        ),
+                    ],
                 );
             }
         }
@@ -209,7 +301,10 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                 ("height", &num(fill)),
             ],
         );
-        for (at, class) in [(hb.suspect_after_ms, "replica-mark-suspect"), (hb.dead_after_ms, "replica-mark-dead")] {
+        for (at, class) in [
+            (hb.suspect_after_ms, "replica-mark-suspect"),
+            (hb.dead_after_ms, "replica-mark-dead"),
+        ] {
             let y = y0 + bar_h - at as f64 / full * bar_h;
             s.empty(
                 "line",
@@ -245,7 +340,14 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         s.open(
             "g",
             &[
-                ("class", if working { "replica-row working" } else { "replica-row" }),
+                (
+                    "class",
+                    if working {
+                        "replica-row working"
+                    } else {
+                        "replica-row"
+                    },
+                ),
                 ("data-chunk", &chunk.to_string()),
                 ("data-status", rv::STATUS_KEYS[status_idx(ch.status)]),
             ],
@@ -264,7 +366,11 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         }
         s.elem(
             "text",
-            &[("class", "replica-chunk-label"), ("x", "2"), ("y", &num(y + 13.0))],
+            &[
+                ("class", "replica-chunk-label"),
+                ("x", "2"),
+                ("y", &num(y + 13.0)),
+            ],
             &format!("#{chunk}"),
         );
         let marks = rv::marks(m, chunk);
@@ -275,7 +381,14 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             s.open(
                 "g",
                 &[
-                    ("class", &format!("replica-mark m-{} {}", mark.key(), if k == 0 { "first" } else { "retry" })),
+                    (
+                        "class",
+                        &format!(
+                            "replica-mark m-{} {}",
+                            mark.key(),
+                            if k == 0 { "first" } else { "retry" }
+                        ),
+                    ),
                     ("data-mark", mark.key()),
                 ],
             );
@@ -291,7 +404,11 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             );
             s.elem(
                 "text",
-                &[("x", &num(mx + (MARK_W - 2.0) / 2.0)), ("y", &num(y + 12.5)), ("text-anchor", "middle")],
+                &[
+                    ("x", &num(mx + (MARK_W - 2.0) / 2.0)),
+                    ("y", &num(y + 12.5)),
+                    ("text-anchor", "middle"),
+                ],
                 mark_glyph(*mark),
             );
             s.close("g");
@@ -406,7 +523,12 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
     );
     s.open(
         "div",
-        &[("class", "replica-progress"), ("role", "img"), ("aria-label", &sentence), ("data-testid", "progress")],
+        &[
+            ("class", "replica-progress"),
+            ("role", "img"),
+            ("aria-label", &sentence),
+            ("data-testid", "progress"),
+        ],
     );
     // Done first, then failed and never tried, in progress, waiting.
     for k in [2usize, 3, 4, 1, 0] {
@@ -419,11 +541,21 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
             "span",
             &[
                 ("class", &format!("replica-seg st-{key}")),
-                ("style", &format!("flex-grow:{}", engine::num::fixed(n as f64 / total.max(1) as f64 * 100.0, 3))),
+                (
+                    "style",
+                    &format!(
+                        "flex-grow:{}",
+                        engine::num::fixed(n as f64 / total.max(1) as f64 * 100.0, 3)
+                    ),
+                ),
                 ("data-status", key),
             ],
         );
-        s.text(&format!("{} {}", fmt_count(lang, n), t(lang, &format!("replica.status.{key}"))));
+        s.text(&format!(
+            "{} {}",
+            fmt_count(lang, n),
+            t(lang, &format!("replica.status.{key}"))
+        ));
         s.close("span");
     }
     s.close("div");
@@ -432,7 +564,14 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
     s.open(
         "div",
         &[
-            ("class", if md.up { "replica-meta" } else { "replica-meta down" }),
+            (
+                "class",
+                if md.up {
+                    "replica-meta"
+                } else {
+                    "replica-meta down"
+                },
+            ),
             ("data-testid", "metadata"),
             ("data-up", if md.up { "1" } else { "0" }),
         ],
@@ -442,7 +581,14 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
     s.elem(
         "span",
         &[("class", if md.up { "badge ok" } else { "badge down" })],
-        t(lang, if md.up { "replica.node.up" } else { "replica.stage.metadata_down" }),
+        t(
+            lang,
+            if md.up {
+                "replica.node.up"
+            } else {
+                "replica.stage.metadata_down"
+            },
+        ),
     );
     let mut facts = vec![];
     if md.suspect > 0 {
@@ -451,7 +597,11 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
     if md.dead > 0 {
         facts.push(tf(lang, "replica.stage.deads", &[("n", &md.dead)]));
     }
-    facts.push(tf(lang, "replica.stage.under", &[("n", &md.under_replicated)]));
+    facts.push(tf(
+        lang,
+        "replica.stage.under",
+        &[("n", &md.under_replicated)],
+    ));
     if md.copying > 0 {
         facts.push(tf(lang, "replica.stage.copying", &[("n", &md.copying)]));
     }
@@ -471,9 +621,15 @@ pub fn workers_markup(sim: &ReplicaSim, lang: Lang) -> String {
     let m = sim.model();
     let now = sim.now();
     let splits: Vec<[f64; 3]> = m.workers.iter().map(|w| rv::worker_split(w, now)).collect();
-    let longest = splits.iter().map(|t| t.iter().sum::<f64>()).fold(1.0, f64::max);
+    let longest = splits
+        .iter()
+        .map(|t| t.iter().sum::<f64>())
+        .fold(1.0, f64::max);
     let mut s = Markup::new();
-    s.open("ol", &[("class", "replica-lanes"), ("data-testid", "workers")]);
+    s.open(
+        "ol",
+        &[("class", "replica-lanes"), ("data-testid", "workers")],
+    );
     for (i, w) in m.workers.iter().enumerate().take(MAX_LANES) {
         let phase = rv::phase_key(w.phase);
         let t3 = splits[i];
@@ -486,18 +642,39 @@ pub fn workers_markup(sim: &ReplicaSim, lang: Lang) -> String {
                 ("metadata", &fmt_ms(lang, t3[2])),
             ],
         );
-        s.open("li", &[("class", &format!("replica-lane p-{phase}")), ("data-phase", phase)]);
-        s.elem("span", &[("class", "replica-lane-name")], &format!("W{}", i + 1));
+        s.open(
+            "li",
+            &[
+                ("class", &format!("replica-lane p-{phase}")),
+                ("data-phase", phase),
+            ],
+        );
+        s.elem(
+            "span",
+            &[("class", "replica-lane-name")],
+            &format!("W{}", i + 1),
+        );
         let doing = match w.chunk {
             Some(c) => tf(
                 lang,
                 &format!("replica.worker.{phase}"),
-                &[("chunk", &c), ("attempt", &m.chunks[c as usize].attempts.max(1))],
+                &[
+                    ("chunk", &c),
+                    ("attempt", &m.chunks[c as usize].attempts.max(1)),
+                ],
             ),
             None => t(lang, "replica.worker.idle").to_string(),
         };
         s.elem("span", &[("class", "replica-lane-doing")], &doing);
-        s.open("span", &[("class", "replica-lane-bar"), ("role", "img"), ("aria-label", &label), ("title", &label)]);
+        s.open(
+            "span",
+            &[
+                ("class", "replica-lane-bar"),
+                ("role", "img"),
+                ("aria-label", &label),
+                ("title", &label),
+            ],
+        );
         for (k, key) in ["transfer", "backoff", "metadata"].iter().enumerate() {
             if t3[k] <= 0.0 {
                 continue;
@@ -506,7 +683,10 @@ pub fn workers_markup(sim: &ReplicaSim, lang: Lang) -> String {
                 "span",
                 &[
                     ("class", &format!("replica-lane-seg s-{key}")),
-                    ("style", &format!("width:{}%", engine::num::fixed(t3[k] / longest * 100.0, 2))),
+                    (
+                        "style",
+                        &format!("width:{}%", engine::num::fixed(t3[k] / longest * 100.0, 2)),
+                    ),
                 ],
             );
         }
@@ -518,7 +698,11 @@ pub fn workers_markup(sim: &ReplicaSim, lang: Lang) -> String {
         s.elem(
             "p",
             &[("class", "help")],
-            &tf(lang, "replica.worker.more", &[("n", &(m.workers.len() - MAX_LANES))]),
+            &tf(
+                lang,
+                "replica.worker.more",
+                &[("n", &(m.workers.len() - MAX_LANES))],
+            ),
         );
     }
     s.finish()
@@ -534,7 +718,12 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
     let up = rv::nodes_up(m, now);
     let rows = CANVAS_ROWS.min(m.chunks.len());
     let start = rv::window_start(m, rows);
-    let g = Grid::new(width, m.config().nodes.count, m.side().retry.max_attempts as usize, 6.0);
+    let g = Grid::new(
+        width,
+        m.config().nodes.count,
+        m.side().retry.max_attempts as usize,
+        6.0,
+    );
     let head = 20.0;
     let h = head + rows as f64 * g.row_h + 2.0;
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
@@ -612,7 +801,12 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
                 Mark::Working => &info,
                 Mark::GaveUp => &fail,
             });
-            ctx.fill_rect(LABEL_W + k as f64 * MARK_W, y + 1.0, MARK_W - 3.0, g.row_h - 2.0);
+            ctx.fill_rect(
+                LABEL_W + k as f64 * MARK_W,
+                y + 1.0,
+                MARK_W - 3.0,
+                g.row_h - 2.0,
+            );
         }
         for (n, cell) in rv::row(m, chunk, &up).into_iter().enumerate() {
             let colour = match cell {
@@ -644,7 +838,12 @@ pub fn ReplicaStage(view: ReplicaView, slow: ReplicaView, side: usize) -> impl I
     let canvas_mode = Memo::new(move |_| view.with(|r| r.sides.get(side).is_some_and(uses_canvas)));
     let status = move || {
         let lang = view.lang.get();
-        view.with(|run| run.sides.get(side).map(|s| status_markup(s, lang)).unwrap_or_default())
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|s| status_markup(s, lang))
+                .unwrap_or_default()
+        })
     };
     let svg = move || {
         let lang = view.lang.get();
@@ -662,7 +861,12 @@ pub fn ReplicaStage(view: ReplicaView, slow: ReplicaView, side: usize) -> impl I
                 return String::new();
             };
             let m = sim.model();
-            let rows = if uses_canvas(sim) { CANVAS_ROWS } else { SVG_ROWS }.min(m.chunks.len());
+            let rows = if uses_canvas(sim) {
+                CANVAS_ROWS
+            } else {
+                SVG_ROWS
+            }
+            .min(m.chunks.len());
             let start = rv::window_start(m, rows);
             if rows == m.chunks.len() {
                 return String::new();
@@ -670,7 +874,11 @@ pub fn ReplicaStage(view: ReplicaView, slow: ReplicaView, side: usize) -> impl I
             tf(
                 lang,
                 "replica.stage.window",
-                &[("from", &start), ("to", &(start + rows - 1)), ("total", &fmt_count(lang, m.chunks.len() as u64))],
+                &[
+                    ("from", &start),
+                    ("to", &(start + rows - 1)),
+                    ("total", &fmt_count(lang, m.chunks.len() as u64)),
+                ],
             )
         })
     };
@@ -699,11 +907,21 @@ pub fn ReplicaStage(view: ReplicaView, slow: ReplicaView, side: usize) -> impl I
     });
     let workers = move || {
         let lang = view.lang.get();
-        view.with(|run| run.sides.get(side).map(|s| workers_markup(s, lang)).unwrap_or_default())
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|s| workers_markup(s, lang))
+                .unwrap_or_default()
+        })
     };
     let now = move || {
         let lang = view.lang.get();
-        view.with(|run| run.sides.get(side).map(|s| fmt_ms(lang, ms_of(s))).unwrap_or_default())
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|s| fmt_ms(lang, ms_of(s)))
+                .unwrap_or_default()
+        })
     };
     view! {
         <div class="replica-stage" data-testid=format!("replica-stage-{side}")>

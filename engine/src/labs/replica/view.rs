@@ -19,7 +19,8 @@ pub enum Cell {
     Healthy,
     /// A replica whose bytes are wrong (only a checksum tells).
     Corrupt,
-    /// Placed there, but gone (dropped, or the node is down).
+    /// Placed there and stored, but gone (dropped, or the node is down). A chunk
+    /// still being uploaded has no cell yet where it has not arrived.
     Missing,
     /// A copy or a clone on its way.
     Cloning,
@@ -56,7 +57,7 @@ fn cell_on(m: &ReplicaModel, c: usize, n: u32, up: bool) -> Cell {
     }
     if ch.cloning.contains(&n) {
         Cell::Cloning
-    } else if ch.held.contains(&n) || (ch.status != ChunkStatus::Waiting && ch.placement.contains(&n)) {
+    } else if ch.held.contains(&n) || (ch.status == ChunkStatus::Ok && ch.placement.contains(&n)) {
         Cell::Missing
     } else {
         Cell::Empty
@@ -70,7 +71,10 @@ pub fn nodes_up(m: &ReplicaModel, now: SimTime) -> Vec<bool> {
 
 /// A chunk's row: the cell of every node (`up` from [`nodes_up`]).
 pub fn row(m: &ReplicaModel, c: usize, up: &[bool]) -> Vec<Cell> {
-    up.iter().enumerate().map(|(n, &u)| cell_on(m, c, n as u32, u)).collect()
+    up.iter()
+        .enumerate()
+        .map(|(n, &u)| cell_on(m, c, n as u32, u))
+        .collect()
 }
 
 /// One attempt of a chunk as its row shows it.
@@ -130,7 +134,8 @@ pub fn window_start(m: &ReplicaModel, rows: usize) -> usize {
         .or_else(|| {
             // Nobody working: the first chunk a repair is still about.
             m.chunks.iter().position(|ch| {
-                !ch.cloning.is_empty() || (ch.status == ChunkStatus::Ok && ch.healthy() < m.config().metadata.replication as usize)
+                !ch.cloning.is_empty()
+                    || (ch.status == ChunkStatus::Ok && ch.healthy() < m.config().metadata.replication as usize)
             })
         })
         .or_else(|| m.chunks.iter().position(|ch| ch.status == ChunkStatus::Waiting))
@@ -307,7 +312,10 @@ mod tests {
         // Every chunk is done; one needed a second attempt after node_2 went down.
         let counts = status_counts(m);
         assert_eq!(counts[2], m.chunks.len() as u64);
-        let retried: Vec<Vec<Mark>> = (0..m.chunks.len()).map(|c| marks(m, c)).filter(|v| v.len() > 1).collect();
+        let retried: Vec<Vec<Mark>> = (0..m.chunks.len())
+            .map(|c| marks(m, c))
+            .filter(|v| v.len() > 1)
+            .collect();
         assert!(!retried.is_empty());
         for v in &retried {
             assert_eq!(v.last(), Some(&Mark::Ok));
@@ -316,8 +324,18 @@ mod tests {
         // node_2 (index 1) is down at the end: no cell shows a healthy replica there.
         for c in 0..m.chunks.len() {
             assert_ne!(cell(m, c, 1, sim.now()), Cell::Healthy);
-            let healthy = row(m, c, &nodes_up(m, sim.now())).iter().filter(|c| **c == Cell::Healthy).count();
-            assert_eq!(healthy, m.chunks[c].replicas.iter().filter(|r| r.0 != 1 && r.1 == Copy::Healthy).count());
+            let healthy = row(m, c, &nodes_up(m, sim.now()))
+                .iter()
+                .filter(|c| **c == Cell::Healthy)
+                .count();
+            assert_eq!(
+                healthy,
+                m.chunks[c]
+                    .replicas
+                    .iter()
+                    .filter(|r| r.0 != 1 && r.1 == Copy::Healthy)
+                    .count()
+            );
         }
         assert_eq!(problem_nodes(m)[0].0, 1);
     }
@@ -333,7 +351,10 @@ mod tests {
             let start = window_start(m, rows);
             assert!(start + rows <= m.chunks.len());
             if let Some(low) = m.workers.iter().filter_map(|w| w.chunk).min() {
-                assert!((start..start + rows).contains(&(low as usize)), "t={t}: {low} not in {start}..");
+                assert!(
+                    (start..start + rows).contains(&(low as usize)),
+                    "t={t}: {low} not in {start}.."
+                );
             }
             last = last.max(start);
         }
@@ -352,7 +373,10 @@ mod tests {
         run.run_to(SimTime::from_ms(12_000), u64::MAX);
         let m = run.sides[0].model();
         let v = nodes(m, SimTime::from_ms(12_000));
-        assert!(v.iter().filter(|n| !n.up).all(|n| n.health == Health::Dead && n.silence_ms >= 10_000.0));
+        assert!(v
+            .iter()
+            .filter(|n| !n.up)
+            .all(|n| n.health == Health::Dead && n.silence_ms >= 10_000.0));
         assert_eq!(metadata(m, SimTime::from_ms(12_000)).dead, 4);
     }
 
