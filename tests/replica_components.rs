@@ -103,7 +103,7 @@ impl<T> Drop for Unmount<T> {
 }
 
 fn stage(view: ReplicaView, side: usize) -> AnyView {
-    view! { <ReplicaStage view=view slow=view side=side /> }.into_any()
+    view! { <ReplicaStage view=view side=side /> }.into_any()
 }
 
 #[wasm_bindgen_test]

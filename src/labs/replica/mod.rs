@@ -122,7 +122,10 @@ impl LabUi for ReplicaUi {
         side_summary(run, side, lang)
     }
     fn stage(view: ReplicaView, frame_view: ReplicaView, side: usize) -> AnyView {
-        view! { <stage::ReplicaStage view=frame_view slow=view side=side /> }.into_any()
+        // The stage redraws at the player's tick (≤ 10 Hz), not every frame: cells change
+        // state, they do not move, and a 10,000-chunk run keeps its frames short.
+        let _ = frame_view;
+        view! { <stage::ReplicaStage view=view side=side /> }.into_any()
     }
     fn controls(config: RwSignal<ReplicaConfig>, errors: RwSignal<Vec<ConfigError>>) -> AnyView {
         view! { <controls::ReplicaControls config=config errors=errors /> }.into_any()

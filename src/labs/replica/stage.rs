@@ -828,11 +828,9 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
     }
 }
 
-/// One side's stage. `view` ticks every frame (the matrix, the lanes);
-/// `slow` at the page's slower tick.
+/// One side's stage, redrawn when `view` ticks.
 #[component]
-pub fn ReplicaStage(view: ReplicaView, slow: ReplicaView, side: usize) -> impl IntoView {
-    let _ = slow;
+pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
     let width = crate::charts::use_element_width(node, 560.0);
     let canvas_mode = Memo::new(move |_| view.with(|r| r.sides.get(side).is_some_and(uses_canvas)));

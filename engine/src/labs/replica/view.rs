@@ -224,6 +224,14 @@ pub struct MetadataView {
 pub fn metadata(m: &ReplicaModel, now: SimTime) -> MetadataView {
     let c = m.config();
     let n = c.nodes.count as usize;
+    // As `ReplicaModel::lost_chunks`, with each node's state looked up once, not per replica.
+    let up = nodes_up(m, now);
+    let lost = m
+        .chunks
+        .iter()
+        .filter(|ch| !ch.replicas.is_empty() || ch.lost)
+        .filter(|ch| !ch.replicas.iter().any(|r| r.1 == Copy::Healthy && up[r.0 as usize]))
+        .count() as u64;
     let health = |h: Health| (0..n).filter(|&i| m.detector.health(i) == h).count() as u64;
     MetadataView {
         up: Window::after_all(&c.metadata.outages, now) <= now,
@@ -231,7 +239,7 @@ pub fn metadata(m: &ReplicaModel, now: SimTime) -> MetadataView {
         dead: health(Health::Dead),
         under_replicated: m.under_replicated(),
         copying: m.chunks.iter().map(|ch| ch.cloning.len() as u64).sum(),
-        lost: m.lost_chunks(now),
+        lost,
     }
 }
 
@@ -378,6 +386,10 @@ mod tests {
             .filter(|n| !n.up)
             .all(|n| n.health == Health::Dead && n.silence_ms >= 10_000.0));
         assert_eq!(metadata(m, SimTime::from_ms(12_000)).dead, 4);
+        assert_eq!(
+            metadata(m, SimTime::from_ms(12_000)).lost,
+            m.lost_chunks(SimTime::from_ms(12_000))
+        );
     }
 
     #[test]
