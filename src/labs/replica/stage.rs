@@ -159,7 +159,7 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
     );
     s.elem(
         "text",
-        &[("class", "replica-head-label"), ("x", "0"), ("y", "52")],
+        &[("class", "replica-head-label"), ("x", "0"), ("y", "46")],
         t(lang, "replica.stage.silence"),
     );
     let cw = g.cell_w;
@@ -269,8 +269,8 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             }
         }
         // The suspicion timer: silence so far, against the suspect and dead marks.
-        let bar_h = 24.0;
-        let y0 = 34.0;
+        let bar_h = 18.0;
+        let y0 = 32.0;
         let full = hb.dead_after_ms as f64 * 1.1;
         let fill = (v.silence_ms / full).clamp(0.0, 1.0) * bar_h;
         let bw = (cw - 4.0).clamp(2.0, 12.0);
@@ -957,9 +957,9 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
                 <h3 class="small-title">{tr("replica.stage.workers")}" · "<span class="mono">{now}</span></h3>
                 <div inner_html=workers></div>
                 <p class="replica-lane-legend help" aria-hidden="true">
-                    <span class="replica-lane-seg s-transfer"></span>{tr("replica.worker.key_transfer")}
-                    <span class="replica-lane-seg s-backoff"></span>{tr("replica.worker.key_backoff")}
-                    <span class="replica-lane-seg s-metadata"></span>{tr("replica.worker.key_metadata")}
+                    <span><span class="replica-lane-seg s-transfer"></span>" "{tr("replica.worker.key_transfer")}</span>
+                    <span><span class="replica-lane-seg s-backoff"></span>" "{tr("replica.worker.key_backoff")}</span>
+                    <span><span class="replica-lane-seg s-metadata"></span>" "{tr("replica.worker.key_metadata")}</span>
                 </p>
             </div>
         </div>
