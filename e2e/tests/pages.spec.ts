@@ -86,7 +86,7 @@ test('a lab page sends other pages\' links home, and its links lead home', async
   await expect(page.getByTestId('lab-list')).toBeVisible();
   expect(new URL(page.url()).pathname).not.toMatch(/retry\.html$/);
   expect(new URL(page.url()).hash).toBe('#/pt');
-  await page.goto('/retry.html#/en/replica');
+  await page.goto('/retry.html#/en/availability');
   await expect(page.locator('.coming-page')).toBeVisible();
   expect(new URL(page.url()).pathname).not.toMatch(/retry\.html$/);
   // A lab with its own page: its configured link (what `playground url` prints) sent

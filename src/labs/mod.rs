@@ -3,4 +3,5 @@
 
 pub mod choreography;
 pub mod cqrs;
+pub mod replica;
 pub mod retry;

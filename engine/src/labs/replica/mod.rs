@@ -12,6 +12,7 @@ mod page;
 pub mod presets;
 pub mod record;
 pub mod stats;
+pub mod view;
 
 pub use config::ReplicaConfig;
 pub use model::ReplicaModel;

@@ -1,0 +1,146 @@
+// The replica failover lab, end to end, on the release build: every preset opened from
+// its link shows the CLI's numbers (A, and B where it compares, and the trace hash); a
+// knob goes into the URL and the reopened URL gives the same run; the matrix draws a
+// column per node and the metadata server's verdicts; the compact embed fits a 720 px
+// frame; the page speaks Spanish; and ?bench=1 measures a 10,000-chunk, 50-node upload.
+import { test, expect } from '../fixtures';
+import { cli, noGuidedPauses, runToEnd } from '../lab';
+import { type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+function presetLinks(baseURL: string | undefined): { id: string; link: string }[] {
+  // `playground presets` prints: id <TAB> title <TAB> link.
+  return execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .map(([id, , link]) => ({ id, link }))
+    .filter((p) => p.link.includes('/replica/'));
+}
+
+async function metricsJson(page: Page) {
+  // The JSON is built only while its section is open.
+  const details = page.locator('details.metrics-json');
+  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
+  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
+  const text = await page.getByTestId('metrics-json').textContent();
+  return JSON.parse(text ?? '{}');
+}
+
+test('every replica preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
+  test.setTimeout(300_000);
+  const list = presetLinks(baseURL);
+  expect(list.length).toBe(9);
+  for (const p of list) {
+    const fragment = p.link.slice(p.link.indexOf('#'));
+    // A fresh load per link, as a student opening it would (the home page sends it on).
+    await page.goto('about:blank');
+    await page.goto(`/${fragment}`);
+    await expect(page).toHaveURL(/\/replica\.html/);
+    await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', p.id);
+    await expect(page.getByTestId('guide-text')).not.toBeEmpty();
+    await runToEnd(page);
+    const browser = await metricsJson(page);
+    const out = JSON.parse(execFileSync(cli(), ['run', p.link], { encoding: 'utf8' }));
+    expect(browser.metrics, p.id).toEqual(out.metrics);
+    expect(browser.trace_hash, p.id).toBe(out.trace_hash);
+    if (out.b) {
+      expect(browser.b.metrics, `${p.id} (B)`).toEqual(out.b.metrics);
+      expect(browser.b.trace_hash, `${p.id} (B)`).toBe(out.b.trace_hash);
+    } else {
+      expect(browser.b ?? null, p.id).toBeNull();
+    }
+    // The progress bar says what the metrics say.
+    await expect(page.getByTestId('replica-stage-0').getByTestId('progress').locator('[data-status=ok]')).toContainText(String(out.metrics.chunks_ok));
+  }
+});
+
+test('a knob goes into the URL, and the reopened URL gives the same run', async ({ page }) => {
+  await page.goto('/replica.html#/en/replica');
+  await noGuidedPauses(page);
+  const before = page.url();
+  const chunks = page.getByTestId('chunks-per-file').locator('input[type=number]');
+  await chunks.fill('5');
+  await chunks.press('Enter');
+  await expect.poll(() => page.url()).not.toBe(before);
+  const link = page.url();
+  expect(link).toMatch(/#\/en\/replica\/2\./);
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('chunks-per-file').locator('input[type=number]')).toHaveValue('5');
+  await runToEnd(page);
+  const browser = await metricsJson(page);
+  const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
+  expect(browser.metrics).toEqual(out.metrics);
+  expect(browser.metrics.chunks).toBe(5);
+  // A value the engine refuses is named, with its field.
+  await page.getByTestId('max-attempts').locator('input[type=number]').fill('0');
+  await page.getByTestId('max-attempts').locator('input[type=number]').press('Enter');
+  await expect(page.getByTestId('config-errors')).toContainText('client.retry.max_attempts');
+});
+
+test('the matrix: a column per node, suspect then dead, repairs', async ({ page, baseURL, shot }) => {
+  const rack = presetLinks(baseURL).find((p) => p.id === 'rack_down')!;
+  await page.goto(rack.link.slice(rack.link.indexOf('#')).replace(/^#/, '/replica.html#'));
+  const stage = page.getByTestId('replica-stage-0');
+  await expect(stage.locator('g.replica-node')).toHaveCount(12);
+  await runToEnd(page);
+  // Rack 2's nodes were declared dead, drawn as crosses; the repair copied their chunks.
+  await expect(stage.locator('g.replica-node[data-health=dead]')).toHaveCount(4);
+  await expect(stage.locator('g.replica-node[data-health=dead] .replica-dead')).toHaveCount(4);
+  const m = await metricsJson(page);
+  expect(m.metrics.data_lost_chunks).toBe(0);
+  await expect(stage.getByTestId('metadata')).toContainText('4 declared dead');
+  await expect(page.getByTestId('problem-nodes').locator('table')).toHaveCount(1);
+  await shot('replica-rack-down-1440');
+});
+
+test('compact embed fits a 720 px frame', async ({ page }) => {
+  await page.setViewportSize({ width: 720, height: 720 });
+  await page.goto('/replica.html?embed=1#/en/replica');
+  await expect(page.getByTestId('play')).toBeVisible();
+  await expect(page.locator('.site-header')).toHaveCount(0);
+  const m = await page.evaluate(() => {
+    const doc = document.documentElement;
+    const stage = document.querySelector('.replica-svg')?.getBoundingClientRect();
+    return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, top: stage?.top ?? 9999 };
+  });
+  expect(m.scrollWidth).toBeLessThanOrEqual(m.clientWidth + 1);
+  expect(m.top).toBeLessThanOrEqual(720);
+});
+
+test('the page speaks Spanish', async ({ page }) => {
+  await page.goto('/replica.html#/es/replica');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Failover de réplicas');
+  await expect(page.getByTestId('play')).toContainText('Reproducir');
+  await expect(page.getByTestId('replica-stage-0').getByTestId('metadata')).toContainText('Servidor de metadatos');
+  await expect(page.getByTestId('summary-A')).toContainText('Siguiente réplica');
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('log-a').getByTestId('log-entry').first()).toContainText('fragmento');
+  await expect(page).toHaveURL(/#\/es\/replica\//);
+});
+
+test('replica WASM throughput (?bench=1), recorded for the notes', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/replica.html?bench=1');
+  await expect(page.getByTestId('bench-total')).toBeVisible({ timeout: 150_000 });
+  const rows = await page.locator('[data-testid=bench] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      run: tr.getAttribute('data-run'),
+      chunks: Number(tr.getAttribute('data-chunks')),
+      nodes: Number(tr.getAttribute('data-nodes')),
+      events: Number(tr.getAttribute('data-events')),
+      ms: Number(tr.getAttribute('data-ms')),
+    })),
+  );
+  expect(rows.length).toBe(1);
+  for (const r of rows) {
+    expect(r.chunks).toBe(10_000);
+    expect(r.nodes).toBe(50);
+    expect(r.ms).toBeGreaterThan(0);
+    console.log(
+      `replica bench (Chromium, wasm): ${r.run}: ${r.chunks} chunks × ${r.nodes} nodes, ${r.events} events in ${r.ms} ms → ` +
+        `${Math.round(r.chunks / (r.ms / 1000))} chunks/s, ${Math.round(r.events / (r.ms / 1000))} events/s`,
+    );
+  }
+});

@@ -1,0 +1,633 @@
+//! The replica lab's controls: every field of `ReplicaConfig`, grouped as the
+//! course text tells the story (the file, the storage nodes and their faults,
+//! the metadata server, the client — twice for A | B), each with its unit and
+//! a one-line explanation. Bad input is the engine's to judge: its errors,
+//! naming the field, are listed at the top of the panel.
+
+use crate::controls::{ChoiceField, FieldGroup, NumberField, ToggleField};
+use crate::i18n::tr;
+use crate::i18n::use_i18n;
+use engine::labs::replica::config::*;
+use engine::patterns::backoff::{Jitter, WaitKind};
+use engine::patterns::bus::Window;
+use engine::patterns::service::LatencyShape;
+use engine::validate::ConfigError;
+use leptos::prelude::*;
+
+type Cfg = ReplicaConfig;
+
+fn bind(
+    config: RwSignal<Cfg>,
+    get: impl Fn(&Cfg) -> f64 + Send + Sync + 'static,
+    set: impl Fn(&mut Cfg, f64) + Send + Sync + 'static,
+) -> (Signal<f64>, Callback<f64>) {
+    (
+        Signal::derive(move || config.with(&get)),
+        Callback::new(move |v| config.update(|c| set(c, v))),
+    )
+}
+
+fn bind_bool(
+    config: RwSignal<Cfg>,
+    get: impl Fn(&Cfg) -> bool + Send + Sync + 'static,
+    set: impl Fn(&mut Cfg, bool) + Send + Sync + 'static,
+) -> (Signal<bool>, Callback<bool>) {
+    (
+        Signal::derive(move || config.with(&get)),
+        Callback::new(move |v| config.update(|c| set(c, v))),
+    )
+}
+
+fn bind_choice(
+    config: RwSignal<Cfg>,
+    get: impl Fn(&Cfg) -> &'static str + Send + Sync + 'static,
+    set: impl Fn(&mut Cfg, &str) + Send + Sync + 'static,
+) -> (Signal<String>, Callback<String>) {
+    (
+        Signal::derive(move || config.with(|c| get(c).to_string())),
+        Callback::new(move |v: String| config.update(|c| set(c, &v))),
+    )
+}
+
+fn shape_str(s: LatencyShape) -> &'static str {
+    match s {
+        LatencyShape::Fixed => "fixed",
+        LatencyShape::Uniform => "uniform",
+        LatencyShape::Exponential => "exponential",
+        LatencyShape::LogNormal => "log_normal",
+        LatencyShape::Normal => "normal",
+    }
+}
+
+fn shape_from(s: &str) -> LatencyShape {
+    match s {
+        "fixed" => LatencyShape::Fixed,
+        "uniform" => LatencyShape::Uniform,
+        "exponential" => LatencyShape::Exponential,
+        "normal" => LatencyShape::Normal,
+        _ => LatencyShape::LogNormal,
+    }
+}
+
+/// A side's client (B is created from A's when first edited).
+fn client(c: &Cfg, side: usize) -> ClientSide {
+    if side == 0 {
+        c.client.clone()
+    } else {
+        c.compare.clone().unwrap_or_else(|| c.client.clone())
+    }
+}
+
+fn client_mut(c: &mut Cfg, side: usize) -> &mut ClientSide {
+    if side == 0 {
+        &mut c.client
+    } else {
+        let a = c.client.clone();
+        c.compare.get_or_insert(a)
+    }
+}
+
+/// Numbers separated by commas ("2, 5"), as a list field shows them.
+pub fn list_text(v: &[u32]) -> String {
+    v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads "2, 5" (or "2 5"); `None` if a piece is not a whole number.
+pub fn parse_list(s: &str) -> Option<Vec<u32>> {
+    s.split([',', ' ', ';'])
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().parse::<u32>().ok())
+        .collect()
+}
+
+#[component]
+pub fn ReplicaControls(config: RwSignal<Cfg>, errors: RwSignal<Vec<ConfigError>>) -> impl IntoView {
+    let lang = use_i18n().lang;
+    let (compare, set_compare) = bind_bool(
+        config,
+        |c| c.compare.is_some(),
+        |c, on| c.compare = on.then(|| c.client.clone()),
+    );
+    view! {
+        <div class="controls-panel">
+            <h2 id="controls-title" class="small-title">{tr("ui.controls")}</h2>
+            {move || {
+                let list = errors.get();
+                (!list.is_empty()).then(|| {
+                    view! {
+                        <div class="config-errors" role="alert" data-testid="config-errors">
+                            <strong>{tr("ui.config_errors")}</strong>
+                            <ul>{list.iter().map(|e| view! { <li>{e.describe(lang.get())}</li> }).collect_view()}</ul>
+                        </div>
+                    }
+                })
+            }}
+            <WorkloadFields config=config />
+            <ClientFields config=config side=0 />
+            <ToggleField label="replica.ctl.compare" help="replica.help.compare" value=compare on_change=set_compare testid="compare" />
+            {crate::show::show(move || compare.get(), move || view! { <ClientFields config=config side=1 /> }.into_any())}
+            <NodeFields config=config />
+            <MetadataFields config=config />
+        </div>
+    }
+}
+
+#[component]
+fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
+    let (transfer, set_transfer) = bind_choice(
+        config,
+        |c| match c.workload.transfer {
+            Transfer::Upload => "upload",
+            Transfer::Download => "download",
+        },
+        |c, v| {
+            c.workload.transfer = if v == "download" {
+                Transfer::Download
+            } else {
+                Transfer::Upload
+            }
+        },
+    );
+    let (files, set_files) = bind(
+        config,
+        |c| c.workload.files as f64,
+        |c, v| c.workload.files = v as u32,
+    );
+    let (chunks, set_chunks) = bind(
+        config,
+        |c| c.workload.chunks_per_file as f64,
+        |c, v| c.workload.chunks_per_file = v as u32,
+    );
+    let (mb, set_mb) = bind(
+        config,
+        |c| c.workload.chunk_mb,
+        |c, v| c.workload.chunk_mb = v,
+    );
+    let (every, set_every) = bind(
+        config,
+        |c| c.workload.every_ms as f64,
+        |c, v| c.workload.every_ms = v as u64,
+    );
+    let (settle, set_settle) = bind(
+        config,
+        |c| c.settle_ms as f64,
+        |c, v| c.settle_ms = v as u64,
+    );
+    view! {
+        <FieldGroup title="replica.group.workload">
+            <ChoiceField
+                label="replica.ctl.transfer"
+                help="replica.help.transfer"
+                options=vec![("upload", "replica.opt.upload"), ("download", "replica.opt.download")]
+                value=transfer
+                on_change=set_transfer
+                testid="transfer"
+            />
+            <NumberField label="replica.ctl.files" help="replica.help.files" unit="replica.unit.files" value=files on_change=set_files min=0.0 max=100_000.0 testid="files" />
+            <NumberField label="replica.ctl.chunks_per_file" help="replica.help.chunks_per_file" unit="replica.unit.chunks" value=chunks on_change=set_chunks min=0.0 max=1_000_000.0 testid="chunks-per-file" />
+            <NumberField label="replica.ctl.chunk_mb" help="replica.help.chunk_mb" unit="replica.unit.mb" value=mb on_change=set_mb min=0.0 max=100_000.0 step=1.0 testid="chunk-mb" />
+            <NumberField label="replica.ctl.every_ms" help="replica.help.every_ms" unit="unit.ms" value=every on_change=set_every min=0.0 max=3_600_000.0 step=100.0 testid="every-ms" />
+            <NumberField label="replica.ctl.settle_ms" help="replica.help.settle_ms" unit="unit.ms" value=settle on_change=set_settle min=0.0 max=3_600_000.0 step=1_000.0 testid="settle-ms" />
+        </FieldGroup>
+    }
+}
+
+#[component]
+fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
+    let num = move |get: fn(&ClientSide) -> f64, set: fn(&mut ClientSide, f64)| {
+        bind(
+            config,
+            move |c| get(&client(c, side)),
+            move |c, v| set(client_mut(c, side), v),
+        )
+    };
+    let flag = move |get: fn(&ClientSide) -> bool, set: fn(&mut ClientSide, bool)| {
+        bind_bool(
+            config,
+            move |c| get(&client(c, side)),
+            move |c, v| set(client_mut(c, side), v),
+        )
+    };
+    let choice = move |get: fn(&ClientSide) -> &'static str, set: fn(&mut ClientSide, &str)| {
+        bind_choice(
+            config,
+            move |c| get(&client(c, side)),
+            move |c, v| set(client_mut(c, side), v),
+        )
+    };
+    let (workers, set_workers) = num(|s| s.workers as f64, |s, v| s.workers = v as u32);
+    let (attempts, set_attempts) = num(
+        |s| s.retry.max_attempts as f64,
+        |s, v| s.retry.max_attempts = v as u32,
+    );
+    let (wait, set_wait) = choice(
+        |s| match s.retry.wait {
+            WaitKind::Immediate => "immediate",
+            WaitKind::Fixed => "fixed",
+            WaitKind::Exponential => "exponential",
+        },
+        |s, v| {
+            s.retry.wait = match v {
+                "immediate" => WaitKind::Immediate,
+                "fixed" => WaitKind::Fixed,
+                _ => WaitKind::Exponential,
+            }
+        },
+    );
+    let (base, set_base) = num(
+        |s| s.retry.base_ms as f64,
+        |s, v| s.retry.base_ms = v as u64,
+    );
+    let (mult, set_mult) = num(|s| s.retry.multiplier, |s, v| s.retry.multiplier = v);
+    let (cap, set_cap) = num(|s| s.retry.cap_ms as f64, |s, v| s.retry.cap_ms = v as u64);
+    let (jitter, set_jitter) = choice(
+        |s| match s.retry.jitter {
+            Jitter::None => "none",
+            Jitter::Full => "full",
+            Jitter::Equal => "equal",
+            Jitter::Decorrelated => "decorrelated",
+        },
+        |s, v| {
+            s.retry.jitter = match v {
+                "full" => Jitter::Full,
+                "equal" => Jitter::Equal,
+                "decorrelated" => Jitter::Decorrelated,
+                _ => Jitter::None,
+            }
+        },
+    );
+    let (timeout, set_timeout) = num(
+        |s| s.attempt_timeout_ms as f64,
+        |s, v| s.attempt_timeout_ms = v as u64,
+    );
+    let (route, set_route) = choice(
+        |s| match s.route {
+            Route::SameNode => "same_node",
+            Route::NextReplica => "next_replica",
+        },
+        |s, v| {
+            s.route = if v == "same_node" {
+                Route::SameNode
+            } else {
+                Route::NextReplica
+            }
+        },
+    );
+    let (report, set_report) = flag(|s| s.report_failures, |s, v| s.report_failures = v);
+    let (verify, set_verify) = flag(|s| s.verify_checksum, |s, v| s.verify_checksum = v);
+    let (ack, set_ack) = choice(
+        |s| match s.ack {
+            Ack::Primary => "primary",
+            Ack::AllReplicas => "all_replicas",
+        },
+        |s, v| {
+            s.ack = if v == "all_replicas" {
+                Ack::AllReplicas
+            } else {
+                Ack::Primary
+            }
+        },
+    );
+    let (abort, set_abort) = flag(|s| s.abort_on_failure, |s, v| s.abort_on_failure = v);
+    let (bf, set_bf) = num(
+        |s| s.breaker_failures as f64,
+        |s, v| s.breaker_failures = v as u32,
+    );
+    let (bo, set_bo) = num(
+        |s| s.breaker_open_ms as f64,
+        |s, v| s.breaker_open_ms = v as u64,
+    );
+    let tid = move |f: &'static str| -> &'static str {
+        if side == 0 {
+            f
+        } else {
+            // B's test ids: "b-" and the field's.
+            Box::leak(format!("b-{f}").into_boxed_str())
+        }
+    };
+    view! {
+        <FieldGroup title=if side == 0 { "replica.group.client_a" } else { "replica.group.client_b" }>
+            <NumberField label="replica.ctl.workers" help="replica.help.workers" unit="replica.unit.workers" value=workers on_change=set_workers min=0.0 max=10_000.0 testid=tid("workers") />
+            <NumberField label="ctl.max_attempts" help="replica.help.max_attempts" unit="replica.unit.attempts" value=attempts on_change=set_attempts min=0.0 max=1_000.0 testid=tid("max-attempts") />
+            <ChoiceField
+                label="ctl.wait"
+                help="replica.help.wait"
+                options=vec![("immediate", "opt.immediate"), ("fixed", "opt.fixed"), ("exponential", "opt.exponential")]
+                value=wait
+                on_change=set_wait
+                testid=tid("wait")
+            />
+            <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=3_600_000.0 step=100.0 testid=tid("base") />
+            <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=0.0 max=100.0 step=0.1 testid=tid("multiplier") />
+            <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=3_600_000.0 step=1_000.0 testid=tid("cap") />
+            <ChoiceField
+                label="ctl.jitter"
+                help="replica.help.jitter"
+                options=vec![("none", "opt.jitter_none"), ("full", "opt.jitter_full"), ("equal", "opt.jitter_equal"), ("decorrelated", "opt.jitter_decorrelated")]
+                value=jitter
+                on_change=set_jitter
+                testid=tid("jitter")
+            />
+            <NumberField label="replica.ctl.attempt_timeout" help="replica.help.attempt_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=0.0 max=3_600_000.0 step=1_000.0 testid=tid("attempt-timeout") />
+            <ChoiceField
+                label="ctl.target"
+                help="replica.help.route"
+                options=vec![("next_replica", "opt.next_replica"), ("same_node", "opt.same_node")]
+                value=route
+                on_change=set_route
+                testid=tid("route")
+            />
+            <ToggleField label="replica.ctl.report_failures" help="replica.help.report_failures" value=report on_change=set_report testid=tid("report-failures") />
+            <ToggleField label="replica.ctl.verify_checksum" help="replica.help.verify_checksum" value=verify on_change=set_verify testid=tid("verify-checksum") />
+            <ChoiceField
+                label="replica.ctl.ack"
+                help="replica.help.ack"
+                options=vec![("primary", "replica.opt.ack_primary"), ("all_replicas", "replica.opt.ack_all")]
+                value=ack
+                on_change=set_ack
+                testid=tid("ack")
+            />
+            <ToggleField label="replica.ctl.abort_on_failure" help="replica.help.abort_on_failure" value=abort on_change=set_abort testid=tid("abort") />
+            <NumberField label="replica.ctl.breaker_failures" help="replica.help.breaker_failures" unit="replica.unit.failures" value=bf on_change=set_bf min=0.0 max=1_000.0 testid=tid("breaker-failures") />
+            <NumberField label="replica.ctl.breaker_open" help="replica.help.breaker_open" unit="unit.ms" value=bo on_change=set_bo min=0.0 max=3_600_000.0 step=1_000.0 testid=tid("breaker-open") />
+        </FieldGroup>
+    }
+}
+
+#[component]
+fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
+    let (count, set_count) = bind(
+        config,
+        |c| c.nodes.count as f64,
+        |c, v| c.nodes.count = v as u32,
+    );
+    let (racks, set_racks) = bind(
+        config,
+        |c| c.nodes.racks as f64,
+        |c, v| c.nodes.racks = v as u32,
+    );
+    let (latency, set_latency) = bind(
+        config,
+        |c| c.nodes.latency_ms as f64,
+        |c, v| c.nodes.latency_ms = v as u64,
+    );
+    let (shape, set_shape) = bind_choice(
+        config,
+        |c| shape_str(c.nodes.latency_shape),
+        |c, v| c.nodes.latency_shape = shape_from(v),
+    );
+    let (rate, set_rate) = bind(config, |c| c.nodes.mb_per_s, |c, v| c.nodes.mb_per_s = v);
+    let (fail, set_fail) = bind(
+        config,
+        |c| c.nodes.failure_rate,
+        |c, v| c.nodes.failure_rate = v,
+    );
+    let (slow_ms, set_slow_ms) = bind(
+        config,
+        |c| c.nodes.slow_ms as f64,
+        |c, v| c.nodes.slow_ms = v as u64,
+    );
+    let (corrupt, set_corrupt) = bind(
+        config,
+        |c| c.nodes.corrupt_rate,
+        |c, v| c.nodes.corrupt_rate = v,
+    );
+    view! {
+        <FieldGroup title="replica.group.nodes">
+            <NumberField label="replica.ctl.nodes" help="replica.help.nodes" unit="replica.unit.nodes" value=count on_change=set_count min=0.0 max=10_000.0 testid="nodes" />
+            <NumberField label="replica.ctl.racks" help="replica.help.racks" unit="replica.unit.racks" value=racks on_change=set_racks min=0.0 max=1_000.0 testid="racks" />
+            <NumberField label="ctl.latency" help="replica.help.latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="latency" />
+            <ChoiceField
+                label="ctl.latency_shape"
+                help="help.latency_shape"
+                options=vec![("fixed", "opt.fixed_latency"), ("uniform", "opt.uniform"), ("exponential", "opt.exponential_latency"), ("log_normal", "opt.log_normal"), ("normal", "opt.normal_latency")]
+                value=shape
+                on_change=set_shape
+                testid="latency-shape"
+            />
+            <NumberField label="replica.ctl.mb_per_s" help="replica.help.mb_per_s" unit="replica.unit.mb_per_s" value=rate on_change=set_rate min=0.0 max=1_000_000.0 step=10.0 testid="mb-per-s" />
+            <NumberField label="replica.ctl.failure_rate" help="replica.help.failure_rate" unit="unit.percent" value=fail on_change=set_fail min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="failure-rate" />
+            <ListField config=config label="replica.ctl.slow" help="replica.help.slow" get=|c| list_text(&c.nodes.slow) set=|c, v| c.nodes.slow = v testid="slow" />
+            <NumberField label="ctl.slow_ms" help="replica.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=0.0 max=3_600_000.0 step=1_000.0 testid="slow-ms" />
+            <NumberField label="replica.ctl.corrupt_rate" help="replica.help.corrupt_rate" unit="unit.percent" value=corrupt on_change=set_corrupt min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="corrupt-rate" />
+            <ListField config=config label="replica.ctl.corrupt_chunks" help="replica.help.corrupt_chunks" get=|c| list_text(&c.nodes.corrupt_chunks) set=|c, v| c.nodes.corrupt_chunks = v testid="corrupt-chunks" />
+            <WindowsField
+                config=config
+                label="replica.ctl.node_outages"
+                help="replica.help.node_outages"
+                target="replica.ctl.node"
+                get=|c| c.nodes.outages.iter().map(|o| [o.node as u64, o.from_ms, o.to_ms]).collect()
+                set=|c, v| c.nodes.outages = v.into_iter().map(|[n, from_ms, to_ms]| NodeOutage { node: n as u32, from_ms, to_ms }).collect()
+                testid="node-outages"
+            />
+            <WindowsField
+                config=config
+                label="replica.ctl.rack_outages"
+                help="replica.help.rack_outages"
+                target="replica.ctl.rack"
+                get=|c| c.nodes.rack_outages.iter().map(|o| [o.rack as u64, o.from_ms, o.to_ms]).collect()
+                set=|c, v| c.nodes.rack_outages = v.into_iter().map(|[n, from_ms, to_ms]| RackOutage { rack: n as u32, from_ms, to_ms }).collect()
+                testid="rack-outages"
+            />
+        </FieldGroup>
+    }
+}
+
+#[component]
+fn MetadataFields(config: RwSignal<Cfg>) -> impl IntoView {
+    let (replication, set_replication) = bind(
+        config,
+        |c| c.metadata.replication as f64,
+        |c, v| c.metadata.replication = v as u32,
+    );
+    let (placement, set_placement) = bind_choice(
+        config,
+        |c| match c.metadata.placement {
+            Placement::Spread => "spread",
+            Placement::RackAware => "rack_aware",
+        },
+        |c, v| {
+            c.metadata.placement = if v == "rack_aware" {
+                Placement::RackAware
+            } else {
+                Placement::Spread
+            }
+        },
+    );
+    let (latency, set_latency) = bind(
+        config,
+        |c| c.metadata.latency_ms as f64,
+        |c, v| c.metadata.latency_ms = v as u64,
+    );
+    let (interval, set_interval) = bind(
+        config,
+        |c| c.metadata.heartbeat.interval_ms as f64,
+        |c, v| c.metadata.heartbeat.interval_ms = v as u64,
+    );
+    let (suspect, set_suspect) = bind(
+        config,
+        |c| c.metadata.heartbeat.suspect_after_ms as f64,
+        |c, v| c.metadata.heartbeat.suspect_after_ms = v as u64,
+    );
+    let (dead, set_dead) = bind(
+        config,
+        |c| c.metadata.heartbeat.dead_after_ms as f64,
+        |c, v| c.metadata.heartbeat.dead_after_ms = v as u64,
+    );
+    let (repair, set_repair) =
+        bind_bool(config, |c| c.metadata.repair, |c, v| c.metadata.repair = v);
+    let (clones, set_clones) = bind(
+        config,
+        |c| c.metadata.max_clones as f64,
+        |c, v| c.metadata.max_clones = v as u32,
+    );
+    let (clone_rate, set_clone_rate) = bind(
+        config,
+        |c| c.metadata.clone_mb_per_s,
+        |c, v| c.metadata.clone_mb_per_s = v,
+    );
+    view! {
+        <FieldGroup title="replica.group.metadata">
+            <NumberField label="replica.ctl.replication" help="replica.help.replication" unit="replica.unit.replicas" value=replication on_change=set_replication min=0.0 max=100.0 testid="replication" />
+            <ChoiceField
+                label="replica.ctl.placement"
+                help="replica.help.placement"
+                options=vec![("spread", "replica.opt.spread"), ("rack_aware", "replica.opt.rack_aware")]
+                value=placement
+                on_change=set_placement
+                testid="placement"
+            />
+            <NumberField label="replica.ctl.metadata_latency" help="replica.help.metadata_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="metadata-latency" />
+            <NumberField label="replica.ctl.heartbeat" help="replica.help.heartbeat" unit="unit.ms" value=interval on_change=set_interval min=0.0 max=600_000.0 step=100.0 testid="heartbeat" />
+            <NumberField label="replica.ctl.suspect_after" help="replica.help.suspect_after" unit="unit.ms" value=suspect on_change=set_suspect min=0.0 max=3_600_000.0 step=500.0 testid="suspect-after" />
+            <NumberField label="replica.ctl.dead_after" help="replica.help.dead_after" unit="unit.ms" value=dead on_change=set_dead min=0.0 max=3_600_000.0 step=500.0 testid="dead-after" />
+            <ToggleField label="replica.ctl.repair" help="replica.help.repair" value=repair on_change=set_repair testid="repair" />
+            <NumberField label="replica.ctl.max_clones" help="replica.help.max_clones" unit="replica.unit.clones" value=clones on_change=set_clones min=0.0 max=10_000.0 testid="max-clones" />
+            <NumberField label="replica.ctl.clone_mb_per_s" help="replica.help.clone_mb_per_s" unit="replica.unit.mb_per_s" value=clone_rate on_change=set_clone_rate min=0.0 max=1_000_000.0 step=10.0 testid="clone-mb-per-s" />
+            <WindowsField
+                config=config
+                label="replica.ctl.metadata_outages"
+                help="replica.help.metadata_outages"
+                target=""
+                get=|c| c.metadata.outages.iter().map(|o| [0, o.from_ms, o.to_ms]).collect()
+                set=|c, v| c.metadata.outages = v.into_iter().map(|[_, from_ms, to_ms]| Window { from_ms, to_ms }).collect()
+                testid="metadata-outages"
+            />
+        </FieldGroup>
+    }
+}
+
+/// A list of whole numbers typed as "2, 5" (nodes, chunks). A piece that is
+/// not a whole number leaves the list as it was.
+#[component]
+fn ListField(
+    config: RwSignal<Cfg>,
+    label: &'static str,
+    help: &'static str,
+    get: fn(&Cfg) -> String,
+    set: fn(&mut Cfg, Vec<u32>),
+    testid: &'static str,
+) -> impl IntoView {
+    let id = crate::controls::field_id("l");
+    let help_id = format!("{id}-help");
+    view! {
+        <div class="field" data-testid=testid>
+            <label for=id.clone()>{tr(label)}</label>
+            <div class="field-input">
+                <input
+                    id=id
+                    type="text"
+                    inputmode="numeric"
+                    aria-describedby=help_id.clone()
+                    prop:value=move || config.with(get)
+                    on:change=move |ev| {
+                        if let Some(v) = parse_list(&event_target_value(&ev)) {
+                            config.update(|c| set(c, v));
+                        }
+                    }
+                />
+            </div>
+            <small id=help_id class="help">{tr(help)}</small>
+        </div>
+    }
+}
+
+/// Windows of time (an outage: from, to), each for a node or a rack when
+/// `target` names one: one row each, removable, and a button to add one.
+#[component]
+fn WindowsField(
+    config: RwSignal<Cfg>,
+    label: &'static str,
+    help: &'static str,
+    /// The label key of the first column (node or rack); "" for none.
+    target: &'static str,
+    get: fn(&Cfg) -> Vec<[u64; 3]>,
+    set: fn(&mut Cfg, Vec<[u64; 3]>),
+    testid: &'static str,
+) -> impl IntoView {
+    let help_id = crate::controls::field_id("w");
+    let help_ref = help_id.clone();
+    let rows = Memo::new(move |_| config.with(get));
+    let edit = move |i: usize, k: usize, raw: String| {
+        let Some(v) = crate::browser::parse_f64(raw.trim()).filter(|v| v.is_finite() && *v >= 0.0)
+        else {
+            return;
+        };
+        config.update(|c| {
+            let mut list = get(c);
+            if let Some(row) = list.get_mut(i) {
+                row[k] = v as u64;
+            }
+            set(c, list);
+        });
+    };
+    let add = move |_| {
+        config.update(|c| {
+            let mut list = get(c);
+            list.push([1, 1_000, 10_000]);
+            set(c, list);
+        })
+    };
+    let cols: Vec<(usize, &'static str)> = if target.is_empty() {
+        vec![(1, "ctl.outage_from"), (2, "ctl.outage_to")]
+    } else {
+        vec![(0, target), (1, "ctl.outage_from"), (2, "ctl.outage_to")]
+    };
+    view! {
+        <div class="field replica-windows" data-testid=testid role="group" aria-describedby=help_ref>
+            <span class="field-label">{tr(label)}</span>
+            {move || {
+                let cols = cols.clone();
+                rows.get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, row)| {
+                        view! {
+                            <div class="replica-window-row" data-testid="window-row">
+                                {cols.iter().map(|&(k, key)| view! {
+                                    <label class="replica-window-cell">
+                                        <span>{tr(key)}</span>
+                                        <input type="number" min="0" value=row[k].to_string()
+                                            on:change=move |ev| edit(i, k, event_target_value(&ev)) />
+                                    </label>
+                                }).collect_view()}
+                                <button type="button" class="btn small" data-testid="window-remove"
+                                    on:click=move |_| config.update(|c| {
+                                        let mut list = get(c);
+                                        if i < list.len() {
+                                            list.remove(i);
+                                        }
+                                        set(c, list);
+                                    })>
+                                    {tr("replica.ctl.remove")}
+                                </button>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+            <button type="button" class="btn small" data-testid="window-add" on:click=add>{tr("replica.ctl.add_window")}</button>
+            <small id=help_id class="help">{tr(help)}</small>
+        </div>
+    }
+}

@@ -1,0 +1,967 @@
+//! The stage: one side's transfer at a glance, in fixed places.
+//!
+//! * The progress bar: chunks done, failed, in progress, waiting.
+//! * The metadata server: up or down, what its heartbeats say (suspect,
+//!   dead), the chunks short of replicas, copies under way, chunks lost.
+//! * The replica matrix: one column per storage node, its head the node
+//!   strip (up or down, a heartbeat dot, the suspicion timer filling towards
+//!   *suspect* and *dead*, drawn differently); one row per chunk, each cell
+//!   healthy, corrupt, missing or cloning, and left of it the chunk's attempt
+//!   marks (first try, retries; ok, failed, given up). A window of rows
+//!   follows the workers, so the drawing's size does not grow with the file:
+//!   SVG written as text for up to [`SVG_MAX_NODES`] nodes, a `<canvas>` for
+//!   larger clusters (10,000 chunks × 50 nodes).
+//! * The workers as lanes: each one's chunk and phase, and a stacked bar of
+//!   where its time went (transfer, backoff, waiting for the metadata server).
+
+use super::ReplicaView;
+use crate::charts::{fmt_count, fmt_ms};
+use crate::i18n::tr;
+use crate::markup::{num, Markup};
+use engine::i18n::{t, tf};
+use engine::labs::replica::view::{self as rv, Cell, Mark, NodeView};
+use engine::labs::replica::ReplicaSim;
+use engine::patterns::detector::Health;
+use engine::Lang;
+use leptos::prelude::*;
+
+/// Chunk rows the SVG matrix draws at most.
+pub const SVG_ROWS: usize = 16;
+/// Chunk rows the canvas matrix draws at most.
+pub const CANVAS_ROWS: usize = 60;
+/// Nodes beyond this many are drawn on a canvas.
+pub const SVG_MAX_NODES: u32 = 16;
+/// Worker lanes drawn at most.
+pub const MAX_LANES: usize = 8;
+/// Attempt marks drawn per row at most.
+const MAX_MARKS: usize = 6;
+
+const HEAD: f64 = 64.0;
+const LABEL_W: f64 = 34.0;
+const MARK_W: f64 = 13.0;
+
+fn ms_of(sim: &ReplicaSim) -> f64 {
+    sim.now().as_micros() as f64 / 1000.0
+}
+
+/// Whether side `sim` is drawn on a canvas.
+pub fn uses_canvas(sim: &ReplicaSim) -> bool {
+    sim.model().config().nodes.count > SVG_MAX_NODES
+}
+
+/// Where the matrix's pieces go for a drawing `w` CSS px wide.
+#[derive(Clone, Copy, Debug)]
+struct Grid {
+    left: f64,
+    cell_w: f64,
+    row_h: f64,
+}
+
+impl Grid {
+    fn new(w: f64, nodes: u32, marks: usize, row_h: f64) -> Grid {
+        let left = LABEL_W + MARK_W * marks.clamp(1, MAX_MARKS) as f64 + 4.0;
+        let cell_w = ((w - left - 4.0) / nodes.max(1) as f64).clamp(3.0, 72.0);
+        Grid {
+            left,
+            cell_w,
+            row_h,
+        }
+    }
+    fn x(&self, n: usize) -> f64 {
+        self.left + n as f64 * self.cell_w
+    }
+}
+
+fn health_key(h: Health) -> &'static str {
+    match h {
+        Health::Alive => "alive",
+        Health::Suspect => "suspect",
+        Health::Dead => "dead",
+    }
+}
+
+/// A node's sentence (its column head's text alternative).
+fn node_sentence(lang: Lang, n: usize, v: &NodeView, windows: &[(u64, u64)]) -> String {
+    let mut s = tf(
+        lang,
+        "replica.node.sentence",
+        &[
+            ("node", &format!("node_{}", n + 1)),
+            (
+                "state",
+                &t(
+                    lang,
+                    if v.up {
+                        "replica.node.up"
+                    } else {
+                        "replica.node.down"
+                    },
+                ),
+            ),
+            (
+                "health",
+                &t(lang, &format!("replica.health.{}", health_key(v.health))),
+            ),
+            ("silence", &fmt_ms(lang, v.silence_ms)),
+            ("replicas", &v.replicas),
+            ("failures", &v.failures),
+        ],
+    );
+    if v.slow {
+        s.push_str(" · ");
+        s.push_str(t(lang, "replica.node.slow"));
+    }
+    for (from, to) in windows {
+        s.push_str(" · ");
+        s.push_str(&tf(
+            lang,
+            "replica.node.outage",
+            &[
+                ("from", &fmt_ms(lang, *from as f64)),
+                ("to", &fmt_ms(lang, *to as f64)),
+            ],
+        ));
+    }
+    s
+}
+
+/// The matrix (node strip on top) as SVG text: `rows` chunk rows from the window.
+pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
+    let m = sim.model();
+    let c = m.config();
+    let now = sim.now();
+    let nodes = rv::nodes(m, now);
+    let up = rv::nodes_up(m, now);
+    let rows = SVG_ROWS.min(m.chunks.len());
+    let start = rv::window_start(m, rows);
+    let attempts = m.side().retry.max_attempts as usize;
+    let g = Grid::new(width, c.nodes.count, attempts, 18.0);
+    let hb = &c.metadata.heartbeat;
+    let h = HEAD + rows as f64 * g.row_h + 4.0;
+    let w = width.max(160.0);
+    let mut s = Markup::new();
+    s.open(
+        "svg",
+        &[
+            ("class", "replica-svg"),
+            ("viewBox", &format!("0 0 {} {}", num(w), num(h))),
+            ("width", &num(w)),
+            ("height", &num(h)),
+            ("role", "img"),
+            ("aria-label", &matrix_sentence(sim, lang, start, rows)),
+        ],
+    );
+    // The node strip.
+    s.elem(
+        "text",
+        &[("class", "replica-head-label"), ("x", "0"), ("y", "12")],
+        t(lang, "replica.stage.node"),
+    );
+    s.elem(
+        "text",
+        &[("class", "replica-head-label"), ("x", "0"), ("y", "46")],
+        t(lang, "replica.stage.silence"),
+    );
+    let cw = g.cell_w;
+    for (n, v) in nodes.iter().enumerate() {
+        let x = g.x(n);
+        let cx = x + cw / 2.0;
+        s.open(
+            "g",
+            &[
+                (
+                    "class",
+                    &format!(
+                        "replica-node h-{} {}",
+                        health_key(v.health),
+                        if v.up { "up" } else { "down" }
+                    ),
+                ),
+                ("data-node", &(n + 1).to_string()),
+                ("data-health", health_key(v.health)),
+                ("data-up", if v.up { "1" } else { "0" }),
+            ],
+        );
+        s.elem(
+            "title",
+            &[],
+            &node_sentence(lang, n, v, &m.node_windows(n as u32)),
+        );
+        if cw >= 14.0 {
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-node-name"),
+                    ("x", &num(cx)),
+                    ("y", "12"),
+                    ("text-anchor", "middle"),
+                ],
+                &(n + 1).to_string(),
+            );
+        }
+        // The world's truth, which the metadata server learns only from silence.
+        if !v.up {
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-node-down"),
+                    ("x", &num(cx)),
+                    ("y", &num(HEAD - 4.0)),
+                    ("text-anchor", "middle"),
+                ],
+                if cw >= 34.0 {
+                    t(lang, "replica.node.down")
+                } else {
+                    "↓"
+                },
+            );
+        }
+        // The metadata server's verdict: alive a dot, suspect a dashed ring with "?", dead a cross.
+        let r = (cw / 2.0 - 2.0).clamp(2.0, 7.0);
+        match v.health {
+            Health::Alive => {
+                s.empty(
+                    "circle",
+                    &[
+                        ("class", "replica-alive"),
+                        ("cx", &num(cx)),
+                        ("cy", "23"),
+                        ("r", &num(r)),
+                    ],
+                );
+            }
+            Health::Suspect => {
+                s.empty(
+                    "circle",
+                    &[
+                        ("class", "replica-suspect"),
+                        ("cx", &num(cx)),
+                        ("cy", "23"),
+                        ("r", &num(r)),
+                    ],
+                );
+                if r >= 5.0 {
+                    s.elem(
+                        "text",
+                        &[
+                            ("class", "replica-suspect-q"),
+                            ("x", &num(cx)),
+                            ("y", "27"),
+                            ("text-anchor", "middle"),
+                        ],
+                        "?",
+                    );
+                }
+            }
+            Health::Dead => {
+                let (a, b) = (num(cx - r), num(cx + r));
+                let (top, bottom) = (num(23.0 - r), num(23.0 + r));
+                s.empty(
+                    "path",
+                    &[
+                        ("class", "replica-dead"),
+                        (
+                            "d",
+                            &format!("M{a} {top}L{b} {bottom}M{b} {top}L{a} {bottom}"),
+                        ),
+                    ],
+                );
+            }
+        }
+        // The suspicion timer: silence so far, against the suspect and dead marks.
+        let bar_h = 18.0;
+        let y0 = 32.0;
+        let full = hb.dead_after_ms as f64 * 1.1;
+        let fill = (v.silence_ms / full).clamp(0.0, 1.0) * bar_h;
+        let bw = (cw - 4.0).clamp(2.0, 12.0);
+        s.empty(
+            "rect",
+            &[
+                ("class", "replica-timer-bg"),
+                ("x", &num(cx - bw / 2.0)),
+                ("y", &num(y0)),
+                ("width", &num(bw)),
+                ("height", &num(bar_h)),
+            ],
+        );
+        let past = if v.silence_ms >= hb.dead_after_ms as f64 {
+            "dead"
+        } else if v.silence_ms >= hb.suspect_after_ms as f64 {
+            "suspect"
+        } else {
+            "ok"
+        };
+        s.empty(
+            "rect",
+            &[
+                ("class", &format!("replica-timer t-{past}")),
+                ("x", &num(cx - bw / 2.0)),
+                ("y", &num(y0 + bar_h - fill)),
+                ("width", &num(bw)),
+                ("height", &num(fill)),
+            ],
+        );
+        for (at, class) in [
+            (hb.suspect_after_ms, "replica-mark-suspect"),
+            (hb.dead_after_ms, "replica-mark-dead"),
+        ] {
+            let y = y0 + bar_h - at as f64 / full * bar_h;
+            s.empty(
+                "line",
+                &[
+                    ("class", class),
+                    ("x1", &num(cx - bw / 2.0 - 1.5)),
+                    ("x2", &num(cx + bw / 2.0 + 1.5)),
+                    ("y1", &num(y)),
+                    ("y2", &num(y)),
+                ],
+            );
+        }
+        // A node that is down: its whole column hatched.
+        if !v.up {
+            s.empty(
+                "rect",
+                &[
+                    ("class", "replica-col-down"),
+                    ("x", &num(x + 0.5)),
+                    ("y", &num(HEAD - 2.0)),
+                    ("width", &num(cw - 1.0)),
+                    ("height", &num(rows as f64 * g.row_h + 2.0)),
+                ],
+            );
+        }
+        s.close("g");
+    }
+    // The chunk rows.
+    for (i, chunk) in (start..start + rows).enumerate() {
+        let y = HEAD + i as f64 * g.row_h;
+        let ch = &m.chunks[chunk];
+        let working = m.workers.iter().any(|w| w.chunk == Some(chunk as u32));
+        s.open(
+            "g",
+            &[
+                (
+                    "class",
+                    if working {
+                        "replica-row working"
+                    } else {
+                        "replica-row"
+                    },
+                ),
+                ("data-chunk", &chunk.to_string()),
+                ("data-status", rv::STATUS_KEYS[status_idx(ch.status)]),
+            ],
+        );
+        if working {
+            s.empty(
+                "rect",
+                &[
+                    ("class", "replica-row-hl"),
+                    ("x", "0"),
+                    ("y", &num(y)),
+                    ("width", &num(w)),
+                    ("height", &num(g.row_h)),
+                ],
+            );
+        }
+        s.elem(
+            "text",
+            &[
+                ("class", "replica-chunk-label"),
+                ("x", "2"),
+                ("y", &num(y + 13.0)),
+            ],
+            &format!("#{chunk}"),
+        );
+        let marks = rv::marks(m, chunk);
+        let shown = marks.len().min(MAX_MARKS);
+        for (k, mark) in marks.iter().enumerate().skip(marks.len() - shown) {
+            let slot = k + shown - marks.len();
+            let mx = LABEL_W + slot as f64 * MARK_W;
+            s.open(
+                "g",
+                &[
+                    (
+                        "class",
+                        &format!(
+                            "replica-mark m-{} {}",
+                            mark.key(),
+                            if k == 0 { "first" } else { "retry" }
+                        ),
+                    ),
+                    ("data-mark", mark.key()),
+                ],
+            );
+            s.empty(
+                "rect",
+                &[
+                    ("x", &num(mx)),
+                    ("y", &num(y + 3.0)),
+                    ("width", &num(MARK_W - 2.0)),
+                    ("height", &num(g.row_h - 6.0)),
+                    ("rx", if k == 0 { "6" } else { "1.5" }),
+                ],
+            );
+            s.elem(
+                "text",
+                &[
+                    ("x", &num(mx + (MARK_W - 2.0) / 2.0)),
+                    ("y", &num(y + 12.5)),
+                    ("text-anchor", "middle"),
+                ],
+                mark_glyph(*mark),
+            );
+            s.close("g");
+        }
+        for (n, cell) in rv::row(m, chunk, &up).into_iter().enumerate() {
+            if cell == Cell::Empty {
+                continue;
+            }
+            let x = g.x(n);
+            s.empty(
+                "rect",
+                &[
+                    ("class", &format!("replica-cell c-{}", cell.key())),
+                    ("data-cell", cell.key()),
+                    ("data-node", &(n + 1).to_string()),
+                    ("x", &num(x + 1.5)),
+                    ("y", &num(y + 2.5)),
+                    ("width", &num((cw - 3.0).max(1.0))),
+                    ("height", &num(g.row_h - 5.0)),
+                ],
+            );
+            if cell == Cell::Corrupt && cw >= 10.0 {
+                s.elem(
+                    "text",
+                    &[
+                        ("class", "replica-cell-glyph"),
+                        ("x", &num(x + cw / 2.0)),
+                        ("y", &num(y + 13.0)),
+                        ("text-anchor", "middle"),
+                    ],
+                    "!",
+                );
+            }
+        }
+        s.close("g");
+    }
+    s.close("svg");
+    s.finish()
+}
+
+fn status_idx(s: engine::labs::replica::model::ChunkStatus) -> usize {
+    use engine::labs::replica::model::ChunkStatus::*;
+    match s {
+        Waiting => 0,
+        Working => 1,
+        Ok => 2,
+        Failed => 3,
+        Skipped => 4,
+    }
+}
+
+/// The glyph inside an attempt mark, so the mark reads without colour.
+pub fn mark_glyph(m: Mark) -> &'static str {
+    match m {
+        Mark::Failed => "×",
+        Mark::Working => "…",
+        Mark::Ok => "✓",
+        Mark::GaveUp => "!",
+    }
+}
+
+/// "Chunks 0–15 of 8: 3 healthy replicas each …" — the matrix's text alternative.
+pub fn matrix_sentence(sim: &ReplicaSim, lang: Lang, start: usize, rows: usize) -> String {
+    let m = sim.model();
+    let up = rv::nodes_up(m, sim.now());
+    let mut counts = [0u64; 5];
+    for chunk in start..start + rows {
+        for cell in rv::row(m, chunk, &up) {
+            counts[cell_idx(cell)] += 1;
+        }
+    }
+    tf(
+        lang,
+        "replica.stage.matrix_sentence",
+        &[
+            ("from", &start),
+            ("to", &(start + rows).saturating_sub(1)),
+            ("total", &m.chunks.len()),
+            ("healthy", &counts[1]),
+            ("corrupt", &counts[2]),
+            ("missing", &counts[3]),
+            ("cloning", &counts[4]),
+        ],
+    )
+}
+
+fn cell_idx(c: Cell) -> usize {
+    match c {
+        Cell::Empty => 0,
+        Cell::Healthy => 1,
+        Cell::Corrupt => 2,
+        Cell::Missing => 3,
+        Cell::Cloning => 4,
+    }
+}
+
+/// The progress bar (chunks by status) and the metadata server's line, as HTML text.
+pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
+    let m = sim.model();
+    let counts = rv::status_counts(m);
+    let total: u64 = counts.iter().sum();
+    let mut s = Markup::new();
+    let sentence = tf(
+        lang,
+        "replica.stage.progress_sentence",
+        &[
+            ("ok", &counts[2]),
+            ("total", &total),
+            ("failed", &(counts[3] + counts[4])),
+            ("working", &counts[1]),
+        ],
+    );
+    s.open(
+        "div",
+        &[
+            ("class", "replica-progress"),
+            ("role", "img"),
+            ("aria-label", &sentence),
+            ("data-testid", "progress"),
+        ],
+    );
+    // Done first, then failed and never tried, in progress, waiting.
+    for k in [2usize, 3, 4, 1, 0] {
+        let n = counts[k];
+        if n == 0 {
+            continue;
+        }
+        let key = rv::STATUS_KEYS[k];
+        s.open(
+            "span",
+            &[
+                ("class", &format!("replica-seg st-{key}")),
+                (
+                    "style",
+                    &format!(
+                        "flex-grow:{}",
+                        engine::num::fixed(n as f64 / total.max(1) as f64 * 100.0, 3)
+                    ),
+                ),
+                ("data-status", key),
+            ],
+        );
+        s.text(&format!(
+            "{} {}",
+            fmt_count(lang, n),
+            t(lang, &format!("replica.status.{key}"))
+        ));
+        s.close("span");
+    }
+    s.close("div");
+    // The metadata server.
+    let md = rv::metadata(m, sim.now());
+    s.open(
+        "div",
+        &[
+            (
+                "class",
+                if md.up {
+                    "replica-meta"
+                } else {
+                    "replica-meta down"
+                },
+            ),
+            ("data-testid", "metadata"),
+            ("data-up", if md.up { "1" } else { "0" }),
+        ],
+    );
+    s.elem("strong", &[], t(lang, "replica.stage.metadata"));
+    s.text(" ");
+    s.elem(
+        "span",
+        &[("class", if md.up { "badge ok" } else { "badge down" })],
+        t(
+            lang,
+            if md.up {
+                "replica.node.up"
+            } else {
+                "replica.stage.metadata_down"
+            },
+        ),
+    );
+    let mut facts = vec![];
+    if md.suspect > 0 {
+        facts.push(tf(lang, "replica.stage.suspects", &[("n", &md.suspect)]));
+    }
+    if md.dead > 0 {
+        facts.push(tf(lang, "replica.stage.deads", &[("n", &md.dead)]));
+    }
+    facts.push(tf(
+        lang,
+        "replica.stage.under",
+        &[("n", &md.under_replicated)],
+    ));
+    if md.copying > 0 {
+        facts.push(tf(lang, "replica.stage.copying", &[("n", &md.copying)]));
+    }
+    if md.lost > 0 {
+        facts.push(tf(lang, "replica.stage.lost", &[("n", &md.lost)]));
+    }
+    for f in facts {
+        s.text(" · ");
+        s.elem("span", &[("class", "replica-fact")], &f);
+    }
+    s.close("div");
+    s.finish()
+}
+
+/// The worker lanes as HTML text: chunk, phase and a stacked bar of time spent.
+pub fn workers_markup(sim: &ReplicaSim, lang: Lang) -> String {
+    let m = sim.model();
+    let now = sim.now();
+    let splits: Vec<[f64; 3]> = m.workers.iter().map(|w| rv::worker_split(w, now)).collect();
+    let longest = splits
+        .iter()
+        .map(|t| t.iter().sum::<f64>())
+        .fold(1.0, f64::max);
+    let mut s = Markup::new();
+    s.open(
+        "ol",
+        &[("class", "replica-lanes"), ("data-testid", "workers")],
+    );
+    for (i, w) in m.workers.iter().enumerate().take(MAX_LANES) {
+        let phase = rv::phase_key(w.phase);
+        let t3 = splits[i];
+        let label = tf(
+            lang,
+            "replica.worker.sentence",
+            &[
+                ("transfer", &fmt_ms(lang, t3[0])),
+                ("backoff", &fmt_ms(lang, t3[1])),
+                ("metadata", &fmt_ms(lang, t3[2])),
+            ],
+        );
+        s.open(
+            "li",
+            &[
+                ("class", &format!("replica-lane p-{phase}")),
+                ("data-phase", phase),
+            ],
+        );
+        s.elem(
+            "span",
+            &[("class", "replica-lane-name")],
+            &format!("W{}", i + 1),
+        );
+        let doing = match w.chunk {
+            Some(c) => tf(
+                lang,
+                &format!("replica.worker.{phase}"),
+                &[
+                    ("chunk", &c),
+                    ("attempt", &m.chunks[c as usize].attempts.max(1)),
+                ],
+            ),
+            None => t(lang, "replica.worker.idle").to_string(),
+        };
+        s.elem("span", &[("class", "replica-lane-doing")], &doing);
+        s.open(
+            "span",
+            &[
+                ("class", "replica-lane-bar"),
+                ("role", "img"),
+                ("aria-label", &label),
+                ("title", &label),
+            ],
+        );
+        for (k, key) in ["transfer", "backoff", "metadata"].iter().enumerate() {
+            if t3[k] <= 0.0 {
+                continue;
+            }
+            s.empty(
+                "span",
+                &[
+                    ("class", &format!("replica-lane-seg s-{key}")),
+                    (
+                        "style",
+                        &format!("width:{}%", engine::num::fixed(t3[k] / longest * 100.0, 2)),
+                    ),
+                ],
+            );
+        }
+        s.close("span");
+        s.close("li");
+    }
+    s.close("ol");
+    if m.workers.len() > MAX_LANES {
+        s.elem(
+            "p",
+            &[("class", "help")],
+            &tf(
+                lang,
+                "replica.worker.more",
+                &[("n", &(m.workers.len() - MAX_LANES))],
+            ),
+        );
+    }
+    s.finish()
+}
+
+/// The canvas matrix of a large cluster: the node strip as one coloured
+/// band (up, suspect, dead, down), then `CANVAS_ROWS` rows from the window.
+fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64) {
+    use wasm_bindgen::JsCast;
+    let m = sim.model();
+    let now = sim.now();
+    let nodes = rv::nodes(m, now);
+    let up = rv::nodes_up(m, now);
+    let rows = CANVAS_ROWS.min(m.chunks.len());
+    let start = rv::window_start(m, rows);
+    let g = Grid::new(
+        width,
+        m.config().nodes.count,
+        m.side().retry.max_attempts as usize,
+        6.0,
+    );
+    let head = 20.0;
+    let h = head + rows as f64 * g.row_h + 2.0;
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    canvas.set_width((width * ratio) as u32);
+    canvas.set_height((h * ratio) as u32);
+    let _ = canvas.set_attribute("style", &format!("height:{}px", num(h)));
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    let style = web_sys::window().and_then(|w| w.get_computed_style(canvas).ok().flatten());
+    let var = |name: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(name).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let (ok, fail, wait, giveup, info, muted, bg) = (
+        var("--c-ok", "#009E73"),
+        var("--c-fail", "#D55E00"),
+        var("--c-wait", "#E69F00"),
+        var("--c-giveup", "#CC79A7"),
+        var("--c-info", "#0072B2"),
+        var("--muted", "#5b636d"),
+        var("--bg", "#f7f7f4"),
+    );
+    ctx.set_fill_style_str(&bg);
+    ctx.fill_rect(0.0, 0.0, width, h);
+    let cw = g.cell_w;
+    for (n, v) in nodes.iter().enumerate() {
+        let x = g.x(n);
+        let colour = if !v.up && v.health == Health::Alive {
+            &fail
+        } else {
+            match v.health {
+                Health::Alive => &ok,
+                Health::Suspect => &wait,
+                Health::Dead => &fail,
+            }
+        };
+        ctx.set_fill_style_str(colour);
+        // Alive: full; suspect: half; dead: a thin bar — drawn differently, not only coloured.
+        let bar = match v.health {
+            Health::Alive => 14.0,
+            Health::Suspect => 8.0,
+            Health::Dead => 3.0,
+        };
+        ctx.fill_rect(x + 0.5, 2.0 + 14.0 - bar, (cw - 1.0).max(1.0), bar);
+        if !v.up {
+            ctx.set_fill_style_str(&muted);
+            ctx.set_global_alpha(0.25);
+            ctx.fill_rect(x, head, cw, rows as f64 * g.row_h);
+            ctx.set_global_alpha(1.0);
+        }
+    }
+    for (i, chunk) in (start..start + rows).enumerate() {
+        let y = head + i as f64 * g.row_h;
+        if m.workers.iter().any(|w| w.chunk == Some(chunk as u32)) {
+            ctx.set_fill_style_str(&info);
+            ctx.set_global_alpha(0.15);
+            ctx.fill_rect(0.0, y, width, g.row_h);
+            ctx.set_global_alpha(1.0);
+        }
+        for (k, mark) in rv::marks(m, chunk).iter().enumerate().take(MAX_MARKS) {
+            ctx.set_fill_style_str(match mark {
+                Mark::Ok => &ok,
+                Mark::Failed => &wait,
+                Mark::Working => &info,
+                Mark::GaveUp => &fail,
+            });
+            ctx.fill_rect(
+                LABEL_W + k as f64 * MARK_W,
+                y + 1.0,
+                MARK_W - 3.0,
+                g.row_h - 2.0,
+            );
+        }
+        for (n, cell) in rv::row(m, chunk, &up).into_iter().enumerate() {
+            let colour = match cell {
+                Cell::Empty => continue,
+                Cell::Healthy => &ok,
+                Cell::Corrupt => &giveup,
+                Cell::Missing => &fail,
+                Cell::Cloning => &info,
+            };
+            ctx.set_fill_style_str(colour);
+            let x = g.x(n);
+            if cell == Cell::Missing {
+                ctx.set_stroke_style_str(colour);
+                ctx.stroke_rect(x + 1.0, y + 1.0, (cw - 2.0).max(1.0), g.row_h - 2.0);
+            } else {
+                ctx.fill_rect(x + 0.5, y + 0.5, (cw - 1.0).max(1.0), g.row_h - 1.0);
+            }
+        }
+    }
+}
+
+/// One side's stage, redrawn when `view` ticks.
+#[component]
+pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = crate::charts::use_element_width(node, 560.0);
+    let canvas_mode = Memo::new(move |_| view.with(|r| r.sides.get(side).is_some_and(uses_canvas)));
+    let status = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|s| status_markup(s, lang))
+                .unwrap_or_default()
+        })
+    };
+    let svg = move || {
+        let lang = view.lang.get();
+        let w = width.get();
+        view.with(|run| match run.sides.get(side) {
+            Some(sim) if !uses_canvas(sim) => matrix_svg(sim, lang, w),
+            _ => String::new(),
+        })
+    };
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let window_line = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            let Some(sim) = run.sides.get(side) else {
+                return String::new();
+            };
+            let m = sim.model();
+            let rows = if uses_canvas(sim) {
+                CANVAS_ROWS
+            } else {
+                SVG_ROWS
+            }
+            .min(m.chunks.len());
+            let start = rv::window_start(m, rows);
+            if rows == m.chunks.len() {
+                return String::new();
+            }
+            tf(
+                lang,
+                "replica.stage.window",
+                &[
+                    ("from", &start),
+                    ("to", &(start + rows - 1)),
+                    ("total", &fmt_count(lang, m.chunks.len() as u64)),
+                ],
+            )
+        })
+    };
+    let canvas_label = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .filter(|s| uses_canvas(s))
+                .map(|sim| {
+                    let rows = CANVAS_ROWS.min(sim.model().chunks.len());
+                    matrix_sentence(sim, lang, rv::window_start(sim.model(), rows), rows)
+                })
+                .unwrap_or_default()
+        })
+    };
+    Effect::new(move |_| {
+        let w = width.get();
+        view.tick.track();
+        let Some(el) = canvas.get() else { return };
+        view.run.with_value(|run| {
+            if let Some(sim) = run.sides.get(side).filter(|s| uses_canvas(s)) {
+                draw_canvas(&el, sim, w);
+            }
+        });
+    });
+    let workers = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|s| workers_markup(s, lang))
+                .unwrap_or_default()
+        })
+    };
+    let now = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|s| fmt_ms(lang, ms_of(s)))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="replica-stage" data-testid=format!("replica-stage-{side}")>
+            <div class="replica-status" inner_html=status></div>
+            <figure class="replica-matrix">
+                <div class="stage-plot" node_ref=node>
+                    {move || if canvas_mode.get() {
+                        view! { <canvas node_ref=canvas class="replica-canvas" role="img" aria-label=canvas_label data-testid="matrix-canvas"></canvas> }.into_any()
+                    } else {
+                        view! { <div class="replica-svg-wrap" data-testid="matrix" inner_html=svg></div> }.into_any()
+                    }}
+                </div>
+                <figcaption class="help">
+                    <span class="replica-window" data-testid="window">{window_line}</span>
+                    " "
+                    {tr("replica.stage.help")}
+                </figcaption>
+                <ul class="replica-legend" aria-hidden="true">
+                    {Cell::ALL.iter().map(|c| view! {
+                        <li><span class=format!("replica-swatch c-{}", c.key())></span>{tr(match c {
+                            Cell::Healthy => "replica.cell.healthy",
+                            Cell::Corrupt => "replica.cell.corrupt",
+                            Cell::Missing => "replica.cell.missing",
+                            _ => "replica.cell.cloning",
+                        })}</li>
+                    }).collect_view()}
+                    <li><span class="replica-swatch m-failed">"×"</span>{tr("replica.mark.failed")}</li>
+                    <li><span class="replica-swatch m-ok">"✓"</span>{tr("replica.mark.ok")}</li>
+                    <li><span class="replica-swatch m-gave_up">"!"</span>{tr("replica.mark.gave_up")}</li>
+                    <li><span class="replica-swatch h-suspect">"?"</span>{tr("replica.health.suspect")}</li>
+                    <li><span class="replica-swatch h-dead">"✕"</span>{tr("replica.health.dead")}</li>
+                </ul>
+            </figure>
+            <div class="replica-workers">
+                <h3 class="small-title">{tr("replica.stage.workers")}" · "<span class="mono">{now}</span></h3>
+                <div inner_html=workers></div>
+                <p class="replica-lane-legend help" aria-hidden="true">
+                    <span><span class="replica-lane-seg s-transfer"></span>" "{tr("replica.worker.key_transfer")}</span>
+                    <span><span class="replica-lane-seg s-backoff"></span>" "{tr("replica.worker.key_backoff")}</span>
+                    <span><span class="replica-lane-seg s-metadata"></span>" "{tr("replica.worker.key_metadata")}</span>
+                </p>
+            </div>
+        </div>
+    }
+}

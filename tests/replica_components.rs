@@ -1,0 +1,413 @@
+//! Component tests of the replica lab's views, in a real browser: each test
+//! builds a run from an engine preset (or the bench's large cluster), mounts
+//! one view into its own `<div>`, moves the run on, bumps the tick as the
+//! player would, waits a tick for effects, and checks the DOM against the
+//! engine's own state (`engine::labs::replica::view`).
+//!
+//! wasm32 only: `cargo test --target wasm32-unknown-unknown -p
+//! cloud-patterns-playground --test replica_components` (headless Chromium via
+//! wasm-bindgen-test-runner; `CHROMEDRIVER=/usr/bin/chromedriver`).
+#![cfg(target_arch = "wasm32")]
+
+use cloud_patterns_playground::labs::replica::bench::bench_config;
+use cloud_patterns_playground::labs::replica::charts::ReplicaCharts;
+use cloud_patterns_playground::labs::replica::controls::{parse_list, ReplicaControls};
+use cloud_patterns_playground::labs::replica::log::ReplicaLog;
+use cloud_patterns_playground::labs::replica::stage::{
+    ReplicaStage, CANVAS_ROWS, MAX_LANES, SVG_ROWS,
+};
+use cloud_patterns_playground::labs::replica::ReplicaView;
+use engine::labs::replica::view::{self as rv, Cell};
+use engine::labs::replica::{presets, ReplicaConfig, ReplicaRun};
+use engine::validate::ConfigError;
+use engine::{Lang, SimTime};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn view_of(config: &ReplicaConfig, seed: u64) -> ReplicaView {
+    ReplicaView {
+        run: StoredValue::new_local(ReplicaRun::new(config, seed).expect("valid config")),
+        tick: RwSignal::new(0),
+        lang: Signal::stored(Lang::En),
+        seed: Signal::stored(seed),
+    }
+}
+
+fn preset(id: &str) -> ReplicaView {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == id)
+        .expect("preset exists");
+    view_of(&p.config, p.seed)
+}
+
+fn advance_to(view: ReplicaView, ms: u64) {
+    view.run.update_value(|r| {
+        r.run_to(SimTime::from_ms(ms), u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+}
+
+fn run_to_end(view: ReplicaView) {
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+}
+
+fn container() -> HtmlElement {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let div = document.create_element("div").expect("create div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&div)
+        .expect("append");
+    div.unchecked_into()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn mount(f: impl FnOnce() -> AnyView + 'static) -> (HtmlElement, impl Drop) {
+    let root = container();
+    let handle = mount_to(root.clone(), f);
+    (root, Unmount(Some(handle)))
+}
+
+struct Unmount<T>(Option<T>);
+impl<T> Drop for Unmount<T> {
+    fn drop(&mut self) {
+        self.0.take();
+    }
+}
+
+fn stage(view: ReplicaView, side: usize) -> AnyView {
+    view! { <ReplicaStage view=view side=side /> }.into_any()
+}
+
+#[wasm_bindgen_test]
+async fn the_matrix_shows_every_node_and_each_cell_as_the_engine_has_it() {
+    let view = preset("demo");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 1_400);
+    tick().await;
+    let nodes = view
+        .run
+        .with_value(|r| r.sides[0].model().config().nodes.count) as usize;
+    assert_eq!(
+        all(&root, "[data-node]:not(rect)").len(),
+        nodes,
+        "a column head per node"
+    );
+    // node_2 went down at 0.3 s: its head says so, and its column is hatched.
+    let n2 = root
+        .query_selector("g.replica-node[data-node='2']")
+        .unwrap()
+        .expect("node_2");
+    assert_eq!(n2.get_attribute("data-up").as_deref(), Some("0"));
+    assert_eq!(all(&root, ".replica-col-down").len(), 1);
+    // Each row's cells are the engine's, node by node.
+    let (rows, cells) = view.run.with_value(|r| {
+        let sim = &r.sides[0];
+        let m = sim.model();
+        let up = rv::nodes_up(m, sim.now());
+        let rows = SVG_ROWS.min(m.chunks.len());
+        let start = rv::window_start(m, rows);
+        (
+            rows,
+            (start..start + rows)
+                .map(|c| (c, rv::row(m, c, &up)))
+                .collect::<Vec<_>>(),
+        )
+    });
+    assert_eq!(all(&root, ".replica-row").len(), rows);
+    for (chunk, row) in cells {
+        let g = root
+            .query_selector(&format!(".replica-row[data-chunk='{chunk}']"))
+            .unwrap()
+            .expect("the chunk's row");
+        for (n, cell) in row.iter().enumerate() {
+            let drawn = g
+                .query_selector(&format!("[data-cell][data-node='{}']", n + 1))
+                .unwrap()
+                .and_then(|e| e.get_attribute("data-cell"));
+            match cell {
+                Cell::Empty => assert!(drawn.is_none(), "chunk {chunk} node {}", n + 1),
+                c => assert_eq!(
+                    drawn.as_deref(),
+                    Some(c.key()),
+                    "chunk {chunk} node {}",
+                    n + 1
+                ),
+            }
+        }
+    }
+    // Chunk 1 needed a second attempt: a failed first try, then a retry.
+    let marks: Vec<String> = all(&root, ".replica-row[data-chunk='1'] [data-mark]")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-mark"))
+        .collect();
+    let engine_marks: Vec<&str> = view.run.with_value(|r| {
+        rv::marks(r.sides[0].model(), 1)
+            .iter()
+            .map(|m| m.key())
+            .collect()
+    });
+    assert_eq!(marks, engine_marks);
+    assert_eq!(marks.first().map(String::as_str), Some("failed"));
+    // The progress bar counts what the engine counts.
+    let counts = view
+        .run
+        .with_value(|r| rv::status_counts(r.sides[0].model()));
+    let ok = text(&root, "[data-testid=progress] [data-status=ok]");
+    assert!(ok.starts_with(&counts[2].to_string()), "{ok}");
+}
+
+#[wasm_bindgen_test]
+async fn suspect_and_dead_are_drawn_differently() {
+    let view = preset("rack_down");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 5_000);
+    tick().await;
+    let suspects = all(&root, "g.replica-node[data-health=suspect]");
+    assert_eq!(suspects.len(), 4, "rack 2's four nodes are suspect");
+    assert!(suspects
+        .iter()
+        .all(|g| g.query_selector(".replica-suspect").unwrap().is_some()));
+    assert!(all(&root, ".replica-dead").is_empty());
+    advance_to(view, 12_000);
+    tick().await;
+    let dead = all(&root, "g.replica-node[data-health=dead]");
+    assert_eq!(dead.len(), 4);
+    assert!(dead
+        .iter()
+        .all(|g| g.query_selector(".replica-dead").unwrap().is_some()
+            && g.query_selector(".replica-suspect").unwrap().is_none()));
+    // Their timers are past the dead line.
+    assert_eq!(all(&root, ".replica-timer.t-dead").len(), 4);
+    assert!(text(&root, "[data-testid=metadata]").contains("4 declared dead"));
+    // 120 chunks: a window of rows, and a line that says which.
+    assert_eq!(all(&root, ".replica-row").len(), SVG_ROWS);
+    assert!(text(&root, "[data-testid=window]").contains("of 120 chunks"));
+}
+
+#[wasm_bindgen_test]
+async fn workers_wait_for_the_metadata_server_while_it_is_down() {
+    let view = preset("metadata_down");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 5_000);
+    tick().await;
+    let meta = root
+        .query_selector("[data-testid=metadata]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(meta.get_attribute("data-up").as_deref(), Some("0"));
+    let lanes = all(&root, ".replica-lane");
+    let workers = view.run.with_value(|r| r.sides[0].model().workers.len());
+    assert_eq!(lanes.len(), workers.min(MAX_LANES));
+    assert!(lanes
+        .iter()
+        .any(|l| l.get_attribute("data-phase").as_deref() == Some("metadata")));
+    // Each lane's bar holds the waiting segment.
+    assert!(!all(&root, ".replica-lane-seg.s-metadata").is_empty());
+    advance_to(view, 9_000);
+    tick().await;
+    let meta = root
+        .query_selector("[data-testid=metadata]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(meta.get_attribute("data-up").as_deref(), Some("1"));
+}
+
+#[wasm_bindgen_test]
+async fn a_large_cluster_is_drawn_on_a_canvas_and_the_dom_does_not_grow() {
+    let view = view_of(&bench_config(10_000, 50), 1);
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 30_000);
+    tick().await;
+    let before = all(&root, "*").len();
+    assert!(before < 200, "{before} elements for 10,000 chunks");
+    advance_to(view, 120_000);
+    tick().await;
+    let canvas = root
+        .query_selector("[data-testid=matrix-canvas]")
+        .unwrap()
+        .expect("a canvas");
+    assert!(
+        canvas
+            .get_attribute("height")
+            .and_then(|h| h.parse::<u32>().ok())
+            .unwrap_or(0)
+            > 0
+    );
+    assert!(all(&root, ".replica-cell").is_empty(), "no SVG cells");
+    let after = all(&root, "*").len();
+    assert!(after <= before + 8, "{before} → {after} elements");
+    let start = view
+        .run
+        .with_value(|r| rv::window_start(r.sides[0].model(), CANVAS_ROWS));
+    assert!(start > 0, "the window followed the workers");
+    assert!(text(&root, "[data-testid=window]").contains(&format!("Rows {start}–")));
+    assert!(canvas
+        .get_attribute("aria-label")
+        .unwrap_or_default()
+        .contains("of 10000"));
+}
+
+#[wasm_bindgen_test]
+async fn the_problem_nodes_table_and_the_charts_follow_the_run() {
+    let view = preset("breaker");
+    let (root, _keep) = mount(move || view! { <ReplicaCharts view=view /> }.into_any());
+    run_to_end(view);
+    tick().await;
+    for side in 0..2 {
+        let top = view
+            .run
+            .with_value(|r| rv::problem_nodes(r.sides[side].model())[0]);
+        let table = root
+            .query_selector(&format!(".replica-problems[data-side='{side}']"))
+            .unwrap()
+            .expect("a table per side");
+        let first = table.query_selector("tbody tr").unwrap().unwrap();
+        assert_eq!(
+            first.get_attribute("data-node"),
+            Some((top.0 + 1).to_string())
+        );
+        assert_eq!(text(&first, "[data-failures]"), top.1.to_string());
+    }
+    // The breaker kept B off node_2: fewer failures there than A.
+    let f = |side: usize| {
+        view.run
+            .with_value(|r| r.sides[side].model().stats.node_failures[1])
+    };
+    assert!(f(1) < f(0), "A {} vs B {}", f(0), f(1));
+    // Both charts have a plot and a text alternative.
+    for id in ["chart-under", "chart-throughput"] {
+        let chart = root
+            .query_selector(&format!("[data-testid={id}]"))
+            .unwrap()
+            .expect(id);
+        assert!(chart.query_selector("svg").unwrap().is_some(), "{id}");
+        assert!(
+            chart.query_selector("table").unwrap().is_some(),
+            "{id}: its table"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_log_reads_like_the_text() {
+    let view = preset("before");
+    let playing = RwSignal::new(false);
+    let (root, _keep) =
+        mount(move || view! { <ReplicaLog view=view playing=playing /> }.into_any());
+    run_to_end(view);
+    tick().await;
+    let log = text(&root, "[data-testid=log-a]");
+    assert!(log.contains("(attempt 1)"), "{log}");
+    assert!(log.contains("node unavailable"), "{log}");
+    assert!(log.contains("final failure for chunk"), "{log}");
+    assert!(log.contains("the whole transfer stops"), "{log}");
+}
+
+#[wasm_bindgen_test]
+async fn the_controls_edit_every_part_of_the_config_and_show_the_engines_errors() {
+    let config = RwSignal::new(ReplicaConfig::default());
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _keep) =
+        mount(move || view! { <ReplicaControls config=config errors=errors /> }.into_any());
+    tick().await;
+    for field in all(&root, ".field") {
+        assert!(
+            field.query_selector(".help").unwrap().is_some(),
+            "{:?}",
+            field.outer_html()
+        );
+    }
+    let set = |sel: &str, v: &str| {
+        let input: web_sys::HtmlInputElement = root
+            .query_selector(sel)
+            .unwrap()
+            .expect(sel)
+            .unchecked_into();
+        input.set_value(v);
+        input
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    set("[data-testid=chunks-per-file] input[type=number]", "12");
+    set("[data-testid=slow] input", "2, 4");
+    set("[data-testid=failure-rate] input[type=number]", "10");
+    tick().await;
+    config.with_untracked(|c| {
+        assert_eq!(c.workload.chunks_per_file, 12);
+        assert_eq!(c.nodes.slow, vec![2, 4]);
+        assert!((c.nodes.failure_rate - 0.1).abs() < 1e-9);
+    });
+    // An outage window added, then edited.
+    let add: HtmlElement = root
+        .query_selector("[data-testid=node-outages] [data-testid=window-add]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    add.click();
+    tick().await;
+    set(
+        "[data-testid=node-outages] [data-testid=window-row] input",
+        "3",
+    );
+    tick().await;
+    assert_eq!(config.with_untracked(|c| c.nodes.outages[0].node), 3);
+    // A | B: the second client appears and edits `compare`.
+    assert!(root
+        .query_selector("[data-testid=b-workers]")
+        .unwrap()
+        .is_none());
+    set("[data-testid=compare] input", "");
+    let toggle: HtmlElement = root
+        .query_selector("[data-testid=compare] input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    toggle.click();
+    tick().await;
+    assert!(config.with_untracked(|c| c.compare.is_some()));
+    set("[data-testid=b-workers] input[type=number]", "9");
+    tick().await;
+    assert_eq!(
+        config.with_untracked(|c| c.compare.as_ref().unwrap().workers),
+        9
+    );
+    assert_eq!(config.with_untracked(|c| c.client.workers), 4);
+    // What the page does with a config the engine refuses: its errors, by field.
+    let mut bad = ReplicaConfig::default();
+    bad.client.retry.max_attempts = 0;
+    bad.nodes.count = 0;
+    errors.set(ReplicaRun::new(&bad, 1).err().expect("refused"));
+    tick().await;
+    let shown = text(&root, "[data-testid=config-errors]");
+    assert!(shown.contains("client.retry.max_attempts"), "{shown}");
+    assert!(shown.contains("nodes.count"), "{shown}");
+    assert_eq!(parse_list("3, x"), None);
+}
