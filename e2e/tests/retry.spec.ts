@@ -43,9 +43,10 @@ test('home lists the five labs; only built ones are links', async ({ page, shot 
   await page.goto('/#/en');
   const cards = page.locator('[data-testid=lab-list] > li');
   await expect(cards).toHaveCount(5);
-  // Retry and choreography have pages; the other three are coming.
-  await expect(page.locator('.lab-card.coming')).toHaveCount(3);
+  // Retry, choreography and availability have pages; the other two are coming.
+  await expect(page.locator('.lab-card.coming')).toHaveCount(2);
   await expect(page.getByTestId('open-choreography')).toBeVisible();
+  await expect(page.getByTestId('open-availability')).toBeVisible();
   await expect(page.locator('.lab-card.coming a')).toHaveCount(0);
   await shot('home-1440');
   await page.setViewportSize({ width: 360, height: 800 });

@@ -302,7 +302,14 @@ pub fn budget_markup(run: &AvailabilityRun, lang: Lang) -> String {
                     "allowed",
                     &fmt_number(lang, (allowed * 10.0).round() / 10.0),
                 ),
-                ("used", &fmt_percent(lang, used)),
+                (
+                    "used",
+                    &if over {
+                        format!("×{}", fmt_number(lang, (used * 10.0).round() / 10.0))
+                    } else {
+                        fmt_percent(lang, used)
+                    },
+                ),
             ],
         );
         m.open(

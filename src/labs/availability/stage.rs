@@ -105,23 +105,20 @@ impl Layout {
     }
 }
 
-/// The point a fraction `p` along a polyline.
-fn along(points: &[(f64, f64)], p: f64) -> (f64, f64) {
-    let lens: Vec<f64> = points
-        .windows(2)
-        .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
-        .collect();
-    let total: f64 = lens.iter().sum();
-    let mut left = p.clamp(0.0, 1.0) * total;
-    for (i, l) in lens.iter().enumerate() {
-        if left <= *l || i == lens.len() - 1 {
-            let f = if *l > 0.0 { (left / l).min(1.0) } else { 1.0 };
-            let (a, b) = (points[i], points[i + 1]);
-            return (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
-        }
-        left -= l;
+/// Where a dot is a fraction `p` of its way out: the first half from the
+/// clients into the gateway, the second from the gateway out to the backend
+/// (it does not cross the gateway's box, whose text stays readable). A
+/// request with no backend stops at the gateway.
+fn place(path: &[(f64, f64)], p: f64) -> (f64, f64) {
+    let lerp =
+        |a: (f64, f64), b: (f64, f64), f: f64| (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+    let p = p.clamp(0.0, 1.0);
+    match path {
+        [a, b] => lerp(*a, *b, p),
+        [a, b, _, _] if p < 0.5 => lerp(*a, *b, p * 2.0),
+        [_, _, c, d] => lerp(*c, *d, (p - 0.5) * 2.0),
+        _ => path.first().copied().unwrap_or((0.0, 0.0)),
     }
-    points.last().copied().unwrap_or((0.0, 0.0))
 }
 
 /// How long (simulated ms) a dot takes each way: a fiftieth of the run, so
@@ -161,7 +158,7 @@ pub fn dot_at(
     if now_ms < back_start {
         // Going out, then waiting at the backend.
         let p = if still { 1.0 } else { (now_ms - sent) / travel };
-        Some((along(&path, p), false))
+        Some((place(&path, p), false))
     } else {
         let p = if still {
             1.0
@@ -169,7 +166,7 @@ pub fn dot_at(
             1.0 - (now_ms - back_start) / travel
         };
         // Answered: still at the far end with reduced motion (its outcome shown there).
-        Some((along(&path, p), true))
+        Some((place(&path, p), true))
     }
 }
 
@@ -336,6 +333,7 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
     let cmd_to = match route {
         CommandRoute::Primary => t(lang, "availability.route.primary"),
         CommandRoute::Backup => t(lang, "availability.route.backup"),
+        CommandRoute::Nowhere if short => "503",
         CommandRoute::Nowhere => t(lang, "availability.route.nowhere"),
     };
     draw_box(
@@ -355,32 +353,44 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
                 } else {
                     "av-sub"
                 },
-                format!(
-                    "{} → {cmd_to}",
-                    if short { "/cmd" } else { "/api-commands" }
-                ),
+                format!("{} → {cmd_to}", if short { "cmd" } else { "/api-commands" }),
             ),
             (
                 "av-sub",
                 format!(
                     "{} → {}",
-                    if short { "/qry" } else { "/api-queries" },
+                    if short { "qry" } else { "/api-queries" },
                     t(lang, "availability.route.queries")
                 ),
             ),
             (
                 "av-errors",
-                t(lang, "availability.stage.errors").to_string(),
+                if short {
+                    "502 · 503 · 504".to_string()
+                } else {
+                    t(lang, "availability.stage.errors").to_string()
+                },
             ),
             (
                 "av-errors-n",
-                format!("502 ×{} · 503 ×{} · 504 ×{}", s.e502, s.e503, s.e504),
+                if short {
+                    format!("{} · {} · {}", s.e502, s.e503, s.e504)
+                } else {
+                    format!("502 ×{} · 503 ×{} · 504 ×{}", s.e502, s.e503, s.e504)
+                },
             ),
         ],
     );
     let th = model.threshold();
     let level = model.level_now();
-    let monitor_line = if th.phi {
+    let monitor_line = if short {
+        format!(
+            "{} {}/{}",
+            if th.phi { "φ" } else { "×" },
+            engine::i18n::format::decimal(lang, level.min(99.0), if th.phi { 1 } else { 0 }),
+            engine::num::Short(th.value)
+        )
+    } else if th.phi {
         tf(
             lang,
             "availability.stage.phi",
