@@ -91,7 +91,8 @@ impl Layout {
         let start = (cx + cw / 2.0, y);
         let g_in = (gx - gw / 2.0, y);
         if s.backend == Backend::None {
-            return vec![start, (gx - 6.0, y)];
+            // Turned back at the gateway's door: no backend routed.
+            return vec![start, g_in];
         }
         let (bx, by, bw, _) = self.backend(s.backend);
         let g_out = (
@@ -325,7 +326,11 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
             ),
             (
                 "av-sub",
-                tf(lang, "availability.stage.share", &[("pct", &pct)]),
+                if short {
+                    format!("{pct} % cmd")
+                } else {
+                    tf(lang, "availability.stage.share", &[("pct", &pct)])
+                },
             ),
         ],
     );
@@ -345,7 +350,14 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
         } else {
             ""
         },
-        t(lang, "availability.stage.gateway"),
+        t(
+            lang,
+            if short {
+                "availability.stage.gateway_short"
+            } else {
+                "availability.stage.gateway"
+            },
+        ),
         &[
             (
                 if route == CommandRoute::Nowhere {
