@@ -117,7 +117,13 @@ pub fn decode_route(input: &str) -> Decoded {
 /// The labs this app has a page for (one line each in `site/pages.tsv`, and a
 /// binary in `src/bin/`). A lab the engine runs (the CLI has it) but that has
 /// no page yet shows as coming.
-pub const LAB_PAGES: &[LabId] = &[LabId::Retry, LabId::Choreography, LabId::Cqrs, LabId::Replica];
+pub const LAB_PAGES: &[LabId] = &[
+    LabId::Retry,
+    LabId::Choreography,
+    LabId::Cqrs,
+    LabId::Replica,
+    LabId::Availability,
+];
 
 /// Whether `lab` has its own page in this app.
 pub fn has_page(lab: LabId) -> bool {

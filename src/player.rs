@@ -46,6 +46,9 @@ pub struct Clock {
     pub playing: RwSignal<bool>,
     /// log10 of simulated seconds per real second (−1 … 3).
     pub speed_log: RwSignal<f64>,
+    /// The speed slider's top: [`MAX_SPEED_LOG`], or a lab's starting speed
+    /// when that is faster (a simulated month plays in seconds).
+    pub max_speed_log: RwSignal<f64>,
     /// The run has no events left.
     pub finished: RwSignal<bool>,
     /// The last frame could not handle all its events: the run is behind.
@@ -74,7 +77,9 @@ impl Clock {
     pub fn new(seed: u64, speed_log: f64) -> Self {
         Clock {
             playing: RwSignal::new(false),
-            speed_log: RwSignal::new(speed_log.clamp(MIN_SPEED_LOG, MAX_SPEED_LOG)),
+            // max/min, not clamp: clamp's assert would link std's float printer (~8 KB gz).
+            speed_log: RwSignal::new(speed_log.max(MIN_SPEED_LOG)),
+            max_speed_log: RwSignal::new(MAX_SPEED_LOG.max(speed_log)),
             finished: RwSignal::new(false),
             lagging: RwSignal::new(false),
             tick: RwSignal::new(0),
@@ -669,12 +674,12 @@ pub fn PlayerBar(
                     type="range"
                     data-testid="speed"
                     min=engine::num::Short(MIN_SPEED_LOG).to_string()
-                    max=engine::num::Short(MAX_SPEED_LOG).to_string()
+                    max=move || engine::num::Short(clock.max_speed_log.get()).to_string()
                     step="0.1"
                     prop:value=move || engine::num::Short(clock.speed_log.get()).to_string()
                     on:input=move |ev| {
                         if let Some(v) = crate::browser::parse_f64(&event_target_value(&ev)) {
-                            clock.speed_log.set(v.clamp(MIN_SPEED_LOG, MAX_SPEED_LOG));
+                            clock.speed_log.set(v.max(MIN_SPEED_LOG).min(clock.max_speed_log.get_untracked()));
                         }
                     }
                     aria-valuetext=speed_text

@@ -68,8 +68,8 @@ fn every_link_has_one_page() {
     assert_eq!(page("#/en/retry/2.eJyrVkrOzy0"), Some(LabId::Retry));
     assert_eq!(
         page("#/en/availability"),
-        None,
-        "coming labs show on the home page"
+        Some(LabId::Availability),
+        "a bare route opens its lab's page"
     );
     assert_eq!(page("#/en/nowhere"), None);
     assert_eq!(

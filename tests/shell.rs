@@ -38,13 +38,21 @@ async fn home_lists_five_labs_and_only_built_ones_link() {
         .query_selector_all("[data-testid=lab-list] > li")
         .unwrap();
     assert_eq!(cards.length(), 5);
-    // Retry and choreography have pages; the other three are coming.
+    // Every lab has its page: none is coming.
     assert_eq!(
         root.query_selector_all(".lab-card.coming")
             .unwrap()
             .length(),
-        3
+        0
     );
+    for lab in ["retry", "choreography", "cqrs", "replica", "availability"] {
+        assert!(
+            root.query_selector(&format!("[data-testid=open-{lab}]"))
+                .unwrap()
+                .is_some(),
+            "{lab} is a link"
+        );
+    }
     assert_eq!(
         root.query_selector_all(".lab-card.coming a")
             .unwrap()

@@ -240,7 +240,9 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
             return;
         };
         clock.playing.set(false);
-        clock.speed_log.set(L::initial_speed_log(&p.config));
+        let speed = L::initial_speed_log(&p.config);
+        clock.max_speed_log.update(|m| *m = m.max(speed));
+        clock.speed_log.set(speed);
         origin.set(Some(id));
         clock.seed.set(p.seed);
         config.set(p.config);

@@ -11,6 +11,7 @@ pub(crate) mod page;
 pub mod presets;
 pub mod record;
 pub mod stats;
+pub mod view;
 
 pub use config::AvailabilityConfig;
 pub use model::AvailabilityModel;

@@ -21,6 +21,7 @@
 
 use super::config::{AvailabilityConfig, Crashes, DetectorKind, Redundancy, Tactics};
 use super::record::{AvailabilityRecord, Backend, Code};
+use super::view::{band_of, Recorder, Sent};
 use crate::patterns::detector::{Health, PhiAccrual, PingEcho};
 use crate::patterns::projector::Projector;
 use crate::rng::SimRng;
@@ -193,6 +194,8 @@ pub struct AvailabilityModel {
     /// Since when no backend serves commands.
     down_since: Option<SimTime>,
     pub stats: AvailabilityStats,
+    /// Short rings of what happened last, for the page (`view.rs`).
+    pub(super) recorder: Recorder,
 }
 
 impl AvailabilityModel {
@@ -222,6 +225,7 @@ impl AvailabilityModel {
             requests: 0,
             seq: 0,
             down_since: None,
+            recorder: Recorder::default(),
             stats: AvailabilityStats {
                 commands: 0,
                 commands_ok: 0,
@@ -336,6 +340,14 @@ impl AvailabilityModel {
         let (backend, down) = if command {
             match self.active {
                 Active::FailingOver => {
+                    self.recorder.sent(Sent {
+                        id,
+                        command,
+                        sent: now,
+                        done: now,
+                        code: Some(Code::NoBackend),
+                        backend: Backend::None,
+                    });
                     return self.answer(id, true, Some(Code::NoBackend), now, Backend::None, ctx);
                 }
                 Active::Primary => (Backend::Primary, self.primary_state(now)),
@@ -367,6 +379,14 @@ impl AvailabilityModel {
         if command && code.is_none() {
             self.write(backend, ctx);
         }
+        self.recorder.sent(Sent {
+            id,
+            command,
+            sent: now,
+            done: now + SimDuration::from_ms_f64(after),
+            code,
+            backend,
+        });
         ctx.schedule_in(
             SimDuration::from_ms_f64(after),
             AvailabilityEvent::Answer {
@@ -447,6 +467,8 @@ impl AvailabilityModel {
             SimDuration::from_ms(self.tactics.timeout_ms),
             AvailabilityEvent::PingDeadline { n },
         );
+        self.recorder
+            .ping(n, now, now + SimDuration::from_ms(self.tactics.timeout_ms));
         if self.tactics.detector == DetectorKind::PhiAccrual {
             self.judge_phi(ctx);
         }
@@ -470,6 +492,10 @@ impl AvailabilityModel {
         let now = ctx.now();
         self.answered.insert(n);
         self.phi.heard(now);
+        self.recorder.echo(n, now);
+        if self.tactics.detector == DetectorKind::PhiAccrual {
+            self.recorder.level(now, self.phi.phi(now));
+        }
         // An echo from a primary declared down: it is back.
         if self.tactics.detector == DetectorKind::PhiAccrual && self.ping.health() != Health::Alive {
             self.ping.deadline(true);
@@ -483,7 +509,9 @@ impl AvailabilityModel {
             return;
         }
         let answered = self.answered.remove(&n);
-        let Some(v) = self.ping.deadline(answered) else {
+        let verdict = self.ping.deadline(answered);
+        self.recorder.level(ctx.now(), self.ping.misses() as f64);
+        let Some(v) = verdict else {
             return;
         };
         match v.to {
@@ -496,6 +524,7 @@ impl AvailabilityModel {
 
     fn judge_phi(&mut self, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
         let phi = self.phi.phi(ctx.now());
+        self.recorder.level(ctx.now(), phi);
         if phi > self.tactics.phi_threshold && self.ping.health() != Health::Dead {
             // Record the verdict in the same place ping-echo keeps it.
             while self.ping.health() != Health::Dead {
@@ -651,10 +680,11 @@ impl Model for AvailabilityModel {
             }),
         }
         self.account(now);
+        self.recorder.band(now, band_of(self.active, self.ping.health()));
     }
 
     fn approx_bytes(&self) -> usize {
-        (self.primary_down.len() + self.queries_down.len()) * std::mem::size_of::<Down>()
+        (self.primary_down.len() + self.queries_down.len()) * std::mem::size_of::<Down>() + self.recorder.approx_bytes()
     }
 }
 

@@ -1,0 +1,313 @@
+//! The heartbeat "seismograph" of the monitored registration service: the
+//! last few dozen ping intervals scrolling right to left. On top, each ping
+//! (a small tick) and its echo (a tall tick; late ones in the waiting colour,
+//! missing ones a cross at the deadline); in the middle the suspicion level —
+//! echoes missed in a row, or φ — against the threshold that declares the
+//! service down; at the bottom the state band (up, suspected, down,
+//! promoted, resyncing), with the stretches the primary was really down
+//! shaded behind it all. SVG written as text from the engine's short rings.
+
+use super::AvailView;
+use crate::i18n::tr;
+use crate::markup::{num, Markup};
+use engine::i18n::{t, tf};
+use engine::labs::availability::view::Band;
+use engine::labs::availability::AvailabilitySim;
+use engine::time::{SimDuration, SimTime};
+use engine::Lang;
+use leptos::prelude::*;
+
+/// Ping intervals the window shows.
+pub const INTERVALS: u64 = 24;
+const H: f64 = 112.0;
+const TICKS_Y: f64 = 26.0;
+const LEVEL_TOP: f64 = 34.0;
+const LEVEL_BOTTOM: f64 = 80.0;
+const BAND_Y: f64 = 86.0;
+const BAND_H: f64 = 18.0;
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+/// The window shown: (from, to) in simulated time.
+pub fn window(sim: &AvailabilitySim) -> (SimTime, SimTime) {
+    let span = SimDuration::from_ms(sim.model().tactics().interval_ms * INTERVALS);
+    let now = sim.now();
+    if now.as_micros() < span.as_micros() {
+        (SimTime::ZERO, SimTime::ZERO + span)
+    } else {
+        (
+            SimTime::ZERO + SimDuration::from_micros(now.as_micros() - span.as_micros()),
+            now,
+        )
+    }
+}
+
+fn band_label(lang: Lang, b: Band) -> String {
+    t(lang, &format!("availability.band.{}", b.key())).to_string()
+}
+
+/// The seismograph of one side, `width` CSS px wide.
+pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
+    let model = sim.model();
+    let w = width.max(240.0);
+    let (from, to) = window(sim);
+    let (f, span) = (ms(from), (ms(to) - ms(from)).max(1.0));
+    let now_ms = ms(sim.now());
+    let x = |t: f64| 4.0 + (t - f) / span * (w - 8.0);
+    let th = model.threshold();
+    let recent = model.recent();
+    let top_level = (th.value * 1.5).max(1.0);
+    let y_level =
+        |v: f64| LEVEL_BOTTOM - (v.min(top_level) / top_level) * (LEVEL_BOTTOM - LEVEL_TOP);
+    let mut m = Markup::new();
+    m.open(
+        "svg",
+        &[
+            ("class", "av-seismo-svg"),
+            ("viewBox", &format!("0 0 {} {}", num(w), num(H))),
+            ("role", "img"),
+            ("aria-label", &seismo_sentence(sim, lang)),
+        ],
+    );
+    // The primary really down (ground truth), behind everything.
+    for (a, b, hung) in model.crashes_between(from, to.min(sim.now())) {
+        m.empty(
+            "rect",
+            &[
+                ("class", if hung { "av-truth hung" } else { "av-truth" }),
+                ("x", &num(x(ms(a)))),
+                ("y", "0"),
+                ("width", &num((x(ms(b)) - x(ms(a))).max(1.0))),
+                ("height", &num(BAND_Y - 2.0)),
+            ],
+        );
+    }
+    // Pings and echoes.
+    line(&mut m, "av-seismo-base", (4.0, TICKS_Y), (w - 4.0, TICKS_Y));
+    for p in recent
+        .pings
+        .iter()
+        .filter(|p| p.sent >= from && p.sent <= sim.now())
+    {
+        let px = x(ms(p.sent));
+        line(&mut m, "av-tick ping", (px, TICKS_Y), (px, TICKS_Y - 5.0));
+        match p.echo {
+            Some(e) if e <= sim.now() => {
+                let ex = x(ms(e));
+                let late = e > p.deadline;
+                line(
+                    &mut m,
+                    if late {
+                        "av-tick echo late"
+                    } else {
+                        "av-tick echo"
+                    },
+                    (ex, TICKS_Y),
+                    (ex, TICKS_Y - 18.0),
+                );
+            }
+            _ if p.deadline <= sim.now() => {
+                let dx = x(ms(p.deadline));
+                m.elem(
+                    "text",
+                    &[
+                        ("class", "av-miss"),
+                        ("x", &num(dx)),
+                        ("y", &num(TICKS_Y + 2.0)),
+                        ("text-anchor", "middle"),
+                    ],
+                    "×",
+                );
+            }
+            _ => {}
+        }
+    }
+    // The suspicion level, a step line, and its threshold.
+    let ty = y_level(th.value);
+    line(&mut m, "av-threshold", (4.0, ty), (w - 4.0, ty));
+    let th_text = if th.phi {
+        tf(
+            lang,
+            "availability.seismo.threshold_phi",
+            &[("v", &engine::num::Short(th.value))],
+        )
+    } else {
+        tf(
+            lang,
+            "availability.seismo.threshold_k",
+            &[("k", &(th.value as u64))],
+        )
+    };
+    m.elem(
+        "text",
+        &[
+            ("class", "av-threshold-label"),
+            ("x", &num(w - 6.0)),
+            ("y", &num(ty - 3.0)),
+            ("text-anchor", "end"),
+        ],
+        &th_text,
+    );
+    let mut pts: Vec<(f64, f64)> = vec![];
+    let mut last = recent
+        .levels
+        .iter()
+        .rev()
+        .find(|l| l.0 < from)
+        .map_or(0.0, |l| l.1);
+    pts.push((x(f), y_level(last)));
+    for &(at, v) in recent
+        .levels
+        .iter()
+        .filter(|l| l.0 >= from && l.0 <= sim.now())
+    {
+        let lx = x(ms(at));
+        pts.push((lx, y_level(last)));
+        pts.push((lx, y_level(v)));
+        last = v;
+    }
+    pts.push((x(now_ms.min(ms(to))), y_level(last)));
+    let d: String = pts
+        .iter()
+        .enumerate()
+        .map(|(i, (a, b))| format!("{}{},{}", if i == 0 { "M" } else { "L" }, num(*a), num(*b)))
+        .collect();
+    m.empty("path", &[("class", "av-level"), ("d", &d)]);
+    m.elem(
+        "text",
+        &[
+            ("class", "av-level-label"),
+            ("x", "6"),
+            ("y", &num(LEVEL_TOP - 1.0)),
+        ],
+        t(
+            lang,
+            if th.phi {
+                "availability.seismo.phi"
+            } else {
+                "availability.seismo.misses"
+            },
+        ),
+    );
+    // The state band.
+    for (a, b, band) in model.bands_between(from, sim.now().min(to)) {
+        let (x0, x1) = (x(ms(a)), x(ms(b)));
+        m.open(
+            "g",
+            &[
+                ("class", &format!("av-band {}", band.key())),
+                ("data-band", band.key()),
+            ],
+        );
+        m.empty(
+            "rect",
+            &[
+                ("x", &num(x0)),
+                ("y", &num(BAND_Y)),
+                ("width", &num((x1 - x0).max(1.0))),
+                ("height", &num(BAND_H)),
+            ],
+        );
+        let label = band_label(lang, band);
+        if x1 - x0 > label.chars().count() as f64 * 6.5 + 6.0 {
+            m.elem(
+                "text",
+                &[("x", &num(x0 + 4.0)), ("y", &num(BAND_Y + 13.0))],
+                &label,
+            );
+        }
+        m.close("g");
+    }
+    // Now.
+    if now_ms <= ms(to) {
+        line(&mut m, "av-now", (x(now_ms), 0.0), (x(now_ms), H));
+    }
+    m.close("svg");
+    m.finish()
+}
+
+fn line(m: &mut Markup, class: &str, a: (f64, f64), b: (f64, f64)) {
+    m.empty(
+        "line",
+        &[
+            ("class", class),
+            ("x1", &num(a.0)),
+            ("y1", &num(a.1)),
+            ("x2", &num(b.0)),
+            ("y2", &num(b.1)),
+        ],
+    );
+}
+
+/// The seismograph in one sentence.
+pub fn seismo_sentence(sim: &AvailabilitySim, lang: Lang) -> String {
+    let model = sim.model();
+    let th = model.threshold();
+    let (from, _) = window(sim);
+    let pings: Vec<_> = model
+        .recent()
+        .pings
+        .iter()
+        .filter(|p| p.sent >= from && p.deadline <= sim.now())
+        .collect();
+    let echoed = pings
+        .iter()
+        .filter(|p| p.echo.is_some_and(|e| e <= p.deadline))
+        .count();
+    tf(
+        lang,
+        "availability.seismo.sentence",
+        &[
+            ("band", &band_label(lang, model.band_now())),
+            (
+                "level",
+                &engine::i18n::format::decimal(lang, model.level_now().min(99.0), 1),
+            ),
+            ("threshold", &engine::num::Short(th.value)),
+            ("pings", &pings.len()),
+            ("echoes", &echoed),
+        ],
+    )
+}
+
+/// The seismograph of one side, with its legend.
+#[component]
+pub fn Seismograph(view: AvailView, side: usize) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = crate::charts::use_element_width(node, 560.0);
+    let svg = move || {
+        let lang = view.lang.get();
+        let w = width.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|s| seismo_svg(s, lang, w))
+                .unwrap_or_default()
+        })
+    };
+    let band = move |b: Band| {
+        view! { <span class=format!("av-band-key {}", b.key())>{tr(match b {
+            Band::Up => "availability.band.up",
+            Band::Suspected => "availability.band.suspected",
+            Band::Down => "availability.band.down",
+            Band::Promoted => "availability.band.promoted",
+            Band::Resyncing => "availability.band.resyncing",
+        })}</span> }
+    };
+    view! {
+        <figure class="av-seismo" data-testid=format!("av-seismo-{side}")>
+            <figcaption class="av-seismo-title">
+                <strong>{tr("availability.seismo.title")}</strong>
+                " "
+                <span class="help">{tr("availability.seismo.help")}</span>
+            </figcaption>
+            <div class="stage-plot" node_ref=node inner_html=svg></div>
+            <p class="av-legend help" aria-hidden="true">
+                {Band::ALL.into_iter().map(band).collect_view()}
+                <span class="av-band-key truth">{tr("availability.seismo.truth")}</span>
+            </p>
+        </figure>
+    }
+}

@@ -1,0 +1,591 @@
+//! The stage: the topology in fixed lanes. Clients on the left send requests
+//! to the API gateway, which routes `/api-commands` to the registration
+//! primary (or, after a failover, the backup) and `/api-queries` to the
+//! user-queries service; the monitor pings the primary. The route in use is
+//! drawn solid, the other dashed; each request is a dot going out and coming
+//! back, coloured by how it ended (answered, 502, 503, 504), grey while it
+//! waits; the gateway counts its error answers. The drawing is one SVG
+//! written as text with at most [`MAX_DOTS`] dots, so its size does not grow
+//! with the load. With reduced motion the dots sit at their station (the
+//! gateway, the backend) instead of travelling.
+
+use super::AvailView;
+use crate::i18n::tr;
+use crate::markup::{num, Markup};
+use engine::i18n::{t, tf};
+use engine::labs::availability::record::{Backend, Code};
+use engine::labs::availability::view::{CommandRoute, InstanceState, Sent};
+use engine::labs::availability::AvailabilitySim;
+use engine::time::SimTime;
+use engine::Lang;
+use leptos::prelude::*;
+
+/// Request dots drawn at most (the newest).
+pub const MAX_DOTS: usize = 96;
+/// Below this width (CSS px) boxes carry short labels.
+const NARROW: f64 = 520.0;
+
+fn ms(t: SimTime) -> f64 {
+    t.as_micros() as f64 / 1000.0
+}
+
+/// Where the stage's pieces go for a drawing `w` CSS px wide.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    pub w: f64,
+    pub h: f64,
+    pub narrow: bool,
+    /// Box centres and sizes: (x, y, w, h).
+    pub clients: (f64, f64, f64, f64),
+    pub gateway: (f64, f64, f64, f64),
+    pub monitor: (f64, f64, f64, f64),
+    pub primary: (f64, f64, f64, f64),
+    pub backup: (f64, f64, f64, f64),
+    pub queries: (f64, f64, f64, f64),
+}
+
+impl Layout {
+    pub fn for_width(w: f64) -> Layout {
+        let w = w.max(300.0);
+        let narrow = w < NARROW;
+        let bh = if narrow { 46.0 } else { 52.0 };
+        let gap = 14.0;
+        let row = |i: f64| 8.0 + bh / 2.0 + i * (bh + gap);
+        let h = row(2.0) + bh / 2.0 + 8.0;
+        let cw = (w * 0.17).clamp(64.0, 120.0);
+        let sw = (w * 0.30).clamp(110.0, 210.0);
+        let gw = (w * 0.27).clamp(100.0, 200.0);
+        let cx = 6.0 + cw / 2.0;
+        let sx = w - 6.0 - sw / 2.0;
+        // The gateway halfway between the clients and the services.
+        let gx = ((cx + cw / 2.0) + (sx - sw / 2.0)) / 2.0;
+        let mid23 = (row(1.0) + row(2.0)) / 2.0;
+        Layout {
+            w,
+            h,
+            narrow,
+            clients: (cx, mid23, cw, bh),
+            gateway: (gx, mid23, gw, bh * 2.0 + gap),
+            monitor: (gx, row(0.0), gw, bh - 8.0),
+            primary: (sx, row(0.0), sw, bh),
+            backup: (sx, row(1.0), sw, bh),
+            queries: (sx, row(2.0), sw, bh),
+        }
+    }
+
+    fn backend(&self, b: Backend) -> (f64, f64, f64, f64) {
+        match b {
+            Backend::Primary => self.primary,
+            Backend::Backup => self.backup,
+            Backend::Queries => self.queries,
+            Backend::None => self.gateway,
+        }
+    }
+
+    /// A request's way out: the clients' right edge, into the gateway, out of
+    /// it level with the backend, into the backend (or stopping at the gateway).
+    fn path(&self, s: &Sent) -> Vec<(f64, f64)> {
+        let (cx, cy, cw, _) = self.clients;
+        let (gx, _, gw, _) = self.gateway;
+        let y = if s.command { cy - 8.0 } else { cy + 8.0 };
+        let start = (cx + cw / 2.0, y);
+        let g_in = (gx - gw / 2.0, y);
+        if s.backend == Backend::None {
+            // Turned back at the gateway's door: no backend routed.
+            return vec![start, g_in];
+        }
+        let (bx, by, bw, _) = self.backend(s.backend);
+        let g_out = (
+            gx + gw / 2.0,
+            by.clamp(
+                self.gateway.1 - self.gateway.3 / 2.0 + 6.0,
+                self.gateway.1 + self.gateway.3 / 2.0 - 6.0,
+            ),
+        );
+        vec![start, g_in, g_out, (bx - bw / 2.0, by)]
+    }
+}
+
+/// Where a dot is a fraction `p` of its way out: the first half from the
+/// clients into the gateway, the second from the gateway out to the backend
+/// (it does not cross the gateway's box, whose text stays readable). A
+/// request with no backend stops at the gateway.
+fn place(path: &[(f64, f64)], p: f64) -> (f64, f64) {
+    let lerp =
+        |a: (f64, f64), b: (f64, f64), f: f64| (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+    let p = p.clamp(0.0, 1.0);
+    match path {
+        [a, b] => lerp(*a, *b, p),
+        [a, b, _, _] if p < 0.5 => lerp(*a, *b, p * 2.0),
+        [_, _, c, d] => lerp(*c, *d, (p - 0.5) * 2.0),
+        _ => path.first().copied().unwrap_or((0.0, 0.0)),
+    }
+}
+
+/// How long (simulated ms) a dot takes each way: a fiftieth of the run, so
+/// a run of any length shows its dots for about the same real time.
+pub fn travel_ms(sim: &AvailabilitySim) -> f64 {
+    let run = sim.model().config().load.duration_ms as f64;
+    (run / 100.0).clamp(150.0, 3_600_000.0)
+}
+
+/// The CSS class of an outcome.
+pub fn outcome_class(code: Option<Code>) -> &'static str {
+    match code {
+        None => "ok",
+        Some(Code::Refused) => "e502",
+        Some(Code::NoBackend) => "e503",
+        Some(Code::TimedOut) => "e504",
+    }
+}
+
+/// A dot's place at `now` (None: not on stage), and whether it is answered.
+pub fn dot_at(
+    lay: &Layout,
+    s: &Sent,
+    now_ms: f64,
+    travel: f64,
+    still: bool,
+) -> Option<((f64, f64), bool)> {
+    let sent = ms(s.sent);
+    let done = ms(s.done);
+    let path = lay.path(s);
+    let out_end = sent + travel;
+    let back_start = done.max(out_end);
+    let back_end = back_start + travel;
+    if now_ms < sent || now_ms >= back_end {
+        return None;
+    }
+    if now_ms < back_start {
+        // Going out, then waiting at the backend.
+        let p = if still { 1.0 } else { (now_ms - sent) / travel };
+        Some((place(&path, p), false))
+    } else {
+        let p = if still {
+            1.0
+        } else {
+            1.0 - (now_ms - back_start) / travel
+        };
+        // Answered: still at the far end with reduced motion (its outcome shown there).
+        Some((place(&path, p), true))
+    }
+}
+
+fn state_label(lang: Lang, s: InstanceState) -> String {
+    t(lang, &format!("availability.state.{}", s.key())).to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_box(
+    m: &mut Markup,
+    b: (f64, f64, f64, f64),
+    lane: &str,
+    class: &str,
+    title: &str,
+    lines: &[(&str, String)],
+) {
+    let (x, y, w, h) = b;
+    m.open(
+        "g",
+        &[("class", &format!("av-lane {class}")), ("data-lane", lane)],
+    );
+    m.empty(
+        "rect",
+        &[
+            ("class", "av-box"),
+            ("x", &num(x - w / 2.0)),
+            ("y", &num(y - h / 2.0)),
+            ("width", &num(w)),
+            ("height", &num(h)),
+            ("rx", "6"),
+        ],
+    );
+    let n = lines.len() as f64;
+    let top = y - (n * 13.0) / 2.0 - 2.0;
+    m.elem(
+        "text",
+        &[
+            ("class", "av-name"),
+            ("x", &num(x)),
+            ("y", &num(top)),
+            ("text-anchor", "middle"),
+        ],
+        title,
+    );
+    for (i, (cls, line)) in lines.iter().enumerate() {
+        m.elem(
+            "text",
+            &[
+                ("class", cls),
+                ("x", &num(x)),
+                ("y", &num(top + 14.0 * (i as f64 + 1.0))),
+                ("text-anchor", "middle"),
+            ],
+            line,
+        );
+    }
+    m.close("g");
+}
+
+fn line(m: &mut Markup, class: &str, a: (f64, f64), b: (f64, f64)) {
+    m.empty(
+        "line",
+        &[
+            ("class", class),
+            ("x1", &num(a.0)),
+            ("y1", &num(a.1)),
+            ("x2", &num(b.0)),
+            ("y2", &num(b.1)),
+        ],
+    );
+}
+
+/// The stage of one side, as SVG markup, `width` CSS px wide.
+pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> String {
+    let model = sim.model();
+    let c = model.config();
+    let lay = Layout::for_width(width);
+    let now = sim.now();
+    let now_ms = ms(now);
+    let travel = travel_ms(sim);
+    let route = model.command_route();
+    let primary = model.primary_instance(now);
+    let backup = model.backup_instance();
+    let queries = model.queries_instance(now);
+    let mut m = Markup::new();
+    m.open(
+        "svg",
+        &[
+            ("class", "stage-svg av-svg"),
+            ("viewBox", &format!("0 0 {} {}", num(lay.w), num(lay.h))),
+            ("role", "img"),
+            ("aria-label", &stage_sentence(sim, lang)),
+        ],
+    );
+    // Routes: clients → gateway, gateway → each backend (the one in use solid).
+    let (gx, gy, gw, gh) = lay.gateway;
+    let right = gx + gw / 2.0;
+    let (cx, cy, cw, _) = lay.clients;
+    line(
+        &mut m,
+        "av-route on",
+        (cx + cw / 2.0, cy),
+        (gx - gw / 2.0, gy),
+    );
+    let to = |b: (f64, f64, f64, f64)| (b.0 - b.2 / 2.0, b.1);
+    let clamp_y = |y: f64| y.clamp(gy - gh / 2.0 + 6.0, gy + gh / 2.0 - 6.0);
+    for (b, on, lane) in [
+        (lay.primary, route == CommandRoute::Primary, "primary"),
+        (lay.backup, route == CommandRoute::Backup, "backup"),
+        (lay.queries, !queries.is_down(), "queries"),
+    ] {
+        let class = if on { "av-route on" } else { "av-route off" };
+        m.open(
+            "g",
+            &[
+                ("data-route", lane),
+                ("data-on", if on { "1" } else { "0" }),
+            ],
+        );
+        line(&mut m, class, (right, clamp_y(b.1)), to(b));
+        m.close("g");
+    }
+    // The monitor's pings to the primary.
+    let (mx, my, mw, _) = lay.monitor;
+    let recent = model.recent();
+    let last_echo = recent.pings.iter().rev().find_map(|p| p.echo);
+    let fresh =
+        last_echo.is_some_and(|e| now_ms - ms(e) <= model.tactics().interval_ms as f64 * 1.5);
+    line(
+        &mut m,
+        if fresh {
+            "av-ping fresh"
+        } else {
+            "av-ping silent"
+        },
+        (mx + mw / 2.0, my),
+        to(lay.primary),
+    );
+    // Boxes.
+    let short = lay.narrow;
+    let pct = engine::i18n::format::decimal(lang, c.load.command_share * 100.0, 0);
+    draw_box(
+        &mut m,
+        lay.clients,
+        "clients",
+        "",
+        t(lang, "availability.stage.clients"),
+        &[
+            (
+                "av-sub",
+                tf(
+                    lang,
+                    "availability.stage.rate",
+                    &[("rate", &engine::num::Short(c.load.requests_per_s))],
+                ),
+            ),
+            (
+                "av-sub",
+                if short {
+                    format!("{pct} % cmd")
+                } else {
+                    tf(lang, "availability.stage.share", &[("pct", &pct)])
+                },
+            ),
+        ],
+    );
+    let s = &model.stats;
+    let cmd_to = match route {
+        CommandRoute::Primary => t(lang, "availability.route.primary"),
+        CommandRoute::Backup => t(lang, "availability.route.backup"),
+        CommandRoute::Nowhere if short => "503",
+        CommandRoute::Nowhere => t(lang, "availability.route.nowhere"),
+    };
+    draw_box(
+        &mut m,
+        lay.gateway,
+        "gateway",
+        if route == CommandRoute::Nowhere {
+            "av-warn"
+        } else {
+            ""
+        },
+        t(
+            lang,
+            if short {
+                "availability.stage.gateway_short"
+            } else {
+                "availability.stage.gateway"
+            },
+        ),
+        &[
+            (
+                if route == CommandRoute::Nowhere {
+                    "av-sub av-bad"
+                } else {
+                    "av-sub"
+                },
+                format!("{} → {cmd_to}", if short { "cmd" } else { "/api-commands" }),
+            ),
+            (
+                "av-sub",
+                format!(
+                    "{} → {}",
+                    if short { "qry" } else { "/api-queries" },
+                    t(lang, "availability.route.queries")
+                ),
+            ),
+            (
+                "av-errors",
+                if short {
+                    "502 · 503 · 504".to_string()
+                } else {
+                    t(lang, "availability.stage.errors").to_string()
+                },
+            ),
+            (
+                "av-errors-n",
+                if short {
+                    format!("{} · {} · {}", s.e502, s.e503, s.e504)
+                } else {
+                    format!("502 ×{} · 503 ×{} · 504 ×{}", s.e502, s.e503, s.e504)
+                },
+            ),
+        ],
+    );
+    let th = model.threshold();
+    let level = model.level_now();
+    let monitor_line = if short {
+        format!(
+            "{} {}/{}",
+            if th.phi { "φ" } else { "×" },
+            engine::i18n::format::decimal(lang, level.min(99.0), if th.phi { 1 } else { 0 }),
+            engine::num::Short(th.value)
+        )
+    } else if th.phi {
+        tf(
+            lang,
+            "availability.stage.phi",
+            &[
+                (
+                    "phi",
+                    &engine::i18n::format::decimal(lang, level.min(99.0), 1),
+                ),
+                ("threshold", &engine::num::Short(th.value)),
+            ],
+        )
+    } else {
+        tf(
+            lang,
+            "availability.stage.misses",
+            &[("n", &(level as u64)), ("k", &(th.value as u64))],
+        )
+    };
+    let band = model.band_now();
+    draw_box(
+        &mut m,
+        lay.monitor,
+        "monitor",
+        &format!("av-band-{}", band.key()),
+        t(lang, "availability.stage.monitor"),
+        &[("av-sub", monitor_line)],
+    );
+    for (b, lane, title, state) in [
+        (
+            lay.primary,
+            "primary",
+            if short {
+                "availability.stage.primary_short"
+            } else {
+                "availability.stage.primary"
+            },
+            primary,
+        ),
+        (
+            lay.backup,
+            "backup",
+            if short {
+                "availability.stage.backup_short"
+            } else {
+                "availability.stage.backup"
+            },
+            backup,
+        ),
+        (
+            lay.queries,
+            "queries",
+            if short {
+                "availability.stage.queries_short"
+            } else {
+                "availability.stage.queries"
+            },
+            queries,
+        ),
+    ] {
+        let class = format!(
+            "av-st-{}{}",
+            state.key(),
+            if state.is_down() { " av-down" } else { "" }
+        );
+        m.open("g", &[("data-state", state.key())]);
+        draw_box(
+            &mut m,
+            b,
+            lane,
+            &class,
+            t(lang, title),
+            &[("av-state", state_label(lang, state))],
+        );
+        m.close("g");
+    }
+    // Dots: the newest requests still on stage.
+    let mut drawn = 0;
+    for s in recent.requests.iter().rev() {
+        if drawn >= MAX_DOTS {
+            break;
+        }
+        let Some(((x, y), answered)) = dot_at(&lay, s, now_ms, travel, still) else {
+            continue;
+        };
+        drawn += 1;
+        let class = if answered {
+            format!("av-dot {}", outcome_class(s.code))
+        } else {
+            "av-dot pending".to_string()
+        };
+        let r = if s.command { "4.5" } else { "3.5" };
+        m.empty(
+            "circle",
+            &[
+                ("class", &class),
+                ("cx", &num(x)),
+                ("cy", &num(y)),
+                ("r", r),
+                (
+                    "data-code",
+                    if answered {
+                        outcome_class(s.code)
+                    } else {
+                        "pending"
+                    },
+                ),
+            ],
+        );
+    }
+    m.close("svg");
+    m.finish()
+}
+
+/// The stage in one sentence (its text alternative).
+pub fn stage_sentence(sim: &AvailabilitySim, lang: Lang) -> String {
+    let model = sim.model();
+    let now = sim.now();
+    let route = match model.command_route() {
+        CommandRoute::Primary => t(lang, "availability.route.primary"),
+        CommandRoute::Backup => t(lang, "availability.route.backup"),
+        CommandRoute::Nowhere => t(lang, "availability.route.nowhere"),
+    };
+    let s = &model.stats;
+    tf(
+        lang,
+        "availability.stage.sentence",
+        &[
+            ("route", &route),
+            ("primary", &state_label(lang, model.primary_instance(now))),
+            ("backup", &state_label(lang, model.backup_instance())),
+            ("queries", &state_label(lang, model.queries_instance(now))),
+            ("e502", &s.e502),
+            ("e503", &s.e503),
+            ("e504", &s.e504),
+        ],
+    )
+}
+
+/// The legend under the stage: what the dots' colours mean.
+fn legend() -> impl IntoView {
+    let item = |class: &'static str, key: &'static str| {
+        view! {
+            <span class="av-legend-item">
+                <svg width="12" height="12" aria-hidden="true"><circle class=format!("av-dot {class}") cx="6" cy="6" r="4.5" /></svg>
+                " "
+                {tr(key)}
+            </span>
+        }
+    };
+    view! {
+        <p class="av-legend help">
+            {item("ok", "availability.legend.ok")}
+            {item("pending", "availability.legend.pending")}
+            {item("e502", "availability.legend.e502")}
+            {item("e503", "availability.legend.e503")}
+            {item("e504", "availability.legend.e504")}
+        </p>
+    }
+}
+
+/// The stage of one side.
+#[component]
+pub fn AvailStage(view: AvailView, side: usize) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    let width = crate::charts::use_element_width(node, 560.0);
+    let still = crate::charts::prefers_reduced_motion();
+    let svg = move || {
+        let lang = view.lang.get();
+        let w = width.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|sim| stage_svg(sim, lang, w, still))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <figure class="av-stage" data-testid=format!("av-stage-{side}")>
+            <div class="stage-plot" node_ref=node inner_html=svg></div>
+            <figcaption>
+                {legend()}
+                <span class="help">{tr("availability.stage.help")}</span>
+            </figcaption>
+        </figure>
+    }
+}
