@@ -82,7 +82,11 @@ async fn home_lists_five_labs_and_only_built_ones_link() {
         link.get_attribute("href").as_deref(),
         Some("retry.html#/pt/retry")
     );
-    assert!(root.text_content().unwrap().contains("Em breve"));
+    let text = root.text_content().unwrap();
+    assert!(
+        text.contains("Retentativas (Retry)") && text.contains("Disponibilidade"),
+        "{text}"
+    );
 }
 
 #[wasm_bindgen_test]
