@@ -785,6 +785,48 @@ mod tests {
         );
     }
 
+    /// A lab's views never name another lab's texts: its page's texts file does not
+    /// hold them, so the reader would see the raw key (the replica and choreography
+    /// charts once showed "retry.charts.time_axis").
+    #[test]
+    fn a_labs_views_name_only_its_own_and_shared_texts() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let tsv = fs::read_to_string(root.join("engine/i18n/catalogue.tsv")).unwrap();
+        let labs = read_lab_texts(&tsv);
+        let mut checked = 0;
+        for lab in &labs {
+            let dir = root.join("src/labs").join(&lab.slug);
+            let Ok(files) = walk(&dir) else { continue };
+            for file in files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+            {
+                let code = fs::read_to_string(file).unwrap();
+                checked += 1;
+                for other in labs.iter().filter(|o| o.slug != lab.slug) {
+                    for prefix in &other.prefixes {
+                        // Prefixes that one lab's prefix contains (`log.` in `log.cqrs.`) are
+                        // not another lab's.
+                        if lab
+                            .prefixes
+                            .iter()
+                            .any(|mine| mine.starts_with(prefix.as_str()))
+                        {
+                            continue;
+                        }
+                        assert!(
+                            !code.contains(&format!("\"{prefix}")),
+                            "{} names {}'s texts (\"{prefix}…\"): its page does not load them",
+                            file.display(),
+                            other.slug
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked >= 5, "the labs' views were read ({checked} files)");
+    }
+
     #[test]
     fn references_are_read_from_trunks_output() {
         let html = r#"<link rel="stylesheet" href="./main-1a.css" integrity="sha384-x"/>

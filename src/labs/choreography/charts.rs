@@ -85,7 +85,7 @@ pub fn states_chart(sim: &ChoreoSim, side: usize, lang: Lang) -> LineChartData {
             "choreo.charts.states_title",
             &[("side", &side_name(lang, side))],
         ),
-        x_label: t(lang, "retry.charts.time_axis").into(),
+        x_label: t(lang, "ui.time_axis").into(),
         y_label: t(lang, "choreo.verdict.orders").into(),
         x_max: (now.as_micros() as f64 / 1e6).max(0.001),
         y_min_top: 1.0,
@@ -105,7 +105,7 @@ pub fn states_chart(sim: &ChoreoSim, side: usize, lang: Lang) -> LineChartData {
         ),
         table: DataTable {
             caption: t(lang, "choreo.charts.states_table").into(),
-            head: std::iter::once(t(lang, "retry.charts.time_axis").to_string())
+            head: std::iter::once(t(lang, "ui.time_axis").to_string())
                 .chain(names.iter().map(|s| s.to_string()))
                 .collect(),
             rows: table_rows,
@@ -120,7 +120,7 @@ pub fn states_chart(sim: &ChoreoSim, side: usize, lang: Lang) -> LineChartData {
 pub fn messages_chart(run: &ChoreoRun, lang: Lang) -> LineChartData {
     let mut series = vec![];
     let mut summary = vec![];
-    let mut head = vec![t(lang, "retry.charts.time_axis").to_string()];
+    let mut head = vec![t(lang, "ui.time_axis").to_string()];
     let mut table: Vec<Vec<String>> = vec![];
     let mut x_max: f64 = 0.001;
     for (side, sim) in run.sides.iter().enumerate() {
@@ -176,7 +176,7 @@ pub fn messages_chart(run: &ChoreoRun, lang: Lang) -> LineChartData {
     let empty = series.iter().all(|s| s.points.is_empty());
     LineChartData {
         title: t(lang, "choreo.charts.messages_title").into(),
-        x_label: t(lang, "retry.charts.time_axis").into(),
+        x_label: t(lang, "ui.time_axis").into(),
         y_label: t(lang, "choreo.charts.messages_axis").into(),
         x_max,
         y_min_top: 1.0,

@@ -34,7 +34,7 @@ pub enum Which {
 pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
     let mut series = vec![];
     let mut summary = vec![];
-    let mut head = vec![t(lang, "retry.charts.time_axis").to_string()];
+    let mut head = vec![t(lang, "ui.time_axis").to_string()];
     let mut columns: Vec<Vec<(f64, f64)>> = vec![];
     let mut x_max: f64 = 0.001;
     for (side, sim) in run.sides.iter().enumerate() {
@@ -137,7 +137,7 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
     let empty = series.iter().all(|s| s.points.is_empty());
     LineChartData {
         title: t(lang, title).into(),
-        x_label: t(lang, "retry.charts.time_axis").into(),
+        x_label: t(lang, "ui.time_axis").into(),
         y_label: t(lang, axis).into(),
         x_max,
         y_min_top: 1.0,
