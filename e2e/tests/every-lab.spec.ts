@@ -1,0 +1,171 @@
+// What the lab page template promises, checked on every lab that is not the
+// retry lab (embed-lms.spec.ts checks the retry lab in more depth): the compact
+// embed pasted into a course page that strips scripts and into one that keeps
+// them fits its 720 px frame at 820 px wide, A and B side by side, speaks the
+// link's language and never changes height while it plays; and on a phone
+// (390 × 844, 360 × 740) the guide and both stage cards with the lab's own
+// drawing are in the first screen, nothing cut off or wider than the screen.
+import { test, expect } from '../fixtures';
+import { FRAME_HEIGHT, presetFragment, embedCodes, openCourse, measure, expectTwoUp } from '../course';
+import { noGuidedPauses } from '../lab';
+
+/** Each lab with an A | B preset: the hardest case for a small frame. */
+const LABS = [
+  { lab: 'choreography', preset: 'demo' },
+  { lab: 'cqrs', preset: 'crud_vs_cqrs' },
+  { lab: 'replica', preset: 'slow_node' },
+  { lab: 'availability', preset: 'phi_accrual' },
+] as const;
+
+// The browser prefers Portuguese: the embed must still speak the link's Spanish.
+test.use({ locale: 'pt-BR', viewport: { width: 1440, height: 900 } });
+
+for (const { lab, preset } of LABS) {
+  for (const course of ['stripped', 'scripted'] as const) {
+    test(`${lab}: compact embed in a course page that ${course === 'stripped' ? 'strips scripts' : 'keeps the resize script'}`, async ({ page, baseURL, shot }) => {
+      test.setTimeout(90_000);
+      const fragment = presetFragment(preset, 'es', lab);
+      const codes = await embedCodes(page, fragment);
+      const title = (await page.locator('h1').textContent())!.trim();
+      expect(title.length).toBeGreaterThan(2);
+      // A plain iframe with a fixed height and the lab's title in the link's language.
+      expect(codes.frame).toMatch(/^<iframe [^>]*><\/iframe>$/);
+      expect(codes.frame).toContain(`height="${FRAME_HEIGHT}"`);
+      expect(codes.frame).toContain(`title="${title}"`);
+      expect(codes.frame).toContain(`${lab}.html?embed=1#${fragment}`);
+
+      const frame = await openCourse(page, baseURL!, course, 820, codes);
+      await expect(frame.locator('h1')).toHaveText(title);
+      await expect
+        .poll(() => page.evaluate(() => (window as any).__messages.filter((m: unknown) => typeof m === 'string').map((m: string) => JSON.parse(m))))
+        .toContainEqual({ subject: 'lti.frameResize', height: FRAME_HEIGHT });
+
+      const before = await measure(page, frame);
+      expect(before.lang).toBe('es');
+      expect(before.iframe.height).toBe(FRAME_HEIGHT);
+      expect(before.scrollHeight, 'the lab fits its frame: no scrollbar inside it').toBeLessThanOrEqual(FRAME_HEIGHT);
+      expect(before.scrollWidth, 'no sideways scrolling').toBeLessThanOrEqual(before.clientWidth);
+      expectTwoUp(before, FRAME_HEIGHT);
+      // The lab's own drawing (under each card's verdict chart) starts in the frame.
+      const own = await frame.locator('.lab-stage .side > :nth-child(4)').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
+      expect(own).toHaveLength(2);
+      for (const top of own) expect(top, "the lab's own drawing starts in the frame").toBeLessThan(FRAME_HEIGHT - 60);
+
+      // Playing never changes the height (guided pauses off, so it really plays).
+      const guide = frame.getByTestId('guide-on');
+      if (await guide.isVisible()) await guide.uncheck();
+      await frame.getByTestId('play').click();
+      const mains = [before.mainHeight];
+      const scrolls = [before.scrollHeight];
+      for (let i = 0; i < 6; i++) {
+        await page.waitForTimeout(400);
+        const m = await measure(page, frame);
+        expect(m.iframe.height).toBe(FRAME_HEIGHT);
+        mains.push(m.mainHeight);
+        scrolls.push(m.scrollHeight);
+      }
+      expect(await frame.getByTestId('sim-time').textContent(), 'it really played').not.toBe('0 ms');
+      expect(new Set(mains).size, `lab heights ${mains}`).toBe(1);
+      expect(Math.max(...scrolls)).toBeLessThanOrEqual(FRAME_HEIGHT);
+      expectTwoUp(await measure(page, frame), FRAME_HEIGHT);
+      await shot(`every-lab-${lab}-embed-${course}`);
+
+      // Settings open over the stage without changing the height.
+      await frame.getByTestId('compact-settings').click();
+      await expect(frame.getByTestId('compact-settings-panel')).toBeVisible();
+      expect((await measure(page, frame)).scrollHeight).toBeLessThanOrEqual(FRAME_HEIGHT);
+    });
+  }
+}
+
+test.describe('phones', () => {
+  test.use({ hasTouch: true, isMobile: true, locale: 'en-US' });
+  for (const { lab, preset } of LABS) {
+    for (const [width, height] of [
+      [390, 844],
+      [360, 740],
+    ] as const) {
+      test(`${lab}: phone ${width}×${height}: the guide and both stage cards in the first screen, nothing cut off`, async ({ page, shot }) => {
+        await page.setViewportSize({ width, height });
+        await page.goto(`/#${presetFragment(preset, 'es', lab)}`);
+        await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+        await noGuidedPauses(page);
+        const layout = await page.evaluate(() => {
+          const cards = [...document.querySelectorAll('.lab-stage .side')].map((el) => el.getBoundingClientRect());
+          const own = [...document.querySelectorAll('.lab-stage .side > :nth-child(4)')].map((el) => el.getBoundingClientRect());
+          const player = document.querySelector('.player')!.getBoundingClientRect();
+          const buttons = [...document.querySelectorAll('.player button')].map((el) => el.getBoundingClientRect());
+          return {
+            cards: cards.map((r) => ({ top: r.top, left: r.left, right: r.right })),
+            own: own.map((r) => ({ top: r.top, height: r.height })),
+            player: { bottom: player.bottom, height: player.height },
+            smallestButton: Math.min(...buttons.map((r) => Math.min(r.width, r.height))),
+            scrollWidth: document.documentElement.scrollWidth,
+            clientWidth: document.documentElement.clientWidth,
+          };
+        });
+        expect(layout.cards[0].top, 'the stage cards start in the first screen').toBeLessThan(height - 200);
+        expect(layout.cards[0].right, 'A and B side by side').toBeLessThanOrEqual(layout.cards[1].left + 1);
+        expect(Math.abs(layout.cards[0].top - layout.cards[1].top)).toBeLessThan(2);
+        for (const own of layout.own) {
+          expect(own.height, "the lab's own drawing is drawn").toBeGreaterThan(20);
+          expect(own.top + 20, "the top of the lab's own drawing is in the first screen").toBeLessThanOrEqual(height);
+        }
+        expect(layout.player.height, 'a one-line player').toBeLessThan(64);
+        expect(layout.player.bottom, 'the player is above the stage, not over it').toBeLessThanOrEqual(layout.cards[0].top);
+        expect(layout.smallestButton, 'touch-sized buttons').toBeGreaterThanOrEqual(40);
+        expect(layout.scrollWidth, 'no sideways scrolling').toBeLessThanOrEqual(layout.clientWidth);
+        const guide = await page.getByTestId('guide').boundingBox();
+        expect(guide, 'the guide is shown').not.toBeNull();
+        expect(guide!.y + guide!.height, 'the guide comes before the stage').toBeLessThanOrEqual(layout.cards[0].top + 1);
+        // Play a little, then nothing in the two-up cards sticks out of its card or is cut.
+        await page.getByTestId('play').click();
+        await page.waitForTimeout(1500);
+        await page.getByTestId('play').click();
+        const clipped = await page.evaluate(() => {
+          const out: string[] = [];
+          // Whether `el` sits in a box (below `card`) that scrolls sideways.
+          const scrolls = (el: Element, card: Element) => {
+            for (let p = el.parentElement; p && p !== card; p = p.parentElement) {
+              const o = getComputedStyle(p).overflowX;
+              if (o === 'auto' || o === 'scroll') return true;
+            }
+            return false;
+          };
+          for (const card of document.querySelectorAll('.lab-stage .side')) {
+            const c = card.getBoundingClientRect();
+            const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              if (!n.textContent?.trim()) continue;
+              const el = n.parentElement!;
+              if (el.closest('svg, .visually-hidden') || !el.getClientRects().length) continue;
+              // Text inside a box that scrolls sideways is read by scrolling it.
+              if (scrolls(el, card)) continue;
+              const range = document.createRange();
+              range.selectNodeContents(n);
+              const r = range.getBoundingClientRect();
+              if (r.width === 0) continue;
+              if (r.left < c.left - 1 || r.right > c.right + 1) out.push(`"${n.textContent.trim().slice(0, 40)}" sticks out of its card`);
+            }
+            // A drawing's labels: inside the drawing if it clips (an <svg>'s default),
+            // and inside the card in any case.
+            for (const svg of card.querySelectorAll('svg')) {
+              if (scrolls(svg, card)) continue;
+              const s = svg.getBoundingClientRect();
+              const clips = getComputedStyle(svg).overflow !== 'visible';
+              const [left, right] = clips ? [Math.max(s.left, c.left), Math.min(s.right, c.right)] : [c.left, c.right];
+              for (const t of svg.querySelectorAll('text')) {
+                if (!t.textContent?.trim() || getComputedStyle(t).display === 'none') continue;
+                const r = t.getBoundingClientRect();
+                if (r.width > 0 && (r.left < left - 1 || r.right > right + 1)) out.push(`"${t.textContent.trim().slice(0, 50)}" runs off its drawing`);
+              }
+            }
+          }
+          return out;
+        });
+        expect(clipped).toEqual([]);
+        await shot(`every-lab-${lab}-phone-${width}`);
+      });
+    }
+  }
+});
