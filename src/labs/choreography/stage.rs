@@ -470,14 +470,14 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
             &(tk.order + 1).to_string(),
         );
         if labelled || picked == Some(tk.order) {
-            let right = tx < lay.w * 0.6;
+            let (lx, ly, anchor) = token_label_place(tx, ty, text_width(&tk.label, 11.0), lay.w);
             m.elem(
                 "text",
                 &[
                     ("class", "choreo-token-label"),
-                    ("x", &num(if right { tx + 12.0 } else { tx - 12.0 })),
-                    ("y", &num(ty - 9.0)),
-                    ("text-anchor", if right { "start" } else { "end" }),
+                    ("x", &num(lx)),
+                    ("y", &num(ly)),
+                    ("text-anchor", anchor),
                 ],
                 &tk.label,
             );
@@ -541,23 +541,45 @@ fn lane_box(
         ],
     );
     let has_queue = matches!(lane, Lane::Service(_) | Lane::Orchestrator);
-    m.elem(
-        "text",
-        &[
-            ("class", "choreo-lane-name"),
-            ("x", &num(x)),
-            ("y", &num(if has_queue { y - 4.0 } else { y + 4.0 })),
-            ("text-anchor", "middle"),
-        ],
-        t(
-            lang,
-            if lay.narrow || lay.box_w < 135.0 {
-                lane.short_key()
-            } else {
-                lane.name_key()
-            },
-        ),
+    let name = t(
+        lang,
+        if lay.narrow || lay.box_w < 135.0 {
+            lane.short_key()
+        } else {
+            lane.name_key()
+        },
     );
+    // A name wider than its box (Spanish in half a phone: "Notificaciones")
+    // gets a smaller type, down to 9 px, then is fitted to the box.
+    let room = bw - 8.0;
+    let wide = text_width(name, 12.0);
+    let fit = if wide > room {
+        let px = (12.0 * room / wide).max(9.0);
+        let mut style = format!("font-size:{}px", engine::num::Fixed(px, 1));
+        if text_width(name, px) > room {
+            style.push_str(";letter-spacing:-0.3px");
+        }
+        Some((style, text_width(name, px) > room))
+    } else {
+        None
+    };
+    let y_name = num(if has_queue { y - 4.0 } else { y + 4.0 });
+    let x_name = num(x);
+    let room_text = num(room);
+    let mut attrs: Vec<(&str, &str)> = vec![
+        ("class", "choreo-lane-name"),
+        ("x", &x_name),
+        ("y", &y_name),
+        ("text-anchor", "middle"),
+    ];
+    if let Some((style, squeeze)) = &fit {
+        attrs.push(("style", style));
+        if *squeeze {
+            attrs.push(("textLength", &room_text));
+            attrs.push(("lengthAdjust", "spacingAndGlyphs"));
+        }
+    }
+    m.elem("text", &attrs, name);
     if has_queue {
         let line = if down {
             t(lang, "choreo.stage.down").to_string()
@@ -779,4 +801,26 @@ pub fn status_sentence(counts: &[u64; 6], lang: Lang) -> String {
 /// Whether a topic is one the stage draws going back (for tests and legends).
 pub fn is_backward(topic: Topic) -> bool {
     cv::is_backward_topic(topic)
+}
+
+/// About how wide `text` is at `px` (bold-ish sans): a bound for fitting
+/// labels without measuring them in the page.
+fn text_width(text: &str, px: f64) -> f64 {
+    text.chars().count() as f64 * px * 0.6
+}
+
+/// Where a token's label goes: beside the token on the side where it fits in
+/// a drawing `w` wide, else centred above it, kept inside the drawing.
+fn token_label_place(tx: f64, ty: f64, wide: f64, w: f64) -> (f64, f64, &'static str) {
+    let prefer_right = tx < w * 0.6;
+    let fits_right = tx + 12.0 + wide <= w - 2.0;
+    let fits_left = tx - 12.0 - wide >= 2.0;
+    match (prefer_right, fits_right, fits_left) {
+        (true, true, _) | (false, true, false) => (tx + 12.0, ty - 9.0, "start"),
+        (false, _, true) | (true, false, true) => (tx - 12.0, ty - 9.0, "end"),
+        _ => {
+            let half = wide / 2.0 + 2.0;
+            ((tx.max(half)).min(w - half).max(0.0), ty - 13.0, "middle")
+        }
+    }
 }
