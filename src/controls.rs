@@ -5,10 +5,88 @@
 
 use crate::i18n::{tr, use_i18n};
 use engine::i18n::t;
+use engine::patterns::service::LatencyShape;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+
+/// A numeric binding into a lab's config: a reactive value and a setter, for
+/// a [`NumberField`]. The getter and setter are boxed, so the binding's body is
+/// compiled once per config type, not once per field.
+pub fn bind<C: Send + Sync + 'static>(
+    config: RwSignal<C>,
+    get: impl Fn(&C) -> f64 + Send + Sync + 'static,
+    set: impl Fn(&mut C, f64) + Send + Sync + 'static,
+) -> (Signal<f64>, Callback<f64>) {
+    bind_boxed(config, Box::new(get), Box::new(set))
+}
+
+/// A yes/no binding into a lab's config, for a [`ToggleField`].
+pub fn bind_bool<C: Send + Sync + 'static>(
+    config: RwSignal<C>,
+    get: impl Fn(&C) -> bool + Send + Sync + 'static,
+    set: impl Fn(&mut C, bool) + Send + Sync + 'static,
+) -> (Signal<bool>, Callback<bool>) {
+    bind_boxed(config, Box::new(get), Box::new(set))
+}
+
+/// A choice binding into a lab's config (the option's value as text), for a
+/// [`ChoiceField`].
+pub fn bind_choice<C: Send + Sync + 'static>(
+    config: RwSignal<C>,
+    get: impl Fn(&C) -> &'static str + Send + Sync + 'static,
+    set: impl Fn(&mut C, &str) + Send + Sync + 'static,
+) -> (Signal<String>, Callback<String>) {
+    (
+        Signal::derive(move || config.with(|c| get(c).to_string())),
+        Callback::new(move |v: String| config.update(|c| set(c, &v))),
+    )
+}
+
+#[allow(clippy::type_complexity)]
+fn bind_boxed<C: Send + Sync + 'static, T: Clone + Send + Sync + 'static>(
+    config: RwSignal<C>,
+    get: Box<dyn Fn(&C) -> T + Send + Sync>,
+    set: Box<dyn Fn(&mut C, T) + Send + Sync>,
+) -> (Signal<T>, Callback<T>) {
+    (
+        Signal::derive(move || config.with(|c| get(c))),
+        Callback::new(move |v| config.update(|c| set(c, v))),
+    )
+}
+
+/// A latency shape as a [`ChoiceField`] value.
+pub fn latency_shape_str(s: LatencyShape) -> &'static str {
+    match s {
+        LatencyShape::Fixed => "fixed",
+        LatencyShape::Uniform => "uniform",
+        LatencyShape::Exponential => "exponential",
+        LatencyShape::LogNormal => "log_normal",
+        LatencyShape::Normal => "normal",
+    }
+}
+
+/// The latency shape a [`ChoiceField`] value names (log-normal, the default,
+/// for anything else).
+pub fn latency_shape_from(s: &str) -> LatencyShape {
+    match s {
+        "fixed" => LatencyShape::Fixed,
+        "uniform" => LatencyShape::Uniform,
+        "exponential" => LatencyShape::Exponential,
+        "normal" => LatencyShape::Normal,
+        _ => LatencyShape::LogNormal,
+    }
+}
+
+/// Every latency shape, as (value, label key) options.
+pub const LATENCY_SHAPES: [(&str, &str); 5] = [
+    ("fixed", "opt.fixed_latency"),
+    ("uniform", "opt.uniform"),
+    ("exponential", "opt.exponential_latency"),
+    ("log_normal", "opt.log_normal"),
+    ("normal", "opt.normal_latency"),
+];
 
 /// A unique DOM id for a label/input pair.
 pub fn field_id(prefix: &str) -> String {

@@ -5,51 +5,20 @@
 //! Bad input is the engine's to judge: its errors, naming the field, are
 //! listed at the top of the panel.
 
-use crate::controls::{ChoiceField, FieldGroup, NumberField, ToggleField};
+use crate::controls::{
+    bind, bind_bool, bind_choice, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup,
+    NumberField, ToggleField, LATENCY_SHAPES,
+};
 use crate::i18n::{tr, use_i18n};
 use engine::i18n::t;
 use engine::labs::choreography::config::*;
 use engine::patterns::backoff::{Jitter, WaitKind};
 use engine::patterns::bus::Window;
-use engine::patterns::service::{LatencyShape, Outage, ServiceConfig};
+use engine::patterns::service::{Outage, ServiceConfig};
 use engine::validate::ConfigError;
 use leptos::prelude::*;
 
 type Cfg = ChoreographyConfig;
-
-/// A numeric binding into the config: a reactive value and a setter.
-fn bind(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> f64 + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, f64) + Send + Sync + 'static,
-) -> (Signal<f64>, Callback<f64>) {
-    (
-        Signal::derive(move || config.with(&get)),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
-}
-
-fn bind_bool(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> bool + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, bool) + Send + Sync + 'static,
-) -> (Signal<bool>, Callback<bool>) {
-    (
-        Signal::derive(move || config.with(&get)),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
-}
-
-fn bind_choice(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> &'static str + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, &str) + Send + Sync + 'static,
-) -> (Signal<String>, Callback<String>) {
-    (
-        Signal::derive(move || config.with(|c| get(c).to_string())),
-        Callback::new(move |v: String| config.update(|c| set(c, &v))),
-    )
-}
 
 pub fn mode_str(m: Mode) -> &'static str {
     match m {
@@ -64,36 +33,6 @@ fn mode_from(s: &str) -> Mode {
     } else {
         Mode::Choreography
     }
-}
-
-fn shape_str(s: LatencyShape) -> &'static str {
-    match s {
-        LatencyShape::Fixed => "fixed",
-        LatencyShape::Uniform => "uniform",
-        LatencyShape::Exponential => "exponential",
-        LatencyShape::LogNormal => "log_normal",
-        LatencyShape::Normal => "normal",
-    }
-}
-
-fn shape_from(s: &str) -> LatencyShape {
-    match s {
-        "fixed" => LatencyShape::Fixed,
-        "uniform" => LatencyShape::Uniform,
-        "exponential" => LatencyShape::Exponential,
-        "normal" => LatencyShape::Normal,
-        _ => LatencyShape::LogNormal,
-    }
-}
-
-fn shape_options() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("fixed", "opt.fixed_latency"),
-        ("uniform", "opt.uniform"),
-        ("exponential", "opt.exponential_latency"),
-        ("log_normal", "opt.log_normal"),
-        ("normal", "opt.normal_latency"),
-    ]
 }
 
 /// The services a panel edits: the flow's four, the orchestrator, then the
@@ -361,8 +300,8 @@ fn BusFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     let (shape, set_shape) = bind_choice(
         config,
-        |c| shape_str(c.bus.latency_shape),
-        |c, v| c.bus.latency_shape = shape_from(v),
+        |c| latency_shape_str(c.bus.latency_shape),
+        |c, v| c.bus.latency_shape = latency_shape_from(v),
     );
     let (sd, set_sd) = bind(
         config,
@@ -411,7 +350,7 @@ fn BusFields(config: RwSignal<Cfg>) -> impl IntoView {
     view! {
         <FieldGroup title="choreo.group.bus">
             <NumberField label="choreo.ctl.bus_latency" help="choreo.help.bus_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="bus-latency" />
-            <ChoiceField label="ctl.latency_shape" help="choreo.help.bus_shape" options=shape_options() value=shape on_change=set_shape testid="bus-shape" />
+            <ChoiceField label="ctl.latency_shape" help="choreo.help.bus_shape" options=LATENCY_SHAPES.to_vec() value=shape on_change=set_shape testid="bus-shape" />
             <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid="bus-latency-sd" />
             <NumberField label="choreo.ctl.loss_rate" help="choreo.help.loss_rate" unit="unit.percent" value=loss on_change=set_loss min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="loss-rate" />
             <NumberField label="choreo.ctl.duplicate_rate" help="choreo.help.duplicate_rate" unit="unit.percent" value=dup on_change=set_dup min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="duplicate-rate" />
@@ -642,8 +581,8 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
     );
     let (shape, set_shape) = bind_choice(
         config,
-        move |c| shape_str(service(c, slot).latency_shape),
-        move |c, v| service_mut(c, slot).latency_shape = shape_from(v),
+        move |c| latency_shape_str(service(c, slot).latency_shape),
+        move |c, v| service_mut(c, slot).latency_shape = latency_shape_from(v),
     );
     let (down, set_down) = bind_bool(
         config,
@@ -676,7 +615,7 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
             })}
             {crate::show::show(in_flow, move || view! {
             <NumberField label="choreo.ctl.handle_ms" help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=tid(slot, "latency") />
-            <ChoiceField label="ctl.latency_shape" help="choreo.help.handle_shape" options=shape_options() value=shape on_change=set_shape testid=tid(slot, "shape") />
+            <ChoiceField label="ctl.latency_shape" help="choreo.help.handle_shape" options=LATENCY_SHAPES.to_vec() value=shape on_change=set_shape testid=tid(slot, "shape") />
             <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
             {(!orchestrator).then(|| view! {
                 <NumberField label="ctl.transient" help="choreo.help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "transient") />

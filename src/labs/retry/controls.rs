@@ -2,7 +2,10 @@
 //! the course text presents them (who calls, the flaky service, the retry
 //! strategy, the cures), each with units and a one-line explanation.
 
-use crate::controls::{ChoiceField, FieldGroup, NumberField, ToggleField};
+use crate::controls::{
+    bind, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup, NumberField, ToggleField,
+    LATENCY_SHAPES,
+};
 use crate::i18n::{tr, use_i18n};
 use engine::labs::retry::config::*;
 use engine::patterns::backoff::{Jitter, WaitKind};
@@ -34,29 +37,6 @@ fn strategy_mut(c: &mut RetryConfig, slot: Slot) -> &mut Strategy {
             c.compare.get_or_insert(a)
         }
     }
-}
-
-/// A numeric binding into the config: a reactive value and a setter.
-fn bind(
-    config: RwSignal<RetryConfig>,
-    get: impl Fn(&RetryConfig) -> f64 + Send + Sync + 'static,
-    set: impl Fn(&mut RetryConfig, f64) + Send + Sync + 'static,
-) -> (Signal<f64>, Callback<f64>) {
-    bind_dyn(config, Box::new(get), Box::new(set))
-}
-
-/// [`bind`]'s body, compiled once: its two dozen fields share one derived
-/// signal and one callback instead of a copy of each per field.
-#[allow(clippy::type_complexity)]
-fn bind_dyn(
-    config: RwSignal<RetryConfig>,
-    get: Box<dyn Fn(&RetryConfig) -> f64 + Send + Sync>,
-    set: Box<dyn Fn(&mut RetryConfig, f64) + Send + Sync>,
-) -> (Signal<f64>, Callback<f64>) {
-    (
-        Signal::derive(move || config.with(|c| get(c))),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
 }
 
 fn wait_kind_str(w: WaitKind) -> &'static str {
@@ -297,25 +277,11 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
         |c, v| c.service.latency_ms = v as u64,
     );
     let shape = Signal::derive(move || {
-        config
-            .with(|c| match c.service.latency_shape {
-                LatencyShape::Fixed => "fixed",
-                LatencyShape::Uniform => "uniform",
-                LatencyShape::Exponential => "exponential",
-                LatencyShape::LogNormal => "log_normal",
-                LatencyShape::Normal => "normal",
-            })
-            .to_string()
+        config.with(|c| latency_shape_str(c.service.latency_shape).to_string())
     });
     let set_shape = Callback::new(move |v: String| {
         config.update(|c| {
-            c.service.latency_shape = match v.as_str() {
-                "fixed" => LatencyShape::Fixed,
-                "uniform" => LatencyShape::Uniform,
-                "exponential" => LatencyShape::Exponential,
-                "normal" => LatencyShape::Normal,
-                _ => LatencyShape::LogNormal,
-            };
+            c.service.latency_shape = latency_shape_from(&v);
             // Only the normal shape has a standard deviation (the validator refuses one elsewhere).
             c.service.latency_sd_ms = match c.service.latency_shape {
                 LatencyShape::Normal if c.service.latency_sd_ms == 0 => c.service.latency_ms / 4,
@@ -416,7 +382,7 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
             <ChoiceField
                 label="ctl.latency_shape"
                 help="help.latency_shape"
-                options=vec![("fixed", "opt.fixed_latency"), ("uniform", "opt.uniform"), ("exponential", "opt.exponential_latency"), ("log_normal", "opt.log_normal"), ("normal", "opt.normal_latency")]
+                options=LATENCY_SHAPES.to_vec()
                 value=shape
                 on_change=set_shape
             />
