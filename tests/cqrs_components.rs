@@ -16,6 +16,7 @@ use cloud_patterns_playground::labs::cqrs::CqrsView;
 use engine::labs::cqrs::config::CqrsWorkload;
 use engine::labs::cqrs::view as cv;
 use engine::labs::cqrs::{presets, CqrsConfig, CqrsRun};
+use engine::labs::run::LabRun;
 use engine::validate::ConfigError;
 use engine::{Lang, SimTime};
 use leptos::mount::mount_to;
@@ -131,7 +132,7 @@ async fn the_demo_shows_not_found_then_found_then_a_stale_pending() {
     assert!(text(&root, "[data-testid=stores-0] tbody tr").contains("v2 Shipped"));
     // The applied cursor and the backlog say what the engine says.
     let (head, cursor, backlog) = view.run.with_value(|r| {
-        let t = cv::timelines(&r.sides[0]);
+        let t = cv::timelines(&r.sides[0], r.time_domain_ms());
         (t.head, t.cursor, t.backlog)
     });
     assert_eq!((head, cursor, backlog), (2, 1, 1));
