@@ -83,7 +83,7 @@ impl Lay {
 const LOG_LABEL: f64 = 12.0;
 const LOG_TOP: f64 = 17.0;
 const LOG_BOTTOM: f64 = 39.0;
-const GAP_LABEL: f64 = 54.0;
+const GAP_LABEL: f64 = 52.0;
 const GAP_TOP: f64 = 58.0;
 const GAP_BOTTOM: f64 = 92.0;
 const READ_LABEL: f64 = 108.0;
@@ -774,7 +774,8 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
             (_, _, d) => tf(
                 lang,
                 "cqrs.tank.out_delay",
-                &[("d", &fmt_ms(lang, d.unwrap_or(0.0)))],
+                // A no-break space: "2 s" never splits over two lines.
+                &[("d", &fmt_ms(lang, d.unwrap_or(0.0)).replace(' ', "\u{a0}"))],
             ),
         }
     };
