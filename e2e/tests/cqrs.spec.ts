@@ -110,7 +110,13 @@ test('every script step and every pause is editable: knob, URL, reopen, the same
   await setNumber(page, 'p0-pauses-1-to', '6.5');
   await expect(page.getByTestId('config-errors')).toHaveCount(0);
   await expect.poll(() => page.url()).toContain('/cqrs/2.');
-  const link = page.url();
+  // The link follows the knobs a moment later: take it once it has settled.
+  let link = page.url();
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(700);
+    if (page.url() === link) break;
+    link = page.url();
+  }
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByTestId('step-2-status').locator('select')).toHaveValue('delivered');
