@@ -13,9 +13,10 @@ use cloud_patterns_playground::labs::cqrs::controls::CqrsControls;
 use cloud_patterns_playground::labs::cqrs::log::CqrsLog;
 use cloud_patterns_playground::labs::cqrs::stage::{CqrsStage, MAX_PROBES, MAX_ROWS, MAX_TICKS};
 use cloud_patterns_playground::labs::cqrs::CqrsView;
-use engine::labs::cqrs::config::CqrsWorkload;
+use engine::labs::cqrs::config::{CqrsWorkload, Scripted, Status};
 use engine::labs::cqrs::view as cv;
 use engine::labs::cqrs::{presets, CqrsConfig, CqrsRun};
+use engine::labs::run::LabRun;
 use engine::validate::ConfigError;
 use engine::{Lang, SimTime};
 use leptos::mount::mount_to;
@@ -131,7 +132,7 @@ async fn the_demo_shows_not_found_then_found_then_a_stale_pending() {
     assert!(text(&root, "[data-testid=stores-0] tbody tr").contains("v2 Shipped"));
     // The applied cursor and the backlog say what the engine says.
     let (head, cursor, backlog) = view.run.with_value(|r| {
-        let t = cv::timelines(&r.sides[0]);
+        let t = cv::timelines(&r.sides[0], r.time_domain_ms());
         (t.head, t.cursor, t.backlog)
     });
     assert_eq!((head, cursor, backlog), (2, 1, 1));
@@ -341,4 +342,288 @@ async fn controls_edit_every_group_and_show_the_engines_errors() {
     let shown = text(&root, "[data-testid=config-errors]");
     assert!(shown.contains("projector.batch"), "{shown}");
     assert!(shown.contains("replicas_lag_ms.length"), "{shown}");
+}
+
+fn set_number(root: &Element, testid: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = root
+        .query_selector(&format!("[data-testid={testid}] input[type=number]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("{testid}"))
+        .unchecked_into();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
+fn choose(root: &Element, testid: &str, value: &str) {
+    let select = root
+        .query_selector(&format!("[data-testid={testid}] select"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("{testid}"));
+    js_sys::Reflect::set(&select, &"value".into(), &value.into()).unwrap();
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
+fn click(root: &Element, testid: &str) {
+    let b: HtmlElement = root
+        .query_selector(&format!("[data-testid={testid}]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("{testid}"))
+        .unchecked_into();
+    b.click();
+}
+
+fn attr_f64(e: &Element, name: &str) -> f64 {
+    e.get_attribute(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+#[wasm_bindgen_test]
+async fn the_lanes_share_the_runs_time_domain_and_its_now() {
+    let view = preset("demo");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, 3_550);
+    tick().await;
+    let domain = view.run.with_value(|r| r.time_domain_ms());
+    // The demo's domain is its script: 0 to the last read at 7.1 s (not 9.1 s).
+    assert_eq!(domain, 7_100.0);
+    let svg = root
+        .query_selector("[data-testid=timelines-0] svg")
+        .unwrap()
+        .expect("the lanes");
+    let w: f64 = svg
+        .get_attribute("viewBox")
+        .and_then(|v| v.split(' ').nth(2).and_then(|x| x.parse().ok()))
+        .expect("a width");
+    let axis: Vec<String> = all(&svg, ".cqrs-axis")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .collect();
+    assert_eq!(axis.last().map(String::as_str), Some("7.10 s"), "{axis:?}");
+    // The now line sits where the stage card's chart puts it: half way along
+    // the axis between its margins (30 px left, 6 px right).
+    let now = svg.query_selector(".cqrs-now").unwrap().expect("now");
+    let x = attr_f64(&now, "x1");
+    let want = 30.0 + (w - 36.0) * 3_550.0 / domain;
+    assert!((x - want).abs() < 0.6, "{x} vs {want}");
+}
+
+#[wasm_bindgen_test]
+async fn the_backlog_label_stays_clear_of_the_shading() {
+    let view = preset("demo");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, 4_200);
+    tick().await;
+    let svg = root
+        .query_selector("[data-testid=timelines-0] svg")
+        .unwrap()
+        .expect("the lanes");
+    let label = svg
+        .query_selector(".cqrs-gap-label")
+        .unwrap()
+        .expect("label");
+    let shade = svg
+        .query_selector(".cqrs-backlog")
+        .unwrap()
+        .expect("a backlog of 1");
+    let (l, b) = (
+        label.get_bounding_client_rect(),
+        shade.get_bounding_client_rect(),
+    );
+    let apart = l.y() + l.height() <= b.y() + 0.5
+        || b.y() + b.height() <= l.y() + 0.5
+        || l.x() + l.width() <= b.x() + 0.5
+        || b.x() + b.width() <= l.x() + 0.5;
+    assert!(
+        apart,
+        "label {} {} {} {} over shading {} {} {} {}",
+        l.x(),
+        l.y(),
+        l.width(),
+        l.height(),
+        b.x(),
+        b.y(),
+        b.width(),
+        b.height()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_staleness_chart_is_a_histogram_of_every_stale_answer() {
+    let view = preset("paused");
+    let (root, _keep) = mount(move || view! { <CqrsCharts view=view /> }.into_any());
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+    tick().await;
+    tick().await;
+    let bins = view
+        .run
+        .with_value(|r| cv::staleness_bins(r.sides[0].model()).expect("stale answers"));
+    let stale = view
+        .run
+        .with_value(|r| r.sides[0].model().stats().stale_reads);
+    assert_eq!(bins.total, stale);
+    let fig = root
+        .query_selector("[data-testid=chart-staleness-a]")
+        .unwrap()
+        .expect("the chart");
+    // One table row per bin, its count the engine's.
+    let rows = all(&fig, "table tbody tr");
+    assert_eq!(rows.len(), bins.counts.len());
+    let counts: Vec<u64> = rows
+        .iter()
+        .map(|r| {
+            text(r, "td:last-child")
+                .replace(',', "")
+                .trim()
+                .parse()
+                .unwrap_or(u64::MAX)
+        })
+        .collect();
+    assert_eq!(counts, bins.counts);
+    let summary = text(&fig, ".chart-summary");
+    assert!(summary.contains("not found\" included"), "{summary}");
+    assert!(
+        text(&fig, "table tbody tr").contains("–"),
+        "bins are ranges of age"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn every_field_of_a_script_step_is_editable_and_steps_come_and_go() {
+    let config = RwSignal::new(CqrsConfig::default());
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _keep) =
+        mount(move || view! { <CqrsControls config=config errors=errors /> }.into_any());
+    tick().await;
+    let steps = |c: &CqrsConfig| match &c.workload {
+        CqrsWorkload::Script { steps } => steps.clone(),
+        _ => vec![],
+    };
+    // Step 4 (an update to Shipped): its order, status and time.
+    assert!(root
+        .query_selector("[data-testid=step-3-user]")
+        .unwrap()
+        .is_none());
+    choose(&root, "step-3-status", "delivered");
+    set_number(&root, "step-3-at", "3900");
+    tick().await;
+    assert_eq!(
+        steps(&config.get_untracked())[3],
+        Scripted::Update {
+            at_ms: 3_900,
+            order: 1,
+            status: Status::Delivered
+        }
+    );
+    // Step 2 (a read) becomes a create by user 7: the order field goes, a user stays.
+    choose(&root, "step-1-kind", "create");
+    tick().await;
+    set_number(&root, "step-1-user", "7");
+    tick().await;
+    assert_eq!(
+        steps(&config.get_untracked())[1],
+        Scripted::Create {
+            at_ms: 100,
+            user: 7
+        }
+    );
+    assert!(root
+        .query_selector("[data-testid=step-1-order]")
+        .unwrap()
+        .is_none());
+    // Add a step (a read a second after the last), then edit its order.
+    click(&root, "step-add");
+    tick().await;
+    assert_eq!(all(&root, "[data-testid=script-steps] > li").len(), 7);
+    set_number(&root, "step-6-order", "2");
+    tick().await;
+    assert_eq!(
+        steps(&config.get_untracked())[6],
+        Scripted::Read {
+            at_ms: 8_100,
+            user: 1,
+            order: 2
+        }
+    );
+    // An order no step created is the engine's to refuse, naming step and field.
+    set_number(&root, "step-6-order", "3");
+    tick().await;
+    let e = CqrsRun::new(&config.get_untracked(), 1)
+        .err()
+        .expect("refused");
+    errors.set(e);
+    tick().await;
+    let shown = text(&root, "[data-testid=config-errors]");
+    assert!(shown.contains("workload.steps[6].order"), "{shown}");
+    // Remove the first step: six again, the rest moved up.
+    click(&root, "step-0-remove");
+    tick().await;
+    let now = steps(&config.get_untracked());
+    assert_eq!(now.len(), 6);
+    assert_eq!(
+        now[0],
+        Scripted::Create {
+            at_ms: 100,
+            user: 7
+        }
+    );
+    assert_eq!(all(&root, "[data-testid=script-steps] > li").len(), 6);
+}
+
+#[wasm_bindgen_test]
+async fn every_projector_pause_is_editable_and_pauses_come_and_go() {
+    let mut start = CqrsConfig::default();
+    start.projector.mode = engine::patterns::projector::SyncMode::Queue;
+    let config = RwSignal::new(start);
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _keep) =
+        mount(move || view! { <CqrsControls config=config errors=errors /> }.into_any());
+    tick().await;
+    let pauses = |c: &CqrsConfig| {
+        c.projector
+            .pauses
+            .iter()
+            .map(|w| (w.from_ms, w.to_ms))
+            .collect::<Vec<_>>()
+    };
+    assert!(pauses(&config.get_untracked()).is_empty());
+    click(&root, "p0-pauses-add");
+    tick().await;
+    click(&root, "p0-pauses-add");
+    tick().await;
+    assert_eq!(
+        pauses(&config.get_untracked()),
+        [(5_000, 10_000), (15_000, 20_000)]
+    );
+    // The second window, not only the first.
+    set_number(&root, "p0-pauses-1-from", "12");
+    set_number(&root, "p0-pauses-1-to", "14");
+    tick().await;
+    assert_eq!(
+        pauses(&config.get_untracked()),
+        [(5_000, 10_000), (12_000, 14_000)]
+    );
+    // A window that ends before it starts is refused, named.
+    set_number(&root, "p0-pauses-1-to", "11");
+    tick().await;
+    let e = CqrsRun::new(&config.get_untracked(), 1)
+        .err()
+        .expect("refused");
+    assert!(
+        e.iter()
+            .any(|e| e.describe(Lang::En).contains("projector.pauses[1]")),
+        "{:?}",
+        e.iter().map(|e| e.describe(Lang::En)).collect::<Vec<_>>()
+    );
+    click(&root, "p0-pauses-0-remove");
+    tick().await;
+    assert_eq!(pauses(&config.get_untracked()), [(12_000, 11_000)]);
+    assert_eq!(all(&root, "[data-testid=p0-pauses] li").len(), 1);
 }

@@ -72,6 +72,17 @@ impl Histogram {
         }
         Some(SimDuration(self.max))
     }
+
+    /// The non-empty buckets, shortest first: each as the largest duration it
+    /// holds (never above the maximum recorded) and how many it counted.
+    /// Read-only, for drawing the distribution itself.
+    pub fn buckets(&self) -> impl Iterator<Item = (SimDuration, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (SimDuration(bucket_high(i).min(self.max)), *c))
+    }
 }
 
 /// How many buckets a series keeps before it doubles their width.
@@ -196,6 +207,25 @@ mod tests {
         assert!((p99 - 990.0).abs() < 20.0, "{p99}");
         assert_eq!(h.quantile(1.0).unwrap(), SimDuration::from_ms(1000));
         assert_eq!(Histogram::default().quantile(0.5), None);
+    }
+
+    #[test]
+    fn buckets_hold_every_count_in_order_within_the_maximum() {
+        let mut h = Histogram::default();
+        assert_eq!(h.buckets().count(), 0);
+        for ms in [5u64, 5, 120, 3_000, 3_000, 3_000] {
+            h.record(SimDuration::from_ms(ms));
+        }
+        let b: Vec<(SimDuration, u64)> = h.buckets().collect();
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.iter().map(|x| x.1).collect::<Vec<_>>(), vec![2, 1, 3]);
+        assert!(b.windows(2).all(|w| w[0].0 < w[1].0));
+        // Each edge is within the histogram's precision of what it holds.
+        for ((edge, _), ms) in b.iter().zip([5.0, 120.0, 3_000.0]) {
+            let e = edge.as_ms_f64();
+            assert!(e >= ms && e <= ms * 1.02, "{e} {ms}");
+        }
+        assert_eq!(b[2].0, h.max());
     }
 
     #[derive(Default, Clone, Debug, PartialEq)]

@@ -1,6 +1,7 @@
 //! The CQRS lab's full charts: the backlog and the lag over time (both
-//! sides, projector pauses and rebuilds shaded) and how out of date the stale
-//! answers were (quantiles, both sides). Every chart has a one-sentence
+//! sides, projector pauses and rebuilds shaded, on the run's one time axis)
+//! and how out of date the stale answers were (a histogram of their ages,
+//! both sides). Every chart has a one-sentence
 //! summary and a hidden table (`src/charts.rs`).
 
 use super::CqrsView;
@@ -10,8 +11,9 @@ use crate::charts::{
 };
 use crate::i18n::tr;
 use engine::i18n::{t, tf};
-use engine::labs::cqrs::view::{self as cv, STALENESS_QUANTILES};
+use engine::labs::cqrs::view as cv;
 use engine::labs::cqrs::CqrsRun;
+use engine::labs::run::LabRun;
 use engine::Lang;
 use leptos::prelude::*;
 
@@ -47,9 +49,10 @@ pub fn flow_chart(run: &CqrsRun, lang: Lang, lag: bool) -> LineChartData {
     let mut summary = vec![];
     let mut head = vec![t(lang, "cqrs.charts.time_axis").to_string()];
     let mut columns: Vec<Vec<(f64, f64)>> = vec![];
-    let mut x_max: f64 = 0.001;
+    // The run's one time domain (as the stage cards and the lanes): a moment
+    // sits at the same place on every time axis of the page.
+    let x_max = (run.time_domain_ms() / 1000.0).max(0.001);
     for (side, sim) in run.sides.iter().enumerate() {
-        x_max = x_max.max(sim.now().as_micros() as f64 / 1e6);
         let label = side_name(lang, side);
         if sim.model().is_crud() {
             summary.push(tf(lang, "cqrs.charts.side_crud", &[("side", &label)]));
@@ -152,37 +155,64 @@ pub fn flow_chart(run: &CqrsRun, lang: Lang, lag: bool) -> LineChartData {
     }
 }
 
-/// How out of date side `side`'s stale answers were: p50 … the longest.
+/// A staleness bin's label: "100 ms–200 ms", or "2 s or more" for the last
+/// when it holds everything beyond.
+fn bin_label(lang: Lang, b: &cv::StalenessBins, i: usize) -> String {
+    let from = fmt_ms(lang, b.width_ms * i as f64);
+    if i + 1 == b.counts.len() && b.max_ms >= b.width_ms * b.counts.len() as f64 {
+        return tf(lang, "cqrs.charts.bin_last", &[("from", &from)]);
+    }
+    let to = fmt_ms(lang, b.width_ms * (i + 1) as f64);
+    tf(lang, "cqrs.charts.bin", &[("from", &from), ("to", &to)])
+}
+
+/// How out of date side `side`'s stale answers were ("not found" included),
+/// as a histogram: how many answers per bin of age.
 pub fn staleness_chart(run: &CqrsRun, side: usize, lang: Lang) -> BarChartData {
     let Some(sim) = run.sides.get(side) else {
         return BarChartData::default();
     };
-    let names = ["p50", "p75", "p90", "p95", "p99", "max"];
-    debug_assert_eq!(names.len(), STALENESS_QUANTILES.len());
     let label = side_name(lang, side);
-    let stale = sim.model().stats().stale_reads;
+    let bins = cv::staleness_bins(sim.model());
     let q = cv::staleness(sim.model());
     let title = tf(lang, "cqrs.charts.staleness_title", &[("side", &label)]);
-    let summary = match q {
-        Some(q) => tf(
-            lang,
-            "cqrs.charts.staleness_side",
-            &[
-                ("side", &label),
-                ("n", &fmt_count(lang, stale)),
-                ("p50", &fmt_ms(lang, q[0])),
-                ("max", &fmt_ms(lang, q[5])),
-            ],
-        ),
-        None => tf(lang, "cqrs.charts.staleness_none", &[("side", &label)]),
+    let categories: Vec<String> = bins
+        .as_ref()
+        .map(|b| (0..b.counts.len()).map(|i| bin_label(lang, b, i)).collect())
+        .unwrap_or_default();
+    let values: Vec<f64> = bins
+        .as_ref()
+        .map(|b| b.counts.iter().map(|c| *c as f64).collect())
+        .unwrap_or_default();
+    let summary = match (&bins, q) {
+        (Some(b), Some(q)) => {
+            // The fullest bin (the first of equals).
+            let most =
+                (0..b.counts.len()).fold(0, |m, i| if b.counts[i] > b.counts[m] { i } else { m });
+            tf(
+                lang,
+                "cqrs.charts.staleness_side",
+                &[
+                    ("side", &label),
+                    ("n", &fmt_count(lang, b.total)),
+                    ("p50", &fmt_ms(lang, q[0])),
+                    ("max", &fmt_ms(lang, q[5])),
+                    ("most", &fmt_count(lang, b.counts[most])),
+                    ("bin", &categories[most]),
+                ],
+            )
+        }
+        _ => tf(lang, "cqrs.charts.staleness_none", &[("side", &label)]),
     };
-    let values = q.map(|q| q.to_vec()).unwrap_or_default();
     BarChartData {
         title: title.clone(),
         x_label: t(lang, "cqrs.charts.quantile").into(),
         y_label: t(lang, "cqrs.charts.staleness_axis").into(),
-        categories: names.iter().map(|s| s.to_string()).collect(),
-        bar_labels: values.iter().map(|v| fmt_ms(lang, *v)).collect(),
+        categories: categories.clone(),
+        bar_labels: bins
+            .as_ref()
+            .map(|b| b.counts.iter().map(|c| fmt_count(lang, *c)).collect())
+            .unwrap_or_default(),
         series: if values.is_empty() {
             vec![]
         } else {
@@ -197,16 +227,16 @@ pub fn staleness_chart(run: &CqrsRun, side: usize, lang: Lang) -> BarChartData {
                 values: values.clone(),
             }]
         },
-        y_min_top: 100.0,
-        y_unit: Unit::Millis,
+        y_min_top: 1.0,
+        y_unit: Unit::Number,
         summary,
         table: DataTable {
             caption: title,
             head: vec![t(lang, "cqrs.charts.quantile").to_string(), label],
-            rows: names
+            rows: categories
                 .iter()
                 .zip(&values)
-                .map(|(n, v)| vec![n.to_string(), fmt_ms(lang, *v)])
+                .map(|(n, v)| vec![n.clone(), fmt_count(lang, *v as u64)])
                 .collect(),
         },
         empty: values

@@ -7,7 +7,7 @@
 
 use crate::controls::{ChoiceField, FieldGroup, NumberField, ToggleField};
 use crate::i18n::{tr, use_i18n};
-use engine::i18n::{t, tf};
+use engine::i18n::tf;
 use engine::labs::cqrs::config::*;
 use engine::patterns::bus::Window;
 use engine::patterns::projector::{ProjectorConfig, SyncMode};
@@ -354,81 +354,252 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
     }
 }
 
-/// A script's steps: what each does, and when (editable).
+fn step_kind(s: &Scripted) -> &'static str {
+    match s {
+        Scripted::Create { .. } => "create",
+        Scripted::Update { .. } => "update",
+        Scripted::Cancel { .. } => "cancel",
+        Scripted::Read { .. } => "read",
+    }
+}
+
+/// The step as another kind, at the same time, keeping the user, the order
+/// and the status it has (else user 1, order 1, Shipped).
+fn with_kind(s: &Scripted, kind: &str) -> Scripted {
+    let at_ms = s.at_ms();
+    let user = step_user(s).unwrap_or(1);
+    let order = step_order(s).unwrap_or(1);
+    let status = match s {
+        Scripted::Update { status, .. } => *status,
+        _ => Status::Shipped,
+    };
+    match kind {
+        "create" => Scripted::Create { at_ms, user },
+        "update" => Scripted::Update {
+            at_ms,
+            order,
+            status,
+        },
+        "cancel" => Scripted::Cancel { at_ms, order },
+        _ => Scripted::Read { at_ms, user, order },
+    }
+}
+
+fn step_user(s: &Scripted) -> Option<u32> {
+    match s {
+        Scripted::Create { user, .. } | Scripted::Read { user, .. } => Some(*user),
+        _ => None,
+    }
+}
+
+fn step_order(s: &Scripted) -> Option<u32> {
+    match s {
+        Scripted::Update { order, .. }
+        | Scripted::Cancel { order, .. }
+        | Scripted::Read { order, .. } => Some(*order),
+        Scripted::Create { .. } => None,
+    }
+}
+
+fn status_str(s: Status) -> &'static str {
+    s.key()
+}
+
+fn status_from(v: &str) -> Status {
+    match v {
+        "pending" => Status::Pending,
+        "paid" => Status::Paid,
+        "delivered" => Status::Delivered,
+        "cancelled" => Status::Cancelled,
+        _ => Status::Shipped,
+    }
+}
+
+/// Reads and edits step `i` of a script (nothing when the workload is not one).
+fn step_get<T: Default>(c: &Cfg, i: usize, f: impl Fn(&Scripted) -> T) -> T {
+    match &c.workload {
+        CqrsWorkload::Script { steps } => steps.get(i).map(f).unwrap_or_default(),
+        CqrsWorkload::Poisson { .. } => T::default(),
+    }
+}
+
+fn step_set(c: &mut Cfg, i: usize, f: impl FnOnce(&mut Scripted)) {
+    if let CqrsWorkload::Script { steps } = &mut c.workload {
+        if let Some(s) = steps.get_mut(i) {
+            f(s);
+        }
+    }
+}
+
+/// The step added by "add a step": a read of order 1 by user 1, a second
+/// after the last step.
+fn next_step(steps: &[Scripted]) -> Scripted {
+    Scripted::Read {
+        at_ms: steps.last().map_or(0, |s| s.at_ms() + 1_000),
+        user: 1,
+        order: 1,
+    }
+}
+
+/// One step of a script: every field of it (what it does, when, by whom, on
+/// which order, to which status), and a button to remove it.
+#[component]
+fn ScriptStep(config: RwSignal<Cfg>, i: usize) -> impl IntoView {
+    let (kind, set_kind) = bind_choice(
+        config,
+        move |c| step_get(c, i, |s| Some(step_kind(s))).unwrap_or("read"),
+        move |c, v| step_set(c, i, |s| *s = with_kind(s, v)),
+    );
+    let (at, set_at) = bind(
+        config,
+        move |c| step_get(c, i, |s| s.at_ms() as f64),
+        move |c, v| {
+            step_set(c, i, |s| match s {
+                Scripted::Create { at_ms, .. }
+                | Scripted::Update { at_ms, .. }
+                | Scripted::Cancel { at_ms, .. }
+                | Scripted::Read { at_ms, .. } => *at_ms = v as u64,
+            })
+        },
+    );
+    let (user, set_user) = bind(
+        config,
+        move |c| step_get(c, i, |s| step_user(s).unwrap_or(0) as f64),
+        move |c, v| {
+            step_set(c, i, |s| {
+                if let Scripted::Create { user, .. } | Scripted::Read { user, .. } = s {
+                    *user = v as u32;
+                }
+            })
+        },
+    );
+    let (order, set_order) = bind(
+        config,
+        move |c| step_get(c, i, |s| step_order(s).unwrap_or(0) as f64),
+        move |c, v| {
+            step_set(c, i, |s| {
+                if let Scripted::Update { order, .. }
+                | Scripted::Cancel { order, .. }
+                | Scripted::Read { order, .. } = s
+                {
+                    *order = v as u32;
+                }
+            })
+        },
+    );
+    let (status, set_status) = bind_choice(
+        config,
+        move |c| {
+            step_get(c, i, |s| match s {
+                Scripted::Update { status, .. } => Some(status_str(*status)),
+                _ => None,
+            })
+            .unwrap_or("shipped")
+        },
+        move |c, v| {
+            step_set(c, i, |s| {
+                if let Scripted::Update { status, .. } = s {
+                    *status = status_from(v);
+                }
+            })
+        },
+    );
+    let has = move |f: fn(&str) -> bool| move || f(kind.get().as_str());
+    let lang = use_i18n().lang;
+    let remove_label = move || tf(lang.get(), "cqrs.ctl.step_remove", &[("n", &(i + 1))]);
+    let statuses = vec![
+        ("pending", "cqrs.status.pending"),
+        ("paid", "cqrs.status.paid"),
+        ("shipped", "cqrs.status.shipped"),
+        ("delivered", "cqrs.status.delivered"),
+        ("cancelled", "cqrs.status.cancelled"),
+    ];
+    view! {
+        <li class="cqrs-step" data-testid=format!("step-{i}")>
+            <div data-testid=format!("step-{i}-kind")>
+                <ChoiceField
+                    label="cqrs.ctl.step_kind"
+                    help="cqrs.help.step_kind"
+                    options=vec![("create", "cqrs.opt.step_create"), ("update", "cqrs.opt.step_update"), ("cancel", "cqrs.opt.step_cancel"), ("read", "cqrs.opt.step_read")]
+                    value=kind
+                    on_change=set_kind
+                />
+            </div>
+            <div data-testid=format!("step-{i}-at")>
+                <NumberField label="cqrs.ctl.step_at" help="cqrs.help.step_at" unit="unit.ms" value=at on_change=set_at min=0.0 max=3_600_000.0 step=100.0 />
+            </div>
+            {crate::show::show(has(|k| k == "create" || k == "read"), move || view! {
+                <div data-testid=format!("step-{i}-user")>
+                    <NumberField label="cqrs.ctl.step_user" help="cqrs.help.step_user" value=user on_change=set_user min=0.0 max=1_000_000.0 />
+                </div>
+            }.into_any())}
+            {crate::show::show(has(|k| k != "create"), move || view! {
+                <div data-testid=format!("step-{i}-order")>
+                    <NumberField label="cqrs.ctl.step_order" help="cqrs.help.step_order" value=order on_change=set_order min=0.0 max=1_000.0 />
+                </div>
+            }.into_any())}
+            {crate::show::show(has(|k| k == "update"), move || view! {
+                <div data-testid=format!("step-{i}-status")>
+                    <ChoiceField label="cqrs.ctl.step_status" help="cqrs.help.step_status" options=statuses.clone() value=status on_change=set_status />
+                </div>
+            }.into_any())}
+            <button
+                type="button"
+                class="btn small"
+                data-testid=format!("step-{i}-remove")
+                aria-label=remove_label
+                on:click=move |_| config.update(|c| {
+                    if let CqrsWorkload::Script { steps } = &mut c.workload {
+                        if i < steps.len() {
+                            steps.remove(i);
+                        }
+                    }
+                })
+            >
+                {tr("cqrs.ctl.remove")}
+            </button>
+        </li>
+    }
+}
+
+/// A script's steps, every field editable; steps can be added (up to the
+/// engine's cap) and removed. Bad values are the engine's to judge: its
+/// errors name the step and the field (`workload.steps[2].order`).
 #[component]
 fn ScriptSteps(config: RwSignal<Cfg>) -> impl IntoView {
-    let lang = use_i18n().lang;
     let count = Memo::new(move |_| {
         config.with(|c| match &c.workload {
             CqrsWorkload::Script { steps } => steps.len(),
             CqrsWorkload::Poisson { .. } => 0,
         })
     });
-    let step_text = move |i: usize| {
-        move || {
-            let lang = lang.get();
-            config.with(|c| {
-                let CqrsWorkload::Script { steps } = &c.workload else {
-                    return String::new();
-                };
-                match steps.get(i) {
-                    Some(Scripted::Create { user, .. }) => {
-                        tf(lang, "cqrs.step.create", &[("user", user)])
-                    }
-                    Some(Scripted::Update { order, status, .. }) => tf(
-                        lang,
-                        "cqrs.step.update",
-                        &[
-                            ("order", order),
-                            ("status", &t(lang, &format!("cqrs.status.{}", status.key()))),
-                        ],
-                    ),
-                    Some(Scripted::Cancel { order, .. }) => {
-                        tf(lang, "cqrs.step.cancel", &[("order", order)])
-                    }
-                    Some(Scripted::Read { user, order, .. }) => {
-                        tf(lang, "cqrs.step.read", &[("user", user), ("order", order)])
-                    }
-                    None => String::new(),
-                }
-            })
-        }
-    };
+    let full = move || count.get() as u64 >= limits::MAX_STEPS;
     view! {
         <p class="help">{tr("cqrs.help.script")}</p>
         <ol class="cqrs-steps" data-testid="script-steps">
-            {move || (0..count.get()).map(|i| {
-                let (at, set_at) = bind(
-                    config,
-                    move |c| match &c.workload {
-                        CqrsWorkload::Script { steps } => steps.get(i).map_or(0.0, |s| s.at_ms() as f64),
-                        CqrsWorkload::Poisson { .. } => 0.0,
-                    },
-                    move |c, v| {
-                        if let CqrsWorkload::Script { steps } = &mut c.workload {
-                            if let Some(s) = steps.get_mut(i) {
-                                let v = v as u64;
-                                match s {
-                                    Scripted::Create { at_ms, .. }
-                                    | Scripted::Update { at_ms, .. }
-                                    | Scripted::Cancel { at_ms, .. }
-                                    | Scripted::Read { at_ms, .. } => *at_ms = v,
-                                }
-                            }
-                        }
-                    },
-                );
-                view! {
-                    <li data-testid=format!("step-{i}")>
-                        <span class="cqrs-step-what">{step_text(i)}</span>
-                        <NumberField label="cqrs.ctl.step_at" help="cqrs.help.step_at" unit="unit.ms" value=at on_change=set_at min=0.0 max=3_600_000.0 step=100.0 />
-                    </li>
-                }
-            }).collect_view()}
+            {move || (0..count.get()).map(|i| view! { <ScriptStep config=config i=i /> }).collect_view()}
         </ol>
-        <button class="btn" data-testid="script-demo" on:click=move |_| config.update(|c| c.workload = CqrsWorkload::default())>
-            {tr("cqrs.ctl.script_demo")}
-        </button>
+        <div class="cqrs-list-buttons">
+            <button
+                type="button"
+                class="btn small"
+                data-testid="step-add"
+                prop:disabled=full
+                on:click=move |_| config.update(|c| {
+                    if let CqrsWorkload::Script { steps } = &mut c.workload {
+                        if (steps.len() as u64) < limits::MAX_STEPS {
+                            let s = next_step(steps);
+                            steps.push(s);
+                        }
+                    }
+                })
+            >
+                {tr("cqrs.ctl.step_add")}
+            </button>
+            <button class="btn small" data-testid="script-demo" on:click=move |_| config.update(|c| c.workload = CqrsWorkload::default())>
+                {tr("cqrs.ctl.script_demo")}
+            </button>
+        </div>
     }
 }
 
@@ -540,7 +711,7 @@ fn history_default() -> ProjectorConfig {
 /// A projector's fields (the details projection's, or the history's).
 #[component]
 fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
-    let ids: [&'static str; 10] = if which == 0 {
+    let ids: [&'static str; 8] = if which == 0 {
         [
             "p0-mode",
             "p0-delay",
@@ -548,9 +719,7 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
             "p0-shape",
             "p0-batch",
             "p0-transport",
-            "p0-pause",
-            "p0-pause-from",
-            "p0-pause-to",
+            "p0-pauses",
             "p0-crash",
         ]
     } else {
@@ -561,9 +730,7 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
             "p1-shape",
             "p1-batch",
             "p1-transport",
-            "p1-pause",
-            "p1-pause-from",
-            "p1-pause-to",
+            "p1-pauses",
             "p1-crash",
         ]
     };
@@ -585,40 +752,10 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
     let (transport, set_transport) =
         num(|p| p.transport_ms as f64, |p, v| p.transport_ms = v as u64);
     let (crash, set_crash) = num(|p| p.crash_at_ms as f64, |p, v| p.crash_at_ms = v as u64);
-    let (from, set_from) = num(
-        |p| p.pauses.first().map_or(0.0, |w| w.from_ms as f64),
-        |p, v| {
-            if let Some(w) = p.pauses.first_mut() {
-                w.from_ms = v as u64;
-            }
-        },
-    );
-    let (to, set_to) = num(
-        |p| p.pauses.first().map_or(0.0, |w| w.to_ms as f64),
-        |p, v| {
-            if let Some(w) = p.pauses.first_mut() {
-                w.to_ms = v as u64;
-            }
-        },
-    );
     let (shape, set_shape) = bind_choice(
         config,
         move |c| shape_str(projector(c, which).service_shape),
         move |c, v| projector_mut(c, which).service_shape = shape_from(v),
-    );
-    let (paused, set_paused) = bind_bool(
-        config,
-        move |c| !projector(c, which).pauses.is_empty(),
-        move |c, on| {
-            projector_mut(c, which).pauses = if on {
-                vec![Window {
-                    from_ms: 5_000,
-                    to_ms: 10_000,
-                }]
-            } else {
-                vec![]
-            }
-        },
     );
     let queue = move || mode.get() == "queue";
     let title = if which == 0 {
@@ -637,14 +774,95 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
                 <ChoiceField label="ctl.latency_shape" help="cqrs.help.service_shape" options=shape_options() value=shape on_change=set_shape testid=ids[3] />
                 <NumberField label="cqrs.ctl.batch" help="cqrs.help.batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid=ids[4] />
                 <NumberField label="cqrs.ctl.transport" help="cqrs.help.transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid=ids[5] />
-                <ToggleField label="cqrs.ctl.pause" help="cqrs.help.pause" value=paused on_change=set_paused testid=ids[6] />
-                {crate::show::show(move || paused.get(), move || view! {
-                    <NumberField label="ctl.outage_from" help="cqrs.help.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=ids[7] />
-                    <NumberField label="ctl.outage_to" help="cqrs.help.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=ids[8] />
-                }.into_any())}
-                <NumberField label="cqrs.ctl.crash" help="cqrs.help.crash" unit="unit.s" value=crash on_change=set_crash min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=ids[9] />
+                <PauseList config=config which=which testid=ids[6] />
+                <NumberField label="cqrs.ctl.crash" help="cqrs.help.crash" unit="unit.s" value=crash on_change=set_crash min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=ids[7] />
             }.into_any())}
         </FieldGroup>
+    }
+}
+
+/// A projector's pause windows: every one editable (from, to), each
+/// removable, and a button to add one (up to the engine's cap). A window
+/// that ends before it starts is the engine's to refuse, naming it
+/// (`projector.pauses[1]`).
+#[component]
+fn PauseList(config: RwSignal<Cfg>, which: u8, testid: &'static str) -> impl IntoView {
+    let count = Memo::new(move |_| config.with(|c| projector(c, which).pauses.len()));
+    let full = move || count.get() as u64 >= engine::patterns::bus::limits::MAX_OUTAGES;
+    let lang = use_i18n().lang;
+    let row = move |k: usize| {
+        let edge = move |to: bool| {
+            bind(
+                config,
+                move |c| {
+                    projector(c, which)
+                        .pauses
+                        .get(k)
+                        .map_or(0.0, |w| if to { w.to_ms } else { w.from_ms } as f64)
+                },
+                move |c, v| {
+                    if let Some(w) = projector_mut(c, which).pauses.get_mut(k) {
+                        if to {
+                            w.to_ms = v as u64;
+                        } else {
+                            w.from_ms = v as u64;
+                        }
+                    }
+                },
+            )
+        };
+        let (from, set_from) = edge(false);
+        let (to, set_to) = edge(true);
+        let remove_label = move || tf(lang.get(), "cqrs.ctl.pause_remove", &[("n", &(k + 1))]);
+        view! {
+            <li class="cqrs-pause" data-testid=format!("{testid}-{k}")>
+                <div data-testid=format!("{testid}-{k}-from")>
+                    <NumberField label="ctl.outage_from" help="cqrs.help.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                </div>
+                <div data-testid=format!("{testid}-{k}-to")>
+                    <NumberField label="ctl.outage_to" help="cqrs.help.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                </div>
+                <button
+                    type="button"
+                    class="btn small"
+                    data-testid=format!("{testid}-{k}-remove")
+                    aria-label=remove_label
+                    on:click=move |_| config.update(|c| {
+                        let p = projector_mut(c, which);
+                        if k < p.pauses.len() {
+                            p.pauses.remove(k);
+                        }
+                    })
+                >
+                    {tr("cqrs.ctl.remove")}
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <div class="field cqrs-pauses" data-testid=testid role="group">
+            <span class="field-label">{tr("cqrs.ctl.pause")}</span>
+            <ol class="cqrs-steps">
+                {move || (0..count.get()).map(row).collect_view()}
+            </ol>
+            <button
+                type="button"
+                class="btn small"
+                data-testid=format!("{testid}-add")
+                prop:disabled=full
+                on:click=move |_| config.update(|c| {
+                    let p = projector_mut(c, which);
+                    if (p.pauses.len() as u64) < engine::patterns::bus::limits::MAX_OUTAGES {
+                        // After the last window: 5 s on, 5 s long.
+                        let from = p.pauses.iter().map(|w| w.to_ms).max().map_or(5_000, |t| t + 5_000);
+                        p.pauses.push(Window { from_ms: from, to_ms: from + 5_000 });
+                    }
+                })
+            >
+                {tr("cqrs.ctl.pause_add")}
+            </button>
+            <small class="help">{tr("cqrs.help.pause")}</small>
+        </div>
     }
 }
 

@@ -29,6 +29,7 @@ use engine::labs::cqrs::config::Status;
 use engine::labs::cqrs::record::ReadOutcome;
 use engine::labs::cqrs::view::{self as cv, CopyKind, Probe, Timelines};
 use engine::labs::cqrs::CqrsSim;
+use engine::labs::run::LabRun;
 use engine::patterns::projector::SyncMode;
 use engine::Lang;
 use leptos::prelude::*;
@@ -57,10 +58,14 @@ pub fn status_name(lang: Lang, s: Status) -> String {
     t(lang, &format!("cqrs.status.{}", s.key())).to_string()
 }
 
-/// Where the timelines' pieces go, for a drawing `w` CSS px wide.
+/// Where the timelines' pieces go, for a drawing `w` CSS px wide. The time
+/// axis has the stage card's chart's margins (30 px left, 6 px right), so on
+/// a card a moment sits at the same x on the chart and on the lanes.
 struct Lay {
     w: f64,
     pad: f64,
+    left: f64,
+    right: f64,
     from: f64,
     to: f64,
 }
@@ -68,7 +73,9 @@ struct Lay {
 impl Lay {
     fn x(&self, t_ms: f64) -> f64 {
         let span = (self.to - self.from).max(1.0);
-        self.pad + (t_ms - self.from).clamp(0.0, span) / span * (self.w - 2.0 * self.pad)
+        // max/min, not clamp: its assert would link std's float printer.
+        let t = (t_ms - self.from).max(0.0).min(span);
+        self.left + t / span * (self.w - self.left - self.right)
     }
 }
 
@@ -76,7 +83,7 @@ impl Lay {
 const LOG_LABEL: f64 = 12.0;
 const LOG_TOP: f64 = 17.0;
 const LOG_BOTTOM: f64 = 39.0;
-const GAP_LABEL: f64 = 54.0;
+const GAP_LABEL: f64 = 52.0;
 const GAP_TOP: f64 = 58.0;
 const GAP_BOTTOM: f64 = 92.0;
 const READ_LABEL: f64 = 108.0;
@@ -85,13 +92,16 @@ const READ_BOTTOM: f64 = 135.0;
 const AXIS: f64 = 150.0;
 const HEIGHT: f64 = 156.0;
 
-/// The two stacked timelines of one side, as SVG text.
-pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
-    let tl = cv::timelines(sim);
+/// The two stacked timelines of one side, as SVG text, over `0 ‥ domain_ms`
+/// (the run's shared time domain, as the stage cards' charts).
+pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> String {
+    let tl = cv::timelines(sim, domain_ms);
     let w = width.max(240.0);
     let lay = Lay {
         w,
         pad: 10.0,
+        left: 30.0,
+        right: 6.0,
         from: tl.from_ms,
         to: tl.to_ms,
     };
@@ -134,15 +144,40 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
             t(lang, "cqrs.band.paused_short"),
         );
     }
+    // Before the trace's oldest record: no ticks or probes (the backlog is still drawn).
+    if tl.kept_from_ms > tl.from_ms {
+        let xb = lay.x(tl.kept_from_ms);
+        m.empty(
+            "rect",
+            &[
+                ("class", "cqrs-unkept"),
+                ("x", &num(lay.left)),
+                ("y", &num(LOG_TOP)),
+                ("width", &num((xb - lay.left).max(0.0))),
+                ("height", &num(LOG_BOTTOM - LOG_TOP)),
+            ],
+        );
+        if xb - lay.left > 90.0 {
+            m.elem(
+                "text",
+                &[
+                    ("class", "cqrs-unkept-label"),
+                    ("x", &num(lay.left + 4.0)),
+                    ("y", &num(LOG_BOTTOM - 7.0)),
+                ],
+                t(lang, "cqrs.stage.not_kept"),
+            );
+        }
+    }
     // Lane tracks.
     if tl.crud {
         m.empty(
             "rect",
             &[
                 ("class", "cqrs-track"),
-                ("x", &num(lay.pad)),
+                ("x", &num(lay.left)),
                 ("y", &num(LOG_TOP)),
-                ("width", &num(w - 2.0 * lay.pad)),
+                ("width", &num(w - lay.left - lay.right)),
                 ("height", &num(LOG_BOTTOM - LOG_TOP)),
             ],
         );
@@ -178,9 +213,9 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
                 "rect",
                 &[
                     ("class", "cqrs-track"),
-                    ("x", &num(lay.pad)),
+                    ("x", &num(lay.left)),
                     ("y", &num(top)),
-                    ("width", &num(w - 2.0 * lay.pad)),
+                    ("width", &num(w - lay.left - lay.right)),
                     ("height", &num(bottom - top)),
                 ],
             );
@@ -338,7 +373,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
             let text = probe_label(p, lang);
             // About 6 px a character at 10 px bold.
             let width = text.chars().count() as f64 * 6.0;
-            let anchor = if x + width > w - lay.pad {
+            let anchor = if x + width > w - lay.right {
                 "end"
             } else {
                 "start"
@@ -382,7 +417,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
         "text",
         &[
             ("class", "cqrs-axis"),
-            ("x", &num(lay.pad)),
+            ("x", &num(lay.left)),
             ("y", &num(AXIS)),
         ],
         &fmt_ms(lang, tl.from_ms),
@@ -391,7 +426,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64) -> String {
         "text",
         &[
             ("class", "cqrs-axis"),
-            ("x", &num(w - lay.pad)),
+            ("x", &num(w - lay.right)),
             ("y", &num(AXIS)),
             ("text-anchor", "end"),
         ],
@@ -436,9 +471,9 @@ fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) {
         "line",
         &[
             ("class", "cqrs-gap-base"),
-            ("x1", &num(lay.pad)),
+            ("x1", &num(lay.left)),
             ("y1", &num(GAP_BOTTOM)),
-            ("x2", &num(lay.w - lay.pad)),
+            ("x2", &num(lay.w - lay.right)),
             ("y2", &num(GAP_BOTTOM)),
         ],
     );
@@ -739,7 +774,8 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
             (_, _, d) => tf(
                 lang,
                 "cqrs.tank.out_delay",
-                &[("d", &fmt_ms(lang, d.unwrap_or(0.0)))],
+                // A no-break space: "2 s" never splits over two lines.
+                &[("d", &fmt_ms(lang, d.unwrap_or(0.0)).replace(' ', "\u{a0}"))],
             ),
         }
     };
@@ -846,9 +882,10 @@ pub fn CqrsStage(view: CqrsView, frame_view: CqrsView, side: usize) -> impl Into
         let lang = frame_view.lang.get();
         let w = width.get();
         frame_view.with(|run| {
+            let domain = run.time_domain_ms();
             run.sides
                 .get(side)
-                .map(|sim| timelines_svg(sim, lang, w))
+                .map(|sim| timelines_svg(sim, lang, w, domain))
                 .unwrap_or_default()
         })
     };

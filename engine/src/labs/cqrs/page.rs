@@ -87,31 +87,128 @@ fn lag_theory(sim: &CqrsSim) -> Option<Theory> {
     }
 }
 
+/// How the stage cards' chart counts reads: as running totals (`slices`
+/// `None`: a script, or Poisson traffic with fewer than [`MIN_READS_FOR_RATE`]
+/// reads expected, has too few reads for a rate — one read in a 0.1 s slice
+/// is no "10 per second"), or as rates per second averaged over `slices`
+/// series slices (whole seconds: 1 s while slices are 0.1 or 0.2 s, then 5
+/// slices as they widen), with the unit saying how long each average is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VerdictPlan {
+    pub slices: Option<usize>,
+    pub title_key: &'static str,
+    pub unit_key: &'static str,
+}
+
+/// Reads a Poisson run must expect for its chart to show rates.
+pub const MIN_READS_FOR_RATE: f64 = 50.0;
+
+/// Averaging spans (s) that have a unit text, and those texts.
+const RATE_UNITS: [(f64, &str); 8] = [
+    (1.0, "cqrs.verdict.per_second_1"),
+    (2.0, "cqrs.verdict.per_second_2"),
+    (4.0, "cqrs.verdict.per_second_4"),
+    (8.0, "cqrs.verdict.per_second_8"),
+    (16.0, "cqrs.verdict.per_second_16"),
+    (32.0, "cqrs.verdict.per_second_32"),
+    (64.0, "cqrs.verdict.per_second_64"),
+    (128.0, "cqrs.verdict.per_second_128"),
+];
+
+pub fn verdict_plan(config: &super::CqrsConfig, width_ms: f64) -> VerdictPlan {
+    let totals = VerdictPlan {
+        slices: None,
+        title_key: "cqrs.verdict.title_totals",
+        unit_key: "cqrs.verdict.so_far",
+    };
+    let CqrsWorkload::Poisson {
+        reads_per_s,
+        duration_ms,
+        ..
+    } = &config.workload
+    else {
+        return totals;
+    };
+    if reads_per_s * (*duration_ms as f64) / 1000.0 < MIN_READS_FOR_RATE {
+        return totals;
+    }
+    let k = if width_ms < 150.0 {
+        libm::round(1000.0 / width_ms.max(1.0)).max(1.0) as usize
+    } else {
+        5
+    };
+    let span_s = width_ms * k as f64 / 1000.0;
+    let unit_key = RATE_UNITS
+        .iter()
+        .find(|(s, _)| (s - span_s).abs() < 1e-6)
+        .map_or("cqrs.verdict.per_second_long", |u| u.1);
+    VerdictPlan {
+        slices: Some(k),
+        title_key: "cqrs.verdict.title",
+        unit_key,
+    }
+}
+
 impl SidesView for CqrsModel {
     fn verdict(run: &CqrsRun, side: usize) -> Verdict {
-        let mut verdict = Verdict {
-            title_key: "cqrs.verdict.title",
-            unit_key: "cqrs.verdict.per_second",
-            lines: vec![],
-            bands: vec![],
-        };
         let Some(sim) = run.sides.get(side) else {
-            return verdict;
+            return Verdict::default();
         };
         let series = &sim.model().stats().series;
         let width_ms = series.width().as_micros() as f64 / 1000.0;
-        let per_s = 1000.0 / width_ms;
         let now = ms(sim.now());
         let done = sim.is_finished();
+        let plan = verdict_plan(sim.model().config(), width_ms);
+        let mut verdict = Verdict {
+            title_key: plan.title_key,
+            unit_key: plan.unit_key,
+            lines: vec![],
+            bands: vec![],
+        };
         let (mut reads, mut stale) = (Vec::new(), Vec::new());
-        for (i, slice) in series.buckets().iter().enumerate() {
-            let from = i as f64 * width_ms;
-            if !done && from + width_ms > now + 1e-9 {
-                break;
+        let slices = series.buckets();
+        let (mut total_reads, mut total_stale) = (0u64, 0u64);
+        match plan.slices {
+            // Too few reads for a rate: running totals, as steps.
+            None => {
+                reads.push((0.0, 0.0));
+                stale.push((0.0, 0.0));
+                for (i, slice) in slices.iter().enumerate() {
+                    let from = i as f64 * width_ms;
+                    if from > now {
+                        break;
+                    }
+                    if slice.reads > 0 {
+                        // A step at the slice's start, level until the next.
+                        reads.push((from, total_reads as f64));
+                        stale.push((from, total_stale as f64));
+                        total_reads += u64::from(slice.reads);
+                        total_stale += u64::from(slice.stale);
+                        reads.push((from, total_reads as f64));
+                        stale.push((from, total_stale as f64));
+                    }
+                }
+                reads.push((now, total_reads as f64));
+                stale.push((now, total_stale as f64));
             }
-            let mid = from + width_ms / 2.0;
-            reads.push((mid, slice.reads as f64 * per_s));
-            stale.push((mid, slice.stale as f64 * per_s));
+            // Rates per second, each averaged over whole seconds of slices.
+            Some(k) => {
+                let bucket_ms = width_ms * k as f64;
+                let per_s = 1000.0 / bucket_ms;
+                for (j, group) in slices.chunks(k).enumerate() {
+                    let from = j as f64 * bucket_ms;
+                    // The bucket the clock is in is still filling: it would make every line dive.
+                    if !done && from + bucket_ms > now + 1e-9 {
+                        break;
+                    }
+                    let (r, st) = group.iter().fold((0u64, 0u64), |a, s| {
+                        (a.0 + u64::from(s.reads), a.1 + u64::from(s.stale))
+                    });
+                    let mid = from + bucket_ms / 2.0;
+                    reads.push((mid, r as f64 * per_s));
+                    stale.push((mid, st as f64 * per_s));
+                }
+            }
         }
         verdict.lines = vec![
             VerdictLine {

@@ -223,7 +223,7 @@ fn a_timed_out_wait_falls_back_or_errs() {
     let sim = run_side(&c, c.side.clone(), 2);
     let m = sim.model().metrics(sim.now());
     assert_eq!(m.read_errors, m.own_reads);
-    assert_eq!(m.stale_reads + m.not_found_reads, 0);
+    assert_eq!(m.stale_reads, 0);
 }
 
 /// The text's demo, as the text means it: not found, then found (Pending);
@@ -248,6 +248,16 @@ fn the_text_demo_reads_as_the_text_says() {
             (ReadOutcome::Fresh, Status::Shipped),
         ]
     );
+    // One definition of out of date: the "not found" after the create is a
+    // stale read (the metric, the chart's slices and the staleness agree).
+    let m = sim.model().metrics(sim.now());
+    assert_eq!((m.stale_reads, m.not_found_reads, m.answers), (2, 1, 4));
+    assert_eq!(m.stale_read_rate, 0.5);
+    let s = sim.model().stats();
+    let charted: u64 = s.series.buckets().iter().map(|b| u64::from(b.stale)).sum();
+    assert_eq!(charted, m.stale_reads);
+    assert_eq!(s.staleness.count(), m.stale_reads);
+    assert_eq!(s.final_out_of_date, m.stale_reads);
     // The text's code: the copy inside the command; the writer's own read
     // right after it returns is never stale, and every command takes 2 s.
     let preset = super::presets::all()
@@ -338,8 +348,8 @@ fn crud_vs_cqrs_measures_benefit_and_cost() {
     let crud = run.sides[0].model().metrics(run.now());
     let cqrs = run.sides[1].model().metrics(run.now());
     assert!(crud.command_p95_ms.unwrap() > 1.5 * cqrs.command_p95_ms.unwrap());
-    assert_eq!(crud.stale_reads + crud.not_found_reads, 0);
-    assert!(cqrs.stale_reads + cqrs.not_found_reads > 100);
+    assert_eq!(crud.stale_reads, 0);
+    assert!(cqrs.stale_reads > 100);
 }
 
 /// Both sides of an A | B see the same traffic: the same commands at the
@@ -505,4 +515,63 @@ fn the_page_reads_the_run_consistently() {
     run.run_to_end(u64::MAX);
     assert_eq!(run.marks().len(), 1);
     assert_eq!(run.verdict(0).bands.len(), 1);
+}
+
+/// The stage cards' chart: a script (or a small Poisson run) counts reads as
+/// running totals, never a rate from one read in a 0.1 s slice; larger runs
+/// show rates per second averaged over whole seconds, the unit saying how long.
+#[test]
+fn the_verdict_counts_small_runs_and_averages_rates_over_whole_seconds() {
+    use super::page::{verdict_plan, MIN_READS_FOR_RATE};
+    use crate::labs::run::LabRun;
+    let demo = CqrsConfig::default();
+    let plan = verdict_plan(&demo, 100.0);
+    assert_eq!((plan.slices, plan.unit_key), (None, "cqrs.verdict.so_far"));
+    let mut run = CqrsRun::new(&demo, 1).unwrap();
+    run.run_to_end(u64::MAX);
+    let v = run.verdict(0);
+    // Four reads, two of them out of date: the totals end there, never above.
+    let last = |i: usize| v.lines[i].points.last().unwrap().1;
+    assert_eq!((last(0), last(1)), (4.0, 2.0));
+    assert!(v.lines[0]
+        .points
+        .windows(2)
+        .all(|w| w[0].1 <= w[1].1 && w[0].0 <= w[1].0));
+    // Poisson: 1 s averages while slices are 0.1 or 0.2 s, then 5 slices.
+    let mut c = CqrsConfig {
+        workload: CqrsWorkload::Poisson {
+            writes_per_s: 10.0,
+            reads_per_s: 20.0,
+            duration_ms: 20_000,
+            users: 10,
+            update_share: 0.3,
+            cancel_share: 0.0,
+        },
+        ..CqrsConfig::default()
+    };
+    for (width, k, key) in [
+        (100.0, 10, "cqrs.verdict.per_second_1"),
+        (200.0, 5, "cqrs.verdict.per_second_1"),
+        (400.0, 5, "cqrs.verdict.per_second_2"),
+        (25_600.0, 5, "cqrs.verdict.per_second_128"),
+    ] {
+        let p = verdict_plan(&c, width);
+        assert_eq!((p.slices, p.unit_key), (Some(k), key), "{width}");
+    }
+    let mut run = CqrsRun::new(&c, 3).unwrap();
+    run.run_to_end(u64::MAX);
+    let v = run.verdict(0);
+    let reads = &v.lines[0].points;
+    // 20 s of traffic, and the last answers a little after.
+    assert!(reads.len() >= 20 && reads.len() <= 23, "{}", reads.len());
+    // Each point is a count over 1 s: a whole number per second.
+    assert!(reads.iter().all(|p| p.1 == libm::round(p.1)));
+    let total: f64 = reads.iter().map(|p| p.1).sum();
+    let answers = run.sides[0].model().stats().answers as f64;
+    assert!((total - answers).abs() <= 40.0, "{total} {answers}");
+    // Too few reads expected for a rate: totals again.
+    if let CqrsWorkload::Poisson { reads_per_s, .. } = &mut c.workload {
+        *reads_per_s = MIN_READS_FOR_RATE / 20.0 - 0.5;
+    }
+    assert_eq!(verdict_plan(&c, 100.0).slices, None);
 }

@@ -7,7 +7,7 @@
 //! counts. Every list is capped, so what a page draws does not grow with the
 //! run. Nothing here changes a run.
 
-use super::config::{CqrsWorkload, Status};
+use super::config::Status;
 use super::model::{CqrsModel, LogEntry};
 use super::record::{CqrsRecord, ReadOutcome};
 use super::CqrsSim;
@@ -85,7 +85,7 @@ pub struct Probe {
     pub status: Status,
 }
 
-/// The two stacked timelines of one side over a window of time.
+/// The two stacked timelines of one side, from 0 to the run's shared end.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Timelines {
     pub from_ms: f64,
@@ -94,43 +94,21 @@ pub struct Timelines {
     pub head: u64,
     pub cursor: u64,
     pub backlog: u64,
-    /// Commits in the window (at most [`MAX_TICKS`] of them, evenly spread, are in `commits`).
+    /// From when the trace still holds every record (0: the whole run):
+    /// ticks and probes are drawn from here on, the backlog all along.
+    pub kept_from_ms: f64,
+    /// Commits drawn from (at most [`MAX_TICKS`] of them, evenly spread, are in `commits`).
     pub commits_in_window: usize,
     pub commits: Vec<Tick>,
     pub applies: Vec<Tick>,
     pub probes: Vec<Probe>,
-    /// The backlog at instants of the window (only where the trace still
-    /// holds the applies), oldest first.
+    /// The backlog over the run, as steps (each level holds from its instant
+    /// to the next), oldest first, ending now.
     pub backlog_steps: Vec<(f64, u64)>,
     /// Projector pauses (and a rebuild) overlapping the window.
     pub bands: Vec<(f64, f64)>,
     /// One store for both (no read copy, nothing to lag).
     pub crud: bool,
-}
-
-/// The stretch of time the timelines show: a script's whole span (so
-/// everything stays in place), or a trailing window short enough for the
-/// trace to hold its records.
-pub fn window_ms(model: &CqrsModel) -> f64 {
-    match &model.config().workload {
-        CqrsWorkload::Script { steps } => {
-            let last = steps.last().map_or(0, |s| s.at_ms()) as f64;
-            let delay = model.projections[0].projector.config().delay_ms as f64;
-            (last + delay.max(1_000.0)).max(4_000.0)
-        }
-        CqrsWorkload::Poisson {
-            writes_per_s,
-            reads_per_s,
-            duration_ms,
-            ..
-        } => {
-            // About three records per command, one per read: keep ~1,500 in view.
-            let per_s = (writes_per_s * 3.0 + reads_per_s).max(1.0);
-            let fit = 1_500.0 / per_s * 1000.0;
-            let span = (libm::round(fit / 1000.0) * 1000.0).clamp(2_000.0, 10_000.0);
-            span.min((*duration_ms as f64).max(2_000.0))
-        }
-    }
 }
 
 /// Bands (projector pauses, the rebuild) of one side, in ms.
@@ -154,19 +132,21 @@ pub fn bands(sim: &CqrsSim) -> Vec<(f64, f64)> {
     out
 }
 
-/// The timelines of one side as of now.
-pub fn timelines(sim: &CqrsSim) -> Timelines {
+/// The timelines of one side as of now, over `0 ‥ to_ms` (the run's shared
+/// time domain, `SidesView::time_domain_ms`, so a moment sits at the same
+/// place on the lanes, the stage cards' charts and the full charts).
+pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
     let model = sim.model();
     let now = ms(sim.now());
-    let span = window_ms(model);
-    let scripted = matches!(model.config().workload, CqrsWorkload::Script { .. });
-    let (from, to) = if scripted || now <= span {
-        (0.0, span.max(now))
+    let (from, to) = (0.0, to_ms.max(now).max(1.0));
+    let trace = sim.trace();
+    let kept_from = if trace.dropped() == 0 {
+        0.0
     } else {
-        (now - span, now)
+        trace.entries().next().map_or(now, |e| ms(e.at))
     };
     let log = &model.log;
-    let first = log.partition_point(|e| ms(e.at) < from);
+    let first = log.partition_point(|e| ms(e.at) < kept_from);
     let commits_in_window = log.len() - first;
     let commits = sample(commits_in_window, MAX_TICKS)
         .map(|i| {
@@ -186,24 +166,16 @@ pub fn timelines(sim: &CqrsSim) -> Timelines {
     } else {
         (projector.committed(), projector.applied_up_to(), projector.backlog())
     };
-    // Applies and probes from the trace (the records it still holds in the window).
-    let trace = sim.trace();
-    let oldest = trace.entries().next().map_or(0.0, |e| ms(e.at));
+    // Applies and probes from the trace (every record it still holds).
     let mut applied: Vec<(SimTime, u32, u32)> = Vec::new();
     let mut reads = Vec::new();
-    for e in trace.entries().rev() {
-        if ms(e.at) < from {
-            break;
-        }
+    for e in trace.entries() {
         match e.record {
             CqrsRecord::Applied { order, version, .. } => applied.push((e.at, order, version)),
             CqrsRecord::Read { .. } => reads.push((e.at, e.record)),
             _ => {}
         }
     }
-    applied.reverse();
-    reads.reverse();
-    let applied_after: Vec<f64> = applied.iter().rev().map(|a| ms(a.0)).collect();
     let applies = sample(applied.len(), MAX_TICKS)
         .filter_map(|i| {
             let (at, order, version) = applied[i];
@@ -239,28 +211,11 @@ pub fn timelines(sim: &CqrsSim) -> Timelines {
             _ => None,
         })
         .collect();
-    // The backlog at instants of the window: commits by then minus applies by
-    // then (applies by now, less those the trace shows after).
-    let mut backlog_steps = Vec::new();
-    if !crud {
-        let applied_now = projector.committed() - projector.backlog();
-        let since = from.max(oldest);
-        let step = (to - from) / BACKLOG_POINTS as f64;
-        // `applied_after` is newest first.
-        for k in 0..=BACKLOG_POINTS {
-            let t = from + k as f64 * step;
-            if t < since || t > now {
-                continue;
-            }
-            let committed = log.partition_point(|e| ms(e.at) <= t) as u64;
-            let later = applied_after.partition_point(|&a| a > t) as u64;
-            let applied = applied_now.saturating_sub(later);
-            backlog_steps.push((t, committed.saturating_sub(applied)));
-        }
-        if now >= since {
-            backlog_steps.push((now, backlog));
-        }
-    }
+    let backlog_steps = if crud {
+        vec![]
+    } else {
+        backlog_steps(sim, kept_from, &applied)
+    };
     let bands = bands(sim).into_iter().filter(|&(a, b)| b > from && a < to).collect();
     Timelines {
         from_ms: from,
@@ -268,6 +223,7 @@ pub fn timelines(sim: &CqrsSim) -> Timelines {
         head,
         cursor,
         backlog,
+        kept_from_ms: kept_from,
         commits_in_window,
         commits,
         applies,
@@ -276,6 +232,59 @@ pub fn timelines(sim: &CqrsSim) -> Timelines {
         bands,
         crud,
     }
+}
+
+/// The backlog over the run as steps: before `kept_from` from the run's
+/// slices (at each slice's end), then exactly at each commit and apply the
+/// trace holds (evenly sampled instants when there are too many), ending now.
+fn backlog_steps(sim: &CqrsSim, kept_from: f64, applied: &[(SimTime, u32, u32)]) -> Vec<(f64, u64)> {
+    let model = sim.model();
+    let now = ms(sim.now());
+    let projector = &model.projections[0].projector;
+    let log = &model.log;
+    let mut out = vec![(0.0, 0)];
+    if kept_from > 0.0 {
+        out.extend(
+            flow(sim)
+                .points
+                .iter()
+                .take_while(|p| p.0 < kept_from)
+                .map(|&(t, b, _)| (t, b)),
+        );
+    }
+    // Applies by an instant: applies by now, less those the trace shows after.
+    let applied_now = projector.committed() - projector.backlog();
+    let level = |t: f64| {
+        let committed = log.partition_point(|e| ms(e.at) <= t) as u64;
+        let later = applied.len() - applied.partition_point(|a| ms(a.0) <= t);
+        committed.saturating_sub(applied_now.saturating_sub(later as u64))
+    };
+    let first = log.partition_point(|e| ms(e.at) < kept_from);
+    // Commits and applies are each in time order: merge them (no sort, whose
+    // code would weigh on every page's download).
+    let commits: Vec<f64> = log[first..].iter().map(|e| ms(e.at)).collect();
+    let applies: Vec<f64> = applied.iter().map(|a| ms(a.0)).filter(|&t| t >= kept_from).collect();
+    let mut instants: Vec<f64> = Vec::with_capacity(commits.len() + applies.len());
+    let (mut i, mut j) = (0, 0);
+    while i < commits.len() || j < applies.len() {
+        let next = if j >= applies.len() || (i < commits.len() && commits[i] <= applies[j]) {
+            i += 1;
+            commits[i - 1]
+        } else {
+            j += 1;
+            applies[j - 1]
+        };
+        if next <= now && instants.last() != Some(&next) {
+            instants.push(next);
+        }
+    }
+    if instants.len() > 4 * BACKLOG_POINTS {
+        let step = (now - kept_from) / (4 * BACKLOG_POINTS) as f64;
+        instants = (0..=4 * BACKLOG_POINTS).map(|k| kept_from + k as f64 * step).collect();
+    }
+    out.extend(instants.into_iter().map(|t| (t, level(t))));
+    out.push((now, projector.backlog()));
+    out
 }
 
 /// Which copy a store-table column shows.
@@ -513,6 +522,52 @@ pub fn staleness(model: &CqrsModel) -> Option<[f64; 6]> {
     Some(out)
 }
 
+/// How out of date the stale answers were (a "not found" since the order
+/// was created), as a histogram: counts per bin of age, the bins `width_ms`
+/// wide from 0 (the last holds everything beyond).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StalenessBins {
+    pub width_ms: f64,
+    pub counts: Vec<u64>,
+    pub total: u64,
+    pub max_ms: f64,
+}
+
+/// Bins at most in [`staleness_bins`].
+pub const STALENESS_BINS: usize = 10;
+
+/// Bin widths (ms) [`staleness_bins`] chooses from: the narrowest that
+/// covers the longest age in [`STALENESS_BINS`] bins.
+const BIN_WIDTHS: [f64; 16] = [
+    10.0, 20.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1_000.0, 2_000.0, 5_000.0, 10_000.0, 20_000.0, 30_000.0, 60_000.0,
+    120_000.0, 300_000.0,
+];
+
+pub fn staleness_bins(model: &CqrsModel) -> Option<StalenessBins> {
+    let h = &model.stats().staleness;
+    if h.count() == 0 {
+        return None;
+    }
+    let max_ms = h.max().as_ms_f64();
+    let width_ms = BIN_WIDTHS
+        .iter()
+        .copied()
+        .find(|w| max_ms < w * STALENESS_BINS as f64)
+        .unwrap_or(BIN_WIDTHS[BIN_WIDTHS.len() - 1]);
+    let n = ((max_ms / width_ms) as usize + 1).min(STALENESS_BINS);
+    let mut counts = vec![0u64; n];
+    for (edge, c) in h.buckets() {
+        let i = ((edge.as_ms_f64() / width_ms) as usize).min(n - 1);
+        counts[i] += c;
+    }
+    Some(StalenessBins {
+        width_ms,
+        counts,
+        total: h.count(),
+        max_ms,
+    })
+}
+
 /// Text 004's stock, as each service counts it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Stock {
@@ -581,6 +636,7 @@ pub fn telling_read(sim: &CqrsSim) -> Option<Probe> {
 mod tests {
     use super::*;
     use crate::labs::cqrs::{presets, CqrsRun};
+    use crate::labs::run::LabRun;
 
     fn run(id: &str, until_ms: u64) -> CqrsRun {
         let p = presets::all().into_iter().find(|p| p.id == id).expect("preset");
@@ -602,8 +658,11 @@ mod tests {
     #[test]
     fn the_demo_reads_not_found_then_stale() {
         let r = run("demo", 4_200);
-        let t = timelines(&r.sides[0]);
+        let t = timelines(&r.sides[0], r.time_domain_ms());
         assert_eq!(t.from_ms, 0.0);
+        // The run's one time domain: the script's last step (7.1 s), not a window of its own.
+        assert_eq!(t.to_ms, 7_100.0);
+        assert_eq!(t.kept_from_ms, 0.0);
         assert_eq!(t.head, 2);
         let outcomes: Vec<ReadOutcome> = t.probes.iter().map(|p| p.outcome).collect();
         assert_eq!(
@@ -623,7 +682,13 @@ mod tests {
     fn a_slow_projector_s_backlog_grows_and_little_s_law_holds() {
         let r = run("slow_projector", 20_000);
         let sim = &r.sides[0];
-        let t = timelines(sim);
+        let t = timelines(sim, r.time_domain_ms());
+        // The trace no longer holds the start: ticks from where it does, the backlog all along.
+        assert!(t.kept_from_ms > 0.0 && t.kept_from_ms < 20_000.0, "{}", t.kept_from_ms);
+        assert!(t.commits.iter().all(|c| c.at_ms >= t.kept_from_ms));
+        assert_eq!(t.backlog_steps[0], (0.0, 0));
+        assert!(t.backlog_steps.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert!(t.backlog_steps.iter().any(|s| s.0 < t.kept_from_ms && s.1 > 0));
         assert!(t.commits.len() <= MAX_TICKS && t.applies.len() <= MAX_TICKS && t.probes.len() <= MAX_PROBES);
         assert!(t.backlog > 200, "{}", t.backlog);
         assert_eq!(t.head - t.cursor, t.backlog);
@@ -635,6 +700,46 @@ mod tests {
         let k = tank(sim);
         assert!(k.load().expect("queue") > 1.0);
         assert_eq!(k.little_holds(), Some(true), "{k:?}");
+    }
+
+    #[test]
+    fn the_demo_s_backlog_steps_up_at_each_commit_and_down_at_each_apply() {
+        let r = run("demo", 7_100);
+        let t = timelines(&r.sides[0], r.time_domain_ms());
+        let log = &r.sides[0].model().log;
+        let at = |i: usize| log[i].at.as_micros() as f64 / 1000.0;
+        let level_at = |x: f64| t.backlog_steps.iter().rev().find(|s| s.0 <= x).map_or(0, |s| s.1);
+        assert_eq!(level_at(at(0) - 0.001), 0);
+        assert_eq!(level_at(at(0)), 1);
+        assert_eq!(level_at(t.applies[0].at_ms), 0);
+        assert_eq!(level_at(at(1)), 1);
+        assert_eq!(level_at(t.applies[1].at_ms), 0);
+        assert_eq!(t.backlog_steps.last(), Some(&(7_100.0, 0)));
+    }
+
+    #[test]
+    fn staleness_bins_count_every_out_of_date_answer() {
+        // The demo: one "not found" (0.1 s after the create) and one stale (0.1 s after the update).
+        let mut sim = run("demo", 0).sides[0].clone();
+        sim.run_to_end(u64::MAX);
+        let b = staleness_bins(sim.model()).expect("bins");
+        assert_eq!(b.total, 2);
+        assert_eq!(b.counts.iter().sum::<u64>(), 2);
+        assert_eq!(b.width_ms, 20.0);
+        assert_eq!(b.counts.len(), 6);
+        // Both about 0.1 s old: in the 80–100 ms and 100–120 ms bins.
+        assert_eq!(b.counts[4] + b.counts[5], 2);
+        // A long run: bins cover the longest age, at most STALENESS_BINS of them.
+        let mut sim = run("slow_projector", 0).sides[0].clone();
+        sim.run_to_end(u64::MAX);
+        let m = sim.model();
+        let b = staleness_bins(m).expect("bins");
+        assert_eq!(b.total, m.stats().stale_reads);
+        assert_eq!(b.counts.iter().sum::<u64>(), b.total);
+        assert!(b.counts.len() <= STALENESS_BINS);
+        assert!(b.width_ms * b.counts.len() as f64 > b.max_ms);
+        assert!(b.width_ms * (b.counts.len() - 1) as f64 <= b.max_ms);
+        assert!(staleness_bins(run("crud_vs_cqrs", 5_000).sides[0].model()).is_none());
     }
 
     #[test]
