@@ -488,7 +488,10 @@ async fn the_staleness_chart_is_a_histogram_of_every_stale_answer() {
         .collect();
     assert_eq!(counts, bins.counts);
     let summary = text(&fig, ".chart-summary");
-    assert!(summary.contains("not found\" included"), "{summary}");
+    assert!(
+        summary.contains("not found\" answers counted apart"),
+        "{summary}"
+    );
     assert!(
         text(&fig, "table tbody tr").contains("–"),
         "bins are ranges of age"

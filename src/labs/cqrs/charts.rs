@@ -166,7 +166,7 @@ fn bin_label(lang: Lang, b: &cv::StalenessBins, i: usize) -> String {
     tf(lang, "cqrs.charts.bin", &[("from", &from), ("to", &to)])
 }
 
-/// How out of date side `side`'s stale answers were ("not found" included),
+/// How out of date side `side`'s stale answers were ("not found" answers are counted apart),
 /// as a histogram: how many answers per bin of age.
 pub fn staleness_chart(run: &CqrsRun, side: usize, lang: Lang) -> BarChartData {
     let Some(sim) = run.sides.get(side) else {

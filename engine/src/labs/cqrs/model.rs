@@ -746,15 +746,9 @@ impl CqrsModel {
                     self.stats.staleness.record(now.since(at));
                 }
             }
-            // The course text's "order not found" after a successful create is a
-            // stale read too: counted in both, out of date since the create.
             ReadOutcome::NotFound => {
-                self.stats.stale_reads += 1;
                 self.stats.not_found_reads += 1;
                 self.stats.slice(now).stale += 1;
-                if let Some(at) = self.superseded_at(q.order, 0) {
-                    self.stats.staleness.record(now.since(at));
-                }
             }
             _ => {}
         }

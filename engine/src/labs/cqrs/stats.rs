@@ -33,9 +33,6 @@ pub struct CqrsStats {
     pub queries: u64,
     /// Answers given (every poll answers).
     pub answers: u64,
-    /// Answers out of date: an older version than the latest committed, or
-    /// "not found" for an order the write side has (those are also in
-    /// `not_found_reads`).
     pub stale_reads: u64,
     pub not_found_reads: u64,
     pub read_errors: u64,
@@ -53,8 +50,7 @@ pub struct CqrsStats {
     /// found, an error).
     pub final_fresh: u64,
     pub final_out_of_date: u64,
-    /// How long a stale answer had been out of date (a "not found": since
-    /// the order was created).
+    /// How long a stale answer had been out of date.
     pub staleness: Histogram,
     /// From asking to the final answer (waits and polls included).
     pub query_time: Histogram,
