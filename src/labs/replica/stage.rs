@@ -467,7 +467,7 @@ pub struct NodeCols {
 
 impl NodeCols {
     pub fn new(w: f64) -> NodeCols {
-        let name_w = 62.0;
+        let name_w = 72.0;
         let gauge_w = (w * 0.32).clamp(96.0, 240.0);
         let gauge_x = name_w;
         let value_x = gauge_x + gauge_w + 4.0;
@@ -519,7 +519,8 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             ),
         ],
     );
-    // Head: the thresholds over the gauges, the timeline's ends.
+    // Head: the thresholds over the gauges, the timeline's end (now); short words when narrow.
+    let narrow = w < 560.0;
     s.elem(
         "text",
         &[
@@ -527,8 +528,17 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             ("x", &num(c.gauge_x)),
             ("y", "11"),
         ],
-        t(lang, "replica.nodes.silence"),
+        t(
+            lang,
+            if narrow {
+                "replica.stage.silence"
+            } else {
+                "replica.nodes.silence"
+            },
+        ),
     );
+    // The suspect label ends at its line and the dead label starts at its own, so they
+    // never overlap, however close the thresholds or narrow the gauge.
     for (at, key, class) in [
         (
             hb.suspect_after_ms,
@@ -542,11 +552,14 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             "text",
             &[
                 ("class", &format!("replica-nodes-th {class}")),
-                ("x", &num(x)),
+                (
+                    "x",
+                    &num(if class == "th-dead" { x - 3.0 } else { x + 3.0 }),
+                ),
                 ("y", &num(NODE_HEAD - 4.0)),
                 (
                     "text-anchor",
-                    if class == "th-dead" { "end" } else { "middle" },
+                    if class == "th-dead" { "start" } else { "end" },
                 ),
             ],
             &tf(lang, key, &[("t", &fmt_ms(lang, at as f64))]),
@@ -559,16 +572,14 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             ("x", &num(c.line_x)),
             ("y", "11"),
         ],
-        t(lang, "replica.nodes.timeline"),
-    );
-    s.elem(
-        "text",
-        &[
-            ("class", "replica-nodes-th"),
-            ("x", &num(c.line_x)),
-            ("y", &num(NODE_HEAD - 4.0)),
-        ],
-        "0",
+        t(
+            lang,
+            if narrow {
+                "replica.nodes.timeline_short"
+            } else {
+                "replica.nodes.timeline"
+            },
+        ),
     );
     s.elem(
         "text",
