@@ -116,9 +116,14 @@ async fn the_matrix_shows_every_node_and_each_cell_as_the_engine_has_it() {
         .run
         .with_value(|r| r.sides[0].model().config().nodes.count) as usize;
     assert_eq!(
-        all(&root, "[data-node]:not(rect)").len(),
+        all(&root, "[data-testid=matrix] [data-node]:not(rect)").len(),
         nodes,
         "a column head per node"
+    );
+    assert_eq!(
+        all(&root, "[data-testid=nodes] .replica-nrow").len(),
+        nodes,
+        "a row per node in the node panel"
     );
     // node_2 went down at 0.3 s: its head says so, and its column is hatched.
     let n2 = root
@@ -204,8 +209,15 @@ async fn suspect_and_dead_are_drawn_differently() {
         .iter()
         .all(|g| g.query_selector(".replica-dead").unwrap().is_some()
             && g.query_selector(".replica-suspect").unwrap().is_none()));
-    // Their timers are past the dead line.
-    assert_eq!(all(&root, ".replica-timer.t-dead").len(), 4);
+    // Their timers are past the dead line, in the matrix's head and in the node panel.
+    assert_eq!(
+        all(&root, "[data-testid=matrix] .replica-timer.t-dead").len(),
+        4
+    );
+    assert_eq!(
+        all(&root, "[data-testid=nodes] .replica-timer.t-dead").len(),
+        4
+    );
     assert!(text(&root, "[data-testid=metadata]").contains("4 declared dead"));
     // 120 chunks: a window of rows, and a line that says which.
     assert_eq!(all(&root, ".replica-row").len(), SVG_ROWS);
@@ -410,4 +422,167 @@ async fn the_controls_edit_every_part_of_the_config_and_show_the_engines_errors(
     assert!(shown.contains("client.retry.max_attempts"), "{shown}");
     assert!(shown.contains("nodes.count"), "{shown}");
     assert_eq!(parse_list("3, x"), None);
+}
+
+/// The largest number among a chart's y tick labels.
+fn top_tick(chart: &Element) -> f64 {
+    all(chart, ".chart-grid text")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .filter_map(|s| s.replace([',', ' ', '\u{a0}'], "").parse::<f64>().ok())
+        .fold(0.0, f64::max)
+}
+
+#[wasm_bindgen_test]
+async fn a_rack_down_is_at_risk_before_the_metadata_server_knows_and_the_chart_agrees() {
+    let view = preset("rack_down");
+    let (root, _keep) = mount(move || {
+        view! { <ReplicaStage view=view side=0 /><ReplicaCharts view=view /> }.into_any()
+    });
+    // The rack went down at 1 s; nobody is declared dead before ~11 s.
+    advance_to(view, 3_000);
+    tick().await;
+    let risk = root
+        .query_selector("[data-testid=risk]")
+        .unwrap()
+        .expect("the risk fact");
+    let engine = view
+        .run
+        .with_value(|r| rv::risk(r.sides[0].model(), SimTime::from_ms(3_000)));
+    assert!(engine.at_risk > 0 && engine.known == 0, "{engine:?}");
+    assert_eq!(
+        risk.get_attribute("data-at-risk"),
+        Some(engine.at_risk.to_string())
+    );
+    assert_eq!(risk.get_attribute("data-known"), Some("0".into()));
+    assert!(
+        risk.text_content()
+            .unwrap_or_default()
+            .contains(&format!("{} at risk, 0 known", engine.at_risk)),
+        "{:?}",
+        risk.text_content()
+    );
+    // The chart is not flat: its axis reaches the stage's count, in nice ticks.
+    let chart = root
+        .query_selector("[data-testid=chart-under]")
+        .unwrap()
+        .expect("the chart");
+    let top = top_tick(&chart);
+    assert!(
+        top >= engine.at_risk as f64 && top < engine.at_risk as f64 * 2.5,
+        "axis top {top} for {}",
+        engine.at_risk
+    );
+    // Later the metadata server knows: the gap closes.
+    advance_to(view, 12_000);
+    tick().await;
+    let known: u64 = root
+        .query_selector("[data-testid=risk]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("data-known")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(known > 0);
+}
+
+#[wasm_bindgen_test]
+async fn throughput_is_drawn_while_the_first_chunks_are_still_on_the_wire() {
+    let view = preset("demo");
+    let (root, _keep) = mount(move || view! { <ReplicaCharts view=view /> }.into_any());
+    advance_to(view, 500);
+    tick().await;
+    assert_eq!(
+        view.run
+            .with_value(|r| rv::status_counts(r.sides[0].model())[2]),
+        0,
+        "no chunk done yet"
+    );
+    let chart = root
+        .query_selector("[data-testid=chart-throughput]")
+        .unwrap()
+        .expect("the chart");
+    // Four workers at 100 MB/s each: the axis fits bytes moving (not 0–1), at most 400 MB/s.
+    let top = top_tick(&chart);
+    assert!(top > 1.0 && top <= 500.0, "axis top {top}");
+}
+
+#[wasm_bindgen_test]
+async fn the_node_panel_shows_silence_against_its_thresholds_and_the_timeline_up_to_now() {
+    let view = preset("demo");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 5_000);
+    tick().await;
+    let panel = root
+        .query_selector("[data-testid=nodes]")
+        .unwrap()
+        .expect("the node panel (SVG)");
+    let rows = all(&panel, ".replica-nrow");
+    assert_eq!(rows.len(), 6, "a row per node");
+    // Both thresholds labelled, with their times.
+    let heads: Vec<String> = all(&panel, ".replica-nodes-th")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .collect();
+    assert!(heads.iter().any(|h| h == "suspect 3 s"), "{heads:?}");
+    assert!(heads.iter().any(|h| h == "dead 10 s"), "{heads:?}");
+    // node_2 is down since 300 ms: its silence is past suspect, and its timeline has
+    // a down span and a suspect span, none past now.
+    let n2 = &rows[1];
+    let silence: f64 = n2.get_attribute("data-silence").unwrap().parse().unwrap();
+    assert!(silence > 3_000.0, "{silence}");
+    assert!(all(n2, "[data-span=down]").len() == 1);
+    assert!(all(n2, "[data-span=suspect]").len() == 1);
+    assert!(all(n2, "[data-span=dead]").is_empty());
+    assert!(
+        all(&rows[0], "[data-span]").is_empty(),
+        "node_1 never went down"
+    );
+    let bg = n2.query_selector(".replica-tl-bg").unwrap().unwrap();
+    let end = |e: &Element, a: &str| e.get_attribute(a).unwrap().parse::<f64>().unwrap();
+    let right = end(&bg, "x") + end(&bg, "width");
+    for span in all(n2, "[data-span]") {
+        assert!(end(&span, "x") + end(&span, "width") <= right + 0.6);
+    }
+    advance_to(view, 15_000);
+    tick().await;
+    let rows = all(&root, "[data-testid=nodes] .replica-nrow");
+    assert_eq!(
+        all(&rows[1], "[data-span=dead]").len(),
+        1,
+        "declared dead by 15 s"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_large_cluster_draws_its_node_panel_on_a_canvas() {
+    let view = view_of(&bench_config(2_000, 50), 1);
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 70_000);
+    tick().await;
+    assert!(root
+        .query_selector("[data-testid=nodes-canvas]")
+        .unwrap()
+        .is_some());
+    assert!(
+        all(&root, ".replica-nrow").is_empty(),
+        "no SVG rows above 16 nodes"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_setup_where_nothing_can_fail_says_so_at_once() {
+    let quiet = view_of(&ReplicaConfig::default(), 1);
+    let (root, _keep) = mount(move || stage(quiet, 0));
+    tick().await;
+    let hint = text(&root, "[data-testid=no-faults]");
+    assert!(hint.contains("Nothing fails in this setup"), "{hint:?}");
+    let demo = preset("demo");
+    let (root, _keep2) = mount(move || stage(demo, 0));
+    tick().await;
+    assert!(root
+        .query_selector("[data-testid=no-faults]")
+        .unwrap()
+        .is_none());
 }

@@ -144,3 +144,75 @@ test('replica WASM throughput (?bench=1), recorded for the notes', async ({ page
     );
   }
 });
+
+test('a rack down: chunks at risk before the metadata server knows, silence gauges, a timeline up to now', async ({ page, baseURL, shot }) => {
+  const rack = presetLinks(baseURL).find((p) => p.id === 'rack_down')!;
+  await page.goto(rack.link.slice(rack.link.indexOf('#')).replace(/^#/, '/replica.html#'));
+  await noGuidedPauses(page);
+  const stage = page.getByTestId('replica-stage-0');
+  await page.getByTestId('play').click();
+  // Rack 2 goes down at 1 s; its nodes are declared dead only ~10 s later: meanwhile their chunks are at risk, unknown.
+  const risk = stage.getByTestId('risk');
+  await expect.poll(async () => Number(await risk.getAttribute('data-at-risk')), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(risk).toHaveAttribute('data-known', '0');
+  await expect(risk).toContainText('known to it yet');
+  const node2 = stage.getByTestId('nodes').locator('.replica-nrow[data-node="2"]');
+  await expect(node2.locator('[data-span=down]')).toHaveCount(1);
+  await expect(stage.getByTestId('nodes').locator('.replica-nodes-th')).toContainText(['suspect 3 s', 'dead 10 s']);
+  await shot('replica-rack-at-risk');
+  await page.getByTestId('speed').fill('3');
+  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 30_000 });
+  await expect(node2.locator('[data-span=dead]')).toHaveCount(1);
+  expect(Number(await risk.getAttribute('data-known'))).toBeLessThanOrEqual(Number(await risk.getAttribute('data-at-risk')));
+  // The charts are not flat: their axes reach past 1.
+  for (const id of ['chart-under', 'chart-throughput']) {
+    const ticks = await page.getByTestId(id).locator('.chart-grid text').allTextContents();
+    const top = Math.max(...ticks.map((t) => Number(t.replace(/[^0-9.]/g, '')) || 0));
+    expect(top, id).toBeGreaterThan(1);
+  }
+});
+
+test('the default setup says nothing fails in it, at once', async ({ page }) => {
+  await page.goto('/replica.html#/en/replica');
+  await expect(page.getByTestId('replica-stage-0').getByTestId('no-faults')).toContainText('Nothing fails in this setup');
+});
+
+// A large upload (50 nodes, 16 workers, 5 % failures, a node down for a minute): the page's
+// size does not grow with the chunks, and its long tasks are logged for the notes.
+async function playLarge(page: Page, chunks: number) {
+  const link = execFileSync(cli(), ['url', 'http://x/#/en/replica',
+    '--set', `workload.chunks_per_file=${chunks}`, '--set', 'nodes.count=50', '--set', 'nodes.failure_rate=0.05',
+    '--set', 'nodes.outages=[{"node":7,"from_ms":60000,"to_ms":120000}]', '--set', 'client.workers=16'], { encoding: 'utf8' }).trim();
+  await page.addInitScript(() => {
+    if ((window as any).__long) return; // one observer per document, however many scripts
+    (window as any).__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) (window as any).__long.push(e.duration); })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto('about:blank');
+  await page.goto(link.slice(link.indexOf('#')).replace(/^#/, '/replica.html#'));
+  await noGuidedPauses(page);
+  await page.evaluate(() => { (window as any).__long = []; });
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(4_000);
+  await page.getByTestId('play').click();
+  return page.evaluate(() => ({
+    long: (window as any).__long as number[],
+    dom: document.querySelectorAll('*').length,
+    // The stage alone: the matrix and the node panel are canvases above 16 nodes.
+    stage: document.querySelectorAll('[data-testid=replica-stage-0] *').length,
+  }));
+}
+
+test('1,000 and 10,000 chunks: the DOM does not grow with the chunks; long tasks logged', async ({ page }) => {
+  test.setTimeout(120_000);
+  const small = await playLarge(page, 1_000);
+  const large = await playLarge(page, 10_000);
+  for (const [n, r] of [[1_000, small], [10_000, large]] as const) {
+    const max = Math.round(Math.max(0, ...r.long));
+    console.log(`replica ${n} chunks: ${r.long.length} long tasks in 4 s of play, max ${max} ms, sum ${Math.round(r.long.reduce((a, b) => a + b, 0))} ms; ${r.dom} elements (stage ${r.stage})`);
+  }
+  // Ten times the chunks, the same stage (a fact or two in the metadata line may differ).
+  expect(Math.abs(large.stage - small.stage)).toBeLessThanOrEqual(10);
+  expect(large.stage).toBeLessThan(200);
+});

@@ -30,51 +30,80 @@ pub enum Which {
     Throughput,
 }
 
-/// One chart over time, a line per side.
+/// One chart over time, a line per side (chunks at risk: two per side, at
+/// risk and known to the metadata server). The y axis fits the data of
+/// every side (one scale for A | B), in nice ticks.
 pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
     let mut series = vec![];
     let mut summary = vec![];
     let mut head = vec![t(lang, "ui.time_axis").to_string()];
     let mut columns: Vec<Vec<(f64, f64)>> = vec![];
     let mut x_max: f64 = 0.001;
+    let two = run.sides.len() > 1;
     for (side, sim) in run.sides.iter().enumerate() {
-        let pts: Vec<(f64, f64)> = rv::series(sim.model(), sim.now(), sim.is_finished())
-            .into_iter()
-            .map(|(x, under, mbps)| {
-                (
-                    x / 1000.0,
-                    if which == Which::UnderReplicated {
-                        under
-                    } else {
-                        mbps
-                    },
-                )
-            })
-            .collect();
+        let pts = rv::series(sim.model(), sim.now(), sim.is_finished());
         x_max = x_max.max(sim.now().as_micros() as f64 / 1e6);
-        let label = side_name(lang, side);
-        let peak = pts.iter().map(|p| p.1).fold(0.0, f64::max);
-        summary.push(format!(
-            "{label}: {}",
-            fmt_number(lang, (peak * 10.0).round() / 10.0)
-        ));
-        head.push(label.clone());
-        series.push(LineSeries {
-            label,
-            tone: if which == Which::UnderReplicated {
-                Tone::Fail
+        let name = side_name(lang, side);
+        let stroke = if side == 0 {
+            Stroke::Solid
+        } else {
+            Stroke::Dashed
+        };
+        let line = |pick: fn(&rv::Point) -> f64| -> Vec<(f64, f64)> {
+            pts.iter().map(|p| (p.end_ms / 1000.0, pick(p))).collect()
+        };
+        let peak = |v: &[(f64, f64)]| v.iter().map(|p| p.1).fold(0.0, f64::max);
+        let label = |key: &str| {
+            if two {
+                format!("{name} · {}", t(lang, key))
             } else {
-                Tone::Ok
-            },
-            stroke: if side == 0 {
-                Stroke::Solid
-            } else {
-                Stroke::Dashed
-            },
-            area: side == 0,
-            points: pts.clone(),
-        });
-        columns.push(pts);
+                t(lang, key).to_string()
+            }
+        };
+        match which {
+            Which::UnderReplicated => {
+                let (risk, known) = (line(|p| p.at_risk), line(|p| p.known));
+                summary.push(tf(
+                    lang,
+                    "replica.charts.under_side",
+                    &[
+                        ("side", &name),
+                        ("risk", &fmt_count(lang, peak(&risk) as u64)),
+                        ("known", &fmt_count(lang, peak(&known) as u64)),
+                    ],
+                ));
+                for (key, tone, pts, area) in [
+                    ("replica.charts.at_risk", Tone::Fail, risk, side == 0),
+                    ("replica.charts.known", Tone::Info, known, false),
+                ] {
+                    head.push(label(key));
+                    series.push(LineSeries {
+                        label: label(key),
+                        tone,
+                        stroke,
+                        area,
+                        points: pts.clone(),
+                    });
+                    columns.push(pts);
+                }
+            }
+            Which::Throughput => {
+                let pts = line(|p| p.mb_s);
+                summary.push(format!(
+                    "{name}: {}",
+                    fmt_number(lang, (peak(&pts) * 10.0).round() / 10.0)
+                ));
+                head.push(name.clone());
+                series.push(LineSeries {
+                    label: name,
+                    tone: Tone::Ok,
+                    stroke,
+                    area: side == 0,
+                    points: pts.clone(),
+                });
+                columns.push(pts);
+            }
+        }
     }
     let len = columns.iter().map(Vec::len).max().unwrap_or(0);
     let step = (len / 12).max(1);
@@ -140,7 +169,12 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
         x_label: t(lang, "ui.time_axis").into(),
         y_label: t(lang, axis).into(),
         x_max,
-        y_min_top: 1.0,
+        // Counts reach at least 1; throughput fits its data.
+        y_min_top: if which == Which::UnderReplicated {
+            1.0
+        } else {
+            0.0
+        },
         series,
         bands,
         x_unit: Unit::Seconds,

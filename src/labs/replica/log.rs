@@ -84,7 +84,7 @@ pub fn ReplicaLog(view: ReplicaView, playing: RwSignal<bool>) -> impl IntoView {
         }
     };
     view! {
-        <section class="log" aria-labelledby="log-title">
+        <section class="log replica-log" aria-labelledby="log-title">
             <h2 id="log-title" class="small-title">{tr("ui.log")}</h2>
             <p class="help">{tr("replica.log_help")}</p>
             <div class="log-sides">

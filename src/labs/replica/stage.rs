@@ -15,7 +15,7 @@
 //!   where its time went (transfer, backoff, waiting for the metadata server).
 
 use super::ReplicaView;
-use crate::charts::{fmt_count, fmt_ms};
+use crate::charts::{fmt_count, fmt_countdown, fmt_ms};
 use crate::i18n::tr;
 use crate::markup::{num, Markup};
 use engine::i18n::{t, tf};
@@ -449,6 +449,365 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
     s.finish()
 }
 
+/// Height of one node's row in the node panel.
+pub const NODE_ROW: f64 = 22.0;
+/// The node panel's head (the gauge's threshold labels, the timeline's axis).
+const NODE_HEAD: f64 = 30.0;
+
+/// Where the node panel's columns go for a drawing `w` CSS px wide.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeCols {
+    pub name_w: f64,
+    pub gauge_x: f64,
+    pub gauge_w: f64,
+    pub value_x: f64,
+    pub line_x: f64,
+    pub line_w: f64,
+}
+
+impl NodeCols {
+    pub fn new(w: f64) -> NodeCols {
+        let name_w = 72.0;
+        let gauge_w = (w * 0.32).clamp(96.0, 240.0);
+        let gauge_x = name_w;
+        let value_x = gauge_x + gauge_w + 4.0;
+        let line_x = value_x + 44.0;
+        NodeCols {
+            name_w,
+            gauge_x,
+            gauge_w,
+            value_x,
+            line_x,
+            line_w: (w - line_x - 4.0).max(40.0),
+        }
+    }
+}
+
+/// The timeline's span of time: 0 to now (at least a second), so it fills as the run goes.
+fn timeline_ms(sim: &ReplicaSim) -> f64 {
+    ms_of(sim).max(1_000.0)
+}
+
+/// The node panel as SVG text: per node, the metadata server's silence timer
+/// (a gauge with its suspect and dead thresholds marked and labelled, the
+/// silence written beside it) and its timeline up to now (really down above,
+/// the metadata server's suspect and dead verdicts below).
+pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
+    let m = sim.model();
+    let now = sim.now();
+    let hb = &m.config().metadata.heartbeat;
+    let views = rv::nodes(m, now);
+    let w = width.max(240.0);
+    let c = NodeCols::new(w);
+    let h = NODE_HEAD + views.len() as f64 * NODE_ROW + 2.0;
+    let full = hb.dead_after_ms as f64 * 1.15;
+    let gx = |ms: f64| c.gauge_x + (ms / full).min(1.0) * c.gauge_w;
+    let span = timeline_ms(sim);
+    let tx = |ms: f64| c.line_x + (ms / span).min(1.0) * c.line_w;
+    let mut s = Markup::new();
+    s.open(
+        "svg",
+        &[
+            ("class", "replica-nodes-svg"),
+            ("viewBox", &format!("0 0 {} {}", num(w), num(h))),
+            ("width", &num(w)),
+            ("height", &num(h)),
+            ("role", "img"),
+            (
+                "aria-label",
+                &tf(lang, "replica.nodes.sentence", &[("n", &views.len())]),
+            ),
+        ],
+    );
+    // Head: the thresholds over the gauges, the timeline's end (now); short words when narrow.
+    let narrow = w < 560.0;
+    s.elem(
+        "text",
+        &[
+            ("class", "replica-nodes-head"),
+            ("x", &num(c.gauge_x)),
+            ("y", "11"),
+        ],
+        t(
+            lang,
+            if narrow {
+                "replica.stage.silence"
+            } else {
+                "replica.nodes.silence"
+            },
+        ),
+    );
+    // The suspect label ends at its line and the dead label starts at its own, so they
+    // never overlap, however close the thresholds or narrow the gauge.
+    for (at, key, class) in [
+        (
+            hb.suspect_after_ms,
+            "replica.nodes.suspect_at",
+            "th-suspect",
+        ),
+        (hb.dead_after_ms, "replica.nodes.dead_at", "th-dead"),
+    ] {
+        let x = gx(at as f64);
+        s.elem(
+            "text",
+            &[
+                ("class", &format!("replica-nodes-th {class}")),
+                (
+                    "x",
+                    &num(if class == "th-dead" { x - 3.0 } else { x + 3.0 }),
+                ),
+                ("y", &num(NODE_HEAD - 4.0)),
+                (
+                    "text-anchor",
+                    if class == "th-dead" { "start" } else { "end" },
+                ),
+            ],
+            &tf(lang, key, &[("t", &fmt_ms(lang, at as f64))]),
+        );
+    }
+    s.elem(
+        "text",
+        &[
+            ("class", "replica-nodes-head"),
+            ("x", &num(c.line_x)),
+            ("y", "11"),
+        ],
+        t(
+            lang,
+            if narrow {
+                "replica.nodes.timeline_short"
+            } else {
+                "replica.nodes.timeline"
+            },
+        ),
+    );
+    s.elem(
+        "text",
+        &[
+            ("class", "replica-nodes-th"),
+            ("x", &num(c.line_x + c.line_w)),
+            ("y", &num(NODE_HEAD - 4.0)),
+            ("text-anchor", "end"),
+        ],
+        &tf(
+            lang,
+            "replica.nodes.now",
+            &[("t", &fmt_ms(lang, ms_of(sim)))],
+        ),
+    );
+    for (n, v) in views.iter().enumerate() {
+        let y = NODE_HEAD + n as f64 * NODE_ROW;
+        let past = if v.silence_ms >= hb.dead_after_ms as f64 {
+            "dead"
+        } else if v.silence_ms >= hb.suspect_after_ms as f64 {
+            "suspect"
+        } else {
+            "ok"
+        };
+        s.open(
+            "g",
+            &[
+                (
+                    "class",
+                    &format!(
+                        "replica-nrow h-{} {}",
+                        health_key(v.health),
+                        if v.up { "up" } else { "down" }
+                    ),
+                ),
+                ("data-node", &(n + 1).to_string()),
+                ("data-silence", &engine::num::fixed(v.silence_ms, 0)),
+            ],
+        );
+        s.elem(
+            "title",
+            &[],
+            &node_sentence(lang, n, v, &m.node_windows(n as u32)),
+        );
+        s.elem(
+            "text",
+            &[
+                ("class", "replica-nrow-name"),
+                ("x", "0"),
+                ("y", &num(y + 15.0)),
+            ],
+            &format!("node_{}", n + 1),
+        );
+        if !v.up {
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-node-down"),
+                    ("x", &num(c.name_w - 4.0)),
+                    ("y", &num(y + 15.0)),
+                    ("text-anchor", "end"),
+                ],
+                "↓",
+            );
+        }
+        // The gauge: silence so far against the two thresholds.
+        let (gy, gh) = (y + 4.0, NODE_ROW - 8.0);
+        s.empty(
+            "rect",
+            &[
+                ("class", "replica-timer-bg"),
+                ("x", &num(c.gauge_x)),
+                ("y", &num(gy)),
+                ("width", &num(c.gauge_w)),
+                ("height", &num(gh)),
+                ("rx", "2"),
+            ],
+        );
+        s.empty(
+            "rect",
+            &[
+                ("class", &format!("replica-timer t-{past}")),
+                ("x", &num(c.gauge_x)),
+                ("y", &num(gy)),
+                ("width", &num(gx(v.silence_ms) - c.gauge_x)),
+                ("height", &num(gh)),
+                ("rx", "2"),
+            ],
+        );
+        for (at, class) in [
+            (hb.suspect_after_ms, "replica-mark-suspect"),
+            (hb.dead_after_ms, "replica-mark-dead"),
+        ] {
+            let x = gx(at as f64);
+            s.empty(
+                "line",
+                &[
+                    ("class", class),
+                    ("x1", &num(x)),
+                    ("x2", &num(x)),
+                    ("y1", &num(gy - 3.0)),
+                    ("y2", &num(gy + gh + 3.0)),
+                ],
+            );
+        }
+        s.elem(
+            "text",
+            &[
+                ("class", &format!("replica-nrow-value t-{past}")),
+                ("x", &num(c.value_x)),
+                ("y", &num(y + 15.0)),
+            ],
+            &fmt_countdown(lang, v.silence_ms),
+        );
+        // The timeline: a baseline, then really down above and the verdicts below.
+        s.empty(
+            "rect",
+            &[
+                ("class", "replica-tl-bg"),
+                ("x", &num(c.line_x)),
+                ("y", &num(y + 3.0)),
+                ("width", &num(c.line_w)),
+                ("height", &num(NODE_ROW - 6.0)),
+            ],
+        );
+        for sp in rv::node_timeline(m, n as u32, now) {
+            let (x0, x1) = (tx(sp.from_ms), tx(sp.to_ms));
+            let (yy, hh) = match sp.kind {
+                rv::SpanKind::Down => (y + 3.0, 7.0),
+                _ => (y + 11.0, 8.0),
+            };
+            s.empty(
+                "rect",
+                &[
+                    ("class", &format!("replica-tl s-{}", sp.kind.key())),
+                    ("data-span", sp.kind.key()),
+                    ("x", &num(x0)),
+                    ("y", &num(yy)),
+                    ("width", &num((x1 - x0).max(1.5))),
+                    ("height", &num(hh)),
+                ],
+            );
+        }
+        s.close("g");
+    }
+    s.close("svg");
+    s.finish()
+}
+
+/// The node panel of a large cluster on a canvas: the same gauge and timeline, rows
+/// [`CANVAS_NODE_ROW`] px tall.
+pub const CANVAS_NODE_ROW: f64 = 8.0;
+
+fn draw_nodes_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64) {
+    use wasm_bindgen::JsCast;
+    let m = sim.model();
+    let now = sim.now();
+    let hb = &m.config().metadata.heartbeat;
+    let views = rv::nodes(m, now);
+    let c = NodeCols::new(width);
+    let h = views.len() as f64 * CANVAS_NODE_ROW + 2.0;
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    size_canvas(canvas, width, h, ratio);
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    let style = web_sys::window().and_then(|w| w.get_computed_style(canvas).ok().flatten());
+    let var = |name: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(name).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let (info, wait, fail, muted, bg) = (
+        var("--c-info", "#0072B2"),
+        var("--c-wait", "#E69F00"),
+        var("--c-fail", "#D55E00"),
+        var("--muted", "#5b636d"),
+        var("--bg", "#f7f7f4"),
+    );
+    ctx.set_fill_style_str(&bg);
+    ctx.fill_rect(0.0, 0.0, width, h);
+    let full = hb.dead_after_ms as f64 * 1.15;
+    let span = timeline_ms(sim);
+    for (n, v) in views.iter().enumerate() {
+        let y = n as f64 * CANVAS_NODE_ROW + 1.0;
+        let rh = CANVAS_NODE_ROW - 2.0;
+        ctx.set_fill_style_str(&muted);
+        ctx.set_global_alpha(0.15);
+        ctx.fill_rect(c.gauge_x, y, c.gauge_w, rh);
+        ctx.fill_rect(c.line_x, y, c.line_w, rh);
+        ctx.set_global_alpha(1.0);
+        let colour = if v.silence_ms >= hb.dead_after_ms as f64 {
+            &fail
+        } else if v.silence_ms >= hb.suspect_after_ms as f64 {
+            &wait
+        } else {
+            &info
+        };
+        ctx.set_fill_style_str(colour);
+        ctx.fill_rect(c.gauge_x, y, (v.silence_ms / full).min(1.0) * c.gauge_w, rh);
+        for sp in rv::node_timeline(m, n as u32, now) {
+            let x0 = c.line_x + (sp.from_ms / span).min(1.0) * c.line_w;
+            let x1 = c.line_x + (sp.to_ms / span).min(1.0) * c.line_w;
+            let (col, yy, hh) = match sp.kind {
+                rv::SpanKind::Down => (&muted, y, rh / 2.0),
+                rv::SpanKind::Suspect => (&wait, y + rh / 2.0, rh / 2.0),
+                rv::SpanKind::Dead => (&fail, y + rh / 2.0, rh / 2.0),
+            };
+            ctx.set_fill_style_str(col);
+            ctx.fill_rect(x0, yy, (x1 - x0).max(1.0), hh);
+        }
+    }
+    // The thresholds, across every row.
+    for (at, col) in [(hb.suspect_after_ms, &wait), (hb.dead_after_ms, &fail)] {
+        ctx.set_fill_style_str(col);
+        ctx.fill_rect(c.gauge_x + at as f64 / full * c.gauge_w - 0.75, 0.0, 1.5, h);
+    }
+}
+
 fn status_idx(s: engine::labs::replica::model::ChunkStatus) -> usize {
     use engine::labs::replica::model::ChunkStatus::*;
     match s {
@@ -511,6 +870,14 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
     let counts = rv::status_counts(m);
     let total: u64 = counts.iter().sum();
     let mut s = Markup::new();
+    // Nothing can fail here: say so at once, and where the lessons are.
+    if !rv::has_faults(m.config()) {
+        s.elem(
+            "p",
+            &[("class", "replica-hint"), ("data-testid", "no-faults")],
+            t(lang, "replica.stage.no_faults"),
+        );
+    }
     let sentence = tf(
         lang,
         "replica.stage.progress_sentence",
@@ -597,17 +964,37 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
     if md.dead > 0 {
         facts.push(tf(lang, "replica.stage.deads", &[("n", &md.dead)]));
     }
-    facts.push(tf(
-        lang,
-        "replica.stage.under",
-        &[("n", &md.under_replicated)],
-    ));
     if md.copying > 0 {
         facts.push(tf(lang, "replica.stage.copying", &[("n", &md.copying)]));
     }
     if md.lost > 0 {
         facts.push(tf(lang, "replica.stage.lost", &[("n", &md.lost)]));
     }
+    // At risk (the truth) beside known (the metadata server's map): the gap is detection delay.
+    let risk = rv::risk(m, sim.now());
+    s.text(" · ");
+    s.elem(
+        "span",
+        &[
+            (
+                "class",
+                if risk.unknown() > 0 {
+                    "replica-fact replica-risk unknown"
+                } else {
+                    "replica-fact replica-risk"
+                },
+            ),
+            ("data-testid", "risk"),
+            ("data-at-risk", &risk.at_risk.to_string()),
+            ("data-known", &risk.known.to_string()),
+            ("title", t(lang, "replica.stage.risk_help")),
+        ],
+        &tf(
+            lang,
+            "replica.stage.risk",
+            &[("n", &risk.at_risk), ("known", &risk.known)],
+        ),
+    );
     for f in facts {
         s.text(" · ");
         s.elem("span", &[("class", "replica-fact")], &f);
@@ -727,9 +1114,7 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
     let head = 20.0;
     let h = head + rows as f64 * g.row_h + 2.0;
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    canvas.set_width((width * ratio) as u32);
-    canvas.set_height((h * ratio) as u32);
-    let _ = canvas.set_attribute("style", &format!("height:{}px", num(h)));
+    size_canvas(canvas, width, h, ratio);
     let Some(ctx) = canvas
         .get_context("2d")
         .ok()
@@ -828,6 +1213,22 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
     }
 }
 
+/// Sizes a canvas only when its size changed: setting a canvas's width, even
+/// to the same value, throws its bitmap away and makes the page lay it out again.
+fn size_canvas(canvas: &web_sys::HtmlCanvasElement, width: f64, h: f64, ratio: f64) {
+    let (w, hh) = ((width * ratio) as u32, (h * ratio) as u32);
+    if canvas.width() != w {
+        canvas.set_width(w);
+    }
+    if canvas.height() != hh {
+        canvas.set_height(hh);
+    }
+    let style = format!("height:{}px", num(h));
+    if canvas.get_attribute("style").as_deref() != Some(style.as_str()) {
+        let _ = canvas.set_attribute("style", &style);
+    }
+}
+
 /// One side's stage, redrawn when `view` ticks.
 #[component]
 pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
@@ -903,6 +1304,44 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
             }
         });
     });
+    let nodes_svg_text = move || {
+        let lang = view.lang.get();
+        let w = width.get();
+        view.with(|run| match run.sides.get(side) {
+            Some(sim) if !uses_canvas(sim) => nodes_svg(sim, lang, w),
+            _ => String::new(),
+        })
+    };
+    let nodes_canvas = NodeRef::<leptos::html::Canvas>::new();
+    let nodes_caption = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|sim| {
+                    let hb = &sim.model().config().metadata.heartbeat;
+                    tf(
+                        lang,
+                        "replica.nodes.help",
+                        &[
+                            ("suspect", &fmt_ms(lang, hb.suspect_after_ms as f64)),
+                            ("dead", &fmt_ms(lang, hb.dead_after_ms as f64)),
+                        ],
+                    )
+                })
+                .unwrap_or_default()
+        })
+    };
+    Effect::new(move |_| {
+        let w = width.get();
+        view.tick.track();
+        let Some(el) = nodes_canvas.get() else { return };
+        view.run.with_value(|run| {
+            if let Some(sim) = run.sides.get(side).filter(|s| uses_canvas(s)) {
+                draw_nodes_canvas(&el, sim, w);
+            }
+        });
+    });
     let workers = move || {
         let lang = view.lang.get();
         view.with(|run| {
@@ -952,6 +1391,15 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
                     <li><span class="replica-swatch h-suspect">"?"</span>{tr("replica.health.suspect")}</li>
                     <li><span class="replica-swatch h-dead">"✕"</span>{tr("replica.health.dead")}</li>
                 </ul>
+            </figure>
+            <figure class="replica-nodes" data-testid="node-panel">
+                <h3 class="small-title">{tr("replica.nodes.title")}</h3>
+                {move || if canvas_mode.get() {
+                    view! { <canvas node_ref=nodes_canvas class="replica-canvas" role="img" aria-label=nodes_caption data-testid="nodes-canvas"></canvas> }.into_any()
+                } else {
+                    view! { <div class="replica-nodes-wrap" data-testid="nodes" inner_html=nodes_svg_text></div> }.into_any()
+                }}
+                <figcaption class="help">{nodes_caption}</figcaption>
             </figure>
             <div class="replica-workers">
                 <h3 class="small-title">{tr("replica.stage.workers")}" · "<span class="mono">{now}</span></h3>

@@ -160,16 +160,39 @@ pub enum ReplicaEvent {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Slice {
     pub chunks_ok: u32,
+    /// MB of the chunks completed in the slice.
     pub mb: f64,
-    /// The most chunks under-replicated at once in the slice.
+    /// MB that crossed the wire in the slice: every transfer's bytes spread
+    /// over the time they flowed, whether the attempt then succeeded or not.
+    pub mb_moved: f64,
+    /// The most chunks under-replicated at once in the slice (fewer healthy
+    /// replicas than asked, of those the metadata server keeps).
     pub under_replicated: u32,
+    /// The most chunks at risk at once (fewer good replicas on nodes that are
+    /// up than asked: the truth, known or not) and the most the metadata
+    /// server knows short of replicas; `noted` says the slice saw a change,
+    /// and `*_end` are the levels at its last change (a slice with no change
+    /// carries the level before it on).
+    pub at_risk: u32,
+    pub known: u32,
+    pub at_risk_end: u32,
+    pub known_end: u32,
+    pub noted: bool,
 }
 
 impl Bucket for Slice {
     fn merge(&mut self, o: &Self) {
         self.chunks_ok += o.chunks_ok;
         self.mb += o.mb;
+        self.mb_moved += o.mb_moved;
         self.under_replicated = self.under_replicated.max(o.under_replicated);
+        self.at_risk = self.at_risk.max(o.at_risk);
+        self.known = self.known.max(o.known);
+        if o.noted {
+            self.at_risk_end = o.at_risk_end;
+            self.known_end = o.known_end;
+            self.noted = true;
+        }
     }
 }
 
@@ -221,9 +244,72 @@ pub struct ReplicaModel {
     stopped: Vec<bool>,
     /// The last time anything changed (a chunk, a replica, a verdict).
     last_change: SimTime,
+    /// The risk count's view of the world: each node up or down as of the
+    /// last outage boundary applied, and the next boundary to apply.
+    risk_up: Vec<bool>,
+    risk_next: Option<SimTime>,
+    /// Which chunks are at risk (the truth) and known short (the metadata
+    /// server's map), and how many of each: kept as replicas change and
+    /// nodes go down or come back, never recounted per frame.
+    at_risk: Vec<bool>,
+    at_risk_count: u64,
+    known: Vec<bool>,
+    known_count: u64,
+    /// Per node, the metadata server's changes of mind (when, to what), the
+    /// newest [`HEALTH_LOG`] kept: the node strip's timeline.
+    pub health_log: Vec<VecDeque<(SimTime, Health)>>,
+    /// Kept as the run goes, so the page never counts chunks per frame:
+    /// chunks by status (waiting, working, ok, failed, skipped), chunks tried,
+    /// chunks no good replica on a node that is up can serve, and good
+    /// replicas per node (with each chunk's share, to take it back).
+    by_status: [u64; 5],
+    tried: u64,
+    lost: Vec<bool>,
+    lost_count: u64,
+    node_replicas: Vec<u64>,
+    counted_on: Vec<Vec<u32>>,
 }
 
-fn up_in(windows: &[(u64, u64)], t: SimTime) -> bool {
+/// Changes of mind kept per node for the node strip's timeline.
+pub const HEALTH_LOG: usize = 64;
+
+/// Whether the chunk was stored (or lost: stored once).
+fn stored(ch: &Chunk) -> bool {
+    !ch.replicas.is_empty() || ch.lost
+}
+
+/// Its good replicas on nodes up as in `up`.
+fn healthy_up(ch: &Chunk, up: &[bool]) -> usize {
+    ch.replicas
+        .iter()
+        .filter(|r| r.1 == Copy::Healthy && up[r.0 as usize])
+        .count()
+}
+
+fn status_index(s: ChunkStatus) -> usize {
+    match s {
+        ChunkStatus::Waiting => 0,
+        ChunkStatus::Working => 1,
+        ChunkStatus::Ok => 2,
+        ChunkStatus::Failed => 3,
+        ChunkStatus::Skipped => 4,
+    }
+}
+
+/// Sets a chunk's flag and keeps its count.
+fn flip(flag: &mut bool, count: &mut u64, to: bool) {
+    if *flag != to {
+        *flag = to;
+        if to {
+            *count += 1;
+        } else {
+            *count -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn up_in(windows: &[(u64, u64)], t: SimTime) -> bool {
     let ms = t.as_micros() / 1000;
     !windows.iter().any(|&(a, b)| ms >= a && ms < b)
 }
@@ -286,6 +372,19 @@ impl ReplicaModel {
             under_count: 0,
             stopped: vec![false; n],
             last_change: SimTime::ZERO,
+            risk_up: vec![true; n],
+            risk_next: Some(SimTime::ZERO),
+            at_risk: vec![false; chunks],
+            at_risk_count: 0,
+            known: vec![false; chunks],
+            known_count: 0,
+            health_log: vec![VecDeque::new(); n],
+            by_status: [chunks as u64, 0, 0, 0, 0],
+            tried: 0,
+            lost: vec![false; chunks],
+            lost_count: 0,
+            node_replicas: vec![0; n],
+            counted_on: vec![Vec::new(); chunks],
             side,
             config,
         }
@@ -319,7 +418,18 @@ impl ReplicaModel {
     }
 
     pub fn node_up(&self, n: u32, t: SimTime) -> bool {
-        up_in(&self.node_windows(n), t)
+        // As `up_in(&self.node_windows(n), t)`, without building the list.
+        let ms = t.as_micros() / 1000;
+        let rack = self.config.rack_of(n) + 1;
+        let nodes = &self.config.nodes;
+        !nodes
+            .outages
+            .iter()
+            .any(|o| o.node == n + 1 && ms >= o.from_ms && ms < o.to_ms)
+            && !nodes
+                .rack_outages
+                .iter()
+                .any(|o| o.rack == rack && ms >= o.from_ms && ms < o.to_ms)
     }
 
     /// The next instant after `t` when a node or the metadata server goes down or comes back.
@@ -345,19 +455,142 @@ impl ReplicaModel {
         self.under_count
     }
 
+    /// Chunks at risk: stored, with fewer good replicas on nodes that are up
+    /// than the replication asks — whether the metadata server knows yet or
+    /// not (as of the last event; `view::risk` answers for any instant).
+    pub fn at_risk(&self) -> u64 {
+        self.at_risk_count
+    }
+
+    /// Chunks the metadata server knows short of replicas: stored, with
+    /// fewer replicas in its map than the replication asks (a dead node's
+    /// are dropped when it is declared dead, a corrupt one when reported).
+    pub fn known_short(&self) -> u64 {
+        self.known_count
+    }
+
+    /// The next outage boundary the risk count has not applied yet, if any.
+    pub fn risk_pending(&self) -> Option<SimTime> {
+        self.risk_next
+    }
+
+    /// Whether chunk `ch` is at risk with nodes up as in `up`.
+    pub fn risky(&self, ch: &Chunk, up: &[bool]) -> bool {
+        let want = self.config.metadata.replication as usize;
+        stored(ch) && healthy_up(ch, up) < want
+    }
+
+    /// Chunks by status: waiting, working, ok, failed, skipped.
+    pub fn status_counts(&self) -> [u64; 5] {
+        self.by_status
+    }
+
+    /// Chunks tried at least once.
+    pub fn tried(&self) -> u64 {
+        self.tried
+    }
+
+    /// Good replicas per node (0-based).
+    pub fn node_replicas(&self) -> &[u64] {
+        &self.node_replicas
+    }
+
+    /// Copies and clones on their way.
+    pub fn copies_under_way(&self) -> u64 {
+        u64::from(self.copies_running) + u64::from(self.clones_running)
+    }
+
+    fn set_status(&mut self, c: u32, st: ChunkStatus) {
+        let ch = &mut self.chunks[c as usize];
+        self.by_status[status_index(ch.status)] -= 1;
+        self.by_status[status_index(st)] += 1;
+        ch.status = st;
+    }
+
     /// Notes whether chunk `c` is under-replicated now (after its replicas changed).
     fn refresh(&mut self, c: u32) {
         let want = self.config.metadata.replication as usize;
         let ch = &self.chunks[c as usize];
-        let under = (!ch.replicas.is_empty() || ch.lost) && ch.healthy() < want;
-        let was = &mut self.under[c as usize];
-        if under != *was {
-            *was = under;
-            if under {
-                self.under_count += 1;
-            } else {
-                self.under_count -= 1;
+        let stored = !ch.replicas.is_empty() || ch.lost;
+        let under = stored && ch.healthy() < want;
+        let known = stored && ch.replicas.len() < want;
+        let good = healthy_up(ch, &self.risk_up);
+        let (risky, lost) = (stored && good < want, stored && good == 0);
+        flip(&mut self.under[c as usize], &mut self.under_count, under);
+        flip(&mut self.known[c as usize], &mut self.known_count, known);
+        flip(&mut self.at_risk[c as usize], &mut self.at_risk_count, risky);
+        flip(&mut self.lost[c as usize], &mut self.lost_count, lost);
+        // Its good replicas per node: take back what it counted, count it again.
+        let counted = &mut self.counted_on[c as usize];
+        for &n in counted.iter() {
+            self.node_replicas[n as usize] -= 1;
+        }
+        counted.clear();
+        for r in self.chunks[c as usize].replicas.iter().filter(|r| r.1 == Copy::Healthy) {
+            counted.push(r.0);
+            self.node_replicas[r.0 as usize] += 1;
+        }
+    }
+
+    /// Applies every node outage boundary up to `now` to the risk count (each
+    /// one a pass over the chunks, but there are at most a few hundred), its
+    /// level written into the series at the boundary itself.
+    fn sync_risk(&mut self, now: SimTime) {
+        while let Some(at) = self.risk_next.filter(|&b| b <= now) {
+            let up: Vec<bool> = (0..self.config.nodes.count).map(|n| self.node_up(n, at)).collect();
+            if up != self.risk_up {
+                self.risk_up = up;
+                let want = self.config.metadata.replication as usize;
+                for (c, ch) in self.chunks.iter().enumerate() {
+                    let good = healthy_up(ch, &self.risk_up);
+                    let (risky, lost) = (stored(ch) && good < want, stored(ch) && good == 0);
+                    flip(&mut self.at_risk[c], &mut self.at_risk_count, risky);
+                    flip(&mut self.lost[c], &mut self.lost_count, lost);
+                }
+                self.note_risk(at);
             }
+            self.risk_next = self.next_outage_after(at);
+        }
+    }
+
+    fn log_health(&mut self, node: u32, now: SimTime, to: Health) {
+        let log = &mut self.health_log[node as usize];
+        if log.len() >= HEALTH_LOG {
+            log.pop_front();
+        }
+        log.push_back((now, to));
+    }
+
+    /// Writes the risk levels into the series slice of `now`.
+    fn note_risk(&mut self, now: SimTime) {
+        let (risk, known) = (self.at_risk_count as u32, self.known_count as u32);
+        let s = self.stats.series.at(now);
+        if !s.noted || s.at_risk_end != risk || s.known_end != known {
+            s.at_risk = s.at_risk.max(risk);
+            s.known = s.known.max(known);
+            s.at_risk_end = risk;
+            s.known_end = known;
+            s.noted = true;
+        }
+    }
+
+    /// Spreads `mb` evenly over `from`..`to` in the series (bytes on the wire).
+    fn moved(&mut self, from: SimTime, to: SimTime, mb: f64) {
+        if mb <= 0.0 {
+            return;
+        }
+        let (a, b) = (from.as_micros(), to.as_micros());
+        if b <= a {
+            self.stats.series.at(from).mb_moved += mb;
+            return;
+        }
+        let per_us = mb / (b - a) as f64;
+        let mut t = a;
+        while t < b {
+            let width = self.stats.series.width().as_micros();
+            let end = ((t / width + 1) * width).min(b);
+            self.stats.series.at(SimTime(t)).mb_moved += per_us * (end - t) as f64;
+            t = end;
         }
     }
 
@@ -457,7 +690,7 @@ impl ReplicaModel {
             return;
         };
         self.workers[w as usize].chunk = Some(c);
-        self.chunks[c as usize].status = ChunkStatus::Working;
+        self.set_status(c, ChunkStatus::Working);
         self.chunks[c as usize].started = Some(now);
         self.stats.first_start.get_or_insert(now);
         match self.config.workload.transfer {
@@ -506,6 +739,9 @@ impl ReplicaModel {
         let chunk = &mut self.chunks[c as usize];
         chunk.attempts += 1;
         let attempt = chunk.attempts;
+        if attempt == 1 {
+            self.tried += 1;
+        }
         self.stats.attempts += 1;
         let node = self.target(c, attempt, now);
         let timeout = self.side.attempt_timeout_ms as f64;
@@ -520,6 +756,9 @@ impl ReplicaModel {
         // A pipeline passes the chunk node to node: its time is the sum, and any failure fails it.
         let mut ms = 0.0;
         let mut failure = None;
+        // When the chunk's bytes flow on each hop (ms after now): the end of its transfer.
+        let data_ms = self.config.workload.chunk_mb / self.config.nodes.mb_per_s * 1000.0;
+        let mut flows: Vec<(f64, f64)> = Vec::new();
         for (hop, &n) in nodes.iter().enumerate() {
             let mut rng = self.keyed("attempt", c as u64 * 64 + attempt as u64, n as u64 + 1000 * hop as u64);
             let fails = rng.chance(self.config.nodes.failure_rate);
@@ -537,20 +776,32 @@ impl ReplicaModel {
                 .map(|w| w.0 as f64)
                 .filter(|&from| from > at && from < at + t)
                 .fold(f64::INFINITY, f64::min);
+            let flow_from = ms + t - data_ms;
             if down.is_finite() && down - at + ms <= timeout {
+                flows.push((flow_from, ms + down - at));
                 ms += down - at;
                 failure = Some((n, Failure::Unavailable));
                 break;
             }
             if ms + t > timeout {
+                flows.push((flow_from, timeout));
                 ms = timeout;
                 failure = Some((n, Failure::TimedOut));
                 break;
             }
+            flows.push((flow_from, ms + t));
             ms += t;
             if fails {
                 failure = Some((n, Failure::Error));
                 break;
+            }
+        }
+        let rate = self.config.nodes.mb_per_s / 1000.0;
+        for (from, to) in flows {
+            let from = from.max(0.0);
+            if to > from {
+                let at = |x: f64| now + SimDuration::from_ms_f64(x);
+                self.moved(at(from), at(to), (to - from) * rate);
             }
         }
         let (node, failure) = match failure {
@@ -619,8 +870,7 @@ impl ReplicaModel {
                 if self.config.workload.transfer == Transfer::Upload {
                     self.stored(c, node, now, ctx);
                 }
-                let chunk = &mut self.chunks[c as usize];
-                chunk.status = ChunkStatus::Ok;
+                self.set_status(c, ChunkStatus::Ok);
                 let s = self.stats.series.at(now);
                 s.chunks_ok += 1;
                 s.mb += self.config.workload.chunk_mb;
@@ -651,7 +901,7 @@ impl ReplicaModel {
                     ctx.schedule_at(at, ReplicaEvent::Report { node, chunk: corrupt });
                 }
                 if attempt >= self.side.retry.max_attempts {
-                    self.chunks[c as usize].status = ChunkStatus::Failed;
+                    self.set_status(c, ChunkStatus::Failed);
                     self.stats.last_done = Some(now);
                     self.last_change = now;
                     ctx.record(ReplicaRecord::ChunkFailed {
@@ -660,8 +910,8 @@ impl ReplicaModel {
                     });
                     if self.side.abort_on_failure {
                         self.stats.aborted = true;
-                        for q in self.queue.drain(..) {
-                            self.chunks[q as usize].status = ChunkStatus::Skipped;
+                        for q in std::mem::take(&mut self.queue) {
+                            self.set_status(q, ChunkStatus::Skipped);
                         }
                         ctx.record(ReplicaRecord::Aborted { chunk: c });
                     }
@@ -764,6 +1014,7 @@ impl ReplicaModel {
         }
         self.reported[node as usize] = false;
         if let Some(v) = self.detector.heard(node as usize, now) {
+            self.log_health(node, now, v.to);
             self.last_change = now;
             ctx.record(ReplicaRecord::Health { node, health: v.to });
         }
@@ -782,6 +1033,7 @@ impl ReplicaModel {
             return;
         };
         self.last_change = now;
+        self.log_health(node, now, v.to);
         ctx.record(ReplicaRecord::Health { node, health: v.to });
         if v.to == Health::Suspect {
             if let Some(at) = self.detector.check_at(node as usize) {
@@ -895,8 +1147,18 @@ impl ReplicaModel {
         }
     }
 
-    /// The chunks no healthy replica on a node that is up can serve, now.
+    /// The chunks no healthy replica on a node that is up can serve, now: the
+    /// count kept as the run goes, recounted only when a node went down or came
+    /// back since the last event.
     pub fn lost_chunks(&self, now: SimTime) -> u64 {
+        if self.risk_next.is_none_or(|b| b > now) {
+            return self.lost_count;
+        }
+        self.lost_recount(now)
+    }
+
+    /// [`ReplicaModel::lost_chunks`] counted from scratch.
+    pub fn lost_recount(&self, now: SimTime) -> u64 {
         self.chunks
             .iter()
             .filter(|c| !c.replicas.is_empty() || c.lost)
@@ -914,9 +1176,11 @@ impl Model for ReplicaModel {
     type Record = ReplicaRecord;
 
     fn start(&mut self, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        self.sync_risk(SimTime::ZERO);
         if self.config.workload.transfer == Transfer::Download {
             self.store_all();
         }
+        self.note_risk(SimTime::ZERO);
         for f in 0..self.config.workload.files {
             ctx.schedule_at(
                 SimTime::from_ms(self.config.workload.every_ms * f as u64),
@@ -940,6 +1204,20 @@ impl Model for ReplicaModel {
     }
 
     fn handle(&mut self, event: ReplicaEvent, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
+        let now = ctx.now();
+        self.sync_risk(now);
+        self.handle_event(event, ctx);
+        self.note_risk(now);
+    }
+
+    fn approx_bytes(&self) -> usize {
+        // Each chunk: its record and replica lists, its risk flags and the nodes it counted on.
+        self.chunks.len() * (std::mem::size_of::<Chunk>() + 64 + 4 + std::mem::size_of::<Vec<u32>>() + 12)
+    }
+}
+
+impl ReplicaModel {
+    fn handle_event(&mut self, event: ReplicaEvent, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
         let now = ctx.now();
         match event {
             ReplicaEvent::FileStart { file } => {
@@ -1009,9 +1287,5 @@ impl Model for ReplicaModel {
             }
             ReplicaEvent::CloneDone { chunk, node } => self.clone_done(chunk, node, ctx),
         }
-    }
-
-    fn approx_bytes(&self) -> usize {
-        self.chunks.len() * (std::mem::size_of::<Chunk>() + 64)
     }
 }

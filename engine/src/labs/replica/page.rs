@@ -5,7 +5,6 @@
 //! beside the measured ones, the detector's window beside the detection
 //! time), outcomes and scrubber marks.
 
-use super::model::ChunkStatus;
 use super::ReplicaModel;
 use super::{ReplicaRun, ReplicaSim};
 use crate::labs::run::{
@@ -64,7 +63,7 @@ impl SidesView for ReplicaModel {
         let width_ms = series.width().as_micros() as f64 / 1000.0;
         let now = ms(sim.now());
         let done = sim.is_finished();
-        let (mut ok, mut under) = (Vec::new(), Vec::new());
+        let mut ok = Vec::new();
         let mut total = 0u64;
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
@@ -73,8 +72,12 @@ impl SidesView for ReplicaModel {
             }
             total += u64::from(slice.chunks_ok);
             ok.push((from + width_ms, total as f64));
-            under.push((from + width_ms, f64::from(slice.under_replicated)));
         }
+        // Chunks at risk (known to the metadata server or not), every slice up to now.
+        let under = super::view::series(sim.model(), sim.now(), done)
+            .into_iter()
+            .map(|p| (p.end_ms, p.at_risk))
+            .collect();
         verdict.lines = vec![
             VerdictLine {
                 label_key: "replica.verdict.done",
@@ -222,9 +225,8 @@ impl SidesView for ReplicaModel {
 
     fn outcomes(run: &ReplicaRun, side: usize) -> Option<Outcomes> {
         let model = run.sides.get(side)?.model();
-        let count = |st: ChunkStatus| model.chunks.iter().filter(|c| c.status == st).count() as u64;
-        let ok = count(ChunkStatus::Ok);
-        let bad = count(ChunkStatus::Failed) + count(ChunkStatus::Skipped);
+        let [_, _, ok, failed, skipped] = model.status_counts();
+        let bad = failed + skipped;
         Some(Outcomes {
             ok,
             bad,

@@ -1,6 +1,6 @@
 //! The replica-failover lab's metrics (stable JSON keys).
 
-use super::model::{ChunkStatus, ReplicaModel};
+use super::model::ReplicaModel;
 use crate::time::SimTime;
 use serde::Serialize;
 
@@ -47,13 +47,9 @@ fn round1(v: f64) -> f64 {
 impl ReplicaModel {
     pub fn metrics(&self, now: SimTime) -> ReplicaMetrics {
         let s = &self.stats;
-        let count = |st: ChunkStatus| self.chunks.iter().filter(|c| c.status == st).count() as u64;
-        let (ok, failed, skipped) = (
-            count(ChunkStatus::Ok),
-            count(ChunkStatus::Failed),
-            count(ChunkStatus::Skipped),
-        );
-        let tried = self.chunks.iter().filter(|c| c.attempts > 0).count() as u64;
+        // Counted as the run goes (the page asks every frame).
+        let [_, _, ok, failed, skipped] = self.status_counts();
+        let tried = self.tried();
         let mut problem: Vec<(String, u64)> = s
             .node_failures
             .iter()

@@ -5,6 +5,7 @@
 //! by status, the problem nodes, and the charts' series. Pure functions of a
 //! side's model: the page decides nothing.
 
+use super::config::ReplicaConfig;
 use super::model::{ChunkStatus, Copy, Phase, ReplicaModel, Worker};
 use crate::patterns::bus::Window;
 use crate::patterns::detector::Health;
@@ -143,26 +144,13 @@ pub fn window_start(m: &ReplicaModel, rows: usize) -> usize {
     focus.saturating_sub(2).min(total - rows)
 }
 
-/// Chunks by where they stand for the client: waiting, working, done, failed, never tried.
+/// Chunks by where they stand for the client: waiting, working, done, failed,
+/// never tried (kept by the model as it runs: no pass over the chunks).
 pub fn status_counts(m: &ReplicaModel) -> [u64; 5] {
-    let mut out = [0u64; 5];
-    for ch in &m.chunks {
-        out[status_index(ch.status)] += 1;
-    }
-    out
+    m.status_counts()
 }
 
 pub const STATUS_KEYS: [&str; 5] = ["waiting", "working", "ok", "failed", "skipped"];
-
-fn status_index(s: ChunkStatus) -> usize {
-    match s {
-        ChunkStatus::Waiting => 0,
-        ChunkStatus::Working => 1,
-        ChunkStatus::Ok => 2,
-        ChunkStatus::Failed => 3,
-        ChunkStatus::Skipped => 4,
-    }
-}
 
 /// A storage node as the strip shows it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -186,14 +174,7 @@ pub struct NodeView {
 pub fn nodes(m: &ReplicaModel, now: SimTime) -> Vec<NodeView> {
     let c = m.config();
     let count = c.nodes.count as usize;
-    let mut replicas = vec![0u64; count];
-    for ch in &m.chunks {
-        for r in &ch.replicas {
-            if r.1 == Copy::Healthy {
-                replicas[r.0 as usize] += 1;
-            }
-        }
-    }
+    let replicas = m.node_replicas();
     (0..count)
         .map(|n| NodeView {
             up: m.node_up(n as u32, now),
@@ -224,21 +205,14 @@ pub struct MetadataView {
 pub fn metadata(m: &ReplicaModel, now: SimTime) -> MetadataView {
     let c = m.config();
     let n = c.nodes.count as usize;
-    // As `ReplicaModel::lost_chunks`, with each node's state looked up once, not per replica.
-    let up = nodes_up(m, now);
-    let lost = m
-        .chunks
-        .iter()
-        .filter(|ch| !ch.replicas.is_empty() || ch.lost)
-        .filter(|ch| !ch.replicas.iter().any(|r| r.1 == Copy::Healthy && up[r.0 as usize]))
-        .count() as u64;
+    let lost = m.lost_chunks(now);
     let health = |h: Health| (0..n).filter(|&i| m.detector.health(i) == h).count() as u64;
     MetadataView {
         up: Window::after_all(&c.metadata.outages, now) <= now,
         suspect: health(Health::Suspect),
         dead: health(Health::Dead),
         under_replicated: m.under_replicated(),
-        copying: m.chunks.iter().map(|ch| ch.cloning.len() as u64).sum(),
+        copying: m.copies_under_way(),
         lost,
     }
 }
@@ -280,23 +254,179 @@ pub fn problem_nodes(m: &ReplicaModel) -> Vec<(u32, u64)> {
     out
 }
 
-/// The charts' series so far: per slice end (ms), chunks under-replicated
-/// (the slice's most) and throughput (MB/s over the slice).
-pub fn series(m: &ReplicaModel, now: SimTime, finished: bool) -> Vec<(f64, f64, f64)> {
+/// Chunks at risk and chunks the metadata server knows short, at `now`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Risk {
+    /// Stored chunks with fewer good replicas on nodes that are up than the
+    /// replication asks: a node down (declared dead or not), a copy corrupt
+    /// or missing, a background copy not there yet.
+    pub at_risk: u64,
+    /// Of those, the ones the metadata server knows about (its map is short).
+    pub known: u64,
+}
+
+impl Risk {
+    /// At risk but not known yet: the detection delay's cost, now.
+    pub fn unknown(&self) -> u64 {
+        self.at_risk.saturating_sub(self.known)
+    }
+}
+
+/// The risk at `now`: the model's counts, kept as it runs; recounted only
+/// when a node went down or came back since the last event (a pass over the
+/// chunks, rare: at an outage's edges).
+pub fn risk(m: &ReplicaModel, now: SimTime) -> Risk {
+    let at_risk = if m.risk_pending().is_some_and(|b| b <= now) {
+        let up = nodes_up(m, now);
+        m.chunks.iter().filter(|ch| m.risky(ch, &up)).count() as u64
+    } else {
+        m.at_risk()
+    };
+    Risk {
+        at_risk,
+        known: m.known_short(),
+    }
+}
+
+/// One point of the charts' series: a slice's end (ms), the most chunks at
+/// risk and known short in it, and the MB/s that crossed the wire in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Point {
+    pub end_ms: f64,
+    pub at_risk: f64,
+    pub known: f64,
+    pub mb_s: f64,
+}
+
+/// The charts' series so far, one point per slice up to `now` (every slice,
+/// a quiet one carrying the level before it on), the last one at `now`
+/// itself while the run goes on — so the chart's last point agrees with
+/// what the stage says at the same instant.
+pub fn series(m: &ReplicaModel, now: SimTime, finished: bool) -> Vec<Point> {
     let s = &m.stats.series;
-    let width_ms = s.width().as_micros() as f64 / 1000.0;
-    let now_ms = now.as_micros() as f64 / 1000.0;
-    let mut out = vec![];
-    for (i, b) in s.buckets().iter().enumerate() {
-        let from = i as f64 * width_ms;
-        if !finished && from + width_ms > now_ms + 1e-9 {
-            break;
+    let width = s.width().as_micros();
+    let now_us = now.as_micros();
+    let slices = if finished {
+        s.buckets().len().max(now_us.div_ceil(width) as usize)
+    } else {
+        now_us.div_ceil(width) as usize
+    };
+    let mut out = Vec::with_capacity(slices);
+    let (mut level_risk, mut level_known) = (0u32, 0u32);
+    for i in 0..slices {
+        let b = s.buckets().get(i).copied().unwrap_or_default();
+        let from = i as u64 * width;
+        let end = if finished {
+            from + width
+        } else {
+            (from + width).min(now_us)
+        };
+        let (mut r, mut k) = (level_risk, level_known);
+        if b.noted {
+            r = r.max(b.at_risk);
+            k = k.max(b.known);
+            level_risk = b.at_risk_end;
+            level_known = b.known_end;
         }
-        out.push((
-            from + width_ms,
-            f64::from(b.under_replicated),
-            b.mb / (width_ms / 1000.0).max(1e-9),
-        ));
+        let span_s = (end - from) as f64 / 1e6;
+        // The slice's share of bytes that flowed up to its end (a slice cut at now holds only those).
+        let mb = if end < from + width {
+            b.mb_moved * (end - from) as f64 / width as f64
+        } else {
+            b.mb_moved
+        };
+        out.push(Point {
+            end_ms: end as f64 / 1000.0,
+            at_risk: f64::from(r),
+            known: f64::from(k),
+            mb_s: if span_s > 0.0 { mb / span_s } else { 0.0 },
+        });
+    }
+    // The last point ends at now: it holds at least what the stage says now.
+    if let (false, Some(last)) = (finished, out.last_mut()) {
+        let r = risk(m, now);
+        last.at_risk = last.at_risk.max(r.at_risk as f64);
+        last.known = last.known.max(r.known as f64);
+    }
+    out
+}
+
+/// Whether anything can go wrong in this config: an outage (node, rack or
+/// metadata server), failures, slow or corrupt replicas. Without any, the
+/// page says so at once rather than let a student wait for a lesson.
+pub fn has_faults(c: &ReplicaConfig) -> bool {
+    let n = &c.nodes;
+    !n.outages.is_empty()
+        || !n.rack_outages.is_empty()
+        || !c.metadata.outages.is_empty()
+        || n.failure_rate > 0.0
+        || !n.slow.is_empty()
+        || n.corrupt_rate > 0.0
+        || !n.corrupt_chunks.is_empty()
+}
+
+/// What a stretch of a node's timeline shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpanKind {
+    /// The node really was down (the world's truth).
+    Down,
+    /// The metadata server suspected it.
+    Suspect,
+    /// The metadata server had declared it dead.
+    Dead,
+}
+
+impl SpanKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            SpanKind::Down => "down",
+            SpanKind::Suspect => "suspect",
+            SpanKind::Dead => "dead",
+        }
+    }
+}
+
+/// One stretch of a node's timeline, in ms, never past now.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    pub from_ms: f64,
+    pub to_ms: f64,
+    pub kind: SpanKind,
+}
+
+/// Node `n`'s timeline up to `now`: its outages (the truth) and the metadata
+/// server's suspect and dead verdicts, each clipped to now — the future is
+/// never drawn. At most a node's outages plus [`HEALTH_LOG`] verdicts.
+///
+/// [`HEALTH_LOG`]: super::model::HEALTH_LOG
+pub fn node_timeline(m: &ReplicaModel, n: u32, now: SimTime) -> Vec<Span> {
+    let now_ms = now.as_micros() as f64 / 1000.0;
+    let mut out: Vec<Span> = m
+        .node_windows(n)
+        .into_iter()
+        .filter(|w| (w.0 as f64) < now_ms)
+        .map(|(a, b)| Span {
+            from_ms: a as f64,
+            to_ms: (b as f64).min(now_ms),
+            kind: SpanKind::Down,
+        })
+        .collect();
+    let log = &m.health_log[n as usize];
+    for (i, &(at, h)) in log.iter().enumerate() {
+        let kind = match h {
+            Health::Alive => continue,
+            Health::Suspect => SpanKind::Suspect,
+            Health::Dead => SpanKind::Dead,
+        };
+        let until = log.get(i + 1).map_or(now, |x| x.0).min(now);
+        let from_ms = at.as_micros() as f64 / 1000.0;
+        if from_ms <= now_ms {
+            out.push(Span {
+                from_ms,
+                to_ms: until.as_micros() as f64 / 1000.0,
+                kind,
+            });
+        }
     }
     out
 }
@@ -405,5 +535,189 @@ mod tests {
         // The metadata server is down: workers wait for it.
         assert!(m.workers.iter().any(|w| w.phase == Phase::Metadata));
         assert!(!metadata(m, SimTime::from_ms(5_000)).up);
+    }
+
+    /// Every chunk counted from scratch: at risk at `now`.
+    fn recount(m: &ReplicaModel, now: SimTime) -> u64 {
+        let want = m.config().metadata.replication as usize;
+        m.chunks
+            .iter()
+            .filter(|ch| !ch.replicas.is_empty() || ch.lost)
+            .filter(|ch| {
+                ch.replicas
+                    .iter()
+                    .filter(|r| r.1 == Copy::Healthy && m.node_up(r.0, now))
+                    .count()
+                    < want
+            })
+            .count() as u64
+    }
+
+    #[test]
+    fn the_risk_counts_agree_with_a_recount_and_known_never_exceeds_at_risk() {
+        for p in presets::all() {
+            let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+            for t in (0..120).map(|i| SimTime::from_ms(i * 150)) {
+                run.run_to(t, u64::MAX);
+                for sim in &run.sides {
+                    let m = sim.model();
+                    let r = risk(m, t);
+                    assert_eq!(r.at_risk, recount(m, t), "{} at {t:?}", p.id);
+                    assert!(r.known <= r.at_risk, "{} at {t:?}: {r:?}", p.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rack_down_is_at_risk_at_once_and_known_only_once_declared_dead() {
+        let mut run = preset("rack_down");
+        // The rack goes down at 1 s; the metadata server declares its nodes dead ~10 s later.
+        run.run_to(SimTime::from_ms(3_000), u64::MAX);
+        let r = risk(run.sides[0].model(), SimTime::from_ms(3_000));
+        assert!(r.at_risk > 0, "{r:?}");
+        assert_eq!(r.known, 0, "nothing declared yet: {r:?}");
+        assert_eq!(r.unknown(), r.at_risk);
+        run.run_to(SimTime::from_ms(12_000), u64::MAX);
+        let r = risk(run.sides[0].model(), SimTime::from_ms(12_000));
+        assert!(r.known > 0 && r.known <= r.at_risk, "{r:?}");
+    }
+
+    #[test]
+    fn the_series_agrees_with_the_state_at_every_slice_end() {
+        for id in ["demo", "rack_down", "metadata_down", "corruption"] {
+            let mut run = preset(id);
+            let width = run.sides[0].model().stats.series.width().as_micros();
+            let mut seen = vec![];
+            // The state at each slice's last instant, as the stage shows it then.
+            for i in 1..=60u64 {
+                let t = SimTime(i * width - 1);
+                run.run_to(t, u64::MAX);
+                let sim = &run.sides[0];
+                let m = sim.model();
+                let r = risk(m, t);
+                seen.push(r);
+                let pts = series(m, t, false);
+                // The live chart's last point is now, and holds what the stage says.
+                let last = pts.last().unwrap();
+                assert_eq!(last.end_ms, t.as_micros() as f64 / 1000.0, "{id}");
+                assert!(
+                    last.at_risk >= r.at_risk as f64 && last.known >= r.known as f64,
+                    "{id} at {t:?}"
+                );
+            }
+            let sim = &run.sides[0];
+            assert_eq!(sim.model().stats.series.width().as_micros(), width, "{id}: not widened");
+            let pts = series(sim.model(), sim.now(), false);
+            for (i, r) in seen.iter().enumerate() {
+                // Every slice, quiet or not, shows at least the level at its end.
+                assert!(
+                    pts[i].at_risk >= r.at_risk as f64,
+                    "{id}: slice {i}: {} < {r:?}",
+                    pts[i].at_risk
+                );
+                assert!(pts[i].known >= r.known as f64, "{id}: slice {i}");
+            }
+            assert!(seen.iter().any(|r| r.at_risk > 0), "{id}: something is at risk");
+        }
+    }
+
+    #[test]
+    fn throughput_shows_the_bytes_while_they_flow() {
+        let mut run = preset("demo");
+        // 64 MB chunks at 100 MB/s: the first four take ~660 ms, all in flight at 500 ms.
+        let t = SimTime::from_ms(500);
+        run.run_to(t, u64::MAX);
+        let m = run.sides[0].model();
+        assert_eq!(status_counts(m)[2], 0, "nothing done yet");
+        assert!(m.workers.iter().any(|w| w.phase == Phase::Transfer));
+        let pts = series(m, t, false);
+        let last = pts.last().unwrap();
+        let cap = m.workers.len() as f64 * m.config().nodes.mb_per_s;
+        assert!(last.mb_s > 0.0 && last.mb_s <= cap + 1e-6, "{last:?}");
+        // At the end, the bytes that crossed the wire cover every chunk stored.
+        run.run_to_end(u64::MAX);
+        let sim = &run.sides[0];
+        let m = sim.model();
+        let width_s = m.stats.series.width().as_micros() as f64 / 1e6;
+        let moved: f64 = series(m, sim.now(), true).iter().map(|p| p.mb_s * width_s).sum();
+        let stored = status_counts(m)[2] as f64 * m.config().workload.chunk_mb;
+        assert!(moved >= stored - 1e-6, "{moved} < {stored}");
+        for p in series(m, sim.now(), true) {
+            assert!(p.mb_s <= cap + 1e-6, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn a_node_timeline_shows_down_then_suspect_then_dead_and_never_the_future() {
+        let mut run = preset("demo");
+        // node_2 (index 1) is down from 300 ms to 60 s; suspected ~3 s after its last heartbeat.
+        let t = SimTime::from_ms(5_000);
+        run.run_to(t, u64::MAX);
+        let m = run.sides[0].model();
+        let spans = node_timeline(m, 1, t);
+        let down: Vec<_> = spans.iter().filter(|s| s.kind == SpanKind::Down).collect();
+        assert_eq!(down.len(), 1);
+        assert_eq!((down[0].from_ms, down[0].to_ms), (300.0, 5_000.0), "clipped to now");
+        let suspect = spans
+            .iter()
+            .find(|s| s.kind == SpanKind::Suspect)
+            .expect("suspected by 5 s");
+        assert!(suspect.from_ms > 300.0 && suspect.to_ms == 5_000.0);
+        assert!(spans.iter().all(|s| s.kind != SpanKind::Dead));
+        assert!(node_timeline(m, 0, t).is_empty(), "node_1 never went down");
+        let t = SimTime::from_ms(15_000);
+        run.run_to(t, u64::MAX);
+        let m = run.sides[0].model();
+        let spans = node_timeline(m, 1, t);
+        let dead = spans.iter().find(|s| s.kind == SpanKind::Dead).expect("dead by 15 s");
+        let suspect = spans.iter().find(|s| s.kind == SpanKind::Suspect).unwrap();
+        assert_eq!(suspect.to_ms, dead.from_ms, "suspect until declared dead");
+        assert!(spans.iter().all(|s| s.from_ms <= s.to_ms && s.to_ms <= 15_000.0));
+    }
+
+    #[test]
+    fn the_kept_counts_agree_with_a_pass_over_the_chunks() {
+        use crate::labs::replica::model::up_in;
+        for p in presets::all() {
+            let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+            for t in (0..80).map(|i| SimTime::from_ms(i * 250)) {
+                run.run_to(t, u64::MAX);
+                for sim in &run.sides {
+                    let m = sim.model();
+                    let mut by = [0u64; 5];
+                    for ch in &m.chunks {
+                        let i = STATUS_KEYS
+                            .iter()
+                            .position(|k| *k == format!("{:?}", ch.status).to_lowercase())
+                            .unwrap();
+                        by[i] += 1;
+                    }
+                    assert_eq!(status_counts(m), by, "{} at {t:?}", p.id);
+                    assert_eq!(m.tried(), m.chunks.iter().filter(|c| c.attempts > 0).count() as u64);
+                    assert_eq!(m.lost_chunks(t), m.lost_recount(t), "{} at {t:?}", p.id);
+                    let mut per_node = vec![0u64; m.config().nodes.count as usize];
+                    for ch in &m.chunks {
+                        for r in ch.replicas.iter().filter(|r| r.1 == Copy::Healthy) {
+                            per_node[r.0 as usize] += 1;
+                        }
+                    }
+                    assert_eq!(m.node_replicas(), &per_node[..], "{} at {t:?}", p.id);
+                    let cloning: u64 = m.chunks.iter().map(|c| c.cloning.len() as u64).sum();
+                    assert_eq!(m.copies_under_way(), cloning, "{} at {t:?}", p.id);
+                    for n in 0..m.config().nodes.count {
+                        assert_eq!(m.node_up(n, t), up_in(&m.node_windows(n), t));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_quiet_default_has_no_faults() {
+        assert!(!has_faults(&ReplicaConfig::default()));
+        for p in presets::all() {
+            assert!(has_faults(&p.config), "{}", p.id);
+        }
     }
 }
