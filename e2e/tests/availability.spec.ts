@@ -103,7 +103,7 @@ test('capacity is honoured: a knob into the URL, the reopened URL the same run, 
   await noGuidedPauses(page);
   const before = page.url();
   const cap = page.getByTestId('queries-capacity').locator('input[type=number]');
-  await expect(page.getByTestId('queries-capacity')).toContainText('the rest wait their turn');
+  await expect(page.getByTestId('queries-capacity')).toContainText('The rest wait their turn');
   // One worker for ~70 queries/s of 30 ms each: the queue only grows.
   await page.getByTestId('rate').locator('input[type=number]').fill('100');
   await page.getByTestId('rate').locator('input[type=number]').press('Enter');
