@@ -156,7 +156,7 @@ impl Recorder {
             + self
                 .ping_series
                 .as_ref()
-                .map_or(0, |s| s.buckets().len() * std::mem::size_of::<PingSlice>())
+                .map_or(0, |s| std::mem::size_of_val(s.buckets()))
     }
     fn slice(&mut self, at: SimTime, interval: SimDuration) -> &mut PingSlice {
         self.ping_series
