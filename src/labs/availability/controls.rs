@@ -76,7 +76,7 @@ fn shape_options() -> Vec<(&'static str, &'static str)> {
         ("uniform", "opt.uniform"),
         ("exponential", "opt.exponential_latency"),
         ("log_normal", "opt.log_normal"),
-        ("normal", "opt.normal_latency"),
+        ("normal", "availability.opt.normal_latency"),
     ]
 }
 
