@@ -107,9 +107,11 @@ test('capacity is honoured: a knob into the URL, the reopened URL the same run, 
   // One worker for ~70 queries/s of 30 ms each: the queue only grows.
   await page.getByTestId('rate').locator('input[type=number]').fill('100');
   await page.getByTestId('rate').locator('input[type=number]').press('Enter');
+  await expect.poll(() => page.url()).not.toBe(before);
+  const withRate = page.url();
   await cap.fill('1');
   await cap.press('Enter');
-  await expect.poll(() => page.url()).not.toBe(before);
+  await expect.poll(() => page.url()).not.toBe(withRate);
   const link = page.url();
   await page.goto('about:blank');
   await page.goto(link);
@@ -129,10 +131,19 @@ test('every projector pause is a row: added, edited, into the URL and back', asy
   await page.getByTestId('pause-add').click();
   await page.getByTestId('pause-add').click();
   await expect(page.getByTestId('pause-1')).toBeVisible();
+  await expect.poll(() => page.url()).toMatch(/#\/en\/availability\/2\./);
+  // The URL follows each edit: wait for the second window's end to reach it.
+  let withPauses = '';
+  await expect.poll(async () => {
+    const u = page.url();
+    const same = u === withPauses;
+    withPauses = u;
+    return same;
+  }).toBe(true);
   const to = page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]');
   await to.fill('95000');
   await to.press('Enter');
-  await expect.poll(() => page.url()).toMatch(/#\/en\/availability\/2\./);
+  await expect.poll(() => page.url()).not.toBe(withPauses);
   const link = page.url();
   await page.goto('about:blank');
   await page.goto(link);
