@@ -390,3 +390,204 @@ async fn controls_edit_the_config_and_show_the_engines_errors() {
         .unwrap()
         .contains("slo"));
 }
+
+#[wasm_bindgen_test]
+async fn the_stage_names_the_gap_between_a_crash_and_its_detection() {
+    let view = preset("experiment");
+    let (root, _keep) = mount(move || view! { <AvailStage view=view side=0 /> }.into_any());
+    advance_to(view, 20_000);
+    tick().await;
+    let gap = one(&root, "[data-testid=av-gap-0]");
+    assert!(
+        gap.class_list().contains("quiet"),
+        "nothing to say while up"
+    );
+    assert_eq!(gap.text_content().unwrap(), "");
+    // 31.7 s: crashed at 30 s; ping-echo needs 3 missed echoes.
+    advance_to(view, 31_700);
+    tick().await;
+    let (for_ms, level) = view.run.with_value(|r| {
+        let u = r.sides[0]
+            .model()
+            .unnoticed(r.sides[0].now())
+            .expect("unnoticed");
+        (u.for_ms, u.level)
+    });
+    assert!(for_ms > 1_000.0 && for_ms < 2_000.0, "{for_ms}");
+    let text = gap.text_content().unwrap();
+    assert!(!gap.class_list().contains("quiet"));
+    assert!(
+        text.starts_with("The primary crashed 1.7 s ago — the monitor has not noticed yet"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("({} of 3 pings missed)", level as u64)),
+        "{text}"
+    );
+    // Declared down: the gap is closed, the line quiet again.
+    advance_to(view, 34_000);
+    tick().await;
+    assert!(gap.class_list().contains("quiet"));
+}
+
+#[wasm_bindgen_test]
+async fn the_gap_is_named_in_spanish_and_portuguese() {
+    for (lang, start) in [
+        (
+            Lang::Es,
+            "El primario se cayó hace 1,7 s — el monitor aún no lo nota (",
+        ),
+        (
+            Lang::Pt,
+            "O primário caiu há 1,7 s — o monitor ainda não percebeu (",
+        ),
+    ] {
+        let (c, seed) = preset_config("experiment");
+        let view = AvailView {
+            lang: Signal::stored(lang),
+            ..view_of(&c, seed)
+        };
+        let (root, _keep) = mount(move || view! { <AvailStage view=view side=0 /> }.into_any());
+        advance_to(view, 31_700);
+        tick().await;
+        let text = one(&root, "[data-testid=av-gap-0]").text_content().unwrap();
+        assert!(text.starts_with(start), "{text}");
+        assert!(text.contains(" de 3 pings perdidos)"), "{text}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_availability_chart_shades_a_crash_only_up_to_now() {
+    let view = preset("experiment");
+    let (root, _keep) = mount(move || view! { <AvailCharts view=view /> }.into_any());
+    advance_to(view, 40_000);
+    tick().await;
+    // The crash (30 s to 70 s) is shaded from 30 s to now, not to 70 s.
+    assert!(!all(&root, "[data-testid=chart-avail-a] svg").is_empty());
+    let data = view.run.with_value(|r| {
+        cloud_patterns_playground::labs::availability::charts::availability_chart(
+            &r.sides[0],
+            0,
+            Lang::En,
+        )
+    });
+    assert_eq!(data.bands.len(), 1);
+    assert_eq!(data.bands[0].from, 30_000.0);
+    assert!(data.bands[0].to <= 40_000.0 + 1e-6, "{}", data.bands[0].to);
+    assert!(data.x_max <= 40_000.0 + 1e-6);
+    // The shared verdict chart too.
+    let v = view.run.with_value(|r| {
+        <engine::labs::availability::AvailabilityModel as engine::labs::sides::SidesView>::verdict(
+            r, 0,
+        )
+    });
+    assert_eq!(v.bands.len(), 1);
+    assert!(v.bands[0].to_ms <= 40_000.0 + 1e-6, "{}", v.bands[0].to_ms);
+}
+
+#[wasm_bindgen_test]
+async fn the_seismograph_sums_pings_when_the_window_holds_too_many() {
+    // The experiment's window: 24 pings drawn one by one.
+    let view = preset("experiment");
+    let (root, _keep) = mount(move || view! { <Seismograph view=view side=0 /> }.into_any());
+    advance_to(view, 28_000);
+    tick().await;
+    let scale = one(&root, "[data-testid=av-seismo-scale-0]");
+    assert_eq!(scale.get_attribute("data-summed").unwrap(), "false");
+    assert!(
+        scale
+            .text_content()
+            .unwrap()
+            .starts_with("Last 24 s: one tick per ping"),
+        "{:?}",
+        scale.text_content()
+    );
+    assert!(!all(&root, ".av-tick.echo").is_empty());
+    assert!(all(&root, ".av-agg").is_empty());
+    // A month: the window is the last 3 days, each mark sums many pings.
+    let view = preset("month");
+    let (root, _keep) = mount(move || view! { <Seismograph view=view side=0 /> }.into_any());
+    advance_to(view, 10 * 24 * 3_600_000);
+    tick().await;
+    let scale = one(&root, "[data-testid=av-seismo-scale-0]");
+    assert_eq!(scale.get_attribute("data-summed").unwrap(), "true");
+    let text = scale.text_content().unwrap();
+    assert!(
+        text.starts_with("Last 72 h: 25,920 pings, too many to draw one by one. Each mark sums"),
+        "{text}"
+    );
+    let marks = all(&root, ".av-agg");
+    assert!(
+        !marks.is_empty() && marks.len() <= 48,
+        "{} marks",
+        marks.len()
+    );
+    assert!(
+        all(&root, ".av-tick.echo").is_empty(),
+        "no single ticks when summed"
+    );
+    // Every crash in the window shows as missed pings.
+    let crashed = view.run.with_value(|r| {
+        let m = r.sides[0].model();
+        let now = r.sides[0].now();
+        let (from, _) =
+            engine::labs::availability::view::seismo_window(now, 10_000, 30 * 24 * 3_600_000);
+        !m.crashes_between(from, now).is_empty()
+    });
+    assert_eq!(crashed, !all(&root, ".av-miss").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn every_projector_pause_can_be_added_edited_and_removed() {
+    let config = RwSignal::new(AvailabilityConfig::default());
+    config.update(|c| c.projector.mode = engine::patterns::projector::SyncMode::Queue);
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _keep) =
+        mount(move || view! { <AvailControls config=config errors=errors /> }.into_any());
+    tick().await;
+    let add: HtmlElement = one(&root, "[data-testid=pause-add]").unchecked_into();
+    add.click();
+    tick().await;
+    add.click();
+    tick().await;
+    assert_eq!(all(&root, ".av-pauses .av-crash-row").len(), 2);
+    assert_eq!(config.with_untracked(|c| c.projector.pauses.len()), 2);
+    // The second window's own fields edit the second window.
+    let input: HtmlInputElement = one(
+        &root,
+        "[data-testid=pause-1] [data-testid=pause-to] input[type=number]",
+    )
+    .unchecked_into();
+    input.set_value("90000");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    config.with_untracked(|c| {
+        assert_eq!(c.projector.pauses[1].to_ms, 90_000);
+        assert_eq!(
+            c.projector.pauses[0].to_ms, 30_000,
+            "the first is untouched"
+        );
+    });
+    // A bad second window is named with its index.
+    config.update(|c| c.projector.pauses[1].to_ms = 1);
+    let errs = config.with_untracked(|c| AvailabilityRun::new(c, 1).err().expect("refused"));
+    assert!(
+        errs.iter().any(|e| e.field == "projector.pauses[1]"),
+        "{errs:?}"
+    );
+    // Removing the first leaves the second.
+    let remove: HtmlElement =
+        one(&root, "[data-testid=pause-0] [data-testid=pause-remove]").unchecked_into();
+    remove.click();
+    tick().await;
+    config.with_untracked(|c| {
+        assert_eq!(c.projector.pauses.len(), 1);
+        assert_eq!(c.projector.pauses[0].to_ms, 1);
+    });
+    assert!(root
+        .query_selector("[data-testid=pause-1]")
+        .unwrap()
+        .is_none());
+}

@@ -49,6 +49,7 @@ test('every availability preset link reproduces the CLI metrics (A and B)', asyn
     'rejoin',
     'split_brain',
     'month',
+    'capacity',
   ]);
   for (const p of list) {
     const fragment = p.link.slice(p.link.indexOf('#'));
@@ -95,6 +96,77 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   await page.getByTestId('duration').locator('input[type=number]').fill('2678400');
   await page.getByTestId('duration').locator('input[type=number]').press('Enter');
   await expect(page.getByTestId('config-errors')).toContainText('load.requests_per_s');
+});
+
+test('capacity is honoured: a knob into the URL, the reopened URL the same run, and 504s', async ({ page }) => {
+  await page.goto('/availability.html#/en/availability');
+  await noGuidedPauses(page);
+  const before = page.url();
+  const cap = page.getByTestId('queries-capacity').locator('input[type=number]');
+  await expect(page.getByTestId('queries-capacity')).toContainText('The rest wait their turn');
+  // One worker for ~70 queries/s of 30 ms each: the queue only grows.
+  await page.getByTestId('rate').locator('input[type=number]').fill('100');
+  await page.getByTestId('rate').locator('input[type=number]').press('Enter');
+  await expect.poll(() => page.url()).not.toBe(before);
+  const withRate = page.url();
+  await cap.fill('1');
+  await cap.press('Enter');
+  await expect.poll(() => page.url()).not.toBe(withRate);
+  const link = page.url();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('queries-capacity').locator('input[type=number]')).toHaveValue('1');
+  await runToEnd(page);
+  const browser = await metricsJson(page);
+  const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
+  expect(browser.metrics).toEqual(out.metrics);
+  expect(out.metrics.errors['504']).toBeGreaterThan(100);
+  expect(out.metrics.query_availability).toBeLessThan(0.5);
+});
+
+test('every projector pause is a row: added, edited, into the URL and back', async ({ page }) => {
+  await page.goto('/availability.html#/en/availability');
+  await noGuidedPauses(page);
+  await page.getByTestId('projector-mode').locator('select').selectOption('queue');
+  await page.getByTestId('pause-add').click();
+  await page.getByTestId('pause-add').click();
+  await expect(page.getByTestId('pause-1')).toBeVisible();
+  await expect.poll(() => page.url()).toMatch(/#\/en\/availability\/2\./);
+  // The URL follows each edit: wait for the second window's end to reach it.
+  let withPauses = '';
+  await expect.poll(async () => {
+    const u = page.url();
+    const same = u === withPauses;
+    withPauses = u;
+    return same;
+  }).toBe(true);
+  const to = page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]');
+  await to.fill('95000');
+  await to.press('Enter');
+  await expect.poll(() => page.url()).not.toBe(withPauses);
+  const link = page.url();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]')).toHaveValue('95000');
+  await expect(page.getByTestId('pause-0').getByTestId('pause-to').locator('input[type=number]')).toHaveValue('30000');
+  await runToEnd(page);
+  const browser = await metricsJson(page);
+  const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
+  expect(browser.metrics).toEqual(out.metrics);
+  // A window that ends before it starts is named with its index.
+  await page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]').fill('1000');
+  await page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]').press('Enter');
+  await expect(page.getByTestId('config-errors')).toContainText('projector.pauses[1]');
+});
+
+test('the stage names the gap between the crash and its detection', async ({ page }) => {
+  await page.goto('/availability.html#/en/availability');
+  await noGuidedPauses(page);
+  const gap = page.getByTestId('av-gap-0');
+  await expect(gap).toHaveClass(/quiet/);
+  await page.getByTestId('scrub').fill('31000');
+  await expect(gap).not.toHaveClass(/quiet/);
+  await expect(gap).toContainText(/The primary crashed 1(\.\d)? s ago — the monitor has not noticed yet \(\d of 3 pings missed\)/);
 });
 
 test('the stage draws the topology; the command route switches on failover', async ({ page, shot }) => {

@@ -76,7 +76,7 @@ fn shape_options() -> Vec<(&'static str, &'static str)> {
         ("uniform", "opt.uniform"),
         ("exponential", "opt.exponential_latency"),
         ("log_normal", "opt.log_normal"),
-        ("normal", "opt.normal_latency"),
+        ("normal", "availability.opt.normal_latency"),
     ]
 }
 
@@ -443,38 +443,55 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
         |c| c.projector.crash_at_ms as f64,
         |c, v| c.projector.crash_at_ms = v as u64,
     );
-    let (paused, set_paused) = bind_bool(
-        config,
-        |c| !c.projector.pauses.is_empty(),
-        |c, on| {
-            c.projector.pauses = if on {
-                vec![Window {
-                    from_ms: 20_000,
-                    to_ms: 30_000,
-                }]
-            } else {
-                vec![]
-            }
-        },
-    );
-    let (p_from, set_p_from) = bind(
-        config,
-        |c| c.projector.pauses.first().map_or(0.0, |w| w.from_ms as f64),
-        |c, v| {
-            if let Some(w) = c.projector.pauses.first_mut() {
-                w.from_ms = v as u64;
-            }
-        },
-    );
-    let (p_to, set_p_to) = bind(
-        config,
-        |c| c.projector.pauses.first().map_or(0.0, |w| w.to_ms as f64),
-        |c, v| {
-            if let Some(w) = c.projector.pauses.first_mut() {
-                w.to_ms = v as u64;
-            }
-        },
-    );
+    // Every pause window: one row each, added and removed.
+    let pauses = Memo::new(move |_| config.with(|c| c.projector.pauses.len()));
+    let add_pause = move |_| {
+        config.update(|c| {
+            let from = c
+                .projector
+                .pauses
+                .last()
+                .map_or(20_000, |w| w.to_ms + 10_000);
+            c.projector.pauses.push(Window {
+                from_ms: from,
+                to_ms: from + 10_000,
+            });
+        })
+    };
+    let pause_row = move |i: usize| {
+        let (from, set_from) = bind(
+            config,
+            move |c| c.projector.pauses.get(i).map_or(0.0, |w| w.from_ms as f64),
+            move |c, v| {
+                if let Some(w) = c.projector.pauses.get_mut(i) {
+                    w.from_ms = v as u64;
+                }
+            },
+        );
+        let (to, set_to) = bind(
+            config,
+            move |c| c.projector.pauses.get(i).map_or(0.0, |w| w.to_ms as f64),
+            move |c, v| {
+                if let Some(w) = c.projector.pauses.get_mut(i) {
+                    w.to_ms = v as u64;
+                }
+            },
+        );
+        let remove = move |_| {
+            config.update(|c| {
+                if i < c.projector.pauses.len() {
+                    c.projector.pauses.remove(i);
+                }
+            })
+        };
+        view! {
+            <div class="av-crash-row" data-testid=format!("pause-{i}")>
+                <NumberField label="availability.ctl.pause_from" help="availability.hint.pause_from" unit="unit.ms" value=from on_change=set_from min=0.0 max=2_678_400_000.0 step=1000.0 testid="pause-from" />
+                <NumberField label="availability.ctl.pause_to" help="availability.hint.pause_to" unit="unit.ms" value=to on_change=set_to min=0.0 max=2_678_400_000.0 step=1000.0 testid="pause-to" />
+                <button type="button" class="btn small" on:click=remove data-testid="pause-remove">{tr("availability.ctl.remove_pause")}</button>
+            </div>
+        }
+    };
     let is_queue = move || mode.get() == "queue";
     view! {
         <FieldGroup title="availability.group.projector">
@@ -494,11 +511,10 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
                     <NumberField label="availability.ctl.projector_batch" help="availability.hint.projector_batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid="projector-batch" />
                     <NumberField label="availability.ctl.projector_transport" help="availability.hint.projector_transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid="projector-transport" />
                     <NumberField label="availability.ctl.projector_crash" help="availability.hint.projector_crash" unit="unit.ms" value=crash on_change=set_crash min=0.0 max=2_678_400_000.0 step=1000.0 testid="projector-crash" />
-                    <ToggleField label="availability.ctl.projector_pause" help="availability.hint.projector_pause" value=paused on_change=set_paused testid="projector-pause" />
-                    {crate::show::show(move || paused.get(), move || view! {
-                        <NumberField label="availability.ctl.pause_from" help="availability.hint.pause_from" unit="unit.ms" value=p_from on_change=set_p_from min=0.0 max=2_678_400_000.0 step=1000.0 testid="pause-from" />
-                        <NumberField label="availability.ctl.pause_to" help="availability.hint.pause_to" unit="unit.ms" value=p_to on_change=set_p_to min=0.0 max=2_678_400_000.0 step=1000.0 testid="pause-to" />
-                    }.into_any())}
+                    <div class="av-pauses">
+                        {move || (0..pauses.get()).map(pause_row).collect_view()}
+                        <button type="button" class="btn small" on:click=add_pause data-testid="pause-add">{tr("availability.ctl.add_pause")}</button>
+                    </div>
                 }.into_any(),
                 move || view! {
                     <NumberField label="availability.ctl.projector_delay" help="availability.hint.projector_delay" unit="unit.ms" value=delay on_change=set_delay min=0.0 max=600_000.0 step=100.0 testid="projector-delay" />

@@ -8,17 +8,16 @@
 //! shaded behind it all. SVG written as text from the engine's short rings.
 
 use super::AvailView;
+use crate::charts::{fmt_count, fmt_ms};
 use crate::i18n::tr;
 use crate::markup::{num, Markup};
 use engine::i18n::{t, tf};
-use engine::labs::availability::view::Band;
+use engine::labs::availability::view::{seismo_window, Band, SEISMO_FIT};
 use engine::labs::availability::AvailabilitySim;
-use engine::time::{SimDuration, SimTime};
+use engine::time::SimTime;
 use engine::Lang;
 use leptos::prelude::*;
 
-/// Ping intervals the window shows.
-pub const INTERVALS: u64 = 24;
 const H: f64 = 112.0;
 const TICKS_Y: f64 = 26.0;
 const LEVEL_TOP: f64 = 34.0;
@@ -30,18 +29,46 @@ fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
 }
 
-/// The window shown: (from, to) in simulated time.
+/// The window shown: (from, to) in simulated time (the last 24 ping
+/// intervals or the last tenth of the run, whichever is longer).
 pub fn window(sim: &AvailabilitySim) -> (SimTime, SimTime) {
-    let span = SimDuration::from_ms(sim.model().tactics().interval_ms * INTERVALS);
-    let now = sim.now();
-    if now.as_micros() < span.as_micros() {
-        (SimTime::ZERO, SimTime::ZERO + span)
-    } else {
-        (
-            SimTime::ZERO + SimDuration::from_micros(now.as_micros() - span.as_micros()),
-            now,
-        )
+    let model = sim.model();
+    seismo_window(
+        sim.now(),
+        model.tactics().interval_ms,
+        model.config().load.duration_ms,
+    )
+}
+
+/// Whether the window holds more pings than fit one by one (then each
+/// mark sums a bucket of them).
+pub fn summed(sim: &AvailabilitySim) -> bool {
+    let (from, to) = window(sim);
+    sim.model().pings_between(from, to) > SEISMO_FIT as u64
+}
+
+/// What the window covers, under the title: its span, and when pings are
+/// summed how many each mark stands for.
+pub fn scale_text(sim: &AvailabilitySim, lang: Lang) -> String {
+    let (from, to) = window(sim);
+    let span = fmt_ms(lang, ms(to) - ms(from));
+    if !summed(sim) {
+        return tf(lang, "availability.seismo.window_each", &[("span", &span)]);
     }
+    let model = sim.model();
+    let b = model.ping_buckets(from, to, SEISMO_FIT);
+    let width = b.first().map_or(0.0, |b| ms(b.to) - ms(b.from));
+    let per = (width / model.tactics().interval_ms.max(1) as f64).round() as u64;
+    tf(
+        lang,
+        "availability.seismo.window_sum",
+        &[
+            ("span", &span),
+            ("pings", &fmt_count(lang, model.pings_between(from, to))),
+            ("per", &fmt_count(lang, per)),
+            ("width", &fmt_ms(lang, width)),
+        ],
+    )
 }
 
 fn band_label(lang: Lang, b: Band) -> String {
@@ -84,12 +111,63 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
             ],
         );
     }
-    // Pings and echoes.
+    // Pings and echoes: one by one, or summed per mark when too many.
     line(&mut m, "av-seismo-base", (4.0, TICKS_Y), (w - 4.0, TICKS_Y));
+    let summed = summed(sim);
+    let buckets = if summed {
+        model.ping_buckets(from, to.min(sim.now()), SEISMO_FIT)
+    } else {
+        vec![]
+    };
+    for b in &buckets {
+        let s = b.slice;
+        if s.pings == 0 {
+            continue;
+        }
+        let (x0, x1) = (x(ms(b.from)).max(4.0), x(ms(b.to)).min(w - 4.0));
+        let bw = (x1 - x0 - 1.0).max(1.0);
+        let judged = (s.on_time + s.missed).max(1) as f64;
+        let hgt = 18.0 * s.on_time as f64 / judged;
+        m.empty(
+            "rect",
+            &[
+                ("class", "av-agg"),
+                ("x", &num(x0)),
+                ("y", &num(TICKS_Y - hgt)),
+                ("width", &num(bw)),
+                ("height", &num(hgt.max(0.5))),
+            ],
+        );
+        if s.missed > 0 {
+            m.elem(
+                "text",
+                &[
+                    ("class", "av-miss"),
+                    ("x", &num(x0 + bw / 2.0)),
+                    ("y", &num(TICKS_Y + 2.0)),
+                    ("text-anchor", "middle"),
+                    ("data-missed", &s.missed.to_string()),
+                ],
+                "×",
+            );
+            if bw >= 14.0 {
+                m.elem(
+                    "text",
+                    &[
+                        ("class", "av-miss-n"),
+                        ("x", &num(x0 + bw / 2.0)),
+                        ("y", &num(TICKS_Y - 20.0)),
+                        ("text-anchor", "middle"),
+                    ],
+                    &s.missed.to_string(),
+                );
+            }
+        }
+    }
     for p in recent
         .pings
         .iter()
-        .filter(|p| p.sent >= from && p.sent <= sim.now())
+        .filter(|p| !summed && p.sent >= from && p.sent <= sim.now())
     {
         let px = x(ms(p.sent));
         line(&mut m, "av-tick ping", (px, TICKS_Y), (px, TICKS_Y - 5.0));
@@ -151,24 +229,34 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
         &th_text,
     );
     let mut pts: Vec<(f64, f64)> = vec![];
+    if summed {
+        // The highest level in each mark's stretch.
+        for b in &buckets {
+            let y = y_level(b.slice.max_level);
+            pts.push((x(ms(b.from)).max(4.0), y));
+            pts.push((x(ms(b.to).min(now_ms)).min(w - 4.0), y));
+        }
+    }
     let mut last = recent
         .levels
         .iter()
         .rev()
         .find(|l| l.0 < from)
         .map_or(0.0, |l| l.1);
-    pts.push((x(f), y_level(last)));
-    for &(at, v) in recent
-        .levels
-        .iter()
-        .filter(|l| l.0 >= from && l.0 <= sim.now())
-    {
-        let lx = x(ms(at));
-        pts.push((lx, y_level(last)));
-        pts.push((lx, y_level(v)));
-        last = v;
+    if !summed {
+        pts.push((x(f), y_level(last)));
+        for &(at, v) in recent
+            .levels
+            .iter()
+            .filter(|l| l.0 >= from && l.0 <= sim.now())
+        {
+            let lx = x(ms(at));
+            pts.push((lx, y_level(last)));
+            pts.push((lx, y_level(v)));
+            last = v;
+        }
+        pts.push((x(now_ms.min(ms(to))), y_level(last)));
     }
-    pts.push((x(now_ms.min(ms(to))), y_level(last)));
     let d: String = pts
         .iter()
         .enumerate()
@@ -245,17 +333,30 @@ fn line(m: &mut Markup, class: &str, a: (f64, f64), b: (f64, f64)) {
 pub fn seismo_sentence(sim: &AvailabilitySim, lang: Lang) -> String {
     let model = sim.model();
     let th = model.threshold();
-    let (from, _) = window(sim);
-    let pings: Vec<_> = model
-        .recent()
-        .pings
-        .iter()
-        .filter(|p| p.sent >= from && p.deadline <= sim.now())
-        .collect();
-    let echoed = pings
-        .iter()
-        .filter(|p| p.echo.is_some_and(|e| e <= p.deadline))
-        .count();
+    let (from, to) = window(sim);
+    let (pings, echoed) = if summed(sim) {
+        model
+            .ping_buckets(from, to.min(sim.now()), SEISMO_FIT)
+            .iter()
+            .fold((0u64, 0u64), |a, b| {
+                (
+                    a.0 + u64::from(b.slice.on_time + b.slice.missed),
+                    a.1 + u64::from(b.slice.on_time),
+                )
+            })
+    } else {
+        let pings: Vec<_> = model
+            .recent()
+            .pings
+            .iter()
+            .filter(|p| p.sent >= from && p.deadline <= sim.now())
+            .collect();
+        let echoed = pings
+            .iter()
+            .filter(|p| p.echo.is_some_and(|e| e <= p.deadline))
+            .count();
+        (pings.len() as u64, echoed as u64)
+    };
     tf(
         lang,
         "availability.seismo.sentence",
@@ -266,7 +367,7 @@ pub fn seismo_sentence(sim: &AvailabilitySim, lang: Lang) -> String {
                 &engine::i18n::format::decimal(lang, model.level_now().min(99.0), 1),
             ),
             ("threshold", &engine::num::Short(th.value)),
-            ("pings", &pings.len()),
+            ("pings", &pings),
             ("echoes", &echoed),
         ],
     )
@@ -303,6 +404,12 @@ pub fn Seismograph(view: AvailView, side: usize) -> impl IntoView {
                 " "
                 <span class="help">{tr("availability.seismo.help")}</span>
             </figcaption>
+            <p class="av-seismo-scale help" data-testid=format!("av-seismo-scale-{side}") data-summed=move || view.with(|run| run.sides.get(side).is_some_and(summed).to_string())>
+                {move || {
+                    let lang = view.lang.get();
+                    view.with(|run| run.sides.get(side).map(|s| scale_text(s, lang)).unwrap_or_default())
+                }}
+            </p>
             <div class="stage-plot" node_ref=node inner_html=svg></div>
             <p class="av-legend help" aria-hidden="true">
                 {Band::ALL.into_iter().map(band).collect_view()}

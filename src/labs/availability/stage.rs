@@ -541,6 +541,44 @@ pub fn stage_sentence(sim: &AvailabilitySim, lang: Lang) -> String {
     )
 }
 
+/// The gap between a crash and its detection, named: "The primary crashed
+/// 1.2 s ago — the monitor has not noticed yet (2 of 3 pings missed)".
+/// `None` while the primary is up or once the monitor has declared it down.
+pub fn gap_text(sim: &AvailabilitySim, lang: Lang) -> Option<String> {
+    let u = sim.model().unnoticed(sim.now())?;
+    let level = if u.threshold.phi {
+        tf(
+            lang,
+            "availability.gap.phi",
+            &[
+                (
+                    "phi",
+                    &engine::i18n::format::decimal(lang, u.level.min(99.0), 1),
+                ),
+                ("threshold", &engine::num::Short(u.threshold.value)),
+            ],
+        )
+    } else {
+        tf(
+            lang,
+            "availability.gap.misses",
+            &[("n", &(u.level as u64)), ("k", &(u.threshold.value as u64))],
+        )
+    };
+    Some(tf(
+        lang,
+        if u.hang {
+            "availability.gap.hung"
+        } else {
+            "availability.gap.crashed"
+        },
+        &[
+            ("ago", &crate::charts::fmt_countdown(lang, u.for_ms)),
+            ("level", &level),
+        ],
+    ))
+}
+
 /// The legend under the stage: what the dots' colours mean.
 fn legend() -> impl IntoView {
     let item = |class: &'static str, key: &'static str| {
@@ -579,8 +617,15 @@ pub fn AvailStage(view: AvailView, side: usize) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let gap = move || {
+        let lang = view.lang.get();
+        view.with(|run| run.sides.get(side).and_then(|sim| gap_text(sim, lang)))
+    };
     view! {
         <figure class="av-stage" data-testid=format!("av-stage-{side}")>
+            <p class=move || if gap().is_some() { "av-gap" } else { "av-gap quiet" } role="status" data-testid=format!("av-gap-{side}")>
+                {move || gap().unwrap_or_default()}
+            </p>
             <div class="stage-plot" node_ref=node inner_html=svg></div>
             <figcaption>
                 {legend()}

@@ -72,6 +72,55 @@ pub fn crash_windows(crashes: &Crashes, world: &SimRng, name: &str, horizon_us: 
     }
 }
 
+/// A service instance's workers: at most `capacity` requests in service
+/// at once, the others wait their turn (first come, first served). The
+/// backend does not know when the gateway has given up on a request, so a
+/// request that waited past the route's timeout is still served: a queue
+/// that grows faster than it drains times out everything behind it.
+#[derive(Clone, Debug, Default)]
+pub struct Workers {
+    /// When each busy worker is free again (µs), soonest first.
+    free_at: std::collections::BinaryHeap<std::cmp::Reverse<u64>>,
+    /// The crash windows begun when they were last used: a crash empties the queue.
+    crashes_seen: usize,
+}
+
+impl Workers {
+    /// Request arriving at `now_us` needing `service_us` with `capacity`
+    /// workers (0: no limit): how long it waits before a worker takes it.
+    pub fn wait(&mut self, capacity: u32, crashes_seen: usize, now_us: u64, service_us: u64) -> u64 {
+        if capacity == 0 {
+            return 0;
+        }
+        if crashes_seen != self.crashes_seen {
+            self.free_at.clear();
+            self.crashes_seen = crashes_seen;
+        }
+        // Workers done by now are free.
+        while self.free_at.peek().is_some_and(|f| f.0 <= now_us) {
+            self.free_at.pop();
+        }
+        let start = if self.free_at.len() < capacity as usize {
+            now_us
+        } else {
+            self.free_at.pop().map_or(now_us, |f| f.0.max(now_us))
+        };
+        self.free_at.push(std::cmp::Reverse(start + service_us));
+        start - now_us
+    }
+
+    /// Workers busy at `now_us` (serving, or holding a queued request's turn).
+    pub fn busy(&self, now_us: u64) -> usize {
+        self.free_at.iter().filter(|f| f.0 > now_us).count()
+    }
+}
+
+/// How many of `windows` have begun by `t`.
+fn begun(windows: &[Down], t: SimTime) -> usize {
+    let us = t.as_micros();
+    windows.partition_point(|w| w.from <= us)
+}
+
 fn state_at(windows: &[Down], t: SimTime) -> Option<Down> {
     let us = t.as_micros();
     // Windows are in time order: the last one starting at or before t.
@@ -193,6 +242,8 @@ pub struct AvailabilityModel {
     seq: u64,
     /// Since when no backend serves commands.
     down_since: Option<SimTime>,
+    /// The primary's, the backup's and the queries service's workers.
+    pub(super) workers: [Workers; 3],
     pub stats: AvailabilityStats,
     /// Short rings of what happened last, for the page (`view.rs`).
     pub(super) recorder: Recorder,
@@ -225,6 +276,7 @@ impl AvailabilityModel {
             requests: 0,
             seq: 0,
             down_since: None,
+            workers: Default::default(),
             recorder: Recorder::default(),
             stats: AvailabilityStats {
                 commands: 0,
@@ -257,6 +309,11 @@ impl AvailabilityModel {
     }
     pub fn tactics(&self) -> &Tactics {
         &self.tactics
+    }
+
+    /// The monitor's verdict on the primary now.
+    pub fn monitor_health(&self) -> Health {
+        self.ping.health()
     }
 
     /// The primary's state at `t`: None when it is up.
@@ -356,7 +413,20 @@ impl AvailabilityModel {
         } else {
             (Backend::Queries, state_at(&self.queries_down, now))
         };
-        let ms = self.service_ms(command, id);
+        let mut ms = self.service_ms(command, id);
+        if down.is_none() {
+            // At most `capacity` at once: the rest wait their turn.
+            let (capacity, slot, begun) = match backend {
+                Backend::Primary => (self.config.registration.capacity, 0, begun(&self.primary_down, now)),
+                Backend::Backup => (self.config.registration.capacity, 1, 0),
+                _ => (self.config.queries.capacity, 2, begun(&self.queries_down, now)),
+            };
+            if capacity > 0 {
+                let service = SimDuration::from_ms_f64(ms).as_micros();
+                let wait = self.workers[slot].wait(capacity, begun, now.as_micros(), service);
+                ms = (wait + service) as f64 / 1000.0;
+            }
+        }
         let (after, code) = match down {
             // Crashed: the connection is refused at once.
             Some(d) if !d.hang => (1.0, Some(Code::Refused)),
@@ -469,6 +539,7 @@ impl AvailabilityModel {
         );
         self.recorder
             .ping(n, now, now + SimDuration::from_ms(self.tactics.timeout_ms));
+        self.recorder.ping_counted(now, interval);
         if self.tactics.detector == DetectorKind::PhiAccrual {
             self.judge_phi(ctx);
         }
@@ -504,11 +575,14 @@ impl AvailabilityModel {
     }
 
     fn deadline(&mut self, n: u64, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let answered = self.answered.remove(&n);
+        let interval = SimDuration::from_ms(self.tactics.interval_ms);
+        let sent = SimTime::ZERO
+            + SimDuration::from_micros(ctx.now().as_micros().saturating_sub(self.tactics.timeout_ms * 1000));
+        self.recorder.ping_judged(sent, interval, answered);
         if self.tactics.detector != DetectorKind::PingEcho {
-            self.answered.remove(&n);
             return;
         }
-        let answered = self.answered.remove(&n);
         let verdict = self.ping.deadline(answered);
         self.recorder.level(ctx.now(), self.ping.misses() as f64);
         let Some(v) = verdict else {
@@ -684,7 +758,9 @@ impl Model for AvailabilityModel {
     }
 
     fn approx_bytes(&self) -> usize {
-        (self.primary_down.len() + self.queries_down.len()) * std::mem::size_of::<Down>() + self.recorder.approx_bytes()
+        (self.primary_down.len() + self.queries_down.len()) * std::mem::size_of::<Down>()
+            + self.workers.iter().map(|w| w.free_at.len() * 8).sum::<usize>()
+            + self.recorder.approx_bytes()
     }
 }
 

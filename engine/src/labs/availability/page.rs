@@ -41,8 +41,9 @@ pub fn mean_outage(t: &super::config::Tactics, redundancy: Redundancy, mttr_ms: 
     m * (1.0 - e) + spin * e
 }
 
-/// The primary's crash windows (ms), up to `until`, with their labels.
-fn crashes(sim: &AvailabilitySim, until: f64) -> Vec<(f64, f64, &'static str)> {
+/// The primary's crash windows (ms) begun by `until`, clipped to it (the
+/// chart shows no more of a crash than has happened), with their labels.
+pub fn crashes(sim: &AvailabilitySim, until: f64) -> Vec<(f64, f64, &'static str)> {
     sim.model()
         .primary_down
         .iter()
@@ -51,7 +52,7 @@ fn crashes(sim: &AvailabilitySim, until: f64) -> Vec<(f64, f64, &'static str)> {
         .map(|(a, b, hang)| {
             (
                 a,
-                b,
+                b.min(until),
                 if hang {
                     "availability.band.hung"
                 } else {
@@ -102,7 +103,7 @@ impl SidesView for AvailabilityModel {
                 points: ok,
             },
         ];
-        verdict.bands = crashes(sim, now.max(if done { f64::INFINITY } else { now }))
+        verdict.bands = crashes(sim, if done { f64::INFINITY } else { now })
             .into_iter()
             .map(|(from_ms, to_ms, label_key)| VerdictBand {
                 from_ms,

@@ -114,6 +114,15 @@ pub fn all() -> Vec<LabPreset<AvailabilityConfig>> {
         ..Tactics::default()
     });
 
+    // Too few workers: as the load ramps up past what two can serve, a
+    // queue builds and the queries time out (504); commands are untouched.
+    let mut capacity = base();
+    capacity.registration.crashes = Crashes::default();
+    capacity.load.requests_per_s = 40.0;
+    capacity.load.ramp_up_ms = 60_000;
+    capacity.queries.latency_ms = 100;
+    capacity.queries.capacity = 2;
+
     vec![
         preset("experiment", 1, base(), &[30_500, 34_000, 40_000, 72_000]),
         preset("no_redundancy", 1, none, &[32_000, 71_000]),
@@ -122,5 +131,6 @@ pub fn all() -> Vec<LabPreset<AvailabilityConfig>> {
         preset("rejoin", 5, rejoin, &[36_000, 71_000]),
         preset("split_brain", 6, split, &[34_000, 45_000]),
         preset("month", 7, month, &[3 * 24 * 3_600_000]),
+        preset("capacity", 8, capacity, &[25_000, 70_000]),
     ]
 }

@@ -252,6 +252,23 @@ fn bad_configs_name_their_field() {
                 }
             }),
         ),
+        ("queries.capacity", Box::new(|c| c.queries.capacity = 100_001)),
+        (
+            "projector.pauses[1].to_ms",
+            Box::new(|c| {
+                c.projector.mode = crate::patterns::projector::SyncMode::Queue;
+                c.projector.pauses = vec![
+                    crate::patterns::bus::Window {
+                        from_ms: 1_000,
+                        to_ms: 2_000,
+                    },
+                    crate::patterns::bus::Window {
+                        from_ms: 5_000,
+                        to_ms: u64::MAX / 4,
+                    },
+                ];
+            }),
+        ),
         (
             "config",
             Box::new(|c| {
@@ -265,5 +282,104 @@ fn bad_configs_name_their_field() {
         f(&mut c);
         let errs = c.validate_within(WorkLimits::LINK).unwrap_err();
         assert!(errs.iter().any(|e| e.field == field), "{field}: {errs:?}");
+    }
+}
+
+/// Workers: at most `capacity` at once, first come first served; a crash
+/// (a new crash window begun) empties the queue; 0 is no limit.
+#[test]
+fn workers_serve_at_most_capacity_at_once() {
+    use super::model::Workers;
+    let mut w = Workers::default();
+    // Two workers, each request 100 µs: the third waits for the first.
+    assert_eq!(w.wait(2, 0, 0, 100), 0);
+    assert_eq!(w.wait(2, 0, 10, 100), 0);
+    assert_eq!(w.wait(2, 0, 20, 100), 80);
+    assert_eq!(w.busy(50), 2);
+    // The fourth waits for the second (free at 110).
+    assert_eq!(w.wait(2, 0, 30, 100), 80);
+    // After the backlog drains, no wait.
+    assert_eq!(w.wait(2, 0, 1_000, 100), 0);
+    // A crash began: the queue is gone.
+    let mut w = Workers::default();
+    for _ in 0..5 {
+        w.wait(1, 0, 0, 1_000);
+    }
+    assert_eq!(w.wait(1, 0, 10, 1_000), 4_990);
+    assert_eq!(w.wait(1, 1, 20, 1_000), 0);
+    // No limit: never a wait.
+    assert_eq!(Workers::default().wait(0, 0, 0, 5), 0);
+}
+
+/// A service slower than its load needs: with few workers a queue builds
+/// and the gateway answers 504; without a limit everything is answered.
+#[test]
+fn a_small_capacity_queues_and_times_out() {
+    let mut c = AvailabilityConfig::default();
+    c.registration.crashes = Crashes::default();
+    c.load.requests_per_s = 40.0;
+    c.load.duration_ms = 60_000;
+    c.queries.latency_ms = 100;
+    c.queries.latency_shape = crate::patterns::service::LatencyShape::Fixed;
+    let unlimited = run_side(&c, c.tactics.clone(), 3);
+    let unlimited = unlimited.model().metrics(unlimited.now());
+    assert_eq!(unlimited.query_availability, Some(1.0));
+    assert_eq!(unlimited.errors.e504, 0);
+    // 28 queries/s × 0.1 s = 2.8 busy on average: 2 workers fall behind.
+    c.queries.capacity = 2;
+    let two = run_side(&c, c.tactics.clone(), 3);
+    let m = two.model().metrics(two.now());
+    assert!(m.query_availability.unwrap() < 0.7, "{m:?}");
+    assert!(m.errors.e504 > 100, "{m:?}");
+    assert!(m.p95_ms.unwrap() >= c.query_timeout_ms as f64 - 1.0, "{m:?}");
+    // Commands (unlimited) are untouched.
+    assert_eq!(m.command_availability, unlimited.command_availability);
+    // 4 workers keep up: a short wait now and then, no timeouts.
+    c.queries.capacity = 4;
+    let four = run_side(&c, c.tactics.clone(), 3);
+    let m = four.model().metrics(four.now());
+    assert_eq!(m.errors.e504, 0, "{m:?}");
+    assert!(m.p95_ms.unwrap() >= 100.0, "{m:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// Under the same seed, fewer workers never raise availability (per
+    /// operation class): each request waits at least as long.
+    #[test]
+    fn lowering_capacity_never_raises_availability(
+        rate in 5.0f64..120.0,
+        latency in 10u64..400,
+        timeout in 50u64..3_000,
+        high in 0u32..8,
+        lower_by in 1u32..8,
+        crash_at in 5_000u64..25_000,
+        hang in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        let mut c = AvailabilityConfig::default();
+        c.load.requests_per_s = rate;
+        c.load.duration_ms = 30_000;
+        c.command_timeout_ms = timeout;
+        c.query_timeout_ms = timeout;
+        c.registration.latency_ms = latency;
+        c.queries.latency_ms = latency;
+        c.registration.crashes = Crashes::Fixed { crashes: vec![Crash { at_ms: crash_at, restart_ms: 4_000, hang }] };
+        c.queries.crashes = Crashes::Fixed { crashes: vec![Crash { at_ms: crash_at + 2_000, restart_ms: 3_000, hang: false }] };
+        // `high` 0 is no limit, above any number.
+        let low = if high == 0 { lower_by } else { high.saturating_sub(lower_by).max(1) };
+        prop_assume!(high == 0 || low < high);
+        let run = |cap: u32| {
+            let mut c = c.clone();
+            c.registration.capacity = cap;
+            c.queries.capacity = cap;
+            let sim = run_side(&c, Tactics { redundancy: Redundancy::Warm, ..Tactics::default() }, seed);
+            sim.model().metrics(sim.now())
+        };
+        let (h, l) = (run(high), run(low));
+        prop_assert_eq!(h.requests, l.requests);
+        prop_assert!(l.command_availability <= h.command_availability, "commands {:?} > {:?}", l.command_availability, h.command_availability);
+        prop_assert!(l.query_availability <= h.query_availability, "queries {:?} > {:?}", l.query_availability, h.query_availability);
     }
 }

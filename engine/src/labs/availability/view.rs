@@ -76,6 +76,56 @@ impl Band {
     }
 }
 
+/// The pings of a stretch of time, summed: for a seismograph whose window
+/// holds more pings than it can draw one by one.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PingSlice {
+    pub pings: u32,
+    /// Echoes back by their ping's deadline.
+    pub on_time: u32,
+    /// Pings with no echo by their deadline (late echoes included).
+    pub missed: u32,
+    /// The highest suspicion level measured in it.
+    pub max_level: f64,
+}
+
+impl crate::stats::Bucket for PingSlice {
+    fn merge(&mut self, o: &Self) {
+        self.pings += o.pings;
+        self.on_time += o.on_time;
+        self.missed += o.missed;
+        self.max_level = self.max_level.max(o.max_level);
+    }
+}
+
+/// A seismograph mark standing for the pings sent in `[from, to)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PingBucket {
+    pub from: SimTime,
+    pub to: SimTime,
+    pub slice: PingSlice,
+}
+
+/// Ping intervals the seismograph shows at least.
+pub const SEISMO_INTERVALS: u64 = 24;
+/// Pings the seismograph draws one by one at most; more are summed per mark.
+pub const SEISMO_FIT: usize = 48;
+
+/// The seismograph's window at `now`: the last 24 ping intervals or the
+/// last tenth of the run, whichever is longer (a month shows its last
+/// three days, not four minutes); before it has passed, its first stretch.
+pub fn seismo_window(now: SimTime, interval_ms: u64, duration_ms: u64) -> (SimTime, SimTime) {
+    let span = SimDuration::from_ms((interval_ms * SEISMO_INTERVALS).max(duration_ms / 10));
+    if now.as_micros() < span.as_micros() {
+        (SimTime::ZERO, SimTime::ZERO + span)
+    } else {
+        (
+            SimTime::ZERO + SimDuration::from_micros(now.as_micros() - span.as_micros()),
+            now,
+        )
+    }
+}
+
 /// The short rings the page draws from, kept by the model as it runs.
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
@@ -85,6 +135,9 @@ pub struct Recorder {
     pub levels: VecDeque<(SimTime, f64)>,
     /// (since when, band); the first is the band at time 0.
     pub bands: VecDeque<(SimTime, Band)>,
+    /// Every ping of the run, summed per slice of time (at most
+    /// `stats::MAX_BUCKETS` slices: they widen as the run goes on).
+    pub ping_series: Option<crate::stats::Series<PingSlice>>,
 }
 
 fn push<T>(ring: &mut VecDeque<T>, cap: usize, v: T) {
@@ -100,6 +153,28 @@ impl Recorder {
         self.requests.len() * std::mem::size_of::<Sent>()
             + self.pings.len() * std::mem::size_of::<PingMark>()
             + (self.levels.len() + self.bands.len()) * 24
+            + self
+                .ping_series
+                .as_ref()
+                .map_or(0, |s| std::mem::size_of_val(s.buckets()))
+    }
+    fn slice(&mut self, at: SimTime, interval: SimDuration) -> &mut PingSlice {
+        self.ping_series
+            .get_or_insert_with(|| crate::stats::Series::new(interval))
+            .at(at)
+    }
+    /// Ping sent at `sent` (every `interval`): counted in its slice.
+    pub(super) fn ping_counted(&mut self, sent: SimTime, interval: SimDuration) {
+        self.slice(sent, interval).pings += 1;
+    }
+    /// The deadline of the ping sent at `sent`: echoed in time or missed.
+    pub(super) fn ping_judged(&mut self, sent: SimTime, interval: SimDuration, echoed: bool) {
+        let s = self.slice(sent, interval);
+        if echoed {
+            s.on_time += 1;
+        } else {
+            s.missed += 1;
+        }
     }
     pub(super) fn sent(&mut self, s: Sent) {
         push(&mut self.requests, RECENT_REQUESTS, s);
@@ -123,6 +198,10 @@ impl Recorder {
     }
     pub(super) fn level(&mut self, at: SimTime, level: f64) {
         push(&mut self.levels, RECENT_LEVELS, (at, level));
+        if let Some(series) = self.ping_series.as_mut() {
+            let s = series.at(at);
+            s.max_level = s.max_level.max(level);
+        }
     }
     pub(super) fn band(&mut self, at: SimTime, band: Band) {
         if self.bands.back().is_none_or(|b| b.1 != band) {
@@ -202,7 +281,34 @@ pub struct Threshold {
     pub phi: bool,
 }
 
+/// The primary is down but the monitor has not declared it yet: the gap
+/// between a crash and its detection, as the stage names it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Unnoticed {
+    /// Since the crash (or the hang), ms.
+    pub for_ms: f64,
+    pub hang: bool,
+    /// The suspicion level now (missed echoes in a row, or φ) against its threshold.
+    pub level: f64,
+    pub threshold: Threshold,
+}
+
 impl AvailabilityModel {
+    /// The primary crashed (or hung) and the monitor has not declared it
+    /// down yet: for how long, and how close the monitor is to noticing.
+    pub fn unnoticed(&self, now: SimTime) -> Option<Unnoticed> {
+        let d = self.primary_state(now)?;
+        if self.monitor_health() == Health::Dead {
+            return None;
+        }
+        Some(Unnoticed {
+            for_ms: now.as_micros().saturating_sub(d.from) as f64 / 1000.0,
+            hang: d.hang,
+            level: self.level_now(),
+            threshold: self.threshold(),
+        })
+    }
+
     /// The rings the page draws from.
     pub fn recent(&self) -> &Recorder {
         &self.recorder
@@ -275,6 +381,46 @@ impl AvailabilityModel {
     /// The band now.
     pub fn band_now(&self) -> Band {
         self.recorder.bands.back().map_or(Band::Up, |b| b.1)
+    }
+
+    /// The pings sent in `[from, to)`, summed into at most `max` marks of
+    /// equal length (each a whole number of the series' slices); empty
+    /// before the first ping.
+    pub fn ping_buckets(&self, from: SimTime, to: SimTime, max: usize) -> Vec<PingBucket> {
+        let Some(series) = self.recorder.ping_series.as_ref() else {
+            return vec![];
+        };
+        let w = series.width().as_micros();
+        let first = (from.as_micros() / w) as usize;
+        let last = (to.as_micros().div_ceil(w) as usize).max(first + 1);
+        let per = (last - first).div_ceil(max.max(1)).max(1);
+        let b = series.buckets();
+        (first..last)
+            .step_by(per)
+            .map(|i| {
+                let mut slice = PingSlice::default();
+                for s in b.iter().take((i + per).min(last)).skip(i) {
+                    crate::stats::Bucket::merge(&mut slice, s);
+                }
+                PingBucket {
+                    from: series.start_of(i),
+                    to: series.start_of(i + per),
+                    slice,
+                }
+            })
+            .collect()
+    }
+
+    /// Pings sent in `[from, to)` (all of the run's, not only the ring's).
+    pub fn pings_between(&self, from: SimTime, to: SimTime) -> u64 {
+        let i = self.tactics().interval_ms.max(1) * 1000;
+        let (f, t) = (from.as_micros(), to.as_micros());
+        // Pings go out at 0, i, 2i, … before the run's end.
+        let end = (self.config().load.duration_ms * 1000).min(t);
+        if end <= f {
+            return 0;
+        }
+        (end - 1) / i + 1 - f.div_ceil(i)
     }
 
     /// The bands over `[from, to]`: (start, end, band), clipped to the window
@@ -472,5 +618,97 @@ mod tests {
         assert!(th.phi);
         assert_eq!(th.value, 8.0);
         assert!(m.recent().levels.iter().all(|l| l.1 >= 0.0));
+    }
+
+    #[test]
+    fn the_gap_between_the_crash_and_its_detection_is_named() {
+        // The experiment: crash at 30 s, ping-echo 1 s apart, 3 misses.
+        let r = run("experiment", 29_000);
+        assert_eq!(r.sides[0].model().unnoticed(r.sides[0].now()), None);
+        let r = run("experiment", 31_700);
+        let now = r.sides[0].now();
+        let u = r.sides[0].model().unnoticed(now).expect("crashed, not yet declared");
+        assert!(
+            (u.for_ms - ((now.as_micros() as f64 / 1000.0) - 30_000.0)).abs() < 1e-6,
+            "{u:?}"
+        );
+        assert!(!u.hang && !u.threshold.phi);
+        assert_eq!(u.threshold.value, 3.0);
+        assert!(u.level >= 1.0 && u.level < 3.0, "{u:?}");
+        // Declared down: no gap any more.
+        let r = run("experiment", 34_000);
+        assert_eq!(r.sides[0].model().unnoticed(r.sides[0].now()), None);
+        // A hang is named as one.
+        let r = run("split_brain", 31_000);
+        let u = r.sides[0]
+            .model()
+            .unnoticed(r.sides[0].now())
+            .expect("hung, not yet declared");
+        assert!(u.hang);
+    }
+
+    #[test]
+    fn the_verdict_shades_a_crash_only_up_to_now() {
+        use crate::labs::sides::SidesView;
+        let r = run("experiment", 45_000);
+        let v = <AvailabilityModel as SidesView>::verdict(&r, 0);
+        let now = r.sides[0].now().as_micros() as f64 / 1000.0;
+        assert_eq!(v.bands.len(), 1);
+        assert_eq!(v.bands[0].from_ms, 30_000.0);
+        assert!(
+            v.bands[0].to_ms <= now && v.bands[0].to_ms > 44_000.0,
+            "{:?}",
+            v.bands[0].to_ms
+        );
+        // Before the crash, none; after the run, the whole window (70 s).
+        let r = run("experiment", 20_000);
+        assert!(<AvailabilityModel as SidesView>::verdict(&r, 0).bands.is_empty());
+        let r = run("experiment", 200_000);
+        let v = <AvailabilityModel as SidesView>::verdict(&r, 0);
+        assert_eq!(v.bands[0].to_ms, 70_000.0);
+    }
+
+    #[test]
+    fn the_seismograph_window_fits_the_run() {
+        // The experiment: 24 pings (1 s apart) in a 120 s run.
+        let (f, t) = seismo_window(SimTime::from_ms(60_000), 1_000, 120_000);
+        assert_eq!((f, t), (SimTime::from_ms(36_000), SimTime::from_ms(60_000)));
+        assert_eq!(
+            seismo_window(SimTime::from_ms(5_000), 1_000, 120_000).1,
+            SimTime::from_ms(24_000)
+        );
+        // A month with a ping every 10 s: the last 3 days, not 4 minutes.
+        let day = 24 * 3_600_000;
+        let (f, t) = seismo_window(SimTime::from_ms(10 * day), 10_000, 30 * day);
+        assert_eq!(t.since(f).as_micros(), 3 * day * 1000);
+    }
+
+    #[test]
+    fn ping_buckets_sum_every_ping_in_the_window() {
+        let r = run("experiment", 60_000);
+        let m = r.sides[0].model();
+        let (from, to) = (SimTime::from_ms(20_000), SimTime::from_ms(50_000));
+        let b = m.ping_buckets(from, to, 10);
+        assert!(!b.is_empty() && b.len() <= 10, "{}", b.len());
+        let pings: u32 = b.iter().map(|b| b.slice.pings).sum();
+        assert_eq!(u64::from(pings), m.pings_between(from, to));
+        assert_eq!(pings, 30);
+        // The crash at 30 s: pings went unanswered, and the level reached k.
+        let missed: u32 = b.iter().map(|b| b.slice.missed).sum();
+        assert!(missed >= 3, "{missed}");
+        assert!(b.iter().any(|b| b.slice.max_level >= 3.0));
+        assert!(b.windows(2).all(|w| w[0].to == w[1].from));
+        // The month: far more pings than fit, summed into at most 48 marks.
+        let r = run("month", 10 * 24 * 3_600_000);
+        let m = r.sides[0].model();
+        let now = r.sides[0].now();
+        let (from, to) = seismo_window(now, 10_000, 30 * 24 * 3_600_000);
+        assert!(m.pings_between(from, to) > SEISMO_FIT as u64 * 100);
+        let b = m.ping_buckets(from, to, SEISMO_FIT);
+        assert!(b.len() <= SEISMO_FIT && b.len() >= SEISMO_FIT / 2, "{}", b.len());
+        let pings: u64 = b.iter().map(|b| u64::from(b.slice.pings)).sum();
+        // The marks cover the window (their edges may stick out by one slice).
+        assert!(pings >= m.pings_between(from, to), "{pings}");
+        assert!(m.recent().ping_series.as_ref().unwrap().buckets().len() <= crate::stats::MAX_BUCKETS);
     }
 }
