@@ -6,69 +6,18 @@
 //! one-line explanation. Bad input is the engine's to judge: its errors,
 //! naming the field, are listed at the top of the panel.
 
-use crate::controls::{ChoiceField, FieldGroup, NumberField, ToggleField};
+use crate::controls::{
+    bind, bind_bool, bind_choice, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup,
+    NumberField, ToggleField,
+};
 use crate::i18n::{tr, use_i18n};
 use engine::labs::availability::config::*;
 use engine::patterns::bus::Window;
 use engine::patterns::projector::SyncMode;
-use engine::patterns::service::LatencyShape;
 use engine::validate::ConfigError;
 use leptos::prelude::*;
 
 type Cfg = AvailabilityConfig;
-
-fn bind(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> f64 + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, f64) + Send + Sync + 'static,
-) -> (Signal<f64>, Callback<f64>) {
-    (
-        Signal::derive(move || config.with(&get)),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
-}
-
-fn bind_bool(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> bool + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, bool) + Send + Sync + 'static,
-) -> (Signal<bool>, Callback<bool>) {
-    (
-        Signal::derive(move || config.with(&get)),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
-}
-
-fn bind_choice(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> &'static str + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, &str) + Send + Sync + 'static,
-) -> (Signal<String>, Callback<String>) {
-    (
-        Signal::derive(move || config.with(|c| get(c).to_string())),
-        Callback::new(move |v: String| config.update(|c| set(c, &v))),
-    )
-}
-
-fn shape_str(s: LatencyShape) -> &'static str {
-    match s {
-        LatencyShape::Fixed => "fixed",
-        LatencyShape::Uniform => "uniform",
-        LatencyShape::Exponential => "exponential",
-        LatencyShape::LogNormal => "log_normal",
-        LatencyShape::Normal => "normal",
-    }
-}
-
-fn shape_from(s: &str) -> LatencyShape {
-    match s {
-        "fixed" => LatencyShape::Fixed,
-        "uniform" => LatencyShape::Uniform,
-        "exponential" => LatencyShape::Exponential,
-        "normal" => LatencyShape::Normal,
-        _ => LatencyShape::LogNormal,
-    }
-}
 
 fn shape_options() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -203,8 +152,8 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
     );
     let (shape, set_shape) = bind_choice(
         config,
-        move |c| shape_str(svc(c, q).latency_shape),
-        move |c, v| svc_mut(c, q).latency_shape = shape_from(v),
+        move |c| latency_shape_str(svc(c, q).latency_shape),
+        move |c, v| svc_mut(c, q).latency_shape = latency_shape_from(v),
     );
     let (cap, set_cap) = bind(
         config,
@@ -425,8 +374,8 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     let (shape, set_shape) = bind_choice(
         config,
-        |c| shape_str(c.projector.service_shape),
-        |c, v| c.projector.service_shape = shape_from(v),
+        |c| latency_shape_str(c.projector.service_shape),
+        |c, v| c.projector.service_shape = latency_shape_from(v),
     );
     let (batch, set_batch) = bind(
         config,

@@ -5,51 +5,19 @@
 //! and a one-line explanation. Bad input is the engine's to judge: its
 //! errors, naming the field, are listed at the top of the panel.
 
-use crate::controls::{ChoiceField, FieldGroup, NumberField, ToggleField};
+use crate::controls::{
+    bind, bind_bool, bind_choice, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup,
+    NumberField, ToggleField,
+};
 use crate::i18n::{tr, use_i18n};
 use engine::i18n::tf;
 use engine::labs::cqrs::config::*;
 use engine::patterns::bus::Window;
 use engine::patterns::projector::{ProjectorConfig, SyncMode};
-use engine::patterns::service::LatencyShape;
 use engine::validate::ConfigError;
 use leptos::prelude::*;
 
 type Cfg = CqrsConfig;
-
-/// A numeric binding into the config: a reactive value and a setter.
-fn bind(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> f64 + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, f64) + Send + Sync + 'static,
-) -> (Signal<f64>, Callback<f64>) {
-    (
-        Signal::derive(move || config.with(&get)),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
-}
-
-fn bind_bool(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> bool + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, bool) + Send + Sync + 'static,
-) -> (Signal<bool>, Callback<bool>) {
-    (
-        Signal::derive(move || config.with(&get)),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
-}
-
-fn bind_choice(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> &'static str + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, &str) + Send + Sync + 'static,
-) -> (Signal<String>, Callback<String>) {
-    (
-        Signal::derive(move || config.with(|c| get(c).to_string())),
-        Callback::new(move |v: String| config.update(|c| set(c, &v))),
-    )
-}
 
 pub fn sync_str(m: SyncMode) -> &'static str {
     match m {
@@ -73,26 +41,6 @@ fn sync_options() -> Vec<(&'static str, &'static str)> {
         ("delay", "cqrs.opt.delay"),
         ("queue", "cqrs.opt.queue"),
     ]
-}
-
-fn shape_str(s: LatencyShape) -> &'static str {
-    match s {
-        LatencyShape::Fixed => "fixed",
-        LatencyShape::Uniform => "uniform",
-        LatencyShape::Exponential => "exponential",
-        LatencyShape::LogNormal => "log_normal",
-        LatencyShape::Normal => "normal",
-    }
-}
-
-fn shape_from(s: &str) -> LatencyShape {
-    match s {
-        "fixed" => LatencyShape::Fixed,
-        "uniform" => LatencyShape::Uniform,
-        "exponential" => LatencyShape::Exponential,
-        "normal" => LatencyShape::Normal,
-        _ => LatencyShape::LogNormal,
-    }
 }
 
 fn shape_options() -> Vec<(&'static str, &'static str)> {
@@ -754,8 +702,8 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
     let (crash, set_crash) = num(|p| p.crash_at_ms as f64, |p, v| p.crash_at_ms = v as u64);
     let (shape, set_shape) = bind_choice(
         config,
-        move |c| shape_str(projector(c, which).service_shape),
-        move |c, v| projector_mut(c, which).service_shape = shape_from(v),
+        move |c| latency_shape_str(projector(c, which).service_shape),
+        move |c, v| projector_mut(c, which).service_shape = latency_shape_from(v),
     );
     let queue = move || mode.get() == "queue";
     let title = if which == 0 {

@@ -4,70 +4,19 @@
 //! a one-line explanation. Bad input is the engine's to judge: its errors,
 //! naming the field, are listed at the top of the panel.
 
-use crate::controls::{ChoiceField, FieldGroup, NumberField, ToggleField};
+use crate::controls::{
+    bind, bind_bool, bind_choice, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup,
+    NumberField, ToggleField,
+};
 use crate::i18n::tr;
 use crate::i18n::use_i18n;
 use engine::labs::replica::config::*;
 use engine::patterns::backoff::{Jitter, WaitKind};
 use engine::patterns::bus::Window;
-use engine::patterns::service::LatencyShape;
 use engine::validate::ConfigError;
 use leptos::prelude::*;
 
 type Cfg = ReplicaConfig;
-
-fn bind(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> f64 + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, f64) + Send + Sync + 'static,
-) -> (Signal<f64>, Callback<f64>) {
-    (
-        Signal::derive(move || config.with(&get)),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
-}
-
-fn bind_bool(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> bool + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, bool) + Send + Sync + 'static,
-) -> (Signal<bool>, Callback<bool>) {
-    (
-        Signal::derive(move || config.with(&get)),
-        Callback::new(move |v| config.update(|c| set(c, v))),
-    )
-}
-
-fn bind_choice(
-    config: RwSignal<Cfg>,
-    get: impl Fn(&Cfg) -> &'static str + Send + Sync + 'static,
-    set: impl Fn(&mut Cfg, &str) + Send + Sync + 'static,
-) -> (Signal<String>, Callback<String>) {
-    (
-        Signal::derive(move || config.with(|c| get(c).to_string())),
-        Callback::new(move |v: String| config.update(|c| set(c, &v))),
-    )
-}
-
-fn shape_str(s: LatencyShape) -> &'static str {
-    match s {
-        LatencyShape::Fixed => "fixed",
-        LatencyShape::Uniform => "uniform",
-        LatencyShape::Exponential => "exponential",
-        LatencyShape::LogNormal => "log_normal",
-        LatencyShape::Normal => "normal",
-    }
-}
-
-fn shape_from(s: &str) -> LatencyShape {
-    match s {
-        "fixed" => LatencyShape::Fixed,
-        "uniform" => LatencyShape::Uniform,
-        "exponential" => LatencyShape::Exponential,
-        "normal" => LatencyShape::Normal,
-        _ => LatencyShape::LogNormal,
-    }
-}
 
 /// A side's client (B is created from A's when first edited).
 fn client(c: &Cfg, side: usize) -> ClientSide {
@@ -373,8 +322,8 @@ fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     let (shape, set_shape) = bind_choice(
         config,
-        |c| shape_str(c.nodes.latency_shape),
-        |c, v| c.nodes.latency_shape = shape_from(v),
+        |c| latency_shape_str(c.nodes.latency_shape),
+        |c, v| c.nodes.latency_shape = latency_shape_from(v),
     );
     let (rate, set_rate) = bind(config, |c| c.nodes.mb_per_s, |c, v| c.nodes.mb_per_s = v);
     let (fail, set_fail) = bind(
