@@ -86,9 +86,8 @@ for (const { lab, preset } of LABS) {
 const KNOWN_CLIPPED: Record<string, string> = {
   'cqrs 390': "CQRS stage: the one-store sentence ('Sin copia, nada que se atrase…') and the read lane's label run off the drawing",
   'cqrs 360': "CQRS stage: the one-store sentence ('Sin copia, nada que se atrase…') and the read lane's label run off the drawing",
-  'replica 390': "replica stage: the worker lines ('fragmento 0: intento 1, transfiriendo') stick out of the card",
-  'replica 360': "replica stage: the worker lines stick out of the card; the node panel's threshold and timeline labels run off its drawing",
-  'availability 360': "availability stage: the gateway's '503 sin backend enrutado' count sticks out of the card",
+  'replica 390': "replica stage: the node panel's threshold, timeline and silence labels ('muerto 10 s', 'ahora 333 ms') run off its drawing",
+  'replica 360': "replica stage: the node panel's threshold, timeline and silence labels ('muerto 10 s', 'ahora 333 ms') run off its drawing",
 };
 
 test.describe('phones', () => {
