@@ -84,10 +84,6 @@ for (const { lab, preset } of LABS) {
  * unexpected pass) once they are, so the mark must then go.
  */
 const KNOWN_CLIPPED: Record<string, string> = {
-  'cqrs 390': "CQRS stage: the one-store sentence ('Sin copia, nada que se atrase…') and the read lane's label run off the drawing",
-  'cqrs 360': "CQRS stage: the one-store sentence ('Sin copia, nada que se atrase…') and the read lane's label run off the drawing",
-  'replica 390': "replica stage: the node panel's threshold, timeline and silence labels ('muerto 10 s', 'ahora 333 ms') run off its drawing",
-  'replica 360': "replica stage: the node panel's threshold, timeline and silence labels ('muerto 10 s', 'ahora 333 ms') run off its drawing",
 };
 
 test.describe('phones', () => {

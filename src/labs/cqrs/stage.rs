@@ -205,7 +205,14 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 ("x", &num(lay.pad)),
                 ("y", &num(GAP_LABEL + 14.0)),
             ],
-            t(lang, "cqrs.stage.no_copy"),
+            t(
+                lang,
+                if narrow {
+                    "cqrs.stage.no_copy_short"
+                } else {
+                    "cqrs.stage.no_copy"
+                },
+            ),
         );
     } else {
         for (top, bottom) in [(LOG_TOP, LOG_BOTTOM), (READ_TOP, READ_BOTTOM)] {
