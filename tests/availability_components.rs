@@ -591,3 +591,58 @@ async fn every_projector_pause_can_be_added_edited_and_removed() {
         .unwrap()
         .is_none());
 }
+
+/// The queries box says how far its copy is behind, as the projector
+/// keeps it: paused with registrations piling up, then caught up.
+#[wasm_bindgen_test]
+async fn the_queries_box_shows_how_far_its_copy_is_behind() {
+    use engine::patterns::bus::Window;
+    use engine::patterns::projector::SyncMode;
+    let (mut c, seed) = preset_config("experiment");
+    c.projector.mode = SyncMode::Queue;
+    c.projector.service_ms = 5;
+    c.projector.pauses = vec![Window {
+        from_ms: 10_000,
+        to_ms: 25_000,
+    }];
+    let view = view_of(&c, seed);
+    let (root, _keep) = mount(move || view! { <AvailStage view=view side=0 /> }.into_any());
+    tick().await;
+    let copy = || {
+        one(
+            &root,
+            "[data-testid=av-stage-0] [data-lane=queries] .av-copy",
+        )
+        .text_content()
+        .unwrap()
+    };
+    assert_eq!(copy(), "copy up to date");
+    advance_to(view, 20_000);
+    tick().await;
+    let behind = view
+        .run
+        .with_value(|r| r.sides[0].model().copy_state(SimTime::from_ms(20_000)));
+    assert!(behind.paused && behind.behind > 10, "{behind:?}");
+    assert_eq!(copy(), format!("paused: {} behind", behind.behind));
+    // After the pause the projector catches up.
+    advance_to(view, 29_000);
+    tick().await;
+    let late = view
+        .run
+        .with_value(|r| r.sides[0].model().copy_state(SimTime::from_ms(29_000)));
+    assert!(!late.paused && late.behind < 5, "{late:?}");
+    assert!(
+        copy() == "copy up to date" || copy() == format!("copy {} behind", late.behind),
+        "{}",
+        copy()
+    );
+    // The metrics count what queries read meanwhile.
+    run_to_end(view);
+    let m = view
+        .run
+        .with_value(|r| r.sides[0].model().metrics(r.sides[0].now()));
+    assert!(
+        m.stale_queries > 0 && m.projector_lag_p95_ms.unwrap() > 1_000.0,
+        "{m:?}"
+    );
+}

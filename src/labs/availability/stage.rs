@@ -14,7 +14,7 @@ use crate::i18n::tr;
 use crate::markup::{num, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::availability::record::{Backend, Code};
-use engine::labs::availability::view::{CommandRoute, InstanceState, Sent};
+use engine::labs::availability::view::{CommandRoute, CopyState, InstanceState, Sent};
 use engine::labs::availability::AvailabilitySim;
 use engine::time::SimTime;
 use engine::Lang;
@@ -468,14 +468,11 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
             if state.is_down() { " av-down" } else { "" }
         );
         m.open("g", &[("data-state", state.key())]);
-        draw_box(
-            &mut m,
-            b,
-            lane,
-            &class,
-            t(lang, title),
-            &[("av-state", state_label(lang, state))],
-        );
+        let mut lines = vec![("av-state", state_label(lang, state))];
+        if lane == "queries" {
+            lines.push(("av-sub av-copy", copy_label(lang, model.copy_state(now))));
+        }
+        draw_box(&mut m, b, lane, &class, t(lang, title), &lines);
         m.close("g");
     }
     // Dots: the newest requests still on stage.
@@ -514,6 +511,22 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
     }
     m.close("svg");
     m.finish()
+}
+
+/// The queries service's copy in a few words: "copy 12 behind".
+pub fn copy_label(lang: Lang, c: CopyState) -> String {
+    if c.rebuilding {
+        t(lang, "availability.stage.copy_rebuilding").to_string()
+    } else if c.behind == 0 {
+        t(lang, "availability.stage.copy_fresh").to_string()
+    } else {
+        let key = if c.paused {
+            "availability.stage.copy_paused"
+        } else {
+            "availability.stage.copy_behind"
+        };
+        tf(lang, key, &[("n", &c.behind)])
+    }
 }
 
 /// The stage in one sentence (its text alternative).

@@ -23,7 +23,7 @@ use super::config::{AvailabilityConfig, Crashes, DetectorKind, Redundancy, Tacti
 use super::record::{AvailabilityRecord, Backend, Code};
 use super::view::{band_of, Recorder, Sent};
 use crate::patterns::detector::{Health, PhiAccrual, PingEcho};
-use crate::patterns::projector::Projector;
+use crate::patterns::projector::{Next, Projector, SyncMode};
 use crate::rng::SimRng;
 use crate::sim::{Ctx, Model};
 use crate::stats::{Bucket, Histogram, Series};
@@ -139,17 +139,23 @@ pub enum Active {
     Resyncing,
 }
 
+/// A request's answer, as the gateway gets it.
+#[derive(Clone, Copy, Debug)]
+pub struct Reply {
+    pub id: u64,
+    pub command: bool,
+    pub code: Option<Code>,
+    pub sent: SimTime,
+    pub backend: Backend,
+    /// A query answered from a copy missing a committed registration.
+    pub stale: bool,
+}
+
 #[derive(Clone, Debug)]
 pub enum AvailabilityEvent {
     NextRequest,
     /// A request's answer reaches the gateway (or its timeout does first).
-    Answer {
-        id: u64,
-        command: bool,
-        code: Option<Code>,
-        sent: SimTime,
-        backend: Backend,
-    },
+    Answer(Reply),
     /// A late write lands on the primary after the client gave up (a hung primary).
     LateWrite {
         at_failover_epoch: u32,
@@ -169,9 +175,16 @@ pub enum AvailabilityEvent {
     ResyncDone {
         epoch: u32,
     },
+    /// Registration `seq` reaches the projector (or, inline, the copy).
     Deliver {
         seq: u64,
     },
+    /// The projector has applied its batch (queue mode).
+    ProjectorFinish,
+    /// The projector is back after a pause (queue mode).
+    ProjectorResume,
+    /// The projector crashes and rebuilds its copy from registration 1.
+    ProjectorCrash,
     /// The primary crashes, hangs or comes back (a crash window's edge).
     PrimaryEdge {
         up: bool,
@@ -209,6 +222,8 @@ pub struct AvailabilityStats {
     pub flaps: u64,
     pub writes_lost: u64,
     pub writes_diverged: u64,
+    /// Queries answered from a copy that lacked a registration already committed.
+    pub stale_queries: u64,
     pub response: Histogram,
     pub detection: Histogram,
     pub failover: Histogram,
@@ -239,7 +254,14 @@ pub struct AvailabilityModel {
     requests: u64,
     end: SimTime,
     projector: Projector,
+    /// Registrations committed (the projector's sequence numbers).
     seq: u64,
+    /// Committed registrations not yet in the copy, with their commit times
+    /// (for the projector's lag), oldest first.
+    pending: std::collections::VecDeque<(u64, SimTime)>,
+    /// When a `ProjectorResume` is already scheduled (one per pause).
+    resume_at: Option<SimTime>,
+    scratch: Vec<u64>,
     /// Since when no backend serves commands.
     down_since: Option<SimTime>,
     /// The primary's, the backup's and the queries service's workers.
@@ -275,6 +297,9 @@ impl AvailabilityModel {
             answered: Default::default(),
             requests: 0,
             seq: 0,
+            pending: Default::default(),
+            resume_at: None,
+            scratch: Vec::new(),
             down_since: None,
             workers: Default::default(),
             recorder: Recorder::default(),
@@ -291,6 +316,7 @@ impl AvailabilityModel {
                 flaps: 0,
                 writes_lost: 0,
                 writes_diverged: 0,
+                stale_queries: 0,
                 response: Histogram::default(),
                 detection: Histogram::default(),
                 failover: Histogram::default(),
@@ -405,7 +431,15 @@ impl AvailabilityModel {
                         code: Some(Code::NoBackend),
                         backend: Backend::None,
                     });
-                    return self.answer(id, true, Some(Code::NoBackend), now, Backend::None, ctx);
+                    let reply = Reply {
+                        id,
+                        command: true,
+                        code: Some(Code::NoBackend),
+                        sent: now,
+                        backend: Backend::None,
+                        stale: false,
+                    };
+                    return self.answer(reply, ctx);
                 }
                 Active::Primary => (Backend::Primary, self.primary_state(now)),
                 Active::Backup | Active::Resyncing => (Backend::Backup, None),
@@ -414,6 +448,13 @@ impl AvailabilityModel {
             (Backend::Queries, state_at(&self.queries_down, now))
         };
         let mut ms = self.service_ms(command, id);
+        if command && self.projector.config().mode == SyncMode::Inline {
+            // Inline sync: the command writes the copy itself before it
+            // answers, holding its worker meanwhile (the text's `sleep`).
+            ms += self.projector.config().delay_ms as f64;
+        }
+        // A query reads the queries service's copy as it is now.
+        let stale = !command && self.projector.applied_up_to() < self.seq;
         if down.is_none() {
             // At most `capacity` at once: the rest wait their turn.
             let (capacity, slot, begun) = match backend {
@@ -459,13 +500,14 @@ impl AvailabilityModel {
         });
         ctx.schedule_in(
             SimDuration::from_ms_f64(after),
-            AvailabilityEvent::Answer {
+            AvailabilityEvent::Answer(Reply {
                 id,
                 command,
                 code,
                 sent: now,
                 backend,
-            },
+                stale,
+            }),
         );
     }
 
@@ -475,23 +517,94 @@ impl AvailabilityModel {
             self.backup_writes += 1;
         }
         // The queries service's copy follows through the projector.
+        let now = ctx.now();
         self.seq += 1;
+        self.pending.push_back((self.seq, now));
         let mut rng = self.keyed("projector", self.seq);
-        if let Some(at) = self.projector.commit(self.seq, ctx.now(), &mut rng) {
-            ctx.schedule_at(at, AvailabilityEvent::Deliver { seq: self.seq });
+        let at = self.projector.commit(self.seq, now, &mut rng).unwrap_or_else(|| {
+            // Inline: the command itself writes the copy before it answers.
+            now + SimDuration::from_ms(self.projector.config().delay_ms)
+        });
+        ctx.schedule_at(at, AvailabilityEvent::Deliver { seq: self.seq });
+    }
+
+    // ------------------------------------------------------------ the projector
+
+    /// Registration `seq` reaches the projector: applied at once (inline and
+    /// delay modes) or queued (queue mode: batches, pauses, a rebuild).
+    fn deliver(&mut self, seq: u64, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let now = ctx.now();
+        if self.projector.config().mode != SyncMode::Queue {
+            return self.applied(seq, now);
+        }
+        let mut rng = self.keyed("projector_arrive", seq);
+        let next = self.projector.arrive(seq, now, &mut rng);
+        self.follow(next, ctx);
+    }
+
+    /// The copy has registration `seq`: its lag is recorded.
+    fn applied(&mut self, seq: u64, now: SimTime) {
+        while let Some(&(s, at)) = self.pending.front() {
+            if s > seq {
+                break;
+            }
+            self.pending.pop_front();
+            if s == seq {
+                self.projector.applied_live(seq, at, now);
+            }
         }
     }
 
-    fn answer(
-        &mut self,
-        id: u64,
-        command: bool,
-        code: Option<Code>,
-        sent: SimTime,
-        backend: Backend,
-        ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>,
-    ) {
+    fn follow(&mut self, next: Next, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        match next {
+            Next::Idle => {}
+            Next::FinishAt(t) => ctx.schedule_at(t, AvailabilityEvent::ProjectorFinish),
+            Next::ResumeAt(t) => {
+                if self.resume_at != Some(t) {
+                    self.resume_at = Some(t);
+                    ctx.schedule_at(t, AvailabilityEvent::ProjectorResume);
+                }
+            }
+        }
+    }
+
+    fn projector_finish(&mut self, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
         let now = ctx.now();
+        let mut seqs = std::mem::take(&mut self.scratch);
+        let was_rebuilding = self.projector.is_rebuilding();
+        let fresh = self.projector.finish(now, &mut seqs);
+        if !fresh {
+            for &seq in &seqs {
+                self.applied(seq, now);
+            }
+        } else if was_rebuilding && !self.projector.is_rebuilding() {
+            // The rebuilt copy has caught up and replaces the old one: it
+            // holds every registration committed so far.
+            let up_to = self.projector.applied_up_to();
+            while self.pending.front().is_some_and(|&(s, _)| s <= up_to) {
+                self.pending.pop_front();
+            }
+        }
+        let n = seqs.len() as u64;
+        self.scratch = seqs;
+        let mut rng = self.keyed("projector_next", now.as_micros() * 2 + n);
+        let next = self.projector.proceed(now, &mut rng);
+        self.follow(next, ctx);
+    }
+
+    fn answer(&mut self, reply: Reply, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
+        let Reply {
+            id,
+            command,
+            code,
+            sent,
+            backend,
+            stale,
+        } = reply;
+        let now = ctx.now();
+        if stale && code.is_none() {
+            self.stats.stale_queries += 1;
+        }
         let s = self.stats.series.at(sent);
         if command {
             s.commands += 1;
@@ -701,6 +814,10 @@ impl Model for AvailabilityModel {
             ctx.schedule_at(SimTime::ZERO, AvailabilityEvent::NextRequest);
         }
         ctx.schedule_at(SimTime::ZERO, AvailabilityEvent::Ping { n: 0 });
+        let crash = self.projector.config().crash_at_ms;
+        if crash > 0 && SimTime::from_ms(crash) < self.end {
+            ctx.schedule_at(SimTime::from_ms(crash), AvailabilityEvent::ProjectorCrash);
+        }
         for w in &self.primary_down {
             ctx.schedule_at(
                 SimTime::ZERO + SimDuration::from_micros(w.from),
@@ -718,13 +835,7 @@ impl Model for AvailabilityModel {
         self.account(now);
         match event {
             AvailabilityEvent::NextRequest => self.next_request(ctx),
-            AvailabilityEvent::Answer {
-                id,
-                command,
-                code,
-                sent,
-                backend,
-            } => self.answer(id, command, code, sent, backend, ctx),
+            AvailabilityEvent::Answer(reply) => self.answer(reply, ctx),
             AvailabilityEvent::LateWrite { at_failover_epoch } => {
                 // A hung primary commits a write it was sent: after a
                 // failover, unless fenced, it diverges from the backup.
@@ -746,7 +857,19 @@ impl Model for AvailabilityModel {
                     self.failback(now, ctx);
                 }
             }
-            AvailabilityEvent::Deliver { seq } => self.projector.apply_now(seq, now, now),
+            AvailabilityEvent::Deliver { seq } => self.deliver(seq, ctx),
+            AvailabilityEvent::ProjectorFinish => self.projector_finish(ctx),
+            AvailabilityEvent::ProjectorResume => {
+                self.resume_at = None;
+                let mut rng = self.keyed("projector_resume", now.as_micros());
+                let next = self.projector.resume(now, &mut rng);
+                self.follow(next, ctx);
+            }
+            AvailabilityEvent::ProjectorCrash => {
+                let mut rng = self.keyed("projector_crash", now.as_micros());
+                let next = self.projector.crash(now, &mut rng);
+                self.follow(next, ctx);
+            }
             AvailabilityEvent::PrimaryEdge { up } => ctx.record(if up {
                 AvailabilityRecord::Restarted
             } else {
@@ -761,10 +884,22 @@ impl Model for AvailabilityModel {
         (self.primary_down.len() + self.queries_down.len()) * std::mem::size_of::<Down>()
             + self.workers.iter().map(|w| w.free_at.len() * 8).sum::<usize>()
             + self.recorder.approx_bytes()
+            + self.pending.len() * std::mem::size_of::<(u64, SimTime)>()
+            + self.projector.backlog() as usize * 8
     }
 }
 
 impl AvailabilityModel {
+    /// The projector feeding the queries service's copy.
+    pub fn projector(&self) -> &Projector {
+        &self.projector
+    }
+
+    /// Registrations committed so far.
+    pub fn committed(&self) -> u64 {
+        self.seq
+    }
+
     /// Downtime so far, the stretch still open included (µs).
     pub fn downtime_us(&self, now: SimTime) -> u64 {
         self.stats.downtime_us + self.down_since.map_or(0, |s| now.since(s).as_micros())

@@ -187,6 +187,8 @@ impl SidesView for AvailabilityModel {
             row("resync_ms", MetricValue::Ms(m.resync_ms)),
             count("writes_lost", m.writes_lost),
             count("writes_diverged", m.writes_diverged),
+            count("stale_queries", m.stale_queries).provisional(!over),
+            row("projector_lag_p95_ms", opt_ms(m.projector_lag_p95_ms)).provisional(!over),
             row(
                 "error_budget_used",
                 m.error_budget_used.map_or(MetricValue::Missing, MetricValue::Factor),
@@ -267,6 +269,8 @@ fn keys(key: &'static str) -> (&'static str, &'static str) {
         "resync_ms",
         "writes_lost",
         "writes_diverged",
+        "stale_queries",
+        "projector_lag_p95_ms",
         "error_budget_used",
         "p95_ms",
     )

@@ -31,6 +31,11 @@ pub struct AvailabilityMetrics {
     pub resync_ms: f64,
     pub writes_lost: u64,
     pub writes_diverged: u64,
+    /// Queries answered from a copy that lacked a registration already
+    /// committed (the projector had not applied it yet).
+    pub stale_queries: u64,
+    /// Commit to applied in the queries service's copy, 95th percentile.
+    pub projector_lag_p95_ms: Option<f64>,
     /// Failed requests ÷ the failures the SLO allows for this many requests.
     pub error_budget_used: Option<f64>,
     pub p50_ms: Option<f64>,
@@ -74,6 +79,8 @@ impl AvailabilityModel {
             resync_ms: round1(s.resync_us as f64 / 1000.0),
             writes_lost: s.writes_lost,
             writes_diverged: s.writes_diverged,
+            stale_queries: s.stale_queries,
+            projector_lag_p95_ms: ms(&self.projector().lag, 0.95),
             error_budget_used: (allowed > 0.0).then(|| libm::round(failed as f64 / allowed * 1000.0) / 1000.0),
             p50_ms: ms(&s.response, 0.5),
             p95_ms: ms(&s.response, 0.95),

@@ -383,3 +383,92 @@ proptest! {
         prop_assert!(l.query_availability <= h.query_availability, "queries {:?} > {:?}", l.query_availability, h.query_availability);
     }
 }
+
+/// The queries service's copy follows the projector as configured, the
+/// CQRS lab's shared piece: a delay is the lag; a queue's pause holds
+/// registrations back (queries answered meanwhile are stale) and it
+/// catches up after; a crash rebuilds the copy from registration 1 while
+/// the old one serves, frozen; inline sync makes the command slower.
+#[test]
+fn the_queries_copy_follows_the_projector() {
+    use crate::patterns::bus::Window;
+    use crate::patterns::projector::SyncMode;
+    let mut base = AvailabilityConfig::default();
+    base.registration.crashes = Crashes::default();
+    base.load.duration_ms = 60_000;
+    let run = |c: &AvailabilityConfig| {
+        let sim = run_side(c, c.tactics.clone(), 7);
+        let m = sim.model().metrics(sim.now());
+        let p = sim.model().projector();
+        (
+            m,
+            p.backlog(),
+            p.applied_up_to(),
+            sim.model().committed(),
+            p.catch_up.count(),
+            p.rebuilds,
+        )
+    };
+
+    // Delay: every registration reaches the copy exactly `delay_ms` later.
+    let (m, backlog, up_to, committed, _, _) = run(&base);
+    assert_eq!(m.projector_lag_p95_ms, Some(500.0));
+    assert!(committed > 100, "{committed} registrations");
+    assert_eq!((backlog, up_to), (0, committed), "everything applied by the end");
+    let delay_stale = m.stale_queries;
+    assert!(delay_stale > 0, "some queries land within 500 ms of a registration");
+    base.projector.delay_ms = 0;
+    assert_eq!(run(&base).0.stale_queries, 0, "no delay: never stale");
+    assert_eq!(run(&base).0.projector_lag_p95_ms, Some(0.0));
+
+    // Queue with a 20 s pause: registrations pile up, queries are stale,
+    // it catches up after the pause (the backlog is empty at the end).
+    let mut q = base.clone();
+    q.projector.mode = SyncMode::Queue;
+    q.projector.service_ms = 5;
+    let (calm, ..) = run(&q);
+    q.projector.pauses = vec![Window {
+        from_ms: 20_000,
+        to_ms: 40_000,
+    }];
+    let (m, backlog, up_to, committed, catch_ups, _) = run(&q);
+    assert!(
+        m.stale_queries > calm.stale_queries + 100,
+        "{} vs {}",
+        m.stale_queries,
+        calm.stale_queries
+    );
+    assert!(
+        m.projector_lag_p95_ms.unwrap() > 10_000.0,
+        "{:?}",
+        m.projector_lag_p95_ms
+    );
+    assert_eq!((backlog, up_to), (0, committed));
+    assert_eq!(catch_ups, 1);
+    // Queries still answer during the pause: the copy is old, not gone.
+    assert_eq!(m.query_availability, Some(1.0));
+
+    // A crash at 30 s rebuilds the copy from registration 1.
+    let mut r = base.clone();
+    r.projector.mode = SyncMode::Queue;
+    r.projector.service_ms = 20;
+    r.projector.crash_at_ms = 30_000;
+    let (m, backlog, up_to, committed, _, rebuilds) = run(&r);
+    assert_eq!(rebuilds, 1);
+    assert_eq!((backlog, up_to), (0, committed));
+    let mut no_crash = r.clone();
+    no_crash.projector.crash_at_ms = 0;
+    assert!(m.stale_queries > run(&no_crash).0.stale_queries);
+
+    // Inline: the command writes the copy itself, `delay_ms` slower.
+    let mut i = base.clone();
+    i.load.command_share = 1.0;
+    i.projector.mode = SyncMode::Inline;
+    let fast = run(&i).0.p50_ms.unwrap();
+    i.projector.delay_ms = 300;
+    let (m, backlog, up_to, committed, _, _) = run(&i);
+    // At least the delay (a little more: workers held longer queue a few).
+    let slower = m.p50_ms.unwrap() - fast;
+    assert!((299.0..320.0).contains(&slower), "{:?} vs {fast}", m.p50_ms);
+    assert_eq!((backlog, up_to), (0, committed));
+}

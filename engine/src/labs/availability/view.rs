@@ -273,6 +273,15 @@ pub enum CommandRoute {
     Nowhere,
 }
 
+/// The queries service's copy: how many committed registrations it still
+/// lacks, and whether the projector feeding it is rebuilding or paused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CopyState {
+    pub behind: u64,
+    pub rebuilding: bool,
+    pub paused: bool,
+}
+
 /// The suspicion level's threshold and what it counts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Threshold {
@@ -355,6 +364,16 @@ impl AvailabilityModel {
             Some(d) if d.hang => InstanceState::Hung,
             Some(_) => InstanceState::Crashed,
             None => InstanceState::Serving,
+        }
+    }
+
+    /// The queries service's copy at `now`, as the projector keeps it.
+    pub fn copy_state(&self, now: SimTime) -> CopyState {
+        let p = self.projector();
+        CopyState {
+            behind: self.committed() - p.applied_up_to(),
+            rebuilding: p.is_rebuilding(),
+            paused: p.config().pauses.iter().any(|w| w.contains(now)),
         }
     }
 
