@@ -2,9 +2,7 @@
 // embed test measures there. Shared by embed-lms.spec.ts (the retry lab in depth)
 // and every-lab.spec.ts (the same promises, for every lab).
 import { expect } from './fixtures';
-import { cli } from './lab';
 import { type Frame, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,16 +12,6 @@ const FIXTURES = join(ROOT, 'e2e', 'fixtures');
 /** The height the snippet gives its frame and a compact lab reports (embed::COMPACT_HEIGHT). */
 export const FRAME_HEIGHT = 720;
 
-
-/** A preset's fragment (`/{lang}/{lab}/2.…`) of lab `lab` (retry by default), in `lang`. */
-export function presetFragment(id: string, lang: string, lab = 'retry'): string {
-  const line = execFileSync(cli(), ['presets', '--base', 'http://x/'], { encoding: 'utf8' })
-    .split('\n')
-    .find((l) => l.startsWith(`${id}\t`) && l.includes(`#/en/${lab}/`));
-  if (!line) throw new Error(`no preset ${id} in lab ${lab}`);
-  const fragment = line.split('\t')[2].split('#')[1];
-  return fragment.replace(/^\/en\//, `/${lang}/`);
-}
 
 /** The two embed codes the full lab offers for `fragment`. */
 export async function embedCodes(page: Page, fragment: string): Promise<{ frame: string; script: string }> {

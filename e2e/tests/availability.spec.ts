@@ -5,42 +5,12 @@
 // the band; the compact embed fits a 720 px frame; the page speaks Spanish; and
 // ?bench=1 measures a simulated day at 100 requests/s and the month preset.
 import { test, expect } from '../fixtures';
-import { cli, noGuidedPauses } from '../lab';
-import { type Page } from '@playwright/test';
+import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd } from '../lab';
 import { execFileSync } from 'node:child_process';
-
-function presetLinks(baseURL: string | undefined): { id: string; link: string }[] {
-  // `playground presets` prints: id <TAB> title <TAB> link.
-  return execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .map(([id, , link]) => ({ id, link }))
-    .filter((p) => p.link.includes('/availability/'));
-}
-
-async function metricsJson(page: Page) {
-  // The JSON is built only while its section is open.
-  const details = page.locator('details.metrics-json');
-  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
-  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
-  const text = await page.getByTestId('metrics-json').textContent();
-  return JSON.parse(text ?? '{}');
-}
-
-/** Plays to the end at the fastest speed the slider allows (a month needs more than ×1,000). */
-async function runToEnd(page: Page) {
-  await noGuidedPauses(page);
-  const speed = page.getByTestId('speed');
-  const max = (await speed.getAttribute('max')) ?? '3';
-  await speed.fill(String(Math.max(3, Math.floor(Number(max) * 10) / 10)));
-  await page.getByTestId('play').click();
-  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 150_000 });
-}
 
 test('every availability preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
   test.setTimeout(480_000);
-  const list = presetLinks(baseURL);
+  const list = presetLinks('availability', baseURL);
   expect(list.map((p) => p.id)).toEqual([
     'experiment',
     'no_redundancy',
@@ -59,7 +29,7 @@ test('every availability preset link reproduces the CLI metrics (A and B)', asyn
     await expect(page).toHaveURL(/\/availability\.html/);
     await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', p.id);
     await expect(page.getByTestId('guide-text')).not.toBeEmpty();
-    await runToEnd(page);
+    await runToEnd(page, { fastest: true, timeout: 150_000 });
     const browser = await metricsJson(page);
     const out = JSON.parse(execFileSync(cli(), ['run', p.link], { encoding: 'utf8' }));
     expect(browser.metrics, p.id).toEqual(out.metrics);
@@ -86,7 +56,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByTestId('a-k').locator('input[type=number]')).toHaveValue('1');
-  await runToEnd(page);
+  await runToEnd(page, { fastest: true, timeout: 150_000 });
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
   expect(browser.metrics).toEqual(out.metrics);
@@ -116,7 +86,7 @@ test('capacity is honoured: a knob into the URL, the reopened URL the same run, 
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByTestId('queries-capacity').locator('input[type=number]')).toHaveValue('1');
-  await runToEnd(page);
+  await runToEnd(page, { fastest: true, timeout: 150_000 });
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
   expect(browser.metrics).toEqual(out.metrics);
@@ -149,7 +119,7 @@ test('every projector pause is a row: added, edited, into the URL and back', asy
   await page.goto(link);
   await expect(page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]')).toHaveValue('95000');
   await expect(page.getByTestId('pause-0').getByTestId('pause-to').locator('input[type=number]')).toHaveValue('30000');
-  await runToEnd(page);
+  await runToEnd(page, { fastest: true, timeout: 150_000 });
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
   expect(browser.metrics).toEqual(out.metrics);

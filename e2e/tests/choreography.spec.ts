@@ -5,32 +5,12 @@
 // orchestrator's state in orchestration; the compact embed fits a 720 px frame; the
 // page speaks Spanish; and ?bench=1 measures a 10,000-order run each way.
 import { test, expect } from '../fixtures';
-import { cli, noGuidedPauses, runToEnd } from '../lab';
-import { type Page } from '@playwright/test';
+import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd } from '../lab';
 import { execFileSync } from 'node:child_process';
-
-function presetLinks(baseURL: string | undefined): { id: string; link: string }[] {
-  // `playground presets` prints: id <TAB> title <TAB> link.
-  return execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .map(([id, , link]) => ({ id, link }))
-    .filter((p) => p.link.includes('/choreography/'));
-}
-
-async function metricsJson(page: Page) {
-  // The JSON is built only while its section is open.
-  const details = page.locator('details.metrics-json');
-  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
-  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
-  const text = await page.getByTestId('metrics-json').textContent();
-  return JSON.parse(text ?? '{}');
-}
 
 test('every choreography preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
   test.setTimeout(240_000);
-  const list = presetLinks(baseURL);
+  const list = presetLinks('choreography', baseURL);
   expect(list.length).toBeGreaterThanOrEqual(13);
   for (const p of list) {
     const fragment = p.link.slice(p.link.indexOf('#'));
@@ -79,7 +59,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
 });
 
 test('the stage draws every service; a lost event is the hop that never happened', async ({ page, baseURL, shot }) => {
-  const lost = presetLinks(baseURL).find((p) => p.id === 'event_lost')!;
+  const lost = presetLinks('choreography', baseURL).find((p) => p.id === 'event_lost')!;
   await page.goto(lost.link.slice(lost.link.indexOf('#')).replace(/^#/, '/choreography.html#'));
   for (const lane of ['customer', 'inventory', 'payment', 'delivery', 'notification']) {
     await expect(page.getByTestId('choreo-stage-0').locator(`[data-lane=${lane}]`)).toHaveCount(1);

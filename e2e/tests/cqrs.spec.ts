@@ -4,32 +4,13 @@
 // then a stale Pending); the compact embed fits a 720 px frame; the page speaks
 // Spanish; and ?bench=1 measures a run of a million commands.
 import { test, expect } from '../fixtures';
-import { cli, noGuidedPauses, runToEnd } from '../lab';
+import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
-function presetLinks(baseURL: string | undefined): { id: string; link: string }[] {
-  // `playground presets` prints: id <TAB> title <TAB> link.
-  return execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .map(([id, , link]) => ({ id, link }))
-    .filter((p) => p.link.includes('/cqrs/'));
-}
-
-async function metricsJson(page: Page) {
-  // The JSON is built only while its section is open.
-  const details = page.locator('details.metrics-json');
-  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
-  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
-  const text = await page.getByTestId('metrics-json').textContent();
-  return JSON.parse(text ?? '{}');
-}
-
 test('every CQRS preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
   test.setTimeout(300_000);
-  const list = presetLinks(baseURL);
+  const list = presetLinks('cqrs', baseURL);
   expect(list.length).toBeGreaterThanOrEqual(8);
   for (const p of list) {
     const fragment = p.link.slice(p.link.indexOf('#'));

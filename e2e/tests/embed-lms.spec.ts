@@ -6,7 +6,8 @@
 // plays, asks Canvas for its height (lti.frameResize), links to the full lab
 // and speaks the link's language. Then a narrow frame (390 px), and phones.
 import { test, expect } from '../fixtures';
-import { FRAME_HEIGHT, presetFragment, embedCodes, openCourse, measure, expectTwoUp, uncovered } from '../course';
+import { FRAME_HEIGHT, embedCodes, openCourse, measure, expectTwoUp, uncovered } from '../course';
+import { presetFragment } from '../lab';
 
 // The browser prefers Portuguese: the embed must still speak the link's Spanish.
 test.use({ locale: 'pt-BR', viewport: { width: 1440, height: 900 } });

@@ -6,8 +6,8 @@
 // (390 × 844, 360 × 740) the guide and both stage cards with the lab's own
 // drawing are in the first screen, nothing cut off or wider than the screen.
 import { test, expect } from '../fixtures';
-import { FRAME_HEIGHT, presetFragment, embedCodes, openCourse, measure, expectTwoUp } from '../course';
-import { noGuidedPauses } from '../lab';
+import { FRAME_HEIGHT, embedCodes, openCourse, measure, expectTwoUp } from '../course';
+import { noGuidedPauses, presetFragment } from '../lab';
 
 /** Each lab with an A | B preset: the hardest case for a small frame. */
 const LABS = [

@@ -4,32 +4,13 @@
 // column per node and the metadata server's verdicts; the compact embed fits a 720 px
 // frame; the page speaks Spanish; and ?bench=1 measures a 10,000-chunk, 50-node upload.
 import { test, expect } from '../fixtures';
-import { cli, noGuidedPauses, runToEnd } from '../lab';
+import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
-function presetLinks(baseURL: string | undefined): { id: string; link: string }[] {
-  // `playground presets` prints: id <TAB> title <TAB> link.
-  return execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .map(([id, , link]) => ({ id, link }))
-    .filter((p) => p.link.includes('/replica/'));
-}
-
-async function metricsJson(page: Page) {
-  // The JSON is built only while its section is open.
-  const details = page.locator('details.metrics-json');
-  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
-  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
-  const text = await page.getByTestId('metrics-json').textContent();
-  return JSON.parse(text ?? '{}');
-}
-
 test('every replica preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
   test.setTimeout(300_000);
-  const list = presetLinks(baseURL);
+  const list = presetLinks('replica', baseURL);
   expect(list.length).toBe(9);
   for (const p of list) {
     const fragment = p.link.slice(p.link.indexOf('#'));
@@ -80,7 +61,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
 });
 
 test('the matrix: a column per node, suspect then dead, repairs', async ({ page, baseURL, shot }) => {
-  const rack = presetLinks(baseURL).find((p) => p.id === 'rack_down')!;
+  const rack = presetLinks('replica', baseURL).find((p) => p.id === 'rack_down')!;
   await page.goto(rack.link.slice(rack.link.indexOf('#')).replace(/^#/, '/replica.html#'));
   const stage = page.getByTestId('replica-stage-0');
   await expect(stage.locator('g.replica-node')).toHaveCount(12);
@@ -146,7 +127,7 @@ test('replica WASM throughput (?bench=1), recorded for the notes', async ({ page
 });
 
 test('a rack down: chunks at risk before the metadata server knows, silence gauges, a timeline up to now', async ({ page, baseURL, shot }) => {
-  const rack = presetLinks(baseURL).find((p) => p.id === 'rack_down')!;
+  const rack = presetLinks('replica', baseURL).find((p) => p.id === 'rack_down')!;
   await page.goto(rack.link.slice(rack.link.indexOf('#')).replace(/^#/, '/replica.html#'));
   await noGuidedPauses(page);
   const stage = page.getByTestId('replica-stage-0');

@@ -3,7 +3,7 @@
 // same config and metrics (and the CLI's numbers), compare A | B, switch
 // language, embed it, and survive hostile links.
 import { test, expect } from '../fixtures';
-import { cli, noGuidedPauses, runToEnd } from '../lab';
+import { cli, metricsJson, noGuidedPauses, presetLink, presetLinks, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { deflateRawSync, deflateSync } from 'node:zlib';
@@ -28,15 +28,6 @@ function damaged(data: string): string {
 async function openLab(page: Page, fragment = '/en/retry') {
   await page.goto(`/#${fragment}`);
   await expect(page.getByTestId('play')).toBeVisible();
-}
-
-async function metricsJson(page: Page) {
-  // The JSON is built only while its section is open.
-  const details = page.locator('details.metrics-json');
-  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await details.locator('summary').click();
-  await expect(page.getByTestId('metrics-json')).toContainText('trace_hash');
-  const text = await page.getByTestId('metrics-json').textContent();
-  return JSON.parse(text ?? '{}');
 }
 
 test('home lists the five labs; only built ones are links', async ({ page, shot }) => {
@@ -123,14 +114,7 @@ test('a knob changes the URL; the URL reproduces config and metrics, as the CLI 
 
 test('every preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
   test.setTimeout(180_000);
-  // `playground presets` prints: id <TAB> title <TAB> link.
-  const list = execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .map(([id, , link]) => ({ id, link }))
-    // This page's lab (the CLI lists every lab's presets; a lab with no page yet opens "coming").
-    .filter((p) => p.link.includes('/retry/'));
+  const list = presetLinks('retry', baseURL);
   expect(list.length).toBeGreaterThanOrEqual(6);
   for (const p of list) {
     const fragment = p.link.slice(p.link.indexOf('#'));
@@ -240,10 +224,7 @@ test('embed mode: no chrome, paused, height reported, snippet offered', async ({
   await page.exposeFunction('reportHeight', (h: number) => heights.push(h));
   const parentUrl = new URL('/course-page.html', baseURL).toString();
   // A long run (the storm preset, 60 simulated seconds), so it is still playing when scrolled.
-  const storm = execFileSync(cli(), ['presets', '--base', new URL('/', baseURL).toString()], { encoding: 'utf8' })
-    .split('\n')
-    .find((l) => l.startsWith('storm_budget\t'))!
-    .split('\t')[2];
+  const storm = presetLink('storm_budget', 'retry', baseURL);
   const src = new URL(`/?embed=1&autoplay=1${storm.slice(storm.indexOf('#'))}`, baseURL).toString();
   await page.route(parentUrl, (route) =>
     route.fulfill({

@@ -5,30 +5,18 @@
 // the retry quota made visible; timeline bars and strip stretches that tell
 // what they are by tap and by keyboard, not only by hover.
 import { test, expect } from '../fixtures';
-import { cli, noGuidedPauses } from '../lab';
+import { cli, noGuidedPauses, presetFragment, presetLink } from '../lab';
 import { type Frame, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A preset's fragment (`/{lang}/retry/2.…`), in `lang`. */
-function presetFragment(id: string, lang = 'en'): string {
-  const line = execFileSync(cli(), ['presets', '--base', 'http://x/'], { encoding: 'utf8' })
-    .split('\n')
-    .find((l) => l.startsWith(`${id}\t`));
-  if (!line) throw new Error(`no preset ${id}`);
-  return line.split('\t')[2].split('#')[1].replace(/^\/en\//, `/${lang}/`);
-}
-
 /** A preset's link with `--set` overrides, as a fragment. */
 function presetWith(id: string, sets: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
   const file = join(dir, 'config.json');
-  const link = execFileSync(cli(), ['presets', '--base', 'http://x/'], { encoding: 'utf8' })
-    .split('\n')
-    .find((l) => l.startsWith(`${id}\t`))!
-    .split('\t')[2];
+  const link = presetLink(id);
   writeFileSync(file, execFileSync(cli(), ['decode', link], { encoding: 'utf8' }));
   const url = execFileSync(cli(), ['url', file, ...sets.flatMap((s) => ['--set', s])], { encoding: 'utf8' }).trim();
   return url.split('#')[1];
