@@ -262,6 +262,9 @@ async fn the_charts_show_availability_per_class_the_budget_and_percentiles() {
         "a 10 s outage blows a 99.9 % budget"
     );
     assert!(gauge.text_content().unwrap().contains(&failed.to_string()));
+    // The limit mark is placed on the track, not inside the fill.
+    assert_eq!(all(&gauge, ".av-gauge-track > .av-gauge-limit").len(), 1);
+    assert_eq!(all(&gauge, ".av-gauge-track > .av-gauge-fill").len(), 1);
 }
 
 #[wasm_bindgen_test]

@@ -243,6 +243,17 @@ async fn workers_wait_for_the_metadata_server_while_it_is_down() {
         .any(|l| l.get_attribute("data-phase").as_deref() == Some("metadata")));
     // Each lane's bar holds the waiting segment.
     assert!(!all(&root, ".replica-lane-seg.s-metadata").is_empty());
+    // Segments are the bar's own children, side by side (never one inside another,
+    // which would make each width a share of the one before).
+    assert_eq!(
+        all(&root, ".replica-lane-seg .replica-lane-seg").len(),
+        0,
+        "segments nested"
+    );
+    assert_eq!(
+        all(&root, ".replica-lane-bar > .replica-lane-seg").len(),
+        all(&root, ".replica-lane-bar .replica-lane-seg").len()
+    );
     advance_to(view, 9_000);
     tick().await;
     let meta = root

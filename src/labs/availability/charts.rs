@@ -334,7 +334,7 @@ pub fn budget_markup(run: &AvailabilityRun, lang: Lang) -> String {
                 ("aria-label", &sentence),
             ],
         );
-        m.empty(
+        m.elem(
             "span",
             &[
                 ("class", "av-gauge-fill"),
@@ -343,8 +343,9 @@ pub fn budget_markup(run: &AvailabilityRun, lang: Lang) -> String {
                     &format!("width:{}%", engine::num::fixed(used / top * 100.0, 2)),
                 ),
             ],
+            "",
         );
-        m.empty(
+        m.elem(
             "span",
             &[
                 ("class", "av-gauge-limit"),
@@ -353,6 +354,7 @@ pub fn budget_markup(run: &AvailabilityRun, lang: Lang) -> String {
                     &format!("left:{}%", engine::num::fixed(1.0 / top * 100.0, 2)),
                 ),
             ],
+            "",
         );
         m.close("div");
         m.elem("p", &[("class", "av-gauge-text")], &sentence);

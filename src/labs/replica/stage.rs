@@ -1066,7 +1066,7 @@ pub fn workers_markup(sim: &ReplicaSim, lang: Lang) -> String {
             if t3[k] <= 0.0 {
                 continue;
             }
-            s.empty(
+            s.elem(
                 "span",
                 &[
                     ("class", &format!("replica-lane-seg s-{key}")),
@@ -1075,6 +1075,7 @@ pub fn workers_markup(sim: &ReplicaSim, lang: Lang) -> String {
                         &format!("width:{}%", engine::num::fixed(t3[k] / longest * 100.0, 2)),
                     ),
                 ],
+                "",
             );
         }
         s.close("span");
