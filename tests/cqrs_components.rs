@@ -8,6 +8,7 @@
 //! wasm-bindgen-test-runner; `CHROMEDRIVER=/usr/bin/chromedriver`).
 #![cfg(target_arch = "wasm32")]
 
+use cloud_patterns_playground::charts::fmt_ms;
 use cloud_patterns_playground::labs::cqrs::charts::CqrsCharts;
 use cloud_patterns_playground::labs::cqrs::controls::CqrsControls;
 use cloud_patterns_playground::labs::cqrs::log::CqrsLog;
@@ -629,4 +630,65 @@ async fn every_projector_pause_is_editable_and_pauses_come_and_go() {
     tick().await;
     assert_eq!(pauses(&config.get_untracked()), [(12_000, 11_000)]);
     assert_eq!(all(&root, "[data-testid=p0-pauses] li").len(), 1);
+}
+
+// ------------------------------------------------------------------ the time axis: now and zoom
+
+/// The x of each `<line>` matching `selector` under `root`.
+fn xs(root: &Element, selector: &str) -> Vec<f64> {
+    all(root, selector)
+        .iter()
+        .map(|e| attr_f64(e, "x1"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_full_charts_mark_now_and_it_moves_with_the_clock() {
+    let view = preset("paused"); // 60 s of traffic, the projector stopped 10–20 s
+    let (root, _keep) = mount(move || view! { <CqrsCharts view=view /> }.into_any());
+    let (mut at, mut on_a_tick) = (vec![], 0);
+    for ms in [5_000, 10_000, 20_000] {
+        advance_to(view, ms);
+        tick().await;
+        tick().await;
+        let now_ms = view.run.with_value(|r| r.now().as_micros() as f64 / 1000.0);
+        assert_eq!(now_ms, ms as f64, "the clock is where the player put it");
+        let mut per_chart = vec![];
+        for id in ["chart-backlog", "chart-lag"] {
+            let chart = root
+                .query_selector(&format!("[data-testid={id}]"))
+                .unwrap()
+                .expect(id);
+            let now = xs(&chart, "line.chart-now");
+            assert_eq!(now.len(), 1, "{id}: one now line at {ms} ms");
+            // It is where the x axis puts this time: on the "10 s" tick at 10 s
+            // (and "20 s" at 20 s, when the axis has such a tick).
+            let label = format!("{} s", ms / 1_000);
+            let tick_x = all(&chart, ".chart-tick")
+                .iter()
+                .find(|g| g.text_content().as_deref() == Some(label.as_str()))
+                .and_then(|g| g.query_selector("line").unwrap())
+                .map(|l| attr_f64(&l, "x1"));
+            if let Some(tick_x) = tick_x {
+                on_a_tick += 1;
+                assert!(
+                    (now[0] - tick_x).abs() < 0.2,
+                    "{id}: {} vs {tick_x}",
+                    now[0]
+                );
+            }
+            per_chart.push(now[0]);
+        }
+        // Both charts share the time axis: the line is at the same x on each.
+        assert!((per_chart[0] - per_chart[1]).abs() < 0.2, "{per_chart:?}");
+        at.push(per_chart[0]);
+    }
+    assert!(
+        on_a_tick >= 2,
+        "the now line was checked against the axis' ticks"
+    );
+    // It moves right with the clock, in proportion: 5 → 10 s is half of 10 → 20 s.
+    assert!(at[0] < at[1] && at[1] < at[2], "{at:?}");
+    let ratio = (at[2] - at[1]) / (at[1] - at[0]);
+    assert!((ratio - 2.0).abs() < 0.02, "{at:?}");
 }
