@@ -692,3 +692,127 @@ async fn the_full_charts_mark_now_and_it_moves_with_the_clock() {
     let ratio = (at[2] - at[1]) / (at[1] - at[0]);
     assert!((ratio - 2.0).abs() < 0.02, "{at:?}");
 }
+
+/// Side A's projector cannot keep up (its backlog drains long after the
+/// traffic stops); side B copies inside the command and ends with the traffic.
+fn uneven_sides() -> CqrsView {
+    use engine::labs::cqrs::config::CqrsSide;
+    use engine::patterns::projector::{ProjectorConfig, SyncMode};
+    let config = CqrsConfig {
+        workload: CqrsWorkload::Poisson {
+            writes_per_s: 30.0,
+            reads_per_s: 10.0,
+            duration_ms: 4_000,
+            users: 20,
+            update_share: 0.3,
+            cancel_share: 0.0,
+        },
+        projector: ProjectorConfig {
+            mode: SyncMode::Queue,
+            service_ms: 60,
+            ..ProjectorConfig::default()
+        },
+        compare: Some(CqrsSide {
+            sync: Some(SyncMode::Inline),
+            ..CqrsSide::default()
+        }),
+        ..CqrsConfig::default()
+    };
+    view_of(&config, 11)
+}
+
+#[wasm_bindgen_test]
+async fn the_lanes_follow_the_zoom_to_the_shorter_run() {
+    use cloud_patterns_playground::lab_page::verdict::window_ms;
+    use cloud_patterns_playground::lab_page::TimeAxis;
+    let view = uneven_sides();
+    let zoom = RwSignal::new(false);
+    let axis = TimeAxis { zoom: zoom.into() };
+    let (root, _keep) = mount(move || {
+        view! { <CqrsStage view=view frame_view=view side=0 axis=axis /> }.into_any()
+    });
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+    tick().await;
+    let (full, shorter) = view
+        .run
+        .with_value(|r| (window_ms(r, false), window_ms(r, true)));
+    let (end_a, end_b) = view
+        .run
+        .with_value(|r| (r.side_end_ms(0), r.side_end_ms(1)));
+    assert!(
+        end_b < end_a - 1_000.0,
+        "B ends well before A: {end_a} {end_b}"
+    );
+    assert_eq!(
+        (full, shorter),
+        (view.run.with_value(|r| r.time_domain_ms()), end_b)
+    );
+    let svg = || {
+        root.query_selector("[data-testid=timelines-0] svg")
+            .unwrap()
+            .expect("the lanes")
+    };
+    let width = |svg: &Element| -> f64 {
+        svg.get_attribute("viewBox")
+            .and_then(|v| v.split(' ').nth(2).and_then(|x| x.parse().ok()))
+            .expect("a width")
+    };
+    // Where a commit at `t` ms sits on a window ending at `end` (the stage
+    // card's chart margins: 30 px left, 6 px right).
+    let x_at = |w: f64, t: f64, end: f64| 30.0 + (w - 36.0) * t / end;
+    let first_commit = view
+        .run
+        .with_value(|r| r.sides[0].model().log[0].at.as_micros() as f64 / 1000.0);
+    let axis_end = |svg: &Element| {
+        all(svg, ".cqrs-axis")
+            .last()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+
+    // Not zoomed: the run's whole domain, A's every commit.
+    let s = svg();
+    let w = width(&s);
+    let before = xs(&s, ".cqrs-tick--commit");
+    assert_eq!(axis_end(&s), fmt_ms(Lang::En, full));
+    assert!(
+        (before[0] - x_at(w, first_commit, full)).abs() < 0.6,
+        "{} vs {}",
+        before[0],
+        x_at(w, first_commit, full)
+    );
+    let probes_before = all(&s, ".cqrs-probe").len();
+
+    // Zoomed to B's shorter run: the lanes' window ends where B's run does,
+    // the same ticks sit further right, and nothing is drawn past the end.
+    zoom.set(true);
+    tick().await;
+    let s = svg();
+    let after = xs(&s, ".cqrs-tick--commit");
+    assert_eq!(axis_end(&s), fmt_ms(Lang::En, shorter));
+    assert!(
+        (after[0] - x_at(w, first_commit, shorter)).abs() < 0.6,
+        "{} vs {}",
+        after[0],
+        x_at(w, first_commit, shorter)
+    );
+    assert!(after[0] > before[0] + 1.0, "{before:?} → {after:?}");
+    assert!(after.iter().all(|&x| x <= w - 6.0 + 0.01), "{after:?}");
+    let in_window = view
+        .run
+        .with_value(|r| cv::timelines(&r.sides[0], shorter).probes.len());
+    assert_eq!(all(&s, ".cqrs-probe").len(), in_window);
+    assert!(in_window < probes_before, "{in_window} of {probes_before}");
+    // A's clock is past the window: no now line on its lanes.
+    assert!(s.query_selector(".cqrs-now").unwrap().is_none());
+
+    // And back.
+    zoom.set(false);
+    tick().await;
+    let s = svg();
+    assert_eq!(axis_end(&s), fmt_ms(Lang::En, full));
+    assert_eq!(xs(&s, ".cqrs-tick--commit"), before);
+}
