@@ -677,10 +677,24 @@ async fn the_full_charts_mark_now_and_it_moves_with_the_clock() {
                     now[0]
                 );
             }
-            per_chart.push(now[0]);
+            // As far along the x axis as the clock is along the run's time domain
+            // (each chart has its own left margin, so compare shares of the axis).
+            let axis = chart
+                .query_selector("line.chart-axis")
+                .unwrap()
+                .expect("an x axis");
+            let (x0, x1) = (attr_f64(&axis, "x1"), attr_f64(&axis, "x2"));
+            let domain = view.run.with_value(|r| r.time_domain_ms());
+            let share = (now[0] - x0) / (x1 - x0);
+            assert!(
+                (share - now_ms / domain).abs() < 0.002,
+                "{id}: {share} vs {}",
+                now_ms / domain
+            );
+            per_chart.push(share);
         }
-        // Both charts share the time axis: the line is at the same x on each.
-        assert!((per_chart[0] - per_chart[1]).abs() < 0.2, "{per_chart:?}");
+        // Both charts share the time axis: the line is as far along on each.
+        assert!((per_chart[0] - per_chart[1]).abs() < 0.002, "{per_chart:?}");
         at.push(per_chart[0]);
     }
     assert!(
@@ -763,9 +777,11 @@ async fn the_lanes_follow_the_zoom_to_the_shorter_run() {
     // Where a commit at `t` ms sits on a window ending at `end` (the stage
     // card's chart margins: 30 px left, 6 px right).
     let x_at = |w: f64, t: f64, end: f64| 30.0 + (w - 36.0) * t / end;
-    let first_commit = view
-        .run
-        .with_value(|r| r.sides[0].model().log[0].at.as_micros() as f64 / 1000.0);
+    // The first commit each window draws (the engine's sample of them).
+    let first_commit = |end: f64| {
+        view.run
+            .with_value(|r| cv::timelines(&r.sides[0], end).commits[0].at_ms)
+    };
     let axis_end = |svg: &Element| {
         all(svg, ".cqrs-axis")
             .last()
@@ -779,12 +795,11 @@ async fn the_lanes_follow_the_zoom_to_the_shorter_run() {
     let before = xs(&s, ".cqrs-tick--commit");
     assert_eq!(axis_end(&s), fmt_ms(Lang::En, full));
     assert!(
-        (before[0] - x_at(w, first_commit, full)).abs() < 0.6,
+        (before[0] - x_at(w, first_commit(full), full)).abs() < 0.6,
         "{} vs {}",
         before[0],
-        x_at(w, first_commit, full)
+        x_at(w, first_commit(full), full)
     );
-    let probes_before = all(&s, ".cqrs-probe").len();
 
     // Zoomed to B's shorter run: the lanes' window ends where B's run does,
     // the same ticks sit further right, and nothing is drawn past the end.
@@ -794,18 +809,31 @@ async fn the_lanes_follow_the_zoom_to_the_shorter_run() {
     let after = xs(&s, ".cqrs-tick--commit");
     assert_eq!(axis_end(&s), fmt_ms(Lang::En, shorter));
     assert!(
-        (after[0] - x_at(w, first_commit, shorter)).abs() < 0.6,
+        (after[0] - x_at(w, first_commit(shorter), shorter)).abs() < 0.6,
         "{} vs {}",
         after[0],
-        x_at(w, first_commit, shorter)
+        x_at(w, first_commit(shorter), shorter)
     );
-    assert!(after[0] > before[0] + 1.0, "{before:?} → {after:?}");
+    // The last commit (the same one on both windows) moves right.
+    assert!(
+        after.last().unwrap() > &(before.last().unwrap() + 10.0),
+        "{before:?} → {after:?}"
+    );
     assert!(after.iter().all(|&x| x <= w - 6.0 + 0.01), "{after:?}");
-    let in_window = view
+    // The probes are the window's (answered by B's end), each where its time is.
+    let probes = view
         .run
-        .with_value(|r| cv::timelines(&r.sides[0], shorter).probes.len());
-    assert_eq!(all(&s, ".cqrs-probe").len(), in_window);
-    assert!(in_window < probes_before, "{in_window} of {probes_before}");
+        .with_value(|r| cv::timelines(&r.sides[0], shorter).probes);
+    assert!(probes.iter().all(|p| p.at_ms <= shorter));
+    let drawn = xs(&s, ".cqrs-probe line");
+    assert_eq!(drawn.len(), probes.len());
+    for (x, p) in drawn.iter().zip(&probes) {
+        assert!(
+            (x - x_at(w, p.at_ms, shorter)).abs() < 0.6,
+            "{x} vs {}",
+            p.at_ms
+        );
+    }
     // A's clock is past the window: no now line on its lanes.
     assert!(s.query_selector(".cqrs-now").unwrap().is_none());
 

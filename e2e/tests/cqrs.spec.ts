@@ -154,6 +154,76 @@ test('one time span: the lanes, the stage chart and the full charts share it, no
   await expect(page.getByTestId('verdict-A')).toContainText('running totals');
 });
 
+test('the full charts mark now, and the mark moves with the clock', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/cqrs.html#/en/cqrs');
+  await noGuidedPauses(page);
+  const now = (id: string) => page.getByTestId(id).locator('line.chart-now');
+  const x = () => now('chart-backlog').evaluate((l) => l.getBoundingClientRect().x);
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  await expect(now('chart-backlog')).toHaveCount(1);
+  await expect(now('chart-lag')).toHaveCount(1);
+  const first = await x();
+  // The clock moves on a few events: the line follows it to the right.
+  for (let i = 0; i < 4; i++) await page.getByTestId('step').click();
+  await expect.poll(x).toBeGreaterThan(first + 5);
+  // Both charts share one time axis: their lines at the same x.
+  const lag = await now('chart-lag').evaluate((l) => l.getBoundingClientRect().x);
+  expect(Math.abs(lag - (await x()))).toBeLessThanOrEqual(1);
+});
+
+/** A run whose sides end far apart: A's projector is slower than the writes and drains its
+ * backlog seconds after the traffic stops; B copies inside the command and ends with it. */
+function unevenSides(baseURL: string | undefined): string {
+  const config = {
+    workload: { kind: 'poisson', writes_per_s: 30, reads_per_s: 10, duration_ms: 4000, users: 20, update_share: 0.3, cancel_share: 0 },
+    projector: { mode: 'queue', service_ms: 60 },
+    compare: { sync: 'inline' },
+  };
+  const link = execFileSync(cli(), ['url', '-', '--base', new URL('/', baseURL).toString()], {
+    encoding: 'utf8',
+    input: JSON.stringify({ lab: 'cqrs', seed: 11, config }),
+  }).trim();
+  return link.slice(link.indexOf('#'));
+}
+
+test('zoom to the shorter run: the lanes show the stage charts\' time window', async ({ page, baseURL, shot }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/cqrs.html${unevenSides(baseURL)}`);
+  await runToEnd(page);
+  const read = () =>
+    page.evaluate(() => {
+      const last = (sel: string) => {
+        const all = document.querySelectorAll(sel);
+        return all[all.length - 1]?.textContent ?? '';
+      };
+      const lane = document.querySelector('[data-testid=timelines-0]')!;
+      return {
+        lanes: [last('[data-testid=timelines-0] .cqrs-axis'), last('[data-testid=timelines-1] .cqrs-axis')],
+        charts: [last('[data-testid=verdict-A] .verdict-tick'), last('[data-testid=verdict-B] .verdict-tick')],
+        ticks: [...lane.querySelectorAll('.cqrs-tick--commit')].map((t) => t.getBoundingClientRect().x),
+        right: lane.querySelector('svg')!.getBoundingClientRect().right,
+      };
+    });
+  const whole = await read();
+  // The lanes' axis ends where the stage cards' charts do: the run's whole span.
+  expect(whole.lanes).toEqual(whole.charts);
+  await page.getByTestId('zoom-shorter').check();
+  await expect.poll(async () => (await read()).lanes[0]).not.toBe(whole.lanes[0]);
+  const zoomed = await read();
+  // Both lanes and both charts now end where B's shorter run does.
+  expect(zoomed.lanes).toEqual(zoomed.charts);
+  expect(zoomed.lanes[0]).toBe(zoomed.lanes[1]);
+  // A's commits are spread wider (its last one, before B's end, further right), and none
+  // is past the end.
+  expect(zoomed.ticks[zoomed.ticks.length - 1]).toBeGreaterThan(whole.ticks[whole.ticks.length - 1] + 10);
+  for (const x of zoomed.ticks) expect(x).toBeLessThanOrEqual(zoomed.right);
+  await shot('cqrs-zoom-shorter-1440');
+  await page.getByTestId('zoom-shorter').uncheck();
+  await expect.poll(async () => (await read()).lanes).toEqual(whole.lanes);
+  expect((await read()).ticks).toEqual(whole.ticks);
+});
+
 for (const lang of ['es', 'pt']) {
   for (const width of [1440, 390]) {
     test(`nothing on the stage is clipped (${lang}, ${width} px)`, async ({ page }) => {
