@@ -8,7 +8,7 @@
 //! wasm-bindgen-test-runner; `CHROMEDRIVER=/usr/bin/chromedriver`).
 #![cfg(target_arch = "wasm32")]
 
-use cloud_patterns_playground::charts::fmt_ms;
+use cloud_patterns_playground::charts::{fmt_count, fmt_ms};
 use cloud_patterns_playground::labs::cqrs::charts::CqrsCharts;
 use cloud_patterns_playground::labs::cqrs::controls::CqrsControls;
 use cloud_patterns_playground::labs::cqrs::log::CqrsLog;
@@ -843,4 +843,93 @@ async fn the_lanes_follow_the_zoom_to_the_shorter_run() {
     let s = svg();
     assert_eq!(axis_end(&s), fmt_ms(Lang::En, full));
     assert_eq!(xs(&s, ".cqrs-tick--commit"), before);
+}
+
+// ------------------------------------------------------------------ the tank's count
+
+/// Adds the app's stylesheets and the lab's to the test page (once), so the
+/// tank is laid out as on the page.
+fn with_stylesheets() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id("cqrs-css").is_some() {
+        return;
+    }
+    let style = document.create_element("style").unwrap();
+    style.set_id("cqrs-css");
+    style.set_text_content(Some(concat!(
+        include_str!("../style/main.css"),
+        include_str!("../style/components.css"),
+        include_str!("../style/lab-cqrs.css")
+    )));
+    document.head().unwrap().append_child(&style).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_tanks_count_is_always_inside_the_tank() {
+    with_stylesheets();
+    // A wide card and half a phone's (two-up at 390 px).
+    for width in [900, 170] {
+        let view = preset("paused"); // the backlog climbs from 0 to hundreds, then drains
+        let (root, _keep) = stage(view, 0);
+        root.set_attribute("style", &format!("width: {width}px"))
+            .unwrap();
+        let mut seen = vec![];
+        for ms in [0, 5_000, 19_000, 40_000, 60_000] {
+            advance_to(view, ms);
+            tick().await;
+            let tank = root.query_selector(".cqrs-tank").unwrap().expect("a tank");
+            let count = tank
+                .query_selector(".cqrs-tank-count")
+                .unwrap()
+                .expect("its count");
+            // The count is the tank's own child, not inside the fill.
+            assert_eq!(
+                count.parent_element().map(|p| p.class_name()).as_deref(),
+                Some(tank.class_name().as_str()),
+                "{width} px, {ms} ms"
+            );
+            let backlog = view.run.with_value(|r| cv::tank(&r.sides[0]).backlog);
+            assert_eq!(
+                count.text_content().unwrap_or_default(),
+                fmt_count(Lang::En, backlog)
+            );
+            // The text's box (the count is a flex item as wide and high as its
+            // text) lies inside the tank's inner box (its borders off), whole.
+            assert!(
+                count.scroll_width() <= count.client_width() + 1,
+                "{width} px, {ms} ms"
+            );
+            let t = count.get_bounding_client_rect();
+            let b = tank.get_bounding_client_rect();
+            let (inner_left, inner_right) = (b.x() + 2.0, b.x() + b.width() - 2.0);
+            let (inner_top, inner_bottom) = (b.y(), b.y() + b.height() - 2.0);
+            assert!(
+                t.width() > 0.0 && t.height() > 0.0,
+                "{width} px, {ms} ms: drawn"
+            );
+            assert!(
+                t.x() >= inner_left - 0.5
+                    && t.x() + t.width() <= inner_right + 0.5
+                    && t.y() >= inner_top - 0.5
+                    && t.y() + t.height() <= inner_bottom + 0.5,
+                "{width} px, {ms} ms: text {} {} {} {} outside the tank {} {} {} {}",
+                t.x(),
+                t.y(),
+                t.width(),
+                t.height(),
+                b.x(),
+                b.y(),
+                b.width(),
+                b.height()
+            );
+            // And in its middle, whatever the fill's level.
+            let mid = t.y() + t.height() / 2.0 - (b.y() + b.height() / 2.0);
+            assert!(mid.abs() < 3.0, "{width} px, {ms} ms: {mid} px off centre");
+            seen.push(backlog);
+        }
+        assert!(
+            seen.contains(&0) && seen.iter().any(|&b| b >= 100),
+            "{seen:?}"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 // Spanish; and ?bench=1 measures a run of a million commands.
 import { test, expect } from '../fixtures';
 import { cli, noGuidedPauses, runToEnd } from '../lab';
+import { presetFragment } from '../course';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
@@ -248,6 +249,63 @@ for (const lang of ['es', 'pt']) {
     });
   }
 }
+
+/** Every tank's count that is not whole inside its tank (its borders off), with why. */
+async function cutCounts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const tank of document.querySelectorAll<HTMLElement>('.cqrs-tank')) {
+      const count = tank.querySelector<HTMLElement>('.cqrs-tank-count')!;
+      const range = document.createRange();
+      range.selectNodeContents(count);
+      const t = range.getBoundingClientRect();
+      const b = tank.getBoundingClientRect();
+      const bw = parseFloat(getComputedStyle(tank).borderLeftWidth);
+      const inner = { left: b.left + bw, right: b.right - bw, top: b.top, bottom: b.bottom - bw };
+      const what = `"${count.textContent}" (${Math.round(t.left)},${Math.round(t.top)} ${Math.round(t.width)}×${Math.round(t.height)}) in tank (${Math.round(b.left)},${Math.round(b.top)} ${Math.round(b.width)}×${Math.round(b.height)})`;
+      if (t.width === 0 || t.height === 0) out.push(`${what}: not drawn`);
+      else if (t.left < inner.left - 0.5 || t.right > inner.right + 0.5 || t.top < inner.top - 0.5 || t.bottom > inner.bottom + 0.5) out.push(`${what}: cut`);
+    }
+    return out;
+  });
+}
+
+test('the tank\'s count is never cut: 1440 × 900 (empty, filling, draining)', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Text 003's demo (a backlog of 0 or 1), then a projector paused 10 s (hundreds waiting).
+  await page.goto('/cqrs.html#/en/cqrs');
+  await noGuidedPauses(page);
+  expect(await cutCounts(page)).toEqual([]);
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  expect(await cutCounts(page)).toEqual([]);
+  await page.goto(`/cqrs.html#${presetFragment('paused', 'en', 'cqrs')}`);
+  await noGuidedPauses(page);
+  await page.getByTestId('speed').fill('1');
+  await page.getByTestId('play').click();
+  for (let i = 0; i < 4; i++) {
+    await page.waitForTimeout(700);
+    expect(await cutCounts(page)).toEqual([]);
+  }
+  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 30_000 });
+  expect(await cutCounts(page)).toEqual([]);
+});
+
+test('the tank\'s count is never cut: half a phone (390 × 844, es, A | B)', async ({ page, shot }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/cqrs.html#${presetFragment('crud_vs_cqrs', 'es', 'cqrs')}`);
+  await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+  await noGuidedPauses(page);
+  expect(await cutCounts(page)).toEqual([]);
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(1500);
+  await page.getByTestId('play').click();
+  await expect(page.locator('.cqrs-tank')).toHaveCount(1); // A is one store: no queue
+  expect(await cutCounts(page)).toEqual([]);
+  await runToEnd(page);
+  expect(await cutCounts(page)).toEqual([]);
+  await page.locator('.cqrs-tank').scrollIntoViewIfNeeded();
+  await shot('cqrs-tank-phone-390-es');
+});
 
 test('the stage tells the text\'s demo: not found, found, a stale Pending', async ({ page, shot }) => {
   await page.goto('/cqrs.html#/en/cqrs');

@@ -747,7 +747,9 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
             ),
         ],
     );
-    m.empty(
+    // Closed, not `empty`: in HTML `<span/>` opens a span, and the count
+    // would sit inside the fill (cut off at the tank's bottom when it is low).
+    m.elem(
         "span",
         &[
             ("class", "cqrs-tank-fill"),
@@ -756,6 +758,7 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
                 &format!("height:{}%", engine::num::fixed(level * 100.0, 1)),
             ),
         ],
+        "",
     );
     m.elem(
         "span",
