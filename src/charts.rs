@@ -126,6 +126,10 @@ pub struct LineChartData {
     pub y_min_top: f64,
     pub series: Vec<LineSeries>,
     pub bands: Vec<Band>,
+    /// Where the player's clock is, in x units: a "now" line across the plot,
+    /// for a chart whose x axis runs past now (the run's whole time domain).
+    /// `None` for a chart that ends at now anyway.
+    pub now: Option<f64>,
     /// Formats an x tick (seconds, say).
     pub x_unit: Unit,
     pub y_unit: Unit,
@@ -785,6 +789,20 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str) -> String 
             ],
         );
         m.close("g");
+    }
+    // The clock, over the lines (as on the stage cards' mini-charts).
+    if let Some(now) = d.now.filter(|n| (0.0..=x_max).contains(n)) {
+        let x = num(sx(now));
+        m.empty(
+            "line",
+            &[
+                ("class", "chart-now"),
+                ("x1", &x),
+                ("x2", &x),
+                ("y1", &num(top)),
+                ("y2", &num(top + f.ph)),
+            ],
+        );
     }
     m.close("svg");
     m.finish()

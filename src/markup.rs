@@ -26,7 +26,9 @@ impl Markup {
         self
     }
 
-    /// `<tag a="v" … />`.
+    /// `<tag a="v" … />`: for SVG elements (and HTML void ones such as `<br>`).
+    /// An HTML element written so is only *opened* (`<span/>` is `<span>`), and
+    /// what follows lands inside it: use [`Markup::elem`] with no text instead.
     pub fn empty(&mut self, tag: &str, attrs: &[(&str, &str)]) -> &mut Self {
         self.start(tag, attrs);
         self.0.push_str("/>");

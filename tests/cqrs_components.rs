@@ -8,6 +8,7 @@
 //! wasm-bindgen-test-runner; `CHROMEDRIVER=/usr/bin/chromedriver`).
 #![cfg(target_arch = "wasm32")]
 
+use cloud_patterns_playground::charts::{fmt_count, fmt_ms};
 use cloud_patterns_playground::labs::cqrs::charts::CqrsCharts;
 use cloud_patterns_playground::labs::cqrs::controls::CqrsControls;
 use cloud_patterns_playground::labs::cqrs::log::CqrsLog;
@@ -629,4 +630,306 @@ async fn every_projector_pause_is_editable_and_pauses_come_and_go() {
     tick().await;
     assert_eq!(pauses(&config.get_untracked()), [(12_000, 11_000)]);
     assert_eq!(all(&root, "[data-testid=p0-pauses] li").len(), 1);
+}
+
+// ------------------------------------------------------------------ the time axis: now and zoom
+
+/// The x of each `<line>` matching `selector` under `root`.
+fn xs(root: &Element, selector: &str) -> Vec<f64> {
+    all(root, selector)
+        .iter()
+        .map(|e| attr_f64(e, "x1"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_full_charts_mark_now_and_it_moves_with_the_clock() {
+    let view = preset("paused"); // 60 s of traffic, the projector stopped 10–20 s
+    let (root, _keep) = mount(move || view! { <CqrsCharts view=view /> }.into_any());
+    let (mut at, mut on_a_tick) = (vec![], 0);
+    for ms in [5_000, 10_000, 20_000] {
+        advance_to(view, ms);
+        tick().await;
+        tick().await;
+        let now_ms = view.run.with_value(|r| r.now().as_micros() as f64 / 1000.0);
+        assert_eq!(now_ms, ms as f64, "the clock is where the player put it");
+        let mut per_chart = vec![];
+        for id in ["chart-backlog", "chart-lag"] {
+            let chart = root
+                .query_selector(&format!("[data-testid={id}]"))
+                .unwrap()
+                .expect(id);
+            let now = xs(&chart, "line.chart-now");
+            assert_eq!(now.len(), 1, "{id}: one now line at {ms} ms");
+            // It is where the x axis puts this time: on the "10 s" tick at 10 s
+            // (and "20 s" at 20 s, when the axis has such a tick).
+            let label = format!("{} s", ms / 1_000);
+            let tick_x = all(&chart, ".chart-tick")
+                .iter()
+                .find(|g| g.text_content().as_deref() == Some(label.as_str()))
+                .and_then(|g| g.query_selector("line").unwrap())
+                .map(|l| attr_f64(&l, "x1"));
+            if let Some(tick_x) = tick_x {
+                on_a_tick += 1;
+                assert!(
+                    (now[0] - tick_x).abs() < 0.2,
+                    "{id}: {} vs {tick_x}",
+                    now[0]
+                );
+            }
+            // As far along the x axis as the clock is along the run's time domain
+            // (each chart has its own left margin, so compare shares of the axis).
+            let axis = chart
+                .query_selector("line.chart-axis")
+                .unwrap()
+                .expect("an x axis");
+            let (x0, x1) = (attr_f64(&axis, "x1"), attr_f64(&axis, "x2"));
+            let domain = view.run.with_value(|r| r.time_domain_ms());
+            let share = (now[0] - x0) / (x1 - x0);
+            assert!(
+                (share - now_ms / domain).abs() < 0.002,
+                "{id}: {share} vs {}",
+                now_ms / domain
+            );
+            per_chart.push(share);
+        }
+        // Both charts share the time axis: the line is as far along on each.
+        assert!((per_chart[0] - per_chart[1]).abs() < 0.002, "{per_chart:?}");
+        at.push(per_chart[0]);
+    }
+    assert!(
+        on_a_tick >= 2,
+        "the now line was checked against the axis' ticks"
+    );
+    // It moves right with the clock, in proportion: 5 → 10 s is half of 10 → 20 s.
+    assert!(at[0] < at[1] && at[1] < at[2], "{at:?}");
+    let ratio = (at[2] - at[1]) / (at[1] - at[0]);
+    assert!((ratio - 2.0).abs() < 0.02, "{at:?}");
+}
+
+/// Side A's projector cannot keep up (its backlog drains long after the
+/// traffic stops); side B copies inside the command and ends with the traffic.
+fn uneven_sides() -> CqrsView {
+    use engine::labs::cqrs::config::CqrsSide;
+    use engine::patterns::projector::{ProjectorConfig, SyncMode};
+    let config = CqrsConfig {
+        workload: CqrsWorkload::Poisson {
+            writes_per_s: 30.0,
+            reads_per_s: 10.0,
+            duration_ms: 4_000,
+            users: 20,
+            update_share: 0.3,
+            cancel_share: 0.0,
+        },
+        projector: ProjectorConfig {
+            mode: SyncMode::Queue,
+            service_ms: 60,
+            ..ProjectorConfig::default()
+        },
+        compare: Some(CqrsSide {
+            sync: Some(SyncMode::Inline),
+            ..CqrsSide::default()
+        }),
+        ..CqrsConfig::default()
+    };
+    view_of(&config, 11)
+}
+
+#[wasm_bindgen_test]
+async fn the_lanes_follow_the_zoom_to_the_shorter_run() {
+    use cloud_patterns_playground::lab_page::verdict::window_ms;
+    use cloud_patterns_playground::lab_page::TimeAxis;
+    let view = uneven_sides();
+    let zoom = RwSignal::new(false);
+    let axis = TimeAxis { zoom: zoom.into() };
+    let (root, _keep) = mount(move || {
+        view! { <CqrsStage view=view frame_view=view side=0 axis=axis /> }.into_any()
+    });
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+    tick().await;
+    let (full, shorter) = view
+        .run
+        .with_value(|r| (window_ms(r, false), window_ms(r, true)));
+    let (end_a, end_b) = view
+        .run
+        .with_value(|r| (r.side_end_ms(0), r.side_end_ms(1)));
+    assert!(
+        end_b < end_a - 1_000.0,
+        "B ends well before A: {end_a} {end_b}"
+    );
+    assert_eq!(
+        (full, shorter),
+        (view.run.with_value(|r| r.time_domain_ms()), end_b)
+    );
+    let svg = || {
+        root.query_selector("[data-testid=timelines-0] svg")
+            .unwrap()
+            .expect("the lanes")
+    };
+    let width = |svg: &Element| -> f64 {
+        svg.get_attribute("viewBox")
+            .and_then(|v| v.split(' ').nth(2).and_then(|x| x.parse().ok()))
+            .expect("a width")
+    };
+    // Where a commit at `t` ms sits on a window ending at `end` (the stage
+    // card's chart margins: 30 px left, 6 px right).
+    let x_at = |w: f64, t: f64, end: f64| 30.0 + (w - 36.0) * t / end;
+    // The first commit each window draws (the engine's sample of them).
+    let first_commit = |end: f64| {
+        view.run
+            .with_value(|r| cv::timelines(&r.sides[0], end).commits[0].at_ms)
+    };
+    let axis_end = |svg: &Element| {
+        all(svg, ".cqrs-axis")
+            .last()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+
+    // Not zoomed: the run's whole domain, A's every commit.
+    let s = svg();
+    let w = width(&s);
+    let before = xs(&s, ".cqrs-tick--commit");
+    assert_eq!(axis_end(&s), fmt_ms(Lang::En, full));
+    assert!(
+        (before[0] - x_at(w, first_commit(full), full)).abs() < 0.6,
+        "{} vs {}",
+        before[0],
+        x_at(w, first_commit(full), full)
+    );
+
+    // Zoomed to B's shorter run: the lanes' window ends where B's run does,
+    // the same ticks sit further right, and nothing is drawn past the end.
+    zoom.set(true);
+    tick().await;
+    let s = svg();
+    let after = xs(&s, ".cqrs-tick--commit");
+    assert_eq!(axis_end(&s), fmt_ms(Lang::En, shorter));
+    assert!(
+        (after[0] - x_at(w, first_commit(shorter), shorter)).abs() < 0.6,
+        "{} vs {}",
+        after[0],
+        x_at(w, first_commit(shorter), shorter)
+    );
+    // The last commit (the same one on both windows) moves right.
+    assert!(
+        after.last().unwrap() > &(before.last().unwrap() + 10.0),
+        "{before:?} → {after:?}"
+    );
+    assert!(after.iter().all(|&x| x <= w - 6.0 + 0.01), "{after:?}");
+    // The probes are the window's (answered by B's end), each where its time is.
+    let probes = view
+        .run
+        .with_value(|r| cv::timelines(&r.sides[0], shorter).probes);
+    assert!(probes.iter().all(|p| p.at_ms <= shorter));
+    let drawn = xs(&s, ".cqrs-probe line");
+    assert_eq!(drawn.len(), probes.len());
+    for (x, p) in drawn.iter().zip(&probes) {
+        assert!(
+            (x - x_at(w, p.at_ms, shorter)).abs() < 0.6,
+            "{x} vs {}",
+            p.at_ms
+        );
+    }
+    // A's clock is past the window: no now line on its lanes.
+    assert!(s.query_selector(".cqrs-now").unwrap().is_none());
+
+    // And back.
+    zoom.set(false);
+    tick().await;
+    let s = svg();
+    assert_eq!(axis_end(&s), fmt_ms(Lang::En, full));
+    assert_eq!(xs(&s, ".cqrs-tick--commit"), before);
+}
+
+// ------------------------------------------------------------------ the tank's count
+
+/// Adds the app's stylesheets and the lab's to the test page (once), so the
+/// tank is laid out as on the page.
+fn with_stylesheets() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id("cqrs-css").is_some() {
+        return;
+    }
+    let style = document.create_element("style").unwrap();
+    style.set_id("cqrs-css");
+    style.set_text_content(Some(concat!(
+        include_str!("../style/main.css"),
+        include_str!("../style/components.css"),
+        include_str!("../style/lab-cqrs.css")
+    )));
+    document.head().unwrap().append_child(&style).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_tanks_count_is_always_inside_the_tank() {
+    with_stylesheets();
+    // A wide card and half a phone's (two-up at 390 px).
+    for width in [900, 170] {
+        let view = preset("paused"); // the backlog climbs from 0 to hundreds, then drains
+        let (root, _keep) = stage(view, 0);
+        root.set_attribute("style", &format!("width: {width}px"))
+            .unwrap();
+        let mut seen = vec![];
+        for ms in [0, 5_000, 19_000, 40_000, 60_000] {
+            advance_to(view, ms);
+            tick().await;
+            let tank = root.query_selector(".cqrs-tank").unwrap().expect("a tank");
+            let count = tank
+                .query_selector(".cqrs-tank-count")
+                .unwrap()
+                .expect("its count");
+            // The count is the tank's own child, not inside the fill.
+            assert_eq!(
+                count.parent_element().map(|p| p.class_name()).as_deref(),
+                Some(tank.class_name().as_str()),
+                "{width} px, {ms} ms"
+            );
+            let backlog = view.run.with_value(|r| cv::tank(&r.sides[0]).backlog);
+            assert_eq!(
+                count.text_content().unwrap_or_default(),
+                fmt_count(Lang::En, backlog)
+            );
+            // The text's box (the count is a flex item as wide and high as its
+            // text) lies inside the tank's inner box (its borders off), whole.
+            assert!(
+                count.scroll_width() <= count.client_width() + 1,
+                "{width} px, {ms} ms"
+            );
+            let t = count.get_bounding_client_rect();
+            let b = tank.get_bounding_client_rect();
+            let (inner_left, inner_right) = (b.x() + 2.0, b.x() + b.width() - 2.0);
+            let (inner_top, inner_bottom) = (b.y(), b.y() + b.height() - 2.0);
+            assert!(
+                t.width() > 0.0 && t.height() > 0.0,
+                "{width} px, {ms} ms: drawn"
+            );
+            assert!(
+                t.x() >= inner_left - 0.5
+                    && t.x() + t.width() <= inner_right + 0.5
+                    && t.y() >= inner_top - 0.5
+                    && t.y() + t.height() <= inner_bottom + 0.5,
+                "{width} px, {ms} ms: text {} {} {} {} outside the tank {} {} {} {}",
+                t.x(),
+                t.y(),
+                t.width(),
+                t.height(),
+                b.x(),
+                b.y(),
+                b.width(),
+                b.height()
+            );
+            // And in its middle, whatever the fill's level.
+            let mid = t.y() + t.height() / 2.0 - (b.y() + b.height() / 2.0);
+            assert!(mid.abs() < 3.0, "{width} px, {ms} ms: {mid} px off centre");
+            seen.push(backlog);
+        }
+        assert!(
+            seen.contains(&0) && seen.iter().any(|&b| b >= 100),
+            "{seen:?}"
+        );
+    }
 }

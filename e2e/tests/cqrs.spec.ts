@@ -4,7 +4,7 @@
 // then a stale Pending); the compact embed fits a 720 px frame; the page speaks
 // Spanish; and ?bench=1 measures a run of a million commands.
 import { test, expect } from '../fixtures';
-import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd } from '../lab';
+import { cli, metricsJson, noGuidedPauses, presetFragment, presetLinks, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
@@ -135,6 +135,91 @@ test('one time span: the lanes, the stage chart and the full charts share it, no
   await expect(page.getByTestId('verdict-A')).toContainText('running totals');
 });
 
+test('the full charts mark now, and the mark moves with the clock', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/cqrs.html#/en/cqrs');
+  await noGuidedPauses(page);
+  const now = (id: string) => page.getByTestId(id).locator('line.chart-now');
+  const x = () => now('chart-backlog').evaluate((l) => l.getBoundingClientRect().x);
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  await expect(now('chart-backlog')).toHaveCount(1);
+  await expect(now('chart-lag')).toHaveCount(1);
+  const first = await x();
+  // The clock moves on a few events: the line follows it to the right.
+  for (let i = 0; i < 4; i++) await page.getByTestId('step').click();
+  await expect.poll(x).toBeGreaterThan(first + 5);
+  // As far along each chart's x axis as the stage card's mini-chart puts its own now line
+  // (the charts' left margins differ: compare shares of the axis).
+  const shares = await page.evaluate(() => {
+    const num = (e: Element | null, a: string) => Number(e?.getAttribute(a));
+    const share = (id: string) => {
+      const fig = document.querySelector(`[data-testid=${id}]`)!;
+      const axis = fig.querySelector('line.chart-axis');
+      return (num(fig.querySelector('line.chart-now'), 'x1') - num(axis, 'x1')) / (num(axis, 'x2') - num(axis, 'x1'));
+    };
+    const svg = document.querySelector('[data-testid=verdict-A] svg')!;
+    const w = Number(svg.getAttribute('viewBox')!.split(' ')[2]);
+    // The mini-chart's plot: 30 px left, 6 px right.
+    const card = (num(svg.querySelector('.verdict-now'), 'x1') - 30) / (w - 36);
+    return { backlog: share('chart-backlog'), lag: share('chart-lag'), card };
+  });
+  expect(shares.backlog).toBeGreaterThan(0);
+  expect(Math.abs(shares.backlog - shares.card)).toBeLessThan(0.005);
+  expect(Math.abs(shares.lag - shares.card)).toBeLessThan(0.005);
+});
+
+/** A run whose sides end far apart: A's projector is slower than the writes and drains its
+ * backlog seconds after the traffic stops; B copies inside the command and ends with it. */
+function unevenSides(baseURL: string | undefined): string {
+  const config = {
+    workload: { kind: 'poisson', writes_per_s: 30, reads_per_s: 10, duration_ms: 4000, users: 20, update_share: 0.3, cancel_share: 0 },
+    projector: { mode: 'queue', service_ms: 60 },
+    compare: { sync: 'inline' },
+  };
+  const link = execFileSync(cli(), ['url', '-', '--base', new URL('/', baseURL).toString()], {
+    encoding: 'utf8',
+    input: JSON.stringify({ lab: 'cqrs', seed: 11, config }),
+  }).trim();
+  return link.slice(link.indexOf('#'));
+}
+
+test('zoom to the shorter run: the lanes show the stage charts\' time window', async ({ page, baseURL, shot }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/cqrs.html${unevenSides(baseURL)}`);
+  await runToEnd(page);
+  const read = () =>
+    page.evaluate(() => {
+      const last = (sel: string) => {
+        const all = document.querySelectorAll(sel);
+        return all[all.length - 1]?.textContent ?? '';
+      };
+      const lane = document.querySelector('[data-testid=timelines-0]')!;
+      return {
+        lanes: [last('[data-testid=timelines-0] .cqrs-axis'), last('[data-testid=timelines-1] .cqrs-axis')],
+        charts: [last('[data-testid=verdict-A] .verdict-tick'), last('[data-testid=verdict-B] .verdict-tick')],
+        ticks: [...lane.querySelectorAll('.cqrs-tick--commit')].map((t) => t.getBoundingClientRect().x),
+        right: lane.querySelector('svg')!.getBoundingClientRect().right,
+      };
+    });
+  const whole = await read();
+  // The lanes' axis ends where the stage cards' charts do: the run's whole span.
+  expect(whole.lanes).toEqual(whole.charts);
+  await page.getByTestId('zoom-shorter').check();
+  await expect.poll(async () => (await read()).lanes[0]).not.toBe(whole.lanes[0]);
+  const zoomed = await read();
+  // Both lanes and both charts now end where B's shorter run does.
+  expect(zoomed.lanes).toEqual(zoomed.charts);
+  expect(zoomed.lanes[0]).toBe(zoomed.lanes[1]);
+  // A's commits are spread wider (its last one, before B's end, further right), and none
+  // is past the end.
+  expect(zoomed.ticks[zoomed.ticks.length - 1]).toBeGreaterThan(whole.ticks[whole.ticks.length - 1] + 10);
+  for (const x of zoomed.ticks) expect(x).toBeLessThanOrEqual(zoomed.right);
+  await shot('cqrs-zoom-shorter-1440');
+  await page.getByTestId('zoom-shorter').uncheck();
+  await expect.poll(async () => (await read()).lanes).toEqual(whole.lanes);
+  expect((await read()).ticks).toEqual(whole.ticks);
+});
+
 for (const lang of ['es', 'pt']) {
   for (const width of [1440, 390]) {
     test(`nothing on the stage is clipped (${lang}, ${width} px)`, async ({ page }) => {
@@ -159,6 +244,63 @@ for (const lang of ['es', 'pt']) {
     });
   }
 }
+
+/** Every tank's count that is not whole inside its tank (its borders off), with why. */
+async function cutCounts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const tank of document.querySelectorAll<HTMLElement>('.cqrs-tank')) {
+      const count = tank.querySelector<HTMLElement>('.cqrs-tank-count')!;
+      const range = document.createRange();
+      range.selectNodeContents(count);
+      const t = range.getBoundingClientRect();
+      const b = tank.getBoundingClientRect();
+      const bw = parseFloat(getComputedStyle(tank).borderLeftWidth);
+      const inner = { left: b.left + bw, right: b.right - bw, top: b.top, bottom: b.bottom - bw };
+      const what = `"${count.textContent}" (${Math.round(t.left)},${Math.round(t.top)} ${Math.round(t.width)}×${Math.round(t.height)}) in tank (${Math.round(b.left)},${Math.round(b.top)} ${Math.round(b.width)}×${Math.round(b.height)})`;
+      if (t.width === 0 || t.height === 0) out.push(`${what}: not drawn`);
+      else if (t.left < inner.left - 0.5 || t.right > inner.right + 0.5 || t.top < inner.top - 0.5 || t.bottom > inner.bottom + 0.5) out.push(`${what}: cut`);
+    }
+    return out;
+  });
+}
+
+test('the tank\'s count is never cut: 1440 × 900 (empty, filling, draining)', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Text 003's demo (a backlog of 0 or 1), then a projector paused 10 s (hundreds waiting).
+  await page.goto('/cqrs.html#/en/cqrs');
+  await noGuidedPauses(page);
+  expect(await cutCounts(page)).toEqual([]);
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  expect(await cutCounts(page)).toEqual([]);
+  await page.goto(`/cqrs.html#${presetFragment('paused', 'en', 'cqrs')}`);
+  await noGuidedPauses(page);
+  await page.getByTestId('speed').fill('1');
+  await page.getByTestId('play').click();
+  for (let i = 0; i < 4; i++) {
+    await page.waitForTimeout(700);
+    expect(await cutCounts(page)).toEqual([]);
+  }
+  await expect(page.getByTestId('finished')).toBeVisible({ timeout: 30_000 });
+  expect(await cutCounts(page)).toEqual([]);
+});
+
+test('the tank\'s count is never cut: half a phone (390 × 844, es, A | B)', async ({ page, shot }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/cqrs.html#${presetFragment('crud_vs_cqrs', 'es', 'cqrs')}`);
+  await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+  await noGuidedPauses(page);
+  expect(await cutCounts(page)).toEqual([]);
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(1500);
+  await page.getByTestId('play').click();
+  await expect(page.locator('.cqrs-tank')).toHaveCount(1); // A is one store: no queue
+  expect(await cutCounts(page)).toEqual([]);
+  await runToEnd(page);
+  expect(await cutCounts(page)).toEqual([]);
+  await page.locator('.cqrs-tank').scrollIntoViewIfNeeded();
+  await shot('cqrs-tank-phone-390-es');
+});
 
 test('the stage tells the text\'s demo: not found, found, a stale Pending', async ({ page, shot }) => {
   await page.goto('/cqrs.html#/en/cqrs');

@@ -12,6 +12,8 @@ pub mod guide;
 pub mod metrics;
 pub mod verdict;
 
+pub use verdict::TimeAxis;
+
 use crate::embed::{self, EmbedMode};
 use crate::i18n::{tr, use_i18n};
 use crate::layout::LabLayout;
@@ -50,7 +52,14 @@ pub trait LabUi: 'static {
     /// What side `side` runs, in a few words ("Exponential backoff · 8 attempts").
     fn side_summary(run: &Self::Run, side: usize, lang: Lang) -> String;
     /// The lab's own drawing of one side, under that side's mini-chart.
-    fn stage(view: RunView<Self::Run>, frame_view: RunView<Self::Run>, side: usize) -> AnyView;
+    /// `axis` is the cards' shared time window (zoomed to the shorter run or
+    /// not): a drawing over time of its own should show the same window.
+    fn stage(
+        view: RunView<Self::Run>,
+        frame_view: RunView<Self::Run>,
+        side: usize,
+        axis: TimeAxis,
+    ) -> AnyView;
     fn controls(config: RwSignal<Self::Config>, errors: RwSignal<Vec<ConfigError>>) -> AnyView;
     /// The full charts, below the metrics.
     fn charts(view: RunView<Self::Run>) -> AnyView;
@@ -375,22 +384,15 @@ fn stage_cards<L: LabUi>(
     let sides = Memo::new(move |_| view.with(|r| r.side_count()));
     let has_b = move || sides.get() > 1;
     // Both cards share one time axis and one y scale, so A and B compare by eye.
+    let time_axis = verdict::TimeAxis { zoom: zoom.into() };
     let axis = Memo::new(move |_| {
         view.with(|run| {
-            let full = run.time_domain_ms();
-            let shorter = (0..run.side_count())
-                .map(|s| run.side_end_ms(s))
-                .fold(f64::INFINITY, f64::min);
-            let x_max = if zoom.get() && shorter.is_finite() && shorter > 0.0 {
-                shorter
-            } else {
-                full
-            };
+            let x_max = time_axis.x_max_ms(run);
             let y_max = (0..run.side_count())
                 .map(|s| run.verdict(s).peak())
                 .fold(0.0, f64::max);
             verdict::Axis {
-                x_max_ms: x_max.max(1.0),
+                x_max_ms: x_max,
                 y_max,
                 now_ms: run.now().as_micros() as f64 / 1000.0,
             }
@@ -409,7 +411,7 @@ fn stage_cards<L: LabUi>(
                 <h2 class="side-title">{tr(label)}</h2>
                 <span class="side-summary" data-testid=format!("summary-{letter}")>{summary}</span>
                 <verdict::VerdictChart data=data.into() axis=axis.into() lang=view.lang side=letter />
-                {L::stage(view, frame_view, side)}
+                {L::stage(view, frame_view, side, time_axis)}
             </section>
         }
     };

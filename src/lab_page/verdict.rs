@@ -7,7 +7,7 @@
 use crate::charts::{fmt_ms, fmt_number, nice_ticks, use_element_width};
 use crate::markup::{num, Markup};
 use engine::i18n::{t, tf};
-use engine::labs::run::{Tone, Verdict};
+use engine::labs::run::{LabRun, Tone, Verdict};
 use engine::Lang;
 use leptos::prelude::*;
 use std::fmt::Write;
@@ -20,6 +20,48 @@ pub struct Axis {
     pub y_max: f64,
     /// Where the clock is, for the cursor.
     pub now_ms: f64,
+}
+
+/// The stage cards' one time window, as every lab's stage gets it: the
+/// run's whole time domain, or the shorter side's run when the reader zooms
+/// to it. A lab drawing a time axis of its own on a card (the CQRS lanes)
+/// reads its end here, so a moment sits at the same x on the card's mini
+/// chart and on the lab's drawing, zoomed or not.
+#[derive(Clone, Copy, Debug)]
+pub struct TimeAxis {
+    /// "Zoom to the shorter run" is on.
+    pub zoom: Signal<bool>,
+}
+
+impl Default for TimeAxis {
+    /// The whole run (no zoom): what a view mounted on its own shows.
+    fn default() -> Self {
+        TimeAxis {
+            zoom: Signal::stored(false),
+        }
+    }
+}
+
+impl TimeAxis {
+    /// The window's end in ms (it starts at 0), tracking the zoom toggle.
+    pub fn x_max_ms<R: LabRun>(&self, run: &R) -> f64 {
+        window_ms(run, self.zoom.get())
+    }
+}
+
+/// The end of the stage cards' time window: `run`'s time domain, or with
+/// `zoom` the end of its shorter side (when both have one).
+pub fn window_ms<R: LabRun>(run: &R, zoom: bool) -> f64 {
+    let full = run.time_domain_ms();
+    let shorter = (0..run.side_count())
+        .map(|s| run.side_end_ms(s))
+        .fold(f64::INFINITY, f64::min);
+    let x_max = if zoom && shorter.is_finite() && shorter > 0.0 {
+        shorter
+    } else {
+        full
+    };
+    x_max.max(1.0)
 }
 
 const H: f64 = 100.0;

@@ -96,6 +96,7 @@ pub fn availability_chart(sim: &AvailabilitySim, side: usize, lang: Lang) -> Lin
         y_min_top: 100.0,
         series,
         bands,
+        now: None,
         x_unit: Unit::Millis,
         y_unit: Unit::Number,
         summary: tf(
@@ -192,6 +193,7 @@ pub fn throughput_chart(run: &AvailabilityRun, lang: Lang) -> LineChartData {
         y_min_top: 1.0,
         series,
         bands: vec![],
+        now: None,
         x_unit: Unit::Millis,
         y_unit: Unit::Number,
         summary: summary.join(" "),

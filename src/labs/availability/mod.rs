@@ -12,7 +12,7 @@ pub mod log;
 pub mod seismo;
 pub mod stage;
 
-use crate::lab_page::{lab_page, LabUi, PagePreset, RunView};
+use crate::lab_page::{lab_page, LabUi, PagePreset, RunView, TimeAxis};
 use engine::i18n::{t, tf};
 use engine::labs::availability::config::{DetectorKind, Redundancy};
 use engine::labs::availability::{presets, AvailabilityConfig, AvailabilityRun};
@@ -136,7 +136,7 @@ impl LabUi for AvailUi {
     fn side_summary(run: &AvailabilityRun, side: usize, lang: Lang) -> String {
         side_summary(run, side, lang)
     }
-    fn stage(_view: AvailView, frame_view: AvailView, side: usize) -> AnyView {
+    fn stage(_view: AvailView, frame_view: AvailView, side: usize, _axis: TimeAxis) -> AnyView {
         view! {
             <stage::AvailStage view=frame_view side=side />
             <seismo::Seismograph view=frame_view side=side />

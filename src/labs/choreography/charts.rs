@@ -91,6 +91,7 @@ pub fn states_chart(sim: &ChoreoSim, side: usize, lang: Lang) -> LineChartData {
         y_min_top: 1.0,
         series,
         bands: vec![],
+        now: None,
         x_unit: Unit::Seconds,
         y_unit: Unit::Number,
         summary: tf(
@@ -182,6 +183,7 @@ pub fn messages_chart(run: &ChoreoRun, lang: Lang) -> LineChartData {
         y_min_top: 1.0,
         series,
         bands: vec![],
+        now: None,
         x_unit: Unit::Seconds,
         y_unit: Unit::Number,
         summary: tf(

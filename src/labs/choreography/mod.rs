@@ -11,7 +11,7 @@ pub mod log;
 pub mod stage;
 pub mod story;
 
-use crate::lab_page::{lab_page, LabUi, PagePreset, RunView};
+use crate::lab_page::{lab_page, LabUi, PagePreset, RunView, TimeAxis};
 use engine::i18n::t;
 use engine::labs::choreography::config::OrderWorkload;
 use engine::labs::choreography::{presets, ChoreoRun, ChoreographyConfig, Mode};
@@ -118,7 +118,7 @@ impl LabUi for ChoreoUi {
     fn side_summary(run: &ChoreoRun, side: usize, lang: Lang) -> String {
         side_summary(run, side, lang)
     }
-    fn stage(view: ChoreoView, frame_view: ChoreoView, side: usize) -> AnyView {
+    fn stage(view: ChoreoView, frame_view: ChoreoView, side: usize, _axis: TimeAxis) -> AnyView {
         view! {
             <stage::ChoreoStage view=frame_view side=side />
             <story::OrderViews view=view side=side />

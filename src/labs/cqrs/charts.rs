@@ -142,6 +142,8 @@ pub fn flow_chart(run: &CqrsRun, lang: Lang, lag: bool) -> LineChartData {
         y_min_top: if lag { 100.0 } else { 1.0 },
         series,
         bands: bands(run, lang),
+        // The clock, where the stage cards' charts and the lanes put it.
+        now: Some(run.now().as_micros() as f64 / 1e6),
         x_unit: Unit::Seconds,
         y_unit: if lag { Unit::Millis } else { Unit::Number },
         summary: tf(lang, key, &[("sides", &summary.join("; "))]),

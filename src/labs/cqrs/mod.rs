@@ -10,7 +10,7 @@ pub mod controls;
 pub mod log;
 pub mod stage;
 
-use crate::lab_page::{lab_page, LabUi, PagePreset, RunView};
+use crate::lab_page::{lab_page, LabUi, PagePreset, RunView, TimeAxis};
 use engine::i18n::{t, tf};
 use engine::labs::cqrs::config::{Architecture, Consistency, CqrsSide, CqrsWorkload};
 use engine::labs::cqrs::{presets, CqrsConfig, CqrsRun};
@@ -127,8 +127,9 @@ impl LabUi for CqrsUi {
     fn side_summary(run: &CqrsRun, side: usize, lang: Lang) -> String {
         side_summary(run, side, lang)
     }
-    fn stage(view: CqrsView, frame_view: CqrsView, side: usize) -> AnyView {
-        view! { <stage::CqrsStage view=view frame_view=frame_view side=side /> }.into_any()
+    fn stage(view: CqrsView, frame_view: CqrsView, side: usize, axis: TimeAxis) -> AnyView {
+        view! { <stage::CqrsStage view=view frame_view=frame_view side=side axis=axis /> }
+            .into_any()
     }
     fn controls(config: RwSignal<CqrsConfig>, errors: RwSignal<Vec<ConfigError>>) -> AnyView {
         view! { <controls::CqrsControls config=config errors=errors /> }.into_any()

@@ -23,13 +23,13 @@
 use super::CqrsView;
 use crate::charts::{fmt_count, fmt_ms, fmt_number};
 use crate::i18n::tr;
+use crate::lab_page::TimeAxis;
 use crate::markup::{num, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::cqrs::config::Status;
 use engine::labs::cqrs::record::ReadOutcome;
 use engine::labs::cqrs::view::{self as cv, CopyKind, Probe, Timelines};
 use engine::labs::cqrs::CqrsSim;
-use engine::labs::run::LabRun;
 use engine::patterns::projector::SyncMode;
 use engine::Lang;
 use leptos::prelude::*;
@@ -93,7 +93,8 @@ const AXIS: f64 = 150.0;
 const HEIGHT: f64 = 156.0;
 
 /// The two stacked timelines of one side, as SVG text, over `0 ‥ domain_ms`
-/// (the run's shared time domain, as the stage cards' charts).
+/// (the stage cards' time window, as their charts: the run's shared time
+/// domain, or the shorter side's run when zoomed).
 pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> String {
     let tl = cv::timelines(sim, domain_ms);
     let w = width.max(240.0);
@@ -746,7 +747,9 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
             ),
         ],
     );
-    m.empty(
+    // Closed, not `empty`: in HTML `<span/>` opens a span, and the count
+    // would sit inside the fill (cut off at the tank's bottom when it is low).
+    m.elem(
         "span",
         &[
             ("class", "cqrs-tank-fill"),
@@ -755,6 +758,7 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
                 &format!("height:{}%", engine::num::fixed(level * 100.0, 1)),
             ),
         ],
+        "",
     );
     m.elem(
         "span",
@@ -881,15 +885,25 @@ pub fn stock_markup(sim: &CqrsSim, lang: Lang) -> String {
 
 /// The stage of one side: the caption, the timelines (redrawn each frame),
 /// the stores, the tank and the stock (at the views' pace).
+///
+/// The lanes show the stage cards' time window (`axis`: the whole run, or
+/// the shorter side's when the page zooms to it), as the cards' mini-charts do.
 #[component]
-pub fn CqrsStage(view: CqrsView, frame_view: CqrsView, side: usize) -> impl IntoView {
+pub fn CqrsStage(
+    view: CqrsView,
+    frame_view: CqrsView,
+    side: usize,
+    /// The cards' shared time window (by default the whole run).
+    #[prop(optional)]
+    axis: TimeAxis,
+) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
     let width = crate::charts::use_element_width(node, 520.0);
     let svg = move || {
         let lang = frame_view.lang.get();
         let w = width.get();
         frame_view.with(|run| {
-            let domain = run.time_domain_ms();
+            let domain = axis.x_max_ms(run);
             run.sides
                 .get(side)
                 .map(|sim| timelines_svg(sim, lang, w, domain))

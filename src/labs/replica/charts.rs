@@ -177,6 +177,7 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
         },
         series,
         bands,
+        now: None,
         x_unit: Unit::Seconds,
         y_unit: Unit::Number,
         summary: tf(lang, sum, &[("sides", &summary.join("; "))]),

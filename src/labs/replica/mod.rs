@@ -12,7 +12,7 @@ pub mod controls;
 pub mod log;
 pub mod stage;
 
-use crate::lab_page::{lab_page, LabUi, PagePreset, RunView};
+use crate::lab_page::{lab_page, LabUi, PagePreset, RunView, TimeAxis};
 use engine::i18n::{t, tf};
 use engine::labs::replica::config::{Ack, Route, Transfer};
 use engine::labs::replica::{presets, ReplicaConfig, ReplicaRun};
@@ -121,7 +121,7 @@ impl LabUi for ReplicaUi {
     fn side_summary(run: &ReplicaRun, side: usize, lang: Lang) -> String {
         side_summary(run, side, lang)
     }
-    fn stage(view: ReplicaView, frame_view: ReplicaView, side: usize) -> AnyView {
+    fn stage(view: ReplicaView, frame_view: ReplicaView, side: usize, _axis: TimeAxis) -> AnyView {
         // The stage redraws at the player's tick (≤ 10 Hz), not every frame: cells change
         // state, they do not move, and a 10,000-chunk run keeps its frames short.
         let _ = frame_view;

@@ -11,7 +11,7 @@ pub mod timeline;
 mod tips;
 
 use crate::i18n::tr;
-use crate::lab_page::{lab_page, LabUi, PagePreset, RunView};
+use crate::lab_page::{lab_page, LabUi, PagePreset, RunView, TimeAxis};
 use engine::i18n::t;
 use engine::labs::retry::config::Workload;
 use engine::labs::retry::{presets, RetryConfig, RetryRun};
@@ -64,7 +64,7 @@ impl LabUi for RetryUi {
             .map(|sim| strategy_summary(&sim.model().scenario().strategy, lang))
             .unwrap_or_default()
     }
-    fn stage(view: RetryView, frame_view: RetryView, side: usize) -> AnyView {
+    fn stage(view: RetryView, frame_view: RetryView, side: usize, _axis: TimeAxis) -> AnyView {
         let side = if side == 0 {
             stage::Side::A
         } else {

@@ -132,13 +132,17 @@ pub fn bands(sim: &CqrsSim) -> Vec<(f64, f64)> {
     out
 }
 
-/// The timelines of one side as of now, over `0 ‥ to_ms` (the run's shared
-/// time domain, `SidesView::time_domain_ms`, so a moment sits at the same
-/// place on the lanes, the stage cards' charts and the full charts).
+/// The timelines of one side as of now, over `0 ‥ to_ms`: the stage cards'
+/// window (the run's shared time domain, `SidesView::time_domain_ms`, or the
+/// shorter side's run when the page zooms to it), so a moment sits at the
+/// same place on the lanes, the stage cards' charts and the full charts.
+/// A window that ends before now (this side ran longer) holds the ticks,
+/// probes and backlog up to its end; the counts (head, cursor, backlog) are
+/// still now's.
 pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
     let model = sim.model();
     let now = ms(sim.now());
-    let (from, to) = (0.0, to_ms.max(now).max(1.0));
+    let (from, to) = (0.0, to_ms.max(1.0));
     let trace = sim.trace();
     let kept_from = if trace.dropped() == 0 {
         0.0
@@ -147,7 +151,7 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
     };
     let log = &model.log;
     let first = log.partition_point(|e| ms(e.at) < kept_from);
-    let commits_in_window = log.len() - first;
+    let commits_in_window = log.partition_point(|e| ms(e.at) <= to).saturating_sub(first);
     let commits = sample(commits_in_window, MAX_TICKS)
         .map(|i| {
             let e = &log[first + i];
@@ -176,7 +180,10 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
             _ => {}
         }
     }
-    let applies = sample(applied.len(), MAX_TICKS)
+    // Ticks and probes within the window (the backlog needs every apply).
+    let shown = applied.partition_point(|a| ms(a.0) <= to);
+    reads.truncate(reads.partition_point(|r| ms(r.0) <= to));
+    let applies = sample(shown, MAX_TICKS)
         .filter_map(|i| {
             let (at, order, version) = applied[i];
             entry_of(model, order, version).map(|(seq, _)| Tick {
@@ -214,7 +221,15 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
     let backlog_steps = if crud {
         vec![]
     } else {
-        backlog_steps(sim, kept_from, &applied)
+        let mut steps = backlog_steps(sim, kept_from, &applied);
+        // Cut at the window's end, the level there held to it.
+        let inside = steps.partition_point(|s| s.0 <= to);
+        if inside < steps.len() {
+            steps.truncate(inside.max(1));
+            let level = steps[steps.len() - 1].1;
+            steps.push((to, level));
+        }
+        steps
     };
     let bands = bands(sim).into_iter().filter(|&(a, b)| b > from && a < to).collect();
     Timelines {
@@ -715,6 +730,31 @@ mod tests {
         assert_eq!(level_at(at(1)), 1);
         assert_eq!(level_at(t.applies[1].at_ms), 0);
         assert_eq!(t.backlog_steps.last(), Some(&(7_100.0, 0)));
+    }
+
+    #[test]
+    fn a_window_ending_before_now_shows_the_run_up_to_its_end() {
+        // The page zoomed to a shorter side: this side's lanes end at 4.2 s
+        // though its run went on to its end, and show what a run stopped at 4.2 s shows.
+        let later = run("demo", 60_000);
+        let cut = timelines(&later.sides[0], 4_200.0);
+        let then = run("demo", 4_200);
+        let whole = timelines(&then.sides[0], 4_200.0);
+        assert_eq!((cut.from_ms, cut.to_ms), (0.0, 4_200.0));
+        assert_eq!(cut.commits, whole.commits);
+        assert_eq!(cut.commits_in_window, whole.commits_in_window);
+        assert_eq!(cut.applies, whole.applies);
+        assert_eq!(cut.probes, whole.probes);
+        assert_eq!(cut.backlog_steps.last(), Some(&(4_200.0, whole.backlog)));
+        assert_eq!(cut.backlog_steps, whole.backlog_steps);
+        // The whole window holds the later read too.
+        let full = timelines(&later.sides[0], later.time_domain_ms());
+        assert!(
+            full.probes.len() > cut.probes.len(),
+            "{} {}",
+            full.probes.len(),
+            cut.probes.len()
+        );
     }
 
     #[test]
