@@ -292,6 +292,12 @@ impl<R: LabRun + Clone + 'static> Playback<R> {
         self.seek_to(Goal::Time(time_of(ms)), Some(ms.max(0.0)));
     }
 
+    /// Jumps to the end of the run: its last event handled, wherever the time
+    /// axis ends (a run's last event may come a little after its nominal end).
+    pub fn seek_end(&self) {
+        self.seek_to(Goal::Events(u64::MAX), None);
+    }
+
     /// ← : back to just before the newest traced record, so → traces it again.
     pub fn step_back(&self) {
         self.clock.playing.set(false);

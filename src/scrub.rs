@@ -147,7 +147,12 @@ where
     };
     let on_input = move |ev: leptos::ev::Event| {
         if let Some(v) = crate::browser::parse_f64(&event_target_value(&ev)) {
-            playback.seek_ms(v);
+            // The far right is the end of the run, not only the axis' end.
+            if v >= domain_ms() {
+                playback.seek_end();
+            } else {
+                playback.seek_ms(v);
+            }
         }
     };
     // The range's keys, by hand: with `step="any"` (so the thumb shows the
@@ -166,7 +171,11 @@ where
             _ => return,
         };
         ev.prevent_default();
-        playback.seek_ms(engine::num::clamp(to, 0.0, d));
+        if to >= d {
+            playback.seek_end();
+        } else {
+            playback.seek_ms(engine::num::clamp(to, 0.0, d));
+        }
     };
 
     let outages = move || {

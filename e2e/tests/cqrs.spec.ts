@@ -4,7 +4,7 @@
 // then a stale Pending); the compact embed fits a 720 px frame; the page speaks
 // Spanish; and ?bench=1 measures a run of a million commands.
 import { test, expect } from '../fixtures';
-import { cli, metricsJson, noGuidedPauses, presetFragment, presetLinks, runToEnd } from '../lab';
+import { cli, metricsJson, noGuidedPauses, presetFragment, presetLink, presetLinks, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
@@ -405,4 +405,24 @@ test('big CQRS runs stay responsive: frame times while playing, recorded for the
     // Never frozen: every frame came within a second.
     expect(stats.worst).toBeLessThan(1000);
   }
+});
+
+test("the scrubber's far right is the end of the run: the demo's last read is in", async ({ page }) => {
+  // The demo's last event (the read that finds 'Shipped') comes a moment after its
+  // nominal 7.1 s: dragging to the end must land after it, not at the axis' end.
+  await page.goto(`/cqrs.html#${presetFragment('demo', 'en', 'cqrs')}`);
+  await noGuidedPauses(page);
+  const scrub = page.getByTestId('scrub');
+  await scrub.fill((await scrub.getAttribute('max')) ?? '0');
+  await expect(page.getByTestId('finished')).toBeVisible();
+  await expect(page.getByTestId('provisional-note')).toHaveCount(0);
+  const browser = await metricsJson(page);
+  const out = JSON.parse(execFileSync(cli(), ['run', presetLink('demo', 'cqrs')], { encoding: 'utf8' }));
+  expect(browser.metrics).toEqual(out.metrics);
+  // The End key too, from the start.
+  await scrub.focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('finished')).toHaveCount(0);
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('finished')).toBeVisible();
 });

@@ -170,6 +170,8 @@ test('each page shows its frame and a loading message before any wasm', async ({
 });
 
 test('every page in site/pages.tsv is built from the one template, and every lab is reachable from every page', async ({ page, request }) => {
+  // Six pages × five labs: thirty page loads, each with its wasm (over 30 s on a busy machine).
+  test.setTimeout(120_000);
   expect(PAGES[0].stem).toBe('index');
   expect(PAGES.length).toBeGreaterThan(1);
   const labs = PAGES.slice(1).map((p) => p.stem);
