@@ -469,8 +469,14 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
         );
         m.open("g", &[("data-state", state.key())]);
         let mut lines = vec![("av-state", state_label(lang, state))];
+        let mut class = class;
         if lane == "queries" {
-            lines.push(("av-sub av-copy", copy_label(lang, model.copy_state(now))));
+            let copy = model.copy_state(now);
+            // A paused or rebuilding projector is a warning on the box itself.
+            if copy.paused || copy.rebuilding {
+                class.push_str(" av-warn");
+            }
+            lines.push(("av-sub av-copy", copy_label(lang, copy, !short)));
         }
         draw_box(&mut m, b, lane, &class, t(lang, title), &lines);
         m.close("g");
@@ -514,18 +520,23 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
 }
 
 /// The queries service's copy in a few words: "copy 12 behind".
-pub fn copy_label(lang: Lang, c: CopyState) -> String {
+/// With `wait`, how long the oldest missing one has waited: "copy 12 behind (3.5 s)".
+pub fn copy_label(lang: Lang, c: CopyState, wait: bool) -> String {
     if c.rebuilding {
-        t(lang, "availability.stage.copy_rebuilding").to_string()
-    } else if c.behind == 0 {
-        t(lang, "availability.stage.copy_fresh").to_string()
+        return t(lang, "availability.stage.copy_rebuilding").to_string();
+    }
+    if c.behind == 0 {
+        return t(lang, "availability.stage.copy_fresh").to_string();
+    }
+    let key = if c.paused {
+        "availability.stage.copy_paused"
     } else {
-        let key = if c.paused {
-            "availability.stage.copy_paused"
-        } else {
-            "availability.stage.copy_behind"
-        };
-        tf(lang, key, &[("n", &c.behind)])
+        "availability.stage.copy_behind"
+    };
+    let text = tf(lang, key, &[("n", &c.behind)]);
+    match c.oldest_ms.filter(|_| wait) {
+        Some(ms) => format!("{text} ({})", crate::charts::fmt_ms(lang, ms)),
+        None => text,
     }
 }
 

@@ -900,6 +900,11 @@ impl AvailabilityModel {
         self.seq
     }
 
+    /// When the oldest registration not yet in the queries' copy was committed.
+    pub fn oldest_pending(&self) -> Option<SimTime> {
+        self.pending.front().map(|&(_, at)| at)
+    }
+
     /// Downtime so far, the stretch still open included (µs).
     pub fn downtime_us(&self, now: SimTime) -> u64 {
         self.stats.downtime_us + self.down_since.map_or(0, |s| now.since(s).as_micros())

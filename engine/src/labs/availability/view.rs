@@ -275,9 +275,11 @@ pub enum CommandRoute {
 
 /// The queries service's copy: how many committed registrations it still
 /// lacks, and whether the projector feeding it is rebuilding or paused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CopyState {
     pub behind: u64,
+    /// How long the oldest registration the copy lacks has waited (ms).
+    pub oldest_ms: Option<f64>,
     pub rebuilding: bool,
     pub paused: bool,
 }
@@ -370,8 +372,15 @@ impl AvailabilityModel {
     /// The queries service's copy at `now`, as the projector keeps it.
     pub fn copy_state(&self, now: SimTime) -> CopyState {
         let p = self.projector();
+        let behind = self.committed() - p.applied_up_to();
         CopyState {
-            behind: self.committed() - p.applied_up_to(),
+            behind,
+            // How long the oldest missing registration has waited (the lag a
+            // query pays now; the lag metric only counts those applied).
+            oldest_ms: self
+                .oldest_pending()
+                .filter(|_| behind > 0)
+                .map(|at| now.since(at).as_micros() as f64 / 1000.0),
             rebuilding: p.is_rebuilding(),
             paused: p.config().pauses.iter().any(|w| w.contains(now)),
         }
