@@ -94,3 +94,9 @@ fn escape_into(out: &mut String, s: &str) {
 pub fn num(v: f64) -> String {
     engine::num::fixed(v, 1)
 }
+
+/// About how wide `text` is at `px` (bold-ish sans): a bound for fitting SVG
+/// labels without measuring them in the page.
+pub fn text_width(text: &str, px: f64) -> f64 {
+    text.chars().count() as f64 * px * 0.6
+}

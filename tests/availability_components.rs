@@ -665,3 +665,43 @@ async fn the_queries_box_shows_how_far_its_copy_is_behind() {
         "{m:?}"
     );
 }
+
+/// A line longer than its box is squeezed into it, not spilled over the border:
+/// the gateway's "/api-commands → ningún lado (503)" during a failover, in Spanish.
+#[wasm_bindgen_test]
+async fn a_long_line_is_fitted_to_its_box() {
+    use cloud_patterns_playground::labs::availability::stage::stage_svg;
+    let view = preset("experiment");
+    advance_to(view, 34_000);
+    let svg = view
+        .run
+        .with_value(|r| stage_svg(&r.sides[0], Lang::Es, 1000.0, false));
+    let root = container();
+    root.set_inner_html(&svg);
+    let line = all(&root, "[data-lane=gateway] text")
+        .into_iter()
+        .find(|t| t.text_content().unwrap_or_default().contains("ningún lado"))
+        .expect("the route line");
+    let room: f64 = one(&root, "[data-lane=gateway] rect")
+        .get_attribute("width")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let fitted: f64 = line
+        .get_attribute("textLength")
+        .expect("squeezed")
+        .parse()
+        .unwrap();
+    assert!(fitted < room, "{fitted} in {room}");
+    // A short line is left as it is.
+    let short = all(&root, "[data-lane=gateway] text")
+        .into_iter()
+        .find(|t| {
+            t.text_content()
+                .unwrap_or_default()
+                .contains("/api-queries")
+        })
+        .expect("the queries route");
+    assert!(short.get_attribute("textLength").is_none());
+    root.remove();
+}

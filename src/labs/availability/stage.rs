@@ -11,7 +11,7 @@
 
 use super::AvailView;
 use crate::i18n::tr;
-use crate::markup::{num, Markup};
+use crate::markup::{num, text_width, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::availability::record::{Backend, Code};
 use engine::labs::availability::view::{CommandRoute, CopyState, InstanceState, Sent};
@@ -212,17 +212,25 @@ fn draw_box(
         ],
         title,
     );
+    let room = w - 8.0;
+    let room_text = num(room);
     for (i, (cls, line)) in lines.iter().enumerate() {
-        m.elem(
-            "text",
-            &[
-                ("class", cls),
-                ("x", &num(x)),
-                ("y", &num(top + 14.0 * (i as f64 + 1.0))),
-                ("text-anchor", "middle"),
-            ],
-            line,
-        );
+        let y_text = num(top + 14.0 * (i as f64 + 1.0));
+        let x_text = num(x);
+        let mut attrs = vec![
+            ("class", *cls),
+            ("x", x_text.as_str()),
+            ("y", y_text.as_str()),
+            ("text-anchor", "middle"),
+        ];
+        // A line longer than its box ('/api-commands → ningún lado (503)') is
+        // squeezed into it rather than spilling over the border.
+        // (Measured as 12 px: the 11 px lines are partly bold, and '/', '→' are wide.)
+        if text_width(line, 12.0) > room {
+            attrs.push(("textLength", &room_text));
+            attrs.push(("lengthAdjust", "spacingAndGlyphs"));
+        }
+        m.elem("text", &attrs, line);
     }
     m.close("g");
 }

@@ -11,7 +11,7 @@
 
 use super::{picked, ChoreoView};
 use crate::i18n::tr;
-use crate::markup::{num, Markup};
+use crate::markup::{num, text_width, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::choreography::config::{Mode, Topic};
 use engine::labs::choreography::view::{self as cv, HopLabel, Lane, RowKind, Status};
@@ -801,12 +801,6 @@ pub fn status_sentence(counts: &[u64; 6], lang: Lang) -> String {
 /// Whether a topic is one the stage draws going back (for tests and legends).
 pub fn is_backward(topic: Topic) -> bool {
     cv::is_backward_topic(topic)
-}
-
-/// About how wide `text` is at `px` (bold-ish sans): a bound for fitting
-/// labels without measuring them in the page.
-fn text_width(text: &str, px: f64) -> f64 {
-    text.chars().count() as f64 * px * 0.6
 }
 
 /// Where a token's label goes: beside the token on the side where it fits in
