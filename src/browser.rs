@@ -146,3 +146,17 @@ pub fn parse_f64(s: &str) -> Option<f64> {
     }
     (i == b.len()).then(|| js_sys::Number::parse_float(s))
 }
+
+/// Reads `el`'s CSS custom properties (`"--c-info"`), each with a fallback for
+/// when it is unset: how canvas drawings take the page's colours.
+pub fn css_vars(el: &web_sys::Element) -> impl Fn(&str, &str) -> String {
+    let style = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
+    move |name: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(name).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
+    }
+}

@@ -734,33 +734,16 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
 pub const CANVAS_NODE_ROW: f64 = 8.0;
 
 fn draw_nodes_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64) {
-    use wasm_bindgen::JsCast;
     let m = sim.model();
     let now = sim.now();
     let hb = &m.config().metadata.heartbeat;
     let views = rv::nodes(m, now);
     let c = NodeCols::new(width);
     let h = views.len() as f64 * CANVAS_NODE_ROW + 2.0;
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    size_canvas(canvas, width, h, ratio);
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
+    let Some(ctx) = canvas_2d(canvas, width, h) else {
         return;
     };
-    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-    let style = web_sys::window().and_then(|w| w.get_computed_style(canvas).ok().flatten());
-    let var = |name: &str, fallback: &str| {
-        style
-            .as_ref()
-            .and_then(|s| s.get_property_value(name).ok())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| fallback.to_string())
-    };
+    let var = crate::browser::css_vars(canvas);
     let (info, wait, fail, muted, bg) = (
         var("--c-info", "#0072B2"),
         var("--c-wait", "#E69F00"),
@@ -1099,7 +1082,6 @@ pub fn workers_markup(sim: &ReplicaSim, lang: Lang) -> String {
 /// The canvas matrix of a large cluster: the node strip as one coloured
 /// band (up, suspect, dead, down), then `CANVAS_ROWS` rows from the window.
 fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64) {
-    use wasm_bindgen::JsCast;
     let m = sim.model();
     let now = sim.now();
     let nodes = rv::nodes(m, now);
@@ -1114,26 +1096,10 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
     );
     let head = 20.0;
     let h = head + rows as f64 * g.row_h + 2.0;
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    size_canvas(canvas, width, h, ratio);
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
+    let Some(ctx) = canvas_2d(canvas, width, h) else {
         return;
     };
-    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-    let style = web_sys::window().and_then(|w| w.get_computed_style(canvas).ok().flatten());
-    let var = |name: &str, fallback: &str| {
-        style
-            .as_ref()
-            .and_then(|s| s.get_property_value(name).ok())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| fallback.to_string())
-    };
+    let var = crate::browser::css_vars(canvas);
     let (ok, fail, wait, giveup, info, muted, bg) = (
         var("--c-ok", "#009E73"),
         var("--c-fail", "#D55E00"),
@@ -1216,6 +1182,25 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
 
 /// Sizes a canvas only when its size changed: setting a canvas's width, even
 /// to the same value, throws its bitmap away and makes the page lay it out again.
+/// The canvas sized to `width` × `h` CSS px at the screen's pixel ratio, and
+/// its 2D context scaled so drawing is in CSS px.
+fn canvas_2d(
+    canvas: &web_sys::HtmlCanvasElement,
+    width: f64,
+    h: f64,
+) -> Option<web_sys::CanvasRenderingContext2d> {
+    use wasm_bindgen::JsCast;
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    size_canvas(canvas, width, h, ratio);
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())?;
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    Some(ctx)
+}
+
 fn size_canvas(canvas: &web_sys::HtmlCanvasElement, width: f64, h: f64, ratio: f64) {
     let (w, hh) = ((width * ratio) as u32, (h * ratio) as u32);
     if canvas.width() != w {
