@@ -277,3 +277,90 @@ fn markup_escapes_text_and_attributes() {
     assert_eq!(root.query_selector_all("img, script").unwrap().length(), 0);
     assert_eq!(root.text_content().unwrap(), "<script>1</script>");
 }
+
+/// "Zoom to the shorter run" is offered only where it helps: two sides, one
+/// ending well before the shared axis does. The herd's jittered B ends in
+/// about 4 s, A in about 30: B's card offers the zoom once that is known; a
+/// run not yet started, or one side alone, offers nothing.
+#[wasm_bindgen_test]
+fn the_zoom_is_offered_only_for_a_side_that_ends_early() {
+    use cloud_patterns_playground::lab_page::verdict::{window_ms, zoom_offer, ZOOM_WORTH};
+    let herd = view_of("herd");
+    herd.run.with_value(|r| {
+        assert_eq!(zoom_offer(r), None, "nothing has run: nothing to zoom to");
+        assert_eq!(window_ms(r, true), window_ms(r, false));
+    });
+    advance(herd, None);
+    herd.run.with_value(|r| {
+        let o = zoom_offer(r).expect("B ends early");
+        assert_eq!(o.side, 1);
+        assert_eq!(o.end_ms, r.side_end_ms(1));
+        assert_eq!(o.full_ms, r.time_domain_ms());
+        assert!(o.end_ms <= ZOOM_WORTH * o.full_ms, "{o:?}");
+        assert_eq!(window_ms(r, true), o.end_ms);
+        assert_eq!(window_ms(r, false), o.full_ms);
+    });
+    // One side: no zoom, even when asked.
+    let alone = view_of("tenacity");
+    advance(alone, None);
+    alone.run.with_value(|r| {
+        assert_eq!(zoom_offer(r), None);
+        assert_eq!(window_ms(r, true), window_ms(r, false));
+    });
+}
+
+/// On the page, the offer is a toggle on the shorter side's card (never on
+/// the other, never below both): it names the side and the window, and
+/// checking it cuts both mini-charts' axis at B's end.
+#[wasm_bindgen_test]
+async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
+    let (root, _h) = mount_page("herd");
+    tick().await;
+    assert!(
+        q(&root, "[data-testid=zoom-shorter]").is_none(),
+        "before the run, both sides end at 0: nothing to offer"
+    );
+    let scrub = q(&root, "[data-testid=scrub]").unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("End");
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    scrub.dispatch_event(&ev).unwrap();
+    for _ in 0..200 {
+        if q(&root, "[data-testid=zoom-shorter]").is_some() {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert_eq!(count(&root, "[data-testid=zoom-shorter]"), 1);
+    assert!(q(&root, "[data-side=B] [data-testid=zoom-shorter]").is_some());
+    assert!(q(&root, "[data-side=A] [data-testid=zoom-shorter]").is_none());
+    let label = q(&root, "[data-side=B] .zoom-toggle")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(label.contains("Zoom to B's run (0–"), "{label}");
+    let axis_end = |side: &str| {
+        let ticks = root
+            .query_selector_all(&format!("[data-testid=verdict-{side}] .verdict-tick"))
+            .unwrap();
+        ticks
+            .item(ticks.length() - 1)
+            .and_then(|t| t.text_content())
+            .unwrap_or_default()
+    };
+    let whole = axis_end("A");
+    assert_eq!(axis_end("B"), whole);
+    let input: HtmlInputElement = q(&root, "[data-testid=zoom-shorter]")
+        .unwrap()
+        .unchecked_into();
+    input.click();
+    tick().await;
+    let zoomed = axis_end("A");
+    assert_ne!(zoomed, whole, "the axis ends earlier");
+    assert_eq!(axis_end("B"), zoomed);
+    assert!(
+        label.ends_with(&format!("0–{zoomed})")),
+        "{label} vs {zoomed}"
+    );
+}

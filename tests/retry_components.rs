@@ -1284,3 +1284,60 @@ async fn the_log_shows_fewer_lines_while_playing() {
     tick().await;
     assert_eq!(lines(&root), SHOWN, "the full log when paused");
 }
+
+/// The x of the chart's "now" line and its share of the x axis.
+fn now_share(chart: &Element) -> Option<f64> {
+    let now = chart.query_selector("line.chart-now").unwrap()?;
+    let axis = chart.query_selector("line.chart-axis").unwrap()?;
+    let f = |e: &Element, a: &str| -> f64 { e.get_attribute(a).unwrap().parse().unwrap() };
+    let (x0, x1) = (f(&axis, "x1"), f(&axis, "x2"));
+    Some((f(&now, "x1") - x0) / (x1 - x0))
+}
+
+/// The full charts span the run's whole time window, so mid-run a "now" line
+/// says how far the run has got: on the load chart at the clock's share of
+/// the time domain, moving with it; on the herd's chart (whose axis fits the
+/// run so far) at its end.
+#[wasm_bindgen_test]
+async fn the_full_charts_mark_now_and_it_moves_with_the_clock() {
+    use cloud_patterns_playground::labs::retry::charts::time_domain_s;
+    let storm = lab("storm_breaker");
+    let view = storm.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=view side=Side::A /> },
+    );
+    let mut shares = vec![];
+    for ms in [10_000, 20_000, 40_000] {
+        storm.advance_to(ms);
+        tick().await;
+        let chart = find(&root, "[data-testid=chart-load]").unwrap();
+        let share = now_share(&chart).expect("a now line on the load chart");
+        let domain_s = view.run.with_value(time_domain_s);
+        assert!(
+            (share - ms as f64 / 1000.0 / domain_s).abs() < 0.003,
+            "{ms} ms: {share} vs {}",
+            ms as f64 / 1000.0 / domain_s
+        );
+        shares.push(share);
+    }
+    assert!(
+        (shares[2] - shares[1] - 2.0 * (shares[1] - shares[0])).abs() < 0.005,
+        "{shares:?}"
+    );
+
+    let herd = lab("herd");
+    let hv = herd.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=hv side=Side::A /> },
+    );
+    herd.advance_to(1_000);
+    tick().await;
+    let chart = find(&root, "[data-testid=chart-herd]").expect("the herd's chart");
+    // The herd's axis fits the side's run so far, so mid-run now is its end.
+    let share = now_share(&chart).expect("a now line on the herd's chart");
+    assert!((share - 1.0).abs() < 0.003, "{share}");
+}

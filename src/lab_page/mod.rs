@@ -20,7 +20,7 @@ use crate::layout::LabLayout;
 use crate::player::{self, Clock, PlayerBar};
 use crate::share::ShareButtons;
 use engine::codec;
-use engine::i18n::t;
+use engine::i18n::{t, tf};
 use engine::labs::run::Moment;
 use engine::validate::ConfigError;
 use engine::{LabId, LabRun, Lang};
@@ -398,6 +398,26 @@ fn stage_cards<L: LabUi>(
             }
         })
     });
+    // "Zoom to the shorter run" is offered on the card whose run ends early,
+    // over the empty end of its mini-chart, only while that is so.
+    let offer = Memo::new(move |_| view.with(|run| verdict::zoom_offer(run)));
+    let zoom_chip = move |side: usize| {
+        move || {
+            let o = offer.get().filter(|o| o.side == side)?;
+            let lang = view.lang.get();
+            let letter = if side == 0 { "A" } else { "B" };
+            let end = crate::charts::fmt_ms(lang, o.end_ms);
+            let text = tf(lang, "ui.zoom_to_run", &[("side", &letter), ("end", &end)]);
+            Some(view! {
+                <label class="zoom-toggle">
+                    <input type="checkbox" data-testid="zoom-shorter" prop:checked=move || zoom.get()
+                        on:change=move |ev| zoom.set(event_target_checked(&ev)) />
+                    " "
+                    {text}
+                </label>
+            })
+        }
+    };
     let card = move |side: usize| {
         let label = if side == 0 { "ui.side_a" } else { "ui.side_b" };
         let letter = if side == 0 { "A" } else { "B" };
@@ -410,7 +430,10 @@ fn stage_cards<L: LabUi>(
             <section class="side" data-side=letter>
                 <h2 class="side-title">{tr(label)}</h2>
                 <span class="side-summary" data-testid=format!("summary-{letter}")>{summary}</span>
-                <verdict::VerdictChart data=data.into() axis=axis.into() lang=view.lang side=letter />
+                <div class="verdict-wrap">
+                    <verdict::VerdictChart data=data.into() axis=axis.into() lang=view.lang side=letter />
+                    {zoom_chip(side)}
+                </div>
                 {L::stage(view, frame_view, side, time_axis)}
             </section>
         }
@@ -420,13 +443,5 @@ fn stage_cards<L: LabUi>(
             {card(0)}
             {crate::show::show(has_b, move || card(1).into_any())}
         </div>
-        {crate::show::show(has_b, move || view! {
-            <label class="zoom-toggle">
-                <input type="checkbox" data-testid="zoom-shorter" prop:checked=move || zoom.get()
-                    on:change=move |ev| zoom.set(event_target_checked(&ev)) />
-                " "
-                {tr("ui.zoom_shorter")}
-            </label>
-        }.into_any())}
     }
 }

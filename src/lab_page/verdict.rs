@@ -50,18 +50,50 @@ impl TimeAxis {
 }
 
 /// The end of the stage cards' time window: `run`'s time domain, or with
-/// `zoom` the end of its shorter side (when both have one).
+/// `zoom` the end of its shorter side (when [`zoom_offer`] offers it).
 pub fn window_ms<R: LabRun>(run: &R, zoom: bool) -> f64 {
     let full = run.time_domain_ms();
-    let shorter = (0..run.side_count())
-        .map(|s| run.side_end_ms(s))
-        .fold(f64::INFINITY, f64::min);
-    let x_max = if zoom && shorter.is_finite() && shorter > 0.0 {
-        shorter
-    } else {
-        full
+    let x_max = match zoom_offer(run) {
+        Some(offer) if zoom => offer.end_ms,
+        _ => full,
     };
     x_max.max(1.0)
+}
+
+/// A side whose run ends well before the shared time axis does, so its
+/// mini-chart is squeezed into the axis' first part: the page offers to zoom
+/// both cards to it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ZoomOffer {
+    /// The shorter side (0 = A).
+    pub side: usize,
+    /// Where its run ends, in ms.
+    pub end_ms: f64,
+    /// Where the whole axis ends, in ms.
+    pub full_ms: f64,
+}
+
+/// Zooming pays only when one side ends before [`ZOOM_WORTH`] of the axis:
+/// two runs of about the same length (or a run in progress, where both sides
+/// end at "now") have nothing to zoom to.
+pub const ZOOM_WORTH: f64 = 0.8;
+
+/// The zoom worth offering for `run`, if any: its shorter side and that
+/// side's end, when there are two sides and the shorter one ends before
+/// [`ZOOM_WORTH`] of the time domain.
+pub fn zoom_offer<R: LabRun>(run: &R) -> Option<ZoomOffer> {
+    if run.side_count() < 2 {
+        return None;
+    }
+    let full = run.time_domain_ms();
+    let (side, end_ms) = (0..run.side_count())
+        .map(|s| (s, run.side_end_ms(s)))
+        .fold((0, f64::INFINITY), |a, b| if b.1 < a.1 { b } else { a });
+    (end_ms.is_finite() && end_ms > 0.0 && end_ms <= ZOOM_WORTH * full).then_some(ZoomOffer {
+        side,
+        end_ms,
+        full_ms: full,
+    })
 }
 
 const H: f64 = 100.0;

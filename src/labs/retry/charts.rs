@@ -105,6 +105,7 @@ fn herd_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
         x_max: end_s,
         x_unit: Unit::Seconds,
         y_unit: Unit::Number,
+        now: Some(now_s(run)),
         lang,
         ..LineChartData::default()
     };
@@ -235,6 +236,12 @@ fn peak_call_rate(sim: &RetrySim) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// The player's clock in seconds: the full charts span the run's whole time
+/// domain, so a "now" line shows how far the run has got.
+fn now_s(run: &RetryRun) -> f64 {
+    run.now().as_micros() as f64 / 1e6
+}
+
 fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
     let base = LineChartData {
         title: t(lang, "retry.charts.load_title").to_string(),
@@ -243,6 +250,7 @@ fn load_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
         x_max: time_domain_s(run),
         x_unit: Unit::Seconds,
         y_unit: Unit::Number,
+        now: Some(now_s(run)),
         lang,
         ..LineChartData::default()
     };
