@@ -160,3 +160,44 @@ pub fn css_vars(el: &web_sys::Element) -> impl Fn(&str, &str) -> String {
             .unwrap_or_else(|| fallback.to_string())
     }
 }
+
+/// Whether `node`'s element is on screen (or within `margin`, CSS units, of
+/// it), as an IntersectionObserver reports it. `true` until the first report,
+/// so a view never waits on it to draw.
+pub fn use_on_screen(
+    node: leptos::prelude::NodeRef<leptos::html::Div>,
+    margin: &'static str,
+) -> leptos::prelude::ReadSignal<bool> {
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let (on_screen, set_on_screen) = signal(true);
+    Effect::new(move |_| {
+        let Some(el) = node.get() else { return };
+        let el: web_sys::Element = el.into();
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            // The last entry is the newest state of the one element observed.
+            if let Some(e) = entries
+                .iter()
+                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                .last()
+            {
+                set_on_screen.try_set(e.is_intersecting());
+            }
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin(margin);
+        if let Ok(observer) = web_sys::IntersectionObserver::new_with_options(
+            callback.as_ref().unchecked_ref(),
+            &options,
+        ) {
+            observer.observe(&el);
+            let kept = send_wrapper::SendWrapper::new((observer, callback));
+            on_cleanup(move || {
+                let (observer, _callback) = kept.take();
+                observer.disconnect();
+            });
+        }
+    });
+    on_screen
+}

@@ -364,3 +364,89 @@ async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
         "{label} vs {zoomed}"
     );
 }
+
+/// Off screen while the run plays, the metrics table is rebuilt on one
+/// redraw in ten, not on each; paused, or back on screen, it is exact at once.
+#[wasm_bindgen_test]
+async fn off_screen_while_playing_the_metrics_table_is_rebuilt_less_often() {
+    use cloud_patterns_playground::lab_page::metrics::OFF_SCREEN_EVERY;
+    let view = view_of("storm_budget");
+    let root = container();
+    // Far below the viewport (beyond the observer's 200 px margin).
+    root.style().set_property("margin-top", "6000px").unwrap();
+    let playing = RwSignal::new(true);
+    let _m = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <MetricsTable view=view playing=playing /> },
+    );
+    // The observer's first report arrives after a frame or two.
+    sleep(100).await;
+    let calls = || {
+        q(&root, "tr[data-metric=calls] td .measured")
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    let mut ms = 10_000;
+    advance(view, Some(ms));
+    tick().await;
+    // Redraws until the table shows the run's numbers once: the counting
+    // starts there.
+    let mut shown = calls();
+    let mut changes = vec![];
+    for redraw in 1..=2 * OFF_SCREEN_EVERY {
+        ms += 500;
+        advance(view, Some(ms));
+        tick().await;
+        let now = calls();
+        if now != shown {
+            changes.push(redraw);
+            shown = now;
+        }
+    }
+    assert!(
+        !changes.is_empty() && changes.len() <= 3,
+        "rebuilt about once per {OFF_SCREEN_EVERY} redraws off screen: {changes:?}"
+    );
+    for pair in changes.windows(2) {
+        assert_eq!(pair[1] - pair[0], OFF_SCREEN_EVERY, "{changes:?}");
+    }
+    let engine_calls = || {
+        view.run.with_value(|r| {
+            r.metric_rows(0)
+                .into_iter()
+                .find(|row| row.key == "calls")
+                .map(|row| {
+                    cloud_patterns_playground::lab_page::metrics::fmt_value(Lang::En, row.value)
+                })
+                .unwrap()
+        })
+    };
+    // A redraw after which the table is behind the engine…
+    loop {
+        ms += 500;
+        advance(view, Some(ms));
+        tick().await;
+        if calls() != engine_calls() {
+            break;
+        }
+    }
+    let engine = engine_calls();
+    let stale = calls();
+    // …and pausing makes it exact at once.
+    playing.set(false);
+    tick().await;
+    assert_eq!(calls(), engine);
+    assert_ne!(stale, engine, "it was behind before the pause");
+    // Playing again, but on screen: every redraw.
+    playing.set(true);
+    root.style().set_property("margin-top", "0").unwrap();
+    root.scroll_into_view();
+    sleep(100).await;
+    for _ in 0..3 {
+        ms += 500;
+        advance(view, Some(ms));
+        tick().await;
+        assert_eq!(calls(), engine_calls());
+    }
+}

@@ -270,13 +270,41 @@ pub fn metrics_markup<R: LabRun>(run: &R, lang: Lang) -> String {
     m.finish()
 }
 
+/// While the run plays and the table is off screen, it is rebuilt on only
+/// one redraw in this many (about once a second instead of ten times): it is
+/// the page's largest piece of markup, and nobody is reading it.
+pub const OFF_SCREEN_EVERY: u32 = 10;
+
 #[component]
-pub fn MetricsTable<R: LabRun + 'static>(view: RunView<R>) -> impl IntoView {
+pub fn MetricsTable<R: LabRun + 'static>(
+    view: RunView<R>,
+    /// The player is playing (the page's clock). Without it (a table mounted
+    /// on its own) every redraw rebuilds the table.
+    #[prop(optional, into)]
+    playing: Option<Signal<bool>>,
+) -> impl IntoView {
     let lang = view.lang;
-    let table = move || {
+    let node = NodeRef::<leptos::html::Div>::new();
+    let on_screen = crate::browser::use_on_screen(node, "200px");
+    let skipped = StoredValue::new(0u32);
+    // A memo: the markup is set only when it changed, and off screen while
+    // playing most redraws keep the last one. Paused, finished, or back in
+    // view, the table is exact again at once.
+    let table = Memo::new(move |prev: Option<&String>| {
         let lang = lang.get();
-        view.with(|run| metrics_markup(run, lang))
-    };
+        let unread = playing.is_some_and(|p| p.get()) && !on_screen.get();
+        view.with(|run| {
+            if let Some(prev) = prev.filter(|_| unread && !run.is_finished()) {
+                let n = skipped.get_value() + 1;
+                if n < OFF_SCREEN_EVERY {
+                    skipped.set_value(n);
+                    return prev.clone();
+                }
+            }
+            skipped.set_value(0);
+            metrics_markup(run, lang)
+        })
+    });
     // Only built while the section is open: it is the most expensive view.
     let open = RwSignal::new(false);
     let json = move || {
@@ -288,7 +316,7 @@ pub fn MetricsTable<R: LabRun + 'static>(view: RunView<R>) -> impl IntoView {
     };
     view! {
         <div class="metrics">
-            <div class="metrics-body" inner_html=table></div>
+            <div class="metrics-body" node_ref=node inner_html=move || table.get()></div>
             <details class="metrics-json" prop:open=move || open.get() on:toggle=move |ev| {
                 let el: web_sys::HtmlDetailsElement = wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::EventTarget>(&ev));
                 open.set(el.open());

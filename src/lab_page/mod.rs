@@ -321,7 +321,7 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
     let share_link =
         Signal::derive(move || format!("{}#{}", crate::browser::clean_base_url(), fragment.get()));
     let metrics_view = view! {
-        <metrics::MetricsTable view=view_ctx />
+        <metrics::MetricsTable view=view_ctx playing=clock.playing />
         <crate::export::ExportMenu
             slug=L::ID.slug()
             link=share_link
