@@ -71,12 +71,29 @@ fn csv_field(s: &str) -> String {
 }
 
 /// A row's label in `lang`, its placeholders filled (`Failures on node_2`).
+/// The engine writes a number among them as English does (`99.9`, the same
+/// for every reader, as the CLI prints it); here it takes the reader's decimal
+/// mark (`99,9` in es and pt).
 pub fn row_label(lang: Lang, row: &MetricRow) -> String {
-    let args: Vec<(&str, &dyn Display)> = row
+    let args: Vec<(&str, String)> = row
         .label_args
         .iter()
-        .map(|(k, v)| (*k, v as &dyn Display))
+        .map(|(k, v)| {
+            let number = v.split_once('.').is_some_and(|(int, frac)| {
+                !int.is_empty()
+                    && !frac.is_empty()
+                    && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+            });
+            let v = if number {
+                engine::i18n::format::decimal_mark(lang, v)
+            } else {
+                v.clone()
+            };
+            (*k, v)
+        })
         .collect();
+    let args: Vec<(&str, &dyn Display)> =
+        args.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
     tf(lang, row.label_key, &args)
 }
 

@@ -705,3 +705,36 @@ async fn a_long_line_is_fitted_to_its_box() {
     assert!(short.get_attribute("textLength").is_none());
     root.remove();
 }
+
+/// In Spanish the metrics table writes the target as the text beside it
+/// does, "99,9 %" (the engine hands the number over as English writes it),
+/// and theory's detection time is the ping-echo span, not its upper end.
+#[wasm_bindgen_test]
+async fn the_metrics_table_speaks_the_readers_decimals_and_gives_detection_as_a_span() {
+    use cloud_patterns_playground::lab_page::metrics::MetricsTable;
+    let (c, seed) = preset_config("experiment");
+    let view = AvailView {
+        lang: Signal::stored(Lang::Es),
+        ..view_of(&c, seed)
+    };
+    let root = container();
+    let _m = mount_to(root.clone(), move || view! { <MetricsTable view=view /> });
+    run_to_end(view);
+    tick().await;
+    let label = root
+        .query_selector("tr[data-metric=error_budget_used] th")
+        .unwrap()
+        .expect("the budget row")
+        .text_content()
+        .unwrap();
+    assert!(label.contains("99,9 %"), "{label}");
+    assert!(!label.contains("99.9"), "{label}");
+    let theory = root
+        .query_selector("tr[data-metric=detection_ms] .theory .mono")
+        .unwrap()
+        .expect("detection has a theory")
+        .text_content()
+        .unwrap();
+    assert!(theory.contains(" – "), "a span: {theory}");
+    assert!(theory.contains(','), "Spanish decimals: {theory}");
+}

@@ -35,6 +35,7 @@ pub fn fmt_value(lang: Lang, v: MetricValue) -> String {
         MetricValue::Ms(ms) => fmt_ms(lang, ms),
         MetricValue::Factor(f) => format!("×{}", fmt_fixed2(lang, f)),
         MetricValue::Number(x) => fmt_fixed2(lang, x),
+        MetricValue::MsRange(from, to) => format!("{} – {}", fmt_ms(lang, from), fmt_ms(lang, to)),
     }
 }
 
@@ -48,12 +49,7 @@ fn fmt_fixed2(lang: Lang, v: f64) -> String {
 }
 
 fn label(lang: Lang, row: &MetricRow) -> String {
-    let args: Vec<(&str, &dyn std::fmt::Display)> = row
-        .label_args
-        .iter()
-        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
-        .collect();
-    capitalised(&tf(lang, row.label_key, &args))
+    capitalised(&crate::export::row_label(lang, row))
 }
 
 /// One side's column: measured value, and theory's prediction under it.

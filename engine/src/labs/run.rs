@@ -87,6 +87,11 @@ pub enum MetricValue {
     Factor(f64),
     /// A plain number with two decimals (mean attempts).
     Number(f64),
+    /// A span of durations, in ms, from–to: theory's answer when it bounds a
+    /// time rather than fixing it (a detector notices a crash between its
+    /// best and worst case). As a single number, its midpoint (the mean
+    /// when every point of the span is as likely).
+    MsRange(f64, f64),
 }
 
 impl MetricValue {
@@ -96,6 +101,7 @@ impl MetricValue {
             MetricValue::Missing => None,
             MetricValue::Count(n) => Some(n as f64),
             MetricValue::Ratio(v) | MetricValue::Ms(v) | MetricValue::Factor(v) | MetricValue::Number(v) => Some(v),
+            MetricValue::MsRange(from, to) => Some((from + to) / 2.0),
         }
     }
 }

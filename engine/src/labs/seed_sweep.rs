@@ -35,6 +35,7 @@ impl SampleKind {
             MetricValue::Ms(x) => Some((SampleKind::Ms, x)),
             MetricValue::Factor(x) => Some((SampleKind::Factor, x)),
             MetricValue::Number(x) => Some((SampleKind::Number, x)),
+            MetricValue::MsRange(from, to) => Some((SampleKind::Ms, (from + to) / 2.0)),
             MetricValue::Count(_) | MetricValue::Missing => None,
         }
     }

@@ -133,7 +133,11 @@ impl SidesView for AvailabilityModel {
         let ratio = |v: Option<f64>| v.map_or(MetricValue::Missing, MetricValue::Ratio);
         // Ping-echo: detection within [(k − 1)·interval + timeout, k·interval + timeout].
         let detection = (t.detector == DetectorKind::PingEcho).then(|| Theory {
-            value: MetricValue::Ms((t.k as f64) * t.interval_ms as f64 + t.timeout_ms as f64),
+            // A crash lands anywhere in a ping interval, so theory gives the span.
+            value: MetricValue::MsRange(
+                (t.k - 1) as f64 * t.interval_ms as f64 + t.timeout_ms as f64,
+                t.k as f64 * t.interval_ms as f64 + t.timeout_ms as f64,
+            ),
             formula_key: "availability.theory.detection",
             formula_args: vec![
                 (

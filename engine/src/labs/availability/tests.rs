@@ -472,3 +472,43 @@ fn the_queries_copy_follows_the_projector() {
     assert!((299.0..320.0).contains(&slower), "{:?} vs {fast}", m.p50_ms);
     assert_eq!((backlog, up_to), (0, committed));
 }
+
+/// Theory bounds the detection time rather than fixing it (a crash lands
+/// anywhere in a ping interval), so the table's prediction is the span, and a
+/// measurement at its low end is inside it, not a miss.
+#[test]
+fn the_detection_theory_is_the_ping_echo_span_and_the_measurement_is_in_it() {
+    use crate::labs::run::{LabRun, MetricValue};
+    let (mut spans, mut inside) = (0, 0);
+    for p in super::presets::all() {
+        let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        for side in 0..run.side_count() {
+            let rows = run.metric_rows(side);
+            let row = rows.iter().find(|r| r.key == "detection_ms").unwrap();
+            let (Some(th), MetricValue::Ms(d)) = (&row.theory, row.value) else {
+                continue;
+            };
+            let MetricValue::MsRange(lo, hi) = th.value else {
+                panic!("{}: detection theory is a span: {:?}", p.id, th.value)
+            };
+            assert!(lo < hi, "{}: {lo} {hi}", p.id);
+            spans += 1;
+            if th.caveat_key.is_none() {
+                inside += 1;
+                // The measured detection (the longest) is within the span, less
+                // the network's round trip at the low end.
+                let rtt = 2.0 * (p.config.network.latency_ms + p.config.network.jitter_ms) as f64;
+                assert!(
+                    d >= lo - rtt - 0.1 && d <= hi + 0.1,
+                    "{}: {d} not in [{lo}, {hi}]",
+                    p.id
+                );
+            }
+        }
+    }
+    assert!(
+        spans >= 2 && inside >= 1,
+        "presets checked: {spans} spans, {inside} measured inside"
+    );
+}

@@ -147,7 +147,11 @@ impl SidesView for ReplicaModel {
         };
         let hb = &c.metadata.heartbeat;
         let detection = Theory {
-            value: MetricValue::Ms(hb.dead_after_ms as f64),
+            // The last heartbeat came up to one interval before the crash.
+            value: MetricValue::MsRange(
+                hb.dead_after_ms.saturating_sub(hb.interval_ms) as f64,
+                hb.dead_after_ms as f64,
+            ),
             formula_key: "replica.theory.detection",
             formula_args: vec![
                 (
