@@ -738,3 +738,51 @@ async fn the_metrics_table_speaks_the_readers_decimals_and_gives_detection_as_a_
     assert!(theory.contains(" – "), "a span: {theory}");
     assert!(theory.contains(','), "Spanish decimals: {theory}");
 }
+
+/// The error-budget gauges share one scale in steps: a side three times
+/// over the budget fills three times as much as one once over, the budget's
+/// mark is named on the scale, and the scale does not grow while the
+/// overrun still fits in it.
+#[wasm_bindgen_test]
+async fn the_budget_gauges_share_one_stepped_scale_with_the_budget_named() {
+    use cloud_patterns_playground::labs::availability::charts::gauge_top;
+    assert_eq!(gauge_top(0.3), 1.25);
+    assert_eq!(gauge_top(1.0), 1.25);
+    assert_eq!(gauge_top(1.5), 2.0);
+    assert_eq!(gauge_top(16.9), 20.0);
+    assert_eq!(gauge_top(49.9), 50.0);
+    assert_eq!(gauge_top(50.1), 100.0);
+    let view = preset("rejoin");
+    let (root, _keep) = mount(move || view! { <AvailCharts view=view /> }.into_any());
+    run_to_end(view);
+    tick().await;
+    let gauges = all(&root, ".av-gauge");
+    assert_eq!(gauges.len(), 2);
+    let width = |g: &Element, sel: &str, prop: &str| -> f64 {
+        let style = g
+            .query_selector(sel)
+            .unwrap()
+            .unwrap()
+            .get_attribute("style")
+            .unwrap();
+        style
+            .trim_start_matches(&format!("{prop}:"))
+            .trim_end_matches('%')
+            .parse()
+            .unwrap()
+    };
+    let used: Vec<f64> = gauges
+        .iter()
+        .map(|g| g.get_attribute("data-used").unwrap().parse().unwrap())
+        .collect();
+    let top = gauge_top(used[0].max(used[1]));
+    for (g, u) in gauges.iter().zip(&used) {
+        // Each fill is its share of the one scale, and the marks agree.
+        assert!((width(g, ".av-gauge-fill", "width") - u.min(top) / top * 100.0).abs() < 0.02);
+        assert!((width(g, ".av-gauge-limit", "left") - 100.0 / top).abs() < 0.02);
+        assert!((width(g, ".av-gauge-limit-label", "left") - 100.0 / top).abs() < 0.02);
+        let text = |sel: &str| one(g, sel).text_content().unwrap_or_default();
+        assert_eq!(text(".av-gauge-limit-label"), "budget");
+        assert!(text(".av-gauge-end").starts_with('×'));
+    }
+}

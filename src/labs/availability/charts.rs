@@ -280,15 +280,20 @@ pub fn budget_markup(run: &AvailabilityRun, lang: Lang) -> String {
             &[("slo", &engine::i18n::format::decimal(lang, slo * 100.0, 3))],
         ),
     );
-    for (side, sim) in run.sides.iter().enumerate() {
+    let used_of = |sim: &AvailabilitySim| {
         let (failed, allowed) = sim.model().error_budget();
-        let used = if allowed > 0.0 {
+        if allowed > 0.0 {
             failed as f64 / allowed
         } else {
             0.0
-        };
-        // The scale reaches 100 % of the budget, or the overrun.
-        let top = used.max(1.0) * 1.1;
+        }
+    };
+    // One scale for both sides (A at ×49.9 is three times B at ×16.9), in
+    // steps, so it moves only when an overrun outgrows it.
+    let top = gauge_top(run.sides.iter().map(used_of).fold(0.0, f64::max));
+    for (side, sim) in run.sides.iter().enumerate() {
+        let (failed, allowed) = sim.model().error_budget();
+        let used = used_of(sim);
         let over = used > 1.0;
         let sentence = tf(
             lang,
@@ -342,7 +347,10 @@ pub fn budget_markup(run: &AvailabilityRun, lang: Lang) -> String {
                 ("class", "av-gauge-fill"),
                 (
                     "style",
-                    &format!("width:{}%", engine::num::fixed(used / top * 100.0, 2)),
+                    &format!(
+                        "width:{}%",
+                        engine::num::fixed(used.min(top) / top * 100.0, 2)
+                    ),
                 ),
             ],
             "",
@@ -359,10 +367,54 @@ pub fn budget_markup(run: &AvailabilityRun, lang: Lang) -> String {
             "",
         );
         m.close("div");
+        // The scale under the track: the budget's mark named, and the end.
+        let limit_at = 100.0 / top;
+        let limit = engine::num::fixed(limit_at, 2);
+        m.open(
+            "div",
+            &[("class", "av-gauge-scale"), ("aria-hidden", "true")],
+        );
+        m.elem(
+            "span",
+            &[
+                (
+                    "class",
+                    // Near the left end the name starts at the mark.
+                    if limit_at < 10.0 {
+                        "av-gauge-limit-label start"
+                    } else {
+                        "av-gauge-limit-label"
+                    },
+                ),
+                ("style", &format!("left:{limit}%")),
+            ],
+            &tf(lang, "availability.budget.limit", &[]),
+        );
+        m.elem(
+            "span",
+            &[("class", "av-gauge-end")],
+            &format!("×{}", fmt_number(lang, top)),
+        );
+        m.close("div");
         m.elem("p", &[("class", "av-gauge-text")], &sentence);
         m.close("div");
     }
     m.finish()
+}
+
+/// The gauges' scale end, as a multiple of the budget: 1.25 while no side
+/// has overrun it (the budget's mark near the right end), then the first of
+/// 2, 5, 10, 20, 50, … that holds the larger overrun.
+pub fn gauge_top(used: f64) -> f64 {
+    if used <= 1.0 || !used.is_finite() {
+        return 1.25;
+    }
+    let mut top = 2.0;
+    let mut steps = [2.5, 2.0, 2.0].into_iter().cycle();
+    while top < used {
+        top *= steps.next().unwrap_or(2.0);
+    }
+    top
 }
 
 #[component]
