@@ -25,14 +25,23 @@ const MAX_READ_MARKS: usize = 8;
 
 /// Marks seen so far in this run, merged: a mark seen once stays (the run is
 /// deterministic, so a breaker opening seen before a seek back is still real).
-fn merge_marks(mut known: Vec<Mark>, fresh: Vec<Mark>) -> Vec<Mark> {
+/// A stretch still going on (a crash shown only up to now) is the same mark
+/// as it grows: its end moves on.
+pub fn merge_marks(mut known: Vec<Mark>, fresh: Vec<Mark>) -> Vec<Mark> {
     for m in fresh {
+        if let Some(k) = known
+            .iter_mut()
+            .find(|k| k.kind == m.kind && k.side == m.side && k.at_ms == m.at_ms)
+        {
+            if let (Some(a), Some(b)) = (k.until_ms, m.until_ms) {
+                k.until_ms = Some(a.max(b));
+            }
+            continue;
+        }
         if known.len() >= MAX_DRAWN_MARKS {
             break;
         }
-        if !known.contains(&m) {
-            known.push(m);
-        }
+        known.push(m);
     }
     engine::order::sort_by(&mut known, |a, b| a.at_ms.total_cmp(&b.at_ms));
     known

@@ -642,3 +642,28 @@ async fn heavy_views_refresh_on_successive_frames_and_catch_up_on_pause() {
     );
     page.root.remove();
 }
+
+/// The scrubber keeps every mark seen in a run; a stretch shown only up to
+/// now (a random crash) is one mark whose end moves on, never two.
+#[wasm_bindgen_test]
+fn a_growing_stretch_is_one_mark_whose_end_moves_on() {
+    use cloud_patterns_playground::scrub::merge_marks;
+    use engine::labs::run::Mark;
+    let crash = |until: f64| Mark {
+        at_ms: 1_000.0,
+        until_ms: Some(until),
+        kind: MarkKind::Outage,
+        side: None,
+    };
+    let breaker = Mark {
+        at_ms: 500.0,
+        until_ms: None,
+        kind: MarkKind::BreakerOpen,
+        side: Some(1),
+    };
+    let known = merge_marks(vec![], vec![crash(1_200.0)]);
+    let known = merge_marks(known, vec![breaker.clone(), crash(1_800.0)]);
+    assert_eq!(known, vec![breaker.clone(), crash(1_800.0)]);
+    // A seek back shows less of it: what was seen stays.
+    assert_eq!(merge_marks(known.clone(), vec![crash(1_300.0)]), known);
+}

@@ -210,7 +210,14 @@ impl SidesView for AvailabilityModel {
         let Some(sim) = run.sides.first() else {
             return vec![];
         };
-        crashes(sim, f64::INFINITY)
+        // Crashes the config schedules are the teacher's, shown ahead like the
+        // retry lab's outages; random ones only once they have happened (up to
+        // now), or the scrubber would tell the student when the next one comes.
+        let until = match sim.model().config().registration.crashes {
+            Crashes::Fixed { .. } => f64::INFINITY,
+            Crashes::Random { .. } => ms(sim.now()),
+        };
+        crashes(sim, until)
             .into_iter()
             .take(200)
             .map(|(from, to, _)| Mark {

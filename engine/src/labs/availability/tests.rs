@@ -512,3 +512,35 @@ fn the_detection_theory_is_the_ping_echo_span_and_the_measurement_is_in_it() {
         "presets checked: {spans} spans, {inside} measured inside"
     );
 }
+
+/// The scrubber's crash marks: random crashes only once they have happened
+/// (a mark never tells the student when the next one comes), crashes the
+/// config schedules from the start, as the retry lab's outages.
+#[test]
+fn random_crashes_are_marked_only_up_to_now_scheduled_ones_ahead() {
+    use crate::labs::run::LabRun;
+    use crate::time::SimTime;
+    let p = super::presets::all().into_iter().find(|p| p.id == "month").unwrap();
+    assert!(matches!(p.config.registration.crashes, Crashes::Random { .. }));
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    let day = 24.0 * 3_600_000.0;
+    run.run_until(SimTime::from_ms(5 * 24 * 3_600_000), u64::MAX);
+    let marks = run.marks();
+    assert!(!marks.is_empty(), "crashes in five days");
+    for m in &marks {
+        assert!(m.at_ms <= 5.0 * day && m.until_ms.unwrap() <= 5.0 * day, "{m:?}");
+    }
+    run.run_to_end(u64::MAX);
+    assert!(run.marks().len() > marks.len(), "more crashes in the month");
+
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "experiment")
+        .unwrap();
+    let run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    let ahead = run.marks();
+    assert!(
+        !ahead.is_empty() && ahead.iter().all(|m| m.at_ms > 0.0),
+        "the scheduled crash, before it happens: {ahead:?}"
+    );
+}
