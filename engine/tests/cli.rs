@@ -261,6 +261,50 @@ fn url_and_decode_are_inverse() {
     assert_eq!(codec::decode(es.trim()).page, Page::Lab(state));
 }
 
+/// A link given as the source keeps its site: `url` (with `--set`, say)
+/// writes the new link on the same host, port and folder, the lab page's file
+/// dropped (the site's root sends it there) and its query kept; `--base`
+/// still wins, and a file's link goes to the default site.
+#[test]
+fn url_of_a_link_stays_on_that_links_site() {
+    let (link, _) = preset_link("tenacity");
+    let fragment = &link[link.find('#').unwrap()..];
+    for (from, to) in [
+        (
+            format!("http://127.0.0.1:8870/{fragment}"),
+            "http://127.0.0.1:8870/#/en/retry/",
+        ),
+        (
+            format!("http://127.0.0.1:8870/retry.html{fragment}"),
+            "http://127.0.0.1:8870/#/en/retry/",
+        ),
+        (
+            format!("https://course.test/unit-3/retry.html?embed=1{fragment}"),
+            "https://course.test/unit-3/?embed=1#/en/retry/",
+        ),
+        (
+            format!("https://course.test{fragment}"),
+            "https://course.test/#/en/retry/",
+        ),
+    ] {
+        let out = playground(&["url", &from, "--set", "strategy.max_attempts=4"]).ok();
+        assert!(out.starts_with(&current(to)), "{from} → {out}");
+    }
+    let out = playground(&[
+        "url",
+        &format!("http://127.0.0.1:8870/{fragment}"),
+        "--base",
+        "https://x.test/",
+    ])
+    .ok();
+    assert!(out.starts_with(&current("https://x.test/#/en/retry/")), "{out}");
+    let bare = playground(&["url", fragment]).ok();
+    assert!(
+        bare.starts_with(&current("http://127.0.0.1:8080/#/en/retry/")),
+        "{bare}"
+    );
+}
+
 #[test]
 fn broken_links_are_refused_not_replaced_by_defaults() {
     let (link, _) = preset_link("storm_budget");

@@ -50,7 +50,8 @@ OPTIONS:
                        seed, or --seed)
     --trace FILE       (run) also write every attempt to FILE as JSON lines, one per
                        attempt in the order they end (see TRACE FILES)
-    --base URL         page the links point at [default: http://127.0.0.1:8080/]
+    --base URL         page the links point at [default: a share link's own site
+                       (for `url` of a link), else http://127.0.0.1:8080/]
     --lang LANG        en, es or pt: the links' language and the error messages'
                        [default: en]
     -h, --help         show this help
@@ -129,7 +130,8 @@ struct Args {
     seeds: Option<u64>,
     /// `run --trace FILE`: where to write the attempts as JSON lines.
     trace: Option<String>,
-    base: String,
+    /// `--base`, if given.
+    base: Option<String>,
     lang: Lang,
 }
 
@@ -144,7 +146,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
     let mut vary = Vec::new();
     let mut seeds = None;
     let mut trace = None;
-    let mut base = DEFAULT_BASE.to_string();
+    let mut base = None;
     let mut lang = Lang::En;
     let mut help = false;
     let mut raw = raw.into_iter();
@@ -187,7 +189,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, Failure> {
                 );
             }
             "--trace" => trace = Some(value("--trace")?),
-            "--base" => base = value("--base")?,
+            "--base" => base = Some(value("--base")?),
             "--lang" => {
                 let v = value("--lang")?;
                 lang = Lang::from_tag(&v).ok_or_else(|| usage(format!("--lang must be en, es or pt, got `{v}`")))?;
@@ -311,6 +313,39 @@ fn checked_state(source: &str, args: &Args) -> Result<LabState, Failure> {
         .map_err(|errors| not_valid(errors, args.lang))
 }
 
+/// The page links point at: `--base`; else, for a share link given as the
+/// source, the site that link is on (its page file dropped: the link opens the
+/// site's root, whose script sends it to the lab's page; its query kept); else
+/// [`DEFAULT_BASE`].
+fn link_base(args: &Args, source: Option<&str>) -> String {
+    if let Some(base) = &args.base {
+        return base.clone();
+    }
+    let from_link = source
+        .and_then(|s| s.split_once('#'))
+        .map(|(before, _)| before)
+        .filter(|b| b.starts_with("http://") || b.starts_with("https://"));
+    let Some(before) = from_link else {
+        return DEFAULT_BASE.to_string();
+    };
+    let (path, query) = before.split_once('?').map_or((before, None), |(p, q)| (p, Some(q)));
+    let path = match path.rsplit_once('/') {
+        // `http://host/x/retry.html` → `http://host/x/` (never the scheme's `//`).
+        Some((dir, file)) if file.ends_with(".html") && !dir.ends_with('/') => &path[..dir.len() + 1],
+        _ => path,
+    };
+    // `http://host` → `http://host/`.
+    let path = if path.matches('/').count() < 3 {
+        format!("{path}/")
+    } else {
+        path.to_string()
+    };
+    match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    }
+}
+
 fn execute(args: &Args) -> Result<String, Failure> {
     Ok(match &args.command {
         Command::Help => HELP.replace("{default_seed}", &codec::DEFAULT_SEED.to_string()),
@@ -336,7 +371,9 @@ fn execute(args: &Args) -> Result<String, Failure> {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             sweep.run(threads).to_csv()
         }
-        Command::Url(source) => codec::share_url(&args.base, args.lang, &checked_state(source, args)?),
+        Command::Url(source) => {
+            codec::share_url(&link_base(args, Some(source)), args.lang, &checked_state(source, args)?)
+        }
         Command::Decode(source) => state_to_json_pretty(&checked_state(source, args)?),
         Command::Presets => {
             let lines: Vec<String> = presets()
@@ -349,7 +386,7 @@ fn execute(args: &Args) -> Result<String, Failure> {
                         p.id.to_string()
                     };
                     let link = codec::share_url(
-                        &args.base,
+                        &link_base(args, None),
                         args.lang,
                         &LabState {
                             seed: p.seed,
