@@ -180,7 +180,7 @@ pub fn use_on_screen(
             if let Some(e) = entries
                 .iter()
                 .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                .last()
+                .next_back()
             {
                 set_on_screen.try_set(e.is_intersecting());
             }

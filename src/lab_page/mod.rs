@@ -400,7 +400,7 @@ fn stage_cards<L: LabUi>(
     });
     // "Zoom to the shorter run" is offered on the card whose run ends early,
     // over the empty end of its mini-chart, only while that is so.
-    let offer = Memo::new(move |_| view.with(|run| verdict::zoom_offer(run)));
+    let offer = Memo::new(move |_| view.with(verdict::zoom_offer));
     let zoom_chip = move |side: usize| {
         move || {
             let o = offer.get().filter(|o| o.side == side)?;
