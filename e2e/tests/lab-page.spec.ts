@@ -4,6 +4,7 @@
 // the measurement, and the guide survives an edit.
 import { test, expect } from '../fixtures';
 import { type Page } from '@playwright/test';
+import { presetFragment, runToEnd } from '../lab';
 
 async function openPreset(page: Page, id: string) {
   await page.goto('/#/en/retry');
@@ -90,3 +91,38 @@ test('on a phone the presets are one select and the stage is in the first screen
   await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', 'storm_breaker');
   await shot('lab-page-phone-390');
 });
+
+// "Zoom to the shorter run" is offered where the squeezed chart is: on the card
+// of the side that ended early (the herd's jittered B, ~4 s of a ~30 s axis),
+// over its mini-chart's title line, never moving the stage; checked, both
+// charts end at B's end. On a phone in Spanish it has its own line, unclipped.
+for (const [w, h, lang] of [[1440, 900, 'en'], [390, 844, 'es']] as const) {
+  test(`the zoom toggle sits on the shorter side's card at ${w}×${h} (${lang})`, async ({ page, shot }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`/retry.html#${presetFragment('herd', lang)}`);
+    await expect(page.getByTestId('play')).toBeVisible();
+    await expect(page.getByTestId('zoom-shorter')).toHaveCount(0);
+    const stageTop = async () => (await page.locator('[data-side=B] .verdict').boundingBox())!.y;
+    const before = await stageTop();
+    await runToEnd(page);
+    const toggle = page.locator('[data-side=B] .zoom-toggle');
+    await expect(toggle).toBeVisible();
+    await expect(page.locator('[data-side=A] .zoom-toggle')).toHaveCount(0);
+    await expect(toggle).toContainText(lang === 'es' ? 'Ampliar a la ejecución de B' : "Zoom to B's run");
+    // Nothing of it is cut, and it stays inside its card.
+    const fits = await toggle.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+    expect(fits, 'the toggle text is not clipped').toBe(true);
+    const [t, card] = [(await toggle.boundingBox())!, (await page.locator('[data-side=B]').boundingBox())!];
+    expect(t.x).toBeGreaterThanOrEqual(card.x);
+    expect(t.x + t.width).toBeLessThanOrEqual(card.x + card.width + 0.5);
+    if (w >= 1200) expect(await stageTop(), 'appearing, it did not push the chart down').toBe(before);
+    const axisEnd = (side: string) =>
+      page.locator(`[data-testid=verdict-${side}] text.verdict-tick`).last().textContent();
+    const whole = await axisEnd('A');
+    await page.getByTestId('zoom-shorter').check();
+    await expect.poll(() => axisEnd('A')).not.toBe(whole);
+    expect(await axisEnd('B')).toBe(await axisEnd('A'));
+    await expect(toggle).toContainText(`0–${await axisEnd('B')})`);
+    await shot(`lab-page-zoom-toggle-${w}-${lang}`);
+  });
+}

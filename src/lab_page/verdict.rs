@@ -76,7 +76,7 @@ pub struct ZoomOffer {
 /// Zooming pays only when one side ends before [`ZOOM_WORTH`] of the axis:
 /// two runs of about the same length (or a run in progress, where both sides
 /// end at "now") have nothing to zoom to.
-pub const ZOOM_WORTH: f64 = 0.8;
+pub const ZOOM_WORTH: f64 = 0.9;
 
 /// The zoom worth offering for `run`, if any: its shorter side and that
 /// side's end, when there are two sides and the shorter one ends before
