@@ -516,6 +516,32 @@ fn the_page_reads_the_run_consistently() {
     run.run_to_end(u64::MAX);
     assert_eq!(run.marks().len(), 1);
     assert_eq!(run.verdict(0).bands.len(), 1);
+    // M/M/1's prediction, with the caveat that it assumes a projector never paused or crashed.
+    for (id, side) in [("paused", 0), ("rebuild", 0)] {
+        let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+        run.run_to(crate::time::SimTime::from_ms(5_000), u64::MAX);
+        let row = run
+            .metric_rows(side)
+            .into_iter()
+            .find(|r| r.key == "lag_mean_ms")
+            .unwrap();
+        if let Some(theory) = row.theory {
+            assert_eq!(theory.caveat_key, Some("cqrs.caveat.paused"), "{id}");
+        } else {
+            assert_ne!(id, "paused", "the paused preset has a prediction");
+        }
+    }
+    // Without pauses or crashes, no such caveat.
+    let slow = CqrsConfig {
+        workload: writes_only(50.0, 10_000),
+        projector: mm1(10),
+        ..CqrsConfig::default()
+    };
+    let mut run = CqrsRun::new(&slow, 1).unwrap();
+    run.run_to_end(u64::MAX);
+    let row = run.metric_rows(0).into_iter().find(|r| r.key == "lag_mean_ms").unwrap();
+    assert_eq!(row.theory.unwrap().caveat_key, None);
 }
 
 /// The stage cards' chart: a script (or a small Poisson run) counts reads as
