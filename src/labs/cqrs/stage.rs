@@ -914,7 +914,7 @@ pub fn CqrsStage(
         let lang = view.lang.get();
         view.with(|run| {
             let sim = run.sides.get(side)?;
-            cv::telling_read(sim).map(|p| (probe_class(&p), probe_sentence(&p, lang)))
+            cv::latest_read(sim).map(|p| (probe_class(&p), probe_sentence(&p, lang)))
         })
     };
     let part = move |f: fn(&CqrsSim, Lang) -> String| {
