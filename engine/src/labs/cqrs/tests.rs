@@ -602,3 +602,46 @@ fn the_verdict_counts_small_runs_and_averages_rates_over_whole_seconds() {
     }
     assert_eq!(verdict_plan(&c, 100.0).slices, None);
 }
+
+/// One word per language for the projector being paused ("paused", "en pausa", "em pausa"),
+/// and the backlog named in the reader's language ("cola pendiente", "fila pendente"), as the
+/// metrics table names it.
+#[test]
+fn the_texts_use_one_word_for_a_pause_and_translate_backlog() {
+    use crate::i18n::{keys, t, Lang};
+    let ours = |k: &str| k.starts_with("cqrs.") || k.starts_with("preset.cqrs.") || k.starts_with("log.cqrs.");
+    // Placeholders are names, not words: `{backlog}`.
+    let words = |s: &str| {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in s.chars() {
+            match c {
+                '{' => inside = true,
+                '}' => inside = false,
+                _ if !inside => out.extend(c.to_lowercase()),
+                _ => {}
+            }
+        }
+        out
+    };
+    let banned: [(Lang, &[&str]); 3] = [
+        (Lang::En, &["projector stop", "it stops", "stopped (", "projector is down"]),
+        (Lang::Es, &["backlog", "detenid", "se detiene", " parado", "proyector caído"]),
+        (Lang::Pt, &["backlog", " parado", "pausad", "projetor para"]),
+    ];
+    for k in keys().filter(|k| ours(k)) {
+        for (lang, list) in &banned {
+            let text = words(t(*lang, k));
+            for w in *list {
+                assert!(!text.contains(w), "{k} ({}): {w:?} in {text:?}", lang.code());
+            }
+        }
+    }
+    for k in ["cqrs.band.paused", "cqrs.band.paused_short", "cqrs.tank.paused"] {
+        assert!(t(Lang::En, k).contains("paused"), "{k}");
+        assert!(t(Lang::Es, k).contains("en pausa"), "{k}");
+        assert!(t(Lang::Pt, k).contains("em pausa"), "{k}");
+    }
+    assert!(t(Lang::Es, "cqrs.legend.backlog").starts_with("cola pendiente"));
+    assert!(t(Lang::Pt, "cqrs.legend.backlog").starts_with("fila pendente"));
+}
