@@ -625,8 +625,14 @@ fn the_texts_use_one_word_for_a_pause_and_translate_backlog() {
         out
     };
     let banned: [(Lang, &[&str]); 3] = [
-        (Lang::En, &["projector stop", "it stops", "stopped (", "projector is down"]),
-        (Lang::Es, &["backlog", "detenid", "se detiene", " parado", "proyector caído"]),
+        (
+            Lang::En,
+            &["projector stop", "it stops", "stopped (", "projector is down"],
+        ),
+        (
+            Lang::Es,
+            &["backlog", "detenid", "se detiene", " parado", "proyector caído"],
+        ),
         (Lang::Pt, &["backlog", " parado", "pausad", "projetor para"]),
     ];
     for k in keys().filter(|k| ours(k)) {
