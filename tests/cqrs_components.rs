@@ -1042,3 +1042,94 @@ async fn the_backlog_and_lag_plots_line_up_and_reach_now() {
         assert_eq!(seen[0], seen[1], "at {ms} ms: backlog vs lag");
     }
 }
+
+/// The CRUD side's line under its one store is a sentence: wrapped to the
+/// drawing's width, never cut at its right edge (an A | B card at 1440 px is
+/// ~500 px wide).
+#[wasm_bindgen_test]
+async fn the_crud_side_s_sentence_wraps_inside_its_lanes() {
+    with_stylesheets();
+    for width in [300.0, 500.0, 640.0] {
+        let view = preset("crud_vs_cqrs");
+        let (root, _keep) = mount_width(width, move || {
+            view! { <CqrsStage view=view frame_view=view side=0 /> }.into_any()
+        });
+        advance_to(view, 3_000);
+        tick().await;
+        let svg = root
+            .query_selector("[data-testid=timelines-0] svg")
+            .unwrap()
+            .expect("the lanes");
+        let (_, _, right, _) = rect(&svg);
+        let label = svg
+            .query_selector(".cqrs-gap-label")
+            .unwrap()
+            .expect("its line");
+        let text = label.text_content().unwrap_or_default();
+        assert!(text.starts_with("No copy"), "{text}");
+        let (_, _, r, _) = rect(&label);
+        assert!(
+            r <= right + 0.5,
+            "{width}: {text:?} ends at {r}, past {right}"
+        );
+        let (_, top, _, bottom) = rect(&label);
+        let (_, svg_top, _, svg_bottom) = rect(&svg);
+        assert!(
+            top >= svg_top && bottom <= svg_bottom,
+            "{width}: the sentence fits in height"
+        );
+    }
+}
+
+/// A lane's name is drawn after the probes, ticks and links that cross its
+/// row, on a backdrop that covers it: on a phone in Spanish (long names, lines
+/// through them) every name stays readable.
+#[wasm_bindgen_test]
+async fn lane_names_sit_on_their_backdrop_above_every_line() {
+    with_stylesheets();
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "demo")
+        .expect("preset");
+    let view = CqrsView {
+        lang: Signal::stored(Lang::Es),
+        ..view_of(&p.config, p.seed)
+    };
+    let (root, _keep) = mount_width(374.0, move || {
+        view! { <CqrsStage view=view frame_view=view side=0 /> }.into_any()
+    });
+    advance_to(view, 60_000);
+    tick().await;
+    let svg = root
+        .query_selector("[data-testid=timelines-0] svg")
+        .unwrap()
+        .expect("the lanes");
+    let order = all(&svg, "*");
+    let at = |e: &Element| order.iter().position(|x| x == e).expect("in the drawing");
+    let lines = all(&svg, ".cqrs-probe, .cqrs-tick, .cqrs-link, .cqrs-now");
+    assert!(!lines.is_empty());
+    let last_line = lines.iter().map(at).max().unwrap_or(0);
+    let names = all(&svg, ".cqrs-lane-label, .cqrs-gap-label");
+    assert_eq!(names.len(), 3, "write log, backlog, read model");
+    for name in &names {
+        let text = name.text_content().unwrap_or_default();
+        assert!(at(name) > last_line, "{text:?} is drawn under a line");
+        let bg = name.previous_element_sibling().expect("a backdrop");
+        assert_eq!(
+            bg.get_attribute("class").as_deref(),
+            Some("cqrs-label-bg"),
+            "{text:?}"
+        );
+        let (l, t, r, b) = rect(name);
+        let (bl, bt, br, bb) = rect(&bg);
+        assert!(
+            bl <= l + 0.5 && bt <= t + 0.5 && br >= r - 0.5 && bb >= b - 0.5,
+            "{text:?} {:?} outside its backdrop {:?}",
+            (l, t, r, b),
+            (bl, bt, br, bb)
+        );
+    }
+    // The caption names the last read, as the lanes end with it: a fresh "Enviado".
+    let caption = text(&root, "[data-testid=telling-0]");
+    assert!(caption.contains("Enviado, al día"), "{caption}");
+}
