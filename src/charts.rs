@@ -15,7 +15,7 @@
 //! CSS custom properties (`--c-ok`, `--c-fail`, …: the Okabe-Ito palette),
 //! so light and dark mode are the stylesheet's business.
 
-use crate::markup::{num, Markup};
+use crate::markup::{num, text_width, Markup};
 use engine::time::human_ms;
 use engine::Lang;
 use leptos::prelude::*;
@@ -381,6 +381,11 @@ const PLOT_TOP_BANDS: f64 = 22.0;
 const PLOT_RIGHT: f64 = 12.0;
 const PLOT_BOTTOM: f64 = 40.0;
 
+/// Axis text's size (CSS px, `.chart-svg text` in `style/components.css`).
+const AXIS_PX: f64 = 11.5;
+/// Room between two category labels of a bar chart.
+const LABEL_GAP: f64 = 8.0;
+
 /// Room left of the plot: the widest tick label, then the rotated axis label.
 fn plot_left(tick_labels: &[String]) -> f64 {
     let widest = tick_labels
@@ -563,6 +568,37 @@ impl Frame {
     }
 }
 
+fn y_tick_count(h: f64) -> usize {
+    if h < 180.0 {
+        3
+    } else {
+        4
+    }
+}
+
+/// The y axis' top and its tick labels, for data reaching `data_top` in a plot `h` high.
+fn y_axis(data_top: f64, h: f64, y_unit: Unit, lang: Lang) -> (f64, Vec<String>) {
+    let (y_top, y_ticks) = nice_ticks(data_top, y_tick_count(h));
+    (
+        y_top,
+        y_ticks.iter().map(|&v| y_unit.tick(lang, v)).collect(),
+    )
+}
+
+/// How far from the left a line chart `h` high starts its plot, fitted to
+/// its y labels. Charts stacked on one time axis take the largest of theirs
+/// as everyone's `y_gutter`, so a moment sits at the same x on each.
+pub fn line_chart_left(d: &LineChartData, h: f64) -> f64 {
+    plot_left(&y_axis(line_data_top(d), h, d.y_unit, d.lang).1)
+}
+
+fn line_data_top(d: &LineChartData) -> f64 {
+    d.series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(d.y_min_top, f64::max)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn open_plot(
     m: &mut Markup,
@@ -574,10 +610,11 @@ fn open_plot(
     lang: Lang,
     hatch: &str,
     (x_label, y_label): (&str, &str),
+    min_left: f64,
 ) -> Frame {
-    let (y_top, y_ticks) = nice_ticks(data_top, if h < 180.0 { 3 } else { 4 });
-    let y_labels: Vec<String> = y_ticks.iter().map(|&v| y_unit.tick(lang, v)).collect();
-    let left = plot_left(&y_labels);
+    let (y_top, y_labels) = y_axis(data_top, h, y_unit, lang);
+    let y_ticks = nice_ticks(data_top, y_tick_count(h)).1;
+    let left = plot_left(&y_labels).max(min_left);
     let f = Frame {
         left,
         top,
@@ -666,15 +703,12 @@ fn open_plot(
     f
 }
 
-/// The SVG of a line chart `w` × `h` pixels wide.
-pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str) -> String {
+/// The SVG of a line chart `w` × `h` pixels wide, its plot at least
+/// `min_left` from the left (0: where its y labels need).
+pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: f64) -> String {
     let lang = d.lang;
     let x_max = if d.x_max > 0.0 { d.x_max } else { 1.0 };
-    let data_top = d
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .fold(d.y_min_top, f64::max);
+    let data_top = line_data_top(d);
     let top = if d.bands.is_empty() {
         PLOT_TOP
     } else {
@@ -691,6 +725,7 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str) -> String 
         lang,
         hatch,
         (&d.x_label, &d.y_label),
+        min_left,
     );
     let sx = |x: f64| f.left + (x / x_max).clamp(0.0, 1.0) * f.pw;
     let band_fill = format!("url(#{hatch}-band)");
@@ -833,11 +868,18 @@ pub fn bar_chart_svg(d: &BarChartData, w: f64, h: f64, hatch: &str) -> String {
         lang,
         hatch,
         (&d.x_label, &d.y_label),
+        0.0,
     );
     let slot = f.pw / n as f64;
     let bar_w = (slot * 0.7).clamp(1.0, 64.0);
-    // Label every category when they fit, else every k-th.
-    let every = ((22.0 / slot).ceil() as usize).max(1);
+    // Label every category when they fit, else every k-th: as many slots
+    // as the widest label needs, with a gap, so no two labels touch.
+    let widest = d
+        .categories
+        .iter()
+        .map(|c| text_width(c, AXIS_PX))
+        .fold(0.0, f64::max);
+    let every = (((widest + LABEL_GAP).max(22.0) / slot).ceil() as usize).max(1);
     let stripes_fill = format!("url(#{hatch})");
     for (i, total) in totals.iter().enumerate() {
         let x = f.left + slot * i as f64 + (slot - bar_w) / 2.0;
@@ -891,13 +933,21 @@ pub fn bar_chart_svg(d: &BarChartData, w: f64, h: f64, hatch: &str) -> String {
             ],
             if show_label { label } else { "" },
         );
+        // Centred under its bar, unless that would run past the drawing's
+        // right edge: then it ends at the bar's right.
+        let half = text_width(category, AXIS_PX) / 2.0;
+        let (cat_x, anchor) = if x + bar_w / 2.0 + half > w - 2.0 {
+            (num(x + bar_w), "end")
+        } else {
+            (cx.clone(), "middle")
+        };
         m.elem(
             "text",
             &[
                 ("class", "chart-category"),
-                ("x", &cx),
+                ("x", &cat_x),
                 ("y", &num(top + f.ph + 16.0)),
-                ("text-anchor", "middle"),
+                ("text-anchor", anchor),
             ],
             category,
         );
@@ -966,6 +1016,10 @@ pub fn LineChart(
     /// Height of the plot in CSS pixels.
     #[prop(default = 220.0)]
     height: f64,
+    /// The plot's left edge at least this far in (px): charts stacked on one
+    /// time axis share it (see [`line_chart_left`]).
+    #[prop(optional, into)]
+    y_gutter: Signal<f64>,
     #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
     let hatch = unique_id("hatch");
@@ -987,8 +1041,10 @@ pub fn LineChart(
         empty: Signal::derive(move || data.with(|d| d.empty.clone())),
         table: Signal::derive(move || data.with(|d| data_table_markup(&d.table))),
     };
-    let plot =
-        move |w: f64| data.with(|d| line_chart_svg(d, w.clamp(260.0, 1600.0), height, &hatch));
+    let plot = move |w: f64| {
+        let left = y_gutter.get();
+        data.with(|d| line_chart_svg(d, w.clamp(260.0, 1600.0), height, &hatch, left))
+    };
     chart_figure(parts, Box::new(plot), 480.0, testid)
 }
 

@@ -258,7 +258,7 @@ async fn charts_have_text_alternatives_and_shade_the_pause() {
         "{summary}"
     );
     // The pause band is in the backlog chart's legend.
-    assert!(text(&root, "[data-testid=chart-backlog] .chart-legend").contains("projector stopped"));
+    assert!(text(&root, "[data-testid=chart-backlog] .chart-legend").contains("projector paused"));
 }
 
 #[wasm_bindgen_test]
@@ -932,4 +932,204 @@ async fn the_tanks_count_is_always_inside_the_tank() {
             "{seen:?}"
         );
     }
+}
+
+/// `mount` into a `<div>` `width` CSS px wide (a phone's card, one of an A | B pair).
+fn mount_width(width: f64, f: impl FnOnce() -> AnyView + 'static) -> (HtmlElement, impl Drop) {
+    let root = container();
+    root.style()
+        .set_property("width", &format!("{width}px"))
+        .expect("width");
+    let handle = mount_to(root.clone(), f);
+    (root, Unmount(Some(handle)))
+}
+
+fn rect(e: &Element) -> (f64, f64, f64, f64) {
+    let r = e.get_bounding_client_rect();
+    (r.left(), r.top(), r.right(), r.bottom())
+}
+
+/// The staleness histogram labels every k-th bin, as many as fit: at a phone's
+/// width and a half-width card no two labels touch, and none leaves the chart.
+#[wasm_bindgen_test]
+async fn the_staleness_histogram_s_labels_never_overlap() {
+    with_stylesheets();
+    for width in [240.0, 300.0, 374.0, 480.0, 700.0] {
+        let view = preset("paused");
+        let (root, _keep) =
+            mount_width(width, move || view! { <CqrsCharts view=view /> }.into_any());
+        view.run.update_value(|r| {
+            r.run_to_end(u64::MAX);
+        });
+        view.tick.update(|t| *t += 1);
+        tick().await;
+        tick().await;
+        let fig = root
+            .query_selector("[data-testid=chart-staleness-a]")
+            .unwrap()
+            .expect("the chart");
+        let svg = fig.query_selector("svg").unwrap().expect("a plot");
+        let (sl, _, sr, _) = rect(&svg);
+        let labels: Vec<(f64, f64, f64, f64)> = all(&fig, ".chart-category")
+            .iter()
+            .filter(|e| !e.text_content().unwrap_or_default().is_empty())
+            .map(rect)
+            .collect();
+        assert!(labels.len() >= 2, "{width}: {} labels", labels.len());
+        for w in labels.windows(2) {
+            assert!(
+                w[0].2 + 2.0 <= w[1].0,
+                "{width}: {:?} runs into {:?}",
+                w[0],
+                w[1]
+            );
+        }
+        for l in &labels {
+            assert!(
+                l.0 >= sl - 0.5 && l.2 <= sr + 0.5,
+                "{width}: {l:?} outside {sl}–{sr}"
+            );
+        }
+    }
+}
+
+/// The backlog and lag charts share one plot left edge: the x axis, the now
+/// line and the pause sit at the same x on both; and each line reaches now.
+#[wasm_bindgen_test]
+async fn the_backlog_and_lag_plots_line_up_and_reach_now() {
+    with_stylesheets();
+    let view = preset("paused");
+    let (root, _keep) = mount_width(700.0, move || view! { <CqrsCharts view=view /> }.into_any());
+    for ms in [4_321, 15_000, 26_789] {
+        advance_to(view, ms);
+        tick().await;
+        tick().await;
+        let mut seen = vec![];
+        for id in ["chart-backlog", "chart-lag"] {
+            let chart = root
+                .query_selector(&format!("[data-testid={id}]"))
+                .unwrap()
+                .expect(id);
+            let axis = chart
+                .query_selector("line.chart-axis")
+                .unwrap()
+                .expect("axis");
+            let now = xs(&chart, "line.chart-now");
+            assert_eq!(now.len(), 1, "{id} at {ms}");
+            let band: Vec<f64> = all(&chart, ".chart-band-tint")
+                .iter()
+                .map(|b| attr_f64(b, "x"))
+                .collect();
+            // The line ends at now while the run is live.
+            let points = chart
+                .query_selector(".chart-line")
+                .unwrap()
+                .and_then(|l| l.get_attribute("points"))
+                .unwrap_or_default();
+            let last_x: f64 = points
+                .split_whitespace()
+                .last()
+                .and_then(|p| p.split(',').next())
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(f64::NAN);
+            assert!(
+                (last_x - now[0]).abs() < 0.11,
+                "{id} at {ms}: line ends at {last_x}, now at {}",
+                now[0]
+            );
+            seen.push((attr_f64(&axis, "x1"), attr_f64(&axis, "x2"), now[0], band));
+        }
+        assert_eq!(seen[0], seen[1], "at {ms} ms: backlog vs lag");
+    }
+}
+
+/// The CRUD side's line under its one store is a sentence: wrapped to the
+/// drawing's width, never cut at its right edge (an A | B card at 1440 px is
+/// ~500 px wide).
+#[wasm_bindgen_test]
+async fn the_crud_side_s_sentence_wraps_inside_its_lanes() {
+    with_stylesheets();
+    for width in [300.0, 500.0, 640.0] {
+        let view = preset("crud_vs_cqrs");
+        let (root, _keep) = mount_width(width, move || {
+            view! { <CqrsStage view=view frame_view=view side=0 /> }.into_any()
+        });
+        advance_to(view, 3_000);
+        tick().await;
+        let svg = root
+            .query_selector("[data-testid=timelines-0] svg")
+            .unwrap()
+            .expect("the lanes");
+        let (_, _, right, _) = rect(&svg);
+        let label = svg
+            .query_selector(".cqrs-gap-label")
+            .unwrap()
+            .expect("its line");
+        let text = label.text_content().unwrap_or_default();
+        assert!(text.starts_with("No copy"), "{text}");
+        let (_, _, r, _) = rect(&label);
+        assert!(
+            r <= right + 0.5,
+            "{width}: {text:?} ends at {r}, past {right}"
+        );
+        let (_, top, _, bottom) = rect(&label);
+        let (_, svg_top, _, svg_bottom) = rect(&svg);
+        assert!(
+            top >= svg_top && bottom <= svg_bottom,
+            "{width}: the sentence fits in height"
+        );
+    }
+}
+
+/// A lane's name is drawn after the probes, ticks and links that cross its
+/// row, on a backdrop that covers it: on a phone in Spanish (long names, lines
+/// through them) every name stays readable.
+#[wasm_bindgen_test]
+async fn lane_names_sit_on_their_backdrop_above_every_line() {
+    with_stylesheets();
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "demo")
+        .expect("preset");
+    let view = CqrsView {
+        lang: Signal::stored(Lang::Es),
+        ..view_of(&p.config, p.seed)
+    };
+    let (root, _keep) = mount_width(374.0, move || {
+        view! { <CqrsStage view=view frame_view=view side=0 /> }.into_any()
+    });
+    advance_to(view, 60_000);
+    tick().await;
+    let svg = root
+        .query_selector("[data-testid=timelines-0] svg")
+        .unwrap()
+        .expect("the lanes");
+    let order = all(&svg, "*");
+    let at = |e: &Element| order.iter().position(|x| x == e).expect("in the drawing");
+    let lines = all(&svg, ".cqrs-probe, .cqrs-tick, .cqrs-link, .cqrs-now");
+    assert!(!lines.is_empty());
+    let last_line = lines.iter().map(at).max().unwrap_or(0);
+    let names = all(&svg, ".cqrs-lane-label, .cqrs-gap-label");
+    assert_eq!(names.len(), 3, "write log, backlog, read model");
+    for name in &names {
+        let text = name.text_content().unwrap_or_default();
+        assert!(at(name) > last_line, "{text:?} is drawn under a line");
+        let bg = name.previous_element_sibling().expect("a backdrop");
+        assert_eq!(
+            bg.get_attribute("class").as_deref(),
+            Some("cqrs-label-bg"),
+            "{text:?}"
+        );
+        let (l, t, r, b) = rect(name);
+        let (bl, bt, br, bb) = rect(&bg);
+        assert!(
+            bl <= l + 0.5 && bt <= t + 0.5 && br >= r - 0.5 && bb >= b - 0.5,
+            "{text:?} {:?} outside its backdrop {:?}",
+            (l, t, r, b),
+            (bl, bt, br, bb)
+        );
+    }
+    // The caption names the last read, as the lanes end with it: a fresh "Enviado".
+    let caption = text(&root, "[data-testid=telling-0]");
+    assert!(caption.contains("Enviado, al día"), "{caption}");
 }

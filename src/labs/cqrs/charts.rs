@@ -6,8 +6,8 @@
 
 use super::CqrsView;
 use crate::charts::{
-    fmt_count, fmt_ms, Band, BarChart, BarChartData, BarSeries, DataTable, Fill, LineChart,
-    LineChartData, LineSeries, Stroke, Tone, Unit,
+    fmt_count, fmt_ms, line_chart_left, Band, BarChart, BarChartData, BarSeries, DataTable, Fill,
+    LineChart, LineChartData, LineSeries, Stroke, Tone, Unit,
 };
 use crate::i18n::tr;
 use engine::i18n::{t, tf};
@@ -19,6 +19,9 @@ use leptos::prelude::*;
 
 /// Rows of a chart's hidden table at most.
 const TABLE_ROWS: usize = 12;
+
+/// The backlog and lag charts' height (CSS px).
+const HEIGHT: f64 = 220.0;
 
 fn side_name(lang: Lang, side: usize) -> String {
     t(lang, if side == 0 { "ui.side_a" } else { "ui.side_b" }).to_string()
@@ -259,6 +262,11 @@ pub fn CqrsCharts(view: CqrsView) -> impl IntoView {
         let lang = view.lang.get();
         view.with(|run| flow_chart(run, lang, true))
     });
+    // One left edge for both plots (the wider of their y labels' needs), so
+    // a moment, the now line and a pause sit at the same x on each.
+    let gutter = Memo::new(move |_| {
+        backlog.with(|b| lag.with(|l| line_chart_left(b, HEIGHT).max(line_chart_left(l, HEIGHT))))
+    });
     let stale = move |side: usize| {
         Memo::new(move |_| {
             let lang = view.lang.get();
@@ -269,8 +277,8 @@ pub fn CqrsCharts(view: CqrsView) -> impl IntoView {
     view! {
         <div class="cqrs-charts" data-testid="cqrs-charts">
             <h2 class="small-title">{tr("cqrs.charts.title")}</h2>
-            <LineChart data=backlog testid="chart-backlog" />
-            <LineChart data=lag testid="chart-lag" />
+            <LineChart data=backlog height=HEIGHT y_gutter=gutter testid="chart-backlog" />
+            <LineChart data=lag height=HEIGHT y_gutter=gutter testid="chart-lag" />
             <div class="sides" class:compare={move || sides.get() > 1}>
                 <section class="side"><BarChart data=a testid="chart-staleness-a" /></section>
                 {crate::show::show(move || sides.get() > 1, move || view! {

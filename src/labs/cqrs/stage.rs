@@ -24,7 +24,7 @@ use super::CqrsView;
 use crate::charts::{fmt_count, fmt_ms, fmt_number};
 use crate::i18n::tr;
 use crate::lab_page::TimeAxis;
-use crate::markup::{num, Markup};
+use crate::markup::{num, text_width, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::cqrs::config::Status;
 use engine::labs::cqrs::record::ReadOutcome;
@@ -170,6 +170,9 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
             );
         }
     }
+    // The lanes' names, drawn last (over the probes and ticks that cross
+    // their rows, each on its own backdrop).
+    let mut labels: Vec<Label> = Vec::with_capacity(3);
     // Lane tracks.
     if tl.crud {
         m.empty(
@@ -182,14 +185,9 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 ("height", &num(LOG_BOTTOM - LOG_TOP)),
             ],
         );
-        m.elem(
-            "text",
-            &[
-                ("class", "cqrs-lane-label"),
-                ("x", &num(lay.pad)),
-                ("y", &num(LOG_LABEL)),
-            ],
-            &tf(
+        labels.push(Label::lane(
+            LOG_LABEL,
+            tf(
                 lang,
                 if narrow {
                     "cqrs.stage.one_store_short"
@@ -198,23 +196,22 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 },
                 &[("seq", &fmt_count(lang, tl.head))],
             ),
+        ));
+        // A sentence: wrapped to the drawing's width, never cut at its edge.
+        let no_copy = t(
+            lang,
+            if narrow {
+                "cqrs.stage.no_copy_short"
+            } else {
+                "cqrs.stage.no_copy"
+            },
         );
-        m.elem(
-            "text",
-            &[
-                ("class", "cqrs-gap-label"),
-                ("x", &num(lay.pad)),
-                ("y", &num(GAP_LABEL + 14.0)),
-            ],
-            t(
-                lang,
-                if narrow {
-                    "cqrs.stage.no_copy_short"
-                } else {
-                    "cqrs.stage.no_copy"
-                },
-            ),
-        );
+        labels.push(Label {
+            class: "cqrs-gap-label",
+            y: GAP_LABEL + 14.0,
+            px: GAP_PX,
+            lines: wrap(no_copy, GAP_PX, w - lay.pad - lay.right),
+        });
     } else {
         for (top, bottom) in [(LOG_TOP, LOG_BOTTOM), (READ_TOP, READ_BOTTOM)] {
             m.empty(
@@ -228,14 +225,9 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 ],
             );
         }
-        m.elem(
-            "text",
-            &[
-                ("class", "cqrs-lane-label"),
-                ("x", &num(lay.pad)),
-                ("y", &num(LOG_LABEL)),
-            ],
-            &tf(
+        labels.push(Label::lane(
+            LOG_LABEL,
+            tf(
                 lang,
                 if narrow {
                     "cqrs.stage.write_log_short"
@@ -244,15 +236,10 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 },
                 &[("seq", &fmt_count(lang, tl.head))],
             ),
-        );
-        m.elem(
-            "text",
-            &[
-                ("class", "cqrs-lane-label"),
-                ("x", &num(lay.pad)),
-                ("y", &num(READ_LABEL)),
-            ],
-            &tf(
+        ));
+        labels.push(Label::lane(
+            READ_LABEL,
+            tf(
                 lang,
                 if narrow {
                     "cqrs.stage.read_model_short"
@@ -261,8 +248,8 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 },
                 &[("seq", &fmt_count(lang, tl.cursor))],
             ),
-        );
-        backlog_strip(&mut m, &tl, &lay, lang);
+        ));
+        labels.push(backlog_strip(&mut m, &tl, &lay, lang));
     }
     // Commit → apply connectors, when few enough to follow one by one.
     let few = tl.commits.len() <= LABELLED && !tl.crud;
@@ -440,12 +427,90 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
         ],
         &fmt_ms(lang, tl.to_ms),
     );
+    for l in &labels {
+        l.draw(&mut m, lay.pad);
+    }
     m.close("svg");
     m.finish()
 }
 
+/// Font sizes (CSS px) of the lane names and of the gap's line (`style/lab-cqrs.css`).
+const LANE_PX: f64 = 12.0;
+const GAP_PX: f64 = 11.0;
+
+/// A lane's name (or the gap's line), one or more lines from baseline `y`.
+struct Label {
+    class: &'static str,
+    y: f64,
+    px: f64,
+    lines: Vec<String>,
+}
+
+impl Label {
+    fn lane(y: f64, text: String) -> Self {
+        Label {
+            class: "cqrs-lane-label",
+            y,
+            px: LANE_PX,
+            lines: vec![text],
+        }
+    }
+
+    /// A backdrop (the panel's colour) under the text, so the probes and
+    /// ticks that cross the label's row pass behind it, then the text.
+    fn draw(&self, m: &mut Markup, x: f64) {
+        let line_h = self.px + 3.0;
+        let widest = self
+            .lines
+            .iter()
+            .map(|l| text_width(l, self.px))
+            .fold(0.0, f64::max);
+        m.empty(
+            "rect",
+            &[
+                ("class", "cqrs-label-bg"),
+                ("x", &num(x - 2.0)),
+                ("y", &num(self.y - self.px)),
+                ("width", &num(widest + 4.0)),
+                ("height", &num(line_h * self.lines.len() as f64 + 1.0)),
+            ],
+        );
+        m.open(
+            "text",
+            &[("class", self.class), ("x", &num(x)), ("y", &num(self.y))],
+        );
+        for (i, line) in self.lines.iter().enumerate() {
+            let dy = if i == 0 { 0.0 } else { line_h };
+            m.elem("tspan", &[("x", &num(x)), ("dy", &num(dy))], line);
+        }
+        m.close("text");
+    }
+}
+
+/// `text` in lines no wider than `max_w` at `px` (by the shared width
+/// estimate), broken between words; a word longer than a line keeps a line
+/// to itself.
+pub fn wrap(text: &str, px: f64, max_w: f64) -> Vec<String> {
+    let mut lines: Vec<String> = vec![];
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let wider = format!("{line} {word}");
+        if line.is_empty() {
+            line = word.to_string();
+        } else if text_width(&wider, px) <= max_w {
+            line = wider;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// The backlog between the lanes: an area over the window, and its count.
-fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) {
+fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) -> Label {
     let peak = tl
         .backlog_steps
         .iter()
@@ -485,26 +550,20 @@ fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) {
             ("y2", &num(GAP_BOTTOM)),
         ],
     );
-    m.elem(
-        "text",
-        &[
-            (
-                "class",
-                if tl.backlog > 0 {
-                    "cqrs-gap-label cqrs-gap-label--on"
-                } else {
-                    "cqrs-gap-label"
-                },
-            ),
-            ("x", &num(lay.pad)),
-            ("y", &num(GAP_LABEL)),
-        ],
-        &tf(
+    Label {
+        class: if tl.backlog > 0 {
+            "cqrs-gap-label cqrs-gap-label--on"
+        } else {
+            "cqrs-gap-label"
+        },
+        y: GAP_LABEL,
+        px: GAP_PX,
+        lines: vec![tf(
             lang,
             "cqrs.stage.backlog",
             &[("n", &fmt_count(lang, tl.backlog))],
-        ),
-    );
+        )],
+    }
 }
 
 /// What a probe answered, in a few words ("not found", "Pending · 2 s old").
@@ -914,7 +973,7 @@ pub fn CqrsStage(
         let lang = view.lang.get();
         view.with(|run| {
             let sim = run.sides.get(side)?;
-            cv::telling_read(sim).map(|p| (probe_class(&p), probe_sentence(&p, lang)))
+            cv::latest_read(sim).map(|p| (probe_class(&p), probe_sentence(&p, lang)))
         })
     };
     let part = move |f: fn(&CqrsSim, Lang) -> String| {

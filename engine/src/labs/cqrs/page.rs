@@ -51,12 +51,15 @@ fn lag_theory(sim: &CqrsSim) -> Option<Theory> {
     if m.is_crud() {
         return None;
     }
+    // Both predictions assume a projector that is always up: a pause or a
+    // crash piles changes up, and they wait longer than either says.
+    let down = (!p.pauses.is_empty() || p.crash_at_ms > 0).then_some("cqrs.caveat.paused");
     match mode {
         SyncMode::Delay | SyncMode::Inline => Some(Theory {
             value: MetricValue::Ms(p.delay_ms as f64),
             formula_key: "cqrs.theory.lag_delay",
             formula_args: vec![("d", FormulaArg::Ms(p.delay_ms as f64))],
-            caveat_key: None,
+            caveat_key: down,
         }),
         SyncMode::Queue => {
             let CqrsWorkload::Poisson { writes_per_s, .. } = &c.workload else {
@@ -72,16 +75,12 @@ fn lag_theory(sim: &CqrsSim) -> Option<Theory> {
             if lambda >= mu {
                 return None;
             }
-            let fits = p.service_shape == LatencyShape::Exponential
-                && p.batch == 1
-                && p.pauses.is_empty()
-                && p.crash_at_ms == 0
-                && p.transport_ms == 0;
+            let fits = p.service_shape == LatencyShape::Exponential && p.batch == 1 && p.transport_ms == 0;
             Some(Theory {
                 value: MetricValue::Ms(1000.0 / (mu - lambda)),
                 formula_key: "cqrs.theory.lag_mm1",
                 formula_args: vec![("mu", FormulaArg::Number(mu)), ("lambda", FormulaArg::Number(lambda))],
-                caveat_key: (!fits).then_some("cqrs.caveat.mm1"),
+                caveat_key: down.or((!fits).then_some("cqrs.caveat.mm1")),
             })
         }
     }

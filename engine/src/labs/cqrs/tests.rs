@@ -516,6 +516,32 @@ fn the_page_reads_the_run_consistently() {
     run.run_to_end(u64::MAX);
     assert_eq!(run.marks().len(), 1);
     assert_eq!(run.verdict(0).bands.len(), 1);
+    // M/M/1's prediction, with the caveat that it assumes a projector never paused or crashed.
+    for (id, side) in [("paused", 0), ("rebuild", 0)] {
+        let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+        run.run_to(crate::time::SimTime::from_ms(5_000), u64::MAX);
+        let row = run
+            .metric_rows(side)
+            .into_iter()
+            .find(|r| r.key == "lag_mean_ms")
+            .unwrap();
+        if let Some(theory) = row.theory {
+            assert_eq!(theory.caveat_key, Some("cqrs.caveat.paused"), "{id}");
+        } else {
+            assert_ne!(id, "paused", "the paused preset has a prediction");
+        }
+    }
+    // Without pauses or crashes, no such caveat.
+    let slow = CqrsConfig {
+        workload: writes_only(50.0, 10_000),
+        projector: mm1(10),
+        ..CqrsConfig::default()
+    };
+    let mut run = CqrsRun::new(&slow, 1).unwrap();
+    run.run_to_end(u64::MAX);
+    let row = run.metric_rows(0).into_iter().find(|r| r.key == "lag_mean_ms").unwrap();
+    assert_eq!(row.theory.unwrap().caveat_key, None);
 }
 
 /// The stage cards' chart: a script (or a small Poisson run) counts reads as
@@ -575,4 +601,53 @@ fn the_verdict_counts_small_runs_and_averages_rates_over_whole_seconds() {
         *reads_per_s = MIN_READS_FOR_RATE / 20.0 - 0.5;
     }
     assert_eq!(verdict_plan(&c, 100.0).slices, None);
+}
+
+/// One word per language for the projector being paused ("paused", "en pausa", "em pausa"),
+/// and the backlog named in the reader's language ("cola pendiente", "fila pendente"), as the
+/// metrics table names it.
+#[test]
+fn the_texts_use_one_word_for_a_pause_and_translate_backlog() {
+    use crate::i18n::{keys, t, Lang};
+    let ours = |k: &str| k.starts_with("cqrs.") || k.starts_with("preset.cqrs.") || k.starts_with("log.cqrs.");
+    // Placeholders are names, not words: `{backlog}`.
+    let words = |s: &str| {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in s.chars() {
+            match c {
+                '{' => inside = true,
+                '}' => inside = false,
+                _ if !inside => out.extend(c.to_lowercase()),
+                _ => {}
+            }
+        }
+        out
+    };
+    let banned: [(Lang, &[&str]); 3] = [
+        (
+            Lang::En,
+            &["projector stop", "it stops", "stopped (", "projector is down"],
+        ),
+        (
+            Lang::Es,
+            &["backlog", "detenid", "se detiene", " parado", "proyector caído"],
+        ),
+        (Lang::Pt, &["backlog", " parado", "pausad", "projetor para"]),
+    ];
+    for k in keys().filter(|k| ours(k)) {
+        for (lang, list) in &banned {
+            let text = words(t(*lang, k));
+            for w in *list {
+                assert!(!text.contains(w), "{k} ({}): {w:?} in {text:?}", lang.code());
+            }
+        }
+    }
+    for k in ["cqrs.band.paused", "cqrs.band.paused_short", "cqrs.tank.paused"] {
+        assert!(t(Lang::En, k).contains("paused"), "{k}");
+        assert!(t(Lang::Es, k).contains("en pausa"), "{k}");
+        assert!(t(Lang::Pt, k).contains("em pausa"), "{k}");
+    }
+    assert!(t(Lang::Es, "cqrs.legend.backlog").starts_with("cola pendiente"));
+    assert!(t(Lang::Pt, "cqrs.legend.backlog").starts_with("fila pendente"));
 }

@@ -485,7 +485,7 @@ pub fn tank(sim: &CqrsSim) -> Tank {
 /// Backlog and lag over time: per slice of the run, the changes committed
 /// and not yet applied, and how long the oldest of them had been waiting
 /// (0 when none waited) — the vertical and horizontal gaps between the
-/// commits' and the applies' running totals.
+/// commits' and the applies' running totals. The last point is at the clock.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Flow {
     /// (end of slice in ms, backlog, lag in ms)
@@ -517,6 +517,18 @@ pub fn flow(sim: &CqrsSim) -> Flow {
         if end >= now {
             break;
         }
+    }
+    // The series' last slice may end before the clock (nothing has happened
+    // since): the backlog and lag as they are now, so the lines reach now.
+    if points.last().is_some_and(|p| p.0 < now) {
+        let committed = log.partition_point(|e| ms(e.at) <= now) as u64;
+        let backlog = committed.saturating_sub(applied);
+        let lag = if backlog > 0 {
+            log.get(applied as usize).map_or(0.0, |e| (now - ms(e.at)).max(0.0))
+        } else {
+            0.0
+        };
+        points.push((now, backlog, lag));
     }
     Flow { points }
 }
@@ -614,12 +626,11 @@ pub fn stock(model: &CqrsModel) -> Option<Stock> {
     })
 }
 
-/// The most telling read so far (the newest stale or not-found answer in
-/// the trace, else the newest answer): the stage's caption.
-pub fn telling_read(sim: &CqrsSim) -> Option<Probe> {
+/// The newest answered read (fresh, stale or not found — the probe says
+/// which): the stage's caption, so it names the read the lanes end with.
+pub fn latest_read(sim: &CqrsSim) -> Option<Probe> {
     let model = sim.model();
-    let mut newest = None;
-    for e in sim.trace().entries().rev().take(400) {
+    sim.trace().entries().rev().take(400).find_map(|e| {
         if let CqrsRecord::Read {
             user,
             order,
@@ -629,7 +640,7 @@ pub fn telling_read(sim: &CqrsSim) -> Option<Probe> {
             ..
         } = e.record
         {
-            let p = Probe {
+            Some(Probe {
                 at_ms: ms(e.at),
                 outcome,
                 behind_ms: behind_ms(model, order, version, outcome, e.at),
@@ -637,14 +648,11 @@ pub fn telling_read(sim: &CqrsSim) -> Option<Probe> {
                 order,
                 version,
                 status,
-            };
-            if matches!(outcome, ReadOutcome::Stale | ReadOutcome::NotFound) {
-                return Some(p);
-            }
-            newest.get_or_insert(p);
+            })
+        } else {
+            None
         }
-    }
-    newest
+    })
 }
 
 #[cfg(test)]
@@ -791,6 +799,49 @@ mod tests {
         assert_eq!(s.oversold, m.oversold);
         assert_eq!(s.drift, m.stock_drift);
         assert!(s.oversold > 0 && s.drift > 0);
+    }
+
+    #[test]
+    fn the_caption_names_the_newest_read_fresh_or_stale() {
+        // The demo ends with a fresh "Shipped" read after the stale "Pending":
+        // the caption names that last read, as the lanes end with it.
+        let mut sim = run("demo", 0).sides[0].clone();
+        sim.run_to_end(u64::MAX);
+        let p = latest_read(&sim).expect("a read");
+        assert_eq!((p.outcome, p.status), (ReadOutcome::Fresh, Status::Shipped));
+        let t = timelines(&sim, ms(sim.now()));
+        assert_eq!(t.probes.last().map(|q| q.at_ms), Some(p.at_ms));
+        // Just after the update, the newest read is the stale one.
+        let r = run("demo", 4_200);
+        let p = latest_read(&r.sides[0]).expect("a read");
+        assert_eq!((p.outcome, p.status), (ReadOutcome::Stale, Status::Pending));
+    }
+
+    #[test]
+    fn backlog_and_lag_reach_the_clock() {
+        for (id, at) in [
+            ("paused", 15_000),
+            ("paused", 12_345),
+            ("demo", 6_000),
+            ("slow_projector", 31_000),
+        ] {
+            let r = run(id, at);
+            for sim in &r.sides {
+                if sim.model().is_crud() {
+                    continue;
+                }
+                let f = flow(sim);
+                let last = f.points.last().expect("points");
+                assert_eq!(last.0, ms(sim.now()), "{id} at {at}");
+                assert!(f.points.windows(2).all(|w| w[0].0 <= w[1].0), "{id}");
+            }
+        }
+        // During the pause the last point holds the backlog as it is now.
+        let r = run("paused", 15_000);
+        let sim = &r.sides[0];
+        let (_, b, lag) = *flow(sim).points.last().expect("points");
+        assert_eq!(b, timelines(sim, ms(sim.now())).backlog);
+        assert!(lag >= 4_900.0, "{lag}");
     }
 
     #[test]
