@@ -36,6 +36,9 @@ test('mid-run numbers are provisional and point the way the end does', async ({ 
   await page.getByTestId('speed').fill('1');
   await page.getByTestId('guide-on').uncheck();
   await page.getByTestId('play').click();
+  // Read as a student does, with the table in view: off screen while playing it
+  // is rebuilt only about once a second (it is exact again the moment it shows).
+  await page.getByTestId('metrics').scrollIntoViewIfNeeded();
   // Mid-run: the provisional note and the in-progress bars are there.
   await expect(page.getByTestId('provisional-note')).toBeVisible({ timeout: 10_000 });
   await expect(page.getByTestId('outcomes-a')).toContainText('still in progress');
@@ -105,14 +108,14 @@ for (const [w, h, lang] of [[1440, 900, 'en'], [390, 844, 'es']] as const) {
     const stageTop = async () => (await page.locator('[data-side=B] .verdict').boundingBox())!.y;
     const before = await stageTop();
     await runToEnd(page);
-    const toggle = page.locator('[data-side=B] .zoom-toggle');
+    const toggle = page.locator('section.side[data-side=B] .zoom-toggle');
     await expect(toggle).toBeVisible();
-    await expect(page.locator('[data-side=A] .zoom-toggle')).toHaveCount(0);
+    await expect(page.locator('section.side[data-side=A] .zoom-toggle')).toHaveCount(0);
     await expect(toggle).toContainText(lang === 'es' ? 'Ampliar a la ejecución de B' : "Zoom to B's run");
     // Nothing of it is cut, and it stays inside its card.
     const fits = await toggle.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
     expect(fits, 'the toggle text is not clipped').toBe(true);
-    const [t, card] = [(await toggle.boundingBox())!, (await page.locator('[data-side=B]').boundingBox())!];
+    const [t, card] = [(await toggle.boundingBox())!, (await page.locator('section.side[data-side=B]').boundingBox())!];
     expect(t.x).toBeGreaterThanOrEqual(card.x);
     expect(t.x + t.width).toBeLessThanOrEqual(card.x + card.width + 0.5);
     if (w >= 1200) expect(await stageTop(), 'appearing, it did not push the chart down').toBe(before);
