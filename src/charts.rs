@@ -768,6 +768,14 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: 
     let (_, x_ticks) = nice_ticks(x_max, ((f.pw / 90.0) as usize).clamp(2, 8));
     for &v in x_ticks.iter().filter(|&&v| v <= x_max + 1e-9) {
         let x = num(sx(v));
+        let label = d.x_unit.tick(lang, v);
+        // Centred under its tick, unless that would run past the drawing's
+        // right edge ("2 min" cut to "2 mi"): then it ends at the tick.
+        let anchor = if sx(v) + text_width(&label, AXIS_PX) / 2.0 > w - 1.0 {
+            "end"
+        } else {
+            "middle"
+        };
         m.open("g", &[("class", "chart-tick")]);
         m.empty(
             "line",
@@ -783,9 +791,9 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: 
             &[
                 ("x", &x),
                 ("y", &num(top + f.ph + 16.0)),
-                ("text-anchor", "middle"),
+                ("text-anchor", anchor),
             ],
-            &d.x_unit.tick(lang, v),
+            &label,
         );
         m.close("g");
     }
@@ -825,9 +833,11 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: 
         );
         m.close("g");
     }
-    // The clock, over the lines (as on the stage cards' mini-charts).
+    // The clock, over the lines (as on the stage cards' mini-charts), named
+    // at its top: a solid line no series uses, so it never reads as data.
     if let Some(now) = d.now.filter(|n| (0.0..=x_max).contains(n)) {
-        let x = num(sx(now));
+        let xx = sx(now);
+        let x = num(xx);
         m.empty(
             "line",
             &[
@@ -837,6 +847,23 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: 
                 ("y1", &num(top)),
                 ("y2", &num(top + f.ph)),
             ],
+        );
+        let word = engine::i18n::t(lang, "chart.now");
+        // Right of the line, or left of it near the plot's right end.
+        let (lx, anchor) = if xx + 4.0 + text_width(word, AXIS_PX) > f.left + f.pw {
+            (xx - 3.0, "end")
+        } else {
+            (xx + 3.0, "start")
+        };
+        m.elem(
+            "text",
+            &[
+                ("class", "chart-now-label"),
+                ("x", &num(lx)),
+                ("y", &num(top + 10.0)),
+                ("text-anchor", anchor),
+            ],
+            word,
         );
     }
     m.close("svg");

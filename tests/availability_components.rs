@@ -735,7 +735,10 @@ async fn the_metrics_table_speaks_the_readers_decimals_and_gives_detection_as_a_
         .expect("detection has a theory")
         .text_content()
         .unwrap();
-    assert!(theory.contains(" – "), "a span: {theory}");
+    assert!(
+        theory.contains("\u{a0}–\u{a0}"),
+        "a span, on one line: {theory}"
+    );
     assert!(theory.contains(','), "Spanish decimals: {theory}");
 }
 

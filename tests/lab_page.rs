@@ -112,6 +112,7 @@ async fn verdict_chart_draws_each_series_with_the_outage_shaded() {
         x_max_ms: r.time_domain_ms(),
         y_max: r.verdict(0).peak().max(r.verdict(1).peak()),
         now_ms: 40_000.0,
+        runs_on_ms: None,
     });
     assert_eq!(data.lines.len(), 2);
     assert!(data.lines.iter().all(|l| !l.points.is_empty()));
@@ -351,6 +352,10 @@ async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
     };
     let whole = axis_end("A");
     assert_eq!(axis_end("B"), whole);
+    assert!(
+        q(&root, "[data-testid=verdict-runs-on]").is_none(),
+        "not zoomed: nothing runs past the axis"
+    );
     let input: HtmlInputElement = q(&root, "[data-testid=zoom-shorter]")
         .unwrap()
         .unchecked_into();
@@ -359,6 +364,20 @@ async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
     let zoomed = axis_end("A");
     assert_ne!(zoomed, whole, "the axis ends earlier");
     assert_eq!(axis_end("B"), zoomed);
+    // A's chart is cut, and says it goes on: to the end its axis had.
+    let runs_on = q(
+        &root,
+        "[data-testid=verdict-A] [data-testid=verdict-runs-on]",
+    )
+    .expect("A says it runs on")
+    .text_content()
+    .unwrap();
+    assert!(runs_on.starts_with("runs on to "), "{runs_on}");
+    assert!(q(
+        &root,
+        "[data-testid=verdict-B] [data-testid=verdict-runs-on]"
+    )
+    .is_none());
     assert!(
         label.ends_with(&format!("0–{zoomed})")),
         "{label} vs {zoomed}"
@@ -449,4 +468,52 @@ async fn off_screen_while_playing_the_metrics_table_is_rebuilt_less_often() {
         tick().await;
         assert_eq!(calls(), engine_calls());
     }
+}
+
+/// A line chart's time axis: a tick label at the drawing's right end ends at
+/// its tick instead of being cut ("2 min" drawn as "2 mi"), the others are
+/// centred; the "now" line is named, on whichever side of it has room.
+#[wasm_bindgen_test]
+fn a_line_charts_last_tick_label_and_now_stay_inside_the_drawing() {
+    use cloud_patterns_playground::charts::{line_chart_svg, LineChartData, Unit};
+    let svg_of = |now: f64| {
+        let d = LineChartData {
+            x_max: 100_000.0,
+            x_unit: Unit::Millis,
+            now: Some(now),
+            lang: Lang::En,
+            ..LineChartData::default()
+        };
+        let markup = line_chart_svg(&d, 400.0, 200.0, "t", 0.0);
+        let doc = web_sys::window().unwrap().document().unwrap();
+        let host = doc.create_element("div").unwrap();
+        host.set_inner_html(&markup);
+        host
+    };
+    let host = svg_of(30_000.0);
+    let ticks = host.query_selector_all(".chart-tick text").unwrap();
+    let n = ticks.length();
+    assert!(n >= 3, "{n} ticks");
+    let anchor = |i: u32| {
+        ticks
+            .item(i)
+            .unwrap()
+            .unchecked_into::<Element>()
+            .get_attribute("text-anchor")
+            .unwrap()
+    };
+    let last = ticks.item(n - 1).unwrap().text_content().unwrap();
+    assert_eq!(
+        last,
+        cloud_patterns_playground::charts::fmt_ms(Lang::En, 100_000.0)
+    );
+    assert_eq!(anchor(n - 1), "end", "the last label ends at its tick");
+    assert_eq!(anchor(1), "middle");
+    let label = q(&host, ".chart-now-label").expect("the now line is named");
+    assert_eq!(label.text_content().unwrap(), "now");
+    assert_eq!(label.get_attribute("text-anchor").as_deref(), Some("start"));
+    // At the plot's right end the name sits left of the line.
+    let host = svg_of(99_000.0);
+    let label = q(&host, ".chart-now-label").unwrap();
+    assert_eq!(label.get_attribute("text-anchor").as_deref(), Some("end"));
 }

@@ -1314,6 +1314,7 @@ async fn the_full_charts_mark_now_and_it_moves_with_the_clock() {
         tick().await;
         let chart = find(&root, "[data-testid=chart-load]").unwrap();
         let share = now_share(&chart).expect("a now line on the load chart");
+        assert_eq!(text(&chart, ".chart-now-label"), "now", "the line is named");
         let domain_s = view.run.with_value(time_domain_s);
         assert!(
             (share - ms as f64 / 1000.0 / domain_s).abs() < 0.003,

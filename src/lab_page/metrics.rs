@@ -35,7 +35,10 @@ pub fn fmt_value(lang: Lang, v: MetricValue) -> String {
         MetricValue::Ms(ms) => fmt_ms(lang, ms),
         MetricValue::Factor(f) => format!("×{}", fmt_fixed2(lang, f)),
         MetricValue::Number(x) => fmt_fixed2(lang, x),
-        MetricValue::MsRange(from, to) => format!("{} – {}", fmt_ms(lang, from), fmt_ms(lang, to)),
+        // Kept on one line (no-break spaces): "2,50 s – 3,50 s" never splits.
+        MetricValue::MsRange(from, to) => {
+            format!("{} – {}", fmt_ms(lang, from), fmt_ms(lang, to)).replace(' ', "\u{a0}")
+        }
     }
 }
 

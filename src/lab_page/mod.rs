@@ -395,6 +395,7 @@ fn stage_cards<L: LabUi>(
                 x_max_ms: x_max,
                 y_max,
                 now_ms: run.now().as_micros() as f64 / 1000.0,
+                runs_on_ms: None,
             }
         })
     });
@@ -426,12 +427,21 @@ fn stage_cards<L: LabUi>(
             view.with(|run| L::side_summary(run, side, lang))
         };
         let data = Memo::new(move |_| view.with(|run| run.verdict(side)));
+        // This card's axis: the shared one, and where its own run ends when
+        // the zoom cuts it short.
+        let card_axis = Memo::new(move |_| {
+            let mut a = axis.get();
+            if a.x_max_ms < view.with(|run| run.time_domain_ms()) {
+                a.runs_on_ms = Some(view.with(|run| run.side_end_ms(side)));
+            }
+            a
+        });
         view! {
             <section class="side" data-side=letter>
                 <h2 class="side-title">{tr(label)}</h2>
                 <span class="side-summary" data-testid=format!("summary-{letter}")>{summary}</span>
                 <div class="verdict-wrap">
-                    <verdict::VerdictChart data=data.into() axis=axis.into() lang=view.lang side=letter />
+                    <verdict::VerdictChart data=data.into() axis=card_axis.into() lang=view.lang side=letter />
                     {zoom_chip(side)}
                 </div>
                 {L::stage(view, frame_view, side, time_axis)}

@@ -20,6 +20,9 @@ pub struct Axis {
     pub y_max: f64,
     /// Where the clock is, for the cursor.
     pub now_ms: f64,
+    /// Zoomed to the other side's shorter run, where this side's own run
+    /// ends, past the axis' end (it says so).
+    pub runs_on_ms: Option<f64>,
 }
 
 /// The stage cards' one time window, as every lab's stage gets it: the
@@ -230,6 +233,25 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
         m.empty("path", &[("class", &class), ("d", &path)]);
     }
     m.close("g");
+    // Zoomed to the other side's shorter run, this side goes on past the
+    // axis' end: say so, or its cut lines read as a run that stopped there.
+    if let Some(last_ms) = ax.runs_on_ms.filter(|&e| e > ax.x_max_ms) {
+        m.elem(
+            "text",
+            &[
+                ("class", "verdict-runs-on"),
+                ("x", &num(w_px - RIGHT)),
+                ("y", &num(TOP + 9.0)),
+                ("text-anchor", "end"),
+                ("data-testid", "verdict-runs-on"),
+            ],
+            &tf(
+                lang,
+                "ui.verdict_runs_on",
+                &[("end", &fmt_ms(lang, last_ms))],
+            ),
+        );
+    }
     let now_x = num(x(ax.now_ms));
     m.empty(
         "line",
