@@ -55,12 +55,16 @@ fn side_name(lang: Lang, side: Option<usize>) -> String {
 }
 
 /// What the marks say, one sentence per outage and one per side's breaker.
-fn describe_marks(lang: Lang, marks: &[Mark]) -> Vec<String> {
+fn describe_marks(
+    lang: Lang,
+    marks: &[Mark],
+    outage_key: impl Fn(&Mark) -> &'static str,
+) -> Vec<String> {
     let mut out = Vec::new();
     for m in marks.iter().filter(|m| m.kind == MarkKind::Outage) {
         out.push(trf(
             lang,
-            "scrub.mark_outage",
+            outage_key(m),
             &[
                 ("from", &human_ms(m.at_ms)),
                 ("to", &human_ms(m.until_ms.unwrap_or(m.at_ms))),
@@ -245,7 +249,7 @@ where
     let described = move || {
         let lang = lang.get();
         marks.with(|(_, ms)| {
-            describe_marks(lang, ms)
+            describe_marks(lang, ms, |m| run.with_value(|r| r.outage_key(m)))
                 .into_iter()
                 .map(|line| view! { <li>{line}</li> })
                 .collect_view()

@@ -51,6 +51,12 @@ pub trait LabRun {
     fn metric_rows(&self, side: usize) -> Vec<MetricRow>;
     /// Instants worth marking on the scrubber (outages, a breaker opening…).
     fn marks(&self) -> Vec<Mark>;
+    /// Catalogue key of the sentence naming an outage mark, with `{from}` and
+    /// `{to}`: "Service down from … to …" unless the lab knows better (the
+    /// availability lab's stretches are its primary's, not the service's).
+    fn outage_key(&self, _mark: &Mark) -> &'static str {
+        "scrub.mark_outage"
+    }
     /// Where the time axis of the run ends, in ms: the arrival window or as
     /// far as any side has got, whichever is later. Sides share this axis.
     fn time_domain_ms(&self) -> f64;

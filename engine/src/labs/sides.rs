@@ -136,6 +136,10 @@ pub trait SidesView: SideModel {
     fn verdict(run: &Sides<Self>, side: usize) -> Verdict;
     fn metric_rows(run: &Sides<Self>, side: usize) -> Vec<MetricRow>;
     fn marks(run: &Sides<Self>) -> Vec<Mark>;
+    /// See [`LabRun::outage_key`].
+    fn outage_key(_run: &Sides<Self>, _mark: &Mark) -> &'static str {
+        "scrub.mark_outage"
+    }
     fn time_domain_ms(run: &Sides<Self>) -> f64;
     fn side_end_ms(run: &Sides<Self>, side: usize) -> f64;
     fn outcomes(run: &Sides<Self>, side: usize) -> Option<Outcomes>;
@@ -322,6 +326,9 @@ impl<M: SidesView> LabRun for Sides<M> {
     }
     fn marks(&self) -> Vec<Mark> {
         M::marks(self)
+    }
+    fn outage_key(&self, mark: &Mark) -> &'static str {
+        M::outage_key(self, mark)
     }
     fn time_domain_ms(&self) -> f64 {
         M::time_domain_ms(self)

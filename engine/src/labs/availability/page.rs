@@ -229,6 +229,21 @@ impl SidesView for AvailabilityModel {
             .collect()
     }
 
+    fn outage_key(run: &AvailabilityRun, mark: &Mark) -> &'static str {
+        // A mark is a stretch of the primary's: crashed, or hung (alive but
+        // silent); the service itself may be back sooner, through the backup.
+        let hung = run.sides.first().is_some_and(|sim| {
+            crashes(sim, f64::INFINITY)
+                .iter()
+                .any(|&(from, _, key)| from == mark.at_ms && key == "availability.band.hung")
+        });
+        if hung {
+            "availability.mark.hung"
+        } else {
+            "availability.mark.crashed"
+        }
+    }
+
     fn time_domain_ms(run: &AvailabilityRun) -> f64 {
         let furthest = run.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
         (run.sides[0].model().config().load.duration_ms as f64).max(furthest)

@@ -544,3 +544,24 @@ fn random_crashes_are_marked_only_up_to_now_scheduled_ones_ahead() {
         "the scheduled crash, before it happens: {ahead:?}"
     );
 }
+
+/// The scrubber names a crash mark as the primary's stretch (crashed, or
+/// hung in the split-brain preset), never "service down": with a backup the
+/// service is back long before the primary is.
+#[test]
+fn crash_marks_are_named_after_the_primary() {
+    use crate::labs::run::LabRun;
+    for (id, key) in [
+        ("experiment", "availability.mark.crashed"),
+        ("split_brain", "availability.mark.hung"),
+    ] {
+        let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+        let marks = run.marks();
+        assert!(!marks.is_empty(), "{id}");
+        for m in &marks {
+            assert_eq!(run.outage_key(m), key, "{id}");
+        }
+        let _ = crate::i18n::tf(crate::i18n::Lang::Es, key, &[("from", &"1 s"), ("to", &"2 s")]);
+    }
+}
