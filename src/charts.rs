@@ -298,6 +298,63 @@ pub fn nice_ticks(max: f64, count: usize) -> (f64, Vec<f64>) {
     (top, (0..=n).map(|i| i as f64 * step).collect())
 }
 
+/// Ticks for a time axis of `max_ms`, about `count` of them: below a second
+/// as [`nice_ticks`], above it on the clock's own steps (5 s, 15 min, 6 h,
+/// 5 days…), so a month reads "120 h, 240 h" and not "138 h 53 min".
+pub fn time_ticks(max_ms: f64, count: usize) -> Vec<f64> {
+    const S: f64 = 1_000.0;
+    const M: f64 = 60.0 * S;
+    const H: f64 = 60.0 * M;
+    const D: f64 = 24.0 * H;
+    const STEPS: [f64; 26] = [
+        S,
+        2.0 * S,
+        5.0 * S,
+        10.0 * S,
+        15.0 * S,
+        20.0 * S,
+        30.0 * S,
+        M,
+        2.0 * M,
+        5.0 * M,
+        10.0 * M,
+        15.0 * M,
+        20.0 * M,
+        30.0 * M,
+        H,
+        2.0 * H,
+        3.0 * H,
+        6.0 * H,
+        12.0 * H,
+        D,
+        2.0 * D,
+        5.0 * D,
+        7.0 * D,
+        14.0 * D,
+        30.0 * D,
+        90.0 * D,
+    ];
+    let max_ms = if max_ms.is_finite() && max_ms > 0.0 {
+        max_ms
+    } else {
+        1.0
+    };
+    let raw = max_ms / count.max(1) as f64;
+    if raw < S {
+        return nice_ticks(max_ms, count).1;
+    }
+    let step = STEPS.into_iter().find(|s| *s >= raw).unwrap_or_else(|| {
+        nice_ticks(max_ms / D, count)
+            .1
+            .get(1)
+            .copied()
+            .unwrap_or(1.0)
+            * D
+    });
+    let n = (max_ms / step + 1e-9).floor() as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
 // ------------------------------------------------------------------ browser helpers
 
 /// Whether the reader asked for less motion: animations then show states,
@@ -765,7 +822,11 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: 
         );
         m.close("g");
     }
-    let (_, x_ticks) = nice_ticks(x_max, ((f.pw / 90.0) as usize).clamp(2, 8));
+    let count = ((f.pw / 90.0) as usize).clamp(2, 8);
+    let x_ticks = match d.x_unit {
+        Unit::Millis => time_ticks(x_max, count),
+        _ => nice_ticks(x_max, count).1,
+    };
     for &v in x_ticks.iter().filter(|&&v| v <= x_max + 1e-9) {
         let x = num(sx(v));
         let label = d.x_unit.tick(lang, v);

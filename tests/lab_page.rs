@@ -478,7 +478,7 @@ fn a_line_charts_last_tick_label_and_now_stay_inside_the_drawing() {
     use cloud_patterns_playground::charts::{line_chart_svg, LineChartData, Unit};
     let svg_of = |now: f64| {
         let d = LineChartData {
-            x_max: 100_000.0,
+            x_max: 120_000.0,
             x_unit: Unit::Millis,
             now: Some(now),
             lang: Lang::En,
@@ -505,7 +505,7 @@ fn a_line_charts_last_tick_label_and_now_stay_inside_the_drawing() {
     let last = ticks.item(n - 1).unwrap().text_content().unwrap();
     assert_eq!(
         last,
-        cloud_patterns_playground::charts::fmt_ms(Lang::En, 100_000.0)
+        cloud_patterns_playground::charts::fmt_ms(Lang::En, 120_000.0)
     );
     assert_eq!(anchor(n - 1), "end", "the last label ends at its tick");
     assert_eq!(anchor(1), "middle");
@@ -513,7 +513,22 @@ fn a_line_charts_last_tick_label_and_now_stay_inside_the_drawing() {
     assert_eq!(label.text_content().unwrap(), "now");
     assert_eq!(label.get_attribute("text-anchor").as_deref(), Some("start"));
     // At the plot's right end the name sits left of the line.
-    let host = svg_of(99_000.0);
+    let host = svg_of(119_000.0);
     let label = q(&host, ".chart-now-label").unwrap();
     assert_eq!(label.get_attribute("text-anchor").as_deref(), Some("end"));
+}
+
+/// A time axis ticks on the clock's steps: a month by 5 days (never
+/// "138 h 53 min"), two minutes by 15 or 20 s, under a second as numbers.
+#[wasm_bindgen_test]
+fn time_axes_tick_on_the_clocks_steps() {
+    use cloud_patterns_playground::charts::time_ticks;
+    let day = 86_400_000.0;
+    let month = time_ticks(30.0 * day, 8);
+    assert_eq!(month[1], 5.0 * day, "{month:?}");
+    assert_eq!(*month.last().unwrap(), 30.0 * day);
+    let two_min = time_ticks(120_000.0, 6);
+    assert_eq!(two_min[1], 20_000.0, "{two_min:?}");
+    assert!(two_min.iter().all(|&t| t <= 120_000.0));
+    assert_eq!(time_ticks(800.0, 4), vec![0.0, 200.0, 400.0, 600.0, 800.0]);
 }
