@@ -133,6 +133,18 @@ async fn verdict_chart_draws_each_series_with_the_outage_shaded() {
         "calls sent are dashed: shape, not only colour"
     );
     assert_eq!(count(&root, ".verdict-band"), 1, "the outage is shaded");
+    // Its name is drawn after the lines (on a backdrop), so no line hides it.
+    let svg = q(&root, "svg.verdict-svg").unwrap();
+    let groups: Vec<String> = (0..svg.children().length())
+        .filter_map(|i| svg.children().item(i))
+        .map(|g| g.get_attribute("class").unwrap_or_default())
+        .collect();
+    let at = |c: &str| groups.iter().position(|g| g == c).expect(c);
+    assert!(
+        at("verdict-band-labels") > at("verdict-lines"),
+        "{groups:?}"
+    );
+    assert_eq!(count(&root, ".verdict-band-labels text"), 1);
     let label = q(&root, "svg.verdict-svg")
         .unwrap()
         .get_attribute("aria-label")

@@ -182,11 +182,6 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
                 ("height", &num(plot_h)),
             ],
         );
-        m.elem(
-            "text",
-            &[("x", &num(x0 + 2.0)), ("y", &num(TOP + 9.0))],
-            &tf(lang, b.label_key, &args_of(&b.label_args)),
-        );
         m.close("g");
     }
     m.close("g").open("g", &[]);
@@ -231,6 +226,17 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
             if l.dashed { " dashed" } else { "" }
         );
         m.empty("path", &[("class", &class), ("d", &path)]);
+    }
+    m.close("g");
+    // The bands' names over the lines, each on a backdrop of the panel's
+    // colour, so a line crossing "projector paused" never hides it.
+    m.open("g", &[("class", "verdict-band-labels")]);
+    for b in d.bands.iter().filter(|b| b.from_ms < ax.x_max_ms) {
+        m.elem(
+            "text",
+            &[("x", &num(x(b.from_ms) + 2.0)), ("y", &num(TOP + 9.0))],
+            &tf(lang, b.label_key, &args_of(&b.label_args)),
+        );
     }
     m.close("g");
     // Zoomed to the other side's shorter run, this side goes on past the
