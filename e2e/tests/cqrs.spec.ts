@@ -230,7 +230,7 @@ for (const lang of ['es', 'pt']) {
       const clipped = await page.evaluate(() => {
         const out: string[] = [];
         const stage = document.querySelector('[data-testid=cqrs-stage-0]')!;
-        for (const e of stage.querySelectorAll<HTMLElement>('.cqrs-flow, .cqrs-legend span, .cqrs-telling, .cqrs-tank-facts dd, .cqrs-stores caption')) {
+        for (const e of stage.querySelectorAll<HTMLElement>('.cqrs-flow, .cqrs-legend span, .cqrs-telling, .cqrs-tank-facts dd, .cqrs-stores-caption')) {
           if (e.scrollWidth > e.clientWidth + 1) out.push(`${e.className}: ${e.textContent}`);
         }
         const svg = stage.querySelector('.cqrs-svg')!.getBoundingClientRect();
