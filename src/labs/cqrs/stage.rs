@@ -760,7 +760,7 @@ pub fn stores_markup(sim: &CqrsSim, lang: Lang, narrow: bool) -> String {
             [("order", &(r.order + 1)), ("user", &r.user)];
         let name = tf(lang, "cqrs.stores.order_row", &args);
         if narrow {
-            // "#195 · u777", the full name as its title.
+            // "#195 u777" (two short lines at most), the full name as its title.
             m.elem(
                 "th",
                 &[("scope", "row"), ("title", &name)],
