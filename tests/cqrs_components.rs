@@ -1133,3 +1133,214 @@ async fn lane_names_sit_on_their_backdrop_above_every_line() {
     let caption = text(&root, "[data-testid=telling-0]");
     assert!(caption.contains("Enviado, al día"), "{caption}");
 }
+
+/// Side `side` of `view` in a card whose content is `width` CSS px wide, in
+/// an A | B pair as on the page (`.sides.compare`), with the page's stylesheets.
+fn pair_card(view: CqrsView, side: usize, width: f64) -> (HtmlElement, impl Drop) {
+    with_stylesheets();
+    mount_width(width, move || {
+        view! {
+            <div class="sides compare">
+                <CqrsStage view=view frame_view=view side=side />
+            </div>
+        }
+        .into_any()
+    })
+}
+
+/// "crud_vs_cqrs" on a phone in Spanish, two-up (each card ~169 px wide): side
+/// B's stores table fits its card with the columns' short names whole, and the
+/// caption wraps outside the scroll box, never cut; the same in English and at
+/// a wide card, with the full names.
+#[wasm_bindgen_test]
+async fn the_stores_fit_a_half_phone_card_at_169px() {
+    for (lang, width, write, read) in [
+        (Lang::Es, 169.0, "Escritura", "Lectura"),
+        (Lang::En, 169.0, "Write", "Read"),
+        (Lang::Pt, 169.0, "Escrita", "Leitura"),
+        (Lang::Es, 520.0, "Almacén de escritura", "Base de consultas"),
+    ] {
+        let p = presets::all()
+            .into_iter()
+            .find(|p| p.id == "crud_vs_cqrs")
+            .expect("preset");
+        let view = CqrsView {
+            lang: Signal::stored(lang),
+            ..view_of(&p.config, p.seed)
+        };
+        let (root, _keep) = pair_card(view, 1, width);
+        advance_to(view, 6_000);
+        tick().await;
+        tick().await;
+        let what = format!("{lang:?} at {width} px");
+        let box_ = root
+            .query_selector("[data-testid=stores-1]")
+            .unwrap()
+            .expect("the stores");
+        let heads: Vec<String> = all(&box_, "thead th")
+            .iter()
+            .map(|h| h.text_content().unwrap_or_default())
+            .collect();
+        assert_eq!(heads[1..], [write.to_string(), read.to_string()], "{what}");
+        let (card_l, _, card_r, _) = rect(&root);
+        let scroll: HtmlElement = box_
+            .query_selector(".cqrs-stores-scroll")
+            .unwrap()
+            .expect("its scroll box")
+            .unchecked_into();
+        assert!(
+            scroll.scroll_width() <= scroll.client_width() + 1,
+            "{what}: the table is {} px wide in {} px: {:?}",
+            scroll.scroll_width(),
+            scroll.client_width(),
+            all(&box_, "tr > *")
+                .iter()
+                .map(|c| (c.text_content().unwrap_or_default(), rect(c).2 - rect(c).0))
+                .collect::<Vec<_>>()
+        );
+        let table = box_.query_selector("table").unwrap().expect("a table");
+        let (l, _, r, _) = rect(&table);
+        assert!(
+            l >= card_l - 0.5 && r <= card_r + 0.5,
+            "{what}: table {l}–{r} outside the card {card_l}–{card_r}"
+        );
+        for th in all(&box_, "thead th") {
+            assert!(
+                th.scroll_width() <= th.client_width() + 1,
+                "{what}: {:?} cut",
+                th.text_content()
+            );
+        }
+        // The caption: outside the scroll box, whole, within the card.
+        let caption: HtmlElement = box_
+            .query_selector(".cqrs-stores-caption")
+            .unwrap()
+            .expect("a caption")
+            .unchecked_into();
+        assert!(
+            !scroll.contains(Some(&caption)),
+            "{what}: the caption scrolls"
+        );
+        assert!(
+            caption.scroll_width() <= caption.client_width() + 1,
+            "{what}: the caption is cut"
+        );
+        let (l, _, r, _) = rect(&caption);
+        assert!(l >= card_l - 0.5 && r <= card_r + 0.5, "{what}: caption");
+        let text = caption.text_content().unwrap_or_default();
+        assert!(
+            text.starts_with(match lang {
+                Lang::Es => "Los dos almacenes",
+                Lang::Pt => "Os dois armazenamentos",
+                _ => "The two stores",
+            }),
+            "{what}: {text}"
+        );
+    }
+}
+
+/// The CRUD side has one store: its caption says so, not "the two stores".
+#[wasm_bindgen_test]
+async fn the_one_store_has_its_own_caption() {
+    for (lang, width, starts) in [
+        (Lang::En, 700.0, "The one store: "),
+        (Lang::Es, 700.0, "El único almacén: "),
+        (Lang::Pt, 169.0, "O único armazenamento: "),
+    ] {
+        let p = presets::all()
+            .into_iter()
+            .find(|p| p.id == "crud_vs_cqrs")
+            .expect("preset");
+        let view = CqrsView {
+            lang: Signal::stored(lang),
+            ..view_of(&p.config, p.seed)
+        };
+        let (root, _keep) = pair_card(view, 0, width);
+        advance_to(view, 6_000);
+        tick().await;
+        let caption = text(&root, "[data-testid=stores-0] .cqrs-stores-caption");
+        assert!(caption.starts_with(starts), "{lang:?}: {caption}");
+        let heads = all(&root, "[data-testid=stores-0] thead th");
+        assert_eq!(heads.len(), 2, "{lang:?}: order and the one store");
+    }
+}
+
+/// "paused" at 18 s on a phone in Spanish: the pause band's name is drawn
+/// after every probe, tick and the now line, on a backdrop that covers it,
+/// inside the drawing, as the lanes' names are.
+#[wasm_bindgen_test]
+async fn the_pause_band_s_name_sits_on_its_backdrop_above_every_line() {
+    with_stylesheets();
+    for width in [169.0, 374.0, 700.0] {
+        let p = presets::all()
+            .into_iter()
+            .find(|p| p.id == "paused")
+            .expect("preset");
+        let view = CqrsView {
+            lang: Signal::stored(Lang::Es),
+            ..view_of(&p.config, p.seed)
+        };
+        let (root, _keep) = mount_width(width, move || {
+            view! { <CqrsStage view=view frame_view=view side=0 /> }.into_any()
+        });
+        advance_to(view, 18_000);
+        tick().await;
+        let svg = root
+            .query_selector("[data-testid=timelines-0] svg")
+            .unwrap()
+            .expect("the lanes");
+        let order = all(&svg, "*");
+        let at = |e: &Element| order.iter().position(|x| x == e).expect("in the drawing");
+        let lines = all(&svg, ".cqrs-probe, .cqrs-tick, .cqrs-link, .cqrs-now");
+        assert!(!lines.is_empty());
+        let last_line = lines.iter().map(at).max().unwrap_or(0);
+        let bands = all(&svg, ".cqrs-band-label");
+        assert_eq!(bands.len(), 1, "{width}: one pause");
+        let name = &bands[0];
+        let text = name.text_content().unwrap_or_default();
+        assert_eq!(text, "proyector en pausa");
+        assert!(at(name) > last_line, "{width}: drawn under a line");
+        let bg = name.previous_element_sibling().expect("a backdrop");
+        assert_eq!(bg.get_attribute("class").as_deref(), Some("cqrs-label-bg"));
+        let (l, t, r, b) = rect(name);
+        let (bl, bt, br, bb) = rect(&bg);
+        assert!(
+            bl <= l + 0.5 && bt <= t + 0.5 && br >= r - 0.5 && bb >= b - 0.5,
+            "{width}: {:?} outside its backdrop {:?}",
+            (l, t, r, b),
+            (bl, bt, br, bb)
+        );
+        let (sl, _, sr, _) = rect(&svg);
+        assert!(
+            l >= sl - 0.5 && r <= sr + 0.5,
+            "{width}: {l}–{r} outside {sl}–{sr}"
+        );
+    }
+}
+
+/// A side with no stale answer says "(yet)" only while it runs.
+#[wasm_bindgen_test]
+async fn no_stale_answer_drops_yet_once_the_run_is_finished() {
+    with_stylesheets();
+    let view = preset("crud_vs_cqrs"); // side A: one store, never stale
+    let (root, _keep) = mount_width(700.0, move || view! { <CqrsCharts view=view /> }.into_any());
+    advance_to(view, 2_000);
+    tick().await;
+    tick().await;
+    let chart = || text(&root, "[data-testid=chart-staleness-a]");
+    assert!(
+        chart().contains("No stale answer on this side (yet)."),
+        "{}",
+        chart()
+    );
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+    tick().await;
+    tick().await;
+    assert!(view.run.with_value(|r| r.is_finished()));
+    let done = chart();
+    assert!(done.contains("No stale answer on this side."), "{done}");
+    assert!(!done.contains("(yet)"), "{done}");
+}

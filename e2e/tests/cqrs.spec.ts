@@ -230,7 +230,7 @@ for (const lang of ['es', 'pt']) {
       const clipped = await page.evaluate(() => {
         const out: string[] = [];
         const stage = document.querySelector('[data-testid=cqrs-stage-0]')!;
-        for (const e of stage.querySelectorAll<HTMLElement>('.cqrs-flow, .cqrs-legend span, .cqrs-telling, .cqrs-tank-facts dd, .cqrs-stores caption')) {
+        for (const e of stage.querySelectorAll<HTMLElement>('.cqrs-flow, .cqrs-legend span, .cqrs-telling, .cqrs-tank-facts dd, .cqrs-stores-caption')) {
           if (e.scrollWidth > e.clientWidth + 1) out.push(`${e.className}: ${e.textContent}`);
         }
         const svg = stage.querySelector('.cqrs-svg')!.getBoundingClientRect();
@@ -300,6 +300,32 @@ test('the tank\'s count is never cut: half a phone (390 × 844, es, A | B)', asy
   expect(await cutCounts(page)).toEqual([]);
   await page.locator('.cqrs-tank').scrollIntoViewIfNeeded();
   await shot('cqrs-tank-phone-390-es');
+});
+
+test('the stores fit half a phone (390 × 844, es, A | B): short column names, the caption whole', async ({ page, shot }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/cqrs.html#${presetFragment('crud_vs_cqrs', 'es', 'cqrs')}`);
+  await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+  await runToEnd(page);
+  const b = page.getByTestId('stores-1');
+  await expect(b.locator('thead th')).toHaveText(['#', 'Escritura', 'Lectura']);
+  await expect(page.getByTestId('stores-0').locator('.cqrs-stores-caption')).toContainText('El único almacén:');
+  const cut = await b.evaluate((box) => {
+    const out: string[] = [];
+    const scroll = box.querySelector<HTMLElement>('.cqrs-stores-scroll')!;
+    if (scroll.scrollWidth > scroll.clientWidth + 1) out.push(`table ${scroll.scrollWidth} px in ${scroll.clientWidth} px`);
+    const caption = box.querySelector<HTMLElement>('.cqrs-stores-caption')!;
+    if (scroll.contains(caption)) out.push('the caption scrolls');
+    const card = box.closest('.side')!.getBoundingClientRect();
+    for (const e of [caption, ...box.querySelectorAll<HTMLElement>('th')]) {
+      const r = e.getBoundingClientRect();
+      if (e.scrollWidth > e.clientWidth + 1 || r.right > card.right + 1) out.push(`cut: ${e.textContent}`);
+    }
+    return out;
+  });
+  expect(cut).toEqual([]);
+  await b.scrollIntoViewIfNeeded();
+  await shot('cqrs-stores-phone-390-es');
 });
 
 test('the stage tells the text\'s demo: not found, found, a stale Pending', async ({ page, shot }) => {

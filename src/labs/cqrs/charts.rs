@@ -207,7 +207,16 @@ pub fn staleness_chart(run: &CqrsRun, side: usize, lang: Lang) -> BarChartData {
                 ],
             )
         }
-        _ => tf(lang, "cqrs.charts.staleness_none", &[("side", &label)]),
+        // A side that has finished will give no stale answer: no "so far".
+        _ => tf(
+            lang,
+            if sim.is_finished() {
+                "cqrs.charts.staleness_none_done"
+            } else {
+                "cqrs.charts.staleness_none"
+            },
+            &[("side", &label)],
+        ),
     };
     BarChartData {
         title: title.clone(),
@@ -244,9 +253,17 @@ pub fn staleness_chart(run: &CqrsRun, side: usize, lang: Lang) -> BarChartData {
                 .map(|(n, v)| vec![n.clone(), fmt_count(lang, *v as u64)])
                 .collect(),
         },
-        empty: values
-            .is_empty()
-            .then(|| t(lang, "cqrs.charts.no_stale").into()),
+        empty: values.is_empty().then(|| {
+            t(
+                lang,
+                if sim.is_finished() {
+                    "cqrs.charts.no_stale_done"
+                } else {
+                    "cqrs.charts.no_stale"
+                },
+            )
+            .into()
+        }),
         lang,
     }
 }

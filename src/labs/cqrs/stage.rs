@@ -36,6 +36,9 @@ use leptos::prelude::*;
 
 pub use engine::labs::cqrs::view::{MAX_PROBES, MAX_ROWS, MAX_TICKS};
 
+/// Narrower than this (CSS px), a card is a phone's or one of an A | B pair:
+/// the lanes and the stores' columns take their short names.
+const NARROW_PX: f64 = 480.0;
 /// Ticks that carry their sequence number (beyond, ticks only).
 const LABELLED: usize = 24;
 /// Probes that carry what they answered.
@@ -108,7 +111,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
     };
     let now = sim.now().as_micros() as f64 / 1000.0;
     // A phone (or a card of an A | B pair): the lanes' short names.
-    let narrow = w < 480.0;
+    let narrow = w < NARROW_PX;
     let mut m = Markup::new();
     m.open(
         "svg",
@@ -119,7 +122,8 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
             ("aria-label", &timelines_sentence(&tl, lang)),
         ],
     );
-    // Bands first, under everything.
+    // Bands first, under everything (their names last, with the lanes').
+    let mut band_labels: Vec<Label> = vec![];
     for &(a, b) in &tl.bands {
         let (xa, xb) = (lay.x(a), lay.x(b.min(now)));
         if xb <= xa {
@@ -135,15 +139,17 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 ("height", &num(READ_BOTTOM - LOG_TOP)),
             ],
         );
-        m.elem(
-            "text",
-            &[
-                ("class", "cqrs-band-label"),
-                ("x", &num(xa + 3.0)),
-                ("y", &num(GAP_TOP + 12.0)),
-            ],
-            t(lang, "cqrs.band.paused_short"),
-        );
+        // Its name is drawn last, on a backdrop, as the lanes' are: the
+        // probes and ticks crossing it pass behind. Kept inside the drawing.
+        let text = t(lang, "cqrs.band.paused_short");
+        let x = (xa + 3.0).min(w - lay.right - text_width(text, BAND_PX) - 2.0);
+        band_labels.push(Label {
+            class: "cqrs-band-label",
+            x: Some(x.max(2.0)),
+            y: GAP_TOP + 12.0,
+            px: BAND_PX,
+            lines: vec![text.to_string()],
+        });
     }
     // Before the trace's oldest record: no ticks or probes (the backlog is still drawn).
     if tl.kept_from_ms > tl.from_ms {
@@ -172,7 +178,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
     }
     // The lanes' names, drawn last (over the probes and ticks that cross
     // their rows, each on its own backdrop).
-    let mut labels: Vec<Label> = Vec::with_capacity(3);
+    let mut labels: Vec<Label> = band_labels;
     // Lane tracks.
     if tl.crud {
         m.empty(
@@ -208,6 +214,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
         );
         labels.push(Label {
             class: "cqrs-gap-label",
+            x: None,
             y: GAP_LABEL + 14.0,
             px: GAP_PX,
             lines: wrap(no_copy, GAP_PX, w - lay.pad - lay.right),
@@ -437,10 +444,14 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
 /// Font sizes (CSS px) of the lane names and of the gap's line (`style/lab-cqrs.css`).
 const LANE_PX: f64 = 12.0;
 const GAP_PX: f64 = 11.0;
+/// … and of a pause band's name.
+const BAND_PX: f64 = 10.0;
 
 /// A lane's name (or the gap's line), one or more lines from baseline `y`.
 struct Label {
     class: &'static str,
+    /// Its left edge (by default the drawing's padding).
+    x: Option<f64>,
     y: f64,
     px: f64,
     lines: Vec<String>,
@@ -450,6 +461,7 @@ impl Label {
     fn lane(y: f64, text: String) -> Self {
         Label {
             class: "cqrs-lane-label",
+            x: None,
             y,
             px: LANE_PX,
             lines: vec![text],
@@ -458,7 +470,8 @@ impl Label {
 
     /// A backdrop (the panel's colour) under the text, so the probes and
     /// ticks that cross the label's row pass behind it, then the text.
-    fn draw(&self, m: &mut Markup, x: f64) {
+    fn draw(&self, m: &mut Markup, pad: f64) {
+        let x = self.x.unwrap_or(pad);
         let line_h = self.px + 3.0;
         let widest = self
             .lines
@@ -556,6 +569,7 @@ fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) -> Label
         } else {
             "cqrs-gap-label"
         },
+        x: None,
         y: GAP_LABEL,
         px: GAP_PX,
         lines: vec![tf(
@@ -630,50 +644,101 @@ pub fn timelines_sentence(tl: &Timelines, lang: Lang) -> String {
     )
 }
 
-/// The two stores side by side, as an HTML table.
-pub fn stores_markup(sim: &CqrsSim, lang: Lang) -> String {
+/// The stores side by side, as an HTML table under its caption. `narrow`
+/// (a phone, or a card of an A | B pair): the columns' short names, so the
+/// table fits a half-phone card. The caption is outside the table's scroll
+/// box and wraps: it is never cut.
+pub fn stores_markup(sim: &CqrsSim, lang: Lang, narrow: bool) -> String {
     let s = cv::stores(sim);
     let mut m = Markup::new();
-    m.open(
-        "table",
-        &[
-            ("class", "cqrs-stores"),
-            ("data-rows", &s.rows.len().to_string()),
-        ],
-    );
+    m.open("figure", &[("class", "cqrs-stores-fig")]);
+    let caption = if s.crud {
+        "cqrs.stores.caption_one"
+    } else if s.copies.len() == 1 {
+        "cqrs.stores.caption"
+    } else {
+        "cqrs.stores.caption_many"
+    };
     m.elem(
-        "caption",
-        &[],
+        "figcaption",
+        &[("class", "cqrs-stores-caption")],
         &tf(
             lang,
-            "cqrs.stores.caption",
+            caption,
             &[
                 ("shown", &s.rows.len()),
                 ("orders", &fmt_count(lang, s.orders as u64)),
             ],
         ),
     );
-    m.open("thead", &[]).open("tr", &[]);
-    m.elem("th", &[("scope", "col")], t(lang, "cqrs.stores.order"));
-    m.elem(
-        "th",
-        &[("scope", "col")],
-        t(
-            lang,
-            if s.crud {
-                "cqrs.stores.one_store"
-            } else {
-                "cqrs.stores.write"
-            },
-        ),
+    m.open("div", &[("class", "cqrs-stores-scroll")]);
+    m.open(
+        "table",
+        &[
+            (
+                "class",
+                if narrow {
+                    "cqrs-stores cqrs-stores--narrow"
+                } else {
+                    "cqrs-stores"
+                },
+            ),
+            ("data-rows", &s.rows.len().to_string()),
+        ],
     );
+    m.open("thead", &[]).open("tr", &[]);
+    // A column's name: its short one on a narrow card, the full one as its title.
+    let head = |m: &mut Markup, key: &str, short: &str, name: String| {
+        if narrow {
+            m.elem(
+                "th",
+                &[("scope", "col"), ("title", &name), ("data-key", key)],
+                t(lang, short),
+            );
+        } else {
+            m.elem("th", &[("scope", "col"), ("data-key", key)], &name);
+        }
+    };
+    head(
+        &mut m,
+        "order",
+        "cqrs.stores.order_short",
+        t(lang, "cqrs.stores.order").to_string(),
+    );
+    if s.crud {
+        head(
+            &mut m,
+            "one_store",
+            "cqrs.stores.one_store_short",
+            t(lang, "cqrs.stores.one_store").to_string(),
+        );
+    } else {
+        head(
+            &mut m,
+            "write",
+            "cqrs.stores.write_short",
+            t(lang, "cqrs.stores.write").to_string(),
+        );
+    }
     for c in &s.copies {
-        let name = match c {
-            CopyKind::Details => t(lang, "cqrs.stores.details").to_string(),
-            CopyKind::History => t(lang, "cqrs.stores.history").to_string(),
-            CopyKind::Replica(r) => tf(lang, "cqrs.stores.replica", &[("n", &(r + 1))]),
-        };
-        m.elem("th", &[("scope", "col")], &name);
+        match c {
+            CopyKind::Details => head(
+                &mut m,
+                "details",
+                "cqrs.stores.details_short",
+                t(lang, "cqrs.stores.details").to_string(),
+            ),
+            CopyKind::History => head(
+                &mut m,
+                "history",
+                "cqrs.stores.history_short",
+                t(lang, "cqrs.stores.history").to_string(),
+            ),
+            CopyKind::Replica(r) => {
+                let name = tf(lang, "cqrs.stores.replica", &[("n", &(r + 1))]);
+                m.elem("th", &[("scope", "col"), ("data-key", "replica")], &name);
+            }
+        }
     }
     m.close("tr").close("thead");
     m.open("tbody", &[]);
@@ -691,15 +756,19 @@ pub fn stores_markup(sim: &CqrsSim, lang: Lang) -> String {
     }
     for r in &s.rows {
         m.open("tr", &[("data-order", &(r.order + 1).to_string())]);
-        m.elem(
-            "th",
-            &[("scope", "row")],
-            &tf(
-                lang,
-                "cqrs.stores.order_row",
-                &[("order", &(r.order + 1)), ("user", &r.user)],
-            ),
-        );
+        let args: [(&str, &dyn std::fmt::Display); 2] =
+            [("order", &(r.order + 1)), ("user", &r.user)];
+        let name = tf(lang, "cqrs.stores.order_row", &args);
+        if narrow {
+            // "#195 u777" (two short lines at most), the full name as its title.
+            m.elem(
+                "th",
+                &[("scope", "row"), ("title", &name)],
+                &tf(lang, "cqrs.stores.order_row_short", &args),
+            );
+        } else {
+            m.elem("th", &[("scope", "row")], &name);
+        }
         m.elem(
             "td",
             &[("class", "cqrs-cell")],
@@ -749,6 +818,7 @@ pub fn stores_markup(sim: &CqrsSim, lang: Lang) -> String {
         m.close("tr");
     }
     m.close("tbody").close("table");
+    m.close("div").close("figure");
     m.finish()
 }
 
@@ -982,6 +1052,18 @@ pub fn CqrsStage(
             view.with(|run| run.sides.get(side).map(|s| f(s, lang)).unwrap_or_default())
         }
     };
+    // The stores' short column names on the cards the lanes' short names are for.
+    let narrow = Memo::new(move |_| width.get() < NARROW_PX);
+    let stores = move || {
+        let lang = view.lang.get();
+        let narrow = narrow.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .map(|s| stores_markup(s, lang, narrow))
+                .unwrap_or_default()
+        })
+    };
     view! {
         <div class="cqrs-stage" data-testid=format!("cqrs-stage-{side}")>
             <p class="cqrs-telling" data-testid=format!("telling-{side}") aria-live="off">
@@ -1002,7 +1084,7 @@ pub fn CqrsStage(
                 </figcaption>
             </figure>
             <div class="cqrs-below">
-                <div class="cqrs-stores-box" data-testid=format!("stores-{side}") inner_html=part(stores_markup)></div>
+                <div class="cqrs-stores-box" data-testid=format!("stores-{side}") inner_html=stores></div>
                 <div class="cqrs-tank-box">
                     <h3 class="small-title">{tr("cqrs.tank.title")}</h3>
                     <div data-testid=format!("tank-{side}") inner_html=part(tank_markup)></div>

@@ -41,6 +41,11 @@ fn bands(sim: &CqrsSim) -> Vec<(f64, f64, &'static str)> {
     out
 }
 
+/// A rate as a formula shows it: at most 2 decimals (77.31/s, not 77.3069/s).
+fn rate(per_s: f64) -> f64 {
+    libm::round(per_s * 100.0) / 100.0
+}
+
 /// What M/M/1 (or the fixed delay) predicts for the mean lag, when the
 /// run is one theory covers.
 fn lag_theory(sim: &CqrsSim) -> Option<Theory> {
@@ -79,7 +84,10 @@ fn lag_theory(sim: &CqrsSim) -> Option<Theory> {
             Some(Theory {
                 value: MetricValue::Ms(1000.0 / (mu - lambda)),
                 formula_key: "cqrs.theory.lag_mm1",
-                formula_args: vec![("mu", FormulaArg::Number(mu)), ("lambda", FormulaArg::Number(lambda))],
+                formula_args: vec![
+                    ("mu", FormulaArg::Number(rate(mu))),
+                    ("lambda", FormulaArg::Number(rate(lambda))),
+                ],
                 caveat_key: down.or((!fits).then_some("cqrs.caveat.mm1")),
             })
         }
@@ -261,7 +269,7 @@ impl SidesView for CqrsModel {
                 value: MetricValue::Number(committed / secs * lag / 1000.0),
                 formula_key: "cqrs.theory.little",
                 formula_args: vec![
-                    ("lambda", FormulaArg::Number(committed / secs)),
+                    ("lambda", FormulaArg::Number(rate(committed / secs))),
                     ("lag", FormulaArg::Ms(lag)),
                 ],
                 caveat_key: (!over).then_some("cqrs.caveat.little_running"),

@@ -651,3 +651,83 @@ fn the_texts_use_one_word_for_a_pause_and_translate_backlog() {
     assert!(t(Lang::Es, "cqrs.legend.backlog").starts_with("cola pendiente"));
     assert!(t(Lang::Pt, "cqrs.legend.backlog").starts_with("fila pendente"));
 }
+
+/// Where the English says "backlog", Spanish says "cola pendiente" and Portuguese "fila
+/// pendente" (not "cola" alone, nor "atraso", the word for lag): the lab's own terms.
+#[test]
+fn every_backlog_is_the_labs_term_in_every_language() {
+    use crate::i18n::{keys, t, Lang};
+    let ours = |k: &str| k.starts_with("cqrs.") || k.starts_with("preset.cqrs.");
+    // Placeholders are names, not words: `{backlog}`.
+    let words = |lang: Lang, k: &str| {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in t(lang, k).chars() {
+            match c {
+                '{' => inside = true,
+                '}' => inside = false,
+                _ if !inside => out.extend(c.to_lowercase()),
+                _ => {}
+            }
+        }
+        out
+    };
+    let mut seen = 0;
+    for k in keys().filter(|k| ours(k)) {
+        if !words(Lang::En, k).contains("backlog") {
+            continue;
+        }
+        seen += 1;
+        assert!(words(Lang::Es, k).contains("cola pendiente"), "{k}: {}", t(Lang::Es, k));
+        assert!(words(Lang::Pt, k).contains("fila pendente"), "{k}: {}", t(Lang::Pt, k));
+    }
+    assert!(seen >= 4, "{seen}");
+}
+
+/// Theory's caveats are the metrics table's footnotes: full sentences, a capital first and
+/// a full stop last, in every language.
+#[test]
+fn the_caveats_read_as_footnotes() {
+    use crate::i18n::{keys, t, Lang};
+    let mut seen = 0;
+    for k in keys().filter(|k| k.starts_with("cqrs.caveat.")) {
+        seen += 1;
+        for lang in [Lang::En, Lang::Es, Lang::Pt] {
+            let text = t(lang, k);
+            assert!(
+                text.chars().next().is_some_and(char::is_uppercase),
+                "{k} ({}): {text}",
+                lang.code()
+            );
+            assert!(text.ends_with('.'), "{k} ({}): {text}", lang.code());
+        }
+    }
+    assert_eq!(seen, 3);
+}
+
+/// A rate in a theory formula has at most 2 decimals (`77.31/s`, not `77.3069/s`).
+#[test]
+fn theory_formulas_write_rates_with_at_most_two_decimals() {
+    use crate::i18n::Lang;
+    use crate::labs::run::LabRun;
+    let mut formulas = 0;
+    for p in super::presets::all() {
+        let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+        for ms in [3_333, 17_777] {
+            run.run_to(crate::time::SimTime::from_ms(ms), u64::MAX);
+            for side in 0..run.side_count() {
+                for row in run.metric_rows(side) {
+                    let Some(th) = row.theory else { continue };
+                    let text = th.formula(Lang::En);
+                    formulas += 1;
+                    // Every run of digits after a decimal point.
+                    for part in text.split('.').skip(1) {
+                        let decimals = part.chars().take_while(char::is_ascii_digit).count();
+                        assert!(decimals <= 2, "{} side {side} at {ms} ms: {text}", p.id);
+                    }
+                }
+            }
+        }
+    }
+    assert!(formulas > 4, "{formulas}");
+}
