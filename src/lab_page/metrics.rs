@@ -285,25 +285,27 @@ pub fn MetricsTable<R: LabRun + 'static>(
     let lang = view.lang;
     let node = NodeRef::<leptos::html::Div>::new();
     let on_screen = crate::browser::use_on_screen(node, "200px");
-    let skipped = StoredValue::new(0u32);
-    // A memo: the markup is set only when it changed, and off screen while
-    // playing most redraws keep the last one. Paused, finished, or back in
-    // view, the table is exact again at once.
-    let table = Memo::new(move |prev: Option<&String>| {
+    // Skipped redraws so far, and the markup last built.
+    let last = StoredValue::new((0u32, String::new()));
+    // Off screen while playing, most redraws hand back the last markup (the
+    // page sets innerHTML only when the text changed). Paused, finished, or
+    // back in view, the table is exact again at once.
+    let table = move || {
         let lang = lang.get();
         let unread = playing.is_some_and(|p| p.get()) && !on_screen.get();
         view.with(|run| {
-            if let Some(prev) = prev.filter(|_| unread && !run.is_finished()) {
-                let n = skipped.get_value() + 1;
-                if n < OFF_SCREEN_EVERY {
-                    skipped.set_value(n);
-                    return prev.clone();
+            let skip = unread && !run.is_finished();
+            last.update_value(|(skipped, markup)| {
+                if skip && !markup.is_empty() && *skipped + 1 < OFF_SCREEN_EVERY {
+                    *skipped += 1;
+                } else {
+                    *skipped = 0;
+                    *markup = metrics_markup(run, lang);
                 }
-            }
-            skipped.set_value(0);
-            metrics_markup(run, lang)
+            });
+            last.with_value(|(_, markup)| markup.clone())
         })
-    });
+    };
     // Only built while the section is open: it is the most expensive view.
     let open = RwSignal::new(false);
     let json = move || {
@@ -315,7 +317,7 @@ pub fn MetricsTable<R: LabRun + 'static>(
     };
     view! {
         <div class="metrics">
-            <div class="metrics-body" node_ref=node inner_html=move || table.get()></div>
+            <div class="metrics-body" node_ref=node inner_html=table></div>
             <details class="metrics-json" prop:open=move || open.get() on:toggle=move |ev| {
                 let el: web_sys::HtmlDetailsElement = wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::EventTarget>(&ev));
                 open.set(el.open());

@@ -429,11 +429,13 @@ fn stage_cards<L: LabUi>(
         let data = Memo::new(move |_| view.with(|run| run.verdict(side)));
         // This card's axis: the shared one, and where its own run ends when
         // the zoom cuts it short.
-        let card_axis = Memo::new(move |_| {
+        let card_axis = Signal::derive(move || {
             let mut a = axis.get();
-            if a.x_max_ms < view.with(|run| run.time_domain_ms()) {
-                a.runs_on_ms = Some(view.with(|run| run.side_end_ms(side)));
-            }
+            view.with(|run| {
+                if a.x_max_ms < run.time_domain_ms() {
+                    a.runs_on_ms = Some(run.side_end_ms(side));
+                }
+            });
             a
         });
         view! {
@@ -441,7 +443,7 @@ fn stage_cards<L: LabUi>(
                 <h2 class="side-title">{tr(label)}</h2>
                 <span class="side-summary" data-testid=format!("summary-{letter}")>{summary}</span>
                 <div class="verdict-wrap">
-                    <verdict::VerdictChart data=data.into() axis=card_axis.into() lang=view.lang side=letter />
+                    <verdict::VerdictChart data=data.into() axis=card_axis lang=view.lang side=letter />
                     {zoom_chip(side)}
                 </div>
                 {L::stage(view, frame_view, side, time_axis)}

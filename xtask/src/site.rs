@@ -28,8 +28,11 @@ pub const GOAL: u64 = 250 * 1000;
 /// and each page got its own texts — and since then its own keys, so another lab's
 /// keys and texts reach neither its wasm nor its file), so the bundle cannot grow
 /// unnoticed. It is a ratchet, not the goal: lower it as the pages shrink; at [`GOAL`],
-/// fold the two together.
-pub const BUDGET: u64 = 456 * 1000;
+/// fold the two together. Raised once, from 456 to 462 KB (stop 19), knowingly: the
+/// template's review fixes (the zoom offered on the shorter card and "runs on to …",
+/// named now lines, clock-step time ticks, the off-screen metrics table, theory spans)
+/// added about 5 KB to the retry page, which stood 0.9 KB under the old ceiling.
+pub const BUDGET: u64 = 462 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
