@@ -1081,6 +1081,42 @@ async fn the_crud_side_s_sentence_wraps_inside_its_lanes() {
     }
 }
 
+/// Side A's lanes drawing.
+fn lanes_svg(root: &Element) -> Element {
+    root.query_selector("[data-testid=timelines-0] svg")
+        .unwrap()
+        .expect("the lanes")
+}
+
+/// `name` is drawn after every probe, tick, link and the now line of `svg`,
+/// right after a backdrop (`.cqrs-label-bg`) that covers it.
+fn assert_over_lines_on_backdrop(svg: &Element, name: &Element, what: &str) {
+    let order = all(svg, "*");
+    let at = |e: &Element| order.iter().position(|x| x == e).expect("in the drawing");
+    let lines = all(svg, ".cqrs-probe, .cqrs-tick, .cqrs-link, .cqrs-now");
+    assert!(!lines.is_empty());
+    let last_line = lines.iter().map(at).max().unwrap_or(0);
+    let text = name.text_content().unwrap_or_default();
+    assert!(
+        at(name) > last_line,
+        "{what}: {text:?} is drawn under a line"
+    );
+    let bg = name.previous_element_sibling().expect("a backdrop");
+    assert_eq!(
+        bg.get_attribute("class").as_deref(),
+        Some("cqrs-label-bg"),
+        "{what}: {text:?}"
+    );
+    let (l, t, r, b) = rect(name);
+    let (bl, bt, br, bb) = rect(&bg);
+    assert!(
+        bl <= l + 0.5 && bt <= t + 0.5 && br >= r - 0.5 && bb >= b - 0.5,
+        "{what}: {text:?} {:?} outside its backdrop {:?}",
+        (l, t, r, b),
+        (bl, bt, br, bb)
+    );
+}
+
 /// A lane's name is drawn after the probes, ticks and links that cross its
 /// row, on a backdrop that covers it: on a phone in Spanish (long names, lines
 /// through them) every name stays readable.
@@ -1100,34 +1136,11 @@ async fn lane_names_sit_on_their_backdrop_above_every_line() {
     });
     advance_to(view, 60_000);
     tick().await;
-    let svg = root
-        .query_selector("[data-testid=timelines-0] svg")
-        .unwrap()
-        .expect("the lanes");
-    let order = all(&svg, "*");
-    let at = |e: &Element| order.iter().position(|x| x == e).expect("in the drawing");
-    let lines = all(&svg, ".cqrs-probe, .cqrs-tick, .cqrs-link, .cqrs-now");
-    assert!(!lines.is_empty());
-    let last_line = lines.iter().map(at).max().unwrap_or(0);
+    let svg = lanes_svg(&root);
     let names = all(&svg, ".cqrs-lane-label, .cqrs-gap-label");
     assert_eq!(names.len(), 3, "write log, backlog, read model");
     for name in &names {
-        let text = name.text_content().unwrap_or_default();
-        assert!(at(name) > last_line, "{text:?} is drawn under a line");
-        let bg = name.previous_element_sibling().expect("a backdrop");
-        assert_eq!(
-            bg.get_attribute("class").as_deref(),
-            Some("cqrs-label-bg"),
-            "{text:?}"
-        );
-        let (l, t, r, b) = rect(name);
-        let (bl, bt, br, bb) = rect(&bg);
-        assert!(
-            bl <= l + 0.5 && bt <= t + 0.5 && br >= r - 0.5 && bb >= b - 0.5,
-            "{text:?} {:?} outside its backdrop {:?}",
-            (l, t, r, b),
-            (bl, bt, br, bb)
-        );
+        assert_over_lines_on_backdrop(&svg, name, "lane name");
     }
     // The caption names the last read, as the lanes end with it: a fresh "Enviado".
     let caption = text(&root, "[data-testid=telling-0]");
@@ -1285,31 +1298,16 @@ async fn the_pause_band_s_name_sits_on_its_backdrop_above_every_line() {
         });
         advance_to(view, 18_000);
         tick().await;
-        let svg = root
-            .query_selector("[data-testid=timelines-0] svg")
-            .unwrap()
-            .expect("the lanes");
-        let order = all(&svg, "*");
-        let at = |e: &Element| order.iter().position(|x| x == e).expect("in the drawing");
-        let lines = all(&svg, ".cqrs-probe, .cqrs-tick, .cqrs-link, .cqrs-now");
-        assert!(!lines.is_empty());
-        let last_line = lines.iter().map(at).max().unwrap_or(0);
+        let svg = lanes_svg(&root);
         let bands = all(&svg, ".cqrs-band-label");
         assert_eq!(bands.len(), 1, "{width}: one pause");
         let name = &bands[0];
-        let text = name.text_content().unwrap_or_default();
-        assert_eq!(text, "proyector en pausa");
-        assert!(at(name) > last_line, "{width}: drawn under a line");
-        let bg = name.previous_element_sibling().expect("a backdrop");
-        assert_eq!(bg.get_attribute("class").as_deref(), Some("cqrs-label-bg"));
-        let (l, t, r, b) = rect(name);
-        let (bl, bt, br, bb) = rect(&bg);
-        assert!(
-            bl <= l + 0.5 && bt <= t + 0.5 && br >= r - 0.5 && bb >= b - 0.5,
-            "{width}: {:?} outside its backdrop {:?}",
-            (l, t, r, b),
-            (bl, bt, br, bb)
+        assert_eq!(
+            name.text_content().unwrap_or_default(),
+            "proyector en pausa"
         );
+        assert_over_lines_on_backdrop(&svg, name, &format!("{width} px"));
+        let (l, _, r, _) = rect(name);
         let (sl, _, sr, _) = rect(&svg);
         assert!(
             l >= sl - 0.5 && r <= sr + 0.5,

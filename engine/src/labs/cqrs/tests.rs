@@ -610,20 +610,7 @@ fn the_verdict_counts_small_runs_and_averages_rates_over_whole_seconds() {
 fn the_texts_use_one_word_for_a_pause_and_translate_backlog() {
     use crate::i18n::{keys, t, Lang};
     let ours = |k: &str| k.starts_with("cqrs.") || k.starts_with("preset.cqrs.") || k.starts_with("log.cqrs.");
-    // Placeholders are names, not words: `{backlog}`.
-    let words = |s: &str| {
-        let mut out = String::new();
-        let mut inside = false;
-        for c in s.chars() {
-            match c {
-                '{' => inside = true,
-                '}' => inside = false,
-                _ if !inside => out.extend(c.to_lowercase()),
-                _ => {}
-            }
-        }
-        out
-    };
+    let words = text_words;
     let banned: [(Lang, &[&str]); 3] = [
         (
             Lang::En,
@@ -652,26 +639,29 @@ fn the_texts_use_one_word_for_a_pause_and_translate_backlog() {
     assert!(t(Lang::Pt, "cqrs.legend.backlog").starts_with("fila pendente"));
 }
 
+/// A text in lower case without its placeholders: they are names, not words
+/// (`{backlog}`).
+fn text_words(s: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            '{' => inside = true,
+            '}' => inside = false,
+            _ if !inside => out.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Where the English says "backlog", Spanish says "cola pendiente" and Portuguese "fila
 /// pendente" (not "cola" alone, nor "atraso", the word for lag): the lab's own terms.
 #[test]
 fn every_backlog_is_the_labs_term_in_every_language() {
     use crate::i18n::{keys, t, Lang};
     let ours = |k: &str| k.starts_with("cqrs.") || k.starts_with("preset.cqrs.");
-    // Placeholders are names, not words: `{backlog}`.
-    let words = |lang: Lang, k: &str| {
-        let mut out = String::new();
-        let mut inside = false;
-        for c in t(lang, k).chars() {
-            match c {
-                '{' => inside = true,
-                '}' => inside = false,
-                _ if !inside => out.extend(c.to_lowercase()),
-                _ => {}
-            }
-        }
-        out
-    };
+    let words = |lang: Lang, k: &str| text_words(t(lang, k));
     let mut seen = 0;
     for k in keys().filter(|k| ours(k)) {
         if !words(Lang::En, k).contains("backlog") {

@@ -502,10 +502,9 @@ pub fn flow(sim: &CqrsSim) -> Flow {
     let width = series.width().as_micros() as f64 / 1000.0;
     let log = &model.log;
     let mut applied = 0u64;
-    let mut points = Vec::with_capacity(series.buckets().len());
-    for (i, b) in series.buckets().iter().enumerate() {
-        applied += u64::from(b.applied);
-        let end = ((i + 1) as f64 * width).min(now);
+    // The backlog at `end` (committed, not yet applied) and the oldest
+    // waiting change's age.
+    let point = |end: f64, applied: u64| {
         let committed = log.partition_point(|e| ms(e.at) <= end) as u64;
         let backlog = committed.saturating_sub(applied);
         let lag = if backlog > 0 {
@@ -513,7 +512,13 @@ pub fn flow(sim: &CqrsSim) -> Flow {
         } else {
             0.0
         };
-        points.push((end, backlog, lag));
+        (end, backlog, lag)
+    };
+    let mut points = Vec::with_capacity(series.buckets().len());
+    for (i, b) in series.buckets().iter().enumerate() {
+        applied += u64::from(b.applied);
+        let end = ((i + 1) as f64 * width).min(now);
+        points.push(point(end, applied));
         if end >= now {
             break;
         }
@@ -521,14 +526,7 @@ pub fn flow(sim: &CqrsSim) -> Flow {
     // The series' last slice may end before the clock (nothing has happened
     // since): the backlog and lag as they are now, so the lines reach now.
     if points.last().is_some_and(|p| p.0 < now) {
-        let committed = log.partition_point(|e| ms(e.at) <= now) as u64;
-        let backlog = committed.saturating_sub(applied);
-        let lag = if backlog > 0 {
-            log.get(applied as usize).map_or(0.0, |e| (now - ms(e.at)).max(0.0))
-        } else {
-            0.0
-        };
-        points.push((now, backlog, lag));
+        points.push(point(now, applied));
     }
     Flow { points }
 }
