@@ -187,6 +187,9 @@ impl Unit {
         match self {
             Unit::Number => fmt_number(lang, v),
             Unit::Seconds => format!("{} s", fmt_number(lang, v)),
+            // The origin is "0" on a time axis: "0 ms" beside "5 s" reads as
+            // two units.
+            Unit::Millis if v == 0.0 => "0".into(),
             Unit::Millis => fmt_ms(lang, v),
         }
     }
@@ -212,7 +215,8 @@ pub fn fmt_count(lang: Lang, n: u64) -> String {
 }
 
 /// A number for an axis or a rate: grouped and whole from 100 up, with at
-/// most one or two decimals below, written with the decimal mark of `lang`.
+/// most one or two decimals below (three under 0.1: a tick of 0.025 is not
+/// "0.03"), written with the decimal mark of `lang`.
 pub fn fmt_number(lang: Lang, v: f64) -> String {
     if !v.is_finite() {
         return "—".into();
@@ -225,7 +229,8 @@ pub fn fmt_number(lang: Lang, v: f64) -> String {
     let text = if a >= 10.0 {
         engine::num::fixed(a, 1)
     } else {
-        let s = engine::num::fixed(a, 2);
+        // Below 0.1, three decimals: a tick of 0.025 is not "0.03".
+        let s = engine::num::fixed(a, if a < 0.1 { 3 } else { 2 });
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     };
     format!("{sign}{}", decimal_mark(lang, &text))

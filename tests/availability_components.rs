@@ -516,7 +516,7 @@ async fn the_seismograph_sums_pings_when_the_window_holds_too_many() {
     assert_eq!(scale.get_attribute("data-summed").unwrap(), "true");
     let text = scale.text_content().unwrap();
     assert!(
-        text.starts_with("Last 72 h: 25,920 pings, too many to draw one by one. Each mark sums"),
+        text.starts_with("Last 3 d: 25,920 pings, too many to draw one by one. Each mark sums"),
         "{text}"
     );
     let marks = all(&root, ".av-agg");
@@ -788,4 +788,54 @@ async fn the_budget_gauges_share_one_stepped_scale_with_the_budget_named() {
         assert_eq!(text(".av-gauge-limit-label"), "budget");
         assert!(text(".av-gauge-end").starts_with('×'));
     }
+}
+
+/// A month at ~0.05 requests/s: the throughput chart fits its axis to the
+/// data (its top tick below 1, the lines up the plot), where a 0–1 axis laid
+/// them flat along the bottom; its ticks keep their digits ("0.025", never
+/// "0.03") and its time axis reads in days from "0".
+#[wasm_bindgen_test]
+fn a_months_throughput_fills_its_chart() {
+    use cloud_patterns_playground::charts::line_chart_svg;
+    use cloud_patterns_playground::labs::availability::charts::throughput_chart;
+    let view = preset("month");
+    advance_to(view, 10 * 24 * 3_600_000);
+    let d = view.run.with_value(|r| throughput_chart(r, Lang::En));
+    let peak = d
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    assert!(peak > 0.0 && peak < 0.5, "a quiet month: {peak}/s");
+    let host = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .create_element("div")
+        .unwrap();
+    host.set_inner_html(&line_chart_svg(&d, 600.0, 300.0, "h", 0.0));
+    let grid: Vec<String> = all(&host, ".chart-grid text")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    let top: f64 = grid.last().unwrap().parse().unwrap();
+    assert!(
+        top < 1.0 && top >= peak,
+        "top tick {top} fits the peak {peak}: {grid:?}"
+    );
+    assert!(top <= peak * 2.5, "{grid:?} for a peak of {peak}");
+    for label in &grid {
+        let v: f64 = label.parse().unwrap();
+        assert!(
+            grid.iter()
+                .all(|l| l == label || l.parse::<f64>().unwrap() != v),
+            "{grid:?}"
+        );
+    }
+    let x: Vec<String> = all(&host, ".chart-tick text")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(x[0], "0", "{x:?}");
+    assert!(x[1..].iter().all(|l| l.ends_with(" d")), "{x:?}");
 }

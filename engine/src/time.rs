@@ -93,9 +93,10 @@ impl AddAssign for SimDuration {
 }
 
 /// Formats a duration the way a person reads it: `850 ms`, `2.50 s`,
-/// `3 min 20 s`, `15 h 28 min`. Each unit is used until its value would round
-/// to the next one (`999.6 ms` reads `1 s`, `59.999 s` reads `1 min`); minutes
-/// are written with seconds, hours with minutes, each rounded to the nearest.
+/// `3 min 20 s`, `15 h 28 min`, `10 d 12 h`. Each unit is used until its value
+/// would round to the next one (`999.6 ms` reads `1 s`, `59.999 s` reads
+/// `1 min`); minutes are written with seconds, hours with minutes, days with
+/// hours, each rounded to the nearest.
 /// The decimal mark is a point: [`human_ms_in`] writes it as a language does.
 pub fn human_ms(ms: f64) -> String {
     let ms = if ms.is_finite() { ms.max(0.0) } else { 0.0 };
@@ -124,11 +125,22 @@ pub fn human_ms(ms: f64) -> String {
         };
     }
     let total_min = libm::round(s / 60.0) as u64;
-    let (h, m) = (total_min / 60, total_min % 60);
-    if m == 0 {
-        format!("{h} h")
+    if total_min < 24 * 60 {
+        let (h, m) = (total_min / 60, total_min % 60);
+        return if m == 0 {
+            format!("{h} h")
+        } else {
+            format!("{h} h {m} min")
+        };
+    }
+    // A day or more: days and hours ("10 d 12 h", never "252 h"); the
+    // minutes of a run that long say nothing a reader can use.
+    let total_h = libm::round(s / 3600.0) as u64;
+    let (d, h) = (total_h / 24, total_h % 24);
+    if h == 0 {
+        format!("{d} d")
     } else {
-        format!("{h} h {m} min")
+        format!("{d} d {h} h")
     }
 }
 
@@ -188,6 +200,12 @@ mod tests {
         assert_eq!(human_ms(3_599_400.0), "59 min 59 s");
         assert_eq!(human_ms(3_599_600.0), "1 h");
         assert_eq!(human_ms(3_630_000.0), "1 h 1 min");
+        // A day or more: days and hours, not "251 h 50 min".
+        assert_eq!(human_ms(86_340_000.0), "23 h 59 min");
+        assert_eq!(human_ms(86_380_000.0), "1 d"); // 1,439.7 min, rounded
+        assert_eq!(human_ms(86_400_000.0), "1 d");
+        assert_eq!(human_ms(906_600_000.0), "10 d 12 h"); // 251 h 50 min
+        assert_eq!(human_ms(2_592_000_000.0), "30 d");
         assert_eq!(human_ms(-5.0), "0 ms");
         assert_eq!(human_ms(f64::NAN), "0 ms");
     }
