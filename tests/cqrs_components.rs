@@ -1316,6 +1316,75 @@ async fn the_pause_band_s_name_sits_on_its_backdrop_above_every_line() {
     }
 }
 
+/// A configured pause is drawn whole on the stage, as the charts below draw
+/// it: what has passed of it shaded, what is still ahead of the clock
+/// lighter, meeting at the now line. Before it starts it is all ahead; once
+/// over, none of it is.
+#[wasm_bindgen_test]
+async fn the_stage_draws_the_whole_pause_the_part_ahead_lighter() {
+    with_stylesheets();
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "paused")
+        .expect("preset"); // paused 10 s – 20 s
+    let view = view_of(&p.config, p.seed);
+    let (root, _keep) = mount_width(700.0, move || {
+        view! { <CqrsStage view=view frame_view=view side=0 /> }.into_any()
+    });
+    let parts = || {
+        let svg = lanes_svg(&root);
+        let past: Vec<_> = all(&svg, "rect.cqrs-band:not(.cqrs-band-ahead)")
+            .iter()
+            .map(rect)
+            .collect();
+        let ahead: Vec<_> = all(&svg, "rect.cqrs-band-ahead").iter().map(rect).collect();
+        (past, ahead)
+    };
+    advance_to(view, 5_000);
+    tick().await;
+    let (past, ahead) = parts();
+    assert!(past.is_empty(), "nothing of it has passed: {past:?}");
+    assert_eq!(ahead.len(), 1, "the whole pause is ahead");
+    let whole = ahead[0];
+    advance_to(view, 15_000);
+    tick().await;
+    let (past, ahead) = parts();
+    assert_eq!((past.len(), ahead.len()), (1, 1), "half passed, half ahead");
+    assert!((past[0].0 - whole.0).abs() < 0.5, "it starts where it did");
+    assert!((past[0].2 - ahead[0].0).abs() < 0.5, "the parts meet");
+    assert!((ahead[0].2 - whole.2).abs() < 0.5, "it ends where it did");
+    let mid = (whole.0 + whole.2) / 2.0;
+    assert!(
+        (past[0].2 - mid).abs() < 2.0,
+        "they meet at 15 s, the now line: {} vs {mid}",
+        past[0].2
+    );
+    let fill = |sel: &str| {
+        let e = all(&lanes_svg(&root), sel).remove(0);
+        web_sys::window()
+            .unwrap()
+            .get_computed_style(&e)
+            .unwrap()
+            .unwrap()
+            .get_property_value("fill")
+            .unwrap()
+    };
+    assert_ne!(
+        fill("rect.cqrs-band:not(.cqrs-band-ahead)"),
+        fill("rect.cqrs-band-ahead"),
+        "the part ahead is lighter"
+    );
+    advance_to(view, 25_000);
+    tick().await;
+    let (past, ahead) = parts();
+    assert_eq!(
+        (past.len(), ahead.len()),
+        (1, 0),
+        "over: all of it has passed"
+    );
+    assert!((past[0].2 - whole.2).abs() < 0.5);
+}
+
 /// A side with no stale answer says "(yet)" only while it runs.
 #[wasm_bindgen_test]
 async fn no_stale_answer_drops_yet_once_the_run_is_finished() {

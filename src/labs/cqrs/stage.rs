@@ -125,20 +125,30 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
     // Bands first, under everything (their names last, with the lanes').
     let mut band_labels: Vec<Label> = vec![];
     for &(a, b) in &tl.bands {
-        let (xa, xb) = (lay.x(a), lay.x(b.min(now)));
+        // What has passed of a pause, and (lighter) what the config still
+        // has ahead of the clock, as the charts below and the scrubber show
+        // it: the stage never reads as a pause that ends now.
+        let (xa, xnow, xb) = (lay.x(a), lay.x(b.min(now).max(a)), lay.x(b));
         if xb <= xa {
             continue;
         }
-        m.empty(
-            "rect",
-            &[
-                ("class", "cqrs-band"),
-                ("x", &num(xa)),
-                ("y", &num(LOG_TOP)),
-                ("width", &num(xb - xa)),
-                ("height", &num(READ_BOTTOM - LOG_TOP)),
-            ],
-        );
+        for (class, from, to) in [
+            ("cqrs-band", xa, xnow),
+            ("cqrs-band cqrs-band-ahead", xnow, xb),
+        ] {
+            if to > from {
+                m.empty(
+                    "rect",
+                    &[
+                        ("class", class),
+                        ("x", &num(from)),
+                        ("y", &num(LOG_TOP)),
+                        ("width", &num(to - from)),
+                        ("height", &num(READ_BOTTOM - LOG_TOP)),
+                    ],
+                );
+            }
+        }
         // Its name is drawn last, on a backdrop, as the lanes' are: the
         // probes and ticks crossing it pass behind. Kept inside the drawing.
         let text = t(lang, "cqrs.band.paused_short");
