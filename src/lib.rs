@@ -11,6 +11,7 @@ pub mod embed;
 pub mod export;
 pub mod home;
 pub mod i18n;
+pub mod icons;
 pub mod lab_page;
 pub mod labs;
 pub mod layout;

@@ -12,6 +12,7 @@
 
 use crate::browser;
 use crate::i18n::{tr, use_i18n};
+use crate::icons;
 use engine::i18n::t;
 use engine::labs::rewind::{Goal, Rewind, Seek};
 use engine::labs::run::Moment;
@@ -649,7 +650,7 @@ pub fn PlayerBar(
                 on:click=move |_| clock.toggle()
                 title=tr("ui.play_hint")
             >
-                <span aria-hidden="true">{move || if clock.playing.get() { "⏸" } else { "▶" }}</span>
+                <span aria-hidden="true" class="icon" inner_html=move || if clock.playing.get() { icons::PAUSE.0 } else { icons::PLAY.0 }></span>
                 " "
                 {play_label}
             </button>
@@ -657,7 +658,7 @@ pub fn PlayerBar(
                 <button class="btn" data-testid="step-back"
                     aria-keyshortcuts="ArrowLeft" on:click=move |_| back.run(()) title=tr("ui.step_back_hint")
                     disabled=move || clock.seeking.get()>
-                    <span aria-hidden="true">"⏮"</span>
+                    {icons::icon(icons::STEP_BACK)}
                     " "
                     {tr("ui.step_back")}
                 </button>
@@ -665,7 +666,7 @@ pub fn PlayerBar(
             <button class="btn" data-testid="step"
                 aria-keyshortcuts="ArrowRight" on:click=move |_| on_step.run(()) title=tr("ui.step_hint")
                 disabled=move || clock.finished.get()>
-                <span aria-hidden="true">"⏭"</span>
+                {icons::icon(icons::STEP)}
                 " "
                 {tr("ui.step")}
             </button>
@@ -723,7 +724,7 @@ pub fn PlayerBar(
                     />
                 </label>
                 <button type="button" class="btn" data-testid="new-seed" on:click=new_seed>
-                    <span aria-hidden="true">"🎲"</span>
+                    {icons::icon(icons::DICE)}
                     " "
                     {tr("ui.new_seed")}
                 </button>

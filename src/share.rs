@@ -144,7 +144,7 @@ pub fn ShareButtons(
     view! {
         <div class="share">
             <button class="btn" data-testid="copy-link" on:click=copy>
-                <span aria-hidden="true">"🔗"</span>
+                {crate::icons::icon(crate::icons::LINK)}
                 " "
                 {tr("ui.copy_link")}
             </button>

@@ -482,9 +482,10 @@ async fn off_screen_while_playing_the_metrics_table_is_rebuilt_less_often() {
     }
 }
 
-/// A line chart's time axis: a tick label at the drawing's right end ends at
-/// its tick instead of being cut ("2 min" drawn as "2 mi"), the others are
-/// centred; the "now" line is named, on whichever side of it has room.
+/// A line chart's time axis: its origin reads "0"; a tick label at the
+/// drawing's right end ends at its tick instead of being cut ("2 min" drawn as
+/// "2 mi"), the others are centred; the "now" line is named, on whichever side
+/// of it has room.
 #[wasm_bindgen_test]
 fn a_line_charts_last_tick_label_and_now_stay_inside_the_drawing() {
     use cloud_patterns_playground::charts::{line_chart_svg, LineChartData, Unit};
@@ -521,6 +522,11 @@ fn a_line_charts_last_tick_label_and_now_stay_inside_the_drawing() {
     );
     assert_eq!(anchor(n - 1), "end", "the last label ends at its tick");
     assert_eq!(anchor(1), "middle");
+    // The origin is "0", not "0 ms" beside "1 min": one unit on the axis.
+    let first = ticks.item(0).unwrap().text_content().unwrap();
+    assert_eq!(first, "0");
+    let second = ticks.item(1).unwrap().text_content().unwrap();
+    assert!(!second.contains("ms"), "{second}");
     let label = q(&host, ".chart-now-label").expect("the now line is named");
     assert_eq!(label.text_content().unwrap(), "now");
     assert_eq!(label.get_attribute("text-anchor").as_deref(), Some("start"));
@@ -530,8 +536,8 @@ fn a_line_charts_last_tick_label_and_now_stay_inside_the_drawing() {
     assert_eq!(label.get_attribute("text-anchor").as_deref(), Some("end"));
 }
 
-/// A time axis ticks on the clock's steps: a month by 5 days (never
-/// "138 h 53 min"), two minutes by 15 or 20 s, under a second as numbers.
+/// A time axis ticks on the clock's steps: a month by 5 days, written "5 d"
+/// (never "138 h 53 min" or "120 h"), two minutes by 15 or 20 s, under a second as numbers.
 #[wasm_bindgen_test]
 fn time_axes_tick_on_the_clocks_steps() {
     use cloud_patterns_playground::charts::time_ticks;
@@ -539,8 +545,80 @@ fn time_axes_tick_on_the_clocks_steps() {
     let month = time_ticks(30.0 * day, 8);
     assert_eq!(month[1], 5.0 * day, "{month:?}");
     assert_eq!(*month.last().unwrap(), 30.0 * day);
+    // And they read in days: "5 d", not "120 h".
+    let fmt = cloud_patterns_playground::charts::fmt_ms;
+    assert_eq!(fmt(Lang::Es, month[1]), "5 d");
+    assert_eq!(fmt(Lang::En, 10.5 * day), "10 d 12 h");
     let two_min = time_ticks(120_000.0, 6);
     assert_eq!(two_min[1], 20_000.0, "{two_min:?}");
     assert!(two_min.iter().all(|&t| t <= 120_000.0));
     assert_eq!(time_ticks(800.0, 4), vec![0.0, 200.0, 400.0, 600.0, 800.0]);
+}
+
+/// The buttons' icons are drawings, not emoji or rare symbols ("🔗", "🎲",
+/// "⏭", "⏮", "⏸"), which show as empty boxes on machines without an emoji
+/// font; on a phone the share buttons show their icon alone. Play turns into
+/// pause while playing.
+#[wasm_bindgen_test]
+async fn the_buttons_icons_are_svg_drawings() {
+    let (root, _h) = mount_page("tenacity");
+    tick().await;
+    for id in ["play", "step-back", "step", "new-seed", "copy-link"] {
+        let button = q(&root, &format!("[data-testid={id}]")).expect(id);
+        let icon = q(&button, ".icon[aria-hidden=true] > svg[viewBox]")
+            .unwrap_or_else(|| panic!("{id}: an SVG icon"));
+        assert!(
+            q(&icon, "path, rect, circle").is_some(),
+            "{id}: the icon draws something"
+        );
+        let text = button.text_content().unwrap();
+        assert!(
+            text.chars().all(|c| (c as u32) < 0x2300),
+            "{id}: no emoji in {text:?}"
+        );
+    }
+    let play = q(&root, "[data-testid=play]").unwrap();
+    let drawing = |b: &Element| q(b, ".icon path").unwrap().get_attribute("d").unwrap();
+    let paused = drawing(&play);
+    play.unchecked_ref::<HtmlElement>().click();
+    tick().await;
+    assert_ne!(drawing(&play), paused, "playing, the icon is pause");
+    play.unchecked_ref::<HtmlElement>().click();
+    tick().await;
+    assert_eq!(drawing(&play), paused);
+}
+
+/// Before the run, a mini-chart's empty plot says what fills it: "Press ▶
+/// Play to draw the run", or the button's name alone where the sentence does
+/// not fit (half a phone). Once the run has points, it is gone.
+#[wasm_bindgen_test]
+fn before_the_run_the_mini_chart_says_press_play() {
+    use cloud_patterns_playground::lab_page::verdict::verdict_svg;
+    let view = view_of("storm_jitter");
+    let ax = Axis {
+        x_max_ms: 60_000.0,
+        y_max: 0.0,
+        now_ms: 0.0,
+        runs_on_ms: None,
+    };
+    let d = view.run.with_value(|r| r.verdict(0));
+    let wide = verdict_svg(Lang::En, &d, ax, 440.0);
+    assert!(
+        wide.contains(">Press ▶ Play to draw the run</text>"),
+        "{wide}"
+    );
+    let narrow = verdict_svg(Lang::Es, &d, ax, 160.0);
+    assert!(narrow.contains(">▶ Reproducir</text>"), "{narrow}");
+    advance(view, Some(20_000));
+    let d = view.run.with_value(|r| r.verdict(0));
+    let drawn = verdict_svg(
+        Lang::En,
+        &d,
+        Axis {
+            now_ms: 20_000.0,
+            ..ax
+        },
+        440.0,
+    );
+    assert!(!drawn.contains("verdict-press-play"), "{drawn}");
 }

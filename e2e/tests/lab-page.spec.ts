@@ -119,6 +119,12 @@ for (const [w, h, lang] of [[1440, 900, 'en'], [390, 844, 'es']] as const) {
     expect(t.x).toBeGreaterThanOrEqual(card.x);
     expect(t.x + t.width).toBeLessThanOrEqual(card.x + card.width + 0.5);
     if (w >= 1200) expect(await stageTop(), 'appearing, it did not push the chart down').toBe(before);
+    // Where it takes its own line (half a phone), A's stage moves down with
+    // B's: the two drawings still start level.
+    const drawingTops = await page.locator('.lab-stage .sides > section.side').evaluateAll((cards) =>
+      cards.map((c) => c.querySelector('.verdict-wrap')!.nextElementSibling!.getBoundingClientRect().top));
+    expect(drawingTops).toHaveLength(2);
+    expect(Math.abs(drawingTops[0] - drawingTops[1]), `stage tops ${drawingTops}`).toBeLessThanOrEqual(1);
     const axisEnd = (side: string) =>
       page.locator(`[data-testid=verdict-${side}] text.verdict-tick`).last().textContent();
     const whole = await axisEnd('A');

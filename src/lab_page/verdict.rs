@@ -5,7 +5,7 @@
 //! verdict form without scrolling to the full charts.
 
 use crate::charts::{fmt_ms, fmt_number, nice_ticks, use_element_width};
-use crate::markup::{num, Markup};
+use crate::markup::{num, text_width, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::run::{LabRun, Tone, Verdict};
 use engine::Lang;
@@ -239,6 +239,27 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
         );
     }
     m.close("g");
+    // Before the run an empty plot says what fills it (in half a phone,
+    // where the sentence does not fit, the button's name alone).
+    if d.lines.iter().all(|l| l.points.is_empty()) {
+        let short;
+        let mut text = t(lang, "ui.verdict_press_play");
+        if text_width(text, 11.0) > plot_w - 8.0 {
+            short = format!("▶ {}", t(lang, "ui.play"));
+            text = &short;
+        }
+        m.elem(
+            "text",
+            &[
+                ("class", "verdict-press-play"),
+                ("x", &num(LEFT + plot_w / 2.0)),
+                ("y", &num(TOP + plot_h / 2.0 + 4.0)),
+                ("text-anchor", "middle"),
+                ("data-testid", "verdict-press-play"),
+            ],
+            text,
+        );
+    }
     // Zoomed to the other side's shorter run, this side goes on past the
     // axis' end: say so, or its cut lines read as a run that stopped there.
     if let Some(last_ms) = ax.runs_on_ms.filter(|&e| e > ax.x_max_ms) {

@@ -1425,9 +1425,9 @@ fn svg_markup(l: &Layout, hatch: &str) -> String {
     let lane_axis_y = c(g.lane_y + g.lane_h + 11.0 * k + 2.0);
     // Narrow: the short name of the lane, squeezed if it still does not fit.
     let lane_label = if narrow {
-        format!("⏳ {}", t(lang, "retry.stage.waiting_lane"))
+        format!("◷ {}", t(lang, "retry.stage.waiting_lane"))
     } else {
-        format!("⏳ {}", t(lang, "retry.stage.waiting_lane_by_time"))
+        format!("◷ {}", t(lang, "retry.stage.waiting_lane_by_time"))
     };
     let lane_label_room = g.w - g.pad - g.lane_x0;
     let lane_x0 = c(g.lane_x0);

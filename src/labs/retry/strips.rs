@@ -847,7 +847,7 @@ pub fn BudgetStrip(view: RetryView, side: Side) -> impl IntoView {
                     } else if allows {
                         "✓ "
                     } else {
-                        "⏸ "
+                        "‖ "
                     },
                     text,
                 )

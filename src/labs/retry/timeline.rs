@@ -291,7 +291,7 @@ impl TimelineFrame {
                             "retry.timeline.waiting_for",
                             &[("wait", &fmt_ms(lang, e - s)), ("left", &left)],
                         ),
-                        label: format!("⏳ {left}"),
+                        label: format!("◷ {left}"),
                         current: true,
                     });
                 }
