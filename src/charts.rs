@@ -186,9 +186,10 @@ impl Unit {
     fn tick(self, lang: Lang, v: f64) -> String {
         match self {
             Unit::Number => fmt_number(lang, v),
+            Unit::Seconds if v == 0.0 => "0".into(),
             Unit::Seconds => format!("{} s", fmt_number(lang, v)),
-            // The origin is "0" on a time axis: "0 ms" beside "5 s" reads as
-            // two units.
+            // The origin is "0" on a time axis ("0 ms" beside "5 s" reads as
+            // two units): see also `fmt_axis_ms`.
             Unit::Millis if v == 0.0 => "0".into(),
             Unit::Millis => fmt_ms(lang, v),
         }
@@ -240,6 +241,16 @@ pub fn fmt_number(lang: Lang, v: f64) -> String {
 /// the decimal mark of `lang`. (These never group thousands.)
 pub fn fmt_ms(lang: Lang, ms: f64) -> String {
     decimal_mark(lang, &human_ms(ms.max(0.0)))
+}
+
+/// A time axis' tick: "0" at the origin (one unit on the axis, not "0 ms"
+/// beside "5 s"), else [`fmt_ms`].
+pub fn fmt_axis_ms(lang: Lang, ms: f64) -> String {
+    if ms <= 0.0 {
+        "0".into()
+    } else {
+        fmt_ms(lang, ms)
+    }
 }
 
 /// A countdown or a short wait, steady enough to read while it ticks:

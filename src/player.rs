@@ -624,7 +624,8 @@ pub fn PlayerBar(
             _ => text.replace('.', ","),
         }
     };
-    let time_text = move || engine::time::human_ms(clock.sim_ms.get());
+    // In the reader's decimals, as every axis and table: "32,16 s" in Spanish.
+    let time_text = move || engine::time::human_ms_in(lang.get(), clock.sim_ms.get());
     let seed_text = RwSignal::new(clock.seed.get_untracked().to_string());
     Effect::new(move |_| seed_text.set(clock.seed.get().to_string()));
     let seed_error = RwSignal::new(false);

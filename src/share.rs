@@ -121,6 +121,9 @@ fn CodeToCopy(
     }
 }
 
+/// How long "Link copied." stays.
+pub const COPIED_SHOWN_MS: u32 = 2_500;
+
 /// "Copy link" and "Embed" for the current state. `fragment` is reactive.
 #[component]
 pub fn ShareButtons(
@@ -130,11 +133,23 @@ pub fn ShareButtons(
     let copied = RwSignal::new(None::<bool>);
     let open = RwSignal::new(false);
     let link = move || format!("{}#{}", browser::clean_base_url(), fragment.get());
+    // "Link copied." says so for a moment, then gives its room back (on a
+    // phone it sat beside the buttons for good). A failure stays, with the
+    // link to copy by hand.
+    let fade = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let copy = move |_| {
         let text = link();
         spawn_local(async move {
             let ok = browser::copy_text(text).await;
             copied.set(Some(ok));
+            let clear = ok.then(|| {
+                gloo_timers::callback::Timeout::new(COPIED_SHOWN_MS, move || {
+                    if copied.get_untracked() == Some(true) {
+                        copied.set(None);
+                    }
+                })
+            });
+            fade.set_value(clear);
         });
     };
     let frame = Signal::derive(move || {

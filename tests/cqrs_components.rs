@@ -1411,3 +1411,35 @@ async fn no_stale_answer_drops_yet_once_the_run_is_finished() {
     assert!(done.contains("No stale answer on this side."), "{done}");
     assert!(!done.contains("(yet)"), "{done}");
 }
+
+/// A mini-chart of running totals starts with its point at 0: before the run
+/// it still says "Press ▶ Play to draw the run" (it showed an empty 0–1
+/// axis), and its scale then fits the totals, however small.
+#[wasm_bindgen_test]
+fn running_totals_before_the_run_still_say_press_play() {
+    use cloud_patterns_playground::lab_page::verdict::{verdict_svg, Axis};
+    for id in ["demo", "code_as_written", "stock_queue"] {
+        let view = preset(id);
+        let d = view.run.with_value(|r| r.verdict(0));
+        let ax = Axis {
+            x_max_ms: view.run.with_value(|r| r.time_domain_ms()),
+            y_max: 0.0,
+            now_ms: 0.0,
+            runs_on_ms: None,
+        };
+        let svg = verdict_svg(Lang::En, &d, ax, 440.0);
+        assert!(svg.contains("verdict-press-play"), "{id}: {svg}");
+        advance_to(view, 5_000);
+        let d = view.run.with_value(|r| r.verdict(0));
+        let svg = verdict_svg(
+            Lang::En,
+            &d,
+            Axis {
+                now_ms: 5_000.0,
+                ..ax
+            },
+            440.0,
+        );
+        assert!(!svg.contains("verdict-press-play"), "{id}: {svg}");
+    }
+}

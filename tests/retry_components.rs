@@ -546,7 +546,7 @@ async fn timeline_shows_attempts_waits_and_the_outcome() {
     let rows = find(&root, ".tl-rows").expect("the rows");
     assert_eq!(rows.child_element_count(), 1, "one request");
     let row = rows.first_element_child().unwrap();
-    assert_eq!(text(&row, ".tl-status"), "✅ after 3 attempts");
+    assert_eq!(text(&row, ".tl-status"), "✔ after 3 attempts");
     let track = find(&row, ".tl-track").unwrap();
     let bars: Vec<String> = child_texts(&track)
         .into_iter()
@@ -596,7 +596,7 @@ async fn timeline_gives_the_reason_for_giving_up() {
     assert_eq!(
         status,
         format!(
-            "❌ gave up after 1 attempt: {}",
+            "✘ gave up after 1 attempt: {}",
             t(Lang::En, "give_up.permanent")
         )
     );

@@ -135,3 +135,42 @@ for (const [w, h, lang] of [[1440, 900, 'en'], [390, 844, 'es']] as const) {
     await shot(`lab-page-zoom-toggle-${w}-${lang}`);
   });
 }
+
+// On a phone the share buttons are icons beside the title: "Link copied."
+// shows under them without moving them over the title, then goes away.
+test('on a phone, "Link copied." never pushes the share buttons over the title', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/retry.html#/es/retry');
+  const copy = page.getByTestId('copy-link');
+  await expect(copy).toBeVisible();
+  await expect(copy.locator('.icon svg')).toBeVisible();
+  const before = (await copy.boundingBox())!;
+  const title = (await page.locator('main.lab h1').boundingBox())!;
+  await copy.click();
+  const status = page.locator('.lab-header .share-status');
+  await expect(status).toHaveText('Enlace copiado.');
+  const after = (await copy.boundingBox())!;
+  expect(Math.abs(after.x - before.x), 'the button stays put').toBeLessThan(1);
+  const titleAfter = (await page.locator('main.lab h1').boundingBox())!;
+  expect(titleAfter.height, 'the title did not re-wrap').toBe(title.height);
+  await expect(status).toHaveText('', { timeout: 5_000 });
+});
+
+// A | B: both cards share their rows, so a summary that wraps on one side
+// (Spanish, longer) never leaves one drawing lower than the other.
+for (const [lab, id] of [['retry', 'storm_jitter'], ['choreography', 'demo'], ['cqrs', 'crud_vs_cqrs'], ['replica', 'variants'], ['availability', 'month']] as const) {
+  for (const [w, h] of [[1440, 900], [390, 844]] as const) {
+    test(`${lab}: A's and B's drawings start level at ${w}×${h} (es)`, async ({ page }) => {
+      await page.setViewportSize({ width: w, height: h });
+      await page.goto(`/${lab}.html#${presetFragment(id, 'es', lab)}`);
+      await expect(page.getByTestId('play')).toBeVisible();
+      const tops = await page.locator('.lab-stage .sides > section.side').evaluateAll((cards) =>
+        cards.map((c) => [c.querySelector('.verdict-wrap')!, c.querySelector('.verdict-wrap')!.nextElementSibling!]
+          .map((e) => e.getBoundingClientRect().top)));
+      expect(tops).toHaveLength(2);
+      expect(Math.abs(tops[0][0] - tops[1][0]), `mini-charts ${tops}`).toBeLessThanOrEqual(1);
+      expect(Math.abs(tops[0][1] - tops[1][1]), `drawings ${tops}`).toBeLessThanOrEqual(1);
+    });
+  }
+}

@@ -164,7 +164,9 @@ fn summary(lang: Lang, data: &Verdict, side: &str) -> String {
 pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     let plot_h = H - TOP - BOTTOM;
     let plot_w = w_px - LEFT - RIGHT;
-    let (y_top, ticks) = nice_ticks(ax.y_max.max(1.0), 2);
+    // Fitted to the data, however small (a month's 0.05 registrations/s
+    // would lie flat along a 0–1 axis); 0–1 while there is none.
+    let (y_top, ticks) = nice_ticks(if ax.y_max > 0.0 { ax.y_max } else { 1.0 }, 2);
     let x = move |ms: f64| LEFT + (ms / ax.x_max_ms).clamp(0.0, 1.0) * plot_w;
     let y = move |v: f64| TOP + plot_h - (v / y_top).clamp(0.0, 1.0) * plot_h;
     let mut m = Markup::new();
@@ -231,17 +233,26 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     // The bands' names over the lines, each on a backdrop of the panel's
     // colour, so a line crossing "projector paused" never hides it.
     m.open("g", &[("class", "verdict-band-labels")]);
+    // A name where it has room: a month's many crashes are named once each
+    // stretch, not piled over one another.
+    let mut free_from = f64::MIN;
     for b in d.bands.iter().filter(|b| b.from_ms < ax.x_max_ms) {
-        m.elem(
-            "text",
-            &[("x", &num(x(b.from_ms) + 2.0)), ("y", &num(TOP + 9.0))],
-            &tf(lang, b.label_key, &args_of(&b.label_args)),
-        );
+        let at = x(b.from_ms) + 2.0;
+        if at < free_from {
+            continue;
+        }
+        let label = tf(lang, b.label_key, &args_of(&b.label_args));
+        free_from = at + text_width(&label, 10.0) + 4.0;
+        m.elem("text", &[("x", &num(at)), ("y", &num(TOP + 9.0))], &label);
     }
     m.close("g");
     // Before the run an empty plot says what fills it (in half a phone,
     // where the sentence does not fit, the button's name alone).
-    if d.lines.iter().all(|l| l.points.is_empty()) {
+    // (A running total starts with its point at 0: nothing is drawn yet. A
+    // side with nothing to count stays flat: once the clock moves, no hint.)
+    let nothing_yet =
+        ax.now_ms <= 0.0 && d.lines.iter().all(|l| l.points.iter().all(|p| p.0 <= 0.0));
+    if nothing_yet {
         let short;
         let mut text = t(lang, "ui.verdict_press_play");
         if text_width(text, 11.0) > plot_w - 8.0 {
@@ -299,16 +310,20 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
         ],
         "0",
     );
-    m.elem(
-        "text",
-        &[
-            ("class", "verdict-tick"),
-            ("x", &num(w_px - RIGHT)),
-            ("y", &num(H - 3.0)),
-            ("text-anchor", "end"),
-        ],
-        &fmt_ms(lang, ax.x_max_ms),
-    );
+    // The axis' end, once there is one (a lab whose run has no set length
+    // has "1 ms" of axis before it starts: not worth a label).
+    if !(nothing_yet && ax.x_max_ms <= 1.0) {
+        m.elem(
+            "text",
+            &[
+                ("class", "verdict-tick"),
+                ("x", &num(w_px - RIGHT)),
+                ("y", &num(H - 3.0)),
+                ("text-anchor", "end"),
+            ],
+            &fmt_ms(lang, ax.x_max_ms),
+        );
+    }
     m.finish()
 }
 

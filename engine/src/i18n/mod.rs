@@ -307,6 +307,27 @@ mod tests {
         }
     }
 
+    /// No emoji and no rare symbols: on a machine without a colour-emoji
+    /// font (many school and lab ones) "📨", "⏳" or "⏸" show as empty boxes.
+    /// Texts use glyphs that common text fonts (DejaVu, Arial, Segoe UI) have.
+    #[test]
+    fn texts_use_glyphs_every_font_has() {
+        let missing_often = [
+            '⏳', '⌛', '⏸', '⏭', '⏮', '⏰', '⛔', '✋', '❓', '✅', '❌', '\u{fe0f}',
+        ];
+        for (key, texts) in catalogue::ENTRIES {
+            for text in texts.iter() {
+                for ch in text.chars() {
+                    assert!(
+                        (ch as u32) < 0x1F000 && !missing_often.contains(&ch),
+                        "{key}: {ch:?} (U+{:04X}) shows as a box without an emoji font",
+                        ch as u32
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn picks_from_browser_preferences() {
         assert_eq!(Lang::pick(["fr-FR", "pt-BR", "en"]), Lang::Pt);

@@ -329,7 +329,10 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
                 tf(
                     lang,
                     "availability.stage.rate",
-                    &[("rate", &engine::num::Short(c.load.requests_per_s))],
+                    &[(
+                        "rate",
+                        &crate::charts::fmt_number(lang, c.load.requests_per_s),
+                    )],
                 ),
             ),
             (

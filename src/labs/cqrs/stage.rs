@@ -432,7 +432,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
             ("x", &num(lay.left)),
             ("y", &num(AXIS)),
         ],
-        &fmt_ms(lang, tl.from_ms),
+        &crate::charts::fmt_axis_ms(lang, tl.from_ms),
     );
     m.elem(
         "text",

@@ -2,8 +2,8 @@
 //! since the request arrived running left to right. Each attempt is a bar,
 //! coloured and marked by how it ended (✓ ok, ✗ failed, → still in flight);
 //! the gaps between attempts are the waits, labelled with their length; the
-//! row ends with how the request ended, in words ("✅ after 2 attempts",
-//! "❌ gave up after 6 attempts: deadline passed").
+//! row ends with how the request ended, in words ("✔ after 2 attempts",
+//! "✘ gave up after 6 attempts: deadline passed").
 //!
 //! A and B share one time scale. When every request arrives at the start (a
 //! single request, a herd), the axis is simulated time from 0 to the later
@@ -323,7 +323,7 @@ impl TimelineFrame {
             .collect();
         let ticks = tick_values
             .into_iter()
-            .map(|v| (pct(v), fmt_ms(lang, v)))
+            .map(|v| (pct(v), crate::charts::fmt_axis_ms(lang, v)))
             .collect();
         TimelineFrame {
             lang,

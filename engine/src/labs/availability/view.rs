@@ -537,8 +537,11 @@ impl AvailabilityModel {
                     all += u64::from(b.commands) + u64::from(b.queries);
                     ok += u64::from(b.commands_ok) + u64::from(b.queries_ok);
                 }
-                let secs = c.len() as f64 * width / 1000.0;
-                let end = ((i * per + c.len()) as f64) * width;
+                // The last slice is cut at now: a rate over the time that has
+                // passed of it, not its whole width (which read as a collapse).
+                let start = (i * per) as f64 * width;
+                let end = (((i * per + c.len()) as f64) * width).min(now_ms.max(start + 1.0));
+                let secs = (end - start) / 1000.0;
                 (end, all as f64 / secs, (all - ok) as f64 / secs)
             })
             .collect()
@@ -636,6 +639,26 @@ mod tests {
         assert!(failed > 0 && allowed > 0.0);
         let thr = m.throughput_over_time(r.sides[0].now(), 60);
         assert!(thr.iter().any(|p| p.2 > 0.0));
+    }
+
+    /// The last slice ends at now: its rate is over the time that has passed
+    /// of it, so a steady load does not seem to collapse at the right edge.
+    #[test]
+    fn throughput_s_last_slice_is_a_rate_over_its_elapsed_time() {
+        let now_ms = 10 * 86_400_000 + 7 * 3_600_000 + 123_457;
+        let r = run("month", now_ms);
+        let m = r.sides[0].model();
+        let thr = m.throughput_over_time(r.sides[0].now(), 60);
+        let (last, rest) = thr.split_last().expect("points");
+        assert_eq!(last.0, now_ms as f64, "the last point is at now");
+        let mut rates: Vec<f64> = rest.iter().map(|p| p.1).collect();
+        rates.sort_by(f64::total_cmp);
+        let median = rates[rates.len() / 2];
+        assert!(
+            last.1 > 0.6 * median && last.1 < 1.6 * median,
+            "last {} vs median {median}",
+            last.1
+        );
     }
 
     #[test]

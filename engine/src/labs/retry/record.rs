@@ -1,5 +1,5 @@
 //! What the retry lab writes into its trace, and how each record reads in
-//! plain language (the log lines of the course text: ✅ ⚠️ ❌).
+//! plain language (the log lines of the course text, in glyphs every font has: ✔ ⚠ ✘).
 
 use crate::i18n::{t, tf, tn, Lang};
 use crate::patterns::breaker::BreakerState;
