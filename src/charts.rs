@@ -186,12 +186,10 @@ impl Unit {
     fn tick(self, lang: Lang, v: f64) -> String {
         match self {
             Unit::Number => fmt_number(lang, v),
+            // The origin is "0", as on a time axis of milliseconds.
             Unit::Seconds if v == 0.0 => "0".into(),
             Unit::Seconds => format!("{} s", fmt_number(lang, v)),
-            // The origin is "0" on a time axis ("0 ms" beside "5 s" reads as
-            // two units): see also `fmt_axis_ms`.
-            Unit::Millis if v == 0.0 => "0".into(),
-            Unit::Millis => fmt_ms(lang, v),
+            Unit::Millis => fmt_axis_ms(lang, v),
         }
     }
 }
