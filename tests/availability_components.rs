@@ -839,3 +839,123 @@ fn a_months_throughput_fills_its_chart() {
     assert_eq!(x[0], "0", "{x:?}");
     assert!(x[1..].iter().all(|l| l.ends_with(" d")), "{x:?}");
 }
+
+/// In half a phone (an A | B card ~180 px wide) the stage is drawn at its
+/// own width in one column, so its text keeps its size: not a 300 px
+/// drawing scaled down to 60 %.
+#[wasm_bindgen_test]
+async fn half_a_phone_stacks_the_stage_at_its_own_width() {
+    use cloud_patterns_playground::labs::availability::stage::stage_svg;
+    let view = preset("rejoin");
+    advance_to(view, 34_000);
+    let root = container();
+    root.set_attribute("style", "width: 180px").unwrap();
+    // The page's own stylesheets: text at the sizes the page draws it.
+    let style = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .create_element("style")
+        .unwrap();
+    style.set_text_content(Some(concat!(
+        include_str!("../style/components.css"),
+        include_str!("../style/lab-availability.css")
+    )));
+    root.append_child(&style).unwrap();
+    let svg = view
+        .run
+        .with_value(|r| stage_svg(&r.sides[0], Lang::Es, 180.0, false));
+    let holder = container();
+    root.append_child(&holder).unwrap();
+    holder.set_inner_html(&svg);
+    let svg_el = one(&root, "svg");
+    let view_box = svg_el.get_attribute("viewBox").unwrap();
+    let drawn: f64 = view_box.split(' ').nth(2).unwrap().parse().unwrap();
+    assert_eq!(drawn, 180.0, "{view_box}");
+    let rect = |lane: &str| {
+        let r = one(&root, &format!("[data-lane={lane}] rect"));
+        let f = |a: &str| r.get_attribute(a).unwrap().parse::<f64>().unwrap();
+        (f("x"), f("y"), f("width"), f("height"))
+    };
+    // One column, top to bottom.
+    let order = [
+        "clients", "gateway", "monitor", "primary", "backup", "queries",
+    ];
+    for pair in order.windows(2) {
+        let (a, b) = (rect(pair[0]), rect(pair[1]));
+        assert!(b.1 >= a.1 + a.3, "{} below {}", pair[1], pair[0]);
+    }
+    // Every box's text inside its box, at its own size (drawn at scale 1).
+    let scale = svg_el.get_bounding_client_rect().width() / 180.0;
+    assert!((scale - 1.0).abs() < 0.01, "scale {scale}");
+    texts_inside_their_boxes(&root, 180.0);
+    // The routes run down the left: each backend's starts at the gateway's
+    // bottom and ends at its box's left side.
+    let gw = rect("gateway");
+    for lane in ["primary", "backup", "queries"] {
+        let points = one(&root, &format!("[data-route={lane}] polyline"))
+            .get_attribute("points")
+            .unwrap();
+        let xy: Vec<(f64, f64)> = points
+            .split(' ')
+            .map(|p| {
+                let (x, y) = p.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        let b = rect(lane);
+        assert_eq!(
+            xy.first().unwrap().1,
+            gw.1 + gw.3,
+            "{lane} from the gateway"
+        );
+        assert_eq!(
+            *xy.last().unwrap(),
+            (b.0, b.1 + b.3 / 2.0),
+            "{lane} into its box"
+        );
+    }
+    // Dots are on stage, inside the drawing.
+    let dots = all(&root, "circle.av-dot");
+    assert!(!dots.is_empty());
+    for d in dots {
+        let cx: f64 = d.get_attribute("cx").unwrap().parse().unwrap();
+        assert!((0.0..=180.0).contains(&cx), "{cx}");
+    }
+    // Side by side too, narrow and wide: every line inside its box.
+    for w in [340.0, 600.0, 1000.0] {
+        let svg = view
+            .run
+            .with_value(|r| stage_svg(&r.sides[0], Lang::Es, w, false));
+        holder
+            .set_attribute("style", &format!("width: {w}px"))
+            .unwrap();
+        holder.set_inner_html(&svg);
+        texts_inside_their_boxes(&holder, w);
+    }
+    root.remove();
+}
+
+fn texts_inside_their_boxes(root: &Element, width: f64) {
+    for lane in [
+        "clients", "gateway", "monitor", "primary", "backup", "queries",
+    ] {
+        let b = one(root, &format!("[data-lane={lane}] rect")).get_bounding_client_rect();
+        for t in all(root, &format!("[data-lane={lane}] text")) {
+            let r = t.get_bounding_client_rect();
+            let what = t.text_content().unwrap_or_default();
+            assert!(
+                r.left() >= b.left() - 0.5 && r.right() <= b.right() + 0.5,
+                "{width} px, {lane}: {what:?} across the box's side"
+            );
+            assert!(
+                r.top() >= b.top() - 0.5 && r.bottom() <= b.bottom() + 0.5,
+                "{width} px, {lane}: {what:?} over the box's top or bottom ({} < {} or {} > {})",
+                r.top(),
+                b.top(),
+                r.bottom(),
+                b.bottom()
+            );
+        }
+    }
+}

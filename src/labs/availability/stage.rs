@@ -24,6 +24,10 @@ use leptos::prelude::*;
 pub const MAX_DOTS: usize = 96;
 /// Below this width (CSS px) boxes carry short labels.
 const NARROW: f64 = 520.0;
+/// Below this width the boxes stand in one column.
+const STACKED: f64 = 300.0;
+/// In one column: the room left of the boxes under the gateway, for the routes' line.
+const BUS_ROOM: f64 = 14.0;
 
 fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
@@ -35,6 +39,10 @@ pub struct Layout {
     pub w: f64,
     pub h: f64,
     pub narrow: bool,
+    /// Too narrow for boxes side by side (half a phone, in an A | B card): one
+    /// column, top to bottom, the gateway's routes down a line on the left,
+    /// so the text keeps its size instead of the whole drawing shrinking.
+    pub stacked: bool,
     /// Box centres and sizes: (x, y, w, h).
     pub clients: (f64, f64, f64, f64),
     pub gateway: (f64, f64, f64, f64),
@@ -46,6 +54,9 @@ pub struct Layout {
 
 impl Layout {
     pub fn for_width(w: f64) -> Layout {
+        if w < STACKED {
+            return Layout::stacked(w);
+        }
         let w = w.max(300.0);
         let narrow = w < NARROW;
         let bh = if narrow { 46.0 } else { 52.0 };
@@ -70,7 +81,66 @@ impl Layout {
             primary: (sx, row(0.0), sw, bh),
             backup: (sx, row(1.0), sw, bh),
             queries: (sx, row(2.0), sw, bh),
+            stacked: false,
         }
+    }
+
+    /// One column: clients, gateway, monitor, primary, backup, queries. The
+    /// boxes under the gateway are indented to leave room for the routes' line.
+    fn stacked(w: f64) -> Layout {
+        let w = w.max(140.0);
+        let bh = 44.0;
+        let gap = 12.0;
+        let full = w - 8.0;
+        let x = w / 2.0;
+        let inner = w - 8.0 - BUS_ROOM;
+        let ix = 4.0 + BUS_ROOM + inner / 2.0;
+        let gh = 74.0;
+        let mut y = 4.0;
+        let mut next = |h: f64| {
+            let c = y + h / 2.0;
+            y += h + gap;
+            c
+        };
+        let clients = (x, next(bh), full, bh);
+        let gateway = (x, next(gh), full, gh);
+        let monitor = (ix, next(bh - 8.0), inner, bh - 8.0);
+        let primary = (ix, next(bh), inner, bh);
+        let backup = (ix, next(bh), inner, bh);
+        let queries = (ix, next(bh), inner, bh);
+        Layout {
+            w,
+            h: y - gap + 4.0,
+            narrow: true,
+            stacked: true,
+            clients,
+            gateway,
+            monitor,
+            primary,
+            backup,
+            queries,
+        }
+    }
+
+    /// The stacked layout's way from the clients down into the gateway: x.
+    fn way_in_x(&self) -> f64 {
+        4.0 + BUS_ROOM + 12.0
+    }
+
+    /// The stacked layout's routes line: x, from the gateway's bottom.
+    fn bus_x(&self) -> f64 {
+        4.0 + BUS_ROOM / 2.0
+    }
+
+    /// The line from the gateway to backend `b` (a box), as points.
+    fn route(&self, b: (f64, f64, f64, f64)) -> Vec<(f64, f64)> {
+        let (gx, gy, gw, gh) = self.gateway;
+        if self.stacked {
+            let x = self.bus_x();
+            return vec![(x, gy + gh / 2.0), (x, b.1), (b.0 - b.2 / 2.0, b.1)];
+        }
+        let y = b.1.clamp(gy - gh / 2.0 + 6.0, gy + gh / 2.0 - 6.0);
+        vec![(gx + gw / 2.0, y), (b.0 - b.2 / 2.0, b.1)]
     }
 
     fn backend(&self, b: Backend) -> (f64, f64, f64, f64) {
@@ -84,25 +154,25 @@ impl Layout {
 
     /// A request's way out: the clients' right edge, into the gateway, out of
     /// it level with the backend, into the backend (or stopping at the gateway).
+    /// (Its first two points are the way in, the rest the way out.)
     fn path(&self, s: &Sent) -> Vec<(f64, f64)> {
-        let (cx, cy, cw, _) = self.clients;
-        let (gx, _, gw, _) = self.gateway;
-        let y = if s.command { cy - 8.0 } else { cy + 8.0 };
-        let start = (cx + cw / 2.0, y);
-        let g_in = (gx - gw / 2.0, y);
+        let (cx, cy, cw, ch) = self.clients;
+        let (gx, gy, gw, gh) = self.gateway;
+        let (start, g_in) = if self.stacked {
+            // Left of the boxes' centred titles, which the dots would cover.
+            let x = self.way_in_x() + if s.command { -5.0 } else { 5.0 };
+            ((x, cy + ch / 2.0), (x, gy - gh / 2.0))
+        } else {
+            let y = if s.command { cy - 8.0 } else { cy + 8.0 };
+            ((cx + cw / 2.0, y), (gx - gw / 2.0, y))
+        };
         if s.backend == Backend::None {
             // Turned back at the gateway's door: no backend routed.
             return vec![start, g_in];
         }
-        let (bx, by, bw, _) = self.backend(s.backend);
-        let g_out = (
-            gx + gw / 2.0,
-            by.clamp(
-                self.gateway.1 - self.gateway.3 / 2.0 + 6.0,
-                self.gateway.1 + self.gateway.3 / 2.0 - 6.0,
-            ),
-        );
-        vec![start, g_in, g_out, (bx - bw / 2.0, by)]
+        let mut path = vec![start, g_in];
+        path.extend(self.route(self.backend(s.backend)));
+        path
     }
 }
 
@@ -111,15 +181,32 @@ impl Layout {
 /// (it does not cross the gateway's box, whose text stays readable). A
 /// request with no backend stops at the gateway.
 fn place(path: &[(f64, f64)], p: f64) -> (f64, f64) {
-    let lerp =
-        |a: (f64, f64), b: (f64, f64), f: f64| (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
     let p = p.clamp(0.0, 1.0);
     match path {
-        [a, b] => lerp(*a, *b, p),
-        [a, b, _, _] if p < 0.5 => lerp(*a, *b, p * 2.0),
-        [_, _, c, d] => lerp(*c, *d, (p - 0.5) * 2.0),
+        [a, b] => along(&[*a, *b], p),
+        [a, b, ..] if p < 0.5 => along(&[*a, *b], p * 2.0),
+        [_, _, out @ ..] if !out.is_empty() => along(out, (p - 0.5) * 2.0),
         _ => path.first().copied().unwrap_or((0.0, 0.0)),
     }
+}
+
+/// The point a fraction `f` of the way along a line of points.
+fn along(points: &[(f64, f64)], f: f64) -> (f64, f64) {
+    let len = |a: (f64, f64), b: (f64, f64)| ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+    let total: f64 = points.windows(2).map(|w| len(w[0], w[1])).sum();
+    let mut left = f * total;
+    for w in points.windows(2) {
+        let l = len(w[0], w[1]);
+        if left <= l && l > 0.0 {
+            let k = left / l;
+            return (
+                w[0].0 + (w[1].0 - w[0].0) * k,
+                w[0].1 + (w[1].1 - w[0].1) * k,
+            );
+        }
+        left -= l;
+    }
+    points.last().copied().unwrap_or((0.0, 0.0))
 }
 
 /// How long (simulated ms) a dot takes each way: a fiftieth of the run, so
@@ -200,20 +287,26 @@ fn draw_box(
             ("rx", "6"),
         ],
     );
+    // The title's baseline: the block from its cap (~9 px above) to the last
+    // line's descent (~3 px below its baseline, 14 px apart) centred on the box.
     let n = lines.len() as f64;
-    let top = y - (n * 13.0) / 2.0 - 2.0;
-    m.elem(
-        "text",
-        &[
-            ("class", "av-name"),
-            ("x", &num(x)),
-            ("y", &num(top)),
-            ("text-anchor", "middle"),
-        ],
-        title,
-    );
+    let top = y - 7.0 * n + 3.0;
     let room = w - 8.0;
     let room_text = num(room);
+    let (x_title, y_title) = (num(x), num(top));
+    let mut attrs = vec![
+        ("class", "av-name"),
+        ("x", x_title.as_str()),
+        ("y", y_title.as_str()),
+        ("text-anchor", "middle"),
+    ];
+    // A title longer than its box ('Consulta de usuarios (copia)') is squeezed too
+    // (bold: measured a little wider).
+    if text_width(title, 13.0) > room {
+        attrs.push(("textLength", &room_text));
+        attrs.push(("lengthAdjust", "spacingAndGlyphs"));
+    }
+    m.elem("text", &attrs, title);
     for (i, (cls, line)) in lines.iter().enumerate() {
         let y_text = num(top + 14.0 * (i as f64 + 1.0));
         let x_text = num(x);
@@ -233,6 +326,25 @@ fn draw_box(
         m.elem("text", &attrs, line);
     }
     m.close("g");
+}
+
+/// A route of two points or more (a line for two, a polyline for more).
+fn polyline(m: &mut Markup, class: &str, points: &[(f64, f64)]) {
+    if let [a, b] = points {
+        return line(m, class, *a, *b);
+    }
+    let at: Vec<String> = points
+        .iter()
+        .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+        .collect();
+    m.empty(
+        "polyline",
+        &[
+            ("class", class),
+            ("points", &at.join(" ")),
+            ("fill", "none"),
+        ],
+    );
 }
 
 fn line(m: &mut Markup, class: &str, a: (f64, f64), b: (f64, f64)) {
@@ -272,16 +384,24 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
     );
     // Routes: clients → gateway, gateway → each backend (the one in use solid).
     let (gx, gy, gw, gh) = lay.gateway;
-    let right = gx + gw / 2.0;
-    let (cx, cy, cw, _) = lay.clients;
-    line(
-        &mut m,
-        "av-route on",
-        (cx + cw / 2.0, cy),
-        (gx - gw / 2.0, gy),
-    );
+    let (cx, cy, cw, ch) = lay.clients;
+    if lay.stacked {
+        let x = lay.way_in_x();
+        line(
+            &mut m,
+            "av-route on",
+            (x, cy + ch / 2.0),
+            (x, gy - gh / 2.0),
+        );
+    } else {
+        line(
+            &mut m,
+            "av-route on",
+            (cx + cw / 2.0, cy),
+            (gx - gw / 2.0, gy),
+        );
+    }
     let to = |b: (f64, f64, f64, f64)| (b.0 - b.2 / 2.0, b.1);
-    let clamp_y = |y: f64| y.clamp(gy - gh / 2.0 + 6.0, gy + gh / 2.0 - 6.0);
     for (b, on, lane) in [
         (lay.primary, route == CommandRoute::Primary, "primary"),
         (lay.backup, route == CommandRoute::Backup, "backup"),
@@ -295,7 +415,7 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
                 ("data-on", if on { "1" } else { "0" }),
             ],
         );
-        line(&mut m, class, (right, clamp_y(b.1)), to(b));
+        polyline(&mut m, class, &lay.route(b));
         m.close("g");
     }
     // The monitor's pings to the primary.
@@ -311,8 +431,16 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
         } else {
             "av-ping silent"
         },
-        (mx + mw / 2.0, my),
-        to(lay.primary),
+        if lay.stacked {
+            (mx, my + lay.monitor.3 / 2.0)
+        } else {
+            (mx + mw / 2.0, my)
+        },
+        if lay.stacked {
+            (lay.primary.0, lay.primary.1 - lay.primary.3 / 2.0)
+        } else {
+            to(lay.primary)
+        },
     );
     // Boxes.
     let short = lay.narrow;
