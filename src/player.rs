@@ -130,7 +130,7 @@ fn libm_pow10(x: f64) -> f64 {
     libm::pow(10.0, x)
 }
 
-fn ms_of(t: SimTime) -> f64 {
+pub(crate) fn ms_of(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
 }
 

@@ -1,5 +1,7 @@
 //! The scrubber: a range over the run's simulated time, from 0 to the end of
-//! its time axis (which grows while the run plays), with the run's marks —
+//! its time axis (which grows while the run plays; until a run of unknown
+//! length ends, it reaches a quarter past the furthest point played, so the
+//! track never reads as full before the end), with the run's marks —
 //! outages as shaded stretches, breaker openings as ticks, guided moments as
 //! dots — drawn behind it and listed for screen readers. Dragging, clicking
 //! or the range's keys (←/→ 1 % of the axis, Page Up/Down 10 %, Home/End) seek; the seek
@@ -7,10 +9,10 @@
 //! ([`Playback::seek_ms`]) and says "seeking…" while it runs.
 //!
 //! Lab-agnostic: it reads the run only through [`LabRun`] (`marks`,
-//! `time_domain_ms`), so every lab's page places it unchanged.
+//! `time_domain_ms`, `end_known`), so every lab's page places it unchanged.
 
 use crate::i18n::{tr, trf, use_i18n};
-use crate::player::Playback;
+use crate::player::{ms_of, Playback};
 use engine::i18n::t;
 use engine::labs::run::{Mark, MarkKind};
 use engine::labs::LabRun;
@@ -101,6 +103,34 @@ fn describe_marks(
     out
 }
 
+/// The scrubber's axis in one run (`epoch`): how far the run is known to
+/// reach, how far it has been played, and whether its end is known (it has
+/// ended once, or the lab runs for a fixed time).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Axis {
+    pub epoch: u64,
+    pub known: f64,
+    pub furthest: f64,
+    pub ended: bool,
+}
+
+/// While the end is not known, the axis reaches this far past the furthest
+/// point played, so a run playing on past its window never reads as full.
+pub const OPEN_END: f64 = 1.25;
+
+impl Axis {
+    /// Where the axis ends, in ms. It never shrinks while a run plays on,
+    /// nor when seeking back (the thumb would jump): only when the run ends,
+    /// and the full track then says it has.
+    pub fn end_ms(&self) -> f64 {
+        if self.ended {
+            self.known
+        } else {
+            self.known.max(self.furthest * OPEN_END)
+        }
+    }
+}
+
 fn pct(ms: f64, domain: f64) -> f64 {
     (ms / domain.max(1.0) * 100.0).clamp(0.0, 100.0)
 }
@@ -121,17 +151,41 @@ where
     let clock = playback.clock;
     let run = playback.run;
     // The axis: the furthest the run's time domain has reached in this run
-    // (it does not shrink when seeking back, so the thumb does not jump).
-    let domain = Memo::new(move |prev: Option<&(u64, f64)>| {
+    // (it does not shrink when seeking back, so the thumb does not jump),
+    // with room ahead until the end is known ([`Axis::end_ms`]).
+    // (Every frame: an axis with room ahead moves on with the clock. Views
+    // follow `domain`, which only changes when the axis' end does.)
+    let axis = Memo::new(move |prev: Option<&Axis>| {
+        clock.frame.track();
         clock.tick.track();
         let epoch = playback.epoch.get();
-        let d = run.with_value(|r| r.time_domain_ms());
+        let (d, now, done) = run.with_value(|r| {
+            (
+                r.time_domain_ms(),
+                ms_of(r.now()),
+                r.end_known() || r.is_finished(),
+            )
+        });
+        // (The clock the thumb shows runs on between the run's events.)
+        let now = now.max(clock.sim_ms.get_untracked());
+        let fresh = Axis {
+            epoch,
+            known: d,
+            furthest: now,
+            ended: done,
+        };
         match prev {
-            Some(&(e, p)) if e == epoch => (epoch, p.max(d)),
-            _ => (epoch, d),
+            Some(p) if p.epoch == epoch => Axis {
+                known: p.known.max(d),
+                furthest: p.furthest.max(now),
+                ended: p.ended || done,
+                ..fresh
+            },
+            _ => fresh,
         }
     });
-    let domain_ms = move || domain.get().1;
+    let domain = Memo::new(move |_| axis.get().end_ms());
+    let domain_ms = move || domain.get();
     let marks = Memo::new(move |prev: Option<&(u64, Vec<Mark>)>| {
         clock.tick.track();
         let epoch = playback.epoch.get();

@@ -10,7 +10,7 @@
 
 use cloud_patterns_playground::i18n::I18n;
 use cloud_patterns_playground::player::{self, Clock, Playback, PlayerBar};
-use cloud_patterns_playground::scrub::Scrubber;
+use cloud_patterns_playground::scrub::{self, Scrubber};
 use engine::labs::retry::config::Workload;
 use engine::labs::retry::{presets, RetryConfig, RetryRun};
 use engine::labs::rewind::{Goal, Rewind};
@@ -239,6 +239,41 @@ async fn scrubbing_back_and_forth_gives_the_same_state() {
     page.seek(10_000.0).await;
     assert!(!page.clock().finished.get_untracked());
     assert_eq!(page.state(), page.straight_to(10_000.0));
+}
+
+#[wasm_bindgen_test]
+async fn a_run_of_unknown_length_never_reads_as_full_until_it_ends() {
+    // One request, fail, fail, succeed: its end is not known until it comes.
+    let page = page("scripted");
+    let range: HtmlInputElement = page.find("[data-testid=scrub]").unwrap().unchecked_into();
+    let max = || range.max().parse::<f64>().unwrap();
+    page.clock().speed_log.set(1.0);
+    page.clock().playing.set(true);
+    let seen = Cell::new(0);
+    until("play to the end", 20_000, || {
+        // (What the range shows: its value and max are drawn together.)
+        let now = range.value().parse::<f64>().unwrap();
+        if !page.clock().finished.get_untracked() && now > 1_000.0 {
+            // Room ahead of the frontier: the thumb stops short of the end.
+            assert!(
+                max() >= (now * scrub::OPEN_END).floor(),
+                "max {} at {now} ms",
+                max()
+            );
+            seen.set(seen.get() + 1);
+        }
+        page.clock().finished.get_untracked()
+    })
+    .await;
+    next_frame().await;
+    assert!(seen.get() > 0, "it was seen playing on past its window");
+    // Ended: the axis is the run, and the full track says it has ended.
+    let end = page.clock().sim_ms.get_untracked();
+    assert_eq!(max(), end.ceil());
+    assert_eq!(range.value().parse::<f64>().unwrap(), end);
+    // Seeking back keeps the axis (the end is known now).
+    page.seek(1_000.0).await;
+    assert_eq!(max(), end.ceil());
 }
 
 #[wasm_bindgen_test]

@@ -60,6 +60,13 @@ pub trait LabRun {
     /// Where the time axis of the run ends, in ms: the arrival window or as
     /// far as any side has got, whichever is later. Sides share this axis.
     fn time_domain_ms(&self) -> f64;
+    /// Whether the run ends where its time axis does (a run of fixed length).
+    /// Otherwise (the default) the axis is only how far the run is known to
+    /// reach: while it plays on past that, the scrubber leaves room ahead of
+    /// it rather than reading as full.
+    fn end_known(&self) -> bool {
+        false
+    }
     /// Where one side's own activity ends (for "zoom to the shorter run").
     fn side_end_ms(&self, side: usize) -> f64;
     /// How much of one side is decided: the units of work (requests, orders,

@@ -141,6 +141,10 @@ pub trait SidesView: SideModel {
         "scrub.mark_outage"
     }
     fn time_domain_ms(run: &Sides<Self>) -> f64;
+    /// See [`LabRun::end_known`].
+    fn end_known(_run: &Sides<Self>) -> bool {
+        false
+    }
     fn side_end_ms(run: &Sides<Self>, side: usize) -> f64;
     fn outcomes(run: &Sides<Self>, side: usize) -> Option<Outcomes>;
 }
@@ -332,6 +336,9 @@ impl<M: SidesView> LabRun for Sides<M> {
     }
     fn time_domain_ms(&self) -> f64 {
         M::time_domain_ms(self)
+    }
+    fn end_known(&self) -> bool {
+        M::end_known(self)
     }
     fn side_end_ms(&self, side: usize) -> f64 {
         M::side_end_ms(self, side)

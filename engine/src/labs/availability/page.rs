@@ -249,6 +249,11 @@ impl SidesView for AvailabilityModel {
         (run.sides[0].model().config().load.duration_ms as f64).max(furthest)
     }
 
+    /// The run stops at the load's duration.
+    fn end_known(_run: &AvailabilityRun) -> bool {
+        true
+    }
+
     fn side_end_ms(run: &AvailabilityRun, side: usize) -> f64 {
         run.sides.get(side).map_or(0.0, |s| ms(s.now()))
     }
