@@ -75,6 +75,35 @@ test.describe('the guide on a phone', () => {
   }
 });
 
+test.describe('the player bar on a phone', () => {
+  test.use({ hasTouch: true, isMobile: true });
+  test('390×844: the bar says more of it is to the right, and says nothing once scrolled there', async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/#${presetFragment('storm_jitter', 'es')}`);
+    const bar = page.locator('.player');
+    await expect(page.getByTestId('play')).toBeVisible();
+    const hint = () =>
+      bar.evaluate((e) => {
+        const after = getComputedStyle(e, '::after');
+        return { display: after.display, content: after.content, position: after.position };
+      });
+    // The seed and "New seed" are past the bar's right edge: the cue is drawn.
+    const seedBox = (await page.getByTestId('new-seed').boundingBox())!;
+    const barBox = (await bar.boundingBox())!;
+    expect(seedBox.x + seedBox.width, 'New seed starts out of sight').toBeGreaterThan(barBox.x + barBox.width);
+    expect(await hint()).toEqual({ display: 'flex', content: '"›" / ""', position: 'sticky' });
+    // Scrolled to the end: New seed is in view, with the cue's room after it
+    // (the cue and its cover stand there, over no control).
+    await bar.evaluate((e) => { e.scrollLeft = e.scrollWidth; });
+    const end = (await page.getByTestId('new-seed').boundingBox())!;
+    expect(end.x + end.width, 'New seed clear of the cue').toBeLessThanOrEqual(barBox.x + barBox.width - 30);
+    expect(end.x, 'New seed in view').toBeGreaterThanOrEqual(barBox.x);
+    // On a desktop nothing overflows and no cue is drawn.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect((await hint()).display).toBe('none');
+  });
+});
+
 test('theory text reads at WCAG AA (4.5:1) in light and dark', async ({ browser }) => {
   for (const colorScheme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ colorScheme, viewport: { width: 1440, height: 900 } });
