@@ -103,31 +103,22 @@ fn describe_marks(
     out
 }
 
-/// The scrubber's axis in one run (`epoch`): how far the run is known to
-/// reach, how far it has been played, and whether its end is known (it has
-/// ended once, or the lab runs for a fixed time).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Axis {
-    pub epoch: u64,
-    pub known: f64,
-    pub furthest: f64,
-    pub ended: bool,
-}
-
 /// While the end is not known, the axis reaches this far past the furthest
 /// point played, so a run playing on past its window never reads as full.
 pub const OPEN_END: f64 = 1.25;
 
-impl Axis {
-    /// Where the axis ends, in ms. It never shrinks while a run plays on,
-    /// nor when seeking back (the thumb would jump): only when the run ends,
-    /// and the full track then says it has.
-    pub fn end_ms(&self) -> f64 {
-        if self.ended {
-            self.known
-        } else {
-            self.known.max(self.furthest * OPEN_END)
-        }
+/// Where the axis ends, in ms, given where it ended before in this run
+/// (`prev`: its end, and whether the run's end was known), how far the run is
+/// known to reach (`known`), the clock (`now`) and whether the end is known
+/// now (`done`: it has ended, or the lab runs for a fixed time). It never
+/// shrinks while a run plays on, nor when seeking back (the thumb would
+/// jump): only when the run ends, and the full track then says it has.
+pub fn axis_end(prev: Option<(f64, bool)>, known: f64, now: f64, done: bool) -> f64 {
+    match prev {
+        Some((end, true)) => end.max(known),
+        _ if done => known,
+        Some((end, false)) => end.max(known).max(now * OPEN_END),
+        None => known.max(now * OPEN_END),
     }
 }
 
@@ -150,12 +141,9 @@ where
     let lang = use_i18n().lang;
     let clock = playback.clock;
     let run = playback.run;
-    // The axis: the furthest the run's time domain has reached in this run
-    // (it does not shrink when seeking back, so the thumb does not jump),
-    // with room ahead until the end is known ([`Axis::end_ms`]).
-    // (Every frame: an axis with room ahead moves on with the clock. Views
-    // follow `domain`, which only changes when the axis' end does.)
-    let axis = Memo::new(move |prev: Option<&Axis>| {
+    // The axis: (epoch, where it ends, whether the run's end is known).
+    // Every frame while the end is unknown; it only changes when its end does.
+    let domain = Memo::new(move |prev: Option<&(u64, f64, bool)>| {
         clock.frame.track();
         clock.tick.track();
         let epoch = playback.epoch.get();
@@ -168,24 +156,14 @@ where
         });
         // (The clock the thumb shows runs on between the run's events.)
         let now = now.max(clock.sim_ms.get_untracked());
-        let fresh = Axis {
+        let prev = prev.filter(|p| p.0 == epoch).copied();
+        (
             epoch,
-            known: d,
-            furthest: now,
-            ended: done,
-        };
-        match prev {
-            Some(p) if p.epoch == epoch => Axis {
-                known: p.known.max(d),
-                furthest: p.furthest.max(now),
-                ended: p.ended || done,
-                ..fresh
-            },
-            _ => fresh,
-        }
+            axis_end(prev.map(|p| (p.1, p.2)), d, now, done),
+            prev.is_some_and(|p| p.2) || done,
+        )
     });
-    let domain = Memo::new(move |_| axis.get().end_ms());
-    let domain_ms = move || domain.get();
+    let domain_ms = move || domain.get().1;
     let marks = Memo::new(move |prev: Option<&(u64, Vec<Mark>)>| {
         clock.tick.track();
         let epoch = playback.epoch.get();

@@ -277,6 +277,39 @@ async fn a_run_of_unknown_length_never_reads_as_full_until_it_ends() {
 }
 
 #[wasm_bindgen_test]
+fn the_axis_never_shrinks_while_a_run_plays_on_and_is_the_run_once_ended() {
+    use scrub::axis_end;
+    // A 32 s window: the window, until the clock nears it.
+    assert_eq!(axis_end(None, 32_000.0, 0.0, false), 32_000.0);
+    assert_eq!(
+        axis_end(Some((32_000.0, false)), 32_000.0, 20_000.0, false),
+        32_000.0
+    );
+    // Playing on: a quarter past the clock.
+    assert_eq!(
+        axis_end(Some((32_000.0, false)), 32_000.0, 30_000.0, false),
+        37_500.0
+    );
+    // Seeking back: unchanged.
+    assert_eq!(
+        axis_end(Some((37_500.0, false)), 32_000.0, 5_000.0, false),
+        37_500.0
+    );
+    // It ends at 33 s: the axis is the run.
+    assert_eq!(
+        axis_end(Some((41_250.0, false)), 33_000.0, 33_000.0, true),
+        33_000.0
+    );
+    // Back from the end: still the run.
+    assert_eq!(
+        axis_end(Some((33_000.0, true)), 10_000.0, 10_000.0, false),
+        33_000.0
+    );
+    // A run of fixed length: its length from the start.
+    assert_eq!(axis_end(None, 120_000.0, 100_000.0, true), 120_000.0);
+}
+
+#[wasm_bindgen_test]
 async fn the_scrubber_input_seeks_and_says_so() {
     let page = page("storm_jitter");
     let range: HtmlInputElement = page.find("[data-testid=scrub]").unwrap().unchecked_into();

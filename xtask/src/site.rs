@@ -32,7 +32,10 @@ pub const GOAL: u64 = 250 * 1000;
 /// template's review fixes (the zoom offered on the shorter card and "runs on to …",
 /// named now lines, clock-step time ticks, the off-screen metrics table, theory spans)
 /// added about 5 KB to the retry page, which stood 0.9 KB under the old ceiling.
-pub const BUDGET: u64 = 462 * 1000;
+/// Raised again, from 462 to 464 KB (stop 20), knowingly: the scrubber's open end
+/// for runs of unknown length and the player bar's "more to the right" cue (CSS,
+/// on every page) took the retry page from ~462.0 to 462.5 KB.
+pub const BUDGET: u64 = 464 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
