@@ -292,40 +292,32 @@ fn draw_box(
     let n = lines.len() as f64;
     let top = y - 7.0 * n + 3.0;
     let room = w - 8.0;
-    let room_text = num(room);
-    let (x_title, y_title) = (num(x), num(top));
+    // A title longer than its box ('Consulta de usuarios (copia)') is squeezed
+    // into it (bold: measured a little wider), and so is a line
+    // ('/api-commands → ningún lado (503)'), rather than spill over the border.
+    // (Lines measured as 12 px: the 11 px lines are partly bold, and '/', '→' are wide.)
+    fitted_text(m, "av-name", (x, top), title, 13.0, room);
+    for (i, (cls, line)) in lines.iter().enumerate() {
+        fitted_text(m, cls, (x, top + 14.0 * (i as f64 + 1.0)), line, 12.0, room);
+    }
+    m.close("g");
+}
+
+/// A line of text centred at `at`, squeezed into `room` px when, measured at
+/// `px`, it would be wider.
+fn fitted_text(m: &mut Markup, class: &str, at: (f64, f64), text: &str, px: f64, room: f64) {
+    let (x, y, room_text) = (num(at.0), num(at.1), num(room));
     let mut attrs = vec![
-        ("class", "av-name"),
-        ("x", x_title.as_str()),
-        ("y", y_title.as_str()),
+        ("class", class),
+        ("x", x.as_str()),
+        ("y", y.as_str()),
         ("text-anchor", "middle"),
     ];
-    // A title longer than its box ('Consulta de usuarios (copia)') is squeezed too
-    // (bold: measured a little wider).
-    if text_width(title, 13.0) > room {
+    if text_width(text, px) > room {
         attrs.push(("textLength", &room_text));
         attrs.push(("lengthAdjust", "spacingAndGlyphs"));
     }
-    m.elem("text", &attrs, title);
-    for (i, (cls, line)) in lines.iter().enumerate() {
-        let y_text = num(top + 14.0 * (i as f64 + 1.0));
-        let x_text = num(x);
-        let mut attrs = vec![
-            ("class", *cls),
-            ("x", x_text.as_str()),
-            ("y", y_text.as_str()),
-            ("text-anchor", "middle"),
-        ];
-        // A line longer than its box ('/api-commands → ningún lado (503)') is
-        // squeezed into it rather than spilling over the border.
-        // (Measured as 12 px: the 11 px lines are partly bold, and '/', '→' are wide.)
-        if text_width(line, 12.0) > room {
-            attrs.push(("textLength", &room_text));
-            attrs.push(("lengthAdjust", "spacingAndGlyphs"));
-        }
-        m.elem("text", &attrs, line);
-    }
-    m.close("g");
+    m.elem("text", &attrs, text);
 }
 
 /// A route of two points or more (a line for two, a polyline for more).
