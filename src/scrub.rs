@@ -16,7 +16,7 @@ use crate::player::{ms_of, Playback};
 use engine::i18n::t;
 use engine::labs::run::{Mark, MarkKind};
 use engine::labs::LabRun;
-use engine::time::human_ms;
+use engine::time::human_ms_in;
 use engine::Lang;
 use leptos::prelude::*;
 
@@ -68,8 +68,8 @@ fn describe_marks(
             lang,
             outage_key(m),
             &[
-                ("from", &human_ms(m.at_ms)),
-                ("to", &human_ms(m.until_ms.unwrap_or(m.at_ms))),
+                ("from", &human_ms_in(lang, m.at_ms)),
+                ("to", &human_ms_in(lang, m.until_ms.unwrap_or(m.at_ms))),
             ],
         ));
     }
@@ -85,7 +85,7 @@ fn describe_marks(
         let mut list: Vec<String> = times
             .iter()
             .take(MAX_READ_MARKS)
-            .map(|&ms| human_ms(ms))
+            .map(|&ms| human_ms_in(lang, ms))
             .collect();
         if times.len() > MAX_READ_MARKS {
             list.push("…".to_string());
@@ -185,8 +185,8 @@ where
             lang.get(),
             "scrub.valuetext",
             &[
-                ("at", &human_ms(shown_ms())),
-                ("end", &human_ms(domain_ms())),
+                ("at", &human_ms_in(lang.get(), shown_ms())),
+                ("end", &human_ms_in(lang.get(), domain_ms())),
             ],
         )
     };

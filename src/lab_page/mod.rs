@@ -400,7 +400,7 @@ fn stage_cards<L: LabUi>(
         })
     });
     // "Zoom to the shorter run" is offered on the card whose run ends early,
-    // over the empty end of its mini-chart, only while that is so.
+    // beside its mini-chart's title (which flows around it), only while that is so.
     let offer = Memo::new(move |_| view.with(verdict::zoom_offer));
     let zoom_chip = move |side: usize| {
         move || {
@@ -443,8 +443,8 @@ fn stage_cards<L: LabUi>(
                 <h2 class="side-title">{tr(label)}</h2>
                 <span class="side-summary" data-testid=format!("summary-{letter}")>{summary}</span>
                 <div class="verdict-wrap">
-                    <verdict::VerdictChart data=data.into() axis=card_axis lang=view.lang side=letter />
                     {zoom_chip(side)}
+                    <verdict::VerdictChart data=data.into() axis=card_axis lang=view.lang side=letter />
                 </div>
                 {L::stage(view, frame_view, side, time_axis)}
             </section>

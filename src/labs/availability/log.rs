@@ -44,7 +44,7 @@ pub fn AvailLog(view: AvailView, playing: RwSignal<bool>) -> impl IntoView {
                     .map(|e| {
                         (
                             e.index,
-                            engine::time::human_ms(e.at.as_micros() as f64 / 1000.0),
+                            engine::time::human_ms_in(lang, e.at.as_micros() as f64 / 1000.0),
                             e.record.narrate(lang),
                             tone(&e.record),
                         )

@@ -21,7 +21,7 @@ use engine::labs::choreography::record::ChoreoRecord;
 use engine::labs::choreography::view::{
     self as cv, HopLabel, Lane, Missing, OrderStory, Row, RowKind, WhereIs,
 };
-use engine::time::{human_ms, SimTime};
+use engine::time::{human_ms_in, SimTime};
 use engine::Lang;
 use leptos::prelude::*;
 
@@ -284,7 +284,9 @@ fn where_markup(d: &StoryData, lang: Lang) -> String {
                         .rev()
                         .take(3)
                         .rev()
-                        .map(|(at, r)| format!("{} {}", human_ms(ms(*at)), mark_text(lang, r)))
+                        .map(|(at, r)| {
+                            format!("{} {}", human_ms_in(lang, ms(*at)), mark_text(lang, r))
+                        })
                         .collect();
                     m.text(&texts.join(" · "));
                 }
@@ -320,7 +322,7 @@ fn where_markup(d: &StoryData, lang: Lang) -> String {
                     &[
                         ("topic", &hop.topic.key()),
                         ("service", &t(lang, Lane::Service(hop.to).name_key())),
-                        ("at", &human_ms(ms(hop.at))),
+                        ("at", &human_ms_in(lang, ms(hop.at))),
                         ("why", &missing_text(lang, hop.why)),
                     ],
                 ));
@@ -485,7 +487,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                 ("x", "4"),
                 ("y", &num(y + 4.0)),
             ],
-            &human_ms(ms(row.at)),
+            &human_ms_in(lang, ms(row.at)),
         );
         match &row.kind {
             RowKind::Hop {
