@@ -380,3 +380,24 @@ async fn the_larger_flows_services_join_from_the_controls_and_get_lanes() {
     assert!(!c.wiring.iter().any(|l| l.service == ServiceId::Analytics));
     ChoreoRun::new(&c, 1).expect("still valid");
 }
+
+/// One order is in the singular: "1 completado", not "1 completados"
+/// (and "2 atascados" stays plural).
+#[wasm_bindgen_test]
+fn counts_of_one_are_singular() {
+    use cloud_patterns_playground::labs::choreography::stage::status_sentence;
+    let mut counts = [0u64; 6];
+    counts[Status::Completed.index()] = 1;
+    counts[Status::Stuck.index()] = 2;
+    let es = status_sentence(&counts, Lang::Es);
+    assert!(
+        es.contains("1 completado") && !es.contains("1 completados"),
+        "{es}"
+    );
+    assert!(es.contains("2 atascados"), "{es}");
+    let pt = status_sentence(&counts, Lang::Pt);
+    assert!(
+        pt.contains("1 concluído") && pt.contains("2 travados"),
+        "{pt}"
+    );
+}

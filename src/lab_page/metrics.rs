@@ -8,7 +8,7 @@ use super::RunView;
 use crate::charts::{fmt_count, fmt_ms, fmt_percent};
 use crate::i18n::tr;
 use crate::markup::Markup;
-use engine::i18n::{t, tf};
+use engine::i18n::{t, tf, tn};
 use engine::labs::run::{MetricRow, MetricValue, Outcomes};
 use engine::{LabRun, Lang};
 use leptos::prelude::*;
@@ -139,11 +139,11 @@ fn outcomes_bar(m: &mut Markup, lang: Lang, side: &'static str, o: &Outcomes) {
         "ui.outcomes_line",
         &[
             ("ok", &fmt_count(lang, o.ok)),
-            ("ok_word", &t(lang, o.ok_key)),
+            ("ok_word", &tn(lang, o.ok_key, o.ok, &[])),
             ("bad", &fmt_count(lang, o.bad)),
-            ("bad_word", &t(lang, o.bad_key)),
+            ("bad_word", &tn(lang, o.bad_key, o.bad, &[])),
             ("open", &fmt_count(lang, o.open)),
-            ("open_word", &t(lang, o.open_key)),
+            ("open_word", &tn(lang, o.open_key, o.open, &[])),
         ],
     );
     m.open(

@@ -12,7 +12,7 @@
 use super::{picked, ChoreoView};
 use crate::i18n::tr;
 use crate::markup::{num, text_width, Markup};
-use engine::i18n::{t, tf};
+use engine::i18n::{t, tf, tn};
 use engine::labs::choreography::config::{Mode, Topic};
 use engine::labs::choreography::view::{self as cv, HopLabel, Lane, RowKind, Status};
 use engine::labs::choreography::{ChoreoModel, ChoreoSim};
@@ -742,7 +742,7 @@ fn status_markup(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
         m.text(&format!(
             "{} {}",
             n,
-            t(lang, &format!("choreo.status.{}", s.key()))
+            tn(lang, &format!("choreo.status.{}", s.key()), n, &[])
         ));
         m.close("span");
     }
@@ -767,7 +767,7 @@ fn status_markup(sim: &ChoreoSim, lang: Lang, picked: Option<u32>) -> String {
                     &format!(
                         "#{} · {}",
                         i + 1,
-                        t(lang, &format!("choreo.status.{}", s.key()))
+                        tn(lang, &format!("choreo.status.{}", s.key()), 1, &[])
                     ),
                 ),
             ],
@@ -787,7 +787,12 @@ pub fn status_sentence(counts: &[u64; 6], lang: Lang) -> String {
             format!(
                 "{} {}",
                 counts[s.index()],
-                t(lang, &format!("choreo.status.{}", s.key()))
+                tn(
+                    lang,
+                    &format!("choreo.status.{}", s.key()),
+                    counts[s.index()],
+                    &[]
+                )
             )
         })
         .collect();

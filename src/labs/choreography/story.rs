@@ -14,7 +14,7 @@ use super::stage::order_colour;
 use super::{picked, ChoreoView};
 use crate::i18n::{tr, use_i18n};
 use crate::markup::{num, Markup};
-use engine::i18n::{t, tf};
+use engine::i18n::{t, tf, tn};
 use engine::labs::choreography::config::{Mode, Step};
 use engine::labs::choreography::model::Phase;
 use engine::labs::choreography::record::ChoreoRecord;
@@ -245,7 +245,8 @@ fn where_markup(d: &StoryData, lang: Lang) -> String {
                     ("class", &format!("badge st-{}", s.key())),
                     ("data-testid", "where-status"),
                 ],
-                t(lang, &format!("choreo.status.{}", s.key())),
+                // One order's status: the singular.
+                &tn(lang, &format!("choreo.status.{}", s.key()), 1, &[]),
             );
         }
         None => {

@@ -39,7 +39,7 @@ use crate::charts::{
     fmt_count, fmt_countdown, prefers_reduced_motion, unique_id, use_element_width,
 };
 use crate::markup::Markup;
-use engine::i18n::{t, tf};
+use engine::i18n::{t, tf, tn};
 use engine::labs::retry::config::StrategyPlan;
 use engine::labs::retry::model::{Final, Phase, Request};
 use engine::labs::retry::record::node_name;
@@ -1879,9 +1879,10 @@ pub fn RetryStage(
                         "retry.stage.count_waiting",
                         &[("n", &fmt_count(lang, waiting))],
                     ),
-                    2 => tf(
+                    2 => tn(
                         lang,
                         "retry.stage.count_done",
+                        ok + gave_up,
                         &[
                             ("n", &fmt_count(lang, ok + gave_up)),
                             ("ok", &fmt_count(lang, ok)),
