@@ -32,6 +32,9 @@ pub fn all() -> Vec<LabPreset<AvailabilityConfig>> {
     none.tactics.redundancy = Redundancy::None;
 
     // A jittery, lossy network: an aggressive detector (A) vs a relaxed one (B).
+    // Both keep the text's cold backup: every verdict, false or not, costs a
+    // spin-up without commands. (A warm backup would take over at once and
+    // hide what a false alarm costs.)
     let mut jittery = base();
     jittery.registration.crashes = crash(60_000, 20_000, false);
     jittery.network = Network {
@@ -43,14 +46,12 @@ pub fn all() -> Vec<LabPreset<AvailabilityConfig>> {
         interval_ms: 500,
         timeout_ms: 200,
         k: 1,
-        redundancy: Redundancy::Warm,
         ..Tactics::default()
     };
     jittery.compare = Some(Tactics {
         interval_ms: 1_000,
         timeout_ms: 800,
         k: 4,
-        redundancy: Redundancy::Warm,
         ..Tactics::default()
     });
 
@@ -59,7 +60,6 @@ pub fn all() -> Vec<LabPreset<AvailabilityConfig>> {
         interval_ms: 500,
         timeout_ms: 400,
         k: 2,
-        redundancy: Redundancy::Warm,
         ..Tactics::default()
     };
     phi.compare = Some(Tactics {
@@ -67,7 +67,6 @@ pub fn all() -> Vec<LabPreset<AvailabilityConfig>> {
         interval_ms: 500,
         phi_min_sd_ms: 100,
         phi_threshold: 8.0,
-        redundancy: Redundancy::Warm,
         ..Tactics::default()
     });
 

@@ -565,3 +565,28 @@ fn crash_marks_are_named_after_the_primary() {
         let _ = crate::i18n::tf(crate::i18n::Lang::Es, key, &[("from", &"1 s"), ("to", &"2 s")]);
     }
 }
+
+/// The detector presets teach the trade the right way round: the jumpy side
+/// (A) raises false alarms, and each one costs the text's cold start, so its
+/// availability ends below the calmer side's even though it detects the real
+/// crash sooner. (With a free takeover the headline favoured A.)
+#[test]
+fn false_alarms_cost_availability_in_the_detector_presets() {
+    for id in ["aggressive_timeout", "phi_accrual"] {
+        let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let b_tactics = p.config.compare.clone().unwrap();
+        assert_eq!(p.config.tactics.redundancy, Redundancy::Cold, "{id}");
+        assert_eq!(b_tactics.redundancy, Redundancy::Cold, "{id}");
+        let a = run_side(&p.config, p.config.tactics.clone(), p.seed);
+        let b = run_side(&p.config, b_tactics, p.seed);
+        let (a, b) = (a.model().metrics(a.now()), b.model().metrics(b.now()));
+        assert!(a.false_suspicions > b.false_suspicions, "{id}: {a:?} {b:?}");
+        assert!(
+            a.command_availability.unwrap() + 0.05 < b.command_availability.unwrap(),
+            "{id}: A {:?} vs B {:?}",
+            a.command_availability,
+            b.command_availability
+        );
+        assert!(a.downtime_ms > b.downtime_ms, "{id}");
+    }
+}
