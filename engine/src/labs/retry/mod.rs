@@ -46,7 +46,7 @@ impl Lab for RetryLab {
         let mut run = RetryRun::new_within(config, seed, limits)?;
         run.run_to_end(u64::MAX);
         let side = |s: &RetrySim| SideReport {
-            metrics: serde_json::to_value(s.model().stats().metrics()).expect("metrics serialise"),
+            metrics: serde_json::to_value(s.model().metrics_at(s.now())).expect("metrics serialise"),
             trace_hash: s.trace().digest_hex(),
             events: s.events(),
         };

@@ -257,6 +257,29 @@ impl RetryModel {
     pub fn stats(&self) -> &RetryStats {
         &self.stats
     }
+    /// The metrics at `now`. A retry's wait joins the total when it is
+    /// scheduled; here a wait still under way counts only the part already
+    /// waited, so a total read mid-run never runs ahead of the clock. Once
+    /// the run is over nothing is waiting: these are the stats' metrics.
+    pub fn metrics_at(&self, now: SimTime) -> super::stats::RetryMetrics {
+        let mut m = self.stats.metrics();
+        let ahead_us: u64 = self
+            .active
+            .values()
+            .filter_map(|r| match r.phase {
+                Phase::Waiting {
+                    next_attempt, until, ..
+                } if next_attempt > 1 && until > now => Some(until.since(now).as_micros()),
+                _ => None,
+            })
+            .sum();
+        if ahead_us > 0 {
+            let waited_ms = self.stats.retry_wait.as_micros().saturating_sub(ahead_us) as f64 / 1000.0;
+            m.retry_wait_ms = crate::stats::round_to(waited_ms, 1);
+            m.retry_wait_per_request_ms = crate::stats::round_to(waited_ms / self.stats.requests.max(1) as f64, 1);
+        }
+        m
+    }
     /// Requests still going, by id.
     pub fn active(&self) -> impl Iterator<Item = &Request> {
         self.active.values()

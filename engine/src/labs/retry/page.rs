@@ -29,7 +29,7 @@ fn ms(t: SimTime) -> f64 {
 
 fn side_report(sim: &RetrySim) -> SideReport {
     SideReport {
-        metrics: serde_json::to_value(sim.model().stats().metrics()).expect("metrics serialise"),
+        metrics: serde_json::to_value(sim.model().metrics_at(sim.now())).expect("metrics serialise"),
         trace_hash: sim.trace().digest_hex(),
         events: sim.events(),
     }
@@ -185,7 +185,7 @@ impl LabRun for RetryRun {
             return vec![];
         };
         let stats = sim.model().stats();
-        let m = stats.metrics();
+        let m = sim.model().metrics_at(sim.now());
         let gave_up: u64 = m.gave_up.values().sum();
         let arrived = m.requests > 0;
         let finished = stats.finished > 0;
@@ -291,7 +291,12 @@ impl LabRun for RetryRun {
                 "completion_ms",
                 "metric.completion",
                 "metric_help.completion",
-                MetricValue::Ms(m.completion_ms),
+                // No request has finished yet: no time to show (not "0 ms").
+                if finished {
+                    MetricValue::Ms(m.completion_ms)
+                } else {
+                    MetricValue::Missing
+                },
             )
             .provisional(!over),
             MetricRow::new(
