@@ -285,6 +285,39 @@ async fn stage_marks_nodes_down_during_the_outage_only() {
     assert_eq!(node.get_attribute("data-down").as_deref(), Some("false"));
 }
 
+/// Past its capacity the node says by how much, beside "working on N": in
+/// the storm, "working on 1,833" next to "capacity: 30 at once" read as a
+/// contradiction. Its hover says why the number is so large (calls whose
+/// clients gave up are still worked on).
+#[wasm_bindgen_test]
+async fn an_overloaded_node_says_how_far_past_its_capacity_it_is() {
+    let lab = lab("storm_budget"); // side A: no budget; capacity 30, outage 15–25 s
+    let (root, _m) = mount_stage(&lab, None);
+    lab.advance_to(10_000);
+    tick().await;
+    let node = find(&root, "[data-testid=stage-node]").expect("a node box");
+    assert!(text(&node, ".stage-node-received").contains("calls received"));
+
+    lab.advance_to(30_000);
+    tick().await;
+    let node = find(&root, "[data-testid=stage-node]").expect("a node box");
+    let class = node.get_attribute("class").unwrap_or_default();
+    assert!(class.contains("stage-node--over"), "{class}");
+    let working = text(&node, "[data-testid=stage-node-working]");
+    let n: u64 = working
+        .trim_start_matches("working on ")
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("{working}"));
+    assert!(n > 30, "{working}");
+    let over = text(&node, ".stage-node-received");
+    assert!(over.ends_with("× its capacity of 30"), "{over}");
+    let x: f64 = over.split('×').next().unwrap().parse().unwrap();
+    assert!((x - n as f64 / 30.0).abs() < 0.51, "{over} vs {working}");
+    let hover = text(&node, "title");
+    assert!(hover.contains("slower") && hover.contains("already gave up"), "{hover}");
+}
+
 #[wasm_bindgen_test]
 async fn tapping_a_node_says_what_its_numbers_count() {
     let lab = lab("storm_breaker");

@@ -658,6 +658,21 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
         .map(|s| s.peak_in_flight)
         .max()
         .unwrap_or(0);
+    // The service's overload (it is service-wide): "61×" and "30".
+    // Calls whose client already gave up (timed out) are still worked on:
+    // the service's calls less the requests waiting on an answer.
+    let overload = (capacity > 0 && total_in_flight > capacity).then(|| {
+        let x = total_in_flight as f64 / capacity as f64;
+        let waited_on = model
+            .active()
+            .filter(|r| matches!(r.phase, Phase::InFlight { .. }))
+            .count() as u64;
+        (
+            engine::i18n::format::decimal(lang, x, if x < 10.0 { 1 } else { 0 }),
+            fmt_count(lang, capacity as u64),
+            fmt_count(lang, (total_in_flight as u64).saturating_sub(waited_on)),
+        )
+    });
     let gauge_max = if capacity > 0 {
         capacity as f64 / n_nodes as f64 * 1.5
     } else {
@@ -705,6 +720,26 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
                         &[("node", &name), ("back", back), ("received", &received)],
                     ),
                 ),
+                None if overload.is_some() => {
+                    let n = fmt_count(lang, load as u64);
+                    let (x, cap, gone) = overload.clone().unwrap_or_default();
+                    (
+                        tf(lang, "retry.stage.node_working", &[("n", &n)]),
+                        n.clone(),
+                        tf(
+                            lang,
+                            "retry.stage.node_hover_over",
+                            &[
+                                ("node", &name),
+                                ("n", &n),
+                                ("x", &x),
+                                ("cap", &cap),
+                                ("gone", &gone),
+                                ("received", &received),
+                            ],
+                        ),
+                    )
+                }
                 None => {
                     let n = fmt_count(lang, load as u64);
                     (
@@ -717,6 +752,16 @@ fn node_states(sim: &RetrySim, layout: &Layout, now_ms: f64) -> Vec<NodeState> {
                         ),
                     )
                 }
+            };
+            // Over capacity, the small line says by how much (the service
+            // slows every call by that factor), instead of the running total
+            // (which stays in the hover): "working on 1,833" beside
+            // "capacity: 30" reads as a contradiction otherwise.
+            let received = match (&down, &overload) {
+                (None, Some((x, cap, _))) => {
+                    tf(lang, "retry.stage.node_over", &[("x", x), ("cap", cap)])
+                }
+                _ => received,
             };
             NodeState {
                 working,
