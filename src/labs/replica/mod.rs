@@ -23,9 +23,24 @@ use leptos::prelude::*;
 /// What every replica view reads: the run, its tick, the language, the seed.
 pub type ReplicaView = RunView<ReplicaRun>;
 
-/// A starting speed that plays a run in about twenty seconds of real time (log10 of ×),
-/// a node's death included: the text's demo at ×0.5, slowly enough to read each attempt.
+/// A starting speed that plays a run's action in about twenty seconds of real time
+/// (log10 of ×), a node's death and its repair included: the text's demo at about ×0.6,
+/// slowly enough to read each attempt. The length comes from a dry run (a few ms for a
+/// preset); a run too long for one is estimated from the config.
 pub fn initial_speed_log(config: &ReplicaConfig) -> f64 {
+    let span =
+        engine::labs::replica::action_end_ms(config, engine::codec::DEFAULT_SEED, DRY_RUN_EVENTS)
+            .unwrap_or_else(|| estimated_span_ms(config))
+            .max(1_000.0);
+    engine::num::clamp((span / 20_000.0).log10(), -0.7, 3.0)
+}
+
+/// The events a dry run may take to find a run's length (per side).
+const DRY_RUN_EVENTS: u64 = 100_000;
+
+/// A run's length from its config alone: the chunks' transfers shared by the
+/// workers, and the last outage's node declared dead.
+fn estimated_span_ms(config: &ReplicaConfig) -> f64 {
     let c = config;
     let w = &c.workload;
     // A rough length: the chunks' transfers shared by the workers, plus the outages.
@@ -42,10 +57,7 @@ pub fn initial_speed_log(config: &ReplicaConfig) -> f64 {
         .map_or(0.0, |from| {
             (from + c.metadata.heartbeat.dead_after_ms) as f64
         });
-    let span = (w.every_ms as f64 * w.files.saturating_sub(1) as f64 + work)
-        .max(outage)
-        .max(1_000.0);
-    engine::num::clamp((span / 20_000.0).log10(), -0.7, 3.0)
+    (w.every_ms as f64 * w.files.saturating_sub(1) as f64 + work).max(outage)
 }
 
 /// "Next replica · 3 attempts · 4 workers" for a side.

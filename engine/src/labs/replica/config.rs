@@ -243,7 +243,10 @@ impl Default for ReplicaConfig {
             metadata: Metadata::default(),
             client: ClientSide::default(),
             compare: None,
-            settle_ms: 30_000,
+            // Past the last change: long enough for a node that fell silent
+            // to go from suspect to dead (10 s − 3 s of silence) and be
+            // repaired, short of a long quiet tail after the lesson.
+            settle_ms: 10_000,
         }
     }
 }

@@ -58,6 +58,23 @@ impl Lab for ReplicaLab {
     }
 }
 
+/// When a run of `config` is done with what it shows: the later side's last
+/// change (a chunk, a replica, a verdict), the quiet tail (`settle_ms`) not
+/// counted. From a dry run of at most `max_events` per side; `None` when the
+/// config is invalid or its run is longer than that. The player picks its
+/// starting speed from it: a slow node's timeouts and backoffs, which no
+/// estimate from the config sees, decide how long a run lasts.
+pub fn action_end_ms(config: &ReplicaConfig, seed: u64, max_events: u64) -> Option<f64> {
+    let mut run = ReplicaRun::new(config, seed).ok()?;
+    if run.run_to_end(max_events) != crate::sim::Progress::Finished {
+        return None;
+    }
+    run.sides
+        .iter()
+        .map(|s| s.model().last_change().as_micros() as f64 / 1000.0)
+        .reduce(f64::max)
+}
+
 /// One side of a run.
 pub type ReplicaSim = Simulation<ReplicaModel>;
 

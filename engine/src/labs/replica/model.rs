@@ -240,8 +240,9 @@ pub struct ReplicaModel {
     /// Which chunks are under-replicated, and how many.
     under: Vec<bool>,
     under_count: u64,
-    /// Nodes whose heartbeats the run no longer simulates (it is winding down).
-    stopped: Vec<bool>,
+    /// When the run stopped simulating a node's heartbeats (it is winding
+    /// down): from then on its silence means nothing.
+    stopped: Vec<Option<SimTime>>,
     /// The last time anything changed (a chunk, a replica, a verdict).
     last_change: SimTime,
     /// The risk count's view of the world: each node up or down as of the
@@ -370,7 +371,7 @@ impl ReplicaModel {
             copies_running: 0,
             under: vec![false; chunks],
             under_count: 0,
-            stopped: vec![false; n],
+            stopped: vec![None; n],
             last_change: SimTime::ZERO,
             risk_up: vec![true; n],
             risk_next: Some(SimTime::ZERO),
@@ -989,6 +990,16 @@ impl ReplicaModel {
         }
     }
 
+    /// The last time anything changed (a chunk, a replica, a verdict).
+    pub fn last_change(&self) -> SimTime {
+        self.last_change
+    }
+
+    /// When the run stopped simulating `node`'s heartbeats, if it has.
+    pub fn heartbeats_stopped(&self, node: usize) -> Option<SimTime> {
+        self.stopped.get(node).copied().flatten()
+    }
+
     fn heartbeat(&mut self, node: u32, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
         let now = ctx.now();
         let interval = SimDuration::from_ms(self.config.metadata.heartbeat.interval_ms);
@@ -1006,7 +1017,7 @@ impl ReplicaModel {
             ctx.schedule_in(interval, ReplicaEvent::Heartbeat { node });
         } else {
             // The run is over for this node: its silence from now on means nothing.
-            self.stopped[node as usize] = true;
+            self.stopped[node as usize] = Some(now);
         }
         // A heartbeat needs the node and the metadata server up.
         if !self.node_up(node, now) || self.metadata_up_at(now) > now {
@@ -1025,7 +1036,7 @@ impl ReplicaModel {
 
     fn check(&mut self, node: u32, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
         let now = ctx.now();
-        if self.stopped[node as usize] {
+        if self.stopped[node as usize].is_some() {
             return;
         }
         // A stale check (the node was heard from since) changes nothing.

@@ -324,3 +324,32 @@ fn bad_configs_name_their_field() {
         assert!(errs.iter().any(|e| e.field == field), "{field}: {errs:?}");
     }
 }
+
+/// The player's starting speed reads a preset's length from a dry run: every
+/// preset's fits in the dry run's budget, its action ends before the run does,
+/// and a slow node's timeouts make its run far longer than its transfers alone.
+#[test]
+fn every_preset_action_end_comes_from_a_short_dry_run() {
+    for p in super::presets::all() {
+        let end = super::action_end_ms(&p.config, p.seed, 100_000).unwrap_or_else(|| panic!("{}", p.id));
+        let mut run = super::ReplicaRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        let run_end = run
+            .sides
+            .iter()
+            .map(|s| s.now().as_micros() as f64 / 1000.0)
+            .fold(0.0, f64::max);
+        println!("{}: action {end} ms, run {run_end} ms", p.id);
+        assert!(end > 0.0 && end <= run_end, "{}: {end} vs {run_end}", p.id);
+    }
+    let slow = super::presets::all().into_iter().find(|p| p.id == "slow_node").unwrap();
+    let end = super::action_end_ms(&slow.config, slow.seed, 100_000).unwrap();
+    assert!(end > 10_000.0, "the slow node's timeouts stretch the run: {end} ms");
+    let mut bad = slow.config.clone();
+    bad.workload.chunks_per_file = 0;
+    assert_eq!(
+        super::action_end_ms(&bad, 1, 100_000),
+        None,
+        "an invalid config has no length"
+    );
+}

@@ -179,7 +179,14 @@ pub fn nodes(m: &ReplicaModel, now: SimTime) -> Vec<NodeView> {
         .map(|n| NodeView {
             up: m.node_up(n as u32, now),
             health: m.detector.health(n),
-            silence_ms: m.detector.silence(n, now).as_micros() as f64 / 1000.0,
+            // Once the run stops simulating its heartbeats (winding down),
+            // a node's silence stops growing: it would cross the suspect
+            // line on a healthy node and mean nothing.
+            silence_ms: m
+                .detector
+                .silence(n, m.heartbeats_stopped(n).map_or(now, |at| at.min(now)))
+                .as_micros() as f64
+                / 1000.0,
             replicas: replicas[n],
             failures: m.stats.node_failures[n],
             slow: c.nodes.slow.contains(&(n as u32 + 1)),
@@ -594,6 +601,9 @@ mod tests {
                 let t = SimTime(i * width - 1);
                 run.run_to(t, u64::MAX);
                 let sim = &run.sides[0];
+                if sim.is_finished() && sim.now() < t {
+                    break;
+                }
                 let m = sim.model();
                 let r = risk(m, t);
                 seen.push(r);
@@ -620,6 +630,36 @@ mod tests {
             }
             assert!(seen.iter().any(|r| r.at_risk > 0), "{id}: something is at risk");
         }
+    }
+
+    /// As the run winds down it stops simulating heartbeats; a healthy node's
+    /// silence must not go on growing past the suspect line (the demo's
+    /// healthy nodes read as about to be suspected at its end).
+    #[test]
+    fn a_healthy_node_never_looks_silent_at_the_end() {
+        for p in presets::all() {
+            let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+            run.run_to_end(u64::MAX);
+            for sim in &run.sides {
+                let m = sim.model();
+                let suspect_after = m.config().metadata.heartbeat.suspect_after_ms as f64;
+                for (n, v) in nodes(m, sim.now()).iter().enumerate() {
+                    if v.up && v.health == Health::Alive {
+                        assert!(v.silence_ms < suspect_after, "{}: node {n}: {v:?}", p.id);
+                    }
+                }
+                assert!(
+                    (0..nodes(m, sim.now()).len()).all(|n| m.heartbeats_stopped(n).is_some_and(|at| at <= sim.now())),
+                    "{}: every node's heartbeats stop before the end",
+                    p.id
+                );
+            }
+        }
+        // The demo ends a few seconds after node_2's chunks are copied, not half a minute later.
+        let mut run = preset("demo");
+        run.run_to_end(u64::MAX);
+        let end_ms = run.sides[0].now().as_micros() as f64 / 1000.0;
+        assert!(end_ms < 25_000.0, "the demo ends at {end_ms} ms");
     }
 
     #[test]
