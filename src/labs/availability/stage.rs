@@ -526,12 +526,18 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
     );
     let th = model.threshold();
     let level = model.level_now();
-    let monitor_line = if short {
+    // Short, φ keeps its symbol; the misses say what they count ("× 0/4" did not).
+    let monitor_line = if short && th.phi {
         format!(
-            "{} {}/{}",
-            if th.phi { "φ" } else { "×" },
-            engine::i18n::format::decimal(lang, level.min(99.0), if th.phi { 1 } else { 0 }),
+            "φ {}/{}",
+            engine::i18n::format::decimal(lang, level.min(99.0), 1),
             engine::num::Short(th.value)
+        )
+    } else if short {
+        tf(
+            lang,
+            "availability.stage.misses_short",
+            &[("n", &(level as u64)), ("k", &(th.value as u64))],
         )
     } else if th.phi {
         tf(

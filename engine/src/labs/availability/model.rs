@@ -230,6 +230,8 @@ pub struct AvailabilityStats {
     pub resync_us: u64,
     /// Time (µs) with no command backend serving.
     pub downtime_us: u64,
+    /// Those stretches, closed ones in order (the open one is `down_since`).
+    pub down_spans: Vec<(SimTime, SimTime)>,
     pub series: Series<Slice>,
 }
 
@@ -322,6 +324,7 @@ impl AvailabilityModel {
                 failover: Histogram::default(),
                 resync_us: 0,
                 downtime_us: 0,
+                down_spans: Vec::new(),
                 series: Series::new(SimDuration::from_ms(1_000)),
             },
             world,
@@ -366,6 +369,7 @@ impl AvailabilityModel {
             (false, None) => self.down_since = Some(now),
             (true, Some(since)) => {
                 self.stats.downtime_us += now.since(since).as_micros();
+                self.stats.down_spans.push((since, now));
                 self.down_since = None;
             }
             _ => {}
@@ -885,6 +889,7 @@ impl Model for AvailabilityModel {
             + self.workers.iter().map(|w| w.free_at.len() * 8).sum::<usize>()
             + self.recorder.approx_bytes()
             + self.pending.len() * std::mem::size_of::<(u64, SimTime)>()
+            + self.stats.down_spans.len() * std::mem::size_of::<(SimTime, SimTime)>()
             + self.projector.backlog() as usize * 8
     }
 }
@@ -903,6 +908,34 @@ impl AvailabilityModel {
     /// When the oldest registration not yet in the queries' copy was committed.
     pub fn oldest_pending(&self) -> Option<SimTime> {
         self.pending.front().map(|&(_, at)| at)
+    }
+
+    /// Downtime at each of `times` (ascending, none past now), the stretch
+    /// still open included (µs): one sweep over the down stretches.
+    pub fn downtime_at(&self, times: &[SimTime]) -> Vec<u64> {
+        let spans = self
+            .stats
+            .down_spans
+            .iter()
+            .copied()
+            .chain(self.down_since.map(|s| (s, SimTime(u64::MAX))));
+        let mut spans = spans.peekable();
+        let (mut closed, mut out) = (0u64, Vec::with_capacity(times.len()));
+        for &t in times {
+            // Stretches wholly before t are summed once.
+            while let Some(&(from, to)) = spans.peek() {
+                if to > t {
+                    break;
+                }
+                closed += to.since(from).as_micros();
+                spans.next();
+            }
+            let partial = spans
+                .peek()
+                .map_or(0, |&(from, _)| if from < t { t.since(from).as_micros() } else { 0 });
+            out.push(closed + partial);
+        }
+        out
     }
 
     /// Downtime so far, the stretch still open included (µs).

@@ -14,6 +14,10 @@ use crate::labs::sides::SidesView;
 
 use crate::time::SimTime;
 
+/// From this long on (a day), a side's verdict chart is its downtime so far
+/// against what the target allows, not the registrations per second.
+const LONG_RUN_MS: u64 = 86_400_000;
+
 fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
 }
@@ -79,6 +83,53 @@ impl SidesView for AvailabilityModel {
         let per_s = 1000.0 / width_ms;
         let now = ms(sim.now());
         let done = sim.is_finished();
+        let bands = crashes(sim, if done { f64::INFINITY } else { now })
+            .into_iter()
+            .map(|(from_ms, to_ms, label_key)| VerdictBand {
+                from_ms,
+                to_ms,
+                label_key,
+                label_args: vec![],
+            })
+            .collect();
+        // A day or more at a light load: a second's registrations are a few
+        // at most, and a ten-minute crash is a sliver of the month, so both
+        // sides' rates look alike. What decides is the downtime so far
+        // against what the target allows for the time so far.
+        let c = sim.model().config();
+        if c.load.duration_ms >= LONG_RUN_MS && c.slo < 1.0 {
+            let mut times: Vec<SimTime> = (1..=series.buckets().len())
+                .map(|i| SimTime::from_ms((i as f64 * width_ms) as u64))
+                .filter(|&t| t < sim.now())
+                .collect();
+            times.push(sim.now());
+            let down = sim.model().downtime_at(&times);
+            let minutes = |us: f64| us / 60e6;
+            let points = |f: &dyn Fn(usize, SimTime) -> f64| {
+                std::iter::once((0.0, 0.0))
+                    .chain(times.iter().enumerate().map(|(i, &t)| (ms(t), f(i, t))))
+                    .collect::<Vec<_>>()
+            };
+            return Verdict {
+                title_key: "availability.verdict.budget_title",
+                unit_key: "availability.verdict.minutes",
+                lines: vec![
+                    VerdictLine {
+                        label_key: "availability.verdict.allowed",
+                        tone: Tone::Neutral,
+                        dashed: true,
+                        points: points(&|_, t| minutes(t.as_micros() as f64 * (1.0 - c.slo))),
+                    },
+                    VerdictLine {
+                        label_key: "availability.verdict.downtime",
+                        tone: Tone::Bad,
+                        dashed: false,
+                        points: points(&|i, _| minutes(down[i] as f64)),
+                    },
+                ],
+                bands,
+            };
+        }
         let (mut sent, mut ok) = (Vec::new(), Vec::new());
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
@@ -103,15 +154,7 @@ impl SidesView for AvailabilityModel {
                 points: ok,
             },
         ];
-        verdict.bands = crashes(sim, if done { f64::INFINITY } else { now })
-            .into_iter()
-            .map(|(from_ms, to_ms, label_key)| VerdictBand {
-                from_ms,
-                to_ms,
-                label_key,
-                label_args: vec![],
-            })
-            .collect();
+        verdict.bands = bands;
         verdict
     }
 
@@ -180,6 +223,15 @@ impl SidesView for AvailabilityModel {
                 .provisional(!over)
                 .with_theory(uptime),
             row("downtime_ms", MetricValue::Ms(m.downtime_ms)).provisional(!over),
+            row(
+                "downtime_budget_used",
+                m.downtime_budget_used.map_or(MetricValue::Missing, MetricValue::Factor),
+            )
+            .provisional(!over)
+            .with_arg(
+                "slo",
+                crate::i18n::format::decimal(crate::i18n::Lang::En, c.slo * 100.0, 3),
+            ),
             row("detection_ms", opt_ms(m.detection_ms)).with_theory(m.detection_ms.and(detection)),
             row("failover_ms", opt_ms(m.failover_ms)),
             count("errors_502", m.errors.e502),
@@ -289,6 +341,7 @@ fn keys(key: &'static str) -> (&'static str, &'static str) {
         "query_availability",
         "uptime_ratio",
         "downtime_ms",
+        "downtime_budget_used",
         "detection_ms",
         "failover_ms",
         "errors_502",

@@ -590,3 +590,53 @@ fn false_alarms_cost_availability_in_the_detector_presets() {
         assert!(a.downtime_ms > b.downtime_ms, "{id}");
     }
 }
+
+/// A month at a light load: the per-second chart looked the same on both
+/// sides; the verdict is now each side's downtime so far against what the
+/// 99.9 % target allows, and the lesson reads off it (A, no backup, ends far
+/// over; B, a warm backup, well under). The sweep agrees with the downtime
+/// clock at every point, mid-run too.
+#[test]
+fn a_long_run_verdict_is_downtime_against_the_targets_allowance() {
+    use crate::labs::run::LabRun;
+    let p = super::presets::all().into_iter().find(|p| p.id == "month").unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_until(crate::time::SimTime::from_ms(10 * 24 * 3_600_000), u64::MAX);
+    for side in 0..2 {
+        let sim = &run.sides[side];
+        let v = run.verdict(side);
+        assert_eq!(v.title_key, "availability.verdict.budget_title");
+        let (allowed, down) = (&v.lines[0].points, &v.lines[1].points);
+        assert_eq!(allowed.len(), down.len());
+        let last = *down.last().unwrap();
+        assert_eq!(last.0, sim.now().as_micros() as f64 / 1000.0, "the last point is now");
+        let clock = sim.model().downtime_us(sim.now()) as f64 / 60e6;
+        assert!((last.1 - clock).abs() < 1e-9, "{} vs {clock}", last.1);
+        assert!(
+            down.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1 + 1e-12),
+            "rising in time"
+        );
+    }
+    run.run_to_end(u64::MAX);
+    let ends: Vec<(f64, f64, f64)> = (0..2)
+        .map(|side| {
+            let v = run.verdict(side);
+            let m = run.sides[side].model().metrics(run.sides[side].now());
+            let (allowed, down) = (v.lines[0].points.last().unwrap().1, v.lines[1].points.last().unwrap().1);
+            assert!((allowed - 43.2).abs() < 0.1, "30 days at 99.9 %: {allowed} min");
+            assert!((down * 60_000.0 - m.downtime_ms).abs() < 1.0);
+            (allowed, down, m.downtime_budget_used.unwrap())
+        })
+        .collect();
+    let (a, b) = (ends[0], ends[1]);
+    assert!(a.1 > a.0 && a.2 > 1.0, "A (no backup) blows the allowance: {a:?}");
+    assert!(b.1 < b.0 && b.2 < 1.0, "B (warm backup) stays within it: {b:?}");
+    assert!((a.2 - a.1 / a.0).abs() < 0.01, "the metric is the chart's ratio: {a:?}");
+    // A short run keeps the per-second chart.
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "experiment")
+        .unwrap();
+    let run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    assert_eq!(run.verdict(0).title_key, "availability.verdict.title");
+}
