@@ -14,7 +14,7 @@ use cloud_patterns_playground::labs::replica::charts::ReplicaCharts;
 use cloud_patterns_playground::labs::replica::controls::{parse_list, ReplicaControls};
 use cloud_patterns_playground::labs::replica::log::ReplicaLog;
 use cloud_patterns_playground::labs::replica::stage::{
-    ReplicaStage, CANVAS_ROWS, MAX_LANES, SVG_ROWS,
+    nodes_svg, NodeCols, ReplicaStage, CANVAS_ROWS, MAX_LANES, SVG_ROWS,
 };
 use cloud_patterns_playground::labs::replica::ReplicaView;
 use engine::labs::replica::view::{self as rv, Cell};
@@ -596,4 +596,44 @@ async fn a_setup_where_nothing_can_fail_says_so_at_once() {
         .query_selector("[data-testid=no-faults]")
         .unwrap()
         .is_none());
+}
+
+/// In half a phone the node panel shows the names and the gauges; the rest
+/// scrolls. The thresholds' labels stay inside the gauge column and apart:
+/// "dead 10 s" used to start at its line and be cut to "de" at the card's edge.
+#[wasm_bindgen_test]
+async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
+    let view = preset("demo");
+    advance_to(view, 12_000);
+    for width in [170.0, 240.0, 700.0] {
+        let root = container();
+        let svg = view
+            .run
+            .with_value(|r| nodes_svg(&r.sides[0], Lang::En, width));
+        root.set_inner_html(&svg);
+        let th = all(&root, ".th-suspect, .th-dead");
+        assert_eq!(th.len(), 2, "{width}");
+        let (suspect, dead) = (
+            th[0].get_bounding_client_rect(),
+            th[1].get_bounding_client_rect(),
+        );
+        let left = root.get_bounding_client_rect().left();
+        let c = NodeCols::new(width.max(240.0));
+        assert!(
+            suspect.right() <= dead.left() + 0.5,
+            "{width}: the labels overlap"
+        );
+        if width < 300.0 {
+            // Both inside the gauge column, the only part shown without scrolling.
+            assert!(
+                dead.right() - left <= c.gauge_x + c.gauge_w + 4.0,
+                "{width}: {}",
+                dead.right() - left
+            );
+            assert_eq!(th[1].text_content().unwrap_or_default(), "10 s");
+        } else {
+            assert!(th[1].text_content().unwrap_or_default().starts_with("dead"));
+        }
+        root.remove();
+    }
 }

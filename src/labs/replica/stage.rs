@@ -538,7 +538,12 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         ),
     );
     // The suspect label ends at its line and the dead label starts at its own, so they
-    // never overlap, however close the thresholds or narrow the gauge.
+    // never overlap, however close the thresholds or narrow the gauge. In half a phone
+    // the panel shows only the names and the gauges (the rest scrolls), so the labels
+    // are just the times, both ending at their lines: "dead 10 s" started at its line
+    // and was cut to "de" at the card's edge (the sentence under the panel, and the
+    // lines' colours, say which is which).
+    let tiny = width < 300.0;
     for (at, key, class) in [
         (
             hb.suspect_after_ms,
@@ -554,15 +559,27 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                 ("class", &format!("replica-nodes-th {class}")),
                 (
                     "x",
-                    &num(if class == "th-dead" { x - 3.0 } else { x + 3.0 }),
+                    &num(if class == "th-dead" && !tiny {
+                        x - 3.0
+                    } else {
+                        x + 3.0
+                    }),
                 ),
                 ("y", &num(NODE_HEAD - 4.0)),
                 (
                     "text-anchor",
-                    if class == "th-dead" { "start" } else { "end" },
+                    if class == "th-dead" && !tiny {
+                        "start"
+                    } else {
+                        "end"
+                    },
                 ),
             ],
-            &tf(lang, key, &[("t", &fmt_ms(lang, at as f64))]),
+            &if tiny {
+                fmt_ms(lang, at as f64)
+            } else {
+                tf(lang, key, &[("t", &fmt_ms(lang, at as f64))])
+            },
         );
     }
     s.elem(
