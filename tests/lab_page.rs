@@ -56,6 +56,21 @@ fn view_of(preset: &str) -> RunView<RetryRun> {
     }
 }
 
+fn availability_view(preset: &str) -> RunView<engine::labs::availability::AvailabilityRun> {
+    let p = engine::labs::availability::presets::all()
+        .into_iter()
+        .find(|p| p.id == preset)
+        .unwrap();
+    RunView {
+        run: StoredValue::new_local(
+            engine::labs::availability::AvailabilityRun::new(&p.config, p.seed).unwrap(),
+        ),
+        tick: RwSignal::new(0),
+        lang: Signal::stored(Lang::En),
+        seed: Signal::stored(p.seed),
+    }
+}
+
 fn advance(view: RunView<RetryRun>, ms: Option<u64>) {
     view.run.update_value(|r| {
         match ms {
@@ -313,6 +328,17 @@ fn the_zoom_is_offered_only_for_a_side_that_ends_early() {
         assert_eq!(window_ms(r, true), o.end_ms);
         assert_eq!(window_ms(r, false), o.full_ms);
     });
+    // Two runs of the same length (availability: both sides play the load's
+    // duration) offer nothing, mid-run either, where both reach only as far
+    // as now on an axis that goes on to the end.
+    let same = availability_view("rejoin");
+    same.run.update_value(|r| {
+        r.run_until(SimTime::from_ms(33_000), u64::MAX);
+    });
+    same.run.with_value(|r| {
+        assert!(r.time_domain_ms() > 100_000.0 && r.side_end_ms(0) <= 33_000.0);
+        assert_eq!(zoom_offer(r), None, "same length, mid-run");
+    });
     // One side: no zoom, even when asked.
     let alone = view_of("tenacity");
     advance(alone, None);
@@ -353,6 +379,21 @@ async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
         .text_content()
         .unwrap();
     assert!(label.contains("Zoom to B's run (0–"), "{label}");
+    // The mini-chart's caption: its name, then its unit apart (two-up in half
+    // a phone the name is hidden and the unit still says what is counted).
+    let name = q(&root, "[data-testid=verdict-A] .verdict-name")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    let unit = q(&root, "[data-testid=verdict-A] .verdict-unit")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(!name.is_empty() && !name.contains('('), "{name}");
+    assert!(
+        unit.starts_with('(') && unit.ends_with(')') && unit.len() > 2,
+        "{unit}"
+    );
     let axis_end = |side: &str| {
         let ticks = root
             .query_selector_all(&format!("[data-testid=verdict-{side}] .verdict-tick"))

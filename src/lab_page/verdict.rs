@@ -83,20 +83,27 @@ pub const ZOOM_WORTH: f64 = 0.9;
 
 /// The zoom worth offering for `run`, if any: its shorter side and that
 /// side's end, when there are two sides and the shorter one ends before
-/// [`ZOOM_WORTH`] of the time domain.
+/// [`ZOOM_WORTH`] of the other's. Measured against the other side, not the
+/// time axis: mid-run, or scrubbed back, both sides reach only as far as now
+/// while a fixed-length run's axis (availability) goes on to its end, and
+/// "zoom to A's run (0–33 s)" was offered for two runs of the same length.
 pub fn zoom_offer<R: LabRun>(run: &R) -> Option<ZoomOffer> {
     if run.side_count() < 2 {
         return None;
     }
     let full = run.time_domain_ms();
-    let (side, end_ms) = (0..run.side_count())
-        .map(|s| (s, run.side_end_ms(s)))
+    let ends = (0..run.side_count()).map(|s| (s, run.side_end_ms(s)));
+    let (side, end_ms) = ends
+        .clone()
         .fold((0, f64::INFINITY), |a, b| if b.1 < a.1 { b } else { a });
-    (end_ms.is_finite() && end_ms > 0.0 && end_ms <= ZOOM_WORTH * full).then_some(ZoomOffer {
-        side,
-        end_ms,
-        full_ms: full,
-    })
+    let longest = ends.map(|(_, e)| e).fold(0.0, f64::max);
+    (end_ms.is_finite() && end_ms > 0.0 && end_ms <= ZOOM_WORTH * longest.min(full)).then_some(
+        ZoomOffer {
+            side,
+            end_ms,
+            full_ms: full,
+        },
+    )
 }
 
 const H: f64 = 100.0;
@@ -382,13 +389,18 @@ pub fn VerdictChart(
         })
     };
     let label = move || data.with(|d| summary(lang.get(), d, side));
-    let title = move || {
-        let lang = lang.get();
-        data.with(|d| format!("{} ({})", t(lang, d.title_key), t(lang, d.unit_key)))
-    };
+    // The name and the unit apart: two-up in half a phone only the unit is
+    // shown (the legend names the lines), so the chart still says what its
+    // numbers count.
+    let title = move || data.with(|d| t(lang.get(), d.title_key).to_string());
+    let unit = move || data.with(|d| format!("({})", t(lang.get(), d.unit_key)));
     view! {
         <figure class="verdict" data-testid=format!("verdict-{side}")>
-            <figcaption class="verdict-title">{title}</figcaption>
+            <figcaption class="verdict-title">
+                <span class="verdict-name">{title}</span>
+                " "
+                <span class="verdict-unit">{unit}</span>
+            </figcaption>
             <div class="verdict-plot" node_ref=node>
                 <svg
                     class="verdict-svg"
