@@ -890,8 +890,13 @@ async fn half_a_phone_stacks_the_stage_at_its_own_width() {
     assert!((scale - 1.0).abs() < 0.01, "scale {scale}");
     texts_inside_their_boxes(&root, 180.0);
     // The monitor's short line says what it counts ("× 0/3" did not).
-    let monitor = one(&root, "[data-lane=monitor]").text_content().unwrap_or_default();
-    assert!(monitor.contains("perdidos ") && monitor.contains("/3") && !monitor.contains('×'), "{monitor}");
+    let monitor = one(&root, "[data-lane=monitor]")
+        .text_content()
+        .unwrap_or_default();
+    assert!(
+        monitor.contains("perdidos ") && monitor.contains("/3") && !monitor.contains('×'),
+        "{monitor}"
+    );
     // The routes run down the left: each backend's starts at the gateway's
     // bottom and ends at its box's left side.
     let gw = rect("gateway");

@@ -315,7 +315,10 @@ async fn an_overloaded_node_says_how_far_past_its_capacity_it_is() {
     let x: f64 = over.split('×').next().unwrap().parse().unwrap();
     assert!((x - n as f64 / 30.0).abs() < 0.51, "{over} vs {working}");
     let hover = text(&node, "title");
-    assert!(hover.contains("slower") && hover.contains("already gave up"), "{hover}");
+    assert!(
+        hover.contains("slower") && hover.contains("already gave up"),
+        "{hover}"
+    );
 }
 
 #[wasm_bindgen_test]
