@@ -401,3 +401,58 @@ fn counts_of_one_are_singular() {
         "{pt}"
     );
 }
+
+/// Six lanes in a narrow card (the orchestrated side, 480 px): the heads
+/// alternate between two lines instead of running into each other
+/// ("OrquestadorInventario", "EntregasNotificaciones" at 1440 px).
+#[wasm_bindgen_test]
+async fn the_sequence_heads_never_run_into_each_other() {
+    let view = preset("demo");
+    for width in [480, 900] {
+        let (root, picked, _keep) =
+            mount(move || view! { <OrderViews view=view side=1 /> }.into_any());
+        root.set_attribute("style", &format!("width: {width}px"))
+            .unwrap();
+        let style = web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .create_element("style")
+            .unwrap();
+        style.set_text_content(Some(include_str!("../style/lab-choreography.css")));
+        root.append_child(&style).unwrap();
+        picked.set(Some(0));
+        run_to_end(view);
+        // The width reaches the diagram through a resize observer.
+        for _ in 0..20 {
+            tick().await;
+            let promise = js_sys::Promise::new(&mut |resolve, _| {
+                web_sys::window()
+                    .unwrap()
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+                    .unwrap();
+            });
+            wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+        }
+        let heads: Vec<web_sys::DomRect> = all(&root, ".choreo-seq-head")
+            .iter()
+            .map(|e| e.get_bounding_client_rect())
+            .collect();
+        assert_eq!(heads.len(), 6, "client, orchestrator and four services");
+        for (i, a) in heads.iter().enumerate() {
+            for b in &heads[i + 1..] {
+                let apart = a.right() <= b.left() + 0.5
+                    || b.right() <= a.left() + 0.5
+                    || a.bottom() <= b.top() + 0.5
+                    || b.bottom() <= a.top() + 0.5;
+                assert!(apart, "{width} px: heads overlap: {a:?} {b:?}");
+            }
+        }
+        let ys: std::collections::BTreeSet<i64> = heads.iter().map(|r| r.top() as i64).collect();
+        assert_eq!(
+            ys.len(),
+            if width < 600 { 2 } else { 1 },
+            "{width} px: {ys:?}"
+        );
+    }
+}

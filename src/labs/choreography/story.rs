@@ -413,6 +413,10 @@ fn SequenceDiagram(data: Memo<Option<StoryData>>) -> impl IntoView {
 const MIN_COL: f64 = 72.0;
 const ROW_H: f64 = 22.0;
 const TOP: f64 = 34.0;
+/// The heads' size (CSS px, as `.choreo-seq-head` sets it) and how far the
+/// second line of staggered heads sits below the first.
+const HEAD_PX: f64 = 11.0;
+const HEAD_STEP: f64 = 12.0;
 
 /// The diagram as SVG: one column per lane, one row per hop or mark, and a
 /// red dashed arrow for each hop that should have happened and did not.
@@ -434,7 +438,14 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         .filter(|h| h.why != Missing::NotYet)
         .collect();
     let n_rows = shown.len() + missing.len() + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
-    let h = TOP + ROW_H * (n_rows.max(1) as f64) + 16.0;
+    // Six lanes in a narrow card leave a column narrower than "Notificaciones":
+    // the heads then alternate between two lines instead of running into
+    // each other ("OrquestadorInventario"), and the rows start lower.
+    let stagger = lanes
+        .iter()
+        .any(|l| crate::markup::text_width(t(lang, l.short_key()), HEAD_PX) > col - 4.0);
+    let top = TOP + if stagger { HEAD_STEP } else { 0.0 };
+    let h = top + ROW_H * (n_rows.max(1) as f64) + 16.0;
     let colour = order_colour(d.order);
     let mut m = Markup::new();
     m.open(
@@ -456,14 +467,15 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             ("style", &format!("--order:{colour}")),
         ],
     );
-    for l in lanes {
+    for (i, l) in lanes.iter().enumerate() {
         let x = x_of(*l);
+        let lower = stagger && i % 2 == 1;
         m.elem(
             "text",
             &[
                 ("class", "choreo-seq-head"),
                 ("x", &num(x)),
-                ("y", "16"),
+                ("y", &num(16.0 + if lower { HEAD_STEP } else { 0.0 })),
                 ("text-anchor", "middle"),
             ],
             t(lang, l.short_key()),
@@ -474,12 +486,13 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                 ("class", "choreo-seq-life"),
                 ("x1", &num(x)),
                 ("x2", &num(x)),
-                ("y1", "22"),
+                // Below both lines of heads (a wide head overhangs its neighbours' columns).
+                ("y1", &num(top - 12.0)),
                 ("y2", &num(h - 6.0)),
             ],
         );
     }
-    let mut y = TOP;
+    let mut y = top;
     for row in &shown {
         m.elem(
             "text",
