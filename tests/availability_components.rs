@@ -900,6 +900,7 @@ async fn half_a_phone_stacks_the_stage_at_its_own_width() {
     // The routes run down the left: each backend's starts at the gateway's
     // bottom and ends at its box's left side.
     let gw = rect("gateway");
+    let mut rails = vec![];
     for lane in ["primary", "backup", "queries"] {
         let points = one(&root, &format!("[data-route={lane}] polyline"))
             .get_attribute("points")
@@ -922,7 +923,14 @@ async fn half_a_phone_stacks_the_stage_at_its_own_width() {
             (b.0, b.1 + b.3 / 2.0),
             "{lane} into its box"
         );
+        rails.push(xy[0].0);
     }
+    // Each backend on its own rail, left of the boxes.
+    assert!(rails[0] < rails[1] && rails[1] < rails[2], "{rails:?}");
+    assert!(
+        rails.iter().all(|&x| x > 0.0 && x < rect("primary").0),
+        "{rails:?}"
+    );
     // Dots are on stage, inside the drawing.
     let dots = all(&root, "circle.av-dot");
     assert!(!dots.is_empty());

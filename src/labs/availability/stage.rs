@@ -28,6 +28,8 @@ const NARROW: f64 = 520.0;
 const STACKED: f64 = 300.0;
 /// In one column: the room left of the boxes under the gateway, for the routes' line.
 const BUS_ROOM: f64 = 14.0;
+/// Stacked, the distance between the backends' rails in that room.
+const RAIL_GAP: f64 = 4.0;
 
 fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
@@ -136,7 +138,17 @@ impl Layout {
     fn route(&self, b: (f64, f64, f64, f64)) -> Vec<(f64, f64)> {
         let (gx, gy, gw, gh) = self.gateway;
         if self.stacked {
-            let x = self.bus_x();
+            // Each backend on its own rail (primary left, queries right), so
+            // the registrations and the queries under way, and a burst of
+            // errors, are not drawn over each other on one line.
+            let lane = if b == self.primary {
+                -1.0
+            } else if b == self.queries {
+                1.0
+            } else {
+                0.0
+            };
+            let x = self.bus_x() + lane * RAIL_GAP;
             return vec![(x, gy + gh / 2.0), (x, b.1), (b.0 - b.2 / 2.0, b.1)];
         }
         let y = b.1.clamp(gy - gh / 2.0 + 6.0, gy + gh / 2.0 - 6.0);
