@@ -35,7 +35,11 @@ pub const GOAL: u64 = 250 * 1000;
 /// Raised again, from 462 to 464 KB (stop 20), knowingly: the scrubber's open end
 /// for runs of unknown length and the player bar's "more to the right" cue (CSS,
 /// on every page) took the retry page from ~462.0 to 462.5 KB.
-pub const BUDGET: u64 = 464 * 1000;
+/// Raised again, from 464 to 466 KB (stop 21), knowingly: the lessons a student
+/// review found pointing the wrong way (mid-run waits, a node's overload, the
+/// monitor's misses, the mini-chart's unit, staggered sequence heads, a long
+/// run's downtime budget) added about 1.5 KB to the retry page's wasm and texts.
+pub const BUDGET: u64 = 466 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
