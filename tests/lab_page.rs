@@ -663,3 +663,17 @@ fn before_the_run_the_mini_chart_says_press_play() {
     );
     assert!(!drawn.contains("verdict-press-play"), "{drawn}");
 }
+
+/// A share short of all never reads "100 %", nor a sliver "0 %": against a
+/// 99.9 % target, a month with 7 minutes down read "100 %".
+#[wasm_bindgen_test]
+fn percentages_short_of_all_never_read_100() {
+    use cloud_patterns_playground::charts::fmt_percent;
+    assert_eq!(fmt_percent(Lang::En, 1.0), "100 %");
+    assert_eq!(fmt_percent(Lang::En, 0.0), "0 %");
+    assert_eq!(fmt_percent(Lang::En, 0.246), "24.6 %");
+    assert_eq!(fmt_percent(Lang::En, 0.99), "99.0 %");
+    assert_eq!(fmt_percent(Lang::Es, 0.999821), "99,98 %");
+    assert_eq!(fmt_percent(Lang::En, 0.99999), "99.999 %");
+    assert_eq!(fmt_percent(Lang::En, 0.0004), "0.04 %");
+}
