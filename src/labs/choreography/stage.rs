@@ -32,7 +32,10 @@ const NARROW: f64 = 420.0;
 
 /// A colour per order (its correlation id): hues spread by the golden angle.
 pub fn order_colour(order: u32) -> String {
-    let hue = (order as f64 * 137.508) % 360.0;
+    // Golden-angle steps over the hues from yellow-green round to magenta:
+    // red and orange say failure on every page, so an order's arrows never
+    // take them (the first order is blue).
+    let hue = 50.0 + (order as f64 * 137.508 + 160.0) % 280.0;
     format!("hsl({:.0} 70% 45%)", hue)
 }
 
