@@ -27,9 +27,9 @@ const NARROW: f64 = 520.0;
 /// Below this width the boxes stand in one column.
 const STACKED: f64 = 300.0;
 /// In one column: the room left of the boxes under the gateway, for the routes' line.
-const BUS_ROOM: f64 = 14.0;
+const BUS_ROOM: f64 = 20.0;
 /// Stacked, the distance between the backends' rails in that room.
-const RAIL_GAP: f64 = 4.0;
+const RAIL_GAP: f64 = 6.0;
 
 fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
