@@ -249,6 +249,10 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
             continue;
         }
         let label = tf(lang, b.label_key, &args_of(&b.label_args));
+        // Cut at the plot's right edge ("primario caíc"): left out instead.
+        if at + text_width(&label, 10.0) > w_px - RIGHT {
+            continue;
+        }
         free_from = at + text_width(&label, 10.0) + 4.0;
         m.elem("text", &[("x", &num(at)), ("y", &num(TOP + 9.0))], &label);
     }
