@@ -36,9 +36,10 @@ pub fn side_summary(run: &AvailabilityRun, side: usize, lang: Lang) -> String {
     let tac = sim.model().tactics();
     let mut parts = vec![];
     parts.push(match tac.detector {
-        DetectorKind::PingEcho => tf(
+        DetectorKind::PingEcho => engine::i18n::tn(
             lang,
             "availability.summary.ping_echo",
+            tac.k as u64,
             &[
                 (
                     "interval",

@@ -959,13 +959,28 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
     );
     let mut facts = vec![];
     if md.suspect > 0 {
-        facts.push(tf(lang, "replica.stage.suspects", &[("n", &md.suspect)]));
+        facts.push(engine::i18n::tn(
+            lang,
+            "replica.stage.suspects",
+            md.suspect,
+            &[("n", &md.suspect)],
+        ));
     }
     if md.dead > 0 {
-        facts.push(tf(lang, "replica.stage.deads", &[("n", &md.dead)]));
+        facts.push(engine::i18n::tn(
+            lang,
+            "replica.stage.deads",
+            md.dead,
+            &[("n", &md.dead)],
+        ));
     }
     if md.copying > 0 {
-        facts.push(tf(lang, "replica.stage.copying", &[("n", &md.copying)]));
+        facts.push(engine::i18n::tn(
+            lang,
+            "replica.stage.copying",
+            md.copying,
+            &[("n", &md.copying)],
+        ));
     }
     if md.lost > 0 {
         facts.push(tf(lang, "replica.stage.lost", &[("n", &md.lost)]));
