@@ -938,6 +938,11 @@ impl AvailabilityModel {
         out
     }
 
+    /// When the stretch without a registration backend now under way began.
+    pub fn down_since(&self) -> Option<SimTime> {
+        self.down_since
+    }
+
     /// Downtime so far, the stretch still open included (µs).
     pub fn downtime_us(&self, now: SimTime) -> u64 {
         self.stats.downtime_us + self.down_since.map_or(0, |s| now.since(s).as_micros())

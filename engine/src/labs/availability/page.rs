@@ -67,6 +67,21 @@ pub fn crashes(sim: &AvailabilitySim, until: f64) -> Vec<(f64, f64, &'static str
         .collect()
 }
 
+/// The stretches without a registration backend that began while the
+/// primary was up: a false alarm's failover (ms), up to now. They are where
+/// a jumpy detector's registrations drop to zero with nothing crashed.
+pub fn false_alarms(sim: &AvailabilitySim) -> Vec<(f64, f64, &'static str)> {
+    let m = sim.model();
+    m.stats
+        .down_spans
+        .iter()
+        .copied()
+        .chain(m.down_since().map(|s| (s, sim.now())))
+        .filter(|&(from, _)| m.primary_state(from).is_none())
+        .map(|(from, to)| (ms(from), ms(to), "availability.band.false_alarm"))
+        .collect()
+}
+
 impl SidesView for AvailabilityModel {
     fn verdict(run: &AvailabilityRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
@@ -85,6 +100,7 @@ impl SidesView for AvailabilityModel {
         let done = sim.is_finished();
         let bands = crashes(sim, if done { f64::INFINITY } else { now })
             .into_iter()
+            .chain(false_alarms(sim))
             .map(|(from_ms, to_ms, label_key)| VerdictBand {
                 from_ms,
                 to_ms,

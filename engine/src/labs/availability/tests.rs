@@ -640,3 +640,40 @@ fn a_long_run_verdict_is_downtime_against_the_targets_allowance() {
     let run = AvailabilityRun::new(&p.config, p.seed).unwrap();
     assert_eq!(run.verdict(0).title_key, "availability.verdict.title");
 }
+
+/// The jumpy side's chart says where its registrations drop to zero with
+/// nothing crashed: each false alarm's failover is a band of its own, and a
+/// calm side has none.
+#[test]
+fn false_alarms_are_bands_on_the_verdict_chart() {
+    use crate::labs::run::LabRun;
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "aggressive_timeout")
+        .unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let count = |side: usize| {
+        run.verdict(side)
+            .bands
+            .iter()
+            .filter(|b| b.label_key == "availability.band.false_alarm")
+            .count() as u64
+    };
+    let a = run.sides[0].model().metrics(run.sides[0].now());
+    assert!(
+        count(0) >= 5 && count(0) <= a.failovers,
+        "{} of {}",
+        count(0),
+        a.failovers
+    );
+    assert_eq!(count(1), 0, "B raised no false alarm");
+    for b in run
+        .verdict(0)
+        .bands
+        .iter()
+        .filter(|b| b.label_key == "availability.band.false_alarm")
+    {
+        assert!(b.to_ms > b.from_ms, "{b:?}");
+    }
+}
