@@ -677,3 +677,69 @@ fn percentages_short_of_all_never_read_100() {
     assert_eq!(fmt_percent(Lang::En, 0.99999), "99.999 %");
     assert_eq!(fmt_percent(Lang::En, 0.0004), "0.04 %");
 }
+
+/// Many bands, of two kinds (availability's jumpy side: a crash and a false
+/// alarm every few seconds): the crash keeps its name, the false alarms are
+/// named where there is room, no two names overlap and none runs past the
+/// plot's right edge.
+#[wasm_bindgen_test]
+async fn band_names_never_overlap_and_the_crash_keeps_its_name() {
+    let run = availability_view("aggressive_timeout");
+    run.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    let data = run.run.with_value(|r| r.verdict(0));
+    assert!(data.bands.len() > 5, "{}", data.bands.len());
+    let axis = run.run.with_value(|r| Axis {
+        x_max_ms: r.time_domain_ms(),
+        y_max: r.verdict(0).peak().max(r.verdict(1).peak()),
+        now_ms: r.time_domain_ms(),
+        runs_on_ms: None,
+    });
+    let root = container();
+    root.set_attribute("style", "width: 460px").unwrap();
+    let d = data.clone();
+    let _m = leptos::mount::mount_to(root.clone(), move || {
+        view! { <VerdictChart data=Signal::stored(d.clone()) axis=Signal::stored(axis) lang=Signal::stored(Lang::En) side="A" /> }
+    });
+    for _ in 0..10 {
+        tick().await;
+        sleep(20).await;
+    }
+    let names: Vec<(String, web_sys::DomRect)> = {
+        let list = root
+            .query_selector_all(".verdict-band-labels text")
+            .unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|n| {
+                let e: Element = n.unchecked_into();
+                (
+                    e.text_content().unwrap_or_default(),
+                    e.get_bounding_client_rect(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        names.iter().any(|(t, _)| t == "primary crashed"),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|(t, _)| t == "false alarm"),
+        "{:?}",
+        names.iter().map(|n| &n.0).collect::<Vec<_>>()
+    );
+    let plot = q(&root, "svg.verdict-svg")
+        .unwrap()
+        .get_bounding_client_rect();
+    for (i, (t, a)) in names.iter().enumerate() {
+        assert!(a.right() <= plot.right() + 0.5, "{t} runs past the edge");
+        for (u, b) in &names[i + 1..] {
+            assert!(
+                a.right() <= b.left() + 0.5 || b.right() <= a.left() + 0.5,
+                "{t} and {u} overlap"
+            );
+        }
+    }
+}

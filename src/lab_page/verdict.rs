@@ -241,19 +241,19 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     // colour, so a line crossing "projector paused" never hides it.
     m.open("g", &[("class", "verdict-band-labels")]);
     // A name where it has room: a month's many crashes are named once each
-    // stretch, not piled over one another.
-    let mut free_from = f64::MIN;
+    // stretch, not piled over one another. Bands come in the lab's order of
+    // importance (availability: crashes, then false alarms), and a name
+    // takes its place only if no earlier one holds it.
+    let mut taken: Vec<(f64, f64)> = Vec::new();
     for b in d.bands.iter().filter(|b| b.from_ms < ax.x_max_ms) {
         let at = x(b.from_ms) + 2.0;
-        if at < free_from {
-            continue;
-        }
         let label = tf(lang, b.label_key, &args_of(&b.label_args));
+        let end = at + text_width(&label, 10.0) + 4.0;
         // Cut at the plot's right edge ("primario caíc"): left out instead.
-        if at + text_width(&label, 10.0) > w_px - RIGHT {
+        if end - 4.0 > w_px - RIGHT || taken.iter().any(|&(a, e)| at < e && a < end) {
             continue;
         }
-        free_from = at + text_width(&label, 10.0) + 4.0;
+        taken.push((at, end));
         m.elem("text", &[("x", &num(at)), ("y", &num(TOP + 9.0))], &label);
     }
     m.close("g");
