@@ -38,7 +38,8 @@ pub const GOAL: u64 = 250 * 1000;
 /// Raised again, from 464 to 466 KB (stop 21), knowingly: the lessons a student
 /// review found pointing the wrong way (mid-run waits, a node's overload, the
 /// monitor's misses, the mini-chart's unit, staggered sequence heads, a long
-/// run's downtime budget) added about 1.5 KB to the retry page's wasm and texts.
+/// run's downtime budget) took the retry page from 462.6 to 464.0 KB (its wasm
+/// 427.3 → 428.6 KB).
 pub const BUDGET: u64 = 466 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
