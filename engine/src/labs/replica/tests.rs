@@ -353,3 +353,21 @@ fn every_preset_action_end_comes_from_a_short_dry_run() {
         "an invalid config has no length"
     );
 }
+
+/// The demo's chunks that missed node_2 were copied elsewhere within seconds,
+/// long before node_2 was declared dead: the repair time says so, instead of
+/// reading as long as the detection with nothing copied at the death.
+#[test]
+fn a_repair_is_not_as_long_as_a_detection_that_found_nothing_to_copy() {
+    let p = super::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    let mut run = super::ReplicaRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let sim = &run.sides[0];
+    let m = sim.model().metrics(sim.now());
+    let (repair, detection) = (m.repair_ms.unwrap(), m.detection_ms.unwrap());
+    assert!(
+        repair > 0.0 && repair < detection / 2.0,
+        "repair {repair} vs detection {detection}"
+    );
+    assert_eq!(m.under_replicated_end, 0);
+}
