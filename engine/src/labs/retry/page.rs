@@ -111,8 +111,11 @@ impl LabRun for RetryRun {
         let (mut total_calls, mut total_ok) = (0u64, 0u64);
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
-            // The slice the clock is in is still filling: it would make every line dive.
-            if !done && from + width_ms > now + 1e-9 {
+            // The slice the clock is in is still filling: as a rate it would
+            // make every line dive; a running total counts it up to now, so
+            // the lines reach the clock (they stopped a slice short of it).
+            let filling = !done && from + width_ms > now + 1e-9;
+            if filling && (rates || from > now) {
                 break;
             }
             if rates {
@@ -127,9 +130,18 @@ impl LabRun for RetryRun {
                 total_ok += u64::from(slice.succeeded);
                 calls.push((from, total_calls as f64));
                 succeeded.push((from, total_ok as f64));
-                calls.push((from + width_ms, total_calls as f64));
-                succeeded.push((from + width_ms, total_ok as f64));
+                let to = if filling { now } else { from + width_ms };
+                calls.push((to, total_calls as f64));
+                succeeded.push((to, total_ok as f64));
+                if filling {
+                    break;
+                }
             }
+        }
+        // Past the last slice with anything in it, the totals hold to now.
+        if !rates && !done && calls.last().is_some_and(|p| p.0 < now) {
+            calls.push((now, total_calls as f64));
+            succeeded.push((now, total_ok as f64));
         }
         if !rates {
             verdict.title_key = "retry.verdict.title_totals";
@@ -433,6 +445,22 @@ mod tests {
                 line.points.windows(2).all(|w| w[1].1 >= w[0].1 && w[1].0 >= w[0].0),
                 "totals never go down"
             );
+        }
+    }
+
+    /// Mid-run the running totals reach the clock, the calls made so far
+    /// included (they stopped a slice short of it: at 3.1 s, at 2.5 s).
+    #[test]
+    fn running_totals_reach_the_clock_mid_run() {
+        let p = presets::find("tenacity").unwrap();
+        let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+        run.run_until(SimTime::from_ms(3_100), u64::MAX);
+        assert!(!LabRun::is_finished(&run));
+        let v = LabRun::verdict(&run, 0);
+        let m = run.a.model().stats().metrics();
+        for (line, total) in v.lines.iter().zip([m.calls, m.succeeded]) {
+            let last = *line.points.last().unwrap();
+            assert_eq!(last, (3_100.0, total as f64));
         }
     }
 
