@@ -856,6 +856,14 @@ impl ChoreoModel {
                 break;
             }
             let n = self.orders[order as usize].publishes[Kind::Command(step).index()] as u64;
+            // Recorded like every command, so the sequence diagram draws the
+            // orchestrator's arrow to the notification service (its "notify
+            // the customer" rows had no arrow coming in).
+            ctx.record(ChoreoRecord::Command {
+                order,
+                step,
+                attempt: n as u32 + 1,
+            });
             let id = (1 << 63) | ((order as u64) << 20) | n;
             self.publish(
                 order,

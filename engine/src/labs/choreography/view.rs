@@ -742,6 +742,26 @@ mod tests {
                 ..
             }
         )));
+        // The orchestrator's fire-and-forget notifications are arrows too:
+        // each "notify" done on B follows an arrow into its service.
+        let notify = Lane::Service(Step::Notify.service());
+        let arrows = rows_b
+            .iter()
+            .filter(|r| matches!(&r.kind, RowKind::Hop { from: Lane::Orchestrator, to, label: HopLabel::Command(Step::Notify), .. } if to == &vec![notify]))
+            .count();
+        let done = rows_b
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.kind,
+                    RowKind::Mark {
+                        record: ChoreoRecord::StepDone { step: Step::Notify, .. },
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert!(done > 0 && arrows >= done, "{arrows} arrows for {done} notifications");
         assert_eq!(status_counts(m)[Status::Completed.index()], 1);
         let (_, over_time) = states_over_time(m, a.now(), 10);
         assert_eq!(over_time.last().unwrap()[1], 1);
