@@ -286,7 +286,12 @@ fn where_markup(d: &StoryData, lang: Lang) -> String {
                         .take(3)
                         .rev()
                         .map(|(at, r)| {
-                            format!("{} {}", human_ms_in(lang, ms(*at)), mark_text(lang, r))
+                            // A time never breaks between its number and unit ("2,25 | s").
+                            format!(
+                                "{} {}",
+                                human_ms_in(lang, ms(*at)).replace(' ', "\u{a0}"),
+                                mark_text(lang, r)
+                            )
                         })
                         .collect();
                     m.text(&texts.join(" · "));
@@ -559,7 +564,10 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                     text.push_str(" — ");
                     text.push_str(t(lang, "choreo.stage.lost"));
                 }
-                let tx = to.iter().map(|l| x_of(*l)).fold(x1, f64::min).min(x1) + 4.0;
+                // After the arrowhead when the arrow points left (a reply
+                // to the orchestrator): its "✓" sat under the head.
+                let left = to.iter().map(|l| x_of(*l)).fold(x1, f64::min);
+                let tx = left + if left < x1 && !*lost { 10.0 } else { 4.0 };
                 m.elem(
                     "text",
                     &[
@@ -572,7 +580,9 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                             },
                         ),
                         ("x", &num(tx)),
-                        ("y", &num(y - 4.0)),
+                        // Clear of the arrowheads on the line (an event that
+                        // reaches a listener mid-way has one under its name).
+                        ("y", &num(y - 7.0)),
                     ],
                     &text,
                 );
