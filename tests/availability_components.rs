@@ -538,6 +538,11 @@ async fn the_seismograph_sums_pings_when_the_window_holds_too_many() {
         !m.crashes_between(from, now).is_empty()
     });
     assert_eq!(crashed, !all(&root, ".av-miss").is_empty());
+    // A count of missed pings is drawn inside the drawing, never above its top.
+    for n in all(&root, ".av-miss-n") {
+        let y: f64 = n.get_attribute("y").unwrap().parse().unwrap();
+        assert!(y >= 9.0, "{y}");
+    }
 }
 
 #[wasm_bindgen_test]

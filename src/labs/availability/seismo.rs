@@ -156,7 +156,9 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
                     &[
                         ("class", "av-miss-n"),
                         ("x", &num(x0 + bw / 2.0)),
-                        ("y", &num(TICKS_Y - 20.0)),
+                        // Just above its mark, never above the drawing's top
+                        // edge (a month's "114" was cut in half).
+                        ("y", &num((TICKS_Y - hgt - 2.0).max(9.0))),
                         ("text-anchor", "middle"),
                     ],
                     &s.missed.to_string(),
