@@ -637,3 +637,22 @@ async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
         root.remove();
     }
 }
+
+/// A slow ("grey") node answers, so its silence gauge looks the healthiest:
+/// the panel says "slow" beside its name, and only there.
+#[wasm_bindgen_test]
+async fn the_node_panel_marks_the_slow_node() {
+    let view = preset("slow_node");
+    advance_to(view, 5_000);
+    let root = container();
+    let svg = view
+        .run
+        .with_value(|r| nodes_svg(&r.sides[0], Lang::En, 700.0));
+    root.set_inner_html(&svg);
+    let marks = all(&root, ".replica-node-slow");
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].text_content().unwrap_or_default(), "slow");
+    let row = marks[0].parent_element().unwrap();
+    assert_eq!(row.get_attribute("data-node").as_deref(), Some("3"));
+    root.remove();
+}

@@ -661,6 +661,19 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                 ],
                 "↓",
             );
+        } else if v.slow {
+            // A slow ("grey") node answers, so its silence gauge looks the
+            // healthiest of all: say what it is beside its name.
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-node-slow"),
+                    ("x", &num(c.name_w - 4.0)),
+                    ("y", &num(y + 15.0)),
+                    ("text-anchor", "end"),
+                ],
+                t(lang, "replica.node.slow_short"),
+            );
         }
         // The gauge: silence so far against the two thresholds.
         let (gy, gh) = (y + 4.0, NODE_ROW - 8.0);
