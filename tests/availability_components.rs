@@ -538,6 +538,28 @@ async fn the_seismograph_sums_pings_when_the_window_holds_too_many() {
         !m.crashes_between(from, now).is_empty()
     });
     assert_eq!(crashed, !all(&root, ".av-miss").is_empty());
+    // The monitor's verdicts show on the strip, over the "up" around them,
+    // however short against three days.
+    let bands = all(&root, "[data-band]");
+    let first_other = bands
+        .iter()
+        .position(|b| b.get_attribute("data-band").as_deref() != Some("up"));
+    if crashed {
+        let first_other = first_other.expect("a verdict in the window");
+        for b in &bands[first_other..] {
+            assert_ne!(
+                b.get_attribute("data-band").as_deref(),
+                Some("up"),
+                "drawn after every up"
+            );
+            let w: f64 = one(b, "rect")
+                .get_attribute("width")
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(w >= 2.0, "{w}");
+        }
+    }
     // A count of missed pings is drawn inside the drawing, never above its top.
     for n in all(&root, ".av-miss-n") {
         let y: f64 = n.get_attribute("y").unwrap().parse().unwrap();

@@ -281,9 +281,19 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
             },
         ),
     );
-    // The state band.
-    for (a, b, band) in model.bands_between(from, sim.now().min(to)) {
+    // The state band. "Up" first, then every other state over it, at least
+    // 2 px wide: a month's half-minute verdicts were narrower than a pixel
+    // and the "up" after them painted them over (the strip read "up" while
+    // the misses crossed the line).
+    let bands = model.bands_between(from, sim.now().min(to));
+    let (up, other): (Vec<_>, Vec<_>) = bands.into_iter().partition(|b| b.2 == Band::Up);
+    for (a, b, band) in up.into_iter().chain(other) {
         let (x0, x1) = (x(ms(a)), x(ms(b)));
+        let x1 = if band == Band::Up {
+            x1
+        } else {
+            x1.max(x0 + 2.0)
+        };
         m.open(
             "g",
             &[
