@@ -611,6 +611,12 @@ pub fn PlayerBar(
     };
     let speed_text = move || {
         let s = libm_pow10(clock.speed_log.get());
+        if s >= 1_000.0 {
+            // Two significant digits, grouped: "×200,000", not "×199526".
+            let step = libm_pow10(libm::floor(libm::log10(s)) - 1.0);
+            let rounded = libm::round(s / step) * step;
+            return format!("×{}", crate::charts::fmt_count(lang.get(), rounded as u64));
+        }
         let text = if s >= 10.0 {
             format!("×{}", engine::num::Fixed(s, 0))
         } else if s >= 1.0 {

@@ -735,3 +735,29 @@ fn a_growing_stretch_is_one_mark_whose_end_moves_on() {
     // A seek back shows less of it: what was seen stays.
     assert_eq!(merge_marks(known.clone(), vec![crash(1_300.0)]), known);
 }
+
+/// The speed reads in two significant digits, grouped, past a thousand: the
+/// month preset's starting speed read "×199526".
+#[wasm_bindgen_test]
+async fn the_speed_reads_rounded_and_grouped_past_a_thousand() {
+    let p = page("tenacity");
+    let out = || {
+        p.root
+            .query_selector(".player output")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap_or_default()
+    };
+    for (log, want) in [
+        (0.0, "×1.0"),
+        (1.0, "×10"),
+        (3.0, "×1,000"),
+        (5.3, "×200,000"),
+    ] {
+        p.pb.clock.max_speed_log.set(6.0);
+        p.pb.clock.speed_log.set(log);
+        leptos::task::tick().await;
+        assert_eq!(out(), want, "10^{log}");
+    }
+}
