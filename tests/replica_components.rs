@@ -654,5 +654,25 @@ async fn the_node_panel_marks_the_slow_node() {
     assert_eq!(marks[0].text_content().unwrap_or_default(), "slow");
     let row = marks[0].parent_element().unwrap();
     assert_eq!(row.get_attribute("data-node").as_deref(), Some("3"));
+    // Under its name, never over it (with the page's sizes: a bold name
+    // ran into a tag beside it).
+    let style = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .create_element("style")
+        .unwrap();
+    style.set_text_content(Some(include_str!("../style/lab-replica.css")));
+    root.append_child(&style).unwrap();
+    let name = all(&row, ".replica-nrow-name")[0].get_bounding_client_rect();
+    let tag = marks[0].get_bounding_client_rect();
+    assert!(
+        name.bottom() <= tag.top() + 3.0 || name.right() <= tag.left(),
+        "name {name:?} tag {tag:?}"
+    );
+    assert!(
+        tag.right() <= root.get_bounding_client_rect().left() + 72.0,
+        "inside the names' column"
+    );
     root.remove();
 }

@@ -646,7 +646,8 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             &[
                 ("class", "replica-nrow-name"),
                 ("x", "0"),
-                ("y", &num(y + 15.0)),
+                // A slow node's name moves up to leave its tag a line below.
+                ("y", &num(y + if v.slow && v.up { 11.0 } else { 15.0 })),
             ],
             &format!("node_{}", n + 1),
         );
@@ -663,14 +664,14 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             );
         } else if v.slow {
             // A slow ("grey") node answers, so its silence gauge looks the
-            // healthiest of all: say what it is beside its name.
+            // healthiest of all: say what it is, under its name (beside it,
+            // a bold "node_3" ran into it).
             s.elem(
                 "text",
                 &[
                     ("class", "replica-node-slow"),
-                    ("x", &num(c.name_w - 4.0)),
-                    ("y", &num(y + 15.0)),
-                    ("text-anchor", "end"),
+                    ("x", "0"),
+                    ("y", &num(y + 21.0)),
                 ],
                 t(lang, "replica.node.slow_short"),
             );
