@@ -252,6 +252,21 @@ pub struct VerdictBand {
     pub label_args: Vec<(&'static str, String)>,
 }
 
+impl VerdictBand {
+    /// Bands from `(from_ms, to_ms, label_key)` stretches, named without arguments.
+    pub fn all_of(spans: impl IntoIterator<Item = (f64, f64, &'static str)>) -> Vec<VerdictBand> {
+        spans
+            .into_iter()
+            .map(|(from_ms, to_ms, label_key)| VerdictBand {
+                from_ms,
+                to_ms,
+                label_key,
+                label_args: vec![],
+            })
+            .collect()
+    }
+}
+
 /// The one quantity that decides a comparison, over time, for one side:
 /// what each stage card's mini chart draws.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -98,16 +98,11 @@ impl SidesView for AvailabilityModel {
         let per_s = 1000.0 / width_ms;
         let now = ms(sim.now());
         let done = sim.is_finished();
-        let bands = crashes(sim, if done { f64::INFINITY } else { now })
-            .into_iter()
-            .chain(false_alarms(sim))
-            .map(|(from_ms, to_ms, label_key)| VerdictBand {
-                from_ms,
-                to_ms,
-                label_key,
-                label_args: vec![],
-            })
-            .collect();
+        let bands = VerdictBand::all_of(
+            crashes(sim, if done { f64::INFINITY } else { now })
+                .into_iter()
+                .chain(false_alarms(sim)),
+        );
         // A day or more at a light load: a second's registrations are a few
         // at most, and a ten-minute crash is a sliver of the month, so both
         // sides' rates look alike. What decides is the downtime so far

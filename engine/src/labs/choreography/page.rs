@@ -157,15 +157,7 @@ impl SidesView for ChoreoModel {
                 points: completed,
             },
         ];
-        verdict.bands = outages(sim)
-            .into_iter()
-            .map(|(from_ms, to_ms, label_key)| VerdictBand {
-                from_ms,
-                to_ms,
-                label_key,
-                label_args: vec![],
-            })
-            .collect();
+        verdict.bands = VerdictBand::all_of(outages(sim));
         verdict
     }
 

@@ -231,15 +231,7 @@ impl SidesView for CqrsModel {
                 points: stale,
             },
         ];
-        verdict.bands = bands(sim)
-            .into_iter()
-            .map(|(from_ms, to_ms, label_key)| VerdictBand {
-                from_ms,
-                to_ms,
-                label_key,
-                label_args: vec![],
-            })
-            .collect();
+        verdict.bands = VerdictBand::all_of(bands(sim));
         verdict
     }
 
