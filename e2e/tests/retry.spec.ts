@@ -242,6 +242,13 @@ test('embed mode: no chrome, paused, height reported, snippet offered', async ({
   expect(Math.max(...heights)).toBeGreaterThan(400);
   const frame = page.frameLocator('iframe');
   await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+  // Neither a guided moment (the first is at 15 s) nor the run's end may pause it
+  // meanwhile, however slow the machine: no guided pauses, the slowest speed.
+  await frame.getByTestId('guide-on').uncheck();
+  const speed = frame.getByTestId('speed');
+  await speed.fill((await speed.getAttribute('min')) ?? '-1');
+  if ((await frame.getByTestId('play').getAttribute('aria-pressed')) !== 'true') await frame.getByTestId('play').click();
+  await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
   // Scrolled out of view it pauses; back in view it plays on.
   await page.evaluate(() => window.scrollTo(0, 2500));
   await expect(frame.getByTestId('play')).toHaveAttribute('aria-pressed', 'false');
