@@ -125,7 +125,7 @@ pub fn all() -> Vec<LabPreset<AvailabilityConfig>> {
     vec![
         preset("experiment", 1, base(), &[30_500, 34_000, 40_000, 72_000]),
         preset("no_redundancy", 1, none, &[32_000, 71_000]),
-        preset("aggressive_timeout", 3, jittery, &[20_000, 62_000]),
+        preset("aggressive_timeout", 3, jittery, &[20_000, 67_000]),
         preset("phi_accrual", 4, phi, &[20_000, 62_000]),
         preset("rejoin", 5, rejoin, &[36_000, 71_000]),
         preset("split_brain", 6, split, &[34_000, 45_000]),

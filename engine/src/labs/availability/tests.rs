@@ -8,6 +8,7 @@ use super::model::AvailabilityModel;
 use super::record::AvailabilityRecord;
 use super::AvailabilityRun;
 use crate::sim::Simulation;
+use crate::time::{SimDuration, SimTime};
 use crate::validate::WorkLimits;
 use proptest::prelude::*;
 
@@ -675,5 +676,34 @@ fn false_alarms_are_bands_on_the_verdict_chart() {
         .filter(|b| b.label_key == "availability.band.false_alarm")
     {
         assert!(b.to_ms > b.from_ms, "{b:?}");
+    }
+}
+
+/// The aggressive timeout's second guided moment sits where the one thing a
+/// quick verdict buys shows: A (jumpy) is serving registrations again after
+/// the real crash at 60 s while B (calm) is still down.
+#[test]
+fn the_real_crash_moment_shows_a_back_before_b() {
+    {
+        let id = "aggressive_timeout";
+        let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let a = run_side(&p.config, p.config.tactics.clone(), p.seed);
+        let b = run_side(&p.config, p.config.compare.clone().unwrap(), p.seed);
+        let crash = SimTime::from_ms(60_000);
+        let back = |sim: &Simulation<AvailabilityModel>| {
+            let s = &sim.model().stats.down_spans;
+            s.iter()
+                .find(|(from, to)| *from <= crash + SimDuration::from_ms(5_000) && *to > crash)
+                .map(|x| x.1)
+                .unwrap()
+        };
+        let (a_back, b_back) = (back(&a), back(&b));
+        let moment = SimTime::from_ms(p.moments[1].at_ms);
+        assert!(
+            a_back < moment && moment < b_back,
+            "{id}: A back at {:?}, B at {:?}, moment {moment}",
+            a_back.as_micros(),
+            b_back.as_micros()
+        );
     }
 }
