@@ -456,3 +456,70 @@ async fn the_sequence_heads_never_run_into_each_other() {
         );
     }
 }
+
+/// A time label of the diagram in milliseconds ("263 ms", "2.25 s"); None for
+/// the other texts in the time column.
+fn label_ms(text: &str) -> Option<f64> {
+    let text = text.replace('\u{a0}', " ");
+    let (value, unit) = text.trim().split_once(' ')?;
+    let value: f64 = value.parse().ok()?;
+    match unit {
+        "ms" => Some(value),
+        "s" => Some(value * 1000.0),
+        _ => None,
+    }
+}
+
+/// Rows are evenly spaced whatever the time between them, so a long quiet
+/// stretch gets a row of its own saying how long it was: every jump of 2 s
+/// or more between two rows is marked, and nothing under half a second is.
+#[wasm_bindgen_test]
+async fn the_sequence_diagram_marks_its_time_jumps() {
+    let mut marked = 0;
+    for p in presets::all() {
+        let view = view_of(&p.config, p.seed);
+        let (root, picked, _keep) = mount(move || {
+            view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+        });
+        picked.set(Some(0));
+        run_to_end(view);
+        tick().await;
+        for svg in all(&root, "[data-testid=sequence] svg") {
+            // The time column and the jump rows, top to bottom.
+            let mut rows: Vec<(f64, Option<String>)> = Vec::new();
+            for e in all(&svg, ".choreo-seq-time, [data-testid=seq-jump]") {
+                let y = e.get_bounding_client_rect().top();
+                if e.get_attribute("data-testid").as_deref() == Some("seq-jump") {
+                    rows.push((y, Some(e.text_content().unwrap_or_default())));
+                } else if let Some(ms) = label_ms(&e.text_content().unwrap_or_default()) {
+                    rows.push((y, Some(format!("@{ms}"))));
+                }
+            }
+            rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut last: Option<f64> = None;
+            let mut jump: Option<String> = None;
+            for (_, r) in rows.into_iter().filter_map(|(y, r)| r.map(|r| (y, r))) {
+                if let Some(at) = r.strip_prefix('@') {
+                    let at: f64 = at.parse().unwrap();
+                    if let Some(before) = last {
+                        let gap = at - before;
+                        match &jump {
+                            Some(j) => assert!(gap >= 490.0, "{}: {j} marks {gap} ms", p.id),
+                            None => assert!(gap < 2000.0, "{}: {gap} ms unmarked", p.id),
+                        }
+                    }
+                    last = Some(at);
+                    jump = None;
+                } else {
+                    assert!(r.contains("later"), "{}: {r}", p.id);
+                    marked += 1;
+                    jump = Some(r);
+                }
+            }
+        }
+    }
+    assert!(
+        marked > 0,
+        "some preset's first order waits long enough to be marked"
+    );
+}

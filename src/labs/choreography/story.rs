@@ -423,6 +423,19 @@ const TOP: f64 = 34.0;
 const HEAD_PX: f64 = 11.0;
 const HEAD_STEP: f64 = 12.0;
 
+/// Before each shown row, the quiet time since the row above when it is a jump
+/// worth marking: at least half a second, and five times the story's median step.
+fn time_jumps(rows: &[&Row]) -> Vec<Option<f64>> {
+    let gaps: Vec<f64> = rows.windows(2).map(|w| ms(w[1].at) - ms(w[0].at)).collect();
+    let mut sorted = gaps.clone();
+    engine::order::sort_by(&mut sorted, f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    let least = (5.0 * median).max(500.0);
+    std::iter::once(None)
+        .chain(gaps.into_iter().map(|g| (g >= least).then_some(g)))
+        .collect()
+}
+
 /// The diagram as SVG: one column per lane, one row per hop or mark, and a
 /// red dashed arrow for each hop that should have happened and did not.
 pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
@@ -442,7 +455,11 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         .iter()
         .filter(|h| h.why != Missing::NotYet)
         .collect();
-    let n_rows = shown.len() + missing.len() + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
+    let jumps = time_jumps(&shown);
+    let n_rows = shown.len()
+        + jumps.iter().filter(|j| j.is_some()).count()
+        + missing.len()
+        + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
     // Six lanes in a narrow card leave a column narrower than "Notificaciones":
     // the heads then alternate between two lines instead of running into
     // each other ("OrquestadorInventario"), and the rows start lower.
@@ -498,7 +515,37 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         );
     }
     let mut y = top;
-    for row in &shown {
+    for (row, jump) in shown.iter().zip(&jumps) {
+        // Rows are evenly spaced whatever the time between them: a long quiet
+        // stretch (a retry's wait, a customer's cancel) gets its own row, so
+        // "263 ms" followed by "2.25 s" does not read as the next moment.
+        if let Some(gap) = jump {
+            let mid = y - ROW_H / 2.0 + 2.0;
+            m.open(
+                "g",
+                &[("class", "choreo-seq-jump"), ("data-testid", "seq-jump")],
+            );
+            m.empty(
+                "line",
+                &[
+                    ("x1", &num(left - 6.0)),
+                    ("y1", &num(mid)),
+                    ("x2", &num(SEQ_W - 4.0)),
+                    ("y2", &num(mid)),
+                ],
+            );
+            m.elem(
+                "text",
+                &[("x", &num(left)), ("y", &num(mid - 3.0))],
+                &tf(
+                    lang,
+                    "choreo.seq.later",
+                    &[("gap", &human_ms_in(lang, *gap))],
+                ),
+            );
+            m.close("g");
+            y += ROW_H;
+        }
         m.elem(
             "text",
             &[
