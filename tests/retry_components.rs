@@ -617,6 +617,70 @@ async fn timeline_shows_attempts_waits_and_the_outcome() {
     );
 }
 
+/// `left:12.5%;width:3%` → (12.5, 3.0); `left:40%` → (40.0, 0.0).
+fn box_of(el: &Element) -> (f64, f64) {
+    let style = el.get_attribute("style").unwrap_or_default();
+    let num = |key: &str| {
+        style
+            .split(';')
+            .find_map(|p| p.strip_prefix(key))
+            .and_then(|v| v.trim_end_matches('%').parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (num("left:"), num("width:"))
+}
+
+/// Mid-run, the wait under way is drawn whole (the axis reaches its end,
+/// not just the clock), and a "now" line shows how much of it is left.
+#[wasm_bindgen_test]
+async fn timeline_shows_the_clock_and_the_whole_wait_under_way() {
+    let lab = lab("scripted"); // fail, fail, succeed; 2 s between attempts
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RequestTimeline view=view side=Side::A /> },
+    );
+    // The first attempt has failed; the 2 s wait is under way.
+    let first_end = view.run.with_value(|r| {
+        let mut probe = r.a.clone();
+        while !probe
+            .model()
+            .active()
+            .any(|q| q.spans.first().is_some_and(|s| s.end.is_some()))
+        {
+            assert!(probe.step(), "the first attempt ends");
+        }
+        probe.now().as_micros() / 1000
+    });
+    lab.advance_to(first_end + 500);
+    tick().await;
+    let row = find(&root, ".tl-rows .tl-row").expect("one row");
+    let now = find(&row, "[data-testid=timeline-now]").expect("the clock on the track");
+    let (now_at, _) = box_of(&now);
+    let wait = find(&row, ".tl-gap--current").expect("the wait under way");
+    let (left, width) = box_of(&wait);
+    assert!(
+        left < now_at && now_at < left + width,
+        "the clock inside the wait: {left}+{width} vs {now_at}"
+    );
+    assert!(
+        left + width <= 100.0 + 1e-9,
+        "the wait ends on the axis: {left}+{width}"
+    );
+    let ahead = (left + width - now_at) / width;
+    assert!(
+        (ahead - 0.75).abs() < 0.05,
+        "1.5 s of the 2 s wait ahead: {ahead}"
+    );
+    lab.run_to_end();
+    tick().await;
+    assert!(
+        find(&root, "[data-testid=timeline-now]").is_none(),
+        "no clock once the run ended"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn timeline_gives_the_reason_for_giving_up() {
     let lab = lab("permanent"); // a permanent error: side A cancels at once

@@ -65,6 +65,8 @@ struct Row {
     gaps: Vec<Gap>,
     status: String,
     status_tone: Tone,
+    /// Where the clock is on this row's track (%), while the side runs.
+    now: Option<f64>,
 }
 
 /// The time axis both sides' timelines share.
@@ -92,8 +94,13 @@ impl Axis {
                     })
                     .fold(0.0, f64::max),
             },
+            // Far enough for the waits under way to be drawn whole: the
+            // axis is open at the clock, and a wait runs past it.
             _ => Axis::Absolute {
-                end_ms: run.time_domain_ms(),
+                end_ms: run
+                    .sides()
+                    .flat_map(|sim| recent(sim).into_iter().filter_map(|r| pending_until(r)))
+                    .fold(run.time_domain_ms(), f64::max),
             },
         }
     }
@@ -114,6 +121,14 @@ fn recent(sim: &RetrySim) -> Vec<&Request> {
     recent.dedup_by_key(|r| r.id);
     recent.truncate(ROWS);
     recent
+}
+
+/// When a request still waiting for its next attempt sends it.
+fn pending_until(r: &Request) -> Option<f64> {
+    match (r.outcome, r.phase) {
+        (None, Phase::Waiting { until, .. }) => Some(ms(until)),
+        _ => None,
+    }
 }
 
 /// How long a request has lived (to its end, or to now / its next attempt).
@@ -308,6 +323,7 @@ impl TimelineFrame {
                     });
                 }
                 Row {
+                    now: (!sim.is_finished()).then(|| pct(now_ms - start)),
                     id: req.id,
                     head: tf(
                         lang,
@@ -368,6 +384,18 @@ fn draw_row(m: &mut Markup, row: &Row, track_px: f64) {
     );
     m.elem("span", &[("class", "tl-head")], &row.head);
     m.open("span", &[("class", "tl-track")]);
+    if let Some(now) = row.now {
+        m.elem(
+            "span",
+            &[
+                ("class", "tl-now"),
+                ("data-testid", "timeline-now"),
+                ("style", &format!("left:{}%", engine::num::Fixed(now, 2))),
+                ("aria-hidden", "true"),
+            ],
+            "",
+        );
+    }
     for gap in &row.gaps {
         let class = if gap.current {
             "tl-gap tl-gap--current tone-wait"
