@@ -598,19 +598,29 @@ async fn a_setup_where_nothing_can_fail_says_so_at_once() {
         .is_none());
 }
 
-/// In half a phone the node panel shows the names and the gauges; the rest
-/// scrolls. The thresholds' labels stay inside the gauge column and apart:
-/// "dead 10 s" used to start at its line and be cut to "de" at the card's edge.
+/// In half a phone the node panel shows the names, the gauges and the
+/// silences; only the timeline scrolls. The thresholds' labels stay inside
+/// the gauge column and apart: "dead 10 s" used to start at its line and be
+/// cut to "de" at the card's edge. The heads never run past the drawing.
 #[wasm_bindgen_test]
 async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
     let view = preset("demo");
     advance_to(view, 12_000);
-    for width in [170.0, 240.0, 700.0] {
+    for width in [170.0, 240.0, 366.0, 700.0] {
         let root = container();
         let svg = view
             .run
-            .with_value(|r| nodes_svg(&r.sides[0], Lang::En, width));
+            .with_value(|r| nodes_svg(&r.sides[0], Lang::Es, width));
         root.set_inner_html(&svg);
+        // With the page's text sizes.
+        let style = web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .create_element("style")
+            .unwrap();
+        style.set_text_content(Some(include_str!("../style/lab-replica.css")));
+        root.append_child(&style).unwrap();
         let th = all(&root, ".th-suspect, .th-dead");
         assert_eq!(th.len(), 2, "{width}");
         let (suspect, dead) = (
@@ -618,7 +628,7 @@ async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
             th[1].get_bounding_client_rect(),
         );
         let left = root.get_bounding_client_rect().left();
-        let c = NodeCols::new(width.max(240.0));
+        let c = NodeCols::fit(width, width);
         assert!(
             suspect.right() <= dead.left() + 0.5,
             "{width}: the labels overlap"
@@ -631,8 +641,36 @@ async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
                 dead.right() - left
             );
             assert_eq!(th[1].text_content().unwrap_or_default(), "10 s");
+            // Every node's silence is in view too.
+            let values = all(&root, ".replica-nrow-value");
+            assert!(!values.is_empty());
+            for v in values {
+                let r = v.get_bounding_client_rect();
+                assert!(
+                    r.right() - left <= width,
+                    "{width}: a silence at {}",
+                    r.right() - left
+                );
+            }
         } else {
-            assert!(th[1].text_content().unwrap_or_default().starts_with("dead"));
+            assert!(th[1]
+                .text_content()
+                .unwrap_or_default()
+                .starts_with("muerto"));
+        }
+        let drawn: f64 = all(&root, "svg")[0]
+            .get_attribute("width")
+            .unwrap()
+            .parse()
+            .unwrap();
+        for head in all(&root, ".replica-nodes-head, .replica-nodes-th") {
+            let r = head.get_bounding_client_rect();
+            assert!(
+                r.right() - left <= drawn + 0.5,
+                "{width}: {:?} runs to {}",
+                head.text_content(),
+                r.right() - left
+            );
         }
         root.remove();
     }

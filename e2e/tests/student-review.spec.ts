@@ -67,6 +67,7 @@ test.describe('the guide on a phone', () => {
       const cue = (await more.boundingBox())!;
       const box = (await page.getByTestId('guide-text').boundingBox())!;
       expect(cue.y + cue.height, 'the cue sits in the guide box').toBeLessThanOrEqual(box.y + box.height + 1);
+      expect(cue.x, 'the cue stands beside the text, never over its words').toBeGreaterThanOrEqual(box.x + box.width - 1);
       expect(cue.y + cue.height, 'the cue is in the first screen').toBeLessThanOrEqual(height);
       expect(Math.min(cue.width, cue.height), 'the cue is big enough to tap').toBeGreaterThanOrEqual(28);
       await readToTheEnd(page);
@@ -92,6 +93,15 @@ test.describe('the player bar on a phone', () => {
     const barBox = (await bar.boundingBox())!;
     expect(seedBox.x + seedBox.width, 'New seed starts out of sight').toBeGreaterThan(barBox.x + barBox.width);
     expect(await hint()).toEqual({ display: 'flex', content: '"›" / ""', position: 'sticky' });
+    // What the first screen of the bar shows (the clock, the speed and its value)
+    // stands clear of the cue, at 390 px and at 360 px.
+    for (const width of [390, 360]) {
+      await page.setViewportSize({ width, height: 844 });
+      const bar = (await page.locator('.player').boundingBox())!;
+      const value = (await page.locator('.player .speed output').boundingBox())!;
+      expect(value.x + value.width, `${width} px: the speed's value clear of the cue`).toBeLessThanOrEqual(bar.x + bar.width - 34);
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
     // Scrolled to the end: New seed is in view, with the cue's room after it
     // (the cue and its cover stand there, over no control).
     await bar.evaluate((e) => { e.scrollLeft = e.scrollWidth; });

@@ -467,8 +467,20 @@ pub struct NodeCols {
 
 impl NodeCols {
     pub fn new(w: f64) -> NodeCols {
-        let name_w = 72.0;
-        let gauge_w = (w * 0.32).clamp(96.0, 240.0);
+        NodeCols::fit(w, w)
+    }
+
+    /// The columns of a drawing `w` px wide of which `visible` px show at
+    /// once: in half a phone (under 300 px) the names, gauges and silences
+    /// are packed into what shows, and only the timeline lies beyond it.
+    pub fn fit(w: f64, visible: f64) -> NodeCols {
+        let tiny = visible < 300.0;
+        let name_w = if tiny { 58.0 } else { 72.0 };
+        let gauge_w = if tiny {
+            (visible - name_w - 4.0 - 44.0 - 2.0).clamp(56.0, 96.0)
+        } else {
+            (w * 0.32).clamp(96.0, 240.0)
+        };
         let gauge_x = name_w;
         let value_x = gauge_x + gauge_w + 4.0;
         let line_x = value_x + 44.0;
@@ -497,8 +509,11 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
     let now = sim.now();
     let hb = &m.config().metadata.heartbeat;
     let views = rv::nodes(m, now);
-    let w = width.max(240.0);
-    let c = NodeCols::new(w);
+    // In half a phone the timeline lies past what shows, with room of its own.
+    let w = width
+        .max(240.0)
+        .max(NodeCols::fit(width, width).line_x + 120.0);
+    let c = NodeCols::fit(w, width);
     let h = NODE_HEAD + views.len() as f64 * NODE_ROW + 2.0;
     let full = hb.dead_after_ms as f64 * 1.15;
     let gx = |ms: f64| c.gauge_x + (ms / full).min(1.0) * c.gauge_w;
@@ -589,14 +604,19 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             ("x", &num(c.line_x)),
             ("y", "11"),
         ],
-        t(
-            lang,
-            if narrow {
+        {
+            // The longest head that fits over the timeline ("0 → now" at the least).
+            let key = if !narrow {
+                "replica.nodes.timeline"
+            } else if crate::markup::text_width(t(lang, "replica.nodes.timeline_short"), 11.0)
+                <= c.line_w
+            {
                 "replica.nodes.timeline_short"
             } else {
-                "replica.nodes.timeline"
-            },
-        ),
+                "replica.nodes.timeline_tiny"
+            };
+            t(lang, key)
+        },
     );
     s.elem(
         "text",
