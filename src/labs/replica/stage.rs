@@ -477,7 +477,7 @@ impl NodeCols {
         let tiny = visible < 300.0;
         let name_w = if tiny { 58.0 } else { 72.0 };
         let gauge_w = if tiny {
-            (visible - name_w - 4.0 - 44.0 - 2.0).clamp(56.0, 96.0)
+            (visible - name_w - 4.0 - 48.0 - 8.0).clamp(56.0, 96.0)
         } else {
             (w * 0.32).clamp(96.0, 240.0)
         };
