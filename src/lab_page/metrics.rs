@@ -164,11 +164,27 @@ fn outcomes_bar(m: &mut Markup, lang: Lang, side: &'static str, o: &Outcomes) {
         &[("class", "outcomes-ok tone-ok"), ("style", &w(o.ok))],
         "",
     );
-    m.elem(
-        "span",
-        &[("class", "outcomes-bad tone-giveup"), ("style", &w(o.bad))],
-        "",
-    );
+    match o.bad_split {
+        Some(parts) => {
+            for (n, tone) in parts
+                .into_iter()
+                .zip(["tone-fail", "tone-wait", "tone-giveup"])
+            {
+                m.elem(
+                    "span",
+                    &[("class", &format!("outcomes-bad {tone}")), ("style", &w(n))],
+                    "",
+                );
+            }
+        }
+        None => {
+            m.elem(
+                "span",
+                &[("class", "outcomes-bad tone-giveup"), ("style", &w(o.bad))],
+                "",
+            );
+        }
+    }
     m.elem(
         "span",
         &[("class", "outcomes-open"), ("style", &w(o.open))],

@@ -79,6 +79,10 @@ pub trait LabRun {
 pub struct Outcomes {
     pub ok: u64,
     pub bad: u64,
+    /// The bad ones by kind, when the lab tells them apart (the gateway's
+    /// 502, 503 and 504): drawn in the failure, wait and give-up tones that
+    /// the lab's stage uses for them, rather than all in one.
+    pub bad_split: Option<[u64; 3]>,
     pub open: u64,
     /// Catalogue keys of the three words ("succeeded", "gave up", "in progress").
     pub ok_key: &'static str,

@@ -328,6 +328,7 @@ impl SidesView for AvailabilityModel {
         Some(Outcomes {
             ok,
             bad: answered - ok,
+            bad_split: Some([s.e502, s.e503, s.e504]),
             open: 0,
             ok_key: "availability.outcome.ok",
             bad_key: "availability.outcome.error",

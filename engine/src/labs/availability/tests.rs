@@ -707,3 +707,27 @@ fn the_real_crash_moment_shows_a_back_before_b() {
         );
     }
 }
+
+/// The outcomes bar tells the gateway's errors apart: its split by code adds
+/// up to every failed answer, for every preset, on both sides.
+#[test]
+fn the_outcomes_split_by_code_adds_up_to_the_errors() {
+    use crate::labs::run::LabRun;
+    let mut kinds = [0u64; 3];
+    for p in super::presets::all() {
+        let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+        run.run_until(SimTime::from_ms(120_000), u64::MAX);
+        for side in 0..run.sides.len() {
+            let o = run.outcomes(side).unwrap();
+            let split = o.bad_split.expect("split by code");
+            assert_eq!(split.iter().sum::<u64>(), o.bad, "{} side {side}: {split:?}", p.id);
+            for (k, n) in kinds.iter_mut().zip(split) {
+                *k += n;
+            }
+        }
+    }
+    assert!(
+        kinds.iter().all(|k| *k > 0),
+        "the presets answer 502, 503 and 504: {kinds:?}"
+    );
+}

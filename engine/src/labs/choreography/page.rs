@@ -347,6 +347,7 @@ impl SidesView for ChoreoModel {
         Some(Outcomes {
             ok: m.completed,
             bad: m.compensated + m.cancelled_by_customer + m.out_of_stock + m.stuck,
+            bad_split: None,
             open: m.in_progress,
             ok_key: "choreo.outcome.completed",
             bad_key: "choreo.outcome.not_completed",

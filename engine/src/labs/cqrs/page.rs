@@ -358,6 +358,7 @@ impl SidesView for CqrsModel {
         Some(Outcomes {
             ok: s.final_fresh,
             bad: s.final_out_of_date,
+            bad_split: None,
             open: s.queries.saturating_sub(answered),
             ok_key: "cqrs.outcome.fresh",
             bad_key: "cqrs.outcome.out_of_date",

@@ -234,6 +234,7 @@ impl SidesView for ReplicaModel {
         Some(Outcomes {
             ok,
             bad,
+            bad_split: None,
             open: model.chunks.len() as u64 - ok - bad,
             ok_key: "replica.outcome.done",
             bad_key: "replica.outcome.failed",

@@ -403,6 +403,7 @@ impl LabRun for RetryRun {
         Some(Outcomes {
             ok: stats.succeeded,
             bad: stats.finished - stats.succeeded,
+            bad_split: None,
             open: stats.requests - stats.finished,
             ok_key: "retry.outcome.succeeded",
             bad_key: "retry.outcome.gave_up",
