@@ -1002,3 +1002,64 @@ fn texts_inside_their_boxes(root: &Element, width: f64) {
         }
     }
 }
+
+/// In half a phone the seismograph is drawn at its own width, so its text
+/// keeps the page's size (a 240 px drawing shrunk into 170 px read at 6-8 px),
+/// and every label stays inside the drawing and clear of the others.
+#[wasm_bindgen_test]
+async fn the_seismograph_keeps_its_text_size_in_half_a_phone() {
+    use cloud_patterns_playground::labs::availability::seismo::seismo_svg;
+    let view = preset("aggressive_timeout");
+    advance_to(view, 40_000);
+    for width in [170.0, 600.0] {
+        let root = container();
+        root.set_attribute("style", &format!("width: {width}px"))
+            .unwrap();
+        let style = web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .create_element("style")
+            .unwrap();
+        style.set_text_content(Some(concat!(
+            include_str!("../style/components.css"),
+            include_str!("../style/lab-availability.css")
+        )));
+        root.append_child(&style).unwrap();
+        let holder = container();
+        root.append_child(&holder).unwrap();
+        holder.set_inner_html(
+            &view
+                .run
+                .with_value(|r| seismo_svg(&r.sides[0], Lang::Es, width)),
+        );
+        let svg = one(&root, "svg").get_bounding_client_rect();
+        assert!(
+            (svg.width() - width).abs() < 1.0,
+            "{width}: drawn {}",
+            svg.width()
+        );
+        let labels: Vec<web_sys::DomRect> = all(&root, ".av-threshold-label, .av-level-label")
+            .iter()
+            .map(|e| e.get_bounding_client_rect())
+            .collect();
+        assert!(!labels.is_empty());
+        for r in &labels {
+            assert!(r.height() >= 10.0, "{width}: text {} px tall", r.height());
+            assert!(
+                r.left() >= svg.left() - 0.5 && r.right() <= svg.right() + 0.5,
+                "{width}: {r:?} out of {svg:?}"
+            );
+        }
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                let apart = a.right() <= b.left()
+                    || b.right() <= a.left()
+                    || a.bottom() <= b.top()
+                    || b.bottom() <= a.top();
+                assert!(apart, "{width}: labels overlap");
+            }
+        }
+        root.remove();
+    }
+}

@@ -78,7 +78,9 @@ fn band_label(lang: Lang, b: Band) -> String {
 /// The seismograph of one side, `width` CSS px wide.
 pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
     let model = sim.model();
-    let w = width.max(240.0);
+    // Drawn at its element's width down to half a phone, so its text keeps
+    // its size (a 240 px drawing shrunk into 170 px read at 6-8 px).
+    let w = width.max(150.0);
     let (from, to) = window(sim);
     let (f, span) = (ms(from), (ms(to) - ms(from)).max(1.0));
     let now_ms = ms(sim.now());
@@ -220,6 +222,18 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
             &[("k", &(th.value as u64))],
         )
     };
+    // Narrow: the threshold's name alone ("k = 1") when its sentence would not fit.
+    let th_text = if crate::markup::text_width(&th_text, 11.0) > w - 12.0 {
+        th_text
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    } else {
+        th_text
+    };
+    let th_width = crate::markup::text_width(&th_text, 11.0);
     m.elem(
         "text",
         &[
@@ -265,22 +279,27 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
         .map(|(i, (a, b))| format!("{}{},{}", if i == 0 { "M" } else { "L" }, num(*a), num(*b)))
         .collect();
     m.empty("path", &[("class", "av-level"), ("d", &d)]);
-    m.elem(
-        "text",
-        &[
-            ("class", "av-level-label"),
-            ("x", "6"),
-            ("y", &num(LEVEL_TOP - 1.0)),
-        ],
-        t(
-            lang,
-            if th.phi {
-                "availability.seismo.phi"
-            } else {
-                "availability.seismo.misses"
-            },
-        ),
+    // The level's name, where it leaves the threshold's clear (the help above
+    // the drawing names the line too).
+    let level_text = t(
+        lang,
+        if th.phi {
+            "availability.seismo.phi"
+        } else {
+            "availability.seismo.misses"
+        },
     );
+    if 6.0 + crate::markup::text_width(level_text, 11.0) + 8.0 <= w - 6.0 - th_width {
+        m.elem(
+            "text",
+            &[
+                ("class", "av-level-label"),
+                ("x", "6"),
+                ("y", &num(LEVEL_TOP - 1.0)),
+            ],
+            level_text,
+        );
+    }
     // The state band. "Up" first, then every other state over it, at least
     // 2 px wide: a month's half-minute verdicts were narrower than a pixel
     // and the "up" after them painted them over (the strip read "up" while
