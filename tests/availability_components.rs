@@ -26,6 +26,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn view_of(config: &AvailabilityConfig, seed: u64) -> AvailView {
@@ -878,17 +880,13 @@ async fn half_a_phone_stacks_the_stage_at_its_own_width() {
     let root = container();
     root.set_attribute("style", "width: 180px").unwrap();
     // The page's own stylesheets: text at the sizes the page draws it.
-    let style = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .create_element("style")
-        .unwrap();
-    style.set_text_content(Some(concat!(
-        include_str!("../style/components.css"),
-        include_str!("../style/lab-availability.css")
-    )));
-    root.append_child(&style).unwrap();
+    common::style_in(
+        &root,
+        concat!(
+            include_str!("../style/components.css"),
+            include_str!("../style/lab-availability.css")
+        ),
+    );
     let svg = view
         .run
         .with_value(|r| stage_svg(&r.sides[0], Lang::Es, 180.0, false));
@@ -1015,17 +1013,13 @@ async fn the_seismograph_keeps_its_text_size_in_half_a_phone() {
         let root = container();
         root.set_attribute("style", &format!("width: {width}px"))
             .unwrap();
-        let style = web_sys::window()
-            .unwrap()
-            .document()
-            .unwrap()
-            .create_element("style")
-            .unwrap();
-        style.set_text_content(Some(concat!(
-            include_str!("../style/components.css"),
-            include_str!("../style/lab-availability.css")
-        )));
-        root.append_child(&style).unwrap();
+        common::style_in(
+            &root,
+            concat!(
+                include_str!("../style/components.css"),
+                include_str!("../style/lab-availability.css")
+            ),
+        );
         let holder = container();
         root.append_child(&holder).unwrap();
         holder.set_inner_html(

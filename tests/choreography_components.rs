@@ -24,6 +24,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn view_of(config: &ChoreographyConfig, seed: u64) -> ChoreoView {
@@ -413,14 +415,7 @@ async fn the_sequence_heads_never_run_into_each_other() {
             mount(move || view! { <OrderViews view=view side=1 /> }.into_any());
         root.set_attribute("style", &format!("width: {width}px"))
             .unwrap();
-        let style = web_sys::window()
-            .unwrap()
-            .document()
-            .unwrap()
-            .create_element("style")
-            .unwrap();
-        style.set_text_content(Some(include_str!("../style/lab-choreography.css")));
-        root.append_child(&style).unwrap();
+        common::style_in(&root, include_str!("../style/lab-choreography.css"));
         picked.set(Some(0));
         run_to_end(view);
         // The width reaches the diagram through a resize observer.

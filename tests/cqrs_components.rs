@@ -27,6 +27,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn view_of(config: &CqrsConfig, seed: u64) -> CqrsView {
@@ -850,18 +852,14 @@ async fn the_lanes_follow_the_zoom_to_the_shorter_run() {
 /// Adds the app's stylesheets and the lab's to the test page (once), so the
 /// tank is laid out as on the page.
 fn with_stylesheets() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    if document.get_element_by_id("cqrs-css").is_some() {
-        return;
-    }
-    let style = document.create_element("style").unwrap();
-    style.set_id("cqrs-css");
-    style.set_text_content(Some(concat!(
-        include_str!("../style/main.css"),
-        include_str!("../style/components.css"),
-        include_str!("../style/lab-cqrs.css")
-    )));
-    document.head().unwrap().append_child(&style).unwrap();
+    common::style_once(
+        "cqrs-css",
+        concat!(
+            include_str!("../style/main.css"),
+            include_str!("../style/components.css"),
+            include_str!("../style/lab-cqrs.css")
+        ),
+    );
 }
 
 #[wasm_bindgen_test]

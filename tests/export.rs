@@ -27,6 +27,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
@@ -80,17 +82,14 @@ async fn until(what: &str, ready: impl Fn() -> bool) {
 
 /// The app's stylesheets, so colours come from CSS variables as on the page.
 fn load_app_styles() {
-    if document().get_element_by_id("app-styles").is_some() {
-        return;
-    }
-    let style = document().create_element("style").unwrap();
-    style.set_id("app-styles");
-    style.set_text_content(Some(concat!(
-        include_str!("../style/main.css"),
-        "\n",
-        include_str!("../style/components.css")
-    )));
-    document().head().unwrap().append_child(&style).unwrap();
+    common::style_once(
+        "app-styles",
+        concat!(
+            include_str!("../style/main.css"),
+            "\n",
+            include_str!("../style/components.css")
+        ),
+    );
 }
 
 /// A finished run of a preset and its seed.

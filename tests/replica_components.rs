@@ -28,6 +28,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn view_of(config: &ReplicaConfig, seed: u64) -> ReplicaView {
@@ -613,14 +615,7 @@ async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
             .with_value(|r| nodes_svg(&r.sides[0], Lang::Es, width));
         root.set_inner_html(&svg);
         // With the page's text sizes.
-        let style = web_sys::window()
-            .unwrap()
-            .document()
-            .unwrap()
-            .create_element("style")
-            .unwrap();
-        style.set_text_content(Some(include_str!("../style/lab-replica.css")));
-        root.append_child(&style).unwrap();
+        common::style_in(&root, include_str!("../style/lab-replica.css"));
         let th = all(&root, ".th-suspect, .th-dead");
         assert_eq!(th.len(), 2, "{width}");
         let (suspect, dead) = (
@@ -694,14 +689,7 @@ async fn the_node_panel_marks_the_slow_node() {
     assert_eq!(row.get_attribute("data-node").as_deref(), Some("3"));
     // Under its name, never over it (with the page's sizes: a bold name
     // ran into a tag beside it).
-    let style = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .create_element("style")
-        .unwrap();
-    style.set_text_content(Some(include_str!("../style/lab-replica.css")));
-    root.append_child(&style).unwrap();
+    common::style_in(&root, include_str!("../style/lab-replica.css"));
     let name = all(&row, ".replica-nrow-name")[0].get_bounding_client_rect();
     let tag = marks[0].get_bounding_client_rect();
     assert!(

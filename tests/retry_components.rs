@@ -33,6 +33,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// A run of a preset, as the lab page holds it, with its language.
@@ -1123,14 +1125,7 @@ impl CountMatches for Element {
 /// Adds the app's component stylesheet to the test page (once), so layout
 /// rules such as minimum widths can be measured.
 fn with_stylesheet() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    if document.get_element_by_id("components-css").is_some() {
-        return;
-    }
-    let style = document.create_element("style").unwrap();
-    style.set_id("components-css");
-    style.set_text_content(Some(include_str!("../style/components.css")));
-    document.head().unwrap().append_child(&style).unwrap();
+    common::style_once("components-css", include_str!("../style/components.css"));
 }
 
 #[wasm_bindgen_test]
