@@ -569,15 +569,21 @@ async fn reduced_motion_places_waiting_requests_by_time_left_in_steps() {
 
 // ------------------------------------------------------------------ timeline
 
+/// Side A's request timeline, mounted in a container of its own.
+fn timeline_a(view: RetryView) -> (HtmlElement, impl Drop) {
+    let root = container();
+    let mounted = mount_to(
+        root.clone(),
+        move || view! { <RequestTimeline view=view side=Side::A /> },
+    );
+    (root, UnmountOnDrop(Some(mounted)))
+}
+
 #[wasm_bindgen_test]
 async fn timeline_shows_attempts_waits_and_the_outcome() {
     let lab = lab("scripted"); // fail, fail, succeed; 2 s between attempts
     let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RequestTimeline view=view side=Side::A /> },
-    );
+    let (root, _mounted) = timeline_a(view);
     lab.run_to_end();
     tick().await;
 
@@ -638,11 +644,7 @@ fn box_of(el: &Element) -> (f64, f64) {
 async fn timeline_shows_the_clock_and_the_whole_wait_under_way() {
     let lab = lab("scripted"); // fail, fail, succeed; 2 s between attempts
     let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RequestTimeline view=view side=Side::A /> },
-    );
+    let (root, _mounted) = timeline_a(view);
     // The first attempt has failed; the 2 s wait is under way.
     let first_end = view.run.with_value(|r| {
         let mut probe = r.a.clone();
@@ -687,11 +689,7 @@ async fn timeline_shows_the_clock_and_the_whole_wait_under_way() {
 async fn timeline_gives_the_reason_for_giving_up() {
     let lab = lab("permanent"); // a permanent error: side A cancels at once
     let view = lab.view;
-    let root = container();
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <RequestTimeline view=view side=Side::A /> },
-    );
+    let (root, _mounted) = timeline_a(view);
     lab.run_to_end();
     tick().await;
     let status = text(&root, ".tl-row .tl-status");
