@@ -99,7 +99,7 @@ impl Axis {
             _ => Axis::Absolute {
                 end_ms: run
                     .sides()
-                    .flat_map(|sim| recent(sim).into_iter().filter_map(|r| pending_until(r)))
+                    .flat_map(|sim| recent(sim).into_iter().filter_map(pending_until))
                     .fold(run.time_domain_ms(), f64::max),
             },
         }
