@@ -1057,3 +1057,58 @@ async fn the_seismograph_keeps_its_text_size_in_half_a_phone() {
         root.remove();
     }
 }
+
+/// Mid-run, the outcomes bar tells the gateway's errors apart in the stage's
+/// tones: a cold backup's spin-up answers 503 (orange), and it is drawn so,
+/// not in the 504 colour every error used to get.
+#[wasm_bindgen_test]
+async fn the_outcomes_bar_draws_each_error_code_in_its_own_tone() {
+    use cloud_patterns_playground::lab_page::metrics::MetricsTable;
+    let view = preset("aggressive_timeout");
+    let root = container();
+    common::style_in(
+        &root,
+        concat!(
+            include_str!("../style/main.css"),
+            include_str!("../style/components.css"),
+            include_str!("../style/lab-page.css")
+        ),
+    );
+    let _m = mount_to(root.clone(), move || view! { <MetricsTable view=view /> });
+    advance_to(view, 70_000);
+    tick().await;
+    let bar = one(&root, "[data-testid=outcomes-a]");
+    let parts = all(&bar, ".outcomes-bad");
+    assert_eq!(parts.len(), 3, "502, 503 and 504");
+    let split = view.run.with_value(|r| {
+        [
+            r.sides[0].model().stats.e502,
+            r.sides[0].model().stats.e503,
+            r.sides[0].model().stats.e504,
+        ]
+    });
+    assert!(split[1] > 0, "the cold starts answered 503: {split:?}");
+    let colour = |e: &Element| {
+        web_sys::window()
+            .unwrap()
+            .get_computed_style(e)
+            .unwrap()
+            .unwrap()
+            .get_property_value("background-color")
+            .unwrap()
+    };
+    let colours: Vec<String> = parts.iter().map(colour).collect();
+    assert_ne!(colours[0], colours[1], "{colours:?}");
+    assert_ne!(colours[1], colours[2], "{colours:?}");
+    assert_ne!(colours[0], colours[2], "{colours:?}");
+    for (part, n) in parts.iter().zip(split) {
+        let style = part.get_attribute("style").unwrap_or_default();
+        let share: f64 = style
+            .trim_start_matches("width:")
+            .trim_end_matches('%')
+            .parse()
+            .unwrap();
+        let wide = share > 0.0;
+        assert_eq!(wide, n > 0, "{:?} for {n}", part.get_attribute("style"));
+    }
+}
