@@ -839,10 +839,13 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: 
                 ("fill", &band_fill),
             ],
         );
+        // From the band's start, but never past the drawing's right edge
+        // (a band near the end read "primario caí…").
+        let room = w - 2.0 - crate::markup::text_width(&b.label, 11.0);
         m.elem(
             "text",
             &[
-                ("x", &num(x0 + 3.0)),
+                ("x", &num((x0 + 3.0).min(room).max(0.0))),
                 ("y", &num(top - 6.0)),
                 ("class", "chart-band-label"),
             ],

@@ -465,10 +465,24 @@ async fn the_gap_is_named_in_spanish_and_portuguese() {
 async fn the_availability_chart_shades_a_crash_only_up_to_now() {
     let view = preset("experiment");
     let (root, _keep) = mount(move || view! { <AvailCharts view=view /> }.into_any());
+    common::style_in(&root, include_str!("../style/components.css"));
     advance_to(view, 40_000);
     tick().await;
     // The crash (30 s to 70 s) is shaded from 30 s to now, not to 70 s.
     assert!(!all(&root, "[data-testid=chart-avail-a] svg").is_empty());
+    // Its name, near the chart's right end, stays inside the drawing.
+    for svg in all(&root, "[data-testid=chart-avail-a] svg") {
+        let edge = svg.get_bounding_client_rect().right();
+        for label in all(&svg, ".chart-band-label") {
+            let r = label.get_bounding_client_rect();
+            assert!(
+                r.right() <= edge + 0.5,
+                "{:?} runs to {} of {edge}",
+                label.text_content(),
+                r.right()
+            );
+        }
+    }
     let data = view.run.with_value(|r| {
         cloud_patterns_playground::labs::availability::charts::availability_chart(
             &r.sides[0],
