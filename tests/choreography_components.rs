@@ -518,3 +518,54 @@ async fn the_sequence_diagram_marks_its_time_jumps() {
         "some preset's first order waits long enough to be marked"
     );
 }
+
+/// A lost message's arrow stops between two lifelines, never on another
+/// service's line (half way to a far target used to land on one), and a
+/// faint line goes on to where it was going.
+#[wasm_bindgen_test]
+async fn a_lost_message_stops_between_lifelines() {
+    let mut checked = 0;
+    for id in ["event_lost", "watcher"] {
+        let view = preset(id);
+        let (root, picked, _keep) = mount(move || {
+            view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+        });
+        run_to_end(view);
+        for order in 0..20 {
+            picked.set(Some(order));
+            tick().await;
+            for svg in all(&root, "[data-testid=sequence] svg") {
+                let attr =
+                    |e: &Element, a: &str| -> f64 { e.get_attribute(a).unwrap().parse().unwrap() };
+                let lives: Vec<f64> = all(&svg, ".choreo-seq-life")
+                    .iter()
+                    .map(|l| attr(l, "x1"))
+                    .collect();
+                let lost = all(&svg, ".choreo-seq-hop.lost");
+                let rest = all(&svg, ".choreo-seq-hop.lost-rest");
+                assert_eq!(
+                    lost.len(),
+                    rest.len(),
+                    "{id}: each lost arrow goes on faintly"
+                );
+                for (l, r) in lost.iter().zip(&rest) {
+                    let end = attr(l, "x2");
+                    assert!(
+                        lives.iter().all(|x| (x - end).abs() > 3.0),
+                        "{id}: × at {end} on a lifeline {lives:?}"
+                    );
+                    assert_eq!(attr(r, "x1"), end);
+                    assert!(
+                        lives.iter().any(|x| (x - attr(r, "x2")).abs() < 0.5),
+                        "{id}: goes on to a lifeline"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 0,
+        "the presets lose a message in their first orders"
+    );
+}

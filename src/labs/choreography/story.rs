@@ -571,7 +571,27 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                 };
                 for target in to {
                     let x2 = x_of(*target);
-                    let end = if *lost { x1 + (x2 - x1) / 2.0 } else { x2 };
+                    // A lost message stops half a column out, between two
+                    // lifelines (half way to a far target sat on another
+                    // service's line), and a faint line goes on to where it
+                    // was going.
+                    let end = if *lost {
+                        x1 + (x2 - x1).signum() * (col / 2.0).min((x2 - x1).abs() / 2.0)
+                    } else {
+                        x2
+                    };
+                    if *lost {
+                        m.empty(
+                            "line",
+                            &[
+                                ("class", "choreo-seq-hop lost-rest"),
+                                ("x1", &num(end)),
+                                ("y1", &num(y)),
+                                ("x2", &num(x2)),
+                                ("y2", &num(y)),
+                            ],
+                        );
+                    }
                     m.empty(
                         "line",
                         &[
