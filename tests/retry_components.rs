@@ -642,6 +642,7 @@ fn box_of(el: &Element) -> (f64, f64) {
 /// not just the clock), and a "now" line shows how much of it is left.
 #[wasm_bindgen_test]
 async fn timeline_shows_the_clock_and_the_whole_wait_under_way() {
+    with_stylesheet();
     let lab = lab("scripted"); // fail, fail, succeed; 2 s between attempts
     let view = lab.view;
     let (root, _mounted) = timeline_a(view);
@@ -676,6 +677,13 @@ async fn timeline_shows_the_clock_and_the_whole_wait_under_way() {
     assert!(
         (ahead - 0.75).abs() < 0.05,
         "1.5 s of the 2 s wait ahead: {ahead}"
+    );
+    // Its label ("◷ 1.5 s", what is left) sits in the part ahead, after the line.
+    let label = find(&wait, ".tl-gap-text").unwrap();
+    assert!(label.text_content().unwrap_or_default().starts_with('◷'));
+    assert!(
+        label.get_bounding_client_rect().left() >= now.get_bounding_client_rect().left() - 0.5,
+        "the label after the clock"
     );
     lab.run_to_end();
     tick().await;

@@ -55,6 +55,9 @@ struct Gap {
     full: String,
     /// Still waiting (the gap grows toward its end).
     current: bool,
+    /// How much of the wait has passed (% of the gap): its label sits in the
+    /// part still ahead, after the clock's line.
+    done: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -276,6 +279,7 @@ impl TimelineFrame {
                                 full: tf(lang, "retry.timeline.waited", &[("wait", &wait)]),
                                 label: wait,
                                 current: false,
+                                done: 0.0,
                             });
                         }
                     }
@@ -308,6 +312,11 @@ impl TimelineFrame {
                         ),
                         label: format!("◷ {left}"),
                         current: true,
+                        done: if e > s {
+                            ((now_ms - start - s) / (e - s) * 100.0).clamp(0.0, 100.0)
+                        } else {
+                            0.0
+                        },
                     });
                 }
                 let (status, status_tone) = status(lang, req, now_ms);
@@ -412,14 +421,22 @@ fn draw_row(m: &mut Markup, row: &Row, track_px: f64) {
             ],
         );
         m.elem("span", &[("class", "visually-hidden")], &gap.full);
-        let shown = if fits(&gap.label, gap.width, track_px) {
+        let ahead = gap.width * (1.0 - gap.done / 100.0);
+        let shown = if fits(&gap.label, ahead, track_px) {
             gap.label.as_str()
         } else {
             ""
         };
         m.elem(
             "span",
-            &[("class", "tl-gap-text"), ("aria-hidden", "true")],
+            &[
+                ("class", "tl-gap-text"),
+                ("aria-hidden", "true"),
+                (
+                    "style",
+                    &format!("margin-left:{}%", engine::num::Fixed(gap.done, 2)),
+                ),
+            ],
             shown,
         );
         m.close("span");
