@@ -34,6 +34,9 @@ usage: cargo xtask <command>
                                    e2e        trunk build --release (every page) into dist/,
                                               bundle budget, then Playwright on dist/
   test <level>...                run only the given levels (lint, native, component, e2e)
+  build <page>...                trunk build --release of only these pages (retry, cqrs,
+                                 index, …), merged with the other pages' last builds into
+                                 dist/ with fresh texts files: for looking at one change
   setup                          only install what `test` needs
 ";
 
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&p, &args[1..]),
         Some("test") => return test(&p, &args[1..]),
         Some("setup") => setup(&p, true),
+        Some("build") => build_some(&p, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
@@ -460,6 +464,16 @@ fn release_build(p: &Project, _: &mut Tally) -> Res {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    Ok(())
+}
+
+/// `cargo xtask build <page>...`: rebuilds only the named pages (release), then merges
+/// every page's last staged build into dist/ and writes the texts files, so one change
+/// can be looked at in the release build without rebuilding the whole site.
+fn build_some(p: &Project, names: &[String]) -> Res {
+    setup(p, false)?;
+    site::build_only(p, names)?;
+    println!("dist/ rebuilt with {}", names.join(", "));
     Ok(())
 }
 

@@ -465,6 +465,34 @@ pub fn build(p: &Project, release: bool) -> Res<Vec<Page>> {
     Ok(pages)
 }
 
+/// Builds only the pages named in `names` (stems: `index`, `retry`, …; at least one),
+/// then merges every page whose staging dir holds a build into `dist/`, with the texts.
+pub fn build_only(p: &Project, names: &[String]) -> Res {
+    let pages = generate(&p.root)?;
+    if names.is_empty() {
+        return Err("name the pages to build, e.g. `cargo xtask build retry`".into());
+    }
+    for name in names {
+        let page = pages
+            .iter()
+            .find(|page| &page.stem == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = pages.iter().map(|p| p.stem.as_str()).collect();
+                format!("no page {name:?} (pages: {})", known.join(", "))
+            })?;
+        run(&mut trunk(p, "build", page, true))?;
+    }
+    let dirs: Vec<PathBuf> = pages
+        .iter()
+        .map(|page| staging(p, page))
+        .filter(|dir| dir.is_dir())
+        .collect();
+    let dist = p.root.join("dist");
+    merge(&dirs, &dist)?;
+    write_texts(&p.root, &dist)?;
+    Ok(())
+}
+
 /// Replaces `dist` with the union of `dirs`. The same file name in two dirs must have
 /// the same bytes (shared CSS does; hashed wasm/js names never clash).
 pub fn merge(dirs: &[PathBuf], dist: &Path) -> Res {
