@@ -743,3 +743,25 @@ async fn band_names_never_overlap_and_the_crash_keeps_its_name() {
         }
     }
 }
+
+/// A factor or a plain number in the metrics table keeps about three significant
+/// digits: "×207" rather than "×207,44", "×20,7", "×1,45"; thousands grouped.
+#[wasm_bindgen_test]
+fn metric_numbers_keep_three_significant_digits() {
+    use cloud_patterns_playground::lab_page::metrics::fmt_value;
+    use engine::labs::run::MetricValue::{Factor, Number};
+    let cases = [
+        (Lang::Es, Factor(207.44), "×207"),
+        (Lang::Es, Factor(20.744), "×20,7"),
+        (Lang::Es, Factor(1.4549), "×1,45"),
+        (Lang::Es, Factor(9.996), "×10,0"),
+        (Lang::Es, Factor(99.96), "×100"),
+        (Lang::En, Factor(1234.4), "×1,234"),
+        (Lang::En, Number(0.5), "0.50"),
+        (Lang::Pt, Number(-12.34), "−12,3"),
+        (Lang::En, Number(-250.4), "−250"),
+    ];
+    for (lang, value, want) in cases {
+        assert_eq!(fmt_value(lang, value), want, "{value:?} in {lang:?}");
+    }
+}

@@ -33,8 +33,8 @@ pub fn fmt_value(lang: Lang, v: MetricValue) -> String {
         MetricValue::Count(n) => fmt_count(lang, n),
         MetricValue::Ratio(r) => fmt_percent(lang, r),
         MetricValue::Ms(ms) => fmt_ms(lang, ms),
-        MetricValue::Factor(f) => format!("×{}", fmt_fixed2(lang, f)),
-        MetricValue::Number(x) => fmt_fixed2(lang, x),
+        MetricValue::Factor(f) => format!("×{}", fmt_three_digits(lang, f)),
+        MetricValue::Number(x) => fmt_three_digits(lang, x),
         // Kept on one line (no-break spaces): "2,50 s – 3,50 s" never splits.
         MetricValue::MsRange(from, to) => {
             format!("{} – {}", fmt_ms(lang, from), fmt_ms(lang, to)).replace(' ', "\u{a0}")
@@ -42,12 +42,21 @@ pub fn fmt_value(lang: Lang, v: MetricValue) -> String {
     }
 }
 
-/// Two decimals, with the language's decimal mark.
-fn fmt_fixed2(lang: Lang, v: f64) -> String {
-    let s = engine::num::fixed(v, 2);
+/// About three significant digits, with the language's decimal mark: "1.45",
+/// "20.7", "207", "1,234" — a factor of ×207 needs no hundredths ("×207.44" read
+/// as more precise than any one run is).
+fn fmt_three_digits(lang: Lang, v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let (a, sign) = (v.abs(), if v < 0.0 { "−" } else { "" });
+    if a >= 99.95 {
+        return format!("{sign}{}", fmt_count(lang, a.round() as u64));
+    }
+    let s = engine::num::fixed(a, if a >= 9.995 { 1 } else { 2 });
     match lang {
-        Lang::En => s,
-        _ => s.replace('.', ","),
+        Lang::En => format!("{sign}{s}"),
+        _ => format!("{sign}{}", s.replace('.', ",")),
     }
 }
 
