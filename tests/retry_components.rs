@@ -678,6 +678,27 @@ async fn timeline_shows_the_clock_and_the_whole_wait_under_way() {
         (ahead - 0.75).abs() < 0.05,
         "1.5 s of the 2 s wait ahead: {ahead}"
     );
+    // Waited is filled, still to wait is open: the fill stops at the clock.
+    let style = web_sys::window()
+        .unwrap()
+        .get_computed_style(&wait)
+        .unwrap()
+        .unwrap();
+    let done: f64 = style
+        .get_property_value("--done")
+        .unwrap()
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .expect("--done in %");
+    assert!((done - 25.0).abs() < 5.0, "0.5 s of 2 s waited: {done}%");
+    assert!(
+        style
+            .get_property_value("background-image")
+            .unwrap()
+            .starts_with("linear-gradient"),
+        "filled up to --done, open after it"
+    );
     // Its label ("◷ 1.5 s", what is left) sits in the part ahead, after the line.
     let label = find(&wait, ".tl-gap-text").unwrap();
     assert!(label.text_content().unwrap_or_default().starts_with('◷'));
@@ -691,6 +712,36 @@ async fn timeline_shows_the_clock_and_the_whole_wait_under_way() {
         find(&root, "[data-testid=timeline-now]").is_none(),
         "no clock once the run ended"
     );
+    // The finished waits: filled whole, their labels where they start.
+    let gaps = root.query_selector_all(".tl-gap").unwrap();
+    assert_eq!(gaps.length(), 2, "fail, wait, fail, wait, succeed");
+    for i in 0..gaps.length() {
+        let gap: Element = gaps.item(i).unwrap().dyn_into().unwrap();
+        assert!(!gap.class_list().contains("tl-gap--current"));
+        let label = find(&gap, ".tl-gap-text").unwrap();
+        assert!(label.get_attribute("style").is_none(), "no margin to give");
+    }
+    // The timeline's key paints what its bars and waits paint (not the stage's dots).
+    let css = |el: &Element, prop: &str| {
+        web_sys::window()
+            .unwrap()
+            .get_computed_style(el)
+            .unwrap()
+            .unwrap()
+            .get_property_value(prop)
+            .unwrap()
+    };
+    let legend = find(&root, "[data-testid=timeline-legend]").expect("the timeline's key");
+    for (bar, key, prop) in [
+        (".tl-bar.tone-ok", ".tl-key.tone-ok", "background-color"),
+        (".tl-bar.tone-fail", ".tl-key--failed", "background-image"),
+        (".tl-gap", ".tl-key--waited", "background-color"),
+        (".tl-gap", ".tl-key--waited", "border-top-style"),
+    ] {
+        let (bar, key) = (find(&root, bar).unwrap(), find(&legend, key).unwrap());
+        assert_eq!(css(&bar, prop), css(&key, prop), "{prop} of {key:?}");
+    }
+    assert_eq!(legend.query_selector_all("li").unwrap().length(), 5);
 }
 
 #[wasm_bindgen_test]

@@ -82,27 +82,24 @@ pub enum Axis {
 }
 
 impl Axis {
-    /// The axis for `run`: the same for side A and side B.
-    pub fn of(run: &RetryRun) -> Axis {
+    /// The axis for `run`, the same for side A and side B, from each side's
+    /// newest requests (`recent` of every side, in `run.sides()` order).
+    fn of(run: &RetryRun, recents: &[Vec<&Request>]) -> Axis {
+        let sides = || run.sides().zip(recents);
         match run.a.model().scenario().workload {
             Workload::Poisson { .. } => Axis::SinceArrival {
-                longest_ms: run
-                    .sides()
-                    .map(|sim| {
+                longest_ms: sides()
+                    .map(|(sim, recent)| {
                         let now_ms = ms(sim.now());
-                        recent(sim)
-                            .iter()
-                            .map(|r| life(r, now_ms))
-                            .fold(0.0, f64::max)
+                        recent.iter().map(|r| life(r, now_ms)).fold(0.0, f64::max)
                     })
                     .fold(0.0, f64::max),
             },
             // Far enough for the waits under way to be drawn whole: the
             // axis is open at the clock, and a wait runs past it.
             _ => Axis::Absolute {
-                end_ms: run
-                    .sides()
-                    .flat_map(|sim| recent(sim).into_iter().filter_map(pending_until))
+                end_ms: sides()
+                    .flat_map(|(_, recent)| recent.iter().filter_map(|r| pending_until(r)))
                     .fold(run.time_domain_ms(), f64::max),
             },
         }
@@ -245,10 +242,10 @@ fn status(lang: Lang, req: &Request, now_ms: f64) -> (String, Tone) {
 }
 
 impl TimelineFrame {
-    fn of(sim: &RetrySim, lang: Lang, axis: Axis) -> TimelineFrame {
+    /// One side's frame, from its newest requests (`recent(sim)`).
+    fn of(sim: &RetrySim, recent: &[&Request], lang: Lang, axis: Axis) -> TimelineFrame {
         let model = sim.model();
         let now_ms = ms(sim.now());
-        let recent = recent(sim);
 
         // One scale for every row, and for both sides. At least 100 ms, so
         // requests that never got an attempt do not make a microsecond scale.
@@ -411,11 +408,17 @@ fn draw_row(m: &mut Markup, row: &Row, track_px: f64) {
         } else {
             "tl-gap tone-wait"
         };
+        // A wait under way: the part already waited is filled, the part
+        // ahead of the clock stays an empty outline (`--done`, in %).
+        let mut style = style_box(gap.left, gap.width);
+        if gap.current {
+            style.push_str(&format!(";--done:{}%", engine::num::Fixed(gap.done, 2)));
+        }
         m.open(
             "span",
             &[
                 ("class", class),
-                ("style", &style_box(gap.left, gap.width)),
+                ("style", &style),
                 ("title", &gap.full),
                 ("data-tip", &gap.full),
             ],
@@ -427,18 +430,14 @@ fn draw_row(m: &mut Markup, row: &Row, track_px: f64) {
         } else {
             ""
         };
-        m.elem(
-            "span",
-            &[
-                ("class", "tl-gap-text"),
-                ("aria-hidden", "true"),
-                (
-                    "style",
-                    &format!("margin-left:{}%", engine::num::Fixed(gap.done, 2)),
-                ),
-            ],
-            shown,
-        );
+        // The label sits in the part ahead: after the clock, when some of the
+        // wait has passed.
+        let margin = format!("margin-left:{}%", engine::num::Fixed(gap.done, 2));
+        let mut attrs = vec![("class", "tl-gap-text"), ("aria-hidden", "true")];
+        if gap.done > 0.0 {
+            attrs.push(("style", &margin));
+        }
+        m.elem("span", &attrs, shown);
         m.close("span");
     }
     for b in &row.bars {
@@ -528,14 +527,51 @@ fn timeline_markup(f: &TimelineFrame, list_px: f64) -> String {
     m.finish()
 }
 
+/// What the bars and waits mean, as markup: the timeline draws its own
+/// shapes (solid, hatched, outlined, dashed), not the stage's dots, so it has
+/// its own key.
+fn legend_markup(lang: Lang) -> String {
+    let mut m = Markup::new();
+    for (class, key) in [
+        ("tl-key tone-ok", "retry.timeline.legend_ok"),
+        (
+            "tl-key tl-key--failed tone-fail",
+            "retry.timeline.legend_failed",
+        ),
+        (
+            "tl-key tl-key--flight tone-info",
+            "retry.timeline.legend_flight",
+        ),
+        (
+            "tl-key tl-key--waited tone-wait",
+            "retry.timeline.legend_waited",
+        ),
+        (
+            "tl-key tl-key--ahead tone-wait",
+            "retry.timeline.legend_ahead",
+        ),
+    ] {
+        m.open("li", &[])
+            .elem("span", &[("class", class), ("aria-hidden", "true")], "")
+            .text(t(lang, key))
+            .close("li");
+    }
+    m.finish()
+}
+
 /// The most recent requests of one side, attempt by attempt.
 #[component]
 pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
     let frame = Memo::new(move |_| {
         let lang = view.lang.get();
         view.with(|run| {
-            let axis = Axis::of(run);
-            side.sim(run).map(|sim| TimelineFrame::of(sim, lang, axis))
+            // One pass over each side's newest requests: the shared axis and
+            // this side's rows both read it.
+            let recents: Vec<Vec<&Request>> = run.sides().map(recent).collect();
+            let axis = Axis::of(run, &recents);
+            let mine = recents.get(side as usize)?;
+            side.sim(run)
+                .map(|sim| TimelineFrame::of(sim, mine, lang, axis))
         })
     });
     let title_id = format!("timeline-title-{}", side.letter());
@@ -566,6 +602,7 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
                     t(lang.get(), key).to_string()
                 }}
             </p>
+            <ul class="tl-legend" data-testid="timeline-legend" inner_html=move || legend_markup(lang.get())></ul>
             // A bar's or a wait's text by tap, click or ← →, not only by hover (tips.rs).
             <div
                 class="tl-scroll tips"
