@@ -700,5 +700,51 @@ async fn the_node_panel_marks_the_slow_node() {
         tag.right() <= root.get_bounding_client_rect().left() + 72.0,
         "inside the names' column"
     );
+    let px: f64 = web_sys::window()
+        .unwrap()
+        .get_computed_style(&marks[0])
+        .unwrap()
+        .unwrap()
+        .get_property_value("font-size")
+        .unwrap()
+        .trim_end_matches("px")
+        .parse()
+        .unwrap();
+    assert!(px >= 10.0, "readable on a phone: {px} px");
+    root.remove();
+}
+
+/// In half a phone (a 185 px column, A | B on 390 px) the node panel's heading
+/// is a heading, not a paragraph in capitals: two lines at most, with what
+/// it shows in plain case under it.
+#[wasm_bindgen_test]
+async fn the_node_panels_heading_stays_short_in_half_a_phone() {
+    let view = preset("slow_node");
+    let (root, _keep) = mount(move || {
+        cloud_patterns_playground::i18n::I18n::provide(Lang::Es);
+        stage(view, 0)
+    });
+    root.style().set_property("width", "185px").unwrap();
+    common::style_in(&root, include_str!("../style/main.css"));
+    common::style_in(&root, include_str!("../style/lab-replica.css"));
+    advance_to(view, 5_000);
+    tick().await;
+    let panel = root
+        .query_selector("[data-testid=node-panel]")
+        .unwrap()
+        .expect("the node panel");
+    let h = panel.query_selector("h3").unwrap().unwrap();
+    let line: f64 = 13.0 * 1.6;
+    let height = h.get_bounding_client_rect().height();
+    assert!(
+        height <= 2.0 * line,
+        "heading {height} px high: {:?} in {} px",
+        h.text_content(),
+        h.get_bounding_client_rect().width()
+    );
+    assert!(
+        !text(&panel, ".replica-nodes-sub").is_empty(),
+        "what it shows"
+    );
     root.remove();
 }

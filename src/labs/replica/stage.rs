@@ -1445,7 +1445,10 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
                 </ul>
             </figure>
             <figure class="replica-nodes" data-testid="node-panel">
+                // A short heading; what the panel shows in plain case under it
+                // (in capitals, the whole sentence took six lines in half a phone).
                 <h3 class="small-title">{tr("replica.nodes.title")}</h3>
+                <p class="replica-nodes-sub help">{tr("replica.nodes.sub")}</p>
                 {move || if canvas_mode.get() {
                     view! { <canvas node_ref=nodes_canvas class="replica-canvas" role="img" aria-label=nodes_caption data-testid="nodes-canvas"></canvas> }.into_any()
                 } else {
