@@ -6,11 +6,14 @@
 //! the phone select; A | B keeping B's settings).
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use cloud_patterns_playground::i18n::I18n;
 use cloud_patterns_playground::lab_page::metrics::MetricsTable;
 use cloud_patterns_playground::lab_page::verdict::{Axis, VerdictChart};
 use cloud_patterns_playground::lab_page::RunView;
 use cloud_patterns_playground::labs::retry::RetryLab;
+use engine::i18n::t;
 use engine::labs::retry::{presets, RetryRun};
 use engine::{LabRun, Lang, SimTime};
 use leptos::prelude::*;
@@ -251,6 +254,34 @@ async fn the_phone_select_picks_the_same_presets_as_the_chips() {
     // Both stage cards carry a verdict chart.
     assert!(q(&root, "[data-testid=verdict-A]").is_some());
     assert!(q(&root, "[data-testid=verdict-B]").is_some());
+    // On a 360 px phone the picked name shows whole, wrapping, under the
+    // invisible select that still takes the tap.
+    let face = q(&root, "[data-testid=preset-select-face]").unwrap();
+    assert_eq!(
+        face.text_content().unwrap_or_default(),
+        t(Lang::En, "preset.retry.storm_breaker.title")
+    );
+    common::style_in(&root, include_str!("../style/main.css"));
+    common::style_in(&root, include_str!("../style/lab-page.css"));
+    let label: HtmlElement = select.parent_element().unwrap().unchecked_into();
+    label.style().set_property("display", "block").unwrap();
+    label.style().set_property("width", "344px").unwrap();
+    let face: HtmlElement = face.unchecked_into();
+    assert!(
+        face.scroll_width() <= face.client_width(),
+        "the name is not cut: {} > {}",
+        face.scroll_width(),
+        face.client_width()
+    );
+    assert!(face.offset_height() > 45, "it wraps to a second line");
+    let (f, s) = (
+        face.get_bounding_client_rect(),
+        select.get_bounding_client_rect(),
+    );
+    assert!(
+        (f.top() - s.top()).abs() < 1.0 && (f.bottom() - s.bottom()).abs() < 1.0,
+        "the select covers the face: {f:?} {s:?}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -56,12 +56,23 @@ pub fn PresetPicker(
         })
         .collect_view();
     let ids_for_select = ids.clone();
+    // What the select shows, whole and wrapping (a select cuts a long preset
+    // name at a phone's width): a face under the invisible native select, so
+    // a tap still opens the phone's own picker.
+    let face = move || {
+        let l = lang.get();
+        match origin.get() {
+            Some(id) => t(l, &preset_key(lab, id, "title")).to_string(),
+            None => t(l, "ui.pick_preset").to_string(),
+        }
+    };
     view! {
         <nav class="presets" aria-labelledby="presets-title">
             <h2 id="presets-title" class="small-title">{tr("ui.presets")}</h2>
             <ul class="preset-chips">{chips}</ul>
             <label class="preset-select">
                 <span class="visually-hidden">{tr("ui.presets")}</span>
+                <span class="preset-select-face" aria-hidden="true" data-testid="preset-select-face">{face}</span>
                 <select
                     data-testid="preset-select"
                     on:change=move |ev| {
