@@ -466,7 +466,8 @@ pub fn build(p: &Project, release: bool) -> Res<Vec<Page>> {
 }
 
 /// Builds only the pages named in `names` (stems: `index`, `retry`, …; at least one),
-/// then merges every page whose staging dir holds a build into `dist/`, with the texts.
+/// then merges every page whose staging dir holds a build into `dist/`, with the texts
+/// (today's, and the ones the pages not rebuilt were built with).
 pub fn build_only(p: &Project, names: &[String]) -> Res {
     let pages = generate(&p.root)?;
     if names.is_empty() {
@@ -488,8 +489,23 @@ pub fn build_only(p: &Project, names: &[String]) -> Res {
         .filter(|dir| dir.is_dir())
         .collect();
     let dist = p.root.join("dist");
+    // The pages not rebuilt still load the texts files their build named (the
+    // catalogue's id may have changed since): keep the old files beside the new.
+    let texts_dir = dist.join("i18n");
+    let old: Vec<(std::ffi::OsString, Vec<u8>)> = fs::read_dir(&texts_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.file_name(), fs::read(e.path()).ok()?)))
+        .collect();
     merge(&dirs, &dist)?;
     write_texts(&p.root, &dist)?;
+    for (name, bytes) in old {
+        let path = texts_dir.join(&name);
+        if !path.exists() {
+            fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
     Ok(())
 }
 
