@@ -569,3 +569,96 @@ async fn a_lost_message_stops_between_lifelines() {
         "the presets lose a message in their first orders"
     );
 }
+
+const CHOREO_CSS: &str = include_str!("../style/lab-choreography.css");
+
+/// A box as "x left–right, y top–bottom" (a `DomRect` debug-prints as nothing).
+fn at(r: &web_sys::DomRect) -> String {
+    format!(
+        "x {:.1}–{:.1}, y {:.1}–{:.1}",
+        r.left(),
+        r.right(),
+        r.top(),
+        r.bottom()
+    )
+}
+
+/// Effects run and the resize observer has passed the box's width on to the
+/// diagram.
+async fn settle() {
+    for _ in 0..10 {
+        tick().await;
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    }
+}
+
+/// A time jump's row ("⋯ 563 ms later ⋯") is a line of its own: its label
+/// used to sit half a row up, on the line of the time printed for the row
+/// before, so the two collided or read as one. No text of the diagram shares
+/// its line, and the time above ends clear of it — over every preset's first
+/// orders, both sides, in a phone's half-card (180 px) and a wide one.
+#[wasm_bindgen_test]
+async fn a_time_jumps_label_has_a_line_of_its_own() {
+    let mut checked = 0;
+    for p in presets::all() {
+        let view = view_of(&p.config, p.seed);
+        let (root, picked, _keep) = mount(move || {
+            view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+        });
+        common::style_in(&root, CHOREO_CSS);
+        run_to_end(view);
+        for width in [180, 900] {
+            root.set_attribute("style", &format!("width: {width}px"))
+                .unwrap();
+            for order in [None, Some(0), Some(1), Some(2), Some(3)] {
+                picked.set(order);
+                settle().await;
+                for svg in all(&root, "[data-testid=sequence] svg") {
+                    let texts = all(&svg, "text");
+                    let mut time_above: Option<Element> = None;
+                    for e in all(&svg, ".choreo-seq-time, [data-testid=seq-jump] text") {
+                        if e.class_list().contains("choreo-seq-time") {
+                            time_above = Some(e);
+                            continue;
+                        }
+                        let label = e.text_content().unwrap_or_default();
+                        let j = e.get_bounding_client_rect();
+                        let what = format!("{} order {order:?} at {width} px: {label:?}", p.id);
+                        let above = time_above
+                            .as_ref()
+                            .unwrap_or_else(|| panic!("{what}: a jump has a row above"));
+                        let a = above.get_bounding_client_rect();
+                        assert!(
+                            a.bottom() + 2.0 <= j.top(),
+                            "{what} overlaps the time above ({:?}): {} {}",
+                            above.text_content(),
+                            at(&a),
+                            at(&j)
+                        );
+                        for other in &texts {
+                            if other == &e {
+                                continue;
+                            }
+                            let o = other.get_bounding_client_rect();
+                            assert!(
+                                o.bottom() <= j.top() + 0.5 || o.top() >= j.bottom() - 0.5,
+                                "{what} shares its line with {:?}: {} {}",
+                                other.text_content(),
+                                at(&o),
+                                at(&j)
+                            );
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "some preset's first orders have a time jump");
+}

@@ -417,6 +417,9 @@ fn SequenceDiagram(data: Memo<Option<StoryData>>) -> impl IntoView {
 /// The narrowest column a lane gets (CSS px); a narrower box scrolls sideways.
 const MIN_COL: f64 = 72.0;
 const ROW_H: f64 = 22.0;
+/// A time jump's row is a little taller than a step's: its label has a line of
+/// its own, clear of the time of the row above and of the next hop's name.
+const JUMP_H: f64 = 28.0;
 const TOP: f64 = 34.0;
 /// The heads' size (CSS px, as `.choreo-seq-head` sets it) and how far the
 /// second line of staggered heads sits below the first.
@@ -456,10 +459,8 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         .filter(|h| h.why != Missing::NotYet)
         .collect();
     let jumps = time_jumps(&shown);
-    let n_rows = shown.len()
-        + jumps.iter().filter(|j| j.is_some()).count()
-        + missing.len()
-        + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
+    let n_jumps = jumps.iter().filter(|j| j.is_some()).count();
+    let n_rows = shown.len() + missing.len() + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
     // Six lanes in a narrow card leave a column narrower than "Notificaciones":
     // the heads then alternate between two lines instead of running into
     // each other ("OrquestadorInventario"), and the rows start lower.
@@ -467,7 +468,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         .iter()
         .any(|l| crate::markup::text_width(t(lang, l.short_key()), HEAD_PX) > col - 4.0);
     let top = TOP + if stagger { HEAD_STEP } else { 0.0 };
-    let h = top + ROW_H * (n_rows.max(1) as f64) + 16.0;
+    let h = top + ROW_H * (n_rows.max(1) as f64) + JUMP_H * n_jumps as f64 + 16.0;
     let colour = order_colour(d.order);
     let mut m = Markup::new();
     m.open(
@@ -518,9 +519,11 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
     for (row, jump) in shown.iter().zip(&jumps) {
         // Rows are evenly spaced whatever the time between them: a long quiet
         // stretch (a retry's wait, a customer's cancel) gets its own row, so
-        // "263 ms" followed by "2.25 s" does not read as the next moment.
+        // "263 ms" followed by "2.25 s" does not read as the next moment. The
+        // row is a line of its own, a little taller than a step's, its label
+        // starting in the time column: it read as one with the time above
+        // when it sat half a row up, on that time's line.
         if let Some(gap) = jump {
-            let mid = y - ROW_H / 2.0 + 2.0;
             m.open(
                 "g",
                 &[("class", "choreo-seq-jump"), ("data-testid", "seq-jump")],
@@ -528,15 +531,15 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             m.empty(
                 "line",
                 &[
-                    ("x1", &num(left - 6.0)),
-                    ("y1", &num(mid)),
+                    ("x1", "4"),
+                    ("y1", &num(y - 3.0)),
                     ("x2", &num(SEQ_W - 4.0)),
-                    ("y2", &num(mid)),
+                    ("y2", &num(y - 3.0)),
                 ],
             );
             m.elem(
                 "text",
-                &[("x", &num(left)), ("y", &num(mid - 3.0))],
+                &[("x", "4"), ("y", &num(y + 1.0))],
                 &tf(
                     lang,
                     "choreo.seq.later",
@@ -544,7 +547,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                 ),
             );
             m.close("g");
-            y += ROW_H;
+            y += JUMP_H;
         }
         m.elem(
             "text",
