@@ -260,7 +260,7 @@ async fn the_sequence_diagram_of_a_chosen_order_has_a_lane_per_participant() {
         assert_eq!(heads.contains(&"Orchestrator".to_string()), side == 1);
         // The rejection and the release that undoes the reservation, drawn going back.
         let svg = story
-            .query_selector("[data-testid=sequence] svg")
+            .query_selector("[data-testid=sequence] .choreo-seq-body")
             .unwrap()
             .unwrap();
         let labels = svg.text_content().unwrap();
@@ -568,4 +568,234 @@ async fn a_lost_message_stops_between_lifelines() {
         checked > 0,
         "the presets lose a message in their first orders"
     );
+}
+
+const CHOREO_CSS: &str = include_str!("../style/lab-choreography.css");
+
+/// A box as "x left–right, y top–bottom" (a `DomRect` debug-prints as nothing).
+fn at(r: &web_sys::DomRect) -> String {
+    format!(
+        "x {:.1}–{:.1}, y {:.1}–{:.1}",
+        r.left(),
+        r.right(),
+        r.top(),
+        r.bottom()
+    )
+}
+
+/// Effects run and the resize observer has passed the box's width on to the
+/// diagram.
+async fn settle() {
+    for _ in 0..10 {
+        tick().await;
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    }
+}
+
+/// A time jump's row ("⋯ 563 ms later ⋯") is a line of its own: its label
+/// used to sit half a row up, on the line of the time printed for the row
+/// before, so the two collided or read as one. No text of the diagram shares
+/// its line, and the time above ends clear of it — over every preset's first
+/// orders, both sides, in a phone's half-card (180 px) and a wide one.
+#[wasm_bindgen_test]
+async fn a_time_jumps_label_has_a_line_of_its_own() {
+    let mut checked = 0;
+    for p in presets::all() {
+        let view = view_of(&p.config, p.seed);
+        let (root, picked, _keep) = mount(move || {
+            view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+        });
+        common::style_in(&root, CHOREO_CSS);
+        run_to_end(view);
+        for width in [180, 900] {
+            root.set_attribute("style", &format!("width: {width}px"))
+                .unwrap();
+            for order in [None, Some(0), Some(1), Some(2), Some(3)] {
+                picked.set(order);
+                settle().await;
+                for svg in all(&root, "[data-testid=sequence] svg") {
+                    let texts = all(&svg, "text");
+                    let mut time_above: Option<Element> = None;
+                    for e in all(&svg, ".choreo-seq-time, [data-testid=seq-jump] text") {
+                        if e.class_list().contains("choreo-seq-time") {
+                            time_above = Some(e);
+                            continue;
+                        }
+                        let label = e.text_content().unwrap_or_default();
+                        let j = e.get_bounding_client_rect();
+                        let what = format!("{} order {order:?} at {width} px: {label:?}", p.id);
+                        let above = time_above
+                            .as_ref()
+                            .unwrap_or_else(|| panic!("{what}: a jump has a row above"));
+                        let a = above.get_bounding_client_rect();
+                        assert!(
+                            a.bottom() + 2.0 <= j.top(),
+                            "{what} overlaps the time above ({:?}): {} {}",
+                            above.text_content(),
+                            at(&a),
+                            at(&j)
+                        );
+                        for other in &texts {
+                            if other == &e {
+                                continue;
+                            }
+                            let o = other.get_bounding_client_rect();
+                            assert!(
+                                o.bottom() <= j.top() + 0.5 || o.top() >= j.bottom() - 0.5,
+                                "{what} shares its line with {:?}: {} {}",
+                                other.text_content(),
+                                at(&o),
+                                at(&j)
+                            );
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "some preset's first orders have a time jump");
+}
+
+/// In a long story (both sides of "double_refund", the larger flow's
+/// orchestration) the lanes' names stay in view when the plot scrolls down,
+/// on top of the rows that go under them, and stay over their lifelines when
+/// the plot scrolls sideways (a phone's half-card, 180 px, is narrower than
+/// the diagram). At the top, nothing of the diagram is hidden under them.
+#[wasm_bindgen_test]
+async fn the_sequence_heads_stay_in_view_when_the_plot_scrolls() {
+    let mut sideways = 0;
+    for id in ["double_refund", "larger_flow"] {
+        let view = preset(id);
+        let (root, _, _keep) = mount(move || {
+            view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+        });
+        common::style_in(&root, CHOREO_CSS);
+        run_to_end(view);
+        for width in [180, 900] {
+            root.set_attribute("style", &format!("width: {width}px; --panel: rgb(1, 2, 3)"))
+                .unwrap();
+            settle().await;
+            for side in 0..2 {
+                let what = format!("{id} side {side} at {width} px");
+                let story = root
+                    .query_selector(&format!("[data-testid=story-{side}]"))
+                    .unwrap()
+                    .unwrap();
+                let plot = story.query_selector(".choreo-seq-plot").unwrap().unwrap();
+                let lanes = view.run.with_value(|r| cv::lanes(r.sides[side].model()));
+                let heads = || all(&story, ".choreo-seq-head");
+                assert_eq!(heads().len(), lanes.len(), "{what}");
+                let under_heads = || {
+                    heads()
+                        .iter()
+                        .map(|h| h.get_bounding_client_rect().bottom())
+                        .fold(f64::MIN, f64::max)
+                };
+                // At the top every row is below the heads.
+                plot.set_scroll_top(0);
+                plot.set_scroll_left(0);
+                let band = under_heads();
+                for e in all(&story, ".choreo-seq-body text") {
+                    let r = e.get_bounding_client_rect();
+                    assert!(
+                        r.top() >= band,
+                        "{what}: {:?} under the heads",
+                        e.text_content()
+                    );
+                }
+                let (sh, ch) = (plot.scroll_height(), plot.client_height());
+                if side == 1 || id == "double_refund" {
+                    assert!(sh > ch + 200, "{what}: a long story ({sh} in {ch} px)");
+                }
+                if sh <= ch {
+                    continue;
+                }
+                // Down (to the end, or a part of the way) and sideways to the end.
+                for down in [sh - ch, 300.min(sh - ch)] {
+                    plot.set_scroll_top(down);
+                    let across = plot.scroll_width() - plot.client_width();
+                    plot.set_scroll_left(across);
+                    assert_eq!(plot.scroll_top(), down, "{what}: the plot scrolled");
+                    plot.scroll_into_view();
+                    let p = plot.get_bounding_client_rect();
+                    let (top, bottom) = (
+                        p.top() + plot.client_top() as f64,
+                        p.top() + (plot.client_top() + plot.client_height()) as f64,
+                    );
+                    let (left, right) = (
+                        p.left() + plot.client_left() as f64,
+                        p.left() + (plot.client_left() + plot.client_width()) as f64,
+                    );
+                    // The body's lifelines: those that cross the box's middle.
+                    let mid = (top + bottom) / 2.0;
+                    let mut lives: Vec<f64> = all(&story, ".choreo-seq-life")
+                        .iter()
+                        .map(|l| l.get_bounding_client_rect())
+                        .filter(|r| r.top() < mid && r.bottom() > mid)
+                        .map(|r| (r.left() + r.right()) / 2.0)
+                        .collect();
+                    lives.sort_by(f64::total_cmp);
+                    assert_eq!(lives.len(), lanes.len(), "{what}: lifelines");
+                    let mut seen = 0;
+                    for h in heads() {
+                        let r = h.get_bounding_client_rect();
+                        let name = h.text_content().unwrap_or_default();
+                        assert!(
+                            r.top() >= top - 0.5 && r.bottom() <= bottom + 0.5,
+                            "{what}, {down} px down: {name} out of view: {} in y {top}–{bottom}",
+                            at(&r)
+                        );
+                        let x = (r.left() + r.right()) / 2.0;
+                        assert!(
+                            lives.iter().any(|l| (l - x).abs() < 1.0),
+                            "{what}, {across} px across: {name} at {x} off its lifeline {lives:?}"
+                        );
+                        // On top of the rows that scrolled under it.
+                        let inner = web_sys::window().unwrap().inner_width().unwrap();
+                        let inner = inner.as_f64().unwrap();
+                        if x > left + 4.0 && x < right.min(inner) - 4.0 {
+                            seen += 1;
+                            let y = (r.top() + r.bottom()) / 2.0;
+                            let hit = web_sys::window()
+                                .unwrap()
+                                .document()
+                                .unwrap()
+                                .element_from_point(x as f32, y as f32)
+                                .expect("an element at the head");
+                            assert!(
+                                hit.closest("[data-testid=seq-heads]").unwrap().is_some(),
+                                "{what}: {name} is covered by {:?}",
+                                hit.outer_html()
+                            );
+                        }
+                    }
+                    assert!(seen > 0, "{what}: some head is in the box's width");
+                    if across > 0 {
+                        sideways += 1;
+                    }
+                }
+                // Opaque: the rows under the heads do not show through.
+                let band = story
+                    .query_selector("[data-testid=seq-heads]")
+                    .unwrap()
+                    .unwrap();
+                let bg = web_sys::window()
+                    .unwrap()
+                    .get_computed_style(&band)
+                    .unwrap()
+                    .unwrap()
+                    .get_property_value("background-color")
+                    .unwrap();
+                assert_eq!(bg, "rgb(1, 2, 3)", "{what}: the heads' background");
+            }
+        }
+    }
+    assert!(sideways > 0, "a phone's half-card scrolls sideways");
 }

@@ -82,7 +82,9 @@ test('the stage draws every service; a lost event is the hop that never happened
   await page.getByTestId('order-input').fill('2');
   await page.getByTestId('order-input').press('Enter');
   await expect(a.locator('.choreo-where h3')).toContainText('#2');
-  await expect(a.getByTestId('sequence').locator('svg')).toBeVisible();
+  await expect(a.getByTestId('sequence').locator('svg.choreo-seq-body')).toBeVisible();
+  // The lanes' names are their own band, kept at the top of the plot as it scrolls.
+  await expect(a.getByTestId('seq-heads')).toBeVisible();
   await shot('choreo-event-lost-1440');
 });
 

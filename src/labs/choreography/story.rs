@@ -417,7 +417,14 @@ fn SequenceDiagram(data: Memo<Option<StoryData>>) -> impl IntoView {
 /// The narrowest column a lane gets (CSS px); a narrower box scrolls sideways.
 const MIN_COL: f64 = 72.0;
 const ROW_H: f64 = 22.0;
-const TOP: f64 = 34.0;
+/// A time jump's row is a little taller than a step's: its label has a line of
+/// its own, clear of the time of the row above and of the next hop's name.
+const JUMP_H: f64 = 28.0;
+/// The heads' band (CSS px) with one line of heads: its own SVG, kept at the
+/// top of the plot while the rows scroll under it (`.choreo-seq-heads`).
+const HEADS_H: f64 = 24.0;
+/// From the heads' band to the first row (a hop's name sits above its arrow).
+const FIRST_ROW: f64 = 18.0;
 /// The heads' size (CSS px, as `.choreo-seq-head` sets it) and how far the
 /// second line of staggered heads sits below the first.
 const HEAD_PX: f64 = 11.0;
@@ -436,8 +443,12 @@ fn time_jumps(rows: &[&Row]) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// The diagram as SVG: one column per lane, one row per hop or mark, and a
-/// red dashed arrow for each hop that should have happened and did not.
+/// The diagram as two SVGs of one width: the heads (the lanes' names), which
+/// stay at the top of the plot while it scrolls down — and go sideways with
+/// the rows, since both scroll in the same box —, and the body: one column per
+/// lane, one row per hop or mark, and a red dashed arrow for each hop that
+/// should have happened and did not. Both are drawn in one coordinate system;
+/// the body's viewBox starts where the heads' band ends.
 pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
     let lanes = &d.lanes;
     let left = 44.0;
@@ -456,37 +467,30 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         .filter(|h| h.why != Missing::NotYet)
         .collect();
     let jumps = time_jumps(&shown);
-    let n_rows = shown.len()
-        + jumps.iter().filter(|j| j.is_some()).count()
-        + missing.len()
-        + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
+    let n_jumps = jumps.iter().filter(|j| j.is_some()).count();
+    let n_rows = shown.len() + missing.len() + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
     // Six lanes in a narrow card leave a column narrower than "Notificaciones":
     // the heads then alternate between two lines instead of running into
     // each other ("OrquestadorInventario"), and the rows start lower.
     let stagger = lanes
         .iter()
         .any(|l| crate::markup::text_width(t(lang, l.short_key()), HEAD_PX) > col - 4.0);
-    let top = TOP + if stagger { HEAD_STEP } else { 0.0 };
-    let h = top + ROW_H * (n_rows.max(1) as f64) + 16.0;
+    let heads_h = HEADS_H + if stagger { HEAD_STEP } else { 0.0 };
+    let top = heads_h + FIRST_ROW;
+    let h = top + ROW_H * (n_rows.max(1) as f64) + JUMP_H * n_jumps as f64 + 16.0;
     let colour = order_colour(d.order);
     let mut m = Markup::new();
+    // The heads: what the body's role="img" and label already say, so hidden
+    // from assistive technology as they were inside it.
     m.open(
         "svg",
         &[
-            ("class", "choreo-seq-svg"),
-            ("viewBox", &format!("0 0 {SEQ_W:.0} {h:.0}")),
+            ("class", "choreo-seq-svg choreo-seq-heads"),
+            ("data-testid", "seq-heads"),
+            ("viewBox", &format!("0 0 {SEQ_W:.0} {heads_h:.0}")),
             ("width", &format!("{SEQ_W:.0}")),
-            ("height", &format!("{h:.0}")),
-            ("role", "img"),
-            (
-                "aria-label",
-                &tf(
-                    lang,
-                    "choreo.seq.label",
-                    &[("order", &(d.order + 1)), ("n", &d.rows.len())],
-                ),
-            ),
-            ("style", &format!("--order:{colour}")),
+            ("height", &format!("{heads_h:.0}")),
+            ("aria-hidden", "true"),
         ],
     );
     for (i, l) in lanes.iter().enumerate() {
@@ -502,14 +506,51 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             ],
             t(lang, l.short_key()),
         );
+        // The lifeline begins under both lines of heads (a wide head
+        // overhangs its neighbours' columns) and goes on in the body.
         m.empty(
             "line",
             &[
                 ("class", "choreo-seq-life"),
                 ("x1", &num(x)),
                 ("x2", &num(x)),
-                // Below both lines of heads (a wide head overhangs its neighbours' columns).
-                ("y1", &num(top - 12.0)),
+                ("y1", &num(heads_h - 4.0)),
+                ("y2", &num(heads_h)),
+            ],
+        );
+    }
+    m.close("svg");
+    m.open(
+        "svg",
+        &[
+            ("class", "choreo-seq-svg choreo-seq-body"),
+            (
+                "viewBox",
+                &format!("0 {heads_h:.0} {SEQ_W:.0} {:.0}", h - heads_h),
+            ),
+            ("width", &format!("{SEQ_W:.0}")),
+            ("height", &format!("{:.0}", h - heads_h)),
+            ("role", "img"),
+            (
+                "aria-label",
+                &tf(
+                    lang,
+                    "choreo.seq.label",
+                    &[("order", &(d.order + 1)), ("n", &d.rows.len())],
+                ),
+            ),
+            ("style", &format!("--order:{colour}")),
+        ],
+    );
+    for l in lanes {
+        let x = x_of(*l);
+        m.empty(
+            "line",
+            &[
+                ("class", "choreo-seq-life"),
+                ("x1", &num(x)),
+                ("x2", &num(x)),
+                ("y1", &num(heads_h)),
                 ("y2", &num(h - 6.0)),
             ],
         );
@@ -518,9 +559,11 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
     for (row, jump) in shown.iter().zip(&jumps) {
         // Rows are evenly spaced whatever the time between them: a long quiet
         // stretch (a retry's wait, a customer's cancel) gets its own row, so
-        // "263 ms" followed by "2.25 s" does not read as the next moment.
+        // "263 ms" followed by "2.25 s" does not read as the next moment. The
+        // row is a line of its own, a little taller than a step's, its label
+        // starting in the time column: it read as one with the time above
+        // when it sat half a row up, on that time's line.
         if let Some(gap) = jump {
-            let mid = y - ROW_H / 2.0 + 2.0;
             m.open(
                 "g",
                 &[("class", "choreo-seq-jump"), ("data-testid", "seq-jump")],
@@ -528,15 +571,15 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             m.empty(
                 "line",
                 &[
-                    ("x1", &num(left - 6.0)),
-                    ("y1", &num(mid)),
+                    ("x1", "4"),
+                    ("y1", &num(y - 3.0)),
                     ("x2", &num(SEQ_W - 4.0)),
-                    ("y2", &num(mid)),
+                    ("y2", &num(y - 3.0)),
                 ],
             );
             m.elem(
                 "text",
-                &[("x", &num(left)), ("y", &num(mid - 3.0))],
+                &[("x", "4"), ("y", &num(y + 1.0))],
                 &tf(
                     lang,
                     "choreo.seq.later",
@@ -544,7 +587,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                 ),
             );
             m.close("g");
-            y += ROW_H;
+            y += JUMP_H;
         }
         m.elem(
             "text",
