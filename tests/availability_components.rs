@@ -1178,6 +1178,137 @@ async fn both_seismographs_show_one_span_when_the_ping_intervals_differ() {
     );
 }
 
+/// A computed colour, `rgb(…)`, `rgba(…)` or `color(srgb …)` (what
+/// `color-mix` computes to), as 0-255 channels.
+fn rgb(css: &str) -> (f64, f64, f64) {
+    let css = css.trim();
+    let (inner, scale) = match css.strip_prefix("color(srgb") {
+        Some(rest) => (rest, 255.0),
+        None => (
+            css.trim_start_matches("rgba(").trim_start_matches("rgb("),
+            1.0,
+        ),
+    };
+    let v: Vec<f64> = inner
+        .trim_end_matches(')')
+        .split(|c: char| c == ',' || c == '/' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<f64>().unwrap_or(0.0) * scale)
+        .collect();
+    assert!(v.len() >= 3, "{css}");
+    (v[0], v[1], v[2])
+}
+
+/// WCAG's contrast ratio between two colours.
+fn contrast(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+    let lum = |c: (f64, f64, f64)| {
+        let ch = |v: f64| {
+            let s = v / 255.0;
+            if s <= 0.039_28 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The suspicion line was drawn in the blue of "backup promoted". Now its
+/// computed colour is none of the colours the seismograph or its key paint
+/// (bands, keys, ticks, threshold, verdicts), in the light and the dark
+/// theme, and it stands out from the panel (≥ 4.5:1).
+#[wasm_bindgen_test]
+async fn the_level_line_has_a_colour_of_its_own_in_both_themes() {
+    let view = preset("aggressive_timeout");
+    advance_to(view, 67_000);
+    for dark in [false, true] {
+        let root = container();
+        root.set_attribute("style", "width: 600px; background: var(--panel)")
+            .unwrap();
+        let main = include_str!("../style/main.css");
+        let main = if dark {
+            main.replace("@media (prefers-color-scheme: dark)", "@media all")
+        } else {
+            main.to_string()
+        };
+        common::style_in(
+            &root,
+            &format!(
+                "{main}{}{}",
+                include_str!("../style/components.css"),
+                include_str!("../style/lab-availability.css")
+            ),
+        );
+        let handle = mount_to(root.clone(), move || {
+            view! { <Seismograph view=view side=0 /> }
+        });
+        tick().await;
+        let style = |e: &Element, prop: &str| {
+            web_sys::window()
+                .unwrap()
+                .get_computed_style(e)
+                .unwrap()
+                .unwrap()
+                .get_property_value(prop)
+                .unwrap()
+        };
+        let level = style(&one(&root, ".av-level"), "stroke");
+        let promoted = one(&root, "[data-band=promoted] rect");
+        assert_ne!(style(&promoted, "fill"), level, "dark {dark}");
+        let label = one(&root, ".av-level-label");
+        assert_eq!(style(&label, "fill"), level, "its name is in its colour");
+        // Both names are painted over the line, on their halo, not struck through.
+        let path = one(&root, ".av-level");
+        for name in [".av-threshold-label", ".av-level-label"] {
+            let after = path.compare_document_position(&one(&root, name));
+            assert!(
+                after & web_sys::Node::DOCUMENT_POSITION_FOLLOWING != 0,
+                "{name} is drawn after the line"
+            );
+        }
+        let mut painted: Vec<(String, String)> = vec![];
+        for e in all(&root, "rect, .av-verdict") {
+            painted.push((
+                e.get_attribute("class").unwrap_or_default(),
+                style(&e, "fill"),
+            ));
+        }
+        for e in all(&root, ".av-tick, .av-threshold") {
+            painted.push((
+                e.get_attribute("class").unwrap_or_default(),
+                style(&e, "stroke"),
+            ));
+        }
+        for e in all(&root, ".av-band-key") {
+            let before = web_sys::window()
+                .unwrap()
+                .get_computed_style_with_pseudo_elt(&e, "::before")
+                .unwrap()
+                .unwrap()
+                .get_property_value("background-color")
+                .unwrap();
+            painted.push((e.get_attribute("class").unwrap_or_default(), before));
+        }
+        assert!(painted.len() >= 12, "{painted:?}");
+        let (l, p) = (rgb(&level), rgb(&style(&root, "background-color")));
+        for (what, colour) in &painted {
+            let c = rgb(colour);
+            let apart = (l.0 - c.0).abs() + (l.1 - c.1).abs() + (l.2 - c.2).abs();
+            assert!(
+                apart > 90.0,
+                "dark {dark}: the level {level} is close to {what}'s {colour}"
+            );
+        }
+        let ratio = contrast(l, p);
+        assert!(ratio >= 4.5, "dark {dark}: {level} on the panel: {ratio}");
+        drop(handle);
+        root.remove();
+    }
+}
+
 /// A month: three days hold 25,920 pings and a verdict lasts half a minute,
 /// so the verdicts were under a pixel wide. Now both seismographs show the
 /// latest crash up close, the same stretch on both sides, and say so: A's

@@ -305,16 +305,6 @@ pub fn seismo_svg(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
         th_text
     };
     let th_width = crate::markup::text_width(&th_text, 11.0);
-    m.elem(
-        "text",
-        &[
-            ("class", "av-threshold-label"),
-            ("x", &num(w - 6.0)),
-            ("y", &num(ty - 3.0)),
-            ("text-anchor", "end"),
-        ],
-        &th_text,
-    );
     let mut pts: Vec<(f64, f64)> = vec![];
     if tr.summed {
         // The highest level in each mark's stretch.
@@ -340,6 +330,18 @@ pub fn seismo_svg(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
         .map(|(i, (a, b))| format!("{}{},{}", if i == 0 { "M" } else { "L" }, num(*a), num(*b)))
         .collect();
     m.empty("path", &[("class", "av-level"), ("d", &d)]);
+    // The threshold's name over the line, on its halo: the ink line of a
+    // flapping detector struck it through.
+    m.elem(
+        "text",
+        &[
+            ("class", "av-threshold-label"),
+            ("x", &num(w - 6.0)),
+            ("y", &num(ty - 3.0)),
+            ("text-anchor", "end"),
+        ],
+        &th_text,
+    );
     // The level's name, where it leaves the threshold's clear (the help above
     // the drawing names the line too).
     let level_text = t(
