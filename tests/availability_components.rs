@@ -1036,11 +1036,7 @@ async fn the_seismograph_keeps_its_text_size_in_half_a_phone() {
         );
         let holder = container();
         root.append_child(&holder).unwrap();
-        holder.set_inner_html(
-            &view
-                .run
-                .with_value(|r| seismo_svg(&r.sides[0], Lang::Es, width)),
-        );
+        holder.set_inner_html(&view.run.with_value(|r| seismo_svg(r, 0, Lang::Es, width)));
         let svg = one(&root, "svg").get_bounding_client_rect();
         assert!(
             (svg.width() - width).abs() < 1.0,
@@ -1124,5 +1120,325 @@ async fn the_outcomes_bar_draws_each_error_code_in_its_own_tone() {
             .unwrap();
         let wide = share > 0.0;
         assert_eq!(wide, n > 0, "{:?} for {n}", part.get_attribute("style"));
+    }
+}
+
+/// A pings every 0.5 s, B every second. Both seismographs show the same span
+/// — B's 24 intervals, 24 s — so A | B read on one time scale (A showed 12 s
+/// beside B's 24 s); A still draws its 48 pings one by one.
+#[wasm_bindgen_test]
+async fn both_seismographs_show_one_span_when_the_ping_intervals_differ() {
+    let view = preset("aggressive_timeout");
+    let (root, _keep) = mount(move || {
+        view! {
+            <Seismograph view=view side=0 />
+            <Seismograph view=view side=1 />
+        }
+        .into_any()
+    });
+    advance_to(view, 67_000);
+    tick().await;
+    let intervals = view.run.with_value(|r| {
+        (
+            r.sides[0].model().tactics().interval_ms,
+            r.sides[1].model().tactics().interval_ms,
+        )
+    });
+    assert_eq!(intervals, (500, 1_000));
+    for side in 0..2 {
+        let scale = one(&root, &format!("[data-testid=av-seismo-scale-{side}]"));
+        assert_eq!(
+            scale.text_content().unwrap(),
+            "Last 24 s: one tick per ping.",
+            "side {side}"
+        );
+        assert_eq!(scale.get_attribute("data-summed").unwrap(), "false");
+    }
+    let span = |side: usize| {
+        let svg = one(&root, &format!("[data-testid=av-seismo-{side}] svg"));
+        (
+            svg.get_attribute("data-from").unwrap_or_default(),
+            svg.get_attribute("data-to").unwrap_or_default(),
+        )
+    };
+    assert_eq!(span(0), span(1));
+    assert_eq!(span(0), ("43000".to_string(), "67000".to_string()));
+    let pings = |side: usize| {
+        all(
+            &root,
+            &format!("[data-testid=av-seismo-{side}] .av-tick.ping"),
+        )
+        .len()
+    };
+    assert!(
+        pings(0) >= 48 && pings(1) >= 24,
+        "{} {}",
+        pings(0),
+        pings(1)
+    );
+}
+
+/// A computed colour, `rgb(…)`, `rgba(…)` or `color(srgb …)` (what
+/// `color-mix` computes to), as 0-255 channels.
+fn rgb(css: &str) -> (f64, f64, f64) {
+    let css = css.trim();
+    let (inner, scale) = match css.strip_prefix("color(srgb") {
+        Some(rest) => (rest, 255.0),
+        None => (
+            css.trim_start_matches("rgba(").trim_start_matches("rgb("),
+            1.0,
+        ),
+    };
+    let v: Vec<f64> = inner
+        .trim_end_matches(')')
+        .split(|c: char| c == ',' || c == '/' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<f64>().unwrap_or(0.0) * scale)
+        .collect();
+    assert!(v.len() >= 3, "{css}");
+    (v[0], v[1], v[2])
+}
+
+/// WCAG's contrast ratio between two colours.
+fn contrast(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+    let lum = |c: (f64, f64, f64)| {
+        let ch = |v: f64| {
+            let s = v / 255.0;
+            if s <= 0.039_28 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The suspicion line was drawn in the blue of "backup promoted". Now its
+/// computed colour is none of the colours the seismograph or its key paint
+/// (bands, keys, ticks, threshold, verdicts), in the light and the dark
+/// theme, and it stands out from the panel (≥ 4.5:1).
+#[wasm_bindgen_test]
+async fn the_level_line_has_a_colour_of_its_own_in_both_themes() {
+    let view = preset("aggressive_timeout");
+    advance_to(view, 67_000);
+    for dark in [false, true] {
+        let root = container();
+        root.set_attribute("style", "width: 600px; background: var(--panel)")
+            .unwrap();
+        let main = include_str!("../style/main.css");
+        let main = if dark {
+            main.replace("@media (prefers-color-scheme: dark)", "@media all")
+        } else {
+            main.to_string()
+        };
+        common::style_in(
+            &root,
+            &format!(
+                "{main}{}{}",
+                include_str!("../style/components.css"),
+                include_str!("../style/lab-availability.css")
+            ),
+        );
+        let handle = mount_to(root.clone(), move || {
+            view! { <Seismograph view=view side=0 /> }
+        });
+        tick().await;
+        let style = |e: &Element, prop: &str| {
+            web_sys::window()
+                .unwrap()
+                .get_computed_style(e)
+                .unwrap()
+                .unwrap()
+                .get_property_value(prop)
+                .unwrap()
+        };
+        let level = style(&one(&root, ".av-level"), "stroke");
+        let promoted = one(&root, "[data-band=promoted] rect");
+        assert_ne!(style(&promoted, "fill"), level, "dark {dark}");
+        let label = one(&root, ".av-level-label");
+        assert_eq!(style(&label, "fill"), level, "its name is in its colour");
+        // Both names are painted over the line, on their halo, not struck through.
+        let path = one(&root, ".av-level");
+        for name in [".av-threshold-label", ".av-level-label"] {
+            let after = path.compare_document_position(&one(&root, name));
+            assert!(
+                after & web_sys::Node::DOCUMENT_POSITION_FOLLOWING != 0,
+                "{name} is drawn after the line"
+            );
+        }
+        let mut painted: Vec<(String, String)> = vec![];
+        for e in all(&root, "rect, .av-verdict") {
+            painted.push((
+                e.get_attribute("class").unwrap_or_default(),
+                style(&e, "fill"),
+            ));
+        }
+        for e in all(&root, ".av-tick, .av-threshold") {
+            painted.push((
+                e.get_attribute("class").unwrap_or_default(),
+                style(&e, "stroke"),
+            ));
+        }
+        for e in all(&root, ".av-band-key") {
+            let before = web_sys::window()
+                .unwrap()
+                .get_computed_style_with_pseudo_elt(&e, "::before")
+                .unwrap()
+                .unwrap()
+                .get_property_value("background-color")
+                .unwrap();
+            painted.push((e.get_attribute("class").unwrap_or_default(), before));
+        }
+        assert!(painted.len() >= 12, "{painted:?}");
+        let (l, p) = (rgb(&level), rgb(&style(&root, "background-color")));
+        for (what, colour) in &painted {
+            let c = rgb(colour);
+            let apart = (l.0 - c.0).abs() + (l.1 - c.1).abs() + (l.2 - c.2).abs();
+            assert!(
+                apart > 90.0,
+                "dark {dark}: the level {level} is close to {what}'s {colour}"
+            );
+        }
+        let ratio = contrast(l, p);
+        assert!(ratio >= 4.5, "dark {dark}: {level} on the panel: {ratio}");
+        drop(handle);
+        root.remove();
+    }
+}
+
+/// A month: three days hold 25,920 pings and a verdict lasts half a minute,
+/// so the verdicts were under a pixel wide. Now both seismographs show the
+/// latest crash up close, the same stretch on both sides, and say so: A's
+/// "declared down" spans a third of the drawing and more, B's backup takes
+/// over at its verdict, which is marked on both.
+#[wasm_bindgen_test]
+async fn a_month_s_seismographs_show_the_latest_crash_up_close() {
+    let view = preset("month");
+    let root = container();
+    root.set_attribute("style", "width: 600px").unwrap();
+    common::style_in(
+        &root,
+        concat!(
+            include_str!("../style/components.css"),
+            include_str!("../style/lab-availability.css")
+        ),
+    );
+    let _m = mount_to(root.clone(), move || {
+        view! {
+            <Seismograph view=view side=0 />
+            <Seismograph view=view side=1 />
+        }
+    });
+    advance_to(view, 3 * 24 * 3_600_000);
+    tick().await;
+    let side = |s: usize| one(&root, &format!("[data-testid=av-seismo-{s}]"));
+    let width = |e: &Element| e.get_bounding_client_rect().width();
+    let svg_w = width(&one(&side(0), "svg"));
+    assert!(svg_w > 500.0, "{svg_w}");
+    // A: declared down until the primary restarts — a third of the drawing.
+    let down = width(&one(&side(0), "[data-band=down] rect"));
+    assert!(down >= svg_w / 3.0, "A's verdict is {down} px of {svg_w}");
+    let window = |s: usize| {
+        let svg = one(&side(s), "svg");
+        let at = |a: &str| -> u64 { svg.get_attribute(a).unwrap().parse().unwrap() };
+        (at("data-from"), at("data-to"))
+    };
+    assert_eq!(window(0), window(1));
+    let (from, to) = window(0);
+    assert!(to - from < 3_600_000, "up close: {from}..{to}");
+    for s in 0..2 {
+        let text = one(&root, &format!("[data-testid=av-seismo-scale-{s}]"))
+            .text_content()
+            .unwrap();
+        assert!(
+            text.starts_with("Last 3 d: 2 crashes; the latest up close (1 d ")
+                && text.contains(" ago): ")
+                && text.ends_with(", one tick per ping."),
+            "{text}"
+        );
+        assert!(
+            all(&side(s), ".av-tick.echo").len() >= 10,
+            "echoes one by one"
+        );
+        assert!(all(&side(s), ".av-miss").len() >= 3, "the missed echoes");
+        assert!(!all(&side(s), ".av-truth").is_empty(), "the crash shaded");
+    }
+    // B: declared down for an instant, then the backup promoted.
+    let promoted = width(&one(&side(1), "[data-band=promoted] rect"));
+    assert!(promoted >= svg_w / 3.0, "{promoted} px");
+    assert!(width(&one(&side(1), "[data-band=down] rect")) >= 2.0);
+    // The verdict is marked on both, at the same instant, visibly.
+    let marks: Vec<Element> = (0..2).map(|s| one(&side(s), ".av-verdict")).collect();
+    assert_eq!(
+        marks[0].get_attribute("data-at"),
+        marks[1].get_attribute("data-at")
+    );
+    assert!(width(&marks[0]) >= 7.0, "{}", width(&marks[0]));
+    // The month's end: its last crash (19 min) up close, pings summed.
+    run_to_end(view);
+    tick().await;
+    assert_eq!(window(0), window(1));
+    let text = one(&root, "[data-testid=av-seismo-scale-0]")
+        .text_content()
+        .unwrap();
+    assert!(
+        text.starts_with("Last 3 d: 2 crashes; the latest up close (")
+            && text.contains(" pings. Each mark sums "),
+        "{text}"
+    );
+    let marks = all(&side(0), ".av-agg");
+    assert!(!marks.is_empty() && marks.len() <= 48, "{}", marks.len());
+    let down = width(&one(&side(0), "[data-band=down] rect"));
+    assert!(down >= svg_w / 3.0, "{down} px");
+    root.remove();
+}
+
+/// In half a phone (170 px) 48 ticks 3 px apart, and their crosses, ran
+/// together: there the side pinging every 0.5 s sums its pings two to a
+/// mark, and says so, while the side pinging every second, in the same 24 s,
+/// still draws one tick per ping. In a card (600 px) both draw every ping.
+#[wasm_bindgen_test]
+async fn in_half_a_phone_the_side_that_pings_more_often_sums_its_pings() {
+    use cloud_patterns_playground::labs::availability::seismo::{scale_text, seismo_svg};
+    let view = preset("aggressive_timeout");
+    advance_to(view, 67_000);
+    let draw = |side: usize, width: f64| {
+        let holder = container();
+        holder.set_inner_html(
+            &view
+                .run
+                .with_value(|r| seismo_svg(r, side, Lang::En, width)),
+        );
+        let text = view
+            .run
+            .with_value(|r| scale_text(r, side, Lang::En, width));
+        (holder, text)
+    };
+    let (a, text) = draw(0, 170.0);
+    assert_eq!(
+        text,
+        "Last 24 s: 48 pings, too many to draw one by one. Each mark sums 2 pings (1 s): \
+         its height is the share echoed in time; a × with a number counts the missed ones."
+    );
+    assert!(all(&a, ".av-tick.ping").is_empty());
+    let xs: Vec<f64> = all(&a, ".av-agg")
+        .iter()
+        .map(|m| m.get_attribute("x").unwrap().parse().unwrap())
+        .collect();
+    assert!(xs.len() >= 20 && xs.len() <= 24, "{} marks", xs.len());
+    assert!(xs.windows(2).all(|w| w[1] - w[0] >= 5.0), "{xs:?}");
+    a.remove();
+    let (b, text) = draw(1, 170.0);
+    assert_eq!(text, "Last 24 s: one tick per ping.");
+    assert!(all(&b, ".av-tick.ping").len() >= 24);
+    b.remove();
+    for side in 0..2 {
+        let (card, text) = draw(side, 600.0);
+        assert_eq!(text, "Last 24 s: one tick per ping.", "side {side}");
+        assert!(all(&card, ".av-agg").is_empty());
+        card.remove();
     }
 }

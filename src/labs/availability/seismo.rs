@@ -11,9 +11,11 @@ use super::AvailView;
 use crate::charts::{fmt_count, fmt_ms};
 use crate::i18n::tr;
 use crate::markup::{num, Markup};
-use engine::i18n::{t, tf};
-use engine::labs::availability::view::{seismo_window, Band, SEISMO_FIT};
-use engine::labs::availability::AvailabilitySim;
+use engine::i18n::{t, tf, tn};
+use engine::labs::availability::view::{
+    seismo_window_of, Band, SeismoTrack, SeismoWindow, SEISMO_FIT,
+};
+use engine::labs::availability::{AvailabilityModel, AvailabilityRun};
 use engine::time::SimTime;
 use engine::Lang;
 use leptos::prelude::*;
@@ -29,44 +31,116 @@ fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
 }
 
-/// The window shown: (from, to) in simulated time (the last 24 ping
-/// intervals or the last tenth of the run, whichever is longer).
-pub fn window(sim: &AvailabilitySim) -> (SimTime, SimTime) {
-    let model = sim.model();
-    seismo_window(
-        sim.now(),
-        model.tactics().interval_ms,
-        model.config().load.duration_ms,
-    )
+/// The window every side's seismograph shows (the engine's rule: one span
+/// for A and B, that of the side pinging least often; a long run's latest
+/// crash up close).
+pub fn window(run: &AvailabilityRun) -> SeismoWindow {
+    let models: Vec<&AvailabilityModel> = run.sides.iter().map(|s| s.model()).collect();
+    seismo_window_of(&models, run.now())
 }
 
-/// Whether the window holds more pings than fit one by one (then each
-/// mark sums a bucket of them).
-pub fn summed(sim: &AvailabilitySim) -> bool {
-    let (from, to) = window(sim);
-    sim.model().pings_between(from, to) > SEISMO_FIT as u64
+/// Pings that fit one by one in a drawing `width` px wide: one every 5 px
+/// at least (48 in a card; 28 in half a phone, where 48 ticks and their
+/// crosses ran together into a hatched bar).
+pub fn fit(width: f64) -> usize {
+    ((width.max(150.0) - 8.0) / 5.0)
+        .floor()
+        .clamp(12.0, SEISMO_FIT as f64) as usize
+}
+
+/// What side `side` draws in the window, `width` px wide.
+fn track(run: &AvailabilityRun, side: usize, w: &SeismoWindow, width: f64) -> Option<SeismoTrack> {
+    let sim = run.sides.get(side)?;
+    Some(sim.model().seismo_track(w, sim.now(), fit(width)))
+}
+
+/// Whether side `side`'s window holds more pings than fit one by one in
+/// `width` px (then each mark sums a bucket of them).
+pub fn summed(run: &AvailabilityRun, side: usize, width: f64) -> bool {
+    track(run, side, &window(run), width).is_some_and(|t| t.summed)
 }
 
 /// What the window covers, under the title: its span, and when pings are
-/// summed how many each mark stands for.
-pub fn scale_text(sim: &AvailabilitySim, lang: Lang) -> String {
-    let (from, to) = window(sim);
-    let span = fmt_ms(lang, ms(to) - ms(from));
-    if !summed(sim) {
-        return tf(lang, "availability.seismo.window_each", &[("span", &span)]);
-    }
+/// summed how many each mark stands for; up close on a crash, which one.
+pub fn scale_text(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) -> String {
+    let Some(sim) = run.sides.get(side) else {
+        return String::new();
+    };
+    let w = window(run);
+    let Some(tr) = track(run, side, &w, width) else {
+        return String::new();
+    };
     let model = sim.model();
-    let b = model.ping_buckets(from, to, SEISMO_FIT);
-    let width = b.first().map_or(0.0, |b| ms(b.to) - ms(b.from));
-    let per = (width / model.tactics().interval_ms.max(1) as f64).round() as u64;
+    let span = fmt_ms(lang, ms(w.to) - ms(w.from));
+    let now = sim.now();
+    // Summed: the pings in the window and what one mark stands for.
+    let sums = || {
+        let mark = tr.buckets.first().map_or(0.0, |b| ms(b.to) - ms(b.from));
+        let per = (mark / model.tactics().interval_ms.max(1) as f64).round() as u64;
+        (
+            fmt_count(lang, model.pings_between(w.from, w.to)),
+            fmt_count(lang, per),
+            fmt_ms(lang, mark),
+        )
+    };
+    let Some(crash) = w.crash else {
+        if !tr.summed {
+            return tf(lang, "availability.seismo.window_each", &[("span", &span)]);
+        }
+        let (pings, per, width) = sums();
+        return tf(
+            lang,
+            "availability.seismo.window_sum",
+            &[
+                ("span", &span),
+                ("pings", &pings),
+                ("per", &per),
+                ("width", &width),
+            ],
+        );
+    };
+    // Up close: the crashes in the live window, and when this one was.
+    let (live_from, live_to) = w.live;
+    let crashes = model
+        .crashes_between(live_from.min(w.from), live_to.min(now))
+        .len()
+        .max(1) as u64;
+    let when = if w.open_ended(now) {
+        t(lang, "availability.seismo.under_way").to_string()
+    } else {
+        tf(
+            lang,
+            "availability.seismo.ago",
+            &[("ago", &fmt_ms(lang, ms(now) - ms(crash)))],
+        )
+    };
+    let head = tn(
+        lang,
+        "availability.seismo.close_up",
+        crashes,
+        &[
+            ("span", &fmt_ms(lang, ms(live_to) - ms(live_from))),
+            ("n", &crashes),
+            ("when", &when),
+            ("width", &span),
+        ],
+    );
+    if !tr.summed {
+        return tf(
+            lang,
+            "availability.seismo.close_up_each",
+            &[("head", &head)],
+        );
+    }
+    let (pings, per, width) = sums();
     tf(
         lang,
-        "availability.seismo.window_sum",
+        "availability.seismo.close_up_sum",
         &[
-            ("span", &span),
-            ("pings", &fmt_count(lang, model.pings_between(from, to))),
-            ("per", &fmt_count(lang, per)),
-            ("width", &fmt_ms(lang, width)),
+            ("head", &head),
+            ("pings", &pings),
+            ("per", &per),
+            ("mark", &width),
         ],
     )
 }
@@ -75,18 +149,23 @@ fn band_label(lang: Lang, b: Band) -> String {
     t(lang, &format!("availability.band.{}", b.key())).to_string()
 }
 
-/// The seismograph of one side, `width` CSS px wide.
-pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
+/// The seismograph of side `side`, `width` CSS px wide.
+pub fn seismo_svg(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) -> String {
+    let Some(sim) = run.sides.get(side) else {
+        return String::new();
+    };
     let model = sim.model();
     // Drawn at its element's width down to half a phone, so its text keeps
     // its size (a 240 px drawing shrunk into 170 px read at 6-8 px).
     let w = width.max(150.0);
-    let (from, to) = window(sim);
+    let win = window(run);
+    let now = sim.now();
+    let tr = model.seismo_track(&win, now, fit(w));
+    let (from, to) = (win.from, win.to);
     let (f, span) = (ms(from), (ms(to) - ms(from)).max(1.0));
-    let now_ms = ms(sim.now());
+    let now_ms = ms(now);
     let x = |t: f64| 4.0 + (t - f) / span * (w - 8.0);
     let th = model.threshold();
-    let recent = model.recent();
     let top_level = (th.value * 1.5).max(1.0);
     let y_level =
         |v: f64| LEVEL_BOTTOM - (v.min(top_level) / top_level) * (LEVEL_BOTTOM - LEVEL_TOP);
@@ -97,11 +176,13 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
             ("class", "av-seismo-svg"),
             ("viewBox", &format!("0 0 {} {}", num(w), num(H))),
             ("role", "img"),
-            ("aria-label", &seismo_sentence(sim, lang)),
+            ("aria-label", &seismo_sentence(run, side, lang, w)),
+            ("data-from", &from.as_ms().to_string()),
+            ("data-to", &to.as_ms().to_string()),
         ],
     );
     // The primary really down (ground truth), behind everything.
-    for (a, b, hung) in model.crashes_between(from, to.min(sim.now())) {
+    for (a, b, hung) in model.crashes_between(from, to.min(now)) {
         m.empty(
             "rect",
             &[
@@ -115,13 +196,7 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
     }
     // Pings and echoes: one by one, or summed per mark when too many.
     line(&mut m, "av-seismo-base", (4.0, TICKS_Y), (w - 4.0, TICKS_Y));
-    let summed = summed(sim);
-    let buckets = if summed {
-        model.ping_buckets(from, to.min(sim.now()), SEISMO_FIT)
-    } else {
-        vec![]
-    };
-    for b in &buckets {
+    for b in &tr.buckets {
         let s = b.slice;
         if s.pings == 0 {
             continue;
@@ -168,15 +243,11 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
             }
         }
     }
-    for p in recent
-        .pings
-        .iter()
-        .filter(|p| !summed && p.sent >= from && p.sent <= sim.now())
-    {
+    for p in &tr.pings {
         let px = x(ms(p.sent));
         line(&mut m, "av-tick ping", (px, TICKS_Y), (px, TICKS_Y - 5.0));
         match p.echo {
-            Some(e) if e <= sim.now() => {
+            Some(e) if e <= now => {
                 let ex = x(ms(e));
                 let late = e > p.deadline;
                 line(
@@ -190,7 +261,7 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
                     (ex, TICKS_Y - 18.0),
                 );
             }
-            _ if p.deadline <= sim.now() => {
+            _ if p.deadline <= now => {
                 let dx = x(ms(p.deadline));
                 m.elem(
                     "text",
@@ -234,38 +305,18 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
         th_text
     };
     let th_width = crate::markup::text_width(&th_text, 11.0);
-    m.elem(
-        "text",
-        &[
-            ("class", "av-threshold-label"),
-            ("x", &num(w - 6.0)),
-            ("y", &num(ty - 3.0)),
-            ("text-anchor", "end"),
-        ],
-        &th_text,
-    );
     let mut pts: Vec<(f64, f64)> = vec![];
-    if summed {
+    if tr.summed {
         // The highest level in each mark's stretch.
-        for b in &buckets {
+        for b in tr.buckets.iter().filter(|b| b.slice.pings > 0) {
             let y = y_level(b.slice.max_level);
             pts.push((x(ms(b.from)).max(4.0), y));
             pts.push((x(ms(b.to).min(now_ms)).min(w - 4.0), y));
         }
-    }
-    let mut last = recent
-        .levels
-        .iter()
-        .rev()
-        .find(|l| l.0 < from)
-        .map_or(0.0, |l| l.1);
-    if !summed {
+    } else {
+        let mut last = tr.level_before;
         pts.push((x(f), y_level(last)));
-        for &(at, v) in recent
-            .levels
-            .iter()
-            .filter(|l| l.0 >= from && l.0 <= sim.now())
-        {
+        for &(at, v) in &tr.levels {
             let lx = x(ms(at));
             pts.push((lx, y_level(last)));
             pts.push((lx, y_level(v)));
@@ -279,6 +330,18 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
         .map(|(i, (a, b))| format!("{}{},{}", if i == 0 { "M" } else { "L" }, num(*a), num(*b)))
         .collect();
     m.empty("path", &[("class", "av-level"), ("d", &d)]);
+    // The threshold's name over the line, on its halo: the ink line of a
+    // flapping detector struck it through.
+    m.elem(
+        "text",
+        &[
+            ("class", "av-threshold-label"),
+            ("x", &num(w - 6.0)),
+            ("y", &num(ty - 3.0)),
+            ("text-anchor", "end"),
+        ],
+        &th_text,
+    );
     // The level's name, where it leaves the threshold's clear (the help above
     // the drawing names the line too).
     let level_text = t(
@@ -304,9 +367,12 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
     // 2 px wide: a month's half-minute verdicts were narrower than a pixel
     // and the "up" after them painted them over (the strip read "up" while
     // the misses crossed the line).
-    let bands = model.bands_between(from, sim.now().min(to));
-    let (up, other): (Vec<_>, Vec<_>) = bands.into_iter().partition(|b| b.2 == Band::Up);
-    for (a, b, band) in up.into_iter().chain(other) {
+    // The shortest last, so that an instant's verdict (declared down, and
+    // at once a warm backup promoted) is not painted over by what follows.
+    let (up, mut other): (Vec<&(SimTime, SimTime, Band)>, Vec<_>) =
+        tr.bands.iter().partition(|b| b.2 == Band::Up);
+    engine::order::sort_by(&mut other, |a, b| b.1.since(b.0).cmp(&a.1.since(a.0)));
+    for &(a, b, band) in up.into_iter().chain(other) {
         let (x0, x1) = (x(ms(a)), x(ms(b)));
         let x1 = if band == Band::Up {
             x1
@@ -339,6 +405,30 @@ pub fn seismo_svg(sim: &AvailabilitySim, lang: Lang, width: f64) -> String {
         }
         m.close("g");
     }
+    // Each verdict (declared down), marked above the band however short
+    // its stretch: a warm backup takes over the instant it is declared.
+    for &v in &tr.verdicts {
+        let vx = x(ms(v));
+        m.empty(
+            "path",
+            &[
+                ("class", "av-verdict"),
+                ("data-at", &v.as_ms().to_string()),
+                (
+                    "d",
+                    &format!(
+                        "M{},{}L{},{}L{},{}Z",
+                        num(vx - 4.0),
+                        num(BAND_Y - 7.0),
+                        num(vx + 4.0),
+                        num(BAND_Y - 7.0),
+                        num(vx),
+                        num(BAND_Y - 1.0)
+                    ),
+                ),
+            ],
+        );
+    }
     // Now.
     if now_ms <= ms(to) {
         line(&mut m, "av-now", (x(now_ms), 0.0), (x(now_ms), H));
@@ -361,36 +451,37 @@ fn line(m: &mut Markup, class: &str, a: (f64, f64), b: (f64, f64)) {
 }
 
 /// The seismograph in one sentence.
-pub fn seismo_sentence(sim: &AvailabilitySim, lang: Lang) -> String {
+pub fn seismo_sentence(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) -> String {
+    let Some(sim) = run.sides.get(side) else {
+        return String::new();
+    };
     let model = sim.model();
     let th = model.threshold();
-    let (from, to) = window(sim);
-    let (pings, echoed) = if summed(sim) {
-        model
-            .ping_buckets(from, to.min(sim.now()), SEISMO_FIT)
-            .iter()
-            .fold((0u64, 0u64), |a, b| {
-                (
-                    a.0 + u64::from(b.slice.on_time + b.slice.missed),
-                    a.1 + u64::from(b.slice.on_time),
-                )
-            })
+    let now = sim.now();
+    let tr = model.seismo_track(&window(run), now, fit(width));
+    let (pings, echoed) = if tr.summed {
+        tr.buckets.iter().fold((0u64, 0u64), |a, b| {
+            (
+                a.0 + u64::from(b.slice.on_time + b.slice.missed),
+                a.1 + u64::from(b.slice.on_time),
+            )
+        })
     } else {
-        let pings: Vec<_> = model
-            .recent()
-            .pings
-            .iter()
-            .filter(|p| p.sent >= from && p.deadline <= sim.now())
-            .collect();
-        let echoed = pings
+        let judged: Vec<_> = tr.pings.iter().filter(|p| p.deadline <= now).collect();
+        let echoed = judged
             .iter()
             .filter(|p| p.echo.is_some_and(|e| e <= p.deadline))
             .count();
-        (pings.len() as u64, echoed as u64)
+        (judged.len() as u64, echoed as u64)
     };
+    let w = window(run);
     tf(
         lang,
-        "availability.seismo.sentence",
+        if w.crash.is_some() {
+            "availability.seismo.sentence_close"
+        } else {
+            "availability.seismo.sentence"
+        },
         &[
             ("band", &band_label(lang, model.band_now())),
             (
@@ -415,7 +506,7 @@ pub fn Seismograph(view: AvailView, side: usize) -> impl IntoView {
         view.with(|run| {
             run.sides
                 .get(side)
-                .map(|s| seismo_svg(s, lang, w))
+                .map(|_| seismo_svg(run, side, lang, w))
                 .unwrap_or_default()
         })
     };
@@ -435,10 +526,11 @@ pub fn Seismograph(view: AvailView, side: usize) -> impl IntoView {
                 " "
                 <span class="help">{tr("availability.seismo.help")}</span>
             </figcaption>
-            <p class="av-seismo-scale help" data-testid=format!("av-seismo-scale-{side}") data-summed=move || view.with(|run| run.sides.get(side).is_some_and(summed).to_string())>
+            <p class="av-seismo-scale help" data-testid=format!("av-seismo-scale-{side}") data-summed=move || view.with(|run| summed(run, side, width.get()).to_string())>
                 {move || {
                     let lang = view.lang.get();
-                    view.with(|run| run.sides.get(side).map(|s| scale_text(s, lang)).unwrap_or_default())
+                    let w = width.get();
+                    view.with(|run| scale_text(run, side, lang, w))
                 }}
             </p>
             <div class="stage-plot" node_ref=node inner_html=svg></div>

@@ -21,7 +21,7 @@
 
 use super::config::{AvailabilityConfig, Crashes, DetectorKind, Redundancy, Tactics};
 use super::record::{AvailabilityRecord, Backend, Code};
-use super::view::{band_of, Recorder, Sent};
+use super::view::{band_of, EpisodeRules, Recorder, Sent};
 use crate::patterns::detector::{Health, PhiAccrual, PingEcho};
 use crate::patterns::projector::{Next, Projector, SyncMode};
 use crate::rng::SimRng;
@@ -304,7 +304,15 @@ impl AvailabilityModel {
             scratch: Vec::new(),
             down_since: None,
             workers: Default::default(),
-            recorder: Recorder::default(),
+            recorder: Recorder::new(EpisodeRules::new(
+                tactics.interval_ms,
+                config
+                    .sides()
+                    .iter()
+                    .map(|t| t.interval_ms)
+                    .max()
+                    .unwrap_or(tactics.interval_ms),
+            )),
             stats: AvailabilityStats {
                 commands: 0,
                 commands_ok: 0,
@@ -874,14 +882,21 @@ impl Model for AvailabilityModel {
                 let next = self.projector.crash(now, &mut rng);
                 self.follow(next, ctx);
             }
-            AvailabilityEvent::PrimaryEdge { up } => ctx.record(if up {
-                AvailabilityRecord::Restarted
-            } else {
-                AvailabilityRecord::Crashed
-            }),
+            AvailabilityEvent::PrimaryEdge { up } => {
+                if !up {
+                    self.recorder.crashed(now);
+                }
+                ctx.record(if up {
+                    AvailabilityRecord::Restarted
+                } else {
+                    AvailabilityRecord::Crashed
+                })
+            }
         }
         self.account(now);
-        self.recorder.band(now, band_of(self.active, self.ping.health()));
+        // Whether the primary is really down matters only to a crash being recorded.
+        let down = self.recorder.open.is_some() && self.primary_state(now).is_some();
+        self.recorder.band(now, band_of(self.active, self.ping.health()), down);
     }
 
     fn approx_bytes(&self) -> usize {

@@ -45,6 +45,8 @@ pub struct PingMark {
     pub echo: Option<SimTime>,
     /// When the monitor stops waiting for it (ping-echo's timeout).
     pub deadline: SimTime,
+    /// Judged at its deadline: echoed in time (`true`) or missed.
+    pub judged: Option<bool>,
 }
 
 /// The monitor's view of the registration service, with what the gateway does about it.
@@ -126,6 +128,113 @@ pub fn seismo_window(now: SimTime, interval_ms: u64, duration_ms: u64) -> (SimTi
     }
 }
 
+/// What the seismographs of a run show: one window for every side, so that
+/// A and B read on one time scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SeismoWindow {
+    pub from: SimTime,
+    pub to: SimTime,
+    /// The live window — the last 24 ping intervals of the side that pings
+    /// least often, or the last tenth of the run — whatever is shown.
+    pub live: (SimTime, SimTime),
+    /// Up close on the latest crash (when it began): the live window holds
+    /// too many pings to draw on every side, and a crash falls in it.
+    pub crash: Option<SimTime>,
+}
+
+impl SeismoWindow {
+    /// Whether it is still open at its right edge (a crash under way, or the live window).
+    pub fn open_ended(&self, now: SimTime) -> bool {
+        self.to >= now
+    }
+}
+
+/// The seismographs' window for a run whose sides are `sides`, at `now`:
+/// the live window, the same span on every side (that of the side with the
+/// longest ping interval). When even that side's pings are too many to draw
+/// one by one (a month: its verdicts, half a minute against three days,
+/// would be slivers) and a crash falls in the live window, the latest crash
+/// up close instead: every side's record of it, from a few pings before it
+/// until all are up again (or now).
+pub fn seismo_window_of(sides: &[&AvailabilityModel], now: SimTime) -> SeismoWindow {
+    let interval = sides.iter().map(|m| m.tactics().interval_ms).max().unwrap_or(1_000);
+    let duration = sides.first().map_or(0, |m| m.config().load.duration_ms);
+    let (from, to) = seismo_window(now, interval, duration);
+    let live = SeismoWindow {
+        from,
+        to,
+        live: (from, to),
+        crash: None,
+    };
+    let summed = sides.iter().all(|m| m.pings_between(from, to) > SEISMO_FIT as u64);
+    if !summed {
+        return live;
+    }
+    let episodes = || sides.iter().filter_map(|m| m.crash_episode());
+    let Some(latest) = episodes()
+        .filter(|e| e.overlaps(from, now, now))
+        .max_by_key(|e| e.crash)
+    else {
+        return live;
+    };
+    let (a, b) = (latest.from, latest.end(now));
+    let mut close = SeismoWindow {
+        from: a,
+        to: b,
+        live: (from, to),
+        crash: Some(latest.crash),
+    };
+    for e in episodes().filter(|e| e.overlaps(a, b, now)) {
+        close.from = close.from.min(e.from);
+        close.to = close.to.max(e.end(now));
+    }
+    close
+}
+
+/// What one side's seismograph draws in a window: its pings one by one (or
+/// summed), its suspicion levels, its bands and verdicts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SeismoTrack {
+    /// More pings in the window than fit one by one: `buckets` sum them.
+    pub summed: bool,
+    /// Pings sent in the window up to now (empty when summed).
+    pub pings: Vec<PingMark>,
+    pub buckets: Vec<PingBucket>,
+    /// (when, level) in the window up to now, and the level at its start.
+    pub levels: Vec<(SimTime, f64)>,
+    pub level_before: f64,
+    /// (start, end, band), clipped to the window and now.
+    pub bands: Vec<(SimTime, SimTime, Band)>,
+    /// When the monitor declared the primary down, in the window.
+    pub verdicts: Vec<SimTime>,
+}
+
+/// `(start, end, band)` from band changes (oldest first), clipped to
+/// `[from, to]`; the last band lasts until `to`.
+fn clip_bands(changes: &[(SimTime, Band)], from: SimTime, to: SimTime) -> Vec<(SimTime, SimTime, Band)> {
+    let mut out = vec![];
+    for (i, &(at, band)) in changes.iter().enumerate() {
+        let end = changes.get(i + 1).map_or(to, |n| n.0);
+        if end <= from || at >= to {
+            continue;
+        }
+        out.push((at.max(from), end.min(to), band));
+    }
+    out
+}
+
+/// The declarations in band changes: each entry into "declared down".
+fn verdicts_in(changes: &[(SimTime, Band)], from: SimTime, to: SimTime) -> Vec<SimTime> {
+    changes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &(at, b))| {
+            b == Band::Down && at >= from && at <= to && (i == 0 || changes[i - 1].1 != Band::Down)
+        })
+        .map(|(_, &(at, _))| at)
+        .collect()
+}
+
 /// The short rings the page draws from, kept by the model as it runs.
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
@@ -138,6 +247,12 @@ pub struct Recorder {
     /// Every ping of the run, summed per slice of time (at most
     /// `stats::MAX_BUCKETS` slices: they widen as the run goes on).
     pub ping_series: Option<crate::stats::Series<PingSlice>>,
+    /// How episodes are kept.
+    pub rules: EpisodeRules,
+    /// The crash being recorded, from its lead-in on.
+    pub open: Option<Episode>,
+    /// The last crash recorded whole.
+    pub last: Option<Episode>,
 }
 
 fn push<T>(ring: &mut VecDeque<T>, cap: usize, v: T) {
@@ -157,6 +272,15 @@ impl Recorder {
                 .ping_series
                 .as_ref()
                 .map_or(0, |s| std::mem::size_of_val(s.buckets()))
+            + self.open.as_ref().map_or(0, Episode::approx_bytes)
+            + self.last.as_ref().map_or(0, Episode::approx_bytes)
+    }
+    /// A recorder for a side with these episode rules.
+    pub fn new(rules: EpisodeRules) -> Self {
+        Recorder {
+            rules,
+            ..Recorder::default()
+        }
     }
     fn slice(&mut self, at: SimTime, interval: SimDuration) -> &mut PingSlice {
         self.ping_series
@@ -175,6 +299,12 @@ impl Recorder {
         } else {
             s.missed += 1;
         }
+        if let Some(p) = self.pings.iter_mut().rev().find(|p| p.sent == sent) {
+            p.judged = Some(echoed);
+        }
+        if let Some(e) = self.open.as_mut() {
+            e.judged(sent, echoed);
+        }
     }
     pub(super) fn sent(&mut self, s: Sent) {
         push(&mut self.requests, RECENT_REQUESTS, s);
@@ -188,12 +318,21 @@ impl Recorder {
                 sent,
                 echo: None,
                 deadline,
+                judged: None,
             },
         );
+        if let Some(e) = self.open.as_mut() {
+            e.ping(n, sent, deadline);
+        }
     }
     pub(super) fn echo(&mut self, n: u64, at: SimTime) {
         if let Some(p) = self.pings.iter_mut().rev().find(|p| p.n == n) {
             p.echo = Some(at);
+        }
+        if let Some(e) = self.open.as_mut() {
+            if let Some(p) = e.pings.iter_mut().rev().find(|p| p.n == n) {
+                p.echo = Some(at);
+            }
         }
     }
     pub(super) fn level(&mut self, at: SimTime, level: f64) {
@@ -202,12 +341,243 @@ impl Recorder {
             let s = series.at(at);
             s.max_level = s.max_level.max(level);
         }
-    }
-    pub(super) fn band(&mut self, at: SimTime, band: Band) {
-        if self.bands.back().is_none_or(|b| b.1 != band) {
-            push(&mut self.bands, RECENT_BANDS, (at, band));
+        if let Some(e) = self.open.as_mut() {
+            e.level(at, level);
         }
     }
+    /// The band after an event at `at`; `primary_down`: the primary is
+    /// really down (crashed or hung) at `at`.
+    pub(super) fn band(&mut self, at: SimTime, band: Band, primary_down: bool) {
+        if self.bands.back().is_none_or(|b| b.1 != band) {
+            push(&mut self.bands, RECENT_BANDS, (at, band));
+            if let Some(e) = self.open.as_mut() {
+                e.band(at, band);
+            }
+        }
+        let Some(e) = self.open.as_mut() else {
+            return;
+        };
+        let tail = self.rules.tail;
+        // Closed once everything has been up again for the tail, or when it
+        // is as long as an episode may be.
+        let quiet = band == Band::Up && !primary_down;
+        let done = if quiet {
+            at.since(*e.up_since.get_or_insert(at)) >= tail
+        } else {
+            e.up_since = None;
+            false
+        };
+        if done || at.since(e.from) >= self.rules.longest || e.full() {
+            e.cut = !quiet;
+            e.to = Some(at);
+            // A ping not judged yet will never be, here: not drawn as a miss.
+            e.pings.retain(|p| p.judged.is_some());
+            self.last = self.open.take();
+        }
+    }
+    /// The primary crashed (or hung) at `at`: an episode opens, with the
+    /// lead-in the rings still hold, unless one is open already.
+    pub(super) fn crashed(&mut self, at: SimTime) {
+        if self.open.is_some() {
+            return;
+        }
+        let EpisodeRules { interval, lead, .. } = self.rules;
+        let i = interval.as_micros().max(1);
+        // The first ping of the lead-in (pings go out at 0, i, 2i, …).
+        let from = SimTime(at.as_micros().saturating_sub(lead.as_micros()) / i * i);
+        let mut e = Episode {
+            from,
+            to: None,
+            crash: at,
+            cut: false,
+            pings: vec![],
+            levels: vec![],
+            level_before: self.levels.iter().rev().find(|l| l.0 < from).map_or(0.0, |l| l.1),
+            bands: vec![],
+            slices: crate::stats::Series::new(interval),
+            up_since: None,
+        };
+        let before = self.bands.iter().rev().find(|b| b.0 <= from).map_or(Band::Up, |b| b.1);
+        e.bands.push((from, before));
+        for &(t, b) in self.bands.iter().filter(|b| b.0 > from) {
+            e.band(t, b);
+        }
+        for p in self.pings.iter().filter(|p| p.sent >= from) {
+            e.ping(p.n, p.sent, p.deadline);
+            if let Some(last) = e.pings.last_mut() {
+                last.echo = p.echo;
+            }
+            if let Some(on_time) = p.judged {
+                e.judged(p.sent, on_time);
+            }
+        }
+        for &(t, v) in self.levels.iter().filter(|l| l.0 >= from) {
+            e.level(t, v);
+        }
+        self.open = Some(e);
+    }
+}
+
+/// How a side keeps its episodes: its ping interval, and the lead-in, the
+/// tail and the longest episode, measured in the longest ping interval of
+/// the run's sides so that both sides keep the same stretch of a crash.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EpisodeRules {
+    pub interval: SimDuration,
+    pub lead: SimDuration,
+    pub tail: SimDuration,
+    pub longest: SimDuration,
+}
+
+impl EpisodeRules {
+    /// For a side pinging every `interval_ms`, in a run whose slowest side
+    /// pings every `longest_interval_ms`.
+    pub fn new(interval_ms: u64, longest_interval_ms: u64) -> Self {
+        let l = longest_interval_ms.max(interval_ms).max(1);
+        EpisodeRules {
+            interval: SimDuration::from_ms(interval_ms.max(1)),
+            lead: SimDuration::from_ms(l * EPISODE_LEAD),
+            tail: SimDuration::from_ms(l * EPISODE_TAIL),
+            longest: SimDuration::from_ms(l * EPISODE_INTERVALS),
+        }
+    }
+}
+
+/// Longest ping intervals an episode keeps before the crash.
+pub const EPISODE_LEAD: u64 = 6;
+/// … and after everything is up again.
+pub const EPISODE_TAIL: u64 = 6;
+/// … at most in all (then it is closed where it is: `cut`).
+pub const EPISODE_INTERVALS: u64 = 240;
+/// Pings an episode keeps one by one (more are only summed): as many as a
+/// window drawn one by one holds.
+pub const EPISODE_PINGS: usize = SEISMO_FIT + 2;
+/// Suspicion samples an episode keeps (a ping's deadline, and with φ its echo).
+pub const EPISODE_LEVELS: usize = 3 * EPISODE_PINGS;
+/// Band changes an episode keeps (then it is closed where it is).
+pub const EPISODE_BANDS: usize = 64;
+
+/// A crash as one side's monitor saw it, kept after the rings have
+/// forgotten it: from a few pings before the crash until the primary is up,
+/// the band back to "up" and a few pings more. Its pings one by one (as
+/// many as a seismograph draws so), all of them summed per ping interval,
+/// its suspicion levels and its bands. A long run's seismograph shows the
+/// latest one up close (a month's verdicts are slivers at three days).
+#[derive(Clone, Debug)]
+pub struct Episode {
+    /// The first ping of the lead-in.
+    pub from: SimTime,
+    /// When it closed (`None`: still open).
+    pub to: Option<SimTime>,
+    /// When the (first) crash in it began.
+    pub crash: SimTime,
+    /// Closed before everything was up again (too long, or too many changes).
+    pub cut: bool,
+    pub pings: Vec<PingMark>,
+    pub levels: Vec<(SimTime, f64)>,
+    /// The suspicion level at `from`.
+    pub level_before: f64,
+    /// (since when, band); the first is the band at `from`.
+    pub bands: Vec<(SimTime, Band)>,
+    /// Every ping in it, summed per slice of time from `from`.
+    slices: crate::stats::Series<PingSlice>,
+    up_since: Option<SimTime>,
+}
+
+impl Episode {
+    fn slice(&mut self, at: SimTime) -> &mut PingSlice {
+        self.slices.at(SimTime(at.since(self.from).as_micros()))
+    }
+    fn ping(&mut self, n: u64, sent: SimTime, deadline: SimTime) {
+        if self.pings.len() < EPISODE_PINGS {
+            self.pings.push(PingMark {
+                n,
+                sent,
+                echo: None,
+                deadline,
+                judged: None,
+            });
+        }
+        self.slice(sent).pings += 1;
+    }
+    fn judged(&mut self, sent: SimTime, on_time: bool) {
+        if sent < self.from {
+            return;
+        }
+        if let Some(p) = self.pings.iter_mut().rev().find(|p| p.sent == sent) {
+            p.judged = Some(on_time);
+        }
+        let s = self.slice(sent);
+        if on_time {
+            s.on_time += 1;
+        } else {
+            s.missed += 1;
+        }
+    }
+    fn level(&mut self, at: SimTime, level: f64) {
+        if self.levels.len() < EPISODE_LEVELS {
+            self.levels.push((at, level));
+        }
+        let s = self.slice(at);
+        s.max_level = s.max_level.max(level);
+    }
+    fn band(&mut self, at: SimTime, band: Band) {
+        if self.bands.len() < EPISODE_BANDS {
+            self.bands.push((at, band));
+        }
+    }
+    fn full(&self) -> bool {
+        self.bands.len() >= EPISODE_BANDS
+    }
+    /// Its end at `now`.
+    pub fn end(&self, now: SimTime) -> SimTime {
+        self.to.unwrap_or(now).min(now)
+    }
+    /// Whether it overlaps `[from, to]` (at `now`).
+    pub fn overlaps(&self, from: SimTime, to: SimTime, now: SimTime) -> bool {
+        self.from <= to && self.end(now) >= from
+    }
+    /// Its pings in `[from, to)`, summed into at most `max` marks.
+    pub fn buckets(&self, from: SimTime, to: SimTime, max: usize) -> Vec<PingBucket> {
+        sum_slices(&self.slices, self.from, from.max(self.from), to, max)
+    }
+    fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Episode>()
+            + self.pings.len() * std::mem::size_of::<PingMark>()
+            + (self.levels.len() + self.bands.len()) * 24
+            + std::mem::size_of_val(self.slices.buckets())
+    }
+}
+
+/// The slices of `series` (whose time 0 is `origin`) in `[from, to)`, summed
+/// into at most `max` marks of equal length (each a whole number of slices).
+fn sum_slices(
+    series: &crate::stats::Series<PingSlice>,
+    origin: SimTime,
+    from: SimTime,
+    to: SimTime,
+    max: usize,
+) -> Vec<PingBucket> {
+    let w = series.width().as_micros();
+    let (f, t) = (from.since(origin).as_micros(), to.since(origin).as_micros());
+    let first = (f / w) as usize;
+    let last = (t.div_ceil(w) as usize).max(first + 1);
+    let per = (last - first).div_ceil(max.max(1)).max(1);
+    let b = series.buckets();
+    (first..last)
+        .step_by(per)
+        .map(|i| {
+            let mut slice = PingSlice::default();
+            for s in b.iter().take((i + per).min(last)).skip(i) {
+                crate::stats::Bucket::merge(&mut slice, s);
+            }
+            PingBucket {
+                from: origin + SimDuration::from_micros(series.start_of(i).as_micros()),
+                to: origin + SimDuration::from_micros(series.start_of(i + per).as_micros()),
+                slice,
+            }
+        })
+        .collect()
 }
 
 /// The band for the monitor's verdict and who takes the commands.
@@ -418,25 +788,76 @@ impl AvailabilityModel {
         let Some(series) = self.recorder.ping_series.as_ref() else {
             return vec![];
         };
-        let w = series.width().as_micros();
-        let first = (from.as_micros() / w) as usize;
-        let last = (to.as_micros().div_ceil(w) as usize).max(first + 1);
-        let per = (last - first).div_ceil(max.max(1)).max(1);
-        let b = series.buckets();
-        (first..last)
-            .step_by(per)
-            .map(|i| {
-                let mut slice = PingSlice::default();
-                for s in b.iter().take((i + per).min(last)).skip(i) {
-                    crate::stats::Bucket::merge(&mut slice, s);
-                }
-                PingBucket {
-                    from: series.start_of(i),
-                    to: series.start_of(i + per),
-                    slice,
-                }
-            })
-            .collect()
+        sum_slices(series, SimTime::ZERO, from, to, max)
+    }
+
+    /// The crash this side is recording, or else the last it recorded.
+    pub fn crash_episode(&self) -> Option<&Episode> {
+        self.recorder.open.as_ref().or(self.recorder.last.as_ref())
+    }
+
+    /// What this side's seismograph draws in `w` at `now`, where `fit` pings
+    /// fit one by one (at most [`SEISMO_FIT`]; fewer in a narrow drawing):
+    /// from its record of the crash up close, or from the rings.
+    pub fn seismo_track(&self, w: &SeismoWindow, now: SimTime, fit: usize) -> SeismoTrack {
+        let (from, to) = (w.from, w.to);
+        let end = to.min(now);
+        let fit = fit.clamp(1, SEISMO_FIT);
+        let summed = self.pings_between(from, to) > fit as u64;
+        let episode = self
+            .crash_episode()
+            .filter(|e| w.crash.is_some() && e.overlaps(from, to, now));
+        // Where it draws from, as slices (a ring is two): one code path for both.
+        let rec = &self.recorder;
+        let (pings, levels, bands, level0) = match episode {
+            Some(e) => (
+                (&e.pings[..], &[][..]),
+                (&e.levels[..], &[][..]),
+                (&e.bands[..], &[][..]),
+                e.level_before,
+            ),
+            None => (
+                rec.pings.as_slices(),
+                rec.levels.as_slices(),
+                rec.bands.as_slices(),
+                0.0,
+            ),
+        };
+        let pings: Vec<PingMark> = pings
+            .0
+            .iter()
+            .chain(pings.1)
+            .filter(|p| !summed && p.sent >= from && p.sent <= end)
+            .copied()
+            .collect();
+        let level_before = levels
+            .0
+            .iter()
+            .chain(levels.1)
+            .rev()
+            .find(|l| l.0 < from)
+            .map_or(level0, |l| l.1);
+        let levels: Vec<(SimTime, f64)> = levels
+            .0
+            .iter()
+            .chain(levels.1)
+            .filter(|l| l.0 >= from && l.0 <= end)
+            .copied()
+            .collect();
+        let changes: Vec<(SimTime, Band)> = bands.0.iter().chain(bands.1).copied().collect();
+        SeismoTrack {
+            summed,
+            pings,
+            buckets: match (summed, episode) {
+                (false, _) => vec![],
+                (true, Some(e)) => e.buckets(from, end, fit),
+                (true, None) => self.ping_buckets(from, end, fit),
+            },
+            levels,
+            level_before,
+            bands: clip_bands(&changes, from, end),
+            verdicts: verdicts_in(&changes, from, end),
+        }
     }
 
     /// Pings sent in `[from, to)` (all of the run's, not only the ring's).
@@ -454,16 +875,8 @@ impl AvailabilityModel {
     /// The bands over `[from, to]`: (start, end, band), clipped to the window
     /// (what the ring no longer holds starts the window in its oldest band).
     pub fn bands_between(&self, from: SimTime, to: SimTime) -> Vec<(SimTime, SimTime, Band)> {
-        let b = &self.recorder.bands;
-        let mut out = vec![];
-        for (i, &(at, band)) in b.iter().enumerate() {
-            let end = b.get(i + 1).map_or(to, |n| n.0);
-            if end <= from || at >= to {
-                continue;
-            }
-            out.push((at.max(from), end.min(to), band));
-        }
-        out
+        let b: Vec<(SimTime, Band)> = self.recorder.bands.iter().copied().collect();
+        clip_bands(&b, from, to)
     }
 
     /// The primary's crash (or hang) windows overlapping `[from, to]`, clipped: (start, end, hung).
@@ -761,5 +1174,134 @@ mod tests {
         // The marks cover the window (their edges may stick out by one slice).
         assert!(pings >= m.pings_between(from, to), "{pings}");
         assert!(m.recent().ping_series.as_ref().unwrap().buckets().len() <= crate::stats::MAX_BUCKETS);
+    }
+
+    fn window_at(r: &AvailabilityRun) -> SeismoWindow {
+        let models: Vec<&AvailabilityModel> = r.sides.iter().map(|s| s.model()).collect();
+        seismo_window_of(&models, r.now())
+    }
+
+    /// A pings every 0.5 s, B every second: both seismographs show the same
+    /// 24 s (B's 24 intervals), A's 48 pings still one by one.
+    #[test]
+    fn both_sides_share_one_window_when_their_ping_intervals_differ() {
+        let r = run("aggressive_timeout", 67_000);
+        let (a, b) = (r.sides[0].model(), r.sides[1].model());
+        assert_ne!(a.tactics().interval_ms, b.tactics().interval_ms);
+        let w = window_at(&r);
+        assert_eq!(w.crash, None);
+        assert_eq!((w.from, w.to), (SimTime::from_ms(43_000), SimTime::from_ms(67_000)));
+        let now = r.now();
+        let (ta, tb) = (a.seismo_track(&w, now, SEISMO_FIT), b.seismo_track(&w, now, SEISMO_FIT));
+        assert!(!ta.summed && !tb.summed);
+        assert!(
+            ta.pings.len() >= 48 && tb.pings.len() >= 24,
+            "{} {}",
+            ta.pings.len(),
+            tb.pings.len()
+        );
+        // Both tracks cover the window: their bands start and end at its edges.
+        for t in [&ta, &tb] {
+            assert_eq!(t.bands.first().map(|b| b.0), Some(w.from));
+            assert_eq!(t.bands.last().map(|b| b.1), Some(w.to));
+        }
+        // A far faster side is summed on its own; the window stays shared.
+        let p = presets::all()
+            .into_iter()
+            .find(|p| p.id == "aggressive_timeout")
+            .unwrap();
+        let mut c = p.config.clone();
+        c.tactics.interval_ms = 100;
+        let mut r = AvailabilityRun::new(&c, p.seed).expect("valid");
+        r.run_until(SimTime::from_ms(67_000), u64::MAX);
+        let w = window_at(&r);
+        assert_eq!(w.to.since(w.from), SimDuration::from_ms(24_000));
+        assert!(r.sides[0].model().seismo_track(&w, r.now(), SEISMO_FIT).summed);
+        assert!(!r.sides[1].model().seismo_track(&w, r.now(), SEISMO_FIT).summed);
+    }
+
+    /// A month: three days hold 25,920 pings and a verdict is half a minute,
+    /// so the seismographs show the latest crash up close, the same stretch
+    /// on both sides, from the episode each side kept after its rings forgot it.
+    #[test]
+    fn a_month_s_seismographs_show_the_latest_crash_up_close() {
+        let r = run("month", 3 * 24 * 3_600_000);
+        let now = r.now();
+        let w = window_at(&r);
+        let crash = w.crash.expect("a crash up close");
+        let crashes = r.sides[0].model().crashes_between(SimTime::ZERO, now);
+        assert_eq!(crashes.len(), 2);
+        assert_eq!(crash, crashes[1].0, "the latest");
+        assert!(w.from < crash && w.to > crashes[1].1, "{w:?}");
+        assert!(w.to.since(w.from) < SimDuration::from_ms(3_600_000), "{w:?}");
+        // The rings have long forgotten it.
+        let oldest = r.sides[0].model().recent().pings.front().unwrap().sent;
+        assert!(oldest > w.to, "the ring still holds it");
+        let (a, b) = (r.sides[0].model(), r.sides[1].model());
+        let (ta, tb) = (a.seismo_track(&w, now, SEISMO_FIT), b.seismo_track(&w, now, SEISMO_FIT));
+        assert!(!ta.summed && !tb.summed, "{} pings", ta.pings.len());
+        // The same monitor: the same pings missed, the same verdict.
+        let missed = |t: &SeismoTrack| t.pings.iter().filter(|p| p.echo.is_none()).count();
+        assert!(missed(&ta) >= 3, "{}", missed(&ta));
+        assert_eq!(missed(&ta), missed(&tb));
+        assert_eq!(ta.verdicts.len(), 1);
+        assert_eq!(ta.verdicts, tb.verdicts);
+        assert!(ta.levels.iter().any(|l| l.1 >= 3.0));
+        // Then A stays declared down until the restart; B's backup serves.
+        let long = |t: &SeismoTrack, band: Band| {
+            t.bands
+                .iter()
+                .filter(|b| b.2 == band)
+                .map(|b| b.1.since(b.0))
+                .max()
+                .unwrap_or_default()
+        };
+        let verdict = ta.verdicts[0];
+        let outage = crashes[1].1.since(verdict);
+        assert!(long(&ta, Band::Down) >= outage, "{:?}", ta.bands);
+        assert!(long(&tb, Band::Down) < SimDuration::from_ms(1_000), "{:?}", tb.bands);
+        assert!(long(&tb, Band::Promoted) >= outage, "{:?}", tb.bands);
+        // Ten days in, no crash in the last three: the live window, summed.
+        let r = run("month", 10 * 24 * 3_600_000);
+        let w = window_at(&r);
+        assert_eq!(w.crash, None);
+        assert_eq!(w.to.since(w.from), SimDuration::from_ms(3 * 24 * 3_600_000));
+        assert!(r.sides[0].model().seismo_track(&w, r.now(), SEISMO_FIT).summed);
+        // The month's end: its last crash, 19 minutes, too many pings to
+        // draw one by one: summed from the episode, every miss counted.
+        let r = run("month", 31 * 24 * 3_600_000);
+        let now = r.now();
+        let w = window_at(&r);
+        let last = *r.sides[0].model().crashes_between(SimTime::ZERO, now).last().unwrap();
+        assert_eq!(w.crash, Some(last.0));
+        for s in &r.sides {
+            let t = s.model().seismo_track(&w, now, SEISMO_FIT);
+            assert!(t.summed && !t.buckets.is_empty() && t.buckets.len() <= SEISMO_FIT);
+            let missed: u32 = t.buckets.iter().map(|b| b.slice.missed).sum();
+            let lost = last.1.since(last.0).as_micros() / 10_000_000;
+            assert!(u64::from(missed) + 1 >= lost, "{missed} of {lost}");
+            assert!(t.buckets.iter().any(|b| b.slice.max_level >= 3.0));
+            assert_eq!(t.verdicts.len(), 1);
+        }
+    }
+
+    /// An episode stays bounded however long the crash: closed where it is
+    /// after 240 ping intervals (cut), its lists capped.
+    #[test]
+    fn an_episode_is_bounded_and_cut_when_too_long() {
+        let p = presets::all().into_iter().find(|p| p.id == "experiment").unwrap();
+        let mut c = p.config.clone();
+        c.tactics.interval_ms = 100;
+        c.tactics.redundancy = crate::labs::availability::config::Redundancy::None;
+        let mut r = AvailabilityRun::new(&c, p.seed).expect("valid");
+        r.run_until(SimTime::from_ms(120_000), u64::MAX);
+        let rec = r.sides[0].model().recent();
+        let e = rec.last.as_ref().expect("the crash was recorded");
+        assert!(e.cut, "a 40 s crash is longer than 240 pings of 100 ms");
+        assert_eq!(e.to.unwrap().since(e.from), SimDuration::from_ms(24_000));
+        assert!(e.pings.len() <= EPISODE_PINGS && e.levels.len() <= EPISODE_LEVELS);
+        assert!(e.bands.len() <= EPISODE_BANDS);
+        assert!(e.slices.buckets().len() <= crate::stats::MAX_BUCKETS);
+        assert!(rec.open.is_none());
     }
 }
