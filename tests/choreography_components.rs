@@ -419,16 +419,7 @@ async fn the_sequence_heads_never_run_into_each_other() {
         picked.set(Some(0));
         run_to_end(view);
         // The width reaches the diagram through a resize observer.
-        for _ in 0..20 {
-            tick().await;
-            let promise = js_sys::Promise::new(&mut |resolve, _| {
-                web_sys::window()
-                    .unwrap()
-                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-                    .unwrap();
-            });
-            wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-        }
+        common::settle(20).await;
         let heads: Vec<web_sys::DomRect> = all(&root, ".choreo-seq-head")
             .iter()
             .map(|e| e.get_bounding_client_rect())
@@ -586,16 +577,7 @@ fn at(r: &web_sys::DomRect) -> String {
 /// Effects run and the resize observer has passed the box's width on to the
 /// diagram.
 async fn settle() {
-    for _ in 0..10 {
-        tick().await;
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            web_sys::window()
-                .unwrap()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-                .unwrap();
-        });
-        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-    }
+    common::settle(10).await;
 }
 
 /// A time jump's row ("⋯ 563 ms later ⋯") is a line of its own: its label

@@ -33,3 +33,22 @@ pub fn style_once(id: &str, css: &str) {
         .append_child(&style)
         .expect("append the style");
 }
+
+/// Waits `ms` milliseconds of real time (for resize observers and timers).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Lets effects run and resize observers report, `rounds` times 20 ms.
+pub async fn settle(rounds: u32) {
+    for _ in 0..rounds {
+        leptos::task::tick().await;
+        sleep(20).await;
+    }
+}
