@@ -40,7 +40,13 @@ pub const GOAL: u64 = 250 * 1000;
 /// monitor's misses, the mini-chart's unit, staggered sequence heads, a long
 /// run's downtime budget) took the retry page from 462.6 to 464.0 KB (its wasm
 /// 427.3 → 428.6 KB).
-pub const BUDGET: u64 = 466 * 1000;
+/// Raised again, from 466 to 468 KB (stop 24), knowingly: stop 23's retry timeline
+/// key and its waited / still-to-wait fill, and the metrics' three significant
+/// digits, took the retry page to 466.2 KB in CI's clean build (465.6 here). A pass
+/// for generic savings found none worth a rebuild: `opt-level = "s"` is 57 KB
+/// larger, `wasm-opt --converge` 0.6 KB smaller, shorter panic paths
+/// (`--remap-path-prefix`) 34 bytes, and server_fn's stream exports under 1 KB.
+pub const BUDGET: u64 = 468 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
