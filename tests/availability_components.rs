@@ -1442,3 +1442,120 @@ async fn in_half_a_phone_the_side_that_pings_more_often_sums_its_pings() {
         card.remove();
     }
 }
+
+/// The shading behind the drawing has a key of the same tint (the key's was
+/// twice as strong), and a hang (the primary alive but not answering: split
+/// brain) is shaded in its own colour and named in the key — only when one
+/// is drawn. In half a phone the scale sentence is the short one (it ran to
+/// seven lines over the drawing), still saying what a mark is.
+#[wasm_bindgen_test]
+async fn the_seismograph_keys_its_shading_and_keeps_its_scale_short_in_half_a_phone() {
+    let css = concat!(
+        include_str!("../style/main.css"),
+        include_str!("../style/components.css"),
+        include_str!("../style/lab-availability.css")
+    );
+    // Split brain: the primary hangs at 30 s.
+    let view = preset("split_brain");
+    let root = container();
+    root.set_attribute("style", "width: 600px").unwrap();
+    common::style_in(&root, css);
+    let _m = mount_to(root.clone(), move || {
+        view! { <Seismograph view=view side=0 /> }
+    });
+    advance_to(view, 20_000);
+    tick().await;
+    assert!(
+        all(&root, "[data-testid=av-key-hung-0]").is_empty(),
+        "no hang drawn yet"
+    );
+    advance_to(view, 36_000);
+    tick().await;
+    let hung = one(&root, ".av-truth.hung");
+    let key = one(&root, "[data-testid=av-key-hung-0]");
+    assert_eq!(key.text_content().unwrap(), "primary hung");
+    // The key's swatch and the shading are the same colour at the same strength.
+    let rgba = |c: String| -> Vec<f64> {
+        c.trim_start_matches("rgba(")
+            .trim_start_matches("rgb(")
+            .trim_start_matches("color(srgb ")
+            .trim_end_matches(')')
+            .split([',', ' ', '/'])
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim().parse::<f64>().unwrap())
+            .collect()
+    };
+    let w = web_sys::window().unwrap();
+    let style = |e: &Element, pseudo: Option<&str>| {
+        match pseudo {
+            Some(p) => w.get_computed_style_with_pseudo_elt(e, p),
+            None => w.get_computed_style(e),
+        }
+        .unwrap()
+        .unwrap()
+    };
+    let shade = style(&hung, None);
+    let fill = rgba(shade.get_property_value("fill").unwrap());
+    let opacity: f64 = shade
+        .get_property_value("fill-opacity")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        fill.iter().any(|c| *c > 50.0),
+        "the hang is shaded in a colour: {fill:?}"
+    );
+    let swatch = rgba(
+        style(&key, Some("::before"))
+            .get_property_value("background-color")
+            .unwrap(),
+    );
+    assert_eq!(swatch.len(), 4, "{swatch:?}");
+    // color-mix gives 0-1 channels (color(srgb …)); rgb() gives 0-255.
+    let scale = if swatch[..3].iter().all(|c| *c <= 1.0) {
+        255.0
+    } else {
+        1.0
+    };
+    for c in 0..3 {
+        assert!(
+            (swatch[c] * scale - fill[c]).abs() < 2.0,
+            "swatch {swatch:?} vs shading {fill:?}"
+        );
+    }
+    assert!(
+        (swatch[3] - opacity).abs() < 0.01,
+        "swatch {swatch:?}, shading opacity {opacity}"
+    );
+    let truth = one(&root, ".av-band-key.truth:not(.hung)");
+    let truth_swatch = rgba(
+        style(&truth, Some("::before"))
+            .get_property_value("background-color")
+            .unwrap(),
+    );
+    assert!((truth_swatch[3] - opacity).abs() < 0.01, "{truth_swatch:?}");
+    root.remove();
+
+    // Half a phone: the month's close-up, summed, in a short sentence.
+    let view = preset("month");
+    let root = container();
+    root.set_attribute("style", "width: 185px; font-size: 13px; line-height: 1.4")
+        .unwrap();
+    common::style_in(&root, css);
+    let _m = mount_to(root.clone(), move || {
+        view! { <Seismograph view=view side=0 /> }
+    });
+    run_to_end(view);
+    tick().await;
+    let scale = one(&root, "[data-testid=av-seismo-scale-0]");
+    let text = scale.text_content().unwrap();
+    assert!(
+        text.starts_with("The latest of 2 crashes up close (")
+            && text.contains("; each mark sums ")
+            && text.contains("×N: missed"),
+        "{text}"
+    );
+    let lines = scale.get_bounding_client_rect().height() / (13.0 * 1.4);
+    assert!(lines <= 5.5, "{lines} lines: {text}");
+    root.remove();
+}

@@ -26,6 +26,8 @@ const LEVEL_TOP: f64 = 34.0;
 const LEVEL_BOTTOM: f64 = 80.0;
 const BAND_Y: f64 = 86.0;
 const BAND_H: f64 = 18.0;
+/// Drawings narrower than this (half a phone) get the short scale sentences.
+pub const SHORT_BELOW: f64 = 300.0;
 
 fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
@@ -73,6 +75,9 @@ pub fn scale_text(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
     let model = sim.model();
     let span = fmt_ms(lang, ms(w.to) - ms(w.from));
     let now = sim.now();
+    // In half a phone the long sentences ran to seven lines over the drawing:
+    // there, the short ones (what a mark is stays in them).
+    let short = width < SHORT_BELOW;
     // Summed: the pings in the window and what one mark stands for.
     let sums = || {
         let mark = tr.buckets.first().map_or(0.0, |b| ms(b.to) - ms(b.from));
@@ -88,6 +93,13 @@ pub fn scale_text(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
             return tf(lang, "availability.seismo.window_each", &[("span", &span)]);
         }
         let (pings, per, width) = sums();
+        if short {
+            return tf(
+                lang,
+                "availability.seismo.window_sum_short",
+                &[("span", &span), ("per", &per)],
+            );
+        }
         return tf(
             lang,
             "availability.seismo.window_sum",
@@ -116,7 +128,11 @@ pub fn scale_text(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
     };
     let head = tn(
         lang,
-        "availability.seismo.close_up",
+        if short {
+            "availability.seismo.close_up_short"
+        } else {
+            "availability.seismo.close_up"
+        },
         crashes,
         &[
             ("span", &fmt_ms(lang, ms(live_to) - ms(live_from))),
@@ -133,6 +149,13 @@ pub fn scale_text(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
         );
     }
     let (pings, per, width) = sums();
+    if short {
+        return tf(
+            lang,
+            "availability.seismo.close_up_sum_short",
+            &[("head", &head), ("per", &per)],
+        );
+    }
     tf(
         lang,
         "availability.seismo.close_up_sum",
@@ -143,6 +166,19 @@ pub fn scale_text(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
             ("mark", &width),
         ],
     )
+}
+
+/// Whether side `side`'s drawing shades a hang (the primary alive but not
+/// answering), which the legend then names beside "really down".
+pub fn hang_shown(run: &AvailabilityRun, side: usize) -> bool {
+    let Some(sim) = run.sides.get(side) else {
+        return false;
+    };
+    let w = window(run);
+    sim.model()
+        .crashes_between(w.from, w.to.min(sim.now()))
+        .iter()
+        .any(|&(_, _, hung)| hung)
 }
 
 fn band_label(lang: Lang, b: Band) -> String {
@@ -537,6 +573,9 @@ pub fn Seismograph(view: AvailView, side: usize) -> impl IntoView {
             <p class="av-legend help" aria-hidden="true">
                 {Band::ALL.into_iter().map(band).collect_view()}
                 <span class="av-band-key truth">{tr("availability.seismo.truth")}</span>
+                <Show when=move || view.with(|run| hang_shown(run, side))>
+                    <span class="av-band-key truth hung" data-testid=format!("av-key-hung-{side}")>{tr("availability.band.hung")}</span>
+                </Show>
             </p>
         </figure>
     }
