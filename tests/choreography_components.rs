@@ -470,7 +470,7 @@ async fn the_sequence_diagram_marks_its_time_jumps() {
         picked.set(Some(0));
         run_to_end(view);
         tick().await;
-        for svg in all(&root, "[data-testid=sequence] svg") {
+        for svg in all(&root, "[data-testid=sequence]") {
             // The time column and the jump rows, top to bottom.
             let mut rows: Vec<(f64, Option<String>)> = Vec::new();
             for e in all(&svg, ".choreo-seq-time, [data-testid=seq-jump]") {
@@ -525,7 +525,7 @@ async fn a_lost_message_stops_between_lifelines() {
         for order in 0..20 {
             picked.set(Some(order));
             tick().await;
-            for svg in all(&root, "[data-testid=sequence] svg") {
+            for svg in all(&root, "[data-testid=sequence]") {
                 let attr =
                     |e: &Element, a: &str| -> f64 { e.get_attribute(a).unwrap().parse().unwrap() };
                 let lives: Vec<f64> = all(&svg, ".choreo-seq-life")
@@ -601,10 +601,17 @@ async fn a_time_jumps_label_has_a_line_of_its_own() {
             for order in [None, Some(0), Some(1), Some(2), Some(3)] {
                 picked.set(order);
                 settle().await;
-                for svg in all(&root, "[data-testid=sequence] svg") {
+                for svg in all(&root, "[data-testid=sequence]") {
                     let texts = all(&svg, "text");
                     let mut time_above: Option<Element> = None;
-                    for e in all(&svg, ".choreo-seq-time, [data-testid=seq-jump] text") {
+                    // Top to bottom (the time column comes after the body).
+                    let mut rows = all(&svg, ".choreo-seq-time, [data-testid=seq-jump] text");
+                    rows.sort_by(|a, b| {
+                        a.get_bounding_client_rect()
+                            .top()
+                            .total_cmp(&b.get_bounding_client_rect().top())
+                    });
+                    for e in rows {
                         if e.class_list().contains("choreo-seq-time") {
                             time_above = Some(e);
                             continue;
@@ -759,6 +766,62 @@ async fn the_sequence_heads_stay_in_view_when_the_plot_scrolls() {
                         }
                     }
                     assert!(seen > 0, "{what}: some head is in the box's width");
+                    // The time column stays at the box's left edge, over the
+                    // rows scrolled under it, and below the heads.
+                    let column = story
+                        .query_selector("[data-testid=seq-times]")
+                        .unwrap()
+                        .expect("a time column")
+                        .get_bounding_client_rect();
+                    assert!(
+                        (column.left() - left).abs() < 1.0,
+                        "{what}, {across} px across: the time column at {} not {left}",
+                        column.left()
+                    );
+                    let heads_bottom = story
+                        .query_selector("[data-testid=seq-heads]")
+                        .unwrap()
+                        .unwrap()
+                        .get_bounding_client_rect()
+                        .bottom();
+                    let mut times_seen = 0;
+                    for e in all(&story, "[data-testid=seq-times] .choreo-seq-time") {
+                        let r = e.get_bounding_client_rect();
+                        let (x, y) = ((r.left() + r.right()) / 2.0, (r.top() + r.bottom()) / 2.0);
+                        // The viewport without its scroll bars.
+                        let window_h = web_sys::window()
+                            .unwrap()
+                            .document()
+                            .unwrap()
+                            .document_element()
+                            .unwrap()
+                            .client_height() as f64;
+                        if y <= heads_bottom + 2.0 || y >= bottom.min(window_h) - 2.0 {
+                            continue;
+                        }
+                        assert!(
+                            r.left() >= left - 0.5 && r.right() <= column.right() + 0.5,
+                            "{what}: {:?} out of its column: {}",
+                            e.text_content(),
+                            at(&r)
+                        );
+                        let hit = web_sys::window()
+                            .unwrap()
+                            .document()
+                            .unwrap()
+                            .element_from_point(x as f32, y as f32)
+                            .unwrap_or_else(|| {
+                                panic!("{what}: nothing at ({x}, {y}); window {window_h}, plot {top}–{bottom}, heads end {heads_bottom}")
+                            });
+                        assert!(
+                            hit.closest("[data-testid=seq-times]").unwrap().is_some(),
+                            "{what}, {across} px across: {:?} is covered by {:?}",
+                            e.text_content(),
+                            hit.outer_html()
+                        );
+                        times_seen += 1;
+                    }
+                    assert!(times_seen > 0, "{what}: some time is in view");
                     if across > 0 {
                         sideways += 1;
                     }

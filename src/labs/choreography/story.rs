@@ -520,6 +520,11 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         );
     }
     m.close("svg");
+    // The rows: the body, and over its left edge the time column, which stays
+    // there when the plot scrolls sideways (in half a phone six lanes are three
+    // times as wide as the card, and the far lanes' rows had no time).
+    m.open("div", &[("class", "choreo-seq-rows")]);
+    let mut times: Vec<(f64, String)> = Vec::new();
     m.open(
         "svg",
         &[
@@ -561,7 +566,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         // stretch (a retry's wait, a customer's cancel) gets its own row, so
         // "263 ms" followed by "2.25 s" does not read as the next moment. The
         // row is a line of its own, a little taller than a step's, its label
-        // starting in the time column: it read as one with the time above
+        // starting after the time column: it read as one with the time above
         // when it sat half a row up, on that time's line.
         if let Some(gap) = jump {
             m.open(
@@ -571,7 +576,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             m.empty(
                 "line",
                 &[
-                    ("x1", "4"),
+                    ("x1", &num(left)),
                     ("y1", &num(y - 3.0)),
                     ("x2", &num(SEQ_W - 4.0)),
                     ("y2", &num(y - 3.0)),
@@ -579,7 +584,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             );
             m.elem(
                 "text",
-                &[("x", "4"), ("y", &num(y + 1.0))],
+                &[("x", &num(left + 4.0)), ("y", &num(y + 1.0))],
                 &tf(
                     lang,
                     "choreo.seq.later",
@@ -589,15 +594,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             m.close("g");
             y += JUMP_H;
         }
-        m.elem(
-            "text",
-            &[
-                ("class", "choreo-seq-time"),
-                ("x", "4"),
-                ("y", &num(y + 4.0)),
-            ],
-            &human_ms_in(lang, ms(row.at)),
-        );
+        times.push((y + 4.0, human_ms_in(lang, ms(row.at))));
         match &row.kind {
             RowKind::Hop {
                 from,
@@ -807,5 +804,39 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         );
     }
     m.close("svg");
+    // The time column: its own SVG on the body's first 44 px, on the panel's
+    // colour so the rows scrolled sideways pass under it. What it says is in
+    // the body's label, so hidden from assistive technology.
+    let body_h = h - heads_h;
+    m.open(
+        "svg",
+        &[
+            ("class", "choreo-seq-svg choreo-seq-times"),
+            ("data-testid", "seq-times"),
+            ("viewBox", &format!("0 {heads_h:.0} {left:.0} {body_h:.0}")),
+            ("width", &format!("{left:.0}")),
+            ("height", &format!("{body_h:.0}")),
+            ("aria-hidden", "true"),
+        ],
+    );
+    m.empty(
+        "rect",
+        &[
+            ("class", "choreo-seq-times-bg"),
+            ("x", "0"),
+            ("y", &num(heads_h)),
+            ("width", &num(left)),
+            ("height", &num(body_h)),
+        ],
+    );
+    for (ty, text) in &times {
+        m.elem(
+            "text",
+            &[("class", "choreo-seq-time"), ("x", "4"), ("y", &num(*ty))],
+            text,
+        );
+    }
+    m.close("svg");
+    m.close("div");
     m.finish()
 }
