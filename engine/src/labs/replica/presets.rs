@@ -150,9 +150,9 @@ pub fn all() -> Vec<LabPreset<ReplicaConfig>> {
     });
 
     vec![
-        preset("demo", 1, demo, &[320, 1_400]),
+        preset("demo", 1, demo, &[320, 2_000]),
         preset("before", 1, before, &[320]),
-        preset("variants", 3, variants, &[2_000, 15_000]),
+        preset("variants", 3, variants, &[15_100, 56_000]),
         preset("corruption", 4, corruption, &[1_000]),
         preset("slow_node", 5, slow, &[3_000]),
         preset("rack_down", 6, rack, &[1_000, 5_000, 12_000]),

@@ -371,3 +371,78 @@ fn a_repair_is_not_as_long_as_a_detection_that_found_nothing_to_copy() {
     );
     assert_eq!(m.under_replicated_end, 0);
 }
+
+/// Each guided moment says what the run shows at that instant: the demo's
+/// second, that chunk 1 is in on attempt 2, the upload done, and the chunks
+/// whose copy to node_2 failed being cloned elsewhere already, long before
+/// node_2 is declared dead; the variants', that B has just given up on slow
+/// node_4 while A still waits, then that B is done with chunks failed while
+/// A is still at it.
+#[test]
+fn the_guided_moments_say_what_the_run_shows() {
+    use crate::patterns::detector::Health;
+    use crate::time::SimTime;
+    let presets = super::presets::all();
+    let get = |id: &str| presets.iter().find(|p| p.id == id).unwrap();
+    let at = |p: &crate::labs::LabPreset<ReplicaConfig>, i: usize| p.moments[i].at_ms;
+
+    let demo = get("demo");
+    let mut run = ReplicaRun::new(&demo.config, demo.seed).unwrap();
+    run.run_until(SimTime::from_ms(at(demo, 0)), u64::MAX);
+    let records =
+        |run: &ReplicaRun| -> Vec<ReplicaRecord> { run.sides[0].trace().entries().map(|e| e.record).collect() };
+    // 1: node_2 just failed chunk 1's first attempt.
+    assert!(records(&run).contains(&ReplicaRecord::AttemptFailed {
+        chunk: 1,
+        attempt: 1,
+        node: 1,
+        why: Failure::Unavailable
+    }));
+    run.run_until(SimTime::from_ms(at(demo, 1)), u64::MAX);
+    let r = records(&run);
+    let m = run.sides[0].model();
+    assert!(r.contains(&ReplicaRecord::ChunkOk {
+        chunk: 1,
+        node: 2,
+        attempt: 2
+    }));
+    assert_eq!(m.status_counts()[2], 8, "the upload is done");
+    let cloning = m.copies_under_way() > 0 || r.iter().any(|x| matches!(x, ReplicaRecord::Cloned { .. }));
+    assert!(cloning, "repair under way");
+    assert!(m.at_risk() > 0, "chunks still short of a replica");
+    assert!(
+        !r.iter().any(|x| matches!(
+            x,
+            ReplicaRecord::Health {
+                node: 1,
+                health: Health::Dead
+            }
+        )),
+        "node_2 not declared dead yet"
+    );
+
+    let variants = get("variants");
+    let mut run = ReplicaRun::new(&variants.config, variants.seed).unwrap();
+    run.run_until(SimTime::from_ms(at(variants, 0)), u64::MAX);
+    let timed_out_on_4 = |run: &ReplicaRun, side: usize| {
+        run.sides[side].trace().entries().any(|e| {
+            matches!(
+                e.record,
+                ReplicaRecord::AttemptFailed {
+                    node: 3,
+                    why: Failure::TimedOut,
+                    ..
+                }
+            )
+        })
+    };
+    assert!(timed_out_on_4(&run, 1), "B gave up on node_4");
+    assert!(!timed_out_on_4(&run, 0), "A still waits for node_4");
+    run.run_until(SimTime::from_ms(at(variants, 1)), u64::MAX);
+    let (a, b) = (run.sides[0].model(), run.sides[1].model());
+    let undecided = |m: &ReplicaModel| m.status_counts()[0] + m.status_counts()[1];
+    assert_eq!(undecided(b), 0, "B is done");
+    assert!(undecided(a) > 0, "A is still at it");
+    assert!(b.status_counts()[3] > 0, "some of B's chunks failed");
+    assert_eq!(a.status_counts()[3], 0, "none of A's");
+}
