@@ -160,6 +160,8 @@ pub struct Projector {
     lag_sum_us: f64,
     backlog_area_us: f64,
     last_change: SimTime,
+    /// When the latest change was committed (the end of the arrivals so far).
+    last_commit: SimTime,
     pub backlog_peak: u64,
     /// When the current pause ended with a backlog still to apply.
     pause_ended: Option<SimTime>,
@@ -185,6 +187,7 @@ impl Projector {
             lag_sum_us: 0.0,
             backlog_area_us: 0.0,
             last_change: SimTime::ZERO,
+            last_commit: SimTime::ZERO,
             backlog_peak: 0,
             pause_ended: None,
             catch_up: Histogram::default(),
@@ -209,6 +212,18 @@ impl Projector {
 
     pub fn committed(&self) -> u64 {
         self.committed
+    }
+
+    /// Changes committed per second while they were arriving: over the time
+    /// up to the latest commit, so the drain after the writes stop (or a
+    /// side's idle end) does not dilute it. 0 before any commit.
+    pub fn offered_per_s(&self) -> f64 {
+        let secs = self.last_commit.as_secs_f64();
+        if secs > 0.0 {
+            self.committed as f64 / secs
+        } else {
+            0.0
+        }
     }
 
     /// Whether the projector is rebuilding its copy.
@@ -246,6 +261,7 @@ impl Projector {
     pub fn commit(&mut self, seq: u64, now: SimTime, rng: &mut SimRng) -> Option<SimTime> {
         self.account(now);
         self.committed = self.committed.max(seq);
+        self.last_commit = now;
         self.backlog_peak = self.backlog_peak.max(self.backlog());
         if self.config.mode == SyncMode::Inline {
             return None;

@@ -25,7 +25,7 @@ use crate::charts::{fmt_count, fmt_ms, fmt_number};
 use crate::i18n::tr;
 use crate::lab_page::TimeAxis;
 use crate::markup::{num, text_width, Markup};
-use engine::i18n::{t, tf};
+use engine::i18n::{t, tf, tn};
 use engine::labs::cqrs::config::Status;
 use engine::labs::cqrs::record::ReadOutcome;
 use engine::labs::cqrs::view::{self as cv, CopyKind, Probe, Timelines};
@@ -672,9 +672,10 @@ pub fn stores_markup(sim: &CqrsSim, lang: Lang, narrow: bool) -> String {
     m.elem(
         "figcaption",
         &[("class", "cqrs-stores-caption")],
-        &tf(
+        &tn(
             lang,
             caption,
+            s.orders as u64,
             &[
                 ("shown", &s.rows.len()),
                 ("orders", &fmt_count(lang, s.orders as u64)),
@@ -857,7 +858,7 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
         &tf(
             lang,
             "cqrs.tank.in",
-            &[("rate", &fmt_number(lang, k.arrival_per_s))],
+            &[("rate", &fmt_number(lang, k.offered_per_s))],
         ),
     );
     // The tank: its fill is the backlog against its peak so far.

@@ -721,3 +721,60 @@ fn theory_formulas_write_rates_with_at_most_two_decimals() {
     }
     assert!(formulas > 4, "{formulas}");
 }
+
+/// Each guided moment says what the run shows at that instant: the demo's
+/// last, that the read just asked will find Shipped (the copy has it); the
+/// slow projector's, about 100 waiting at 5 s and about 400 at 20 s (their
+/// captions give the theory beside them), and reads getting older (the
+/// guide points at the staleness p95, not the stale share, which does not
+/// climb); and the load stays over 100 % once the writes stop.
+#[test]
+fn the_guided_moments_say_what_the_run_shows() {
+    use crate::time::SimTime;
+    let presets = super::presets::all();
+    let get = |id: &str| presets.iter().find(|p| p.id == id).unwrap();
+
+    let demo = get("demo");
+    let mut run = CqrsRun::new(&demo.config, demo.seed).unwrap();
+    let last = demo.moments.last().unwrap().at_ms;
+    run.run_until(SimTime::from_ms(last), u64::MAX);
+    let sim = &run.sides[0];
+    let reads = sim
+        .trace()
+        .entries()
+        .filter(|e| matches!(e.record, CqrsRecord::Read { .. }))
+        .count();
+    assert_eq!(reads, 3, "the fourth read has not answered yet");
+    let copy = &sim.model().projections[0];
+    assert_eq!(copy.rows[0].status, Status::Shipped, "the copy has caught up");
+    run.run_to_end(u64::MAX);
+    assert!(matches!(
+        run.sides[0].trace().entries().last().unwrap().record,
+        CqrsRecord::Read {
+            status: Status::Shipped,
+            ..
+        }
+    ));
+
+    let slow = get("slow_projector");
+    let mut run = CqrsRun::new(&slow.config, slow.seed).unwrap();
+    let backlog_at = |run: &mut CqrsRun, ms: u64| {
+        run.run_until(SimTime::from_ms(ms), u64::MAX);
+        super::view::tank(&run.sides[0]).backlog
+    };
+    let at5 = backlog_at(&mut run, slow.moments[0].at_ms);
+    assert!((85..=115).contains(&at5), "about 100 at 5 s: {at5}");
+    let p95_early = run.sides[0].model().metrics(run.now()).staleness_p95_ms.unwrap();
+    let at20 = backlog_at(&mut run, slow.moments[1].at_ms);
+    assert!((360..=450).contains(&at20), "about 400 at 20 s: {at20}");
+    run.run_to_end(u64::MAX);
+    let m = run.sides[0].model().metrics(run.now());
+    assert!(m.staleness_p95_ms.unwrap() > 2.0 * p95_early, "reads get older");
+    let k = super::view::tank(&run.sides[0]);
+    assert!(
+        k.load().unwrap() > 1.1,
+        "the load counts the arrivals' time: {:?}",
+        k.load()
+    );
+    assert!(k.arrival_per_s < k.offered_per_s, "Little's λ is over the whole run");
+}

@@ -411,8 +411,12 @@ pub fn stores(sim: &CqrsSim) -> Stores {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tank {
     pub mode: SyncMode,
-    /// Changes committed per second so far (λ).
+    /// Changes committed per second over the run so far (λ of Little's law,
+    /// over the same time as the mean backlog).
     pub arrival_per_s: f64,
+    /// Changes committed per second while they arrived (what comes in, and
+    /// the load against μ: the drain after the writes stop does not lower it).
+    pub offered_per_s: f64,
     /// What the projector can apply per second (queue mode: μ).
     pub service_per_s: Option<f64>,
     /// The fixed delay (inline or delay mode).
@@ -435,7 +439,7 @@ impl Tank {
     pub fn load(&self) -> Option<f64> {
         self.service_per_s
             .filter(|mu| *mu > 0.0)
-            .map(|mu| self.arrival_per_s / mu)
+            .map(|mu| self.offered_per_s / mu)
     }
 
     /// Whether L and λ × W agree within 10 % (or a tenth of a change).
@@ -460,6 +464,7 @@ pub fn tank(sim: &CqrsSim) -> Tank {
     Tank {
         mode,
         arrival_per_s,
+        offered_per_s: p.offered_per_s(),
         service_per_s: (mode == SyncMode::Queue).then(|| {
             if c.service_ms == 0 {
                 f64::INFINITY
