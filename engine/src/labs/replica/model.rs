@@ -1168,6 +1168,9 @@ impl ReplicaModel {
             ch.replicas = replicas;
             self.refresh(c);
         }
+        // The file starts with its corrupt replicas: short from the start,
+        // so the peak counts them (it read 0 while "now" read 9).
+        self.note_replication(SimTime::ZERO);
     }
 
     /// The chunks no healthy replica on a node that is up can serve, now: the

@@ -446,3 +446,25 @@ fn the_guided_moments_say_what_the_run_shows() {
     assert!(b.status_counts()[3] > 0, "some of B's chunks failed");
     assert_eq!(a.status_counts()[3], 0, "none of A's");
 }
+
+/// A peak is never below "now": in every preset, on both sides, the
+/// under-replicated peak is at least its value at the end (a download that
+/// starts with corrupt replicas is short from the first instant: its peak
+/// read 0 while the end read 9).
+#[test]
+fn the_under_replicated_peak_is_never_below_the_end() {
+    for p in super::presets::all() {
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        for (i, sim) in run.sides.iter().enumerate() {
+            let m = sim.model().metrics(sim.now());
+            assert!(
+                m.under_replicated_peak >= m.under_replicated_end,
+                "{} side {i}: peak {} < end {}",
+                p.id,
+                m.under_replicated_peak,
+                m.under_replicated_end
+            );
+        }
+    }
+}
