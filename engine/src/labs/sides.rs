@@ -353,6 +353,7 @@ impl<M: SidesView> LabRun for Sides<M> {
 pub mod checks {
     use super::*;
     use crate::i18n::{t, Lang};
+    use crate::labs::run::MetricValue;
     use crate::labs::LabPreset;
     use crate::trace::Narrate;
 
@@ -396,12 +397,36 @@ pub mod checks {
     {
         let all = [Lang::En, Lang::Es, Lang::Pt];
         let lab = M::LAB.slug();
+        // Counts in italics mid-run ("can still go up or down") must be ones
+        // that fall in some preset; a count that only grows stays upright
+        // (the note under the table: "the counts go on growing").
+        let mut italic_counts = std::collections::BTreeSet::new();
+        let mut falling_counts = std::collections::BTreeSet::new();
         for p in &presets {
             let mut straight = Sides::<M>::new(&p.config, p.seed).unwrap();
             straight.run_to_end(u64::MAX);
             let mut chunked = Sides::<M>::new(&p.config, p.seed).unwrap();
             let mut at = 0;
-            while chunked.run_to(SimTime::from_ms(at), chunked.events() + check.step_events) != Progress::Finished {
+            let mut last = std::collections::BTreeMap::new();
+            loop {
+                let progress = chunked.run_to(SimTime::from_ms(at), chunked.events() + check.step_events);
+                for side in 0..chunked.side_count() {
+                    for row in chunked.metric_rows(side) {
+                        if let MetricValue::Count(n) = row.value {
+                            if row.provisional {
+                                italic_counts.insert(row.key);
+                            }
+                            if let Some(before) = last.insert((side, row.key), n) {
+                                if n < before {
+                                    falling_counts.insert(row.key);
+                                }
+                            }
+                        }
+                    }
+                }
+                if progress == Progress::Finished {
+                    break;
+                }
                 at += check.step_ms;
             }
             assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
@@ -459,5 +484,10 @@ pub mod checks {
                 p.id
             );
         }
+        let growing: Vec<_> = italic_counts.difference(&falling_counts).collect();
+        assert!(
+            growing.is_empty(),
+            "{lab}: counts that only grow are upright, not provisional: {growing:?}"
+        );
     }
 }

@@ -254,7 +254,7 @@ impl SidesView for AvailabilityModel {
             row("resync_ms", MetricValue::Ms(m.resync_ms)),
             count("writes_lost", m.writes_lost),
             count("writes_diverged", m.writes_diverged),
-            count("stale_queries", m.stale_queries).provisional(!over),
+            count("stale_queries", m.stale_queries),
             row("projector_lag_p95_ms", opt_ms(m.projector_lag_p95_ms)).provisional(!over),
             row(
                 "error_budget_used",

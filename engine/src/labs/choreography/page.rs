@@ -237,7 +237,7 @@ impl SidesView for ChoreoModel {
                 "choreo.help.in_progress",
                 m.in_progress,
             ),
-            count("stuck", "choreo.metric.stuck", "choreo.help.stuck", m.stuck).provisional(!over),
+            count("stuck", "choreo.metric.stuck", "choreo.help.stuck", m.stuck),
             count(
                 "inconsistent",
                 "choreo.metric.inconsistent",

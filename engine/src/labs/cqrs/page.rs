@@ -270,7 +270,7 @@ impl SidesView for CqrsModel {
             count("commands", m.commands),
             count("rejected_commands", m.rejected_commands),
             count("queries", m.queries),
-            count("stale_reads", m.stale_reads).provisional(!over),
+            count("stale_reads", m.stale_reads),
             row(
                 "stale_read_rate",
                 if m.answers == 0 {
@@ -280,7 +280,7 @@ impl SidesView for CqrsModel {
                 },
             )
             .provisional(!over),
-            count("not_found_reads", m.not_found_reads).provisional(!over),
+            count("not_found_reads", m.not_found_reads),
             row("staleness_p95_ms", opt_ms(m.staleness_p95_ms)).provisional(!over),
             row("lag_mean_ms", opt_ms(m.lag_mean_ms))
                 .provisional(!over)
@@ -296,7 +296,7 @@ impl SidesView for CqrsModel {
         let c = model.config();
         if c.read_after_write_ms.is_some() {
             rows.push(count("own_reads", m.own_reads));
-            rows.push(count("own_stale_reads", m.own_stale_reads).provisional(!over));
+            rows.push(count("own_stale_reads", m.own_stale_reads));
         }
         if m.ryw_waits > 0 || m.ryw_timeouts > 0 {
             rows.push(count("ryw_waits", m.ryw_waits));

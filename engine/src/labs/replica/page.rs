@@ -163,8 +163,8 @@ impl SidesView for ReplicaModel {
             caveat_key: None,
         };
         let mut rows = vec![
-            count("chunks_ok", m.chunks_ok).provisional(!over),
-            count("chunks_failed", m.chunks_failed).provisional(!over),
+            count("chunks_ok", m.chunks_ok),
+            count("chunks_failed", m.chunks_failed),
             row(
                 "first_try_success_rate",
                 if m.chunks_ok + m.chunks_failed == 0 {
