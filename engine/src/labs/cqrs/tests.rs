@@ -749,7 +749,7 @@ fn the_guided_moments_say_what_the_run_shows() {
     assert_eq!(copy.rows[0].status, Status::Shipped, "the copy has caught up");
     run.run_to_end(u64::MAX);
     assert!(matches!(
-        run.sides[0].trace().entries().last().unwrap().record,
+        run.sides[0].trace().entries().next_back().unwrap().record,
         CqrsRecord::Read {
             status: Status::Shipped,
             ..
