@@ -279,6 +279,44 @@ async fn the_log_narrates_in_the_texts_words() {
     ] {
         assert!(log.contains(words), "{words}: {log}");
     }
+    // "Not found" is marked in the stage's colour for it (the legend's pink),
+    // not in the failure colour the legend gives nothing on this page.
+    common::style_in(
+        &root,
+        concat!(
+            include_str!("../style/main.css"),
+            include_str!("../style/components.css")
+        ),
+    );
+    let w = web_sys::window().unwrap();
+    let colour = |e: &web_sys::Element, prop: &str| {
+        w.get_computed_style(e)
+            .unwrap()
+            .unwrap()
+            .get_property_value(prop)
+            .unwrap()
+    };
+    let not_found = all(&root, "[data-testid=log-entry]")
+        .into_iter()
+        .find(|e| {
+            e.text_content()
+                .unwrap_or_default()
+                .contains("order not found")
+        })
+        .expect("a not-found line");
+    let doc = w.document().unwrap();
+    let probe = doc.create_element("i").unwrap();
+    probe
+        .set_attribute("style", "color: var(--c-giveup)")
+        .unwrap();
+    root.append_child(&probe).unwrap();
+    assert_eq!(
+        colour(&not_found, "border-left-color"),
+        colour(&probe, "color"),
+        "the not-found line's mark"
+    );
+    // The page's styles leave with it (a <style> applies to the whole document).
+    root.remove();
 }
 
 #[wasm_bindgen_test]

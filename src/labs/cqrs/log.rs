@@ -31,6 +31,12 @@ pub fn tone(r: &CqrsRecord) -> &'static str {
         }
         | Waiting { .. }
         | WaitTimedOut { .. } => "wait",
+        // "Not found" in the stage's colour for it (its key and probes), not
+        // the failure colour the legend gives nothing on this page.
+        Read {
+            outcome: ReadOutcome::NotFound,
+            ..
+        } => "giveup",
         Read { .. } | Rejected { .. } | Crashed { .. } => "fail",
         StockApplied {
             duplicate: true, ..
