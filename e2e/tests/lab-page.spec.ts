@@ -174,3 +174,23 @@ for (const [lab, id] of [['retry', 'storm_jitter'], ['choreography', 'demo'], ['
     });
   }
 }
+
+// Printed (a teacher's handout), every panel is drawn: the panels kept
+// off-screen unrendered while a run plays came out as blank space.
+test('printed, the charts, metrics and log panels are all drawn', async ({ page }) => {
+  await page.goto('/#/en/retry');
+  await expect(page.getByTestId('play')).toBeVisible();
+  await runToEnd(page);
+  const skips = () =>
+    page.locator('.lab-metrics, .lab-charts, .lab-log').evaluateAll((els) =>
+      els.map((e) => getComputedStyle(e).contentVisibility),
+    );
+  expect((await skips()).length).toBeGreaterThanOrEqual(3);
+  expect(await skips()).toContain('auto');
+  await page.emulateMedia({ media: 'print' });
+  expect(new Set(await skips())).toEqual(new Set(['visible']));
+  // And the charts have their drawings (not an empty box).
+  const charts = page.locator('.lab-charts');
+  expect((await charts.boundingBox())!.height).toBeGreaterThan(200);
+  await expect(charts.locator('svg').first()).toBeAttached();
+});
