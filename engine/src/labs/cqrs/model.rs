@@ -200,6 +200,8 @@ pub struct CqrsModel {
     stores: [Consumer<Op>; 2],
     /// Queries waiting for a version: by id, and their ids by order.
     waiters: BTreeMap<u64, Query>,
+    /// Wait timeouts scheduled and not yet fired (live or for a wait that ended).
+    timeouts_pending: usize,
     waiting: BTreeMap<u32, Vec<u64>>,
     /// What each reader has seen of each order (monotonic reads).
     seen: BTreeMap<(u32, u32), u32>,
@@ -245,6 +247,7 @@ impl CqrsModel {
             replicas: vec![Vec::new(); config.replicas_lag_ms.len()],
             stores: [Consumer::new(capacity), Consumer::new(capacity)],
             waiters: BTreeMap::new(),
+            timeouts_pending: 0,
             waiting: BTreeMap::new(),
             seen: BTreeMap::new(),
             orders: Vec::new(),
@@ -686,6 +689,7 @@ impl CqrsModel {
             });
             self.waiting.entry(q.order).or_default().push(q.id);
             self.waiters.insert(q.id, q);
+            self.timeouts_pending += 1;
             ctx.schedule_in(
                 SimDuration::from_ms(self.config.ryw_timeout_ms),
                 CqrsEvent::WaitTimeout { id: q.id },
@@ -969,6 +973,12 @@ impl Model for CqrsModel {
     type Event = CqrsEvent;
     type Record = CqrsRecord;
 
+    /// Only the timeouts of waits that already ended are left (every read
+    /// that waited has its answer): they would change nothing.
+    fn only_no_ops_pending(&self, pending: usize) -> bool {
+        pending > 0 && self.waiters.is_empty() && pending == self.timeouts_pending
+    }
+
     fn start(&mut self, ctx: &mut Ctx<'_, CqrsEvent, CqrsRecord>) {
         match &self.config.workload {
             CqrsWorkload::Script { steps } => {
@@ -1038,7 +1048,10 @@ impl Model for CqrsModel {
                 }
                 self.wake(order, replica + 1, ctx);
             }
-            CqrsEvent::WaitTimeout { id } => self.wait_timeout(id, ctx),
+            CqrsEvent::WaitTimeout { id } => {
+                self.timeouts_pending -= 1;
+                self.wait_timeout(id, ctx)
+            }
             CqrsEvent::Poll(q) => {
                 let store = self.read_store();
                 self.arrive(store, Op::Read(q), ctx);
