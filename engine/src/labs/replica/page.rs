@@ -63,14 +63,18 @@ impl SidesView for ReplicaModel {
         let width_ms = series.width().as_micros() as f64 / 1000.0;
         let now = ms(sim.now());
         let done = sim.is_finished();
-        let mut ok = Vec::new();
+        // Chunks done from 0 to now: every slice, and the one under way up to
+        // now (the line stopped at the last whole slice, 3 done while the
+        // stage said 6).
+        let mut ok = vec![(0.0, 0.0)];
         let mut total = 0u64;
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
+            total += u64::from(slice.chunks_ok);
             if !done && from + width_ms > now + 1e-9 {
+                ok.push((now, total as f64));
                 break;
             }
-            total += u64::from(slice.chunks_ok);
             ok.push((from + width_ms, total as f64));
         }
         // Chunks at risk (known to the metadata server or not), every slice up to now.

@@ -468,3 +468,31 @@ fn the_under_replicated_peak_is_never_below_the_end() {
         }
     }
 }
+
+/// The stage's mini-chart counts the chunks done up to now, from 0: it
+/// stopped at the last whole slice (3 done at 1.4 s while the stage said 6).
+#[test]
+fn the_verdict_counts_chunks_done_up_to_now() {
+    use crate::labs::sides::SidesView;
+    use crate::time::SimTime;
+    let p = super::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    for at in [700u64, 1_400, 1_980] {
+        run.run_until(SimTime::from_ms(at), u64::MAX);
+        let v = ReplicaModel::verdict(&run, 0);
+        let done = &v.lines[0].points;
+        assert_eq!(done.first(), Some(&(0.0, 0.0)));
+        let now_ms = run.sides[0].now().as_micros() as f64 / 1000.0;
+        let last = *done.last().unwrap();
+        assert!(
+            (last.0 - now_ms).abs() < 1e-6,
+            "{at}: ends at {} not now {now_ms}",
+            last.0
+        );
+        assert_eq!(
+            last.1,
+            run.sides[0].model().status_counts()[2] as f64,
+            "{at}: the stage's count"
+        );
+    }
+}
