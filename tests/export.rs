@@ -59,15 +59,7 @@ fn click(root: &Element, selector: &str) {
         .click();
 }
 
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
+use common::sleep;
 
 /// Waits (up to ~20 s) until `ready` holds.
 async fn until(what: &str, ready: impl Fn() -> bool) {

@@ -31,15 +31,7 @@ fn container() -> HtmlElement {
     div.unchecked_into()
 }
 
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
+use common::sleep;
 
 fn q(root: &Element, sel: &str) -> Option<Element> {
     root.query_selector(sel).unwrap()
