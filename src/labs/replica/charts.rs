@@ -41,7 +41,10 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
     let mut x_max: f64 = 0.001;
     let two = run.sides.len() > 1;
     for (side, sim) in run.sides.iter().enumerate() {
-        let pts = rv::series(sim.model(), sim.now(), sim.is_finished());
+        let pts = match which {
+            Which::UnderReplicated => rv::risk_series(sim.model(), sim.now(), sim.is_finished()),
+            Which::Throughput => rv::series(sim.model(), sim.now(), sim.is_finished()),
+        };
         x_max = x_max.max(sim.now().as_micros() as f64 / 1e6);
         let name = side_name(lang, side);
         let stroke = if side == 0 {

@@ -78,7 +78,7 @@ impl SidesView for ReplicaModel {
             ok.push((from + width_ms, total as f64));
         }
         // Chunks at risk (known to the metadata server or not), every slice up to now.
-        let under = super::view::series(sim.model(), sim.now(), done)
+        let under = super::view::risk_series(sim.model(), sim.now(), done)
             .into_iter()
             .map(|p| (p.end_ms, p.at_risk))
             .collect();
@@ -187,6 +187,7 @@ impl SidesView for ReplicaModel {
             count("reports_sent", m.reports_sent),
             count("under_replicated_peak", m.under_replicated_peak),
             count("under_replicated_end", m.under_replicated_end).provisional(!over),
+            count("at_risk_end", m.at_risk_end).provisional(!over),
             row("detection_ms", opt_ms(m.detection_ms)).with_theory(m.detection_ms.map(|_| detection)),
             row("repair_ms", opt_ms(m.repair_ms)).provisional(!over),
             count("data_lost_chunks", m.data_lost_chunks).provisional(!over),
@@ -268,6 +269,7 @@ fn keys(key: &'static str) -> (&'static str, &'static str) {
         "reports_sent",
         "under_replicated_peak",
         "under_replicated_end",
+        "at_risk_end",
         "detection_ms",
         "repair_ms",
         "data_lost_chunks",

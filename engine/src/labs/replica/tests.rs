@@ -469,6 +469,33 @@ fn the_under_replicated_peak_is_never_below_the_end() {
     }
 }
 
+/// The table's "at risk now" is the stage's "at risk" at the same instant, and
+/// never below "under-replicated now": a node that is down only takes copies
+/// away (the `variants` preset ends with B's stage at 13 at risk while the
+/// table read 0 under-replicated, and had no row for what the stage said).
+#[test]
+fn the_table_says_what_the_stage_says_at_risk() {
+    let mut seen_gap = false;
+    for p in super::presets::all() {
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        for (i, sim) in run.sides.iter().enumerate() {
+            let m = sim.model().metrics(sim.now());
+            let stage = super::view::risk(sim.model(), sim.now()).at_risk;
+            assert_eq!(m.at_risk_end, stage, "{} side {i}", p.id);
+            assert!(
+                m.at_risk_end >= m.under_replicated_end,
+                "{} side {i}: at risk {} < under-replicated {}",
+                p.id,
+                m.at_risk_end,
+                m.under_replicated_end
+            );
+            seen_gap |= m.at_risk_end > m.under_replicated_end;
+        }
+    }
+    assert!(seen_gap, "some preset ends with a node down holding copies");
+}
+
 /// The stage's mini-chart counts the chunks done up to now, from 0: it
 /// stopped at the last whole slice (3 done at 1.4 s while the stage said 6).
 #[test]

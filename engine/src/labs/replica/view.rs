@@ -358,6 +358,27 @@ pub fn series(m: &ReplicaModel, now: SimTime, finished: bool) -> Vec<Point> {
     out
 }
 
+/// The at-risk and known lines: [`series`] (each slice's most at once) and,
+/// where the count has come down since the slice's peak, one more point at
+/// the same instant with the count now — so the line ends on what the stage
+/// says (it ended on the slice's 6 while the stage said 4). Not for the
+/// throughput line: the extra point would count the slice's bytes twice.
+pub fn risk_series(m: &ReplicaModel, now: SimTime, finished: bool) -> Vec<Point> {
+    let mut out = series(m, now, finished);
+    let r = risk(m, now);
+    if let Some(&last) = out.last() {
+        let (at_risk, known) = (r.at_risk as f64, r.known as f64);
+        if at_risk < last.at_risk || known < last.known {
+            out.push(Point {
+                at_risk,
+                known,
+                ..last
+            });
+        }
+    }
+    out
+}
+
 /// Whether anything can go wrong in this config: an outage (node, rack or
 /// metadata server), failures, slow or corrupt replicas. Without any, the
 /// page says so at once rather than let a student wait for a lesson.
@@ -596,6 +617,7 @@ mod tests {
             let mut run = preset(id);
             let width = run.sides[0].model().stats.series.width().as_micros();
             let mut seen = vec![];
+            let mut drops = 0;
             // The state at each slice's last instant, as the stage shows it then.
             for i in 1..=60u64 {
                 let t = SimTime(i * width - 1);
@@ -615,6 +637,13 @@ mod tests {
                     last.at_risk >= r.at_risk as f64 && last.known >= r.known as f64,
                     "{id} at {t:?}"
                 );
+                // The risk lines end on exactly what the stage says, the slice's peak just before.
+                let lines = risk_series(m, t, false);
+                let end = lines.last().unwrap();
+                assert_eq!((end.at_risk, end.known), (r.at_risk as f64, r.known as f64), "{id} at {t:?}");
+                assert_eq!(end.end_ms, last.end_ms, "{id}");
+                assert!(lines.len() <= pts.len() + 1);
+                drops += usize::from(lines.len() > pts.len());
             }
             let sim = &run.sides[0];
             assert_eq!(sim.model().stats.series.width().as_micros(), width, "{id}: not widened");
@@ -629,6 +658,9 @@ mod tests {
                 assert!(pts[i].known >= r.known as f64, "{id}: slice {i}");
             }
             assert!(seen.iter().any(|r| r.at_risk > 0), "{id}: something is at risk");
+            if id == "demo" {
+                assert!(drops > 0, "demo: the count comes down inside some slice");
+            }
         }
     }
 
