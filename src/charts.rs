@@ -176,6 +176,8 @@ pub enum Unit {
     /// A plain number.
     #[default]
     Number,
+    /// A count of things: whole ticks only (no "0.5 answers").
+    Count,
     /// Seconds: `15 s`.
     Seconds,
     /// Milliseconds, written as a duration: `850 ms`, `2.5 s`.
@@ -185,7 +187,7 @@ pub enum Unit {
 impl Unit {
     fn tick(self, lang: Lang, v: f64) -> String {
         match self {
-            Unit::Number => fmt_number(lang, v),
+            Unit::Number | Unit::Count => fmt_number(lang, v),
             // The origin is "0", as on a time axis of milliseconds.
             Unit::Seconds if v == 0.0 => "0".into(),
             Unit::Seconds => format!("{} s", fmt_number(lang, v)),
@@ -324,6 +326,17 @@ pub fn nice_ticks(max: f64, count: usize) -> (f64, Vec<f64>) {
     let top = (max / step - 1e-9).ceil().max(1.0) * step;
     let n = (top / step).round() as usize;
     (top, (0..=n).map(|i| i as f64 * step).collect())
+}
+
+/// [`nice_ticks`] for an axis in `unit`: a count's ticks are whole (a top
+/// of 2 reads 0, 1, 2, not 0, 0.5, 1, 1.5, 2).
+pub fn unit_ticks(max: f64, count: usize, unit: Unit) -> (f64, Vec<f64>) {
+    let (top, ticks) = nice_ticks(max, count);
+    if unit != Unit::Count || ticks.iter().all(|v| v.fract() == 0.0) {
+        return (top, ticks);
+    }
+    let top = top.ceil().max(1.0);
+    (top, (0..=top as u64).map(|v| v as f64).collect())
 }
 
 /// Ticks for a time axis of `max_ms`, about `count` of them: below a second
@@ -663,7 +676,7 @@ fn y_tick_count(h: f64) -> usize {
 
 /// The y axis' top and its tick labels, for data reaching `data_top` in a plot `h` high.
 fn y_axis(data_top: f64, h: f64, y_unit: Unit, lang: Lang) -> (f64, Vec<String>) {
-    let (y_top, y_ticks) = nice_ticks(data_top, y_tick_count(h));
+    let (y_top, y_ticks) = unit_ticks(data_top, y_tick_count(h), y_unit);
     (
         y_top,
         y_ticks.iter().map(|&v| y_unit.tick(lang, v)).collect(),
@@ -698,7 +711,7 @@ fn open_plot(
     min_left: f64,
 ) -> Frame {
     let (y_top, y_labels) = y_axis(data_top, h, y_unit, lang);
-    let y_ticks = nice_ticks(data_top, y_tick_count(h)).1;
+    let y_ticks = unit_ticks(data_top, y_tick_count(h), y_unit).1;
     let left = plot_left(&y_labels).max(min_left);
     let f = Frame {
         left,

@@ -179,6 +179,29 @@ async fn the_stage_stays_bounded_and_the_tank_checks_littles_law() {
     assert_eq!(little.get_attribute("data-holds").as_deref(), Some("yes"));
 }
 
+/// On the demo's two changes the law is shown, not judged: no ✓, no "differs".
+#[wasm_bindgen_test]
+async fn little_s_law_is_not_judged_on_two_changes() {
+    let view = preset("demo");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, 20_000);
+    tick().await;
+    let little = root
+        .query_selector("[data-testid=little]")
+        .unwrap()
+        .expect("the law");
+    assert_eq!(
+        little.get_attribute("data-holds").as_deref(),
+        Some("unjudged")
+    );
+    let said = little.text_content().unwrap_or_default();
+    assert!(
+        said.contains("too few to judge the law (it takes 20)"),
+        "{said}"
+    );
+    assert!(!said.contains('✓'), "{said}");
+}
+
 #[wasm_bindgen_test]
 async fn crud_has_one_store_and_cqrs_a_copy_side_by_side() {
     let view = preset("crud_vs_cqrs");
@@ -503,9 +526,12 @@ async fn the_staleness_chart_is_a_histogram_of_every_stale_answer() {
     view.tick.update(|t| *t += 1);
     tick().await;
     tick().await;
-    let bins = view
-        .run
-        .with_value(|r| cv::staleness_bins(r.sides[0].model()).expect("stale answers"));
+    // A | B on one scale: the bins both sides share.
+    let bins = view.run.with_value(|r| {
+        cv::staleness_bins_shared(r.sides.iter().map(|s| s.model()))[0]
+            .clone()
+            .expect("stale answers")
+    });
     let stale = view
         .run
         .with_value(|r| r.sides[0].model().stats().stale_reads);
@@ -537,6 +563,58 @@ async fn the_staleness_chart_is_a_histogram_of_every_stale_answer() {
         text(&fig, "table tbody tr").contains("–"),
         "bins are ranges of age"
     );
+}
+
+/// A's and B's histograms are read against each other: the same bins (the
+/// same ages per bar) and the same height, and a count's axis has whole
+/// ticks only (it read 0, 0.5, 1, 1.5, 2 answers).
+#[wasm_bindgen_test]
+async fn both_histograms_share_bins_and_scale_and_count_in_whole_ticks() {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| {
+            let mut r = CqrsRun::new(&p.config, p.seed).unwrap();
+            r.run_to_end(u64::MAX);
+            r.sides.len() == 2
+                && r.sides.iter().all(|s| s.model().stats().stale_reads > 0)
+                && cv::staleness_bins(r.sides[0].model()).map(|b| b.width_ms)
+                    != cv::staleness_bins(r.sides[1].model()).map(|b| b.width_ms)
+        })
+        .expect("a preset whose sides' own bins differ");
+    let view = view_of(&p.config, p.seed);
+    let (root, _keep) = mount(move || view! { <CqrsCharts view=view /> }.into_any());
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    view.tick.update(|t| *t += 1);
+    tick().await;
+    tick().await;
+    let fig = |id: &str| {
+        root.query_selector(&format!("[data-testid={id}]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let (a, b) = (fig("chart-staleness-a"), fig("chart-staleness-b"));
+    let bins_of = |f: &Element| {
+        all(f, "table tbody tr")
+            .iter()
+            .map(|r| text(r, "th, td:first-child"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bins_of(&a), bins_of(&b), "{}: the same bins", p.id);
+    let ticks = |f: &Element| {
+        all(f, ".chart-grid text")
+            .iter()
+            .map(|t| t.text_content().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ticks(&a), ticks(&b), "{}: the same scale", p.id);
+    for f in [&a, &b, &fig("chart-backlog")] {
+        for t in ticks(f) {
+            assert!(!t.contains('.'), "{}: a count's tick {t:?}", p.id);
+        }
+    }
+    assert!(ticks(&a).len() >= 2, "{:?}", ticks(&a));
 }
 
 #[wasm_bindgen_test]

@@ -249,6 +249,11 @@ impl Projector {
         }
     }
 
+    /// How many applied changes [`Self::lag_mean_ms`] is over.
+    pub fn lag_samples(&self) -> u64 {
+        self.lag.count()
+    }
+
     /// The mean lag of the changes applied so far (ms).
     pub fn lag_mean_ms(&self) -> Option<f64> {
         let n = self.lag.count();

@@ -93,7 +93,7 @@ pub fn states_chart(sim: &ChoreoSim, side: usize, lang: Lang) -> LineChartData {
         bands: vec![],
         now: None,
         x_unit: Unit::Seconds,
-        y_unit: Unit::Number,
+        y_unit: Unit::Count,
         summary: tf(
             lang,
             "choreo.charts.states_summary",

@@ -148,7 +148,7 @@ pub fn flow_chart(run: &CqrsRun, lang: Lang, lag: bool) -> LineChartData {
         // The clock, where the stage cards' charts and the lanes put it.
         now: Some(run.now().as_micros() as f64 / 1e6),
         x_unit: Unit::Seconds,
-        y_unit: if lag { Unit::Millis } else { Unit::Number },
+        y_unit: if lag { Unit::Millis } else { Unit::Count },
         summary: tf(lang, key, &[("sides", &summary.join("; "))]),
         table: DataTable {
             caption: t(lang, title).into(),
@@ -178,7 +178,16 @@ pub fn staleness_chart(run: &CqrsRun, side: usize, lang: Lang) -> BarChartData {
         return BarChartData::default();
     };
     let label = side_name(lang, side);
-    let bins = cv::staleness_bins(sim.model());
+    // One scale for A | B: the same bins (wide enough for the older side's
+    // oldest answer) and the same height (the fuller side's fullest bin).
+    let shared = cv::staleness_bins_shared(run.sides.iter().map(|s| s.model()));
+    let tallest = shared
+        .iter()
+        .flatten()
+        .flat_map(|b| b.counts.iter().copied())
+        .max()
+        .unwrap_or(0);
+    let bins = shared.into_iter().nth(side).flatten();
     let q = cv::staleness(sim.model());
     let title = tf(lang, "cqrs.charts.staleness_title", &[("side", &label)]);
     let categories: Vec<String> = bins
@@ -241,8 +250,8 @@ pub fn staleness_chart(run: &CqrsRun, side: usize, lang: Lang) -> BarChartData {
                 values: values.clone(),
             }]
         },
-        y_min_top: 1.0,
-        y_unit: Unit::Number,
+        y_min_top: (tallest as f64).max(1.0),
+        y_unit: Unit::Count,
         summary,
         table: DataTable {
             caption: title,

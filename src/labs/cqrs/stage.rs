@@ -953,18 +953,21 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
     m.elem("dt", &[], t(lang, "cqrs.tank.little"));
     let law = match k.little {
         None => t(lang, "cqrs.tank.little_none").to_string(),
-        Some(l) => tf(
+        Some(l) => engine::i18n::tn(
             lang,
-            if k.little_holds() == Some(true) {
-                "cqrs.tank.little_holds"
-            } else {
-                "cqrs.tank.little_differs"
+            match k.little_holds() {
+                Some(true) => "cqrs.tank.little_holds",
+                Some(false) => "cqrs.tank.little_differs",
+                None => "cqrs.tank.little_few",
             },
+            k.lag_samples,
             &[
                 ("mean", &fmt_number(lang, k.backlog_mean)),
                 ("rate", &fmt_number(lang, k.arrival_per_s)),
                 ("lag", &fmt_ms(lang, k.lag_mean_ms.unwrap_or(0.0))),
                 ("product", &fmt_number(lang, l)),
+                ("n", &k.lag_samples),
+                ("min", &cv::LITTLE_MIN_SAMPLES),
             ],
         ),
     };
@@ -974,10 +977,10 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
             ("data-testid", "little"),
             (
                 "data-holds",
-                if k.little_holds() == Some(true) {
-                    "yes"
-                } else {
-                    "no"
+                match k.little_holds() {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "unjudged",
                 },
             ),
         ],

@@ -182,7 +182,11 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
         bands,
         now: None,
         x_unit: Unit::Seconds,
-        y_unit: Unit::Number,
+        y_unit: if which == Which::UnderReplicated {
+            Unit::Count
+        } else {
+            Unit::Number
+        },
         summary: tf(lang, sum, &[("sides", &summary.join("; "))]),
         table: DataTable {
             caption: t(lang, title).into(),

@@ -1017,7 +1017,12 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
         ));
     }
     if md.lost > 0 {
-        facts.push(engine::i18n::tn(lang, "replica.stage.lost", md.lost, &[("n", &md.lost)]));
+        facts.push(engine::i18n::tn(
+            lang,
+            "replica.stage.lost",
+            md.lost,
+            &[("n", &md.lost)],
+        ));
     }
     // At risk (the truth) beside known (the metadata server's map): the gap is detection delay.
     let risk = rv::risk(m, sim.now());

@@ -429,6 +429,9 @@ pub struct Tank {
     pub lag_mean_ms: Option<f64>,
     /// λ × W: what Little's law says L is.
     pub little: Option<f64>,
+    /// How many applied changes W is the mean of: below
+    /// [`LITTLE_MIN_SAMPLES`], the law is shown but not judged.
+    pub lag_samples: u64,
     pub paused: bool,
     pub rebuilding: bool,
     pub crud: bool,
@@ -442,12 +445,18 @@ impl Tank {
             .map(|mu| self.offered_per_s / mu)
     }
 
-    /// Whether L and λ × W agree within 10 % (or a tenth of a change).
+    /// Whether L and λ × W agree within 10 % (or a tenth of a change);
+    /// `None` before there is anything, or enough, to judge: on two changes
+    /// a mean is one change's luck, and "✓" or "differs" would teach nothing.
     pub fn little_holds(&self) -> Option<bool> {
         self.little
+            .filter(|_| self.lag_samples >= LITTLE_MIN_SAMPLES)
             .map(|l| (l - self.backlog_mean).abs() <= (0.1 * l.max(self.backlog_mean)).max(0.1))
     }
 }
+
+/// Applied changes Little's law needs before the tank judges it.
+pub const LITTLE_MIN_SAMPLES: u64 = 20;
 
 pub fn tank(sim: &CqrsSim) -> Tank {
     let model = sim.model();
@@ -478,6 +487,7 @@ pub fn tank(sim: &CqrsSim) -> Tank {
         backlog_mean,
         lag_mean_ms,
         little: lag_mean_ms.filter(|_| secs > 0.0).map(|w| arrival_per_s * w / 1000.0),
+        lag_samples: p.lag_samples(),
         paused: c
             .pauses
             .iter()
@@ -574,17 +584,25 @@ const BIN_WIDTHS: [f64; 16] = [
 ];
 
 pub fn staleness_bins(model: &CqrsModel) -> Option<StalenessBins> {
+    staleness_bins_covering(model, 0.0)
+}
+
+/// [`staleness_bins`] on bins that cover ages up to at least `cover_ms`:
+/// given the oldest answer of every side, A and B get the same bins, so
+/// their histograms can be read against each other.
+pub fn staleness_bins_covering(model: &CqrsModel, cover_ms: f64) -> Option<StalenessBins> {
     let h = &model.stats().staleness;
     if h.count() == 0 {
         return None;
     }
     let max_ms = h.max().as_ms_f64();
+    let reach = max_ms.max(cover_ms);
     let width_ms = BIN_WIDTHS
         .iter()
         .copied()
-        .find(|w| max_ms < w * STALENESS_BINS as f64)
+        .find(|w| reach < w * STALENESS_BINS as f64)
         .unwrap_or(BIN_WIDTHS[BIN_WIDTHS.len() - 1]);
-    let n = ((max_ms / width_ms) as usize + 1).min(STALENESS_BINS);
+    let n = ((reach / width_ms) as usize + 1).min(STALENESS_BINS);
     let mut counts = vec![0u64; n];
     for (edge, c) in h.buckets() {
         let i = ((edge.as_ms_f64() / width_ms) as usize).min(n - 1);
@@ -596,6 +614,21 @@ pub fn staleness_bins(model: &CqrsModel) -> Option<StalenessBins> {
         total: h.count(),
         max_ms,
     })
+}
+
+/// Every side's [`staleness_bins`] on one scale: bins wide enough for the
+/// oldest answer of any side, so A's and B's histograms share their bars.
+pub fn staleness_bins_shared<'a>(
+    models: impl IntoIterator<Item = &'a CqrsModel> + Clone,
+) -> Vec<Option<StalenessBins>> {
+    let cover = models
+        .clone()
+        .into_iter()
+        .map(|m| &m.stats().staleness)
+        .filter(|h| h.count() > 0)
+        .map(|h| h.max().as_ms_f64())
+        .fold(0.0, f64::max);
+    models.into_iter().map(|m| staleness_bins_covering(m, cover)).collect()
 }
 
 /// Text 004's stock, as each service counts it.
@@ -728,6 +761,26 @@ mod tests {
         assert_eq!(k.little_holds(), Some(true), "{k:?}");
     }
 
+    /// The demo applies two changes: Little's law is shown there, but not
+    /// judged (a mean of two is luck), until enough changes are in.
+    #[test]
+    fn little_s_law_is_not_judged_on_a_handful_of_changes() {
+        let r = run("demo", 20_000);
+        let k = tank(&r.sides[0]);
+        assert!(k.little.is_some(), "{k:?}");
+        assert!(k.lag_samples > 0 && k.lag_samples < LITTLE_MIN_SAMPLES, "{k:?}");
+        assert_eq!(k.little_holds(), None);
+        let r = run("slow_projector", 200);
+        let early = tank(&r.sides[0]);
+        if early.lag_samples < LITTLE_MIN_SAMPLES {
+            assert_eq!(early.little_holds(), None, "{early:?}");
+        }
+        let r = run("slow_projector", 5_000);
+        let k = tank(&r.sides[0]);
+        assert!(k.lag_samples >= LITTLE_MIN_SAMPLES, "{k:?}");
+        assert!(k.little_holds().is_some(), "{k:?}");
+    }
+
     #[test]
     fn the_demo_s_backlog_steps_up_at_each_commit_and_down_at_each_apply() {
         let r = run("demo", 7_100);
@@ -790,6 +843,48 @@ mod tests {
         assert!(b.width_ms * b.counts.len() as f64 > b.max_ms);
         assert!(b.width_ms * (b.counts.len() - 1) as f64 <= b.max_ms);
         assert!(staleness_bins(run("crud_vs_cqrs", 5_000).sides[0].model()).is_none());
+    }
+
+    /// A and B's histograms share their bins: the same width and count, wide
+    /// enough for the older of the two (each side chose its own, so the same
+    /// bar meant 50 ms on one side and 2 s on the other).
+    #[test]
+    fn both_sides_histograms_share_their_bins() {
+        let (mut compared, mut differed) = (0, 0);
+        for p in presets::all() {
+            let mut r = CqrsRun::new(&p.config, p.seed).expect("valid");
+            r.run_to_end(u64::MAX);
+            if r.sides.len() < 2 {
+                continue;
+            }
+            let shared = staleness_bins_shared(r.sides.iter().map(|s| s.model()));
+            for (side, b) in shared.iter().enumerate() {
+                let own = staleness_bins(r.sides[side].model());
+                assert_eq!(b.is_some(), own.is_some(), "{}", p.id);
+                if let (Some(b), Some(own)) = (b, own) {
+                    assert_eq!(b.total, own.total, "{}: every answer counted", p.id);
+                    assert_eq!(b.counts.iter().sum::<u64>(), b.total, "{}", p.id);
+                    assert!(b.width_ms >= own.width_ms, "{}", p.id);
+                }
+            }
+            if let [Some(a), Some(b)] = &shared[..] {
+                assert_eq!((a.width_ms, a.counts.len()), (b.width_ms, b.counts.len()), "{}", p.id);
+                let reach = a.max_ms.max(b.max_ms);
+                assert!(
+                    a.width_ms * a.counts.len() as f64 > reach || a.counts.len() == STALENESS_BINS,
+                    "{}",
+                    p.id
+                );
+                compared += 1;
+                let own = |i: usize| staleness_bins(r.sides[i].model()).map(|b| b.width_ms);
+                differed += usize::from(own(0) != own(1));
+            }
+        }
+        assert!(compared > 0, "some preset has stale answers on both sides");
+        assert!(
+            differed > 0,
+            "some preset's sides would choose different bins on their own"
+        );
     }
 
     #[test]

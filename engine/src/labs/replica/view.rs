@@ -369,11 +369,7 @@ pub fn risk_series(m: &ReplicaModel, now: SimTime, finished: bool) -> Vec<Point>
     if let Some(&last) = out.last() {
         let (at_risk, known) = (r.at_risk as f64, r.known as f64);
         if at_risk < last.at_risk || known < last.known {
-            out.push(Point {
-                at_risk,
-                known,
-                ..last
-            });
+            out.push(Point { at_risk, known, ..last });
         }
     }
     out
@@ -640,7 +636,11 @@ mod tests {
                 // The risk lines end on exactly what the stage says, the slice's peak just before.
                 let lines = risk_series(m, t, false);
                 let end = lines.last().unwrap();
-                assert_eq!((end.at_risk, end.known), (r.at_risk as f64, r.known as f64), "{id} at {t:?}");
+                assert_eq!(
+                    (end.at_risk, end.known),
+                    (r.at_risk as f64, r.known as f64),
+                    "{id} at {t:?}"
+                );
                 assert_eq!(end.end_ms, last.end_ms, "{id}");
                 assert!(lines.len() <= pts.len() + 1);
                 drops += usize::from(lines.len() > pts.len());
