@@ -626,9 +626,15 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             ("y", &num(NODE_HEAD - 4.0)),
             ("text-anchor", "end"),
         ],
+        // A side that has finished stays at its own end while the other
+        // plays on: "now" would name a time the clock has passed.
         &tf(
             lang,
-            "replica.nodes.now",
+            if sim.is_finished() {
+                "replica.nodes.ended"
+            } else {
+                "replica.nodes.now"
+            },
             &[("t", &fmt_ms(lang, ms_of(sim)))],
         ),
     );
