@@ -1469,6 +1469,8 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
             </figure>
             <div class="replica-workers">
                 <h3 class="small-title">{tr("replica.stage.workers")}" · "<span class="mono">{now}</span></h3>
+                // The bars are totals: read left to right they looked like timelines.
+                <p class="replica-lanes-sub help">{tr("replica.worker.bars_help")}</p>
                 <div inner_html=workers></div>
                 <p class="replica-lane-legend help" aria-hidden="true">
                     <span><span class="replica-lane-seg s-transfer"></span>" "{tr("replica.worker.key_transfer")}</span>
