@@ -179,6 +179,47 @@ async fn the_stage_stays_bounded_and_the_tank_checks_littles_law() {
     assert_eq!(little.get_attribute("data-holds").as_deref(), Some("yes"));
 }
 
+/// A read whose screen mixed two versions is told as such, not as a green
+/// "up to date" (two_projections' first moment said Shipped at the top and
+/// Pending in the list while the caption said "up to date").
+#[wasm_bindgen_test]
+async fn a_mixed_screen_is_not_told_as_up_to_date() {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "two_projections")
+        .unwrap();
+    let at = (1..200u64)
+        .map(|i| i * 100)
+        .find(|&ms| {
+            let mut r = CqrsRun::new(&p.config, p.seed).unwrap();
+            r.run_to(SimTime::from_ms(ms), u64::MAX);
+            cv::latest_read(&r.sides[0]).is_some_and(|p| p.mixed)
+        })
+        .expect("an instant whose latest read mixed");
+    let view = preset("two_projections");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, at);
+    tick().await;
+    let telling = root
+        .query_selector("[data-testid=telling-0]")
+        .unwrap()
+        .expect("the caption");
+    let said = telling.text_content().unwrap_or_default();
+    assert!(said.contains("one screen, two versions"), "{said}");
+    assert!(
+        telling
+            .query_selector(".cqrs-probe--mixed")
+            .unwrap()
+            .is_some(),
+        "{}",
+        telling.inner_html()
+    );
+    assert!(telling
+        .query_selector(".cqrs-probe--fresh")
+        .unwrap()
+        .is_none());
+}
+
 /// Where the law's two sides differ on a handful of applied changes, it is
 /// shown, not judged: no ✓, no "differs".
 #[wasm_bindgen_test]

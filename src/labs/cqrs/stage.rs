@@ -623,7 +623,12 @@ pub fn probe_sentence(p: &Probe, lang: Lang) -> String {
         ReadOutcome::Absent => "cqrs.stage.read_absent",
         ReadOutcome::Error => "cqrs.stage.read_error",
     };
-    tf(lang, key, &args)
+    let mut s = tf(lang, key, &args);
+    if p.mixed {
+        s.push(' ');
+        s.push_str(t(lang, "cqrs.stage.read_mixed"));
+    }
+    s
 }
 
 /// The timelines as a sentence (the SVG's text alternative).
@@ -1057,7 +1062,11 @@ pub fn CqrsStage(
         let lang = view.lang.get();
         view.with(|run| {
             let sim = run.sides.get(side)?;
-            cv::latest_read(sim).map(|p| (probe_class(&p), probe_sentence(&p, lang)))
+            // A read whose screen mixed two versions is not "up to date" in green.
+            cv::latest_read(sim).map(|p| {
+                let class = if p.mixed { "mixed" } else { probe_class(&p) };
+                (class, probe_sentence(&p, lang))
+            })
         })
     };
     let part = move |f: fn(&CqrsSim, Lang) -> String| {

@@ -83,6 +83,9 @@ pub struct Probe {
     pub order: u32,
     pub version: u32,
     pub status: Status,
+    /// A second projection on the same screen (the user's history) showed
+    /// another version: one screen, two versions.
+    pub mixed: bool,
 }
 
 /// The two stacked timelines of one side, from 0 to the run's shared end.
@@ -204,6 +207,7 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
                     outcome,
                     version,
                     status,
+                    mixed,
                     ..
                 },
             ) => Some(Probe {
@@ -214,6 +218,7 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
                 order,
                 version,
                 status,
+                mixed,
             }),
             _ => None,
         })
@@ -675,6 +680,7 @@ pub fn latest_read(sim: &CqrsSim) -> Option<Probe> {
             outcome,
             version,
             status,
+            mixed,
             ..
         } = e.record
         {
@@ -686,6 +692,7 @@ pub fn latest_read(sim: &CqrsSim) -> Option<Probe> {
                 order,
                 version,
                 status,
+                mixed,
             })
         } else {
             None
@@ -761,6 +768,26 @@ mod tests {
         let k = tank(sim);
         assert!(k.load().expect("queue") > 1.0);
         assert_eq!(k.little_holds(), Some(true), "{k:?}");
+    }
+
+    /// The stage's caption knows when the read's screen mixed two versions
+    /// (it said "Shipped, up to date" in green while the history beside it
+    /// said Pending): only with a second projection, and then often.
+    #[test]
+    fn the_latest_read_says_when_its_screen_mixed_two_versions() {
+        let mut mixed = 0;
+        for ms in (500..20_000).step_by(500) {
+            let r = run("two_projections", ms);
+            mixed += usize::from(latest_read(&r.sides[0]).is_some_and(|p| p.mixed));
+            for id in ["demo", "slow_projector", "replicas"] {
+                let r = run(id, ms);
+                assert!(!latest_read(&r.sides[0]).is_some_and(|p| p.mixed), "{id} at {ms}");
+            }
+        }
+        assert!(mixed > 0, "two_projections: some latest read mixed");
+        let r = run("two_projections", 20_000);
+        let t = timelines(&r.sides[0], r.time_domain_ms());
+        assert!(t.probes.iter().any(|p| p.mixed));
     }
 
     /// On a handful of applied changes a disagreement is not judged (a mean
