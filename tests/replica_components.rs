@@ -521,6 +521,52 @@ async fn throughput_is_drawn_while_the_first_chunks_are_still_on_the_wire() {
     assert!(top > 1.0 && top <= 500.0, "axis top {top}");
 }
 
+/// Winding down, the run stops simulating heartbeats: the panel says so,
+/// and a finished side's timeline ends "ended at", not "now" (the breaker
+/// preset's B stood at 15.43 s under a clock at 16.43 s, node_2 down with
+/// its silence at 0 ms and nothing to say why).
+#[wasm_bindgen_test]
+async fn the_node_panel_says_when_the_heartbeats_stopped_and_where_a_side_ended() {
+    let view = preset("breaker");
+    let (root, _keep) = mount(move || stage(view, 1));
+    advance_to(view, 5_000);
+    tick().await;
+    let captions = |root: &Element| {
+        all(root, "figcaption")
+            .iter()
+            .filter_map(|e| e.text_content())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    assert!(captions(&root).contains("The metadata server only hears heartbeats"));
+    assert!(!captions(&root).contains("stopped simulating heartbeats"));
+    let heads = |root: &Element| {
+        all(root, ".replica-nodes-th")
+            .iter()
+            .filter_map(|e| e.text_content())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        heads(&root).iter().any(|h| h.starts_with("now ")),
+        "{:?}",
+        heads(&root)
+    );
+    run_to_end(view);
+    tick().await;
+    let said = captions(&root);
+    assert!(said.contains("stopped simulating heartbeats"), "{said}");
+    assert!(
+        heads(&root).iter().any(|h| h.starts_with("ended at ")),
+        "{:?}",
+        heads(&root)
+    );
+    assert!(
+        !heads(&root).iter().any(|h| h.starts_with("now ")),
+        "{:?}",
+        heads(&root)
+    );
+}
+
 #[wasm_bindgen_test]
 async fn the_node_panel_shows_silence_against_its_thresholds_and_the_timeline_up_to_now() {
     let view = preset("demo");

@@ -1382,15 +1382,32 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
             run.sides
                 .get(side)
                 .map(|sim| {
-                    let hb = &sim.model().config().metadata.heartbeat;
-                    tf(
+                    let m = sim.model();
+                    let hb = &m.config().metadata.heartbeat;
+                    let mut s = tf(
                         lang,
                         "replica.nodes.help",
                         &[
                             ("suspect", &fmt_ms(lang, hb.suspect_after_ms as f64)),
                             ("dead", &fmt_ms(lang, hb.dead_after_ms as f64)),
                         ],
-                    )
+                    );
+                    // Winding down, the run stops simulating heartbeats: the
+                    // timers stand still (a node going down after that reads
+                    // 0 ms), so say so rather than let them look broken.
+                    let stopped = (0..m.config().nodes.count as usize)
+                        .map(|n| m.heartbeats_stopped(n).filter(|at| *at <= sim.now()))
+                        .collect::<Option<Vec<_>>>()
+                        .and_then(|at| at.into_iter().max());
+                    if let Some(at) = stopped {
+                        s.push(' ');
+                        s.push_str(&tf(
+                            lang,
+                            "replica.nodes.stopped",
+                            &[("t", &fmt_ms(lang, at.as_micros() as f64 / 1000.0))],
+                        ));
+                    }
+                    s
                 })
                 .unwrap_or_default()
         })
