@@ -521,6 +521,86 @@ async fn throughput_is_drawn_while_the_first_chunks_are_still_on_the_wire() {
     assert!(top > 1.0 && top <= 500.0, "axis top {top}");
 }
 
+/// A side that ended while a node was down says which of its chunks are at
+/// risk only until that node returns (the breaker preset's B ended at "13 at
+/// risk" beside 0 under-replicated, and a student blamed the breaker).
+#[wasm_bindgen_test]
+async fn at_risk_only_while_a_node_is_down_is_said_so() {
+    let view = preset("breaker");
+    let (root, _keep) = mount(move || {
+        view! { <div>{stage(view, 0)}<div class="b">{stage(view, 1)}</div></div> }.into_any()
+    });
+    run_to_end(view);
+    tick().await;
+    let (at_risk, under) = view.run.with_value(|r| {
+        let sim = &r.sides[1];
+        (
+            rv::risk(sim.model(), sim.now()).at_risk,
+            sim.model().under_replicated(),
+        )
+    });
+    assert!(
+        at_risk > under,
+        "B ends with a node down: {at_risk} vs {under}"
+    );
+    let b = root.query_selector(".b").unwrap().unwrap();
+    let said = text(&b, "[data-testid=risk-down]");
+    assert!(
+        said.contains(&format!(
+            "({} of them only while a node is down",
+            at_risk - under
+        )),
+        "{said}"
+    );
+    // A ended with every node up: nothing to qualify.
+    let a_down = view.run.with_value(|r| {
+        let sim = &r.sides[0];
+        rv::risk(sim.model(), sim.now()).at_risk - sim.model().under_replicated()
+    });
+    assert_eq!(a_down, 0);
+    assert_eq!(all(&root, "[data-testid=risk-down]").len(), 1);
+}
+
+/// A count's mini-chart ticks in whole numbers: at the first chunks its axis
+/// read "0, 0.5, 1" chunks.
+#[wasm_bindgen_test]
+fn the_mini_chart_of_chunks_ticks_in_whole_numbers() {
+    use cloud_patterns_playground::lab_page::verdict::{verdict_svg, Axis};
+    use engine::labs::run::LabRun;
+    let mut checked = 0;
+    for p in presets::all() {
+        let view = view_of(&p.config, p.seed);
+        for ms in [300u64, 1_000, 2_500, 5_000] {
+            advance_to(view, ms);
+            let d = view.run.with_value(|r| r.verdict(0));
+            assert!(d.whole, "{}", p.id);
+            let ax = Axis {
+                x_max_ms: view.run.with_value(|r| r.time_domain_ms()),
+                y_max: d.peak(),
+                now_ms: ms as f64,
+                runs_on_ms: None,
+            };
+            let svg = verdict_svg(Lang::En, &d, ax, 440.0);
+            let ticks: Vec<&str> = svg
+                .split("class=\"verdict-tick\"")
+                .skip(1)
+                .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+                // The y axis' numbers (the time axis' ends say "2.50 s").
+                .filter(|t| t.replace(',', "").parse::<f64>().is_ok())
+                .collect();
+            assert!(!ticks.is_empty(), "{}: {svg}", p.id);
+            for t in &ticks {
+                assert!(!t.contains('.'), "{} at {ms}: tick {t:?}", p.id);
+            }
+            checked += usize::from(d.peak() > 0.0 && d.peak() <= 2.0);
+        }
+    }
+    assert!(
+        checked > 0,
+        "some preset's chart reached only 1 or 2 chunks"
+    );
+}
+
 /// Winding down, the run stops simulating heartbeats: the panel says so,
 /// and a finished side's timeline ends "ended at", not "now" (the breaker
 /// preset's B stood at 15.43 s under a clock at 16.43 s, node_2 down with

@@ -4,7 +4,7 @@
 //! y scale shared by A and B, so a student watching the animation sees the
 //! verdict form without scrolling to the full charts.
 
-use crate::charts::{fmt_ms, fmt_number, nice_ticks, use_element_width};
+use crate::charts::{fmt_ms, fmt_number, unit_ticks, use_element_width, Unit};
 use crate::markup::{num, text_width, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::run::{LabRun, Tone, Verdict};
@@ -173,7 +173,11 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     let plot_w = w_px - LEFT - RIGHT;
     // Fitted to the data, however small (a month's 0.05 registrations/s
     // would lie flat along a 0–1 axis); 0–1 while there is none.
-    let (y_top, ticks) = nice_ticks(if ax.y_max > 0.0 { ax.y_max } else { 1.0 }, 2);
+    let (y_top, ticks) = unit_ticks(
+        if ax.y_max > 0.0 { ax.y_max } else { 1.0 },
+        2,
+        if d.whole { Unit::Count } else { Unit::Number },
+    );
     let x = move |ms: f64| LEFT + (ms / ax.x_max_ms).clamp(0.0, 1.0) * plot_w;
     let y = move |v: f64| TOP + plot_h - (v / y_top).clamp(0.0, 1.0) * plot_h;
     let mut m = Markup::new();

@@ -279,6 +279,9 @@ pub struct Verdict {
     pub title_key: &'static str,
     /// Catalogue key of the y unit ("per second").
     pub unit_key: &'static str,
+    /// The lines count things (chunks, orders, reads so far): the axis
+    /// ticks in whole numbers (it read "0, 0.5, 1" chunks at the start).
+    pub whole: bool,
     pub lines: Vec<VerdictLine>,
     pub bands: Vec<VerdictBand>,
 }

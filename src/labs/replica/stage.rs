@@ -1055,6 +1055,23 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
             &[("n", &risk.at_risk), ("known", &risk.known)],
         ),
     );
+    // At risk only because a node is down now (its copies are intact and
+    // come back with it): a side that ended during an outage read "13 at
+    // risk" beside a table of 0 under-replicated, the breaker blamed.
+    let while_down = risk.at_risk.saturating_sub(m.under_replicated());
+    if while_down > 0 {
+        s.text(" ");
+        s.elem(
+            "span",
+            &[("class", "replica-fact"), ("data-testid", "risk-down")],
+            &engine::i18n::tn(
+                lang,
+                "replica.stage.risk_down",
+                while_down,
+                &[("n", &while_down)],
+            ),
+        );
+    }
     for f in facts {
         s.text(" · ");
         s.elem("span", &[("class", "replica-fact")], &f);

@@ -87,6 +87,7 @@ impl SidesView for AvailabilityModel {
         let mut verdict = Verdict {
             title_key: "availability.verdict.title",
             unit_key: "availability.verdict.per_second",
+            whole: false,
             lines: vec![],
             bands: vec![],
         };
@@ -124,6 +125,7 @@ impl SidesView for AvailabilityModel {
             return Verdict {
                 title_key: "availability.verdict.budget_title",
                 unit_key: "availability.verdict.minutes",
+                whole: false,
                 lines: vec![
                     VerdictLine {
                         label_key: "availability.verdict.allowed",

@@ -117,6 +117,7 @@ impl SidesView for ChoreoModel {
         let mut verdict = Verdict {
             title_key: "choreo.verdict.title",
             unit_key: "choreo.verdict.orders",
+            whole: true,
             lines: vec![],
             bands: vec![],
         };

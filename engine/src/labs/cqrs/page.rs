@@ -169,6 +169,7 @@ impl SidesView for CqrsModel {
         let mut verdict = Verdict {
             title_key: plan.title_key,
             unit_key: plan.unit_key,
+            whole: plan.slices.is_none(),
             lines: vec![],
             bands: vec![],
         };
@@ -340,11 +341,7 @@ impl SidesView for CqrsModel {
 
     fn time_domain_ms(run: &CqrsRun) -> f64 {
         let furthest = run.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
-        let window = match &run.sides[0].model().config().workload {
-            CqrsWorkload::Poisson { duration_ms, .. } => *duration_ms as f64,
-            CqrsWorkload::Script { steps } => steps.last().map_or(0.0, |s| s.at_ms() as f64),
-        };
-        window.max(furthest)
+        super::view::writes_until_ms(run.sides[0].model()).max(furthest)
     }
 
     fn side_end_ms(run: &CqrsRun, side: usize) -> f64 {

@@ -462,6 +462,15 @@ impl Tank {
     }
 }
 
+/// When the workload's writes stop (ms): a Poisson run's duration, a
+/// script's last step.
+pub fn writes_until_ms(model: &CqrsModel) -> f64 {
+    match &model.config().workload {
+        super::config::CqrsWorkload::Poisson { duration_ms, .. } => *duration_ms as f64,
+        super::config::CqrsWorkload::Script { steps } => steps.last().map_or(0.0, |s| s.at_ms() as f64),
+    }
+}
+
 /// Applied changes Little's law needs before the tank judges it.
 pub const LITTLE_MIN_SAMPLES: u64 = 20;
 
@@ -480,7 +489,14 @@ pub fn tank(sim: &CqrsSim) -> Tank {
     Tank {
         mode,
         arrival_per_s,
-        offered_per_s: p.offered_per_s(),
+        // While the writes still arrive, what comes in is the rate so far,
+        // the same λ Little's law uses (two rates side by side read 10.8
+        // and 10.2/s); once they stop, the rate while they arrived.
+        offered_per_s: if nowms < writes_until_ms(model) {
+            arrival_per_s
+        } else {
+            p.offered_per_s()
+        },
         service_per_s: (mode == SyncMode::Queue).then(|| {
             if c.service_ms == 0 {
                 f64::INFINITY
@@ -788,6 +804,18 @@ mod tests {
         let r = run("two_projections", 20_000);
         let t = timelines(&r.sides[0], r.time_domain_ms());
         assert!(t.probes.iter().any(|p| p.mixed));
+    }
+
+    /// While the writes arrive, the tank's "in" is Little's λ: one rate, not
+    /// two side by side (10.8 and 10.2/s in two_projections at 5 s).
+    #[test]
+    fn the_tank_s_in_is_little_s_rate_while_the_writes_arrive() {
+        for id in ["two_projections", "slow_projector", "demo", "paused"] {
+            let r = run(id, 5_000);
+            let k = tank(&r.sides[0]);
+            assert!(5_000.0 < writes_until_ms(r.sides[0].model()), "{id}");
+            assert_eq!(k.offered_per_s, k.arrival_per_s, "{id}");
+        }
     }
 
     /// On a handful of applied changes a disagreement is not judged (a mean

@@ -53,6 +53,7 @@ impl SidesView for ReplicaModel {
         let mut verdict = Verdict {
             title_key: "replica.verdict.title",
             unit_key: "replica.verdict.chunks",
+            whole: true,
             lines: vec![],
             bands: vec![],
         };
@@ -199,9 +200,9 @@ impl SidesView for ReplicaModel {
             rows.push(count("corrupt_reads_caught", m.corrupt_reads_caught));
             rows.push(count("corrupt_delivered", m.corrupt_delivered));
         }
-        if let Some((node, failures)) = m.problem_nodes.first() {
-            rows.push(count("problem_nodes", *failures).with_arg("node", node.clone()));
-        }
+        // The most failures per node are not a row: each side's top node is
+        // its own ("node_6: A 5, B 0" while B had 9 on node_4); the problem
+        // nodes table beside the charts lists every side's nodes.
         rows
     }
 
@@ -275,6 +276,5 @@ fn keys(key: &'static str) -> (&'static str, &'static str) {
         "data_lost_chunks",
         "corrupt_reads_caught",
         "corrupt_delivered",
-        "problem_nodes",
     )
 }

@@ -91,6 +91,7 @@ impl LabRun for RetryRun {
         let mut verdict = Verdict {
             title_key: "retry.verdict.title",
             unit_key: "retry.charts.per_second",
+            whole: false,
             lines: vec![],
             bands: vec![],
         };
@@ -146,6 +147,7 @@ impl LabRun for RetryRun {
         if !rates {
             verdict.title_key = "retry.verdict.title_totals";
             verdict.unit_key = "retry.verdict.so_far";
+            verdict.whole = true;
         }
         verdict.lines = vec![
             VerdictLine {
