@@ -605,6 +605,11 @@ impl ReplicaModel {
             if let Some(since) = self.repair_since.take() {
                 self.stats.repair.record(now.since(since));
             }
+        } else {
+            // Short since now, unless a node's death already dated it (from
+            // its going down): a failed write or a corrupt copy starts a
+            // repair too (variants read "—" after peaks of 7 and 14).
+            self.repair_since.get_or_insert(now);
         }
     }
 

@@ -469,6 +469,33 @@ fn the_under_replicated_peak_is_never_below_the_end() {
     }
 }
 
+/// Every shortfall that healed has a repair time, whatever made it: a node's
+/// death, a failed write or a corrupt copy (variants and slow_node read "—"
+/// after under-replicated peaks of 7 to 14 that came back to 0).
+#[test]
+fn every_healed_shortfall_has_a_repair_time() {
+    let mut seen = 0;
+    for p in super::presets::all() {
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        for (i, sim) in run.sides.iter().enumerate() {
+            let m = sim.model().metrics(sim.now());
+            if m.under_replicated_peak > 0 && m.under_replicated_end == 0 {
+                let repair = m
+                    .repair_ms
+                    .unwrap_or_else(|| panic!("{} side {i}: no repair time", p.id));
+                assert!(
+                    repair > 0.0 && repair <= sim.now().as_micros() as f64 / 1000.0,
+                    "{} side {i}: {repair}",
+                    p.id
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 5, "{seen}");
+}
+
 /// The table's "at risk now" is the stage's "at risk" at the same instant, and
 /// never below "under-replicated now": a node that is down only takes copies
 /// away (the `variants` preset ends with B's stage at 13 at risk while the
