@@ -287,10 +287,23 @@ impl SidesView for CqrsModel {
                 .provisional(!over)
                 .with_theory(lag_theory(sim)),
             row("lag_max_ms", opt_ms(m.lag_max_ms)).provisional(!over),
-            row("backlog_mean", MetricValue::Number(m.backlog_mean))
-                .provisional(!over)
-                .with_theory(little),
-            count("backlog_peak", m.backlog_peak),
+            // One store has no projector and no queue: "—" as for its lag,
+            // not a mean backlog of 0.00 beside it.
+            row(
+                "backlog_mean",
+                if model.is_crud() {
+                    MetricValue::Missing
+                } else {
+                    MetricValue::Number(m.backlog_mean)
+                },
+            )
+            .provisional(!over)
+            .with_theory(little),
+            if model.is_crud() {
+                row("backlog_peak", MetricValue::Missing)
+            } else {
+                count("backlog_peak", m.backlog_peak)
+            },
             row("query_p95_ms", opt_ms(m.query_p95_ms)).provisional(!over),
             row("command_p95_ms", opt_ms(m.command_p95_ms)).provisional(!over),
         ];

@@ -510,6 +510,15 @@ fn the_page_reads_the_run_consistently() {
     assert_eq!(row.value.as_f64(), Some(2_000.0));
     let theory = row.theory.unwrap();
     assert_eq!((theory.value.as_f64(), theory.caveat_key), (Some(2_000.0), None));
+    // One store has no queue: its backlog rows say "—" like its lag, not 0.00.
+    let crud = super::presets::all().into_iter().find(|p| p.id == "crud_vs_cqrs").unwrap();
+    let mut run = CqrsRun::new(&crud.config, crud.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    for key in ["lag_mean_ms", "backlog_mean", "backlog_peak"] {
+        let row = |side| run.metric_rows(side).into_iter().find(|r| r.key == key).unwrap();
+        assert_eq!(row(0).value.as_f64(), None, "A (one store): {key}");
+        assert!(row(1).value.as_f64().is_some(), "B (CQRS): {key}");
+    }
     // The pause is marked, and shaded on the verdict.
     let paused = super::presets::all().into_iter().find(|p| p.id == "paused").unwrap();
     let mut run = CqrsRun::new(&paused.config, paused.seed).unwrap();
