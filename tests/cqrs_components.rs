@@ -218,6 +218,12 @@ async fn a_mixed_screen_is_not_told_as_up_to_date() {
         .query_selector(".cqrs-probe--fresh")
         .unwrap()
         .is_none());
+    // The card's summary names both lags: the mixed screen's two halves.
+    let summary = view
+        .run
+        .with_value(|r| cloud_patterns_playground::labs::cqrs::side_summary(r, 0, Lang::En));
+    assert!(summary.contains("copy after 300 ms"), "{summary}");
+    assert!(summary.contains("history after 3 s"), "{summary}");
 }
 
 /// Where the law's two sides differ on a handful of applied changes, it is

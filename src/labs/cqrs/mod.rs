@@ -72,6 +72,18 @@ pub fn side_summary(run: &CqrsRun, side: usize, lang: Lang) -> String {
                 &[("d", &engine::time::human_ms_in(lang, p.delay_ms as f64))],
             ),
         });
+        // The second projection's lag is the other half of a mixed screen.
+        if let Some(h) = &c.history {
+            parts.push(if h.mode == SyncMode::Queue {
+                t(lang, "cqrs.summary.history_queue").to_string()
+            } else {
+                tf(
+                    lang,
+                    "cqrs.summary.history",
+                    &[("d", &engine::time::human_ms_in(lang, h.delay_ms as f64))],
+                )
+            });
+        }
         parts.push(
             t(
                 lang,

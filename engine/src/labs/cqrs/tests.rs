@@ -511,7 +511,10 @@ fn the_page_reads_the_run_consistently() {
     let theory = row.theory.unwrap();
     assert_eq!((theory.value.as_f64(), theory.caveat_key), (Some(2_000.0), None));
     // One store has no queue: its backlog rows say "—" like its lag, not 0.00.
-    let crud = super::presets::all().into_iter().find(|p| p.id == "crud_vs_cqrs").unwrap();
+    let crud = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "crud_vs_cqrs")
+        .unwrap();
     let mut run = CqrsRun::new(&crud.config, crud.seed).unwrap();
     run.run_to_end(u64::MAX);
     for key in ["lag_mean_ms", "backlog_mean", "backlog_peak"] {
