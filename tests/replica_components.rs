@@ -14,7 +14,7 @@ use cloud_patterns_playground::labs::replica::charts::ReplicaCharts;
 use cloud_patterns_playground::labs::replica::controls::{parse_list, ReplicaControls};
 use cloud_patterns_playground::labs::replica::log::ReplicaLog;
 use cloud_patterns_playground::labs::replica::stage::{
-    nodes_svg, NodeCols, ReplicaStage, CANVAS_ROWS, MAX_LANES, SVG_ROWS,
+    matrix_svg, nodes_svg, NodeCols, ReplicaStage, CANVAS_ROWS, MAX_LANES, SVG_ROWS,
 };
 use cloud_patterns_playground::labs::replica::ReplicaView;
 use engine::labs::replica::view::{self as rv, Cell};
@@ -519,6 +519,29 @@ async fn throughput_is_drawn_while_the_first_chunks_are_still_on_the_wire() {
     // Four workers at 100 MB/s each: the axis fits bytes moving (not 0–1), at most 400 MB/s.
     let top = top_tick(&chart);
     assert!(top > 1.0 && top <= 500.0, "axis top {top}");
+}
+
+/// In half a phone both sides' matrices keep their node numbers: a client
+/// that may try five times gave its attempts so much room that A's node
+/// columns lost their numbers while B (three tries) kept its own.
+#[wasm_bindgen_test]
+fn both_matrices_keep_their_node_numbers_in_half_a_phone() {
+    let view = preset("variants");
+    advance_to(view, 15_100);
+    for side in 0..2 {
+        for width in [170.0, 180.0, 240.0] {
+            let svg = view
+                .run
+                .with_value(|r| matrix_svg(&r.sides[side], Lang::En, width));
+            let numbers = svg.matches("class=\"replica-node-name\"").count();
+            assert_eq!(numbers, 6, "side {side} at {width} px");
+        }
+    }
+    // The latest attempts are the ones drawn when a row has more than room.
+    let attempts = view
+        .run
+        .with_value(|r| r.sides[0].model().side().retry.max_attempts);
+    assert!(attempts >= 5, "A may try {attempts} times");
 }
 
 /// A side that ended while a node was down says which of its chunks are at

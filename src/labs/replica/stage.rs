@@ -55,16 +55,35 @@ struct Grid {
     left: f64,
     cell_w: f64,
     row_h: f64,
+    /// Attempt marks a row has room for (its latest ones are drawn).
+    marks: usize,
 }
+
+/// The narrowest node column that still shows its number.
+const NUMBERED_CELL_W: f64 = 14.0;
 
 impl Grid {
     fn new(w: f64, nodes: u32, marks: usize, row_h: f64) -> Grid {
-        let left = LABEL_W + MARK_W * marks.clamp(1, MAX_MARKS) as f64 + 4.0;
-        let cell_w = ((w - left - 4.0) / nodes.max(1) as f64).clamp(3.0, 72.0);
+        let cell = |marks: usize| {
+            let left = LABEL_W + MARK_W * marks as f64 + 4.0;
+            (
+                left,
+                ((w - left - 4.0) / nodes.max(1) as f64).clamp(3.0, 72.0),
+            )
+        };
+        // Room for every attempt the client may make, unless that leaves the
+        // node columns too thin for their numbers: in half a phone, five
+        // attempts' room took A's numbers while B (three) kept its own.
+        let mut marks = marks.clamp(1, MAX_MARKS);
+        while marks > 2 && cell(marks).1 < NUMBERED_CELL_W {
+            marks -= 1;
+        }
+        let (left, cell_w) = cell(marks);
         Grid {
             left,
             cell_w,
             row_h,
+            marks,
         }
     }
     fn x(&self, n: usize) -> f64 {
@@ -187,7 +206,7 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             &[],
             &node_sentence(lang, n, v, &m.node_windows(n as u32)),
         );
-        if cw >= 14.0 {
+        if cw >= NUMBERED_CELL_W {
             s.elem(
                 "text",
                 &[
@@ -374,7 +393,7 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             &format!("#{chunk}"),
         );
         let marks = rv::marks(m, chunk);
-        let shown = marks.len().min(MAX_MARKS);
+        let shown = marks.len().min(g.marks);
         for (k, mark) in marks.iter().enumerate().skip(marks.len() - shown) {
             let slot = k + shown - marks.len();
             let mx = LABEL_W + slot as f64 * MARK_W;
@@ -1240,7 +1259,7 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
             ctx.fill_rect(0.0, y, width, g.row_h);
             ctx.set_global_alpha(1.0);
         }
-        for (k, mark) in rv::marks(m, chunk).iter().enumerate().take(MAX_MARKS) {
+        for (k, mark) in rv::marks(m, chunk).iter().enumerate().take(g.marks) {
             ctx.set_fill_style_str(match mark {
                 Mark::Ok => &ok,
                 Mark::Failed => &wait,
