@@ -827,6 +827,10 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: 
     );
     let sx = |x: f64| f.left + (x / x_max).clamp(0.0, 1.0) * f.pw;
     let band_fill = format!("url(#{hatch}-band)");
+    // Where the last band label drawn ends: a label that would run into it
+    // is left out (its band stays shaded, and the table lists it), as the
+    // mini-charts do ("node_2 downnode_2 down" on a phone).
+    let mut label_end = f64::NEG_INFINITY;
     for b in &d.bands {
         let x0 = sx(b.from);
         let x1 = sx(b.to).max(x0 + 1.0);
@@ -854,16 +858,20 @@ pub fn line_chart_svg(d: &LineChartData, w: f64, h: f64, hatch: &str, min_left: 
         );
         // From the band's start, but never past the drawing's right edge
         // (a band near the end read "primario caí…").
-        let room = w - 2.0 - crate::markup::text_width(&b.label, 11.0);
-        m.elem(
-            "text",
-            &[
-                ("x", &num((x0 + 3.0).min(room).max(0.0))),
-                ("y", &num(top - 6.0)),
-                ("class", "chart-band-label"),
-            ],
-            &b.label,
-        );
+        let label_w = crate::markup::text_width(&b.label, 11.0);
+        let lx = (x0 + 3.0).min(w - 2.0 - label_w).max(0.0);
+        if lx >= label_end + 6.0 {
+            label_end = lx + label_w;
+            m.elem(
+                "text",
+                &[
+                    ("x", &num(lx)),
+                    ("y", &num(top - 6.0)),
+                    ("class", "chart-band-label"),
+                ],
+                &b.label,
+            );
+        }
         m.close("g");
     }
     let count = ((f.pw / 90.0) as usize).clamp(2, 8);

@@ -521,6 +521,41 @@ async fn throughput_is_drawn_while_the_first_chunks_are_still_on_the_wire() {
     assert!(top > 1.0 && top <= 500.0, "axis top {top}");
 }
 
+/// A full chart's band labels never run into each other: a flapping node's
+/// outages read "node_2 downnode_2 down" on a phone. Crowded ones are left
+/// out (the bands stay shaded); with room, every band is named.
+#[wasm_bindgen_test]
+fn band_labels_never_run_into_each_other() {
+    use cloud_patterns_playground::charts::line_chart_svg;
+    use cloud_patterns_playground::labs::replica::charts::{over_time, Which};
+    let view = preset("breaker");
+    run_to_end(view);
+    let data = view
+        .run
+        .with_value(|r| over_time(r, Which::UnderReplicated, Lang::En));
+    assert!(data.bands.len() >= 4, "{}", data.bands.len());
+    for (width, all_named) in [(170.0, false), (340.0, false), (2_400.0, true)] {
+        let div = container();
+        div.set_inner_html(&line_chart_svg(&data, width, 200.0, "t", 0.0));
+        let labels = all(&div, ".chart-band-label");
+        assert!(!labels.is_empty(), "{width}");
+        if all_named {
+            assert_eq!(labels.len(), data.bands.len(), "{width}");
+        }
+        let boxes: Vec<(f64, f64)> = labels
+            .iter()
+            .map(|l| {
+                let r = l.get_bounding_client_rect();
+                (r.left(), r.right())
+            })
+            .collect();
+        for w in boxes.windows(2) {
+            assert!(w[1].0 >= w[0].1, "{width}: {boxes:?}");
+        }
+        div.remove();
+    }
+}
+
 /// In half a phone both sides' matrices keep their node numbers: a client
 /// that may try five times gave its attempts so much room that A's node
 /// columns lost their numbers while B (three tries) kept its own.
