@@ -156,7 +156,7 @@ fn escape_html(s: &str) -> String {
 /// One page from the template: `{{TITLE}}`, `{{HERE}}`, `{{LABS}}` (a JS array of every
 /// lab page), `{{BIN}}`, `{{LOADING_EN}}`/`_ES`/`_PT`, `{{ROOT}}` (the way from the
 /// generated file back to the workspace root, for Trunk's asset paths) and `{{LAB_CSS}}`
-/// (the lab page's stylesheet; its line is dropped on the home page). A placeholder
+/// (a lab page's stylesheets; on the home page, its own, `style/home.css`). A placeholder
 /// left unfilled is an error, so a typo in the template cannot ship.
 pub fn render(template: &str, spec: &PageSpec, all: &[PageSpec], root: &str) -> Res<String> {
     let is_lab = spec.stem != "index";
@@ -177,7 +177,8 @@ pub fn render(template: &str, spec: &PageSpec, all: &[PageSpec], root: &str) -> 
         }
         links
     } else {
-        String::new()
+        // The home page's cards: no lab page downloads them.
+        format!("<link data-trunk rel=\"css\" href=\"{root}style/home.css\" />")
     };
     let values: [(&str, String); 9] = [
         ("TITLE", escape_html(&spec.title)),
@@ -1000,12 +1001,15 @@ mod tests {
         }
         assert!(home.contains(r#"HERE = """#) && home.contains(r#"data-bin="home""#));
         assert!(retry.contains(r#"HERE = "retry""#) && retry.contains(r#"data-bin="retry""#));
-        // Labs get the lab page's stylesheet; home gets no blank line in its place.
+        // Labs get the lab page's stylesheet; home gets its own instead, and
+        // no lab page downloads the home page's cards.
         assert!(retry.contains(r#"href="../../style/lab-page.css""#));
         assert!(
             !home.contains("lab-page.css") && !home.contains("\n    \n"),
             "{home}"
         );
+        assert!(home.contains(r#"href="../../style/home.css""#), "{home}");
+        assert!(!retry.contains("home.css") && !cqrs.contains("home.css"));
         // A lab with its own stylesheet links it too; the others do not.
         assert!(
             cqrs.contains(r#"href="../../style/lab-cqrs.css""#),
