@@ -432,6 +432,14 @@ async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
         q(&root, "[data-testid=verdict-runs-on]").is_none(),
         "not zoomed: nothing runs past the axis"
     );
+    // B finished first: its lines stop short of the shared axis, and it says
+    // where it ended (they looked cut off); A, still the axis' end, does not.
+    let ended = q(&root, "[data-testid=verdict-B] [data-testid=verdict-ended]")
+        .expect("B says where it ended")
+        .text_content()
+        .unwrap();
+    assert!(ended.starts_with("ended at "), "{ended}");
+    assert!(q(&root, "[data-testid=verdict-A] [data-testid=verdict-ended]").is_none());
     let input: HtmlInputElement = q(&root, "[data-testid=zoom-shorter]")
         .unwrap()
         .unchecked_into();
@@ -454,6 +462,8 @@ async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
         "[data-testid=verdict-B] [data-testid=verdict-runs-on]"
     )
     .is_none());
+    // Zoomed to B's run, B's end is the axis' end: nothing to say.
+    assert!(q(&root, "[data-testid=verdict-ended]").is_none());
     assert!(
         label.ends_with(&format!("0–{zoomed})")),
         "{label} vs {zoomed}"

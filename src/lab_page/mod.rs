@@ -428,12 +428,17 @@ fn stage_cards<L: LabUi>(
         };
         let data = Memo::new(move |_| view.with(|run| run.verdict(side)));
         // This card's axis: the shared one, and where its own run ends when
-        // the zoom cuts it short.
+        // the zoom cuts it short, or when it finished before the other side
+        // (a side that is done stops its clock; the others share theirs).
         let card_axis = Signal::derive(move || {
             let mut a = axis.get();
             view.with(|run| {
-                if a.x_max_ms < run.time_domain_ms() {
-                    a.runs_on_ms = Some(run.side_end_ms(side));
+                let own = run.side_end_ms(side);
+                let latest = (0..run.side_count())
+                    .map(|s| run.side_end_ms(s))
+                    .fold(0.0, f64::max);
+                if a.x_max_ms < run.time_domain_ms() || own + 0.5 < latest {
+                    a.runs_on_ms = Some(own);
                 }
             });
             a

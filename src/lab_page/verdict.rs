@@ -20,8 +20,9 @@ pub struct Axis {
     pub y_max: f64,
     /// Where the clock is, for the cursor.
     pub now_ms: f64,
-    /// Zoomed to the other side's shorter run, where this side's own run
-    /// ends, past the axis' end (it says so).
+    /// Where this side's own run ends, when that is not the axis' end:
+    /// past it (zoomed to the other side's shorter run: "runs on to …"), or
+    /// before it (this side finished while the other plays on: "ended …").
     pub runs_on_ms: Option<f64>,
 }
 
@@ -261,6 +262,27 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
         m.elem("text", &[("x", &num(at)), ("y", &num(TOP + 9.0))], &label);
     }
     m.close("g");
+    // This side finished while the other plays on: its lines stop short of
+    // the axis' end, so say where it ended (B's line stopped at 15.43 s
+    // under an axis to 16.43 s, and looked cut off).
+    if let Some(end_ms) = ax.runs_on_ms.filter(|&e| e < ax.x_max_ms - 0.5) {
+        let label = tf(lang, "ui.verdict_ended", &[("end", &fmt_ms(lang, end_ms))]);
+        let w = text_width(&label, 10.0);
+        let at = (x(end_ms) - 3.0).max(LEFT + w);
+        if !taken.iter().any(|&(a, e)| at - w < e && a < at) {
+            m.elem(
+                "text",
+                &[
+                    ("x", &num(at)),
+                    ("y", &num(TOP + 9.0)),
+                    ("class", "verdict-runs-on"),
+                    ("text-anchor", "end"),
+                    ("data-testid", "verdict-ended"),
+                ],
+                &label,
+            );
+        }
+    }
     // Before the run an empty plot says what fills it (in half a phone,
     // where the sentence does not fit, the button's name alone).
     // (A running total starts with its point at 0: nothing is drawn yet. A
