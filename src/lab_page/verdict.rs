@@ -264,24 +264,22 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     m.close("g");
     // This side finished while the other plays on: its lines stop short of
     // the axis' end, so say where it ended (B's line stopped at 15.43 s
-    // under an axis to 16.43 s, and looked cut off).
+    // under an axis to 16.43 s, and looked cut off). Low in the plot, by
+    // its end: the top holds the bands' names.
     if let Some(end_ms) = ax.runs_on_ms.filter(|&e| e < ax.x_max_ms - 0.5) {
         let label = tf(lang, "ui.verdict_ended", &[("end", &fmt_ms(lang, end_ms))]);
-        let w = text_width(&label, 10.0);
-        let at = (x(end_ms) - 3.0).max(LEFT + w);
-        if !taken.iter().any(|&(a, e)| at - w < e && a < at) {
-            m.elem(
-                "text",
-                &[
-                    ("x", &num(at)),
-                    ("y", &num(TOP + 9.0)),
-                    ("class", "verdict-runs-on"),
-                    ("text-anchor", "end"),
-                    ("data-testid", "verdict-ended"),
-                ],
-                &label,
-            );
-        }
+        let at = (x(end_ms) - 3.0).max(LEFT + text_width(&label, 10.0));
+        m.elem(
+            "text",
+            &[
+                ("x", &num(at)),
+                ("y", &num(TOP + plot_h - 4.0)),
+                ("class", "verdict-runs-on"),
+                ("text-anchor", "end"),
+                ("data-testid", "verdict-ended"),
+            ],
+            &label,
+        );
     }
     // Before the run an empty plot says what fills it (in half a phone,
     // where the sentence does not fit, the button's name alone).
