@@ -439,6 +439,26 @@ async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
         .text_content()
         .unwrap();
     assert!(ended.starts_with("ended at "), "{ended}");
+    // Just past the end of B's lines, where none of them goes (it sat at the
+    // plot's left, struck through by the lines it named).
+    let ended_el = q(&root, "[data-testid=verdict-B] [data-testid=verdict-ended]").unwrap();
+    let lines = root
+        .query_selector_all("[data-testid=verdict-B] .verdict-line")
+        .unwrap();
+    let lines_end = (0..lines.length())
+        .filter_map(|i| lines.item(i))
+        .map(|l| {
+            l.unchecked_into::<Element>()
+                .get_bounding_client_rect()
+                .right()
+        })
+        .fold(0.0, f64::max);
+    assert!(lines_end > 0.0);
+    assert!(
+        ended_el.get_bounding_client_rect().left() >= lines_end - 0.5,
+        "label at {} vs lines to {lines_end}",
+        ended_el.get_bounding_client_rect().left()
+    );
     assert!(q(&root, "[data-testid=verdict-A] [data-testid=verdict-ended]").is_none());
     let input: HtmlInputElement = q(&root, "[data-testid=zoom-shorter]")
         .unwrap()

@@ -1019,6 +1019,29 @@ async fn breaker_stretches_tell_what_they_are_by_click_and_by_keyboard() {
 
 // ------------------------------------------------------------------ charts
 
+/// One request's histogram counts requests in whole numbers: its axis read
+/// 0, 0.25, 0.5, 0.75, 1 requests.
+#[wasm_bindgen_test]
+async fn one_request_s_histogram_ticks_in_whole_requests() {
+    let lab = lab("tenacity");
+    let view = lab.view;
+    let root = container();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <RetryCharts view=view side=Side::A /> },
+    );
+    lab.run_to_end();
+    tick().await;
+    let ticks = root
+        .query_selector_all("[data-testid=chart-attempts] .chart-grid text")
+        .unwrap();
+    assert!(ticks.length() >= 2);
+    for i in 0..ticks.length() {
+        let t = ticks.item(i).unwrap().text_content().unwrap_or_default();
+        assert!(!t.contains('.'), "a tick of {t:?} requests");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn histogram_table_matches_the_engine_counts() {
     let lab = lab("herd"); // 40 clients, up to 20 attempts each

@@ -264,18 +264,25 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     m.close("g");
     // This side finished while the other plays on: its lines stop short of
     // the axis' end, so say where it ended (B's line stopped at 15.43 s
-    // under an axis to 16.43 s, and looked cut off). Low in the plot, by
-    // its end: the top holds the bands' names.
+    // under an axis to 16.43 s, and looked cut off). Just past its end,
+    // where none of its lines go (below the bands' names); where that has
+    // no room, low and before it.
     if let Some(end_ms) = ax.runs_on_ms.filter(|&e| e < ax.x_max_ms - 0.5) {
         let label = tf(lang, "ui.verdict_ended", &[("end", &fmt_ms(lang, end_ms))]);
-        let at = (x(end_ms) - 3.0).max(LEFT + text_width(&label, 10.0));
+        let after = x(end_ms) + 4.0;
+        let fits = after + text_width(&label, 10.0) <= w_px - RIGHT;
+        let (at, y_at, anchor) = if fits {
+            (after, TOP + plot_h / 2.0 + 4.0, "start")
+        } else {
+            (x(end_ms) - 3.0, TOP + plot_h - 4.0, "end")
+        };
         m.elem(
             "text",
             &[
                 ("x", &num(at)),
-                ("y", &num(TOP + plot_h - 4.0)),
+                ("y", &num(y_at)),
                 ("class", "verdict-runs-on"),
-                ("text-anchor", "end"),
+                ("text-anchor", anchor),
                 ("data-testid", "verdict-ended"),
             ],
             &label,

@@ -104,7 +104,7 @@ fn herd_chart(run: &RetryRun, side: Side, lang: Lang) -> LineChartData {
         y_label: tf(lang, "retry.charts.herd_per_slice", &[("slice", &slice)]),
         x_max: end_s,
         x_unit: Unit::Seconds,
-        y_unit: Unit::Number,
+        y_unit: Unit::Count,
         now: Some(now_s(run)),
         lang,
         ..LineChartData::default()
@@ -404,7 +404,7 @@ fn attempts_chart(run: &RetryRun, side: Side, lang: Lang) -> BarChartData {
         title: t(lang, "retry.charts.attempts_title").to_string(),
         x_label: t(lang, "retry.charts.attempts_axis").to_string(),
         y_label: t(lang, "retry.charts.requests_axis").to_string(),
-        y_unit: Unit::Number,
+        y_unit: Unit::Count,
         lang,
         ..BarChartData::default()
     };
