@@ -179,23 +179,28 @@ async fn the_stage_stays_bounded_and_the_tank_checks_littles_law() {
     assert_eq!(little.get_attribute("data-holds").as_deref(), Some("yes"));
 }
 
+/// The first multiple of `step_ms` (up to 200 of them) at which preset
+/// `id`'s run satisfies `holds`: where a test finds the instant it shows.
+fn first_instant(id: &str, step_ms: u64, holds: impl Fn(&CqrsRun) -> bool) -> u64 {
+    let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
+    (1..200u64)
+        .map(|i| i * step_ms)
+        .find(|&ms| {
+            let mut r = CqrsRun::new(&p.config, p.seed).unwrap();
+            r.run_to(SimTime::from_ms(ms), u64::MAX);
+            holds(&r)
+        })
+        .unwrap_or_else(|| panic!("{id}: no such instant"))
+}
+
 /// A read whose screen mixed two versions is told as such, not as a green
 /// "up to date" (two_projections' first moment said Shipped at the top and
 /// Pending in the list while the caption said "up to date").
 #[wasm_bindgen_test]
 async fn a_mixed_screen_is_not_told_as_up_to_date() {
-    let p = presets::all()
-        .into_iter()
-        .find(|p| p.id == "two_projections")
-        .unwrap();
-    let at = (1..200u64)
-        .map(|i| i * 100)
-        .find(|&ms| {
-            let mut r = CqrsRun::new(&p.config, p.seed).unwrap();
-            r.run_to(SimTime::from_ms(ms), u64::MAX);
-            cv::latest_read(&r.sides[0]).is_some_and(|p| p.mixed)
-        })
-        .expect("an instant whose latest read mixed");
+    let at = first_instant("two_projections", 100, |r| {
+        cv::latest_read(&r.sides[0]).is_some_and(|p| p.mixed)
+    });
     let view = preset("two_projections");
     let (root, _keep) = stage(view, 0);
     advance_to(view, at);
@@ -230,19 +235,10 @@ async fn a_mixed_screen_is_not_told_as_up_to_date() {
 /// shown, not judged: no ✓, no "differs".
 #[wasm_bindgen_test]
 async fn little_s_law_is_not_judged_on_a_handful_of_changes() {
-    let p = presets::all()
-        .into_iter()
-        .find(|p| p.id == "slow_projector")
-        .unwrap();
-    let at = (1..200u64)
-        .map(|i| i * 20)
-        .find(|&ms| {
-            let mut r = CqrsRun::new(&p.config, p.seed).unwrap();
-            r.run_to(SimTime::from_ms(ms), u64::MAX);
-            let k = cv::tank(&r.sides[0]);
-            k.little.is_some() && k.little_holds().is_none()
-        })
-        .expect("an early instant where the two differ");
+    let at = first_instant("slow_projector", 20, |r| {
+        let k = cv::tank(&r.sides[0]);
+        k.little.is_some() && k.little_holds().is_none()
+    });
     let view = preset("slow_projector");
     let (root, _keep) = stage(view, 0);
     advance_to(view, at);

@@ -453,18 +453,23 @@ fn the_guided_moments_say_what_the_run_shows() {
 /// read 0 while the end read 9).
 #[test]
 fn the_under_replicated_peak_is_never_below_the_end() {
+    at_every_end(|id, i, _, m| {
+        assert!(
+            m.under_replicated_peak >= m.under_replicated_end,
+            "{id} side {i}: peak {} < end {}",
+            m.under_replicated_peak,
+            m.under_replicated_end
+        );
+    });
+}
+
+/// `check` on every side of every preset, run to its end, with its metrics.
+fn at_every_end(mut check: impl FnMut(&str, usize, &super::ReplicaSim, &super::stats::ReplicaMetrics)) {
     for p in super::presets::all() {
         let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
         run.run_to_end(u64::MAX);
         for (i, sim) in run.sides.iter().enumerate() {
-            let m = sim.model().metrics(sim.now());
-            assert!(
-                m.under_replicated_peak >= m.under_replicated_end,
-                "{} side {i}: peak {} < end {}",
-                p.id,
-                m.under_replicated_peak,
-                m.under_replicated_end
-            );
+            check(p.id, i, sim, &sim.model().metrics(sim.now()));
         }
     }
 }
@@ -475,24 +480,16 @@ fn the_under_replicated_peak_is_never_below_the_end() {
 #[test]
 fn every_healed_shortfall_has_a_repair_time() {
     let mut seen = 0;
-    for p in super::presets::all() {
-        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
-        run.run_to_end(u64::MAX);
-        for (i, sim) in run.sides.iter().enumerate() {
-            let m = sim.model().metrics(sim.now());
-            if m.under_replicated_peak > 0 && m.under_replicated_end == 0 {
-                let repair = m
-                    .repair_ms
-                    .unwrap_or_else(|| panic!("{} side {i}: no repair time", p.id));
-                assert!(
-                    repair > 0.0 && repair <= sim.now().as_micros() as f64 / 1000.0,
-                    "{} side {i}: {repair}",
-                    p.id
-                );
-                seen += 1;
-            }
+    at_every_end(|id, i, sim, m| {
+        if m.under_replicated_peak > 0 && m.under_replicated_end == 0 {
+            let repair = m.repair_ms.unwrap_or_else(|| panic!("{id} side {i}: no repair time"));
+            assert!(
+                repair > 0.0 && repair <= sim.now().as_micros() as f64 / 1000.0,
+                "{id} side {i}: {repair}"
+            );
+            seen += 1;
         }
-    }
+    });
     assert!(seen >= 5, "{seen}");
 }
 
@@ -503,23 +500,17 @@ fn every_healed_shortfall_has_a_repair_time() {
 #[test]
 fn the_table_says_what_the_stage_says_at_risk() {
     let mut seen_gap = false;
-    for p in super::presets::all() {
-        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
-        run.run_to_end(u64::MAX);
-        for (i, sim) in run.sides.iter().enumerate() {
-            let m = sim.model().metrics(sim.now());
-            let stage = super::view::risk(sim.model(), sim.now()).at_risk;
-            assert_eq!(m.at_risk_end, stage, "{} side {i}", p.id);
-            assert!(
-                m.at_risk_end >= m.under_replicated_end,
-                "{} side {i}: at risk {} < under-replicated {}",
-                p.id,
-                m.at_risk_end,
-                m.under_replicated_end
-            );
-            seen_gap |= m.at_risk_end > m.under_replicated_end;
-        }
-    }
+    at_every_end(|id, i, sim, m| {
+        let stage = super::view::risk(sim.model(), sim.now()).at_risk;
+        assert_eq!(m.at_risk_end, stage, "{id} side {i}");
+        assert!(
+            m.at_risk_end >= m.under_replicated_end,
+            "{id} side {i}: at risk {} < under-replicated {}",
+            m.at_risk_end,
+            m.under_replicated_end
+        );
+        seen_gap |= m.at_risk_end > m.under_replicated_end;
+    });
     assert!(seen_gap, "some preset ends with a node down holding copies");
 }
 
