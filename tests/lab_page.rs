@@ -818,3 +818,101 @@ fn metric_numbers_keep_three_significant_digits() {
         assert_eq!(fmt_value(lang, value), want, "{value:?} in {lang:?}");
     }
 }
+
+/// The numbers a preset's guide names sit under each card's mini-chart (the
+/// metrics table is screens below): CRUD against CQRS shows what the split
+/// buys (command and query times) beside what it costs (stale and "not
+/// found" answers), with the table's labels and values, the same labels on
+/// A and B.
+#[wasm_bindgen_test]
+async fn each_card_shows_the_key_figures_its_guide_names() {
+    let p = engine::labs::cqrs::presets::all()
+        .into_iter()
+        .find(|p| p.id == "crud_vs_cqrs")
+        .unwrap();
+    let root = container();
+    let (config, seed) = (p.config.clone(), p.seed);
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        I18n::provide(Lang::En);
+        view! { <cloud_patterns_playground::labs::cqrs::CqrsLab config=config.clone() seed=seed /> }
+    });
+    tick().await;
+    let scrub = q(&root, "[data-testid=scrub]").unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("End");
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    scrub.dispatch_event(&ev).unwrap();
+    for _ in 0..300 {
+        if q(&root, "[data-testid=finished]").is_some() {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert!(
+        q(&root, "[data-testid=finished]").is_some(),
+        "the run reached its end"
+    );
+    tick().await;
+    let figures = |side: &str| -> Vec<(String, String, String)> {
+        let list = root
+            .query_selector_all(&format!(
+                ".key-figures-top [data-testid=key-figures-{side}] > div"
+            ))
+            .unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|n| {
+                let e: Element = n.unchecked_into();
+                let text = |sel: &str| {
+                    q(&e, sel)
+                        .and_then(|x| x.text_content())
+                        .unwrap_or_default()
+                };
+                (
+                    e.get_attribute("data-metric").unwrap(),
+                    text("dt"),
+                    text("dd"),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (figures("A"), figures("B"));
+    let keys: Vec<&str> = a.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "command_p95_ms",
+            "query_p95_ms",
+            "stale_reads",
+            "not_found_reads"
+        ]
+    );
+    assert_eq!(
+        a.iter().map(|f| &f.1).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.1).collect::<Vec<_>>(),
+        "the same labels on both cards"
+    );
+    assert_eq!(a[0].1, "Command time, p95");
+    assert_eq!(a[2].1, "Stale answers");
+    // Each value is the table's, on its side.
+    for (side, figs) in [("a", &a), ("b", &b)] {
+        for (key, _, value) in figs.iter() {
+            let cell = q(
+                &root,
+                &format!("[data-testid=metrics] tr[data-metric={key}] [data-testid^=metric-{side}-] .measured"),
+            )
+            .and_then(|c| c.text_content())
+            .unwrap_or_default();
+            assert_eq!(value, &cell, "{side}: {key}");
+        }
+    }
+    // The lesson reads off the cards: B's commands are faster, and B alone
+    // answered stale.
+    let ms = |s: &str| s.trim_end_matches(" ms").parse::<f64>().unwrap();
+    assert!(ms(&b[0].2) < ms(&a[0].2), "{} vs {}", b[0].2, a[0].2);
+    assert_eq!(a[2].2, "0");
+    assert_ne!(b[2].2, "0");
+    // Final at the end: none in italics.
+    assert!(q(&root, ".key-figures dd.provisional").is_none());
+}

@@ -294,6 +294,58 @@ pub fn metrics_markup<R: LabRun>(run: &R, lang: Lang) -> String {
     m.finish()
 }
 
+/// The run's key figures for one side (the metric rows its guide names, see
+/// [`LabRun::key_metrics`]), as markup: label over value, provisional values
+/// in italics as in the table. Empty when the lab names none.
+pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String {
+    let keys = run.key_metrics();
+    if keys.is_empty() {
+        return String::new();
+    }
+    let rows = run.metric_rows(side);
+    let letter = if side == 0 { "A" } else { "B" };
+    let mut m = Markup::new();
+    m.open(
+        "dl",
+        &[
+            ("class", "key-figures"),
+            ("data-testid", &format!("key-figures-{letter}")),
+        ],
+    );
+    for key in keys {
+        let Some(row) = rows.iter().find(|r| r.key == key) else {
+            continue;
+        };
+        m.open(
+            "div",
+            &[("data-metric", key), ("title", t(lang, row.help_key))],
+        );
+        m.elem("dt", &[], &label(lang, row));
+        m.open(
+            "dd",
+            &[(
+                "class",
+                if row.provisional {
+                    "mono provisional"
+                } else {
+                    "mono"
+                },
+            )],
+        )
+        .text(&fmt_value(lang, row.value));
+        if row.provisional {
+            m.elem(
+                "span",
+                &[("class", "visually-hidden")],
+                &format!(" ({})", t(lang, "ui.provisional")),
+            );
+        }
+        m.close("dd").close("div");
+    }
+    m.close("dl");
+    m.finish()
+}
+
 /// While the run plays and the table is off screen, it is rebuilt on only
 /// one redraw in this many (about once a second instead of ten times): it is
 /// the page's largest piece of markup, and nobody is reading it.

@@ -427,6 +427,14 @@ fn stage_cards<L: LabUi>(
             view.with(|run| L::side_summary(run, side, lang))
         };
         let data = Memo::new(move |_| view.with(|run| run.verdict(side)));
+        // The numbers the guide names, under the chart (the table is far
+        // below). Two-up on a phone they go under the lab's drawing instead
+        // (the drawing must start in the first screen): the same markup in
+        // both places, the stylesheet shows one.
+        let key_figures = Memo::new(move |_| {
+            let lang = view.lang.get();
+            view.with(|run| metrics::key_figures_markup(run, side, lang))
+        });
         // This card's axis: the shared one, and where its own run ends when
         // the zoom cuts it short, or when it finished before the other side
         // (a side that is done stops its clock; the others share theirs).
@@ -450,8 +458,10 @@ fn stage_cards<L: LabUi>(
                 <div class="verdict-wrap">
                     {zoom_chip(side)}
                     <verdict::VerdictChart data=data.into() axis=card_axis lang=view.lang side=letter />
+                    <div class="key-figures-wrap key-figures-top" inner_html=key_figures></div>
                 </div>
                 {L::stage(view, frame_view, side, time_axis)}
+                <div class="key-figures-wrap key-figures-end" inner_html=key_figures></div>
             </section>
         }
     };

@@ -49,6 +49,13 @@ pub trait LabRun {
     fn verdict(&self, side: usize) -> Verdict;
     /// The metrics table's rows for one side (the same keys on every side).
     fn metric_rows(&self, side: usize) -> Vec<MetricRow>;
+    /// The few metric rows (by key, in order) that decide this run's
+    /// comparison — the ones its guide tells the reader to compare. Each stage
+    /// card shows them under its mini-chart, so the verdict's numbers are on
+    /// the first screen and not only in the table below. None by default.
+    fn key_metrics(&self) -> Vec<&'static str> {
+        vec![]
+    }
     /// Instants worth marking on the scrubber (outages, a breaker opening…).
     fn marks(&self) -> Vec<Mark>;
     /// Catalogue key of the sentence naming an outage mark, with `{from}` and

@@ -135,6 +135,10 @@ pub trait SideModel: Model + Clone + Sized {
 pub trait SidesView: SideModel {
     fn verdict(run: &Sides<Self>, side: usize) -> Verdict;
     fn metric_rows(run: &Sides<Self>, side: usize) -> Vec<MetricRow>;
+    /// See [`LabRun::key_metrics`].
+    fn key_metrics(_run: &Sides<Self>) -> Vec<&'static str> {
+        vec![]
+    }
     fn marks(run: &Sides<Self>) -> Vec<Mark>;
     /// See [`LabRun::outage_key`].
     fn outage_key(_run: &Sides<Self>, _mark: &Mark) -> &'static str {
@@ -328,6 +332,9 @@ impl<M: SidesView> LabRun for Sides<M> {
     fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
         M::metric_rows(self, side)
     }
+    fn key_metrics(&self) -> Vec<&'static str> {
+        M::key_metrics(self)
+    }
     fn marks(&self) -> Vec<Mark> {
         M::marks(self)
     }
@@ -374,6 +381,56 @@ pub mod checks {
         /// Parts of a catalogue key that must never show in a narrated line.
         pub raw_keys: &'a [&'a str],
         pub side: SideCheck<'a, M>,
+    }
+
+    /// The phrases a text quotes ("…" or “…”), in order.
+    pub fn quoted(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(['"', '“']) {
+            let open = rest[i..].chars().next().unwrap();
+            let after = &rest[i + open.len_utf8()..];
+            let close = if open == '“' { '”' } else { '"' };
+            let Some(j) = after.find(close) else { break };
+            out.push(after[..j].to_string());
+            rest = &after[j + close.len_utf8()..];
+        }
+        out
+    }
+
+    /// Every metric a preset's guide tells the reader to compare ("compare
+    /// "stale answers"…") is among the run's key metrics, which the stage
+    /// cards show under their mini-charts: the guide never sends the reader
+    /// to a number that is only in the table below.
+    pub fn guide_quotes_are_key_metrics(lab: &str, id: &str, run: &dyn crate::LabRun) {
+        let key = format!("preset.{lab}.{id}.guide");
+        let guide = t(Lang::En, &key);
+        let keys = run.key_metrics();
+        for q in quoted(guide) {
+            let q = q.to_lowercase();
+            if q.chars().count() < 5 {
+                continue;
+            }
+            for row in run.metric_rows(0) {
+                let label = t(Lang::En, row.label_key).to_lowercase();
+                if label.starts_with(&q) {
+                    assert!(
+                        keys.contains(&row.key),
+                        "{lab}/{id}: the guide quotes \"{q}\" ({}), not among the key metrics {keys:?}",
+                        row.key
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_finds_straight_and_curly_quotes() {
+        assert_eq!(
+            quoted("Compare \"command time, p95\" with “stale answers”; \"open"),
+            vec!["command time, p95".to_string(), "stale answers".to_string()]
+        );
+        assert!(quoted("no quotes").is_empty());
     }
 
     fn texts_exist(keys: &[&str], langs: &[Lang]) {
@@ -430,6 +487,29 @@ pub mod checks {
                 at += check.step_ms;
             }
             assert_eq!(chunked.report(p.seed), straight.report(p.seed), "{}", p.id);
+            // The table lists A's rows with B's beside them: a row only B had
+            // would not be shown.
+            let row_keys = |side: usize| -> Vec<_> {
+                straight
+                    .metric_rows(side)
+                    .iter()
+                    .map(|r| (r.key, r.label_args.clone()))
+                    .collect()
+            };
+            for side in 1..straight.side_count() {
+                assert_eq!(row_keys(side), row_keys(0), "{}: side {side} has A's rows", p.id);
+            }
+            guide_quotes_are_key_metrics(lab, p.id, &straight);
+            // The cards' key figures are rows of the table, on every side.
+            for key in straight.key_metrics() {
+                for side in 0..straight.side_count() {
+                    assert!(
+                        straight.metric_rows(side).iter().any(|r| r.key == key),
+                        "{}: key metric {key} is a row of side {side}",
+                        p.id
+                    );
+                }
+            }
             for side in 0..straight.side_count() {
                 let sim = &straight.sides[side];
                 let o = straight.outcomes(side).unwrap();

@@ -82,6 +82,37 @@ pub fn false_alarms(sim: &AvailabilitySim) -> Vec<(f64, f64, &'static str)> {
         .collect()
 }
 
+/// The metric rows that decide a run of `c`, as its guide names them: what
+/// the compared tactic changes (resync, fencing, the detector), a long run's
+/// time-based availability, an overload's response time, else how many
+/// registrations worked and how long they were down.
+pub fn key_metrics(c: &super::AvailabilityConfig) -> Vec<&'static str> {
+    let a = &c.tactics;
+    let b = c.compare.as_ref();
+    let differ = |f: &dyn Fn(&super::config::Tactics) -> bool| b.is_some_and(|b| f(a) != f(b));
+    if differ(&|t| t.resync) {
+        return vec!["writes_lost", "command_availability"];
+    }
+    if differ(&|t| t.fencing) {
+        return vec!["writes_diverged", "writes_lost", "command_availability"];
+    }
+    let detector_differs = b.is_some_and(|b| b.detector != a.detector || b.timeout_ms != a.timeout_ms || b.k != a.k);
+    if detector_differs {
+        return vec!["false_suspicions", "failovers", "command_availability"];
+    }
+    if matches!(c.registration.crashes, Crashes::Random { .. }) {
+        return vec!["uptime_ratio", "downtime_ms"];
+    }
+    let crashes = match &c.registration.crashes {
+        Crashes::Fixed { crashes } => !crashes.is_empty(),
+        Crashes::Random { .. } => true,
+    };
+    if !crashes && c.registration.hang_ms == 0 {
+        return vec!["p95_ms", "errors_504", "query_availability"];
+    }
+    vec!["command_availability", "downtime_ms", "detection_ms"]
+}
+
 impl SidesView for AvailabilityModel {
     fn verdict(run: &AvailabilityRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
@@ -169,6 +200,12 @@ impl SidesView for AvailabilityModel {
         ];
         verdict.bands = bands;
         verdict
+    }
+
+    fn key_metrics(run: &AvailabilityRun) -> Vec<&'static str> {
+        run.sides
+            .first()
+            .map_or(vec![], |sim| key_metrics(sim.model().config()))
     }
 
     fn metric_rows(run: &AvailabilityRun, side: usize) -> Vec<MetricRow> {

@@ -112,6 +112,29 @@ fn arrival_window_ms(run: &ChoreoRun) -> f64 {
     }
 }
 
+/// The metric rows that decide a run of `c`, as its guide names them: a
+/// larger flow's wiring and messages; duplicates' double effects; lost
+/// messages' stalls (and a watcher's notices); else how orders ended, how many
+/// messages each took, and (with something down) how long.
+pub fn key_metrics(c: &ChoreographyConfig) -> Vec<&'static str> {
+    if c.services.fraud.is_some() {
+        return vec!["subscriptions", "messages_per_order", "completed"];
+    }
+    if c.bus.duplicate_rate > 0.0 {
+        return vec!["duplicate_effects", "inconsistent", "completed"];
+    }
+    if c.bus.loss_rate > 0.0 {
+        if c.watcher_ms > 0 {
+            return vec!["stuck", "detected", "completed"];
+        }
+        return vec!["stuck", "completed", "messages_per_order"];
+    }
+    if !c.bus.outages.is_empty() || !c.services.orchestrator.outages.is_empty() {
+        return vec!["completed", "stuck", "p95_ms"];
+    }
+    vec!["completed", "stuck", "inconsistent", "messages_per_order"]
+}
+
 impl SidesView for ChoreoModel {
     fn verdict(run: &ChoreoRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
@@ -160,6 +183,12 @@ impl SidesView for ChoreoModel {
         ];
         verdict.bands = VerdictBand::all_of(outages(sim));
         verdict
+    }
+
+    fn key_metrics(run: &ChoreoRun) -> Vec<&'static str> {
+        run.sides
+            .first()
+            .map_or(vec![], |sim| key_metrics(sim.model().config()))
     }
 
     fn metric_rows(run: &ChoreoRun, side: usize) -> Vec<MetricRow> {

@@ -5,7 +5,7 @@
 //! backlog), the outcomes bar and the scrubber's marks (projector pauses and
 //! rebuilds).
 
-use super::config::CqrsWorkload;
+use super::config::{Architecture, Consistency, CqrsConfig, CqrsSide, CqrsWorkload};
 use super::{CqrsModel, CqrsRun, CqrsSim};
 use crate::labs::run::{
     FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
@@ -312,7 +312,12 @@ impl SidesView for CqrsModel {
             rows.push(count("own_reads", m.own_reads));
             rows.push(count("own_stale_reads", m.own_stale_reads));
         }
-        if m.ryw_waits > 0 || m.ryw_timeouts > 0 {
+        // On both sides when either waits for the reader's writes (the table
+        // lists side A's rows: B's waits and write-store reads were left out
+        // when A read eventually).
+        if any_side(c, |s| {
+            s.architecture == Architecture::Cqrs && s.consistency == Consistency::ReadYourWrites
+        }) {
             rows.push(count("ryw_waits", m.ryw_waits));
             rows.push(count("ryw_timeouts", m.ryw_timeouts));
             rows.push(count("write_store_reads", m.write_store_reads));
@@ -334,6 +339,12 @@ impl SidesView for CqrsModel {
             rows.push(row("stock_drift", MetricValue::Number(m.stock_drift as f64)).provisional(!over));
         }
         rows
+    }
+
+    fn key_metrics(run: &CqrsRun) -> Vec<&'static str> {
+        run.sides
+            .first()
+            .map_or(vec![], |sim| key_metrics(sim.model().config()))
     }
 
     fn marks(run: &CqrsRun) -> Vec<Mark> {
@@ -375,6 +386,52 @@ impl SidesView for CqrsModel {
             open_key: "cqrs.outcome.waiting",
         })
     }
+}
+
+/// Whether side A or side B (when compared) is so.
+fn any_side(c: &CqrsConfig, f: impl Fn(&CqrsSide) -> bool) -> bool {
+    f(&c.side) || c.compare.as_ref().is_some_and(f)
+}
+
+/// The metric rows that decide a run of `c`, as its guide names them: what
+/// the comparison is about, told by what the config sets up (the most
+/// particular thing first: a stock queue, one store against two, a writer's
+/// own reads, replicas, a second projection, a rebuild, a pause).
+pub fn key_metrics(c: &CqrsConfig) -> Vec<&'static str> {
+    if c.stock.is_some() {
+        return vec!["oversold", "stock_drift"];
+    }
+    if any_side(c, |s| s.architecture == Architecture::Crud) {
+        // What the split buys (command and query times) and what it costs.
+        return vec!["command_p95_ms", "query_p95_ms", "stale_reads", "not_found_reads"];
+    }
+    if c.read_after_write_ms.is_some() {
+        // The sync inside the command (text 003's code) costs command time;
+        // waiting for one's own write costs query time.
+        let inline = |s: &CqrsSide| s.sync.unwrap_or(c.projector.mode) == SyncMode::Inline;
+        let cost = if any_side(c, inline) {
+            "command_p95_ms"
+        } else {
+            "query_p95_ms"
+        };
+        return vec!["own_stale_reads", cost];
+    }
+    if !c.replicas_lag_ms.is_empty() {
+        return vec!["monotonic_violations", "query_p95_ms"];
+    }
+    if c.history.is_some() {
+        return vec!["mixed_screens", "stale_reads"];
+    }
+    if c.projector.crash_at_ms > 0 {
+        return vec!["rebuild_ms", "staleness_p95_ms"];
+    }
+    if !c.projector.pauses.is_empty() {
+        return vec!["backlog_peak", "catch_up_ms", "staleness_p95_ms"];
+    }
+    if c.projector.mode == SyncMode::Queue {
+        return vec!["backlog_peak", "lag_max_ms", "staleness_p95_ms"];
+    }
+    vec!["stale_reads", "not_found_reads", "lag_max_ms"]
 }
 
 /// A metric's label and help keys.

@@ -48,6 +48,16 @@ fn outages(sim: &ReplicaSim) -> Vec<Band> {
     out
 }
 
+/// The metric rows that decide a run of `c`, as its guide names them:
+/// corrupt copies caught or delivered; else chunks failed against the time
+/// the transfer took and spent retrying.
+pub fn key_metrics(c: &super::ReplicaConfig) -> Vec<&'static str> {
+    if c.nodes.corrupt_rate > 0.0 || !c.nodes.corrupt_chunks.is_empty() {
+        return vec!["corrupt_reads_caught", "corrupt_delivered", "chunks_failed"];
+    }
+    vec!["chunks_failed", "transfer_ms", "retry_time_ms"]
+}
+
 impl SidesView for ReplicaModel {
     fn verdict(run: &ReplicaRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
@@ -107,6 +117,12 @@ impl SidesView for ReplicaModel {
             })
             .collect();
         verdict
+    }
+
+    fn key_metrics(run: &ReplicaRun) -> Vec<&'static str> {
+        run.sides
+            .first()
+            .map_or(vec![], |sim| key_metrics(sim.model().config()))
     }
 
     fn metric_rows(run: &ReplicaRun, side: usize) -> Vec<MetricRow> {

@@ -194,6 +194,17 @@ impl LabRun for RetryRun {
         verdict
     }
 
+    /// What the guides compare: for a storm, whether requests succeed and
+    /// what the retries cost the service; for a herd, calls and time; for
+    /// one request, its fate, calls, waits and time.
+    fn key_metrics(&self) -> Vec<&'static str> {
+        match self.a.model().scenario().workload {
+            Workload::Poisson { .. } => vec!["success_rate", "load_amplification", "retries"],
+            Workload::Herd { .. } => vec!["calls", "completion_ms"],
+            Workload::Single => vec!["success_rate", "calls", "retry_wait_ms", "completion_ms"],
+        }
+    }
+
     fn metric_rows(&self, side: usize) -> Vec<MetricRow> {
         let Some(sim) = self.side(side) else {
             return vec![];
