@@ -785,9 +785,11 @@ async fn a_setup_where_nothing_can_fail_says_so_at_once() {
 }
 
 /// In half a phone the node panel shows the names, the gauges and the
-/// silences; only the timeline scrolls. The thresholds' labels stay inside
-/// the gauge column and apart: "dead 10 s" used to start at its line and be
-/// cut to "de" at the card's edge. The heads never run past the drawing.
+/// silences, and the timelines under them, all within the card: nothing
+/// scrolls (the timelines lay past the card's edge, their "now" out of
+/// sight). The thresholds' labels stay inside the gauge column and apart:
+/// "dead 10 s" used to start at its line and be cut to "de" at the card's
+/// edge. The heads never run past the drawing.
 #[wasm_bindgen_test]
 async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
     let view = preset("demo");
@@ -820,6 +822,42 @@ async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
                 dead.right() - left
             );
             assert_eq!(th[1].text_content().unwrap_or_default(), "10 s");
+            // The drawing is the card's width; the timelines, under the
+            // gauges' rows, end inside it, and so does the clock's label.
+            let svg_w: f64 = all(&root, "svg")[0]
+                .get_attribute("width")
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(svg_w <= width, "{width}: drawn {svg_w} wide");
+            let lowest_gauge = all(&root, ".replica-timer-bg")
+                .iter()
+                .map(|g| g.get_bounding_client_rect().bottom())
+                .fold(0.0, f64::max);
+            let lines = all(&root, ".replica-tl-bg");
+            assert_eq!(lines.len(), 6, "{width}: a timeline per node");
+            for l in &lines {
+                let r = l.get_bounding_client_rect();
+                assert!(
+                    r.right() - left <= width,
+                    "{width}: a timeline to {}",
+                    r.right() - left
+                );
+                assert!(
+                    r.top() >= lowest_gauge,
+                    "{width}: the timelines are under the gauges"
+                );
+            }
+            let names = all(&root, ".replica-nrow-name");
+            assert_eq!(names.len(), 12, "{width}: each timeline named again");
+            let now = all(&root, ".replica-nodes-th");
+            let clock = now.last().unwrap().get_bounding_client_rect();
+            assert!(
+                clock.right() - left <= width + 0.5,
+                "{width}: the clock's label at {}",
+                clock.right() - left
+            );
+            assert!(clock.left() - left >= 0.0);
             // Every node's silence is in view too.
             let values = all(&root, ".replica-nrow-value");
             assert!(!values.is_empty());

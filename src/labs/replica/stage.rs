@@ -482,17 +482,26 @@ pub struct NodeCols {
     pub value_x: f64,
     pub line_x: f64,
     pub line_w: f64,
+    /// The timelines have rows of their own, under the gauges (half a phone).
+    pub stacked: bool,
 }
 
 impl NodeCols {
+    /// One row per node, whatever the width (the canvas of a large cluster).
     pub fn new(w: f64) -> NodeCols {
-        NodeCols::fit(w, w)
+        NodeCols::layout(w, w, false)
     }
 
     /// The columns of a drawing `w` px wide of which `visible` px show at
     /// once: in half a phone (under 300 px) the names, gauges and silences
-    /// are packed into what shows, and only the timeline lies beyond it.
+    /// are packed into what shows, and the timelines go under them, as wide
+    /// as what shows (beside the gauges they lay past the card's edge, with
+    /// the clock's "now" out of sight).
     pub fn fit(w: f64, visible: f64) -> NodeCols {
+        NodeCols::layout(w, visible, true)
+    }
+
+    fn layout(w: f64, visible: f64, may_stack: bool) -> NodeCols {
         let tiny = visible < 300.0;
         let name_w = if tiny { 58.0 } else { 72.0 };
         let gauge_w = if tiny {
@@ -502,6 +511,17 @@ impl NodeCols {
         };
         let gauge_x = name_w;
         let value_x = gauge_x + gauge_w + 4.0;
+        if tiny && may_stack {
+            return NodeCols {
+                name_w,
+                gauge_x,
+                gauge_w,
+                value_x,
+                line_x: name_w,
+                line_w: (visible - name_w - 4.0).max(40.0),
+                stacked: true,
+            };
+        }
         let line_x = value_x + 44.0;
         NodeCols {
             name_w,
@@ -510,6 +530,7 @@ impl NodeCols {
             value_x,
             line_x,
             line_w: (w - line_x - 4.0).max(40.0),
+            stacked: false,
         }
     }
 }
@@ -528,12 +549,18 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
     let now = sim.now();
     let hb = &m.config().metadata.heartbeat;
     let views = rv::nodes(m, now);
-    // In half a phone the timeline lies past what shows, with room of its own.
-    let w = width
-        .max(240.0)
-        .max(NodeCols::fit(width, width).line_x + 120.0);
+    // In half a phone the timelines go under the gauges, as wide as the card.
+    let fitted = NodeCols::fit(width, width);
+    let w = if fitted.stacked {
+        width.max(160.0)
+    } else {
+        width.max(240.0).max(fitted.line_x + 120.0)
+    };
     let c = NodeCols::fit(w, width);
-    let h = NODE_HEAD + views.len() as f64 * NODE_ROW + 2.0;
+    let rows_h = views.len() as f64 * NODE_ROW;
+    // Where the timelines' head starts: beside the gauges' (0) or under their rows.
+    let tl_top = if c.stacked { NODE_HEAD + rows_h } else { 0.0 };
+    let h = tl_top + NODE_HEAD + rows_h + 2.0;
     let full = hb.dead_after_ms as f64 * 1.15;
     let gx = |ms: f64| c.gauge_x + (ms / full).min(1.0) * c.gauge_w;
     let span = timeline_ms(sim);
@@ -621,7 +648,7 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         &[
             ("class", "replica-nodes-head"),
             ("x", &num(c.line_x)),
-            ("y", "11"),
+            ("y", &num(tl_top + 11.0)),
         ],
         {
             // The longest head that fits over the timeline ("0 → now" at the least).
@@ -642,7 +669,7 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         &[
             ("class", "replica-nodes-th"),
             ("x", &num(c.line_x + c.line_w)),
-            ("y", &num(NODE_HEAD - 4.0)),
+            ("y", &num(tl_top + NODE_HEAD - 4.0)),
             ("text-anchor", "end"),
         ],
         // A side that has finished stays at its own end while the other
@@ -770,7 +797,20 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             ],
             &fmt_countdown(lang, v.silence_ms),
         );
-        // The timeline: a baseline, then really down above and the verdicts below.
+        // The timeline: a baseline, then really down above and the verdicts
+        // below; stacked, on a row of its own under the gauges, named again.
+        let y = y + tl_top;
+        if c.stacked {
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-nrow-name"),
+                    ("x", "0"),
+                    ("y", &num(y + 15.0)),
+                ],
+                &format!("node_{}", n + 1),
+            );
+        }
         s.empty(
             "rect",
             &[
