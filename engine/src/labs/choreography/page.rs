@@ -121,7 +121,8 @@ pub fn key_metrics(c: &ChoreographyConfig) -> Vec<&'static str> {
         return vec!["subscriptions", "messages_per_order", "completed"];
     }
     if c.bus.duplicate_rate > 0.0 {
-        return vec!["duplicate_effects", "inconsistent", "completed"];
+        // (Not "completed": when every customer cancels, none stays so.)
+        return vec!["duplicate_effects", "inconsistent", "compensations"];
     }
     if c.bus.loss_rate > 0.0 {
         if c.watcher_ms > 0 {
@@ -237,12 +238,14 @@ impl SidesView for ChoreoModel {
         };
         vec![
             count("orders", "choreo.metric.orders", "choreo.help.orders", m.orders),
+            // A completed order a customer then cancels is no longer completed.
             count(
                 "completed",
                 "choreo.metric.completed",
                 "choreo.help.completed",
                 m.completed,
-            ),
+            )
+            .provisional(!over),
             count(
                 "compensated",
                 "choreo.metric.compensated",
@@ -266,7 +269,8 @@ impl SidesView for ChoreoModel {
                 "choreo.metric.in_progress",
                 "choreo.help.in_progress",
                 m.in_progress,
-            ),
+            )
+            .provisional(!over),
             count("stuck", "choreo.metric.stuck", "choreo.help.stuck", m.stuck),
             count(
                 "inconsistent",

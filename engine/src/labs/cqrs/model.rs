@@ -213,6 +213,9 @@ pub struct CqrsModel {
     pub sold: u64,
     pub stock_copy: i64,
     pub products_stock: i64,
+    /// Stock updates the products service applied a second time (a
+    /// duplicate it did not ignore): the units its count lost.
+    pub stock_duplicates_applied: u64,
     stock_consumer: Consumer<u64>,
     stock_seen: Vec<bool>,
     stats: CqrsStats,
@@ -260,6 +263,7 @@ impl CqrsModel {
             sold: 0,
             stock_copy: units,
             products_stock: units,
+            stock_duplicates_applied: 0,
             stock_consumer: Consumer::new(1),
             stock_seen: Vec::new(),
             stats: CqrsStats::default(),
@@ -501,6 +505,7 @@ impl CqrsModel {
         }
         self.stock_seen[sale as usize] = true;
         self.products_stock -= 1;
+        self.stock_duplicates_applied += u64::from(dup);
         ctx.record(CqrsRecord::StockApplied {
             sale,
             units: self.products_stock,

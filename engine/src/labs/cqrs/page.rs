@@ -336,7 +336,7 @@ impl SidesView for CqrsModel {
         }
         if c.stock.is_some() {
             rows.push(count("oversold", m.oversold));
-            rows.push(row("stock_drift", MetricValue::Number(m.stock_drift as f64)).provisional(!over));
+            rows.push(count("stock_drift", m.stock_drift));
         }
         rows
     }

@@ -128,7 +128,7 @@ pub struct CqrsMetrics {
     pub command_p50_ms: Option<f64>,
     pub command_p95_ms: Option<f64>,
     pub oversold: u64,
-    pub stock_drift: i64,
+    pub stock_drift: u64,
 }
 
 fn round1(v: f64) -> f64 {
@@ -188,13 +188,11 @@ impl CqrsModel {
             command_p50_ms: ms(&s.command_time, 0.5),
             command_p95_ms: ms(&s.command_time, 0.95),
             oversold: (self.sold as i64 - units).max(0) as u64,
-            // What should be left (units − sold) minus what the products
-            // service counts: above 0, duplicated updates took too much.
-            stock_drift: if self.config().stock.is_some() {
-                (units - self.sold as i64) - self.products_stock
-            } else {
-                0
-            },
+            // The units duplicated updates took: once every update is in,
+            // what should be left (units − sold) minus what the products
+            // service counts; meanwhile only what is applied (an update
+            // still in the queue is late, not lost: it read as −7).
+            stock_drift: self.stock_duplicates_applied,
         }
     }
 }

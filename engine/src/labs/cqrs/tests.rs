@@ -334,6 +334,39 @@ fn the_stock_queue_oversells_and_drifts_until_fixed() {
     assert!(a.oversold > 0 && a.stock_drift > 0, "{a:?}");
     assert_eq!((b.oversold, b.stock_drift), (0, 0));
     assert_eq!(run.sides[1].model().sold, 100);
+    // Once every update is in, the drift is what should be left minus what
+    // the products service counts.
+    for sim in &run.sides {
+        let m = sim.model();
+        let units = preset.config.stock.as_ref().unwrap().units as i64;
+        assert_eq!(
+            m.metrics(run.now()).stock_drift as i64,
+            units - m.sold as i64 - m.products_stock
+        );
+    }
+}
+
+/// Mid-run the drift never counts an update still in the queue as lost: it
+/// only grows, from 0 (it read −7 while updates were on their way).
+#[test]
+fn the_stock_drift_counts_only_applied_duplicates() {
+    let preset = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "stock_queue")
+        .unwrap();
+    let mut run = CqrsRun::new(&preset.config, preset.seed).unwrap();
+    let mut last = [0u64; 2];
+    let mut at = 0;
+    while run.run_to(crate::time::SimTime::from_ms(at), u64::MAX) != crate::sim::Progress::Finished {
+        for (side, sim) in run.sides.iter().enumerate() {
+            let d = sim.model().metrics(sim.now()).stock_drift;
+            assert!(d >= last[side], "side {side} at {at} ms: {d} < {}", last[side]);
+            last[side] = d;
+        }
+        at += 100;
+    }
+    assert!(last[0] > 0);
+    assert_eq!(last[1], 0, "B ignores duplicates");
 }
 
 /// Under a read-heavy load one CRUD store makes writes wait behind reads;

@@ -681,7 +681,7 @@ pub fn stock(model: &CqrsModel) -> Option<Stock> {
         products: model.products_stock,
         truth,
         oversold: (-truth).max(0) as u64,
-        drift: truth - model.products_stock,
+        drift: model.stock_duplicates_applied as i64,
     })
 }
 
@@ -963,7 +963,7 @@ mod tests {
         let s = stock(sim.model()).expect("stock");
         let m = sim.model().metrics(sim.now());
         assert_eq!(s.oversold, m.oversold);
-        assert_eq!(s.drift, m.stock_drift);
+        assert_eq!(s.drift, m.stock_drift as i64);
         assert!(s.oversold > 0 && s.drift > 0);
     }
 
