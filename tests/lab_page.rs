@@ -913,6 +913,20 @@ async fn each_card_shows_the_key_figures_its_guide_names() {
     assert!(ms(&b[0].2) < ms(&a[0].2), "{} vs {}", b[0].2, a[0].2);
     assert_eq!(a[2].2, "0");
     assert_ne!(b[2].2, "0");
+    // A row of the card's own (shared by both cards, so level across them),
+    // not inside the chart's box, and the same figures again at the card's
+    // foot for a phone.
+    assert!(q(
+        &root,
+        "[data-side=A] > .key-figures-top [data-testid=key-figures-A]"
+    )
+    .is_some());
+    assert!(q(
+        &root,
+        "[data-side=B] > .key-figures-end [data-testid=key-figures-B]"
+    )
+    .is_some());
+    assert!(q(&root, ".verdict-wrap .key-figures").is_none());
     // Final at the end: none in italics.
     assert!(q(&root, ".key-figures dd.provisional").is_none());
 }

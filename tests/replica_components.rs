@@ -858,6 +858,25 @@ async fn the_threshold_labels_fit_the_gauges_in_half_a_phone() {
                 clock.right() - left
             );
             assert!(clock.left() - left >= 0.0);
+            // The timelines' axis is under them (above, it read as the gauges' scale).
+            let lowest_line = lines
+                .iter()
+                .map(|l| l.get_bounding_client_rect().bottom())
+                .fold(0.0, f64::max);
+            assert!(
+                clock.top() >= lowest_line - 0.5,
+                "{width}: the clock's label under the timelines"
+            );
+            let heads = all(&root, ".replica-nodes-head");
+            let axis = heads.last().unwrap().get_bounding_client_rect();
+            assert!(
+                axis.top() >= lowest_line - 0.5,
+                "{width}: '0 → now' under the timelines"
+            );
+            assert!(
+                axis.bottom() <= clock.top() + 0.5,
+                "{width}: '0 → now' and the clock apart"
+            );
             // Every node's silence is in view too.
             let values = all(&root, ".replica-nrow-value");
             assert!(!values.is_empty());

@@ -47,7 +47,7 @@ for (const { lab, preset } of LABS) {
       expect(before.scrollWidth, 'no sideways scrolling').toBeLessThanOrEqual(before.clientWidth);
       expectTwoUp(before, FRAME_HEIGHT);
       // The lab's own drawing (under each card's verdict chart) starts in the frame.
-      const own = await frame.locator('.lab-stage .side > :nth-child(4)').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
+      const own = await frame.locator('.lab-stage .side > .key-figures-top + *').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
       expect(own).toHaveLength(2);
       for (const top of own) expect(top, "the lab's own drawing starts in the frame").toBeLessThan(FRAME_HEIGHT - 60);
 
@@ -102,7 +102,7 @@ test.describe('phones', () => {
         await noGuidedPauses(page);
         const layout = await page.evaluate(() => {
           const cards = [...document.querySelectorAll('.lab-stage .side')].map((el) => el.getBoundingClientRect());
-          const own = [...document.querySelectorAll('.lab-stage .side > :nth-child(4)')].map((el) => el.getBoundingClientRect());
+          const own = [...document.querySelectorAll('.lab-stage .side > .key-figures-top + *')].map((el) => el.getBoundingClientRect());
           const player = document.querySelector('.player')!.getBoundingClientRect();
           const buttons = [...document.querySelectorAll('.player button')].map((el) => el.getBoundingClientRect());
           return {

@@ -194,3 +194,27 @@ test('printed, the charts, metrics and log panels are all drawn', async ({ page 
   expect((await charts.boundingBox())!.height).toBeGreaterThan(200);
   await expect(charts.locator('svg').first()).toBeAttached();
 });
+
+// The key figures the guide names sit level on A and B: at 1440 under the
+// mini-charts even when one card's chart title wraps around "Zoom to B's run";
+// two-up on a phone at the cards' foot even when B's drawing has a part A
+// lacks (the retry budget's strip), where A's were 690 px above B's.
+for (const [w, h] of [[1440, 900], [390, 844]] as const) {
+  test(`the key figures sit level on A and B at ${w}×${h}`, async ({ page, shot }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`/#${presetFragment('storm_budget', 'es')}`);
+    await runToEnd(page);
+    const place = w < 640 ? 'end' : 'top';
+    const tops = await page.locator(`.key-figures-${place} .key-figures`).evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect()).filter((r) => r.height > 0).map((r) => r.top),
+    );
+    expect(tops, 'both cards show their figures').toHaveLength(2);
+    expect(Math.abs(tops[0] - tops[1])).toBeLessThan(2);
+    if (w >= 640) {
+      await expect(page.locator('[data-side=B] .zoom-toggle')).toBeVisible();
+      expect(tops[0] + 40, 'in the first screen').toBeLessThan(h);
+      await expect(page.getByTestId('key-figures-A').locator('dt').first()).toHaveText('Tasa de éxito');
+    }
+    await shot(`key-figures-level-${w}`);
+  });
+}

@@ -340,7 +340,18 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
                 &format!(" ({})", t(lang, "ui.provisional")),
             );
         }
-        m.close("dd").close("div");
+        m.close("dd");
+        // Theory's value under it, when the table has one (a month's
+        // availability against MTTF ÷ (MTTF + MTTR)); the formula is the table's.
+        // Not when the run breaks its assumptions: the table says why.
+        if let Some(th) = row.theory.as_ref().filter(|th| th.caveat_key.is_none()) {
+            m.elem(
+                "dd",
+                &[("class", "key-theory")],
+                &format!("{} {}", t(lang, "ui.theory"), fmt_value(lang, th.value)),
+            );
+        }
+        m.close("div");
     }
     m.close("dl");
     m.finish()

@@ -458,8 +458,10 @@ fn stage_cards<L: LabUi>(
                 <div class="verdict-wrap">
                     {zoom_chip(side)}
                     <verdict::VerdictChart data=data.into() axis=card_axis lang=view.lang side=letter />
-                    <div class="key-figures-wrap key-figures-top" inner_html=key_figures></div>
                 </div>
+                // A row of its own, shared by both cards: level across them
+                // even when one card's chart title wraps around the zoom toggle.
+                <div class="key-figures-wrap key-figures-top" inner_html=key_figures></div>
                 {L::stage(view, frame_view, side, time_axis)}
                 <div class="key-figures-wrap key-figures-end" inner_html=key_figures></div>
             </section>

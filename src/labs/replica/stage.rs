@@ -558,9 +558,18 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
     };
     let c = NodeCols::fit(w, width);
     let rows_h = views.len() as f64 * NODE_ROW;
-    // Where the timelines' head starts: beside the gauges' (0) or under their rows.
-    let tl_top = if c.stacked { NODE_HEAD + rows_h } else { 0.0 };
-    let h = tl_top + NODE_HEAD + rows_h + 2.0;
+    // Where the timelines' rows start, and where their axis ("0 → now",
+    // "ended at …") is written: beside the gauges, under the same head; or,
+    // stacked, in rows of their own under the gauges' with the axis below
+    // them (above, it read as the gauges' scale).
+    let (tl_rows, tl_head_y, tl_end_y, h) = if c.stacked {
+        let top = NODE_HEAD + rows_h + 6.0;
+        let axis = top + rows_h + 12.0;
+        // "ended at …" on a line of its own: beside "0 → now" it ran into it.
+        (top, axis, axis + 13.0, axis + 17.0)
+    } else {
+        (NODE_HEAD, 11.0, NODE_HEAD - 4.0, NODE_HEAD + rows_h + 2.0)
+    };
     let full = hb.dead_after_ms as f64 * 1.15;
     let gx = |ms: f64| c.gauge_x + (ms / full).min(1.0) * c.gauge_w;
     let span = timeline_ms(sim);
@@ -648,7 +657,7 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         &[
             ("class", "replica-nodes-head"),
             ("x", &num(c.line_x)),
-            ("y", &num(tl_top + 11.0)),
+            ("y", &num(tl_head_y)),
         ],
         {
             // The longest head that fits over the timeline ("0 → now" at the least).
@@ -669,7 +678,7 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         &[
             ("class", "replica-nodes-th"),
             ("x", &num(c.line_x + c.line_w)),
-            ("y", &num(tl_top + NODE_HEAD - 4.0)),
+            ("y", &num(tl_end_y)),
             ("text-anchor", "end"),
         ],
         // A side that has finished stays at its own end while the other
@@ -799,7 +808,7 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         );
         // The timeline: a baseline, then really down above and the verdicts
         // below; stacked, on a row of its own under the gauges, named again.
-        let y = y + tl_top;
+        let y = tl_rows + n as f64 * NODE_ROW;
         if c.stacked {
             s.elem(
                 "text",
