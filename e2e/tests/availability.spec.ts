@@ -114,7 +114,15 @@ test('every projector pause is a row: added, edited, into the URL and back', asy
   await to.fill('95000');
   await to.press('Enter');
   await expect.poll(() => page.url()).not.toBe(withPauses);
-  const link = page.url();
+  // …and has settled (under load, a write still pending from adding the
+  // second window could change it first, without the edit).
+  let link = '';
+  await expect.poll(async () => {
+    const u = page.url();
+    const same = u === link;
+    link = u;
+    return same;
+  }).toBe(true);
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]')).toHaveValue('95000');

@@ -430,11 +430,12 @@ fn stage_cards<L: LabUi>(
         // The numbers the guide names, under the chart (the table is far
         // below). Two-up on a phone they go under the lab's drawing instead
         // (the drawing must start in the first screen): the same markup in
-        // both places, the stylesheet shows one.
-        let key_figures = Memo::new(move |_| {
+        // both places, the stylesheet shows one (a plain closure, not a memo:
+        // four rows of markup cost less to build twice than a memo's code).
+        let key_figures = move || {
             let lang = view.lang.get();
             view.with(|run| metrics::key_figures_markup(run, side, lang))
-        });
+        };
         // This card's axis: the shared one, and where its own run ends when
         // the zoom cuts it short, or when it finished before the other side
         // (a side that is done stops its clock; the others share theirs).

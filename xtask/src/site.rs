@@ -46,7 +46,11 @@ pub const GOAL: u64 = 250 * 1000;
 /// for generic savings found none worth a rebuild: `opt-level = "s"` is 57 KB
 /// larger, `wasm-opt --converge` 0.6 KB smaller, shorter panic paths
 /// (`--remap-path-prefix`) 34 bytes, and server_fn's stream exports under 1 KB.
-pub const BUDGET: u64 = 468 * 1000;
+/// Raised again, from 468 to 470 KB (stop 26), knowingly: the key figures under
+/// every stage card's mini-chart (the numbers each guide names, on the first
+/// screen; `LabRun::key_metrics`) took the retry page from 466.8 to 468.2 KB;
+/// building their markup with a plain closure instead of a memo won back 0.25 KB.
+pub const BUDGET: u64 = 470 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];

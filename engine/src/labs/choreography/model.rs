@@ -200,6 +200,8 @@ pub struct Order {
     pub done: Vec<Step>,
     /// How many times each topic was published for this order (stream keys).
     publishes: [u16; KINDS],
+    /// Counted as completed in the series (see [`ChoreoModel::handle`]).
+    counted_completed: bool,
 }
 
 impl Order {
@@ -235,6 +237,7 @@ impl Order {
             },
             done: Vec::new(),
             publishes: [0; KINDS],
+            counted_completed: false,
         }
     }
 
@@ -781,7 +784,6 @@ impl ChoreoModel {
             if o.completed_at.is_none() {
                 o.completed_at = Some(now);
                 self.stats.on_complete(now.since(o.placed));
-                self.stats.slice(now).completed += 1;
                 ctx.record(ChoreoRecord::Completed { order });
             }
             o.outstanding += 1;
@@ -1105,7 +1107,49 @@ impl Model for ChoreoModel {
         }
     }
 
+    /// Handles the event, then counts its order in or out of the completed
+    /// ones in the series as its standing changed, so the stage cards' chart
+    /// of completed orders is the metrics' "completed" at every instant (it
+    /// counted every delivery scheduled: 19 completed beside a table's 0 when
+    /// every customer cancelled).
     fn handle(&mut self, event: ChoreoEvent, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
+        let order = match &event {
+            ChoreoEvent::Place { order }
+            | ChoreoEvent::CustomerCancels { order }
+            | ChoreoEvent::Ship { order }
+            | ChoreoEvent::StepTimeout { order, .. }
+            | ChoreoEvent::Retry { order }
+            | ChoreoEvent::Watch { order } => *order,
+            ChoreoEvent::Arrive(msg) | ChoreoEvent::Redeliver(msg) | ChoreoEvent::Handled { msg, .. } => msg.order,
+        };
+        let now = ctx.now();
+        self.handle_event(event, ctx);
+        if let Some(o) = self.orders.get_mut(order as usize) {
+            let completed = o.standing() == Standing::Completed;
+            if completed != o.counted_completed {
+                o.counted_completed = completed;
+                let slice = self.stats.slice(now);
+                if completed {
+                    slice.completed += 1;
+                } else {
+                    slice.uncompleted += 1;
+                }
+            }
+        }
+    }
+
+    fn approx_bytes(&self) -> usize {
+        self.orders.len() * std::mem::size_of::<Order>()
+            + self
+                .consumers
+                .iter()
+                .map(|c| c.queued() * std::mem::size_of::<Msg>())
+                .sum::<usize>()
+    }
+}
+
+impl ChoreoModel {
+    fn handle_event(&mut self, event: ChoreoEvent, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
         let now = ctx.now();
         match event {
             ChoreoEvent::Place { order } => {
@@ -1216,14 +1260,5 @@ impl Model for ChoreoModel {
                 self.watch(order, ctx);
             }
         }
-    }
-
-    fn approx_bytes(&self) -> usize {
-        self.orders.len() * std::mem::size_of::<Order>()
-            + self
-                .consumers
-                .iter()
-                .map(|c| c.queued() * std::mem::size_of::<Msg>())
-                .sum::<usize>()
     }
 }

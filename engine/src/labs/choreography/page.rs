@@ -153,7 +153,7 @@ impl SidesView for ChoreoModel {
         let now = ms(sim.now());
         let done = sim.is_finished();
         let (mut placed, mut completed) = (Vec::new(), Vec::new());
-        let (mut total_placed, mut total_completed) = (0u64, 0u64);
+        let (mut total_placed, mut total_completed) = (0u64, 0i64);
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
             // The slice the clock is in is still filling.
@@ -164,7 +164,7 @@ impl SidesView for ChoreoModel {
             placed.push((from, total_placed as f64));
             completed.push((from, total_completed as f64));
             total_placed += u64::from(slice.placed);
-            total_completed += u64::from(slice.completed);
+            total_completed += i64::from(slice.completed) - i64::from(slice.uncompleted);
             placed.push((from + width_ms, total_placed as f64));
             completed.push((from + width_ms, total_completed as f64));
         }

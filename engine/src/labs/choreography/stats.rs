@@ -10,7 +10,11 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Slice {
     pub placed: u32,
+    /// Orders that became completed in the slice…
     pub completed: u32,
+    /// …and completed orders that stopped being so (a cancellation after
+    /// the delivery was scheduled).
+    pub uncompleted: u32,
     /// Steps undone (release, refund, cancel delivery) that undid something.
     pub compensations: u32,
     pub messages: u32,
@@ -20,6 +24,7 @@ impl Bucket for Slice {
     fn merge(&mut self, o: &Self) {
         self.placed += o.placed;
         self.completed += o.completed;
+        self.uncompleted += o.uncompleted;
         self.compensations += o.compensations;
         self.messages += o.messages;
     }

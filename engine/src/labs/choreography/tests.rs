@@ -594,15 +594,10 @@ fn the_page_reads_the_run_consistently() {
                 let v = run.verdict(side);
                 let last = |i: usize| v.lines[i].points.last().map_or(0.0, |p| p.1);
                 assert_eq!(last(0), m.orders as f64, "{}", p.id);
-                // Completions as they happened (a later cancellation does not take one back).
-                let ever = run.sides[side]
-                    .model()
-                    .orders()
-                    .iter()
-                    .filter(|o| o.completed_at.is_some())
-                    .count();
-                assert_eq!(last(1), ever as f64, "{}", p.id);
-                assert!(ever as u64 >= m.completed);
+                // The orders completed now, as the table counts them: a later
+                // cancellation takes one back (counting every completion ever,
+                // the chart read 19 beside the table's 0 when everyone cancelled).
+                assert_eq!(last(1), m.completed as f64, "{}", p.id);
             },
         },
     );
@@ -630,4 +625,43 @@ fn the_page_reads_the_run_consistently() {
     let marks = run.marks();
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0].side, Some(1));
+}
+
+/// The stage cards' chart of completed orders is the metrics' "completed" at
+/// the end of every preset, and never below 0 on the way: an order a customer
+/// cancels after its delivery was scheduled leaves it (the chart counted every
+/// delivery scheduled, 19 beside the table's 0 when everyone cancelled).
+#[test]
+fn the_chart_of_completed_orders_is_the_metric() {
+    use crate::labs::LabRun;
+    for p in super::presets::all() {
+        let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+        let mut at = 0;
+        loop {
+            let progress = run.run_to(crate::time::SimTime::from_ms(at), u64::MAX);
+            for side in 0..run.side_count() {
+                let v = run.verdict(side);
+                assert!(v.lines[1].points.iter().all(|pt| pt.1 >= 0.0), "{}", p.id);
+            }
+            if progress == crate::sim::Progress::Finished {
+                break;
+            }
+            at += 250;
+        }
+        for side in 0..run.side_count() {
+            let sim = &run.sides[side];
+            let completed = sim.model().metrics().completed;
+            let line = &run.verdict(side).lines[1];
+            assert_eq!(line.label_key, "choreo.verdict.completed");
+            assert_eq!(line.points.last().unwrap().1, completed as f64, "{} side {side}", p.id);
+        }
+    }
+    // The preset where it mattered: every customer cancels.
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "double_refund")
+        .unwrap();
+    let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    assert_eq!(run.verdict(0).lines[1].points.last().unwrap().1, 0.0);
 }
