@@ -71,3 +71,15 @@ export function presetLink(id: string, lab = 'retry', baseURL = 'http://x/'): st
 export function presetFragment(id: string, lang = 'en', lab = 'retry'): string {
   return presetLink(id, lab).split('#')[1].replace(/^\/en\//, `/${lang}/`);
 }
+
+/** The page's URL once it has settled: the same on two polls in a row (the URL is written debounced after each edit). */
+export async function settledUrl(page: Page): Promise<string> {
+  let url = '';
+  await expect.poll(async () => {
+    const u = page.url();
+    const same = u === url;
+    url = u;
+    return same;
+  }).toBe(true);
+  return url;
+}

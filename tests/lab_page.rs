@@ -171,6 +171,23 @@ async fn verdict_chart_draws_each_series_with_the_outage_shaded() {
     assert!(x > 30.0, "{x}");
 }
 
+/// Presses End on the page's scrubber (seek to the run's end), then waits
+/// (up to 6 s) until `sel` shows.
+async fn seek_to_end_until(root: &Element, sel: &str) {
+    let scrub = q(root, "[data-testid=scrub]").unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("End");
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    scrub.dispatch_event(&ev).unwrap();
+    for _ in 0..300 {
+        if q(root, sel).is_some() {
+            break;
+        }
+        sleep(20).await;
+    }
+}
+
 fn mount_page(preset: &str) -> (HtmlElement, impl Sized) {
     let p = presets::find(preset).unwrap();
     let root = container();
@@ -382,18 +399,7 @@ async fn the_zoom_toggle_sits_on_the_shorter_card_and_zooms_both_charts() {
         q(&root, "[data-testid=zoom-shorter]").is_none(),
         "before the run, both sides end at 0: nothing to offer"
     );
-    let scrub = q(&root, "[data-testid=scrub]").unwrap();
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("End");
-    init.set_bubbles(true);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    scrub.dispatch_event(&ev).unwrap();
-    for _ in 0..200 {
-        if q(&root, "[data-testid=zoom-shorter]").is_some() {
-            break;
-        }
-        sleep(20).await;
-    }
+    seek_to_end_until(&root, "[data-testid=zoom-shorter]").await;
     assert_eq!(count(&root, "[data-testid=zoom-shorter]"), 1);
     assert!(q(&root, "[data-side=B] [data-testid=zoom-shorter]").is_some());
     assert!(q(&root, "[data-side=A] [data-testid=zoom-shorter]").is_none());
@@ -837,18 +843,7 @@ async fn each_card_shows_the_key_figures_its_guide_names() {
         view! { <cloud_patterns_playground::labs::cqrs::CqrsLab config=config.clone() seed=seed /> }
     });
     tick().await;
-    let scrub = q(&root, "[data-testid=scrub]").unwrap();
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("End");
-    init.set_bubbles(true);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    scrub.dispatch_event(&ev).unwrap();
-    for _ in 0..300 {
-        if q(&root, "[data-testid=finished]").is_some() {
-            break;
-        }
-        sleep(20).await;
-    }
+    seek_to_end_until(&root, "[data-testid=finished]").await;
     assert!(
         q(&root, "[data-testid=finished]").is_some(),
         "the run reached its end"

@@ -5,7 +5,7 @@
 // the band; the compact embed fits a 720 px frame; the page speaks Spanish; and
 // ?bench=1 measures a simulated day at 100 requests/s and the month preset.
 import { test, expect } from '../fixtures';
-import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd } from '../lab';
+import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd, settledUrl } from '../lab';
 import { execFileSync } from 'node:child_process';
 
 test('every availability preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
@@ -103,26 +103,14 @@ test('every projector pause is a row: added, edited, into the URL and back', asy
   await expect(page.getByTestId('pause-1')).toBeVisible();
   await expect.poll(() => page.url()).toMatch(/#\/en\/availability\/2\./);
   // The URL follows each edit: wait for the second window's end to reach it.
-  let withPauses = '';
-  await expect.poll(async () => {
-    const u = page.url();
-    const same = u === withPauses;
-    withPauses = u;
-    return same;
-  }).toBe(true);
+  const withPauses = await settledUrl(page);
   const to = page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]');
   await to.fill('95000');
   await to.press('Enter');
   await expect.poll(() => page.url()).not.toBe(withPauses);
   // …and has settled (under load, a write still pending from adding the
   // second window could change it first, without the edit).
-  let link = '';
-  await expect.poll(async () => {
-    const u = page.url();
-    const same = u === link;
-    link = u;
-    return same;
-  }).toBe(true);
+  const link = await settledUrl(page);
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]')).toHaveValue('95000');

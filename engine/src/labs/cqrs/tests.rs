@@ -261,10 +261,7 @@ fn the_text_demo_reads_as_the_text_says() {
     assert_eq!(s.final_out_of_date, m.stale_reads + m.not_found_reads);
     // The text's code: the copy inside the command; the writer's own read
     // right after it returns is never stale, and every command takes 2 s.
-    let preset = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "code_as_written")
-        .unwrap();
+    let preset = preset("code_as_written");
     let mut run = CqrsRun::new(&preset.config, preset.seed).unwrap();
     run.run_to_end(u64::MAX);
     let (a, b) = (
@@ -303,7 +300,7 @@ fn catching_up_after_a_pause_takes_several_times_the_pause() {
 /// swapped in, the copy has every change.
 #[test]
 fn a_rebuild_replays_everything_and_swaps_in() {
-    let preset = super::presets::all().into_iter().find(|p| p.id == "rebuild").unwrap();
+    let preset = preset("rebuild");
     let sim = run_side(&preset.config, CqrsSide::default(), preset.seed);
     let model = sim.model();
     let m = model.metrics(sim.now());
@@ -318,15 +315,17 @@ fn a_rebuild_replays_everything_and_swaps_in() {
         .any(|e| matches!(e.record, CqrsRecord::Rebuilt { .. })));
 }
 
+/// One of the lab's presets, by id.
+fn preset(id: &str) -> crate::labs::LabPreset<CqrsConfig> {
+    super::presets::all().into_iter().find(|p| p.id == id).unwrap()
+}
+
 /// Text 004's stock queue: a stale copy of the stock oversells and a
 /// duplicated update makes the stock drift low; a reservation on the write
 /// side and idempotent updates fix both.
 #[test]
 fn the_stock_queue_oversells_and_drifts_until_fixed() {
-    let preset = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "stock_queue")
-        .unwrap();
+    let preset = preset("stock_queue");
     let mut run = CqrsRun::new(&preset.config, preset.seed).unwrap();
     run.run_to_end(u64::MAX);
     let a = run.sides[0].model().metrics(run.now());
@@ -350,10 +349,7 @@ fn the_stock_queue_oversells_and_drifts_until_fixed() {
 /// only grows, from 0 (it read −7 while updates were on their way).
 #[test]
 fn the_stock_drift_counts_only_applied_duplicates() {
-    let preset = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "stock_queue")
-        .unwrap();
+    let preset = preset("stock_queue");
     let mut run = CqrsRun::new(&preset.config, preset.seed).unwrap();
     let mut last = [0u64; 2];
     let mut at = 0;
@@ -373,10 +369,7 @@ fn the_stock_drift_counts_only_applied_duplicates() {
 /// split stores keep commands fast, and pay with stale reads.
 #[test]
 fn crud_vs_cqrs_measures_benefit_and_cost() {
-    let preset = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "crud_vs_cqrs")
-        .unwrap();
+    let preset = preset("crud_vs_cqrs");
     let mut run = CqrsRun::new(&preset.config, preset.seed).unwrap();
     run.run_to_end(u64::MAX);
     let crud = run.sides[0].model().metrics(run.now());
@@ -544,10 +537,7 @@ fn the_page_reads_the_run_consistently() {
     let theory = row.theory.unwrap();
     assert_eq!((theory.value.as_f64(), theory.caveat_key), (Some(2_000.0), None));
     // One store has no queue: its backlog rows say "—" like its lag, not 0.00.
-    let crud = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "crud_vs_cqrs")
-        .unwrap();
+    let crud = preset("crud_vs_cqrs");
     let mut run = CqrsRun::new(&crud.config, crud.seed).unwrap();
     run.run_to_end(u64::MAX);
     for key in ["lag_mean_ms", "backlog_mean", "backlog_peak"] {
@@ -556,7 +546,7 @@ fn the_page_reads_the_run_consistently() {
         assert!(row(1).value.as_f64().is_some(), "B (CQRS): {key}");
     }
     // The pause is marked, and shaded on the verdict.
-    let paused = super::presets::all().into_iter().find(|p| p.id == "paused").unwrap();
+    let paused = preset("paused");
     let mut run = CqrsRun::new(&paused.config, paused.seed).unwrap();
     run.run_to_end(u64::MAX);
     assert_eq!(run.marks().len(), 1);
@@ -830,10 +820,7 @@ fn the_guided_moments_say_what_the_run_shows() {
 /// A's 20.1, as if the waits shrank the projector's queue.
 #[test]
 fn a_run_ends_at_its_last_real_event_not_at_a_spent_timeout() {
-    let p = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "read_your_writes")
-        .unwrap();
+    let p = preset("read_your_writes");
     let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
     run.run_to_end(u64::MAX);
     for (i, sim) in run.sides.iter().enumerate() {
