@@ -231,6 +231,85 @@ async fn a_mixed_screen_is_not_told_as_up_to_date() {
     assert!(summary.contains("history after 3 s"), "{summary}");
 }
 
+/// The history projection has a lane of its own, under the details': its
+/// cursor is its projector's, its ticks trail, and every screen that mixed
+/// two versions is drawn as one (with its key), as many as the engine's
+/// probes say. A preset without a history has neither lane nor key.
+#[wasm_bindgen_test]
+async fn the_history_lags_on_its_own_lane_and_mixed_screens_show() {
+    let view = preset("two_projections");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, 12_000);
+    tick().await;
+    let (cursor, details, mixed, ticks) = view.run.with_value(|r| {
+        let t = cv::timelines(&r.sides[0], r.time_domain_ms());
+        let h = t.history.expect("a history lane");
+        (
+            h.cursor,
+            t.cursor,
+            t.probes.iter().filter(|p| p.mixed).count(),
+            h.applies.len(),
+        )
+    });
+    assert!(
+        cursor < details,
+        "the history trails: {cursor} vs {details}"
+    );
+    let svg = root
+        .query_selector("[data-testid=timelines-0] svg")
+        .unwrap()
+        .expect("the lanes");
+    let labels: Vec<String> = all(&svg, ".cqrs-lane-label")
+        .iter()
+        .map(|l| l.text_content().unwrap_or_default())
+        .collect();
+    let want = format!("User's history (second projection) · applied up to #{cursor}");
+    assert!(labels.iter().any(|l| *l == want), "{labels:?}");
+    assert_eq!(all(&svg, ".cqrs-tick--history").len(), ticks);
+    assert!(ticks > 0);
+    assert!(mixed > 0);
+    assert_eq!(all(&svg, ".cqrs-probe--mixed").len(), mixed);
+    let label = svg.get_attribute("aria-label").unwrap_or_default();
+    assert!(
+        label.contains(&format!("history has applied up to #{cursor}")),
+        "{label}"
+    );
+    assert!(root
+        .query_selector("[data-testid=mixed-key-0]")
+        .unwrap()
+        .is_some());
+    // The lane sits under the details' lane, inside the drawing.
+    let boxes: Vec<(String, f64)> = all(&svg, ".cqrs-lane-label")
+        .iter()
+        .map(|l| {
+            (
+                l.text_content().unwrap_or_default(),
+                l.get_bounding_client_rect().top(),
+            )
+        })
+        .collect();
+    let top = |prefix: &str| {
+        boxes
+            .iter()
+            .find(|b| b.0.starts_with(prefix))
+            .map(|b| b.1)
+            .unwrap()
+    };
+    assert!(top("Read model") < top("User's history"));
+    assert!(top("User's history") < svg.get_bounding_client_rect().bottom());
+    drop(_keep);
+
+    let view = preset("demo");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, 6_000);
+    tick().await;
+    assert!(all(&root, ".cqrs-tick--history").is_empty());
+    assert!(root
+        .query_selector("[data-testid=mixed-key-0]")
+        .unwrap()
+        .is_none());
+}
+
 /// Where the law's two sides differ on a handful of applied changes, it is
 /// shown, not judged: no ✓, no "differs".
 #[wasm_bindgen_test]

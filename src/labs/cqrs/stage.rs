@@ -44,8 +44,12 @@ const LABELLED: usize = 24;
 /// Probes that carry what they answered.
 const PROBE_LABELS: usize = 8;
 
-/// The class of a probe: its colour says how stale its answer was.
+/// The class of a probe: its colour says how stale its answer was, or that
+/// its screen mixed two versions (the history projection showed another).
 pub fn probe_class(p: &Probe) -> &'static str {
+    if p.mixed {
+        return "mixed";
+    }
     match p.outcome {
         ReadOutcome::Fresh => "fresh",
         ReadOutcome::Absent => "absent",
@@ -94,6 +98,12 @@ const READ_TOP: f64 = 113.0;
 const READ_BOTTOM: f64 = 135.0;
 const AXIS: f64 = 150.0;
 const HEIGHT: f64 = 156.0;
+// The history projection's lane, when there is one (below the read model's).
+const HISTORY_LABEL: f64 = 151.0;
+const HISTORY_TOP: f64 = 156.0;
+const HISTORY_BOTTOM: f64 = 178.0;
+const HISTORY_AXIS: f64 = 193.0;
+const HISTORY_HEIGHT: f64 = 199.0;
 
 /// The two stacked timelines of one side, as SVG text, over `0 ‥ domain_ms`
 /// (the stage cards' time window, as their charts: the run's shared time
@@ -112,12 +122,18 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
     let now = sim.now().as_micros() as f64 / 1000.0;
     // A phone (or a card of an A | B pair): the lanes' short names.
     let narrow = w < NARROW_PX;
+    // The lowest lane's foot, the axis and the drawing's height.
+    let (bottom, axis_y, height) = if tl.history.is_some() {
+        (HISTORY_BOTTOM, HISTORY_AXIS, HISTORY_HEIGHT)
+    } else {
+        (READ_BOTTOM, AXIS, HEIGHT)
+    };
     let mut m = Markup::new();
     m.open(
         "svg",
         &[
             ("class", "stage-svg cqrs-svg"),
-            ("viewBox", &format!("0 0 {} {}", num(w), num(HEIGHT))),
+            ("viewBox", &format!("0 0 {} {}", num(w), num(height))),
             ("role", "img"),
             ("aria-label", &timelines_sentence(&tl, lang)),
         ],
@@ -144,7 +160,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                         ("x", &num(from)),
                         ("y", &num(LOG_TOP)),
                         ("width", &num(to - from)),
-                        ("height", &num(READ_BOTTOM - LOG_TOP)),
+                        ("height", &num(bottom - LOG_TOP)),
                     ],
                 );
             }
@@ -230,7 +246,11 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
             lines: wrap(no_copy, GAP_PX, w - lay.pad - lay.right),
         });
     } else {
-        for (top, bottom) in [(LOG_TOP, LOG_BOTTOM), (READ_TOP, READ_BOTTOM)] {
+        let mut tracks = vec![(LOG_TOP, LOG_BOTTOM), (READ_TOP, READ_BOTTOM)];
+        if tl.history.is_some() {
+            tracks.push((HISTORY_TOP, HISTORY_BOTTOM));
+        }
+        for (top, bottom) in tracks {
             m.empty(
                 "rect",
                 &[
@@ -266,6 +286,20 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 &[("seq", &fmt_count(lang, tl.cursor))],
             ),
         ));
+        if let Some(h) = &tl.history {
+            labels.push(Label::lane(
+                HISTORY_LABEL,
+                tf(
+                    lang,
+                    if narrow {
+                        "cqrs.stage.history_short"
+                    } else {
+                        "cqrs.stage.history"
+                    },
+                    &[("seq", &fmt_count(lang, h.cursor))],
+                ),
+            ));
+        }
         labels.push(backlog_strip(&mut m, &tl, &lay, lang));
     }
     // Commit → apply connectors, when few enough to follow one by one.
@@ -299,6 +333,14 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
             READ_TOP,
             READ_BOTTOM,
             "cqrs-tick cqrs-tick--apply",
+        ));
+    }
+    if let Some(h) = &tl.history {
+        lanes.push((
+            h.applies.as_slice(),
+            HISTORY_TOP,
+            HISTORY_BOTTOM,
+            "cqrs-tick cqrs-tick--history",
         ));
     }
     for (ticks, top, bottom, class) in lanes {
@@ -361,7 +403,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                     &num(if tl.crud {
                         LOG_BOTTOM + 6.0
                     } else {
-                        READ_BOTTOM + 2.0
+                        bottom + 2.0
                     }),
                 ),
             ],
@@ -375,7 +417,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                     &num(if tl.crud {
                         LOG_BOTTOM + 6.0
                     } else {
-                        READ_BOTTOM + 2.0
+                        bottom + 2.0
                     }),
                 ),
                 ("r", "3.5"),
@@ -421,7 +463,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 ("x1", &num(x)),
                 ("y1", &num(LOG_TOP - 4.0)),
                 ("x2", &num(x)),
-                ("y2", &num(READ_BOTTOM + 4.0)),
+                ("y2", &num(bottom + 4.0)),
             ],
         );
     }
@@ -430,7 +472,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
         &[
             ("class", "cqrs-axis"),
             ("x", &num(lay.left)),
-            ("y", &num(AXIS)),
+            ("y", &num(axis_y)),
         ],
         &crate::charts::fmt_axis_ms(lang, tl.from_ms),
     );
@@ -439,7 +481,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
         &[
             ("class", "cqrs-axis"),
             ("x", &num(w - lay.right)),
-            ("y", &num(AXIS)),
+            ("y", &num(axis_y)),
             ("text-anchor", "end"),
         ],
         &fmt_ms(lang, tl.to_ms),
@@ -641,7 +683,7 @@ pub fn timelines_sentence(tl: &Timelines, lang: Lang) -> String {
             _ => counts[0] += 1,
         }
     }
-    tf(
+    let mut sentence = tf(
         lang,
         if tl.crud {
             "cqrs.stage.sentence_crud"
@@ -656,7 +698,17 @@ pub fn timelines_sentence(tl: &Timelines, lang: Lang) -> String {
             ("stale", &counts[1]),
             ("missing", &counts[2]),
         ],
-    )
+    );
+    if let Some(h) = &tl.history {
+        let mixed = tl.probes.iter().filter(|p| p.mixed).count();
+        sentence.push(' ');
+        sentence.push_str(&tf(
+            lang,
+            "cqrs.stage.sentence_history",
+            &[("cursor", &h.cursor), ("mixed", &mixed)],
+        ));
+    }
+    sentence
 }
 
 /// The stores side by side, as an HTML table under its caption. `narrow`
@@ -1063,10 +1115,7 @@ pub fn CqrsStage(
         view.with(|run| {
             let sim = run.sides.get(side)?;
             // A read whose screen mixed two versions is not "up to date" in green.
-            cv::latest_read(sim).map(|p| {
-                let class = if p.mixed { "mixed" } else { probe_class(&p) };
-                (class, probe_sentence(&p, lang))
-            })
+            cv::latest_read(sim).map(|p| (probe_class(&p), probe_sentence(&p, lang)))
         })
     };
     let part = move |f: fn(&CqrsSim, Lang) -> String| {
@@ -1074,6 +1123,14 @@ pub fn CqrsStage(
             let lang = view.lang.get();
             view.with(|run| run.sides.get(side).map(|s| f(s, lang)).unwrap_or_default())
         }
+    };
+    // The history projection's lane and its key (the two_projections preset).
+    let has_history = move || {
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .is_some_and(|s| s.model().projections.len() > 1 && !s.model().is_crud())
+        })
     };
     // The stores' short column names on the cards the lanes' short names are for.
     let narrow = Memo::new(move |_| width.get() < NARROW_PX);
@@ -1104,6 +1161,9 @@ pub fn CqrsStage(
                     <span><i class="cqrs-key cqrs-probe--stale-3"></i>{tr("cqrs.legend.stale_3")}</span>
                     <span><i class="cqrs-key cqrs-probe--not-found"></i>{tr("cqrs.legend.not_found")}</span>
                     <span><i class="cqrs-key cqrs-key--backlog"></i>{tr("cqrs.legend.backlog")}</span>
+                    {move || has_history().then(|| view! {
+                        <span data-testid=format!("mixed-key-{side}")><i class="cqrs-key cqrs-probe--mixed"></i>{tr("cqrs.legend.mixed")}</span>
+                    })}
                 </figcaption>
             </figure>
             <div class="cqrs-below">

@@ -548,6 +548,12 @@ impl CqrsModel {
             return;
         }
         proj.projector.applied_live(seq, e.at, ctx.now());
+        if p == 1 {
+            ctx.record(CqrsRecord::HistoryApplied {
+                order: e.order,
+                version: e.version,
+            });
+        }
         if p == 0 {
             ctx.record(CqrsRecord::Applied {
                 order: e.order,

@@ -98,6 +98,13 @@ pub enum CqrsRecord {
     StockDuplicateIgnored {
         sale: u64,
     },
+    /// The history projection (a second read copy, on the same screen as
+    /// the details) has this version. Last, so the other records keep their
+    /// place in the trace's digest.
+    HistoryApplied {
+        order: u32,
+        version: u32,
+    },
 }
 
 fn status(lang: Lang, s: Status) -> String {
@@ -191,6 +198,11 @@ impl Narrate for CqrsRecord {
                     "log.cqrs.stock_applied"
                 },
                 &[("sale", &(sale + 1)), ("units", &units)],
+            ),
+            HistoryApplied { order, version } => tf(
+                lang,
+                "log.cqrs.history_applied",
+                &[("order", &(order + 1)), ("version", &version)],
             ),
             StockDuplicateIgnored { sale } => tf(lang, "log.cqrs.stock_ignored", &[("sale", &(sale + 1))]),
         }

@@ -112,6 +112,18 @@ pub struct Timelines {
     pub bands: Vec<(f64, f64)>,
     /// One store for both (no read copy, nothing to lag).
     pub crud: bool,
+    /// The history projection's lane, when the side has one.
+    pub history: Option<HistoryLane>,
+}
+
+/// The second projection (the user's order history) on its own lane: what
+/// it applied and when, so its lag shows beside the details' lane.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HistoryLane {
+    /// Applied up to this sequence number of the write log.
+    pub cursor: u64,
+    /// At most [`MAX_TICKS`] of its applies within the window, evenly spread.
+    pub applies: Vec<Tick>,
 }
 
 /// Bands (projector pauses, the rebuild) of one side, in ms.
@@ -175,28 +187,37 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
     };
     // Applies and probes from the trace (every record it still holds).
     let mut applied: Vec<(SimTime, u32, u32)> = Vec::new();
+    let mut history_applied: Vec<(SimTime, u32, u32)> = Vec::new();
     let mut reads = Vec::new();
     for e in trace.entries() {
         match e.record {
             CqrsRecord::Applied { order, version, .. } => applied.push((e.at, order, version)),
+            CqrsRecord::HistoryApplied { order, version } => history_applied.push((e.at, order, version)),
             CqrsRecord::Read { .. } => reads.push((e.at, e.record)),
             _ => {}
         }
     }
     // Ticks and probes within the window (the backlog needs every apply).
-    let shown = applied.partition_point(|a| ms(a.0) <= to);
     reads.truncate(reads.partition_point(|r| ms(r.0) <= to));
-    let applies = sample(shown, MAX_TICKS)
-        .filter_map(|i| {
-            let (at, order, version) = applied[i];
-            entry_of(model, order, version).map(|(seq, _)| Tick {
-                at_ms: ms(at),
-                seq,
-                order,
-                version,
+    let ticks = |applied: &[(SimTime, u32, u32)]| -> Vec<Tick> {
+        let shown = applied.partition_point(|a| ms(a.0) <= to);
+        sample(shown, MAX_TICKS)
+            .filter_map(|i| {
+                let (at, order, version) = applied[i];
+                entry_of(model, order, version).map(|(seq, _)| Tick {
+                    at_ms: ms(at),
+                    seq,
+                    order,
+                    version,
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    let applies = ticks(&applied);
+    let history = model.projections.get(1).filter(|_| !crud).map(|p| HistoryLane {
+        cursor: p.projector.applied_up_to(),
+        applies: ticks(&history_applied),
+    });
     let probes = sample(reads.len(), MAX_PROBES)
         .filter_map(|i| match reads[i] {
             (
@@ -251,6 +272,7 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
         backlog_steps,
         bands,
         crud,
+        history,
     }
 }
 
@@ -804,6 +826,47 @@ mod tests {
         let r = run("two_projections", 20_000);
         let t = timelines(&r.sides[0], r.time_domain_ms());
         assert!(t.probes.iter().any(|p| p.mixed));
+    }
+
+    /// The history projection gets a lane of its own: its cursor is its
+    /// projector's, its ticks are its applies (each after the details'
+    /// apply of the same change, by about the 3 s it lags), and no other
+    /// preset has the lane.
+    #[test]
+    fn the_history_lane_trails_the_details_lane() {
+        for ms in [5_000, 12_000, 40_000] {
+            let r = run("two_projections", ms);
+            let sim = &r.sides[0];
+            let t = timelines(sim, r.time_domain_ms());
+            let h = t.history.as_ref().expect("two_projections has a history lane");
+            assert_eq!(h.cursor, sim.model().projections[1].projector.applied_up_to());
+            assert!(
+                h.cursor <= t.cursor,
+                "at {ms}: history {} ahead of details {}",
+                h.cursor,
+                t.cursor
+            );
+            assert!(!h.applies.is_empty() && h.applies.len() <= MAX_TICKS);
+            let mut lags = vec![];
+            for a in &h.applies {
+                assert!(a.at_ms <= ms as f64);
+                if let Some(d) = t.applies.iter().find(|d| d.seq == a.seq) {
+                    assert!(a.at_ms >= d.at_ms, "#{}: history before details", a.seq);
+                    lags.push(a.at_ms - d.at_ms);
+                }
+            }
+            let mean = lags.iter().sum::<f64>() / lags.len().max(1) as f64;
+            assert!(
+                !lags.is_empty() && (2_000.0..4_500.0).contains(&mean),
+                "at {ms}: mean lag {mean}"
+            );
+        }
+        for id in ["demo", "slow_projector", "replicas", "crud_vs_cqrs", "rebuild"] {
+            let r = run(id, 10_000);
+            for sim in &r.sides {
+                assert!(timelines(sim, r.time_domain_ms()).history.is_none(), "{id}");
+            }
+        }
     }
 
     /// While the writes arrive, the tank's "in" is Little's λ: one rate, not
