@@ -216,8 +216,10 @@ pub fn fmt_count(lang: Lang, n: u64) -> String {
 }
 
 /// A number for an axis or a rate: grouped and whole from 100 up, with at
-/// most one or two decimals below (three under 0.1: a tick of 0.025 is not
-/// "0.03"), written with the decimal mark of `lang`.
+/// most one or two decimals below; under 0.1, three decimals or two
+/// significant digits, whichever is more (a tick of 0.025 is not "0.03", and
+/// a month's allowance of 0.0005 minutes at its start is not a second "0"
+/// beside the origin's), written with the decimal mark of `lang`.
 pub fn fmt_number(lang: Lang, v: f64) -> String {
     if !v.is_finite() {
         return "—".into();
@@ -230,8 +232,13 @@ pub fn fmt_number(lang: Lang, v: f64) -> String {
     let text = if a >= 10.0 {
         engine::num::fixed(a, 1)
     } else {
-        // Below 0.1, three decimals: a tick of 0.025 is not "0.03".
-        let s = engine::num::fixed(a, if a < 0.1 { 3 } else { 2 });
+        let decimals = if a < 0.1 {
+            // 1 − ⌊log10 a⌋ decimals keep two significant digits.
+            (1.0 - a.log10().floor()).clamp(3.0, 9.0) as usize
+        } else {
+            2
+        };
+        let s = engine::num::fixed(a, decimals);
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     };
     format!("{sign}{}", decimal_mark(lang, &text))
@@ -281,7 +288,6 @@ fn decimal_mark(lang: Lang, text: &str) -> String {
     }
 }
 
-/// A share as a percentage: `12.5 %` / `12,5 %`.
 /// A share as a percentage with one decimal, so a column lines up ("24.0 %"
 /// beside "24.6 %"); exactly none and all read "0 %" and "100 %".
 ///
@@ -289,20 +295,34 @@ fn decimal_mark(lang: Lang, text: &str) -> String {
 /// the decimals that tell it apart, up to four — against a 99.9 % target,
 /// 99.98 % is not 100 % (a month with 7 minutes down read "100 %").
 pub fn fmt_percent(lang: Lang, share: f64) -> String {
-    let p = (share * 1000.0).round() / 10.0;
-    if !p.is_finite() || share == 0.0 || share == 1.0 {
-        return format!("{} %", fmt_number(lang, p));
+    fmt_percent_to(lang, share, percent_decimals(share))
+}
+
+/// The decimals [`fmt_percent`] gives a share: one, or as many as tell it
+/// apart from 0 % and 100 % (up to four); none for exactly 0 or 1.
+pub fn percent_decimals(share: f64) -> usize {
+    if !share.is_finite() || share == 0.0 || share == 1.0 {
+        return 0;
     }
-    let decimals = (1..=4)
+    (1..=4)
         .find(|&d| {
             let f = libm::pow(10.0, d as f64);
             let q = (share * 100.0 * f).round() / f;
             q != 0.0 && q != 100.0
         })
-        .unwrap_or(4);
+        .unwrap_or(4)
+}
+
+/// A share with `decimals` decimals (the most any number of its row needs, so
+/// A, B and theory read alike: "99.50 %" beside "99.93 %", not "99.5 %");
+/// exactly none and all still read "0 %" and "100 %".
+pub fn fmt_percent_to(lang: Lang, share: f64, decimals: usize) -> String {
+    if !share.is_finite() || share == 0.0 || share == 1.0 {
+        return format!("{} %", fmt_number(lang, (share * 1000.0).round() / 10.0));
+    }
     format!(
         "{} %",
-        decimal_mark(lang, &engine::num::fixed(share * 100.0, decimals))
+        decimal_mark(lang, &engine::num::fixed(share * 100.0, decimals.max(1)))
     )
 }
 

@@ -737,6 +737,82 @@ fn percentages_short_of_all_never_read_100() {
     assert_eq!(fmt_percent(Lang::En, 0.0004), "0.04 %");
 }
 
+/// Tiny axis values keep two significant digits: at a month's start the
+/// allowance axis read "0", "0", "0.001" (minutes), two ticks alike.
+#[wasm_bindgen_test]
+fn small_ticks_keep_two_significant_digits_and_never_repeat() {
+    use cloud_patterns_playground::charts::{fmt_number, nice_ticks};
+    assert_eq!(fmt_number(Lang::En, 0.0005), "0.0005");
+    assert_eq!(fmt_number(Lang::En, 0.025), "0.025");
+    assert_eq!(fmt_number(Lang::Es, 0.00025), "0,00025");
+    assert_eq!(fmt_number(Lang::En, 0.5), "0.5");
+    for max in [0.000_43, 0.000_9, 0.002, 0.03, 0.7, 7.0] {
+        let (_, ticks) = nice_ticks(max, 2);
+        let labels: Vec<String> = ticks.iter().map(|&v| fmt_number(Lang::En, v)).collect();
+        for (i, a) in labels.iter().enumerate() {
+            assert!(!labels[i + 1..].contains(a), "{max}: {labels:?}");
+        }
+    }
+}
+
+/// In one row of the metrics table every share takes the same decimals
+/// (A's, B's, theory's): mid-month A read "99.5 %" beside B's "99.98 %".
+/// "0 %" and "100 %" stay whole: they are exact.
+#[wasm_bindgen_test]
+fn shares_in_one_row_take_the_same_decimals() {
+    use cloud_patterns_playground::charts::{fmt_percent, fmt_percent_to};
+    use cloud_patterns_playground::lab_page::metrics::metrics_markup;
+    assert_eq!(fmt_percent_to(Lang::En, 0.995, 2), "99.50 %");
+    assert_eq!(fmt_percent_to(Lang::Es, 0.995, 3), "99,500 %");
+    assert_eq!(fmt_percent_to(Lang::En, 1.0, 2), "100 %");
+    assert_eq!(fmt_percent(Lang::En, 0.995), "99.5 %");
+    let view = availability_view("month");
+    let root = container();
+    let (mut rows_checked, mut widened) = (0, 0);
+    for day in [2u64, 5, 9, 14, 21, 30] {
+        view.run.update_value(|r| {
+            r.run_to(engine::SimTime::from_ms(day * 86_400_000), u64::MAX);
+        });
+        root.set_inner_html(&view.run.with_value(|r| metrics_markup(r, Lang::En)));
+        let rows = root.query_selector_all("tr[data-metric]").unwrap();
+        for i in 0..rows.length() {
+            let tr: Element = rows.item(i).unwrap().unchecked_into();
+            let cells = tr.query_selector_all(".measured, .theory > .mono").unwrap();
+            let texts: Vec<String> = (0..cells.length())
+                .map(|j| cells.item(j).unwrap().text_content().unwrap_or_default())
+                .filter(|t| t.ends_with('%') && t != "0 %" && t != "100 %")
+                .collect();
+            if texts.len() < 2 {
+                continue;
+            }
+            rows_checked += 1;
+            let decimals = |t: &String| {
+                t.trim_end_matches(" %")
+                    .split('.')
+                    .nth(1)
+                    .map_or(0, str::len)
+            };
+            let first = decimals(&texts[0]);
+            assert!(
+                texts.iter().all(|t| decimals(t) == first),
+                "day {day}: {texts:?}"
+            );
+            // Some share got more decimals than it alone would have.
+            widened += texts
+                .iter()
+                .filter(|t| {
+                    let v: f64 = t.trim_end_matches(" %").parse().unwrap();
+                    fmt_percent(Lang::En, v / 100.0).len() < t.len()
+                })
+                .count();
+        }
+    }
+    assert!(
+        rows_checked > 0 && widened > 0,
+        "{rows_checked} rows, {widened} widened"
+    );
+}
+
 /// Many bands, of two kinds (availability's jumpy side: a crash and a false
 /// alarm every few seconds): the crash keeps its name, the false alarms are
 /// named where there is room, no two names overlap and none runs past the

@@ -5,7 +5,7 @@
 //! `playground run` prints for the same link.
 
 use super::RunView;
-use crate::charts::{fmt_count, fmt_ms, fmt_percent};
+use crate::charts::{fmt_count, fmt_ms, fmt_percent, fmt_percent_to, percent_decimals};
 use crate::i18n::tr;
 use crate::markup::Markup;
 use engine::i18n::{t, tf, tn};
@@ -28,7 +28,16 @@ fn capitalised(s: &str) -> String {
 
 /// A metric value as the reader's language writes it.
 pub fn fmt_value(lang: Lang, v: MetricValue) -> String {
+    fmt_value_to(lang, v, 0)
+}
+
+/// [`fmt_value`], a share with at least `pct_decimals` decimals: the most
+/// any number of its row needs ([`row_decimals`]).
+pub fn fmt_value_to(lang: Lang, v: MetricValue, pct_decimals: usize) -> String {
     match v {
+        MetricValue::Ratio(r) if pct_decimals > 0 => {
+            fmt_percent_to(lang, r, pct_decimals.max(percent_decimals(r)))
+        }
         MetricValue::Missing => "—".to_string(),
         MetricValue::Count(n) => fmt_count(lang, n),
         MetricValue::Ratio(r) => fmt_percent(lang, r),
@@ -60,6 +69,22 @@ fn fmt_three_digits(lang: Lang, v: f64) -> String {
     }
 }
 
+/// The decimals a row's shares take, the most any of them needs (A's, B's
+/// and theory's): mid-run a month's A read "99.5 %" beside theory's
+/// "99.93 %", as if less precise. 0 for a row of anything else.
+pub fn row_decimals<'a>(rows: impl IntoIterator<Item = Option<&'a MetricRow>>) -> usize {
+    let mut most = 0;
+    for row in rows.into_iter().flatten() {
+        let theory = row.theory.as_ref().map(|th| th.value);
+        for v in std::iter::once(row.value).chain(theory) {
+            if let MetricValue::Ratio(r) = v {
+                most = most.max(percent_decimals(r));
+            }
+        }
+    }
+    most
+}
+
 fn label(lang: Lang, row: &MetricRow) -> String {
     capitalised(&crate::export::row_label(lang, row))
 }
@@ -71,6 +96,7 @@ fn cell(
     row: Option<&MetricRow>,
     side: &'static str,
     i: usize,
+    decimals: usize,
     notes: &mut Vec<String>,
 ) {
     let value = row.map_or(MetricValue::Count(0), |r| r.value);
@@ -89,7 +115,11 @@ fn cell(
             ("data-testid", &format!("metric-{side}-{i}")),
         ],
     );
-    m.elem("span", &[("class", "measured")], &fmt_value(lang, value));
+    m.elem(
+        "span",
+        &[("class", "measured")],
+        &fmt_value_to(lang, value, decimals),
+    );
     if provisional {
         m.elem(
             "span",
@@ -116,7 +146,11 @@ fn cell(
             },
         ))
         .text(" ");
-        m.elem("span", &[("class", "mono")], &fmt_value(lang, th.value));
+        m.elem(
+            "span",
+            &[("class", "mono")],
+            &fmt_value_to(lang, th.value, decimals),
+        );
         m.elem(
             "span",
             &[("class", "theory-formula")],
@@ -264,14 +298,16 @@ pub fn metrics_markup<R: LabRun>(run: &R, lang: Lang) -> String {
         m.open("th", &[("scope", "row")]).text(&label(lang, row));
         m.elem("span", &[("class", "metric-help")], t(lang, row.help_key));
         m.close("th");
-        cell(&mut m, lang, Some(row), "a", i, &mut notes);
-        if let Some(rs) = &rows_b {
-            // The same key (and label arguments) on the other side; a row
-            // missing there counts as zero (a give-up reason B never had).
-            let other = rs
-                .iter()
-                .find(|x| x.key == row.key && x.label_args == row.label_args);
-            cell(&mut m, lang, other, "b", i, &mut notes);
+        // The same key (and label arguments) on the other side; a row
+        // missing there counts as zero (a give-up reason B never had).
+        let other = rows_b.as_ref().and_then(|rs| {
+            rs.iter()
+                .find(|x| x.key == row.key && x.label_args == row.label_args)
+        });
+        let decimals = row_decimals([Some(row), other]);
+        cell(&mut m, lang, Some(row), "a", i, decimals, &mut notes);
+        if rows_b.is_some() {
+            cell(&mut m, lang, other, "b", i, decimals, &mut notes);
         }
         m.close("tr");
     }
@@ -303,6 +339,8 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
         return String::new();
     }
     let rows = run.metric_rows(side);
+    // The other side's rows, for shares written alike on both cards.
+    let others = (run.side_count() > 1).then(|| run.metric_rows(1 - side.min(1)));
     let letter = if side == 0 { "A" } else { "B" };
     let mut m = Markup::new();
     m.open(
@@ -316,6 +354,11 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
         let Some(row) = rows.iter().find(|r| r.key == key) else {
             continue;
         };
+        let other = others.as_ref().and_then(|o| {
+            o.iter()
+                .find(|x| x.key == row.key && x.label_args == row.label_args)
+        });
+        let decimals = row_decimals([Some(row), other]);
         m.open(
             "div",
             &[("data-metric", key), ("title", t(lang, row.help_key))],
@@ -332,7 +375,7 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
                 },
             )],
         )
-        .text(&fmt_value(lang, row.value));
+        .text(&fmt_value_to(lang, row.value, decimals));
         if row.provisional {
             m.elem(
                 "span",
@@ -348,7 +391,11 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
             m.elem(
                 "dd",
                 &[("class", "key-theory")],
-                &format!("{} {}", t(lang, "ui.theory"), fmt_value(lang, th.value)),
+                &format!(
+                    "{} {}",
+                    t(lang, "ui.theory"),
+                    fmt_value_to(lang, th.value, decimals)
+                ),
             );
         }
         m.close("div");
