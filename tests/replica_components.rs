@@ -521,6 +521,45 @@ async fn throughput_is_drawn_while_the_first_chunks_are_still_on_the_wire() {
     assert!(top > 1.0 && top <= 500.0, "axis top {top}");
 }
 
+/// "Known to the metadata server" is never above "at risk" and often equal:
+/// it is drawn after it, dotted, so the line under it still shows (it hid
+/// the at-risk line wherever the two agreed); A's and B's differ in tone.
+#[wasm_bindgen_test]
+fn the_known_line_never_hides_the_at_risk_line() {
+    use cloud_patterns_playground::charts::{Stroke, Tone};
+    use cloud_patterns_playground::labs::replica::charts::{over_time, Which};
+    let mut agreed = false;
+    for id in ["rack_down", "breaker"] {
+        let view = preset(id);
+        run_to_end(view);
+        let data = view
+            .run
+            .with_value(|r| over_time(r, Which::UnderReplicated, Lang::En));
+        let sides = view.run.with_value(|r| r.sides.len());
+        assert_eq!(data.series.len(), 2 * sides, "{id}");
+        let mut known_tones = vec![];
+        for pair in data.series.chunks(2) {
+            let (risk, known) = (&pair[0], &pair[1]);
+            assert!(risk.label.ends_with("at risk"), "{}", risk.label);
+            assert!(known.label.contains("known"), "{}", known.label);
+            assert_eq!(known.stroke, Stroke::Dotted);
+            assert_ne!(risk.stroke, Stroke::Dotted);
+            assert_eq!(risk.tone, Tone::Fail);
+            for (a, b) in risk.points.iter().zip(&known.points) {
+                assert!(b.1 <= a.1, "{id}: known {} above at risk {}", b.1, a.1);
+                agreed |= a.1 > 0.0 && a.1 == b.1;
+            }
+            known_tones.push(known.tone);
+        }
+        known_tones.dedup();
+        assert_eq!(known_tones.len(), sides, "{id}: {known_tones:?}");
+    }
+    assert!(
+        agreed,
+        "the two lines agree somewhere (where one hid the other)"
+    );
+}
+
 /// A full chart's band labels never run into each other: a flapping node's
 /// outages read "node_2 downnode_2 down" on a phone. Crowded ones are left
 /// out (the bands stay shaded); with room, every band is named.

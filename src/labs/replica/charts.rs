@@ -75,9 +75,25 @@ pub fn over_time(run: &ReplicaRun, which: Which, lang: Lang) -> LineChartData {
                         ("known", &fmt_count(lang, peak(&known) as u64)),
                     ],
                 ));
-                for (key, tone, pts, area) in [
-                    ("replica.charts.at_risk", Tone::Fail, risk, side == 0),
-                    ("replica.charts.known", Tone::Info, known, false),
+                // "Known" is never above "at risk" and often equal to it: it
+                // is drawn on top, dotted, so the line under it still shows
+                // between the dots; A's blue, B's sky blue (both dotted).
+                let known_tone = if side == 0 { Tone::Info } else { Tone::Breaker };
+                for (key, tone, stroke, pts, area) in [
+                    (
+                        "replica.charts.at_risk",
+                        Tone::Fail,
+                        stroke,
+                        risk,
+                        side == 0,
+                    ),
+                    (
+                        "replica.charts.known",
+                        known_tone,
+                        Stroke::Dotted,
+                        known,
+                        false,
+                    ),
                 ] {
                     head.push(label(key));
                     series.push(LineSeries {
