@@ -560,6 +560,99 @@ fn the_known_line_never_hides_the_at_risk_line() {
     );
 }
 
+/// With racks, the matrix groups the node columns by rack under a bracket
+/// and its name (node i in rack i mod racks): rack_down's failed rack is one
+/// block of down columns, and every chunk's healthy replicas sit in other
+/// blocks. Without racks, no brackets and columns in node order.
+#[wasm_bindgen_test]
+async fn the_matrix_groups_nodes_by_rack() {
+    let view = preset("rack_down");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 8_000);
+    tick().await;
+    let svg = root
+        .query_selector("svg.replica-svg")
+        .unwrap()
+        .expect("the matrix");
+    let racks = all(&svg, ".replica-rack");
+    assert_eq!(racks.len(), 3);
+    let span = |r: &Element| {
+        let b = r
+            .query_selector(".replica-rack-bracket")
+            .unwrap()
+            .unwrap()
+            .get_bounding_client_rect();
+        (b.left(), b.right())
+    };
+    let column = |n: u32| {
+        let e = svg
+            .query_selector(&format!(
+                "g.replica-node[data-node=\"{n}\"] .replica-node-name"
+            ))
+            .unwrap()
+            .unwrap_or_else(|| panic!("node {n}"));
+        let b = e.get_bounding_client_rect();
+        (b.left() + b.right()) / 2.0
+    };
+    for (r, rack) in racks.iter().enumerate() {
+        let (a, b) = span(rack);
+        assert!(rack
+            .text_content()
+            .unwrap_or_default()
+            .contains(&format!("rack {}", r + 1)));
+        let members: Vec<u32> = (1..=12).filter(|n| (n - 1) % 3 == r as u32).collect();
+        let xs: Vec<f64> = members.iter().map(|&n| column(n)).collect();
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "rack {}: {xs:?}", r + 1);
+        assert!(
+            xs.iter().all(|&x| a < x && x < b),
+            "rack {}: {xs:?} outside {a}–{b}",
+            r + 1
+        );
+    }
+    let help = root
+        .query_selector("figcaption.help")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(
+        help.contains("grouped by rack (3 racks, taking turns: rack 1 holds nodes 1, 4, …)"),
+        "{help}"
+    );
+    // Rack 2 (nodes 2, 5, 8, 11) is down: one block of down columns.
+    let down: Vec<u32> = all(&svg, "g.replica-node[data-up=\"0\"]")
+        .iter()
+        .map(|g| g.get_attribute("data-node").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(down, vec![2, 5, 8, 11]);
+    let (a, b) = span(&racks[1]);
+    for n in [1, 3, 4, 6, 7, 9, 10, 12] {
+        let x = column(n);
+        assert!(x < a || x > b, "node {n} inside the down rack's block");
+    }
+    drop(_keep);
+
+    let view = preset("demo");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 1_000);
+    tick().await;
+    assert!(all(&root, ".replica-rack").is_empty());
+    let nodes = view
+        .run
+        .with_value(|r| r.sides[0].model().config().nodes.count);
+    let xs: Vec<f64> = (1..=nodes)
+        .map(|n| {
+            let e = root
+                .query_selector(&format!(
+                    "g.replica-node[data-node=\"{n}\"] .replica-node-name"
+                ))
+                .unwrap()
+                .unwrap();
+            e.get_bounding_client_rect().left()
+        })
+        .collect();
+    assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+}
+
 /// A full chart's band labels never run into each other: a flapping node's
 /// outages read "node_2 downnode_2 down" on a phone. Crowded ones are left
 /// out (the bands stay shaded); with room, every band is named.

@@ -17,7 +17,7 @@
 use super::ReplicaView;
 use crate::charts::{fmt_count, fmt_countdown, fmt_ms};
 use crate::i18n::tr;
-use crate::markup::{num, Markup};
+use crate::markup::{num, text_width, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::replica::view::{self as rv, Cell, Mark, NodeView};
 use engine::labs::replica::ReplicaSim;
@@ -50,6 +50,11 @@ pub fn uses_canvas(sim: &ReplicaSim) -> bool {
 }
 
 /// Where the matrix's pieces go for a drawing `w` CSS px wide.
+///
+/// With racks, the node columns are grouped by rack (node i is in rack
+/// i mod racks: rack 1 holds nodes 1, 4, 7… of three racks), a gap between
+/// groups: a rack that fails is one block of down columns, and a chunk's
+/// replicas spread over the blocks.
 #[derive(Clone, Copy, Debug)]
 struct Grid {
     left: f64,
@@ -57,18 +62,27 @@ struct Grid {
     row_h: f64,
     /// Attempt marks a row has room for (its latest ones are drawn).
     marks: usize,
+    nodes: u32,
+    racks: u32,
 }
+
+/// The gap between two racks' groups of columns (CSS px).
+const RACK_GAP: f64 = 6.0;
+/// The row of rack names above the node numbers (SVG matrix, racks only).
+const RACK_ROW: f64 = 14.0;
 
 /// The narrowest node column that still shows its number.
 const NUMBERED_CELL_W: f64 = 14.0;
 
 impl Grid {
-    fn new(w: f64, nodes: u32, marks: usize, row_h: f64) -> Grid {
+    fn new(w: f64, nodes: u32, racks: u32, marks: usize, row_h: f64) -> Grid {
+        let racks = racks.clamp(1, nodes.max(1));
+        let gaps = RACK_GAP * (racks - 1) as f64;
         let cell = |marks: usize| {
             let left = LABEL_W + MARK_W * marks as f64 + 4.0;
             (
                 left,
-                ((w - left - 4.0) / nodes.max(1) as f64).clamp(3.0, 72.0),
+                ((w - left - 4.0 - gaps) / nodes.max(1) as f64).clamp(3.0, 72.0),
             )
         };
         // Room for every attempt the client may make, unless that leaves the
@@ -84,10 +98,26 @@ impl Grid {
             cell_w,
             row_h,
             marks,
+            nodes,
+            racks,
         }
     }
+    /// Nodes in rack `r` (0-based).
+    fn rack_size(&self, r: u32) -> u32 {
+        (self.nodes + self.racks - 1 - r) / self.racks
+    }
+    /// The left edge of node `n`'s column (0-based), its rack's group kept together.
     fn x(&self, n: usize) -> f64 {
-        self.left + n as f64 * self.cell_w
+        let n = n as u32;
+        let r = n % self.racks;
+        let before: u32 = (0..r).map(|q| self.rack_size(q)).sum();
+        let pos = before + n / self.racks;
+        self.left + pos as f64 * self.cell_w + r as f64 * RACK_GAP
+    }
+    /// Rack `r`'s group: from its first column's left edge to its last's right.
+    fn rack_span(&self, r: u32) -> (f64, f64) {
+        let first = self.x(r as usize);
+        (first, first + self.rack_size(r) as f64 * self.cell_w)
     }
 }
 
@@ -154,9 +184,11 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
     let rows = SVG_ROWS.min(m.chunks.len());
     let start = rv::window_start(m, rows);
     let attempts = m.side().retry.max_attempts as usize;
-    let g = Grid::new(width, c.nodes.count, attempts, 18.0);
+    let g = Grid::new(width, c.nodes.count, c.nodes.racks, attempts, 18.0);
     let hb = &c.metadata.heartbeat;
-    let h = HEAD + rows as f64 * g.row_h + 4.0;
+    // With racks, a row of their names above everything else.
+    let rack_row = if g.racks > 1 { RACK_ROW } else { 0.0 };
+    let h = rack_row + HEAD + rows as f64 * g.row_h + 4.0;
     let w = width.max(160.0);
     let mut s = Markup::new();
     s.open(
@@ -170,6 +202,47 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
             ("aria-label", &matrix_sentence(sim, lang, start, rows)),
         ],
     );
+    if g.racks > 1 {
+        for r in 0..g.racks {
+            let (a, b) = g.rack_span(r);
+            let name = tf(lang, "replica.stage.rack", &[("n", &(r + 1))]);
+            // "rack 2" where it fits, else "2" (the bracket still groups).
+            let text = if text_width(&name, 10.0) + 4.0 <= b - a {
+                name
+            } else {
+                (r + 1).to_string()
+            };
+            s.open(
+                "g",
+                &[
+                    ("class", "replica-rack"),
+                    ("data-rack", &(r + 1).to_string()),
+                ],
+            );
+            s.empty(
+                "path",
+                &[
+                    ("class", "replica-rack-bracket"),
+                    ("d", &format!("M{} 13V10H{}V13", num(a + 1.0), num(b - 1.0))),
+                ],
+            );
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-rack-name"),
+                    ("x", &num((a + b) / 2.0)),
+                    ("y", "8"),
+                    ("text-anchor", "middle"),
+                ],
+                &text,
+            );
+            s.close("g");
+        }
+        s.open(
+            "g",
+            &[("transform", &format!("translate(0 {})", num(rack_row)))],
+        );
+    }
     // The node strip.
     s.elem(
         "text",
@@ -462,6 +535,9 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                 );
             }
         }
+        s.close("g");
+    }
+    if g.racks > 1 {
         s.close("g");
     }
     s.close("svg");
@@ -1253,6 +1329,7 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
     let g = Grid::new(
         width,
         m.config().nodes.count,
+        m.config().nodes.racks,
         m.side().retry.max_attempts as usize,
         6.0,
     );
@@ -1540,6 +1617,11 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
                     <span class="replica-window" data-testid="window">{window_line}</span>
                     " "
                     {tr("replica.stage.help")}
+                    {move || {
+                        let lang = view.lang.get();
+                        let racks = view.with(|run| run.sides.get(side).map_or(1, |s| s.model().config().nodes.racks));
+                        (racks > 1).then(|| format!(" {}", tf(lang, "replica.stage.racks_help", &[("racks", &racks), ("next", &(racks + 1))])))
+                    }}
                 </figcaption>
                 <ul class="replica-legend" aria-hidden="true">
                     {Cell::ALL.iter().map(|c| view! {
