@@ -236,6 +236,103 @@ async fn where_is_shows_the_missing_hop_of_a_lost_event_and_the_orchestrators_st
     assert_eq!(picked.get_untracked(), None);
 }
 
+/// Where a story had it wrong: a declined charge read as a lost event
+/// ("never arrived — the bus lost it", Payment "nothing about this order");
+/// an undone order with stock still held showed only "undone"; a service's
+/// line kept its last three entries, hiding the duplicated steps.
+#[wasm_bindgen_test]
+async fn stories_tell_a_decline_an_inconsistency_and_every_duplicate() {
+    let view = preset("payment_rejected");
+    let (root, picked, _keep) = mount(move || {
+        view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+    });
+    run_to_end(view);
+    let rejected = view
+        .run
+        .with_value(|r| r.sides[0].model().orders().iter().position(|o| o.rejected))
+        .expect("a declined order") as u32;
+    picked.set(Some(rejected));
+    tick().await;
+    let a = root
+        .query_selector("[data-testid=story-0]")
+        .unwrap()
+        .unwrap();
+    assert!(all(&a, "[data-testid=missing-hop]").is_empty());
+    let payment = a
+        .query_selector(".choreo-fragments li[data-service=payment]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default();
+    assert!(payment.contains("✗ payment declined"), "{payment}");
+    let b = root
+        .query_selector("[data-testid=story-1]")
+        .unwrap()
+        .unwrap();
+    let seq = b.text_content().unwrap_or_default();
+    assert!(seq.contains("✗ payment declined"), "{seq}");
+    drop(_keep);
+
+    let view = preset("watcher");
+    let (root, picked, _keep) = mount(move || view! { <OrderViews view=view side=0 /> }.into_any());
+    run_to_end(view);
+    let bad = view
+        .run
+        .with_value(|r| {
+            r.sides[0]
+                .model()
+                .orders()
+                .iter()
+                .position(|o| o.is_inconsistent())
+        })
+        .expect("an inconsistent order") as u32;
+    picked.set(Some(bad));
+    tick().await;
+    let a = root
+        .query_selector("[data-testid=story-0]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(text(&a, "[data-testid=where-status]"), "undone");
+    assert!(text(&a, "[data-testid=where-inconsistent]").contains("inconsistent"));
+    picked.set(Some(
+        view.run
+            .with_value(|r| {
+                r.sides[0]
+                    .model()
+                    .orders()
+                    .iter()
+                    .position(|o| !o.is_inconsistent())
+            })
+            .unwrap() as u32,
+    ));
+    tick().await;
+    assert!(a
+        .query_selector("[data-testid=where-inconsistent]")
+        .unwrap()
+        .is_none());
+    drop(_keep);
+
+    // double_refund: every step a duplicate repeated is in its service's line.
+    let view = preset("double_refund");
+    let (root, picked, _keep) = mount(move || view! { <OrderViews view=view side=0 /> }.into_any());
+    run_to_end(view);
+    picked.set(Some(0));
+    tick().await;
+    let a = root
+        .query_selector("[data-testid=story-0]")
+        .unwrap()
+        .unwrap();
+    let inventory = a
+        .query_selector(".choreo-fragments li[data-service=inventory]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default();
+    assert!(inventory.contains("reserve"), "{inventory}");
+    assert!(inventory.contains("release"), "{inventory}");
+    assert!(inventory.contains('×'), "{inventory}");
+}
+
 #[wasm_bindgen_test]
 async fn the_sequence_diagram_of_a_chosen_order_has_a_lane_per_participant() {
     let view = preset("payment_rejected");

@@ -18,7 +18,7 @@ fn tone(r: &engine::labs::choreography::ChoreoRecord) -> &'static str {
     use engine::labs::choreography::ChoreoRecord::*;
     match r {
         Completed { .. } | StepDone { .. } | Shipped { .. } => "ok",
-        StepFailed { .. } | TimedOut { .. } => "wait",
+        StepFailed { .. } | TimedOut { .. } | Declined { .. } => "wait",
         Lost { .. } | DeadLetter { .. } | GaveUp { .. } | Flagged { .. } => "fail",
         _ => "info",
     }

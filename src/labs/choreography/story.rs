@@ -186,6 +186,15 @@ fn mark_text(lang: Lang, r: &ChoreoRecord) -> String {
         Flagged { .. } => t(lang, "choreo.mark.flagged").to_string(),
         Published { topic, .. } => topic.key().to_string(),
         Lost { .. } => t(lang, "choreo.stage.lost").to_string(),
+        Declined { step, .. } => t(
+            lang,
+            if step == Step::Reserve {
+                "choreo.mark.out_of_stock"
+            } else {
+                "choreo.mark.declined"
+            },
+        )
+        .to_string(),
     }
 }
 
@@ -213,6 +222,44 @@ fn missing_text(lang: Lang, why: Missing) -> &'static str {
         Missing::GaveUp => t(lang, "choreo.where.gave_up"),
         Missing::NotYet => t(lang, "choreo.where.not_yet"),
     }
+}
+
+/// Entries of a service's fragment shown at most (the first and the latest
+/// ones, the rest counted between them).
+const FRAGMENT_SHOWN: usize = 6;
+
+/// A service's fragment in one line: its entries oldest first, the same
+/// thing done again in a row counted ("✓ refund ×3", at its first time), so
+/// a duplicate is never hidden; past [`FRAGMENT_SHOWN`] entries, the first
+/// two and the latest three with how many between ("… 4 more …").
+pub fn fragment_text(lang: Lang, lines: &[(SimTime, ChoreoRecord)]) -> String {
+    let mut groups: Vec<(SimTime, String, usize)> = vec![];
+    for (at, r) in lines {
+        let text = mark_text(lang, r);
+        match groups.last_mut() {
+            Some(g) if g.1 == text => g.2 += 1,
+            _ => groups.push((*at, text, 1)),
+        }
+    }
+    let show = |g: &(SimTime, String, usize)| {
+        // A time never breaks between its number and unit ("2,25 | s").
+        let at = human_ms_in(lang, ms(g.0)).replace(' ', "\u{a0}");
+        if g.2 > 1 {
+            format!("{at} {} ×{}", g.1, g.2)
+        } else {
+            format!("{at} {}", g.1)
+        }
+    };
+    let mut parts: Vec<String> = vec![];
+    if groups.len() <= FRAGMENT_SHOWN {
+        parts.extend(groups.iter().map(show));
+    } else {
+        let between = groups.len() - 5;
+        parts.extend(groups[..2].iter().map(show));
+        parts.push(tf(lang, "choreo.where.more", &[("n", &between)]));
+        parts.extend(groups[groups.len() - 3..].iter().map(show));
+    }
+    parts.join(" · ")
 }
 
 /// "Where is order #N?" for one side.
@@ -257,6 +304,18 @@ fn where_markup(d: &StoryData, lang: Lang) -> String {
             );
         }
     }
+    if w.inconsistent {
+        m.raw(" ");
+        m.elem(
+            "span",
+            &[
+                ("class", "badge st-stuck"),
+                ("data-testid", "where-inconsistent"),
+                ("title", t(lang, "choreo.help.inconsistent")),
+            ],
+            t(lang, "choreo.where.inconsistent"),
+        );
+    }
     m.close("h3");
     if w.status.is_none() {
         return m.finish();
@@ -280,21 +339,7 @@ fn where_markup(d: &StoryData, lang: Lang) -> String {
                         t(lang, "choreo.where.nothing"),
                     );
                 } else {
-                    let texts: Vec<String> = lines
-                        .iter()
-                        .rev()
-                        .take(3)
-                        .rev()
-                        .map(|(at, r)| {
-                            // A time never breaks between its number and unit ("2,25 | s").
-                            format!(
-                                "{} {}",
-                                human_ms_in(lang, ms(*at)).replace(' ', "\u{a0}"),
-                                mark_text(lang, r)
-                            )
-                        })
-                        .collect();
-                    m.text(&texts.join(" · "));
+                    m.text(&fragment_text(lang, lines));
                 }
                 m.close("li");
             }
@@ -703,6 +748,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                         | ChoreoRecord::TimedOut { .. }
                         | ChoreoRecord::GaveUp { .. }
                         | ChoreoRecord::Flagged { .. }
+                        | ChoreoRecord::Declined { .. }
                 );
                 m.empty(
                     "circle",

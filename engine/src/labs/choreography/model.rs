@@ -771,7 +771,10 @@ impl ChoreoModel {
                 attempt,
                 took_us,
             });
-        } else if !matches!(step, Step::Reserve | Step::Charge) {
+        } else if matches!(step, Step::Reserve | Step::Charge) {
+            // The service said no: it heard, and answers so.
+            ctx.record(ChoreoRecord::Declined { order, step });
+        } else {
             // A compensation with nothing to undo.
             ctx.record(ChoreoRecord::Ignored { order, step });
         }

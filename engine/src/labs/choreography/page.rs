@@ -125,10 +125,12 @@ pub fn key_metrics(c: &ChoreographyConfig) -> Vec<&'static str> {
         return vec!["duplicate_effects", "inconsistent", "compensations"];
     }
     if c.bus.loss_rate > 0.0 {
+        // A lost compensation leaves an order undone with its stock or money
+        // still held: "inconsistent", which no status shows.
         if c.watcher_ms > 0 {
-            return vec!["stuck", "detected", "completed"];
+            return vec!["stuck", "detected", "inconsistent", "completed"];
         }
-        return vec!["stuck", "completed", "messages_per_order"];
+        return vec!["stuck", "inconsistent", "completed", "messages_per_order"];
     }
     if !c.bus.outages.is_empty() || !c.services.orchestrator.outages.is_empty() {
         return vec!["completed", "stuck", "p95_ms"];

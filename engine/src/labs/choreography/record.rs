@@ -77,6 +77,13 @@ pub enum ChoreoRecord {
     Flagged {
         order: u32,
     },
+    /// A service said no: the charge was declined, or the item is out of
+    /// stock. Its answer (payment_rejected, out_of_stock) goes on from here.
+    /// Last, so the other records keep their place in the trace's digest.
+    Declined {
+        order: u32,
+        step: Step,
+    },
 }
 
 impl ChoreoRecord {
@@ -97,7 +104,8 @@ impl ChoreoRecord {
             | Command { order, .. }
             | TimedOut { order, .. }
             | GaveUp { order, .. }
-            | Flagged { order } => order,
+            | Flagged { order }
+            | Declined { order, .. } => order,
         }
     }
 }
@@ -151,6 +159,15 @@ impl Narrate for ChoreoRecord {
             ),
             GaveUp { step: s, .. } => tf(lang, "log.choreo.gave_up", &[("order", &o), ("step", &step(lang, s))]),
             Flagged { .. } => tf(lang, "log.choreo.flagged", &[("order", &o)]),
+            Declined { step: s, .. } => tf(
+                lang,
+                if s == Step::Reserve {
+                    "log.choreo.out_of_stock"
+                } else {
+                    "log.choreo.declined"
+                },
+                &[("order", &o), ("step", &step(lang, s))],
+            ),
         }
     }
 }

@@ -153,9 +153,11 @@ pub struct Row {
 pub fn lane_of(record: &ChoreoRecord, mode: Mode) -> Lane {
     use ChoreoRecord::*;
     match *record {
-        StepDone { step, .. } | StepFailed { step, .. } | DeadLetter { step, .. } | Ignored { step, .. } => {
-            Lane::Service(step.service())
-        }
+        StepDone { step, .. }
+        | StepFailed { step, .. }
+        | DeadLetter { step, .. }
+        | Ignored { step, .. }
+        | Declined { step, .. } => Lane::Service(step.service()),
         Completed { .. } | Shipped { .. } => Lane::Service(ServiceId::Delivery),
         Command { .. } | TimedOut { .. } | GaveUp { .. } => Lane::Orchestrator,
         Flagged { .. } => Lane::Watcher,
@@ -234,6 +236,23 @@ pub fn rows<'a>(
                     vec![orch],
                     HopLabel::Reply { step, ok: true },
                     step.is_compensation(),
+                )
+            }
+            // A refusal is a reply too: "no" (the charge declined, no stock).
+            (ChoreoRecord::Declined { step, .. }, Mode::Orchestration) => {
+                out.push(Row {
+                    at,
+                    order,
+                    kind: RowKind::Mark {
+                        lane: Lane::Service(step.service()),
+                        record: *r,
+                    },
+                });
+                hop(
+                    Lane::Service(step.service()),
+                    vec![orch],
+                    HopLabel::Reply { step, ok: false },
+                    false,
                 )
             }
             (ChoreoRecord::StepFailed { step, .. }, Mode::Orchestration) if step != Step::Notify => {
@@ -586,6 +605,9 @@ pub struct WhereIs {
     pub done: Vec<Step>,
     /// The last time anything happened for the order.
     pub last_progress: Option<SimTime>,
+    /// Its business state breaks a rule (stock still held for an order
+    /// undone, a double refund…): its status alone ("undone") would hide it.
+    pub inconsistent: bool,
 }
 
 /// Assembles "where is order #N?" from its story (its records) and the
@@ -620,7 +642,8 @@ pub fn where_is(model: &ChoreoModel, story: &OrderStory) -> WhereIs {
                 let heard = records[i + 1..].iter().any(|(_, n)| match *n {
                     ChoreoRecord::StepDone { step: x, .. }
                     | ChoreoRecord::StepFailed { step: x, .. }
-                    | ChoreoRecord::Ignored { step: x, .. } => x == step,
+                    | ChoreoRecord::Ignored { step: x, .. }
+                    | ChoreoRecord::Declined { step: x, .. } => x == step,
                     _ => false,
                 });
                 let parked = records[i + 1..]
@@ -655,6 +678,7 @@ pub fn where_is(model: &ChoreoModel, story: &OrderStory) -> WhereIs {
             .flatten(),
         done: o.map(|o| o.done.clone()).unwrap_or_default(),
         last_progress: o.map(|o| o.last_progress),
+        inconsistent: o.is_some_and(|o| o.is_inconsistent()),
     }
 }
 
@@ -695,6 +719,94 @@ mod tests {
         let wb = where_is(b.model(), &story_b);
         assert!(wb.phase.is_some());
         assert!(wb.missing.is_empty());
+    }
+
+    /// A declined charge is the payment service's own answer, not a lost
+    /// event: its fragment says so, nothing is "never arrived", and the
+    /// orchestrator gets a "no" reply before it releases the stock (the story
+    /// read "inventory_reserved → Payment: never arrived — the bus lost it"
+    /// with no message lost, and B's reply was missing).
+    #[test]
+    fn a_declined_charge_is_an_answer_not_a_loss() {
+        let (run, seed) = run_preset("payment_rejected");
+        for (side, sim) in run.sides.iter().enumerate() {
+            assert_eq!(sim.model().stats().lost, 0);
+            let declined: Vec<u32> = sim
+                .trace()
+                .entries()
+                .filter(|e| matches!(e.record, ChoreoRecord::Declined { step: Step::Charge, .. }))
+                .map(|e| e.record.order())
+                .collect();
+            assert!(!declined.is_empty(), "side {side}");
+            for &order in &declined {
+                assert!(sim.model().orders()[order as usize].rejected);
+                let mut story = OrderStory::new(order);
+                story.follow(sim, seed, u64::MAX);
+                let w = where_is(sim.model(), &story);
+                assert!(w.missing.is_empty(), "side {side}, order {order}: {:?}", w.missing);
+                let rows = rows(
+                    sim.model().config(),
+                    sim.model().mode(),
+                    story.records().iter().map(|(t, r)| (*t, r)),
+                );
+                if sim.model().mode() == Mode::Choreography {
+                    let payment = &w.fragments.iter().find(|f| f.0 == ServiceId::Payment).unwrap().1;
+                    assert!(
+                        payment.iter().any(|(_, r)| matches!(r, ChoreoRecord::Declined { .. })),
+                        "{payment:?}"
+                    );
+                } else {
+                    let no = rows
+                        .iter()
+                        .position(|r| {
+                            matches!(
+                                r.kind,
+                                RowKind::Hop {
+                                    label: HopLabel::Reply {
+                                        step: Step::Charge,
+                                        ok: false
+                                    },
+                                    ..
+                                }
+                            )
+                        })
+                        .expect("the charge's 'no' reply");
+                    let release = rows
+                        .iter()
+                        .position(|r| {
+                            matches!(
+                                r.kind,
+                                RowKind::Hop {
+                                    label: HopLabel::Command(Step::Release),
+                                    ..
+                                }
+                            )
+                        })
+                        .expect("the release");
+                    assert!(no < release);
+                }
+            }
+        }
+    }
+
+    /// An order undone with a compensation lost on the way (the watcher
+    /// preset: stock still held) says "inconsistent" beside its "undone":
+    /// the badge alone backed the guide's "detected and undone" too well.
+    #[test]
+    fn where_is_says_when_an_undone_order_is_inconsistent() {
+        let (run, seed) = run_preset("watcher");
+        let a = &run.sides[0];
+        let bad: Vec<u32> = (0..a.model().orders().len() as u32)
+            .filter(|&i| a.model().orders()[i as usize].is_inconsistent())
+            .collect();
+        assert_eq!(bad.len() as u64, a.model().metrics().inconsistent);
+        assert!(!bad.is_empty());
+        for order in 0..a.model().orders().len() as u32 {
+            let mut story = OrderStory::new(order);
+            story.follow(a, seed, u64::MAX);
+            let w = where_is(a.model(), &story);
+            assert_eq!(w.inconsistent, bad.contains(&order), "order {order}");
+        }
     }
 
     #[test]
