@@ -241,39 +241,67 @@ async fn scrubbing_back_and_forth_gives_the_same_state() {
     assert_eq!(page.state(), page.straight_to(10_000.0));
 }
 
+/// A short run of unknown length shows its true end from the start: a copy
+/// plays to it first (the text's one-order demo read as 80 % done at 46 ms of
+/// 2.29 s). A run too long for that probe never reads as full until it ends.
 #[wasm_bindgen_test]
-async fn a_run_of_unknown_length_never_reads_as_full_until_it_ends() {
-    // One request, fail, fail, succeed: its end is not known until it comes.
-    let page = page("scripted");
-    let range: HtmlInputElement = page.find("[data-testid=scrub]").unwrap().unchecked_into();
+async fn a_short_run_shows_its_end_from_the_start_and_a_long_one_never_reads_as_full() {
+    // One request, fail, fail, succeed: five events.
+    let short = page("scripted");
+    let range: HtmlInputElement = short.find("[data-testid=scrub]").unwrap().unchecked_into();
     let max = || range.max().parse::<f64>().unwrap();
-    page.clock().speed_log.set(1.0);
-    page.clock().playing.set(true);
+    let end = {
+        let mut r = RetryRun::new(&short.config, short.seed).unwrap();
+        r.run_to_end(u64::MAX);
+        r.time_domain_ms()
+    };
+    next_frame().await;
+    assert_eq!(max(), end.ceil(), "before it plays");
+    short.clock().speed_log.set(1.0);
+    short.clock().playing.set(true);
     let seen = Cell::new(0);
     until("play to the end", 20_000, || {
-        // (What the range shows: its value and max are drawn together.)
         let now = range.value().parse::<f64>().unwrap();
-        if !page.clock().finished.get_untracked() && now > 1_000.0 {
-            // Room ahead of the frontier: the thumb stops short of the end.
-            assert!(
-                max() >= (now * scrub::OPEN_END).floor(),
-                "max {} at {now} ms",
-                max()
-            );
+        if !short.clock().finished.get_untracked() && now > 0.0 {
+            assert_eq!(max(), end.ceil(), "at {now} ms");
             seen.set(seen.get() + 1);
         }
-        page.clock().finished.get_untracked()
+        short.clock().finished.get_untracked()
     })
     .await;
     next_frame().await;
-    assert!(seen.get() > 0, "it was seen playing on past its window");
-    // Ended: the axis is the run, and the full track says it has ended.
-    let end = page.clock().sim_ms.get_untracked();
+    assert!(seen.get() > 0, "it was seen playing");
     assert_eq!(max(), end.ceil());
-    assert_eq!(range.value().parse::<f64>().unwrap(), end);
-    // Seeking back keeps the axis (the end is known now).
-    page.seek(1_000.0).await;
+    assert_eq!(
+        range.value().parse::<f64>().unwrap(),
+        short.clock().sim_ms.get_untracked()
+    );
+    // Seeking back keeps the axis.
+    short.seek(1_000.0).await;
     assert_eq!(max(), end.ceil());
+    drop(short);
+
+    // 94,000 events a side: past the probe, the end stays open.
+    let storm = page("storm_jitter");
+    assert!(scrub::probe_end(&RetryRun::new(&storm.config, storm.seed).unwrap()).is_none());
+    let range: HtmlInputElement = storm.find("[data-testid=scrub]").unwrap().unchecked_into();
+    let max = || range.max().parse::<f64>().unwrap();
+    storm.clock().speed_log.set(2.0);
+    storm.clock().playing.set(true);
+    until("play past its window's start", 20_000, || {
+        range.value().parse::<f64>().unwrap() > 1_000.0
+    })
+    .await;
+    storm.clock().playing.set(false);
+    next_frame().await;
+    let now = range.value().parse::<f64>().unwrap();
+    assert!(!storm.clock().finished.get_untracked());
+    // Room ahead of the frontier: the thumb stops short of the end.
+    assert!(
+        max() >= (now * scrub::OPEN_END).floor(),
+        "max {} at {now} ms",
+        max()
+    );
 }
 
 #[wasm_bindgen_test]
