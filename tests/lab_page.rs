@@ -894,6 +894,8 @@ fn metric_numbers_keep_three_significant_digits() {
         (Lang::En, Factor(1234.4), "×1,234"),
         (Lang::En, Number(0.5), "0.50"),
         (Lang::Pt, Number(-12.34), "−12,3"),
+        (Lang::En, Factor(0.0), "×0"),
+        (Lang::Es, Number(0.0), "0"),
         (Lang::En, Number(-250.4), "−250"),
     ];
     for (lang, value, want) in cases {

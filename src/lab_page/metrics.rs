@@ -59,6 +59,10 @@ fn fmt_three_digits(lang: Lang, v: f64) -> String {
         return "—".into();
     }
     let (a, sign) = (v.abs(), if v < 0.0 { "−" } else { "" });
+    // Nothing is exactly nothing: "×0", not "×0.00" (a budget untouched).
+    if a == 0.0 {
+        return "0".into();
+    }
     if a >= 99.95 {
         return format!("{sign}{}", fmt_count(lang, a.round() as u64));
     }

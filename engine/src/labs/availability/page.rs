@@ -104,14 +104,21 @@ pub fn key_metrics(c: &super::AvailabilityConfig) -> Vec<&'static str> {
     if matches!(c.registration.crashes, Crashes::Random { .. }) {
         return vec!["uptime_ratio", "downtime_ms"];
     }
-    let crashes = match &c.registration.crashes {
-        Crashes::Fixed { crashes } => !crashes.is_empty(),
-        Crashes::Random { .. } => true,
-    };
-    if !crashes && c.registration.hang_ms == 0 {
+    if about_queries(c) {
         return vec!["p95_ms", "errors_504", "query_availability"];
     }
     vec!["command_availability", "downtime_ms", "detection_ms"]
+}
+
+/// A run where the registration primary never crashes (nor hangs: a hang is
+/// a kind of crash; `hang_ms` is only how late a hung one answers) is about
+/// the queries (too few workers): its key figures and mini-chart are theirs.
+/// It read "Registrations that worked 100 %" above a 20.7 % query availability.
+pub fn about_queries(c: &super::AvailabilityConfig) -> bool {
+    match &c.registration.crashes {
+        Crashes::Fixed { crashes } => crashes.is_empty(),
+        Crashes::Random { .. } => false,
+    }
 }
 
 impl SidesView for AvailabilityModel {
@@ -175,6 +182,7 @@ impl SidesView for AvailabilityModel {
                 bands,
             };
         }
+        let queries = about_queries(sim.model().config());
         let (mut sent, mut ok) = (Vec::new(), Vec::new());
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
@@ -182,18 +190,34 @@ impl SidesView for AvailabilityModel {
                 break;
             }
             let mid = from + width_ms / 2.0;
-            sent.push((mid, slice.commands as f64 * per_s));
-            ok.push((mid, slice.commands_ok as f64 * per_s));
+            let (n, good) = if queries {
+                (slice.queries, slice.queries_ok)
+            } else {
+                (slice.commands, slice.commands_ok)
+            };
+            sent.push((mid, n as f64 * per_s));
+            ok.push((mid, good as f64 * per_s));
+        }
+        if queries {
+            verdict.title_key = "availability.verdict.queries_title";
         }
         verdict.lines = vec![
             VerdictLine {
-                label_key: "availability.verdict.commands",
+                label_key: if queries {
+                    "availability.verdict.queries"
+                } else {
+                    "availability.verdict.commands"
+                },
                 tone: Tone::Neutral,
                 dashed: true,
                 points: sent,
             },
             VerdictLine {
-                label_key: "availability.verdict.ok",
+                label_key: if queries {
+                    "availability.verdict.queries_ok"
+                } else {
+                    "availability.verdict.ok"
+                },
                 tone: Tone::Ok,
                 dashed: false,
                 points: ok,

@@ -79,7 +79,12 @@ impl AvailabilityModel {
             false_suspicions: s.false_suspicions,
             failovers: s.failovers,
             flaps: s.flaps,
-            resync_ms: round1(s.resync_us as f64 / 1000.0),
+            resync_ms: {
+                let ahead = s
+                    .resync_until
+                    .map_or(0, |end| end.as_micros().saturating_sub(now.as_micros()));
+                round1(s.resync_us.saturating_sub(ahead) as f64 / 1000.0)
+            },
             writes_lost: s.writes_lost,
             writes_diverged: s.writes_diverged,
             stale_queries: s.stale_queries,
