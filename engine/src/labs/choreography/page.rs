@@ -158,17 +158,34 @@ impl SidesView for ChoreoModel {
         let (mut total_placed, mut total_completed) = (0u64, 0i64);
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
-            // The slice the clock is in is still filling.
-            if !done && from + width_ms > now + 1e-9 {
+            // The slice the clock is in is still filling: the lines end at
+            // now with what it holds so far (they stopped a slice short).
+            let end = if !done && from + width_ms > now + 1e-9 {
+                now
+            } else {
+                from + width_ms
+            };
+            if end < from {
                 break;
             }
-            // Steps: level through the slice, up at its end.
             placed.push((from, total_placed as f64));
             completed.push((from, total_completed as f64));
             total_placed += u64::from(slice.placed);
             total_completed += i64::from(slice.completed) - i64::from(slice.uncompleted);
-            placed.push((from + width_ms, total_placed as f64));
-            completed.push((from + width_ms, total_completed as f64));
+            placed.push((end, total_placed as f64));
+            completed.push((end, total_completed as f64));
+            if end < from + width_ms {
+                break;
+            }
+        }
+        // Nothing happened yet in the clock's slice: level up to now.
+        if !done && now > 0.0 && placed.last().is_none_or(|p| p.0 < now) {
+            if placed.is_empty() {
+                placed.push((0.0, 0.0));
+                completed.push((0.0, 0.0));
+            }
+            placed.push((now, total_placed as f64));
+            completed.push((now, total_completed as f64));
         }
         verdict.lines = vec![
             VerdictLine {

@@ -642,6 +642,17 @@ fn the_chart_of_completed_orders_is_the_metric() {
             for side in 0..run.side_count() {
                 let v = run.verdict(side);
                 assert!(v.lines[1].points.iter().all(|pt| pt.1 >= 0.0), "{}", p.id);
+                // Mid-run both lines reach now with the counts so far (they
+                // stopped a slice short: the demo's line was empty at 46 ms).
+                let sim = &run.sides[side];
+                if !sim.is_finished() && at > 0 {
+                    let m = sim.model().metrics();
+                    let now = sim.now().as_micros() as f64 / 1000.0;
+                    for (line, want) in [(0, m.orders as f64), (1, m.completed as f64)] {
+                        let last = *v.lines[line].points.last().unwrap();
+                        assert_eq!(last, (now, want), "{} side {side} at {at} ms, line {line}", p.id);
+                    }
+                }
             }
             if progress == crate::sim::Progress::Finished {
                 break;
