@@ -236,6 +236,60 @@ async fn where_is_shows_the_missing_hop_of_a_lost_event_and_the_orchestrators_st
     assert_eq!(picked.get_untracked(), None);
 }
 
+/// A token leaves the bus once its listener has acted on it: tokens cross
+/// slower than messages do (to be seen), and paused at payment_rejected's
+/// last moment A's payment_rejected and inventory_released still travelled,
+/// long after the story showed them handled. A message still in flight is drawn.
+#[wasm_bindgen_test]
+async fn a_token_leaves_the_bus_once_its_listener_has_acted() {
+    use engine::labs::choreography::config::Topic;
+    use engine::labs::choreography::ChoreoRecord;
+    let view = preset("payment_rejected");
+    let (root, _, _keep) = mount(move || view! { <ChoreoStage view=view side=0 /> }.into_any());
+    let labels = |root: &Element| -> Vec<String> {
+        all(root, ".choreo-token-label")
+            .iter()
+            .map(|e| e.text_content().unwrap_or_default())
+            .collect()
+    };
+    // Just after payment_rejected is published: on its way.
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "payment_rejected")
+        .unwrap();
+    let mut straight = ChoreoRun::new(&p.config, p.seed).unwrap();
+    straight.run_to_end(u64::MAX);
+    let published = straight.sides[0]
+        .trace()
+        .entries()
+        .find_map(|e| match e.record {
+            ChoreoRecord::Published {
+                topic: Topic::PaymentRejected,
+                ..
+            } => Some(e.at),
+            _ => None,
+        })
+        .expect("published")
+        .as_micros()
+        / 1000;
+    advance_to(view, published + 1);
+    tick().await;
+    assert!(
+        labels(&root).iter().any(|l| l == "payment_rejected"),
+        "{:?}",
+        labels(&root)
+    );
+    // At the last moment both have been handled: neither is on the bus.
+    advance_to(view, 476);
+    tick().await;
+    let now = labels(&root);
+    assert!(
+        !now.iter()
+            .any(|l| l == "payment_rejected" || l == "inventory_released"),
+        "{now:?}"
+    );
+}
+
 /// Where a story had it wrong: a declined charge read as a lost event
 /// ("never arrived — the bus lost it", Payment "nothing about this order");
 /// an undone order with stock still held showed only "undone"; a service's

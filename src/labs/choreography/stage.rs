@@ -234,6 +234,18 @@ fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
 }
 
+/// Whether `lane` did anything for `order` in `later` (the rows after a
+/// hop to it): a mark on its lane, or a message it sent.
+fn handled_since(later: &[cv::Row], order: u32, lane: Lane) -> bool {
+    later.iter().any(|r| {
+        r.order == order
+            && match &r.kind {
+                RowKind::Mark { lane: l, .. } => *l == lane,
+                RowKind::Hop { from, .. } => *from == lane,
+            }
+    })
+}
+
 /// How long a token takes to cross the stage, in simulated ms: a few bus hops.
 fn travel_ms(sim: &ChoreoSim) -> f64 {
     let c = sim.model().config();
@@ -370,7 +382,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         label: String,
     }
     let mut tokens: Vec<Token> = vec![];
-    for row in rows.iter().rev() {
+    for (i, row) in rows.iter().enumerate().rev() {
         let RowKind::Hop {
             from,
             to,
@@ -389,6 +401,13 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         for target in to {
             if tokens.len() >= MAX_TOKENS {
                 break;
+            }
+            // Handled already (its listener has acted on the order since):
+            // no longer on the bus. Tokens cross slower than messages do, to
+            // be seen; paused at a moment, one still drawn after its
+            // delivery read as a message in flight that was not.
+            if !*lost && handled_since(&rows[i + 1..], row.order, *target) {
+                continue;
             }
             let pts = lay.path(mode, at(&places, *from), at(&places, *target));
             // A lost message stops on the bus, half way.
