@@ -136,3 +136,22 @@ test('choreography WASM throughput (?bench=1), recorded for the notes', async ({
     );
   }
 });
+
+test('paused at a guided moment at 1440×900, the caption and the stage are in view', async ({ page, baseURL, shot }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const demo = presetLinks('choreography', baseURL).find((p) => p.id === 'demo')!;
+  await page.goto(`/${demo.link.slice(demo.link.indexOf('#'))}`);
+  await expect(page.getByTestId('guide-on')).toBeChecked();
+  await page.getByTestId('play').click();
+  const caption = page.getByTestId('moment-caption');
+  await expect(caption).toBeVisible({ timeout: 20_000 });
+  // The page scrolled it up, under the player bar (it sat near the fold, the stage below it).
+  await expect.poll(async () => (await caption.boundingBox())!.y).toBeLessThan(900 * 0.4);
+  const bar = (await page.locator('.lab-player').boundingBox())!;
+  const top = (await caption.boundingBox())!.y;
+  expect(top).toBeGreaterThanOrEqual(bar.y + bar.height - 1);
+  // The stage's own drawing (the services) is on screen too.
+  const stage = (await page.getByTestId('choreo-stage-0').boundingBox())!;
+  expect(stage.y).toBeLessThan(900);
+  await shot('choreography-moment-1440');
+});

@@ -252,12 +252,50 @@ pub fn GuidePanel(
     }
 }
 
+/// A moment's caption whose top is lower than this share of the window is
+/// scrolled up to [`MOMENT_MARGIN_PX`] under the player bar.
+pub const MOMENT_LOW: f64 = 0.4;
+pub const MOMENT_MARGIN_PX: f64 = 8.0;
+
 /// The caption of the guided moment the player paused on (with the guide
 /// on), shown over the stage cards until play is pressed again.
 #[component]
 pub fn MomentCaption(clock: Clock) -> impl IntoView {
     let lang = crate::i18n::use_i18n().lang;
     let guide = clock.guide;
+    // Paused at a moment with its caption low on the screen or below it (at
+    // 1440×900 the stage starts near the fold): the page scrolls the caption
+    // to the top, with the stage under it, as a guided tour points. Not in
+    // the compact embed (it fits its frame), nor when the reader has
+    // scrolled past it (reading the metrics below).
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if guide.current.get().is_none() {
+            return;
+        }
+        let Some(el) = node.get() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let compact = window
+            .document()
+            .and_then(|d| d.query_selector(".lab.compact").ok().flatten())
+            .is_some();
+        let vh = window
+            .inner_height()
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let top = el.get_bounding_client_rect().top();
+        if !compact && vh > 0.0 && top > vh * MOMENT_LOW {
+            // Under the player bar, which stays at the top of the window.
+            let bar = window
+                .document()
+                .and_then(|d| d.query_selector(".lab-player").ok().flatten())
+                .map_or(0.0, |p| p.get_bounding_client_rect().height());
+            window.scroll_by_with_x_and_y(0.0, top - bar - MOMENT_MARGIN_PX);
+        }
+    });
     move || {
         let moment = guide.current.get()?;
         let lang = lang.get();
@@ -268,7 +306,7 @@ pub fn MomentCaption(clock: Clock) -> impl IntoView {
             )
         });
         Some(view! {
-            <div class="moment-caption" role="status" data-testid="moment-caption" data-at=moment.at_ms>
+            <div class="moment-caption" role="status" data-testid="moment-caption" data-at=moment.at_ms node_ref=node>
                 <span class="moment-step">{format!("{n}/{of}")}</span>
                 " "
                 <span class="moment-time">{crate::charts::fmt_ms(lang, moment.at_ms as f64)}</span>

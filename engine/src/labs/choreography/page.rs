@@ -138,6 +138,10 @@ pub fn key_metrics(c: &ChoreographyConfig) -> Vec<&'static str> {
     vec!["completed", "stuck", "inconsistent", "messages_per_order"]
 }
 
+/// Runs with at most this many orders draw "orders placed" at each order's
+/// own time; larger ones by slices.
+const EXACT_ORDERS: usize = 64;
+
 impl SidesView for ChoreoModel {
     fn verdict(run: &ChoreoRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
@@ -186,6 +190,21 @@ impl SidesView for ChoreoModel {
             }
             placed.push((now, total_placed as f64));
             completed.push((now, total_completed as f64));
+        }
+        // A handful of orders: placed exactly when each was, a step each (the
+        // one-order demo's line crept from 0 to 1 across its first slice, as
+        // if the order were placed bit by bit). The slice's end, as above.
+        let orders = sim.model().orders();
+        if orders.len() <= EXACT_ORDERS {
+            let last = placed.last().map_or(now, |p| p.0);
+            let mut exact = vec![(0.0, 0.0)];
+            for (i, o) in orders.iter().enumerate() {
+                let at = ms(o.placed);
+                exact.push((at, i as f64));
+                exact.push((at, (i + 1) as f64));
+            }
+            exact.push((last.max(exact.last().map_or(0.0, |p| p.0)), orders.len() as f64));
+            placed = exact;
         }
         verdict.lines = vec![
             VerdictLine {

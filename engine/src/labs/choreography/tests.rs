@@ -667,6 +667,14 @@ fn the_chart_of_completed_orders_is_the_metric() {
             assert_eq!(line.points.last().unwrap().1, completed as f64, "{} side {side}", p.id);
         }
     }
+    // The one-order demo: its order is placed at 0 and the line says so at
+    // once, a step, not a ramp across the first slice.
+    let p = super::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+    run.run_to(crate::time::SimTime::from_ms(46), u64::MAX);
+    let placed = &run.verdict(0).lines[0].points;
+    assert!(placed.contains(&(0.0, 1.0)), "{placed:?}");
+    assert_eq!(*placed.last().unwrap(), (46.0, 1.0));
     // The preset where it mattered: every customer cancels.
     let p = super::presets::all()
         .into_iter()
