@@ -281,7 +281,7 @@ pub fn fmt_countdown(lang: Lang, ms: f64) -> String {
 
 /// Swaps the decimal point for a comma in Spanish and Portuguese. Only for
 /// text with no thousands separators in it.
-fn decimal_mark(lang: Lang, text: &str) -> String {
+pub fn decimal_mark(lang: Lang, text: &str) -> String {
     match lang {
         Lang::En => text.to_string(),
         Lang::Es | Lang::Pt => text.replace('.', ","),

@@ -630,6 +630,26 @@ pub fn PlayerBar(
             _ => text.replace('.', ","),
         }
     };
+    // Shown beside the slider: past ×10,000 in thousands ("×220k"; the
+    // phone's one-line bar cut "×220,000" to "×220"). Read out in full.
+    let speed_shown = move || {
+        let s = libm_pow10(clock.speed_log.get());
+        if s >= 10_000.0 {
+            let step = libm_pow10(libm::floor(libm::log10(s)) - 1.0);
+            let k = libm::round(s / step) * step / 1_000.0;
+            if k >= 1_000.0 {
+                let m = k / 1_000.0;
+                let text = if m >= 10.0 {
+                    format!("×{}M", engine::num::Fixed(m, 0))
+                } else {
+                    format!("×{}M", engine::num::Fixed(m, 1))
+                };
+                return crate::charts::decimal_mark(lang.get(), &text);
+            }
+            return format!("×{}k", engine::num::Fixed(k, 0));
+        }
+        speed_text()
+    };
     // In the reader's decimals, as every axis and table: "32,16 s" in Spanish.
     let time_text = move || engine::time::human_ms_in(lang.get(), clock.sim_ms.get());
     let seed_text = RwSignal::new(clock.seed.get_untracked().to_string());
@@ -698,7 +718,7 @@ pub fn PlayerBar(
                     }
                     aria-valuetext=speed_text
                 />
-                <output class="mono">{speed_text}</output>
+                <output class="mono">{speed_shown}</output>
             </label>
             <div class="sim-time" aria-live="off">
                 <span class="muted">{tr("ui.sim_time")}</span>

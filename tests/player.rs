@@ -765,7 +765,9 @@ fn a_growing_stretch_is_one_mark_whose_end_moves_on() {
 }
 
 /// The speed reads in two significant digits, grouped, past a thousand: the
-/// month preset's starting speed read "×199526".
+/// month preset's starting speed read "×199526". Past ten thousand, in
+/// thousands (the phone's one-line bar cut "×220,000" to "×220"), read out
+/// in full.
 #[wasm_bindgen_test]
 async fn the_speed_reads_rounded_and_grouped_past_a_thousand() {
     let p = page("tenacity");
@@ -781,11 +783,21 @@ async fn the_speed_reads_rounded_and_grouped_past_a_thousand() {
         (0.0, "×1.0"),
         (1.0, "×10"),
         (3.0, "×1,000"),
-        (5.3, "×200,000"),
+        (4.0, "×10k"),
+        (5.3, "×200k"),
+        (6.1, "×1.3M"),
     ] {
-        p.pb.clock.max_speed_log.set(6.0);
+        p.pb.clock.max_speed_log.set(7.0);
         p.pb.clock.speed_log.set(log);
         leptos::task::tick().await;
         assert_eq!(out(), want, "10^{log}");
     }
+    let spoken = p
+        .root
+        .query_selector("[data-testid=speed]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("aria-valuetext")
+        .unwrap_or_default();
+    assert_eq!(spoken, "×1,300,000");
 }
