@@ -1534,6 +1534,13 @@ async fn the_seismograph_keys_its_shading_and_keeps_its_scale_short_in_half_a_ph
             .unwrap(),
     );
     assert!((truth_swatch[3] - opacity).abs() < 0.01, "{truth_swatch:?}");
+    // Outlined in the full colour: the tint alone all but vanished in dark mode.
+    for k in [&key, &truth] {
+        let ring = style(k, Some("::before"))
+            .get_property_value("box-shadow")
+            .unwrap();
+        assert!(ring.contains("inset") && ring.contains("rgb"), "{ring}");
+    }
     root.remove();
 
     // Half a phone: the month's close-up, summed, in a short sentence.
