@@ -176,6 +176,15 @@ for (const width of [820, 390] as const) {
     });
     expect(title.height, `the preset's name is one line (${JSON.stringify(title)})`).toBeLessThan(title.line * 1.5);
     expect(title.h3, 'the title row is one line (or as tall as the pause toggle beside it)').toBeLessThanOrEqual(36);
+    // The pause toggle sits on that line, as on the full page, so the foot is
+    // short (124 px) and the stage above it has the room.
+    const row = await frame.evaluate(() => {
+      const mid = (e: Element) => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; };
+      const foot = document.querySelector('.compact-foot')!.getBoundingClientRect().height;
+      return { title: mid(document.querySelector('[data-testid=guide] h3')!), toggle: mid(document.querySelector('.guide-toggle')!), foot };
+    });
+    expect(Math.abs(row.title - row.toggle), `the toggle beside the title (${JSON.stringify(row)})`).toBeLessThan(12);
+    if (width >= 640) expect(row.foot).toBeLessThanOrEqual(130);
     if (title.title !== null) {
       expect(title.text).toContain(title.title);
       await frame.getByTestId('guide-preset').focus();
