@@ -158,9 +158,9 @@ async fn the_stage_draws_every_lane_and_switches_the_command_route_on_failover()
     assert_eq!((on("primary"), on("backup")), ("0".into(), "1".into()));
     let backup = one(&stage, "[data-lane=backup]").text_content().unwrap();
     assert!(backup.contains("serving"), "{backup}");
-    // The text alternative says where commands go.
+    // The text alternative says where registrations go.
     let label = one(&stage, "svg").get_attribute("aria-label").unwrap();
-    assert!(label.starts_with("Commands go to the backup."), "{label}");
+    assert!(label.starts_with("Registrations (commands) go to the backup."), "{label}");
 }
 
 #[wasm_bindgen_test]

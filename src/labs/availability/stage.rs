@@ -470,7 +470,7 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
             (
                 "av-sub",
                 if short {
-                    format!("{pct} % cmd")
+                    format!("{pct} % {}", t(lang, "availability.stage.reg_short"))
                 } else {
                     tf(lang, "availability.stage.share", &[("pct", &pct)])
                 },
@@ -508,13 +508,24 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
                 } else {
                     "av-sub"
                 },
-                format!("{} → {cmd_to}", if short { "cmd" } else { "/api-commands" }),
+                format!(
+                    "{} → {cmd_to}",
+                    if short {
+                        t(lang, "availability.stage.reg_short")
+                    } else {
+                        "/api-commands"
+                    }
+                ),
             ),
             (
                 "av-sub",
                 format!(
                     "{} → {}",
-                    if short { "qry" } else { "/api-queries" },
+                    if short {
+                        t(lang, "availability.stage.query_short")
+                    } else {
+                        "/api-queries"
+                    },
                     t(lang, "availability.route.queries")
                 ),
             ),
