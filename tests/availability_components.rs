@@ -160,7 +160,10 @@ async fn the_stage_draws_every_lane_and_switches_the_command_route_on_failover()
     assert!(backup.contains("serving"), "{backup}");
     // The text alternative says where registrations go.
     let label = one(&stage, "svg").get_attribute("aria-label").unwrap();
-    assert!(label.starts_with("Registrations (commands) go to the backup."), "{label}");
+    assert!(
+        label.starts_with("Registrations (commands) go to the backup."),
+        "{label}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -688,6 +688,51 @@ async fn the_buttons_icons_are_svg_drawings() {
     assert_eq!(drawing(&play), paused);
 }
 
+/// "ended at …" placed before the side's end (no room after it) goes where
+/// the lines under it leave room: high when they lie low (it sat on CQRS A's
+/// line at 0 for the whole run), low when they keep off the bottom.
+#[wasm_bindgen_test]
+fn the_ended_label_keeps_off_the_lines() {
+    use cloud_patterns_playground::lab_page::verdict::verdict_svg;
+    use engine::labs::run::{Tone, Verdict, VerdictLine};
+    let line = |v: f64| VerdictLine {
+        label_key: "ui.verdict_ended",
+        tone: Tone::Neutral,
+        dashed: false,
+        points: (0..=100).map(|i| (i as f64 * 9.9, v)).collect(),
+    };
+    let ax = Axis {
+        x_max_ms: 1_000.0,
+        y_max: 10.0,
+        now_ms: 1_000.0,
+        runs_on_ms: Some(990.0),
+    };
+    let y_of = |svg: &str| -> f64 {
+        let at = svg
+            .find("data-testid=\"verdict-ended\"")
+            .expect("the label");
+        let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+        let y = tag.split("y=\"").nth(1).unwrap().split('"').next().unwrap();
+        y.parse().unwrap()
+    };
+    let chart = |v: f64| {
+        let d = Verdict {
+            title_key: "ui.verdict_ended",
+            unit_key: "ui.verdict_ended",
+            whole: false,
+            lines: vec![line(v)],
+            bands: vec![],
+        };
+        verdict_svg(Lang::En, &d, ax, 300.0)
+    };
+    let (low_line, high_line) = (y_of(&chart(0.0)), y_of(&chart(9.0)));
+    assert!(low_line < 50.0, "a line at 0: the label high ({low_line})");
+    assert!(
+        high_line > 50.0,
+        "a line up high: the label low ({high_line})"
+    );
+}
+
 /// Before the run, a mini-chart's empty plot says what fills it: "Press ▶
 /// Play to draw the run", or the button's name alone where the sentence does
 /// not fit (half a phone). Once the run has points, it is gone.

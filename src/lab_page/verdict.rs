@@ -274,7 +274,22 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
         let (at, y_at, anchor) = if fits {
             (after, TOP + plot_h / 2.0 + 4.0, "start")
         } else {
-            (x(end_ms) - 3.0, TOP + plot_h - 4.0, "end")
+            // Before the end, at the top or the bottom of the plot: whichever
+            // the lines under the label leave free (low, it sat on a line at
+            // 0 for the whole run, or across a crash's dip).
+            let wide_ms = (text_width(&label, 10.0) + 6.0) / plot_w.max(1.0) * ax.x_max_ms;
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for p in d.lines.iter().flat_map(|l| l.points.iter()) {
+                if p.0 >= end_ms - wide_ms && p.0 <= end_ms {
+                    lo = lo.min(p.1 / y_top);
+                    hi = hi.max(p.1 / y_top);
+                }
+            }
+            // Low when the lines there keep off the bottom (or span it all);
+            // high, below the bands' names, when they all lie low.
+            let high = lo <= 0.3 && hi < 0.6;
+            let y = if high { TOP + 22.0 } else { TOP + plot_h - 4.0 };
+            (x(end_ms) - 3.0, y, "end")
         };
         m.elem(
             "text",
