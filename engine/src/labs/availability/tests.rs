@@ -766,7 +766,6 @@ fn the_outcomes_split_by_code_adds_up_to_the_errors() {
 /// resync's full time shown the instant it began).
 #[test]
 fn the_guided_moments_say_what_the_run_shows() {
-    use crate::labs::run::LabRun;
     let at = |id: &str, moment: usize| {
         let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
         let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
