@@ -108,8 +108,12 @@ test('every projector pause is a row: added, edited, into the URL and back', asy
   await to.fill('95000');
   await to.press('Enter');
   await expect.poll(() => page.url()).not.toBe(withPauses);
-  // …and has settled (under load, a write still pending from adding the
-  // second window could change it first, without the edit).
+  // …with the edit in it, as the CLI reads the link (under load a write still
+  // pending from adding the second window could change it first, and settle,
+  // without the edit)…
+  const decoded = (u: string) => execFileSync(cli(), ['decode', u], { encoding: 'utf8' });
+  await expect.poll(() => decoded(page.url()), { timeout: 15_000 }).toContain('95000');
+  // …and settled.
   const link = await settledUrl(page);
   await page.goto('about:blank');
   await page.goto(link);
