@@ -50,7 +50,15 @@ pub const GOAL: u64 = 250 * 1000;
 /// every stage card's mini-chart (the numbers each guide names, on the first
 /// screen; `LabRun::key_metrics`) took the retry page from 466.8 to 468.2 KB;
 /// building their markup with a plain closure instead of a memo won back 0.25 KB.
-pub const BUDGET: u64 = 470 * 1000;
+/// Raised again, from 470 to 472 KB (stop 27), knowingly: what two student
+/// reviews found (row-wide decimals for shares, the scrubber's end found by a
+/// probe for short runs, the moment caption scrolled into view, the speed in
+/// thousands, the "ended at" label kept off the lines) took the retry page from
+/// 467.9 to 469.9 KB in a clean clone, 0.1 KB under the old ceiling (CI has
+/// measured up to 0.6 KB more). By owner (twiggy), what is not view code —
+/// the engine, std, serde, rodata — is already about 185 KB gzipped: no view
+/// layer alone reaches [`GOAL`].
+pub const BUDGET: u64 = 472 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
