@@ -801,3 +801,40 @@ async fn the_speed_reads_rounded_and_grouped_past_a_thousand() {
         .unwrap_or_default();
     assert_eq!(spoken, "×1,300,000");
 }
+
+/// A guided moment's caption says "▶ Play goes on" only while the run can go
+/// on: at a moment the run ends on, nothing does.
+#[wasm_bindgen_test]
+async fn a_moment_at_the_end_does_not_say_play_goes_on() {
+    use cloud_patterns_playground::lab_page::guide::MomentCaption;
+    let root = container();
+    let clock_slot: Rc<Cell<Option<Clock>>> = Rc::new(Cell::new(None));
+    let out = clock_slot.clone();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n {
+            lang: RwSignal::new(Lang::En),
+        });
+        let clock = Clock::new(1, 0.0);
+        out.set(Some(clock));
+        view! { <MomentCaption clock=clock /> }
+    });
+    let clock = clock_slot.take().expect("mounted");
+    clock.guide.current.set(Some(Moment {
+        at_ms: 1_000,
+        caption_key: "preset.retry.tenacity.moment.1".into(),
+    }));
+    leptos::task::tick().await;
+    let hint = || root.query_selector(".moment-hint").unwrap().is_some();
+    assert!(root
+        .query_selector("[data-testid=moment-caption]")
+        .unwrap()
+        .is_some());
+    assert!(hint(), "mid-run, play goes on");
+    clock.finished.set(true);
+    leptos::task::tick().await;
+    assert!(!hint(), "at the end, nothing goes on");
+    assert!(root
+        .query_selector("[data-testid=moment-caption]")
+        .unwrap()
+        .is_some());
+}

@@ -313,7 +313,10 @@ pub fn MomentCaption(clock: Clock) -> impl IntoView {
                 " — "
                 {t(lang, &moment.caption_key).to_string()}
                 " "
-                <span class="moment-hint">{t(lang, "ui.moment_continue").to_string()}</span>
+                // Not at a moment the run ends on: nothing goes on.
+                {move || (!clock.finished.get()).then(|| view! {
+                    <span class="moment-hint">{t(lang, "ui.moment_continue").to_string()}</span>
+                })}
             </div>
         })
     }
