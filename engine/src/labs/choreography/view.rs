@@ -222,7 +222,15 @@ pub fn rows<'a>(
                 HopLabel::Command(step),
                 step.is_compensation(),
             ),
-            (ChoreoRecord::StepDone { step, .. }, Mode::Orchestration) if step != Step::Notify => {
+            // A service's answer in orchestration: a mark on its lane and a
+            // reply to the orchestrator, "done", "failed" or "no" (the charge
+            // declined, no stock).
+            (
+                ChoreoRecord::StepDone { step, .. }
+                | ChoreoRecord::StepFailed { step, .. }
+                | ChoreoRecord::Declined { step, .. },
+                Mode::Orchestration,
+            ) if step != Step::Notify => {
                 out.push(Row {
                     at,
                     order,
@@ -234,40 +242,10 @@ pub fn rows<'a>(
                 hop(
                     Lane::Service(step.service()),
                     vec![orch],
-                    HopLabel::Reply { step, ok: true },
-                    step.is_compensation(),
-                )
-            }
-            // A refusal is a reply too: "no" (the charge declined, no stock).
-            (ChoreoRecord::Declined { step, .. }, Mode::Orchestration) => {
-                out.push(Row {
-                    at,
-                    order,
-                    kind: RowKind::Mark {
-                        lane: Lane::Service(step.service()),
-                        record: *r,
+                    HopLabel::Reply {
+                        step,
+                        ok: matches!(r, ChoreoRecord::StepDone { .. }),
                     },
-                });
-                hop(
-                    Lane::Service(step.service()),
-                    vec![orch],
-                    HopLabel::Reply { step, ok: false },
-                    false,
-                )
-            }
-            (ChoreoRecord::StepFailed { step, .. }, Mode::Orchestration) if step != Step::Notify => {
-                out.push(Row {
-                    at,
-                    order,
-                    kind: RowKind::Mark {
-                        lane: Lane::Service(step.service()),
-                        record: *r,
-                    },
-                });
-                hop(
-                    Lane::Service(step.service()),
-                    vec![orch],
-                    HopLabel::Reply { step, ok: false },
                     step.is_compensation(),
                 )
             }
