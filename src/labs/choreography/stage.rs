@@ -234,18 +234,6 @@ fn ms(t: SimTime) -> f64 {
     t.as_micros() as f64 / 1000.0
 }
 
-/// Whether `lane` did anything for `order` in `later` (the rows after a
-/// hop to it): a mark on its lane, or a message it sent.
-fn handled_since(later: &[cv::Row], order: u32, lane: Lane) -> bool {
-    later.iter().any(|r| {
-        r.order == order
-            && match &r.kind {
-                RowKind::Mark { lane: l, .. } => *l == lane,
-                RowKind::Hop { from, .. } => *from == lane,
-            }
-    })
-}
-
 /// How long a token takes to cross the stage, in simulated ms: a few bus hops.
 fn travel_ms(sim: &ChoreoSim) -> f64 {
     let c = sim.model().config();
@@ -382,66 +370,80 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         label: String,
     }
     let mut tokens: Vec<Token> = vec![];
-    for (i, row) in rows.iter().enumerate().rev() {
-        let RowKind::Hop {
-            from,
-            to,
-            label,
-            backward,
-            lost,
-        } = &row.kind
-        else {
-            continue;
+    // Who has acted on which order in the rows after this one (the loop
+    // walks back from the newest): one pass, not a scan per token.
+    let mut acted: Vec<(u32, Lane)> = vec![];
+    for row in rows.iter().rev() {
+        let actor = match &row.kind {
+            RowKind::Mark { lane, .. } => *lane,
+            RowKind::Hop { from, .. } => *from,
         };
-        let age = (now_ms - ms(row.at)) / travel;
-        if !(0.0..=1.0).contains(&age) {
-            continue;
-        }
-        let colour = order_colour(row.order);
-        for target in to {
-            if tokens.len() >= MAX_TOKENS {
-                break;
-            }
-            // Handled already (its listener has acted on the order since):
-            // no longer on the bus. Tokens cross slower than messages do, to
-            // be seen; paused at a moment, one still drawn after its
-            // delivery read as a message in flight that was not.
-            if !*lost && handled_since(&rows[i + 1..], row.order, *target) {
-                continue;
-            }
-            let pts = lay.path(mode, at(&places, *from), at(&places, *target));
-            // A lost message stops on the bus, half way.
-            let p = if *lost { (age * 2.0).min(0.5) } else { age };
-            let (x, y) = along(&pts, p);
-            let d: String = pts
-                .iter()
-                .enumerate()
-                .map(|(i, (x, y))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x, y))
-                .collect();
-            let selected = picked == Some(row.order);
-            let class = match (backward, selected) {
-                (true, true) => "choreo-trail choreo-trail--back choreo-trail--picked",
-                (true, false) => "choreo-trail choreo-trail--back",
-                (false, true) => "choreo-trail choreo-trail--picked",
-                (false, false) => "choreo-trail",
+        'draw: {
+            let RowKind::Hop {
+                from,
+                to,
+                label,
+                backward,
+                lost,
+            } = &row.kind
+            else {
+                break 'draw;
             };
-            m.empty(
-                "path",
-                &[
-                    ("class", class),
-                    ("d", &d),
-                    ("style", &format!("--order:{colour}")),
-                ],
-            );
-            tokens.push(Token {
-                order: row.order,
-                x,
-                y,
-                back: *backward,
-                lost: *lost,
-                lost_shown: *lost && age >= 0.25,
-                label: short_label(lang, *label),
-            });
+            let age = (now_ms - ms(row.at)) / travel;
+            if !(0.0..=1.0).contains(&age) {
+                break 'draw;
+            }
+            let colour = order_colour(row.order);
+            for target in to {
+                if tokens.len() >= MAX_TOKENS {
+                    break;
+                }
+                // Handled already (its listener has acted on the order since):
+                // no longer on the bus. Tokens cross slower than messages do, to
+                // be seen; paused at a moment, one still drawn after its
+                // delivery read as a message in flight that was not.
+                if !*lost && acted.contains(&(row.order, *target)) {
+                    continue;
+                }
+                let pts = lay.path(mode, at(&places, *from), at(&places, *target));
+                // A lost message stops on the bus, half way.
+                let p = if *lost { (age * 2.0).min(0.5) } else { age };
+                let (x, y) = along(&pts, p);
+                let d: String = pts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (x, y))| {
+                        format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x, y)
+                    })
+                    .collect();
+                let selected = picked == Some(row.order);
+                let class = match (backward, selected) {
+                    (true, true) => "choreo-trail choreo-trail--back choreo-trail--picked",
+                    (true, false) => "choreo-trail choreo-trail--back",
+                    (false, true) => "choreo-trail choreo-trail--picked",
+                    (false, false) => "choreo-trail",
+                };
+                m.empty(
+                    "path",
+                    &[
+                        ("class", class),
+                        ("d", &d),
+                        ("style", &format!("--order:{colour}")),
+                    ],
+                );
+                tokens.push(Token {
+                    order: row.order,
+                    x,
+                    y,
+                    back: *backward,
+                    lost: *lost,
+                    lost_shown: *lost && age >= 0.25,
+                    label: short_label(lang, *label),
+                });
+            }
+        }
+        if !acted.contains(&(row.order, actor)) {
+            acted.push((row.order, actor));
         }
     }
     for (lane, x, y) in &places {
