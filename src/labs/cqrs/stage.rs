@@ -203,8 +203,19 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
         }
     }
     // The lanes' names, drawn last (over the probes and ticks that cross
-    // their rows, each on its own backdrop).
+    // their rows, each on its own backdrop): a lane's name with its sequence
+    // number, short on a narrow card.
     let mut labels: Vec<Label> = band_labels;
+    let lane = |y: f64, key: &str, short_key: &str, seq: u64| {
+        Label::lane(
+            y,
+            tf(
+                lang,
+                if narrow { short_key } else { key },
+                &[("seq", &fmt_count(lang, seq))],
+            ),
+        )
+    };
     // Lane tracks.
     if tl.crud {
         m.empty(
@@ -217,17 +228,11 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 ("height", &num(LOG_BOTTOM - LOG_TOP)),
             ],
         );
-        labels.push(Label::lane(
+        labels.push(lane(
             LOG_LABEL,
-            tf(
-                lang,
-                if narrow {
-                    "cqrs.stage.one_store_short"
-                } else {
-                    "cqrs.stage.one_store"
-                },
-                &[("seq", &fmt_count(lang, tl.head))],
-            ),
+            "cqrs.stage.one_store",
+            "cqrs.stage.one_store_short",
+            tl.head,
         ));
         // A sentence: wrapped to the drawing's width, never cut at its edge.
         let no_copy = t(
@@ -262,42 +267,24 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 ],
             );
         }
-        labels.push(Label::lane(
+        labels.push(lane(
             LOG_LABEL,
-            tf(
-                lang,
-                if narrow {
-                    "cqrs.stage.write_log_short"
-                } else {
-                    "cqrs.stage.write_log"
-                },
-                &[("seq", &fmt_count(lang, tl.head))],
-            ),
+            "cqrs.stage.write_log",
+            "cqrs.stage.write_log_short",
+            tl.head,
         ));
-        labels.push(Label::lane(
+        labels.push(lane(
             READ_LABEL,
-            tf(
-                lang,
-                if narrow {
-                    "cqrs.stage.read_model_short"
-                } else {
-                    "cqrs.stage.read_model"
-                },
-                &[("seq", &fmt_count(lang, tl.cursor))],
-            ),
+            "cqrs.stage.read_model",
+            "cqrs.stage.read_model_short",
+            tl.cursor,
         ));
         if let Some(h) = &tl.history {
-            labels.push(Label::lane(
+            labels.push(lane(
                 HISTORY_LABEL,
-                tf(
-                    lang,
-                    if narrow {
-                        "cqrs.stage.history_short"
-                    } else {
-                        "cqrs.stage.history"
-                    },
-                    &[("seq", &fmt_count(lang, h.cursor))],
-                ),
+                "cqrs.stage.history",
+                "cqrs.stage.history_short",
+                h.cursor,
             ));
         }
         labels.push(backlog_strip(&mut m, &tl, &lay, lang));
