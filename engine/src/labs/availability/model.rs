@@ -197,6 +197,17 @@ pub struct Slice {
     pub commands_ok: u32,
     pub queries: u32,
     pub queries_ok: u32,
+    /// Registrations the backup took (only it has them, until a resync
+    /// copies them back or a rejoin at once loses them)…
+    pub backup_in: u32,
+    /// …and those it stopped holding alone: copied back, or lost.
+    pub backup_out: u32,
+    /// Registrations lost by a rejoin without a resync.
+    pub lost: u32,
+    /// A hung primary's late writes after the failover: kept (diverged)…
+    pub diverged: u32,
+    /// …or refused by the fence.
+    pub fenced: u32,
 }
 
 impl Bucket for Slice {
@@ -205,6 +216,11 @@ impl Bucket for Slice {
         self.commands_ok += o.commands_ok;
         self.queries += o.queries;
         self.queries_ok += o.queries_ok;
+        self.backup_in += o.backup_in;
+        self.backup_out += o.backup_out;
+        self.lost += o.lost;
+        self.diverged += o.diverged;
+        self.fenced += o.fenced;
     }
 }
 
@@ -531,11 +547,12 @@ impl AvailabilityModel {
 
     /// A registration is written by `backend`.
     fn write(&mut self, backend: Backend, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
-        if backend == Backend::Backup {
-            self.backup_writes += 1;
-        }
         // The queries service's copy follows through the projector.
         let now = ctx.now();
+        if backend == Backend::Backup {
+            self.backup_writes += 1;
+            self.stats.series.at(now).backup_in += 1;
+        }
         self.seq += 1;
         self.pending.push_back((self.seq, now));
         let mut rng = self.keyed("projector", self.seq);
@@ -762,6 +779,7 @@ impl AvailabilityModel {
             }
         }
         self.declared_at = Some(now);
+        self.stats.series.at(now).backup_out += self.backup_writes as u32;
         self.backup_writes = 0;
         self.active = Active::FailingOver;
         self.account(now);
@@ -811,12 +829,14 @@ impl AvailabilityModel {
         } else {
             // Rejoins at once: what the backup took is missing on it.
             self.stats.writes_lost += self.backup_writes;
+            self.stats.series.at(now).lost += self.backup_writes as u32;
             self.failback(now, ctx);
         }
     }
 
     fn failback(&mut self, now: SimTime, ctx: &mut Ctx<'_, AvailabilityEvent, AvailabilityRecord>) {
         self.active = Active::Primary;
+        self.stats.series.at(now).backup_out += self.backup_writes as u32;
         self.backup_writes = 0;
         self.last_failback = Some(now);
         self.account(now);
@@ -859,9 +879,12 @@ impl Model for AvailabilityModel {
                 // A hung primary commits a write it was sent: after a
                 // failover, unless fenced, it diverges from the backup.
                 if self.epoch > at_failover_epoch || self.active != Active::Primary {
+                    let slice = self.stats.series.at(now);
                     if self.tactics.fencing {
+                        slice.fenced += 1;
                         ctx.record(AvailabilityRecord::Fenced);
                     } else {
+                        slice.diverged += 1;
                         self.stats.writes_diverged += 1;
                         ctx.record(AvailabilityRecord::Diverged);
                     }

@@ -5,6 +5,7 @@
 //! the nines as downtime per month), outcomes and scrubber marks.
 
 use super::config::{Crashes, DetectorKind, Redundancy};
+use super::model::Slice;
 use super::AvailabilityModel;
 use super::{AvailabilityRun, AvailabilitySim};
 use crate::labs::run::{
@@ -121,6 +122,10 @@ pub fn about_queries(c: &super::AvailabilityConfig) -> bool {
     }
 }
 
+/// A running-total line of the mini-chart: its name, tone, dash, and what
+/// each time slice adds to it.
+type TotalLine = (&'static str, Tone, bool, fn(&Slice) -> i64);
+
 impl SidesView for AvailabilityModel {
     fn verdict(run: &AvailabilityRun, side: usize) -> Verdict {
         let mut verdict = Verdict {
@@ -181,6 +186,54 @@ impl SidesView for AvailabilityModel {
                 ],
                 bands,
             };
+        }
+        // Resync or fencing compared: both sides serve alike, and what
+        // differs is where the backup's registrations end up (copied back,
+        // or lost at a rejoin) or whether a hung primary's late writes are
+        // kept (diverged) or refused (fenced). Running totals of those.
+        let totals: Option<[TotalLine; 2]> = match key_metrics(c).first().copied() {
+            Some("writes_lost") => Some([
+                ("availability.verdict.backup_only", Tone::Wait, true, |s| {
+                    s.backup_in as i64 - s.backup_out as i64
+                }),
+                ("availability.verdict.lost", Tone::Bad, false, |s| s.lost as i64),
+            ]),
+            Some("writes_diverged") => Some([
+                ("availability.verdict.fenced", Tone::Ok, true, |s| s.fenced as i64),
+                ("availability.verdict.diverged", Tone::Bad, false, |s| s.diverged as i64),
+            ]),
+            _ => None,
+        };
+        if let Some(totals) = totals {
+            verdict.title_key = "availability.verdict.late_title";
+            verdict.unit_key = "availability.verdict.registrations";
+            verdict.whole = true;
+            if totals[1].0 == "availability.verdict.lost" {
+                verdict.title_key = "availability.verdict.lost_title";
+            }
+            verdict.lines = totals
+                .iter()
+                .map(|&(label_key, tone, dashed, of)| {
+                    let mut sum = 0;
+                    let mut points = vec![(0.0, 0.0)];
+                    for (i, slice) in series.buckets().iter().enumerate() {
+                        let to = ((i + 1) as f64 * width_ms).min(now);
+                        sum += of(slice);
+                        points.push((to, sum as f64));
+                        if to >= now {
+                            break;
+                        }
+                    }
+                    VerdictLine {
+                        label_key,
+                        tone,
+                        dashed,
+                        points,
+                    }
+                })
+                .collect();
+            verdict.bands = bands;
+            return verdict;
         }
         let queries = about_queries(sim.model().config());
         let (mut sent, mut ok) = (Vec::new(), Vec::new());

@@ -642,6 +642,60 @@ fn a_long_run_verdict_is_downtime_against_the_targets_allowance() {
     assert_eq!(run.verdict(0).title_key, "availability.verdict.title");
 }
 
+/// Resync and fencing presets serve alike on both sides (their per-second
+/// charts looked the same: 97.9 % and 97.9 %). Their mini-chart is where the
+/// registrations end up, as running totals that end at the key figures:
+/// rejoin — only on the backup, then copied back (A) or lost (B); split
+/// brain — the hung primary's late writes kept (A, diverged) or fenced (B).
+#[test]
+fn resync_and_fencing_charts_show_where_registrations_end_up() {
+    use crate::labs::run::LabRun;
+    let last = |v: &crate::labs::run::Verdict, key: &str| {
+        let line = v.lines.iter().find(|l| l.label_key == key).expect(key);
+        line.points.last().unwrap().1
+    };
+    let peak = |v: &crate::labs::run::Verdict, key: &str| {
+        let line = v.lines.iter().find(|l| l.label_key == key).expect(key);
+        line.points.iter().map(|p| p.1).fold(0.0, f64::max)
+    };
+    let p = super::presets::all().into_iter().find(|p| p.id == "rejoin").unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let m: Vec<_> = run.sides.iter().map(|s| s.model().metrics(s.now())).collect();
+    let (a, b) = (run.verdict(0), run.verdict(1));
+    assert_eq!(a.title_key, "availability.verdict.lost_title");
+    assert!(a.whole);
+    assert_eq!(last(&a, "availability.verdict.lost"), 0.0);
+    assert_eq!(last(&b, "availability.verdict.lost"), m[1].writes_lost as f64);
+    assert!(m[1].writes_lost > 100);
+    for v in [&a, &b] {
+        // Both held registrations alone during the outage, none at the end.
+        assert!(peak(v, "availability.verdict.backup_only") > 100.0);
+        assert_eq!(last(v, "availability.verdict.backup_only"), 0.0);
+    }
+    // Mid-outage the lines stop at now.
+    let mut mid = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    mid.run_to(crate::time::SimTime::from_ms(40_000), u64::MAX);
+    let v = mid.verdict(1);
+    let end = v.lines[0].points.last().unwrap().0;
+    assert!((end - 40_000.0).abs() < 1.0, "{end}");
+
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "split_brain")
+        .unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let m: Vec<_> = run.sides.iter().map(|s| s.model().metrics(s.now())).collect();
+    let (a, b) = (run.verdict(0), run.verdict(1));
+    assert_eq!(a.title_key, "availability.verdict.late_title");
+    assert_eq!(last(&a, "availability.verdict.diverged"), m[0].writes_diverged as f64);
+    assert!(m[0].writes_diverged > 0);
+    assert_eq!(last(&a, "availability.verdict.fenced"), 0.0);
+    assert_eq!(last(&b, "availability.verdict.diverged"), 0.0);
+    assert!(last(&b, "availability.verdict.fenced") > 0.0);
+}
+
 /// Where nothing crashes (too few query workers), the card is about the
 /// queries: key figures p95, 504s and query availability, and a mini-chart of
 /// queries sent and answered, which parts as the queue outgrows the workers.
