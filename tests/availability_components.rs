@@ -584,6 +584,54 @@ async fn the_seismograph_sums_pings_when_the_window_holds_too_many() {
         let y: f64 = n.get_attribute("y").unwrap().parse().unwrap();
         assert!(y >= 9.0, "{y}");
     }
+    // At the month's end, up close on the latest crash: marks too narrow for
+    // a count each get one count per run of misses (it was a row of bare
+    // crosses under a caption promising numbers), adding up to the misses.
+    // (A stage card's width, where a mark is about 11 px.)
+    let view = preset("month");
+    let root = container();
+    root.set_attribute("style", "width: 470px").unwrap();
+    let _m = mount_to(root.clone(), move || {
+        view! { <Seismograph view=view side=0 /> }
+    });
+    run_to_end(view);
+    tick().await;
+    let attr_sum = |sel: &str, attr: &str| -> u64 {
+        all(&root, sel)
+            .iter()
+            .map(|e| e.get_attribute(attr).unwrap().parse::<u64>().unwrap())
+            .sum()
+    };
+    let missed = attr_sum(".av-miss[data-missed]", "data-missed");
+    assert!(missed > 50, "{missed}");
+    assert_eq!(attr_sum("[data-missed-run]", "data-missed-run"), missed);
+    // The level's name is never struck through by the line: the crash's
+    // saturated line runs along the top, so the name sits at the foot.
+    let label = one(&root, ".av-level-label");
+    let ly: f64 = label.get_attribute("y").unwrap().parse().unwrap();
+    let lx: f64 = label.get_attribute("x").unwrap().parse().unwrap();
+    let lw = label.get_bounding_client_rect().width();
+    let d = one(&root, ".av-level").get_attribute("d").unwrap();
+    let pts: Vec<(f64, f64)> = d
+        .split(['M', 'L'])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (a, b) = p.split_once(',').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        })
+        .collect();
+    assert!(pts.len() > 4);
+    for seg in pts.windows(2) {
+        let (a, b) = (seg[0], seg[1]);
+        let crosses = a.0.min(b.0) <= lx + lw
+            && a.0.max(b.0) >= lx
+            && a.1.min(b.1) <= ly + 2.0
+            && a.1.max(b.1) >= ly - 9.0;
+        assert!(
+            !crosses,
+            "{seg:?} crosses the label at y {ly}, {lw} px wide"
+        );
+    }
 }
 
 #[wasm_bindgen_test]
@@ -1424,7 +1472,7 @@ async fn in_half_a_phone_the_side_that_pings_more_often_sums_its_pings() {
     // Half a phone's short sentence (the long one ran to seven lines there).
     assert_eq!(
         text,
-        "Last 24 s: each mark sums 2 pings (height: the share echoed in time; ×N: missed)."
+        "Last 24 s: each mark sums 2 pings (height: the share echoed in time; ×, N above: missed)."
     );
     assert!(all(&a, ".av-tick.ping").is_empty());
     let xs: Vec<f64> = all(&a, ".av-agg")
@@ -1562,7 +1610,7 @@ async fn the_seismograph_keys_its_shading_and_keeps_its_scale_short_in_half_a_ph
     assert!(
         text.starts_with("The latest of 2 crashes up close (")
             && text.contains("; each mark sums ")
-            && text.contains("×N: missed"),
+            && text.contains("×, N above: missed"),
         "{text}"
     );
     let lines = scale.get_bounding_client_rect().height() / (13.0 * 1.4);

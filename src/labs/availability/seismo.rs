@@ -181,6 +181,15 @@ pub fn hang_shown(run: &AvailabilityRun, side: usize) -> bool {
         .any(|&(_, _, hung)| hung)
 }
 
+/// Whether the step line through `pts` passes through the box spanning
+/// `xs` and `ys` (its segments are horizontal or vertical).
+fn line_near(pts: &[(f64, f64)], xs: (f64, f64), ys: (f64, f64)) -> bool {
+    pts.windows(2).any(|s| {
+        let (a, b) = (s[0], s[1]);
+        a.0.min(b.0) <= xs.1 && a.0.max(b.0) >= xs.0 && a.1.min(b.1) <= ys.1 && a.1.max(b.1) >= ys.0
+    })
+}
+
 fn band_label(lang: Lang, b: Band) -> String {
     t(lang, &format!("availability.band.{}", b.key())).to_string()
 }
@@ -232,6 +241,48 @@ pub fn seismo_svg(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
     }
     // Pings and echoes: one by one, or summed per mark when too many.
     line(&mut m, "av-seismo-base", (4.0, TICKS_Y), (w - 4.0, TICKS_Y));
+    // Marks too narrow for a count each: one count over each run of marks
+    // with misses, so the "×N" the caption promises is there (a month's
+    // crash was a row of bare crosses).
+    let mut run: Option<(f64, f64, u64, f64)> = None;
+    let mut runs = vec![];
+    for b in &tr.buckets {
+        let s = b.slice;
+        let (x0, x1) = (x(ms(b.from)).max(4.0), x(ms(b.to)).min(w - 4.0));
+        if s.pings == 0 || s.missed == 0 {
+            runs.extend(run.take());
+            continue;
+        }
+        let hgt = 18.0 * s.on_time as f64 / (s.on_time + s.missed).max(1) as f64;
+        run = Some(match run {
+            Some((a, _, n, h)) => (a, x1, n + u64::from(s.missed), h.max(hgt)),
+            None => (x0, x1, u64::from(s.missed), hgt),
+        });
+    }
+    runs.extend(run);
+    let wide_marks = tr
+        .buckets
+        .iter()
+        .find(|b| b.slice.pings > 0)
+        .is_some_and(|b| x(ms(b.to)) - x(ms(b.from)) - 1.0 >= 14.0);
+    if tr.summed && !wide_marks {
+        for (a, b, n, hgt) in runs {
+            let text = n.to_string();
+            if b - a >= crate::markup::text_width(&text, 10.0) + 2.0 {
+                m.elem(
+                    "text",
+                    &[
+                        ("class", "av-miss-n"),
+                        ("x", &num((a + b) / 2.0)),
+                        ("y", &num((TICKS_Y - hgt - 6.0).max(9.0))),
+                        ("text-anchor", "middle"),
+                        ("data-missed-run", &text),
+                    ],
+                    &text,
+                );
+            }
+        }
+    }
     for b in &tr.buckets {
         let s = b.slice;
         if s.pings == 0 {
@@ -388,13 +439,31 @@ pub fn seismo_svg(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
             "availability.seismo.misses"
         },
     );
-    if 6.0 + crate::markup::text_width(level_text, 11.0) + 8.0 <= w - 6.0 - th_width {
+    let level_w = crate::markup::text_width(level_text, 11.0);
+    if 6.0 + level_w + 8.0 <= w - 6.0 - th_width {
+        // At the top of the level's area, or at its foot, leftmost where
+        // the line leaves it clear (a crash's saturated line along the top
+        // struck the label through: "missed_echoes_in_a_row").
+        let top = LEVEL_TOP - 1.0;
+        let foot = LEVEL_BOTTOM - 3.0;
+        let clear =
+            |x: f64, y: f64| !line_near(&pts, (x - 2.0, x + level_w + 2.0), (y - 10.0, y + 4.0));
+        let last_x = w - 8.0 - level_w;
+        let (lx, ly) = std::iter::once((6.0, top))
+            .chain(
+                (0..)
+                    .map(|i| 6.0 + 8.0 * i as f64)
+                    .take_while(|&x| x <= last_x)
+                    .map(|x| (x, foot)),
+            )
+            .find(|&(x, y)| clear(x, y))
+            .unwrap_or((6.0, top));
         m.elem(
             "text",
             &[
                 ("class", "av-level-label"),
-                ("x", "6"),
-                ("y", &num(LEVEL_TOP - 1.0)),
+                ("x", &num(lx)),
+                ("y", &num(ly)),
             ],
             level_text,
         );
