@@ -115,6 +115,15 @@ impl Detector {
         })
     }
 
+    /// The watcher itself was deaf until `at` (down, restarted): `member`'s
+    /// silence counts from then, as a restarted watcher's would. Its health
+    /// stays what it was (only a heartbeat brings a member back).
+    pub fn deaf_until(&mut self, member: usize, at: SimTime) {
+        if at > self.last_heard[member] {
+            self.last_heard[member] = at;
+        }
+    }
+
     /// When to look at `member` next: when its silence would cross the
     /// next threshold (None once it is dead).
     pub fn check_at(&self, member: usize) -> Option<SimTime> {

@@ -1044,6 +1044,30 @@ impl ReplicaModel {
         if self.stopped[node as usize].is_some() {
             return;
         }
+        // A metadata server that is down judges nothing; back, it counts a
+        // node's silence from its return: the nodes were not silent, it was
+        // deaf (it had suspected every node while down, then "the nodes are
+        // all fine" read next to six "?").
+        let up = self.metadata_up_at(now);
+        if up > now {
+            ctx.schedule_at(up, ReplicaEvent::Check { node });
+            return;
+        }
+        let back = self
+            .config
+            .metadata
+            .outages
+            .iter()
+            .map(|o| SimTime::from_ms(o.to_ms))
+            .filter(|&t| t <= now)
+            .max();
+        if let Some(back) = back.filter(|&b| b > self.detector.last_heard(node as usize)) {
+            self.detector.deaf_until(node as usize, back);
+            if let Some(at) = self.detector.check_at(node as usize) {
+                ctx.schedule_at(at.max(now), ReplicaEvent::Check { node });
+            }
+            return;
+        }
         // A stale check (the node was heard from since) changes nothing.
         let Some(v) = self.detector.check(node as usize, now) else {
             return;

@@ -153,11 +153,11 @@ pub fn all() -> Vec<LabPreset<ReplicaConfig>> {
         preset("demo", 1, demo, &[320, 2_000]),
         preset("before", 1, before, &[320]),
         preset("variants", 3, variants, &[15_100, 56_000]),
-        preset("corruption", 4, corruption, &[1_000]),
-        preset("slow_node", 5, slow, &[3_000]),
+        preset("corruption", 4, corruption, &[4_500]),
+        preset("slow_node", 5, slow, &[17_000]),
         preset("rack_down", 6, rack, &[1_000, 5_000, 12_000]),
-        preset("metadata_down", 7, metadata_down, &[2_500, 8_500]),
-        preset("all_corrupt", 8, all_corrupt, &[1_500]),
-        preset("breaker", 9, breaker, &[3_000]),
+        preset("metadata_down", 7, metadata_down, &[4_000, 10_000]),
+        preset("all_corrupt", 8, all_corrupt, &[5_200]),
+        preset("breaker", 9, breaker, &[1_500]),
     ]
 }

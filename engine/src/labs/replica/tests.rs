@@ -445,6 +445,91 @@ fn the_guided_moments_say_what_the_run_shows() {
     assert!(undecided(a) > 0, "A is still at it");
     assert!(b.status_counts()[3] > 0, "some of B's chunks failed");
     assert_eq!(a.status_counts()[3], 0, "none of A's");
+
+    // The moments a student review found ahead of the run (the captions
+    // told of checksums caught, timeouts, a lost chunk and a draining queue
+    // while the stage still showed none of it).
+    let at_moment = |id: &str, i: usize| {
+        let p = get(id);
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        run.run_until(SimTime::from_ms(at(p, i)), u64::MAX);
+        run
+    };
+    let metrics = |run: &ReplicaRun, side: usize| run.sides[side].model().metrics(run.sides[side].now());
+    // corruption: A caught corrupt replicas, B delivered them.
+    let run = at_moment("corruption", 0);
+    let (a, b) = (metrics(&run, 0), metrics(&run, 1));
+    assert!(a.corrupt_reads_caught > 0 && a.corrupt_delivered == 0, "{a:?}");
+    assert!(b.corrupt_delivered > 0 && b.corrupt_reads_caught == 0, "{b:?}");
+    // slow_node: A's chunks timed out more than once each; B is done.
+    let run = at_moment("slow_node", 0);
+    let timeouts = |side: usize| {
+        run.sides[side]
+            .trace()
+            .entries()
+            .filter(|e| {
+                matches!(
+                    e.record,
+                    ReplicaRecord::AttemptFailed {
+                        why: Failure::TimedOut,
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    let (a, b) = (run.sides[0].model(), run.sides[1].model());
+    assert!(a.status_counts()[1] > 0, "A still at it");
+    assert!(
+        timeouts(0) >= 2 * a.status_counts()[1] as usize,
+        "again and again: {}",
+        timeouts(0)
+    );
+    assert_eq!(b.status_counts()[0] + b.status_counts()[1], 0, "B is done");
+    // metadata_down: 1 — nothing moves, and no node is suspected (the
+    // server is down, not the nodes); 2 — the queue drains.
+    let p = get("metadata_down");
+    let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    let outage = p.config.metadata.outages[0].clone();
+    run.run_until(SimTime::from_ms(outage.from_ms + 500), u64::MAX);
+    let done_early = run.sides[0].model().status_counts()[2];
+    run.run_until(SimTime::from_ms(at(p, 0)), u64::MAX);
+    assert!(at(p, 0) > outage.from_ms + 1_000 && at(p, 0) < outage.to_ms);
+    assert_eq!(run.sides[0].model().status_counts()[2], done_early, "nothing moves");
+    run.run_until(SimTime::from_ms(at(p, 1)), u64::MAX);
+    assert!(at(p, 1) > outage.to_ms);
+    let m = run.sides[0].model();
+    assert!(m.status_counts()[2] > done_early, "the queue drains");
+    assert!(m.status_counts()[0] > 0, "still draining");
+    run.run_to_end(u64::MAX);
+    assert!(
+        !records(&run).iter().any(|r| matches!(r, ReplicaRecord::Health { .. })),
+        "no node suspected because the server was deaf"
+    );
+    // all_corrupt: chunk 3 failed on every replica by then.
+    let run = at_moment("all_corrupt", 0);
+    assert!(records(&run)
+        .iter()
+        .any(|r| matches!(r, ReplicaRecord::ChunkFailed { chunk: 3, .. })));
+    // breaker: B's breaker on node_2 is open, and A has failed there more.
+    let run = at_moment("breaker", 0);
+    let failures = |side: usize| {
+        run.sides[side]
+            .trace()
+            .entries()
+            .filter(|e| matches!(e.record, ReplicaRecord::AttemptFailed { node: 1, .. }))
+            .count()
+    };
+    assert!(run.sides[1]
+        .trace()
+        .entries()
+        .any(|e| matches!(e.record, ReplicaRecord::BreakerOpen { node: 1 })));
+    assert!(failures(0) > failures(1), "{} vs {}", failures(0), failures(1));
+    let undecided = |side: usize| {
+        let c = run.sides[side].model().status_counts();
+        c[0] + c[1]
+    };
+    assert!(undecided(0) > 0 && undecided(1) > 0, "both still uploading");
 }
 
 /// A peak is never below "now": in every preset, on both sides, the
