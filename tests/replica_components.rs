@@ -191,6 +191,47 @@ async fn the_matrix_shows_every_node_and_each_cell_as_the_engine_has_it() {
     assert!(ok.starts_with(&counts[2].to_string()), "{ok}");
 }
 
+/// Chunks read corrupt without a checksum are done as far as the client
+/// knows, and drawn apart on the progress bar: B's bar read a green
+/// "32 done" with two corrupt chunks among them.
+#[wasm_bindgen_test]
+async fn the_progress_bar_sets_corrupt_chunks_apart() {
+    let view = preset("corruption");
+    let (root, _keep) = mount(move || {
+        view! {
+            <div class="a">{stage(view, 0)}</div>
+            <div class="b">{stage(view, 1)}</div>
+        }
+        .into_any()
+    });
+    run_to_end(view);
+    tick().await;
+    let (delivered, done) = view.run.with_value(|r| {
+        let m = r.sides[1].model();
+        (m.stats.corrupt_delivered, rv::status_counts(m)[2])
+    });
+    assert!(delivered > 0);
+    let corrupt = text(&root, ".b [data-testid=progress] [data-status=corrupt]");
+    assert_eq!(
+        corrupt,
+        format!("{delivered} done but corrupt (not caught)")
+    );
+    let ok = text(&root, ".b [data-testid=progress] [data-status=ok]");
+    assert_eq!(ok, format!("{} done", done - delivered));
+    let label = root
+        .query_selector(".b [data-testid=progress]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("aria-label")
+        .unwrap();
+    assert!(label.contains("are corrupt"), "{label}");
+    // A checks: nothing corrupt among its done chunks.
+    assert!(root
+        .query_selector(".a [data-testid=progress] [data-status=corrupt]")
+        .unwrap()
+        .is_none());
+}
+
 #[wasm_bindgen_test]
 async fn suspect_and_dead_are_drawn_differently() {
     let view = preset("rack_down");

@@ -50,6 +50,17 @@ for (const { lab, preset } of LABS) {
       const own = await frame.locator('.lab-stage .side > .key-figures-top + *').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
       expect(own).toHaveLength(2);
       for (const top of own) expect(top, "the lab's own drawing starts in the frame").toBeLessThan(FRAME_HEIGHT - 60);
+      // The key figures the guide asks to read, a line or two under each
+      // chart (the embed showed "32 done" and none of them).
+      const figures = await frame
+        .locator('.lab-stage .side > .key-figures-top .key-figures')
+        .evaluateAll((els) => els.map((el) => el.getBoundingClientRect()));
+      expect(figures).toHaveLength(2);
+      for (const r of figures) {
+        expect(r.height, 'the key figures are shown').toBeGreaterThan(10);
+        expect(r.height, 'on a line or two').toBeLessThan(36);
+        expect(r.bottom, 'in the frame').toBeLessThan(FRAME_HEIGHT - 100);
+      }
 
       // Playing never changes the height (guided pauses off, so it really plays).
       const guide = frame.getByTestId('guide-on');

@@ -136,7 +136,7 @@ test('a rack down: chunks at risk before the metadata server knows, silence gaug
   const risk = stage.getByTestId('risk');
   await expect.poll(async () => Number(await risk.getAttribute('data-at-risk')), { timeout: 20_000 }).toBeGreaterThan(0);
   await expect(risk).toHaveAttribute('data-known', '0');
-  await expect(risk).toContainText('known to it yet');
+  await expect(risk).toContainText('chunks at risk; it knows of 0');
   const node2 = stage.getByTestId('nodes').locator('.replica-nrow[data-node="2"]');
   await expect(node2.locator('[data-span=down]')).toHaveCount(1);
   await expect(stage.getByTestId('nodes').locator('.replica-nodes-th')).toContainText(['suspect 3 s', 'dead 10 s']);

@@ -1062,7 +1062,11 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
             t(lang, "replica.stage.no_faults"),
         );
     }
-    let sentence = tf(
+    // Done chunks whose bytes were corrupt (read without a checksum): done
+    // as far as the client knows, and drawn apart (B's bar read a green
+    // "32 done" with two corrupt chunks among them).
+    let corrupt = m.stats.corrupt_delivered.min(counts[2]);
+    let mut sentence = tf(
         lang,
         "replica.stage.progress_sentence",
         &[
@@ -1072,6 +1076,14 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
             ("working", &counts[1]),
         ],
     );
+    if corrupt > 0 {
+        sentence.push(' ');
+        sentence.push_str(&tf(
+            lang,
+            "replica.stage.progress_corrupt",
+            &[("n", &corrupt)],
+        ));
+    }
     s.open(
         "div",
         &[
@@ -1081,13 +1093,17 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
             ("data-testid", "progress"),
         ],
     );
-    // Done first, then failed and never tried, in progress, waiting.
-    for k in [2usize, 3, 4, 1, 0] {
-        let n = counts[k];
+    // Done first (the corrupt ones apart), then failed and never tried, in
+    // progress, waiting.
+    let segments = [2usize, 5, 3, 4, 1, 0].map(|k| match k {
+        2 => (counts[2] - corrupt, rv::STATUS_KEYS[2]),
+        5 => (corrupt, "corrupt"),
+        k => (counts[k], rv::STATUS_KEYS[k]),
+    });
+    for (n, key) in segments {
         if n == 0 {
             continue;
         }
-        let key = rv::STATUS_KEYS[k];
         s.open(
             "span",
             &[
@@ -1102,11 +1118,12 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
                 ("data-status", key),
             ],
         );
-        s.text(&format!(
-            "{} {}",
-            fmt_count(lang, n),
-            t(lang, &format!("replica.status.{key}"))
-        ));
+        let name = if key == "corrupt" {
+            t(lang, "replica.status.corrupt").to_string()
+        } else {
+            t(lang, &format!("replica.status.{key}")).to_string()
+        };
+        s.text(&format!("{} {}", fmt_count(lang, n), name));
         s.close("span");
     }
     s.close("div");
