@@ -948,6 +948,37 @@ fn metric_numbers_keep_three_significant_digits() {
     }
 }
 
+/// A row's shares take the decimals the most precise of them needs, theory
+/// included only where it is shown: the key figures leave out a theory whose
+/// assumptions do not hold, and read "24.5500 %" for its "99.9999 %".
+#[wasm_bindgen_test]
+fn a_theory_not_shown_adds_no_decimals() {
+    use cloud_patterns_playground::lab_page::metrics::row_decimals;
+    use engine::labs::run::{MetricRow, MetricValue, Theory};
+    let theory = |caveat| Theory {
+        value: MetricValue::Ratio(0.999999),
+        formula_key: "retry.theory.success",
+        formula_args: vec![],
+        caveat_key: caveat,
+    };
+    let row = |caveat| {
+        MetricRow::new("success_rate", "x", "y", MetricValue::Ratio(0.2455))
+            .with_theory(Some(theory(caveat)))
+    };
+    let (held, broken) = (row(None), row(Some("retry.theory.caveat_outage")));
+    assert_eq!(row_decimals([Some(&held)], |_| true), 4);
+    assert_eq!(
+        row_decimals([Some(&broken)], |_| true),
+        4,
+        "the table shows it"
+    );
+    assert_eq!(
+        row_decimals([Some(&broken)], |th| th.caveat_key.is_none()),
+        1
+    );
+    assert_eq!(row_decimals([Some(&held)], |th| th.caveat_key.is_none()), 4);
+}
+
 /// The numbers a preset's guide names sit under each card's mini-chart (the
 /// metrics table is screens below): CRUD against CQRS shows what the split
 /// buys (command and query times) beside what it costs (stale and "not
@@ -1032,18 +1063,13 @@ async fn each_card_shows_the_key_figures_its_guide_names() {
     assert_eq!(a[2].2, "0");
     assert_ne!(b[2].2, "0");
     // A row of the card's own (shared by both cards, so level across them),
-    // not inside the chart's box, and the same figures again at the card's
-    // foot for a phone.
+    // not inside the chart's box, once (a phone shows the same row).
     assert!(q(
         &root,
         "[data-side=A] > .key-figures-top [data-testid=key-figures-A]"
     )
     .is_some());
-    assert!(q(
-        &root,
-        "[data-side=B] > .key-figures-end [data-testid=key-figures-B]"
-    )
-    .is_some());
+    assert_eq!(count(&root, "[data-testid=key-figures-B]"), 1);
     assert!(q(&root, ".verdict-wrap .key-figures").is_none());
     // Final at the end: none in italics.
     assert!(q(&root, ".key-figures dd.provisional").is_none());

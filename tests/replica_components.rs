@@ -212,10 +212,7 @@ async fn the_progress_bar_sets_corrupt_chunks_apart() {
     });
     assert!(delivered > 0);
     let corrupt = text(&root, ".b [data-testid=progress] [data-status=corrupt]");
-    assert_eq!(
-        corrupt,
-        format!("{delivered} done but corrupt (not caught)")
-    );
+    assert_eq!(corrupt, format!("{delivered} corrupt, not caught"));
     let ok = text(&root, ".b [data-testid=progress] [data-status=ok]");
     assert_eq!(ok, format!("{} done", done - delivered));
     let label = root

@@ -195,21 +195,25 @@ test('printed, the charts, metrics and log panels are all drawn', async ({ page 
   await expect(charts.locator('svg').first()).toBeAttached();
 });
 
-// The key figures the guide names sit level on A and B: at 1440 under the
-// mini-charts even when one card's chart title wraps around "Zoom to B's run";
-// two-up on a phone at the cards' foot even when B's drawing has a part A
-// lacks (the retry budget's strip), where A's were 690 px above B's.
+// The key figures the guide names sit level on A and B, under the
+// mini-charts: at 1440 even when one card's chart title wraps around "Zoom to
+// B's run"; two-up on a phone, a figure a line, above the lab's drawing
+// (at the cards' foot they were 2,480 px down a replica page).
 for (const [w, h] of [[1440, 900], [390, 844]] as const) {
   test(`the key figures sit level on A and B at ${w}×${h}`, async ({ page, shot }) => {
     await page.setViewportSize({ width: w, height: h });
     await page.goto(`/#${presetFragment('storm_budget', 'es')}`);
     await runToEnd(page);
-    const place = w < 640 ? 'end' : 'top';
-    const tops = await page.locator(`.key-figures-${place} .key-figures`).evaluateAll((els) =>
-      els.map((el) => el.getBoundingClientRect()).filter((r) => r.height > 0).map((r) => r.top),
+    const boxes = await page.locator('.key-figures-top .key-figures').evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect()).filter((r) => r.height > 0).map((r) => ({ top: r.top, bottom: r.bottom })),
     );
+    const tops = boxes.map((b) => b.top);
     expect(tops, 'both cards show their figures').toHaveLength(2);
     expect(Math.abs(tops[0] - tops[1])).toBeLessThan(2);
+    // Above each card's own drawing, a line or two a figure.
+    const own = await page.locator('.lab-stage .side > .key-figures-top + *').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
+    for (const [i, b] of boxes.entries()) expect(b.bottom).toBeLessThanOrEqual(own[i] + 1);
+    if (w < 640) expect(Math.max(...boxes.map((b) => b.bottom - b.top)), 'compact on a phone').toBeLessThan(110);
     if (w >= 640) {
       await expect(page.locator('[data-side=B] .zoom-toggle')).toBeVisible();
       expect(tops[0] + 40, 'in the first screen').toBeLessThan(h);

@@ -74,12 +74,21 @@ fn fmt_three_digits(lang: Lang, v: f64) -> String {
 }
 
 /// The decimals a row's shares take, the most any of them needs (A's, B's
-/// and theory's): mid-run a month's A read "99.5 %" beside theory's
-/// "99.93 %", as if less precise. 0 for a row of anything else.
-pub fn row_decimals<'a>(rows: impl IntoIterator<Item = Option<&'a MetricRow>>) -> usize {
+/// and theory's, when `theory` shows it): mid-run a month's A read "99.5 %"
+/// beside theory's "99.93 %", as if less precise. 0 for a row of anything
+/// else. A theory not shown adds none (the key figures read "24.5500 %"
+/// for a 99.9999 % they leave out).
+pub fn row_decimals<'a>(
+    rows: impl IntoIterator<Item = Option<&'a MetricRow>>,
+    theory_shown: impl Fn(&engine::labs::run::Theory) -> bool,
+) -> usize {
     let mut most = 0;
     for row in rows.into_iter().flatten() {
-        let theory = row.theory.as_ref().map(|th| th.value);
+        let theory = row
+            .theory
+            .as_ref()
+            .filter(|th| theory_shown(th))
+            .map(|th| th.value);
         for v in std::iter::once(row.value).chain(theory) {
             if let MetricValue::Ratio(r) = v {
                 most = most.max(percent_decimals(r));
@@ -308,7 +317,7 @@ pub fn metrics_markup<R: LabRun>(run: &R, lang: Lang) -> String {
             rs.iter()
                 .find(|x| x.key == row.key && x.label_args == row.label_args)
         });
-        let decimals = row_decimals([Some(row), other]);
+        let decimals = row_decimals([Some(row), other], |_| true);
         cell(&mut m, lang, Some(row), "a", i, decimals, &mut notes);
         if rows_b.is_some() {
             cell(&mut m, lang, other, "b", i, decimals, &mut notes);
@@ -362,7 +371,8 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
             o.iter()
                 .find(|x| x.key == row.key && x.label_args == row.label_args)
         });
-        let decimals = row_decimals([Some(row), other]);
+        // Theory shows under a key figure only when its assumptions hold.
+        let decimals = row_decimals([Some(row), other], |th| th.caveat_key.is_none());
         m.open(
             "div",
             &[("data-metric", key), ("title", t(lang, row.help_key))],

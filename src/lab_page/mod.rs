@@ -428,10 +428,7 @@ fn stage_cards<L: LabUi>(
         };
         let data = Memo::new(move |_| view.with(|run| run.verdict(side)));
         // The numbers the guide names, under the chart (the table is far
-        // below). Two-up on a phone they go under the lab's drawing instead
-        // (the drawing must start in the first screen): the same markup in
-        // both places, the stylesheet shows one (a plain closure, not a memo:
-        // four rows of markup cost less to build twice than a memo's code).
+        // below), on a phone and in the compact embed too, a figure a line.
         let key_figures = move || {
             let lang = view.lang.get();
             view.with(|run| metrics::key_figures_markup(run, side, lang))
@@ -464,7 +461,6 @@ fn stage_cards<L: LabUi>(
                 // even when one card's chart title wraps around the zoom toggle.
                 <div class="key-figures-wrap key-figures-top" inner_html=key_figures></div>
                 {L::stage(view, frame_view, side, time_axis)}
-                <div class="key-figures-wrap key-figures-end" inner_html=key_figures></div>
             </section>
         }
     };
