@@ -509,7 +509,7 @@ async fn a_rack_down_is_at_risk_before_the_metadata_server_knows_and_the_chart_a
     assert!(
         risk.text_content()
             .unwrap_or_default()
-            .contains(&format!("{} at risk, 0 known", engine.at_risk)),
+            .contains(&format!("{} chunks at risk; it knows of 0", engine.at_risk)),
         "{:?}",
         risk.text_content()
     );
@@ -1158,4 +1158,20 @@ async fn the_node_panels_heading_stays_short_in_half_a_phone() {
         "what it shows"
     );
     root.remove();
+}
+
+/// One attempt is "1 attempt" (the "before" preset's card read "1 attempts").
+#[wasm_bindgen_test]
+fn the_side_summary_counts_in_the_singular_too() {
+    use cloud_patterns_playground::labs::replica::side_summary;
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "before")
+        .unwrap();
+    let run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    let text = side_summary(&run, 0, Lang::En);
+    assert!(text.contains(" · 1 attempt · "), "{text}");
+    let p = presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    let run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    assert!(side_summary(&run, 0, Lang::Es).contains(" · 3 intentos · "));
 }

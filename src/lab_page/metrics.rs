@@ -355,11 +355,22 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
     // The other side's rows, for shares written alike on both cards.
     let others = (run.side_count() > 1).then(|| run.metric_rows(1 - side.min(1)));
     let letter = if side == 0 { "A" } else { "B" };
+    // Before the run starts every figure is "–": a phone, short of room,
+    // leaves them out until there is something to read (they pushed the
+    // lab's drawing out of the first screen).
+    let started = (0..run.side_count()).any(|s| run.side_end_ms(s) > 0.0);
     let mut m = Markup::new();
     m.open(
         "dl",
         &[
-            ("class", "key-figures"),
+            (
+                "class",
+                if started {
+                    "key-figures"
+                } else {
+                    "key-figures not-started"
+                },
+            ),
             ("data-testid", &format!("key-figures-{letter}")),
         ],
     );

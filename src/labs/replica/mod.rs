@@ -13,7 +13,7 @@ pub mod log;
 pub mod stage;
 
 use crate::lab_page::{lab_page, LabUi, PagePreset, RunView, TimeAxis};
-use engine::i18n::{t, tf};
+use engine::i18n::{t, tn};
 use engine::labs::replica::config::{Ack, Route, Transfer};
 use engine::labs::replica::{presets, ReplicaConfig, ReplicaRun};
 use engine::validate::ConfigError;
@@ -76,12 +76,18 @@ pub fn side_summary(run: &ReplicaRun, side: usize, lang: Lang) -> String {
             },
         )
         .to_string(),
-        tf(
+        tn(
             lang,
             "replica.summary.attempts",
+            u64::from(s.retry.max_attempts),
             &[("n", &s.retry.max_attempts)],
         ),
-        tf(lang, "replica.summary.workers", &[("n", &s.workers)]),
+        tn(
+            lang,
+            "replica.summary.workers",
+            s.workers as u64,
+            &[("n", &s.workers)],
+        ),
     ];
     if m.config().workload.transfer == Transfer::Upload && s.ack == Ack::AllReplicas {
         parts.push(t(lang, "replica.summary.pipeline").to_string());

@@ -241,6 +241,22 @@ impl SidesView for ReplicaModel {
         out
     }
 
+    /// Which part was down: a node, a rack or the metadata server (the
+    /// scrubber read "Service down", as if the whole store was).
+    fn outage_key(run: &ReplicaRun, mark: &Mark) -> &'static str {
+        let key = run.sides.first().and_then(|sim| {
+            outages(sim)
+                .into_iter()
+                .find(|o| o.0 == mark.at_ms && Some(o.1) == mark.until_ms)
+                .map(|o| o.2)
+        });
+        match key {
+            Some("replica.band.rack_down") => "replica.mark.rack_down",
+            Some("replica.band.metadata_down") => "replica.mark.metadata_down",
+            _ => "replica.mark.node_down",
+        }
+    }
+
     fn time_domain_ms(run: &ReplicaRun) -> f64 {
         let furthest = run.sides.iter().map(|s| ms(s.now())).fold(0.0, f64::max);
         let w = &run.sides[0].model().config().workload;

@@ -626,3 +626,21 @@ fn the_verdict_counts_chunks_done_up_to_now() {
         );
     }
 }
+
+/// The scrubber names what was down — a node, a rack, the metadata server —
+/// not "Service down" as if the whole store were.
+#[test]
+fn outage_marks_name_the_part_that_was_down() {
+    use crate::labs::run::LabRun;
+    for (id, key) in [
+        ("demo", "replica.mark.node_down"),
+        ("rack_down", "replica.mark.rack_down"),
+        ("metadata_down", "replica.mark.metadata_down"),
+    ] {
+        let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        let marks = run.marks();
+        assert!(!marks.is_empty(), "{id}");
+        assert!(marks.iter().all(|m| run.outage_key(m) == key), "{id}");
+    }
+}
