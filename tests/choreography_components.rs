@@ -995,3 +995,33 @@ async fn the_sequence_heads_stay_in_view_when_the_plot_scrolls() {
     }
     assert!(sideways > 0, "a phone's half-card scrolls sideways");
 }
+
+/// Two labels never overlap: two commands leaving the orchestrator at once
+/// read "notify the customerge the payment" over its box (double_refund, B,
+/// 1.5 s). Each label goes where it is clear, or is left out.
+#[wasm_bindgen_test]
+async fn token_labels_never_overlap() {
+    let view = preset("double_refund");
+    let (root, _, _keep) = mount(move || view! { <ChoreoStage view=view side=1 /> }.into_any());
+    common::style_in(&root, include_str!("../style/lab-choreography.css"));
+    let mut most = 0;
+    for ms in (1_000..3_000).step_by(25) {
+        advance_to(view, ms);
+        tick().await;
+        let rects: Vec<web_sys::DomRect> = all(&root, ".choreo-token-label")
+            .iter()
+            .map(|e| e.get_bounding_client_rect())
+            .collect();
+        most = most.max(rects.len());
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                let apart = a.right() <= b.left() + 1.0
+                    || b.right() <= a.left() + 1.0
+                    || a.bottom() <= b.top() + 1.0
+                    || b.bottom() <= a.top() + 1.0;
+                assert!(apart, "at {ms} ms: {a:?} and {b:?}");
+            }
+        }
+    }
+    assert!(most >= 2, "labels drawn together: {most}");
+}

@@ -450,7 +450,58 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         lane_box(&mut m, model, &lay, *lane, *x, *y, now, lang);
     }
     let labelled = tokens.len() <= LABELLED_TOKENS;
-    for tk in &tokens {
+    // Labels first, the followed order's first: each where it overlaps no
+    // box and no label placed before it, else left out (two commands leaving
+    // the orchestrator read "notify the customerge the payment" over its box).
+    let boxes: Vec<[f64; 4]> = places
+        .iter()
+        .map(|&(_, x, y)| {
+            [
+                x - lay.box_w / 2.0,
+                y - lay.box_h / 2.0,
+                x + lay.box_w / 2.0,
+                y + lay.box_h / 2.0,
+            ]
+        })
+        .collect();
+    let mut taken: Vec<[f64; 4]> = vec![];
+    let mut label_at: Vec<Option<(f64, f64, &'static str)>> = vec![None; tokens.len()];
+    let mut order: Vec<usize> = (0..tokens.len())
+        .filter(|&i| labelled || picked == Some(tokens[i].order))
+        .collect();
+    order.sort_by_key(|&i| picked != Some(tokens[i].order));
+    for i in order {
+        let tk = &tokens[i];
+        let wide = text_width(&tk.label, 11.0);
+        let spots: Vec<_> = token_label_spots(tk.x, tk.y, wide, lay.w)
+            .into_iter()
+            .map(|(x, y, anchor)| {
+                let x0 = match anchor {
+                    "start" => x,
+                    "end" => x - wide,
+                    _ => x - wide / 2.0,
+                };
+                ((x, y, anchor), [x0, y - 10.0, x0 + wide, y + 3.0])
+            })
+            .collect();
+        let free = |b: &[f64; 4], of: &[[f64; 4]]| !of.iter().any(|t| overlap(t, b));
+        // Clear of boxes and labels; else of labels (over a box, on its halo).
+        let spot = spots
+            .iter()
+            .find(|(_, b)| free(b, &taken) && free(b, &boxes))
+            .or_else(|| spots.iter().find(|(_, b)| free(b, &taken)))
+            .copied();
+        if let Some((at, b)) = spot {
+            taken.push(b);
+            label_at[i] = Some(at);
+        } else if picked == Some(tk.order) {
+            // The followed order's label always shows.
+            label_at[i] = token_label_spots(tk.x, tk.y, wide, lay.w)
+                .into_iter()
+                .next();
+        }
+    }
+    for (tk, label_at) in tokens.iter().zip(label_at) {
         let colour = order_colour(tk.order);
         m.open(
             "g",
@@ -493,8 +544,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
             ],
             &(tk.order + 1).to_string(),
         );
-        if labelled || picked == Some(tk.order) {
-            let (lx, ly, anchor) = token_label_place(tx, ty, text_width(&tk.label, 11.0), lay.w);
+        if let Some((lx, ly, anchor)) = label_at {
             m.elem(
                 "text",
                 &[
@@ -832,18 +882,27 @@ pub fn is_backward(topic: Topic) -> bool {
     cv::is_backward_topic(topic)
 }
 
-/// Where a token's label goes: beside the token on the side where it fits in
-/// a drawing `w` wide, else centred above it, kept inside the drawing.
-fn token_label_place(tx: f64, ty: f64, wide: f64, w: f64) -> (f64, f64, &'static str) {
-    let prefer_right = tx < w * 0.6;
-    let fits_right = tx + 12.0 + wide <= w - 2.0;
-    let fits_left = tx - 12.0 - wide >= 2.0;
-    match (prefer_right, fits_right, fits_left) {
-        (true, true, _) | (false, true, false) => (tx + 12.0, ty - 9.0, "start"),
-        (false, _, true) | (true, false, true) => (tx - 12.0, ty - 9.0, "end"),
-        _ => {
-            let half = wide / 2.0 + 2.0;
-            ((tx.max(half)).min(w - half).max(0.0), ty - 13.0, "middle")
-        }
-    }
+/// Where a token's label may go, best first: beside the token on the side
+/// where it fits in a drawing `w` wide (the right in the drawing's left
+/// part), then centred above it, then below, kept inside the drawing.
+fn token_label_spots(tx: f64, ty: f64, wide: f64, w: f64) -> Vec<(f64, f64, &'static str)> {
+    let right = (tx + 12.0 + wide <= w - 2.0).then_some((tx + 12.0, ty - 9.0, "start"));
+    let left = (tx - 12.0 - wide >= 2.0).then_some((tx - 12.0, ty - 9.0, "end"));
+    let half = wide / 2.0 + 2.0;
+    let cx = (tx.max(half)).min(w - half).max(0.0);
+    let sides = if tx < w * 0.6 {
+        [right, left]
+    } else {
+        [left, right]
+    };
+    sides
+        .into_iter()
+        .flatten()
+        .chain([(cx, ty - 13.0, "middle"), (cx, ty + 22.0, "middle")])
+        .collect()
+}
+
+/// Whether boxes `[x0, y0, x1, y1]` overlap.
+fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
 }
