@@ -644,3 +644,30 @@ fn outage_marks_name_the_part_that_was_down() {
         assert!(marks.iter().all(|m| run.outage_key(m) == key), "{id}");
     }
 }
+
+/// The "before" preset's upload gives up at its first failure: its bar says
+/// "failed or never tried" (it read "5 failed" beside "Chunks failed 1"),
+/// and its time is the time until it gave up, not a transfer time that read
+/// faster than the demo's success.
+#[test]
+fn a_transfer_that_gave_up_says_so() {
+    use crate::labs::run::LabRun;
+    let p = super::presets::all().into_iter().find(|p| p.id == "before").unwrap();
+    let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let o = run.outcomes(0).unwrap();
+    assert!(o.bad > 1);
+    assert_eq!(o.bad_key, "replica.outcome.failed_or_skipped");
+    let rows = run.metric_rows(0);
+    let t = rows.iter().find(|r| r.key == "transfer_ms").unwrap();
+    assert_eq!(t.label_key, "replica.metric.transfer_ms_stopped");
+    let p = super::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    assert_eq!(run.outcomes(0).unwrap().bad_key, "replica.outcome.failed");
+    let rows = run.metric_rows(0);
+    assert_eq!(
+        rows.iter().find(|r| r.key == "transfer_ms").unwrap().label_key,
+        "replica.metric.transfer_ms"
+    );
+}
