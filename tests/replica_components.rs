@@ -1175,3 +1175,18 @@ fn the_side_summary_counts_in_the_singular_too() {
     let run = ReplicaRun::new(&p.config, p.seed).unwrap();
     assert!(side_summary(&run, 0, Lang::Es).contains(" · 3 intentos · "));
 }
+
+/// The slow node is named over its matrix column too (nothing told which
+/// column was the "grey" node but the guide's text), and no other column.
+#[wasm_bindgen_test]
+async fn the_matrix_marks_the_slow_nodes_column() {
+    let view = preset("slow_node");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 3_000);
+    tick().await;
+    let marks = all(&root, "g.replica-node .replica-node-slow");
+    assert_eq!(marks.len(), 1);
+    let column = marks[0].parent_element().unwrap();
+    assert_eq!(column.get_attribute("data-node").as_deref(), Some("3"));
+    assert_eq!(marks[0].text_content().unwrap_or_default(), "slow");
+}

@@ -307,6 +307,19 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                     "↓"
                 },
             );
+        } else if v.slow && cw >= 34.0 {
+            // A slow ("grey") node is up and answers, late: said over its
+            // column, or nothing told the student which column it was.
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-node-slow"),
+                    ("x", &num(cx)),
+                    ("y", &num(HEAD - 4.0)),
+                    ("text-anchor", "middle"),
+                ],
+                t(lang, "replica.node.slow_short"),
+            );
         }
         // The metadata server's verdict: alive a dot, suspect a dashed ring with "?", dead a cross.
         let r = (cw / 2.0 - 2.0).clamp(2.0, 7.0);
