@@ -206,7 +206,11 @@ impl SidesView for AvailabilityModel {
         };
         if let Some(totals) = totals {
             verdict.title_key = "availability.verdict.late_title";
-            verdict.unit_key = "availability.verdict.registrations";
+            verdict.unit_key = if totals[1].0 == "availability.verdict.lost" {
+                "availability.verdict.registrations"
+            } else {
+                "availability.verdict.late_writes"
+            };
             verdict.whole = true;
             if totals[1].0 == "availability.verdict.lost" {
                 verdict.title_key = "availability.verdict.lost_title";
