@@ -238,6 +238,8 @@ pub struct AvailabilityStats {
     pub flaps: u64,
     pub writes_lost: u64,
     pub writes_diverged: u64,
+    /// Late writes of a hung primary that the fence refused.
+    pub writes_fenced: u64,
     /// Queries answered from a copy that lacked a registration already committed.
     pub stale_queries: u64,
     pub response: Histogram,
@@ -347,6 +349,7 @@ impl AvailabilityModel {
                 flaps: 0,
                 writes_lost: 0,
                 writes_diverged: 0,
+                writes_fenced: 0,
                 stale_queries: 0,
                 response: Histogram::default(),
                 detection: Histogram::default(),
@@ -882,6 +885,7 @@ impl Model for AvailabilityModel {
                     let slice = self.stats.series.at(now);
                     if self.tactics.fencing {
                         slice.fenced += 1;
+                        self.stats.writes_fenced += 1;
                         ctx.record(AvailabilityRecord::Fenced);
                     } else {
                         slice.diverged += 1;

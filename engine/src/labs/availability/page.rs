@@ -96,7 +96,7 @@ pub fn key_metrics(c: &super::AvailabilityConfig) -> Vec<&'static str> {
         return vec!["writes_lost", "resync_ms"];
     }
     if differ(&|t| t.fencing) {
-        return vec!["writes_diverged", "writes_lost", "command_availability"];
+        return vec!["writes_diverged", "writes_fenced", "command_availability"];
     }
     let detector_differs = b.is_some_and(|b| b.detector != a.detector || b.timeout_ms != a.timeout_ms || b.k != a.k);
     if detector_differs {
@@ -375,6 +375,7 @@ impl SidesView for AvailabilityModel {
             row("resync_ms", MetricValue::Ms(m.resync_ms)),
             count("writes_lost", m.writes_lost),
             count("writes_diverged", m.writes_diverged),
+            count("writes_fenced", m.writes_fenced),
             count("stale_queries", m.stale_queries),
             row("projector_lag_p95_ms", opt_ms(m.projector_lag_p95_ms)).provisional(!over),
             row(
@@ -486,6 +487,7 @@ fn keys(key: &'static str) -> (&'static str, &'static str) {
         "resync_ms",
         "writes_lost",
         "writes_diverged",
+        "writes_fenced",
         "stale_queries",
         "projector_lag_p95_ms",
         "error_budget_used",

@@ -31,6 +31,7 @@ pub struct AvailabilityMetrics {
     pub resync_ms: f64,
     pub writes_lost: u64,
     pub writes_diverged: u64,
+    pub writes_fenced: u64,
     /// Queries answered from a copy that lacked a registration already
     /// committed (the projector had not applied it yet).
     pub stale_queries: u64,
@@ -87,6 +88,7 @@ impl AvailabilityModel {
             },
             writes_lost: s.writes_lost,
             writes_diverged: s.writes_diverged,
+            writes_fenced: s.writes_fenced,
             stale_queries: s.stale_queries,
             projector_lag_p95_ms: ms(&self.projector().lag, 0.95),
             error_budget_used: (allowed > 0.0).then(|| libm::round(failed as f64 / allowed * 1000.0) / 1000.0),

@@ -114,6 +114,10 @@ fn fencing_keeps_every_write() {
     );
     assert!(a.writes_diverged > 0);
     assert_eq!((b.writes_diverged, b.writes_lost), (0, 0));
+    // What B's fence refused is counted, as A's diverged writes are: the
+    // same late writes, the other fate (B's card showed only zeros).
+    assert_eq!(a.writes_fenced, 0);
+    assert_eq!(b.writes_fenced, a.writes_diverged);
     for seed in 0..20 {
         let mut c = AvailabilityConfig::default();
         c.load.command_share = 0.7;
@@ -693,7 +697,9 @@ fn resync_and_fencing_charts_show_where_registrations_end_up() {
     assert!(m[0].writes_diverged > 0);
     assert_eq!(last(&a, "availability.verdict.fenced"), 0.0);
     assert_eq!(last(&b, "availability.verdict.diverged"), 0.0);
-    assert!(last(&b, "availability.verdict.fenced") > 0.0);
+    assert_eq!(last(&b, "availability.verdict.fenced"), m[1].writes_fenced as f64);
+    assert!(m[1].writes_fenced > 0);
+    assert_eq!(run.key_metrics(), vec!["writes_diverged", "writes_fenced", "command_availability"]);
 }
 
 /// Where nothing crashes (too few query workers), the card is about the
