@@ -699,7 +699,10 @@ fn resync_and_fencing_charts_show_where_registrations_end_up() {
     assert_eq!(last(&b, "availability.verdict.diverged"), 0.0);
     assert_eq!(last(&b, "availability.verdict.fenced"), m[1].writes_fenced as f64);
     assert!(m[1].writes_fenced > 0);
-    assert_eq!(run.key_metrics(), vec!["writes_diverged", "writes_fenced", "command_availability"]);
+    assert_eq!(
+        run.key_metrics(),
+        vec!["writes_diverged", "writes_fenced", "command_availability"]
+    );
 }
 
 /// Where nothing crashes (too few query workers), the card is about the

@@ -771,9 +771,11 @@ impl CqrsModel {
         self.stats.answers += 1;
         if q.own > 0 {
             self.stats.own_reads += 1;
+            self.stats.slice(now).own_reads += 1;
             // Older than what the reader wrote (or missing): their own write is gone.
             if outcome != ReadOutcome::Error && row.version < q.own {
                 self.stats.own_stale_reads += 1;
+                self.stats.slice(now).own_stale += 1;
             }
         }
         if self.side.consistency == Consistency::Monotonic || self.config.replicas_lag_ms.len() > 1 {
@@ -794,6 +796,7 @@ impl CqrsModel {
         };
         if mixed {
             self.stats.mixed_screens += 1;
+            self.stats.slice(now).mixed += 1;
         }
         ctx.record(CqrsRecord::Read {
             user: q.user,

@@ -6,6 +6,7 @@
 //! rebuilds).
 
 use super::config::{Architecture, Consistency, CqrsConfig, CqrsSide, CqrsWorkload};
+use super::stats::Slice;
 use super::{CqrsModel, CqrsRun, CqrsSim};
 use crate::labs::run::{
     FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
@@ -156,6 +157,10 @@ pub fn verdict_plan(config: &super::CqrsConfig, width_ms: f64) -> VerdictPlan {
     }
 }
 
+/// A line of the stage cards' chart: its name, tone, dash, and what it
+/// counts in a time slice.
+type CountLine = (&'static str, Tone, bool, fn(&Slice) -> u32);
+
 impl SidesView for CqrsModel {
     fn verdict(run: &CqrsRun, side: usize) -> Verdict {
         let Some(sim) = run.sides.get(side) else {
@@ -173,14 +178,42 @@ impl SidesView for CqrsModel {
             lines: vec![],
             bands: vec![],
         };
-        let (mut reads, mut stale) = (Vec::new(), Vec::new());
+        // What the lines count: reads and those out of date; a writer's own
+        // reads and those without their write (read-your-writes: the chart
+        // showed everyone's stale reads beside "own reads without their
+        // write 0"); with a second projection, also the screens that mixed
+        // old and new (258 of them, drawn nowhere).
+        let lines: Vec<CountLine> = match key_metrics(sim.model().config()).first().copied() {
+            Some("own_stale_reads") => {
+                verdict.title_key = if plan.slices.is_some() {
+                    "cqrs.verdict.own_title"
+                } else {
+                    "cqrs.verdict.own_title_totals"
+                };
+                vec![
+                    ("cqrs.verdict.own_reads", Tone::Neutral, true, |s| s.own_reads),
+                    ("cqrs.verdict.own_stale", Tone::Bad, false, |s| s.own_stale),
+                ]
+            }
+            Some("mixed_screens") => vec![
+                ("cqrs.verdict.reads", Tone::Neutral, true, |s| s.reads),
+                ("cqrs.verdict.stale", Tone::Bad, false, |s| s.stale),
+                ("cqrs.verdict.mixed", Tone::Wait, false, |s| s.mixed),
+            ],
+            _ => vec![
+                ("cqrs.verdict.reads", Tone::Neutral, true, |s| s.reads),
+                ("cqrs.verdict.stale", Tone::Bad, false, |s| s.stale),
+            ],
+        };
+        let mut points: Vec<Vec<(f64, f64)>> = vec![Vec::new(); lines.len()];
         let slices = series.buckets();
-        let (mut total_reads, mut total_stale) = (0u64, 0u64);
         match plan.slices {
             // Too few reads for a rate: running totals, as steps.
             None => {
-                reads.push((0.0, 0.0));
-                stale.push((0.0, 0.0));
+                let mut totals = vec![0u64; lines.len()];
+                for p in points.iter_mut() {
+                    p.push((0.0, 0.0));
+                }
                 for (i, slice) in slices.iter().enumerate() {
                     let from = i as f64 * width_ms;
                     if from > now {
@@ -188,16 +221,16 @@ impl SidesView for CqrsModel {
                     }
                     if slice.reads > 0 {
                         // A step at the slice's start, level until the next.
-                        reads.push((from, total_reads as f64));
-                        stale.push((from, total_stale as f64));
-                        total_reads += u64::from(slice.reads);
-                        total_stale += u64::from(slice.stale);
-                        reads.push((from, total_reads as f64));
-                        stale.push((from, total_stale as f64));
+                        for (l, line) in lines.iter().enumerate() {
+                            points[l].push((from, totals[l] as f64));
+                            totals[l] += u64::from((line.3)(slice));
+                            points[l].push((from, totals[l] as f64));
+                        }
                     }
                 }
-                reads.push((now, total_reads as f64));
-                stale.push((now, total_stale as f64));
+                for (p, total) in points.iter_mut().zip(&totals) {
+                    p.push((now, *total as f64));
+                }
             }
             // Rates per second, each averaged over whole seconds of slices.
             Some(k) => {
@@ -209,29 +242,24 @@ impl SidesView for CqrsModel {
                     if !done && from + bucket_ms > now + 1e-9 {
                         break;
                     }
-                    let (r, st) = group.iter().fold((0u64, 0u64), |a, s| {
-                        (a.0 + u64::from(s.reads), a.1 + u64::from(s.stale))
-                    });
                     let mid = from + bucket_ms / 2.0;
-                    reads.push((mid, r as f64 * per_s));
-                    stale.push((mid, st as f64 * per_s));
+                    for (l, line) in lines.iter().enumerate() {
+                        let n: u64 = group.iter().map(|s| u64::from((line.3)(s))).sum();
+                        points[l].push((mid, n as f64 * per_s));
+                    }
                 }
             }
         }
-        verdict.lines = vec![
-            VerdictLine {
-                label_key: "cqrs.verdict.reads",
-                tone: Tone::Neutral,
-                dashed: true,
-                points: reads,
-            },
-            VerdictLine {
-                label_key: "cqrs.verdict.stale",
-                tone: Tone::Bad,
-                dashed: false,
-                points: stale,
-            },
-        ];
+        verdict.lines = lines
+            .iter()
+            .zip(points)
+            .map(|(&(label_key, tone, dashed, _), points)| VerdictLine {
+                label_key,
+                tone,
+                dashed,
+                points,
+            })
+            .collect();
         verdict.bands = VerdictBand::all_of(bands(sim));
         verdict
     }

@@ -13,6 +13,12 @@ pub struct Slice {
     pub reads: u32,
     /// Reads answered stale or not found.
     pub stale: u32,
+    /// A writer's own reads (right after their write)…
+    pub own_reads: u32,
+    /// …that came back without it.
+    pub own_stale: u32,
+    /// Screens whose two projections disagreed.
+    pub mixed: u32,
 }
 
 impl Bucket for Slice {
@@ -21,6 +27,9 @@ impl Bucket for Slice {
         self.applied += o.applied;
         self.reads += o.reads;
         self.stale += o.stale;
+        self.own_reads += o.own_reads;
+        self.own_stale += o.own_stale;
+        self.mixed += o.mixed;
     }
 }
 

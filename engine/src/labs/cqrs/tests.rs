@@ -835,3 +835,56 @@ fn a_run_ends_at_its_last_real_event_not_at_a_spent_timeout() {
         mean(1)
     );
 }
+
+/// Read-your-writes' chart counts a writer's own reads and those without
+/// their write (it showed everyone's stale reads beside "own reads without
+/// their write 0"); two projections' chart also counts the screens mixing
+/// old and new (258 of them were drawn nowhere). Each line adds up to its
+/// metric.
+#[test]
+fn the_chart_counts_what_the_preset_teaches() {
+    use crate::labs::run::LabRun;
+    let total = |v: &crate::labs::run::Verdict, key: &str, bucket_s: f64| -> f64 {
+        let line = v.lines.iter().find(|l| l.label_key == key).expect(key);
+        line.points.iter().map(|p| p.1 * bucket_s).sum()
+    };
+    for (id, line, metric) in [
+        ("read_your_writes", "cqrs.verdict.own_stale", "own_stale_reads"),
+        ("two_projections", "cqrs.verdict.mixed", "mixed_screens"),
+    ] {
+        let p = preset(id);
+        let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        for side in 0..run.sides.len() {
+            let sim = &run.sides[side];
+            let v = run.verdict(side);
+            let width = sim.model().stats().series.width().as_micros() as f64 / 1e6;
+            let plan = super::page::verdict_plan(sim.model().config(), width * 1000.0);
+            let bucket_s = plan.slices.map_or(f64::NAN, |k| k as f64 * width);
+            let m = serde_json::to_value(sim.model().metrics(sim.now())).unwrap();
+            let want = m[metric].as_f64().unwrap();
+            let got = if plan.slices.is_some() {
+                total(&v, line, bucket_s)
+            } else {
+                v.lines
+                    .iter()
+                    .find(|l| l.label_key == line)
+                    .unwrap()
+                    .points
+                    .last()
+                    .unwrap()
+                    .1
+            };
+            assert!(
+                (got - want).abs() < 0.5,
+                "{id} side {side}: chart {got} vs {metric} {want}"
+            );
+        }
+    }
+    let p = preset("read_your_writes");
+    let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    assert_eq!(run.verdict(0).title_key, "cqrs.verdict.own_title");
+    let own = |side: usize| run.sides[side].model().metrics(run.sides[side].now()).own_stale_reads;
+    assert!(own(0) > 0 && own(1) == 0, "A misses its own writes, B never");
+}
