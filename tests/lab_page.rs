@@ -1074,3 +1074,19 @@ async fn each_card_shows_the_key_figures_its_guide_names() {
     // Final at the end: none in italics.
     assert!(q(&root, ".key-figures dd.provisional").is_none());
 }
+
+/// Before the run starts every key figure is "–": they are marked so (a
+/// phone leaves them out, for the lab's drawing), on both sides, even where
+/// a side's own end lies ahead (the retry lab's arrival window), and no
+/// longer once the clock has moved.
+#[wasm_bindgen_test]
+async fn key_figures_are_marked_not_started_until_the_clock_moves() {
+    let (root, _h) = mount_page("storm_jitter");
+    tick().await;
+    assert_eq!(count(&root, ".key-figures"), 2);
+    assert_eq!(count(&root, ".key-figures.not-started"), 2);
+    seek_to_end_until(&root, "[data-testid=finished]").await;
+    tick().await;
+    assert_eq!(count(&root, ".key-figures"), 2);
+    assert_eq!(count(&root, ".key-figures.not-started"), 0);
+}
