@@ -1617,3 +1617,22 @@ async fn the_seismograph_keys_its_shading_and_keeps_its_scale_short_in_half_a_ph
     assert!(lines <= 5.5, "{lines} lines: {text}");
     root.remove();
 }
+
+/// A run about the queries names them first in its card's summary (the
+/// capacity card listed the monitor and the backup, never its 2 workers).
+#[wasm_bindgen_test]
+fn a_queries_run_names_its_workers_in_the_summary() {
+    let summary = |id: &str, lang: Lang| {
+        let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+        side_summary(&run, 0, lang)
+    };
+    let text = summary("capacity", Lang::En);
+    assert!(
+        text.starts_with("queries: 2 workers, about 100 ms each · "),
+        "{text}"
+    );
+    assert!(summary("capacity", Lang::Es)
+        .starts_with("consultas: 2 trabajadores, unos 100 ms cada una · "));
+    assert!(!summary("experiment", Lang::En).contains("queries:"));
+}

@@ -35,6 +35,24 @@ pub fn side_summary(run: &AvailabilityRun, side: usize, lang: Lang) -> String {
     };
     let tac = sim.model().tactics();
     let mut parts = vec![];
+    // A run about the queries (nothing crashes) names what it is about first:
+    // the capacity card listed the monitor and the backup, never the 2
+    // workers at 0.1 s a query that the lesson is about.
+    let c = sim.model().config();
+    if engine::labs::availability::about_queries(c) && c.queries.capacity > 0 {
+        parts.push(engine::i18n::tn(
+            lang,
+            "availability.summary.query_workers",
+            u64::from(c.queries.capacity),
+            &[
+                ("n", &c.queries.capacity),
+                (
+                    "each",
+                    &engine::time::human_ms_in(lang, c.queries.latency_ms as f64),
+                ),
+            ],
+        ));
+    }
     parts.push(match tac.detector {
         DetectorKind::PingEcho => engine::i18n::tn(
             lang,

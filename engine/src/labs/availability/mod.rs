@@ -8,6 +8,7 @@
 pub mod config;
 pub mod model;
 pub(crate) mod page;
+pub use page::about_queries;
 pub mod presets;
 pub mod record;
 pub mod stats;
