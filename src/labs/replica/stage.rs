@@ -291,34 +291,33 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                 &(n + 1).to_string(),
             );
         }
-        // The world's truth, which the metadata server learns only from silence.
-        if !v.up {
-            s.elem(
-                "text",
-                &[
-                    ("class", "replica-node-down"),
-                    ("x", &num(cx)),
-                    ("y", &num(HEAD - 4.0)),
-                    ("text-anchor", "middle"),
-                ],
+        // The world's truth, which the metadata server learns only from
+        // silence: down, or slow (a "grey" node is up and answers, late;
+        // nothing else told the student which column it was).
+        let truth = if !v.up {
+            Some((
+                "replica-node-down",
                 if cw >= 34.0 {
                     t(lang, "replica.node.down")
                 } else {
                     "↓"
                 },
-            );
+            ))
         } else if v.slow && cw >= 34.0 {
-            // A slow ("grey") node is up and answers, late: said over its
-            // column, or nothing told the student which column it was.
+            Some(("replica-node-slow", t(lang, "replica.node.slow_short")))
+        } else {
+            None
+        };
+        if let Some((class, word)) = truth {
             s.elem(
                 "text",
                 &[
-                    ("class", "replica-node-slow"),
+                    ("class", class),
                     ("x", &num(cx)),
                     ("y", &num(HEAD - 4.0)),
                     ("text-anchor", "middle"),
                 ],
-                t(lang, "replica.node.slow_short"),
+                word,
             );
         }
         // The metadata server's verdict: alive a dot, suspect a dashed ring with "?", dead a cross.
