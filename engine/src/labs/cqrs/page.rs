@@ -42,6 +42,14 @@ fn bands(sim: &CqrsSim) -> Vec<(f64, f64, &'static str)> {
     out
 }
 
+/// When a Poisson run's reads and writes stop arriving (a script has no such end).
+fn traffic_end_ms(config: &super::CqrsConfig) -> Option<f64> {
+    match &config.workload {
+        CqrsWorkload::Poisson { duration_ms, .. } => Some(*duration_ms as f64),
+        CqrsWorkload::Script { .. } => None,
+    }
+}
+
 /// A rate as a formula shows it: at most 2 decimals (77.31/s, not 77.3069/s).
 fn rate(per_s: f64) -> f64 {
     libm::round(per_s * 100.0) / 100.0
@@ -235,17 +243,30 @@ impl SidesView for CqrsModel {
             // Rates per second, each averaged over whole seconds of slices.
             Some(k) => {
                 let bucket_ms = width_ms * k as f64;
-                let per_s = 1000.0 / bucket_ms;
+                // The lines end with the traffic: past it they fell to 0, and B's
+                // stale reads dropping to 0 read as "caught up" while the
+                // projector still worked through its backlog.
+                // Reads answered after it (a read-your-writes read waiting for its
+                // write) still count, up to the last of them.
+                let load_end = traffic_end_ms(sim.model().config()).unwrap_or(f64::INFINITY);
+                let counts = |g: &[Slice]| lines.iter().any(|l| g.iter().any(|s| (l.3)(s) > 0));
+                let last = slices.chunks(k).rposition(counts).unwrap_or(0);
                 for (j, group) in slices.chunks(k).enumerate() {
                     let from = j as f64 * bucket_ms;
                     // The bucket the clock is in is still filling: it would make every line dive.
-                    if !done && from + bucket_ms > now + 1e-9 {
+                    if (!done && from + bucket_ms > now + 1e-9) || (from >= load_end - 1e-9 && j > last) {
                         break;
                     }
-                    let mid = from + bucket_ms / 2.0;
+                    // The traffic's last bucket, cut by its end, averages over what it covers.
+                    let span = if from < load_end && load_end < from + bucket_ms {
+                        load_end - from
+                    } else {
+                        bucket_ms
+                    };
+                    let mid = from + span / 2.0;
                     for (l, line) in lines.iter().enumerate() {
                         let n: u64 = group.iter().map(|s| u64::from((line.3)(s))).sum();
-                        points[l].push((mid, n as f64 * per_s));
+                        points[l].push((mid, n as f64 * 1000.0 / span));
                     }
                 }
             }
@@ -260,7 +281,12 @@ impl SidesView for CqrsModel {
                 points,
             })
             .collect();
-        verdict.bands = VerdictBand::all_of(bands(sim));
+        let mut bands = bands(sim);
+        // After the traffic: named, so the lines' end reads as the load's end.
+        if let Some(end) = traffic_end_ms(sim.model().config()).filter(|&e| now > e) {
+            bands.push((end, now, "cqrs.band.traffic_over"));
+        }
+        verdict.bands = VerdictBand::all_of(bands);
         verdict
     }
 

@@ -550,7 +550,8 @@ fn the_page_reads_the_run_consistently() {
     let mut run = CqrsRun::new(&paused.config, paused.seed).unwrap();
     run.run_to_end(u64::MAX);
     assert_eq!(run.marks().len(), 1);
-    assert_eq!(run.verdict(0).bands.len(), 1);
+    let v = run.verdict(0);
+    assert_eq!(v.bands.iter().filter(|b| b.label_key == "cqrs.band.paused").count(), 1);
     // M/M/1's prediction, with the caveat that it assumes a projector never paused or crashed.
     for (id, side) in [("paused", 0), ("rebuild", 0)] {
         let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
@@ -636,6 +637,51 @@ fn the_verdict_counts_small_runs_and_averages_rates_over_whole_seconds() {
         *reads_per_s = MIN_READS_FOR_RATE / 20.0 - 0.5;
     }
     assert_eq!(verdict_plan(&c, 100.0).slices, None);
+}
+
+/// The rate lines end with the traffic: a projector still catching up after
+/// the last write drew every line down to 0, and the stale reads' drop read
+/// as "caught up". The stretch after the traffic is a named band instead.
+#[test]
+fn the_verdict_lines_end_with_the_traffic_and_name_what_follows() {
+    use crate::labs::run::LabRun;
+    let p = preset("slow_projector");
+    let CqrsWorkload::Poisson { duration_ms, .. } = p.config.workload else {
+        panic!("slow_projector is a Poisson run");
+    };
+    let end = duration_ms as f64;
+    let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let finished = run.sides[0].now().as_micros() as f64 / 1000.0;
+    assert!(finished > end + 1000.0, "the backlog outlives the traffic: {finished}");
+    let v = run.verdict(0);
+    for line in &v.lines {
+        let last = line.points.last().unwrap();
+        assert!(
+            last.0 <= end,
+            "{}: a point at {} after the traffic",
+            line.label_key,
+            last.0
+        );
+    }
+    // Reads arrive until the end: no averaged bucket falls to 0 at the end.
+    assert!(v.lines[0].points.last().unwrap().1 > 10.0);
+    let band = v
+        .bands
+        .iter()
+        .find(|b| b.label_key == "cqrs.band.traffic_over")
+        .unwrap();
+    assert_eq!((band.from_ms, band.to_ms), (end, finished));
+    // A run that ends with its traffic has no such band.
+    let demo = CqrsRun::new(&CqrsConfig::default(), 1).map(|mut r| {
+        r.run_to_end(u64::MAX);
+        r.verdict(0)
+    });
+    assert!(demo
+        .unwrap()
+        .bands
+        .iter()
+        .all(|b| b.label_key != "cqrs.band.traffic_over"));
 }
 
 /// One word per language for the projector being paused ("paused", "en pausa", "em pausa"),
