@@ -800,6 +800,29 @@ fn small_ticks_keep_two_significant_digits_and_never_repeat() {
     }
 }
 
+/// The stage cards' y axis sits close over the peak: a rejoin's 503
+/// registrations drew on an axis to 1,000, the lines in its lower half.
+#[wasm_bindgen_test]
+fn the_verdict_axis_keeps_the_lines_in_its_upper_half() {
+    use cloud_patterns_playground::lab_page::verdict::verdict_ticks;
+    assert_eq!(
+        verdict_ticks(503.0, true),
+        (600.0, vec![0.0, 200.0, 400.0, 600.0])
+    );
+    assert_eq!(verdict_ticks(100.0, false).0, 100.0);
+    assert_eq!(verdict_ticks(3.0, true), (3.0, vec![0.0, 1.0, 2.0, 3.0]));
+    assert_eq!(verdict_ticks(0.0, false).0, 1.0);
+    for peak in [
+        0.7, 3.0, 17.0, 49.0, 51.0, 140.0, 503.0, 999.0, 1_234.0, 77_000.0,
+    ] {
+        for whole in [false, true] {
+            let (top, ticks) = verdict_ticks(peak, whole);
+            assert!(top >= peak && peak > top / 2.0 - 1e-9, "{peak}: {top}");
+            assert!((2..=4).contains(&ticks.len()), "{peak}: {ticks:?}");
+        }
+    }
+}
+
 /// In one row of the metrics table every share takes the same decimals
 /// (A's, B's, theory's): mid-month A read "99.5 %" beside B's "99.98 %".
 /// "0 %" and "100 %" stay whole: they are exact.

@@ -167,6 +167,20 @@ fn summary(lang: Lang, data: &Verdict, side: &str) -> String {
     )
 }
 
+/// The y axis: two steps, or three when two would leave the lines in the
+/// lower half (a peak of 503 drew on an axis to 1,000; now to 600).
+pub fn verdict_ticks(y_max: f64, whole: bool) -> (f64, Vec<f64>) {
+    let max = if y_max > 0.0 { y_max } else { 1.0 };
+    let unit = if whole { Unit::Count } else { Unit::Number };
+    let two = unit_ticks(max, 2, unit);
+    let three = unit_ticks(max, 3, unit);
+    if three.0 < two.0 {
+        three
+    } else {
+        two
+    }
+}
+
 /// The plot's marks (bands, grid, lines, the clock's cursor, the axis ends)
 /// as SVG markup, `w_px` wide.
 pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
@@ -174,11 +188,7 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     let plot_w = w_px - LEFT - RIGHT;
     // Fitted to the data, however small (a month's 0.05 registrations/s
     // would lie flat along a 0–1 axis); 0–1 while there is none.
-    let (y_top, ticks) = unit_ticks(
-        if ax.y_max > 0.0 { ax.y_max } else { 1.0 },
-        2,
-        if d.whole { Unit::Count } else { Unit::Number },
-    );
+    let (y_top, ticks) = verdict_ticks(ax.y_max, d.whole);
     let x = move |ms: f64| LEFT + (ms / ax.x_max_ms).clamp(0.0, 1.0) * plot_w;
     let y = move |v: f64| TOP + plot_h - (v / y_top).clamp(0.0, 1.0) * plot_h;
     let mut m = Markup::new();
