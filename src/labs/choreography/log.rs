@@ -19,7 +19,11 @@ fn tone(r: &engine::labs::choreography::ChoreoRecord) -> &'static str {
     match r {
         Completed { .. } | StepDone { .. } | Shipped { .. } => "ok",
         StepFailed { .. } | TimedOut { .. } | Declined { .. } => "wait",
-        Lost { .. } | DeadLetter { .. } | GaveUp { .. } | Flagged { .. } => "fail",
+        Lost { .. }
+        | DeadLetter { .. }
+        | GaveUp { .. }
+        | Flagged { .. }
+        | ShippedCancelled { .. } => "fail",
         _ => "info",
     }
 }

@@ -172,6 +172,7 @@ fn mark_text(lang: Lang, r: &ChoreoRecord) -> String {
         CustomerCancels { .. } => t(lang, "choreo.mark.cancels").to_string(),
         CancelRefused { .. } => t(lang, "choreo.mark.cancel_refused").to_string(),
         Shipped { .. } => t(lang, "choreo.mark.shipped").to_string(),
+        ShippedCancelled { .. } => t(lang, "choreo.mark.shipped_cancelled").to_string(),
         Command { step, .. } => step_name(lang, step),
         TimedOut { step, .. } => tf(
             lang,

@@ -1213,9 +1213,15 @@ impl ChoreoModel {
             ChoreoEvent::Ship { order } => {
                 let o = &mut self.orders[order as usize];
                 o.outstanding -= 1;
-                if o.net().2 > 0 {
+                // One parcel per order: a duplicate booking's timer finds it
+                // gone (the trace read "shipped ×4" for one order).
+                if !o.shipped && o.net().2 > 0 {
                     o.shipped = true;
-                    ctx.record(ChoreoRecord::Shipped { order });
+                    ctx.record(if o.cancelled {
+                        ChoreoRecord::ShippedCancelled { order }
+                    } else {
+                        ChoreoRecord::Shipped { order }
+                    });
                 }
             }
             ChoreoEvent::StepTimeout { order, step, attempt } => {

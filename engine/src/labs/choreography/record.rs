@@ -84,6 +84,12 @@ pub enum ChoreoRecord {
         order: u32,
         step: Step,
     },
+    /// The parcel left for an order the customer had cancelled: a delivery
+    /// booking was still in place (a duplicate booked twice by a service that
+    /// is not idempotent, or a cancellation that had not reached delivery).
+    ShippedCancelled {
+        order: u32,
+    },
 }
 
 impl ChoreoRecord {
@@ -101,6 +107,7 @@ impl ChoreoRecord {
             | CustomerCancels { order }
             | CancelRefused { order }
             | Shipped { order }
+            | ShippedCancelled { order }
             | Command { order, .. }
             | TimedOut { order, .. }
             | GaveUp { order, .. }
@@ -147,6 +154,7 @@ impl Narrate for ChoreoRecord {
             CustomerCancels { .. } => tf(lang, "log.choreo.customer_cancels", &[("order", &o)]),
             CancelRefused { .. } => tf(lang, "log.choreo.cancel_refused", &[("order", &o)]),
             Shipped { .. } => tf(lang, "log.choreo.shipped", &[("order", &o)]),
+            ShippedCancelled { .. } => tf(lang, "log.choreo.shipped_cancelled", &[("order", &o)]),
             Command { step: s, attempt, .. } => tf(
                 lang,
                 "log.choreo.command",

@@ -684,3 +684,36 @@ fn the_chart_of_completed_orders_is_the_metric() {
     run.run_to_end(u64::MAX);
     assert_eq!(run.verdict(0).lines[1].points.last().unwrap().1, 0.0);
 }
+
+/// One parcel per order, and a cancelled order that ships anyway says so:
+/// with duplicated, non-idempotent bookings the trace read "shipped ×4" for
+/// an order the customer had cancelled, with nothing to say why.
+#[test]
+fn an_order_ships_once_and_a_cancelled_one_that_ships_says_so() {
+    use super::record::ChoreoRecord;
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "double_refund")
+        .unwrap();
+    let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let mut anyway = 0;
+    for sim in &run.sides {
+        let mut shipped = std::collections::BTreeMap::<u32, u32>::new();
+        for e in sim.trace().entries() {
+            match e.record {
+                ChoreoRecord::Shipped { order } => *shipped.entry(order).or_default() += 1,
+                ChoreoRecord::ShippedCancelled { order } => {
+                    *shipped.entry(order).or_default() += 1;
+                    let o = &sim.model().orders()[order as usize];
+                    assert!(o.cancelled && o.net().2 > 0, "order {order}");
+                    anyway += 1;
+                }
+                _ => {}
+            }
+        }
+        assert!(shipped.values().all(|&n| n == 1), "{shipped:?}");
+    }
+    // Every customer cancels and bookings are duplicated: some parcels leave anyway.
+    assert!(anyway > 0);
+}

@@ -158,7 +158,7 @@ pub fn lane_of(record: &ChoreoRecord, mode: Mode) -> Lane {
         | DeadLetter { step, .. }
         | Ignored { step, .. }
         | Declined { step, .. } => Lane::Service(step.service()),
-        Completed { .. } | Shipped { .. } => Lane::Service(ServiceId::Delivery),
+        Completed { .. } | Shipped { .. } | ShippedCancelled { .. } => Lane::Service(ServiceId::Delivery),
         Command { .. } | TimedOut { .. } | GaveUp { .. } => Lane::Orchestrator,
         Flagged { .. } => Lane::Watcher,
         CancelRefused { .. } if mode == Mode::Orchestration => Lane::Orchestrator,
