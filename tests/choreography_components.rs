@@ -1025,3 +1025,42 @@ async fn token_labels_never_overlap() {
     }
     assert!(most >= 2, "labels drawn together: {most}");
 }
+
+/// A label never covers another order's token: at 1.5 s in double_refund's
+/// B, "charge the payment" ran over token 1 while a spot beside it was free.
+#[wasm_bindgen_test]
+async fn token_labels_keep_off_other_tokens() {
+    let view = preset("double_refund");
+    let (root, _, _keep) = mount(move || view! { <ChoreoStage view=view side=1 /> }.into_any());
+    common::style_in(&root, include_str!("../style/lab-choreography.css"));
+    let mut checked = 0;
+    for ms in (1_000..3_000).step_by(25) {
+        advance_to(view, ms);
+        tick().await;
+        for token in all(&root, "[data-testid=token]") {
+            let Some(label) = token.query_selector(".choreo-token-label").unwrap() else {
+                continue;
+            };
+            let l = label.get_bounding_client_rect();
+            for other in all(&root, "[data-testid=token]") {
+                if other == token {
+                    continue;
+                }
+                let disc = other.query_selector("circle, rect").unwrap().unwrap();
+                let d = disc.get_bounding_client_rect();
+                let apart = l.right() <= d.left() + 1.0
+                    || d.right() <= l.left() + 1.0
+                    || l.bottom() <= d.top() + 1.0
+                    || d.bottom() <= l.top() + 1.0;
+                assert!(
+                    apart,
+                    "at {ms} ms: {:?} over token {:?}",
+                    label.text_content(),
+                    other.get_attribute("data-order")
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "labels checked against tokens: {checked}");
+}

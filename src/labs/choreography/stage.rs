@@ -464,6 +464,11 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
             ]
         })
         .collect();
+    // Every token's disc (a label never covers another order's number).
+    let discs: Vec<[f64; 4]> = tokens
+        .iter()
+        .map(|t| [t.x - 10.0, t.y - 10.0, t.x + 10.0, t.y + 10.0])
+        .collect();
     let mut taken: Vec<[f64; 4]> = vec![];
     let mut label_at: Vec<Option<(f64, f64, &'static str)>> = vec![None; tokens.len()];
     let mut order: Vec<usize> = (0..tokens.len())
@@ -485,10 +490,17 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
             })
             .collect();
         let free = |b: &[f64; 4], of: &[[f64; 4]]| !of.iter().any(|t| overlap(t, b));
-        // Clear of boxes and labels; else of labels (over a box, on its halo).
+        // Clear of boxes, tokens and labels; else of tokens and labels (over a
+        // box, on its halo); else of labels only ("charge the payment" ran
+        // over token 1 while a spot beside it was free).
         let spot = spots
             .iter()
-            .find(|(_, b)| free(b, &taken) && free(b, &boxes))
+            .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &boxes))
+            .or_else(|| {
+                spots
+                    .iter()
+                    .find(|(_, b)| free(b, &taken) && free(b, &discs))
+            })
             .or_else(|| spots.iter().find(|(_, b)| free(b, &taken)))
             .copied();
         if let Some((at, b)) = spot {
