@@ -33,6 +33,9 @@ pub struct ReplicaMetrics {
     pub throughput_mb_s: Option<f64>,
     pub under_replicated_peak: u64,
     pub under_replicated_end: u64,
+    /// The most chunks at risk at once: the stage's "at risk" at its highest
+    /// (a rack down read "80 at risk" beside an under-replicated peak of 78).
+    pub at_risk_peak: u64,
     /// Chunks short of good replicas on nodes that are up, now: the stage's
     /// "at risk" (a node that is down takes its copies with it until it returns).
     pub at_risk_end: u64,
@@ -66,6 +69,13 @@ impl ReplicaModel {
             _ => None,
         };
         let mb = ok as f64 * self.config().workload.chunk_mb;
+        let at_risk_end = super::view::risk(self, now).at_risk;
+        let at_risk_peak = s
+            .series
+            .buckets()
+            .iter()
+            .map(|b| u64::from(b.at_risk))
+            .fold(at_risk_end, u64::max);
         ReplicaMetrics {
             chunks: self.chunks.len() as u64,
             chunks_ok: ok,
@@ -90,7 +100,8 @@ impl ReplicaModel {
             throughput_mb_s: transfer_ms.filter(|t| *t > 0.0).map(|t| round1(mb / (t / 1000.0))),
             under_replicated_peak: s.under_replicated_peak,
             under_replicated_end: self.under_replicated(),
-            at_risk_end: super::view::risk(self, now).at_risk,
+            at_risk_peak,
+            at_risk_end,
             repair_ms: (s.repair.count() > 0).then(|| round1(s.repair.max().as_ms_f64())),
             detection_ms: (s.detection.count() > 0).then(|| round1(s.detection.max().as_ms_f64())),
             data_lost_chunks: self.lost_chunks(now),

@@ -671,3 +671,41 @@ fn a_transfer_that_gave_up_says_so() {
         "replica.metric.transfer_ms"
     );
 }
+
+/// The table's "at risk, peak" is the most the stage ever said at once:
+/// rack_down's stage read "80 at risk" while the table's only peak was 78
+/// under-replicated (copies on a node that is down count there).
+#[test]
+fn the_table_has_the_stages_peak_at_risk() {
+    use crate::time::SimTime;
+    let mut above = false;
+    for p in super::presets::all() {
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        let mut seen = vec![0u64; run.sides.len()];
+        let mut t = 0;
+        while !run.sides.iter().all(|s| s.is_finished()) {
+            t += 50;
+            run.run_to(SimTime::from_ms(t), u64::MAX);
+            for (i, sim) in run.sides.iter().enumerate() {
+                seen[i] = seen[i].max(super::view::risk(sim.model(), sim.now()).at_risk);
+            }
+        }
+        for (i, sim) in run.sides.iter().enumerate() {
+            let m = sim.model().metrics(sim.now());
+            assert!(
+                m.at_risk_peak >= seen[i],
+                "{} side {i}: {} < {}",
+                p.id,
+                m.at_risk_peak,
+                seen[i]
+            );
+            assert!(
+                m.at_risk_peak >= m.at_risk_end && m.at_risk_peak >= m.under_replicated_peak,
+                "{}",
+                p.id
+            );
+            above |= p.id == "rack_down" && m.at_risk_peak > m.under_replicated_peak;
+        }
+    }
+    assert!(above, "rack_down's stage peak is above its under-replicated peak");
+}
