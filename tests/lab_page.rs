@@ -823,6 +823,42 @@ fn the_verdict_axis_keeps_the_lines_in_its_upper_half() {
     }
 }
 
+/// A provisional key figure says so in words beside its italics ("so far"):
+/// a phone has no tooltip, and the table's note is far below the cards.
+#[wasm_bindgen_test]
+fn provisional_key_figures_say_so_far() {
+    use cloud_patterns_playground::lab_page::metrics::key_figures_markup;
+    let view = availability_view("month");
+    let root = container();
+    view.run.update_value(|r| {
+        r.run_to(engine::SimTime::from_ms(5 * 86_400_000), u64::MAX);
+    });
+    for (lang, word) in [
+        (Lang::En, "so far"),
+        (Lang::Es, "hasta ahora"),
+        (Lang::Pt, "até agora"),
+    ] {
+        root.set_inner_html(&view.run.with_value(|r| key_figures_markup(r, 0, lang)));
+        let provisional = root.query_selector_all("dd.provisional").unwrap();
+        assert!(
+            provisional.length() > 0,
+            "mid-month, some figure is provisional"
+        );
+        for i in 0..provisional.length() {
+            let dd: Element = provisional.item(i).unwrap().unchecked_into();
+            let said = q(&dd, ".key-so-far").and_then(|e| e.text_content());
+            assert_eq!(said.as_deref(), Some(word), "{:?}", dd.text_content());
+        }
+        // Only the provisional ones.
+        assert_eq!(count(&root, ".key-so-far"), provisional.length());
+    }
+    view.run.update_value(|r| {
+        r.run_to_end(u64::MAX);
+    });
+    root.set_inner_html(&view.run.with_value(|r| key_figures_markup(r, 0, Lang::En)));
+    assert_eq!(count(&root, ".key-so-far"), 0);
+}
+
 /// In one row of the metrics table every share takes the same decimals
 /// (A's, B's, theory's): mid-month A read "99.5 %" beside B's "99.98 %".
 /// "0 %" and "100 %" stay whole: they are exact.

@@ -401,12 +401,11 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
             )],
         )
         .text(&fmt_value_to(lang, row.value, decimals));
+        // Said, not only slanted: a phone has no tooltip to explain the
+        // italics, and the table's note is far below.
         if row.provisional {
-            m.elem(
-                "span",
-                &[("class", "visually-hidden")],
-                &format!(" ({})", t(lang, "ui.provisional")),
-            );
+            m.text(" ")
+                .elem("span", &[("class", "key-so-far")], t(lang, "ui.so_far"));
         }
         m.close("dd");
         // Theory's value under it, when the table has one (a month's
