@@ -859,6 +859,32 @@ fn provisional_key_figures_say_so_far() {
     assert_eq!(count(&root, ".key-so-far"), 0);
 }
 
+/// Beside another side, a card's summary sets what the other has not in
+/// bold: on a phone the only difference between A's and B's summaries sat at
+/// the end of four lines. Escaped like any text; nothing bold alone, or when
+/// no part is shared.
+#[wasm_bindgen_test]
+fn a_cards_summary_bolds_what_the_other_side_has_not() {
+    use cloud_patterns_playground::lab_page::summary_markup;
+    assert_eq!(
+        summary_markup(
+            "Warm backup · resync before serving · fenced",
+            Some("Warm backup · rejoins at once · fenced")
+        ),
+        "Warm backup · <strong class=\"differs\">resync before serving</strong> · fenced"
+    );
+    assert_eq!(summary_markup("a · b", None), "a · b");
+    assert_eq!(summary_markup("a · b", Some("a · b")), "a · b");
+    assert_eq!(
+        summary_markup("CRUD · one store", Some("CQRS · a queue")),
+        "CRUD · one store"
+    );
+    assert_eq!(
+        summary_markup("a · x<y", Some("a · z")),
+        "a · <strong class=\"differs\">x&lt;y</strong>"
+    );
+}
+
 /// In one row of the metrics table every share takes the same decimals
 /// (A's, B's, theory's): mid-month A read "99.5 %" beside B's "99.98 %".
 /// "0 %" and "100 %" stay whole: they are exact.

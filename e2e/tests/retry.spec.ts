@@ -137,6 +137,9 @@ test('A | B side by side on one clock', async ({ page, shot }) => {
   // Each side says what it runs.
   await expect(page.getByTestId('summary-A')).toHaveText('Exponential backoff · No jitter · up to 8 attempts');
   await expect(page.getByTestId('summary-B')).toContainText('Circuit breaker');
+  // What sets B apart is in bold; what both run is not.
+  await expect(page.getByTestId('summary-B').locator('.differs').first()).toContainText('Circuit breaker');
+  await expect(page.getByTestId('summary-B').locator('.differs', { hasText: 'Exponential backoff' })).toHaveCount(0);
   await expect(page.getByTestId('metrics').locator('thead th')).toHaveCount(3);
   await runToEnd(page);
   const m = await metricsJson(page);

@@ -422,9 +422,15 @@ fn stage_cards<L: LabUi>(
     let card = move |side: usize| {
         let label = if side == 0 { "ui.side_a" } else { "ui.side_b" };
         let letter = if side == 0 { "A" } else { "B" };
+        // With two sides, what sets this one apart in bold: on a phone the
+        // only difference between A's and B's sat at the end of four lines.
         let summary = move || {
             let lang = view.lang.get();
-            view.with(|run| L::side_summary(run, side, lang))
+            view.with(|run| {
+                let other =
+                    (run.side_count() > 1).then(|| L::side_summary(run, 1 - side.min(1), lang));
+                summary_markup(&L::side_summary(run, side, lang), other.as_deref())
+            })
         };
         let data = Memo::new(move |_| view.with(|run| run.verdict(side)));
         // The numbers the guide names, under the chart (the table is far
@@ -452,7 +458,7 @@ fn stage_cards<L: LabUi>(
         view! {
             <section class="side" data-side=letter>
                 <h2 class="side-title">{tr(label)}</h2>
-                <span class="side-summary" data-testid=format!("summary-{letter}")>{summary}</span>
+                <span class="side-summary" data-testid=format!("summary-{letter}") inner_html=summary></span>
                 <div class="verdict-wrap">
                     {zoom_chip(side)}
                     <verdict::VerdictChart data=data.into() axis=card_axis lang=view.lang side=letter />
@@ -470,4 +476,25 @@ fn stage_cards<L: LabUi>(
             {crate::show::show(has_b, move || card(1).into_any())}
         </div>
     }
+}
+
+/// A stage card's summary (its parts joined by " · ") as markup: beside
+/// another side's, the parts the other has not in bold — unless none is
+/// shared, when bold would single nothing out.
+pub fn summary_markup(own: &str, other: Option<&str>) -> String {
+    let theirs: Vec<&str> = other.map_or_else(Vec::new, |o| o.split(" · ").collect());
+    let parts: Vec<&str> = own.split(" · ").collect();
+    let shared = parts.iter().any(|p| theirs.contains(p));
+    let mut m = crate::markup::Markup::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            m.text(" · ");
+        }
+        if shared && !theirs.contains(part) {
+            m.elem("strong", &[("class", "differs")], part);
+        } else {
+            m.text(part);
+        }
+    }
+    m.finish()
 }
