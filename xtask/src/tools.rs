@@ -31,7 +31,14 @@ pub struct Project {
 
 impl Project {
     pub fn new() -> Project {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        // The manifest dir `cargo run` hands the process, before the one compiled
+        // in: clones sharing one CARGO_TARGET_DIR share one xtask binary, and the
+        // compiled-in path is the clone that built it last (`cargo xtask build`
+        // here once built another clone's pages, and its old code).
+        let manifest = env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        let root = manifest
             .parent()
             .expect("xtask lives in the workspace root")
             .to_path_buf();
