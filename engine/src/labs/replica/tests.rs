@@ -709,3 +709,36 @@ fn the_table_has_the_stages_peak_at_risk() {
     }
     assert!(above, "rack_down's stage peak is above its under-replicated peak");
 }
+
+/// No copy is drawn on its way to a node that is down: it will not arrive
+/// (the demo's row showed one on its way to node_2 after node_2 was reported).
+#[test]
+fn no_copy_is_on_its_way_to_a_node_that_is_down() {
+    use super::view::{cell, Cell};
+    use crate::time::SimTime;
+    let (mut checked, mut missing) = (0, 0);
+    for p in super::presets::all() {
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        let mut t = 0;
+        while !run.sides.iter().all(|s| s.is_finished()) && t < 120_000 {
+            t += 100;
+            run.run_to(SimTime::from_ms(t), u64::MAX);
+            for sim in &run.sides {
+                let m = sim.model();
+                for (c, ch) in m.chunks.iter().enumerate() {
+                    for &n in &ch.cloning {
+                        let got = cell(m, c, n, sim.now());
+                        if m.node_up(n, sim.now()) {
+                            assert_eq!(got, Cell::Cloning, "{} chunk {c} node {n}", p.id);
+                        } else {
+                            assert_eq!(got, Cell::Missing, "{} chunk {c} node {n} is down", p.id);
+                            missing += 1;
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 0 && missing > 0, "{checked} {missing}");
+}
