@@ -58,11 +58,10 @@ fn cell_on(m: &ReplicaModel, c: usize, n: u32, up: bool) -> Cell {
     }
     // A copy to a node that is down will not arrive: the row showed one on
     // its way to node_2 after the client had reported node_2 down.
-    if ch.cloning.contains(&n) && up {
+    let on_its_way = ch.cloning.contains(&n);
+    if on_its_way && up {
         Cell::Cloning
-    } else if ch.cloning.contains(&n) {
-        Cell::Missing
-    } else if ch.held.contains(&n) || (ch.status == ChunkStatus::Ok && ch.placement.contains(&n)) {
+    } else if on_its_way || ch.held.contains(&n) || (ch.status == ChunkStatus::Ok && ch.placement.contains(&n)) {
         Cell::Missing
     } else {
         Cell::Empty
