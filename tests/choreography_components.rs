@@ -1064,3 +1064,45 @@ async fn token_labels_keep_off_other_tokens() {
     }
     assert!(checked > 50, "labels checked against tokens: {checked}");
 }
+
+/// The trace of an order the watcher flagged says it noticed (it read "the
+/// bus lost it, and no one knows" under "⚑ flagged, cancelled"), and a hop
+/// still on its way has the clock's mark, not a failure's ✗.
+#[wasm_bindgen_test]
+async fn the_trace_says_who_noticed_and_what_is_only_late() {
+    let view = preset("watcher");
+    let (root, picked, _keep) = mount(move || view! { <OrderViews view=view side=0 /> }.into_any());
+    run_to_end(view);
+    let flagged: Vec<u32> = view.run.with_value(|r| {
+        let orders = r.sides[0].model().orders();
+        (0..orders.len() as u32)
+            .filter(|&i| orders[i as usize].flagged)
+            .collect()
+    });
+    let mut lost_seen = 0;
+    for order in flagged {
+        picked.set(Some(order));
+        tick().await;
+        for hop in all(&root, "[data-testid=missing-hop][data-why=lost]") {
+            let said = hop.text_content().unwrap_or_default();
+            assert!(
+                said.starts_with('✗') && said.contains("the timeout watcher noticed"),
+                "{said}"
+            );
+            assert!(!said.contains("no one knows"), "{said}");
+            lost_seen += 1;
+        }
+    }
+    assert!(lost_seen > 0, "a flagged order with a lost hop");
+    // customer_cancels at 191 ms: delivery_cancelled is still on its way.
+    let view = preset("customer_cancels");
+    let (root, _, _keep) = mount(move || view! { <OrderViews view=view side=0 /> }.into_any());
+    advance_to(view, 191);
+    tick().await;
+    let late = all(&root, "[data-testid=missing-hop][data-why=not_yet]");
+    assert!(!late.is_empty());
+    for hop in late {
+        let said = hop.text_content().unwrap_or_default();
+        assert!(said.starts_with('◷'), "{said}");
+    }
+}

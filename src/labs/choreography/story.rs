@@ -217,11 +217,15 @@ fn hop_text(lang: Lang, label: HopLabel) -> String {
     }
 }
 
-fn missing_text(lang: Lang, why: Missing) -> &'static str {
+/// Why a hop is missing, and its mark: ✗ for one that will never come, ◷
+/// for one still on its way (it read "✗ … not yet", a failure's mark). A
+/// lost hop of an order the watcher flagged is no longer unknown.
+fn missing_text(lang: Lang, why: Missing, flagged: bool) -> (&'static str, &'static str) {
     match why {
-        Missing::Lost => t(lang, "choreo.where.lost"),
-        Missing::GaveUp => t(lang, "choreo.where.gave_up"),
-        Missing::NotYet => t(lang, "choreo.where.not_yet"),
+        Missing::Lost if flagged => ("✗", t(lang, "choreo.where.lost_flagged")),
+        Missing::Lost => ("✗", t(lang, "choreo.where.lost")),
+        Missing::GaveUp => ("✗", t(lang, "choreo.where.gave_up")),
+        Missing::NotYet => ("◷", t(lang, "choreo.where.not_yet")),
     }
 }
 
@@ -368,14 +372,16 @@ fn where_markup(d: &StoryData, lang: Lang) -> String {
                         ),
                     ],
                 );
+                let (mark, why) = missing_text(lang, hop.why, w.flagged);
                 m.text(&tf(
                     lang,
                     "choreo.where.missing",
                     &[
+                        ("mark", &mark),
                         ("topic", &hop.topic.key()),
                         ("service", &t(lang, Lane::Service(hop.to).name_key())),
                         ("at", &human_ms_in(lang, ms(hop.at))),
-                        ("why", &missing_text(lang, hop.why)),
+                        ("why", &why),
                     ],
                 ));
                 m.close("p");

@@ -398,11 +398,14 @@ pub fn states_over_time(model: &ChoreoModel, now: SimTime, buckets: usize) -> (f
 }
 
 /// An order to show when none is picked: the first stuck one, else the first
-/// being undone or undone, else the newest placed.
+/// left inconsistent (the watcher's preset showed an order it cured, never
+/// one its lost undo left holding money), else the first being undone or
+/// undone, else the newest placed.
 pub fn notable_order(model: &ChoreoModel) -> Option<u32> {
     let orders = model.orders();
     let find = |want: &[Status]| orders.iter().position(|o| want.contains(&status(o))).map(|i| i as u32);
     find(&[Status::Stuck])
+        .or_else(|| orders.iter().position(|o| o.is_inconsistent()).map(|i| i as u32))
         .or_else(|| find(&[Status::Compensating, Status::Compensated]))
         .or_else(|| orders.len().checked_sub(1).map(|i| i as u32))
 }
@@ -586,6 +589,9 @@ pub struct WhereIs {
     /// Its business state breaks a rule (stock still held for an order
     /// undone, a double refund…): its status alone ("undone") would hide it.
     pub inconsistent: bool,
+    /// The timeout watcher noticed it stalled (and had it cancelled): a lost
+    /// hop is then known, not silent.
+    pub flagged: bool,
 }
 
 /// Assembles "where is order #N?" from its story (its records) and the
@@ -657,6 +663,7 @@ pub fn where_is(model: &ChoreoModel, story: &OrderStory) -> WhereIs {
         done: o.map(|o| o.done.clone()).unwrap_or_default(),
         last_progress: o.map(|o| o.last_progress),
         inconsistent: o.is_some_and(|o| o.is_inconsistent()),
+        flagged: o.is_some_and(|o| o.flagged),
     }
 }
 
@@ -898,6 +905,28 @@ mod tests {
         };
         happened("event_lost", 0, 0, &|r| matches!(r, ChoreoRecord::Lost { .. }));
         happened("watcher", 1, 0, &|r| matches!(r, ChoreoRecord::Flagged { .. }));
+        // The demo's first moment: A published inventory_reserved while B's
+        // orchestrator still waits for the reservation's reply (the caption
+        // said it had the reply and was about to charge).
+        let p = presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+        let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+        run.run_to(SimTime::from_ms(p.moments[0].at_ms), u64::MAX);
+        assert!(matches!(
+            run.sides[1].model().orders()[0].phase,
+            Phase::Running {
+                step: Step::Reserve,
+                ..
+            }
+        ));
+        // The watcher's last moment sends the reader to A's inconsistent
+        // orders: the run has some, and the most telling order is one.
+        let p = presets::all().into_iter().find(|p| p.id == "watcher").unwrap();
+        let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        let a = run.sides[0].model();
+        assert!(a.orders().iter().any(|o| o.is_inconsistent()));
+        let telling = notable_order(a).unwrap();
+        assert!(a.orders()[telling as usize].is_inconsistent());
         happened("inventory_down", 1, 0, &|r| {
             matches!(r, ChoreoRecord::DeadLetter { .. })
         });
