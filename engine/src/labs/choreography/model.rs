@@ -458,7 +458,10 @@ impl ChoreoModel {
                 ctx.schedule_at(at, ChoreoEvent::Arrive(msg));
             }
         } else {
-            self.stats.lost += 1;
+            // Every listener's copy is lost, counted as `messages` counts
+            // them: one per event read as 7 lost of 401 (1.7 %) beside
+            // orchestration's 36 of 629, at the same 5 % loss.
+            self.stats.lost += channels.len() as u64;
             ctx.record(ChoreoRecord::Lost {
                 order,
                 kind: kind.index() as u8,
@@ -786,7 +789,6 @@ impl ChoreoModel {
         if step == Step::Schedule {
             if o.completed_at.is_none() {
                 o.completed_at = Some(now);
-                self.stats.on_complete(now.since(o.placed));
                 ctx.record(ChoreoRecord::Completed { order });
             }
             o.outstanding += 1;

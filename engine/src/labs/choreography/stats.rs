@@ -41,8 +41,6 @@ pub struct ChoreoStats {
     pub compensations: u64,
     pub notifications: u64,
     pub cancel_requests: u64,
-    /// Placing to completion (delivery scheduled).
-    pub completion: Histogram,
     /// From an order's last progress to someone noticing it stalled.
     pub detection: Histogram,
     /// Over time (widening as the run goes on), for the charts.
@@ -60,7 +58,6 @@ impl Default for ChoreoStats {
             compensations: 0,
             notifications: 0,
             cancel_requests: 0,
-            completion: Histogram::default(),
             detection: Histogram::default(),
             series: Series::new(SimDuration::from_ms(100)),
         }
@@ -70,9 +67,6 @@ impl Default for ChoreoStats {
 impl ChoreoStats {
     pub fn slice(&mut self, t: SimTime) -> &mut Slice {
         self.series.at(t)
-    }
-    pub fn on_complete(&mut self, d: SimDuration) {
-        self.completion.record(d);
     }
     pub fn on_detect(&mut self, d: SimDuration) {
         self.detection.record(d);
@@ -130,6 +124,15 @@ impl ChoreoModel {
             *count.entry(standing_key(o.standing())).or_insert(0u64) += 1;
         }
         let n = |k: &str| count.get(k).copied().unwrap_or(0);
+        // Times to complete, of the orders counted completed: "Completed 0"
+        // stood beside "Time to complete, p50 248 ms" when every customer
+        // cancelled after the delivery was scheduled.
+        let mut completion = Histogram::default();
+        for o in self.orders().iter().filter(|o| o.standing() == Standing::Completed) {
+            if let Some(at) = o.completed_at {
+                completion.record(at.since(o.placed));
+            }
+        }
         let ms = |h: &Histogram, q: f64| h.quantile(q).map(|d| round1(d.as_ms_f64()));
         let mut services = BTreeMap::new();
         for sid in self.config().services.in_flow() {
@@ -177,9 +180,9 @@ impl ChoreoModel {
             detected: s.detection.count(),
             detection_p50_ms: ms(&s.detection, 0.5),
             detection_p95_ms: ms(&s.detection, 0.95),
-            p50_ms: ms(&s.completion, 0.5),
-            p95_ms: ms(&s.completion, 0.95),
-            p99_ms: ms(&s.completion, 0.99),
+            p50_ms: ms(&completion, 0.5),
+            p95_ms: ms(&completion, 0.95),
+            p99_ms: ms(&completion, 0.99),
             stock_left: self.stock() as u64,
             subscriptions: match self.mode() {
                 super::config::Mode::Choreography => self.config().wiring.len() as u64,
