@@ -207,7 +207,7 @@ pub fn all() -> Vec<RetryPreset> {
         },
         RetryPreset {
             id: "storm_breaker",
-            moments: moments("storm_breaker", &[15_000, 15_300, 18_300, 27_700]),
+            moments: moments("storm_breaker", &[15_000, 16_000, 18_300, 28_600]),
             seed: 42,
             config: storm(Strategy {
                 breaker: Some(BreakerConfig {

@@ -1249,3 +1249,37 @@ fn mid_run_waits_count_only_what_was_waited() {
     assert_eq!(run.a.model().metrics_at(end), run.a.model().stats().metrics());
     assert!(run.a.model().metrics_at(end).retry_wait_ms >= 2_000.0);
 }
+
+/// What storm_breaker's captions point at is drawn on the stage cards' chart
+/// at their moments: at 15.3 s both charts still ended at 15 s, identical,
+/// under "B stops calling — its dashed line drops to zero"; at 27.7 s B's
+/// solid line was still at 0 under "back at the arrival rate".
+#[test]
+fn storm_breakers_moments_show_what_their_captions_name() {
+    use crate::labs::run::LabRun;
+    let p = preset("storm_breaker");
+    let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+    let last = |run: &RetryRun, side: usize, key: &str| {
+        let v = run.verdict(side);
+        let line = v.lines.iter().find(|l| l.label_key == key).unwrap();
+        line.points.last().unwrap().1
+    };
+    let (calls, ok) = ("retry.charts.load_calls", "retry.charts.load_succeeded");
+    // Moment 2: B's calls are down to zero, A's are not.
+    run.run_until(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
+    assert_eq!(last(&run, 1, calls), 0.0);
+    assert!(last(&run, 0, calls) > 100.0);
+    // Moment 4: B succeeds at about the arrival rate again; A does not.
+    run.run_until(SimTime::from_ms(p.moments[3].at_ms), u64::MAX);
+    let Workload::Poisson {
+        clients,
+        rate_per_client,
+        ..
+    } = p.config.workload
+    else {
+        panic!("storm_breaker is a Poisson workload");
+    };
+    let rate_per_s = f64::from(clients) * rate_per_client;
+    assert!(last(&run, 1, ok) >= 0.7 * rate_per_s, "{}", last(&run, 1, ok));
+    assert!(last(&run, 0, ok) < 0.1 * rate_per_s);
+}
