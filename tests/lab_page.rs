@@ -885,6 +885,38 @@ fn a_cards_summary_bolds_what_the_other_side_has_not() {
     );
 }
 
+/// In the compact embed a guide text has its `.compact` variant where the
+/// catalogue has one: the embed has no "Where is order #N?", and event_lost's
+/// caption sent the reader there. Elsewhere, and where there is none, the text.
+#[wasm_bindgen_test]
+fn the_compact_embed_takes_a_captions_compact_variant() {
+    use cloud_patterns_playground::lab_page::guide::guide_text;
+    let key = "preset.choreography.event_lost.moment.2";
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let was = window.location().href().unwrap();
+    let full = guide_text(Lang::En, key);
+    assert!(full.contains("Where is order"), "{full}");
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?embed=1"))
+        .unwrap();
+    let compact = guide_text(Lang::En, key);
+    let es = guide_text(Lang::Es, key);
+    let plain = guide_text(Lang::En, "preset.choreography.event_lost.moment.1");
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&was))
+        .unwrap();
+    assert!(
+        !compact.contains("Where is order") && compact.contains("stuck"),
+        "{compact}"
+    );
+    assert!(es.contains("atascado") && !es.contains("¿Dónde"), "{es}");
+    assert_eq!(
+        plain,
+        engine::i18n::t(Lang::En, "preset.choreography.event_lost.moment.1")
+    );
+}
+
 /// In one row of the metrics table every share takes the same decimals
 /// (A's, B's, theory's): mid-month A read "99.5 %" beside B's "99.98 %".
 /// "0 %" and "100 %" stay whole: they are exact.

@@ -202,7 +202,7 @@ pub fn GuidePanel(
         let modified = current.get() != Some(id);
         let lang_now = lang.get();
         let title = t(lang_now, &preset_key(lab, id, "title")).to_string();
-        let text = t(lang_now, &preset_key(lab, id, "guide")).to_string();
+        let text = guide_text(lang_now, &preset_key(lab, id, "guide"));
         let cut = RwSignal::new(false);
         let full = title.clone();
         Some(view! {
@@ -311,7 +311,7 @@ pub fn MomentCaption(clock: Clock) -> impl IntoView {
                 " "
                 <span class="moment-time">{crate::charts::fmt_ms(lang, moment.at_ms as f64)}</span>
                 " — "
-                {t(lang, &moment.caption_key).to_string()}
+                {guide_text(lang, &moment.caption_key)}
                 " "
                 // Not at a moment the run ends on: nothing goes on.
                 {move || (!clock.finished.get()).then(|| view! {
@@ -320,4 +320,18 @@ pub fn MomentCaption(clock: Clock) -> impl IntoView {
             </div>
         })
     }
+}
+
+/// A guide's or a moment's text; in the compact embed its `.compact`
+/// variant where the catalogue has one. The embed leaves out some of the
+/// page (the choreography lab's "Where is order #N?" and sequence diagram),
+/// and a caption sending the reader there pointed at nothing.
+pub fn guide_text(lang: engine::Lang, key: &str) -> String {
+    if crate::embed::EmbedMode::from_url().compact() {
+        let compact = format!("{key}.compact");
+        if engine::i18n::has(&compact) {
+            return t(lang, &compact).to_string();
+        }
+    }
+    t(lang, key).to_string()
 }
