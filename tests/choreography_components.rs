@@ -1106,3 +1106,69 @@ async fn the_trace_says_who_noticed_and_what_is_only_late() {
         assert!(said.starts_with('◷'), "{said}");
     }
 }
+
+/// In half a phone (a stage 180 px wide) a label never covers a service's
+/// box unless it is the followed order's, and one message's copies to two
+/// listeners are named once (customer_cancels at 191 ms read
+/// "delivery_cancelled" twice, and "cobrar el pago" over the Pagos box).
+/// Where there is no room, only the followed order's labels show; a wider
+/// stage still names the others' messages (over a box's edge, on a halo).
+#[wasm_bindgen_test]
+async fn in_half_a_phone_labels_keep_off_the_boxes_and_name_a_message_once() {
+    use cloud_patterns_playground::labs::choreography::stage::stage_svg;
+    let root = container();
+    let mut seen = std::collections::BTreeMap::<(u32, bool), u32>::new();
+    for (width, followed) in [(180u32, None), (560, None), (180, Some(0))] {
+        // A fresh run for each: a run cannot go back in time.
+        let view = preset("customer_cancels");
+        root.set_attribute("style", &format!("width: {width}px"))
+            .unwrap();
+        for ms in (100..900).step_by(10) {
+            advance_to(view, ms);
+            for side in 0..2 {
+                let svg = view.run.with_value(|r| {
+                    stage_svg(&r.sides[side], Lang::Es, followed, f64::from(width))
+                });
+                root.set_inner_html(&svg);
+                let boxes: Vec<web_sys::DomRect> = all(&root, ".choreo-box")
+                    .iter()
+                    .map(|e| e.get_bounding_client_rect())
+                    .collect();
+                let mut said: Vec<(String, String)> = vec![];
+                for token in all(&root, "[data-testid=token]") {
+                    let Some(label) = token.query_selector(".choreo-token-label").unwrap() else {
+                        continue;
+                    };
+                    let text = label.text_content().unwrap_or_default();
+                    let order = token.get_attribute("data-order").unwrap_or_default();
+                    *seen.entry((width, followed.is_some())).or_default() += 1;
+                    if followed.is_some() {
+                        continue;
+                    }
+                    assert!(
+                        !said.contains(&(order.clone(), text.clone())),
+                        "{width} px, {ms} ms, side {side}: {text:?} twice for order {order}"
+                    );
+                    let l = label.get_bounding_client_rect();
+                    for b in boxes.iter().filter(|_| width < 300) {
+                        let apart = l.right() <= b.left() + 1.0
+                            || b.right() <= l.left() + 1.0
+                            || l.bottom() <= b.top() + 1.0
+                            || b.bottom() <= l.top() + 1.0;
+                        assert!(
+                            apart,
+                            "{width} px, {ms} ms, side {side}: {text:?} over a box"
+                        );
+                    }
+                    said.push((order, text));
+                }
+            }
+        }
+    }
+    // Labels where there is room, and the followed order's in half a phone.
+    assert!(
+        seen.get(&(560, false)).copied().unwrap_or(0) > 5,
+        "{seen:?}"
+    );
+    assert!(seen.get(&(180, true)).copied().unwrap_or(0) > 5, "{seen:?}");
+}

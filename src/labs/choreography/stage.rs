@@ -470,6 +470,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         .map(|t| [t.x - 10.0, t.y - 10.0, t.x + 10.0, t.y + 10.0])
         .collect();
     let mut taken: Vec<[f64; 4]> = vec![];
+    let mut labelled_as: Vec<(u32, String)> = vec![];
     let mut label_at: Vec<Option<(f64, f64, &'static str)>> = vec![None; tokens.len()];
     let mut order: Vec<usize> = (0..tokens.len())
         .filter(|&i| labelled || picked == Some(tokens[i].order))
@@ -490,19 +491,43 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
             })
             .collect();
         let free = |b: &[f64; 4], of: &[[f64; 4]]| !of.iter().any(|t| overlap(t, b));
-        // Clear of boxes, tokens and labels; else of tokens and labels (over a
-        // box, on its halo); else of labels only ("charge the payment" ran
-        // over token 1 while a spot beside it was free).
+        let followed = picked == Some(tk.order);
+        // One label per message: a copy of the same event to another
+        // listener says nothing new ("delivery_cancelled" twice, across
+        // two boxes).
+        if !followed
+            && labelled_as
+                .iter()
+                .any(|(o, l)| *o == tk.order && *l == tk.label)
+        {
+            continue;
+        }
+        // Clear of boxes, tokens and labels ("charge the payment" ran over
+        // token 1 while a spot beside it was free); else clear of tokens and
+        // labels, over a box on its halo — but not in half a phone, where
+        // the boxes fill the drawing ("cobrar el pago" covered the Pagos
+        // box): there only the followed order's label goes over one. The
+        // followed order's label shows anyway, else clear of labels only.
+        let over_box_ok = followed || !lay.narrow;
         let spot = spots
             .iter()
             .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &boxes))
             .or_else(|| {
                 spots
                     .iter()
+                    .filter(|_| over_box_ok)
                     .find(|(_, b)| free(b, &taken) && free(b, &discs))
             })
-            .or_else(|| spots.iter().find(|(_, b)| free(b, &taken)))
+            .or_else(|| {
+                spots
+                    .iter()
+                    .filter(|_| followed)
+                    .find(|(_, b)| free(b, &taken))
+            })
             .copied();
+        if spot.is_some() {
+            labelled_as.push((tk.order, tk.label.clone()));
+        }
         if let Some((at, b)) = spot {
             taken.push(b);
             label_at[i] = Some(at);
