@@ -402,8 +402,9 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
         )
         .text(&fmt_value_to(lang, row.value, decimals));
         // Said, not only slanted: a phone has no tooltip to explain the
-        // italics, and the table's note is far below.
-        if row.provisional {
+        // italics, and the table's note is far below. (Not under "–": there
+        // is nothing yet to change.)
+        if row.provisional && started && row.value != MetricValue::Missing {
             m.text(" ")
                 .elem("span", &[("class", "key-so-far")], t(lang, "ui.so_far"));
         }
