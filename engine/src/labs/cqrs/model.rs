@@ -478,6 +478,9 @@ impl CqrsModel {
         }
         let sale = self.sold;
         self.sold += 1;
+        if self.sold > u64::from(stock.units) {
+            self.stats.slice(ctx.now()).oversold += 1;
+        }
         self.stock_copy -= 1;
         self.stock_seen.push(false);
         let mut rng = self.keyed("stock", sale);
@@ -506,6 +509,7 @@ impl CqrsModel {
         self.stock_seen[sale as usize] = true;
         self.products_stock -= 1;
         self.stock_duplicates_applied += u64::from(dup);
+        self.stats.slice(ctx.now()).dup_applied += u32::from(dup);
         ctx.record(CqrsRecord::StockApplied {
             sale,
             units: self.products_stock,

@@ -203,6 +203,16 @@ impl SidesView for CqrsModel {
                     ("cqrs.verdict.own_stale", Tone::Bad, false, |s| s.own_stale),
                 ]
             }
+            // The stock queue has no reads: what it sold beyond the stock,
+            // and what duplicates took off the products' count (the chart
+            // lay flat at 0 reads under its lesson).
+            Some("oversold") => {
+                verdict.title_key = "cqrs.verdict.stock_title";
+                vec![
+                    ("cqrs.verdict.oversold", Tone::Bad, false, |s| s.oversold),
+                    ("cqrs.verdict.dup_applied", Tone::Wait, true, |s| s.dup_applied),
+                ]
+            }
             Some("mixed_screens") => vec![
                 ("cqrs.verdict.reads", Tone::Neutral, true, |s| s.reads),
                 ("cqrs.verdict.stale", Tone::Bad, false, |s| s.stale),
@@ -227,7 +237,7 @@ impl SidesView for CqrsModel {
                     if from > now {
                         break;
                     }
-                    if slice.reads > 0 {
+                    if lines.iter().any(|l| (l.3)(slice) > 0) {
                         // A step at the slice's start, level until the next.
                         for (l, line) in lines.iter().enumerate() {
                             points[l].push((from, totals[l] as f64));

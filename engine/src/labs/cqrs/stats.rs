@@ -19,6 +19,10 @@ pub struct Slice {
     pub own_stale: u32,
     /// Screens whose two projections disagreed.
     pub mixed: u32,
+    /// Sales beyond the stock there really was…
+    pub oversold: u32,
+    /// …and duplicated stock updates applied (the products' count drifts low).
+    pub dup_applied: u32,
 }
 
 impl Bucket for Slice {
@@ -30,6 +34,8 @@ impl Bucket for Slice {
         self.own_reads += o.own_reads;
         self.own_stale += o.own_stale;
         self.mixed += o.mixed;
+        self.oversold += o.oversold;
+        self.dup_applied += o.dup_applied;
     }
 }
 

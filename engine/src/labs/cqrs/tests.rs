@@ -934,3 +934,35 @@ fn the_chart_counts_what_the_preset_teaches() {
     let own = |side: usize| run.sides[side].model().metrics(run.sides[side].now()).own_stale_reads;
     assert!(own(0) > 0 && own(1) == 0, "A misses its own writes, B never");
 }
+
+/// The stock queue has no reads: its cards chart what it sold beyond the
+/// stock and what duplicates took off the count, as running totals that end
+/// at the table's figures (the chart lay flat at "0 reads" under the lesson).
+#[test]
+fn the_stock_queues_chart_counts_oversales_and_drift() {
+    use crate::labs::run::LabRun;
+    let p = preset("stock_queue");
+    let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    for side in 0..run.sides.len() {
+        let v = run.verdict(side);
+        assert_eq!(v.title_key, "cqrs.verdict.stock_title");
+        let m = run.sides[side].model().metrics(run.sides[side].now());
+        let last = |key: &str| {
+            v.lines
+                .iter()
+                .find(|l| l.label_key == key)
+                .unwrap()
+                .points
+                .last()
+                .unwrap()
+                .1
+        };
+        assert_eq!(last("cqrs.verdict.oversold"), m.oversold as f64, "side {side}");
+        assert_eq!(last("cqrs.verdict.dup_applied"), m.stock_drift as f64, "side {side}");
+    }
+    // A oversells and drifts; B (reserve on the write side, idempotent) neither.
+    let v = run.verdict(0);
+    assert!(v.peak() > 0.0);
+    assert_eq!(run.verdict(1).peak(), 0.0);
+}
