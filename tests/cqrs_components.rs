@@ -1693,3 +1693,21 @@ fn running_totals_before_the_run_still_say_press_play() {
         assert!(!svg.contains("verdict-press-play"), "{id}: {svg}");
     }
 }
+
+/// On a handful of changes the tank says how many came in, not a rate: the
+/// demo's one change at 120 ms read "in: 8.33/s". With enough, a rate.
+#[wasm_bindgen_test]
+async fn the_tank_counts_a_handful_of_changes_and_rates_many() {
+    let view = preset("demo");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, 120);
+    tick().await;
+    let said = text(&root, "[data-testid=tank-0] .cqrs-flow--in");
+    assert_eq!(said, "in: 1 change so far");
+    let view = preset("slow_projector");
+    let (root, _keep) = stage(view, 0);
+    advance_to(view, 5_000);
+    tick().await;
+    let said = text(&root, "[data-testid=tank-0] .cqrs-flow--in");
+    assert!(said.starts_with("in: ") && said.ends_with("/s"), "{said}");
+}

@@ -899,11 +899,20 @@ pub fn tank_markup(sim: &CqrsSim, lang: Lang) -> String {
     m.elem(
         "span",
         &[("class", "cqrs-flow cqrs-flow--in")],
-        &tf(
-            lang,
-            "cqrs.tank.in",
-            &[("rate", &fmt_number(lang, k.offered_per_s))],
-        ),
+        &if k.committed < engine::labs::cqrs::view::RATE_MIN_CHANGES {
+            engine::i18n::tn(
+                lang,
+                "cqrs.tank.in_count",
+                k.committed,
+                &[("n", &k.committed)],
+            )
+        } else {
+            tf(
+                lang,
+                "cqrs.tank.in",
+                &[("rate", &fmt_number(lang, k.offered_per_s))],
+            )
+        },
     );
     // The tank: its fill is the backlog against its peak so far.
     m.open(

@@ -444,6 +444,9 @@ pub struct Tank {
     /// Changes committed per second while they arrived (what comes in, and
     /// the load against μ: the drain after the writes stop does not lower it).
     pub offered_per_s: f64,
+    /// Changes committed so far: below [`RATE_MIN_CHANGES`] the page says
+    /// how many, not a rate (one change at 120 ms read "in: 8.33/s").
+    pub committed: u64,
     /// What the projector can apply per second (queue mode: μ).
     pub service_per_s: Option<f64>,
     /// The fixed delay (inline or delay mode).
@@ -493,6 +496,9 @@ pub fn writes_until_ms(model: &CqrsModel) -> f64 {
     }
 }
 
+/// Changes committed before the tank gives what comes in as a rate.
+pub const RATE_MIN_CHANGES: u64 = 10;
+
 /// Applied changes Little's law needs before the tank judges it.
 pub const LITTLE_MIN_SAMPLES: u64 = 20;
 
@@ -519,6 +525,7 @@ pub fn tank(sim: &CqrsSim) -> Tank {
         } else {
             p.offered_per_s()
         },
+        committed: p.committed(),
         service_per_s: (mode == SyncMode::Queue).then(|| {
             if c.service_ms == 0 {
                 f64::INFINITY
