@@ -917,6 +917,54 @@ fn the_compact_embed_takes_a_captions_compact_variant() {
     );
 }
 
+/// "ended at …" sits at the height fewest lines cross under it (in half a
+/// phone, a replica card's label lay low across an at-risk line that came
+/// and went, where high only the done line's one climb crossed it).
+#[wasm_bindgen_test]
+fn the_ended_label_finds_a_height_no_line_crosses() {
+    use cloud_patterns_playground::lab_page::verdict::verdict_svg;
+    use engine::labs::run::{Tone, Verdict, VerdictLine};
+    let line = |label_key: &'static str, points: Vec<(f64, f64)>| VerdictLine {
+        label_key,
+        tone: Tone::Neutral,
+        dashed: false,
+        points,
+    };
+    // Done at the top; at risk between 0 and a third of the axis; the end at 15.43 s of 16.43 s.
+    let wavy: Vec<(f64, f64)> = (0..=154)
+        .map(|i| (i as f64 * 100.0, if i % 4 < 2 { 0.0 } else { 13.0 }))
+        .collect();
+    let d = Verdict {
+        title_key: "",
+        unit_key: "",
+        whole: true,
+        lines: vec![
+            line("a", vec![(0.0, 0.0), (1_000.0, 40.0), (15_430.0, 40.0)]),
+            line("b", wavy),
+        ],
+        bands: vec![],
+    };
+    let ax = Axis {
+        x_max_ms: 16_430.0,
+        y_max: 40.0,
+        now_ms: 16_430.0,
+        runs_on_ms: Some(15_430.0),
+    };
+    let root = container();
+    root.set_inner_html(&format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='180' height='100'>{}</svg>",
+        verdict_svg(Lang::Es, &d, ax, 180.0)
+    ));
+    let y: f64 = q(&root, "[data-testid=verdict-ended]")
+        .unwrap()
+        .get_attribute("y")
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Plot from 8 to 84 px: 40 at 8, 13 at about 59, 0 at 84. Not low (across 0–13).
+    assert!(y < 50.0, "ended label at y {y}");
+}
+
 /// In one row of the metrics table every share takes the same decimals
 /// (A's, B's, theory's): mid-month A read "99.5 %" beside B's "99.98 %".
 /// "0 %" and "100 %" stay whole: they are exact.

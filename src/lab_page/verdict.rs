@@ -284,21 +284,42 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
         let (at, y_at, anchor) = if fits {
             (after, TOP + plot_h / 2.0 + 4.0, "start")
         } else {
-            // Before the end, at the top or the bottom of the plot: whichever
-            // the lines under the label leave free (low, it sat on a line at
-            // 0 for the whole run, or across a crash's dip).
+            // Before the end, low, high or in the middle of the plot: where
+            // the fewest lines cross under the label (low, it sat on a line
+            // at 0 for the whole run, or across a crash's dip; in half a
+            // phone, across an at-risk line that came and went, where high
+            // only the done line's one climb crossed it).
             let wide_ms = (text_width(&label, 10.0) + 6.0) / plot_w.max(1.0) * ax.x_max_ms;
-            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-            for p in d.lines.iter().flat_map(|l| l.points.iter()) {
-                if p.0 >= end_ms - wide_ms && p.0 <= end_ms {
-                    lo = lo.min(p.1 / y_top);
-                    hi = hi.max(p.1 / y_top);
-                }
-            }
-            // Low when the lines there keep off the bottom (or span it all);
-            // high, below the bands' names, when they all lie low.
-            let high = lo <= 0.3 && hi < 0.6;
-            let y = if high { TOP + 22.0 } else { TOP + plot_h - 4.0 };
+            let within = |p: &(f64, f64)| p.0 >= end_ms - wide_ms && p.0 <= end_ms;
+            // A baseline's text, as shares of the plot's height from its foot.
+            let share = |baseline: f64| {
+                // (Its 10 px text, and 4 px either side: a line at 0 runs
+                // just under a label set low.)
+                let foot = TOP + plot_h;
+                (
+                    (foot - baseline - 5.0) / plot_h,
+                    (foot - baseline + 14.0) / plot_h,
+                )
+            };
+            // How many of the lines' segments under the label cross a height.
+            let crossings = |baseline: f64| {
+                let (lo, hi) = share(baseline);
+                d.lines
+                    .iter()
+                    .flat_map(|l| l.points.windows(2))
+                    .filter(|w| within(&w[0]) || within(&w[1]))
+                    .filter(|w| {
+                        let (a, b) = (w[0].1 / y_top, w[1].1 / y_top);
+                        a.max(b) >= lo && a.min(b) <= hi
+                    })
+                    .count()
+            };
+            // The height fewest cross; on a tie, low, then high, then the middle.
+            let (low, high, mid) = (TOP + plot_h - 4.0, TOP + 22.0, TOP + plot_h / 2.0 + 4.0);
+            let y = [low, high, mid]
+                .into_iter()
+                .min_by_key(|&b| crossings(b))
+                .unwrap_or(low);
             (x(end_ms) - 3.0, y, "end")
         };
         m.elem(
