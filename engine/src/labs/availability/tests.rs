@@ -864,4 +864,18 @@ fn the_guided_moments_say_what_the_run_shows() {
         m[0].resync_ms
     );
     assert!(m[1].writes_lost > 0);
+    // …and B's jump in lost registrations is drawn left of the playhead, not
+    // hidden under it (the moment came 1 s after the primary's return).
+    use crate::labs::run::LabRun;
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    let at = p.moments[1].at_ms as f64;
+    run.run_until(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
+    let v = run.verdict(1);
+    let lost = v
+        .lines
+        .iter()
+        .find(|l| l.label_key == "availability.verdict.lost")
+        .unwrap();
+    let jump = lost.points.iter().find(|p| p.1 > 0.0).unwrap().0;
+    assert!(jump <= at - 1_500.0, "the jump at {jump} ms, the moment at {at} ms");
 }
