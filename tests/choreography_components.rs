@@ -72,6 +72,14 @@ fn container() -> HtmlElement {
     div.unchecked_into()
 }
 
+/// Whether two boxes do not overlap (touching within `slack` px is apart).
+fn apart(a: &web_sys::DomRect, b: &web_sys::DomRect, slack: f64) -> bool {
+    a.right() <= b.left() + slack
+        || b.right() <= a.left() + slack
+        || a.bottom() <= b.top() + slack
+        || b.bottom() <= a.top() + slack
+}
+
 fn all(root: &Element, selector: &str) -> Vec<Element> {
     let list = root.query_selector_all(selector).expect("valid selector");
     (0..list.length())
@@ -578,10 +586,7 @@ async fn the_sequence_heads_never_run_into_each_other() {
         assert_eq!(heads.len(), 6, "client, orchestrator and four services");
         for (i, a) in heads.iter().enumerate() {
             for b in &heads[i + 1..] {
-                let apart = a.right() <= b.left() + 0.5
-                    || b.right() <= a.left() + 0.5
-                    || a.bottom() <= b.top() + 0.5
-                    || b.bottom() <= a.top() + 0.5;
+                let apart = apart(a, b, 0.5);
                 assert!(apart, "{width} px: heads overlap: {a:?} {b:?}");
             }
         }
@@ -1015,10 +1020,7 @@ async fn token_labels_never_overlap() {
         most = most.max(rects.len());
         for (i, a) in rects.iter().enumerate() {
             for b in &rects[i + 1..] {
-                let apart = a.right() <= b.left() + 1.0
-                    || b.right() <= a.left() + 1.0
-                    || a.bottom() <= b.top() + 1.0
-                    || b.bottom() <= a.top() + 1.0;
+                let apart = apart(a, b, 1.0);
                 assert!(apart, "at {ms} ms: {a:?} and {b:?}");
             }
         }
@@ -1048,10 +1050,7 @@ async fn token_labels_keep_off_other_tokens() {
                 }
                 let disc = other.query_selector("circle, rect").unwrap().unwrap();
                 let d = disc.get_bounding_client_rect();
-                let apart = l.right() <= d.left() + 1.0
-                    || d.right() <= l.left() + 1.0
-                    || l.bottom() <= d.top() + 1.0
-                    || d.bottom() <= l.top() + 1.0;
+                let apart = apart(&l, &d, 1.0);
                 assert!(
                     apart,
                     "at {ms} ms: {:?} over token {:?}",
@@ -1151,10 +1150,7 @@ async fn in_half_a_phone_labels_keep_off_the_boxes_and_name_a_message_once() {
                     );
                     let l = label.get_bounding_client_rect();
                     for b in boxes.iter().filter(|_| width < 300) {
-                        let apart = l.right() <= b.left() + 1.0
-                            || b.right() <= l.left() + 1.0
-                            || l.bottom() <= b.top() + 1.0
-                            || b.bottom() <= l.top() + 1.0;
+                        let apart = apart(&l, b, 1.0);
                         assert!(
                             apart,
                             "{width} px, {ms} ms, side {side}: {text:?} over a box"

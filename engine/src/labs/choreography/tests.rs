@@ -34,6 +34,22 @@ fn run_side(config: &ChoreographyConfig, mode: Mode, seed: u64) -> (ChoreoModel,
     (sim.model().clone(), steps)
 }
 
+/// Preset `id`.
+fn preset(id: &str) -> crate::labs::LabPreset<ChoreographyConfig> {
+    super::presets::all()
+        .into_iter()
+        .find(|p| p.id == id)
+        .unwrap_or_else(|| panic!("no preset {id}"))
+}
+
+/// Preset `id` run to its end, both sides.
+fn ended(id: &str) -> ChoreoRun {
+    let p = preset(id);
+    let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    run
+}
+
 /// The saga's shape: forward steps a prefix of reserve, charge, schedule,
 /// then (unless completed) exactly their compensations, most recent first.
 fn saga_shape_holds(order: &Order, steps: &[Step]) -> Result<(), String> {
@@ -676,12 +692,7 @@ fn the_chart_of_completed_orders_is_the_metric() {
     assert!(placed.contains(&(0.0, 1.0)), "{placed:?}");
     assert_eq!(*placed.last().unwrap(), (46.0, 1.0));
     // The preset where it mattered: every customer cancels.
-    let p = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "double_refund")
-        .unwrap();
-    let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
-    run.run_to_end(u64::MAX);
+    let run = ended("double_refund");
     assert_eq!(run.verdict(0).lines[1].points.last().unwrap().1, 0.0);
 }
 
@@ -691,12 +702,7 @@ fn the_chart_of_completed_orders_is_the_metric() {
 #[test]
 fn an_order_ships_once_and_a_cancelled_one_that_ships_says_so() {
     use super::record::ChoreoRecord;
-    let p = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "double_refund")
-        .unwrap();
-    let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
-    run.run_to_end(u64::MAX);
+    let run = ended("double_refund");
     let mut anyway = 0;
     for sim in &run.sides {
         let mut shipped = std::collections::BTreeMap::<u32, u32>::new();
@@ -725,8 +731,7 @@ fn an_order_ships_once_and_a_cancelled_one_that_ships_says_so() {
 fn times_to_complete_are_of_the_completed_orders() {
     let mut none = 0;
     for p in super::presets::all() {
-        let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
-        run.run_to_end(u64::MAX);
+        let run = ended(p.id);
         for sim in &run.sides {
             let m = sim.model().metrics();
             assert_eq!(m.completed == 0, m.p50_ms.is_none(), "{}: {m:?}", p.id);
@@ -741,10 +746,7 @@ fn times_to_complete_are_of_the_completed_orders() {
 /// 7 lost of 401 in choreography beside 36 of 629 in orchestration).
 #[test]
 fn both_modes_lose_the_bus_loss_rate_of_their_messages() {
-    let mut p = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "event_lost")
-        .unwrap();
+    let mut p = preset("event_lost");
     let rate = p.config.bus.loss_rate;
     assert_eq!(rate, 0.05);
     p.config.workload = OrderWorkload::Poisson {
