@@ -599,6 +599,110 @@ async fn the_sequence_heads_never_run_into_each_other() {
     }
 }
 
+/// In half a phone (180 px) the diagram is a list that fits the card: no
+/// sideways scrolling, every item inside the box, each hop saying who sent it
+/// to whom — and it says what the drawn diagram says (a wide card's): the
+/// same times, hop and mark names, jumps and missing hops, in the same order.
+#[wasm_bindgen_test]
+async fn in_half_a_phone_the_sequence_is_a_list_saying_what_the_diagram_says() {
+    let mut hops = 0;
+    for id in [
+        "payment_rejected",
+        "event_lost",
+        "double_refund",
+        "larger_flow",
+    ] {
+        let view = preset(id);
+        let (root, picked, _keep) = mount(move || {
+            view! { <OrderViews view=view side=0 /><OrderViews view=view side=1 /> }.into_any()
+        });
+        common::style_in(&root, CHOREO_CSS);
+        run_to_end(view);
+        for order in [Some(0), Some(1), None] {
+            picked.set(order);
+            let texts = |sel: &str, story: &Element| -> Vec<String> {
+                all(story, sel)
+                    .iter()
+                    .map(|e| e.text_content().unwrap_or_default())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            };
+            let mut drawn = Vec::new();
+            root.set_attribute("style", "width: 900px").unwrap();
+            settle().await;
+            for side in 0..2 {
+                let story = root
+                    .query_selector(&format!("[data-testid=story-{side}]"))
+                    .unwrap()
+                    .unwrap();
+                assert!(all(&story, "[data-testid=seq-list]").is_empty());
+                drawn.push((
+                    texts("[data-testid=seq-times] .choreo-seq-time", &story),
+                    texts(".choreo-seq-body .choreo-seq-label", &story),
+                    texts("[data-testid=seq-jump] text", &story),
+                    all(&story, "[data-testid=seq-missing]").len(),
+                ));
+            }
+            root.set_attribute("style", "width: 180px").unwrap();
+            settle().await;
+            for side in 0..2 {
+                let what = format!("{id} order {order:?} side {side}");
+                let story = root
+                    .query_selector(&format!("[data-testid=story-{side}]"))
+                    .unwrap()
+                    .unwrap();
+                assert!(all(&story, "[data-testid=seq-heads]").is_empty(), "{what}");
+                let list = story
+                    .query_selector("[data-testid=seq-list]")
+                    .unwrap()
+                    .unwrap_or_else(|| panic!("{what}: a list"));
+                let plot = story.query_selector(".choreo-seq-plot").unwrap().unwrap();
+                assert!(
+                    plot.scroll_width() <= plot.client_width(),
+                    "{what}: scrolls sideways ({} in {})",
+                    plot.scroll_width(),
+                    plot.client_width()
+                );
+                let bx = plot.get_bounding_client_rect();
+                for e in all(&list, "li span") {
+                    let r = e.get_bounding_client_rect();
+                    assert!(
+                        r.left() >= bx.left() - 0.5 && r.right() <= bx.right() + 0.5,
+                        "{what}: {:?} out of the box: {} in {}",
+                        e.text_content(),
+                        at(&r),
+                        at(&bx)
+                    );
+                }
+                let (times, names, jumps, missing) = &drawn[side];
+                assert_eq!(&texts(".choreo-seq-at", &list), times, "{what}: times");
+                let listed = texts(
+                    ".choreo-seq-item.hop .choreo-seq-name, .choreo-seq-item.mark .choreo-seq-name",
+                    &list,
+                );
+                assert_eq!(&listed, names, "{what}: names");
+                let listed_jumps: Vec<String> = texts(".choreo-seq-item.jump", &list)
+                    .into_iter()
+                    .filter(|t| jumps.contains(t))
+                    .collect();
+                assert_eq!(&listed_jumps, jumps, "{what}: jumps");
+                assert_eq!(
+                    all(&list, "[data-testid=seq-missing]").len(),
+                    *missing,
+                    "{what}: missing hops"
+                );
+                // A hop names its sender and its listeners.
+                for h in all(&list, ".choreo-seq-item.hop .choreo-seq-who") {
+                    let who = h.text_content().unwrap_or_default();
+                    assert!(who.contains(" → "), "{what}: {who}");
+                    hops += 1;
+                }
+            }
+        }
+    }
+    assert!(hops > 20, "{hops} hops listed");
+}
+
 /// A time label of the diagram in milliseconds ("263 ms", "2.25 s"); None for
 /// the other texts in the time column.
 fn label_ms(text: &str) -> Option<f64> {
@@ -740,7 +844,7 @@ async fn settle() {
 /// used to sit half a row up, on the line of the time printed for the row
 /// before, so the two collided or read as one. No text of the diagram shares
 /// its line, and the time above ends clear of it — over every preset's first
-/// orders, both sides, in a phone's half-card (180 px) and a wide one.
+/// orders, both sides, in a box that scrolls sideways (360 px) and a wide one.
 #[wasm_bindgen_test]
 async fn a_time_jumps_label_has_a_line_of_its_own() {
     let mut checked = 0;
@@ -751,7 +855,7 @@ async fn a_time_jumps_label_has_a_line_of_its_own() {
         });
         common::style_in(&root, CHOREO_CSS);
         run_to_end(view);
-        for width in [180, 900] {
+        for width in [360, 900] {
             root.set_attribute("style", &format!("width: {width}px"))
                 .unwrap();
             for order in [None, Some(0), Some(1), Some(2), Some(3)] {
@@ -811,8 +915,9 @@ async fn a_time_jumps_label_has_a_line_of_its_own() {
 /// In a long story (both sides of "double_refund", the larger flow's
 /// orchestration) the lanes' names stay in view when the plot scrolls down,
 /// on top of the rows that go under them, and stay over their lifelines when
-/// the plot scrolls sideways (a phone's half-card, 180 px, is narrower than
-/// the diagram). At the top, nothing of the diagram is hidden under them.
+/// the plot scrolls sideways (a phone held sideways gives a card 360 px,
+/// narrower than the diagram). At the top, nothing of the diagram is hidden
+/// under them.
 #[wasm_bindgen_test]
 async fn the_sequence_heads_stay_in_view_when_the_plot_scrolls() {
     let mut sideways = 0;
@@ -823,7 +928,7 @@ async fn the_sequence_heads_stay_in_view_when_the_plot_scrolls() {
         });
         common::style_in(&root, CHOREO_CSS);
         run_to_end(view);
-        for width in [180, 900] {
+        for width in [360, 900] {
             root.set_attribute("style", &format!("width: {width}px; --panel: rgb(1, 2, 3)"))
                 .unwrap();
             settle().await;

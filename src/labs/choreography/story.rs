@@ -454,7 +454,13 @@ fn SequenceDiagram(data: Memo<Option<StoryData>>) -> impl IntoView {
         let w = width.get();
         data.with(|d| {
             d.as_ref()
-                .map(|d| sequence_svg(d, lang, w))
+                .map(|d| {
+                    if w < LIST_BELOW {
+                        sequence_list(d, lang)
+                    } else {
+                        sequence_svg(d, lang, w)
+                    }
+                })
                 .unwrap_or_default()
         })
     };
@@ -468,6 +474,11 @@ fn SequenceDiagram(data: Memo<Option<StoryData>>) -> impl IntoView {
 
 /// The narrowest column a lane gets (CSS px); a narrower box scrolls sideways.
 const MIN_COL: f64 = 72.0;
+/// Below this width (CSS px: half a phone's A | B) the diagram is a list, a
+/// line or two per row. Drawn, its 44 px time column left about two lanes in
+/// view: every hop's name ran out of the box, and reading a row meant
+/// scrolling sideways and back.
+pub const LIST_BELOW: f64 = 300.0;
 const ROW_H: f64 = 22.0;
 /// A time jump's row is a little taller than a step's: its label has a line of
 /// its own, clear of the time of the row above and of the next hop's name.
@@ -493,6 +504,140 @@ fn time_jumps(rows: &[&Row]) -> Vec<Option<f64>> {
     std::iter::once(None)
         .chain(gaps.into_iter().map(|g| (g >= least).then_some(g)))
         .collect()
+}
+
+/// The diagram as a list, for a box too narrow to draw its lanes: one item
+/// per row, oldest first, its time on the left and, for a hop, who sent it to
+/// whom above its name; the same jumps, the same "… more" line, the hops that
+/// never happened and "catching up" as the drawn diagram.
+pub fn sequence_list(d: &StoryData, lang: Lang) -> String {
+    let shown: Vec<&Row> = d.rows.iter().take(MAX_ROWS).collect();
+    let jumps = time_jumps(&shown);
+    let lane = |l: Lane| t(lang, l.short_key());
+    let mut m = Markup::new();
+    m.open(
+        "ol",
+        &[
+            ("class", "choreo-seq-list"),
+            ("data-testid", "seq-list"),
+            (
+                "aria-label",
+                &tf(
+                    lang,
+                    "choreo.seq.label",
+                    &[("order", &(d.order + 1)), ("n", &d.rows.len())],
+                ),
+            ),
+            ("style", &format!("--order:{}", order_colour(d.order))),
+        ],
+    );
+    let item = |m: &mut Markup, class: &str, at: &str, who: Option<&str>, what: &str| {
+        m.open("li", &[("class", class)]);
+        m.elem("span", &[("class", "choreo-seq-at")], at);
+        m.open("span", &[("class", "choreo-seq-what")]);
+        if let Some(who) = who {
+            m.elem("span", &[("class", "choreo-seq-who")], who);
+        }
+        m.elem("span", &[("class", "choreo-seq-name")], what);
+        m.close("span");
+        m.close("li");
+    };
+    for (row, jump) in shown.iter().zip(&jumps) {
+        if let Some(gap) = jump {
+            let later = tf(
+                lang,
+                "choreo.seq.later",
+                &[("gap", &human_ms_in(lang, *gap))],
+            );
+            item(&mut m, "choreo-seq-item jump", "", None, &later);
+        }
+        let at = human_ms_in(lang, ms(row.at));
+        match &row.kind {
+            RowKind::Hop {
+                from,
+                to,
+                label,
+                backward,
+                lost,
+            } => {
+                let to: Vec<&str> = to.iter().map(|l| lane(*l)).collect();
+                let who = format!("{} → {}", lane(*from), to.join(", "));
+                let mut text = hop_text(lang, *label);
+                if *lost {
+                    text.push_str(" — ");
+                    text.push_str(t(lang, "choreo.stage.lost"));
+                }
+                let class = match (backward, lost) {
+                    (_, true) => "choreo-seq-item hop lost",
+                    (true, false) => "choreo-seq-item hop back",
+                    (false, false) => "choreo-seq-item hop",
+                };
+                item(&mut m, class, &at, Some(&who), &text);
+            }
+            RowKind::Mark { lane: l, record } => {
+                let bad = matches!(
+                    record,
+                    ChoreoRecord::StepFailed { .. }
+                        | ChoreoRecord::DeadLetter { .. }
+                        | ChoreoRecord::TimedOut { .. }
+                        | ChoreoRecord::GaveUp { .. }
+                        | ChoreoRecord::Flagged { .. }
+                        | ChoreoRecord::Declined { .. }
+                );
+                let class = if bad {
+                    "choreo-seq-item mark bad"
+                } else {
+                    "choreo-seq-item mark"
+                };
+                item(&mut m, class, &at, Some(lane(*l)), &mark_text(lang, record));
+            }
+        }
+    }
+    if d.rows.len() > MAX_ROWS || d.truncated {
+        let more = tf(
+            lang,
+            "choreo.seq.more",
+            &[("n", &d.rows.len().saturating_sub(MAX_ROWS))],
+        );
+        item(&mut m, "choreo-seq-item jump", "", None, &more);
+    }
+    for hop in d
+        .where_is
+        .missing
+        .iter()
+        .filter(|h| h.why != Missing::NotYet)
+    {
+        let who = format!(
+            "{} → {}",
+            lane(cv::publisher(hop.topic)),
+            lane(Lane::Service(hop.to))
+        );
+        let what = format!("✗ {} — {}", hop.topic.key(), t(lang, "choreo.seq.never"));
+        m.open(
+            "li",
+            &[
+                ("class", "choreo-seq-item missing"),
+                ("data-testid", "seq-missing"),
+            ],
+        );
+        m.elem("span", &[("class", "choreo-seq-at")], "");
+        m.open("span", &[("class", "choreo-seq-what")]);
+        m.elem("span", &[("class", "choreo-seq-who")], &who);
+        m.elem("span", &[("class", "choreo-seq-name")], &what);
+        m.close("span");
+        m.close("li");
+    }
+    if d.behind {
+        item(
+            &mut m,
+            "choreo-seq-item jump",
+            "",
+            None,
+            t(lang, "choreo.seq.catching_up"),
+        );
+    }
+    m.close("ol");
+    m.finish()
 }
 
 /// The diagram as two SVGs of one width: the heads (the lanes' names), which
