@@ -88,6 +88,27 @@ test('the stage draws every service; a lost event is the hop that never happened
   await shot('choreo-event-lost-1440');
 });
 
+test('on a phone each side\'s sequence is a list that fits its half', async ({ page, baseURL, shot }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const lost = presetLinks('choreography', baseURL).find((p) => p.id === 'event_lost')!;
+  await page.goto(lost.link.slice(lost.link.indexOf('#')).replace(/^#/, '/choreography.html#'));
+  await runToEnd(page);
+  for (const side of [0, 1]) {
+    const story = page.getByTestId(`story-${side}`);
+    const list = story.getByTestId('seq-list');
+    await list.scrollIntoViewIfNeeded();
+    await expect(list).toBeVisible();
+    await expect(story.getByTestId('seq-heads')).toHaveCount(0);
+    const plot = story.locator('.choreo-seq-plot');
+    const [sw, cw] = await plot.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    expect(sw, `side ${side} scrolls sideways`).toBeLessThanOrEqual(cw);
+    await expect(list.locator('.choreo-seq-item.hop').first()).toContainText('→');
+  }
+  // Choreography's lost event is the hop that never happened, in the list too.
+  await expect(page.getByTestId('story-0').getByTestId('seq-list').getByTestId('seq-missing').first()).toBeVisible();
+  await shot('choreo-event-lost-390-list');
+});
+
 test('compact embed fits a 720 px frame', async ({ page }) => {
   await page.setViewportSize({ width: 720, height: 720 });
   await page.goto('/choreography.html?embed=1#/en/choreography');
