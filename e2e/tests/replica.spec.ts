@@ -197,3 +197,33 @@ test('1,000 and 10,000 chunks: the DOM does not grow with the chunks; long tasks
   expect(Math.abs(large.stage - small.stage)).toBeLessThanOrEqual(10);
   expect(large.stage).toBeLessThan(200);
 });
+
+test('a guided caption under the player bar comes down into view; far above, it stays', async ({ page, baseURL }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const demo = presetLinks('replica', baseURL).find((p) => p.id === 'demo')!;
+  const caption = page.getByTestId('moment-caption');
+  const bar = page.locator('.lab-player');
+  const pauseAfter = async (scrollTo: (h: number) => number) => {
+    await page.goto('about:blank');
+    await page.goto(`/${demo.link.slice(demo.link.indexOf('#'))}`);
+    await expect(page.getByTestId('guide-on')).toBeChecked();
+    // Where the caption will be: just above the stage cards.
+    const cards = await page.getByTestId('summary-A').boundingBox();
+    const y = scrollTo(cards!.y);
+    await page.evaluate((y) => window.scrollTo(0, y), y);
+    await page.getByTestId('play').click();
+    await expect(caption).toBeVisible({ timeout: 20_000 });
+    await page.waitForTimeout(300);
+  };
+  // The reader scrolled to the stage: the caption (above it) would be under the bar.
+  await pauseAfter((cards) => cards - 60);
+  const b = (await bar.boundingBox())!;
+  const c = (await caption.boundingBox())!;
+  expect(c.y, 'the caption is below the player bar').toBeGreaterThanOrEqual(b.y + b.height - 1);
+  expect(c.y + c.height).toBeLessThan(900);
+  // The reader is in the metrics, far below: the page does not move.
+  await pauseAfter((cards) => cards + 2000);
+  const y = await page.evaluate(() => window.scrollY);
+  expect(y).toBeGreaterThan(1500);
+  expect((await caption.boundingBox())!.y + (await caption.boundingBox())!.height).toBeLessThan(0);
+});

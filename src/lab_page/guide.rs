@@ -256,6 +256,11 @@ pub fn GuidePanel(
 /// scrolled up to [`MOMENT_MARGIN_PX`] under the player bar.
 pub const MOMENT_LOW: f64 = 0.4;
 pub const MOMENT_MARGIN_PX: f64 = 8.0;
+/// A caption hidden under the player bar, or above the window by less than
+/// this share of it (the reader watches the stage just below it), is brought
+/// down to the same place; one further up is left where it is (the reader is
+/// below, in the metrics).
+pub const MOMENT_ABOVE: f64 = 0.5;
 
 /// The caption of the guided moment the player paused on (with the guide
 /// on), shown over the stage cards until play is pressed again.
@@ -265,9 +270,11 @@ pub fn MomentCaption(clock: Clock) -> impl IntoView {
     let guide = clock.guide;
     // Paused at a moment with its caption low on the screen or below it (at
     // 1440×900 the stage starts near the fold): the page scrolls the caption
-    // to the top, with the stage under it, as a guided tour points. Not in
-    // the compact embed (it fits its frame), nor when the reader has
-    // scrolled past it (reading the metrics below).
+    // to the top, with the stage under it, as a guided tour points. Hidden
+    // under the player bar or just above the window (the reader scrolled down
+    // to the stage's lower rows), it comes down under the bar. Not in the
+    // compact embed (it fits its frame), nor when the reader has scrolled
+    // far past it (reading the metrics below).
     let node = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if guide.current.get().is_none() {
@@ -286,13 +293,16 @@ pub fn MomentCaption(clock: Clock) -> impl IntoView {
             .ok()
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0);
-        let top = el.get_bounding_client_rect().top();
-        if !compact && vh > 0.0 && top > vh * MOMENT_LOW {
-            // Under the player bar, which stays at the top of the window.
-            let bar = window
-                .document()
-                .and_then(|d| d.query_selector(".lab-player").ok().flatten())
-                .map_or(0.0, |p| p.get_bounding_client_rect().height());
+        let rect = el.get_bounding_client_rect();
+        let top = rect.top();
+        // Under the player bar, which stays at the top of the window.
+        let bar = window
+            .document()
+            .and_then(|d| d.query_selector(".lab-player").ok().flatten())
+            .map_or(0.0, |p| p.get_bounding_client_rect().height());
+        let low = top > vh * MOMENT_LOW;
+        let hidden = top < bar && rect.bottom() > -vh * MOMENT_ABOVE;
+        if !compact && vh > 0.0 && (low || hidden) {
             window.scroll_by_with_x_and_y(0.0, top - bar - MOMENT_MARGIN_PX);
         }
     });
