@@ -187,6 +187,11 @@ pub struct Order {
     pub closed: [bool; CONSUMERS],
     /// Messages and timers still to come for this order.
     pub outstanding: u32,
+    /// The orchestrator's step timeouts still to go off. They keep an order
+    /// in progress only while the orchestrator still works on it: the
+    /// timer of a step already answered is spent (payment_rejected's B read
+    /// "compensating" for 850 ms after its last reply).
+    pub timers: u32,
     pub last_progress: SimTime,
     /// When the order first completed (delivery scheduled).
     pub completed_at: Option<SimTime>,
@@ -227,6 +232,7 @@ impl Order {
             flagged: false,
             closed: [false; CONSUMERS],
             outstanding: 0,
+            timers: 0,
             last_progress: placed,
             completed_at: None,
             compensated_at: None,
@@ -269,7 +275,7 @@ impl Order {
         if self.completed_at.is_some() && !ended_badly {
             return Standing::Completed;
         }
-        if self.outstanding > 0 {
+        if self.outstanding > 0 || (self.timers > 0 && self.phase != Phase::Finished) {
             return Standing::InProgress;
         }
         // What the business decided first outranks a cancellation racing it.
@@ -342,6 +348,12 @@ pub struct ChoreoModel {
     stock: u32,
     stats: ChoreoStats,
     next_id: u64,
+    /// Step timeouts still to go off, and those of them whose order the
+    /// orchestrator still works on. When every pending event is a timer of
+    /// a finished order, nothing more can happen: the run ends at its last
+    /// real event (the demo's ran on to 2.29 s, its lines stopping at 0.3 s).
+    timers_pending: usize,
+    live_timers: usize,
     /// Buffers reused by every publish (empty between events).
     scratch_channels: Vec<usize>,
     scratch_deliveries: Vec<(usize, SimTime)>,
@@ -373,6 +385,8 @@ impl ChoreoModel {
             backoff: config.retry.backoff(),
             bus: Bus::new(config.bus.clone(), KINDS * CONSUMERS),
             stock: config.stock,
+            timers_pending: 0,
+            live_timers: 0,
             stats: ChoreoStats::default(),
             mode,
             world,
@@ -847,7 +861,9 @@ impl ChoreoModel {
             Some(id),
             ctx,
         );
-        self.orders[order as usize].outstanding += 1;
+        self.orders[order as usize].timers += 1;
+        self.timers_pending += 1;
+        self.live_timers += 1;
         ctx.schedule_in(
             SimDuration::from_ms(self.config.step_timeout_ms),
             ChoreoEvent::StepTimeout { order, step, attempt },
@@ -929,12 +945,12 @@ impl ChoreoModel {
                 let next = self.next_forward(step);
                 match next {
                     Some(n) => {
-                        self.orders[order as usize].phase = Phase::Running { step: n, attempt: 1 };
+                        self.set_phase(order, Phase::Running { step: n, attempt: 1 });
                         self.command(order, n, 1, ctx);
                     }
                     None => {
                         // Completed: the delivery is booked (shipping is the delivery's business).
-                        self.orders[order as usize].phase = Phase::Finished;
+                        self.finish(order);
                     }
                 }
             }
@@ -958,18 +974,21 @@ impl ChoreoModel {
     ) {
         if !permanent && attempt < self.config.retry.max_attempts {
             let wait = self.wait(order, step, attempt);
+            self.set_phase(
+                order,
+                if compensating {
+                    Phase::Compensating {
+                        step,
+                        attempt: attempt + 1,
+                    }
+                } else {
+                    Phase::Running {
+                        step,
+                        attempt: attempt + 1,
+                    }
+                },
+            );
             let o = &mut self.orders[order as usize];
-            o.phase = if compensating {
-                Phase::Compensating {
-                    step,
-                    attempt: attempt + 1,
-                }
-            } else {
-                Phase::Running {
-                    step,
-                    attempt: attempt + 1,
-                }
-            };
             o.outstanding += 1;
             ctx.schedule_in(wait, ChoreoEvent::Retry { order });
             return;
@@ -980,9 +999,8 @@ impl ChoreoModel {
             // A compensation that cannot be done, or a delivery that cannot be
             // booked after the payment: left for a human (the order is stuck,
             // but the orchestrator knows it).
-            let o = &mut self.orders[order as usize];
-            o.phase = Phase::Finished;
-            o.failed = true;
+            self.finish(order);
+            self.orders[order as usize].failed = true;
             return;
         }
         self.orders[order as usize].failed = true;
@@ -1012,12 +1030,10 @@ impl ChoreoModel {
             .find(|c| !o.done.contains(c));
         match pending {
             Some(c) => {
-                o.phase = Phase::Compensating { step: c, attempt: 1 };
+                self.set_phase(order, Phase::Compensating { step: c, attempt: 1 });
                 self.command(order, c, 1, ctx);
             }
-            None => {
-                o.phase = Phase::Finished;
-            }
+            None => self.finish(order),
         }
     }
 
@@ -1038,6 +1054,26 @@ impl ChoreoModel {
             self.start_compensating(order, ctx);
         }
         // Otherwise the step in flight finishes first; its reply starts the compensation.
+    }
+
+    /// The orchestrator is done with the order: its timers still pending
+    /// are spent.
+    fn finish(&mut self, order: u32) {
+        self.set_phase(order, Phase::Finished);
+    }
+
+    /// Every change of an order's phase: an order the orchestrator finished
+    /// has its pending timers counted spent, and live again if a late
+    /// cancellation reopens it.
+    fn set_phase(&mut self, order: u32, phase: Phase) {
+        let o = &mut self.orders[order as usize];
+        let (was, is) = (o.phase == Phase::Finished, phase == Phase::Finished);
+        o.phase = phase;
+        match (was, is) {
+            (false, true) => self.live_timers -= o.timers as usize,
+            (true, false) => self.live_timers += o.timers as usize,
+            _ => {}
+        }
     }
 
     // ---------------------------------------------------------------- the watcher
@@ -1105,6 +1141,10 @@ impl ChoreoModel {
 impl Model for ChoreoModel {
     type Event = ChoreoEvent;
     type Record = ChoreoRecord;
+
+    fn only_no_ops_pending(&self, pending: usize) -> bool {
+        pending > 0 && pending == self.timers_pending && self.live_timers == 0
+    }
 
     fn start(&mut self, ctx: &mut Ctx<'_, ChoreoEvent, ChoreoRecord>) {
         for (i, at) in self.arrival_times().into_iter().enumerate() {
@@ -1233,8 +1273,12 @@ impl ChoreoModel {
                     ctx.schedule_at(up, ChoreoEvent::StepTimeout { order, step, attempt });
                     return;
                 }
-                self.orders[order as usize].outstanding -= 1;
+                self.orders[order as usize].timers -= 1;
+                self.timers_pending -= 1;
                 let o = &self.orders[order as usize];
+                if o.phase != Phase::Finished {
+                    self.live_timers -= 1;
+                }
                 let (current, a, compensating) = match o.phase {
                     Phase::Running { step, attempt } => (step, attempt, false),
                     Phase::Compensating { step, attempt } => (step, attempt, true),

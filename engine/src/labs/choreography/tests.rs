@@ -768,3 +768,27 @@ fn both_modes_lose_the_bus_loss_rate_of_their_messages() {
         );
     }
 }
+
+/// The orchestrator's timer for a step already answered changes nothing: a
+/// run ends at its last real record, and an order whose orchestrator is done
+/// is no longer "in progress" while such a timer waits. Payment_rejected's B
+/// ran on to 1.35 s and read "1 compensating" for 850 ms after its last
+/// reply; a late cancellation that reopens a finished order counts its
+/// timers again (no underflow: every preset runs in the other tests).
+#[test]
+fn a_spent_step_timer_neither_prolongs_the_run_nor_keeps_an_order_in_progress() {
+    for id in ["payment_rejected", "customer_cancels"] {
+        // The orchestrated side (B): the one with step timers.
+        let run = ended(id);
+        let sim = &run.sides[1];
+        let last = sim.trace().entries().next_back().unwrap().at;
+        assert_eq!(sim.now(), last, "{id}: B ends at its last record");
+    }
+    let p = preset("payment_rejected");
+    let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let end = run.sides[1].now();
+    assert!(end < crate::time::SimTime::from_ms(600), "B ends at {end:?}");
+    let o = &run.sides[1].model().orders()[0];
+    assert_eq!(o.standing(), Standing::Compensated);
+}
