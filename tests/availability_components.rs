@@ -161,7 +161,7 @@ async fn the_stage_draws_every_lane_and_switches_the_command_route_on_failover()
     // The text alternative says where registrations go.
     let label = one(&stage, "svg").get_attribute("aria-label").unwrap();
     assert!(
-        label.starts_with("Registrations (commands) go to the backup."),
+        label.starts_with("Registrations (commands) are routed to: backup."),
         "{label}"
     );
 }
@@ -983,8 +983,10 @@ async fn half_a_phone_stacks_the_stage_at_its_own_width() {
     let monitor = one(&root, "[data-lane=monitor]")
         .text_content()
         .unwrap_or_default();
+    // Past the limit (4 missed of 3) it says the verdict, not a fraction
+    // ("perdidos 11/3" read as eleven thirds).
     assert!(
-        monitor.contains("perdidos ") && monitor.contains("/3") && !monitor.contains('×'),
+        monitor.contains("perdidos 4: caído") && !monitor.contains('×'),
         "{monitor}"
     );
     // The routes run down the left: each backend's starts at the gateway's
@@ -1039,6 +1041,23 @@ async fn half_a_phone_stacks_the_stage_at_its_own_width() {
         holder.set_inner_html(&svg);
         texts_inside_their_boxes(&holder, w);
     }
+    // Under the limit, the count towards it: "perdidos 1/3" (crash at 30 s,
+    // a ping a second).
+    let early = preset("rejoin");
+    advance_to(early, 31_500);
+    let svg = early
+        .run
+        .with_value(|r| stage_svg(&r.sides[0], Lang::Es, 180.0, false));
+    holder.set_attribute("style", "width: 180px").unwrap();
+    holder.set_inner_html(&svg);
+    texts_inside_their_boxes(&holder, 180.0);
+    let monitor = one(&holder, "[data-lane=monitor]")
+        .text_content()
+        .unwrap_or_default();
+    assert!(
+        monitor.contains("perdidos ") && monitor.contains("/3") && !monitor.contains("caído"),
+        "{monitor}"
+    );
     root.remove();
 }
 

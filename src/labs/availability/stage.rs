@@ -557,11 +557,14 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
             engine::num::Short(th.value)
         )
     } else if short {
-        tf(
-            lang,
-            "availability.stage.misses_short",
-            &[("n", &(level as u64)), ("k", &(th.value as u64))],
-        )
+        // Past the limit the count goes on: "missed 11/3" read as a fraction.
+        let (n, k) = (level as u64, th.value as u64);
+        let key = if n >= k {
+            "availability.stage.misses_short_over"
+        } else {
+            "availability.stage.misses_short"
+        };
+        tf(lang, key, &[("n", &n), ("k", &k)])
     } else if th.phi {
         tf(
             lang,

@@ -611,9 +611,10 @@ fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) -> Label
         x: None,
         y: GAP_LABEL,
         px: GAP_PX,
-        lines: vec![tf(
+        lines: vec![tn(
             lang,
             "cqrs.stage.backlog",
+            tl.backlog as u64,
             &[("n", &fmt_count(lang, tl.backlog))],
         )],
     }

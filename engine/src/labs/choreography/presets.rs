@@ -26,17 +26,21 @@ fn moments(id: &str, at_ms: &[u64]) -> Vec<Moment> {
 /// `moments_land_where_things_happen` test checks the records are there).
 fn moment_times(id: &str) -> &'static [u64] {
     match id {
-        // inventory_reserved (A 45.5 ms), payment processed (A 137.6), both completed (B 288.1).
-        "demo" => &[46, 138, 290],
+        // inventory_reserved (A 45.5 ms), payment processed (A 137.6), both completed and
+        // B's orchestrator has its last reply (320.9).
+        "demo" => &[46, 138, 322],
         "notifications" => &[330, 6_000],
-        // payment_rejected published (A 271.1), released (A 351.3), released (B 474.7).
-        "payment_rejected" => &[272, 352, 476],
-        // the cancellation (150), delivery cancelled with nothing to undo (A 190.7), both done (B 411.1).
-        "customer_cancels" => &[150, 191, 412],
+        // payment_rejected published (A 271.1), released (A 351.3), B's last reply (500.x),
+        // its notice to the customer about to arrive (the run ends at 544.2).
+        "payment_rejected" => &[272, 352, 544],
+        // the cancellation (150), delivery cancelled with nothing to undo (A 190.7), both done:
+        // B's last reply in, its notice to the customer about to arrive (the run ends at 464.1).
+        "customer_cancels" => &[150, 191, 464],
         // A loses order 22's payment_processed (3267.9); it is stuck; the end.
         "event_lost" => &[3_268, 4_700, 13_285],
-        // the same loss; the watcher flags it (6267.9); released (6673.1).
-        "watcher" => &[3_268, 6_268, 6_674],
+        // the same loss; the watcher flags it (6267.9); released (6673.1); the end, with
+        // A's orders the watcher's undo never fully reached.
+        "watcher" => &[3_268, 6_268, 6_674, 13_285],
         // first failure (5190.8), A's dead letter (6501.5), B gives up (6775.3).
         "inventory_down" => &[5_191, 6_502, 6_776],
         "delivery_retried" => &[605, 5_000],

@@ -962,5 +962,39 @@ mod tests {
             )
         });
         happened("bus_down", 1, 1, &|r| matches!(r, ChoreoRecord::TimedOut { .. }));
+        // "Both sides completed / undid / refunded": B's orchestrator has had
+        // its last reply (its order is finished) and no message is still to
+        // come on either side — the demo's count of messages is the final
+        // one. (At 290 ms B's delivery had completed, but the orchestrator
+        // still waited for its reply: 9 messages of 10.)
+        for id in ["demo", "payment_rejected", "customer_cancels"] {
+            let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
+            let at = p.moments.last().unwrap().at_ms;
+            let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+            run.run_to(SimTime::from_ms(at), u64::MAX);
+            let then: Vec<u64> = run.sides.iter().map(|s| s.model().metrics().messages).collect();
+            for (side, s) in run.sides.iter().enumerate() {
+                let o = &s.model().orders()[0];
+                if s.model().mode() == Mode::Orchestration {
+                    // Its last reply in (every message sent: checked below).
+                    assert!(matches!(o.phase, Phase::Finished), "{id} side {side}: {:?}", o.phase);
+                } else {
+                    let standing = o.standing();
+                    assert!(
+                        !matches!(standing, Standing::InProgress | Standing::Stuck),
+                        "{id} side {side}: {standing:?}"
+                    );
+                }
+            }
+            run.run_to_end(u64::MAX);
+            let end: Vec<u64> = run.sides.iter().map(|s| s.model().metrics().messages).collect();
+            assert_eq!(then, end, "{id}: messages at {at} ms and at the end");
+        }
+        // The watcher's last moment points at A's inconsistent orders: there
+        // are some by then.
+        let p = presets::all().into_iter().find(|p| p.id == "watcher").unwrap();
+        let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+        run.run_to(SimTime::from_ms(p.moments.last().unwrap().at_ms), u64::MAX);
+        assert!(run.sides[0].model().metrics().inconsistent > 0);
     }
 }

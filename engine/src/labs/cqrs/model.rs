@@ -10,7 +10,7 @@
 //! through a queue with a service rate; optionally a second projection (a
 //! user's order history) with its own projector, and read replicas of the
 //! details, each some time behind it. With a CRUD architecture there is no
-//! read side: one store serves both, and reads queue behind writes.
+//! read side: one store serves both, and reads and writes queue behind each other.
 //!
 //! **Queries** ask for an order and are judged against the write side at
 //! the instant they are answered: *fresh*, *stale* (an older version than
