@@ -614,7 +614,7 @@ fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) -> Label
         lines: vec![tn(
             lang,
             "cqrs.stage.backlog",
-            tl.backlog as u64,
+            tl.backlog,
             &[("n", &fmt_count(lang, tl.backlog))],
         )],
     }
