@@ -733,6 +733,62 @@ fn the_ended_label_keeps_off_the_lines() {
     );
 }
 
+/// "ended at …" of a side that ended early in a narrow chart (no room after
+/// its end, none before it either) stays inside the drawing: in half a phone
+/// a run that ended at 146 ms of 4 s read "; 146 ms", cut at the left edge.
+#[wasm_bindgen_test]
+fn the_ended_label_never_runs_off_the_left_edge() {
+    use cloud_patterns_playground::lab_page::verdict::verdict_svg;
+    use engine::labs::run::{Tone, Verdict, VerdictLine};
+    let d = Verdict {
+        title_key: "ui.verdict_ended",
+        unit_key: "ui.verdict_ended",
+        whole: false,
+        lines: vec![VerdictLine {
+            label_key: "ui.verdict_ended",
+            tone: Tone::Neutral,
+            dashed: false,
+            points: vec![(0.0, 0.0), (146.0, 1.0)],
+        }],
+        bands: vec![],
+    };
+    let ax = Axis {
+        x_max_ms: 4_000.0,
+        y_max: 1.0,
+        now_ms: 4_000.0,
+        runs_on_ms: Some(146.0),
+    };
+    let svg = verdict_svg(Lang::Pt, &d, ax, 120.0);
+    let at = svg
+        .find("data-testid=\"verdict-ended\"")
+        .expect("the label");
+    let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+    let attr = |name: &str| -> f64 {
+        tag.split(&format!(" {name}=\""))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let text = &svg[at..];
+    let text = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
+    let width = cloud_patterns_playground::markup::text_width(text, 10.0);
+    let x = attr("x");
+    if tag.contains("text-anchor=\"end\"") {
+        // Clear of the y axis' numbers (the plot starts 30 px in).
+        assert!(
+            x - width >= 29.0 && x <= 120.0,
+            "{text:?} from {} to {x}",
+            x - width
+        );
+    } else {
+        assert!(x >= 29.0 && x + width <= 120.0, "{text:?} at {x}");
+    }
+}
+
 /// Before the run, a mini-chart's empty plot says what fills it: "Press ▶
 /// Play to draw the run", or the button's name alone where the sentence does
 /// not fit (half a phone). Once the run has points, it is gone.

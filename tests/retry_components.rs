@@ -430,6 +430,49 @@ async fn a_narrow_stage_sets_its_text_larger_and_gives_the_number_its_own_line()
     assert!(text(&wide, "[data-testid=stage-node-working]").starts_with("working on "));
 }
 
+/// A phone's one card, in Portuguese: the longest words stay inside the
+/// drawing — "FORA DO AR" inside its node (it was cut to "FORA DO") and the
+/// waiting lane's name inside the stage (its long form ran off the edge:
+/// "… pelo temp").
+#[wasm_bindgen_test]
+async fn on_a_phone_the_node_and_lane_names_stay_inside_the_drawing() {
+    let lab = lab("storm_breaker"); // down from 15 s to 25 s
+    let root = container();
+    root.style().set_property("width", "340px").unwrap();
+    common::style_in(&root, include_str!("../style/components.css"));
+    lab.lang.set(Lang::Pt);
+    let view = lab.view;
+    let _m = UnmountOnDrop(Some(mount_to(root.clone(), move || {
+        view! { <RetryStage view=view side=Side::A /> }
+    })));
+    lab.advance_to(17_000);
+    common::settle(10).await;
+    lab.advance_to(18_000);
+    common::settle(4).await;
+    let svg = find(&root, ".stage-svg").expect("the stage's drawing");
+    let edge = svg.get_bounding_client_rect().right();
+    let node = find(&root, "[data-testid=stage-node] rect")
+        .expect("a node box")
+        .get_bounding_client_rect();
+    let down = find(&root, ".stage-node-down").unwrap();
+    assert_eq!(down.text_content().as_deref(), Some("FORA DO AR"));
+    let d = down.get_bounding_client_rect();
+    assert!(
+        d.width() > 10.0 && d.right() <= node.right() + 0.5,
+        "{} > {}",
+        d.right(),
+        node.right()
+    );
+    let lane = find(&root, ".stage-lane-label").unwrap();
+    let l = lane.get_bounding_client_rect();
+    assert!(
+        l.right() <= edge + 0.5,
+        "{:?} ends at {} past {edge}",
+        lane.text_content(),
+        l.right()
+    );
+}
+
 #[wasm_bindgen_test]
 async fn stage_samples_dots_when_thousands_of_clients_call() {
     let p = presets::find("herd").unwrap();
@@ -589,6 +632,9 @@ async fn timeline_shows_attempts_waits_and_the_outcome() {
 
     let rows = find(&root, ".tl-rows").expect("the rows");
     assert_eq!(rows.child_element_count(), 1, "one request");
+    // One configuration: its axis speaks of no B.
+    let axis = text(&root, "[data-testid=timeline-x-label]");
+    assert!(!axis.contains(" B") && axis.ends_with('→'), "{axis}");
     let row = rows.first_element_child().unwrap();
     assert_eq!(text(&row, ".tl-status"), "✔ after 3 attempts");
     let track = find(&row, ".tl-track").unwrap();

@@ -278,7 +278,14 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     // where none of its lines go (below the bands' names); where that has
     // no room, low and before it.
     if let Some(end_ms) = ax.runs_on_ms.filter(|&e| e < ax.x_max_ms - 0.5) {
-        let label = tf(lang, "ui.verdict_ended", &[("end", &fmt_ms(lang, end_ms))]);
+        let mut label = tf(lang, "ui.verdict_ended", &[("end", &fmt_ms(lang, end_ms))]);
+        if LEFT + text_width(&label, 10.0) + 1.0 > w_px - 1.0 {
+            label = tf(
+                lang,
+                "ui.verdict_ended_short",
+                &[("end", &fmt_ms(lang, end_ms))],
+            );
+        }
         let after = x(end_ms) + 4.0;
         let fits = after + text_width(&label, 10.0) <= w_px - RIGHT;
         let (at, y_at, anchor) = if fits {
@@ -320,7 +327,12 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
                 .into_iter()
                 .min_by_key(|&b| crossings(b))
                 .unwrap_or(low);
-            (x(end_ms) - 3.0, y, "end")
+            // Never over the y axis' numbers or past the drawing's left edge
+            // (in half a phone, a run that ended at 146 ms read "; 146 ms"):
+            // over its end line instead, and shortened when even the plot's
+            // width is too little ("end 146 ms").
+            let right = (x(end_ms) - 3.0).max(LEFT + text_width(&label, 10.0) + 1.0);
+            (right.min(w_px - 1.0), y, "end")
         };
         m.elem(
             "text",

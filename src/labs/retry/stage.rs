@@ -1015,7 +1015,9 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
             } else {
                 (d.x - r - 4.0 - width).max(g.pad)
             };
-            let y = d.y - r - 2.0;
+            // Inside the lane: above a ring at the lane's top edge it sat on
+            // the lane's dashed border.
+            let y = (d.y - r - 2.0).max(g.lane_y + note_px + 2.0);
             let _ = ctx.stroke_text(&note, x, y);
             let _ = ctx.fill_text(&note, x, y);
         }
@@ -1414,6 +1416,7 @@ fn svg_markup(l: &Layout, hatch: &str) -> String {
                 ("class", "stage-node-down"),
                 ("x", &tx),
                 ("y", &c(g.node_line(y, 2))),
+                ("lengthAdjust", "spacingAndGlyphs"),
             ],
             "",
         );
@@ -1468,13 +1471,16 @@ fn svg_markup(l: &Layout, hatch: &str) -> String {
     m.close("g");
 
     let lane_axis_y = c(g.lane_y + g.lane_h + 11.0 * k + 2.0);
-    // Narrow: the short name of the lane, squeezed if it still does not fit.
-    let lane_label = if narrow {
+    // Narrow, or where the long name does not fit (a phone's one card, in
+    // Portuguese: "… pelo temp" was cut at the edge): the short name of the
+    // lane, squeezed if it still does not fit.
+    let lane_label_room = g.w - g.pad - g.lane_x0;
+    let long = format!("◷ {}", t(lang, "retry.stage.waiting_lane_by_time"));
+    let lane_label = if narrow || text_width(&long, 12.0 * k) > lane_label_room {
         format!("◷ {}", t(lang, "retry.stage.waiting_lane"))
     } else {
-        format!("◷ {}", t(lang, "retry.stage.waiting_lane_by_time"))
+        long
     };
-    let lane_label_room = g.w - g.pad - g.lane_x0;
     let lane_x0 = c(g.lane_x0);
     let lane_label_y = c(g.lane_y - 7.0);
     let room = c(lane_label_room);
@@ -1483,7 +1489,7 @@ fn svg_markup(l: &Layout, hatch: &str) -> String {
         ("x", lane_x0.as_str()),
         ("y", lane_label_y.as_str()),
     ];
-    if narrow && text_width(&lane_label, 12.0 * k) > lane_label_room {
+    if text_width(&lane_label, 12.0 * k) > lane_label_room {
         a.push(("textLength", room.as_str()));
     }
     a.push(("lengthAdjust", "spacingAndGlyphs"));
@@ -1649,6 +1655,9 @@ impl NodeEls {
                 ""
             };
             self.down.set_text_content(Some(down));
+            // Bold, spaced capitals: measured as 14 px text ("FORA DO AR"
+            // was cut to "FORA DO" in a phone's node).
+            set_attr(&self.down, "textLength", fit(down, 14.0).as_deref());
             let _ = self
                 .gauge
                 .set_attribute("opacity", if is_down { "0" } else { "1" });
