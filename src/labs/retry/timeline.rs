@@ -149,6 +149,8 @@ struct TimelineFrame {
     /// Axis ticks: (position in %, label).
     ticks: Vec<(f64, String)>,
     total: u64,
+    /// A and B side by side (the axis label says it is one for both).
+    compared: bool,
 }
 
 fn ms(t: SimTime) -> f64 {
@@ -353,6 +355,7 @@ impl TimelineFrame {
             rows,
             ticks,
             total: model.stats().requests,
+            compared: false,
         }
     }
 }
@@ -570,8 +573,10 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
             let recents: Vec<Vec<&Request>> = run.sides().map(recent).collect();
             let axis = Axis::of(run, &recents);
             let mine = recents.get(side as usize)?;
-            side.sim(run)
-                .map(|sim| TimelineFrame::of(sim, mine, lang, axis))
+            side.sim(run).map(|sim| TimelineFrame {
+                compared: recents.len() > 1,
+                ..TimelineFrame::of(sim, mine, lang, axis)
+            })
         })
     });
     let title_id = format!("timeline-title-{}", side.letter());
@@ -595,8 +600,11 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
             <h3 class="tl-title" id=title_id.clone()>{move || t(lang.get(), "retry.timeline.title").to_string()}</h3>
             <p class="tl-x-label" data-testid="timeline-x-label">
                 {move || {
-                    let key = match frame.with(|f| f.as_ref().map(|f| f.axis)) {
-                        Some(Axis::Absolute { .. }) => "retry.timeline.x_axis_shared",
+                    // "One axis for A and B" only where there is a B.
+                    let key = match frame.with(|f| f.as_ref().map(|f| (f.axis, f.compared))) {
+                        Some((Axis::Absolute { .. }, true)) => "retry.timeline.x_axis_shared",
+                        Some((Axis::Absolute { .. }, false)) => "retry.timeline.x_axis_time",
+                        Some((_, false)) => "retry.timeline.x_axis",
                         _ => "retry.timeline.x_axis_since_shared",
                     };
                     t(lang.get(), key).to_string()

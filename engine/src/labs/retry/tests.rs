@@ -1283,3 +1283,16 @@ fn storm_breakers_moments_show_what_their_captions_name() {
     assert!(last(&run, 1, ok) >= 0.7 * rate_per_s, "{}", last(&run, 1, ok));
     assert!(last(&run, 0, ok) < 0.1 * rate_per_s);
 }
+
+/// The herd's second moment says jitter has already let more of B's writes
+/// through (it used to claim "small steps" on B's line, which the chart's
+/// buckets did not show at 800 ms: B's line climbed in the same steps).
+#[test]
+fn the_herds_second_moment_has_more_writes_done_on_b() {
+    let p = preset("herd");
+    let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+    run.run_until(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
+    let done = |sim: &RetrySim| sim.model().stats().succeeded;
+    let (a, b) = (done(&run.a), done(run.b.as_ref().unwrap()));
+    assert!(b > a, "B {b} vs A {a}");
+}
