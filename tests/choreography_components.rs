@@ -288,7 +288,7 @@ async fn a_token_leaves_the_bus_once_its_listener_has_acted() {
         labels(&root)
     );
     // At the last moment both have been handled: neither is on the bus.
-    advance_to(view, 476);
+    advance_to(view, p.moments.last().unwrap().at_ms);
     tick().await;
     let now = labels(&root);
     assert!(
@@ -296,6 +296,26 @@ async fn a_token_leaves_the_bus_once_its_listener_has_acted() {
             .any(|l| l == "payment_rejected" || l == "inventory_released"),
         "{now:?}"
     );
+}
+
+/// The guided moment "the bus just lost A's payment_processed" comes when
+/// A's stage shows it: the lost token has reached its ✕ on the bus (at the
+/// loss itself the token still sat on the payment box, and only B's
+/// stage showed "✕ lost").
+#[wasm_bindgen_test]
+async fn the_moment_of_a_lost_event_shows_its_cross_on_as_stage() {
+    for id in ["event_lost", "watcher"] {
+        let view = preset(id);
+        let (root, _, _keep) = mount(move || view! { <ChoreoStage view=view side=0 /> }.into_any());
+        let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
+        advance_to(view, p.moments[0].at_ms);
+        tick().await;
+        let lost: Vec<String> = all(&root, ".choreo-lost")
+            .iter()
+            .map(|e| e.text_content().unwrap_or_default())
+            .collect();
+        assert!(lost.iter().any(|l| l.starts_with('✕')), "{id}: {lost:?}");
+    }
 }
 
 /// Where a story had it wrong: a declined charge read as a lost event

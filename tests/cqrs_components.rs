@@ -145,6 +145,21 @@ async fn the_demo_shows_not_found_then_found_then_a_stale_pending() {
         "{svg}"
     );
     assert!(svg.contains("backlog: 1 not yet copied"), "{svg}");
+    // One change behind, in the singular, in Portuguese; and on a narrow
+    // card the short form (the long one was squeezed to 6 px in half a phone).
+    use cloud_patterns_playground::labs::cqrs::stage::timelines_svg;
+    let (wide, narrow) = view.run.with_value(|r| {
+        let d = r.time_domain_ms();
+        (
+            timelines_svg(&r.sides[0], Lang::Pt, 700.0, d),
+            timelines_svg(&r.sides[0], Lang::Pt, 170.0, d),
+        )
+    });
+    assert!(
+        wide.contains("fila pendente: 1 ainda não copiada<"),
+        "{wide}"
+    );
+    assert!(narrow.contains(">fila pendente: 1<"), "{narrow}");
 }
 
 #[wasm_bindgen_test]

@@ -21,7 +21,8 @@ for (const course of ['stripped', 'scripted'] as const) {
     expect(codes.frame).toMatch(/^<iframe [^>]*><\/iframe>$/);
     expect(codes.frame).not.toContain('<script');
     expect(codes.frame).toContain(`height="${FRAME_HEIGHT}"`);
-    expect(codes.frame).toContain('title="Reintentos (Retry)"');
+    // The lab and the preset: two frames of one lab on a course page are told apart.
+    expect(codes.frame).toContain('title="Reintentos (Retry) — Tormenta de reintentos tras una caída: sin jitter vs jitter"');
     expect(codes.frame).toContain('allow="clipboard-write"');
     expect(codes.frame).toContain('loading="lazy"');
     expect(codes.frame).toContain(`?embed=1#${fragment}`);
@@ -93,6 +94,8 @@ for (const course of ['stripped', 'scripted'] as const) {
     expect(href.pathname).toBe(new URL(frame.url()).pathname);
     expect(decodeURIComponent(href.hash)).toBe(`#${fragment}`);
     expect(await open.getAttribute('target')).toBe('_blank');
+    // A screen reader hears that it opens a new tab.
+    await expect(open).toHaveAccessibleName(/new tab|pestaña nueva|nova aba/);
   });
 }
 

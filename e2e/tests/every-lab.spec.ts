@@ -31,7 +31,7 @@ for (const { lab, preset } of LABS) {
       // A plain iframe with a fixed height and the lab's title in the link's language.
       expect(codes.frame).toMatch(/^<iframe [^>]*><\/iframe>$/);
       expect(codes.frame).toContain(`height="${FRAME_HEIGHT}"`);
-      expect(codes.frame).toContain(`title="${title}"`);
+      expect(codes.frame).toContain(`title="${title} — `);
       expect(codes.frame).toContain(`${lab}.html?embed=1#${fragment}`);
 
       const frame = await openCourse(page, baseURL!, course, 820, codes);
@@ -85,6 +85,10 @@ for (const { lab, preset } of LABS) {
       await frame.getByTestId('compact-settings').click();
       await expect(frame.getByTestId('compact-settings-panel')).toBeVisible();
       expect((await measure(page, frame)).scrollHeight).toBeLessThanOrEqual(FRAME_HEIGHT);
+      // Its head says "Settings" once: the controls' own title is for screen readers.
+      const inner = frame.getByTestId('compact-settings-panel').locator('#controls-title');
+      await expect(inner).toHaveCount(1);
+      expect((await inner.boundingBox())!.height).toBeLessThanOrEqual(1);
     });
   }
 }

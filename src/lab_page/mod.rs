@@ -240,9 +240,21 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
 
     let title_key = format!("lab.{}.title", L::ID.slug());
     let summary_key = format!("lab.{}.summary", L::ID.slug());
+    // The embed's frame title: the lab and, for an exact preset, its title —
+    // two frames of one lab on a course page are told apart ("Retry").
     let title = {
         let key = title_key.clone();
-        Signal::derive(move || t(lang.get(), &key).to_string())
+        Signal::derive(move || {
+            let lang = lang.get();
+            let lab = t(lang, &key);
+            match current_preset.get() {
+                Some(id) => {
+                    let preset = format!("preset.{}.{id}.title", L::ID.slug());
+                    format!("{lab} — {}", t(lang, &preset))
+                }
+                None => lab.to_string(),
+            }
+        })
     };
     let pick = Callback::new(move |id: &'static str| {
         let Some(p) = presets.with_value(|ps| ps.iter().find(|p| p.id == id).cloned()) else {
@@ -275,6 +287,7 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
                         >
                             {tr("ui.open_full_lab")}
                             " ↗"
+                            <span class="visually-hidden">" " {tr("ui.new_tab")}</span>
                         </a>
                     </p>
                 }

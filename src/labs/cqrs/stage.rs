@@ -287,7 +287,7 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 h.cursor,
             ));
         }
-        labels.push(backlog_strip(&mut m, &tl, &lay, lang));
+        labels.push(backlog_strip(&mut m, &tl, &lay, lang, narrow));
     }
     // Commit → apply connectors, when few enough to follow one by one.
     let few = tl.commits.len() <= LABELLED && !tl.crud;
@@ -562,7 +562,7 @@ pub fn wrap(text: &str, px: f64, max_w: f64) -> Vec<String> {
 }
 
 /// The backlog between the lanes: an area over the window, and its count.
-fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) -> Label {
+fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang, narrow: bool) -> Label {
     let peak = tl
         .backlog_steps
         .iter()
@@ -611,9 +611,15 @@ fn backlog_strip(m: &mut Markup, tl: &Timelines, lay: &Lay, lang: Lang) -> Label
         x: None,
         y: GAP_LABEL,
         px: GAP_PX,
+        // On a narrow card the short form: squeezed into half a phone, the
+        // long one was 6 px tall.
         lines: vec![tn(
             lang,
-            "cqrs.stage.backlog",
+            if narrow {
+                "cqrs.stage.backlog_short"
+            } else {
+                "cqrs.stage.backlog"
+            },
             tl.backlog,
             &[("n", &fmt_count(lang, tl.backlog))],
         )],

@@ -36,11 +36,12 @@ fn moment_times(id: &str) -> &'static [u64] {
         // the cancellation (150), delivery cancelled with nothing to undo (A 190.7), both done:
         // B's last reply in, its notice to the customer about to arrive (the run ends at 464.1).
         "customer_cancels" => &[150, 191, 464],
-        // A loses order 22's payment_processed (3267.9); it is stuck; the end.
-        "event_lost" => &[3_268, 4_700, 13_285],
+        // A loses order 22's payment_processed (3267.9; its token reaches its ✕ on the
+        // bus a quarter of the way through its 250 ms crossing); it is stuck; the end.
+        "event_lost" => &[3_400, 4_700, 13_285],
         // the same loss; the watcher flags it (6267.9); released (6673.1); the end, with
         // A's orders the watcher's undo never fully reached.
-        "watcher" => &[3_268, 6_268, 6_674, 13_285],
+        "watcher" => &[3_400, 6_268, 6_674, 13_285],
         // first failure (5190.8), A's dead letter (6501.5), B gives up (6775.3).
         "inventory_down" => &[5_191, 6_502, 6_776],
         "delivery_retried" => &[605, 5_000],
