@@ -58,7 +58,13 @@ pub const GOAL: u64 = 250 * 1000;
 /// measured up to 0.6 KB more). By owner (twiggy), what is not view code —
 /// the engine, std, serde, rodata — is already about 185 KB gzipped: no view
 /// layer alone reaches [`GOAL`].
-pub const BUDGET: u64 = 472 * 1000;
+/// Raised again, from 472 to 474 KB (stop 30), knowingly: what a Portuguese
+/// student review and a course-page embed review found (the embed frame's title
+/// naming the preset, the waiting lane's and a down node's names fitted on a
+/// phone, "ended at" kept clear of the y axis, the timeline's axis for one
+/// configuration, the caption brought out from under the player bar) took the
+/// retry page from 471.3 to about 472.2 KB (its wasm 434.9 → 435.4 KB).
+pub const BUDGET: u64 = 474 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
