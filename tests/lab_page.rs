@@ -1080,9 +1080,9 @@ fn shares_in_one_row_take_the_same_decimals() {
 }
 
 /// Many bands, of two kinds (availability's jumpy side: a crash and a false
-/// alarm every few seconds): the crash keeps its name, the false alarms are
-/// named where there is room, no two names overlap and none runs past the
-/// plot's right edge.
+/// alarm every few seconds): the crash keeps its name, a false alarm is
+/// named once where there is room, no name is repeated, no two overlap and
+/// none runs past the plot's right edge.
 #[wasm_bindgen_test]
 async fn band_names_never_overlap_and_the_crash_keeps_its_name() {
     let run = availability_view("aggressive_timeout");
@@ -1131,6 +1131,11 @@ async fn band_names_never_overlap_and_the_crash_keeps_its_name() {
         "{:?}",
         names.iter().map(|n| &n.0).collect::<Vec<_>>()
     );
+    // Each name once: the shading of the other bands says the rest.
+    let mut texts: Vec<&String> = names.iter().map(|n| &n.0).collect();
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), names.len(), "a name repeated: {texts:?}");
     let plot = q(&root, "svg.verdict-svg")
         .unwrap()
         .get_bounding_client_rect();

@@ -259,16 +259,23 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
     // stretch, not piled over one another. Bands come in the lab's order of
     // importance (availability: crashes, then false alarms), and a name
     // takes its place only if no earlier one holds it.
+    // Each name once: the shading says the rest (replica's breaker read
+    // "node_2 down" over each of its eight outages, end to end).
     let mut taken: Vec<(f64, f64)> = Vec::new();
+    let mut named: Vec<String> = Vec::new();
     for b in d.bands.iter().filter(|b| b.from_ms < ax.x_max_ms) {
         let at = x(b.from_ms) + 2.0;
         let label = tf(lang, b.label_key, &args_of(&b.label_args));
         let end = at + text_width(&label, 10.0) + 4.0;
         // Cut at the plot's right edge ("primario caíc"): left out instead.
-        if end - 4.0 > w_px - RIGHT || taken.iter().any(|&(a, e)| at < e && a < end) {
+        if end - 4.0 > w_px - RIGHT
+            || taken.iter().any(|&(a, e)| at < e && a < end)
+            || named.contains(&label)
+        {
             continue;
         }
         taken.push((at, end));
+        named.push(label.clone());
         m.elem("text", &[("x", &num(at)), ("y", &num(TOP + 9.0))], &label);
     }
     m.close("g");
