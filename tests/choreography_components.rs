@@ -298,6 +298,61 @@ async fn a_token_leaves_the_bus_once_its_listener_has_acted() {
     );
 }
 
+/// Every service's name inside its box, in the language with the longest
+/// names (Portuguese: "Pagamento" ran past its box on a phone), from half a
+/// phone to a desktop card, both modes.
+#[wasm_bindgen_test]
+async fn every_lane_name_stays_inside_its_box() {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "payment_rejected")
+        .unwrap();
+    let view = ChoreoView {
+        lang: Signal::stored(Lang::Pt),
+        ..view_of(&p.config, p.seed)
+    };
+    let (root, _, _keep) = mount(move || {
+        view! { <ChoreoStage view=view side=0 /><ChoreoStage view=view side=1 /> }.into_any()
+    });
+    // The page's own stylesheets: its fonts, at the sizes it draws them.
+    common::style_in(
+        &root,
+        concat!(
+            include_str!("../style/main.css"),
+            include_str!("../style/components.css"),
+            include_str!("../style/lab-choreography.css")
+        ),
+    );
+    advance_to(view, 300);
+    let mut checked = 0;
+    for width in [170, 340, 600] {
+        root.set_attribute("style", &format!("width: {width}px"))
+            .unwrap();
+        settle().await;
+        view.tick.update(|t| *t += 1);
+        settle().await;
+        for name in all(&root, ".choreo-lane-name") {
+            let g = name.parent_element().unwrap();
+            let Some(rect) = g.query_selector("rect").unwrap() else {
+                continue;
+            };
+            let (b, n) = (
+                rect.get_bounding_client_rect(),
+                name.get_bounding_client_rect(),
+            );
+            let what = format!("{width} px: {:?}", name.text_content());
+            assert!(
+                n.left() >= b.left() - 0.5 && n.right() <= b.right() + 0.5,
+                "{what}: {} in {}",
+                at(&n),
+                at(&b)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+}
+
 /// The guided moment "the bus just lost A's payment_processed" comes when
 /// A's stage shows it: the lost token has reached its ✕ on the bus (at the
 /// loss itself the token still sat on the payment box, and only B's
