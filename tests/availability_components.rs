@@ -934,6 +934,33 @@ fn a_months_throughput_fills_its_chart() {
     assert!(x[1..].iter().all(|l| l.ends_with(" d")), "{x:?}");
 }
 
+/// A primary copying the backup's writes says so in a word in half a phone
+/// ("copiando as escritas da reserva" was squeezed unreadable), in full on
+/// a wide card.
+#[wasm_bindgen_test]
+async fn a_resync_is_one_word_in_half_a_phone() {
+    use cloud_patterns_playground::labs::availability::stage::stage_svg;
+    let view = preset("rejoin");
+    let mut at = 60_000;
+    let resyncing = |view: AvailView| {
+        view.run.with_value(|r| {
+            let s = &r.sides[0];
+            s.model().primary_instance(s.now()).key() == "resyncing"
+        })
+    };
+    while !resyncing(view) {
+        at += 250;
+        assert!(at < 120_000, "A's primary resyncs after it returns");
+        advance_to(view, at);
+    }
+    let svg = |w: f64| {
+        view.run
+            .with_value(|r| stage_svg(&r.sides[0], Lang::Pt, w, false))
+    };
+    assert!(svg(180.0).contains(">ressincronizando<"), "{}", svg(180.0));
+    assert!(svg(1000.0).contains(">copiando as escritas da reserva<"));
+}
+
 /// In half a phone (an A | B card ~180 px wide) the stage is drawn at its
 /// own width in one column, so its text keeps its size: not a 300 px
 /// drawing scaled down to 60 %.

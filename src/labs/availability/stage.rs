@@ -631,7 +631,14 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
             if state.is_down() { " av-down" } else { "" }
         );
         m.open("g", &[("data-state", state.key())]);
-        let mut lines = vec![("av-state", state_label(lang, state))];
+        // Short, a resync says so in a word ("copying the backup's writes" was
+        // squeezed unreadable into half a phone's box).
+        let label = if short && state.key() == "resyncing" {
+            t(lang, "availability.state.resyncing_short").to_string()
+        } else {
+            state_label(lang, state)
+        };
+        let mut lines = vec![("av-state", label)];
         let mut class = class;
         if lane == "queries" {
             let copy = model.copy_state(now);
