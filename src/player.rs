@@ -730,7 +730,7 @@ pub fn PlayerBar(
                 )}
                 {crate::show::show(
                     move || clock.finished.get(),
-                    || view! { <span class="badge done" data-testid="finished">{tr("ui.finished")}</span> }.into_any(),
+                    || view! { <span class="badge done" data-testid="finished" title=tr("ui.finished")>{tr("ui.finished")}</span> }.into_any(),
                 )}
             </div>
             <form class="seed" on:submit=move |ev| {

@@ -7,7 +7,7 @@
 // and speaks the link's language. Then a narrow frame (390 px), and phones.
 import { test, expect } from '../fixtures';
 import { FRAME_HEIGHT, embedCodes, openCourse, measure, expectTwoUp, uncovered } from '../course';
-import { presetFragment } from '../lab';
+import { presetFragment, runToEnd } from '../lab';
 
 // The browser prefers Portuguese: the embed must still speak the link's Spanish.
 test.use({ locale: 'pt-BR', viewport: { width: 1440, height: 900 } });
@@ -314,4 +314,17 @@ test.describe('phones', () => {
       await shot(`phone-${width}`);
     });
   }
+});
+
+test('compact embed at 720 px: once the run has finished, the seed and its dice are still in the bar', async ({ page }) => {
+  await page.setViewportSize({ width: 720, height: 720 });
+  await page.goto(`/retry.html?embed=1#${presetFragment('herd', 'es')}`);
+  await runToEnd(page, { timeout: 60_000 });
+  const bar = (await page.locator('.lab-player .player').boundingBox())!;
+  const dice = (await page.getByTestId('new-seed').boundingBox())!;
+  const seed = (await page.getByTestId('seed').boundingBox())!;
+  // The bar scrolls sideways when it must: nothing of these is scrolled out of it.
+  expect(dice.x + dice.width).toBeLessThanOrEqual(bar.x + bar.width - 8);
+  expect(seed.x).toBeGreaterThanOrEqual(bar.x);
+  expect(await page.locator('.lab-player .player').evaluate((e) => e.scrollLeft)).toBe(0);
 });
