@@ -633,7 +633,7 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
         m.open("g", &[("data-state", state.key())]);
         // Short, a resync says so in a word ("copying the backup's writes" was
         // squeezed unreadable into half a phone's box).
-        let label = if short && state.key() == "resyncing" {
+        let label = if short && state == InstanceState::Resyncing {
             t(lang, "availability.state.resyncing_short").to_string()
         } else {
             state_label(lang, state)

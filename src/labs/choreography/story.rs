@@ -506,6 +506,46 @@ fn time_jumps(rows: &[&Row]) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// A mark of something gone wrong (drawn red in both forms of the diagram).
+fn is_bad(record: &ChoreoRecord) -> bool {
+    matches!(
+        record,
+        ChoreoRecord::StepFailed { .. }
+            | ChoreoRecord::DeadLetter { .. }
+            | ChoreoRecord::TimedOut { .. }
+            | ChoreoRecord::GaveUp { .. }
+            | ChoreoRecord::Flagged { .. }
+            | ChoreoRecord::Declined { .. }
+    )
+}
+
+/// A hop's name, with "— lost" when the bus lost it.
+fn hop_line(lang: Lang, label: HopLabel, lost: bool) -> String {
+    let mut text = hop_text(lang, label);
+    if lost {
+        text.push_str(" — ");
+        text.push_str(t(lang, "choreo.stage.lost"));
+    }
+    text
+}
+
+/// "… N more": the rows past [`MAX_ROWS`].
+fn more_text(lang: Lang, d: &StoryData) -> String {
+    tf(
+        lang,
+        "choreo.seq.more",
+        &[("n", &d.rows.len().saturating_sub(MAX_ROWS))],
+    )
+}
+
+/// The hops that should have happened and never will (not those on their way).
+fn never_came(d: &StoryData) -> impl Iterator<Item = &cv::MissingHop> {
+    d.where_is
+        .missing
+        .iter()
+        .filter(|h| h.why != Missing::NotYet)
+}
+
 /// The diagram as a list, for a box too narrow to draw its lanes: one item
 /// per row, oldest first, its time on the left and, for a hop, who sent it to
 /// whom above its name; the same jumps, the same "… more" line, the hops that
@@ -532,7 +572,12 @@ pub fn sequence_list(d: &StoryData, lang: Lang) -> String {
         ],
     );
     let item = |m: &mut Markup, class: &str, at: &str, who: Option<&str>, what: &str| {
-        m.open("li", &[("class", class)]);
+        // A missing hop keeps the drawn diagram's test id.
+        if class.ends_with(" missing") {
+            m.open("li", &[("class", class), ("data-testid", "seq-missing")]);
+        } else {
+            m.open("li", &[("class", class)]);
+        }
         m.elem("span", &[("class", "choreo-seq-at")], at);
         m.open("span", &[("class", "choreo-seq-what")]);
         if let Some(who) = who {
@@ -562,11 +607,7 @@ pub fn sequence_list(d: &StoryData, lang: Lang) -> String {
             } => {
                 let to: Vec<&str> = to.iter().map(|l| lane(*l)).collect();
                 let who = format!("{} → {}", lane(*from), to.join(", "));
-                let mut text = hop_text(lang, *label);
-                if *lost {
-                    text.push_str(" — ");
-                    text.push_str(t(lang, "choreo.stage.lost"));
-                }
+                let text = hop_line(lang, *label, *lost);
                 let class = match (backward, lost) {
                     (_, true) => "choreo-seq-item hop lost",
                     (true, false) => "choreo-seq-item hop back",
@@ -575,15 +616,7 @@ pub fn sequence_list(d: &StoryData, lang: Lang) -> String {
                 item(&mut m, class, &at, Some(&who), &text);
             }
             RowKind::Mark { lane: l, record } => {
-                let bad = matches!(
-                    record,
-                    ChoreoRecord::StepFailed { .. }
-                        | ChoreoRecord::DeadLetter { .. }
-                        | ChoreoRecord::TimedOut { .. }
-                        | ChoreoRecord::GaveUp { .. }
-                        | ChoreoRecord::Flagged { .. }
-                        | ChoreoRecord::Declined { .. }
-                );
+                let bad = is_bad(record);
                 let class = if bad {
                     "choreo-seq-item mark bad"
                 } else {
@@ -594,38 +627,22 @@ pub fn sequence_list(d: &StoryData, lang: Lang) -> String {
         }
     }
     if d.rows.len() > MAX_ROWS || d.truncated {
-        let more = tf(
-            lang,
-            "choreo.seq.more",
-            &[("n", &d.rows.len().saturating_sub(MAX_ROWS))],
+        item(
+            &mut m,
+            "choreo-seq-item jump",
+            "",
+            None,
+            &more_text(lang, d),
         );
-        item(&mut m, "choreo-seq-item jump", "", None, &more);
     }
-    for hop in d
-        .where_is
-        .missing
-        .iter()
-        .filter(|h| h.why != Missing::NotYet)
-    {
+    for hop in never_came(d) {
         let who = format!(
             "{} → {}",
             lane(cv::publisher(hop.topic)),
             lane(Lane::Service(hop.to))
         );
         let what = format!("✗ {} — {}", hop.topic.key(), t(lang, "choreo.seq.never"));
-        m.open(
-            "li",
-            &[
-                ("class", "choreo-seq-item missing"),
-                ("data-testid", "seq-missing"),
-            ],
-        );
-        m.elem("span", &[("class", "choreo-seq-at")], "");
-        m.open("span", &[("class", "choreo-seq-what")]);
-        m.elem("span", &[("class", "choreo-seq-who")], &who);
-        m.elem("span", &[("class", "choreo-seq-name")], &what);
-        m.close("span");
-        m.close("li");
+        item(&mut m, "choreo-seq-item missing", "", Some(&who), &what);
     }
     if d.behind {
         item(
@@ -657,12 +674,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
         left + col * (i as f64 + 0.5)
     };
     let shown: Vec<&Row> = d.rows.iter().take(MAX_ROWS).collect();
-    let missing: Vec<_> = d
-        .where_is
-        .missing
-        .iter()
-        .filter(|h| h.why != Missing::NotYet)
-        .collect();
+    let missing: Vec<_> = never_came(d).collect();
     let jumps = time_jumps(&shown);
     let n_jumps = jumps.iter().filter(|j| j.is_some()).count();
     let n_rows = shown.len() + missing.len() + usize::from(d.rows.len() > MAX_ROWS || d.truncated);
@@ -863,11 +875,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                         );
                     }
                 }
-                let mut text = hop_text(lang, *label);
-                if *lost {
-                    text.push_str(" — ");
-                    text.push_str(t(lang, "choreo.stage.lost"));
-                }
+                let text = hop_line(lang, *label, *lost);
                 // After the arrowhead when the arrow points left (a reply
                 // to the orchestrator): its "✓" sat under the head.
                 let left = to.iter().map(|l| x_of(*l)).fold(x1, f64::min);
@@ -893,15 +901,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             }
             RowKind::Mark { lane, record } => {
                 let x = x_of(*lane);
-                let bad = matches!(
-                    record,
-                    ChoreoRecord::StepFailed { .. }
-                        | ChoreoRecord::DeadLetter { .. }
-                        | ChoreoRecord::TimedOut { .. }
-                        | ChoreoRecord::GaveUp { .. }
-                        | ChoreoRecord::Flagged { .. }
-                        | ChoreoRecord::Declined { .. }
-                );
+                let bad = is_bad(record);
                 m.empty(
                     "circle",
                     &[
@@ -948,11 +948,7 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
                 ("x", &num(left)),
                 ("y", &num(y + 4.0)),
             ],
-            &tf(
-                lang,
-                "choreo.seq.more",
-                &[("n", &d.rows.len().saturating_sub(MAX_ROWS))],
-            ),
+            &more_text(lang, d),
         );
         y += ROW_H;
     }

@@ -245,7 +245,13 @@ fn status(lang: Lang, req: &Request, now_ms: f64) -> (String, Tone) {
 
 impl TimelineFrame {
     /// One side's frame, from its newest requests (`recent(sim)`).
-    fn of(sim: &RetrySim, recent: &[&Request], lang: Lang, axis: Axis) -> TimelineFrame {
+    fn of(
+        sim: &RetrySim,
+        recent: &[&Request],
+        lang: Lang,
+        axis: Axis,
+        compared: bool,
+    ) -> TimelineFrame {
         let model = sim.model();
         let now_ms = ms(sim.now());
 
@@ -355,7 +361,7 @@ impl TimelineFrame {
             rows,
             ticks,
             total: model.stats().requests,
-            compared: false,
+            compared,
         }
     }
 }
@@ -573,10 +579,9 @@ pub fn RequestTimeline(view: RetryView, side: Side) -> impl IntoView {
             let recents: Vec<Vec<&Request>> = run.sides().map(recent).collect();
             let axis = Axis::of(run, &recents);
             let mine = recents.get(side as usize)?;
-            side.sim(run).map(|sim| TimelineFrame {
-                compared: recents.len() > 1,
-                ..TimelineFrame::of(sim, mine, lang, axis)
-            })
+            let compared = recents.len() > 1;
+            side.sim(run)
+                .map(|sim| TimelineFrame::of(sim, mine, lang, axis, compared))
         })
     });
     let title_id = format!("timeline-title-{}", side.letter());
