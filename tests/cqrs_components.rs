@@ -707,7 +707,7 @@ async fn the_staleness_chart_is_a_histogram_of_every_stale_answer() {
     assert_eq!(counts, bins.counts);
     let summary = text(&fig, ".chart-summary");
     assert!(
-        summary.contains("not found\" answers counted apart"),
+        summary.contains("not found” answers counted apart"),
         "{summary}"
     );
     assert!(

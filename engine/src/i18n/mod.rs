@@ -328,6 +328,29 @@ mod tests {
         }
     }
 
+    /// One style of quotation marks per language, opened and closed in pairs:
+    /// English “…”, Spanish «…», Brazilian Portuguese “…” (the course texts' own).
+    /// A straight `"` or another language's marks read as a slip (the pt column
+    /// had mixed «», “” and "" in the same lab).
+    #[test]
+    fn each_language_quotes_one_way() {
+        let marks = [('“', '”'), ('«', '»'), ('“', '”')];
+        for (key, texts) in catalogue::ENTRIES {
+            for ((lang, text), (open, close)) in Lang::ALL.iter().zip(texts.iter()).zip(marks) {
+                let mut depth = 0i32;
+                for ch in text.chars() {
+                    assert!(
+                        !matches!(ch, '"' | '«' | '»' | '“' | '”' | '„') || ch == open || ch == close,
+                        "{key} ({lang}): {ch:?} — quote with {open}…{close}"
+                    );
+                    depth += i32::from(ch == open) - i32::from(ch == close && ch != open);
+                    assert!(depth >= 0, "{key} ({lang}): {close} before its {open}");
+                }
+                assert_eq!(depth, 0, "{key} ({lang}): a quotation left open");
+            }
+        }
+    }
+
     #[test]
     fn picks_from_browser_preferences() {
         assert_eq!(Lang::pick(["fr-FR", "pt-BR", "en"]), Lang::Pt);
