@@ -720,7 +720,7 @@ async fn in_half_a_phone_the_sequence_is_a_list_saying_what_the_diagram_says() {
             }
             root.set_attribute("style", "width: 180px").unwrap();
             settle().await;
-            for side in 0..2 {
+            for (side, (times, names, jumps, missing)) in drawn.iter().enumerate() {
                 let what = format!("{id} order {order:?} side {side}");
                 let story = root
                     .query_selector(&format!("[data-testid=story-{side}]"))
@@ -749,7 +749,6 @@ async fn in_half_a_phone_the_sequence_is_a_list_saying_what_the_diagram_says() {
                         at(&bx)
                     );
                 }
-                let (times, names, jumps, missing) = &drawn[side];
                 assert_eq!(&texts(".choreo-seq-at", &list), times, "{what}: times");
                 let listed = texts(
                     ".choreo-seq-item.hop .choreo-seq-name, .choreo-seq-item.mark .choreo-seq-name",

@@ -279,7 +279,7 @@ async fn the_history_lags_on_its_own_lane_and_mixed_screens_show() {
         .map(|l| l.text_content().unwrap_or_default())
         .collect();
     let want = format!("User's history (second projection) · applied up to #{cursor}");
-    assert!(labels.iter().any(|l| *l == want), "{labels:?}");
+    assert!(labels.contains(&want), "{labels:?}");
     assert_eq!(all(&svg, ".cqrs-tick--history").len(), ticks);
     assert!(ticks > 0);
     assert!(mixed > 0);

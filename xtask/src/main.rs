@@ -29,6 +29,7 @@ usage: cargo xtask <command>
                                  ChromeDriver and Playwright), then run every test level,
                                  stopping at the first failure:
                                    lint       cargo fmt --check; cargo clippy -D warnings
+                                              (native, and the app for wasm32 with its tests)
                                    native     cargo test (workspace, minus the wasm-only app)
                                    component  cargo test --target wasm32 (headless Chromium)
                                    e2e        trunk build --release (every page) into dist/,
@@ -409,6 +410,21 @@ fn lint_clippy(p: &Project, _: &mut Tally) -> Res {
         "clippy",
         "--workspace",
         "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    // The app's pages and component tests exist only for wasm32 (the tests are
+    // `#![cfg(target_arch = "wasm32")]`), so the native pass above never reads them.
+    run(p.cmd("cargo").args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        APP,
+        "--lib",
+        "--bins",
+        "--tests",
         "--",
         "-D",
         "warnings",
