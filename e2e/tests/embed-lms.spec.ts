@@ -328,3 +328,18 @@ test('compact embed at 720 px: once the run has finished, the seed and its dice 
   expect(seed.x).toBeGreaterThanOrEqual(bar.x);
   expect(await page.locator('.lab-player .player').evaluate((e) => e.scrollLeft)).toBe(0);
 });
+
+test('compact embed at 820 px: the seed is labelled, and a finished run\'s bar fits in every lab, in pt', async ({ page }) => {
+  await page.setViewportSize({ width: 820, height: 720 });
+  for (const lab of ['retry', 'choreography', 'cqrs', 'replica', 'availability']) {
+    await page.goto(`/${lab}.html?embed=1#/pt/${lab}`);
+    await runToEnd(page, { timeout: 60_000 });
+    const label = page.locator('.lab-player .seed label > span');
+    await expect(label).toHaveText('Semente');
+    const box = (await label.boundingBox())!;
+    expect(box.width, `${lab}: the seed's word is shown`).toBeGreaterThan(20);
+    const bar = page.locator('.lab-player .player');
+    const [scroll, client] = await bar.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    expect(scroll, `${lab}: nothing scrolled out of the bar`).toBeLessThanOrEqual(client);
+  }
+});
