@@ -847,6 +847,10 @@ fn the_guided_moments_say_what_the_run_shows() {
         m[0].false_suspicions,
         m[1].false_suspicions
     );
+    // experiment 2: "declared down a moment ago" — declared, and the misses
+    // counted past the three that declared it (the caption said "now").
+    let m = at("experiment", 1);
+    assert!(m[0].detection_ms.is_some(), "declared by the second moment");
     // no_redundancy 1: detected.
     assert!(at("no_redundancy", 0)[0].detection_ms.is_some());
     // split_brain 1: A's old primary has written what the backup lacks; B's not.
