@@ -343,3 +343,18 @@ test('compact embed at 820 px: the seed is labelled, and a finished run\'s bar f
     expect(scroll, `${lab}: nothing scrolled out of the bar`).toBeLessThanOrEqual(client);
   }
 });
+
+test('one configuration shows no lone "A" badge; A | B shows both', async ({ page }) => {
+  await page.setViewportSize({ width: 820, height: 720 });
+  const widths = async () => page.locator('.lab-stage .side > .side-title').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  for (const lab of ['cqrs', 'replica', 'availability']) {
+    await page.goto(`/${lab}.html?embed=1#/pt/${lab}`);
+    await expect(page.locator('.lab-stage .side')).toHaveCount(1);
+    const [w] = await widths();
+    expect(w, `${lab}: the heading is for screen readers only`).toBeLessThanOrEqual(1);
+    await expect(page.locator('.lab-stage .side > .side-title')).toHaveText('A');
+  }
+  await page.goto(`/choreography.html?embed=1#${presetFragment('demo', 'pt', 'choreography')}`);
+  await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+  for (const w of await widths()) expect(w, 'A and B are named').toBeGreaterThan(10);
+});
