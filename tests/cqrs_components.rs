@@ -194,6 +194,58 @@ async fn the_stage_stays_bounded_and_the_tank_checks_littles_law() {
     assert_eq!(little.get_attribute("data-holds").as_deref(), Some("yes"));
 }
 
+/// Every colour a read is drawn in has its key in the legend (the orange of
+/// a read 0.5–2 s out of date had none: the legend went from "< 0.5 s" to
+/// "≥ 2 s"; embed review).
+#[wasm_bindgen_test]
+async fn every_read_colour_drawn_has_a_key() {
+    let view = preset("slow_projector");
+    let (root, _keep) = stage(view, 0);
+    let kinds_drawn = |root: &HtmlElement| -> std::collections::BTreeSet<String> {
+        all(root, ".cqrs-probe")
+            .iter()
+            .filter_map(|g| {
+                g.get_attribute("class")?
+                    .split(' ')
+                    .find(|c| c.starts_with("cqrs-probe--") && *c != "cqrs-probe--dense")
+                    .map(str::to_string)
+            })
+            .collect()
+    };
+    // The run until a read 0.5–2 s behind is drawn.
+    let mut kinds = Default::default();
+    for s in 1..=30 {
+        advance_to(view, s * 1_000);
+        tick().await;
+        kinds = kinds_drawn(&root);
+        if kinds.contains("cqrs-probe--stale-2") {
+            break;
+        }
+    }
+    assert!(kinds.contains("cqrs-probe--stale-2"), "{kinds:?}");
+    for kind in &kinds {
+        assert!(
+            root.query_selector(&format!(".cqrs-legend .cqrs-key.{kind}"))
+                .unwrap()
+                .is_some(),
+            "{kind} has no key"
+        );
+    }
+    for class in ["stale-1", "stale-2", "stale-3"] {
+        let key = root
+            .query_selector(&format!(".cqrs-legend .cqrs-probe--{class}"))
+            .unwrap()
+            .unwrap();
+        assert!(!key
+            .parent_element()
+            .unwrap()
+            .text_content()
+            .unwrap()
+            .is_empty());
+    }
+    assert!(text(&root, ".cqrs-legend").contains("stale 0.5–2 s"));
+}
+
 /// The first multiple of `step_ms` (up to 200 of them) at which preset
 /// `id`'s run satisfies `holds`: where a test finds the instant it shows.
 fn first_instant(id: &str, step_ms: u64, holds: impl Fn(&CqrsRun) -> bool) -> u64 {

@@ -1161,6 +1161,7 @@ pub fn CqrsStage(
                 <figcaption class="cqrs-legend help">
                     <span><i class="cqrs-key cqrs-probe--fresh"></i>{tr("cqrs.legend.fresh")}</span>
                     <span><i class="cqrs-key cqrs-probe--stale-1"></i>{tr("cqrs.legend.stale_1")}</span>
+                    <span><i class="cqrs-key cqrs-probe--stale-2"></i>{tr("cqrs.legend.stale_2")}</span>
                     <span><i class="cqrs-key cqrs-probe--stale-3"></i>{tr("cqrs.legend.stale_3")}</span>
                     <span><i class="cqrs-key cqrs-probe--not-found"></i>{tr("cqrs.legend.not_found")}</span>
                     <span><i class="cqrs-key cqrs-key--backlog"></i>{tr("cqrs.legend.backlog")}</span>
