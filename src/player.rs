@@ -481,7 +481,16 @@ fn frame<R: LabRun + Clone + 'static>(
                 }
             };
             pb.rewind.update_value(|w| w.offer(r));
-            (p, ms_of(r.now()), stop.filter(|_| p == Progress::Reached))
+            // A moment the run ended just short of (the last event a fraction of
+            // a millisecond before it: the CQRS demo's answering read) is shown
+            // at the end; the engine's presets keep every moment before the
+            // last event or within the millisecond after it.
+            let stop = match p {
+                Progress::Reached => stop,
+                Progress::Finished => clock.guide.stop_between(ms_of(r.now()), f64::INFINITY),
+                Progress::Paused => None,
+            };
+            (p, ms_of(r.now()), stop)
         }) else {
             return;
         };

@@ -452,3 +452,19 @@ test("the scrubber's far right is the end of the run: the demo's last read is in
   await page.keyboard.press('End');
   await expect(page.getByTestId('finished')).toBeVisible();
 });
+
+test("the demo's last guided moment shows the read that finds 'Shipped', as the run ends", async ({ page }) => {
+  // The read asked at 7.1 s answers a fraction of a millisecond later, the run's last
+  // event: the moment is shown at the end, with the answer on the stage, not before it.
+  await page.goto(`/cqrs.html#${presetFragment('demo', 'en', 'cqrs')}`);
+  await page.getByTestId('speed').fill('8');
+  for (let n = 1; n <= 4; n++) {
+    await page.getByTestId('play').click();
+    await expect(page.getByTestId('moment-caption').locator('.moment-step')).toHaveText(`${n}/4`);
+  }
+  const caption = page.getByTestId('moment-caption');
+  await expect(caption).toContainText('this read finds Shipped');
+  await expect(caption.locator('.moment-hint')).toHaveCount(0);
+  await expect(page.getByTestId('finished')).toBeVisible();
+  await expect(page.getByTestId('telling-0')).toContainText('Shipped, up to date');
+});

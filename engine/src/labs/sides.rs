@@ -558,9 +558,13 @@ pub mod checks {
             texts_exist(&keys, &all);
             let end = straight.now().as_micros();
             assert!(p.moments.windows(2).all(|w| w[0].at_ms < w[1].at_ms), "{}", p.id);
+            // The last event may come a fraction of a millisecond after a
+            // moment's whole millisecond (the CQRS demo's answering read): a
+            // moment in the millisecond after the last event is shown as the
+            // run ends; one later would never show.
             assert!(
-                p.moments.iter().all(|m| m.at_ms * 1000 < end),
-                "{}: moments within the run (it ends at {end} µs; the player drops a moment at or after the last event)",
+                p.moments.iter().all(|m| m.at_ms * 1000 < end + 1000),
+                "{}: moments within the run (it ends at {end} µs; the player shows a moment at most 1 ms after the last event, at the end)",
                 p.id
             );
         }

@@ -147,7 +147,7 @@ pub fn all() -> Vec<LabPreset<CqrsConfig>> {
 
     vec![
         // The text's demo as it means it: a copy 2 s after each change.
-        preset("demo", 1, base(), &[120, 3_120, 4_120, 7_100]),
+        preset("demo", 1, base(), &[120, 3_120, 4_120, 7_101]),
         preset("code_as_written", 2, code, &[3_000, 15_000]),
         preset("slow_projector", 3, slow, &[5_000, 20_000, 30_000]),
         preset("paused", 4, paused, &[10_000, 20_000, 35_000]),
