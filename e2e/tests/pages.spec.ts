@@ -118,6 +118,21 @@ test('a lab page sends other pages\' links home, and its links lead home', async
   await expect(page.getByTestId('lab-list')).toBeVisible();
 });
 
+test("every home card opens its lab on the lab's demo, guide and moments included", async ({ page }) => {
+  // A link with no configuration opened the lab's defaults with seed 3: in four labs
+  // that matched no preset, so the page came with no guide, no moments, no lesson.
+  for (const [lab, demo] of [['retry', 'tenacity'], ['choreography', 'demo'], ['cqrs', 'demo'], ['replica', 'demo'], ['availability', 'experiment']]) {
+    await page.goto('/#/es');
+    await page.getByTestId(`open-${lab}`).click();
+    await expect(page).toHaveURL(new RegExp(`/${lab}\\.html#/es/${lab}/2\\.`));
+    await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', demo);
+    await expect(page.getByTestId('guide-text')).not.toBeEmpty();
+    // …and the same in a course page's frame.
+    await page.goto(`/${lab}.html?embed=1#/pt/${lab}`);
+    await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', demo);
+  }
+});
+
 test('the home page loads no lab wasm; a lab page loads only its own', async ({ page }) => {
   const home = wasmRequests(page);
   await page.goto('/#/en');

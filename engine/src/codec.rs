@@ -53,12 +53,38 @@ impl LabState {
         self.config.lab()
     }
 
-    /// The lab's defaults, or `None` if the lab is not built yet.
+    /// What a link to `lab` without a payload (`#/en/cqrs`, the home
+    /// page's cards) opens: the lab's first preset, its demo, with its guide
+    /// and moments; or `None` if the lab is not built yet.
     pub fn default_for(lab: LabId) -> Option<LabState> {
-        LabConfig::default_for(lab).map(|config| LabState {
-            seed: DEFAULT_SEED,
-            config,
-        })
+        let config = LabConfig::default_for(lab)?;
+        Some(crate::labs::presets().into_iter().find(|p| p.lab == lab).map_or(
+            LabState {
+                seed: DEFAULT_SEED,
+                config,
+            },
+            |p| LabState {
+                seed: p.seed,
+                config: p.config,
+            },
+        ))
+    }
+
+    /// [`LabState::default_for`] lab `L`, linking only `L`'s presets.
+    pub fn opening<L: Lab>() -> LabState
+    where
+        LabConfig: From<L::Config>,
+    {
+        L::presets().into_iter().next().map_or(
+            LabState {
+                seed: DEFAULT_SEED,
+                config: LabConfig::from(L::Config::default()),
+            },
+            |p| LabState {
+                seed: p.seed,
+                config: LabConfig::from(p.config),
+            },
+        )
     }
 }
 
@@ -247,19 +273,19 @@ pub fn decode_only<L: Lab>(input: &str) -> Decoded
 where
     LabConfig: From<L::Config>,
 {
-    let defaults = || LabState {
-        seed: DEFAULT_SEED,
-        config: LabConfig::from(L::Config::default()),
-    };
-    decode_with(input, &|lab| (lab == L::ID).then(defaults), &|_, payload| {
-        let (seed, config) = read_payload(L::ID, payload)?;
-        let config = read_config::<L>(config).map_err(|e| LinkError::Invalid(vec![e]))?;
-        L::validate(&config, WorkLimits::LINK).map_err(LinkError::Invalid)?;
-        Ok(LabState {
-            seed,
-            config: LabConfig::from(config),
-        })
-    })
+    decode_with(
+        input,
+        &|lab| (lab == L::ID).then(LabState::opening::<L>),
+        &|_, payload| {
+            let (seed, config) = read_payload(L::ID, payload)?;
+            let config = read_config::<L>(config).map_err(|e| LinkError::Invalid(vec![e]))?;
+            L::validate(&config, WorkLimits::LINK).map_err(LinkError::Invalid)?;
+            Ok(LabState {
+                seed,
+                config: LabConfig::from(config),
+            })
+        },
+    )
 }
 
 /// The route of a link (language, lab), with `defaults` for the labs the
@@ -479,6 +505,43 @@ mod tests {
 
     fn state_default() -> LabState {
         LabState::default_for(LabId::Retry).unwrap()
+    }
+
+    /// A link to a lab with no payload (the home page's cards, `#/es/cqrs`)
+    /// opens the lab's first preset, its demo (with its guide and moments),
+    /// on the lab's own page as in the CLI: it opened the lab's defaults with
+    /// seed 3, which matched no preset in four labs, so they opened with no
+    /// lesson at all. A broken link falls back to it too, saying what was wrong.
+    #[test]
+    fn a_bare_lab_link_opens_the_labs_demo() {
+        use crate::labs::{availability::AvailabilityLab, cqrs::CqrsLab, replica::ReplicaLab};
+        let decoders: [(LabId, fn(&str) -> Decoded); 5] = [
+            (LabId::Retry, decode_only::<crate::labs::retry::RetryLab>),
+            (
+                LabId::Choreography,
+                decode_only::<crate::labs::choreography::ChoreographyLab>,
+            ),
+            (LabId::Cqrs, decode_only::<CqrsLab>),
+            (LabId::Replica, decode_only::<ReplicaLab>),
+            (LabId::Availability, decode_only::<AvailabilityLab>),
+        ];
+        assert_eq!(decoders.len(), LabId::ALL.iter().filter(|l| l.is_built()).count());
+        for (lab, only) in decoders {
+            let first = crate::labs::presets().into_iter().find(|p| p.lab == lab).unwrap();
+            let demo = LabState {
+                seed: first.seed,
+                config: first.config,
+            };
+            for link in [format!("#/es/{}", lab.slug()), format!("#/pt/{}/", lab.slug())] {
+                let d = decode(&link);
+                assert_eq!(d.page, Page::Lab(demo.clone()), "{link}");
+                assert_eq!(d.problem, None, "{link}");
+                assert_eq!(only(&link), d, "{link}");
+            }
+            let broken = only(&format!("#/en/{}/2.AAAA", lab.slug()));
+            assert_eq!(broken.page, Page::Lab(demo.clone()));
+            assert!(broken.problem.is_some());
+        }
     }
 
     #[test]
