@@ -373,6 +373,78 @@ async fn the_moment_of_a_lost_event_shows_its_cross_on_as_stage() {
     }
 }
 
+/// "✕ lost" covers no service's name and no other mark: drawn at its
+/// token's foot, it ran over the box the message was heading for (B's
+/// "Pa✕perdida" over "Pagamento" in a 365 px compact embed, Portuguese).
+#[wasm_bindgen_test]
+async fn a_lost_mark_keeps_off_the_boxes_names_and_other_marks() {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "event_lost")
+        .unwrap();
+    let view = ChoreoView {
+        lang: Signal::stored(Lang::Pt),
+        ..view_of(&p.config, p.seed)
+    };
+    let (root, _, _keep) = mount(move || {
+        view! { <ChoreoStage view=view side=0 /><ChoreoStage view=view side=1 /> }.into_any()
+    });
+    common::style_in(
+        &root,
+        concat!(
+            include_str!("../style/main.css"),
+            include_str!("../style/components.css"),
+            include_str!("../style/lab-choreography.css")
+        ),
+    );
+    let mut checked = 0;
+    for width in [365, 600] {
+        root.set_attribute("style", &format!("width: {width}px"))
+            .unwrap();
+        view.run
+            .set_value(ChoreoRun::new(&p.config, p.seed).unwrap());
+        // The stage measures its new width before it draws at it.
+        view.tick.update(|t| *t += 1);
+        settle().await;
+        for ms in (2_000..6_000).step_by(20) {
+            advance_to(view, ms);
+            tick().await;
+            let lost: Vec<_> = all(&root, ".choreo-lost")
+                .iter()
+                .map(|e| e.get_bounding_client_rect())
+                .collect();
+            let names: Vec<_> = all(&root, ".choreo-lane-name")
+                .iter()
+                .map(|e| e.get_bounding_client_rect())
+                .collect();
+            let labels: Vec<_> = all(&root, ".choreo-token-label")
+                .iter()
+                .map(|e| e.get_bounding_client_rect())
+                .collect();
+            for (i, l) in lost.iter().enumerate() {
+                for n in &names {
+                    assert!(
+                        apart(l, n, 1.0),
+                        "{width} px, {ms} ms: ✕ lost {} over a name {}",
+                        at(l),
+                        at(n)
+                    );
+                }
+                for o in lost[i + 1..].iter().chain(&labels) {
+                    assert!(
+                        apart(l, o, 1.0),
+                        "{width} px, {ms} ms: ✕ lost {} over {}",
+                        at(l),
+                        at(o)
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "lost marks checked: {checked}");
+}
+
 /// Where a story had it wrong: a declined charge read as a lost event
 /// ("never arrived — the bus lost it", Payment "nothing about this order");
 /// an undone order with stock still held showed only "undone"; a service's

@@ -365,7 +365,6 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         x: f64,
         y: f64,
         back: bool,
-        lost: bool,
         lost_shown: bool,
         label: String,
     }
@@ -436,7 +435,6 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
                     x,
                     y,
                     back: *backward,
-                    lost: *lost,
                     lost_shown: *lost && age >= 0.25,
                     label: short_label(lang, *label),
                 });
@@ -470,6 +468,70 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         .map(|t| [t.x - 10.0, t.y - 10.0, t.x + 10.0, t.y + 10.0])
         .collect();
     let mut taken: Vec<[f64; 4]> = vec![];
+    // "✕ lost" first (what the event_lost preset is about): under its token,
+    // else beside or above it, where it covers no box, token or other mark;
+    // else clear of tokens and marks only; else under the token. Drawn at the
+    // token's foot, it ran over the box the message was heading for
+    // ('Pa✕perdida' over 'Pagamento').
+    let lost_text = format!("✕ {}", t(lang, "choreo.stage.lost"));
+    let lost_wide = text_width(&lost_text, 11.0);
+    // Each box down to just under its name (a box with no queue has its
+    // name at the middle, one with a queue above it): the rest of a box is
+    // its counts.
+    let names: Vec<[f64; 4]> = boxes
+        .iter()
+        .map(|b| [b[0], b[1], b[2], (b[1] + b[3]) / 2.0 + 8.0])
+        .collect();
+    let lost_at: Vec<Option<((f64, f64, &'static str), bool)>> = tokens
+        .iter()
+        .map(|tk| {
+            if !tk.lost_shown {
+                return None;
+            }
+            let mut spots = token_label_spots(tk.x, tk.y, lost_wide, lay.w);
+            spots.rotate_right(1);
+            let boxed: Vec<_> = spots
+                .iter()
+                .map(|&(x, y, anchor)| ((x, y, anchor), label_box(x, y, anchor, lost_wide)))
+                .collect();
+            let free = |b: &[f64; 4], of: &[[f64; 4]]| !of.iter().any(|t| overlap(t, b));
+            let spot = boxed
+                .iter()
+                .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &boxes))
+                .or_else(|| {
+                    boxed
+                        .iter()
+                        .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &names))
+                })
+                .copied();
+            // Nowhere clear (half a phone, the boxes close together): the
+            // cross alone (the stage's help says what ✕ is), where it is
+            // clear, else where it covers no other mark; none if another
+            // mark covers every spot (two lost copies of one event, side by side).
+            let (at, b, short) = match spot {
+                Some((at, b)) => (at, b, false),
+                None => {
+                    let cross = text_width("✕", 11.0);
+                    let beside = [
+                        (tk.x + 12.0, tk.y + 4.0, "start"),
+                        (tk.x - 12.0, tk.y + 4.0, "end"),
+                    ];
+                    let spots: Vec<_> = beside
+                        .into_iter()
+                        .chain(token_label_spots(tk.x, tk.y, cross, lay.w))
+                        .map(|(x, y, anchor)| ((x, y, anchor), label_box(x, y, anchor, cross)))
+                        .collect();
+                    let (at, b) = spots
+                        .iter()
+                        .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &names))
+                        .copied()?;
+                    (at, b, true)
+                }
+            };
+            taken.push(b);
+            Some((at, short))
+        })
+        .collect();
     let mut labelled_as: Vec<(u32, String)> = vec![];
     let mut label_at: Vec<Option<(f64, f64, &'static str)>> = vec![None; tokens.len()];
     let mut order: Vec<usize> = (0..tokens.len())
@@ -481,14 +543,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         let wide = text_width(&tk.label, 11.0);
         let spots: Vec<_> = token_label_spots(tk.x, tk.y, wide, lay.w)
             .into_iter()
-            .map(|(x, y, anchor)| {
-                let x0 = match anchor {
-                    "start" => x,
-                    "end" => x - wide,
-                    _ => x - wide / 2.0,
-                };
-                ((x, y, anchor), [x0, y - 10.0, x0 + wide, y + 3.0])
-            })
+            .map(|(x, y, anchor)| ((x, y, anchor), label_box(x, y, anchor, wide)))
             .collect();
         let free = |b: &[f64; 4], of: &[[f64; 4]]| !of.iter().any(|t| overlap(t, b));
         let followed = picked == Some(tk.order);
@@ -538,7 +593,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
                 .next();
         }
     }
-    for (tk, label_at) in tokens.iter().zip(label_at) {
+    for ((tk, label_at), lost_at) in tokens.iter().zip(label_at).zip(lost_at) {
         let colour = order_colour(tk.order);
         m.open(
             "g",
@@ -593,19 +648,18 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
                 &tk.label,
             );
         }
-        if tk.lost_shown {
+        if let Some(((lx, ly, anchor), short)) = lost_at {
             m.elem(
                 "text",
                 &[
                     ("class", "choreo-lost"),
-                    ("x", &num(tx)),
-                    ("y", &num(ty + 22.0)),
-                    ("text-anchor", "middle"),
+                    ("x", &num(lx)),
+                    ("y", &num(ly)),
+                    ("text-anchor", anchor),
                 ],
-                &format!("✕ {}", t(lang, "choreo.stage.lost")),
+                if short { "✕" } else { &lost_text },
             );
         }
-        let _ = tk.lost;
         m.close("g");
     }
     m.close("svg");
@@ -940,6 +994,17 @@ fn token_label_spots(tx: f64, ty: f64, wide: f64, w: f64) -> Vec<(f64, f64, &'st
         .flatten()
         .chain([(cx, ty - 13.0, "middle"), (cx, ty + 22.0, "middle")])
         .collect()
+}
+
+/// The box `[x0, y0, x1, y1]` an 11 px label `wide` px wide covers, drawn
+/// at (`x`, `y`) with `anchor`.
+fn label_box(x: f64, y: f64, anchor: &str, wide: f64) -> [f64; 4] {
+    let x0 = match anchor {
+        "start" => x,
+        "end" => x - wide,
+        _ => x - wide / 2.0,
+    };
+    [x0, y - 10.0, x0 + wide, y + 3.0]
 }
 
 /// Whether boxes `[x0, y0, x1, y1]` overlap.
