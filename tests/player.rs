@@ -802,8 +802,8 @@ async fn the_speed_reads_rounded_and_grouped_past_a_thousand() {
     assert_eq!(spoken, "×1,300,000");
 }
 
-/// A guided moment's caption says "▶ Play goes on" only while the run can go
-/// on: at a moment the run ends on, nothing does.
+/// A guided moment's caption has "▶ Play on", a button that plays, only while
+/// the run can go on: at a moment the run ends on, nothing does.
 #[wasm_bindgen_test]
 async fn a_moment_at_the_end_does_not_say_play_goes_on() {
     use cloud_patterns_playground::lab_page::guide::MomentCaption;
@@ -830,6 +830,14 @@ async fn a_moment_at_the_end_does_not_say_play_goes_on() {
         .unwrap()
         .is_some());
     assert!(hint(), "mid-run, play goes on");
+    // The hint is the player's play, for a reader who scrolled away from the bar.
+    root.query_selector("[data-testid=moment-play]")
+        .unwrap()
+        .expect("a button")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    assert!(clock.playing.get_untracked(), "the button plays on");
+    clock.playing.set(false);
     clock.finished.set(true);
     leptos::task::tick().await;
     assert!(!hint(), "at the end, nothing goes on");

@@ -140,6 +140,15 @@ for (const width of [820, 390] as const) {
     const overlapX = Math.min(caption!.right, guide!.right) - Math.max(caption!.left, guide!.left);
     const overlapY = Math.min(caption!.bottom, guide!.bottom) - Math.max(caption!.top, guide!.top);
     expect(overlapX <= 0 || overlapY <= 0, `caption ${JSON.stringify(caption)} and guide ${JSON.stringify(guide)} overlap`).toBe(true);
+    // The guide's title, in half the frame beside its pause toggle, shows the preset's
+    // name, not just "Try this —" (it read "Experimente —.").
+    const named = await frame.evaluate(() => {
+      const name = document.querySelector('[data-testid=guide-preset]') as HTMLElement;
+      const tryThis = document.querySelector('[data-testid=guide] .guide-try') as HTMLElement;
+      return { name: name.getBoundingClientRect().width, tryThis: tryThis.getBoundingClientRect().width };
+    });
+    expect(named.tryThis, 'no "Try this" at a moment').toBe(0);
+    expect(named.name, `the preset's name has room (${JSON.stringify(named)})`).toBeGreaterThan(80);
     // And the embed's height has not changed.
     const at = await measure(page, frame);
     expect(at.iframe.height).toBe(FRAME_HEIGHT);

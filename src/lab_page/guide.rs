@@ -323,9 +323,13 @@ pub fn MomentCaption(clock: Clock) -> impl IntoView {
                 " — "
                 {guide_text(lang, &moment.caption_key)}
                 " "
-                // Not at a moment the run ends on: nothing goes on.
+                // Not at a moment the run ends on: nothing goes on. A button,
+                // not a hint: on a phone the caption is scrolled into view and
+                // the player bar, which does not stick there, is out of it.
                 {move || (!clock.finished.get()).then(|| view! {
-                    <span class="moment-hint">{t(lang, "ui.moment_continue").to_string()}</span>
+                    <button type="button" class="moment-hint" data-testid="moment-play" on:click=move |_| clock.toggle()>
+                        {t(lang, "ui.moment_continue").to_string()}
+                    </button>
                 })}
             </div>
         })
