@@ -153,17 +153,25 @@ test('a rack down: chunks at risk before the metadata server knows, silence gaug
   }
 });
 
+/** The replica lab's defaults (no preset: a bare link opens the demo), with `sets`. */
+function defaultsLink(...sets: string[]): string {
+  const link = execFileSync(cli(), ['url', '-', ...sets.flatMap((s) => ['--set', s])], {
+    encoding: 'utf8',
+    input: '{"lab":"replica","config":{}}',
+  }).trim();
+  return link.slice(link.indexOf('#')).replace(/^#/, '/replica.html#');
+}
+
 test('the default setup says nothing fails in it, at once', async ({ page }) => {
-  await page.goto('/replica.html#/en/replica');
+  await page.goto(defaultsLink());
   await expect(page.getByTestId('replica-stage-0').getByTestId('no-faults')).toContainText('Nothing fails in this setup');
 });
 
 // A large upload (50 nodes, 16 workers, 5 % failures, a node down for a minute): the page's
 // size does not grow with the chunks, and its long tasks are logged for the notes.
 async function playLarge(page: Page, chunks: number) {
-  const link = execFileSync(cli(), ['url', 'http://x/#/en/replica',
-    '--set', `workload.chunks_per_file=${chunks}`, '--set', 'nodes.count=50', '--set', 'nodes.failure_rate=0.05',
-    '--set', 'nodes.outages=[{"node":7,"from_ms":60000,"to_ms":120000}]', '--set', 'client.workers=16'], { encoding: 'utf8' }).trim();
+  const link = defaultsLink(`workload.chunks_per_file=${chunks}`, 'nodes.count=50', 'nodes.failure_rate=0.05',
+    'nodes.outages=[{"node":7,"from_ms":60000,"to_ms":120000}]', 'client.workers=16');
   await page.addInitScript(() => {
     if ((window as any).__long) return; // one observer per document, however many scripts
     (window as any).__long = [];
@@ -171,7 +179,7 @@ async function playLarge(page: Page, chunks: number) {
       .observe({ type: 'longtask', buffered: true });
   });
   await page.goto('about:blank');
-  await page.goto(link.slice(link.indexOf('#')).replace(/^#/, '/replica.html#'));
+  await page.goto(link);
   await noGuidedPauses(page);
   await page.evaluate(() => { (window as any).__long = []; });
   await page.getByTestId('play').click();

@@ -100,7 +100,9 @@ pub fn key_metrics(c: &super::AvailabilityConfig) -> Vec<&'static str> {
     }
     let detector_differs = b.is_some_and(|b| b.detector != a.detector || b.timeout_ms != a.timeout_ms || b.k != a.k);
     if detector_differs {
-        return vec!["false_suspicions", "failovers", "command_availability"];
+        // The guide's two moments: how soon the real crash is declared,
+        // then how many healthy primaries were declared down.
+        return vec!["detection_ms", "false_suspicions", "failovers", "command_availability"];
     }
     if matches!(c.registration.crashes, Crashes::Random { .. }) {
         return vec!["uptime_ratio", "downtime_ms"];

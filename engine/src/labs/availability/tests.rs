@@ -839,6 +839,11 @@ fn the_guided_moments_say_what_the_run_shows() {
     let m = at("phi_accrual", 0);
     let (a, b) = (m[0].detection_ms.unwrap(), m[1].detection_ms.unwrap());
     assert!(a < b, "A {a} ms, B {b} ms");
+    // …on the card, as key figures (the caption said "compare the detection
+    // times" over false alarms, failovers and registrations only).
+    let phi = super::presets::all().into_iter().find(|p| p.id == "phi_accrual").unwrap();
+    let keys = super::page::key_metrics(&phi.config);
+    assert_eq!(keys[..2], ["detection_ms", "false_suspicions"]);
     // phi_accrual 2: A's false alarms, none on B.
     let m = at("phi_accrual", 1);
     assert!(
