@@ -567,6 +567,19 @@ pub mod checks {
                 "{}: moments within the run (it ends at {end} µs; the player shows a moment at most 1 ms after the last event, at the end)",
                 p.id
             );
+            // A caption about the end comes once the run is over (double_refund's
+            // "The end" came 0.5 ms before B's last event: B read "1 compensating",
+            // its counts "so far", and the caption "▶ Play on").
+            for m in &p.moments {
+                if crate::i18n::t(Lang::En, &m.caption_key).starts_with("The end") {
+                    assert!(
+                        m.at_ms * 1000 >= end,
+                        "{}: “The end” at {} ms, before the last event ({end} µs)",
+                        p.id,
+                        m.at_ms
+                    );
+                }
+            }
         }
         // …and a count that falls in some preset is in italics while the run
         // goes on ("completed" fell as customers cancelled, and read as final).

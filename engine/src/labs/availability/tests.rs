@@ -841,7 +841,10 @@ fn the_guided_moments_say_what_the_run_shows() {
     assert!(a < b, "A {a} ms, B {b} ms");
     // …on the card, as key figures (the caption said "compare the detection
     // times" over false alarms, failovers and registrations only).
-    let phi = super::presets::all().into_iter().find(|p| p.id == "phi_accrual").unwrap();
+    let phi = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "phi_accrual")
+        .unwrap();
     let keys = super::page::key_metrics(&phi.config);
     assert_eq!(keys[..2], ["detection_ms", "false_suspicions"]);
     // phi_accrual 2: A's false alarms, none on B.

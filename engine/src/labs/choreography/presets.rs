@@ -38,15 +38,15 @@ fn moment_times(id: &str) -> &'static [u64] {
         "customer_cancels" => &[150, 191, 464],
         // A loses order 22's payment_processed (3267.9; its token reaches its ✕ on the
         // bus a quarter of the way through its 250 ms crossing); it is stuck; the end.
-        "event_lost" => &[3_400, 4_700, 13_285],
+        "event_lost" => &[3_400, 4_700, 13_286],
         // the same loss; the watcher flags it (6267.9); released (6673.1); the end, with
         // A's orders the watcher's undo never fully reached.
-        "watcher" => &[3_400, 6_268, 6_674, 13_285],
+        "watcher" => &[3_400, 6_268, 6_674, 13_286],
         // first failure (5190.8), A's dead letter (6501.5), B gives up (6775.3).
         "inventory_down" => &[5_191, 6_502, 6_776],
         "delivery_retried" => &[605, 5_000],
         // first cancellation (1225.3), refund (1495.7), the end.
-        "double_refund" => &[1_226, 1_496, 12_135],
+        "double_refund" => &[1_226, 1_496, 12_136],
         // cancellation before the reservation (126.9), reserved after it (227.0), released (378.9).
         "reordered" => &[127, 228, 379],
         "orchestrator_down" => &[500, 2_000, 4_000],
