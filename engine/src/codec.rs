@@ -515,7 +515,8 @@ mod tests {
     #[test]
     fn a_bare_lab_link_opens_the_labs_demo() {
         use crate::labs::{availability::AvailabilityLab, cqrs::CqrsLab, replica::ReplicaLab};
-        let decoders: [(LabId, fn(&str) -> Decoded); 5] = [
+        type Reader = fn(&str) -> Decoded;
+        let decoders: [(LabId, Reader); 5] = [
             (LabId::Retry, decode_only::<crate::labs::retry::RetryLab>),
             (
                 LabId::Choreography,

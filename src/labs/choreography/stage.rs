@@ -482,7 +482,9 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         .iter()
         .map(|b| [b[0], b[1], b[2], (b[1] + b[3]) / 2.0 + 8.0])
         .collect();
-    let lost_at: Vec<Option<((f64, f64, &'static str), bool)>> = tokens
+    // Where each token's mark goes, and whether it is the cross alone.
+    type Spot = (f64, f64, &'static str);
+    let lost_at: Vec<Option<(Spot, bool)>> = tokens
         .iter()
         .map(|tk| {
             if !tk.lost_shown {

@@ -206,7 +206,15 @@ impl SidesView for ReplicaModel {
                 // A transfer that gave up (chunks never tried) is not a
                 // fast one: "Transfer time 671 ms" read as better than the
                 // demo's 1.97 s success.
-                let mut r = row("transfer_ms", opt_ms(m.transfer_ms)).provisional(!over);
+                // Mid-transfer, the time so far is the time since it began,
+                // not until its last finished chunk: A's slow node read 4.01 s
+                // beside B's 9.98 s at 17 s, A's three stuck chunks uncounted.
+                let [pending, running, ..] = model.status_counts();
+                let going = (!over && pending + running > 0)
+                    .then_some(model.stats.first_start)
+                    .flatten()
+                    .map(|t0| (sim.now().as_micros().saturating_sub(t0.as_micros())) as f64 / 1000.0);
+                let mut r = row("transfer_ms", opt_ms(going.or(m.transfer_ms))).provisional(!over);
                 if m.chunks_skipped > 0 {
                     r.label_key = "replica.metric.transfer_ms_stopped";
                 }

@@ -672,6 +672,37 @@ fn a_transfer_that_gave_up_says_so() {
     );
 }
 
+/// Mid-transfer, "transfer time so far" is the time since the transfer began:
+/// at the slow node's moment (17 s) A, three chunks stuck retrying node_3,
+/// read 4.01 s (its last finished chunk) beside B's finished 9.98 s, so the
+/// wrong tactic looked twice as fast (student review). At the end it is the
+/// transfer's time, as the CLI gives it.
+#[test]
+fn a_transfer_under_way_counts_its_time_so_far() {
+    use crate::labs::run::{LabRun, MetricValue};
+    use crate::time::SimTime;
+    let p = super::presets::all().into_iter().find(|p| p.id == "slow_node").unwrap();
+    let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    run.run_until(SimTime::from_ms(p.moments[0].at_ms), u64::MAX);
+    let time = |run: &ReplicaRun, side| {
+        let r = run
+            .metric_rows(side)
+            .into_iter()
+            .find(|r| r.key == "transfer_ms")
+            .unwrap();
+        (r.value, r.provisional)
+    };
+    let (a, provisional) = time(&run, 0);
+    assert!(provisional);
+    let MetricValue::Ms(a) = a else { panic!("{a:?}") };
+    assert!(a >= 16_900.0, "A, still going at 17 s: {a} ms");
+    let MetricValue::Ms(b) = time(&run, 1).0 else { panic!() };
+    assert!(b < a, "B, its chunks all done: {b} ms");
+    run.run_to_end(u64::MAX);
+    let end = run.sides[0].model().metrics(run.sides[0].now()).transfer_ms.unwrap();
+    assert_eq!(time(&run, 0).0, MetricValue::Ms(end));
+}
+
 /// The table's "at risk, peak" is the most the stage ever said at once:
 /// rack_down's stage read "80 at risk" while the table's only peak was 78
 /// under-replicated (copies on a node that is down count there).
