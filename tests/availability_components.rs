@@ -1275,44 +1275,6 @@ async fn both_seismographs_show_one_span_when_the_ping_intervals_differ() {
     );
 }
 
-/// A computed colour, `rgb(…)`, `rgba(…)` or `color(srgb …)` (what
-/// `color-mix` computes to), as 0-255 channels.
-fn rgb(css: &str) -> (f64, f64, f64) {
-    let css = css.trim();
-    let (inner, scale) = match css.strip_prefix("color(srgb") {
-        Some(rest) => (rest, 255.0),
-        None => (
-            css.trim_start_matches("rgba(").trim_start_matches("rgb("),
-            1.0,
-        ),
-    };
-    let v: Vec<f64> = inner
-        .trim_end_matches(')')
-        .split(|c: char| c == ',' || c == '/' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse::<f64>().unwrap_or(0.0) * scale)
-        .collect();
-    assert!(v.len() >= 3, "{css}");
-    (v[0], v[1], v[2])
-}
-
-/// WCAG's contrast ratio between two colours.
-fn contrast(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
-    let lum = |c: (f64, f64, f64)| {
-        let ch = |v: f64| {
-            let s = v / 255.0;
-            if s <= 0.039_28 {
-                s / 12.92
-            } else {
-                ((s + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
-    };
-    let (x, y) = (lum(a), lum(b));
-    (x.max(y) + 0.05) / (x.min(y) + 0.05)
-}
-
 /// The suspicion line was drawn in the blue of "backup promoted". Now its
 /// computed colour is none of the colours the seismograph or its key paint
 /// (bands, keys, ticks, threshold, verdicts), in the light and the dark
@@ -1390,16 +1352,19 @@ async fn the_level_line_has_a_colour_of_its_own_in_both_themes() {
             painted.push((e.get_attribute("class").unwrap_or_default(), before));
         }
         assert!(painted.len() >= 12, "{painted:?}");
-        let (l, p) = (rgb(&level), rgb(&style(&root, "background-color")));
+        let (l, p) = (
+            common::rgb(&level),
+            common::rgb(&style(&root, "background-color")),
+        );
         for (what, colour) in &painted {
-            let c = rgb(colour);
+            let c = common::rgb(colour);
             let apart = (l.0 - c.0).abs() + (l.1 - c.1).abs() + (l.2 - c.2).abs();
             assert!(
                 apart > 90.0,
                 "dark {dark}: the level {level} is close to {what}'s {colour}"
             );
         }
-        let ratio = contrast(l, p);
+        let ratio = common::contrast(l, p);
         assert!(ratio >= 4.5, "dark {dark}: {level} on the panel: {ratio}");
         drop(handle);
         root.remove();

@@ -194,6 +194,56 @@ async fn the_stage_stays_bounded_and_the_tank_checks_littles_law() {
     assert_eq!(little.get_attribute("data-holds").as_deref(), Some("yes"));
 }
 
+/// The projector queue's "in: N changes so far →" and "→ out: …" read on
+/// the panel in both themes (≥ 4.5:1): the "in" was the light theme's blue
+/// in the dark one too, 3.2:1 on its near-black (student review).
+#[wasm_bindgen_test]
+async fn the_queues_flow_labels_read_in_both_themes() {
+    let view = preset("slow_projector");
+    advance_to(view, 5_000);
+    for dark in [false, true] {
+        let main = include_str!("../style/main.css");
+        let main = if dark {
+            main.replace("@media (prefers-color-scheme: dark)", "@media all")
+        } else {
+            main.to_string()
+        };
+        let (root, keep) = stage(view, 0);
+        root.set_attribute("style", "width: 600px; background: var(--panel)")
+            .unwrap();
+        common::style_in(
+            &root,
+            &format!(
+                "{main}{}{}",
+                include_str!("../style/components.css"),
+                include_str!("../style/lab-cqrs.css")
+            ),
+        );
+        tick().await;
+        let colour = |e: &Element, prop: &str| {
+            let style = web_sys::window()
+                .unwrap()
+                .get_computed_style(e)
+                .unwrap()
+                .unwrap();
+            common::rgb(&style.get_property_value(prop).unwrap())
+        };
+        let panel = colour(&root, "background-color");
+        let flows = all(&root, ".cqrs-flow");
+        assert_eq!(flows.len(), 2, "in and out");
+        for flow in flows {
+            let ratio = common::contrast(colour(&flow, "color"), panel);
+            assert!(
+                ratio >= 4.5,
+                "dark {dark}: {:?} at {ratio:.2}:1",
+                flow.text_content()
+            );
+        }
+        drop(keep);
+        root.remove();
+    }
+}
+
 /// Every colour a read is drawn in has its key in the legend (the orange of
 /// a read 0.5–2 s out of date had none: the legend went from "< 0.5 s" to
 /// "≥ 2 s"; embed review).

@@ -52,3 +52,41 @@ pub async fn settle(rounds: u32) {
         sleep(20).await;
     }
 }
+
+/// A computed colour, `rgb(…)`, `rgba(…)` or `color(srgb …)` (what
+/// `color-mix` computes to), as 0-255 channels.
+pub fn rgb(css: &str) -> (f64, f64, f64) {
+    let css = css.trim();
+    let (inner, scale) = match css.strip_prefix("color(srgb") {
+        Some(rest) => (rest, 255.0),
+        None => (
+            css.trim_start_matches("rgba(").trim_start_matches("rgb("),
+            1.0,
+        ),
+    };
+    let v: Vec<f64> = inner
+        .trim_end_matches(')')
+        .split(|c: char| c == ',' || c == '/' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<f64>().unwrap_or(0.0) * scale)
+        .collect();
+    assert!(v.len() >= 3, "{css}");
+    (v[0], v[1], v[2])
+}
+
+/// WCAG's contrast ratio between two colours.
+pub fn contrast(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+    let lum = |c: (f64, f64, f64)| {
+        let ch = |v: f64| {
+            let s = v / 255.0;
+            if s <= 0.039_28 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
