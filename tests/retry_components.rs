@@ -177,6 +177,35 @@ fn engine_kinds(view: RetryView) -> (u32, u32, u32) {
 
 // ------------------------------------------------------------------ stage
 
+/// In a storm the service works on calls whose clients gave up on them: the
+/// strip counts them beside "in flight", so "working on 7,295" on the node
+/// over "765 in flight" is not a contradiction (student review). The two add
+/// up to what the node works on; none before the storm, none at the end.
+#[wasm_bindgen_test]
+async fn the_strip_counts_the_calls_no_client_waits_for() {
+    let lab = lab("storm_jitter");
+    let (root, _m) = mount_stage(&lab, None);
+    let view = lab.view;
+    lab.advance_to(5_000);
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=count-abandoned]"), "");
+    lab.advance_to(45_000);
+    tick().await;
+    let (first, retries, _) = engine_kinds(view);
+    let service: u64 = view
+        .run
+        .with_value(|r| r.a.model().in_flight().iter().map(|&n| n as u64).sum());
+    let abandoned = service - (first + retries) as u64;
+    assert!(abandoned > 100, "{abandoned}");
+    assert_eq!(
+        text(&root, "[data-testid=count-abandoned]"),
+        format!(
+            "(and {} calls in the service whose clients gave up on them)",
+            fmt_count(Lang::En, abandoned)
+        )
+    );
+}
+
 #[wasm_bindgen_test]
 async fn stage_counts_match_the_engine_and_dots_are_drawn() {
     let lab = lab("storm_breaker");

@@ -407,6 +407,9 @@ struct StageFrame {
     /// The dot radius for this many dots.
     r: f64,
     in_flight: u64,
+    /// Calls the service still works on whose client gave up on them (timed
+    /// out): its "working on" less the attempts in flight.
+    abandoned: u64,
     waiting: u64,
     succeeded: u64,
     gave_up: u64,
@@ -619,12 +622,18 @@ impl StageFrame {
                 &[("nodes", &down.join(", "))],
             ));
         }
+        let abandoned = if sim.is_finished() {
+            0
+        } else {
+            (model.in_flight().iter().sum::<u32>() as u64).saturating_sub(in_flight)
+        };
         StageFrame {
             layout,
             nodes,
             dots,
             r,
             in_flight,
+            abandoned,
             waiting,
             succeeded: stats.succeeded,
             gave_up: stats.finished - stats.succeeded,
@@ -1910,6 +1919,7 @@ pub fn RetryStage(
                     f.gave_up,
                     f.drawn_active,
                     f.active,
+                    f.abandoned,
                 )
             })
         })
@@ -1918,7 +1928,8 @@ pub fn RetryStage(
     let count_text = move |which: u8| {
         move || {
             counts_memo.with(|c| {
-                let Some(&(lang, in_flight, waiting, ok, gave_up, drawn, active)) = c.as_ref()
+                let Some(&(lang, in_flight, waiting, ok, gave_up, drawn, active, abandoned)) =
+                    c.as_ref()
                 else {
                     return String::new();
                 };
@@ -1943,6 +1954,16 @@ pub fn RetryStage(
                             ("gave_up", &fmt_count(lang, gave_up)),
                         ],
                     ),
+                    // The service's "working on" counts calls no client waits for:
+                    // "working on 7,295" above "765 in flight" read as a
+                    // contradiction (student review).
+                    4 if abandoned > 0 => tn(
+                        lang,
+                        "retry.stage.count_abandoned",
+                        abandoned,
+                        &[("n", &fmt_count(lang, abandoned))],
+                    ),
+                    4 => String::new(),
                     _ if drawn < active => tf(
                         lang,
                         "retry.stage.sampled",
@@ -1985,6 +2006,7 @@ pub fn RetryStage(
                     <span class="stage-count tone-wait" data-testid="count-waiting">{count_text(1)}</span>
                     " · "
                     <span class="stage-count" data-testid="count-done">{count_text(2)}</span>
+                    <span class="stage-abandoned" data-testid="count-abandoned">{count_text(4)}</span>
                     <span class="stage-sampled">{count_text(3)}</span>
                 </p>
                 <ul class="stage-legend" inner_html=legend></ul>
