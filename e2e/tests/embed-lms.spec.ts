@@ -145,10 +145,14 @@ for (const width of [820, 390] as const) {
     const named = await frame.evaluate(() => {
       const name = document.querySelector('[data-testid=guide-preset]') as HTMLElement;
       const tryThis = document.querySelector('[data-testid=guide] .guide-try') as HTMLElement;
-      return { name: name.getBoundingClientRect().width, tryThis: tryThis.getBoundingClientRect().width };
+      const toggle = document.querySelector('.guide-toggle') as HTMLElement;
+      return { name: name.getBoundingClientRect().width, tryThis: tryThis.getBoundingClientRect().width, toggle: toggle.getBoundingClientRect().width };
     });
     expect(named.tryThis, 'no "Try this" at a moment').toBe(0);
-    expect(named.name, `the preset's name has room (${JSON.stringify(named)})`).toBeGreaterThan(80);
+    // …and the pause toggle beside it says just "Pauses" ("Storm of…" was all the room left).
+    expect(named.toggle, `a short toggle (${JSON.stringify(named)})`).toBeLessThan(110);
+    expect(named.name, `the preset's name has room (${JSON.stringify(named)})`).toBeGreaterThan(width >= 640 ? 150 : 80);
+    await expect(frame.getByRole('checkbox', { name: 'Pause at key moments' })).toBeChecked();
     // And the embed's height has not changed.
     const at = await measure(page, frame);
     expect(at.iframe.height).toBe(FRAME_HEIGHT);

@@ -243,7 +243,10 @@ pub fn GuidePanel(
                                 on:change=move |ev| guide_on.set(event_target_checked(&ev))
                             />
                             " "
-                            {tr("ui.guide_moments")}
+                            // Short beside a cut title at a moment in the compact
+                            // embed ("Tormenta de…": the long label took the line).
+                            <span class="toggle-long">{tr("ui.guide_moments")}</span>
+                            <span class="toggle-short" aria-hidden="true">{tr("ui.guide_moments_short")}</span>
                         </label>
                     </Show>
                 </div>
