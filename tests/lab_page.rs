@@ -942,8 +942,9 @@ fn a_cards_summary_bolds_what_the_other_side_has_not() {
 }
 
 /// In the compact embed a guide text has its `.compact` variant where the
-/// catalogue has one: the embed has no "Where is order #N?", and event_lost's
-/// caption sent the reader there. Elsewhere, and where there is none, the text.
+/// catalogue has one: the embed has no "Where is order #N?" (nor its "The most
+/// telling order"), and event_lost's caption sent the reader there. Elsewhere,
+/// and where there is none, the text.
 #[wasm_bindgen_test]
 fn the_compact_embed_takes_a_captions_compact_variant() {
     use cloud_patterns_playground::lab_page::guide::guide_text;
@@ -952,7 +953,7 @@ fn the_compact_embed_takes_a_captions_compact_variant() {
     let history = window.history().unwrap();
     let was = window.location().href().unwrap();
     let full = guide_text(Lang::En, key);
-    assert!(full.contains("Where is order"), "{full}");
+    assert!(full.contains("The most telling order"), "{full}");
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?embed=1"))
         .unwrap();
@@ -963,10 +964,10 @@ fn the_compact_embed_takes_a_captions_compact_variant() {
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&was))
         .unwrap();
     assert!(
-        !compact.contains("Where is order") && compact.contains("stuck"),
+        !compact.contains("most telling") && compact.contains("stuck"),
         "{compact}"
     );
-    assert!(es.contains("atascado") && !es.contains("¿Dónde"), "{es}");
+    assert!(es.contains("atascado") && !es.contains("revelador"), "{es}");
     assert_eq!(
         plain,
         engine::i18n::t(Lang::En, "preset.choreography.event_lost.moment.1")
