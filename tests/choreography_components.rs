@@ -95,6 +95,23 @@ fn text(root: &Element, selector: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Both sides' stages of `view`, with the page's own stylesheets: its fonts,
+/// at the sizes it draws them.
+fn both_stages_styled(view: ChoreoView) -> (HtmlElement, impl Drop) {
+    let (root, _, keep) = mount(move || {
+        view! { <ChoreoStage view=view side=0 /><ChoreoStage view=view side=1 /> }.into_any()
+    });
+    common::style_in(
+        &root,
+        concat!(
+            include_str!("../style/main.css"),
+            include_str!("../style/components.css"),
+            include_str!("../style/lab-choreography.css")
+        ),
+    );
+    (root, keep)
+}
+
 /// Mounts `f` with a shared picked order, as the page provides it.
 fn mount(f: impl FnOnce() -> AnyView + 'static) -> (HtmlElement, RwSignal<Option<u32>>, impl Drop) {
     let root = container();
@@ -311,18 +328,7 @@ async fn every_lane_name_stays_inside_its_box() {
         lang: Signal::stored(Lang::Pt),
         ..view_of(&p.config, p.seed)
     };
-    let (root, _, _keep) = mount(move || {
-        view! { <ChoreoStage view=view side=0 /><ChoreoStage view=view side=1 /> }.into_any()
-    });
-    // The page's own stylesheets: its fonts, at the sizes it draws them.
-    common::style_in(
-        &root,
-        concat!(
-            include_str!("../style/main.css"),
-            include_str!("../style/components.css"),
-            include_str!("../style/lab-choreography.css")
-        ),
-    );
+    let (root, _keep) = both_stages_styled(view);
     advance_to(view, 300);
     let mut checked = 0;
     for width in [170, 340, 600] {
@@ -386,17 +392,7 @@ async fn a_lost_mark_keeps_off_the_boxes_names_and_other_marks() {
         lang: Signal::stored(Lang::Pt),
         ..view_of(&p.config, p.seed)
     };
-    let (root, _, _keep) = mount(move || {
-        view! { <ChoreoStage view=view side=0 /><ChoreoStage view=view side=1 /> }.into_any()
-    });
-    common::style_in(
-        &root,
-        concat!(
-            include_str!("../style/main.css"),
-            include_str!("../style/components.css"),
-            include_str!("../style/lab-choreography.css")
-        ),
-    );
+    let (root, _keep) = both_stages_styled(view);
     let mut checked = 0;
     for width in [365, 600] {
         root.set_attribute("style", &format!("width: {width}px"))

@@ -483,7 +483,6 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         .map(|b| [b[0], b[1], b[2], (b[1] + b[3]) / 2.0 + 8.0])
         .collect();
     // Where each token's mark goes, and whether it is the cross alone.
-    type Spot = (f64, f64, &'static str);
     let lost_at: Vec<Option<(Spot, bool)>> = tokens
         .iter()
         .map(|tk| {
@@ -492,20 +491,9 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
             }
             let mut spots = token_label_spots(tk.x, tk.y, lost_wide, lay.w);
             spots.rotate_right(1);
-            let boxed: Vec<_> = spots
-                .iter()
-                .map(|&(x, y, anchor)| ((x, y, anchor), label_box(x, y, anchor, lost_wide)))
-                .collect();
-            let free = |b: &[f64; 4], of: &[[f64; 4]]| !of.iter().any(|t| overlap(t, b));
-            let spot = boxed
-                .iter()
-                .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &boxes))
-                .or_else(|| {
-                    boxed
-                        .iter()
-                        .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &names))
-                })
-                .copied();
+            let boxed = spot_boxes(spots, lost_wide);
+            let spot = first_clear(&boxed, &[&taken, &discs, &boxes])
+                .or_else(|| first_clear(&boxed, &[&taken, &discs, &names]));
             // Nowhere clear (half a phone, the boxes close together): the
             // cross alone (the stage's help says what ✕ is), where it is
             // clear, else where it covers no other mark; none if another
@@ -518,15 +506,13 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
                         (tk.x + 12.0, tk.y + 4.0, "start"),
                         (tk.x - 12.0, tk.y + 4.0, "end"),
                     ];
-                    let spots: Vec<_> = beside
-                        .into_iter()
-                        .chain(token_label_spots(tk.x, tk.y, cross, lay.w))
-                        .map(|(x, y, anchor)| ((x, y, anchor), label_box(x, y, anchor, cross)))
-                        .collect();
-                    let (at, b) = spots
-                        .iter()
-                        .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &names))
-                        .copied()?;
+                    let spots = spot_boxes(
+                        beside
+                            .into_iter()
+                            .chain(token_label_spots(tk.x, tk.y, cross, lay.w)),
+                        cross,
+                    );
+                    let (at, b) = first_clear(&spots, &[&taken, &discs, &names])?;
                     (at, b, true)
                 }
             };
@@ -543,11 +529,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
     for i in order {
         let tk = &tokens[i];
         let wide = text_width(&tk.label, 11.0);
-        let spots: Vec<_> = token_label_spots(tk.x, tk.y, wide, lay.w)
-            .into_iter()
-            .map(|(x, y, anchor)| ((x, y, anchor), label_box(x, y, anchor, wide)))
-            .collect();
-        let free = |b: &[f64; 4], of: &[[f64; 4]]| !of.iter().any(|t| overlap(t, b));
+        let spots = spot_boxes(token_label_spots(tk.x, tk.y, wide, lay.w), wide);
         let followed = picked == Some(tk.order);
         // One label per message: a copy of the same event to another
         // listener says nothing new ("delivery_cancelled" twice, across
@@ -566,22 +548,13 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
         // box): there only the followed order's label goes over one. The
         // followed order's label shows anyway, else clear of labels only.
         let over_box_ok = followed || !lay.narrow;
-        let spot = spots
-            .iter()
-            .find(|(_, b)| free(b, &taken) && free(b, &discs) && free(b, &boxes))
+        let spot = first_clear(&spots, &[&taken, &discs, &boxes])
             .or_else(|| {
-                spots
-                    .iter()
-                    .filter(|_| over_box_ok)
-                    .find(|(_, b)| free(b, &taken) && free(b, &discs))
+                over_box_ok
+                    .then(|| first_clear(&spots, &[&taken, &discs]))
+                    .flatten()
             })
-            .or_else(|| {
-                spots
-                    .iter()
-                    .filter(|_| followed)
-                    .find(|(_, b)| free(b, &taken))
-            })
-            .copied();
+            .or_else(|| followed.then(|| first_clear(&spots, &[&taken])).flatten());
         if spot.is_some() {
             labelled_as.push((tk.order, tk.label.clone()));
         }
@@ -996,6 +969,25 @@ fn token_label_spots(tx: f64, ty: f64, wide: f64, w: f64) -> Vec<(f64, f64, &'st
         .flatten()
         .chain([(cx, ty - 13.0, "middle"), (cx, ty + 22.0, "middle")])
         .collect()
+}
+
+/// A label's place: x, y and its text-anchor.
+type Spot = (f64, f64, &'static str);
+
+/// Each spot with the box a label `wide` px wide covers there.
+fn spot_boxes(spots: impl IntoIterator<Item = Spot>, wide: f64) -> Vec<(Spot, [f64; 4])> {
+    spots
+        .into_iter()
+        .map(|(x, y, anchor)| ((x, y, anchor), label_box(x, y, anchor, wide)))
+        .collect()
+}
+
+/// The first spot whose box overlaps nothing in any of `avoid`.
+fn first_clear(spots: &[(Spot, [f64; 4])], avoid: &[&[[f64; 4]]]) -> Option<(Spot, [f64; 4])> {
+    spots
+        .iter()
+        .find(|(_, b)| avoid.iter().all(|of| !of.iter().any(|t| overlap(t, b))))
+        .copied()
 }
 
 /// The box `[x0, y0, x1, y1]` an 11 px label `wide` px wide covers, drawn
