@@ -1794,7 +1794,7 @@ fn running_totals_before_the_run_still_say_press_play() {
             now_ms: 0.0,
             runs_on_ms: None,
         };
-        let svg = verdict_svg(Lang::En, &d, ax, 440.0);
+        let svg = verdict_svg(Lang::En, &d, ax, 440.0, 100.0);
         assert!(svg.contains("verdict-press-play"), "{id}: {svg}");
         advance_to(view, 5_000);
         let d = view.run.with_value(|r| r.verdict(0));
@@ -1806,6 +1806,7 @@ fn running_totals_before_the_run_still_say_press_play() {
                 ..ax
             },
             440.0,
+            100.0,
         );
         assert!(!svg.contains("verdict-press-play"), "{id}: {svg}");
     }

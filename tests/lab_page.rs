@@ -723,7 +723,7 @@ fn the_ended_label_keeps_off_the_lines() {
             lines: vec![line(v)],
             bands: vec![],
         };
-        verdict_svg(Lang::En, &d, ax, 300.0)
+        verdict_svg(Lang::En, &d, ax, 300.0, 100.0)
     };
     let (low_line, high_line) = (y_of(&chart(0.0)), y_of(&chart(9.0)));
     assert!(low_line < 50.0, "a line at 0: the label high ({low_line})");
@@ -758,7 +758,7 @@ fn the_ended_label_never_runs_off_the_left_edge() {
         now_ms: 4_000.0,
         runs_on_ms: Some(146.0),
     };
-    let svg = verdict_svg(Lang::Pt, &d, ax, 120.0);
+    let svg = verdict_svg(Lang::Pt, &d, ax, 120.0, 100.0);
     let at = svg
         .find("data-testid=\"verdict-ended\"")
         .expect("the label");
@@ -803,12 +803,12 @@ fn before_the_run_the_mini_chart_says_press_play() {
         runs_on_ms: None,
     };
     let d = view.run.with_value(|r| r.verdict(0));
-    let wide = verdict_svg(Lang::En, &d, ax, 440.0);
+    let wide = verdict_svg(Lang::En, &d, ax, 440.0, 100.0);
     assert!(
         wide.contains(">Press ▶ Play to draw the run</text>"),
         "{wide}"
     );
-    let narrow = verdict_svg(Lang::Es, &d, ax, 160.0);
+    let narrow = verdict_svg(Lang::Es, &d, ax, 160.0, 100.0);
     assert!(narrow.contains(">▶ Reproducir</text>"), "{narrow}");
     advance(view, Some(20_000));
     let d = view.run.with_value(|r| r.verdict(0));
@@ -820,6 +820,7 @@ fn before_the_run_the_mini_chart_says_press_play() {
             ..ax
         },
         440.0,
+        100.0,
     );
     assert!(!drawn.contains("verdict-press-play"), "{drawn}");
 }
@@ -1010,7 +1011,7 @@ fn the_ended_label_finds_a_height_no_line_crosses() {
     let root = container();
     root.set_inner_html(&format!(
         "<svg xmlns='http://www.w3.org/2000/svg' width='180' height='100'>{}</svg>",
-        verdict_svg(Lang::Es, &d, ax, 180.0)
+        verdict_svg(Lang::Es, &d, ax, 180.0, 100.0)
     ));
     let y: f64 = q(&root, "[data-testid=verdict-ended]")
         .unwrap()
@@ -1316,4 +1317,23 @@ async fn key_figures_are_marked_not_started_until_the_clock_moves() {
     tick().await;
     assert_eq!(count(&root, ".key-figures"), 2);
     assert_eq!(count(&root, ".key-figures.not-started"), 0);
+}
+
+/// The compact embed's 40 px plot keeps its numbers apart: two steps, not
+/// three ("15 10 5 0" read as one column), and still over the peak.
+#[wasm_bindgen_test]
+fn a_short_verdict_plot_keeps_its_numbers_apart() {
+    use cloud_patterns_playground::lab_page::verdict::{verdict_ticks_in, H_COMPACT};
+    let plot_h = H_COMPACT - 24.0;
+    for peak in [0.7, 3.0, 14.0, 17.0, 49.0, 503.0, 77_000.0] {
+        for whole in [false, true] {
+            let (top, ticks) = verdict_ticks_in(peak, whole, plot_h);
+            assert!(top >= peak, "{peak}: {top}");
+            assert!(ticks.len() <= 3, "{peak}: {ticks:?}");
+            let gap = plot_h / (ticks.len() - 1) as f64;
+            assert!(gap >= 16.0, "{peak}: {ticks:?} {gap} px apart");
+        }
+    }
+    // A full-size plot keeps its three steps where they sit closer over the peak.
+    assert_eq!(verdict_ticks_in(14.0, true, 76.0).1.len(), 4);
 }

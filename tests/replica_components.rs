@@ -808,7 +808,7 @@ fn the_mini_chart_of_chunks_ticks_in_whole_numbers() {
                 now_ms: ms as f64,
                 runs_on_ms: None,
             };
-            let svg = verdict_svg(Lang::En, &d, ax, 440.0);
+            let svg = verdict_svg(Lang::En, &d, ax, 440.0, 100.0);
             let ticks: Vec<&str> = svg
                 .split("class=\"verdict-tick\"")
                 .skip(1)

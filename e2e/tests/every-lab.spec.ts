@@ -50,6 +50,14 @@ for (const { lab, preset } of LABS) {
       const own = await frame.locator('.lab-stage .side > .key-figures-top + *').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
       expect(own).toHaveLength(2);
       for (const top of own) expect(top, "the lab's own drawing starts in the frame").toBeLessThan(FRAME_HEIGHT - 60);
+      if (lab === 'choreography') {
+        // Every service's box above the guide: the mini-charts are shorter in
+        // the embed (the lowest boxes were behind the guide and its caption).
+        const foot = await frame.locator('.compact-foot').evaluate((e) => e.getBoundingClientRect().top);
+        const lanes = await frame.locator('.choreo-lane').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().bottom));
+        expect(lanes.length).toBeGreaterThan(8);
+        for (const bottom of lanes) expect(bottom, 'every box above the guide').toBeLessThanOrEqual(foot);
+      }
       // The key figures the guide asks to read, a line or two under each
       // chart (the embed showed "32 done" and none of them).
       const figures = await frame

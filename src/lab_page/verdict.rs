@@ -107,10 +107,12 @@ pub fn zoom_offer<R: LabRun>(run: &R) -> Option<ZoomOffer> {
     )
 }
 
-const H: f64 = 100.0;
-/// [`H`] as markup writes it (formatting the float would link `std`'s float printer).
-const H_TEXT: &str = "100";
-const _: () = assert!(H == 100.0);
+/// The drawing's height on a page; the compact embed's is [`H_COMPACT`], so
+/// the lab's own drawing under the cards keeps its room in a 720 px frame
+/// (choreography's lowest boxes and the replica matrix's last rows were
+/// under the guide).
+pub const H: f64 = 100.0;
+pub const H_COMPACT: f64 = 64.0;
 const LEFT: f64 = 30.0;
 const RIGHT: f64 = 6.0;
 const TOP: f64 = 8.0;
@@ -170,11 +172,18 @@ fn summary(lang: Lang, data: &Verdict, side: &str) -> String {
 /// The y axis: two steps, or three when two would leave the lines in the
 /// lower half (a peak of 503 drew on an axis to 1,000; now to 600).
 pub fn verdict_ticks(y_max: f64, whole: bool) -> (f64, Vec<f64>) {
+    verdict_ticks_in(y_max, whole, H - TOP - BOTTOM)
+}
+
+/// [`verdict_ticks`] for a plot `plot_h` px tall: two steps only when three
+/// would set the numbers closer than their text (the compact embed's 40 px
+/// plot read "15 10 5 0" as one column).
+pub fn verdict_ticks_in(y_max: f64, whole: bool, plot_h: f64) -> (f64, Vec<f64>) {
     let max = if y_max > 0.0 { y_max } else { 1.0 };
     let unit = if whole { Unit::Count } else { Unit::Number };
     let two = unit_ticks(max, 2, unit);
     let three = unit_ticks(max, 3, unit);
-    if three.0 < two.0 {
+    if three.0 < two.0 && plot_h >= 3.0 * 16.0 {
         three
     } else {
         two
@@ -183,12 +192,12 @@ pub fn verdict_ticks(y_max: f64, whole: bool) -> (f64, Vec<f64>) {
 
 /// The plot's marks (bands, grid, lines, the clock's cursor, the axis ends)
 /// as SVG markup, `w_px` wide.
-pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
-    let plot_h = H - TOP - BOTTOM;
+pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64, h_px: f64) -> String {
+    let plot_h = h_px - TOP - BOTTOM;
     let plot_w = w_px - LEFT - RIGHT;
     // Fitted to the data, however small (a month's 0.05 registrations/s
     // would lie flat along a 0–1 axis); 0–1 while there is none.
-    let (y_top, ticks) = verdict_ticks(ax.y_max, d.whole);
+    let (y_top, ticks) = verdict_ticks_in(ax.y_max, d.whole, plot_h);
     let x = move |ms: f64| LEFT + (ms / ax.x_max_ms).clamp(0.0, 1.0) * plot_w;
     let y = move |v: f64| TOP + plot_h - (v / y_top).clamp(0.0, 1.0) * plot_h;
     let mut m = Markup::new();
@@ -413,7 +422,7 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
         &[
             ("class", "verdict-tick"),
             ("x", &num(LEFT)),
-            ("y", &num(H - 3.0)),
+            ("y", &num(h_px - 3.0)),
         ],
         "0",
     );
@@ -425,7 +434,7 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64) -> String {
             &[
                 ("class", "verdict-tick"),
                 ("x", &num(w_px - RIGHT)),
-                ("y", &num(H - 3.0)),
+                ("y", &num(h_px - 3.0)),
                 ("text-anchor", "end"),
             ],
             &fmt_ms(lang, ax.x_max_ms),
@@ -444,11 +453,17 @@ pub fn VerdictChart(
     // The drawing is as wide as its box (measured), so text is never squeezed.
     let node = NodeRef::<leptos::html::Div>::new();
     let width = use_element_width(node, 320.0);
+    let h = if crate::embed::EmbedMode::from_url().compact() {
+        H_COMPACT
+    } else {
+        H
+    };
+    let h_text = engine::num::Fixed(h, 0).to_string();
     let body = move || {
         let lang = lang.get();
         let ax = axis.get();
         let w_px = width.get().max(160.0);
-        data.with(|d| verdict_svg(lang, d, ax, w_px))
+        data.with(|d| verdict_svg(lang, d, ax, w_px, h))
     };
     let legend = move || {
         let lang = lang.get();
@@ -504,8 +519,8 @@ pub fn VerdictChart(
             <div class="verdict-plot" node_ref=node>
                 <svg
                     class="verdict-svg"
-                    viewBox=move || format!("0 0 {} {H_TEXT}", engine::num::Fixed(width.get().max(160.0), 0))
-                    height=H_TEXT
+                    viewBox=move || format!("0 0 {} {}", engine::num::Fixed(width.get().max(160.0), 0), engine::num::Fixed(h, 0))
+                    height=h_text
                     role="img"
                     aria-label=label
                     data-export="verdict"
