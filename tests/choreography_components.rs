@@ -1415,3 +1415,45 @@ async fn in_half_a_phone_labels_keep_off_the_boxes_and_name_a_message_once() {
     );
     assert!(seen.get(&(180, true)).copied().unwrap_or(0) > 5, "{seen:?}");
 }
+
+/// A token leaves its box and reaches the next one whole: its disc never
+/// covers a box (a command leaving the orchestrator covered its counts).
+#[wasm_bindgen_test]
+async fn tokens_keep_off_the_boxes() {
+    for id in ["demo", "payment_rejected"] {
+        let view = preset(id);
+        let (root, _keep) = both_stages_styled(view);
+        let mut checked = 0;
+        for width in [365, 760] {
+            root.set_attribute("style", &format!("width: {width}px"))
+                .unwrap();
+            let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
+            view.run
+                .set_value(ChoreoRun::new(&p.config, p.seed).unwrap());
+            view.tick.update(|t| *t += 1);
+            settle().await;
+            for ms in (0..1_500).step_by(4) {
+                advance_to(view, ms);
+                tick().await;
+                let boxes: Vec<_> = all(&root, ".choreo-lane > rect")
+                    .iter()
+                    .map(|e| e.get_bounding_client_rect())
+                    .collect();
+                assert!(boxes.len() >= 11, "{id}: {} boxes", boxes.len());
+                for t in all(&root, "[data-testid=token] > circle, [data-testid=token] > rect") {
+                    let d = t.get_bounding_client_rect();
+                    for b in &boxes {
+                        assert!(
+                            apart(&d, b, 0.5),
+                            "{id}, {width} px, {ms} ms: a token {} over a box {}",
+                            at(&d),
+                            at(b)
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 50, "{id}: tokens checked: {checked}");
+    }
+}

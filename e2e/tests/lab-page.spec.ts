@@ -4,7 +4,7 @@
 // the measurement, and the guide survives an edit.
 import { test, expect } from '../fixtures';
 import { type Page } from '@playwright/test';
-import { presetFragment, runToEnd } from '../lab';
+import { noGuidedPauses, presetFragment, runToEnd } from '../lab';
 
 async function openPreset(page: Page, id: string) {
   await page.goto('/#/en/retry');
@@ -94,6 +94,29 @@ test('on a phone the presets are one select and the stage is in the first screen
   await expect(page.getByTestId('guide')).toHaveAttribute('data-preset', 'storm_breaker');
   await shot('lab-page-phone-390');
 });
+
+// A finished run's bar on a phone: "Finished" is a ✓ (the word pushed the
+// speed and its value out of view; the greyed Play and the full scrubber say it).
+// On a phone it is for screen readers only (even a ✓ put the value under the
+// cue); the play button is its icon, so the clock is in view on a 440 px one too.
+for (const width of [440, 390]) {
+  test(`on a ${width} px phone a finished run keeps the clock and the speed in view in the one-line bar`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 844 });
+    await page.goto('/#/es/retry');
+    await noGuidedPauses(page);
+    const scrub = page.getByTestId('scrub');
+    await expect(scrub).toHaveAttribute('max', /\d/);
+    await scrub.fill((await scrub.getAttribute('max'))!);
+    const done = page.getByTestId('finished');
+    await expect(done).toHaveText('Terminado');
+    const bar = (await page.locator('.player').boundingBox())!;
+    expect((await done.boundingBox())!.width, 'for screen readers only').toBeLessThan(2);
+    for (const what of ['[data-testid=sim-time]', '.speed output']) {
+      const r = (await page.locator(`.player ${what}`).boundingBox())!;
+      expect(r.x + r.width, `${what} is in view without scrolling the bar`).toBeLessThanOrEqual(bar.x + bar.width - 20);
+    }
+  });
+}
 
 // "Zoom to the shorter run" is offered where the squeezed chart is: on the card
 // of the side that ended early (the herd's jittered B, ~4 s of a ~30 s axis),

@@ -27,6 +27,13 @@ pub const MAX_TOKENS: usize = 80;
 const LABELLED_TOKENS: usize = 4;
 /// Between two rows of boxes in the narrow layout (CSS px).
 const ROW_GAP: f64 = 10.0;
+/// A token's radius, and as markup writes it.
+const TOKEN_R: f64 = 9.0;
+const TOKEN_R_TEXT: &str = "9";
+/// How far a token's mark reaches from its centre: a backward token's
+/// diamond (a 16 px square turned 45°) is the wider.
+const TOKEN_REACH: f64 = 12.0;
+
 /// Below this width (CSS px) the lanes stack around a vertical bus.
 const NARROW: f64 = 420.0;
 
@@ -61,7 +68,9 @@ impl Layout {
                 w,
                 h: 16.0 + rows * (box_h + ROW_GAP),
                 narrow: true,
-                box_w: ((w - 36.0) / 2.0).min(150.0),
+                // The gap between the columns (at least 26 px) holds a token
+                // whole: it travels there, clear of the boxes either side.
+                box_w: ((w - 42.0) / 2.0).min(150.0),
                 box_h,
             }
         } else {
@@ -170,6 +179,23 @@ impl Layout {
         pts
     }
 
+    /// How far past a box's edge a mark reaching `reach` from its centre must
+    /// go, along the segment from the box's centre `c` towards `p`, to clear
+    /// the box (leaving at a shallow angle, 12 px along the line was 6 px
+    /// above the box: a token covered its top).
+    fn clearance(&self, c: (f64, f64), p: (f64, f64), reach: f64) -> f64 {
+        let len = ((p.0 - c.0).powi(2) + (p.1 - c.1).powi(2)).sqrt();
+        if len < 1e-9 {
+            return reach;
+        }
+        let (ux, uy) = ((p.0 - c.0).abs() / len, (p.1 - c.1).abs() / len);
+        let (hw, hh) = (self.box_w / 2.0, self.box_h / 2.0);
+        let over = |half: f64, u: f64| if u > 1e-9 { half / u } else { f64::INFINITY };
+        let exit = over(hw, ux).min(over(hh, uy));
+        let clear = over(hw + reach, ux).min(over(hh + reach, uy));
+        clear - exit
+    }
+
     /// Where the segment from a box's centre `c` towards `p` leaves the box.
     fn clip(&self, c: (f64, f64), p: (f64, f64)) -> (f64, f64) {
         let (dx, dy) = (p.0 - c.0, p.1 - c.1);
@@ -191,7 +217,10 @@ impl Layout {
     /// (choreography), or straight.
     fn centre_path(&self, mode: Mode, from: (f64, f64), to: (f64, f64)) -> Vec<(f64, f64)> {
         match mode {
-            Mode::Choreography if self.narrow => {
+            // Narrow, commands too go by the gap between the columns: straight,
+            // a command to the box under the orchestrator had 10 px to cross
+            // and its token covered both boxes' counts.
+            _ if self.narrow => {
                 let bx = self.w / 2.0;
                 vec![from, (bx, from.1), (bx, to.1), to]
             }
@@ -211,14 +240,23 @@ fn at(places: &[(Lane, f64, f64)], lane: Lane) -> (f64, f64) {
         .map_or((0.0, 0.0), |(_, x, y)| (*x, *y))
 }
 
-/// The point a fraction `p` along a polyline.
-fn along(points: &[(f64, f64)], p: f64) -> (f64, f64) {
+/// The point a fraction `p` along a polyline, between `insets` from its
+/// start and its end: a token's disc leaves its box and arrives at the next
+/// one whole, never over a box's counts (a command leaving the orchestrator
+/// covered its "0◷ 4✓").
+fn along(points: &[(f64, f64)], p: f64, insets: (f64, f64)) -> (f64, f64) {
     let lens: Vec<f64> = points
         .windows(2)
         .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
         .collect();
     let total: f64 = lens.iter().sum();
-    let mut left = p.clamp(0.0, 1.0) * total;
+    // A path too short for both: its middle.
+    let (a, b) = if insets.0 + insets.1 <= total {
+        insets
+    } else {
+        (total / 2.0, total / 2.0)
+    };
+    let mut left = a + p.clamp(0.0, 1.0) * (total - a - b);
     for (i, l) in lens.iter().enumerate() {
         if left <= *l || i == lens.len() - 1 {
             let f = if *l > 0.0 { (left / l).min(1.0) } else { 1.0 };
@@ -404,10 +442,21 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
                 if !*lost && acted.contains(&(row.order, *target)) {
                     continue;
                 }
-                let pts = lay.path(mode, at(&places, *from), at(&places, *target));
+                let (a, b) = (at(&places, *from), at(&places, *target));
+                let centres = lay.centre_path(mode, a, b);
+                let pts = lay.path(mode, a, b);
+                let n = centres.len();
+                let insets = if n >= 2 {
+                    (
+                        lay.clearance(centres[0], centres[1], TOKEN_REACH),
+                        lay.clearance(centres[n - 1], centres[n - 2], TOKEN_REACH),
+                    )
+                } else {
+                    (0.0, 0.0)
+                };
                 // A lost message stops on the bus, half way.
                 let p = if *lost { (age * 2.0).min(0.5) } else { age };
-                let (x, y) = along(&pts, p);
+                let (x, y) = along(&pts, p, insets);
                 let d: String = pts
                     .iter()
                     .enumerate()
@@ -599,7 +648,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
                 ],
             );
         } else {
-            m.empty("circle", &[("cx", &num(tx)), ("cy", &num(ty)), ("r", "9")]);
+            m.empty("circle", &[("cx", &num(tx)), ("cy", &num(ty)), ("r", TOKEN_R_TEXT)]);
         }
         m.elem(
             "text",
