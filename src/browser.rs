@@ -69,15 +69,6 @@ pub fn preferred_languages() -> Vec<String> {
     }
 }
 
-/// Whether the user asked for less motion.
-pub fn prefers_reduced_motion() -> bool {
-    window()
-        .match_media("(prefers-reduced-motion: reduce)")
-        .ok()
-        .flatten()
-        .map(|m| m.matches())
-        .unwrap_or(false)
-}
 
 /// Milliseconds from the page's high-resolution clock (for frame deltas only:
 /// it never reaches the engine, which runs on simulated time).

@@ -1373,7 +1373,7 @@ async fn in_half_a_phone_labels_keep_off_the_boxes_and_name_a_message_once() {
             advance_to(view, ms);
             for side in 0..2 {
                 let svg = view.run.with_value(|r| {
-                    stage_svg(&r.sides[side], Lang::Es, followed, f64::from(width))
+                    stage_svg(&r.sides[side], Lang::Es, followed, f64::from(width), false)
                 });
                 root.set_inner_html(&svg);
                 let boxes: Vec<web_sys::DomRect> = all(&root, ".choreo-box")
@@ -1456,4 +1456,40 @@ async fn tokens_keep_off_the_boxes() {
         }
         assert!(checked >= 50, "{id}: tokens checked: {checked}");
     }
+}
+
+/// Reduced motion: a token is at its start, half way or at its end — a few
+/// places per message, in steps — where it otherwise glides through many.
+#[wasm_bindgen_test]
+fn with_reduced_motion_tokens_move_in_steps() {
+    use cloud_patterns_playground::labs::choreography::stage::stage_svg;
+    let places = |still: bool| {
+        let view = preset("demo");
+        let mut seen = std::collections::BTreeSet::<String>::new();
+        let mut drawn = 0;
+        for ms in 0..400 {
+            advance_to(view, ms);
+            let svg = view
+                .run
+                .with_value(|r| stage_svg(&r.sides[1], Lang::En, None, 600.0, still));
+            for token in svg.split("data-testid=\"token\"").skip(1) {
+                let at = token.split("<text").next().unwrap_or_default();
+                let mark = at
+                    .split(['"'])
+                    .filter(|v| v.parse::<f64>().is_ok())
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                seen.insert(mark);
+                drawn += 1;
+            }
+        }
+        (seen.len(), drawn)
+    };
+    let (gliding, drawn_g) = places(false);
+    let (still, drawn_s) = places(true);
+    assert!(drawn_g > 100 && drawn_s > 100, "tokens drawn: {drawn_g}, {drawn_s}");
+    // B's demo sends 5 messages an order: at most three places each.
+    assert!(still <= 3 * 10, "reduced motion: {still} places");
+    assert!(gliding >= 4 * still, "gliding {gliding} vs {still} places");
 }

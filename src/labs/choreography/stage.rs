@@ -290,7 +290,10 @@ fn short_label(lang: Lang, label: HopLabel) -> String {
 }
 
 /// The stage of one side, as SVG markup, `width` CSS px wide.
-pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -> String {
+///
+/// `still` (reduced motion): a token is at its start, half way, or at its
+/// end, in steps, never gliding.
+pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64, still: bool) -> String {
     let model = sim.model();
     let mode = model.mode();
     let lanes = cv::lanes(model);
@@ -456,6 +459,7 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64) -
                 };
                 // A lost message stops on the bus, half way.
                 let p = if *lost { (age * 2.0).min(0.5) } else { age };
+                let p = if still { ((p * 3.0).floor() / 2.0).min(1.0) } else { p };
                 let (x, y) = along(&pts, p, insets);
                 let d: String = pts
                     .iter()
@@ -831,6 +835,7 @@ pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
     let picked = picked();
     let node = NodeRef::<leptos::html::Div>::new();
     let width = crate::charts::use_element_width(node, 560.0);
+    let still = crate::charts::prefers_reduced_motion();
     let svg = move || {
         let lang = view.lang.get();
         let p = picked.get();
@@ -838,7 +843,7 @@ pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
         view.with(|run| {
             run.sides
                 .get(side)
-                .map(|sim| stage_svg(sim, lang, p, w))
+                .map(|sim| stage_svg(sim, lang, p, w, still))
                 .unwrap_or_default()
         })
     };
