@@ -69,7 +69,6 @@ pub fn preferred_languages() -> Vec<String> {
     }
 }
 
-
 /// Milliseconds from the page's high-resolution clock (for frame deltas only:
 /// it never reaches the engine, which runs on simulated time).
 pub fn now_ms() -> f64 {

@@ -570,6 +570,9 @@ pub fn ExportMenu(
 ) -> impl IntoView {
     let lang = use_i18n().lang;
     let tr = move |key: &'static str| move || t(lang.get(), key).to_string();
+    // What this lab's trace holds (each lab writes its own lines).
+    let trace_help =
+        engine::labs::LabId::from_slug(&slug).map_or("retry.trace_help", |l| l.trace_help_key());
     let found = RwSignal::new(Vec::<ChartRef>::new());
     let status = RwSignal::new(String::new());
     let trace_state = RwSignal::new(TraceState::Idle);
@@ -775,7 +778,7 @@ pub fn ExportMenu(
                         >
                             {tr("export.trace_button")}
                         </button>
-                        <p class="export-note">{tr("export.trace_help")}</p>
+                        <p class="export-note" data-testid="export-trace-help">{tr(trace_help)}</p>
                         <p class="export-note" role="status" data-testid="export-trace-status">{trace_line}</p>
                         {crate::show::show(
                             move || trace_state.get() == TraceState::TooLong,

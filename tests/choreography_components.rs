@@ -1440,7 +1440,10 @@ async fn tokens_keep_off_the_boxes() {
                     .map(|e| e.get_bounding_client_rect())
                     .collect();
                 assert!(boxes.len() >= 11, "{id}: {} boxes", boxes.len());
-                for t in all(&root, "[data-testid=token] > circle, [data-testid=token] > rect") {
+                for t in all(
+                    &root,
+                    "[data-testid=token] > circle, [data-testid=token] > rect",
+                ) {
                     let d = t.get_bounding_client_rect();
                     for b in &boxes {
                         assert!(
@@ -1488,7 +1491,10 @@ fn with_reduced_motion_tokens_move_in_steps() {
     };
     let (gliding, drawn_g) = places(false);
     let (still, drawn_s) = places(true);
-    assert!(drawn_g > 100 && drawn_s > 100, "tokens drawn: {drawn_g}, {drawn_s}");
+    assert!(
+        drawn_g > 100 && drawn_s > 100,
+        "tokens drawn: {drawn_g}, {drawn_s}"
+    );
     // B's demo sends 5 messages an order: at most three places each.
     assert!(still <= 3 * 10, "reduced motion: {still} places");
     assert!(gliding >= 4 * still, "gliding {gliding} vs {still} places");

@@ -570,3 +570,45 @@ async fn a_sweep_can_be_cancelled_and_a_new_link_clears_it() {
     assert!(find(&root2, "[data-testid=seed-sweep-progress]").is_none());
     link.set("another".into());
 }
+
+/// Each lab's export says what its trace lines hold: the newer labs write
+/// their own events (steps, lost messages, commands, reads, failed requests)
+/// in the attempt fields, and the retry lab's "one line per attempt" was
+/// shown on every page.
+#[wasm_bindgen_test]
+async fn each_lab_says_what_its_trace_holds() {
+    use engine::labs::LabId;
+    let mut texts = std::collections::BTreeSet::new();
+    for lab in LabId::ALL {
+        let (_, seed, config) = finished("tenacity");
+        let root = container();
+        let mounted = mount_to(root.clone(), move || {
+            let config = config.clone();
+            view! {
+                <ExportMenu
+                    slug=lab.slug()
+                    link=Signal::stored(String::new())
+                    report=move || String::new()
+                    rows=move || vec![]
+                    charts="none"
+                    trace=move || config.trace_export(seed).ok()
+                />
+            }
+        });
+        tick().await;
+        let help = find(&root, "[data-testid=export-trace-help]")
+            .expect("the trace's note")
+            .text_content()
+            .unwrap_or_default();
+        let want = engine::i18n::t(Lang::En, lab.trace_help_key());
+        assert_eq!(help, want, "{}", lab.slug());
+        assert!(help.starts_with("One line per"), "{}: {help}", lab.slug());
+        texts.insert(help);
+        drop(mounted);
+    }
+    assert_eq!(
+        texts.len(),
+        LabId::ALL.len(),
+        "a text of its own for each lab"
+    );
+}

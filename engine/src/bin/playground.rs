@@ -48,8 +48,9 @@ OPTIONS:
                        inside [..], {..} or \"..\" belong to the value
     --seeds N          (sweep) run every point with seeds 0…N−1 (default: the source's
                        seed, or --seed)
-    --trace FILE       (run) also write every attempt to FILE as JSON lines, one per
-                       attempt in the order they end (see TRACE FILES)
+    --trace FILE       (run) also write the run's trace to FILE as JSON lines, one per
+                       attempt (or the lab's own events) in the order they end (see
+                       TRACE FILES)
     --base URL         page the links point at [default: a share link's own site
                        (for `url` of a link), else http://127.0.0.1:8080/]
     --lang LANG        en, es or pt: the links' language and the error messages'
@@ -82,9 +83,26 @@ TRACE FILES (run --trace):
     \"Trace (JSON lines)\" export (which stops at a cap and gives this command):
       {\"side\":\"a\",\"request\":0,\"attempt\":1,\"node\":\"node_1\",\"start_ms\":0.0,
        \"end_ms\":100.0,\"result\":\"transient\",\"wait_before_ms\":0.0}
-    side is a or b; result is ok or why the attempt failed (transient, timeout,
-    unavailable, overloaded, permanent, conflict); wait_before_ms is the backoff
-    before the attempt. The file has as many lines as the calls metric (A + B).
+    side is a or b. Retry lab: a line per attempt; result is ok or why it failed
+    (transient, timeout, unavailable, overloaded, permanent, conflict);
+    wait_before_ms is the backoff before it. The file has as many lines as the
+    calls metric (A + B). The other labs use the same fields for their own events
+    (start_ms = end_ms for an instant one):
+      replica       a line per attempt of a chunk: request the chunk, node the
+                    storage node, result ok or why it failed
+      choreography  a line per step a service handled (request the order, node
+                    service.step, result ok, failed, failed_permanent), per
+                    message the bus lost (node bus, result lost), per step given
+                    up on (dead_letter), per command the orchestrator stopped
+                    waiting for (timed_out)
+      cqrs          a line per command committed or rejected (node write_side,
+                    attempt the order's version), per version applied to the
+                    query database (node read_side, result applied), per read
+                    answered (attempt the user; result fresh, stale, not_found,
+                    absent, error)
+      availability  a line per failed request: node the backend, result the
+                    HTTP code (502, 503, 504); crashes and failovers are in the
+                    report's metrics
 
 LIMITS:
     A run may have at most 2,500,000 calls in the service at once (abandoned

@@ -53,6 +53,18 @@ impl LabId {
         }
     }
 
+    /// The catalogue key of what the lab's trace export writes (each lab
+    /// writes its own lines; see [`trace_lines`]).
+    pub fn trace_help_key(self) -> &'static str {
+        match self {
+            LabId::Retry => "retry.trace_help",
+            LabId::Replica => "replica.trace_help",
+            LabId::Choreography => "choreo.trace_help",
+            LabId::Cqrs => "cqrs.trace_help",
+            LabId::Availability => "availability.trace_help",
+        }
+    }
+
     pub fn from_slug(s: &str) -> Option<LabId> {
         LabId::ALL.into_iter().find(|l| l.slug() == s)
     }

@@ -24,7 +24,11 @@
 //!   a first attempt).
 //!
 //! A lab offers its lines by implementing [`TraceExport`] for a fresh re-run
-//! of its config, returned by its [`super::Lab::trace_export`].
+//! of its config, returned by its [`super::Lab::trace_export`]. The other
+//! labs use the same fields for their own events (a chunk's attempts; an
+//! order's steps, lost messages and dead letters; commands, applied versions
+//! and reads; failed requests), `start_ms` = `end_ms` for an instant one:
+//! [`super::LabId::trace_help_key`] names the text that says which.
 
 use crate::sim::Progress;
 use serde::{Deserialize, Serialize};
@@ -314,5 +318,79 @@ mod tests {
         }
         assert!(calls > 10);
         assert_eq!(String::from_utf8(w.into_inner()).unwrap(), whole);
+    }
+
+    /// Every line of `c`'s trace, and each side's metrics.
+    fn lab_lines(c: &LabConfig, seed: u64) -> (Vec<AttemptLine>, Vec<(Side, serde_json::Value)>) {
+        let mut out = Vec::new();
+        write_trace(c.trace_export(seed).unwrap(), &mut out, None).unwrap();
+        let lines = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        let report = c.run(seed).unwrap();
+        let sides = std::iter::once((Side::A, report.a.metrics))
+            .chain(report.b.map(|b| (Side::B, b.metrics)))
+            .collect();
+        (lines, sides)
+    }
+
+    /// The newer labs' traces hold what they teach, not only retry-like
+    /// attempts: CQRS's commands and applied versions beside its reads, the
+    /// choreography's lost messages, dead letters and timed-out commands.
+    #[test]
+    fn every_lab_traces_what_it_teaches() {
+        use crate::labs::{choreography, cqrs};
+        let count = |lines: &[AttemptLine], side: Side, node: &str, result: &str| {
+            lines
+                .iter()
+                .filter(|l| l.side == side && (node.is_empty() || l.node == node) && l.result == result)
+                .count() as u64
+        };
+        let mut applied = 0;
+        for p in cqrs::presets::all() {
+            let (lines, sides) = lab_lines(&LabConfig::Cqrs(p.config.clone()), p.seed);
+            for (side, m) in sides {
+                let n = |node: &str, result: &str| count(&lines, side, node, result);
+                let reads = lines
+                    .iter()
+                    .filter(|l| l.side == side && l.node == "read_side" && l.result != "applied")
+                    .count() as u64;
+                assert_eq!(
+                    n("write_side", "committed") + n("write_side", "rejected"),
+                    m["commands"].as_u64().unwrap(),
+                    "{}: commands",
+                    p.id
+                );
+                assert_eq!(
+                    n("write_side", "rejected"),
+                    m["rejected_commands"].as_u64().unwrap(),
+                    "{}",
+                    p.id
+                );
+                assert_eq!(reads, m["answers"].as_u64().unwrap(), "{}: reads", p.id);
+                applied += n("read_side", "applied");
+            }
+        }
+        assert!(applied > 0, "versions applied by a projector");
+        let mut lost = 0;
+        for p in choreography::presets::all() {
+            let (lines, sides) = lab_lines(&LabConfig::Choreography(p.config.clone()), p.seed);
+            for (side, m) in sides {
+                let n = |result: &str| count(&lines, side, "", result);
+                // A line per message lost; the metric counts its listeners' copies.
+                let copies = m["lost_messages"].as_u64().unwrap();
+                assert!(n("lost") <= copies && (n("lost") > 0) == (copies > 0), "{}: lost", p.id);
+                assert_eq!(
+                    n("dead_letter"),
+                    m["dead_letters"].as_u64().unwrap(),
+                    "{}: dead letters",
+                    p.id
+                );
+                lost += n("lost");
+            }
+        }
+        assert!(lost > 0, "a preset loses messages");
     }
 }

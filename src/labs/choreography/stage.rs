@@ -293,7 +293,13 @@ fn short_label(lang: Lang, label: HopLabel) -> String {
 ///
 /// `still` (reduced motion): a token is at its start, half way, or at its
 /// end, in steps, never gliding.
-pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64, still: bool) -> String {
+pub fn stage_svg(
+    sim: &ChoreoSim,
+    lang: Lang,
+    picked: Option<u32>,
+    width: f64,
+    still: bool,
+) -> String {
     let model = sim.model();
     let mode = model.mode();
     let lanes = cv::lanes(model);
@@ -459,7 +465,11 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64, s
                 };
                 // A lost message stops on the bus, half way.
                 let p = if *lost { (age * 2.0).min(0.5) } else { age };
-                let p = if still { ((p * 3.0).floor() / 2.0).min(1.0) } else { p };
+                let p = if still {
+                    ((p * 3.0).floor() / 2.0).min(1.0)
+                } else {
+                    p
+                };
                 let (x, y) = along(&pts, p, insets);
                 let d: String = pts
                     .iter()
@@ -652,7 +662,10 @@ pub fn stage_svg(sim: &ChoreoSim, lang: Lang, picked: Option<u32>, width: f64, s
                 ],
             );
         } else {
-            m.empty("circle", &[("cx", &num(tx)), ("cy", &num(ty)), ("r", TOKEN_R_TEXT)]);
+            m.empty(
+                "circle",
+                &[("cx", &num(tx)), ("cy", &num(ty)), ("r", TOKEN_R_TEXT)],
+            );
         }
         m.elem(
             "text",

@@ -838,7 +838,11 @@ fn the_real_crash_moment_shows_a_back_before_b() {
             "{id}: A's false alarm 0.3 s before the crash"
         );
         assert_eq!(a.model().metrics(a.now()).detection_ms, None, "{id}: A's “—”");
-        assert_eq!(b.model().metrics(b.now()).detection_ms, Some(3_800.0), "{id}: B's 3.8 s");
+        assert_eq!(
+            b.model().metrics(b.now()).detection_ms,
+            Some(3_800.0),
+            "{id}: B's 3.8 s"
+        );
     }
 }
 

@@ -24,6 +24,7 @@ use crate::labs::{Lab, LabId, LabPreset, SideReport, TraceExport};
 use crate::sim::Simulation;
 use crate::time::SimTime;
 use crate::validate::{ConfigError, WorkLimits};
+use config::Step;
 
 /// The choreography lab, as the lab registry knows it.
 pub struct ChoreographyLab;
@@ -84,9 +85,32 @@ impl SideModel for ChoreoModel {
         serde_json::to_value(self.metrics()).expect("metrics serialise")
     }
     /// One line per step a service handled (an "attempt" of that step):
-    /// `request` is the order, `node` the service, `result` `ok`, `failed`
-    /// or `failed_permanent`.
+    /// `request` is the order, `node` the service and step, `result` `ok`,
+    /// `failed` or `failed_permanent`; and one per message the bus lost
+    /// (`node` `bus`, `result` `lost`: every listener's copy of it), per step given up on — a dead letter
+    /// (`dead_letter`) — and per command the orchestrator stopped waiting for
+    /// (`timed_out`).
     fn attempt_line(_: &mut (), side: usize, at: SimTime, record: &ChoreoRecord) -> Option<AttemptLine> {
+        let end_ms = at.as_micros() as f64 / 1000.0;
+        let event = |order: u32, attempt: u32, node: String, result: &str| AttemptLine {
+            side: Side::from_index(side),
+            request: order as u64,
+            attempt,
+            node,
+            start_ms: end_ms,
+            end_ms,
+            result: result.to_string(),
+            wait_before_ms: 0.0,
+        };
+        let at_step = |step: Step| format!("{}.{}", step.service().key(), step.key());
+        match *record {
+            ChoreoRecord::Lost { order, .. } => return Some(event(order, 0, "bus".into(), "lost")),
+            ChoreoRecord::DeadLetter { order, step } => return Some(event(order, 0, at_step(step), "dead_letter")),
+            ChoreoRecord::TimedOut { order, step, attempt } => {
+                return Some(event(order, attempt, at_step(step), "timed_out"))
+            }
+            _ => {}
+        }
         let (order, step, attempt, took_us, result) = match *record {
             ChoreoRecord::StepDone {
                 order,
@@ -109,7 +133,6 @@ impl SideModel for ChoreoModel {
             ),
             _ => return None,
         };
-        let end_ms = at.as_micros() as f64 / 1000.0;
         Some(AttemptLine {
             side: Side::from_index(side),
             request: order as u64,

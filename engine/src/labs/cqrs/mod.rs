@@ -85,26 +85,36 @@ impl SideModel for CqrsModel {
     fn metrics_json(&self, now: SimTime) -> serde_json::Value {
         serde_json::to_value(self.metrics(now)).expect("metrics serialise")
     }
+    /// One line per command the write side committed (`node` `write_side`,
+    /// `attempt` the order's version, `result` `committed`) or rejected
+    /// (`rejected`), per version the query database applied (`read_side`,
+    /// `applied`), and per read answered (`read_side`, `attempt` the user,
+    /// `result` `fresh`, `stale`, `not_found`, `absent` or `error`, timed from
+    /// asking). `request` is the order's number (from 1; 0 for a refused create).
     fn attempt_line(_: &mut (), side: usize, at: SimTime, record: &CqrsRecord) -> Option<AttemptLine> {
-        let CqrsRecord::Read {
-            user,
-            order,
-            outcome,
-            took_us,
-            ..
-        } = *record
-        else {
-            return None;
-        };
         let end_ms = at.as_micros() as f64 / 1000.0;
+        let number = |order: u32| if order == u32::MAX { 0 } else { order as u64 + 1 };
+        let (request, attempt, node, took_us, result) = match *record {
+            CqrsRecord::Committed { order, version, .. } => (number(order), version, "write_side", 0, "committed"),
+            CqrsRecord::Rejected { order, .. } => (number(order), 0, "write_side", 0, "rejected"),
+            CqrsRecord::Applied { order, version, .. } => (number(order), version, "read_side", 0, "applied"),
+            CqrsRecord::Read {
+                user,
+                order,
+                outcome,
+                took_us,
+                ..
+            } => (number(order), user, "read_side", took_us, outcome.key()),
+            _ => return None,
+        };
         Some(AttemptLine {
             side: Side::from_index(side),
-            request: order as u64 + 1,
-            attempt: user,
-            node: "read_side".into(),
+            request,
+            attempt,
+            node: node.into(),
             start_ms: end_ms - took_us as f64 / 1000.0,
             end_ms,
-            result: outcome.key().to_string(),
+            result: result.to_string(),
             wait_before_ms: 0.0,
         })
     }
