@@ -203,13 +203,18 @@ fn step_back_undoes_step() {
             assert_eq!(state(&forth), here, "{id}: ← then → is not where we were");
             run = forth;
         }
-        for before in states.iter().rev() {
+        for (i, before) in states.iter().enumerate().rev() {
             let here = state(&run);
             run = rewind
                 .seek(Goal::RecordBefore { records: here.records }, &run)
                 .finish(&mut rewind);
-            assert!(LabRun::records(&run) >= before.records, "{id}: stepped back too far");
-            assert!(LabRun::events(&run) >= before.events, "{id}: stepped back too far");
+            assert_eq!(LabRun::records(&run), before.records, "{id}: stepped back too far");
+            // Just after the record before (the first state had run on past it).
+            if i > 0 {
+                assert_eq!(state(&run), *before, "{id}: ← lands where → had");
+            } else {
+                assert!(LabRun::events(&run) <= before.events, "{id}");
+            }
             assert!(LabRun::records(&run) < here.records, "{id}");
             // → from here traces that record again (skipping events that trace nothing).
             let mut again = run.clone();
@@ -302,4 +307,50 @@ proptest! {
         prop_assert_eq!(end_report(copy), straight.clone());
         prop_assert_eq!(end_report(landed), straight);
     }
+}
+
+/// Every lab: ← lands just after the record before, where → had landed, so
+/// the clock reads a time the log shows (it read an untraced ping's or
+/// heartbeat's time: 300 → 249 ms in the replica lab), and → from there
+/// comes back.
+#[test]
+fn step_back_lands_on_a_traced_time_in_every_lab() {
+    use engine::labs::{availability, choreography, cqrs, replica};
+    fn check<R: LabRun + Clone>(id: &str, mut run: R, into_ms: u64) {
+        let at = |r: &R| (LabRun::events(r), LabRun::records(r), r.now());
+        let mut rewind = Rewind::with_limits(&run, 50, 6);
+        run.run_to(SimTime::from_ms(into_ms), u64::MAX);
+        run.step_record(u64::MAX);
+        rewind.offer(&run);
+        let mut states = vec![];
+        for _ in 0..10 {
+            let before = at(&run);
+            run.step_record(u64::MAX);
+            if at(&run) == before {
+                break;
+            }
+            states.push(before);
+            rewind.offer(&run);
+        }
+        assert!(states.len() >= 3, "{id}: steps {}", states.len());
+        for before in states.iter().rev() {
+            let here = at(&run);
+            let back = rewind
+                .seek(Goal::RecordBefore { records: here.1 }, &run)
+                .finish(&mut rewind);
+            assert_eq!(at(&back), *before, "{id}: ← lands where → had");
+            let mut forth = back.clone();
+            forth.step_record(u64::MAX);
+            assert_eq!(at(&forth), here, "{id}: → comes back");
+            run = back;
+        }
+    }
+    let c = choreography::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    check("choreography", choreography::ChoreoRun::new(&c.config, c.seed).unwrap(), 50);
+    let q = cqrs::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    check("cqrs", cqrs::CqrsRun::new(&q.config, q.seed).unwrap(), 50);
+    let r = replica::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    check("replica", replica::ReplicaRun::new(&r.config, r.seed).unwrap(), 200);
+    let a = availability::presets::all().into_iter().find(|p| p.id == "experiment").unwrap();
+    check("availability", availability::AvailabilityRun::new(&a.config, a.seed).unwrap(), 29_000);
 }

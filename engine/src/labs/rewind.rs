@@ -61,10 +61,16 @@ pub enum Goal {
     Time(SimTime),
     /// Exactly this many events handled (or the end of the run).
     Events(u64),
-    /// One traced record back from a state that has `records` records: the
-    /// last state with fewer, i.e. just before the event that traced the
-    /// newest one. "Step" from there traces it again: ← undoes →.
+    /// One traced record back from a state that has `records` records: just
+    /// after the event that traced the record before the newest (the start
+    /// if there is none), so the clock reads a time the log shows and "step"
+    /// from there traces the newest again: ← undoes →. (Just before the
+    /// newest's own event, the clock read an untraced event's time: a ping,
+    /// a heartbeat — 300 → 249 ms in the replica lab.)
     RecordBefore { records: u64 },
+    /// The first state with at least this many records: just after the event
+    /// that traced the last of them (where [`Goal::RecordBefore`] lands).
+    RecordAfter { records: u64 },
 }
 
 /// Whether a state at (`events`, `records`, `now`) lies at or before `goal`.
@@ -72,7 +78,7 @@ fn fits(goal: Goal, events: u64, records: u64, now: SimTime) -> bool {
     match goal {
         Goal::Time(t) => now <= t,
         Goal::Events(n) => events <= n,
-        Goal::RecordBefore { records: r } => records < r,
+        Goal::RecordBefore { records: r } | Goal::RecordAfter { records: r } => records < r,
     }
 }
 
@@ -293,21 +299,38 @@ impl<R: LabRun + Clone> Seek<R> {
                     return true;
                 }
                 for _ in 0..max_events {
-                    let before = self.work.events();
+                    let (before, had) = (self.work.events(), self.work.records());
                     self.work.run_to(SimTime(u64::MAX), before + 1);
                     if self.work.events() == before {
                         // The run ended without tracing that many records: stay at its end.
                         return true;
                     }
                     if self.work.records() >= records {
-                        // …then replay to just before it.
-                        let target = Goal::Events(self.work.events() - 1);
+                        // …then replay to just after the record before it.
+                        let target = if had == 0 {
+                            Goal::Events(0)
+                        } else {
+                            Goal::RecordAfter { records: had }
+                        };
                         self.work = rewind.start_for(target, &[]);
                         self.goal = target;
                         return false;
                     }
                 }
                 false
+            }
+            Goal::RecordAfter { records } => {
+                for _ in 0..max_events {
+                    if self.work.records() >= records {
+                        return true;
+                    }
+                    let before = self.work.events();
+                    self.work.run_to(SimTime(u64::MAX), before + 1);
+                    if self.work.events() == before {
+                        return true;
+                    }
+                }
+                self.work.records() >= records
             }
         }
     }
