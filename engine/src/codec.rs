@@ -133,7 +133,11 @@ impl LinkError {
             LinkError::UnknownVersion(v) => tf(lang, "link.unknown_version", &[("version", &truncate(v, 20))]),
             LinkError::BadEncoding => t(lang, "link.bad_encoding").to_string(),
             LinkError::TooLarge => t(lang, "link.too_large").to_string(),
-            LinkError::BadJson(d) => tf(lang, "link.bad_json", &[("detail", &truncate(d, 160))]),
+            LinkError::BadJson(d) => tf(
+                lang,
+                "link.bad_json",
+                &[("detail", &crate::validate::reader_detail(lang, &truncate(d, 160)))],
+            ),
             LinkError::Invalid(errors) => {
                 let mut s = t(lang, "link.invalid").to_string();
                 for e in errors.iter().take(8) {
@@ -607,6 +611,37 @@ mod tests {
                 migrate(LabId::Retry, version, value.clone()),
                 Err(LinkError::UnknownVersion(_))
             ));
+        }
+    }
+
+    /// Hostile links read in Spanish and Portuguese keep no English phrase
+    /// of the JSON reader ("unknown field `colour`" read in English inside a
+    /// Spanish sentence).
+    #[test]
+    fn hostile_links_are_explained_in_the_links_language() {
+        let bad = [
+            r#"{"seed": 1, "colour": 2}"#,
+            r#"{"seed": "x"}"#,
+            r#"{"config": {"workload": {"kind": "nope"}}}"#,
+            r#"{"config": {"strategy": {"max_attempts": "three"}}}"#,
+            r#"{"config": {"colour": 1}}"#,
+            r#"[1, 2]"#,
+            r#"{"seed": 1"#,
+            r#"{"seed": 1} x"#,
+            r#"{"seed": "#,
+            r#"{1: 2}"#,
+        ];
+        for json in bad {
+            let data = URL_SAFE_NO_PAD.encode(Packing::Zlib.pack(json.as_bytes()));
+            let d = decode(&format!("#/es/retry/2.{data}"));
+            let problem = d.problem.unwrap_or_else(|| panic!("{json}: read"));
+            for lang in [Lang::Es, Lang::Pt] {
+                let text = problem.describe(lang);
+                for phrase in ["unknown field", "expected", "invalid type", "unknown variant", "must be", " at line", "EOF", "trailing"] {
+                    assert!(!text.contains(phrase), "{lang:?}: {text}");
+                }
+            }
+            assert!(!problem.describe(Lang::En).is_empty());
         }
     }
 

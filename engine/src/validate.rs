@@ -55,9 +55,11 @@ impl ConfigError {
                 "error.inconsistent",
                 &[("field", &self.field), ("why", &crate::i18n::t(lang, key))],
             ),
-            Problem::Unreadable { detail } => {
-                tf(lang, "error.unreadable", &[("field", &self.field), ("detail", detail)])
-            }
+            Problem::Unreadable { detail } => tf(
+                lang,
+                "error.unreadable",
+                &[("field", &self.field), ("detail", &reader_detail(lang, detail))],
+            ),
             Problem::TooMuchWork { key, got, max, lower } => {
                 let whole = |v: f64| crate::i18n::format::decimal_mark(lang, &crate::num::fixed(v, 0));
                 let or = crate::i18n::t(lang, "error.work_or");
@@ -185,4 +187,100 @@ impl Checker {
             Err(self.errors)
         }
     }
+}
+
+/// A JSON reader's message (serde's, in English) in `lang`: its phrases
+/// translated ("unknown field `colour`, expected one of …" read in English
+/// inside a Spanish or Portuguese sentence); names, values and types as
+/// written, since they are what the link holds. Longest phrases first, so
+/// "expected one of" is not read as "expected".
+pub fn reader_detail(lang: crate::Lang, detail: &str) -> String {
+    const PHRASES: [(&str, &str); 22] = [
+        ("seed must be a whole number ≥ 0", "error.serde.seed_whole"),
+        ("EOF while parsing an object", "error.serde.eof_object"),
+        ("EOF while parsing a list", "error.serde.eof_list"),
+        ("EOF while parsing a string", "error.serde.eof_string"),
+        ("EOF while parsing a value", "error.serde.eof_value"),
+        ("trailing characters", "error.serde.trailing"),
+        ("expected value", "error.serde.expected_value"),
+        ("key must be a string", "error.serde.key_string"),
+        ("there are no fields", "error.serde.no_fields"),
+        ("expected one of", "error.serde.expected_one_of"),
+        ("expected an object", "error.serde.expected_object"),
+        ("unknown field", "error.serde.unknown_field"),
+        ("unknown variant", "error.serde.unknown_variant"),
+        ("invalid type", "error.serde.invalid_type"),
+        ("invalid value", "error.serde.invalid_value"),
+        ("invalid length", "error.serde.invalid_length"),
+        ("missing field", "error.serde.missing_field"),
+        ("duplicate field", "error.serde.duplicate_field"),
+        ("expected", "error.serde.expected"),
+        ("at line", "error.serde.at_line"),
+        ("column", "error.serde.column"),
+        ("got", "error.serde.got"),
+    ];
+    if lang == crate::Lang::En {
+        return detail.to_string();
+    }
+    let mut out = String::with_capacity(detail.len() + 16);
+    let mut rest = detail;
+    'outer: while !rest.is_empty() {
+        // A phrase only where a word starts, never inside a name in backticks.
+        if rest.starts_with('`') {
+            if let Some(end) = rest[1..].find('`') {
+                out.push_str(&rest[..end + 2]);
+                rest = &rest[end + 2..];
+                continue;
+            }
+        }
+        let at_word = out.chars().last().is_none_or(|c| !c.is_alphanumeric() && c != '_');
+        if at_word {
+            for (en, key) in PHRASES {
+                if let Some(after) = rest.strip_prefix(en) {
+                    if after.chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '_') {
+                        out.push_str(crate::i18n::t(lang, key));
+                        rest = after;
+                        continue 'outer;
+                    }
+                }
+            }
+        }
+        let c = rest.chars().next().expect("not empty");
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod reader_detail_tests {
+    use super::reader_detail;
+    use crate::Lang;
+
+    /// The reader's phrases in the reader's language; names in backticks,
+    /// values and types as the link has them.
+    #[test]
+    fn a_readers_message_speaks_the_links_language() {
+        let unknown = "unknown field `colour`, expected one of `workload`, `mode`";
+        assert_eq!(reader_detail(Lang::En, unknown), unknown);
+        assert_eq!(
+            reader_detail(Lang::Es, unknown),
+            "campo desconocido `colour`, se esperaba uno de `workload`, `mode`"
+        );
+        assert_eq!(
+            reader_detail(Lang::Pt, "invalid type: string \"a\", expected u64 at line 1 column 9"),
+            "tipo inválido: string \"a\", esperava-se u64 na linha 1 coluna 9"
+        );
+        // A name is never translated, nor a word that only starts like a phrase.
+        assert_eq!(
+            reader_detail(Lang::Es, "unknown field `expected`, there are no fields"),
+            "campo desconocido `expected`, no hay campos"
+        );
+        assert_eq!(reader_detail(Lang::Es, "gotten expectedly"), "gotten expectedly");
+        assert_eq!(
+            reader_detail(Lang::Es, "seed must be a whole number ≥ 0"),
+            "seed debe ser un número entero ≥ 0"
+        );
+    }
+
 }
