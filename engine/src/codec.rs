@@ -637,7 +637,16 @@ mod tests {
             let problem = d.problem.unwrap_or_else(|| panic!("{json}: read"));
             for lang in [Lang::Es, Lang::Pt] {
                 let text = problem.describe(lang);
-                for phrase in ["unknown field", "expected", "invalid type", "unknown variant", "must be", " at line", "EOF", "trailing"] {
+                for phrase in [
+                    "unknown field",
+                    "expected",
+                    "invalid type",
+                    "unknown variant",
+                    "must be",
+                    " at line",
+                    "EOF",
+                    "trailing",
+                ] {
                     assert!(!text.contains(phrase), "{lang:?}: {text}");
                 }
             }

@@ -282,5 +282,4 @@ mod reader_detail_tests {
             "seed debe ser un número entero ≥ 0"
         );
     }
-
 }

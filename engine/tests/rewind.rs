@@ -345,12 +345,26 @@ fn step_back_lands_on_a_traced_time_in_every_lab() {
             run = back;
         }
     }
-    let c = choreography::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
-    check("choreography", choreography::ChoreoRun::new(&c.config, c.seed).unwrap(), 50);
+    let c = choreography::presets::all()
+        .into_iter()
+        .find(|p| p.id == "demo")
+        .unwrap();
+    check(
+        "choreography",
+        choreography::ChoreoRun::new(&c.config, c.seed).unwrap(),
+        50,
+    );
     let q = cqrs::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
     check("cqrs", cqrs::CqrsRun::new(&q.config, q.seed).unwrap(), 50);
     let r = replica::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
     check("replica", replica::ReplicaRun::new(&r.config, r.seed).unwrap(), 200);
-    let a = availability::presets::all().into_iter().find(|p| p.id == "experiment").unwrap();
-    check("availability", availability::AvailabilityRun::new(&a.config, a.seed).unwrap(), 29_000);
+    let a = availability::presets::all()
+        .into_iter()
+        .find(|p| p.id == "experiment")
+        .unwrap();
+    check(
+        "availability",
+        availability::AvailabilityRun::new(&a.config, a.seed).unwrap(),
+        29_000,
+    );
 }

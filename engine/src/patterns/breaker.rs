@@ -211,8 +211,70 @@ impl CircuitBreaker {
     }
 }
 
+/// The simplest breaker, for a client choosing among replicas (GFS and HDFS
+/// clients skip a node that keeps failing): `threshold` failures in a row
+/// open it for `open_for`, during which the caller goes elsewhere; then calls
+/// go through again, with no half-open probing (the next failures in a row
+/// open it again). A success ends the streak. A threshold of 0: never opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreakBreaker {
+    threshold: u32,
+    open_for: SimDuration,
+    streak: u32,
+    open_until: SimTime,
+}
+
+impl StreakBreaker {
+    pub fn new(threshold: u32, open_for: SimDuration) -> Self {
+        StreakBreaker {
+            threshold,
+            open_for,
+            streak: 0,
+            open_until: SimTime::ZERO,
+        }
+    }
+
+    /// Whether calls should go elsewhere at `now`.
+    pub fn is_open(&self, now: SimTime) -> bool {
+        now < self.open_until
+    }
+
+    pub fn success(&mut self) {
+        self.streak = 0;
+    }
+
+    /// A failure at `now`; true when it opens the breaker.
+    pub fn failure(&mut self, now: SimTime) -> bool {
+        self.streak += 1;
+        if self.threshold > 0 && self.streak >= self.threshold {
+            self.open_until = now + self.open_for;
+            self.streak = 0;
+            return true;
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_streak_breaker_opens_after_failures_in_a_row_and_lets_calls_through_after() {
+        use super::StreakBreaker;
+        use crate::time::{SimDuration, SimTime};
+        let ms = SimTime::from_ms;
+        let mut b = StreakBreaker::new(3, SimDuration::from_ms(1_000));
+        assert!(!b.failure(ms(0)) && !b.failure(ms(1)));
+        b.success();
+        assert!(!b.failure(ms(2)) && !b.failure(ms(3)), "a success ends the streak");
+        assert!(b.failure(ms(4)), "the third in a row opens it");
+        assert!(b.is_open(ms(4)) && b.is_open(ms(1_003)));
+        assert!(!b.is_open(ms(1_004)), "open for exactly its time");
+        assert!(!b.failure(ms(1_005)), "a fresh streak after it opened");
+        let mut never = StreakBreaker::new(0, SimDuration::from_ms(1_000));
+        assert!((0..100).all(|i| !never.failure(ms(i))));
+        assert!(!never.is_open(ms(100)));
+    }
+
     use super::*;
     use BreakerState::*;
 

@@ -25,6 +25,7 @@
 use super::config::{Ack, ClientSide, Placement, ReplicaConfig, Route, Transfer};
 use super::record::{Failure, ReplicaRecord};
 use crate::patterns::backoff::Backoff;
+use crate::patterns::breaker::StreakBreaker;
 use crate::patterns::bus::Window;
 use crate::patterns::detector::{Detector, Health};
 use crate::rng::SimRng;
@@ -232,8 +233,8 @@ pub struct ReplicaModel {
     clones_running: u32,
     /// Since when some chunk has been under-replicated after a node died.
     repair_since: Option<SimTime>,
-    /// Per node: failures in a row, and until when its breaker is open.
-    breaker: Vec<(u32, SimTime)>,
+    /// Per node: the client's breaker (failures in a row open it for a while).
+    breaker: Vec<StreakBreaker>,
     pub stats: ReplicaStats,
     /// Copies and clones under way.
     copies_running: u32,
@@ -350,7 +351,7 @@ impl ReplicaModel {
             repair_queue: BTreeSet::new(),
             clones_running: 0,
             repair_since: None,
-            breaker: vec![(0, SimTime::ZERO); n],
+            breaker: vec![StreakBreaker::new(side.breaker_failures, SimDuration::from_ms(side.breaker_open_ms)); n],
             stats: ReplicaStats {
                 attempts: 0,
                 first_try_ok: 0,
@@ -733,7 +734,7 @@ impl ReplicaModel {
         };
         for i in 0..list.len() {
             let n = list[(k + i) % list.len()];
-            if self.breaker[n as usize].1 <= now {
+            if !self.breaker[n as usize].is_open(now) {
                 return n;
             }
         }
@@ -864,7 +865,7 @@ impl ReplicaModel {
         }
         match failure {
             None => {
-                self.breaker[node as usize].0 = 0;
+                self.breaker[node as usize].success();
                 if attempt == 1 {
                     self.stats.first_try_ok += 1;
                 }
@@ -893,11 +894,7 @@ impl ReplicaModel {
                     node,
                     why: f,
                 });
-                let b = &mut self.breaker[node as usize];
-                b.0 += 1;
-                if self.side.breaker_failures > 0 && b.0 >= self.side.breaker_failures {
-                    b.1 = now + SimDuration::from_ms(self.side.breaker_open_ms);
-                    b.0 = 0;
+                if self.breaker[node as usize].failure(now) {
                     ctx.record(ReplicaRecord::BreakerOpen { node });
                 }
                 if self.side.report_failures {
