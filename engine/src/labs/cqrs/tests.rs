@@ -970,3 +970,83 @@ fn the_stock_queues_chart_counts_oversales_and_drift() {
     assert!(v.peak() > 0.0);
     assert_eq!(run.verdict(1).peak(), 0.0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..proptest::prelude::ProptestConfig::default() })]
+
+    /// For any fixed delay, traffic and seed: a read within the delay of the
+    /// order's latest change answers out of date, and one after it never does.
+    #[test]
+    fn any_fixed_delay_makes_reads_within_it_stale_and_none_after(
+        delay_ms in 20u64..2_000,
+        writes_per_s in 1.0f64..40.0,
+        reads_per_s in 5.0f64..150.0,
+        update_share in 0.0f64..0.9,
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        let mut c = CqrsConfig {
+            workload: CqrsWorkload::Poisson {
+                writes_per_s,
+                reads_per_s,
+                duration_ms: 6_000,
+                users: 10,
+                update_share,
+                cancel_share: 0.0,
+            },
+            ..CqrsConfig::default()
+        };
+        c.projector.delay_ms = delay_ms;
+        c.store.read_ms = 0;
+        let sim = run_side(&c, CqrsSide::default(), seed);
+        let model = sim.model();
+        let mut checked = 0;
+        for e in sim.trace().entries() {
+            let CqrsRecord::Read { order, outcome, .. } = e.record else {
+                continue;
+            };
+            let Some(latest) = model.log.iter().filter(|l| l.order == order && l.at <= e.at).map(|l| l.at).max() else {
+                continue;
+            };
+            let since = e.at.since(latest).as_ms_f64();
+            let stale = matches!(outcome, ReadOutcome::Stale | ReadOutcome::NotFound);
+            proptest::prop_assert_eq!(stale, since < delay_ms as f64 - 1e-6, "{} ms after a change: {:?}", since, outcome);
+            checked += 1;
+        }
+        proptest::prop_assert!(checked >= 10, "reads checked: {}", checked);
+    }
+
+    /// For any replicas' lags, projector delay and seed: read-your-writes
+    /// never shows a reader less than their own write, monotonic reads never
+    /// less than they saw; and every query is answered or still waiting.
+    #[test]
+    fn the_guarantees_hold_for_any_lags(
+        lags in proptest::collection::vec(0u64..3_000, 1..4),
+        delay_ms in 0u64..1_000,
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        let mut c = CqrsConfig {
+            workload: CqrsWorkload::Poisson {
+                writes_per_s: 5.0,
+                reads_per_s: 30.0,
+                duration_ms: 8_000,
+                users: 4,
+                update_share: 0.6,
+                cancel_share: 0.0,
+            },
+            read_after_write_ms: Some(0),
+            replicas_lag_ms: lags,
+            ryw_timeout_ms: 10_000,
+            ..CqrsConfig::default()
+        };
+        c.projector.delay_ms = delay_ms;
+        for consistency in [Consistency::ReadYourWrites, Consistency::Monotonic] {
+            let sim = run_side(&c, CqrsSide { consistency, ..CqrsSide::default() }, seed);
+            let m = sim.model().metrics(sim.now());
+            match consistency {
+                Consistency::ReadYourWrites => proptest::prop_assert_eq!(m.own_stale_reads, 0),
+                _ => proptest::prop_assert_eq!(m.monotonic_violations, 0),
+            }
+            proptest::prop_assert!(m.answers <= m.queries, "{:?}", m);
+        }
+    }
+}
