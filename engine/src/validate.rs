@@ -192,36 +192,17 @@ impl Checker {
 /// A JSON reader's message (serde's, in English) in `lang`: its phrases
 /// translated ("unknown field `colour`, expected one of …" read in English
 /// inside a Spanish or Portuguese sentence); names, values and types as
-/// written, since they are what the link holds. Longest phrases first, so
-/// "expected one of" is not read as "expected".
+/// written, since they are what the link holds. The phrases and their
+/// translations are one catalogue text, `error.reader_phrases`
+/// (`english=translation|…`, longest first, so "expected one of" is not read
+/// as "expected"): the wasm holds none of them.
 pub fn reader_detail(lang: crate::Lang, detail: &str) -> String {
-    const PHRASES: [(&str, &str); 22] = [
-        ("seed must be a whole number ≥ 0", "error.serde.seed_whole"),
-        ("EOF while parsing an object", "error.serde.eof_object"),
-        ("EOF while parsing a list", "error.serde.eof_list"),
-        ("EOF while parsing a string", "error.serde.eof_string"),
-        ("EOF while parsing a value", "error.serde.eof_value"),
-        ("trailing characters", "error.serde.trailing"),
-        ("expected value", "error.serde.expected_value"),
-        ("key must be a string", "error.serde.key_string"),
-        ("there are no fields", "error.serde.no_fields"),
-        ("expected one of", "error.serde.expected_one_of"),
-        ("expected an object", "error.serde.expected_object"),
-        ("unknown field", "error.serde.unknown_field"),
-        ("unknown variant", "error.serde.unknown_variant"),
-        ("invalid type", "error.serde.invalid_type"),
-        ("invalid value", "error.serde.invalid_value"),
-        ("invalid length", "error.serde.invalid_length"),
-        ("missing field", "error.serde.missing_field"),
-        ("duplicate field", "error.serde.duplicate_field"),
-        ("expected", "error.serde.expected"),
-        ("at line", "error.serde.at_line"),
-        ("column", "error.serde.column"),
-        ("got", "error.serde.got"),
-    ];
     if lang == crate::Lang::En {
         return detail.to_string();
     }
+    let table = crate::i18n::t(lang, "error.reader_phrases");
+    let phrases: Vec<(&str, &str)> = table.split('|').filter_map(|p| p.split_once('=')).collect();
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut out = String::with_capacity(detail.len() + 16);
     let mut rest = detail;
     'outer: while !rest.is_empty() {
@@ -233,12 +214,11 @@ pub fn reader_detail(lang: crate::Lang, detail: &str) -> String {
                 continue;
             }
         }
-        let at_word = out.chars().last().is_none_or(|c| !c.is_alphanumeric() && c != '_');
-        if at_word {
-            for (en, key) in PHRASES {
+        if !out.chars().next_back().is_some_and(word) {
+            for &(en, there) in &phrases {
                 if let Some(after) = rest.strip_prefix(en) {
-                    if after.chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '_') {
-                        out.push_str(crate::i18n::t(lang, key));
+                    if !after.chars().next().is_some_and(word) {
+                        out.push_str(there);
                         rest = after;
                         continue 'outer;
                     }
@@ -256,6 +236,27 @@ pub fn reader_detail(lang: crate::Lang, detail: &str) -> String {
 mod reader_detail_tests {
     use super::reader_detail;
     use crate::Lang;
+
+    /// Every language's table translates the same English phrases, in the same
+    /// order, longest first where one starts another.
+    #[test]
+    fn the_phrase_tables_match() {
+        let sides = |lang| -> Vec<String> {
+            crate::i18n::t(lang, "error.reader_phrases")
+                .split('|')
+                .map(|p| p.split_once('=').expect("english=translation").0.to_string())
+                .collect()
+        };
+        let en = sides(Lang::En);
+        assert!(en.len() >= 20);
+        assert_eq!(sides(Lang::Es), en);
+        assert_eq!(sides(Lang::Pt), en);
+        for (i, a) in en.iter().enumerate() {
+            for b in &en[i + 1..] {
+                assert!(!b.starts_with(a.as_str()), "{b:?} after {a:?}: never matched");
+            }
+        }
+    }
 
     /// The reader's phrases in the reader's language; names in backticks,
     /// values and types as the link has them.

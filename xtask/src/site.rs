@@ -64,7 +64,13 @@ pub const GOAL: u64 = 250 * 1000;
 /// phone, "ended at" kept clear of the y axis, the timeline's axis for one
 /// configuration, the caption brought out from under the player bar) took the
 /// retry page from 471.3 to about 472.2 KB (its wasm 434.9 → 435.4 KB).
-pub const BUDGET: u64 = 474 * 1000;
+/// Raised again, from 474 to 476 KB (stop 33), knowingly: what a line-by-line
+/// audit of LABS.md found (a link's reading errors in the link's language, a
+/// step back that lands where a step had, each lab's own trace note, the
+/// compact embed's shorter mini-charts) took the retry page from about 473.4
+/// to 474.7 KB; dropping `console_error_panic_hook` (the release wasm keeps no
+/// names, so its stack said nothing) won back 0.2 KB.
+pub const BUDGET: u64 = 476 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];

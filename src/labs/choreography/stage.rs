@@ -27,8 +27,7 @@ pub const MAX_TOKENS: usize = 80;
 const LABELLED_TOKENS: usize = 4;
 /// Between two rows of boxes in the narrow layout (CSS px).
 const ROW_GAP: f64 = 10.0;
-/// A token's radius, and as markup writes it.
-const TOKEN_R: f64 = 9.0;
+/// A token's radius, as markup writes it.
 const TOKEN_R_TEXT: &str = "9";
 /// How far a token's mark reaches from its centre: a backward token's
 /// diamond (a 16 px square turned 45°) is the wider.
