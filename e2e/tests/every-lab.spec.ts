@@ -8,6 +8,7 @@
 import { test, expect } from '../fixtures';
 import { FRAME_HEIGHT, embedCodes, openCourse, measure, expectTwoUp } from '../course';
 import { noGuidedPauses, presetFragment } from '../lab';
+import { deflateSync } from 'node:zlib';
 
 /** Each lab with an A | B preset: the hardest case for a small frame. */
 const LABS = [
@@ -202,3 +203,53 @@ test.describe('phones', () => {
     }
   }
 });
+
+/** A version-2 share payload (zlib, base64url) for a config envelope. */
+function payload(json: unknown): string {
+  return deflateSync(Buffer.from(JSON.stringify(json))).toString('base64url');
+}
+
+// Hostile links on every newer lab, read in Spanish: a clear message naming
+// the field, in the link's language (the JSON reader's English phrases
+// translated), and the lab's demo still opens.
+for (const { lab } of LABS) {
+  test(`${lab}: a hostile link gets a Spanish message naming the field, and the demo opens`, async ({ page }) => {
+    const cases: [unknown, RegExp][] = [
+      [{ seed: 1, config: { colour: 1 } }, /campo desconocido `colour`/],
+      [{ seed: 'x' }, /seed debe ser un número entero/],
+      [{ seed: 1, config: { workload: 5 } }, /workload.*se esperaba/],
+    ];
+    for (const [json, message] of cases) {
+      await page.goto(`/${lab}.html#/es/${lab}/2.${payload(json)}`);
+      const problem = page.getByTestId('link-problem');
+      await expect(problem, JSON.stringify(json)).toContainText(message);
+      await expect(problem).not.toContainText(/unknown field|expected|invalid type/);
+      await expect(page.getByTestId('guide'), 'the demo opens').toHaveAttribute('data-preset', /./);
+    }
+  });
+}
+
+// → and ← on every newer lab: ← lands where → had, at a time the log shows
+// (it read an untraced heartbeat's or ping's time), and → comes back.
+for (const { lab } of LABS) {
+  test(`${lab}: step back retraces the steps' own times`, async ({ page }) => {
+    await page.goto(`/${lab}.html#/en/${lab}`);
+    await expect(page.getByTestId('play')).toBeVisible();
+    await noGuidedPauses(page);
+    const time = page.getByTestId('sim-time');
+    const seen = [(await time.textContent())!];
+    // Steps until three times differ (several records may share a millisecond).
+    for (let i = 0; i < 20 && new Set(seen).size < 4; i++) {
+      await page.getByTestId('step').click();
+      seen.push((await time.textContent())!);
+    }
+    expect(new Set(seen).size, `${seen}`).toBeGreaterThan(3);
+    const n = seen.length - 1;
+    for (let i = n - 1; i >= n - 3; i--) {
+      await page.getByTestId('step-back').click();
+      await expect(time, `← from ${seen[i + 1]}`).toHaveText(seen[i]);
+    }
+    await page.getByTestId('step').click();
+    await expect(time).toHaveText(seen[n - 2]);
+  });
+}

@@ -167,3 +167,36 @@ test('100 seeds of the tenacity demo: the give-up rate of theory (12.5 %) is in 
   expect(1 - low).toBeGreaterThanOrEqual(0.125);
   await shot('seed-sweep-tenacity');
 });
+
+// The newer labs' exports, from each demo run to its end: the JSON is what
+// `playground run` prints, the trace the same bytes as `--trace`, and the note
+// beside the trace button says what that lab's lines hold (each writes its own
+// events in the attempt fields).
+const LAB_TRACES: Record<string, { note: RegExp; results: string[] }> = {
+  choreography: { note: /step a service handled/, results: ['ok'] },
+  cqrs: { note: /command committed or rejected/, results: ['committed', 'applied', 'fresh'] },
+  replica: { note: /attempt of a chunk/, results: ['ok'] },
+  availability: { note: /request that failed/, results: ['502'] },
+};
+for (const [lab, want] of Object.entries(LAB_TRACES)) {
+  test(`${lab}: the exports of its demo match the CLI and its trace says what it holds`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(`/${lab}.html#/en/${lab}`);
+    await expect(page.getByTestId('play')).toBeVisible();
+    await runToEnd(page, { fastest: true, timeout: 60_000 });
+    const link = page.url();
+    const cliReport = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
+    await openMenu(page);
+    const json = await download(page, 'export-json');
+    expect(json.name).toBe(`${lab}-metrics.json`);
+    expect(JSON.parse(json.bytes.toString('utf8'))).toEqual(cliReport);
+    await expect(page.getByTestId('export-trace-help')).toHaveText(want.note);
+    const trace = await download(page, 'export-trace');
+    expect(trace.name).toBe(`${lab}-trace.jsonl`);
+    const out = join(mkdtempSync(join(tmpdir(), 'export-e2e-')), 'trace.jsonl');
+    execFileSync(cli(), ['run', link, '--trace', out]);
+    expect(trace.bytes.equals(readFileSync(out)), 'the same bytes as --trace').toBe(true);
+    const results = new Set(trace.bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l).result));
+    for (const r of want.results) expect([...results], `${lab}: a line with result ${r}`).toContain(r);
+  });
+}
