@@ -111,6 +111,9 @@ for (const width of [440, 390]) {
     await expect(done).toHaveText('Terminado');
     const bar = (await page.locator('.player').boundingBox())!;
     expect((await done.boundingBox())!.width, 'for screen readers only').toBeLessThan(2);
+    // …and the disabled play button says it: ✓ in place of ▶.
+    const icon = await page.getByTestId('play').evaluate((b) => getComputedStyle(b.querySelector('.icon')!, '::before').content);
+    expect(icon).toContain('✓');
     for (const what of ['[data-testid=sim-time]', '.speed output']) {
       const r = (await page.locator(`.player ${what}`).boundingBox())!;
       expect(r.x + r.width, `${what} is in view without scrolling the bar`).toBeLessThanOrEqual(bar.x + bar.width - 20);

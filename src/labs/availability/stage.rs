@@ -703,7 +703,7 @@ pub fn copy_label(lang: Lang, c: CopyState, wait: bool) -> String {
     } else {
         "availability.stage.copy_behind"
     };
-    let text = tf(lang, key, &[("n", &c.behind)]);
+    let text = engine::i18n::tn(lang, key, c.behind, &[("n", &c.behind)]);
     match c.oldest_ms.filter(|_| wait) {
         Some(ms) => format!("{text} ({})", crate::charts::fmt_ms(lang, ms)),
         None => text,
