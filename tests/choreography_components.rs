@@ -112,6 +112,22 @@ fn both_stages_styled(view: ChoreoView) -> (HtmlElement, impl Drop) {
     (root, keep)
 }
 
+/// Sets the stages' width and starts `view` again on preset `p` (a run cannot
+/// go back in time); the stage measures its new width before it draws at it.
+async fn restart_at_width(
+    root: &HtmlElement,
+    view: ChoreoView,
+    p: &engine::labs::LabPreset<ChoreographyConfig>,
+    width: u32,
+) {
+    root.set_attribute("style", &format!("width: {width}px"))
+        .unwrap();
+    view.run
+        .set_value(ChoreoRun::new(&p.config, p.seed).unwrap());
+    view.tick.update(|t| *t += 1);
+    settle().await;
+}
+
 /// Mounts `f` with a shared picked order, as the page provides it.
 fn mount(f: impl FnOnce() -> AnyView + 'static) -> (HtmlElement, RwSignal<Option<u32>>, impl Drop) {
     let root = container();
@@ -395,13 +411,7 @@ async fn a_lost_mark_keeps_off_the_boxes_names_and_other_marks() {
     let (root, _keep) = both_stages_styled(view);
     let mut checked = 0;
     for width in [365, 600] {
-        root.set_attribute("style", &format!("width: {width}px"))
-            .unwrap();
-        view.run
-            .set_value(ChoreoRun::new(&p.config, p.seed).unwrap());
-        // The stage measures its new width before it draws at it.
-        view.tick.update(|t| *t += 1);
-        settle().await;
+        restart_at_width(&root, view, &p, width).await;
         for ms in (2_000..6_000).step_by(20) {
             advance_to(view, ms);
             tick().await;
@@ -1424,14 +1434,9 @@ async fn tokens_keep_off_the_boxes() {
         let view = preset(id);
         let (root, _keep) = both_stages_styled(view);
         let mut checked = 0;
+        let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
         for width in [365, 760] {
-            root.set_attribute("style", &format!("width: {width}px"))
-                .unwrap();
-            let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
-            view.run
-                .set_value(ChoreoRun::new(&p.config, p.seed).unwrap());
-            view.tick.update(|t| *t += 1);
-            settle().await;
+            restart_at_width(&root, view, &p, width).await;
             for ms in (0..1_500).step_by(4) {
                 advance_to(view, ms);
                 tick().await;

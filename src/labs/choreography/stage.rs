@@ -169,7 +169,11 @@ impl Layout {
 
     /// The path a hop travels, from box edge to box edge.
     fn path(&self, mode: Mode, from: (f64, f64), to: (f64, f64)) -> Vec<(f64, f64)> {
-        let mut pts = self.centre_path(mode, from, to);
+        self.clip_ends(self.centre_path(mode, from, to))
+    }
+
+    /// A path between two boxes' centres, cut at the boxes' edges.
+    fn clip_ends(&self, mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
         let n = pts.len();
         if n >= 2 {
             pts[0] = self.clip(pts[0], pts[1]);
@@ -452,7 +456,6 @@ pub fn stage_svg(
                 }
                 let (a, b) = (at(&places, *from), at(&places, *target));
                 let centres = lay.centre_path(mode, a, b);
-                let pts = lay.path(mode, a, b);
                 let n = centres.len();
                 let insets = if n >= 2 {
                     (
@@ -462,6 +465,7 @@ pub fn stage_svg(
                 } else {
                     (0.0, 0.0)
                 };
+                let pts = lay.clip_ends(centres);
                 // A lost message stops on the bus, half way.
                 let p = if *lost { (age * 2.0).min(0.5) } else { age };
                 let p = if still {
