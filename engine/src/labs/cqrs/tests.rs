@@ -1050,3 +1050,239 @@ proptest::proptest! {
         }
     }
 }
+
+/// The moments of two projections, CRUD vs CQRS and replicas say what the
+/// run shows when they pause, with the numbers their captions give (each of
+/// these presets had one moment; a student could not follow the story).
+#[test]
+fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
+    use crate::labs::run::LabRun;
+    use crate::time::{human_ms, SimTime};
+    let at = |id: &str, i: usize| {
+        let p = preset(id);
+        let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+        run.run_until(SimTime::from_ms(p.moments[i].at_ms), u64::MAX);
+        run
+    };
+    let metrics = |run: &CqrsRun, side: usize| run.sides[side].model().metrics(run.sides[side].now());
+    let shown = |v: Option<f64>| human_ms(v.unwrap());
+    assert_eq!(preset("two_projections").moments.len(), 3);
+    assert_eq!(preset("crud_vs_cqrs").moments.len(), 3);
+    assert_eq!(preset("replicas").moments.len(), 3);
+    // The English captions give the numbers checked below.
+    for (id, i, said) in [
+        ("two_projections", 0, &["0.3 s", "3 s", "48 screens", "1 answer"][..]),
+        ("two_projections", 1, &["user 45", "order 10", "Paid", "Pending"]),
+        ("two_projections", 2, &["258", "609", "16", "38", "4 screens in 10"]),
+        ("crud_vs_cqrs", 0, &["1 s", "1,301"]),
+        ("crud_vs_cqrs", 1, &["74 ms", "35 ms", "68 ms", "28 ms", "302", "2,938"]),
+        ("crud_vs_cqrs", 2, &["29 ms", "73 ms", "25 ms", "68 ms", "984", "4,638"]),
+        ("replicas", 0, &["Order 1", "Went back in time” 3", "3 “waiting”"]),
+        ("replicas", 1, &["user 2", "order 1", "Paid", "Pending"]),
+        ("replicas", 2, &["66", "1.13 s", "17 ms", "109"]),
+    ] {
+        let key = preset(id).moments[i].caption_key.clone();
+        let text = crate::i18n::t(crate::i18n::Lang::En, &key);
+        for s in said {
+            assert!(text.contains(s), "{id} {}: {s:?} in {text:?}", i + 1);
+        }
+    }
+
+    // two_projections 1 (2 s): the history lane has applied nothing yet (it
+    // copies 3 s late), the details have; 48 screens mixed, 1 stale answer.
+    let run = at("two_projections", 0);
+    let t = super::view::timelines(&run.sides[0], run.time_domain_ms());
+    assert_eq!(t.history.as_ref().unwrap().cursor, 0, "the history has nothing yet");
+    assert!(t.cursor > 0, "the details have applied changes");
+    let m = metrics(&run, 0);
+    assert_eq!((m.mixed_screens, m.stale_reads), (48, 1), "{m:?}");
+    // …each of them the order in the details, missing from the history.
+    assert!(run.sides[0].trace().entries().all(|e| !matches!(
+        e.record,
+        CqrsRecord::Read {
+            mixed: true,
+            version: 0,
+            ..
+        }
+    )));
+    // two_projections 2 (5.15 s): the newest read shows order 10 Paid, up to
+    // date, while the history on the same screen still says Pending.
+    let run = at("two_projections", 1);
+    let sim = &run.sides[0];
+    let read = super::view::latest_read(sim).unwrap();
+    assert_eq!(
+        (read.user, read.order + 1, read.status, read.outcome),
+        (45, 10, Status::Paid, ReadOutcome::Fresh)
+    );
+    assert!(read.mixed);
+    assert_eq!(
+        sim.model().projections[1].rows[read.order as usize].status,
+        Status::Pending
+    );
+    // two_projections 3 (20 s, the traffic's end): 258 of 609 screens mixed
+    // (4 in 10), only 16 stale answers and 38 "not found"; every query answered.
+    let run = at("two_projections", 2);
+    let m = metrics(&run, 0);
+    assert_eq!((m.mixed_screens, m.queries, m.answers), (258, 609, 609), "{m:?}");
+    assert_eq!((m.stale_reads, m.not_found_reads), (16, 38));
+    assert!((0.35..0.45).contains(&(m.mixed_screens as f64 / m.answers as f64)));
+
+    // crud_vs_cqrs 1 (1 s): B's read store has nothing yet, so every one of
+    // its 1,301 answers is "not found"; A's one store is never out of date.
+    let run = at("crud_vs_cqrs", 0);
+    let (a, b) = (metrics(&run, 0), metrics(&run, 1));
+    assert_eq!(super::view::timelines(&run.sides[1], run.time_domain_ms()).cursor, 0);
+    assert_eq!(
+        (b.answers, b.not_found_reads, b.stale_reads),
+        (1_301, 1_301, 0),
+        "{b:?}"
+    );
+    assert_eq!((a.stale_reads, a.not_found_reads), (0, 0));
+    assert!(a.answers > 1_000);
+    // crud_vs_cqrs 2 (3 s): command time p95 74 ms (A) against 35 ms (B),
+    // queries 68 ms against 28 ms; B 302 stale and 2,938 "not found", A none.
+    let run = at("crud_vs_cqrs", 1);
+    let (a, b) = (metrics(&run, 0), metrics(&run, 1));
+    assert_eq!(
+        (shown(a.command_p95_ms), shown(b.command_p95_ms)),
+        ("74 ms".into(), "35 ms".into())
+    );
+    assert_eq!(
+        (shown(a.query_p95_ms), shown(b.query_p95_ms)),
+        ("68 ms".into(), "28 ms".into())
+    );
+    assert_eq!((b.stale_reads, b.not_found_reads), (302, 2_938));
+    assert_eq!((a.stale_reads, a.not_found_reads), (0, 0));
+    // crud_vs_cqrs 3 (10 s, the traffic's end): 73 ms against 29 ms, 68 ms
+    // against 25 ms; B 984 stale and 4,638 "not found", A none.
+    let run = at("crud_vs_cqrs", 2);
+    assert_eq!(
+        preset("crud_vs_cqrs").moments[2].at_ms,
+        super::view::writes_until_ms(run.sides[0].model()) as u64
+    );
+    let (a, b) = (metrics(&run, 0), metrics(&run, 1));
+    assert_eq!(
+        (shown(a.command_p95_ms), shown(b.command_p95_ms)),
+        ("73 ms".into(), "29 ms".into())
+    );
+    assert_eq!(
+        (shown(a.query_p95_ms), shown(b.query_p95_ms)),
+        ("68 ms".into(), "25 ms".into())
+    );
+    assert_eq!((b.stale_reads, b.not_found_reads), (984, 4_638));
+    assert_eq!((a.stale_reads, a.not_found_reads), (0, 0));
+
+    // replicas: a reader's reads of one order, in time order, that went back
+    // (an answer older than one they saw before), by kind.
+    let went_back = |run: &CqrsRun, side: usize| {
+        let mut seen: std::collections::HashMap<(u32, u32), u32> = Default::default();
+        let mut back = vec![];
+        for e in run.sides[side].trace().entries() {
+            if let CqrsRecord::Read {
+                user,
+                order,
+                outcome,
+                version,
+                ..
+            } = e.record
+            {
+                let s = seen.entry((user, order)).or_insert(0);
+                if version < *s {
+                    back.push((user, order, *s, version, outcome));
+                }
+                *s = (*s).max(version);
+            }
+        }
+        back
+    };
+    // replicas 1 (1 s): order 1 is on replica 1, not yet on replica 2; three
+    // of A's readers found it, then got "not found"; B's three wait.
+    let run = at("replicas", 0);
+    let model = run.sides[0].model();
+    let version = |r: usize| model.replicas[r].first().map_or(0, |row| row.version);
+    assert!(
+        version(0) > 0 && version(1) == 0,
+        "order 1 on replica 1, not on replica 2"
+    );
+    let back = went_back(&run, 0);
+    assert_eq!(back.len(), 3, "{back:?}");
+    assert!(
+        back.iter().all(|b| b.1 == 0 && b.4 == ReadOutcome::NotFound),
+        "{back:?}"
+    );
+    assert_eq!(metrics(&run, 0).monotonic_violations, 3);
+    assert_eq!(metrics(&run, 1).monotonic_violations, 0);
+    assert_eq!(run.outcomes(1).unwrap().open, 3, "B's three readers wait");
+    let waits = run.sides[1]
+        .trace()
+        .entries()
+        .filter(|e| {
+            matches!(
+                e.record,
+                CqrsRecord::Waiting {
+                    order: 0,
+                    version: 1,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(waits, 3, "for order 1");
+    // replicas 2 (2.67 s): A's newest read — user 2 had seen order 1 Paid,
+    // and now reads Pending; on B the same read waits for Paid.
+    let run = at("replicas", 1);
+    let read = super::view::latest_read(&run.sides[0]).unwrap();
+    assert_eq!((read.user, read.order + 1, read.status), (2, 1, Status::Pending));
+    let back = went_back(&run, 0);
+    let last = back.last().unwrap();
+    assert_eq!((last.0, last.1, last.2, last.3), (2, 0, 2, 1), "saw v2, now v1");
+    // …from replica 2: replica 1 has had Paid for over a second.
+    let model = run.sides[0].model();
+    let version = |r: usize| model.replicas[r].first().map_or(0, |row| row.version);
+    assert_eq!(
+        (version(0), version(1)),
+        (2, 1),
+        "replica 1 has Paid, replica 2 Pending"
+    );
+    let paid = model_status(&run, 0, 0, 2);
+    assert_eq!(paid, Status::Paid);
+    let b: Vec<_> = run.sides[1].trace().entries().collect();
+    let wait = b
+        .iter()
+        .rposition(|e| {
+            matches!(
+                e.record,
+                CqrsRecord::Waiting {
+                    user: 2,
+                    order: 0,
+                    version: 2
+                }
+            )
+        })
+        .expect("B's user 2 waits for Paid");
+    assert!(!b[wait..]
+        .iter()
+        .any(|e| matches!(e.record, CqrsRecord::Read { user: 2, order: 0, .. })));
+    // replicas 3 (20 s, the traffic's end): 66 went back in time on A, 0 on
+    // B; B's query time p95 1.13 s against A's 17 ms; B still 109 stale.
+    let run = at("replicas", 2);
+    let (a, b) = (metrics(&run, 0), metrics(&run, 1));
+    assert_eq!((a.monotonic_violations, b.monotonic_violations), (66, 0));
+    assert_eq!(
+        (shown(a.query_p95_ms), shown(b.query_p95_ms)),
+        ("17 ms".into(), "1.13 s".into())
+    );
+    assert_eq!(b.stale_reads, 109);
+    assert_eq!((a.queries, a.answers, b.answers), (589, 589, 589));
+}
+
+/// The status of `order`'s `version` on side `side`'s write log.
+fn model_status(run: &CqrsRun, side: usize, order: u32, version: u32) -> Status {
+    run.sides[side]
+        .model()
+        .log
+        .iter()
+        .find(|e| e.order == order && e.version == version)
+        .map(|e| e.status)
+        .unwrap()
+}
