@@ -154,13 +154,13 @@ pub fn all() -> Vec<LabPreset<ReplicaConfig>> {
 
     vec![
         preset("demo", 1, demo, &[320, 2_000]),
-        preset("before", 1, before, &[320]),
+        preset("before", 1, before, &[320, 700]),
         preset("variants", 3, variants, &[15_100, 56_000]),
-        preset("corruption", 4, corruption, &[4_500]),
-        preset("slow_node", 5, slow, &[17_000]),
+        preset("corruption", 4, corruption, &[500, 4_100, 6_400]),
+        preset("slow_node", 5, slow, &[5_100, 10_000, 21_400]),
         preset("rack_down", 6, rack, &[1_000, 5_000, 12_000]),
         preset("metadata_down", 7, metadata_down, &[4_000, 10_000]),
-        preset("all_corrupt", 8, all_corrupt, &[5_200]),
-        preset("breaker", 9, breaker, &[1_500]),
+        preset("all_corrupt", 8, all_corrupt, &[700, 2_400, 5_200]),
+        preset("breaker", 9, breaker, &[850, 1_500, 2_520]),
     ]
 }
