@@ -129,7 +129,12 @@ pub fn all() -> Vec<LabPreset<AvailabilityConfig>> {
         preset("phi_accrual", 4, phi, &[62_000, 115_000]),
         preset("rejoin", 5, rejoin, &[36_000, 73_000]),
         preset("split_brain", 6, split, &[41_000, 45_000]),
-        preset("month", 7, month, &[3 * 24 * 3_600_000]),
+        preset(
+            "month",
+            7,
+            month,
+            &[3 * 24 * 3_600_000, 293 * 3_600_000, 29 * 24 * 3_600_000],
+        ),
         preset("capacity", 8, capacity, &[25_000, 70_000]),
     ]
 }

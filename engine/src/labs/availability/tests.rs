@@ -938,3 +938,120 @@ fn the_guided_moments_say_what_the_run_shows() {
     let jump = lost.points.iter().find(|p| p.1 > 0.0).unwrap().0;
     assert!(jump <= at - 1_500.0, "the jump at {jump} ms, the moment at {at} ms");
 }
+
+/// The month's moments say what its cards and table show: three days in,
+/// two crashes, each costing A its restart and B only the detection; day
+/// 12's long restart (28 min) lifting A's downtime over what 99.9 % allows
+/// so far while B's stays a minute and a half; day 29, after the last of 14
+/// crashes, A three times over the month's 43 minutes, B a sixth of them.
+#[test]
+fn the_months_moments_say_what_the_run_shows() {
+    use crate::labs::run::LabRun;
+    use crate::time::human_ms;
+    let p = super::presets::all().into_iter().find(|p| p.id == "month").unwrap();
+    assert_eq!(p.moments.len(), 3);
+    // The English captions give the numbers checked below.
+    for (i, said) in [
+        (0, &["two crashes"][..]),
+        (1, &["28 minutes", "32 minutes", "18 minutes", "1 min 29 s"]),
+        (2, &["14 crashes", "2 h 5 min", "43 minutes", "6 min 49 s", "30 s"]),
+    ] {
+        let text = crate::i18n::t(crate::i18n::Lang::En, &p.moments[i].caption_key);
+        for s in said {
+            assert!(text.contains(s), "month {}: {s:?} in {text:?}", i + 1);
+        }
+    }
+    let minutes = |us: u64| us as f64 / 60e6;
+    let at = |i: usize| {
+        let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+        run.run_until(SimTime::from_ms(p.moments[i].at_ms), u64::MAX);
+        run
+    };
+    // Each side's downtime (min), its chart's allowance so far (min), and
+    // the crashes so far (from, back).
+    let read = |run: &AvailabilityRun, side: usize| {
+        let sim = &run.sides[side];
+        let v = run.verdict(side);
+        let allowed = v.lines[0].points.last().unwrap().1;
+        let down = v.lines[1].points.last().unwrap().1;
+        assert!((down - minutes(sim.model().downtime_us(sim.now()))).abs() < 1e-6);
+        (down, allowed, sim.model().crashes_between(SimTime::ZERO, sim.now()))
+    };
+    let shown = |run: &AvailabilityRun, side: usize| {
+        let sim = &run.sides[side];
+        human_ms(sim.model().metrics(sim.now()).downtime_ms)
+    };
+    // The longest of B's down stretches so far: a detection, at most k
+    // intervals plus the timeout (35 s).
+    let b_longest = |run: &AvailabilityRun| {
+        run.sides[1]
+            .model()
+            .stats
+            .down_spans
+            .iter()
+            .map(|(from, to)| to.since(*from).as_micros())
+            .max()
+            .unwrap()
+    };
+
+    // 1 (3 days): two crashes; A was down for each whole restart, B only
+    // for each detection.
+    let run = at(0);
+    let (a, _, crashes) = read(&run, 0);
+    let (b, _, _) = read(&run, 1);
+    assert_eq!(crashes.len(), 2);
+    let restarts: f64 = crashes.iter().map(|c| minutes(c.1.since(c.0).as_micros())).sum();
+    assert!((a - restarts).abs() < 0.2, "A {a} min, restarts {restarts} min");
+    assert!(b_longest(&run) <= 35_000_000 && b < a / 3.0, "B {b} min");
+    assert_eq!(run.sides[1].model().metrics(run.now()).failovers, 2);
+
+    // 2 (day 12, 293 h): a crash whose restart took 28 min; A's downtime is
+    // 32 minutes, its line over the allowance so far (18 min) — nearly twice
+    // it; B's 1 min 29 s.
+    let mut before = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    before.run_until(SimTime::from_ms(292 * 3_600_000), u64::MAX);
+    let (a_before, _, _) = read(&before, 0);
+    assert!(a_before < 5.0, "A's downtime before: {a_before} min");
+    let run = at(1);
+    let (a, allowed, crashes) = read(&run, 0);
+    let (b, _, _) = read(&run, 1);
+    let last = crashes.last().unwrap();
+    assert_eq!(crashes.len(), 3);
+    assert_eq!(libm::round(minutes(last.1.since(last.0).as_micros())), 28.0, "{last:?}");
+    assert!(last.1 < run.now(), "the primary is back");
+    assert_eq!(
+        (a as u64, libm::round(allowed)),
+        (32, 18.0),
+        "A {a} min, allowed {allowed}"
+    );
+    assert!(
+        a > 1.75 * allowed && a < 2.0 * allowed,
+        "nearly twice: {a} vs {allowed}"
+    );
+    assert_eq!(shown(&run, 1), "1 min 29 s", "B {b} min");
+    assert!(b < allowed);
+
+    // 3 (day 29): after the last of 14 crashes, A down 2 h 5 min — almost
+    // three times the month's 43 minutes; B 6 min 49 s, about 30 s a crash.
+    let run = at(2);
+    let (a, _, crashes) = read(&run, 0);
+    let (b, _, _) = read(&run, 1);
+    assert_eq!(crashes.len(), 14);
+    let mut end = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    end.run_to_end(u64::MAX);
+    assert_eq!(
+        end.sides[0].model().crashes_between(SimTime::ZERO, end.now()).len(),
+        14,
+        "the last crash"
+    );
+    assert_eq!(
+        (shown(&run, 0), shown(&run, 1)),
+        ("2 h 5 min".into(), "6 min 49 s".into())
+    );
+    let month = 43.2;
+    assert!(a / month > 2.8 && a / month < 3.0, "almost three times: {a}");
+    assert!(b / month < 1.0 / 6.0 + 0.01 && b / month > 0.14, "a sixth: {b}");
+    let per_crash = b * 60.0 / 14.0;
+    assert!((27.0..=33.0).contains(&per_crash), "about 30 s a crash: {per_crash}");
+    assert!(b_longest(&run) <= 35_000_000);
+}
