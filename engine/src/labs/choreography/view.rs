@@ -904,6 +904,10 @@ mod tests {
             assert!(hit, "{id} moment {}", n + 1);
         };
         happened("event_lost", 0, 0, &|r| matches!(r, ChoreoRecord::Lost { .. }));
+        // The demo's last moment: both orders have just shipped (the run's
+        // last 2 s, with nothing else on the way, are the shipping window).
+        happened("demo", 3, 0, &|r| matches!(r, ChoreoRecord::Shipped { .. }));
+        happened("demo", 3, 1, &|r| matches!(r, ChoreoRecord::Shipped { .. }));
         happened("watcher", 1, 0, &|r| matches!(r, ChoreoRecord::Flagged { .. }));
         // The demo's first moment: A published inventory_reserved while B's
         // orchestrator still waits for the reservation's reply (the caption
