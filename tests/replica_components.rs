@@ -229,6 +229,38 @@ async fn the_progress_bar_sets_corrupt_chunks_apart() {
         .is_none());
 }
 
+/// A node a client reported is drawn so (⚑) while its heartbeats still say
+/// alive: at the demo's first moment node_2 is down, reported and routed
+/// around, and the metadata server knows of no chunk at risk.
+#[wasm_bindgen_test]
+async fn a_reported_node_is_marked_before_any_verdict() {
+    let view = preset("demo");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 100);
+    tick().await;
+    assert!(
+        all(&root, ".replica-reported").is_empty(),
+        "nothing reported yet"
+    );
+    let at = presets::all()
+        .into_iter()
+        .find(|p| p.id == "demo")
+        .unwrap()
+        .moments[0]
+        .at_ms;
+    advance_to(view, at);
+    tick().await;
+    let reported = all(&root, "[data-testid=matrix] .replica-reported");
+    assert_eq!(reported.len(), 1);
+    let node = reported[0].closest("g.replica-node").unwrap().unwrap();
+    assert_eq!(node.get_attribute("data-node").as_deref(), Some("2"));
+    assert_eq!(node.get_attribute("data-health").as_deref(), Some("alive"));
+    assert_eq!(node.get_attribute("data-up").as_deref(), Some("0"));
+    assert_eq!(text(&node, ".replica-reported-mark"), "⚑");
+    assert!(text(&node, "title").contains("reported failing by a client"));
+    assert!(text(&root, "[data-testid=metadata]").contains("it knows of 0"));
+}
+
 #[wasm_bindgen_test]
 async fn suspect_and_dead_are_drawn_differently() {
     let view = preset("rack_down");

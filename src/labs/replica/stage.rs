@@ -156,6 +156,10 @@ fn node_sentence(lang: Lang, n: usize, v: &NodeView, windows: &[(u64, u64)]) -> 
             ("failures", &v.failures),
         ],
     );
+    if v.reported && v.health == Health::Alive {
+        s.push_str(" · ");
+        s.push_str(t(lang, "replica.node.reported"));
+    }
     if v.slow {
         s.push_str(" · ");
         s.push_str(t(lang, "replica.node.slow"));
@@ -323,6 +327,32 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         // The metadata server's verdict: alive a dot, suspect a dashed ring with "?", dead a cross.
         let r = (cw / 2.0 - 2.0).clamp(2.0, 7.0);
         match v.health {
+            // Reported by a client: still alive to the heartbeats, but the
+            // metadata server already routes around it ("⚑": "!" is a
+            // corrupt copy's and a given-up chunk's mark).
+            Health::Alive if v.reported => {
+                s.empty(
+                    "circle",
+                    &[
+                        ("class", "replica-reported"),
+                        ("cx", &num(cx)),
+                        ("cy", "23"),
+                        ("r", &num(r)),
+                    ],
+                );
+                if r >= 5.0 {
+                    s.elem(
+                        "text",
+                        &[
+                            ("class", "replica-reported-mark"),
+                            ("x", &num(cx)),
+                            ("y", "27"),
+                            ("text-anchor", "middle"),
+                        ],
+                        "⚑",
+                    );
+                }
+            }
             Health::Alive => {
                 s.empty(
                     "circle",

@@ -419,6 +419,13 @@ impl ReplicaModel {
             .collect()
     }
 
+    /// A client reported `n` failing since the metadata server last heard
+    /// from it: it routes new work around the node, though its verdict (from
+    /// heartbeats alone) may still be alive.
+    pub fn reported(&self, n: u32) -> bool {
+        self.reported.get(n as usize).copied().unwrap_or(false)
+    }
+
     pub fn node_up(&self, n: u32, t: SimTime) -> bool {
         // As `up_in(&self.node_windows(n), t)`, without building the list.
         let ms = t.as_micros() / 1000;

@@ -168,6 +168,9 @@ pub struct NodeView {
     pub replicas: u64,
     /// Failed attempts on it.
     pub failures: u64,
+    /// A client reported it failing since it was last heard from (the
+    /// metadata server routes around it before any verdict).
+    pub reported: bool,
     /// A slow ("grey") node.
     pub slow: bool,
     pub rack: u32,
@@ -192,6 +195,7 @@ pub fn nodes(m: &ReplicaModel, now: SimTime) -> Vec<NodeView> {
                 / 1000.0,
             replicas: replicas[n],
             failures: m.stats.node_failures[n],
+            reported: m.reported(n as u32),
             slow: c.nodes.slow.contains(&(n as u32 + 1)),
             rack: c.rack_of(n as u32),
         })
@@ -503,6 +507,24 @@ mod tests {
             );
         }
         assert_eq!(problem_nodes(m)[0].0, 1);
+    }
+
+    /// The demo's first moment: node_2 is down and the client's report has
+    /// reached the metadata server, which routes around it ("!") though its
+    /// heartbeats still say alive and it knows of no chunk at risk yet.
+    #[test]
+    fn the_demos_first_moment_shows_a_reported_node_still_alive() {
+        let p = presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        let at = SimTime::from_ms(p.moments[0].at_ms);
+        run.run_to(at, u64::MAX);
+        let m = run.sides[0].model();
+        let v = nodes(m, at);
+        assert!(!v[1].up);
+        assert_eq!(v[1].health, Health::Alive);
+        assert!(v[1].reported, "node_2 reported by {at}");
+        assert!(v.iter().enumerate().all(|(n, v)| n == 1 || !v.reported));
+        assert_eq!(risk(m, at).known, 0);
     }
 
     #[test]
