@@ -800,6 +800,46 @@ async fn a_long_line_is_fitted_to_its_box() {
     root.remove();
 }
 
+/// In an embed's A | B card (about 350 px) the monitor's count is read at its
+/// size: the box takes the clients' column too, so "perdidos 15: caído" is not
+/// squeezed into the gateway's width (it read as 7 px type), and the box
+/// stays clear of the clients' box below it.
+#[wasm_bindgen_test]
+async fn the_monitors_count_is_not_squeezed_in_a_narrow_card() {
+    use cloud_patterns_playground::labs::availability::stage::stage_svg;
+    let view = preset("aggressive_timeout");
+    advance_to(view, 67_000);
+    for w in [340.0, 360.0, 500.0] {
+        let svg = view
+            .run
+            .with_value(|r| stage_svg(&r.sides[0], Lang::Es, w, false));
+        let root = container();
+        root.set_inner_html(&svg);
+        for t in all(&root, "[data-lane=monitor] text") {
+            assert!(
+                t.get_attribute("textLength").is_none(),
+                "{w} px: {:?} squeezed",
+                t.text_content()
+            );
+        }
+        let rect = |lane: &str| {
+            let r = one(&root, &format!("[data-lane={lane}] rect"));
+            let n = |a: &str| r.get_attribute(a).unwrap().parse::<f64>().unwrap();
+            (n("x"), n("y"), n("x") + n("width"), n("y") + n("height"))
+        };
+        let (m, c, p) = (rect("monitor"), rect("clients"), rect("primary"));
+        assert!(
+            m.3 <= c.1,
+            "{w} px: the monitor {m:?} over the clients {c:?}"
+        );
+        assert!(
+            m.2 < p.0,
+            "{w} px: the monitor {m:?} into the primary {p:?}"
+        );
+        root.remove();
+    }
+}
+
 /// In Spanish the metrics table writes the target as the text beside it
 /// does, "99,9 %" (the engine hands the number over as English writes it),
 /// and theory's detection time is the ping-echo span, not its upper end.

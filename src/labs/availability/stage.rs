@@ -73,13 +73,21 @@ impl Layout {
         // The gateway halfway between the clients and the services.
         let gx = ((cx + cw / 2.0) + (sx - sw / 2.0)) / 2.0;
         let mid23 = (row(1.0) + row(2.0)) / 2.0;
+        // Narrow, the monitor takes the clients' column too (empty on its
+        // row): over the gateway alone its count was squeezed to a blur.
+        let monitor = if narrow {
+            let (left, right) = (6.0, gx + gw / 2.0);
+            ((left + right) / 2.0, row(0.0), right - left, bh - 8.0)
+        } else {
+            (gx, row(0.0), gw, bh - 8.0)
+        };
         Layout {
             w,
             h,
             narrow,
             clients: (cx, mid23, cw, bh),
             gateway: (gx, mid23, gw, bh * 2.0 + gap),
-            monitor: (gx, row(0.0), gw, bh - 8.0),
+            monitor,
             primary: (sx, row(0.0), sw, bh),
             backup: (sx, row(1.0), sw, bh),
             queries: (sx, row(2.0), sw, bh),
