@@ -528,6 +528,13 @@ pub fn stage_svg(
             ]
         })
         .collect();
+    // Discs on one spot (an event to several listeners leaves together; two
+    // orders on one hop at once) are fanned out, so every number is read.
+    let mut spots: Vec<(f64, f64)> = tokens.iter().map(|t| (t.x, t.y)).collect();
+    spread_discs(&mut spots, lay.w, lay.h, &boxes);
+    for (t, (x, y)) in tokens.iter_mut().zip(spots) {
+        (t.x, t.y) = (x, y);
+    }
     // Every token's disc (a label never covers another order's number).
     let discs: Vec<[f64; 4]> = tokens
         .iter()
@@ -1069,6 +1076,52 @@ fn label_box(x: f64, y: f64, anchor: &str, wide: f64) -> [f64; 4] {
         _ => x - wide / 2.0,
     };
     [x0, y - 10.0, x0 + wide, y + 3.0]
+}
+
+/// Two discs closer than this (CSS px) cover each other's number.
+const DISC_APART: f64 = 15.0;
+
+/// Moves each disc that covers an earlier one's number to the nearest free
+/// spot up to three discs away (inside the `w`×`h` drawing, onto none of the
+/// `boxes` it was not on), in order: the first keeps its place. One with no
+/// free spot near stays where it was.
+pub fn spread_discs(discs: &mut [(f64, f64)], w: f64, h: f64, boxes: &[[f64; 4]]) {
+    // Spots on a 4 px grid up to three discs away, nearest first (on a
+    // crowded bus the free one is often between two others, not a whole
+    // disc away).
+    let reach = 3.0 * DISC_APART;
+    let mut nudges: Vec<(f64, f64)> = (-12..=12)
+        .flat_map(|i| (-12..=12).map(move |j| (i as f64 * 4.0, j as f64 * 4.0)))
+        .filter(|&(x, y)| (x, y) != (0.0, 0.0) && x.hypot(y) <= reach)
+        .collect();
+    nudges.sort_by(|a, b| a.0.hypot(a.1).total_cmp(&b.0.hypot(b.1)));
+    for i in 1..discs.len() {
+        let (x, y) = discs[i];
+        let clear = |p: (f64, f64)| {
+            discs[..i]
+                .iter()
+                .all(|q| (q.0 - p.0).hypot(q.1 - p.1) >= DISC_APART)
+        };
+        if clear((x, y)) {
+            continue;
+        }
+        let inside = |p: &(f64, f64)| p.0 >= 9.0 && p.0 <= w - 9.0 && p.1 >= 9.0 && p.1 <= h - 9.0;
+        // A compensation's diamond reaches 11.3 px from its centre. A disc
+        // moves onto no box it was not on already (in half a phone the bus
+        // runs between two boxes narrower than a disc: it moves along it).
+        // Else its number (5 px round its centre) at least stays off them.
+        let on =
+            |p: (f64, f64), b: &[f64; 4], r: f64| overlap(b, &[p.0 - r, p.1 - r, p.0 + r, p.1 + r]);
+        let off_boxes =
+            |p: &(f64, f64), r: f64| boxes.iter().all(|b| !on(*p, b, r) || on((x, y), b, 11.5));
+        let spots = || nudges.iter().map(|(dx, dy)| (x + dx, y + dy));
+        if let Some(p) = spots()
+            .find(|p| inside(p) && off_boxes(p, 11.5) && clear(*p))
+            .or_else(|| spots().find(|p| inside(p) && off_boxes(p, 5.0) && clear(*p)))
+        {
+            discs[i] = p;
+        }
+    }
 }
 
 /// Whether boxes `[x0, y0, x1, y1]` overlap.

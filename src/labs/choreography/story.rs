@@ -551,6 +551,12 @@ fn never_came(d: &StoryData) -> impl Iterator<Item = &cv::MissingHop> {
 /// whom above its name; the same jumps, the same "… more" line, the hops that
 /// never happened and "catching up" as the drawn diagram.
 pub fn sequence_list(d: &StoryData, lang: Lang) -> String {
+    sequence_items(d, lang, false)
+}
+
+/// The rows as a list: shown in half a phone, and otherwise (`hidden`) the
+/// drawn diagram's text alternative, row for row, for a screen reader.
+fn sequence_items(d: &StoryData, lang: Lang, hidden: bool) -> String {
     let shown: Vec<&Row> = d.rows.iter().take(MAX_ROWS).collect();
     let jumps = time_jumps(&shown);
     let lane = |l: Lane| t(lang, l.short_key());
@@ -558,8 +564,15 @@ pub fn sequence_list(d: &StoryData, lang: Lang) -> String {
     m.open(
         "ol",
         &[
-            ("class", "choreo-seq-list"),
-            ("data-testid", "seq-list"),
+            (
+                "class",
+                if hidden {
+                    "choreo-seq-list visually-hidden"
+                } else {
+                    "choreo-seq-list"
+                },
+            ),
+            ("data-testid", if hidden { "seq-text" } else { "seq-list" }),
             (
                 "aria-label",
                 &tf(
@@ -572,8 +585,8 @@ pub fn sequence_list(d: &StoryData, lang: Lang) -> String {
         ],
     );
     let item = |m: &mut Markup, class: &str, at: &str, who: Option<&str>, what: &str| {
-        // A missing hop keeps the drawn diagram's test id.
-        if class.ends_with(" missing") {
+        // A missing hop keeps the drawn diagram's test id (shown, not hidden).
+        if class.ends_with(" missing") && !hidden {
             m.open("li", &[("class", class), ("data-testid", "seq-missing")]);
         } else {
             m.open("li", &[("class", class)]);
@@ -689,8 +702,11 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
     let h = top + ROW_H * (n_rows.max(1) as f64) + JUMP_H * n_jumps as f64 + 16.0;
     let colour = order_colour(d.order);
     let mut m = Markup::new();
-    // The heads: what the body's role="img" and label already say, so hidden
-    // from assistive technology as they were inside it.
+    // What a screen reader reads: the rows as a list (labelled with the
+    // order and its count of rows); the drawing below is hidden from it.
+    m.raw(&sequence_items(d, lang, true));
+    // The heads: what the list already says, so hidden from assistive
+    // technology as the body is.
     m.open(
         "svg",
         &[
@@ -744,15 +760,8 @@ pub fn sequence_svg(d: &StoryData, lang: Lang, width: f64) -> String {
             ),
             ("width", &format!("{SEQ_W:.0}")),
             ("height", &format!("{:.0}", h - heads_h)),
-            ("role", "img"),
-            (
-                "aria-label",
-                &tf(
-                    lang,
-                    "choreo.seq.label",
-                    &[("order", &(d.order + 1)), ("n", &d.rows.len())],
-                ),
-            ),
+            // Its text alternative is the list of the same rows, before it.
+            ("aria-hidden", "true"),
             ("style", &format!("--order:{colour}")),
         ],
     );
