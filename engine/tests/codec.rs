@@ -25,6 +25,10 @@ use engine::run_spec::RunSpec;
 use engine::Lang;
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use support::links::{
+    check_bits_flipped, check_characters_changed, check_cut_short, data_start, decode_checked_by, json_values,
+    replace_nth_node, replacements, silently_different, the_state,
+};
 use support::{retry_configs, Scale};
 
 fn langs() -> impl Strategy<Value = Lang> {
@@ -55,64 +59,15 @@ fn link_with_compressed(version: u32, bytes: &[u8]) -> String {
     format!("#/en/retry/{version}.{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
-/// Where a link's payload data starts: after the `.` of `/<version>.`.
-fn data_start(link: &str) -> usize {
-    let last_segment = link.rfind('/').expect("a link with a payload");
-    last_segment + link[last_segment..].find('.').expect("a versioned payload") + 1
-}
-
 fn defaults() -> LabState {
     LabState::default_for(LabId::Retry).unwrap()
 }
 
-/// What every decode must satisfy, whatever the input: a page to show, a
-/// readable problem when there is one, and a valid lab state when there is not.
-fn check_invariants(input: &str, d: &Decoded) {
-    if let Some(problem) = &d.problem {
-        for lang in Lang::ALL {
-            let text = problem.describe(lang);
-            assert!(!text.trim().is_empty(), "{input:.80}: empty description");
-            assert!(
-                text.chars().count() < 2_000,
-                "{input:.80}: description too long to show"
-            );
-        }
-        if let Page::Lab(state) = &d.page {
-            assert_eq!(
-                state,
-                &LabState::default_for(state.lab()).unwrap(),
-                "a broken link shows the defaults"
-            );
-        }
-    } else if let Page::Lab(state) = &d.page {
-        assert!(
-            state.config.validate().is_ok(),
-            "{input:.80}: decoded an invalid config without a problem"
-        );
-    }
-}
-
+/// Decodes `input`, checking what every decode must satisfy and that the
+/// retry page reads only retry links, exactly as decode does (another built
+/// lab's link it sends on, reading nothing).
 fn decode_checked(input: &str) -> Decoded {
-    let d = decode(input);
-    check_invariants(input, &d);
-    // The retry page reads only retry links, exactly as decode does; another
-    // built lab's link it sends on, reading nothing.
-    let only = engine::codec::decode_only::<engine::labs::retry::RetryLab>(input);
-    match &d.page {
-        Page::Lab(state) if state.lab() != engine::LabId::Retry => {
-            assert_eq!(only.page, Page::Elsewhere(state.lab()), "{input:.80}");
-            assert_eq!((only.lang, &only.problem), (d.lang, &None));
-        }
-        _ => assert_eq!(only, d, "{input:.80}"),
-    }
-    d
-}
-
-fn the_state(d: &Decoded) -> Option<&LabState> {
-    match (&d.page, &d.problem) {
-        (Page::Lab(state), None) => Some(state),
-        _ => None,
-    }
+    decode_checked_by::<engine::labs::retry::RetryLab>(input)
 }
 
 #[test]
@@ -195,66 +150,6 @@ proptest! {
             prop_assert!(state.config.validate().is_ok());
         }
     }
-}
-
-/// Any JSON value, a few levels deep, with numbers at the edges.
-fn json_values() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_map(Value::from), // NaN and ±∞ become null, as in JSON.
-        prop_oneof![Just(-1.0), Just(0.0), Just(1.0), Just(1e300), Just(-1e-300), Just(0.5)].prop_map(Value::from),
-        prop_oneof![
-            Just("NaN"),
-            Just("Infinity"),
-            Just("-1"),
-            Just("full"),
-            Just(""),
-            Just("1e999")
-        ]
-        .prop_map(Value::from),
-        "\\PC{0,20}".prop_map(Value::from),
-    ];
-    leaf.prop_recursive(4, 48, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z_]{1,10}|kind|clients|nodes|from_ms", inner, 0..6)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
-
-/// Replaces the `n`-th node (pre-order, modulo the count) of `value`.
-fn replace_nth_node(value: &mut Value, n: usize, replacement: Value) {
-    fn count(v: &Value) -> usize {
-        1 + match v {
-            Value::Array(items) => items.iter().map(count).sum(),
-            Value::Object(map) => map.values().map(count).sum(),
-            _ => 0,
-        }
-    }
-    fn walk(v: &mut Value, n: &mut usize, replacement: &mut Option<Value>) {
-        if *n == 0 {
-            *v = replacement.take().unwrap_or(Value::Null);
-            return;
-        }
-        *n -= 1;
-        let children: Vec<&mut Value> = match v {
-            Value::Array(items) => items.iter_mut().collect(),
-            Value::Object(map) => map.values_mut().collect(),
-            _ => vec![],
-        };
-        for child in children {
-            if replacement.is_none() {
-                return;
-            }
-            walk(child, n, replacement);
-        }
-    }
-    let mut n = n % count(value);
-    walk(value, &mut n, &mut Some(replacement));
 }
 
 /// The links of `tests/fixtures/links_v<version>.txt` with their expected runs.
@@ -368,34 +263,8 @@ fn every_preset_link_fits_in_a_url() {
 #[test]
 fn real_links_cut_short_never_panic_and_never_change_meaning() {
     for (link, _) in VERSIONS.into_iter().flat_map(fixtures) {
-        let whole = decode(&link);
-        let start = data_start(&link);
-        for end in (0..link.len()).filter(|i| link.is_char_boundary(*i)) {
-            let cut = &link[..end];
-            let d = decode_checked(cut);
-            // A cut link either still says the same thing, or says it is
-            // damaged, or (cut before its payload) opens the lab's defaults.
-            if end > start && the_state(&d).is_some() {
-                assert_eq!(d.page, whole.page, "cut at {end} silently changed the config: {cut}");
-            }
-        }
+        check_cut_short(&link, &decode_checked);
     }
-}
-
-/// The characters tried in place of each payload character: the whole
-/// base64url alphabet, and some that do not belong in a payload.
-fn replacements() -> impl Iterator<Item = char> {
-    ('A'..='Z')
-        .chain('a'..='z')
-        .chain('0'..='9')
-        .chain(['-', '_', '.', '#', '%', '/', 'é'])
-}
-
-/// Decodes `damaged` (checking the invariants) and says whether it opened a
-/// valid state other than the undamaged link's.
-fn silently_different(damaged: &str, whole: &Decoded) -> bool {
-    let d = decode_checked(damaged);
-    the_state(&d).is_some() && d.page != whole.page
 }
 
 #[test]
@@ -412,7 +281,7 @@ fn version_1_links_with_a_character_changed_never_panic() {
                     continue;
                 }
                 tried += 1;
-                silently += usize::from(silently_different(&changed, &whole));
+                silently += usize::from(silently_different(&changed, &whole, &decode_checked));
             }
         }
     }
@@ -443,24 +312,11 @@ fn version_1_links_with_a_bit_flipped_never_panic() {
 /// bytes that matter, opens the very same state). Never another config.
 #[test]
 fn version_2_links_with_a_character_changed_never_open_another_config() {
-    let mut tried = 0;
-    for (link, _) in fixtures(2) {
-        let whole = decode(&link);
-        for i in data_start(&link)..link.len() {
-            for c in replacements() {
-                let mut changed = link.clone();
-                changed.replace_range(i..i + 1, c.encode_utf8(&mut [0; 4]));
-                if changed == link {
-                    continue;
-                }
-                tried += 1;
-                assert!(
-                    !silently_different(&changed, &whole),
-                    "character {i} changed to {c:?} opened another config: {changed}"
-                );
-            }
-        }
-    }
+    let every: Vec<char> = replacements().collect();
+    let tried: usize = fixtures(2)
+        .iter()
+        .map(|(link, _)| check_characters_changed(link, &decode_checked, &|_| every.clone()))
+        .sum();
     assert!(tried > 100_000, "{tried}");
 }
 
@@ -469,30 +325,11 @@ fn version_2_links_with_a_character_changed_never_open_another_config() {
 /// another config.
 #[test]
 fn version_2_links_with_a_bit_flipped_never_open_another_config() {
-    let mut same = 0;
-    let mut tried = 0;
+    let (mut same, mut tried) = (0, 0);
     for (link, _) in fixtures(2) {
-        let whole = decode(&link);
-        let (prefix, data) = link.split_at(data_start(&link));
-        let bytes = URL_SAFE_NO_PAD.decode(data).unwrap();
-        for bit in 0..bytes.len() * 8 {
-            let mut flipped = bytes.clone();
-            flipped[bit / 8] ^= 1 << (bit % 8);
-            let damaged = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(&flipped));
-            tried += 1;
-            let d = decode_checked(&damaged);
-            match &d.problem {
-                None => {
-                    assert_eq!(d.page, whole.page, "bit {bit} flipped opened another config: {damaged}");
-                    same += 1;
-                }
-                // Damaged, or (a link refused as a whole) refused the same way.
-                Some(problem) => assert!(
-                    problem == &LinkError::BadEncoding || Some(problem) == whole.problem.as_ref(),
-                    "bit {bit}: {damaged}"
-                ),
-            }
-        }
+        let (s, t) = check_bits_flipped(&link, &decode_checked, &|_| true);
+        same += s;
+        tried += t;
     }
     // Only the few padding bits at the end of each DEFLATE stream are free.
     assert!(same * 100 < tried, "{same} of {tried} flips changed nothing");

@@ -11,6 +11,9 @@
 
 #![allow(dead_code)] // Each test crate uses a different part of this module.
 
+pub mod labs;
+pub mod links;
+
 use engine::labs::retry::config::*;
 use engine::patterns::backoff::{Jitter, WaitKind};
 use engine::patterns::breaker::BreakerKind;
@@ -30,12 +33,12 @@ pub enum Scale {
 }
 
 /// A rate in `[lo, hi]`, with the ends themselves often enough to matter.
-fn real(lo: f64, hi: f64) -> impl Gen<Value = f64> {
+pub fn real(lo: f64, hi: f64) -> impl Gen<Value = f64> {
     prop_oneof![1 => Just(lo), 1 => Just(hi), 6 => lo..=hi]
 }
 
 /// A whole number in `[lo, hi]`, with the ends often enough to matter.
-fn int(lo: u64, hi: u64) -> impl Gen<Value = u64> {
+pub fn int(lo: u64, hi: u64) -> impl Gen<Value = u64> {
     prop_oneof![1 => Just(lo), 1 => Just(hi), 6 => lo..=hi]
 }
 
@@ -67,7 +70,7 @@ pub fn workloads(scale: Scale) -> BoxedStrategy<Workload> {
     .boxed()
 }
 
-fn shapes() -> impl Gen<Value = LatencyShape> {
+pub fn shapes() -> impl Gen<Value = LatencyShape> {
     prop_oneof![
         Just(LatencyShape::Fixed),
         Just(LatencyShape::Uniform),
@@ -197,19 +200,27 @@ fn breakers() -> impl Gen<Value = BreakerConfig> {
         )
 }
 
-/// A strategy (the lab's, not proptest's) that is valid with `nodes` nodes.
-pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
-    let waits = prop_oneof![
+/// Every kind of wait between attempts.
+pub fn waits() -> impl Gen<Value = WaitKind> {
+    prop_oneof![
         Just(WaitKind::Immediate),
         Just(WaitKind::Fixed),
         Just(WaitKind::Exponential)
-    ];
-    let jitters = prop_oneof![
+    ]
+}
+
+/// Every jitter scheme.
+pub fn jitters() -> impl Gen<Value = Jitter> {
+    prop_oneof![
         Just(Jitter::None),
         Just(Jitter::Full),
         Just(Jitter::Equal),
         Just(Jitter::Decorrelated)
-    ];
+    ]
+}
+
+/// A strategy (the lab's, not proptest's) that is valid with `nodes` nodes.
+pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
     let targets = if nodes > 1 {
         prop_oneof![Just(Target::Same), Just(Target::NextReplica)].boxed()
     } else {
@@ -223,11 +234,11 @@ pub fn strategies(nodes: u32) -> BoxedStrategy<Strategy> {
         prop_oneof![Just(0), int(1, limits::MAX_LATENCY_MS)],
     );
     let backoff = (
-        waits,
+        waits(),
         int(0, limits::MAX_WAIT_MS),
         real(1.0, 10.0),
         int(0, limits::MAX_WAIT_MS),
-        jitters,
+        jitters(),
     );
     let cures = (
         any::<bool>(),
