@@ -413,7 +413,8 @@ pub struct ChoreographyConfig {
     /// How side A coordinates the flow.
     pub mode: Mode,
     /// Side B, the same world coordinated the other way (or the same way).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Written `null` when there is none: absent, it reads as the default's
+    /// orchestration (a link to side A alone opened both sides).
     pub compare: Option<Mode>,
     /// Units in stock; an order takes one.
     pub stock: u32,
