@@ -294,6 +294,13 @@ impl Projector {
 
     /// Change `seq` reached the queue (queue mode).
     pub fn arrive(&mut self, seq: u64, now: SimTime, rng: &mut SimRng) -> Next {
+        // Changes arrive in order, so one the copy already has was read from
+        // the log by a rebuild that caught up while it was on its way: it is
+        // applied already. (Applied twice, it counted twice: more applied
+        // than committed, and the backlog went below zero.)
+        if self.rebuild.is_none() && seq <= self.applied_up_to {
+            return Next::Idle;
+        }
         self.queue.push_back(seq);
         if self.busy {
             return Next::Idle;
