@@ -227,6 +227,14 @@ impl CqrsModel {
         let sync = side.sync.unwrap_or(config.projector.mode);
         let mut projector = config.projector.clone();
         projector.mode = sync;
+        // Pauses and a crash are a queue's (the validator holds the projector
+        // to it): a side that syncs another way has neither. (Its rebuild
+        // caught up with changes still on their delay, which were then
+        // applied twice: more applied than committed, the backlog below zero.)
+        if sync != SyncMode::Queue {
+            projector.pauses.clear();
+            projector.crash_at_ms = 0;
+        }
         let mut projections = vec![Projection {
             projector: Projector::new(projector),
             rows: Vec::new(),
