@@ -238,6 +238,16 @@ pub mod limits {
     /// The command line's: a month at 100 requests/s (memory stays flat).
     pub const MAX_WORK_CLI: f64 = 600_000_000.0;
     pub const MAX_CRASHES: u64 = 100;
+    /// Random crashes a run may draw per service, on average (each is a
+    /// window drawn before the run starts, and two events): a month at one
+    /// crash a minute is 44,640.
+    pub const MAX_RANDOM_CRASHES: f64 = 100_000.0;
+}
+
+/// The most a Poisson count of mean `mean` reaches in practice: its mean
+/// plus five standard deviations.
+fn poisson_most(mean: f64) -> f64 {
+    mean + 5.0 * libm::sqrt(mean) + 5.0
 }
 
 impl AvailabilityConfig {
@@ -283,7 +293,13 @@ impl AvailabilityConfig {
                     }
                 }
                 Crashes::Random { mttf_ms, mttr_ms } => {
-                    c.int(&format!("{name}.crashes.mttf_ms"), *mttf_ms, 1, limits::MAX_MS);
+                    // A crash and its restart take mttf + mttr on average: at
+                    // most MAX_RANDOM_CRASHES of them over the run (every
+                    // window is drawn up front: a crash a millisecond for a
+                    // month needed gigabytes before the first frame).
+                    let cycles = libm::ceil(l.duration_ms as f64 / limits::MAX_RANDOM_CRASHES) as u64;
+                    let shortest = cycles.saturating_sub(*mttr_ms).max(1);
+                    c.int(&format!("{name}.crashes.mttf_ms"), *mttf_ms, shortest, limits::MAX_MS);
                     c.int(&format!("{name}.crashes.mttr_ms"), *mttr_ms, 1, limits::MAX_MS);
                 }
             }
@@ -308,12 +324,16 @@ impl AvailabilityConfig {
         c.finish()?;
         let mut c = Checker::default();
         let secs = self.load.duration_ms as f64 / 1000.0;
+        // A ping every interval from 0 while the run lasts, on each side.
         let pings = self
             .sides()
             .iter()
-            .map(|t| self.load.duration_ms as f64 / t.interval_ms.max(1) as f64)
+            .map(|t| libm::ceil(self.load.duration_ms as f64 / t.interval_ms.max(1) as f64))
             .sum::<f64>();
-        let work = self.load.requests_per_s * secs * self.sides().len() as f64 + pings;
+        // Requests arrive at random (Poisson): as many as they may in
+        // practice, not their mean (which a run exceeds half the time).
+        let requests = poisson_most(self.load.requests_per_s * secs);
+        let work = requests * self.sides().len() as f64 + pings;
         let max = if allowed.calls > WorkLimits::LINK.calls {
             limits::MAX_WORK_CLI
         } else {
