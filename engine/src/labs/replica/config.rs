@@ -279,32 +279,65 @@ impl ReplicaConfig {
         n % self.nodes.racks.max(1)
     }
 
-    /// The longest a run can last: the files, every chunk's tries, the
-    /// outages, and the settling time (ms).
+    /// The longest a node's heartbeats go on (ms), in practice: until the
+    /// last file starts, every chunk's tries and backoff waits spread over
+    /// the workers, whatever the outages delayed (it ends when they do), the
+    /// background copies, the repairs, the verdict on a node back from an
+    /// outage — then the settling time. Latencies at their one-in-a-million
+    /// longest; every chunk tried to the last attempt.
+    ///
+    /// Each part is an upper bound. (It was not: the backoff cap without
+    /// the base it is raised to, fewer than one round of chunks when the
+    /// workers outnumber them, no lookups, copies or repairs, and no more
+    /// than four hours whatever the config: a 47-day clone at 0.001 MB/s
+    /// was accepted for an hour of heartbeats.)
     pub fn horizon_ms(&self) -> f64 {
-        let w = &self.workload;
-        let transfer = self.nodes.latency_ms as f64
-            + w.chunk_mb / self.nodes.mb_per_s.max(1e-9) * 1000.0
-            + self.nodes.slow_ms as f64;
+        let (w, n, m) = (&self.workload, &self.nodes, &self.metadata);
+        let data_ms = w.chunk_mb / n.mb_per_s.max(1e-9) * 1000.0;
+        let transfer = n.latency_shape.longest(n.latency_ms as f64, 0.0) + data_ms + n.slow_ms as f64;
+        let chunks = self.chunks() as f64;
         let side_max = self
             .sides()
             .iter()
             .map(|s| {
                 let tries = s.retry.max_attempts.max(1) as f64;
-                let per_chunk = tries * (transfer.min(s.attempt_timeout_ms as f64) + s.retry.cap_ms as f64);
-                per_chunk * self.chunks() as f64 / s.workers.max(1) as f64
+                // A pipeline passes the chunk through every replica.
+                let hops = match s.ack {
+                    Ack::AllReplicas => m.replication.max(1) as f64,
+                    Ack::Primary => 1.0,
+                };
+                let attempt = (transfer * hops).min(s.attempt_timeout_ms as f64);
+                let wait = s.retry.cap_ms.max(s.retry.base_ms) as f64;
+                let per_chunk = m.latency_ms as f64 + tries * attempt + (tries - 1.0) * wait;
+                // The chunks under way when the last file starts, then rounds of the rest.
+                (libm::ceil(chunks / s.workers.max(1) as f64) + 1.0) * per_chunk
             })
             .fold(0.0, f64::max);
-        let outages = self
-            .nodes
+        let outages = n
             .outages
             .iter()
             .map(|o| o.to_ms)
-            .chain(self.nodes.rack_outages.iter().map(|o| o.to_ms))
-            .chain(self.metadata.outages.iter().map(|o| o.to_ms))
+            .chain(n.rack_outages.iter().map(|o| o.to_ms))
+            .chain(m.outages.iter().map(|o| o.to_ms))
             .max()
             .unwrap_or(0) as f64;
-        (w.every_ms as f64 * w.files as f64 + side_max + outages).min(limits::MAX_MS as f64 * 4.0)
+        // Clones: a replica of every chunk for each node that can die (an
+        // outage each; a rack's takes its nodes), and for each placed
+        // replica found corrupt or copied to a node that was down.
+        let deaths = n.outages.len() as f64 + (n.rack_outages.len() * n.count as usize) as f64;
+        let clones = chunks * (2.0 * m.replication as f64 + deaths);
+        let repairs = if m.repair {
+            libm::ceil(clones / m.max_clones.max(1) as f64) * w.chunk_mb / m.clone_mb_per_s.max(1e-9) * 1000.0
+        } else {
+            0.0
+        };
+        w.every_ms as f64 * w.files as f64
+            + side_max
+            + outages
+            + transfer
+            + m.latency_ms as f64
+            + repairs
+            + 2.0 * m.heartbeat.interval_ms as f64
             + self.settle_ms as f64
     }
 
