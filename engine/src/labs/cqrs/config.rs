@@ -443,9 +443,15 @@ impl CqrsConfig {
         }
         c.finish()?;
         // The work: operations (a poll repeats a read at most every poll_ms
-        // for as long as the read side can lag), both sides.
+        // for as long as the read side can lag: a read and up to MAX_POLLS
+        // repeats of it — counting 20 for the 21 let a script of reads do
+        // 5 % more than its bound), both sides.
         let mut c = Checker::default();
-        let polls = if self.poll_ms > 0 { 20.0 } else { 1.0 };
+        let polls = if self.poll_ms > 0 {
+            f64::from(super::model::MAX_POLLS + 1)
+        } else {
+            1.0
+        };
         let ops = self.max_operations() * polls * self.sides().len() as f64;
         let max = limits::MAX_OPERATIONS * allowed.calls / WorkLimits::LINK.calls;
         if ops.is_nan() || ops > max {
