@@ -155,6 +155,8 @@ pub enum ReplicaEvent {
         chunk: u32,
         node: u32,
     },
+    /// The metadata server is back: the repairs queued while it was down go on.
+    ResumeRepairs,
 }
 
 /// One slice of time, for the charts.
@@ -231,6 +233,9 @@ pub struct ReplicaModel {
     /// Chunks waiting for a clone, and clones under way.
     repair_queue: BTreeSet<(usize, u32)>,
     clones_running: u32,
+    /// The repairs wait for the metadata server's return (a
+    /// [`ReplicaEvent::ResumeRepairs`] is on its way).
+    repairs_wait: bool,
     /// Since when some chunk has been under-replicated after a node died.
     repair_since: Option<SimTime>,
     /// Per node: the client's breaker (failures in a row open it for a while).
@@ -350,6 +355,7 @@ impl ReplicaModel {
             reported: vec![false; n],
             repair_queue: BTreeSet::new(),
             clones_running: 0,
+            repairs_wait: false,
             repair_since: None,
             breaker: vec![StreakBreaker::new(side.breaker_failures, SimDuration::from_ms(side.breaker_open_ms)); n],
             stats: ReplicaStats {
@@ -1133,7 +1139,16 @@ impl ReplicaModel {
 
     fn run_repairs(&mut self, ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>) {
         let now = ctx.now();
-        if self.metadata_up_at(now) > now {
+        let up = self.metadata_up_at(now);
+        if up > now {
+            // Nothing else may come to start them (a copy to a node that was
+            // down, or a clone, ending while the server was down, queued its
+            // chunk and no more): they go on when it is back. (They waited
+            // for ever, and the heartbeats with them: a run that never ended.)
+            if !self.repair_queue.is_empty() && !self.repairs_wait {
+                self.repairs_wait = true;
+                ctx.schedule_at(up, ReplicaEvent::ResumeRepairs);
+            }
             return;
         }
         while self.clones_running < self.config.metadata.max_clones {
@@ -1345,6 +1360,10 @@ impl ReplicaModel {
                 self.report(node, chunk, ctx);
             }
             ReplicaEvent::CloneDone { chunk, node } => self.clone_done(chunk, node, ctx),
+            ReplicaEvent::ResumeRepairs => {
+                self.repairs_wait = false;
+                self.run_repairs(ctx);
+            }
         }
     }
 }
