@@ -14,7 +14,7 @@ use cloud_patterns_playground::labs::replica::charts::ReplicaCharts;
 use cloud_patterns_playground::labs::replica::controls::{parse_list, ReplicaControls};
 use cloud_patterns_playground::labs::replica::log::ReplicaLog;
 use cloud_patterns_playground::labs::replica::stage::{
-    matrix_svg, nodes_svg, NodeCols, ReplicaStage, CANVAS_ROWS, MAX_LANES, SVG_ROWS,
+    matrix_svg, nodes_svg, status_markup, NodeCols, ReplicaStage, CANVAS_ROWS, MAX_LANES, SVG_ROWS,
 };
 use cloud_patterns_playground::labs::replica::ReplicaView;
 use engine::labs::replica::view::{self as rv, Cell};
@@ -259,6 +259,78 @@ async fn a_reported_node_is_marked_before_any_verdict() {
     assert_eq!(text(&node, ".replica-reported-mark"), "⚑");
     assert!(text(&node, "title").contains("reported failing by a client"));
     assert!(text(&root, "[data-testid=metadata]").contains("it knows of 0"));
+}
+
+/// The breaker preset's lesson on the grid: while B's breaker on node_2 is
+/// open, a ⚡ stands beside node_2's number on B (and its sentence says
+/// so); A has no breaker and never shows one.
+#[wasm_bindgen_test]
+async fn an_open_breaker_is_marked_beside_its_node() {
+    let view = preset("breaker");
+    let (a, _keep_a) = mount(move || stage(view, 0));
+    let (b, _keep_b) = mount(move || stage(view, 1));
+    let mut shown = 0;
+    for ms in (0..3_000).step_by(50) {
+        advance_to(view, ms);
+        tick().await;
+        assert!(
+            all(&a, ".replica-breaker-mark").is_empty(),
+            "{ms} ms: A has no breaker"
+        );
+        let open = view.run.with_value(|r| {
+            let sim = &r.sides[1];
+            sim.model().breaker_open(1, sim.now())
+        });
+        let marks = all(&b, ".replica-breaker-mark");
+        assert_eq!(
+            marks.len(),
+            usize::from(open),
+            "{ms} ms: B's breaker open: {open}"
+        );
+        for mark in &marks {
+            let node = mark.closest("g.replica-node").unwrap().unwrap();
+            assert_eq!(
+                node.get_attribute("data-node").as_deref(),
+                Some("2"),
+                "{ms} ms"
+            );
+            assert!(text(&node, "title").contains("breaker is open"), "{ms} ms");
+        }
+        shown += marks.len();
+    }
+    assert!(shown > 0, "B's breaker was never shown open");
+}
+
+/// One of a status is in the singular, in every language ("1 fallidos",
+/// "1 falhos", "1 chunks em risco" read as typos).
+#[wasm_bindgen_test]
+fn one_chunk_of_a_status_is_in_the_singular() {
+    let view = preset("before");
+    run_to_end(view);
+    let failed = view
+        .run
+        .with_value(|r| rv::status_counts(r.sides[0].model())[3]);
+    let html = |lang| view.run.with_value(|r| status_markup(&r.sides[0], lang));
+    let (es, pt, en) = (html(Lang::Es), html(Lang::Pt), html(Lang::En));
+    if failed == 1 {
+        assert!(
+            es.contains("1 fallido<") && pt.contains("1 falho<"),
+            "{es}\n{pt}"
+        );
+    }
+    assert!(
+        !es.contains(">1 fallidos") && !pt.contains(">1 falhos"),
+        "{es}\n{pt}"
+    );
+    for (lang, one) in [
+        (Lang::En, "1 chunk at risk"),
+        (Lang::Es, "1 fragmento en riesgo"),
+        (Lang::Pt, "1 chunk em risco"),
+    ] {
+        let text = engine::i18n::tn(lang, "replica.stage.risk", 1, &[("n", &1), ("known", &0)]);
+        assert!(text.starts_with(one), "{text}");
+    }
+    assert!(en.contains("failed"), "{en}");
 }
 
 #[wasm_bindgen_test]

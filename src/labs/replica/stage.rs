@@ -156,6 +156,10 @@ fn node_sentence(lang: Lang, n: usize, v: &NodeView, windows: &[(u64, u64)]) -> 
             ("failures", &v.failures),
         ],
     );
+    if v.breaker_open {
+        s.push_str(" · ");
+        s.push_str(t(lang, "replica.node.breaker_open"));
+    }
     if v.reported && v.health == Health::Alive {
         s.push_str(" · ");
         s.push_str(t(lang, "replica.node.reported"));
@@ -293,6 +297,20 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                     ("text-anchor", "middle"),
                 ],
                 &(n + 1).to_string(),
+            );
+        }
+        // This side's breaker open on the node: beside its number ("⚡", as
+        // the log writes it; drawn as text, not the colour emoji).
+        if v.breaker_open {
+            s.elem(
+                "text",
+                &[
+                    ("class", "replica-breaker-mark"),
+                    ("x", &num(if cw >= 28.0 { cx + 6.0 } else { cx })),
+                    ("y", "12"),
+                    ("text-anchor", if cw >= 28.0 { "start" } else { "middle" }),
+                ],
+                "\u{26A1}\u{FE0E}",
             );
         }
         // The world's truth, which the metadata server learns only from
@@ -1160,11 +1178,8 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
                 ("data-status", key),
             ],
         );
-        let name = if key == "corrupt" {
-            t(lang, "replica.status.corrupt").to_string()
-        } else {
-            t(lang, &format!("replica.status.{key}")).to_string()
-        };
+        // "1 fallido", not "1 fallidos".
+        let name = engine::i18n::tn(lang, &format!("replica.status.{key}"), n, &[]);
         s.text(&format!("{} {}", fmt_count(lang, n), name));
         s.close("span");
     }
@@ -1252,9 +1267,10 @@ pub fn status_markup(sim: &ReplicaSim, lang: Lang) -> String {
             ("data-known", &risk.known.to_string()),
             ("title", t(lang, "replica.stage.risk_help")),
         ],
-        &tf(
+        &engine::i18n::tn(
             lang,
             "replica.stage.risk",
+            risk.at_risk,
             &[("n", &risk.at_risk), ("known", &risk.known)],
         ),
     );

@@ -432,6 +432,12 @@ impl ReplicaModel {
         self.reported.get(n as usize).copied().unwrap_or(false)
     }
 
+    /// This side's client has its breaker open on `n` at `now`: it sends the
+    /// node nothing until it closes.
+    pub fn breaker_open(&self, n: u32, now: SimTime) -> bool {
+        self.breaker.get(n as usize).is_some_and(|b| b.is_open(now))
+    }
+
     pub fn node_up(&self, n: u32, t: SimTime) -> bool {
         // As `up_in(&self.node_windows(n), t)`, without building the list.
         let ms = t.as_micros() / 1000;

@@ -171,6 +171,8 @@ pub struct NodeView {
     /// A client reported it failing since it was last heard from (the
     /// metadata server routes around it before any verdict).
     pub reported: bool,
+    /// This side's breaker on it is open: the client sends it nothing.
+    pub breaker_open: bool,
     /// A slow ("grey") node.
     pub slow: bool,
     pub rack: u32,
@@ -196,6 +198,7 @@ pub fn nodes(m: &ReplicaModel, now: SimTime) -> Vec<NodeView> {
             replicas: replicas[n],
             failures: m.stats.node_failures[n],
             reported: m.reported(n as u32),
+            breaker_open: m.breaker_open(n as u32, now),
             slow: c.nodes.slow.contains(&(n as u32 + 1)),
             rack: c.rack_of(n as u32),
         })
