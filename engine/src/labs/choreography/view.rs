@@ -904,10 +904,29 @@ mod tests {
             assert!(hit, "{id} moment {}", n + 1);
         };
         happened("event_lost", 0, 0, &|r| matches!(r, ChoreoRecord::Lost { .. }));
-        // The demo's last moment: both orders have just shipped (the run's
-        // last 2 s, with nothing else on the way, are the shipping window).
-        happened("demo", 3, 0, &|r| matches!(r, ChoreoRecord::Shipped { .. }));
-        happened("demo", 3, 1, &|r| matches!(r, ChoreoRecord::Shipped { .. }));
+        // The demo's last moment says the run goes on 2 s until the orders
+        // ship ("Ships after"): each side's last record is its Shipped, 2 s
+        // after the order completed, with nothing traced in between but the
+        // completion's own notice (within 100 ms).
+        let p = presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+        let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        for (side, sim) in run.sides.iter().enumerate() {
+            let done = sim.model().orders()[0].completed_at.unwrap();
+            assert!(
+                done.as_micros() / 1000 <= p.moments[2].at_ms + 30,
+                "side {side}: {done}"
+            );
+            let last = sim.trace().entries().last().unwrap();
+            assert!(matches!(last.record, ChoreoRecord::Shipped { .. }), "side {side}");
+            assert_eq!(last.at.as_micros(), done.as_micros() + p.config.ship_after_ms * 1000);
+            let quiet = sim
+                .trace()
+                .entries()
+                .filter(|e| e.at.as_micros() > done.as_micros() + 100_000 && e.at < last.at)
+                .count();
+            assert_eq!(quiet, 0, "side {side}: records while waiting to ship");
+        }
         happened("watcher", 1, 0, &|r| matches!(r, ChoreoRecord::Flagged { .. }));
         // The demo's first moment: A published inventory_reserved while B's
         // orchestrator still waits for the reservation's reply (the caption
