@@ -1367,6 +1367,44 @@ async fn token_discs_never_cover_each_others_numbers() {
     }
 }
 
+/// A token's label stays inside the drawing: above a token at the top of the
+/// stage, "inventory_reserved" was cut off (the demo at 46 ms, in an embed).
+#[wasm_bindgen_test]
+async fn token_labels_stay_inside_the_drawing() {
+    let mut seen = 0;
+    for id in ["demo", "payment_rejected"] {
+        let view = preset(id);
+        let (root, _keep) = both_stages_styled(view);
+        let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
+        for width in [365, 760] {
+            restart_at_width(&root, view, &p, width).await;
+            for ms in (0..800).step_by(4) {
+                advance_to(view, ms);
+                tick().await;
+                for label in all(&root, ".choreo-token-label") {
+                    let svg = label
+                        .closest("svg")
+                        .unwrap()
+                        .unwrap()
+                        .get_bounding_client_rect();
+                    let r = label.get_bounding_client_rect();
+                    assert!(
+                        r.top() >= svg.top() - 0.5 && r.bottom() <= svg.bottom() + 0.5,
+                        "{id}, {width} px, {ms} ms: {:?} at {}–{} outside {}–{}",
+                        label.text_content(),
+                        r.top(),
+                        r.bottom(),
+                        svg.top(),
+                        svg.bottom()
+                    );
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 50, "labels checked: {seen}");
+}
+
 /// A label never covers another order's token: at 1.5 s in double_refund's
 /// B, "charge the payment" ran over token 1 while a spot beside it was free.
 #[wasm_bindgen_test]

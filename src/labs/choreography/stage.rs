@@ -562,7 +562,7 @@ pub fn stage_svg(
             if !tk.lost_shown {
                 return None;
             }
-            let mut spots = token_label_spots(tk.x, tk.y, lost_wide, lay.w);
+            let mut spots = token_label_spots(tk.x, tk.y, lost_wide, lay.w, lay.h);
             spots.rotate_right(1);
             let boxed = spot_boxes(spots, lost_wide);
             let spot = first_clear(&boxed, &[&taken, &discs, &boxes])
@@ -582,7 +582,7 @@ pub fn stage_svg(
                     let spots = spot_boxes(
                         beside
                             .into_iter()
-                            .chain(token_label_spots(tk.x, tk.y, cross, lay.w)),
+                            .chain(token_label_spots(tk.x, tk.y, cross, lay.w, lay.h)),
                         cross,
                     );
                     let (at, b) = first_clear(&spots, &[&taken, &discs, &names])?;
@@ -602,7 +602,7 @@ pub fn stage_svg(
     for i in order {
         let tk = &tokens[i];
         let wide = text_width(&tk.label, 11.0);
-        let spots = spot_boxes(token_label_spots(tk.x, tk.y, wide, lay.w), wide);
+        let spots = spot_boxes(token_label_spots(tk.x, tk.y, wide, lay.w, lay.h), wide);
         let followed = picked == Some(tk.order);
         // One label per message: a copy of the same event to another
         // listener says nothing new ("delivery_cancelled" twice, across
@@ -636,7 +636,7 @@ pub fn stage_svg(
             label_at[i] = Some(at);
         } else if picked == Some(tk.order) {
             // The followed order's label always shows.
-            label_at[i] = token_label_spots(tk.x, tk.y, wide, lay.w)
+            label_at[i] = token_label_spots(tk.x, tk.y, wide, lay.w, lay.h)
                 .into_iter()
                 .next();
         }
@@ -1031,7 +1031,7 @@ pub fn is_backward(topic: Topic) -> bool {
 /// Where a token's label may go, best first: beside the token on the side
 /// where it fits in a drawing `w` wide (the right in the drawing's left
 /// part), then centred above it, then below, kept inside the drawing.
-fn token_label_spots(tx: f64, ty: f64, wide: f64, w: f64) -> Vec<(f64, f64, &'static str)> {
+fn token_label_spots(tx: f64, ty: f64, wide: f64, w: f64, h: f64) -> Vec<(f64, f64, &'static str)> {
     let right = (tx + 12.0 + wide <= w - 2.0).then_some((tx + 12.0, ty - 9.0, "start"));
     let left = (tx - 12.0 - wide >= 2.0).then_some((tx - 12.0, ty - 9.0, "end"));
     let half = wide / 2.0 + 2.0;
@@ -1045,6 +1045,9 @@ fn token_label_spots(tx: f64, ty: f64, wide: f64, w: f64) -> Vec<(f64, f64, &'st
         .into_iter()
         .flatten()
         .chain([(cx, ty - 13.0, "middle"), (cx, ty + 22.0, "middle")])
+        // Inside the drawing: a label above a token at the top was cut off
+        // ("inventory_reserved" over Inventory, in a course page's frame).
+        .filter(|&(_, y, _)| y - 10.0 >= 0.0 && y + 3.0 <= h)
         .collect()
 }
 
