@@ -171,7 +171,8 @@ fn capacity(max: u64) -> impl Gen<Value = u32> {
     prop_oneof![Just(0u32), int(1, max).prop_map(|c| c as u32)]
 }
 
-/// Every latency shape but the normal one (which needs a standard deviation).
+/// Every latency shape but the normal one (a projector has no standard
+/// deviation, and its validator refuses it).
 fn shapes_without_sd() -> impl Gen<Value = LatencyShape> {
     shapes().prop_filter("no standard deviation here", |s| *s != LatencyShape::Normal)
 }
@@ -650,7 +651,7 @@ fn nodes(scale: Scale, chunks_per_file: u32) -> BoxedStrategy<Nodes> {
         .prop_flat_map(move |(count, racks)| {
             let racks = racks as u32;
             (
-                (Just(count), Just(racks), int(0, latency), shapes_without_sd()),
+                (Just(count), Just(racks), int(0, latency), shapes()),
                 (real(rate.0, rate.1), real(0.0, 1.0), real(0.0, 1.0)),
                 (
                     node_outages(count, most_outages, end),
@@ -948,7 +949,7 @@ fn services_of_availability(scale: Scale) -> BoxedStrategy<avail::Service> {
     let most = ms(scale, 600_000, 400);
     (
         int(0, most),
-        shapes_without_sd(),
+        shapes(),
         capacity(ms(scale, 100_000, 8)),
         crashes(scale),
         int(0, ms(scale, 600_000, 3_000)),
