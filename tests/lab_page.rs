@@ -1337,3 +1337,58 @@ fn a_short_verdict_plot_keeps_its_numbers_apart() {
     // A full-size plot keeps its three steps where they sit closer over the peak.
     assert_eq!(verdict_ticks_in(14.0, true, 76.0).1.len(), 4);
 }
+
+/// In the embed the key figures run on one line with a thin rule between
+/// them; a wrapped line no longer starts with a stray rule (availability's
+/// "| Downtime 32 min 6 s"): every rule at a line's start is clipped off.
+#[wasm_bindgen_test]
+fn a_wrapped_line_of_key_figures_starts_without_a_rule() {
+    let root = container();
+    let figures: String = [
+        "Time a registration backend served",
+        "Downtime",
+        "Time to detect a crash",
+        "False alarms",
+        "Failovers",
+    ]
+    .iter()
+    .map(|dt| format!("<div><dt>{dt}</dt><dd>99.82 %</dd></div>"))
+    .collect();
+    root.set_inner_html(&format!(
+        "<style>{}{}</style><div class=\"lab compact\" style=\"width: 330px\"><dl class=\"key-figures\">{figures}</dl></div>",
+        include_str!("../style/main.css"),
+        include_str!("../style/lab-page.css")
+    ));
+    let dl = q(&root, "dl").unwrap().get_bounding_client_rect();
+    let items: Vec<web_sys::DomRect> = root
+        .query_selector_all("dl > div")
+        .unwrap()
+        .values()
+        .into_iter()
+        .map(|n| {
+            n.unwrap()
+                .unchecked_into::<Element>()
+                .get_bounding_client_rect()
+        })
+        .collect();
+    let lines: std::collections::BTreeSet<i64> =
+        items.iter().map(|r| r.top().round() as i64).collect();
+    assert!(lines.len() >= 2, "the figures wrap at 330 px: {lines:?}");
+    for (i, r) in items.iter().enumerate() {
+        let first_on_its_line = !items[..i].iter().any(|o| (o.top() - r.top()).abs() < 1.0);
+        if first_on_its_line {
+            assert!(
+                r.left() < dl.left(),
+                "figure {i}: its rule at {} inside the list's edge {}",
+                r.left(),
+                dl.left()
+            );
+        } else {
+            assert!(
+                r.left() > dl.left(),
+                "figure {i}: its rule is clipped mid-line"
+            );
+        }
+    }
+    root.remove();
+}
