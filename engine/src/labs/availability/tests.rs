@@ -941,9 +941,10 @@ fn the_guided_moments_say_what_the_run_shows() {
 
 /// The month's moments say what its cards and table show: three days in,
 /// two crashes, each costing A its restart and B only the detection; day
-/// 12's long restart (28 min) lifting A's downtime over what 99.9 % allows
-/// so far while B's stays a minute and a half; day 29, after the last of 14
-/// crashes, A three times over the month's 43 minutes, B a sixth of them.
+/// 12's long restart lifting A's downtime to 32 min 6 s, over what 99.9 %
+/// allows so far (99.82 % served) while B's stays a minute and a half
+/// (99.99 %); day 29, after the last of 14 crashes, A three times over the
+/// month's 43 minutes, B a sixth of them.
 #[test]
 fn the_months_moments_say_what_the_run_shows() {
     use crate::labs::run::LabRun;
@@ -953,7 +954,17 @@ fn the_months_moments_say_what_the_run_shows() {
     // The English captions give the numbers checked below.
     for (i, said) in [
         (0, &["two crashes"][..]),
-        (1, &["28 minutes", "32 minutes", "18 minutes", "1 min 29 s"]),
+        (
+            1,
+            &[
+                "long restart",
+                "32 min 6 s",
+                "above what the target allows",
+                "99.82 %",
+                "1 min 29 s",
+                "99.99 %",
+            ],
+        ),
         (2, &["14 crashes", "2 h 5 min", "43 minutes", "6 min 49 s", "30 s"]),
     ] {
         let text = crate::i18n::t(crate::i18n::Lang::En, &p.moments[i].caption_key);
@@ -1005,9 +1016,9 @@ fn the_months_moments_say_what_the_run_shows() {
     assert!(b_longest(&run) <= 35_000_000 && b < a / 3.0, "B {b} min");
     assert_eq!(run.sides[1].model().metrics(run.now()).failovers, 2);
 
-    // 2 (day 12, 293 h): a crash whose restart took 28 min; A's downtime is
-    // 32 minutes, its line over the allowance so far (18 min) — nearly twice
-    // it; B's 1 min 29 s.
+    // 2 (day 12, 293 h): a crash with a long restart (28 min, against ~10 on
+    // average); A's downtime jumped to 32 min 6 s, its line over the
+    // allowance so far, 99.82 % served; B's 1 min 29 s, 99.99 %.
     let mut before = AvailabilityRun::new(&p.config, p.seed).unwrap();
     before.run_until(SimTime::from_ms(292 * 3_600_000), u64::MAX);
     let (a_before, _, _) = read(&before, 0);
@@ -1017,19 +1028,28 @@ fn the_months_moments_say_what_the_run_shows() {
     let (b, _, _) = read(&run, 1);
     let last = crashes.last().unwrap();
     assert_eq!(crashes.len(), 3);
-    assert_eq!(libm::round(minutes(last.1.since(last.0).as_micros())), 28.0, "{last:?}");
-    assert!(last.1 < run.now(), "the primary is back");
-    assert_eq!(
-        (a as u64, libm::round(allowed)),
-        (32, 18.0),
-        "A {a} min, allowed {allowed}"
-    );
     assert!(
-        a > 1.75 * allowed && a < 2.0 * allowed,
-        "nearly twice: {a} vs {allowed}"
+        minutes(last.1.since(last.0).as_micros()) > 20.0,
+        "a long restart: {last:?}"
     );
+    assert!(last.1 < run.now(), "the primary is back");
+    assert_eq!(shown(&run, 0), "32 min 6 s", "A {a} min");
+    assert!(a > allowed, "A {a} min, allowed {allowed}");
     assert_eq!(shown(&run, 1), "1 min 29 s", "B {b} min");
     assert!(b < allowed);
+    // "Time a registration backend served", as the cards show it.
+    let served = |side: usize| {
+        let sim = &run.sides[side];
+        sim.model().metrics(sim.now()).uptime_ratio
+    };
+    assert_eq!(
+        (
+            crate::num::fixed(served(0) * 100.0, 2),
+            crate::num::fixed(served(1) * 100.0, 2)
+        ),
+        ("99.82".into(), "99.99".into())
+    );
+    assert!(served(0) < 0.999, "under the target");
 
     // 3 (day 29): after the last of 14 crashes, A down 2 h 5 min — almost
     // three times the month's 43 minutes; B 6 min 49 s, about 30 s a crash.

@@ -820,16 +820,46 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         ("before", 0, &["chunk 1", "Chunks 4 to 7"][..]),
         ("before", 1, &["3 of 8", "5 failed or never tried", "671 ms", "all 8"]),
         ("corruption", 0, &["9 of the 32", "9 chunks at risk; it knows of 0"]),
-        ("corruption", 1, &["20 and 23", "1 s", "2 corrupt chunks"]),
-        ("corruption", 2, &["6.33 s", "5.38 s", "7 chunks"]),
-        ("slow_node", 0, &["5 s", "20 s", "13 of the 16", "(2, 8, 14)"]),
-        ("slow_node", 1, &["16 chunks", "9.98 s", "node_4", "1 s", "5 s"]),
-        ("slow_node", 2, &["2, 8 and 14", "21.31 s", "9.98 s"]),
+        (
+            "corruption",
+            1,
+            &[
+                "Corrupt reads caught” 2",
+                "chunk 20",
+                "knows of 2",
+                "1 s",
+                "“2 corrupt, not caught”",
+            ],
+        ),
+        (
+            "corruption",
+            2,
+            &["no corrupt chunk", "7 chunks at risk", "B's still 9"],
+        ),
+        (
+            "slow_node",
+            0,
+            &["5 s", "20 s", "“slow”", "13 of the 16", "3 in progress"],
+        ),
+        (
+            "slow_node",
+            1,
+            &["16 chunks", "9.98 s", "next replica, node_4", "1 s", "5 s"],
+        ),
+        (
+            "slow_node",
+            2,
+            &["three node_3 chunks", "chunk 2's row", "21.31 s", "9.98 s"],
+        ),
         ("all_corrupt", 0, &["node_4", "1 s", "node_5"]),
         ("all_corrupt", 1, &["node_5", "2 s", "7 chunks"]),
         ("all_corrupt", 2, &["3 attempts", "7 chunks"]),
-        ("breaker", 0, &["chunk 13", "twice", "5 s"]),
-        ("breaker", 1, &["6 on A", "2 on B"]),
+        ("breaker", 0, &["chunk 13", "twice", "⚡ by node_2 on B", "5 s"]),
+        (
+            "breaker",
+            1,
+            &["chunk 13", "three times", "⚡ by node_2", "26 chunks done", "A's 22"],
+        ),
         (
             "breaker",
             2,
@@ -839,7 +869,7 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
                 "1.05",
                 "2.51 s",
                 "1.15",
-                "2 failures instead of 6",
+                "failure on the flapping node_2",
             ],
         ),
     ] {
@@ -891,9 +921,17 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
             .iter()
             .any(|r| matches!(r, ReplicaRecord::Health { .. })));
     }
-    // corruption 2 (4.1 s): A caught chunks 20 and 23, reported both, and
-    // waits before the next replica; B delivered both, reported nothing.
+    // corruption 2 (4.1 s): A caught two corrupt replicas, chunk 20's (and
+    // 23's), reported both ("knows of 2"), and waits before the next replica;
+    // B delivered both, reported nothing ("2 corrupt, not caught").
     let run = at("corruption", 1);
+    let k = risk(run.sides[0].model(), run.sides[0].now());
+    assert_eq!(k.known, 2, "the metadata server knows of 2");
+    let start = super::view::window_start(run.sides[0].model(), 16);
+    assert!(
+        (16..=20).contains(&start),
+        "chunk 20's row among the first five: from {start}"
+    );
     let r = records(&run, 0);
     for chunk in [20, 23] {
         assert!(r.iter().any(|x| matches!(x, ReplicaRecord::AttemptFailed { chunk: c, attempt: 1, why: Failure::Checksum, .. } if *c == chunk)));
@@ -916,9 +954,11 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         assert_eq!(gap("corruption", 0, &failed, &retried), 1.0, "a 1 s wait");
     }
     assert_eq!((b.corrupt_delivered, b.reports_sent), (2, 0));
+    // The bar's "2 corrupt, not caught": B's done chunks delivered corrupt.
+    assert_eq!(b.corrupt_delivered.min(count(&run, 1)[2]), 2);
     // corruption 3 (6.4 s): both done; A read 20 and 23 from their next
-    // replicas, good copies were cloned in, in 6.33 s against 5.38 s; 7
-    // chunks still hold a corrupt replica nobody read.
+    // replicas, good copies were cloned in: 7 chunks at risk on A, 9 on B,
+    // each of them a corrupt replica nobody read.
     let run = at("corruption", 2);
     let r = records(&run, 0);
     for chunk in [20, 23] {
@@ -934,9 +974,11 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         (metrics(&run, 0).corrupt_delivered, metrics(&run, 1).corrupt_delivered),
         (0, 2)
     );
-    assert_eq!(transfer(&run, 0).0, "6.33 s");
-    assert_eq!(transfer(&run, 1).0, "5.38 s");
     assert_eq!((corrupt_chunks(&run, 0), corrupt_chunks(&run, 1)), (7, 9));
+    for (side, n) in [(0, 7), (1, 9)] {
+        let k = risk(run.sides[side].model(), run.sides[side].now());
+        assert_eq!((k.at_risk, k.known), (n, 0), "side {side}");
+    }
     for chunk in [20usize, 23] {
         let c = &run.sides[0].model().chunks[chunk];
         assert!(
@@ -946,8 +988,10 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         );
     }
 
-    // slow_node 1 (5.1 s): chunk 2's first try on node_3 timed out on both
-    // sides; 13 of 16 done, the other three (2, 8, 14) all on node_3.
+    // slow_node 1 (5.1 s): chunk 2's first try on node_3 (its row in view)
+    // timed out on both sides; 13 of 16 done, the 3 in progress (2, 8, 14)
+    // all started on node_3, the slow one.
+    assert_eq!(get("slow_node").config.nodes.slow, vec![3]);
     let run = at("slow_node", 0);
     for side in 0..2 {
         let r = records(&run, side);
@@ -975,7 +1019,9 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
             )
         };
         assert_eq!(gap("slow_node", side, &started, &timed_out), 5.0, "after 5 s");
-        assert_eq!(count(&run, side)[2], 13);
+        assert_eq!((count(&run, side)[2], count(&run, side)[1]), (13, 3));
+        let m = run.sides[side].model();
+        assert_eq!(super::view::window_start(m, 16), 0, "chunk 2's row the third");
         for chunk in [2, 8, 14] {
             assert!(r.contains(&ReplicaRecord::Attempt {
                 chunk,
@@ -986,7 +1032,8 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         }
     }
     // slow_node 2 (10 s): B is done, 16 of 16 in 9.98 s, each of the three
-    // taken to node_4 on attempt 2; A is asking node_3 again for all three.
+    // sent to the next replica, node_4, on attempt 2; A is asking node_3
+    // again for all three.
     let run = at("slow_node", 1);
     assert_eq!(count(&run, 1)[2], 16);
     assert_eq!(transfer(&run, 1).0, "9.98 s");
@@ -1013,8 +1060,9 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         assert_eq!(gap("slow_node", 0, &failed, &again), 1.0, "A backs off 1 s");
     }
     assert_eq!((count(&run, 0)[2], count(&run, 0)[1]), (13, 3));
-    // slow_node 3 (21.4 s): A gave up on 2, 8 and 14 after three timeouts
-    // each on node_3: 3 failed, 21.31 s, against B's 0 and 9.98 s.
+    // slow_node 3 (21.4 s): A gave up on its three node_3 chunks (2, 8 and
+    // 14; chunk 2's row in view) after three timeouts each: 3 failed, 21.31 s,
+    // against B's 0 and 9.98 s.
     let run = at("slow_node", 2);
     let r = records(&run, 0);
     for chunk in [2, 8, 14] {
@@ -1028,6 +1076,11 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         }
     }
     assert_eq!((metrics(&run, 0).chunks_failed, metrics(&run, 1).chunks_failed), (3, 0));
+    assert_eq!(
+        super::view::window_start(run.sides[0].model(), 16),
+        0,
+        "chunk 2's row in view"
+    );
     assert_eq!(transfer(&run, 0).0, "21.31 s");
     assert_eq!(transfer(&run, 1).0, "9.98 s");
 
@@ -1131,8 +1184,23 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
     assert!(c.lost && c.replicas.is_empty(), "{:?}", c.replicas);
 
     // breaker 1 (0.85 s): node_2 is down; chunk 13 failed there twice on both
-    // sides; B's breaker just opened, A has none.
+    // sides; B's breaker just opened (the ⚡ by node_2 on B), for 5 s; A has
+    // none.
     let run = at("breaker", 0);
+    let breakers = |run: &ReplicaRun, side: usize| -> Vec<bool> {
+        super::view::nodes(run.sides[side].model(), run.sides[side].now())
+            .iter()
+            .map(|n| n.breaker_open)
+            .collect()
+    };
+    let only_node_2 = vec![false, true, false, false, false, false];
+    for side in 0..2 {
+        let start = super::view::window_start(run.sides[side].model(), 16);
+        assert_eq!(start, 11, "side {side}: #13 the third row");
+    }
+    assert_eq!(breakers(&run, 1), only_node_2);
+    assert!(!breakers(&run, 0).contains(&true));
+    assert_eq!(get("breaker").config.compare.as_ref().unwrap().breaker_open_ms, 5_000);
     assert!(!run.sides[0].model().node_up(1, run.sides[0].now()));
     assert_eq!((failures_on(&run, 0, 1), failures_on(&run, 1, 1)), (2, 2));
     for side in 0..2 {
@@ -1148,10 +1216,24 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
     assert!(!records(&run, 0)
         .iter()
         .any(|r| matches!(r, ReplicaRecord::BreakerOpen { .. })));
-    // breaker 2 (1.5 s): A 6 failures on node_2, B still 2, and B has sent
-    // node_2 nothing since its breaker opened.
+    // breaker 2 (1.5 s): A's chunk 13 (its row in view) has failed three
+    // times on node_2; B's breaker is still open and B has sent node_2
+    // nothing since it opened; 26 chunks done on B, 22 on A.
     let run = at("breaker", 1);
-    assert_eq!((failures_on(&run, 0, 1), failures_on(&run, 1, 1)), (6, 2));
+    use super::view::Mark;
+    assert_eq!(super::view::marks(run.sides[0].model(), 13), vec![Mark::Failed; 3]);
+    let a13 = records(&run, 0)
+        .iter()
+        .filter(|r| matches!(r, ReplicaRecord::AttemptFailed { chunk: 13, node: 1, .. }))
+        .count();
+    assert_eq!(a13, 3);
+    assert_eq!(
+        super::view::window_start(run.sides[0].model(), 16),
+        11,
+        "#13 the third row"
+    );
+    assert_eq!(breakers(&run, 1), only_node_2);
+    assert_eq!((count(&run, 0)[2], count(&run, 1)[2]), (22, 26));
     let b = records(&run, 1);
     let opened = b
         .iter()
@@ -1161,7 +1243,8 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         .iter()
         .any(|r| matches!(r, ReplicaRecord::Attempt { node: 1, .. })));
     // breaker 3 (2.52 s): both done, all 40 chunks: B in 2.10 s with 1.05
-    // attempts a chunk, A in 2.51 s with 1.15; 2 failures against 6.
+    // attempts a chunk, A in 2.51 s with 1.15; every attempt beyond one a
+    // chunk was a failure on node_2, and B had most of A's spared.
     let run = at("breaker", 2);
     assert_eq!((count(&run, 0)[2], count(&run, 1)[2]), (40, 40));
     assert_eq!(
@@ -1173,5 +1256,20 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
         (format!("{:.2}", a.mean_attempts), format!("{:.2}", b.mean_attempts)),
         ("1.15".into(), "1.05".into())
     );
-    assert_eq!((failures_on(&run, 0, 1), failures_on(&run, 1, 1)), (6, 2));
+    for side in 0..2 {
+        let r = records(&run, side);
+        let attempts = r.iter().filter(|x| matches!(x, ReplicaRecord::Attempt { .. })).count();
+        let failed = r
+            .iter()
+            .filter(|x| matches!(x, ReplicaRecord::AttemptFailed { .. }))
+            .count();
+        assert_eq!(
+            attempts - 40,
+            failed,
+            "side {side}: the extra attempts are the failures"
+        );
+        assert_eq!(failures_on(&run, side, 1), failed, "side {side}: all on node_2");
+    }
+    let (fa, fb) = (failures_on(&run, 0, 1), failures_on(&run, 1, 1));
+    assert!(fa - fb > fa / 2, "most spared: {fa} against {fb}");
 }
