@@ -442,17 +442,25 @@ impl CqrsConfig {
             c.int("stock.copy_lag_ms", s.copy_lag_ms, 0, limits::MAX_WAIT_MS);
         }
         c.finish()?;
-        // The work: operations (a poll repeats a read at most every poll_ms
-        // for as long as the read side can lag: a read and up to MAX_POLLS
-        // repeats of it — counting 20 for the 21 let a script of reads do
-        // 5 % more than its bound), both sides.
+        // The work: operations, both sides. A read is one, or more: a poll
+        // repeats it at most every poll_ms for as long as the read side can
+        // lag, a read and up to MAX_POLLS repeats of it (counting 20 for the
+        // 21 let a script of reads do 5 % more than its bound); a read that
+        // waits for its version and times out reads the write store too.
         let mut c = Checker::default();
-        let polls = if self.poll_ms > 0 {
+        let waits = self.ryw_fallback == Fallback::WriteStore
+            && self.sides().iter().any(|s| {
+                s.architecture == Architecture::Cqrs
+                    && matches!(s.consistency, Consistency::ReadYourWrites | Consistency::Monotonic)
+            });
+        let reads = if self.poll_ms > 0 {
             f64::from(super::model::MAX_POLLS + 1)
+        } else if waits {
+            2.0
         } else {
             1.0
         };
-        let ops = self.max_operations() * polls * self.sides().len() as f64;
+        let ops = self.max_operations() * reads * self.sides().len() as f64;
         let max = limits::MAX_OPERATIONS * allowed.calls / WorkLimits::LINK.calls;
         if ops.is_nan() || ops > max {
             let mut lower: Vec<String> = match self.workload {
