@@ -917,7 +917,7 @@ mod tests {
                 done.as_micros() / 1000 <= p.moments[2].at_ms + 30,
                 "side {side}: {done}"
             );
-            let last = sim.trace().entries().last().unwrap();
+            let last = sim.trace().entries().next_back().unwrap();
             assert!(matches!(last.record, ChoreoRecord::Shipped { .. }), "side {side}");
             assert_eq!(last.at.as_micros(), done.as_micros() + p.config.ship_after_ms * 1000);
             let quiet = sim

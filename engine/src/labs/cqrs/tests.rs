@@ -1152,7 +1152,7 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
     assert!(run.sides[0].model().projections[1]
         .rows
         .get(read.order as usize)
-        .map_or(true, |r| r.version == 0));
+        .is_none_or(|r| r.version == 0));
     let m = metrics(&run, 0);
     assert_eq!((m.mixed_screens, m.stale_reads), (48, 1), "{m:?}");
     // …each of them the order in the details, missing from the history.
