@@ -344,67 +344,41 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
         }
         // The metadata server's verdict: alive a dot, suspect a dashed ring with "?", dead a cross.
         let r = (cw / 2.0 - 2.0).clamp(2.0, 7.0);
+        // A verdict's disc, and its mark inside when there is room.
+        let disc = |s: &mut Markup, class: &str, mark: Option<(&str, &str)>| {
+            s.empty(
+                "circle",
+                &[
+                    ("class", class),
+                    ("cx", &num(cx)),
+                    ("cy", "23"),
+                    ("r", &num(r)),
+                ],
+            );
+            if let Some((class, text)) = mark.filter(|_| r >= 5.0) {
+                s.elem(
+                    "text",
+                    &[
+                        ("class", class),
+                        ("x", &num(cx)),
+                        ("y", "27"),
+                        ("text-anchor", "middle"),
+                    ],
+                    text,
+                );
+            }
+        };
         match v.health {
             // Reported by a client: still alive to the heartbeats, but the
             // metadata server already routes around it ("⚑": "!" is a
             // corrupt copy's and a given-up chunk's mark).
-            Health::Alive if v.reported => {
-                s.empty(
-                    "circle",
-                    &[
-                        ("class", "replica-reported"),
-                        ("cx", &num(cx)),
-                        ("cy", "23"),
-                        ("r", &num(r)),
-                    ],
-                );
-                if r >= 5.0 {
-                    s.elem(
-                        "text",
-                        &[
-                            ("class", "replica-reported-mark"),
-                            ("x", &num(cx)),
-                            ("y", "27"),
-                            ("text-anchor", "middle"),
-                        ],
-                        "⚑",
-                    );
-                }
-            }
-            Health::Alive => {
-                s.empty(
-                    "circle",
-                    &[
-                        ("class", "replica-alive"),
-                        ("cx", &num(cx)),
-                        ("cy", "23"),
-                        ("r", &num(r)),
-                    ],
-                );
-            }
-            Health::Suspect => {
-                s.empty(
-                    "circle",
-                    &[
-                        ("class", "replica-suspect"),
-                        ("cx", &num(cx)),
-                        ("cy", "23"),
-                        ("r", &num(r)),
-                    ],
-                );
-                if r >= 5.0 {
-                    s.elem(
-                        "text",
-                        &[
-                            ("class", "replica-suspect-q"),
-                            ("x", &num(cx)),
-                            ("y", "27"),
-                            ("text-anchor", "middle"),
-                        ],
-                        "?",
-                    );
-                }
-            }
+            Health::Alive if v.reported => disc(
+                &mut s,
+                "replica-reported",
+                Some(("replica-reported-mark", "⚑")),
+            ),
+            Health::Alive => disc(&mut s, "replica-alive", None),
+            Health::Suspect => disc(&mut s, "replica-suspect", Some(("replica-suspect-q", "?"))),
             Health::Dead => {
                 let (a, b) = (num(cx - r), num(cx + r));
                 let (top, bottom) = (num(23.0 - r), num(23.0 + r));
