@@ -333,6 +333,52 @@ fn one_chunk_of_a_status_is_in_the_singular() {
     assert!(en.contains("failed"), "{en}");
 }
 
+/// The slow node holds the upload: chunk 2's attempt on node_3 is drawn in
+/// node_3's column (an outline) while it waits out its timeout, and the
+/// legend and the matrix's sentence say what it is.
+#[wasm_bindgen_test]
+async fn an_attempt_on_its_way_shows_in_its_nodes_column() {
+    let view = preset("slow_node");
+    let (root, _keep) = mount(move || stage(view, 0));
+    advance_to(view, 3_000);
+    tick().await;
+    let sending = all(&root, "[data-testid=matrix] rect[data-cell=sending]");
+    // Each in the column the engine says, chunk 2's in node_3's.
+    for r in &sending {
+        let row = r.closest("[data-chunk]").unwrap().unwrap();
+        let chunk: usize = row.get_attribute("data-chunk").unwrap().parse().unwrap();
+        let node: u32 = r.get_attribute("data-node").unwrap().parse().unwrap();
+        let engine = view
+            .run
+            .with_value(|run| run.sides[0].model().chunks[chunk].sending);
+        assert_eq!(engine, Some(node - 1), "chunk {chunk}");
+    }
+    assert!(sending.iter().any(|r| {
+        r.closest("[data-chunk]")
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-chunk")
+            .as_deref()
+            == Some("2")
+            && r.get_attribute("data-node").as_deref() == Some("3")
+    }));
+    let svg = root
+        .query_selector("[data-testid=matrix] svg.replica-svg")
+        .unwrap()
+        .expect("the matrix");
+    assert!(
+        svg.get_attribute("aria-label")
+            .unwrap_or_default()
+            .contains("on their way from the client"),
+        "{:?}",
+        svg.get_attribute("aria-label")
+    );
+    assert!(text(&root, ".replica-legend").contains("the client's attempt, on its way"));
+    run_to_end(view);
+    tick().await;
+    assert!(all(&root, "[data-testid=matrix] rect[data-cell=sending]").is_empty());
+}
+
 #[wasm_bindgen_test]
 async fn suspect_and_dead_are_drawn_differently() {
     let view = preset("rack_down");

@@ -1051,7 +1051,7 @@ pub fn mark_glyph(m: Mark) -> &'static str {
 pub fn matrix_sentence(sim: &ReplicaSim, lang: Lang, start: usize, rows: usize) -> String {
     let m = sim.model();
     let up = rv::nodes_up(m, sim.now());
-    let mut counts = [0u64; 5];
+    let mut counts = [0u64; 6];
     for chunk in start..start + rows {
         for cell in rv::row(m, chunk, &up) {
             counts[cell_idx(cell)] += 1;
@@ -1068,6 +1068,7 @@ pub fn matrix_sentence(sim: &ReplicaSim, lang: Lang, start: usize, rows: usize) 
             ("corrupt", &counts[2]),
             ("missing", &counts[3]),
             ("cloning", &counts[4]),
+            ("sending", &counts[5]),
         ],
     )
 }
@@ -1079,6 +1080,7 @@ fn cell_idx(c: Cell) -> usize {
         Cell::Corrupt => 2,
         Cell::Missing => 3,
         Cell::Cloning => 4,
+        Cell::Sending => 5,
     }
 }
 
@@ -1455,10 +1457,11 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
                 Cell::Corrupt => &giveup,
                 Cell::Missing => &fail,
                 Cell::Cloning => &info,
+                Cell::Sending => &muted,
             };
             ctx.set_fill_style_str(colour);
             let x = g.x(n);
-            if cell == Cell::Missing {
+            if matches!(cell, Cell::Missing | Cell::Sending) {
                 ctx.set_stroke_style_str(colour);
                 ctx.stroke_rect(x + 1.0, y + 1.0, (cw - 2.0).max(1.0), g.row_h - 2.0);
             } else {
@@ -1678,6 +1681,7 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
                             Cell::Healthy => "replica.cell.healthy",
                             Cell::Corrupt => "replica.cell.corrupt",
                             Cell::Missing => "replica.cell.missing",
+                            Cell::Sending => "replica.cell.sending",
                             _ => "replica.cell.cloning",
                         })}</li>
                     }).collect_view()}

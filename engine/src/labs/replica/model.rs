@@ -68,6 +68,8 @@ pub struct Chunk {
     pub lost: bool,
     /// Every node that ever held a replica.
     pub held: Vec<u32>,
+    /// The node an attempt of it is on its way to (or being read from) now.
+    pub sending: Option<u32>,
 }
 
 impl Chunk {
@@ -338,6 +340,7 @@ impl ReplicaModel {
                     cloning: vec![],
                     lost: false,
                     held: vec![],
+                    sending: None,
                 };
                 chunks
             ],
@@ -834,6 +837,7 @@ impl ReplicaModel {
             Some((n, f)) => (n, Some(f)),
             None => (node, None),
         };
+        self.chunks[c as usize].sending = Some(node);
         ctx.record(ReplicaRecord::Attempt {
             chunk: c,
             attempt,
@@ -861,6 +865,7 @@ impl ReplicaModel {
         ctx: &mut Ctx<'_, ReplicaEvent, ReplicaRecord>,
     ) {
         let now = ctx.now();
+        self.chunks[c as usize].sending = None;
         if self.config.workload.transfer == Transfer::Download && failure.is_none() {
             // Read the replica: is it there, and is it right?
             match self.chunks[c as usize]

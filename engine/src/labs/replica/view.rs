@@ -25,10 +25,19 @@ pub enum Cell {
     Missing,
     /// A copy or a clone on its way.
     Cloning,
+    /// The client's attempt on its way to the node now (an upload that has
+    /// not arrived: a slow node holds it here for its whole timeout).
+    Sending,
 }
 
 impl Cell {
-    pub const ALL: [Cell; 4] = [Cell::Healthy, Cell::Corrupt, Cell::Missing, Cell::Cloning];
+    pub const ALL: [Cell; 5] = [
+        Cell::Healthy,
+        Cell::Corrupt,
+        Cell::Missing,
+        Cell::Cloning,
+        Cell::Sending,
+    ];
     pub fn key(self) -> &'static str {
         match self {
             Cell::Empty => "empty",
@@ -36,6 +45,7 @@ impl Cell {
             Cell::Corrupt => "corrupt",
             Cell::Missing => "missing",
             Cell::Cloning => "cloning",
+            Cell::Sending => "sending",
         }
     }
 }
@@ -63,6 +73,8 @@ fn cell_on(m: &ReplicaModel, c: usize, n: u32, up: bool) -> Cell {
         Cell::Cloning
     } else if on_its_way || ch.held.contains(&n) || (ch.status == ChunkStatus::Ok && ch.placement.contains(&n)) {
         Cell::Missing
+    } else if ch.sending == Some(n) {
+        Cell::Sending
     } else {
         Cell::Empty
     }
@@ -528,6 +540,33 @@ mod tests {
         assert!(v[1].reported, "node_2 reported by {at}");
         assert!(v.iter().enumerate().all(|(n, v)| n == 1 || !v.reported));
         assert_eq!(risk(m, at).known, 0);
+    }
+
+    /// An upload on its way is drawn where it is going: on the slow node,
+    /// chunk 2 sits in node_3's column for the whole 5 s timeout (its row
+    /// was empty), and leaves it when the attempt ends.
+    #[test]
+    fn an_attempt_on_its_way_is_drawn_on_its_node() {
+        let mut run = preset("slow_node");
+        run.run_to(SimTime::from_ms(3_000), u64::MAX);
+        let m = run.sides[0].model();
+        let up = nodes_up(m, SimTime::from_ms(3_000));
+        assert_eq!(m.chunks[2].sending, Some(2));
+        assert_eq!(row(m, 2, &up)[2], Cell::Sending);
+        assert_eq!(row(m, 2, &up).iter().filter(|c| **c == Cell::Sending).count(), 1);
+        // Every chunk a worker holds in transfer shows one; no other does.
+        for (c, ch) in m.chunks.iter().enumerate() {
+            let sending = row(m, c, &up).iter().filter(|c| **c == Cell::Sending).count();
+            let in_transfer = m
+                .workers
+                .iter()
+                .any(|w| w.chunk == Some(c as u32) && w.phase == Phase::Transfer);
+            assert_eq!(sending, usize::from(in_transfer && ch.sending.is_some()), "chunk {c}");
+            assert_eq!(ch.sending.is_some(), in_transfer, "chunk {c}");
+        }
+        run.run_to_end(u64::MAX);
+        let m = run.sides[0].model();
+        assert!(m.chunks.iter().all(|c| c.sending.is_none()));
     }
 
     #[test]
