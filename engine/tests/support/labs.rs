@@ -201,23 +201,9 @@ fn one_node_services(scale: Scale) -> BoxedStrategy<ServiceConfig> {
                 capacity(service::limits::MAX_CAPACITY),
             )
         })
-        .prop_map(
-            |((transient, permanent), (latency_ms, latency_shape, sd), (slow_rate, slow_ms), outages, capacity)| {
-                ServiceConfig {
-                    nodes: 1,
-                    transient_failure_rate: transient,
-                    // (1 − t) + t may round above 1: the validator allows 1e-9.
-                    permanent_failure_rate: permanent,
-                    latency_ms,
-                    latency_shape,
-                    latency_sd_ms: if latency_shape == LatencyShape::Normal { sd } else { 0 },
-                    slow_rate,
-                    slow_ms,
-                    outages,
-                    capacity,
-                }
-            },
-        )
+        .prop_map(|(rates, latency, slow, outages, capacity)| {
+            super::service_config(1, rates, latency, slow, outages, capacity)
+        })
         .boxed()
 }
 

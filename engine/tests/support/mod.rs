@@ -120,22 +120,42 @@ pub fn services() -> BoxedStrategy<ServiceConfig> {
                 outages,
                 capacity,
             )| {
-                ServiceConfig {
+                service_config(
                     nodes,
-                    transient_failure_rate,
-                    permanent_failure_rate,
-                    latency_ms,
-                    latency_shape,
-                    // Only the normal shape has a standard deviation.
-                    latency_sd_ms: if latency_shape == LatencyShape::Normal { sd } else { 0 },
-                    slow_rate,
-                    slow_ms,
+                    (transient_failure_rate, permanent_failure_rate),
+                    (latency_ms, latency_shape, sd),
+                    (slow_rate, slow_ms),
                     outages,
                     capacity,
-                }
+                )
             },
         )
         .boxed()
+}
+
+/// A service's config from its drawn parts (every lab's generator).
+pub fn service_config(
+    nodes: u32,
+    (transient_failure_rate, permanent_failure_rate): (f64, f64),
+    (latency_ms, latency_shape, sd): (u64, LatencyShape, u64),
+    (slow_rate, slow_ms): (f64, u64),
+    outages: Vec<Outage>,
+    capacity: u32,
+) -> ServiceConfig {
+    ServiceConfig {
+        nodes,
+        transient_failure_rate,
+        // (1 − t) + t may round above 1: the validator allows 1e-9.
+        permanent_failure_rate,
+        latency_ms,
+        latency_shape,
+        // Only the normal shape has a standard deviation.
+        latency_sd_ms: if latency_shape == LatencyShape::Normal { sd } else { 0 },
+        slow_rate,
+        slow_ms,
+        outages,
+        capacity,
+    }
 }
 
 fn budgets() -> impl Gen<Value = BudgetConfig> {

@@ -1092,12 +1092,9 @@ pub fn spread_discs(discs: &mut [(f64, f64)], w: f64, h: f64, boxes: &[[f64; 4]]
     // Spots on a 4 px grid up to three discs away, nearest first (on a
     // crowded bus the free one is often between two others, not a whole
     // disc away).
-    let reach = 3.0 * DISC_APART;
-    let mut nudges: Vec<(f64, f64)> = (-12..=12)
-        .flat_map(|i| (-12..=12).map(move |j| (i as f64 * 4.0, j as f64 * 4.0)))
-        .filter(|&(x, y)| (x, y) != (0.0, 0.0) && x.hypot(y) <= reach)
-        .collect();
-    nudges.sort_by(|a, b| a.0.hypot(a.1).total_cmp(&b.0.hypot(b.1)));
+    // Built at the first disc that needs it: most frames have none (the
+    // stage is drawn every frame).
+    let mut nudges: Vec<(f64, f64)> = Vec::new();
     for i in 1..discs.len() {
         let (x, y) = discs[i];
         let clear = |p: (f64, f64)| {
@@ -1107,6 +1104,14 @@ pub fn spread_discs(discs: &mut [(f64, f64)], w: f64, h: f64, boxes: &[[f64; 4]]
         };
         if clear((x, y)) {
             continue;
+        }
+        if nudges.is_empty() {
+            let reach = 3.0 * DISC_APART;
+            nudges = (-12..=12)
+                .flat_map(|i| (-12..=12).map(move |j| (i as f64 * 4.0, j as f64 * 4.0)))
+                .filter(|&(x, y)| (x, y) != (0.0, 0.0) && x.hypot(y) <= reach)
+                .collect();
+            nudges.sort_by(|a, b| a.0.hypot(a.1).total_cmp(&b.0.hypot(b.1)));
         }
         let inside = |p: &(f64, f64)| p.0 >= 9.0 && p.0 <= w - 9.0 && p.1 >= 9.0 && p.1 <= h - 9.0;
         // A compensation's diamond reaches 11.3 px from its centre. A disc
