@@ -911,6 +911,29 @@ fn the_guided_moments_say_what_the_run_shows() {
     // split_brain 1: A's old primary has written what the backup lacks; B's not.
     let m = at("split_brain", 0);
     assert!(m[0].writes_diverged > 0 && m[1].writes_diverged == 0);
+    // split_brain 2: the same 22 timeouts on both sides; A's 22 late writes
+    // diverged, B's 22 fenced off (the caption's numbers, in every language).
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "split_brain")
+        .unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_until(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
+    let (a, b) = (&run.sides[0].model().stats, &run.sides[1].model().stats);
+    assert_eq!((a.e504, b.e504), (22, 22));
+    assert_eq!((a.writes_diverged, a.writes_fenced), (22, 0));
+    assert_eq!((b.writes_diverged, b.writes_fenced), (0, 22));
+    for lang in crate::i18n::Lang::ALL {
+        let text = crate::i18n::t(lang, "preset.availability.split_brain.moment.2");
+        assert!(text.contains("504 ×22"), "{lang:?}");
+        for key in [
+            "availability.metric.writes_diverged",
+            "availability.metric.writes_fenced",
+        ] {
+            let said = format!("{} 22", crate::i18n::t(lang, key));
+            assert!(text.contains(&said), "{lang:?}: {said:?} in {text:?}");
+        }
+    }
     // rejoin 2: A is resyncing (its time so far, short of the whole), B lost writes.
     let m = at("rejoin", 1);
     let p = super::presets::all().into_iter().find(|p| p.id == "rejoin").unwrap();
@@ -939,23 +962,37 @@ fn the_guided_moments_say_what_the_run_shows() {
     assert!(jump <= at - 1_500.0, "the jump at {jump} ms, the moment at {at} ms");
 }
 
-/// The month's moments say what its cards and table show: three days in,
-/// two crashes, each costing A its restart and B only the detection; day
-/// 12's long restart lifting A's downtime to 32 min 6 s, over what 99.9 %
+/// The month's moments say what its cards, stage and table show: three days
+/// in, two crashes, each costing A its restart and B only the detection; in
+/// the middle of day 12's long restart, A's gateway answering 502 and B's
+/// backup serving; after it, the restart lifting A's downtime to 32 min 6 s, over what 99.9 %
 /// allows so far (99.82 % served) while B's stays a minute and a half
 /// (99.99 %); day 29, after the last of 14 crashes, A three times over the
 /// month's 43 minutes, B a sixth of them.
 #[test]
 fn the_months_moments_say_what_the_run_shows() {
+    use super::view::{CommandRoute, InstanceState};
     use crate::labs::run::LabRun;
     use crate::time::human_ms;
     let p = super::presets::all().into_iter().find(|p| p.id == "month").unwrap();
-    assert_eq!(p.moments.len(), 3);
+    assert_eq!(p.moments.len(), 4);
     // The English captions give the numbers checked below.
     for (i, said) in [
         (0, &["two crashes"][..]),
         (
             1,
+            &[
+                "long restart",
+                "down 12 minutes",
+                "16 more",
+                "502",
+                "three missed echoes",
+                "half a minute in",
+                "warm backup has been serving",
+            ],
+        ),
+        (
+            2,
             &[
                 "long restart",
                 "32 min 6 s",
@@ -965,7 +1002,7 @@ fn the_months_moments_say_what_the_run_shows() {
                 "99.99 %",
             ],
         ),
-        (2, &["14 crashes", "2 h 5 min", "43 minutes", "6 min 49 s", "30 s"]),
+        (3, &["14 crashes", "2 h 5 min", "43 minutes", "6 min 49 s", "30 s"]),
     ] {
         let text = crate::i18n::t(crate::i18n::Lang::En, &p.moments[i].caption_key);
         for s in said {
@@ -1016,14 +1053,48 @@ fn the_months_moments_say_what_the_run_shows() {
     assert!(b_longest(&run) <= 35_000_000 && b < a / 3.0, "B {b} min");
     assert_eq!(run.sides[1].model().metrics(run.now()).failovers, 2);
 
-    // 2 (day 12, 293 h): a crash with a long restart (28 min, against ~10 on
+    // 2 (day 12, mid-crash): the long restart's primary down 12 minutes,
+    // 16 to go; A's gateway answering registrations 502 since it crashed;
+    // B's monitor declared it down half a minute in, its warm backup serving.
+    let run = at(1);
+    let (a_sim, b_sim) = (&run.sides[0], &run.sides[1]);
+    let mut whole = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    whole.run_to_end(u64::MAX);
+    let crash = *whole.sides[0]
+        .model()
+        .crashes_between(SimTime::ZERO, whole.now())
+        .iter()
+        .find(|c| c.0 < run.now() && run.now() < c.1)
+        .expect("mid-crash");
+    assert!(crash.0 < run.now() && run.now() < crash.1, "mid-crash: {crash:?}");
+    let whole_minutes = |us: u64| (us as f64 / 60e6).round();
+    assert_eq!(whole_minutes(run.now().since(crash.0).as_micros()), 12.0);
+    assert_eq!(whole_minutes(crash.1.since(run.now()).as_micros()), 16.0);
+    assert_eq!(a_sim.model().primary_instance(run.now()), InstanceState::Crashed);
+    assert_eq!(a_sim.model().backup_instance(), InstanceState::Absent);
+    assert_eq!(b_sim.model().primary_instance(run.now()), InstanceState::Crashed);
+    assert_eq!(b_sim.model().backup_instance(), InstanceState::Serving);
+    assert_eq!(b_sim.model().command_route(), CommandRoute::Backup);
+    let b_span = *b_sim.model().stats.down_spans.last().unwrap();
+    assert_eq!(b_span.0, crash.0, "B's downtime began with the crash");
+    let detected_s = b_span.1.since(b_span.0).as_micros() as f64 / 1e6;
+    assert!((25.0..=35.0).contains(&detected_s), "half a minute in: {detected_s} s");
+    let mut at_crash = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    at_crash.run_until(crash.0, u64::MAX);
+    let a502 = |run: &AvailabilityRun| run.outcomes(0).unwrap().bad_split.unwrap()[0];
+    assert!(
+        a502(&run) > a502(&at_crash),
+        "A's gateway answered 502 during the crash"
+    );
+
+    // 3 (day 12, 293 h): a crash with a long restart (28 min, against ~10 on
     // average); A's downtime jumped to 32 min 6 s, its line over the
     // allowance so far, 99.82 % served; B's 1 min 29 s, 99.99 %.
     let mut before = AvailabilityRun::new(&p.config, p.seed).unwrap();
     before.run_until(SimTime::from_ms(292 * 3_600_000), u64::MAX);
     let (a_before, _, _) = read(&before, 0);
     assert!(a_before < 5.0, "A's downtime before: {a_before} min");
-    let run = at(1);
+    let run = at(2);
     let (a, allowed, crashes) = read(&run, 0);
     let (b, _, _) = read(&run, 1);
     let last = crashes.last().unwrap();
@@ -1051,9 +1122,9 @@ fn the_months_moments_say_what_the_run_shows() {
     );
     assert!(served(0) < 0.999, "under the target");
 
-    // 3 (day 29): after the last of 14 crashes, A down 2 h 5 min — almost
+    // 4 (day 29): after the last of 14 crashes, A down 2 h 5 min — almost
     // three times the month's 43 minutes; B 6 min 49 s, about 30 s a crash.
-    let run = at(2);
+    let run = at(3);
     let (a, _, crashes) = read(&run, 0);
     let (b, _, _) = read(&run, 1);
     assert_eq!(crashes.len(), 14);
