@@ -1457,7 +1457,7 @@ async fn a_month_s_seismographs_show_the_latest_crash_up_close() {
             .unwrap();
         assert!(
             text.starts_with("Last 3 d: 2 crashes; the latest up close (1 d ")
-                && text.contains(" ago): ")
+                && text.contains(" ago), in a ")
                 && text.ends_with(", one tick per ping."),
             "{text}"
         );
@@ -1686,4 +1686,48 @@ fn a_queries_run_names_its_workers_in_the_summary() {
     assert!(summary("capacity", Lang::Es)
         .starts_with("consultas: 2 trabajadores, unos 100 ms cada una · "));
     assert!(!summary("experiment", Lang::En).contains("queries:"));
+}
+
+/// A ping whose echo came back late keeps its ×: the monitor counted the
+/// miss at its deadline. (split_brain's hung primary answers 8 s late: each
+/// × vanished as its late echo arrived, and the suspicion line climbed to
+/// "declared down" over pings with no miss drawn — student review.)
+#[wasm_bindgen_test]
+fn a_late_echo_keeps_its_miss() {
+    use cloud_patterns_playground::labs::availability::seismo::{fit, seismo_svg, window};
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.id == "split_brain")
+        .unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_until(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
+    let width = 640.0;
+    for side in 0..2 {
+        let sim = &run.sides[side];
+        let now = sim.now();
+        let tr = sim.model().seismo_track(&window(&run), now, fit(width));
+        assert!(!tr.summed, "one tick per ping");
+        let missed = tr
+            .pings
+            .iter()
+            .filter(|p| p.deadline <= now && p.echo.is_none_or(|e| e > p.deadline))
+            .count();
+        let late = tr
+            .pings
+            .iter()
+            .filter(|p| p.echo.is_some_and(|e| e > p.deadline && e <= now))
+            .count();
+        assert!(late >= 3, "side {side}: late echoes came back: {late}");
+        let svg = seismo_svg(&run, side, Lang::En, width);
+        assert_eq!(
+            svg.matches("class=\"av-miss\"").count(),
+            missed,
+            "side {side}"
+        );
+        assert_eq!(
+            svg.matches("av-tick echo late").count(),
+            late,
+            "side {side}"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! The heartbeat "seismograph" of the monitored registration service: the
 //! last few dozen ping intervals scrolling right to left. On top, each ping
-//! (a small tick) and its echo (a tall tick; late ones in the waiting colour,
-//! missing ones a cross at the deadline); in the middle the suspicion level —
+//! (a small tick) and its echo (a tall tick; late ones in the waiting colour),
+//! a cross at the deadline of each ping not echoed by then (late or never); in the middle the suspicion level —
 //! echoes missed in a row, or φ — against the threshold that declares the
 //! service down; at the bottom the state band (up, suspected, down,
 //! promoted, resyncing), with the stretches the primary was really down
@@ -333,35 +333,36 @@ pub fn seismo_svg(run: &AvailabilityRun, side: usize, lang: Lang, width: f64) ->
     for p in &tr.pings {
         let px = x(ms(p.sent));
         line(&mut m, "av-tick ping", (px, TICKS_Y), (px, TICKS_Y - 5.0));
-        match p.echo {
-            Some(e) if e <= now => {
-                let ex = x(ms(e));
-                let late = e > p.deadline;
-                line(
-                    &mut m,
-                    if late {
-                        "av-tick echo late"
-                    } else {
-                        "av-tick echo"
-                    },
-                    (ex, TICKS_Y),
-                    (ex, TICKS_Y - 18.0),
-                );
-            }
-            _ if p.deadline <= now => {
-                let dx = x(ms(p.deadline));
-                m.elem(
-                    "text",
-                    &[
-                        ("class", "av-miss"),
-                        ("x", &num(dx)),
-                        ("y", &num(TICKS_Y + 2.0)),
-                        ("text-anchor", "middle"),
-                    ],
-                    "×",
-                );
-            }
-            _ => {}
+        if let Some(e) = p.echo.filter(|&e| e <= now) {
+            let ex = x(ms(e));
+            let late = e > p.deadline;
+            line(
+                &mut m,
+                if late {
+                    "av-tick echo late"
+                } else {
+                    "av-tick echo"
+                },
+                (ex, TICKS_Y),
+                (ex, TICKS_Y - 18.0),
+            );
+        }
+        // Missed at its deadline, the × stays when a late echo comes: the
+        // monitor counted the miss then (the × used to vanish as a hung
+        // primary's echoes arrived 8 s late, leaving the suspicion line
+        // climbing over pings with no miss drawn).
+        if p.deadline <= now && p.echo.is_none_or(|e| e > p.deadline) {
+            let dx = x(ms(p.deadline));
+            m.elem(
+                "text",
+                &[
+                    ("class", "av-miss"),
+                    ("x", &num(dx)),
+                    ("y", &num(TICKS_Y + 2.0)),
+                    ("text-anchor", "middle"),
+                ],
+                "×",
+            );
         }
     }
     // The suspicion level, a step line, and its threshold.
