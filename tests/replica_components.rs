@@ -1326,6 +1326,36 @@ fn the_side_summary_counts_in_the_singular_too() {
     assert!(side_summary(&run, 0, Lang::Es).contains(" · 3 intentos · "));
 }
 
+/// The card names the direction first: a failed upload leaves its chunk's
+/// row empty (no replica was ever written), a failed download does not, and
+/// a student reading slow_node's empty rows must know which one it is.
+#[wasm_bindgen_test]
+fn the_side_summary_says_upload_or_download() {
+    use cloud_patterns_playground::labs::replica::side_summary;
+    for (id, en, pt) in [
+        ("slow_node", "Upload · ", "Upload · "),
+        ("all_corrupt", "Download · ", "Download · "),
+    ] {
+        let p = presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        for side in 0..run.sides.len() {
+            let text = side_summary(&run, side, Lang::En);
+            assert!(text.starts_with(en), "{id} {side}: {text}");
+            assert!(
+                side_summary(&run, side, Lang::Pt).starts_with(pt),
+                "{id} {side}"
+            );
+        }
+        assert!(
+            side_summary(&run, 0, Lang::Es).starts_with(if en == "Upload · " {
+                "Subida · "
+            } else {
+                "Descarga · "
+            })
+        );
+    }
+}
+
 /// The slow node is named over its matrix column too (nothing told which
 /// column was the "grey" node but the guide's text), and no other column.
 #[wasm_bindgen_test]

@@ -60,7 +60,9 @@ fn estimated_span_ms(config: &ReplicaConfig) -> f64 {
     (w.every_ms as f64 * w.files.saturating_sub(1) as f64 + work).max(outage)
 }
 
-/// "Next replica · 3 attempts · 4 workers" for a side.
+/// "Upload · Next replica · 3 attempts · 4 workers" for a side. The
+/// direction leads: a chunk whose upload failed has no replica at all, a
+/// chunk whose download failed still has its copies.
 pub fn side_summary(run: &ReplicaRun, side: usize, lang: Lang) -> String {
     let Some(sim) = run.sides.get(side) else {
         return String::new();
@@ -68,6 +70,14 @@ pub fn side_summary(run: &ReplicaRun, side: usize, lang: Lang) -> String {
     let m = sim.model();
     let s = m.side();
     let mut parts = vec![
+        t(
+            lang,
+            match m.config().workload.transfer {
+                Transfer::Upload => "replica.opt.upload",
+                Transfer::Download => "replica.opt.download",
+            },
+        )
+        .to_string(),
         t(
             lang,
             match s.route {

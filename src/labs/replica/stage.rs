@@ -556,11 +556,18 @@ pub fn matrix_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                     ("height", &num(g.row_h - 5.0)),
                 ],
             );
-            if cell == Cell::Corrupt && cw >= 10.0 {
+            if matches!(cell, Cell::Corrupt | Cell::Dropped) && cw >= 10.0 {
                 s.elem(
                     "text",
                     &[
-                        ("class", "replica-cell-glyph"),
+                        (
+                            "class",
+                            if cell == Cell::Dropped {
+                                "replica-cell-glyph dropped"
+                            } else {
+                                "replica-cell-glyph"
+                            },
+                        ),
                         ("x", &num(x + cw / 2.0)),
                         ("y", &num(y + 13.0)),
                         ("text-anchor", "middle"),
@@ -1051,7 +1058,7 @@ pub fn mark_glyph(m: Mark) -> &'static str {
 pub fn matrix_sentence(sim: &ReplicaSim, lang: Lang, start: usize, rows: usize) -> String {
     let m = sim.model();
     let up = rv::nodes_up(m, sim.now());
-    let mut counts = [0u64; 6];
+    let mut counts = [0u64; 7];
     for chunk in start..start + rows {
         for cell in rv::row(m, chunk, &up) {
             counts[cell_idx(cell)] += 1;
@@ -1069,6 +1076,7 @@ pub fn matrix_sentence(sim: &ReplicaSim, lang: Lang, start: usize, rows: usize) 
             ("missing", &counts[3]),
             ("cloning", &counts[4]),
             ("sending", &counts[5]),
+            ("dropped", &counts[6]),
         ],
     )
 }
@@ -1081,6 +1089,7 @@ fn cell_idx(c: Cell) -> usize {
         Cell::Missing => 3,
         Cell::Cloning => 4,
         Cell::Sending => 5,
+        Cell::Dropped => 6,
     }
 }
 
@@ -1454,14 +1463,14 @@ fn draw_canvas(canvas: &web_sys::HtmlCanvasElement, sim: &ReplicaSim, width: f64
             let colour = match cell {
                 Cell::Empty => continue,
                 Cell::Healthy => &ok,
-                Cell::Corrupt => &giveup,
+                Cell::Corrupt | Cell::Dropped => &giveup,
                 Cell::Missing => &fail,
                 Cell::Cloning => &info,
                 Cell::Sending => &muted,
             };
             ctx.set_fill_style_str(colour);
             let x = g.x(n);
-            if matches!(cell, Cell::Missing | Cell::Sending) {
+            if matches!(cell, Cell::Missing | Cell::Sending | Cell::Dropped) {
                 ctx.set_stroke_style_str(colour);
                 ctx.stroke_rect(x + 1.0, y + 1.0, (cw - 2.0).max(1.0), g.row_h - 2.0);
             } else {
@@ -1680,6 +1689,7 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
                         <li><span class=format!("replica-swatch c-{}", c.key())></span>{tr(match c {
                             Cell::Healthy => "replica.cell.healthy",
                             Cell::Corrupt => "replica.cell.corrupt",
+                            Cell::Dropped => "replica.cell.dropped",
                             Cell::Missing => "replica.cell.missing",
                             Cell::Sending => "replica.cell.sending",
                             _ => "replica.cell.cloning",

@@ -70,6 +70,9 @@ pub struct Chunk {
     pub held: Vec<u32>,
     /// The node an attempt of it is on its way to (or being read from) now.
     pub sending: Option<u32>,
+    /// Nodes whose corrupt replica of it a client reported and the metadata
+    /// server dropped (the row keeps showing where the bad copies were).
+    pub dropped: Vec<u32>,
 }
 
 impl Chunk {
@@ -341,6 +344,7 @@ impl ReplicaModel {
                     lost: false,
                     held: vec![],
                     sending: None,
+                    dropped: vec![],
                 };
                 chunks
             ],
@@ -1003,7 +1007,11 @@ impl ReplicaModel {
             // A corrupt replica: drop it, and clone a good one in its place.
             Some(c) => {
                 let ch = &mut self.chunks[c as usize];
+                let before = ch.replicas.len();
                 ch.replicas.retain(|r| !(r.0 == node && r.1 == Copy::Corrupt));
+                if ch.replicas.len() < before && !ch.dropped.contains(&node) {
+                    ch.dropped.push(node);
+                }
                 self.refresh(c);
                 if self.config.metadata.repair {
                     self.enqueue_repair(c);

@@ -1273,3 +1273,47 @@ fn the_moments_of_the_failure_presets_say_what_the_run_shows() {
     let (fa, fb) = (failures_on(&run, 0, 1), failures_on(&run, 1, 1));
     assert!(fa - fb > fa / 2, "most spared: {fa} against {fb}");
 }
+
+/// A corrupt copy a checksum caught keeps its place in the row, drawn as
+/// dropped: all_corrupt's chunk 3 showed three "missing (node down)" cells
+/// on six live nodes, its corruption gone from the screen.
+#[test]
+fn a_reported_corrupt_copy_is_drawn_dropped_not_missing() {
+    use super::view::{cell, Cell};
+    use crate::time::SimTime;
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "all_corrupt")
+        .unwrap();
+    let run_at = |ms: u64| {
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        run.run_until(SimTime::from_ms(ms), u64::MAX);
+        run
+    };
+    let cells = |run: &ReplicaRun| {
+        let sim = &run.sides[0];
+        let m = sim.model();
+        m.chunks[3]
+            .placement
+            .iter()
+            .map(|&n| cell(m, 3, n, sim.now()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cells(&run_at(0)), vec![Cell::Corrupt; 3], "before any read");
+    // Moment 1: node_4's copy caught and dropped; the others still corrupt.
+    let run = run_at(p.moments[0].at_ms);
+    let placement = run.sides[0].model().chunks[3].placement.clone();
+    assert_eq!(placement[0], 3, "node_4 first");
+    assert_eq!(cells(&run), vec![Cell::Dropped, Cell::Corrupt, Cell::Corrupt]);
+    // Moment 3: all three caught; every node is up, so none is "missing".
+    let run = run_at(p.moments[2].at_ms);
+    assert_eq!(cells(&run), vec![Cell::Dropped; 3]);
+    let m = run.sides[0].model();
+    assert!((0..m.config().nodes.count).all(|n| m.node_up(n, run.sides[0].now())));
+    // No other chunk has a dropped cell.
+    for c in (0..m.chunks.len()).filter(|&c| c != 3) {
+        for n in 0..m.config().nodes.count {
+            assert_ne!(cell(m, c, n, run.sides[0].now()), Cell::Dropped, "chunk {c} node {n}");
+        }
+    }
+}

@@ -20,6 +20,9 @@ pub enum Cell {
     Healthy,
     /// A replica whose bytes are wrong (only a checksum tells).
     Corrupt,
+    /// A corrupt replica a client's checksum caught and reported: the
+    /// metadata server dropped it.
+    Dropped,
     /// Placed there and stored, but gone (dropped, or the node is down). A chunk
     /// still being uploaded has no cell yet where it has not arrived.
     Missing,
@@ -31,9 +34,10 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub const ALL: [Cell; 5] = [
+    pub const ALL: [Cell; 6] = [
         Cell::Healthy,
         Cell::Corrupt,
+        Cell::Dropped,
         Cell::Missing,
         Cell::Cloning,
         Cell::Sending,
@@ -43,6 +47,7 @@ impl Cell {
             Cell::Empty => "empty",
             Cell::Healthy => "healthy",
             Cell::Corrupt => "corrupt",
+            Cell::Dropped => "dropped",
             Cell::Missing => "missing",
             Cell::Cloning => "cloning",
             Cell::Sending => "sending",
@@ -71,6 +76,8 @@ fn cell_on(m: &ReplicaModel, c: usize, n: u32, up: bool) -> Cell {
     let on_its_way = ch.cloning.contains(&n);
     if on_its_way && up {
         Cell::Cloning
+    } else if !on_its_way && ch.dropped.contains(&n) {
+        Cell::Dropped
     } else if on_its_way || ch.held.contains(&n) || (ch.status == ChunkStatus::Ok && ch.placement.contains(&n)) {
         Cell::Missing
     } else if ch.sending == Some(n) {
