@@ -537,6 +537,9 @@ impl ChoreoModel {
             return;
         }
         let step = self.step_of(msg);
+        if msg.attempt == 1 {
+            self.stats.first_deliveries[step.service().index()] += 1;
+        }
         let svc = self.config.services.of(step.service());
         let mut rng = self.keyed("handle", msg.order, step.index(), msg.attempt);
         let u_outcome = rng.unit();

@@ -347,7 +347,8 @@ impl SidesView for ChoreoModel {
                 "choreo.metric.dead_letters",
                 "choreo.help.dead_letters",
                 m.dead_letters,
-            ),
+            )
+            .with_theory(dead_letter_theory(model)),
             count(
                 "compensations",
                 "choreo.metric.compensations",
@@ -426,4 +427,71 @@ impl SidesView for ChoreoModel {
             open_key: "choreo.outcome.in_progress",
         })
     }
+}
+
+/// Choreography's dead letters, predicted from the deliveries each service
+/// got so far: a delivery is given up when all its `n` tries fail, each on
+/// its own — for now with chance `p` (tried again) or for good with chance
+/// `q` (not): pⁿ + q·(1 + p + … + pⁿ⁻¹). With one faulty service failing
+/// only for now, the text's N·pⁿ. `None` in orchestration (the orchestrator
+/// decides, nothing is dead-lettered) and when no service can fail.
+pub fn dead_letter_theory(model: &ChoreoModel) -> Option<Theory> {
+    if model.mode() != Mode::Choreography {
+        return None;
+    }
+    let c = model.config();
+    let n = c.retry.max_attempts;
+    let faulty: Vec<ServiceId> = c
+        .services
+        .in_flow()
+        .into_iter()
+        .filter(|&s| {
+            let x = c.services.of(s);
+            x.transient_failure_rate > 0.0 || x.permanent_failure_rate > 0.0 || !x.outages.is_empty()
+        })
+        .collect();
+    if faulty.is_empty() {
+        return None;
+    }
+    let given_up = |p: f64, q: f64| {
+        let (mut p_k, mut sum) = (1.0, 0.0);
+        for _ in 0..n {
+            sum += p_k;
+            p_k *= p;
+        }
+        p_k + q * sum
+    };
+    let first = &model.stats().first_deliveries;
+    let expected: f64 = faulty
+        .iter()
+        .map(|&s| {
+            let x = c.services.of(s);
+            first[s.index()] as f64 * given_up(x.transient_failure_rate, x.permanent_failure_rate)
+        })
+        .sum();
+    let outages = faulty.iter().any(|&s| !c.services.of(s).outages.is_empty());
+    let only = match faulty[..] {
+        [s] if c.services.of(s).permanent_failure_rate == 0.0 => Some(s),
+        _ => None,
+    };
+    let (formula_key, formula_args) = match only {
+        Some(s) => (
+            "choreo.theory.dead_letters_one",
+            vec![
+                ("d", FormulaArg::Count(first[s.index()])),
+                ("p", FormulaArg::Number(c.services.of(s).transient_failure_rate)),
+                ("n", FormulaArg::Exponent(n)),
+            ],
+        ),
+        None => (
+            "choreo.theory.dead_letters",
+            vec![("n", FormulaArg::Count(u64::from(n)))],
+        ),
+    };
+    Some(Theory {
+        value: MetricValue::Number(expected),
+        formula_key,
+        formula_args,
+        caveat_key: outages.then_some("choreo.caveat.dead_letters_outages"),
+    })
 }

@@ -41,6 +41,9 @@ pub struct ChoreoStats {
     pub compensations: u64,
     pub notifications: u64,
     pub cancel_requests: u64,
+    /// Messages delivered to each service for the first time (attempt 1),
+    /// by consumer index: what the dead-letter prediction multiplies.
+    pub first_deliveries: [u64; 9],
     /// From an order's last progress to someone noticing it stalled.
     pub detection: Histogram,
     /// Over time (widening as the run goes on), for the charts.
@@ -58,6 +61,7 @@ impl Default for ChoreoStats {
             compensations: 0,
             notifications: 0,
             cancel_requests: 0,
+            first_deliveries: [0; 9],
             detection: Histogram::default(),
             series: Series::new(SimDuration::from_ms(100)),
         }

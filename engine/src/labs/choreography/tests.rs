@@ -585,6 +585,63 @@ fn dead_letters_match_p_to_the_n() {
         2.0 * sd
     );
     assert_eq!(m.stuck, m.dead_letters);
+    // The metrics table's prediction is that N·pⁿ, over the deliveries the
+    // run made (here one per order), with its formula.
+    let (sim, _) = run_side(&c, Mode::Choreography, 21);
+    let theory = super::page::dead_letter_theory(&sim).expect("a faulty service");
+    assert_eq!(
+        sim.stats().first_deliveries[ServiceId::Inventory.index()],
+        orders as u64
+    );
+    assert_eq!(theory.value.as_f64(), Some(expect));
+    assert_eq!(theory.caveat_key, None);
+    assert_eq!(theory.formula(crate::i18n::Lang::En), "4000 first deliveries × 0.5³");
+    assert_eq!(theory.formula(crate::i18n::Lang::Es), "4000 primeras entregas × 0,5³");
+}
+
+/// Theory, in general: several faulty services, failing for now (retried)
+/// and for good (not), compensations included. The prediction sums each
+/// service's first deliveries × (pⁿ + q·(1 + p + … + pⁿ⁻¹)); over ten
+/// seeds, the measured dead letters stay within three standard deviations
+/// of it. In orchestration there is no prediction (nothing is
+/// dead-lettered); with an outage it says its failures are not independent.
+/// (Notifications stay reliable here: an order's notifications share one
+/// draw, so their failures come in clusters — the mean holds, the spread
+/// is wider than a binomial's.)
+#[test]
+fn dead_letters_match_their_prediction_with_several_faulty_services() {
+    let mut c = world((0.2, 0.0, 0.3, 0.25), 3_000);
+    c.retry.max_attempts = 2;
+    c.services.payment.transient_failure_rate = 0.2;
+    c.services.payment.permanent_failure_rate = 0.05;
+    c.services.delivery.permanent_failure_rate = 0.05;
+    let (mut measured, mut predicted) = (0.0, 0.0);
+    for seed in 1..=10 {
+        let (sim, _) = run_side(&c, Mode::Choreography, seed);
+        let t = super::page::dead_letter_theory(&sim).expect("faulty services");
+        assert_eq!(t.formula_key, "choreo.theory.dead_letters");
+        assert_eq!(t.caveat_key, None);
+        measured += sim.metrics().dead_letters as f64;
+        predicted += t.value.as_f64().unwrap();
+        let (orch, _) = run_side(&c, Mode::Orchestration, seed);
+        assert!(super::page::dead_letter_theory(&orch).is_none());
+    }
+    assert!(predicted > 5_000.0, "{predicted}");
+    // Each delivery a Bernoulli trial: the variance is at most the mean.
+    assert!(
+        (measured - predicted).abs() <= 3.0 * libm::sqrt(predicted),
+        "{measured} dead letters, predicted {predicted:.1}"
+    );
+    let mut c = world((0.0, 0.0, 0.0, 0.0), 50);
+    assert!(super::page::dead_letter_theory(&run_side(&c, Mode::Choreography, 1).0).is_none());
+    c.services.delivery.outages = vec![Outage {
+        from_ms: 100,
+        to_ms: 900,
+        node: None,
+    }];
+    let (sim, _) = run_side(&c, Mode::Choreography, 1);
+    let t = super::page::dead_letter_theory(&sim).expect("an outage");
+    assert_eq!(t.caveat_key, Some("choreo.caveat.dead_letters_outages"));
 }
 
 /// The run as the shared page reads it: chunked runs name states by event
