@@ -1152,6 +1152,62 @@ async fn band_names_never_overlap_and_the_crash_keeps_its_name() {
     }
 }
 
+/// A band's name sits on its latest stretch that has room: the month's
+/// "primary crashed" sat on day 1 while, at the moment on day 12, the
+/// primary was down by the clock and nothing named it there.
+#[wasm_bindgen_test]
+async fn a_band_is_named_on_its_latest_stretch() {
+    let view = availability_view("month");
+    let p = engine::labs::availability::presets::all()
+        .into_iter()
+        .find(|p| p.id == "month")
+        .unwrap();
+    let at = p.moments[1].at_ms;
+    view.run.update_value(|r| {
+        r.run_until(SimTime::from_ms(at), u64::MAX);
+    });
+    let data = view.run.with_value(|r| r.verdict(0));
+    assert_eq!(data.bands.len(), 3, "three crashes by day 12");
+    let axis = view.run.with_value(|r| Axis {
+        x_max_ms: r.time_domain_ms(),
+        y_max: r.verdict(0).peak().max(r.verdict(1).peak()),
+        now_ms: at as f64,
+        runs_on_ms: None,
+    });
+    let root = container();
+    root.set_attribute("style", "width: 640px").unwrap();
+    let d = data.clone();
+    let _m = leptos::mount::mount_to(root.clone(), move || {
+        view! { <VerdictChart data=Signal::stored(d.clone()) axis=Signal::stored(axis) lang=Signal::stored(Lang::En) side="A" /> }
+    });
+    for _ in 0..10 {
+        tick().await;
+        sleep(20).await;
+    }
+    let names = root
+        .query_selector_all(".verdict-band-labels text")
+        .unwrap();
+    assert_eq!(names.length(), 1);
+    let name: Element = names.item(0).unwrap().unchecked_into();
+    assert_eq!(name.text_content().as_deref(), Some("primary crashed"));
+    // Its x is the latest crash's start (day 12), 2 px on.
+    let x: f64 = name.get_attribute("x").unwrap().parse().unwrap();
+    let rects = root.query_selector_all(".verdict-band rect").unwrap();
+    let last: Element = rects.item(rects.length() - 1).unwrap().unchecked_into();
+    let band_x: f64 = last.get_attribute("x").unwrap().parse().unwrap();
+    assert!(
+        (x - band_x - 2.0).abs() < 0.2,
+        "name at {x}, latest crash at {band_x}"
+    );
+    let first: Element = rects.item(0).unwrap().unchecked_into();
+    let first_x: f64 = first.get_attribute("x").unwrap().parse().unwrap();
+    assert!(
+        band_x > first_x + 100.0,
+        "day 12 is far right of day 1: {band_x} vs {first_x}"
+    );
+    root.remove();
+}
+
 /// A factor or a plain number in the metrics table keeps about three significant
 /// digits: "×207" rather than "×207,44", "×20,7", "×1,45"; thousands grouped.
 #[wasm_bindgen_test]

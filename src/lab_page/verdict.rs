@@ -264,28 +264,40 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64, h_px: f64) -> S
     // The bands' names over the lines, each on a backdrop of the panel's
     // colour, so a line crossing "projector paused" never hides it.
     m.open("g", &[("class", "verdict-band-labels")]);
-    // A name where it has room: a month's many crashes are named once each
-    // stretch, not piled over one another. Bands come in the lab's order of
-    // importance (availability: crashes, then false alarms), and a name
-    // takes its place only if no earlier one holds it.
-    // Each name once: the shading says the rest (replica's breaker read
-    // "node_2 down" over each of its eight outages, end to end).
+    // A name where it has room: a month's many crashes are named once, not
+    // piled over one another. Names come in the lab's order of importance
+    // (availability: crashes, then false alarms), and a name takes its
+    // place only if no earlier one holds it. Each name once, on its latest
+    // stretch that has room: the shading says the rest (replica's breaker
+    // read "node_2 down" over each of its eight outages, end to end), and
+    // the latest is the one by the clock (a month's "primary crashed" sat
+    // on day 1 while the primary was down on day 12).
     let mut taken: Vec<(f64, f64)> = Vec::new();
     let mut named: Vec<String> = Vec::new();
-    for b in d.bands.iter().filter(|b| b.from_ms < ax.x_max_ms) {
-        let at = x(b.from_ms) + 2.0;
-        let label = tf(lang, b.label_key, &args_of(&b.label_args));
-        let end = at + text_width(&label, 10.0) + 4.0;
-        // Cut at the plot's right edge ("primario caíc"): left out instead.
-        if end - 4.0 > w_px - RIGHT
-            || taken.iter().any(|&(a, e)| at < e && a < end)
-            || named.contains(&label)
-        {
+    let shown: Vec<_> = d.bands.iter().filter(|b| b.from_ms < ax.x_max_ms).collect();
+    let labels: Vec<String> = shown
+        .iter()
+        .map(|b| tf(lang, b.label_key, &args_of(&b.label_args)))
+        .collect();
+    for (i, label) in labels.iter().enumerate() {
+        if named.contains(label) {
             continue;
         }
-        taken.push((at, end));
         named.push(label.clone());
-        m.elem("text", &[("x", &num(at)), ("y", &num(TOP + 9.0))], &label);
+        let width = text_width(label, 10.0) + 4.0;
+        // Cut at the plot's right edge ("primario caíc"): an earlier stretch instead.
+        let spot = (i..labels.len())
+            .rev()
+            .filter(|&j| labels[j] == *label)
+            .map(|j| x(shown[j].from_ms) + 2.0)
+            .find(|&at| {
+                at + width - 4.0 <= w_px - RIGHT
+                    && !taken.iter().any(|&(a, e)| at < e && a < at + width)
+            });
+        if let Some(at) = spot {
+            taken.push((at, at + width));
+            m.elem("text", &[("x", &num(at)), ("y", &num(TOP + 9.0))], label);
+        }
     }
     m.close("g");
     // This side finished while the other plays on: its lines stop short of
