@@ -200,7 +200,7 @@ async fn the_strip_counts_the_calls_no_client_waits_for() {
     assert_eq!(
         text(&root, "[data-testid=count-abandoned]"),
         format!(
-            "(and {} calls in the service whose clients gave up on them)",
+            "(and {} timed-out calls still in the service, no one waiting for them)",
             fmt_count(Lang::En, abandoned)
         )
     );

@@ -966,6 +966,40 @@ mod tests {
         happened("customer_cancels", 0, 0, &|r| {
             matches!(r, ChoreoRecord::CustomerCancels { .. })
         });
+        // event_lost 3: A's 7 stuck, 5 of them inconsistent, none detected;
+        // B completed all 60 (the caption said "money charged for them" of
+        // every stuck order, beside A's card showing 7 stuck, 5 inconsistent).
+        let p = presets::all().into_iter().find(|p| p.id == "event_lost").unwrap();
+        let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+        run.run_to(SimTime::from_ms(p.moments[2].at_ms), u64::MAX);
+        let (a, b) = (run.sides[0].model().metrics(), run.sides[1].model().metrics());
+        assert_eq!((a.stuck, a.inconsistent, a.detected), (7, 5, 0));
+        assert_eq!((b.completed, b.orders), (60, 60));
+        for lang in crate::i18n::Lang::ALL {
+            let text = crate::i18n::t(lang, "preset.choreography.event_lost.moment.3");
+            assert!(
+                text.contains(" 7 ") && text.contains(" 5 ") && text.contains(" 60"),
+                "{lang:?}: {text}"
+            );
+        }
+        // customer_cancels 2: A's delivery has scheduled nothing, yet has
+        // published delivery_cancelled; payment has not refunded yet, and
+        // does later (the caption said "payment refunds" while the stage
+        // showed delivery_cancelled leaving delivery and no refund).
+        let p = presets::all().into_iter().find(|p| p.id == "customer_cancels").unwrap();
+        let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+        run.run_to(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
+        let o = &run.sides[0].model().orders()[0];
+        assert_eq!((o.scheduled, o.charged, o.refunded), (0, 1, 0));
+        assert!(run.sides[0].trace().entries().any(|e| matches!(
+            e.record,
+            ChoreoRecord::Published {
+                topic: Topic::DeliveryCancelled,
+                ..
+            }
+        )));
+        run.run_to_end(u64::MAX);
+        assert_eq!(run.sides[0].model().orders()[0].refunded, 1);
         happened("delivery_retried", 0, 0, &|r| {
             matches!(
                 r,

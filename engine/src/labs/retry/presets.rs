@@ -193,7 +193,7 @@ pub fn all() -> Vec<RetryPreset> {
         },
         RetryPreset {
             id: "storm_budget",
-            moments: moments("storm_budget", &[15_000, 15_200, 25_000, 59_500]),
+            moments: moments("storm_budget", &[15_000, 15_200, 26_000, 59_500]),
             seed: 42,
             config: storm(Strategy {
                 budget: Some(BudgetConfig {

@@ -1284,6 +1284,48 @@ fn storm_breakers_moments_show_what_their_captions_name() {
     assert!(last(&run, 0, ok) < 0.1 * rate_per_s);
 }
 
+/// storm_budget's moments, on the stage cards: at the second, B's budget
+/// at its threshold (retries paused); at the third, B's solid line back at
+/// the arrival rate and A's at zero — drawn (at 25.0 s, when the outage
+/// ended, B's solid line was still at 0 under "jumps straight back").
+#[test]
+fn storm_budgets_moments_show_what_their_captions_name() {
+    use crate::labs::run::LabRun;
+    let p = preset("storm_budget");
+    let mut run = RetryRun::new(&p.config, p.seed).unwrap();
+    run.run_until(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
+    let b = run.b.as_ref().unwrap().model();
+    let (level, threshold) = {
+        let budget = b.budget().expect("B has a budget");
+        (budget.milli_tokens(), budget.threshold_milli_tokens())
+    };
+    assert!(level <= threshold, "run dry: {level} of {threshold}");
+    run.run_until(SimTime::from_ms(p.moments[2].at_ms), u64::MAX);
+    let last = |side: usize, key: &str| {
+        let v = run.verdict(side);
+        v.lines
+            .iter()
+            .find(|l| l.label_key == key)
+            .unwrap()
+            .points
+            .last()
+            .unwrap()
+            .1
+    };
+    let Workload::Poisson {
+        clients,
+        rate_per_client,
+        ..
+    } = p.config.workload
+    else {
+        panic!("storm_budget is a Poisson workload");
+    };
+    let rate_per_s = f64::from(clients) * rate_per_client;
+    let ok = "retry.charts.load_succeeded";
+    assert!(last(1, ok) >= 0.8 * rate_per_s, "B {}", last(1, ok));
+    assert_eq!(last(0, ok), 0.0, "A");
+}
+
 /// The herd's second moment says jitter has already let more of B's writes
 /// through (it used to claim "small steps" on B's line, which the chart's
 /// buckets did not show at 800 ms: B's line climbed in the same steps).
