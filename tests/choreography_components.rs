@@ -1304,6 +1304,40 @@ async fn token_labels_never_overlap() {
     assert!(most >= 2, "labels drawn together: {most}");
 }
 
+/// A token's label keeps off the bus's name: event_lost's "order_placed"
+/// was printed over "bus de eventos" (student review, 4.7 s).
+#[wasm_bindgen_test]
+async fn token_labels_keep_off_the_bus_name() {
+    let view = preset("event_lost");
+    let (root, _, _keep) = mount(move || view! { <ChoreoStage view=view side=0 /> }.into_any());
+    common::style_in(&root, include_str!("../style/lab-choreography.css"));
+    let mut beside = 0;
+    for ms in (0..8_000).step_by(50) {
+        advance_to(view, ms);
+        tick().await;
+        let bus = all(&root, ".choreo-bus-label");
+        assert_eq!(bus.len(), 1);
+        let b = bus[0].get_bounding_client_rect();
+        for label in all(&root, ".choreo-token-label") {
+            let l = label.get_bounding_client_rect();
+            assert!(
+                apart(&l, &b, 0.5),
+                "at {ms} ms: {:?} at {} over the bus name at {}; {:?} {:?} {:?} / {:?} {:?}",
+                label.text_content(),
+                at(&l),
+                at(&b),
+                label.get_attribute("x"),
+                label.get_attribute("y"),
+                label.get_attribute("text-anchor"),
+                bus[0].get_attribute("x"),
+                bus[0].get_attribute("y"),
+            );
+            beside += usize::from((l.y() - b.y()).abs() < 20.0);
+        }
+    }
+    assert!(beside > 0, "some label ran along the bus, near its name");
+}
+
 /// Every token's number can be read: discs on one spot (an event to several
 /// listeners, two orders on one hop) are fanned out. In a wide card and in an
 /// embed's A | B card none covers another; in half a phone (180 px) the bus

@@ -322,6 +322,9 @@ pub fn stage_svg(
         ],
     );
     // The bus, or the orchestrator's spokes.
+    // Marks drawn before the tokens that their labels keep off: the bus's
+    // name ("order_placed" was printed over "bus de eventos").
+    let mut fixed_marks: Vec<[f64; 4]> = vec![];
     match mode {
         Mode::Choreography => {
             let down = model.bus().is_down(now);
@@ -371,6 +374,8 @@ pub fn stage_svg(
             } else {
                 (a.0 + lay.box_w / 2.0 + 8.0, a.1 - 6.0, "start")
             };
+            // 12 px and bold: about a tenth wider than the 11 px measure.
+            fixed_marks.push(label_box(lx, ly, anchor, text_width(label, 12.0) * 1.1));
             m.elem(
                 "text",
                 &[
@@ -540,7 +545,7 @@ pub fn stage_svg(
         .iter()
         .map(|t| [t.x - 10.0, t.y - 10.0, t.x + 10.0, t.y + 10.0])
         .collect();
-    let mut taken: Vec<[f64; 4]> = vec![];
+    let mut taken: Vec<[f64; 4]> = fixed_marks.clone();
     // "✕ lost" first (what the event_lost preset is about): under its token,
     // else beside or above it, where it covers no box, token or other mark;
     // else clear of tokens and marks only; else under the token. Drawn at the
@@ -635,10 +640,11 @@ pub fn stage_svg(
             taken.push(b);
             label_at[i] = Some(at);
         } else if picked == Some(tk.order) {
-            // The followed order's label always shows.
-            label_at[i] = token_label_spots(tk.x, tk.y, wide, lay.w, lay.h)
-                .into_iter()
-                .next();
+            // The followed order's label always shows: off the bus's name
+            // if it can be, else at its first spot.
+            label_at[i] = first_clear(&spots, &[&fixed_marks])
+                .map(|(at, _)| at)
+                .or_else(|| spots.first().map(|(at, _)| *at));
         }
     }
     for ((tk, label_at), lost_at) in tokens.iter().zip(label_at).zip(lost_at) {
