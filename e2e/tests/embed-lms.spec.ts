@@ -371,3 +371,33 @@ test('one configuration shows no lone "A" badge; A | B shows both', async ({ pag
   await expect(page.locator('.lab-stage .side')).toHaveCount(2);
   for (const w of await widths()) expect(w, 'A and B are named').toBeGreaterThan(10);
 });
+
+// The stage scrolls inside the frame; overlay scrollbars (macOS, phones) show
+// nothing until it is scrolled, and the availability seismograph's verdict
+// strip sat under the guide with no sign of it. A shade at the stage's foot
+// says more lies below, and fades once the end is reached; with nothing to
+// scroll, there is none — with reduced motion too (it follows the scroll).
+for (const motion of ['no-preference', 'reduce'] as const) {
+  test(`compact embed: a shade at the stage's foot while more of it lies below (motion: ${motion})`, async ({ page }) => {
+    await page.emulateMedia({ reducedMotion: motion });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const shade = () => page.locator('.lab.compact > .lab-stage').evaluate((el) => ({
+      opacity: Number(getComputedStyle(el, '::after').opacity),
+      scrolls: el.scrollHeight > el.clientHeight + 1,
+    }));
+    await page.goto(`/availability.html?embed=1#${presetFragment('split_brain', 'en', 'availability')}`);
+    await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+    const top = await shade();
+    expect(top.scrolls, 'the A | B stage is taller than its frame').toBe(true);
+    expect(top.opacity).toBeGreaterThan(0.9);
+    await page.locator('.lab.compact > .lab-stage').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await expect.poll(async () => (await shade()).opacity).toBeLessThan(0.1);
+    // A stage that fits its frame has no shade.
+    await page.setViewportSize({ width: 1440, height: 3000 });
+    await page.goto(`/retry.html?embed=1#${presetFragment('tenacity', 'en', 'retry')}`);
+    await expect(page.locator('.lab-stage .side').first()).toBeVisible();
+    const fits = await shade();
+    expect(fits.scrolls, 'a 3000 px frame holds the whole stage').toBe(false);
+    expect(fits.opacity).toBeLessThan(0.1);
+  });
+}
