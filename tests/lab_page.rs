@@ -1099,16 +1099,7 @@ async fn band_names_never_overlap_and_the_crash_keeps_its_name() {
         now_ms: r.time_domain_ms(),
         runs_on_ms: None,
     });
-    let root = container();
-    root.set_attribute("style", "width: 460px").unwrap();
-    let d = data.clone();
-    let _m = leptos::mount::mount_to(root.clone(), move || {
-        view! { <VerdictChart data=Signal::stored(d.clone()) axis=Signal::stored(axis) lang=Signal::stored(Lang::En) side="A" /> }
-    });
-    for _ in 0..10 {
-        tick().await;
-        sleep(20).await;
-    }
+    let (root, _m) = verdict_chart_at(data.clone(), axis, 460).await;
     let names: Vec<(String, web_sys::DomRect)> = {
         let list = root
             .query_selector_all(".verdict-band-labels text")
@@ -1152,6 +1143,26 @@ async fn band_names_never_overlap_and_the_crash_keeps_its_name() {
     }
 }
 
+/// Side A's verdict chart of `data` on `axis`, `width` px wide, drawn and
+/// settled; keep the handle while reading it.
+async fn verdict_chart_at(
+    data: engine::labs::run::Verdict,
+    axis: Axis,
+    width: u32,
+) -> (HtmlElement, impl Drop) {
+    let root = container();
+    root.set_attribute("style", &format!("width: {width}px"))
+        .unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <VerdictChart data=Signal::stored(data.clone()) axis=Signal::stored(axis) lang=Signal::stored(Lang::En) side="A" /> }
+    });
+    for _ in 0..10 {
+        tick().await;
+        sleep(20).await;
+    }
+    (root, handle)
+}
+
 /// A band's name sits on its latest stretch that has room: the month's
 /// "primary crashed" sat on day 1 while, at the moment on day 12, the
 /// primary was down by the clock and nothing named it there.
@@ -1174,16 +1185,7 @@ async fn a_band_is_named_on_its_latest_stretch() {
         now_ms: at as f64,
         runs_on_ms: None,
     });
-    let root = container();
-    root.set_attribute("style", "width: 640px").unwrap();
-    let d = data.clone();
-    let _m = leptos::mount::mount_to(root.clone(), move || {
-        view! { <VerdictChart data=Signal::stored(d.clone()) axis=Signal::stored(axis) lang=Signal::stored(Lang::En) side="A" /> }
-    });
-    for _ in 0..10 {
-        tick().await;
-        sleep(20).await;
-    }
+    let (root, _m) = verdict_chart_at(data.clone(), axis, 640).await;
     let names = root
         .query_selector_all(".verdict-band-labels text")
         .unwrap();

@@ -1250,38 +1250,46 @@ fn mid_run_waits_count_only_what_was_waited() {
     assert!(run.a.model().metrics_at(end).retry_wait_ms >= 2_000.0);
 }
 
+/// The last point of side `side`'s stage-card chart line `key`: where the
+/// line the student sees ends now.
+fn chart_end(run: &RetryRun, side: usize, key: &str) -> f64 {
+    use crate::labs::run::LabRun;
+    let v = run.verdict(side);
+    let line = v.lines.iter().find(|l| l.label_key == key).unwrap();
+    line.points.last().unwrap().1
+}
+
+/// The arrival rate of a Poisson workload (requests per second, all clients).
+fn arrival_rate(config: &RetryConfig) -> f64 {
+    let Workload::Poisson {
+        clients,
+        rate_per_client,
+        ..
+    } = config.workload
+    else {
+        panic!("a Poisson workload");
+    };
+    f64::from(clients) * rate_per_client
+}
+
 /// What storm_breaker's captions point at is drawn on the stage cards' chart
 /// at their moments: at 15.3 s both charts still ended at 15 s, identical,
 /// under "B stops calling — its dashed line drops to zero"; at 27.7 s B's
 /// solid line was still at 0 under "back at the arrival rate".
 #[test]
 fn storm_breakers_moments_show_what_their_captions_name() {
-    use crate::labs::run::LabRun;
     let p = preset("storm_breaker");
     let mut run = RetryRun::new(&p.config, p.seed).unwrap();
-    let last = |run: &RetryRun, side: usize, key: &str| {
-        let v = run.verdict(side);
-        let line = v.lines.iter().find(|l| l.label_key == key).unwrap();
-        line.points.last().unwrap().1
-    };
     let (calls, ok) = ("retry.charts.load_calls", "retry.charts.load_succeeded");
     // Moment 2: B's calls are down to zero, A's are not.
     run.run_until(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
-    assert_eq!(last(&run, 1, calls), 0.0);
-    assert!(last(&run, 0, calls) > 100.0);
+    assert_eq!(chart_end(&run, 1, calls), 0.0);
+    assert!(chart_end(&run, 0, calls) > 100.0);
     // Moment 4: B succeeds at about the arrival rate again; A does not.
     run.run_until(SimTime::from_ms(p.moments[3].at_ms), u64::MAX);
-    let Workload::Poisson {
-        clients,
-        rate_per_client,
-        ..
-    } = p.config.workload
-    else {
-        panic!("storm_breaker is a Poisson workload");
-    };
-    let rate_per_s = f64::from(clients) * rate_per_client;
-    assert!(last(&run, 1, ok) >= 0.7 * rate_per_s, "{}", last(&run, 1, ok));
-    assert!(last(&run, 0, ok) < 0.1 * rate_per_s);
+    let rate_per_s = arrival_rate(&p.config);
+    assert!(chart_end(&run, 1, ok) >= 0.7 * rate_per_s, "{}", chart_end(&run, 1, ok));
+    assert!(chart_end(&run, 0, ok) < 0.1 * rate_per_s);
 }
 
 /// storm_budget's moments, on the stage cards: at the second, B's budget
@@ -1290,40 +1298,22 @@ fn storm_breakers_moments_show_what_their_captions_name() {
 /// ended, B's solid line was still at 0 under "jumps straight back").
 #[test]
 fn storm_budgets_moments_show_what_their_captions_name() {
-    use crate::labs::run::LabRun;
     let p = preset("storm_budget");
     let mut run = RetryRun::new(&p.config, p.seed).unwrap();
     run.run_until(SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
     let b = run.b.as_ref().unwrap().model();
-    let (level, threshold) = {
-        let budget = b.budget().expect("B has a budget");
-        (budget.milli_tokens(), budget.threshold_milli_tokens())
-    };
+    let budget = b.budget().expect("B has a budget");
+    let (level, threshold) = (budget.milli_tokens(), budget.threshold_milli_tokens());
     assert!(level <= threshold, "run dry: {level} of {threshold}");
     run.run_until(SimTime::from_ms(p.moments[2].at_ms), u64::MAX);
-    let last = |side: usize, key: &str| {
-        let v = run.verdict(side);
-        v.lines
-            .iter()
-            .find(|l| l.label_key == key)
-            .unwrap()
-            .points
-            .last()
-            .unwrap()
-            .1
-    };
-    let Workload::Poisson {
-        clients,
-        rate_per_client,
-        ..
-    } = p.config.workload
-    else {
-        panic!("storm_budget is a Poisson workload");
-    };
-    let rate_per_s = f64::from(clients) * rate_per_client;
     let ok = "retry.charts.load_succeeded";
-    assert!(last(1, ok) >= 0.8 * rate_per_s, "B {}", last(1, ok));
-    assert_eq!(last(0, ok), 0.0, "A");
+    let rate_per_s = arrival_rate(&p.config);
+    assert!(
+        chart_end(&run, 1, ok) >= 0.8 * rate_per_s,
+        "B {}",
+        chart_end(&run, 1, ok)
+    );
+    assert_eq!(chart_end(&run, 0, ok), 0.0, "A");
 }
 
 /// The herd's second moment says jitter has already let more of B's writes
