@@ -66,6 +66,10 @@ test('the stage draws every service; a lost event is the hop that never happened
   }
   // Orchestration draws the orchestrator in the middle instead of the bus.
   await expect(page.getByTestId('choreo-stage-1').locator('[data-lane=orchestrator]')).toHaveCount(1);
+  // The full page has the whole key under each drawing; the embed's one-line key is not repeated.
+  await expect(page.getByTestId('choreo-stage-0').locator('figcaption.help').first()).toBeVisible();
+  await expect(page.getByTestId('choreo-stage-key')).toHaveCount(2);
+  for (const key of await page.getByTestId('choreo-stage-key').all()) await expect(key).toBeHidden();
   await runToEnd(page);
   // The most telling order (a stuck one) is followed by default on both sides.
   const a = page.getByTestId('story-0');

@@ -58,6 +58,14 @@ for (const { lab, preset } of LABS) {
         const lanes = await frame.locator('.choreo-lane').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().bottom));
         expect(lanes.length).toBeGreaterThan(8);
         for (const bottom of lanes) expect(bottom, 'every box above the guide').toBeLessThanOrEqual(foot);
+        // The tokens' one-line key under each drawing: without it the order
+        // numbers on two tokens ("1 1") read as counts.
+        const keys = await frame.getByTestId('choreo-stage-key').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()));
+        expect(keys).toHaveLength(2);
+        for (const k of keys) {
+          expect(k.height, "the tokens' key is shown").toBeGreaterThan(8);
+          expect(k.top, 'under the drawing, above the guide').toBeLessThan(foot);
+        }
       }
       // The key figures the guide asks to read, a line or two under each
       // chart (the embed showed "32 done" and none of them).

@@ -900,6 +900,8 @@ pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
         <figure class="choreo-stage" data-testid=format!("choreo-stage-{side}")>
             <div class="stage-plot" node_ref=node inner_html=svg on:click=on_click></div>
             <figcaption class="help">{tr("choreo.stage.help")}</figcaption>
+            // The compact embed's one line: a number on a token reads as a count without it.
+            <figcaption class="help compact-help" data-testid="choreo-stage-key">{tr("choreo.stage.help_compact")}</figcaption>
         </figure>
     }
 }
