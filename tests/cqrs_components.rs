@@ -510,6 +510,31 @@ async fn the_stock_panel_counts_oversold_and_drift_as_the_metrics_do() {
         .collect();
     assert_eq!(bad, [a.oversold.to_string(), a.stock_drift.to_string()]);
     assert!(all(&panels[1], "dd.cqrs-bad").is_empty());
+    // The same counts on one line at the top of each side (the panel is under
+    // the stores, out of the embed's view): sold, really left, and each
+    // service's count, as the model has them.
+    let lines = all(&root, "[data-testid=stock-line]");
+    assert_eq!(lines.len(), 2);
+    view.run.with_value(|r| {
+        for (side, line) in lines.iter().enumerate() {
+            let m = r.sides[side].model();
+            let units = 100i64;
+            let text = line.text_content().unwrap_or_default();
+            for part in [
+                format!("{} of {units} sold", m.sold),
+                format!("{} really left", units - m.sold as i64),
+                format!("counts {}", m.products_stock),
+                format!("shows {}", m.stock_copy),
+            ] {
+                assert!(text.contains(&part), "side {side}: {part:?} in {text:?}");
+            }
+        }
+    });
+    // A lab without a stock has no such line.
+    let plain = preset("demo");
+    let (root, _keep) = mount(move || view! { <CqrsStage view=plain frame_view=plain side=0 /> }.into_any());
+    tick().await;
+    assert!(all(&root, "[data-testid=stock-line]").is_empty());
 }
 
 #[wasm_bindgen_test]

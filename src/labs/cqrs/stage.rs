@@ -1086,6 +1086,22 @@ pub fn stock_markup(sim: &CqrsSim, lang: Lang) -> String {
     m.finish()
 }
 
+/// The stock in one sentence: sold, really left, and what each service's
+/// count says (the stage's top line on a side with a stock).
+pub fn stock_sentence(s: &cv::Stock, lang: Lang) -> String {
+    tf(
+        lang,
+        "cqrs.stock.line",
+        &[
+            ("sold", &s.sold),
+            ("units", &s.units),
+            ("truth", &s.truth),
+            ("products", &s.products),
+            ("copy", &s.copy),
+        ],
+    )
+}
+
 /// The stage of one side: the caption, the timelines (redrawn each frame),
 /// the stores, the tank and the stock (at the views' pace).
 ///
@@ -1121,6 +1137,17 @@ pub fn CqrsStage(
             cv::latest_read(sim).map(|p| (probe_class(&p), probe_sentence(&p, lang)))
         })
     };
+    // The stock as each service counts it, on one line at the top (the stock
+    // presets' lesson: it was only in the panel under the stores, out of view).
+    let stock = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .and_then(|sim| cv::stock(sim.model()))
+                .map(|s| stock_sentence(&s, lang))
+        })
+    };
     let part = move |f: fn(&CqrsSim, Lang) -> String| {
         move || {
             let lang = view.lang.get();
@@ -1154,6 +1181,9 @@ pub fn CqrsStage(
                     <span class=format!("cqrs-dot cqrs-probe--{class}") aria-hidden="true"></span>
                     " "
                     {text}
+                })}
+                {move || stock().map(|text| view! {
+                    <span class="cqrs-stock-line" data-testid="stock-line">{text}</span>
                 })}
             </p>
             <figure class="cqrs-timelines">

@@ -153,7 +153,7 @@ pub fn all() -> Vec<LabPreset<CqrsConfig>> {
         preset("paused", 4, paused, &[10_000, 20_000, 35_000]),
         preset("read_your_writes", 5, ryw, &[3_000, 15_000]),
         preset("two_projections", 6, two, &[2_000, 5_150, 20_000]),
-        preset("stock_queue", 7, stock, &[1_500, 4_000]),
+        preset("stock_queue", 7, stock, &[2_500, 4_000]),
         preset("crud_vs_cqrs", 8, crud, &[1_000, 3_000, 10_000]),
         preset("replicas", 9, replicas, &[1_000, 2_670, 20_000]),
         preset("rebuild", 10, rebuild, &[10_000, 12_000]),

@@ -1082,7 +1082,8 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
                 "user 91",
                 "order 3",
                 "48 screens",
-                "1 answer",
+                "18 of the details' answers",
+                "1 stale, 17 “not found”",
             ][..],
         ),
         (
@@ -1097,10 +1098,18 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
                 "up to #19",
             ],
         ),
-        ("two_projections", 2, &["258 screens", "16 of the details' answers"]),
+        (
+            "two_projections",
+            2,
+            &["258 screens", "54 of the details' answers", "16 stale, 38 “not found”"],
+        ),
         ("crud_vs_cqrs", 0, &["1 s", "1,301"]),
         ("crud_vs_cqrs", 1, &["74 ms", "35 ms", "68 ms", "28 ms", "302", "2,938"]),
-        ("crud_vs_cqrs", 2, &["29 ms", "73 ms", "25 ms", "68 ms", "984", "4,638"]),
+        (
+            "crud_vs_cqrs",
+            2,
+            &["29 ms", "73 ms", "25 ms", "68 ms", "984", "4,638", "1 answer in 6"],
+        ),
         (
             "replicas",
             0,
@@ -1154,7 +1163,8 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
         .get(read.order as usize)
         .is_none_or(|r| r.version == 0));
     let m = metrics(&run, 0);
-    assert_eq!((m.mixed_screens, m.stale_reads), (48, 1), "{m:?}");
+    // Out of date in all: 1 stale and 17 "not found" (the caption's 18).
+    assert_eq!((m.mixed_screens, m.stale_reads, m.not_found_reads), (48, 1, 17), "{m:?}");
     // …each of them the order in the details, missing from the history.
     assert!(run.sides[0].trace().entries().all(|e| !matches!(
         e.record,
@@ -1190,8 +1200,8 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
         super::view::writes_until_ms(run.sides[0].model()) as u64
     );
     let m = metrics(&run, 0);
-    assert_eq!((m.mixed_screens, m.stale_reads), (258, 16), "{m:?}");
-    assert!(m.mixed_screens > 10 * m.stale_reads);
+    assert_eq!((m.mixed_screens, m.stale_reads, m.not_found_reads), (258, 16, 38), "{m:?}");
+    assert!(m.mixed_screens > 4 * (m.stale_reads + m.not_found_reads));
 
     // crud_vs_cqrs 1 (1 s): B's read store has nothing yet, so every one of
     // its 1,301 answers is "not found"; A's one store is never out of date.
@@ -1237,6 +1247,57 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
     );
     assert_eq!((b.stale_reads, b.not_found_reads), (984, 4_638));
     assert_eq!((a.stale_reads, a.not_found_reads), (0, 0));
+    // …most of them in the first seconds (the read store started empty); in
+    // the traffic's last second about 1 answer in 6 was out of date.
+    let share = |from_ms: u64, to_ms: u64| {
+        let p = preset("crud_vs_cqrs");
+        let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+        let mut out = [(0u64, 0u64); 2];
+        for (i, ms) in [from_ms, to_ms].into_iter().enumerate() {
+            run.run_until(SimTime::from_ms(ms), u64::MAX);
+            let m = metrics(&run, 1);
+            out[i] = (m.answers, m.stale_reads + m.not_found_reads);
+        }
+        (out[1].1 - out[0].1) as f64 / (out[1].0 - out[0].0) as f64
+    };
+    let (first, last) = (share(0, 1_000), share(9_000, 10_000));
+    assert_eq!(first, 1.0);
+    assert!((1.0 / 7.0..1.0 / 5.5).contains(&last), "{last}");
+    assert!((984.0 + 4_638.0) / b.answers as f64 > 2.0 * last);
+
+    // stock_queue 1 (2.5 s): just after 2 s A's copy jumped back to 93 (the
+    // products service's count 2 s before); A has sold 110, really left -10,
+    // its copy 89; B stopped at 100. 2 (4 s): A sold 189, 89 beyond the
+    // stock, 13 duplicates applied; B 100 and none.
+    let stock_at = |ms: u64| {
+        let p = preset("stock_queue");
+        let mut run = CqrsRun::new(&p.config, p.seed).unwrap();
+        run.run_until(SimTime::from_ms(ms), u64::MAX);
+        [0, 1].map(|side| super::view::stock(run.sides[side].model()).unwrap())
+    };
+    assert_eq!(preset("stock_queue").moments[0].at_ms, 2_500);
+    assert_eq!(stock_at(2_000)[0].copy, stock_at(2_000)[0].truth);
+    assert_eq!(stock_at(2_200)[0].copy, 93);
+    let [a, b] = stock_at(2_500);
+    assert_eq!((a.sold, a.truth, a.copy), (110, -10, 89));
+    assert_eq!((b.sold, b.truth), (100, 0));
+    assert!(b.copy > 50, "B's copy is as wrong: {b:?}");
+    let [a, b] = stock_at(4_000);
+    assert_eq!((a.sold, a.oversold, a.drift), (189, 89, 13));
+    assert_eq!((b.sold, b.oversold, b.drift), (100, 0, 0));
+    for (i, said) in [
+        &["93", "2 s before", "110", "-10", "89", "100"][..],
+        &["189", "89 beyond", "13 updates twice", "exactly 100"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let key = preset("stock_queue").moments[i].caption_key.clone();
+        let text = crate::i18n::t(crate::i18n::Lang::En, &key);
+        for s in said {
+            assert!(text.contains(s), "stock_queue {}: {s:?} in {text:?}", i + 1);
+        }
+    }
 
     // replicas: a reader's reads of one order, in time order, that went back
     // (an answer older than one they saw before), by kind.
@@ -1354,3 +1415,4 @@ fn model_status(run: &CqrsRun, side: usize, order: u32, version: u32) -> Status 
         .map(|e| e.status)
         .unwrap()
 }
+
