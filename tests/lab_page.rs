@@ -722,6 +722,7 @@ fn the_ended_label_keeps_off_the_lines() {
             whole: false,
             lines: vec![line(v)],
             bands: vec![],
+            end_note: None,
         };
         verdict_svg(Lang::En, &d, ax, 300.0, 100.0)
     };
@@ -751,6 +752,7 @@ fn the_ended_label_never_runs_off_the_left_edge() {
             points: vec![(0.0, 0.0), (146.0, 1.0)],
         }],
         bands: vec![],
+        end_note: None,
     };
     let ax = Axis {
         x_max_ms: 4_000.0,
@@ -1001,6 +1003,7 @@ fn the_ended_label_finds_a_height_no_line_crosses() {
             line("b", wavy),
         ],
         bands: vec![],
+        end_note: None,
     };
     let ax = Axis {
         x_max_ms: 16_430.0,

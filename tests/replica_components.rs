@@ -1370,3 +1370,43 @@ async fn the_matrix_marks_the_slow_nodes_column() {
     assert_eq!(column.get_attribute("data-node").as_deref(), Some("3"));
     assert_eq!(marks[0].text_content().unwrap_or_default(), "slow");
 }
+
+/// A side that finished first says when its files were done beside where its
+/// run ended (it keeps running after them, for repair): variants' B read
+/// "ended at 1 min 28 s" beside "Transfer time 55 s".
+#[wasm_bindgen_test]
+fn the_ended_label_says_when_the_files_were_done() {
+    use cloud_patterns_playground::lab_page::verdict::{verdict_svg, Axis};
+    use engine::labs::run::LabRun;
+    let view = preset("variants");
+    run_to_end(view);
+    let (d, end_b, end_a, done) = view.run.with_value(|r| {
+        let m = r.sides[1].model();
+        (
+            r.verdict(1),
+            r.side_end_ms(1),
+            r.side_end_ms(0),
+            m.stats.last_done.unwrap().as_micros() as f64 / 1000.0,
+        )
+    });
+    assert!(done < end_b && end_b < end_a, "{done} {end_b} {end_a}");
+    let note = d.end_note.expect("B's files were done before its run ended");
+    assert_eq!(note.done_ms, done);
+    let ax = Axis {
+        x_max_ms: end_a,
+        y_max: d.peak(),
+        now_ms: end_a,
+        runs_on_ms: Some(end_b),
+    };
+    let said = |w: f64| {
+        let svg = verdict_svg(Lang::En, &d, ax, w, 100.0);
+        let at = svg.find("data-testid=\"verdict-ended\"").expect("the label");
+        let text = &svg[at..];
+        text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()].to_string()
+    };
+    let done_text = cloud_patterns_playground::charts::fmt_ms(Lang::En, done);
+    let end_text = cloud_patterns_playground::charts::fmt_ms(Lang::En, end_b);
+    assert_eq!(said(440.0), format!("files done at {done_text}; ended at {end_text}"));
+    // Where the whole text has no room, the files' time is what stays.
+    assert_eq!(said(150.0), format!("files done {done_text}"));
+}

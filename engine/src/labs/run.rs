@@ -291,6 +291,21 @@ pub struct Verdict {
     pub whole: bool,
     pub lines: Vec<VerdictLine>,
     pub bands: Vec<VerdictBand>,
+    /// When the side's work was done, if before its run ended, for the
+    /// card's "ended at" label (the replica lab keeps running after its
+    /// files, for repair: "ended at 1 min 28 s" read as the transfer's
+    /// 55 s).
+    pub end_note: Option<EndNote>,
+}
+
+/// The text of a card's end label when the work was done before the run
+/// ended: `key` with `{done}` and `{end}`, and `short_key`'s with `{done}`
+/// where it has no room.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EndNote {
+    pub done_ms: f64,
+    pub key: &'static str,
+    pub short_key: &'static str,
 }
 
 impl Verdict {

@@ -136,6 +136,7 @@ impl SidesView for AvailabilityModel {
             whole: false,
             lines: vec![],
             bands: vec![],
+            end_note: None,
         };
         let Some(sim) = run.sides.get(side) else {
             return verdict;
@@ -187,6 +188,7 @@ impl SidesView for AvailabilityModel {
                     },
                 ],
                 bands,
+                end_note: None,
             };
         }
         // Resync or fencing compared: both sides serve alike, and what

@@ -150,6 +150,7 @@ impl SidesView for ChoreoModel {
             whole: true,
             lines: vec![],
             bands: vec![],
+            end_note: None,
         };
         let Some(sim) = run.sides.get(side) else {
             return verdict;

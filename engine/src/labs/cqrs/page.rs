@@ -185,6 +185,7 @@ impl SidesView for CqrsModel {
             whole: plan.slices.is_none(),
             lines: vec![],
             bands: vec![],
+            end_note: None,
         };
         // What the lines count: reads and those out of date; a writer's own
         // reads and those without their write (read-your-writes: the chart

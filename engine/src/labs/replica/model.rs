@@ -168,6 +168,9 @@ pub enum ReplicaEvent {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Slice {
     pub chunks_ok: u32,
+    /// Of those, chunks read without a checksum whose bytes were corrupt:
+    /// done as far as the client knows.
+    pub corrupt_ok: u32,
     /// MB of the chunks completed in the slice.
     pub mb: f64,
     /// MB that crossed the wire in the slice: every transfer's bytes spread
@@ -191,6 +194,7 @@ pub struct Slice {
 impl Bucket for Slice {
     fn merge(&mut self, o: &Self) {
         self.chunks_ok += o.chunks_ok;
+        self.corrupt_ok += o.corrupt_ok;
         self.mb += o.mb;
         self.mb_moved += o.mb_moved;
         self.under_replicated = self.under_replicated.max(o.under_replicated);
@@ -870,6 +874,7 @@ impl ReplicaModel {
     ) {
         let now = ctx.now();
         self.chunks[c as usize].sending = None;
+        let mut corrupt_read = false;
         if self.config.workload.transfer == Transfer::Download && failure.is_none() {
             // Read the replica: is it there, and is it right?
             match self.chunks[c as usize]
@@ -883,7 +888,10 @@ impl ReplicaModel {
                     self.stats.corrupt_reads_caught += 1;
                     failure = Some(Failure::Checksum);
                 }
-                Some(Copy::Corrupt) => self.stats.corrupt_delivered += 1,
+                Some(Copy::Corrupt) => {
+                    self.stats.corrupt_delivered += 1;
+                    corrupt_read = true;
+                }
                 Some(Copy::Healthy) => {}
             }
         }
@@ -908,6 +916,7 @@ impl ReplicaModel {
                 self.set_status(c, ChunkStatus::Ok);
                 let s = self.stats.series.at(now);
                 s.chunks_ok += 1;
+                s.corrupt_ok += u32::from(corrupt_read);
                 s.mb += self.config.workload.chunk_mb;
                 self.stats.last_done = Some(now);
                 self.last_change = now;

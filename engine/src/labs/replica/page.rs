@@ -8,7 +8,7 @@
 use super::ReplicaModel;
 use super::{ReplicaRun, ReplicaSim};
 use crate::labs::run::{
-    FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
+    EndNote, FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
 };
 use crate::labs::sides::SidesView;
 
@@ -68,6 +68,7 @@ impl SidesView for ReplicaModel {
             whole: true,
             lines: vec![],
             bands: vec![],
+            end_note: None,
         };
         let Some(sim) = run.sides.get(side) else {
             return verdict;
@@ -79,16 +80,22 @@ impl SidesView for ReplicaModel {
         // Chunks done from 0 to now: every slice, and the one under way up to
         // now (the line stopped at the last whole slice, 3 done while the
         // stage said 6).
+        // Done means done intact, as on the stage's bar: a chunk read
+        // without a checksum from a corrupt copy is its own line (B's "done"
+        // climbed to 32 while its bar said 30 done and 2 corrupt).
         let mut ok = vec![(0.0, 0.0)];
-        let mut total = 0u64;
+        let mut bad = vec![(0.0, 0.0)];
+        let (mut total, mut corrupt) = (0u64, 0u64);
         for (i, slice) in series.buckets().iter().enumerate() {
             let from = i as f64 * width_ms;
-            total += u64::from(slice.chunks_ok);
-            if !done && from + width_ms > now + 1e-9 {
-                ok.push((now, total as f64));
+            total += u64::from(slice.chunks_ok - slice.corrupt_ok);
+            corrupt += u64::from(slice.corrupt_ok);
+            let end = if !done && from + width_ms > now + 1e-9 { now } else { from + width_ms };
+            ok.push((end, total as f64));
+            bad.push((end, corrupt as f64));
+            if end == now && !done {
                 break;
             }
-            ok.push((from + width_ms, total as f64));
         }
         // Chunks at risk (known to the metadata server or not), every slice up to now.
         let under = super::view::risk_series(sim.model(), sim.now(), done)
@@ -109,6 +116,26 @@ impl SidesView for ReplicaModel {
                 points: under,
             },
         ];
+        let c = sim.model().config();
+        if c.nodes.corrupt_rate > 0.0 || !c.nodes.corrupt_chunks.is_empty() {
+            verdict.lines.push(VerdictLine {
+                label_key: "replica.verdict.corrupt",
+                tone: Tone::Wait,
+                dashed: false,
+                points: bad,
+            });
+        }
+        // It keeps running after the files (repair, the "keep running"
+        // setting): say when the files were done, beside the run's end.
+        if done {
+            if let Some(last) = sim.model().stats.last_done {
+                verdict.end_note = Some(EndNote {
+                    done_ms: ms(last),
+                    key: "replica.verdict.ended",
+                    short_key: "replica.verdict.ended_short",
+                });
+            }
+        }
         verdict.bands = outages(sim)
             .into_iter()
             .map(|(from_ms, to_ms, label_key, label_args)| VerdictBand {

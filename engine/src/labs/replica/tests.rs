@@ -602,6 +602,35 @@ fn the_verdict_counts_chunks_done_up_to_now() {
     }
 }
 
+/// Done on the chart means done intact, as on the stage's bar: without a
+/// checksum, corruption's B delivered 2 corrupt chunks, drawn on their own
+/// line (its "done" climbed to 32 while the bar said 30 done, 2 corrupt).
+#[test]
+fn the_verdict_keeps_corrupt_deliveries_apart_from_done() {
+    use crate::labs::sides::SidesView;
+    let p = super::presets::all().into_iter().find(|p| p.id == "corruption").unwrap();
+    let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let mut corrupt_seen = 0;
+    for side in 0..2 {
+        let v = ReplicaModel::verdict(&run, side);
+        let m = run.sides[side].model();
+        let stats = m.metrics(run.sides[side].now());
+        assert_eq!(v.lines.len(), 3, "side {side}: done, at risk, corrupt");
+        assert_eq!(v.lines[2].label_key, "replica.verdict.corrupt");
+        let last = |i: usize| v.lines[i].points.last().unwrap().1;
+        assert_eq!(last(2), stats.corrupt_delivered as f64, "side {side}");
+        assert_eq!(last(0), (stats.chunks_ok - stats.corrupt_delivered) as f64, "side {side}");
+        assert_eq!(last(0) + last(2), m.status_counts()[2] as f64, "side {side}: the bar's done");
+        corrupt_seen += stats.corrupt_delivered;
+    }
+    assert!(corrupt_seen > 0, "some side delivers corrupt chunks");
+    // No corruption configured: no such line.
+    let p = super::presets::all().into_iter().find(|p| p.id == "demo").unwrap();
+    let run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    assert_eq!(ReplicaModel::verdict(&run, 0).lines.len(), 2);
+}
+
 /// The scrubber names what was down — a node, a rack, the metadata server —
 /// not "Service down" as if the whole store were.
 #[test]

@@ -94,6 +94,7 @@ impl LabRun for RetryRun {
             whole: false,
             lines: vec![],
             bands: vec![],
+            end_note: None,
         };
         let Some(sim) = self.side(side) else {
             return verdict;
