@@ -1731,3 +1731,22 @@ fn a_late_echo_keeps_its_miss() {
         );
     }
 }
+
+/// The monitor's ping line is in the failure colour only while it pings and
+/// hears nothing: before the first ping and after the run it is idle (a
+/// healthy primary's line was orange at the start and at the end).
+#[wasm_bindgen_test]
+async fn the_ping_line_is_silent_only_while_pings_go_unanswered() {
+    let (c, seed) = preset_config("capacity");
+    let view = view_of(&c, seed);
+    let (root, _keep) = mount(move || view! { <AvailStage view=view side=0 /> }.into_any());
+    tick().await;
+    let class = |root: &Element| one(root, "line.av-ping").get_attribute("class").unwrap_or_default();
+    assert_eq!(class(&root), "av-ping idle", "before the first ping");
+    advance_to(view, 5_000);
+    tick().await;
+    assert_eq!(class(&root), "av-ping fresh", "a healthy primary answering");
+    run_to_end(view);
+    tick().await;
+    assert_eq!(class(&root), "av-ping idle", "the run is over");
+}

@@ -5,7 +5,7 @@
 // the band; the compact embed fits a 720 px frame; the page speaks Spanish; and
 // ?bench=1 measures a simulated day at 100 requests/s and the month preset.
 import { test, expect } from '../fixtures';
-import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd, settledUrl } from '../lab';
+import { cli, metricsJson, noGuidedPauses, presetFragment, presetLinks, runToEnd, settledUrl } from '../lab';
 import { execFileSync } from 'node:child_process';
 
 test('every availability preset link reproduces the CLI metrics (A and B)', async ({ page, baseURL }) => {
@@ -171,6 +171,24 @@ test('compact embed fits a 720 px frame', async ({ page }) => {
   });
   expect(m.scrollWidth).toBeLessThanOrEqual(m.clientWidth + 1);
   await expect(page.getByTestId('av-stage-0').locator('svg.av-svg')).toBeVisible();
+});
+
+test('in an 820×720 embed the dots\' whole key is in the frame, 503 and 504 too', async ({ page }) => {
+  await page.setViewportSize({ width: 820, height: 720 });
+  await page.goto(`/availability.html?embed=1#${presetFragment('aggressive_timeout', 'en', 'availability')}`);
+  await expect(page.getByTestId('play')).toBeVisible();
+  const foot = await page.locator('.compact-foot').evaluate((e) => e.getBoundingClientRect().top);
+  for (const side of [0, 1]) {
+    const items = await page
+      .getByTestId(`av-stage-${side}`)
+      .locator('.av-legend-item')
+      .evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', bottom: e.getBoundingClientRect().bottom })));
+    expect(items.map((i) => i.text).join(' ')).toContain('504');
+    for (const i of items) expect(i.bottom, `${i.text} above the guide`).toBeLessThanOrEqual(foot);
+  }
+  // With nothing to say, the crash-to-detection line takes no room.
+  await expect(page.getByTestId('av-gap-0')).toHaveClass(/quiet/);
+  expect((await page.getByTestId('av-gap-0').boundingBox())!.height).toBeLessThan(1);
 });
 
 test('the page speaks Spanish', async ({ page }) => {

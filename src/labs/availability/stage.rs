@@ -436,10 +436,16 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
     let last_echo = recent.pings.iter().rev().find_map(|p| p.echo);
     let fresh =
         last_echo.is_some_and(|e| now_ms - ms(e) <= model.tactics().interval_ms as f64 * 1.5);
+    // Silent (in the failure colour) only while the monitor pings and hears
+    // nothing: before its first ping and once the run is over it is idle,
+    // not silent (a healthy primary's line was orange at the start and end).
+    let idle = recent.pings.is_empty() || sim.is_finished();
     line(
         &mut m,
         if fresh {
             "av-ping fresh"
+        } else if idle {
+            "av-ping idle"
         } else {
             "av-ping silent"
         },
