@@ -460,7 +460,10 @@ async fn the_gap_is_named_in_spanish_and_portuguese() {
         tick().await;
         let text = one(&root, "[data-testid=av-gap-0]").text_content().unwrap();
         assert!(text.starts_with(start), "{text}");
-        assert!(text.contains(" de 3 pings sin eco)") || text.contains(" de 3 pings sem eco)"), "{text}");
+        assert!(
+            text.contains(" de 3 pings sin eco)") || text.contains(" de 3 pings sem eco)"),
+            "{text}"
+        );
     }
 }
 
@@ -1741,7 +1744,11 @@ async fn the_ping_line_is_silent_only_while_pings_go_unanswered() {
     let view = view_of(&c, seed);
     let (root, _keep) = mount(move || view! { <AvailStage view=view side=0 /> }.into_any());
     tick().await;
-    let class = |root: &Element| one(root, "line.av-ping").get_attribute("class").unwrap_or_default();
+    let class = |root: &Element| {
+        one(root, "line.av-ping")
+            .get_attribute("class")
+            .unwrap_or_default()
+    };
     assert_eq!(class(&root), "av-ping idle", "before the first ping");
     advance_to(view, 5_000);
     tick().await;

@@ -1658,3 +1658,43 @@ fn with_reduced_motion_tokens_move_in_steps() {
     assert!(still <= 3 * 10, "reduced motion: {still} places");
     assert!(gliding >= 4 * still, "gliding {gliding} vs {still} places");
 }
+
+/// The embed's one-line key under each drawing says what a token is, and,
+/// once the run has drawn any, what a diamond (a compensation) and a ✕ (a
+/// lost message) are: double_refund's lesson is in its diamonds, event_lost's
+/// in its ✕.
+#[wasm_bindgen_test]
+async fn the_compact_key_names_the_diamonds_and_crosses_the_run_has() {
+    for (id, back, lost) in [
+        ("demo", false, false),
+        ("double_refund", true, false),
+        ("event_lost", false, true),
+    ] {
+        let view = preset(id);
+        let (root, _picked, _keep) =
+            mount(move || view! { <ChoreoStage view=view side=0 /> }.into_any());
+        tick().await;
+        let key = text(&root, "[data-testid=choreo-stage-key]");
+        assert!(key.starts_with("Token: one message"), "{id}: {key}");
+        assert!(
+            !key.contains('◆') && !key.contains('✕'),
+            "{id} before the run: {key}"
+        );
+        run_to_end(view);
+        tick().await;
+        let key = text(&root, "[data-testid=choreo-stage-key]");
+        let stats = view.run.with_value(|r| {
+            (
+                r.sides[0].model().stats().compensations,
+                r.sides[0].model().stats().lost,
+            )
+        });
+        assert_eq!((stats.0 > 0, stats.1 > 0), (back, lost), "{id}: {stats:?}");
+        assert_eq!(key.contains("◆ on a dashed trail"), back, "{id}: {key}");
+        assert_eq!(
+            key.contains("✕: a message the bus lost"),
+            lost,
+            "{id}: {key}"
+        );
+    }
+}

@@ -532,7 +532,8 @@ async fn the_stock_panel_counts_oversold_and_drift_as_the_metrics_do() {
     });
     // A lab without a stock has no such line.
     let plain = preset("demo");
-    let (root, _keep) = mount(move || view! { <CqrsStage view=plain frame_view=plain side=0 /> }.into_any());
+    let (root, _keep) =
+        mount(move || view! { <CqrsStage view=plain frame_view=plain side=0 /> }.into_any());
     tick().await;
     assert!(all(&root, "[data-testid=stock-line]").is_empty());
 }

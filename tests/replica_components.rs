@@ -1390,7 +1390,9 @@ fn the_ended_label_says_when_the_files_were_done() {
         )
     });
     assert!(done < end_b && end_b < end_a, "{done} {end_b} {end_a}");
-    let note = d.end_note.expect("B's files were done before its run ended");
+    let note = d
+        .end_note
+        .expect("B's files were done before its run ended");
     assert_eq!(note.done_ms, done);
     let ax = Axis {
         x_max_ms: end_a,
@@ -1400,13 +1402,18 @@ fn the_ended_label_says_when_the_files_were_done() {
     };
     let said = |w: f64| {
         let svg = verdict_svg(Lang::En, &d, ax, w, 100.0);
-        let at = svg.find("data-testid=\"verdict-ended\"").expect("the label");
+        let at = svg
+            .find("data-testid=\"verdict-ended\"")
+            .expect("the label");
         let text = &svg[at..];
         text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()].to_string()
     };
     let done_text = cloud_patterns_playground::charts::fmt_ms(Lang::En, done);
     let end_text = cloud_patterns_playground::charts::fmt_ms(Lang::En, end_b);
-    assert_eq!(said(440.0), format!("files done at {done_text}; ended at {end_text}"));
+    assert_eq!(
+        said(440.0),
+        format!("files done at {done_text}; ended at {end_text}")
+    );
     // Where the whole text has no room, the files' time is what stays.
     assert_eq!(said(150.0), format!("files done {done_text}"));
 }

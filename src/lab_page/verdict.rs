@@ -310,11 +310,14 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64, h_px: f64) -> S
         // repair) says both: "ended at" alone read as the transfer's time.
         let (key, short_key) = d
             .end_note
-            .map_or(("ui.verdict_ended", "ui.verdict_ended_short"), |n| (n.key, n.short_key));
-        let done = d.end_note.map(|n| fmt_ms(lang, n.done_ms)).unwrap_or_default();
-        let args = |end: &str| -> String {
-            tf(lang, key, &[("end", &end), ("done", &done)])
-        };
+            .map_or(("ui.verdict_ended", "ui.verdict_ended_short"), |n| {
+                (n.key, n.short_key)
+            });
+        let done = d
+            .end_note
+            .map(|n| fmt_ms(lang, n.done_ms))
+            .unwrap_or_default();
+        let args = |end: &str| -> String { tf(lang, key, &[("end", &end), ("done", &done)]) };
         let mut label = args(&fmt_ms(lang, end_ms));
         if LEFT + text_width(&label, 10.0) + 1.0 > w_px - 1.0 {
             label = tf(

@@ -858,6 +858,25 @@ fn lane_box(
     m.close("g");
 }
 
+/// The compact embed's key under the drawing: a token is a message of its
+/// order, and, once the run has any, what a diamond and a ✕ are.
+pub fn compact_key_text(
+    stats: &engine::labs::choreography::stats::ChoreoStats,
+    lang: Lang,
+) -> String {
+    let mut text = t(lang, "choreo.stage.help_compact").to_string();
+    for (any, key) in [
+        (stats.compensations > 0, "choreo.stage.help_compact_back"),
+        (stats.lost > 0, "choreo.stage.help_compact_lost"),
+    ] {
+        if any {
+            text.push(' ');
+            text.push_str(t(lang, key));
+        }
+    }
+    text
+}
+
 /// The stage of one side; a click on a token picks its order.
 #[component]
 pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
@@ -874,6 +893,18 @@ pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
                 .get(side)
                 .map(|sim| stage_svg(sim, lang, p, w, still))
                 .unwrap_or_default()
+        })
+    };
+    // The embed's one-line key, with the diamond's and the ✕'s meaning once
+    // the run has drawn any (double_refund's lesson is in its diamonds,
+    // event_lost's in its ✕).
+    let compact_key = move || {
+        let lang = view.lang.get();
+        view.with(|run| {
+            let Some(sim) = run.sides.get(side) else {
+                return String::new();
+            };
+            compact_key_text(sim.model().stats(), lang)
         })
     };
     let on_click = move |ev: web_sys::MouseEvent| {
@@ -901,7 +932,7 @@ pub fn ChoreoStage(view: ChoreoView, side: usize) -> impl IntoView {
             <div class="stage-plot" node_ref=node inner_html=svg on:click=on_click></div>
             <figcaption class="help">{tr("choreo.stage.help")}</figcaption>
             // The compact embed's one line: a number on a token reads as a count without it.
-            <figcaption class="help compact-help" data-testid="choreo-stage-key">{tr("choreo.stage.help_compact")}</figcaption>
+            <figcaption class="help compact-help" data-testid="choreo-stage-key">{compact_key}</figcaption>
         </figure>
     }
 }

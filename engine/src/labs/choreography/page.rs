@@ -362,6 +362,15 @@ impl SidesView for ChoreoModel {
                 "choreo.help.duplicate_effects",
                 m.duplicate_effects,
             ),
+            // Where a duplicated release or refund shows: more stock than
+            // there ever was (double_refund's 137 of 100).
+            count(
+                "stock_left",
+                "choreo.metric.stock_left",
+                "choreo.help.stock_left",
+                m.stock_left,
+            )
+            .provisional(!over),
             count("detected", "choreo.metric.detected", "choreo.help.detected", m.detected),
             MetricRow::new(
                 "detection_p50_ms",

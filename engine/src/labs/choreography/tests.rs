@@ -849,3 +849,57 @@ fn a_spent_step_timer_neither_prolongs_the_run_nor_keeps_an_order_in_progress() 
     let o = &run.sides[1].model().orders()[0];
     assert_eq!(o.standing(), Standing::Compensated);
 }
+
+/// double_refund's captions give what duplicates did: by 1.5 s order 1 was
+/// charged twice and refunded 3 times on A; at the end A charged 38 times
+/// and refunded 43 for 19 orders, and released stock 63 times for 26
+/// reservations: 137 units left of 100 ("Stock left").
+#[test]
+fn double_refunds_captions_count_what_duplicates_did() {
+    let p = preset("double_refund");
+    let mut run = ChoreoRun::new(&p.config, p.seed).unwrap();
+    run.run_to(crate::time::SimTime::from_ms(p.moments[1].at_ms), u64::MAX);
+    let o = &run.sides[0].model().orders()[0];
+    assert_eq!((o.charged, o.refunded), (2, 3));
+    run.run_to_end(u64::MAX);
+    let model = run.sides[0].model();
+    let m = model.metrics();
+    let sum = |f: fn(&super::model::Order) -> u32| model.orders().iter().map(f).sum::<u32>();
+    assert_eq!(
+        (
+            m.orders,
+            sum(|o| o.charged),
+            sum(|o| o.refunded),
+            sum(|o| o.reserved),
+            sum(|o| o.released)
+        ),
+        (19, 38, 43, 26, 63)
+    );
+    assert_eq!(m.stock_left, 137);
+    assert_eq!(p.config.stock, 100);
+    use crate::labs::run::LabRun;
+    let row = run
+        .metric_rows(0)
+        .into_iter()
+        .find(|r| r.key == "stock_left")
+        .expect("a Stock left row");
+    assert_eq!(row.value, crate::labs::run::MetricValue::Count(137));
+    for (i, said) in [
+        &["charged twice", "refunded 3 times"][..],
+        &[
+            "38 times for 19 orders",
+            "refunded 43 times",
+            "63 times for 26",
+            "137 of 100",
+        ],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let key = p.moments[i + 1].caption_key.clone();
+        let text = crate::i18n::t(crate::i18n::Lang::En, &key);
+        for s in said {
+            assert!(text.contains(s), "{}: {s:?} in {text:?}", i + 2);
+        }
+    }
+}

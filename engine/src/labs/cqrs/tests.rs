@@ -1164,7 +1164,11 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
         .is_none_or(|r| r.version == 0));
     let m = metrics(&run, 0);
     // Out of date in all: 1 stale and 17 "not found" (the caption's 18).
-    assert_eq!((m.mixed_screens, m.stale_reads, m.not_found_reads), (48, 1, 17), "{m:?}");
+    assert_eq!(
+        (m.mixed_screens, m.stale_reads, m.not_found_reads),
+        (48, 1, 17),
+        "{m:?}"
+    );
     // …each of them the order in the details, missing from the history.
     assert!(run.sides[0].trace().entries().all(|e| !matches!(
         e.record,
@@ -1200,7 +1204,11 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
         super::view::writes_until_ms(run.sides[0].model()) as u64
     );
     let m = metrics(&run, 0);
-    assert_eq!((m.mixed_screens, m.stale_reads, m.not_found_reads), (258, 16, 38), "{m:?}");
+    assert_eq!(
+        (m.mixed_screens, m.stale_reads, m.not_found_reads),
+        (258, 16, 38),
+        "{m:?}"
+    );
     assert!(m.mixed_screens > 4 * (m.stale_reads + m.not_found_reads));
 
     // crud_vs_cqrs 1 (1 s): B's read store has nothing yet, so every one of
@@ -1415,4 +1423,3 @@ fn model_status(run: &CqrsRun, side: usize, order: u32, version: u32) -> Status 
         .map(|e| e.status)
         .unwrap()
 }
-

@@ -8,7 +8,8 @@
 use super::ReplicaModel;
 use super::{ReplicaRun, ReplicaSim};
 use crate::labs::run::{
-    EndNote, FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand, VerdictLine,
+    EndNote, FormulaArg, Mark, MarkKind, MetricRow, MetricValue, Outcomes, Theory, Tone, Verdict, VerdictBand,
+    VerdictLine,
 };
 use crate::labs::sides::SidesView;
 
@@ -90,7 +91,11 @@ impl SidesView for ReplicaModel {
             let from = i as f64 * width_ms;
             total += u64::from(slice.chunks_ok - slice.corrupt_ok);
             corrupt += u64::from(slice.corrupt_ok);
-            let end = if !done && from + width_ms > now + 1e-9 { now } else { from + width_ms };
+            let end = if !done && from + width_ms > now + 1e-9 {
+                now
+            } else {
+                from + width_ms
+            };
             ok.push((end, total as f64));
             bad.push((end, corrupt as f64));
             if end == now && !done {

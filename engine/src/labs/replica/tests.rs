@@ -608,7 +608,10 @@ fn the_verdict_counts_chunks_done_up_to_now() {
 #[test]
 fn the_verdict_keeps_corrupt_deliveries_apart_from_done() {
     use crate::labs::sides::SidesView;
-    let p = super::presets::all().into_iter().find(|p| p.id == "corruption").unwrap();
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "corruption")
+        .unwrap();
     let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
     run.run_to_end(u64::MAX);
     let mut corrupt_seen = 0;
@@ -620,8 +623,16 @@ fn the_verdict_keeps_corrupt_deliveries_apart_from_done() {
         assert_eq!(v.lines[2].label_key, "replica.verdict.corrupt");
         let last = |i: usize| v.lines[i].points.last().unwrap().1;
         assert_eq!(last(2), stats.corrupt_delivered as f64, "side {side}");
-        assert_eq!(last(0), (stats.chunks_ok - stats.corrupt_delivered) as f64, "side {side}");
-        assert_eq!(last(0) + last(2), m.status_counts()[2] as f64, "side {side}: the bar's done");
+        assert_eq!(
+            last(0),
+            (stats.chunks_ok - stats.corrupt_delivered) as f64,
+            "side {side}"
+        );
+        assert_eq!(
+            last(0) + last(2),
+            m.status_counts()[2] as f64,
+            "side {side}: the bar's done"
+        );
         corrupt_seen += stats.corrupt_delivered;
     }
     assert!(corrupt_seen > 0, "some side delivers corrupt chunks");
