@@ -1598,7 +1598,7 @@ async fn the_full_charts_mark_now_and_it_moves_with_the_clock() {
 /// keeps its number to itself (two "19"s).
 #[wasm_bindgen_test]
 fn lane_notes_and_attempt_numbers_never_overprint() {
-    use cloud_patterns_playground::labs::retry::stage::{note_spots, numbered_dots, NoteRoom};
+    use cloud_patterns_playground::labs::retry::stage::{note_spot, numbered, NoteRoom};
     let room = NoteRoom {
         r: 6.0,
         px: 11.0,
@@ -1606,16 +1606,16 @@ fn lane_notes_and_attempt_numbers_never_overprint() {
         left: 4.0,
         lane_y: 100.0,
     };
+    let spots = |rings: &[(f64, f64)]| {
+        let mut taken = Vec::new();
+        rings
+            .iter()
+            .map(|&at| note_spot(&mut taken, at, 80.0, room))
+            .collect::<Vec<_>>()
+    };
     // Two rings at one spot, a third far off.
-    let spots = note_spots(
-        &[
-            (200.0, 120.0, 80.0),
-            (201.0, 121.0, 80.0),
-            (60.0, 120.0, 80.0),
-        ],
-        room,
-    );
-    let (a, b, c) = (spots[0].unwrap(), spots[1].unwrap(), spots[2].unwrap());
+    let got = spots(&[(200.0, 120.0), (201.0, 121.0), (60.0, 120.0)]);
+    let (a, b, c) = (got[0].unwrap(), got[1].unwrap(), got[2].unwrap());
     assert_eq!(a, (210.0, 113.0));
     assert!(
         (b.1 - a.1).abs() >= 12.0,
@@ -1623,20 +1623,14 @@ fn lane_notes_and_attempt_numbers_never_overprint() {
     );
     assert_eq!(c, (70.0, 113.0), "a far note keeps its spot");
     // A third at the same spot has no room left: left out.
-    let spots = note_spots(
-        &[
-            (200.0, 120.0, 80.0),
-            (200.0, 120.0, 80.0),
-            (200.0, 120.0, 80.0),
-        ],
-        room,
-    );
-    assert_eq!(spots.iter().filter(|s| s.is_some()).count(), 2);
+    let got = spots(&[(200.0, 120.0), (200.0, 120.0), (200.0, 120.0)]);
+    assert_eq!(got.iter().filter(|s| s.is_some()).count(), 2);
     // Near the stage's right edge the note goes left of its ring.
-    let spots = note_spots(&[(380.0, 120.0, 80.0)], room);
-    assert_eq!(spots[0], Some((290.0, 113.0)));
-    assert_eq!(
-        numbered_dots(&[(10.0, 10.0), (12.0, 11.0), (40.0, 10.0)], 6.0),
-        [true, false, true]
-    );
+    assert_eq!(spots(&[(380.0, 120.0)])[0], Some((290.0, 113.0)));
+    let mut kept = Vec::new();
+    let got: Vec<bool> = [(10.0, 10.0), (12.0, 11.0), (40.0, 10.0)]
+        .into_iter()
+        .map(|at| numbered(&mut kept, at, 6.0))
+        .collect();
+    assert_eq!(got, [true, false, true]);
 }

@@ -989,12 +989,11 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
         ));
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
-        let centres: Vec<(f64, f64)> = active.clone().map(|d| (d.x, d.y)).collect();
-        for (d, _) in active
-            .clone()
-            .zip(numbered_dots(&centres, r))
-            .filter(|(_, n)| *n)
-        {
+        let mut kept = Vec::new();
+        for d in active.clone() {
+            if !numbered(&mut kept, (d.x, d.y), r) {
+                continue;
+            }
             ctx.set_fill_style_str(match d.kind {
                 DotKind::FirstAttempt => "#fff",
                 DotKind::Retry => "#1b1f24",
@@ -1016,32 +1015,24 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, f: &StageFrame) -> [u32; 5] {
         ctx.set_line_width(3.0);
         ctx.set_stroke_style_str(&p.panel);
         ctx.set_fill_style_str(&p.fg);
-        let notes: Vec<(String, f64, f64, f64)> = waiting
-            .iter()
-            .map(|d| {
-                let note = tf(
-                    lang,
-                    "retry.stage.retry_in",
-                    &[("wait", &fmt_countdown(lang, d.left_ms))],
-                );
-                let width = text_width(&note, note_px);
-                (note, d.x, d.y, width)
-            })
-            .collect();
-        let spots = note_spots(
-            &notes.iter().map(|n| (n.1, n.2, n.3)).collect::<Vec<_>>(),
-            NoteRoom {
-                r,
-                px: note_px,
-                right: g.w - g.pad,
-                left: g.pad,
-                lane_y: g.lane_y,
-            },
-        );
-        for ((note, ..), spot) in notes.iter().zip(spots) {
-            if let Some((x, y)) = spot {
-                let _ = ctx.stroke_text(note, x, y);
-                let _ = ctx.fill_text(note, x, y);
+        let room = NoteRoom {
+            r,
+            px: note_px,
+            right: g.w - g.pad,
+            left: g.pad,
+            lane_y: g.lane_y,
+        };
+        let mut taken = Vec::new();
+        for d in waiting {
+            let note = tf(
+                lang,
+                "retry.stage.retry_in",
+                &[("wait", &fmt_countdown(lang, d.left_ms))],
+            );
+            let width = text_width(&note, note_px);
+            if let Some((x, y)) = note_spot(&mut taken, (d.x, d.y), width, room) {
+                let _ = ctx.stroke_text(&note, x, y);
+                let _ = ctx.fill_text(&note, x, y);
             }
         }
     }
@@ -1059,12 +1050,18 @@ pub struct NoteRoom {
     pub lane_y: f64,
 }
 
-/// Each note's spot (x, baseline) for rings at (x, y) with notes `width`
-/// wide, or none: right of its ring, or left of it where it would run off
-/// the stage; inside the lane (above a ring at the lane's top edge it sat on
-/// the lane's dashed border), else a line lower; never over an earlier note
-/// (two "retry in 26 ms" printed over each other were unreadable).
-pub fn note_spots(rings: &[(f64, f64, f64)], room: NoteRoom) -> Vec<Option<(f64, f64)>> {
+/// A note's spot (x, baseline) beside a ring at `ring`, `width` wide, or
+/// none: right of its ring, or left of it where it would run off the stage;
+/// inside the lane (above a ring at the lane's top edge it sat on the
+/// lane's dashed border), else a line lower; never over a note in `taken`
+/// (two "retry in 26 ms" printed over each other were unreadable), where
+/// it then goes (x, baseline, width).
+pub fn note_spot(
+    taken: &mut Vec<(f64, f64, f64)>,
+    ring: (f64, f64),
+    width: f64,
+    room: NoteRoom,
+) -> Option<(f64, f64)> {
     let NoteRoom {
         r,
         px,
@@ -1072,44 +1069,37 @@ pub fn note_spots(rings: &[(f64, f64, f64)], room: NoteRoom) -> Vec<Option<(f64,
         left,
         lane_y,
     } = room;
-    let mut taken: Vec<(f64, f64, f64)> = Vec::new();
-    rings
-        .iter()
-        .map(|&(dx, dy, width)| {
-            let x = if dx + r + 4.0 + width <= right {
-                dx + r + 4.0
-            } else {
-                (dx - r - 4.0 - width).max(left)
-            };
-            let y0 = (dy - r - 2.0).max(lane_y + px + 2.0);
-            let clear = |y: f64| {
-                taken.iter().all(|&(tx, ty, tw)| {
-                    (ty - y).abs() >= px + 1.0 || x + width <= tx || tx + tw <= x
-                })
-            };
-            let y = [y0, y0 + px + 2.0].into_iter().find(|&y| clear(y))?;
-            taken.push((x, y, width));
-            Some((x, y))
-        })
-        .collect()
+    let (dx, dy) = ring;
+    let x = if dx + r + 4.0 + width <= right {
+        dx + r + 4.0
+    } else {
+        (dx - r - 4.0 - width).max(left)
+    };
+    let y0 = (dy - r - 2.0).max(lane_y + px + 2.0);
+    let clear = |y: f64| {
+        taken
+            .iter()
+            .all(|&(tx, ty, tw)| (ty - y).abs() >= px + 1.0 || x + width <= tx || tx + tw <= x)
+    };
+    let y = [y0, y0 + px + 2.0].into_iter().find(|&y| clear(y))?;
+    taken.push((x, y, width));
+    Some((x, y))
 }
 
-/// Which dots get their attempt number: not one on top of a dot already
-/// numbered (two "19"s printed over each other read as neither).
-pub fn numbered_dots(centres: &[(f64, f64)], r: f64) -> Vec<bool> {
-    let mut kept: Vec<(f64, f64)> = Vec::new();
-    centres
+/// Whether a dot at `at` gets its attempt number: not on top of a dot in
+/// `kept`, already numbered (two "19"s printed over each other read as
+/// neither), where it then goes.
+pub fn numbered(kept: &mut Vec<(f64, f64)>, at: (f64, f64), r: f64) -> bool {
+    // Squared distances: `hypot` would link libm's into the page.
+    let apart = (r * 1.5) * (r * 1.5);
+    let (x, y) = at;
+    let free = kept
         .iter()
-        .map(|&(x, y)| {
-            let free = kept
-                .iter()
-                .all(|&(kx, ky)| (kx - x).hypot(ky - y) >= r * 1.5);
-            if free {
-                kept.push((x, y));
-            }
-            free
-        })
-        .collect()
+        .all(|&(kx, ky)| (kx - x) * (kx - x) + (ky - y) * (ky - y) >= apart);
+    if free {
+        kept.push(at);
+    }
+    free
 }
 
 /// Publishes what was drawn, for tests and tools: `data-counts` on the
