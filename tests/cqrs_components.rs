@@ -327,7 +327,10 @@ async fn a_mixed_screen_is_not_told_as_up_to_date() {
         .unwrap()
         .expect("the caption");
     let said = telling.text_content().unwrap_or_default();
-    assert!(said.contains("one screen, two versions"), "{said}");
+    assert!(
+        said.contains("does not agree: it shows another version of this order, or none yet"),
+        "{said}"
+    );
     assert!(
         telling
             .query_selector(".cqrs-probe--mixed")
@@ -395,6 +398,13 @@ async fn the_history_lags_on_its_own_lane_and_mixed_screens_show() {
         .query_selector("[data-testid=mixed-key-0]")
         .unwrap()
         .is_some());
+    // The preset's own mark leads the legend (last, a Spanish legend's second
+    // row left it below the embed's frame).
+    let first = root
+        .query_selector(".cqrs-legend > span")
+        .unwrap()
+        .and_then(|e| e.get_attribute("data-testid"));
+    assert_eq!(first.as_deref(), Some("mixed-key-0"));
     // The lane sits under the details' lane, inside the drawing.
     let boxes: Vec<(String, f64)> = all(&svg, ".cqrs-lane-label")
         .iter()

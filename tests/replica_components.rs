@@ -925,7 +925,7 @@ async fn at_risk_only_while_a_node_is_down_is_said_so() {
     let said = text(&b, "[data-testid=risk-down]");
     assert!(
         said.contains(&format!(
-            "({} of them only while a node is down",
+            "({} of them on a node that is down: their copies come back only if it does)",
             at_risk - under
         )),
         "{said}"

@@ -4,7 +4,7 @@
 // column per node and the metadata server's verdicts; the compact embed fits a 720 px
 // frame; the page speaks Spanish; and ?bench=1 measures a 10,000-chunk, 50-node upload.
 import { test, expect } from '../fixtures';
-import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd } from '../lab';
+import { cli, metricsJson, noGuidedPauses, presetFragment, presetLinks, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
@@ -88,6 +88,29 @@ test('compact embed fits a 720 px frame', async ({ page }) => {
   });
   expect(m.scrollWidth).toBeLessThanOrEqual(m.clientWidth + 1);
   expect(m.top).toBeLessThanOrEqual(720);
+});
+
+test('in an 820×720 embed the cells\' key is above the rows, whole, and in the card', async ({ page }) => {
+  await page.setViewportSize({ width: 820, height: 720 });
+  await page.goto(`/replica.html?embed=1#${presetFragment('corruption', 'en', 'replica')}`);
+  await expect(page.getByTestId('play')).toBeVisible();
+  for (const side of [0, 1]) {
+    const stage = page.getByTestId(`replica-stage-${side}`);
+    const card = await stage.evaluate((e) => e.getBoundingClientRect());
+    const items = await stage
+      .locator('.replica-legend li')
+      .evaluateAll((els) =>
+        els
+          .filter((e) => getComputedStyle(e).display !== 'none')
+          .map((e) => ({ text: e.textContent ?? '', ...JSON.parse(JSON.stringify(e.getBoundingClientRect())) })),
+      );
+    const texts = items.map((i) => i.text).join(' | ');
+    for (const want of ['corrupt replica', 'missing', 'given up']) expect(texts).toContain(want);
+    for (const i of items) expect(i.right, `${i.text} inside the card`).toBeLessThanOrEqual(card.right + 1);
+    // Above the first chunk row.
+    const rows = await stage.locator('.stage-plot').evaluate((e) => e.getBoundingClientRect().top);
+    for (const i of items) expect(i.bottom, `${i.text} above the rows`).toBeLessThanOrEqual(rows + 1);
+  }
 });
 
 test('the page speaks Spanish', async ({ page }) => {

@@ -1189,15 +1189,17 @@ pub fn CqrsStage(
             <figure class="cqrs-timelines">
                 <div class="stage-plot" node_ref=node inner_html=svg data-testid=format!("timelines-{side}")></div>
                 <figcaption class="cqrs-legend help">
+                    // The preset's own mark first: last, a Spanish legend's
+                    // second row left it below the embed's frame.
+                    {move || has_history().then(|| view! {
+                        <span data-testid=format!("mixed-key-{side}")><i class="cqrs-key cqrs-probe--mixed"></i>{tr("cqrs.legend.mixed")}</span>
+                    })}
                     <span><i class="cqrs-key cqrs-probe--fresh"></i>{tr("cqrs.legend.fresh")}</span>
                     <span><i class="cqrs-key cqrs-probe--stale-1"></i>{tr("cqrs.legend.stale_1")}</span>
                     <span><i class="cqrs-key cqrs-probe--stale-2"></i>{tr("cqrs.legend.stale_2")}</span>
                     <span><i class="cqrs-key cqrs-probe--stale-3"></i>{tr("cqrs.legend.stale_3")}</span>
                     <span><i class="cqrs-key cqrs-probe--not-found"></i>{tr("cqrs.legend.not_found")}</span>
                     <span><i class="cqrs-key cqrs-key--backlog"></i>{tr("cqrs.legend.backlog")}</span>
-                    {move || has_history().then(|| view! {
-                        <span data-testid=format!("mixed-key-{side}")><i class="cqrs-key cqrs-probe--mixed"></i>{tr("cqrs.legend.mixed")}</span>
-                    })}
                 </figcaption>
             </figure>
             <div class="cqrs-below">

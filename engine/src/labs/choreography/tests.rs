@@ -902,4 +902,12 @@ fn double_refunds_captions_count_what_duplicates_did() {
             assert!(text.contains(s), "{}: {s:?} in {text:?}", i + 2);
         }
     }
+    // The embed's shorter end caption gives the same numbers.
+    let text = crate::i18n::t(
+        crate::i18n::Lang::En,
+        "preset.choreography.double_refund.moment.3.compact",
+    );
+    for s in ["38 times", "refunded 43 for 19 orders", "137 of 100"] {
+        assert!(text.contains(s), "compact: {s:?} in {text:?}");
+    }
 }
