@@ -70,7 +70,13 @@ pub const GOAL: u64 = 250 * 1000;
 /// compact embed's shorter mini-charts) took the retry page from about 473.4
 /// to 474.7 KB; dropping `console_error_panic_hook` (the release wasm keeps no
 /// names, so its stack said nothing) won back 0.2 KB.
-pub const BUDGET: u64 = 476 * 1000;
+/// Raised again, from 476 to 477 KB (stop 36), knowingly: what three student
+/// reviews found on the retry page and the shared chart (the waiting lane's
+/// notes and attempt numbers never printed over each other, +0.4 KB of wasm
+/// once `hypot` was dropped for squared distances; a card's "files done at"
+/// end label, +0.1 KB; the herd's embed caption with its numbers) took the
+/// retry page from 475.5 to 476.3 KB in a clean clone.
+pub const BUDGET: u64 = 477 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
