@@ -38,6 +38,23 @@ pub fn tr(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'stat
     move || t(lang.get(), key).to_string()
 }
 
+/// `tr`, but in the compact embed the key's `.compact` variant where the
+/// catalogue has one (a shorter label where the frame is narrow).
+pub fn tr_fit(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let lang = use_i18n().lang;
+    let compact = crate::embed::EmbedMode::from_url().compact();
+    move || {
+        let lang = lang.get();
+        if compact {
+            let short = format!("{key}.compact");
+            if engine::i18n::has(&short) {
+                return t(lang, &short).to_string();
+            }
+        }
+        t(lang, key).to_string()
+    }
+}
+
 /// A reactive translation of a key built at run time.
 pub fn tr_owned(key: String) -> impl Fn() -> String + Clone + Send + Sync + 'static {
     let lang = use_i18n().lang;

@@ -688,6 +688,68 @@ async fn the_buttons_icons_are_svg_drawings() {
     assert_eq!(drawing(&play), paused);
 }
 
+/// A band's name that has no room after the band's start ends where the
+/// shading ends instead: in half a phone, B's "orchestrator down" from
+/// 0.5 s went unnamed until 4 s. Never so for a sliver of a band, whose
+/// name would read as starting well before it.
+#[wasm_bindgen_test]
+fn a_band_too_late_for_its_name_is_named_back_from_its_end() {
+    use cloud_patterns_playground::lab_page::verdict::verdict_svg;
+    use engine::labs::run::{Verdict, VerdictBand};
+    let ax = Axis {
+        x_max_ms: 2_000.0,
+        y_max: 200.0,
+        now_ms: 2_000.0,
+        runs_on_ms: None,
+    };
+    let chart = |from_ms: f64, to_ms: f64| {
+        let d = Verdict {
+            title_key: "ui.verdict_ended",
+            unit_key: "ui.verdict_ended",
+            whole: true,
+            lines: vec![],
+            bands: VerdictBand::all_of([(from_ms, to_ms, "choreo.outage.orchestrator")]),
+            end_note: None,
+        };
+        verdict_svg(Lang::En, &d, ax, 172.0, 64.0)
+    };
+    let name_x = |svg: &str| -> Option<f64> {
+        let at = svg.find(">orchestrator down<")?;
+        let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+        Some(
+            tag.split("x=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .unwrap(),
+        )
+    };
+    let band_x = |svg: &str| -> f64 {
+        let at = svg.find("verdict-band").unwrap();
+        let rect = &svg[at..];
+        let rect = &rect[rect.find("<rect").unwrap()..];
+        rect.split("x=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let wide = chart(500.0, 4_000.0);
+    let x = name_x(&wide).expect("the band named at 2 s");
+    let from = band_x(&wide);
+    assert!(
+        x < from + 2.0,
+        "ends at the plot's edge, so starts before the band's start + 2: {x} vs {from}"
+    );
+    assert!(x > 0.0, "inside the drawing: {x}");
+    // A sliver at the end: unnamed rather than named from far before it.
+    assert_eq!(name_x(&chart(1_900.0, 1_950.0)), None);
+}
+
 /// "ended at …" placed before the side's end (no room after it) goes where
 /// the lines under it leave room: high when they lie low (it sat on CQRS A's
 /// line at 0 for the whole run), low when they keep off the bottom.

@@ -90,27 +90,42 @@ test('compact embed fits a 720 px frame', async ({ page }) => {
   expect(m.top).toBeLessThanOrEqual(720);
 });
 
-test('in an 820×720 embed the cells\' key is above the rows, whole, and in the card', async ({ page }) => {
+test('in an 820×720 embed the cells\' key is above the rows, whole, in the card, in two lines', async ({ page }) => {
   await page.setViewportSize({ width: 820, height: 720 });
-  await page.goto(`/replica.html?embed=1#${presetFragment('corruption', 'en', 'replica')}`);
-  await expect(page.getByTestId('play')).toBeVisible();
-  for (const side of [0, 1]) {
-    const stage = page.getByTestId(`replica-stage-${side}`);
-    const card = await stage.evaluate((e) => e.getBoundingClientRect());
-    const items = await stage
-      .locator('.replica-legend li')
-      .evaluateAll((els) =>
-        els
-          .filter((e) => getComputedStyle(e).display !== 'none')
-          .map((e) => ({ text: e.textContent ?? '', ...JSON.parse(JSON.stringify(e.getBoundingClientRect())) })),
-      );
-    const texts = items.map((i) => i.text).join(' | ');
-    for (const want of ['corrupt replica', 'missing', 'given up']) expect(texts).toContain(want);
-    for (const i of items) expect(i.right, `${i.text} inside the card`).toBeLessThanOrEqual(card.right + 1);
-    // Above the first chunk row.
-    const rows = await stage.locator('.stage-plot').evaluate((e) => e.getBoundingClientRect().top);
-    for (const i of items) expect(i.bottom, `${i.text} above the rows`).toBeLessThanOrEqual(rows + 1);
+  // Short labels in the embed: the full ones took four lines in half the frame
+  // and pushed the first chunk rows under its foot.
+  const want = {
+    en: ['healthy', 'corrupt (!)', 'missing', 'given up'],
+    es: ['sana', 'corrupta (!)', 'falta', 'abandonado'],
+    pt: ['saudável', 'corrompida (!)', 'faltando', 'abandonado'],
+  };
+  for (const [lang, words] of Object.entries(want)) {
+    await page.goto(`/replica.html?embed=1#${presetFragment('corruption', lang, 'replica')}`);
+    await expect(page.getByTestId('play')).toBeVisible();
+    for (const side of [0, 1]) {
+      const stage = page.getByTestId(`replica-stage-${side}`);
+      await expect(stage.locator('.replica-legend')).toContainText(words[0]);
+      const card = await stage.evaluate((e) => e.getBoundingClientRect());
+      const items = await stage
+        .locator('.replica-legend li')
+        .evaluateAll((els) =>
+          els
+            .filter((e) => getComputedStyle(e).display !== 'none')
+            .map((e) => ({ text: e.textContent ?? '', ...JSON.parse(JSON.stringify(e.getBoundingClientRect())) })),
+        );
+      const texts = items.map((i) => i.text).join(' | ');
+      for (const w of words) expect(texts, lang).toContain(w);
+      for (const i of items) expect(i.right, `${lang}: ${i.text} inside the card`).toBeLessThanOrEqual(card.right + 1);
+      const lines = new Set(items.map((i) => Math.round(i.top))).size;
+      expect(lines, `${lang}: the key in ${lines} lines: ${texts}`).toBeLessThanOrEqual(2);
+      // Above the first chunk row.
+      const rows = await stage.locator('.stage-plot').evaluate((e) => e.getBoundingClientRect().top);
+      for (const i of items) expect(i.bottom, `${lang}: ${i.text} above the rows`).toBeLessThanOrEqual(rows + 1);
+    }
   }
+  // The full page keeps the whole words.
+  await page.goto(`/replica.html#${presetFragment('corruption', 'en', 'replica')}`);
+  await expect(page.getByTestId('replica-stage-0').locator('.replica-legend')).toContainText('corrupt replica (!)');
 });
 
 test('the page speaks Spanish', async ({ page }) => {

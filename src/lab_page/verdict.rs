@@ -285,11 +285,25 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64, h_px: f64) -> S
         }
         named.push(label.clone());
         let width = text_width(label, 10.0) + 4.0;
-        // Cut at the plot's right edge ("primario caíc"): an earlier stretch instead.
+        // Cut at the plot's right edge ("primario caíc"): ending where the
+        // stretch's shading ends instead (in half a phone, "orchestrator
+        // down" from 0.5 s had no room until 4 s, and the band went
+        // unnamed), or an earlier stretch.
         let spot = (i..labels.len())
             .rev()
             .filter(|&j| labels[j] == *label)
-            .map(|j| x(shown[j].from_ms) + 2.0)
+            .flat_map(|j| {
+                let (from, end) = (x(shown[j].from_ms), x(shown[j].to_ms).min(w_px - RIGHT));
+                // (Over the shading for at least half its width: a short
+                // crash's name would read as starting well before it.)
+                let ends_there = (end - width + 4.0).max(LEFT);
+                let over = end - ends_there.max(from);
+                [
+                    Some(from + 2.0),
+                    (over >= width / 2.0).then_some(ends_there),
+                ]
+            })
+            .flatten()
             .find(|&at| {
                 at + width - 4.0 <= w_px - RIGHT
                     && !taken.iter().any(|&(a, e)| at < e && a < at + width)

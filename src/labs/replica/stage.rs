@@ -16,7 +16,7 @@
 
 use super::ReplicaView;
 use crate::charts::{fmt_count, fmt_countdown, fmt_ms};
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_fit};
 use crate::markup::{num, text_width, Markup};
 use engine::i18n::{t, tf};
 use engine::labs::replica::view::{self as rv, Cell, Mark, NodeView};
@@ -1686,7 +1686,7 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
                 </figcaption>
                 <ul class="replica-legend" aria-hidden="true">
                     {Cell::ALL.iter().map(|c| view! {
-                        <li><span class=format!("replica-swatch c-{}", c.key())></span>{tr(match c {
+                        <li><span class=format!("replica-swatch c-{}", c.key())></span>{tr_fit(match c {
                             Cell::Healthy => "replica.cell.healthy",
                             Cell::Corrupt => "replica.cell.corrupt",
                             Cell::Dropped => "replica.cell.dropped",
@@ -1697,7 +1697,7 @@ pub fn ReplicaStage(view: ReplicaView, side: usize) -> impl IntoView {
                     }).collect_view()}
                     <li><span class="replica-swatch m-failed">"×"</span>{tr("replica.mark.failed")}</li>
                     <li><span class="replica-swatch m-ok">"✓"</span>{tr("replica.mark.ok")}</li>
-                    <li><span class="replica-swatch m-gave_up">"!"</span>{tr("replica.mark.gave_up")}</li>
+                    <li><span class="replica-swatch m-gave_up">"!"</span>{tr_fit("replica.mark.gave_up")}</li>
                     <li><span class="replica-swatch h-suspect">"?"</span>{tr("replica.health.suspect")}</li>
                     <li><span class="replica-swatch h-dead">"✕"</span>{tr("replica.health.dead")}</li>
                 </ul>
