@@ -177,7 +177,8 @@ fn LinkProblem() -> impl IntoView {
                     <div class="link-problem" role="alert" data-testid="link-problem">
                         <strong>{t(lang.get(), "ui.link_problem_title").to_string()}</strong>
                         <p class="pre">{text}</p>
-                        <p class="muted">
+                        // (A language it lacks opens the run as linked: nothing to add.)
+                        <p class="muted" hidden=matches!(p, LinkError::UnknownLang(_))>
                             {t(
                                     lang.get(),
                                     if matches!(route.page.get(), Page::Home) {

@@ -4,12 +4,97 @@
 //! and no field knows about patterns.
 
 use crate::i18n::{tr, use_i18n};
-use engine::i18n::t;
+use engine::i18n::{t, tf};
 use engine::patterns::service::LatencyShape;
+use engine::validate::ConfigError;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+
+/// What the settings panel says beside the field last changed: the engine's
+/// errors for the config as it now stands (the lab page provides it). The
+/// panel's own list sits at its top, thousands of pixels from a field on a
+/// phone; the change that caused an error is where the reader is looking.
+#[derive(Clone, Copy)]
+pub struct FieldFeedback {
+    pub errors: RwSignal<Vec<ConfigError>>,
+    /// The field changed last (its number from [`NEXT_ID`]).
+    pub last: RwSignal<Option<u32>>,
+}
+
+impl FieldFeedback {
+    pub fn new(errors: RwSignal<Vec<ConfigError>>) -> Self {
+        Self {
+            errors,
+            last: RwSignal::new(None),
+        }
+    }
+}
+
+/// A field's number, and a callback that marks it as the one changed last.
+pub fn feedback_slot() -> (u32, impl Fn() + Copy + Send + Sync + 'static) {
+    let me = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let fb = use_context::<FieldFeedback>();
+    (me, move || {
+        if let Some(fb) = fb {
+            fb.last.set(Some(me));
+        }
+    })
+}
+
+/// Under a field: what it could not take as typed (`said`), and, under the
+/// field changed last, the panel's errors if that change left any (the run
+/// keeps its last valid settings until they are fixed). One component for
+/// every kind of field, written as markup: its view is compiled once.
+#[component]
+pub fn FieldNotes(
+    me: u32,
+    #[prop(optional, into)] said: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let fb = use_context::<FieldFeedback>();
+    let lang = use_i18n().lang;
+    let html = move || {
+        let own = said.and_then(|s| s.get());
+        let lang = lang.get();
+        let errors = fb
+            .filter(|fb| fb.last.get() == Some(me))
+            .map(|fb| fb.errors.get())
+            .unwrap_or_default();
+        let mut m = crate::markup::Markup::new();
+        let alert = |testid| {
+            [
+                ("class", "field-error"),
+                ("role", "alert"),
+                ("data-testid", testid),
+            ]
+        };
+        if let Some(text) = own {
+            m.elem("small", &alert("field-error"), &text);
+        }
+        if !errors.is_empty() {
+            m.open("div", &alert("field-not-applied"))
+                .elem("strong", &[], t(lang, "ui.field_not_applied"))
+                .open("ul", &[]);
+            for e in &errors {
+                m.elem("li", &[], &e.describe(lang));
+            }
+            m.close("ul").close("div");
+        }
+        m.finish()
+    };
+    view! { <div class="field-notes" inner_html=html></div> }
+}
+
+/// What a number field could not take as typed.
+#[derive(Clone, Debug, PartialEq)]
+enum Refused {
+    Empty,
+    NotNumber(String),
+    OutOfRange(String),
+    /// Taken, but the setting holds another value (a whole number, say).
+    Adjusted(String),
+}
 
 /// A numeric binding into a lab's config: a reactive value and a setter, for
 /// a [`NumberField`]. The getter and setter are boxed, so the binding's body is
@@ -118,26 +203,96 @@ pub fn NumberField(
 ) -> impl IntoView {
     let id = field_id("f");
     let help_id = format!("{id}-help");
-    let shown = move || {
-        let v = value.get() * scale;
-        let r = (v * 1000.0).round() / 1000.0;
+    let (me, mark) = feedback_slot();
+    let lang = use_i18n().lang;
+    // (To a millionth: an availability target of 99.9999 % read "100".)
+    let shown_of = move |v: f64| {
+        let v = v * scale;
+        let r = (v * 1e6).round() / 1e6;
         engine::num::Short(r).to_string()
     };
+    let shown = move || shown_of(value.get());
+    // What the field could not take, said under it: typed text is never
+    // dropped without a word, nor a number silently clamped.
+    let refused = RwSignal::new(None::<Refused>);
+    // The value the field was left at; a change from elsewhere (a preset)
+    // makes a message about the typed text stale.
+    let left_at = StoredValue::new(f64::NAN);
+    Effect::new(move |_| {
+        let v = value.get();
+        let was = left_at.get_value();
+        if v != was && !(v.is_nan() && was.is_nan()) {
+            refused.set(None);
+        }
+    });
     let commit = move |raw: String| {
-        let Some(v) = crate::browser::parse_f64(&raw.trim().replace(',', ".")) else {
-            return;
-        };
-        if !v.is_finite() {
+        mark();
+        let before = value.get_untracked();
+        left_at.set_value(before);
+        let text = raw.trim().to_string();
+        if text.is_empty() {
+            refused.set(Some(Refused::Empty));
             return;
         }
-        let v = engine::num::clamp(v / scale, min, max);
+        let parsed = crate::browser::parse_f64(&text.replace(',', ".")).filter(|v| v.is_finite());
+        let Some(typed) = parsed else {
+            refused.set(Some(Refused::NotNumber(text)));
+            return;
+        };
+        let v = typed / scale;
+        let slack = 1e-9 * v.abs().max(1.0);
+        if v < min - slack || v > max + slack {
+            refused.set(Some(Refused::OutOfRange(text)));
+            return;
+        }
+        let v = engine::num::clamp(v, min, max);
         on_change.run(v);
+        let now = value.get_untracked();
+        left_at.set_value(now);
+        refused.set(((now - v).abs() > slack).then_some(Refused::Adjusted(text)));
     };
     // As text: an f64 attribute would format through std's float printer.
     let lo = engine::num::Short(min * scale).to_string();
     let hi = engine::num::Short(max * scale).to_string();
     let st = engine::num::Short(step * scale).to_string();
     let help_id2 = help_id.clone();
+    let said = Signal::derive(move || {
+        let problem = refused.get()?;
+        let lang = lang.get();
+        let unit = unit.map_or("", |u| t(lang, u));
+        let mark = |s: &str| engine::i18n::format::decimal_mark(lang, s);
+        let now = format!("{} {unit}", mark(&shown_of(value.get())));
+        let now = now.trim_end();
+        let field = t(lang, label);
+        let text = match problem {
+            Refused::Empty => tf(lang, "ui.field_empty", &[("field", &field), ("now", &now)]),
+            Refused::NotNumber(got) => tf(
+                lang,
+                "ui.field_nan",
+                &[("field", &field), ("got", &got), ("now", &now)],
+            ),
+            Refused::OutOfRange(got) => tf(
+                lang,
+                "ui.field_range",
+                &[
+                    ("field", &field),
+                    ("got", &mark(&got)),
+                    ("min", &mark(&lo_of(min, scale))),
+                    (
+                        "max",
+                        &format!("{} {unit}", mark(&lo_of(max, scale))).trim_end(),
+                    ),
+                    ("now", &now),
+                ],
+            ),
+            Refused::Adjusted(got) => tf(
+                lang,
+                "ui.field_adjusted",
+                &[("field", &field), ("got", &mark(&got)), ("now", &now)],
+            ),
+        };
+        Some(text)
+    });
     view! {
         <div class="field" data-testid=testid>
             <label for=id.clone()>{tr(label)}</label>
@@ -163,14 +318,25 @@ pub fn NumberField(
                     max=hi
                     step=st
                     aria-describedby=help_id2
+                    aria-invalid=move || {
+                        refused
+                            .with(|r| matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(_))))
+                            .then_some("true")
+                    }
                     prop:value=shown
                     on:change=move |ev| commit(event_target_value(&ev))
                 />
                 {unit.map(|u| view! { <span class="unit">{tr(u)}</span> })}
             </div>
             <small id=help_id class="help">{tr(help)}</small>
+            <FieldNotes me=me said=said />
         </div>
     }
+}
+
+/// A bound as shown (a rate's 1 as 100).
+fn lo_of(v: f64, scale: f64) -> String {
+    engine::num::Short((v * scale * 1e6).round() / 1e6).to_string()
 }
 
 /// A choice among a few options (a `<select>`). Options are `(value, label key)`.
@@ -186,6 +352,7 @@ pub fn ChoiceField(
     let id = field_id("c");
     let help_id = format!("{id}-help");
     let lang = use_i18n().lang;
+    let (me, mark) = feedback_slot();
     view! {
         <div class="field" data-testid=testid>
             <label for=id.clone()>{tr(label)}</label>
@@ -193,7 +360,10 @@ pub fn ChoiceField(
                 <select
                     id=id
                     aria-describedby=help_id.clone()
-                    on:change=move |ev| on_change.run(event_target_value(&ev))
+                    on:change=move |ev| {
+                        mark();
+                        on_change.run(event_target_value(&ev))
+                    }
                     prop:value=move || value.get()
                 >
                     {options
@@ -209,6 +379,7 @@ pub fn ChoiceField(
                 </select>
             </div>
             <small id=help_id class="help">{tr(help)}</small>
+            <FieldNotes me=me />
         </div>
     }
 }
@@ -224,6 +395,7 @@ pub fn ToggleField(
 ) -> impl IntoView {
     let id = field_id("t");
     let help_id = format!("{id}-help");
+    let (me, mark) = feedback_slot();
     view! {
         <div class="field toggle" data-testid=testid>
             <input
@@ -231,10 +403,14 @@ pub fn ToggleField(
                 type="checkbox"
                 aria-describedby=help_id.clone()
                 prop:checked=move || value.get()
-                on:change=move |ev| on_change.run(event_target_checked(&ev))
+                on:change=move |ev| {
+                    mark();
+                    on_change.run(event_target_checked(&ev))
+                }
             />
             <label for=id>{tr(label)}</label>
             <small id=help_id class="help">{tr(help)}</small>
+            <FieldNotes me=me />
         </div>
     }
 }

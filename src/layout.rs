@@ -46,6 +46,16 @@ pub fn LabLayout(
     }
 }
 
+/// Scrolls the page to the first element matching `selector`.
+pub fn jump(selector: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+    {
+        el.scroll_into_view();
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn full_layout(
     header: AnyView,
@@ -73,7 +83,12 @@ fn full_layout(
                     <div class="lab-charts">{charts}</div>
                     <div class="lab-log">{log}</div>
                 </section>
-                <aside class="lab-controls" aria-labelledby="controls-title">{controls}</aside>
+                <aside class="lab-controls" aria-labelledby="controls-title">
+                    <button type="button" class="btn run-jump" data-testid="run-jump" on:click=|_| jump(".lab-player")>
+                        <span aria-hidden="true">"↑ "</span>{tr("ui.back_to_run")}
+                    </button>
+                    {controls}
+                </aside>
             </div>
         </main>
     }

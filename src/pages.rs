@@ -86,6 +86,15 @@ pub fn decode_route(input: &str) -> Decoded {
         );
     }
     let fragment = fragment.split('?').next().unwrap_or_default();
+    if let Some((tag, rest)) = codec::unknown_lang(fragment) {
+        let mut d = decode_route(rest);
+        // (A link for a lab's page: that page says it.)
+        if !matches!(d.page, Page::Elsewhere(_)) {
+            d.problem
+                .get_or_insert(LinkError::UnknownLang(tag.to_string()));
+        }
+        return d;
+    }
     let mut parts = fragment
         .trim_start_matches('/')
         .split('/')

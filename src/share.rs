@@ -158,6 +158,13 @@ pub fn ShareButtons(
     let script = Signal::derive(move || embed_resize_script(&browser::clean_base_url()));
     view! {
         <div class="share">
+            // Below 1000 px the settings come after every result, thousands
+            // of pixels down on a phone: a way there (and, at their top, back).
+            <button type="button" class="btn settings-jump" data-testid="settings-jump" on:click=|_| crate::layout::jump(".lab-controls")>
+                <span aria-hidden="true">"⚙"</span>
+                " "
+                {tr("ui.controls")}
+            </button>
             <button class="btn" data-testid="copy-link" on:click=copy>
                 {crate::icons::icon(crate::icons::LINK)}
                 " "

@@ -1698,3 +1698,55 @@ async fn the_compact_key_names_the_diamonds_and_crosses_the_run_has() {
         );
     }
 }
+
+/// A and B's "orders by state" charts share one time axis, to the later
+/// side's end: event_lost's A ran 0–12.2 s beside B's 0–13.3 s, unsaid, so
+/// the same x was not the same time.
+#[wasm_bindgen_test]
+async fn both_state_charts_share_the_later_sides_time_axis() {
+    use cloud_patterns_playground::labs::choreography::charts::ChoreoCharts;
+    let view = preset("event_lost");
+    run_to_end(view);
+    let ends: Vec<f64> = view.run.with_value(|r| {
+        r.sides
+            .iter()
+            .map(|s| s.now().as_micros() as f64 / 1e6)
+            .collect()
+    });
+    assert!(
+        (ends[0] - ends[1]).abs() > 0.5,
+        "the sides end apart: {ends:?}"
+    );
+    let (root, _t, _m) = mount(move || view! { <ChoreoCharts view=view /> }.into_any());
+    tick().await;
+    // The charts as drawn: every time axis (their last tick) alike.
+    let last_ticks: Vec<String> = all(&root, "[data-testid=choreo-charts] svg")
+        .iter()
+        .filter_map(|svg| {
+            let ticks = svg.query_selector_all("text").unwrap();
+            (0..ticks.length())
+                .filter_map(|i| ticks.item(i))
+                .filter_map(|n| n.text_content())
+                .filter(|t| t.ends_with(" s"))
+                .last()
+        })
+        .collect();
+    assert!(last_ticks.len() >= 3, "messages, A and B: {last_ticks:?}");
+    assert!(
+        last_ticks.windows(2).all(|w| w[0] == w[1]),
+        "{last_ticks:?}"
+    );
+    // And as data: both axes end at the later side's end.
+    use cloud_patterns_playground::labs::choreography::charts::states_chart;
+    let later = ends[0].max(ends[1]);
+    view.run.with_value(|r| {
+        for (side, sim) in r.sides.iter().enumerate() {
+            let d = states_chart(sim, side, later, Lang::En);
+            assert!(
+                (d.x_max - later).abs() < 1e-9,
+                "side {side}: axis to {} of {later}",
+                d.x_max
+            );
+        }
+    });
+}

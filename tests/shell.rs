@@ -90,7 +90,7 @@ async fn home_lists_five_labs_and_only_built_ones_link() {
 }
 
 #[wasm_bindgen_test]
-async fn number_field_shows_scaled_values_and_clamps_input() {
+async fn number_field_shows_scaled_values_and_refuses_out_of_range_input() {
     let root = container();
     let value = RwSignal::new(0.5);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
@@ -129,21 +129,127 @@ async fn number_field_shows_scaled_values_and_clamps_input() {
     let label = root.query_selector("label").unwrap().unwrap();
     assert_eq!(label.get_attribute("for"), Some(input.id()));
     assert!(input.get_attribute("aria-describedby").is_some());
-    // 500 % is clamped to 100 %.
-    input.set_value("500");
-    input
+    // 500 % is refused, said under the field, and the typed text stays:
+    // nothing silently clamped (it read 100 and ran 100).
+    let change = |v: &str| {
+        input.set_value(v);
+        input
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    let message = || {
+        root.query_selector("[data-testid=field-error]")
+            .unwrap()
+            .map(|e| e.text_content().unwrap_or_default())
+    };
+    change("500");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 0.5, "not applied");
+    assert_eq!(input.value(), "500", "what was typed stays in the box");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        message().as_deref(),
+        Some("«Tasa de fallo transitorio» va de 0 a 100 %: 500 no se aplica; sigue en 50 %.")
+    );
+    // An empty box (or one holding no number: a number input then reads "")
+    // is said too, never ignored.
+    change("");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 0.5);
+    let said = message().unwrap();
+    assert!(said.contains("escribe un número"), "{said}");
+    // A value in range is taken, and the message goes.
+    change("40");
+    next_tick().await;
+    assert!((value.get_untracked() - 0.4).abs() < 1e-12);
+    assert_eq!(message(), None);
+    assert_eq!(input.get_attribute("aria-invalid"), None);
+}
+
+/// A value the setting cannot hold as typed (2.5 attempts, kept as 2) is
+/// said; and an error the engine finds in the config after a change is said
+/// under the field that was changed, not only at the panel's top.
+#[wasm_bindgen_test]
+async fn number_field_says_what_it_adjusted_and_what_was_not_applied() {
+    use cloud_patterns_playground::controls::FieldFeedback;
+    use engine::validate::{ConfigError, Problem};
+    let root = container();
+    let value = RwSignal::new(3.0);
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n {
+            lang: RwSignal::new(Lang::En),
+        });
+        provide_context(FieldFeedback::new(errors));
+        view! {
+            <NumberField
+                label="ctl.max_attempts"
+                help="help.max_attempts"
+                value=value
+                on_change=Callback::new(move |v: f64| value.set(v.trunc()))
+                min=0.0
+                max=10.0
+                testid="attempts"
+            />
+            <NumberField
+                label="ctl.transient"
+                help="help.transient"
+                value=RwSignal::new(0.1)
+                on_change=Callback::new(|_| {})
+                min=0.0
+                max=1.0
+                testid="other"
+            />
+        }
+    });
+    next_tick().await;
+    let input = |tid: &str| -> web_sys::HtmlInputElement {
+        root.query_selector(&format!("[data-testid={tid}] input[type=number]"))
+            .unwrap()
+            .unwrap()
+            .unchecked_into()
+    };
+    let text_in = |tid: &str, sel: &str| {
+        root.query_selector(&format!("[data-testid={tid}] {sel}"))
+            .unwrap()
+            .map(|e| e.text_content().unwrap_or_default())
+    };
+    let attempts = input("attempts");
+    attempts.set_value("2.5");
+    attempts
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
     next_tick().await;
-    assert_eq!(value.get_untracked(), 1.0);
-    assert_eq!(input.value(), "100");
-    // Garbage is ignored.
-    input.set_value("abc");
-    input
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    assert_eq!(value.get_untracked(), 2.0);
+    assert_eq!(
+        text_in("attempts", "[data-testid=field-error]").as_deref(),
+        Some("“Max attempts”: 2.5 is not possible here; it is set to 2.")
+    );
+    // The engine then finds the config wrong: said under this field.
+    errors.set(vec![ConfigError {
+        field: "strategy.max_attempts".into(),
+        problem: Problem::OutOfRange {
+            min: 3.0,
+            max: 10.0,
+            got: 2.0,
+        },
+    }]);
     next_tick().await;
-    assert_eq!(value.get_untracked(), 1.0);
+    let said =
+        text_in("attempts", "[data-testid=field-not-applied]").expect("under the field changed");
+    assert!(said.starts_with("Not applied"), "{said}");
+    assert!(
+        said.contains("strategy.max_attempts must be between 3 and 10, got 2"),
+        "{said}"
+    );
+    assert_eq!(
+        text_in("other", "[data-testid=field-not-applied]"),
+        None,
+        "only under the field changed"
+    );
+    errors.set(vec![]);
+    next_tick().await;
+    assert_eq!(text_in("attempts", "[data-testid=field-not-applied]"), None);
 }
 
 #[wasm_bindgen_test]

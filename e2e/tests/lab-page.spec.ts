@@ -248,3 +248,79 @@ for (const [w, h] of [[1440, 900], [390, 844]] as const) {
     await shot(`key-figures-level-${w}`);
   });
 }
+
+// Bad input in the settings is said under the field it was typed in, names
+// that field, and loses nothing: the typed text stays, the run and the link
+// keep the last valid settings, and no rate quietly changes another.
+test('settings: what a field cannot take is said under it, and nothing is lost', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/retry.html#/en/retry');
+  await expect(page.getByTestId('play')).toBeVisible();
+  const box = (tid: string) => page.getByTestId(tid).locator('input[type=number]');
+  const set = async (tid: string, v: string) => {
+    await box(tid).fill(v);
+    await box(tid).press('Tab');
+  };
+  const first = page.url();
+  await set('transient', '80');
+  await expect.poll(() => page.url()).not.toBe(first);
+  const link = page.url();
+  await set('permanent', '50');
+  await page.waitForTimeout(500);
+  // The transient rate is not cut to 50 % to make room: the sum is refused.
+  await expect(box('transient')).toHaveValue('80');
+  const notApplied = page.getByTestId('permanent').getByTestId('field-not-applied');
+  await expect(notApplied).toContainText('Not applied');
+  await expect(notApplied).toContainText('add up to more than 1');
+  await expect(notApplied).toBeInViewport();
+  expect(page.url(), 'the link keeps the last valid settings').toBe(link);
+  await set('permanent', '10');
+  await expect(notApplied).toHaveCount(0);
+  // Out of range: refused, named, the typed text kept.
+  await set('transient', '200');
+  const error = page.getByTestId('transient').getByTestId('field-error');
+  await expect(error).toHaveText('“Transient failure rate” goes from 0 to 100 %: 200 is not applied; it stays at 80 %.');
+  await expect(box('transient')).toHaveValue('200');
+  await expect(box('transient')).toHaveAttribute('aria-invalid', 'true');
+  // Empty: said, not ignored.
+  await set('a-max-attempts', '');
+  await expect(page.getByTestId('a-max-attempts').getByTestId('field-error')).toContainText('“Max attempts”: type a number');
+  // A whole-number setting given 2.5 says what it kept.
+  await set('a-max-attempts', '2.5');
+  await expect(page.getByTestId('a-max-attempts').getByTestId('field-error')).toHaveText(
+    '“Max attempts”: 2.5 is not possible here; it is set to 2.',
+  );
+  // A list that is not one (replica's slow nodes), in Spanish.
+  await page.goto('/replica.html#/es/replica');
+  await expect(page.getByTestId('play')).toBeVisible();
+  const slow = page.getByTestId('slow').locator('input');
+  await slow.fill('abc');
+  await slow.press('Tab');
+  await expect(page.getByTestId('slow').getByTestId('field-error')).toContainText('«abc» no es una lista de números enteros');
+  await expect(slow).toHaveValue('abc');
+  // An availability target of 100 % cannot be run: said, not shown as if it were.
+  await page.goto('/availability.html#/en/availability');
+  await expect(page.getByTestId('play')).toBeVisible();
+  await set('slo', '100');
+  await expect(page.getByTestId('slo').getByTestId('field-error')).toContainText('goes from 0 to 99.9999 %: 100 is not applied');
+});
+
+// On a phone the settings come after every result: a button beside the title
+// goes there, and one at their top comes back to the run. Not on wide screens,
+// where the settings are the left column.
+test('phone: ⚙ goes to the settings and back to the run', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/choreography.html#/en/choreography');
+  await expect(page.getByTestId('play')).toBeVisible();
+  const jump = page.getByTestId('settings-jump');
+  await expect(jump).toBeInViewport();
+  await expect(jump).toHaveAccessibleName(/Settings/);
+  await expect(page.locator('#controls-title')).not.toBeInViewport();
+  await jump.click();
+  await expect(page.locator('#controls-title')).toBeInViewport();
+  await page.getByTestId('run-jump').click();
+  await expect(page.getByTestId('play')).toBeInViewport();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(jump).toBeHidden();
+  await expect(page.getByTestId('run-jump')).toBeHidden();
+});

@@ -80,6 +80,20 @@ test('old short links, language and query survive the redirect', async ({ page }
   ).toBeVisible();
 });
 
+test('a link in a language the site lacks opens its lab as linked, and says so', async ({ page }) => {
+  // On the site's root (an old link) and on the lab's own page.
+  for (const start of ['/', '/retry.html']) {
+    await page.goto('about:blank');
+    await page.goto(`${start}#${CONFIGURED.replace('/en/', '/fr/')}`);
+    const at = await landed(page);
+    expect(at.path).toMatch(/\/retry\.html$/);
+    await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('30');
+    await expect(page.getByTestId('seed')).toHaveValue('4242');
+    await expect(page.getByTestId('link-problem')).toContainText('the language “fr”');
+    await expect(page.getByTestId('link-problem')).not.toContainText('no lab');
+  }
+});
+
 test('a lab page sends other pages\' links home, and its links lead home', async ({ page }) => {
   // The home fragment belongs to the home page.
   await page.goto('/retry.html#/pt');

@@ -115,8 +115,13 @@ pub struct Decoded {
 /// Why a link could not be used as it is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LinkError {
-    TooLong { len: usize },
+    TooLong {
+        len: usize,
+    },
     UnknownLab(String),
+    /// A language this site does not have (`/fr/retry/…`): the lab opens,
+    /// in the reader's language, and this says why.
+    UnknownLang(String),
     UnknownVersion(String),
     BadEncoding,
     TooLarge,
@@ -130,6 +135,7 @@ impl LinkError {
         match self {
             LinkError::TooLong { len } => tf(lang, "link.too_long", &[("len", len), ("max", &MAX_FRAGMENT)]),
             LinkError::UnknownLab(s) => tf(lang, "link.unknown_lab", &[("lab", &truncate(s, 40))]),
+            LinkError::UnknownLang(s) => tf(lang, "link.unknown_lang", &[("lang", &truncate(s, 12))]),
             LinkError::UnknownVersion(v) => tf(lang, "link.unknown_version", &[("version", &truncate(v, 20))]),
             LinkError::BadEncoding => t(lang, "link.bad_encoding").to_string(),
             LinkError::TooLarge => t(lang, "link.too_large").to_string(),
@@ -292,6 +298,27 @@ where
     )
 }
 
+/// A route that starts with a language this site does not have, then a lab
+/// (`/fr/retry/2.…`): the tag, and the rest from the lab on. (It read "there
+/// is no lab called “fr”", on the home page.)
+pub fn unknown_lang(fragment: &str) -> Option<(&str, &str)> {
+    let route = fragment.trim_start_matches('/');
+    let (tag, rest) = route.split_once('/')?;
+    let slug = rest.split('/').next().unwrap_or_default();
+    let (primary, region) = match tag.split_once(['-', '_']) {
+        Some((p, r)) => (p, Some(r)),
+        None => (tag, None),
+    };
+    let looks_like_one = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && region.is_none_or(|r| (2..=4).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (looks_like_one
+        && Lang::from_tag(tag).is_none()
+        && LabId::from_slug(tag).is_none()
+        && LabId::from_slug(slug).is_some())
+    .then_some((tag, rest))
+}
+
 /// The route of a link (language, lab), with `defaults` for the labs the
 /// caller reads (`None`: a lab it does not read — not built, or built
 /// elsewhere) and `payload` to read a configured run.
@@ -314,6 +341,14 @@ fn decode_with(
     // A query pasted inside the fragment (`#/en/retry?embed=1`) belongs to the
     // page, not to the lab state: it is ignored here rather than misread.
     let fragment = fragment.split('?').next().unwrap_or_default();
+    if let Some((tag, rest)) = unknown_lang(fragment) {
+        let mut d = decode_with(rest, defaults, payload);
+        // (A link for another page: that page says it.)
+        if !matches!(d.page, Page::Elsewhere(_)) {
+            d.problem.get_or_insert(LinkError::UnknownLang(tag.to_string()));
+        }
+        return d;
+    }
     let mut parts = fragment.trim_start_matches('/').split('/').filter(|p| !p.is_empty());
     let mut first = parts.next();
     let lang = first.and_then(Lang::from_tag);

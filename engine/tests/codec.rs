@@ -523,7 +523,8 @@ fn malformed_links_get_the_right_problem() {
         ("#/en/retry/2.A", |p| *p == LinkError::BadEncoding),
         ("#/en/retry/2.eJyrVkrOzy0", |p| *p == LinkError::BadEncoding),
         ("#/en/ретро", |p| matches!(p, LinkError::UnknownLab(_))),
-        ("#/xx/retry", |p| matches!(p, LinkError::UnknownLab(l) if l == "xx")),
+        ("#/xx/retry", |p| matches!(p, LinkError::UnknownLang(l) if l == "xx")),
+        ("#/fr/nolab", |p| matches!(p, LinkError::UnknownLab(l) if l == "fr")),
     ];
     for (link, want) in cases {
         let d = decode_checked(link);
@@ -570,4 +571,35 @@ fn links_without_a_payload_open_pages_not_problems() {
         empty_object.page,
         Page::Lab(LabState::default_for(LabId::Retry).unwrap())
     );
+}
+
+/// A language this site does not have, before a lab, opens that lab as
+/// linked, in the reader's language, and says why (it read "there is no lab
+/// called “fr”" and showed the home page).
+#[test]
+fn a_language_it_lacks_opens_the_lab_and_says_so() {
+    let mut state = defaults();
+    state.seed = 42;
+    let en = encode_fragment(Lang::En, &state);
+    let fr = en.replacen("/en/", "/fr/", 1);
+    assert_ne!(en, fr);
+    let d = decode_checked(&fr);
+    assert_eq!(d.page, Page::Lab(state.clone()));
+    assert_eq!(d.lang, None, "the reader's language, not a guess");
+    assert_eq!(d.problem, Some(LinkError::UnknownLang("fr".into())));
+    let said = d.problem.unwrap().describe(Lang::En);
+    assert!(said.contains("“fr”") && said.contains("opens as linked"), "{said}");
+    for tag in ["fr-FR", "de", "zh_Hans"] {
+        let d = decode_checked(&format!("#/{tag}/cqrs"));
+        assert!(matches!(d.page, Page::Lab(ref s) if s.lab() == LabId::Cqrs), "{tag}");
+        assert_eq!(d.problem, Some(LinkError::UnknownLang(tag.into())));
+    }
+    // A bad payload still says what is wrong with it.
+    let d = decode_checked("#/fr/retry/9.abc");
+    assert!(matches!(d.problem, Some(LinkError::UnknownVersion(_))));
+    // Not a language: the lab's name is what is unknown.
+    assert!(matches!(
+        decode_checked("#/francais/retry").problem,
+        Some(LinkError::UnknownLab(_))
+    ));
 }

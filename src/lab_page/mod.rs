@@ -311,6 +311,7 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
     }
     .into_any();
 
+    provide_context(crate::controls::FieldFeedback::new(errors));
     let controls = L::controls(config, errors);
     let player_view = view! {
         <PlayerBar

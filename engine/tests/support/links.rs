@@ -38,12 +38,18 @@ pub fn check_invariants(input: &str, d: &Decoded) {
                 "{input:.80}: description too long to show"
             );
         }
-        if let Page::Lab(state) = &d.page {
-            assert_eq!(
+        match (&d.page, problem) {
+            // Only the language is unknown: the lab opens as linked.
+            (Page::Lab(state), LinkError::UnknownLang(_)) => assert!(
+                state.config.validate().is_ok(),
+                "{input:.80}: an invalid config under an unknown language"
+            ),
+            (Page::Lab(state), _) => assert_eq!(
                 state,
                 &LabState::default_for(state.lab()).unwrap(),
                 "a broken link shows the defaults"
-            );
+            ),
+            _ => {}
         }
     } else if let Page::Lab(state) = &d.page {
         assert!(

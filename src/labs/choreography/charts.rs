@@ -22,7 +22,10 @@ fn side_name(lang: Lang, side: usize) -> String {
 }
 
 /// Orders by state over time on one side.
-pub fn states_chart(sim: &ChoreoSim, side: usize, lang: Lang) -> LineChartData {
+/// `x_max_s`: the axis' end, the same for A and B (the later side's clock),
+/// so a time is at the same place in both (A's read 0–12.2 s beside B's
+/// 0–13.3 s, unsaid).
+pub fn states_chart(sim: &ChoreoSim, side: usize, x_max_s: f64, lang: Lang) -> LineChartData {
     let now = sim.now();
     let (width_ms, rows) = cv::states_over_time(sim.model(), now, SLICES);
     let x = |i: usize| (i as f64 + 1.0) * width_ms / 1000.0;
@@ -87,7 +90,7 @@ pub fn states_chart(sim: &ChoreoSim, side: usize, lang: Lang) -> LineChartData {
         ),
         x_label: t(lang, "ui.time_axis").into(),
         y_label: t(lang, "choreo.verdict.orders").into(),
-        x_max: (now.as_micros() as f64 / 1e6).max(0.001),
+        x_max: (now.as_micros() as f64 / 1e6).max(x_max_s).max(0.001),
         y_min_top: 1.0,
         series,
         bands: vec![],
@@ -212,9 +215,14 @@ pub fn ChoreoCharts(view: ChoreoView) -> impl IntoView {
         Memo::new(move |_| {
             let lang = view.lang.get();
             view.with(|run| {
+                let x_max_s = run
+                    .sides
+                    .iter()
+                    .map(|s| s.now().as_micros() as f64 / 1e6)
+                    .fold(0.0, f64::max);
                 run.sides
                     .get(side)
-                    .map(|s| states_chart(s, side, lang))
+                    .map(|s| states_chart(s, side, x_max_s, lang))
                     .unwrap_or_default()
             })
         })

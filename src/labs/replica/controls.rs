@@ -10,6 +10,7 @@ use crate::controls::{
 };
 use crate::i18n::tr;
 use crate::i18n::use_i18n;
+use engine::i18n::{t, tf};
 use engine::labs::replica::config::*;
 use engine::patterns::backoff::{Jitter, WaitKind};
 use engine::patterns::bus::Window;
@@ -479,6 +480,35 @@ fn ListField(
 ) -> impl IntoView {
     let id = crate::controls::field_id("l");
     let help_id = format!("{id}-help");
+    let (me, mark) = crate::controls::feedback_slot();
+    let lang = use_i18n().lang;
+    // Text that is not a list is said under the field, not dropped unseen
+    // ("abc" stayed in the box while the run kept nodes 2 and 3).
+    let bad = RwSignal::new(None::<String>);
+    let shown = Memo::new(move |_| config.with(get));
+    Effect::new(move |prev: Option<String>| {
+        let now = shown.get();
+        if prev.is_some_and(|p| p != now) {
+            bad.set(None);
+        }
+        now
+    });
+    let said = Signal::derive(move || {
+        bad.get().map(|got| {
+            let lang = lang.get();
+            let now = shown.get();
+            let now = if now.is_empty() {
+                "—".to_string()
+            } else {
+                now
+            };
+            tf(
+                lang,
+                "ui.list_bad",
+                &[("field", &t(lang, label)), ("got", &got), ("now", &now)],
+            )
+        })
+    });
     view! {
         <div class="field" data-testid=testid>
             <label for=id.clone()>{tr(label)}</label>
@@ -488,15 +518,23 @@ fn ListField(
                     type="text"
                     inputmode="numeric"
                     aria-describedby=help_id.clone()
-                    prop:value=move || config.with(get)
+                    aria-invalid=move || bad.with(Option::is_some).then_some("true")
+                    prop:value=move || shown.get()
                     on:change=move |ev| {
-                        if let Some(v) = parse_list(&event_target_value(&ev)) {
-                            config.update(|c| set(c, v));
+                        mark();
+                        let raw = event_target_value(&ev);
+                        match parse_list(&raw) {
+                            Some(v) => {
+                                bad.set(None);
+                                config.update(|c| set(c, v));
+                            }
+                            None => bad.set(Some(raw.trim().to_string())),
                         }
                     }
                 />
             </div>
             <small id=help_id class="help">{tr(help)}</small>
+            <crate::controls::FieldNotes me=me said=said />
         </div>
     }
 }
@@ -517,11 +555,19 @@ fn WindowsField(
     let help_id = crate::controls::field_id("w");
     let help_ref = help_id.clone();
     let rows = Memo::new(move |_| config.with(get));
+    let (me, mark) = crate::controls::feedback_slot();
+    let lang = use_i18n().lang;
+    // A time that is not one is said, not dropped unseen.
+    let bad = RwSignal::new(None::<String>);
     let edit = move |i: usize, k: usize, raw: String| {
-        let Some(v) = crate::browser::parse_f64(raw.trim()).filter(|v| v.is_finite() && *v >= 0.0)
+        mark();
+        let Some(v) = crate::browser::parse_f64(raw.trim())
+            .filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0)
         else {
+            bad.set(Some(raw.trim().to_string()));
             return;
         };
+        bad.set(None);
         config.update(|c| {
             let mut list = get(c);
             if let Some(row) = list.get_mut(i) {
@@ -537,6 +583,16 @@ fn WindowsField(
             set(c, list);
         })
     };
+    let said = Signal::derive(move || {
+        bad.get().map(|got| {
+            let lang = lang.get();
+            tf(
+                lang,
+                "ui.window_bad",
+                &[("field", &t(lang, label)), ("got", &got)],
+            )
+        })
+    });
     let cols: Vec<(usize, &'static str)> = if target.is_empty() {
         vec![(1, "ctl.outage_from"), (2, "ctl.outage_to")]
     } else {
@@ -577,6 +633,7 @@ fn WindowsField(
             }}
             <button type="button" class="btn small" data-testid="window-add" on:click=add>{tr("replica.ctl.add_window")}</button>
             <small id=help_id class="help">{tr(help)}</small>
+            <crate::controls::FieldNotes me=me said=said />
         </div>
     }
 }

@@ -258,18 +258,15 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
     let (transient, set_transient) = bind(
         config,
         |c| c.service.transient_failure_rate,
-        |c, v| {
-            c.service.transient_failure_rate = v;
-            c.service.permanent_failure_rate = c.service.permanent_failure_rate.min(1.0 - v);
-        },
+        // Never lowering the other rate to fit: the sum over 100 % is the
+        // engine's error, said under this field (the teacher's 80 % was
+        // quietly cut to 50 % when the permanent rate was set to 50 %).
+        |c, v| c.service.transient_failure_rate = v,
     );
     let (permanent, set_permanent) = bind(
         config,
         |c| c.service.permanent_failure_rate,
-        |c, v| {
-            c.service.permanent_failure_rate = v;
-            c.service.transient_failure_rate = c.service.transient_failure_rate.min(1.0 - v);
-        },
+        |c, v| c.service.permanent_failure_rate = v,
     );
     let (latency, set_latency) = bind(
         config,

@@ -62,6 +62,8 @@ pub enum ChoreoRecord {
     Command {
         order: u32,
         step: Step,
+        /// The try of `step`; for a notification (never retried), which of
+        /// the order's notices it is.
         attempt: u32,
     },
     TimedOut {
@@ -155,9 +157,15 @@ impl Narrate for ChoreoRecord {
             CancelRefused { .. } => tf(lang, "log.choreo.cancel_refused", &[("order", &o)]),
             Shipped { .. } => tf(lang, "log.choreo.shipped", &[("order", &o)]),
             ShippedCancelled { .. } => tf(lang, "log.choreo.shipped_cancelled", &[("order", &o)]),
+            // A notification is never retried: its number counts the
+            // order's notices ("attempt 2, 3, 4" read as failures).
             Command { step: s, attempt, .. } => tf(
                 lang,
-                "log.choreo.command",
+                if matches!(s, Step::Notify | Step::Record) {
+                    "log.choreo.notice"
+                } else {
+                    "log.choreo.command"
+                },
                 &[("order", &o), ("step", &step(lang, s)), ("attempt", &attempt)],
             ),
             TimedOut { step: s, attempt, .. } => tf(

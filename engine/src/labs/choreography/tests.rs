@@ -911,3 +911,52 @@ fn double_refunds_captions_count_what_duplicates_did() {
         assert!(text.contains(s), "compact: {s:?} in {text:?}");
     }
 }
+
+/// The orchestrator's notices are numbered as notices, never as attempts:
+/// in the demo, where nothing fails, the log read "notify the customer
+/// (attempt 2)", "(attempt 3)", "(attempt 4)", as if it had failed three times.
+#[test]
+fn the_log_numbers_notices_not_attempts() {
+    use crate::trace::Narrate;
+    let run = ended("demo");
+    let orchestrated = run
+        .sides
+        .iter()
+        .find(|s| s.model().mode() == Mode::Orchestration)
+        .expect("an orchestrated side");
+    let mut notices = 0;
+    for e in orchestrated.trace().entries() {
+        if let ChoreoRecord::Command { step, attempt, .. } = e.record {
+            let line = e.record.narrate(crate::Lang::En);
+            if step == Step::Notify {
+                notices += 1;
+                assert!(line.contains(&format!("(notice {attempt})")), "{line}");
+            } else {
+                assert!(line.contains("(attempt 1)"), "nothing fails in the demo: {line}");
+            }
+        }
+    }
+    assert!(notices >= 4, "an order has several notices: {notices}");
+}
+
+/// event_lost's captions: in B every lost command or reply is noticed and
+/// sent again, so all 60 orders complete, while a lost notice to the
+/// customer is not (nobody waits for an answer to one): 16 of the 240
+/// notices (4 an order, as every order of the loss-free demo gets) never
+/// arrive. The caption said "each lost message was … sent again".
+#[test]
+fn event_lost_b_resends_steps_never_notices() {
+    let demo = ended("demo");
+    let calm = &demo.sides[1];
+    let m = calm.model().metrics();
+    assert_eq!(m.notifications, 4 * m.orders, "4 notices an order with nothing lost");
+    let run = ended("event_lost");
+    let b = run.sides[1].model();
+    assert_eq!(b.mode(), Mode::Orchestration);
+    let m = b.metrics();
+    assert_eq!((m.orders, m.completed, m.stuck), (60, 60, 0));
+    assert_eq!(4 * m.orders - m.notifications, 16, "notices lost");
+    assert_eq!(m.lost_messages, 36);
+    let a = run.sides[0].model().metrics();
+    assert_eq!((a.stuck, a.inconsistent), (7, 5));
+}

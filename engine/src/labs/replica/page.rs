@@ -256,7 +256,19 @@ impl SidesView for ReplicaModel {
             count("under_replicated_peak", m.under_replicated_peak),
             count("under_replicated_end", m.under_replicated_end).provisional(!over),
             count("at_risk_peak", m.at_risk_peak),
-            count("at_risk_end", m.at_risk_end).provisional(!over),
+            {
+                // Over, "now" is each side's own last moment, and a side
+                // ends when its work is done: breaker's B ended while the
+                // flapping node_2 was down (13 at risk) and A a second
+                // later, with it up (0), and "now" read as the breaker's
+                // fault. The label and help say when it was counted.
+                let mut r = count("at_risk_end", m.at_risk_end).provisional(!over);
+                if over {
+                    r.label_key = "replica.metric.at_risk_end_over";
+                    r.help_key = "replica.help.at_risk_end_over";
+                }
+                r
+            },
             row("detection_ms", opt_ms(m.detection_ms)).with_theory(m.detection_ms.map(|_| detection)),
             row("repair_ms", opt_ms(m.repair_ms)).provisional(!over),
             count("data_lost_chunks", m.data_lost_chunks).provisional(!over),

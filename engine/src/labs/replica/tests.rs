@@ -1357,3 +1357,37 @@ fn a_reported_corrupt_copy_is_drawn_dropped_not_missing() {
         }
     }
 }
+
+/// Over, "at risk" is counted at each side's own last moment, and the row
+/// says so: breaker's B ends while the flapping node_2 is down (13 at risk),
+/// A a second later with it up (0); "at risk now" read as the breaker's doing.
+#[test]
+fn at_risk_at_the_end_says_when_it_was_counted() {
+    let p = super::presets::all().into_iter().find(|p| p.id == "breaker").unwrap();
+    let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+    let row = |run: &ReplicaRun, side| {
+        run.metric_rows(side)
+            .into_iter()
+            .find(|r| r.key == "at_risk_end")
+            .unwrap()
+    };
+    run.run_to(crate::SimTime::from_ms(1_000), u64::MAX);
+    assert_eq!(row(&run, 0).label_key, "replica.metric.at_risk_end");
+    run.run_to_end(u64::MAX);
+    let ends: Vec<u64> = run.sides.iter().map(|s| s.now().as_micros() / 1000).collect();
+    assert!(ends[0] != ends[1], "the sides end apart: {ends:?}");
+    for side in 0..2 {
+        let r = row(&run, side);
+        assert_eq!(r.label_key, "replica.metric.at_risk_end_over");
+        assert_eq!(r.help_key, "replica.help.at_risk_end_over");
+    }
+    let down = |side: usize| super::view::risk(run.sides[side].model(), run.sides[side].now());
+    assert_eq!(
+        (row(&run, 0).value, row(&run, 1).value),
+        (
+            crate::labs::run::MetricValue::Count(0),
+            crate::labs::run::MetricValue::Count(13)
+        )
+    );
+    assert!(down(1).at_risk > 0 && down(0).at_risk == 0);
+}
