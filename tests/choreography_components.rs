@@ -1725,10 +1725,10 @@ async fn both_state_charts_share_the_later_sides_time_axis() {
         .filter_map(|svg| {
             let ticks = svg.query_selector_all("text").unwrap();
             (0..ticks.length())
+                .rev()
                 .filter_map(|i| ticks.item(i))
                 .filter_map(|n| n.text_content())
-                .filter(|t| t.ends_with(" s"))
-                .last()
+                .find(|t| t.ends_with(" s"))
         })
         .collect();
     assert!(last_ticks.len() >= 3, "messages, A and B: {last_ticks:?}");

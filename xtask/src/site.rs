@@ -76,7 +76,17 @@ pub const GOAL: u64 = 250 * 1000;
 /// once `hypot` was dropped for squared distances; a card's "files done at"
 /// end label, +0.1 KB; the herd's embed caption with its numbers) took the
 /// retry page from 475.5 to 476.3 KB in a clean clone.
-pub const BUDGET: u64 = 477 * 1000;
+/// Raised again, from 477 to 483 KB (stop 37), knowingly: a settings review
+/// found typed input dropped or clamped without a word, which LABS.md forbids
+/// ("bad input always gets a clear error naming the field; nothing is lost or
+/// silently ignored"). Every field now says what it could not take, under
+/// itself, and the engine's errors after a change under the field changed:
+/// about +4 KB of the retry page's wasm (its message 1 KB, the notes' one
+/// component 0.9 KB, `aria-invalid` 0.3 KB, the checks the rest), measured by
+/// removing each; the phone's way to the settings and back, a link in a
+/// language the site lacks and a band's name fitted at its end about +1.3 KB.
+/// The page went from about 476.3 to 482.6 KB.
+pub const BUDGET: u64 = 483 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
