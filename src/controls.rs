@@ -12,23 +12,53 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(0);
 
-/// What the settings panel says beside the field last changed: the engine's
-/// errors for the config as it now stands (the lab page provides it). The
-/// panel's own list sits at its top, thousands of pixels from a field on a
-/// phone; the change that caused an error is where the reader is looking.
+/// What the settings panel says beside a field: the engine's errors for the
+/// config as it now stands (the lab page provides it), each under the field
+/// whose change brought it. The panel's own list sits at its top, thousands
+/// of pixels from a field on a phone; the change that caused an error is
+/// where the reader is looking.
 #[derive(Clone, Copy)]
 pub struct FieldFeedback {
     pub errors: RwSignal<Vec<ConfigError>>,
     /// The field changed last (its number from [`NEXT_ID`]).
     pub last: RwSignal<Option<u32>>,
+    /// Each error still standing, with the field changed when it appeared:
+    /// it stays there while other fields change (it moved to whichever
+    /// field was edited next, and piled up there).
+    owners: RwSignal<Vec<(ConfigError, u32)>>,
 }
 
 impl FieldFeedback {
     pub fn new(errors: RwSignal<Vec<ConfigError>>) -> Self {
+        let last = RwSignal::new(None::<u32>);
+        let owners = RwSignal::new(Vec::<(ConfigError, u32)>::new());
+        Effect::new(move |_| {
+            let now = errors.get();
+            let by = last.get_untracked();
+            owners.update(|o| {
+                o.retain(|(e, _)| now.contains(e));
+                for e in &now {
+                    if let (Some(by), false) = (by, o.iter().any(|(x, _)| x == e)) {
+                        o.push((e.clone(), by));
+                    }
+                }
+            });
+        });
         Self {
             errors,
-            last: RwSignal::new(None),
+            last,
+            owners,
         }
+    }
+
+    /// The errors that field `me`'s changes brought, still standing.
+    fn of(&self, me: u32) -> Vec<ConfigError> {
+        self.owners.with(|o| {
+            o.iter()
+                .filter(|(_, by)| *by == me)
+                .map(|(e, _)| e.clone())
+                .collect()
+        })
     }
 }
 
@@ -57,10 +87,7 @@ pub fn FieldNotes(
     let html = move || {
         let own = said.and_then(|s| s.get());
         let lang = lang.get();
-        let errors = fb
-            .filter(|fb| fb.last.get() == Some(me))
-            .map(|fb| fb.errors.get())
-            .unwrap_or_default();
+        let errors = fb.map(|fb| fb.of(me)).unwrap_or_default();
         let mut m = crate::markup::Markup::new();
         let alert = |testid| {
             [
@@ -204,6 +231,10 @@ pub fn NumberField(
     let id = field_id("f");
     let help_id = format!("{id}-help");
     let (me, mark) = feedback_slot();
+    // Only a real change re-sets the box: another field's change re-ran the
+    // derived value and wrote over what was typed here (a refused "100"
+    // turned back into 99.9 under its message).
+    let value = Memo::new(move |_| value.get());
     let lang = use_i18n().lang;
     // (To a millionth: an availability target of 99.9999 % read "100".)
     let shown_of = move |v: f64| {

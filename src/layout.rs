@@ -13,6 +13,7 @@
 
 use crate::i18n::tr;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The lab page skeleton. Each slot is a child view.
 #[component]
@@ -53,6 +54,10 @@ pub fn jump(selector: &str) {
         .and_then(|d| d.query_selector(selector).ok().flatten())
     {
         el.scroll_into_view();
+        // Keyboard and screen-reader users go there too (focus stayed on ⚙).
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
     }
 }
 
@@ -74,7 +79,7 @@ fn full_layout(
             // wide screens the grid puts the settings in the left column.
             <div class="lab-grid">
                 <section class="lab-main">
-                    <div class="lab-player">{player}</div>
+                    <div class="lab-player" tabindex="-1">{player}</div>
                     // The guide reads before the stage; on phones in a few
                     // lines, so the stage is in the first screen too.
                     <div class="lab-guide" data-testid="lab-guide">{guide}</div>
@@ -83,7 +88,7 @@ fn full_layout(
                     <div class="lab-charts">{charts}</div>
                     <div class="lab-log">{log}</div>
                 </section>
-                <aside class="lab-controls" aria-labelledby="controls-title">
+                <aside class="lab-controls" aria-labelledby="controls-title" tabindex="-1">
                     <button type="button" class="btn run-jump" data-testid="run-jump" on:click=|_| jump(".lab-player")>
                         <span aria-hidden="true">"↑ "</span>{tr("ui.back_to_run")}
                     </button>

@@ -247,6 +247,16 @@ async fn number_field_says_what_it_adjusted_and_what_was_not_applied() {
         None,
         "only under the field changed"
     );
+    // Another field changed next: the error stays where it came from (it
+    // moved to whichever field was edited next, and piled up there).
+    let other = input("other");
+    other.set_value("0.5");
+    other
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    next_tick().await;
+    assert_eq!(text_in("other", "[data-testid=field-not-applied]"), None);
+    assert!(text_in("attempts", "[data-testid=field-not-applied]").is_some());
     errors.set(vec![]);
     next_tick().await;
     assert_eq!(text_in("attempts", "[data-testid=field-not-applied]"), None);

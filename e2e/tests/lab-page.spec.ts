@@ -274,6 +274,10 @@ test('settings: what a field cannot take is said under it, and nothing is lost',
   await expect(notApplied).toContainText('add up to more than 1');
   await expect(notApplied).toBeInViewport();
   expect(page.url(), 'the link keeps the last valid settings').toBe(link);
+  // Another field changed meanwhile: the error stays under the field that brought it.
+  await set('a-max-attempts', '4');
+  await expect(notApplied).toContainText('add up to more than 1');
+  await expect(page.getByTestId('a-max-attempts').getByTestId('field-not-applied')).toHaveCount(0);
   await set('permanent', '10');
   await expect(notApplied).toHaveCount(0);
   // Out of range: refused, named, the typed text kept.
@@ -285,6 +289,9 @@ test('settings: what a field cannot take is said under it, and nothing is lost',
   // Empty: said, not ignored.
   await set('a-max-attempts', '');
   await expect(page.getByTestId('a-max-attempts').getByTestId('field-error')).toContainText('“Max attempts”: type a number');
+  // Another field's message never writes over what was typed here.
+  await expect(box('transient')).toHaveValue('200');
+  await expect(error).toContainText('200 is not applied');
   // A whole-number setting given 2.5 says what it kept.
   await set('a-max-attempts', '2.5');
   await expect(page.getByTestId('a-max-attempts').getByTestId('field-error')).toHaveText(
@@ -318,8 +325,11 @@ test('phone: ⚙ goes to the settings and back to the run', async ({ page }) => 
   await expect(page.locator('#controls-title')).not.toBeInViewport();
   await jump.click();
   await expect(page.locator('#controls-title')).toBeInViewport();
+  // Keyboard and screen-reader users go there too.
+  await expect(page.locator('aside.lab-controls')).toBeFocused();
   await page.getByTestId('run-jump').click();
   await expect(page.getByTestId('play')).toBeInViewport();
+  await expect(page.locator('.lab-player')).toBeFocused();
   await page.setViewportSize({ width: 1440, height: 900 });
   await expect(jump).toBeHidden();
   await expect(page.getByTestId('run-jump')).toBeHidden();

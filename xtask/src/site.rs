@@ -85,8 +85,12 @@ pub const GOAL: u64 = 250 * 1000;
 /// component 0.9 KB, `aria-invalid` 0.3 KB, the checks the rest), measured by
 /// removing each; the phone's way to the settings and back, a link in a
 /// language the site lacks and a band's name fitted at its end about +1.3 KB.
-/// The page went from about 476.3 to 482.6 KB.
-pub const BUDGET: u64 = 483 * 1000;
+/// The page went from about 476.3 to 482.3 KB in a clean clone. Then, from
+/// a third review, to 485 KB: each engine error kept under the field that
+/// brought it (it moved to whichever field changed next), a refused box's
+/// text kept when another field changes (a memo of its value), and focus
+/// moved with the phone's jumps: about +1.2 KB of wasm.
+pub const BUDGET: u64 = 485 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];

@@ -254,7 +254,15 @@ impl SidesView for ReplicaModel {
             },
             count("reports_sent", m.reports_sent),
             count("under_replicated_peak", m.under_replicated_peak),
-            count("under_replicated_end", m.under_replicated_end).provisional(!over),
+            {
+                // Counted, like "at risk" below, at each side's last moment.
+                let mut r = count("under_replicated_end", m.under_replicated_end).provisional(!over);
+                if over {
+                    r.label_key = "replica.metric.under_replicated_end_over";
+                    r.help_key = "replica.help.under_replicated_end_over";
+                }
+                r
+            },
             count("at_risk_peak", m.at_risk_peak),
             {
                 // Over, "now" is each side's own last moment, and a side

@@ -1380,6 +1380,13 @@ fn at_risk_at_the_end_says_when_it_was_counted() {
         let r = row(&run, side);
         assert_eq!(r.label_key, "replica.metric.at_risk_end_over");
         assert_eq!(r.help_key, "replica.help.at_risk_end_over");
+        let under = run
+            .metric_rows(side)
+            .into_iter()
+            .find(|r| r.key == "under_replicated_end")
+            .unwrap();
+        assert_eq!(under.label_key, "replica.metric.under_replicated_end_over");
+        assert!(crate::i18n::t(crate::Lang::En, under.help_key).contains("“at risk when it ended”"));
     }
     let down = |side: usize| super::view::risk(run.sides[side].model(), run.sides[side].now());
     assert_eq!(
