@@ -73,10 +73,10 @@ pub fn feedback_slot() -> (u32, impl Fn() + Copy + Send + Sync + 'static) {
     })
 }
 
-/// Under a field: what it could not take as typed (`said`), and, under the
-/// field changed last, the panel's errors if that change left any (the run
-/// keeps its last valid settings until they are fixed). One component for
-/// every kind of field, written as markup: its view is compiled once.
+/// Under a field: what it could not take as typed (`said`), and the engine's
+/// errors that this field's change brought, while they stand (the run keeps
+/// its last valid settings until they are fixed). One component for every
+/// kind of field, written as markup: its view is compiled once.
 #[component]
 pub fn FieldNotes(
     me: u32,
@@ -365,7 +365,8 @@ pub fn NumberField(
     }
 }
 
-/// A bound as shown (a rate's 1 as 100).
+/// A bound as shown in a message, to a millionth (a rate's 1 as 100; the
+/// attributes' `lo`/`hi` keep the exact value for the browser's own check).
 fn lo_of(v: f64, scale: f64) -> String {
     engine::num::Short((v * scale * 1e6).round() / 1e6).to_string()
 }
