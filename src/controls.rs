@@ -191,6 +191,19 @@ pub fn latency_shape_from(s: &str) -> LatencyShape {
     }
 }
 
+/// Sets a latency shape from a [`ChoiceField`] value, with its standard
+/// deviation: only the normal shape has one (the engine refuses one
+/// elsewhere, so leaving it would refuse the switch), and a switch to normal
+/// starts at a quarter of the mean. One rule for every lab's latency.
+pub fn set_latency_shape(shape: &mut LatencyShape, sd_ms: &mut u64, latency_ms: u64, v: &str) {
+    *shape = latency_shape_from(v);
+    *sd_ms = match *shape {
+        LatencyShape::Normal if *sd_ms == 0 => latency_ms / 4,
+        LatencyShape::Normal => *sd_ms,
+        _ => 0,
+    };
+}
+
 /// Every latency shape, as (value, label key) options.
 pub const LATENCY_SHAPES: [(&str, &str); 5] = [
     ("fixed", "opt.fixed_latency"),
@@ -221,6 +234,11 @@ pub fn NumberField(
     #[prop(into)] on_change: Callback<f64>,
     min: f64,
     max: f64,
+    /// A maximum that follows other settings (racks up to the nodes, a
+    /// crash up to the run's end), below `max`: refused in the field, by its
+    /// label, rather than by the engine under a config path.
+    #[prop(optional, into)]
+    max_now: Option<Signal<f64>>,
     #[prop(default = 1.0)] step: f64,
     #[prop(default = 1.0)] scale: f64,
     #[prop(optional)] slider: bool,
@@ -256,6 +274,7 @@ pub fn NumberField(
             refused.set(None);
         }
     });
+    let max_of = move || max_now.map_or(max, |m| m.get_untracked().min(max));
     let commit = move |raw: String| {
         mark();
         let before = value.get_untracked();
@@ -272,6 +291,7 @@ pub fn NumberField(
         };
         let v = typed / scale;
         let slack = 1e-9 * v.abs().max(1.0);
+        let max = max_of();
         if v < min - slack || v > max + slack {
             refused.set(Some(Refused::OutOfRange(text)));
             return;
@@ -284,7 +304,8 @@ pub fn NumberField(
     };
     // As text: an f64 attribute would format through std's float printer.
     let lo = engine::num::Short(min * scale).to_string();
-    let hi = engine::num::Short(max * scale).to_string();
+    let hi =
+        move || engine::num::Short(max_now.map_or(max, |m| m.get().min(max)) * scale).to_string();
     let st = engine::num::Short(step * scale).to_string();
     let help_id2 = help_id.clone();
     let said = Signal::derive(move || {
@@ -311,7 +332,7 @@ pub fn NumberField(
                     ("min", &mark(&lo_of(min, scale))),
                     (
                         "max",
-                        &format!("{} {unit}", mark(&lo_of(max, scale))).trim_end(),
+                        &format!("{} {unit}", mark(&lo_of(max_of(), scale))).trim_end(),
                     ),
                     ("now", &now),
                 ],
@@ -333,7 +354,7 @@ pub fn NumberField(
                         <input
                             type="range"
                             min=lo.clone()
-                            max=hi.clone()
+                            max=hi
                             step=st.clone()
                             tabindex="-1"
                             aria-hidden="true"

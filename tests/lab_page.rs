@@ -37,6 +37,12 @@ fn q(root: &Element, sel: &str) -> Option<Element> {
     root.query_selector(sel).unwrap()
 }
 
+/// The number in attribute `name` of the first tag in `markup` with it.
+fn attr_num(markup: &str, name: &str) -> Option<f64> {
+    let at = markup.find(&format!(" {name}=\""))? + name.len() + 3;
+    markup[at..].split('"').next()?.parse().ok()
+}
+
 fn count(root: &Element, sel: &str) -> u32 {
     root.query_selector_all(sel).unwrap().length()
 }
@@ -715,28 +721,12 @@ fn a_band_too_late_for_its_name_is_named_back_from_its_end() {
     };
     let name_x = |svg: &str| -> Option<f64> {
         let at = svg.find(">orchestrator down<")?;
-        let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
-        Some(
-            tag.split("x=\"")
-                .nth(1)?
-                .split('"')
-                .next()?
-                .parse()
-                .unwrap(),
-        )
+        attr_num(&svg[svg[..at].rfind("<text").unwrap()..at], "x")
     };
     let band_x = |svg: &str| -> f64 {
         let at = svg.find("verdict-band").unwrap();
         let rect = &svg[at..];
-        let rect = &rect[rect.find("<rect").unwrap()..];
-        rect.split("x=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
+        attr_num(&rect[rect.find("<rect").unwrap()..], "x").unwrap()
     };
     let wide = chart(500.0, 4_000.0);
     let x = name_x(&wide).expect("the band named at 2 s");
@@ -827,16 +817,7 @@ fn the_ended_label_never_runs_off_the_left_edge() {
         .find("data-testid=\"verdict-ended\"")
         .expect("the label");
     let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
-    let attr = |name: &str| -> f64 {
-        tag.split(&format!(" {name}=\""))
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
+    let attr = |name: &str| -> f64 { attr_num(tag, name).unwrap() };
     let text = &svg[at..];
     let text = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
     let width = cloud_patterns_playground::markup::text_width(text, 10.0);

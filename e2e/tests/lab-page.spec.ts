@@ -219,6 +219,25 @@ test('printed, the charts, metrics and log panels are all drawn', async ({ page 
   const charts = page.locator('.lab-charts');
   expect((await charts.boundingBox())!.height).toBeGreaterThan(200);
   await expect(charts.locator('svg').first()).toBeAttached();
+  // A handout, not a control panel: the buttons that play, share or export
+  // the run are left off; what ran (time, guide, settings) stays.
+  for (const id of ['play', 'step', 'reset', 'new-seed', 'copy-link', 'embed', 'preset-tenacity', 'export-toggle', 'seed-sweep-run', 'scrub']) {
+    await expect(page.getByTestId(id), `${id} is not printed`).toBeHidden();
+  }
+  await expect(page.getByTestId('sim-time')).toBeVisible();
+  await expect(page.getByTestId('guide-text')).toBeVisible();
+  // On a wide (landscape) page the settings column printed one screen of
+  // its fields and cut the rest: it is printed whole.
+  await page.setViewportSize({ width: 1100, height: 800 });
+  const aside = page.locator('aside.lab-controls');
+  const cut = await aside.evaluate((el) => ({
+    position: getComputedStyle(el).position,
+    hidden: el.scrollHeight - el.clientHeight,
+  }));
+  expect(cut).toEqual({ position: 'static', hidden: 0 });
+  const last = page.locator('aside.lab-controls .field').last();
+  await expect(last).toBeVisible();
+  expect((await last.boundingBox())!.y).toBeGreaterThan(800);
 });
 
 // The key figures the guide names sit level on A and B, under the

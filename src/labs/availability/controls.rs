@@ -281,7 +281,7 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
         };
         view! {
             <div class="av-crash-row" data-testid=format!("{p}crash-{i}")>
-                <NumberField label="availability.ctl.crash_at" help="availability.hint.crash_at" unit="unit.s" value=at on_change=set_at min=0.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="crash-at" />
+                <NumberField label="availability.ctl.crash_at" help="availability.hint.crash_at" unit="unit.s" value=at on_change=set_at min=0.0 max=2_678_400_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="crash-at" />
                 <NumberField label="availability.ctl.restart" help="availability.hint.restart" unit="unit.s" value=restart on_change=set_restart min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="crash-restart" />
                 <ToggleField label="availability.ctl.hang" help="availability.hint.hang" value=hung on_change=set_hung testid="crash-hang" />
                 <button type="button" class="btn small" on:click=remove data-testid="crash-remove">{tr("availability.ctl.remove_crash")}</button>
@@ -435,8 +435,8 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
         };
         view! {
             <div class="av-crash-row" data-testid=format!("pause-{i}")>
-                <NumberField label="availability.ctl.pause_from" help="availability.hint.pause_from" unit="unit.ms" value=from on_change=set_from min=0.0 max=2_678_400_000.0 step=1000.0 testid="pause-from" />
-                <NumberField label="availability.ctl.pause_to" help="availability.hint.pause_to" unit="unit.ms" value=to on_change=set_to min=0.0 max=2_678_400_000.0 step=1000.0 testid="pause-to" />
+                <NumberField label="availability.ctl.pause_from" help="availability.hint.pause_from" unit="unit.ms" value=from on_change=set_from min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="pause-from" />
+                <NumberField label="availability.ctl.pause_to" help="availability.hint.pause_to" unit="unit.ms" value=to on_change=set_to min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="pause-to" />
                 <button type="button" class="btn small" on:click=remove data-testid="pause-remove">{tr("availability.ctl.remove_pause")}</button>
             </div>
         }
@@ -459,7 +459,7 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
                     <ChoiceField label="ctl.latency_shape" help="availability.hint.shape" options=shape_options() value=shape on_change=set_shape testid="projector-shape" />
                     <NumberField label="availability.ctl.projector_batch" help="availability.hint.projector_batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid="projector-batch" />
                     <NumberField label="availability.ctl.projector_transport" help="availability.hint.projector_transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid="projector-transport" />
-                    <NumberField label="availability.ctl.projector_crash" help="availability.hint.projector_crash" unit="unit.ms" value=crash on_change=set_crash min=0.0 max=2_678_400_000.0 step=1000.0 testid="projector-crash" />
+                    <NumberField label="availability.ctl.projector_crash" help="availability.hint.projector_crash" unit="unit.ms" value=crash on_change=set_crash min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="projector-crash" />
                     <div class="av-pauses">
                         {move || (0..pauses.get()).map(pause_row).collect_view()}
                         <button type="button" class="btn small" on:click=add_pause data-testid="pause-add">{tr("availability.ctl.add_pause")}</button>

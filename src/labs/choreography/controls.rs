@@ -6,7 +6,7 @@
 //! listed at the top of the panel.
 
 use crate::controls::{
-    bind, bind_bool, bind_choice, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup,
+    bind, bind_bool, bind_choice, latency_shape_str, set_latency_shape, ChoiceField, FieldGroup,
     NumberField, ToggleField, LATENCY_SHAPES,
 };
 use crate::i18n::{tr, use_i18n};
@@ -163,7 +163,7 @@ fn CoordinationFields(config: RwSignal<Cfg>) -> impl IntoView {
         <FieldGroup title="choreo.group.coordination">
             <ChoiceField label="choreo.ctl.mode" help="choreo.help.mode" options=modes() value=mode on_change=set_mode testid="mode" />
             <ChoiceField label="choreo.ctl.compare" help="choreo.help.compare" options=compare_opts value=compare on_change=set_compare testid="compare-mode" />
-            <NumberField label="choreo.ctl.step_timeout" help="choreo.help.step_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=0.0 max=600_000.0 step=100.0 testid="step-timeout" />
+            <NumberField label="choreo.ctl.step_timeout" help="choreo.help.step_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=100.0 testid="step-timeout" />
             <NumberField label="choreo.ctl.watcher" help="choreo.help.watcher" unit="unit.ms" value=watcher on_change=set_watcher min=0.0 max=600_000.0 step=500.0 testid="watcher" />
         </FieldGroup>
     }
@@ -256,7 +256,7 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
                 <NumberField label="ctl.duration" help="choreo.help.duration" unit="unit.s" value=duration on_change=set_duration min=1.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
             }.into_any())}
             {crate::show::show(is("burst"), move || view! {
-                <NumberField label="choreo.ctl.orders" help="choreo.help.burst_orders" unit="choreo.unit.orders" value=orders on_change=set_orders min=0.0 max=100_000.0 testid="orders" />
+                <NumberField label="choreo.ctl.orders" help="choreo.help.burst_orders" unit="choreo.unit.orders" value=orders on_change=set_orders min=1.0 max=100_000.0 testid="orders" />
                 <NumberField label="choreo.ctl.within" help="choreo.help.within" unit="unit.ms" value=within on_change=set_within min=0.0 max=3_600_000.0 step=100.0 testid="within" />
             }.into_any())}
         </FieldGroup>
@@ -301,7 +301,10 @@ fn BusFields(config: RwSignal<Cfg>) -> impl IntoView {
     let (shape, set_shape) = bind_choice(
         config,
         |c| latency_shape_str(c.bus.latency_shape),
-        |c, v| c.bus.latency_shape = latency_shape_from(v),
+        |c, v| {
+            let b = &mut c.bus;
+            set_latency_shape(&mut b.latency_shape, &mut b.latency_sd_ms, b.latency_ms, v)
+        },
     );
     let (sd, set_sd) = bind(
         config,
@@ -351,7 +354,9 @@ fn BusFields(config: RwSignal<Cfg>) -> impl IntoView {
         <FieldGroup title="choreo.group.bus">
             <NumberField label="choreo.ctl.bus_latency" help="choreo.help.bus_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="bus-latency" />
             <ChoiceField label="ctl.latency_shape" help="choreo.help.bus_shape" options=LATENCY_SHAPES.to_vec() value=shape on_change=set_shape testid="bus-shape" />
-            <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid="bus-latency-sd" />
+            {crate::show::show(move || shape.get() == "normal", move || view! {
+                <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid="bus-latency-sd" />
+            }.into_any())}
             <NumberField label="choreo.ctl.loss_rate" help="choreo.help.loss_rate" unit="unit.percent" value=loss on_change=set_loss min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="loss-rate" />
             <NumberField label="choreo.ctl.duplicate_rate" help="choreo.help.duplicate_rate" unit="unit.percent" value=dup on_change=set_dup min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="duplicate-rate" />
             <ToggleField label="choreo.ctl.keep_order" help="choreo.help.keep_order" value=order on_change=set_order testid="keep-order" />
@@ -511,7 +516,7 @@ fn RetryFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="choreo.group.retry">
-            <NumberField label="ctl.max_attempts" help="choreo.help.max_attempts" unit="choreo.unit.tries" value=attempts on_change=set_attempts min=0.0 max=1_000.0 testid="max-attempts" />
+            <NumberField label="ctl.max_attempts" help="choreo.help.max_attempts" unit="choreo.unit.tries" value=attempts on_change=set_attempts min=1.0 max=20.0 testid="max-attempts" />
             <ChoiceField
                 label="ctl.wait"
                 help="choreo.help.wait"
@@ -520,9 +525,9 @@ fn RetryFields(config: RwSignal<Cfg>) -> impl IntoView {
                 on_change=set_wait
                 testid="wait"
             />
-            <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=3_600_000.0 step=10.0 testid="base" />
-            <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=0.0 max=100.0 step=0.1 testid="multiplier" />
-            <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=3_600_000.0 step=100.0 testid="cap" />
+            <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=10.0 testid="base" />
+            <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid="multiplier" />
+            <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=100.0 testid="cap" />
             <ChoiceField
                 label="ctl.jitter"
                 help="choreo.help.jitter"
@@ -582,7 +587,10 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
     let (shape, set_shape) = bind_choice(
         config,
         move |c| latency_shape_str(service(c, slot).latency_shape),
-        move |c, v| service_mut(c, slot).latency_shape = latency_shape_from(v),
+        move |c, v| {
+            let s = service_mut(c, slot);
+            set_latency_shape(&mut s.latency_shape, &mut s.latency_sd_ms, s.latency_ms, v)
+        },
     );
     let (down, set_down) = bind_bool(
         config,
@@ -616,12 +624,14 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
             {crate::show::show(in_flow, move || view! {
             <NumberField label="choreo.ctl.handle_ms" help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=tid(slot, "latency") />
             <ChoiceField label="ctl.latency_shape" help="choreo.help.handle_shape" options=LATENCY_SHAPES.to_vec() value=shape on_change=set_shape testid=tid(slot, "shape") />
-            <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
+            {crate::show::show(move || shape.get() == "normal", move || view! {
+                <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
+            }.into_any())}
             {(!orchestrator).then(|| view! {
                 <NumberField label="ctl.transient" help="choreo.help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "transient") />
                 <NumberField label="ctl.permanent" help="choreo.help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "permanent") />
                 <NumberField label="ctl.slow_rate" help="choreo.help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "slow-rate") />
-                <NumberField label="ctl.slow_ms" help="choreo.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=0.0 max=600_000.0 testid=tid(slot, "slow-ms") />
+                <NumberField label="ctl.slow_ms" help="choreo.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 testid=tid(slot, "slow-ms") />
             })}
             <NumberField label="choreo.ctl.capacity" help="choreo.help.capacity" unit="choreo.unit.messages" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid=tid(slot, "capacity") />
             <ToggleField label="ctl.outage" help="choreo.help.outage" value=down on_change=set_down testid=tid(slot, "down") />

@@ -435,6 +435,19 @@ fn ScriptStep(config: RwSignal<Cfg>, i: usize) -> impl IntoView {
             })
         },
     );
+    // An order is one a step above created (the engine's rule, said here by
+    // the field's label).
+    let orders_before = Signal::derive(move || {
+        config.with(|c| match &c.workload {
+            CqrsWorkload::Script { steps } => steps
+                .iter()
+                .take(i)
+                .filter(|s| matches!(s, Scripted::Create { .. }))
+                .count()
+                .max(1) as f64,
+            _ => 1.0,
+        })
+    });
     let (status, set_status) = bind_choice(
         config,
         move |c| {
@@ -478,12 +491,12 @@ fn ScriptStep(config: RwSignal<Cfg>, i: usize) -> impl IntoView {
             </div>
             {crate::show::show(has(|k| k == "create" || k == "read"), move || view! {
                 <div data-testid=format!("step-{i}-user")>
-                    <NumberField label="cqrs.ctl.step_user" help="cqrs.help.step_user" value=user on_change=set_user min=0.0 max=1_000_000.0 />
+                    <NumberField label="cqrs.ctl.step_user" help="cqrs.help.step_user" value=user on_change=set_user min=1.0 max=1_000_000.0 />
                 </div>
             }.into_any())}
             {crate::show::show(has(|k| k != "create"), move || view! {
                 <div data-testid=format!("step-{i}-order")>
-                    <NumberField label="cqrs.ctl.step_order" help="cqrs.help.step_order" value=order on_change=set_order min=0.0 max=1_000.0 />
+                    <NumberField label="cqrs.ctl.step_order" help="cqrs.help.step_order" value=order on_change=set_order min=1.0 max=1_000.0 max_now=orders_before />
                 </div>
             }.into_any())}
             {crate::show::show(has(|k| k == "update"), move || view! {

@@ -133,9 +133,9 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
                 on_change=set_transfer
                 testid="transfer"
             />
-            <NumberField label="replica.ctl.files" help="replica.help.files" unit="replica.unit.files" value=files on_change=set_files min=0.0 max=100_000.0 testid="files" />
-            <NumberField label="replica.ctl.chunks_per_file" help="replica.help.chunks_per_file" unit="replica.unit.chunks" value=chunks on_change=set_chunks min=0.0 max=1_000_000.0 testid="chunks-per-file" />
-            <NumberField label="replica.ctl.chunk_mb" help="replica.help.chunk_mb" unit="replica.unit.mb" value=mb on_change=set_mb min=0.0 max=100_000.0 step=1.0 testid="chunk-mb" />
+            <NumberField label="replica.ctl.files" help="replica.help.files" unit="replica.unit.files" value=files on_change=set_files min=1.0 max=10_000.0 testid="files" />
+            <NumberField label="replica.ctl.chunks_per_file" help="replica.help.chunks_per_file" unit="replica.unit.chunks" value=chunks on_change=set_chunks min=1.0 max=100_000.0 testid="chunks-per-file" />
+            <NumberField label="replica.ctl.chunk_mb" help="replica.help.chunk_mb" unit="replica.unit.mb" value=mb on_change=set_mb min=0.001 max=4_096.0 step=1.0 testid="chunk-mb" />
             <NumberField label="replica.ctl.every_ms" help="replica.help.every_ms" unit="unit.ms" value=every on_change=set_every min=0.0 max=3_600_000.0 step=100.0 testid="every-ms" />
             <NumberField label="replica.ctl.settle_ms" help="replica.help.settle_ms" unit="unit.ms" value=settle on_change=set_settle min=0.0 max=3_600_000.0 step=1_000.0 testid="settle-ms" />
         </FieldGroup>
@@ -257,8 +257,8 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
     };
     view! {
         <FieldGroup title=if side == 0 { "replica.group.client_a" } else { "replica.group.client_b" }>
-            <NumberField label="replica.ctl.workers" help="replica.help.workers" unit="replica.unit.workers" value=workers on_change=set_workers min=0.0 max=10_000.0 testid=tid("workers") />
-            <NumberField label="ctl.max_attempts" help="replica.help.max_attempts" unit="replica.unit.attempts" value=attempts on_change=set_attempts min=0.0 max=1_000.0 testid=tid("max-attempts") />
+            <NumberField label="replica.ctl.workers" help="replica.help.workers" unit="replica.unit.workers" value=workers on_change=set_workers min=1.0 max=256.0 testid=tid("workers") />
+            <NumberField label="ctl.max_attempts" help="replica.help.max_attempts" unit="replica.unit.attempts" value=attempts on_change=set_attempts min=1.0 max=20.0 testid=tid("max-attempts") />
             <ChoiceField
                 label="ctl.wait"
                 help="replica.help.wait"
@@ -267,9 +267,9 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 on_change=set_wait
                 testid=tid("wait")
             />
-            <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=3_600_000.0 step=100.0 testid=tid("base") />
-            <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=0.0 max=100.0 step=0.1 testid=tid("multiplier") />
-            <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=3_600_000.0 step=1_000.0 testid=tid("cap") />
+            <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=100.0 testid=tid("base") />
+            <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid=tid("multiplier") />
+            <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=1_000.0 testid=tid("cap") />
             <ChoiceField
                 label="ctl.jitter"
                 help="replica.help.jitter"
@@ -278,7 +278,7 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 on_change=set_jitter
                 testid=tid("jitter")
             />
-            <NumberField label="replica.ctl.attempt_timeout" help="replica.help.attempt_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=0.0 max=3_600_000.0 step=1_000.0 testid=tid("attempt-timeout") />
+            <NumberField label="replica.ctl.attempt_timeout" help="replica.help.attempt_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("attempt-timeout") />
             <ChoiceField
                 label="ctl.target"
                 help="replica.help.route"
@@ -298,8 +298,8 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 testid=tid("ack")
             />
             <ToggleField label="replica.ctl.abort_on_failure" help="replica.help.abort_on_failure" value=abort on_change=set_abort testid=tid("abort") />
-            <NumberField label="replica.ctl.breaker_failures" help="replica.help.breaker_failures" unit="replica.unit.failures" value=bf on_change=set_bf min=0.0 max=1_000.0 testid=tid("breaker-failures") />
-            <NumberField label="replica.ctl.breaker_open" help="replica.help.breaker_open" unit="unit.ms" value=bo on_change=set_bo min=0.0 max=3_600_000.0 step=1_000.0 testid=tid("breaker-open") />
+            <NumberField label="replica.ctl.breaker_failures" help="replica.help.breaker_failures" unit="replica.unit.failures" value=bf on_change=set_bf min=0.0 max=100.0 testid=tid("breaker-failures") />
+            <NumberField label="replica.ctl.breaker_open" help="replica.help.breaker_open" unit="unit.ms" value=bo on_change=set_bo min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("breaker-open") />
         </FieldGroup>
     }
 }
@@ -344,8 +344,8 @@ fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="replica.group.nodes">
-            <NumberField label="replica.ctl.nodes" help="replica.help.nodes" unit="replica.unit.nodes" value=count on_change=set_count min=0.0 max=10_000.0 testid="nodes" />
-            <NumberField label="replica.ctl.racks" help="replica.help.racks" unit="replica.unit.racks" value=racks on_change=set_racks min=0.0 max=1_000.0 testid="racks" />
+            <NumberField label="replica.ctl.nodes" help="replica.help.nodes" unit="replica.unit.nodes" value=count on_change=set_count min=1.0 max=200.0 testid="nodes" />
+            <NumberField label="replica.ctl.racks" help="replica.help.racks" unit="replica.unit.racks" value=racks on_change=set_racks min=1.0 max=50.0 max_now=Signal::derive(move || config.with(|c| c.nodes.count.max(1) as f64)) testid="racks" />
             <NumberField label="ctl.latency" help="replica.help.latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="latency" />
             <ChoiceField
                 label="ctl.latency_shape"
@@ -355,7 +355,7 @@ fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
                 on_change=set_shape
                 testid="latency-shape"
             />
-            <NumberField label="replica.ctl.mb_per_s" help="replica.help.mb_per_s" unit="replica.unit.mb_per_s" value=rate on_change=set_rate min=0.0 max=1_000_000.0 step=10.0 testid="mb-per-s" />
+            <NumberField label="replica.ctl.mb_per_s" help="replica.help.mb_per_s" unit="replica.unit.mb_per_s" value=rate on_change=set_rate min=0.001 max=100_000.0 step=10.0 testid="mb-per-s" />
             <NumberField label="replica.ctl.failure_rate" help="replica.help.failure_rate" unit="unit.percent" value=fail on_change=set_fail min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="failure-rate" />
             <ListField config=config label="replica.ctl.slow" help="replica.help.slow" get=|c| list_text(&c.nodes.slow) set=|c, v| c.nodes.slow = v testid="slow" />
             <NumberField label="ctl.slow_ms" help="replica.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=0.0 max=3_600_000.0 step=1_000.0 testid="slow-ms" />
@@ -438,7 +438,7 @@ fn MetadataFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="replica.group.metadata">
-            <NumberField label="replica.ctl.replication" help="replica.help.replication" unit="replica.unit.replicas" value=replication on_change=set_replication min=0.0 max=100.0 testid="replication" />
+            <NumberField label="replica.ctl.replication" help="replica.help.replication" unit="replica.unit.replicas" value=replication on_change=set_replication min=1.0 max=5.0 testid="replication" />
             <ChoiceField
                 label="replica.ctl.placement"
                 help="replica.help.placement"
@@ -448,12 +448,12 @@ fn MetadataFields(config: RwSignal<Cfg>) -> impl IntoView {
                 testid="placement"
             />
             <NumberField label="replica.ctl.metadata_latency" help="replica.help.metadata_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="metadata-latency" />
-            <NumberField label="replica.ctl.heartbeat" help="replica.help.heartbeat" unit="unit.ms" value=interval on_change=set_interval min=0.0 max=600_000.0 step=100.0 testid="heartbeat" />
-            <NumberField label="replica.ctl.suspect_after" help="replica.help.suspect_after" unit="unit.ms" value=suspect on_change=set_suspect min=0.0 max=3_600_000.0 step=500.0 testid="suspect-after" />
-            <NumberField label="replica.ctl.dead_after" help="replica.help.dead_after" unit="unit.ms" value=dead on_change=set_dead min=0.0 max=3_600_000.0 step=500.0 testid="dead-after" />
+            <NumberField label="replica.ctl.heartbeat" help="replica.help.heartbeat" unit="unit.ms" value=interval on_change=set_interval min=10.0 max=600_000.0 step=100.0 testid="heartbeat" />
+            <NumberField label="replica.ctl.suspect_after" help="replica.help.suspect_after" unit="unit.ms" value=suspect on_change=set_suspect min=1.0 max=3_600_000.0 step=500.0 testid="suspect-after" />
+            <NumberField label="replica.ctl.dead_after" help="replica.help.dead_after" unit="unit.ms" value=dead on_change=set_dead min=1.0 max=3_600_000.0 step=500.0 testid="dead-after" />
             <ToggleField label="replica.ctl.repair" help="replica.help.repair" value=repair on_change=set_repair testid="repair" />
-            <NumberField label="replica.ctl.max_clones" help="replica.help.max_clones" unit="replica.unit.clones" value=clones on_change=set_clones min=0.0 max=10_000.0 testid="max-clones" />
-            <NumberField label="replica.ctl.clone_mb_per_s" help="replica.help.clone_mb_per_s" unit="replica.unit.mb_per_s" value=clone_rate on_change=set_clone_rate min=0.0 max=1_000_000.0 step=10.0 testid="clone-mb-per-s" />
+            <NumberField label="replica.ctl.max_clones" help="replica.help.max_clones" unit="replica.unit.clones" value=clones on_change=set_clones min=1.0 max=1_000.0 testid="max-clones" />
+            <NumberField label="replica.ctl.clone_mb_per_s" help="replica.help.clone_mb_per_s" unit="replica.unit.mb_per_s" value=clone_rate on_change=set_clone_rate min=0.001 max=100_000.0 step=10.0 testid="clone-mb-per-s" />
             <WindowsField
                 config=config
                 label="replica.ctl.metadata_outages"
@@ -558,13 +558,19 @@ fn WindowsField(
     let (me, mark) = crate::controls::feedback_slot();
     let lang = use_i18n().lang;
     // A time that is not one is said, not dropped unseen.
-    let bad = RwSignal::new(None::<String>);
+    // (With the column: a node or rack is numbered from 1, a time from 0.)
+    let bad = RwSignal::new(None::<(String, usize)>);
     let edit = move |i: usize, k: usize, raw: String| {
         mark();
+        let least = if k == 0 && !target.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
         let Some(v) = crate::browser::parse_f64(raw.trim())
-            .filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0)
+            .filter(|v| v.is_finite() && *v >= least && v.fract() == 0.0)
         else {
-            bad.set(Some(raw.trim().to_string()));
+            bad.set(Some((raw.trim().to_string(), k)));
             return;
         };
         bad.set(None);
@@ -584,13 +590,19 @@ fn WindowsField(
         })
     };
     let said = Signal::derive(move || {
-        bad.get().map(|got| {
+        bad.get().map(|(got, k)| {
             let lang = lang.get();
-            tf(
-                lang,
-                "ui.window_bad",
-                &[("field", &t(lang, label)), ("got", &got)],
-            )
+            let field = t(lang, label);
+            if k == 0 && !target.is_empty() {
+                let what = t(lang, target).to_lowercase();
+                tf(
+                    lang,
+                    "replica.window_target_bad",
+                    &[("field", &field), ("what", &what), ("got", &got)],
+                )
+            } else {
+                tf(lang, "ui.window_bad", &[("field", &field), ("got", &got)])
+            }
         })
     });
     let cols: Vec<(usize, &'static str)> = if target.is_empty() {
@@ -612,7 +624,7 @@ fn WindowsField(
                                 {cols.iter().map(|&(k, key)| view! {
                                     <label class="replica-window-cell">
                                         <span>{tr(key)}</span>
-                                        <input type="number" min="0" value=row[k].to_string()
+                                        <input type="number" min=if k == 0 && !target.is_empty() { "1" } else { "0" } value=row[k].to_string()
                                             on:change=move |ev| edit(i, k, event_target_value(&ev)) />
                                     </label>
                                 }).collect_view()}

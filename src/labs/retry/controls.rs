@@ -3,7 +3,7 @@
 //! strategy, the cures), each with units and a one-line explanation.
 
 use crate::controls::{
-    bind, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup, NumberField, ToggleField,
+    bind, latency_shape_str, set_latency_shape, ChoiceField, FieldGroup, NumberField, ToggleField,
     LATENCY_SHAPES,
 };
 use crate::i18n::{tr, use_i18n};
@@ -278,13 +278,8 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
     });
     let set_shape = Callback::new(move |v: String| {
         config.update(|c| {
-            c.service.latency_shape = latency_shape_from(&v);
-            // Only the normal shape has a standard deviation (the validator refuses one elsewhere).
-            c.service.latency_sd_ms = match c.service.latency_shape {
-                LatencyShape::Normal if c.service.latency_sd_ms == 0 => c.service.latency_ms / 4,
-                LatencyShape::Normal => c.service.latency_sd_ms,
-                _ => 0,
-            };
+            let s = &mut c.service;
+            set_latency_shape(&mut s.latency_shape, &mut s.latency_sd_ms, s.latency_ms, &v);
         })
     });
     let is_normal =
@@ -347,8 +342,10 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
         |c| c.service.outages.first().map_or(0.0, |o| o.from_ms as f64),
         |c, v| {
             if let Some(o) = c.service.outages.first_mut() {
+                // Only this field: an end before the start is the engine's
+                // error, said here (the end moved along, unsaid, and at
+                // 3,600 s past what an end may be).
                 o.from_ms = v as u64;
-                o.to_ms = o.to_ms.max(o.from_ms + 1000);
             }
         },
     );

@@ -1,0 +1,278 @@
+//! Component test of every lab's settings, in headless Chromium: each number
+//! field's own range is what the engine accepts. A field that lets through a
+//! value the engine then refuses (workers 0, replication 0) gets the engine's
+//! message, which names a config path (`client.workers must be between 1
+//! and 256`), not the label the reader sees; a field narrower than the engine
+//! refuses what a link may hold. Every preset of every lab is mounted, each
+//! field set to its own minimum and maximum: neither the field nor the engine
+//! may refuse it as out of range, and put back, nothing may be left said.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use cloud_patterns_playground::i18n::I18n;
+use cloud_patterns_playground::labs::{
+    availability::AvailabilityLab, choreography::ChoreographyLab, cqrs::CqrsLab,
+    replica::ReplicaLab, retry::RetryLab,
+};
+use engine::Lang;
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> HtmlElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn all(root: &Element, sel: &str) -> Vec<Element> {
+    let list = root.query_selector_all(sel).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into())
+        .collect()
+}
+
+/// What is said under any field (its own refusal or the engine's errors),
+/// leaving out a run's size, which the other fields decide.
+fn notes(root: &Element) -> Vec<String> {
+    all(
+        root,
+        "[data-testid=field-error], [data-testid=field-not-applied] li",
+    )
+    .into_iter()
+    .filter_map(|e| e.text_content())
+    .filter(|t| {
+        !t.contains("too much work")
+            && !t.contains("more than the")
+            && !t.contains("too many for one run")
+    })
+    .collect()
+}
+
+/// Whether a note says the engine refused the very number typed (`typed`,
+/// shown in the field's unit: %, s or ms), as out of its range: the field's
+/// range and the engine's then differ. Another field's range that this one
+/// moves (a node number beyond the nodes left) is not this field's.
+fn engine_refused(note: &str, typed: &str) -> bool {
+    let (Some(_), Some(got)) = (note.find("must be between"), note.rsplit("got ").next()) else {
+        return false;
+    };
+    let (Ok(got), Ok(typed)) = (got.trim().parse::<f64>(), typed.parse::<f64>()) else {
+        return false;
+    };
+    [1.0, 1000.0, 0.001, 0.01, 100.0]
+        .iter()
+        .any(|k| (got - typed * k).abs() <= 1e-9 * got.abs().max(1.0))
+}
+
+async fn set(input: &HtmlInputElement, v: &str) {
+    input.set_value(v);
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    // The change, the run's errors, the notes' owners, the notes: an effect
+    // each, one tick apart.
+    for _ in 0..4 {
+        tick().await;
+    }
+    // And back to the browser's loop now and then: the driver gives up on a
+    // page that never yields for 30 s.
+    common::sleep(0).await;
+}
+
+/// Sets each number field of the mounted lab to its minimum, then its
+/// maximum, putting it back after each; returns what was said.
+async fn try_bounds(lab: &str, preset: &str, root: &Element) -> Vec<String> {
+    let mut found = Vec::new();
+    let fields = all(root, ".field");
+    for field in fields {
+        let Some(input) = field.query_selector("input[type=number]").unwrap() else {
+            continue;
+        };
+        let input: HtmlInputElement = input.unchecked_into();
+        let label = field
+            .query_selector("label")
+            .unwrap()
+            .and_then(|l| l.text_content())
+            .unwrap_or_default();
+        let was = input.value();
+        for bound in ["min", "max"] {
+            let Some(v) = input.get_attribute(bound) else {
+                continue;
+            };
+            set(&input, &v).await;
+            // The field's own refusal of its own bound, or the engine's of
+            // the number typed. (A rule between fields, such as an outage
+            // that must end after it starts, is said by the engine under the
+            // field and is right to be.)
+            let refused = all(&field, "[data-testid=field-error]")
+                .into_iter()
+                .filter_map(|e| e.text_content())
+                .filter(|t| !t.contains("is not possible here"));
+            for said in refused.chain(notes(root).into_iter().filter(|n| engine_refused(n, &v))) {
+                found.push(format!(
+                    "{lab}/{preset}: “{label}” at its {bound} {v}: {said}"
+                ));
+            }
+            set(&input, &was).await;
+            // Put back, the field leaves the config as it was: a setter that
+            // moved another field on the way (and left it there) is found
+            // here. The rest of this preset would then be judged wrongly.
+            let left = notes(root);
+            if !left.is_empty() {
+                found.push(format!(
+                    "{lab}/{preset}: “{label}” put back to {was} still says {left:?}"
+                ));
+                return found;
+            }
+        }
+    }
+    found
+}
+
+async fn check<F, V>(lab: &str, presets: Vec<(String, F)>) -> Vec<String>
+where
+    F: FnOnce() -> V + 'static,
+    V: IntoView + 'static,
+{
+    let mut found = Vec::new();
+    for (id, mount) in presets {
+        let root = container();
+        let handle = leptos::mount::mount_to(root.clone(), move || {
+            I18n::provide(Lang::En);
+            mount()
+        });
+        tick().await;
+        found.extend(try_bounds(lab, &id, &root).await);
+        drop(handle);
+        root.remove();
+    }
+    found
+}
+
+#[wasm_bindgen_test]
+async fn retry_number_fields_take_what_the_engine_takes() {
+    let found = check(
+        "retry",
+        engine::labs::retry::presets::all()
+            .into_iter()
+            .map(|p| {
+                let (c, s) = (p.config.clone(), p.seed);
+                (
+                    p.id.to_string(),
+                    move || view! { <RetryLab config=c seed=s /> },
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn choreography_number_fields_take_what_the_engine_takes() {
+    let found = check(
+        "choreography",
+        engine::labs::choreography::presets::all()
+            .into_iter()
+            .map(|p| {
+                let (c, s) = (p.config.clone(), p.seed);
+                (
+                    p.id.to_string(),
+                    move || view! { <ChoreographyLab config=c seed=s /> },
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn cqrs_number_fields_take_what_the_engine_takes() {
+    let found = check(
+        "cqrs",
+        engine::labs::cqrs::presets::all()
+            .into_iter()
+            .map(|p| {
+                let (c, s) = (p.config.clone(), p.seed);
+                (
+                    p.id.to_string(),
+                    move || view! { <CqrsLab config=c seed=s /> },
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn replica_number_fields_take_what_the_engine_takes() {
+    let found = check(
+        "replica",
+        engine::labs::replica::presets::all()
+            .into_iter()
+            .map(|p| {
+                let (c, s) = (p.config.clone(), p.seed);
+                (
+                    p.id.to_string(),
+                    move || view! { <ReplicaLab config=c seed=s /> },
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn availability_number_fields_take_what_the_engine_takes() {
+    let found = check(
+        "availability",
+        engine::labs::availability::presets::all()
+            .into_iter()
+            .map(|p| {
+                let (c, s) = (p.config.clone(), p.seed);
+                (
+                    p.id.to_string(),
+                    move || view! { <AvailabilityLab config=c seed=s /> },
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
