@@ -235,7 +235,7 @@ test('printed, the charts, metrics and log panels are all drawn', async ({ page 
     hidden: el.scrollHeight - el.clientHeight,
   }));
   expect(cut).toEqual({ position: 'static', hidden: 0 });
-  const last = page.locator('aside.lab-controls .field').last();
+  const last = page.locator('aside.lab-controls .field:visible').last();
   await expect(last).toBeVisible();
   expect((await last.boundingBox())!.y).toBeGreaterThan(800);
 });

@@ -485,7 +485,8 @@ pub fn key_metrics(c: &CqrsConfig) -> Vec<&'static str> {
         return vec!["monotonic_violations", "query_p95_ms"];
     }
     if c.history.is_some() {
-        return vec!["mixed_screens", "stale_reads"];
+        // The captions count the out-of-date answers as stale plus "not found".
+        return vec!["mixed_screens", "stale_reads", "not_found_reads"];
     }
     if c.projector.crash_at_ms > 0 {
         return vec!["rebuild_ms", "staleness_p95_ms"];

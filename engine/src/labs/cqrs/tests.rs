@@ -1210,6 +1210,12 @@ fn the_moments_of_projections_crud_and_replicas_say_what_the_run_shows() {
         "{m:?}"
     );
     assert!(m.mixed_screens > 4 * (m.stale_reads + m.not_found_reads));
+    // The cards show all three counts the captions give (the 38 "not found"
+    // answers were in the table only).
+    assert_eq!(
+        super::page::key_metrics(&preset("two_projections").config),
+        ["mixed_screens", "stale_reads", "not_found_reads"]
+    );
 
     // crud_vs_cqrs 1 (1 s): B's read store has nothing yet, so every one of
     // its 1,301 answers is "not found"; A's one store is never out of date.
