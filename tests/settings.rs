@@ -276,3 +276,82 @@ async fn availability_number_fields_take_what_the_engine_takes() {
         found.join("\n")
     );
 }
+
+/// A field changes its own setting only. Retry's nodes lowered to 1 under
+/// "bigfs" (node 2 down, retries to the next replica) turned the outage into
+/// the whole service's and the retries to the same node, unsaid; now both
+/// stay, and the engine's errors say why the run keeps its last settings.
+/// Likewise a breaker's window no longer lowers its minimum calls.
+#[wasm_bindgen_test]
+async fn a_field_never_changes_another_unsaid() {
+    use cloud_patterns_playground::controls::FieldFeedback;
+    use cloud_patterns_playground::labs::retry::controls::RetryControls;
+    use engine::labs::retry::config::{BreakerConfig, Target};
+    use engine::validate::ConfigError;
+    let p = engine::labs::retry::presets::find("bigfs").unwrap();
+    let config = RwSignal::new(p.config.clone());
+    config.update(|c| {
+        c.strategy.breaker = Some(BreakerConfig {
+            min_calls: 20,
+            ..BreakerConfig::default()
+        })
+    });
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let root = container();
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        I18n::provide(Lang::En);
+        // The lab page's check, here by hand: the engine's errors for the config.
+        Effect::new(move |_| {
+            let e = config.with(|c| engine::labs::retry::RetryRun::new(c, 1).err());
+            errors.set(e.unwrap_or_default());
+        });
+        provide_context(FieldFeedback::new(errors));
+        view! { <RetryControls config=config errors=errors /> }
+    });
+    tick().await;
+    let input = |tid: &str| -> HtmlInputElement {
+        root.query_selector(&format!("[data-testid={tid}] input[type=number]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("{tid}"))
+            .unchecked_into()
+    };
+    set(&input("nodes"), "1").await;
+    let c = config.get_untracked();
+    assert_eq!(c.service.nodes, 1);
+    assert_eq!(
+        c.service.outages[0].node,
+        Some(2),
+        "node 2 is still the one down"
+    );
+    assert_eq!(c.strategy.target, Target::NextReplica);
+    let said = all(
+        &root,
+        "[data-testid=nodes] [data-testid=field-not-applied] li",
+    )
+    .into_iter()
+    .filter_map(|e| e.text_content())
+    .collect::<Vec<_>>()
+    .join(" | ");
+    assert!(said.contains("service.outages[0].node"), "{said}");
+    assert!(
+        said.contains("next replica needs at least 2 nodes"),
+        "{said}"
+    );
+    set(&input("nodes"), "3").await;
+    assert!(errors.get_untracked().is_empty());
+    // The breaker's window below its minimum calls: the minimum stays 20.
+    let window = all(&root, ".field")
+        .into_iter()
+        .find(|f| {
+            f.text_content()
+                .unwrap_or_default()
+                .starts_with("Sliding window")
+        })
+        .and_then(|f| f.query_selector("input[type=number]").unwrap())
+        .expect("the breaker's window field")
+        .unchecked_into::<HtmlInputElement>();
+    set(&window, "10").await;
+    let b = config.get_untracked().strategy.breaker.unwrap();
+    assert_eq!((b.window, b.min_calls), (10, 20));
+    assert!(!errors.get_untracked().is_empty(), "the engine refuses it");
+}

@@ -307,21 +307,10 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
     let (nodes, set_nodes) = bind(
         config,
         |c| c.service.nodes as f64,
-        |c, v| {
-            c.service.nodes = v as u32;
-            let n = c.service.nodes;
-            for o in &mut c.service.outages {
-                if o.node.is_some_and(|x| x > n) {
-                    o.node = None;
-                }
-            }
-            if n < 2 {
-                c.strategy.target = Target::Same;
-                if let Some(b) = &mut c.compare {
-                    b.target = Target::Same;
-                }
-            }
-        },
+        // Only this field: an outage on a node beyond the new count, or
+        // failover with one node, is the engine's error, said here. (They
+        // were changed unsaid: one node down became the whole service down.)
+        |c, v| c.service.nodes = v as u32,
     );
     let has_outage = Signal::derive(move || config.with(|c| !c.service.outages.is_empty()));
     let set_outage = Callback::new(move |on: bool| {
@@ -354,7 +343,7 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
         |c| c.service.outages.first().map_or(0.0, |o| o.to_ms as f64),
         |c, v| {
             if let Some(o) = c.service.outages.first_mut() {
-                o.to_ms = (v as u64).max(o.from_ms + 1);
+                o.to_ms = v as u64;
             }
         },
     );
@@ -362,9 +351,8 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
         config,
         |c| c.service.outages.first().and_then(|o| o.node).unwrap_or(0) as f64,
         |c, v| {
-            let n = c.service.nodes;
             if let Some(o) = c.service.outages.first_mut() {
-                o.node = (v >= 1.0).then_some((v as u32).min(n));
+                o.node = (v >= 1.0).then_some(v as u32);
             }
         },
     );
@@ -390,8 +378,8 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
             <ToggleField label="ctl.outage" help="help.outage" value=has_outage on_change=set_outage testid="outage" />
             {crate::show::show(move || has_outage.get(), move || view! {
                 <NumberField label="ctl.outage_from" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
-                <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=1.0 max=3_600_000.0 step=1000.0 scale=0.001 />
-                <NumberField label="ctl.outage_node" help="help.outage_node" value=down_node on_change=set_down_node min=0.0 max=8.0 />
+                <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                <NumberField label="ctl.outage_node" help="help.outage_node" value=down_node on_change=set_down_node min=0.0 max=8.0 max_now=Signal::derive(move || config.with(|c| c.service.nodes as f64)) />
             }.into_any())}
         </FieldGroup>
     }
@@ -592,8 +580,9 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
             move |c| strategy(c, slot).breaker.as_ref().map_or(0.0, get),
             move |c, v| {
                 if let Some(b) = strategy_mut(c, slot).breaker.as_mut() {
+                    // (A window below the minimum calls is the engine's
+                    // error; the minimum was lowered to it unsaid.)
                     set(b, v);
-                    b.min_calls = b.min_calls.min(b.window);
                 }
             },
         )
@@ -702,7 +691,7 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                 />
                 <NumberField label="ctl.window" help="help.window" unit="unit.calls" value=window on_change=set_window min=1.0 max=1000.0 />
                 <NumberField label="ctl.failure_ratio" help="help.failure_ratio" unit="unit.percent" value=fratio on_change=set_fratio min=0.01 max=1.0 step=0.01 scale=100.0 />
-                <NumberField label="ctl.min_calls" help="help.min_calls" unit="unit.calls" value=min_calls on_change=set_min_calls min=1.0 max=1000.0 />
+                <NumberField label="ctl.min_calls" help="help.min_calls" unit="unit.calls" value=min_calls on_change=set_min_calls min=1.0 max=1000.0 max_now=window />
                 <NumberField label="ctl.open_ms" help="help.open_ms" unit="unit.ms" value=open_ms on_change=set_open_ms min=1.0 max=3_600_000.0 step=100.0 />
                 <NumberField label="ctl.probes" help="help.probes" unit="unit.calls" value=probes on_change=set_probes min=1.0 max=100.0 />
             }.into_any())}
