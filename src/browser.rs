@@ -191,3 +191,45 @@ pub fn use_on_screen(
     });
     on_screen
 }
+
+/// While the page prints, the settings' closed groups (a choreography
+/// service's knobs, say) are opened, so the handout says what ran; they close
+/// again after. Listens while the calling view lives.
+pub fn open_settings_for_print() {
+    use leptos::prelude::on_cleanup;
+    use wasm_bindgen::JsCast;
+    let each = |selector: &str, f: &dyn Fn(&web_sys::HtmlDetailsElement)| {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(list) = doc.query_selector_all(selector) else {
+            return;
+        };
+        for i in 0..list.length() {
+            if let Some(d) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            {
+                f(&d);
+            }
+        }
+    };
+    let before = leptos::prelude::window_event_listener_untyped("beforeprint", move |_| {
+        each(".lab-controls details:not([open])", &|d| {
+            d.set_open(true);
+            let _ = d.set_attribute("data-print-opened", "");
+        });
+    });
+    let after = leptos::prelude::window_event_listener_untyped("afterprint", move |_| {
+        each("details[data-print-opened]", &|d| {
+            d.set_open(false);
+            let _ = d.remove_attribute("data-print-opened");
+        });
+    });
+    let kept = send_wrapper::SendWrapper::new((before, after));
+    on_cleanup(move || {
+        let (before, after) = kept.take();
+        before.remove();
+        after.remove();
+    });
+}

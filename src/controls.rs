@@ -26,6 +26,28 @@ pub struct FieldFeedback {
     /// it stays there while other fields change (it moved to whichever
     /// field was edited next, and piled up there).
     owners: RwSignal<Vec<(ConfigError, u32)>>,
+    /// Config paths the panel's fields set, each with its field's label key
+    /// (`[]` for any index): the engine's errors name a path
+    /// (`metadata.replication`), the reader sees a label.
+    names: StoredValue<Vec<(String, &'static str)>>,
+}
+
+/// A config path with each `[n]` as `[]`, and the first `n` (a row, a step).
+fn path_shape(path: &str) -> (String, Option<usize>) {
+    let mut shape = String::with_capacity(path.len());
+    let mut first = None;
+    let mut rest = path;
+    while let Some(open) = rest.find('[') {
+        shape.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let close = rest.find(']').unwrap_or(rest.len());
+        if first.is_none() {
+            first = rest[..close].parse::<usize>().ok();
+        }
+        rest = &rest[close..];
+    }
+    shape.push_str(rest);
+    (shape, first)
 }
 
 impl FieldFeedback {
@@ -48,6 +70,7 @@ impl FieldFeedback {
             errors,
             last,
             owners,
+            names: StoredValue::new(Vec::new()),
         }
     }
 
@@ -58,6 +81,98 @@ impl FieldFeedback {
                 .filter(|(_, by)| *by == me)
                 .map(|(e, _)| e.clone())
                 .collect()
+        })
+    }
+
+    /// Says that config `path` is set by the field labelled `label`: `[]`
+    /// for any row or step (then said with its number), `[0]` for that one.
+    pub fn name(&self, path: &str, label: &'static str) {
+        self.names.update_value(|n| {
+            if !n.iter().any(|(p, _)| p == path) {
+                n.push((path.to_string(), label));
+            }
+        });
+    }
+
+    /// An engine error as the reader sees it: the setting named by its
+    /// field's label (and its row or step, counted from 1) where a field
+    /// said it sets that path, else by the path.
+    pub fn describe(&self, e: &ConfigError, lang: engine::Lang) -> String {
+        // The settings a run's size names, to lower, likewise.
+        let mut e = e.clone();
+        if let engine::validate::Problem::TooMuchWork { lower, .. } = &mut e.problem {
+            for path in lower.iter_mut() {
+                if let Some(name) = self.named(path, lang) {
+                    *path = name;
+                }
+            }
+        }
+        match self.named(&e.field, lang) {
+            Some(name) => e.describe_as(lang, &name),
+            None => e.describe(lang),
+        }
+    }
+
+    /// Config `path` by its field's label, quoted, with its row or step.
+    fn named(&self, path: &str, lang: engine::Lang) -> Option<String> {
+        let find = |p: &str| {
+            self.names
+                .with_value(|n| n.iter().find(|(x, _)| x == p).map(|(_, l)| *l))
+        };
+        let (label, nth) = match find(path) {
+            Some(label) => (label, None),
+            None => {
+                let (shape, nth) = path_shape(path);
+                (find(&shape)?, nth)
+            }
+        };
+        let field = tf(lang, "ui.field_named", &[("field", &t(lang, label))]);
+        Some(match nth {
+            Some(i) => tf(lang, "ui.field_nth", &[("field", &field), ("n", &(i + 1))]),
+            None => field,
+        })
+    }
+}
+
+/// Where a group of fields sits in the config (`compare`, `services.payment`):
+/// their `path`s are under it. Provided by the group's component.
+#[derive(Clone)]
+pub struct PathAt(pub String);
+
+/// The field labelled `label` sets config `path` (under the group's
+/// [`PathAt`]), for the engine's errors to name it so: a no-op for an empty
+/// path, or outside a lab page.
+pub fn name_path(path: &str, label: &'static str) {
+    let Some(fb) = use_context::<FieldFeedback>().filter(|_| !path.is_empty()) else {
+        return;
+    };
+    match use_context::<PathAt>() {
+        Some(PathAt(at)) => fb.name(&format!("{at}.{path}"), label),
+        None => fb.name(path, label),
+    }
+}
+
+/// The engine's errors for the whole config, at the top of a lab's panel,
+/// each setting named by its field's label where a field gives one.
+#[component]
+pub fn ConfigErrors(errors: RwSignal<Vec<ConfigError>>) -> impl IntoView {
+    let fb = use_context::<FieldFeedback>();
+    let lang = use_i18n().lang;
+    move || {
+        let list = errors.get();
+        let lang = lang.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .iter()
+                .map(|e| fb.map_or_else(|| e.describe(lang), |fb| fb.describe(e, lang)))
+                .map(|text| view! { <li>{text}</li> })
+                .collect_view();
+            view! {
+                <div class="config-errors" role="alert" data-testid="config-errors">
+                    <strong>{tr("ui.config_errors")}</strong>
+                    <ul>{items}</ul>
+                </div>
+            }
         })
     }
 }
@@ -104,7 +219,8 @@ pub fn FieldNotes(
                 .elem("strong", &[], t(lang, "ui.field_not_applied"))
                 .open("ul", &[]);
             for e in &errors {
-                m.elem("li", &[], &e.describe(lang));
+                let text = fb.map_or_else(|| e.describe(lang), |fb| fb.describe(e, lang));
+                m.elem("li", &[], &text);
             }
             m.close("ul").close("div");
         }
@@ -239,6 +355,11 @@ pub fn NumberField(
     /// label, rather than by the engine under a config path.
     #[prop(optional, into)]
     max_now: Option<Signal<f64>>,
+    /// The config path this field sets (under its group's [`PathAt`]), for
+    /// the engine's errors to name it by this field's label (`[0]` for that
+    /// row, `[]` for any).
+    #[prop(optional)]
+    path: &'static str,
     #[prop(default = 1.0)] step: f64,
     #[prop(default = 1.0)] scale: f64,
     #[prop(optional)] slider: bool,
@@ -249,6 +370,7 @@ pub fn NumberField(
     let id = field_id("f");
     let help_id = format!("{id}-help");
     let (me, mark) = feedback_slot();
+    name_path(path, label);
     // Only a real change re-sets the box: another field's change re-ran the
     // derived value and wrote over what was typed here (a refused "100"
     // turned back into 99.9 under its message).
@@ -401,11 +523,15 @@ pub fn ChoiceField(
     #[prop(into)] value: Signal<String>,
     #[prop(into)] on_change: Callback<String>,
     #[prop(optional)] testid: &'static str,
+    /// The config path this field sets (see [`NumberField`]).
+    #[prop(optional)]
+    path: &'static str,
 ) -> impl IntoView {
     let id = field_id("c");
     let help_id = format!("{id}-help");
     let lang = use_i18n().lang;
     let (me, mark) = feedback_slot();
+    name_path(path, label);
     view! {
         <div class="field" data-testid=testid>
             <label for=id.clone()>{tr(label)}</label>
@@ -445,10 +571,14 @@ pub fn ToggleField(
     #[prop(into)] value: Signal<bool>,
     #[prop(into)] on_change: Callback<bool>,
     #[prop(optional)] testid: &'static str,
+    /// The config path this field sets (see [`NumberField`]).
+    #[prop(optional)]
+    path: &'static str,
 ) -> impl IntoView {
     let id = field_id("t");
     let help_id = format!("{id}-help");
     let (me, mark) = feedback_slot();
+    name_path(path, label);
     view! {
         <div class="field toggle" data-testid=testid>
             <input

@@ -332,10 +332,25 @@ async fn a_field_never_changes_another_unsaid() {
     .filter_map(|e| e.text_content())
     .collect::<Vec<_>>()
     .join(" | ");
-    assert!(said.contains("service.outages[0].node"), "{said}");
+    // Each setting named by its field's label, never by a config path
+    // (`service.outages[0].node`), here and at the panel's top.
     assert!(
-        said.contains("next replica needs at least 2 nodes"),
+        said.contains("“Node down (0 = all)” must be between 1 and 1, got 2"),
         "{said}"
+    );
+    assert!(
+        said.contains("“Where retries go”: trying the next replica needs at least 2 nodes"),
+        "{said}"
+    );
+    let top = all(&root, "[data-testid=config-errors] li")
+        .into_iter()
+        .filter_map(|e| e.text_content())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    assert!(top.contains("“Node down (0 = all)”"), "{top}");
+    assert!(
+        !top.contains("service.") && !top.contains("strategy."),
+        "{top}"
     );
     set(&input("nodes"), "3").await;
     assert!(errors.get_untracked().is_empty());

@@ -213,6 +213,7 @@ test('printed, the charts, metrics and log panels are all drawn', async ({ page 
     );
   expect((await skips()).length).toBeGreaterThanOrEqual(3);
   expect(await skips()).toContain('auto');
+  await expect(page.getByTestId('print-link'), 'on paper only').toBeHidden();
   await page.emulateMedia({ media: 'print' });
   expect(new Set(await skips())).toEqual(new Set(['visible']));
   // And the charts have their drawings (not an empty box).
@@ -226,6 +227,19 @@ test('printed, the charts, metrics and log panels are all drawn', async ({ page 
   }
   await expect(page.getByTestId('sim-time')).toBeVisible();
   await expect(page.getByTestId('guide-text')).toBeVisible();
+  // The handout can be replayed: its seed and link are printed.
+  await expect(page.getByTestId('print-link')).toBeVisible();
+  await expect(page.getByTestId('print-link')).toContainText('This run (seed 3) replays at:');
+  expect(await page.getByTestId('print-link').locator('.mono').textContent()).toBe(page.url().replace(/\?.*#/, '#'));
+  // Settings folded away (a <details>) are opened while it prints, and
+  // closed again after.
+  const folded = page.locator('aside.lab-controls details:not([open])');
+  const before = await folded.count();
+  expect(before).toBeGreaterThan(0);
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  await expect(folded).toHaveCount(0);
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await expect(folded).toHaveCount(before);
   // On a wide (landscape) page the settings column printed one screen of
   // its fields and cut the rest: it is printed whole.
   await page.setViewportSize({ width: 1100, height: 800 });

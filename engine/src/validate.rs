@@ -35,6 +35,12 @@ pub enum Problem {
 
 impl ConfigError {
     pub fn describe(&self, lang: Lang) -> String {
+        self.describe_as(lang, &self.field)
+    }
+
+    /// As [`describe`](Self::describe), with `field` naming the setting in
+    /// place of its config path (a page names it by its field's label).
+    pub fn describe_as(&self, lang: Lang, field: &str) -> String {
         match &self.problem {
             Problem::OutOfRange { min, max, got } => {
                 // In the decimal mark of the language (0.001 / 0,001).
@@ -43,7 +49,7 @@ impl ConfigError {
                     lang,
                     "error.out_of_range",
                     &[
-                        ("field", &self.field),
+                        ("field", &field),
                         ("min", &num(*min)),
                         ("max", &num(*max)),
                         ("got", &num(*got)),
@@ -53,12 +59,12 @@ impl ConfigError {
             Problem::Inconsistent { key } => tf(
                 lang,
                 "error.inconsistent",
-                &[("field", &self.field), ("why", &crate::i18n::t(lang, key))],
+                &[("field", &field), ("why", &crate::i18n::t(lang, key))],
             ),
             Problem::Unreadable { detail } => tf(
                 lang,
                 "error.unreadable",
-                &[("field", &self.field), ("detail", &reader_detail(lang, detail))],
+                &[("field", &field), ("detail", &reader_detail(lang, detail))],
             ),
             Problem::TooMuchWork { key, got, max, lower } => {
                 let whole = |v: f64| crate::i18n::format::decimal_mark(lang, &crate::num::fixed(v, 0));
@@ -72,7 +78,7 @@ impl ConfigError {
                     lang,
                     key,
                     &[
-                        ("field", &self.field),
+                        ("field", &field),
                         ("got", &whole(*got)),
                         ("max", &whole(*max)),
                         ("lower", &lower),

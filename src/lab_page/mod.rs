@@ -170,6 +170,9 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
     Effect::new(move |prev: Option<()>| {
         let frag = fragment.get();
         if !errors.with(Vec::is_empty) {
+            // A refused config never reaches the link, even when its write
+            // was queued before the engine's check came back.
+            pending_write.set_value(None);
             return;
         }
         if prev.is_none() {
@@ -270,6 +273,7 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
     });
     let preset_ids = presets.with_value(|ps| ps.iter().map(|p| p.id).collect::<Vec<_>>());
 
+    crate::browser::open_settings_for_print();
     let header = view! {
         <div class="lab-title">
             <p class="crumbs">
@@ -293,6 +297,12 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
                 }
             })}
             <p class="lead">{move || t(lang.get(), &summary_key).to_string()}</p>
+            // On paper, the run's link: the handout can be replayed.
+            <p class="print-only print-link" data-testid="print-link">
+                {move || tf(lang.get(), "ui.print_link", &[("seed", &clock.seed.get())])}
+                " "
+                <span class="mono">{move || format!("{}#{}", crate::browser::clean_base_url(), fragment.get())}</span>
+            </p>
         </div>
         <guide::PresetPicker lab=L::ID ids=preset_ids current=current_preset.into() origin=origin.into() pick=pick />
         <ShareButtons fragment=fragment title=title />

@@ -90,7 +90,16 @@ pub const GOAL: u64 = 250 * 1000;
 /// brought it (it moved to whichever field changed next), a refused box's
 /// text kept when another field changes (a memo of its value), and focus
 /// moved with the phone's jumps: about +1.2 KB of wasm.
-pub const BUDGET: u64 = 485 * 1000;
+/// Raised from 485 to 489 KB (stop 38), knowingly. A review found the
+/// engine's errors naming config paths (`metadata.replication must be
+/// between 1 and 4`, `workload.steps[4].order`, counted from 0) where the
+/// reader sees labels: each field now says which path it sets, and errors
+/// name the setting by its label ("“Replicas per chunk”", "“Order” (no. 5)"),
+/// about +2.5 KB of the retry page (the registry, its lookups and the fields'
+/// paths); a printout that says what ran (its link and seed, closed settings
+/// opened while it prints) about +1 KB. A second wasm-opt -Oz pass took 0.7 KB
+/// back. From about 484.8 KB to 488 KB in a clean clone.
+pub const BUDGET: u64 = 489 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];

@@ -10,7 +10,7 @@ use crate::controls::{
     bind, bind_bool, bind_choice, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup,
     NumberField, ToggleField,
 };
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::tr;
 use engine::labs::availability::config::*;
 use engine::patterns::bus::Window;
 use engine::patterns::projector::SyncMode;
@@ -31,21 +31,10 @@ fn shape_options() -> Vec<(&'static str, &'static str)> {
 
 #[component]
 pub fn AvailControls(config: RwSignal<Cfg>, errors: RwSignal<Vec<ConfigError>>) -> impl IntoView {
-    let lang = use_i18n().lang;
     view! {
         <div class="controls-panel">
             <h2 id="controls-title" class="small-title">{tr("ui.controls")}</h2>
-            {move || {
-                let list = errors.get();
-                (!list.is_empty()).then(|| {
-                    view! {
-                        <div class="config-errors" role="alert" data-testid="config-errors">
-                            <strong>{tr("ui.config_errors")}</strong>
-                            <ul>{list.iter().map(|e| view! { <li>{e.describe(lang.get())}</li> }).collect_view()}</ul>
-                        </div>
-                    }
-                })
-            }}
+            <crate::controls::ConfigErrors errors=errors />
             <TacticsFields config=config side=0 />
             <TacticsFields config=config side=1 />
             <LoadFields config=config />

@@ -107,21 +107,10 @@ fn set_in_flow(c: &mut Cfg, id: ServiceId, on: bool) {
 
 #[component]
 pub fn ChoreoControls(config: RwSignal<Cfg>, errors: RwSignal<Vec<ConfigError>>) -> impl IntoView {
-    let lang = use_i18n().lang;
     view! {
         <div class="controls-panel">
             <h2 id="controls-title" class="small-title">{tr("ui.controls")}</h2>
-            {move || {
-                let list = errors.get();
-                (!list.is_empty()).then(|| {
-                    view! {
-                        <div class="config-errors" role="alert" data-testid="config-errors">
-                            <strong>{tr("ui.config_errors")}</strong>
-                            <ul>{list.iter().map(|e| view! { <li>{e.describe(lang.get())}</li> }).collect_view()}</ul>
-                        </div>
-                    }
-                })
-            }}
+            <crate::controls::ConfigErrors errors=errors />
             <CoordinationFields config=config />
             <WorkloadFields config=config />
             <BusinessFields config=config />
@@ -163,8 +152,8 @@ fn CoordinationFields(config: RwSignal<Cfg>) -> impl IntoView {
         <FieldGroup title="choreo.group.coordination">
             <ChoiceField label="choreo.ctl.mode" help="choreo.help.mode" options=modes() value=mode on_change=set_mode testid="mode" />
             <ChoiceField label="choreo.ctl.compare" help="choreo.help.compare" options=compare_opts value=compare on_change=set_compare testid="compare-mode" />
-            <NumberField label="choreo.ctl.step_timeout" help="choreo.help.step_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=100.0 testid="step-timeout" />
-            <NumberField label="choreo.ctl.watcher" help="choreo.help.watcher" unit="unit.ms" value=watcher on_change=set_watcher min=0.0 max=600_000.0 step=500.0 testid="watcher" />
+            <NumberField label="choreo.ctl.step_timeout" path="step_timeout_ms" help="choreo.help.step_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=100.0 testid="step-timeout" />
+            <NumberField label="choreo.ctl.watcher" path="watcher_ms" help="choreo.help.watcher" unit="unit.ms" value=watcher on_change=set_watcher min=0.0 max=600_000.0 step=500.0 testid="watcher" />
         </FieldGroup>
     }
 }
@@ -252,12 +241,12 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
                 testid="workload"
             />
             {crate::show::show(is("poisson"), move || view! {
-                <NumberField label="choreo.ctl.rate" help="choreo.help.rate" unit="unit.per_s" value=rate on_change=set_rate min=0.0 max=10_000.0 step=0.1 testid="rate" />
-                <NumberField label="ctl.duration" help="choreo.help.duration" unit="unit.s" value=duration on_change=set_duration min=1.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
+                <NumberField label="choreo.ctl.rate" path="workload.rate_per_s" help="choreo.help.rate" unit="unit.per_s" value=rate on_change=set_rate min=0.0 max=10_000.0 step=0.1 testid="rate" />
+                <NumberField label="ctl.duration" path="workload.duration_ms" help="choreo.help.duration" unit="unit.s" value=duration on_change=set_duration min=1.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
             }.into_any())}
             {crate::show::show(is("burst"), move || view! {
-                <NumberField label="choreo.ctl.orders" help="choreo.help.burst_orders" unit="choreo.unit.orders" value=orders on_change=set_orders min=1.0 max=100_000.0 testid="orders" />
-                <NumberField label="choreo.ctl.within" help="choreo.help.within" unit="unit.ms" value=within on_change=set_within min=0.0 max=3_600_000.0 step=100.0 testid="within" />
+                <NumberField label="choreo.ctl.orders" path="workload.orders" help="choreo.help.burst_orders" unit="choreo.unit.orders" value=orders on_change=set_orders min=1.0 max=100_000.0 testid="orders" />
+                <NumberField label="choreo.ctl.within" path="workload.within_ms" help="choreo.help.within" unit="unit.ms" value=within on_change=set_within min=0.0 max=3_600_000.0 step=100.0 testid="within" />
             }.into_any())}
         </FieldGroup>
     }
@@ -281,11 +270,11 @@ fn BusinessFields(config: RwSignal<Cfg>) -> impl IntoView {
     let (idem, set_idem) = bind_bool(config, |c| c.idempotent, |c, v| c.idempotent = v);
     view! {
         <FieldGroup title="choreo.group.business">
-            <NumberField label="choreo.ctl.stock" help="choreo.help.stock" unit="choreo.unit.units" value=stock on_change=set_stock min=0.0 max=10_000_000.0 testid="stock" />
-            <NumberField label="choreo.ctl.reject_rate" help="choreo.help.reject_rate" unit="unit.percent" value=reject on_change=set_reject min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="reject-rate" />
-            <NumberField label="choreo.ctl.cancel_rate" help="choreo.help.cancel_rate" unit="unit.percent" value=cancel on_change=set_cancel min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="cancel-rate" />
-            <NumberField label="choreo.ctl.cancel_after" help="choreo.help.cancel_after" unit="unit.ms" value=cancel_after on_change=set_cancel_after min=0.0 max=3_600_000.0 step=10.0 testid="cancel-after" />
-            <NumberField label="choreo.ctl.ship_after" help="choreo.help.ship_after" unit="unit.ms" value=ship on_change=set_ship min=0.0 max=3_600_000.0 step=100.0 testid="ship-after" />
+            <NumberField label="choreo.ctl.stock" path="stock" help="choreo.help.stock" unit="choreo.unit.units" value=stock on_change=set_stock min=0.0 max=10_000_000.0 testid="stock" />
+            <NumberField label="choreo.ctl.reject_rate" path="reject_rate" help="choreo.help.reject_rate" unit="unit.percent" value=reject on_change=set_reject min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="reject-rate" />
+            <NumberField label="choreo.ctl.cancel_rate" path="cancel_rate" help="choreo.help.cancel_rate" unit="unit.percent" value=cancel on_change=set_cancel min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="cancel-rate" />
+            <NumberField label="choreo.ctl.cancel_after" path="cancel_after_ms" help="choreo.help.cancel_after" unit="unit.ms" value=cancel_after on_change=set_cancel_after min=0.0 max=3_600_000.0 step=10.0 testid="cancel-after" />
+            <NumberField label="choreo.ctl.ship_after" path="ship_after_ms" help="choreo.help.ship_after" unit="unit.ms" value=ship on_change=set_ship min=0.0 max=3_600_000.0 step=100.0 testid="ship-after" />
             <ToggleField label="choreo.ctl.idempotent" help="choreo.help.idempotent" value=idem on_change=set_idem testid="idempotent" />
         </FieldGroup>
     }
@@ -352,18 +341,18 @@ fn BusFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="choreo.group.bus">
-            <NumberField label="choreo.ctl.bus_latency" help="choreo.help.bus_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="bus-latency" />
+            <NumberField label="choreo.ctl.bus_latency" path="bus.latency_ms" help="choreo.help.bus_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="bus-latency" />
             <ChoiceField label="ctl.latency_shape" help="choreo.help.bus_shape" options=LATENCY_SHAPES.to_vec() value=shape on_change=set_shape testid="bus-shape" />
             {crate::show::show(move || shape.get() == "normal", move || view! {
-                <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid="bus-latency-sd" />
+                <NumberField label="ctl.latency_sd" path="bus.latency_sd_ms" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid="bus-latency-sd" />
             }.into_any())}
-            <NumberField label="choreo.ctl.loss_rate" help="choreo.help.loss_rate" unit="unit.percent" value=loss on_change=set_loss min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="loss-rate" />
-            <NumberField label="choreo.ctl.duplicate_rate" help="choreo.help.duplicate_rate" unit="unit.percent" value=dup on_change=set_dup min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="duplicate-rate" />
+            <NumberField label="choreo.ctl.loss_rate" path="bus.loss_rate" help="choreo.help.loss_rate" unit="unit.percent" value=loss on_change=set_loss min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="loss-rate" />
+            <NumberField label="choreo.ctl.duplicate_rate" path="bus.duplicate_rate" help="choreo.help.duplicate_rate" unit="unit.percent" value=dup on_change=set_dup min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="duplicate-rate" />
             <ToggleField label="choreo.ctl.keep_order" help="choreo.help.keep_order" value=order on_change=set_order testid="keep-order" />
-            <ToggleField label="choreo.ctl.bus_down" help="choreo.help.bus_down" value=down on_change=set_down testid="bus-down" />
+            <ToggleField label="choreo.ctl.bus_down" path="bus.outages[0]" help="choreo.help.bus_down" value=down on_change=set_down testid="bus-down" />
             {crate::show::show(move || down.get(), move || view! {
-                <NumberField label="ctl.outage_from" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="bus-down-from" />
-                <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="bus-down-to" />
+                <NumberField label="ctl.outage_from" path="bus.outages[0].from_ms" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="bus-down-from" />
+                <NumberField label="ctl.outage_to" path="bus.outages[0].to_ms" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="bus-down-to" />
             }.into_any())}
         </FieldGroup>
     }
@@ -516,7 +505,7 @@ fn RetryFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="choreo.group.retry">
-            <NumberField label="ctl.max_attempts" help="choreo.help.max_attempts" unit="choreo.unit.tries" value=attempts on_change=set_attempts min=1.0 max=20.0 testid="max-attempts" />
+            <NumberField label="ctl.max_attempts" path="retry.max_attempts" help="choreo.help.max_attempts" unit="choreo.unit.tries" value=attempts on_change=set_attempts min=1.0 max=20.0 testid="max-attempts" />
             <ChoiceField
                 label="ctl.wait"
                 help="choreo.help.wait"
@@ -525,9 +514,9 @@ fn RetryFields(config: RwSignal<Cfg>) -> impl IntoView {
                 on_change=set_wait
                 testid="wait"
             />
-            <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=10.0 testid="base" />
-            <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid="multiplier" />
-            <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=100.0 testid="cap" />
+            <NumberField label="ctl.base" path="retry.base_ms" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=10.0 testid="base" />
+            <NumberField label="ctl.multiplier" path="retry.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid="multiplier" />
+            <NumberField label="ctl.cap" path="retry.cap_ms" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=100.0 testid="cap" />
             <ChoiceField
                 label="ctl.jitter"
                 help="choreo.help.jitter"
@@ -545,6 +534,8 @@ fn RetryFields(config: RwSignal<Cfg>) -> impl IntoView {
 fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
     let slot = which;
     let (key, name) = SERVICE_SLOTS[slot];
+    // This service's fields' paths are under it.
+    provide_context(crate::controls::PathAt(format!("services.{key}")));
     let num = |get: fn(&ServiceConfig) -> f64, set: fn(&mut ServiceConfig, f64)| {
         bind(
             config,
@@ -622,22 +613,22 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
                 <ToggleField label="choreo.ctl.in_flow" help="choreo.help.in_flow" value=on on_change=set_on testid=tid(slot, "in-flow") />
             })}
             {crate::show::show(in_flow, move || view! {
-            <NumberField label="choreo.ctl.handle_ms" help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=tid(slot, "latency") />
+            <NumberField label="choreo.ctl.handle_ms" path="latency_ms" help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=tid(slot, "latency") />
             <ChoiceField label="ctl.latency_shape" help="choreo.help.handle_shape" options=LATENCY_SHAPES.to_vec() value=shape on_change=set_shape testid=tid(slot, "shape") />
             {crate::show::show(move || shape.get() == "normal", move || view! {
-                <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
+                <NumberField label="ctl.latency_sd" path="latency_sd_ms" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
             }.into_any())}
             {(!orchestrator).then(|| view! {
-                <NumberField label="ctl.transient" help="choreo.help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "transient") />
-                <NumberField label="ctl.permanent" help="choreo.help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "permanent") />
-                <NumberField label="ctl.slow_rate" help="choreo.help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "slow-rate") />
-                <NumberField label="ctl.slow_ms" help="choreo.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 testid=tid(slot, "slow-ms") />
+                <NumberField label="ctl.transient" path="transient_failure_rate" help="choreo.help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "transient") />
+                <NumberField label="ctl.permanent" path="permanent_failure_rate" help="choreo.help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "permanent") />
+                <NumberField label="ctl.slow_rate" path="slow_rate" help="choreo.help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "slow-rate") />
+                <NumberField label="ctl.slow_ms" path="slow_ms" help="choreo.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 testid=tid(slot, "slow-ms") />
             })}
-            <NumberField label="choreo.ctl.capacity" help="choreo.help.capacity" unit="choreo.unit.messages" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid=tid(slot, "capacity") />
-            <ToggleField label="ctl.outage" help="choreo.help.outage" value=down on_change=set_down testid=tid(slot, "down") />
+            <NumberField label="choreo.ctl.capacity" path="capacity" help="choreo.help.capacity" unit="choreo.unit.messages" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid=tid(slot, "capacity") />
+            <ToggleField label="ctl.outage" path="outages[0]" help="choreo.help.outage" value=down on_change=set_down testid=tid(slot, "down") />
             {crate::show::show(move || down.get(), move || view! {
-                <NumberField label="ctl.outage_from" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-from") />
-                <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-to") />
+                <NumberField label="ctl.outage_from" path="outages[0].from_ms" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-from") />
+                <NumberField label="ctl.outage_to" path="outages[0].to_ms" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-to") />
             }.into_any())}
             }.into_any())}
         </details>

@@ -54,21 +54,10 @@ fn shape_options() -> Vec<(&'static str, &'static str)> {
 
 #[component]
 pub fn CqrsControls(config: RwSignal<Cfg>, errors: RwSignal<Vec<ConfigError>>) -> impl IntoView {
-    let lang = use_i18n().lang;
     view! {
         <div class="controls-panel">
             <h2 id="controls-title" class="small-title">{tr("ui.controls")}</h2>
-            {move || {
-                let list = errors.get();
-                (!list.is_empty()).then(|| {
-                    view! {
-                        <div class="config-errors" role="alert" data-testid="config-errors">
-                            <strong>{tr("ui.config_errors")}</strong>
-                            <ul>{list.iter().map(|e| view! { <li>{e.describe(lang.get())}</li> }).collect_view()}</ul>
-                        </div>
-                    }
-                })
-            }}
+            <crate::controls::ConfigErrors errors=errors />
             <SideFields config=config which=0 />
             <CompareFields config=config />
             <WorkloadFields config=config />
@@ -290,12 +279,12 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
                 testid="workload"
             />
             {crate::show::show(is("poisson"), move || view! {
-                <NumberField label="cqrs.ctl.writes_per_s" help="cqrs.help.writes_per_s" unit="unit.per_s" value=writes on_change=set_writes min=0.0 max=100_000.0 step=1.0 testid="writes-per-s" />
-                <NumberField label="cqrs.ctl.reads_per_s" help="cqrs.help.reads_per_s" unit="unit.per_s" value=reads on_change=set_reads min=0.0 max=100_000.0 step=1.0 testid="reads-per-s" />
-                <NumberField label="ctl.duration" help="cqrs.help.duration" unit="unit.s" value=duration on_change=set_duration min=1.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
-                <NumberField label="cqrs.ctl.users" help="cqrs.help.users" value=users on_change=set_users min=1.0 max=1_000_000.0 testid="users" />
-                <NumberField label="cqrs.ctl.update_share" help="cqrs.help.update_share" unit="unit.percent" value=update on_change=set_update min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="update-share" />
-                <NumberField label="cqrs.ctl.cancel_share" help="cqrs.help.cancel_share" unit="unit.percent" value=cancel on_change=set_cancel min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="cancel-share" />
+                <NumberField label="cqrs.ctl.writes_per_s" path="workload.writes_per_s" help="cqrs.help.writes_per_s" unit="unit.per_s" value=writes on_change=set_writes min=0.0 max=100_000.0 step=1.0 testid="writes-per-s" />
+                <NumberField label="cqrs.ctl.reads_per_s" path="workload.reads_per_s" help="cqrs.help.reads_per_s" unit="unit.per_s" value=reads on_change=set_reads min=0.0 max=100_000.0 step=1.0 testid="reads-per-s" />
+                <NumberField label="ctl.duration" path="workload.duration_ms" help="cqrs.help.duration" unit="unit.s" value=duration on_change=set_duration min=1.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
+                <NumberField label="cqrs.ctl.users" path="workload.users" help="cqrs.help.users" value=users on_change=set_users min=1.0 max=1_000_000.0 testid="users" />
+                <NumberField label="cqrs.ctl.update_share" path="workload.update_share" help="cqrs.help.update_share" unit="unit.percent" value=update on_change=set_update min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="update-share" />
+                <NumberField label="cqrs.ctl.cancel_share" path="workload.cancel_share" help="cqrs.help.cancel_share" unit="unit.percent" value=cancel on_change=set_cancel min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="cancel-share" />
             }.into_any())}
             {crate::show::show(is("script"), move || view! { <ScriptSteps config=config /> }.into_any())}
         </FieldGroup>
@@ -487,16 +476,16 @@ fn ScriptStep(config: RwSignal<Cfg>, i: usize) -> impl IntoView {
                 />
             </div>
             <div data-testid=format!("step-{i}-at")>
-                <NumberField label="cqrs.ctl.step_at" help="cqrs.help.step_at" unit="unit.ms" value=at on_change=set_at min=0.0 max=3_600_000.0 step=100.0 />
+                <NumberField label="cqrs.ctl.step_at" path="workload.steps[].at_ms" help="cqrs.help.step_at" unit="unit.ms" value=at on_change=set_at min=0.0 max=3_600_000.0 step=100.0 />
             </div>
             {crate::show::show(has(|k| k == "create" || k == "read"), move || view! {
                 <div data-testid=format!("step-{i}-user")>
-                    <NumberField label="cqrs.ctl.step_user" help="cqrs.help.step_user" value=user on_change=set_user min=1.0 max=1_000_000.0 />
+                    <NumberField label="cqrs.ctl.step_user" path="workload.steps[].user" help="cqrs.help.step_user" value=user on_change=set_user min=1.0 max=1_000_000.0 />
                 </div>
             }.into_any())}
             {crate::show::show(has(|k| k != "create"), move || view! {
                 <div data-testid=format!("step-{i}-order")>
-                    <NumberField label="cqrs.ctl.step_order" help="cqrs.help.step_order" value=order on_change=set_order min=1.0 max=1_000.0 max_now=orders_before />
+                    <NumberField label="cqrs.ctl.step_order" path="workload.steps[].order" help="cqrs.help.step_order" value=order on_change=set_order min=1.0 max=1_000.0 max_now=orders_before />
                 </div>
             }.into_any())}
             {crate::show::show(has(|k| k == "update"), move || view! {
@@ -639,9 +628,9 @@ fn StoreFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="cqrs.group.stores">
-            <NumberField label="cqrs.ctl.write_ms" help="cqrs.help.write_ms" unit="unit.ms" value=w on_change=set_w min=0.0 max=60_000.0 testid="write-ms" />
-            <NumberField label="cqrs.ctl.read_ms" help="cqrs.help.read_ms" unit="unit.ms" value=r on_change=set_r min=0.0 max=60_000.0 testid="read-ms" />
-            <NumberField label="cqrs.ctl.capacity" help="cqrs.help.capacity" value=cap on_change=set_cap min=0.0 max=100_000.0 testid="capacity" />
+            <NumberField label="cqrs.ctl.write_ms" path="store.write_ms" help="cqrs.help.write_ms" unit="unit.ms" value=w on_change=set_w min=0.0 max=60_000.0 testid="write-ms" />
+            <NumberField label="cqrs.ctl.read_ms" path="store.read_ms" help="cqrs.help.read_ms" unit="unit.ms" value=r on_change=set_r min=0.0 max=60_000.0 testid="read-ms" />
+            <NumberField label="cqrs.ctl.capacity" path="store.capacity" help="cqrs.help.capacity" value=cap on_change=set_cap min=0.0 max=100_000.0 testid="capacity" />
         </FieldGroup>
     }
 }
@@ -672,6 +661,10 @@ fn history_default() -> ProjectorConfig {
 /// A projector's fields (the details projection's, or the history's).
 #[component]
 fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
+    // This projector's fields' paths (its pauses' too) are under it.
+    provide_context(crate::controls::PathAt(
+        if which == 0 { "projector" } else { "history" }.to_string(),
+    ));
     let ids: [&'static str; 8] = if which == 0 {
         [
             "p0-mode",
@@ -726,17 +719,17 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
     };
     view! {
         <FieldGroup title=title>
-            <ChoiceField label="cqrs.ctl.sync" help="cqrs.help.sync" options=sync_options() value=mode on_change=set_mode testid=ids[0] />
+            <ChoiceField label="cqrs.ctl.sync" path="mode" help="cqrs.help.sync" options=sync_options() value=mode on_change=set_mode testid=ids[0] />
             {crate::show::show(move || !queue(), move || view! {
-                <NumberField label="cqrs.ctl.delay" help="cqrs.help.delay" unit="unit.ms" value=delay on_change=set_delay min=0.0 max=600_000.0 step=100.0 testid=ids[1] />
+                <NumberField label="cqrs.ctl.delay" path="delay_ms" help="cqrs.help.delay" unit="unit.ms" value=delay on_change=set_delay min=0.0 max=600_000.0 step=100.0 testid=ids[1] />
             }.into_any())}
             {crate::show::show(queue, move || view! {
-                <NumberField label="cqrs.ctl.service" help="cqrs.help.service" unit="unit.ms" value=service on_change=set_service min=0.0 max=60_000.0 testid=ids[2] />
+                <NumberField label="cqrs.ctl.service" path="service_ms" help="cqrs.help.service" unit="unit.ms" value=service on_change=set_service min=0.0 max=60_000.0 testid=ids[2] />
                 <ChoiceField label="ctl.latency_shape" help="cqrs.help.service_shape" options=shape_options() value=shape on_change=set_shape testid=ids[3] />
-                <NumberField label="cqrs.ctl.batch" help="cqrs.help.batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid=ids[4] />
-                <NumberField label="cqrs.ctl.transport" help="cqrs.help.transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid=ids[5] />
+                <NumberField label="cqrs.ctl.batch" path="batch" help="cqrs.help.batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid=ids[4] />
+                <NumberField label="cqrs.ctl.transport" path="transport_ms" help="cqrs.help.transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid=ids[5] />
                 <PauseList config=config which=which testid=ids[6] />
-                <NumberField label="cqrs.ctl.crash" help="cqrs.help.crash" unit="unit.s" value=crash on_change=set_crash min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=ids[7] />
+                <NumberField label="cqrs.ctl.crash" path="crash_at_ms" help="cqrs.help.crash" unit="unit.s" value=crash on_change=set_crash min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=ids[7] />
             }.into_any())}
         </FieldGroup>
     }
@@ -748,6 +741,9 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
 /// (`projector.pauses[1]`).
 #[component]
 fn PauseList(config: RwSignal<Cfg>, which: u8, testid: &'static str) -> impl IntoView {
+    // A pause as a whole (it must end after it starts), by the list's label
+    // (under the projector's path).
+    crate::controls::name_path("pauses[]", "cqrs.ctl.pause");
     let count = Memo::new(move |_| config.with(|c| projector(c, which).pauses.len()));
     let full = move || count.get() as u64 >= engine::patterns::bus::limits::MAX_OUTAGES;
     let lang = use_i18n().lang;
@@ -778,10 +774,10 @@ fn PauseList(config: RwSignal<Cfg>, which: u8, testid: &'static str) -> impl Int
         view! {
             <li class="cqrs-pause" data-testid=format!("{testid}-{k}")>
                 <div data-testid=format!("{testid}-{k}-from")>
-                    <NumberField label="ctl.outage_from" help="cqrs.help.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                    <NumberField label="ctl.outage_from" path="pauses[].from_ms" help="cqrs.help.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
                 </div>
                 <div data-testid=format!("{testid}-{k}-to")>
-                    <NumberField label="ctl.outage_to" help="cqrs.help.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                    <NumberField label="ctl.outage_to" path="pauses[].to_ms" help="cqrs.help.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
                 </div>
                 <button
                     type="button"

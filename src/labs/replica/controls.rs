@@ -52,7 +52,6 @@ pub fn parse_list(s: &str) -> Option<Vec<u32>> {
 
 #[component]
 pub fn ReplicaControls(config: RwSignal<Cfg>, errors: RwSignal<Vec<ConfigError>>) -> impl IntoView {
-    let lang = use_i18n().lang;
     let (compare, set_compare) = bind_bool(
         config,
         |c| c.compare.is_some(),
@@ -61,17 +60,7 @@ pub fn ReplicaControls(config: RwSignal<Cfg>, errors: RwSignal<Vec<ConfigError>>
     view! {
         <div class="controls-panel">
             <h2 id="controls-title" class="small-title">{tr("ui.controls")}</h2>
-            {move || {
-                let list = errors.get();
-                (!list.is_empty()).then(|| {
-                    view! {
-                        <div class="config-errors" role="alert" data-testid="config-errors">
-                            <strong>{tr("ui.config_errors")}</strong>
-                            <ul>{list.iter().map(|e| view! { <li>{e.describe(lang.get())}</li> }).collect_view()}</ul>
-                        </div>
-                    }
-                })
-            }}
+            <crate::controls::ConfigErrors errors=errors />
             <WorkloadFields config=config />
             <ClientFields config=config side=0 />
             <ToggleField label="replica.ctl.compare" help="replica.help.compare" value=compare on_change=set_compare testid="compare" />
@@ -133,17 +122,20 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
                 on_change=set_transfer
                 testid="transfer"
             />
-            <NumberField label="replica.ctl.files" help="replica.help.files" unit="replica.unit.files" value=files on_change=set_files min=1.0 max=10_000.0 testid="files" />
-            <NumberField label="replica.ctl.chunks_per_file" help="replica.help.chunks_per_file" unit="replica.unit.chunks" value=chunks on_change=set_chunks min=1.0 max=100_000.0 testid="chunks-per-file" />
-            <NumberField label="replica.ctl.chunk_mb" help="replica.help.chunk_mb" unit="replica.unit.mb" value=mb on_change=set_mb min=0.001 max=4_096.0 step=1.0 testid="chunk-mb" />
-            <NumberField label="replica.ctl.every_ms" help="replica.help.every_ms" unit="unit.ms" value=every on_change=set_every min=0.0 max=3_600_000.0 step=100.0 testid="every-ms" />
-            <NumberField label="replica.ctl.settle_ms" help="replica.help.settle_ms" unit="unit.ms" value=settle on_change=set_settle min=0.0 max=3_600_000.0 step=1_000.0 testid="settle-ms" />
+            <NumberField label="replica.ctl.files" path="workload.files" help="replica.help.files" unit="replica.unit.files" value=files on_change=set_files min=1.0 max=10_000.0 testid="files" />
+            <NumberField label="replica.ctl.chunks_per_file" path="workload.chunks_per_file" help="replica.help.chunks_per_file" unit="replica.unit.chunks" value=chunks on_change=set_chunks min=1.0 max=100_000.0 testid="chunks-per-file" />
+            <NumberField label="replica.ctl.chunk_mb" path="workload.chunk_mb" help="replica.help.chunk_mb" unit="replica.unit.mb" value=mb on_change=set_mb min=0.001 max=4_096.0 step=1.0 testid="chunk-mb" />
+            <NumberField label="replica.ctl.every_ms" path="workload.every_ms" help="replica.help.every_ms" unit="unit.ms" value=every on_change=set_every min=0.0 max=3_600_000.0 step=100.0 testid="every-ms" />
+            <NumberField label="replica.ctl.settle_ms" path="settle_ms" help="replica.help.settle_ms" unit="unit.ms" value=settle on_change=set_settle min=0.0 max=3_600_000.0 step=1_000.0 testid="settle-ms" />
         </FieldGroup>
     }
 }
 
 #[component]
 fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
+    // Where this side sits in the config (its fields' paths are under it).
+    let at = if side == 0 { "client" } else { "compare" };
+    provide_context(crate::controls::PathAt(at.to_string()));
     let num = move |get: fn(&ClientSide) -> f64, set: fn(&mut ClientSide, f64)| {
         bind(
             config,
@@ -257,8 +249,8 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
     };
     view! {
         <FieldGroup title=if side == 0 { "replica.group.client_a" } else { "replica.group.client_b" }>
-            <NumberField label="replica.ctl.workers" help="replica.help.workers" unit="replica.unit.workers" value=workers on_change=set_workers min=1.0 max=256.0 testid=tid("workers") />
-            <NumberField label="ctl.max_attempts" help="replica.help.max_attempts" unit="replica.unit.attempts" value=attempts on_change=set_attempts min=1.0 max=20.0 testid=tid("max-attempts") />
+            <NumberField label="replica.ctl.workers" path="workers" help="replica.help.workers" unit="replica.unit.workers" value=workers on_change=set_workers min=1.0 max=256.0 testid=tid("workers") />
+            <NumberField label="ctl.max_attempts" path="retry.max_attempts" help="replica.help.max_attempts" unit="replica.unit.attempts" value=attempts on_change=set_attempts min=1.0 max=20.0 testid=tid("max-attempts") />
             <ChoiceField
                 label="ctl.wait"
                 help="replica.help.wait"
@@ -267,9 +259,9 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 on_change=set_wait
                 testid=tid("wait")
             />
-            <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=100.0 testid=tid("base") />
-            <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid=tid("multiplier") />
-            <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=1_000.0 testid=tid("cap") />
+            <NumberField label="ctl.base" path="retry.base_ms" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=100.0 testid=tid("base") />
+            <NumberField label="ctl.multiplier" path="retry.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid=tid("multiplier") />
+            <NumberField label="ctl.cap" path="retry.cap_ms" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=1_000.0 testid=tid("cap") />
             <ChoiceField
                 label="ctl.jitter"
                 help="replica.help.jitter"
@@ -278,7 +270,7 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 on_change=set_jitter
                 testid=tid("jitter")
             />
-            <NumberField label="replica.ctl.attempt_timeout" help="replica.help.attempt_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("attempt-timeout") />
+            <NumberField label="replica.ctl.attempt_timeout" path="attempt_timeout_ms" help="replica.help.attempt_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("attempt-timeout") />
             <ChoiceField
                 label="ctl.target"
                 help="replica.help.route"
@@ -298,8 +290,8 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 testid=tid("ack")
             />
             <ToggleField label="replica.ctl.abort_on_failure" help="replica.help.abort_on_failure" value=abort on_change=set_abort testid=tid("abort") />
-            <NumberField label="replica.ctl.breaker_failures" help="replica.help.breaker_failures" unit="replica.unit.failures" value=bf on_change=set_bf min=0.0 max=100.0 testid=tid("breaker-failures") />
-            <NumberField label="replica.ctl.breaker_open" help="replica.help.breaker_open" unit="unit.ms" value=bo on_change=set_bo min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("breaker-open") />
+            <NumberField label="replica.ctl.breaker_failures" path="breaker_failures" help="replica.help.breaker_failures" unit="replica.unit.failures" value=bf on_change=set_bf min=0.0 max=100.0 testid=tid("breaker-failures") />
+            <NumberField label="replica.ctl.breaker_open" path="breaker_open_ms" help="replica.help.breaker_open" unit="unit.ms" value=bo on_change=set_bo min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("breaker-open") />
         </FieldGroup>
     }
 }
@@ -344,9 +336,9 @@ fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="replica.group.nodes">
-            <NumberField label="replica.ctl.nodes" help="replica.help.nodes" unit="replica.unit.nodes" value=count on_change=set_count min=1.0 max=200.0 testid="nodes" />
-            <NumberField label="replica.ctl.racks" help="replica.help.racks" unit="replica.unit.racks" value=racks on_change=set_racks min=1.0 max=50.0 max_now=Signal::derive(move || config.with(|c| c.nodes.count.max(1) as f64)) testid="racks" />
-            <NumberField label="ctl.latency" help="replica.help.latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="latency" />
+            <NumberField label="replica.ctl.nodes" path="nodes.count" help="replica.help.nodes" unit="replica.unit.nodes" value=count on_change=set_count min=1.0 max=200.0 testid="nodes" />
+            <NumberField label="replica.ctl.racks" path="nodes.racks" help="replica.help.racks" unit="replica.unit.racks" value=racks on_change=set_racks min=1.0 max=50.0 max_now=Signal::derive(move || config.with(|c| c.nodes.count.max(1) as f64)) testid="racks" />
+            <NumberField label="ctl.latency" path="nodes.latency_ms" help="replica.help.latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="latency" />
             <ChoiceField
                 label="ctl.latency_shape"
                 help="help.latency_shape"
@@ -355,15 +347,15 @@ fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
                 on_change=set_shape
                 testid="latency-shape"
             />
-            <NumberField label="replica.ctl.mb_per_s" help="replica.help.mb_per_s" unit="replica.unit.mb_per_s" value=rate on_change=set_rate min=0.001 max=100_000.0 step=10.0 testid="mb-per-s" />
-            <NumberField label="replica.ctl.failure_rate" help="replica.help.failure_rate" unit="unit.percent" value=fail on_change=set_fail min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="failure-rate" />
-            <ListField config=config label="replica.ctl.slow" help="replica.help.slow" get=|c| list_text(&c.nodes.slow) set=|c, v| c.nodes.slow = v testid="slow" />
-            <NumberField label="ctl.slow_ms" help="replica.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=0.0 max=3_600_000.0 step=1_000.0 testid="slow-ms" />
-            <NumberField label="replica.ctl.corrupt_rate" help="replica.help.corrupt_rate" unit="unit.percent" value=corrupt on_change=set_corrupt min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="corrupt-rate" />
-            <ListField config=config label="replica.ctl.corrupt_chunks" help="replica.help.corrupt_chunks" get=|c| list_text(&c.nodes.corrupt_chunks) set=|c, v| c.nodes.corrupt_chunks = v testid="corrupt-chunks" />
+            <NumberField label="replica.ctl.mb_per_s" path="nodes.mb_per_s" help="replica.help.mb_per_s" unit="replica.unit.mb_per_s" value=rate on_change=set_rate min=0.001 max=100_000.0 step=10.0 testid="mb-per-s" />
+            <NumberField label="replica.ctl.failure_rate" path="nodes.failure_rate" help="replica.help.failure_rate" unit="unit.percent" value=fail on_change=set_fail min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="failure-rate" />
+            <ListField config=config label="replica.ctl.slow" path="nodes.slow" help="replica.help.slow" get=|c| list_text(&c.nodes.slow) set=|c, v| c.nodes.slow = v testid="slow" />
+            <NumberField label="ctl.slow_ms" path="nodes.slow_ms" help="replica.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=0.0 max=3_600_000.0 step=1_000.0 testid="slow-ms" />
+            <NumberField label="replica.ctl.corrupt_rate" path="nodes.corrupt_rate" help="replica.help.corrupt_rate" unit="unit.percent" value=corrupt on_change=set_corrupt min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="corrupt-rate" />
+            <ListField config=config label="replica.ctl.corrupt_chunks" path="nodes.corrupt_chunks" help="replica.help.corrupt_chunks" get=|c| list_text(&c.nodes.corrupt_chunks) set=|c, v| c.nodes.corrupt_chunks = v testid="corrupt-chunks" />
             <WindowsField
                 config=config
-                label="replica.ctl.node_outages"
+                label="replica.ctl.node_outages" path="nodes.outages"
                 help="replica.help.node_outages"
                 target="replica.ctl.node"
                 get=|c| c.nodes.outages.iter().map(|o| [o.node as u64, o.from_ms, o.to_ms]).collect()
@@ -372,7 +364,7 @@ fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
             />
             <WindowsField
                 config=config
-                label="replica.ctl.rack_outages"
+                label="replica.ctl.rack_outages" path="nodes.rack_outages"
                 help="replica.help.rack_outages"
                 target="replica.ctl.rack"
                 get=|c| c.nodes.rack_outages.iter().map(|o| [o.rack as u64, o.from_ms, o.to_ms]).collect()
@@ -438,25 +430,25 @@ fn MetadataFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="replica.group.metadata">
-            <NumberField label="replica.ctl.replication" help="replica.help.replication" unit="replica.unit.replicas" value=replication on_change=set_replication min=1.0 max=5.0 testid="replication" />
+            <NumberField label="replica.ctl.replication" path="metadata.replication" help="replica.help.replication" unit="replica.unit.replicas" value=replication on_change=set_replication min=1.0 max=5.0 testid="replication" />
             <ChoiceField
-                label="replica.ctl.placement"
+                label="replica.ctl.placement" path="metadata.placement"
                 help="replica.help.placement"
                 options=vec![("spread", "replica.opt.spread"), ("rack_aware", "replica.opt.rack_aware")]
                 value=placement
                 on_change=set_placement
                 testid="placement"
             />
-            <NumberField label="replica.ctl.metadata_latency" help="replica.help.metadata_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="metadata-latency" />
-            <NumberField label="replica.ctl.heartbeat" help="replica.help.heartbeat" unit="unit.ms" value=interval on_change=set_interval min=10.0 max=600_000.0 step=100.0 testid="heartbeat" />
-            <NumberField label="replica.ctl.suspect_after" help="replica.help.suspect_after" unit="unit.ms" value=suspect on_change=set_suspect min=1.0 max=3_600_000.0 step=500.0 testid="suspect-after" />
-            <NumberField label="replica.ctl.dead_after" help="replica.help.dead_after" unit="unit.ms" value=dead on_change=set_dead min=1.0 max=3_600_000.0 step=500.0 testid="dead-after" />
+            <NumberField label="replica.ctl.metadata_latency" path="metadata.latency_ms" help="replica.help.metadata_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="metadata-latency" />
+            <NumberField label="replica.ctl.heartbeat" path="metadata.heartbeat.interval_ms" help="replica.help.heartbeat" unit="unit.ms" value=interval on_change=set_interval min=10.0 max=600_000.0 step=100.0 testid="heartbeat" />
+            <NumberField label="replica.ctl.suspect_after" path="metadata.heartbeat.suspect_after_ms" help="replica.help.suspect_after" unit="unit.ms" value=suspect on_change=set_suspect min=1.0 max=3_600_000.0 step=500.0 testid="suspect-after" />
+            <NumberField label="replica.ctl.dead_after" path="metadata.heartbeat.dead_after_ms" help="replica.help.dead_after" unit="unit.ms" value=dead on_change=set_dead min=1.0 max=3_600_000.0 step=500.0 testid="dead-after" />
             <ToggleField label="replica.ctl.repair" help="replica.help.repair" value=repair on_change=set_repair testid="repair" />
-            <NumberField label="replica.ctl.max_clones" help="replica.help.max_clones" unit="replica.unit.clones" value=clones on_change=set_clones min=1.0 max=1_000.0 testid="max-clones" />
-            <NumberField label="replica.ctl.clone_mb_per_s" help="replica.help.clone_mb_per_s" unit="replica.unit.mb_per_s" value=clone_rate on_change=set_clone_rate min=0.001 max=100_000.0 step=10.0 testid="clone-mb-per-s" />
+            <NumberField label="replica.ctl.max_clones" path="metadata.max_clones" help="replica.help.max_clones" unit="replica.unit.clones" value=clones on_change=set_clones min=1.0 max=1_000.0 testid="max-clones" />
+            <NumberField label="replica.ctl.clone_mb_per_s" path="metadata.clone_mb_per_s" help="replica.help.clone_mb_per_s" unit="replica.unit.mb_per_s" value=clone_rate on_change=set_clone_rate min=0.001 max=100_000.0 step=10.0 testid="clone-mb-per-s" />
             <WindowsField
                 config=config
-                label="replica.ctl.metadata_outages"
+                label="replica.ctl.metadata_outages" path="metadata.outages"
                 help="replica.help.metadata_outages"
                 target=""
                 get=|c| c.metadata.outages.iter().map(|o| [0, o.from_ms, o.to_ms]).collect()
@@ -477,10 +469,13 @@ fn ListField(
     get: fn(&Cfg) -> String,
     set: fn(&mut Cfg, Vec<u32>),
     testid: &'static str,
+    /// The config list this field sets (`nodes.slow`).
+    path: &'static str,
 ) -> impl IntoView {
     let id = crate::controls::field_id("l");
     let help_id = format!("{id}-help");
     let (me, mark) = crate::controls::feedback_slot();
+    crate::controls::name_path(&format!("{path}[]"), label);
     let lang = use_i18n().lang;
     // Text that is not a list is said under the field, not dropped unseen
     // ("abc" stayed in the box while the run kept nodes 2 and 3).
@@ -551,7 +546,17 @@ fn WindowsField(
     get: fn(&Cfg) -> Vec<[u64; 3]>,
     set: fn(&mut Cfg, Vec<[u64; 3]>),
     testid: &'static str,
+    /// The config list this field sets (`nodes.outages`).
+    path: &'static str,
 ) -> impl IntoView {
+    // Each row's paths, named by their columns (a row as a whole by the field).
+    let name = |p: String, l| crate::controls::name_path(&p, l);
+    name(format!("{path}[]"), label);
+    name(format!("{path}[].from_ms"), "ctl.outage_from");
+    name(format!("{path}[].to_ms"), "ctl.outage_to");
+    if let Some(what) = target.strip_prefix("replica.ctl.") {
+        name(format!("{path}[].{what}"), target);
+    }
     let help_id = crate::controls::field_id("w");
     let help_ref = help_id.clone();
     let rows = Memo::new(move |_| config.with(get));

@@ -6,7 +6,7 @@ use crate::controls::{
     bind, latency_shape_str, set_latency_shape, ChoiceField, FieldGroup, NumberField, ToggleField,
     LATENCY_SHAPES,
 };
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::tr;
 use engine::labs::retry::config::*;
 use engine::patterns::backoff::{Jitter, WaitKind};
 use engine::patterns::breaker::BreakerKind;
@@ -90,24 +90,13 @@ pub fn RetryControls(
     config: RwSignal<RetryConfig>,
     errors: RwSignal<Vec<ConfigError>>,
 ) -> impl IntoView {
-    let lang = use_i18n().lang;
     let comparing = Signal::derive(move || config.with(|c| c.compare.is_some()));
     // B's settings, kept while A | B is off, so turning it back on restores them.
     let stashed_b = StoredValue::new(None::<engine::labs::retry::config::Strategy>);
     view! {
         <div class="controls-panel">
             <h2 id="controls-title" class="small-title">{tr("ui.controls")}</h2>
-            {move || {
-                let list = errors.get();
-                (!list.is_empty()).then(|| {
-                    view! {
-                        <div class="config-errors" role="alert" data-testid="config-errors">
-                            <strong>{tr("ui.config_errors")}</strong>
-                            <ul>{list.iter().map(|e| view! { <li>{e.describe(lang.get())}</li> }).collect_view()}</ul>
-                        </div>
-                    }
-                })
-            }}
+            <crate::controls::ConfigErrors errors=errors />
             <WorkloadFields config=config />
             <ServiceFields config=config />
             <StrategyFields config=config which=Slot::A />
@@ -240,11 +229,11 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                 on_change=set_kind
             />
             {crate::show::show(move || kind.get() != "single", move || view! {
-                <NumberField label="ctl.clients" help="help.clients" value=clients on_change=set_clients min=1.0 max=5000.0 testid="clients" />
+                <NumberField label="ctl.clients" path="workload.clients" help="help.clients" value=clients on_change=set_clients min=1.0 max=5000.0 testid="clients" />
             }.into_any())}
             {crate::show::show(move || kind.get() == "poisson", move || view! {
-                <NumberField label="ctl.rate" help="help.rate" unit="unit.per_s" value=rate on_change=set_rate min=0.01 max=100.0 step=0.01 testid="rate" />
-                <NumberField label="ctl.duration" help="help.duration" unit="unit.s" value=duration on_change=set_duration min=1000.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
+                <NumberField label="ctl.rate" path="workload.rate_per_client" help="help.rate" unit="unit.per_s" value=rate on_change=set_rate min=0.01 max=100.0 step=0.01 testid="rate" />
+                <NumberField label="ctl.duration" path="workload.duration_ms" help="help.duration" unit="unit.s" value=duration on_change=set_duration min=1000.0 max=3_600_000.0 step=1000.0 scale=0.001 testid="duration" />
             }.into_any())}
             {crate::show::show(move || kind.get() == "herd", move || view! {
                 <ToggleField label="ctl.read_write" help="help.read_write" value=read_write on_change=set_read_write testid="read-write" />
@@ -358,9 +347,9 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="ctl.group_service">
-            <NumberField label="ctl.transient" help="help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="transient" />
-            <NumberField label="ctl.permanent" help="help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="permanent" />
-            <NumberField label="ctl.latency" help="help.latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="latency" />
+            <NumberField label="ctl.transient" path="service.transient_failure_rate" help="help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="transient" />
+            <NumberField label="ctl.permanent" path="service.permanent_failure_rate" help="help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="permanent" />
+            <NumberField label="ctl.latency" path="service.latency_ms" help="help.latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="latency" />
             <ChoiceField
                 label="ctl.latency_shape"
                 help="help.latency_shape"
@@ -369,17 +358,17 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
                 on_change=set_shape
             />
             {crate::show::show(move || is_normal.get(), move || view! {
-                <NumberField label="ctl.latency_sd" help="help.latency_sd" unit="unit.ms" value=latency_sd on_change=set_latency_sd min=0.0 max=600_000.0 testid="latency-sd" />
+                <NumberField label="ctl.latency_sd" path="service.latency_sd_ms" help="help.latency_sd" unit="unit.ms" value=latency_sd on_change=set_latency_sd min=0.0 max=600_000.0 testid="latency-sd" />
             }.into_any())}
-            <NumberField label="ctl.slow_rate" help="help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid="slow-rate" />
-            <NumberField label="ctl.slow_ms" help="help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 />
-            <NumberField label="ctl.capacity" help="help.capacity" unit="unit.calls" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid="capacity" />
-            <NumberField label="ctl.nodes" help="help.nodes" value=nodes on_change=set_nodes min=1.0 max=8.0 testid="nodes" />
-            <ToggleField label="ctl.outage" help="help.outage" value=has_outage on_change=set_outage testid="outage" />
+            <NumberField label="ctl.slow_rate" path="service.slow_rate" help="help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid="slow-rate" />
+            <NumberField label="ctl.slow_ms" path="service.slow_ms" help="help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 />
+            <NumberField label="ctl.capacity" path="service.capacity" help="help.capacity" unit="unit.calls" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid="capacity" />
+            <NumberField label="ctl.nodes" path="service.nodes" help="help.nodes" value=nodes on_change=set_nodes min=1.0 max=8.0 testid="nodes" />
+            <ToggleField label="ctl.outage" path="service.outages[0]" help="help.outage" value=has_outage on_change=set_outage testid="outage" />
             {crate::show::show(move || has_outage.get(), move || view! {
-                <NumberField label="ctl.outage_from" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
-                <NumberField label="ctl.outage_to" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
-                <NumberField label="ctl.outage_node" help="help.outage_node" value=down_node on_change=set_down_node min=0.0 max=8.0 max_now=Signal::derive(move || config.with(|c| c.service.nodes as f64)) />
+                <NumberField label="ctl.outage_from" path="service.outages[0].from_ms" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                <NumberField label="ctl.outage_to" path="service.outages[0].to_ms" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                <NumberField label="ctl.outage_node" path="service.outages[0].node" help="help.outage_node" value=down_node on_change=set_down_node min=0.0 max=8.0 max_now=Signal::derive(move || config.with(|c| c.service.nodes as f64)) />
             }.into_any())}
         </FieldGroup>
     }
@@ -388,6 +377,13 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
 #[component]
 fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     let slot = which;
+    // Where this side sits in the config (its fields' paths are under it).
+    let at = if slot == Slot::A {
+        "strategy"
+    } else {
+        "compare"
+    };
+    provide_context(crate::controls::PathAt(at.to_string()));
     let title = match slot {
         Slot::A => "ctl.group_strategy_a",
         Slot::B => "ctl.group_strategy_b",
@@ -617,7 +613,7 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     let waits = move || wait.get() != "immediate";
     view! {
         <FieldGroup title=title>
-            <NumberField label="ctl.max_attempts" help="help.max_attempts" value=attempts on_change=set_attempts min=0.0 max=10_000.0 testid=tid("max-attempts") />
+            <NumberField label="ctl.max_attempts" path="max_attempts" help="help.max_attempts" value=attempts on_change=set_attempts min=0.0 max=10_000.0 testid=tid("max-attempts") />
             <ChoiceField
                 label="ctl.wait"
                 help="help.wait"
@@ -627,11 +623,11 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                 on_change=set_wait
             />
             {crate::show::show(waits, move || view! {
-                <NumberField label="ctl.base" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=3_600_000.0 step=10.0 testid=tid("base") />
+                <NumberField label="ctl.base" path="base_ms" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=3_600_000.0 step=10.0 testid=tid("base") />
             }.into_any())}
             {crate::show::show(move || wait.get() == "exponential", move || view! {
-                <NumberField label="ctl.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 />
-                <NumberField label="ctl.cap" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=3_600_000.0 step=100.0 />
+                <NumberField label="ctl.multiplier" path="multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 />
+                <NumberField label="ctl.cap" path="cap_ms" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=3_600_000.0 step=100.0 />
             }.into_any())}
             {crate::show::show(waits, move || view! {
                 <ChoiceField
@@ -643,21 +639,22 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     on_change=set_jitter
                 />
             }.into_any())}
-            <NumberField label="ctl.timeout" help="help.timeout" unit="unit.ms" value=timeout on_change=set_timeout min=0.0 max=600_000.0 step=100.0 />
-            <NumberField label="ctl.deadline" help="help.deadline" unit="unit.ms" value=deadline on_change=set_deadline min=0.0 max=3_600_000.0 step=100.0 />
+            <NumberField label="ctl.timeout" path="attempt_timeout_ms" help="help.timeout" unit="unit.ms" value=timeout on_change=set_timeout min=0.0 max=600_000.0 step=100.0 />
+            <NumberField label="ctl.deadline" path="deadline_ms" help="help.deadline" unit="unit.ms" value=deadline on_change=set_deadline min=0.0 max=3_600_000.0 step=100.0 />
             <ToggleField label="ctl.cancel_permanent" help="help.cancel_permanent" value=cancel on_change=set_cancel testid=tid("cancel") />
             <ChoiceField
                 label="ctl.target"
+                path="target"
                 help="help.target"
                 options=vec![("same", "opt.same_node"), ("next_replica", "opt.next_replica")]
                 value=target
                 on_change=set_target
             />
-            <ToggleField label="ctl.budget" help="help.budget" value=has_budget on_change=set_has_budget testid=tid("budget") />
+            <ToggleField label="ctl.budget" path="budget" help="help.budget" value=has_budget on_change=set_has_budget testid=tid("budget") />
             {crate::show::show(move || has_budget.get(), move || view! {
-                <NumberField label="ctl.max_tokens" help="help.max_tokens" unit="unit.tokens" value=tokens on_change=set_tokens min=1.0 max=1000.0 />
-                <NumberField label="ctl.token_ratio" help="help.token_ratio" unit="unit.tokens" value=ratio on_change=set_ratio min=0.0 max=10.0 step=0.01 />
-                <NumberField label="ctl.threshold" help="help.threshold" unit="unit.percent" value=threshold on_change=set_threshold min=0.0 max=0.99 step=0.01 scale=100.0 />
+                <NumberField label="ctl.max_tokens" path="budget.max_tokens" help="help.max_tokens" unit="unit.tokens" value=tokens on_change=set_tokens min=1.0 max=1000.0 />
+                <NumberField label="ctl.token_ratio" path="budget.token_ratio" help="help.token_ratio" unit="unit.tokens" value=ratio on_change=set_ratio min=0.0 max=10.0 step=0.01 />
+                <NumberField label="ctl.threshold" path="budget.threshold" help="help.threshold" unit="unit.percent" value=threshold on_change=set_threshold min=0.0 max=0.99 step=0.01 scale=100.0 />
                 <ChoiceField
                     label="ctl.refill"
                     help="help.refill"
@@ -666,12 +663,12 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     on_change=set_refill
                 />
             }.into_any())}
-            <ToggleField label="ctl.retry_quota" help="help.retry_quota" value=has_quota on_change=set_has_quota testid=tid("retry-quota") />
+            <ToggleField label="ctl.retry_quota" path="retry_quota" help="help.retry_quota" value=has_quota on_change=set_has_quota testid=tid("retry-quota") />
             {crate::show::show(move || has_quota.get(), move || view! {
-                <NumberField label="ctl.quota_capacity" help="help.quota_capacity" unit="unit.tokens" value=q_capacity on_change=set_q_capacity min=1.0 max=100_000.0 />
-                <NumberField label="ctl.quota_retry_cost" help="help.quota_retry_cost" unit="unit.tokens" value=q_retry_cost on_change=set_q_retry_cost min=0.0 max=100_000.0 />
-                <NumberField label="ctl.quota_timeout_cost" help="help.quota_timeout_cost" unit="unit.tokens" value=q_timeout_cost on_change=set_q_timeout_cost min=0.0 max=100_000.0 />
-                <NumberField label="ctl.quota_deposit" help="help.quota_deposit" unit="unit.tokens" value=q_deposit on_change=set_q_deposit min=0.0 max=100_000.0 step=0.1 />
+                <NumberField label="ctl.quota_capacity" path="retry_quota.capacity" help="help.quota_capacity" unit="unit.tokens" value=q_capacity on_change=set_q_capacity min=1.0 max=100_000.0 />
+                <NumberField label="ctl.quota_retry_cost" path="retry_quota.retry_cost" help="help.quota_retry_cost" unit="unit.tokens" value=q_retry_cost on_change=set_q_retry_cost min=0.0 max=100_000.0 />
+                <NumberField label="ctl.quota_timeout_cost" path="retry_quota.timeout_cost" help="help.quota_timeout_cost" unit="unit.tokens" value=q_timeout_cost on_change=set_q_timeout_cost min=0.0 max=100_000.0 />
+                <NumberField label="ctl.quota_deposit" path="retry_quota.success_deposit" help="help.quota_deposit" unit="unit.tokens" value=q_deposit on_change=set_q_deposit min=0.0 max=100_000.0 step=0.1 />
                 <ChoiceField
                     label="ctl.quota_scope"
                     help="help.quota_scope"
@@ -689,11 +686,11 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     value=breaker_kind
                     on_change=set_breaker_kind
                 />
-                <NumberField label="ctl.window" help="help.window" unit="unit.calls" value=window on_change=set_window min=1.0 max=1000.0 />
-                <NumberField label="ctl.failure_ratio" help="help.failure_ratio" unit="unit.percent" value=fratio on_change=set_fratio min=0.01 max=1.0 step=0.01 scale=100.0 />
-                <NumberField label="ctl.min_calls" help="help.min_calls" unit="unit.calls" value=min_calls on_change=set_min_calls min=1.0 max=1000.0 max_now=window />
-                <NumberField label="ctl.open_ms" help="help.open_ms" unit="unit.ms" value=open_ms on_change=set_open_ms min=1.0 max=3_600_000.0 step=100.0 />
-                <NumberField label="ctl.probes" help="help.probes" unit="unit.calls" value=probes on_change=set_probes min=1.0 max=100.0 />
+                <NumberField label="ctl.window" path="breaker.window" help="help.window" unit="unit.calls" value=window on_change=set_window min=1.0 max=1000.0 />
+                <NumberField label="ctl.failure_ratio" path="breaker.failure_ratio" help="help.failure_ratio" unit="unit.percent" value=fratio on_change=set_fratio min=0.01 max=1.0 step=0.01 scale=100.0 />
+                <NumberField label="ctl.min_calls" path="breaker.min_calls" help="help.min_calls" unit="unit.calls" value=min_calls on_change=set_min_calls min=1.0 max=1000.0 max_now=window />
+                <NumberField label="ctl.open_ms" path="breaker.open_ms" help="help.open_ms" unit="unit.ms" value=open_ms on_change=set_open_ms min=1.0 max=3_600_000.0 step=100.0 />
+                <NumberField label="ctl.probes" path="breaker.half_open_probes" help="help.probes" unit="unit.calls" value=probes on_change=set_probes min=1.0 max=100.0 />
             }.into_any())}
         </FieldGroup>
     }
