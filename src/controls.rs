@@ -134,21 +134,13 @@ impl FieldFeedback {
     }
 }
 
-/// Where a group of fields sits in the config (`compare`, `services.payment`):
-/// their `path`s are under it. Provided by the group's component.
-#[derive(Clone)]
-pub struct PathAt(pub String);
-
-/// The field labelled `label` sets config `path` (under the group's
-/// [`PathAt`]), for the engine's errors to name it so: a no-op for an empty
-/// path, or outside a lab page.
-pub fn name_path(path: &str, label: &'static str) {
-    let Some(fb) = use_context::<FieldFeedback>().filter(|_| !path.is_empty()) else {
-        return;
-    };
-    match use_context::<PathAt>() {
-        Some(PathAt(at)) => fb.name(&format!("{at}.{path}"), label),
-        None => fb.name(path, label),
+/// The field labelled `label` sets config `path`, for the engine's errors to
+/// name it so: a no-op without a path, or outside a lab page. (Not through a
+/// context a group provides: a component shares its parent's owner, so such a
+/// context reached the group's later siblings too.)
+pub fn name_path(path: Option<String>, label: &'static str) {
+    if let (Some(path), Some(fb)) = (path, use_context::<FieldFeedback>()) {
+        fb.name(&path, label);
     }
 }
 
@@ -355,11 +347,10 @@ pub fn NumberField(
     /// label, rather than by the engine under a config path.
     #[prop(optional, into)]
     max_now: Option<Signal<f64>>,
-    /// The config path this field sets (under its group's [`PathAt`]), for
-    /// the engine's errors to name it by this field's label (`[0]` for that
-    /// row, `[]` for any).
-    #[prop(optional)]
-    path: &'static str,
+    /// The config path this field sets, for the engine's errors to name it
+    /// by this field's label (`[0]` for that row, `[]` for any).
+    #[prop(optional, into)]
+    path: Option<String>,
     #[prop(default = 1.0)] step: f64,
     #[prop(default = 1.0)] scale: f64,
     #[prop(optional)] slider: bool,
@@ -524,8 +515,8 @@ pub fn ChoiceField(
     #[prop(into)] on_change: Callback<String>,
     #[prop(optional)] testid: &'static str,
     /// The config path this field sets (see [`NumberField`]).
-    #[prop(optional)]
-    path: &'static str,
+    #[prop(optional, into)]
+    path: Option<String>,
 ) -> impl IntoView {
     let id = field_id("c");
     let help_id = format!("{id}-help");
@@ -572,8 +563,8 @@ pub fn ToggleField(
     #[prop(into)] on_change: Callback<bool>,
     #[prop(optional)] testid: &'static str,
     /// The config path this field sets (see [`NumberField`]).
-    #[prop(optional)]
-    path: &'static str,
+    #[prop(optional, into)]
+    path: Option<String>,
 ) -> impl IntoView {
     let id = field_id("t");
     let help_id = format!("{id}-help");

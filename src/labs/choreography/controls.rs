@@ -534,8 +534,6 @@ fn RetryFields(config: RwSignal<Cfg>) -> impl IntoView {
 fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
     let slot = which;
     let (key, name) = SERVICE_SLOTS[slot];
-    // This service's fields' paths are under it.
-    provide_context(crate::controls::PathAt(format!("services.{key}")));
     let num = |get: fn(&ServiceConfig) -> f64, set: fn(&mut ServiceConfig, f64)| {
         bind(
             config,
@@ -613,22 +611,22 @@ fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
                 <ToggleField label="choreo.ctl.in_flow" help="choreo.help.in_flow" value=on on_change=set_on testid=tid(slot, "in-flow") />
             })}
             {crate::show::show(in_flow, move || view! {
-            <NumberField label="choreo.ctl.handle_ms" path="latency_ms" help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=tid(slot, "latency") />
+            <NumberField label="choreo.ctl.handle_ms" path=format!("services.{key}.latency_ms") help="choreo.help.handle_ms" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid=tid(slot, "latency") />
             <ChoiceField label="ctl.latency_shape" help="choreo.help.handle_shape" options=LATENCY_SHAPES.to_vec() value=shape on_change=set_shape testid=tid(slot, "shape") />
             {crate::show::show(move || shape.get() == "normal", move || view! {
-                <NumberField label="ctl.latency_sd" path="latency_sd_ms" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
+                <NumberField label="ctl.latency_sd" path=format!("services.{key}.latency_sd_ms") help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid(slot, "latency-sd") />
             }.into_any())}
             {(!orchestrator).then(|| view! {
-                <NumberField label="ctl.transient" path="transient_failure_rate" help="choreo.help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "transient") />
-                <NumberField label="ctl.permanent" path="permanent_failure_rate" help="choreo.help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "permanent") />
-                <NumberField label="ctl.slow_rate" path="slow_rate" help="choreo.help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "slow-rate") />
-                <NumberField label="ctl.slow_ms" path="slow_ms" help="choreo.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 testid=tid(slot, "slow-ms") />
+                <NumberField label="ctl.transient" path=format!("services.{key}.transient_failure_rate") help="choreo.help.transient" unit="unit.percent" value=transient on_change=set_transient min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "transient") />
+                <NumberField label="ctl.permanent" path=format!("services.{key}.permanent_failure_rate") help="choreo.help.permanent" unit="unit.percent" value=permanent on_change=set_permanent min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "permanent") />
+                <NumberField label="ctl.slow_rate" path=format!("services.{key}.slow_rate") help="choreo.help.slow_rate" unit="unit.percent" value=slow_rate on_change=set_slow_rate min=0.0 max=1.0 step=0.01 scale=100.0 testid=tid(slot, "slow-rate") />
+                <NumberField label="ctl.slow_ms" path=format!("services.{key}.slow_ms") help="choreo.help.slow_ms" unit="unit.ms" value=slow_ms on_change=set_slow_ms min=1.0 max=600_000.0 testid=tid(slot, "slow-ms") />
             })}
-            <NumberField label="choreo.ctl.capacity" path="capacity" help="choreo.help.capacity" unit="choreo.unit.messages" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid=tid(slot, "capacity") />
-            <ToggleField label="ctl.outage" path="outages[0]" help="choreo.help.outage" value=down on_change=set_down testid=tid(slot, "down") />
+            <NumberField label="choreo.ctl.capacity" path=format!("services.{key}.capacity") help="choreo.help.capacity" unit="choreo.unit.messages" value=capacity on_change=set_capacity min=0.0 max=1_000_000.0 testid=tid(slot, "capacity") />
+            <ToggleField label="ctl.outage" path=format!("services.{key}.outages[0]") help="choreo.help.outage" value=down on_change=set_down testid=tid(slot, "down") />
             {crate::show::show(move || down.get(), move || view! {
-                <NumberField label="ctl.outage_from" path="outages[0].from_ms" help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-from") />
-                <NumberField label="ctl.outage_to" path="outages[0].to_ms" help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-to") />
+                <NumberField label="ctl.outage_from" path=format!("services.{key}.outages[0].from_ms") help="help.outage_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-from") />
+                <NumberField label="ctl.outage_to" path=format!("services.{key}.outages[0].to_ms") help="help.outage_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=tid(slot, "down-to") />
             }.into_any())}
             }.into_any())}
         </details>

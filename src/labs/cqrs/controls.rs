@@ -661,10 +661,7 @@ fn history_default() -> ProjectorConfig {
 /// A projector's fields (the details projection's, or the history's).
 #[component]
 fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
-    // This projector's fields' paths (its pauses' too) are under it.
-    provide_context(crate::controls::PathAt(
-        if which == 0 { "projector" } else { "history" }.to_string(),
-    ));
+    let at = if which == 0 { "projector" } else { "history" };
     let ids: [&'static str; 8] = if which == 0 {
         [
             "p0-mode",
@@ -719,17 +716,17 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
     };
     view! {
         <FieldGroup title=title>
-            <ChoiceField label="cqrs.ctl.sync" path="mode" help="cqrs.help.sync" options=sync_options() value=mode on_change=set_mode testid=ids[0] />
+            <ChoiceField label="cqrs.ctl.sync" path=format!("{at}.mode") help="cqrs.help.sync" options=sync_options() value=mode on_change=set_mode testid=ids[0] />
             {crate::show::show(move || !queue(), move || view! {
-                <NumberField label="cqrs.ctl.delay" path="delay_ms" help="cqrs.help.delay" unit="unit.ms" value=delay on_change=set_delay min=0.0 max=600_000.0 step=100.0 testid=ids[1] />
+                <NumberField label="cqrs.ctl.delay" path=format!("{at}.delay_ms") help="cqrs.help.delay" unit="unit.ms" value=delay on_change=set_delay min=0.0 max=600_000.0 step=100.0 testid=ids[1] />
             }.into_any())}
             {crate::show::show(queue, move || view! {
-                <NumberField label="cqrs.ctl.service" path="service_ms" help="cqrs.help.service" unit="unit.ms" value=service on_change=set_service min=0.0 max=60_000.0 testid=ids[2] />
+                <NumberField label="cqrs.ctl.service" path=format!("{at}.service_ms") help="cqrs.help.service" unit="unit.ms" value=service on_change=set_service min=0.0 max=60_000.0 testid=ids[2] />
                 <ChoiceField label="ctl.latency_shape" help="cqrs.help.service_shape" options=shape_options() value=shape on_change=set_shape testid=ids[3] />
-                <NumberField label="cqrs.ctl.batch" path="batch" help="cqrs.help.batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid=ids[4] />
-                <NumberField label="cqrs.ctl.transport" path="transport_ms" help="cqrs.help.transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid=ids[5] />
+                <NumberField label="cqrs.ctl.batch" path=format!("{at}.batch") help="cqrs.help.batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid=ids[4] />
+                <NumberField label="cqrs.ctl.transport" path=format!("{at}.transport_ms") help="cqrs.help.transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid=ids[5] />
                 <PauseList config=config which=which testid=ids[6] />
-                <NumberField label="cqrs.ctl.crash" path="crash_at_ms" help="cqrs.help.crash" unit="unit.s" value=crash on_change=set_crash min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=ids[7] />
+                <NumberField label="cqrs.ctl.crash" path=format!("{at}.crash_at_ms") help="cqrs.help.crash" unit="unit.s" value=crash on_change=set_crash min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 testid=ids[7] />
             }.into_any())}
         </FieldGroup>
     }
@@ -741,9 +738,9 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
 /// (`projector.pauses[1]`).
 #[component]
 fn PauseList(config: RwSignal<Cfg>, which: u8, testid: &'static str) -> impl IntoView {
-    // A pause as a whole (it must end after it starts), by the list's label
-    // (under the projector's path).
-    crate::controls::name_path("pauses[]", "cqrs.ctl.pause");
+    let at = if which == 0 { "projector" } else { "history" };
+    // A pause as a whole (it must end after it starts), by the list's label.
+    crate::controls::name_path(Some(format!("{at}.pauses[]")), "cqrs.ctl.pause");
     let count = Memo::new(move |_| config.with(|c| projector(c, which).pauses.len()));
     let full = move || count.get() as u64 >= engine::patterns::bus::limits::MAX_OUTAGES;
     let lang = use_i18n().lang;
@@ -774,10 +771,10 @@ fn PauseList(config: RwSignal<Cfg>, which: u8, testid: &'static str) -> impl Int
         view! {
             <li class="cqrs-pause" data-testid=format!("{testid}-{k}")>
                 <div data-testid=format!("{testid}-{k}-from")>
-                    <NumberField label="ctl.outage_from" path="pauses[].from_ms" help="cqrs.help.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                    <NumberField label="ctl.outage_from" path=format!("{at}.pauses[].from_ms") help="cqrs.help.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
                 </div>
                 <div data-testid=format!("{testid}-{k}-to")>
-                    <NumberField label="ctl.outage_to" path="pauses[].to_ms" help="cqrs.help.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                    <NumberField label="ctl.outage_to" path=format!("{at}.pauses[].to_ms") help="cqrs.help.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
                 </div>
                 <button
                     type="button"

@@ -133,9 +133,8 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
 
 #[component]
 fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
-    // Where this side sits in the config (its fields' paths are under it).
+    // Where this side sits in the config (its fields' paths start there).
     let at = if side == 0 { "client" } else { "compare" };
-    provide_context(crate::controls::PathAt(at.to_string()));
     let num = move |get: fn(&ClientSide) -> f64, set: fn(&mut ClientSide, f64)| {
         bind(
             config,
@@ -249,8 +248,8 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
     };
     view! {
         <FieldGroup title=if side == 0 { "replica.group.client_a" } else { "replica.group.client_b" }>
-            <NumberField label="replica.ctl.workers" path="workers" help="replica.help.workers" unit="replica.unit.workers" value=workers on_change=set_workers min=1.0 max=256.0 testid=tid("workers") />
-            <NumberField label="ctl.max_attempts" path="retry.max_attempts" help="replica.help.max_attempts" unit="replica.unit.attempts" value=attempts on_change=set_attempts min=1.0 max=20.0 testid=tid("max-attempts") />
+            <NumberField label="replica.ctl.workers" path=format!("{at}.workers") help="replica.help.workers" unit="replica.unit.workers" value=workers on_change=set_workers min=1.0 max=256.0 testid=tid("workers") />
+            <NumberField label="ctl.max_attempts" path=format!("{at}.retry.max_attempts") help="replica.help.max_attempts" unit="replica.unit.attempts" value=attempts on_change=set_attempts min=1.0 max=20.0 testid=tid("max-attempts") />
             <ChoiceField
                 label="ctl.wait"
                 help="replica.help.wait"
@@ -259,9 +258,9 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 on_change=set_wait
                 testid=tid("wait")
             />
-            <NumberField label="ctl.base" path="retry.base_ms" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=100.0 testid=tid("base") />
-            <NumberField label="ctl.multiplier" path="retry.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid=tid("multiplier") />
-            <NumberField label="ctl.cap" path="retry.cap_ms" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=1_000.0 testid=tid("cap") />
+            <NumberField label="ctl.base" path=format!("{at}.retry.base_ms") help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=100.0 testid=tid("base") />
+            <NumberField label="ctl.multiplier" path=format!("{at}.retry.multiplier") help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid=tid("multiplier") />
+            <NumberField label="ctl.cap" path=format!("{at}.retry.cap_ms") help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=1_000.0 testid=tid("cap") />
             <ChoiceField
                 label="ctl.jitter"
                 help="replica.help.jitter"
@@ -270,7 +269,7 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 on_change=set_jitter
                 testid=tid("jitter")
             />
-            <NumberField label="replica.ctl.attempt_timeout" path="attempt_timeout_ms" help="replica.help.attempt_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("attempt-timeout") />
+            <NumberField label="replica.ctl.attempt_timeout" path=format!("{at}.attempt_timeout_ms") help="replica.help.attempt_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("attempt-timeout") />
             <ChoiceField
                 label="ctl.target"
                 help="replica.help.route"
@@ -290,8 +289,8 @@ fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 testid=tid("ack")
             />
             <ToggleField label="replica.ctl.abort_on_failure" help="replica.help.abort_on_failure" value=abort on_change=set_abort testid=tid("abort") />
-            <NumberField label="replica.ctl.breaker_failures" path="breaker_failures" help="replica.help.breaker_failures" unit="replica.unit.failures" value=bf on_change=set_bf min=0.0 max=100.0 testid=tid("breaker-failures") />
-            <NumberField label="replica.ctl.breaker_open" path="breaker_open_ms" help="replica.help.breaker_open" unit="unit.ms" value=bo on_change=set_bo min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("breaker-open") />
+            <NumberField label="replica.ctl.breaker_failures" path=format!("{at}.breaker_failures") help="replica.help.breaker_failures" unit="replica.unit.failures" value=bf on_change=set_bf min=0.0 max=100.0 testid=tid("breaker-failures") />
+            <NumberField label="replica.ctl.breaker_open" path=format!("{at}.breaker_open_ms") help="replica.help.breaker_open" unit="unit.ms" value=bo on_change=set_bo min=1.0 max=3_600_000.0 step=1_000.0 testid=tid("breaker-open") />
         </FieldGroup>
     }
 }
@@ -475,7 +474,7 @@ fn ListField(
     let id = crate::controls::field_id("l");
     let help_id = format!("{id}-help");
     let (me, mark) = crate::controls::feedback_slot();
-    crate::controls::name_path(&format!("{path}[]"), label);
+    crate::controls::name_path(Some(format!("{path}[]")), label);
     let lang = use_i18n().lang;
     // Text that is not a list is said under the field, not dropped unseen
     // ("abc" stayed in the box while the run kept nodes 2 and 3).
@@ -550,7 +549,7 @@ fn WindowsField(
     path: &'static str,
 ) -> impl IntoView {
     // Each row's paths, named by their columns (a row as a whole by the field).
-    let name = |p: String, l| crate::controls::name_path(&p, l);
+    let name = |p: String, l| crate::controls::name_path(Some(p), l);
     name(format!("{path}[]"), label);
     name(format!("{path}[].from_ms"), "ctl.outage_from");
     name(format!("{path}[].to_ms"), "ctl.outage_to");

@@ -377,13 +377,12 @@ fn ServiceFields(config: RwSignal<RetryConfig>) -> impl IntoView {
 #[component]
 fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     let slot = which;
-    // Where this side sits in the config (its fields' paths are under it).
+    // Where this side sits in the config (its fields' paths start there).
     let at = if slot == Slot::A {
         "strategy"
     } else {
         "compare"
     };
-    provide_context(crate::controls::PathAt(at.to_string()));
     let title = match slot {
         Slot::A => "ctl.group_strategy_a",
         Slot::B => "ctl.group_strategy_b",
@@ -613,7 +612,7 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
     let waits = move || wait.get() != "immediate";
     view! {
         <FieldGroup title=title>
-            <NumberField label="ctl.max_attempts" path="max_attempts" help="help.max_attempts" value=attempts on_change=set_attempts min=0.0 max=10_000.0 testid=tid("max-attempts") />
+            <NumberField label="ctl.max_attempts" path=format!("{at}.max_attempts") help="help.max_attempts" value=attempts on_change=set_attempts min=0.0 max=10_000.0 testid=tid("max-attempts") />
             <ChoiceField
                 label="ctl.wait"
                 help="help.wait"
@@ -623,11 +622,11 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                 on_change=set_wait
             />
             {crate::show::show(waits, move || view! {
-                <NumberField label="ctl.base" path="base_ms" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=3_600_000.0 step=10.0 testid=tid("base") />
+                <NumberField label="ctl.base" path=format!("{at}.base_ms") help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=3_600_000.0 step=10.0 testid=tid("base") />
             }.into_any())}
             {crate::show::show(move || wait.get() == "exponential", move || view! {
-                <NumberField label="ctl.multiplier" path="multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 />
-                <NumberField label="ctl.cap" path="cap_ms" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=3_600_000.0 step=100.0 />
+                <NumberField label="ctl.multiplier" path=format!("{at}.multiplier") help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 />
+                <NumberField label="ctl.cap" path=format!("{at}.cap_ms") help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=3_600_000.0 step=100.0 />
             }.into_any())}
             {crate::show::show(waits, move || view! {
                 <ChoiceField
@@ -639,22 +638,22 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     on_change=set_jitter
                 />
             }.into_any())}
-            <NumberField label="ctl.timeout" path="attempt_timeout_ms" help="help.timeout" unit="unit.ms" value=timeout on_change=set_timeout min=0.0 max=600_000.0 step=100.0 />
-            <NumberField label="ctl.deadline" path="deadline_ms" help="help.deadline" unit="unit.ms" value=deadline on_change=set_deadline min=0.0 max=3_600_000.0 step=100.0 />
+            <NumberField label="ctl.timeout" path=format!("{at}.attempt_timeout_ms") help="help.timeout" unit="unit.ms" value=timeout on_change=set_timeout min=0.0 max=600_000.0 step=100.0 />
+            <NumberField label="ctl.deadline" path=format!("{at}.deadline_ms") help="help.deadline" unit="unit.ms" value=deadline on_change=set_deadline min=0.0 max=3_600_000.0 step=100.0 />
             <ToggleField label="ctl.cancel_permanent" help="help.cancel_permanent" value=cancel on_change=set_cancel testid=tid("cancel") />
             <ChoiceField
                 label="ctl.target"
-                path="target"
+                path=format!("{at}.target")
                 help="help.target"
                 options=vec![("same", "opt.same_node"), ("next_replica", "opt.next_replica")]
                 value=target
                 on_change=set_target
             />
-            <ToggleField label="ctl.budget" path="budget" help="help.budget" value=has_budget on_change=set_has_budget testid=tid("budget") />
+            <ToggleField label="ctl.budget" path=format!("{at}.budget") help="help.budget" value=has_budget on_change=set_has_budget testid=tid("budget") />
             {crate::show::show(move || has_budget.get(), move || view! {
-                <NumberField label="ctl.max_tokens" path="budget.max_tokens" help="help.max_tokens" unit="unit.tokens" value=tokens on_change=set_tokens min=1.0 max=1000.0 />
-                <NumberField label="ctl.token_ratio" path="budget.token_ratio" help="help.token_ratio" unit="unit.tokens" value=ratio on_change=set_ratio min=0.0 max=10.0 step=0.01 />
-                <NumberField label="ctl.threshold" path="budget.threshold" help="help.threshold" unit="unit.percent" value=threshold on_change=set_threshold min=0.0 max=0.99 step=0.01 scale=100.0 />
+                <NumberField label="ctl.max_tokens" path=format!("{at}.budget.max_tokens") help="help.max_tokens" unit="unit.tokens" value=tokens on_change=set_tokens min=1.0 max=1000.0 />
+                <NumberField label="ctl.token_ratio" path=format!("{at}.budget.token_ratio") help="help.token_ratio" unit="unit.tokens" value=ratio on_change=set_ratio min=0.0 max=10.0 step=0.01 />
+                <NumberField label="ctl.threshold" path=format!("{at}.budget.threshold") help="help.threshold" unit="unit.percent" value=threshold on_change=set_threshold min=0.0 max=0.99 step=0.01 scale=100.0 />
                 <ChoiceField
                     label="ctl.refill"
                     help="help.refill"
@@ -663,12 +662,12 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     on_change=set_refill
                 />
             }.into_any())}
-            <ToggleField label="ctl.retry_quota" path="retry_quota" help="help.retry_quota" value=has_quota on_change=set_has_quota testid=tid("retry-quota") />
+            <ToggleField label="ctl.retry_quota" path=format!("{at}.retry_quota") help="help.retry_quota" value=has_quota on_change=set_has_quota testid=tid("retry-quota") />
             {crate::show::show(move || has_quota.get(), move || view! {
-                <NumberField label="ctl.quota_capacity" path="retry_quota.capacity" help="help.quota_capacity" unit="unit.tokens" value=q_capacity on_change=set_q_capacity min=1.0 max=100_000.0 />
-                <NumberField label="ctl.quota_retry_cost" path="retry_quota.retry_cost" help="help.quota_retry_cost" unit="unit.tokens" value=q_retry_cost on_change=set_q_retry_cost min=0.0 max=100_000.0 />
-                <NumberField label="ctl.quota_timeout_cost" path="retry_quota.timeout_cost" help="help.quota_timeout_cost" unit="unit.tokens" value=q_timeout_cost on_change=set_q_timeout_cost min=0.0 max=100_000.0 />
-                <NumberField label="ctl.quota_deposit" path="retry_quota.success_deposit" help="help.quota_deposit" unit="unit.tokens" value=q_deposit on_change=set_q_deposit min=0.0 max=100_000.0 step=0.1 />
+                <NumberField label="ctl.quota_capacity" path=format!("{at}.retry_quota.capacity") help="help.quota_capacity" unit="unit.tokens" value=q_capacity on_change=set_q_capacity min=1.0 max=100_000.0 />
+                <NumberField label="ctl.quota_retry_cost" path=format!("{at}.retry_quota.retry_cost") help="help.quota_retry_cost" unit="unit.tokens" value=q_retry_cost on_change=set_q_retry_cost min=0.0 max=100_000.0 />
+                <NumberField label="ctl.quota_timeout_cost" path=format!("{at}.retry_quota.timeout_cost") help="help.quota_timeout_cost" unit="unit.tokens" value=q_timeout_cost on_change=set_q_timeout_cost min=0.0 max=100_000.0 />
+                <NumberField label="ctl.quota_deposit" path=format!("{at}.retry_quota.success_deposit") help="help.quota_deposit" unit="unit.tokens" value=q_deposit on_change=set_q_deposit min=0.0 max=100_000.0 step=0.1 />
                 <ChoiceField
                     label="ctl.quota_scope"
                     help="help.quota_scope"
@@ -686,11 +685,11 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
                     value=breaker_kind
                     on_change=set_breaker_kind
                 />
-                <NumberField label="ctl.window" path="breaker.window" help="help.window" unit="unit.calls" value=window on_change=set_window min=1.0 max=1000.0 />
-                <NumberField label="ctl.failure_ratio" path="breaker.failure_ratio" help="help.failure_ratio" unit="unit.percent" value=fratio on_change=set_fratio min=0.01 max=1.0 step=0.01 scale=100.0 />
-                <NumberField label="ctl.min_calls" path="breaker.min_calls" help="help.min_calls" unit="unit.calls" value=min_calls on_change=set_min_calls min=1.0 max=1000.0 max_now=window />
-                <NumberField label="ctl.open_ms" path="breaker.open_ms" help="help.open_ms" unit="unit.ms" value=open_ms on_change=set_open_ms min=1.0 max=3_600_000.0 step=100.0 />
-                <NumberField label="ctl.probes" path="breaker.half_open_probes" help="help.probes" unit="unit.calls" value=probes on_change=set_probes min=1.0 max=100.0 />
+                <NumberField label="ctl.window" path=format!("{at}.breaker.window") help="help.window" unit="unit.calls" value=window on_change=set_window min=1.0 max=1000.0 />
+                <NumberField label="ctl.failure_ratio" path=format!("{at}.breaker.failure_ratio") help="help.failure_ratio" unit="unit.percent" value=fratio on_change=set_fratio min=0.01 max=1.0 step=0.01 scale=100.0 />
+                <NumberField label="ctl.min_calls" path=format!("{at}.breaker.min_calls") help="help.min_calls" unit="unit.calls" value=min_calls on_change=set_min_calls min=1.0 max=1000.0 max_now=window />
+                <NumberField label="ctl.open_ms" path=format!("{at}.breaker.open_ms") help="help.open_ms" unit="unit.ms" value=open_ms on_change=set_open_ms min=1.0 max=3_600_000.0 step=100.0 />
+                <NumberField label="ctl.probes" path=format!("{at}.breaker.half_open_probes") help="help.probes" unit="unit.calls" value=probes on_change=set_probes min=1.0 max=100.0 />
             }.into_any())}
         </FieldGroup>
     }
