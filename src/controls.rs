@@ -421,14 +421,30 @@ pub fn NumberField(
         move || engine::num::Short(max_now.map_or(max, |m| m.get().min(max)) * scale).to_string();
     let st = engine::num::Short(step * scale).to_string();
     let help_id2 = help_id.clone();
+    // A value another setting has since put beyond this field's bound (the
+    // run shortened below a crash's time, the nodes below the racks): said
+    // here too, where the value is, not only where the change was.
+    let beyond = move || {
+        let m = max_now?.get().min(max);
+        let v = value.get();
+        (v > m + 1e-9 * m.abs().max(1.0)).then_some(m)
+    };
     let said = Signal::derive(move || {
-        let problem = refused.get()?;
         let lang = lang.get();
         let unit = unit.map_or("", |u| t(lang, u));
         let mark = |s: &str| engine::i18n::format::decimal_mark(lang, s);
         let now = format!("{} {unit}", mark(&shown_of(value.get())));
         let now = now.trim_end();
         let field = t(lang, label);
+        let Some(problem) = refused.get() else {
+            let m = beyond()?;
+            let m = format!("{} {unit}", mark(&lo_of(m, scale)));
+            return Some(tf(
+                lang,
+                "ui.field_beyond",
+                &[("field", &field), ("now", &now), ("max", &m.trim_end())],
+            ));
+        };
         let text = match problem {
             Refused::Empty => tf(lang, "ui.field_empty", &[("field", &field), ("now", &now)]),
             Refused::NotNumber(got) => tf(
@@ -484,9 +500,9 @@ pub fn NumberField(
                     step=st
                     aria-describedby=help_id2
                     aria-invalid=move || {
-                        refused
-                            .with(|r| matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(_))))
-                            .then_some("true")
+                        (refused.with(|r| matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(_))))
+                            || (refused.with(Option::is_none) && beyond().is_some()))
+                        .then_some("true")
                     }
                     prop:value=shown
                     on:change=move |ev| commit(event_target_value(&ev))

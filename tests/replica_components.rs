@@ -592,6 +592,39 @@ async fn the_controls_edit_every_part_of_the_config_and_show_the_engines_errors(
     );
     tick().await;
     assert_eq!(config.with_untracked(|c| c.nodes.outages[0].node), 3);
+    // An empty cell is said as such (it read 'there is no node “”'), marked,
+    // and the row keeps node 3; node 0 does not exist.
+    let said = || {
+        text(
+            &root,
+            "[data-testid=node-outages] [data-testid=field-error]",
+        )
+    };
+    set(
+        "[data-testid=node-outages] [data-testid=window-row] input",
+        "",
+    );
+    tick().await;
+    assert!(said().contains("type a number"), "{}", said());
+    assert!(said().ends_with("it stays at 3."), "{}", said());
+    let cell = root
+        .query_selector("[data-testid=node-outages] [data-testid=window-row] input")
+        .unwrap()
+        .unwrap();
+    assert_eq!(cell.get_attribute("aria-invalid").as_deref(), Some("true"));
+    set(
+        "[data-testid=node-outages] [data-testid=window-row] input",
+        "0",
+    );
+    tick().await;
+    assert!(said().contains("there is no node “0”"), "{}", said());
+    assert_eq!(config.with_untracked(|c| c.nodes.outages[0].node), 3);
+    set(
+        "[data-testid=node-outages] [data-testid=window-row] input",
+        "3",
+    );
+    tick().await;
+    assert_eq!(cell.get_attribute("aria-invalid"), None);
     // A | B: the second client appears and edits `compare`.
     assert!(root
         .query_selector("[data-testid=b-workers]")

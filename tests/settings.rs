@@ -370,3 +370,63 @@ async fn a_field_never_changes_another_unsaid() {
     assert_eq!((b.window, b.min_calls), (10, 20));
     assert!(!errors.get_untracked().is_empty(), "the engine refuses it");
 }
+
+/// A bound another setting moves below the value is said at the value too:
+/// availability's run shortened to 20 s with a crash at 30 s (it passed
+/// silently, and the run counted 40 s of downtime after a 20 s load).
+#[wasm_bindgen_test]
+async fn a_value_beyond_a_bound_another_setting_moved_is_said() {
+    use cloud_patterns_playground::controls::FieldFeedback;
+    use cloud_patterns_playground::labs::availability::controls::AvailControls;
+    use engine::labs::availability::config::AvailabilityConfig;
+    use engine::validate::ConfigError;
+    let config = RwSignal::new(AvailabilityConfig::default());
+    let crash_s = config.with_untracked(|c| match &c.registration.crashes {
+        engine::labs::availability::config::Crashes::Fixed { crashes } => crashes[0].at_ms / 1000,
+        _ => panic!("the default has a fixed crash"),
+    });
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let root = container();
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        I18n::provide(Lang::En);
+        provide_context(FieldFeedback::new(errors));
+        view! { <AvailControls config=config errors=errors /> }
+    });
+    tick().await;
+    let crash = || {
+        root.query_selector("[data-testid=crash-at]")
+            .unwrap()
+            .expect("the crash's time")
+    };
+    let said = || {
+        crash()
+            .query_selector("[data-testid=field-error]")
+            .unwrap()
+            .and_then(|e| e.text_content())
+    };
+    assert_eq!(said(), None);
+    let duration: HtmlInputElement = root
+        .query_selector("[data-testid=duration] input[type=number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    set(&duration, &(crash_s - 10).to_string()).await;
+    assert_eq!(
+        said().as_deref(),
+        Some(
+            format!(
+                "“Crashes at” is {crash_s} s: more than the {} s the other settings now allow.",
+                crash_s - 10
+            )
+            .as_str()
+        )
+    );
+    let input = crash()
+        .query_selector("input[type=number]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    set(&duration, &(crash_s + 10).to_string()).await;
+    assert_eq!(said(), None);
+    assert_eq!(input.get_attribute("aria-invalid"), None);
+}

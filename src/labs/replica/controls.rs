@@ -563,7 +563,7 @@ fn WindowsField(
     let lang = use_i18n().lang;
     // A time that is not one is said, not dropped unseen.
     // (With the column: a node or rack is numbered from 1, a time from 0.)
-    let bad = RwSignal::new(None::<(String, usize)>);
+    let bad = RwSignal::new(None::<(String, usize, usize)>);
     let edit = move |i: usize, k: usize, raw: String| {
         mark();
         let least = if k == 0 && !target.is_empty() {
@@ -574,7 +574,7 @@ fn WindowsField(
         let Some(v) = crate::browser::parse_f64(raw.trim())
             .filter(|v| v.is_finite() && *v >= least && v.fract() == 0.0)
         else {
-            bad.set(Some((raw.trim().to_string(), k)));
+            bad.set(Some((raw.trim().to_string(), i, k)));
             return;
         };
         bad.set(None);
@@ -594,9 +594,20 @@ fn WindowsField(
         })
     };
     let said = Signal::derive(move || {
-        bad.get().map(|(got, k)| {
+        bad.get().map(|(got, i, k)| {
             let lang = lang.get();
             let field = t(lang, label);
+            if got.is_empty() {
+                // An empty box: what the cell stays at (it read 'there is
+                // no node “”').
+                let v = rows.with(|r| r.get(i).map_or(0, |row| row[k])).to_string();
+                let now = if k == 0 && !target.is_empty() {
+                    v
+                } else {
+                    format!("{v} {}", t(lang, "unit.ms"))
+                };
+                return tf(lang, "ui.field_empty", &[("field", &field), ("now", &now)]);
+            }
             if k == 0 && !target.is_empty() {
                 let what = t(lang, target).to_lowercase();
                 tf(
@@ -629,6 +640,7 @@ fn WindowsField(
                                     <label class="replica-window-cell">
                                         <span>{tr(key)}</span>
                                         <input type="number" min=if k == 0 && !target.is_empty() { "1" } else { "0" } value=row[k].to_string()
+                                            aria-invalid=move || bad.with(|b| b.as_ref().is_some_and(|b| (b.1, b.2) == (i, k))).then_some("true")
                                             on:change=move |ev| edit(i, k, event_target_value(&ev)) />
                                     </label>
                                 }).collect_view()}
