@@ -429,7 +429,7 @@ fn MetadataFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="replica.group.metadata">
-            <NumberField label="replica.ctl.replication" path="metadata.replication" help="replica.help.replication" unit="replica.unit.replicas" value=replication on_change=set_replication min=1.0 max=5.0 testid="replication" />
+            <NumberField label="replica.ctl.replication" path="metadata.replication" help="replica.help.replication" unit="replica.unit.replicas" value=replication on_change=set_replication min=1.0 max=5.0 max_now=Signal::derive(move || config.with(|c| c.nodes.count.max(1) as f64)) testid="replication" />
             <ChoiceField
                 label="replica.ctl.placement" path="metadata.placement"
                 help="replica.help.placement"
