@@ -20,16 +20,11 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn container() -> HtmlElement {
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let div = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&div).unwrap();
-    div.unchecked_into()
-}
+use common::container;
 
 fn all(root: &Element, sel: &str) -> Vec<Element> {
     let list = root.query_selector_all(sel).unwrap();
@@ -157,125 +152,56 @@ where
     found
 }
 
-#[wasm_bindgen_test]
-async fn retry_number_fields_take_what_the_engine_takes() {
-    let found = check(
-        "retry",
-        engine::labs::retry::presets::all()
-            .into_iter()
-            .map(|p| {
-                let (c, s) = (p.config.clone(), p.seed);
-                (
-                    p.id.to_string(),
-                    move || view! { <RetryLab config=c seed=s /> },
-                )
-            })
-            .collect(),
-    )
-    .await;
-    assert!(
-        found.is_empty(),
-        "{} problems:\n{}",
-        found.len(),
-        found.join("\n")
-    );
+/// One test per lab: every preset mounted, each number field swept.
+macro_rules! sweep {
+    ($test:ident, $lab:ident, $view:ident) => {
+        #[wasm_bindgen_test]
+        async fn $test() {
+            let found = check(
+                stringify!($lab),
+                engine::labs::$lab::presets::all()
+                    .into_iter()
+                    .map(|p| {
+                        let (c, s) = (p.config.clone(), p.seed);
+                        (
+                            p.id.to_string(),
+                            move || view! { <$view config=c seed=s /> },
+                        )
+                    })
+                    .collect(),
+            )
+            .await;
+            assert!(
+                found.is_empty(),
+                "{} problems:\n{}",
+                found.len(),
+                found.join("\n")
+            );
+        }
+    };
 }
 
-#[wasm_bindgen_test]
-async fn choreography_number_fields_take_what_the_engine_takes() {
-    let found = check(
-        "choreography",
-        engine::labs::choreography::presets::all()
-            .into_iter()
-            .map(|p| {
-                let (c, s) = (p.config.clone(), p.seed);
-                (
-                    p.id.to_string(),
-                    move || view! { <ChoreographyLab config=c seed=s /> },
-                )
-            })
-            .collect(),
-    )
-    .await;
-    assert!(
-        found.is_empty(),
-        "{} problems:\n{}",
-        found.len(),
-        found.join("\n")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn cqrs_number_fields_take_what_the_engine_takes() {
-    let found = check(
-        "cqrs",
-        engine::labs::cqrs::presets::all()
-            .into_iter()
-            .map(|p| {
-                let (c, s) = (p.config.clone(), p.seed);
-                (
-                    p.id.to_string(),
-                    move || view! { <CqrsLab config=c seed=s /> },
-                )
-            })
-            .collect(),
-    )
-    .await;
-    assert!(
-        found.is_empty(),
-        "{} problems:\n{}",
-        found.len(),
-        found.join("\n")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn replica_number_fields_take_what_the_engine_takes() {
-    let found = check(
-        "replica",
-        engine::labs::replica::presets::all()
-            .into_iter()
-            .map(|p| {
-                let (c, s) = (p.config.clone(), p.seed);
-                (
-                    p.id.to_string(),
-                    move || view! { <ReplicaLab config=c seed=s /> },
-                )
-            })
-            .collect(),
-    )
-    .await;
-    assert!(
-        found.is_empty(),
-        "{} problems:\n{}",
-        found.len(),
-        found.join("\n")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn availability_number_fields_take_what_the_engine_takes() {
-    let found = check(
-        "availability",
-        engine::labs::availability::presets::all()
-            .into_iter()
-            .map(|p| {
-                let (c, s) = (p.config.clone(), p.seed);
-                (
-                    p.id.to_string(),
-                    move || view! { <AvailabilityLab config=c seed=s /> },
-                )
-            })
-            .collect(),
-    )
-    .await;
-    assert!(
-        found.is_empty(),
-        "{} problems:\n{}",
-        found.len(),
-        found.join("\n")
-    );
-}
+sweep!(
+    retry_number_fields_take_what_the_engine_takes,
+    retry,
+    RetryLab
+);
+sweep!(
+    choreography_number_fields_take_what_the_engine_takes,
+    choreography,
+    ChoreographyLab
+);
+sweep!(cqrs_number_fields_take_what_the_engine_takes, cqrs, CqrsLab);
+sweep!(
+    replica_number_fields_take_what_the_engine_takes,
+    replica,
+    ReplicaLab
+);
+sweep!(
+    availability_number_fields_take_what_the_engine_takes,
+    availability,
+    AvailabilityLab
+);
 
 /// A field changes its own setting only. Retry's nodes lowered to 1 under
 /// "bigfs" (node 2 down, retries to the next replica) turned the outage into

@@ -4,6 +4,18 @@
 
 use web_sys::Element;
 
+/// A fresh `<div>` at the end of the page's body, to mount a view in.
+pub fn container() -> web_sys::HtmlElement {
+    use wasm_bindgen::JsCast;
+    let div = document().create_element("div").expect("a div");
+    document()
+        .body()
+        .expect("a body")
+        .append_child(&div)
+        .expect("append the div");
+    div.unchecked_into()
+}
+
 fn document() -> web_sys::Document {
     web_sys::window()
         .and_then(|w| w.document())
