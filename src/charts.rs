@@ -200,19 +200,7 @@ impl Unit {
 
 /// A whole number with the thousands separator of `lang`: `3,201` / `3.201`.
 pub fn fmt_count(lang: Lang, n: u64) -> String {
-    let sep = match lang {
-        Lang::En => ',',
-        Lang::Es | Lang::Pt => '.',
-    };
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    engine::i18n::format::grouped(lang, n)
 }
 
 /// A number for an axis or a rate: grouped and whole from 100 up, with at

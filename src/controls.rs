@@ -415,6 +415,15 @@ pub fn NumberField(
         left_at.set_value(now);
         refused.set(((now - v).abs() > slack).then_some(Refused::Adjusted(text)));
     };
+    // Typed back to the value the field holds, the box fires no change
+    // event (it held that text when last changed): a message about other
+    // text ("2.5 is not possible here", after typing 2) would stay.
+    let settle = move |raw: String| {
+        let typed = crate::browser::parse_f64(&raw.trim().replace(',', "."));
+        if typed.is_some_and(|v| shown_of(v / scale) == shown_of(value.get_untracked())) {
+            refused.set(None);
+        }
+    };
     // As text: an f64 attribute would format through std's float printer.
     let lo = engine::num::Short(min * scale).to_string();
     let hi =
@@ -431,18 +440,23 @@ pub fn NumberField(
     };
     let said = Signal::derive(move || {
         let lang = lang.get();
-        let unit = unit.map_or("", |u| t(lang, u));
         let mark = |s: &str| engine::i18n::format::decimal_mark(lang, s);
-        let now = format!("{} {unit}", mark(&shown_of(value.get())));
-        let now = now.trim_end();
+        // A value with its unit, grouped ("1,000 files", "1 file").
+        let with_unit = |text: String| {
+            let n = said_number(lang, &text);
+            match unit {
+                Some(u) => format!("{n} {}", unit_for(lang, u, &text)),
+                None => n,
+            }
+        };
+        let now = with_unit(shown_of(value.get()));
         let field = t(lang, label);
         let Some(problem) = refused.get() else {
-            let m = beyond()?;
-            let m = format!("{} {unit}", mark(&lo_of(m, scale)));
+            let m = with_unit(lo_of(beyond()?, scale));
             return Some(tf(
                 lang,
                 "ui.field_beyond",
-                &[("field", &field), ("now", &now), ("max", &m.trim_end())],
+                &[("field", &field), ("now", &now), ("max", &m)],
             ));
         };
         let text = match problem {
@@ -458,11 +472,8 @@ pub fn NumberField(
                 &[
                     ("field", &field),
                     ("got", &mark(&got)),
-                    ("min", &mark(&lo_of(min, scale))),
-                    (
-                        "max",
-                        &format!("{} {unit}", mark(&lo_of(max_of(), scale))).trim_end(),
-                    ),
+                    ("min", &said_number(lang, &lo_of(min, scale))),
+                    ("max", &with_unit(lo_of(max_of(), scale))),
                     ("now", &now),
                 ],
             ),
@@ -505,14 +516,60 @@ pub fn NumberField(
                         .then_some("true")
                     }
                     prop:value=shown
+                    on:input=move |ev| settle(event_target_value(&ev))
                     on:change=move |ev| commit(event_target_value(&ev))
                 />
-                {unit.map(|u| view! { <span class="unit">{tr(u)}</span> })}
+                {unit
+                    .map(|u| {
+                        view! {
+                            <span class="unit">
+                                {move || unit_for(lang.get(), u, &shown())}
+                            </span>
+                        }
+                    })}
             </div>
             <small id=help_id class="help">{tr(help)}</small>
             <FieldNotes me=me said=said />
         </div>
     }
+}
+
+/// A number as a field's message says it (`text` as [`engine::num::Short`]
+/// writes it): thousands grouped and the decimal mark of `lang`, so
+/// "100000" reads "100,000" in English and "100.000" in Spanish, as the
+/// results do, and "2.5" reads "2,5".
+fn said_number(lang: engine::i18n::Lang, text: &str) -> String {
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let int = match int.parse::<u64>() {
+        Ok(n) => crate::charts::fmt_count(lang, n),
+        Err(_) => int.to_string(),
+    };
+    match frac {
+        Some(f) => {
+            let point = if lang == engine::i18n::Lang::En {
+                '.'
+            } else {
+                ','
+            };
+            format!("{sign}{int}{point}{f}")
+        }
+        None => format!("{sign}{int}"),
+    }
+}
+
+/// A unit beside a number: `{unit}.one` when the number is exactly 1 and
+/// the catalogue has it ("1 file", "2 files").
+fn unit_for(lang: engine::i18n::Lang, unit: &'static str, number: &str) -> String {
+    if number == "1" {
+        let one = format!("{unit}.one");
+        if engine::i18n::has(&one) {
+            return t(lang, &one).to_string();
+        }
+    }
+    t(lang, unit).to_string()
 }
 
 /// A bound as shown in a message, to a millionth (a rate's 1 as 100; the

@@ -59,7 +59,10 @@ fn engine_refused(note: &str, typed: &str) -> bool {
     let (Some(_), Some(got)) = (note.find("must be between"), note.rsplit("got ").next()) else {
         return false;
     };
-    let (Ok(got), Ok(typed)) = (got.trim().parse::<f64>(), typed.parse::<f64>()) else {
+    let (Ok(got), Ok(typed)) = (
+        got.trim().replace(',', "").parse::<f64>(),
+        typed.parse::<f64>(),
+    ) else {
         return false;
     };
     [1.0, 1000.0, 0.001, 0.01, 100.0]

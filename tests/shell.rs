@@ -225,6 +225,14 @@ async fn number_field_says_what_it_adjusted_and_what_was_not_applied() {
         text_in("attempts", "[data-testid=field-error]").as_deref(),
         Some("“Max attempts”: 2.5 is not possible here; it is set to 2.")
     );
+    // Typed back to 2, the box fires no change event (it held "2" when last
+    // changed): the message about 2.5 goes as the 2 is typed.
+    attempts.set_value("2");
+    attempts
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    next_tick().await;
+    assert_eq!(text_in("attempts", "[data-testid=field-error]"), None);
     // The engine then finds the config wrong: said under this field.
     errors.set(vec![ConfigError {
         field: "strategy.max_attempts".into(),
@@ -260,6 +268,60 @@ async fn number_field_says_what_it_adjusted_and_what_was_not_applied() {
     errors.set(vec![]);
     next_tick().await;
     assert_eq!(text_in("attempts", "[data-testid=field-not-applied]"), None);
+}
+
+/// A count's unit follows the number ("1 file", "2 files"), beside the box
+/// and in its messages, and large numbers are grouped as the results group
+/// them ("100,000"; "100.000" in Spanish).
+#[wasm_bindgen_test]
+async fn number_field_units_agree_with_one_and_numbers_are_grouped() {
+    let root = container();
+    let lang = RwSignal::new(Lang::En);
+    let value = RwSignal::new(1.0);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n { lang });
+        view! {
+            <NumberField
+                label="replica.ctl.files"
+                help="replica.help.files"
+                unit="replica.unit.files"
+                value=value
+                on_change=Callback::new(move |v: f64| value.set(v))
+                min=1.0
+                max=100_000.0
+            />
+        }
+    });
+    next_tick().await;
+    let text_of = |sel: &str| {
+        root.query_selector(sel)
+            .unwrap()
+            .map(|e| e.text_content().unwrap_or_default())
+    };
+    assert_eq!(text_of(".unit").as_deref(), Some("file"));
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("input[type=number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value("200000");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    next_tick().await;
+    let said = text_of("[data-testid=field-error]").unwrap_or_default();
+    assert!(
+        said.contains("goes from 1 to 100,000 files: 200000 is not applied; it stays at 1 file."),
+        "{said}"
+    );
+    lang.set(Lang::Es);
+    next_tick().await;
+    let said = text_of("[data-testid=field-error]").unwrap_or_default();
+    assert!(said.contains("va de 1 a 100.000 archivos"), "{said}");
+    assert!(said.ends_with("sigue en 1 archivo."), "{said}");
+    value.set(2500.5);
+    next_tick().await;
+    assert_eq!(text_of(".unit").as_deref(), Some("archivos"));
 }
 
 #[wasm_bindgen_test]

@@ -43,8 +43,8 @@ impl ConfigError {
     pub fn describe_as(&self, lang: Lang, field: &str) -> String {
         match &self.problem {
             Problem::OutOfRange { min, max, got } => {
-                // In the decimal mark of the language (0.001 / 0,001).
-                let num = |v: f64| crate::i18n::format::decimal_mark(lang, &num(v));
+                // As the language writes it (10,000 / 10.000; 0.001 / 0,001).
+                let num = |v: f64| crate::i18n::format::number(lang, v);
                 tf(
                     lang,
                     "error.out_of_range",
@@ -67,7 +67,10 @@ impl ConfigError {
                 &[("field", &field), ("detail", &reader_detail(lang, detail))],
             ),
             Problem::TooMuchWork { key, got, max, lower } => {
-                let whole = |v: f64| crate::i18n::format::decimal_mark(lang, &crate::num::fixed(v, 0));
+                let whole = |v: f64| match v.is_finite() && v >= 0.0 {
+                    true => crate::i18n::format::grouped(lang, libm::round(v) as u64),
+                    false => crate::num::fixed(v, 0),
+                };
                 let or = crate::i18n::t(lang, "error.work_or");
                 let lower = match lower.split_last() {
                     Some((last, [])) => last.clone(),
@@ -86,16 +89,6 @@ impl ConfigError {
                 )
             }
         }
-    }
-}
-
-fn num(v: f64) -> String {
-    if v.is_finite() && libm::fabs(v - libm::round(v)) < 1e-9 && libm::fabs(v) < 1e15 {
-        format!("{}", v as i64)
-    } else if v.is_finite() {
-        crate::num::Short(v).to_string()
-    } else {
-        "∞".to_string()
     }
 }
 

@@ -332,7 +332,7 @@ fn invalid_values_are_refused_with_the_validators_words() {
     ])
     .fails_with("service.transient_failure_rate must be between 0 and 1, got 5");
     assert!(
-        stderr.contains("strategy.max_attempts must be between 0 and 10000, got 10001"),
+        stderr.contains("strategy.max_attempts must be between 0 and 10,000, got 10,001"),
         "{stderr}"
     );
     playground(&["run", file.path(), "--set", "strategy.max_attempts=1000000000000"]).fails_with("1000000000000");
@@ -588,7 +588,7 @@ fn sweep_names_side_b_and_refuses_what_it_cannot_run() {
     assert!(header[first_b..].iter().all(|h| h.starts_with("b.")));
     // A bad point is named and nothing is printed.
     playground(&["sweep", "#/en/retry", "--vary", "strategy.max_attempts=2,20000"])
-        .fails_with("strategy.max_attempts (at strategy.max_attempts=20000) must be between 0 and 10000");
+        .fails_with("strategy.max_attempts (at strategy.max_attempts=20000) must be between 0 and 10,000");
     playground(&["sweep", "#/en/retry"]).fails_with("needs --vary");
     playground(&["sweep", "#/en/retry", "--seeds", "0"]).fails_with("--seeds needs a whole number ≥ 1");
     playground(&["run", "#/en/retry", "--vary", "strategy.max_attempts=1,2"]).fails_with("only `sweep`");
@@ -606,6 +606,6 @@ fn the_command_line_takes_links_too_long_for_a_tab() {
     );
     let decoded = playground(&["decode", file.path()]).ok();
     assert!(decoded.contains("\"max_attempts\": 20"), "{decoded}");
-    playground(&["url", file.path()]).fails_with("more than the 10000000 a run may");
+    playground(&["url", file.path()]).fails_with("more than the 10,000,000 a run may");
     assert!(playground(&["--help"]).ok().contains("100,000,000"));
 }

@@ -382,7 +382,7 @@ fn hostile_values_get_clear_messages() {
     check(
         &cfg(r#"{"strategy": {"max_attempts": 10001}}"#),
         invalid,
-        "strategy.max_attempts must be between 0 and 10000, got 10001",
+        "strategy.max_attempts must be between 0 and 10,000, got 10,001",
     );
     check(&cfg(r#"{"service": {"latency_ms": -5}}"#), invalid, "-5");
     check(&cfg(r#"{"service": {"slow_rate": -0.5}}"#), invalid, "slow_rate");

@@ -866,7 +866,7 @@ fn a_crash_every_millisecond_for_a_day_is_refused_naming_its_mttf() {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].field, "registration.crashes.mttf_ms");
         assert!(
-            errors[0].to_string().contains("the node could crash 43200000 times over this run, more than the 100000 a run may: raise registration.crashes.mttf_ms, or lower load.duration_ms"),
+            errors[0].to_string().contains("the node could crash 43,200,000 times over this run, more than the 100,000 a run may: raise registration.crashes.mttf_ms, or lower load.duration_ms"),
             "{}",
             errors[0]
         );

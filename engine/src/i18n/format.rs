@@ -29,6 +29,37 @@ pub fn decimal(lang: Lang, v: f64, decimals: usize) -> String {
     decimal_mark(lang, &text)
 }
 
+/// A whole number with the thousands separator of `lang`: `3,201` in
+/// English, `3.201` in Spanish and Portuguese.
+pub fn grouped(lang: Lang, n: u64) -> String {
+    let sep = match lang {
+        Lang::En => ',',
+        Lang::Es | Lang::Pt => '.',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number in a message: whole ones grouped (`10,000,000`), others as
+/// [`crate::num::Short`] writes them, in the decimal mark of `lang`.
+pub fn number(lang: Lang, v: f64) -> String {
+    if v.is_finite() && libm::fabs(v - libm::round(v)) < 1e-9 && libm::fabs(v) < 1e15 {
+        let sign = if v < 0.0 { "-" } else { "" };
+        format!("{sign}{}", grouped(lang, libm::fabs(libm::round(v)) as u64))
+    } else if v.is_finite() {
+        decimal_mark(lang, &crate::num::Short(v).to_string())
+    } else {
+        "∞".to_string()
+    }
+}
+
 /// `n` in superscript digits, for exponents in formulas (`3` → `³`).
 pub fn superscript(n: u32) -> String {
     const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
@@ -51,6 +82,16 @@ mod tests {
         assert_eq!(decimal(Lang::En, -0.0001, 2), "0");
         assert_eq!(decimal(Lang::En, f64::NAN, 2), "—");
         assert_eq!(decimal_mark(Lang::Pt, "4.43 s"), "4,43 s");
+    }
+
+    #[test]
+    fn messages_group_whole_numbers() {
+        assert_eq!(grouped(Lang::En, 10_000_000), "10,000,000");
+        assert_eq!(grouped(Lang::Es, 1000), "1.000");
+        assert_eq!(grouped(Lang::Pt, 999), "999");
+        assert_eq!(number(Lang::En, -2500.0), "-2,500");
+        assert_eq!(number(Lang::Pt, 0.001), "0,001");
+        assert_eq!(number(Lang::En, f64::INFINITY), "∞");
     }
 
     #[test]

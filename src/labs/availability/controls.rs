@@ -71,10 +71,10 @@ fn LoadFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="availability.group.load">
-            <NumberField label="availability.ctl.rate" help="availability.hint.rate" unit="unit.per_s" value=rate on_change=set_rate min=0.0 max=10_000.0 step=1.0 testid="rate" />
-            <NumberField label="availability.ctl.ramp_up" help="availability.hint.ramp_up" unit="unit.s" value=ramp on_change=set_ramp min=0.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="ramp-up" />
-            <NumberField label="availability.ctl.duration" help="availability.hint.duration" unit="unit.s" value=dur on_change=set_dur min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="duration" />
-            <NumberField label="availability.ctl.command_share" help="availability.hint.command_share" unit="unit.percent" value=share on_change=set_share min=0.0 max=1.0 step=0.01 scale=100.0 testid="command-share" />
+            <NumberField label="availability.ctl.rate" path="load.requests_per_s" help="availability.hint.rate" unit="unit.per_s" value=rate on_change=set_rate min=0.0 max=10_000.0 step=1.0 testid="rate" />
+            <NumberField label="availability.ctl.ramp_up" path="load.ramp_up_ms" help="availability.hint.ramp_up" unit="unit.s" value=ramp on_change=set_ramp min=0.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="ramp-up" />
+            <NumberField label="availability.ctl.duration" path="load.duration_ms" help="availability.hint.duration" unit="unit.s" value=dur on_change=set_dur min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="duration" />
+            <NumberField label="availability.ctl.command_share" path="load.command_share" help="availability.hint.command_share" unit="unit.percent" value=share on_change=set_share min=0.0 max=1.0 step=0.01 scale=100.0 testid="command-share" />
         </FieldGroup>
     }
 }
@@ -94,9 +94,9 @@ fn GatewayFields(config: RwSignal<Cfg>) -> impl IntoView {
     let (slo, set_slo) = bind(config, |c| c.slo, |c, v| c.slo = v);
     view! {
         <FieldGroup title="availability.group.gateway">
-            <NumberField label="availability.ctl.command_timeout" help="availability.hint.command_timeout" unit="unit.ms" value=ct on_change=set_ct min=1.0 max=600_000.0 step=100.0 testid="command-timeout" />
-            <NumberField label="availability.ctl.query_timeout" help="availability.hint.query_timeout" unit="unit.ms" value=qt on_change=set_qt min=1.0 max=600_000.0 step=100.0 testid="query-timeout" />
-            <NumberField label="availability.ctl.slo" help="availability.hint.slo" unit="unit.percent" value=slo on_change=set_slo min=0.0 max=0.999_999 step=0.0001 scale=100.0 testid="slo" />
+            <NumberField label="availability.ctl.command_timeout" path="command_timeout_ms" help="availability.hint.command_timeout" unit="unit.ms" value=ct on_change=set_ct min=1.0 max=600_000.0 step=100.0 testid="command-timeout" />
+            <NumberField label="availability.ctl.query_timeout" path="query_timeout_ms" help="availability.hint.query_timeout" unit="unit.ms" value=qt on_change=set_qt min=1.0 max=600_000.0 step=100.0 testid="query-timeout" />
+            <NumberField label="availability.ctl.slo" path="slo" help="availability.hint.slo" unit="unit.percent" value=slo on_change=set_slo min=0.0 max=0.999_999 step=0.0001 scale=100.0 testid="slo" />
         </FieldGroup>
     }
 }
@@ -134,6 +134,7 @@ fn fixed_mut(c: &mut Cfg, queries: bool) -> Option<&mut Vec<Crash>> {
 #[component]
 fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
     let q = queries;
+    let name = if q { "queries" } else { "registration" };
     let (lat, set_lat) = bind(
         config,
         move |c| svc(c, q).latency_ms as f64,
@@ -270,21 +271,22 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
         };
         view! {
             <div class="av-crash-row" data-testid=format!("{p}crash-{i}")>
-                <NumberField label="availability.ctl.crash_at" help="availability.hint.crash_at" unit="unit.s" value=at on_change=set_at min=0.0 max=2_678_400_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="crash-at" />
-                <NumberField label="availability.ctl.restart" help="availability.hint.restart" unit="unit.s" value=restart on_change=set_restart min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="crash-restart" />
-                <ToggleField label="availability.ctl.hang" help="availability.hint.hang" value=hung on_change=set_hung testid="crash-hang" />
+                <NumberField label="availability.ctl.crash_at" path=format!("{name}.crashes.crashes[].at_ms") help="availability.hint.crash_at" unit="unit.s" value=at on_change=set_at min=0.0 max=2_678_400_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="crash-at" />
+                <NumberField label="availability.ctl.restart" path=format!("{name}.crashes.crashes[].restart_ms") help="availability.hint.restart" unit="unit.s" value=restart on_change=set_restart min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="crash-restart" />
+                <ToggleField label="availability.ctl.hang" path=format!("{name}.crashes.crashes[].hang") help="availability.hint.hang" value=hung on_change=set_hung testid="crash-hang" />
                 <button type="button" class="btn small" on:click=remove data-testid="crash-remove">{tr("availability.ctl.remove_crash")}</button>
             </div>
         }
     };
     view! {
         <FieldGroup title=if q { "availability.group.queries" } else { "availability.group.registration" }>
-            <NumberField label="availability.ctl.latency" help="availability.hint.latency" unit="unit.ms" value=lat on_change=set_lat min=0.0 max=600_000.0 step=5.0 testid=tid("latency") />
-            <ChoiceField label="ctl.latency_shape" help="availability.hint.shape" options=shape_options() value=shape on_change=set_shape testid=tid("shape") />
-            <NumberField label="availability.ctl.capacity" help="availability.hint.capacity" value=cap on_change=set_cap min=0.0 max=100_000.0 testid=tid("capacity") />
-            <NumberField label="availability.ctl.hang_ms" help="availability.hint.hang_ms" unit="unit.ms" value=hang on_change=set_hang min=0.0 max=600_000.0 step=500.0 testid=tid("hang") />
+            <NumberField label="availability.ctl.latency" path=format!("{name}.latency_ms") help="availability.hint.latency" unit="unit.ms" value=lat on_change=set_lat min=0.0 max=600_000.0 step=5.0 testid=tid("latency") />
+            <ChoiceField label="ctl.latency_shape" path=format!("{name}.latency_shape") help="availability.hint.shape" options=shape_options() value=shape on_change=set_shape testid=tid("shape") />
+            <NumberField label="availability.ctl.capacity" path=format!("{name}.capacity") help="availability.hint.capacity" value=cap on_change=set_cap min=0.0 max=100_000.0 testid=tid("capacity") />
+            <NumberField label="availability.ctl.hang_ms" path=format!("{name}.hang_ms") help="availability.hint.hang_ms" unit="unit.ms" value=hang on_change=set_hang min=0.0 max=600_000.0 step=500.0 testid=tid("hang") />
             <ChoiceField
                 label="availability.ctl.crashes"
+                path=format!("{name}.crashes")
                 help="availability.hint.crashes"
                 options=vec![("fixed", "availability.opt.fixed_crashes"), ("random", "availability.opt.random_crashes")]
                 value=kind
@@ -294,8 +296,8 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
             {crate::show::show_or(
                 is_random,
                 move || view! {
-                    <NumberField label="availability.ctl.mttf" help="availability.hint.mttf" unit="unit.s" value=mttf on_change=set_mttf min=1.0 max=2_678_400_000.0 step=60_000.0 scale=0.001 testid=tid("mttf") />
-                    <NumberField label="availability.ctl.mttr" help="availability.hint.mttr" unit="unit.s" value=mttr on_change=set_mttr min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid=tid("mttr") />
+                    <NumberField label="availability.ctl.mttf" path=format!("{name}.crashes.mttf_ms") help="availability.hint.mttf" unit="unit.s" value=mttf on_change=set_mttf min=1.0 max=2_678_400_000.0 step=60_000.0 scale=0.001 testid=tid("mttf") />
+                    <NumberField label="availability.ctl.mttr" path=format!("{name}.crashes.mttr_ms") help="availability.hint.mttr" unit="unit.s" value=mttr on_change=set_mttr min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid=tid("mttr") />
                 }.into_any(),
                 move || view! {
                     <div class="av-crashes">
@@ -327,9 +329,9 @@ fn NetworkFields(config: RwSignal<Cfg>) -> impl IntoView {
     );
     view! {
         <FieldGroup title="availability.group.network">
-            <NumberField label="availability.ctl.net_latency" help="availability.hint.net_latency" unit="unit.ms" value=lat on_change=set_lat min=0.0 max=60_000.0 testid="net-latency" />
-            <NumberField label="availability.ctl.jitter" help="availability.hint.jitter" unit="unit.ms" value=jit on_change=set_jit min=0.0 max=60_000.0 testid="net-jitter" />
-            <NumberField label="availability.ctl.loss" help="availability.hint.loss" unit="unit.percent" value=loss on_change=set_loss min=0.0 max=1.0 step=0.01 scale=100.0 testid="net-loss" />
+            <NumberField label="availability.ctl.net_latency" path="network.latency_ms" help="availability.hint.net_latency" unit="unit.ms" value=lat on_change=set_lat min=0.0 max=60_000.0 testid="net-latency" />
+            <NumberField label="availability.ctl.jitter" path="network.jitter_ms" help="availability.hint.jitter" unit="unit.ms" value=jit on_change=set_jit min=0.0 max=60_000.0 testid="net-jitter" />
+            <NumberField label="availability.ctl.loss" path="network.loss_rate" help="availability.hint.loss" unit="unit.percent" value=loss on_change=set_loss min=0.0 max=1.0 step=0.01 scale=100.0 testid="net-loss" />
         </FieldGroup>
     }
 }
@@ -396,6 +398,8 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
             });
         })
     };
+    // A pause as a whole (it must end after it starts), by its own name.
+    crate::controls::name_path(Some("projector.pauses[]".into()), "availability.ctl.pause");
     let pause_row = move |i: usize| {
         let (from, set_from) = bind(
             config,
@@ -424,8 +428,8 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
         };
         view! {
             <div class="av-crash-row" data-testid=format!("pause-{i}")>
-                <NumberField label="availability.ctl.pause_from" help="availability.hint.pause_from" unit="unit.ms" value=from on_change=set_from min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="pause-from" />
-                <NumberField label="availability.ctl.pause_to" help="availability.hint.pause_to" unit="unit.ms" value=to on_change=set_to min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="pause-to" />
+                <NumberField label="availability.ctl.pause_from" path="projector.pauses[].from_ms" help="availability.hint.pause_from" unit="unit.ms" value=from on_change=set_from min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="pause-from" />
+                <NumberField label="availability.ctl.pause_to" path="projector.pauses[].to_ms" help="availability.hint.pause_to" unit="unit.ms" value=to on_change=set_to min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="pause-to" />
                 <button type="button" class="btn small" on:click=remove data-testid="pause-remove">{tr("availability.ctl.remove_pause")}</button>
             </div>
         }
@@ -435,6 +439,7 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
         <FieldGroup title="availability.group.projector">
             <ChoiceField
                 label="availability.ctl.projector_mode"
+                path="projector.mode"
                 help="availability.hint.projector_mode"
                 options=vec![("inline", "availability.opt.inline"), ("delay", "availability.opt.delay"), ("queue", "availability.opt.queue")]
                 value=mode
@@ -444,18 +449,18 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
             {crate::show::show_or(
                 is_queue,
                 move || view! {
-                    <NumberField label="availability.ctl.projector_service" help="availability.hint.projector_service" unit="unit.ms" value=service on_change=set_service min=0.0 max=60_000.0 testid="projector-service" />
-                    <ChoiceField label="ctl.latency_shape" help="availability.hint.shape" options=shape_options() value=shape on_change=set_shape testid="projector-shape" />
-                    <NumberField label="availability.ctl.projector_batch" help="availability.hint.projector_batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid="projector-batch" />
-                    <NumberField label="availability.ctl.projector_transport" help="availability.hint.projector_transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid="projector-transport" />
-                    <NumberField label="availability.ctl.projector_crash" help="availability.hint.projector_crash" unit="unit.ms" value=crash on_change=set_crash min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="projector-crash" />
+                    <NumberField label="availability.ctl.projector_service" path="projector.service_ms" help="availability.hint.projector_service" unit="unit.ms" value=service on_change=set_service min=0.0 max=60_000.0 testid="projector-service" />
+                    <ChoiceField label="ctl.latency_shape" path="projector.service_shape" help="availability.hint.shape" options=shape_options() value=shape on_change=set_shape testid="projector-shape" />
+                    <NumberField label="availability.ctl.projector_batch" path="projector.batch" help="availability.hint.projector_batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid="projector-batch" />
+                    <NumberField label="availability.ctl.projector_transport" path="projector.transport_ms" help="availability.hint.projector_transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid="projector-transport" />
+                    <NumberField label="availability.ctl.projector_crash" path="projector.crash_at_ms" help="availability.hint.projector_crash" unit="unit.ms" value=crash on_change=set_crash min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="projector-crash" />
                     <div class="av-pauses">
                         {move || (0..pauses.get()).map(pause_row).collect_view()}
                         <button type="button" class="btn small" on:click=add_pause data-testid="pause-add">{tr("availability.ctl.add_pause")}</button>
                     </div>
                 }.into_any(),
                 move || view! {
-                    <NumberField label="availability.ctl.projector_delay" help="availability.hint.projector_delay" unit="unit.ms" value=delay on_change=set_delay min=0.0 max=600_000.0 step=100.0 testid="projector-delay" />
+                    <NumberField label="availability.ctl.projector_delay" path="projector.delay_ms" help="availability.hint.projector_delay" unit="unit.ms" value=delay on_change=set_delay min=0.0 max=600_000.0 step=100.0 testid="projector-delay" />
                 }.into_any(),
             )}
         </FieldGroup>
@@ -482,6 +487,7 @@ fn tac_mut(c: &mut Cfg, side: usize) -> &mut Tactics {
 #[component]
 fn TacticsFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
     let s = side;
+    let at = if s == 0 { "tactics" } else { "compare" };
     let (compare, set_compare) = bind_bool(
         config,
         |c| c.compare.is_some(),
@@ -596,28 +602,30 @@ fn TacticsFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
         view! {
             <ChoiceField
                 label="availability.ctl.detector"
+                path=format!("{at}.detector")
                 help="availability.hint.detector"
                 options=vec![("ping_echo", "availability.opt.ping_echo"), ("phi_accrual", "availability.opt.phi_accrual")]
                 value=det
                 on_change=set_det
                 testid=ids[0]
             />
-            <NumberField label="availability.ctl.interval" help="availability.hint.interval" unit="unit.ms" value=interval on_change=set_interval min=10.0 max=600_000.0 step=100.0 testid=ids[1] />
+            <NumberField label="availability.ctl.interval" path=format!("{at}.interval_ms") help="availability.hint.interval" unit="unit.ms" value=interval on_change=set_interval min=10.0 max=600_000.0 step=100.0 testid=ids[1] />
             {crate::show::show_or(
                 is_phi,
                 move || view! {
-                    <NumberField label="availability.ctl.phi_window" help="availability.hint.phi_window" value=window on_change=set_window min=2.0 max=10_000.0 testid=ids[4] />
-                    <NumberField label="availability.ctl.phi_min_sd" help="availability.hint.phi_min_sd" unit="unit.ms" value=min_sd on_change=set_min_sd min=1.0 max=600_000.0 step=10.0 testid=ids[5] />
-                    <NumberField label="availability.ctl.phi_pause" help="availability.hint.phi_pause" unit="unit.ms" value=pause on_change=set_pause min=0.0 max=600_000.0 step=10.0 testid=ids[6] />
-                    <NumberField label="availability.ctl.phi_threshold" help="availability.hint.phi_threshold" value=threshold on_change=set_threshold min=0.1 max=100.0 step=0.5 testid=ids[7] />
+                    <NumberField label="availability.ctl.phi_window" path=format!("{at}.phi_window") help="availability.hint.phi_window" value=window on_change=set_window min=2.0 max=10_000.0 testid=ids[4] />
+                    <NumberField label="availability.ctl.phi_min_sd" path=format!("{at}.phi_min_sd_ms") help="availability.hint.phi_min_sd" unit="unit.ms" value=min_sd on_change=set_min_sd min=1.0 max=600_000.0 step=10.0 testid=ids[5] />
+                    <NumberField label="availability.ctl.phi_pause" path=format!("{at}.phi_pause_ms") help="availability.hint.phi_pause" unit="unit.ms" value=pause on_change=set_pause min=0.0 max=600_000.0 step=10.0 testid=ids[6] />
+                    <NumberField label="availability.ctl.phi_threshold" path=format!("{at}.phi_threshold") help="availability.hint.phi_threshold" value=threshold on_change=set_threshold min=0.1 max=100.0 step=0.5 testid=ids[7] />
                 }.into_any(),
                 move || view! {
-                    <NumberField label="availability.ctl.timeout" help="availability.hint.timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=50.0 testid=ids[2] />
-                    <NumberField label="availability.ctl.k" help="availability.hint.k" value=k on_change=set_k min=1.0 max=100.0 testid=ids[3] />
+                    <NumberField label="availability.ctl.timeout" path=format!("{at}.timeout_ms") help="availability.hint.timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=50.0 testid=ids[2] />
+                    <NumberField label="availability.ctl.k" path=format!("{at}.k") help="availability.hint.k" value=k on_change=set_k min=1.0 max=100.0 testid=ids[3] />
                 }.into_any(),
             )}
             <ChoiceField
                 label="availability.ctl.redundancy"
+                path=format!("{at}.redundancy")
                 help="availability.hint.redundancy"
                 options=vec![("none", "availability.opt.no_backup"), ("cold", "availability.opt.cold"), ("warm", "availability.opt.warm")]
                 value=red
@@ -625,14 +633,14 @@ fn TacticsFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 testid=ids[8]
             />
             {crate::show::show(is_cold, move || view! {
-                <NumberField label="availability.ctl.spin_up" help="availability.hint.spin_up" unit="unit.ms" value=spin on_change=set_spin min=0.0 max=3_600_000.0 step=500.0 testid=ids[9] />
+                <NumberField label="availability.ctl.spin_up" path=format!("{at}.spin_up_ms") help="availability.hint.spin_up" unit="unit.ms" value=spin on_change=set_spin min=0.0 max=3_600_000.0 step=500.0 testid=ids[9] />
             }.into_any())}
             {crate::show::show(has_backup, move || view! {
-                <ToggleField label="availability.ctl.resync" help="availability.hint.resync" value=resync on_change=set_resync testid=ids[10] />
+                <ToggleField label="availability.ctl.resync" path=format!("{at}.resync") help="availability.hint.resync" value=resync on_change=set_resync testid=ids[10] />
                 {crate::show::show(move || resync.get(), move || view! {
-                    <NumberField label="availability.ctl.resync_rate" help="availability.hint.resync_rate" unit="availability.unit.writes_per_s" value=rate on_change=set_rate min=0.001 max=1_000_000.0 step=10.0 testid=ids[11] />
+                    <NumberField label="availability.ctl.resync_rate" path=format!("{at}.resync_per_s") help="availability.hint.resync_rate" unit="availability.unit.writes_per_s" value=rate on_change=set_rate min=0.001 max=1_000_000.0 step=10.0 testid=ids[11] />
                 }.into_any())}
-                <ToggleField label="availability.ctl.fencing" help="availability.hint.fencing" value=fencing on_change=set_fencing testid=ids[12] />
+                <ToggleField label="availability.ctl.fencing" path=format!("{at}.fencing") help="availability.hint.fencing" value=fencing on_change=set_fencing testid=ids[12] />
             }.into_any())}
         }
     };

@@ -275,7 +275,7 @@ fn bad_configs_name_their_field() {
             }),
         ),
         (
-            "config",
+            "tactics.interval_ms",
             Box::new(|c| {
                 c.load.requests_per_s = 10_000.0;
                 c.load.duration_ms = 3_600_000;
