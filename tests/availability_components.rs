@@ -637,6 +637,44 @@ async fn the_seismograph_sums_pings_when_the_window_holds_too_many() {
     }
 }
 
+/// A service's normal shape comes with its spread, in a field of its own
+/// (it was offered with none, and ran with none); the projector, which has
+/// no spread, does not offer the normal shape (the engine refused it).
+#[wasm_bindgen_test]
+async fn the_normal_latency_shape_has_its_spread_field() {
+    let config = RwSignal::new(AvailabilityConfig::default());
+    config.update(|c| c.projector.mode = engine::patterns::projector::SyncMode::Queue);
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _keep) =
+        mount(move || view! { <AvailControls config=config errors=errors /> }.into_any());
+    tick().await;
+    let sd = || {
+        root.query_selector("[data-testid=queries-latency-sd] input[type=number]")
+            .unwrap()
+    };
+    assert!(sd().is_none());
+    let shape: web_sys::HtmlSelectElement =
+        one(&root, "[data-testid=queries-shape] select").unchecked_into();
+    shape.set_value("normal");
+    shape
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    let input: HtmlInputElement = sd().expect("the spread's field").unchecked_into();
+    input.set_value("12");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    assert_eq!(config.with_untracked(|c| c.queries.latency_sd_ms), 12);
+    assert!(AvailabilityRun::new(&config.get_untracked(), 1).is_ok());
+    let projector = all(&root, "[data-testid=projector-shape] option");
+    assert!(!projector.is_empty());
+    assert!(projector
+        .iter()
+        .all(|o| o.get_attribute("value").as_deref() != Some("normal")));
+}
+
 #[wasm_bindgen_test]
 async fn every_projector_pause_can_be_added_edited_and_removed() {
     let config = RwSignal::new(AvailabilityConfig::default());

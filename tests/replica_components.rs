@@ -544,6 +544,52 @@ async fn the_log_reads_like_the_text() {
     assert!(log.contains("the whole transfer stops"), "{log}");
 }
 
+/// The normal shape comes with its spread, set in a field of its own (it
+/// was offered with none, and ran with none); another shape drops it.
+#[wasm_bindgen_test]
+async fn the_normal_latency_shape_has_its_spread_field() {
+    let config = RwSignal::new(ReplicaConfig::default());
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _keep) =
+        mount(move || view! { <ReplicaControls config=config errors=errors /> }.into_any());
+    tick().await;
+    let sd = || {
+        root.query_selector("[data-testid=latency-sd] input[type=number]")
+            .unwrap()
+    };
+    assert!(sd().is_none(), "log-normal has no spread to set");
+    let shape: web_sys::HtmlSelectElement = root
+        .query_selector("[data-testid=latency-shape] select")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let choose = |v: &str| {
+        shape.set_value(v);
+        shape
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    choose("normal");
+    tick().await;
+    // A quarter of the 20 ms mean to start with, shown and editable.
+    let input: web_sys::HtmlInputElement = sd().expect("the spread's field").unchecked_into();
+    assert_eq!(input.value(), "5");
+    input.set_value("8");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    assert_eq!(config.with_untracked(|c| c.nodes.latency_sd_ms), 8);
+    assert!(
+        ReplicaRun::new(&config.get_untracked(), 1).is_ok(),
+        "the engine takes it"
+    );
+    choose("fixed");
+    tick().await;
+    assert_eq!(config.with_untracked(|c| c.nodes.latency_sd_ms), 0);
+    assert!(sd().is_none());
+}
+
 #[wasm_bindgen_test]
 async fn the_controls_edit_every_part_of_the_config_and_show_the_engines_errors() {
     let config = RwSignal::new(ReplicaConfig::default());

@@ -110,7 +110,9 @@ pub struct ServiceConfig {
     pub capacity: u32,
 }
 
-fn is_zero(v: &u64) -> bool {
+/// For `skip_serializing_if`: a zero spread is left out of links, so a
+/// config without it encodes as it did before the field existed.
+pub fn is_zero(v: &u64) -> bool {
     *v == 0
 }
 

@@ -19,14 +19,10 @@ use leptos::prelude::*;
 
 type Cfg = AvailabilityConfig;
 
+/// The projector's shapes: every one but the normal, which needs a spread
+/// the projector has no setting for (the engine refuses it).
 fn shape_options() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("fixed", "opt.fixed_latency"),
-        ("uniform", "opt.uniform"),
-        ("exponential", "opt.exponential_latency"),
-        ("log_normal", "opt.log_normal"),
-        ("normal", "availability.opt.normal_latency"),
-    ]
+    crate::controls::LATENCY_SHAPES[..4].to_vec()
 }
 
 #[component]
@@ -143,7 +139,20 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
     let (shape, set_shape) = bind_choice(
         config,
         move |c| latency_shape_str(svc(c, q).latency_shape),
-        move |c, v| svc_mut(c, q).latency_shape = latency_shape_from(v),
+        move |c, v| {
+            let s = svc_mut(c, q);
+            crate::controls::set_latency_shape(
+                &mut s.latency_shape,
+                &mut s.latency_sd_ms,
+                s.latency_ms,
+                v,
+            )
+        },
+    );
+    let (sd, set_sd) = bind(
+        config,
+        move |c| svc(c, q).latency_sd_ms as f64,
+        move |c, v| svc_mut(c, q).latency_sd_ms = v as u64,
     );
     let (cap, set_cap) = bind(
         config,
@@ -209,6 +218,8 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
             (false, "crashes") => "registration-crashes",
             (false, "mttf") => "registration-mttf",
             (false, "mttr") => "registration-mttr",
+            (false, "latency-sd") => "registration-latency-sd",
+            (true, "latency-sd") => "queries-latency-sd",
             (true, "latency") => "queries-latency",
             (true, "shape") => "queries-shape",
             (true, "capacity") => "queries-capacity",
@@ -281,7 +292,10 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
     view! {
         <FieldGroup title=if q { "availability.group.queries" } else { "availability.group.registration" }>
             <NumberField label="availability.ctl.latency" path=format!("{name}.latency_ms") help="availability.hint.latency" unit="unit.ms" value=lat on_change=set_lat min=0.0 max=600_000.0 step=5.0 testid=tid("latency") />
-            <ChoiceField label="ctl.latency_shape" path=format!("{name}.latency_shape") help="availability.hint.shape" options=shape_options() value=shape on_change=set_shape testid=tid("shape") />
+            <ChoiceField label="ctl.latency_shape" path=format!("{name}.latency_shape") help="availability.hint.shape" options=crate::controls::LATENCY_SHAPES.to_vec() value=shape on_change=set_shape testid=tid("shape") />
+            {crate::show::show(move || shape.get() == "normal", move || view! {
+                <NumberField label="ctl.latency_sd" path=format!("{name}.latency_sd_ms") help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid("latency-sd") />
+            }.into_any())}
             <NumberField label="availability.ctl.capacity" path=format!("{name}.capacity") help="availability.hint.capacity" value=cap on_change=set_cap min=0.0 max=100_000.0 testid=tid("capacity") />
             <NumberField label="availability.ctl.hang_ms" path=format!("{name}.hang_ms") help="availability.hint.hang_ms" unit="unit.ms" value=hang on_change=set_hang min=0.0 max=600_000.0 step=500.0 testid=tid("hang") />
             <ChoiceField

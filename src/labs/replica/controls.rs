@@ -5,8 +5,8 @@
 //! naming the field, are listed at the top of the panel.
 
 use crate::controls::{
-    bind, bind_bool, bind_choice, latency_shape_from, latency_shape_str, ChoiceField, FieldGroup,
-    NumberField, ToggleField,
+    bind, bind_bool, bind_choice, latency_shape_str, ChoiceField, FieldGroup, NumberField,
+    ToggleField,
 };
 use crate::i18n::tr;
 use crate::i18n::use_i18n;
@@ -315,7 +315,20 @@ fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
     let (shape, set_shape) = bind_choice(
         config,
         |c| latency_shape_str(c.nodes.latency_shape),
-        |c, v| c.nodes.latency_shape = latency_shape_from(v),
+        |c, v| {
+            let n = &mut c.nodes;
+            crate::controls::set_latency_shape(
+                &mut n.latency_shape,
+                &mut n.latency_sd_ms,
+                n.latency_ms,
+                v,
+            )
+        },
+    );
+    let (sd, set_sd) = bind(
+        config,
+        |c| c.nodes.latency_sd_ms as f64,
+        |c, v| c.nodes.latency_sd_ms = v as u64,
     );
     let (rate, set_rate) = bind(config, |c| c.nodes.mb_per_s, |c, v| c.nodes.mb_per_s = v);
     let (fail, set_fail) = bind(
@@ -341,11 +354,15 @@ fn NodeFields(config: RwSignal<Cfg>) -> impl IntoView {
             <ChoiceField
                 label="ctl.latency_shape"
                 help="help.latency_shape"
-                options=vec![("fixed", "opt.fixed_latency"), ("uniform", "opt.uniform"), ("exponential", "opt.exponential_latency"), ("log_normal", "opt.log_normal"), ("normal", "opt.normal_latency")]
+                path="nodes.latency_shape"
+                options=crate::controls::LATENCY_SHAPES.to_vec()
                 value=shape
                 on_change=set_shape
                 testid="latency-shape"
             />
+            {crate::show::show(move || shape.get() == "normal", move || view! {
+                <NumberField label="ctl.latency_sd" path="nodes.latency_sd_ms" help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid="latency-sd" />
+            }.into_any())}
             <NumberField label="replica.ctl.mb_per_s" path="nodes.mb_per_s" help="replica.help.mb_per_s" unit="replica.unit.mb_per_s" value=rate on_change=set_rate min=0.001 max=100_000.0 step=10.0 testid="mb-per-s" />
             <NumberField label="replica.ctl.failure_rate" path="nodes.failure_rate" help="replica.help.failure_rate" unit="unit.percent" value=fail on_change=set_fail min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="failure-rate" />
             <ListField config=config label="replica.ctl.slow" path="nodes.slow" help="replica.help.slow" get=|c| list_text(&c.nodes.slow) set=|c, v| c.nodes.slow = v testid="slow" />

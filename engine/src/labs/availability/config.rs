@@ -71,6 +71,9 @@ impl Default for Crashes {
 pub struct Service {
     pub latency_ms: u64,
     pub latency_shape: LatencyShape,
+    /// The spread of the normal shape (ms); 0 for the others.
+    #[serde(skip_serializing_if = "crate::patterns::service::is_zero")]
+    pub latency_sd_ms: u64,
     /// Requests served at once (0 = no limit); the others queue.
     pub capacity: u32,
     pub crashes: Crashes,
@@ -83,6 +86,7 @@ impl Default for Service {
         Service {
             latency_ms: 30,
             latency_shape: LatencyShape::LogNormal,
+            latency_sd_ms: 0,
             capacity: 0,
             crashes: Crashes::default(),
             hang_ms: 10_000,
@@ -268,6 +272,12 @@ impl AvailabilityConfig {
         c.int("query_timeout_ms", self.query_timeout_ms, 1, 600_000);
         for (name, s) in [("registration", &self.registration), ("queries", &self.queries)] {
             c.int(&format!("{name}.latency_ms"), s.latency_ms, 0, 600_000);
+            c.int(&format!("{name}.latency_sd_ms"), s.latency_sd_ms, 0, 600_000);
+            c.require(
+                s.latency_sd_ms == 0 || s.latency_shape == LatencyShape::Normal,
+                &format!("{name}.latency_sd_ms"),
+                "error.sd_needs_normal",
+            );
             c.int(&format!("{name}.capacity"), s.capacity as u64, 0, 100_000);
             c.int(&format!("{name}.hang_ms"), s.hang_ms, 0, 600_000);
             match &s.crashes {

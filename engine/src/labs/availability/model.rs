@@ -420,7 +420,8 @@ impl AvailabilityModel {
             &self.config.queries
         };
         let mut rng = self.keyed("service_time", id);
-        s.latency_shape.draw(&mut rng, s.latency_ms as f64, 0.0)
+        s.latency_shape
+            .draw(&mut rng, s.latency_ms as f64, s.latency_sd_ms as f64)
     }
 
     // ------------------------------------------------------------ requests

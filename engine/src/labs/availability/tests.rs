@@ -227,6 +227,8 @@ fn bad_configs_name_their_field() {
     type Break = Box<dyn Fn(&mut AvailabilityConfig)>;
     let cases: Vec<(&str, Break)> = vec![
         ("load.command_share", Box::new(|c| c.load.command_share = 1.5)),
+        // A spread only the normal shape has (it was silently unused).
+        ("queries.latency_sd_ms", Box::new(|c| c.queries.latency_sd_ms = 10)),
         ("tactics.k", Box::new(|c| c.tactics.k = 0)),
         (
             "compare.interval_ms",
@@ -314,6 +316,38 @@ fn workers_serve_at_most_capacity_at_once() {
     assert_eq!(w.wait(1, 1, 20, 1_000), 0);
     // No limit: never a wait.
     assert_eq!(Workers::default().wait(0, 0, 0, 5), 0);
+}
+
+/// The normal shape spreads the service's time by its standard deviation
+/// (the lab offered "Normal (mean ± sd)" with no sd, and ran it fixed):
+/// without one the answers are level, with 30 ms the 95th percentile sits
+/// about 1.645 sd above the median.
+#[test]
+fn the_normal_shape_spreads_by_its_standard_deviation() {
+    use crate::patterns::service::LatencyShape;
+    let mut c = AvailabilityConfig::default();
+    c.registration.crashes = Crashes::default();
+    c.load.requests_per_s = 200.0;
+    c.load.duration_ms = 60_000;
+    c.network.jitter_ms = 0;
+    c.network.loss_rate = 0.0;
+    for s in [&mut c.registration, &mut c.queries] {
+        s.latency_ms = 100;
+        s.latency_shape = LatencyShape::Normal;
+    }
+    let spread = |c: &AvailabilityConfig| {
+        let sim = run_side(c, c.tactics.clone(), 5);
+        let m = sim.model().metrics(sim.now());
+        (m.p50_ms.unwrap(), m.p95_ms.unwrap() - m.p50_ms.unwrap())
+    };
+    let (median, level) = spread(&c);
+    assert!(level < 3.0, "no spread without an sd: {level}");
+    for s in [&mut c.registration, &mut c.queries] {
+        s.latency_sd_ms = 30;
+    }
+    let (median_sd, wide) = spread(&c);
+    assert!((median_sd - median).abs() < 5.0, "{median} → {median_sd}");
+    assert!((40.0..60.0).contains(&wide), "1.645 × 30 ms ≈ 49 ms: {wide}");
 }
 
 /// A service slower than its load needs: with few workers a queue builds

@@ -71,6 +71,9 @@ pub struct Nodes {
     /// Time to start a transfer (median), and the transfer rate per transfer.
     pub latency_ms: u64,
     pub latency_shape: LatencyShape,
+    /// The spread of the normal shape (ms); 0 for the others.
+    #[serde(skip_serializing_if = "crate::patterns::service::is_zero")]
+    pub latency_sd_ms: u64,
     pub mb_per_s: f64,
     /// Chance a transfer to or from a node fails (the node answers an error).
     pub failure_rate: f64,
@@ -92,6 +95,7 @@ impl Default for Nodes {
             racks: 1,
             latency_ms: 20,
             latency_shape: LatencyShape::LogNormal,
+            latency_sd_ms: 0,
             mb_per_s: 100.0,
             failure_rate: 0.0,
             outages: vec![],
@@ -294,7 +298,8 @@ impl ReplicaConfig {
     pub fn horizon_ms(&self) -> f64 {
         let (w, n, m) = (&self.workload, &self.nodes, &self.metadata);
         let data_ms = w.chunk_mb / n.mb_per_s.max(1e-9) * 1000.0;
-        let transfer = n.latency_shape.longest(n.latency_ms as f64, 0.0) + data_ms + n.slow_ms as f64;
+        let transfer =
+            n.latency_shape.longest(n.latency_ms as f64, n.latency_sd_ms as f64) + data_ms + n.slow_ms as f64;
         let chunks = self.chunks() as f64;
         let side_max = self
             .sides()
@@ -357,6 +362,12 @@ impl ReplicaConfig {
             limits::MAX_RACKS.min(n.count.max(1) as u64),
         );
         c.int("nodes.latency_ms", n.latency_ms, 0, 600_000);
+        c.int("nodes.latency_sd_ms", n.latency_sd_ms, 0, 600_000);
+        c.require(
+            n.latency_sd_ms == 0 || n.latency_shape == LatencyShape::Normal,
+            "nodes.latency_sd_ms",
+            "error.sd_needs_normal",
+        );
         c.real("nodes.mb_per_s", n.mb_per_s, 0.001, 100_000.0);
         c.real("nodes.failure_rate", n.failure_rate, 0.0, 1.0);
         c.real("nodes.corrupt_rate", n.corrupt_rate, 0.0, 1.0);

@@ -695,7 +695,9 @@ impl ReplicaModel {
     fn transfer_ms(&self, chunk: u32, attempt: u32, node: u32) -> f64 {
         let n = &self.config.nodes;
         let mut rng = self.keyed("latency", chunk as u64 * 64 + attempt as u64, node as u64);
-        let start = n.latency_shape.draw(&mut rng, n.latency_ms as f64, 0.0);
+        let start = n
+            .latency_shape
+            .draw(&mut rng, n.latency_ms as f64, n.latency_sd_ms as f64);
         let slow = if n.slow.contains(&(node + 1)) {
             n.slow_ms as f64
         } else {

@@ -252,6 +252,26 @@ fn the_page_reads_the_run_consistently() {
     );
 }
 
+/// The normal shape spreads a transfer's start by its standard deviation
+/// (the lab offered "Normal (mean ± sd)" with no sd, and ran it fixed):
+/// with none it is the fixed shape, with one the run's time changes.
+#[test]
+fn the_normal_shape_spreads_by_its_standard_deviation() {
+    use crate::patterns::service::LatencyShape;
+    let mut c = ReplicaConfig::default();
+    c.nodes.latency_ms = 200;
+    let time = |c: &ReplicaConfig| {
+        let sim = run_side(c, c.client.clone(), 2);
+        sim.model().metrics(sim.now()).transfer_ms.unwrap()
+    };
+    c.nodes.latency_shape = LatencyShape::Fixed;
+    let fixed = time(&c);
+    c.nodes.latency_shape = LatencyShape::Normal;
+    assert_eq!(time(&c), fixed, "sd 0: every start is the mean");
+    c.nodes.latency_sd_ms = 100;
+    assert_ne!(time(&c), fixed);
+}
+
 /// Both sides of an A | B meet the same cluster: the same placements.
 #[test]
 fn both_sides_meet_the_same_cluster() {
@@ -273,6 +293,8 @@ fn both_sides_meet_the_same_cluster() {
 fn bad_configs_name_their_field() {
     type Break = Box<dyn Fn(&mut ReplicaConfig)>;
     let cases: Vec<(&str, Break)> = vec![
+        // A spread only the normal shape has (it was silently unused).
+        ("nodes.latency_sd_ms", Box::new(|c| c.nodes.latency_sd_ms = 10)),
         (
             "nodes.outages[0].node",
             Box::new(|c| {
