@@ -6,6 +6,8 @@
 //! refuses what a link may hold. Every preset of every lab is mounted, each
 //! field set to its own minimum and maximum: neither the field nor the engine
 //! may refuse it as out of range, and put back, nothing may be left said.
+//! On each lab's first preset, the fields a choice or a tick box shows are
+//! swept too, each option in turn.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -88,8 +90,80 @@ async fn set(input: &HtmlInputElement, v: &str) {
 /// Sets each number field of the mounted lab to its minimum, then its
 /// maximum, putting it back after each; returns what was said.
 async fn try_bounds(lab: &str, preset: &str, root: &Element) -> Vec<String> {
+    try_fields(lab, preset, root, all(root, ".field")).await
+}
+
+/// As [`try_bounds`], for the fields a choice or a tick shows: each option of
+/// each choice, and each tick box flipped, one at a time, then the fields
+/// that appeared (a normal shape's spread, random crashes' MTTF, a budget's
+/// tokens) swept, and the choice put back. A choice the engine refuses in
+/// this config (rack-aware placement on one rack) is left out.
+async fn try_revealed(lab: &str, preset: &str, root: &Element) -> (Vec<String>, usize) {
     let mut found = Vec::new();
-    let fields = all(root, ".field");
+    let mut swept = 0;
+    let same = |a: &Element, b: &Element| a.is_same_node(Some(b));
+    let mut i = 0;
+    loop {
+        let controls = all(root, ".field select, .field input[type=checkbox]");
+        let Some(control) = controls.get(i).cloned() else {
+            break;
+        };
+        i += 1;
+        let values: Vec<String> = if control.tag_name() == "SELECT" {
+            all(&control, "option")
+                .iter()
+                .filter_map(|o| o.get_attribute("value"))
+                .collect()
+        } else {
+            vec!["flip".into()]
+        };
+        let select: Option<web_sys::HtmlSelectElement> = control.clone().dyn_into().ok();
+        let tick_box: Option<HtmlInputElement> = control.clone().dyn_into().ok();
+        let was = select.as_ref().map(|s| s.value());
+        let choose = |v: &str| {
+            if let Some(s) = &select {
+                s.set_value(v);
+            } else if let Some(b) = &tick_box {
+                b.set_checked(!b.checked());
+            }
+            control
+                .dispatch_event(&web_sys::Event::new("change").unwrap())
+                .unwrap();
+        };
+        for v in values.iter().filter(|v| Some(*v) != was.as_ref()) {
+            let before = all(root, ".field");
+            choose(v);
+            for _ in 0..4 {
+                tick().await;
+            }
+            if notes(root).is_empty() {
+                let new: Vec<Element> = all(root, ".field")
+                    .into_iter()
+                    .filter(|f| !before.iter().any(|b| same(b, f)))
+                    .collect();
+                let at = format!("{preset} with {v}");
+                swept += new.len();
+                found.extend(try_fields(lab, &at, root, new).await);
+            }
+            choose(was.as_deref().unwrap_or("flip"));
+            for _ in 0..4 {
+                tick().await;
+            }
+            let left = notes(root);
+            if !left.is_empty() {
+                found.push(format!("{lab}/{preset}: {v} put back still says {left:?}"));
+                return (found, swept);
+            }
+        }
+    }
+    web_sys::console::log_1(
+        &format!("{lab}/{preset}: {i} choices, {swept} fields they show").into(),
+    );
+    (found, swept)
+}
+
+async fn try_fields(lab: &str, preset: &str, root: &Element, fields: Vec<Element>) -> Vec<String> {
+    let mut found = Vec::new();
     for field in fields {
         let Some(input) = field.query_selector("input[type=number]").unwrap() else {
             continue;
@@ -141,6 +215,7 @@ where
     V: IntoView + 'static,
 {
     let mut found = Vec::new();
+    let mut first = true;
     for (id, mount) in presets {
         let root = container();
         let handle = leptos::mount::mount_to(root.clone(), move || {
@@ -149,6 +224,14 @@ where
         });
         tick().await;
         found.extend(try_bounds(lab, &id, &root).await);
+        // The fields a choice shows, on the first preset (the lab's own).
+        if first {
+            let (said, swept) = try_revealed(lab, &id, &root).await;
+            found.extend(said);
+            // Every lab has choices that show fields of their own.
+            assert!(swept > 0, "{lab}/{id}: no choice showed a field");
+            first = false;
+        }
         drop(handle);
         root.remove();
     }
