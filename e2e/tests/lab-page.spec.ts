@@ -216,6 +216,14 @@ test('printed, the charts, metrics and log panels are all drawn', async ({ page 
   await expect(page.getByTestId('print-link'), 'on paper only').toBeHidden();
   await page.emulateMedia({ media: 'print' });
   expect(new Set(await skips())).toEqual(new Set(['visible']));
+  // A side card kept whole moved to page 2 and left half of page 1 empty:
+  // the card may break between its parts, each part kept whole.
+  const breaks = await page.locator('.side').first().evaluate((side) => ({
+    card: getComputedStyle(side).breakInside,
+    parts: [...new Set([...side.children].map((c) => getComputedStyle(c).breakInside))],
+    chart: getComputedStyle(side.querySelector('.verdict-wrap')!).breakAfter,
+  }));
+  expect(breaks).toEqual({ card: 'auto', parts: ['avoid'], chart: 'avoid' });
   // And the charts have their drawings (not an empty box).
   const charts = page.locator('.lab-charts');
   expect((await charts.boundingBox())!.height).toBeGreaterThan(200);
