@@ -450,6 +450,12 @@ pub fn NumberField(
             }
         };
         let now = with_unit(shown_of(value.get()));
+        // What was typed, as the bounds are written ("99999999" reads
+        // "99,999,999", "2.5" reads "2,5" in Spanish).
+        let typed = |got: &str| match crate::browser::parse_f64(&got.replace(',', ".")) {
+            Some(v) if v.is_finite() => said_number(lang, &engine::num::Short(v).to_string()),
+            _ => mark(got),
+        };
         let field = t(lang, label);
         let Some(problem) = refused.get() else {
             let m = with_unit(lo_of(beyond()?, scale));
@@ -471,7 +477,7 @@ pub fn NumberField(
                 "ui.field_range",
                 &[
                     ("field", &field),
-                    ("got", &mark(&got)),
+                    ("got", &typed(&got)),
                     ("min", &said_number(lang, &lo_of(min, scale))),
                     ("max", &with_unit(lo_of(max_of(), scale))),
                     ("now", &now),
@@ -480,7 +486,7 @@ pub fn NumberField(
             Refused::Adjusted(got) => tf(
                 lang,
                 "ui.field_adjusted",
-                &[("field", &field), ("got", &mark(&got)), ("now", &now)],
+                &[("field", &field), ("got", &typed(&got)), ("now", &now)],
             ),
         };
         Some(text)

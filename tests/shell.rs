@@ -311,7 +311,7 @@ async fn number_field_units_agree_with_one_and_numbers_are_grouped() {
     next_tick().await;
     let said = text_of("[data-testid=field-error]").unwrap_or_default();
     assert!(
-        said.contains("goes from 1 to 100,000 files: 200000 is not applied; it stays at 1 file."),
+        said.contains("goes from 1 to 100,000 files: 200,000 is not applied; it stays at 1 file."),
         "{said}"
     );
     lang.set(Lang::Es);

@@ -63,7 +63,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   await page.getByTestId('p0-pauses-0-to').locator('input[type=number]').press('Enter');
   // Named by the field's label and the pause's number, not a config path
   // (`projector.pauses[0]`), at the panel's top and under the field.
-  await expect(page.getByTestId('config-errors')).toContainText('“Projector pauses” (no. 1): an outage must end after it starts');
+  await expect(page.getByTestId('config-errors')).toContainText('“Projector pauses” (no. 1): it must end after it starts');
   await expect(page.getByTestId('p0-pauses-0-to').getByTestId('field-not-applied')).toContainText('“Projector pauses” (no. 1)');
 });
 

@@ -244,6 +244,7 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
         })
     };
     let row = move |i: usize| {
+        let lang = crate::i18n::use_i18n().lang;
         let (at, set_at) = bind(
             config,
             move |c| fixed(c, q).get(i).map_or(0.0, |k| k.at_ms as f64),
@@ -282,6 +283,7 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
         };
         view! {
             <div class="av-crash-row" data-testid=format!("{p}crash-{i}")>
+                <span class="av-row-no">{move || engine::i18n::tf(lang.get(), "ui.row_no", &[("n", &(i + 1))])}</span>
                 <NumberField label="availability.ctl.crash_at" path=format!("{name}.crashes.crashes[].at_ms") help="availability.hint.crash_at" unit="unit.s" value=at on_change=set_at min=0.0 max=2_678_400_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="crash-at" />
                 <NumberField label="availability.ctl.restart" path=format!("{name}.crashes.crashes[].restart_ms") help="availability.hint.restart" unit="unit.s" value=restart on_change=set_restart min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="crash-restart" />
                 <ToggleField label="availability.ctl.hang" path=format!("{name}.crashes.crashes[].hang") help="availability.hint.hang" value=hung on_change=set_hung testid="crash-hang" />
@@ -296,7 +298,7 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
             {crate::show::show(move || shape.get() == "normal", move || view! {
                 <NumberField label="ctl.latency_sd" path=format!("{name}.latency_sd_ms") help="help.latency_sd" unit="unit.ms" value=sd on_change=set_sd min=0.0 max=600_000.0 testid=tid("latency-sd") />
             }.into_any())}
-            <NumberField label="availability.ctl.capacity" path=format!("{name}.capacity") help="availability.hint.capacity" value=cap on_change=set_cap min=0.0 max=100_000.0 testid=tid("capacity") />
+            <NumberField label="availability.ctl.capacity" path=format!("{name}.capacity") help="availability.hint.capacity" unit="availability.unit.at_once" value=cap on_change=set_cap min=0.0 max=100_000.0 testid=tid("capacity") />
             <NumberField label="availability.ctl.hang_ms" path=format!("{name}.hang_ms") help="availability.hint.hang_ms" unit="unit.ms" value=hang on_change=set_hang min=0.0 max=600_000.0 step=500.0 testid=tid("hang") />
             <ChoiceField
                 label="availability.ctl.crashes"
@@ -415,6 +417,7 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
     // A pause as a whole (it must end after it starts), by its own name.
     crate::controls::name_path(Some("projector.pauses[]".into()), "availability.ctl.pause");
     let pause_row = move |i: usize| {
+        let lang = crate::i18n::use_i18n().lang;
         let (from, set_from) = bind(
             config,
             move |c| c.projector.pauses.get(i).map_or(0.0, |w| w.from_ms as f64),
@@ -442,8 +445,10 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
         };
         view! {
             <div class="av-crash-row" data-testid=format!("pause-{i}")>
-                <NumberField label="availability.ctl.pause_from" path="projector.pauses[].from_ms" help="availability.hint.pause_from" unit="unit.ms" value=from on_change=set_from min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="pause-from" />
-                <NumberField label="availability.ctl.pause_to" path="projector.pauses[].to_ms" help="availability.hint.pause_to" unit="unit.ms" value=to on_change=set_to min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="pause-to" />
+                // Numbered, as the errors name them ("(no. 2)").
+                <span class="av-row-no">{move || engine::i18n::tf(lang.get(), "ui.row_no", &[("n", &(i + 1))])}</span>
+                <NumberField label="availability.ctl.pause_from" path="projector.pauses[].from_ms" help="availability.hint.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="pause-from" />
+                <NumberField label="availability.ctl.pause_to" path="projector.pauses[].to_ms" help="availability.hint.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="pause-to" />
                 <button type="button" class="btn small" on:click=remove data-testid="pause-remove">{tr("availability.ctl.remove_pause")}</button>
             </div>
         }
@@ -465,9 +470,9 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
                 move || view! {
                     <NumberField label="availability.ctl.projector_service" path="projector.service_ms" help="availability.hint.projector_service" unit="unit.ms" value=service on_change=set_service min=0.0 max=60_000.0 testid="projector-service" />
                     <ChoiceField label="ctl.latency_shape" path="projector.service_shape" help="availability.hint.shape" options=shape_options() value=shape on_change=set_shape testid="projector-shape" />
-                    <NumberField label="availability.ctl.projector_batch" path="projector.batch" help="availability.hint.projector_batch" value=batch on_change=set_batch min=1.0 max=10_000.0 testid="projector-batch" />
+                    <NumberField label="availability.ctl.projector_batch" path="projector.batch" help="availability.hint.projector_batch" unit="availability.unit.changes" value=batch on_change=set_batch min=1.0 max=10_000.0 testid="projector-batch" />
                     <NumberField label="availability.ctl.projector_transport" path="projector.transport_ms" help="availability.hint.projector_transport" unit="unit.ms" value=transport on_change=set_transport min=0.0 max=600_000.0 testid="projector-transport" />
-                    <NumberField label="availability.ctl.projector_crash" path="projector.crash_at_ms" help="availability.hint.projector_crash" unit="unit.ms" value=crash on_change=set_crash min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 testid="projector-crash" />
+                    <NumberField label="availability.ctl.projector_crash" path="projector.crash_at_ms" help="availability.hint.projector_crash" unit="unit.s" value=crash on_change=set_crash min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="projector-crash" />
                     <div class="av-pauses">
                         {move || (0..pauses.get()).map(pause_row).collect_view()}
                         <button type="button" class="btn small" on:click=add_pause data-testid="pause-add">{tr("availability.ctl.add_pause")}</button>
@@ -634,7 +639,7 @@ fn TacticsFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
                 }.into_any(),
                 move || view! {
                     <NumberField label="availability.ctl.timeout" path=format!("{at}.timeout_ms") help="availability.hint.timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=50.0 testid=ids[2] />
-                    <NumberField label="availability.ctl.k" path=format!("{at}.k") help="availability.hint.k" value=k on_change=set_k min=1.0 max=100.0 testid=ids[3] />
+                    <NumberField label="availability.ctl.k" path=format!("{at}.k") help="availability.hint.k" unit="availability.unit.misses" value=k on_change=set_k min=1.0 max=100.0 testid=ids[3] />
                 }.into_any(),
             )}
             <ChoiceField
