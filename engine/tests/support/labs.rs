@@ -637,7 +637,7 @@ fn nodes(scale: Scale, chunks_per_file: u32) -> BoxedStrategy<Nodes> {
         .prop_flat_map(move |(count, racks)| {
             let racks = racks as u32;
             (
-                (Just(count), Just(racks), int(0, latency), shapes()),
+                (Just(count), Just(racks), int(0, latency), shapes(), int(0, latency)),
                 (real(rate.0, rate.1), real(0.0, 1.0), real(0.0, 1.0)),
                 (
                     node_outages(count, most_outages, end),
@@ -652,7 +652,7 @@ fn nodes(scale: Scale, chunks_per_file: u32) -> BoxedStrategy<Nodes> {
         })
         .prop_map(
             |(
-                (count, racks, latency_ms, latency_shape),
+                (count, racks, latency_ms, latency_shape, sd),
                 (mb_per_s, failure_rate, corrupt_rate),
                 (outages, rack_outages),
                 (slow, slow_ms),
@@ -662,6 +662,7 @@ fn nodes(scale: Scale, chunks_per_file: u32) -> BoxedStrategy<Nodes> {
                 racks,
                 latency_ms,
                 latency_shape,
+                latency_sd_ms: if latency_shape == LatencyShape::Normal { sd } else { 0 },
                 mb_per_s,
                 failure_rate,
                 outages,
@@ -934,16 +935,16 @@ fn crashes(scale: Scale) -> BoxedStrategy<Crashes> {
 fn services_of_availability(scale: Scale) -> BoxedStrategy<avail::Service> {
     let most = ms(scale, 600_000, 400);
     (
-        int(0, most),
-        shapes(),
+        (int(0, most), shapes(), int(0, most)),
         capacity(ms(scale, 100_000, 8)),
         crashes(scale),
         int(0, ms(scale, 600_000, 3_000)),
     )
         .prop_map(
-            |(latency_ms, latency_shape, capacity, crashes, hang_ms)| avail::Service {
+            |((latency_ms, latency_shape, sd), capacity, crashes, hang_ms)| avail::Service {
                 latency_ms,
                 latency_shape,
+                latency_sd_ms: if latency_shape == LatencyShape::Normal { sd } else { 0 },
                 capacity,
                 crashes,
                 hang_ms,
