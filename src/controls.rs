@@ -127,8 +127,24 @@ impl FieldFeedback {
             }
         };
         let field = tf(lang, "ui.field_named", &[("field", &t(lang, label))]);
-        Some(match nth {
+        let field = match nth {
             Some(i) => tf(lang, "ui.field_nth", &[("field", &field), ("n", &(i + 1))]),
+            None => field,
+        };
+        // A label many groups share ("Max attempts" in A and in B, "Permanent
+        // failure rate" in every service) is said with its group's.
+        let group = self.names.with_value(|n| {
+            n.iter()
+                .filter(|(p, _)| p.ends_with('.') && path.starts_with(p.as_str()))
+                .max_by_key(|(p, _)| p.len())
+                .map(|(_, l)| *l)
+        });
+        Some(match group {
+            Some(g) => tf(
+                lang,
+                "ui.field_in_group",
+                &[("group", &t(lang, g)), ("field", &field)],
+            ),
             None => field,
         })
     }
@@ -141,6 +157,15 @@ impl FieldFeedback {
 pub fn name_path(path: Option<String>, label: &'static str) {
     if let (Some(path), Some(fb)) = (path, use_context::<FieldFeedback>()) {
         fb.name(&path, label);
+    }
+}
+
+/// The fields under config `prefix` (`compare`, `services.payment`) are a
+/// group labelled `label`: their errors name it too ("Payment › “Permanent
+/// failure rate”"), where the same label is in several groups.
+pub fn name_group(prefix: &str, label: &'static str) {
+    if let Some(fb) = use_context::<FieldFeedback>() {
+        fb.name(&format!("{prefix}."), label);
     }
 }
 

@@ -347,7 +347,7 @@ async fn a_field_never_changes_another_unsaid() {
     // Each setting named by its field's label, never by a config path
     // (`service.outages[0].node`), here and at the panel's top.
     assert!(
-        said.contains("“Node down (0 = all)” must be between 1 and 1, got 2"),
+        said.contains("“Node down (0 = all)”: the service has fewer nodes than this"),
         "{said}"
     );
     assert!(

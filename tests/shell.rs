@@ -324,6 +324,68 @@ async fn number_field_units_agree_with_one_and_numbers_are_grouped() {
     assert_eq!(text_of(".unit").as_deref(), Some("archivos"));
 }
 
+/// A label several groups share is said with its group's: B's "Max
+/// attempts" and A's read apart (both read "“Max attempts”").
+#[wasm_bindgen_test]
+async fn an_error_in_a_named_group_says_the_group() {
+    use cloud_patterns_playground::controls::{name_group, ConfigErrors, FieldFeedback};
+    use engine::validate::{ConfigError, Problem};
+    let root = container();
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n {
+            lang: RwSignal::new(Lang::En),
+        });
+        provide_context(FieldFeedback::new(errors));
+        name_group("compare", "ctl.group_strategy_b");
+        let field = |path: &str| {
+            view! {
+                <NumberField
+                    label="ctl.max_attempts"
+                    help="help.max_attempts"
+                    path=path.to_string()
+                    value=RwSignal::new(3.0)
+                    on_change=Callback::new(|_| {})
+                    min=0.0
+                    max=10.0
+                />
+            }
+        };
+        view! {
+            <ConfigErrors errors=errors />
+            {field("strategy.max_attempts")}
+            {field("compare.max_attempts")}
+        }
+    });
+    next_tick().await;
+    let wrong = |field: &str| ConfigError {
+        field: field.into(),
+        problem: Problem::OutOfRange {
+            min: 1.0,
+            max: 10.0,
+            got: 0.0,
+        },
+    };
+    errors.set(vec![
+        wrong("strategy.max_attempts"),
+        wrong("compare.max_attempts"),
+    ]);
+    next_tick().await;
+    let said = root
+        .query_selector("[data-testid=config-errors]")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(
+        said.contains("“Max attempts” must be between 1 and 10, got 0"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Retry strategy (B) › “Max attempts” must be between 1 and 10, got 0"),
+        "{said}"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn player_bar_toggles_steps_resets_and_takes_seeds() {
     let root = container();

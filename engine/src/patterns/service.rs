@@ -193,8 +193,16 @@ impl ServiceConfig {
             c.int(&format!("{f}.from_ms"), o.from_ms, 0, limits::MAX_OUTAGE_MS);
             c.int(&format!("{f}.to_ms"), o.to_ms, 0, limits::MAX_OUTAGE_MS);
             c.require(o.to_ms > o.from_ms, &f, "error.outage_order");
+            // Node 0 is no node (all of them is none); one past the nodes
+            // is said as such ("between 1 and 2, got 3" read as a range
+            // the field, where 0 means all, does not have).
             if let Some(n) = o.node {
-                c.int(&format!("{f}.node"), n as u64, 1, s.nodes.max(1) as u64);
+                c.int(&format!("{f}.node"), n as u64, 1, limits::MAX_NODES);
+                c.require(
+                    n == 0 || n <= s.nodes.max(1),
+                    &format!("{f}.node"),
+                    "error.outage_node_missing",
+                );
             }
         }
         c.int(&format!("{at}.capacity"), s.capacity as u64, 0, limits::MAX_CAPACITY);

@@ -507,6 +507,9 @@ fn tac_mut(c: &mut Cfg, side: usize) -> &mut Tactics {
 fn TacticsFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
     let s = side;
     let at = if s == 0 { "tactics" } else { "compare" };
+    if s == 1 {
+        crate::controls::name_group(at, "availability.group.tactics_b");
+    }
     let (compare, set_compare) = bind_bool(
         config,
         |c| c.compare.is_some(),

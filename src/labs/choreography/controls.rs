@@ -514,17 +514,23 @@ fn RetryFields(config: RwSignal<Cfg>) -> impl IntoView {
                 on_change=set_wait
                 testid="wait"
             />
-            <NumberField label="ctl.base" path="retry.base_ms" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=10.0 testid="base" />
-            <NumberField label="ctl.multiplier" path="retry.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid="multiplier" />
-            <NumberField label="ctl.cap" path="retry.cap_ms" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=100.0 testid="cap" />
-            <ChoiceField
-                label="ctl.jitter"
-                help="choreo.help.jitter"
-                options=vec![("none", "opt.jitter_none"), ("full", "opt.jitter_full"), ("equal", "opt.jitter_equal"), ("decorrelated", "opt.jitter_decorrelated")]
-                value=jitter
-                on_change=set_jitter
-                testid="jitter"
-            />
+            // Only what the chosen wait uses (a delay, its growth, its jitter):
+            // retrying at once, the rest changed nothing.
+            {crate::show::show(move || wait.get() != "immediate", move || view! {
+                <NumberField label="ctl.base" path="retry.base_ms" help="help.base" unit="unit.ms" value=base on_change=set_base min=0.0 max=600_000.0 step=10.0 testid="base" />
+                {crate::show::show(move || wait.get() == "exponential", move || view! {
+                    <NumberField label="ctl.multiplier" path="retry.multiplier" help="help.multiplier" unit="unit.times" value=mult on_change=set_mult min=1.0 max=10.0 step=0.1 testid="multiplier" />
+                    <NumberField label="ctl.cap" path="retry.cap_ms" help="help.cap" unit="unit.ms" value=cap on_change=set_cap min=0.0 max=600_000.0 step=100.0 testid="cap" />
+                }.into_any())}
+                <ChoiceField
+                    label="ctl.jitter"
+                    help="choreo.help.jitter"
+                    options=vec![("none", "opt.jitter_none"), ("full", "opt.jitter_full"), ("equal", "opt.jitter_equal"), ("decorrelated", "opt.jitter_decorrelated")]
+                    value=jitter
+                    on_change=set_jitter
+                    testid="jitter"
+                />
+            }.into_any())}
         </FieldGroup>
     }
 }
@@ -534,6 +540,7 @@ fn RetryFields(config: RwSignal<Cfg>) -> impl IntoView {
 fn ServiceFields(config: RwSignal<Cfg>, which: usize) -> impl IntoView {
     let slot = which;
     let (key, name) = SERVICE_SLOTS[slot];
+    crate::controls::name_group(&format!("services.{key}"), name);
     let num = |get: fn(&ServiceConfig) -> f64, set: fn(&mut ServiceConfig, f64)| {
         bind(
             config,

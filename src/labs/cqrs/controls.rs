@@ -593,10 +593,10 @@ fn QueryFields(config: RwSignal<Cfg>) -> impl IntoView {
         <FieldGroup title="cqrs.group.queries">
             <ToggleField label="cqrs.ctl.read_after_write" help="cqrs.help.read_after_write" value=raw_on on_change=set_raw_on testid="read-after-write" />
             {crate::show::show(move || raw_on.get(), move || view! {
-                <NumberField label="cqrs.ctl.read_after_write_ms" help="cqrs.help.read_after_write_ms" unit="unit.ms" value=raw on_change=set_raw min=0.0 max=600_000.0 step=100.0 testid="read-after-write-ms" />
+                <NumberField label="cqrs.ctl.read_after_write_ms" path="read_after_write_ms" help="cqrs.help.read_after_write_ms" unit="unit.ms" value=raw on_change=set_raw min=0.0 max=600_000.0 step=100.0 testid="read-after-write-ms" />
             }.into_any())}
-            <NumberField label="cqrs.ctl.poll" help="cqrs.help.poll" unit="unit.ms" value=poll on_change=set_poll min=0.0 max=600_000.0 step=100.0 testid="poll" />
-            <NumberField label="cqrs.ctl.ryw_timeout" help="cqrs.help.ryw_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=100.0 testid="ryw-timeout" />
+            <NumberField label="cqrs.ctl.poll" path="poll_ms" help="cqrs.help.poll" unit="unit.ms" value=poll on_change=set_poll min=0.0 max=600_000.0 step=100.0 testid="poll" />
+            <NumberField label="cqrs.ctl.ryw_timeout" path="ryw_timeout_ms" help="cqrs.help.ryw_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=100.0 testid="ryw-timeout" />
             <ChoiceField
                 label="cqrs.ctl.ryw_fallback"
                 help="cqrs.help.ryw_fallback"
@@ -714,6 +714,9 @@ fn ProjectorFields(config: RwSignal<Cfg>, which: u8) -> impl IntoView {
     } else {
         "cqrs.group.history_projector"
     };
+    if which == 1 {
+        crate::controls::name_group(at, title);
+    }
     view! {
         <FieldGroup title=title>
             <ChoiceField label="cqrs.ctl.sync" path=format!("{at}.mode") help="cqrs.help.sync" options=sync_options() value=mode on_change=set_mode testid=ids[0] />
@@ -868,7 +871,7 @@ fn ReplicaFields(config: RwSignal<Cfg>) -> impl IntoView {
                 move || (i as f64) < count.get(),
                 move || {
                     view! {
-                        <NumberField label="cqrs.ctl.replica_lag" help="cqrs.help.replica_lag" unit="unit.ms" value=lag on_change=set_lag min=0.0 max=600_000.0 step=100.0 testid=REPLICA_IDS[i] />
+                        <NumberField label="cqrs.ctl.replica_lag" path=format!("replicas_lag_ms[{i}]") help="cqrs.help.replica_lag" unit="unit.ms" value=lag on_change=set_lag min=0.0 max=600_000.0 step=100.0 testid=REPLICA_IDS[i] />
                     }
                     .into_any()
                 },
@@ -877,7 +880,7 @@ fn ReplicaFields(config: RwSignal<Cfg>) -> impl IntoView {
         .collect_view();
     view! {
         <FieldGroup title="cqrs.group.replicas">
-            <NumberField label="cqrs.ctl.replicas" help="cqrs.help.replicas" value=count on_change=set_count min=0.0 max=8.0 testid="replicas" />
+            <NumberField label="cqrs.ctl.replicas" path="replicas_lag_ms.length" help="cqrs.help.replicas" value=count on_change=set_count min=0.0 max=8.0 testid="replicas" />
             {lags}
         </FieldGroup>
     }
@@ -910,11 +913,11 @@ fn StockFields(config: RwSignal<Cfg>) -> impl IntoView {
         <FieldGroup title="cqrs.group.stock">
             <ToggleField label="cqrs.ctl.stock" help="cqrs.help.stock" value=on on_change=set_on testid="stock" />
             {crate::show::show(move || on.get(), move || view! {
-                <NumberField label="cqrs.ctl.units" help="cqrs.help.units" value=units on_change=set_units min=0.0 max=10_000_000.0 testid="stock-units" />
-                <NumberField label="cqrs.ctl.stock_latency" help="cqrs.help.stock_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="stock-latency" />
-                <NumberField label="cqrs.ctl.duplicate_rate" help="cqrs.help.duplicate_rate" unit="unit.percent" value=dup on_change=set_dup min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="stock-duplicates" />
-                <NumberField label="cqrs.ctl.consumer_ms" help="cqrs.help.consumer_ms" unit="unit.ms" value=consumer on_change=set_consumer min=0.0 max=60_000.0 testid="stock-consumer" />
-                <NumberField label="cqrs.ctl.copy_lag" help="cqrs.help.copy_lag" unit="unit.ms" value=copy on_change=set_copy min=0.0 max=600_000.0 step=100.0 testid="stock-copy-lag" />
+                <NumberField label="cqrs.ctl.units" path="stock.units" help="cqrs.help.units" value=units on_change=set_units min=0.0 max=10_000_000.0 testid="stock-units" />
+                <NumberField label="cqrs.ctl.stock_latency" path="stock.latency_ms" help="cqrs.help.stock_latency" unit="unit.ms" value=latency on_change=set_latency min=0.0 max=600_000.0 testid="stock-latency" />
+                <NumberField label="cqrs.ctl.duplicate_rate" path="stock.duplicate_rate" help="cqrs.help.duplicate_rate" unit="unit.percent" value=dup on_change=set_dup min=0.0 max=1.0 step=0.01 scale=100.0 slider=true testid="stock-duplicates" />
+                <NumberField label="cqrs.ctl.consumer_ms" path="stock.consumer_ms" help="cqrs.help.consumer_ms" unit="unit.ms" value=consumer on_change=set_consumer min=0.0 max=60_000.0 testid="stock-consumer" />
+                <NumberField label="cqrs.ctl.copy_lag" path="stock.copy_lag_ms" help="cqrs.help.copy_lag" unit="unit.ms" value=copy on_change=set_copy min=0.0 max=600_000.0 step=100.0 testid="stock-copy-lag" />
             }.into_any())}
         </FieldGroup>
     }

@@ -135,6 +135,9 @@ fn WorkloadFields(config: RwSignal<Cfg>) -> impl IntoView {
 fn ClientFields(config: RwSignal<Cfg>, side: usize) -> impl IntoView {
     // Where this side sits in the config (its fields' paths start there).
     let at = if side == 0 { "client" } else { "compare" };
+    if side == 1 {
+        crate::controls::name_group(at, "replica.group.client_b");
+    }
     let num = move |get: fn(&ClientSide) -> f64, set: fn(&mut ClientSide, f64)| {
         bind(
             config,

@@ -222,6 +222,7 @@ fn WorkloadFields(config: RwSignal<RetryConfig>) -> impl IntoView {
         <FieldGroup title="ctl.group_workload">
             <ChoiceField
                 label="ctl.workload"
+                path="workload"
                 help="help.workload"
                 testid="workload"
                 options=vec![("single", "opt.single"), ("poisson", "opt.poisson"), ("herd", "opt.herd")]
@@ -387,6 +388,9 @@ fn StrategyFields(config: RwSignal<RetryConfig>, which: Slot) -> impl IntoView {
         Slot::A => "ctl.group_strategy_a",
         Slot::B => "ctl.group_strategy_b",
     };
+    if slot == Slot::B {
+        crate::controls::name_group(at, title);
+    }
     let tid = move |name: &str| -> &'static str {
         // Stable test ids per side, leaked once per field (a handful per page).
         Box::leak(format!("{}-{name}", if slot == Slot::A { "a" } else { "b" }).into_boxed_str())
