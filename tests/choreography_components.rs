@@ -589,6 +589,30 @@ async fn the_sequence_diagram_of_a_chosen_order_has_a_lane_per_participant() {
     assert!(text(&a, "[data-testid=sequence]").contains("payment_rejected"));
 }
 
+/// The orchestrator's step timeout and its own service settings show only
+/// where a side is orchestrated: with choreography alone they changed nothing.
+#[wasm_bindgen_test]
+async fn orchestrator_settings_show_only_with_an_orchestrated_side() {
+    use engine::labs::choreography::config::Mode;
+    let config = RwSignal::new(ChoreographyConfig::default());
+    config.update(|c| {
+        c.mode = Mode::Choreography;
+        c.compare = None;
+    });
+    let errors = RwSignal::new(Vec::<ConfigError>::new());
+    let (root, _, _keep) =
+        mount(move || view! { <ChoreoControls config=config errors=errors /> }.into_any());
+    tick().await;
+    let shown = |sel: &str| !all(&root, sel).is_empty();
+    assert!(!shown("[data-testid=step-timeout]"));
+    assert!(!shown("[data-testid=service-orchestrator]"));
+    assert!(shown("[data-testid=service-payment]"));
+    config.update(|c| c.compare = Some(Mode::Orchestration));
+    tick().await;
+    assert!(shown("[data-testid=step-timeout]"));
+    assert!(shown("[data-testid=service-orchestrator]"));
+}
+
 #[wasm_bindgen_test]
 async fn controls_show_the_engines_errors_naming_the_field() {
     let config = RwSignal::new(ChoreographyConfig::default());

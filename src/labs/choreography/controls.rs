@@ -20,6 +20,12 @@ use leptos::prelude::*;
 
 type Cfg = ChoreographyConfig;
 
+/// Whether side A or side B is orchestrated (its step timeout and the
+/// orchestrator's own settings do nothing otherwise).
+fn orchestrated(config: RwSignal<Cfg>) -> bool {
+    config.with(|c| c.mode == Mode::Orchestration || c.compare == Some(Mode::Orchestration))
+}
+
 pub fn mode_str(m: Mode) -> &'static str {
     match m {
         Mode::Choreography => "choreography",
@@ -117,7 +123,20 @@ pub fn ChoreoControls(config: RwSignal<Cfg>, errors: RwSignal<Vec<ConfigError>>)
             <BusFields config=config />
             <WiringTable config=config />
             <RetryFields config=config />
-            {(0..SERVICE_SLOTS.len()).map(|slot| view! { <ServiceFields config=config which=slot /> }).collect_view()}
+            {(0..SERVICE_SLOTS.len())
+                .map(|slot| {
+                    // The orchestrator's own settings only where a side has one.
+                    if SERVICE_SLOTS[slot].0 == "orchestrator" {
+                        crate::show::show(
+                            move || orchestrated(config),
+                            move || view! { <ServiceFields config=config which=slot /> }.into_any(),
+                        )
+                        .into_any()
+                    } else {
+                        view! { <ServiceFields config=config which=slot /> }.into_any()
+                    }
+                })
+                .collect_view()}
         </div>
     }
 }
@@ -152,7 +171,9 @@ fn CoordinationFields(config: RwSignal<Cfg>) -> impl IntoView {
         <FieldGroup title="choreo.group.coordination">
             <ChoiceField label="choreo.ctl.mode" help="choreo.help.mode" options=modes() value=mode on_change=set_mode testid="mode" />
             <ChoiceField label="choreo.ctl.compare" help="choreo.help.compare" options=compare_opts value=compare on_change=set_compare testid="compare-mode" />
-            <NumberField label="choreo.ctl.step_timeout" path="step_timeout_ms" help="choreo.help.step_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=100.0 testid="step-timeout" />
+            {crate::show::show(move || orchestrated(config), move || view! {
+                <NumberField label="choreo.ctl.step_timeout" path="step_timeout_ms" help="choreo.help.step_timeout" unit="unit.ms" value=timeout on_change=set_timeout min=1.0 max=600_000.0 step=100.0 testid="step-timeout" />
+            }.into_any())}
             <NumberField label="choreo.ctl.watcher" path="watcher_ms" help="choreo.help.watcher" unit="unit.ms" value=watcher on_change=set_watcher min=0.0 max=600_000.0 step=500.0 testid="watcher" />
         </FieldGroup>
     }
