@@ -478,7 +478,7 @@ pub fn NumberField(
         // What was typed, as the bounds are written ("99999999" reads
         // "99,999,999", "2.5" reads "2,5" in Spanish).
         let typed = |got: &str| match crate::browser::parse_f64(&got.replace(',', ".")) {
-            Some(v) if v.is_finite() => engine::i18n::format::number(lang, v),
+            Some(v) if v.is_finite() => said_number(lang, &engine::num::Short(v).to_string()),
             _ => mark(got),
         };
         let field = t(lang, label);
@@ -566,12 +566,28 @@ pub fn NumberField(
 }
 
 /// A number as a field's message says it (`text` as [`engine::num::Short`]
-/// writes it), as the engine's messages and the results write it:
-/// "100000" reads "100,000" in English and "100.000" in Spanish.
+/// writes it): thousands grouped and the decimal mark of `lang`, so
+/// "100000" reads "100,000" in English and "100.000" in Spanish, as the
+/// results do, and "2.5" reads "2,5".
 fn said_number(lang: engine::i18n::Lang, text: &str) -> String {
-    match text.parse::<f64>() {
-        Ok(v) => engine::i18n::format::number(lang, v),
-        Err(_) => engine::i18n::format::decimal_mark(lang, text),
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let int = match int.parse::<u64>() {
+        Ok(n) => crate::charts::fmt_count(lang, n),
+        Err(_) => int.to_string(),
+    };
+    match frac {
+        Some(f) => {
+            let point = if lang == engine::i18n::Lang::En {
+                '.'
+            } else {
+                ','
+            };
+            format!("{sign}{int}{point}{f}")
+        }
+        None => format!("{sign}{int}"),
     }
 }
 
