@@ -252,8 +252,13 @@ enum Refused {
     Empty,
     NotNumber(String),
     OutOfRange(String),
-    /// Taken, but the setting holds another value (a whole number, say).
+    /// Taken, but the setting holds another value.
     Adjusted(String),
+    /// Taken as the whole number below it (2.5 attempts as 2).
+    Whole(String),
+    /// Taken, read as a decimal ("1,000" in Spanish is 1): with the digits
+    /// to type for the thousand another language meant ("1000").
+    ReadAs(String, String),
 }
 
 /// A numeric binding into a lab's config: a reactive value and a setter, for
@@ -413,7 +418,15 @@ pub fn NumberField(
         }
     });
     let max_of = move || max_now.map_or(max, |m| m.get_untracked().min(max));
-    let commit = move |raw: String| {
+    let input = NodeRef::<leptos::html::Input>::new();
+    // Typed text as a number, with either decimal mark ("1,5" is 1.5, never 15).
+    let read = move |text: &str| {
+        engine::i18n::format::typed_number(lang.get_untracked(), text)
+            .and_then(|t| crate::browser::parse_f64(&t))
+            .filter(|v| v.is_finite())
+    };
+    // `typed`: the number in `raw` (as shown, e.g. in %), read by the caller.
+    let commit = move |raw: String, typed: Option<f64>| {
         mark();
         let before = value.get_untracked();
         left_at.set_value(before);
@@ -422,8 +435,7 @@ pub fn NumberField(
             refused.set(Some(Refused::Empty));
             return;
         }
-        let parsed = crate::browser::parse_f64(&text.replace(',', ".")).filter(|v| v.is_finite());
-        let Some(typed) = parsed else {
+        let Some(typed) = typed else {
             refused.set(Some(Refused::NotNumber(text)));
             return;
         };
@@ -438,13 +450,28 @@ pub fn NumberField(
         on_change.run(v);
         let now = value.get_untracked();
         left_at.set_value(now);
-        refused.set(((now - v).abs() > slack).then_some(Refused::Adjusted(text)));
+        let lang = lang.get_untracked();
+        refused.set(if (now - v).abs() > slack {
+            // Shown as a whole number (not seconds held to the ms): say so.
+            Some(if scale == 1.0 && now.fract() == 0.0 {
+                Refused::Whole(text)
+            } else {
+                Refused::Adjusted(text)
+            })
+        } else {
+            engine::i18n::format::read_as_decimal(lang, &text).map(|w| Refused::ReadAs(text, w))
+        });
+        // The box shows what the setting now holds (typed "1,5 racks" where
+        // it holds 1, it went on showing "1,5").
+        if let Some(el) = input.get_untracked() {
+            el.set_value(&engine::i18n::format::decimal_mark(lang, &shown_of(now)));
+        }
     };
     // Typed back to the value the field holds, the box fires no change
     // event (it held that text when last changed): a message about other
     // text ("2.5 is not possible here", after typing 2) would stay.
     let settle = move |raw: String| {
-        let typed = crate::browser::parse_f64(&raw.trim().replace(',', "."));
+        let typed = read(&raw);
         if typed.is_some_and(|v| shown_of(v / scale) == shown_of(value.get_untracked())) {
             refused.set(None);
         }
@@ -453,7 +480,6 @@ pub fn NumberField(
     let lo = engine::num::Short(min * scale).to_string();
     let hi =
         move || engine::num::Short(max_now.map_or(max, |m| m.get().min(max)) * scale).to_string();
-    let st = engine::num::Short(step * scale).to_string();
     let help_id2 = help_id.clone();
     // A value another setting has since put beyond this field's bound (the
     // run shortened below a crash's time, the nodes below the racks): said
@@ -477,8 +503,8 @@ pub fn NumberField(
         let now = with_unit(shown_of(value.get()));
         // What was typed, as the bounds are written ("99999999" reads
         // "99,999,999", "2.5" reads "2,5" in Spanish).
-        let typed = |got: &str| match crate::browser::parse_f64(&got.replace(',', ".")) {
-            Some(v) if v.is_finite() => said_number(lang, &engine::num::Short(v).to_string()),
+        let typed = |got: &str| match read(got) {
+            Some(v) => said_number(lang, &engine::num::Short(v).to_string()),
             _ => mark(got),
         };
         let field = t(lang, label);
@@ -513,6 +539,21 @@ pub fn NumberField(
                 "ui.field_adjusted",
                 &[("field", &field), ("got", &typed(&got)), ("now", &now)],
             ),
+            Refused::Whole(got) => tf(
+                lang,
+                "ui.field_whole",
+                &[("field", &field), ("got", &typed(&got)), ("now", &now)],
+            ),
+            Refused::ReadAs(got, whole) => tf(
+                lang,
+                "ui.field_read_as",
+                &[
+                    ("field", &field),
+                    ("got", &got),
+                    ("now", &now),
+                    ("whole", &whole),
+                ],
+            ),
         };
         Some(text)
     });
@@ -521,34 +562,79 @@ pub fn NumberField(
             <label for=id.clone()>{tr(label)}</label>
             <div class="field-input">
                 {slider.then(|| {
+                    let st = engine::num::Short(step * scale).to_string();
                     view! {
                         <input
                             type="range"
                             min=lo.clone()
                             max=hi
-                            step=st.clone()
+                            step=st
                             tabindex="-1"
                             aria-hidden="true"
                             prop:value=shown
-                            on:input=move |ev| commit(event_target_value(&ev))
+                            on:input=move |ev| {
+                                let raw = event_target_value(&ev);
+                                let v = crate::browser::parse_f64(&raw);
+                                commit(raw, v)
+                            }
                         />
                     }
                 })}
+                // Text, not `type=number`: Chromium drops a comma as it is
+                // typed ("1,5" became 15), whatever the page's language.
+                // The arrow keys step by `step`, from the value.
                 <input
                     id=id
-                    type="number"
-                    min=lo
-                    max=hi
-                    step=st
+                    node_ref=input
+                    type="text"
+                    class="num"
+                    inputmode="decimal"
+                    autocomplete="off"
+                    role="spinbutton"
+                    aria-valuemin=lo
+                    aria-valuemax=hi
+                    aria-valuenow=shown
                     aria-describedby=help_id2
                     aria-invalid=move || {
                         (refused.with(|r| matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(_))))
                             || (refused.with(Option::is_none) && beyond().is_some()))
                         .then_some("true")
                     }
-                    prop:value=shown
+                    prop:value=move || {
+                        let text = engine::i18n::format::decimal_mark(lang.get(), &shown());
+                        // Another language keeps the refused text its message is
+                        // about (it showed "12.5" under a message about "1,2,5").
+                        let typed = refused.with_untracked(|r| {
+                            matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(_)))
+                        }) && value.get_untracked() == left_at.get_value();
+                        match input.get_untracked() {
+                            Some(el) if typed => el.value(),
+                            _ => text,
+                        }
+                    }
                     on:input=move |ev| settle(event_target_value(&ev))
-                    on:change=move |ev| commit(event_target_value(&ev))
+                    on:change=move |ev| {
+                        let raw = event_target_value(&ev);
+                        let v = read(&raw);
+                        commit(raw, v)
+                    }
+                    on:keydown=move |ev| {
+                        let up = match ev.key().as_str() {
+                            "ArrowUp" => 1.0,
+                            "ArrowDown" => -1.0,
+                            _ => return,
+                        };
+                        ev.prevent_default();
+                        // From what the box holds, typed or not (a typed 7
+                        // then ArrowUp is 8, not the old value's next).
+                        let raw = event_target_value(&ev);
+                        let Some(from) = read(&raw) else {
+                            return commit(raw, None);
+                        };
+                        let v = engine::num::clamp(from / scale + up * step, min, max_of()) * scale;
+                        let v = (v * 1e6).round() / 1e6;
+                        commit(engine::num::Short(v).to_string(), Some(v))
+                    }
                 />
                 {unit
                     .map(|u| {
@@ -563,6 +649,48 @@ pub fn NumberField(
             <FieldNotes me=me said=said />
         </div>
     }
+}
+
+/// A whole number from `min` to `max` typed in a small box outside the
+/// settings (the seeds to run, an order to follow), read as a number box
+/// reads it ("1.000" is 1000 in Spanish). What it cannot take is said in the
+/// box's own bubble, naming it, and the box goes back to `now`: never
+/// dropped or clamped without a word.
+pub fn take_whole(
+    ev: &leptos::ev::Event,
+    label: &'static str,
+    min: u64,
+    max: u64,
+    now: u64,
+) -> Option<u64> {
+    let el: web_sys::HtmlInputElement = event_target(ev);
+    let lang = use_i18n().lang.get_untracked();
+    let raw = el.value();
+    let n = engine::i18n::format::typed_number(lang, &raw)
+        .and_then(|t| crate::browser::parse_f64(&t))
+        .filter(|v| v.fract() == 0.0 && *v >= min as f64 && *v <= max as f64);
+    let said = match n {
+        Some(_) => String::new(),
+        None => {
+            let n = |v: u64| crate::charts::fmt_count(lang, v);
+            el.set_value(&now.to_string());
+            tf(
+                lang,
+                "ui.whole_range",
+                &[
+                    ("field", &t(lang, label)),
+                    ("got", &raw.trim()),
+                    ("min", &n(min)),
+                    ("max", &n(max)),
+                ],
+            )
+        }
+    };
+    el.set_custom_validity(&said);
+    if n.is_none() {
+        el.report_validity();
+    }
+    n.map(|v| v as u64)
 }
 
 /// A number as a field's message says it (`text` as [`engine::num::Short`]

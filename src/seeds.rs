@@ -304,14 +304,15 @@ where
                     {tr("seeds.count")}
                     " "
                     <input
-                        type="number"
-                        min="1"
-                        max=MAX_SEEDS.to_string()
+                        type="text"
+                        inputmode="numeric"
+                        class="num"
                         data-testid="seed-sweep-count"
                         prop:value=move || count.get().to_string()
                         on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() {
-                                count.set(n.clamp(1, MAX_SEEDS));
+                            let now = count.get_untracked();
+                            if let Some(n) = crate::controls::take_whole(&ev, "seeds.count", 1, MAX_SEEDS, now) {
+                                count.set(n);
                             }
                         }
                     />

@@ -321,7 +321,7 @@ async fn controls_edit_the_config_and_show_the_engines_errors() {
         mount(move || view! { <AvailControls config=config errors=errors /> }.into_any());
     tick().await;
     let input = |id: &str| -> HtmlInputElement {
-        one(&root, &format!("[data-testid={id}] input[type=number]")).unchecked_into()
+        one(&root, &format!("[data-testid={id}] input.num")).unchecked_into()
     };
     let set = |id: &str, v: &str| {
         let i = input(id);
@@ -649,7 +649,7 @@ async fn the_normal_latency_shape_has_its_spread_field() {
         mount(move || view! { <AvailControls config=config errors=errors /> }.into_any());
     tick().await;
     let sd = || {
-        root.query_selector("[data-testid=queries-latency-sd] input[type=number]")
+        root.query_selector("[data-testid=queries-latency-sd] input.num")
             .unwrap()
     };
     assert!(sd().is_none());
@@ -693,7 +693,7 @@ async fn every_projector_pause_can_be_added_edited_and_removed() {
     // The second window's own fields edit the second window.
     let input: HtmlInputElement = one(
         &root,
-        "[data-testid=pause-1] [data-testid=pause-to] input[type=number]",
+        "[data-testid=pause-1] [data-testid=pause-to] input.num",
     )
     .unchecked_into();
     input.set_value("90");

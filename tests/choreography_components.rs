@@ -641,7 +641,7 @@ async fn controls_show_the_engines_errors_naming_the_field() {
     assert!(shown.contains("services.payment.latency_sd_ms"), "{shown}");
     // A knob edits the config: the stock field, and a box of the wiring table.
     let stock: web_sys::HtmlInputElement = root
-        .query_selector("[data-testid=stock] input[type=number]")
+        .query_selector("[data-testid=stock] input.num")
         .unwrap()
         .unwrap()
         .unchecked_into();

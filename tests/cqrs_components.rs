@@ -659,7 +659,7 @@ async fn controls_edit_every_group_and_show_the_engines_errors() {
         .unwrap();
     tick().await;
     let writes: web_sys::HtmlInputElement = root
-        .query_selector("[data-testid=writes-per-s] input[type=number]")
+        .query_selector("[data-testid=writes-per-s] input.num")
         .unwrap()
         .expect("the Poisson knobs")
         .unchecked_into();
@@ -699,7 +699,7 @@ async fn controls_edit_every_group_and_show_the_engines_errors() {
 
 fn set_number(root: &Element, testid: &str, value: &str) {
     let input: web_sys::HtmlInputElement = root
-        .query_selector(&format!("[data-testid={testid}] input[type=number]"))
+        .query_selector(&format!("[data-testid={testid}] input.num"))
         .unwrap()
         .unwrap_or_else(|| panic!("{testid}"))
         .unchecked_into();

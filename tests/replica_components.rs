@@ -554,7 +554,7 @@ async fn the_normal_latency_shape_has_its_spread_field() {
         mount(move || view! { <ReplicaControls config=config errors=errors /> }.into_any());
     tick().await;
     let sd = || {
-        root.query_selector("[data-testid=latency-sd] input[type=number]")
+        root.query_selector("[data-testid=latency-sd] input.num")
             .unwrap()
     };
     assert!(sd().is_none(), "log-normal has no spread to set");
@@ -615,9 +615,9 @@ async fn the_controls_edit_every_part_of_the_config_and_show_the_engines_errors(
             .dispatch_event(&web_sys::Event::new("change").unwrap())
             .unwrap();
     };
-    set("[data-testid=chunks-per-file] input[type=number]", "12");
+    set("[data-testid=chunks-per-file] input.num", "12");
     set("[data-testid=slow] input", "2, 4");
-    set("[data-testid=failure-rate] input[type=number]", "10");
+    set("[data-testid=failure-rate] input.num", "10");
     tick().await;
     config.with_untracked(|c| {
         assert_eq!(c.workload.chunks_per_file, 12);
@@ -685,7 +685,7 @@ async fn the_controls_edit_every_part_of_the_config_and_show_the_engines_errors(
     toggle.click();
     tick().await;
     assert!(config.with_untracked(|c| c.compare.is_some()));
-    set("[data-testid=b-workers] input[type=number]", "9");
+    set("[data-testid=b-workers] input.num", "9");
     tick().await;
     assert_eq!(
         config.with_untracked(|c| c.compare.as_ref().unwrap().workers),

@@ -165,7 +165,7 @@ async fn try_revealed(lab: &str, preset: &str, root: &Element) -> (Vec<String>, 
 async fn try_fields(lab: &str, preset: &str, root: &Element, fields: Vec<Element>) -> Vec<String> {
     let mut found = Vec::new();
     for field in fields {
-        let Some(input) = field.query_selector("input[type=number]").unwrap() else {
+        let Some(input) = field.query_selector("input.num").unwrap() else {
             continue;
         };
         let input: HtmlInputElement = input.unchecked_into();
@@ -176,7 +176,7 @@ async fn try_fields(lab: &str, preset: &str, root: &Element, fields: Vec<Element
             .unwrap_or_default();
         let was = input.value();
         for bound in ["min", "max"] {
-            let Some(v) = input.get_attribute(bound) else {
+            let Some(v) = input.get_attribute(&format!("aria-value{bound}")) else {
                 continue;
             };
             set(&input, &v).await;
@@ -187,7 +187,9 @@ async fn try_fields(lab: &str, preset: &str, root: &Element, fields: Vec<Element
             let refused = all(&field, "[data-testid=field-error]")
                 .into_iter()
                 .filter_map(|e| e.text_content())
-                .filter(|t| !t.contains("is not possible here"));
+                .filter(|t| {
+                    !t.contains("is not possible here") && !t.contains("takes whole numbers only")
+                });
             for said in refused.chain(notes(root).into_iter().filter(|n| engine_refused(n, &v))) {
                 found.push(format!(
                     "{lab}/{preset}: “{label}” at its {bound} {v}: {said}"
@@ -322,7 +324,7 @@ async fn a_field_never_changes_another_unsaid() {
     });
     tick().await;
     let input = |tid: &str| -> HtmlInputElement {
-        root.query_selector(&format!("[data-testid={tid}] input[type=number]"))
+        root.query_selector(&format!("[data-testid={tid}] input.num"))
             .unwrap()
             .unwrap_or_else(|| panic!("{tid}"))
             .unchecked_into()
@@ -347,7 +349,7 @@ async fn a_field_never_changes_another_unsaid() {
     // Each setting named by its field's label, never by a config path
     // (`service.outages[0].node`), here and at the panel's top.
     assert!(
-        said.contains("“Node down (0 = all)”: the service has fewer nodes than this"),
+        said.contains("“Node down (0 = all)”: the service has fewer nodes than that"),
         "{said}"
     );
     assert!(
@@ -374,7 +376,7 @@ async fn a_field_never_changes_another_unsaid() {
                 .unwrap_or_default()
                 .starts_with("Sliding window")
         })
-        .and_then(|f| f.query_selector("input[type=number]").unwrap())
+        .and_then(|f| f.query_selector("input.num").unwrap())
         .expect("the breaker's window field")
         .unchecked_into::<HtmlInputElement>();
     set(&window, "10").await;
@@ -418,7 +420,7 @@ async fn a_value_beyond_a_bound_another_setting_moved_is_said() {
     };
     assert_eq!(said(), None);
     let duration: HtmlInputElement = root
-        .query_selector("[data-testid=duration] input[type=number]")
+        .query_selector("[data-testid=duration] input.num")
         .unwrap()
         .unwrap()
         .unchecked_into();
@@ -427,16 +429,13 @@ async fn a_value_beyond_a_bound_another_setting_moved_is_said() {
         said().as_deref(),
         Some(
             format!(
-                "“Crashes at” is {crash_s} s: more than the {} s the other settings now allow.",
+                "“Crashes at” is {crash_s} s: the other settings now allow at most {} s.",
                 crash_s - 10
             )
             .as_str()
         )
     );
-    let input = crash()
-        .query_selector("input[type=number]")
-        .unwrap()
-        .unwrap();
+    let input = crash().query_selector("input.num").unwrap().unwrap();
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     set(&duration, &(crash_s + 10).to_string()).await;
     assert_eq!(said(), None);

@@ -114,7 +114,7 @@ async fn number_field_shows_scaled_values_and_refuses_out_of_range_input() {
     });
     next_tick().await;
     let input: web_sys::HtmlInputElement = root
-        .query_selector("[data-testid=rate] input[type=number]")
+        .query_selector("[data-testid=rate] input.num")
         .unwrap()
         .unwrap()
         .unchecked_into();
@@ -204,7 +204,7 @@ async fn number_field_says_what_it_adjusted_and_what_was_not_applied() {
     });
     next_tick().await;
     let input = |tid: &str| -> web_sys::HtmlInputElement {
-        root.query_selector(&format!("[data-testid={tid}] input[type=number]"))
+        root.query_selector(&format!("[data-testid={tid}] input.num"))
             .unwrap()
             .unwrap()
             .unchecked_into()
@@ -223,7 +223,7 @@ async fn number_field_says_what_it_adjusted_and_what_was_not_applied() {
     assert_eq!(value.get_untracked(), 2.0);
     assert_eq!(
         text_in("attempts", "[data-testid=field-error]").as_deref(),
-        Some("“Max attempts”: 2.5 is not possible here; it is set to 2.")
+        Some("“Max attempts” takes whole numbers only: 2.5 is set to 2.")
     );
     // Typed back to 2, the box fires no change event (it held "2" when last
     // changed): the message about 2.5 goes as the 2 is typed.
@@ -300,7 +300,7 @@ async fn number_field_units_agree_with_one_and_numbers_are_grouped() {
     };
     assert_eq!(text_of(".unit").as_deref(), Some("file"));
     let input: web_sys::HtmlInputElement = root
-        .query_selector("input[type=number]")
+        .query_selector("input.num")
         .unwrap()
         .unwrap()
         .unchecked_into();
@@ -322,6 +322,185 @@ async fn number_field_units_agree_with_one_and_numbers_are_grouped() {
     value.set(2500.5);
     next_tick().await;
     assert_eq!(text_of(".unit").as_deref(), Some("archivos"));
+}
+
+/// A number box reads what a Spanish or Portuguese reader types: "1,5" is
+/// 1.5 (Chromium's `type=number` dropped the comma and took 15 without a
+/// word), "1.500" is 1500 as Spanish groups it, a mark it cannot read is
+/// said, and the arrow keys step from the value, within the bounds.
+#[wasm_bindgen_test]
+async fn number_field_reads_a_decimal_comma_and_steps_with_the_arrows() {
+    let root = container();
+    let lang = RwSignal::new(Lang::Es);
+    let value = RwSignal::new(2.0);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n { lang });
+        view! {
+            <NumberField
+                label="ctl.multiplier"
+                help="help.multiplier"
+                value=value
+                on_change=Callback::new(move |v: f64| value.set(v))
+                min=1.0
+                max=2000.0
+                step=0.5
+            />
+        }
+    });
+    next_tick().await;
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("input.num")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(input.get_attribute("inputmode").as_deref(), Some("decimal"));
+    assert_eq!(input.get_attribute("aria-valuemin").as_deref(), Some("1"));
+    assert_eq!(
+        input.get_attribute("aria-valuemax").as_deref(),
+        Some("2000")
+    );
+    let said = || {
+        root.query_selector("[data-testid=field-error]")
+            .unwrap()
+            .map(|e| e.text_content().unwrap_or_default())
+    };
+    let typed = |text: &str| {
+        input.set_value(text);
+        input
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    typed("1,5");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1.5);
+    // Shown with the reader's decimal mark, and nothing said.
+    assert_eq!(input.value(), "1,5");
+    assert_eq!(said(), None);
+    typed("1.500");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1500.0);
+    typed("1,2,5");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1500.0);
+    let text = said().unwrap_or_default();
+    assert!(text.contains("1,2,5"), "{text}");
+    // The arrows: one step from the value, never beyond a bound.
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_cancelable(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        input.dispatch_event(&ev).unwrap();
+    };
+    value.set(4.0);
+    next_tick().await;
+    key("ArrowUp");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 4.5);
+    key("ArrowDown");
+    key("ArrowDown");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 3.5);
+    assert_eq!(input.value(), "3,5");
+    assert_eq!(input.get_attribute("aria-valuenow").as_deref(), Some("3.5"));
+    value.set(1.0);
+    next_tick().await;
+    key("ArrowDown");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1.0);
+    assert_eq!(said(), None);
+    // Typed, not confirmed, then an arrow: one step from what was typed.
+    input.set_value("7");
+    key("ArrowUp");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 7.5);
+    assert_eq!(input.value(), "7,5");
+    // A space groups three digits or nothing: "1 5" is no number.
+    typed("1 5");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 7.5);
+    assert!(said().unwrap_or_default().contains("«1 5» no es un número"));
+    // Beyond the bound and then an arrow: the bound, shown in the box, and
+    // the message about the typed text gone with it.
+    typed("5000");
+    next_tick().await;
+    assert!(said().is_some());
+    key("ArrowUp");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 2000.0);
+    assert_eq!(input.value(), "2000");
+    assert_eq!(said(), None);
+    // "1,000" is one here, and the box says how it read it.
+    typed("1,000");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1.0);
+    let text = said().unwrap_or_default();
+    assert!(text.contains("1,000 se lee como 1"), "{text}");
+    assert!(text.contains("para 1000, escríbelo sin la coma"), "{text}");
+    // Another language keeps the refused text, and says it again in its words.
+    typed("1,2,5");
+    next_tick().await;
+    assert!(said().is_some());
+    // In English, a comma followed by three digits groups; otherwise it is the decimal mark.
+    lang.set(Lang::En);
+    next_tick().await;
+    assert_eq!(input.value(), "1,2,5");
+    let text = said().unwrap_or_default();
+    assert!(text.contains("“1,2,5” is not a number"), "{text}");
+    next_tick().await;
+    typed("1,250");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1250.0);
+    typed("2,5");
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 2.5);
+    assert_eq!(input.value(), "2.5");
+}
+
+/// A whole-number setting given a fraction says that it takes whole
+/// numbers, and the box shows the number it kept ("1,5 racks" stayed in
+/// the box while the setting held 1).
+#[wasm_bindgen_test]
+async fn a_whole_number_field_says_so_and_shows_what_it_kept() {
+    let root = container();
+    let lang = RwSignal::new(Lang::Pt);
+    let value = RwSignal::new(1.0);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n { lang });
+        view! {
+            <NumberField
+                label="ctl.max_attempts"
+                help="help.max_attempts"
+                value=value
+                on_change=Callback::new(move |v: f64| value.set(v.trunc()))
+                min=1.0
+                max=100.0
+            />
+        }
+    });
+    next_tick().await;
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("input.num")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value("1,5");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1.0);
+    assert_eq!(input.value(), "1");
+    let said = root
+        .query_selector("[data-testid=field-error]")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(
+        said.contains("só aceita números inteiros: 1,5 ficou em 1"),
+        "{said}"
+    );
 }
 
 /// A label several groups share is said with its group's: B's "Max

@@ -47,7 +47,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   await page.goto('/availability.html#/en/availability');
   await noGuidedPauses(page);
   const before = page.url();
-  const k = page.getByTestId('a-k').locator('input[type=number]');
+  const k = page.getByTestId('a-k').locator('input.num');
   await k.fill('1');
   await k.press('Enter');
   await expect.poll(() => page.url()).not.toBe(before);
@@ -55,16 +55,16 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   expect(link).toMatch(/#\/en\/availability\/2\./);
   await page.goto('about:blank');
   await page.goto(link);
-  await expect(page.getByTestId('a-k').locator('input[type=number]')).toHaveValue('1');
+  await expect(page.getByTestId('a-k').locator('input.num')).toHaveValue('1');
   await runToEnd(page, { fastest: true, timeout: 150_000 });
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
   expect(browser.metrics).toEqual(out.metrics);
   // A value the engine refuses is named, with its field.
-  await page.getByTestId('a-interval').locator('input[type=number]').fill('10');
-  await page.getByTestId('a-interval').locator('input[type=number]').press('Enter');
-  await page.getByTestId('duration').locator('input[type=number]').fill('2678400');
-  await page.getByTestId('duration').locator('input[type=number]').press('Enter');
+  await page.getByTestId('a-interval').locator('input.num').fill('10');
+  await page.getByTestId('a-interval').locator('input.num').press('Enter');
+  await page.getByTestId('duration').locator('input.num').fill('2678400');
+  await page.getByTestId('duration').locator('input.num').press('Enter');
   // By the fields' labels, as they read in the panel (it named config paths).
   await expect(page.getByTestId('config-errors')).toContainText('lower “Requests per second” or “Run for”, or raise “Ping every”');
   await expect(page.getByTestId('config-errors')).not.toContainText('load.');
@@ -74,11 +74,11 @@ test('capacity is honoured: a knob into the URL, the reopened URL the same run, 
   await page.goto('/availability.html#/en/availability');
   await noGuidedPauses(page);
   const before = page.url();
-  const cap = page.getByTestId('queries-capacity').locator('input[type=number]');
+  const cap = page.getByTestId('queries-capacity').locator('input.num');
   await expect(page.getByTestId('queries-capacity')).toContainText('The rest wait their turn');
   // One worker for ~70 queries/s of 30 ms each: the queue only grows.
-  await page.getByTestId('rate').locator('input[type=number]').fill('100');
-  await page.getByTestId('rate').locator('input[type=number]').press('Enter');
+  await page.getByTestId('rate').locator('input.num').fill('100');
+  await page.getByTestId('rate').locator('input.num').press('Enter');
   await expect.poll(() => page.url()).not.toBe(before);
   const withRate = page.url();
   await cap.fill('1');
@@ -87,7 +87,7 @@ test('capacity is honoured: a knob into the URL, the reopened URL the same run, 
   const link = page.url();
   await page.goto('about:blank');
   await page.goto(link);
-  await expect(page.getByTestId('queries-capacity').locator('input[type=number]')).toHaveValue('1');
+  await expect(page.getByTestId('queries-capacity').locator('input.num')).toHaveValue('1');
   await runToEnd(page, { fastest: true, timeout: 150_000 });
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
@@ -106,7 +106,7 @@ test('every projector pause is a row: added, edited, into the URL and back', asy
   await expect.poll(() => page.url()).toMatch(/#\/en\/availability\/2\./);
   // The URL follows each edit: wait for the second window's end to reach it.
   const withPauses = await settledUrl(page);
-  const to = page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]');
+  const to = page.getByTestId('pause-1').getByTestId('pause-to').locator('input.num');
   await to.fill('95');
   await to.press('Enter');
   await expect.poll(() => page.url()).not.toBe(withPauses);
@@ -119,15 +119,15 @@ test('every projector pause is a row: added, edited, into the URL and back', asy
   const link = await settledUrl(page);
   await page.goto('about:blank');
   await page.goto(link);
-  await expect(page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]')).toHaveValue('95');
-  await expect(page.getByTestId('pause-0').getByTestId('pause-to').locator('input[type=number]')).toHaveValue('30');
+  await expect(page.getByTestId('pause-1').getByTestId('pause-to').locator('input.num')).toHaveValue('95');
+  await expect(page.getByTestId('pause-0').getByTestId('pause-to').locator('input.num')).toHaveValue('30');
   await runToEnd(page, { fastest: true, timeout: 150_000 });
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
   expect(browser.metrics).toEqual(out.metrics);
   // A window that ends before it starts is named by its label and number.
-  await page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]').fill('1');
-  await page.getByTestId('pause-1').getByTestId('pause-to').locator('input[type=number]').press('Enter');
+  await page.getByTestId('pause-1').getByTestId('pause-to').locator('input.num').fill('1');
+  await page.getByTestId('pause-1').getByTestId('pause-to').locator('input.num').press('Enter');
   await expect(page.getByTestId('config-errors')).toContainText('“Projector pause” (no. 2)');
 });
 

@@ -36,7 +36,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   await page.goto('/choreography.html#/en/choreography');
   await noGuidedPauses(page);
   const before = page.url();
-  const stock = page.getByTestId('stock').locator('input[type=number]');
+  const stock = page.getByTestId('stock').locator('input.num');
   await stock.fill('0');
   await stock.press('Enter');
   await expect.poll(() => page.url()).not.toBe(before);
@@ -45,7 +45,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   // Reopened: the knob is there, and the run is the CLI's run of the same link.
   await page.goto('about:blank');
   await page.goto(link);
-  await expect(page.getByTestId('stock').locator('input[type=number]')).toHaveValue('0');
+  await expect(page.getByTestId('stock').locator('input.num')).toHaveValue('0');
   await runToEnd(page);
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
@@ -54,8 +54,8 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   expect(browser.b.metrics).toEqual(out.b.metrics);
   // A value the engine would refuse is refused by the field, by its label
   // and range (the engine's message named a config path, `retry.max_attempts`).
-  await page.getByTestId('max-attempts').locator('input[type=number]').fill('0');
-  await page.getByTestId('max-attempts').locator('input[type=number]').press('Enter');
+  await page.getByTestId('max-attempts').locator('input.num').fill('0');
+  await page.getByTestId('max-attempts').locator('input.num').press('Enter');
   await expect(page.getByTestId('max-attempts').getByTestId('field-error')).toContainText('“Max attempts” goes from 1 to 20');
   await expect(page.getByTestId('config-errors')).toHaveCount(0);
 });

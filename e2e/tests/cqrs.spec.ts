@@ -38,7 +38,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   await page.goto('/cqrs.html#/en/cqrs');
   await noGuidedPauses(page);
   const before = page.url();
-  const delay = page.getByTestId('p0-delay').locator('input[type=number]');
+  const delay = page.getByTestId('p0-delay').locator('input.num');
   await delay.fill('500');
   await delay.press('Enter');
   await expect.poll(() => page.url()).not.toBe(before);
@@ -47,7 +47,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   // Reopened: the knob is there, and the run is the CLI's run of the same link.
   await page.goto('about:blank');
   await page.goto(link);
-  await expect(page.getByTestId('p0-delay').locator('input[type=number]')).toHaveValue('500');
+  await expect(page.getByTestId('p0-delay').locator('input.num')).toHaveValue('500');
   await runToEnd(page);
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
@@ -59,8 +59,8 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   await page.getByTestId('p0-mode').locator('select').selectOption('queue');
   // A pause that ends before it starts.
   await page.getByTestId('p0-pauses-add').click();
-  await page.getByTestId('p0-pauses-0-to').locator('input[type=number]').fill('1');
-  await page.getByTestId('p0-pauses-0-to').locator('input[type=number]').press('Enter');
+  await page.getByTestId('p0-pauses-0-to').locator('input.num').fill('1');
+  await page.getByTestId('p0-pauses-0-to').locator('input.num').press('Enter');
   // Named by the field's label and the pause's number, not a config path
   // (`projector.pauses[0]`), at the panel's top and under the field.
   await expect(page.getByTestId('config-errors')).toContainText('“Projector pauses” (no. 1): it must end after it starts');
@@ -68,7 +68,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
 });
 
 async function setNumber(page: Page, testid: string, value: string) {
-  const input = page.getByTestId(testid).locator('input[type=number]');
+  const input = page.getByTestId(testid).locator('input.num');
   await input.fill(value);
   await input.press('Enter');
 }
@@ -104,10 +104,10 @@ test('every script step and every pause is editable: knob, URL, reopen, the same
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByTestId('step-2-status').locator('select')).toHaveValue('delivered');
-  await expect(page.getByTestId('step-2-at').locator('input[type=number]')).toHaveValue('3900');
-  await expect(page.getByTestId('step-1-user').locator('input[type=number]')).toHaveValue('7');
-  await expect(page.getByTestId('step-5-order').locator('input[type=number]')).toHaveValue('2');
-  await expect(page.getByTestId('p0-pauses-1-to').locator('input[type=number]')).toHaveValue('6.5');
+  await expect(page.getByTestId('step-2-at').locator('input.num')).toHaveValue('3900');
+  await expect(page.getByTestId('step-1-user').locator('input.num')).toHaveValue('7');
+  await expect(page.getByTestId('step-5-order').locator('input.num')).toHaveValue('2');
+  await expect(page.getByTestId('p0-pauses-1-to').locator('input.num')).toHaveValue('6.5');
   await runToEnd(page);
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));

@@ -4,7 +4,7 @@
 // the measurement, and the guide survives an edit.
 import { test, expect } from '../fixtures';
 import { type Page } from '@playwright/test';
-import { noGuidedPauses, presetFragment, runToEnd } from '../lab';
+import { noGuidedPauses, presetFragment, runToEnd, settledUrl } from '../lab';
 
 async function openPreset(page: Page, id: string) {
   await page.goto('/#/en/retry');
@@ -290,6 +290,83 @@ for (const [w, h] of [[1440, 900], [390, 844]] as const) {
   });
 }
 
+// A Spanish reader types a decimal comma with the keyboard: Chromium's number
+// box dropped it ("12,5" became 125, refused, or "1,5" became 15, taken). The
+// box is text now: the comma is the decimal mark, the link keeps 12.5 %, and
+// the arrow keys step from the value.
+test('settings: a decimal comma typed in Spanish is read as one', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/retry.html#/es/retry');
+  await expect(page.getByTestId('play')).toBeVisible();
+  const box = page.getByTestId('transient').locator('input.num');
+  await expect(box).toHaveAttribute('inputmode', 'decimal');
+  const first = page.url();
+  await box.click();
+  await box.press('Control+a');
+  await box.pressSequentially('12,5');
+  await box.press('Tab');
+  await expect(box).toHaveValue('12,5');
+  await expect(page.getByTestId('transient').getByTestId('field-error')).toHaveCount(0);
+  await expect(box).toHaveAttribute('aria-valuenow', '12.5');
+  await expect.poll(() => page.url()).not.toBe(first);
+  // The link replays 12.5 %, shown in Spanish.
+  const link = await settledUrl(page);
+  const fresh = await page.context().newPage();
+  await fresh.goto(link);
+  await expect(fresh.getByTestId('transient').locator('input.num')).toHaveValue('12,5');
+  await fresh.close();
+  // One step (1 %) up from the value, not from the minimum.
+  await box.focus();
+  await box.press('ArrowUp');
+  await expect(box).toHaveValue('13,5');
+  await box.press('ArrowDown');
+  await box.press('ArrowDown');
+  await expect(box).toHaveValue('11,5');
+  // Typed but not yet confirmed, then an arrow: one step from what was typed.
+  await box.fill('7');
+  await box.press('ArrowUp');
+  await expect(box).toHaveValue('8');
+  // A space that groups nothing is no number ("1 5" was taken as 15).
+  await box.fill('1 5');
+  await box.press('Tab');
+  await expect(page.getByTestId('transient').getByTestId('field-error')).toContainText('«1 5» no es un número');
+  await expect(box).toHaveAttribute('aria-valuenow', '8');
+  // "1,000" is 1 here, and the box says how it read it.
+  const latency = page.getByTestId('latency').locator('input.num');
+  await latency.fill('1,000');
+  await latency.press('Tab');
+  await expect(page.getByTestId('latency').getByTestId('field-error')).toContainText('1,000 se lee como 1 ms');
+  await expect(page.getByTestId('latency').getByTestId('field-error')).toContainText('para 1000, escríbelo sin la coma');
+  // The small boxes outside the settings read a comma too, and say what they refuse.
+  const seeds = page.getByTestId('seed-sweep-count');
+  const before = await seeds.inputValue();
+  await seeds.fill('1,5');
+  await seeds.press('Enter');
+  await expect(seeds).toHaveValue(before);
+  expect(await seeds.evaluate((e) => (e as HTMLInputElement).validationMessage)).toBe(
+    '«Semillas» admite un número entero de 1 a 1.000: «1,5» no se aplica.',
+  );
+  await seeds.fill('1.000');
+  await seeds.press('Enter');
+  await expect(page.getByTestId('seed-sweep-run')).toContainText('1000');
+  // Replica's node outages: "2,5" is refused, not taken as 25.
+  await page.goto('/replica.html#/es/replica');
+  await expect(page.getByTestId('play')).toBeVisible();
+  const outages = page.getByTestId('node-outages');
+  if (!(await outages.getByTestId('window-row').count())) await outages.getByTestId('window-add').click();
+  const to = outages.getByTestId('window-row').first().locator('input.num').last();
+  await to.fill('2,5');
+  await to.press('Tab');
+  await expect(outages.getByTestId('field-error')).toContainText('«2,5» no es un tiempo válido aquí');
+  await to.fill('12.000');
+  await to.press('Tab');
+  await expect(outages.getByTestId('field-error')).toHaveCount(0);
+  const reopened = await page.context().newPage();
+  await reopened.goto(await settledUrl(page));
+  await expect(reopened.getByTestId('node-outages').getByTestId('window-row').first().locator('input.num').last()).toHaveValue('12000');
+  await reopened.close();
+});
+
 // Bad input in the settings is said under the field it was typed in, names
 // that field, and loses nothing: the typed text stays, the run and the link
 // keep the last valid settings, and no rate quietly changes another.
@@ -297,7 +374,7 @@ test('settings: what a field cannot take is said under it, and nothing is lost',
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('/retry.html#/en/retry');
   await expect(page.getByTestId('play')).toBeVisible();
-  const box = (tid: string) => page.getByTestId(tid).locator('input[type=number]');
+  const box = (tid: string) => page.getByTestId(tid).locator('input.num');
   const set = async (tid: string, v: string) => {
     await box(tid).fill(v);
     await box(tid).press('Tab');
@@ -336,7 +413,7 @@ test('settings: what a field cannot take is said under it, and nothing is lost',
   // A whole-number setting given 2.5 says what it kept.
   await set('a-max-attempts', '2.5');
   await expect(page.getByTestId('a-max-attempts').getByTestId('field-error')).toHaveText(
-    '“Max attempts”: 2.5 is not possible here; it is set to 2.',
+    "“Max attempts” takes whole numbers only: 2.5 is set to 2.",
   );
   // A list that is not one (replica's slow nodes), in Spanish.
   await page.goto('/replica.html#/es/replica');

@@ -50,7 +50,7 @@ test('an old link opens the lab page with the same config', async ({ page }) => 
   await page.goto(`/#${CONFIGURED}`);
   const redirected = await landed(page);
   expect(redirected).toEqual(direct);
-  await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('30');
+  await expect(page.getByTestId('transient').locator('input.num')).toHaveValue('30');
   await expect(page.getByTestId('seed')).toHaveValue('4242');
   await expect(page.getByTestId('link-problem')).toHaveCount(0);
 });
@@ -87,7 +87,7 @@ test('a link in a language the site lacks opens its lab as linked, and says so',
     await page.goto(`${start}#${CONFIGURED.replace('/en/', '/fr/')}`);
     const at = await landed(page);
     expect(at.path).toMatch(/\/retry\.html$/);
-    await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('30');
+    await expect(page.getByTestId('transient').locator('input.num')).toHaveValue('30');
     await expect(page.getByTestId('seed')).toHaveValue('4242');
     await expect(page.getByTestId('link-problem')).toContainText('the language “fr”');
     await expect(page.getByTestId('link-problem')).not.toContainText('no lab');
@@ -112,7 +112,7 @@ test('a lab page sends other pages\' links home, and its links lead home', async
     await expect(page.getByTestId('choreo-stage-0')).toBeVisible();
     expect(new URL(page.url()).pathname).toMatch(/\/choreography\.html$/);
     // Its config was read (the page then writes the whole config back into the URL).
-    await expect(page.getByTestId('stock').locator('input[type=number]')).toHaveValue('5');
+    await expect(page.getByTestId('stock').locator('input.num')).toHaveValue('5');
     expect(new URL(page.url()).hash).toMatch(/^#\/en\/choreography\/2\./);
   }
 

@@ -40,7 +40,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   await page.goto('/replica.html#/en/replica');
   await noGuidedPauses(page);
   const before = page.url();
-  const chunks = page.getByTestId('chunks-per-file').locator('input[type=number]');
+  const chunks = page.getByTestId('chunks-per-file').locator('input.num');
   await chunks.fill('5');
   await chunks.press('Enter');
   await expect.poll(() => page.url()).not.toBe(before);
@@ -48,7 +48,7 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   expect(link).toMatch(/#\/en\/replica\/2\./);
   await page.goto('about:blank');
   await page.goto(link);
-  await expect(page.getByTestId('chunks-per-file').locator('input[type=number]')).toHaveValue('5');
+  await expect(page.getByTestId('chunks-per-file').locator('input.num')).toHaveValue('5');
   await runToEnd(page);
   const browser = await metricsJson(page);
   const out = JSON.parse(execFileSync(cli(), ['run', link], { encoding: 'utf8' }));
@@ -56,8 +56,8 @@ test('a knob goes into the URL, and the reopened URL gives the same run', async 
   expect(browser.metrics.chunks).toBe(5);
   // A value the engine would refuse is refused by the field, by its label
   // and range (the engine's message named a config path, `client.retry.max_attempts`).
-  await page.getByTestId('max-attempts').locator('input[type=number]').fill('0');
-  await page.getByTestId('max-attempts').locator('input[type=number]').press('Enter');
+  await page.getByTestId('max-attempts').locator('input.num').fill('0');
+  await page.getByTestId('max-attempts').locator('input.num').press('Enter');
   await expect(page.getByTestId('max-attempts').getByTestId('field-error')).toContainText('“Max attempts” goes from 1 to 20');
   await expect(page.getByTestId('config-errors')).toHaveCount(0);
 });

@@ -80,7 +80,7 @@ test('play, pause with the keyboard, and step one event at a time', async ({ pag
 test('a knob changes the URL; the URL reproduces config and metrics, as the CLI does', async ({ page, context, shot }) => {
   await openLab(page);
   const urlBefore = page.url();
-  const transient = page.getByTestId('transient').locator('input[type=number]');
+  const transient = page.getByTestId('transient').locator('input.num');
   await transient.fill('30');
   await transient.press('Tab');
   await expect.poll(() => page.url()).not.toBe(urlBefore);
@@ -99,7 +99,7 @@ test('a knob changes the URL; the URL reproduces config and metrics, as the CLI 
 
   const fresh = await context.newPage();
   await fresh.goto(shared);
-  await expect(fresh.getByTestId('transient').locator('input[type=number]')).toHaveValue('30');
+  await expect(fresh.getByTestId('transient').locator('input.num')).toHaveValue('30');
   await expect(fresh.getByTestId('seed')).toHaveValue('4242');
   await runToEnd(fresh);
   const second = await metricsJson(fresh);
@@ -166,7 +166,7 @@ test('language switch reaches every string and stays in the URL', async ({ page 
 
 test('a link made by version 1 (raw deflate) still opens its config', async ({ page }) => {
   await openLab(page, '/en/retry/1.' + payload({ seed: 4242, config: { service: { transient_failure_rate: 0.3 } } }, 1));
-  await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('30');
+  await expect(page.getByTestId('transient').locator('input.num')).toHaveValue('30');
   await expect(page.getByTestId('seed')).toHaveValue('4242');
   await expect(page.getByTestId('link-problem')).toHaveCount(0);
 });
@@ -199,7 +199,7 @@ test('hostile and broken links show a message and safe defaults', async ({ page 
   await expect(page.getByTestId('link-problem')).toHaveCount(0);
   // The defaults are shown and still work.
   await page.goto('/#/en/retry/2.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }));
-  await expect(page.getByTestId('transient').locator('input[type=number]')).toHaveValue('50');
+  await expect(page.getByTestId('transient').locator('input.num')).toHaveValue('50');
   await page.getByTestId('step').click();
   await expect(page.getByTestId('log-a').getByTestId('log-entry').first()).toBeVisible();
 });

@@ -99,7 +99,22 @@ pub const GOAL: u64 = 250 * 1000;
 /// paths); a printout that says what ran (its link and seed, closed settings
 /// opened while it prints) about +1 KB. A second wasm-opt -Oz pass took 0.7 KB
 /// back. From about 484.8 KB to 488 KB in a clean clone.
-pub const BUDGET: u64 = 489 * 1000;
+/// Raised from 489 to 494 KB (stop 39), knowingly. A review found that a
+/// Spanish or Portuguese reader's "1,5" in a number box became 15 without a
+/// word (Chromium's `type=number` drops the comma as it is typed). The boxes
+/// are text now (`inputmode=decimal`, `role=spinbutton`): the engine's
+/// `typed_number` reads either mark, the box shows the reader's, and the
+/// arrow keys step from what the box holds. A second review of that found
+/// more, fixed too: three other boxes still `type=number` (replica's outage
+/// cells, the seeds to run, the order to follow; these now say what they
+/// refuse in the box's own bubble), "1 5" taken as 15, "1,000" read as 1 in
+/// Spanish without a word (now said, with what to type), a whole-number
+/// field's "takes whole numbers only", and the box showing what a setting
+/// kept. About +3.2 KB of the retry page's wasm in all (from about 488.6 to
+/// 491.6 KB here; CI has measured up to 0.6 KB more). The first try took
+/// +10 KB: `f64::clamp` with bounds known only at run time keeps its panic
+/// message, which formats floats (`engine::num::clamp` does not).
+pub const BUDGET: u64 = 494 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];

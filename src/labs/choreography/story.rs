@@ -130,13 +130,17 @@ fn OrderPicker(view: ChoreoView) -> impl IntoView {
             <label for=id.clone()>{tr("choreo.story.pick")}</label>
             <input
                 id=id
-                type="number"
-                min="1"
+                type="text"
+                inputmode="numeric"
+                class="num"
                 data-testid="order-input"
                 prop:value=shown
                 on:change=move |ev| {
-                    if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
-                        picked.set(Some(n.saturating_sub(1)));
+                    let now = followed(view, picked).map_or(1, |o| u64::from(o) + 1);
+                    // The most orders the run can bring.
+                    let most = view.with(|run| run.sides.first().map_or(1.0, |s| s.model().config().max_orders()));
+                    if let Some(n) = crate::controls::take_whole(&ev, "choreo.story.pick", 1, (most as u64).max(1), now) {
+                        picked.set(Some(n as u32 - 1));
                     }
                 }
             />

@@ -591,7 +591,9 @@ fn WindowsField(
         } else {
             0.0
         };
-        let Some(v) = crate::browser::parse_f64(raw.trim())
+        // Read as a number box reads it ("1.000" is 1000 in Spanish; "2,5" is 2.5, refused).
+        let Some(v) = engine::i18n::format::typed_number(lang.get_untracked(), &raw)
+            .and_then(|t| crate::browser::parse_f64(&t))
             .filter(|v| v.is_finite() && *v >= least && v.fract() == 0.0)
         else {
             bad.set(Some((raw.trim().to_string(), i, k)));
@@ -659,7 +661,7 @@ fn WindowsField(
                                 {cols.iter().map(|&(k, key)| view! {
                                     <label class="replica-window-cell">
                                         <span>{tr(key)}</span>
-                                        <input type="number" min=if k == 0 && !target.is_empty() { "1" } else { "0" } value=row[k].to_string()
+                                        <input type="text" inputmode="numeric" class="num" value=row[k].to_string()
                                             aria-invalid=move || bad.with(|b| b.as_ref().is_some_and(|b| (b.1, b.2) == (i, k))).then_some("true")
                                             on:change=move |ev| edit(i, k, event_target_value(&ev)) />
                                     </label>
