@@ -251,14 +251,17 @@ pub fn FieldNotes(
 enum Refused {
     Empty,
     NotNumber(String),
-    OutOfRange(String),
-    /// Taken, but the setting holds another value.
-    Adjusted(String),
+    /// The text, and the number it was read as when typed (said so in
+    /// another language too: "1.000" typed in Spanish is 1000 in English).
+    OutOfRange(String, f64),
+    /// Taken, but the setting holds another value than the number typed.
+    Adjusted(f64),
     /// Taken as the whole number below it (2.5 attempts as 2).
-    Whole(String),
+    Whole(f64),
     /// Taken, read as a decimal ("1,000" in Spanish is 1): with the digits
-    /// to type for the thousand another language meant ("1000").
-    ReadAs(String, String),
+    /// to type for the thousand another language meant ("1000"), and the
+    /// language it was read in (another one re-writes the box: the note goes).
+    ReadAs(String, String, engine::Lang),
 }
 
 /// A numeric binding into a lab's config: a reactive value and a setter, for
@@ -426,7 +429,9 @@ pub fn NumberField(
             .filter(|v| v.is_finite())
     };
     // `typed`: the number in `raw` (as shown, e.g. in %), read by the caller.
-    let commit = move |raw: String, typed: Option<f64>| {
+    // `quiet`: an arrow key's step, kept as the setting holds it (3 from a
+    // typed 2,5 and ArrowUp, not "3,5 is set to 3").
+    let commit = move |raw: String, typed: Option<f64>, quiet: bool| {
         mark();
         let before = value.get_untracked();
         left_at.set_value(before);
@@ -443,7 +448,7 @@ pub fn NumberField(
         let slack = 1e-9 * v.abs().max(1.0);
         let max = max_of();
         if v < min - slack || v > max + slack {
-            refused.set(Some(Refused::OutOfRange(text)));
+            refused.set(Some(Refused::OutOfRange(text, typed)));
             return;
         }
         let v = engine::num::clamp(v, min, max);
@@ -451,15 +456,18 @@ pub fn NumberField(
         let now = value.get_untracked();
         left_at.set_value(now);
         let lang = lang.get_untracked();
-        refused.set(if (now - v).abs() > slack {
+        refused.set(if quiet {
+            None
+        } else if (now - v).abs() > slack {
             // Shown as a whole number (not seconds held to the ms): say so.
             Some(if scale == 1.0 && now.fract() == 0.0 {
-                Refused::Whole(text)
+                Refused::Whole(typed)
             } else {
-                Refused::Adjusted(text)
+                Refused::Adjusted(typed)
             })
         } else {
-            engine::i18n::format::read_as_decimal(lang, &text).map(|w| Refused::ReadAs(text, w))
+            engine::i18n::format::read_as_decimal(lang, &text)
+                .map(|w| Refused::ReadAs(text, w, lang))
         });
         // The box shows what the setting now holds (typed "1,5 racks" where
         // it holds 1, it went on showing "1,5").
@@ -491,7 +499,6 @@ pub fn NumberField(
     };
     let said = Signal::derive(move || {
         let lang = lang.get();
-        let mark = |s: &str| engine::i18n::format::decimal_mark(lang, s);
         // A value with its unit, grouped ("1,000 files", "1 file").
         let with_unit = |text: String| {
             let n = said_number(lang, &text);
@@ -503,10 +510,7 @@ pub fn NumberField(
         let now = with_unit(shown_of(value.get()));
         // What was typed, as the bounds are written ("99999999" reads
         // "99,999,999", "2.5" reads "2,5" in Spanish).
-        let typed = |got: &str| match read(got) {
-            Some(v) => said_number(lang, &engine::num::Short(v).to_string()),
-            _ => mark(got),
-        };
+        let typed = |v: f64| said_number(lang, &engine::num::Short(v).to_string());
         let field = t(lang, label);
         let Some(problem) = refused.get() else {
             let m = with_unit(lo_of(beyond()?, scale));
@@ -523,28 +527,39 @@ pub fn NumberField(
                 "ui.field_nan",
                 &[("field", &field), ("got", &got), ("now", &now)],
             ),
-            Refused::OutOfRange(got) => tf(
-                lang,
-                "ui.field_range",
-                &[
-                    ("field", &field),
-                    ("got", &typed(&got)),
-                    ("min", &said_number(lang, &lo_of(min, scale))),
-                    ("max", &with_unit(lo_of(max_of(), scale))),
-                    ("now", &now),
-                ],
-            ),
-            Refused::Adjusted(got) => tf(
+            Refused::OutOfRange(got, v) => {
+                // "1,000" refused as 1 in Spanish: say how it was read.
+                let read_as = engine::i18n::format::read_as_decimal(lang, &got);
+                tf(
+                    lang,
+                    if read_as.is_some() {
+                        "ui.field_range_read_as"
+                    } else {
+                        "ui.field_range"
+                    },
+                    &[
+                        ("field", &field),
+                        ("got", &typed(v)),
+                        ("typed", &got),
+                        ("whole", &read_as.unwrap_or_default()),
+                        ("min", &said_number(lang, &lo_of(min, scale))),
+                        ("max", &with_unit(lo_of(max_of(), scale))),
+                        ("now", &now),
+                    ],
+                )
+            }
+            Refused::Adjusted(v) => tf(
                 lang,
                 "ui.field_adjusted",
-                &[("field", &field), ("got", &typed(&got)), ("now", &now)],
+                &[("field", &field), ("got", &typed(v)), ("now", &now)],
             ),
-            Refused::Whole(got) => tf(
+            Refused::Whole(v) => tf(
                 lang,
                 "ui.field_whole",
-                &[("field", &field), ("got", &typed(&got)), ("now", &now)],
+                &[("field", &field), ("got", &typed(v)), ("now", &now)],
             ),
-            Refused::ReadAs(got, whole) => tf(
+            Refused::ReadAs(_, _, at) if at != lang => return None,
+            Refused::ReadAs(got, whole, _) => tf(
                 lang,
                 "ui.field_read_as",
                 &[
@@ -575,7 +590,7 @@ pub fn NumberField(
                             on:input=move |ev| {
                                 let raw = event_target_value(&ev);
                                 let v = crate::browser::parse_f64(&raw);
-                                commit(raw, v)
+                                commit(raw, v, true)
                             }
                         />
                     }
@@ -596,7 +611,7 @@ pub fn NumberField(
                     aria-valuenow=shown
                     aria-describedby=help_id2
                     aria-invalid=move || {
-                        (refused.with(|r| matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(_))))
+                        (refused.with(|r| matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(..))))
                             || (refused.with(Option::is_none) && beyond().is_some()))
                         .then_some("true")
                     }
@@ -605,7 +620,7 @@ pub fn NumberField(
                         // Another language keeps the refused text its message is
                         // about (it showed "12.5" under a message about "1,2,5").
                         let typed = refused.with_untracked(|r| {
-                            matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(_)))
+                            matches!(r, Some(Refused::Empty | Refused::NotNumber(_) | Refused::OutOfRange(..)))
                         }) && value.get_untracked() == left_at.get_value();
                         match input.get_untracked() {
                             Some(el) if typed => el.value(),
@@ -616,7 +631,7 @@ pub fn NumberField(
                     on:change=move |ev| {
                         let raw = event_target_value(&ev);
                         let v = read(&raw);
-                        commit(raw, v)
+                        commit(raw, v, false)
                     }
                     on:keydown=move |ev| {
                         let up = match ev.key().as_str() {
@@ -628,12 +643,16 @@ pub fn NumberField(
                         // From what the box holds, typed or not (a typed 7
                         // then ArrowUp is 8, not the old value's next).
                         let raw = event_target_value(&ev);
-                        let Some(from) = read(&raw) else {
-                            return commit(raw, None);
-                        };
+                        let from = read(&raw);
+                        // Not a number, or "1,000" read as 1 in Spanish: said, not stepped.
+                        let lang = lang.get_untracked();
+                        if from.is_none() || engine::i18n::format::read_as_decimal(lang, &raw).is_some() {
+                            return commit(raw, from, false);
+                        }
+                        let from = from.unwrap_or_default();
                         let v = engine::num::clamp(from / scale + up * step, min, max_of()) * scale;
                         let v = (v * 1e6).round() / 1e6;
-                        commit(engine::num::Short(v).to_string(), Some(v))
+                        commit(engine::num::Short(v).to_string(), Some(v), true)
                     }
                 />
                 {unit
@@ -666,31 +685,58 @@ pub fn take_whole(
     let el: web_sys::HtmlInputElement = event_target(ev);
     let lang = use_i18n().lang.get_untracked();
     let raw = el.value();
-    let n = engine::i18n::format::typed_number(lang, &raw)
-        .and_then(|t| crate::browser::parse_f64(&t))
-        .filter(|v| v.fract() == 0.0 && *v >= min as f64 && *v <= max as f64);
-    let said = match n {
-        Some(_) => String::new(),
-        None => {
+    let got = raw.trim();
+    let read =
+        engine::i18n::format::typed_number(lang, got).and_then(|t| crate::browser::parse_f64(&t));
+    // "1,000" in Spanish would be 1: refused, saying how it reads.
+    let read_as = engine::i18n::format::read_as_decimal(lang, got);
+    let n = read
+        .filter(|v| read_as.is_none() && v.fract() == 0.0 && *v >= min as f64 && *v <= max as f64);
+    let field = t(lang, label);
+    let said = match (n, read, read_as) {
+        (Some(_), ..) => String::new(),
+        (None, Some(v), Some(whole)) => tf(
+            lang,
+            "ui.whole_read_as",
+            &[
+                ("field", &field),
+                ("got", &got),
+                (
+                    "read",
+                    &said_number(lang, &engine::num::Short(v).to_string()),
+                ),
+                ("whole", &whole),
+            ],
+        ),
+        _ => {
             let n = |v: u64| crate::charts::fmt_count(lang, v);
-            el.set_value(&now.to_string());
             tf(
                 lang,
                 "ui.whole_range",
                 &[
-                    ("field", &t(lang, label)),
-                    ("got", &raw.trim()),
+                    ("field", &field),
+                    ("got", &got),
                     ("min", &n(min)),
                     ("max", &n(max)),
                 ],
             )
         }
     };
+    if n.is_none() {
+        el.set_value(&now.to_string());
+    }
     el.set_custom_validity(&said);
     if n.is_none() {
         el.report_validity();
     }
     n.map(|v| v as u64)
+}
+
+/// A box that [`take_whole`] refused is valid again once typed in (its
+/// bubble's message would stay, in the language it was said in).
+pub fn typing_again(ev: leptos::ev::Event) {
+    let el: web_sys::HtmlInputElement = event_target(&ev);
+    el.set_custom_validity("");
 }
 
 /// A number as a field's message says it (`text` as [`engine::num::Short`]

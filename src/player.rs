@@ -662,11 +662,18 @@ pub fn PlayerBar(
     // In the reader's decimals, as every axis and table: "32,16 s" in Spanish.
     let time_text = move || engine::time::human_ms_in(lang.get(), clock.sim_ms.get());
     let seed_text = RwSignal::new(clock.seed.get_untracked().to_string());
-    Effect::new(move |_| seed_text.set(clock.seed.get().to_string()));
     let seed_error = RwSignal::new(false);
+    // A new seed (the dice, a preset) is a valid one: a message about typed text goes.
+    Effect::new(move |_| {
+        seed_text.set(clock.seed.get().to_string());
+        seed_error.set(false);
+    });
     let commit_seed = move || {
         let raw = seed_text.get_untracked();
-        match raw.trim().parse::<u64>() {
+        // Grouped as the reader groups ("1.000" in Spanish).
+        let read = engine::i18n::format::typed_number(lang.get_untracked(), &raw)
+            .map(|t| t.parse::<u64>());
+        match read.unwrap_or_else(|| raw.trim().parse::<u64>()) {
             Ok(v) => {
                 seed_error.set(false);
                 on_seed.run(v);

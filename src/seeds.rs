@@ -308,6 +308,7 @@ where
                         inputmode="numeric"
                         class="num"
                         data-testid="seed-sweep-count"
+                        on:input=crate::controls::typing_again
                         prop:value=move || count.get().to_string()
                         on:change=move |ev| {
                             let now = count.get_untracked();
@@ -318,7 +319,11 @@ where
                     />
                 </label>
                 <button class="btn primary" data-testid="seed-sweep-run" disabled=running on:click=start>
-                    {move || tf(lang.get(), "seeds.run", &[("n", &count.get())])}
+                    {move || {
+                        let (lang, n) = (lang.get(), count.get());
+                        let key = if n == 1 { "seeds.run.one" } else { "seeds.run" };
+                        tf(lang, key, &[("n", &crate::charts::fmt_count(lang, n))])
+                    }}
                 </button>
                 {crate::show::show(running, move || view! {
                     <button class="btn" data-testid="seed-sweep-cancel" on:click=cancel>

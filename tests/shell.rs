@@ -431,6 +431,19 @@ async fn number_field_reads_a_decimal_comma_and_steps_with_the_arrows() {
     assert_eq!(value.get_untracked(), 2000.0);
     assert_eq!(input.value(), "2000");
     assert_eq!(said(), None);
+    // Refused as read: "9.999,5" is 9999.5, beyond 2000, said in English as typed.
+    typed("9.999,5");
+    next_tick().await;
+    let text = said().unwrap_or_default();
+    assert!(text.contains("9.999,5 no se aplica"), "{text}");
+    lang.set(Lang::En);
+    next_tick().await;
+    let text = said().unwrap_or_default();
+    assert!(text.contains("9,999.5 is not applied"), "{text}");
+    lang.set(Lang::Es);
+    next_tick().await;
+    value.set(2000.0);
+    next_tick().await;
     // "1,000" is one here, and the box says how it read it.
     typed("1,000");
     next_tick().await;
@@ -501,6 +514,38 @@ async fn a_whole_number_field_says_so_and_shows_what_it_kept() {
         said.contains("só aceita números inteiros: 1,5 ficou em 1"),
         "{said}"
     );
+    // An arrow from a typed fraction: the step as the setting keeps it, unsaid.
+    input.set_value("2,5");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowUp");
+    init.set_cancelable(true);
+    let up = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input.dispatch_event(&up).unwrap();
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 3.0);
+    assert_eq!(input.value(), "3");
+    assert!(root
+        .query_selector("[data-testid=field-error]")
+        .unwrap()
+        .is_none());
+    // "1,000" and an arrow: read as 1 and said, not stepped to 2 unsaid.
+    input.set_value("1,000");
+    input.dispatch_event(&up).unwrap();
+    next_tick().await;
+    assert_eq!(value.get_untracked(), 1.0);
+    let said = root
+        .query_selector("[data-testid=field-error]")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(said.contains("1,000 é lido como 1"), "{said}");
+    // Another language re-writes the box: the note about how it was read goes.
+    lang.set(Lang::En);
+    next_tick().await;
+    assert!(root
+        .query_selector("[data-testid=field-error]")
+        .unwrap()
+        .is_none());
 }
 
 /// A label several groups share is said with its group's: B's "Max
@@ -621,6 +666,20 @@ async fn player_bar_toggles_steps_resets_and_takes_seeds() {
     );
     q("[data-testid=new-seed]").click();
     assert_eq!(seeds.get_untracked().len(), 2);
+    // The page takes the new seed: a valid one, so the refusal goes with it.
+    clock.seed.set(99);
+    next_tick().await;
+    next_tick().await;
+    assert_eq!(seed.value(), "99", "seeds {:?}", seeds.get_untracked());
+    assert!(root.query_selector("[role=alert]").unwrap().is_none());
+    // Grouped as the reader groups it.
+    seed.set_value("1,000");
+    seed.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    seed.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    next_tick().await;
+    assert_eq!(seeds.get_untracked().last(), Some(&1000));
     // A finished run cannot be played.
     clock.finished.set(true);
     next_tick().await;

@@ -348,7 +348,12 @@ test('settings: a decimal comma typed in Spanish is read as one', async ({ page 
   );
   await seeds.fill('1.000');
   await seeds.press('Enter');
-  await expect(page.getByTestId('seed-sweep-run')).toContainText('1000');
+  await expect(page.getByTestId('seed-sweep-run')).toHaveText('Ejecutar 1.000 semillas');
+  // "1,000" would be 1 here: refused, saying how it reads.
+  await seeds.fill('1,000');
+  await seeds.press('Enter');
+  expect(await seeds.evaluate((e) => (e as HTMLInputElement).validationMessage)).toContain('1,000 sería 1');
+  await expect(seeds).toHaveValue('1000');
   // Replica's node outages: "2,5" is refused, not taken as 25.
   await page.goto('/replica.html#/es/replica');
   await expect(page.getByTestId('play')).toBeVisible();

@@ -134,6 +134,7 @@ fn OrderPicker(view: ChoreoView) -> impl IntoView {
                 inputmode="numeric"
                 class="num"
                 data-testid="order-input"
+                on:input=crate::controls::typing_again
                 prop:value=shown
                 on:change=move |ev| {
                     let now = followed(view, picked).map_or(1, |o| u64::from(o) + 1);

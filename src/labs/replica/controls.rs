@@ -592,8 +592,11 @@ fn WindowsField(
             0.0
         };
         // Read as a number box reads it ("1.000" is 1000 in Spanish; "2,5" is 2.5, refused).
-        let Some(v) = engine::i18n::format::typed_number(lang.get_untracked(), &raw)
+        let lang = lang.get_untracked();
+        let Some(v) = engine::i18n::format::typed_number(lang, &raw)
             .and_then(|t| crate::browser::parse_f64(&t))
+            // "1,000" in Spanish would be 1 (ms, or node 1): said, not taken.
+            .filter(|_| engine::i18n::format::read_as_decimal(lang, &raw).is_none())
             .filter(|v| v.is_finite() && *v >= least && v.fract() == 0.0)
         else {
             bad.set(Some((raw.trim().to_string(), i, k)));
@@ -622,7 +625,8 @@ fn WindowsField(
             if got.is_empty() {
                 // An empty box: what the cell stays at (it read 'there is
                 // no node “”').
-                let v = rows.with(|r| r.get(i).map_or(0, |row| row[k])).to_string();
+                let v =
+                    crate::charts::fmt_count(lang, rows.with(|r| r.get(i).map_or(0, |row| row[k])));
                 let now = if k == 0 && !target.is_empty() {
                     v
                 } else {
