@@ -673,14 +673,15 @@ pub fn NumberField(
 /// A whole number from `min` to `max` typed in a small box outside the
 /// settings (the seeds to run, an order to follow), read as a number box
 /// reads it ("1.000" is 1000 in Spanish). What it cannot take is said in the
-/// box's own bubble, naming it, and the box goes back to `now`: never
+/// box's own bubble, naming it, and the box goes back to `now` (empty for
+/// none): never
 /// dropped or clamped without a word.
 pub fn take_whole(
     ev: &leptos::ev::Event,
     label: &'static str,
     min: u64,
     max: u64,
-    now: u64,
+    now: Option<u64>,
 ) -> Option<u64> {
     let el: web_sys::HtmlInputElement = event_target(ev);
     let lang = use_i18n().lang.get_untracked();
@@ -723,7 +724,7 @@ pub fn take_whole(
         }
     };
     if n.is_none() {
-        el.set_value(&now.to_string());
+        el.set_value(&now.map(|n| n.to_string()).unwrap_or_default());
     }
     el.set_custom_validity(&said);
     if n.is_none() {

@@ -312,7 +312,7 @@ where
                         prop:value=move || count.get().to_string()
                         on:change=move |ev| {
                             let now = count.get_untracked();
-                            if let Some(n) = crate::controls::take_whole(&ev, "seeds.count", 1, MAX_SEEDS, now) {
+                            if let Some(n) = crate::controls::take_whole(&ev, "seeds.count", 1, MAX_SEEDS, Some(now)) {
                                 count.set(n);
                             }
                         }

@@ -363,6 +363,12 @@ test('settings: a decimal comma typed in Spanish is read as one', async ({ page 
   await to.fill('2,5');
   await to.press('Tab');
   await expect(outages.getByTestId('field-error')).toContainText('«2,5» no es un tiempo válido aquí');
+  // Another cell taken meanwhile: the refused one's message stays, as its text does.
+  const from = outages.getByTestId('window-row').first().locator('input.num').nth(1);
+  await from.fill('500');
+  await from.press('Tab');
+  await expect(outages.getByTestId('field-error')).toContainText('«2,5» no es un tiempo válido aquí');
+  await expect(to).toHaveValue('2,5');
   await to.fill('12.000');
   await to.press('Tab');
   await expect(outages.getByTestId('field-error')).toHaveCount(0);

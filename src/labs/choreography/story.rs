@@ -137,7 +137,7 @@ fn OrderPicker(view: ChoreoView) -> impl IntoView {
                 on:input=crate::controls::typing_again
                 prop:value=shown
                 on:change=move |ev| {
-                    let now = followed(view, picked).map_or(1, |o| u64::from(o) + 1);
+                    let now = followed(view, picked).map(|o| u64::from(o) + 1);
                     // The most orders the run can bring.
                     let most = view.with(|run| run.sides.first().map_or(1.0, |s| s.model().config().max_orders()));
                     if let Some(n) = crate::controls::take_whole(&ev, "choreo.story.pick", 1, (most as u64).max(1), now) {

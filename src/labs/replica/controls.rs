@@ -602,7 +602,12 @@ fn WindowsField(
             bad.set(Some((raw.trim().to_string(), i, k)));
             return;
         };
-        bad.set(None);
+        // Only this cell's message goes: another cell may still hold text it refused.
+        bad.update(|b| {
+            if b.as_ref().is_some_and(|b| (b.1, b.2) == (i, k)) {
+                *b = None;
+            }
+        });
         config.update(|c| {
             let mut list = get(c);
             if let Some(row) = list.get_mut(i) {
@@ -672,6 +677,8 @@ fn WindowsField(
                                 }).collect_view()}
                                 <button type="button" class="btn small" data-testid="window-remove"
                                     on:click=move |_| config.update(|c| {
+                                        // The rows below move up: a refused cell's message would name another.
+                                        bad.set(None);
                                         let mut list = get(c);
                                         if i < list.len() {
                                             list.remove(i);
