@@ -94,6 +94,12 @@ test('capacity is honoured: a knob into the URL, the reopened URL the same run, 
   expect(browser.metrics).toEqual(out.metrics);
   expect(out.metrics.errors['504']).toBeGreaterThan(100);
   expect(out.metrics.query_availability).toBeLessThan(0.5);
+  // The one worker's utilisation beside queueing theory: ρ = λ·S ÷ c, with
+  // S the log-normal's mean (30 ms median × e^0.125), far above 1.
+  expect(out.metrics.queries_busy).toBeGreaterThan(0.95);
+  const busy = page.getByTestId('metrics').locator('tr', { hasText: 'Query workers busy' }).first();
+  await expect(busy.locator('.theory-formula')).toContainText('ρ = λ·S ÷ c = 70/s × 34 ms ÷ 1 = 2.38');
+  await expect(busy.locator('.theory')).toContainText(/theory 9\d\.\d %/);
 });
 
 test('every projector pause is a row: added, edited, into the URL and back', async ({ page }) => {

@@ -83,6 +83,8 @@ pub struct Workers {
     free_at: std::collections::BinaryHeap<std::cmp::Reverse<u64>>,
     /// The crash windows begun when they were last used: a crash empties the queue.
     crashes_seen: usize,
+    /// Service time given to workers so far (µs), the queued turns included.
+    assigned_us: u64,
 }
 
 impl Workers {
@@ -93,6 +95,8 @@ impl Workers {
             return 0;
         }
         if crashes_seen != self.crashes_seen {
+            // The emptied queue's turns are never served.
+            self.assigned_us -= self.ahead_us(now_us);
             self.free_at.clear();
             self.crashes_seen = crashes_seen;
         }
@@ -106,7 +110,20 @@ impl Workers {
             self.free_at.pop().map_or(now_us, |f| f.0.max(now_us))
         };
         self.free_at.push(std::cmp::Reverse(start + service_us));
+        self.assigned_us += service_us;
         start - now_us
+    }
+
+    /// Work given to the workers that is still ahead of `now_us` (µs). Each
+    /// worker is busy without a break from now until it is free: a queued
+    /// request starts the moment the worker before it is done.
+    fn ahead_us(&self, now_us: u64) -> u64 {
+        self.free_at.iter().map(|f| f.0.saturating_sub(now_us)).sum()
+    }
+
+    /// Worker time spent serving up to `now_us` (µs), all workers together.
+    pub fn busy_us(&self, now_us: u64) -> u64 {
+        self.assigned_us.saturating_sub(self.ahead_us(now_us))
     }
 
     /// Workers busy at `now_us` (serving, or holding a queued request's turn).

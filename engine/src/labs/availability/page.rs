@@ -351,7 +351,45 @@ impl SidesView for AvailabilityModel {
             }
             Crashes::Fixed { .. } => None,
         };
-        vec![
+        // The queries service's workers: utilisation ρ = λ·S ÷ c at full load
+        // (S the mean service time). As a fluid, the workers are busy
+        // min(ρ(t), 1) of the time while the rate ramps up: what arrives
+        // beyond what they can do queues, and a ramp never drains it.
+        let busy = (c.queries.capacity > 0).then(|| {
+            let (l, q) = (&c.load, &c.queries);
+            let lambda = l.requests_per_s * (1.0 - l.command_share);
+            let service = q.latency_shape.mean(q.latency_ms as f64, q.latency_sd_ms as f64);
+            let rho = lambda * service / 1000.0 / f64::from(q.capacity);
+            let (t, ramp) = (ms(sim.now()).max(1e-9), l.ramp_up_ms as f64);
+            // ∫₀ᵗ min(1, ρ·min(1, s/R)) ds: ρ(s) reaches 1 at s₁ = R/ρ.
+            let full = if ramp == 0.0 {
+                0.0
+            } else {
+                (ramp / rho.max(1e-12)).min(ramp)
+            };
+            let rising = t.min(full);
+            let area = rho * rising * rising / (2.0 * ramp.max(1e-12)) + (t - rising).max(0.0) * rho.min(1.0);
+            let mut args = vec![
+                ("lambda", FormulaArg::Number(libm::round(lambda * 10.0) / 10.0)),
+                ("service", FormulaArg::Ms(libm::round(service))),
+                ("c", FormulaArg::Count(u64::from(q.capacity))),
+                ("rho", FormulaArg::Number(libm::round(rho * 100.0) / 100.0)),
+            ];
+            if ramp > 0.0 {
+                args.push(("ramp", FormulaArg::Ms(ramp)));
+            }
+            Theory {
+                value: MetricValue::Ratio((area / t).min(1.0)),
+                formula_key: if ramp > 0.0 {
+                    "availability.theory.queries_busy_ramp"
+                } else {
+                    "availability.theory.queries_busy"
+                },
+                formula_args: args,
+                caveat_key: begun_before(&model.queries_down, sim.now()).then_some("availability.caveat.queries_down"),
+            }
+        });
+        let mut rows = vec![
             count("requests", m.requests),
             row("command_availability", ratio(m.command_availability)).provisional(!over),
             row("query_availability", ratio(m.query_availability)).provisional(!over),
@@ -392,7 +430,15 @@ impl SidesView for AvailabilityModel {
                 crate::i18n::format::decimal(crate::i18n::Lang::En, c.slo * 100.0, 3),
             ),
             row("p95_ms", opt_ms(m.p95_ms)).provisional(!over),
-        ]
+        ];
+        if busy.is_some() {
+            rows.push(
+                row("queries_busy", ratio(m.queries_busy))
+                    .provisional(!over)
+                    .with_theory(busy),
+            );
+        }
+        rows
     }
 
     fn marks(run: &AvailabilityRun) -> Vec<Mark> {
@@ -496,5 +542,11 @@ fn keys(key: &'static str) -> (&'static str, &'static str) {
         "projector_lag_p95_ms",
         "error_budget_used",
         "p95_ms",
+        "queries_busy",
     )
+}
+
+/// Whether a crash window of `windows` has begun by `t`.
+fn begun_before(windows: &[super::model::Down], t: SimTime) -> bool {
+    windows.first().is_some_and(|w| w.from <= t.as_micros())
 }

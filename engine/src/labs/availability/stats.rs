@@ -45,6 +45,9 @@ pub struct AvailabilityMetrics {
     pub p50_ms: Option<f64>,
     pub p95_ms: Option<f64>,
     pub p99_ms: Option<f64>,
+    /// The share of the queries service's worker time spent serving (its
+    /// utilisation), when it has a limited number of workers.
+    pub queries_busy: Option<f64>,
 }
 
 fn round1(v: f64) -> f64 {
@@ -97,6 +100,13 @@ impl AvailabilityModel {
             p50_ms: ms(&s.response, 0.5),
             p95_ms: ms(&s.response, 0.95),
             p99_ms: ms(&s.response, 0.99),
+            queries_busy: {
+                let c = self.config().queries.capacity;
+                (c > 0 && now.as_micros() > 0).then(|| {
+                    let busy = self.workers[2].busy_us(now.as_micros()) as f64;
+                    libm::round(busy / (f64::from(c) * elapsed) * 1e6) / 1e6
+                })
+            },
         }
     }
 }

@@ -1180,3 +1180,81 @@ fn the_months_moments_say_what_the_run_shows() {
     assert!((27.0..=33.0).contains(&per_crash), "about 30 s a crash: {per_crash}");
     assert!(b_longest(&run) <= 35_000_000);
 }
+
+/// The query workers' utilisation against queueing theory: busy
+/// min(ρ, 1) of the time, ρ = λ·S ÷ c, with the load ramping up or not,
+/// under and over capacity, for every latency shape (S is the shape's mean,
+/// not its median); the capacity preset's prediction too. A crash of the
+/// queries service is said, as theory does not count it.
+#[test]
+fn query_workers_are_busy_as_queueing_theory_predicts() {
+    use crate::labs::run::{LabRun, MetricValue};
+    use crate::patterns::service::LatencyShape;
+    let busy = |c: &AvailabilityConfig, seed: u64| {
+        let mut run = AvailabilityRun::new(c, seed).unwrap();
+        run.run_to_end(u64::MAX);
+        let rows = run.metric_rows(0);
+        let row = rows
+            .iter()
+            .find(|r| r.key == "queries_busy")
+            .expect("a row with workers");
+        let th = row.theory.clone().expect("a prediction");
+        let (MetricValue::Ratio(measured), MetricValue::Ratio(theory)) = (row.value, th.value) else {
+            panic!("ratios: {row:?}")
+        };
+        (measured, theory, th.caveat_key)
+    };
+    let mut c = AvailabilityConfig::default();
+    c.registration.crashes = Crashes::default();
+    c.load.duration_ms = 300_000;
+    c.queries.latency_ms = 100;
+    c.queries.capacity = 2;
+    let shapes = [
+        LatencyShape::Fixed,
+        LatencyShape::Uniform,
+        LatencyShape::Exponential,
+        LatencyShape::LogNormal,
+        LatencyShape::Normal,
+    ];
+    for (i, shape) in shapes.into_iter().enumerate() {
+        c.queries.latency_shape = shape;
+        c.queries.latency_sd_ms = if shape == LatencyShape::Normal { 60 } else { 0 };
+        // ρ from 0.35 to 1.4, with and without a ramp-up.
+        for rate in [10.0, 20.0, 40.0] {
+            for ramp in [0, 60_000] {
+                c.load.requests_per_s = rate;
+                c.load.ramp_up_ms = ramp;
+                let (measured, theory, caveat) = busy(&c, 11 + i as u64);
+                assert_eq!(caveat, None);
+                assert!(
+                    (measured - theory).abs() < 0.04,
+                    "{shape:?} {rate}/s ramp {ramp}: measured {measured}, theory {theory}"
+                );
+            }
+        }
+    }
+    // No workers limit: no row.
+    c.queries.capacity = 0;
+    let mut run = AvailabilityRun::new(&c, 1).unwrap();
+    run.run_to_end(u64::MAX);
+    assert!(run.metric_rows(0).iter().all(|r| r.key != "queries_busy"));
+    // The preset that teaches it.
+    let p = super::presets::all().into_iter().find(|p| p.id == "capacity").unwrap();
+    let (measured, theory, caveat) = busy(&p.config, p.seed);
+    assert_eq!(caveat, None);
+    assert!(
+        (measured - theory).abs() < 0.04,
+        "capacity preset: {measured} vs {theory}"
+    );
+    assert!(theory > 0.7 && theory < 1.0, "{theory}");
+    // A crash of the queries service: said.
+    let mut c = p.config.clone();
+    c.queries.crashes = Crashes::Fixed {
+        crashes: vec![Crash {
+            at_ms: 50_000,
+            restart_ms: 10_000,
+            hang: false,
+        }],
+    };
+    assert_eq!(busy(&c, 1).2, Some("availability.caveat.queries_down"));
+}
