@@ -21,7 +21,7 @@ pub fn tone(r: &AvailabilityRecord) -> &'static str {
     match r {
         BackupServing | FailedBack | Restarted | PrimaryBack => "ok",
         Suspect | Fenced => "wait",
-        Crashed | Error { .. } | DeclaredDown | Diverged => "fail",
+        Crashed | Hung | Error { .. } | DeclaredDown | Diverged => "fail",
     }
 }
 

@@ -660,7 +660,34 @@ pub fn stage_svg(sim: &AvailabilitySim, lang: Lang, width: f64, still: bool) -> 
             if copy.paused || copy.rebuilding {
                 class.push_str(" av-warn");
             }
-            lines.push(("av-sub av-copy", copy_label(lang, copy, !short)));
+            let workers = model.queries_workers(now);
+            match workers {
+                // With a workers limit: how many are busy, and while a queue
+                // stands, the wait a query arriving now has (the capacity
+                // lesson's queue was nowhere on the stage).
+                Some(w) => {
+                    lines[0].1 = tf(
+                        lang,
+                        "availability.stage.workers_busy",
+                        &[("state", &lines[0].1), ("n", &w.busy), ("c", &w.capacity)],
+                    );
+                    if w.wait_ms > 0.0 {
+                        if w.wait_ms > c.query_timeout_ms as f64 {
+                            class.push_str(" av-warn");
+                        }
+                        let key = if short {
+                            "availability.stage.queue_wait_short"
+                        } else {
+                            "availability.stage.queue_wait"
+                        };
+                        let wait = crate::charts::fmt_ms(lang, w.wait_ms);
+                        lines.push(("av-sub av-queue", tf(lang, key, &[("wait", &wait)])));
+                    } else {
+                        lines.push(("av-sub av-copy", copy_label(lang, copy, !short)));
+                    }
+                }
+                None => lines.push(("av-sub av-copy", copy_label(lang, copy, !short))),
+            }
         }
         draw_box(&mut m, b, lane, &class, t(lang, title), &lines);
         m.close("g");

@@ -130,6 +130,19 @@ impl Workers {
     pub fn busy(&self, now_us: u64) -> usize {
         self.free_at.iter().filter(|f| f.0 > now_us).count()
     }
+
+    /// How long a request arriving at `now_us` would wait for a worker (µs).
+    pub fn queue_wait(&self, capacity: u32, now_us: u64) -> u64 {
+        if capacity == 0 || self.busy(now_us) < capacity as usize {
+            return 0;
+        }
+        self.free_at
+            .iter()
+            .map(|f| f.0)
+            .filter(|&f| f > now_us)
+            .min()
+            .map_or(0, |f| f - now_us)
+    }
 }
 
 /// How many of `windows` have begun by `t`.
@@ -938,10 +951,10 @@ impl Model for AvailabilityModel {
                 if !up {
                     self.recorder.crashed(now);
                 }
-                ctx.record(if up {
-                    AvailabilityRecord::Restarted
-                } else {
-                    AvailabilityRecord::Crashed
+                ctx.record(match self.primary_state(now) {
+                    _ if up => AvailabilityRecord::Restarted,
+                    Some(d) if d.hang => AvailabilityRecord::Hung,
+                    _ => AvailabilityRecord::Crashed,
                 })
             }
         }

@@ -107,6 +107,10 @@ pub fn key_metrics(c: &super::AvailabilityConfig) -> Vec<&'static str> {
     if matches!(c.registration.crashes, Crashes::Random { .. }) {
         return vec!["uptime_ratio", "downtime_ms"];
     }
+    if about_queries(c) && c.queries.capacity > 0 {
+        // The workers' utilisation is the cause the other three show.
+        return vec!["queries_busy", "p95_ms", "errors_504", "query_availability"];
+    }
     if about_queries(c) {
         return vec!["p95_ms", "errors_504", "query_availability"];
     }

@@ -64,6 +64,9 @@ pub enum AvailabilityRecord {
     /// A hung primary's late write, refused (fenced) or kept (diverged).
     Fenced,
     Diverged,
+    /// The primary hung: it still takes connections but answers late. (Last,
+    /// so the other records hash as before it existed.)
+    Hung,
 }
 
 impl Narrate for AvailabilityRecord {
@@ -71,6 +74,7 @@ impl Narrate for AvailabilityRecord {
         use AvailabilityRecord::*;
         match *self {
             Crashed => t(lang, "log.availability.crashed").to_string(),
+            Hung => t(lang, "log.availability.hung").to_string(),
             Restarted => t(lang, "log.availability.restarted").to_string(),
             Error {
                 request,
@@ -79,7 +83,11 @@ impl Narrate for AvailabilityRecord {
                 backend,
             } => tf(
                 lang,
-                "log.availability.error",
+                match code {
+                    Code::Refused => "log.availability.error_502",
+                    Code::NoBackend => "log.availability.error_503",
+                    Code::TimedOut => "log.availability.error_504",
+                },
                 &[
                     ("request", &(request + 1)),
                     (
@@ -90,7 +98,6 @@ impl Narrate for AvailabilityRecord {
                             "/api-queries/users"
                         },
                     ),
-                    ("code", &code.http()),
                     ("backend", &t(lang, &format!("availability.backend.{}", backend.key()))),
                 ],
             ),

@@ -740,7 +740,8 @@ fn resync_and_fencing_charts_show_where_registrations_end_up() {
 }
 
 /// Where nothing crashes (too few query workers), the card is about the
-/// queries: key figures p95, 504s and query availability, and a mini-chart of
+/// queries: key figures the workers' utilisation, p95, 504s and query
+/// availability, and a mini-chart of
 /// queries sent and answered, which parts as the queue outgrows the workers.
 /// It read "Registrations that worked 100 %" above 20.7 % of queries.
 #[test]
@@ -749,7 +750,10 @@ fn a_run_without_crashes_is_about_its_queries() {
     let p = super::presets::all().into_iter().find(|p| p.id == "capacity").unwrap();
     assert!(super::page::about_queries(&p.config));
     let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
-    assert_eq!(run.key_metrics(), vec!["p95_ms", "errors_504", "query_availability"]);
+    assert_eq!(
+        run.key_metrics(),
+        vec!["queries_busy", "p95_ms", "errors_504", "query_availability"]
+    );
     run.run_to_end(u64::MAX);
     let v = run.verdict(0);
     assert_eq!(v.title_key, "availability.verdict.queries_title");

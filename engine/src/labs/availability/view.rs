@@ -654,6 +654,15 @@ pub struct CopyState {
     pub paused: bool,
 }
 
+/// The queries service's workers: busy, of how many, and the wait a query
+/// arriving now would have (ms).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorkersState {
+    pub busy: u32,
+    pub capacity: u32,
+    pub wait_ms: f64,
+}
+
 /// The suspicion level's threshold and what it counts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Threshold {
@@ -737,6 +746,23 @@ impl AvailabilityModel {
             Some(_) => InstanceState::Crashed,
             None => InstanceState::Serving,
         }
+    }
+
+    /// The queries service's workers at `now`, when it has a limit: how many
+    /// are busy, of how many, and how long a query arriving now would wait
+    /// for one (ms). `None` without a limit or while the service is down.
+    pub fn queries_workers(&self, now: SimTime) -> Option<WorkersState> {
+        let capacity = self.config().queries.capacity;
+        if capacity == 0 || self.queries_instance(now).is_down() {
+            return None;
+        }
+        let w = &self.workers[2];
+        let us = now.as_micros();
+        Some(WorkersState {
+            busy: (w.busy(us) as u32).min(capacity),
+            capacity,
+            wait_ms: w.queue_wait(capacity, us) as f64 / 1000.0,
+        })
     }
 
     /// The queries service's copy at `now`, as the projector keeps it.
