@@ -388,6 +388,14 @@ impl Projector {
         self.start(now, rng)
     }
 
+    /// Records the lag of a change a rebuild's swap made visible, committed
+    /// at `committed_at` ([`Projector::finish`] counted it applied already).
+    pub fn swapped_in(&mut self, committed_at: SimTime, now: SimTime) {
+        let lag = now.since(committed_at);
+        self.lag.record(lag);
+        self.lag_sum_us += lag.as_micros() as f64;
+    }
+
     /// Records that the lab applied a live change `seq` committed at `committed_at`.
     pub fn applied_live(&mut self, seq: u64, committed_at: SimTime, now: SimTime) {
         self.apply_now(seq, committed_at, now);

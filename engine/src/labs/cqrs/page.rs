@@ -373,6 +373,34 @@ impl SidesView for CqrsModel {
             row("command_p95_ms", opt_ms(m.command_p95_ms)).provisional(!over),
         ];
         let c = model.config();
+        // The copies a reader may be sent to besides the read model: their
+        // own longest lag (a replica's "Lag, longest" read 200 ms, the read
+        // model's, beside stale reads 2 s old from the slower replica).
+        let mut copies = Vec::new();
+        if let Some(&slowest) = c.replicas_lag_ms.iter().max() {
+            let theory = m.lag_max_ms.map(|lag| Theory {
+                value: MetricValue::Ms(lag + slowest as f64),
+                formula_key: "cqrs.theory.replica_lag",
+                formula_args: vec![
+                    ("lag", FormulaArg::Ms(lag)),
+                    ("replica", FormulaArg::Ms(slowest as f64)),
+                ],
+                caveat_key: None,
+            });
+            copies.push(
+                row("replica_lag_max_ms", opt_ms(m.replica_lag_max_ms))
+                    .provisional(!over)
+                    .with_theory(theory),
+            );
+        }
+        if c.history.is_some() {
+            copies.push(row("history_lag_max_ms", opt_ms(m.history_lag_max_ms)).provisional(!over));
+        }
+        let at = rows
+            .iter()
+            .position(|r| r.key == "lag_max_ms")
+            .map_or(rows.len(), |i| i + 1);
+        rows.splice(at..at, copies);
         if c.read_after_write_ms.is_some() {
             rows.push(count("own_reads", m.own_reads));
             rows.push(count("own_stale_reads", m.own_stale_reads));
@@ -520,6 +548,8 @@ fn keys(key: &'static str) -> (&'static str, &'static str) {
         "staleness_p95_ms",
         "lag_mean_ms",
         "lag_max_ms",
+        "replica_lag_max_ms",
+        "history_lag_max_ms",
         "backlog_mean",
         "backlog_peak",
         "query_p95_ms",

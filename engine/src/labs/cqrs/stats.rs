@@ -71,6 +71,9 @@ pub struct CqrsStats {
     pub query_time: Histogram,
     /// From sending a command to its return.
     pub command_time: Histogram,
+    /// From a commit to the slowest replica having it (its lag: the read
+    /// model's plus the replica's own).
+    pub replica_lag: Histogram,
     pub series: Series<Slice>,
 }
 
@@ -97,6 +100,7 @@ impl Default for CqrsStats {
             staleness: Histogram::default(),
             query_time: Histogram::default(),
             command_time: Histogram::default(),
+            replica_lag: Histogram::default(),
             series: Series::new(SimDuration::from_ms(100)),
         }
     }
@@ -127,6 +131,10 @@ pub struct CqrsMetrics {
     pub lag_p95_ms: Option<f64>,
     pub lag_max_ms: Option<f64>,
     pub lag_mean_ms: Option<f64>,
+    /// The longest lag to a read replica, and to the second projection
+    /// (the user's history): the copies a reader may be sent to.
+    pub replica_lag_max_ms: Option<f64>,
+    pub history_lag_max_ms: Option<f64>,
     pub backlog_peak: u64,
     pub backlog_mean: f64,
     pub catch_up_ms: Option<f64>,
@@ -183,6 +191,13 @@ impl CqrsModel {
                 Some(round1(p.lag.max().as_ms_f64()))
             },
             lag_mean_ms: if crud { None } else { p.lag_mean_ms().map(round1) },
+            replica_lag_max_ms: (!crud && s.replica_lag.count() > 0).then(|| round1(s.replica_lag.max().as_ms_f64())),
+            history_lag_max_ms: self
+                .projections
+                .get(1)
+                .map(|h| &h.projector.lag)
+                .filter(|l| !crud && l.count() > 0)
+                .map(|l| round1(l.max().as_ms_f64())),
             backlog_peak: if crud { 0 } else { p.backlog_peak },
             backlog_mean: if crud {
                 0.0
