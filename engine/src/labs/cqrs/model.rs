@@ -575,7 +575,7 @@ impl CqrsModel {
                 status: e.status,
             });
             self.stats.slice(ctx.now()).applied += 1;
-            self.to_replicas(e, ctx);
+            self.copy_to_replicas(e, ctx);
             if self.replicas.is_empty() {
                 self.wake(e.order, 0, ctx);
             }
@@ -583,7 +583,7 @@ impl CqrsModel {
     }
 
     /// Each replica copies a change of the read model after its own lag.
-    fn to_replicas(&mut self, e: LogEntry, ctx: &mut Ctx<'_, CqrsEvent, CqrsRecord>) {
+    fn copy_to_replicas(&mut self, e: LogEntry, ctx: &mut Ctx<'_, CqrsEvent, CqrsRecord>) {
         for (r, lag) in self.config.replicas_lag_ms.iter().enumerate() {
             ctx.schedule_in(
                 SimDuration::from_ms(*lag),
@@ -639,7 +639,7 @@ impl CqrsModel {
                 let e = self.log[seq as usize - 1];
                 self.projections[p as usize].projector.swapped_in(e.at, now);
                 if p == 0 {
-                    self.to_replicas(e, ctx);
+                    self.copy_to_replicas(e, ctx);
                 }
             }
             if p == 0 {
