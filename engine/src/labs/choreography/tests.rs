@@ -639,8 +639,13 @@ fn dead_letters_match_their_prediction_with_several_faulty_services() {
         to_ms: 900,
         node: None,
     }];
+    // An outage alone: nothing random for theory to predict.
     let (sim, _) = run_side(&c, Mode::Choreography, 1);
-    let t = super::page::dead_letter_theory(&sim).expect("an outage");
+    assert!(super::page::dead_letter_theory(&sim).is_none());
+    // With random failures too, the outage is said.
+    c.services.payment.transient_failure_rate = 0.2;
+    let (sim, _) = run_side(&c, Mode::Choreography, 1);
+    let t = super::page::dead_letter_theory(&sim).expect("random failures and an outage");
     assert_eq!(t.caveat_key, Some("choreo.caveat.dead_letters_outages"));
 }
 
@@ -959,4 +964,39 @@ fn event_lost_b_resends_steps_never_notices() {
     assert_eq!(m.lost_messages, 36);
     let a = run.sides[0].model().metrics();
     assert_eq!((a.stuck, a.inconsistent), (7, 5));
+}
+
+/// Every message on the bus counts: choreography's redeliveries as
+/// orchestration's retried commands (A read exactly theory's 7.00 per order
+/// beside B's 12.1 with the same 59 failures on each side); a run that
+/// disturbs the flow, the orchestrator down included, says so beside
+/// theory's count.
+#[test]
+fn redeliveries_and_retries_are_messages_and_disturb_theory() {
+    use crate::labs::run::{LabRun, MetricValue};
+    let finished = |id: &str| {
+        let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
+        let mut run = super::ChoreoRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        run
+    };
+    let row = |run: &super::ChoreoRun, side: usize| {
+        let rows = run.metric_rows(side);
+        let r = rows.iter().find(|r| r.key == "messages_per_order").unwrap().clone();
+        let MetricValue::Number(v) = r.value else {
+            panic!("{r:?}")
+        };
+        (v, r.theory.unwrap())
+    };
+    let run = finished("delivery_retried");
+    let (a, theory) = row(&run, 0);
+    let MetricValue::Number(flow) = theory.value else {
+        panic!()
+    };
+    assert!(a > flow + 0.5, "A's redeliveries counted: {a} vs {flow}");
+    assert_eq!(theory.caveat_key, Some("choreo.caveat.disturbed"));
+    let run = finished("orchestrator_down");
+    // Choreography has no orchestrator to lose: its flow is undisturbed.
+    assert_eq!(row(&run, 0).1.caveat_key, None);
+    assert_eq!(row(&run, 1).1.caveat_key, Some("choreo.caveat.disturbed"));
 }
