@@ -201,7 +201,7 @@ async fn compact_layout_keeps_settings_and_results_behind_buttons() {
         attr(&root, "[data-testid=compact-settings]", "aria-expanded").as_deref(),
         Some("false")
     );
-    assert!(root.text_content().unwrap().contains("Ajustes"));
+    assert!(root.text_content().unwrap().contains("Parámetros"));
 
     click(&root, "[data-testid=compact-settings]");
     next_tick().await;

@@ -88,6 +88,17 @@ test('the stage draws every service; a lost event is the hop that never happened
   await page.getByTestId('order-input').fill('2');
   await page.getByTestId('order-input').press('Enter');
   await expect(a.locator('.choreo-where h3')).toContainText('#2');
+  // An order the run never places is refused, naming the run's own range.
+  const input = page.getByTestId('order-input');
+  await input.fill(String(m.metrics.orders + 1));
+  await input.press('Enter');
+  expect(await input.evaluate((e: HTMLInputElement) => e.validationMessage)).toContain(`from 1 to ${m.metrics.orders}`);
+  await expect(a.locator('.choreo-where h3')).toContainText('#2');
+  await input.fill(String(m.metrics.orders));
+  await input.press('Enter');
+  await expect(a.locator('.choreo-where h3')).toContainText(`#${m.metrics.orders}`);
+  await input.fill('2');
+  await input.press('Enter');
   await expect(a.getByTestId('sequence').locator('svg.choreo-seq-body')).toBeVisible();
   // The lanes' names are their own band, kept at the top of the plot as it scrolls.
   await expect(a.getByTestId('seq-heads')).toBeVisible();

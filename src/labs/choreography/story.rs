@@ -138,8 +138,10 @@ fn OrderPicker(view: ChoreoView) -> impl IntoView {
                 prop:value=shown
                 on:change=move |ev| {
                     let now = followed(view, picked).map(|o| u64::from(o) + 1);
-                    // The most orders the run can bring.
-                    let most = view.with(|run| run.sides.first().map_or(1.0, |s| s.model().config().max_orders()));
+                    // The orders this run places (its world draws them up
+                    // front): 1 to 90 let a reader follow order 61 of 60, "not
+                    // made yet" after the run had ended.
+                    let most = view.with(|run| run.sides.first().map_or(1, |s| s.model().order_count()));
                     if let Some(n) = crate::controls::take_whole(&ev, "choreo.story.pick", 1, (most as u64).max(1), now) {
                         picked.set(Some(n as u32 - 1));
                     }

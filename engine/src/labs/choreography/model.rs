@@ -1112,6 +1112,12 @@ impl ChoreoModel {
         self.emit(order, Topic::OrderCancelled, ctx);
     }
 
+    /// How many orders this run places, all told (its world draws their
+    /// arrival times up front): the highest order number a reader can follow.
+    pub fn order_count(&self) -> usize {
+        self.arrival_times().len()
+    }
+
     fn arrival_times(&self) -> Vec<SimTime> {
         match &self.config.workload {
             OrderWorkload::Single => vec![SimTime::ZERO],
