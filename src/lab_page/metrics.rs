@@ -98,6 +98,17 @@ pub fn row_decimals<'a>(
     most
 }
 
+/// The row's note, with the label's placeholders ("no crash left to detect").
+fn note(lang: Lang, row: &MetricRow) -> Option<String> {
+    let key = row.note_key?;
+    let args: Vec<(&str, &dyn std::fmt::Display)> = row
+        .label_args
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+        .collect();
+    Some(tf(lang, key, &args))
+}
+
 fn label(lang: Lang, row: &MetricRow) -> String {
     capitalised(&crate::export::row_label(lang, row))
 }
@@ -139,6 +150,9 @@ fn cell(
             &[("class", "visually-hidden")],
             &format!(" ({})", t(lang, "ui.provisional")),
         );
+    }
+    if let Some(text) = row.and_then(|r| note(lang, r)) {
+        m.elem("span", &[("class", "metric-note")], &text);
     }
     if let Some(th) = row.and_then(|r| r.theory.as_ref()) {
         let off = th.caveat_key.is_some();
@@ -409,6 +423,9 @@ pub fn key_figures_markup<R: LabRun>(run: &R, side: usize, lang: Lang) -> String
                 .elem("span", &[("class", "key-so-far")], t(lang, "ui.so_far"));
         }
         m.close("dd");
+        if let Some(text) = note(lang, row) {
+            m.elem("dd", &[("class", "key-note")], &text);
+        }
         // Theory's value under it, when the table has one (a month's
         // availability against MTTF ÷ (MTTF + MTTR)); the formula is the table's.
         // Not when the run breaks its assumptions: the table says why.

@@ -196,6 +196,11 @@ pub struct MetricRow {
     /// requests (orders, chunks…) that have not finished.
     pub provisional: bool,
     pub theory: Option<Theory>,
+    /// Catalogue key of a short note under the value, saying why it reads
+    /// as it does when the number alone would mislead ("—" for a detection
+    /// when a false alarm had already failed over). Its placeholders are
+    /// the label's (`label_args`).
+    pub note_key: Option<&'static str>,
 }
 
 impl MetricRow {
@@ -208,7 +213,13 @@ impl MetricRow {
             value,
             provisional: false,
             theory: None,
+            note_key: None,
         }
+    }
+
+    pub fn with_note(mut self, key: Option<&'static str>) -> Self {
+        self.note_key = key;
+        self
     }
 
     pub fn provisional(mut self, yes: bool) -> Self {

@@ -413,6 +413,12 @@ impl AvailabilityModel {
         state_at(&self.primary_down, t)
     }
 
+    /// Whether the monitor holds the primary down now (declared, not yet
+    /// seen answering again).
+    pub fn declared_down(&self) -> bool {
+        self.ping.health() == Health::Dead
+    }
+
     /// Whether a command backend serves now.
     fn serving(&self) -> bool {
         match self.active {

@@ -410,7 +410,14 @@ impl SidesView for AvailabilityModel {
                 "slo",
                 crate::i18n::format::decimal(crate::i18n::Lang::En, c.slo * 100.0, 3),
             ),
-            row("detection_ms", opt_ms(m.detection_ms)).with_theory(m.detection_ms.and(detection)),
+            row("detection_ms", opt_ms(m.detection_ms))
+                .with_theory(m.detection_ms.and(detection))
+                // A false alarm had declared the primary down before it
+                // crashed: "—" read as instant, or as data missing.
+                .with_note(
+                    (m.detection_ms.is_none() && begun_before(&model.primary_down, sim.now()) && model.declared_down())
+                        .then_some("availability.note.declared_before"),
+                ),
             row("failover_ms", opt_ms(m.failover_ms)),
             count("errors_502", m.errors.e502),
             count("errors_503", m.errors.e503),

@@ -1262,3 +1262,36 @@ fn query_workers_are_busy_as_queueing_theory_predicts() {
     };
     assert_eq!(busy(&c, 1).2, Some("availability.caveat.queries_down"));
 }
+
+/// A "—" that would mislead says why: in the aggressive timeout preset a
+/// false alarm declares A's primary down 0.3 s before it really crashes, so
+/// there is no crash left to detect (the card read "—", as if instant or
+/// missing). B, which detects it, has no note.
+#[test]
+fn a_detection_a_false_alarm_preempted_says_so() {
+    use crate::labs::run::LabRun;
+    let p = super::presets::all()
+        .into_iter()
+        .find(|p| p.id == "aggressive_timeout")
+        .unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    let note = |side: usize| {
+        let rows = run.metric_rows(side);
+        let r = rows.iter().find(|r| r.key == "detection_ms").unwrap().clone();
+        (r.value, r.note_key)
+    };
+    assert_eq!(
+        note(0),
+        (
+            crate::labs::run::MetricValue::Missing,
+            Some("availability.note.declared_before")
+        )
+    );
+    assert_eq!(note(1).1, None);
+    // Where nothing crashes, "—" needs no note.
+    let p = super::presets::all().into_iter().find(|p| p.id == "capacity").unwrap();
+    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
+    run.run_to_end(u64::MAX);
+    assert!(run.metric_rows(0).iter().all(|r| r.note_key.is_none()));
+}

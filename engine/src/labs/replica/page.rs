@@ -278,7 +278,10 @@ impl SidesView for ReplicaModel {
                 r
             },
             row("detection_ms", opt_ms(m.detection_ms)).with_theory(m.detection_ms.map(|_| detection)),
-            row("repair_ms", opt_ms(m.repair_ms)).provisional(!over),
+            // "—" while chunks are still short read as "nothing to repair".
+            row("repair_ms", opt_ms(m.repair_ms)).provisional(!over).with_note(
+                (m.repair_ms.is_none() && m.under_replicated_end > 0).then_some("replica.note.repair_unfinished"),
+            ),
             count("data_lost_chunks", m.data_lost_chunks).provisional(!over),
         ];
         if m.chunks_skipped > 0 {

@@ -1420,3 +1420,24 @@ fn at_risk_at_the_end_says_when_it_was_counted() {
     );
     assert!(down(1).at_risk > 0 && down(0).at_risk == 0);
 }
+
+/// "Repair time —" while chunks are still short read as "nothing to
+/// repair": it says the repair has not finished (silent corruption, A).
+/// Every preset: the note only where the repair is unfinished.
+#[test]
+fn an_unfinished_repair_says_so() {
+    let mut noted = 0;
+    for p in super::presets::all() {
+        let mut run = ReplicaRun::new(&p.config, p.seed).unwrap();
+        run.run_to_end(u64::MAX);
+        for side in 0..run.side_count() {
+            let m = run.sides[side].model().metrics(run.sides[side].now());
+            let rows = run.metric_rows(side);
+            let row = rows.iter().find(|r| r.key == "repair_ms").unwrap();
+            let unfinished = m.repair_ms.is_none() && m.under_replicated_end > 0;
+            assert_eq!(row.note_key.is_some(), unfinished, "{} side {side}", p.id);
+            noted += usize::from(unfinished);
+        }
+    }
+    assert!(noted >= 1, "the corruption preset's A repairs nothing to the end");
+}
