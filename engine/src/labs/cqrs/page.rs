@@ -57,6 +57,57 @@ fn rate(per_s: f64) -> f64 {
 
 /// What M/M/1 (or the fixed delay) predicts for the mean lag, when the
 /// run is one theory covers.
+/// The catch-up after one pause of a queue projector: the pause leaves
+/// λ·P changes waiting, drained at μ − λ while the traffic goes on, then at
+/// μ. λ is the commit rate measured while the traffic runs (rejected
+/// commands commit nothing), μ the batch over the mean service time.
+fn catch_up_theory(sim: &CqrsSim) -> Option<Theory> {
+    let m = sim.model();
+    let p = m.projections[0].projector.config();
+    let mode = m.side().sync.unwrap_or(p.mode);
+    let [ref pause] = p.pauses[..] else {
+        return None;
+    };
+    let end = traffic_end_ms(m.config())?;
+    if mode != SyncMode::Queue || p.service_ms == 0 || m.is_crud() {
+        return None;
+    }
+    let secs = ms(sim.now()).min(end) / 1000.0;
+    let lambda = m.projections[0].projector.committed() as f64 / secs.max(1e-9);
+    let mu = f64::from(p.batch.max(1)) * 1000.0 / p.service_shape.mean(p.service_ms as f64, 0.0);
+    if lambda >= mu || pause.to_ms <= pause.from_ms {
+        return None;
+    }
+    let (lambda, mu) = (rate(lambda), rate(mu));
+    let span = (pause.to_ms - pause.from_ms) as f64 / 1000.0;
+    let waiting = lambda * span;
+    let left = (end - pause.to_ms as f64).max(0.0) / 1000.0;
+    let net = mu - lambda;
+    let (value, formula_key, mut args) = if waiting / net <= left {
+        (waiting / net, "cqrs.theory.catch_up", vec![])
+    } else {
+        (
+            left + (waiting - net * left) / mu,
+            "cqrs.theory.catch_up_ends",
+            vec![
+                ("waiting", FormulaArg::Count(libm::round(waiting) as u64)),
+                ("net", FormulaArg::Number(rate(net))),
+            ],
+        )
+    };
+    args.extend([
+        ("pause", FormulaArg::Ms(span * 1000.0)),
+        ("lambda", FormulaArg::Number(lambda)),
+        ("mu", FormulaArg::Number(mu)),
+    ]);
+    Some(Theory {
+        value: MetricValue::Ms(value * 1000.0),
+        formula_key,
+        formula_args: args,
+        caveat_key: (p.crash_at_ms > 0).then_some("cqrs.caveat.paused"),
+    })
+}
+
 fn lag_theory(sim: &CqrsSim) -> Option<Theory> {
     let m = sim.model();
     let c = m.config();
@@ -422,7 +473,11 @@ impl SidesView for CqrsModel {
             rows.push(count("mixed_screens", m.mixed_screens));
         }
         if !model.projections[0].projector.config().pauses.is_empty() {
-            rows.push(row("catch_up_ms", opt_ms(m.catch_up_ms)).provisional(!over));
+            rows.push(
+                row("catch_up_ms", opt_ms(m.catch_up_ms))
+                    .provisional(!over)
+                    .with_theory(m.catch_up_ms.and(catch_up_theory(sim))),
+            );
         }
         if model.projections[0].projector.config().crash_at_ms > 0 {
             rows.push(row("rebuild_ms", opt_ms(m.rebuild_ms)).provisional(!over));
