@@ -798,7 +798,16 @@ pub fn stores_markup(sim: &CqrsSim, lang: Lang, narrow: bool) -> String {
             ),
             CopyKind::Replica(r) => {
                 let name = tf(lang, "cqrs.stores.replica", &[("n", &(r + 1))]);
-                m.elem("th", &[("scope", "col"), ("data-key", "replica")], &name);
+                if narrow {
+                    let short = tf(lang, "cqrs.stores.replica_short", &[("n", &(r + 1))]);
+                    m.elem(
+                        "th",
+                        &[("scope", "col"), ("title", &name), ("data-key", "replica")],
+                        &short,
+                    );
+                } else {
+                    m.elem("th", &[("scope", "col"), ("data-key", "replica")], &name);
+                }
             }
         }
     }
@@ -1162,8 +1171,18 @@ pub fn CqrsStage(
                 .is_some_and(|s| s.model().projections.len() > 1 && !s.model().is_crud())
         })
     };
-    // The stores' short column names on the cards the lanes' short names are for.
-    let narrow = Memo::new(move |_| width.get() < NARROW_PX);
+    // The stores' short column names on the cards the lanes' short names are
+    // for, and wherever their copies need the room: two replicas' columns ran
+    // off a 490 px card at 1440 px, "Réplica 2" out of sight.
+    let narrow = Memo::new(move |_| {
+        let copies = view.with(|run| {
+            run.sides.get(side).map_or(1, |s| {
+                let c = s.model().config();
+                1 + usize::from(c.history.is_some()) + c.replicas_lag_ms.len()
+            })
+        });
+        width.get() < NARROW_PX + 140.0 * (copies - 1) as f64
+    });
     let stores = move || {
         let lang = view.lang.get();
         let narrow = narrow.get();
