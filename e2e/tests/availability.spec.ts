@@ -107,6 +107,8 @@ test('capacity is honoured: a knob into the URL, the reopened URL the same run, 
   const busy = page.getByTestId('metrics').locator('tr', { hasText: 'Query workers busy' }).first();
   await expect(busy.locator('.theory-formula')).toContainText('ρ = λ·S ÷ c = 70/s × 34 ms ÷ 1 = 2.38');
   await expect(busy.locator('.theory')).toContainText(/theory 9\d\.\d %/);
+  // The stage's queries box shows its workers.
+  await expect(page.locator('[data-lane=queries]').first()).toContainText(/[01]\/1 workers busy/);
 });
 
 test('every projector pause is a row: added, edited, into the URL and back', async ({ page }) => {

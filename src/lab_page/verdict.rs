@@ -351,7 +351,9 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64, h_px: f64) -> S
             // phone, across an at-risk line that came and went, where high
             // only the done line's one climb crossed it).
             let wide_ms = (text_width(&label, 10.0) + 6.0) / plot_w.max(1.0) * ax.x_max_ms;
-            let within = |p: &(f64, f64)| p.0 >= end_ms - wide_ms && p.0 <= end_ms;
+            // A segment under the label: one that overlaps its span (a long
+            // flat stretch, both its points outside, ran under the text).
+            let within = |w: &[(f64, f64)]| w[0].0 <= end_ms && w[1].0 >= end_ms - wide_ms;
             // A baseline's text, as shares of the plot's height from its foot.
             let share = |baseline: f64| {
                 // (Its 10 px text, and 4 px either side: a line at 0 runs
@@ -368,7 +370,7 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64, h_px: f64) -> S
                 d.lines
                     .iter()
                     .flat_map(|l| l.points.windows(2))
-                    .filter(|w| within(&w[0]) || within(&w[1]))
+                    .filter(|w| within(w))
                     .filter(|w| {
                         let (a, b) = (w[0].1 / y_top, w[1].1 / y_top);
                         a.max(b) >= lo && a.min(b) <= hi

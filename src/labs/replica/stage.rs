@@ -845,7 +845,7 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                 ("class", "replica-nrow-name"),
                 ("x", "0"),
                 // A slow node's name moves up to leave its tag a line below.
-                ("y", &num(y + if v.slow && v.up { 11.0 } else { 15.0 })),
+                ("y", &num(y + if v.slow && v.up { 10.0 } else { 15.0 })),
             ],
             &format!("node_{}", n + 1),
         );
@@ -869,7 +869,8 @@ pub fn nodes_svg(sim: &ReplicaSim, lang: Lang, width: f64) -> String {
                 &[
                     ("class", "replica-node-slow"),
                     ("x", "0"),
-                    ("y", &num(y + 21.0)),
+                    // Clear of the name's "_" (a phone's 390 px ran them together).
+                    ("y", &num(y + 21.5)),
                 ],
                 t(lang, "replica.node.slow_short"),
             );

@@ -303,8 +303,12 @@ fn workers_serve_at_most_capacity_at_once() {
     assert_eq!(w.wait(2, 0, 10, 100), 0);
     assert_eq!(w.wait(2, 0, 20, 100), 80);
     assert_eq!(w.busy(50), 2);
+    // A request arriving now would wait for the first worker free (at 110).
+    assert_eq!(w.queue_wait(2, 50), 60);
     // The fourth waits for the second (free at 110).
     assert_eq!(w.wait(2, 0, 30, 100), 80);
+    // Worker time served by 150: 100 + 100 + 50 + 40 (the queued turns from 100 and 110).
+    assert_eq!(w.busy_us(150), 290);
     // After the backlog drains, no wait.
     assert_eq!(w.wait(2, 0, 1_000, 100), 0);
     // A crash began: the queue is gone.
@@ -313,7 +317,10 @@ fn workers_serve_at_most_capacity_at_once() {
         w.wait(1, 0, 0, 1_000);
     }
     assert_eq!(w.wait(1, 0, 10, 1_000), 4_990);
+    assert_eq!(w.queue_wait(1, 10), 5_990);
     assert_eq!(w.wait(1, 1, 20, 1_000), 0);
+    // The emptied queue's turns were never served: 20 µs of the first, then the new one's.
+    assert_eq!(w.busy_us(1_020), 1_020);
     // No limit: never a wait.
     assert_eq!(Workers::default().wait(0, 0, 0, 5), 0);
 }
