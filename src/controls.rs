@@ -387,6 +387,11 @@ pub fn NumberField(
     #[prop(default = 1.0)] step: f64,
     #[prop(default = 1.0)] scale: f64,
     #[prop(optional)] slider: bool,
+    /// The row this field is in (0-based), for lists of rows (a script's
+    /// steps, crashes, pauses): its messages name it, as the engine's do
+    /// ("“At” (no. 2)": a step's own message did not say which step).
+    #[prop(optional)]
+    nth: Option<usize>,
     /// A stable test id.
     #[prop(optional)]
     testid: &'static str,
@@ -511,7 +516,14 @@ pub fn NumberField(
         // What was typed, as the bounds are written ("99999999" reads
         // "99,999,999", "2.5" reads "2,5" in Spanish).
         let typed = |v: f64| said_number(lang, &engine::num::Short(v).to_string());
-        let field = t(lang, label);
+        let field = match nth {
+            Some(n) => tf(
+                lang,
+                "ui.field_nth",
+                &[("field", &t(lang, label)), ("n", &(n + 1))],
+            ),
+            None => t(lang, label).to_string(),
+        };
         let Some(problem) = refused.get() else {
             let m = with_unit(lo_of(beyond()?, scale));
             return Some(tf(

@@ -974,7 +974,7 @@ async fn every_field_of_a_script_step_is_editable_and_steps_come_and_go() {
     );
     assert_eq!(
         shown,
-        "“Order” goes from 1 to 2: 3 is not applied; it stays at 2."
+        "“Order (no. 7)” goes from 1 to 2: 3 is not applied; it stays at 2."
     );
     assert!(CqrsRun::new(&config.get_untracked(), 1).is_ok());
     // Remove the first step: six again, the rest moved up.

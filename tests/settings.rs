@@ -429,7 +429,7 @@ async fn a_value_beyond_a_bound_another_setting_moved_is_said() {
         said().as_deref(),
         Some(
             format!(
-                "“Crashes at” is {crash_s} s: the other settings now allow at most {} s.",
+                "“Crashes at (no. 1)” is {crash_s} s: the other settings now allow at most {} s.",
                 crash_s - 10
             )
             .as_str()

@@ -284,8 +284,8 @@ fn ServiceFields(config: RwSignal<Cfg>, queries: bool) -> impl IntoView {
         view! {
             <div class="av-crash-row" data-testid=format!("{p}crash-{i}")>
                 <span class="av-row-no">{move || engine::i18n::tf(lang.get(), "ui.row_no", &[("n", &(i + 1))])}</span>
-                <NumberField label="availability.ctl.crash_at" path=format!("{name}.crashes.crashes[].at_ms") help="availability.hint.crash_at" unit="unit.s" value=at on_change=set_at min=0.0 max=2_678_400_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="crash-at" />
-                <NumberField label="availability.ctl.restart" path=format!("{name}.crashes.crashes[].restart_ms") help="availability.hint.restart" unit="unit.s" value=restart on_change=set_restart min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="crash-restart" />
+                <NumberField label="availability.ctl.crash_at" path=format!("{name}.crashes.crashes[].at_ms") nth=i help="availability.hint.crash_at" unit="unit.s" value=at on_change=set_at min=0.0 max=2_678_400_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="crash-at" />
+                <NumberField label="availability.ctl.restart" path=format!("{name}.crashes.crashes[].restart_ms") nth=i help="availability.hint.restart" unit="unit.s" value=restart on_change=set_restart min=1.0 max=2_678_400_000.0 step=1000.0 scale=0.001 testid="crash-restart" />
                 <ToggleField label="availability.ctl.hang" path=format!("{name}.crashes.crashes[].hang") help="availability.hint.hang" value=hung on_change=set_hung testid="crash-hang" />
                 <button type="button" class="btn small" on:click=remove data-testid="crash-remove">{tr("availability.ctl.remove_crash")}</button>
             </div>
@@ -447,8 +447,8 @@ fn ProjectorFields(config: RwSignal<Cfg>) -> impl IntoView {
             <div class="av-crash-row" data-testid=format!("pause-{i}")>
                 // Numbered, as the errors name them ("(no. 2)").
                 <span class="av-row-no">{move || engine::i18n::tf(lang.get(), "ui.row_no", &[("n", &(i + 1))])}</span>
-                <NumberField label="availability.ctl.pause_from" path="projector.pauses[].from_ms" help="availability.hint.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="pause-from" />
-                <NumberField label="availability.ctl.pause_to" path="projector.pauses[].to_ms" help="availability.hint.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="pause-to" />
+                <NumberField label="availability.ctl.pause_from" path="projector.pauses[].from_ms" nth=i help="availability.hint.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="pause-from" />
+                <NumberField label="availability.ctl.pause_to" path="projector.pauses[].to_ms" nth=i help="availability.hint.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 max_now=Signal::derive(move || config.with(|c| c.load.duration_ms as f64)) step=1000.0 scale=0.001 testid="pause-to" />
                 <button type="button" class="btn small" on:click=remove data-testid="pause-remove">{tr("availability.ctl.remove_pause")}</button>
             </div>
         }

@@ -476,16 +476,16 @@ fn ScriptStep(config: RwSignal<Cfg>, i: usize) -> impl IntoView {
                 />
             </div>
             <div data-testid=format!("step-{i}-at")>
-                <NumberField label="cqrs.ctl.step_at" path="workload.steps[].at_ms" help="cqrs.help.step_at" unit="unit.ms" value=at on_change=set_at min=0.0 max=3_600_000.0 step=100.0 />
+                <NumberField label="cqrs.ctl.step_at" path="workload.steps[].at_ms" nth=i help="cqrs.help.step_at" unit="unit.ms" value=at on_change=set_at min=0.0 max=3_600_000.0 step=100.0 />
             </div>
             {crate::show::show(has(|k| k == "create" || k == "read"), move || view! {
                 <div data-testid=format!("step-{i}-user")>
-                    <NumberField label="cqrs.ctl.step_user" path="workload.steps[].user" help="cqrs.help.step_user" value=user on_change=set_user min=1.0 max=1_000_000.0 />
+                    <NumberField label="cqrs.ctl.step_user" path="workload.steps[].user" nth=i help="cqrs.help.step_user" value=user on_change=set_user min=1.0 max=1_000_000.0 />
                 </div>
             }.into_any())}
             {crate::show::show(has(|k| k != "create"), move || view! {
                 <div data-testid=format!("step-{i}-order")>
-                    <NumberField label="cqrs.ctl.step_order" path="workload.steps[].order" help="cqrs.help.step_order" value=order on_change=set_order min=1.0 max=1_000.0 max_now=orders_before />
+                    <NumberField label="cqrs.ctl.step_order" path="workload.steps[].order" nth=i help="cqrs.help.step_order" value=order on_change=set_order min=1.0 max=1_000.0 max_now=orders_before />
                 </div>
             }.into_any())}
             {crate::show::show(has(|k| k == "update"), move || view! {
@@ -774,10 +774,10 @@ fn PauseList(config: RwSignal<Cfg>, which: u8, testid: &'static str) -> impl Int
         view! {
             <li class="cqrs-pause" data-testid=format!("{testid}-{k}")>
                 <div data-testid=format!("{testid}-{k}-from")>
-                    <NumberField label="ctl.outage_from" path=format!("{at}.pauses[].from_ms") help="cqrs.help.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                    <NumberField label="ctl.outage_from" path=format!("{at}.pauses[].from_ms") nth=k help="cqrs.help.pause_from" unit="unit.s" value=from on_change=set_from min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
                 </div>
                 <div data-testid=format!("{testid}-{k}-to")>
-                    <NumberField label="ctl.outage_to" path=format!("{at}.pauses[].to_ms") help="cqrs.help.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
+                    <NumberField label="ctl.outage_to" path=format!("{at}.pauses[].to_ms") nth=k help="cqrs.help.pause_to" unit="unit.s" value=to on_change=set_to min=0.0 max=3_600_000.0 step=1000.0 scale=0.001 />
                 </div>
                 <button
                     type="button"
