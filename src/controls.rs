@@ -745,9 +745,16 @@ pub fn take_whole(
     n.map(|v| v as u64)
 }
 
-/// A box that [`take_whole`] refused is valid again once typed in (its
-/// bubble's message would stay, in the language it was said in).
+/// A box that [`take_whole`] refused is valid again once typed in or left
+/// (it shows the kept value; its bubble's message would stay, in the
+/// language it was said in, after a switch of language).
 pub fn typing_again(ev: leptos::ev::Event) {
+    let el: web_sys::HtmlInputElement = event_target(&ev);
+    el.set_custom_validity("");
+}
+
+/// [`typing_again`], as the box is left.
+pub fn left_again(ev: leptos::ev::FocusEvent) {
     let el: web_sys::HtmlInputElement = event_target(&ev);
     el.set_custom_validity("");
 }

@@ -309,6 +309,7 @@ where
                         class="num"
                         data-testid="seed-sweep-count"
                         on:input=crate::controls::typing_again
+                        on:blur=crate::controls::left_again
                         prop:value=move || count.get().to_string()
                         on:change=move |ev| {
                             let now = count.get_untracked();

@@ -1276,8 +1276,9 @@ fn metric_numbers_keep_three_significant_digits() {
 }
 
 /// A row's shares take the decimals the most precise of them needs, theory
-/// included only where it is shown: the key figures leave out a theory whose
-/// assumptions do not hold, and read "24.5500 %" for its "99.9999 %".
+/// included only where it is shown (the key figures leave out a theory whose
+/// assumptions do not hold), and at most two for the row: a theory of
+/// "99.9999 %" padded a measured 0.2455 to "24.5500 %"; it keeps its own.
 #[wasm_bindgen_test]
 fn a_theory_not_shown_adds_no_decimals() {
     use cloud_patterns_playground::lab_page::metrics::row_decimals;
@@ -1293,17 +1294,27 @@ fn a_theory_not_shown_adds_no_decimals() {
             .with_theory(Some(theory(caveat)))
     };
     let (held, broken) = (row(None), row(Some("retry.theory.caveat_outage")));
-    assert_eq!(row_decimals([Some(&held)], |_| true), 4);
+    assert_eq!(row_decimals([Some(&held)], |_| true), 2);
     assert_eq!(
         row_decimals([Some(&broken)], |_| true),
-        4,
+        2,
         "the table shows it"
     );
     assert_eq!(
         row_decimals([Some(&broken)], |th| th.caveat_key.is_none()),
         1
     );
-    assert_eq!(row_decimals([Some(&held)], |th| th.caveat_key.is_none()), 4);
+    assert_eq!(row_decimals([Some(&held)], |th| th.caveat_key.is_none()), 2);
+    // Each value as the row says it, theory with the decimals it needs.
+    use cloud_patterns_playground::lab_page::metrics::fmt_value_to;
+    assert_eq!(
+        fmt_value_to(Lang::En, MetricValue::Ratio(0.2455), 2),
+        "24.55 %"
+    );
+    assert_eq!(
+        fmt_value_to(Lang::En, MetricValue::Ratio(0.999999), 2),
+        "99.9999 %"
+    );
 }
 
 /// The numbers a preset's guide names sit under each card's mini-chart (the

@@ -90,8 +90,12 @@ pub fn row_decimals<'a>(
             .filter(|th| theory_shown(th))
             .map(|th| th.value);
         for v in std::iter::once(row.value).chain(theory) {
+            // At most two for the row: a measured share is kept to four
+            // decimals of a fraction (0.2455), and a theory of 99.9999 %
+            // padded it to "24.5500 %". A value that needs more (theory's
+            // 99.9961 %) still gets them, itself (`fmt_value_to`).
             if let MetricValue::Ratio(r) = v {
-                most = most.max(percent_decimals(r));
+                most = most.max(percent_decimals(r).min(2));
             }
         }
     }

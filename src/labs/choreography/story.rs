@@ -135,6 +135,7 @@ fn OrderPicker(view: ChoreoView) -> impl IntoView {
                 class="num"
                 data-testid="order-input"
                 on:input=crate::controls::typing_again
+                        on:blur=crate::controls::left_again
                 prop:value=shown
                 on:change=move |ev| {
                     let now = followed(view, picked).map(|o| u64::from(o) + 1);

@@ -1101,7 +1101,7 @@ fn theory_sits_beside_the_measurement_with_its_caveat() {
     }
     let storm = RetryRun::new(&preset("storm_jitter").config, 42).unwrap();
     let caveat = storm.metric_rows(0)[3].theory.clone().unwrap().caveat_key;
-    assert_eq!(caveat, Some("theory.caveat.outage"));
+    assert_eq!(caveat, Some("theory.caveat.storm"));
 }
 
 #[test]
