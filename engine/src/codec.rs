@@ -303,7 +303,9 @@ where
 /// is no lab called “fr”", on the home page.)
 pub fn unknown_lang(fragment: &str) -> Option<(&str, &str)> {
     let route = fragment.trim_start_matches('/');
-    let (tag, rest) = route.split_once('/')?;
+    // A tag alone (`#/fr`) is the home page in that language, not a lab
+    // called "fr".
+    let (tag, rest) = route.split_once('/').unwrap_or((route, ""));
     let slug = rest.split('/').next().unwrap_or_default();
     let (primary, region) = match tag.split_once(['-', '_']) {
         Some((p, r)) => (p, Some(r)),
@@ -315,7 +317,7 @@ pub fn unknown_lang(fragment: &str) -> Option<(&str, &str)> {
     (looks_like_one
         && Lang::from_tag(tag).is_none()
         && LabId::from_slug(tag).is_none()
-        && LabId::from_slug(slug).is_some())
+        && (LabId::from_slug(slug).is_some() || rest.trim_matches('/').is_empty()))
     .then_some((tag, rest))
 }
 
@@ -417,9 +419,13 @@ pub fn decode_payload_within(lab: LabId, payload: &str, limits: WorkLimits) -> R
 /// The seed and the config's JSON (migrated to the current shape) of
 /// `<version>.<data>`, not yet read as `lab`'s config.
 fn read_payload(lab: LabId, payload: &str) -> Result<(u64, serde_json::Value), LinkError> {
+    // Only `<digits>.<data>` names a version: "hello-world" or a bare
+    // number is a damaged link, not one from a version this one lacks (a
+    // teacher read that as the site being out of date).
     let (version, data) = payload
         .split_once('.')
-        .ok_or_else(|| LinkError::UnknownVersion(payload.to_string()))?;
+        .filter(|(v, _)| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or(LinkError::BadEncoding)?;
     let version: u32 = version
         .parse()
         .ok()

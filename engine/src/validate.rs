@@ -67,9 +67,9 @@ impl ConfigError {
                 &[("field", &field), ("detail", &reader_detail(lang, detail))],
             ),
             Problem::TooMuchWork { key, got, max, lower } => {
-                let whole = |v: f64| match v.is_finite() && v >= 0.0 {
+                let whole = |v: f64| match v.is_finite() && v >= 0.0 && v < 1e15 {
                     true => crate::i18n::format::grouped(lang, libm::round(v) as u64),
-                    false => crate::num::fixed(v, 0),
+                    false => crate::i18n::format::number(lang, v),
                 };
                 let or = crate::i18n::t(lang, "error.work_or");
                 let lower = match lower.split_last() {

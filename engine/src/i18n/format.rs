@@ -53,6 +53,12 @@ pub fn number(lang: Lang, v: f64) -> String {
     if v.is_finite() && libm::fabs(v - libm::round(v)) < 1e-9 && libm::fabs(v) < 1e15 {
         let sign = if v < 0.0 { "-" } else { "" };
         format!("{sign}{}", grouped(lang, libm::fabs(libm::round(v)) as u64))
+    } else if v.is_finite() && libm::fabs(v) >= 1e15 {
+        // A link's 1e300 was written out in 300 digits, and pushed a phone's
+        // page 2,700 px wide: a mantissa and a power of ten instead.
+        let exp = libm::floor(libm::log10(libm::fabs(v)));
+        let m = libm::round(v / libm::pow(10.0, exp) * 100.0) / 100.0;
+        format!("{}e{}", decimal_mark(lang, &crate::num::Short(m).to_string()), exp as i32)
     } else if v.is_finite() {
         decimal_mark(lang, &crate::num::Short(v).to_string())
     } else {
@@ -169,6 +175,11 @@ mod tests {
         assert_eq!(number(Lang::En, -2500.0), "-2,500");
         assert_eq!(number(Lang::Pt, 0.001), "0,001");
         assert_eq!(number(Lang::En, f64::INFINITY), "∞");
+        // Huge values as a power of ten, never hundreds of digits.
+        assert_eq!(number(Lang::En, 1e300), "1e300");
+        assert_eq!(number(Lang::Es, 1.5e20), "1,5e20");
+        assert_eq!(number(Lang::En, -2e15), "-2e15");
+        assert_eq!(number(Lang::En, 999_999_999_999_999.0), "999,999,999,999,999");
     }
 
     #[test]
