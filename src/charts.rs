@@ -232,6 +232,12 @@ pub fn fmt_number(lang: Lang, v: f64) -> String {
     format!("{sign}{}", decimal_mark(lang, &text))
 }
 
+/// A time in a chart's hidden table, in seconds to a tenth, with the
+/// decimal mark of `lang` ("0,7 s": a screen reader read "0.7 s" in Spanish).
+pub fn seconds_cell(lang: Lang, s: f64) -> String {
+    format!("{} s", decimal_mark(lang, &engine::num::fixed(s, 1)))
+}
+
 /// A duration the way people read it (`850 ms`, `2.50 s`, `3 min 20 s`), with
 /// the decimal mark of `lang`. (These never group thousands.)
 pub fn fmt_ms(lang: Lang, ms: f64) -> String {

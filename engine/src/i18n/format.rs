@@ -58,7 +58,11 @@ pub fn number(lang: Lang, v: f64) -> String {
         // page 2,700 px wide: a mantissa and a power of ten instead.
         let exp = libm::floor(libm::log10(libm::fabs(v)));
         let m = libm::round(v / libm::pow(10.0, exp) * 100.0) / 100.0;
-        format!("{}e{}", decimal_mark(lang, &crate::num::Short(m).to_string()), exp as i32)
+        format!(
+            "{}e{}",
+            decimal_mark(lang, &crate::num::Short(m).to_string()),
+            exp as i32
+        )
     } else if v.is_finite() {
         decimal_mark(lang, &crate::num::Short(v).to_string())
     } else {

@@ -77,7 +77,7 @@ pub fn states_chart(sim: &ChoreoSim, side: usize, x_max_s: f64, lang: Lang) -> L
         .enumerate()
         .step_by((rows.len() / 12).max(1))
         .map(|(i, r)| {
-            let mut row = vec![format!("{:.1} s", x(i))];
+            let mut row = vec![crate::charts::seconds_cell(lang, x(i))];
             row.extend(r.iter().map(|v| v.to_string()));
             row
         })
@@ -160,9 +160,12 @@ pub fn messages_chart(run: &ChoreoRun, lang: Lang) -> LineChartData {
             .step_by((points.len() / 12).max(1))
         {
             if side == 0 {
-                table.push(vec![format!("{x:.1} s"), format!("{y:.2}")]);
+                table.push(vec![
+                    crate::charts::seconds_cell(lang, *x),
+                    fmt_number(lang, *y),
+                ]);
             } else if let Some(row) = table.get_mut(k / (points.len() / 12).max(1)) {
-                row.push(format!("{y:.2}"));
+                row.push(fmt_number(lang, *y));
             }
         }
         series.push(LineSeries {

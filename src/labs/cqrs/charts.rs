@@ -110,7 +110,7 @@ pub fn flow_chart(run: &CqrsRun, lang: Lang, lag: bool) -> LineChartData {
         .step_by(step)
         .map(|i| {
             let x = columns.iter().find_map(|c| c.get(i)).map_or(0.0, |p| p.0);
-            let mut row = vec![format!("{} s", engine::num::fixed(x, 1))];
+            let mut row = vec![crate::charts::seconds_cell(lang, x)];
             for c in &columns {
                 row.push(c.get(i).map_or(String::new(), |p| {
                     if lag {
