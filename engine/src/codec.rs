@@ -127,6 +127,8 @@ pub enum LinkError {
     TooLarge,
     BadJson(String),
     Invalid(Vec<ConfigError>),
+    /// The settings are another lab's.
+    OtherLab(LabId),
 }
 
 impl LinkError {
@@ -138,6 +140,7 @@ impl LinkError {
             LinkError::UnknownLang(s) => tf(lang, "link.unknown_lang", &[("lang", &truncate(s, 12))]),
             LinkError::UnknownVersion(v) => tf(lang, "link.unknown_version", &[("version", &truncate(v, 20))]),
             LinkError::BadEncoding => t(lang, "link.bad_encoding").to_string(),
+            LinkError::OtherLab(lab) => tf(lang, "link.other_lab", &[("lab", &t(lang, &lab.title_key()))]),
             LinkError::TooLarge => t(lang, "link.too_large").to_string(),
             LinkError::BadJson(d) => tf(
                 lang,
@@ -288,7 +291,9 @@ where
         &|lab| (lab == L::ID).then(LabState::opening::<L>),
         &|_, payload| {
             let (seed, config) = read_payload(L::ID, payload)?;
-            let config = read_config::<L>(config).map_err(|e| LinkError::Invalid(vec![e]))?;
+            let other = crate::labs::lab_of_keys(L::ID, &config);
+            let config =
+                read_config::<L>(config).map_err(|e| other.map_or(LinkError::Invalid(vec![e]), LinkError::OtherLab))?;
             L::validate(&config, WorkLimits::LINK).map_err(LinkError::Invalid)?;
             Ok(LabState {
                 seed,
@@ -411,7 +416,9 @@ pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> 
 /// Decodes `<version>.<data>` for `lab`, within `limits`.
 pub fn decode_payload_within(lab: LabId, payload: &str, limits: WorkLimits) -> Result<LabState, LinkError> {
     let (seed, config_json) = read_payload(lab, payload)?;
-    let config = LabConfig::from_json(lab, config_json).map_err(|e| LinkError::Invalid(vec![e]))?;
+    let other = crate::labs::lab_of_keys(lab, &config_json);
+    let config = LabConfig::from_json(lab, config_json)
+        .map_err(|e| other.map_or(LinkError::Invalid(vec![e]), LinkError::OtherLab))?;
     config.validate_within(limits).map_err(LinkError::Invalid)?;
     Ok(LabState { seed, config })
 }

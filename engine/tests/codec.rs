@@ -607,3 +607,28 @@ fn a_language_it_lacks_opens_the_lab_and_says_so() {
         Some(LinkError::UnknownLab(_))
     ));
 }
+
+/// A lab's link opened on another lab's page says whose it is, in the
+/// reader's language, instead of a JSON reader's "unknown field
+/// `architecture`" (a teacher pasted a CQRS link's data after `/retry/`).
+#[test]
+fn a_link_opened_on_another_labs_page_names_its_lab() {
+    for p in presets() {
+        let payload = engine::codec::encode_payload(&LabState {
+            seed: p.seed,
+            config: p.config.clone(),
+        });
+        for other in LabId::ALL.into_iter().filter(|l| *l != p.lab) {
+            let d = decode(&format!("#/es/{}/{CURRENT_VERSION}.{payload}", other.slug()));
+            assert_eq!(
+                d.problem,
+                Some(LinkError::OtherLab(p.lab)),
+                "{:?} preset {} opened as {other:?}",
+                p.lab,
+                p.id
+            );
+            let text = d.problem.unwrap().describe(Lang::Es);
+            assert!(text.contains("laboratorio «"), "{text}");
+        }
+    }
+}

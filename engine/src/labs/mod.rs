@@ -90,6 +90,9 @@ impl LabId {
 /// [`presets`], [`LabId::is_built`]) is written by the macro.
 pub trait Lab {
     const ID: LabId;
+    /// Top-level config keys no other lab's config has: a link opened on
+    /// the wrong lab's page is told which lab it is for ([`lab_of_keys`]).
+    const OWN_KEYS: &'static [&'static str];
     /// Everything that defines a run except the seed, as a link carries it.
     type Config: Clone + std::fmt::Debug + PartialEq + Default + Serialize + serde::de::DeserializeOwned;
 
@@ -131,6 +134,22 @@ pub struct LabPreset<C> {
     pub moments: Vec<run::Moment>,
 }
 
+/// The lab a config's JSON is for, when it is not `this`: it has a key of
+/// that lab's own and none of `this` lab's (a CQRS link opened on the retry
+/// page read "compare.architecture could not be read: unknown field").
+pub fn lab_of_keys(this: LabId, json: &serde_json::Value) -> Option<LabId> {
+    let object = json.as_object()?;
+    let has = |keys: &[&str]| object.keys().any(|k| keys.contains(&k.as_str()));
+    let own = OWN_KEYS.iter().find(|(l, _)| *l == this).map_or(&[][..], |(_, k)| *k);
+    if has(own) {
+        return None;
+    }
+    OWN_KEYS
+        .iter()
+        .find(|(l, keys)| *l != this && has(keys))
+        .map(|(l, _)| *l)
+}
+
 /// A problem reading a configuration, at `field` (the whole config when empty).
 fn unreadable(field: String, detail: String) -> ConfigError {
     ConfigError {
@@ -158,6 +177,9 @@ macro_rules! labs {
 
         /// The labs that are built, in the registry's order.
         const BUILT: &[LabId] = &[$(<$lab as Lab>::ID),+];
+
+        /// Each built lab's own top-level config keys.
+        const OWN_KEYS: &[(LabId, &[&str])] = &[$((<$lab as Lab>::ID, <$lab as Lab>::OWN_KEYS)),+];
 
         impl LabConfig {
             pub fn lab(&self) -> LabId {

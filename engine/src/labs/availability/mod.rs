@@ -31,6 +31,16 @@ pub struct AvailabilityLab;
 
 impl Lab for AvailabilityLab {
     const ID: LabId = LabId::Availability;
+    const OWN_KEYS: &'static [&'static str] = &[
+        "load",
+        "command_timeout_ms",
+        "query_timeout_ms",
+        "registration",
+        "queries",
+        "network",
+        "tactics",
+        "slo",
+    ];
     type Config = AvailabilityConfig;
 
     fn validate(config: &AvailabilityConfig, limits: WorkLimits) -> Result<(), Vec<ConfigError>> {

@@ -31,6 +31,20 @@ pub struct ChoreographyLab;
 
 impl Lab for ChoreographyLab {
     const ID: LabId = LabId::Choreography;
+    const OWN_KEYS: &'static [&'static str] = &[
+        "mode",
+        "reject_rate",
+        "cancel_rate",
+        "cancel_after_ms",
+        "ship_after_ms",
+        "bus",
+        "services",
+        "wiring",
+        "idempotent",
+        "retry",
+        "step_timeout_ms",
+        "watcher_ms",
+    ];
     type Config = ChoreographyConfig;
 
     fn validate(config: &ChoreographyConfig, limits: WorkLimits) -> Result<(), Vec<ConfigError>> {

@@ -30,6 +30,16 @@ pub struct CqrsLab;
 
 impl Lab for CqrsLab {
     const ID: LabId = LabId::Cqrs;
+    const OWN_KEYS: &'static [&'static str] = &[
+        "side",
+        "store",
+        "history",
+        "replicas_lag_ms",
+        "ryw_timeout_ms",
+        "ryw_fallback",
+        "read_after_write_ms",
+        "poll_ms",
+    ];
     type Config = CqrsConfig;
 
     fn validate(config: &CqrsConfig, limits: WorkLimits) -> Result<(), Vec<ConfigError>> {

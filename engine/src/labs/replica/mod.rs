@@ -31,6 +31,7 @@ pub struct ReplicaLab;
 
 impl Lab for ReplicaLab {
     const ID: LabId = LabId::Replica;
+    const OWN_KEYS: &'static [&'static str] = &["nodes", "metadata", "client", "settle_ms"];
     type Config = ReplicaConfig;
 
     fn validate(config: &ReplicaConfig, limits: WorkLimits) -> Result<(), Vec<ConfigError>> {

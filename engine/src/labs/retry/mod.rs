@@ -28,6 +28,7 @@ pub struct RetryLab;
 
 impl Lab for RetryLab {
     const ID: LabId = LabId::Retry;
+    const OWN_KEYS: &'static [&'static str] = &["service", "strategy", "script"];
     type Config = RetryConfig;
 
     fn read(value: serde_json::Value) -> Result<RetryConfig, ConfigError> {
