@@ -67,7 +67,7 @@ impl ConfigError {
                 &[("field", &field), ("detail", &reader_detail(lang, detail))],
             ),
             Problem::TooMuchWork { key, got, max, lower } => {
-                let whole = |v: f64| match v.is_finite() && v >= 0.0 && v < 1e15 {
+                let whole = |v: f64| match (0.0..1e15).contains(&v) {
                     true => crate::i18n::format::grouped(lang, libm::round(v) as u64),
                     false => crate::i18n::format::number(lang, v),
                 };
