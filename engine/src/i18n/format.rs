@@ -56,13 +56,15 @@ pub fn number(lang: Lang, v: f64) -> String {
     } else if v.is_finite() && libm::fabs(v) >= 1e15 {
         // A link's 1e300 was written out in 300 digits, and pushed a phone's
         // page 2,700 px wide: a mantissa and a power of ten instead.
-        let exp = libm::floor(libm::log10(libm::fabs(v)));
-        let m = libm::round(v / libm::pow(10.0, exp) * 100.0) / 100.0;
-        format!(
-            "{}e{}",
-            decimal_mark(lang, &crate::num::Short(m).to_string()),
-            exp as i32
-        )
+        // (Tens counted off by hand: `log10` would be one more maths
+        // function in every page.)
+        let (mut m, mut exp) = (libm::fabs(v), 0);
+        while m >= 10.0 {
+            m /= 10.0;
+            exp += 1;
+        }
+        let m = libm::round(m * 100.0) / 100.0 * if v < 0.0 { -1.0 } else { 1.0 };
+        format!("{}e{exp}", decimal_mark(lang, &crate::num::Short(m).to_string()))
     } else if v.is_finite() {
         decimal_mark(lang, &crate::num::Short(v).to_string())
     } else {
