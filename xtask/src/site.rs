@@ -116,7 +116,17 @@ pub const GOAL: u64 = 250 * 1000;
 /// 491.9 KB in a clean clone (`eff774b`), then to about 493.2 KB. The first try took
 /// +10 KB: `f64::clamp` with bounds known only at run time keeps its panic
 /// message, which formats floats (`engine::num::clamp` does not).
-pub const BUDGET: u64 = 494 * 1000;
+/// Raised from 494 to 496 KB (stop 40), knowingly. Four student and teacher
+/// reviews found numbers that misled: a metric row now carries a note where
+/// its "—" would mislead (`MetricRow::note_key`, shown in the table and
+/// under the key figures), a storm's theory names the overload, a single
+/// request's success rate says theory is an average, a row's shares stop at
+/// two decimals; links say when they are another lab's (`Lab::OWN_KEYS`),
+/// write huge numbers as powers of ten, and are damaged rather than "from a
+/// version this one does not know". About +1.1 KB of the retry page's wasm
+/// and +0.4 KB of its texts: about 493.5 KB here, within 0.5 KB of the old
+/// ceiling, where clean clones have measured up to 0.6 KB more.
+pub const BUDGET: u64 = 496 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
