@@ -158,9 +158,7 @@ fn fencing_keeps_every_write() {
 /// without the backup's writes); one that rejoins at once misses them.
 #[test]
 fn a_resynced_primary_never_serves_stale_state() {
-    let p = super::presets::all().into_iter().find(|p| p.id == "rejoin").unwrap();
-    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
-    run.run_to_end(u64::MAX);
+    let run = finished("rejoin");
     let a = run.sides[0].model().metrics(run.now());
     let b = run.sides[1].model().metrics(run.now());
     assert_eq!(a.writes_lost, 0);
@@ -725,12 +723,7 @@ fn resync_and_fencing_charts_show_where_registrations_end_up() {
     let end = v.lines[0].points.last().unwrap().0;
     assert!((end - 40_000.0).abs() < 1.0, "{end}");
 
-    let p = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "split_brain")
-        .unwrap();
-    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
-    run.run_to_end(u64::MAX);
+    let run = finished("split_brain");
     let m: Vec<_> = run.sides.iter().map(|s| s.model().metrics(s.now())).collect();
     let (a, b) = (run.verdict(0), run.verdict(1));
     assert_eq!(a.title_key, "availability.verdict.late_title");
@@ -784,12 +777,7 @@ fn a_run_without_crashes_is_about_its_queries() {
 #[test]
 fn false_alarms_are_bands_on_the_verdict_chart() {
     use crate::labs::run::LabRun;
-    let p = super::presets::all()
-        .into_iter()
-        .find(|p| p.id == "aggressive_timeout")
-        .unwrap();
-    let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
-    run.run_to_end(u64::MAX);
+    let run = finished("aggressive_timeout");
     let count = |side: usize| {
         run.verdict(side)
             .bands
@@ -1297,8 +1285,14 @@ fn a_detection_a_false_alarm_preempted_says_so() {
     );
     assert_eq!(note(1).1, None);
     // Where nothing crashes, "—" needs no note.
-    let p = super::presets::all().into_iter().find(|p| p.id == "capacity").unwrap();
+    let run = finished("capacity");
+    assert!(run.metric_rows(0).iter().all(|r| r.note_key.is_none()));
+}
+
+/// Preset `id` run to its end, on its own seed.
+fn finished(id: &str) -> AvailabilityRun {
+    let p = super::presets::all().into_iter().find(|p| p.id == id).unwrap();
     let mut run = AvailabilityRun::new(&p.config, p.seed).unwrap();
     run.run_to_end(u64::MAX);
-    assert!(run.metric_rows(0).iter().all(|r| r.note_key.is_none()));
+    run
 }
