@@ -190,15 +190,14 @@ impl Checker {
 
 /// A JSON reader's message (serde's, in English) in `lang`: its phrases
 /// translated ("unknown field `colour`, expected one of …" read in English
-/// inside a Spanish or Portuguese sentence); names, values and types as
-/// written, since they are what the link holds. The phrases and their
+/// inside a Spanish or Portuguese sentence); names and values as written,
+/// since they are what the link holds. Rust's type names become the reader's
+/// words in every language, English too: "expected u32" says "expected a whole
+/// number from 0 to 4294967295", "struct ServiceConfig" says "an object". The phrases and their
 /// translations are one catalogue text, `error.reader_phrases`
 /// (`english=translation|…`, longest first, so "expected one of" is not read
 /// as "expected"): the wasm holds none of them.
 pub fn reader_detail(lang: crate::Lang, detail: &str) -> String {
-    if lang == crate::Lang::En {
-        return detail.to_string();
-    }
     let table = crate::i18n::t(lang, "error.reader_phrases");
     let phrases: Vec<(&str, &str)> = table.split('|').filter_map(|p| p.split_once('=')).collect();
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -219,6 +218,13 @@ pub fn reader_detail(lang: crate::Lang, detail: &str) -> String {
                     if !after.chars().next().is_some_and(word) {
                         out.push_str(there);
                         rest = after;
+                        // serde's `struct ServiceConfig`: the reader needs "an object",
+                        // not the Rust type's name.
+                        if en == "struct" {
+                            if let Some(name) = rest.strip_prefix(' ') {
+                                rest = name.trim_start_matches(word);
+                            }
+                        }
                         continue 'outer;
                     }
                 }
@@ -263,13 +269,30 @@ mod reader_detail_tests {
     fn a_readers_message_speaks_the_links_language() {
         let unknown = "unknown field `colour`, expected one of `workload`, `mode`";
         assert_eq!(reader_detail(Lang::En, unknown), unknown);
+        // Rust's types are never shown, in any language.
+        assert_eq!(
+            reader_detail(Lang::En, "invalid value: integer `-1`, expected u32"),
+            "invalid value: the whole number `-1`, expected a whole number from 0 to 4294967295"
+        );
+        assert_eq!(
+            reader_detail(Lang::Es, "invalid type: integer `5`, expected struct ServiceConfig"),
+            "tipo no válido: el número entero `5`, se esperaba un objeto"
+        );
+        assert_eq!(
+            reader_detail(Lang::Pt, "invalid type: floating point `1.5`, expected string or map"),
+            "tipo inválido: o número `1.5`, esperava-se um nome ou um objeto"
+        );
+        assert_eq!(
+            reader_detail(Lang::Es, "invalid type: sequence, expected f64"),
+            "tipo no válido: una lista, se esperaba un número"
+        );
         assert_eq!(
             reader_detail(Lang::Es, unknown),
             "campo desconocido `colour`, se esperaba uno de `workload`, `mode`"
         );
         assert_eq!(
             reader_detail(Lang::Pt, "invalid type: string \"a\", expected u64 at line 1 column 9"),
-            "tipo inválido: string \"a\", esperava-se u64 na linha 1 coluna 9"
+            "tipo inválido: texto \"a\", esperava-se um número inteiro ≥ 0 na linha 1 coluna 9"
         );
         // A name is never translated, nor a word that only starts like a phrase.
         assert_eq!(

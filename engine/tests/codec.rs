@@ -450,7 +450,7 @@ fn hostile_values_get_clear_messages() {
     check(
         &cfg(&format!(r#"{{"script": {numbers}}}"#)),
         invalid,
-        "invalid type: integer",
+        "invalid type: the whole number",
     );
     let big = format!("[{}]", vec!["1"; 100_000].join(","));
     check(&cfg(&big), |p| *p == LinkError::TooLarge, "too much data");
