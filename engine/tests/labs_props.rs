@@ -229,11 +229,19 @@ fn a_wrong_value_anywhere_is_named<L: LabGen>() {
     let values = (L::configs(Scale::Full), any::<usize>(), json_values());
     check(128, values, |(config, target, replacement)| {
         let mut json = serde_json::to_value(&config).unwrap();
-        replace_nth_node(&mut json, target, replacement);
+        replace_nth_node(&mut json, target, replacement.clone());
+        // The whole config replaced by an object with another lab's settings and
+        // none of this lab's (`{"nodes": 5}` in the availability lab): the link is
+        // that lab's, and saying so is right.
+        let whole = json == replacement;
         let link = format!("#{}", fragment_from_json(Lang::En, L::ID, 1, json));
         let d = decode_checked::<L>(&link);
         match &d.problem {
             None => prop_assert!(the_state(&d).is_some()),
+            Some(LinkError::OtherLab(lab)) if whole => {
+                prop_assert!(*lab != L::ID);
+                prop_assert_eq!(engine::labs::lab_of_keys(L::ID, &replacement), Some(*lab));
+            }
             Some(LinkError::Invalid(errors)) => {
                 prop_assert!(!errors.is_empty());
                 for e in errors {
