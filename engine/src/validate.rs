@@ -199,7 +199,16 @@ impl Checker {
 /// as "expected"): the wasm holds none of them.
 pub fn reader_detail(lang: crate::Lang, detail: &str) -> String {
     let table = crate::i18n::t(lang, "error.reader_phrases");
-    let phrases: Vec<(&str, &str)> = table.split('|').filter_map(|p| p.split_once('=')).collect();
+    // `english _=…`: the phrase names a Rust type after it (serde's "struct
+    // ServiceConfig", "internally tagged enum CqrsWorkload"): the name goes too.
+    let phrases: Vec<(&str, bool, &str)> = table
+        .split('|')
+        .filter_map(|p| p.split_once('='))
+        .map(|(en, there)| match en.strip_suffix(" _") {
+            Some(en) => (en, true, there),
+            None => (en, false, there),
+        })
+        .collect();
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut out = String::with_capacity(detail.len() + 16);
     let mut rest = detail;
@@ -213,18 +222,18 @@ pub fn reader_detail(lang: crate::Lang, detail: &str) -> String {
             }
         }
         if !out.chars().next_back().is_some_and(word) {
-            for &(en, there) in &phrases {
+            for &(en, named, there) in &phrases {
                 if let Some(after) = rest.strip_prefix(en) {
+                    let after = match after.strip_prefix(' ') {
+                        Some(name) if named && name.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                            name.trim_start_matches(word)
+                        }
+                        _ if named => continue,
+                        _ => after,
+                    };
                     if !after.chars().next().is_some_and(word) {
                         out.push_str(there);
                         rest = after;
-                        // serde's `struct ServiceConfig`: the reader needs "an object",
-                        // not the Rust type's name.
-                        if en == "struct" {
-                            if let Some(name) = rest.strip_prefix(' ') {
-                                rest = name.trim_start_matches(word);
-                            }
-                        }
                         continue 'outer;
                     }
                 }
@@ -249,7 +258,13 @@ mod reader_detail_tests {
         let sides = |lang| -> Vec<String> {
             crate::i18n::t(lang, "error.reader_phrases")
                 .split('|')
-                .map(|p| p.split_once('=').expect("english=translation").0.to_string())
+                .map(|p| {
+                    p.split_once('=')
+                        .expect("english=translation")
+                        .0
+                        .trim_end_matches(" _")
+                        .to_string()
+                })
                 .collect()
         };
         let en = sides(Lang::En);
@@ -282,6 +297,19 @@ mod reader_detail_tests {
             reader_detail(Lang::Pt, "invalid type: floating point `1.5`, expected string or map"),
             "tipo inválido: o número `1.5`, esperava-se um nome ou um objeto"
         );
+        assert_eq!(
+            reader_detail(
+                Lang::En,
+                "invalid type: integer `5`, expected internally tagged enum CqrsWorkload"
+            ),
+            "invalid type: the whole number `5`, expected an object"
+        );
+        assert_eq!(
+            reader_detail(Lang::Pt, "invalid type: string \"x\", expected enum Jitter"),
+            "tipo inválido: texto \"x\", esperava-se um nome ou um objeto"
+        );
+        // Without a type's name after it, "enum" is an ordinary word.
+        assert_eq!(reader_detail(Lang::En, "an enum value"), "an enum value");
         assert_eq!(
             reader_detail(Lang::Es, "invalid type: sequence, expected f64"),
             "tipo no válido: una lista, se esperaba un número"

@@ -967,7 +967,7 @@ mod tests {
         use serde_json::json;
         let poisson = |clients: serde_json::Value| json!({"workload": {"kind": "poisson", "clients": clients, "rate_per_client": 1.0, "duration_ms": 1000}});
         let cases = [
-            (poisson(json!("many")), "workload.clients", "invalid type: string"),
+            (poisson(json!("many")), "workload.clients", "invalid type: text"),
             (poisson(json!(-1)), "workload.clients", "invalid value"),
             (poisson(json!(5_000_000_000u64)), "workload.clients", "invalid value"),
             (poisson(json!(1.5)), "workload.clients", "invalid type"),
