@@ -7,7 +7,7 @@
 // drawing are in the first screen, nothing cut off or wider than the screen.
 import { test, expect } from '../fixtures';
 import { FRAME_HEIGHT, embedCodes, openCourse, measure, expectTwoUp } from '../course';
-import { noGuidedPauses, presetFragment } from '../lab';
+import { noGuidedPauses, presetFragment, presetLinks } from '../lab';
 import { deflateSync } from 'node:zlib';
 
 /** Each lab with an A | B preset: the hardest case for a small frame. */
@@ -225,13 +225,15 @@ for (const { lab } of LABS) {
     const cases: [unknown, RegExp][] = [
       [{ seed: 1, config: { colour: 1 } }, /campo desconocido `colour`/],
       [{ seed: 'x' }, /seed debe ser un número entero/],
-      [{ seed: 1, config: { workload: 5 } }, /workload.*se esperaba/],
+      [{ seed: 1, config: { workload: 5 } }, /workload.*se esperaba un/],
     ];
     for (const [json, message] of cases) {
       await page.goto(`/${lab}.html#/es/${lab}/2.${payload(json)}`);
       const problem = page.getByTestId('link-problem');
       await expect(problem, JSON.stringify(json)).toContainText(message);
       await expect(problem).not.toContainText(/unknown field|expected|invalid type/);
+      // Nor Rust's or the JSON reader's type names.
+      await expect(problem).not.toContainText(/\b(u32|u64|f64|usize|struct|integer|string|map|sequence)\b/);
       await expect(page.getByTestId('guide'), 'the demo opens').toHaveAttribute('data-preset', /./);
     }
   });
@@ -259,5 +261,47 @@ for (const { lab } of LABS) {
     }
     await page.getByTestId('step').click();
     await expect(time).toHaveText(seen[n - 2]);
+  });
+}
+
+// A wide screen (1440 × 900), every preset of every lab, in Spanish (longer
+// texts): the header is one band, the scenarios head the settings column, and
+// the player, the guide, the stage cards and the top of the lab's own drawing
+// (at least 120 px of it) are in the first screen before Play is pressed.
+for (const lab of ['retry', ...LABS.map((l) => l.lab)]) {
+  test(`${lab}: 1440×900, every preset: the lab's own drawing starts in the first screen`, async ({ page, baseURL }) => {
+    test.setTimeout(120_000);
+    const presets = presetLinks(lab, baseURL);
+    expect(presets.length).toBeGreaterThan(3);
+    for (const { id, link } of presets) {
+      await page.goto('about:blank');
+      await page.goto(link.replace('#/en/', '#/es/'));
+      await expect(page.locator('.lab-stage .side').first()).toBeVisible();
+      await expect(page.getByTestId('guide')).toBeVisible();
+      const m = await page.evaluate(() => {
+        const box = (el: Element | null) => el!.getBoundingClientRect();
+        // The lab's own drawing: the first sizeable box after a card's key figures.
+        const own = [...document.querySelectorAll('.lab-stage .side')].map((side) => {
+          const after = [...side.querySelectorAll(':scope > .key-figures-top ~ *')];
+          return box(after.find((el) => el.getBoundingClientRect().height > 60) ?? null).top;
+        });
+        return {
+          title: box(document.querySelector('.lab-title')).bottom,
+          presets: box(document.querySelector('.lab-header .presets')),
+          controls: box(document.querySelector('.lab-controls')),
+          main: box(document.querySelector('.lab-main')),
+          guide: box(document.querySelector('[data-testid=guide]')),
+          own,
+          scrollWidth: document.documentElement.scrollWidth,
+        };
+      });
+      const at = `${lab} ${id}`;
+      expect(m.title, `${at}: a one-band header`).toBeLessThan(200);
+      expect(m.presets.right, `${at}: the scenarios in the settings column`).toBeLessThanOrEqual(m.main.left);
+      expect(m.presets.bottom, `${at}: the scenarios above the settings`).toBeLessThanOrEqual(m.controls.top);
+      expect(m.guide.bottom, `${at}: the guide in the first screen`).toBeLessThan(900);
+      for (const top of m.own) expect(top, `${at}: the top of the lab's own drawing in the first screen`).toBeLessThanOrEqual(900 - 120);
+      expect(m.scrollWidth, `${at}: no sideways scrolling`).toBeLessThanOrEqual(1440);
+    }
   });
 }
