@@ -98,12 +98,26 @@ const READ_TOP: f64 = 113.0;
 const READ_BOTTOM: f64 = 135.0;
 const AXIS: f64 = 150.0;
 const HEIGHT: f64 = 156.0;
-// The history projection's lane, when there is one (below the read model's).
-const HISTORY_LABEL: f64 = 151.0;
-const HISTORY_TOP: f64 = 156.0;
-const HISTORY_BOTTOM: f64 = 178.0;
-const HISTORY_AXIS: f64 = 193.0;
-const HISTORY_HEIGHT: f64 = 199.0;
+// The read copies' lanes below the read model's (the history projection's,
+// then each replica's), one every `LANE_STEP`; the axis under the lowest.
+const LANE_STEP: f64 = 43.0;
+const AXIS_BELOW: f64 = AXIS - READ_BOTTOM;
+const HEIGHT_BELOW: f64 = HEIGHT - READ_BOTTOM;
+
+/// A read copy's lane under the read model's: its ticks, its name, its class.
+struct CopyLane<'a> {
+    lane: &'a cv::HistoryLane,
+    label: String,
+    class: &'static str,
+}
+
+impl CopyLane<'_> {
+    /// The `i`-th copy lane's label baseline, top and bottom.
+    fn rows(i: usize) -> (f64, f64, f64) {
+        let dy = LANE_STEP * (i + 1) as f64;
+        (READ_LABEL + dy, READ_TOP + dy, READ_BOTTOM + dy)
+    }
+}
 
 /// The two stacked timelines of one side, as SVG text, over `0 ‥ domain_ms`
 /// (the stage cards' time window, as their charts: the run's shared time
@@ -122,12 +136,37 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
     let now = sim.now().as_micros() as f64 / 1000.0;
     // A phone (or a card of an A | B pair): the lanes' short names.
     let narrow = w < NARROW_PX;
+    let key = |long: &'static str, short: &'static str| if narrow { short } else { long };
+    // The read copies' lanes: the history projection's, then each replica's.
+    let mut copies: Vec<CopyLane> = vec![];
+    if let Some(h) = &tl.history {
+        copies.push(CopyLane {
+            lane: h,
+            label: tf(
+                lang,
+                key("cqrs.stage.history", "cqrs.stage.history_short"),
+                &[("seq", &fmt_count(lang, h.cursor))],
+            ),
+            class: "cqrs-tick cqrs-tick--history",
+        });
+    }
+    for (r, lane) in tl.replicas.iter().enumerate() {
+        copies.push(CopyLane {
+            lane,
+            label: tf(
+                lang,
+                key("cqrs.stage.replica", "cqrs.stage.replica_short"),
+                &[("n", &(r + 1)), ("seq", &fmt_count(lang, lane.cursor))],
+            ),
+            class: "cqrs-tick cqrs-tick--replica",
+        });
+    }
     // The lowest lane's foot, the axis and the drawing's height.
-    let (bottom, axis_y, height) = if tl.history.is_some() {
-        (HISTORY_BOTTOM, HISTORY_AXIS, HISTORY_HEIGHT)
-    } else {
-        (READ_BOTTOM, AXIS, HEIGHT)
-    };
+    let bottom = copies
+        .len()
+        .checked_sub(1)
+        .map_or(READ_BOTTOM, |i| CopyLane::rows(i).2);
+    let (axis_y, height) = (bottom + AXIS_BELOW, bottom + HEIGHT_BELOW);
     let mut m = Markup::new();
     m.open(
         "svg",
@@ -252,8 +291,9 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
         });
     } else {
         let mut tracks = vec![(LOG_TOP, LOG_BOTTOM), (READ_TOP, READ_BOTTOM)];
-        if tl.history.is_some() {
-            tracks.push((HISTORY_TOP, HISTORY_BOTTOM));
+        for i in 0..copies.len() {
+            let (_, top, bottom) = CopyLane::rows(i);
+            tracks.push((top, bottom));
         }
         for (top, bottom) in tracks {
             m.empty(
@@ -279,13 +319,8 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
             "cqrs.stage.read_model_short",
             tl.cursor,
         ));
-        if let Some(h) = &tl.history {
-            labels.push(lane(
-                HISTORY_LABEL,
-                "cqrs.stage.history",
-                "cqrs.stage.history_short",
-                h.cursor,
-            ));
+        for (i, c) in copies.iter().enumerate() {
+            labels.push(Label::lane(CopyLane::rows(i).0, c.label.clone()));
         }
         labels.push(backlog_strip(&mut m, &tl, &lay, lang, narrow));
     }
@@ -322,13 +357,9 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
             "cqrs-tick cqrs-tick--apply",
         ));
     }
-    if let Some(h) = &tl.history {
-        lanes.push((
-            h.applies.as_slice(),
-            HISTORY_TOP,
-            HISTORY_BOTTOM,
-            "cqrs-tick cqrs-tick--history",
-        ));
+    for (i, c) in copies.iter().enumerate() {
+        let (_, top, bottom) = CopyLane::rows(i);
+        lanes.push((c.lane.applies.as_slice(), top, bottom, c.class));
     }
     for (ticks, top, bottom, class) in lanes {
         let label = ticks.len() <= LABELLED;
@@ -700,6 +731,14 @@ pub fn timelines_sentence(tl: &Timelines, lang: Lang) -> String {
             lang,
             "cqrs.stage.sentence_history",
             &[("cursor", &h.cursor), ("mixed", &mixed)],
+        ));
+    }
+    for (r, lane) in tl.replicas.iter().enumerate() {
+        sentence.push(' ');
+        sentence.push_str(&tf(
+            lang,
+            "cqrs.stage.sentence_replica",
+            &[("n", &(r + 1)), ("cursor", &lane.cursor)],
         ));
     }
     sentence

@@ -1092,6 +1092,11 @@ impl Model for CqrsModel {
                 }
                 if rows[order as usize].version < version {
                     rows[order as usize] = ReadRow { version, status };
+                    ctx.record(CqrsRecord::ReplicaApplied {
+                        replica,
+                        order,
+                        version,
+                    });
                 }
                 self.wake(order, replica + 1, ctx);
             }

@@ -105,6 +105,13 @@ pub enum CqrsRecord {
         order: u32,
         version: u32,
     },
+    /// Read replica `replica` (0-based; "R1" is 0) has this version of the
+    /// details. After the others, so they keep their place in the digest.
+    ReplicaApplied {
+        replica: u8,
+        order: u32,
+        version: u32,
+    },
 }
 
 fn status(lang: Lang, s: Status) -> String {
@@ -205,6 +212,15 @@ impl Narrate for CqrsRecord {
                 &[("order", &(order + 1)), ("version", &version)],
             ),
             StockDuplicateIgnored { sale } => tf(lang, "log.cqrs.stock_ignored", &[("sale", &(sale + 1))]),
+            ReplicaApplied {
+                replica,
+                order,
+                version,
+            } => tf(
+                lang,
+                "log.cqrs.replica_applied",
+                &[("n", &(replica + 1)), ("order", &(order + 1)), ("version", &version)],
+            ),
         }
     }
 }

@@ -114,10 +114,14 @@ pub struct Timelines {
     pub crud: bool,
     /// The history projection's lane, when the side has one.
     pub history: Option<HistoryLane>,
+    /// Each read replica's lane (R1 first): what it has applied and when,
+    /// so its lag behind the read model shows as a shift of the same ticks.
+    pub replicas: Vec<HistoryLane>,
 }
 
-/// The second projection (the user's order history) on its own lane: what
-/// it applied and when, so its lag shows beside the details' lane.
+/// A read copy on its own lane (the second projection, the user's order
+/// history; or a read replica): what it applied and when, so its lag shows
+/// beside the details' lane.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HistoryLane {
     /// Applied up to this sequence number of the write log.
@@ -188,11 +192,21 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
     // Applies and probes from the trace (every record it still holds).
     let mut applied: Vec<(SimTime, u32, u32)> = Vec::new();
     let mut history_applied: Vec<(SimTime, u32, u32)> = Vec::new();
+    let mut replica_applied: Vec<Vec<(SimTime, u32, u32)>> = vec![Vec::new(); model.replicas.len()];
     let mut reads = Vec::new();
     for e in trace.entries() {
         match e.record {
             CqrsRecord::Applied { order, version, .. } => applied.push((e.at, order, version)),
             CqrsRecord::HistoryApplied { order, version } => history_applied.push((e.at, order, version)),
+            CqrsRecord::ReplicaApplied {
+                replica,
+                order,
+                version,
+            } => {
+                if let Some(r) = replica_applied.get_mut(replica as usize) {
+                    r.push((e.at, order, version));
+                }
+            }
             CqrsRecord::Read { .. } => reads.push((e.at, e.record)),
             _ => {}
         }
@@ -218,6 +232,23 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
         cursor: p.projector.applied_up_to(),
         applies: ticks(&history_applied),
     });
+    // A replica applies the read model's changes in its order: its cursor is
+    // the latest one's place in the write log.
+    let replicas = if crud {
+        vec![]
+    } else {
+        replica_applied
+            .iter()
+            .map(|applied| HistoryLane {
+                cursor: applied
+                    .iter()
+                    .filter_map(|&(_, order, version)| entry_of(model, order, version).map(|(seq, _)| seq))
+                    .max()
+                    .unwrap_or(0),
+                applies: ticks(applied),
+            })
+            .collect()
+    };
     let probes = sample(reads.len(), MAX_PROBES)
         .filter_map(|i| match reads[i] {
             (
@@ -273,6 +304,7 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
         bands,
         crud,
         history,
+        replicas,
     }
 }
 
@@ -834,6 +866,50 @@ mod tests {
         let r = run("two_projections", 20_000);
         let t = timelines(&r.sides[0], r.time_domain_ms());
         assert!(t.probes.iter().any(|p| p.mixed));
+    }
+
+    /// Each read replica gets a lane: its ticks are the read model's applies
+    /// of the same changes, each exactly its lag later (0.1 s and 2 s in the
+    /// replicas preset), its cursor never ahead of the read model's and the
+    /// slow one's never ahead of the fast one's; no preset without replicas
+    /// has such lanes.
+    #[test]
+    fn each_replica_lane_trails_the_read_model_by_its_lag() {
+        for ms in [1_500, 6_000, 25_000] {
+            let r = run("replicas", ms);
+            let sim = &r.sides[0];
+            let lags = &sim.model().config().replicas_lag_ms;
+            let t = timelines(sim, r.time_domain_ms());
+            assert_eq!(t.replicas.len(), 2);
+            for (lane, &lag) in t.replicas.iter().zip(lags) {
+                // (At 1.5 s the replica 2 s behind has nothing yet.)
+                assert_eq!(lane.applies.is_empty(), ms < lag + 1_000, "at {ms}");
+                assert!(lane.cursor <= t.cursor, "at {ms}: R ahead of the read model");
+                let mut matched = 0;
+                for a in &lane.applies {
+                    assert!(a.at_ms <= ms as f64);
+                    if let Some(d) = t.applies.iter().find(|d| d.seq == a.seq) {
+                        assert!(
+                            (a.at_ms - d.at_ms - lag as f64).abs() < 1e-6,
+                            "#{}: {} vs {}",
+                            a.seq,
+                            a.at_ms,
+                            d.at_ms
+                        );
+                        matched += 1;
+                    }
+                }
+                assert_eq!(matched > 0, !lane.applies.is_empty(), "at {ms}");
+            }
+            assert!(t.replicas[1].cursor <= t.replicas[0].cursor, "at {ms}");
+        }
+        let r = run("replicas", 25_000);
+        let t = timelines(&r.sides[0], r.time_domain_ms());
+        assert!(t.replicas[1].cursor < t.cursor || t.backlog == 0);
+        for id in ["demo", "slow_projector", "two_projections", "crud_vs_cqrs", "rebuild"] {
+            let r = run(id, 10_000);
+            assert!(timelines(&r.sides[0], r.time_domain_ms()).replicas.is_empty(), "{id}");
+        }
     }
 
     /// The history projection gets a lane of its own: its cursor is its
