@@ -108,7 +108,13 @@ pub fn App(site: Site) -> impl IntoView {
 
     view! {
         <div class="app" class:embedded=mode.embedded>
-            <a class="skip-link" href="#main">{tr("ui.skip")}</a>
+            // The fragment is the page's state (`#/es/cqrs/2.…`): following
+            // `#main` would replace it, and the router would read "main" as a
+            // lab's name. The link moves focus instead, and keeps the URL.
+            <a class="skip-link" href="#main" data-testid="skip-link" on:click=|ev: leptos::ev::MouseEvent| {
+                ev.prevent_default();
+                crate::layout::jump("#main");
+            }>{tr("ui.skip")}</a>
             {crate::show::show(move || !mode.embedded, || view! { <SiteHeader /> }.into_any())}
             <LinkProblem />
             {page}

@@ -47,12 +47,16 @@ pub fn LabLayout(
     }
 }
 
-/// Scrolls the page to the first element matching `selector`.
+/// Scrolls the page to the first element matching `selector` and focuses it
+/// (made focusable for it: "Skip to content" jumps to `<main id="main">`).
 pub fn jump(selector: &str) {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector(selector).ok().flatten())
     {
+        if !el.has_attribute("tabindex") {
+            let _ = el.set_attribute("tabindex", "-1");
+        }
         el.scroll_into_view();
         // Keyboard and screen-reader users go there too (focus stayed on ⚙).
         if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {

@@ -156,8 +156,26 @@ pub fn ShareButtons(
         embed_frame(&browser::clean_base_url(), &fragment.get(), &title.get())
     });
     let script = Signal::derive(move || embed_resize_script(&browser::clean_base_url()));
+    // Escape or the panel's own Close button closes it, and focus goes back
+    // to the button that opened it.
+    let embed_button = NodeRef::<leptos::html::Button>::new();
+    let close = move || {
+        open.set(false);
+        if let Some(b) = embed_button.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            ev.prevent_default();
+            close();
+        }
+    };
     view! {
-        <div class="share">
+        <div class="share" on:keydown=on_keydown>
+            // The buttons and their status keep one place (on wide screens,
+            // the header's end) whatever opens below them.
+            <div class="share-buttons">
             // Below 1000 px the settings come after every result, thousands
             // of pixels down on a phone: a way there (and, at their top, back).
             <button type="button" class="btn settings-jump" data-testid="settings-jump" on:click=|_| crate::layout::jump(".lab-controls")>
@@ -170,7 +188,7 @@ pub fn ShareButtons(
                 " "
                 {tr("ui.copy_link")}
             </button>
-            <button class="btn" data-testid="embed" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            <button class="btn" data-testid="embed" node_ref=embed_button aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
                 <span aria-hidden="true">"</>"</span>
                 " "
                 {tr("ui.embed")}
@@ -182,6 +200,7 @@ pub fn ShareButtons(
                     None => String::new(),
                 }}
             </span>
+            </div>
             {crate::show::show(
                 move || copied.get() == Some(false),
                 move || view! { <input class="share-fallback" readonly prop:value=link aria-label=tr("ui.link") /> }.into_any(),
@@ -195,6 +214,13 @@ pub fn ShareButtons(
                             {tr("ui.open_full")}
                             " ↗"
                         </a>
+                    </p>
+                    <p class="embed-panel-close">
+                        <button type="button" class="btn" data-testid="embed-close" on:click=move |_| close()>
+                            <span aria-hidden="true">"✕"</span>
+                            " "
+                            {tr("ui.close")}
+                        </button>
                     </p>
                 </div>
             }.into_any())}

@@ -463,3 +463,51 @@ test('phone: ⚙ goes to the settings and back to the run', async ({ page }) => 
   await expect(jump).toBeHidden();
   await expect(page.getByTestId('run-jump')).toBeHidden();
 });
+
+// "Skip to content" is the first Tab stop: it moves focus into the lab and
+// keeps the link (its `#main` once replaced the fragment, and the home page
+// said there is no lab called "main").
+for (const lab of ['retry', 'cqrs']) {
+  test(`${lab}: skip to content keeps the lab, its language and its run`, async ({ page }) => {
+    await page.goto(`/${lab}.html#${presetFragment(lab === 'retry' ? 'storm_budget' : 'replicas', 'es', lab)}`);
+    await expect(page.getByTestId('play')).toBeVisible();
+    const before = await settledUrl(page);
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId('skip-link')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main#main')).toBeFocused();
+    expect(page.url()).toBe(before);
+    await expect(page.getByTestId('link-problem')).toHaveCount(0);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    // The next Tab goes on from inside the lab, not from the top of the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('main#main'))).toBe(true);
+  });
+}
+
+// The share buttons keep their place under the pointer: "Link copied." shows
+// below them, the embed code opens under the title, and Escape or its Close
+// button closes it, focus back on "Embed".
+test('share buttons stay put; the embed panel closes with Escape and with Close', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/#${presetFragment('storm_budget', 'es')}`);
+  const embed = page.getByTestId('embed');
+  await expect(embed).toBeVisible();
+  const at = await embed.boundingBox();
+  await page.getByTestId('copy-link').click();
+  await expect(page.locator('.lab-header .share-status')).toHaveText(/copiado/);
+  expect(await embed.boundingBox()).toEqual(at);
+  await embed.click();
+  await expect(page.getByTestId('embed-panel')).toBeVisible();
+  expect(await embed.boundingBox()).toEqual(at);
+  await expect(embed).toHaveAttribute('aria-expanded', 'true');
+  await page.getByTestId('embed-snippet').focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('embed-panel')).toHaveCount(0);
+  await expect(embed).toBeFocused();
+  await embed.click();
+  await page.getByTestId('embed-close').click();
+  await expect(page.getByTestId('embed-panel')).toHaveCount(0);
+  await expect(embed).toBeFocused();
+});

@@ -126,7 +126,14 @@ pub const GOAL: u64 = 250 * 1000;
 /// version this one does not know". About +1.1 KB of the retry page's wasm
 /// and +0.4 KB of its texts: about 493.5 KB here, within 0.5 KB of the old
 /// ceiling, where clean clones have measured up to 0.6 KB more.
-pub const BUDGET: u64 = 496 * 1000;
+/// Raised again, from 496 to 498 KB (stop 40), knowingly: a student review of
+/// the one-band header found "Skip to content" replacing the link's fragment
+/// (the home page then said there is no lab called "main"), the share buttons
+/// moving under the pointer and an embed panel with no way to close it but its
+/// button; their fixes, and readers' words for serde's type names in every
+/// language, took the retry page to about 495.0 KB here (wasm +1 KB), 0.2 KB
+/// under the old ceiling once CI's usual 0.8 KB more is added.
+pub const BUDGET: u64 = 498 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
