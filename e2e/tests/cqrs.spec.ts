@@ -471,3 +471,24 @@ test("the demo's last guided moment shows the read that finds 'Shipped', as the 
   await expect(page.getByTestId('finished')).toBeVisible();
   await expect(page.getByTestId('telling-0')).toContainText('Shipped, up to date');
 });
+
+// Read replicas have lanes of their own, each read ends on the lane of the
+// replica that answered it, and the reads that went back in time are ringed:
+// on A (eventual), never on B (monotonic reads), as many as the metric counts
+// when every read is drawn.
+test('replicas: a lane per replica, reads on the answering lane, back-in-time reads ringed', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/cqrs.html#${presetFragment('replicas', 'en', 'cqrs')}`);
+  await runToEnd(page, { fastest: true, timeout: 60_000 });
+  for (const side of [0, 1]) {
+    const svg = page.getByTestId(`timelines-${side}`);
+    await expect(svg.locator('.cqrs-tick--replica').first()).toBeAttached();
+    await expect(svg).toContainText('Read replica R1');
+    await expect(svg).toContainText('Read replica R2');
+    await expect(page.getByTestId(`back-key-${side}`)).toBeVisible();
+  }
+  expect(await page.getByTestId('timelines-0').locator('.cqrs-probe--back').count()).toBeGreaterThan(0);
+  await expect(page.getByTestId('timelines-1').locator('.cqrs-probe--back')).toHaveCount(0);
+  const titles = await page.getByTestId('timelines-0').locator('.cqrs-probe--back title').allTextContents();
+  for (const t of titles) expect(t).toMatch(/Replica R[12] answered\. Older than what this reader had already seen/);
+});

@@ -511,3 +511,24 @@ test('share buttons stay put; the embed panel closes with Escape and with Close'
   await expect(page.getByTestId('embed-panel')).toHaveCount(0);
   await expect(embed).toBeFocused();
 });
+
+// On a phone too: the header's icon buttons stay beside the title when the
+// embed code opens below, and the panel's "Copy" buttons keep their words.
+test('phone: the embed panel opens under the header, its Copy buttons say so', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/#${presetFragment('storm_budget', 'es')}`);
+  const embed = page.getByTestId('embed');
+  await expect(embed).toBeVisible();
+  const at = await embed.boundingBox();
+  await embed.click();
+  await expect(page.getByTestId('embed-panel')).toBeVisible();
+  expect(await embed.boundingBox()).toEqual(at);
+  const copy = page.getByTestId('copy-embed-snippet');
+  await expect(copy).toHaveText(/Copiar/);
+  expect(await copy.evaluate((b) => parseFloat(getComputedStyle(b).fontSize))).toBeGreaterThan(10);
+  const panel = await page.getByTestId('embed-panel').boundingBox();
+  expect(panel!.y, 'the panel opens below the buttons').toBeGreaterThan(at!.y + at!.height);
+  expect(panel!.x + panel!.width).toBeLessThanOrEqual(390);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('embed-panel')).toHaveCount(0);
+});

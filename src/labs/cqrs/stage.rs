@@ -399,13 +399,29 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
     } else {
         ""
     };
+    // A probe ends on the lane of the copy that answered it: the read model's,
+    // or replica R`r`'s (below the history's lane, when there is one).
+    let first_replica = usize::from(tl.history.is_some());
+    let foot = |p: &Probe| match p.copy {
+        0 => READ_BOTTOM,
+        r => CopyLane::rows(first_replica + r as usize - 1).2.min(bottom),
+    };
     for p in &tl.probes {
         let x = lay.x(p.at_ms);
         let class = probe_class(p);
+        let y = if tl.crud {
+            LOG_BOTTOM + 6.0
+        } else {
+            foot(p) + 2.0
+        };
+        let back = if p.back { " cqrs-probe--back" } else { "" };
         m.open(
             "g",
             &[
-                ("class", &format!("cqrs-probe cqrs-probe--{class}{dense}")),
+                (
+                    "class",
+                    &format!("cqrs-probe cqrs-probe--{class}{dense}{back}"),
+                ),
                 ("data-outcome", p.outcome.key()),
             ],
         );
@@ -416,31 +432,22 @@ pub fn timelines_svg(sim: &CqrsSim, lang: Lang, width: f64, domain_ms: f64) -> S
                 ("x1", &num(x)),
                 ("y1", &num(LOG_TOP - 2.0)),
                 ("x2", &num(x)),
-                (
-                    "y2",
-                    &num(if tl.crud {
-                        LOG_BOTTOM + 6.0
-                    } else {
-                        bottom + 2.0
-                    }),
-                ),
+                ("y2", &num(y)),
             ],
         );
-        m.empty(
-            "circle",
-            &[
-                ("cx", &num(x)),
-                (
-                    "cy",
-                    &num(if tl.crud {
-                        LOG_BOTTOM + 6.0
-                    } else {
-                        bottom + 2.0
-                    }),
-                ),
-                ("r", "3.5"),
-            ],
-        );
+        m.empty("circle", &[("cx", &num(x)), ("cy", &num(y)), ("r", "3.5")]);
+        // Time went backwards for this reader: a ring round its answer.
+        if p.back {
+            m.empty(
+                "circle",
+                &[
+                    ("class", "cqrs-back-ring"),
+                    ("cx", &num(x)),
+                    ("cy", &num(y)),
+                    ("r", "6.5"),
+                ],
+            );
+        }
         if label_probes {
             let text = probe_label(p, lang);
             // About 6 px a character at 10 px bold.
@@ -694,6 +701,14 @@ pub fn probe_sentence(p: &Probe, lang: Lang) -> String {
     if p.mixed {
         s.push(' ');
         s.push_str(t(lang, "cqrs.stage.read_mixed"));
+    }
+    if p.copy > 0 {
+        s.push(' ');
+        s.push_str(&tf(lang, "cqrs.stage.read_from_replica", &[("n", &p.copy)]));
+    }
+    if p.back {
+        s.push(' ');
+        s.push_str(t(lang, "cqrs.stage.read_back"));
     }
     s
 }
@@ -1210,6 +1225,15 @@ pub fn CqrsStage(
                 .is_some_and(|s| s.model().projections.len() > 1 && !s.model().is_crud())
         })
     };
+    // Replicas' lanes: each read ends on the lane of the copy that answered it,
+    // and a ring marks a reader's time going backwards.
+    let has_replicas = move || {
+        view.with(|run| {
+            run.sides
+                .get(side)
+                .is_some_and(|s| !s.model().replicas.is_empty() && !s.model().is_crud())
+        })
+    };
     // The stores' short column names on the cards the lanes' short names are
     // for, and wherever their copies need the room: two replicas' columns ran
     // off a 490 px card at 1440 px, "Réplica 2" out of sight.
@@ -1258,6 +1282,9 @@ pub fn CqrsStage(
                     <span><i class="cqrs-key cqrs-probe--stale-3"></i>{tr("cqrs.legend.stale_3")}</span>
                     <span><i class="cqrs-key cqrs-probe--not-found"></i>{tr("cqrs.legend.not_found")}</span>
                     <span><i class="cqrs-key cqrs-key--backlog"></i>{tr("cqrs.legend.backlog")}</span>
+                    {move || has_replicas().then(|| view! {
+                        <span data-testid=format!("back-key-{side}")><i class="cqrs-key cqrs-key--back"></i>{tr("cqrs.legend.back")}</span>
+                    })}
                 </figcaption>
             </figure>
             <div class="cqrs-below">

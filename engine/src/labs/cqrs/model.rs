@@ -809,10 +809,12 @@ impl CqrsModel {
                 self.stats.slice(now).own_stale += 1;
             }
         }
+        let mut back = false;
         if self.side.consistency == Consistency::Monotonic || self.config.replicas_lag_ms.len() > 1 {
             let seen = self.seen.entry((q.user, q.order)).or_insert(0);
             if row.version < *seen && outcome != ReadOutcome::Error {
                 self.stats.monotonic_violations += 1;
+                back = true;
             }
             *seen = (*seen).max(row.version);
         }
@@ -837,6 +839,8 @@ impl CqrsModel {
             status: row.status,
             mixed,
             took_us: now.since(q.asked).as_micros(),
+            copy: if self.is_crud() { 0 } else { q.copy },
+            back,
         });
         let repeat = matches!(outcome, ReadOutcome::Stale | ReadOutcome::NotFound)
             && self.config.poll_ms > 0

@@ -71,6 +71,12 @@ pub enum CqrsRecord {
         mixed: bool,
         /// From asking to this answer (waits and polls included).
         took_us: u64,
+        /// The copy that answered: 0 the read model (or the one store), `r`
+        /// read replica R`r` (the load balancer's pick).
+        copy: u8,
+        /// Older than a version this reader had already seen of the order:
+        /// time went backwards for them (a slower replica answered).
+        back: bool,
     },
     /// A query waits for the read side to have a version.
     Waiting {

@@ -86,6 +86,10 @@ pub struct Probe {
     /// A second projection on the same screen (the user's history) showed
     /// another version: one screen, two versions.
     pub mixed: bool,
+    /// The copy that answered (0: the read model; `r`: replica R`r`).
+    pub copy: u8,
+    /// Older than what this reader had already seen: time went backwards.
+    pub back: bool,
 }
 
 /// The two stacked timelines of one side, from 0 to the run's shared end.
@@ -260,6 +264,8 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
                     version,
                     status,
                     mixed,
+                    copy,
+                    back,
                     ..
                 },
             ) => Some(Probe {
@@ -271,6 +277,8 @@ pub fn timelines(sim: &CqrsSim, to_ms: f64) -> Timelines {
                 version,
                 status,
                 mixed,
+                copy,
+                back,
             }),
             _ => None,
         })
@@ -759,6 +767,8 @@ pub fn latest_read(sim: &CqrsSim) -> Option<Probe> {
             version,
             status,
             mixed,
+            copy,
+            back,
             ..
         } = e.record
         {
@@ -771,6 +781,8 @@ pub fn latest_read(sim: &CqrsSim) -> Option<Probe> {
                 version,
                 status,
                 mixed,
+                copy,
+                back,
             })
         } else {
             None
@@ -906,6 +918,25 @@ mod tests {
         let r = run("replicas", 25_000);
         let t = timelines(&r.sides[0], r.time_domain_ms());
         assert!(t.replicas[1].cursor < t.cursor || t.backlog == 0);
+        // Each read names the replica that answered; the reads that went back
+        // in time are exactly the ones the metric counts, all on A (B reads
+        // monotonically), each answered by a replica.
+        for (s, sim) in r.sides.iter().enumerate() {
+            let mut copies = [0; 3];
+            let mut back = 0;
+            for e in sim.trace().entries() {
+                if let CqrsRecord::Read { copy, back: b, .. } = e.record {
+                    copies[copy as usize] += 1;
+                    back += u64::from(b);
+                    assert!(!b || copy > 0);
+                }
+            }
+            assert_eq!(copies[0], 0, "side {s}: the balancer sends every read to a replica");
+            assert!(copies[1] > 10 && copies[2] > 10, "side {s}: {copies:?}");
+            assert_eq!(back, sim.model().stats().monotonic_violations, "side {s}");
+            assert_eq!(back > 0, s == 0, "side {s}: {back}");
+        }
+        assert!(t.probes.iter().any(|p| p.back && p.copy == 2));
         for id in ["demo", "slow_projector", "two_projections", "crud_vs_cqrs", "rebuild"] {
             let r = run(id, 10_000);
             assert!(timelines(&r.sides[0], r.time_domain_ms()).replicas.is_empty(), "{id}");
