@@ -283,54 +283,66 @@ mod reader_detail_tests {
     #[test]
     fn a_readers_message_speaks_the_links_language() {
         let unknown = "unknown field `colour`, expected one of `workload`, `mode`";
-        assert_eq!(reader_detail(Lang::En, unknown), unknown);
-        // Rust's types are never shown, in any language.
-        assert_eq!(
-            reader_detail(Lang::En, "invalid value: integer `-1`, expected u32"),
-            "invalid value: the whole number `-1`, expected a whole number from 0 to 4294967295"
-        );
-        assert_eq!(
-            reader_detail(Lang::Es, "invalid type: integer `5`, expected struct ServiceConfig"),
-            "tipo no válido: el número entero `5`, se esperaba un objeto"
-        );
-        assert_eq!(
-            reader_detail(Lang::Pt, "invalid type: floating point `1.5`, expected string or map"),
-            "tipo inválido: o número `1.5`, esperava-se um nome ou um objeto"
-        );
-        assert_eq!(
-            reader_detail(
+        let cases = [
+            (Lang::En, unknown, unknown),
+            // Rust's types are never shown, in any language.
+            (
                 Lang::En,
-                "invalid type: integer `5`, expected internally tagged enum CqrsWorkload"
+                "invalid value: integer `-1`, expected u32",
+                "invalid value: the whole number `-1`, expected a whole number from 0 to 4294967295",
             ),
-            "invalid type: the whole number `5`, expected an object"
-        );
-        assert_eq!(
-            reader_detail(Lang::Pt, "invalid type: string \"x\", expected enum Jitter"),
-            "tipo inválido: texto \"x\", esperava-se um nome ou um objeto"
-        );
-        // Without a type's name after it, "enum" is an ordinary word.
-        assert_eq!(reader_detail(Lang::En, "an enum value"), "an enum value");
-        assert_eq!(
-            reader_detail(Lang::Es, "invalid type: sequence, expected f64"),
-            "tipo no válido: una lista, se esperaba un número"
-        );
-        assert_eq!(
-            reader_detail(Lang::Es, unknown),
-            "campo desconocido `colour`, se esperaba uno de `workload`, `mode`"
-        );
-        assert_eq!(
-            reader_detail(Lang::Pt, "invalid type: string \"a\", expected u64 at line 1 column 9"),
-            "tipo inválido: texto \"a\", esperava-se um número inteiro ≥ 0 na linha 1 coluna 9"
-        );
-        // A name is never translated, nor a word that only starts like a phrase.
-        assert_eq!(
-            reader_detail(Lang::Es, "unknown field `expected`, there are no fields"),
-            "campo desconocido `expected`, no hay campos"
-        );
-        assert_eq!(reader_detail(Lang::Es, "gotten expectedly"), "gotten expectedly");
-        assert_eq!(
-            reader_detail(Lang::Es, "seed must be a whole number ≥ 0"),
-            "seed debe ser un número entero ≥ 0"
-        );
+            (
+                Lang::Es,
+                "invalid type: integer `5`, expected struct ServiceConfig",
+                "tipo no válido: el número entero `5`, se esperaba un objeto",
+            ),
+            (
+                Lang::Pt,
+                "invalid type: floating point `1.5`, expected string or map",
+                "tipo inválido: o número `1.5`, esperava-se um nome ou um objeto",
+            ),
+            (
+                Lang::En,
+                "invalid type: integer `5`, expected internally tagged enum CqrsWorkload",
+                "invalid type: the whole number `5`, expected an object",
+            ),
+            (
+                Lang::Pt,
+                "invalid type: string \"x\", expected enum Jitter",
+                "tipo inválido: texto \"x\", esperava-se um nome ou um objeto",
+            ),
+            // Without a type's name after it, "enum" is an ordinary word.
+            (Lang::En, "an enum value", "an enum value"),
+            (
+                Lang::Es,
+                "invalid type: sequence, expected f64",
+                "tipo no válido: una lista, se esperaba un número",
+            ),
+            (
+                Lang::Es,
+                unknown,
+                "campo desconocido `colour`, se esperaba uno de `workload`, `mode`",
+            ),
+            (
+                Lang::Pt,
+                "invalid type: string \"a\", expected u64 at line 1 column 9",
+                "tipo inválido: texto \"a\", esperava-se um número inteiro ≥ 0 na linha 1 coluna 9",
+            ),
+            // A name is never translated, nor a word that only starts like a phrase.
+            (
+                Lang::Es,
+                "unknown field `expected`, there are no fields",
+                "campo desconocido `expected`, no hay campos",
+            ),
+            (Lang::Es, "gotten expectedly", "gotten expectedly"),
+            (
+                Lang::Es,
+                "seed must be a whole number ≥ 0",
+                "seed debe ser un número entero ≥ 0",
+            ),
+        ];
+        for (lang, detail, read) in cases {
+            assert_eq!(reader_detail(lang, detail), read, "{lang:?}: {detail}");
+        }
     }
 }
