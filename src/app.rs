@@ -183,18 +183,21 @@ fn LinkProblem() -> impl IntoView {
                     <div class="link-problem" role="alert" data-testid="link-problem">
                         <strong>{t(lang.get(), "ui.link_problem_title").to_string()}</strong>
                         <p class="pre">{text}</p>
-                        // (A language it lacks opens the run as linked: nothing to add.)
-                        <p class="muted" hidden=matches!(p, LinkError::UnknownLang(_))>
-                            {t(
-                                    lang.get(),
-                                    if matches!(route.page.get(), Page::Home) {
-                                        "ui.link_problem_home"
-                                    } else {
-                                        "ui.link_problem_defaults"
-                                    },
-                                )
-                                .to_string()}
-                        </p>
+                        // (A language it lacks opens the run as linked, and a link
+                        // with a few fields put back says so itself: nothing to add.)
+                        {(!matches!(p, LinkError::UnknownLang(_) | LinkError::Reset(_))).then(|| view! {
+                            <p class="muted">
+                                {t(
+                                        lang.get(),
+                                        if matches!(route.page.get(), Page::Home) {
+                                            "ui.link_problem_home"
+                                        } else {
+                                            "ui.link_problem_defaults"
+                                        },
+                                    )
+                                    .to_string()}
+                            </p>
+                        })}
                         <button class="btn" on:click=move |_| route.problem.set(None)>{t(lang.get(), "ui.dismiss").to_string()}</button>
                     </div>
                 }

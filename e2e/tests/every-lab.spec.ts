@@ -221,20 +221,30 @@ function payload(json: unknown): string {
 // the field, in the link's language (the JSON reader's English phrases
 // translated), and the lab's demo still opens.
 for (const { lab } of LABS) {
-  test(`${lab}: a hostile link gets a Spanish message naming the field, and the demo opens`, async ({ page }) => {
-    const cases: [unknown, RegExp][] = [
-      [{ seed: 1, config: { colour: 1 } }, /campo desconocido `colour`/],
-      [{ seed: 'x' }, /seed debe ser un número entero/],
-      [{ seed: 1, config: { workload: 5 } }, /workload.*se esperaba un/],
+  test(`${lab}: a hostile link gets a Spanish message naming the field; a wrong field is put back, the rest kept`, async ({ page }) => {
+    // An unreadable link opens the demo; a link wrong in a field keeps the rest
+    // (its seed here) with that field back to its default, and says so.
+    const cases: [unknown, RegExp, 'kept' | 'demo'][] = [
+      [{ seed: 987, config: { colour: 1 } }, /campo desconocido `colour`/, 'kept'],
+      [{ seed: 'x' }, /seed debe ser un número entero/, 'demo'],
+      [{ seed: 987, config: { workload: 5 } }, /workload.*se esperaba un/, 'kept'],
     ];
-    for (const [json, message] of cases) {
+    for (const [json, message, opens] of cases) {
       await page.goto(`/${lab}.html#/es/${lab}/2.${payload(json)}`);
       const problem = page.getByTestId('link-problem');
       await expect(problem, JSON.stringify(json)).toContainText(message);
       await expect(problem).not.toContainText(/unknown field|expected|invalid type/);
       // Nor Rust's or the JSON reader's type names.
       await expect(problem).not.toContainText(/\b(u32|u64|f64|usize|struct|integer|string|map|sequence)\b/);
-      await expect(page.getByTestId('guide'), 'the demo opens').toHaveAttribute('data-preset', /./);
+      if (opens === 'demo') {
+        await expect(page.getByTestId('guide'), 'the demo opens').toHaveAttribute('data-preset', /./);
+        await expect(problem).toContainText('Se muestra el laboratorio con sus valores por defecto.');
+      } else {
+        await expect(problem).toContainText('Estos vuelven a su valor por defecto');
+        await expect(problem).toContainText('el resto del enlace se conserva');
+        await expect(problem).not.toContainText('Se muestra el laboratorio con sus valores por defecto.');
+        await expect(page.getByTestId('seed'), 'the link\'s seed is kept').toHaveValue('987');
+      }
     }
   });
 }

@@ -6,7 +6,7 @@ import { test, expect } from '../fixtures';
 import { cli, metricsJson, noGuidedPauses, presetLink, presetLinks, runToEnd } from '../lab';
 import { type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { deflateRawSync, deflateSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 
 
 
@@ -17,6 +17,12 @@ import { deflateRawSync, deflateSync } from 'node:zlib';
 function payload(json: unknown, version: 1 | 2 = 2): string {
   const text = Buffer.from(JSON.stringify(json));
   return (version === 1 ? deflateRawSync(text) : deflateSync(text)).toString('base64url');
+}
+
+/** The seed and config in a page's address (a version 2 link). */
+function decodedConfig(url: string): unknown {
+  const data = new URL(url).hash.split('/').pop()!.split('.')[1];
+  return JSON.parse(inflateSync(Buffer.from(data, 'base64url')).toString());
 }
 
 /** `data` with one character changed, as a link damaged when copied would have. */
@@ -197,9 +203,15 @@ test('hostile and broken links show a message and safe defaults', async ({ page 
   await page.goto('/#/en/retry?embed=1');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retry');
   await expect(page.getByTestId('link-problem')).toHaveCount(0);
-  // The defaults are shown and still work.
-  await page.goto('/#/en/retry/2.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }));
+  // A wrong field is put back to its default; the rest of the link is kept, and it runs.
+  await page.goto('/#/en/retry/2.' + payload({ seed: 4242, config: { service: { transient_failure_rate: 5, latency_ms: 300 } } }));
+  await expect(page.getByTestId('link-problem')).toContainText('These are back to their defaults');
+  await expect(page.getByTestId('link-problem')).toContainText('the rest of the link is kept');
   await expect(page.getByTestId('transient').locator('input.num')).toHaveValue('50');
+  await expect(page.getByTestId('seed')).toHaveValue('4242');
+  await expect(page.getByTestId('latency').locator('input.num')).toHaveValue('300');
+  // …and the address is the mended run's: sharing it again shares what is shown.
+  await expect.poll(() => decodedConfig(page.url())).toMatchObject({ seed: 4242, config: { service: { transient_failure_rate: 0.5, latency_ms: 300 } } });
   await page.getByTestId('step').click();
   await expect(page.getByTestId('log-a').getByTestId('log-entry').first()).toBeVisible();
 });

@@ -127,6 +127,9 @@ pub enum LinkError {
     TooLarge,
     BadJson(String),
     Invalid(Vec<ConfigError>),
+    /// Some settings were wrong: those are back to their defaults, and the
+    /// rest of the link is kept (the page shows the link's run, mended).
+    Reset(Vec<ConfigError>),
     /// The settings are another lab's.
     OtherLab(LabId),
 }
@@ -147,11 +150,17 @@ impl LinkError {
                 "link.bad_json",
                 &[("detail", &crate::validate::reader_detail(lang, &truncate(d, 160)))],
             ),
-            LinkError::Invalid(errors) => {
-                let mut s = t(lang, "link.invalid").to_string();
+            LinkError::Invalid(errors) | LinkError::Reset(errors) => {
+                let intro = match self {
+                    LinkError::Reset(_) => "link.reset",
+                    _ => "link.invalid",
+                };
+                let mut s = t(lang, intro).to_string();
+                // (A line at most 200 characters: a mended link can name
+                // several unknown keys, each with the fields it could be.)
                 for e in errors.iter().take(8) {
                     s.push_str("\n• ");
-                    s.push_str(&e.describe(lang));
+                    s.push_str(&truncate(&e.describe(lang), 200));
                 }
                 if errors.len() > 8 {
                     s.push_str(&format!("\n• … (+{})", errors.len() - 8));
@@ -162,6 +171,8 @@ impl LinkError {
                     Problem::TooMuchWork { key, got, .. } => {
                         *key == "error.work_calls" && *got <= WorkLimits::CLI.calls
                     }
+                    // (What was put back to lower it.)
+                    Problem::Inconsistent { key } => *key == "error.put_back_whole",
                     _ => false,
                 });
                 if cli_runs_it {
@@ -274,7 +285,7 @@ pub fn decode(input: &str) -> Decoded {
 /// line runs links the browser refuses as too large).
 pub fn decode_within(input: &str, limits: WorkLimits) -> Decoded {
     decode_with(input, &|lab| LabState::default_for(lab), &|lab, payload| {
-        decode_payload_within(lab, payload, limits)
+        decode_payload_kept(lab, payload, limits)
     })
 }
 
@@ -291,14 +302,24 @@ where
         &|lab| (lab == L::ID).then(LabState::opening::<L>),
         &|_, payload| {
             let (seed, config) = read_payload(L::ID, payload)?;
-            let other = crate::labs::lab_of_keys(L::ID, &config);
-            let config =
-                read_config::<L>(config).map_err(|e| other.map_or(LinkError::Invalid(vec![e]), LinkError::OtherLab))?;
-            L::validate(&config, WorkLimits::LINK).map_err(LinkError::Invalid)?;
-            Ok(LabState {
-                seed,
-                config: LabConfig::from(config),
-            })
+            if let Some(other) = crate::labs::lab_of_keys(L::ID, &config) {
+                if read_config::<L>(config.clone()).is_err() {
+                    return Err(LinkError::OtherLab(other));
+                }
+            }
+            let defaults = serde_json::to_value(L::Config::default()).expect("configs serialise");
+            let (config, problem) = keep_the_rest(config, &defaults, |c| {
+                let c = read_config::<L>(c).map_err(|e| vec![e])?;
+                L::validate(&c, WorkLimits::LINK)?;
+                Ok(c)
+            })?;
+            Ok((
+                LabState {
+                    seed,
+                    config: LabConfig::from(config),
+                },
+                problem,
+            ))
         },
     )
 }
@@ -326,13 +347,17 @@ pub fn unknown_lang(fragment: &str) -> Option<(&str, &str)> {
     .then_some((tag, rest))
 }
 
+/// A payload read: the state to show and, when some fields were put back,
+/// the problem that names them; or why nothing of it could be used.
+type Read = Result<(LabState, Option<LinkError>), LinkError>;
+
 /// The route of a link (language, lab), with `defaults` for the labs the
 /// caller reads (`None`: a lab it does not read — not built, or built
 /// elsewhere) and `payload` to read a configured run.
 fn decode_with(
     input: &str,
     defaults: &dyn Fn(LabId) -> Option<LabState>,
-    payload: &dyn Fn(LabId, &str) -> Result<LabState, LinkError>,
+    payload: &dyn Fn(LabId, &str) -> Read,
 ) -> Decoded {
     let fragment = match input.find('#') {
         Some(i) => &input[i + 1..],
@@ -395,10 +420,10 @@ fn decode_with(
         };
     };
     match payload(lab, payload_text) {
-        Ok(state) => Decoded {
+        Ok((state, problem)) => Decoded {
             lang,
             page: Page::Lab(state),
-            problem: None,
+            problem,
         },
         Err(problem) => Decoded {
             lang,
@@ -414,13 +439,249 @@ pub fn decode_payload(lab: LabId, payload: &str) -> Result<LabState, LinkError> 
 }
 
 /// Decodes `<version>.<data>` for `lab`, within `limits`.
+/// Every problem is an error here (the command line runs a link exactly as
+/// written, or not at all); [`decode`] mends what it can instead.
 pub fn decode_payload_within(lab: LabId, payload: &str, limits: WorkLimits) -> Result<LabState, LinkError> {
+    match decode_payload_kept(lab, payload, limits)? {
+        (state, None) => Ok(state),
+        (_, Some(LinkError::Reset(errors))) => Err(LinkError::Invalid(errors)),
+        (_, Some(problem)) => Err(problem),
+    }
+}
+
+/// `<version>.<data>` for `lab`, within `limits`, with the fields that are
+/// wrong put back to their defaults and the rest kept ([`LinkError::Reset`]
+/// says which), when that mends it.
+fn decode_payload_kept(lab: LabId, payload: &str, limits: WorkLimits) -> Read {
     let (seed, config_json) = read_payload(lab, payload)?;
-    let other = crate::labs::lab_of_keys(lab, &config_json);
-    let config = LabConfig::from_json(lab, config_json)
-        .map_err(|e| other.map_or(LinkError::Invalid(vec![e]), LinkError::OtherLab))?;
-    config.validate_within(limits).map_err(LinkError::Invalid)?;
-    Ok(LabState { seed, config })
+    if let Some(other) = crate::labs::lab_of_keys(lab, &config_json) {
+        if LabConfig::from_json(lab, config_json.clone()).is_err() {
+            return Err(LinkError::OtherLab(other));
+        }
+    }
+    let defaults = LabConfig::default_for(lab).map(|c| c.to_json()).unwrap_or_default();
+    let (config, problem) = keep_the_rest(config_json, &defaults, |c| {
+        let config = LabConfig::from_json(lab, c).map_err(|e| vec![e])?;
+        config.validate_within(limits)?;
+        Ok(config)
+    })?;
+    Ok((LabState { seed, config }, problem))
+}
+
+/// At most this many rounds of [`keep_the_rest`]: serde names one field it
+/// cannot read at a time, and a round that mends nothing ends it anyway.
+const MEND_ROUNDS: usize = 24;
+
+/// A link's config read and checked by `check`; where that fails, each field
+/// a problem names is put back to its default (its value in `defaults`, the
+/// lab's default config; or, where that has no such field — an unknown key,
+/// a list's extra item —, left out, which serde's defaults fill) and the
+/// config is checked again, so a teacher's link with one bad value keeps its
+/// other settings. Returns the config and, if anything was put back, every
+/// problem found ([`LinkError::Reset`]); if it cannot be mended field by
+/// field (the whole config unreadable, a problem that names no field the
+/// link has), the problems ([`LinkError::Invalid`]): the caller shows the
+/// lab's defaults.
+fn keep_the_rest<C>(
+    mut config: serde_json::Value,
+    defaults: &serde_json::Value,
+    check: impl Fn(serde_json::Value) -> Result<C, Vec<ConfigError>>,
+) -> Result<(C, Option<LinkError>), LinkError> {
+    let mut found: Vec<ConfigError> = Vec::new();
+    let mut touched: Vec<String> = Vec::new();
+    for _ in 0..MEND_ROUNDS {
+        let errors = match check(config.clone()) {
+            Ok(c) => return Ok((c, (!found.is_empty()).then_some(LinkError::Reset(found)))),
+            Err(errors) => errors,
+        };
+        let mut mended = false;
+        let mut whole = Vec::new();
+        let mut handled: Vec<String> = Vec::new();
+        for e in &errors {
+            // Too much work: the fields that would lower it.
+            let fields = match &e.problem {
+                Problem::TooMuchWork { lower, .. } => lower.clone(),
+                _ => vec![e.field.clone()],
+            };
+            let mut shifted = false;
+            for field in &fields {
+                // (A field named twice — out of range, and inconsistent
+                // with another — is put back once.)
+                if handled.contains(field) {
+                    continue;
+                }
+                handled.push(field.clone());
+                let mut how = put_back(&mut config, defaults, field);
+                // A field with no default of its own (a `poisson` workload's
+                // clients, where the default workload has none): the nearest
+                // object around it that has one goes back as a whole, and
+                // the message says so.
+                let mut around = field.as_str();
+                while matches!(how, Mend::NoSuchField) {
+                    match around.rfind(['.', '[']) {
+                        Some(cut) if cut > 0 => around = &around[..cut],
+                        _ => break,
+                    }
+                    how = put_back(&mut config, defaults, around);
+                    if matches!(how, Mend::Done | Mend::ItemRemoved) {
+                        whole.push(ConfigError {
+                            field: around.to_string(),
+                            problem: Problem::Inconsistent {
+                                key: "error.put_back_whole",
+                            },
+                        });
+                    }
+                }
+                match how {
+                    Mend::NoSuchField | Mend::Same => {}
+                    Mend::Done => mended = true,
+                    Mend::ItemRemoved => {
+                        mended = true;
+                        shifted = true;
+                        break;
+                    }
+                }
+            }
+            // A list lost an item: the other problems' indices may have moved.
+            if shifted {
+                break;
+            }
+        }
+        // Once a field is named or put back, what it says after (a missing
+        // field, where the wrong one was left out) adds nothing.
+        for e in errors.into_iter().chain(whole) {
+            if !found.contains(&e) && !touched.contains(&e.field) {
+                found.push(e);
+            }
+        }
+        touched.extend(handled);
+        if !mended {
+            break;
+        }
+    }
+    Err(LinkError::Invalid(found))
+}
+
+/// Leaves out item `item` of the list at `list` in `config`.
+fn remove_item(config: &mut serde_json::Value, list: &[&str], item: usize) -> Mend {
+    let mut at = config;
+    for s in list {
+        at = match at {
+            serde_json::Value::Object(m) => match m.get_mut(*s) {
+                Some(v) => v,
+                None => return Mend::NoSuchField,
+            },
+            serde_json::Value::Array(a) => match s.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                Some(v) => v,
+                None => return Mend::NoSuchField,
+            },
+            _ => return Mend::NoSuchField,
+        };
+    }
+    match at {
+        serde_json::Value::Array(a) if item < a.len() => {
+            a.remove(item);
+            Mend::ItemRemoved
+        }
+        _ => Mend::NoSuchField,
+    }
+}
+
+/// What [`put_back`] did.
+enum Mend {
+    /// The link has no such field, or the defaults have none to put back.
+    NoSuchField,
+    /// The field already has its default (another field is at fault).
+    Same,
+    Done,
+    /// An item of a list was left out: later items moved up one.
+    ItemRemoved,
+}
+
+/// Puts the field at `path` (`service.outages[0].start_ms`, `wiring.2.on`)
+/// back to its value in `defaults`, or leaves it out where `defaults` has no
+/// such field.
+fn put_back(config: &mut serde_json::Value, defaults: &serde_json::Value, path: &str) -> Mend {
+    use serde_json::Value;
+    let steps: Vec<&str> = path.split(['.', '[', ']']).filter(|s| !s.is_empty()).collect();
+    // A list too long ("script.length"): the list is put back.
+    let steps = match steps.split_last() {
+        Some((&"length", list)) if !list.is_empty() => list.to_vec(),
+        _ => steps,
+    };
+    let Some((last, parents)) = steps.split_last() else {
+        return Mend::NoSuchField;
+    };
+    fn step<'v>(v: &'v Value, s: &str) -> Option<&'v Value> {
+        match v {
+            Value::Object(m) => m.get(s),
+            Value::Array(a) => a.get(s.parse::<usize>().ok()?),
+            _ => None,
+        }
+    }
+    let default = steps.iter().try_fold(defaults, |v, s| step(v, s));
+    // An item of a list the defaults do not have (the third outage): the
+    // item is left out, not mended field by field (its fields have no default).
+    if default.is_none() {
+        let mut d = Some(defaults);
+        let mut c: &serde_json::Value = config;
+        for (i, s) in steps.iter().enumerate() {
+            let here = d.and_then(|d| step(d, s));
+            if let (None, Value::Array(_)) = (here, c) {
+                return match s.parse::<usize>() {
+                    Ok(item) => remove_item(config, &steps[..i], item),
+                    Err(_) => Mend::NoSuchField,
+                };
+            }
+            match step(c, s) {
+                Some(next) => c = next,
+                None => break,
+            }
+            d = here;
+        }
+    }
+    let mut parent = config;
+    for s in parents {
+        parent = match parent {
+            Value::Object(m) => match m.get_mut(*s) {
+                Some(v) => v,
+                None => return Mend::NoSuchField,
+            },
+            Value::Array(a) => match s.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                Some(v) => v,
+                None => return Mend::NoSuchField,
+            },
+            _ => return Mend::NoSuchField,
+        };
+    }
+    match (parent, default) {
+        (Value::Object(m), Some(d)) => match m.get(*last) == Some(d) {
+            true => Mend::Same,
+            false => {
+                m.insert(last.to_string(), d.clone());
+                Mend::Done
+            }
+        },
+        (Value::Object(m), None) => match m.remove(*last) {
+            Some(_) => Mend::Done,
+            None => Mend::NoSuchField,
+        },
+        (Value::Array(a), d) => match last.parse::<usize>() {
+            Ok(i) if i < a.len() => match d {
+                Some(d) if a[i] != *d => {
+                    a[i] = d.clone();
+                    Mend::Done
+                }
+                Some(_) => Mend::Same,
+                None => {
+                    a.remove(i);
+                    Mend::ItemRemoved
+                }
+            },
+            _ => Mend::NoSuchField,
+        },
+        _ => Mend::NoSuchField,
+    }
 }
 
 /// The seed and the config's JSON (migrated to the current shape) of
@@ -550,13 +811,16 @@ mod tests {
             config: LabConfig::Retry(cfg),
         };
         let d = decode(&encode_fragment(Lang::En, &bad));
-        assert_eq!(d.page, Page::Lab(state_default()));
+        // The field is put back to its default; the rest (the seed) is kept.
+        let mended = LabState {
+            seed: 1,
+            config: LabConfig::Retry(RetryConfig::default()),
+        };
+        assert_eq!(d.page, Page::Lab(mended));
+        assert!(matches!(d.problem, Some(LinkError::Reset(_))), "{:?}", d.problem);
         let text = d.problem.unwrap().describe(Lang::En);
         assert!(text.contains("transient_failure_rate"), "{text}");
-    }
-
-    fn state_default() -> LabState {
-        LabState::default_for(LabId::Retry).unwrap()
+        assert!(text.contains("the rest of the link is kept"), "{text}");
     }
 
     /// A link to a lab with no payload (the home page's cards, `#/es/cqrs`)

@@ -188,13 +188,19 @@ fn check_fixtures(version: u32) {
         );
         let d = decode(&link);
         if let Some(says) = expected.get("refused") {
-            // Refused by a later limit: the defaults, and a message that says why.
+            // Refused by a later limit: a message that says why, and the run
+            // with the fields that would lower its work put back, the rest kept.
             let says = says.as_str().expect("refused: a text");
             let text = d.problem.as_ref().map(|p| p.describe(Lang::En)).unwrap_or_default();
             assert!(text.contains(says), "{link}: {text}");
-            assert_eq!(d.page, Page::Lab(defaults()), "{link}");
-            // What it was is still a config that reads (only the work bound refuses it).
+            assert!(matches!(d.problem, Some(LinkError::Reset(_))), "{link}");
             let was = RunSpec::from_json(expected["was"].clone()).unwrap();
+            let Page::Lab(mended) = &d.page else {
+                panic!("{link}: {:?}", d.page)
+            };
+            assert!(mended.config.validate().is_ok(), "{link}");
+            assert_eq!(mended.seed, was.seed, "{link}");
+            // What it was is still a config that reads (only the work bound refuses it).
             let errors = was.check().unwrap_err();
             assert!(errors
                 .iter()
@@ -352,15 +358,27 @@ fn check(json_text: &str, want: ProblemTest, says: &str) {
             text.contains(says),
             "v{version} {json_text:.80}: {text:?} should mention {says:?}"
         );
-        assert_eq!(d.page, Page::Lab(defaults()));
+        match problem {
+            // The wrong fields put back, the rest of the link kept: a run
+            // that is valid, with the link's seed.
+            LinkError::Reset(_) => {
+                let Page::Lab(state) = &d.page else {
+                    panic!("v{version} {json_text:.80}: {:?}", d.page)
+                };
+                assert!(state.config.validate().is_ok(), "v{version} {json_text:.80}");
+                assert_eq!(state.seed, 1, "v{version} {json_text:.80}");
+            }
+            _ => assert_eq!(d.page, Page::Lab(defaults())),
+        }
     }
 }
 
 /// Whether a problem is the expected one.
 type ProblemTest = fn(&LinkError) -> bool;
 
+/// Refused: mended field by field, or (nothing to keep) the defaults.
 fn invalid(p: &LinkError) -> bool {
-    matches!(p, LinkError::Invalid(_))
+    matches!(p, LinkError::Invalid(_) | LinkError::Reset(_))
 }
 fn bad_json(p: &LinkError) -> bool {
     matches!(p, LinkError::BadJson(_))

@@ -133,7 +133,12 @@ pub const GOAL: u64 = 250 * 1000;
 /// button; their fixes, and readers' words for serde's type names in every
 /// language, took the retry page to about 495.0 KB here (wasm +1 KB), 0.2 KB
 /// under the old ceiling once CI's usual 0.8 KB more is added.
-pub const BUDGET: u64 = 498 * 1000;
+/// Raised again, from 498 to 500 KB (stop 41), knowingly: a link with one
+/// wrong value used to throw away every other setting a teacher had put in
+/// it; the page now puts back only the fields named and keeps the rest
+/// (`codec::keep_the_rest`), about +1.8 KB of the retry page's wasm: about
+/// 497.5 KB here, over the old ceiling once CI's usual 0.8 KB is added.
+pub const BUDGET: u64 = 500 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];

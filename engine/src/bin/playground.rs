@@ -291,6 +291,12 @@ fn load(source: &str, lang: Lang) -> Result<RunSpec, Failure> {
     }
     let decoded = codec::decode_within(source, WorkLimits::CLI);
     if let Some(problem) = decoded.problem {
+        // The command line runs a link as written or not at all: what a page
+        // would put back to its defaults is an error here.
+        let problem = match problem {
+            codec::LinkError::Reset(errors) => codec::LinkError::Invalid(errors),
+            other => other,
+        };
         return Err(Failure(problem.describe(lang)));
     }
     match decoded.page {

@@ -44,6 +44,14 @@ pub fn check_invariants(input: &str, d: &Decoded) {
                 state.config.validate().is_ok(),
                 "{input:.80}: an invalid config under an unknown language"
             ),
+            // A few fields put back to their defaults, named; the rest kept.
+            (Page::Lab(state), LinkError::Reset(errors)) => {
+                assert!(!errors.is_empty(), "{input:.80}: put back, but nothing named");
+                assert!(
+                    state.config.validate().is_ok(),
+                    "{input:.80}: mended into an invalid config"
+                );
+            }
             (Page::Lab(state), _) => assert_eq!(
                 state,
                 &LabState::default_for(state.lab()).unwrap(),
