@@ -126,10 +126,25 @@ impl FieldFeedback {
                 (find(&shape)?, nth)
             }
         };
-        let field = tf(lang, "ui.field_named", &[("field", &t(lang, label))]);
         let field = match nth {
-            Some(i) => tf(lang, "ui.field_nth", &[("field", &field), ("n", &(i + 1))]),
-            None => field,
+            // A label that says its row itself ("Replica R{n} behind by").
+            Some(i) if t(lang, label).contains("{n}") => tf(
+                lang,
+                "ui.field_named",
+                &[("field", &tf(lang, label, &[("n", &(i + 1))]))],
+            ),
+            Some(i) => tf(
+                lang,
+                "ui.field_nth",
+                &[
+                    (
+                        "field",
+                        &tf(lang, "ui.field_named", &[("field", &t(lang, label))]),
+                    ),
+                    ("n", &(i + 1)),
+                ],
+            ),
+            None => tf(lang, "ui.field_named", &[("field", &t(lang, label))]),
         };
         // A label many groups share ("Max attempts" in A and in B, "Permanent
         // failure rate" in every service) is said with its group's.
@@ -400,11 +415,16 @@ pub fn NumberField(
     let help_id = format!("{id}-help");
     let (me, mark) = feedback_slot();
     name_path(path, label);
+    let lang = use_i18n().lang;
+    // The label, with its row where it says it ("Replica R{n} behind by").
+    let label_text = move |lang: engine::Lang| match nth {
+        Some(n) => tf(lang, label, &[("n", &(n + 1))]),
+        None => t(lang, label).to_string(),
+    };
     // Only a real change re-sets the box: another field's change re-ran the
     // derived value and wrote over what was typed here (a refused "100"
     // turned back into 99.9 under its message).
     let value = Memo::new(move |_| value.get());
-    let lang = use_i18n().lang;
     // (To a millionth: an availability target of 99.9999 % read "100".)
     let shown_of = move |v: f64| {
         let v = v * scale;
@@ -517,6 +537,7 @@ pub fn NumberField(
         // "99,999,999", "2.5" reads "2,5" in Spanish).
         let typed = |v: f64| said_number(lang, &engine::num::Short(v).to_string());
         let field = match nth {
+            Some(_) if t(lang, label).contains("{n}") => label_text(lang),
             Some(n) => tf(
                 lang,
                 "ui.field_nth",
@@ -586,7 +607,7 @@ pub fn NumberField(
     });
     view! {
         <div class="field" data-testid=testid>
-            <label for=id.clone()>{tr(label)}</label>
+            <label for=id.clone()>{move || label_text(lang.get())}</label>
             <div class="field-input">
                 {slider.then(|| {
                     let st = engine::num::Short(step * scale).to_string();

@@ -492,3 +492,18 @@ test('replicas: a lane per replica, reads on the answering lane, back-in-time re
   const titles = await page.getByTestId('timelines-0').locator('.cqrs-probe--back title').allTextContents();
   for (const t of titles) expect(t).toMatch(/Replica R[12] answered\. Older than what this reader had already seen/);
 });
+
+test('replicas: each lag field is named by its lane (R1, R2), in its label and its messages; the legend keeps "not found" apart from stale', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/cqrs.html#${presetFragment('replicas', 'es', 'cqrs')}`);
+  await expect(page.getByTestId('replica-lag-0').locator('label')).toHaveText('Réplica R1 atrasada');
+  await expect(page.getByTestId('replica-lag-1').locator('label')).toHaveText('Réplica R2 atrasada');
+  const box = page.getByTestId('replica-lag-1').locator('input.num');
+  await box.fill('99999999');
+  await box.press('Tab');
+  await expect(page.getByTestId('replica-lag-1')).toContainText('«Réplica R2 atrasada» va de 0 a 600.000 ms: 99.999.999 no se aplica; sigue en 2.000 ms.');
+  // "Not found" is counted apart from stale answers (the metrics say so): the key does not call it stale.
+  const key = page.locator('.lab-stage').getByText('no encontrado (aún sin copiar)').first();
+  await expect(key).toBeVisible();
+  await expect(page.locator('.lab-stage')).not.toContainText('obsoleta: no encontrado');
+});

@@ -532,3 +532,20 @@ test('phone: the embed panel opens under the header, its Copy buttons say so', a
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('embed-panel')).toHaveCount(0);
 });
+
+// Dark mode: the ticked scenario's border was the focus ring's blue, so a
+// ticked and a focused scenario looked alike; the ticked one is now filled.
+test('the ticked scenario is filled, unlike a focused one (light and dark)', async ({ page }) => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`/retry.html#${presetFragment('herd', 'en')}`);
+    await expect(page.getByTestId('play')).toBeVisible();
+    const ticked = page.locator('.presets .chip[aria-pressed=true]');
+    await expect(ticked).toHaveCount(1);
+    const other = page.locator('.presets .chip[aria-pressed=false]').first();
+    await other.focus();
+    const bg = (l: typeof ticked) => l.evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(await bg(ticked), colorScheme).not.toBe(await bg(other));
+  }
+});

@@ -871,7 +871,7 @@ fn ReplicaFields(config: RwSignal<Cfg>) -> impl IntoView {
                 move || (i as f64) < count.get(),
                 move || {
                     view! {
-                        <NumberField label="cqrs.ctl.replica_lag" path=format!("replicas_lag_ms[{i}]") help="cqrs.help.replica_lag" unit="unit.ms" value=lag on_change=set_lag min=0.0 max=600_000.0 step=100.0 testid=REPLICA_IDS[i] />
+                        <NumberField label="cqrs.ctl.replica_lag" path="replicas_lag_ms[]" nth=i help="cqrs.help.replica_lag" unit="unit.ms" value=lag on_change=set_lag min=0.0 max=600_000.0 step=100.0 testid=REPLICA_IDS[i] />
                     }
                     .into_any()
                 },
