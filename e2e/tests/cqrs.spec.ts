@@ -507,3 +507,25 @@ test('replicas: each lag field is named by its lane (R1, R2), in its label and i
   await expect(key).toBeVisible();
   await expect(page.locator('.lab-stage')).not.toContainText('obsoleta: no encontrado');
 });
+
+test('replicas on half a phone (390 × 844, es): R1 and R2 are a second table under the first, nothing scrolls sideways', async ({ page, shot }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/cqrs.html#${presetFragment('replicas', 'es', 'cqrs')}`);
+  await expect(page.locator('.lab-stage .side')).toHaveCount(2);
+  await page.getByTestId('play').click();
+  await expect(page.locator('.moment-caption')).toBeVisible({ timeout: 30_000 });
+  for (const side of [0, 1]) {
+    const box = page.getByTestId(`stores-${side}`);
+    await expect(box.locator('table')).toHaveCount(2);
+    await expect(box.locator('table').first().locator('thead th')).toHaveText(['#', 'Escritura', 'Lectura']);
+    await expect(box.locator('table').nth(1).locator('thead th')).toHaveText(['#', 'R1', 'R2']);
+    const wide = await box.evaluate((b) =>
+      [...b.querySelectorAll<HTMLElement>('.cqrs-stores-scroll')].filter((s) => s.scrollWidth > s.clientWidth + 1).length);
+    expect(wide).toBe(0);
+  }
+  // The first moment's lesson, in the table: order 1 is on R1, not yet on R2.
+  const replicas = page.getByTestId('stores-0').locator('table').nth(1);
+  await expect(replicas.locator('tbody tr').first().locator('td').nth(1)).toContainText('no encontrado');
+  await replicas.scrollIntoViewIfNeeded();
+  await shot('cqrs-replicas-stores-phone-390-es');
+});

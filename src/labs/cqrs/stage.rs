@@ -787,163 +787,179 @@ pub fn stores_markup(sim: &CqrsSim, lang: Lang, narrow: bool) -> String {
             ],
         ),
     );
-    m.open("div", &[("class", "cqrs-stores-scroll")]);
-    m.open(
-        "table",
-        &[
-            (
-                "class",
-                if narrow {
-                    "cqrs-stores cqrs-stores--narrow"
-                } else {
-                    "cqrs-stores"
-                },
-            ),
-            ("data-rows", &s.rows.len().to_string()),
-        ],
-    );
-    m.open("thead", &[]).open("tr", &[]);
-    // A column's name: its short one on a narrow card, the full one as its title.
-    let head = |m: &mut Markup, key: &str, short: &str, name: String| {
-        if narrow {
-            m.elem(
-                "th",
-                &[("scope", "col"), ("title", &name), ("data-key", key)],
-                t(lang, short),
-            );
-        } else {
-            m.elem("th", &[("scope", "col"), ("data-key", key)], &name);
-        }
-    };
-    head(
-        &mut m,
-        "order",
-        "cqrs.stores.order_short",
-        t(lang, "cqrs.stores.order").to_string(),
-    );
-    if s.crud {
-        head(
-            &mut m,
-            "one_store",
-            "cqrs.stores.one_store_short",
-            t(lang, "cqrs.stores.one_store").to_string(),
-        );
+    // On a narrow card, several copies (the read model and two replicas)
+    // are a second table under the first, the order's column repeated: side
+    // by side, R2's column was out of the card, behind a sideways scroll.
+    let parts: Vec<(bool, std::ops::Range<usize>)> = if narrow && s.copies.len() >= 2 {
+        vec![(true, 0..1), (false, 1..s.copies.len())]
     } else {
+        vec![(true, 0..s.copies.len())]
+    };
+    for (with_write, copies) in parts {
+        m.open("div", &[("class", "cqrs-stores-scroll")]);
+        m.open(
+            "table",
+            &[
+                (
+                    "class",
+                    if narrow {
+                        "cqrs-stores cqrs-stores--narrow"
+                    } else {
+                        "cqrs-stores"
+                    },
+                ),
+                ("data-rows", &s.rows.len().to_string()),
+            ],
+        );
+        m.open("thead", &[]).open("tr", &[]);
+        // A column's name: its short one on a narrow card, the full one as its title.
+        let head = |m: &mut Markup, key: &str, short: &str, name: String| {
+            if narrow {
+                m.elem(
+                    "th",
+                    &[("scope", "col"), ("title", &name), ("data-key", key)],
+                    t(lang, short),
+                );
+            } else {
+                m.elem("th", &[("scope", "col"), ("data-key", key)], &name);
+            }
+        };
         head(
             &mut m,
-            "write",
-            "cqrs.stores.write_short",
-            t(lang, "cqrs.stores.write").to_string(),
+            "order",
+            "cqrs.stores.order_short",
+            t(lang, "cqrs.stores.order").to_string(),
         );
-    }
-    for c in &s.copies {
-        match c {
-            CopyKind::Details => head(
-                &mut m,
-                "details",
-                "cqrs.stores.details_short",
-                t(lang, "cqrs.stores.details").to_string(),
+        // (The write store's column, or the one store's, in the first table only.)
+        let (key, short, full) = match s.crud {
+            true => (
+                "one_store",
+                "cqrs.stores.one_store_short",
+                "cqrs.stores.one_store",
             ),
-            CopyKind::History => head(
-                &mut m,
-                "history",
-                "cqrs.stores.history_short",
-                t(lang, "cqrs.stores.history").to_string(),
-            ),
-            CopyKind::Replica(r) => {
-                let name = tf(lang, "cqrs.stores.replica", &[("n", &(r + 1))]);
-                if narrow {
-                    let short = tf(lang, "cqrs.stores.replica_short", &[("n", &(r + 1))]);
-                    m.elem(
-                        "th",
-                        &[("scope", "col"), ("title", &name), ("data-key", "replica")],
-                        &short,
-                    );
-                } else {
-                    m.elem("th", &[("scope", "col"), ("data-key", "replica")], &name);
-                }
-            }
+            false => ("write", "cqrs.stores.write_short", "cqrs.stores.write"),
+        };
+        if with_write {
+            head(&mut m, key, short, t(lang, full).to_string());
         }
-    }
-    m.close("tr").close("thead");
-    m.open("tbody", &[]);
-    if s.rows.is_empty() {
-        m.open("tr", &[]);
-        m.elem(
-            "td",
-            &[
-                ("colspan", &(2 + s.copies.len()).to_string()),
-                ("class", "cqrs-empty"),
-            ],
-            t(lang, "cqrs.stores.empty"),
-        );
-        m.close("tr");
-    }
-    for r in &s.rows {
-        m.open("tr", &[("data-order", &(r.order + 1).to_string())]);
-        let args: [(&str, &dyn std::fmt::Display); 2] =
-            [("order", &(r.order + 1)), ("user", &r.user)];
-        let name = tf(lang, "cqrs.stores.order_row", &args);
-        if narrow {
-            // "#195 u777" (two short lines at most), the full name as its title.
-            m.elem(
-                "th",
-                &[("scope", "row"), ("title", &name)],
-                &tf(lang, "cqrs.stores.order_row_short", &args),
-            );
-        } else {
-            m.elem("th", &[("scope", "row")], &name);
-        }
-        m.elem(
-            "td",
-            &[("class", "cqrs-cell")],
-            &format!("v{} {}", r.version, status_name(lang, r.status)),
-        );
-        for (i, c) in r.copies.iter().enumerate() {
+        for c in &s.copies[copies.clone()] {
             match c {
-                None => {
-                    m.elem(
-                        "td",
-                        &[
-                            ("class", "cqrs-cell cqrs-cell--missing"),
-                            ("data-state", "missing"),
-                        ],
-                        t(lang, "cqrs.stores.missing"),
-                    );
-                }
-                Some((v, st)) => {
-                    let stale = *v < r.version;
-                    let mut class = String::from("cqrs-cell");
-                    if stale {
-                        class.push_str(" cqrs-cell--stale");
-                    }
-                    if i == 0 && r.just_applied {
-                        class.push_str(" cqrs-cell--new");
-                    }
-                    let text = if stale {
-                        tf(
-                            lang,
-                            "cqrs.stores.stale_cell",
-                            &[("v", v), ("status", &status_name(lang, *st))],
-                        )
+                CopyKind::Details => head(
+                    &mut m,
+                    "details",
+                    "cqrs.stores.details_short",
+                    t(lang, "cqrs.stores.details").to_string(),
+                ),
+                CopyKind::History => head(
+                    &mut m,
+                    "history",
+                    "cqrs.stores.history_short",
+                    t(lang, "cqrs.stores.history").to_string(),
+                ),
+                CopyKind::Replica(r) => {
+                    let name = tf(lang, "cqrs.stores.replica", &[("n", &(r + 1))]);
+                    if narrow {
+                        let short = tf(lang, "cqrs.stores.replica_short", &[("n", &(r + 1))]);
+                        m.elem(
+                            "th",
+                            &[("scope", "col"), ("title", &name), ("data-key", "replica")],
+                            &short,
+                        );
                     } else {
-                        format!("v{} {}", v, status_name(lang, *st))
-                    };
-                    m.elem(
-                        "td",
-                        &[
-                            ("class", &class),
-                            ("data-state", if stale { "stale" } else { "fresh" }),
-                        ],
-                        &text,
-                    );
+                        m.elem("th", &[("scope", "col"), ("data-key", "replica")], &name);
+                    }
                 }
             }
         }
-        m.close("tr");
+        m.close("tr").close("thead");
+        m.open("tbody", &[]);
+        if s.rows.is_empty() {
+            m.open("tr", &[]);
+            m.elem(
+                "td",
+                &[
+                    (
+                        "colspan",
+                        &(1 + usize::from(with_write) + copies.len()).to_string(),
+                    ),
+                    ("class", "cqrs-empty"),
+                ],
+                t(lang, "cqrs.stores.empty"),
+            );
+            m.close("tr");
+        }
+        for r in &s.rows {
+            m.open("tr", &[("data-order", &(r.order + 1).to_string())]);
+            let args: [(&str, &dyn std::fmt::Display); 2] =
+                [("order", &(r.order + 1)), ("user", &r.user)];
+            let name = tf(lang, "cqrs.stores.order_row", &args);
+            if narrow {
+                // "#195 u777" (two short lines at most), the full name as its title.
+                m.elem(
+                    "th",
+                    &[("scope", "row"), ("title", &name)],
+                    &tf(lang, "cqrs.stores.order_row_short", &args),
+                );
+            } else {
+                m.elem("th", &[("scope", "row")], &name);
+            }
+            if with_write {
+                m.elem(
+                    "td",
+                    &[("class", "cqrs-cell")],
+                    &format!("v{} {}", r.version, status_name(lang, r.status)),
+                );
+            }
+            for (i, c) in r.copies.iter().enumerate() {
+                if !copies.contains(&i) {
+                    continue;
+                }
+                match c {
+                    None => {
+                        m.elem(
+                            "td",
+                            &[
+                                ("class", "cqrs-cell cqrs-cell--missing"),
+                                ("data-state", "missing"),
+                            ],
+                            t(lang, "cqrs.stores.missing"),
+                        );
+                    }
+                    Some((v, st)) => {
+                        let stale = *v < r.version;
+                        let mut class = String::from("cqrs-cell");
+                        if stale {
+                            class.push_str(" cqrs-cell--stale");
+                        }
+                        if i == 0 && r.just_applied {
+                            class.push_str(" cqrs-cell--new");
+                        }
+                        let text = if stale {
+                            tf(
+                                lang,
+                                "cqrs.stores.stale_cell",
+                                &[("v", v), ("status", &status_name(lang, *st))],
+                            )
+                        } else {
+                            format!("v{} {}", v, status_name(lang, *st))
+                        };
+                        m.elem(
+                            "td",
+                            &[
+                                ("class", &class),
+                                ("data-state", if stale { "stale" } else { "fresh" }),
+                            ],
+                            &text,
+                        );
+                    }
+                }
+            }
+            m.close("tr");
+        }
+        m.close("tbody").close("table");
+        m.close("div");
     }
-    m.close("tbody").close("table");
-    m.close("div").close("figure");
+    m.close("figure");
     m.finish()
 }
 
