@@ -171,8 +171,6 @@ impl LinkError {
                     Problem::TooMuchWork { key, got, .. } => {
                         *key == "error.work_calls" && *got <= WorkLimits::CLI.calls
                     }
-                    // (What was put back to lower it.)
-                    Problem::Inconsistent { key } => *key == "error.put_back_whole",
                     _ => false,
                 });
                 if cli_runs_it {
@@ -472,16 +470,18 @@ fn decode_payload_kept(lab: LabId, payload: &str, limits: WorkLimits) -> Read {
 /// cannot read at a time, and a round that mends nothing ends it anyway.
 const MEND_ROUNDS: usize = 24;
 
-/// A link's config read and checked by `check`; where that fails, each field
-/// a problem names is put back to its default (its value in `defaults`, the
-/// lab's default config; or, where that has no such field — an unknown key,
-/// a list's extra item —, left out, which serde's defaults fill) and the
-/// config is checked again, so a teacher's link with one bad value keeps its
-/// other settings. Returns the config and, if anything was put back, every
-/// problem found ([`LinkError::Reset`]); if it cannot be mended field by
-/// field (the whole config unreadable, a problem that names no field the
-/// link has), the problems ([`LinkError::Invalid`]): the caller shows the
-/// lab's defaults.
+/// A link's config read and checked by `check`; where that fails, each
+/// setting a problem names is put back to its default (its value in
+/// `defaults`, the lab's default config) or, for a key the config does not
+/// have, left out, and the config is checked again — so a teacher's link
+/// with one bad value keeps its other settings. Only a single setting is
+/// ever put back: a problem that names a whole part of the config (a list,
+/// an item of a list, an object serde could not read inside), a setting with
+/// no default of its own, or a run too large for a tab, cannot be mended
+/// without changing more than it says, and the link is refused as a whole
+/// ([`LinkError::Invalid`]: the caller shows the lab's demo). Returns the
+/// config and, if anything was put back, every problem found
+/// ([`LinkError::Reset`]).
 fn keep_the_rest<C>(
     mut config: serde_json::Value,
     defaults: &serde_json::Value,
@@ -495,192 +495,84 @@ fn keep_the_rest<C>(
             Err(errors) => errors,
         };
         let mut mended = false;
-        let mut whole = Vec::new();
+        let mut mendable = true;
         let mut handled: Vec<String> = Vec::new();
         for e in &errors {
-            // Too much work: the fields that would lower it.
-            let fields = match &e.problem {
-                Problem::TooMuchWork { lower, .. } => lower.clone(),
-                _ => vec![e.field.clone()],
-            };
-            let mut shifted = false;
-            for field in &fields {
-                // (A field named twice — out of range, and inconsistent
-                // with another — is put back once.)
-                if handled.contains(field) {
-                    continue;
-                }
-                handled.push(field.clone());
-                let mut how = put_back(&mut config, defaults, field);
-                // A field with no default of its own (a `poisson` workload's
-                // clients, where the default workload has none): the nearest
-                // object around it that has one goes back as a whole, and
-                // the message says so.
-                let mut around = field.as_str();
-                while matches!(how, Mend::NoSuchField) {
-                    match around.rfind(['.', '[']) {
-                        Some(cut) if cut > 0 => around = &around[..cut],
-                        _ => break,
-                    }
-                    how = put_back(&mut config, defaults, around);
-                    if matches!(how, Mend::Done | Mend::ItemRemoved) {
-                        whole.push(ConfigError {
-                            field: around.to_string(),
-                            problem: Problem::Inconsistent {
-                                key: "error.put_back_whole",
-                            },
-                        });
-                    }
-                }
-                match how {
-                    Mend::NoSuchField | Mend::Same => {}
-                    Mend::Done => mended = true,
-                    Mend::ItemRemoved => {
-                        mended = true;
-                        shifted = true;
-                        break;
-                    }
-                }
+            // (A field named twice — out of range, and inconsistent with
+            // another — is put back once.)
+            if handled.contains(&e.field) {
+                continue;
             }
-            // A list lost an item: the other problems' indices may have moved.
-            if shifted {
-                break;
+            handled.push(e.field.clone());
+            match (&e.problem, put_back(&mut config, defaults, &e.field)) {
+                (Problem::TooMuchWork { .. }, _) => mendable = false,
+                (_, Mend::Done) => mended = true,
+                (_, Mend::Same) => {}
+                (_, Mend::Not) => mendable = false,
             }
         }
-        // Once a field is named or put back, what it says after (a missing
-        // field, where the wrong one was left out) adds nothing.
-        for e in errors.into_iter().chain(whole) {
-            if !found.contains(&e) && !touched.contains(&e.field) {
-                found.push(e);
-            }
-        }
+        // Once a setting is put back, what it says after (a missing field,
+        // where the wrong one was left out) is not the link's doing.
+        let fresh: Vec<ConfigError> = errors
+            .into_iter()
+            .filter(|e| !found.contains(e) && !touched.contains(&e.field))
+            .collect();
         touched.extend(handled);
-        if !mended {
+        found.extend(fresh);
+        if !mendable || !mended {
             break;
         }
     }
     Err(LinkError::Invalid(found))
 }
 
-/// Leaves out item `item` of the list at `list` in `config`.
-fn remove_item(config: &mut serde_json::Value, list: &[&str], item: usize) -> Mend {
-    let mut at = config;
-    for s in list {
-        at = match at {
-            serde_json::Value::Object(m) => match m.get_mut(*s) {
-                Some(v) => v,
-                None => return Mend::NoSuchField,
-            },
-            serde_json::Value::Array(a) => match s.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
-                Some(v) => v,
-                None => return Mend::NoSuchField,
-            },
-            _ => return Mend::NoSuchField,
-        };
-    }
-    match at {
-        serde_json::Value::Array(a) if item < a.len() => {
-            a.remove(item);
-            Mend::ItemRemoved
-        }
-        _ => Mend::NoSuchField,
-    }
-}
-
 /// What [`put_back`] did.
 enum Mend {
-    /// The link has no such field, or the defaults have none to put back.
-    NoSuchField,
-    /// The field already has its default (another field is at fault).
-    Same,
+    /// Put back to its default, or left out.
     Done,
-    /// An item of a list was left out: later items moved up one.
-    ItemRemoved,
+    /// It already has its default (another setting is at fault).
+    Same,
+    /// Not one setting the link has and the defaults can replace alone.
+    Not,
 }
 
-/// Puts the field at `path` (`service.outages[0].start_ms`, `wiring.2.on`)
-/// back to its value in `defaults`, or leaves it out where `defaults` has no
-/// such field.
+/// Puts the setting at `path` (`service.latency_ms`, `strategy.colour`) back
+/// to its value in `defaults`, or leaves it out where `defaults` has no such
+/// key; never inside a list (its items have no defaults of their own: taking
+/// the demo's item at the same place mixed two scenarios), never a whole
+/// object or list the link has (which part of it is wrong is not known).
 fn put_back(config: &mut serde_json::Value, defaults: &serde_json::Value, path: &str) -> Mend {
     use serde_json::Value;
     let steps: Vec<&str> = path.split(['.', '[', ']']).filter(|s| !s.is_empty()).collect();
-    // A list too long ("script.length"): the list is put back.
-    let steps = match steps.split_last() {
-        Some((&"length", list)) if !list.is_empty() => list.to_vec(),
-        _ => steps,
-    };
     let Some((last, parents)) = steps.split_last() else {
-        return Mend::NoSuchField;
+        return Mend::Not;
     };
-    fn step<'v>(v: &'v Value, s: &str) -> Option<&'v Value> {
-        match v {
-            Value::Object(m) => m.get(s),
-            Value::Array(a) => a.get(s.parse::<usize>().ok()?),
-            _ => None,
-        }
-    }
-    let default = steps.iter().try_fold(defaults, |v, s| step(v, s));
-    // An item of a list the defaults do not have (the third outage): the
-    // item is left out, not mended field by field (its fields have no default).
-    if default.is_none() {
-        let mut d = Some(defaults);
-        let mut c: &serde_json::Value = config;
-        for (i, s) in steps.iter().enumerate() {
-            let here = d.and_then(|d| step(d, s));
-            if let (None, Value::Array(_)) = (here, c) {
-                return match s.parse::<usize>() {
-                    Ok(item) => remove_item(config, &steps[..i], item),
-                    Err(_) => Mend::NoSuchField,
-                };
-            }
-            match step(c, s) {
-                Some(next) => c = next,
-                None => break,
-            }
-            d = here;
-        }
-    }
+    let default = steps
+        .iter()
+        .try_fold(defaults, |v, s| v.as_object().and_then(|m| m.get(*s)));
     let mut parent = config;
     for s in parents {
-        parent = match parent {
-            Value::Object(m) => match m.get_mut(*s) {
-                Some(v) => v,
-                None => return Mend::NoSuchField,
-            },
-            Value::Array(a) => match s.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
-                Some(v) => v,
-                None => return Mend::NoSuchField,
-            },
-            _ => return Mend::NoSuchField,
+        parent = match parent.as_object_mut().and_then(|m| m.get_mut(*s)) {
+            Some(v) => v,
+            None => return Mend::Not,
         };
     }
-    match (parent, default) {
-        (Value::Object(m), Some(d)) => match m.get(*last) == Some(d) {
-            true => Mend::Same,
-            false => {
-                m.insert(last.to_string(), d.clone());
-                Mend::Done
-            }
-        },
-        (Value::Object(m), None) => match m.remove(*last) {
-            Some(_) => Mend::Done,
-            None => Mend::NoSuchField,
-        },
-        (Value::Array(a), d) => match last.parse::<usize>() {
-            Ok(i) if i < a.len() => match d {
-                Some(d) if a[i] != *d => {
-                    a[i] = d.clone();
-                    Mend::Done
-                }
-                Some(_) => Mend::Same,
-                None => {
-                    a.remove(i);
-                    Mend::ItemRemoved
-                }
-            },
-            _ => Mend::NoSuchField,
-        },
-        _ => Mend::NoSuchField,
+    let Value::Object(m) = parent else {
+        return Mend::Not;
+    };
+    let same_kind = |a: &Value, b: &Value| (a.is_object() && b.is_object()) || (a.is_array() && b.is_array());
+    match (m.get(*last), default) {
+        (Some(now), Some(d)) if same_kind(now, d) => Mend::Not,
+        (Some(now), Some(d)) if now == d => Mend::Same,
+        (_, Some(d)) => {
+            m.insert(last.to_string(), d.clone());
+            Mend::Done
+        }
+        (Some(_), None) => {
+            m.remove(*last);
+            Mend::Done
+        }
+        (None, None) => Mend::Not,
     }
 }
 

@@ -335,6 +335,18 @@ mod reader_detail_tests {
                 "campo desconocido `expected`, no hay campos",
             ),
             (Lang::Es, "gotten expectedly", "gotten expectedly"),
+            // serde's "`a` or `b`": no English word left mid-sentence.
+            (
+                Lang::Es,
+                "unknown variant `x`, expected `ping_echo` or `phi_accrual`",
+                "valor desconocido `x`, se esperaba `ping_echo` o `phi_accrual`",
+            ),
+            (
+                Lang::Pt,
+                "unknown variant `x`, expected `ping_echo` or `phi_accrual`",
+                "valor desconhecido `x`, esperava-se `ping_echo` ou `phi_accrual`",
+            ),
+            (Lang::Es, "order", "order"),
             (
                 Lang::Es,
                 "seed must be a whole number ≥ 0",
