@@ -156,11 +156,16 @@ impl LinkError {
                     _ => "link.invalid",
                 };
                 let mut s = t(lang, intro).to_string();
-                // (A line at most 200 characters: a mended link can name
-                // several unknown keys, each with the fields it could be.)
+                // (A field serde could not read says at most 200 characters:
+                // a mended link can name several unknown keys, each with every
+                // field it could have been. Other lines are said whole: the
+                // fields to lower a run's work were cut mid-name.)
                 for e in errors.iter().take(8) {
                     s.push_str("\n• ");
-                    s.push_str(&truncate(&e.describe(lang), 200));
+                    match e.problem {
+                        Problem::Unreadable { .. } => s.push_str(&truncate(&e.describe(lang), 200)),
+                        _ => s.push_str(&e.describe(lang)),
+                    }
                 }
                 if errors.len() > 8 {
                     s.push_str(&format!("\n• … (+{})", errors.len() - 8));

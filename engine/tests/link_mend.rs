@@ -225,3 +225,25 @@ fn one_wrong_field_of_the_demo() {
     let payload = link.rsplit('/').next().unwrap();
     assert!(matches!(decode_payload(demo.lab, payload), Err(LinkError::Invalid(e)) if e.len() == 1));
 }
+
+/// A run too large for a tab is not mended (which setting to lower is the
+/// teacher's call: putting them all back made a 200-client storm one
+/// request): the link is refused whole, and its message names every setting
+/// that would lower the run, none cut short.
+#[test]
+fn too_much_work_is_refused_whole_and_said_in_full() {
+    let storm = presets().into_iter().find(|p| p.id == "storm_breaker").unwrap();
+    let mut json = storm.config.to_json();
+    json["strategy"]["max_attempts"] = serde_json::json!(999);
+    let d = decode(&format!(
+        "#{}",
+        fragment_from_json(Lang::En, storm.lab, storm.seed, json)
+    ));
+    assert!(matches!(d.problem, Some(LinkError::Invalid(_))), "{:?}", d.problem);
+    assert_eq!(
+        d.page,
+        Page::Lab(engine::codec::LabState::default_for(storm.lab).unwrap())
+    );
+    let text = d.problem.unwrap().describe(Lang::En);
+    assert!(text.contains("compare.max_attempts, strategy.deadline_ms or compare.deadline_ms"), "{text}");
+}
