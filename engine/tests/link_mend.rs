@@ -245,5 +245,8 @@ fn too_much_work_is_refused_whole_and_said_in_full() {
         Page::Lab(engine::codec::LabState::default_for(storm.lab).unwrap())
     );
     let text = d.problem.unwrap().describe(Lang::En);
-    assert!(text.contains("compare.max_attempts, strategy.deadline_ms or compare.deadline_ms"), "{text}");
+    assert!(
+        text.contains("compare.max_attempts, strategy.deadline_ms or compare.deadline_ms"),
+        "{text}"
+    );
 }
