@@ -127,11 +127,10 @@ impl FieldFeedback {
             }
         };
         let field = match nth {
-            // A label that says its row itself ("Replica R{n} behind by").
-            Some(i) if t(lang, label).contains("{n}") => tf(
+            Some(_) if label_says_row(lang, label) => tf(
                 lang,
                 "ui.field_named",
-                &[("field", &tf(lang, label, &[("n", &(i + 1))]))],
+                &[("field", &label_text(lang, label, nth))],
             ),
             Some(i) => tf(
                 lang,
@@ -374,6 +373,20 @@ pub fn field_id(prefix: &str) -> String {
     format!("{prefix}-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed))
 }
 
+/// Whether a field's label says its own row ("Replica R{n} behind by"):
+/// then its messages need no "(no. 2)" after it.
+fn label_says_row(lang: engine::Lang, label: &str) -> bool {
+    t(lang, label).contains("{n}")
+}
+
+/// A field's label, with its row (`nth`, 0-based) where the label says it.
+fn label_text(lang: engine::Lang, label: &str, nth: Option<usize>) -> String {
+    match nth {
+        Some(n) if label_says_row(lang, label) => tf(lang, label, &[("n", &(n + 1))]),
+        _ => t(lang, label).to_string(),
+    }
+}
+
 /// A numeric field: a number box (and a slider when `slider` is on), clamped
 /// to `[min, max]`. `scale` turns the stored value into the shown one (e.g.
 /// 100 to show a 0–1 rate as %, 0.001 to show ms as seconds).
@@ -416,11 +429,6 @@ pub fn NumberField(
     let (me, mark) = feedback_slot();
     name_path(path, label);
     let lang = use_i18n().lang;
-    // The label, with its row where it says it ("Replica R{n} behind by").
-    let label_text = move |lang: engine::Lang| match nth {
-        Some(n) => tf(lang, label, &[("n", &(n + 1))]),
-        None => t(lang, label).to_string(),
-    };
     // Only a real change re-sets the box: another field's change re-ran the
     // derived value and wrote over what was typed here (a refused "100"
     // turned back into 99.9 under its message).
@@ -537,7 +545,7 @@ pub fn NumberField(
         // "99,999,999", "2.5" reads "2,5" in Spanish).
         let typed = |v: f64| said_number(lang, &engine::num::Short(v).to_string());
         let field = match nth {
-            Some(_) if t(lang, label).contains("{n}") => label_text(lang),
+            Some(_) if label_says_row(lang, label) => label_text(lang, label, nth),
             Some(n) => tf(
                 lang,
                 "ui.field_nth",
@@ -607,7 +615,7 @@ pub fn NumberField(
     });
     view! {
         <div class="field" data-testid=testid>
-            <label for=id.clone()>{move || label_text(lang.get())}</label>
+            <label for=id.clone()>{move || label_text(lang.get(), label, nth)}</label>
             <div class="field-input">
                 {slider.then(|| {
                     let st = engine::num::Short(step * scale).to_string();

@@ -305,16 +305,9 @@ where
         &|lab| (lab == L::ID).then(LabState::opening::<L>),
         &|_, payload| {
             let (seed, config) = read_payload(L::ID, payload)?;
-            if let Some(other) = crate::labs::lab_of_keys(L::ID, &config) {
-                if read_config::<L>(config.clone()).is_err() {
-                    return Err(LinkError::OtherLab(other));
-                }
-            }
             let defaults = serde_json::to_value(L::Config::default()).expect("configs serialise");
-            let (config, problem) = keep_the_rest(config, &defaults, |c| {
-                let c = read_config::<L>(c).map_err(|e| vec![e])?;
-                L::validate(&c, WorkLimits::LINK)?;
-                Ok(c)
+            let (config, problem) = read_kept(L::ID, config, &defaults, read_config::<L>, |c| {
+                L::validate(c, WorkLimits::LINK)
             })?;
             Ok((
                 LabState {
@@ -457,18 +450,37 @@ pub fn decode_payload_within(lab: LabId, payload: &str, limits: WorkLimits) -> R
 /// says which), when that mends it.
 fn decode_payload_kept(lab: LabId, payload: &str, limits: WorkLimits) -> Read {
     let (seed, config_json) = read_payload(lab, payload)?;
-    if let Some(other) = crate::labs::lab_of_keys(lab, &config_json) {
-        if LabConfig::from_json(lab, config_json.clone()).is_err() {
+    let defaults = LabConfig::default_for(lab).map(|c| c.to_json()).unwrap_or_default();
+    let (config, problem) = read_kept(
+        lab,
+        config_json,
+        &defaults,
+        |c| LabConfig::from_json(lab, c),
+        |c| c.validate_within(limits),
+    )?;
+    Ok((LabState { seed, config }, problem))
+}
+
+/// `lab`'s config from a link's JSON, read by `read` and checked by
+/// `validate`, mended by [`keep_the_rest`] — or another lab's settings
+/// (keys of that lab's own, unreadable as this one's), said so.
+fn read_kept<C>(
+    lab: LabId,
+    config: serde_json::Value,
+    defaults: &serde_json::Value,
+    read: impl Fn(serde_json::Value) -> Result<C, ConfigError>,
+    validate: impl Fn(&C) -> Result<(), Vec<ConfigError>>,
+) -> Result<(C, Option<LinkError>), LinkError> {
+    if let Some(other) = crate::labs::lab_of_keys(lab, &config) {
+        if read(config.clone()).is_err() {
             return Err(LinkError::OtherLab(other));
         }
     }
-    let defaults = LabConfig::default_for(lab).map(|c| c.to_json()).unwrap_or_default();
-    let (config, problem) = keep_the_rest(config_json, &defaults, |c| {
-        let config = LabConfig::from_json(lab, c).map_err(|e| vec![e])?;
-        config.validate_within(limits)?;
-        Ok(config)
-    })?;
-    Ok((LabState { seed, config }, problem))
+    keep_the_rest(config, defaults, |c| {
+        let c = read(c).map_err(|e| vec![e])?;
+        validate(&c)?;
+        Ok(c)
+    })
 }
 
 /// At most this many rounds of [`keep_the_rest`]: serde names one field it
