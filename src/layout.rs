@@ -65,6 +65,67 @@ pub fn jump(selector: &str) {
     }
 }
 
+/// Play pressed with the lab's own drawing partly below the window (a
+/// laptop's 1280×800 or 1366×768: the cards start near the fold, under the
+/// title, the player and the guide): the page scrolls just enough to show
+/// the stage cards whole, and never their top under the player bar, which
+/// sticks to the window's top — so the student watches the run they started
+/// with Pause at hand. Not in the compact embed (it fits its frame), nor where
+/// the bar does not stick (phones: the stage is in their first screen), nor
+/// when the reader is already at or past the cards (reading the metrics).
+pub fn bring_stage_into_view() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(doc) = window.document() else { return };
+    let find = |s: &str| doc.query_selector(s).ok().flatten();
+    let (Some(bar), Some(stage)) = (find(".lab:not(.compact) .lab-player"), find(".lab-stage"))
+    else {
+        return;
+    };
+    let sticks = window
+        .get_computed_style(&bar)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value("position").ok())
+        .is_some_and(|p| p == "sticky");
+    let vh = window
+        .inner_height()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    if !sticks || vh <= 0.0 {
+        return;
+    }
+    let bar_height = bar.get_bounding_client_rect().height();
+    let rect = stage.get_bounding_client_rect();
+    let by = stage_scroll(rect.top(), rect.bottom(), bar_height, vh);
+    if by > 0.0 {
+        let options = web_sys::ScrollToOptions::new();
+        options.set_top(by);
+        let smooth = !crate::charts::prefers_reduced_motion();
+        options.set_behavior(if smooth {
+            web_sys::ScrollBehavior::Smooth
+        } else {
+            web_sys::ScrollBehavior::Instant
+        });
+        window.scroll_by_with_scroll_to_options(&options);
+    }
+}
+
+/// How far [`bring_stage_into_view`] scrolls down: enough to bring the
+/// stage's bottom into the window (with a margin), at most until its top
+/// meets the player bar; nothing when it shows already or the reader is past it.
+pub fn stage_scroll(top: f64, bottom: f64, bar_height: f64, window_height: f64) -> f64 {
+    const MARGIN: f64 = 8.0;
+    let to_bottom = bottom + MARGIN - window_height;
+    let to_top = top - bar_height - MARGIN;
+    if to_bottom <= 0.0 || to_top <= 0.0 {
+        return 0.0;
+    }
+    to_bottom.min(to_top)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn full_layout(
     header: AnyView,

@@ -123,6 +123,9 @@ impl Clock {
             return;
         }
         self.playing.update(|p| *p = !*p);
+        if self.playing.get_untracked() {
+            crate::layout::bring_stage_into_view();
+        }
     }
 }
 

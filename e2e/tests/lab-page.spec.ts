@@ -131,7 +131,8 @@ for (const [w, h, lang] of [[1440, 900, 'en'], [390, 844, 'es']] as const) {
     await page.goto(`/retry.html#${presetFragment('herd', lang)}`);
     await expect(page.getByTestId('play')).toBeVisible();
     await expect(page.getByTestId('zoom-shorter')).toHaveCount(0);
-    const stageTop = async () => (await page.locator('[data-side=B] .verdict').boundingBox())!.y;
+    // In the page, not the window: Play scrolls the cards up under the bar.
+    const stageTop = () => page.locator('[data-side=B] .verdict').evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
     const before = await stageTop();
     await runToEnd(page);
     const toggle = page.locator('section.side[data-side=B] .zoom-toggle');
@@ -548,4 +549,68 @@ test('the ticked scenario is filled, unlike a focused one (light and dark)', asy
     const bg = (l: typeof ticked) => l.evaluate((e) => getComputedStyle(e).backgroundColor);
     expect(await bg(ticked), colorScheme).not.toBe(await bg(other));
   }
+});
+
+// On a laptop (1280×800, 1366×768) the stage cards start near the fold, under
+// the title, the player and the guide: pressing Play scrolls the page just
+// enough to show the cards — their mini-chart, key figures and the lab's own
+// drawing — with their top under the player bar, which sticks there with
+// Pause in reach. Nothing moves on a phone (its stage is in the first screen
+// already) nor when the reader has scrolled past the cards' top.
+const LAB_DEMOS = ['retry', 'choreography', 'cqrs', 'replica', 'availability'];
+const stageGeometry = (page: Page) =>
+  page.evaluate(() => {
+    const bar = document.querySelector('.lab-player')!.getBoundingClientRect();
+    const card = document.querySelector('.lab-stage .side')!.getBoundingClientRect();
+    const play = document.querySelector('[data-testid=play]')!.getBoundingClientRect();
+    return { y: window.scrollY, barBottom: bar.bottom, cardTop: card.top, cardBottom: card.bottom, playTop: play.top, playBottom: play.bottom };
+  });
+for (const [w, h] of [[1280, 800], [1366, 768]]) {
+  for (const lab of LAB_DEMOS) {
+    test(`${lab} at ${w}×${h}: Play brings the stage cards up under the player bar`, async ({ page, shot }) => {
+      await page.setViewportSize({ width: w, height: h });
+      await page.goto(`/${lab}.html#/en/${lab}`);
+      await noGuidedPauses(page);
+      await expect(page.locator('.lab-stage .side').first()).toBeVisible();
+      const before = await stageGeometry(page);
+      expect(before.y).toBe(0);
+      expect(before.cardBottom, 'before Play the card runs past the window').toBeGreaterThan(h);
+      await page.getByTestId('play').click();
+      await expect.poll(async () => (await stageGeometry(page)).y).toBeGreaterThan(0);
+      // Settled (the scroll is smooth unless motion is reduced).
+      let last = -1;
+      await expect.poll(async () => { const y = (await stageGeometry(page)).y; const same = y === last; last = y; return same; }, { intervals: [150] }).toBe(true);
+      const after = await stageGeometry(page);
+      expect(after.cardTop, 'the card is not under the bar').toBeGreaterThanOrEqual(after.barBottom - 1);
+      // Just enough: the whole card when it fits, else its top just under the bar
+      // (a little lower when the page above it changes as the run starts).
+      if (after.cardBottom > h) expect(after.cardTop, 'the card starts just under the bar').toBeLessThanOrEqual(after.barBottom + 48);
+      else expect(after.cardBottom, 'the page moved only as far as the card needed').toBeGreaterThan(h - 40);
+      expect(after.playTop, 'Pause stays in the window').toBeGreaterThanOrEqual(0);
+      expect(after.playBottom).toBeLessThanOrEqual(after.cardTop);
+      await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+      await expect(page.getByTestId('verdict-A')).toBeInViewport({ ratio: 1 });
+      if (lab === 'retry' && w === 1280) await shot('lab-page-play-1280');
+    });
+  }
+}
+
+test('Play leaves the page where it is on a phone and for a reader past the stage', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/retry.html#/en/retry');
+  await noGuidedPauses(page);
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(700);
+  expect((await stageGeometry(page)).y, 'a phone does not scroll').toBe(0);
+  await page.getByTestId('play').click();
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const { cardTop } = await stageGeometry(page);
+  // The reader is in the metrics below the cards: Space resumes the run there.
+  await page.evaluate((y) => window.scrollTo(0, y), cardTop + 600);
+  const y = (await stageGeometry(page)).y;
+  await page.locator('body').press('Space');
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+  await page.waitForTimeout(700);
+  expect((await stageGeometry(page)).y).toBe(y);
 });
