@@ -268,6 +268,27 @@ async function cutCounts(page: Page): Promise<string[]> {
   });
 }
 
+/** The tank's flow labels ("in: 1 change so far →") with a word broken over two lines. */
+async function brokenWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const flow of document.querySelectorAll<HTMLElement>('.cqrs-flow')) {
+      const walker = document.createTreeWalker(flow, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (const m of text.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index!);
+          range.setEnd(node, m.index! + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) out.push(`"${m[0]}" in "${flow.innerText}" (${flow.clientWidth} px wide)`);
+        }
+      }
+    }
+    return out;
+  });
+}
+
 test('the tank\'s count is never cut: 1440 × 900 (empty, filling, draining)', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   // Text 003's demo (a backlog of 0 or 1), then a projector paused 10 s (hundreds waiting).
@@ -288,7 +309,7 @@ test('the tank\'s count is never cut: 1440 × 900 (empty, filling, draining)', a
   expect(await cutCounts(page)).toEqual([]);
 });
 
-test('the tank\'s count is never cut: half a phone (390 × 844, es, A | B)', async ({ page, shot }) => {
+test('the tank\'s count is never cut, its flows never break a word: half a phone (390 × 844, es, A | B)', async ({ page, shot }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`/cqrs.html#${presetFragment('crud_vs_cqrs', 'es', 'cqrs')}`);
   await expect(page.locator('.lab-stage .side')).toHaveCount(2);
@@ -299,10 +320,26 @@ test('the tank\'s count is never cut: half a phone (390 × 844, es, A | B)', asy
   await page.getByTestId('play').click();
   await expect(page.locator('.cqrs-tank')).toHaveCount(1); // A is one store: no queue
   expect(await cutCounts(page)).toEqual([]);
+  expect(await brokenWords(page)).toEqual([]);
   await runToEnd(page);
   expect(await cutCounts(page)).toEqual([]);
+  expect(await brokenWords(page)).toEqual([]);
   await page.locator('.cqrs-tank').scrollIntoViewIfNeeded();
   await shot('cqrs-tank-phone-390-es');
+  // Half a phone puts what comes in above the tank and what goes out below it,
+  // on the card's width: beside it they had ~50 px and broke inside words.
+  for (const preset of ['replicas', 'read_your_writes', 'code_as_written']) {
+    await page.goto(`/cqrs.html#${presetFragment(preset, 'es', 'cqrs')}`);
+    await noGuidedPauses(page);
+    expect(await brokenWords(page), `${preset} before it plays`).toEqual([]);
+    await page.getByTestId('step').click();
+    await page.getByTestId('step').click();
+    expect(await brokenWords(page), `${preset} after two steps`).toEqual([]);
+    const [tank, flowIn, flowOut] = await Promise.all(['.cqrs-tank', '.cqrs-flow--in', '.cqrs-flow--out']
+      .map(async (sel) => (await page.locator(sel).last().boundingBox())!));
+    expect(flowIn.y + flowIn.height, `${preset}: in above the tank`).toBeLessThanOrEqual(tank.y + 1);
+    expect(flowOut.y, `${preset}: out below the tank`).toBeGreaterThanOrEqual(tank.y + tank.height - 1);
+  }
 });
 
 test('the stores fit half a phone (390 × 844, es, A | B): short column names, the caption whole', async ({ page, shot }) => {
