@@ -8,6 +8,7 @@
 import { test, expect } from '../fixtures';
 import { FRAME_HEIGHT, embedCodes, openCourse, measure, expectTwoUp, uncovered } from '../course';
 import { presetFragment, runToEnd } from '../lab';
+import { deflateSync } from 'node:zlib';
 
 // The browser prefers Portuguese: the embed must still speak the link's Spanish.
 test.use({ locale: 'pt-BR', viewport: { width: 1440, height: 900 } });
@@ -327,6 +328,33 @@ test.describe('phones', () => {
       await shot(`phone-${width}`);
     });
   }
+});
+
+// A teacher's link wrong in three settings, opened in the course page's frame:
+// the message's title and Close stay in sight on one line, the settings it
+// names scroll in a strip under them, and the lab keeps most of the frame.
+test('compact embed at 820 × 720: a mended link\'s message keeps Close in sight, and Close closes it', async ({ page }) => {
+  await page.setViewportSize({ width: 820, height: FRAME_HEIGHT });
+  const json = { seed: 4242, config: { service: { transient_failure_rate: 5, latency_ms: 99999999 }, strategy: { base_ms: -5 } } };
+  await page.goto(`/retry.html?embed=1#/es/retry/2.${deflateSync(Buffer.from(JSON.stringify(json))).toString('base64url')}`);
+  const problem = page.getByTestId('link-problem');
+  await expect(problem).toContainText('el resto del enlace se conserva');
+  for (const field of ['transient_failure_rate', 'latency_ms', 'base_ms']) await expect(problem).toContainText(field);
+  const close = problem.getByRole('button', { name: 'Cerrar' });
+  await expect(close).toBeInViewport({ ratio: 1 });
+  const [box, button, title] = [(await problem.boundingBox())!, (await close.boundingBox())!, (await problem.locator('strong').boundingBox())!];
+  expect(button.y + button.height, 'Close inside the box').toBeLessThanOrEqual(box.y + box.height);
+  expect(Math.abs(button.y + button.height / 2 - (title.y + title.height / 2)), 'Close on the title\'s line').toBeLessThan(6);
+  expect(box.height, 'the lab keeps its frame').toBeLessThanOrEqual(110);
+  // The message scrolls inside its strip: every setting it names can be reached.
+  const text = problem.locator('p.pre');
+  expect(await text.evaluate((e) => e.scrollHeight > e.clientHeight)).toBe(true);
+  await text.evaluate((e) => { e.scrollTop = e.scrollHeight; });
+  await expect(close).toBeInViewport({ ratio: 1 });
+  await expect(page.getByTestId('seed')).toHaveValue('4242');
+  await close.click();
+  await expect(problem).toHaveCount(0);
+  await expect(page.getByTestId('play')).toBeInViewport();
 });
 
 test('compact embed at 720 px: once the run has finished, the seed and its dice are still in the bar', async ({ page }) => {
