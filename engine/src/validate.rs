@@ -193,7 +193,7 @@ impl Checker {
 /// inside a Spanish or Portuguese sentence); names and values as written,
 /// since they are what the link holds. Rust's type names become the reader's
 /// words in every language, English too: "expected u32" says "expected a whole
-/// number from 0 to 4294967295", "struct ServiceConfig" says "an object". The phrases and their
+/// number from 0 to 4,294,967,295", "struct ServiceConfig" says "an object". The phrases and their
 /// translations are one catalogue text, `error.reader_phrases`
 /// (`english=translation|…`, longest first, so "expected one of" is not read
 /// as "expected"): the wasm holds none of them.
@@ -289,7 +289,7 @@ mod reader_detail_tests {
             (
                 Lang::En,
                 "invalid value: integer `-1`, expected u32",
-                "invalid value: the whole number `-1`, expected a whole number from 0 to 4294967295",
+                "invalid value: the whole number `-1`, expected a whole number from 0 to 4,294,967,295",
             ),
             (
                 Lang::Es,
