@@ -21,6 +21,10 @@ pub struct Route {
     pub problem: RwSignal<Option<LinkError>>,
     /// Bumps on every navigation so a lab page restarts even for an equal state.
     pub visit: RwSignal<u64>,
+    /// The open lab page's settings, by their fields' labels: a link's
+    /// problems name a setting as its field does ("“Latency”"), not by its
+    /// config path (`service.latency_ms`).
+    pub fields: RwSignal<Option<crate::controls::FieldFeedback>>,
 }
 
 fn read_link(site: Site, i18n: I18n, route: Route) {
@@ -50,6 +54,7 @@ pub fn App(site: Site) -> impl IntoView {
         page: RwSignal::new(decoded.page),
         problem: RwSignal::new(decoded.problem),
         visit: RwSignal::new(0),
+        fields: RwSignal::new(None),
     };
     provide_context(route);
     let mode = EmbedMode::from_url();
@@ -178,7 +183,11 @@ fn LinkProblem() -> impl IntoView {
     view! {
         {move || {
             route.problem.get().map(|p| {
-                let text = p.describe(lang.get());
+                let lang_now = lang.get();
+                let text = match route.fields.get() {
+                    Some(fb) => p.describe_with(lang_now, &|e| fb.describe(e, lang_now)),
+                    None => p.describe(lang_now),
+                };
                 view! {
                     <div class="link-problem" role="alert" data-testid="link-problem">
                         <strong>{t(lang.get(), "ui.link_problem_title").to_string()}</strong>

@@ -115,9 +115,11 @@ impl FieldFeedback {
 
     /// Config `path` by its field's label, quoted, with its row or step.
     fn named(&self, path: &str, lang: engine::Lang) -> Option<String> {
+        // (try_: the link's message may ask while its lab page is going away.)
         let find = |p: &str| {
             self.names
-                .with_value(|n| n.iter().find(|(x, _)| x == p).map(|(_, l)| *l))
+                .try_with_value(|n| n.iter().find(|(x, _)| x == p).map(|(_, l)| *l))
+                .flatten()
         };
         let (label, nth) = match find(path) {
             Some(label) => (label, None),
@@ -147,12 +149,15 @@ impl FieldFeedback {
         };
         // A label many groups share ("Max attempts" in A and in B, "Permanent
         // failure rate" in every service) is said with its group's.
-        let group = self.names.with_value(|n| {
-            n.iter()
-                .filter(|(p, _)| p.ends_with('.') && path.starts_with(p.as_str()))
-                .max_by_key(|(p, _)| p.len())
-                .map(|(_, l)| *l)
-        });
+        let group = self
+            .names
+            .try_with_value(|n| {
+                n.iter()
+                    .filter(|(p, _)| p.ends_with('.') && path.starts_with(p.as_str()))
+                    .max_by_key(|(p, _)| p.len())
+                    .map(|(_, l)| *l)
+            })
+            .flatten();
         Some(match group {
             Some(g) => tf(
                 lang,

@@ -339,7 +339,9 @@ test('compact embed at 820 × 720: a mended link\'s message keeps Close in sight
   await page.goto(`/retry.html?embed=1#/es/retry/2.${deflateSync(Buffer.from(JSON.stringify(json))).toString('base64url')}`);
   const problem = page.getByTestId('link-problem');
   await expect(problem).toContainText('el resto del enlace se conserva');
-  for (const field of ['transient_failure_rate', 'latency_ms', 'base_ms']) await expect(problem).toContainText(field);
+  // Each setting named as its field is labelled, in the link's language.
+  for (const field of ['«Tasa de fallo transitorio» debe estar entre 0 y 1', '«Latencia mediana»', '«Retardo base»']) await expect(problem).toContainText(field);
+  await expect(problem).not.toContainText('latency_ms');
   const close = problem.getByRole('button', { name: 'Cerrar' });
   await expect(close).toBeInViewport({ ratio: 1 });
   const [box, button, title] = [(await problem.boundingBox())!, (await close.boundingBox())!, (await problem.locator('strong').boundingBox())!];

@@ -178,16 +178,17 @@ test('a link made by version 1 (raw deflate) still opens its config', async ({ p
 });
 
 test('hostile and broken links show a message and safe defaults', async ({ page }) => {
+  // A setting is named as its field is labelled (not `service.transient_failure_rate`).
   const cases: [string, RegExp][] = [
     // Version 2 links (zlib), as the app writes them today.
-    ['/en/retry/2.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }), /transient_failure_rate.*between 0 and 1/],
+    ['/en/retry/2.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }), /“Transient failure rate” must be between 0 and 1/],
     ['/en/retry/2.' + payload({ seed: 1, config: { strategy: [5] } }), /strategy could not be read: expected an object/],
     ['/en/retry/2.' + damaged(payload({ seed: 4242, config: { service: { transient_failure_rate: 0.3 } } })), /damaged/],
     ['/en/retry/2.' + payload({ seed: 1, config: {} }, 1), /damaged/],
     ['/en/retry/2.' + deflateSync(Buffer.alloc(5_000_000, 32)).toString('base64url'), /far too much data/],
     // Version 1 links (raw deflate) still decode, so their hostile values are still caught.
-    ['/en/retry/1.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }, 1), /transient_failure_rate.*between 0 and 1/],
-    ['/en/retry/1.' + payload({ seed: 1, config: { strategy: { max_attempts: 1e12 } } }, 1), /max_attempts/],
+    ['/en/retry/1.' + payload({ seed: 1, config: { service: { transient_failure_rate: 5 } } }, 1), /“Transient failure rate” must be between 0 and 1/],
+    ['/en/retry/1.' + payload({ seed: 1, config: { strategy: { max_attempts: 1e12 } } }, 1), /“Max attempts” could not be read: .* from 0 to 4,294,967,295/],
     ['/en/retry/1.' + payload({ seed: 1, config: { nonsense: true } }, 1), /could not be read/],
     ['/en/retry/9.' + payload({}), /version/],
     ['/en/retry/1.eJyrVkrOzy0', /damaged/],

@@ -137,6 +137,12 @@ pub enum LinkError {
 impl LinkError {
     /// One or more sentences for the user.
     pub fn describe(&self, lang: Lang) -> String {
+        self.describe_with(lang, &|e: &ConfigError| e.describe(lang))
+    }
+
+    /// The same, each setting's problem said by `line` (the page names a
+    /// setting by its field's label where it has one, not by its config path).
+    pub fn describe_with(&self, lang: Lang, line: &dyn Fn(&ConfigError) -> String) -> String {
         match self {
             LinkError::TooLong { len } => tf(lang, "link.too_long", &[("len", len), ("max", &MAX_FRAGMENT)]),
             LinkError::UnknownLab(s) => tf(lang, "link.unknown_lab", &[("lab", &truncate(s, 40))]),
@@ -163,8 +169,8 @@ impl LinkError {
                 for e in errors.iter().take(8) {
                     s.push_str("\n• ");
                     match e.problem {
-                        Problem::Unreadable { .. } => s.push_str(&truncate(&e.describe(lang), 200)),
-                        _ => s.push_str(&e.describe(lang)),
+                        Problem::Unreadable { .. } => s.push_str(&truncate(&line(e), 200)),
+                        _ => s.push_str(&line(e)),
                     }
                 }
                 if errors.len() > 8 {

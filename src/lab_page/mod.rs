@@ -321,7 +321,14 @@ pub fn lab_page<L: LabUi>(config: L::Config, seed: u64) -> impl IntoView {
     }
     .into_any();
 
-    provide_context(crate::controls::FieldFeedback::new(errors));
+    let fields = crate::controls::FieldFeedback::new(errors);
+    provide_context(fields);
+    // Once the settings have mounted (each field has said the path it sets),
+    // a link's problems name them by their labels too.
+    if let Some(route) = use_context::<crate::app::Route>() {
+        Effect::new(move |_| route.fields.set(Some(fields)));
+        on_cleanup(move || route.fields.set(None));
+    }
     let controls = L::controls(config, errors);
     let player_view = view! {
         <PlayerBar
