@@ -67,12 +67,15 @@ pub fn jump(selector: &str) {
 
 /// Play pressed with the lab's own drawing partly below the window (a
 /// laptop's 1280×800 or 1366×768: the cards start near the fold, under the
-/// title, the player and the guide): the page scrolls just enough to show
-/// the stage cards whole, and never their top under the player bar, which
-/// sticks to the window's top — so the student watches the run they started
-/// with Pause at hand. Not in the compact embed (it fits its frame), nor where
-/// the bar does not stick (phones: the stage is in their first screen), nor
-/// when the reader is already at or past the cards (reading the metrics).
+/// title, the player and the guide): the page scrolls the stage cards' top up
+/// under the player bar, which sticks to the window's top — so the student
+/// watches the run they started with Pause at hand, and a guided moment's
+/// caption (over the cards) comes where they look without another jump. (Not
+/// "just enough to show the cards": they grow as a run starts, and the
+/// caption's scroll then moved the page a second time.) Not in the compact
+/// embed (it fits its frame), nor where the bar does not stick (phones: the
+/// stage is in their first screen), nor when the reader is already at or past
+/// the cards (reading the metrics), nor for a few pixels.
 pub fn bring_stage_into_view() {
     let Some(window) = web_sys::window() else {
         return;
@@ -113,18 +116,21 @@ pub fn bring_stage_into_view() {
     }
 }
 
-/// How far [`bring_stage_into_view`] scrolls down: enough to bring the
-/// stage's bottom into the window (with a margin), at most until its top
-/// meets the player bar; nothing when it shows already or the reader is past it.
+/// How far [`bring_stage_into_view`] scrolls down: until the stage's top
+/// meets the player bar (with a margin); nothing when the stage shows whole
+/// already, when the reader is past its top, or for less than [`MIN_SCROLL_PX`]
+/// (pressing Play on at a moment, the caption just went away).
 pub fn stage_scroll(top: f64, bottom: f64, bar_height: f64, window_height: f64) -> f64 {
     const MARGIN: f64 = 8.0;
-    let to_bottom = bottom + MARGIN - window_height;
     let to_top = top - bar_height - MARGIN;
-    if to_bottom <= 0.0 || to_top <= 0.0 {
+    if bottom + MARGIN <= window_height || to_top < MIN_SCROLL_PX {
         return 0.0;
     }
-    to_bottom.min(to_top)
+    to_top
 }
+
+/// Less than this, [`stage_scroll`] leaves the page where it is.
+pub const MIN_SCROLL_PX: f64 = 40.0;
 
 #[allow(clippy::too_many_arguments)]
 fn full_layout(

@@ -843,19 +843,24 @@ async fn a_moment_at_the_end_does_not_say_play_goes_on() {
         .is_some());
 }
 
-/// Play's scroll (`layout::bring_stage_into_view`): just enough to show the
-/// stage's bottom, never its top under the sticky player bar, nothing when it
-/// shows already or the reader is past its top.
+/// Play's scroll (`layout::bring_stage_into_view`): the stage's top up under
+/// the sticky player bar; nothing when it shows whole already, the reader is
+/// past its top, or for a few pixels.
 #[wasm_bindgen_test]
-fn play_scrolls_just_enough_to_show_the_stage() {
-    use cloud_patterns_playground::layout::stage_scroll;
+fn play_scrolls_the_stage_up_under_the_bar() {
+    use cloud_patterns_playground::layout::{stage_scroll, MIN_SCROLL_PX};
     // Stage 455..1286 in an 800 px window, bar 92 px: its top meets the bar.
     assert_eq!(stage_scroll(455.0, 1286.0, 92.0, 800.0), 455.0 - 92.0 - 8.0);
-    // A short stage (one card, 600..900): its bottom comes into view, its top stays low.
-    assert_eq!(stage_scroll(600.0, 900.0, 92.0, 800.0), 900.0 + 8.0 - 800.0);
+    // A short stage (one card, 600..900) too: it grows as the run starts.
+    assert_eq!(stage_scroll(600.0, 900.0, 92.0, 800.0), 600.0 - 92.0 - 8.0);
     // Already whole in the window: nothing.
     assert_eq!(stage_scroll(300.0, 780.0, 92.0, 800.0), 0.0);
     // The reader is past its top (in the metrics, or at the stage's lower rows): nothing.
     assert_eq!(stage_scroll(50.0, 1400.0, 92.0, 800.0), 0.0);
     assert_eq!(stage_scroll(-600.0, 400.0, 92.0, 800.0), 0.0);
+    // Just under the bar already (Play on, at a moment whose caption just went): nothing.
+    assert_eq!(
+        stage_scroll(92.0 + 8.0 + MIN_SCROLL_PX - 1.0, 1400.0, 92.0, 800.0),
+        0.0
+    );
 }
