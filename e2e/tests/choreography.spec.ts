@@ -193,3 +193,23 @@ test('paused at a guided moment at 1440×900, the caption and the stage are in v
   expect(stage.y).toBeLessThan(900);
   await shot('choreography-moment-1440');
 });
+
+// The payment-rejected preset's second moment says B's orchestrator "now
+// commands the release": its "knows" line under the stage says so too (at
+// 352 ms it still waited for the payment's reply, under a "compensating" badge).
+test('payment rejected, moment 2: B\'s orchestrator is undoing the reservation, as its caption says', async ({ page, baseURL }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const p = presetLinks('choreography', baseURL).find((x) => x.id === 'payment_rejected')!;
+  await page.goto(`/${p.link.slice(p.link.indexOf('#'))}`);
+  await expect(page.getByTestId('guide-on')).toBeChecked();
+  await page.getByTestId('play').click();
+  const caption = page.getByTestId('moment-caption');
+  await expect(caption).toContainText('1/3', { timeout: 20_000 });
+  await page.getByTestId('moment-play').click();
+  await expect(caption).toContainText('2/3', { timeout: 20_000 });
+  await expect(caption).toContainText('now commands the release');
+  const b = page.getByTestId('story-1');
+  await expect(b.getByTestId('where-status')).toHaveText('compensating');
+  await expect(b.getByTestId('orchestrator-state')).toContainText('undoing');
+  await expect(b.getByTestId('orchestrator-state')).not.toContainText('waiting for');
+});

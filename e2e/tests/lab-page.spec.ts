@@ -627,3 +627,31 @@ test('Play leaves the page where it is on a phone and for a reader past the stag
   await page.waitForTimeout(700);
   expect((await stageGeometry(page)).y).toBe(y);
 });
+
+// The wide bar keeps its shape while a run plays and once it ends: the clock
+// keeps one width ("0 ms" … "1 min 21 s"), "Finished" and "behind" are a ✓ and
+// a ! with their words for screen readers, so the scrubber never moves under
+// the pointer and the stage is not pushed down at the end.
+for (const [w, h, lang] of [[1280, 800, 'en'], [1280, 800, 'es'], [1366, 768, 'pt']] as const) {
+  test(`the player bar keeps its shape from start to finish at ${w}×${h} (${lang})`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`/retry.html#${presetFragment('storm_jitter', lang)}`);
+    await noGuidedPauses(page);
+    const shape = () => page.evaluate(() => {
+      const box = (s: string) => { const r = document.querySelector(s)!.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.width), Math.round(r.height)]; };
+      return { bar: box('.lab-player'), clock: box('.sim-time'), scrubber: box('.scrubber') };
+    });
+    const start = await shape();
+    await page.getByTestId('speed').fill('2');
+    await page.getByTestId('play').click();
+    await expect(page.getByTestId('sim-time')).toContainText(/\d+([.,]\d+)? s/, { timeout: 20_000 });
+    expect(await shape(), 'while it plays').toEqual(start);
+    await page.getByTestId('speed').fill('3');
+    await expect(page.getByTestId('finished')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('sim-time')).toContainText('min');
+    expect(await shape(), 'once it has finished').toEqual(start);
+    // The word is still there for screen readers, and as the badge's tooltip.
+    await expect(page.getByTestId('finished')).toHaveAttribute('title', /.+/);
+    expect((await page.getByTestId('finished').textContent())!.length).toBeGreaterThan(3);
+  });
+}

@@ -32,9 +32,12 @@ fn moment_times(id: &str) -> &'static [u64] {
         // B 2288.1 ms, the run's end: the third moment says so.)
         "demo" => &[46, 138, 322],
         "notifications" => &[330, 6_000],
-        // payment_rejected published (A 271.1), released (A 351.3), B's last reply (500.x),
-        // its notice to the customer about to arrive (the run ends at 544.2).
-        "payment_rejected" => &[272, 352, 544],
+        // payment_rejected published (A 271.1); released (A 351.3) and B's orchestrator
+        // has the rejection and has sent its release command (which reaches inventory at
+        // 404.3: at 352 it still waited for the payment's reply, while the caption said
+        // it commands the release); B's last reply (500.x), its notice to the customer
+        // about to arrive (the run ends at 544.2).
+        "payment_rejected" => &[272, 385, 544],
         // the cancellation (150), delivery cancelled with nothing to undo (A 190.7), both done:
         // B's last reply in, its notice to the customer about to arrive (the run ends at 464.1).
         "customer_cancels" => &[150, 191, 464],
