@@ -123,9 +123,11 @@ for (const width of [440, 390]) {
 
 // "Zoom to the shorter run" is offered where the squeezed chart is: on the card
 // of the side that ended early (the herd's jittered B, ~4 s of a ~30 s axis),
-// over its mini-chart's title line, never moving the stage; checked, both
-// charts end at B's end. On a phone in Spanish it has its own line, unclipped.
-for (const [w, h, lang] of [[1440, 900, 'en'], [390, 844, 'es']] as const) {
+// under its mini-chart's key, never moving the chart or the stage, so A's and
+// B's charts stay level (beside the title it wrapped the title at 1280 px and
+// pushed B's chart down); checked, both charts end at B's end. On a phone in
+// Spanish it takes the card's width, unclipped.
+for (const [w, h, lang] of [[1440, 900, 'en'], [1280, 800, 'en'], [390, 844, 'es']] as const) {
   test(`the zoom toggle sits on the shorter side's card at ${w}×${h} (${lang})`, async ({ page, shot }) => {
     await page.setViewportSize({ width: w, height: h });
     await page.goto(`/retry.html#${presetFragment('herd', lang)}`);
@@ -145,7 +147,10 @@ for (const [w, h, lang] of [[1440, 900, 'en'], [390, 844, 'es']] as const) {
     const [t, card] = [(await toggle.boundingBox())!, (await page.locator('section.side[data-side=B]').boundingBox())!];
     expect(t.x).toBeGreaterThanOrEqual(card.x);
     expect(t.x + t.width).toBeLessThanOrEqual(card.x + card.width + 0.5);
-    if (w >= 1200) expect(await stageTop(), 'appearing, it did not push the chart down').toBe(before);
+    expect(await stageTop(), 'appearing, it did not push the chart down').toBe(before);
+    const plotTops = await page.locator('.lab-stage .sides > section.side .verdict-plot').evaluateAll((plots) =>
+      plots.map((p) => Math.round(p.getBoundingClientRect().top)));
+    expect(plotTops, 'A\'s and B\'s charts are level').toEqual([plotTops[0], plotTops[0]]);
     // Where it takes its own line (half a phone), A's stage moves down with
     // B's: the two drawings still start level.
     const drawingTops = await page.locator('.lab-stage .sides > section.side').evaluateAll((cards) =>

@@ -431,7 +431,7 @@ fn stage_cards<L: LabUi>(
         })
     });
     // "Zoom to the shorter run" is offered on the card whose run ends early,
-    // beside its mini-chart's title (which flows around it), only while that is so.
+    // under its mini-chart's key, only while that is so.
     let offer = Memo::new(move |_| view.with(verdict::zoom_offer));
     let zoom_chip = move |side: usize| {
         move || {
@@ -491,8 +491,8 @@ fn stage_cards<L: LabUi>(
                 <h2 class="side-title">{tr(label)}</h2>
                 <span class="side-summary" data-testid=format!("summary-{letter}") inner_html=summary></span>
                 <div class="verdict-wrap">
-                    {zoom_chip(side)}
                     <verdict::VerdictChart data=data.into() axis=card_axis lang=view.lang side=letter />
+                    {zoom_chip(side)}
                 </div>
                 // A row of its own, shared by both cards: level across them
                 // even when one card's chart title wraps around the zoom toggle.
