@@ -172,6 +172,43 @@ async fn verdict_chart_draws_each_series_with_the_outage_shaded() {
     assert!(x > 30.0, "{x}");
 }
 
+/// A line of one point (the first second's average, one second in) draws
+/// no stroke: it is a dot, in its line's tone; a line of two or more is not.
+#[wasm_bindgen_test]
+async fn a_line_of_one_point_is_a_dot() {
+    let view = view_of("storm_jitter");
+    advance(view, Some(40_000));
+    let mut data = view.run.with_value(|r| r.verdict(0));
+    data.lines[0].points.truncate(1);
+    let (t0, _) = data.lines[0].points[0];
+    assert!(data.lines[1].points.len() > 1);
+    let axis = Axis {
+        x_max_ms: 60_000.0,
+        y_max: data.peak(),
+        now_ms: t0,
+        runs_on_ms: None,
+    };
+    let root = container();
+    let d = data.clone();
+    let _m = leptos::mount::mount_to(root.clone(), move || {
+        view! { <VerdictChart data=Signal::stored(d.clone()) axis=Signal::stored(axis) lang=Signal::stored(Lang::En) side="A" /> }
+    });
+    tick().await;
+    assert_eq!(count(&root, "circle.verdict-dot"), 1);
+    let tone = super_tone(&data.lines[0]);
+    assert!(
+        q(&root, "circle.verdict-dot")
+            .unwrap()
+            .class_list()
+            .contains(tone),
+        "the dot takes its line's tone {tone}"
+    );
+}
+
+fn super_tone(l: &engine::labs::run::VerdictLine) -> &'static str {
+    cloud_patterns_playground::lab_page::verdict::tone_class(l.tone)
+}
+
 /// Presses End on the page's scrubber (seek to the run's end), then waits
 /// (up to 6 s) until `sel` shows.
 async fn seek_to_end_until(root: &Element, sel: &str) {

@@ -637,14 +637,14 @@ test('Play leaves the page where it is on a phone and for a reader past the stag
 // keeps one width ("0 ms" … "1 min 21 s"), "Finished" and "behind" are a ✓ and
 // a ! with their words for screen readers, so the scrubber never moves under
 // the pointer and the stage is not pushed down at the end.
-for (const [w, h, lang] of [[1280, 800, 'en'], [1280, 800, 'es'], [1366, 768, 'pt']] as const) {
+for (const [w, h, lang] of [[1280, 800, 'en'], [1280, 800, 'es'], [1366, 768, 'pt'], [1440, 900, 'es']] as const) {
   test(`the player bar keeps its shape from start to finish at ${w}×${h} (${lang})`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     await page.goto(`/retry.html#${presetFragment('storm_jitter', lang)}`);
     await noGuidedPauses(page);
     const shape = () => page.evaluate(() => {
       const box = (s: string) => { const r = document.querySelector(s)!.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.width), Math.round(r.height)]; };
-      return { bar: box('.lab-player'), clock: box('.sim-time'), scrubber: box('.scrubber') };
+      return { bar: box('.lab-player'), play: box('[data-testid=play]'), clock: box('.sim-time'), scrubber: box('.scrubber') };
     });
     const start = await shape();
     await page.getByTestId('speed').fill('2');

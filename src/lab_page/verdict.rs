@@ -244,7 +244,11 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64, h_px: f64) -> S
     m.close("g").open("g", &[("class", "verdict-lines")]);
     for l in &d.lines {
         let mut path = String::with_capacity(l.points.len() * 14);
-        for (i, (t_ms, v)) in l.points.iter().filter(|p| p.0 <= ax.x_max_ms).enumerate() {
+        let mut shown = l.points.iter().filter(|p| p.0 <= ax.x_max_ms);
+        let first = shown.clone().next();
+        let mut n = 0;
+        for (i, (t_ms, v)) in shown.by_ref().enumerate() {
+            n = i + 1;
             let _ = write!(
                 path,
                 "{}{},{}",
@@ -259,6 +263,20 @@ pub fn verdict_svg(lang: Lang, d: &Verdict, ax: Axis, w_px: f64, h_px: f64) -> S
             if l.dashed { " dashed" } else { "" }
         );
         m.empty("path", &[("class", &class), ("d", &path)]);
+        // One point draws no line: a dot, so the first second's average
+        // shows (CQRS's 1 s averages at a moment 1 s in left the chart empty
+        // under a caption quoting it).
+        if let (1, Some((t_ms, v))) = (n, first) {
+            m.empty(
+                "circle",
+                &[
+                    ("class", &format!("verdict-dot {}", tone_class(l.tone))),
+                    ("cx", &num(x(*t_ms))),
+                    ("cy", &num(y(*v))),
+                    ("r", "3"),
+                ],
+            );
+        }
     }
     m.close("g");
     // The bands' names over the lines, each on a backdrop of the panel's

@@ -139,7 +139,14 @@ pub const GOAL: u64 = 250 * 1000;
 /// (`codec::keep_the_rest`). Narrowed to single settings (a review found
 /// whole lists and objects replaced), it took the retry page to about
 /// 496.6 KB here and 497.8 KB in a clean clone: too close to 498.
-pub const BUDGET: u64 = 500 * 1000;
+/// Raised again, from 500 to 502 KB (stop 42), knowingly: two student reviews
+/// at laptop sizes led to Play bringing the stage cards up under the player
+/// bar (`layout::bring_stage_into_view`), a player bar that keeps its shape,
+/// link messages that name settings by their fields' labels
+/// (`LinkError::describe_with`) and a one-point chart line drawn as a dot.
+/// The retry page measured 499.6 KB in a clean clone before the dot (`af5663b`)
+/// and about 498.8 KB here after it: within CI's usual margin of 500.
+pub const BUDGET: u64 = 502 * 1000;
 
 /// Files that get `.gz` and `.br` siblings in `dist/`.
 const COMPRESSED: [&str; 7] = ["html", "js", "css", "wasm", "svg", "json", "txt"];
