@@ -5,6 +5,7 @@
 // orchestrator's state in orchestration; the compact embed fits a 720 px frame; the
 // page speaks Spanish; and ?bench=1 measures a 10,000-order run each way.
 import { test, expect } from '../fixtures';
+import { type Page } from '@playwright/test';
 import { cli, metricsJson, noGuidedPauses, presetLinks, runToEnd } from '../lab';
 import { execFileSync } from 'node:child_process';
 
@@ -175,13 +176,18 @@ test('choreography WASM throughput (?bench=1), recorded for the notes', async ({
   }
 });
 
-test('paused at a guided moment at 1440×900, the caption and the stage are in view', async ({ page, baseURL, shot }) => {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  const demo = presetLinks('choreography', baseURL).find((p) => p.id === 'demo')!;
-  await page.goto(`/${demo.link.slice(demo.link.indexOf('#'))}`);
+/** Opens a preset at w × h with its guided pauses on, presses Play; the moment caption's locator. */
+async function playWithGuide(page: Page, baseURL: string, id: string, w: number, h: number) {
+  await page.setViewportSize({ width: w, height: h });
+  const p = presetLinks('choreography', baseURL).find((x) => x.id === id)!;
+  await page.goto(`/${p.link.slice(p.link.indexOf('#'))}`);
   await expect(page.getByTestId('guide-on')).toBeChecked();
   await page.getByTestId('play').click();
-  const caption = page.getByTestId('moment-caption');
+  return page.getByTestId('moment-caption');
+}
+
+test('paused at a guided moment at 1440×900, the caption and the stage are in view', async ({ page, baseURL, shot }) => {
+  const caption = await playWithGuide(page, baseURL!, 'demo', 1440, 900);
   await expect(caption).toBeVisible({ timeout: 20_000 });
   // The page scrolled it up, under the player bar (it sat near the fold, the stage below it).
   await expect.poll(async () => (await caption.boundingBox())!.y).toBeLessThan(900 * 0.4);
@@ -198,12 +204,7 @@ test('paused at a guided moment at 1440×900, the caption and the stage are in v
 // commands the release": its "knows" line under the stage says so too (at
 // 352 ms it still waited for the payment's reply, under a "compensating" badge).
 test('payment rejected, moment 2: B\'s orchestrator is undoing the reservation, as its caption says', async ({ page, baseURL }) => {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  const p = presetLinks('choreography', baseURL).find((x) => x.id === 'payment_rejected')!;
-  await page.goto(`/${p.link.slice(p.link.indexOf('#'))}`);
-  await expect(page.getByTestId('guide-on')).toBeChecked();
-  await page.getByTestId('play').click();
-  const caption = page.getByTestId('moment-caption');
+  const caption = await playWithGuide(page, baseURL!, 'payment_rejected', 1280, 800);
   await expect(caption).toContainText('1/3', { timeout: 20_000 });
   await page.getByTestId('moment-play').click();
   await expect(caption).toContainText('2/3', { timeout: 20_000 });
